@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { mser, mser5 } from '../../src/stats/mser';
+import { lag1 } from '../../src/stats/autocorrelation';
+import { ref } from './fixtures';
+
+describe('MSER-5 (vs direct Python transcription)', () => {
+  it('cut, batches and validity match', () => {
+    for (const c of ref.series) {
+      const r = mser5(c.series);
+      if (c.mser5 === null) expect(r, c.name).toEqual({ cut: 0, batches: Math.floor(c.series.length / 5), valid: false });
+      else expect(r, c.name).toEqual({ cut: c.mser5.cut, batches: c.mser5.batches, valid: c.mser5.valid });
+      if (c.mser1 !== null) {
+        const r1 = mser(c.series, 1);
+        expect(r1, `${c.name} b=1`).toEqual({ cut: c.mser1.cut, batches: c.mser1.batches, valid: c.mser1.valid });
+      }
+    }
+  });
+  it('detects the transient', () => {
+    const t = ref.series.find((c: { name: string }) => c.name === 'transient');
+    expect(mser5(t.series).cut).toBeGreaterThan(0);
+  });
+  it('rejects bad batch sizes and non-finite data', () => {
+    expect(() => mser([1, 2, 3], 0)).toThrow();
+    expect(() => mser5([1, NaN, 3, 4, 5, 6, 7, 8, 9, 10])).toThrow();
+    expect(mser5([])).toEqual({ cut: 0, batches: 0, valid: false });
+  });
+});
+
+describe('lag1 (vs direct Python transcription)', () => {
+  it('matches', () => {
+    for (const c of ref.series) expect(lag1(c.series), c.name).toBeCloseTo(c.lag1, 12);
+  });
+  it('is 0 for n < 3 or constant', () => {
+    expect(lag1([1, 2])).toBe(0);
+    expect(lag1([4, 4, 4, 4])).toBe(0);
+  });
+});

@@ -1,0 +1,44 @@
+/* crash.c - a broken hook: its first hooked read() raises SIGSEGV (default
+ * action restored first), killing the process. Used to test that a crashing
+ * hooked SUT is reported as a failed run, not as a latency figure.
+ * recv, accept, accept4 and close are forwarded.
+ */
+#include <signal.h>
+
+#include "next.h"
+
+HOOK_EXPORT const char hook_latency_marker[] = "hook-latency:crash";
+
+static int crash_fired;
+
+__attribute__((constructor)) static void crash_init(void)
+{
+    hl_next_init();
+    if (hl_verbose()) {
+        static const char msg[] = "hook-latency[crash]: loaded, first read() will raise SIGSEGV\n";
+        hl_write_all(2, msg, sizeof(msg) - 1);
+    }
+}
+
+HOOK_EXPORT ssize_t read(int fd, void *buf, size_t count)
+{
+    if (!__atomic_exchange_n(&crash_fired, 1, __ATOMIC_SEQ_CST)) {
+        signal(SIGSEGV, SIG_DFL);
+        raise(SIGSEGV);
+    }
+    return NEXT(read)(fd, buf, count);
+}
+
+HOOK_EXPORT ssize_t recv(int fd, void *buf, size_t len, int flags) { return NEXT(recv)(fd, buf, len, flags); }
+
+HOOK_EXPORT int accept(int fd, __SOCKADDR_ARG addr, socklen_t *__restrict len)
+{
+    return NEXT(accept)(fd, addr.__sockaddr__, len);
+}
+
+HOOK_EXPORT int accept4(int fd, __SOCKADDR_ARG addr, socklen_t *__restrict len, int flags)
+{
+    return NEXT(accept4)(fd, addr.__sockaddr__, len, flags);
+}
+
+HOOK_EXPORT int close(int fd) { return NEXT(close)(fd); }

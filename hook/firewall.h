@@ -1,0 +1,62 @@
+/* firewall.h - the "firewall" logic shared by readhook.c and readhook-dlsym.c.
+ *
+ * - a fixed-size atomic bitmap, indexed by fd, of accepted AF_INET/AF_INET6 sockets;
+ * - a keyword list parsed once (HOOK_KEYWORDS / HOOK_KEYWORDS_FILE / defaults);
+ * - a scan of the bytes returned by read/recv on marked fds (memmem per keyword);
+ * - per-function atomic call counters, written to HOOK_STATS_FILE at exit.
+ *
+ * All of it lives in firewall.c, linked into each firewall .so with hidden
+ * visibility, so two hooks never share state.
+ */
+#ifndef HOOK_LATENCY_FIREWALL_H
+#define HOOK_LATENCY_FIREWALL_H
+
+#include "hooklib.h"
+
+enum fw_fn { FW_READ, FW_RECV, FW_ACCEPT, FW_ACCEPT4, FW_CLOSE, FW_NFN };
+
+#define FW_MAX_FD 65536 /* fds >= this are never marked (and so never scanned) */
+#define FW_WORD_BITS (8 * sizeof(unsigned long))
+
+extern unsigned long fw_bitmap[FW_MAX_FD / FW_WORD_BITS] HOOK_HIDDEN;
+extern unsigned long fw_calls[FW_NFN] HOOK_HIDDEN;
+
+/* Defined by each firewall hook: its name for diagnostics ("readhook"). */
+extern const char fw_hook_name[] HOOK_HIDDEN;
+
+/* Parse the configuration (once; pthread_once). Called from the hook's
+ * constructor, and lazily from fw_after_read if a read comes first. */
+void fw_init(void) HOOK_HIDDEN;
+
+static inline void fw_count(enum fw_fn f) { __atomic_fetch_add(&fw_calls[f], 1, __ATOMIC_RELAXED); }
+
+static inline int fw_marked(int fd)
+{
+    if ((unsigned)fd >= FW_MAX_FD) return 0;
+    unsigned long w = __atomic_load_n(&fw_bitmap[(unsigned)fd / FW_WORD_BITS], __ATOMIC_RELAXED);
+    return (int)((w >> ((unsigned)fd % FW_WORD_BITS)) & 1ul);
+}
+
+static inline void fw_unmark(int fd)
+{
+    if ((unsigned)fd >= FW_MAX_FD) return;
+    __atomic_fetch_and(&fw_bitmap[(unsigned)fd / FW_WORD_BITS], ~(1ul << ((unsigned)fd % FW_WORD_BITS)),
+                       __ATOMIC_RELAXED);
+}
+
+/* After a successful accept/accept4 returning FD: mark it if it is an inet socket.
+ * SA/LEN are what the caller passed (may be NULL). */
+void fw_on_accept(int fd, const struct sockaddr *sa, const socklen_t *len) HOOK_HIDDEN;
+
+/* Slow path of fw_after_read: scan, then log or block. */
+ssize_t fw_scan_and_act(int fd, const void *buf, ssize_t n) HOOK_HIDDEN;
+
+/* After read/recv returned N bytes into BUF on FD: returns N, or -1 with errno
+ * ECONNRESET when HOOK_MODE=block and a keyword matched. */
+static inline ssize_t fw_after_read(int fd, const void *buf, ssize_t n)
+{
+    if (HOOK_LIKELY(n <= 0 || !fw_marked(fd))) return n;
+    return fw_scan_and_act(fd, buf, n);
+}
+
+#endif

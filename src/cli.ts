@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// hook-latency: run | analyze | micro | report. Parses argv, dispatches, maps outcomes to exit codes.
+import { parseArgs } from 'node:util';
+import { analyzeCommand } from './commands/analyze';
+import { runCommand } from './commands/run';
+import { EXIT, exitCodeOf, messageOf, UsageError } from './errors';
+
+const USAGE = `usage: hook-latency <command> [options]
+
+commands:
+  run       measure baseline vs hooked SUT (or replay a recording) and gate on the budget
+  analyze   one-shot analysis of a samples CSV
+
+run options:
+  --config FILE            YAML config (keys as in README)
+  --runtime NAME           local | podman | kind | kubernetes | replay
+  --hook PATH              hook under test (LD_PRELOAD of the candidate)
+  --baseline-hook PATH     hook of the baseline arm (default: none)
+  --replay FILE            samples CSV for --runtime replay
+  --threshold 2%|50us      budget the candidate may cost (default 0)
+  --alpha P                false-positive rate (default 0.05)
+  --power P                target power for the planned effect (default 0.9)
+  --mde 2.5%|20us          slowdown beyond the budget the plan must detect (default 2.5%)
+  --max-requests N         cap on requests in all (default 200000)
+  --max-duration 10m       cap on time (default 20m)
+  --seed N                 seed of the randomized schedule
+  --out DIR                write samples.csv, verdict.json, summary.md
+  --json                   print the verdict JSON on stdout
+  --fail-on-inconclusive   exit 1 on an inconclusive verdict too
+
+exit codes: 0 no regression, 1 regression, 2 bad usage or input, 3 the run failed`;
+
+const OPTIONS = {
+  config: { type: 'string' },
+  runtime: { type: 'string' },
+  hook: { type: 'string' },
+  'baseline-hook': { type: 'string' },
+  replay: { type: 'string' },
+  threshold: { type: 'string' },
+  alpha: { type: 'string' },
+  power: { type: 'string' },
+  mde: { type: 'string' },
+  'max-requests': { type: 'string' },
+  'max-duration': { type: 'string' },
+  'look-every': { type: 'string' },
+  'min-rounds': { type: 'string' },
+  'requests-per-round': { type: 'string' },
+  'warmup-requests': { type: 'string' },
+  connection: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  'fail-on-inconclusive': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  const { values, positionals } = parseFlags(rest);
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  switch (command) {
+    case 'run':
+      if (positionals.length) throw new UsageError(`run takes no positional arguments, got '${positionals[0]}'`);
+      return runCommand(values);
+    case 'analyze':
+      if (positionals.length !== 1) throw new UsageError('analyze needs exactly one samples file: hook-latency analyze SAMPLES.csv');
+      return analyzeCommand(positionals[0], values);
+    default:
+      throw new UsageError(`unknown command '${command}' (try: run, analyze)`);
+  }
+}
+
+function parseFlags(args: string[]) {
+  try {
+    return parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(messageOf(err).split('\n')[0]);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`hook-latency: ${messageOf(err)}\n`);
+    if (process.env.HOOK_LATENCY_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = exitCodeOf(err);
+  },
+);

@@ -1,0 +1,226 @@
+// One config schema for the config file, CLI flags and action inputs: kebab-case keys everywhere,
+// defaults here, every error one clear line (UsageError).
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from './errors';
+import type { Threshold } from './types';
+import { parseCount, parseDuration, parseProbability, parseThreshold } from './units';
+
+export const RUNTIMES = ['local', 'podman', 'kind', 'kubernetes', 'replay'] as const;
+export type RuntimeName = (typeof RUNTIMES)[number];
+export type ConnectionMode = 'keep-alive' | 'new';
+export type FailOn = 'regression' | 'inconclusive';
+
+export interface RequestSpec {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  weight: number;
+}
+
+export interface SutConfig {
+  /** argv of the SUT process (local runtime) or container command; never run through a shell. */
+  command: string[];
+  image?: string;
+  /** Port the SUT listens on; 0 = choose a free port per instance (local runtime). */
+  port: number;
+  env: Record<string, string>;
+  readyPath: string;
+  readyTimeoutMs: number;
+}
+
+export interface Config {
+  runtime: RuntimeName;
+  replay?: string;
+  sut: SutConfig;
+  hook?: string;
+  baselineHook?: string;
+  requests: RequestSpec[];
+  connection: ConnectionMode;
+  warmupRequests: number;
+  requestsPerRound: number;
+  timeoutMs: number;
+  threshold: Threshold;
+  alpha: number;
+  power: number;
+  mde: Threshold;
+  maxRequests: number;
+  maxDurationMs: number;
+  lookEvery: number;
+  minRounds: number;
+  seed: number;
+  failOn: FailOn;
+  out?: string;
+}
+
+/** Raw values as they come from a file, flags or inputs: strings, numbers, nested objects. */
+export type RawConfig = Record<string, unknown>;
+
+export const DEFAULTS = {
+  runtime: 'local',
+  connection: 'keep-alive',
+  'warmup-requests': 50,
+  'requests-per-round': 400,
+  'timeout': '2s',
+  threshold: '0',
+  alpha: 0.05,
+  power: 0.9,
+  mde: '2.5%',
+  'max-requests': 200_000,
+  'max-duration': '20m',
+  'look-every': 5,
+  'min-rounds': 10,
+  'fail-on': 'regression',
+} as const;
+
+const KNOWN_KEYS = new Set([
+  ...Object.keys(DEFAULTS),
+  'replay', 'sut', 'hook', 'baseline-hook', 'requests', 'seed', 'out', 'config',
+]);
+
+export function loadConfigFile(path: string): RawConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`config ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new UsageError(`config ${path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`config ${path}: expected a mapping of keys`);
+  return resolvePaths(doc as RawConfig, dirname(resolve(path)));
+}
+
+/** Paths in a config file are relative to the file, so examples run from any directory. */
+function resolvePaths(raw: RawConfig, base: string): RawConfig {
+  const out: RawConfig = { ...raw };
+  for (const key of ['hook', 'baseline-hook', 'replay']) {
+    if (typeof out[key] === 'string' && out[key] !== '') out[key] = resolve(base, out[key] as string);
+  }
+  const sut = out.sut as RawConfig | undefined;
+  if (sut && typeof sut === 'object' && !Array.isArray(sut)) {
+    const cmd = sut.command;
+    const argv = typeof cmd === 'string' ? splitArgs(cmd) : Array.isArray(cmd) ? cmd.map(String) : undefined;
+    if (argv && argv.length > 0 && /^\.{0,2}\//.test(argv[0])) argv[0] = resolve(base, argv[0]);
+    out.sut = { ...sut, ...(argv ? { command: argv } : {}) };
+  }
+  return out;
+}
+
+/** Later layers win: defaults < config file < flags/inputs. Empty strings mean "not given". */
+export function mergeConfig(...layers: RawConfig[]): RawConfig {
+  const out: RawConfig = {};
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer)) {
+      if (v === undefined || v === '') continue;
+      if (k === 'sut' && typeof v === 'object' && v && !Array.isArray(v)) {
+        out.sut = { ...((out.sut as RawConfig) ?? {}), ...(v as RawConfig) };
+      } else out[k] = v;
+    }
+  }
+  return out;
+}
+
+export function buildConfig(raw: RawConfig): Config {
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_KEYS.has(key)) throw new UsageError(`unknown config key '${key}'`);
+  }
+  const r = mergeConfig(DEFAULTS as RawConfig, raw);
+  const runtime = oneOf(r.runtime, RUNTIMES, 'runtime');
+  const threshold = parseThreshold(r.threshold as string, 'threshold');
+  const mde = parseThreshold(r.mde as string, 'mde');
+  if (('relative' in mde ? mde.relative : mde.ns) <= 0) throw new UsageError('mde must be greater than 0');
+  const config: Config = {
+    runtime,
+    replay: optionalString(r.replay, 'replay'),
+    sut: buildSut(r.sut),
+    hook: optionalString(r.hook, 'hook'),
+    baselineHook: optionalString(r['baseline-hook'], 'baseline-hook'),
+    requests: buildRequests(r.requests),
+    connection: oneOf(r.connection, ['keep-alive', 'new'] as const, 'connection'),
+    warmupRequests: parseCount(r['warmup-requests'] as string, 'warmup-requests', 0),
+    requestsPerRound: parseCount(r['requests-per-round'] as string, 'requests-per-round', 20),
+    timeoutMs: parseDuration(r.timeout as string, 'timeout'),
+    threshold,
+    alpha: parseProbability(r.alpha as string, 'alpha'),
+    power: parseProbability(r.power as string, 'power'),
+    mde,
+    maxRequests: parseCount(r['max-requests'] as string, 'max-requests', 20),
+    maxDurationMs: parseDuration(r['max-duration'] as string, 'max-duration'),
+    lookEvery: parseCount(r['look-every'] as string, 'look-every', 1),
+    minRounds: parseCount(r['min-rounds'] as string, 'min-rounds', 1),
+    seed: r.seed === undefined ? (Math.random() * 2 ** 32) >>> 0 : parseCount(r.seed as string, 'seed', 0),
+    failOn: oneOf(r['fail-on'], ['regression', 'inconclusive'] as const, 'fail-on'),
+    out: optionalString(r.out, 'out'),
+  };
+  if (config.requestsPerRound % 2) config.requestsPerRound += 1;
+  if (runtime === 'replay' && !config.replay) throw new UsageError('runtime replay needs --replay SAMPLES.csv');
+  return config;
+}
+
+function buildSut(raw: unknown): SutConfig {
+  const s = (raw ?? {}) as RawConfig;
+  if (typeof s !== 'object' || Array.isArray(s)) throw new UsageError('sut must be a mapping (command, port, ...)');
+  for (const key of Object.keys(s)) {
+    if (!['command', 'image', 'port', 'env', 'ready-path', 'ready-timeout'].includes(key)) {
+      throw new UsageError(`unknown sut key '${key}' (known: command, image, port, env, ready-path, ready-timeout)`);
+    }
+  }
+  const cmd = s.command;
+  const command = typeof cmd === 'string' ? splitArgs(cmd) : Array.isArray(cmd) ? cmd.map(String) : [];
+  const env = (s.env ?? {}) as Record<string, unknown>;
+  if (typeof env !== 'object' || Array.isArray(env)) throw new UsageError('sut.env must be a mapping of NAME: value');
+  const readyPath = String(s['ready-path'] ?? '/');
+  if (!readyPath.startsWith('/')) throw new UsageError(`sut.ready-path must start with /, got '${readyPath}'`);
+  return {
+    command,
+    image: optionalString(s.image, 'sut.image'),
+    port: s.port === undefined ? 0 : parseCount(s.port as string, 'sut.port', 0),
+    env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
+    readyPath,
+    readyTimeoutMs: parseDuration((s['ready-timeout'] as string) ?? '10s', 'sut.ready-timeout'),
+  };
+}
+
+function buildRequests(raw: unknown): RequestSpec[] {
+  if (raw === undefined) return [{ method: 'GET', path: '/', weight: 1 }];
+  if (!Array.isArray(raw) || raw.length === 0) throw new UsageError('requests must be a non-empty list');
+  return raw.map((item, i) => {
+    const q = (typeof item === 'string' ? { path: item } : item) as RawConfig;
+    const path = String(q.path ?? '');
+    if (!path.startsWith('/')) throw new UsageError(`requests[${i}].path must start with /, got '${path}'`);
+    const method = String(q.method ?? 'GET').toUpperCase();
+    if (!/^[A-Z]+$/.test(method)) throw new UsageError(`requests[${i}].method is not an HTTP method: '${method}'`);
+    const weight = q.weight === undefined ? 1 : Number(q.weight);
+    if (!(weight > 0)) throw new UsageError(`requests[${i}].weight must be > 0`);
+    const headers = (q.headers ?? undefined) as Record<string, string> | undefined;
+    return { method, path, weight, ...(headers ? { headers } : {}), ...(q.body !== undefined ? { body: String(q.body) } : {}) };
+  });
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string): T {
+  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+  throw new UsageError(`${what} must be one of ${allowed.join(', ')}, got '${String(v)}'`);
+}
+
+function optionalString(v: unknown, what: string): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string') throw new UsageError(`${what} must be a string`);
+  return v;
+}
+
+/** Splits a command line on whitespace, honouring simple quotes; never handed to a shell. */
+export function splitArgs(s: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (let m = re.exec(s); m; m = re.exec(s)) out.push(m[1] ?? m[2] ?? m[3]);
+  return out;
+}

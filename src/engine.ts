@@ -1,0 +1,62 @@
+// The engine shared by the CLI and the Action: drive a runtime through the sequential controller,
+// write every round to samples.csv as it arrives, and the verdict beside it. Nothing measured is lost:
+// on a failure the samples so far are flushed before the error propagates.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config';
+import { RoundFailedError } from './errors';
+import { runSequential } from './experiment/controller';
+import type { Runtime } from './experiment/runtime';
+import { verdictMarkdown } from './report/markdown';
+import { SamplesWriter } from './samples/write';
+import type { LookRecord, RoundData, Verdict } from './types';
+
+export interface GateHooks {
+  onLook?: (look: LookRecord) => void;
+  onRound?: (data: RoundData) => void;
+}
+
+export interface OutputFiles {
+  samples: string;
+  verdict: string;
+  summary: string;
+}
+
+export function outputFiles(dir: string): OutputFiles {
+  return { samples: join(dir, 'samples.csv'), verdict: join(dir, 'verdict.json'), summary: join(dir, 'summary.md') };
+}
+
+export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks = {}): Promise<Verdict> {
+  const files = config.out ? outputFiles(config.out) : null;
+  if (config.out) mkdirSync(config.out, { recursive: true });
+  const writer = files ? new SamplesWriter(files.samples) : null;
+  try {
+    const result = await runSequential(runtime, {
+      threshold: config.threshold,
+      mde: config.mde,
+      alpha: config.alpha,
+      power: config.power,
+      maxRequests: config.maxRequests,
+      maxDurationMs: config.maxDurationMs,
+      lookEvery: config.lookEvery,
+      minRounds: config.minRounds,
+      onRound: async (data) => {
+        hooks.onRound?.(data);
+        await writer?.append(data);
+      },
+      onLook: hooks.onLook,
+    });
+    const verdict: Verdict = { ...result, mode: 'macro', runtime: runtime.name };
+    if (files) {
+      writeFileSync(files.verdict, `${JSON.stringify(verdict, null, 2)}\n`);
+      writeFileSync(files.summary, verdictMarkdown(verdict));
+    }
+    return verdict;
+  } catch (err) {
+    if (err instanceof RoundFailedError && err.partial && writer) await writer.append(err.partial);
+    throw err;
+  } finally {
+    await writer?.close();
+    await runtime.teardown();
+  }
+}

@@ -1,0 +1,244 @@
+// One look at the data: the stratified (van Elteren) Mann-Whitney scores per round, combined
+// self-normalised over rounds, tested against the budget; the shift estimated and bounded by
+// inverting that same test (DESIGN.md, "The statistical method", steps 3-5).
+import {
+  bisect,
+  combineScores,
+  mannWhitney,
+  normalQuantile,
+  roundScore,
+  superiorityFromPilot,
+  tSf,
+} from '../stats';
+import type { Threshold } from '../types';
+import type { PreparedRound } from './prepared-round';
+
+/** Which scale the test works on: log latency for a relative budget, nanoseconds for an absolute one. */
+export type Scale = 'log' | 'ns';
+
+export interface LookAnalysis {
+  rounds: number;
+  invalidRounds: number[];
+  warmupRemoved: number;
+  n: { baseline: number; candidate: number };
+  errors: { baseline: number; candidate: number };
+  /** Combined statistic and one-sided p at the budget (H0: slowdown <= budget). */
+  z: number;
+  p: number;
+  reference: string;
+  /** Pooled shift estimates: relative (from log scale) and in ns. */
+  shift: { relative: number; ns: number };
+  /** Per valid round: relative shift estimate. */
+  perRound: Array<{ round: number; relative: number; score: number }>;
+  median: { baseline: number; candidate: number };
+  lag1: { baseline: number; candidate: number };
+  /** Variance of the round scores relative to their i.i.d. expectation (>= 1 means noisier than i.i.d.). */
+  varianceFactor: number;
+  iidP: number;
+}
+
+export interface Interval {
+  relative: [number, number];
+  ns: [number, number];
+}
+
+export function budgetShift(threshold: Threshold, scale: Scale, baselineMedianNs: number): number {
+  if ('relative' in threshold) {
+    return scale === 'log' ? Math.log1p(threshold.relative) : threshold.relative * baselineMedianNs;
+  }
+  return scale === 'ns' ? threshold.ns : Math.log1p(threshold.ns / baselineMedianNs);
+}
+
+export function scaleOf(threshold: Threshold): Scale {
+  return 'relative' in threshold ? 'log' : 'ns';
+}
+
+export function analyzeLook(all: PreparedRound[], threshold: Threshold): LookAnalysis {
+  const rounds = all.filter((r) => r.valid);
+  const errors = sumErrors(all);
+  const n = { baseline: 0, candidate: 0 };
+  for (const r of rounds) {
+    n.baseline += r.ns.baseline.length;
+    n.candidate += r.ns.candidate.length;
+  }
+  const median = { baseline: pooledMedian(rounds, 'baseline'), candidate: pooledMedian(rounds, 'candidate') };
+  const scale = scaleOf(threshold);
+  const delta0 = budgetShift(threshold, scale, median.baseline);
+  const scores = rounds.map((r) => roundScore(r[scale].baseline, r[scale].candidate, delta0));
+  const combined = combineScores(scores);
+  return {
+    rounds: rounds.length,
+    invalidRounds: all.filter((r) => !r.valid).map((r) => r.round),
+    warmupRemoved: all.reduce((s, r) => s + r.cut, 0),
+    n,
+    errors,
+    z: combined.z,
+    p: combined.p,
+    reference: combined.reference,
+    shift: {
+      relative: Math.expm1(pooledShift(rounds, 'log')),
+      ns: pooledShift(rounds, 'ns'),
+    },
+    perRound: rounds.map((r, i) => ({
+      round: r.round,
+      relative: Math.expm1(pooledShift([r], 'log')),
+      score: scores[i],
+    })),
+    median,
+    lag1: meanLag1(rounds),
+    varianceFactor: varianceFactor(rounds, scores),
+    iidP: iidMannWhitneyP(rounds, scale, delta0),
+  };
+}
+
+/** Sum of round scores at a shift: non-increasing in the shift. */
+function scoreSum(rounds: PreparedRound[], scale: Scale, shift: number): { sum: number; sq: number } {
+  let sum = 0;
+  let sq = 0;
+  for (const r of rounds) {
+    const d = roundScore(r[scale].baseline, r[scale].candidate, shift);
+    sum += d;
+    sq += d * d;
+  }
+  return { sum, sq };
+}
+
+function zAt(rounds: PreparedRound[], scale: Scale, shift: number): number {
+  const { sum, sq } = scoreSum(rounds, scale, shift);
+  return sq > 0 ? sum / Math.sqrt(sq) : 0;
+}
+
+/** Range of shifts outside which every round's score is at its extreme. */
+function shiftBracket(rounds: PreparedRound[], scale: Scale): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of rounds) {
+    const b = r[scale].baseline;
+    const c = r[scale].candidate;
+    lo = Math.min(lo, c[0] - b[b.length - 1]);
+    hi = Math.max(hi, c[c.length - 1] - b[0]);
+  }
+  return [lo, hi];
+}
+
+/** The pooled Hodges-Lehmann-type estimate: the shift where the stratified score sum crosses zero. */
+export function pooledShift(rounds: PreparedRound[], scale: Scale): number {
+  if (rounds.length === 0) return NaN;
+  const [lo, hi] = shiftBracket(rounds, scale);
+  const tol = scale === 'log' ? 1e-6 : 1;
+  return bisect((s) => scoreSum(rounds, scale, s).sum, lo, hi, { tol, maxIter: 200 });
+}
+
+/**
+ * Confidence interval for the shift by test inversion: the shifts at which the combined statistic
+ * equals +zc and -zc (zc = the critical value of the current look).
+ */
+export function shiftInterval(all: PreparedRound[], zCritical: number): Interval {
+  const rounds = all.filter((r) => r.valid);
+  const one = (scale: Scale): [number, number] => {
+    if (rounds.length === 0 || !Number.isFinite(zCritical)) return [-Infinity, Infinity];
+    const [lo, hi] = shiftBracket(rounds, scale);
+    const tol = scale === 'log' ? 1e-6 : 1;
+    const f = (z: number) => (s: number) => zAt(rounds, scale, s) - z;
+    const low = zAt(rounds, scale, lo) <= zCritical ? -Infinity : bisect(f(zCritical), lo, hi, { tol, maxIter: 200 });
+    const high = zAt(rounds, scale, hi) >= -zCritical ? Infinity : bisect(f(-zCritical), lo, hi, { tol, maxIter: 200 });
+    return [low, high];
+  };
+  const [l, h] = one('log');
+  return { relative: [Math.expm1(l), Math.expm1(h)], ns: one('ns') };
+}
+
+/**
+ * The critical value of the self-normalised statistic for a nominal one-sided level: through the
+ * t(R-1) reference, Z = t sqrt(R / (R - 1 + t^2)); the normal quantile when R is large.
+ */
+export function zCriticalFor(pNominal: number, rounds: number): number {
+  if (rounds < 2) return Infinity;
+  const df = rounds - 1;
+  const t = tQuantileUpper(pNominal, df);
+  // Z = sum d / sqrt(sum d^2) never exceeds sqrt(R): a level beyond reach cannot be crossed.
+  return Number.isFinite(t) ? t * Math.sqrt(rounds / (df + t * t)) : Math.sqrt(rounds);
+}
+
+function tQuantileUpper(p: number, df: number): number {
+  if (df > 1000) return normalQuantile(1 - p);
+  if (tSf(1e6, df) > p) return Infinity;
+  return bisect((t) => tSf(t, df) - p, 0, 1e6, { tol: 1e-9, maxIter: 300 });
+}
+
+/**
+ * P(candidate > baseline) under a true shift of `mde` beyond the budget, from the pilot baselines
+ * within each round (Happ, Bathke & Brunner 2019), weighted by round size.
+ */
+export function superiorityForMde(all: PreparedRound[], mde: Threshold, threshold: Threshold): number {
+  const rounds = all.filter((r) => r.valid);
+  const scale = scaleOf(threshold);
+  const med = pooledMedian(rounds, 'baseline');
+  const shift = budgetShift(addThresholds(threshold, mde, med), scale, med) - budgetShift(threshold, scale, med);
+  let acc = 0;
+  let w = 0;
+  for (const r of rounds) {
+    const b = r[scale].baseline;
+    acc += superiorityFromPilot(b, shift) * b.length;
+    w += b.length;
+  }
+  return w > 0 ? acc / w : 0.5;
+}
+
+function addThresholds(a: Threshold, b: Threshold, medianNs: number): Threshold {
+  if ('relative' in a && 'relative' in b) return { relative: a.relative + b.relative };
+  const ns = (t: Threshold) => ('relative' in t ? t.relative * medianNs : t.ns);
+  return { ns: ns(a) + ns(b) };
+}
+
+function varianceFactor(rounds: PreparedRound[], scores: number[]): number {
+  if (rounds.length < 3) return 1;
+  const e = rounds.map((r, i) => {
+    const m = r.ns.baseline.length;
+    const n = r.ns.candidate.length;
+    return scores[i] / Math.sqrt((m * n) / (12 * (m + n + 1)));
+  });
+  const mean = e.reduce((a, b) => a + b, 0) / e.length;
+  const v = e.reduce((a, b) => a + (b - mean) ** 2, 0) / (e.length - 1);
+  return Math.max(1, v);
+}
+
+function iidMannWhitneyP(rounds: PreparedRound[], scale: Scale, delta0: number): number {
+  if (rounds.length === 0) return NaN;
+  const b = concat(rounds.map((r) => r[scale].baseline));
+  const c = concat(rounds.map((r) => r[scale].candidate)).map((v) => v - delta0);
+  return mannWhitney(c, b, { alternative: 'greater', method: 'asymptotic' }).p;
+}
+
+function pooledMedian(rounds: PreparedRound[], arm: 'baseline' | 'candidate'): number {
+  const all = concat(rounds.map((r) => r.ns[arm])).sort();
+  if (all.length === 0) return NaN;
+  const h = all.length >> 1;
+  return all.length % 2 ? all[h] : (all[h - 1] + all[h]) / 2;
+}
+
+function meanLag1(rounds: PreparedRound[]): { baseline: number; candidate: number } {
+  const avg = (k: 'baseline' | 'candidate') =>
+    rounds.length ? rounds.reduce((s, r) => s + (Number.isFinite(r.lag1[k]) ? r.lag1[k] : 0), 0) / rounds.length : 0;
+  return { baseline: avg('baseline'), candidate: avg('candidate') };
+}
+
+function sumErrors(rounds: PreparedRound[]): { baseline: number; candidate: number } {
+  const e = { baseline: 0, candidate: 0 };
+  for (const r of rounds) {
+    e.baseline += r.errors.baseline;
+    e.candidate += r.errors.candidate;
+  }
+  return e;
+}
+
+function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+

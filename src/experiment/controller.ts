@@ -1,0 +1,185 @@
+// The sequential controller: runs rounds, looks every `lookEvery` rounds, spends alpha by a
+// Lan-DeMets O'Brien-Fleming function over the information fraction n / planned, re-plans the
+// size at each look (Noether 1987 on the pilot), and stops with a verdict (DESIGN.md steps 6-8).
+// Live and replayed runs take exactly this path.
+import { achievedPower, nextBoundary, noetherTotal, normalSf } from '../stats';
+import type { Check, LookRecord, RoundData, Threshold, Verdict, VerdictKind } from '../types';
+import { analyzeLook, shiftInterval, superiorityForMde, zCriticalFor, type LookAnalysis } from './analysis';
+import { errorRateExcess } from './error-rate';
+import { prepareRound, type PreparedRound } from './prepared-round';
+import type { Runtime } from './runtime';
+
+export interface SequentialOptions {
+  threshold: Threshold;
+  /** The slowdown beyond the budget that the plan must detect with `power`. */
+  mde: Threshold;
+  alpha: number;
+  power: number;
+  maxRequests: number;
+  maxDurationMs: number;
+  /** Rounds between looks (k0). */
+  lookEvery: number;
+  /** No final look before this many rounds, unless a cap is hit. */
+  minRounds: number;
+  onRound?: (data: RoundData) => Promise<void> | void;
+  onLook?: (look: LookRecord) => void;
+  now?: () => number;
+}
+
+export type SequentialResult = Omit<Verdict, 'checks' | 'runtime' | 'mode'> & { checks: Check[] };
+
+export async function runSequential(runtime: Runtime, opts: SequentialOptions): Promise<SequentialResult> {
+  const now = opts.now ?? Date.now;
+  const started = now();
+  const prepared: PreparedRound[] = [];
+  const checks: Check[] = [];
+  const looks: LookRecord[] = [];
+  const times: number[] = [];
+  const bounds: number[] = [];
+  let requests = 0;
+  let exhausted = false;
+
+  for (let index = 0; ; ) {
+    for (let k = 0; k < opts.lookEvery && !exhausted; k++, index++) {
+      const outcome = await runtime.runRound(index);
+      if (!outcome) {
+        exhausted = true;
+        break;
+      }
+      await opts.onRound?.(outcome.data);
+      prepared.push(prepareRound(outcome.data));
+      requests += outcome.data.arm.length;
+      checks.push(...(outcome.checks ?? []));
+      if (requests >= opts.maxRequests || now() - started >= opts.maxDurationMs) break;
+    }
+    const capped = exhausted || requests >= opts.maxRequests || now() - started >= opts.maxDurationMs;
+    const look = analyzeLook(prepared, opts.threshold);
+    const used = look.n.baseline + look.n.candidate;
+    const pS = superiorityForMde(prepared, opts.mde, opts.threshold);
+    const planned = plannedRequests(look, pS, opts);
+    const reachedPlan = used >= planned && look.rounds >= opts.minRounds;
+    const final = capped || reachedPlan;
+    const t = nextTime(times, final ? 1 : used / planned);
+    times.push(t);
+    const boundary = nextBoundary(opts.alpha, times, bounds);
+    bounds.push(boundary);
+    const boundaryP = normalSf(boundary);
+    const zc = zCriticalFor(boundaryP, look.rounds);
+    const ci = shiftInterval(prepared, zc);
+    const record: LookRecord = {
+      look: looks.length + 1,
+      rounds: look.rounds,
+      n: look.n,
+      z: look.z,
+      p: look.p,
+      boundary,
+      boundaryP,
+      informationFraction: t,
+      plannedRequests: planned,
+      shiftRelative: look.shift.relative,
+    };
+    looks.push(record);
+    opts.onLook?.(record);
+    const power = achievedPower({ total: used / look.varianceFactor, alpha: opts.alpha, p: pS });
+    const decision = decide({ look, ci, boundaryP, final, reachedPlan, power, opts, prepared });
+    if (decision || (exhausted && prepared.length === 0)) {
+      const d = decision ?? { verdict: 'inconclusive' as const, reason: 'no rounds to analyse' };
+      return {
+        verdict: d.verdict,
+        reason: d.reason,
+        p: look.p,
+        z: look.z,
+        boundary,
+        alpha: opts.alpha,
+        threshold: opts.threshold,
+        shift: { relative: look.shift.relative, ns: look.shift.ns, ci: ci.relative, ciNs: ci.ns },
+        n: look.n,
+        rounds: look.rounds,
+        power,
+        warmup: { removed: look.warmupRemoved, invalidRounds: look.invalidRounds },
+        errors: look.errors,
+        checks: [...dedupeChecks(checks), ...stationarityCheck(look, prepared.length)],
+        iidP: look.iidP,
+        lag1: look.lag1,
+        median: look.median,
+        looks,
+        plannedRequests: planned,
+        durationMs: now() - started,
+      };
+    }
+  }
+}
+
+function plannedRequests(look: LookAnalysis, pS: number, opts: SequentialOptions): number {
+  const perRound = look.rounds > 0 ? (look.n.baseline + look.n.candidate) / look.rounds : 0;
+  const base = noetherTotal({ alpha: opts.alpha, power: opts.power, p: pS });
+  const inflated = Math.ceil(base * look.varianceFactor);
+  const atLeast = Math.ceil(perRound * opts.minRounds);
+  return Math.max(Number.isFinite(inflated) ? inflated : Number.MAX_SAFE_INTEGER, atLeast, 1);
+}
+
+/** Information fractions must increase; a re-plan that grew the target cannot move time backwards. */
+function nextTime(times: number[], t: number): number {
+  const prev = times.length ? times[times.length - 1] : 0;
+  return Math.min(1, Math.max(t, prev + 1e-3));
+}
+
+interface DecisionInput {
+  look: LookAnalysis;
+  ci: { relative: [number, number]; ns: [number, number] };
+  boundaryP: number;
+  final: boolean;
+  reachedPlan: boolean;
+  power: number;
+  opts: SequentialOptions;
+  prepared: PreparedRound[];
+}
+
+function decide(x: DecisionInput): { verdict: VerdictKind; reason: string } | null {
+  const { look, ci, opts } = x;
+  const [low, high] = 'relative' in opts.threshold ? ci.relative : ci.ns;
+  const budget = 'relative' in opts.threshold ? opts.threshold.relative : opts.threshold.ns;
+  const errorExcess = errorRateExcess(look.errors, look.n, opts.alpha);
+  if (errorExcess) return { verdict: 'regression', reason: errorExcess };
+  if (look.p <= x.boundaryP && low > budget) {
+    return { verdict: 'regression', reason: 'the slowdown exceeds the budget: the test crossed its boundary' };
+  }
+  if (high < budget && look.rounds >= 2) {
+    return { verdict: 'no-regression', reason: "the confidence interval's upper bound is below the budget" };
+  }
+  if (!x.final) return null;
+  if (look.invalidRounds.length * 2 > x.prepared.length) {
+    return { verdict: 'inconclusive', reason: 'most rounds never reached a steady state (non-stationary latency)' };
+  }
+  if (x.reachedPlan || x.power >= opts.power) {
+    return { verdict: 'no-regression', reason: 'the planned sample size was reached without crossing the boundary' };
+  }
+  return {
+    verdict: 'inconclusive',
+    reason: `a cap was reached before the planned sample size (achieved power ${x.power.toFixed(2)})`,
+  };
+}
+
+function stationarityCheck(look: LookAnalysis, total: number): Check[] {
+  const bad = look.invalidRounds.length;
+  return [
+    {
+      id: 'stationarity',
+      status: bad === 0 ? 'pass' : bad * 2 > total ? 'fail' : 'warn',
+      detail:
+        bad === 0
+          ? `all ${total} rounds reached a steady state; ${look.warmupRemoved} warm-up requests removed`
+          : `${bad} of ${total} rounds never reached a steady state and were left out`,
+    },
+  ];
+}
+
+function dedupeChecks(checks: Check[]): Check[] {
+  const rank = { pass: 0, warn: 1, fail: 2 } as const;
+  const byId = new Map<string, Check>();
+  for (const c of checks) {
+    const prev = byId.get(c.id);
+    if (!prev || rank[c.status] > rank[prev.status]) byId.set(c.id, c);
+  }
+  return [...byId.values()];
+}

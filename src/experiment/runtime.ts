@@ -1,0 +1,21 @@
+// The one interface every runtime implements (local, podman, kind, kubernetes, replay).
+// It lives here, beside the controller that drives it, so nothing in the experiment depends on a backend.
+import type { Check, RoundData } from '../types';
+
+export interface RoundOutcome {
+  data: RoundData;
+  /** Environment checks observed during the round (throttling, same pod, sidecars, ...). */
+  checks?: Check[];
+}
+
+export interface Runtime {
+  readonly name: string;
+  /**
+   * Runs round `index` with fresh SUT instances and returns its samples, or null when the
+   * runtime has no more rounds to give (a replay at the end of its file). A failure throws a
+   * RunError; a RoundFailedError carries the samples measured before it.
+   */
+  runRound(index: number): Promise<RoundOutcome | null>;
+  /** Stops and removes whatever the runtime started. Safe to call more than once. */
+  teardown(): Promise<void>;
+}

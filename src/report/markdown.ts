@@ -1,0 +1,33 @@
+// The verdict as Markdown: summary.md, the job summary and the PR comment share it.
+import type { Verdict } from '../types';
+import { formatNs, formatPercent, formatThreshold } from '../units';
+import { formatP } from './text';
+
+const ICON = { regression: '🔴', 'no-regression': '🟢', inconclusive: '🟡' } as const;
+const CHECK_ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
+
+export function verdictMarkdown(v: Verdict): string {
+  const lines = [
+    `### ${ICON[v.verdict]} hook latency: **${v.verdict}**`,
+    '',
+    `${v.reason}.`,
+    '',
+    '| | |',
+    '|---|---|',
+    `| shift (candidate vs baseline) | **${formatPercent(v.shift.relative)}** (${formatNs(v.shift.ns)}) |`,
+    `| confidence interval | ${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])} |`,
+    `| budget | ${formatThreshold(v.threshold)} |`,
+    `| p (design-based) | ${formatP(v.p)} vs boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)} |`,
+    `| median | baseline ${formatNs(v.median.baseline)}, candidate ${formatNs(v.median.candidate)} |`,
+    `| samples | ${v.n.baseline} + ${v.n.candidate} in ${v.rounds} rounds, ${v.looks.length} looks |`,
+    `| power for the planned effect | ${(v.power * 100).toFixed(0)}% |`,
+    `| warm-up removed | ${v.warmup.removed} requests |`,
+    `| errors | baseline ${v.errors.baseline}, candidate ${v.errors.candidate} |`,
+    `| runtime | ${v.runtime} (${v.mode} benchmark) |`,
+  ];
+  if (v.checks.length > 0) {
+    lines.push('', '**Checks**', '');
+    for (const c of v.checks) lines.push(`- ${CHECK_ICON[c.status]} \`${c.id}\`: ${c.detail}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,33 @@
+// The human output of `analyze` and `run`: a short aligned table.
+import type { Verdict } from '../types';
+import { formatNs, formatPercent, formatThreshold } from '../units';
+
+const HEADLINE = {
+  regression: 'REGRESSION',
+  'no-regression': 'no regression',
+  inconclusive: 'inconclusive',
+} as const;
+
+export function verdictTable(v: Verdict): string {
+  const rows: Array<[string, string]> = [
+    ['verdict', `${HEADLINE[v.verdict]} — ${v.reason}`],
+    ['shift', `${formatPercent(v.shift.relative)} (${formatNs(v.shift.ns)})`],
+    ['CI', `${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])}  (${formatNs(v.shift.ciNs[0])} .. ${formatNs(v.shift.ciNs[1])})`],
+    ['budget', formatThreshold(v.threshold)],
+    ['p', `${formatP(v.p)} (boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)}; i.i.d. Mann-Whitney would say ${formatP(v.iidP)})`],
+    ['median', `baseline ${formatNs(v.median.baseline)}, candidate ${formatNs(v.median.candidate)}`],
+    ['n', `baseline ${v.n.baseline}, candidate ${v.n.candidate} in ${v.rounds} rounds, ${v.looks.length} looks`],
+    ['power', `${(v.power * 100).toFixed(0)}%`],
+    ['warm-up', `${v.warmup.removed} removed${v.warmup.invalidRounds.length ? `, ${v.warmup.invalidRounds.length} rounds not steady` : ''}`],
+    ['errors', `baseline ${v.errors.baseline}, candidate ${v.errors.candidate}`],
+  ];
+  if (v.durationMs !== undefined) rows.push(['time', `${(v.durationMs / 1000).toFixed(1)} s`]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join('\n');
+}
+
+export function formatP(p: number): string {
+  if (!Number.isFinite(p)) return 'n/a';
+  if (p < 1e-4) return p.toExponential(1);
+  return p.toPrecision(2);
+}

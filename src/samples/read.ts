@@ -1,0 +1,218 @@
+// Streaming, validating reader of the samples CSV contract (`round,arm,seq,latency_ns[,start_ns,status]`),
+// plain or gzip (detected by magic bytes). Every problem is one UsageError naming file and line.
+import { createReadStream, promises as fs } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { UsageError } from '../errors';
+import type { RoundData } from '../types';
+
+export const REQUIRED_COLUMNS = ['round', 'arm', 'seq', 'latency_ns'] as const;
+export const OPTIONAL_COLUMNS = ['start_ns', 'status'] as const;
+const EXPECTED = 'round,arm,seq,latency_ns[,start_ns,status]';
+
+interface Columns {
+  round: number;
+  arm: number;
+  seq: number;
+  latency: number;
+  start: number;
+  status: number;
+  count: number;
+}
+
+class RoundBuilder {
+  arm: number[] = [];
+  seq: number[] = [];
+  latency: number[] = [];
+  start: number[] = [];
+  status: number[] = [];
+  constructor(readonly round: number) {}
+}
+
+export async function readSamples(file: string): Promise<RoundData[]> {
+  const stream = await openText(file);
+  const parser = new SamplesParser(file);
+  try {
+    for await (const chunk of stream) parser.push(chunk as Buffer);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`${file}: cannot read: ${(err as Error).message}`);
+  }
+  return parser.finish();
+}
+
+async function openText(file: string): Promise<Readable> {
+  let head: Buffer;
+  try {
+    const fh = await fs.open(file, 'r');
+    try {
+      head = Buffer.alloc(2);
+      await fh.read(head, 0, 2, 0);
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    throw new UsageError(`${file}: ${why}`);
+  }
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    const gunzip = createGunzip();
+    raw.on('error', (e) => gunzip.destroy(e));
+    gunzip.on('error', () => undefined);
+    const piped = raw.pipe(gunzip);
+    return wrapGzipErrors(piped, file);
+  }
+  return raw;
+}
+
+function wrapGzipErrors(stream: Readable, file: string): Readable {
+  const orig = stream[Symbol.asyncIterator].bind(stream);
+  (stream as unknown as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] = () => {
+    const it = orig();
+    return {
+      next: () =>
+        it.next().catch((e: Error) => {
+          throw new UsageError(`${file}: corrupt gzip data (${e.message})`);
+        }),
+      return: it.return?.bind(it),
+    } as AsyncIterator<unknown>;
+  };
+  return stream;
+}
+
+class SamplesParser {
+  private rest = '';
+  private line = 0;
+  private cols: Columns | null = null;
+  private rounds = new Map<number, RoundBuilder>();
+  private last: RoundBuilder | null = null;
+
+  constructor(private readonly file: string) {}
+
+  push(chunk: Buffer): void {
+    if (chunk.includes(0)) this.fail(this.line + 1, 'binary data, not a CSV text file');
+    const text = this.rest + chunk.toString('utf8');
+    let from = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', from);
+      if (nl < 0) break;
+      this.parseLine(text.slice(from, nl));
+      from = nl + 1;
+    }
+    this.rest = text.slice(from);
+  }
+
+  finish(): RoundData[] {
+    if (this.rest.length > 0) this.parseLine(this.rest);
+    if (!this.cols) throw new UsageError(`${this.file}: empty file (expected header ${EXPECTED})`);
+    if (this.rounds.size === 0) throw new UsageError(`${this.file}: no samples after the header`);
+    const out = [...this.rounds.values()].sort((a, b) => a.round - b.round).map((b) => this.toRoundData(b));
+    const arms = [0, 0];
+    for (const r of out) for (const a of r.arm) arms[a]++;
+    if (arms[0] === 0 || arms[1] === 0) {
+      const missing = arms[0] === 0 ? 'baseline' : 'candidate';
+      throw new UsageError(`${this.file}: no ${missing} samples; both arms are needed`);
+    }
+    return out;
+  }
+
+  private parseLine(raw: string): void {
+    this.line++;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (!this.cols) {
+      this.cols = this.parseHeader(line);
+      return;
+    }
+    if (line.length === 0) return;
+    const f = line.split(',');
+    const c = this.cols;
+    if (f.length !== c.count) this.fail(this.line, `expected ${c.count} fields, found ${f.length} (truncated or malformed row)`);
+    const round = this.int(f[c.round], 'round', 0);
+    const armText = f[c.arm];
+    const arm = armText === 'baseline' ? 0 : armText === 'candidate' ? 1 : -1;
+    if (arm < 0) this.fail(this.line, `arm must be 'baseline' or 'candidate', got '${clip(armText)}'`);
+    const seq = this.int(f[c.seq], 'seq', 0);
+    const latency = this.int(f[c.latency], 'latency_ns', 1);
+    const start = c.start >= 0 ? this.int(f[c.start], 'start_ns', 0) : 0;
+    const status = c.status >= 0 ? this.int(f[c.status], 'status', 0) : 200;
+    let b = this.last;
+    if (!b || b.round !== round) {
+      b = this.rounds.get(round) ?? new RoundBuilder(round);
+      this.rounds.set(round, b);
+      this.last = b;
+    }
+    b.arm.push(arm);
+    b.seq.push(seq);
+    b.latency.push(latency);
+    if (c.start >= 0) b.start.push(start);
+    if (c.status >= 0) b.status.push(status);
+  }
+
+  private parseHeader(line: string): Columns {
+    const names = line.replace(/^\uFEFF/, '').split(',').map((s) => s.trim());
+    const idx = (n: string) => names.indexOf(n);
+    const missing = REQUIRED_COLUMNS.filter((n) => idx(n) < 0);
+    if (missing.length > 0) {
+      this.fail(1, `wrong header: expected ${EXPECTED}, got '${clip(line)}'`);
+    }
+    return {
+      round: idx('round'),
+      arm: idx('arm'),
+      seq: idx('seq'),
+      latency: idx('latency_ns'),
+      start: idx('start_ns'),
+      status: idx('status'),
+      count: names.length,
+    };
+  }
+
+  private int(text: string, name: string, min: number): number {
+    const v = text.length > 0 && text.length < 20 ? Number(text) : NaN;
+    if (!Number.isSafeInteger(v) || v < min) {
+      const want = min > 0 ? `an integer > ${min - 1}` : 'an integer >= 0';
+      this.fail(this.line, `${name} must be ${want}, got '${clip(text)}'`);
+    }
+    return v;
+  }
+
+  private toRoundData(b: RoundBuilder): RoundData {
+    const order = sortedOrder(b.seq);
+    for (let i = 1; i < order.length; i++) {
+      if (b.seq[order[i]] === b.seq[order[i - 1]]) {
+        throw new UsageError(`${this.file}: round ${b.round} has seq ${b.seq[order[i]]} twice`);
+      }
+    }
+    const pick = (src: number[]) => Float64Array.from(order, (i) => src[i]);
+    return {
+      round: b.round,
+      arm: Uint8Array.from(order, (i) => b.arm[i]),
+      seq: pick(b.seq),
+      latencyNs: pick(b.latency),
+      startNs: b.start.length > 0 ? pick(b.start) : null,
+      status: b.status.length > 0 ? Int32Array.from(order, (i) => b.status[i]) : null,
+    };
+  }
+
+  private fail(line: number, what: string): never {
+    throw new UsageError(`${this.file}:${line}: ${what}`);
+  }
+}
+
+/** Indices ordering seq ascending; the identity (no sort) when the file is already in order. */
+function sortedOrder(seq: number[]): Uint32Array {
+  const order = new Uint32Array(seq.length);
+  let sorted = true;
+  for (let i = 0; i < seq.length; i++) {
+    order[i] = i;
+    if (i > 0 && seq[i] < seq[i - 1]) sorted = false;
+  }
+  if (!sorted) order.sort((a, b) => seq[a] - seq[b] || a - b);
+  return order;
+}
+
+function clip(s: string): string {
+  const printable = s.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
+}

@@ -1,0 +1,183 @@
+/**
+ * One-sided group-sequential boundaries by alpha spending.
+ *
+ * Spending function: O'Brien-Fleming type of K. K. G. Lan & D. L. DeMets, "Discrete sequential
+ * boundaries for clinical trials", Biometrika 70 (1983) 659-663:
+ *   alpha(t) = 2 - 2 Phi(Phi^-1(1 - alpha/2) / sqrt(t)), alpha the one-sided level.
+ * Boundary crossing probabilities by the recursive numerical integration of P. Armitage,
+ * C. K. McPherson & B. C. Rowe, JRSS A 132 (1969) 235-244, as laid out in C. Jennison &
+ * B. W. Turnbull, "Group Sequential Methods with Applications to Clinical Trials" (2000),
+ * ch. 19: the sub-density of Z_k on the continuation region (-inf, b_k) is carried on a
+ * grid and integrated with Simpson's rule; each boundary is the root of
+ * P(cross at look k) = alpha(t_k) - (alpha already spent), found by bisection.
+ *
+ * Model: Z_k = S_k / sqrt(t_k), S a Brownian motion with drift theta (E[Z_k] = theta sqrt(t_k)).
+ */
+import { normalPdf, normalQuantile, normalSf } from './normal';
+import { bisect } from './root';
+
+/** Half-width (in sd) of the integration range around the mean of Z_k. */
+const RANGE = 10;
+/** Default grid step for Z_k, and the smallest allowed (very close looks). */
+const STEP = 0.02;
+const MIN_STEP = 0.005;
+
+/** Cumulative one-sided alpha spent by information fraction t. */
+export function obrienFlemingSpending(t: number, alpha: number): number {
+  if (!(alpha > 0 && alpha < 1)) throw new Error(`obrienFlemingSpending: alpha must be in (0, 1), got ${alpha}`);
+  if (Number.isNaN(t)) return NaN;
+  if (t <= 0) return 0;
+  if (t >= 1) return alpha;
+  return 2 * normalSf(normalQuantile(1 - alpha / 2) / Math.sqrt(t));
+}
+
+/** Sub-density of Z_k on (-inf, b_k) at grid points, pre-multiplied by Simpson weights. */
+interface Stage {
+  t: number;
+  z: Float64Array;
+  g: Float64Array;
+}
+
+function checkTimes(times: ArrayLike<number>): void {
+  if (times.length === 0) throw new Error('group-sequential: no looks');
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k]!;
+    if (!(t > 0) || !Number.isFinite(t)) throw new Error(`group-sequential: invalid information time ${t}`);
+    if (k > 0 && !(t > times[k - 1]!)) throw new Error('group-sequential: information times must increase');
+  }
+}
+
+/** Simpson grid on [lo, hi] with step at most h: points and weights. */
+function simpsonGrid(lo: number, hi: number, h: number): { z: Float64Array; w: Float64Array } {
+  if (!(hi > lo)) return { z: new Float64Array(0), w: new Float64Array(0) };
+  const n = Math.max(2, 2 * Math.ceil((hi - lo) / (2 * h)));
+  const step = (hi - lo) / n;
+  const z = new Float64Array(n + 1);
+  const w = new Float64Array(n + 1);
+  for (let i = 0; i <= n; i++) {
+    z[i] = lo + i * step;
+    w[i] = ((i === 0 || i === n ? 1 : i % 2 === 1 ? 4 : 2) * step) / 3;
+  }
+  return { z, w };
+}
+
+/** Grid step for stage k: resolve the transition kernels into and out of it. */
+function stepFor(t: number, dtIn: number, dtOut: number): number {
+  let h = STEP;
+  if (dtIn > 0) h = Math.min(h, Math.sqrt(dtIn / t) / 8);
+  if (dtOut > 0) h = Math.min(h, Math.sqrt(dtOut / t) / 8);
+  return Math.max(h, MIN_STEP);
+}
+
+/** Stage at look k given the previous stage (null for the first look) and boundary b_k. */
+function buildStage(prev: Stage | null, t: number, b: number, theta: number, dtOut: number): Stage {
+  const mean = theta * Math.sqrt(t);
+  const dtIn = prev ? t - prev.t : 0;
+  const { z, w } = simpsonGrid(mean - RANGE, Math.min(b, mean + RANGE), stepFor(t, dtIn, dtOut));
+  const g = new Float64Array(z.length);
+  if (prev === null) {
+    for (let i = 0; i < z.length; i++) g[i] = w[i]! * normalPdf(z[i]! - mean);
+    return { t, z, g };
+  }
+  const sdt = Math.sqrt(t);
+  const sprev = Math.sqrt(prev.t);
+  const sdd = Math.sqrt(dtIn);
+  const drift = theta * dtIn;
+  const scale = sdt / sdd;
+  for (let i = 0; i < z.length; i++) {
+    const zs = z[i]! * sdt - drift;
+    let acc = 0;
+    for (let j = 0; j < prev.z.length; j++) acc += prev.g[j]! * normalPdf((zs - prev.z[j]! * sprev) / sdd);
+    g[i] = w[i]! * acc * scale;
+  }
+  return { t, z, g };
+}
+
+/** P(continue to look k-1 and cross b at look k at time t). */
+function crossProbability(prev: Stage | null, t: number, b: number, theta: number): number {
+  if (b === Infinity) return 0;
+  if (prev === null) return normalSf(b - theta * Math.sqrt(t));
+  const dt = t - prev.t;
+  const sdd = Math.sqrt(dt);
+  const bs = b * Math.sqrt(t) - theta * dt;
+  const sprev = Math.sqrt(prev.t);
+  let p = 0;
+  for (let j = 0; j < prev.z.length; j++) p += prev.g[j]! * normalSf((bs - prev.z[j]! * sprev) / sdd);
+  return p;
+}
+
+/** Boundary that spends `target` at time t after stage prev (under H0). */
+function solveBoundary(prev: Stage | null, t: number, target: number): number {
+  if (!(target > 0)) return Infinity;
+  if (prev === null) return normalQuantile(1 - target);
+  const f = (b: number) => crossProbability(prev, t, b, 0) - target;
+  const lo = -RANGE - 2;
+  const hi = 40;
+  if (f(lo) <= 0) return -Infinity; // cannot spend that much: stop for sure
+  return bisect(f, lo, hi, { tol: 1e-10 });
+}
+
+/** dt to the next look, 0 for the last. */
+function nextDt(times: ArrayLike<number>, k: number): number {
+  return k + 1 < times.length ? times[k + 1]! - times[k]! : 0;
+}
+
+/**
+ * One-sided upper boundaries (Z scale) for looks at information fractions `times`
+ * (strictly increasing; a time >= 1 spends all remaining alpha).
+ */
+export function upperBoundaries(alpha: number, times: number[]): number[] {
+  checkTimes(times);
+  const out: number[] = [];
+  let prev: Stage | null = null;
+  let spent = 0;
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k]!;
+    const b = solveBoundary(prev, t, obrienFlemingSpending(t, alpha) - spent);
+    spent += crossProbability(prev, t, b, 0);
+    out.push(b);
+    if (k + 1 < times.length) prev = buildStage(prev, t, b, 0, nextDt(times, k));
+  }
+  return out;
+}
+
+/**
+ * Boundary for the last look in `times`, given the boundaries actually used at the earlier
+ * looks (`previous.length === times.length - 1`). It spends alpha(t_K) minus the type I error
+ * already spent by `previous` (so adaptive or re-planned earlier looks keep the total at alpha).
+ * +Infinity when nothing is left to spend.
+ */
+export function nextBoundary(alpha: number, times: number[], previous: number[]): number {
+  checkTimes(times);
+  if (previous.length !== times.length - 1) {
+    throw new Error('nextBoundary: previous must hold one boundary per earlier look');
+  }
+  obrienFlemingSpending(0.5, alpha); // validates alpha
+  let prev: Stage | null = null;
+  let spent = 0;
+  for (let k = 0; k < previous.length; k++) {
+    const t = times[k]!;
+    spent += crossProbability(prev, t, previous[k]!, 0);
+    prev = buildStage(prev, t, previous[k]!, 0, nextDt(times, k));
+  }
+  const tK = times[times.length - 1]!;
+  return solveBoundary(prev, tK, obrienFlemingSpending(tK, alpha) - spent);
+}
+
+/**
+ * Probability of first crossing the upper boundary at each look when E[Z_k] = drift sqrt(t_k).
+ * With drift 0 and boundaries from upperBoundaries the sum equals alpha(t_K); the sum is the
+ * power under drift > 0.
+ */
+export function crossingProbabilities(boundaries: number[], times: number[], drift: number): number[] {
+  checkTimes(times);
+  if (boundaries.length !== times.length) throw new Error('crossingProbabilities: one boundary per look');
+  const out: number[] = [];
+  let prev: Stage | null = null;
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k]!;
+    out.push(crossProbability(prev, t, boundaries[k]!, drift));
+    if (k + 1 < times.length) prev = buildStage(prev, t, boundaries[k]!, drift, nextDt(times, k));
+  }
+  return out;
+}

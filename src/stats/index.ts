@@ -1,0 +1,15 @@
+/** Pure numerics for hook-latency: distributions, rank tests, estimators, design. */
+export * from './normal';
+export * from './incomplete-beta';
+export * from './student-t';
+export * from './root';
+export * from './ranks';
+export * from './mann-whitney';
+export * from './pair-count';
+export * from './van-elteren';
+export * from './sign-flip';
+export * from './hodges-lehmann';
+export * from './mser';
+export * from './autocorrelation';
+export * from './sample-size';
+export * from './group-sequential';

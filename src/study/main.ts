@@ -1,0 +1,42 @@
+// `node scripts/run-ts.mjs src/study/main.ts [--replays N]`: the A/A false-positive rate and the
+// power of the gate on interleaved replays of the paper's traces, printed as a table.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readPaperTrace } from './paper-trace';
+import { runStudy, type StudySpec } from './study';
+
+const dataDir = process.env.PAPER_DATA ?? join(process.cwd(), '..', 'shared', 'paper-data');
+const replays = Number(process.argv[process.argv.indexOf('--replays') + 1]) || 200;
+const files = readdirSync(dataDir).filter((f) => f.endsWith('.csv.gz')).sort();
+const traces = Object.fromEntries(files.map((f) => [f, readPaperTrace(join(dataDir, f))]));
+const without = files.filter((f) => f.includes('without')).map((f) => traces[f]);
+const all = files.map((f) => traces[f]);
+const byEnv = (env: string) => files.filter((f) => f.startsWith(env) && f.includes('without')).map((f) => traces[f]);
+
+const base: Omit<StudySpec, 'traces' | 'effect' | 'instanceSd' | 'threshold'> = {
+  replays,
+  requestsPerRound: 400,
+  starts: [0, 4000, 12000, 20000],
+  seed: 1,
+};
+
+const rows: Array<[string, Partial<StudySpec>]> = [
+  ['A/A, all 8 traces', { traces: all, effect: 0, instanceSd: 0, threshold: { relative: 0 } }],
+  ['A/A + 1% instance offsets', { traces: all, effect: 0, instanceSd: 0.01, threshold: { relative: 0 } }],
+  ['Docker +7.0%', { traces: byEnv('docker'), effect: 0.07, instanceSd: 0.01, threshold: { relative: 0 } }],
+  ['kind +3.8%', { traces: byEnv('kind'), effect: 0.038, instanceSd: 0.01, threshold: { relative: 0 } }],
+  ['EKS pod +2.9%', { traces: byEnv('aws-pod'), effect: 0.029, instanceSd: 0.01, threshold: { relative: 0 } }],
+  ['budget 5%, +2%', { traces: without, effect: 0.02, instanceSd: 0.01, threshold: { relative: 0.05 } }],
+  ['budget 5%, +12%', { traces: without, effect: 0.12, instanceSd: 0.01, threshold: { relative: 0.05 } }],
+];
+const only = process.env.STUDY_ONLY;
+console.log('| replays | regression | no-regression | inconclusive | share regression | median requests |');
+for (const [name, spec] of rows) {
+  if (only && !name.includes(only)) continue;
+  const t0 = Date.now();
+  const r = await runStudy({ ...base, ...spec } as StudySpec);
+  console.log(
+    `| ${name} (${r.replays}) | ${r.verdicts.regression} | ${r.verdicts['no-regression']} | ${r.verdicts.inconclusive} | ` +
+      `${(r.regressionRate * 100).toFixed(1)}% | ${r.medianRequests} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+  );
+}

@@ -1,0 +1,75 @@
+// Operating characteristics of the gate on the paper's traces: the share of `regression` verdicts
+// and the requests used, over many interleaved replays (A/A: effect 0).
+import { runSequential, type SequentialOptions } from '../experiment/controller';
+import { ReplayRuntime } from '../runtime/replay';
+import type { Threshold, VerdictKind } from '../types';
+import { buildReplay } from './replay-builder';
+
+export interface StudySpec {
+  traces: Float64Array[];
+  replays: number;
+  effect: number;
+  instanceSd: number;
+  threshold: Threshold;
+  requestsPerRound: number;
+  /** Start indices to cycle through (0 starts inside the warm-up). */
+  starts: number[];
+  seed: number;
+  options?: Partial<SequentialOptions>;
+}
+
+export interface StudyResult {
+  replays: number;
+  verdicts: Record<VerdictKind, number>;
+  regressionRate: number;
+  standardError: number;
+  medianRequests: number;
+  requests: number[];
+}
+
+export const GATE_DEFAULTS: Omit<SequentialOptions, 'threshold'> = {
+  mde: { relative: 0.025 },
+  alpha: 0.05,
+  power: 0.9,
+  maxRequests: 200_000,
+  maxDurationMs: Infinity,
+  lookEvery: 5,
+  minRounds: 10,
+};
+
+export async function runStudy(spec: StudySpec): Promise<StudyResult> {
+  const verdicts: Record<VerdictKind, number> = { regression: 0, 'no-regression': 0, inconclusive: 0 };
+  const requests: number[] = [];
+  for (let i = 0; i < spec.replays; i++) {
+    const trace = spec.traces[i % spec.traces.length];
+    const start = spec.starts[Math.floor(i / spec.traces.length) % spec.starts.length];
+    const rounds = buildReplay(trace, {
+      start,
+      requestsPerRound: spec.requestsPerRound,
+      seed: spec.seed + i,
+      effect: spec.effect,
+      instanceSd: spec.instanceSd,
+    });
+    let used = 0;
+    const result = await runSequential(new ReplayRuntime(rounds), {
+      ...GATE_DEFAULTS,
+      threshold: spec.threshold,
+      ...spec.options,
+      onRound: (d) => {
+        used += d.arm.length;
+      },
+    });
+    verdicts[result.verdict]++;
+    requests.push(used);
+  }
+  const rate = verdicts.regression / spec.replays;
+  const sorted = [...requests].sort((a, b) => a - b);
+  return {
+    replays: spec.replays,
+    verdicts,
+    regressionRate: rate,
+    standardError: Math.sqrt((spec.options?.alpha ?? GATE_DEFAULTS.alpha) * (1 - (spec.options?.alpha ?? GATE_DEFAULTS.alpha)) / spec.replays),
+    medianRequests: sorted[Math.floor(sorted.length / 2)],
+    requests,
+  };
+}

@@ -1,0 +1,90 @@
+// The contracts shared by the Action, the CLI, the runtimes and the tests (see docs/contracts.md).
+
+export type Arm = 'baseline' | 'candidate';
+export const ARMS: readonly Arm[] = ['baseline', 'candidate'];
+
+/** One request, one row of the samples CSV: `round,arm,seq,latency_ns[,start_ns,status]`. */
+export interface Sample {
+  round: number;
+  arm: Arm;
+  seq: number;
+  latencyNs: number;
+  startNs?: number;
+  /** HTTP status, or 0 for a transport error. Errors never enter the latency statistics. */
+  status?: number;
+}
+
+/**
+ * One round (a fresh pair of SUT instances) in columnar form, in request order: every recorded
+ * request, errors included. The statistics take only the successful ones (see isError).
+ */
+export interface RoundData {
+  round: number;
+  /** 0 = baseline, 1 = candidate. */
+  arm: Uint8Array;
+  seq: Float64Array;
+  latencyNs: Float64Array;
+  startNs: Float64Array | null;
+  /** HTTP status per request (0 = transport error), or null when the source had no status column. */
+  status: Int32Array | null;
+}
+
+/** A transport error (status 0) or a server error (5xx) is counted per arm, never measured. */
+export function isError(status: number): boolean {
+  return status === 0 || status >= 500;
+}
+
+/** The budget the candidate may cost: a ratio (0.02 = 2 %) or absolute nanoseconds. */
+export type Threshold = { relative: number } | { ns: number };
+
+export type VerdictKind = 'regression' | 'no-regression' | 'inconclusive';
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+export interface Check {
+  id: string;
+  status: CheckStatus;
+  detail: string;
+}
+
+export interface LookRecord {
+  look: number;
+  rounds: number;
+  n: { baseline: number; candidate: number };
+  z: number;
+  /** Nominal one-sided p of the design-based test at this look. */
+  p: number;
+  boundary: number;
+  /** Nominal p that the boundary corresponds to. */
+  boundaryP: number;
+  informationFraction: number;
+  plannedRequests: number;
+  shiftRelative: number;
+}
+
+/** The verdict JSON (`--json`, verdict.json). Extra fields beyond the contract are allowed. */
+export interface Verdict {
+  verdict: VerdictKind;
+  p: number;
+  threshold: Threshold;
+  shift: { relative: number; ns: number; ci: [number, number]; ciNs: [number, number] };
+  n: { baseline: number; candidate: number };
+  rounds: number;
+  power: number;
+  warmup: { removed: number; invalidRounds: number[] };
+  errors: { baseline: number; candidate: number };
+  checks: Check[];
+  /** Why the verdict is what it is, in one sentence. */
+  reason: string;
+  z: number;
+  boundary: number;
+  alpha: number;
+  /** The i.i.d. tie-corrected Mann-Whitney p on pooled samples: for comparison, never the verdict. */
+  iidP: number;
+  lag1: { baseline: number; candidate: number };
+  median: { baseline: number; candidate: number };
+  looks: LookRecord[];
+  plannedRequests: number;
+  mode: 'macro' | 'micro';
+  runtime: string;
+  durationMs?: number;
+}
