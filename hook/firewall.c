@@ -7,6 +7,8 @@
 
 unsigned long fw_bitmap[FW_MAX_FD / FW_WORD_BITS];
 unsigned long fw_calls[FW_NFN];
+unsigned long fw_lknown[FW_MAX_FD / FW_WORD_BITS];
+unsigned long fw_linet[FW_MAX_FD / FW_WORD_BITS];
 
 #define FW_MAX_KEYWORDS 64
 #define FW_STORE_SIZE 8192
@@ -123,23 +125,45 @@ static void fw_parse(void)
 
 void fw_init(void) { pthread_once(&fw_once, fw_parse); }
 
-void fw_on_accept(int fd, const struct sockaddr *sa, const socklen_t *len)
+static int fw_is_inet(int family) { return family == AF_INET || family == AF_INET6; }
+
+/* Is listener LFD an inet socket? One getsockopt per listener, then cached. */
+static int fw_listener_inet(int lfd)
+{
+    if ((unsigned)lfd < FW_MAX_FD) {
+        unsigned w = (unsigned)lfd / FW_WORD_BITS;
+        unsigned long bit = 1ul << ((unsigned)lfd % FW_WORD_BITS);
+        if (__atomic_load_n(&fw_lknown[w], __ATOMIC_ACQUIRE) & bit)
+            return (__atomic_load_n(&fw_linet[w], __ATOMIC_RELAXED) & bit) != 0;
+    }
+    int saved = errno, family = -1;
+    socklen_t l = sizeof(family);
+    if (getsockopt(lfd, SOL_SOCKET, SO_DOMAIN, &family, &l) != 0) family = -1;
+    errno = saved;
+    int inet = fw_is_inet(family);
+    if ((unsigned)lfd < FW_MAX_FD && family != -1) {
+        unsigned w = (unsigned)lfd / FW_WORD_BITS;
+        unsigned long bit = 1ul << ((unsigned)lfd % FW_WORD_BITS);
+        if (inet) __atomic_fetch_or(&fw_linet[w], bit, __ATOMIC_RELAXED);
+        __atomic_fetch_or(&fw_lknown[w], bit, __ATOMIC_RELEASE);
+    }
+    return inet;
+}
+
+void fw_on_accept(int lfd, int fd, const struct sockaddr *sa, const socklen_t *len)
 {
     if ((unsigned)fd >= FW_MAX_FD) return;
-    int family = -1;
-    if (sa && len && *len >= (socklen_t)sizeof(sa_family_t)) {
-        family = sa->sa_family;
-    } else {
-        int saved = errno;
-        socklen_t l = sizeof(family);
-        if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &l) != 0) family = -1;
-        errno = saved;
-    }
-    if (family == AF_INET || family == AF_INET6)
-        __atomic_fetch_or(&fw_bitmap[(unsigned)fd / FW_WORD_BITS], 1ul << ((unsigned)fd % FW_WORD_BITS),
-                          __ATOMIC_RELAXED);
+    int inet;
+    if (sa && len && *len >= (socklen_t)sizeof(sa_family_t))
+        inet = fw_is_inet(sa->sa_family);
     else
-        fw_unmark(fd);
+        inet = fw_listener_inet(lfd); /* accepted sockets share the listener's family */
+    unsigned w = (unsigned)fd / FW_WORD_BITS;
+    unsigned long bit = 1ul << ((unsigned)fd % FW_WORD_BITS);
+    if (inet)
+        __atomic_fetch_or(&fw_bitmap[w], bit, __ATOMIC_RELAXED);
+    else
+        __atomic_fetch_and(&fw_bitmap[w], ~bit, __ATOMIC_RELAXED);
 }
 
 ssize_t fw_scan_and_act(int fd, const void *buf, ssize_t n)

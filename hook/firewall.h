@@ -20,6 +20,10 @@ enum fw_fn { FW_READ, FW_RECV, FW_ACCEPT, FW_ACCEPT4, FW_CLOSE, FW_NFN };
 
 extern unsigned long fw_bitmap[FW_MAX_FD / FW_WORD_BITS] HOOK_HIDDEN;
 extern unsigned long fw_calls[FW_NFN] HOOK_HIDDEN;
+/* Listener cache (accept(fd, NULL, NULL) gives no address): bit set in
+ * fw_lknown once the listening fd's family was looked up, fw_linet if inet. */
+extern unsigned long fw_lknown[FW_MAX_FD / FW_WORD_BITS] HOOK_HIDDEN;
+extern unsigned long fw_linet[FW_MAX_FD / FW_WORD_BITS] HOOK_HIDDEN;
 
 /* Defined by each firewall hook: its name for diagnostics ("readhook"). */
 extern const char fw_hook_name[] HOOK_HIDDEN;
@@ -37,16 +41,23 @@ static inline int fw_marked(int fd)
     return (int)((w >> ((unsigned)fd % FW_WORD_BITS)) & 1ul);
 }
 
+/* On close: forget everything known about FD (its number may be reused). */
 static inline void fw_unmark(int fd)
 {
     if ((unsigned)fd >= FW_MAX_FD) return;
-    __atomic_fetch_and(&fw_bitmap[(unsigned)fd / FW_WORD_BITS], ~(1ul << ((unsigned)fd % FW_WORD_BITS)),
-                       __ATOMIC_RELAXED);
+    unsigned w = (unsigned)fd / FW_WORD_BITS;
+    unsigned long bit = 1ul << ((unsigned)fd % FW_WORD_BITS);
+    if (__atomic_load_n(&fw_bitmap[w], __ATOMIC_RELAXED) & bit)
+        __atomic_fetch_and(&fw_bitmap[w], ~bit, __ATOMIC_RELAXED);
+    if (HOOK_UNLIKELY(__atomic_load_n(&fw_lknown[w], __ATOMIC_RELAXED) & bit)) {
+        __atomic_fetch_and(&fw_lknown[w], ~bit, __ATOMIC_RELAXED);
+        __atomic_fetch_and(&fw_linet[w], ~bit, __ATOMIC_RELAXED);
+    }
 }
 
-/* After a successful accept/accept4 returning FD: mark it if it is an inet socket.
- * SA/LEN are what the caller passed (may be NULL). */
-void fw_on_accept(int fd, const struct sockaddr *sa, const socklen_t *len) HOOK_HIDDEN;
+/* After a successful accept/accept4 on listener LFD returning FD: mark FD if it
+ * is an inet socket. SA/LEN are what the caller passed (may be NULL). */
+void fw_on_accept(int lfd, int fd, const struct sockaddr *sa, const socklen_t *len) HOOK_HIDDEN;
 
 /* Slow path of fw_after_read: scan, then log or block. */
 ssize_t fw_scan_and_act(int fd, const void *buf, ssize_t n) HOOK_HIDDEN;

@@ -34,7 +34,7 @@ HOOK_EXPORT int accept(int fd, __SOCKADDR_ARG addr, socklen_t *__restrict len)
     fw_count(FW_ACCEPT);
     struct sockaddr *sa = addr.__sockaddr__;
     int c = NEXT(accept)(fd, sa, len);
-    if (c >= 0) fw_on_accept(c, sa, len);
+    if (c >= 0) fw_on_accept(fd, c, sa, len);
     return c;
 }
 
@@ -43,7 +43,7 @@ HOOK_EXPORT int accept4(int fd, __SOCKADDR_ARG addr, socklen_t *__restrict len, 
     fw_count(FW_ACCEPT4);
     struct sockaddr *sa = addr.__sockaddr__;
     int c = NEXT(accept4)(fd, sa, len, flags);
-    if (c >= 0) fw_on_accept(c, sa, len);
+    if (c >= 0) fw_on_accept(fd, c, sa, len);
     return c;
 }
 

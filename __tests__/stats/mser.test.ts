@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mser, mser5 } from '../../src/stats/mser';
+import { mser, mser5, mserTruncation } from '../../src/stats/mser';
 import { lag1 } from '../../src/stats/autocorrelation';
 import { ref } from './fixtures';
 
@@ -10,10 +10,18 @@ describe('MSER-5 (vs direct Python transcription)', () => {
       if (c.mser5 === null) expect(r, c.name).toEqual({ cut: 0, batches: Math.floor(c.series.length / 5), valid: false });
       else expect(r, c.name).toEqual({ cut: c.mser5.cut, batches: c.mser5.batches, valid: c.mser5.valid });
       if (c.mser1 !== null) {
-        const r1 = mser(c.series, 1);
-        expect(r1, `${c.name} b=1`).toEqual({ cut: c.mser1.cut, batches: c.mser1.batches, valid: c.mser1.valid });
+        const { cut, batches, valid } = mser(c.series, 1);
+        expect({ cut, batches, valid }, `${c.name} b=1`).toEqual({ cut: c.mser1.cut, batches: c.mser1.batches, valid: c.mser1.valid });
       }
     }
+  });
+  it('the first-half truncation the gate uses matches its reference', () => {
+    for (const c of ref.series) {
+      if (c.truncation === null) continue;
+      expect(mserTruncation(c.series), c.name).toEqual(c.truncation);
+    }
+    const late = ref.series.find((c: { name: string }) => c.name === 'late-shift');
+    expect(mserTruncation(late.series).cut).toBeLessThanOrEqual(late.series.length / 2);
   });
   it('detects the transient', () => {
     const t = ref.series.find((c: { name: string }) => c.name === 'transient');

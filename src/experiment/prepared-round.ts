@@ -1,6 +1,6 @@
 // One round made ready for the test: warm-up transient cut by MSER-5, arms split and sorted on both
 // scales the test works on (log latency for relative budgets, nanoseconds for absolute ones).
-import { lag1, mser5 } from '../stats';
+import { lag1, mserTruncation } from '../stats';
 import { errorCounts, successful } from '../samples/round-data';
 import type { RoundData } from '../types';
 
@@ -20,7 +20,7 @@ export interface PreparedRound {
 export function prepareRound(r: RoundData): PreparedRound {
   const ok = successful(r);
   const logSeries = ok.latencyNs.map(Math.log);
-  const { cut, valid } = logSeries.length >= 10 ? mser5(logSeries) : { cut: 0, valid: false };
+  const { cut, valid } = logSeries.length >= 10 ? mserTruncation(logSeries) : { cut: 0, valid: false };
   const split = splitArms(ok.arm.subarray(cut), ok.latencyNs.subarray(cut));
   const logB = split.baseline.map(Math.log);
   const logC = split.candidate.map(Math.log);

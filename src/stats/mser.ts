@@ -17,6 +17,8 @@ export interface MserResult {
   batches: number;
   /** d* <= k/2 (false also when there are fewer than 2 batches, with cut 0). */
   valid: boolean;
+  /** The statistic z(d) for d = 0..k-2 (null with fewer than 2 batches). */
+  stat?: Float64Array | null;
 }
 
 /** Batch means of `size` consecutive observations; the incomplete tail batch is dropped. */
@@ -43,12 +45,10 @@ export function mser(series: ArrayLike<number>, batchSize: number): MserResult {
   }
   const y = batchMeans(series, batchSize);
   const k = y.length;
-  if (k < 2) return { cut: 0, batches: k, valid: false };
+  if (k < 2) return { cut: 0, batches: k, valid: false, stat: null };
   let centre = 0;
   for (let i = 0; i < k; i++) centre += y[i]!;
   centre /= k;
-  let best = Infinity;
-  let bestD = 0;
   let s1 = 0;
   let s2 = 0;
   const stat = new Float64Array(k - 1);
@@ -63,16 +63,39 @@ export function mser(series: ArrayLike<number>, batchSize: number): MserResult {
       stat[d] = ss / (c * c);
     }
   }
-  for (let d = 0; d <= k - 2; d++) {
+  const bestD = argmin(stat, k - 2);
+  return { cut: bestD * batchSize, batches: k, valid: bestD <= k / 2, stat };
+}
+
+function argmin(stat: Float64Array, last: number): number {
+  let best = Infinity;
+  let bestD = 0;
+  for (let d = 0; d <= last; d++) {
     if (stat[d]! < best) {
       best = stat[d]!;
       bestD = d;
     }
   }
-  return { cut: bestD * batchSize, batches: k, valid: bestD <= k / 2 };
+  return bestD;
+}
+
+/**
+ * The truncation the gate applies: MSER-5 with the search restricted to the first half of the
+ * batches. On heavy-tailed latencies the unrestricted statistic, whose denominator (k-d)^2 shrinks
+ * fast, often finds spurious minima near the end (Hoad, Robinson & Davies, J. Oper. Res. Soc. 62
+ * (2011), who recommend this restriction); valid when d* < floor(k/2), i.e. the transient ended
+ * within the first half, as White's rule requires.
+ */
+export function mserTruncation(series: ArrayLike<number>, batchSize = 5): { cut: number; batches: number; valid: boolean } {
+  const full = mser(series, batchSize);
+  if (!full.stat) return { cut: full.cut, batches: full.batches, valid: full.valid };
+  const half = Math.floor(full.batches / 2);
+  const d = argmin(full.stat, Math.min(half, full.batches - 2));
+  return { cut: d * batchSize, batches: full.batches, valid: d < half };
 }
 
 /** MSER-5. */
 export function mser5(series: ArrayLike<number>): MserResult {
-  return mser(series, 5);
+  const { cut, batches, valid } = mser(series, 5);
+  return { cut, batches, valid };
 }

@@ -1,0 +1,131 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readSamples } from '../../src/samples/read';
+import type { Verdict } from '../../src/types';
+import { cli, replayFile, tempDir } from '../helpers';
+
+let aa: string;
+let slow: string;
+
+beforeAll(async () => {
+  aa = await replayFile('kindWithout', { seed: 3 }, 30);
+  slow = await replayFile('dockerWithout', { seed: 4, effect: 0.07 }, 30);
+});
+
+function verdictOf(stdout: string): Verdict {
+  return JSON.parse(stdout) as Verdict;
+}
+
+describe('hook-latency analyze', () => {
+  it('calls a +7% slowdown a regression, exit 1, with the shift and its CI around 7%', () => {
+    const r = cli(['analyze', slow, '--json']);
+    expect(r.status).toBe(1);
+    const v = verdictOf(r.stdout);
+    expect(v.verdict).toBe('regression');
+    expect(v.shift.relative).toBeGreaterThan(0.05);
+    expect(v.shift.relative).toBeLessThan(0.09);
+    expect(v.shift.ci[0]).toBeLessThan(0.07);
+    expect(v.shift.ci[1]).toBeGreaterThan(0.07);
+    expect(v.n.baseline + v.n.candidate).toBeGreaterThan(11_000);
+    expect(v.rounds).toBe(30);
+    expect(v.looks).toHaveLength(1);
+    expect(v.p).toBeLessThan(0.001);
+  });
+
+  it('passes an A/A recording, exit 0, with a CI covering zero', () => {
+    const r = cli(['analyze', aa, '--json']);
+    expect(r.status).toBe(0);
+    const v = verdictOf(r.stdout);
+    expect(v.verdict).toBe('no-regression');
+    expect(v.shift.ci[0]).toBeLessThan(0);
+    expect(v.shift.ci[1]).toBeGreaterThan(0);
+  });
+
+  it('tests the budget: with --threshold 10% the +7% recording passes', () => {
+    const r = cli(['analyze', slow, '--threshold', '10%', '--json']);
+    expect(r.status).toBe(0);
+    expect(verdictOf(r.stdout).threshold).toEqual({ relative: 0.1 });
+  });
+
+  it('accepts an absolute budget: 50us fails a +7% (about 200us) slowdown, 1ms passes it', () => {
+    expect(cli(['analyze', slow, '--threshold', '50us']).status).toBe(1);
+    const ok = cli(['analyze', slow, '--threshold', '1ms', '--json']);
+    expect(ok.status).toBe(0);
+    expect(verdictOf(ok.stdout).threshold).toEqual({ ns: 1e6 });
+  });
+
+  it('prints a short human table without --json', () => {
+    const r = cli(['analyze', slow]);
+    expect(r.stdout).toMatch(/^verdict\s+REGRESSION/m);
+    for (const row of ['shift', 'CI', 'p', 'n', 'power']) expect(r.stdout).toMatch(new RegExp(`^${row}\\s`, 'm'));
+  });
+});
+
+describe('hook-latency run --runtime replay', () => {
+  it('stops early with a regression on the +7% recording and prints progress per look', () => {
+    const out = tempDir('run-out');
+    const r = cli(['run', '--runtime', 'replay', '--replay', slow, '--out', out, '--json']);
+    expect(r.status).toBe(1);
+    const v = verdictOf(r.stdout);
+    expect(v.verdict).toBe('regression');
+    expect(v.rounds).toBeLessThan(30);
+    expect(r.stderr).toMatch(/^look 1: \d+ rounds, n \d+/m);
+    expect(v.looks.length).toBeGreaterThanOrEqual(1);
+    for (const f of ['samples.csv', 'verdict.json', 'summary.md']) expect(existsSync(join(out, f))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8')).verdict).toBe('regression');
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('regression');
+  });
+
+  it('writes exactly the rounds it consumed to samples.csv', async () => {
+    const out = tempDir('run-out');
+    const r = cli(['run', '--runtime', 'replay', '--replay', slow, '--out', out, '--json']);
+    const v = verdictOf(r.stdout);
+    const written = await readSamples(join(out, 'samples.csv'));
+    const consumed = v.looks.at(-1)!.rounds;
+    expect(written.length).toBeGreaterThanOrEqual(consumed);
+    expect(written.length).toBeLessThan(30);
+  });
+
+  it('verdict JSON carries every contract field', () => {
+    const v = verdictOf(cli(['run', '--runtime', 'replay', '--replay', aa, '--json']).stdout);
+    expect(['regression', 'no-regression', 'inconclusive']).toContain(v.verdict);
+    for (const k of ['p', 'threshold', 'shift', 'n', 'rounds', 'power', 'warmup', 'errors', 'checks'] as const) {
+      expect(v).toHaveProperty(k);
+    }
+    expect(v.shift.ci).toHaveLength(2);
+    expect(typeof v.warmup.removed).toBe('number');
+    expect(v.errors).toEqual({ baseline: 0, candidate: 0 });
+  });
+
+  it('reads options from a config file, overridden by flags', () => {
+    const dir = tempDir('cfg');
+    const cfg = join(dir, 'gate.yml');
+    writeFileSync(cfg, `runtime: replay\nreplay: ${slow}\nthreshold: 20%\n`);
+    expect(cli(['run', '--config', cfg]).status).toBe(0);
+    expect(cli(['run', '--config', cfg, '--threshold', '0']).status).toBe(1);
+  });
+});
+
+describe('bad input: exit 2, one line, no stack trace', () => {
+  const cases: Array<[string, () => string[], RegExp]> = [
+    ['missing file', () => ['analyze', '/nonexistent/s.csv'], /no such file/],
+    ['bad threshold', () => ['analyze', slow, '--threshold', 'fast'], /threshold must look like 2% or 50us/],
+    ['bad alpha', () => ['analyze', slow, '--alpha', '3'], /alpha must be a probability/],
+    ['unknown flag', () => ['analyze', slow, '--bogus'], /Unknown option '--bogus'/],
+    ['unknown command', () => ['frobnicate'], /unknown command 'frobnicate'/],
+    ['replay without file', () => ['run', '--runtime', 'replay'], /needs --replay/],
+    ['unknown runtime', () => ['run', '--runtime', 'docker'], /runtime must be one of/],
+    ['analyze without file', () => ['analyze'], /exactly one samples file/],
+    ['missing config', () => ['run', '--config', '/nonexistent.yml'], /no such file/],
+  ];
+  it.each(cases)('%s', (_name, args, message) => {
+    const r = cli(args());
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^hook-latency: /);
+    expect(lines[0]).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
