@@ -27253,53 +27253,56 @@ var P = [
 ];
 var Q = [2.568520192289822, 1.8729528499234604, 0.5279051029514285, 0.06051834131244132, 0.0023352049762686918];
 var SQRPI = 0.5641895835477563;
-var XBIG = 26.543;
-function expMinusSquare(y) {
+function erfcScaled(y) {
+  if (y <= 4) {
+    let xnum2 = C[8] * y;
+    let xden2 = y;
+    for (let i = 0; i < 7; i++) {
+      xnum2 = (xnum2 + C[i]) * y;
+      xden2 = (xden2 + D[i]) * y;
+    }
+    return (xnum2 + C[7]) / (xden2 + D[7]);
+  }
+  const ysq = 1 / (y * y);
+  let xnum = P[5] * ysq;
+  let xden = ysq;
+  for (let i = 0; i < 4; i++) {
+    xnum = (xnum + P[i]) * ysq;
+    xden = (xden + Q[i]) * ysq;
+  }
+  const r = ysq * (xnum + P[4]) / (xden + Q[4]);
+  return (SQRPI - r) / y;
+}
+function erfSmall(x) {
+  const y = Math.abs(x);
+  const ysq = y > 111e-18 ? y * y : 0;
+  let xnum = A[4] * ysq;
+  let xden = ysq;
+  for (let i = 0; i < 3; i++) {
+    xnum = (xnum + A[i]) * ysq;
+    xden = (xden + B[i]) * ysq;
+  }
+  return x * (xnum + A[3]) / (xden + B[3]);
+}
+function expMinusHalfSquare(x) {
+  const y = Math.abs(x);
   const ysq = Math.trunc(y * 16) / 16;
   const del = (y - ysq) * (y + ysq);
-  return Math.exp(-ysq * ysq) * Math.exp(-del);
+  return Math.exp(-0.5 * ysq * ysq) * Math.exp(-0.5 * del);
 }
-function erfc(x) {
-  if (Number.isNaN(x)) return NaN;
-  const y = Math.abs(x);
-  let result;
-  if (y <= 0.46875) {
-    const ysq = y > 111e-18 ? y * y : 0;
-    let xnum = A[4] * ysq;
-    let xden = ysq;
-    for (let i = 0; i < 3; i++) {
-      xnum = (xnum + A[i]) * ysq;
-      xden = (xden + B[i]) * ysq;
-    }
-    return 1 - x * (xnum + A[3]) / (xden + B[3]);
-  } else if (y <= 4) {
-    let xnum = C[8] * y;
-    let xden = y;
-    for (let i = 0; i < 7; i++) {
-      xnum = (xnum + C[i]) * y;
-      xden = (xden + D[i]) * y;
-    }
-    result = (xnum + C[7]) / (xden + D[7]) * expMinusSquare(y);
-  } else if (y >= XBIG) {
-    result = 0;
-  } else {
-    const ysq = 1 / (y * y);
-    let xnum = P[5] * ysq;
-    let xden = ysq;
-    for (let i = 0; i < 4; i++) {
-      xnum = (xnum + P[i]) * ysq;
-      xden = (xden + Q[i]) * ysq;
-    }
-    const r = ysq * (xnum + P[4]) / (xden + Q[4]);
-    result = (SQRPI - r) / y * expMinusSquare(y);
-  }
-  return x < 0 ? 2 - result : result;
+function upperTail(x) {
+  const y = x / Math.SQRT2;
+  if (y <= 0.46875) return 0.5 - 0.5 * erfSmall(y);
+  if (x >= 40) return 0;
+  return 0.5 * erfcScaled(y) * expMinusHalfSquare(x);
 }
 function normalCdf(x) {
-  return 0.5 * erfc(-x / Math.SQRT2);
+  if (Number.isNaN(x)) return NaN;
+  return x >= 0 ? 1 - upperTail(x) : upperTail(-x);
 }
 function normalSf(x) {
-  return 0.5 * erfc(x / Math.SQRT2);
+  if (Number.isNaN(x)) return NaN;
+  return x >= 0 ? upperTail(x) : 1 - upperTail(-x);
 }
 function normalPdf(x) {
   return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
@@ -27615,7 +27618,7 @@ function roundScore(sortedBaseline, sortedCandidate, shift = 0) {
 var MAX_EXACT_ROUNDS = 16;
 function tFromSelfNormalised(z, R) {
   const rest = R - z * z;
-  if (!(rest > 0)) return z > 0 ? Infinity : z < 0 ? -Infinity : 0;
+  if (!(rest > 1e-12 * R)) return z > 0 ? Infinity : z < 0 ? -Infinity : 0;
   return z * Math.sqrt((R - 1) / rest);
 }
 function halfSums(a, from, h) {
@@ -27690,12 +27693,10 @@ function mser(series, batchSize) {
   }
   const y = batchMeans(series, batchSize);
   const k = y.length;
-  if (k < 2) return { cut: 0, batches: k, valid: false };
+  if (k < 2) return { cut: 0, batches: k, valid: false, stat: null };
   let centre = 0;
   for (let i = 0; i < k; i++) centre += y[i];
   centre /= k;
-  let best = Infinity;
-  let bestD = 0;
   let s1 = 0;
   let s2 = 0;
   const stat2 = new Float64Array(k - 1);
@@ -27709,16 +27710,26 @@ function mser(series, batchSize) {
       stat2[d] = ss / (c * c);
     }
   }
-  for (let d = 0; d <= k - 2; d++) {
+  const bestD = argmin(stat2, k - 2);
+  return { cut: bestD * batchSize, batches: k, valid: bestD <= k / 2, stat: stat2 };
+}
+function argmin(stat2, last) {
+  let best = Infinity;
+  let bestD = 0;
+  for (let d = 0; d <= last; d++) {
     if (stat2[d] < best) {
       best = stat2[d];
       bestD = d;
     }
   }
-  return { cut: bestD * batchSize, batches: k, valid: bestD <= k / 2 };
+  return bestD;
 }
-function mser5(series) {
-  return mser(series, 5);
+function mserTruncation(series, batchSize = 5) {
+  const full = mser(series, batchSize);
+  if (!full.stat) return { cut: full.cut, batches: full.batches, valid: full.valid };
+  const half = Math.floor(full.batches / 2);
+  const d = argmin(full.stat, Math.min(half, full.batches - 2));
+  return { cut: d * batchSize, batches: full.batches, valid: d < half };
 }
 
 // src/stats/autocorrelation.ts
@@ -28087,7 +28098,7 @@ function errorCounts(r) {
 function prepareRound(r) {
   const ok = successful(r);
   const logSeries = ok.latencyNs.map(Math.log);
-  const { cut, valid } = logSeries.length >= 10 ? mser5(logSeries) : { cut: 0, valid: false };
+  const { cut, valid } = logSeries.length >= 10 ? mserTruncation(logSeries) : { cut: 0, valid: false };
   const split = splitArms(ok.arm.subarray(cut), ok.latencyNs.subarray(cut));
   const logB = split.baseline.map(Math.log);
   const logC = split.candidate.map(Math.log);

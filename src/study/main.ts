@@ -40,3 +40,19 @@ for (const [name, spec] of rows) {
       `${(r.regressionRate * 100).toFixed(1)}% | ${r.medianRequests} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
 }
+
+// The contrast: the A-then-B design under a plain Mann-Whitney test vs the interleaved gate.
+import { sequentialAA } from './contrast';
+import { hodgesLehmann } from '../stats';
+
+console.log('\n| environment | plain MW, A then B, same app: "different" (n = 2000 + 2000) | gate, interleaved, same app: regression | paper with vs without: HL shift |');
+for (const env of ['docker', 'kind', 'aws-pod', 'aws-nodes']) {
+  const w = files.find((f) => f.startsWith(env) && f.includes('without'))!;
+  const h = files.find((f) => f.startsWith(env) && !f.includes('without'))!;
+  const seq = sequentialAA(traces[w], 2000, 400, 11);
+  const gate = await runStudy({ ...base, replays: Math.min(replays, 100), traces: [traces[w]], effect: 0, instanceSd: 0, threshold: { relative: 0 } });
+  const hl = Math.expm1(hodgesLehmann(traces[w].slice(4000).map(Math.log), traces[h].slice(4000).map(Math.log)));
+  console.log(
+    `| ${env} | ${(seq.falseDifferenceRate * 100).toFixed(0)}% of ${seq.trials} | ${(gate.regressionRate * 100).toFixed(1)}% of ${gate.replays} | ${(hl * 100).toFixed(1)}% |`,
+  );
+}
