@@ -7407,9 +7407,9 @@ function parseThreshold(text, what = "threshold") {
   if (s === "0") return { relative: 0 };
   const pct2 = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
   if (pct2) {
-    const relative = Number(pct2[1]) / 100;
-    if (relative >= 10) throw new UsageError(`${what} ${s} is too large (at most 1000%)`);
-    return { relative };
+    const relative2 = Number(pct2[1]) / 100;
+    if (relative2 >= 10) throw new UsageError(`${what} ${s} is too large (at most 1000%)`);
+    return { relative: relative2 };
   }
   const time = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s)$/.exec(s);
   if (time) return { ns: Number(time[1]) * TIME_UNITS_NS[time[2]] };
@@ -7470,7 +7470,12 @@ var DEFAULTS = {
   "max-duration": "20m",
   "look-every": 5,
   "min-rounds": 10,
-  "fail-on": "regression"
+  "fail-on": "regression",
+  "cluster-name": "hook-latency",
+  "kind-version": "v0.29.0",
+  "reuse-cluster": "true",
+  "loadgen-image": "docker.io/library/node:24-alpine",
+  "pod-timeout": "5m"
 };
 var KNOWN_KEYS = /* @__PURE__ */ new Set([
   ...Object.keys(DEFAULTS),
@@ -7481,7 +7486,13 @@ var KNOWN_KEYS = /* @__PURE__ */ new Set([
   "requests",
   "seed",
   "out",
-  "config"
+  "config",
+  "kind-config",
+  "kube-context",
+  "kubeconfig",
+  "namespace",
+  "cpu",
+  "memory"
 ]);
 function loadConfigFile(path) {
   let text;
@@ -7538,6 +7549,7 @@ function buildConfig(raw) {
   if (("relative" in mde ? mde.relative : mde.ns) <= 0) throw new UsageError("mde must be greater than 0");
   const config = {
     runtime,
+    pod: buildPod(r),
     replay: optionalString(r.replay, "replay"),
     sut: buildSut(r.sut),
     hook: optionalString(r.hook, "hook"),
@@ -7562,6 +7574,26 @@ function buildConfig(raw) {
   if (config.requestsPerRound % 2) config.requestsPerRound += 1;
   if (runtime === "replay" && !config.replay) throw new UsageError("runtime replay needs --replay SAMPLES.csv");
   return config;
+}
+function buildPod(r) {
+  return {
+    clusterName: String(r["cluster-name"]),
+    kindVersion: String(r["kind-version"]),
+    kindConfig: optionalString(r["kind-config"], "kind-config"),
+    reuseCluster: parseBool(r["reuse-cluster"], "reuse-cluster"),
+    kubeContext: optionalString(r["kube-context"], "kube-context"),
+    kubeconfig: optionalString(r.kubeconfig, "kubeconfig"),
+    namespace: optionalString(r.namespace, "namespace"),
+    loadgenImage: String(r["loadgen-image"]),
+    cpu: r.cpu === void 0 ? void 0 : String(r.cpu),
+    memory: r.memory === void 0 ? void 0 : String(r.memory),
+    podTimeoutMs: parseDuration(r["pod-timeout"], "pod-timeout")
+  };
+}
+function parseBool(v, what) {
+  if (v === true || v === "true") return true;
+  if (v === false || v === "false") return false;
+  throw new UsageError(`${what} must be true or false, got '${String(v)}'`);
 }
 function buildSut(raw) {
   const s = raw ?? {};
@@ -8471,6 +8503,19 @@ function isError(status) {
 }
 
 // src/samples/round-data.ts
+function roundFromSamples(round2, samples) {
+  const rows = samples.filter((s) => s.round === round2).sort((a, b) => a.seq - b.seq);
+  const hasStart = rows.some((s) => s.startNs !== void 0);
+  const hasStatus = rows.some((s) => s.status !== void 0);
+  return {
+    round: round2,
+    arm: Uint8Array.from(rows, (s) => s.arm === "candidate" ? 1 : 0),
+    seq: Float64Array.from(rows, (s) => s.seq),
+    latencyNs: Float64Array.from(rows, (s) => s.latencyNs),
+    startNs: hasStart ? Float64Array.from(rows, (s) => s.startNs ?? 0) : null,
+    status: hasStatus ? Int32Array.from(rows, (s) => s.status ?? 200) : null
+  };
+}
 function armName(code) {
   return code === 1 ? "candidate" : "baseline";
 }
@@ -9024,11 +9069,811 @@ function exitCodeFor(v, failOn) {
   return EXIT.ok;
 }
 
+// src/native.ts
+import { execFileSync } from "node:child_process";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { dirname as dirname2, join as join2, relative, resolve as resolve2 } from "node:path";
+import { fileURLToPath } from "node:url";
+function packageRoot() {
+  let dir = dirname2(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join2(dir, "hook", "Makefile"))) return dir;
+    dir = dirname2(dir);
+  }
+  return process.cwd();
+}
+var EXAMPLE_SUT = () => join2(packageRoot(), "examples", "sut", "build", "sut");
+function ensureBuilt(paths) {
+  const root = packageRoot();
+  const buildDirs = [join2(root, "hook", "build"), join2(root, "examples", "sut", "build")];
+  const missing = paths.filter((p) => !existsSync(p) && buildDirs.some((d) => !relative(d, resolve2(p)).startsWith("..")));
+  if (missing.length === 0) return;
+  try {
+    execFileSync("make", ["-s", "-C", join2(root, "hook")], { stdio: ["ignore", "ignore", "pipe"], timeout: 12e4 });
+  } catch (err) {
+    const stderr = String(err.stderr ?? "").trim().split("\n").slice(-1)[0];
+    throw new RunError(`building the bundled hooks and example SUT failed (make -C hook): ${stderr || err.message}`);
+  }
+}
+function checkSharedLibrary(path, what) {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new UsageError(`${what} ${path}: no such file`);
+  }
+  if (!st.isFile()) throw new UsageError(`${what} ${path}: not a file`);
+  const head = Buffer.alloc(18);
+  const fd = openSync(path, "r");
+  try {
+    readSync(fd, head, 0, 18, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const isElf = head[0] === 127 && head.toString("latin1", 1, 4) === "ELF";
+  const eType = head.readUInt16LE(16);
+  if (!isElf || eType !== 3) throw new UsageError(`${what} ${path}: not a shared library (expected an ELF .so)`);
+}
+
+// src/runtime/local.ts
+import { createServer } from "node:net";
+
+// src/experiment/prng.ts
+function fmix32(h) {
+  h ^= h >>> 16;
+  h = Math.imul(h, 2246822507);
+  h ^= h >>> 13;
+  h = Math.imul(h, 3266489909);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+function toSeed32(seed, what) {
+  if (!Number.isInteger(seed)) throw new RangeError(`${what} must be an integer, got ${seed}`);
+  return Number(BigInt.asUintN(32, BigInt(seed)));
+}
+function splitmix32(state) {
+  const next = state + 2654435769 >>> 0;
+  return [fmix32(next), next];
+}
+var rotl = (x, k) => (x << k | x >>> 32 - k) >>> 0;
+var Prng = class _Prng {
+  s0;
+  s1;
+  s2;
+  s3;
+  /** @param seed any integer; only its low 32 bits matter. */
+  constructor(seed) {
+    let st = toSeed32(seed, "seed");
+    let out;
+    [out, st] = splitmix32(st);
+    this.s0 = out;
+    [out, st] = splitmix32(st);
+    this.s1 = out;
+    [out, st] = splitmix32(st);
+    this.s2 = out;
+    [out, st] = splitmix32(st);
+    this.s3 = out;
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 2654435769;
+  }
+  /** A generator with an explicit 128-bit state (not all zero); for known-answer tests. */
+  static fromState(s0, s1, s2, s3) {
+    if ((s0 | s1 | s2 | s3) >>> 0 === 0) throw new RangeError("xoshiro128** state must not be all zero");
+    const g = new _Prng(0);
+    g.s0 = s0 >>> 0;
+    g.s1 = s1 >>> 0;
+    g.s2 = s2 >>> 0;
+    g.s3 = s3 >>> 0;
+    return g;
+  }
+  /** Next uniformly distributed unsigned 32-bit integer. */
+  nextU32() {
+    const s0 = this.s0;
+    const s1 = this.s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+    const t = s1 << 9 >>> 0;
+    this.s2 = (this.s2 ^ s0) >>> 0;
+    this.s3 = (this.s3 ^ s1) >>> 0;
+    this.s1 = (s1 ^ this.s2) >>> 0;
+    this.s0 = (s0 ^ this.s3) >>> 0;
+    this.s2 = (this.s2 ^ t) >>> 0;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+  /** Uniform float in [0, 1) with 32 bits of resolution. */
+  nextFloat() {
+    return this.nextU32() / 4294967296;
+  }
+  /** A fair coin: 0 or 1 (the top bit, the best-scrambled one). */
+  nextBit() {
+    return this.nextU32() >>> 31;
+  }
+  /** Uniform integer in [0, n) for 1 <= n <= 2^32 (rejection sampling, no modulo bias). */
+  nextInt(n) {
+    if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new RangeError(`nextInt: bad bound ${n}`);
+    const limit = 4294967296 - 4294967296 % n;
+    for (; ; ) {
+      const x = this.nextU32();
+      if (x < limit) return x % n;
+    }
+  }
+};
+function deriveSeed(seed, round2, stream = 0) {
+  let h = fmix32(toSeed32(seed, "seed") ^ 608135816);
+  h = fmix32((h ^ Math.imul(toSeed32(round2, "round"), 2654435769)) >>> 0);
+  h = fmix32((h ^ Math.imul(toSeed32(stream, "stream"), 2246822507) ^ 320440878) >>> 0);
+  return h >>> 0;
+}
+var STREAM = { schedule: 0, mix: 1, warmupMix: 2 };
+
+// src/experiment/schedule.ts
+function checkCount(n, what) {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
+}
+function pairSchedule(seed, round2, pairs) {
+  checkCount(pairs, "pairs");
+  const rng = new Prng(deriveSeed(seed, round2, STREAM.schedule));
+  const out = new Uint8Array(2 * pairs);
+  for (let k = 0; k < pairs; k++) {
+    const first = rng.nextBit();
+    out[2 * k] = first;
+    out[2 * k + 1] = 1 - first;
+  }
+  return out;
+}
+function warmupSchedule(warmupPerArm) {
+  checkCount(warmupPerArm, "warmupPerArm");
+  const out = new Uint8Array(2 * warmupPerArm);
+  for (let i = 1; i < out.length; i += 2) out[i] = 1;
+  return out;
+}
+
+// src/loadgen/http-client.ts
+import net from "node:net";
+function hostHeader(target) {
+  const h = target.host.includes(":") && !target.host.startsWith("[") ? `[${target.host}]` : target.host;
+  return `${h}:${target.port}`;
+}
+var METHODS_WITH_BODY = /* @__PURE__ */ new Set(["POST", "PUT", "PATCH"]);
+function serializeRequest(spec, target, keepAlive) {
+  const method = spec.method.toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) throw new Error(`bad HTTP method: ${JSON.stringify(spec.method)}`);
+  if (!spec.path.startsWith("/") || /[\s]/.test(spec.path)) {
+    throw new Error(`bad request path (must start with / and contain no whitespace): ${JSON.stringify(spec.path)}`);
+  }
+  const body = spec.body === void 0 ? void 0 : Buffer.from(spec.body, "utf8");
+  const user = spec.headers ?? {};
+  const lower = new Set(Object.keys(user).map((k) => k.toLowerCase()));
+  let head = `${method} ${spec.path} HTTP/1.1\r
+`;
+  if (!lower.has("host")) head += `Host: ${hostHeader(target)}\r
+`;
+  for (const [k, v] of Object.entries(user)) {
+    const name = k.toLowerCase();
+    if (name === "connection" || name === "content-length" || name === "transfer-encoding") continue;
+    if (/[\r\n:]/.test(k) || /[\r\n]/.test(v)) throw new Error(`bad header ${JSON.stringify(k)}`);
+    head += `${k}: ${v}\r
+`;
+  }
+  head += `Connection: ${keepAlive ? "keep-alive" : "close"}\r
+`;
+  if (body !== void 0 || METHODS_WITH_BODY.has(method)) head += `Content-Length: ${body?.length ?? 0}\r
+`;
+  head += "\r\n";
+  const h = Buffer.from(head, "latin1");
+  return body === void 0 ? h : Buffer.concat([h, body]);
+}
+var HEAD = 0;
+var BODY_LENGTH = 1;
+var CHUNK_SIZE = 2;
+var CHUNK_DATA = 3;
+var CHUNK_CRLF = 4;
+var TRAILERS = 5;
+var BODY_UNTIL_CLOSE = 6;
+var DONE = 7;
+var MAX_HEAD = 64 * 1024;
+var MAX_LINE = 8 * 1024;
+var CRLFCRLF = Buffer.from("\r\n\r\n", "latin1");
+var STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
+var MalformedResponse = class extends Error {
+};
+var ResponseParser = class {
+  constructor(headRequest = false) {
+    this.headRequest = headRequest;
+  }
+  headRequest;
+  status = 0;
+  /** Whether the connection may carry another request after this response. */
+  keepAlive = true;
+  bodyBytes = 0;
+  /** Bytes received after the end of the response (the connection is then not reused). */
+  extraBytes = 0;
+  state = HEAD;
+  pending = null;
+  remaining = 0;
+  get done() {
+    return this.state === DONE;
+  }
+  /** Whether the body is delimited by the connection closing. */
+  get untilClose() {
+    return this.state === BODY_UNTIL_CLOSE;
+  }
+  /** Feeds bytes; returns true when the response is complete. Throws MalformedResponse. */
+  feed(chunk) {
+    let buf = chunk;
+    if (this.pending !== null) {
+      buf = Buffer.concat([this.pending, chunk]);
+      this.pending = null;
+    }
+    let pos = 0;
+    while (pos < buf.length) {
+      switch (this.state) {
+        case HEAD: {
+          const idx = buf.indexOf(CRLFCRLF, pos);
+          if (idx < 0) {
+            if (buf.length - pos > MAX_HEAD) throw new MalformedResponse("response head too large");
+            this.pending = buf.subarray(pos);
+            return false;
+          }
+          this.parseHead(buf.toString("latin1", pos, idx));
+          pos = idx + 4;
+          break;
+        }
+        case BODY_LENGTH: {
+          const n = Math.min(this.remaining, buf.length - pos);
+          this.remaining -= n;
+          this.bodyBytes += n;
+          pos += n;
+          if (this.remaining === 0) this.state = DONE;
+          break;
+        }
+        case CHUNK_SIZE:
+        case TRAILERS: {
+          const eol = buf.indexOf(13, pos);
+          if (eol < 0 || eol + 1 >= buf.length) {
+            if (buf.length - pos > MAX_LINE) throw new MalformedResponse("chunk line too long");
+            this.pending = buf.subarray(pos);
+            return false;
+          }
+          if (buf[eol + 1] !== 10) throw new MalformedResponse("bare CR in chunk framing");
+          const line = buf.toString("latin1", pos, eol);
+          pos = eol + 2;
+          if (this.state === TRAILERS) {
+            if (line === "") this.state = DONE;
+            break;
+          }
+          const hex = line.split(";", 1)[0].trim();
+          if (!/^[0-9a-fA-F]{1,8}$/.test(hex)) throw new MalformedResponse(`bad chunk size ${JSON.stringify(line)}`);
+          const size = parseInt(hex, 16);
+          if (size === 0) this.state = TRAILERS;
+          else {
+            this.remaining = size;
+            this.state = CHUNK_DATA;
+          }
+          break;
+        }
+        case CHUNK_DATA: {
+          const n = Math.min(this.remaining, buf.length - pos);
+          this.remaining -= n;
+          this.bodyBytes += n;
+          pos += n;
+          if (this.remaining === 0) this.state = CHUNK_CRLF;
+          break;
+        }
+        case CHUNK_CRLF: {
+          if (buf.length - pos < 2) {
+            this.pending = buf.subarray(pos);
+            return false;
+          }
+          if (buf[pos] !== 13 || buf[pos + 1] !== 10) throw new MalformedResponse("missing CRLF after chunk");
+          pos += 2;
+          this.state = CHUNK_SIZE;
+          break;
+        }
+        case BODY_UNTIL_CLOSE:
+          this.bodyBytes += buf.length - pos;
+          return false;
+        case DONE:
+          this.extraBytes += buf.length - pos;
+          this.keepAlive = false;
+          return true;
+      }
+    }
+    return this.state === DONE;
+  }
+  parseHead(head) {
+    const lines = head.split("\r\n");
+    const m = STATUS_LINE.exec(lines[0]);
+    if (!m) throw new MalformedResponse(`bad status line ${JSON.stringify(lines[0].slice(0, 80))}`);
+    const minor = m[1];
+    const status = Number(m[2]);
+    let contentLength = -1;
+    let chunked = false;
+    let connection = "";
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i];
+      const colon = line.indexOf(":");
+      if (colon <= 0) throw new MalformedResponse(`bad header line ${JSON.stringify(line.slice(0, 80))}`);
+      const name = line.slice(0, colon).trim().toLowerCase();
+      if (name === "content-length") {
+        const v = line.slice(colon + 1).trim();
+        if (!/^\d{1,15}$/.test(v)) throw new MalformedResponse(`bad Content-Length ${JSON.stringify(v)}`);
+        const n = Number(v);
+        if (contentLength >= 0 && contentLength !== n) throw new MalformedResponse("conflicting Content-Length");
+        contentLength = n;
+      } else if (name === "transfer-encoding") {
+        const codings = line.slice(colon + 1).toLowerCase().split(",");
+        chunked = codings[codings.length - 1].trim() === "chunked";
+      } else if (name === "connection") {
+        connection += "," + line.slice(colon + 1).toLowerCase();
+      }
+    }
+    if (status >= 100 && status < 200 && status !== 101) return;
+    this.status = status;
+    const tokens = connection.split(",").map((s) => s.trim());
+    this.keepAlive = minor === "1" ? !tokens.includes("close") : tokens.includes("keep-alive");
+    if (status === 101) {
+      this.keepAlive = false;
+      this.state = DONE;
+    } else if (this.headRequest || status === 204 || status === 304) {
+      this.state = DONE;
+    } else if (chunked) {
+      this.state = CHUNK_SIZE;
+    } else if (contentLength >= 0) {
+      this.remaining = contentLength;
+      this.state = contentLength === 0 ? DONE : BODY_LENGTH;
+    } else {
+      this.keepAlive = false;
+      this.state = BODY_UNTIL_CLOSE;
+    }
+  }
+};
+function errorString(err) {
+  const e = err;
+  return e?.code ?? e?.message ?? String(err);
+}
+var HttpClient = class {
+  constructor(target, options) {
+    this.target = target;
+    this.options = options;
+    if (!(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${options.timeoutMs}`);
+  }
+  target;
+  options;
+  /** How many TCP connections this client has opened. */
+  connects = 0;
+  socket = null;
+  ready = false;
+  pending = null;
+  closed = false;
+  /** Sends a pre-serialized request; resolves with the status or a status-0 error. Never rejects. */
+  request(buf, opts = {}) {
+    return new Promise((resolve3) => {
+      const t0 = process.hrtime.bigint();
+      if (this.pending !== null) {
+        resolve3({ status: 0, error: "request already in flight", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
+        return;
+      }
+      if (this.closed) {
+        resolve3({ status: 0, error: "client closed", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
+        return;
+      }
+      const needConnect = this.socket === null || !this.options.keepAlive;
+      if (needConnect) this.dropSocket();
+      const p = {
+        resolve: resolve3,
+        parser: new ResponseParser(opts.head === true),
+        buf,
+        t0,
+        connected: needConnect,
+        timer: setTimeout(() => this.fail(`timeout after ${this.options.timeoutMs} ms`), this.options.timeoutMs),
+        written: false
+      };
+      this.pending = p;
+      if (needConnect) this.connect();
+      else this.write(p);
+    });
+  }
+  /** Closes the connection; later requests resolve with an error. */
+  close() {
+    this.closed = true;
+    if (this.pending !== null) this.fail("client closed");
+    this.dropSocket();
+  }
+  write(p) {
+    const sock = this.socket;
+    if (this.options.keepAlive) p.t0 = process.hrtime.bigint();
+    p.written = true;
+    sock.write(p.buf);
+  }
+  connect() {
+    const sock = net.connect({ host: this.target.host, port: this.target.port, noDelay: true });
+    sock.setNoDelay(true);
+    this.socket = sock;
+    this.ready = false;
+    this.connects++;
+    sock.on("connect", () => {
+      if (this.socket !== sock) return;
+      this.ready = true;
+      if (this.pending !== null && !this.pending.written) this.write(this.pending);
+    });
+    sock.on("data", (chunk) => {
+      if (this.socket !== sock) return;
+      const p = this.pending;
+      if (p === null) {
+        this.dropSocket();
+        return;
+      }
+      let complete;
+      try {
+        complete = p.parser.feed(chunk);
+      } catch (err) {
+        this.fail(`malformed response: ${err.message}`);
+        return;
+      }
+      if (complete) this.succeed(p);
+    });
+    sock.on("end", () => {
+      if (this.socket !== sock) return;
+      const p = this.pending;
+      if (p !== null) {
+        if (p.parser.untilClose) this.succeed(p);
+        else this.fail(p.written ? "connection closed before response complete" : "connection closed");
+      }
+      this.dropSocket();
+    });
+    sock.on("error", (err) => {
+      if (this.socket !== sock) return;
+      this.fail(errorString(err));
+    });
+    sock.on("close", () => {
+      if (this.socket !== sock) return;
+      if (this.pending !== null) this.fail("connection closed before response complete");
+      this.socket = null;
+      this.ready = false;
+    });
+  }
+  succeed(p) {
+    const t1 = process.hrtime.bigint();
+    clearTimeout(p.timer);
+    this.pending = null;
+    if (!this.options.keepAlive || !p.parser.keepAlive) this.dropSocket();
+    p.resolve({
+      status: p.parser.status,
+      startNs: p.t0,
+      latencyNs: Math.max(1, Number(t1 - p.t0)),
+      bodyBytes: p.parser.bodyBytes,
+      connected: p.connected
+    });
+  }
+  fail(error) {
+    const p = this.pending;
+    this.dropSocket();
+    if (p === null) return;
+    const t1 = process.hrtime.bigint();
+    clearTimeout(p.timer);
+    this.pending = null;
+    p.resolve({ status: 0, error, startNs: p.t0, latencyNs: Math.max(1, Number(t1 - p.t0)), bodyBytes: p.parser.bodyBytes, connected: p.connected });
+  }
+  dropSocket() {
+    const sock = this.socket;
+    if (sock === null) return;
+    this.socket = null;
+    this.ready = false;
+    sock.destroy();
+  }
+  /** Whether a connection is currently open and established. */
+  get isConnected() {
+    return this.socket !== null && this.ready;
+  }
+};
+
+// src/loadgen/loadgen.ts
+var ARM_NAMES = ["baseline", "candidate"];
+var MAX_ERROR_MESSAGES = 10;
+function mixTable(requests) {
+  if (requests.length === 0) throw new Error("loadgen: at least one request is required");
+  const cum = new Float64Array(requests.length);
+  let total = 0;
+  requests.forEach((r, i) => {
+    const w = r.weight ?? 1;
+    if (!Number.isFinite(w) || w < 0) throw new Error(`loadgen: request ${i} has a bad weight ${w}`);
+    total += w;
+    cum[i] = total;
+  });
+  if (!(total > 0)) throw new Error("loadgen: request weights sum to 0");
+  return cum;
+}
+function pickRequest(cum, rng) {
+  if (cum.length === 1) return 0;
+  const x = rng.nextFloat() * cum[cum.length - 1];
+  let lo = 0;
+  let hi = cum.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (x < cum[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+async function runRound(opts) {
+  const { round: round2, seed, pairs, warmupPerArm, timeoutMs } = opts;
+  if (!Number.isInteger(round2) || round2 < 0) throw new RangeError(`round must be an integer >= 0, got ${round2}`);
+  if (opts.connection !== "keep-alive" && opts.connection !== "new") {
+    throw new RangeError(`connection must be 'keep-alive' or 'new', got ${String(opts.connection)}`);
+  }
+  const keepAlive = opts.connection === "keep-alive";
+  const cum = mixTable(opts.requests);
+  const targets = [opts.targets.baseline, opts.targets.candidate];
+  const wire = targets.map((t) => opts.requests.map((r) => serializeRequest(r, t, keepAlive)));
+  const isHead = opts.requests.map((r) => r.method.toUpperCase() === "HEAD");
+  const clients = targets.map((t) => new HttpClient(t, { timeoutMs, keepAlive }));
+  const warm = warmupSchedule(warmupPerArm);
+  const sched = pairSchedule(seed, round2, pairs);
+  const warmRng = new Prng(deriveSeed(seed, round2, STREAM.warmupMix));
+  const mixRng = new Prng(deriveSeed(seed, round2, STREAM.mix));
+  const errors = { baseline: 0, candidate: 0 };
+  const messages = /* @__PURE__ */ new Set();
+  const note = (arm, r) => {
+    if (messages.size < MAX_ERROR_MESSAGES && r.error !== void 0) messages.add(`${ARM_NAMES[arm]}: ${r.error}`);
+  };
+  const send = (arm, req) => clients[arm].request(wire[arm][req], { head: isHead[req] });
+  const t0 = process.hrtime.bigint();
+  try {
+    let warmErrors = 0;
+    let req = 0;
+    for (let i = 0; i < warm.length; i++) {
+      if (i % 2 === 0) req = pickRequest(cum, warmRng);
+      const arm = warm[i];
+      const r = await send(arm, req);
+      if (r.status === 0) {
+        warmErrors++;
+        note(arm, r);
+      }
+    }
+    const samples = new Array(sched.length);
+    for (let seq = 0; seq < sched.length; seq++) {
+      if (seq % 2 === 0) req = pickRequest(cum, mixRng);
+      const arm = sched[seq];
+      const r = await send(arm, req);
+      const s = {
+        round: round2,
+        arm: ARM_NAMES[arm],
+        seq,
+        latencyNs: r.latencyNs,
+        startNs: Number(r.startNs - t0),
+        status: r.status
+      };
+      if (r.status === 0) {
+        errors[s.arm]++;
+        note(arm, r);
+      }
+      samples[seq] = s;
+      opts.onSample?.(s);
+    }
+    return {
+      samples,
+      errors,
+      errorMessages: [...messages],
+      warmup: { requests: warm.length, errors: warmErrors },
+      durationMs: Number(process.hrtime.bigint() - t0) / 1e6
+    };
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
+
+// src/runtime/local-process.ts
+import { spawn } from "node:child_process";
+import { readFileSync as readFileSync2, realpathSync } from "node:fs";
+import { request } from "node:http";
+var TAIL_BYTES = 4096;
+var SutProcess = class {
+  constructor(opts) {
+    this.opts = opts;
+    const env = { ...inheritedEnv(), ...opts.env, PORT: String(opts.port) };
+    if (opts.preload) env.LD_PRELOAD = opts.preload;
+    const argv = opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
+    this.child = spawn(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
+    const keep = (chunk) => {
+      this.output = (this.output + chunk.toString("utf8")).slice(-TAIL_BYTES);
+    };
+    this.child.stdout?.on("data", keep);
+    this.child.stderr?.on("data", keep);
+    this.exited = new Promise((resolve3) => {
+      this.child.on("error", (err) => {
+        this.output += `
+${err.message}`;
+        this.exit = { code: null, signal: null };
+        resolve3();
+      });
+      this.child.on("exit", (code, signal) => {
+        this.exit = { code, signal };
+        resolve3();
+      });
+    });
+  }
+  opts;
+  child;
+  output = "";
+  exit = null;
+  exited;
+  get pid() {
+    return this.child.pid ?? -1;
+  }
+  /** The last lines the SUT printed (stdout and stderr), for error messages. */
+  tail(lines = 3) {
+    return this.output.trim().split("\n").filter((l) => l.trim()).slice(-lines).join(" | ");
+  }
+  describeExit() {
+    if (!this.exit) return "is running";
+    if (this.exit.signal) return `was killed by ${this.exit.signal}`;
+    if (this.exit.code === null) return "could not be started";
+    return `exited with code ${this.exit.code}`;
+  }
+  async waitReady(path, timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.exit) {
+        const said2 = this.tail();
+        throw new RunError(`SUT (${this.opts.label}) ${this.describeExit()} at start${said2 ? `: ${said2}` : ""}`);
+      }
+      if (await probe(this.opts.port, path) === 200) return;
+      await sleep(25);
+    }
+    const said = this.tail();
+    throw new RunError(
+      `SUT (${this.opts.label}) did not answer 200 on http://127.0.0.1:${this.opts.port}${path} within ${timeoutMs / 1e3} s${said ? `: ${said}` : ""} (does it listen on $PORT or {port}?)`
+    );
+  }
+  /** The hook must be mapped into the SUT; the loader only warns when it ignores LD_PRELOAD. */
+  assertMapped(hook) {
+    const maps = readMaps(this.pid);
+    const real = realpathSync(hook);
+    if (maps.includes(real) || maps.includes(hook)) return;
+    const loader = this.output.split("\n").find((l) => /ld\.so|cannot be preloaded|LD_PRELOAD/.test(l));
+    throw new RunError(
+      `hook was not loaded into the ${this.opts.label} SUT: ${hook}${loader ? `; the loader said: ${loader.trim()}` : " (is the SUT statically linked or setuid?)"}`
+    );
+  }
+  async stop(graceMs = 2e3) {
+    if (!this.exit) {
+      this.child.kill("SIGTERM");
+      const killed = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
+      if (!killed) this.child.kill("SIGKILL");
+    }
+    await this.exited;
+  }
+  /** Synchronous last resort (process exit handlers cannot wait). */
+  killNow() {
+    if (!this.exit) this.child.kill("SIGKILL");
+  }
+};
+function inheritedEnv() {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== void 0 && k !== "LD_PRELOAD") env[k] = v;
+  return env;
+}
+function readMaps(pid) {
+  try {
+    return readFileSync2(`/proc/${pid}/maps`, "utf8");
+  } catch {
+    return "";
+  }
+}
+function probe(port, path) {
+  return new Promise((resolve3) => {
+    const req = request({ host: "127.0.0.1", port, path, method: "GET", agent: false, timeout: 500 }, (res) => {
+      res.resume();
+      res.on("end", () => resolve3(res.statusCode ?? 0));
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve3(0));
+    req.end();
+  });
+}
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+// src/runtime/local.ts
+var LocalRuntime = class {
+  constructor(config, opts) {
+    this.config = config;
+    this.opts = opts;
+    process.on("exit", this.onExit);
+  }
+  config;
+  opts;
+  name = "local";
+  live = /* @__PURE__ */ new Set();
+  onExit = () => this.killAll();
+  async runRound(index) {
+    const [portB, portC] = await freePorts(2);
+    const { sut } = this.config;
+    const baseline = this.start({ label: "baseline", command: this.opts.command, env: sut.env, port: portB, preload: this.config.baselineHook });
+    const candidate = this.start({ label: "candidate", command: this.opts.command, env: sut.env, port: portC, preload: this.config.hook });
+    try {
+      await Promise.all([baseline.waitReady(sut.readyPath, sut.readyTimeoutMs), candidate.waitReady(sut.readyPath, sut.readyTimeoutMs)]);
+      if (this.config.hook) candidate.assertMapped(this.config.hook);
+      if (this.config.baselineHook) baseline.assertMapped(this.config.baselineHook);
+      const result = await runRound({
+        round: index,
+        seed: this.config.seed,
+        targets: { baseline: { host: "127.0.0.1", port: portB }, candidate: { host: "127.0.0.1", port: portC } },
+        warmupPerArm: this.config.warmupRequests,
+        pairs: this.config.requestsPerRound / 2,
+        connection: this.config.connection,
+        requests: this.config.requests,
+        timeoutMs: this.config.timeoutMs
+      });
+      const data = roundFromSamples(index, result.samples);
+      const died = [baseline, candidate].find((p) => p.exit);
+      if (died) {
+        const said = died.tail(2);
+        throw new RoundFailedError(
+          `SUT (${died.opts.label}) ${died.describeExit()} during round ${index}${said ? `: ${said}` : ""}`,
+          data
+        );
+      }
+      return { data, checks: localChecks() };
+    } finally {
+      await Promise.all([baseline.stop(), candidate.stop()]);
+      this.live.delete(baseline);
+      this.live.delete(candidate);
+    }
+  }
+  async teardown() {
+    await Promise.all([...this.live].map((p) => p.stop()));
+    this.live.clear();
+    process.off("exit", this.onExit);
+  }
+  start(opts) {
+    if (opts.command.length === 0) throw new RunError("no SUT command configured (sut.command)");
+    const p = new SutProcess(opts);
+    this.live.add(p);
+    return p;
+  }
+  killAll() {
+    for (const p of this.live) p.killNow();
+  }
+};
+function localChecks() {
+  return [
+    {
+      id: "same-pod",
+      status: "pass",
+      detail: "local runtime: load generator and both SUT arms on one host, over loopback"
+    }
+  ];
+}
+async function freePorts(n) {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise((resolve3, reject) => {
+      const s = createServer();
+      s.once("error", reject);
+      s.listen(0, "127.0.0.1", () => resolve3(s));
+    }))
+  );
+  const ports = servers.map((s) => s.address().port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
 // src/runtimes.ts
+function prepareNative(config) {
+  const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
+  const hooks = [config.hook, config.baselineHook].filter((h) => !!h);
+  ensureBuilt([...hooks, command[0]]);
+  if (config.hook) checkSharedLibrary(config.hook, "hook");
+  if (config.baselineHook) checkSharedLibrary(config.baselineHook, "baseline-hook");
+  return command;
+}
 async function createRuntime(config) {
   switch (config.runtime) {
     case "replay":
       return new ReplayRuntime(await readSamples(config.replay));
+    case "local":
+      return new LocalRuntime(config, { command: prepareNative(config) });
     default:
       throw new UsageError(`runtime '${config.runtime}' is not available in this build`);
   }
@@ -9143,6 +9988,13 @@ function parseFlags(args) {
   } catch (err) {
     throw new UsageError(messageOf(err).split("\n")[0]);
   }
+}
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    process.stderr.write(`hook-latency: interrupted by ${signal}; stopping the SUTs
+`);
+    process.exit(130);
+  });
 }
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,5 +1,6 @@
-/* crash.c - a broken hook: its first hooked read() raises SIGSEGV (default
- * action restored first), killing the process. Used to test that a crashing
+/* crash.c - a broken hook: its hooked read() number HOOK_CRASH_AFTER + 1
+ * (default 0: the first read) raises SIGSEGV (default action restored first),
+ * killing the process mid-run when HOOK_CRASH_AFTER is set. Used to test that a crashing
  * hooked SUT is reported as a failed run, not as a latency figure.
  * recv, accept, accept4 and close are forwarded.
  */
@@ -9,11 +10,12 @@
 
 HOOK_EXPORT const char hook_latency_marker[] = "hook-latency:crash";
 
-static int crash_fired;
+static unsigned long long crash_countdown;
 
 __attribute__((constructor)) static void crash_init(void)
 {
     hl_next_init();
+    crash_countdown = hl_env_u64("HOOK_CRASH_AFTER", 0);
     if (hl_verbose()) {
         static const char msg[] = "hook-latency[crash]: loaded, first read() will raise SIGSEGV\n";
         hl_write_all(2, msg, sizeof(msg) - 1);
@@ -22,7 +24,7 @@ __attribute__((constructor)) static void crash_init(void)
 
 HOOK_EXPORT ssize_t read(int fd, void *buf, size_t count)
 {
-    if (!__atomic_exchange_n(&crash_fired, 1, __ATOMIC_SEQ_CST)) {
+    if (__atomic_fetch_sub(&crash_countdown, 1, __ATOMIC_SEQ_CST) == 0) {
         signal(SIGSEGV, SIG_DFL);
         raise(SIGSEGV);
     }

@@ -1,6 +1,17 @@
-// Action post step: tear down what a run left behind. The local and replay runtimes leave nothing;
-// cluster runtimes record what they created in the Action state and remove it here.
+// GitHub Action post step: removes whatever the main step recorded as created (kind cluster,
+// namespace, pods), even when it failed or was cancelled. Tolerant of a main step that never started.
 import * as core from '@actions/core';
+import { removeAll } from './action/cleanup-resources';
+import { createdResources, mainStarted, savedKubeconfig } from './action/state-helper';
 
-const created = core.getState('created');
-if (created) core.info(`cleaning up: ${created}`);
+async function cleanup(): Promise<void> {
+  const resources = createdResources();
+  if (resources.length === 0) {
+    core.info(mainStarted() ? 'cleanup: the run left nothing to remove' : 'cleanup: the main step did not start; nothing to remove');
+    return;
+  }
+  const failures = await removeAll(resources, savedKubeconfig());
+  core.info(`cleanup: ${resources.length - failures} of ${resources.length} removed`);
+}
+
+cleanup().catch((err: unknown) => core.warning(`cleanup: ${(err as Error).message ?? String(err)}`));

@@ -85,6 +85,14 @@ function parseFlags(args: string[]) {
   }
 }
 
+// Ctrl-C / SIGTERM: exit through process.exit so the runtimes' exit handlers stop every SUT.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    process.stderr.write(`hook-latency: interrupted by ${signal}; stopping the SUTs\n`);
+    process.exit(130);
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -31,8 +31,28 @@ export interface SutConfig {
   readyTimeoutMs: number;
 }
 
+/** Where pods run: kind, an existing cluster, or podman (the same Pod manifest). */
+export interface PodConfig {
+  clusterName: string;
+  kindVersion: string;
+  kindConfig?: string;
+  reuseCluster: boolean;
+  kubeContext?: string;
+  kubeconfig?: string;
+  /** Namespace for the run; empty = a fresh one per run (hook-latency-<id>), deleted at the end. */
+  namespace?: string;
+  /** Image that runs the bundled loadgen (needs node). */
+  loadgenImage: string;
+  /** Equal requests/limits for both SUT containers (Guaranteed QoS when both are set). */
+  cpu?: string;
+  memory?: string;
+  /** Seconds to wait for the pod to finish one round. */
+  podTimeoutMs: number;
+}
+
 export interface Config {
   runtime: RuntimeName;
+  pod: PodConfig;
   replay?: string;
   sut: SutConfig;
   hook?: string;
@@ -73,11 +93,17 @@ export const DEFAULTS = {
   'look-every': 5,
   'min-rounds': 10,
   'fail-on': 'regression',
+  'cluster-name': 'hook-latency',
+  'kind-version': 'v0.29.0',
+  'reuse-cluster': 'true',
+  'loadgen-image': 'docker.io/library/node:24-alpine',
+  'pod-timeout': '5m',
 } as const;
 
 const KNOWN_KEYS = new Set([
   ...Object.keys(DEFAULTS),
   'replay', 'sut', 'hook', 'baseline-hook', 'requests', 'seed', 'out', 'config',
+  'kind-config', 'kube-context', 'kubeconfig', 'namespace', 'cpu', 'memory',
 ]);
 
 export function loadConfigFile(path: string): RawConfig {
@@ -140,6 +166,7 @@ export function buildConfig(raw: RawConfig): Config {
   if (('relative' in mde ? mde.relative : mde.ns) <= 0) throw new UsageError('mde must be greater than 0');
   const config: Config = {
     runtime,
+    pod: buildPod(r),
     replay: optionalString(r.replay, 'replay'),
     sut: buildSut(r.sut),
     hook: optionalString(r.hook, 'hook'),
@@ -164,6 +191,28 @@ export function buildConfig(raw: RawConfig): Config {
   if (config.requestsPerRound % 2) config.requestsPerRound += 1;
   if (runtime === 'replay' && !config.replay) throw new UsageError('runtime replay needs --replay SAMPLES.csv');
   return config;
+}
+
+function buildPod(r: RawConfig): PodConfig {
+  return {
+    clusterName: String(r['cluster-name']),
+    kindVersion: String(r['kind-version']),
+    kindConfig: optionalString(r['kind-config'], 'kind-config'),
+    reuseCluster: parseBool(r['reuse-cluster'], 'reuse-cluster'),
+    kubeContext: optionalString(r['kube-context'], 'kube-context'),
+    kubeconfig: optionalString(r.kubeconfig, 'kubeconfig'),
+    namespace: optionalString(r.namespace, 'namespace'),
+    loadgenImage: String(r['loadgen-image']),
+    cpu: r.cpu === undefined ? undefined : String(r.cpu),
+    memory: r.memory === undefined ? undefined : String(r.memory),
+    podTimeoutMs: parseDuration(r['pod-timeout'] as string, 'pod-timeout'),
+  };
+}
+
+function parseBool(v: unknown, what: string): boolean {
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  throw new UsageError(`${what} must be true or false, got '${String(v)}'`);
 }
 
 function buildSut(raw: unknown): SutConfig {

@@ -1,40 +1,72 @@
-// GitHub Action entry: inputs -> config -> run -> report -> outputs / setFailed.
+// GitHub Action entry (main step): inputs -> config -> runtime -> gate -> outputs -> artifact ->
+// job summary -> PR comment -> setFailed per fail-on. Each concern lives in its own module.
 import * as core from '@actions/core';
-import { buildConfig, mergeConfig, loadConfigFile, type RawConfig } from './config';
-import { runGate } from './engine';
-import { exitCodeFor } from './commands/exit';
-import { messageOf } from './errors';
-import { verdictMarkdown } from './report/markdown';
-import { createRuntime } from './runtimes';
+import { readInputs, type ActionInputs } from './action/input-helper';
+import { outcomeMarkdown, partialSamples, type Outcome } from './action/outcome';
+import { setErrorOutputs, setVerdictOutputs } from './action/outputs';
+import { saveRunState } from './action/state-helper';
+import { writeJobSummary } from './action/summary';
 import { progressLine } from './commands/run';
-
-const INPUTS = [
-  'runtime', 'replay', 'hook', 'baseline-hook', 'threshold', 'alpha', 'power', 'mde', 'max-requests',
-  'max-duration', 'requests-per-round', 'warmup-requests', 'connection', 'seed', 'fail-on',
-] as const;
-
-function inputsToRaw(): RawConfig {
-  const raw: RawConfig = {};
-  for (const name of INPUTS) raw[name] = core.getInput(name);
-  raw.out = core.getInput('out') || 'hook-latency-results';
-  return raw;
-}
+import { exitCodeFor } from './commands/exit';
+import { runGate } from './engine';
+import { messageOf, RunError, UsageError } from './errors';
+import { uploadResults } from './github/artifact';
+import { postComment } from './github/comment';
+import { artifactUrl, runUrl } from './github/links';
+import { createRuntime } from './runtimes';
 
 async function run(): Promise<void> {
-  const configPath = core.getInput('config');
-  const config = buildConfig(mergeConfig(configPath ? loadConfigFile(configPath) : {}, inputsToRaw()));
-  const runtime = await createRuntime(config);
-  const verdict = await runGate(runtime, config, { onLook: (l) => core.info(progressLine(l)) });
-  core.setOutput('verdict', verdict.verdict);
-  core.setOutput('p-value', String(verdict.p));
-  core.setOutput('shift', String(verdict.shift.relative));
-  core.setOutput('shift-ci-low', String(verdict.shift.ci[0]));
-  core.setOutput('shift-ci-high', String(verdict.shift.ci[1]));
-  core.setOutput('samples', String(verdict.n.baseline + verdict.n.candidate));
-  core.setOutput('rounds', String(verdict.rounds));
-  core.setOutput('report-path', config.out ?? '');
-  await core.summary.addRaw(verdictMarkdown(verdict)).write();
-  if (exitCodeFor(verdict, config.failOn) !== 0) core.setFailed(`hook latency: ${verdict.verdict} — ${verdict.reason}`);
+  let inputs: ActionInputs;
+  try {
+    inputs = readInputs();
+  } catch (err) {
+    return inputError(err);
+  }
+  const { config } = inputs;
+  saveRunState({ kubeconfig: config.pod.kubeconfig });
+
+  let outcome: Outcome;
+  try {
+    const runtime = await createRuntime(config);
+    core.info(`hook latency: runtime ${runtime.name}, results in ${config.out}`);
+    const verdict = await runGate(runtime, config, { onLook: (l) => core.info(progressLine(l)) });
+    outcome = { kind: 'verdict', verdict, out: config.out };
+    setVerdictOutputs(verdict, config.out ?? '');
+  } catch (err) {
+    if (err instanceof UsageError) return inputError(err);
+    if (!(err instanceof RunError)) core.debug(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    outcome = { kind: 'error', message: messageOf(err), out: config.out, ...partialSamples(config.out) };
+    setErrorOutputs(config.out, outcome.samples);
+  }
+
+  const uploaded = await uploadResults(inputs.artifactName, config.out);
+  const markdown = outcomeMarkdown(outcome, {
+    run: runUrl(),
+    artifact: artifactUrl(uploaded?.id),
+    artifactName: uploaded?.name,
+  });
+  await writeJobSummary(markdown);
+  await postComment({
+    token: inputs.githubToken,
+    mode: inputs.comment,
+    body: markdown,
+    regression: outcome.kind === 'verdict' && outcome.verdict.verdict === 'regression',
+  });
+
+  if (outcome.kind === 'error') {
+    core.setFailed(`hook latency: the run failed: ${outcome.message}`);
+  } else if (exitCodeFor(outcome.verdict, config.failOn) !== 0) {
+    core.setFailed(`hook latency: ${outcome.verdict.verdict}: ${outcome.verdict.reason}`);
+  } else {
+    core.info(`hook latency: ${outcome.verdict.verdict}: ${outcome.verdict.reason}`);
+  }
 }
 
-run().catch((err: unknown) => core.setFailed(messageOf(err)));
+/** Bad input: one annotation line, no stack; a one-line job summary says the same. */
+async function inputError(err: unknown): Promise<void> {
+  const msg = messageOf(err);
+  await writeJobSummary(`### ⛔ hook latency: **bad input**\n\n${msg}\n`);
+  core.setFailed(msg);
+}
+
+run().catch((err: unknown) => core.setFailed(`hook latency: ${messageOf(err)}`));

@@ -2,13 +2,27 @@
 import type { Config } from './config';
 import { UsageError } from './errors';
 import type { Runtime } from './experiment/runtime';
+import { checkSharedLibrary, ensureBuilt, EXAMPLE_SUT } from './native';
+import { LocalRuntime } from './runtime/local';
 import { ReplayRuntime } from './runtime/replay';
 import { readSamples } from './samples/read';
+
+/** Hooks (and the example SUT) are built on first use, then checked to be shared libraries. */
+function prepareNative(config: Config): string[] {
+  const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
+  const hooks = [config.hook, config.baselineHook].filter((h): h is string => !!h);
+  ensureBuilt([...hooks, command[0]]);
+  if (config.hook) checkSharedLibrary(config.hook, 'hook');
+  if (config.baselineHook) checkSharedLibrary(config.baselineHook, 'baseline-hook');
+  return command;
+}
 
 export async function createRuntime(config: Config): Promise<Runtime> {
   switch (config.runtime) {
     case 'replay':
       return new ReplayRuntime(await readSamples(config.replay as string));
+    case 'local':
+      return new LocalRuntime(config, { command: prepareNative(config) });
     default:
       throw new UsageError(`runtime '${config.runtime}' is not available in this build`);
   }

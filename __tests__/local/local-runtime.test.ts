@@ -1,0 +1,135 @@
+// The embedded default end to end: real SUT processes, real hooks built with gcc, the built CLI.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSamples } from '../../src/samples/read';
+import type { Verdict } from '../../src/types';
+import { cli, ROOT, tempDir } from '../helpers';
+
+const SUT = join(ROOT, 'examples', 'sut', 'build', 'sut');
+const HOOKS = join(ROOT, 'hook', 'build');
+const dir = tempDir('local-runtime');
+/** A private copy of the SUT binary, so leftover processes of this suite can be found by path. */
+const sutCopy = join(dir, 'sut-under-test');
+
+beforeAll(() => {
+  execFileSync('make', ['-s', '-C', join(ROOT, 'hook')]);
+  copyFileSync(SUT, sutCopy);
+  execFileSync('chmod', ['+x', sutCopy]);
+});
+
+function running(pattern: string): string {
+  try {
+    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim();
+  } catch {
+    return ''; // pgrep exits 1 when nothing matches
+  }
+}
+const leftovers = () => running(sutCopy);
+
+function config(name: string, body: Record<string, unknown>): string {
+  const path = join(dir, `${name}.yml`);
+  const sut = { command: [sutCopy], 'ready-path': '/healthz', 'ready-timeout': '5s', ...(body.sut as object) };
+  writeFileSync(path, JSON.stringify({ runtime: 'local', 'requests-per-round': 200, 'warmup-requests': 20, ...body, sut }));
+  return path;
+}
+
+afterAll(() => {
+  expect(leftovers()).toBe('');
+});
+
+describe('local runtime, examples', () => {
+  it('examples/local/aa.yml (noop hook) is not a regression, exit 0', () => {
+    const out = tempDir('aa');
+    const r = cli(['run', '--config', 'examples/local/aa.yml', '--out', out, '--json', '--max-requests', '30000'], { timeout: 200_000 });
+    expect(r.stderr).toMatch(/^look 1: /m);
+    expect(r.status).toBe(0);
+    const v = JSON.parse(r.stdout) as Verdict;
+    expect(v.verdict).not.toBe('regression');
+    expect(v.runtime).toBe('local');
+    expect(v.errors).toEqual({ baseline: 0, candidate: 0 });
+    expect(v.checks.find((c) => c.id === 'same-pod')?.status).toBe('pass');
+    for (const f of ['samples.csv', 'verdict.json', 'summary.md']) expect(existsSync(join(out, f))).toBe(true);
+  });
+
+  it('examples/local/slow.yml (20 µs delay per read) is a regression, exit 1, shift near 20 µs', () => {
+    const r = cli(['run', '--config', 'examples/local/slow.yml', '--json'], { timeout: 200_000 });
+    expect(r.status).toBe(1);
+    const v = JSON.parse(r.stdout) as Verdict;
+    expect(v.verdict).toBe('regression');
+    // One keep-alive request is one read: the shift is the hook's cost, give or take scheduling noise.
+    expect(v.shift.ns).toBeGreaterThan(12_000);
+    expect(v.shift.ns).toBeLessThan(40_000);
+    expect(v.shift.ciNs[0]).toBeGreaterThan(0);
+  });
+});
+
+describe('local runtime, faults', () => {
+  it('a hook that crashes the SUT mid-run: exit 3, the signal named, samples kept', async () => {
+    const out = tempDir('crash');
+    const cfg = config('crash', { hook: join(HOOKS, 'crash.so'), sut: { env: { HOOK_CRASH_AFTER: '120' } } });
+    const r = cli(['run', '--config', cfg, '--out', out]);
+    expect(r.status).toBe(3);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/SUT \(candidate\) was killed by SIGSEGV during round 0/);
+    const rounds = await readSamples(join(out, 'samples.csv'));
+    expect(rounds).toHaveLength(1);
+    const errors = [...rounds[0].status!].filter((s) => s === 0).length;
+    expect(errors).toBeGreaterThan(0);
+    expect(rounds[0].arm.length).toBe(200);
+    expect(leftovers()).toBe('');
+  });
+
+  it('a missing hook path: exit 2, one line', () => {
+    const r = cli(['run', '--config', config('missing', { hook: join(dir, 'nope.so') })]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^hook-latency: hook .*nope\.so: no such file$/);
+  });
+
+  it('a file that is not a shared library: exit 2, the hook named', () => {
+    const notLib = join(dir, 'not-a-lib.so');
+    writeFileSync(notLib, 'just text\n');
+    const r = cli(['run', '--config', config('notlib', { hook: notLib })]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(`hook-latency: hook ${notLib}: not a shared library (expected an ELF .so)`);
+  });
+
+  it('a SUT that exits at start: exit 3 with its own words', () => {
+    const r = cli(['run', '--config', config('exits', { sut: { command: [sutCopy, 'not-a-port'] } })]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/SUT \((baseline|candidate)\) exited with code 2 at start/);
+    expect(leftovers()).toBe('');
+  });
+
+  it('a port already in use: exit 3, the bind error shown', async () => {
+    const busy: Server = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const r = cli(['run', '--config', config('busy', { sut: { command: [sutCopy, String(port)] } })]);
+      expect(r.status).toBe(3);
+      expect(r.stderr).toMatch(/at start: .*(in use|bind)/i);
+    } finally {
+      busy.close();
+    }
+    expect(leftovers()).toBe('');
+  });
+
+  it('a SUT that never becomes ready: exit 3, the URL and the timeout named', () => {
+    const r = cli(['run', '--config', config('never', { sut: { command: ['sleep', '37.25'], 'ready-timeout': '1s' } })]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/did not answer 200 on http:\/\/127\.0\.0\.1:\d+\/healthz within 1 s/);
+    expect(running('sleep 37.25')).toBe('');
+  }, 30_000);
+
+  it('a hook the loader refuses: exit 3, "hook was not loaded" with the loader\'s message', () => {
+    // A 32-bit-looking or wrong-architecture ELF is the classic case; a truncated .so makes ld.so refuse it too.
+    const broken = join(dir, 'truncated.so');
+    writeFileSync(broken, readFileSync(join(HOOKS, 'noop.so')).subarray(0, 64));
+    const r = cli(['run', '--config', config('refused', { hook: broken })]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/hook was not loaded into the candidate SUT: .*truncated\.so; the loader said: .*cannot be preloaded/);
+    expect(leftovers()).toBe('');
+  });
+});

@@ -1,0 +1,91 @@
+// Action inputs -> the one config schema (src/config.ts). Inputs carry the config file's kebab-case
+// names; a few are the Action's own. Layers, later wins:
+//   config defaults < Action defaults (runtime kind, out dir) < config file (`config`) < inputs.
+// Inputs in action.yml default to '' so an input the user did not set never hides the config file.
+import { isAbsolute, join, resolve } from 'node:path';
+import * as core from '@actions/core';
+import { buildConfig, loadConfigFile, mergeConfig, type Config, type RawConfig } from '../config';
+import { UsageError } from '../errors';
+
+/** Inputs that are config keys, passed through unchanged. */
+export const CONFIG_INPUTS = [
+  'runtime', 'replay', 'hook', 'baseline-hook', 'threshold', 'alpha', 'power', 'mde', 'max-requests',
+  'max-duration', 'requests-per-round', 'warmup-requests', 'connection', 'timeout', 'look-every',
+  'min-rounds', 'seed', 'fail-on', 'out', 'cluster-name', 'kind-version', 'kind-config',
+  'reuse-cluster', 'kube-context', 'kubeconfig', 'namespace', 'loadgen-image', 'cpu', 'memory',
+  'pod-timeout',
+] as const;
+
+/** Inputs that fill the config's `sut` mapping. */
+export const SUT_INPUTS = {
+  'sut-image': 'image',
+  'sut-command': 'command',
+  'sut-port': 'port',
+  'sut-ready-path': 'ready-path',
+  'sut-ready-timeout': 'ready-timeout',
+} as const;
+
+/** Inputs of the Action alone. */
+export const ACTION_INPUTS = ['config', 'working-directory', 'github-token', 'comment', 'artifact-name'] as const;
+
+export const ALL_INPUTS: readonly string[] = [...ACTION_INPUTS, ...CONFIG_INPUTS, ...Object.keys(SUT_INPUTS)];
+
+export const COMMENT_MODES = ['always', 'on-regression', 'never'] as const;
+export type CommentMode = (typeof COMMENT_MODES)[number];
+
+/** What the Action sets where the CLI's default differs. */
+export function actionDefaults(env: NodeJS.ProcessEnv = process.env): RawConfig {
+  const step = (env.GITHUB_ACTION ?? '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'run';
+  const out = env.RUNNER_TEMP ? join(env.RUNNER_TEMP, `hook-latency-${step}`) : 'hook-latency-results';
+  return { runtime: 'kind', out };
+}
+
+export interface ActionInputs {
+  config: Config;
+  githubToken: string;
+  comment: CommentMode;
+  artifactName: string;
+}
+
+type GetInput = (name: string) => string;
+
+/** The layer of inputs the user set (empty ones are "not given"). */
+export function inputLayer(get: GetInput = core.getInput): RawConfig {
+  const raw: RawConfig = {};
+  for (const name of CONFIG_INPUTS) raw[name] = get(name);
+  const sut: RawConfig = {};
+  for (const [name, key] of Object.entries(SUT_INPUTS)) {
+    const v = get(name);
+    if (v !== '') sut[key] = v;
+  }
+  if (Object.keys(sut).length > 0) raw.sut = sut;
+  return raw;
+}
+
+/**
+ * Reads and validates every input. Changes into `working-directory` first, so relative paths in
+ * inputs (hook, replay, config, kubeconfig) mean what they mean in the user's `run:` steps.
+ * Throws UsageError, one line, on any bad value.
+ */
+export function readInputs(get: GetInput = core.getInput): ActionInputs {
+  const dir = get('working-directory');
+  if (dir) {
+    try {
+      process.chdir(dir);
+    } catch {
+      throw new UsageError(`working-directory '${dir}' does not exist`);
+    }
+  }
+  const comment = get('comment') || 'always';
+  if (!(COMMENT_MODES as readonly string[]).includes(comment)) {
+    throw new UsageError(`comment must be one of ${COMMENT_MODES.join(', ')}, got '${comment}'`);
+  }
+  const configPath = get('config');
+  const file = configPath ? loadConfigFile(configPath) : {};
+  const config = buildConfig(mergeConfig(actionDefaults(), file, inputLayer(get)));
+  if (config.out && !isAbsolute(config.out)) config.out = resolve(config.out);
+  if (config.pod.kubeconfig && !isAbsolute(config.pod.kubeconfig)) config.pod.kubeconfig = resolve(config.pod.kubeconfig);
+  const artifactName = get('artifact-name') || 'hook-latency';
+  if (/[":<>|*?\\/\r\n]/.test(artifactName)) throw new UsageError(`artifact-name must not contain " : < > | * ? \\ / or newlines, got '${artifactName}'`);
+  return { config, githubToken: get('github-token'), comment: comment as CommentMode, artifactName };
+}

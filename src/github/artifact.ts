@@ -1,0 +1,37 @@
+// Uploads the run's raw data (samples.csv, verdict.json, summary.md, report.html when present) as one
+// artifact. Skipped with a notice off a runner (no ACTIONS_RUNTIME_TOKEN); an upload problem is a
+// warning, never the reason a job fails.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import { DefaultArtifactClient } from '@actions/artifact';
+
+export const ARTIFACT_FILES = ['samples.csv', 'verdict.json', 'summary.md', 'report.html'] as const;
+
+export interface UploadResult {
+  id?: number;
+  name: string;
+}
+
+export async function uploadResults(name: string, dir: string | undefined): Promise<UploadResult | null> {
+  if (!dir) return null;
+  const files = ARTIFACT_FILES.map((f) => join(dir, f)).filter((f) => existsSync(f));
+  if (files.length === 0) {
+    core.info('no result files to upload');
+    return null;
+  }
+  if (!process.env.ACTIONS_RUNTIME_TOKEN) {
+    core.notice(`artifact upload skipped: ACTIONS_RUNTIME_TOKEN is not set (not on a runner); results are in ${dir}`);
+    return null;
+  }
+  try {
+    const client = new DefaultArtifactClient();
+    const res = await client.uploadArtifact(name, files, dir);
+    core.info(`uploaded artifact '${name}' (${files.length} files${res.size ? `, ${res.size} bytes` : ''})`);
+    return { id: res.id, name };
+  } catch (err) {
+    core.warning(`artifact upload failed: ${(err as Error).message}`);
+    return null;
+  }
+}
+

@@ -1,0 +1,80 @@
+// One sticky PR comment per pull request and job, found by a hidden marker and updated in place.
+// Talks to the GitHub API through @actions/github (GITHUB_API_URL is the base URL, so a runner on
+// GHES, or a test server, just works). Any trouble here (no token, a fork's read-only token, a
+// missing PR) is a warning: the comment is never the reason a job fails.
+import * as core from '@actions/core';
+import { context, getOctokit } from '@actions/github';
+import type { CommentMode } from '../action/input-helper';
+
+export function marker(jobId: string = process.env.GITHUB_JOB ?? 'hook-latency'): string {
+  return `<!-- hook-latency:${jobId} -->`;
+}
+
+export interface CommentRequest {
+  token: string;
+  mode: CommentMode;
+  /** Markdown of the result; the marker is prepended here. */
+  body: string;
+  /** True when the result is a regression (for mode on-regression). */
+  regression: boolean;
+}
+
+export type CommentResult = 'created' | 'updated' | 'skipped' | 'failed';
+
+export async function postComment(req: CommentRequest): Promise<CommentResult> {
+  if (req.mode === 'never') return 'skipped';
+  const pr = pullRequestNumber();
+  if (pr === undefined) {
+    core.info(`not a pull request event (${context.eventName ?? 'no event'}): no PR comment`);
+    return 'skipped';
+  }
+  if (!req.token) {
+    core.warning('no github-token: the PR comment was skipped (the job summary has the result)');
+    return 'skipped';
+  }
+  const { owner, repo } = context.repo;
+  const mark = marker();
+  const body = `${mark}\n${req.body}`;
+  try {
+    const octokit = getOctokit(req.token, { baseUrl: apiUrl() });
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pr, per_page: 100 });
+    const existing = comments.find((c) => (c.body ?? '').startsWith(mark));
+    if (existing) {
+      await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+      core.info(`updated the PR comment ${existing.html_url ?? existing.id}`);
+      return 'updated';
+    }
+    // With on-regression a comment appears only for a regression; once there, it is kept current.
+    if (req.mode === 'on-regression' && !req.regression) {
+      core.info('no regression: no PR comment (comment: on-regression)');
+      return 'skipped';
+    }
+    const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: pr, body });
+    core.info(`created the PR comment ${data.html_url ?? data.id}`);
+    return 'created';
+  } catch (err) {
+    core.warning(`could not write the PR comment: ${describe(err)}`);
+    return 'failed';
+  }
+}
+
+function pullRequestNumber(): number | undefined {
+  const n = (context.payload.pull_request as { number?: unknown } | undefined)?.number;
+  return typeof n === 'number' ? n : undefined;
+}
+
+function apiUrl(): string {
+  return process.env.GITHUB_API_URL || 'https://api.github.com';
+}
+
+function describe(err: unknown): string {
+  const status = (err as { status?: number }).status;
+  const msg = (err as Error).message ?? String(err);
+  if (status === 403 || status === 404) {
+    return (
+      `HTTP ${status} (${msg}). A pull request from a fork gets a read-only token, and the token needs ` +
+      '`permissions: pull-requests: write`; the job summary and the artifact have the result'
+    );
+  }
+  return status ? `HTTP ${status}: ${msg}` : msg;
+}

@@ -1,0 +1,198 @@
+// The micro benchmark driver hook/build/micro (see hook/README.md): where it lives, building it on
+// demand, running one process of it with or without LD_PRELOAD, and parsing its batches.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RunError } from '../errors';
+
+export const MICRO_FUNCTIONS = ['read', 'recv', 'write', 'send', 'accept', 'close', 'open'] as const;
+export type MicroFunction = (typeof MICRO_FUNCTIONS)[number];
+
+export function isMicroFunction(s: string): s is MicroFunction {
+  return (MICRO_FUNCTIONS as readonly string[]).includes(s);
+}
+
+const PACKAGE_NAME = 'hook-latency-action';
+
+/**
+ * The package root: the nearest ancestor holding a package.json named hook-latency-action, searched
+ * from `from` if given, else from this module's directory (src/micro in the sources, dist/ in the
+ * bundle) and then from the working directory (for copies bundled elsewhere, e.g. by scripts/run-ts.mjs).
+ */
+export function packageRoot(from?: string): string {
+  const starts = from !== undefined ? [from] : [moduleDir(), process.cwd()];
+  for (const start of starts) {
+    const found = findRootFrom(start);
+    if (found) return found;
+  }
+  throw new RunError(`cannot find the ${PACKAGE_NAME} package root above ${starts.join(' or ')}`);
+}
+
+function moduleDir(): string {
+  try {
+    return path.dirname(fileURLToPath(import.meta.url));
+  } catch {
+    return process.cwd();
+  }
+}
+
+function findRootFrom(start: string): string | null {
+  let dir = path.resolve(start);
+  for (;;) {
+    const pj = path.join(dir, 'package.json');
+    if (existsSync(pj)) {
+      try {
+        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME) return dir;
+      } catch {
+        // not ours (or unreadable): keep walking up
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+export function driverPath(root = packageRoot()): string {
+  return path.join(root, 'hook', 'build', 'micro');
+}
+
+/** The driver's path, building it with `make -C hook micro` when it is missing. */
+export async function ensureDriver(root = packageRoot()): Promise<string> {
+  const exe = driverPath(root);
+  if (existsSync(exe)) return exe;
+  const hookDir = path.join(root, 'hook');
+  if (!existsSync(path.join(hookDir, 'Makefile'))) {
+    throw new RunError(`the micro driver ${exe} is missing and ${hookDir}/Makefile is not there to build it`);
+  }
+  const r = await execute('make', ['-C', hookDir, 'micro'], process.env);
+  if (r.spawnError) {
+    const e = r.spawnError as NodeJS.ErrnoException;
+    throw new RunError(
+      e.code === 'ENOENT'
+        ? `cannot build the micro driver: 'make' not found (install make and a C compiler such as gcc, then run make -C ${hookDir})`
+        : `cannot build the micro driver: ${e.message}`,
+    );
+  }
+  if (r.code !== 0 || !existsSync(exe)) {
+    const last = lastLines(r.stderr, 3) || `make exited with ${r.code ?? r.signal}`;
+    const hint = /not found|No such file/i.test(r.stderr) ? ' (is a C compiler such as gcc installed?)' : '';
+    throw new RunError(`cannot build the micro driver with make -C ${hookDir} micro${hint}: ${last}`);
+  }
+  return exe;
+}
+
+export interface DriverOptions {
+  function: MicroFunction;
+  batches: number;
+  batchSize: number;
+  /** Warm-up batches, run first and not printed (driver default 1). */
+  warmup?: number;
+  /** Pin the driver to this CPU. */
+  cpu?: number;
+  /** The hook to inject, or none: LD_PRELOAD is set on the driver process only. */
+  ldPreload?: string;
+  /** Base environment (default process.env); any LD_PRELOAD in it is removed. */
+  env?: NodeJS.ProcessEnv;
+  /** Driver executable (default: ensureDriver()). */
+  driver?: string;
+  timeoutMs?: number;
+}
+
+export interface DriverRun {
+  function: string;
+  batchSize: number;
+  /** Mean ns per call of each batch, in the order measured. */
+  batches: Float64Array;
+  stderr: string;
+}
+
+const PRELOAD_REFUSED = /^.*ld\.so: object .* cannot be preloaded.*$/m;
+
+/** Runs one driver process; throws RunError when the loader refuses the hook or the driver fails. */
+export async function runDriver(opts: DriverOptions): Promise<DriverRun> {
+  const exe = opts.driver ?? (await ensureDriver());
+  const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
+  delete env.LD_PRELOAD;
+  if (opts.ldPreload !== undefined) env.LD_PRELOAD = opts.ldPreload;
+  const args = ['--function', opts.function, '--batches', String(opts.batches), '--batch-size', String(opts.batchSize)];
+  if (opts.warmup !== undefined) args.push('--warmup', String(opts.warmup));
+  if (opts.cpu !== undefined) args.push('--cpu', String(opts.cpu));
+  const r = await execute(exe, args, env, opts.timeoutMs ?? 120_000);
+  const who = opts.ldPreload ? `under ${opts.ldPreload}` : 'without a hook';
+  if (r.spawnError) throw new RunError(`cannot start the micro driver ${exe}: ${(r.spawnError as Error).message}`);
+  const refused = PRELOAD_REFUSED.exec(r.stderr);
+  if (refused && opts.ldPreload !== undefined) {
+    throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${refused[0].replace(/^ERROR:\s*/, '').trim()}`);
+  }
+  if (r.timedOut) throw new RunError(`the micro driver ${who} did not finish within ${opts.timeoutMs ?? 120_000} ms`);
+  if (r.signal) throw new RunError(`the micro driver ${who} was killed by ${r.signal}${tail(r.stderr)}`);
+  if (r.code !== 0) throw new RunError(`the micro driver ${who} exited with ${r.code}${tail(r.stderr)}`);
+  return { ...parseDriverOutput(r.stdout, opts.batches), stderr: r.stderr };
+}
+
+/** Parses `# function=F batch_size=K` and one decimal per batch. */
+export function parseDriverOutput(stdout: string, expectBatches?: number): Omit<DriverRun, 'stderr'> {
+  const lines = stdout.split('\n').filter((l) => l.trim() !== '');
+  const head = /^# function=(\S+) batch_size=(\d+)$/.exec(lines[0] ?? '');
+  if (!head) throw new RunError(`unexpected micro driver output: ${JSON.stringify((lines[0] ?? '').slice(0, 80))}`);
+  const batches = new Float64Array(lines.length - 1);
+  for (let i = 1; i < lines.length; i++) {
+    const v = Number(lines[i]);
+    if (!/^\d+(\.\d+)?$/.test(lines[i]!.trim()) || !Number.isFinite(v)) {
+      throw new RunError(`unexpected micro driver output line ${i + 1}: ${JSON.stringify(lines[i]!.slice(0, 80))}`);
+    }
+    batches[i - 1] = v;
+  }
+  if (expectBatches !== undefined && batches.length !== expectBatches) {
+    throw new RunError(`the micro driver printed ${batches.length} batches, expected ${expectBatches}`);
+  }
+  return { function: head[1]!, batchSize: Number(head[2]), batches };
+}
+
+interface Executed {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  spawnError?: unknown;
+  timedOut?: boolean;
+}
+
+function execute(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<Executed> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    let settled = false;
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.once('error', (err) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ code: null, signal: null, stdout, stderr, spawnError: err });
+    });
+    child.once('close', (code, signal) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, timedOut });
+    });
+  });
+}
+
+function lastLines(s: string, n: number): string {
+  return s.trim().split('\n').slice(-n).join(' | ');
+}
+
+function tail(stderr: string): string {
+  const t = lastLines(stderr, 2);
+  return t ? `: ${t}` : '';
+}

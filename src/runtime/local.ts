@@ -1,0 +1,106 @@
+// The embedded default: both SUT arms as child processes on this host, the candidate with
+// LD_PRELOAD of the hook, the load generator in-process on loopback. Every round starts both arms
+// fresh on free ports and stops them; nothing is left running, also on failure or Ctrl-C.
+import { createServer } from 'node:net';
+import type { Config } from '../config';
+import { RoundFailedError, RunError } from '../errors';
+import type { RoundOutcome, Runtime } from '../experiment/runtime';
+import { runRound } from '../loadgen/loadgen';
+import { roundFromSamples } from '../samples/round-data';
+import type { Check } from '../types';
+import { SutProcess } from './local-process';
+
+export interface LocalRuntimeOptions {
+  /** argv of the SUT; `{port}` is replaced by the instance's port, which is also in $PORT. */
+  command: string[];
+}
+
+export class LocalRuntime implements Runtime {
+  readonly name = 'local';
+  private live = new Set<SutProcess>();
+  private readonly onExit = () => this.killAll();
+
+  constructor(
+    private readonly config: Config,
+    private readonly opts: LocalRuntimeOptions,
+  ) {
+    process.on('exit', this.onExit);
+  }
+
+  async runRound(index: number): Promise<RoundOutcome> {
+    const [portB, portC] = await freePorts(2);
+    const { sut } = this.config;
+    const baseline = this.start({ label: 'baseline', command: this.opts.command, env: sut.env, port: portB, preload: this.config.baselineHook });
+    const candidate = this.start({ label: 'candidate', command: this.opts.command, env: sut.env, port: portC, preload: this.config.hook });
+    try {
+      await Promise.all([baseline.waitReady(sut.readyPath, sut.readyTimeoutMs), candidate.waitReady(sut.readyPath, sut.readyTimeoutMs)]);
+      if (this.config.hook) candidate.assertMapped(this.config.hook);
+      if (this.config.baselineHook) baseline.assertMapped(this.config.baselineHook);
+      const result = await runRound({
+        round: index,
+        seed: this.config.seed,
+        targets: { baseline: { host: '127.0.0.1', port: portB }, candidate: { host: '127.0.0.1', port: portC } },
+        warmupPerArm: this.config.warmupRequests,
+        pairs: this.config.requestsPerRound / 2,
+        connection: this.config.connection,
+        requests: this.config.requests,
+        timeoutMs: this.config.timeoutMs,
+      });
+      const data = roundFromSamples(index, result.samples);
+      const died = [baseline, candidate].find((p) => p.exit);
+      if (died) {
+        const said = died.tail(2);
+        throw new RoundFailedError(
+          `SUT (${died.opts.label}) ${died.describeExit()} during round ${index}${said ? `: ${said}` : ''}`,
+          data,
+        );
+      }
+      return { data, checks: localChecks() };
+    } finally {
+      await Promise.all([baseline.stop(), candidate.stop()]);
+      this.live.delete(baseline);
+      this.live.delete(candidate);
+    }
+  }
+
+  async teardown(): Promise<void> {
+    await Promise.all([...this.live].map((p) => p.stop()));
+    this.live.clear();
+    process.off('exit', this.onExit);
+  }
+
+  private start(opts: ConstructorParameters<typeof SutProcess>[0]): SutProcess {
+    if (opts.command.length === 0) throw new RunError('no SUT command configured (sut.command)');
+    const p = new SutProcess(opts);
+    this.live.add(p);
+    return p;
+  }
+
+  private killAll(): void {
+    for (const p of this.live) p.killNow();
+  }
+}
+
+function localChecks(): Check[] {
+  return [
+    {
+      id: 'same-pod',
+      status: 'pass',
+      detail: 'local runtime: load generator and both SUT arms on one host, over loopback',
+    },
+  ];
+}
+
+/** Ports the OS reports free right now (bound to port 0, then released). */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+      const s = createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}

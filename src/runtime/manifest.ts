@@ -1,0 +1,196 @@
+// The one Pod manifest shared by the podman, kind and kubernetes runtimes (pure: no I/O).
+// Containers sut-baseline, sut-candidate and loadgen share the pod's network namespace, so the
+// two SUTs listen on different ports of localhost. The hook(s) and the bundled loadgen script come
+// by ConfigMap (binaryData: byte-exact), mounted read-only; LD_PRELOAD is set on the SUT
+// containers only. restartPolicy Never (else the loadgen restarts forever) and no `ports:` (podman
+// publishes them on the host).
+import { stringify } from 'yaml';
+
+export const POD_LABELS = {
+  name: 'app.kubernetes.io/name',
+  run: 'hook-latency/run',
+  round: 'hook-latency/round',
+} as const;
+export const APP_NAME = 'hook-latency';
+export const CONTAINERS = { baseline: 'sut-baseline', candidate: 'sut-candidate', loadgen: 'loadgen' } as const;
+/** Where the hook ConfigMaps are mounted in the SUT containers. */
+export const HOOK_DIRS = { baseline: '/hook-latency/baseline-hook', candidate: '/hook-latency/hook' } as const;
+export const LOADGEN_DIR = '/loadgen';
+export const LOADGEN_SCRIPT = 'loadgen.js';
+
+export interface HookAsset {
+  /** File name inside the mount, e.g. "delay.so". */
+  fileName: string;
+  data: Uint8Array;
+}
+
+export interface PodPlan {
+  runId: string;
+  round: number;
+  namespace?: string;
+  sut: {
+    image: string;
+    /** argv; `{port}` and `$(PORT)` are replaced by the container's port. */
+    command: string[];
+    env: Record<string, string>;
+    ports: { baseline: number; candidate: number };
+    imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  };
+  hook?: HookAsset;
+  baselineHook?: HookAsset;
+  loadgen: {
+    image: string;
+    /** The bundled dist/loadgen.js (an ES module). */
+    script: Uint8Array;
+    /** The standalone loadgen's config (src/loadgen/config.ts), passed as LOADGEN_CONFIG. */
+    config: Record<string, unknown>;
+    imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  };
+  /** Equal for both SUT containers; requests = limits, so Guaranteed QoS when both are set. */
+  resources?: { cpu?: string; memory?: string };
+  /** Seconds the kubelet waits after SIGTERM when the pod is deleted. */
+  terminationGracePeriodSeconds?: number;
+}
+
+export interface PodManifest {
+  pod: Record<string, unknown>;
+  configMaps: Record<string, unknown>[];
+}
+
+/** DNS-1123 label: lower-case alphanumerics and '-', at most 63 characters. */
+export function dnsLabel(s: string): string {
+  const out = s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return out || 'x';
+}
+
+export function podName(runId: string, round: number): string {
+  return dnsLabel(`hook-latency-${runId}-r${round}`);
+}
+
+export function configMapNames(runId: string): { loadgen: string; hook: string; baselineHook: string } {
+  return {
+    loadgen: dnsLabel(`hook-latency-${runId}-loadgen`),
+    hook: dnsLabel(`hook-latency-${runId}-hook`),
+    baselineHook: dnsLabel(`hook-latency-${runId}-baseline-hook`),
+  };
+}
+
+export function podLabels(runId: string, round?: number): Record<string, string> {
+  const labels: Record<string, string> = { [POD_LABELS.name]: APP_NAME, [POD_LABELS.run]: runId };
+  if (round !== undefined) labels[POD_LABELS.round] = String(round);
+  return labels;
+}
+
+/** Path of the hook as the SUT process maps it (the mount dir plus the file name). */
+export function hookPath(arm: 'baseline' | 'candidate', hook: HookAsset): string {
+  return `${HOOK_DIRS[arm]}/${hook.fileName}`;
+}
+
+function base64(data: Uint8Array): string {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+}
+
+function substitutePort(argv: string[], port: number): string[] {
+  return argv.map((a) => a.replaceAll('{port}', String(port)).replaceAll('$(PORT)', String(port)));
+}
+
+function sutContainer(plan: PodPlan, arm: 'baseline' | 'candidate', hook: HookAsset | undefined, volume: string) {
+  const port = plan.sut.ports[arm];
+  const env: Record<string, string> = { ...plan.sut.env, PORT: String(port) };
+  if (hook) env.LD_PRELOAD = hookPath(arm, hook);
+  else delete env.LD_PRELOAD;
+  const container: Record<string, unknown> = {
+    name: CONTAINERS[arm],
+    image: plan.sut.image,
+    command: substitutePort(plan.sut.command, port),
+    env: Object.entries(env).map(([name, value]) => ({ name, value })),
+  };
+  if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
+  const res = resources(plan.resources);
+  if (res) container.resources = res;
+  if (hook) container.volumeMounts = [{ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true }];
+  return container;
+}
+
+function resources(r: PodPlan['resources']): Record<string, unknown> | undefined {
+  if (!r || (!r.cpu && !r.memory)) return undefined;
+  const q: Record<string, string> = {};
+  if (r.cpu) q.cpu = r.cpu;
+  if (r.memory) q.memory = r.memory;
+  return { requests: { ...q }, limits: { ...q } };
+}
+
+export function buildPodManifest(plan: PodPlan): PodManifest {
+  const names = configMapNames(plan.runId);
+  const meta = (name: string, labels: Record<string, string>) => ({
+    name,
+    ...(plan.namespace ? { namespace: plan.namespace } : {}),
+    labels,
+  });
+  const configMaps: Record<string, unknown>[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta(names.loadgen, podLabels(plan.runId)),
+      // package.json makes node treat the bundled ES module as one, whatever the Node version.
+      data: { 'package.json': '{"type":"module"}\n' },
+      binaryData: { [LOADGEN_SCRIPT]: base64(plan.loadgen.script) },
+    },
+  ];
+  const volumes: Record<string, unknown>[] = [{ name: 'loadgen', configMap: { name: names.loadgen } }];
+  if (plan.hook) {
+    configMaps.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta(names.hook, podLabels(plan.runId)),
+      binaryData: { [plan.hook.fileName]: base64(plan.hook.data) },
+    });
+    volumes.push({ name: 'hook', configMap: { name: names.hook, defaultMode: 0o555 } });
+  }
+  if (plan.baselineHook) {
+    configMaps.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta(names.baselineHook, podLabels(plan.runId)),
+      binaryData: { [plan.baselineHook.fileName]: base64(plan.baselineHook.data) },
+    });
+    volumes.push({ name: 'baseline-hook', configMap: { name: names.baselineHook, defaultMode: 0o555 } });
+  }
+  const loadgen: Record<string, unknown> = {
+    name: CONTAINERS.loadgen,
+    image: plan.loadgen.image,
+    command: ['node', `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
+    env: [{ name: 'LOADGEN_CONFIG', value: JSON.stringify(plan.loadgen.config) }],
+    volumeMounts: [{ name: 'loadgen', mountPath: LOADGEN_DIR, readOnly: true }],
+  };
+  if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: meta(podName(plan.runId, plan.round), podLabels(plan.runId, plan.round)),
+    spec: {
+      restartPolicy: 'Never',
+      terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds ?? 2,
+      automountServiceAccountToken: false,
+      containers: [
+        sutContainer(plan, 'baseline', plan.baselineHook, 'baseline-hook'),
+        sutContainer(plan, 'candidate', plan.hook, 'hook'),
+        loadgen,
+      ],
+      volumes,
+    },
+  };
+  return { pod, configMaps };
+}
+
+/**
+ * Multi-document YAML (ConfigMaps first, then the Pod). Every string is quoted, so env names such
+ * as "N" or "ON" and values such as "true" or "0755" are never read back as YAML 1.1 booleans or
+ * numbers by podman's or kubectl's parser.
+ */
+export function toYaml(manifest: PodManifest | Record<string, unknown>[]): string {
+  const docs = Array.isArray(manifest) ? manifest : [...manifest.configMaps, manifest.pod];
+  return docs
+    .map((d) => stringify(d, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 }))
+    .join('---\n');
+}

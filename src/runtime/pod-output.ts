@@ -1,0 +1,60 @@
+// The loadgen's output as it comes back from a pod (`podman logs` / `kubectl logs`, which may mix
+// in its stderr lines): the CSV rows of one round -> RoundData. Truncation is detected, never hidden.
+import { RunError } from '../errors';
+import { roundFromSamples } from '../samples/round-data';
+import type { Arm, RoundData, Sample } from '../types';
+
+const ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)$/;
+
+export interface ParsedOutput {
+  data: RoundData;
+  /** Lines that were neither the header nor a sample row (the loadgen's stderr, if merged). */
+  other: string[];
+  headerSeen: boolean;
+}
+
+export function parseLoadgenOutput(text: string, round: number): ParsedOutput {
+  const samples: Sample[] = [];
+  const other: string[] = [];
+  let headerSeen = false;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '').trim();
+    if (line === '') continue;
+    if (line.startsWith('round,arm,seq,latency_ns')) {
+      headerSeen = true;
+      continue;
+    }
+    const m = ROW.exec(line);
+    if (!m) {
+      other.push(line);
+      continue;
+    }
+    const s: Sample = { round: Number(m[1]), arm: m[2] as Arm, seq: Number(m[3]), latencyNs: Number(m[4]) };
+    if (m[5] !== '') s.startNs = Number(m[5]);
+    if (m[6] !== '') s.status = Number(m[6]);
+    samples.push(s);
+  }
+  return { data: roundFromSamples(round, samples), other, headerSeen };
+}
+
+/** Parses and checks that the round is complete (header present, `expected` rows of this round). */
+export function roundFromOutput(text: string, round: number, expected: number, where: string): RoundData {
+  const parsed = parseLoadgenOutput(text, round);
+  const got = parsed.data.arm.length;
+  if (!parsed.headerSeen || got !== expected) {
+    const tail = parsed.other.slice(-5).join(' | ');
+    throw new RunError(
+      `${where}: loadgen output of round ${round} is incomplete: ${got} of ${expected} rows` +
+        `${parsed.headerSeen ? '' : ' (no CSV header)'}${tail ? `; loadgen said: ${tail}` : ''}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** The last lines of a log, for error messages. */
+export function tail(text: string, lines = 15): string {
+  const all = text
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !/failed to connect to syslog/i.test(l));
+  return all.slice(-lines).join('\n');
+}

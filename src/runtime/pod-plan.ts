@@ -1,0 +1,120 @@
+// Config -> the PodPlan of one round (shared by the podman and kubernetes runtimes), and the assets
+// every pod carries: the hook .so files and the bundled loadgen script.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config';
+import { UsageError } from '../errors';
+import { dnsLabel, type HookAsset, type PodPlan } from './manifest';
+
+export interface PodAssets {
+  hook?: HookAsset;
+  baselineHook?: HookAsset;
+  loadgenScript: Uint8Array;
+}
+
+export function newRunId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+function readHook(path: string | undefined, what: string): HookAsset | undefined {
+  if (!path) return undefined;
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`${what} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  // ConfigMap keys: [-._a-zA-Z0-9]+
+  const fileName = basename(path).replace(/[^-._a-zA-Z0-9]/g, '_');
+  return { fileName, data };
+}
+
+/** dist/loadgen.js: beside the bundle that runs, or the repo's dist/ when running from src/. */
+export function findLoadgenScript(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    process.env.HOOK_LATENCY_LOADGEN,
+    join(here, 'loadgen.js'),
+    resolve(here, '../../dist/loadgen.js'),
+    resolve(process.cwd(), 'dist/loadgen.js'),
+  ].filter((p): p is string => Boolean(p));
+  const found = candidates.find((p) => existsSync(p) && basename(p) === 'loadgen.js' && !p.includes('/src/'));
+  if (!found) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+export function loadPodAssets(config: Config): PodAssets {
+  return {
+    hook: readHook(config.hook, 'hook'),
+    baselineHook: readHook(config.baselineHook, 'baseline-hook'),
+    loadgenScript: readFileSync(findLoadgenScript()),
+  };
+}
+
+export function sutPorts(config: Config): { baseline: number; candidate: number } {
+  const baseline = config.sut.port > 0 ? config.sut.port : 8080;
+  return { baseline, candidate: baseline === 65535 ? baseline - 1 : baseline + 1 };
+}
+
+/** Rows the loadgen writes for one round (warm-up excluded). */
+export function expectedRows(config: Config): number {
+  return 2 * Math.floor(config.requestsPerRound / 2);
+}
+
+export function loadgenConfig(config: Config, round: number): Record<string, unknown> {
+  const ports = sutPorts(config);
+  return {
+    rounds: 1,
+    round,
+    seed: config.seed,
+    targets: { baseline: { host: '127.0.0.1', port: ports.baseline }, candidate: { host: '127.0.0.1', port: ports.candidate } },
+    warmupPerArm: config.warmupRequests,
+    pairs: Math.floor(config.requestsPerRound / 2),
+    connection: config.connection,
+    requests: config.requests.map((r) => ({
+      method: r.method,
+      path: r.path,
+      weight: r.weight,
+      ...(r.headers ? { headers: r.headers } : {}),
+      ...(r.body !== undefined ? { body: r.body } : {}),
+    })),
+    timeoutMs: config.timeoutMs,
+    waitReadyMs: config.sut.readyTimeoutMs,
+    readyPath: config.sut.readyPath,
+  };
+}
+
+export interface PlanImages {
+  sutImage: string;
+  sutCommand: string[];
+  sutEnv?: Record<string, string>;
+  loadgenImage: string;
+  pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+}
+
+export function podPlan(config: Config, runId: string, round: number, assets: PodAssets, images: PlanImages, namespace?: string): PodPlan {
+  if (images.sutCommand.length === 0) throw new UsageError('sut.command is required for a pod runtime (the container command)');
+  return {
+    runId: dnsLabel(runId),
+    round,
+    namespace,
+    sut: {
+      image: images.sutImage,
+      command: images.sutCommand,
+      env: images.sutEnv ?? config.sut.env,
+      ports: sutPorts(config),
+      imagePullPolicy: images.pullPolicy,
+    },
+    hook: assets.hook,
+    baselineHook: assets.baselineHook,
+    loadgen: {
+      image: images.loadgenImage,
+      script: assets.loadgenScript,
+      config: loadgenConfig(config, round),
+      imagePullPolicy: images.pullPolicy,
+    },
+    resources: config.pod.cpu || config.pod.memory ? { cpu: config.pod.cpu, memory: config.pod.memory } : undefined,
+  };
+}
