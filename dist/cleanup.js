@@ -19149,8 +19149,79 @@ var require_undici = __commonJS({
   }
 });
 
+// node_modules/@actions/core/lib/command.js
+import * as os from "os";
+
+// node_modules/@actions/core/lib/utils.js
+function toCommandValue(input) {
+  if (input === null || input === void 0) {
+    return "";
+  } else if (typeof input === "string" || input instanceof String) {
+    return input;
+  }
+  return JSON.stringify(input);
+}
+function toCommandProperties(annotationProperties) {
+  if (!Object.keys(annotationProperties).length) {
+    return {};
+  }
+  return {
+    title: annotationProperties.title,
+    file: annotationProperties.file,
+    line: annotationProperties.startLine,
+    endLine: annotationProperties.endLine,
+    col: annotationProperties.startColumn,
+    endColumn: annotationProperties.endColumn
+  };
+}
+
+// node_modules/@actions/core/lib/command.js
+function issueCommand(command, properties, message) {
+  const cmd = new Command(command, properties, message);
+  process.stdout.write(cmd.toString() + os.EOL);
+}
+var CMD_STRING = "::";
+var Command = class {
+  constructor(command, properties, message) {
+    if (!command) {
+      command = "missing.command";
+    }
+    this.command = command;
+    this.properties = properties;
+    this.message = message;
+  }
+  toString() {
+    let cmdStr = CMD_STRING + this.command;
+    if (this.properties && Object.keys(this.properties).length > 0) {
+      cmdStr += " ";
+      let first = true;
+      for (const key in this.properties) {
+        if (this.properties.hasOwnProperty(key)) {
+          const val = this.properties[key];
+          if (val) {
+            if (first) {
+              first = false;
+            } else {
+              cmdStr += ",";
+            }
+            cmdStr += `${key}=${escapeProperty(val)}`;
+          }
+        }
+      }
+    }
+    cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+    return cmdStr;
+  }
+};
+function escapeData(s) {
+  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(s) {
+  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
 // node_modules/@actions/core/lib/core.js
-import * as os2 from "os";
+import * as os3 from "os";
 
 // node_modules/@actions/http-client/lib/index.js
 var tunnel = __toESM(require_tunnel2(), 1);
@@ -19208,7 +19279,7 @@ var HttpResponseRetryCodes = [
 ];
 
 // node_modules/@actions/core/lib/summary.js
-import { EOL } from "os";
+import { EOL as EOL2 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -19352,7 +19423,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(EOL);
+    return this.addRaw(EOL2);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -19492,7 +19563,7 @@ var Summary = class {
 var _summary = new Summary();
 
 // node_modules/@actions/core/lib/platform.js
-import os from "os";
+import os2 from "os";
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs from "fs";
@@ -19504,8 +19575,8 @@ var READONLY = fs.constants.O_RDONLY;
 var IS_WINDOWS2 = process.platform === "win32";
 
 // node_modules/@actions/core/lib/platform.js
-var platform = os.platform();
-var arch = os.arch();
+var platform = os2.platform();
+var arch = os2.arch();
 
 // node_modules/@actions/core/lib/core.js
 var ExitCode;
@@ -19513,13 +19584,117 @@ var ExitCode;
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
   ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 function info(message) {
-  process.stdout.write(message + os2.EOL);
+  process.stdout.write(message + os3.EOL);
 }
 function getState(name) {
   return process.env[`STATE_${name}`] || "";
 }
 
+// src/action/cleanup-resources.ts
+import { execFile } from "node:child_process";
+
+// src/action/state-helper.ts
+var KEYS = { created: "created", tools: "tools", kubeconfig: "kubeconfig", started: "started" };
+var created = [];
+var tools = {};
+function createdResources() {
+  if (created.length > 0) return [...created];
+  return parseState(KEYS.created, []).filter(isResource);
+}
+function toolPath(tool) {
+  return tools[tool] ?? parseState(KEYS.tools, {})[tool] ?? tool;
+}
+function savedKubeconfig() {
+  const v = parseState(KEYS.kubeconfig, void 0);
+  return typeof v === "string" && v !== "" ? v : void 0;
+}
+function mainStarted() {
+  return parseState(KEYS.started, false) === true;
+}
+function parseState(key, fallback) {
+  const text = getState(key);
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text);
+  } catch {
+    warning(`ignoring unreadable action state '${key}'`);
+    return fallback;
+  }
+}
+function isResource(v) {
+  const r = v;
+  return typeof r === "object" && r !== null && ["kind-cluster", "namespace", "pod"].includes(r.kind) && typeof r.name === "string" && r.name !== "" && (r.context === void 0 || typeof r.context === "string");
+}
+
+// src/action/cleanup-resources.ts
+var NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+var CONTEXT = /^[A-Za-z0-9][A-Za-z0-9@._:/-]{0,252}$/;
+function removalCommand(r, kubeconfig) {
+  const [ns, pod] = r.kind === "pod" && r.name.includes("/") ? r.name.split("/", 2) : [void 0, r.name];
+  if (!NAME.test(pod) || ns !== void 0 && !NAME.test(ns)) return null;
+  if (r.context !== void 0 && !CONTEXT.test(r.context)) return null;
+  if (r.kind === "kind-cluster") {
+    return { file: toolPath("kind"), args: ["delete", "cluster", "--name", r.name, ...kubeconfig ? ["--kubeconfig", kubeconfig] : []] };
+  }
+  if (r.kind === "pod" && r.context === "podman") {
+    return { file: toolPath("podman"), args: ["pod", "rm", "--force", "--ignore", pod] };
+  }
+  const kube = [...kubeconfig ? ["--kubeconfig", kubeconfig] : [], ...r.context ? ["--context", r.context] : []];
+  if (r.kind === "namespace") {
+    return { file: toolPath("kubectl"), args: [...kube, "delete", "namespace", r.name, "--ignore-not-found", "--wait=false"] };
+  }
+  return {
+    file: toolPath("kubectl"),
+    args: [...kube, ...ns ? ["--namespace", ns] : [], "delete", "pod", pod, "--ignore-not-found", "--wait=false", "--grace-period=0", "--force"]
+  };
+}
+async function removeAll(resources, kubeconfig) {
+  let failures = 0;
+  const deletedClusters = /* @__PURE__ */ new Set();
+  for (const r of [...resources].reverse().sort(byOrder)) {
+    if (r.kind !== "kind-cluster" && r.context && deletedClusters.has(r.context)) continue;
+    const cmd = removalCommand(r, kubeconfig);
+    if (!cmd) {
+      warning(`cleanup: refusing to pass the unexpected name '${r.name}' (${r.kind}) to a command`);
+      failures++;
+      continue;
+    }
+    info(`cleanup: ${cmd.file} ${cmd.args.join(" ")}`);
+    const err = await exec(cmd);
+    if (err) {
+      warning(`cleanup of ${r.kind} ${r.name} failed: ${err}`);
+      failures++;
+    } else if (r.kind === "kind-cluster") deletedClusters.add(`kind-${r.name}`);
+  }
+  return failures;
+}
+function byOrder(a, b) {
+  const rank = { pod: 0, namespace: 1, "kind-cluster": 2 };
+  return rank[a.kind] - rank[b.kind];
+}
+function exec(cmd) {
+  return new Promise((resolve) => {
+    execFile(cmd.file, cmd.args, { timeout: 5 * 6e4, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
+      if (stdout.trim()) info(stdout.trim());
+      if (!err) return resolve(null);
+      const code = err.code;
+      resolve(code === "ENOENT" ? `${cmd.file} not found` : (stderr.trim().split("\n").at(-1) ?? "") || err.message);
+    });
+  });
+}
+
 // src/cleanup.ts
-var created = getState("created");
-if (created) info(`cleaning up: ${created}`);
+async function cleanup() {
+  const resources = createdResources();
+  if (resources.length === 0) {
+    info(mainStarted() ? "cleanup: the run left nothing to remove" : "cleanup: the main step did not start; nothing to remove");
+    return;
+  }
+  const failures = await removeAll(resources, savedKubeconfig());
+  info(`cleanup: ${resources.length - failures} of ${resources.length} removed`);
+}
+cleanup().catch((err) => warning(`cleanup: ${err.message ?? String(err)}`));

@@ -15,6 +15,8 @@ fi
 missing=()
 command -v podman >/dev/null 2>&1 || missing+=(podman)
 command -v runc >/dev/null 2>&1 || missing+=(runc)
+# catatonit: the pause binary of the pod's infra container (a podman "Recommends", needed by kube play).
+if ! command -v catatonit >/dev/null 2>&1 && [ ! -x /usr/libexec/podman/catatonit ]; then missing+=(catatonit); fi
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "setup-podman: ${missing[*]} missing and no apt-get here; install them with your package manager" >&2
@@ -23,7 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup-podman: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
-  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends podman runc
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 # crun fails on cgroup hybrid hosts; default ulimits make `kube play` fail in some containers.

@@ -4,6 +4,9 @@ import { UsageError } from './errors';
 import type { Runtime } from './experiment/runtime';
 import { checkSharedLibrary, ensureBuilt, EXAMPLE_SUT } from './native';
 import { LocalRuntime } from './runtime/local';
+import { KindRuntime } from './runtime/kind';
+import { KubernetesRuntime } from './runtime/kubernetes';
+import { PodmanRuntime } from './runtime/podman';
 import { ReplayRuntime } from './runtime/replay';
 import { readSamples } from './samples/read';
 
@@ -17,12 +20,32 @@ function prepareNative(config: Config): string[] {
   return command;
 }
 
+/** The hooks a pod runtime ships by ConfigMap: built on first use, checked to be shared libraries. */
+function prepareHooks(config: Config): void {
+  const hooks = [config.hook, config.baselineHook].filter((h): h is string => !!h);
+  ensureBuilt(hooks);
+  if (config.hook) checkSharedLibrary(config.hook, 'hook');
+  if (config.baselineHook) checkSharedLibrary(config.baselineHook, 'baseline-hook');
+}
+
 export async function createRuntime(config: Config): Promise<Runtime> {
   switch (config.runtime) {
     case 'replay':
       return new ReplayRuntime(await readSamples(config.replay as string));
     case 'local':
       return new LocalRuntime(config, { command: prepareNative(config) });
+    case 'podman': {
+      // The example SUT (or any host binary) becomes a local image; a configured image runs as is.
+      const own = !config.sut.image || config.sut.image.startsWith('localhost/hook-latency-sut');
+      const command = own ? prepareNative(config) : (prepareHooks(config), config.sut.command);
+      return new PodmanRuntime({ ...config, sut: { ...config.sut, command } });
+    }
+    case 'kubernetes':
+      prepareHooks(config);
+      return new KubernetesRuntime(config);
+    case 'kind':
+      prepareHooks(config);
+      return new KindRuntime(config);
     default:
       throw new UsageError(`runtime '${config.runtime}' is not available in this build`);
   }

@@ -28,6 +28,8 @@ export interface LookAnalysis {
   reference: string;
   /** Pooled shift estimates: relative (from log scale) and in ns. */
   shift: { relative: number; ns: number };
+  /** The pooled estimate on the test's own scale (log ratio or ns). */
+  scaleShift: number;
   /** Per valid round: relative shift estimate. */
   perRound: Array<{ round: number; relative: number; score: number }>;
   median: { baseline: number; candidate: number };
@@ -75,10 +77,7 @@ export function analyzeLook(all: PreparedRound[], threshold: Threshold): LookAna
     z: combined.z,
     p: combined.p,
     reference: combined.reference,
-    shift: {
-      relative: Math.expm1(pooledShift(rounds, 'log')),
-      ns: pooledShift(rounds, 'ns'),
-    },
+    ...shiftEstimates(rounds, scale),
     perRound: rounds.map((r, i) => ({
       round: r.round,
       relative: Math.expm1(pooledShift([r], 'log')),
@@ -89,6 +88,12 @@ export function analyzeLook(all: PreparedRound[], threshold: Threshold): LookAna
     varianceFactor: varianceFactor(rounds, scores),
     iidP: iidMannWhitneyP(rounds, scale, delta0),
   };
+}
+
+function shiftEstimates(rounds: PreparedRound[], scale: Scale): { shift: { relative: number; ns: number }; scaleShift: number } {
+  const log = pooledShift(rounds, 'log');
+  const ns = pooledShift(rounds, 'ns');
+  return { shift: { relative: Math.expm1(log), ns }, scaleShift: scale === 'log' ? log : ns };
 }
 
 /** Sum of round scores at a shift: non-increasing in the shift. */
@@ -121,31 +126,83 @@ function shiftBracket(rounds: PreparedRound[], scale: Scale): [number, number] {
   return [lo, hi];
 }
 
-/** The pooled Hodges-Lehmann-type estimate: the shift where the stratified score sum crosses zero. */
-export function pooledShift(rounds: PreparedRound[], scale: Scale): number {
-  if (rounds.length === 0) return NaN;
-  const [lo, hi] = shiftBracket(rounds, scale);
-  const tol = scale === 'log' ? 1e-6 : 1;
-  return bisect((s) => scoreSum(rounds, scale, s).sum, lo, hi, { tol, maxIter: 200 });
+/** Resolution of shift estimates: 0.001 % on the log scale, 0.001 % of the median in ns. */
+function tolerance(rounds: PreparedRound[], scale: Scale): number {
+  return scale === 'log' ? 1e-5 : Math.max(0.5, 1e-5 * pooledMedian(rounds, 'baseline'));
 }
 
 /**
- * Confidence interval for the shift by test inversion: the shifts at which the combined statistic
- * equals +zc and -zc (zc = the critical value of the current look).
+ * Root of a non-increasing function, searched outwards from a guess (a handful of evaluations)
+ * and then by bisection; each evaluation is a pass over every sample, so few of them matter.
+ * Returns -Infinity / +Infinity when the root lies beyond the limits.
  */
-export function shiftInterval(all: PreparedRound[], zCritical: number): Interval {
+function decreasingRoot(f: (x: number) => number, guess: number, width: number, limits: [number, number], tol: number): number {
+  let w = width;
+  let lo = Math.max(limits[0], guess - w);
+  while (f(lo) < 0) {
+    if (lo <= limits[0]) return -Infinity;
+    w *= 4;
+    lo = Math.max(limits[0], guess - w);
+  }
+  w = width;
+  let hi = Math.min(limits[1], guess + w);
+  while (f(hi) > 0) {
+    if (hi >= limits[1]) return Infinity;
+    w *= 4;
+    hi = Math.min(limits[1], guess + w);
+  }
+  return bisect(f, lo, hi, { tol, maxIter: 200 });
+}
+
+/** Difference of per-round medians, the starting guess of the searches. */
+function medianGuess(rounds: PreparedRound[], scale: Scale): number {
+  let acc = 0;
+  for (const r of rounds) acc += median(r[scale].candidate) - median(r[scale].baseline);
+  return acc / rounds.length;
+}
+
+function searchWidth(rounds: PreparedRound[], scale: Scale): number {
+  return scale === 'log' ? 0.01 : 0.01 * pooledMedian(rounds, 'baseline');
+}
+
+/** The pooled Hodges-Lehmann-type estimate: the shift where the stratified score sum crosses zero. */
+export function pooledShift(rounds: PreparedRound[], scale: Scale): number {
+  if (rounds.length === 0) return NaN;
+  const f = (x: number) => scoreSum(rounds, scale, x).sum;
+  const root = decreasingRoot(f, medianGuess(rounds, scale), searchWidth(rounds, scale), shiftBracket(rounds, scale), tolerance(rounds, scale));
+  return root;
+}
+
+/**
+ * Confidence interval for the shift by test inversion on the test's scale: the shifts at which the
+ * combined statistic equals +zc and -zc (zc = the critical value of the current look). The other
+ * scale's interval is converted through the pooled baseline median.
+ */
+export function shiftInterval(all: PreparedRound[], zCritical: number, scale: Scale = 'log', estimate?: number): Interval {
   const rounds = all.filter((r) => r.valid);
-  const one = (scale: Scale): [number, number] => {
-    if (rounds.length === 0 || !Number.isFinite(zCritical)) return [-Infinity, Infinity];
-    const [lo, hi] = shiftBracket(rounds, scale);
-    const tol = scale === 'log' ? 1e-6 : 1;
-    const f = (z: number) => (s: number) => zAt(rounds, scale, s) - z;
-    const low = zAt(rounds, scale, lo) <= zCritical ? -Infinity : bisect(f(zCritical), lo, hi, { tol, maxIter: 200 });
-    const high = zAt(rounds, scale, hi) >= -zCritical ? Infinity : bisect(f(-zCritical), lo, hi, { tol, maxIter: 200 });
-    return [low, high];
-  };
-  const [l, h] = one('log');
-  return { relative: [Math.expm1(l), Math.expm1(h)], ns: one('ns') };
+  if (rounds.length === 0 || !Number.isFinite(zCritical)) {
+    return { relative: [-1, Infinity], ns: [-Infinity, Infinity] };
+  }
+  const limits = shiftBracket(rounds, scale);
+  const tol = tolerance(rounds, scale);
+  const width = searchWidth(rounds, scale);
+  const guess = estimate ?? pooledShift(rounds, scale);
+  const at = (z: number) => (x: number) => zAt(rounds, scale, x) - z;
+  const interval: [number, number] = [
+    decreasingRoot(at(zCritical), guess, width, limits, tol),
+    decreasingRoot(at(-zCritical), guess, width, limits, tol),
+  ];
+  const med = pooledMedian(rounds, 'baseline');
+  if (scale === 'log') {
+    const relative = interval.map(Math.expm1) as [number, number];
+    return { relative, ns: relative.map((v) => v * med) as [number, number] };
+  }
+  return { relative: interval.map((v) => v / med) as [number, number], ns: interval };
+}
+
+function median(sorted: Float64Array): number {
+  const h = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
 }
 
 /**
@@ -210,11 +267,40 @@ function iidMannWhitneyP(rounds: PreparedRound[], scale: Scale, delta0: number):
   return mannWhitney(c, b, { alternative: 'greater', method: 'asymptotic' }).p;
 }
 
+/** Median of the union of the rounds' arms, by selection (Hoare's quickselect; O(n), no sort). */
 function pooledMedian(rounds: PreparedRound[], arm: 'baseline' | 'candidate'): number {
-  const all = concat(rounds.map((r) => r.ns[arm])).sort();
+  const all = concat(rounds.map((r) => r.ns[arm]));
   if (all.length === 0) return NaN;
   const h = all.length >> 1;
-  return all.length % 2 ? all[h] : (all[h - 1] + all[h]) / 2;
+  const upper = select(all, h);
+  if (all.length % 2) return upper;
+  let lower = -Infinity;
+  for (let i = 0; i < h; i++) if (all[i] > lower) lower = all[i];
+  return (lower + upper) / 2;
+}
+
+/** Partially orders `a` so that a[k] is the k-th smallest and everything before it is <= it. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
 }
 
 function meanLag1(rounds: PreparedRound[]): { baseline: number; candidate: number } {

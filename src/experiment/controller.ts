@@ -4,7 +4,7 @@
 // Live and replayed runs take exactly this path.
 import { achievedPower, nextBoundary, noetherTotal, normalSf } from '../stats';
 import type { Check, LookRecord, RoundData, Threshold, Verdict, VerdictKind } from '../types';
-import { analyzeLook, shiftInterval, superiorityForMde, zCriticalFor, type LookAnalysis } from './analysis';
+import { analyzeLook, scaleOf, shiftInterval, superiorityForMde, zCriticalFor, type LookAnalysis } from './analysis';
 import { errorRateExcess } from './error-rate';
 import { prepareRound, type PreparedRound } from './prepared-round';
 import type { Runtime } from './runtime';
@@ -65,7 +65,7 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
     bounds.push(boundary);
     const boundaryP = normalSf(boundary);
     const zc = zCriticalFor(boundaryP, look.rounds);
-    const ci = shiftInterval(prepared, zc);
+    const ci = shiftInterval(prepared, zc, scaleOf(opts.threshold), look.scaleShift);
     const record: LookRecord = {
       look: looks.length + 1,
       rounds: look.rounds,

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RunError } from '../errors';
+import { RunError, UsageError } from '../errors';
 
 export const MICRO_FUNCTIONS = ['read', 'recv', 'write', 'send', 'accept', 'close', 'open'] as const;
 export type MicroFunction = (typeof MICRO_FUNCTIONS)[number];
@@ -108,7 +108,11 @@ export interface DriverRun {
   stderr: string;
 }
 
+// The loader either skips a preload it cannot open ("... cannot be preloaded (...): ignored.", the
+// process runs unhooked) or, when the preload itself loads but its dependencies do not, aborts the
+// process with exit 127 ("error while loading shared libraries: ..."). Both mean: not measured.
 const PRELOAD_REFUSED = /^.*ld\.so: object .* cannot be preloaded.*$/m;
+const LOAD_FAILED = /^.*error while loading shared libraries: (.*)$/m;
 
 /** Runs one driver process; throws RunError when the loader refuses the hook or the driver fails. */
 export async function runDriver(opts: DriverOptions): Promise<DriverRun> {
@@ -126,8 +130,14 @@ export async function runDriver(opts: DriverOptions): Promise<DriverRun> {
   if (refused && opts.ldPreload !== undefined) {
     throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${refused[0].replace(/^ERROR:\s*/, '').trim()}`);
   }
+  const failed = LOAD_FAILED.exec(r.stderr);
+  if (failed && opts.ldPreload !== undefined && r.code === 127) {
+    throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${failed[1]!.trim()}`);
+  }
   if (r.timedOut) throw new RunError(`the micro driver ${who} did not finish within ${opts.timeoutMs ?? 120_000} ms`);
   if (r.signal) throw new RunError(`the micro driver ${who} was killed by ${r.signal}${tail(r.stderr)}`);
+  // Exit 2 is the driver's bad-argument exit (e.g. an unusable --cpu): one `micro: ...` line.
+  if (r.code === 2 && /^micro: /.test(r.stderr)) throw new UsageError(r.stderr.trim().split('\n')[0]!);
   if (r.code !== 0) throw new RunError(`the micro driver ${who} exited with ${r.code}${tail(r.stderr)}`);
   return { ...parseDriverOutput(r.stdout, opts.batches), stderr: r.stderr };
 }

@@ -98,7 +98,7 @@ class SamplesParser {
     for (;;) {
       const nl = text.indexOf('\n', from);
       if (nl < 0) break;
-      this.parseLine(text.slice(from, nl));
+      if (!this.fastLine(text, from, nl)) this.parseLine(text.slice(from, nl));
       from = nl + 1;
     }
     this.rest = text.slice(from);
@@ -118,6 +118,61 @@ class SamplesParser {
     return out;
   }
 
+  private readonly fields = new Float64Array(16);
+
+  /**
+   * The common case without allocating: plain digits, a known arm, the header's field count.
+   * Returns false for anything else, which the validating parseLine then reports precisely.
+   */
+  private fastLine(text: string, start: number, end: number): boolean {
+    const c = this.cols;
+    if (!c || c.count > 16) return false;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    const f = this.fields;
+    let k = 0;
+    let v = 0;
+    let digits = 0;
+    let fieldStart = start;
+    for (let i = start; i <= end; i++) {
+      const ch = i < end ? text.charCodeAt(i) : 44;
+      if (ch === 44) {
+        if (k >= c.count) return false;
+        if (k === c.arm) {
+          const len = i - fieldStart;
+          if (len === 8 && text.startsWith('baseline', fieldStart)) v = 0;
+          else if (len === 9 && text.startsWith('candidate', fieldStart)) v = 1;
+          else return false;
+        } else if (digits === 0 || digits > 15) return false;
+        f[k++] = v;
+        v = 0;
+        digits = 0;
+        fieldStart = i + 1;
+      } else if (k !== c.arm) {
+        if (ch < 48 || ch > 57) return false;
+        v = v * 10 + (ch - 48);
+        digits++;
+      }
+    }
+    if (k !== c.count || f[c.latency] < 1) return false;
+    this.line++;
+    this.add(f[c.round], f[c.arm], f[c.seq], f[c.latency], c.start >= 0 ? f[c.start] : -1, c.status >= 0 ? f[c.status] : -1);
+    return true;
+  }
+
+  private add(round: number, arm: number, seq: number, latency: number, start: number, status: number): void {
+    let b = this.last;
+    if (!b || b.round !== round) {
+      b = this.rounds.get(round) ?? new RoundBuilder(round);
+      this.rounds.set(round, b);
+      this.last = b;
+    }
+    b.arm.push(arm);
+    b.seq.push(seq);
+    b.latency.push(latency);
+    if (start >= 0) b.start.push(start);
+    if (status >= 0) b.status.push(status);
+  }
+
   private parseLine(raw: string): void {
     this.line++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -135,19 +190,9 @@ class SamplesParser {
     if (arm < 0) this.fail(this.line, `arm must be 'baseline' or 'candidate', got '${clip(armText)}'`);
     const seq = this.int(f[c.seq], 'seq', 0);
     const latency = this.int(f[c.latency], 'latency_ns', 1);
-    const start = c.start >= 0 ? this.int(f[c.start], 'start_ns', 0) : 0;
-    const status = c.status >= 0 ? this.int(f[c.status], 'status', 0) : 200;
-    let b = this.last;
-    if (!b || b.round !== round) {
-      b = this.rounds.get(round) ?? new RoundBuilder(round);
-      this.rounds.set(round, b);
-      this.last = b;
-    }
-    b.arm.push(arm);
-    b.seq.push(seq);
-    b.latency.push(latency);
-    if (c.start >= 0) b.start.push(start);
-    if (c.status >= 0) b.status.push(status);
+    const start = c.start >= 0 ? this.int(f[c.start], 'start_ns', 0) : -1;
+    const status = c.status >= 0 ? this.int(f[c.status], 'status', 0) : -1;
+    this.add(round, arm, seq, latency, start, status);
   }
 
   private parseHeader(line: string): Columns {
@@ -184,14 +229,15 @@ class SamplesParser {
         throw new UsageError(`${this.file}: round ${b.round} has seq ${b.seq[order[i]]} twice`);
       }
     }
-    const pick = (src: number[]) => Float64Array.from(order, (i) => src[i]);
+    const identity = order.every((v, i) => v === i);
+    const pick = (src: number[]) => (identity ? Float64Array.from(src) : Float64Array.from(order, (i) => src[i]));
     return {
       round: b.round,
-      arm: Uint8Array.from(order, (i) => b.arm[i]),
+      arm: identity ? Uint8Array.from(b.arm) : Uint8Array.from(order, (i) => b.arm[i]),
       seq: pick(b.seq),
       latencyNs: pick(b.latency),
       startNs: b.start.length > 0 ? pick(b.start) : null,
-      status: b.status.length > 0 ? Int32Array.from(order, (i) => b.status[i]) : null,
+      status: b.status.length > 0 ? (identity ? Int32Array.from(b.status) : Int32Array.from(order, (i) => b.status[i])) : null,
     };
   }
 

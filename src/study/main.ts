@@ -30,29 +30,31 @@ const rows: Array<[string, Partial<StudySpec>]> = [
   ['budget 5%, +12%', { traces: without, effect: 0.12, instanceSd: 0.01, threshold: { relative: 0.05 } }],
 ];
 const only = process.env.STUDY_ONLY;
-console.log('| replays | regression | no-regression | inconclusive | share regression | median requests |');
+console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | time |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const [name, spec] of rows) {
   if (only && !name.includes(only)) continue;
   const t0 = Date.now();
   const r = await runStudy({ ...base, ...spec } as StudySpec);
   console.log(
     `| ${name} (${r.replays}) | ${r.verdicts.regression} | ${r.verdicts['no-regression']} | ${r.verdicts.inconclusive} | ` +
-      `${(r.regressionRate * 100).toFixed(1)}% | ${r.medianRequests} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
 }
 
 // The contrast: the A-then-B design under a plain Mann-Whitney test vs the interleaved gate.
 import { sequentialAA } from './contrast';
-import { hodgesLehmann } from '../stats';
+import { hodgesLehmann, mannWhitney } from '../stats';
 
-console.log('\n| environment | plain MW, A then B, same app: "different" (n = 2000 + 2000) | gate, interleaved, same app: regression | paper with vs without: HL shift |');
+console.log('\n| environment | plain MW, A then B, same app: "different" (n = 2000 + 2000) | gate, interleaved, same app: regression | paper with vs without: HL shift, plain MW p |\n|---|---|---|---|');
 for (const env of ['docker', 'kind', 'aws-pod', 'aws-nodes']) {
   const w = files.find((f) => f.startsWith(env) && f.includes('without'))!;
   const h = files.find((f) => f.startsWith(env) && !f.includes('without'))!;
   const seq = sequentialAA(traces[w], 2000, 400, 11);
   const gate = await runStudy({ ...base, replays: Math.min(replays, 100), traces: [traces[w]], effect: 0, instanceSd: 0, threshold: { relative: 0 } });
   const hl = Math.expm1(hodgesLehmann(traces[w].slice(4000).map(Math.log), traces[h].slice(4000).map(Math.log)));
+  const plainP = mannWhitney(traces[h].slice(4000), traces[w].slice(4000), { alternative: 'two-sided' }).p;
   console.log(
-    `| ${env} | ${(seq.falseDifferenceRate * 100).toFixed(0)}% of ${seq.trials} | ${(gate.regressionRate * 100).toFixed(1)}% of ${gate.replays} | ${(hl * 100).toFixed(1)}% |`,
+    `| ${env} | ${(seq.falseDifferenceRate * 100).toFixed(0)}% of ${seq.trials} | ${(gate.regressionRate * 100).toFixed(1)}% of ${gate.replays} | ${(hl * 100).toFixed(1)}%, p = ${plainP.toExponential(1)} |`,
   );
 }

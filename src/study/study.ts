@@ -22,6 +22,8 @@ export interface StudyResult {
   replays: number;
   verdicts: Record<VerdictKind, number>;
   regressionRate: number;
+  /** Share of replays where the textbook i.i.d. Mann-Whitney p at the final look is below alpha. */
+  iidRate: number;
   standardError: number;
   medianRequests: number;
   requests: number[];
@@ -40,6 +42,7 @@ export const GATE_DEFAULTS: Omit<SequentialOptions, 'threshold'> = {
 export async function runStudy(spec: StudySpec): Promise<StudyResult> {
   const verdicts: Record<VerdictKind, number> = { regression: 0, 'no-regression': 0, inconclusive: 0 };
   const requests: number[] = [];
+  let iidHits = 0;
   for (let i = 0; i < spec.replays; i++) {
     const trace = spec.traces[i % spec.traces.length];
     const start = spec.starts[Math.floor(i / spec.traces.length) % spec.starts.length];
@@ -60,6 +63,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
       },
     });
     verdicts[result.verdict]++;
+    if (result.iidP < (spec.options?.alpha ?? GATE_DEFAULTS.alpha)) iidHits++;
     requests.push(used);
   }
   const rate = verdicts.regression / spec.replays;
@@ -68,6 +72,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     replays: spec.replays,
     verdicts,
     regressionRate: rate,
+    iidRate: iidHits / spec.replays,
     standardError: Math.sqrt((spec.options?.alpha ?? GATE_DEFAULTS.alpha) * (1 - (spec.options?.alpha ?? GATE_DEFAULTS.alpha)) / spec.replays),
     medianRequests: sorted[Math.floor(sorted.length / 2)],
     requests,

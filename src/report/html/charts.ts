@@ -151,8 +151,8 @@ export function boxChart(arms: Record<Arm, ArmSummary>): string {
 /** Lag plot of one arm: latency[i+1] against latency[i], log-log, shared domain for both arms. */
 export function lagChart(arm: Arm, s: ArmSummary, domain: [number, number] | null, r1: number): string {
   if (!domain || s.lag.x.length === 0) return empty(`lag-${arm}`, `Lag plot ${arm}`, 'not enough samples');
-  const width = 400;
-  const height = 400;
+  const width = 520;
+  const height = 500;
   const m = { top: 14, right: 14, bottom: 44, left: 64 };
   const x = logScale(domain, [m.left, width - m.right]);
   const y = logScale(domain, [height - m.bottom, m.top]);
@@ -205,10 +205,14 @@ export function budgetRelative(v: Verdict): number {
 }
 
 /** Forest plot: per-round shift with interval, the pooled estimate with the verdict's CI, the budget. */
-export function forestChart(rounds: RoundShift[], v: Verdict, level: number): string {
-  if (rounds.length === 0) return empty('forest', 'Per-round shift', 'no valid rounds');
-  const width = 640;
-  const rowH = Math.max(3, Math.min(16, 520 / rounds.length));
+export function forestChart(valid: RoundShift[], v: Verdict, level: number, invalid: number[] = []): string {
+  if (valid.length === 0) return empty('forest', 'Per-round shift', 'no valid rounds', 1200);
+  // Rounds left out (never steady) keep their row, labelled, so the round numbers read in order.
+  const rounds: RoundShift[] = [...valid, ...invalid.map((round) => ({ round, relative: NaN, ci: [NaN, NaN] as [number, number], n: 0 }))].sort(
+    (a, b) => a.round - b.round,
+  );
+  const width = 1200;
+  const rowH = Math.max(3, Math.min(18, 560 / rounds.length));
   const m = { top: 14, right: 18, bottom: 44, left: 84 };
   const pooledGap = 30;
   const height = Math.round(m.top + rowH * rounds.length + pooledGap + m.bottom);
@@ -233,6 +237,11 @@ export function forestChart(rounds: RoundShift[], v: Verdict, level: number): st
   const labelEvery = Math.ceil(12 / rowH);
   rounds.forEach((r, i) => {
     const cy = fmt(rowY(i));
+    if (r.n === 0) {
+      if (rowH >= 10) rowsSvg.push(`<text class="tick" x="${m.left + 8}" y="${cy}" dy="0.32em">round ${r.round}: left out, never reached a steady state</text>`);
+      if (i % labelEvery === 0) rowsSvg.push(`<text class="tick" x="${m.left - 6}" y="${cy}" dy="0.32em" text-anchor="end">round ${r.round}</text>`);
+      return;
+    }
     const a = Number.isFinite(r.ci[0]) ? clamp(x(r.ci[0])) : x0;
     const b = Number.isFinite(r.ci[1]) ? clamp(x(r.ci[1])) : x1;
     ci += `M${fmt(a)} ${cy}H${fmt(b)}`;
@@ -261,8 +270,8 @@ export function forestChart(rounds: RoundShift[], v: Verdict, level: number): st
   const body =
     zero +
     budgetLine +
-    `<path class="ci" d="${ci}" data-rows="${rounds.length}"/>` +
-    `<path class="dots shift" data-points="${rounds.length}" d="${dots}" style="stroke-width:${fmt(Math.max(4, Math.min(9, rowH * 0.8)))}px"/>` +
+    `<path class="ci" d="${ci}" data-rows="${valid.length}"/>` +
+    `<path class="dots shift" data-points="${valid.length}" d="${dots}" style="stroke-width:${fmt(Math.max(4, Math.min(9, rowH * 0.8)))}px"/>` +
     diamond;
   const svg = frame(
     {
@@ -278,7 +287,7 @@ export function forestChart(rounds: RoundShift[], v: Verdict, level: number): st
       yFormat: () => '',
       xLabel: 'shift of candidate vs baseline (Hodges-Lehmann, relative)',
       title: 'Per-round shift with confidence intervals, pooled estimate and budget',
-      desc: `${rounds.length} rounds; per-round ${Math.round(level * 100)}% intervals; pooled ${pct(v.shift.relative, 2)} with interval ${pct(cl, 2)} to ${pct(ch, 2)}; budget ${pct(budget, 2)}.`,
+      desc: `${valid.length} rounds; per-round ${Math.round(level * 100)}% intervals; pooled ${pct(v.shift.relative, 2)} with interval ${pct(cl, 2)} to ${pct(ch, 2)}; budget ${pct(budget, 2)}.`,
     },
     body,
   );
@@ -289,6 +298,7 @@ export function forestChart(rounds: RoundShift[], v: Verdict, level: number): st
 
 /** The normal score of a nominal one-sided p: crossing the boundary on this scale is the decision rule. */
 export function zOfP(p: number): number {
+  if (Number.isNaN(p)) return 0;
   if (!(p > 0)) return 8;
   if (p >= 1) return -8;
   return Math.max(-8, Math.min(8, normalQuantile(1 - p)));
@@ -296,8 +306,8 @@ export function zOfP(p: number): number {
 
 /** Sequential path: the statistic per look against the alpha-spending boundary, over requests. */
 export function sequentialChart(looks: LookRecord[], plannedRequests: number): string {
-  if (looks.length === 0) return empty('sequential', 'Sequential path', 'no looks recorded');
-  const width = 640;
+  if (looks.length === 0) return empty('sequential', 'Sequential path', 'no looks recorded', 1200);
+  const width = 1200;
   const height = 320;
   const n = looks.map((l) => l.n.baseline + l.n.candidate);
   const z = looks.map((l) => zOfP(l.p));
@@ -354,7 +364,7 @@ export function warmupChart(rounds: WarmupRound[]): string {
   const width = 640;
   const height = 240;
   const maxReq = Math.max(...rounds.map((r) => r.requests), 1);
-  const maxCut = Math.max(...rounds.map((r) => (r.valid ? r.cut : r.requests)), 1);
+  const maxCut = Math.max(...rounds.map((r) => (r.valid ? r.cut : 0)), 10);
   const x = linearScale([0, rounds.length], [M.left, width - M.right]);
   const y = linearScale([0, Math.min(maxReq, maxCut * 1.15)], [height - M.bottom, M.top]);
   const w = Math.max(1, (x.range[1] - x.range[0]) / rounds.length - (rounds.length > 60 ? 0 : 2));

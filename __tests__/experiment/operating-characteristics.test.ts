@@ -1,0 +1,56 @@
+// The gate's operating characteristics on the paper's real traces, replayed interleaved: the
+// false-positive rate over many A/A replays stays within alpha, and the paper's own hook effects are
+// found with the promised power and sample size.
+import { describe, expect, it } from 'vitest';
+import { runStudy, type StudySpec } from '../../src/study/study';
+import { trace } from '../helpers';
+
+const ALPHA = 0.05;
+const traces = {
+  all: ['dockerWithout', 'dockerWith', 'kindWithout', 'kindWith', 'podWithout', 'podWith', 'nodesWithout', 'nodesWith'] as const,
+};
+const loaded = Object.fromEntries(traces.all.map((n) => [n, trace(n)]));
+const base = { requestsPerRound: 400, starts: [0, 4000, 12000, 20000], seed: 101 };
+
+function spec(s: Partial<StudySpec>): StudySpec {
+  return { ...base, replays: 200, effect: 0, instanceSd: 0, threshold: { relative: 0 }, traces: [], ...s } as StudySpec;
+}
+
+describe('A/A: regression verdicts stay within alpha + 2 SE over 200 replays', () => {
+  const limit = ALPHA + 2 * Math.sqrt((ALPHA * (1 - ALPHA)) / 200);
+  it('interleaved replays of all 8 traces, starting inside and after the warm-up', async () => {
+    const r = await runStudy(spec({ traces: traces.all.map((n) => loaded[n]) }));
+    expect(r.replays).toBe(200);
+    expect(r.regressionRate).toBeLessThanOrEqual(limit);
+    expect(r.verdicts.regression + r.verdicts['no-regression'] + r.verdicts.inconclusive).toBe(200);
+  });
+  it('with a 1 % per-round instance offset on the candidate', async () => {
+    const r = await runStudy(spec({ traces: traces.all.map((n) => loaded[n]), instanceSd: 0.01, seed: 202 }));
+    expect(r.regressionRate).toBeLessThanOrEqual(limit);
+  });
+});
+
+describe("power: the paper's hook effects found >= 90 % of the time with a median <= 6000 requests", () => {
+  it.each([
+    ['Docker', 'dockerWithout', 0.07],
+    ['kind', 'kindWithout', 0.038],
+    ['EKS pod', 'podWithout', 0.029],
+  ] as const)('%s (%s, +effect %s)', async (_env, name, effect) => {
+    const r = await runStudy(spec({ traces: [loaded[name]], effect, instanceSd: 0.01, replays: 100 }));
+    expect(r.regressionRate).toBeGreaterThanOrEqual(0.9);
+    expect(r.medianRequests).toBeLessThanOrEqual(6000);
+  });
+});
+
+describe('the budget is what is tested', () => {
+  const without = [loaded.dockerWithout, loaded.kindWithout, loaded.podWithout, loaded.nodesWithout];
+  it('threshold 5 %: a +2 % slowdown passes', async () => {
+    const r = await runStudy(spec({ traces: without, effect: 0.02, instanceSd: 0.01, threshold: { relative: 0.05 }, replays: 60 }));
+    expect(r.verdicts.regression).toBe(0);
+    expect(r.verdicts['no-regression']).toBeGreaterThanOrEqual(57);
+  });
+  it('threshold 5 %: a +12 % slowdown fails', async () => {
+    const r = await runStudy(spec({ traces: without, effect: 0.12, instanceSd: 0.01, threshold: { relative: 0.05 }, replays: 60 }));
+    expect(r.regressionRate).toBeGreaterThanOrEqual(0.95);
+  });
+});

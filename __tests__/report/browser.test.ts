@@ -1,0 +1,61 @@
+// The report of a realistic recording (a paper trace replayed as an interleaved run with a +5 %
+// hook) opened in headless Chromium: it parses, every chart is in the DOM, it draws in both arm
+// colours, and the console stays silent. HOOK_LATENCY_UPDATE_SCREENSHOT=1 refreshes docs/report.png.
+import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { reportCommand } from '../../src/commands/report';
+import { ROOT, replayFile, tempDir } from '../helpers';
+import { CHROMIUM, chromium, countColour, hasChromium, readPng } from './chromium';
+
+const CHARTS = ['ecdf', 'box', 'lag-baseline', 'lag-candidate', 'forest', 'sequential', 'warmup'];
+
+if (!hasChromium) {
+  // eslint-disable-next-line no-console
+  console.warn(`report browser test skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
+}
+
+describe.skipIf(!hasChromium)('report in headless Chromium', () => {
+  let html: string;
+  let url: string;
+  const dir = tempDir('report-browser');
+
+  beforeAll(async () => {
+    const samples = await replayFile('dockerWithout', { seed: 4, effect: 0.05 }, 30);
+    const out = join(dir, 'report.html');
+    expect(await reportCommand(samples, { out, threshold: '2%' })).toBe(0);
+    html = readFileSync(out, 'utf8');
+    url = pathToFileURL(out).href;
+  });
+
+  it('parses: the DOM holds every chart with its marks', () => {
+    const r = chromium(['--dump-dom', url]);
+    expect(r.status).toBe(0);
+    const dom = r.stdout;
+    for (const id of CHARTS) expect(dom).toContain(`data-chart="${id}"`);
+    expect(dom).toContain('data-verdict="regression"');
+    expect(dom.match(/<path class="line (baseline|candidate)"/g)).toHaveLength(2);
+    expect(dom.match(/<path class="dots (baseline|candidate)"/g)).toHaveLength(2);
+    expect(r.consoleLines).toEqual([]);
+    expect(html.length).toBeGreaterThan(10_000);
+  });
+
+  it('draws: the screenshot shows both arm colours and the verdict colour; no console errors', () => {
+    const png = join(dir, 'report.png');
+    const r = chromium(['--screenshot=' + png, '--window-size=1280,3000', url]);
+    expect(r.status).toBe(0);
+    expect(statSync(png).size).toBeGreaterThan(50_000);
+    const img = readPng(png);
+    expect(img.width).toBe(1280);
+    // Okabe-Ito blue (baseline), vermillion (candidate), the regression red of the headline.
+    expect(countColour(img, [0x00, 0x72, 0xb2], 40)).toBeGreaterThan(500);
+    expect(countColour(img, [0xd5, 0x5e, 0x00], 40)).toBeGreaterThan(500);
+    expect(countColour(img, [0xcf, 0x22, 0x2e], 30)).toBeGreaterThan(200);
+    expect(r.consoleLines).toEqual([]);
+    if (process.env.HOOK_LATENCY_UPDATE_SCREENSHOT) {
+      mkdirSync(join(ROOT, 'docs'), { recursive: true });
+      copyFileSync(png, join(ROOT, 'docs', 'report.png'));
+    }
+  });
+});

@@ -1,0 +1,23 @@
+// Recommendation 4: other workloads on the node compete for CPU, caches and the network.
+import type { Check } from '../types';
+import type { KubeList, KubePod } from './kube-types';
+
+export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage'];
+
+/** `kubectl get pods -A --field-selector spec.nodeName=NODE -o json` -> check; `own` = our pod names. */
+export function nodeTenancyCheck(node: string, pods: KubeList<KubePod>, own: string[]): Check {
+  const others = (pods.items ?? []).filter((p) => {
+    const ns = p.metadata?.namespace ?? '';
+    const phase = p.status?.phase ?? '';
+    return !SYSTEM_NAMESPACES.includes(ns) && !own.includes(p.metadata?.name ?? '') && phase !== 'Succeeded' && phase !== 'Failed';
+  });
+  if (others.length === 0) {
+    return { id: 'node-tenancy', status: 'pass', detail: `no other (non-system) workloads on node ${node}` };
+  }
+  const sample = others.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(', ');
+  return {
+    id: 'node-tenancy',
+    status: 'warn',
+    detail: `${others.length} other workload pod(s) share node ${node} (${sample}${others.length > 5 ? ', ...' : ''}): noisy neighbours add variance`,
+  };
+}

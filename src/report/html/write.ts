@@ -1,0 +1,15 @@
+// Writes report.html into a run's output directory (called by the engine after the verdict).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RoundData, Verdict } from '../../types';
+import { renderReport } from './render';
+
+export const REPORT_FILE = 'report.html';
+
+/** Renders the report and writes DIR/report.html; returns the path written. */
+export function writeReport(dir: string, rounds: RoundData[], verdict: Verdict, environment?: Record<string, string>): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, REPORT_FILE);
+  writeFileSync(path, renderReport({ rounds, verdict, environment }));
+  return path;
+}

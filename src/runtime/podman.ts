@@ -1,0 +1,263 @@
+// The podman runtime: the real pod, locally. Each round `podman kube play`s exactly the Pod
+// manifest the Kubernetes runtimes apply (images swapped for locally imported ones), waits for the
+// loadgen, takes its logs (the samples CSV) before the pod goes, proves the candidate is hooked
+// from /proc/<pid>/maps, then removes the pod and the ConfigMap volumes `kube down` leaves behind.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { recordCreated, recordRemoved } from '../action/state-helper';
+import { cpuThrottlingCheck, memoryLimitCheck, samePodCheck } from '../checks';
+import { DEFAULTS, type Config } from '../config';
+import { RoundFailedError, RunError } from '../errors';
+import type { RoundOutcome, Runtime } from '../experiment/runtime';
+import type { Check } from '../types';
+import { buildPodManifest, CONTAINERS, configMapNames, HOOK_DIRS, podName, toYaml } from './manifest';
+import { readCgroup, type CgroupReading } from './pod-cgroup';
+import { cleanStderr, ExecError, run, runOk, sleep } from './pod-exec';
+import { binaryRootfs, ensureImage } from './pod-image';
+import { isMapped, loaderMessage } from './pod-maps';
+import { parseLoadgenOutput, roundFromOutput, tail } from './pod-output';
+import { expectedRows, loadPodAssets, newRunId, podPlan, type PlanImages, type PodAssets } from './pod-plan';
+
+export const KUBE_NETWORK = 'podman-default-kube-network';
+const SUT_IMAGE_NAME = 'hook-latency-sut';
+const NODE_IMAGE_NAME = 'hook-latency-node';
+
+export interface PodmanOptions {
+  podman?: string;
+  runId?: string;
+  pollMs?: number;
+}
+
+interface Prepared {
+  assets: PodAssets;
+  images: PlanImages;
+}
+
+interface ContainerState {
+  name: string;
+  status: string;
+  exitCode: number;
+  oomKilled: boolean;
+  pid: number;
+}
+
+export interface RoundTiming {
+  /** `podman kube play` until it returned (pod and containers started). */
+  podStartMs: number;
+  /** kube play until the loadgen exited. */
+  roundMs: number;
+  /** Pod and volume removal. */
+  removeMs: number;
+}
+
+export class PodmanRuntime implements Runtime {
+  readonly name = 'podman';
+  readonly runId: string;
+  readonly timings: RoundTiming[] = [];
+  private readonly podman: string;
+  private readonly pollMs: number;
+  private prepared?: Promise<Prepared>;
+  private readonly pods = new Set<string>();
+  private networkPreexisted = true;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'hook-latency-podman-'));
+
+  constructor(
+    private readonly config: Config,
+    opts: PodmanOptions = {},
+  ) {
+    this.podman = opts.podman ?? 'podman';
+    this.runId = opts.runId ?? newRunId();
+    this.pollMs = opts.pollMs ?? 100;
+  }
+
+  private exec(args: string[], timeoutMs = 60_000) {
+    return runOk([this.podman, ...args], { timeoutMs }).catch((e: unknown) => {
+      if (e instanceof ExecError) {
+        if (e.result.code === 127) throw new RunError(`podman not found on PATH: run scripts/setup-podman.sh (installs podman + runc)`);
+        throw new RunError(e.message);
+      }
+      throw e;
+    });
+  }
+
+  private prepare(): Promise<Prepared> {
+    this.prepared ??= (async () => {
+      await this.exec(['version', '--format', '{{.Client.Version}}'], 30_000);
+      this.networkPreexisted = (await run([this.podman, 'network', 'exists', KUBE_NETWORK], { timeoutMs: 30_000 })).code === 0;
+      const assets = loadPodAssets(this.config);
+      return { assets, images: await this.images() };
+    })();
+    return this.prepared;
+  }
+
+  /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
+  private async images(): Promise<PlanImages> {
+    const { sut, pod } = this.config;
+    let sutImage = sut.image;
+    let sutCommand = sut.command;
+    if (!sutImage || sutImage.startsWith(`localhost/${SUT_IMAGE_NAME}`)) {
+      const binary = sut.command[0];
+      if (!binary) throw new RunError('podman: sut.command is required to build the SUT image');
+      if (!existsSync(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
+      const hooks = [this.config.hook, this.config.baselineHook].filter((h): h is string => Boolean(h));
+      sutImage = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, '/app'));
+      sutCommand = [`/app/${basename(binary)}`, ...sut.command.slice(1)];
+    }
+    let loadgenImage = pod.loadgenImage;
+    if (loadgenImage === DEFAULTS['loadgen-image'] || loadgenImage.startsWith(`localhost/${NODE_IMAGE_NAME}`)) {
+      loadgenImage = await ensureImage(this.podman, NODE_IMAGE_NAME, await binaryRootfs(process.execPath, [], '/usr/local/bin', 'node'), true);
+    }
+    return { sutImage, sutCommand, loadgenImage, pullPolicy: 'IfNotPresent' };
+  }
+
+  async runRound(index: number): Promise<RoundOutcome | null> {
+    const { assets, images } = await this.prepare();
+    const plan = podPlan(this.config, this.runId, index, assets, images);
+    const pod = podName(plan.runId, index);
+    const file = join(this.dir, `${pod}.yaml`);
+    writeFileSync(file, toYaml(buildPodManifest(plan)));
+    const ctr = (c: string) => `${pod}-${c}`;
+    const t0 = Date.now();
+    let podStartMs = 0;
+    let roundMs = 0;
+    try {
+      this.pods.add(pod);
+      recordCreated('pod', pod, 'podman');
+      const play = await run([this.podman, 'kube', 'play', file], { timeoutMs: 120_000 });
+      podStartMs = Date.now() - t0;
+      if (play.code !== 0 || play.timedOut) {
+        throw new RunError(`podman kube play failed for round ${index}: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
+      }
+      const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
+      const pids = (await this.inspect(suts)).map((s) => s.pid);
+      const before = pids.map((p) => (p > 0 ? readCgroup(p) : {}));
+
+      const states = await this.waitForLoadgen(pod, index);
+      roundMs = Date.now() - t0;
+      const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen)) as ContainerState;
+      const logs = await run([this.podman, 'logs', ctr(CONTAINERS.loadgen)], { timeoutMs: 60_000 });
+      const after = pids.map((p) => (p > 0 ? readCgroup(p) : {}));
+      const sutStates = states.filter((s) => suts.includes(s.name));
+
+      if (loadgen.exitCode !== 0) {
+        throw new RunError(
+          `round ${index}: the loadgen failed (exit ${loadgen.exitCode}${loadgen.oomKilled ? ', OOMKilled' : ''}): ${tail(cleanStderr(logs.stderr), 5)}` +
+            (await this.deadSutLogs(sutStates)),
+        );
+      }
+      const dead = sutStates.filter((s) => s.status !== 'running');
+      if (dead.length > 0) {
+        const partial = parseLoadgenOutput(logs.stdout, index).data;
+        throw new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(sutStates)}`, partial.arm.length ? partial : null);
+      }
+      await this.proveHooked(pod, sutStates, plan.hook?.fileName, plan.baselineHook?.fileName);
+      const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
+      return { data, checks: this.checks(pod, index, before, after) };
+    } finally {
+      const t1 = Date.now();
+      await this.removePod(pod);
+      rmSync(file, { force: true });
+      this.timings.push({ podStartMs, roundMs, removeMs: Date.now() - t1 });
+    }
+  }
+
+  private async inspect(names: string[]): Promise<ContainerState[]> {
+    const r = await this.exec(
+      ['inspect', '--type', 'container', '--format', '{{.Name}}\t{{.State.Status}}\t{{.State.ExitCode}}\t{{.State.OOMKilled}}\t{{.State.Pid}}', ...names],
+      30_000,
+    );
+    return r.stdout
+      .split('\n')
+      .filter((l) => l.includes('\t'))
+      .map((l) => {
+        const [name, status, code, oom, pid] = l.split('\t');
+        return { name, status, exitCode: Number(code), oomKilled: oom === 'true', pid: Number(pid) };
+      });
+  }
+
+  private async waitForLoadgen(pod: string, index: number): Promise<ContainerState[]> {
+    const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
+    const deadline = Date.now() + this.config.pod.podTimeoutMs;
+    for (;;) {
+      const states = await this.inspect(names);
+      const lg = states.find((s) => s.name === names[2]);
+      if (lg && (lg.status === 'exited' || lg.status === 'stopped')) return states;
+      if (Date.now() > deadline) {
+        throw new RunError(
+          `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(', ')}`,
+        );
+      }
+      await sleep(this.pollMs);
+    }
+  }
+
+  private async logsOf(name: string): Promise<string> {
+    const r = await run([this.podman, 'logs', name], { timeoutMs: 30_000 }).catch(() => null);
+    return r ? tail(`${r.stdout}\n${r.stderr}`) : '';
+  }
+
+  private async deadSutLogs(states: ContainerState[]): Promise<string> {
+    let out = '';
+    for (const s of states.filter((x) => x.status !== 'running')) {
+      out += `\n${s.name} ${s.oomKilled ? 'was OOMKilled' : `exited with ${s.exitCode}`}; its log:\n${await this.logsOf(s.name)}`;
+    }
+    return out;
+  }
+
+  /** The .so must be mapped in the SUT process, else the run would silently measure nothing. */
+  private async proveHooked(pod: string, states: ContainerState[], hook?: string, baselineHook?: string): Promise<void> {
+    const want: [string, string, string][] = [];
+    if (hook) want.push([`${pod}-${CONTAINERS.candidate}`, HOOK_DIRS.candidate, hook]);
+    if (baselineHook) want.push([`${pod}-${CONTAINERS.baseline}`, HOOK_DIRS.baseline, baselineHook]);
+    for (const [name, dir, file] of want) {
+      const pid = states.find((s) => s.name === name)?.pid ?? 0;
+      let maps: string | undefined;
+      try {
+        maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
+      } catch {
+        const r = await run([this.podman, 'exec', name, 'cat', '/proc/1/maps'], { timeoutMs: 30_000 });
+        if (r.code === 0) maps = r.stdout;
+      }
+      if (maps === undefined) throw new RunError(`cannot verify that ${file} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
+      if (!isMapped(maps, dir, file)) {
+        const log = await this.logsOf(name);
+        const ld = loaderMessage(log);
+        throw new RunError(`hook was not loaded: ${dir}/${file} is not mapped in ${name}${ld ? ` (${ld})` : ''}; its log:\n${log}`);
+      }
+    }
+  }
+
+  private checks(pod: string, round: number, before: CgroupReading[], after: CgroupReading[]): Check[] {
+    const names = [CONTAINERS.baseline, CONTAINERS.candidate];
+    return [
+      samePodCheck({ name: pod, containers: [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen] }),
+      cpuThrottlingCheck(names.map((c, i) => ({ container: c, before: before[i]?.nrThrottled, after: after[i]?.nrThrottled })), round),
+      memoryLimitCheck(names.map((c, i) => ({ container: c, usage: after[i]?.memoryUsage, limit: after[i]?.memoryLimit })), round),
+    ];
+  }
+
+  private async removePod(pod: string): Promise<void> {
+    // `pod rm -f -t 0` is `kube down` without waiting out the grace period (about 3 s a round).
+    await run([this.podman, 'pod', 'rm', '-f', '-t', '0', pod], { timeoutMs: 60_000 }).catch(() => null);
+    const names = configMapNames(this.runId);
+    // kube play creates the ConfigMap volumes even when it fails; kube down leaves them behind.
+    await run([this.podman, 'volume', 'rm', '-f', names.loadgen, names.hook, names.baselineHook], { timeoutMs: 60_000 }).catch(() => null);
+    const left = await run([this.podman, 'pod', 'exists', pod], { timeoutMs: 30_000 }).catch(() => null);
+    if (left && left.code !== 0) {
+      this.pods.delete(pod);
+      recordRemoved('pod', pod, 'podman');
+    }
+  }
+
+  async teardown(): Promise<void> {
+    for (const pod of [...this.pods]) await this.removePod(pod);
+    const names = configMapNames(this.runId);
+    await run([this.podman, 'volume', 'rm', '-f', names.loadgen, names.hook, names.baselineHook], { timeoutMs: 60_000 }).catch(() => null);
+    if (!this.networkPreexisted) {
+      // Without -f: if another pod still uses the network it stays (and is not ours to break).
+      await run([this.podman, 'network', 'rm', KUBE_NETWORK], { timeoutMs: 60_000 }).catch(() => null);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
