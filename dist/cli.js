@@ -125,17 +125,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path5) {
-      const ctrl = callVisitor(key, node, visitor, path5);
+    function visit_(key, node, visitor, path8) {
+      const ctrl = callVisitor(key, node, visitor, path8);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path5, ctrl);
-        return visit_(key, ctrl, visitor, path5);
+        replaceNode(key, path8, ctrl);
+        return visit_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path5 = Object.freeze(path5.concat(node));
+          path8 = Object.freeze(path8.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path5);
+            const ci = visit_(i, node.items[i], visitor, path8);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -146,13 +146,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path5 = Object.freeze(path5.concat(node));
-          const ck = visit_("key", node.key, visitor, path5);
+          path8 = Object.freeze(path8.concat(node));
+          const ck = visit_("key", node.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path5);
+          const cv = visit_("value", node.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -173,17 +173,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path5) {
-      const ctrl = await callVisitor(key, node, visitor, path5);
+    async function visitAsync_(key, node, visitor, path8) {
+      const ctrl = await callVisitor(key, node, visitor, path8);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path5, ctrl);
-        return visitAsync_(key, ctrl, visitor, path5);
+        replaceNode(key, path8, ctrl);
+        return visitAsync_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path5 = Object.freeze(path5.concat(node));
+          path8 = Object.freeze(path8.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path5);
+            const ci = await visitAsync_(i, node.items[i], visitor, path8);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -194,13 +194,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path5 = Object.freeze(path5.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path5);
+          path8 = Object.freeze(path8.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path5);
+          const cv = await visitAsync_("value", node.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -227,23 +227,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path5) {
+    function callVisitor(key, node, visitor, path8) {
       if (typeof visitor === "function")
-        return visitor(key, node, path5);
+        return visitor(key, node, path8);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path5);
+        return visitor.Map?.(key, node, path8);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path5);
+        return visitor.Seq?.(key, node, path8);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path5);
+        return visitor.Pair?.(key, node, path8);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path5);
+        return visitor.Scalar?.(key, node, path8);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path5);
+        return visitor.Alias?.(key, node, path8);
       return void 0;
     }
-    function replaceNode(key, path5, node) {
-      const parent = path5[path5.length - 1];
+    function replaceNode(key, path8, node) {
+      const parent = path8[path8.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -855,10 +855,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path5, value) {
+    function collectionFromPath(schema, path8, value) {
       let v = value;
-      for (let i = path5.length - 1; i >= 0; --i) {
-        const k = path5[i];
+      for (let i = path8.length - 1; i >= 0; --i) {
+        const k = path8[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -877,7 +877,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path5) => path5 == null || typeof path5 === "object" && !!path5[Symbol.iterator]().next().done;
+    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -907,11 +907,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path5, value) {
-        if (isEmptyPath(path5))
+      addIn(path8, value) {
+        if (isEmptyPath(path8))
           this.add(value);
         else {
-          const [key, ...rest] = path5;
+          const [key, ...rest] = path8;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -925,8 +925,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        const [key, ...rest] = path5;
+      deleteIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -940,8 +940,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        const [key, ...rest] = path5;
+      getIn(path8, keepScalar) {
+        const [key, ...rest] = path8;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -959,8 +959,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path5) {
-        const [key, ...rest] = path5;
+      hasIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -970,8 +970,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        const [key, ...rest] = path5;
+      setIn(path8, value) {
+        const [key, ...rest] = path8;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3486,9 +3486,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path5, value) {
+      addIn(path8, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path5, value);
+          this.contents.addIn(path8, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3563,14 +3563,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        if (Collection.isEmptyPath(path5)) {
+      deleteIn(path8) {
+        if (Collection.isEmptyPath(path8)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path5) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        if (Collection.isEmptyPath(path5))
+      getIn(path8, keepScalar) {
+        if (Collection.isEmptyPath(path8))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path5, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3599,10 +3599,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path5) {
-        if (Collection.isEmptyPath(path5))
+      hasIn(path8) {
+        if (Collection.isEmptyPath(path8))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path5) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3619,13 +3619,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        if (Collection.isEmptyPath(path5)) {
+      setIn(path8, value) {
+        if (Collection.isEmptyPath(path8)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path5), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path8), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path5, value);
+          this.contents.setIn(path8, value);
         }
       }
       /**
@@ -5586,9 +5586,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path5) => {
+    visit.itemAtPath = (cst, path8) => {
       let item = cst;
-      for (const [field, index] of path5) {
+      for (const [field, index] of path8) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5597,23 +5597,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path5) => {
-      const parent = visit.itemAtPath(cst, path5.slice(0, -1));
-      const field = path5[path5.length - 1][0];
+    visit.parentCollection = (cst, path8) => {
+      const parent = visit.itemAtPath(cst, path8.slice(0, -1));
+      const field = path8[path8.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path5, item, visitor) {
-      let ctrl = visitor(item, path5);
+    function _visit(path8, item, visitor) {
+      let ctrl = visitor(item, path8);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path5.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5624,10 +5624,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path5);
+            ctrl = ctrl(item, path8);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path5) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
     }
     exports.visit = visit;
   }
@@ -8594,14 +8594,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path5 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path8 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path5 && path5[0] !== "/") {
-          path5 = `/${path5}`;
+        if (path8 && path8[0] !== "/") {
+          path8 = `/${path8}`;
         }
-        return new URL(`${origin}${path5}`);
+        return new URL(`${origin}${path8}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -9052,39 +9052,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin }
+          request: { method, path: path8, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path5);
+        debuglog("sending request to %s %s/%s", method, origin, path8);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin },
+          request: { method, path: path8, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path5,
+          path8,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin }
+          request: { method, path: path8, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path5);
+        debuglog("trailers received from %s %s/%s", method, origin, path8);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin },
+          request: { method, path: path8, origin },
           error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path5,
+          path8,
           error.message
         );
       });
@@ -9133,9 +9133,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path5, origin }
+            request: { method, path: path8, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path5);
+          debuglog("sending request to %s %s/%s", method, origin, path8);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -9198,7 +9198,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path5,
+        path: path8,
         method,
         body,
         headers,
@@ -9213,11 +9213,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path5 !== "string") {
+        if (typeof path8 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path5[0] !== "/" && !(path5.startsWith("http://") || path5.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path8[0] !== "/" && !(path8.startsWith("http://") || path8.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path5)) {
+        } else if (invalidPathRegex.test(path8)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -9283,7 +9283,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path5, query) : path5;
+        this.path = query ? buildURL(path8, query) : path8;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -10097,7 +10097,7 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect2({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
@@ -13976,7 +13976,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path5, host, upgrade, blocking, reset } = request2;
+      const { method, path: path8, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util2.isFormDataLike(body)) {
@@ -14057,7 +14057,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path5} HTTP/1.1\r
+      let header = `${method} ${path8} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -14586,7 +14586,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path5, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path8, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util2.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -14683,7 +14683,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path5;
+      headers[HTTP2_HEADER_PATH] = path8;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -15036,9 +15036,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util2.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path5 = search ? `${pathname}${search}` : pathname;
+        const path8 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path5;
+        this.opts.path = path8;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -15230,7 +15230,7 @@ var require_client = __commonJS({
         strictContentLength,
         maxCachedSessions,
         maxRedirections,
-        connect: connect2,
+        connect: connect3,
         maxRequestsPerClient,
         localAddress,
         maxResponseSize,
@@ -15282,7 +15282,7 @@ var require_client = __commonJS({
         if (bodyTimeout != null && (!Number.isInteger(bodyTimeout) || bodyTimeout < 0)) {
           throw new InvalidArgumentError("bodyTimeout must be a positive integer or zero");
         }
-        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
+        if (connect3 != null && typeof connect3 !== "function" && typeof connect3 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
@@ -15306,15 +15306,15 @@ var require_client = __commonJS({
         if (maxConcurrentStreams != null && (typeof maxConcurrentStreams !== "number" || maxConcurrentStreams < 1)) {
           throw new InvalidArgumentError("maxConcurrentStreams must be a positive integer, greater than 0");
         }
-        if (typeof connect2 !== "function") {
-          connect2 = buildConnector({
+        if (typeof connect3 !== "function") {
+          connect3 = buildConnector({
             ...tls,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout,
             ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect2
+            ...connect3
           });
         }
         if (interceptors?.Client && Array.isArray(interceptors.Client)) {
@@ -15329,7 +15329,7 @@ var require_client = __commonJS({
           this[kInterceptors] = [createRedirectInterceptor({ maxRedirections })];
         }
         this[kUrl] = util2.parseOrigin(url);
-        this[kConnector] = connect2;
+        this[kConnector] = connect3;
         this[kPipelining] = pipelining != null ? pipelining : 1;
         this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
@@ -15383,7 +15383,7 @@ var require_client = __commonJS({
       }
       /* istanbul ignore: only used for test */
       [kConnect](cb) {
-        connect(this);
+        connect2(this);
         this.once("connect", cb);
       }
       [kDispatch](opts, handler) {
@@ -15447,7 +15447,7 @@ var require_client = __commonJS({
         assert(client[kSize] === 0);
       }
     }
-    async function connect(client) {
+    async function connect2(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
       let { host, hostname, protocol, port } = client[kUrl];
@@ -15618,7 +15618,7 @@ var require_client = __commonJS({
           return;
         }
         if (!client[kHTTPContext]) {
-          connect(client);
+          connect2(client);
           return;
         }
         if (client[kHTTPContext].destroyed) {
@@ -15684,10 +15684,10 @@ var require_fixed_queue = __commonJS({
         this.head.push(data);
       }
       shift() {
-        const tail3 = this.tail;
-        const next = tail3.shift();
-        if (tail3.isEmpty() && tail3.next !== null) {
-          this.tail = tail3.next;
+        const tail4 = this.tail;
+        const next = tail4.shift();
+        if (tail4.isEmpty() && tail4.next !== null) {
+          this.tail = tail4.next;
         }
         return next;
       }
@@ -15910,7 +15910,7 @@ var require_pool = __commonJS({
       constructor(origin, {
         connections,
         factory = defaultFactory,
-        connect,
+        connect: connect2,
         connectTimeout,
         tls,
         maxCachedSessions,
@@ -15926,25 +15926,25 @@ var require_pool = __commonJS({
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
-        if (typeof connect !== "function") {
-          connect = buildConnector({
+        if (typeof connect2 !== "function") {
+          connect2 = buildConnector({
             ...tls,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout,
             ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect
+            ...connect2
           });
         }
         super(options);
         this[kInterceptors] = options.interceptors?.Pool && Array.isArray(options.interceptors.Pool) ? options.interceptors.Pool : [];
         this[kConnections] = connections || null;
         this[kUrl] = util2.parseOrigin(origin);
-        this[kOptions] = { ...util2.deepClone(options), connect, allowH2 };
+        this[kOptions] = { ...util2.deepClone(options), connect: connect2, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
         this.on("connectionError", (origin2, targets, error) => {
@@ -16139,25 +16139,25 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     var Agent3 = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
+      constructor({ factory = defaultFactory, maxRedirections = 0, connect: connect2, tls, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (!Number.isInteger(maxRedirections) || maxRedirections < 0) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
         }
         super(options);
-        if (connect && typeof connect !== "function") {
-          connect = { ...connect };
+        if (connect2 && typeof connect2 !== "function") {
+          connect2 = { ...connect2 };
         }
         if (tls && typeof tls !== "function") {
           tls = { ...tls };
         }
         this[kInterceptors] = options.interceptors?.Agent && Array.isArray(options.interceptors.Agent) ? options.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })];
-        this[kOptions] = { ...util2.deepClone(options), connect, tls };
+        this[kOptions] = { ...util2.deepClone(options), connect: connect2, tls };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
@@ -16252,16 +16252,16 @@ var require_proxy_agent = __commonJS({
     }
     var Http1ProxyWrapper = class extends DispatcherBase {
       #client;
-      constructor(proxyUrl, { headers = {}, connect, factory }) {
+      constructor(proxyUrl, { headers = {}, connect: connect2, factory }) {
         super();
         if (!proxyUrl) {
           throw new InvalidArgumentError("Proxy URL is mandatory");
         }
         this[kProxyHeaders] = headers;
         if (factory) {
-          this.#client = factory(proxyUrl, { connect });
+          this.#client = factory(proxyUrl, { connect: connect2 });
         } else {
-          this.#client = new Client(proxyUrl, { connect });
+          this.#client = new Client(proxyUrl, { connect: connect2 });
         }
       }
       [kDispatch](opts, handler) {
@@ -16277,10 +16277,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path5 = "/",
+          path: path8 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path5;
+        opts.path = origin + path8;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -16323,7 +16323,7 @@ var require_proxy_agent = __commonJS({
         } else if (username && password) {
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString("base64")}`;
         }
-        const connect = buildConnector({ ...opts.proxyTls });
+        const connect2 = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
         const agentFactory = opts.factory || defaultAgentFactory;
         const factory = (origin2, options) => {
@@ -16331,13 +16331,13 @@ var require_proxy_agent = __commonJS({
           if (!this[kTunnelProxy] && protocol2 === "http:" && this[kProxy].protocol === "http:") {
             return new Http1ProxyWrapper(this[kProxy].uri, {
               headers: this[kProxyHeaders],
-              connect,
+              connect: connect2,
               factory: agentFactory
             });
           }
           return agentFactory(origin2, options);
         };
-        this[kClient] = clientFactory(url, { connect });
+        this[kClient] = clientFactory(url, { connect: connect2 });
         this[kAgent] = new Agent3({
           ...opts,
           factory,
@@ -18083,10 +18083,10 @@ var require_api_connect = __commonJS({
         }
       }
     };
-    function connect(opts, callback) {
+    function connect2(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve5, reject) => {
-          connect.call(this, opts, (err, data) => {
+          connect2.call(this, opts, (err, data) => {
             return err ? reject(err) : resolve5(data);
           });
         });
@@ -18102,7 +18102,7 @@ var require_api_connect = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = connect;
+    module.exports = connect2;
   }
 });
 
@@ -18252,20 +18252,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path5) {
-      if (typeof path5 !== "string") {
-        return path5;
+    function safeUrl(path8) {
+      if (typeof path8 !== "string") {
+        return path8;
       }
-      const pathSegments = path5.split("?");
+      const pathSegments = path8.split("?");
       if (pathSegments.length !== 2) {
-        return path5;
+        return path8;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path5, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path5);
+    function matchKey(mockDispatch2, { path: path8, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path8);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -18287,7 +18287,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path5 }) => matchValue(safeUrl(path5), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path8 }) => matchValue(safeUrl(path8), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -18325,9 +18325,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path5, method, body, headers, query } = opts;
+      const { path: path8, method, body, headers, query } = opts;
       return {
-        path: path5,
+        path: path8,
         method,
         body,
         headers,
@@ -18790,10 +18790,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path5, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path8, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path5,
+            Path: path8,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -23672,9 +23672,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path5) {
-      for (let i = 0; i < path5.length; ++i) {
-        const code = path5.charCodeAt(i);
+    function validateCookiePath(path8) {
+      for (let i = 0; i < path8.length; ++i) {
+        const code = path8.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -24866,7 +24866,7 @@ var require_permessage_deflate = __commonJS({
     var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __require("node:zlib");
     var { isValidClientWindowBits } = require_util7();
     var { MessageSizeExceededError } = require_errors2();
-    var tail3 = Buffer.from([0, 0, 255, 255]);
+    var tail4 = Buffer.from([0, 0, 255, 255]);
     var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
     var kLength = /* @__PURE__ */ Symbol("kLength");
     var PerMessageDeflate = class {
@@ -24924,7 +24924,7 @@ var require_permessage_deflate = __commonJS({
         }
         this.#inflate.write(chunk);
         if (fin) {
-          this.#inflate.write(tail3);
+          this.#inflate.write(tail4);
         }
         this.#inflate.flush(() => {
           if (!this.#inflate) {
@@ -26594,11 +26594,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path5 = opts.path;
+          let path8 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path5 = `/${path5}`;
+            path8 = `/${path8}`;
           }
-          url = new URL(util2.parseOrigin(url).origin + path5);
+          url = new URL(util2.parseOrigin(url).origin + path8);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -27617,7 +27617,7 @@ var init_path_utils = __esm({
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs3 from "fs";
-import * as path from "path";
+import * as path2 from "path";
 function readlink(fsPath) {
   return __awaiter3(this, void 0, void 0, function* () {
     const result = yield fs3.promises.readlink(fsPath);
@@ -27662,7 +27662,7 @@ function tryGetExecutablePath(filePath, extensions) {
     }
     if (stats && stats.isFile()) {
       if (IS_WINDOWS) {
-        const upperExt = path.extname(filePath).toUpperCase();
+        const upperExt = path2.extname(filePath).toUpperCase();
         if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
           return filePath;
         }
@@ -27686,11 +27686,11 @@ function tryGetExecutablePath(filePath, extensions) {
       if (stats && stats.isFile()) {
         if (IS_WINDOWS) {
           try {
-            const directory = path.dirname(filePath);
-            const upperName = path.basename(filePath).toUpperCase();
+            const directory = path2.dirname(filePath);
+            const upperName = path2.basename(filePath).toUpperCase();
             for (const actualName of yield readdir(directory)) {
               if (upperName === actualName.toUpperCase()) {
-                filePath = path.join(directory, actualName);
+                filePath = path2.join(directory, actualName);
                 break;
               }
             }
@@ -27757,7 +27757,7 @@ var init_io_util = __esm({
 
 // node_modules/@actions/io/lib/io.js
 import { ok } from "assert";
-import * as path2 from "path";
+import * as path3 from "path";
 function cp(source_1, dest_1) {
   return __awaiter4(this, arguments, void 0, function* (source, dest, options = {}) {
     const { force, recursive, copySourceDirectory } = readCopyOptions(options);
@@ -27765,7 +27765,7 @@ function cp(source_1, dest_1) {
     if (destStat && destStat.isFile() && !force) {
       return;
     }
-    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path2.join(dest, path2.basename(source)) : dest;
+    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path3.join(dest, path3.basename(source)) : dest;
     if (!(yield exists(source))) {
       throw new Error(`no such file or directory: ${source}`);
     }
@@ -27777,7 +27777,7 @@ function cp(source_1, dest_1) {
         yield cpDirRecursive(source, newDest, 0, force);
       }
     } else {
-      if (path2.relative(source, newDest) === "") {
+      if (path3.relative(source, newDest) === "") {
         throw new Error(`'${newDest}' and '${source}' are the same file`);
       }
       yield copyFile2(source, newDest, force);
@@ -27839,7 +27839,7 @@ function findInPath(tool) {
     }
     const extensions = [];
     if (IS_WINDOWS && process.env["PATHEXT"]) {
-      for (const extension of process.env["PATHEXT"].split(path2.delimiter)) {
+      for (const extension of process.env["PATHEXT"].split(path3.delimiter)) {
         if (extension) {
           extensions.push(extension);
         }
@@ -27852,12 +27852,12 @@ function findInPath(tool) {
       }
       return [];
     }
-    if (tool.includes(path2.sep)) {
+    if (tool.includes(path3.sep)) {
       return [];
     }
     const directories = [];
     if (process.env.PATH) {
-      for (const p of process.env.PATH.split(path2.delimiter)) {
+      for (const p of process.env.PATH.split(path3.delimiter)) {
         if (p) {
           directories.push(p);
         }
@@ -27865,7 +27865,7 @@ function findInPath(tool) {
     }
     const matches = [];
     for (const directory of directories) {
-      const filePath = yield tryGetExecutablePath(path2.join(directory, tool), extensions);
+      const filePath = yield tryGetExecutablePath(path3.join(directory, tool), extensions);
       if (filePath) {
         matches.push(filePath);
       }
@@ -27956,7 +27956,7 @@ var init_io = __esm({
 import * as os3 from "os";
 import * as events from "events";
 import * as child from "child_process";
-import * as path3 from "path";
+import * as path4 from "path";
 import { setTimeout as setTimeout2 } from "timers";
 function argStringToArray(argString) {
   const args = [];
@@ -28245,7 +28245,7 @@ var init_toolrunner = __esm({
       exec() {
         return __awaiter5(this, void 0, void 0, function* () {
           if (!isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS2 && this.toolPath.includes("\\"))) {
-            this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
           }
           this.toolPath = yield which(this.toolPath, true);
           return new Promise((resolve5, reject) => __awaiter5(this, void 0, void 0, function* () {
@@ -30922,14 +30922,14 @@ __export(tool_cache_exports, {
 import * as crypto2 from "crypto";
 import * as fs5 from "fs";
 import * as os7 from "os";
-import * as path4 from "path";
+import * as path5 from "path";
 import * as stream from "stream";
 import * as util from "util";
 import { ok as ok2 } from "assert";
 function downloadTool(url, dest, auth, headers) {
   return __awaiter9(this, void 0, void 0, function* () {
-    dest = dest || path4.join(_getTempDirectory(), crypto2.randomUUID());
-    yield mkdirP(path4.dirname(dest));
+    dest = dest || path5.join(_getTempDirectory(), crypto2.randomUUID());
+    yield mkdirP(path5.dirname(dest));
     debug(`Downloading ${url}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -31019,7 +31019,7 @@ function extract7z(file, dest, _7zPath) {
         process.chdir(originalCwd);
       }
     } else {
-      const escapedScript = path4.join(__dirname, "..", "scripts", "Invoke-7zdec.ps1").replace(/'/g, "''").replace(/"|\n|\r/g, "");
+      const escapedScript = path5.join(__dirname, "..", "scripts", "Invoke-7zdec.ps1").replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
@@ -31191,7 +31191,7 @@ function cacheDir(sourceDir, tool, version, arch3) {
     }
     const destPath = yield _createToolPath(tool, version, arch3);
     for (const itemName of fs5.readdirSync(sourceDir)) {
-      const s = path4.join(sourceDir, itemName);
+      const s = path5.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
     _completeToolPath(tool, version, arch3);
@@ -31208,7 +31208,7 @@ function cacheFile(sourceFile, targetFile, tool, version, arch3) {
       throw new Error("sourceFile is not a file");
     }
     const destFolder = yield _createToolPath(tool, version, arch3);
-    const destPath = path4.join(destFolder, targetFile);
+    const destPath = path5.join(destFolder, targetFile);
     debug(`destination file ${destPath}`);
     yield cp(sourceFile, destPath);
     _completeToolPath(tool, version, arch3);
@@ -31231,7 +31231,7 @@ function find(toolName, versionSpec, arch3) {
   let toolPath = "";
   if (versionSpec) {
     versionSpec = semver2.clean(versionSpec) || "";
-    const cachePath = path4.join(_getCacheDirectory(), toolName, versionSpec, arch3);
+    const cachePath = path5.join(_getCacheDirectory(), toolName, versionSpec, arch3);
     debug(`checking cache: ${cachePath}`);
     if (fs5.existsSync(cachePath) && fs5.existsSync(`${cachePath}.complete`)) {
       debug(`Found tool in cache ${toolName} ${versionSpec} ${arch3}`);
@@ -31245,12 +31245,12 @@ function find(toolName, versionSpec, arch3) {
 function findAllVersions(toolName, arch3) {
   const versions = [];
   arch3 = arch3 || os7.arch();
-  const toolPath = path4.join(_getCacheDirectory(), toolName);
+  const toolPath = path5.join(_getCacheDirectory(), toolName);
   if (fs5.existsSync(toolPath)) {
     const children = fs5.readdirSync(toolPath);
     for (const child2 of children) {
       if (isExplicitVersion(child2)) {
-        const fullPath = path4.join(toolPath, child2, arch3 || "");
+        const fullPath = path5.join(toolPath, child2, arch3 || "");
         if (fs5.existsSync(fullPath) && fs5.existsSync(`${fullPath}.complete`)) {
           versions.push(child2);
         }
@@ -31302,7 +31302,7 @@ function findFromManifest(versionSpec_1, stable_1, manifest_1) {
 function _createExtractFolder(dest) {
   return __awaiter9(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path4.join(_getTempDirectory(), crypto2.randomUUID());
+      dest = path5.join(_getTempDirectory(), crypto2.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -31310,7 +31310,7 @@ function _createExtractFolder(dest) {
 }
 function _createToolPath(tool, version, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
-    const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch3 || "");
+    const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch3 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -31320,7 +31320,7 @@ function _createToolPath(tool, version, arch3) {
   });
 }
 function _completeToolPath(tool, version, arch3) {
-  const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch3 || "");
+  const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch3 || "");
   const markerPath = `${folderPath}.complete`;
   fs5.writeFileSync(markerPath, "");
   debug("finished caching tool");
@@ -31532,7 +31532,8 @@ var DEFAULTS = {
   "kind-version": "v0.29.0",
   "reuse-cluster": "true",
   "loadgen-image": "docker.io/library/node:24-alpine",
-  "pod-timeout": "5m"
+  "pod-timeout": "5m",
+  "count-calls": "false"
 };
 var KNOWN_KEYS = /* @__PURE__ */ new Set([
   ...Object.keys(DEFAULTS),
@@ -31551,23 +31552,23 @@ var KNOWN_KEYS = /* @__PURE__ */ new Set([
   "cpu",
   "memory"
 ]);
-function loadConfigFile(path5) {
+function loadConfigFile(path8) {
   let text;
   try {
-    text = readFileSync(path5, "utf8");
+    text = readFileSync(path8, "utf8");
   } catch (err) {
     const code = err.code;
-    throw new UsageError(`config ${path5}: ${code === "ENOENT" ? "no such file" : err.message}`);
+    throw new UsageError(`config ${path8}: ${code === "ENOENT" ? "no such file" : err.message}`);
   }
   let doc;
   try {
     doc = (0, import_yaml.parse)(text);
   } catch (err) {
-    throw new UsageError(`config ${path5}: not valid YAML: ${err.message.split("\n")[0]}`);
+    throw new UsageError(`config ${path8}: not valid YAML: ${err.message.split("\n")[0]}`);
   }
   if (doc === null || doc === void 0) return {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new UsageError(`config ${path5}: expected a mapping of keys`);
-  return resolvePaths(doc, dirname(resolve(path5)));
+  if (typeof doc !== "object" || Array.isArray(doc)) throw new UsageError(`config ${path8}: expected a mapping of keys`);
+  return resolvePaths(doc, dirname(resolve(path8)));
 }
 function resolvePaths(raw, base) {
   const out = { ...raw };
@@ -31626,7 +31627,8 @@ function buildConfig(raw) {
     minRounds: parseCount(r["min-rounds"], "min-rounds", 1),
     seed: r.seed === void 0 ? Math.random() * 2 ** 32 >>> 0 : parseCount(r.seed, "seed", 0),
     failOn: oneOf(r["fail-on"], ["regression", "inconclusive"], "fail-on"),
-    out: optionalString(r.out, "out")
+    out: optionalString(r.out, "out"),
+    countCalls: parseBool(r["count-calls"], "count-calls")
   };
   if (config.requestsPerRound % 2) config.requestsPerRound += 1;
   if (runtime === "replay" && !config.replay) throw new UsageError("runtime replay needs --replay SAMPLES.csv");
@@ -31680,14 +31682,14 @@ function buildRequests(raw) {
   if (!Array.isArray(raw) || raw.length === 0) throw new UsageError("requests must be a non-empty list");
   return raw.map((item, i) => {
     const q = typeof item === "string" ? { path: item } : item;
-    const path5 = String(q.path ?? "");
-    if (!path5.startsWith("/")) throw new UsageError(`requests[${i}].path must start with /, got '${path5}'`);
+    const path8 = String(q.path ?? "");
+    if (!path8.startsWith("/")) throw new UsageError(`requests[${i}].path must start with /, got '${path8}'`);
     const method = String(q.method ?? "GET").toUpperCase();
     if (!/^[A-Z]+$/.test(method)) throw new UsageError(`requests[${i}].method is not an HTTP method: '${method}'`);
     const weight = q.weight === void 0 ? 1 : Number(q.weight);
     if (!(weight > 0)) throw new UsageError(`requests[${i}].weight must be > 0`);
     const headers = q.headers ?? void 0;
-    return { method, path: path5, weight, ...headers ? { headers } : {}, ...q.body !== void 0 ? { body: String(q.body) } : {} };
+    return { method, path: path8, weight, ...headers ? { headers } : {}, ...q.body !== void 0 ? { body: String(q.body) } : {} };
   });
 }
 function oneOf(v, allowed, what) {
@@ -31936,141 +31938,6 @@ function bisect(f, lo, hi, opts = {}) {
     }
   }
   return a + (b - a) / 2;
-}
-
-// src/stats/ranks.ts
-function midRanks(values) {
-  const n = values.length;
-  const order = new Uint32Array(n);
-  for (let i2 = 0; i2 < n; i2++) {
-    if (Number.isNaN(values[i2])) throw new Error("midRanks: NaN in input");
-    order[i2] = i2;
-  }
-  order.sort((a, b) => {
-    const va = values[a];
-    const vb = values[b];
-    return va < vb ? -1 : va > vb ? 1 : 0;
-  });
-  const ranks = new Float64Array(n);
-  let tieSum = 0;
-  let i = 0;
-  while (i < n) {
-    let j = i + 1;
-    const v = values[order[i]];
-    while (j < n && values[order[j]] === v) j++;
-    const t = j - i;
-    const rank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) ranks[order[k]] = rank;
-    if (t > 1) tieSum += t * t * t - t;
-    i = j;
-  }
-  return { ranks, tieSum };
-}
-
-// src/stats/mann-whitney.ts
-function uCountsFloat(m, n) {
-  const len = m * n + 1;
-  const c = new Float64Array(len);
-  c[0] = 1;
-  for (let i = 1; i <= m; i++) {
-    const top = i * n;
-    const shift = n + i;
-    for (let k = top; k >= shift; k--) c[k] = c[k] - c[k - shift];
-    for (let k = i; k <= top; k++) c[k] = c[k] + c[k - i];
-  }
-  return c;
-}
-function uCountsBig(m, n) {
-  const len = m * n + 1;
-  const c = new Array(len).fill(0n);
-  c[0] = 1n;
-  for (let i = 1; i <= m; i++) {
-    const top = i * n;
-    const shift = n + i;
-    for (let k = top; k >= shift; k--) c[k] = c[k] - c[k - shift];
-    for (let k = i; k <= top; k++) c[k] = c[k] + c[k - i];
-  }
-  return c;
-}
-function binomialBig(n, k) {
-  let r = 1n;
-  for (let i = 1; i <= k; i++) r = r * BigInt(n - k + i) / BigInt(i);
-  return r;
-}
-function bigRatio(a, b) {
-  const bits = b.toString(2).length;
-  const drop = bits > 1e3 ? BigInt(bits - 1e3) : 0n;
-  return Number(a >> drop) / Number(b >> drop);
-}
-function mannWhitneyExactSf(k, m, n) {
-  const lo = Math.min(m, n);
-  const hi = Math.max(m, n);
-  const mn = lo * hi;
-  if (k <= 0) return 1;
-  if (k > mn) return 0;
-  const upper = k > mn / 2;
-  const to = upper ? mn - k : k - 1;
-  const total = binomialBig(lo + hi, lo);
-  if (total < 2n ** 53n) {
-    const c2 = uCountsFloat(lo, hi);
-    let s2 = 0;
-    for (let u = 0; u <= to; u++) s2 += c2[u];
-    const t = Number(total);
-    return upper ? s2 / t : (t - s2) / t;
-  }
-  const c = uCountsBig(lo, hi);
-  let s = 0n;
-  for (let u = 0; u <= to; u++) s += c[u];
-  return upper ? bigRatio(s, total) : bigRatio(total - s, total);
-}
-function chooseMethod(n1, n2, ties) {
-  if (n1 > 8 && n2 > 8) return "asymptotic";
-  return ties ? "asymptotic" : "exact";
-}
-function mannWhitney(x, y, opts = {}) {
-  const alternative = opts.alternative ?? "two-sided";
-  const continuity = opts.continuity ?? true;
-  const methodOpt = opts.method ?? "auto";
-  if (alternative !== "two-sided" && alternative !== "greater" && alternative !== "less") {
-    throw new Error(`mannWhitney: unknown alternative '${String(alternative)}'`);
-  }
-  if (methodOpt !== "auto" && methodOpt !== "exact" && methodOpt !== "asymptotic") {
-    throw new Error(`mannWhitney: unknown method '${String(methodOpt)}'`);
-  }
-  const n1 = x.length;
-  const n2 = y.length;
-  if (n1 === 0 || n2 === 0) throw new Error("mannWhitney: both samples must be non-empty");
-  const pooled = new Float64Array(n1 + n2);
-  for (let i = 0; i < n1; i++) pooled[i] = x[i];
-  for (let j = 0; j < n2; j++) pooled[n1 + j] = y[j];
-  const { ranks, tieSum } = midRanks(pooled);
-  let r1 = 0;
-  for (let i = 0; i < n1; i++) r1 += ranks[i];
-  const u1 = r1 - n1 * (n1 + 1) / 2;
-  const u2 = n1 * n2 - u1;
-  const mu = n1 * n2 / 2;
-  const n = n1 + n2;
-  const sd = Math.sqrt(n1 * n2 / 12 * (n + 1 - tieSum / (n * (n - 1))));
-  const cc = continuity ? 0.5 : 0;
-  let u;
-  let factor;
-  if (alternative === "greater") [u, factor] = [u1, 1];
-  else if (alternative === "less") [u, factor] = [u2, 1];
-  else [u, factor] = [Math.max(u1, u2), 2];
-  const method = methodOpt === "auto" ? chooseMethod(n1, n2, tieSum > 0) : methodOpt;
-  let p;
-  if (method === "exact") {
-    p = mannWhitneyExactSf(Math.trunc(u), n1, n2);
-  } else {
-    p = normalSf((u - mu - cc) / sd);
-  }
-  p = Math.min(1, Math.max(0, p * factor));
-  const d = u1 - mu;
-  let z;
-  if (alternative === "greater") z = (d - cc) / sd;
-  else if (alternative === "less") z = (d + cc) / sd;
-  else z = d === 0 ? 0 : Math.sign(d) * Math.max(Math.abs(d) - cc, 0) / sd;
-  return { u: u1, z, p, method };
 }
 
 // src/stats/pair-count.ts
@@ -32370,6 +32237,39 @@ function nextBoundary(alpha, times, previous) {
   return solveBoundary(prev, tK, obrienFlemingSpending(tK, alpha) - spent);
 }
 
+// src/stats/mann-whitney-sorted.ts
+function mannWhitneyGreaterSorted(sortedX, sortedY, shift = 0) {
+  const m = sortedX.length;
+  const n = sortedY.length;
+  if (m === 0 || n === 0) throw new Error("mannWhitneyGreaterSorted: both samples must be non-empty");
+  const { greater, equal } = pairCounts(sortedX, sortedY, shift);
+  const u = greater + equal / 2;
+  const N = m + n;
+  const ties = tieSum(sortedX, sortedY, shift);
+  const variance = m * n / 12 * (N + 1 - ties / (N * (N - 1)));
+  if (!(variance > 0)) return { u, z: 0, p: 1 };
+  const z = (u - m * n / 2 - 0.5) / Math.sqrt(variance);
+  return { u, z, p: Math.min(1, normalSf(z)) };
+}
+function tieSum(x, y, shift) {
+  let i = 0;
+  let j = 0;
+  let sum = 0;
+  let run2 = 0;
+  let last = NaN;
+  while (i < x.length || j < y.length) {
+    const yv = j < y.length ? y[j] - shift : Infinity;
+    const v = i < x.length && x[i] <= yv ? x[i++] : (j++, yv);
+    if (v === last) run2++;
+    else {
+      sum += run2 * run2 * run2 - run2;
+      run2 = 1;
+      last = v;
+    }
+  }
+  return sum + run2 * run2 * run2 - run2;
+}
+
 // src/experiment/analysis.ts
 function budgetShift(threshold, scale, baselineMedianNs) {
   if ("relative" in threshold) {
@@ -32388,9 +32288,9 @@ function analyzeLook(all, threshold) {
     n.baseline += r.ns.baseline.length;
     n.candidate += r.ns.candidate.length;
   }
-  const median2 = { baseline: pooledMedian(rounds, "baseline"), candidate: pooledMedian(rounds, "candidate") };
+  const median3 = { baseline: pooledMedian(rounds, "baseline"), candidate: pooledMedian(rounds, "candidate") };
   const scale = scaleOf(threshold);
-  const delta0 = budgetShift(threshold, scale, median2.baseline);
+  const delta0 = budgetShift(threshold, scale, median3.baseline);
   const scores = rounds.map((r) => roundScore(r[scale].baseline, r[scale].candidate, delta0));
   const combined = combineScores(scores);
   return {
@@ -32408,7 +32308,7 @@ function analyzeLook(all, threshold) {
       relative: Math.expm1(pooledShift([r], "log")),
       score: scores[i]
     })),
-    median: median2,
+    median: median3,
     lag1: meanLag1(rounds),
     varianceFactor: varianceFactor(rounds, scores),
     iidP: iidMannWhitneyP(rounds, scale, delta0)
@@ -32462,7 +32362,33 @@ function decreasingRoot(f, guess, width, limits, tol) {
     w *= 4;
     hi = Math.min(limits[1], guess + w);
   }
-  return bisect(f, lo, hi, { tol, maxIter: 200 });
+  return illinois(f, lo, hi, tol);
+}
+function illinois(f, a, b, tol) {
+  let fa = f(a);
+  let fb = f(b);
+  if (fa === 0) return a;
+  if (fb === 0) return b;
+  let side = 0;
+  for (let i = 0; i < 100 && b - a > tol; i++) {
+    let c = (a * fb - b * fa) / (fb - fa);
+    const margin = (b - a) * 1e-3;
+    c = Math.min(b - margin, Math.max(a + margin, Number.isFinite(c) ? c : (a + b) / 2));
+    const fc = f(c);
+    if (fc === 0) return c;
+    if (Math.sign(fc) === Math.sign(fa)) {
+      a = c;
+      fa = fc;
+      if (side === -1) fb /= 2;
+      side = -1;
+    } else {
+      b = c;
+      fb = fc;
+      if (side === 1) fa /= 2;
+      side = 1;
+    }
+  }
+  return (a + b) / 2;
 }
 function medianGuess(rounds, scale) {
   let acc = 0;
@@ -32546,9 +32472,9 @@ function varianceFactor(rounds, scores) {
 }
 function iidMannWhitneyP(rounds, scale, delta0) {
   if (rounds.length === 0) return NaN;
-  const b = concat(rounds.map((r) => r[scale].baseline));
-  const c = concat(rounds.map((r) => r[scale].candidate)).map((v) => v - delta0);
-  return mannWhitney(c, b, { alternative: "greater", method: "asymptotic" }).p;
+  const b = concat(rounds.map((r) => r[scale].baseline)).sort();
+  const c = concat(rounds.map((r) => r[scale].candidate)).sort();
+  return mannWhitneyGreaterSorted(b, c, delta0).p;
 }
 function pooledMedian(rounds, arm) {
   const all = concat(rounds.map((r) => r.ns[arm]));
@@ -32627,12 +32553,12 @@ function isError(status2) {
 }
 
 // src/samples/round-data.ts
-function roundFromSamples(round2, samples) {
-  const rows = samples.filter((s) => s.round === round2).sort((a, b) => a.seq - b.seq);
+function roundFromSamples(round3, samples) {
+  const rows = samples.filter((s) => s.round === round3).sort((a, b) => a.seq - b.seq);
   const hasStart = rows.some((s) => s.startNs !== void 0);
   const hasStatus = rows.some((s) => s.status !== void 0);
   return {
-    round: round2,
+    round: round3,
     arm: Uint8Array.from(rows, (s) => s.arm === "candidate" ? 1 : 0),
     seq: Float64Array.from(rows, (s) => s.seq),
     latencyNs: Float64Array.from(rows, (s) => s.latencyNs),
@@ -32671,15 +32597,17 @@ function prepareRound(r) {
   const logSeries = ok3.latencyNs.map(Math.log);
   const { cut, valid: valid2 } = logSeries.length >= 10 ? mserTruncation(logSeries) : { cut: 0, valid: false };
   const split = splitArms(ok3.arm.subarray(cut), ok3.latencyNs.subarray(cut));
-  const logB = split.baseline.map(Math.log);
-  const logC = split.candidate.map(Math.log);
+  const lags = { baseline: lag1(split.baseline.map(Math.log)), candidate: lag1(split.candidate.map(Math.log)) };
+  const nsB = split.baseline.sort();
+  const nsC = split.candidate.sort();
   const prepared = {
     round: r.round,
-    valid: valid2 && split.baseline.length > 0 && split.candidate.length > 0,
+    valid: valid2 && nsB.length > 0 && nsC.length > 0,
     cut,
-    lag1: { baseline: lag1(logB), candidate: lag1(logC) },
-    log: { baseline: logB.sort(), candidate: logC.sort() },
-    ns: { baseline: split.baseline.sort(), candidate: split.candidate.sort() },
+    lag1: lags,
+    // log is monotone: the sorted logs are the logs of the sorted values.
+    log: { baseline: nsB.map(Math.log), candidate: nsC.map(Math.log) },
+    ns: { baseline: nsB, candidate: nsC },
     errors: errorCounts(r),
     requests: r.arm.length
   };
@@ -32852,6 +32780,7 @@ function verdictTable(v) {
     ["warm-up", `${v.warmup.removed} removed${v.warmup.invalidRounds.length ? `, ${v.warmup.invalidRounds.length} rounds not steady` : ""}`],
     ["errors", `baseline ${v.errors.baseline}, candidate ${v.errors.candidate}`]
   ];
+  if (v.calls) rows.push(["calls", callsLine(v)]);
   if (v.durationMs !== void 0) rows.push(["time", `${(v.durationMs / 1e3).toFixed(1)} s`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join("\n");
@@ -32860,6 +32789,13 @@ function formatP(p) {
   if (!Number.isFinite(p)) return "n/a";
   if (p < 1e-4) return p.toExponential(1);
   return p.toPrecision(2);
+}
+function callsLine(v) {
+  if (!v.calls) return "";
+  if ("unavailable" in v.calls) return v.calls.unavailable;
+  const c = v.calls;
+  const parts = Object.entries(c.perRequest).filter(([, n]) => n >= 0.05).map(([fn, n]) => `${fn} ${n.toFixed(2)}/request (${formatNs(c.impliedPerCallNs[fn])} per call)`);
+  return parts.length ? `${parts.join(", ")} over ${c.requests} requests` : "no hooked calls seen";
 }
 
 // src/report/markdown.ts
@@ -32884,6 +32820,7 @@ function verdictMarkdown(v) {
     `| errors | baseline ${v.errors.baseline}, candidate ${v.errors.candidate} |`,
     `| runtime | ${v.runtime} (${v.mode} benchmark) |`
   ];
+  if (v.calls) lines.push(`| hooked calls per request | ${callsLine(v)} |`);
   if (v.checks.length > 0) {
     lines.push("", "**Checks**", "");
     for (const c of v.checks) lines.push(`- ${CHECK_ICON[c.status]} \`${c.id}\`: ${c.detail}`);
@@ -32910,9 +32847,9 @@ function formatRound(r) {
 var SamplesWriter = class {
   sink;
   file;
-  constructor(path5) {
-    this.file = createWriteStream(path5);
-    this.sink = path5.endsWith(".gz") ? createGzip() : this.file;
+  constructor(path8) {
+    this.file = createWriteStream(path8);
+    this.sink = path8.endsWith(".gz") ? createGzip() : this.file;
     if (this.sink !== this.file) this.sink.pipe(this.file);
     this.sink.write(`${SAMPLES_HEADER}
 `);
@@ -32926,6 +32863,24 @@ var SamplesWriter = class {
     await done;
   }
 };
+
+// src/calls/per-call.ts
+function impliedPerCallNs(shiftNs, callsPerRequest) {
+  if (!(callsPerRequest > 0) || !Number.isFinite(callsPerRequest) || !Number.isFinite(shiftNs)) return NaN;
+  return shiftNs / callsPerRequest;
+}
+function impliedPerCall(shiftNs, perRequest) {
+  const byFunction = {};
+  let total = 0;
+  for (const [fn, c] of Object.entries(perRequest)) {
+    const v = impliedPerCallNs(shiftNs, c);
+    if (Number.isFinite(v)) {
+      byFunction[fn] = v;
+      total += c;
+    }
+  }
+  return { byFunction, all: impliedPerCallNs(shiftNs, total) };
+}
 
 // src/engine.ts
 function outputFiles(dir) {
@@ -32952,6 +32907,7 @@ async function runGate(runtime, config, hooks = {}) {
       onLook: hooks.onLook
     });
     const verdict = { ...result, mode: "macro", runtime: runtime.name };
+    if (config.countCalls) verdict.calls = await callsReport(runtime, verdict);
     if (files) {
       writeFileSync(files.verdict, `${JSON.stringify(verdict, null, 2)}
 `);
@@ -32965,6 +32921,12 @@ async function runGate(runtime, config, hooks = {}) {
     await writer?.close();
     await runtime.teardown();
   }
+}
+async function callsReport(runtime, verdict) {
+  if (!runtime.countCalls) return { unavailable: `the ${runtime.name} runtime does not count calls per request` };
+  const counted = await runtime.countCalls();
+  if ("unavailable" in counted) return counted;
+  return { ...counted, impliedPerCallNs: impliedPerCall(verdict.shift.ns, counted.perRequest).byFunction };
 }
 
 // src/runtime/replay.ts
@@ -32987,16 +32949,31 @@ import { createReadStream, promises as fs } from "node:fs";
 import { createGunzip } from "node:zlib";
 var REQUIRED_COLUMNS = ["round", "arm", "seq", "latency_ns"];
 var EXPECTED = "round,arm,seq,latency_ns[,start_ns,status]";
+var Column = class {
+  data = new Float64Array(1024);
+  length = 0;
+  push(v) {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  get values() {
+    return this.data.subarray(0, this.length);
+  }
+};
 var RoundBuilder = class {
-  constructor(round2) {
-    this.round = round2;
+  constructor(round3) {
+    this.round = round3;
   }
   round;
-  arm = [];
-  seq = [];
-  latency = [];
-  start = [];
-  status = [];
+  arm = new Column();
+  seq = new Column();
+  latency = new Column();
+  start = new Column();
+  status = new Column();
 };
 async function readSamples(file) {
   const stream2 = await openText(file);
@@ -33121,11 +33098,11 @@ var SamplesParser = class {
     this.add(f[c.round], f[c.arm], f[c.seq], f[c.latency], c.start >= 0 ? f[c.start] : -1, c.status >= 0 ? f[c.status] : -1);
     return true;
   }
-  add(round2, arm, seq, latency, start, status2) {
+  add(round3, arm, seq, latency, start, status2) {
     let b = this.last;
-    if (!b || b.round !== round2) {
-      b = this.rounds.get(round2) ?? new RoundBuilder(round2);
-      this.rounds.set(round2, b);
+    if (!b || b.round !== round3) {
+      b = this.rounds.get(round3) ?? new RoundBuilder(round3);
+      this.rounds.set(round3, b);
       this.last = b;
     }
     b.arm.push(arm);
@@ -33145,7 +33122,7 @@ var SamplesParser = class {
     const f = line.split(",");
     const c = this.cols;
     if (f.length !== c.count) this.fail(this.line, `expected ${c.count} fields, found ${f.length} (truncated or malformed row)`);
-    const round2 = this.int(f[c.round], "round", 0);
+    const round3 = this.int(f[c.round], "round", 0);
     const armText = f[c.arm];
     const arm = armText === "baseline" ? 0 : armText === "candidate" ? 1 : -1;
     if (arm < 0) this.fail(this.line, `arm must be 'baseline' or 'candidate', got '${clip(armText)}'`);
@@ -33153,7 +33130,7 @@ var SamplesParser = class {
     const latency = this.int(f[c.latency], "latency_ns", 1);
     const start = c.start >= 0 ? this.int(f[c.start], "start_ns", 0) : -1;
     const status2 = c.status >= 0 ? this.int(f[c.status], "status", 0) : -1;
-    this.add(round2, arm, seq, latency, start, status2);
+    this.add(round3, arm, seq, latency, start, status2);
   }
   parseHeader(line) {
     const names = line.replace(/^\uFEFF/, "").split(",").map((s) => s.trim());
@@ -33181,21 +33158,22 @@ var SamplesParser = class {
     return v;
   }
   toRoundData(b) {
-    const order = sortedOrder(b.seq);
+    const seq = b.seq.values;
+    const order = sortedOrder(seq);
     for (let i = 1; i < order.length; i++) {
-      if (b.seq[order[i]] === b.seq[order[i - 1]]) {
-        throw new UsageError(`${this.file}: round ${b.round} has seq ${b.seq[order[i]]} twice`);
+      if (seq[order[i]] === seq[order[i - 1]]) {
+        throw new UsageError(`${this.file}: round ${b.round} has seq ${seq[order[i]]} twice`);
       }
     }
     const identity = order.every((v, i) => v === i);
-    const pick = (src) => identity ? Float64Array.from(src) : Float64Array.from(order, (i) => src[i]);
+    const pick = (c) => identity ? c.values.slice() : Float64Array.from(order, (i) => c.data[i]);
     return {
       round: b.round,
-      arm: identity ? Uint8Array.from(b.arm) : Uint8Array.from(order, (i) => b.arm[i]),
+      arm: Uint8Array.from(pick(b.arm)),
       seq: pick(b.seq),
       latencyNs: pick(b.latency),
       startNs: b.start.length > 0 ? pick(b.start) : null,
-      status: b.status.length > 0 ? identity ? Int32Array.from(b.status) : Int32Array.from(order, (i) => b.status[i]) : null
+      status: b.status.length > 0 ? Int32Array.from(pick(b.status)) : null
     };
   }
   fail(line, what) {
@@ -33223,6 +33201,7 @@ function flagsToRaw(flags) {
   const raw = {};
   for (const [k, v] of Object.entries(flags)) if (!NOT_CONFIG.has(k) && v !== void 0) raw[k] = v;
   if (flags["fail-on-inconclusive"]) raw["fail-on"] = "inconclusive";
+  if (flags["count-calls"] !== void 0) raw["count-calls"] = String(flags["count-calls"]);
   return raw;
 }
 function configLayers(flags) {
@@ -33262,16 +33241,16 @@ function ensureBuilt(paths) {
     throw new RunError(`building the bundled hooks and example SUT failed (make -C hook): ${stderr || err.message}`);
   }
 }
-function checkSharedLibrary(path5, what) {
+function checkSharedLibrary(path8, what) {
   let st;
   try {
-    st = statSync(path5);
+    st = statSync(path8);
   } catch {
-    throw new UsageError(`${what} ${path5}: no such file`);
+    throw new UsageError(`${what} ${path8}: no such file`);
   }
-  if (!st.isFile()) throw new UsageError(`${what} ${path5}: not a file`);
+  if (!st.isFile()) throw new UsageError(`${what} ${path8}: not a file`);
   const head = Buffer.alloc(18);
-  const fd = openSync(path5, "r");
+  const fd = openSync(path8, "r");
   try {
     readSync(fd, head, 0, 18, 0);
   } finally {
@@ -33279,119 +33258,225 @@ function checkSharedLibrary(path5, what) {
   }
   const isElf = head[0] === 127 && head.toString("latin1", 1, 4) === "ELF";
   const eType = head.readUInt16LE(16);
-  if (!isElf || eType !== 3) throw new UsageError(`${what} ${path5}: not a shared library (expected an ELF .so)`);
+  if (!isElf || eType !== 3) throw new UsageError(`${what} ${path8}: not a shared library (expected an ELF .so)`);
 }
 
 // src/runtime/local.ts
 import { createServer } from "node:net";
 
-// src/experiment/prng.ts
-function fmix32(h) {
-  h ^= h >>> 16;
-  h = Math.imul(h, 2246822507);
-  h ^= h >>> 13;
-  h = Math.imul(h, 3266489909);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-function toSeed32(seed, what) {
-  if (!Number.isInteger(seed)) throw new RangeError(`${what} must be an integer, got ${seed}`);
-  return Number(BigInt.asUintN(32, BigInt(seed)));
-}
-function splitmix32(state) {
-  const next = state + 2654435769 >>> 0;
-  return [fmix32(next), next];
-}
-var rotl = (x, k) => (x << k | x >>> 32 - k) >>> 0;
-var Prng = class _Prng {
-  s0;
-  s1;
-  s2;
-  s3;
-  /** @param seed any integer; only its low 32 bits matter. */
-  constructor(seed) {
-    let st = toSeed32(seed, "seed");
-    let out;
-    [out, st] = splitmix32(st);
-    this.s0 = out;
-    [out, st] = splitmix32(st);
-    this.s1 = out;
-    [out, st] = splitmix32(st);
-    this.s2 = out;
-    [out, st] = splitmix32(st);
-    this.s3 = out;
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 2654435769;
-  }
-  /** A generator with an explicit 128-bit state (not all zero); for known-answer tests. */
-  static fromState(s0, s1, s2, s3) {
-    if ((s0 | s1 | s2 | s3) >>> 0 === 0) throw new RangeError("xoshiro128** state must not be all zero");
-    const g = new _Prng(0);
-    g.s0 = s0 >>> 0;
-    g.s1 = s1 >>> 0;
-    g.s2 = s2 >>> 0;
-    g.s3 = s3 >>> 0;
-    return g;
-  }
-  /** Next uniformly distributed unsigned 32-bit integer. */
-  nextU32() {
-    const s0 = this.s0;
-    const s1 = this.s1;
-    const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = s1 << 9 >>> 0;
-    this.s2 = (this.s2 ^ s0) >>> 0;
-    this.s3 = (this.s3 ^ s1) >>> 0;
-    this.s1 = (s1 ^ this.s2) >>> 0;
-    this.s0 = (s0 ^ this.s3) >>> 0;
-    this.s2 = (this.s2 ^ t) >>> 0;
-    this.s3 = rotl(this.s3, 11);
-    return result;
-  }
-  /** Uniform float in [0, 1) with 32 bits of resolution. */
-  nextFloat() {
-    return this.nextU32() / 4294967296;
-  }
-  /** A fair coin: 0 or 1 (the top bit, the best-scrambled one). */
-  nextBit() {
-    return this.nextU32() >>> 31;
-  }
-  /** Uniform integer in [0, n) for 1 <= n <= 2^32 (rejection sampling, no modulo bias). */
-  nextInt(n) {
-    if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new RangeError(`nextInt: bad bound ${n}`);
-    const limit = 4294967296 - 4294967296 % n;
-    for (; ; ) {
-      const x = this.nextU32();
-      if (x < limit) return x % n;
-    }
-  }
+// src/calls/strace.ts
+import { connect } from "node:net";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync as readFileSync2, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+var STRACE_MISSING = "strace not found: install strace to count calls per request";
+var SYSCALLS = {
+  read: ["read"],
+  recv: ["recvfrom"],
+  recvfrom: ["recvfrom"],
+  write: ["write"],
+  send: ["sendto"],
+  sendto: ["sendto"],
+  accept: ["accept", "accept4"],
+  accept4: ["accept4"],
+  close: ["close"],
+  open: ["open", "openat"]
 };
-function deriveSeed(seed, round2, stream2 = 0) {
-  let h = fmix32(toSeed32(seed, "seed") ^ 608135816);
-  h = fmix32((h ^ Math.imul(toSeed32(round2, "round"), 2654435769)) >>> 0);
-  h = fmix32((h ^ Math.imul(toSeed32(stream2, "stream"), 2246822507) ^ 320440878) >>> 0);
-  return h >>> 0;
+function syscallsFor(fn) {
+  const s = SYSCALLS[fn];
+  if (s) return s;
+  if (/^[a-z_][a-z0-9_]*$/.test(fn)) return [fn];
+  throw new RunError(`cannot count calls of '${fn}': not a function name`);
 }
-var STREAM = { schedule: 0, mix: 1, warmupMix: 2 };
-
-// src/experiment/schedule.ts
-function checkCount(n, what) {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
+var DEFAULT_READY = /listening on (?:\S+):(?<port>\d+)/;
+async function countCalls(opts) {
+  if (opts.command.length === 0) throw new RunError("countCalls: empty command");
+  if (opts.functions.length === 0) throw new RunError("countCalls: no functions to count");
+  const straceExe = opts.strace ?? "strace";
+  const probe2 = await probeStrace(straceExe);
+  if (probe2) return { unavailable: probe2 };
+  const syscalls = [...new Set(opts.functions.flatMap(syscallsFor))];
+  const timeoutMs = opts.timeoutMs ?? 1e4;
+  const dir = mkdtempSync(path.join(tmpdir(), "hook-latency-strace-"));
+  const outFile = path.join(dir, "strace.txt");
+  const env = { ...process.env, ...opts.env };
+  delete env.LD_PRELOAD;
+  const command = opts.port === void 0 ? opts.command : opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
+  if (opts.port !== void 0) env.PORT = String(opts.port);
+  const args = ["-f", "-c", "-e", `trace=${syscalls.join(",")}`, "-o", outFile];
+  if (opts.ldPreload !== void 0) args.push("-E", `LD_PRELOAD=${opts.ldPreload}`);
+  args.push("--", ...command);
+  const child2 = spawn(straceExe, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
+  child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d);
+  const exited = new Promise((resolve5) => {
+    child2.once("error", (error) => resolve5({ code: null, signal: null, error }));
+    child2.once("exit", (code, signal) => resolve5({ code, signal }));
+  });
+  let stopping = false;
+  try {
+    const port = opts.port !== void 0 ? await waitPort(opts.port, exited, timeoutMs) : await waitReady(child2, () => stdout, () => stderr, exited, opts.readyPattern ?? DEFAULT_READY, timeoutMs);
+    if (typeof port === "object") return port;
+    const requests = await opts.run(port);
+    if (!(Number.isInteger(requests) && requests > 0)) throw new RunError(`countCalls: the run callback returned ${requests} requests`);
+    if (child2.exitCode !== null || child2.signalCode !== null) {
+      throw new RunError(`the SUT exited while requests were running${lastLine(stderr)}`);
+    }
+    stopping = true;
+    await stop(child2, exited, timeoutMs);
+    const counts = parseStraceSummary(readFileSync2(outFile, "utf8"));
+    const perRequest = {};
+    const errorsPerRequest = {};
+    for (const fn of opts.functions) {
+      const rows = syscallsFor(fn).map((sc) => counts[sc] ?? { calls: 0, errors: 0 });
+      perRequest[fn] = rows.reduce((s, r) => s + r.calls, 0) / requests;
+      errorsPerRequest[fn] = rows.reduce((s, r) => s + r.errors, 0) / requests;
+    }
+    return { perRequest, requests, errorsPerRequest };
+  } finally {
+    if (child2.exitCode === null && child2.signalCode === null) {
+      if (!stopping) for (const pid of childrenOf(child2.pid)) safeKill(pid, "SIGKILL");
+      child2.kill("SIGKILL");
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
-function pairSchedule(seed, round2, pairs) {
-  checkCount(pairs, "pairs");
-  const rng = new Prng(deriveSeed(seed, round2, STREAM.schedule));
-  const out = new Uint8Array(2 * pairs);
-  for (let k = 0; k < pairs; k++) {
-    const first = rng.nextBit();
-    out[2 * k] = first;
-    out[2 * k + 1] = 1 - first;
+async function probeStrace(exe) {
+  return new Promise((resolve5) => {
+    const p = spawn(exe, ["-V"], { stdio: "ignore" });
+    p.once("error", (err) => {
+      const code = err.code;
+      resolve5(code === "ENOENT" ? STRACE_MISSING : `strace cannot be started (${code ?? err.message}): calls per request not counted`);
+    });
+    p.once("exit", (code) => resolve5(code === 0 ? null : `strace -V exited with ${code}: calls per request not counted`));
+  });
+}
+async function waitReady(child2, stdout, stderr, exited, pattern, timeoutMs) {
+  return new Promise((resolve5, reject) => {
+    let done = false;
+    const finish = (f) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      child2.stdout.off("data", check);
+      f();
+    };
+    const check = () => {
+      const m = pattern.exec(stdout());
+      if (!m) return;
+      const raw = m.groups?.port ?? m[m.length - 1];
+      const port = Number(raw);
+      finish(
+        () => Number.isInteger(port) && port > 0 && port < 65536 ? resolve5(port) : reject(new RunError(`the SUT's ready line has no usable port: ${JSON.stringify(m[0])}`))
+      );
+    };
+    const timer = setTimeout(
+      () => finish(() => reject(new RunError(`the SUT under strace printed no ready line within ${timeoutMs} ms${lastLine(stderr())}`))),
+      timeoutMs
+    );
+    child2.stdout.on("data", check);
+    void exited.then(
+      (e) => finish(() => {
+        const err = stderr();
+        if (/strace: .*(ptrace|Operation not permitted)/i.test(err)) {
+          resolve5({ unavailable: `strace cannot trace here (${firstStraceLine(err)}): calls per request not counted` });
+        } else {
+          reject(new RunError(`the SUT exited under strace before it was ready (${e.error?.message ?? e.code ?? e.signal})${lastLine(err)}`));
+        }
+      })
+    );
+    check();
+  });
+}
+async function waitPort(port, exited, timeoutMs) {
+  let gone = false;
+  void exited.then(() => gone = true);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !gone) {
+    const ok3 = await new Promise((resolve5) => {
+      const sock = connect({ host: "127.0.0.1", port }, () => {
+        sock.destroy();
+        resolve5(true);
+      });
+      sock.on("error", () => resolve5(false));
+    });
+    if (ok3) return port;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new RunError(gone ? "the SUT exited under strace before it was ready" : `the SUT under strace did not accept connections on port ${port} within ${timeoutMs} ms`);
+}
+async function stop(child2, exited, timeoutMs) {
+  const kids = childrenOf(child2.pid);
+  if (kids.length > 0) for (const pid of kids) safeKill(pid, "SIGTERM");
+  else child2.kill("SIGTERM");
+  let timer;
+  const timedOut = await Promise.race([
+    exited.then(() => false),
+    new Promise((r) => timer = setTimeout(() => r(true), timeoutMs))
+  ]);
+  clearTimeout(timer);
+  if (timedOut) {
+    for (const pid of childrenOf(child2.pid)) safeKill(pid, "SIGKILL");
+    child2.kill("SIGKILL");
+    await exited;
+    throw new RunError(`the SUT did not stop within ${timeoutMs} ms of SIGTERM`);
+  }
+}
+function childrenOf(pid) {
+  try {
+    const txt = readFileSync2(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    if (txt) return txt.split(/\s+/).map(Number);
+  } catch {
+  }
+  const out = [];
+  try {
+    for (const e of readdirSync("/proc")) {
+      if (!/^\d+$/.test(e)) continue;
+      try {
+        const stat2 = readFileSync2(`/proc/${e}/stat`, "utf8");
+        const ppid = Number(stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[1]);
+        if (ppid === pid) out.push(Number(e));
+      } catch {
+      }
+    }
+  } catch {
   }
   return out;
 }
-function warmupSchedule(warmupPerArm) {
-  checkCount(warmupPerArm, "warmupPerArm");
-  const out = new Uint8Array(2 * warmupPerArm);
-  for (let i = 1; i < out.length; i += 2) out[i] = 1;
+function safeKill(pid, sig) {
+  try {
+    process.kill(pid, sig);
+  } catch {
+  }
+}
+function parseStraceSummary(text) {
+  const out = {};
+  const lines = text.split("\n");
+  const header = lines.findIndex((l) => /\bcalls\b/.test(l) && /\bsyscall\b/.test(l));
+  if (header < 0) throw new RunError(`no strace -c summary found${text.trim() ? `: ${JSON.stringify(text.trim().slice(0, 120))}` : " (empty output)"}`);
+  for (const line of lines.slice(header + 1)) {
+    const t = line.trim();
+    if (t === "" || /^-+(\s+-+)*$/.test(t)) continue;
+    const m = /^([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(?:(\d+)\s+)?(\S+)$/.exec(t);
+    if (!m) continue;
+    const name = m[6];
+    if (name === "total") continue;
+    const row = out[name] ??= { calls: 0, errors: 0 };
+    row.calls += Number(m[4]);
+    row.errors += m[5] !== void 0 ? Number(m[5]) : 0;
+  }
   return out;
+}
+function lastLine(s) {
+  const l = s.trim().split("\n").pop();
+  return l ? `: ${l}` : "";
+}
+function firstStraceLine(s) {
+  return (s.split("\n").find((l) => l.startsWith("strace:")) ?? s.trim().split("\n")[0] ?? "").trim();
 }
 
 // src/loadgen/http-client.ts
@@ -33734,6 +33819,115 @@ var HttpClient = class {
   }
 };
 
+// src/experiment/prng.ts
+function fmix32(h) {
+  h ^= h >>> 16;
+  h = Math.imul(h, 2246822507);
+  h ^= h >>> 13;
+  h = Math.imul(h, 3266489909);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+function toSeed32(seed, what) {
+  if (!Number.isInteger(seed)) throw new RangeError(`${what} must be an integer, got ${seed}`);
+  return Number(BigInt.asUintN(32, BigInt(seed)));
+}
+function splitmix32(state) {
+  const next = state + 2654435769 >>> 0;
+  return [fmix32(next), next];
+}
+var rotl = (x, k) => (x << k | x >>> 32 - k) >>> 0;
+var Prng = class _Prng {
+  s0;
+  s1;
+  s2;
+  s3;
+  /** @param seed any integer; only its low 32 bits matter. */
+  constructor(seed) {
+    let st = toSeed32(seed, "seed");
+    let out;
+    [out, st] = splitmix32(st);
+    this.s0 = out;
+    [out, st] = splitmix32(st);
+    this.s1 = out;
+    [out, st] = splitmix32(st);
+    this.s2 = out;
+    [out, st] = splitmix32(st);
+    this.s3 = out;
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 2654435769;
+  }
+  /** A generator with an explicit 128-bit state (not all zero); for known-answer tests. */
+  static fromState(s0, s1, s2, s3) {
+    if ((s0 | s1 | s2 | s3) >>> 0 === 0) throw new RangeError("xoshiro128** state must not be all zero");
+    const g = new _Prng(0);
+    g.s0 = s0 >>> 0;
+    g.s1 = s1 >>> 0;
+    g.s2 = s2 >>> 0;
+    g.s3 = s3 >>> 0;
+    return g;
+  }
+  /** Next uniformly distributed unsigned 32-bit integer. */
+  nextU32() {
+    const s0 = this.s0;
+    const s1 = this.s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+    const t = s1 << 9 >>> 0;
+    this.s2 = (this.s2 ^ s0) >>> 0;
+    this.s3 = (this.s3 ^ s1) >>> 0;
+    this.s1 = (s1 ^ this.s2) >>> 0;
+    this.s0 = (s0 ^ this.s3) >>> 0;
+    this.s2 = (this.s2 ^ t) >>> 0;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+  /** Uniform float in [0, 1) with 32 bits of resolution. */
+  nextFloat() {
+    return this.nextU32() / 4294967296;
+  }
+  /** A fair coin: 0 or 1 (the top bit, the best-scrambled one). */
+  nextBit() {
+    return this.nextU32() >>> 31;
+  }
+  /** Uniform integer in [0, n) for 1 <= n <= 2^32 (rejection sampling, no modulo bias). */
+  nextInt(n) {
+    if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new RangeError(`nextInt: bad bound ${n}`);
+    const limit = 4294967296 - 4294967296 % n;
+    for (; ; ) {
+      const x = this.nextU32();
+      if (x < limit) return x % n;
+    }
+  }
+};
+function deriveSeed(seed, round3, stream2 = 0) {
+  let h = fmix32(toSeed32(seed, "seed") ^ 608135816);
+  h = fmix32((h ^ Math.imul(toSeed32(round3, "round"), 2654435769)) >>> 0);
+  h = fmix32((h ^ Math.imul(toSeed32(stream2, "stream"), 2246822507) ^ 320440878) >>> 0);
+  return h >>> 0;
+}
+var STREAM = { schedule: 0, mix: 1, warmupMix: 2 };
+
+// src/experiment/schedule.ts
+function checkCount(n, what) {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
+}
+function pairSchedule(seed, round3, pairs) {
+  checkCount(pairs, "pairs");
+  const rng = new Prng(deriveSeed(seed, round3, STREAM.schedule));
+  const out = new Uint8Array(2 * pairs);
+  for (let k = 0; k < pairs; k++) {
+    const first = rng.nextBit();
+    out[2 * k] = first;
+    out[2 * k + 1] = 1 - first;
+  }
+  return out;
+}
+function warmupSchedule(warmupPerArm) {
+  checkCount(warmupPerArm, "warmupPerArm");
+  const out = new Uint8Array(2 * warmupPerArm);
+  for (let i = 1; i < out.length; i += 2) out[i] = 1;
+  return out;
+}
+
 // src/loadgen/loadgen.ts
 var ARM_NAMES = ["baseline", "candidate"];
 var MAX_ERROR_MESSAGES = 10;
@@ -33763,8 +33957,8 @@ function pickRequest(cum, rng) {
   return lo;
 }
 async function runRound(opts) {
-  const { round: round2, seed, pairs, warmupPerArm, timeoutMs } = opts;
-  if (!Number.isInteger(round2) || round2 < 0) throw new RangeError(`round must be an integer >= 0, got ${round2}`);
+  const { round: round3, seed, pairs, warmupPerArm, timeoutMs } = opts;
+  if (!Number.isInteger(round3) || round3 < 0) throw new RangeError(`round must be an integer >= 0, got ${round3}`);
   if (opts.connection !== "keep-alive" && opts.connection !== "new") {
     throw new RangeError(`connection must be 'keep-alive' or 'new', got ${String(opts.connection)}`);
   }
@@ -33775,9 +33969,9 @@ async function runRound(opts) {
   const isHead = opts.requests.map((r) => r.method.toUpperCase() === "HEAD");
   const clients = targets.map((t) => new HttpClient(t, { timeoutMs, keepAlive }));
   const warm = warmupSchedule(warmupPerArm);
-  const sched = pairSchedule(seed, round2, pairs);
-  const warmRng = new Prng(deriveSeed(seed, round2, STREAM.warmupMix));
-  const mixRng = new Prng(deriveSeed(seed, round2, STREAM.mix));
+  const sched = pairSchedule(seed, round3, pairs);
+  const warmRng = new Prng(deriveSeed(seed, round3, STREAM.warmupMix));
+  const mixRng = new Prng(deriveSeed(seed, round3, STREAM.mix));
   const errors = { baseline: 0, candidate: 0 };
   const messages = /* @__PURE__ */ new Set();
   const note = (arm, r) => {
@@ -33803,7 +33997,7 @@ async function runRound(opts) {
       const arm = sched[seq];
       const r = await send(arm, req);
       const s = {
-        round: round2,
+        round: round3,
         arm: ARM_NAMES[arm],
         seq,
         latencyNs: r.latencyNs,
@@ -33830,8 +34024,8 @@ async function runRound(opts) {
 }
 
 // src/runtime/local-process.ts
-import { spawn } from "node:child_process";
-import { readFileSync as readFileSync2, realpathSync } from "node:fs";
+import { spawn as spawn2 } from "node:child_process";
+import { readFileSync as readFileSync3, realpathSync } from "node:fs";
 import { request } from "node:http";
 var TAIL_BYTES = 4096;
 var SutProcess = class {
@@ -33840,7 +34034,7 @@ var SutProcess = class {
     const env = { ...inheritedEnv(), ...opts.env, PORT: String(opts.port) };
     if (opts.preload) env.LD_PRELOAD = opts.preload;
     const argv = opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
-    this.child = spawn(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn2(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
     const keep = (chunk) => {
       this.output = (this.output + chunk.toString("utf8")).slice(-TAIL_BYTES);
     };
@@ -33877,19 +34071,19 @@ ${err.message}`;
     if (this.exit.code === null) return "could not be started";
     return `exited with code ${this.exit.code}`;
   }
-  async waitReady(path5, timeoutMs) {
+  async waitReady(path8, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.exit) {
         const said2 = this.tail();
         throw new RunError(`SUT (${this.opts.label}) ${this.describeExit()} at start${said2 ? `: ${said2}` : ""}`);
       }
-      if (await probe(this.opts.port, path5) === 200) return;
+      if (await probe(this.opts.port, path8) === 200) return;
       await sleep(25);
     }
     const said = this.tail();
     throw new RunError(
-      `SUT (${this.opts.label}) did not answer 200 on http://127.0.0.1:${this.opts.port}${path5} within ${timeoutMs / 1e3} s${said ? `: ${said}` : ""} (does it listen on $PORT or {port}?)`
+      `SUT (${this.opts.label}) did not answer 200 on http://127.0.0.1:${this.opts.port}${path8} within ${timeoutMs / 1e3} s${said ? `: ${said}` : ""} (does it listen on $PORT or {port}?)`
     );
   }
   /** The hook must be mapped into the SUT; the loader only warns when it ignores LD_PRELOAD. */
@@ -33922,14 +34116,14 @@ function inheritedEnv() {
 }
 function readMaps(pid) {
   try {
-    return readFileSync2(`/proc/${pid}/maps`, "utf8");
+    return readFileSync3(`/proc/${pid}/maps`, "utf8");
   } catch {
     return "";
   }
 }
-function probe(port, path5) {
+function probe(port, path8) {
   return new Promise((resolve5) => {
-    const req = request({ host: "127.0.0.1", port, path: path5, method: "GET", agent: false, timeout: 500 }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path: path8, method: "GET", agent: false, timeout: 500 }, (res) => {
       res.resume();
       res.on("end", () => resolve5(res.statusCode ?? 0));
     });
@@ -33988,6 +34182,30 @@ var LocalRuntime = class {
       this.live.delete(baseline);
       this.live.delete(candidate);
     }
+  }
+  /** One extra instance of the candidate under strace, driven with the configured request mix. */
+  async countCalls(requests = 400) {
+    const [port] = await freePorts(1);
+    return countCalls({
+      command: this.opts.command,
+      env: this.config.sut.env,
+      ldPreload: this.config.hook,
+      functions: ["read", "recv", "accept", "close"],
+      port,
+      run: (p) => this.drive(p, requests)
+    });
+  }
+  async drive(port, requests) {
+    const target = { host: "127.0.0.1", port };
+    const keepAlive = this.config.connection === "keep-alive";
+    const client = new HttpClient(target, { keepAlive, timeoutMs: this.config.timeoutMs });
+    const wire = serializeRequest(this.config.requests[0], target, keepAlive);
+    try {
+      for (let i = 0; i < requests; i++) await client.request(wire);
+    } finally {
+      client.close();
+    }
+    return requests;
   }
   async teardown() {
     await Promise.all([...this.live].map((p) => p.stop()));
@@ -34057,8 +34275,8 @@ function recordRemoved(kind, name, context) {
   created = created.filter((c) => !same(c, r));
   if (created.length !== before) save(KEYS.created, created);
 }
-function recordTool(tool, path5) {
-  tools[tool] = path5;
+function recordTool(tool, path8) {
+  tools[tool] = path8;
   save(KEYS.tools, tools);
 }
 
@@ -34130,7 +34348,7 @@ function parseCpuStat(text) {
   }
   return out;
 }
-function cpuThrottlingCheck(samples, round2) {
+function cpuThrottlingCheck(samples, round3) {
   const measured = samples.filter((s) => s.after !== void 0);
   if (measured.length === 0) {
     return { id: "cpu-throttling", status: "pass", detail: "not measured (the SUT containers' cgroup cpu.stat was not readable)" };
@@ -34142,10 +34360,10 @@ function cpuThrottlingCheck(samples, round2) {
   return {
     id: "cpu-throttling",
     status: "warn",
-    detail: `round ${round2}: CPU throttled (cgroup nr_throttled grew: ${grew.map((x) => `${x.c} +${x.d}`).join(", ")}); raise the cpu limit or drop it`
+    detail: `round ${round3}: CPU throttled (cgroup nr_throttled grew: ${grew.map((x) => `${x.c} +${x.d}`).join(", ")}); raise the cpu limit or drop it`
   };
 }
-function memoryLimitCheck(samples, round2, nearFraction = 0.9) {
+function memoryLimitCheck(samples, round3, nearFraction = 0.9) {
   const limited = samples.filter((s) => s.usage !== void 0 && s.limit !== void 0 && s.limit > 0);
   if (limited.length === 0) {
     return { id: "memory-limit", status: "pass", detail: "no memory limit set (or usage not readable)" };
@@ -34158,7 +34376,7 @@ function memoryLimitCheck(samples, round2, nearFraction = 0.9) {
   return {
     id: "memory-limit",
     status: "warn",
-    detail: `round ${round2}: ${near.map((s) => `${s.container} at ${(s.usage / s.limit * 100).toFixed(0)} %`).join(", ")} of the memory limit`
+    detail: `round ${round3}: ${near.map((s) => `${s.container} at ${(s.usage / s.limit * 100).toFixed(0)} %`).join(", ")} of the memory limit`
   };
 }
 function parseLimit(text) {
@@ -34185,8 +34403,8 @@ function dnsLabel(s) {
   const out = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
   return out || "x";
 }
-function podName(runId, round2) {
-  return dnsLabel(`hook-latency-${runId}-r${round2}`);
+function podName(runId, round3) {
+  return dnsLabel(`hook-latency-${runId}-r${round3}`);
 }
 function configMapNames(runId) {
   return {
@@ -34195,9 +34413,9 @@ function configMapNames(runId) {
     baselineHook: dnsLabel(`hook-latency-${runId}-baseline-hook`)
   };
 }
-function podLabels(runId, round2) {
+function podLabels(runId, round3) {
   const labels = { [POD_LABELS.name]: APP_NAME, [POD_LABELS.run]: runId };
-  if (round2 !== void 0) labels[POD_LABELS.round] = String(round2);
+  if (round3 !== void 0) labels[POD_LABELS.round] = String(round3);
   return labels;
 }
 function hookPath(arm, hook) {
@@ -34301,7 +34519,7 @@ function toYaml(manifest) {
 }
 
 // src/runtime/pod-exec.ts
-import { spawn as spawn3 } from "node:child_process";
+import { spawn as spawn4 } from "node:child_process";
 var ExecError = class extends Error {
   constructor(argv, result, timedOut) {
     const what = timedOut ? "timed out" : `exited with ${result.code}`;
@@ -34319,7 +34537,7 @@ function cleanStderr(s) {
 }
 function run(argv, opts) {
   return new Promise((resolve5, reject) => {
-    const child2 = spawn3(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
+    const child2 = spawn4(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
     const out = [];
     const err = [];
     let timedOut = false;
@@ -34365,8 +34583,8 @@ function isMapped(maps, mountDir, fileName) {
   for (const line of maps.split("\n")) {
     const i = line.indexOf("/");
     if (i < 0) continue;
-    const path5 = line.slice(i).trim().replace(/ \(deleted\)$/, "");
-    if (path5.startsWith(`${mountDir}/`) && path5.endsWith(`/${fileName}`)) return true;
+    const path8 = line.slice(i).trim().replace(/ \(deleted\)$/, "");
+    if (path8.startsWith(`${mountDir}/`) && path8.endsWith(`/${fileName}`)) return true;
   }
   return false;
 }
@@ -34376,7 +34594,7 @@ function loaderMessage(log) {
 
 // src/runtime/pod-output.ts
 var ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)$/;
-function parseLoadgenOutput(text, round2) {
+function parseLoadgenOutput(text, round3) {
   const samples = [];
   const other = [];
   let headerSeen = false;
@@ -34397,15 +34615,15 @@ function parseLoadgenOutput(text, round2) {
     if (m[6] !== "") s.status = Number(m[6]);
     samples.push(s);
   }
-  return { data: roundFromSamples(round2, samples), other, headerSeen };
+  return { data: roundFromSamples(round3, samples), other, headerSeen };
 }
-function roundFromOutput(text, round2, expected, where) {
-  const parsed = parseLoadgenOutput(text, round2);
+function roundFromOutput(text, round3, expected, where) {
+  const parsed = parseLoadgenOutput(text, round3);
   const got = parsed.data.arm.length;
   if (!parsed.headerSeen || got !== expected) {
-    const tail3 = parsed.other.slice(-5).join(" | ");
+    const tail4 = parsed.other.slice(-5).join(" | ");
     throw new RunError(
-      `${where}: loadgen output of round ${round2} is incomplete: ${got} of ${expected} rows${parsed.headerSeen ? "" : " (no CSV header)"}${tail3 ? `; loadgen said: ${tail3}` : ""}`
+      `${where}: loadgen output of round ${round3} is incomplete: ${got} of ${expected} rows${parsed.headerSeen ? "" : " (no CSV header)"}${tail4 ? `; loadgen said: ${tail4}` : ""}`
     );
   }
   return parsed.data;
@@ -34417,21 +34635,21 @@ function tail(text, lines = 15) {
 
 // src/runtime/pod-plan.ts
 import { randomBytes } from "node:crypto";
-import { existsSync as existsSync3, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
 import { basename as basename3, dirname as dirname5, join as join5, resolve as resolve4 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function newRunId() {
   return randomBytes(4).toString("hex");
 }
-function readHook(path5, what) {
-  if (!path5) return void 0;
+function readHook(path8, what) {
+  if (!path8) return void 0;
   let data;
   try {
-    data = readFileSync3(path5);
+    data = readFileSync4(path8);
   } catch (e) {
-    throw new UsageError(`${what} ${path5}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
+    throw new UsageError(`${what} ${path8}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
   }
-  const fileName = basename3(path5).replace(/[^-._a-zA-Z0-9]/g, "_");
+  const fileName = basename3(path8).replace(/[^-._a-zA-Z0-9]/g, "_");
   return { fileName, data };
 }
 function findLoadgenScript() {
@@ -34450,7 +34668,7 @@ function loadPodAssets(config) {
   return {
     hook: readHook(config.hook, "hook"),
     baselineHook: readHook(config.baselineHook, "baseline-hook"),
-    loadgenScript: readFileSync3(findLoadgenScript())
+    loadgenScript: readFileSync4(findLoadgenScript())
   };
 }
 function sutPorts(config) {
@@ -34460,11 +34678,11 @@ function sutPorts(config) {
 function expectedRows(config) {
   return 2 * Math.floor(config.requestsPerRound / 2);
 }
-function loadgenConfig(config, round2) {
+function loadgenConfig(config, round3) {
   const ports = sutPorts(config);
   return {
     rounds: 1,
-    round: round2,
+    round: round3,
     seed: config.seed,
     targets: { baseline: { host: "127.0.0.1", port: ports.baseline }, candidate: { host: "127.0.0.1", port: ports.candidate } },
     warmupPerArm: config.warmupRequests,
@@ -34482,11 +34700,11 @@ function loadgenConfig(config, round2) {
     readyPath: config.sut.readyPath
   };
 }
-function podPlan(config, runId, round2, assets, images, namespace) {
+function podPlan(config, runId, round3, assets, images, namespace) {
   if (images.sutCommand.length === 0) throw new UsageError("sut.command is required for a pod runtime (the container command)");
   return {
     runId: dnsLabel(runId),
-    round: round2,
+    round: round3,
     namespace,
     sut: {
       image: images.sutImage,
@@ -34500,7 +34718,7 @@ function podPlan(config, runId, round2, assets, images, namespace) {
     loadgen: {
       image: images.loadgenImage,
       script: assets.loadgenScript,
-      config: loadgenConfig(config, round2),
+      config: loadgenConfig(config, round3),
       imagePullPolicy: images.pullPolicy
     },
     resources: config.pod.cpu || config.pod.memory ? { cpu: config.pod.cpu, memory: config.pod.memory } : void 0
@@ -34718,14 +34936,14 @@ ${tail(log.stdout)}`);
       }
     }
   }
-  async checks(pod, p, round2) {
+  async checks(pod, p, round3) {
     const checks = [samePodCheck({ name: `${this.namespace}/${pod}`, containers: (p.spec?.containers ?? []).map((c) => c.name) })];
     const throttle = [];
     for (const c of [CONTAINERS.baseline, CONTAINERS.candidate]) {
       const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", c, "--", "cat", "/sys/fs/cgroup/cpu.stat"], { timeoutMs: 3e4 });
       throttle.push({ container: c, before: 0, after: r.code === 0 ? parseCpuStat(r.stdout).nr_throttled : void 0 });
     }
-    checks.push(cpuThrottlingCheck(throttle, round2));
+    checks.push(cpuThrottlingCheck(throttle, round3));
     if (!this.envChecksDone) {
       this.envChecksDone = true;
       const nsr = await this.kubectlRaw(["get", "namespace", this.namespace, "-o", "json"], { timeoutMs: 3e4 });
@@ -34776,8 +34994,8 @@ function safeJson(s) {
 }
 
 // src/runtime/kind.ts
-function onPath(name, path5 = process.env.PATH ?? "") {
-  for (const dir of path5.split(delimiter2)) {
+function onPath(name, path8 = process.env.PATH ?? "") {
+  for (const dir of path8.split(delimiter2)) {
     if (!dir) continue;
     const p = join7(dir, name);
     if (existsSync6(p)) return p;
@@ -34882,15 +35100,15 @@ function tail2(s) {
 }
 
 // src/runtime/podman.ts
-import { existsSync as existsSync8, mkdtempSync as mkdtempSync2, readFileSync as readFileSync7, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
+import { existsSync as existsSync8, mkdtempSync as mkdtempSync3, readFileSync as readFileSync8, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
 import { basename as basename5, join as join9 } from "node:path";
 
 // src/runtime/pod-cgroup.ts
-import { existsSync as existsSync7, readFileSync as readFileSync5 } from "node:fs";
-function read(path5) {
+import { existsSync as existsSync7, readFileSync as readFileSync6 } from "node:fs";
+function read(path8) {
   try {
-    return readFileSync5(path5, "utf8");
+    return readFileSync6(path8, "utf8");
   } catch {
     return void 0;
   }
@@ -34937,10 +35155,10 @@ function readCgroup(pid, root = "/sys/fs/cgroup") {
 }
 
 // src/runtime/pod-image.ts
-import { spawn as spawn4 } from "node:child_process";
+import { spawn as spawn5 } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync as chmodSync2, copyFileSync, mkdirSync as mkdirSync2, mkdtempSync, readFileSync as readFileSync6, rmSync, statSync as statSync3 } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync as chmodSync2, copyFileSync, mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync2, readFileSync as readFileSync7, rmSync as rmSync2, statSync as statSync3 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
 import { basename as basename4, dirname as dirname7, join as join8 } from "node:path";
 function parseLdd(text) {
   const out = [];
@@ -34977,14 +35195,14 @@ function rootfsHash(spec, quick = false) {
     if (quick) {
       const st = statSync3(f.from);
       h.update(`${st.size}:${st.mtimeMs}\0`);
-    } else h.update(readFileSync6(f.from));
+    } else h.update(readFileSync7(f.from));
   }
   return h.digest("hex").slice(0, 16);
 }
 function pipeInto(a, b, timeoutMs) {
   return new Promise((resolve5, reject) => {
-    const p1 = spawn4(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
-    const p2 = spawn4(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+    const p1 = spawn5(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    const p2 = spawn5(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
     p1.stderr.on("data", (d) => stderr += d.toString());
     p2.stderr.on("data", (d) => stderr += d.toString());
@@ -35010,7 +35228,7 @@ async function ensureImage(podman, name, spec, quickHash = false) {
   const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
   const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
   if (exists2.code === 0) return ref;
-  const root = mkdtempSync(join8(tmpdir(), "hook-latency-rootfs-"));
+  const root = mkdtempSync2(join8(tmpdir2(), "hook-latency-rootfs-"));
   try {
     for (const f of spec.files) {
       const dest = join8(root, f.to);
@@ -35023,7 +35241,7 @@ async function ensureImage(podman, name, spec, quickHash = false) {
     const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
     if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    rmSync2(root, { recursive: true, force: true });
   }
   await runOk([podman, "image", "exists", ref], { timeoutMs: 3e4 });
   return ref;
@@ -35049,7 +35267,7 @@ var PodmanRuntime = class {
   prepared;
   pods = /* @__PURE__ */ new Set();
   networkPreexisted = true;
-  dir = mkdtempSync2(join9(tmpdir2(), "hook-latency-podman-"));
+  dir = mkdtempSync3(join9(tmpdir3(), "hook-latency-podman-"));
   exec(args, timeoutMs = 6e4) {
     return runOk([this.podman, ...args], { timeoutMs }).catch((e) => {
       if (e instanceof ExecError) {
@@ -35130,7 +35348,7 @@ var PodmanRuntime = class {
     } finally {
       const t1 = Date.now();
       await this.removePod(pod);
-      rmSync2(file, { force: true });
+      rmSync3(file, { force: true });
       this.timings.push({ podStartMs, roundMs, removeMs: Date.now() - t1 });
     }
   }
@@ -35182,7 +35400,7 @@ ${await this.logsOf(s.name)}`;
       const pid = states.find((s) => s.name === name)?.pid ?? 0;
       let maps;
       try {
-        maps = readFileSync7(`/proc/${pid}/maps`, "utf8");
+        maps = readFileSync8(`/proc/${pid}/maps`, "utf8");
       } catch {
         const r = await run([this.podman, "exec", name, "cat", "/proc/1/maps"], { timeoutMs: 3e4 });
         if (r.code === 0) maps = r.stdout;
@@ -35196,16 +35414,17 @@ ${log}`);
       }
     }
   }
-  checks(pod, round2, before, after) {
+  checks(pod, round3, before, after) {
     const names = [CONTAINERS.baseline, CONTAINERS.candidate];
     return [
       samePodCheck({ name: pod, containers: [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen] }),
-      cpuThrottlingCheck(names.map((c, i) => ({ container: c, before: before[i]?.nrThrottled, after: after[i]?.nrThrottled })), round2),
-      memoryLimitCheck(names.map((c, i) => ({ container: c, usage: after[i]?.memoryUsage, limit: after[i]?.memoryLimit })), round2)
+      cpuThrottlingCheck(names.map((c, i) => ({ container: c, before: before[i]?.nrThrottled, after: after[i]?.nrThrottled })), round3),
+      memoryLimitCheck(names.map((c, i) => ({ container: c, usage: after[i]?.memoryUsage, limit: after[i]?.memoryLimit })), round3)
     ];
   }
   async removePod(pod) {
-    await run([this.podman, "pod", "rm", "-f", "-t", "0", pod], { timeoutMs: 6e4 }).catch(() => null);
+    await run([this.podman, "pod", "stop", "-t", "0", pod], { timeoutMs: 6e4 }).catch(() => null);
+    await run([this.podman, "pod", "rm", "-f", pod], { timeoutMs: 6e4 }).catch(() => null);
     const names = configMapNames(this.runId);
     await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook], { timeoutMs: 6e4 }).catch(() => null);
     const left = await run([this.podman, "pod", "exists", pod], { timeoutMs: 3e4 }).catch(() => null);
@@ -35221,7 +35440,7 @@ ${log}`);
     if (!this.networkPreexisted) {
       await run([this.podman, "network", "rm", KUBE_NETWORK], { timeoutMs: 6e4 }).catch(() => null);
     }
-    rmSync2(this.dir, { recursive: true, force: true });
+    rmSync3(this.dir, { recursive: true, force: true });
   }
 };
 
@@ -35293,12 +35512,392 @@ async function analyzeCommand(file, flags) {
   return exitCodeFor(verdict, config.failOn);
 }
 
+// src/commands/micro.ts
+import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2, statSync as statSync4 } from "node:fs";
+import path7 from "node:path";
+
+// src/micro/benchmark.ts
+import { randomInt } from "node:crypto";
+
+// src/micro/driver.ts
+import { spawn as spawn6 } from "node:child_process";
+import { existsSync as existsSync9, readFileSync as readFileSync9 } from "node:fs";
+import path6 from "node:path";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
+var MICRO_FUNCTIONS = ["read", "recv", "write", "send", "accept", "close", "open"];
+function isMicroFunction(s) {
+  return MICRO_FUNCTIONS.includes(s);
+}
+var PACKAGE_NAME = "hook-latency-action";
+function packageRoot2(from) {
+  const starts = from !== void 0 ? [from] : [moduleDir(), process.cwd()];
+  for (const start of starts) {
+    const found = findRootFrom(start);
+    if (found) return found;
+  }
+  throw new RunError(`cannot find the ${PACKAGE_NAME} package root above ${starts.join(" or ")}`);
+}
+function moduleDir() {
+  try {
+    return path6.dirname(fileURLToPath3(import.meta.url));
+  } catch {
+    return process.cwd();
+  }
+}
+function findRootFrom(start) {
+  let dir = path6.resolve(start);
+  for (; ; ) {
+    const pj = path6.join(dir, "package.json");
+    if (existsSync9(pj)) {
+      try {
+        if (JSON.parse(readFileSync9(pj, "utf8")).name === PACKAGE_NAME) return dir;
+      } catch {
+      }
+    }
+    const up = path6.dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+function driverPath(root = packageRoot2()) {
+  return path6.join(root, "hook", "build", "micro");
+}
+async function ensureDriver(root = packageRoot2()) {
+  const exe = driverPath(root);
+  if (existsSync9(exe)) return exe;
+  const hookDir = path6.join(root, "hook");
+  if (!existsSync9(path6.join(hookDir, "Makefile"))) {
+    throw new RunError(`the micro driver ${exe} is missing and ${hookDir}/Makefile is not there to build it`);
+  }
+  const r = await execute("make", ["-C", hookDir, "micro"], process.env);
+  if (r.spawnError) {
+    const e = r.spawnError;
+    throw new RunError(
+      e.code === "ENOENT" ? `cannot build the micro driver: 'make' not found (install make and a C compiler such as gcc, then run make -C ${hookDir})` : `cannot build the micro driver: ${e.message}`
+    );
+  }
+  if (r.code !== 0 || !existsSync9(exe)) {
+    const last = lastLines(r.stderr, 3) || `make exited with ${r.code ?? r.signal}`;
+    const hint = /not found|No such file/i.test(r.stderr) ? " (is a C compiler such as gcc installed?)" : "";
+    throw new RunError(`cannot build the micro driver with make -C ${hookDir} micro${hint}: ${last}`);
+  }
+  return exe;
+}
+var PRELOAD_REFUSED = /^.*ld\.so: object .* cannot be preloaded.*$/m;
+var LOAD_FAILED = /^.*error while loading shared libraries: (.*)$/m;
+async function runDriver(opts) {
+  const exe = opts.driver ?? await ensureDriver();
+  const env = { ...opts.env ?? process.env };
+  delete env.LD_PRELOAD;
+  if (opts.ldPreload !== void 0) env.LD_PRELOAD = opts.ldPreload;
+  const args = ["--function", opts.function, "--batches", String(opts.batches), "--batch-size", String(opts.batchSize)];
+  if (opts.warmup !== void 0) args.push("--warmup", String(opts.warmup));
+  if (opts.cpu !== void 0) args.push("--cpu", String(opts.cpu));
+  const r = await execute(exe, args, env, opts.timeoutMs ?? 12e4);
+  const who = opts.ldPreload ? `under ${opts.ldPreload}` : "without a hook";
+  if (r.spawnError) throw new RunError(`cannot start the micro driver ${exe}: ${r.spawnError.message}`);
+  const refused = PRELOAD_REFUSED.exec(r.stderr);
+  if (refused && opts.ldPreload !== void 0) {
+    throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${refused[0].replace(/^ERROR:\s*/, "").trim()}`);
+  }
+  const failed = LOAD_FAILED.exec(r.stderr);
+  if (failed && opts.ldPreload !== void 0 && r.code === 127) {
+    throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${failed[1].trim()}`);
+  }
+  if (r.timedOut) throw new RunError(`the micro driver ${who} did not finish within ${opts.timeoutMs ?? 12e4} ms`);
+  if (r.signal) throw new RunError(`the micro driver ${who} was killed by ${r.signal}${tail3(r.stderr)}`);
+  if (r.code === 2 && /^micro: /.test(r.stderr)) throw new UsageError(r.stderr.trim().split("\n")[0]);
+  if (r.code !== 0) throw new RunError(`the micro driver ${who} exited with ${r.code}${tail3(r.stderr)}`);
+  return { ...parseDriverOutput(r.stdout, opts.batches), stderr: r.stderr };
+}
+function parseDriverOutput(stdout, expectBatches) {
+  const lines = stdout.split("\n").filter((l) => l.trim() !== "");
+  const head = /^# function=(\S+) batch_size=(\d+)$/.exec(lines[0] ?? "");
+  if (!head) throw new RunError(`unexpected micro driver output: ${JSON.stringify((lines[0] ?? "").slice(0, 80))}`);
+  const batches = new Float64Array(lines.length - 1);
+  for (let i = 1; i < lines.length; i++) {
+    const v = Number(lines[i]);
+    if (!/^\d+(\.\d+)?$/.test(lines[i].trim()) || !Number.isFinite(v)) {
+      throw new RunError(`unexpected micro driver output line ${i + 1}: ${JSON.stringify(lines[i].slice(0, 80))}`);
+    }
+    batches[i - 1] = v;
+  }
+  if (expectBatches !== void 0 && batches.length !== expectBatches) {
+    throw new RunError(`the micro driver printed ${batches.length} batches, expected ${expectBatches}`);
+  }
+  return { function: head[1], batchSize: Number(head[2]), batches };
+}
+function execute(cmd, args, env, timeoutMs = 6e5) {
+  return new Promise((resolve5) => {
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    let settled = false;
+    const child2 = spawn6(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child2.kill("SIGKILL");
+    }, timeoutMs);
+    child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
+    child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d);
+    child2.once("error", (err) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve5({ code: null, signal: null, stdout, stderr, spawnError: err });
+    });
+    child2.once("close", (code, signal) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve5({ code, signal, stdout, stderr, timedOut });
+    });
+  });
+}
+function lastLines(s, n) {
+  return s.trim().split("\n").slice(-n).join(" | ");
+}
+function tail3(stderr) {
+  const t = lastLines(stderr, 2);
+  return t ? `: ${t}` : "";
+}
+
+// src/micro/benchmark.ts
+var MICRO_DEFAULTS = {
+  rounds: 30,
+  batches: 10,
+  batchSize: 1e3,
+  warmup: 3,
+  alpha: 0.05
+};
+async function runMicro(opts) {
+  const R = opts.rounds ?? MICRO_DEFAULTS.rounds;
+  const B2 = opts.batches ?? MICRO_DEFAULTS.batches;
+  const K = opts.batchSize ?? MICRO_DEFAULTS.batchSize;
+  const warmup = opts.warmup ?? MICRO_DEFAULTS.warmup;
+  const seed = opts.seed ?? randomInt(0, 2 ** 31);
+  const driver = await ensureDriver();
+  const rounds = [];
+  for (let r = 0; r < R; r++) {
+    const order = pairSchedule(seed, r, 1);
+    const out = {};
+    for (const arm of order) {
+      const name = arm === 1 ? "candidate" : "baseline";
+      const run2 = await runDriver({
+        driver,
+        function: opts.function,
+        batches: B2,
+        batchSize: K,
+        warmup,
+        cpu: opts.cpu,
+        ldPreload: arm === 1 ? opts.hook : opts.baselineHook,
+        env: opts.env
+      });
+      out[name] = run2.batches;
+    }
+    const round3 = {
+      round: r,
+      first: order[0] === 1 ? "candidate" : "baseline",
+      baseline: out.baseline,
+      candidate: out.candidate
+    };
+    rounds.push(round3);
+    opts.onRound?.(round3);
+  }
+  const analysis = analyzeMicro(rounds, { threshold: opts.threshold, alpha: opts.alpha });
+  return { function: opts.function, seed, batches: B2, batchSize: K, calls: R * B2 * K, rounds, analysis };
+}
+var SHIFT_TOL_NS = 1e-3;
+function analyzeMicro(rounds, opts = {}) {
+  const alpha = opts.alpha ?? MICRO_DEFAULTS.alpha;
+  const sorted = rounds.map((r) => ({ baseline: Float64Array.from(r.baseline).sort(), candidate: Float64Array.from(r.candidate).sort() })).filter((r) => r.baseline.length > 0 && r.candidate.length > 0);
+  if (sorted.length === 0) throw new Error("analyzeMicro: no round has batches in both arms");
+  const baselineNs = median2(concat2(sorted.map((r) => r.baseline)));
+  const candidateNs = median2(concat2(sorted.map((r) => r.candidate)));
+  const t = opts.threshold ?? { ns: 0 };
+  const thresholdNs = "ns" in t ? t.ns : t.relative * baselineNs;
+  const scores = sorted.map((r) => roundScore(r.baseline, r.candidate, thresholdNs));
+  const combined = combineScores(scores);
+  const zCritical = zCriticalFor(alpha, sorted.length);
+  const estimate = pooledShiftNs(sorted);
+  const ci = shiftIntervalNs(sorted, zCritical);
+  const regression = combined.p <= alpha && ci[0] > thresholdNs;
+  return {
+    rounds: sorted.length,
+    estimate,
+    ci,
+    z: combined.z,
+    p: combined.p,
+    reference: combined.reference,
+    zCritical,
+    alpha,
+    thresholdNs,
+    baselineNs,
+    candidateNs,
+    perRound: sorted.map((r) => pooledShiftNs([r])),
+    verdict: regression ? "regression" : "no-regression"
+  };
+}
+function scoreStats(rounds, shift) {
+  let sum = 0;
+  let sq = 0;
+  for (const r of rounds) {
+    const d = roundScore(r.baseline, r.candidate, shift);
+    sum += d;
+    sq += d * d;
+  }
+  return { sum, sq };
+}
+function zAt2(rounds, shift) {
+  const { sum, sq } = scoreStats(rounds, shift);
+  return sq > 0 ? sum / Math.sqrt(sq) : 0;
+}
+function bracket(rounds) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of rounds) {
+    lo = Math.min(lo, r.candidate[0] - r.baseline[r.baseline.length - 1]);
+    hi = Math.max(hi, r.candidate[r.candidate.length - 1] - r.baseline[0]);
+  }
+  return [lo - 1, hi + 1];
+}
+function pooledShiftNs(rounds) {
+  const [lo, hi] = bracket(rounds);
+  const below = bisect((s) => scoreStats(rounds, s).sum > 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
+  const above = bisect((s) => scoreStats(rounds, s).sum >= 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
+  return (below + above) / 2;
+}
+function shiftIntervalNs(rounds, zc) {
+  if (!Number.isFinite(zc)) return [-Infinity, Infinity];
+  const [lo, hi] = bracket(rounds);
+  const f = (z) => (s) => zAt2(rounds, s) - z;
+  const low = zAt2(rounds, lo) <= zc ? -Infinity : bisect(f(zc), lo, hi, { tol: SHIFT_TOL_NS });
+  const high = zAt2(rounds, hi) >= -zc ? Infinity : bisect(f(-zc), lo, hi, { tol: SHIFT_TOL_NS });
+  return [low, high];
+}
+function concat2(parts) {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+function median2(xs) {
+  if (xs.length === 0) return NaN;
+  const s = Float64Array.from(xs).sort();
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+// src/commands/micro.ts
+var STDOUT = { write: (t) => void process.stdout.write(t) };
+async function microCommand(flags, io = STDOUT) {
+  const hook = checkHook(flags.hook, "--hook");
+  const baselineHook = flags["baseline-hook"] !== void 0 ? checkHook(flags["baseline-hook"], "--baseline-hook") : void 0;
+  const fn = flags.function ?? "read";
+  if (!isMicroFunction(fn)) throw new UsageError(`unknown --function '${fn}' (one of: ${MICRO_FUNCTIONS.join(", ")})`);
+  const threshold = flags.threshold !== void 0 ? parseThreshold(flags.threshold, "--threshold") : { ns: 0 };
+  if ("ns" in threshold && !Number.isFinite(threshold.ns)) throw new UsageError(`--threshold must be finite`);
+  const alpha = flags.alpha !== void 0 ? parseProbability(flags.alpha, "--alpha") : MICRO_DEFAULTS.alpha;
+  if (alpha >= 0.5) throw new UsageError(`--alpha must be below 0.5, got '${flags.alpha}'`);
+  const rounds = flags.rounds !== void 0 ? parseCount(flags.rounds, "--rounds", 2) : MICRO_DEFAULTS.rounds;
+  const batches = flags.batches !== void 0 ? parseCount(flags.batches, "--batches", 1) : MICRO_DEFAULTS.batches;
+  const batchSize = flags["batch-size"] !== void 0 ? parseCount(flags["batch-size"], "--batch-size", 1) : MICRO_DEFAULTS.batchSize;
+  const cpu = flags.cpu !== void 0 ? parseCount(flags.cpu, "--cpu", 0) : void 0;
+  const seed = flags.seed !== void 0 ? parseCount(flags.seed, "--seed", 0) : void 0;
+  const result = await runMicro({ function: fn, hook, baselineHook, threshold, alpha, rounds, batches, batchSize, cpu, seed });
+  const json = microJson(result);
+  if (flags.json) io.write(`${JSON.stringify(json)}
+`);
+  else io.write(formatMicro(result, json, { hook, baselineHook }));
+  return json.verdict === "regression" ? EXIT.regression : EXIT.ok;
+}
+function microJson(r) {
+  const a = r.analysis;
+  return {
+    function: r.function,
+    overhead_ns: { estimate: round2(a.estimate), ci: [round2(a.ci[0]), round2(a.ci[1])] },
+    baseline_ns: round2(a.baselineNs),
+    candidate_ns: round2(a.candidateNs),
+    calls: r.calls,
+    verdict: a.verdict,
+    p: a.p,
+    threshold: { ns: round2(a.thresholdNs) },
+    rounds: a.rounds,
+    mode: "micro"
+  };
+}
+function formatMicro(r, j, arms) {
+  const a = r.analysis;
+  const level = Math.round((1 - 2 * a.alpha) * 1e3) / 10;
+  const sign = (v) => v > 0 ? "+" : "";
+  const end = (v) => Number.isFinite(v) ? `${sign(v)}${formatNs(v)}` : v > 0 ? "+inf" : "-inf";
+  const rows = [
+    ["function", `${j.function}`],
+    ["overhead", `${sign(a.estimate)}${formatNs(a.estimate)} per call  (${level}% CI ${end(a.ci[0])} .. ${end(a.ci[1])})`],
+    ["baseline", `${formatNs(a.baselineNs)} per call  (${arms.baselineHook ? path7.basename(arms.baselineHook) : "no hook"})`],
+    ["candidate", `${formatNs(a.candidateNs)} per call  (${path7.basename(arms.hook)})`],
+    ["calls", `${j.calls} per arm  (${a.rounds} rounds x ${r.batches} batches x ${r.batchSize})`],
+    ["verdict", `${j.verdict}  (p = ${formatP2(a.p)} against a threshold of ${formatNs(a.thresholdNs)} per call, alpha ${a.alpha})`]
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return `hook-latency micro (seed ${r.seed})
+${rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join("\n")}
+`;
+}
+function formatP2(p) {
+  return p < 1e-4 ? p.toExponential(1) : String(Math.round(p * 1e4) / 1e4);
+}
+function round2(v) {
+  return Number.isFinite(v) ? Math.round(v * 100) / 100 : v;
+}
+var ET_NAMES = { 0: "ET_NONE", 1: "ET_REL (an object file)", 2: "ET_EXEC (an executable)", 4: "ET_CORE (a core dump)" };
+function checkHook(p, flag) {
+  if (p === void 0 || p === "") throw new UsageError(`${flag} HOOK.so is required`);
+  const abs = path7.resolve(p);
+  if (/[\s:]/.test(abs)) throw new UsageError(`${flag} ${p}: the path must not contain spaces or colons (LD_PRELOAD separators)`);
+  let st;
+  try {
+    st = statSync4(abs);
+  } catch (err) {
+    const code = err.code;
+    throw new UsageError(code === "ENOENT" ? `${flag} ${p} does not exist` : `${flag} ${p} cannot be read (${code})`);
+  }
+  if (!st.isFile()) throw new UsageError(`${flag} ${p} is not a file`);
+  const head = Buffer.alloc(20);
+  let n;
+  try {
+    const fd = openSync2(abs, "r");
+    try {
+      n = readSync2(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync2(fd);
+    }
+  } catch (err) {
+    throw new UsageError(`${flag} ${p} cannot be read (${err.code ?? "error"})`);
+  }
+  if (n < 18 || head[0] !== 127 || head.toString("latin1", 1, 4) !== "ELF") {
+    const what = head.toString("latin1", 0, 8) === "!<arch>\n" ? "a static archive" : "not an ELF file";
+    throw new UsageError(`${flag} ${p} is not a shared library (${what}); build the hook with -shared -fPIC`);
+  }
+  const data = head[5];
+  if (data !== 1 && data !== 2) throw new UsageError(`${flag} ${p} is not a shared library (bad ELF data encoding)`);
+  const type = data === 1 ? head.readUInt16LE(16) : head.readUInt16BE(16);
+  if (type !== 3) {
+    throw new UsageError(`${flag} ${p} is not a shared library (ELF type ${ET_NAMES[type] ?? type}, want ET_DYN); build the hook with -shared -fPIC`);
+  }
+  return abs;
+}
+
 // src/cli.ts
 var USAGE = `usage: hook-latency <command> [options]
 
 commands:
   run       measure baseline vs hooked SUT (or replay a recording) and gate on the budget
   analyze   one-shot analysis of a samples CSV
+  micro     micro benchmark: ns per call of the hooked function, with and without the hook
 
 run options:
   --config FILE            YAML config (keys as in README)
@@ -35316,6 +35915,14 @@ run options:
   --out DIR                write samples.csv, verdict.json, summary.md
   --json                   print the verdict JSON on stdout
   --fail-on-inconclusive   exit 1 on an inconclusive verdict too
+  --count-calls            count hooked calls per request with strace (local runtime)
+
+micro options:
+  --hook PATH              hook under test (required)
+  --baseline-hook PATH     compare against another hook instead of none
+  --function NAME          read | recv | write | send | accept | close | open (default read)
+  --threshold 10ns         budget per call (default 0)
+  --rounds N --batches N --batch-size N --cpu N --seed N --json
 
 exit codes: 0 no regression, 1 regression, 2 bad usage or input, 3 the run failed`;
 var OPTIONS = {
@@ -35339,6 +35946,12 @@ var OPTIONS = {
   out: { type: "string" },
   json: { type: "boolean" },
   "fail-on-inconclusive": { type: "boolean" },
+  "count-calls": { type: "boolean" },
+  function: { type: "string" },
+  rounds: { type: "string" },
+  batches: { type: "string" },
+  "batch-size": { type: "string" },
+  cpu: { type: "string" },
   help: { type: "boolean", short: "h" }
 };
 async function main(argv) {
@@ -35361,8 +35974,11 @@ async function main(argv) {
     case "analyze":
       if (positionals.length !== 1) throw new UsageError("analyze needs exactly one samples file: hook-latency analyze SAMPLES.csv");
       return analyzeCommand(positionals[0], values);
+    case "micro":
+      if (positionals.length) throw new UsageError(`micro takes no positional arguments, got '${positionals[0]}'`);
+      return microCommand(values);
     default:
-      throw new UsageError(`unknown command '${command}' (try: run, analyze)`);
+      throw new UsageError(`unknown command '${command}' (try: run, analyze, micro, report)`);
   }
 }
 function parseFlags(args) {

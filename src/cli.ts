@@ -2,6 +2,7 @@
 // hook-latency: run | analyze | micro | report. Parses argv, dispatches, maps outcomes to exit codes.
 import { parseArgs } from 'node:util';
 import { analyzeCommand } from './commands/analyze';
+import { microCommand } from './commands/micro';
 import { runCommand } from './commands/run';
 import { EXIT, exitCodeOf, messageOf, UsageError } from './errors';
 
@@ -10,6 +11,7 @@ const USAGE = `usage: hook-latency <command> [options]
 commands:
   run       measure baseline vs hooked SUT (or replay a recording) and gate on the budget
   analyze   one-shot analysis of a samples CSV
+  micro     micro benchmark: ns per call of the hooked function, with and without the hook
 
 run options:
   --config FILE            YAML config (keys as in README)
@@ -27,6 +29,14 @@ run options:
   --out DIR                write samples.csv, verdict.json, summary.md
   --json                   print the verdict JSON on stdout
   --fail-on-inconclusive   exit 1 on an inconclusive verdict too
+  --count-calls            count hooked calls per request with strace (local runtime)
+
+micro options:
+  --hook PATH              hook under test (required)
+  --baseline-hook PATH     compare against another hook instead of none
+  --function NAME          read | recv | write | send | accept | close | open (default read)
+  --threshold 10ns         budget per call (default 0)
+  --rounds N --batches N --batch-size N --cpu N --seed N --json
 
 exit codes: 0 no regression, 1 regression, 2 bad usage or input, 3 the run failed`;
 
@@ -51,6 +61,12 @@ const OPTIONS = {
   out: { type: 'string' },
   json: { type: 'boolean' },
   'fail-on-inconclusive': { type: 'boolean' },
+  'count-calls': { type: 'boolean' },
+  function: { type: 'string' },
+  rounds: { type: 'string' },
+  batches: { type: 'string' },
+  'batch-size': { type: 'string' },
+  cpu: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -72,8 +88,11 @@ async function main(argv: string[]): Promise<number> {
     case 'analyze':
       if (positionals.length !== 1) throw new UsageError('analyze needs exactly one samples file: hook-latency analyze SAMPLES.csv');
       return analyzeCommand(positionals[0], values);
+    case 'micro':
+      if (positionals.length) throw new UsageError(`micro takes no positional arguments, got '${positionals[0]}'`);
+      return microCommand(values);
     default:
-      throw new UsageError(`unknown command '${command}' (try: run, analyze)`);
+      throw new UsageError(`unknown command '${command}' (try: run, analyze, micro, report)`);
   }
 }
 

@@ -73,6 +73,8 @@ export interface Config {
   seed: number;
   failOn: FailOn;
   out?: string;
+  /** Count hooked calls per request with strace after the gate (local runtime). */
+  countCalls: boolean;
 }
 
 /** Raw values as they come from a file, flags or inputs: strings, numbers, nested objects. */
@@ -98,6 +100,7 @@ export const DEFAULTS = {
   'reuse-cluster': 'true',
   'loadgen-image': 'docker.io/library/node:24-alpine',
   'pod-timeout': '5m',
+  'count-calls': 'false',
 } as const;
 
 const KNOWN_KEYS = new Set([
@@ -187,6 +190,7 @@ export function buildConfig(raw: RawConfig): Config {
     seed: r.seed === undefined ? (Math.random() * 2 ** 32) >>> 0 : parseCount(r.seed as string, 'seed', 0),
     failOn: oneOf(r['fail-on'], ['regression', 'inconclusive'] as const, 'fail-on'),
     out: optionalString(r.out, 'out'),
+    countCalls: parseBool(r['count-calls'], 'count-calls'),
   };
   if (config.requestsPerRound % 2) config.requestsPerRound += 1;
   if (runtime === 'replay' && !config.replay) throw new UsageError('runtime replay needs --replay SAMPLES.csv');

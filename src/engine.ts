@@ -9,7 +9,8 @@ import { runSequential } from './experiment/controller';
 import type { Runtime } from './experiment/runtime';
 import { verdictMarkdown } from './report/markdown';
 import { SamplesWriter } from './samples/write';
-import type { LookRecord, RoundData, Verdict } from './types';
+import { impliedPerCall } from './calls/per-call';
+import type { CallsReport, LookRecord, RoundData, Verdict } from './types';
 
 export interface GateHooks {
   onLook?: (look: LookRecord) => void;
@@ -47,6 +48,7 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
       onLook: hooks.onLook,
     });
     const verdict: Verdict = { ...result, mode: 'macro', runtime: runtime.name };
+    if (config.countCalls) verdict.calls = await callsReport(runtime, verdict);
     if (files) {
       writeFileSync(files.verdict, `${JSON.stringify(verdict, null, 2)}\n`);
       writeFileSync(files.summary, verdictMarkdown(verdict));
@@ -59,4 +61,12 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
     await writer?.close();
     await runtime.teardown();
   }
+}
+
+/** Recommendation 7: how often the SUT calls the hooked functions, and the per-call cost implied. */
+async function callsReport(runtime: Runtime, verdict: Verdict): Promise<CallsReport> {
+  if (!runtime.countCalls) return { unavailable: `the ${runtime.name} runtime does not count calls per request` };
+  const counted = await runtime.countCalls();
+  if ('unavailable' in counted) return counted;
+  return { ...counted, impliedPerCallNs: impliedPerCall(verdict.shift.ns, counted.perRequest).byFunction };
 }

@@ -85,6 +85,12 @@ export interface Verdict {
   looks: LookRecord[];
   plannedRequests: number;
   mode: 'macro' | 'micro';
+  /** Calls of the hooked functions per request (strace), and the per-call cost the shift implies. */
+  calls?: CallsReport;
   runtime: string;
   durationMs?: number;
 }
+
+export type CallsReport =
+  | { perRequest: Record<string, number>; requests: number; impliedPerCallNs: Record<string, number> }
+  | { unavailable: string };

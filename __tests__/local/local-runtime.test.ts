@@ -64,12 +64,23 @@ describe('local runtime, examples', () => {
     expect(v.shift.ns).toBeLessThan(40_000);
     expect(v.shift.ciNs[0]).toBeGreaterThan(0);
   });
+
+  it('--count-calls: one hooked read per keep-alive request, and the per-call cost the shift implies', () => {
+    const r = cli(['run', '--config', 'examples/local/slow.yml', '--json', '--count-calls'], { timeout: 200_000 });
+    const v = JSON.parse(r.stdout) as Verdict;
+    expect(v.calls && 'perRequest' in v.calls).toBe(true);
+    if (!v.calls || !('perRequest' in v.calls)) return;
+    expect(v.calls.perRequest.read).toBeGreaterThan(0.95);
+    expect(v.calls.perRequest.read).toBeLessThan(1.1);
+    expect(v.calls.impliedPerCallNs.read).toBeCloseTo(v.shift.ns / v.calls.perRequest.read, 6);
+    expect(r.stdout).not.toContain('unavailable');
+  });
 });
 
 describe('local runtime, faults', () => {
   it('a hook that crashes the SUT mid-run: exit 3, the signal named, samples kept', async () => {
     const out = tempDir('crash');
-    const cfg = config('crash', { hook: join(HOOKS, 'crash.so'), sut: { env: { HOOK_CRASH_AFTER: '120' } } });
+    const cfg = config('crash', { hook: join(HOOKS, 'crash.so'), sut: { env: { HOOK_CRASH_AFTER: '60' } } });
     const r = cli(['run', '--config', cfg, '--out', out]);
     expect(r.status).toBe(3);
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(/SUT \(candidate\) was killed by SIGSEGV during round 0/);

@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reportCommand } from '../../src/commands/report';
+import { buildConfig, mergeConfig } from '../../src/config';
+import { runGate } from '../../src/engine';
+import { ReplayRuntime } from '../../src/runtime/replay';
+import { readSamples } from '../../src/samples/read';
 import { ROOT, replayFile, tempDir } from '../helpers';
 import { CHROMIUM, chromium, countColour, hasChromium, readPng } from './chromium';
 
@@ -22,9 +26,13 @@ describe.skipIf(!hasChromium)('report in headless Chromium', () => {
   const dir = tempDir('report-browser');
 
   beforeAll(async () => {
-    const samples = await replayFile('dockerWithout', { seed: 4, effect: 0.05 }, 30);
+    // As `run --runtime replay --out DIR` would: the sequential gate writes samples.csv and verdict.json.
+    const recording = await replayFile('dockerWithout', { seed: 4, effect: 0.05 }, 30);
+    const run = join(dir, 'run');
+    const config = buildConfig(mergeConfig({ runtime: 'replay', replay: recording, threshold: '2%', out: run }));
+    await runGate(new ReplayRuntime(await readSamples(recording)), config);
     const out = join(dir, 'report.html');
-    expect(await reportCommand(samples, { out, threshold: '2%' })).toBe(0);
+    expect(await reportCommand(join(run, 'samples.csv'), { verdict: join(run, 'verdict.json'), out })).toBe(0);
     html = readFileSync(out, 'utf8');
     url = pathToFileURL(out).href;
   });
@@ -35,6 +43,9 @@ describe.skipIf(!hasChromium)('report in headless Chromium', () => {
     const dom = r.stdout;
     for (const id of CHARTS) expect(dom).toContain(`data-chart="${id}"`);
     expect(dom).toContain('data-verdict="regression"');
+    // The sequential run looked more than once: one marker per look.
+    const looks = Number(/class="dots zdots" data-points="(\d+)"/.exec(dom)?.[1]);
+    expect(looks).toBeGreaterThan(1);
     expect(dom.match(/<path class="line (baseline|candidate)"/g)).toHaveLength(2);
     expect(dom.match(/<path class="dots (baseline|candidate)"/g)).toHaveLength(2);
     expect(r.consoleLines).toEqual([]);

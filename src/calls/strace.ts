@@ -5,6 +5,7 @@
 // accept -> accept + accept4, open -> open + openat. Calls made while the SUT starts and stops
 // (the loader reading libraries, closing their fds) are counted too: a few calls in all, so drive
 // at least a few hundred requests.
+import { connect } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,11 @@ export interface CountCallsOptions {
   timeoutMs?: number;
   /** strace executable (default: `strace` on PATH). */
   strace?: string;
+  /**
+   * A port chosen by the caller: `{port}` in the command and $PORT are set to it, and readiness is
+   * a successful TCP connect instead of a ready line (for SUTs that print none).
+   */
+  port?: number;
 }
 
 export type CountCallsResult =
@@ -78,9 +84,11 @@ export async function countCalls(opts: CountCallsOptions): Promise<CountCallsRes
   const outFile = path.join(dir, 'strace.txt');
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   delete env.LD_PRELOAD;
+  const command = opts.port === undefined ? opts.command : opts.command.map((a) => a.replaceAll('{port}', String(opts.port)));
+  if (opts.port !== undefined) env.PORT = String(opts.port);
   const args = ['-f', '-c', '-e', `trace=${syscalls.join(',')}`, '-o', outFile];
   if (opts.ldPreload !== undefined) args.push('-E', `LD_PRELOAD=${opts.ldPreload}`);
-  args.push('--', ...opts.command);
+  args.push('--', ...command);
 
   const child = spawn(straceExe, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -93,7 +101,10 @@ export async function countCalls(opts: CountCallsOptions): Promise<CountCallsRes
   });
   let stopping = false;
   try {
-    const port = await waitReady(child, () => stdout, () => stderr, exited, opts.readyPattern ?? DEFAULT_READY, timeoutMs);
+    const port =
+      opts.port !== undefined
+        ? await waitPort(opts.port, exited, timeoutMs)
+        : await waitReady(child, () => stdout, () => stderr, exited, opts.readyPattern ?? DEFAULT_READY, timeoutMs);
     if (typeof port === 'object') return port;
     const requests = await opts.run(port);
     if (!(Number.isInteger(requests) && requests > 0)) throw new RunError(`countCalls: the run callback returned ${requests} requests`);
@@ -179,6 +190,25 @@ async function waitReady(
     );
     check();
   });
+}
+
+/** Readiness by TCP connect to a known port. */
+async function waitPort(port: number, exited: Promise<unknown>, timeoutMs: number): Promise<number> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !gone) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = connect({ host: '127.0.0.1', port }, () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.on('error', () => resolve(false));
+    });
+    if (ok) return port;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new RunError(gone ? 'the SUT exited under strace before it was ready' : `the SUT under strace did not accept connections on port ${port} within ${timeoutMs} ms`);
 }
 
 /** SIGTERM to the traced SUT (strace then writes its summary and exits); SIGKILL after the timeout. */

@@ -22,15 +22,17 @@ export function prepareRound(r: RoundData): PreparedRound {
   const logSeries = ok.latencyNs.map(Math.log);
   const { cut, valid } = logSeries.length >= 10 ? mserTruncation(logSeries) : { cut: 0, valid: false };
   const split = splitArms(ok.arm.subarray(cut), ok.latencyNs.subarray(cut));
-  const logB = split.baseline.map(Math.log);
-  const logC = split.candidate.map(Math.log);
+  const lags = { baseline: lag1(split.baseline.map(Math.log)), candidate: lag1(split.candidate.map(Math.log)) };
+  const nsB = split.baseline.sort();
+  const nsC = split.candidate.sort();
   const prepared: PreparedRound = {
     round: r.round,
-    valid: valid && split.baseline.length > 0 && split.candidate.length > 0,
+    valid: valid && nsB.length > 0 && nsC.length > 0,
     cut,
-    lag1: { baseline: lag1(logB), candidate: lag1(logC) },
-    log: { baseline: logB.sort(), candidate: logC.sort() },
-    ns: { baseline: split.baseline.sort(), candidate: split.candidate.sort() },
+    lag1: lags,
+    // log is monotone: the sorted logs are the logs of the sorted values.
+    log: { baseline: nsB.map(Math.log), candidate: nsC.map(Math.log) },
+    ns: { baseline: nsB, candidate: nsC },
     errors: errorCounts(r),
     requests: r.arm.length,
   };

@@ -2,6 +2,9 @@
 // It lives here, beside the controller that drives it, so nothing in the experiment depends on a backend.
 import type { Check, RoundData } from '../types';
 
+/** Calls of each hooked function per request, or why they could not be counted. */
+export type CallCounts = { perRequest: Record<string, number>; requests: number } | { unavailable: string };
+
 export interface RoundOutcome {
   data: RoundData;
   /** Environment checks observed during the round (throttling, same pod, sidecars, ...). */
@@ -16,6 +19,8 @@ export interface Runtime {
    * RunError; a RoundFailedError carries the samples measured before it.
    */
   runRound(index: number): Promise<RoundOutcome | null>;
+  /** Optional (recommendation 7): one extra short run of the candidate counting hooked calls per request. */
+  countCalls?(): Promise<CallCounts>;
   /** Stops and removes whatever the runtime started. Safe to call more than once. */
   teardown(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // The verdict as Markdown: summary.md, the job summary and the PR comment share it.
 import type { Verdict } from '../types';
 import { formatNs, formatPercent, formatThreshold } from '../units';
-import { formatP } from './text';
+import { callsLine, formatP } from './text';
 
 const ICON = { regression: '🔴', 'no-regression': '🟢', inconclusive: '🟡' } as const;
 const CHECK_ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
@@ -25,6 +25,7 @@ export function verdictMarkdown(v: Verdict): string {
     `| errors | baseline ${v.errors.baseline}, candidate ${v.errors.candidate} |`,
     `| runtime | ${v.runtime} (${v.mode} benchmark) |`,
   ];
+  if (v.calls) lines.push(`| hooked calls per request | ${callsLine(v)} |`);
   if (v.checks.length > 0) {
     lines.push('', '**Checks**', '');
     for (const c of v.checks) lines.push(`- ${CHECK_ICON[c.status]} \`${c.id}\`: ${c.detail}`);

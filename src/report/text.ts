@@ -21,6 +21,7 @@ export function verdictTable(v: Verdict): string {
     ['warm-up', `${v.warmup.removed} removed${v.warmup.invalidRounds.length ? `, ${v.warmup.invalidRounds.length} rounds not steady` : ''}`],
     ['errors', `baseline ${v.errors.baseline}, candidate ${v.errors.candidate}`],
   ];
+  if (v.calls) rows.push(['calls', callsLine(v)]);
   if (v.durationMs !== undefined) rows.push(['time', `${(v.durationMs / 1000).toFixed(1)} s`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join('\n');
@@ -30,4 +31,15 @@ export function formatP(p: number): string {
   if (!Number.isFinite(p)) return 'n/a';
   if (p < 1e-4) return p.toExponential(1);
   return p.toPrecision(2);
+}
+
+/** Hooked calls per request and the per-call cost the macro shift implies (recommendation 7). */
+export function callsLine(v: Verdict): string {
+  if (!v.calls) return '';
+  if ('unavailable' in v.calls) return v.calls.unavailable;
+  const c = v.calls;
+  const parts = Object.entries(c.perRequest)
+    .filter(([, n]) => n >= 0.05)
+    .map(([fn, n]) => `${fn} ${n.toFixed(2)}/request (${formatNs(c.impliedPerCallNs[fn])} per call)`);
+  return parts.length ? `${parts.join(', ')} over ${c.requests} requests` : 'no hooked calls seen';
 }

@@ -4,7 +4,9 @@
 import { createServer } from 'node:net';
 import type { Config } from '../config';
 import { RoundFailedError, RunError } from '../errors';
-import type { RoundOutcome, Runtime } from '../experiment/runtime';
+import { countCalls } from '../calls/strace';
+import type { CallCounts, RoundOutcome, Runtime } from '../experiment/runtime';
+import { HttpClient, serializeRequest } from '../loadgen/http-client';
 import { runRound } from '../loadgen/loadgen';
 import { roundFromSamples } from '../samples/round-data';
 import type { Check } from '../types';
@@ -61,6 +63,32 @@ export class LocalRuntime implements Runtime {
       this.live.delete(baseline);
       this.live.delete(candidate);
     }
+  }
+
+  /** One extra instance of the candidate under strace, driven with the configured request mix. */
+  async countCalls(requests = 400): Promise<CallCounts> {
+    const [port] = await freePorts(1);
+    return countCalls({
+      command: this.opts.command,
+      env: this.config.sut.env,
+      ldPreload: this.config.hook,
+      functions: ['read', 'recv', 'accept', 'close'],
+      port,
+      run: (p) => this.drive(p, requests),
+    });
+  }
+
+  private async drive(port: number, requests: number): Promise<number> {
+    const target = { host: '127.0.0.1', port };
+    const keepAlive = this.config.connection === 'keep-alive';
+    const client = new HttpClient(target, { keepAlive, timeoutMs: this.config.timeoutMs });
+    const wire = serializeRequest(this.config.requests[0], target, keepAlive);
+    try {
+      for (let i = 0; i < requests; i++) await client.request(wire);
+    } finally {
+      client.close();
+    }
+    return requests;
   }
 
   async teardown(): Promise<void> {

@@ -30,7 +30,7 @@ export interface PodPlan {
   namespace?: string;
   sut: {
     image: string;
-    /** argv; `{port}` and `$(PORT)` are replaced by the container's port. */
+    /** argv; `{port}` and `$(PORT)` are replaced by the container's port; empty = the image's entrypoint. */
     command: string[];
     env: Record<string, string>;
     ports: { baseline: number; candidate: number };
@@ -102,7 +102,8 @@ function sutContainer(plan: PodPlan, arm: 'baseline' | 'candidate', hook: HookAs
   const container: Record<string, unknown> = {
     name: CONTAINERS[arm],
     image: plan.sut.image,
-    command: substitutePort(plan.sut.command, port),
+    // No command: the image's own entrypoint (it must honour PORT or take {port} in its args).
+    ...(plan.sut.command.length ? { command: substitutePort(plan.sut.command, port) } : {}),
     env: Object.entries(env).map(([name, value]) => ({ name, value })),
   };
   if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;

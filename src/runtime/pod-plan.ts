@@ -95,7 +95,6 @@ export interface PlanImages {
 }
 
 export function podPlan(config: Config, runId: string, round: number, assets: PodAssets, images: PlanImages, namespace?: string): PodPlan {
-  if (images.sutCommand.length === 0) throw new UsageError('sut.command is required for a pod runtime (the container command)');
   return {
     runId: dnsLabel(runId),
     round,

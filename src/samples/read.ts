@@ -20,12 +20,29 @@ interface Columns {
   count: number;
 }
 
+/** A typed column that doubles as it grows (number[] pushes dominate parsing time otherwise). */
+class Column {
+  data = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  get values(): Float64Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
 class RoundBuilder {
-  arm: number[] = [];
-  seq: number[] = [];
-  latency: number[] = [];
-  start: number[] = [];
-  status: number[] = [];
+  arm = new Column();
+  seq = new Column();
+  latency = new Column();
+  start = new Column();
+  status = new Column();
   constructor(readonly round: number) {}
 }
 
@@ -223,21 +240,22 @@ class SamplesParser {
   }
 
   private toRoundData(b: RoundBuilder): RoundData {
-    const order = sortedOrder(b.seq);
+    const seq = b.seq.values;
+    const order = sortedOrder(seq);
     for (let i = 1; i < order.length; i++) {
-      if (b.seq[order[i]] === b.seq[order[i - 1]]) {
-        throw new UsageError(`${this.file}: round ${b.round} has seq ${b.seq[order[i]]} twice`);
+      if (seq[order[i]] === seq[order[i - 1]]) {
+        throw new UsageError(`${this.file}: round ${b.round} has seq ${seq[order[i]]} twice`);
       }
     }
     const identity = order.every((v, i) => v === i);
-    const pick = (src: number[]) => (identity ? Float64Array.from(src) : Float64Array.from(order, (i) => src[i]));
+    const pick = (c: Column) => (identity ? c.values.slice() : Float64Array.from(order, (i) => c.data[i]));
     return {
       round: b.round,
-      arm: identity ? Uint8Array.from(b.arm) : Uint8Array.from(order, (i) => b.arm[i]),
+      arm: Uint8Array.from(pick(b.arm)),
       seq: pick(b.seq),
       latencyNs: pick(b.latency),
       startNs: b.start.length > 0 ? pick(b.start) : null,
-      status: b.status.length > 0 ? (identity ? Int32Array.from(b.status) : Int32Array.from(order, (i) => b.status[i])) : null,
+      status: b.status.length > 0 ? Int32Array.from(pick(b.status)) : null,
     };
   }
 
@@ -247,7 +265,7 @@ class SamplesParser {
 }
 
 /** Indices ordering seq ascending; the identity (no sort) when the file is already in order. */
-function sortedOrder(seq: number[]): Uint32Array {
+function sortedOrder(seq: Float64Array): Uint32Array {
   const order = new Uint32Array(seq.length);
   let sorted = true;
   for (let i = 0; i < seq.length; i++) {

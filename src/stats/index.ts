@@ -13,3 +13,4 @@ export * from './mser';
 export * from './autocorrelation';
 export * from './sample-size';
 export * from './group-sequential';
+export * from './mann-whitney-sorted';

@@ -1,0 +1,109 @@
+// The manifest the kubernetes/kind runtimes apply, run for real under `podman kube play`: the exact
+// YAML the fake kubectl received on stdin, with only the images swapped for locally imported ones
+// (no registry here) and the namespace dropped (podman has none).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConfig } from '../../src/config';
+import { KubernetesRuntime } from '../../src/runtime/kubernetes';
+import { toYaml } from '../../src/runtime/manifest';
+import { binaryRootfs, ensureImage } from '../../src/runtime/pod-image';
+import { isMapped } from '../../src/runtime/pod-maps';
+import { parseLoadgenOutput } from '../../src/runtime/pod-output';
+import { ensurePodman, ROOT } from './podman-helpers';
+
+const FAKES = resolve(ROOT, '__tests__/fakes');
+const sh = (args: string[]) => execFileSync('podman', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+describe('the Kubernetes Pod manifest under podman kube play', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hook-latency-kube-manifest-'));
+  const saved = { ...process.env };
+  let yamlFile = '';
+  let pod = '';
+  const volumes: string[] = [];
+
+  let networkExisted = true;
+  beforeAll(() => {
+    ensurePodman();
+    try { sh(['network', 'exists', 'podman-default-kube-network']); } catch { networkExisted = false; }
+  }, 600_000);
+  afterAll(() => {
+    process.env = saved;
+    if (pod) {
+      try { sh(['pod', 'stop', '-t', '0', pod]); } catch {}
+      try { sh(['pod', 'rm', '-f', pod]); } catch {}
+    }
+    if (volumes.length) try { sh(['volume', 'rm', '-f', ...volumes]); } catch {}
+    if (!networkExisted) try { sh(['network', 'rm', 'podman-default-kube-network']); } catch {}
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs: the loadgen writes a full round, the candidate maps the hook, the baseline does not', async () => {
+    // 1. Capture what the kubernetes runtime applies (fake kubectl records stdin).
+    const podJson = JSON.stringify({ spec: { containers: [] }, status: { phase: 'Running', containerStatuses: [{ name: 'loadgen', state: { terminated: { exitCode: 0 } } }] } });
+    writeFileSync(join(dir, 'script.json'), JSON.stringify([
+      { tool: 'kubectl', match: ' -o json$', responses: [{ stdout: podJson }] },
+      { tool: 'kubectl', match: '.', responses: [{ stdout: '' }] },
+    ]));
+    process.env.PATH = `${FAKES}:${process.env.PATH}`;
+    process.env.FAKE_LOG = join(dir, 'calls.jsonl');
+    process.env.FAKE_SCRIPT = join(dir, 'script.json');
+    const config = buildConfig({
+      runtime: 'kubernetes',
+      sut: { image: 'registry.example/sut:1', command: ['/app/sut'], 'ready-path': '/healthz', env: { N: '1', HOOK_DELAY_NS: '20000' } },
+      hook: resolve(ROOT, 'hook/build/delay.so'),
+      'requests-per-round': 100,
+      'warmup-requests': 10,
+      seed: 3,
+    });
+    const rt = new KubernetesRuntime(config, { runId: 'kmp', pollMs: 1, backoffMs: 1 });
+    await rt.runRound(0).catch(() => null); // the fake's empty logs fail the round; only the YAML matters here
+    await rt.teardown();
+    const applied = readFileSync(join(dir, 'calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; stdin: string })
+      .find((c) => c.argv.includes('apply') && /kind: "?Pod"?\n/.test(c.stdin))!;
+    expect(applied).toBeDefined();
+
+    // 2. Swap the images only, drop the namespace.
+    const sutImage = await ensureImage('podman', 'hook-latency-sut', await binaryRootfs(resolve(ROOT, 'examples/sut/build/sut'), [resolve(ROOT, 'hook/build/delay.so')], '/app'));
+    const nodeImage = await ensureImage('podman', 'hook-latency-node', await binaryRootfs(process.execPath, [], '/usr/local/bin', 'node'), true);
+    const docs = parseAllDocuments(applied.stdin).map((d) => d.toJS());
+    for (const d of docs) {
+      delete d.metadata.namespace;
+      if (d.kind === 'ConfigMap') volumes.push(d.metadata.name);
+      if (d.kind !== 'Pod') continue;
+      pod = d.metadata.name;
+      for (const c of d.spec.containers) {
+        expect(c.image).toBe(c.name === 'loadgen' ? 'docker.io/library/node:24-alpine' : 'registry.example/sut:1');
+        c.image = c.name === 'loadgen' ? nodeImage : sutImage;
+      }
+    }
+    yamlFile = join(dir, 'pod.yaml');
+    writeFileSync(yamlFile, toYaml(docs));
+
+    // 3. Run it.
+    execFileSync('podman', ['kube', 'play', yamlFile], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    const lg = `${pod}-loadgen`;
+    const deadline = Date.now() + 60_000;
+    while (sh(['inspect', '--format', '{{.State.Status}}', lg]).trim() !== 'exited') {
+      if (Date.now() > deadline) throw new Error('loadgen did not finish');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(sh(['inspect', '--format', '{{.State.ExitCode}}', lg]).trim()).toBe('0');
+    const out = parseLoadgenOutput(sh(['logs', lg]), 0);
+    expect(out.headerSeen).toBe(true);
+    expect(out.data.arm.length).toBe(100);
+    expect(out.data.status?.every((s) => s === 200)).toBe(true);
+    const pid = (c: string) => sh(['inspect', '--format', '{{.State.Pid}}', `${pod}-${c}`]).trim();
+    expect(isMapped(readFileSync(`/proc/${pid('sut-candidate')}/maps`, 'utf8'), '/hook-latency/hook', 'delay.so')).toBe(true);
+    expect(readFileSync(`/proc/${pid('sut-baseline')}/maps`, 'utf8')).not.toContain('delay.so');
+    // The hook costs about 20 us per request on the candidate.
+    const med = (arm: number) => {
+      const xs = [...out.data.latencyNs].filter((_, i) => out.data.arm[i] === arm).sort((a, b) => a - b);
+      return xs[Math.floor(xs.length / 2)];
+    };
+    expect(med(1) - med(0)).toBeGreaterThan(10_000);
+  }, 180_000);
+});

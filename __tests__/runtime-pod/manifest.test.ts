@@ -1,0 +1,112 @@
+// The shared Pod manifest, pure.
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { buildPodManifest, dnsLabel, podName, toYaml, type PodPlan } from '../../src/runtime/manifest';
+import { parseLoadgenOutput, roundFromOutput } from '../../src/runtime/pod-output';
+import { isMapped, loaderMessage } from '../../src/runtime/pod-maps';
+import { parseLdd } from '../../src/runtime/pod-image';
+import { parseProcCgroup } from '../../src/runtime/pod-cgroup';
+
+const so = Uint8Array.from({ length: 256 }, (_, i) => i); // every byte value
+function plan(over: Partial<PodPlan> = {}): PodPlan {
+  return {
+    runId: 'abc123',
+    round: 4,
+    sut: { image: 'img/sut:1', command: ['/app/sut', '--port', '{port}'], env: { N: 'yes', ON: 'true', MODE: '0755' }, ports: { baseline: 8080, candidate: 8081 } },
+    hook: { fileName: 'delay.so', data: so },
+    loadgen: { image: 'node:24-alpine', script: new TextEncoder().encode('console.log(1)\n'), config: { seed: 1, pairs: 10 } },
+    ...over,
+  };
+}
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const roundTrip = (p: PodPlan): Obj[] => parseAllDocuments(toYaml(buildPodManifest(p)), { version: '1.1' }).map((d) => d.toJS() as Obj);
+
+describe('buildPodManifest', () => {
+  it('three containers, restartPolicy Never, no ports, run labels', () => {
+    const { pod } = buildPodManifest(plan()) as { pod: Obj };
+    expect(pod.metadata.name).toBe('hook-latency-abc123-r4');
+    expect(pod.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'hook-latency', 'hook-latency/run': 'abc123', 'hook-latency/round': '4' });
+    expect(pod.spec.restartPolicy).toBe('Never');
+    expect(pod.spec.containers.map((c: Obj) => c.name)).toEqual(['sut-baseline', 'sut-candidate', 'loadgen']);
+    expect(JSON.stringify(pod)).not.toContain('"ports"');
+    expect(pod.spec.containers[2].command).toEqual(['node', '/loadgen/loadgen.js']);
+    expect(JSON.parse(pod.spec.containers[2].env[0].value)).toEqual({ seed: 1, pairs: 10 });
+  });
+
+  it('LD_PRELOAD only on the candidate, hooks mounted read-only, ports substituted', () => {
+    const { pod } = buildPodManifest(plan({ sut: { ...plan().sut, env: { LD_PRELOAD: '/evil.so' } } })) as { pod: Obj };
+    const [b, c, l] = pod.spec.containers;
+    const env = (x: Obj) => Object.fromEntries(x.env.map((e: Obj) => [e.name, e.value]));
+    expect(env(b)).toEqual({ PORT: '8080' });
+    expect(env(c)).toEqual({ PORT: '8081', LD_PRELOAD: '/hook-latency/hook/delay.so' });
+    expect(env(l).LD_PRELOAD).toBeUndefined();
+    expect(b.command).toEqual(['/app/sut', '--port', '8080']);
+    expect(c.command).toEqual(['/app/sut', '--port', '8081']);
+    expect(b.volumeMounts).toBeUndefined();
+    expect(c.volumeMounts).toEqual([{ name: 'hook', mountPath: '/hook-latency/hook', readOnly: true }]);
+    expect(l.volumeMounts).toEqual([{ name: 'loadgen', mountPath: '/loadgen', readOnly: true }]);
+  });
+
+  it('baseline hook on the baseline container, in its own ConfigMap', () => {
+    const m = buildPodManifest(plan({ baselineHook: { fileName: 'delay.so', data: new Uint8Array([1, 2]) } }));
+    const pod = m.pod as Obj;
+    const env = (x: Obj) => Object.fromEntries(x.env.map((e: Obj) => [e.name, e.value]));
+    expect(env(pod.spec.containers[0]).LD_PRELOAD).toBe('/hook-latency/baseline-hook/delay.so');
+    expect((m.configMaps as Obj[]).map((c) => c.metadata.name)).toEqual(['hook-latency-abc123-loadgen', 'hook-latency-abc123-hook', 'hook-latency-abc123-baseline-hook']);
+  });
+
+  it('equal requests = limits on both SUT containers (Guaranteed QoS), none on the loadgen', () => {
+    const { pod } = buildPodManifest(plan({ resources: { cpu: '500m', memory: '64Mi' } })) as { pod: Obj };
+    const want = { requests: { cpu: '500m', memory: '64Mi' }, limits: { cpu: '500m', memory: '64Mi' } };
+    expect(pod.spec.containers[0].resources).toEqual(want);
+    expect(pod.spec.containers[1].resources).toEqual(want);
+    expect(pod.spec.containers[2].resources).toBeUndefined();
+    expect((buildPodManifest(plan()).pod as Obj).spec.containers[0].resources).toBeUndefined();
+  });
+
+  it('YAML: hook bytes survive byte-exact; env names and values stay strings even for a YAML 1.1 reader', () => {
+    const docs = roundTrip(plan({ namespace: 'ns1' }));
+    expect(docs.map((d) => d.kind)).toEqual(['ConfigMap', 'ConfigMap', 'Pod']);
+    expect(docs.every((d) => d.metadata.namespace === 'ns1')).toBe(true);
+    expect(Buffer.from(docs[1].binaryData['delay.so'], 'base64')).toEqual(Buffer.from(so));
+    expect(Buffer.from(docs[0].binaryData['loadgen.js'], 'base64').toString()).toBe('console.log(1)\n');
+    expect(docs[0].data['package.json']).toBe('{"type":"module"}\n');
+    const env = docs[2].spec.containers[0].env as Obj[];
+    expect(env).toEqual([{ name: 'N', value: 'yes' }, { name: 'ON', value: 'true' }, { name: 'MODE', value: '0755' }, { name: 'PORT', value: '8080' }]);
+    expect(toYaml(buildPodManifest(plan()))).toContain('- name: "N"');
+  });
+
+  it('names are DNS labels', () => {
+    expect(dnsLabel('Hook_Latency..X')).toBe('hook-latency-x');
+    expect(podName('a'.repeat(80), 1).length).toBeLessThanOrEqual(63);
+  });
+});
+
+describe('pod helpers', () => {
+  it('parses loadgen output mixed with its stderr, and refuses a truncated round', () => {
+    const text = 'round,arm,seq,latency_ns,start_ns,status\n2,baseline,0,1000,5,200\n2,candidate,1,2000,6,0\nloadgen: done 2 samples, 1 errors\n';
+    const p = parseLoadgenOutput(text, 2);
+    expect(Array.from(p.data.arm)).toEqual([0, 1]);
+    expect(Array.from(p.data.status ?? [])).toEqual([200, 0]);
+    expect(p.other).toEqual(['loadgen: done 2 samples, 1 errors']);
+    expect(roundFromOutput(text, 2, 2, 'x').arm.length).toBe(2);
+    expect(() => roundFromOutput(text, 2, 4, 'pod p')).toThrow('pod p: loadgen output of round 2 is incomplete: 2 of 4 rows; loadgen said: loadgen: done 2 samples, 1 errors');
+  });
+
+  it('finds the hook in maps on podman and behind the ConfigMap ..data symlink on Kubernetes', () => {
+    expect(isMapped('7f-80 r-xp 0 0:0 1 /hook-latency/hook/delay.so\n', '/hook-latency/hook', 'delay.so')).toBe(true);
+    expect(isMapped('7f-80 r-xp 0 0:0 1 /hook-latency/hook/..2025_01_01_00_00_00.1/delay.so\n', '/hook-latency/hook', 'delay.so')).toBe(true);
+    expect(isMapped('7f-80 r-xp 0 0:0 1 /other/delay.so\n7f-80 r-xp 0 0:0 1 /hook-latency/hook/noop.so\n', '/hook-latency/hook', 'delay.so')).toBe(false);
+    expect(loaderMessage("listening\nERROR: ld.so: object '/x.so' from LD_PRELOAD cannot be preloaded (invalid ELF header): ignored.\n")).toMatch(/^ERROR: ld.so/);
+  });
+
+  it('parses ldd and /proc/<pid>/cgroup', () => {
+    const ldd = '\tlinux-vdso.so.1 (0x00007ffc)\n\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f)\n\t/lib64/ld-linux-x86-64.so.2 (0x00007f)\n';
+    expect(parseLdd(ldd)).toEqual(['/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2']);
+    const cg = parseProcCgroup('1:cpu,cpuacct:/a/b\n4:memory:/a/b\n0::/a/b\n9:name=systemd:/s\n');
+    expect(cg.get('cpu')).toBe('/a/b');
+    expect(cg.get('memory')).toBe('/a/b');
+    expect(cg.get('')).toBe('/a/b');
+    expect(cg.get('systemd')).toBe('/s');
+  });
+});
