@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { readPaperTrace } from '../src/study/paper-trace';
 import { benchAnalyze } from './analyze';
 import { benchLoadgen } from './loadgen';
+import { benchReport } from '../src/report/html/bench';
+import { resolution } from '../src/micro/benchmark';
 
 const root = resolve(process.cwd());
 const dataDir = process.env.PAPER_DATA ?? join(root, '..', 'shared', 'paper-data');
@@ -17,6 +19,18 @@ const sections: Array<[string, () => Promise<string[]>]> = [
   ['load generator', () => {
     execFileSync('make', ['-s', '-C', join(root, 'hook')]);
     return benchLoadgen(join(root, 'examples', 'sut', 'build', 'sut'));
+  }],
+  ['micro', async () => {
+    const r = await resolution();
+    return [
+      `micro driver resolution (read, ${r.rounds} rounds x ${r.batches} batches x ${r.batchSize} calls, A/A without a hook): ` +
+        `${r.ns.toFixed(1)} ns per call is the smallest overhead distinguishable from zero ` +
+        `(CI half-widths ${r.halfWidths.map((h) => h.toFixed(1)).join(', ')} ns; baseline read ${r.baselineNs.toFixed(0)} ns/call; ${(r.elapsedMs / 1000).toFixed(1)} s)`,
+    ];
+  }],
+  ['report', async () => {
+    const r = await benchReport(1_000_000);
+    return [`HTML report of 1 000 000 samples: rendered in ${r.renderMs.toFixed(0)} ms, ${(r.bytes / 1024).toFixed(0)} KiB, no scripts (drawing is downsampled, statistics are not)`];
   }],
 ];
 try {

@@ -7393,10 +7393,10 @@ var init_utils = __esm({
 });
 
 // node_modules/@actions/core/lib/command.js
-import * as os from "os";
+import * as os2 from "os";
 function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + os.EOL);
+  process.stdout.write(cmd.toString() + os2.EOL);
 }
 function escapeData(s) {
   return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -7447,7 +7447,7 @@ var init_command = __esm({
 // node_modules/@actions/core/lib/file-command.js
 import * as crypto from "crypto";
 import * as fs2 from "fs";
-import * as os2 from "os";
+import * as os3 from "os";
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
@@ -7456,7 +7456,7 @@ function issueFileCommand(command, message) {
   if (!fs2.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
   }
-  fs2.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
+  fs2.appendFileSync(filePath, `${toCommandValue(message)}${os3.EOL}`, {
     encoding: "utf8"
   });
 }
@@ -7469,7 +7469,7 @@ function prepareKeyValueMessage(key, value) {
   if (convertedValue.includes(delimiter3)) {
     throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
   }
-  return `${key}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
+  return `${key}<<${delimiter3}${os3.EOL}${convertedValue}${os3.EOL}${delimiter3}`;
 }
 var init_file_command = __esm({
   "node_modules/@actions/core/lib/file-command.js"() {
@@ -9680,9 +9680,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve6(data);
             });
           });
         }
@@ -9720,12 +9720,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve5(data);
+              ) : resolve6(data);
             });
           });
         }
@@ -11916,9 +11916,9 @@ var require_util2 = __commonJS({
     var parseHashWithOptions = /(?<algo>sha256|sha384|sha512)-((?<hash>[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}(?:\s|$)( +[!-~]*)?)?/i;
     function parseMetadata(metadata) {
       const result = [];
-      let empty = true;
+      let empty2 = true;
       for (const token of metadata.split(" ")) {
-        empty = false;
+        empty2 = false;
         const parsedToken = parseHashWithOptions.exec(token);
         if (parsedToken === null || parsedToken.groups === void 0 || parsedToken.groups.algo === void 0) {
           continue;
@@ -11928,7 +11928,7 @@ var require_util2 = __commonJS({
           result.push(parsedToken.groups);
         }
       }
-      if (empty === true) {
+      if (empty2 === true) {
         return "no metadata";
       }
       return result;
@@ -11992,8 +11992,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise = new Promise((resolve6, reject) => {
+        res = resolve6;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -14244,12 +14244,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve6;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -14919,12 +14919,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve6;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -15403,16 +15403,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve6) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve6;
           } else {
-            resolve5(null);
+            resolve6(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve6) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -15423,7 +15423,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve6(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -15474,7 +15474,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve6, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -15486,7 +15486,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve6(socket2);
             }
           });
         });
@@ -15822,8 +15822,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          await new Promise((resolve6) => {
+            this[kClosedResolve] = resolve6;
           });
         }
       }
@@ -17092,7 +17092,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve5, reject) => {
+        return await new Promise((resolve6, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -17105,7 +17105,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve5(null);
+              resolve6(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -17124,7 +17124,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream2, type) {
       assert(!stream2[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve6, reject) => {
         if (isUnusable(stream2)) {
           const rState = stream2._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -17141,7 +17141,7 @@ var require_readable = __commonJS({
             stream2[kConsume] = {
               type,
               stream: stream2,
-              resolve: resolve5,
+              resolve: resolve6,
               reject,
               length: 0,
               body: []
@@ -17211,18 +17211,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve5, stream: stream2, length } = consume2;
+      const { type, body, resolve: resolve6, stream: stream2, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(chunksDecode(body, length));
+          resolve6(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve5(JSON.parse(chunksDecode(body, length)));
+          resolve6(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve5(chunksConcat(body, length).buffer);
+          resolve6(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve5(new Blob(body, { type: stream2[kContentType] }));
+          resolve6(new Blob(body, { type: stream2[kContentType] }));
         } else if (type === "bytes") {
-          resolve5(chunksConcat(body, length));
+          resolve6(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -17479,9 +17479,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -17704,9 +17704,9 @@ var require_api_stream = __commonJS({
     };
     function stream2(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           stream2.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -17991,9 +17991,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -18085,9 +18085,9 @@ var require_api_connect = __commonJS({
     };
     function connect2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           connect2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -21950,7 +21950,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve6, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -22026,7 +22026,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve6({
                 status: status2,
                 statusText,
                 headersList,
@@ -22069,7 +22069,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve5({
+              resolve6({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -24790,19 +24790,19 @@ var require_connection = __commonJS({
         ws[kReadyState] = states.CLOSING;
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
-        const frame = new WebsocketFrameSend();
+        const frame2 = new WebsocketFrameSend();
         if (code !== void 0 && reason === void 0) {
-          frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame2.frameData = Buffer.allocUnsafe(2);
+          frame2.frameData.writeUInt16BE(code, 0);
         } else if (code !== void 0 && reason !== void 0) {
-          frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
-          frame.frameData.write(reason, 2, "utf-8");
+          frame2.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
+          frame2.frameData.writeUInt16BE(code, 0);
+          frame2.frameData.write(reason, 2, "utf-8");
         } else {
-          frame.frameData = emptyBuffer;
+          frame2.frameData = emptyBuffer;
         }
         const socket = ws[kResponse].socket;
-        socket.write(frame.createFrame(opcodes.CLOSE));
+        socket.write(frame2.createFrame(opcodes.CLOSE));
         ws[kSentClose] = sentCloseFrameState.SENT;
         ws[kReadyState] = states.CLOSING;
       } else {
@@ -25296,8 +25296,8 @@ var require_receiver = __commonJS({
           return false;
         } else if (opcode === opcodes.PING) {
           if (!this.ws[kReceivedClose]) {
-            const frame = new WebsocketFrameSend(body);
-            this.ws[kResponse].socket.write(frame.createFrame(opcodes.PONG));
+            const frame2 = new WebsocketFrameSend(body);
+            this.ws[kResponse].socket.write(frame2.createFrame(opcodes.PONG));
             if (channels.ping.hasSubscribers) {
               channels.ping.publish({
                 payload: body
@@ -25347,14 +25347,14 @@ var require_sender = __commonJS({
       }
       add(item, cb, hint) {
         if (hint !== sendHints.blob) {
-          const frame = createFrame(item, hint);
+          const frame2 = createFrame(item, hint);
           if (!this.#running) {
-            this.#socket.write(frame, cb);
+            this.#socket.write(frame2, cb);
           } else {
             const node2 = {
               promise: null,
               callback: cb,
-              frame
+              frame: frame2
             };
             this.#queue.push(node2);
           }
@@ -25810,8 +25810,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve5) => {
-        setTimeout(resolve5, ms).unref();
+      return new Promise((resolve6) => {
+        setTimeout(resolve6, ms).unref();
       });
     }
     module.exports = {
@@ -26680,11 +26680,11 @@ var init_lib = __esm({
     import_undici = __toESM(require_undici(), 1);
     __awaiter = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve5) {
-          resolve5(value);
+        return value instanceof P2 ? value : new P2(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -26700,7 +26700,7 @@ var init_lib = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -26770,26 +26770,26 @@ var init_lib = __esm({
       }
       readBody() {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve5(output.toString());
+              resolve6(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve5(Buffer.concat(chunks));
+              resolve6(Buffer.concat(chunks));
             });
           }));
         });
@@ -26992,14 +26992,14 @@ var init_lib = __esm({
        */
       requestRaw(info2, data) {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve5(res);
+                resolve6(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -27243,12 +27243,12 @@ var init_lib = __esm({
         return __awaiter(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
+          return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve6, reject) => __awaiter(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -27256,7 +27256,7 @@ var init_lib = __esm({
               headers: {}
             };
             if (statusCode === HttpCodes.NotFound) {
-              resolve5(response);
+              resolve6(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -27295,7 +27295,7 @@ var init_lib = __esm({
               err.result = response.result;
               reject(err);
             } else {
-              resolve5(response);
+              resolve6(response);
             }
           }));
         });
@@ -27328,11 +27328,11 @@ var init_summary = __esm({
   "node_modules/@actions/core/lib/summary.js"() {
     __awaiter2 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve5) {
-          resolve5(value);
+        return value instanceof P2 ? value : new P2(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -27348,7 +27348,7 @@ var init_summary = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -27724,11 +27724,11 @@ var init_io_util = __esm({
   "node_modules/@actions/io/lib/io-util.js"() {
     __awaiter3 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve5) {
-          resolve5(value);
+        return value instanceof P2 ? value : new P2(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -27744,7 +27744,7 @@ var init_io_util = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -27924,11 +27924,11 @@ var init_io = __esm({
     init_io_util();
     __awaiter4 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve5) {
-          resolve5(value);
+        return value instanceof P2 ? value : new P2(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -27944,7 +27944,7 @@ var init_io = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -27953,7 +27953,7 @@ var init_io = __esm({
 });
 
 // node_modules/@actions/exec/lib/toolrunner.js
-import * as os3 from "os";
+import * as os4 from "os";
 import * as events from "events";
 import * as child from "child_process";
 import * as path4 from "path";
@@ -28009,11 +28009,11 @@ var init_toolrunner = __esm({
     init_io_util();
     __awaiter5 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve5) {
-          resolve5(value);
+        return value instanceof P2 ? value : new P2(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28029,7 +28029,7 @@ var init_toolrunner = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28082,12 +28082,12 @@ var init_toolrunner = __esm({
       _processLineBuffer(data, strBuffer, onLine) {
         try {
           let s = strBuffer + data.toString();
-          let n = s.indexOf(os3.EOL);
+          let n = s.indexOf(os4.EOL);
           while (n > -1) {
             const line = s.substring(0, n);
             onLine(line);
-            s = s.substring(n + os3.EOL.length);
-            n = s.indexOf(os3.EOL);
+            s = s.substring(n + os4.EOL.length);
+            n = s.indexOf(os4.EOL);
           }
           return s;
         } catch (err) {
@@ -28248,7 +28248,7 @@ var init_toolrunner = __esm({
             this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
           }
           this.toolPath = yield which(this.toolPath, true);
-          return new Promise((resolve5, reject) => __awaiter5(this, void 0, void 0, function* () {
+          return new Promise((resolve6, reject) => __awaiter5(this, void 0, void 0, function* () {
             this._debug(`exec tool: ${this.toolPath}`);
             this._debug("arguments:");
             for (const arg of this.args) {
@@ -28256,7 +28256,7 @@ var init_toolrunner = __esm({
             }
             const optionsNonNull = this._cloneExecOptions(this.options);
             if (!optionsNonNull.silent && optionsNonNull.outStream) {
-              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os3.EOL);
+              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os4.EOL);
             }
             const state = new ExecState(optionsNonNull, this.toolPath);
             state.on("debug", (message) => {
@@ -28331,7 +28331,7 @@ var init_toolrunner = __esm({
               if (error) {
                 reject(error);
               } else {
-                resolve5(exitCode);
+                resolve6(exitCode);
               }
             });
             if (this.options.input) {
@@ -28428,11 +28428,11 @@ var init_exec = __esm({
     init_toolrunner();
     __awaiter6 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve5) {
-          resolve5(value);
+        return value instanceof P2 ? value : new P2(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28448,7 +28448,7 @@ var init_exec = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28457,18 +28457,18 @@ var init_exec = __esm({
 });
 
 // node_modules/@actions/core/lib/platform.js
-import os4 from "os";
+import os5 from "os";
 var platform, arch;
 var init_platform = __esm({
   "node_modules/@actions/core/lib/platform.js"() {
     init_exec();
-    platform = os4.platform();
-    arch = os4.arch();
+    platform = os5.platform();
+    arch = os5.arch();
   }
 });
 
 // node_modules/@actions/core/lib/core.js
-import * as os5 from "os";
+import * as os6 from "os";
 function isDebug() {
   return process.env["RUNNER_DEBUG"] === "1";
 }
@@ -28476,7 +28476,7 @@ function debug(message) {
   issueCommand("debug", {}, message);
 }
 function info(message) {
-  process.stdout.write(message + os5.EOL);
+  process.stdout.write(message + os6.EOL);
 }
 function saveState(name, value) {
   const filePath = process.env["GITHUB_STATE"] || "";
@@ -28880,8 +28880,8 @@ var require_semver = __commonJS({
       }
       // preminor will bump the version up to the next minor release, and immediately
       // down to pre-release. premajor and prepatch work the same way.
-      inc(release, identifier, identifierBase) {
-        if (release.startsWith("pre")) {
+      inc(release2, identifier, identifierBase) {
+        if (release2.startsWith("pre")) {
           if (!identifier && identifierBase === false) {
             throw new Error("invalid increment argument: identifier is empty");
           }
@@ -28892,7 +28892,7 @@ var require_semver = __commonJS({
             }
           }
         }
-        switch (release) {
+        switch (release2) {
           case "premajor":
             this.prerelease.length = 0;
             this.patch = 0;
@@ -28984,7 +28984,7 @@ var require_semver = __commonJS({
             break;
           }
           default:
-            throw new Error(`invalid increment argument: ${release}`);
+            throw new Error(`invalid increment argument: ${release2}`);
         }
         this.raw = this.format();
         if (this.build.length) {
@@ -29050,7 +29050,7 @@ var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var inc = (version, release, options, identifier, identifierBase) => {
+    var inc = (version, release2, options, identifier, identifierBase) => {
       if (typeof options === "string") {
         identifierBase = identifier;
         identifier = options;
@@ -29060,7 +29060,7 @@ var require_inc = __commonJS({
         return new SemVer(
           version instanceof SemVer ? version.version : version,
           options
-        ).inc(release, identifier, identifierBase).version;
+        ).inc(release2, identifier, identifierBase).version;
       } catch (er) {
         return null;
       }
@@ -29835,27 +29835,27 @@ var require_range = __commonJS({
       return comp;
     };
     var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var invalidXRangeOrder = (M2, m, p) => isX(M2) && !isX(m) || isX(m) && p && !isX(p);
     var replaceTildes = (comp, options) => {
       return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
     };
     var replaceTilde = (comp, options) => {
       const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
       const z = options.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug2("tilde", comp, _, M, m, p, pr);
+      return comp.replace(r, (_, M2, m, p, pr) => {
+        debug2("tilde", comp, _, M2, m, p, pr);
         let ret;
-        if (isX(M)) {
+        if (isX(M2)) {
           ret = "";
         } else if (isX(m)) {
-          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
+          ret = `>=${M2}.0.0${z} <${+M2 + 1}.0.0-0`;
         } else if (isX(p)) {
-          ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M2}.${m}.0${z} <${M2}.${+m + 1}.0-0`;
         } else if (pr) {
           debug2("replaceTilde pr", pr);
-          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M2}.${m}.${p}-${pr} <${M2}.${+m + 1}.0-0`;
         } else {
-          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M2}.${m}.${p} <${M2}.${+m + 1}.0-0`;
         }
         debug2("tilde return", ret);
         return ret;
@@ -29868,40 +29868,40 @@ var require_range = __commonJS({
       debug2("caret", comp, options);
       const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
       const z = options.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug2("caret", comp, _, M, m, p, pr);
+      return comp.replace(r, (_, M2, m, p, pr) => {
+        debug2("caret", comp, _, M2, m, p, pr);
         let ret;
-        if (isX(M)) {
+        if (isX(M2)) {
           ret = "";
         } else if (isX(m)) {
-          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
+          ret = `>=${M2}.0.0${z} <${+M2 + 1}.0.0-0`;
         } else if (isX(p)) {
-          if (M === "0") {
-            ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+          if (M2 === "0") {
+            ret = `>=${M2}.${m}.0${z} <${M2}.${+m + 1}.0-0`;
           } else {
-            ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`;
+            ret = `>=${M2}.${m}.0${z} <${+M2 + 1}.0.0-0`;
           }
         } else if (pr) {
           debug2("replaceCaret pr", pr);
-          if (M === "0") {
+          if (M2 === "0") {
             if (m === "0") {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+              ret = `>=${M2}.${m}.${p}-${pr} <${M2}.${m}.${+p + 1}-0`;
             } else {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+              ret = `>=${M2}.${m}.${p}-${pr} <${M2}.${+m + 1}.0-0`;
             }
           } else {
-            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+            ret = `>=${M2}.${m}.${p}-${pr} <${+M2 + 1}.0.0-0`;
           }
         } else {
           debug2("no pr");
-          if (M === "0") {
+          if (M2 === "0") {
             if (m === "0") {
-              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+              ret = `>=${M2}.${m}.${p} <${M2}.${m}.${+p + 1}-0`;
             } else {
-              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+              ret = `>=${M2}.${m}.${p} <${M2}.${+m + 1}.0-0`;
             }
           } else {
-            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+            ret = `>=${M2}.${m}.${p} <${+M2 + 1}.0.0-0`;
           }
         }
         debug2("caret return", ret);
@@ -29915,12 +29915,12 @@ var require_range = __commonJS({
     var replaceXRange = (comp, options) => {
       comp = comp.trim();
       const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
-      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
-        debug2("xRange", comp, ret, gtlt, M, m, p, pr);
-        if (invalidXRangeOrder(M, m, p)) {
+      return comp.replace(r, (ret, gtlt, M2, m, p, pr) => {
+        debug2("xRange", comp, ret, gtlt, M2, m, p, pr);
+        if (invalidXRangeOrder(M2, m, p)) {
           return comp;
         }
-        const xM = isX(M);
+        const xM = isX(M2);
         const xm = xM || isX(m);
         const xp = xm || isX(p);
         const anyX = xp;
@@ -29942,7 +29942,7 @@ var require_range = __commonJS({
           if (gtlt === ">") {
             gtlt = ">=";
             if (xm) {
-              M = +M + 1;
+              M2 = +M2 + 1;
               m = 0;
               p = 0;
             } else {
@@ -29952,7 +29952,7 @@ var require_range = __commonJS({
           } else if (gtlt === "<=") {
             gtlt = "<";
             if (xm) {
-              M = +M + 1;
+              M2 = +M2 + 1;
             } else {
               m = +m + 1;
             }
@@ -29960,11 +29960,11 @@ var require_range = __commonJS({
           if (gtlt === "<") {
             pr = "-0";
           }
-          ret = `${gtlt + M}.${m}.${p}${pr}`;
+          ret = `${gtlt + M2}.${m}.${p}${pr}`;
         } else if (xm) {
-          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+          ret = `>=${M2}.0.0${pr} <${+M2 + 1}.0.0-0`;
         } else if (xp) {
-          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M2}.${m}.0${pr} <${M2}.${+m + 1}.0-0`;
         }
         debug2("xRange return", ret);
         return ret;
@@ -30717,12 +30717,12 @@ var require_semver2 = __commonJS({
 });
 
 // node_modules/@actions/tool-cache/lib/manifest.js
-import * as os6 from "os";
+import * as os7 from "os";
 import * as cp2 from "child_process";
 import * as fs4 from "fs";
 function _findMatch(versionSpec, stable, candidates, archFilter) {
   return __awaiter7(this, void 0, void 0, function* () {
-    const platFilter = os6.platform();
+    const platFilter = os7.platform();
     let result;
     let match;
     let file;
@@ -30758,7 +30758,7 @@ function _findMatch(versionSpec, stable, candidates, archFilter) {
   });
 }
 function _getOsVersion() {
-  const plat = os6.platform();
+  const plat = os7.platform();
   let version = "";
   if (plat === "darwin") {
     version = cp2.execSync("sw_vers -productVersion").toString();
@@ -30784,11 +30784,11 @@ var init_manifest = __esm({
     init_core();
     __awaiter7 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve5) {
-          resolve5(value);
+        return value instanceof P2 ? value : new P2(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -30804,7 +30804,7 @@ var init_manifest = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -30832,11 +30832,11 @@ var init_retry_helper = __esm({
     init_core();
     __awaiter8 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve5) {
-          resolve5(value);
+        return value instanceof P2 ? value : new P2(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -30852,7 +30852,7 @@ var init_retry_helper = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -30894,7 +30894,7 @@ var init_retry_helper = __esm({
       }
       sleep(seconds) {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => setTimeout(resolve5, seconds * 1e3));
+          return new Promise((resolve6) => setTimeout(resolve6, seconds * 1e3));
         });
       }
     };
@@ -30921,7 +30921,7 @@ __export(tool_cache_exports, {
 });
 import * as crypto2 from "crypto";
 import * as fs5 from "fs";
-import * as os7 from "os";
+import * as os8 from "os";
 import * as path5 from "path";
 import * as stream from "stream";
 import * as util from "util";
@@ -31183,7 +31183,7 @@ function extractZipNix(file, dest) {
 function cacheDir(sourceDir, tool, version, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
     version = semver2.clean(version) || version;
-    arch3 = arch3 || os7.arch();
+    arch3 = arch3 || os8.arch();
     debug(`Caching tool ${tool} ${version} ${arch3}`);
     debug(`source dir: ${sourceDir}`);
     if (!fs5.statSync(sourceDir).isDirectory()) {
@@ -31201,7 +31201,7 @@ function cacheDir(sourceDir, tool, version, arch3) {
 function cacheFile(sourceFile, targetFile, tool, version, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
     version = semver2.clean(version) || version;
-    arch3 = arch3 || os7.arch();
+    arch3 = arch3 || os8.arch();
     debug(`Caching tool ${tool} ${version} ${arch3}`);
     debug(`source file: ${sourceFile}`);
     if (!fs5.statSync(sourceFile).isFile()) {
@@ -31222,7 +31222,7 @@ function find(toolName, versionSpec, arch3) {
   if (!versionSpec) {
     throw new Error("versionSpec parameter is required");
   }
-  arch3 = arch3 || os7.arch();
+  arch3 = arch3 || os8.arch();
   if (!isExplicitVersion(versionSpec)) {
     const localVersions = findAllVersions(toolName, arch3);
     const match = evaluateVersions(localVersions, versionSpec);
@@ -31244,7 +31244,7 @@ function find(toolName, versionSpec, arch3) {
 }
 function findAllVersions(toolName, arch3) {
   const versions = [];
-  arch3 = arch3 || os7.arch();
+  arch3 = arch3 || os8.arch();
   const toolPath = path5.join(_getCacheDirectory(), toolName);
   if (fs5.existsSync(toolPath)) {
     const children = fs5.readdirSync(toolPath);
@@ -31294,7 +31294,7 @@ function getManifestFromRepo(owner_1, repo_1, auth_1) {
   });
 }
 function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-  return __awaiter9(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os7.arch()) {
+  return __awaiter9(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os8.arch()) {
     const match = yield _findMatch(versionSpec, stable, manifest, archFilter);
     return match;
   });
@@ -31385,11 +31385,11 @@ var init_tool_cache = __esm({
     init_retry_helper();
     __awaiter9 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve5) {
-          resolve5(value);
+        return value instanceof P2 ? value : new P2(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -31405,7 +31405,7 @@ var init_tool_cache = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -31462,9 +31462,9 @@ var DURATION_UNITS_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
 function parseThreshold(text, what = "threshold") {
   const s = String(text).trim();
   if (s === "0") return { relative: 0 };
-  const pct2 = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
-  if (pct2) {
-    const relative3 = Number(pct2[1]) / 100;
+  const pct4 = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
+  if (pct4) {
+    const relative3 = Number(pct4[1]) / 100;
     if (relative3 >= 10) throw new UsageError(`${what} ${s} is too large (at most 1000%)`);
     return { relative: relative3 };
   }
@@ -31483,8 +31483,8 @@ function parseDuration(text, what) {
 }
 function parseProbability(text, what) {
   const s = String(text).trim();
-  const pct2 = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
-  const v = pct2 ? Number(pct2[1]) / 100 : /^\d*\.?\d+(e-?\d+)?$/i.test(s) ? Number(s) : NaN;
+  const pct4 = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
+  const v = pct4 ? Number(pct4[1]) / 100 : /^\d*\.?\d+(e-?\d+)?$/i.test(s) ? Number(s) : NaN;
   if (!(v > 0 && v < 1)) throw new UsageError(`${what} must be a probability between 0 and 1, got '${s}'`);
   return v;
 }
@@ -31709,8 +31709,9 @@ function splitArgs(s) {
 }
 
 // src/engine.ts
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import os from "node:os";
+import { join as join2 } from "node:path";
 
 // src/stats/normal.ts
 var A = [3.1611237438705655, 113.86415415105016, 377.485237685302, 3209.3775891384694, 0.18577770618460315];
@@ -32136,6 +32137,11 @@ function superiorityFromPilot(sortedPilot, shift) {
   if (n === 0) throw new Error("superiorityFromPilot: empty pilot");
   const { greater, equal } = pairCounts(sortedPilot, sortedPilot, -shift);
   return (greater + equal / 2) / (n * n);
+}
+function varianceInflation(r1) {
+  if (Number.isNaN(r1)) throw new Error("varianceInflation: r1 is NaN");
+  const r = Math.min(0.9, Math.max(0, r1));
+  return (1 + r) / (1 - r);
 }
 
 // src/stats/group-sequential.ts
@@ -32761,6 +32767,50 @@ function dedupeChecks(checks) {
   return [...byId.values()];
 }
 
+// src/report/html/render.ts
+import { release, type as osType } from "node:os";
+
+// package.json
+var package_default = {
+  name: "hook-latency-action",
+  version: "0.1.0",
+  description: "Gate pull requests on the latency cost of an LD_PRELOAD function hook: interleaved, randomized, sequential Mann-Whitney test.",
+  license: "Apache-2.0",
+  type: "module",
+  bin: {
+    "hook-latency": "dist/cli.js"
+  },
+  engines: {
+    node: ">=20"
+  },
+  files: [
+    "dist",
+    "hook",
+    "examples",
+    "action.yml"
+  ],
+  scripts: {
+    build: "node scripts/build.mjs",
+    typecheck: "tsc --noEmit",
+    test: "vitest run",
+    bench: "node scripts/bench.mjs",
+    demo: "node scripts/demo.mjs"
+  },
+  devDependencies: {
+    "@types/node": "^20.19.43",
+    esbuild: "^0.28.2",
+    typescript: "^6.0.3",
+    vitest: "^4.1.12"
+  },
+  dependencies: {
+    "@actions/artifact": "^6.2.1",
+    "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
+    "@actions/tool-cache": "^4.0.0",
+    yaml: "^2.9.1"
+  }
+};
+
 // src/report/text.ts
 var HEADLINE = {
   regression: "REGRESSION",
@@ -32796,6 +32846,1075 @@ function callsLine(v) {
   const c = v.calls;
   const parts = Object.entries(c.perRequest).filter(([, n]) => n >= 0.05).map(([fn, n]) => `${fn} ${n.toFixed(2)}/request (${formatNs(c.impliedPerCallNs[fn])} per call)`);
   return parts.length ? `${parts.join(", ")} over ${c.requests} requests` : "no hooked calls seen";
+}
+
+// src/experiment/prng.ts
+function fmix32(h) {
+  h ^= h >>> 16;
+  h = Math.imul(h, 2246822507);
+  h ^= h >>> 13;
+  h = Math.imul(h, 3266489909);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+function toSeed32(seed, what) {
+  if (!Number.isInteger(seed)) throw new RangeError(`${what} must be an integer, got ${seed}`);
+  return Number(BigInt.asUintN(32, BigInt(seed)));
+}
+function splitmix32(state) {
+  const next = state + 2654435769 >>> 0;
+  return [fmix32(next), next];
+}
+var rotl = (x, k) => (x << k | x >>> 32 - k) >>> 0;
+var Prng = class _Prng {
+  s0;
+  s1;
+  s2;
+  s3;
+  /** @param seed any integer; only its low 32 bits matter. */
+  constructor(seed) {
+    let st = toSeed32(seed, "seed");
+    let out;
+    [out, st] = splitmix32(st);
+    this.s0 = out;
+    [out, st] = splitmix32(st);
+    this.s1 = out;
+    [out, st] = splitmix32(st);
+    this.s2 = out;
+    [out, st] = splitmix32(st);
+    this.s3 = out;
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 2654435769;
+  }
+  /** A generator with an explicit 128-bit state (not all zero); for known-answer tests. */
+  static fromState(s0, s1, s2, s3) {
+    if ((s0 | s1 | s2 | s3) >>> 0 === 0) throw new RangeError("xoshiro128** state must not be all zero");
+    const g = new _Prng(0);
+    g.s0 = s0 >>> 0;
+    g.s1 = s1 >>> 0;
+    g.s2 = s2 >>> 0;
+    g.s3 = s3 >>> 0;
+    return g;
+  }
+  /** Next uniformly distributed unsigned 32-bit integer. */
+  nextU32() {
+    const s0 = this.s0;
+    const s1 = this.s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+    const t = s1 << 9 >>> 0;
+    this.s2 = (this.s2 ^ s0) >>> 0;
+    this.s3 = (this.s3 ^ s1) >>> 0;
+    this.s1 = (s1 ^ this.s2) >>> 0;
+    this.s0 = (s0 ^ this.s3) >>> 0;
+    this.s2 = (this.s2 ^ t) >>> 0;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+  /** Uniform float in [0, 1) with 32 bits of resolution. */
+  nextFloat() {
+    return this.nextU32() / 4294967296;
+  }
+  /** A fair coin: 0 or 1 (the top bit, the best-scrambled one). */
+  nextBit() {
+    return this.nextU32() >>> 31;
+  }
+  /** Uniform integer in [0, n) for 1 <= n <= 2^32 (rejection sampling, no modulo bias). */
+  nextInt(n) {
+    if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new RangeError(`nextInt: bad bound ${n}`);
+    const limit = 4294967296 - 4294967296 % n;
+    for (; ; ) {
+      const x = this.nextU32();
+      if (x < limit) return x % n;
+    }
+  }
+};
+function deriveSeed(seed, round3, stream2 = 0) {
+  let h = fmix32(toSeed32(seed, "seed") ^ 608135816);
+  h = fmix32((h ^ Math.imul(toSeed32(round3, "round"), 2654435769)) >>> 0);
+  h = fmix32((h ^ Math.imul(toSeed32(stream2, "stream"), 2246822507) ^ 320440878) >>> 0);
+  return h >>> 0;
+}
+var STREAM = { schedule: 0, mix: 1, warmupMix: 2 };
+
+// src/report/html/data.ts
+var ECDF_GRID = 1e3;
+var LAG_POINTS = 3e3;
+var OUTLIERS_DRAWN = 60;
+var ROUND_LEVEL = 0.95;
+function reportData(rounds, _verdict, seed = 1) {
+  const prepared = rounds.map(prepareRound);
+  const valid2 = prepared.filter((p) => p.valid);
+  const validIds = new Set(valid2.map((p) => p.round));
+  const cutOf = new Map(prepared.map((p) => [p.round, p.cut]));
+  const ordered = rounds.filter((r) => validIds.has(r.round)).map((r) => orderedArms(r, cutOf.get(r.round) ?? 0));
+  const rng = new Prng(seed);
+  const arm = (name, code) => {
+    const sorted = concat2(valid2.map((p) => p.ns[name])).sort();
+    let requests = 0;
+    let errors = 0;
+    let transport = 0;
+    let server = 0;
+    for (const r of rounds) {
+      for (let i = 0; i < r.arm.length; i++) {
+        if (r.arm[i] !== code) continue;
+        requests++;
+        const s = r.status?.[i];
+        if (s === void 0) continue;
+        if (s === 0) transport++;
+        else if (s >= 500) server++;
+      }
+      errors += errorCounts(r)[name];
+    }
+    return {
+      sorted,
+      quantiles: boxStats(sorted),
+      lag: lagSample(ordered.map((o) => o[name]), LAG_POINTS, rng),
+      requests,
+      errors,
+      transportErrors: transport,
+      serverErrors: server
+    };
+  };
+  const z = normalQuantile(1 - (1 - ROUND_LEVEL) / 2);
+  return {
+    arms: { baseline: arm("baseline", 0), candidate: arm("candidate", 1) },
+    perRound: valid2.map((p) => ({
+      round: p.round,
+      relative: Math.expm1(pooledShift([p], "log")),
+      ci: roundInterval(p, z),
+      n: p.ns.baseline.length + p.ns.candidate.length
+    })),
+    warmup: prepared.map((p) => ({ round: p.round, cut: p.cut, valid: p.valid, requests: p.requests })),
+    roundLevel: ROUND_LEVEL,
+    totalRequests: rounds.reduce((s, r) => s + r.arm.length, 0)
+  };
+}
+function roundInterval(p, z) {
+  const b = p.log.baseline;
+  const c = p.log.candidate;
+  const m = b.length;
+  const n = c.length;
+  if (m === 0 || n === 0) return [NaN, NaN];
+  const r1 = Math.max(finiteOr(p.lag1.baseline, 0), finiteOr(p.lag1.candidate, 0));
+  const sd = Math.sqrt(m * n * (m + n + 1) / 12 * varianceInflation(r1)) / (m + n + 1);
+  const lo = c[0] - b[m - 1];
+  const hi = c[n - 1] - b[0];
+  const at = (target) => (s) => roundScore(b, c, s) - target;
+  const low = at(z * sd)(lo) <= 0 ? -Infinity : bisect(at(z * sd), lo, hi, { tol: 1e-6, maxIter: 100 });
+  const high = at(-z * sd)(hi) >= 0 ? Infinity : bisect(at(-z * sd), lo, hi, { tol: 1e-6, maxIter: 100 });
+  return [Math.expm1(low), Math.expm1(high)];
+}
+function finiteOr(v, d) {
+  return Number.isFinite(v) ? v : d;
+}
+function orderedArms(r, cut) {
+  const ok3 = successful(r);
+  const arm = ok3.arm.subarray(cut);
+  const lat = ok3.latencyNs.subarray(cut);
+  let nc = 0;
+  for (const a of arm) nc += a;
+  const baseline = new Float64Array(arm.length - nc);
+  const candidate = new Float64Array(nc);
+  for (let i = 0, bi = 0, ci = 0; i < arm.length; i++) {
+    if (arm[i] === 1) candidate[ci++] = lat[i];
+    else baseline[bi++] = lat[i];
+  }
+  return { baseline, candidate };
+}
+function lagSample(series, k, rng) {
+  const total = series.reduce((s, a) => s + Math.max(0, a.length - 1), 0);
+  const want = Math.min(k, total);
+  const x = new Float64Array(want);
+  const y = new Float64Array(want);
+  let seen = 0;
+  let taken = 0;
+  for (const a of series) {
+    for (let i = 0; i + 1 < a.length && taken < want; i++, seen++) {
+      if ((total - seen) * rng.nextFloat() < want - taken) {
+        x[taken] = a[i];
+        y[taken++] = a[i + 1];
+      }
+    }
+  }
+  return { x, y, total };
+}
+function quantileSorted(sorted, p) {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+function boxStats(sorted) {
+  const n = sorted.length;
+  const q = (p) => quantileSorted(sorted, p);
+  const q1 = q(0.25);
+  const q3 = q(0.75);
+  const iqr = q3 - q1;
+  let whiskerLow = NaN;
+  let whiskerHigh = NaN;
+  let outliersLow = 0;
+  let outliersHigh = 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = sorted[i];
+    sum += v;
+    if (v < q1 - 1.5 * iqr) outliersLow++;
+    else if (Number.isNaN(whiskerLow)) whiskerLow = v;
+    if (v > q3 + 1.5 * iqr) outliersHigh++;
+    else whiskerHigh = v;
+  }
+  return {
+    n,
+    min: n ? sorted[0] : NaN,
+    p1: q(0.01),
+    q1,
+    median: q(0.5),
+    q3,
+    p99: q(0.99),
+    max: n ? sorted[n - 1] : NaN,
+    mean: n ? sum / n : NaN,
+    whiskerLow,
+    whiskerHigh,
+    outliersLow,
+    outliersHigh
+  };
+}
+function ecdfPoints(sorted, grid = ECDF_GRID) {
+  const n = sorted.length;
+  if (n === 0) return { x: new Float64Array(0), p: new Float64Array(0) };
+  if (n <= grid) {
+    return { x: sorted.slice(), p: Float64Array.from(sorted, (_, i) => (i + 1) / n) };
+  }
+  const probs = [];
+  for (let i = 0; i <= grid; i++) probs.push(i / grid);
+  for (let k = 4; 10 ** -k > 1 / n; k++) probs.push(1 - 10 ** -k);
+  probs.sort((a, b) => a - b);
+  const x = new Float64Array(probs.length);
+  const p = new Float64Array(probs.length);
+  probs.forEach((pr, i) => {
+    const idx = Math.min(n - 1, Math.max(0, Math.ceil(pr * n) - 1));
+    x[i] = sorted[idx];
+    p[i] = (idx + 1) / n;
+  });
+  return { x, p };
+}
+function logDensity(sorted, lo, hi, bins = 80) {
+  const out = new Float64Array(bins);
+  const n = sorted.length;
+  if (n === 0 || !(hi > lo)) return out;
+  const l0 = Math.log(lo);
+  const w = (Math.log(hi) - l0) / bins;
+  for (let i = 0; i < n; i++) {
+    const k = Math.floor((Math.log(sorted[i]) - l0) / w);
+    if (k >= 0 && k < bins) out[k]++;
+    else if (k === bins) out[bins - 1]++;
+  }
+  const sm = new Float64Array(bins);
+  const kernel = [1, 4, 6, 4, 1];
+  for (let i = 0; i < bins; i++) {
+    let s = 0;
+    let ws = 0;
+    for (let j = -2; j <= 2; j++) {
+      if (i + j < 0 || i + j >= bins) continue;
+      s += out[i + j] * kernel[j + 2];
+      ws += kernel[j + 2];
+    }
+    sm[i] = s / ws;
+  }
+  return sm;
+}
+function spread(sorted, from, to, k) {
+  const n = to - from;
+  if (n <= k) return sorted.slice(from, to);
+  return Float64Array.from({ length: k }, (_, i) => sorted[from + Math.round(i * (n - 1) / (k - 1))]);
+}
+function concat2(parts) {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+// src/report/html/escape.ts
+var ENTITIES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
+function esc(value) {
+  return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]);
+}
+
+// src/report/html/svg.ts
+function linearScale(domain, range) {
+  let [d0, d1] = domain;
+  if (!(d1 > d0)) {
+    const pad = Math.abs(d0) > 0 ? Math.abs(d0) * 0.1 : 1;
+    d0 -= pad;
+    d1 += pad;
+  }
+  const [r0, r1] = range;
+  const k = (r1 - r0) / (d1 - d0);
+  const s = ((v) => r0 + (v - d0) * k);
+  s.domain = [d0, d1];
+  s.range = range;
+  s.log = false;
+  return s;
+}
+function logScale(domain, range) {
+  let [d0, d1] = domain;
+  if (!(d0 > 0)) d0 = 1;
+  if (!(d1 > d0)) {
+    d0 /= 1.5;
+    d1 = d0 * 2.25;
+  }
+  const l0 = Math.log10(d0);
+  const l1 = Math.log10(d1);
+  const [r0, r1] = range;
+  const k = (r1 - r0) / (l1 - l0);
+  const s = ((v) => r0 + (Math.log10(Math.max(v, Number.MIN_VALUE)) - l0) * k);
+  s.domain = [d0, d1];
+  s.range = range;
+  s.log = true;
+  return s;
+}
+function linearTicks(domain, count = 6) {
+  const [a, b] = domain;
+  if (!(b > a)) return [a];
+  const raw = (b - a) / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out = [];
+  for (let v = Math.ceil(a / step) * step; v <= b + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+function logTicks(domain) {
+  const [a, b] = domain;
+  const lo = Math.floor(Math.log10(a));
+  const hi = Math.ceil(Math.log10(b));
+  const mults = hi - lo > 4 ? [1] : hi - lo > 2 ? [1, 3] : [1, 2, 5];
+  const out = [];
+  for (let e = lo; e <= hi; e++) {
+    for (const m of mults) {
+      const v = m * 10 ** e;
+      if (v >= a * 0.999 && v <= b * 1.001) out.push(v);
+    }
+  }
+  return out;
+}
+function fmt(v) {
+  const r = Math.round(v * 10) / 10;
+  return Object.is(r, -0) ? "0" : String(r);
+}
+function frame(o, body) {
+  const { width, height, margin: m } = o;
+  const x0 = m.left;
+  const x1 = width - m.right;
+  const y0 = height - m.bottom;
+  const y1 = m.top;
+  const parts = [];
+  const grid = [];
+  for (const t of o.yTicks) {
+    const y = fmt(o.y(t));
+    grid.push(`M${fmt(x0)} ${y}H${fmt(x1)}`);
+    parts.push(`<text class="tick" x="${fmt(x0 - 6)}" y="${y}" dy="0.32em" text-anchor="end">${esc(o.yFormat(t))}</text>`);
+  }
+  for (const t of o.xTicks) {
+    const x = fmt(o.x(t));
+    if (o.xGrid !== false) grid.push(`M${x} ${fmt(y1)}V${fmt(y0)}`);
+    parts.push(`<text class="tick" x="${x}" y="${fmt(y0 + 16)}" text-anchor="middle">${esc(o.xFormat(t))}</text>`);
+  }
+  if (o.xLabel) {
+    parts.push(`<text class="label" x="${fmt((x0 + x1) / 2)}" y="${fmt(height - 6)}" text-anchor="middle">${esc(o.xLabel)}</text>`);
+  }
+  if (o.yLabel) {
+    const cy = (y0 + y1) / 2;
+    parts.push(`<text class="label" transform="translate(14 ${fmt(cy)}) rotate(-90)" text-anchor="middle">${esc(o.yLabel)}</text>`);
+  }
+  const clip2 = `clip-${o.id}`;
+  return `<svg class="chart" data-chart="${esc(o.id)}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${clip2}-t ${clip2}-d" xmlns="http://www.w3.org/2000/svg"><title id="${clip2}-t">${esc(o.title)}</title><desc id="${clip2}-d">${esc(o.desc)}</desc><defs><clipPath id="${clip2}"><rect x="${fmt(x0)}" y="${fmt(y1)}" width="${fmt(x1 - x0)}" height="${fmt(y0 - y1)}"/></clipPath></defs><path class="grid" d="${grid.join("")}"/><path class="axis" d="M${fmt(x0)} ${fmt(y1)}V${fmt(y0)}H${fmt(x1)}"/>` + parts.join("") + `<g clip-path="url(#${clip2})">${body}</g></svg>`;
+}
+function pointsPath(xs, ys, cls, attrs = "") {
+  let d = "";
+  for (let i = 0; i < xs.length; i++) d += `M${fmt(xs[i])} ${fmt(ys[i])}h0`;
+  return `<path class="${cls}" data-points="${xs.length}" d="${d}"${attrs}/>`;
+}
+function linePath(xs, ys, cls, attrs = "") {
+  let d = "";
+  for (let i = 0; i < xs.length; i++) d += `${i === 0 ? "M" : "L"}${fmt(xs[i])} ${fmt(ys[i])}`;
+  return `<path class="${cls}" data-points="${xs.length}" d="${d}"${attrs}/>`;
+}
+function legend(items) {
+  return `<div class="legend">` + items.map((i) => `<span class="key"><span class="swatch ${esc(i.shape ?? "line")} ${esc(i.cls)}"></span>${esc(i.label)}</span>`).join("") + `</div>`;
+}
+
+// src/report/html/charts.ts
+var ARMS = ["baseline", "candidate"];
+var M = { top: 14, right: 18, bottom: 44, left: 64 };
+function nsTick(v) {
+  return formatNs(v).replace(/\.0+ /, " ");
+}
+function pct2(v, digits = 1) {
+  return formatPercent(v, digits);
+}
+function empty(id, title, why, width = 640, height = 120) {
+  return `<svg class="chart" data-chart="${esc(id)}" data-empty="true" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg"><text class="label" x="${width / 2}" y="${height / 2}" text-anchor="middle">${esc(why)}</text></svg>`;
+}
+function latencyDomain(arms) {
+  const lo = Math.min(...ARMS.map((a) => arms[a].quantiles.min).filter(Number.isFinite));
+  const hi = Math.max(...ARMS.map((a) => arms[a].quantiles.max).filter(Number.isFinite));
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return null;
+  return [lo / 1.05, hi * 1.05];
+}
+function ecdfChart(arms) {
+  const dom = latencyDomain(arms);
+  if (!dom) return empty("ecdf", "ECDF", "no valid samples");
+  const width = 640;
+  const height = 360;
+  const x = logScale(dom, [M.left, width - M.right]);
+  const y = linearScale([0, 1], [height - M.bottom, M.top]);
+  let body = "";
+  for (const a of ARMS) {
+    const { x: xs, p } = ecdfPoints(arms[a].sorted);
+    let d = "";
+    for (let i = 0; i < xs.length; i++) {
+      const px = fmt(x(xs[i]));
+      d += i === 0 ? `M${px} ${fmt(y(0))}V${fmt(y(p[i]))}` : `H${px}V${fmt(y(p[i]))}`;
+    }
+    body += `<path class="line ${a}" data-arm="${a}" data-points="${xs.length}" d="${d}"/>`;
+    const med = arms[a].quantiles.median;
+    body += `<path class="median-mark ${a}" d="M${fmt(x(med))} ${fmt(y(0))}V${fmt(y(0.5))}"/>`;
+  }
+  body += `<path class="ref" d="M${fmt(x.range[0])} ${fmt(y(0.5))}H${fmt(x.range[1])}"/>`;
+  return frame(
+    {
+      id: "ecdf",
+      width,
+      height,
+      margin: M,
+      x,
+      y,
+      xTicks: logTicks(x.domain),
+      yTicks: linearTicks([0, 1], 5),
+      xFormat: nsTick,
+      yFormat: (v) => `${Math.round(v * 100)}%`,
+      xLabel: "latency (log scale)",
+      yLabel: "fraction of requests \u2264 latency",
+      title: "Empirical CDF of latency, baseline and candidate",
+      desc: `Baseline median ${formatNs(arms.baseline.quantiles.median)}, candidate median ${formatNs(arms.candidate.quantiles.median)}.`
+    },
+    body
+  );
+}
+function boxChart(arms) {
+  const dom = latencyDomain(arms);
+  if (!dom) return empty("box", "Box plot", "no valid samples");
+  const width = 640;
+  const height = 280;
+  const x = logScale(dom, [M.left + 30, width - M.right]);
+  const rowH = (height - M.top - M.bottom) / 2;
+  const y = linearScale([0, 2], [M.top, height - M.bottom]);
+  const bins = 80;
+  const dens = ARMS.map((a) => logDensity(arms[a].sorted, x.domain[0], x.domain[1], bins));
+  let body = "";
+  ARMS.forEach((a, row) => {
+    const q = arms[a].quantiles;
+    const cy = y(row + 0.5);
+    const d = dens[row];
+    const max = Math.max(...d);
+    if (max > 0) {
+      const half = rowH * 0.42;
+      const l0 = Math.log(x.domain[0]);
+      const w = (Math.log(x.domain[1]) - l0) / bins;
+      const top = [];
+      const bottom = [];
+      for (let i = 0; i < bins; i++) {
+        const px = fmt(x(Math.exp(l0 + (i + 0.5) * w)));
+        const h = d[i] / max * half;
+        top.push(`${px} ${fmt(cy - h)}`);
+        bottom.unshift(`${px} ${fmt(cy + h)}`);
+      }
+      body += `<path class="violin ${a}" d="M${top.join("L")}L${bottom.join("L")}Z"/>`;
+    }
+    const bh = rowH * 0.16;
+    body += `<g class="box ${a}" data-arm="${a}"><path class="whisker" d="M${fmt(x(q.whiskerLow))} ${fmt(cy)}H${fmt(x(q.q1))}M${fmt(x(q.q3))} ${fmt(cy)}H${fmt(x(q.whiskerHigh))}M${fmt(x(q.whiskerLow))} ${fmt(cy - bh / 2)}v${fmt(bh)}M${fmt(x(q.whiskerHigh))} ${fmt(cy - bh / 2)}v${fmt(bh)}"/><rect x="${fmt(x(q.q1))}" y="${fmt(cy - bh)}" width="${fmt(Math.max(1, x(q.q3) - x(q.q1)))}" height="${fmt(2 * bh)}" rx="2"/><path class="median" d="M${fmt(x(q.median))} ${fmt(cy - bh)}V${fmt(cy + bh)}"/><title>${esc(`${a}: median ${formatNs(q.median)}, IQR ${formatNs(q.q1)} \u2013 ${formatNs(q.q3)}, whiskers ${formatNs(q.whiskerLow)} \u2013 ${formatNs(q.whiskerHigh)}, ${q.outliersLow + q.outliersHigh} outliers of ${q.n}`)}</title></g>`;
+    const s = arms[a].sorted;
+    const lowOut = spread(s, 0, q.outliersLow, OUTLIERS_DRAWN);
+    const highOut = spread(s, s.length - q.outliersHigh, s.length, OUTLIERS_DRAWN);
+    const outs = [...lowOut, ...highOut];
+    body += pointsPath(
+      outs.map((v) => x(v)),
+      outs.map(() => cy),
+      `outlier ${a}`,
+      ` data-arm="${a}"`
+    );
+    body += `<text class="rowlabel ${a}" x="${M.left - 6}" y="${fmt(cy)}" dy="0.32em" text-anchor="end">${a}</text>`;
+  });
+  return frame(
+    {
+      id: "box",
+      width,
+      height,
+      margin: M,
+      x,
+      y,
+      xTicks: logTicks(x.domain),
+      yTicks: [],
+      xFormat: nsTick,
+      yFormat: () => "",
+      xLabel: "latency (log scale)",
+      title: "Violin and box plot of latency per arm",
+      desc: ARMS.map((a) => `${a}: median ${formatNs(arms[a].quantiles.median)}, interquartile range ${formatNs(arms[a].quantiles.q1)} to ${formatNs(arms[a].quantiles.q3)}`).join("; ")
+    },
+    body
+  );
+}
+function lagChart(arm, s, domain, r1) {
+  if (!domain || s.lag.x.length === 0) return empty(`lag-${arm}`, `Lag plot ${arm}`, "not enough samples");
+  const width = 520;
+  const height = 500;
+  const m = { top: 14, right: 14, bottom: 44, left: 64 };
+  const x = logScale(domain, [m.left, width - m.right]);
+  const y = logScale(domain, [height - m.bottom, m.top]);
+  const body = `<path class="ref" d="M${fmt(x(domain[0]))} ${fmt(y(domain[0]))}L${fmt(x(domain[1]))} ${fmt(y(domain[1]))}"/>` + pointsPath(
+    Array.from(s.lag.x, (v) => x(v)),
+    Array.from(s.lag.y, (v) => y(v)),
+    `dots ${arm}`,
+    ` data-arm="${arm}"`
+  );
+  const shown = s.lag.x.length < s.lag.total ? `${s.lag.x.length} of ${s.lag.total} pairs (uniform random subset)` : `all ${s.lag.total} pairs`;
+  return frame(
+    {
+      id: `lag-${arm}`,
+      width,
+      height,
+      margin: m,
+      x,
+      y,
+      xTicks: logTicks(x.domain),
+      yTicks: logTicks(y.domain),
+      xFormat: nsTick,
+      yFormat: nsTick,
+      xLabel: "latency[i]",
+      yLabel: "latency[i+1]",
+      title: `Lag plot, ${arm}: consecutive latencies of the same arm`,
+      desc: `${shown}; lag-1 autocorrelation of log latency ${Number.isFinite(r1) ? r1.toFixed(2) : "n/a"}.`
+    },
+    body
+  );
+}
+function lagDomain(arms) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const a of ARMS) {
+    const { x, y } = arms[a].lag;
+    for (let i = 0; i < x.length; i++) {
+      lo = Math.min(lo, x[i], y[i]);
+      hi = Math.max(hi, x[i], y[i]);
+    }
+  }
+  return Number.isFinite(lo) ? [lo / 1.05, hi * 1.05] : null;
+}
+function budgetRelative(v) {
+  return "relative" in v.threshold ? v.threshold.relative : v.threshold.ns / v.median.baseline;
+}
+function forestChart(valid2, v, level, invalid = []) {
+  if (valid2.length === 0) return empty("forest", "Per-round shift", "no valid rounds", 1200);
+  const rounds = [...valid2, ...invalid.map((round3) => ({ round: round3, relative: NaN, ci: [NaN, NaN], n: 0 }))].sort(
+    (a, b) => a.round - b.round
+  );
+  const width = 1200;
+  const rowH = Math.max(3, Math.min(18, 560 / rounds.length));
+  const m = { top: 14, right: 18, bottom: 44, left: 84 };
+  const pooledGap = 30;
+  const height = Math.round(m.top + rowH * rounds.length + pooledGap + m.bottom);
+  const budget = budgetRelative(v);
+  const pts = rounds.map((r) => r.relative).filter(Number.isFinite);
+  const core = [...pts, 0, v.shift.relative, ...v.shift.ci, Number.isFinite(budget) ? budget : 0].filter(Number.isFinite);
+  let lo = Math.min(...core);
+  let hi = Math.max(...core);
+  const span = Math.max(hi - lo, 0.01);
+  const ends = rounds.flatMap((r) => r.ci).filter(Number.isFinite);
+  lo = Math.max(lo - span, Math.min(lo, ...ends)) - span * 0.05;
+  hi = Math.min(hi + span, Math.max(hi, ...ends)) + span * 0.05;
+  const x = linearScale([lo, hi], [m.left, width - m.right]);
+  const plotBottom = m.top + rowH * rounds.length + pooledGap;
+  const y = linearScale([0, 1], [m.top, plotBottom]);
+  const rowY = (i) => m.top + rowH * (i + 0.5);
+  const [x0, x1] = x.range;
+  const clamp = (px) => Math.min(x1, Math.max(x0, px));
+  let ci = "";
+  let dots = "";
+  const rowsSvg = [];
+  const labelEvery = Math.ceil(12 / rowH);
+  rounds.forEach((r, i) => {
+    const cy = fmt(rowY(i));
+    if (r.n === 0) {
+      if (rowH >= 10) rowsSvg.push(`<text class="tick" x="${m.left + 8}" y="${cy}" dy="0.32em">round ${r.round}: left out, never reached a steady state</text>`);
+      if (i % labelEvery === 0) rowsSvg.push(`<text class="tick" x="${m.left - 6}" y="${cy}" dy="0.32em" text-anchor="end">round ${r.round}</text>`);
+      return;
+    }
+    const a = Number.isFinite(r.ci[0]) ? clamp(x(r.ci[0])) : x0;
+    const b = Number.isFinite(r.ci[1]) ? clamp(x(r.ci[1])) : x1;
+    ci += `M${fmt(a)} ${cy}H${fmt(b)}`;
+    if (Number.isFinite(r.relative)) dots += `M${fmt(x(r.relative))} ${cy}h0`;
+    if (i % labelEvery === 0) rowsSvg.push(`<text class="tick" x="${m.left - 6}" y="${cy}" dy="0.32em" text-anchor="end">round ${r.round}</text>`);
+    if (rounds.length <= 80) {
+      rowsSvg.push(
+        `<rect class="hit" x="${x0}" y="${fmt(rowY(i) - rowH / 2)}" width="${fmt(x1 - x0)}" height="${fmt(rowH)}"><title>${esc(
+          `round ${r.round}: ${pct2(r.relative, 2)} [${pct2(r.ci[0], 2)}, ${pct2(r.ci[1], 2)}], n ${r.n}`
+        )}</title></rect>`
+      );
+    }
+  });
+  const py = plotBottom - pooledGap / 2;
+  const [cl, ch] = v.shift.ci;
+  const dl = Number.isFinite(cl) ? clamp(x(cl)) : x0;
+  const dh = Number.isFinite(ch) ? clamp(x(ch)) : x1;
+  const dc = Number.isFinite(v.shift.relative) ? x(v.shift.relative) : (dl + dh) / 2;
+  const diamond = `<path class="pooled" d="M${fmt(dl)} ${fmt(py)}L${fmt(dc)} ${fmt(py - 8)}L${fmt(dh)} ${fmt(py)}L${fmt(dc)} ${fmt(py + 8)}Z"><title>${esc(`pooled: ${pct2(v.shift.relative, 2)} [${pct2(cl, 2)}, ${pct2(ch, 2)}]`)}</title></path>`;
+  const budgetLine = Number.isFinite(budget) ? `<path class="budget" d="M${fmt(x(budget))} ${m.top}V${fmt(plotBottom)}"/>` : "";
+  const zero = `<path class="ref" d="M${fmt(x(0))} ${m.top}V${fmt(plotBottom)}"/>`;
+  const body = zero + budgetLine + `<path class="ci" d="${ci}" data-rows="${valid2.length}"/><path class="dots shift" data-points="${valid2.length}" d="${dots}" style="stroke-width:${fmt(Math.max(4, Math.min(9, rowH * 0.8)))}px"/>` + diamond;
+  const svg = frame(
+    {
+      id: "forest",
+      width,
+      height,
+      margin: m,
+      x,
+      y,
+      xTicks: linearTicks(x.domain, 7),
+      yTicks: [],
+      xFormat: (t) => pct2(t, Math.abs(hi - lo) < 0.05 ? 1 : 0),
+      yFormat: () => "",
+      xLabel: "shift of candidate vs baseline (Hodges-Lehmann, relative)",
+      title: "Per-round shift with confidence intervals, pooled estimate and budget",
+      desc: `${valid2.length} rounds; per-round ${Math.round(level * 100)}% intervals; pooled ${pct2(v.shift.relative, 2)} with interval ${pct2(cl, 2)} to ${pct2(ch, 2)}; budget ${pct2(budget, 2)}.`
+    },
+    body
+  );
+  const labels = rowsSvg.join("") + `<text class="tick strong" x="${m.left - 6}" y="${fmt(py)}" dy="0.32em" text-anchor="end">pooled</text>`;
+  return svg.replace(/<\/svg>$/, `${labels}</svg>`);
+}
+function zOfP(p) {
+  if (Number.isNaN(p)) return 0;
+  if (!(p > 0)) return 8;
+  if (p >= 1) return -8;
+  return Math.max(-8, Math.min(8, normalQuantile(1 - p)));
+}
+function sequentialChart(looks, plannedRequests2) {
+  if (looks.length === 0) return empty("sequential", "Sequential path", "no looks recorded", 1200);
+  const width = 1200;
+  const height = 320;
+  const n = looks.map((l) => l.n.baseline + l.n.candidate);
+  const z = looks.map((l) => zOfP(l.p));
+  const b = looks.map((l) => Number.isFinite(l.boundary) ? l.boundary : 8);
+  const xMax = Math.max(...n, Number.isFinite(plannedRequests2) && plannedRequests2 < n[n.length - 1] * 20 ? plannedRequests2 : 0) * 1.05;
+  const x = linearScale([0, xMax], [M.left, width - M.right]);
+  const yLo = Math.min(0, ...z) - 0.5;
+  const yHi = Math.max(...b, ...z) + 0.5;
+  const y = linearScale([yLo, yHi], [height - M.bottom, M.top]);
+  const xs = n.map((v) => x(v));
+  let body = `<path class="ref" d="M${fmt(x.range[0])} ${fmt(y(0))}H${fmt(x.range[1])}"/>`;
+  if (plannedRequests2 > 0 && plannedRequests2 <= xMax) {
+    body += `<path class="planned" d="M${fmt(x(plannedRequests2))} ${fmt(y.range[1])}V${fmt(y.range[0])}"/>`;
+  }
+  let bd = "";
+  looks.forEach((_, i) => {
+    const from = i === 0 ? x(0) : xs[i - 1];
+    bd += `M${fmt(from)} ${fmt(y(b[i]))}H${fmt(xs[i])}`;
+  });
+  body += `<path class="boundary" d="${bd}"/>`;
+  body += pointsPath(xs, b.map((v) => y(v)), "boundary-dots", ` data-looks="${looks.length}"`);
+  body += linePath([x(0), ...xs], [y(0), ...z.map((v) => y(v))], "line zline");
+  body += pointsPath(xs, z.map((v) => y(v)), "dots zdots", ` data-looks="${looks.length}"`);
+  looks.forEach((l, i) => {
+    body += `<circle class="hit" cx="${fmt(xs[i])}" cy="${fmt(y(z[i]))}" r="8"><title>${esc(
+      `look ${l.look}: ${l.rounds} rounds, n ${n[i]}, Z ${l.z.toFixed(2)}, p ${l.p.toPrecision(2)} vs boundary p ${l.boundaryP.toPrecision(2)} (Z ${l.boundary.toFixed(2)}), shift ${pct2(l.shiftRelative, 2)}`
+    )}</title></circle>`;
+  });
+  return frame(
+    {
+      id: "sequential",
+      width,
+      height,
+      margin: M,
+      x,
+      y,
+      xTicks: linearTicks(x.domain, 6),
+      yTicks: linearTicks(y.domain, 6),
+      xFormat: (v) => v >= 1e6 ? `${+(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${+(v / 1e3).toFixed(1)}k` : String(v),
+      yFormat: (v) => String(+v.toFixed(1)),
+      xLabel: "requests analysed (both arms)",
+      yLabel: "Z (normal score of p)",
+      title: "Sequential path: test statistic per look against the boundary",
+      desc: looks.map((l, i) => `look ${l.look}: Z ${z[i].toFixed(2)} vs boundary ${b[i].toFixed(2)}`).join("; ")
+    },
+    body
+  );
+}
+function warmupChart(rounds) {
+  if (rounds.length === 0) return empty("warmup", "Warm-up", "no rounds");
+  const width = 640;
+  const height = 240;
+  const maxReq = Math.max(...rounds.map((r) => r.requests), 1);
+  const maxCut = Math.max(...rounds.map((r) => r.valid ? r.cut : 0), 10);
+  const x = linearScale([0, rounds.length], [M.left, width - M.right]);
+  const y = linearScale([0, Math.min(maxReq, maxCut * 1.15)], [height - M.bottom, M.top]);
+  const w = Math.max(1, (x.range[1] - x.range[0]) / rounds.length - (rounds.length > 60 ? 0 : 2));
+  let ok3 = "";
+  let bad = "";
+  rounds.forEach((r, i) => {
+    const bar = `M${fmt(x(i) + 1)} ${fmt(y(0))}v${fmt(-(y(0) - y(r.valid ? r.cut : y.domain[1])))}h${fmt(w)}v${fmt(y(0) - y(r.valid ? r.cut : y.domain[1]))}Z`;
+    if (r.valid) ok3 += bar;
+    else bad += bar;
+  });
+  const invalid = rounds.filter((r) => !r.valid).length;
+  const stride = Math.ceil(rounds.length / 10);
+  const ticks = rounds.map((_, i) => i).filter((i) => i % stride === 0);
+  const body = `<path class="bars warm" d="${ok3}" data-bars="${rounds.length - invalid}"/><path class="bars invalid" d="${bad}" data-bars="${invalid}"/>`;
+  return frame(
+    {
+      id: "warmup",
+      width,
+      height,
+      margin: M,
+      x,
+      y,
+      xTicks: ticks.map((i) => i + 0.5),
+      yTicks: linearTicks(y.domain, 4),
+      xFormat: (t) => String(rounds[Math.floor(t)]?.round ?? ""),
+      yFormat: (v) => String(Math.round(v)),
+      xLabel: "round",
+      yLabel: "requests cut",
+      xGrid: false,
+      title: "Warm-up cut per round (MSER-5)",
+      desc: `${rounds.reduce((s, r) => s + r.cut, 0)} requests removed over ${rounds.length} rounds; ${invalid} rounds never reached a steady state.`
+    },
+    body
+  );
+}
+
+// src/report/html/style.ts
+var STYLE = `
+:root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--panel:#f6f8fa;
+--baseline:#0072b2;--candidate:#d55e00;--budget:#b3261e;--pooled:#1f2328;--warm:#8c959f;--invalid:#cf222e;
+--ok:#1a7f37;--ok-bg:#dafbe1;--bad:#cf222e;--bad-bg:#ffebe9;--warn:#9a6700;--warn-bg:#fff8c5}
+@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#30363d;--panel:#161b22;
+--baseline:#56b4e9;--candidate:#f0883e;--budget:#ff7b72;--pooled:#e6edf3;--warm:#6e7681;--invalid:#f85149;
+--ok:#3fb950;--ok-bg:#12261e;--bad:#f85149;--bad-bg:#2d1215;--warn:#d29922;--warn-bg:#272115}}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif}
+main{max-width:1320px;margin:0 auto;padding:24px 28px 48px}
+h1{font-size:1.05rem;font-weight:600;color:var(--muted);margin:0 0 12px;letter-spacing:.02em}
+h2{font-size:1.1rem;margin:0 0 4px}
+p.note,figcaption{color:var(--muted);font-size:.85rem;margin:4px 0 0}
+.headline{border-radius:10px;padding:18px 22px;margin-bottom:22px;border:1px solid var(--line);border-left-width:8px}
+.headline .verdict{font-size:1.9rem;font-weight:700;line-height:1.2;margin:0}
+.headline .reason{margin:6px 0 0;font-size:1.05rem}
+.headline.regression{border-color:var(--bad);background:var(--bad-bg)}.headline.regression .verdict{color:var(--bad)}
+.headline.no-regression{border-color:var(--ok);background:var(--ok-bg)}.headline.no-regression .verdict{color:var(--ok)}
+.headline.inconclusive{border-color:var(--warn);background:var(--warn-bg)}.headline.inconclusive .verdict{color:var(--warn)}
+.figures{display:flex;flex-wrap:wrap;gap:10px;margin:14px 0 0}
+.figure{background:var(--bg);border:1px solid var(--line);border-radius:8px;padding:8px 14px;min-width:150px}
+.figure b{display:block;font-size:1.25rem}.figure span{color:var(--muted);font-size:.8rem}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:20px}
+.grid3{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:20px}
+section,figure.card{background:var(--panel);border:1px solid var(--line);border-radius:10px;padding:16px 18px;margin:0 0 20px}
+figure.card{margin:0}
+.grid>figure.card,.grid3>figure.card{margin:0}
+.row{margin-bottom:20px}
+svg.chart{width:100%;height:auto;display:block;font-size:12px;overflow:visible}
+svg .tick{fill:var(--muted)}svg .label{fill:var(--fg);font-size:12.5px}svg .strong{fill:var(--fg);font-weight:600}
+svg .rowlabel{font-weight:600}svg .rowlabel.baseline{fill:var(--baseline)}svg .rowlabel.candidate{fill:var(--candidate)}
+svg path.grid{stroke:var(--line);stroke-width:.6;fill:none;opacity:.8}
+svg path.axis{stroke:var(--muted);fill:none;stroke-width:1}
+svg path.ref{stroke:var(--muted);stroke-dasharray:3 3;fill:none;stroke-width:1}
+svg .line{fill:none;stroke-width:2;stroke-linejoin:round}
+svg .line.baseline,svg .violin.baseline,svg .box.baseline,svg .outlier.baseline,svg .dots.baseline,svg .median-mark.baseline{stroke:var(--baseline)}
+svg .line.candidate,svg .violin.candidate,svg .box.candidate,svg .outlier.candidate,svg .dots.candidate,svg .median-mark.candidate{stroke:var(--candidate)}
+svg .median-mark{stroke-dasharray:2 3;stroke-width:1.2;fill:none}
+svg .violin{stroke-width:1}svg .violin.baseline{fill:var(--baseline);fill-opacity:.18}svg .violin.candidate{fill:var(--candidate);fill-opacity:.18}
+svg .box rect{fill:var(--bg);stroke-width:1.6}svg .box .whisker{stroke-width:1.4;fill:none}svg .box .median{stroke-width:3;fill:none}
+svg .outlier{stroke-width:3.5;stroke-linecap:round;fill:none;opacity:.55}
+svg .dots{stroke-width:3.2;stroke-linecap:round;fill:none;opacity:.45}
+svg .dots.shift{stroke:var(--fg);opacity:1}
+svg .ci{stroke:var(--fg);stroke-width:1.4;fill:none;opacity:.65}
+svg .pooled{fill:var(--pooled);stroke:var(--pooled)}
+svg .budget{stroke:var(--budget);stroke-width:2;stroke-dasharray:6 4;fill:none}
+svg .boundary{stroke:var(--budget);stroke-width:2;fill:none}svg .boundary-dots{stroke:var(--budget);stroke-width:7;stroke-linecap:round;fill:none}
+svg .zline{stroke:var(--fg)}svg .zdots{stroke:var(--fg);stroke-width:7;opacity:1}
+svg .planned{stroke:var(--muted);stroke-dasharray:1 4;stroke-width:1.5;fill:none}
+svg .bars.warm{fill:var(--warm)}svg .bars.invalid{fill:var(--invalid);opacity:.8}
+svg .hit{fill:transparent;stroke:none}svg rect.hit:hover{fill:var(--line);fill-opacity:.45}
+.legend{display:flex;flex-wrap:wrap;gap:14px;font-size:.85rem;margin:2px 0 6px;color:var(--muted)}
+.key{display:inline-flex;align-items:center;gap:6px}
+.swatch{display:inline-block;width:18px;height:0;border-top:3px solid currentColor}
+.swatch.dot{width:10px;height:10px;border:0;border-radius:50%;background:currentColor}
+.swatch.dash{border-top-style:dashed}
+.swatch.baseline{color:var(--baseline)}.swatch.candidate{color:var(--candidate)}.swatch.budget{color:var(--budget)}
+.swatch.pooled{color:var(--pooled)}.swatch.muted{color:var(--muted)}.swatch.invalid{color:var(--invalid)}.swatch.warm{color:var(--warm)}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
+th{color:var(--muted);font-weight:500;white-space:nowrap}
+td.num{font-variant-numeric:tabular-nums;text-align:right}
+th.num{text-align:right}
+.kv th{width:34%}
+.pill{display:inline-block;border-radius:999px;padding:1px 9px;font-size:.78rem;font-weight:600;border:1px solid}
+.pill.pass{color:var(--ok);border-color:var(--ok)}.pill.warn{color:var(--warn);border-color:var(--warn)}.pill.fail{color:var(--bad);border-color:var(--bad)}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em;overflow-wrap:anywhere}
+.arm-b{color:var(--baseline);font-weight:600}.arm-c{color:var(--candidate);font-weight:600}
+footer{color:var(--muted);font-size:.8rem;margin-top:24px}
+@media print{section,figure.card{break-inside:avoid}}
+`;
+
+// src/report/html/render.ts
+var HEADLINE2 = {
+  regression: "Regression",
+  "no-regression": "No regression",
+  inconclusive: "Inconclusive"
+};
+var ARMS2 = ["baseline", "candidate"];
+function defaultEnvironment(v) {
+  return {
+    runtime: v.runtime,
+    mode: `${v.mode} benchmark`,
+    "hook-latency": package_default.version ?? "unknown",
+    node: process.version,
+    kernel: `${osType()} ${release()}`,
+    platform: `${process.platform}/${process.arch}`
+  };
+}
+function renderReport(input) {
+  const { rounds, verdict: v } = input;
+  const data = reportData(rounds, v);
+  const env = { ...defaultEnvironment(v), ...input.environment ?? {} };
+  const title = `hook latency: ${v.verdict} (${formatPercent2(v.shift.relative)})`;
+  return [
+    "<!doctype html>",
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width,initial-scale=1">',
+    // No script, no remote anything: the policy makes that explicit to the browser too.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="generator" content="hook-latency">',
+    `<title>${esc(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    "</head><body><main>",
+    "<h1>hook-latency report</h1>",
+    headline(v),
+    distributionSection(data, v),
+    lagSection(data, v),
+    shiftSection(data, v),
+    sequentialSection(v),
+    `<div class="grid row">${warmupSection(data, v)}${errorsSection(data, v)}</div>`,
+    figuresSection(v, data),
+    checksSection(v),
+    environmentSection(env),
+    `<footer>Generated ${esc((/* @__PURE__ */ new Date()).toISOString())} by hook-latency. Charts are drawn from reduced data where the input is large (ECDF on a quantile grid, lag plots on a random subset, outliers evenly sampled); every number is computed on all samples.</footer>`,
+    "</main></body></html>",
+    ""
+  ].join("\n");
+}
+function headline(v) {
+  const [lo, hi] = v.shift.ci;
+  const tiles = [
+    [formatPercent2(v.shift.relative), `shift (${formatNs2(v.shift.ns)})`],
+    [`${formatPercent2(lo)} \u2026 ${formatPercent2(hi)}`, "confidence interval"],
+    [formatThreshold(v.threshold), "budget"],
+    [formatP(v.p), `p vs boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)}`],
+    [`${(v.n.baseline + v.n.candidate).toLocaleString("en-US")}`, `samples in ${v.rounds} rounds`],
+    [`${Math.round(v.power * 100)}%`, "power for the planned effect"]
+  ];
+  return `<header class="headline ${esc(v.verdict)}" data-verdict="${esc(v.verdict)}"><p class="verdict">${esc(HEADLINE2[v.verdict] ?? v.verdict)}</p><p class="reason">${esc(capitalise(v.reason))}.</p><div class="figures">${tiles.map(([b, s]) => `<div class="figure"><b>${esc(b)}</b><span>${esc(s)}</span></div>`).join("")}</div></header>`;
+}
+function formatPercent2(x) {
+  return Number.isFinite(x) ? formatPercent(x) : x === Infinity ? "+\u221E" : x === -Infinity ? "\u2212\u221E" : "n/a";
+}
+function formatNs2(x) {
+  return Number.isFinite(x) ? formatNs(x) : x === Infinity ? "+\u221E" : x === -Infinity ? "\u2212\u221E" : "n/a";
+}
+function capitalise(s) {
+  return s.length ? s[0].toUpperCase() + s.slice(1) : s;
+}
+var ARM_LEGEND = legend([
+  { cls: "baseline", label: "baseline" },
+  { cls: "candidate", label: "candidate (hooked)" }
+]);
+function distributionSection(d, v) {
+  const q = (a) => d.arms[a].quantiles;
+  return `<div class="grid row">` + card(
+    "Latency distribution (ECDF)",
+    ARM_LEGEND + ecdfChart(d.arms),
+    `Fraction of requests at or below each latency, log scale. Medians: baseline ${formatNs2(v.median.baseline)}, candidate ${formatNs2(v.median.candidate)}. Only successful requests after the warm-up cut, from rounds that reached a steady state \u2014 the samples the test uses.`
+  ) + card(
+    "Per arm: violin and box",
+    ARM_LEGEND + boxChart(d.arms),
+    `Box: quartiles and median; whiskers: Tukey (1.5 IQR); dots: outliers (${ARMS2.map((a) => `${a} ${q(a).outliersLow + q(a).outliersHigh}`).join(", ")}). Violin: density of all samples on log-spaced bins.`
+  ) + `</div>`;
+}
+function lagSection(d, v) {
+  const dom = lagDomain(d.arms);
+  const r1 = (a) => Number.isFinite(v.lag1[a]) ? v.lag1[a].toFixed(2) : "n/a";
+  return `<section class="row"><h2>Lag plots: is each request independent of the one before?</h2><p class="note">latency[i+1] against latency[i] within each arm's series of one round, as in Kahlhofer et al. (SSP 2023). A round cloud means independent requests; a diagonal streak means autocorrelation, which the design-based test accounts for. Mean lag-1 autocorrelation of log latency: baseline ${r1("baseline")}, candidate ${r1("candidate")}.</p><div class="grid3">` + ARMS2.map((a) => card(`${a}`, lagChart(a, d.arms[a], dom, v.lag1[a]), lagCaption(d.arms[a]))).join("") + `</div></section>`;
+}
+function lagCaption(s) {
+  return s.lag.x.length < s.lag.total ? `${s.lag.x.length.toLocaleString("en-US")} of ${s.lag.total.toLocaleString("en-US")} consecutive pairs, a uniform random subset (drawing only). Dashed: latency[i+1] = latency[i].` : `All ${s.lag.total.toLocaleString("en-US")} consecutive pairs. Dashed: latency[i+1] = latency[i].`;
+}
+function shiftSection(d, v) {
+  const budget = budgetRelative(v);
+  const budgetText = "relative" in v.threshold ? formatThreshold(v.threshold) : `${formatThreshold(v.threshold)} \u2248 ${formatPercent2(budget)} of the baseline median`;
+  return `<section class="row"><h2>Shift per round, pooled, against the budget</h2>` + legend([
+    { cls: "pooled", label: "round estimate and interval", shape: "dot" },
+    { cls: "pooled", label: "pooled estimate with the verdict\u2019s interval (diamond)", shape: "line" },
+    { cls: "budget", label: `budget ${budgetText}`, shape: "dash" },
+    { cls: "muted", label: "no change", shape: "dash" }
+  ]) + forestChart(d.perRound, v, d.roundLevel, d.warmup.filter((r) => !r.valid).map((r) => r.round)) + `<p class="note">Each round is a fresh pair of instances: the experimental unit. Per-round intervals are descriptive ${Math.round(d.roundLevel * 100)}% intervals (the round's Mann-Whitney score inverted, variance inflated for lag-1 autocorrelation). The pooled interval is the one the verdict uses (stratified test inverted at the final look's boundary): ${formatPercent2(v.shift.ci[0])} \u2026 ${formatPercent2(v.shift.ci[1])}.</p></section>`;
+}
+function sequentialSection(v) {
+  return `<section class="row"><h2>Sequential path</h2>` + legend([
+    { cls: "pooled", label: "test statistic per look", shape: "line" },
+    { cls: "budget", label: "boundary (O\u2019Brien-Fleming-type alpha spending)", shape: "line" },
+    { cls: "muted", label: `planned size (${Math.round(v.plannedRequests).toLocaleString("en-US")} requests)`, shape: "dash" }
+  ]) + sequentialChart(v.looks, v.plannedRequests) + `<p class="note">${v.looks.length} look${v.looks.length === 1 ? "" : "s"}. The statistic is the normal score of each look's p (design-based, budget-shifted), so crossing the boundary is exactly the stopping rule. Final Z ${Number.isFinite(v.z) ? v.z.toFixed(2) : "n/a"}, boundary ${Number.isFinite(v.boundary) ? v.boundary.toFixed(2) : "n/a"}, alpha ${v.alpha}.</p></section>`;
+}
+function warmupSection(d, v) {
+  const invalid = d.warmup.filter((r) => !r.valid).map((r) => r.round);
+  return card(
+    "Warm-up cut per round",
+    legend([
+      { cls: "warm", label: "requests removed (MSER-5)", shape: "dot" },
+      { cls: "invalid", label: "round never reached a steady state (left out)", shape: "dot" }
+    ]) + warmupChart(d.warmup),
+    `${v.warmup.removed.toLocaleString("en-US")} requests removed in all. ` + (invalid.length ? `Rounds left out: ${esc(invalid.join(", "))}.` : "Every round reached a steady state.")
+  );
+}
+function errorsSection(d, v) {
+  const rows = ARMS2.map((a) => {
+    const s = d.arms[a];
+    const rate = s.requests ? s.errors / s.requests : 0;
+    return `<tr><th class="${a === "baseline" ? "arm-b" : "arm-c"}">${a}</th><td class="num">${s.requests.toLocaleString("en-US")}</td><td class="num" data-errors="${s.errors}">${s.errors.toLocaleString("en-US")}</td><td class="num">${(rate * 100).toFixed(2)}%</td><td class="num">${s.transportErrors}</td><td class="num">${s.serverErrors}</td><td class="num">${v.errors[a]}</td></tr>`;
+  }).join("");
+  return `<figure class="card" data-section="errors"><h2>Errors</h2><table><thead><tr><th></th><th class="num">requests</th><th class="num">errors</th><th class="num">rate</th><th class="num">transport</th><th class="num">5xx</th><th class="num">in verdict</th></tr></thead><tbody>${rows}</tbody></table><figcaption>Errors (transport errors and 5xx) are counted per arm and never enter the latency statistics; a significantly higher error rate of the candidate is itself a regression.</figcaption></figure>`;
+}
+function figuresSection(v, d) {
+  const last = v.looks.at(-1);
+  const rows = [
+    ["verdict", `${v.verdict} \u2014 ${v.reason}`],
+    ["shift (candidate vs baseline)", `${formatPercent2(v.shift.relative)} (${formatNs2(v.shift.ns)})`],
+    ["confidence interval", `${formatPercent2(v.shift.ci[0])} \u2026 ${formatPercent2(v.shift.ci[1])} (${formatNs2(v.shift.ciNs[0])} \u2026 ${formatNs2(v.shift.ciNs[1])})`],
+    ["budget", formatThreshold(v.threshold)],
+    ["p (design-based)", `${formatP(v.p)} vs boundary ${formatP(last?.boundaryP ?? NaN)}`],
+    ["Z", `${fixed(v.z)} vs boundary ${fixed(v.boundary)}`],
+    ["i.i.d. Mann-Whitney p (comparison only)", formatP(v.iidP)],
+    ["alpha", String(v.alpha)],
+    ["median", `baseline ${formatNs2(v.median.baseline)}, candidate ${formatNs2(v.median.candidate)}`],
+    ["p99", `baseline ${formatNs2(d.arms.baseline.quantiles.p99)}, candidate ${formatNs2(d.arms.candidate.quantiles.p99)}`],
+    ["samples", `baseline ${v.n.baseline.toLocaleString("en-US")}, candidate ${v.n.candidate.toLocaleString("en-US")} (of ${d.totalRequests.toLocaleString("en-US")} requests recorded)`],
+    ["rounds, looks", `${v.rounds} rounds, ${v.looks.length} look${v.looks.length === 1 ? "" : "s"}`],
+    ["planned size", `${Math.round(v.plannedRequests).toLocaleString("en-US")} requests`],
+    ["power for the planned effect", `${Math.round(v.power * 100)}%`],
+    ["lag-1 autocorrelation", `baseline ${fixed(v.lag1.baseline)}, candidate ${fixed(v.lag1.candidate)}`],
+    ["warm-up removed", `${v.warmup.removed} requests${v.warmup.invalidRounds.length ? `; rounds not steady: ${v.warmup.invalidRounds.join(", ")}` : ""}`],
+    ["errors", `baseline ${v.errors.baseline}, candidate ${v.errors.candidate}`]
+  ];
+  if (v.durationMs !== void 0) rows.push(["duration", `${(v.durationMs / 1e3).toFixed(1)} s`]);
+  return `<section class="row" data-section="figures"><h2>Key figures</h2>${kvTable(rows)}</section>`;
+}
+function fixed(x) {
+  return Number.isFinite(x) ? x.toFixed(2) : "n/a";
+}
+function checksSection(v) {
+  const body = v.checks.length ? `<table><thead><tr><th>status</th><th>check</th><th>detail</th></tr></thead><tbody>` + v.checks.map(
+    (c) => `<tr data-check="${esc(c.id)}"><td><span class="pill ${esc(c.status)}">${esc(c.status)}</span></td><td><code>${esc(c.id)}</code></td><td>${esc(c.detail)}</td></tr>`
+  ).join("") + `</tbody></table>` : `<p class="note">No environment checks were recorded for this run.</p>`;
+  return `<section class="row" data-section="checks"><h2>Checks</h2>${body}</section>`;
+}
+function environmentSection(env) {
+  return `<section class="row" data-section="environment"><h2>Environment</h2>${kvTable(Object.entries(env).map(([k, val]) => [k, String(val)]), true)}</section>`;
+}
+function kvTable(rows, code = false) {
+  return `<table class="kv"><tbody>` + rows.map(([k, val]) => `<tr><th>${esc(k)}</th><td>${code ? `<code>${esc(val)}</code>` : esc(val)}</td></tr>`).join("") + `</tbody></table>`;
+}
+function card(title, content, caption) {
+  return `<figure class="card"><h2>${esc(title)}</h2>${content}<figcaption>${caption}</figcaption></figure>`;
+}
+
+// src/report/html/markdown-extras.ts
+var MAX_BARS = 40;
+function perRoundShifts(rounds) {
+  return rounds.map(prepareRound).filter((p) => p.valid).map((p) => ({ round: p.round, relative: Math.expm1(pooledShift([p], "log")) }));
+}
+function reportMarkdownExtras(rounds, verdict) {
+  const shifts = perRoundShifts(rounds).filter((s) => Number.isFinite(s.relative));
+  if (shifts.length === 0) return "";
+  const groups = binRounds(shifts, MAX_BARS);
+  const bars = groups.map((g) => pct3(g.relative));
+  const pooled = pct3(verdict.shift.relative);
+  const budget = budgetRelative(verdict);
+  const values = [...bars, pooled, ...Number.isFinite(budget) ? [pct3(budget)] : [], 0];
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pad = Math.max((hi - lo) * 0.1, 0.5);
+  const grouped = groups.some((g) => g.label.includes("-"));
+  const lines = [
+    "",
+    "<details><summary>Shift per round</summary>",
+    "",
+    "```mermaid",
+    "xychart-beta",
+    `    title "Shift per ${grouped ? "group of rounds (median)" : "round"}, %: bars; pooled and budget: lines"`,
+    `    x-axis "round" [${groups.map((g) => `"${g.label}"`).join(", ")}]`,
+    `    y-axis "candidate vs baseline (%)" ${round2(lo - pad)} --> ${round2(hi + pad)}`,
+    `    bar [${bars.join(", ")}]`,
+    `    line [${groups.map(() => pooled).join(", ")}]`
+  ];
+  if (Number.isFinite(budget)) lines.push(`    line [${groups.map(() => pct3(budget)).join(", ")}]`);
+  lines.push(
+    "```",
+    "",
+    `Pooled shift ${pooled}% (line), budget ${Number.isFinite(budget) ? `${pct3(budget)}%` : "n/a"} (line); ${shifts.length} valid rounds.`,
+    "",
+    "</details>",
+    ""
+  );
+  return lines.join("\n");
+}
+function binRounds(s, max) {
+  if (s.length <= max) return s.map((r) => ({ label: String(r.round), relative: r.relative }));
+  const size = Math.ceil(s.length / max);
+  const out = [];
+  for (let i = 0; i < s.length; i += size) {
+    const g = s.slice(i, i + size);
+    const v = g.map((r) => r.relative).sort((a, b) => a - b);
+    const h = v.length >> 1;
+    const med = v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+    out.push({ label: `${g[0].round}-${g[g.length - 1].round}`, relative: med });
+  }
+  return out;
+}
+function pct3(ratio) {
+  return round2(ratio * 100);
+}
+function round2(v) {
+  return Math.round(v * 100) / 100;
+}
+
+// src/report/html/write.ts
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+var REPORT_FILE = "report.html";
+function writeReport(dir, rounds, verdict, environment) {
+  mkdirSync(dir, { recursive: true });
+  const path8 = join(dir, REPORT_FILE);
+  writeFileSync(path8, renderReport({ rounds, verdict, environment }));
+  return path8;
 }
 
 // src/report/markdown.ts
@@ -32884,12 +34003,31 @@ function impliedPerCall(shiftNs, perRequest) {
 
 // src/engine.ts
 function outputFiles(dir) {
-  return { samples: join(dir, "samples.csv"), verdict: join(dir, "verdict.json"), summary: join(dir, "summary.md") };
+  return { samples: join2(dir, "samples.csv"), verdict: join2(dir, "verdict.json"), summary: join2(dir, "summary.md") };
+}
+function environmentOf(config) {
+  return {
+    runtime: config.runtime,
+    node: process.version,
+    kernel: `${os.type()} ${os.release()}`,
+    hook: config.hook ?? "(none)",
+    "baseline-hook": config.baselineHook ?? "(none)",
+    sut: config.sut.image ?? config.sut.command.join(" "),
+    connection: config.connection,
+    "requests-per-round": String(config.requestsPerRound),
+    "warmup-requests": String(config.warmupRequests),
+    threshold: formatThreshold(config.threshold),
+    alpha: String(config.alpha),
+    power: String(config.power),
+    mde: formatThreshold(config.mde),
+    seed: String(config.seed)
+  };
 }
 async function runGate(runtime, config, hooks = {}) {
   const files = config.out ? outputFiles(config.out) : null;
-  if (config.out) mkdirSync(config.out, { recursive: true });
+  if (config.out) mkdirSync2(config.out, { recursive: true });
   const writer = files ? new SamplesWriter(files.samples) : null;
+  const recorded = [];
   try {
     const result = await runSequential(runtime, {
       threshold: config.threshold,
@@ -32902,16 +34040,18 @@ async function runGate(runtime, config, hooks = {}) {
       minRounds: config.minRounds,
       onRound: async (data) => {
         hooks.onRound?.(data);
+        if (files) recorded.push(data);
         await writer?.append(data);
       },
       onLook: hooks.onLook
     });
     const verdict = { ...result, mode: "macro", runtime: runtime.name };
     if (config.countCalls) verdict.calls = await callsReport(runtime, verdict);
-    if (files) {
-      writeFileSync(files.verdict, `${JSON.stringify(verdict, null, 2)}
+    if (files && config.out) {
+      writeFileSync2(files.verdict, `${JSON.stringify(verdict, null, 2)}
 `);
-      writeFileSync(files.summary, verdictMarkdown(verdict));
+      writeFileSync2(files.summary, verdictMarkdown(verdict) + reportMarkdownExtras(recorded, verdict));
+      writeReport(config.out, recorded, verdict, environmentOf(config));
     }
     return verdict;
   } catch (err) {
@@ -33218,24 +34358,24 @@ function exitCodeFor(v, failOn) {
 // src/native.ts
 import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
-import { dirname as dirname2, join as join2, relative, resolve as resolve2 } from "node:path";
+import { dirname as dirname2, join as join3, relative, resolve as resolve2 } from "node:path";
 import { fileURLToPath } from "node:url";
 function packageRoot() {
   let dir = dirname2(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    if (existsSync(join2(dir, "hook", "Makefile"))) return dir;
+    if (existsSync(join3(dir, "hook", "Makefile"))) return dir;
     dir = dirname2(dir);
   }
   return process.cwd();
 }
-var EXAMPLE_SUT = () => join2(packageRoot(), "examples", "sut", "build", "sut");
+var EXAMPLE_SUT = () => join3(packageRoot(), "examples", "sut", "build", "sut");
 function ensureBuilt(paths) {
   const root = packageRoot();
-  const buildDirs = [join2(root, "hook", "build"), join2(root, "examples", "sut", "build")];
+  const buildDirs = [join3(root, "hook", "build"), join3(root, "examples", "sut", "build")];
   const missing = paths.filter((p) => !existsSync(p) && buildDirs.some((d) => !relative(d, resolve2(p)).startsWith("..")));
   if (missing.length === 0) return;
   try {
-    execFileSync("make", ["-s", "-C", join2(root, "hook")], { stdio: ["ignore", "ignore", "pipe"], timeout: 12e4 });
+    execFileSync("make", ["-s", "-C", join3(root, "hook")], { stdio: ["ignore", "ignore", "pipe"], timeout: 12e4 });
   } catch (err) {
     const stderr = String(err.stderr ?? "").trim().split("\n").slice(-1)[0];
     throw new RunError(`building the bundled hooks and example SUT failed (make -C hook): ${stderr || err.message}`);
@@ -33312,9 +34452,9 @@ async function countCalls(opts) {
   let stderr = "";
   child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
   child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d);
-  const exited = new Promise((resolve5) => {
-    child2.once("error", (error) => resolve5({ code: null, signal: null, error }));
-    child2.once("exit", (code, signal) => resolve5({ code, signal }));
+  const exited = new Promise((resolve6) => {
+    child2.once("error", (error) => resolve6({ code: null, signal: null, error }));
+    child2.once("exit", (code, signal) => resolve6({ code, signal }));
   });
   let stopping = false;
   try {
@@ -33346,17 +34486,17 @@ async function countCalls(opts) {
   }
 }
 async function probeStrace(exe) {
-  return new Promise((resolve5) => {
+  return new Promise((resolve6) => {
     const p = spawn(exe, ["-V"], { stdio: "ignore" });
     p.once("error", (err) => {
       const code = err.code;
-      resolve5(code === "ENOENT" ? STRACE_MISSING : `strace cannot be started (${code ?? err.message}): calls per request not counted`);
+      resolve6(code === "ENOENT" ? STRACE_MISSING : `strace cannot be started (${code ?? err.message}): calls per request not counted`);
     });
-    p.once("exit", (code) => resolve5(code === 0 ? null : `strace -V exited with ${code}: calls per request not counted`));
+    p.once("exit", (code) => resolve6(code === 0 ? null : `strace -V exited with ${code}: calls per request not counted`));
   });
 }
 async function waitReady(child2, stdout, stderr, exited, pattern, timeoutMs) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve6, reject) => {
     let done = false;
     const finish = (f) => {
       if (done) return;
@@ -33371,7 +34511,7 @@ async function waitReady(child2, stdout, stderr, exited, pattern, timeoutMs) {
       const raw = m.groups?.port ?? m[m.length - 1];
       const port = Number(raw);
       finish(
-        () => Number.isInteger(port) && port > 0 && port < 65536 ? resolve5(port) : reject(new RunError(`the SUT's ready line has no usable port: ${JSON.stringify(m[0])}`))
+        () => Number.isInteger(port) && port > 0 && port < 65536 ? resolve6(port) : reject(new RunError(`the SUT's ready line has no usable port: ${JSON.stringify(m[0])}`))
       );
     };
     const timer = setTimeout(
@@ -33383,7 +34523,7 @@ async function waitReady(child2, stdout, stderr, exited, pattern, timeoutMs) {
       (e) => finish(() => {
         const err = stderr();
         if (/strace: .*(ptrace|Operation not permitted)/i.test(err)) {
-          resolve5({ unavailable: `strace cannot trace here (${firstStraceLine(err)}): calls per request not counted` });
+          resolve6({ unavailable: `strace cannot trace here (${firstStraceLine(err)}): calls per request not counted` });
         } else {
           reject(new RunError(`the SUT exited under strace before it was ready (${e.error?.message ?? e.code ?? e.signal})${lastLine(err)}`));
         }
@@ -33397,12 +34537,12 @@ async function waitPort(port, exited, timeoutMs) {
   void exited.then(() => gone = true);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !gone) {
-    const ok3 = await new Promise((resolve5) => {
+    const ok3 = await new Promise((resolve6) => {
       const sock = connect({ host: "127.0.0.1", port }, () => {
         sock.destroy();
-        resolve5(true);
+        resolve6(true);
       });
-      sock.on("error", () => resolve5(false));
+      sock.on("error", () => resolve6(false));
     });
     if (ok3) return port;
     await new Promise((r) => setTimeout(r, 25));
@@ -33699,20 +34839,20 @@ var HttpClient = class {
   closed = false;
   /** Sends a pre-serialized request; resolves with the status or a status-0 error. Never rejects. */
   request(buf, opts = {}) {
-    return new Promise((resolve5) => {
+    return new Promise((resolve6) => {
       const t0 = process.hrtime.bigint();
       if (this.pending !== null) {
-        resolve5({ status: 0, error: "request already in flight", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
+        resolve6({ status: 0, error: "request already in flight", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
         return;
       }
       if (this.closed) {
-        resolve5({ status: 0, error: "client closed", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
+        resolve6({ status: 0, error: "client closed", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
         return;
       }
       const needConnect = this.socket === null || !this.options.keepAlive;
       if (needConnect) this.dropSocket();
       const p = {
-        resolve: resolve5,
+        resolve: resolve6,
         parser: new ResponseParser(opts.head === true),
         buf,
         t0,
@@ -33818,93 +34958,6 @@ var HttpClient = class {
     return this.socket !== null && this.ready;
   }
 };
-
-// src/experiment/prng.ts
-function fmix32(h) {
-  h ^= h >>> 16;
-  h = Math.imul(h, 2246822507);
-  h ^= h >>> 13;
-  h = Math.imul(h, 3266489909);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-function toSeed32(seed, what) {
-  if (!Number.isInteger(seed)) throw new RangeError(`${what} must be an integer, got ${seed}`);
-  return Number(BigInt.asUintN(32, BigInt(seed)));
-}
-function splitmix32(state) {
-  const next = state + 2654435769 >>> 0;
-  return [fmix32(next), next];
-}
-var rotl = (x, k) => (x << k | x >>> 32 - k) >>> 0;
-var Prng = class _Prng {
-  s0;
-  s1;
-  s2;
-  s3;
-  /** @param seed any integer; only its low 32 bits matter. */
-  constructor(seed) {
-    let st = toSeed32(seed, "seed");
-    let out;
-    [out, st] = splitmix32(st);
-    this.s0 = out;
-    [out, st] = splitmix32(st);
-    this.s1 = out;
-    [out, st] = splitmix32(st);
-    this.s2 = out;
-    [out, st] = splitmix32(st);
-    this.s3 = out;
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 2654435769;
-  }
-  /** A generator with an explicit 128-bit state (not all zero); for known-answer tests. */
-  static fromState(s0, s1, s2, s3) {
-    if ((s0 | s1 | s2 | s3) >>> 0 === 0) throw new RangeError("xoshiro128** state must not be all zero");
-    const g = new _Prng(0);
-    g.s0 = s0 >>> 0;
-    g.s1 = s1 >>> 0;
-    g.s2 = s2 >>> 0;
-    g.s3 = s3 >>> 0;
-    return g;
-  }
-  /** Next uniformly distributed unsigned 32-bit integer. */
-  nextU32() {
-    const s0 = this.s0;
-    const s1 = this.s1;
-    const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = s1 << 9 >>> 0;
-    this.s2 = (this.s2 ^ s0) >>> 0;
-    this.s3 = (this.s3 ^ s1) >>> 0;
-    this.s1 = (s1 ^ this.s2) >>> 0;
-    this.s0 = (s0 ^ this.s3) >>> 0;
-    this.s2 = (this.s2 ^ t) >>> 0;
-    this.s3 = rotl(this.s3, 11);
-    return result;
-  }
-  /** Uniform float in [0, 1) with 32 bits of resolution. */
-  nextFloat() {
-    return this.nextU32() / 4294967296;
-  }
-  /** A fair coin: 0 or 1 (the top bit, the best-scrambled one). */
-  nextBit() {
-    return this.nextU32() >>> 31;
-  }
-  /** Uniform integer in [0, n) for 1 <= n <= 2^32 (rejection sampling, no modulo bias). */
-  nextInt(n) {
-    if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new RangeError(`nextInt: bad bound ${n}`);
-    const limit = 4294967296 - 4294967296 % n;
-    for (; ; ) {
-      const x = this.nextU32();
-      if (x < limit) return x % n;
-    }
-  }
-};
-function deriveSeed(seed, round3, stream2 = 0) {
-  let h = fmix32(toSeed32(seed, "seed") ^ 608135816);
-  h = fmix32((h ^ Math.imul(toSeed32(round3, "round"), 2654435769)) >>> 0);
-  h = fmix32((h ^ Math.imul(toSeed32(stream2, "stream"), 2246822507) ^ 320440878) >>> 0);
-  return h >>> 0;
-}
-var STREAM = { schedule: 0, mix: 1, warmupMix: 2 };
 
 // src/experiment/schedule.ts
 function checkCount(n, what) {
@@ -34040,16 +35093,16 @@ var SutProcess = class {
     };
     this.child.stdout?.on("data", keep);
     this.child.stderr?.on("data", keep);
-    this.exited = new Promise((resolve5) => {
+    this.exited = new Promise((resolve6) => {
       this.child.on("error", (err) => {
         this.output += `
 ${err.message}`;
         this.exit = { code: null, signal: null };
-        resolve5();
+        resolve6();
       });
       this.child.on("exit", (code, signal) => {
         this.exit = { code, signal };
-        resolve5();
+        resolve6();
       });
     });
   }
@@ -34122,13 +35175,13 @@ function readMaps(pid) {
   }
 }
 function probe(port, path8) {
-  return new Promise((resolve5) => {
+  return new Promise((resolve6) => {
     const req = request({ host: "127.0.0.1", port, path: path8, method: "GET", agent: false, timeout: 500 }, (res) => {
       res.resume();
-      res.on("end", () => resolve5(res.statusCode ?? 0));
+      res.on("end", () => resolve6(res.statusCode ?? 0));
     });
     req.on("timeout", () => req.destroy());
-    req.on("error", () => resolve5(0));
+    req.on("error", () => resolve6(0));
     req.end();
   });
 }
@@ -34233,10 +35286,10 @@ function localChecks() {
 }
 async function freePorts(n) {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise((resolve5, reject) => {
+    Array.from({ length: n }, () => new Promise((resolve6, reject) => {
       const s = createServer();
       s.once("error", reject);
-      s.listen(0, "127.0.0.1", () => resolve5(s));
+      s.listen(0, "127.0.0.1", () => resolve6(s));
     }))
   );
   const ports = servers.map((s) => s.address().port);
@@ -34246,7 +35299,7 @@ async function freePorts(n) {
 
 // src/runtime/kind.ts
 import { chmodSync } from "node:fs";
-import { delimiter as delimiter2, join as join7 } from "node:path";
+import { delimiter as delimiter2, join as join8 } from "node:path";
 import { existsSync as existsSync6 } from "node:fs";
 
 // src/action/state-helper.ts
@@ -34435,7 +35488,8 @@ function sutContainer(plan, arm, hook, volume) {
   const container = {
     name: CONTAINERS[arm],
     image: plan.sut.image,
-    command: substitutePort(plan.sut.command, port),
+    // No command: the image's own entrypoint (it must honour PORT or take {port} in its args).
+    ...plan.sut.command.length ? { command: substitutePort(plan.sut.command, port) } : {},
     env: Object.entries(env).map(([name, value]) => ({ name, value }))
   };
   if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
@@ -34536,7 +35590,7 @@ function cleanStderr(s) {
   return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l)).join("\n").trim();
 }
 function run(argv, opts) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve6, reject) => {
     const child2 = spawn4(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
     const out = [];
     const err = [];
@@ -34553,7 +35607,7 @@ function run(argv, opts) {
     });
     child2.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve5({
+      resolve6({
         code: code ?? (signal ? 128 : 1),
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8"),
@@ -34636,7 +35690,7 @@ function tail(text, lines = 15) {
 // src/runtime/pod-plan.ts
 import { randomBytes } from "node:crypto";
 import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
-import { basename as basename3, dirname as dirname5, join as join5, resolve as resolve4 } from "node:path";
+import { basename as basename3, dirname as dirname5, join as join6, resolve as resolve4 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function newRunId() {
   return randomBytes(4).toString("hex");
@@ -34656,7 +35710,7 @@ function findLoadgenScript() {
   const here = dirname5(fileURLToPath2(import.meta.url));
   const candidates = [
     process.env.HOOK_LATENCY_LOADGEN,
-    join5(here, "loadgen.js"),
+    join6(here, "loadgen.js"),
     resolve4(here, "../../dist/loadgen.js"),
     resolve4(process.cwd(), "dist/loadgen.js")
   ].filter((p) => Boolean(p));
@@ -34701,7 +35755,6 @@ function loadgenConfig(config, round3) {
   };
 }
 function podPlan(config, runId, round3, assets, images, namespace) {
-  if (images.sutCommand.length === 0) throw new UsageError("sut.command is required for a pod runtime (the container command)");
   return {
     runId: dnsLabel(runId),
     round: round3,
@@ -34997,7 +36050,7 @@ function safeJson(s) {
 function onPath(name, path8 = process.env.PATH ?? "") {
   for (const dir of path8.split(delimiter2)) {
     if (!dir) continue;
-    const p = join7(dir, name);
+    const p = join8(dir, name);
     if (existsSync6(p)) return p;
   }
   return void 0;
@@ -35005,14 +36058,14 @@ function onPath(name, path8 = process.env.PATH ?? "") {
 async function downloadKind(version) {
   const tc = await Promise.resolve().then(() => (init_tool_cache(), tool_cache_exports));
   const cached = tc.find("kind", version);
-  if (cached) return join7(cached, "kind");
-  const os8 = process.platform === "darwin" ? "darwin" : "linux";
+  if (cached) return join8(cached, "kind");
+  const os9 = process.platform === "darwin" ? "darwin" : "linux";
   const arch3 = process.arch === "arm64" ? "arm64" : "amd64";
-  const url = `https://kind.sigs.k8s.io/dl/${version}/kind-${os8}-${arch3}`;
+  const url = `https://kind.sigs.k8s.io/dl/${version}/kind-${os9}-${arch3}`;
   const file = await tc.downloadTool(url);
   chmodSync(file, 493);
   const dir = await tc.cacheFile(file, "kind", "kind", version);
-  return join7(dir, "kind");
+  return join8(dir, "kind");
 }
 var KindRuntime = class {
   constructor(config, opts = {}) {
@@ -35100,9 +36153,9 @@ function tail2(s) {
 }
 
 // src/runtime/podman.ts
-import { existsSync as existsSync8, mkdtempSync as mkdtempSync3, readFileSync as readFileSync8, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync8, mkdtempSync as mkdtempSync3, readFileSync as readFileSync8, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { basename as basename5, join as join9 } from "node:path";
+import { basename as basename5, join as join10 } from "node:path";
 
 // src/runtime/pod-cgroup.ts
 import { existsSync as existsSync7, readFileSync as readFileSync6 } from "node:fs";
@@ -35157,9 +36210,9 @@ function readCgroup(pid, root = "/sys/fs/cgroup") {
 // src/runtime/pod-image.ts
 import { spawn as spawn5 } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync as chmodSync2, copyFileSync, mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync2, readFileSync as readFileSync7, rmSync as rmSync2, statSync as statSync3 } from "node:fs";
+import { chmodSync as chmodSync2, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync7, rmSync as rmSync2, statSync as statSync3 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename4, dirname as dirname7, join as join8 } from "node:path";
+import { basename as basename4, dirname as dirname7, join as join9 } from "node:path";
 function parseLdd(text) {
   const out = [];
   for (const line of text.split("\n")) {
@@ -35200,7 +36253,7 @@ function rootfsHash(spec, quick = false) {
   return h.digest("hex").slice(0, 16);
 }
 function pipeInto(a, b, timeoutMs) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve6, reject) => {
     const p1 = spawn5(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
     const p2 = spawn5(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
@@ -35220,7 +36273,7 @@ function pipeInto(a, b, timeoutMs) {
     p1.on("close", (c) => c1 = c);
     p2.on("close", (c2) => {
       clearTimeout(timer);
-      resolve5({ code: c1 !== null && c1 !== 0 ? c1 : c2 ?? 1, stderr });
+      resolve6({ code: c1 !== null && c1 !== 0 ? c1 : c2 ?? 1, stderr });
     });
   });
 }
@@ -35228,16 +36281,16 @@ async function ensureImage(podman, name, spec, quickHash = false) {
   const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
   const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
   if (exists2.code === 0) return ref;
-  const root = mkdtempSync2(join8(tmpdir2(), "hook-latency-rootfs-"));
+  const root = mkdtempSync2(join9(tmpdir2(), "hook-latency-rootfs-"));
   try {
     for (const f of spec.files) {
-      const dest = join8(root, f.to);
-      mkdirSync2(dirname7(dest), { recursive: true });
+      const dest = join9(root, f.to);
+      mkdirSync3(dirname7(dest), { recursive: true });
       copyFileSync(f.from, dest);
       chmodSync2(dest, statSync3(f.from).mode & 511);
     }
-    mkdirSync2(join8(root, "tmp"), { recursive: true });
-    chmodSync2(join8(root, "tmp"), 1023);
+    mkdirSync3(join9(root, "tmp"), { recursive: true });
+    chmodSync2(join9(root, "tmp"), 1023);
     const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
     if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
   } finally {
@@ -35267,7 +36320,7 @@ var PodmanRuntime = class {
   prepared;
   pods = /* @__PURE__ */ new Set();
   networkPreexisted = true;
-  dir = mkdtempSync3(join9(tmpdir3(), "hook-latency-podman-"));
+  dir = mkdtempSync3(join10(tmpdir3(), "hook-latency-podman-"));
   exec(args, timeoutMs = 6e4) {
     return runOk([this.podman, ...args], { timeoutMs }).catch((e) => {
       if (e instanceof ExecError) {
@@ -35309,8 +36362,8 @@ var PodmanRuntime = class {
     const { assets, images } = await this.prepare();
     const plan = podPlan(this.config, this.runId, index, assets, images);
     const pod = podName(plan.runId, index);
-    const file = join9(this.dir, `${pod}.yaml`);
-    writeFileSync3(file, toYaml(buildPodManifest(plan)));
+    const file = join10(this.dir, `${pod}.yaml`);
+    writeFileSync4(file, toYaml(buildPodManifest(plan)));
     const ctr = (c) => `${pod}-${c}`;
     const t0 = Date.now();
     let podStartMs = 0;
@@ -35628,7 +36681,7 @@ function parseDriverOutput(stdout, expectBatches) {
   return { function: head[1], batchSize: Number(head[2]), batches };
 }
 function execute(cmd, args, env, timeoutMs = 6e5) {
-  return new Promise((resolve5) => {
+  return new Promise((resolve6) => {
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -35644,13 +36697,13 @@ function execute(cmd, args, env, timeoutMs = 6e5) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve5({ code: null, signal: null, stdout, stderr, spawnError: err });
+      resolve6({ code: null, signal: null, stdout, stderr, spawnError: err });
     });
     child2.once("close", (code, signal) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve5({ code, signal, stdout, stderr, timedOut });
+      resolve6({ code, signal, stdout, stderr, timedOut });
     });
   });
 }
@@ -35712,8 +36765,8 @@ function analyzeMicro(rounds, opts = {}) {
   const alpha = opts.alpha ?? MICRO_DEFAULTS.alpha;
   const sorted = rounds.map((r) => ({ baseline: Float64Array.from(r.baseline).sort(), candidate: Float64Array.from(r.candidate).sort() })).filter((r) => r.baseline.length > 0 && r.candidate.length > 0);
   if (sorted.length === 0) throw new Error("analyzeMicro: no round has batches in both arms");
-  const baselineNs = median2(concat2(sorted.map((r) => r.baseline)));
-  const candidateNs = median2(concat2(sorted.map((r) => r.candidate)));
+  const baselineNs = median2(concat3(sorted.map((r) => r.baseline)));
+  const candidateNs = median2(concat3(sorted.map((r) => r.candidate)));
   const t = opts.threshold ?? { ns: 0 };
   const thresholdNs = "ns" in t ? t.ns : t.relative * baselineNs;
   const scores = sorted.map((r) => roundScore(r.baseline, r.candidate, thresholdNs));
@@ -35775,7 +36828,7 @@ function shiftIntervalNs(rounds, zc) {
   const high = zAt2(rounds, hi) >= -zc ? Infinity : bisect(f(-zc), lo, hi, { tol: SHIFT_TOL_NS });
   return [low, high];
 }
-function concat2(parts) {
+function concat3(parts) {
   const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) {
@@ -35818,13 +36871,13 @@ function microJson(r) {
   const a = r.analysis;
   return {
     function: r.function,
-    overhead_ns: { estimate: round2(a.estimate), ci: [round2(a.ci[0]), round2(a.ci[1])] },
-    baseline_ns: round2(a.baselineNs),
-    candidate_ns: round2(a.candidateNs),
+    overhead_ns: { estimate: round22(a.estimate), ci: [round22(a.ci[0]), round22(a.ci[1])] },
+    baseline_ns: round22(a.baselineNs),
+    candidate_ns: round22(a.candidateNs),
     calls: r.calls,
     verdict: a.verdict,
     p: a.p,
-    threshold: { ns: round2(a.thresholdNs) },
+    threshold: { ns: round22(a.thresholdNs) },
     rounds: a.rounds,
     mode: "micro"
   };
@@ -35850,7 +36903,7 @@ ${rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join("\n")}
 function formatP2(p) {
   return p < 1e-4 ? p.toExponential(1) : String(Math.round(p * 1e4) / 1e4);
 }
-function round2(v) {
+function round22(v) {
   return Number.isFinite(v) ? Math.round(v * 100) / 100 : v;
 }
 var ET_NAMES = { 0: "ET_NONE", 1: "ET_REL (an object file)", 2: "ET_EXEC (an executable)", 4: "ET_CORE (a core dump)" };
@@ -35891,6 +36944,124 @@ function checkHook(p, flag) {
   return abs;
 }
 
+// src/commands/report.ts
+import { readFileSync as readFileSync10, writeFileSync as writeFileSync5 } from "node:fs";
+import { resolve as resolve5 } from "node:path";
+var DEFAULT_REPORT_OUT = "report.html";
+async function reportCommand(samplesFile, flags) {
+  if (flags.verdict && (flags.threshold !== void 0 || flags.alpha !== void 0)) {
+    throw new UsageError("--threshold and --alpha apply only without --verdict (the verdict file carries its own)");
+  }
+  const rounds = await readSamples(samplesFile);
+  const verdict = flags.verdict ? readVerdict(flags.verdict) : await computeVerdict(samplesFile, rounds, flags);
+  const out = flags.out ?? DEFAULT_REPORT_OUT;
+  const environment = {
+    samples: resolve5(samplesFile),
+    verdict: flags.verdict ? resolve5(flags.verdict) : "computed by `report` (one look, as analyze)",
+    threshold: formatThreshold(verdict.threshold),
+    alpha: String(verdict.alpha)
+  };
+  const html = renderReport({ rounds, verdict, environment });
+  try {
+    writeFileSync5(out, html);
+  } catch (err) {
+    const code = err.code;
+    const why = code === "ENOENT" ? "no such directory" : code === "EISDIR" ? "is a directory" : err.message;
+    throw new UsageError(`${out}: cannot write the report: ${why}`);
+  }
+  process.stderr.write(`report written to ${out} (${Math.round(Buffer.byteLength(html) / 1024)} KiB)
+`);
+  return 0;
+}
+async function computeVerdict(file, rounds, flags) {
+  const raw = {};
+  if (flags.threshold !== void 0) raw.threshold = flags.threshold;
+  if (flags.alpha !== void 0) raw.alpha = flags.alpha;
+  const config = buildConfig(
+    mergeConfig(raw, { runtime: "replay", replay: file, "look-every": rounds.length + 1, "min-rounds": 1, "max-requests": Number.MAX_SAFE_INTEGER })
+  );
+  return runGate(new ReplayRuntime(rounds), config);
+}
+function readVerdict(file) {
+  let text;
+  try {
+    text = readFileSync10(file, "utf8");
+  } catch (err) {
+    const code = err.code;
+    throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : err.message}`);
+  }
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file}: not valid JSON (${err.message.split("\n")[0]})`);
+  }
+  const problem = verdictProblem(doc);
+  if (problem) throw new UsageError(`${file}: not a hook-latency verdict: ${problem}`);
+  const v = denull(doc);
+  const ci = doc.shift;
+  const end = (x, i) => typeof x === "number" ? x : i === 0 ? -Infinity : Infinity;
+  v.shift.ci = [end(ci.ci[0], 0), end(ci.ci[1], 1)];
+  if (Array.isArray(ci.ciNs)) v.shift.ciNs = [end(ci.ciNs[0], 0), end(ci.ciNs[1], 1)];
+  return {
+    ...v,
+    reason: typeof v.reason === "string" ? v.reason : "",
+    looks: Array.isArray(v.looks) ? v.looks : [],
+    checks: Array.isArray(v.checks) ? v.checks : [],
+    warmup: { removed: v.warmup?.removed ?? 0, invalidRounds: v.warmup?.invalidRounds ?? [] },
+    errors: v.errors ?? { baseline: 0, candidate: 0 },
+    lag1: v.lag1 ?? { baseline: NaN, candidate: NaN },
+    median: v.median ?? { baseline: NaN, candidate: NaN },
+    shift: { ...v.shift, ciNs: Array.isArray(v.shift.ciNs) ? v.shift.ciNs : [NaN, NaN] },
+    z: typeof v.z === "number" ? v.z : NaN,
+    boundary: typeof v.boundary === "number" ? v.boundary : NaN,
+    alpha: typeof v.alpha === "number" ? v.alpha : NaN,
+    iidP: typeof v.iidP === "number" ? v.iidP : NaN,
+    power: typeof v.power === "number" ? v.power : NaN,
+    plannedRequests: typeof v.plannedRequests === "number" ? v.plannedRequests : NaN,
+    mode: v.mode === "micro" ? "micro" : "macro",
+    runtime: typeof v.runtime === "string" ? v.runtime : "unknown"
+  };
+}
+function denull(x) {
+  if (x === null) return NaN;
+  if (Array.isArray(x)) return x.map(denull);
+  if (typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, denull(v)]));
+  return x;
+}
+var VERDICTS = /* @__PURE__ */ new Set(["regression", "no-regression", "inconclusive"]);
+var STATUSES = /* @__PURE__ */ new Set(["pass", "warn", "fail"]);
+function verdictProblem(doc) {
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return "expected a JSON object";
+  const d = doc;
+  const num = (v) => typeof v === "number" || v === null;
+  if (!VERDICTS.has(d.verdict)) return `'verdict' must be regression, no-regression or inconclusive`;
+  if (!num(d.p)) return `'p' must be a number`;
+  const t = d.threshold;
+  if (!t || typeof t !== "object" || !(typeof t.relative === "number" || typeof t.ns === "number")) {
+    return `'threshold' must be {"relative": R} or {"ns": N}`;
+  }
+  const s = d.shift;
+  if (!s || typeof s !== "object" || !num(s.relative) || !num(s.ns) || !Array.isArray(s.ci) || s.ci.length !== 2) {
+    return `'shift' must have relative, ns and ci [low, high]`;
+  }
+  const n = d.n;
+  if (!n || typeof n !== "object" || typeof n.baseline !== "number" || typeof n.candidate !== "number") {
+    return `'n' must have baseline and candidate counts`;
+  }
+  if (typeof d.rounds !== "number") return `'rounds' must be a number`;
+  if (d.checks !== void 0) {
+    if (!Array.isArray(d.checks)) return `'checks' must be an array`;
+    for (const c of d.checks) {
+      if (!c || typeof c !== "object" || typeof c.id !== "string" || !STATUSES.has(c.status) || typeof c.detail !== "string") {
+        return `each check needs id, status (pass|warn|fail) and detail`;
+      }
+    }
+  }
+  if (d.looks !== void 0 && !Array.isArray(d.looks)) return `'looks' must be an array`;
+  return null;
+}
+
 // src/cli.ts
 var USAGE = `usage: hook-latency <command> [options]
 
@@ -35898,6 +37069,7 @@ commands:
   run       measure baseline vs hooked SUT (or replay a recording) and gate on the budget
   analyze   one-shot analysis of a samples CSV
   micro     micro benchmark: ns per call of the hooked function, with and without the hook
+  report    self-contained HTML report of a samples CSV: report SAMPLES.csv [--verdict verdict.json] [--out report.html]
 
 run options:
   --config FILE            YAML config (keys as in README)
@@ -35948,6 +37120,7 @@ var OPTIONS = {
   "fail-on-inconclusive": { type: "boolean" },
   "count-calls": { type: "boolean" },
   function: { type: "string" },
+  verdict: { type: "string" },
   rounds: { type: "string" },
   batches: { type: "string" },
   "batch-size": { type: "string" },
@@ -35977,6 +37150,11 @@ async function main(argv) {
     case "micro":
       if (positionals.length) throw new UsageError(`micro takes no positional arguments, got '${positionals[0]}'`);
       return microCommand(values);
+    case "report":
+      if (positionals.length !== 1) {
+        throw new UsageError("report needs exactly one samples file: hook-latency report SAMPLES.csv [--verdict verdict.json] [--out report.html]");
+      }
+      return reportCommand(positionals[0], { verdict: values.verdict, out: values.out, threshold: values.threshold, alpha: values.alpha });
     default:
       throw new UsageError(`unknown command '${command}' (try: run, analyze, micro, report)`);
   }

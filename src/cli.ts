@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { analyzeCommand } from './commands/analyze';
 import { microCommand } from './commands/micro';
+import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 import { EXIT, exitCodeOf, messageOf, UsageError } from './errors';
 
@@ -12,6 +13,7 @@ commands:
   run       measure baseline vs hooked SUT (or replay a recording) and gate on the budget
   analyze   one-shot analysis of a samples CSV
   micro     micro benchmark: ns per call of the hooked function, with and without the hook
+  report    self-contained HTML report of a samples CSV: report SAMPLES.csv [--verdict verdict.json] [--out report.html]
 
 run options:
   --config FILE            YAML config (keys as in README)
@@ -63,6 +65,7 @@ const OPTIONS = {
   'fail-on-inconclusive': { type: 'boolean' },
   'count-calls': { type: 'boolean' },
   function: { type: 'string' },
+  verdict: { type: 'string' },
   rounds: { type: 'string' },
   batches: { type: 'string' },
   'batch-size': { type: 'string' },
@@ -91,6 +94,11 @@ async function main(argv: string[]): Promise<number> {
     case 'micro':
       if (positionals.length) throw new UsageError(`micro takes no positional arguments, got '${positionals[0]}'`);
       return microCommand(values);
+    case 'report':
+      if (positionals.length !== 1) {
+        throw new UsageError('report needs exactly one samples file: hook-latency report SAMPLES.csv [--verdict verdict.json] [--out report.html]');
+      }
+      return reportCommand(positionals[0], { verdict: values.verdict, out: values.out, threshold: values.threshold, alpha: values.alpha });
     default:
       throw new UsageError(`unknown command '${command}' (try: run, analyze, micro, report)`);
   }

@@ -2,12 +2,15 @@
 // write every round to samples.csv as it arrives, and the verdict beside it. Nothing measured is lost:
 // on a failure the samples so far are flushed before the error propagates.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import type { Config } from './config';
 import { RoundFailedError } from './errors';
 import { runSequential } from './experiment/controller';
 import type { Runtime } from './experiment/runtime';
+import { reportMarkdownExtras, writeReport } from './report/html';
 import { verdictMarkdown } from './report/markdown';
+import { formatThreshold } from './units';
 import { SamplesWriter } from './samples/write';
 import { impliedPerCall } from './calls/per-call';
 import type { CallsReport, LookRecord, RoundData, Verdict } from './types';
@@ -27,10 +30,31 @@ export function outputFiles(dir: string): OutputFiles {
   return { samples: join(dir, 'samples.csv'), verdict: join(dir, 'verdict.json'), summary: join(dir, 'summary.md') };
 }
 
+/** What the report shows of the run's setting (the HTML escapes every value). */
+function environmentOf(config: Config): Record<string, string> {
+  return {
+    runtime: config.runtime,
+    node: process.version,
+    kernel: `${os.type()} ${os.release()}`,
+    hook: config.hook ?? '(none)',
+    'baseline-hook': config.baselineHook ?? '(none)',
+    sut: config.sut.image ?? config.sut.command.join(' '),
+    connection: config.connection,
+    'requests-per-round': String(config.requestsPerRound),
+    'warmup-requests': String(config.warmupRequests),
+    threshold: formatThreshold(config.threshold),
+    alpha: String(config.alpha),
+    power: String(config.power),
+    mde: formatThreshold(config.mde),
+    seed: String(config.seed),
+  };
+}
+
 export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks = {}): Promise<Verdict> {
   const files = config.out ? outputFiles(config.out) : null;
   if (config.out) mkdirSync(config.out, { recursive: true });
   const writer = files ? new SamplesWriter(files.samples) : null;
+  const recorded: RoundData[] = [];
   try {
     const result = await runSequential(runtime, {
       threshold: config.threshold,
@@ -43,15 +67,17 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
       minRounds: config.minRounds,
       onRound: async (data) => {
         hooks.onRound?.(data);
+        if (files) recorded.push(data);
         await writer?.append(data);
       },
       onLook: hooks.onLook,
     });
     const verdict: Verdict = { ...result, mode: 'macro', runtime: runtime.name };
     if (config.countCalls) verdict.calls = await callsReport(runtime, verdict);
-    if (files) {
+    if (files && config.out) {
       writeFileSync(files.verdict, `${JSON.stringify(verdict, null, 2)}\n`);
-      writeFileSync(files.summary, verdictMarkdown(verdict));
+      writeFileSync(files.summary, verdictMarkdown(verdict) + reportMarkdownExtras(recorded, verdict));
+      writeReport(config.out, recorded, verdict, environmentOf(config));
     }
     return verdict;
   } catch (err) {
