@@ -3,13 +3,31 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConfig, loadConfigFile } from '../../src/config';
 import { runGate } from '../../src/engine';
 import { createRuntime } from '../../src/runtimes';
 import { RunError } from '../../src/errors';
 import { PodmanRuntime } from '../../src/runtime/podman';
+import { kubeManifestUnderPodman } from './kube-manifest-podman';
 import { ensurePodman, leftovers, podmanList, ROOT } from './podman-helpers';
+
+// All podman tests live in this one file so they run one after another: the shared
+// podman-default-kube-network is removed at the end only if it was not there at the start.
+let networkExisted = true;
+beforeAll(() => {
+  ensurePodman();
+  networkExisted = podmanList(['network', 'ls', '--format', '{{.Name}}']).includes('podman-default-kube-network');
+}, 600_000);
+afterAll(() => {
+  if (!networkExisted) {
+    try {
+      execFileSync('podman', ['network', 'rm', 'podman-default-kube-network'], { stdio: 'ignore' });
+    } catch {}
+  }
+  expect(podmanList(['network', 'ls', '--format', '{{.Name}}']).includes('podman-default-kube-network')).toBe(networkExisted);
+});
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -103,3 +121,5 @@ describe('podman runtime, failures leave nothing behind', () => {
     expect(leftovers(rt.runId)).toEqual([]);
   }, 60_000);
 });
+
+kubeManifestUnderPodman();

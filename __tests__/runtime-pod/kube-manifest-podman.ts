@@ -6,18 +6,20 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config';
 import { KubernetesRuntime } from '../../src/runtime/kubernetes';
 import { toYaml } from '../../src/runtime/manifest';
 import { binaryRootfs, ensureImage } from '../../src/runtime/pod-image';
 import { isMapped } from '../../src/runtime/pod-maps';
 import { parseLoadgenOutput } from '../../src/runtime/pod-output';
-import { ensurePodman, ROOT } from './podman-helpers';
+import { ROOT } from './podman-helpers';
 
 const FAKES = resolve(ROOT, '__tests__/fakes');
 const sh = (args: string[]) => execFileSync('podman', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
+/** Registered from podman-e2e.test.ts, so all podman tests run in one file, one after another. */
+export function kubeManifestUnderPodman(): void {
 describe('the Kubernetes Pod manifest under podman kube play', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hook-latency-kube-manifest-'));
   const saved = { ...process.env };
@@ -25,11 +27,6 @@ describe('the Kubernetes Pod manifest under podman kube play', () => {
   let pod = '';
   const volumes: string[] = [];
 
-  let networkExisted = true;
-  beforeAll(() => {
-    ensurePodman();
-    try { sh(['network', 'exists', 'podman-default-kube-network']); } catch { networkExisted = false; }
-  }, 600_000);
   afterAll(() => {
     process.env = saved;
     if (pod) {
@@ -37,7 +34,6 @@ describe('the Kubernetes Pod manifest under podman kube play', () => {
       try { sh(['pod', 'rm', '-f', pod]); } catch {}
     }
     if (volumes.length) try { sh(['volume', 'rm', '-f', ...volumes]); } catch {}
-    if (!networkExisted) try { sh(['network', 'rm', 'podman-default-kube-network']); } catch {}
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -107,3 +103,4 @@ describe('the Kubernetes Pod manifest under podman kube play', () => {
     expect(med(1) - med(0)).toBeGreaterThan(10_000);
   }, 180_000);
 });
+}
