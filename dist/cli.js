@@ -35452,6 +35452,8 @@ var CONTAINERS = { baseline: "sut-baseline", candidate: "sut-candidate", loadgen
 var HOOK_DIRS = { baseline: "/hook-latency/baseline-hook", candidate: "/hook-latency/hook" };
 var LOADGEN_DIR = "/loadgen";
 var LOADGEN_SCRIPT = "loadgen.js";
+var OUT_DIR = "/hook-latency/out";
+var OUT_FILE = `${OUT_DIR}/samples.csv`;
 function dnsLabel(s) {
   const out = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
   return out || "x";
@@ -35495,7 +35497,10 @@ function sutContainer(plan, arm, hook, volume) {
   if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
   const res = resources(plan.resources);
   if (res) container.resources = res;
-  if (hook) container.volumeMounts = [{ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true }];
+  const mounts = [];
+  if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
+  if (plan.loadgen.outputFile) mounts.push({ name: "out", mountPath: OUT_DIR, readOnly: true });
+  if (mounts.length) container.volumeMounts = mounts;
   return container;
 }
 function resources(r) {
@@ -35541,12 +35546,18 @@ function buildPodManifest(plan) {
     });
     volumes.push({ name: "baseline-hook", configMap: { name: names.baselineHook, defaultMode: 365 } });
   }
+  const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
+  const lgMounts = [{ name: "loadgen", mountPath: LOADGEN_DIR, readOnly: true }];
+  if (plan.loadgen.outputFile) {
+    volumes.push({ name: "out", emptyDir: {} });
+    lgMounts.push({ name: "out", mountPath: OUT_DIR });
+  }
   const loadgen = {
     name: CONTAINERS.loadgen,
     image: plan.loadgen.image,
     command: ["node", `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
-    env: [{ name: "LOADGEN_CONFIG", value: JSON.stringify(plan.loadgen.config) }],
-    volumeMounts: [{ name: "loadgen", mountPath: LOADGEN_DIR, readOnly: true }]
+    env: [{ name: "LOADGEN_CONFIG", value: JSON.stringify(lgConfig) }],
+    volumeMounts: lgMounts
   };
   if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
   const pod = {
@@ -35804,6 +35815,7 @@ var KubernetesRuntime = class {
     this.pollMs = opts.pollMs ?? 1e3;
     this.retries = opts.retries ?? 4;
     this.backoffMs = opts.backoffMs ?? 500;
+    this.fileOutputRows = opts.fileOutputRows ?? 2e4;
     this.ownNamespace = !config.pod.namespace;
     this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
   }
@@ -35814,6 +35826,7 @@ var KubernetesRuntime = class {
   pollMs;
   retries;
   backoffMs;
+  fileOutputRows;
   namespace;
   ownNamespace;
   namespaceCreated = false;
@@ -35878,6 +35891,7 @@ var KubernetesRuntime = class {
       loadgenImage: this.config.pod.loadgenImage,
       pullPolicy: "IfNotPresent"
     }, this.namespace);
+    plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
     const pod = podName(plan.runId, index);
     const ns = this.namespace;
     try {
@@ -35891,7 +35905,8 @@ var KubernetesRuntime = class {
         throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (exit ${lg.exitCode}${lg.reason ? `, ${lg.reason}` : ""}): ${tail(logs, 5)}`);
       }
       await this.proveHooked(pod, plan.hook?.fileName, plan.baselineHook?.fileName);
-      const data = roundFromOutput(logs, index, expectedRows(this.config), `pod ${ns}/${pod}`);
+      const csv = plan.loadgen.outputFile ? await this.kubectl(["exec", pod, "-n", ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE], { timeoutMs: 6e5, what: `reading ${OUT_FILE} of ${ns}/${pod}` }) : logs;
+      const data = roundFromOutput(csv, index, expectedRows(this.config), `pod ${ns}/${pod}`);
       const checks = await this.checks(pod, final, index);
       return { data, checks };
     } finally {

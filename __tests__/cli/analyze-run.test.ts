@@ -29,8 +29,8 @@ describe('hook-latency analyze', () => {
     expect(v.shift.ci[0]).toBeLessThan(0.075);
     expect(v.shift.ci[1]).toBeGreaterThan(0.065);
     expect(v.shift.ci[1] - v.shift.ci[0]).toBeLessThan(0.03);
-    expect(v.n.baseline + v.n.candidate).toBeGreaterThan(11_000);
-    expect(v.rounds).toBe(30);
+    expect(v.n.baseline + v.n.candidate).toBeGreaterThan(9_000);
+    expect(v.rounds + v.warmup.invalidRounds.length).toBe(30);
     expect(v.looks).toHaveLength(1);
     expect(v.p).toBeLessThan(0.001);
   });
@@ -140,7 +140,7 @@ describe('hook-latency micro through the CLI', () => {
     expect(r.stderr).toMatch(/nonexistent\/hook\.so/);
   });
   it('noop.so against no hook: JSON with the contract fields', () => {
-    const r = cli(['micro', '--hook', 'hook/build/noop.so', '--threshold', '10ns', '--json', '--rounds', '12']);
+    const r = cli(['micro', '--hook', 'hook/build/noop.so', '--threshold', '10ns', '--json']);
     expect(r.status).toBe(0);
     const m = JSON.parse(r.stdout);
     expect(m.function).toBe('read');

@@ -229,6 +229,26 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect(lines().filter((x) => x.includes(`get pod ${POD}`)).length).toBe(3);
   });
 
+  it('large rounds: the CSV comes from the emptyDir by kubectl exec cat, not from the log', async () => {
+    script([
+      { tool: 'kubectl', match: `logs ${POD} -n ${NS} -c loadgen`, responses: [{ stdout: 'loadgen: done 20 samples, 0 errors\n' }] },
+      { tool: 'kubectl', match: `exec ${POD} -n ${NS} -c sut-baseline -- cat /hook-latency/out/samples.csv`, responses: [{ stdout: csv }] },
+      ...KIND_OK,
+      ...kubectlOk([{ stdout: DONE }]),
+    ]);
+    const out = (await runOnce(new KindRuntime(config(), { ...opts, fileOutputRows: 10 }))) as { data: { arm: Uint8Array } };
+    expect(out.data.arm.length).toBe(20);
+    const l = lines();
+    const i = l.indexOf(K(`logs ${POD} -n ${NS} -c loadgen`));
+    expect(l.slice(i, i + 3)).toEqual([
+      K(`logs ${POD} -n ${NS} -c loadgen`),
+      K(`exec ${POD} -n ${NS} -c sut-candidate -- cat /proc/1/maps`),
+      K(`exec ${POD} -n ${NS} -c sut-baseline -- cat /hook-latency/out/samples.csv`),
+    ]);
+    const pod = parseAllDocuments(calls().find((c) => c.argv.includes(NS) && c.argv.includes('apply'))!.stdin).map((d) => d.toJS())[2];
+    expect(JSON.parse(pod.spec.containers[2].env[0].value).out).toBe('/hook-latency/out/samples.csv');
+  });
+
   it('the hook not mapped: "hook was not loaded" with the SUT log', async () => {
     script([
       { tool: 'kubectl', match: 'cat /proc/1/maps', responses: [{ stdout: '7f00-7f01 r-xp 0 0:0 1 /lib/x86_64-linux-gnu/libc.so.6\n' }] },

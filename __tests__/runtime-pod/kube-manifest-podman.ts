@@ -37,7 +37,7 @@ describe('the Kubernetes Pod manifest under podman kube play', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs: the loadgen writes a full round, the candidate maps the hook, the baseline does not', async () => {
+  it('runs: the loadgen writes a full round into the shared emptyDir, the candidate maps the hook, the baseline does not', async () => {
     // 1. Capture what the kubernetes runtime applies (fake kubectl records stdin).
     const podJson = JSON.stringify({ spec: { containers: [] }, status: { phase: 'Running', containerStatuses: [{ name: 'loadgen', state: { terminated: { exitCode: 0 } } }] } });
     writeFileSync(join(dir, 'script.json'), JSON.stringify([
@@ -55,7 +55,8 @@ describe('the Kubernetes Pod manifest under podman kube play', () => {
       'warmup-requests': 10,
       seed: 3,
     });
-    const rt = new KubernetesRuntime(config, { runId: 'kmp', pollMs: 1, backoffMs: 1 });
+    // fileOutputRows 0: the large-output path (CSV in an emptyDir, read from a SUT container's mount).
+    const rt = new KubernetesRuntime(config, { runId: 'kmp', pollMs: 1, backoffMs: 1, fileOutputRows: 0 });
     await rt.runRound(0).catch(() => null); // the fake's empty logs fail the round; only the YAML matters here
     await rt.teardown();
     const applied = readFileSync(join(dir, 'calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; stdin: string })
@@ -88,11 +89,13 @@ describe('the Kubernetes Pod manifest under podman kube play', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(sh(['inspect', '--format', '{{.State.ExitCode}}', lg]).trim()).toBe('0');
-    const out = parseLoadgenOutput(sh(['logs', lg]), 0);
+    expect(sh(['logs', lg])).not.toContain('round,arm,seq');
+    const pid = (c: string) => sh(['inspect', '--format', '{{.State.Pid}}', `${pod}-${c}`]).trim();
+    // What `kubectl exec sut-baseline -- cat /hook-latency/out/samples.csv` reads (this image has no cat).
+    const out = parseLoadgenOutput(readFileSync(`/proc/${pid('sut-baseline')}/root/hook-latency/out/samples.csv`, 'utf8'), 0);
     expect(out.headerSeen).toBe(true);
     expect(out.data.arm.length).toBe(100);
     expect(out.data.status?.every((s) => s === 200)).toBe(true);
-    const pid = (c: string) => sh(['inspect', '--format', '{{.State.Pid}}', `${pod}-${c}`]).trim();
     expect(isMapped(readFileSync(`/proc/${pid('sut-candidate')}/maps`, 'utf8'), '/hook-latency/hook', 'delay.so')).toBe(true);
     expect(readFileSync(`/proc/${pid('sut-baseline')}/maps`, 'utf8')).not.toContain('delay.so');
     // The hook costs about 20 us per request on the candidate.

@@ -76,6 +76,18 @@ describe('buildPodManifest', () => {
     expect(toYaml(buildPodManifest(plan()))).toContain('- name: "N"');
   });
 
+  it('large outputs: an emptyDir written by the loadgen, mounted read-only in both SUT containers', () => {
+    const p = plan();
+    p.loadgen.outputFile = true;
+    const { pod } = buildPodManifest(p) as { pod: Obj };
+    const [b, c, l] = pod.spec.containers;
+    expect(pod.spec.volumes).toContainEqual({ name: 'out', emptyDir: {} });
+    expect(b.volumeMounts).toEqual([{ name: 'out', mountPath: '/hook-latency/out', readOnly: true }]);
+    expect(c.volumeMounts[1]).toEqual({ name: 'out', mountPath: '/hook-latency/out', readOnly: true });
+    expect(l.volumeMounts[1]).toEqual({ name: 'out', mountPath: '/hook-latency/out' });
+    expect(JSON.parse(l.env[0].value)).toEqual({ seed: 1, pairs: 10, out: '/hook-latency/out/samples.csv' });
+  });
+
   it('names are DNS labels', () => {
     expect(dnsLabel('Hook_Latency..X')).toBe('hook-latency-x');
     expect(podName('a'.repeat(80), 1).length).toBeLessThanOrEqual(63);

@@ -22,11 +22,11 @@ beforeAll(() => {
 }, 600_000);
 afterAll(() => {
   if (!networkExisted) {
+    // Without -f: a network still in use by someone else's pod stays.
     try {
       execFileSync('podman', ['network', 'rm', 'podman-default-kube-network'], { stdio: 'ignore' });
     } catch {}
   }
-  expect(podmanList(['network', 'ls', '--format', '{{.Name}}']).includes('podman-default-kube-network')).toBe(networkExisted);
 });
 
 function median(xs: number[]): number {

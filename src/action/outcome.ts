@@ -25,7 +25,7 @@ export function partialSamples(out: string | undefined): { samples: number; roun
 export function outcomeMarkdown(o: Outcome, links: Links): string {
   const body =
     o.kind === 'verdict'
-      ? verdictMarkdown(o.verdict)
+      ? verdictBody(o.verdict, o.out)
       : [
           '### ⛔ hook latency: **the run failed**',
           '',
@@ -37,6 +37,12 @@ export function outcomeMarkdown(o: Outcome, links: Links): string {
           '',
         ].join('\n');
   return `${body}${footer(links)}`;
+}
+
+/** summary.md of the run (verdict table plus the per-round chart) when written, else the table. */
+function verdictBody(v: Verdict, out: string | undefined): string {
+  const file = out ? join(out, 'summary.md') : '';
+  return file && existsSync(file) ? readFileSync(file, 'utf8') : verdictMarkdown(v);
 }
 
 function footer(l: Links): string {

@@ -19,7 +19,7 @@ import type { Config } from '../config';
 import { RoundFailedError, RunError, UsageError } from '../errors';
 import type { RoundOutcome, Runtime } from '../experiment/runtime';
 import type { Check } from '../types';
-import { buildPodManifest, CONTAINERS, dnsLabel, HOOK_DIRS, podLabels, podName, POD_LABELS, toYaml } from './manifest';
+import { buildPodManifest, CONTAINERS, dnsLabel, HOOK_DIRS, OUT_FILE, podLabels, podName, POD_LABELS, toYaml } from './manifest';
 import { cleanStderr, run, sleep, type ExecResult } from './pod-exec';
 import { isMapped, loaderMessage } from './pod-maps';
 import { parseLoadgenOutput, roundFromOutput, tail } from './pod-output';
@@ -31,6 +31,12 @@ export interface KubernetesOptions {
   /** Runtime name reported in the verdict ('kind' when kind delegates here). */
   name?: string;
   pollMs?: number;
+  /**
+   * Rounds with more rows than this write their CSV to a file in an emptyDir, read back with
+   * `kubectl exec sut-baseline -- cat` instead of `kubectl logs` (kubelet rotates logs at 10 MiB).
+   * Default 20 000 rows (about 1 MB).
+   */
+  fileOutputRows?: number;
   /** Attempts and first backoff for transient API errors (doubling). */
   retries?: number;
   backoffMs?: number;
@@ -62,6 +68,7 @@ export class KubernetesRuntime implements Runtime {
   private readonly pollMs: number;
   private readonly retries: number;
   private readonly backoffMs: number;
+  private readonly fileOutputRows: number;
   private readonly namespace: string;
   private readonly ownNamespace: boolean;
   private namespaceCreated = false;
@@ -79,6 +86,7 @@ export class KubernetesRuntime implements Runtime {
     this.pollMs = opts.pollMs ?? 1000;
     this.retries = opts.retries ?? 4;
     this.backoffMs = opts.backoffMs ?? 500;
+    this.fileOutputRows = opts.fileOutputRows ?? 20_000;
     this.ownNamespace = !config.pod.namespace;
     this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
   }
@@ -145,6 +153,7 @@ export class KubernetesRuntime implements Runtime {
       loadgenImage: this.config.pod.loadgenImage,
       pullPolicy: 'IfNotPresent',
     }, this.namespace);
+    plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
     const pod = podName(plan.runId, index);
     const ns = this.namespace;
     try {
@@ -158,7 +167,10 @@ export class KubernetesRuntime implements Runtime {
         throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (exit ${lg.exitCode}${lg.reason ? `, ${lg.reason}` : ''}): ${tail(logs, 5)}`);
       }
       await this.proveHooked(pod, plan.hook?.fileName, plan.baselineHook?.fileName);
-      const data = roundFromOutput(logs, index, expectedRows(this.config), `pod ${ns}/${pod}`);
+      const csv = plan.loadgen.outputFile
+        ? await this.kubectl(['exec', pod, '-n', ns, '-c', CONTAINERS.baseline, '--', 'cat', OUT_FILE], { timeoutMs: 600_000, what: `reading ${OUT_FILE} of ${ns}/${pod}` })
+        : logs;
+      const data = roundFromOutput(csv, index, expectedRows(this.config), `pod ${ns}/${pod}`);
       const checks = await this.checks(pod, final, index);
       return { data, checks };
     } finally {

@@ -17,6 +17,9 @@ export const CONTAINERS = { baseline: 'sut-baseline', candidate: 'sut-candidate'
 export const HOOK_DIRS = { baseline: '/hook-latency/baseline-hook', candidate: '/hook-latency/hook' } as const;
 export const LOADGEN_DIR = '/loadgen';
 export const LOADGEN_SCRIPT = 'loadgen.js';
+/** emptyDir shared by the loadgen (writes) and the SUT containers (read-only) for large outputs. */
+export const OUT_DIR = '/hook-latency/out';
+export const OUT_FILE = `${OUT_DIR}/samples.csv`;
 
 export interface HookAsset {
   /** File name inside the mount, e.g. "delay.so". */
@@ -44,6 +47,11 @@ export interface PodPlan {
     script: Uint8Array;
     /** The standalone loadgen's config (src/loadgen/config.ts), passed as LOADGEN_CONFIG. */
     config: Record<string, unknown>;
+    /**
+     * Write the CSV to OUT_FILE in an emptyDir instead of stdout; the runtime reads it with
+     * `kubectl exec <sut container> -- cat` (container logs are rotated, an exec stream is not).
+     */
+    outputFile?: boolean;
     imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   };
   /** Equal for both SUT containers; requests = limits, so Guaranteed QoS when both are set. */
@@ -109,7 +117,11 @@ function sutContainer(plan: PodPlan, arm: 'baseline' | 'candidate', hook: HookAs
   if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
   const res = resources(plan.resources);
   if (res) container.resources = res;
-  if (hook) container.volumeMounts = [{ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true }];
+  const mounts: Record<string, unknown>[] = [];
+  if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
+  // Both arms alike, so the output volume is no difference between them.
+  if (plan.loadgen.outputFile) mounts.push({ name: 'out', mountPath: OUT_DIR, readOnly: true });
+  if (mounts.length) container.volumeMounts = mounts;
   return container;
 }
 
@@ -157,12 +169,18 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
     });
     volumes.push({ name: 'baseline-hook', configMap: { name: names.baselineHook, defaultMode: 0o555 } });
   }
+  const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
+  const lgMounts: Record<string, unknown>[] = [{ name: 'loadgen', mountPath: LOADGEN_DIR, readOnly: true }];
+  if (plan.loadgen.outputFile) {
+    volumes.push({ name: 'out', emptyDir: {} });
+    lgMounts.push({ name: 'out', mountPath: OUT_DIR });
+  }
   const loadgen: Record<string, unknown> = {
     name: CONTAINERS.loadgen,
     image: plan.loadgen.image,
     command: ['node', `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
-    env: [{ name: 'LOADGEN_CONFIG', value: JSON.stringify(plan.loadgen.config) }],
-    volumeMounts: [{ name: 'loadgen', mountPath: LOADGEN_DIR, readOnly: true }],
+    env: [{ name: 'LOADGEN_CONFIG', value: JSON.stringify(lgConfig) }],
+    volumeMounts: lgMounts,
   };
   if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
   const pod = {
