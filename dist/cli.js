@@ -7378,6 +7378,1400 @@ var require_dist = __commonJS({
   }
 });
 
+// src/errors.ts
+function exitCodeOf(err) {
+  if (err instanceof UsageError) return EXIT.usage;
+  if (err instanceof RunError) return EXIT.runFailed;
+  return EXIT.runFailed;
+}
+function messageOf(err) {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+var UsageError, RunError, EXIT, RoundFailedError;
+var init_errors = __esm({
+  "src/errors.ts"() {
+    "use strict";
+    UsageError = class extends Error {
+      exitCode = 2;
+    };
+    RunError = class extends Error {
+      exitCode = 3;
+    };
+    EXIT = { ok: 0, regression: 1, usage: 2, runFailed: 3 };
+    RoundFailedError = class extends RunError {
+      constructor(message, partial) {
+        super(message);
+        this.partial = partial;
+      }
+      partial;
+    };
+  }
+});
+
+// src/units.ts
+function parseThreshold(text, what = "threshold") {
+  const s = String(text).trim();
+  if (s === "0") return { relative: 0 };
+  const pct4 = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
+  if (pct4) {
+    const relative3 = Number(pct4[1]) / 100;
+    if (relative3 >= 10) throw new UsageError(`${what} ${s} is too large (at most 1000%)`);
+    return { relative: relative3 };
+  }
+  const time = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s)$/.exec(s);
+  if (time) return { ns: Number(time[1]) * TIME_UNITS_NS[time[2]] };
+  throw new UsageError(`${what} must look like 2% or 50us (units ns, us, ms, s), got '${s}'`);
+}
+function formatThreshold(t) {
+  return "relative" in t ? `${round(t.relative * 100, 3)}%` : formatNs(t.ns);
+}
+function parseDuration(text, what) {
+  const s = String(text).trim();
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(s);
+  if (!m) throw new UsageError(`${what} must look like 90s, 10m or 1h, got '${s}'`);
+  return Number(m[1]) * DURATION_UNITS_MS[m[2]];
+}
+function parseProbability(text, what) {
+  const s = String(text).trim();
+  const pct4 = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
+  const v = pct4 ? Number(pct4[1]) / 100 : /^\d*\.?\d+(e-?\d+)?$/i.test(s) ? Number(s) : NaN;
+  if (!(v > 0 && v < 1)) throw new UsageError(`${what} must be a probability between 0 and 1, got '${s}'`);
+  return v;
+}
+function parseCount(text, what, min = 1) {
+  const s = String(text).trim();
+  const m = /^(\d+)(k?)$/i.exec(s);
+  const v = m ? Number(m[1]) * (m[2] ? 1e3 : 1) : NaN;
+  if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`${what} must be an integer >= ${min}, got '${s}'`);
+  return v;
+}
+function formatNs(ns) {
+  const a = Math.abs(ns);
+  if (a >= 1e9) return `${round(ns / 1e9, 3)} s`;
+  if (a >= 1e6) return `${round(ns / 1e6, 3)} ms`;
+  if (a >= 1e3) return `${round(ns / 1e3, 2)} \xB5s`;
+  return `${round(ns, 1)} ns`;
+}
+function formatPercent(ratio, digits = 2) {
+  const v = round(ratio * 100, digits);
+  return `${v > 0 ? "+" : ""}${v}%`;
+}
+function round(v, digits) {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+var TIME_UNITS_NS, DURATION_UNITS_MS;
+var init_units = __esm({
+  "src/units.ts"() {
+    "use strict";
+    init_errors();
+    TIME_UNITS_NS = { ns: 1, us: 1e3, "\xB5s": 1e3, ms: 1e6, s: 1e9 };
+    DURATION_UNITS_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
+  }
+});
+
+// src/config.ts
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+function loadConfigFile(path8) {
+  let text;
+  try {
+    text = readFileSync(path8, "utf8");
+  } catch (err) {
+    const code = err.code;
+    throw new UsageError(`config ${path8}: ${code === "ENOENT" ? "no such file" : err.message}`);
+  }
+  let doc;
+  try {
+    doc = (0, import_yaml.parse)(text);
+  } catch (err) {
+    throw new UsageError(`config ${path8}: not valid YAML: ${err.message.split("\n")[0]}`);
+  }
+  if (doc === null || doc === void 0) return {};
+  if (typeof doc !== "object" || Array.isArray(doc)) throw new UsageError(`config ${path8}: expected a mapping of keys`);
+  return resolvePaths(doc, dirname(resolve(path8)));
+}
+function resolvePaths(raw, base) {
+  const out = { ...raw };
+  for (const key of ["hook", "baseline-hook", "replay"]) {
+    if (typeof out[key] === "string" && out[key] !== "") out[key] = resolve(base, out[key]);
+  }
+  const sut = out.sut;
+  if (sut && typeof sut === "object" && !Array.isArray(sut)) {
+    const cmd = sut.command;
+    const argv = typeof cmd === "string" ? splitArgs(cmd) : Array.isArray(cmd) ? cmd.map(String) : void 0;
+    if (argv && argv.length > 0 && /^\.{0,2}\//.test(argv[0])) argv[0] = resolve(base, argv[0]);
+    out.sut = { ...sut, ...argv ? { command: argv } : {} };
+  }
+  return out;
+}
+function mergeConfig(...layers) {
+  const out = {};
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer)) {
+      if (v === void 0 || v === "") continue;
+      if (k === "sut" && typeof v === "object" && v && !Array.isArray(v)) {
+        out.sut = { ...out.sut ?? {}, ...v };
+      } else out[k] = v;
+    }
+  }
+  return out;
+}
+function buildConfig(raw) {
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_KEYS.has(key)) throw new UsageError(`unknown config key '${key}'`);
+  }
+  const r = mergeConfig(DEFAULTS, raw);
+  const runtime = oneOf(r.runtime, RUNTIMES, "runtime");
+  const threshold = parseThreshold(r.threshold, "threshold");
+  const mde = parseThreshold(r.mde, "mde");
+  if (("relative" in mde ? mde.relative : mde.ns) <= 0) throw new UsageError("mde must be greater than 0");
+  const config = {
+    runtime,
+    pod: buildPod(r),
+    replay: optionalString(r.replay, "replay"),
+    sut: buildSut(r.sut),
+    hook: optionalString(r.hook, "hook"),
+    baselineHook: optionalString(r["baseline-hook"], "baseline-hook"),
+    requests: buildRequests(r.requests),
+    connection: oneOf(r.connection, ["keep-alive", "new"], "connection"),
+    warmupRequests: parseCount(r["warmup-requests"], "warmup-requests", 0),
+    requestsPerRound: parseCount(r["requests-per-round"], "requests-per-round", 20),
+    timeoutMs: parseDuration(r.timeout, "timeout"),
+    threshold,
+    alpha: parseProbability(r.alpha, "alpha"),
+    power: parseProbability(r.power, "power"),
+    mde,
+    maxRequests: parseCount(r["max-requests"], "max-requests", 20),
+    maxDurationMs: parseDuration(r["max-duration"], "max-duration"),
+    lookEvery: parseCount(r["look-every"], "look-every", 1),
+    minRounds: parseCount(r["min-rounds"], "min-rounds", 1),
+    seed: r.seed === void 0 ? Math.random() * 2 ** 32 >>> 0 : parseCount(r.seed, "seed", 0),
+    failOn: oneOf(r["fail-on"], ["regression", "inconclusive"], "fail-on"),
+    out: optionalString(r.out, "out"),
+    countCalls: parseBool(r["count-calls"], "count-calls")
+  };
+  if (config.requestsPerRound % 2) config.requestsPerRound += 1;
+  if (runtime === "replay" && !config.replay) throw new UsageError("runtime replay needs --replay SAMPLES.csv");
+  return config;
+}
+function buildPod(r) {
+  return {
+    clusterName: String(r["cluster-name"]),
+    kindVersion: String(r["kind-version"]),
+    kindConfig: optionalString(r["kind-config"], "kind-config"),
+    reuseCluster: parseBool(r["reuse-cluster"], "reuse-cluster"),
+    kubeContext: optionalString(r["kube-context"], "kube-context"),
+    kubeconfig: optionalString(r.kubeconfig, "kubeconfig"),
+    namespace: optionalString(r.namespace, "namespace"),
+    loadgenImage: String(r["loadgen-image"]),
+    cpu: r.cpu === void 0 ? void 0 : String(r.cpu),
+    memory: r.memory === void 0 ? void 0 : String(r.memory),
+    podTimeoutMs: parseDuration(r["pod-timeout"], "pod-timeout")
+  };
+}
+function parseBool(v, what) {
+  if (v === true || v === "true") return true;
+  if (v === false || v === "false") return false;
+  throw new UsageError(`${what} must be true or false, got '${String(v)}'`);
+}
+function buildSut(raw) {
+  const s = raw ?? {};
+  if (typeof s !== "object" || Array.isArray(s)) throw new UsageError("sut must be a mapping (command, port, ...)");
+  for (const key of Object.keys(s)) {
+    if (!["command", "image", "port", "env", "ready-path", "ready-timeout"].includes(key)) {
+      throw new UsageError(`unknown sut key '${key}' (known: command, image, port, env, ready-path, ready-timeout)`);
+    }
+  }
+  const cmd = s.command;
+  const command = typeof cmd === "string" ? splitArgs(cmd) : Array.isArray(cmd) ? cmd.map(String) : [];
+  const env = s.env ?? {};
+  if (typeof env !== "object" || Array.isArray(env)) throw new UsageError("sut.env must be a mapping of NAME: value");
+  const readyPath = String(s["ready-path"] ?? "/");
+  if (!readyPath.startsWith("/")) throw new UsageError(`sut.ready-path must start with /, got '${readyPath}'`);
+  return {
+    command,
+    image: optionalString(s.image, "sut.image"),
+    port: s.port === void 0 ? 0 : parseCount(s.port, "sut.port", 0),
+    env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
+    readyPath,
+    readyTimeoutMs: parseDuration(s["ready-timeout"] ?? "10s", "sut.ready-timeout")
+  };
+}
+function buildRequests(raw) {
+  if (raw === void 0) return [{ method: "GET", path: "/", weight: 1 }];
+  if (!Array.isArray(raw) || raw.length === 0) throw new UsageError("requests must be a non-empty list");
+  return raw.map((item, i) => {
+    const q = typeof item === "string" ? { path: item } : item;
+    const path8 = String(q.path ?? "");
+    if (!path8.startsWith("/")) throw new UsageError(`requests[${i}].path must start with /, got '${path8}'`);
+    const method = String(q.method ?? "GET").toUpperCase();
+    if (!/^[A-Z]+$/.test(method)) throw new UsageError(`requests[${i}].method is not an HTTP method: '${method}'`);
+    const weight = q.weight === void 0 ? 1 : Number(q.weight);
+    if (!(weight > 0)) throw new UsageError(`requests[${i}].weight must be > 0`);
+    const headers = q.headers ?? void 0;
+    return { method, path: path8, weight, ...headers ? { headers } : {}, ...q.body !== void 0 ? { body: String(q.body) } : {} };
+  });
+}
+function oneOf(v, allowed, what) {
+  if (typeof v === "string" && allowed.includes(v)) return v;
+  throw new UsageError(`${what} must be one of ${allowed.join(", ")}, got '${String(v)}'`);
+}
+function optionalString(v, what) {
+  if (v === void 0 || v === null || v === "") return void 0;
+  if (typeof v !== "string") throw new UsageError(`${what} must be a string`);
+  return v;
+}
+function splitArgs(s) {
+  const out = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (let m = re.exec(s); m; m = re.exec(s)) out.push(m[1] ?? m[2] ?? m[3]);
+  return out;
+}
+var import_yaml, RUNTIMES, DEFAULTS, KNOWN_KEYS;
+var init_config = __esm({
+  "src/config.ts"() {
+    "use strict";
+    import_yaml = __toESM(require_dist(), 1);
+    init_errors();
+    init_units();
+    RUNTIMES = ["local", "podman", "kind", "kubernetes", "replay"];
+    DEFAULTS = {
+      runtime: "local",
+      connection: "keep-alive",
+      "warmup-requests": 50,
+      "requests-per-round": 400,
+      "timeout": "2s",
+      threshold: "0",
+      alpha: 0.05,
+      power: 0.9,
+      mde: "2.5%",
+      "max-requests": 2e5,
+      "max-duration": "20m",
+      "look-every": 5,
+      "min-rounds": 10,
+      "fail-on": "regression",
+      "cluster-name": "hook-latency",
+      "kind-version": "v0.29.0",
+      "reuse-cluster": "true",
+      "loadgen-image": "docker.io/library/node:24-alpine",
+      "pod-timeout": "5m",
+      "count-calls": "false"
+    };
+    KNOWN_KEYS = /* @__PURE__ */ new Set([
+      ...Object.keys(DEFAULTS),
+      "replay",
+      "sut",
+      "hook",
+      "baseline-hook",
+      "requests",
+      "seed",
+      "out",
+      "config",
+      "kind-config",
+      "kube-context",
+      "kubeconfig",
+      "namespace",
+      "cpu",
+      "memory"
+    ]);
+  }
+});
+
+// src/types.ts
+function isError(status2) {
+  return status2 === 0 || status2 >= 500;
+}
+var init_types = __esm({
+  "src/types.ts"() {
+    "use strict";
+  }
+});
+
+// src/samples/round-data.ts
+function roundFromSamples(round3, samples) {
+  const rows = samples.filter((s) => s.round === round3).sort((a, b) => a.seq - b.seq);
+  const hasStart = rows.some((s) => s.startNs !== void 0);
+  const hasStatus = rows.some((s) => s.status !== void 0);
+  return {
+    round: round3,
+    arm: Uint8Array.from(rows, (s) => s.arm === "candidate" ? 1 : 0),
+    seq: Float64Array.from(rows, (s) => s.seq),
+    latencyNs: Float64Array.from(rows, (s) => s.latencyNs),
+    startNs: hasStart ? Float64Array.from(rows, (s) => s.startNs ?? 0) : null,
+    status: hasStatus ? Int32Array.from(rows, (s) => s.status ?? 200) : null
+  };
+}
+function armName(code) {
+  return code === 1 ? "candidate" : "baseline";
+}
+function successful(r) {
+  if (!r.status) return { arm: r.arm, latencyNs: r.latencyNs };
+  let n = 0;
+  for (let i = 0; i < r.status.length; i++) if (!isError(r.status[i])) n++;
+  const arm = new Uint8Array(n);
+  const latencyNs = new Float64Array(n);
+  for (let i = 0, j = 0; i < r.status.length; i++) {
+    if (isError(r.status[i])) continue;
+    arm[j] = r.arm[i];
+    latencyNs[j++] = r.latencyNs[i];
+  }
+  return { arm, latencyNs };
+}
+function errorCounts(r) {
+  const e = { baseline: 0, candidate: 0 };
+  if (!r.status) return e;
+  for (let i = 0; i < r.status.length; i++) {
+    if (isError(r.status[i])) e[armName(r.arm[i])]++;
+  }
+  return e;
+}
+var init_round_data = __esm({
+  "src/samples/round-data.ts"() {
+    "use strict";
+    init_types();
+  }
+});
+
+// src/experiment/prng.ts
+function fmix32(h) {
+  h ^= h >>> 16;
+  h = Math.imul(h, 2246822507);
+  h ^= h >>> 13;
+  h = Math.imul(h, 3266489909);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+function toSeed32(seed, what) {
+  if (!Number.isInteger(seed)) throw new RangeError(`${what} must be an integer, got ${seed}`);
+  return Number(BigInt.asUintN(32, BigInt(seed)));
+}
+function splitmix32(state) {
+  const next = state + 2654435769 >>> 0;
+  return [fmix32(next), next];
+}
+function deriveSeed(seed, round3, stream2 = 0) {
+  let h = fmix32(toSeed32(seed, "seed") ^ 608135816);
+  h = fmix32((h ^ Math.imul(toSeed32(round3, "round"), 2654435769)) >>> 0);
+  h = fmix32((h ^ Math.imul(toSeed32(stream2, "stream"), 2246822507) ^ 320440878) >>> 0);
+  return h >>> 0;
+}
+var rotl, Prng, STREAM;
+var init_prng = __esm({
+  "src/experiment/prng.ts"() {
+    "use strict";
+    rotl = (x, k) => (x << k | x >>> 32 - k) >>> 0;
+    Prng = class _Prng {
+      s0;
+      s1;
+      s2;
+      s3;
+      /** @param seed any integer; only its low 32 bits matter. */
+      constructor(seed) {
+        let st = toSeed32(seed, "seed");
+        let out;
+        [out, st] = splitmix32(st);
+        this.s0 = out;
+        [out, st] = splitmix32(st);
+        this.s1 = out;
+        [out, st] = splitmix32(st);
+        this.s2 = out;
+        [out, st] = splitmix32(st);
+        this.s3 = out;
+        if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 2654435769;
+      }
+      /** A generator with an explicit 128-bit state (not all zero); for known-answer tests. */
+      static fromState(s0, s1, s2, s3) {
+        if ((s0 | s1 | s2 | s3) >>> 0 === 0) throw new RangeError("xoshiro128** state must not be all zero");
+        const g = new _Prng(0);
+        g.s0 = s0 >>> 0;
+        g.s1 = s1 >>> 0;
+        g.s2 = s2 >>> 0;
+        g.s3 = s3 >>> 0;
+        return g;
+      }
+      /** Next uniformly distributed unsigned 32-bit integer. */
+      nextU32() {
+        const s0 = this.s0;
+        const s1 = this.s1;
+        const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+        const t = s1 << 9 >>> 0;
+        this.s2 = (this.s2 ^ s0) >>> 0;
+        this.s3 = (this.s3 ^ s1) >>> 0;
+        this.s1 = (s1 ^ this.s2) >>> 0;
+        this.s0 = (s0 ^ this.s3) >>> 0;
+        this.s2 = (this.s2 ^ t) >>> 0;
+        this.s3 = rotl(this.s3, 11);
+        return result;
+      }
+      /** Uniform float in [0, 1) with 32 bits of resolution. */
+      nextFloat() {
+        return this.nextU32() / 4294967296;
+      }
+      /** A fair coin: 0 or 1 (the top bit, the best-scrambled one). */
+      nextBit() {
+        return this.nextU32() >>> 31;
+      }
+      /** Uniform integer in [0, n) for 1 <= n <= 2^32 (rejection sampling, no modulo bias). */
+      nextInt(n) {
+        if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new RangeError(`nextInt: bad bound ${n}`);
+        const limit = 4294967296 - 4294967296 % n;
+        for (; ; ) {
+          const x = this.nextU32();
+          if (x < limit) return x % n;
+        }
+      }
+    };
+    STREAM = { schedule: 0, mix: 1, warmupMix: 2 };
+  }
+});
+
+// src/calls/strace.ts
+import { connect } from "node:net";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync as readFileSync2, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+function syscallsFor(fn) {
+  const s = SYSCALLS[fn];
+  if (s) return s;
+  if (/^[a-z_][a-z0-9_]*$/.test(fn)) return [fn];
+  throw new RunError(`cannot count calls of '${fn}': not a function name`);
+}
+async function countCalls(opts) {
+  if (opts.command.length === 0) throw new RunError("countCalls: empty command");
+  if (opts.functions.length === 0) throw new RunError("countCalls: no functions to count");
+  const straceExe = opts.strace ?? "strace";
+  const probe2 = await probeStrace(straceExe);
+  if (probe2) return { unavailable: probe2 };
+  const syscalls = [...new Set(opts.functions.flatMap(syscallsFor))];
+  const timeoutMs = opts.timeoutMs ?? 1e4;
+  const dir = mkdtempSync(path.join(tmpdir(), "hook-latency-strace-"));
+  const outFile = path.join(dir, "strace.txt");
+  const env = { ...process.env, ...opts.env };
+  delete env.LD_PRELOAD;
+  const command = opts.port === void 0 ? opts.command : opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
+  if (opts.port !== void 0) env.PORT = String(opts.port);
+  const args = ["-f", "-c", "-e", `trace=${syscalls.join(",")}`, "-o", outFile];
+  if (opts.ldPreload !== void 0) args.push("-E", `LD_PRELOAD=${opts.ldPreload}`);
+  args.push("--", ...command);
+  const child2 = spawn(straceExe, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
+  child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d);
+  const exited = new Promise((resolve6) => {
+    child2.once("error", (error) => resolve6({ code: null, signal: null, error }));
+    child2.once("exit", (code, signal) => resolve6({ code, signal }));
+  });
+  let stopping = false;
+  try {
+    const port = opts.port !== void 0 ? await waitPort(opts.port, exited, timeoutMs) : await waitReady(child2, () => stdout, () => stderr, exited, opts.readyPattern ?? DEFAULT_READY, timeoutMs);
+    if (typeof port === "object") return port;
+    const requests = await opts.run(port);
+    if (!(Number.isInteger(requests) && requests > 0)) throw new RunError(`countCalls: the run callback returned ${requests} requests`);
+    if (child2.exitCode !== null || child2.signalCode !== null) {
+      throw new RunError(`the SUT exited while requests were running${lastLine(stderr)}`);
+    }
+    stopping = true;
+    await stop(child2, exited, timeoutMs);
+    const counts = parseStraceSummary(readFileSync2(outFile, "utf8"));
+    const perRequest = {};
+    const errorsPerRequest = {};
+    for (const fn of opts.functions) {
+      const rows = syscallsFor(fn).map((sc) => counts[sc] ?? { calls: 0, errors: 0 });
+      perRequest[fn] = rows.reduce((s, r) => s + r.calls, 0) / requests;
+      errorsPerRequest[fn] = rows.reduce((s, r) => s + r.errors, 0) / requests;
+    }
+    return { perRequest, requests, errorsPerRequest };
+  } finally {
+    if (child2.exitCode === null && child2.signalCode === null) {
+      if (!stopping) for (const pid of childrenOf(child2.pid)) safeKill(pid, "SIGKILL");
+      child2.kill("SIGKILL");
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+async function probeStrace(exe) {
+  return new Promise((resolve6) => {
+    const p = spawn(exe, ["-V"], { stdio: "ignore" });
+    p.once("error", (err) => {
+      const code = err.code;
+      resolve6(code === "ENOENT" ? STRACE_MISSING : `strace cannot be started (${code ?? err.message}): calls per request not counted`);
+    });
+    p.once("exit", (code) => resolve6(code === 0 ? null : `strace -V exited with ${code}: calls per request not counted`));
+  });
+}
+async function waitReady(child2, stdout, stderr, exited, pattern, timeoutMs) {
+  return new Promise((resolve6, reject) => {
+    let done = false;
+    const finish = (f) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      child2.stdout.off("data", check);
+      f();
+    };
+    const check = () => {
+      const m = pattern.exec(stdout());
+      if (!m) return;
+      const raw = m.groups?.port ?? m[m.length - 1];
+      const port = Number(raw);
+      finish(
+        () => Number.isInteger(port) && port > 0 && port < 65536 ? resolve6(port) : reject(new RunError(`the SUT's ready line has no usable port: ${JSON.stringify(m[0])}`))
+      );
+    };
+    const timer = setTimeout(
+      () => finish(() => reject(new RunError(`the SUT under strace printed no ready line within ${timeoutMs} ms${lastLine(stderr())}`))),
+      timeoutMs
+    );
+    child2.stdout.on("data", check);
+    void exited.then(
+      (e) => finish(() => {
+        const err = stderr();
+        if (/strace: .*(ptrace|Operation not permitted)/i.test(err)) {
+          resolve6({ unavailable: `strace cannot trace here (${firstStraceLine(err)}): calls per request not counted` });
+        } else {
+          reject(new RunError(`the SUT exited under strace before it was ready (${e.error?.message ?? e.code ?? e.signal})${lastLine(err)}`));
+        }
+      })
+    );
+    check();
+  });
+}
+async function waitPort(port, exited, timeoutMs) {
+  let gone = false;
+  void exited.then(() => gone = true);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !gone) {
+    const ok3 = await new Promise((resolve6) => {
+      const sock = connect({ host: "127.0.0.1", port }, () => {
+        sock.destroy();
+        resolve6(true);
+      });
+      sock.on("error", () => resolve6(false));
+    });
+    if (ok3) return port;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new RunError(gone ? "the SUT exited under strace before it was ready" : `the SUT under strace did not accept connections on port ${port} within ${timeoutMs} ms`);
+}
+async function stop(child2, exited, timeoutMs) {
+  const kids = childrenOf(child2.pid);
+  if (kids.length > 0) for (const pid of kids) safeKill(pid, "SIGTERM");
+  else child2.kill("SIGTERM");
+  let timer;
+  const timedOut = await Promise.race([
+    exited.then(() => false),
+    new Promise((r) => timer = setTimeout(() => r(true), timeoutMs))
+  ]);
+  clearTimeout(timer);
+  if (timedOut) {
+    for (const pid of childrenOf(child2.pid)) safeKill(pid, "SIGKILL");
+    child2.kill("SIGKILL");
+    await exited;
+    throw new RunError(`the SUT did not stop within ${timeoutMs} ms of SIGTERM`);
+  }
+}
+function childrenOf(pid) {
+  try {
+    const txt = readFileSync2(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    if (txt) return txt.split(/\s+/).map(Number);
+  } catch {
+  }
+  const out = [];
+  try {
+    for (const e of readdirSync("/proc")) {
+      if (!/^\d+$/.test(e)) continue;
+      try {
+        const stat2 = readFileSync2(`/proc/${e}/stat`, "utf8");
+        const ppid = Number(stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[1]);
+        if (ppid === pid) out.push(Number(e));
+      } catch {
+      }
+    }
+  } catch {
+  }
+  return out;
+}
+function safeKill(pid, sig) {
+  try {
+    process.kill(pid, sig);
+  } catch {
+  }
+}
+function parseStraceSummary(text) {
+  const out = {};
+  const lines = text.split("\n");
+  const header = lines.findIndex((l) => /\bcalls\b/.test(l) && /\bsyscall\b/.test(l));
+  if (header < 0) throw new RunError(`no strace -c summary found${text.trim() ? `: ${JSON.stringify(text.trim().slice(0, 120))}` : " (empty output)"}`);
+  for (const line of lines.slice(header + 1)) {
+    const t = line.trim();
+    if (t === "" || /^-+(\s+-+)*$/.test(t)) continue;
+    const m = /^([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(?:(\d+)\s+)?(\S+)$/.exec(t);
+    if (!m) continue;
+    const name = m[6];
+    if (name === "total") continue;
+    const row = out[name] ??= { calls: 0, errors: 0 };
+    row.calls += Number(m[4]);
+    row.errors += m[5] !== void 0 ? Number(m[5]) : 0;
+  }
+  return out;
+}
+function lastLine(s) {
+  const l = s.trim().split("\n").pop();
+  return l ? `: ${l}` : "";
+}
+function firstStraceLine(s) {
+  return (s.split("\n").find((l) => l.startsWith("strace:")) ?? s.trim().split("\n")[0] ?? "").trim();
+}
+var STRACE_MISSING, SYSCALLS, DEFAULT_READY;
+var init_strace = __esm({
+  "src/calls/strace.ts"() {
+    "use strict";
+    init_errors();
+    STRACE_MISSING = "strace not found: install strace to count calls per request";
+    SYSCALLS = {
+      read: ["read"],
+      recv: ["recvfrom"],
+      recvfrom: ["recvfrom"],
+      write: ["write"],
+      send: ["sendto"],
+      sendto: ["sendto"],
+      accept: ["accept", "accept4"],
+      accept4: ["accept4"],
+      close: ["close"],
+      open: ["open", "openat"]
+    };
+    DEFAULT_READY = /listening on (?:\S+):(?<port>\d+)/;
+  }
+});
+
+// src/loadgen/http-client.ts
+import net from "node:net";
+function hostHeader(target) {
+  const h = target.host.includes(":") && !target.host.startsWith("[") ? `[${target.host}]` : target.host;
+  return `${h}:${target.port}`;
+}
+function serializeRequest(spec, target, keepAlive) {
+  const method = spec.method.toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) throw new Error(`bad HTTP method: ${JSON.stringify(spec.method)}`);
+  if (!spec.path.startsWith("/") || /[\s]/.test(spec.path)) {
+    throw new Error(`bad request path (must start with / and contain no whitespace): ${JSON.stringify(spec.path)}`);
+  }
+  const body = spec.body === void 0 ? void 0 : Buffer.from(spec.body, "utf8");
+  const user = spec.headers ?? {};
+  const lower = new Set(Object.keys(user).map((k) => k.toLowerCase()));
+  let head = `${method} ${spec.path} HTTP/1.1\r
+`;
+  if (!lower.has("host")) head += `Host: ${hostHeader(target)}\r
+`;
+  for (const [k, v] of Object.entries(user)) {
+    const name = k.toLowerCase();
+    if (name === "connection" || name === "content-length" || name === "transfer-encoding") continue;
+    if (/[\r\n:]/.test(k) || /[\r\n]/.test(v)) throw new Error(`bad header ${JSON.stringify(k)}`);
+    head += `${k}: ${v}\r
+`;
+  }
+  head += `Connection: ${keepAlive ? "keep-alive" : "close"}\r
+`;
+  if (body !== void 0 || METHODS_WITH_BODY.has(method)) head += `Content-Length: ${body?.length ?? 0}\r
+`;
+  head += "\r\n";
+  const h = Buffer.from(head, "latin1");
+  return body === void 0 ? h : Buffer.concat([h, body]);
+}
+function errorString(err) {
+  const e = err;
+  return e?.code ?? e?.message ?? String(err);
+}
+var METHODS_WITH_BODY, HEAD, BODY_LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILERS, BODY_UNTIL_CLOSE, DONE, MAX_HEAD, MAX_LINE, CRLFCRLF, STATUS_LINE, MalformedResponse, ResponseParser, HttpClient;
+var init_http_client = __esm({
+  "src/loadgen/http-client.ts"() {
+    "use strict";
+    METHODS_WITH_BODY = /* @__PURE__ */ new Set(["POST", "PUT", "PATCH"]);
+    HEAD = 0;
+    BODY_LENGTH = 1;
+    CHUNK_SIZE = 2;
+    CHUNK_DATA = 3;
+    CHUNK_CRLF = 4;
+    TRAILERS = 5;
+    BODY_UNTIL_CLOSE = 6;
+    DONE = 7;
+    MAX_HEAD = 64 * 1024;
+    MAX_LINE = 8 * 1024;
+    CRLFCRLF = Buffer.from("\r\n\r\n", "latin1");
+    STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
+    MalformedResponse = class extends Error {
+    };
+    ResponseParser = class {
+      constructor(headRequest = false) {
+        this.headRequest = headRequest;
+      }
+      headRequest;
+      status = 0;
+      /** Whether the connection may carry another request after this response. */
+      keepAlive = true;
+      bodyBytes = 0;
+      /** Bytes received after the end of the response (the connection is then not reused). */
+      extraBytes = 0;
+      state = HEAD;
+      pending = null;
+      remaining = 0;
+      get done() {
+        return this.state === DONE;
+      }
+      /** Whether the body is delimited by the connection closing. */
+      get untilClose() {
+        return this.state === BODY_UNTIL_CLOSE;
+      }
+      /** Feeds bytes; returns true when the response is complete. Throws MalformedResponse. */
+      feed(chunk) {
+        let buf = chunk;
+        if (this.pending !== null) {
+          buf = Buffer.concat([this.pending, chunk]);
+          this.pending = null;
+        }
+        let pos = 0;
+        while (pos < buf.length) {
+          switch (this.state) {
+            case HEAD: {
+              const idx = buf.indexOf(CRLFCRLF, pos);
+              if (idx < 0) {
+                if (buf.length - pos > MAX_HEAD) throw new MalformedResponse("response head too large");
+                this.pending = buf.subarray(pos);
+                return false;
+              }
+              this.parseHead(buf.toString("latin1", pos, idx));
+              pos = idx + 4;
+              break;
+            }
+            case BODY_LENGTH: {
+              const n = Math.min(this.remaining, buf.length - pos);
+              this.remaining -= n;
+              this.bodyBytes += n;
+              pos += n;
+              if (this.remaining === 0) this.state = DONE;
+              break;
+            }
+            case CHUNK_SIZE:
+            case TRAILERS: {
+              const eol = buf.indexOf(13, pos);
+              if (eol < 0 || eol + 1 >= buf.length) {
+                if (buf.length - pos > MAX_LINE) throw new MalformedResponse("chunk line too long");
+                this.pending = buf.subarray(pos);
+                return false;
+              }
+              if (buf[eol + 1] !== 10) throw new MalformedResponse("bare CR in chunk framing");
+              const line = buf.toString("latin1", pos, eol);
+              pos = eol + 2;
+              if (this.state === TRAILERS) {
+                if (line === "") this.state = DONE;
+                break;
+              }
+              const hex = line.split(";", 1)[0].trim();
+              if (!/^[0-9a-fA-F]{1,8}$/.test(hex)) throw new MalformedResponse(`bad chunk size ${JSON.stringify(line)}`);
+              const size = parseInt(hex, 16);
+              if (size === 0) this.state = TRAILERS;
+              else {
+                this.remaining = size;
+                this.state = CHUNK_DATA;
+              }
+              break;
+            }
+            case CHUNK_DATA: {
+              const n = Math.min(this.remaining, buf.length - pos);
+              this.remaining -= n;
+              this.bodyBytes += n;
+              pos += n;
+              if (this.remaining === 0) this.state = CHUNK_CRLF;
+              break;
+            }
+            case CHUNK_CRLF: {
+              if (buf.length - pos < 2) {
+                this.pending = buf.subarray(pos);
+                return false;
+              }
+              if (buf[pos] !== 13 || buf[pos + 1] !== 10) throw new MalformedResponse("missing CRLF after chunk");
+              pos += 2;
+              this.state = CHUNK_SIZE;
+              break;
+            }
+            case BODY_UNTIL_CLOSE:
+              this.bodyBytes += buf.length - pos;
+              return false;
+            case DONE:
+              this.extraBytes += buf.length - pos;
+              this.keepAlive = false;
+              return true;
+          }
+        }
+        return this.state === DONE;
+      }
+      parseHead(head) {
+        const lines = head.split("\r\n");
+        const m = STATUS_LINE.exec(lines[0]);
+        if (!m) throw new MalformedResponse(`bad status line ${JSON.stringify(lines[0].slice(0, 80))}`);
+        const minor = m[1];
+        const status2 = Number(m[2]);
+        let contentLength = -1;
+        let chunked = false;
+        let connection = "";
+        for (let i = 1; i < lines.length; i++) {
+          const line = lines[i];
+          const colon = line.indexOf(":");
+          if (colon <= 0) throw new MalformedResponse(`bad header line ${JSON.stringify(line.slice(0, 80))}`);
+          const name = line.slice(0, colon).trim().toLowerCase();
+          if (name === "content-length") {
+            const v = line.slice(colon + 1).trim();
+            if (!/^\d{1,15}$/.test(v)) throw new MalformedResponse(`bad Content-Length ${JSON.stringify(v)}`);
+            const n = Number(v);
+            if (contentLength >= 0 && contentLength !== n) throw new MalformedResponse("conflicting Content-Length");
+            contentLength = n;
+          } else if (name === "transfer-encoding") {
+            const codings = line.slice(colon + 1).toLowerCase().split(",");
+            chunked = codings[codings.length - 1].trim() === "chunked";
+          } else if (name === "connection") {
+            connection += "," + line.slice(colon + 1).toLowerCase();
+          }
+        }
+        if (status2 >= 100 && status2 < 200 && status2 !== 101) return;
+        this.status = status2;
+        const tokens = connection.split(",").map((s) => s.trim());
+        this.keepAlive = minor === "1" ? !tokens.includes("close") : tokens.includes("keep-alive");
+        if (status2 === 101) {
+          this.keepAlive = false;
+          this.state = DONE;
+        } else if (this.headRequest || status2 === 204 || status2 === 304) {
+          this.state = DONE;
+        } else if (chunked) {
+          this.state = CHUNK_SIZE;
+        } else if (contentLength >= 0) {
+          this.remaining = contentLength;
+          this.state = contentLength === 0 ? DONE : BODY_LENGTH;
+        } else {
+          this.keepAlive = false;
+          this.state = BODY_UNTIL_CLOSE;
+        }
+      }
+    };
+    HttpClient = class {
+      constructor(target, options) {
+        this.target = target;
+        this.options = options;
+        if (!(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${options.timeoutMs}`);
+      }
+      target;
+      options;
+      /** How many TCP connections this client has opened. */
+      connects = 0;
+      socket = null;
+      ready = false;
+      pending = null;
+      closed = false;
+      /** Sends a pre-serialized request; resolves with the status or a status-0 error. Never rejects. */
+      request(buf, opts = {}) {
+        return new Promise((resolve6) => {
+          const t0 = process.hrtime.bigint();
+          if (this.pending !== null) {
+            resolve6({ status: 0, error: "request already in flight", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
+            return;
+          }
+          if (this.closed) {
+            resolve6({ status: 0, error: "client closed", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
+            return;
+          }
+          const needConnect = this.socket === null || !this.options.keepAlive;
+          if (needConnect) this.dropSocket();
+          const p = {
+            resolve: resolve6,
+            parser: new ResponseParser(opts.head === true),
+            buf,
+            t0,
+            connected: needConnect,
+            timer: setTimeout(() => this.fail(`timeout after ${this.options.timeoutMs} ms`), this.options.timeoutMs),
+            written: false
+          };
+          this.pending = p;
+          if (needConnect) this.connect();
+          else this.write(p);
+        });
+      }
+      /** Closes the connection; later requests resolve with an error. */
+      close() {
+        this.closed = true;
+        if (this.pending !== null) this.fail("client closed");
+        this.dropSocket();
+      }
+      write(p) {
+        const sock = this.socket;
+        if (this.options.keepAlive) p.t0 = process.hrtime.bigint();
+        p.written = true;
+        sock.write(p.buf);
+      }
+      connect() {
+        const sock = net.connect({ host: this.target.host, port: this.target.port, noDelay: true });
+        sock.setNoDelay(true);
+        this.socket = sock;
+        this.ready = false;
+        this.connects++;
+        sock.on("connect", () => {
+          if (this.socket !== sock) return;
+          this.ready = true;
+          if (this.pending !== null && !this.pending.written) this.write(this.pending);
+        });
+        sock.on("data", (chunk) => {
+          if (this.socket !== sock) return;
+          const p = this.pending;
+          if (p === null) {
+            this.dropSocket();
+            return;
+          }
+          let complete;
+          try {
+            complete = p.parser.feed(chunk);
+          } catch (err) {
+            this.fail(`malformed response: ${err.message}`);
+            return;
+          }
+          if (complete) this.succeed(p);
+        });
+        sock.on("end", () => {
+          if (this.socket !== sock) return;
+          const p = this.pending;
+          if (p !== null) {
+            if (p.parser.untilClose) this.succeed(p);
+            else this.fail(p.written ? "connection closed before response complete" : "connection closed");
+          }
+          this.dropSocket();
+        });
+        sock.on("error", (err) => {
+          if (this.socket !== sock) return;
+          this.fail(errorString(err));
+        });
+        sock.on("close", () => {
+          if (this.socket !== sock) return;
+          if (this.pending !== null) this.fail("connection closed before response complete");
+          this.socket = null;
+          this.ready = false;
+        });
+      }
+      succeed(p) {
+        const t1 = process.hrtime.bigint();
+        clearTimeout(p.timer);
+        this.pending = null;
+        if (!this.options.keepAlive || !p.parser.keepAlive) this.dropSocket();
+        p.resolve({
+          status: p.parser.status,
+          startNs: p.t0,
+          latencyNs: Math.max(1, Number(t1 - p.t0)),
+          bodyBytes: p.parser.bodyBytes,
+          connected: p.connected
+        });
+      }
+      fail(error) {
+        const p = this.pending;
+        this.dropSocket();
+        if (p === null) return;
+        const t1 = process.hrtime.bigint();
+        clearTimeout(p.timer);
+        this.pending = null;
+        p.resolve({ status: 0, error, startNs: p.t0, latencyNs: Math.max(1, Number(t1 - p.t0)), bodyBytes: p.parser.bodyBytes, connected: p.connected });
+      }
+      dropSocket() {
+        const sock = this.socket;
+        if (sock === null) return;
+        this.socket = null;
+        this.ready = false;
+        sock.destroy();
+      }
+      /** Whether a connection is currently open and established. */
+      get isConnected() {
+        return this.socket !== null && this.ready;
+      }
+    };
+  }
+});
+
+// src/experiment/schedule.ts
+function checkCount(n, what) {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
+}
+function pairSchedule(seed, round3, pairs) {
+  checkCount(pairs, "pairs");
+  const rng = new Prng(deriveSeed(seed, round3, STREAM.schedule));
+  const out = new Uint8Array(2 * pairs);
+  for (let k = 0; k < pairs; k++) {
+    const first = rng.nextBit();
+    out[2 * k] = first;
+    out[2 * k + 1] = 1 - first;
+  }
+  return out;
+}
+function warmupSchedule(warmupPerArm) {
+  checkCount(warmupPerArm, "warmupPerArm");
+  const out = new Uint8Array(2 * warmupPerArm);
+  for (let i = 1; i < out.length; i += 2) out[i] = 1;
+  return out;
+}
+var init_schedule = __esm({
+  "src/experiment/schedule.ts"() {
+    "use strict";
+    init_prng();
+  }
+});
+
+// src/loadgen/loadgen.ts
+function mixTable(requests) {
+  if (requests.length === 0) throw new Error("loadgen: at least one request is required");
+  const cum = new Float64Array(requests.length);
+  let total = 0;
+  requests.forEach((r, i) => {
+    const w = r.weight ?? 1;
+    if (!Number.isFinite(w) || w < 0) throw new Error(`loadgen: request ${i} has a bad weight ${w}`);
+    total += w;
+    cum[i] = total;
+  });
+  if (!(total > 0)) throw new Error("loadgen: request weights sum to 0");
+  return cum;
+}
+function pickRequest(cum, rng) {
+  if (cum.length === 1) return 0;
+  const x = rng.nextFloat() * cum[cum.length - 1];
+  let lo = 0;
+  let hi = cum.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (x < cum[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+async function runRound(opts) {
+  const { round: round3, seed, pairs, warmupPerArm, timeoutMs } = opts;
+  if (!Number.isInteger(round3) || round3 < 0) throw new RangeError(`round must be an integer >= 0, got ${round3}`);
+  if (opts.connection !== "keep-alive" && opts.connection !== "new") {
+    throw new RangeError(`connection must be 'keep-alive' or 'new', got ${String(opts.connection)}`);
+  }
+  const keepAlive = opts.connection === "keep-alive";
+  const cum = mixTable(opts.requests);
+  const targets = [opts.targets.baseline, opts.targets.candidate];
+  const wire = targets.map((t) => opts.requests.map((r) => serializeRequest(r, t, keepAlive)));
+  const isHead = opts.requests.map((r) => r.method.toUpperCase() === "HEAD");
+  const clients = targets.map((t) => new HttpClient(t, { timeoutMs, keepAlive }));
+  const warm = warmupSchedule(warmupPerArm);
+  const sched = pairSchedule(seed, round3, pairs);
+  const warmRng = new Prng(deriveSeed(seed, round3, STREAM.warmupMix));
+  const mixRng = new Prng(deriveSeed(seed, round3, STREAM.mix));
+  const errors = { baseline: 0, candidate: 0 };
+  const messages = /* @__PURE__ */ new Set();
+  const note = (arm, r) => {
+    if (messages.size < MAX_ERROR_MESSAGES && r.error !== void 0) messages.add(`${ARM_NAMES[arm]}: ${r.error}`);
+  };
+  const send = (arm, req) => clients[arm].request(wire[arm][req], { head: isHead[req] });
+  const t0 = process.hrtime.bigint();
+  try {
+    let warmErrors = 0;
+    let req = 0;
+    for (let i = 0; i < warm.length; i++) {
+      if (i % 2 === 0) req = pickRequest(cum, warmRng);
+      const arm = warm[i];
+      const r = await send(arm, req);
+      if (r.status === 0) {
+        warmErrors++;
+        note(arm, r);
+      }
+    }
+    const samples = new Array(sched.length);
+    for (let seq = 0; seq < sched.length; seq++) {
+      if (seq % 2 === 0) req = pickRequest(cum, mixRng);
+      const arm = sched[seq];
+      const r = await send(arm, req);
+      const s = {
+        round: round3,
+        arm: ARM_NAMES[arm],
+        seq,
+        latencyNs: r.latencyNs,
+        startNs: Number(r.startNs - t0),
+        status: r.status
+      };
+      if (r.status === 0) {
+        errors[s.arm]++;
+        note(arm, r);
+      }
+      samples[seq] = s;
+      opts.onSample?.(s);
+    }
+    return {
+      samples,
+      errors,
+      errorMessages: [...messages],
+      warmup: { requests: warm.length, errors: warmErrors },
+      durationMs: Number(process.hrtime.bigint() - t0) / 1e6
+    };
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
+var ARM_NAMES, MAX_ERROR_MESSAGES;
+var init_loadgen = __esm({
+  "src/loadgen/loadgen.ts"() {
+    "use strict";
+    init_prng();
+    init_schedule();
+    init_http_client();
+    ARM_NAMES = ["baseline", "candidate"];
+    MAX_ERROR_MESSAGES = 10;
+  }
+});
+
+// src/runtime/local-process.ts
+import { spawn as spawn2 } from "node:child_process";
+import { readFileSync as readFileSync3, realpathSync } from "node:fs";
+import { request } from "node:http";
+function inheritedEnv() {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== void 0 && k !== "LD_PRELOAD") env[k] = v;
+  return env;
+}
+function readMaps(pid) {
+  try {
+    return readFileSync3(`/proc/${pid}/maps`, "utf8");
+  } catch {
+    return "";
+  }
+}
+function probe(port, path8) {
+  return new Promise((resolve6) => {
+    const req = request({ host: "127.0.0.1", port, path: path8, method: "GET", agent: false, timeout: 500 }, (res) => {
+      res.resume();
+      res.on("end", () => resolve6(res.statusCode ?? 0));
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve6(0));
+    req.end();
+  });
+}
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+var TAIL_BYTES, SutProcess;
+var init_local_process = __esm({
+  "src/runtime/local-process.ts"() {
+    "use strict";
+    init_errors();
+    TAIL_BYTES = 4096;
+    SutProcess = class {
+      constructor(opts) {
+        this.opts = opts;
+        const env = { ...inheritedEnv(), ...opts.env, PORT: String(opts.port) };
+        if (opts.preload) env.LD_PRELOAD = opts.preload;
+        const argv = opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
+        this.child = spawn2(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
+        const keep = (chunk) => {
+          this.output = (this.output + chunk.toString("utf8")).slice(-TAIL_BYTES);
+        };
+        this.child.stdout?.on("data", keep);
+        this.child.stderr?.on("data", keep);
+        this.exited = new Promise((resolve6) => {
+          this.child.on("error", (err) => {
+            this.output += `
+${err.message}`;
+            this.exit = { code: null, signal: null };
+            resolve6();
+          });
+          this.child.on("exit", (code, signal) => {
+            this.exit = { code, signal };
+            resolve6();
+          });
+        });
+      }
+      opts;
+      child;
+      output = "";
+      exit = null;
+      exited;
+      get pid() {
+        return this.child.pid ?? -1;
+      }
+      /** The last lines the SUT printed (stdout and stderr), for error messages. */
+      tail(lines = 3) {
+        return this.output.trim().split("\n").filter((l) => l.trim()).slice(-lines).join(" | ");
+      }
+      describeExit() {
+        if (!this.exit) return "is running";
+        if (this.exit.signal) return `was killed by ${this.exit.signal}`;
+        if (this.exit.code === null) return "could not be started";
+        return `exited with code ${this.exit.code}`;
+      }
+      async waitReady(path8, timeoutMs) {
+        const deadline = Date.now() + timeoutMs;
+        while (Date.now() < deadline) {
+          if (this.exit) {
+            const said2 = this.tail();
+            throw new RunError(`SUT (${this.opts.label}) ${this.describeExit()} at start${said2 ? `: ${said2}` : ""}`);
+          }
+          if (await probe(this.opts.port, path8) === 200) return;
+          await sleep(25);
+        }
+        const said = this.tail();
+        throw new RunError(
+          `SUT (${this.opts.label}) did not answer 200 on http://127.0.0.1:${this.opts.port}${path8} within ${timeoutMs / 1e3} s${said ? `: ${said}` : ""} (does it listen on $PORT or {port}?)`
+        );
+      }
+      /** The hook must be mapped into the SUT; the loader only warns when it ignores LD_PRELOAD. */
+      assertMapped(hook) {
+        const maps = readMaps(this.pid);
+        const real = realpathSync(hook);
+        if (maps.includes(real) || maps.includes(hook)) return;
+        const loader = this.output.split("\n").find((l) => /ld\.so|cannot be preloaded|LD_PRELOAD/.test(l));
+        throw new RunError(
+          `hook was not loaded into the ${this.opts.label} SUT: ${hook}${loader ? `; the loader said: ${loader.trim()}` : " (is the SUT statically linked or setuid?)"}`
+        );
+      }
+      async stop(graceMs = 2e3) {
+        if (!this.exit) {
+          this.child.kill("SIGTERM");
+          const killed = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
+          if (!killed) this.child.kill("SIGKILL");
+        }
+        await this.exited;
+      }
+      /** Synchronous last resort (process exit handlers cannot wait). */
+      killNow() {
+        if (!this.exit) this.child.kill("SIGKILL");
+      }
+    };
+  }
+});
+
+// src/runtime/local.ts
+var local_exports = {};
+__export(local_exports, {
+  LocalRuntime: () => LocalRuntime
+});
+import { createServer } from "node:net";
+function localChecks() {
+  return [
+    {
+      id: "same-pod",
+      status: "pass",
+      detail: "local runtime: load generator and both SUT arms on one host, over loopback"
+    }
+  ];
+}
+async function freePorts(n) {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise((resolve6, reject) => {
+      const s = createServer();
+      s.once("error", reject);
+      s.listen(0, "127.0.0.1", () => resolve6(s));
+    }))
+  );
+  const ports = servers.map((s) => s.address().port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+var LocalRuntime;
+var init_local = __esm({
+  "src/runtime/local.ts"() {
+    "use strict";
+    init_errors();
+    init_strace();
+    init_http_client();
+    init_loadgen();
+    init_round_data();
+    init_local_process();
+    LocalRuntime = class {
+      constructor(config, opts) {
+        this.config = config;
+        this.opts = opts;
+        process.on("exit", this.onExit);
+      }
+      config;
+      opts;
+      name = "local";
+      live = /* @__PURE__ */ new Set();
+      onExit = () => this.killAll();
+      async runRound(index) {
+        const [portB, portC] = await freePorts(2);
+        const { sut } = this.config;
+        const baseline = this.start({ label: "baseline", command: this.opts.command, env: sut.env, port: portB, preload: this.config.baselineHook });
+        const candidate = this.start({ label: "candidate", command: this.opts.command, env: sut.env, port: portC, preload: this.config.hook });
+        try {
+          await Promise.all([baseline.waitReady(sut.readyPath, sut.readyTimeoutMs), candidate.waitReady(sut.readyPath, sut.readyTimeoutMs)]);
+          if (this.config.hook) candidate.assertMapped(this.config.hook);
+          if (this.config.baselineHook) baseline.assertMapped(this.config.baselineHook);
+          const result = await runRound({
+            round: index,
+            seed: this.config.seed,
+            targets: { baseline: { host: "127.0.0.1", port: portB }, candidate: { host: "127.0.0.1", port: portC } },
+            warmupPerArm: this.config.warmupRequests,
+            pairs: this.config.requestsPerRound / 2,
+            connection: this.config.connection,
+            requests: this.config.requests,
+            timeoutMs: this.config.timeoutMs
+          });
+          const data = roundFromSamples(index, result.samples);
+          const died = [baseline, candidate].find((p) => p.exit);
+          if (died) {
+            const said = died.tail(2);
+            throw new RoundFailedError(
+              `SUT (${died.opts.label}) ${died.describeExit()} during round ${index}${said ? `: ${said}` : ""}`,
+              data
+            );
+          }
+          return { data, checks: localChecks() };
+        } finally {
+          await Promise.all([baseline.stop(), candidate.stop()]);
+          this.live.delete(baseline);
+          this.live.delete(candidate);
+        }
+      }
+      /** One extra instance of the candidate under strace, driven with the configured request mix. */
+      async countCalls(requests = 400) {
+        const [port] = await freePorts(1);
+        return countCalls({
+          command: this.opts.command,
+          env: this.config.sut.env,
+          ldPreload: this.config.hook,
+          functions: ["read", "recv", "accept", "close"],
+          port,
+          run: (p) => this.drive(p, requests)
+        });
+      }
+      async drive(port, requests) {
+        const target = { host: "127.0.0.1", port };
+        const keepAlive = this.config.connection === "keep-alive";
+        const client = new HttpClient(target, { keepAlive, timeoutMs: this.config.timeoutMs });
+        const wire = serializeRequest(this.config.requests[0], target, keepAlive);
+        try {
+          for (let i = 0; i < requests; i++) await client.request(wire);
+        } finally {
+          client.close();
+        }
+        return requests;
+      }
+      async teardown() {
+        await Promise.all([...this.live].map((p) => p.stop()));
+        this.live.clear();
+        process.off("exit", this.onExit);
+      }
+      start(opts) {
+        if (opts.command.length === 0) throw new RunError("no SUT command configured (sut.command)");
+        const p = new SutProcess(opts);
+        this.live.add(p);
+        return p;
+      }
+      killAll() {
+        for (const p of this.live) p.killNow();
+      }
+    };
+  }
+});
+
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
   if (input === null || input === void 0) {
@@ -28503,6 +29897,1241 @@ var init_core = __esm({
   }
 });
 
+// src/action/state-helper.ts
+function persisting() {
+  return Boolean(process.env.GITHUB_ACTIONS && process.env.GITHUB_STATE);
+}
+function save(key, value) {
+  if (persisting()) saveState(key, JSON.stringify(value));
+}
+function same(a, b) {
+  return a.kind === b.kind && a.name === b.name && (a.context ?? "") === (b.context ?? "");
+}
+function recordCreated(kind, name, context) {
+  const r = context ? { kind, name, context } : { kind, name };
+  if (created.some((c) => same(c, r))) return;
+  created.push(r);
+  save(KEYS.created, created);
+}
+function recordRemoved(kind, name, context) {
+  const r = context ? { kind, name, context } : { kind, name };
+  const before = created.length;
+  created = created.filter((c) => !same(c, r));
+  if (created.length !== before) save(KEYS.created, created);
+}
+function recordTool(tool, path8) {
+  tools[tool] = path8;
+  save(KEYS.tools, tools);
+}
+var KEYS, created, tools;
+var init_state_helper = __esm({
+  "src/action/state-helper.ts"() {
+    "use strict";
+    init_core();
+    KEYS = { created: "created", tools: "tools", kubeconfig: "kubeconfig", started: "started" };
+    created = [];
+    tools = {};
+  }
+});
+
+// src/checks/same-pod.ts
+function samePodCheck(pod, split = false, optIn = false) {
+  if (!split) {
+    return { id: "same-pod", status: "pass", detail: `loadgen and both SUTs ran as containers of pod ${pod.name} (${pod.containers.join(", ")})` };
+  }
+  return {
+    id: "same-pod",
+    status: optIn ? "warn" : "fail",
+    detail: `loadgen and SUTs ran in separate pods${optIn ? " (opted in)" : " without opt-in"}: network latency between pods enters every sample`
+  };
+}
+var init_same_pod = __esm({
+  "src/checks/same-pod.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/same-node.ts
+var init_same_node = __esm({
+  "src/checks/same-node.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/service-mesh.ts
+function injectionMarks(meta, what) {
+  const out = [];
+  for (const m of INJECT) {
+    const v = (m.where === "annotation" ? meta?.annotations : meta?.labels)?.[m.key];
+    if (v !== void 0 && m.on(v)) out.push(`${what} ${m.where} ${m.key}=${v}`);
+  }
+  return out;
+}
+function serviceMeshCheck(pod, namespace) {
+  const names = [...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].map((c) => c.name);
+  const sidecars = names.filter((n) => SIDECAR_NAMES.some((s) => n === s || n.startsWith(`${s}-`)));
+  const marks = [...injectionMarks(pod.metadata, "pod"), ...injectionMarks(namespace?.metadata, "namespace")];
+  if (sidecars.length === 0 && marks.length === 0) {
+    return { id: "service-mesh", status: "pass", detail: "no service-mesh sidecar or injection marker on the pod or its namespace" };
+  }
+  const parts = [...sidecars.length ? [`sidecar container(s) ${sidecars.join(", ")}`] : [], ...marks];
+  return { id: "service-mesh", status: "warn", detail: `service mesh present (${parts.join("; ")}): its proxy adds latency to both arms and may mask the hook` };
+}
+var SIDECAR_NAMES, INJECT;
+var init_service_mesh = __esm({
+  "src/checks/service-mesh.ts"() {
+    "use strict";
+    SIDECAR_NAMES = ["istio-proxy", "linkerd-proxy", "envoy"];
+    INJECT = [
+      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "annotation" },
+      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "label" },
+      { key: "istio-injection", on: (v) => v === "enabled", where: "label" },
+      { key: "istio.io/rev", on: (v) => v !== "", where: "label" },
+      { key: "linkerd.io/inject", on: (v) => v === "enabled" || v === "ingress", where: "annotation" }
+    ];
+  }
+});
+
+// src/checks/node-tenancy.ts
+function nodeTenancyCheck(node, pods, own) {
+  const others = (pods.items ?? []).filter((p) => {
+    const ns = p.metadata?.namespace ?? "";
+    const phase = p.status?.phase ?? "";
+    return !SYSTEM_NAMESPACES.includes(ns) && !own.includes(p.metadata?.name ?? "") && phase !== "Succeeded" && phase !== "Failed";
+  });
+  if (others.length === 0) {
+    return { id: "node-tenancy", status: "pass", detail: `no other (non-system) workloads on node ${node}` };
+  }
+  const sample = others.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(", ");
+  return {
+    id: "node-tenancy",
+    status: "warn",
+    detail: `${others.length} other workload pod(s) share node ${node} (${sample}${others.length > 5 ? ", ..." : ""}): noisy neighbours add variance`
+  };
+}
+var SYSTEM_NAMESPACES;
+var init_node_tenancy = __esm({
+  "src/checks/node-tenancy.ts"() {
+    "use strict";
+    SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
+  }
+});
+
+// src/checks/resource-limits.ts
+function parseCpuStat(text) {
+  const out = {};
+  for (const line of text.split("\n")) {
+    const [k, v] = line.trim().split(/\s+/);
+    if (k && v !== void 0 && /^\d+$/.test(v)) out[k] = Number(v);
+  }
+  return out;
+}
+function cpuThrottlingCheck(samples, round3) {
+  const measured = samples.filter((s) => s.after !== void 0);
+  if (measured.length === 0) {
+    return { id: "cpu-throttling", status: "pass", detail: "not measured (the SUT containers' cgroup cpu.stat was not readable)" };
+  }
+  const grew = measured.map((s) => ({ c: s.container, d: s.after - (s.before ?? 0) })).filter((x) => x.d > 0);
+  if (grew.length === 0) {
+    return { id: "cpu-throttling", status: "pass", detail: `no CPU throttling in ${measured.map((s) => s.container).join(", ")}` };
+  }
+  return {
+    id: "cpu-throttling",
+    status: "warn",
+    detail: `round ${round3}: CPU throttled (cgroup nr_throttled grew: ${grew.map((x) => `${x.c} +${x.d}`).join(", ")}); raise the cpu limit or drop it`
+  };
+}
+function memoryLimitCheck(samples, round3, nearFraction = 0.9) {
+  const limited = samples.filter((s) => s.usage !== void 0 && s.limit !== void 0 && s.limit > 0);
+  if (limited.length === 0) {
+    return { id: "memory-limit", status: "pass", detail: "no memory limit set (or usage not readable)" };
+  }
+  const near = limited.filter((s) => s.usage >= nearFraction * s.limit);
+  if (near.length === 0) {
+    const max = Math.max(...limited.map((s) => s.usage / s.limit));
+    return { id: "memory-limit", status: "pass", detail: `SUT memory at most ${(max * 100).toFixed(0)} % of its limit` };
+  }
+  return {
+    id: "memory-limit",
+    status: "warn",
+    detail: `round ${round3}: ${near.map((s) => `${s.container} at ${(s.usage / s.limit * 100).toFixed(0)} %`).join(", ")} of the memory limit`
+  };
+}
+function parseLimit(text) {
+  if (text === void 0) return void 0;
+  const t = text.trim();
+  if (t === "" || t === "max" || !/^\d+$/.test(t)) return void 0;
+  const n = Number(t);
+  return n >= 2 ** 62 ? void 0 : n;
+}
+var init_resource_limits = __esm({
+  "src/checks/resource-limits.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/index.ts
+var init_checks = __esm({
+  "src/checks/index.ts"() {
+    "use strict";
+    init_same_pod();
+    init_same_node();
+    init_service_mesh();
+    init_node_tenancy();
+    init_resource_limits();
+  }
+});
+
+// src/runtime/manifest.ts
+function dnsLabel(s) {
+  const out = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  return out || "x";
+}
+function podName(runId, round3) {
+  return dnsLabel(`hook-latency-${runId}-r${round3}`);
+}
+function configMapNames(runId) {
+  return {
+    loadgen: dnsLabel(`hook-latency-${runId}-loadgen`),
+    hook: dnsLabel(`hook-latency-${runId}-hook`),
+    baselineHook: dnsLabel(`hook-latency-${runId}-baseline-hook`)
+  };
+}
+function podLabels(runId, round3) {
+  const labels = { [POD_LABELS.name]: APP_NAME, [POD_LABELS.run]: runId };
+  if (round3 !== void 0) labels[POD_LABELS.round] = String(round3);
+  return labels;
+}
+function hookPath(arm, hook) {
+  return `${HOOK_DIRS[arm]}/${hook.fileName}`;
+}
+function base64(data) {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64");
+}
+function substitutePort(argv, port) {
+  return argv.map((a) => a.replaceAll("{port}", String(port)).replaceAll("$(PORT)", String(port)));
+}
+function sutContainer(plan, arm, hook, volume) {
+  const port = plan.sut.ports[arm];
+  const env = { ...plan.sut.env, PORT: String(port) };
+  if (hook) env.LD_PRELOAD = hookPath(arm, hook);
+  else delete env.LD_PRELOAD;
+  const container = {
+    name: CONTAINERS[arm],
+    image: plan.sut.image,
+    // No command: the image's own entrypoint (it must honour PORT or take {port} in its args).
+    ...plan.sut.command.length ? { command: substitutePort(plan.sut.command, port) } : {},
+    env: Object.entries(env).map(([name, value]) => ({ name, value }))
+  };
+  if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
+  const res = resources(plan.resources);
+  if (res) container.resources = res;
+  const mounts = [];
+  if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
+  if (plan.loadgen.outputFile) mounts.push({ name: "out", mountPath: OUT_DIR, readOnly: true });
+  if (mounts.length) container.volumeMounts = mounts;
+  return container;
+}
+function resources(r) {
+  if (!r || !r.cpu && !r.memory) return void 0;
+  const q = {};
+  if (r.cpu) q.cpu = r.cpu;
+  if (r.memory) q.memory = r.memory;
+  return { requests: { ...q }, limits: { ...q } };
+}
+function buildPodManifest(plan) {
+  const names = configMapNames(plan.runId);
+  const meta = (name, labels) => ({
+    name,
+    ...plan.namespace ? { namespace: plan.namespace } : {},
+    labels
+  });
+  const configMaps = [
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(names.loadgen, podLabels(plan.runId)),
+      // package.json makes node treat the bundled ES module as one, whatever the Node version.
+      data: { "package.json": '{"type":"module"}\n' },
+      binaryData: { [LOADGEN_SCRIPT]: base64(plan.loadgen.script) }
+    }
+  ];
+  const volumes = [{ name: "loadgen", configMap: { name: names.loadgen } }];
+  if (plan.hook) {
+    configMaps.push({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(names.hook, podLabels(plan.runId)),
+      binaryData: { [plan.hook.fileName]: base64(plan.hook.data) }
+    });
+    volumes.push({ name: "hook", configMap: { name: names.hook, defaultMode: 365 } });
+  }
+  if (plan.baselineHook) {
+    configMaps.push({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(names.baselineHook, podLabels(plan.runId)),
+      binaryData: { [plan.baselineHook.fileName]: base64(plan.baselineHook.data) }
+    });
+    volumes.push({ name: "baseline-hook", configMap: { name: names.baselineHook, defaultMode: 365 } });
+  }
+  const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
+  const lgMounts = [{ name: "loadgen", mountPath: LOADGEN_DIR, readOnly: true }];
+  if (plan.loadgen.outputFile) {
+    volumes.push({ name: "out", emptyDir: {} });
+    lgMounts.push({ name: "out", mountPath: OUT_DIR });
+  }
+  const loadgen = {
+    name: CONTAINERS.loadgen,
+    image: plan.loadgen.image,
+    command: ["node", `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
+    env: [{ name: "LOADGEN_CONFIG", value: JSON.stringify(lgConfig) }],
+    volumeMounts: lgMounts
+  };
+  if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: meta(podName(plan.runId, plan.round), podLabels(plan.runId, plan.round)),
+    spec: {
+      restartPolicy: "Never",
+      terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds ?? 2,
+      automountServiceAccountToken: false,
+      containers: [
+        sutContainer(plan, "baseline", plan.baselineHook, "baseline-hook"),
+        sutContainer(plan, "candidate", plan.hook, "hook"),
+        loadgen
+      ],
+      volumes
+    }
+  };
+  return { pod, configMaps };
+}
+function toYaml(manifest) {
+  const docs = Array.isArray(manifest) ? manifest : [...manifest.configMaps, manifest.pod];
+  return docs.map((d) => (0, import_yaml2.stringify)(d, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 })).join("---\n");
+}
+var import_yaml2, POD_LABELS, APP_NAME, CONTAINERS, HOOK_DIRS, LOADGEN_DIR, LOADGEN_SCRIPT, OUT_DIR, OUT_FILE;
+var init_manifest = __esm({
+  "src/runtime/manifest.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+    POD_LABELS = {
+      name: "app.kubernetes.io/name",
+      run: "hook-latency/run",
+      round: "hook-latency/round"
+    };
+    APP_NAME = "hook-latency";
+    CONTAINERS = { baseline: "sut-baseline", candidate: "sut-candidate", loadgen: "loadgen" };
+    HOOK_DIRS = { baseline: "/hook-latency/baseline-hook", candidate: "/hook-latency/hook" };
+    LOADGEN_DIR = "/loadgen";
+    LOADGEN_SCRIPT = "loadgen.js";
+    OUT_DIR = "/hook-latency/out";
+    OUT_FILE = `${OUT_DIR}/samples.csv`;
+  }
+});
+
+// src/runtime/pod-cgroup.ts
+import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
+function read(path8) {
+  try {
+    return readFileSync4(path8, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function parseProcCgroup(text) {
+  const out = /* @__PURE__ */ new Map();
+  for (const line of text.split("\n")) {
+    const m = /^\d+:([^:]*):(.*)$/.exec(line.trim());
+    if (!m) continue;
+    for (const c of m[1].split(",")) out.set(c.replace(/^name=/, ""), m[2]);
+  }
+  return out;
+}
+function readCgroup(pid, root = "/sys/fs/cgroup") {
+  const text = read(`/proc/${pid}/cgroup`);
+  if (!text) return {};
+  const map = parseProcCgroup(text);
+  const v2 = existsSync3(`${root}/cgroup.controllers`);
+  const out = {};
+  if (v2 && map.has("")) {
+    const dir = `${root}${map.get("")}`;
+    const cpu = read(`${dir}/cpu.stat`);
+    if (cpu) out.nrThrottled = parseCpuStat(cpu).nr_throttled;
+    out.memoryUsage = parseLimit(read(`${dir}/memory.peak`) ?? read(`${dir}/memory.current`));
+    out.memoryLimit = parseLimit(read(`${dir}/memory.max`));
+    return out;
+  }
+  const cpuPath = map.get("cpu") ?? map.get("cpuacct");
+  if (cpuPath !== void 0) {
+    for (const d of ["cpu", "cpu,cpuacct", "cpuacct,cpu"]) {
+      const cpu = read(`${root}/${d}${cpuPath}/cpu.stat`);
+      if (cpu) {
+        out.nrThrottled = parseCpuStat(cpu).nr_throttled;
+        break;
+      }
+    }
+  }
+  const memPath = map.get("memory");
+  if (memPath !== void 0) {
+    out.memoryUsage = parseLimit(read(`${root}/memory${memPath}/memory.max_usage_in_bytes`));
+    out.memoryLimit = parseLimit(read(`${root}/memory${memPath}/memory.limit_in_bytes`));
+  }
+  return out;
+}
+var init_pod_cgroup = __esm({
+  "src/runtime/pod-cgroup.ts"() {
+    "use strict";
+    init_resource_limits();
+  }
+});
+
+// src/runtime/pod-exec.ts
+import { spawn as spawn4 } from "node:child_process";
+function cleanStderr(s) {
+  return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l)).join("\n").trim();
+}
+function run(argv, opts) {
+  return new Promise((resolve6, reject) => {
+    const child2 = spawn4(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
+    const out = [];
+    const err = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child2.kill("SIGKILL");
+    }, opts.timeoutMs);
+    child2.stdout.on("data", (b) => out.push(b));
+    child2.stderr.on("data", (b) => err.push(b));
+    child2.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child2.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve6({
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        timedOut
+      });
+    });
+    child2.stdin.on("error", () => {
+    });
+    child2.stdin.end(opts.input ?? "");
+  });
+}
+async function runOk(argv, opts) {
+  let r;
+  try {
+    r = await run(argv, opts);
+  } catch (e) {
+    const code = e.code;
+    throw new ExecError(argv, { code: 127, stdout: "", stderr: code === "ENOENT" ? `${argv[0]}: not found on PATH` : String(e) }, false);
+  }
+  if (r.code !== 0 || r.timedOut) throw new ExecError(argv, r, r.timedOut);
+  return r;
+}
+var ExecError, sleep2;
+var init_pod_exec = __esm({
+  "src/runtime/pod-exec.ts"() {
+    "use strict";
+    ExecError = class extends Error {
+      constructor(argv, result, timedOut) {
+        const what = timedOut ? "timed out" : `exited with ${result.code}`;
+        super(`${argv.join(" ")} ${what}${result.stderr.trim() ? `: ${cleanStderr(result.stderr)}` : ""}`);
+        this.argv = argv;
+        this.result = result;
+        this.timedOut = timedOut;
+      }
+      argv;
+      result;
+      timedOut;
+    };
+    sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
+  }
+});
+
+// src/runtime/pod-image.ts
+import { spawn as spawn5 } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync5, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { basename as basename3, dirname as dirname5, join as join6 } from "node:path";
+function parseLdd(text) {
+  const out = [];
+  for (const line of text.split("\n")) {
+    const arrow = /=>\s*(\/\S+)/.exec(line);
+    const bare = /^\s*(\/\S+)\s+\(/.exec(line);
+    const p = arrow?.[1] ?? bare?.[1];
+    if (p && !out.includes(p)) out.push(p);
+  }
+  return out;
+}
+async function lddLibs(file) {
+  const r = await run(["ldd", file], { timeoutMs: 2e4 });
+  if (r.code !== 0) {
+    if (/not a dynamic executable|statically linked/.test(r.stdout + r.stderr)) return [];
+    throw new RunError(`ldd ${file} failed: ${(r.stderr || r.stdout).trim()}`);
+  }
+  const missing = r.stdout.split("\n").filter((l) => /=> not found/.test(l));
+  if (missing.length) throw new RunError(`ldd ${file}: missing libraries: ${missing.map((l) => l.trim()).join(", ")}`);
+  return parseLdd(r.stdout);
+}
+async function binaryRootfs(binary, extra = [], at = "/app", name = basename3(binary)) {
+  const files = [{ from: binary, to: `${at}/${name}` }];
+  for (const f of [binary, ...extra]) {
+    for (const lib of await lddLibs(f)) if (!files.some((x) => x.to === lib)) files.push({ from: lib, to: lib });
+  }
+  return { files };
+}
+function rootfsHash(spec, quick = false) {
+  const h = createHash("sha256");
+  h.update("hook-latency-rootfs-v2\0");
+  for (const f of spec.files) {
+    h.update(`${f.to}\0`);
+    if (quick) {
+      const st = statSync2(f.from);
+      h.update(`${st.size}:${st.mtimeMs}\0`);
+    } else h.update(readFileSync5(f.from));
+  }
+  return h.digest("hex").slice(0, 16);
+}
+function pipeInto(a, b, timeoutMs) {
+  return new Promise((resolve6, reject) => {
+    const p1 = spawn5(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    const p2 = spawn5(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    p1.stderr.on("data", (d) => stderr += d.toString());
+    p2.stderr.on("data", (d) => stderr += d.toString());
+    p2.stdout.resume();
+    p1.stdout.pipe(p2.stdin);
+    p2.stdin.on("error", () => {
+    });
+    const timer = setTimeout(() => {
+      p1.kill("SIGKILL");
+      p2.kill("SIGKILL");
+    }, timeoutMs);
+    let c1 = null;
+    p1.on("error", reject);
+    p2.on("error", reject);
+    p1.on("close", (c) => c1 = c);
+    p2.on("close", (c2) => {
+      clearTimeout(timer);
+      resolve6({ code: c1 !== null && c1 !== 0 ? c1 : c2 ?? 1, stderr });
+    });
+  });
+}
+async function ensureImage(podman, name, spec, quickHash = false) {
+  const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
+  const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
+  if (exists2.code === 0) return ref;
+  const root = mkdtempSync2(join6(tmpdir2(), "hook-latency-rootfs-"));
+  try {
+    for (const f of spec.files) {
+      const dest = join6(root, f.to);
+      mkdirSync3(dirname5(dest), { recursive: true });
+      copyFileSync(f.from, dest);
+      chmodSync(dest, statSync2(f.from).mode & 511);
+    }
+    mkdirSync3(join6(root, "tmp"), { recursive: true });
+    chmodSync(join6(root, "tmp"), 1023);
+    const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
+    if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
+  } finally {
+    rmSync2(root, { recursive: true, force: true });
+  }
+  await runOk([podman, "image", "exists", ref], { timeoutMs: 3e4 });
+  return ref;
+}
+var init_pod_image = __esm({
+  "src/runtime/pod-image.ts"() {
+    "use strict";
+    init_errors();
+    init_pod_exec();
+  }
+});
+
+// src/runtime/pod-maps.ts
+function isMapped(maps, mountDir, fileName) {
+  for (const line of maps.split("\n")) {
+    const i = line.indexOf("/");
+    if (i < 0) continue;
+    const path8 = line.slice(i).trim().replace(/ \(deleted\)$/, "");
+    if (path8.startsWith(`${mountDir}/`) && path8.endsWith(`/${fileName}`)) return true;
+  }
+  return false;
+}
+function loaderMessage(log) {
+  return log.split("\n").find((l) => /ld\.so|cannot be preloaded|LD_PRELOAD/i.test(l))?.trim();
+}
+var init_pod_maps = __esm({
+  "src/runtime/pod-maps.ts"() {
+    "use strict";
+  }
+});
+
+// src/runtime/pod-output.ts
+function parseLoadgenOutput(text, round3) {
+  const samples = [];
+  const other = [];
+  let headerSeen = false;
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/\r$/, "").trim();
+    if (line === "") continue;
+    if (line.startsWith("round,arm,seq,latency_ns")) {
+      headerSeen = true;
+      continue;
+    }
+    const m = ROW.exec(line);
+    if (!m) {
+      other.push(line);
+      continue;
+    }
+    const s = { round: Number(m[1]), arm: m[2], seq: Number(m[3]), latencyNs: Number(m[4]) };
+    if (m[5] !== "") s.startNs = Number(m[5]);
+    if (m[6] !== "") s.status = Number(m[6]);
+    samples.push(s);
+  }
+  return { data: roundFromSamples(round3, samples), other, headerSeen };
+}
+function roundFromOutput(text, round3, expected, where) {
+  const parsed = parseLoadgenOutput(text, round3);
+  const got = parsed.data.arm.length;
+  if (!parsed.headerSeen || got !== expected) {
+    const tail4 = parsed.other.slice(-5).join(" | ");
+    throw new RunError(
+      `${where}: loadgen output of round ${round3} is incomplete: ${got} of ${expected} rows${parsed.headerSeen ? "" : " (no CSV header)"}${tail4 ? `; loadgen said: ${tail4}` : ""}`
+    );
+  }
+  return parsed.data;
+}
+function tail(text, lines = 15) {
+  const all = text.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));
+  return all.slice(-lines).join("\n");
+}
+var ROW;
+var init_pod_output = __esm({
+  "src/runtime/pod-output.ts"() {
+    "use strict";
+    init_errors();
+    init_round_data();
+    ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)$/;
+  }
+});
+
+// src/runtime/pod-plan.ts
+import { randomBytes } from "node:crypto";
+import { existsSync as existsSync4, readFileSync as readFileSync6 } from "node:fs";
+import { basename as basename4, dirname as dirname6, join as join7, resolve as resolve4 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+function newRunId() {
+  return randomBytes(4).toString("hex");
+}
+function readHook(path8, what) {
+  if (!path8) return void 0;
+  let data;
+  try {
+    data = readFileSync6(path8);
+  } catch (e) {
+    throw new UsageError(`${what} ${path8}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
+  }
+  const fileName = basename4(path8).replace(/[^-._a-zA-Z0-9]/g, "_");
+  return { fileName, data };
+}
+function findLoadgenScript() {
+  const here = dirname6(fileURLToPath2(import.meta.url));
+  const candidates = [
+    process.env.HOOK_LATENCY_LOADGEN,
+    join7(here, "loadgen.js"),
+    resolve4(here, "../../dist/loadgen.js"),
+    resolve4(process.cwd(), "dist/loadgen.js")
+  ].filter((p) => Boolean(p));
+  const found = candidates.find((p) => existsSync4(p) && basename4(p) === "loadgen.js" && !p.includes("/src/"));
+  if (!found) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${candidates.join(", ")})`);
+  return found;
+}
+function loadPodAssets(config) {
+  return {
+    hook: readHook(config.hook, "hook"),
+    baselineHook: readHook(config.baselineHook, "baseline-hook"),
+    loadgenScript: readFileSync6(findLoadgenScript())
+  };
+}
+function sutPorts(config) {
+  const baseline = config.sut.port > 0 ? config.sut.port : 8080;
+  return { baseline, candidate: baseline === 65535 ? baseline - 1 : baseline + 1 };
+}
+function expectedRows(config) {
+  return 2 * Math.floor(config.requestsPerRound / 2);
+}
+function loadgenConfig(config, round3) {
+  const ports = sutPorts(config);
+  return {
+    rounds: 1,
+    round: round3,
+    seed: config.seed,
+    targets: { baseline: { host: "127.0.0.1", port: ports.baseline }, candidate: { host: "127.0.0.1", port: ports.candidate } },
+    warmupPerArm: config.warmupRequests,
+    pairs: Math.floor(config.requestsPerRound / 2),
+    connection: config.connection,
+    requests: config.requests.map((r) => ({
+      method: r.method,
+      path: r.path,
+      weight: r.weight,
+      ...r.headers ? { headers: r.headers } : {},
+      ...r.body !== void 0 ? { body: r.body } : {}
+    })),
+    timeoutMs: config.timeoutMs,
+    waitReadyMs: config.sut.readyTimeoutMs,
+    readyPath: config.sut.readyPath
+  };
+}
+function podPlan(config, runId, round3, assets, images, namespace) {
+  return {
+    runId: dnsLabel(runId),
+    round: round3,
+    namespace,
+    sut: {
+      image: images.sutImage,
+      command: images.sutCommand,
+      env: images.sutEnv ?? config.sut.env,
+      ports: sutPorts(config),
+      imagePullPolicy: images.pullPolicy
+    },
+    hook: assets.hook,
+    baselineHook: assets.baselineHook,
+    loadgen: {
+      image: images.loadgenImage,
+      script: assets.loadgenScript,
+      config: loadgenConfig(config, round3),
+      imagePullPolicy: images.pullPolicy
+    },
+    resources: config.pod.cpu || config.pod.memory ? { cpu: config.pod.cpu, memory: config.pod.memory } : void 0
+  };
+}
+var init_pod_plan = __esm({
+  "src/runtime/pod-plan.ts"() {
+    "use strict";
+    init_errors();
+    init_manifest();
+  }
+});
+
+// src/runtime/podman.ts
+var podman_exports = {};
+__export(podman_exports, {
+  KUBE_NETWORK: () => KUBE_NETWORK,
+  PodmanRuntime: () => PodmanRuntime
+});
+import { existsSync as existsSync5, mkdtempSync as mkdtempSync3, readFileSync as readFileSync7, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { basename as basename5, join as join8 } from "node:path";
+var KUBE_NETWORK, SUT_IMAGE_NAME, NODE_IMAGE_NAME, PodmanRuntime;
+var init_podman = __esm({
+  "src/runtime/podman.ts"() {
+    "use strict";
+    init_state_helper();
+    init_checks();
+    init_config();
+    init_errors();
+    init_manifest();
+    init_pod_cgroup();
+    init_pod_exec();
+    init_pod_image();
+    init_pod_maps();
+    init_pod_output();
+    init_pod_plan();
+    KUBE_NETWORK = "podman-default-kube-network";
+    SUT_IMAGE_NAME = "hook-latency-sut";
+    NODE_IMAGE_NAME = "hook-latency-node";
+    PodmanRuntime = class {
+      constructor(config, opts = {}) {
+        this.config = config;
+        this.podman = opts.podman ?? "podman";
+        this.runId = opts.runId ?? newRunId();
+        this.pollMs = opts.pollMs ?? 100;
+      }
+      config;
+      name = "podman";
+      runId;
+      timings = [];
+      podman;
+      pollMs;
+      prepared;
+      pods = /* @__PURE__ */ new Set();
+      networkPreexisted = true;
+      dir = mkdtempSync3(join8(tmpdir3(), "hook-latency-podman-"));
+      exec(args, timeoutMs = 6e4) {
+        return runOk([this.podman, ...args], { timeoutMs }).catch((e) => {
+          if (e instanceof ExecError) {
+            if (e.result.code === 127) throw new RunError(`podman not found on PATH: run scripts/setup-podman.sh (installs podman + runc)`);
+            throw new RunError(e.message);
+          }
+          throw e;
+        });
+      }
+      prepare() {
+        this.prepared ??= (async () => {
+          await this.exec(["version", "--format", "{{.Client.Version}}"], 3e4);
+          this.networkPreexisted = (await run([this.podman, "network", "exists", KUBE_NETWORK], { timeoutMs: 3e4 })).code === 0;
+          const assets = loadPodAssets(this.config);
+          return { assets, images: await this.images() };
+        })();
+        return this.prepared;
+      }
+      /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
+      async images() {
+        const { sut, pod } = this.config;
+        let sutImage = sut.image;
+        let sutCommand = sut.command;
+        if (!sutImage || sutImage.startsWith(`localhost/${SUT_IMAGE_NAME}`)) {
+          const binary = sut.command[0];
+          if (!binary) throw new RunError("podman: sut.command is required to build the SUT image");
+          if (!existsSync5(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
+          const hooks = [this.config.hook, this.config.baselineHook].filter((h) => Boolean(h));
+          sutImage = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, "/app"));
+          sutCommand = [`/app/${basename5(binary)}`, ...sut.command.slice(1)];
+        }
+        let loadgenImage = pod.loadgenImage;
+        if (loadgenImage === DEFAULTS["loadgen-image"] || loadgenImage.startsWith(`localhost/${NODE_IMAGE_NAME}`)) {
+          loadgenImage = await ensureImage(this.podman, NODE_IMAGE_NAME, await binaryRootfs(process.execPath, [], "/usr/local/bin", "node"), true);
+        }
+        return { sutImage, sutCommand, loadgenImage, pullPolicy: "IfNotPresent" };
+      }
+      async runRound(index) {
+        const { assets, images } = await this.prepare();
+        const plan = podPlan(this.config, this.runId, index, assets, images);
+        const pod = podName(plan.runId, index);
+        const file = join8(this.dir, `${pod}.yaml`);
+        writeFileSync3(file, toYaml(buildPodManifest(plan)));
+        const ctr = (c) => `${pod}-${c}`;
+        const t0 = Date.now();
+        let podStartMs = 0;
+        let roundMs = 0;
+        try {
+          this.pods.add(pod);
+          recordCreated("pod", pod, "podman");
+          const play = await run([this.podman, "kube", "play", file], { timeoutMs: 12e4 });
+          podStartMs = Date.now() - t0;
+          if (play.code !== 0 || play.timedOut) {
+            throw new RunError(`podman kube play failed for round ${index}: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
+          }
+          const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
+          const pids = (await this.inspect(suts)).map((s) => s.pid);
+          const before = pids.map((p) => p > 0 ? readCgroup(p) : {});
+          const states = await this.waitForLoadgen(pod, index);
+          roundMs = Date.now() - t0;
+          const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen));
+          const logs = await run([this.podman, "logs", ctr(CONTAINERS.loadgen)], { timeoutMs: 6e4 });
+          const after = pids.map((p) => p > 0 ? readCgroup(p) : {});
+          const sutStates = states.filter((s) => suts.includes(s.name));
+          if (loadgen.exitCode !== 0) {
+            throw new RunError(
+              `round ${index}: the loadgen failed (exit ${loadgen.exitCode}${loadgen.oomKilled ? ", OOMKilled" : ""}): ${tail(cleanStderr(logs.stderr), 5)}` + await this.deadSutLogs(sutStates)
+            );
+          }
+          const dead = sutStates.filter((s) => s.status !== "running");
+          if (dead.length > 0) {
+            const partial = parseLoadgenOutput(logs.stdout, index).data;
+            throw new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(sutStates)}`, partial.arm.length ? partial : null);
+          }
+          await this.proveHooked(pod, sutStates, plan.hook?.fileName, plan.baselineHook?.fileName);
+          const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
+          return { data, checks: this.checks(pod, index, before, after) };
+        } finally {
+          const t1 = Date.now();
+          await this.removePod(pod);
+          rmSync3(file, { force: true });
+          this.timings.push({ podStartMs, roundMs, removeMs: Date.now() - t1 });
+        }
+      }
+      async inspect(names) {
+        const r = await this.exec(
+          ["inspect", "--type", "container", "--format", "{{.Name}}	{{.State.Status}}	{{.State.ExitCode}}	{{.State.OOMKilled}}	{{.State.Pid}}", ...names],
+          3e4
+        );
+        return r.stdout.split("\n").filter((l) => l.includes("	")).map((l) => {
+          const [name, status2, code, oom, pid] = l.split("	");
+          return { name, status: status2, exitCode: Number(code), oomKilled: oom === "true", pid: Number(pid) };
+        });
+      }
+      async waitForLoadgen(pod, index) {
+        const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
+        const deadline = Date.now() + this.config.pod.podTimeoutMs;
+        for (; ; ) {
+          const states = await this.inspect(names);
+          const lg = states.find((s) => s.name === names[2]);
+          if (lg && (lg.status === "exited" || lg.status === "stopped")) return states;
+          if (Date.now() > deadline) {
+            throw new RunError(
+              `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(", ")}`
+            );
+          }
+          await sleep2(this.pollMs);
+        }
+      }
+      async logsOf(name) {
+        const r = await run([this.podman, "logs", name], { timeoutMs: 3e4 }).catch(() => null);
+        return r ? tail(`${r.stdout}
+${r.stderr}`) : "";
+      }
+      async deadSutLogs(states) {
+        let out = "";
+        for (const s of states.filter((x) => x.status !== "running")) {
+          out += `
+${s.name} ${s.oomKilled ? "was OOMKilled" : `exited with ${s.exitCode}`}; its log:
+${await this.logsOf(s.name)}`;
+        }
+        return out;
+      }
+      /** The .so must be mapped in the SUT process, else the run would silently measure nothing. */
+      async proveHooked(pod, states, hook, baselineHook) {
+        const want = [];
+        if (hook) want.push([`${pod}-${CONTAINERS.candidate}`, HOOK_DIRS.candidate, hook]);
+        if (baselineHook) want.push([`${pod}-${CONTAINERS.baseline}`, HOOK_DIRS.baseline, baselineHook]);
+        for (const [name, dir, file] of want) {
+          const pid = states.find((s) => s.name === name)?.pid ?? 0;
+          let maps;
+          try {
+            maps = readFileSync7(`/proc/${pid}/maps`, "utf8");
+          } catch {
+            const r = await run([this.podman, "exec", name, "cat", "/proc/1/maps"], { timeoutMs: 3e4 });
+            if (r.code === 0) maps = r.stdout;
+          }
+          if (maps === void 0) throw new RunError(`cannot verify that ${file} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
+          if (!isMapped(maps, dir, file)) {
+            const log = await this.logsOf(name);
+            const ld = loaderMessage(log);
+            throw new RunError(`hook was not loaded: ${dir}/${file} is not mapped in ${name}${ld ? ` (${ld})` : ""}; its log:
+${log}`);
+          }
+        }
+      }
+      checks(pod, round3, before, after) {
+        const names = [CONTAINERS.baseline, CONTAINERS.candidate];
+        return [
+          samePodCheck({ name: pod, containers: [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen] }),
+          cpuThrottlingCheck(names.map((c, i) => ({ container: c, before: before[i]?.nrThrottled, after: after[i]?.nrThrottled })), round3),
+          memoryLimitCheck(names.map((c, i) => ({ container: c, usage: after[i]?.memoryUsage, limit: after[i]?.memoryLimit })), round3)
+        ];
+      }
+      async removePod(pod) {
+        await run([this.podman, "pod", "stop", "-t", "0", pod], { timeoutMs: 6e4 }).catch(() => null);
+        await run([this.podman, "pod", "rm", "-f", pod], { timeoutMs: 6e4 }).catch(() => null);
+        const names = configMapNames(this.runId);
+        await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook], { timeoutMs: 6e4 }).catch(() => null);
+        const left = await run([this.podman, "pod", "exists", pod], { timeoutMs: 3e4 }).catch(() => null);
+        if (left && left.code !== 0) {
+          this.pods.delete(pod);
+          recordRemoved("pod", pod, "podman");
+        }
+      }
+      async teardown() {
+        for (const pod of [...this.pods]) await this.removePod(pod);
+        const names = configMapNames(this.runId);
+        await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook], { timeoutMs: 6e4 }).catch(() => null);
+        if (!this.networkPreexisted) {
+          await run([this.podman, "network", "rm", KUBE_NETWORK], { timeoutMs: 6e4 }).catch(() => null);
+        }
+        rmSync3(this.dir, { recursive: true, force: true });
+      }
+    };
+  }
+});
+
+// src/runtime/kubernetes.ts
+var kubernetes_exports = {};
+__export(kubernetes_exports, {
+  KubernetesRuntime: () => KubernetesRuntime,
+  isTransient: () => isTransient
+});
+function isTransient(stderr) {
+  return TRANSIENT.some((re) => re.test(stderr));
+}
+function status(p, name) {
+  return p.status?.containerStatuses?.find((c) => c.name === name);
+}
+function safeJson(s) {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return void 0;
+  }
+}
+var TRANSIENT, PULL_ERRORS, START_ERRORS, KubernetesRuntime;
+var init_kubernetes = __esm({
+  "src/runtime/kubernetes.ts"() {
+    "use strict";
+    init_state_helper();
+    init_checks();
+    init_errors();
+    init_manifest();
+    init_pod_exec();
+    init_pod_maps();
+    init_pod_output();
+    init_pod_plan();
+    TRANSIENT = [
+      /connection refused/i,
+      /etcdserver: (request timed out|leader changed|too many requests)/i,
+      /TLS handshake timeout/i,
+      /i\/o timeout/i,
+      /connection reset by peer/i,
+      /the server is currently unable to handle the request/i,
+      /ServiceUnavailable|TooManyRequests|Too Many Requests/i,
+      /http2: client connection lost/i,
+      /unexpected EOF/i
+    ];
+    PULL_ERRORS = ["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"];
+    START_ERRORS = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError", "CrashLoopBackOff"];
+    KubernetesRuntime = class {
+      constructor(config, opts = {}) {
+        this.config = config;
+        this.name = opts.name ?? "kubernetes";
+        this.kubectlBin = opts.kubectl ?? "kubectl";
+        this.runId = opts.runId ?? newRunId();
+        this.pollMs = opts.pollMs ?? 1e3;
+        this.retries = opts.retries ?? 4;
+        this.backoffMs = opts.backoffMs ?? 500;
+        this.fileOutputRows = opts.fileOutputRows ?? 2e4;
+        this.ownNamespace = !config.pod.namespace;
+        this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
+      }
+      config;
+      name;
+      runId;
+      kubectlBin;
+      pollMs;
+      retries;
+      backoffMs;
+      fileOutputRows;
+      namespace;
+      ownNamespace;
+      namespaceCreated = false;
+      assets;
+      livePods = /* @__PURE__ */ new Set();
+      envChecksDone = false;
+      get context() {
+        return this.config.pod.kubeContext;
+      }
+      base() {
+        const a = [this.kubectlBin];
+        if (this.config.pod.kubeconfig) a.push("--kubeconfig", this.config.pod.kubeconfig);
+        if (this.context) a.push("--context", this.context);
+        return a;
+      }
+      /** One kubectl call with retries on transient API errors; returns the last result (never throws on exit codes). */
+      async kubectlRaw(args, opts = {}) {
+        const argv = [...this.base(), ...args];
+        let last = { code: 1, stdout: "", stderr: "" };
+        for (let attempt = 0; attempt < this.retries; attempt++) {
+          try {
+            const r = await run(argv, { timeoutMs: opts.timeoutMs ?? 6e4, input: opts.input });
+            last = r.timedOut ? { ...r, code: r.code || 124, stderr: `${r.stderr}
+(timed out after ${opts.timeoutMs ?? 6e4} ms)` } : r;
+          } catch (e) {
+            const code = e.code;
+            if (code === "ENOENT") throw new RunError(`kubectl not found on PATH (${this.kubectlBin}): install kubectl or put it on PATH`);
+            throw e;
+          }
+          if (last.code === 0 || !isTransient(last.stderr)) return last;
+          if (attempt + 1 < this.retries) await sleep2(this.backoffMs * 2 ** attempt);
+        }
+        return last;
+      }
+      async kubectl(args, opts = {}) {
+        const r = await this.kubectlRaw(args, opts);
+        if (r.code !== 0) {
+          throw new RunError(`${opts.what ?? `kubectl ${args.slice(0, 2).join(" ")}`} failed: ${cleanStderr(r.stderr) || `exit ${r.code}`}`);
+        }
+        return r.stdout;
+      }
+      async prepare() {
+        if (this.assets) return this.assets;
+        if (!this.config.sut.image) {
+          throw new UsageError(`runtime ${this.name} needs sut.image (the SUT's container image)`);
+        }
+        const assets = loadPodAssets(this.config);
+        if (this.ownNamespace && !this.namespaceCreated) {
+          const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: this.namespace, labels: podLabels(this.runId) } };
+          recordCreated("namespace", this.namespace, this.context);
+          this.namespaceCreated = true;
+          await this.kubectl(["apply", "-f", "-"], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
+        }
+        this.assets = assets;
+        return assets;
+      }
+      async runRound(index) {
+        const assets = await this.prepare();
+        const plan = podPlan(this.config, this.runId, index, assets, {
+          sutImage: this.config.sut.image,
+          sutCommand: this.config.sut.command,
+          loadgenImage: this.config.pod.loadgenImage,
+          pullPolicy: "IfNotPresent"
+        }, this.namespace);
+        plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
+        const pod = podName(plan.runId, index);
+        const ns = this.namespace;
+        try {
+          this.livePods.add(pod);
+          recordCreated("pod", `${ns}/${pod}`, this.context);
+          await this.kubectl(["apply", "-n", ns, "-f", "-"], { input: toYaml(buildPodManifest(plan)), what: `applying pod ${ns}/${pod}` });
+          const final = await this.waitForLoadgen(pod, index);
+          const logs = await this.kubectl(["logs", pod, "-n", ns, "-c", CONTAINERS.loadgen], { timeoutMs: 12e4, what: `reading the loadgen output of ${ns}/${pod}` });
+          const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
+          if (lg && lg.exitCode !== 0) {
+            throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (exit ${lg.exitCode}${lg.reason ? `, ${lg.reason}` : ""}): ${tail(logs, 5)}`);
+          }
+          await this.proveHooked(pod, plan.hook?.fileName, plan.baselineHook?.fileName);
+          const csv = plan.loadgen.outputFile ? await this.kubectl(["exec", pod, "-n", ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE], { timeoutMs: 6e5, what: `reading ${OUT_FILE} of ${ns}/${pod}` }) : logs;
+          const data = roundFromOutput(csv, index, expectedRows(this.config), `pod ${ns}/${pod}`);
+          const checks = await this.checks(pod, final, index);
+          return { data, checks };
+        } finally {
+          await this.deletePod(pod);
+        }
+      }
+      async getPod(pod) {
+        const out = await this.kubectl(["get", "pod", pod, "-n", this.namespace, "-o", "json"], { timeoutMs: 3e4, what: `reading pod ${this.namespace}/${pod}` });
+        try {
+          return JSON.parse(out);
+        } catch {
+          throw new RunError(`kubectl get pod ${pod}: not JSON: ${out.slice(0, 200)}`);
+        }
+      }
+      async events(pod) {
+        const r = await this.kubectlRaw(["get", "events", "-n", this.namespace, "--field-selector", `involvedObject.name=${pod}`], { timeoutMs: 3e4 });
+        const text = r.code === 0 ? r.stdout.trim() : `(events not available: ${cleanStderr(r.stderr)})`;
+        return text || "(no events)";
+      }
+      async fail(pod, message, partial = false, index = 0) {
+        const events2 = await this.events(pod);
+        const full = `${message}
+pod ${this.namespace}/${pod} events:
+${events2}`;
+        if (partial) {
+          const r = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", CONTAINERS.loadgen], { timeoutMs: 6e4 });
+          const data = r.code === 0 ? parseLoadgenOutput(r.stdout, index).data : null;
+          throw new RoundFailedError(full, data && data.arm.length > 0 ? data : null);
+        }
+        throw new RunError(full);
+      }
+      async waitForLoadgen(pod, index) {
+        const timeout = this.config.pod.podTimeoutMs;
+        const deadline = Date.now() + timeout;
+        for (; ; ) {
+          const p = await this.getPod(pod);
+          const all = [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []];
+          for (const c of all) {
+            const w = c.state?.waiting;
+            if (w?.reason && PULL_ERRORS.includes(w.reason)) {
+              const image = p.spec?.containers?.find((x) => x.name === c.name)?.image ?? "?";
+              await this.fail(pod, `round ${index}: image ${image} of container ${c.name} cannot be pulled (${w.reason}${w.message ? `: ${w.message}` : ""})`);
+            }
+            if (w?.reason && START_ERRORS.includes(w.reason)) {
+              await this.fail(pod, `round ${index}: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ""})`);
+            }
+          }
+          const lg = status(p, CONTAINERS.loadgen)?.state?.terminated;
+          if (lg?.reason === "OOMKilled") await this.fail(pod, `round ${index}: the loadgen was OOMKilled`);
+          for (const sut of [CONTAINERS.baseline, CONTAINERS.candidate]) {
+            const t = status(p, sut)?.state?.terminated;
+            if (!t) continue;
+            if (t.reason === "OOMKilled") {
+              await this.fail(pod, `round ${index}: ${sut} was OOMKilled (memory limit ${this.config.pod.memory ?? "none"}): raise memory`, true, index);
+            }
+            if (!lg) {
+              const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", sut], { timeoutMs: 6e4 });
+              const ld = loaderMessage(log.stdout);
+              await this.fail(
+                pod,
+                `round ${index}: ${sut} terminated before the loadgen finished (exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""})${ld ? ` (${ld})` : ""}; its log:
+${tail(log.stdout)}`,
+                true,
+                index
+              );
+            }
+          }
+          if (lg) return p;
+          if (p.status?.phase === "Failed") await this.fail(pod, `round ${index}: pod failed (${p.status.reason ?? ""} ${p.status.message ?? ""})`.trim());
+          if (Date.now() >= deadline) {
+            const phase = p.status?.phase ?? "unknown";
+            const cond = p.status?.conditions?.find((c) => c.status !== "True" && c.message);
+            await this.fail(
+              pod,
+              phase === "Pending" ? `round ${index}: pod still Pending after ${Math.round(timeout / 1e3)} s (pod-timeout)${cond ? `: ${cond.reason ?? ""} ${cond.message}` : ""}` : `round ${index}: the loadgen did not finish within ${Math.round(timeout / 1e3)} s (pod-timeout; phase ${phase})`
+            );
+          }
+          await sleep2(this.pollMs);
+        }
+      }
+      async proveHooked(pod, hook, baselineHook) {
+        const want = [];
+        if (hook) want.push([CONTAINERS.candidate, HOOK_DIRS.candidate, hook]);
+        if (baselineHook) want.push([CONTAINERS.baseline, HOOK_DIRS.baseline, baselineHook]);
+        for (const [container, dir, file] of want) {
+          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", container, "--", "cat", "/proc/1/maps"], { timeoutMs: 6e4 });
+          if (r.code !== 0) {
+            throw new RunError(`cannot verify that ${file} is loaded in ${container} of ${this.namespace}/${pod} (kubectl exec cat /proc/1/maps: ${cleanStderr(r.stderr)}); the SUT image needs cat`);
+          }
+          if (!isMapped(r.stdout, dir, file)) {
+            const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", container], { timeoutMs: 6e4 });
+            const ld = loaderMessage(log.stdout);
+            throw new RunError(`hook was not loaded: ${dir}/${file} is not mapped in ${container} of ${this.namespace}/${pod}${ld ? ` (${ld})` : ""}; its log:
+${tail(log.stdout)}`);
+          }
+        }
+      }
+      async checks(pod, p, round3) {
+        const checks = [samePodCheck({ name: `${this.namespace}/${pod}`, containers: (p.spec?.containers ?? []).map((c) => c.name) })];
+        const throttle = [];
+        for (const c of [CONTAINERS.baseline, CONTAINERS.candidate]) {
+          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", c, "--", "cat", "/sys/fs/cgroup/cpu.stat"], { timeoutMs: 3e4 });
+          throttle.push({ container: c, before: 0, after: r.code === 0 ? parseCpuStat(r.stdout).nr_throttled : void 0 });
+        }
+        checks.push(cpuThrottlingCheck(throttle, round3));
+        if (!this.envChecksDone) {
+          this.envChecksDone = true;
+          const nsr = await this.kubectlRaw(["get", "namespace", this.namespace, "-o", "json"], { timeoutMs: 3e4 });
+          const nsObj = nsr.code === 0 ? safeJson(nsr.stdout) : void 0;
+          checks.push(serviceMeshCheck(p, nsObj));
+          const node = p.spec?.nodeName;
+          if (node) {
+            const r = await this.kubectlRaw(["get", "pods", "-A", "--field-selector", `spec.nodeName=${node}`, "-o", "json"], { timeoutMs: 6e4 });
+            const list = r.code === 0 ? safeJson(r.stdout) : void 0;
+            checks.push(
+              list ? nodeTenancyCheck(node, list, [pod]) : { id: "node-tenancy", status: "pass", detail: `not measured (cannot list pods on node ${node}: ${cleanStderr(r.stderr).split("\n")[0]})` }
+            );
+          }
+        }
+        return checks;
+      }
+      async deletePod(pod) {
+        const r = await this.kubectlRaw(["delete", "pod", pod, "-n", this.namespace, "--ignore-not-found", "--timeout=90s"], { timeoutMs: 12e4 });
+        if (r.code === 0) {
+          this.livePods.delete(pod);
+          recordRemoved("pod", `${this.namespace}/${pod}`, this.context);
+        }
+      }
+      async teardown() {
+        for (const pod of [...this.livePods]) await this.deletePod(pod);
+        if (this.ownNamespace) {
+          if (!this.namespaceCreated) return;
+          const r = await this.kubectlRaw(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"], { timeoutMs: 12e4 });
+          if (r.code === 0) {
+            this.namespaceCreated = false;
+            recordRemoved("namespace", this.namespace, this.context);
+          }
+        } else if (this.assets) {
+          await this.kubectlRaw(["delete", "configmap", "-n", this.namespace, "-l", `${POD_LABELS.run}=${dnsLabel(this.runId)}`, "--ignore-not-found"], { timeoutMs: 12e4 });
+          this.assets = void 0;
+        }
+      }
+    };
+  }
+});
+
 // node_modules/semver/internal/constants.js
 var require_constants6 = __commonJS({
   "node_modules/semver/internal/constants.js"(exports, module) {
@@ -30778,7 +33407,7 @@ function _getOsVersion() {
   return version;
 }
 var semver, __awaiter7, _internal;
-var init_manifest = __esm({
+var init_manifest2 = __esm({
   "node_modules/@actions/tool-cache/lib/manifest.js"() {
     semver = __toESM(require_semver2(), 1);
     init_core();
@@ -31378,7 +34007,7 @@ var init_tool_cache = __esm({
   "node_modules/@actions/tool-cache/lib/tool-cache.js"() {
     init_core();
     init_io();
-    init_manifest();
+    init_manifest2();
     init_lib();
     semver2 = __toESM(require_semver2(), 1);
     init_exec();
@@ -31423,292 +34052,138 @@ var init_tool_cache = __esm({
   }
 });
 
+// src/runtime/kind.ts
+var kind_exports = {};
+__export(kind_exports, {
+  KindRuntime: () => KindRuntime,
+  onPath: () => onPath
+});
+import { chmodSync as chmodSync2 } from "node:fs";
+import { delimiter as delimiter2, join as join10 } from "node:path";
+import { existsSync as existsSync8 } from "node:fs";
+function onPath(name, path8 = process.env.PATH ?? "") {
+  for (const dir of path8.split(delimiter2)) {
+    if (!dir) continue;
+    const p = join10(dir, name);
+    if (existsSync8(p)) return p;
+  }
+  return void 0;
+}
+async function downloadKind(version) {
+  const tc = await Promise.resolve().then(() => (init_tool_cache(), tool_cache_exports));
+  const cached = tc.find("kind", version);
+  if (cached) return join10(cached, "kind");
+  const os9 = process.platform === "darwin" ? "darwin" : "linux";
+  const arch3 = process.arch === "arm64" ? "arm64" : "amd64";
+  const url = `https://kind.sigs.k8s.io/dl/${version}/kind-${os9}-${arch3}`;
+  const file = await tc.downloadTool(url);
+  chmodSync2(file, 493);
+  const dir = await tc.cacheFile(file, "kind", "kind", version);
+  return join10(dir, "kind");
+}
+function tail2(s) {
+  return s.trim().split("\n").slice(-8).join("\n");
+}
+var KindRuntime;
+var init_kind = __esm({
+  "src/runtime/kind.ts"() {
+    "use strict";
+    init_state_helper();
+    init_errors();
+    init_kubernetes();
+    init_pod_exec();
+    KindRuntime = class {
+      constructor(config, opts = {}) {
+        this.config = config;
+        this.opts = opts;
+        this.cluster = config.pod.clusterName;
+        const kubeConfig = { ...config, pod: { ...config.pod, kubeContext: config.pod.kubeContext ?? `kind-${this.cluster}` } };
+        this.kube = new KubernetesRuntime(kubeConfig, { ...opts, name: "kind" });
+      }
+      config;
+      opts;
+      name = "kind";
+      kindBin;
+      created = false;
+      ready;
+      kube;
+      cluster;
+      async kind(args, timeoutMs, what) {
+        const argv = [this.kindBin, ...args];
+        const r = await run(argv, { timeoutMs }).catch((e) => {
+          throw new RunError(`${what}: cannot run ${argv[0]}: ${e.code ?? e.message}`);
+        });
+        if (r.code !== 0 || r.timedOut) {
+          throw new RunError(`${what} failed${r.timedOut ? ` (timed out after ${timeoutMs / 1e3} s)` : ""}: ${tail2(cleanStderr(r.stderr) || r.stdout)}`);
+        }
+        return r.stdout;
+      }
+      async findKind() {
+        if (this.opts.kind) return this.opts.kind;
+        const found = onPath("kind");
+        if (found) return found;
+        const download = this.opts.download ?? Boolean(process.env.GITHUB_ACTIONS);
+        if (!download) {
+          throw new RunError(`kind not found on PATH: install kind ${this.config.pod.kindVersion} (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)`);
+        }
+        try {
+          return await downloadKind(this.config.pod.kindVersion);
+        } catch (e) {
+          throw new RunError(`downloading kind ${this.config.pod.kindVersion} failed: ${e.message}`);
+        }
+      }
+      prepare() {
+        this.ready ??= (async () => {
+          if (!this.config.sut.image) throw new UsageError("runtime kind needs sut.image (the SUT container image, loaded into the cluster)");
+          this.kindBin = await this.findKind();
+          recordTool("kind", this.kindBin);
+          const clusters = (await this.kind(["get", "clusters"], 3e4, "kind get clusters")).split("\n").map((l) => l.trim()).filter(Boolean);
+          if (clusters.includes(this.cluster)) {
+            if (!this.config.pod.reuseCluster) {
+              throw new UsageError(`kind cluster '${this.cluster}' already exists and reuse-cluster is false: pick another cluster-name`);
+            }
+          } else {
+            const args = ["create", "cluster", "--name", this.cluster];
+            if (this.config.pod.kindConfig) args.push("--config", this.config.pod.kindConfig);
+            if (this.opts.nodeImage) args.push("--image", this.opts.nodeImage);
+            args.push("--wait", "120s");
+            this.created = true;
+            recordCreated("kind-cluster", this.cluster);
+            await this.kind(args, 3e5, `kind create cluster ${this.cluster}`);
+          }
+          await this.kind(["load", "docker-image", this.config.sut.image, "--name", this.cluster], 3e5, `kind load docker-image ${this.config.sut.image}`);
+        })();
+        return this.ready;
+      }
+      async runRound(index) {
+        await this.prepare();
+        return this.kube.runRound(index);
+      }
+      async teardown() {
+        try {
+          if (this.kindBin) await this.kube.teardown();
+        } finally {
+          if (this.created && this.kindBin) {
+            const r = await run([this.kindBin, "delete", "cluster", "--name", this.cluster], { timeoutMs: 3e5 }).catch(() => null);
+            if (r && r.code === 0) {
+              this.created = false;
+              recordRemoved("kind-cluster", this.cluster);
+            }
+          }
+        }
+      }
+    };
+  }
+});
+
 // src/cli.ts
 import { parseArgs } from "node:util";
 
-// src/config.ts
-var import_yaml = __toESM(require_dist(), 1);
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-
-// src/errors.ts
-var UsageError = class extends Error {
-  exitCode = 2;
-};
-var RunError = class extends Error {
-  exitCode = 3;
-};
-var EXIT = { ok: 0, regression: 1, usage: 2, runFailed: 3 };
-function exitCodeOf(err) {
-  if (err instanceof UsageError) return EXIT.usage;
-  if (err instanceof RunError) return EXIT.runFailed;
-  return EXIT.runFailed;
-}
-function messageOf(err) {
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
-var RoundFailedError = class extends RunError {
-  constructor(message, partial) {
-    super(message);
-    this.partial = partial;
-  }
-  partial;
-};
-
-// src/units.ts
-var TIME_UNITS_NS = { ns: 1, us: 1e3, "\xB5s": 1e3, ms: 1e6, s: 1e9 };
-var DURATION_UNITS_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
-function parseThreshold(text, what = "threshold") {
-  const s = String(text).trim();
-  if (s === "0") return { relative: 0 };
-  const pct4 = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
-  if (pct4) {
-    const relative3 = Number(pct4[1]) / 100;
-    if (relative3 >= 10) throw new UsageError(`${what} ${s} is too large (at most 1000%)`);
-    return { relative: relative3 };
-  }
-  const time = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s)$/.exec(s);
-  if (time) return { ns: Number(time[1]) * TIME_UNITS_NS[time[2]] };
-  throw new UsageError(`${what} must look like 2% or 50us (units ns, us, ms, s), got '${s}'`);
-}
-function formatThreshold(t) {
-  return "relative" in t ? `${round(t.relative * 100, 3)}%` : formatNs(t.ns);
-}
-function parseDuration(text, what) {
-  const s = String(text).trim();
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(s);
-  if (!m) throw new UsageError(`${what} must look like 90s, 10m or 1h, got '${s}'`);
-  return Number(m[1]) * DURATION_UNITS_MS[m[2]];
-}
-function parseProbability(text, what) {
-  const s = String(text).trim();
-  const pct4 = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
-  const v = pct4 ? Number(pct4[1]) / 100 : /^\d*\.?\d+(e-?\d+)?$/i.test(s) ? Number(s) : NaN;
-  if (!(v > 0 && v < 1)) throw new UsageError(`${what} must be a probability between 0 and 1, got '${s}'`);
-  return v;
-}
-function parseCount(text, what, min = 1) {
-  const s = String(text).trim();
-  const m = /^(\d+)(k?)$/i.exec(s);
-  const v = m ? Number(m[1]) * (m[2] ? 1e3 : 1) : NaN;
-  if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`${what} must be an integer >= ${min}, got '${s}'`);
-  return v;
-}
-function formatNs(ns) {
-  const a = Math.abs(ns);
-  if (a >= 1e9) return `${round(ns / 1e9, 3)} s`;
-  if (a >= 1e6) return `${round(ns / 1e6, 3)} ms`;
-  if (a >= 1e3) return `${round(ns / 1e3, 2)} \xB5s`;
-  return `${round(ns, 1)} ns`;
-}
-function formatPercent(ratio, digits = 2) {
-  const v = round(ratio * 100, digits);
-  return `${v > 0 ? "+" : ""}${v}%`;
-}
-function round(v, digits) {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
-}
-
-// src/config.ts
-var RUNTIMES = ["local", "podman", "kind", "kubernetes", "replay"];
-var DEFAULTS = {
-  runtime: "local",
-  connection: "keep-alive",
-  "warmup-requests": 50,
-  "requests-per-round": 400,
-  "timeout": "2s",
-  threshold: "0",
-  alpha: 0.05,
-  power: 0.9,
-  mde: "2.5%",
-  "max-requests": 2e5,
-  "max-duration": "20m",
-  "look-every": 5,
-  "min-rounds": 10,
-  "fail-on": "regression",
-  "cluster-name": "hook-latency",
-  "kind-version": "v0.29.0",
-  "reuse-cluster": "true",
-  "loadgen-image": "docker.io/library/node:24-alpine",
-  "pod-timeout": "5m",
-  "count-calls": "false"
-};
-var KNOWN_KEYS = /* @__PURE__ */ new Set([
-  ...Object.keys(DEFAULTS),
-  "replay",
-  "sut",
-  "hook",
-  "baseline-hook",
-  "requests",
-  "seed",
-  "out",
-  "config",
-  "kind-config",
-  "kube-context",
-  "kubeconfig",
-  "namespace",
-  "cpu",
-  "memory"
-]);
-function loadConfigFile(path8) {
-  let text;
-  try {
-    text = readFileSync(path8, "utf8");
-  } catch (err) {
-    const code = err.code;
-    throw new UsageError(`config ${path8}: ${code === "ENOENT" ? "no such file" : err.message}`);
-  }
-  let doc;
-  try {
-    doc = (0, import_yaml.parse)(text);
-  } catch (err) {
-    throw new UsageError(`config ${path8}: not valid YAML: ${err.message.split("\n")[0]}`);
-  }
-  if (doc === null || doc === void 0) return {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new UsageError(`config ${path8}: expected a mapping of keys`);
-  return resolvePaths(doc, dirname(resolve(path8)));
-}
-function resolvePaths(raw, base) {
-  const out = { ...raw };
-  for (const key of ["hook", "baseline-hook", "replay"]) {
-    if (typeof out[key] === "string" && out[key] !== "") out[key] = resolve(base, out[key]);
-  }
-  const sut = out.sut;
-  if (sut && typeof sut === "object" && !Array.isArray(sut)) {
-    const cmd = sut.command;
-    const argv = typeof cmd === "string" ? splitArgs(cmd) : Array.isArray(cmd) ? cmd.map(String) : void 0;
-    if (argv && argv.length > 0 && /^\.{0,2}\//.test(argv[0])) argv[0] = resolve(base, argv[0]);
-    out.sut = { ...sut, ...argv ? { command: argv } : {} };
-  }
-  return out;
-}
-function mergeConfig(...layers) {
-  const out = {};
-  for (const layer of layers) {
-    for (const [k, v] of Object.entries(layer)) {
-      if (v === void 0 || v === "") continue;
-      if (k === "sut" && typeof v === "object" && v && !Array.isArray(v)) {
-        out.sut = { ...out.sut ?? {}, ...v };
-      } else out[k] = v;
-    }
-  }
-  return out;
-}
-function buildConfig(raw) {
-  for (const key of Object.keys(raw)) {
-    if (!KNOWN_KEYS.has(key)) throw new UsageError(`unknown config key '${key}'`);
-  }
-  const r = mergeConfig(DEFAULTS, raw);
-  const runtime = oneOf(r.runtime, RUNTIMES, "runtime");
-  const threshold = parseThreshold(r.threshold, "threshold");
-  const mde = parseThreshold(r.mde, "mde");
-  if (("relative" in mde ? mde.relative : mde.ns) <= 0) throw new UsageError("mde must be greater than 0");
-  const config = {
-    runtime,
-    pod: buildPod(r),
-    replay: optionalString(r.replay, "replay"),
-    sut: buildSut(r.sut),
-    hook: optionalString(r.hook, "hook"),
-    baselineHook: optionalString(r["baseline-hook"], "baseline-hook"),
-    requests: buildRequests(r.requests),
-    connection: oneOf(r.connection, ["keep-alive", "new"], "connection"),
-    warmupRequests: parseCount(r["warmup-requests"], "warmup-requests", 0),
-    requestsPerRound: parseCount(r["requests-per-round"], "requests-per-round", 20),
-    timeoutMs: parseDuration(r.timeout, "timeout"),
-    threshold,
-    alpha: parseProbability(r.alpha, "alpha"),
-    power: parseProbability(r.power, "power"),
-    mde,
-    maxRequests: parseCount(r["max-requests"], "max-requests", 20),
-    maxDurationMs: parseDuration(r["max-duration"], "max-duration"),
-    lookEvery: parseCount(r["look-every"], "look-every", 1),
-    minRounds: parseCount(r["min-rounds"], "min-rounds", 1),
-    seed: r.seed === void 0 ? Math.random() * 2 ** 32 >>> 0 : parseCount(r.seed, "seed", 0),
-    failOn: oneOf(r["fail-on"], ["regression", "inconclusive"], "fail-on"),
-    out: optionalString(r.out, "out"),
-    countCalls: parseBool(r["count-calls"], "count-calls")
-  };
-  if (config.requestsPerRound % 2) config.requestsPerRound += 1;
-  if (runtime === "replay" && !config.replay) throw new UsageError("runtime replay needs --replay SAMPLES.csv");
-  return config;
-}
-function buildPod(r) {
-  return {
-    clusterName: String(r["cluster-name"]),
-    kindVersion: String(r["kind-version"]),
-    kindConfig: optionalString(r["kind-config"], "kind-config"),
-    reuseCluster: parseBool(r["reuse-cluster"], "reuse-cluster"),
-    kubeContext: optionalString(r["kube-context"], "kube-context"),
-    kubeconfig: optionalString(r.kubeconfig, "kubeconfig"),
-    namespace: optionalString(r.namespace, "namespace"),
-    loadgenImage: String(r["loadgen-image"]),
-    cpu: r.cpu === void 0 ? void 0 : String(r.cpu),
-    memory: r.memory === void 0 ? void 0 : String(r.memory),
-    podTimeoutMs: parseDuration(r["pod-timeout"], "pod-timeout")
-  };
-}
-function parseBool(v, what) {
-  if (v === true || v === "true") return true;
-  if (v === false || v === "false") return false;
-  throw new UsageError(`${what} must be true or false, got '${String(v)}'`);
-}
-function buildSut(raw) {
-  const s = raw ?? {};
-  if (typeof s !== "object" || Array.isArray(s)) throw new UsageError("sut must be a mapping (command, port, ...)");
-  for (const key of Object.keys(s)) {
-    if (!["command", "image", "port", "env", "ready-path", "ready-timeout"].includes(key)) {
-      throw new UsageError(`unknown sut key '${key}' (known: command, image, port, env, ready-path, ready-timeout)`);
-    }
-  }
-  const cmd = s.command;
-  const command = typeof cmd === "string" ? splitArgs(cmd) : Array.isArray(cmd) ? cmd.map(String) : [];
-  const env = s.env ?? {};
-  if (typeof env !== "object" || Array.isArray(env)) throw new UsageError("sut.env must be a mapping of NAME: value");
-  const readyPath = String(s["ready-path"] ?? "/");
-  if (!readyPath.startsWith("/")) throw new UsageError(`sut.ready-path must start with /, got '${readyPath}'`);
-  return {
-    command,
-    image: optionalString(s.image, "sut.image"),
-    port: s.port === void 0 ? 0 : parseCount(s.port, "sut.port", 0),
-    env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
-    readyPath,
-    readyTimeoutMs: parseDuration(s["ready-timeout"] ?? "10s", "sut.ready-timeout")
-  };
-}
-function buildRequests(raw) {
-  if (raw === void 0) return [{ method: "GET", path: "/", weight: 1 }];
-  if (!Array.isArray(raw) || raw.length === 0) throw new UsageError("requests must be a non-empty list");
-  return raw.map((item, i) => {
-    const q = typeof item === "string" ? { path: item } : item;
-    const path8 = String(q.path ?? "");
-    if (!path8.startsWith("/")) throw new UsageError(`requests[${i}].path must start with /, got '${path8}'`);
-    const method = String(q.method ?? "GET").toUpperCase();
-    if (!/^[A-Z]+$/.test(method)) throw new UsageError(`requests[${i}].method is not an HTTP method: '${method}'`);
-    const weight = q.weight === void 0 ? 1 : Number(q.weight);
-    if (!(weight > 0)) throw new UsageError(`requests[${i}].weight must be > 0`);
-    const headers = q.headers ?? void 0;
-    return { method, path: path8, weight, ...headers ? { headers } : {}, ...q.body !== void 0 ? { body: String(q.body) } : {} };
-  });
-}
-function oneOf(v, allowed, what) {
-  if (typeof v === "string" && allowed.includes(v)) return v;
-  throw new UsageError(`${what} must be one of ${allowed.join(", ")}, got '${String(v)}'`);
-}
-function optionalString(v, what) {
-  if (v === void 0 || v === null || v === "") return void 0;
-  if (typeof v !== "string") throw new UsageError(`${what} must be a string`);
-  return v;
-}
-function splitArgs(s) {
-  const out = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (let m = re.exec(s); m; m = re.exec(s)) out.push(m[1] ?? m[2] ?? m[3]);
-  return out;
-}
+// src/commands/analyze.ts
+init_config();
 
 // src/engine.ts
+init_errors();
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import os from "node:os";
 import { join as join2 } from "node:path";
@@ -32553,51 +35028,8 @@ function pct(v) {
   return `${(v * 100).toFixed(2)}%`;
 }
 
-// src/types.ts
-function isError(status2) {
-  return status2 === 0 || status2 >= 500;
-}
-
-// src/samples/round-data.ts
-function roundFromSamples(round3, samples) {
-  const rows = samples.filter((s) => s.round === round3).sort((a, b) => a.seq - b.seq);
-  const hasStart = rows.some((s) => s.startNs !== void 0);
-  const hasStatus = rows.some((s) => s.status !== void 0);
-  return {
-    round: round3,
-    arm: Uint8Array.from(rows, (s) => s.arm === "candidate" ? 1 : 0),
-    seq: Float64Array.from(rows, (s) => s.seq),
-    latencyNs: Float64Array.from(rows, (s) => s.latencyNs),
-    startNs: hasStart ? Float64Array.from(rows, (s) => s.startNs ?? 0) : null,
-    status: hasStatus ? Int32Array.from(rows, (s) => s.status ?? 200) : null
-  };
-}
-function armName(code) {
-  return code === 1 ? "candidate" : "baseline";
-}
-function successful(r) {
-  if (!r.status) return { arm: r.arm, latencyNs: r.latencyNs };
-  let n = 0;
-  for (let i = 0; i < r.status.length; i++) if (!isError(r.status[i])) n++;
-  const arm = new Uint8Array(n);
-  const latencyNs = new Float64Array(n);
-  for (let i = 0, j = 0; i < r.status.length; i++) {
-    if (isError(r.status[i])) continue;
-    arm[j] = r.arm[i];
-    latencyNs[j++] = r.latencyNs[i];
-  }
-  return { arm, latencyNs };
-}
-function errorCounts(r) {
-  const e = { baseline: 0, candidate: 0 };
-  if (!r.status) return e;
-  for (let i = 0; i < r.status.length; i++) {
-    if (isError(r.status[i])) e[armName(r.arm[i])]++;
-  }
-  return e;
-}
-
 // src/experiment/prepared-round.ts
+init_round_data();
 function prepareRound(r) {
   const ok3 = successful(r);
   const logSeries = ok3.latencyNs.map(Math.log);
@@ -32811,7 +35243,11 @@ var package_default = {
   }
 };
 
+// src/report/html/render.ts
+init_units();
+
 // src/report/text.ts
+init_units();
 var HEADLINE = {
   regression: "REGRESSION",
   "no-regression": "no regression",
@@ -32848,94 +35284,12 @@ function callsLine(v) {
   return parts.length ? `${parts.join(", ")} over ${c.requests} requests` : "no hooked calls seen";
 }
 
-// src/experiment/prng.ts
-function fmix32(h) {
-  h ^= h >>> 16;
-  h = Math.imul(h, 2246822507);
-  h ^= h >>> 13;
-  h = Math.imul(h, 3266489909);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-function toSeed32(seed, what) {
-  if (!Number.isInteger(seed)) throw new RangeError(`${what} must be an integer, got ${seed}`);
-  return Number(BigInt.asUintN(32, BigInt(seed)));
-}
-function splitmix32(state) {
-  const next = state + 2654435769 >>> 0;
-  return [fmix32(next), next];
-}
-var rotl = (x, k) => (x << k | x >>> 32 - k) >>> 0;
-var Prng = class _Prng {
-  s0;
-  s1;
-  s2;
-  s3;
-  /** @param seed any integer; only its low 32 bits matter. */
-  constructor(seed) {
-    let st = toSeed32(seed, "seed");
-    let out;
-    [out, st] = splitmix32(st);
-    this.s0 = out;
-    [out, st] = splitmix32(st);
-    this.s1 = out;
-    [out, st] = splitmix32(st);
-    this.s2 = out;
-    [out, st] = splitmix32(st);
-    this.s3 = out;
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 2654435769;
-  }
-  /** A generator with an explicit 128-bit state (not all zero); for known-answer tests. */
-  static fromState(s0, s1, s2, s3) {
-    if ((s0 | s1 | s2 | s3) >>> 0 === 0) throw new RangeError("xoshiro128** state must not be all zero");
-    const g = new _Prng(0);
-    g.s0 = s0 >>> 0;
-    g.s1 = s1 >>> 0;
-    g.s2 = s2 >>> 0;
-    g.s3 = s3 >>> 0;
-    return g;
-  }
-  /** Next uniformly distributed unsigned 32-bit integer. */
-  nextU32() {
-    const s0 = this.s0;
-    const s1 = this.s1;
-    const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = s1 << 9 >>> 0;
-    this.s2 = (this.s2 ^ s0) >>> 0;
-    this.s3 = (this.s3 ^ s1) >>> 0;
-    this.s1 = (s1 ^ this.s2) >>> 0;
-    this.s0 = (s0 ^ this.s3) >>> 0;
-    this.s2 = (this.s2 ^ t) >>> 0;
-    this.s3 = rotl(this.s3, 11);
-    return result;
-  }
-  /** Uniform float in [0, 1) with 32 bits of resolution. */
-  nextFloat() {
-    return this.nextU32() / 4294967296;
-  }
-  /** A fair coin: 0 or 1 (the top bit, the best-scrambled one). */
-  nextBit() {
-    return this.nextU32() >>> 31;
-  }
-  /** Uniform integer in [0, n) for 1 <= n <= 2^32 (rejection sampling, no modulo bias). */
-  nextInt(n) {
-    if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new RangeError(`nextInt: bad bound ${n}`);
-    const limit = 4294967296 - 4294967296 % n;
-    for (; ; ) {
-      const x = this.nextU32();
-      if (x < limit) return x % n;
-    }
-  }
-};
-function deriveSeed(seed, round3, stream2 = 0) {
-  let h = fmix32(toSeed32(seed, "seed") ^ 608135816);
-  h = fmix32((h ^ Math.imul(toSeed32(round3, "round"), 2654435769)) >>> 0);
-  h = fmix32((h ^ Math.imul(toSeed32(stream2, "stream"), 2246822507) ^ 320440878) >>> 0);
-  return h >>> 0;
-}
-var STREAM = { schedule: 0, mix: 1, warmupMix: 2 };
+// src/report/html/charts.ts
+init_units();
 
 // src/report/html/data.ts
+init_prng();
+init_round_data();
 var ECDF_GRID = 1e3;
 var LAG_POINTS = 3e3;
 var OUTLIERS_DRAWN = 60;
@@ -33918,6 +36272,7 @@ function writeReport(dir, rounds, verdict, environment) {
 }
 
 // src/report/markdown.ts
+init_units();
 var ICON = { regression: "\u{1F534}", "no-regression": "\u{1F7E2}", inconclusive: "\u{1F7E1}" };
 var CHECK_ICON = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
 function verdictMarkdown(v) {
@@ -33948,7 +36303,11 @@ function verdictMarkdown(v) {
 `;
 }
 
+// src/engine.ts
+init_units();
+
 // src/samples/write.ts
+init_round_data();
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { createGzip } from "node:zlib";
@@ -34085,6 +36444,7 @@ var ReplayRuntime = class {
 };
 
 // src/samples/read.ts
+init_errors();
 import { createReadStream, promises as fs } from "node:fs";
 import { createGunzip } from "node:zlib";
 var REQUIRED_COLUMNS = ["round", "arm", "seq", "latency_ns"];
@@ -34336,6 +36696,7 @@ function clip(s) {
 }
 
 // src/commands/flags.ts
+init_config();
 var NOT_CONFIG = /* @__PURE__ */ new Set(["config", "json", "fail-on-inconclusive", "help"]);
 function flagsToRaw(flags) {
   const raw = {};
@@ -34349,13 +36710,21 @@ function configLayers(flags) {
 }
 
 // src/commands/exit.ts
+init_errors();
 function exitCodeFor(v, failOn) {
   if (v.verdict === "regression") return EXIT.regression;
   if (v.verdict === "inconclusive" && failOn === "inconclusive") return EXIT.regression;
   return EXIT.ok;
 }
 
+// src/commands/run.ts
+init_config();
+
+// src/runtimes.ts
+init_errors();
+
 // src/native.ts
+init_errors();
 import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { dirname as dirname2, join as join3, relative, resolve as resolve2 } from "node:path";
@@ -34401,2117 +36770,6 @@ function checkSharedLibrary(path8, what) {
   if (!isElf || eType !== 3) throw new UsageError(`${what} ${path8}: not a shared library (expected an ELF .so)`);
 }
 
-// src/runtime/local.ts
-import { createServer } from "node:net";
-
-// src/calls/strace.ts
-import { connect } from "node:net";
-import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync as readFileSync2, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-var STRACE_MISSING = "strace not found: install strace to count calls per request";
-var SYSCALLS = {
-  read: ["read"],
-  recv: ["recvfrom"],
-  recvfrom: ["recvfrom"],
-  write: ["write"],
-  send: ["sendto"],
-  sendto: ["sendto"],
-  accept: ["accept", "accept4"],
-  accept4: ["accept4"],
-  close: ["close"],
-  open: ["open", "openat"]
-};
-function syscallsFor(fn) {
-  const s = SYSCALLS[fn];
-  if (s) return s;
-  if (/^[a-z_][a-z0-9_]*$/.test(fn)) return [fn];
-  throw new RunError(`cannot count calls of '${fn}': not a function name`);
-}
-var DEFAULT_READY = /listening on (?:\S+):(?<port>\d+)/;
-async function countCalls(opts) {
-  if (opts.command.length === 0) throw new RunError("countCalls: empty command");
-  if (opts.functions.length === 0) throw new RunError("countCalls: no functions to count");
-  const straceExe = opts.strace ?? "strace";
-  const probe2 = await probeStrace(straceExe);
-  if (probe2) return { unavailable: probe2 };
-  const syscalls = [...new Set(opts.functions.flatMap(syscallsFor))];
-  const timeoutMs = opts.timeoutMs ?? 1e4;
-  const dir = mkdtempSync(path.join(tmpdir(), "hook-latency-strace-"));
-  const outFile = path.join(dir, "strace.txt");
-  const env = { ...process.env, ...opts.env };
-  delete env.LD_PRELOAD;
-  const command = opts.port === void 0 ? opts.command : opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
-  if (opts.port !== void 0) env.PORT = String(opts.port);
-  const args = ["-f", "-c", "-e", `trace=${syscalls.join(",")}`, "-o", outFile];
-  if (opts.ldPreload !== void 0) args.push("-E", `LD_PRELOAD=${opts.ldPreload}`);
-  args.push("--", ...command);
-  const child2 = spawn(straceExe, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
-  child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d);
-  const exited = new Promise((resolve6) => {
-    child2.once("error", (error) => resolve6({ code: null, signal: null, error }));
-    child2.once("exit", (code, signal) => resolve6({ code, signal }));
-  });
-  let stopping = false;
-  try {
-    const port = opts.port !== void 0 ? await waitPort(opts.port, exited, timeoutMs) : await waitReady(child2, () => stdout, () => stderr, exited, opts.readyPattern ?? DEFAULT_READY, timeoutMs);
-    if (typeof port === "object") return port;
-    const requests = await opts.run(port);
-    if (!(Number.isInteger(requests) && requests > 0)) throw new RunError(`countCalls: the run callback returned ${requests} requests`);
-    if (child2.exitCode !== null || child2.signalCode !== null) {
-      throw new RunError(`the SUT exited while requests were running${lastLine(stderr)}`);
-    }
-    stopping = true;
-    await stop(child2, exited, timeoutMs);
-    const counts = parseStraceSummary(readFileSync2(outFile, "utf8"));
-    const perRequest = {};
-    const errorsPerRequest = {};
-    for (const fn of opts.functions) {
-      const rows = syscallsFor(fn).map((sc) => counts[sc] ?? { calls: 0, errors: 0 });
-      perRequest[fn] = rows.reduce((s, r) => s + r.calls, 0) / requests;
-      errorsPerRequest[fn] = rows.reduce((s, r) => s + r.errors, 0) / requests;
-    }
-    return { perRequest, requests, errorsPerRequest };
-  } finally {
-    if (child2.exitCode === null && child2.signalCode === null) {
-      if (!stopping) for (const pid of childrenOf(child2.pid)) safeKill(pid, "SIGKILL");
-      child2.kill("SIGKILL");
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-async function probeStrace(exe) {
-  return new Promise((resolve6) => {
-    const p = spawn(exe, ["-V"], { stdio: "ignore" });
-    p.once("error", (err) => {
-      const code = err.code;
-      resolve6(code === "ENOENT" ? STRACE_MISSING : `strace cannot be started (${code ?? err.message}): calls per request not counted`);
-    });
-    p.once("exit", (code) => resolve6(code === 0 ? null : `strace -V exited with ${code}: calls per request not counted`));
-  });
-}
-async function waitReady(child2, stdout, stderr, exited, pattern, timeoutMs) {
-  return new Promise((resolve6, reject) => {
-    let done = false;
-    const finish = (f) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      child2.stdout.off("data", check);
-      f();
-    };
-    const check = () => {
-      const m = pattern.exec(stdout());
-      if (!m) return;
-      const raw = m.groups?.port ?? m[m.length - 1];
-      const port = Number(raw);
-      finish(
-        () => Number.isInteger(port) && port > 0 && port < 65536 ? resolve6(port) : reject(new RunError(`the SUT's ready line has no usable port: ${JSON.stringify(m[0])}`))
-      );
-    };
-    const timer = setTimeout(
-      () => finish(() => reject(new RunError(`the SUT under strace printed no ready line within ${timeoutMs} ms${lastLine(stderr())}`))),
-      timeoutMs
-    );
-    child2.stdout.on("data", check);
-    void exited.then(
-      (e) => finish(() => {
-        const err = stderr();
-        if (/strace: .*(ptrace|Operation not permitted)/i.test(err)) {
-          resolve6({ unavailable: `strace cannot trace here (${firstStraceLine(err)}): calls per request not counted` });
-        } else {
-          reject(new RunError(`the SUT exited under strace before it was ready (${e.error?.message ?? e.code ?? e.signal})${lastLine(err)}`));
-        }
-      })
-    );
-    check();
-  });
-}
-async function waitPort(port, exited, timeoutMs) {
-  let gone = false;
-  void exited.then(() => gone = true);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !gone) {
-    const ok3 = await new Promise((resolve6) => {
-      const sock = connect({ host: "127.0.0.1", port }, () => {
-        sock.destroy();
-        resolve6(true);
-      });
-      sock.on("error", () => resolve6(false));
-    });
-    if (ok3) return port;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new RunError(gone ? "the SUT exited under strace before it was ready" : `the SUT under strace did not accept connections on port ${port} within ${timeoutMs} ms`);
-}
-async function stop(child2, exited, timeoutMs) {
-  const kids = childrenOf(child2.pid);
-  if (kids.length > 0) for (const pid of kids) safeKill(pid, "SIGTERM");
-  else child2.kill("SIGTERM");
-  let timer;
-  const timedOut = await Promise.race([
-    exited.then(() => false),
-    new Promise((r) => timer = setTimeout(() => r(true), timeoutMs))
-  ]);
-  clearTimeout(timer);
-  if (timedOut) {
-    for (const pid of childrenOf(child2.pid)) safeKill(pid, "SIGKILL");
-    child2.kill("SIGKILL");
-    await exited;
-    throw new RunError(`the SUT did not stop within ${timeoutMs} ms of SIGTERM`);
-  }
-}
-function childrenOf(pid) {
-  try {
-    const txt = readFileSync2(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
-    if (txt) return txt.split(/\s+/).map(Number);
-  } catch {
-  }
-  const out = [];
-  try {
-    for (const e of readdirSync("/proc")) {
-      if (!/^\d+$/.test(e)) continue;
-      try {
-        const stat2 = readFileSync2(`/proc/${e}/stat`, "utf8");
-        const ppid = Number(stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[1]);
-        if (ppid === pid) out.push(Number(e));
-      } catch {
-      }
-    }
-  } catch {
-  }
-  return out;
-}
-function safeKill(pid, sig) {
-  try {
-    process.kill(pid, sig);
-  } catch {
-  }
-}
-function parseStraceSummary(text) {
-  const out = {};
-  const lines = text.split("\n");
-  const header = lines.findIndex((l) => /\bcalls\b/.test(l) && /\bsyscall\b/.test(l));
-  if (header < 0) throw new RunError(`no strace -c summary found${text.trim() ? `: ${JSON.stringify(text.trim().slice(0, 120))}` : " (empty output)"}`);
-  for (const line of lines.slice(header + 1)) {
-    const t = line.trim();
-    if (t === "" || /^-+(\s+-+)*$/.test(t)) continue;
-    const m = /^([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(?:(\d+)\s+)?(\S+)$/.exec(t);
-    if (!m) continue;
-    const name = m[6];
-    if (name === "total") continue;
-    const row = out[name] ??= { calls: 0, errors: 0 };
-    row.calls += Number(m[4]);
-    row.errors += m[5] !== void 0 ? Number(m[5]) : 0;
-  }
-  return out;
-}
-function lastLine(s) {
-  const l = s.trim().split("\n").pop();
-  return l ? `: ${l}` : "";
-}
-function firstStraceLine(s) {
-  return (s.split("\n").find((l) => l.startsWith("strace:")) ?? s.trim().split("\n")[0] ?? "").trim();
-}
-
-// src/loadgen/http-client.ts
-import net from "node:net";
-function hostHeader(target) {
-  const h = target.host.includes(":") && !target.host.startsWith("[") ? `[${target.host}]` : target.host;
-  return `${h}:${target.port}`;
-}
-var METHODS_WITH_BODY = /* @__PURE__ */ new Set(["POST", "PUT", "PATCH"]);
-function serializeRequest(spec, target, keepAlive) {
-  const method = spec.method.toUpperCase();
-  if (!/^[A-Z]+$/.test(method)) throw new Error(`bad HTTP method: ${JSON.stringify(spec.method)}`);
-  if (!spec.path.startsWith("/") || /[\s]/.test(spec.path)) {
-    throw new Error(`bad request path (must start with / and contain no whitespace): ${JSON.stringify(spec.path)}`);
-  }
-  const body = spec.body === void 0 ? void 0 : Buffer.from(spec.body, "utf8");
-  const user = spec.headers ?? {};
-  const lower = new Set(Object.keys(user).map((k) => k.toLowerCase()));
-  let head = `${method} ${spec.path} HTTP/1.1\r
-`;
-  if (!lower.has("host")) head += `Host: ${hostHeader(target)}\r
-`;
-  for (const [k, v] of Object.entries(user)) {
-    const name = k.toLowerCase();
-    if (name === "connection" || name === "content-length" || name === "transfer-encoding") continue;
-    if (/[\r\n:]/.test(k) || /[\r\n]/.test(v)) throw new Error(`bad header ${JSON.stringify(k)}`);
-    head += `${k}: ${v}\r
-`;
-  }
-  head += `Connection: ${keepAlive ? "keep-alive" : "close"}\r
-`;
-  if (body !== void 0 || METHODS_WITH_BODY.has(method)) head += `Content-Length: ${body?.length ?? 0}\r
-`;
-  head += "\r\n";
-  const h = Buffer.from(head, "latin1");
-  return body === void 0 ? h : Buffer.concat([h, body]);
-}
-var HEAD = 0;
-var BODY_LENGTH = 1;
-var CHUNK_SIZE = 2;
-var CHUNK_DATA = 3;
-var CHUNK_CRLF = 4;
-var TRAILERS = 5;
-var BODY_UNTIL_CLOSE = 6;
-var DONE = 7;
-var MAX_HEAD = 64 * 1024;
-var MAX_LINE = 8 * 1024;
-var CRLFCRLF = Buffer.from("\r\n\r\n", "latin1");
-var STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
-var MalformedResponse = class extends Error {
-};
-var ResponseParser = class {
-  constructor(headRequest = false) {
-    this.headRequest = headRequest;
-  }
-  headRequest;
-  status = 0;
-  /** Whether the connection may carry another request after this response. */
-  keepAlive = true;
-  bodyBytes = 0;
-  /** Bytes received after the end of the response (the connection is then not reused). */
-  extraBytes = 0;
-  state = HEAD;
-  pending = null;
-  remaining = 0;
-  get done() {
-    return this.state === DONE;
-  }
-  /** Whether the body is delimited by the connection closing. */
-  get untilClose() {
-    return this.state === BODY_UNTIL_CLOSE;
-  }
-  /** Feeds bytes; returns true when the response is complete. Throws MalformedResponse. */
-  feed(chunk) {
-    let buf = chunk;
-    if (this.pending !== null) {
-      buf = Buffer.concat([this.pending, chunk]);
-      this.pending = null;
-    }
-    let pos = 0;
-    while (pos < buf.length) {
-      switch (this.state) {
-        case HEAD: {
-          const idx = buf.indexOf(CRLFCRLF, pos);
-          if (idx < 0) {
-            if (buf.length - pos > MAX_HEAD) throw new MalformedResponse("response head too large");
-            this.pending = buf.subarray(pos);
-            return false;
-          }
-          this.parseHead(buf.toString("latin1", pos, idx));
-          pos = idx + 4;
-          break;
-        }
-        case BODY_LENGTH: {
-          const n = Math.min(this.remaining, buf.length - pos);
-          this.remaining -= n;
-          this.bodyBytes += n;
-          pos += n;
-          if (this.remaining === 0) this.state = DONE;
-          break;
-        }
-        case CHUNK_SIZE:
-        case TRAILERS: {
-          const eol = buf.indexOf(13, pos);
-          if (eol < 0 || eol + 1 >= buf.length) {
-            if (buf.length - pos > MAX_LINE) throw new MalformedResponse("chunk line too long");
-            this.pending = buf.subarray(pos);
-            return false;
-          }
-          if (buf[eol + 1] !== 10) throw new MalformedResponse("bare CR in chunk framing");
-          const line = buf.toString("latin1", pos, eol);
-          pos = eol + 2;
-          if (this.state === TRAILERS) {
-            if (line === "") this.state = DONE;
-            break;
-          }
-          const hex = line.split(";", 1)[0].trim();
-          if (!/^[0-9a-fA-F]{1,8}$/.test(hex)) throw new MalformedResponse(`bad chunk size ${JSON.stringify(line)}`);
-          const size = parseInt(hex, 16);
-          if (size === 0) this.state = TRAILERS;
-          else {
-            this.remaining = size;
-            this.state = CHUNK_DATA;
-          }
-          break;
-        }
-        case CHUNK_DATA: {
-          const n = Math.min(this.remaining, buf.length - pos);
-          this.remaining -= n;
-          this.bodyBytes += n;
-          pos += n;
-          if (this.remaining === 0) this.state = CHUNK_CRLF;
-          break;
-        }
-        case CHUNK_CRLF: {
-          if (buf.length - pos < 2) {
-            this.pending = buf.subarray(pos);
-            return false;
-          }
-          if (buf[pos] !== 13 || buf[pos + 1] !== 10) throw new MalformedResponse("missing CRLF after chunk");
-          pos += 2;
-          this.state = CHUNK_SIZE;
-          break;
-        }
-        case BODY_UNTIL_CLOSE:
-          this.bodyBytes += buf.length - pos;
-          return false;
-        case DONE:
-          this.extraBytes += buf.length - pos;
-          this.keepAlive = false;
-          return true;
-      }
-    }
-    return this.state === DONE;
-  }
-  parseHead(head) {
-    const lines = head.split("\r\n");
-    const m = STATUS_LINE.exec(lines[0]);
-    if (!m) throw new MalformedResponse(`bad status line ${JSON.stringify(lines[0].slice(0, 80))}`);
-    const minor = m[1];
-    const status2 = Number(m[2]);
-    let contentLength = -1;
-    let chunked = false;
-    let connection = "";
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i];
-      const colon = line.indexOf(":");
-      if (colon <= 0) throw new MalformedResponse(`bad header line ${JSON.stringify(line.slice(0, 80))}`);
-      const name = line.slice(0, colon).trim().toLowerCase();
-      if (name === "content-length") {
-        const v = line.slice(colon + 1).trim();
-        if (!/^\d{1,15}$/.test(v)) throw new MalformedResponse(`bad Content-Length ${JSON.stringify(v)}`);
-        const n = Number(v);
-        if (contentLength >= 0 && contentLength !== n) throw new MalformedResponse("conflicting Content-Length");
-        contentLength = n;
-      } else if (name === "transfer-encoding") {
-        const codings = line.slice(colon + 1).toLowerCase().split(",");
-        chunked = codings[codings.length - 1].trim() === "chunked";
-      } else if (name === "connection") {
-        connection += "," + line.slice(colon + 1).toLowerCase();
-      }
-    }
-    if (status2 >= 100 && status2 < 200 && status2 !== 101) return;
-    this.status = status2;
-    const tokens = connection.split(",").map((s) => s.trim());
-    this.keepAlive = minor === "1" ? !tokens.includes("close") : tokens.includes("keep-alive");
-    if (status2 === 101) {
-      this.keepAlive = false;
-      this.state = DONE;
-    } else if (this.headRequest || status2 === 204 || status2 === 304) {
-      this.state = DONE;
-    } else if (chunked) {
-      this.state = CHUNK_SIZE;
-    } else if (contentLength >= 0) {
-      this.remaining = contentLength;
-      this.state = contentLength === 0 ? DONE : BODY_LENGTH;
-    } else {
-      this.keepAlive = false;
-      this.state = BODY_UNTIL_CLOSE;
-    }
-  }
-};
-function errorString(err) {
-  const e = err;
-  return e?.code ?? e?.message ?? String(err);
-}
-var HttpClient = class {
-  constructor(target, options) {
-    this.target = target;
-    this.options = options;
-    if (!(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${options.timeoutMs}`);
-  }
-  target;
-  options;
-  /** How many TCP connections this client has opened. */
-  connects = 0;
-  socket = null;
-  ready = false;
-  pending = null;
-  closed = false;
-  /** Sends a pre-serialized request; resolves with the status or a status-0 error. Never rejects. */
-  request(buf, opts = {}) {
-    return new Promise((resolve6) => {
-      const t0 = process.hrtime.bigint();
-      if (this.pending !== null) {
-        resolve6({ status: 0, error: "request already in flight", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
-        return;
-      }
-      if (this.closed) {
-        resolve6({ status: 0, error: "client closed", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
-        return;
-      }
-      const needConnect = this.socket === null || !this.options.keepAlive;
-      if (needConnect) this.dropSocket();
-      const p = {
-        resolve: resolve6,
-        parser: new ResponseParser(opts.head === true),
-        buf,
-        t0,
-        connected: needConnect,
-        timer: setTimeout(() => this.fail(`timeout after ${this.options.timeoutMs} ms`), this.options.timeoutMs),
-        written: false
-      };
-      this.pending = p;
-      if (needConnect) this.connect();
-      else this.write(p);
-    });
-  }
-  /** Closes the connection; later requests resolve with an error. */
-  close() {
-    this.closed = true;
-    if (this.pending !== null) this.fail("client closed");
-    this.dropSocket();
-  }
-  write(p) {
-    const sock = this.socket;
-    if (this.options.keepAlive) p.t0 = process.hrtime.bigint();
-    p.written = true;
-    sock.write(p.buf);
-  }
-  connect() {
-    const sock = net.connect({ host: this.target.host, port: this.target.port, noDelay: true });
-    sock.setNoDelay(true);
-    this.socket = sock;
-    this.ready = false;
-    this.connects++;
-    sock.on("connect", () => {
-      if (this.socket !== sock) return;
-      this.ready = true;
-      if (this.pending !== null && !this.pending.written) this.write(this.pending);
-    });
-    sock.on("data", (chunk) => {
-      if (this.socket !== sock) return;
-      const p = this.pending;
-      if (p === null) {
-        this.dropSocket();
-        return;
-      }
-      let complete;
-      try {
-        complete = p.parser.feed(chunk);
-      } catch (err) {
-        this.fail(`malformed response: ${err.message}`);
-        return;
-      }
-      if (complete) this.succeed(p);
-    });
-    sock.on("end", () => {
-      if (this.socket !== sock) return;
-      const p = this.pending;
-      if (p !== null) {
-        if (p.parser.untilClose) this.succeed(p);
-        else this.fail(p.written ? "connection closed before response complete" : "connection closed");
-      }
-      this.dropSocket();
-    });
-    sock.on("error", (err) => {
-      if (this.socket !== sock) return;
-      this.fail(errorString(err));
-    });
-    sock.on("close", () => {
-      if (this.socket !== sock) return;
-      if (this.pending !== null) this.fail("connection closed before response complete");
-      this.socket = null;
-      this.ready = false;
-    });
-  }
-  succeed(p) {
-    const t1 = process.hrtime.bigint();
-    clearTimeout(p.timer);
-    this.pending = null;
-    if (!this.options.keepAlive || !p.parser.keepAlive) this.dropSocket();
-    p.resolve({
-      status: p.parser.status,
-      startNs: p.t0,
-      latencyNs: Math.max(1, Number(t1 - p.t0)),
-      bodyBytes: p.parser.bodyBytes,
-      connected: p.connected
-    });
-  }
-  fail(error) {
-    const p = this.pending;
-    this.dropSocket();
-    if (p === null) return;
-    const t1 = process.hrtime.bigint();
-    clearTimeout(p.timer);
-    this.pending = null;
-    p.resolve({ status: 0, error, startNs: p.t0, latencyNs: Math.max(1, Number(t1 - p.t0)), bodyBytes: p.parser.bodyBytes, connected: p.connected });
-  }
-  dropSocket() {
-    const sock = this.socket;
-    if (sock === null) return;
-    this.socket = null;
-    this.ready = false;
-    sock.destroy();
-  }
-  /** Whether a connection is currently open and established. */
-  get isConnected() {
-    return this.socket !== null && this.ready;
-  }
-};
-
-// src/experiment/schedule.ts
-function checkCount(n, what) {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
-}
-function pairSchedule(seed, round3, pairs) {
-  checkCount(pairs, "pairs");
-  const rng = new Prng(deriveSeed(seed, round3, STREAM.schedule));
-  const out = new Uint8Array(2 * pairs);
-  for (let k = 0; k < pairs; k++) {
-    const first = rng.nextBit();
-    out[2 * k] = first;
-    out[2 * k + 1] = 1 - first;
-  }
-  return out;
-}
-function warmupSchedule(warmupPerArm) {
-  checkCount(warmupPerArm, "warmupPerArm");
-  const out = new Uint8Array(2 * warmupPerArm);
-  for (let i = 1; i < out.length; i += 2) out[i] = 1;
-  return out;
-}
-
-// src/loadgen/loadgen.ts
-var ARM_NAMES = ["baseline", "candidate"];
-var MAX_ERROR_MESSAGES = 10;
-function mixTable(requests) {
-  if (requests.length === 0) throw new Error("loadgen: at least one request is required");
-  const cum = new Float64Array(requests.length);
-  let total = 0;
-  requests.forEach((r, i) => {
-    const w = r.weight ?? 1;
-    if (!Number.isFinite(w) || w < 0) throw new Error(`loadgen: request ${i} has a bad weight ${w}`);
-    total += w;
-    cum[i] = total;
-  });
-  if (!(total > 0)) throw new Error("loadgen: request weights sum to 0");
-  return cum;
-}
-function pickRequest(cum, rng) {
-  if (cum.length === 1) return 0;
-  const x = rng.nextFloat() * cum[cum.length - 1];
-  let lo = 0;
-  let hi = cum.length - 1;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (x < cum[mid]) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-async function runRound(opts) {
-  const { round: round3, seed, pairs, warmupPerArm, timeoutMs } = opts;
-  if (!Number.isInteger(round3) || round3 < 0) throw new RangeError(`round must be an integer >= 0, got ${round3}`);
-  if (opts.connection !== "keep-alive" && opts.connection !== "new") {
-    throw new RangeError(`connection must be 'keep-alive' or 'new', got ${String(opts.connection)}`);
-  }
-  const keepAlive = opts.connection === "keep-alive";
-  const cum = mixTable(opts.requests);
-  const targets = [opts.targets.baseline, opts.targets.candidate];
-  const wire = targets.map((t) => opts.requests.map((r) => serializeRequest(r, t, keepAlive)));
-  const isHead = opts.requests.map((r) => r.method.toUpperCase() === "HEAD");
-  const clients = targets.map((t) => new HttpClient(t, { timeoutMs, keepAlive }));
-  const warm = warmupSchedule(warmupPerArm);
-  const sched = pairSchedule(seed, round3, pairs);
-  const warmRng = new Prng(deriveSeed(seed, round3, STREAM.warmupMix));
-  const mixRng = new Prng(deriveSeed(seed, round3, STREAM.mix));
-  const errors = { baseline: 0, candidate: 0 };
-  const messages = /* @__PURE__ */ new Set();
-  const note = (arm, r) => {
-    if (messages.size < MAX_ERROR_MESSAGES && r.error !== void 0) messages.add(`${ARM_NAMES[arm]}: ${r.error}`);
-  };
-  const send = (arm, req) => clients[arm].request(wire[arm][req], { head: isHead[req] });
-  const t0 = process.hrtime.bigint();
-  try {
-    let warmErrors = 0;
-    let req = 0;
-    for (let i = 0; i < warm.length; i++) {
-      if (i % 2 === 0) req = pickRequest(cum, warmRng);
-      const arm = warm[i];
-      const r = await send(arm, req);
-      if (r.status === 0) {
-        warmErrors++;
-        note(arm, r);
-      }
-    }
-    const samples = new Array(sched.length);
-    for (let seq = 0; seq < sched.length; seq++) {
-      if (seq % 2 === 0) req = pickRequest(cum, mixRng);
-      const arm = sched[seq];
-      const r = await send(arm, req);
-      const s = {
-        round: round3,
-        arm: ARM_NAMES[arm],
-        seq,
-        latencyNs: r.latencyNs,
-        startNs: Number(r.startNs - t0),
-        status: r.status
-      };
-      if (r.status === 0) {
-        errors[s.arm]++;
-        note(arm, r);
-      }
-      samples[seq] = s;
-      opts.onSample?.(s);
-    }
-    return {
-      samples,
-      errors,
-      errorMessages: [...messages],
-      warmup: { requests: warm.length, errors: warmErrors },
-      durationMs: Number(process.hrtime.bigint() - t0) / 1e6
-    };
-  } finally {
-    for (const c of clients) c.close();
-  }
-}
-
-// src/runtime/local-process.ts
-import { spawn as spawn2 } from "node:child_process";
-import { readFileSync as readFileSync3, realpathSync } from "node:fs";
-import { request } from "node:http";
-var TAIL_BYTES = 4096;
-var SutProcess = class {
-  constructor(opts) {
-    this.opts = opts;
-    const env = { ...inheritedEnv(), ...opts.env, PORT: String(opts.port) };
-    if (opts.preload) env.LD_PRELOAD = opts.preload;
-    const argv = opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
-    this.child = spawn2(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
-    const keep = (chunk) => {
-      this.output = (this.output + chunk.toString("utf8")).slice(-TAIL_BYTES);
-    };
-    this.child.stdout?.on("data", keep);
-    this.child.stderr?.on("data", keep);
-    this.exited = new Promise((resolve6) => {
-      this.child.on("error", (err) => {
-        this.output += `
-${err.message}`;
-        this.exit = { code: null, signal: null };
-        resolve6();
-      });
-      this.child.on("exit", (code, signal) => {
-        this.exit = { code, signal };
-        resolve6();
-      });
-    });
-  }
-  opts;
-  child;
-  output = "";
-  exit = null;
-  exited;
-  get pid() {
-    return this.child.pid ?? -1;
-  }
-  /** The last lines the SUT printed (stdout and stderr), for error messages. */
-  tail(lines = 3) {
-    return this.output.trim().split("\n").filter((l) => l.trim()).slice(-lines).join(" | ");
-  }
-  describeExit() {
-    if (!this.exit) return "is running";
-    if (this.exit.signal) return `was killed by ${this.exit.signal}`;
-    if (this.exit.code === null) return "could not be started";
-    return `exited with code ${this.exit.code}`;
-  }
-  async waitReady(path8, timeoutMs) {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.exit) {
-        const said2 = this.tail();
-        throw new RunError(`SUT (${this.opts.label}) ${this.describeExit()} at start${said2 ? `: ${said2}` : ""}`);
-      }
-      if (await probe(this.opts.port, path8) === 200) return;
-      await sleep(25);
-    }
-    const said = this.tail();
-    throw new RunError(
-      `SUT (${this.opts.label}) did not answer 200 on http://127.0.0.1:${this.opts.port}${path8} within ${timeoutMs / 1e3} s${said ? `: ${said}` : ""} (does it listen on $PORT or {port}?)`
-    );
-  }
-  /** The hook must be mapped into the SUT; the loader only warns when it ignores LD_PRELOAD. */
-  assertMapped(hook) {
-    const maps = readMaps(this.pid);
-    const real = realpathSync(hook);
-    if (maps.includes(real) || maps.includes(hook)) return;
-    const loader = this.output.split("\n").find((l) => /ld\.so|cannot be preloaded|LD_PRELOAD/.test(l));
-    throw new RunError(
-      `hook was not loaded into the ${this.opts.label} SUT: ${hook}${loader ? `; the loader said: ${loader.trim()}` : " (is the SUT statically linked or setuid?)"}`
-    );
-  }
-  async stop(graceMs = 2e3) {
-    if (!this.exit) {
-      this.child.kill("SIGTERM");
-      const killed = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
-      if (!killed) this.child.kill("SIGKILL");
-    }
-    await this.exited;
-  }
-  /** Synchronous last resort (process exit handlers cannot wait). */
-  killNow() {
-    if (!this.exit) this.child.kill("SIGKILL");
-  }
-};
-function inheritedEnv() {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== void 0 && k !== "LD_PRELOAD") env[k] = v;
-  return env;
-}
-function readMaps(pid) {
-  try {
-    return readFileSync3(`/proc/${pid}/maps`, "utf8");
-  } catch {
-    return "";
-  }
-}
-function probe(port, path8) {
-  return new Promise((resolve6) => {
-    const req = request({ host: "127.0.0.1", port, path: path8, method: "GET", agent: false, timeout: 500 }, (res) => {
-      res.resume();
-      res.on("end", () => resolve6(res.statusCode ?? 0));
-    });
-    req.on("timeout", () => req.destroy());
-    req.on("error", () => resolve6(0));
-    req.end();
-  });
-}
-function sleep(ms) {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-// src/runtime/local.ts
-var LocalRuntime = class {
-  constructor(config, opts) {
-    this.config = config;
-    this.opts = opts;
-    process.on("exit", this.onExit);
-  }
-  config;
-  opts;
-  name = "local";
-  live = /* @__PURE__ */ new Set();
-  onExit = () => this.killAll();
-  async runRound(index) {
-    const [portB, portC] = await freePorts(2);
-    const { sut } = this.config;
-    const baseline = this.start({ label: "baseline", command: this.opts.command, env: sut.env, port: portB, preload: this.config.baselineHook });
-    const candidate = this.start({ label: "candidate", command: this.opts.command, env: sut.env, port: portC, preload: this.config.hook });
-    try {
-      await Promise.all([baseline.waitReady(sut.readyPath, sut.readyTimeoutMs), candidate.waitReady(sut.readyPath, sut.readyTimeoutMs)]);
-      if (this.config.hook) candidate.assertMapped(this.config.hook);
-      if (this.config.baselineHook) baseline.assertMapped(this.config.baselineHook);
-      const result = await runRound({
-        round: index,
-        seed: this.config.seed,
-        targets: { baseline: { host: "127.0.0.1", port: portB }, candidate: { host: "127.0.0.1", port: portC } },
-        warmupPerArm: this.config.warmupRequests,
-        pairs: this.config.requestsPerRound / 2,
-        connection: this.config.connection,
-        requests: this.config.requests,
-        timeoutMs: this.config.timeoutMs
-      });
-      const data = roundFromSamples(index, result.samples);
-      const died = [baseline, candidate].find((p) => p.exit);
-      if (died) {
-        const said = died.tail(2);
-        throw new RoundFailedError(
-          `SUT (${died.opts.label}) ${died.describeExit()} during round ${index}${said ? `: ${said}` : ""}`,
-          data
-        );
-      }
-      return { data, checks: localChecks() };
-    } finally {
-      await Promise.all([baseline.stop(), candidate.stop()]);
-      this.live.delete(baseline);
-      this.live.delete(candidate);
-    }
-  }
-  /** One extra instance of the candidate under strace, driven with the configured request mix. */
-  async countCalls(requests = 400) {
-    const [port] = await freePorts(1);
-    return countCalls({
-      command: this.opts.command,
-      env: this.config.sut.env,
-      ldPreload: this.config.hook,
-      functions: ["read", "recv", "accept", "close"],
-      port,
-      run: (p) => this.drive(p, requests)
-    });
-  }
-  async drive(port, requests) {
-    const target = { host: "127.0.0.1", port };
-    const keepAlive = this.config.connection === "keep-alive";
-    const client = new HttpClient(target, { keepAlive, timeoutMs: this.config.timeoutMs });
-    const wire = serializeRequest(this.config.requests[0], target, keepAlive);
-    try {
-      for (let i = 0; i < requests; i++) await client.request(wire);
-    } finally {
-      client.close();
-    }
-    return requests;
-  }
-  async teardown() {
-    await Promise.all([...this.live].map((p) => p.stop()));
-    this.live.clear();
-    process.off("exit", this.onExit);
-  }
-  start(opts) {
-    if (opts.command.length === 0) throw new RunError("no SUT command configured (sut.command)");
-    const p = new SutProcess(opts);
-    this.live.add(p);
-    return p;
-  }
-  killAll() {
-    for (const p of this.live) p.killNow();
-  }
-};
-function localChecks() {
-  return [
-    {
-      id: "same-pod",
-      status: "pass",
-      detail: "local runtime: load generator and both SUT arms on one host, over loopback"
-    }
-  ];
-}
-async function freePorts(n) {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise((resolve6, reject) => {
-      const s = createServer();
-      s.once("error", reject);
-      s.listen(0, "127.0.0.1", () => resolve6(s));
-    }))
-  );
-  const ports = servers.map((s) => s.address().port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
-
-// src/runtime/kind.ts
-import { chmodSync } from "node:fs";
-import { delimiter as delimiter2, join as join8 } from "node:path";
-import { existsSync as existsSync6 } from "node:fs";
-
-// src/action/state-helper.ts
-init_core();
-var KEYS = { created: "created", tools: "tools", kubeconfig: "kubeconfig", started: "started" };
-var created = [];
-var tools = {};
-function persisting() {
-  return Boolean(process.env.GITHUB_ACTIONS && process.env.GITHUB_STATE);
-}
-function save(key, value) {
-  if (persisting()) saveState(key, JSON.stringify(value));
-}
-function same(a, b) {
-  return a.kind === b.kind && a.name === b.name && (a.context ?? "") === (b.context ?? "");
-}
-function recordCreated(kind, name, context) {
-  const r = context ? { kind, name, context } : { kind, name };
-  if (created.some((c) => same(c, r))) return;
-  created.push(r);
-  save(KEYS.created, created);
-}
-function recordRemoved(kind, name, context) {
-  const r = context ? { kind, name, context } : { kind, name };
-  const before = created.length;
-  created = created.filter((c) => !same(c, r));
-  if (created.length !== before) save(KEYS.created, created);
-}
-function recordTool(tool, path8) {
-  tools[tool] = path8;
-  save(KEYS.tools, tools);
-}
-
-// src/checks/same-pod.ts
-function samePodCheck(pod, split = false, optIn = false) {
-  if (!split) {
-    return { id: "same-pod", status: "pass", detail: `loadgen and both SUTs ran as containers of pod ${pod.name} (${pod.containers.join(", ")})` };
-  }
-  return {
-    id: "same-pod",
-    status: optIn ? "warn" : "fail",
-    detail: `loadgen and SUTs ran in separate pods${optIn ? " (opted in)" : " without opt-in"}: network latency between pods enters every sample`
-  };
-}
-
-// src/checks/service-mesh.ts
-var SIDECAR_NAMES = ["istio-proxy", "linkerd-proxy", "envoy"];
-var INJECT = [
-  { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "annotation" },
-  { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "label" },
-  { key: "istio-injection", on: (v) => v === "enabled", where: "label" },
-  { key: "istio.io/rev", on: (v) => v !== "", where: "label" },
-  { key: "linkerd.io/inject", on: (v) => v === "enabled" || v === "ingress", where: "annotation" }
-];
-function injectionMarks(meta, what) {
-  const out = [];
-  for (const m of INJECT) {
-    const v = (m.where === "annotation" ? meta?.annotations : meta?.labels)?.[m.key];
-    if (v !== void 0 && m.on(v)) out.push(`${what} ${m.where} ${m.key}=${v}`);
-  }
-  return out;
-}
-function serviceMeshCheck(pod, namespace) {
-  const names = [...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].map((c) => c.name);
-  const sidecars = names.filter((n) => SIDECAR_NAMES.some((s) => n === s || n.startsWith(`${s}-`)));
-  const marks = [...injectionMarks(pod.metadata, "pod"), ...injectionMarks(namespace?.metadata, "namespace")];
-  if (sidecars.length === 0 && marks.length === 0) {
-    return { id: "service-mesh", status: "pass", detail: "no service-mesh sidecar or injection marker on the pod or its namespace" };
-  }
-  const parts = [...sidecars.length ? [`sidecar container(s) ${sidecars.join(", ")}`] : [], ...marks];
-  return { id: "service-mesh", status: "warn", detail: `service mesh present (${parts.join("; ")}): its proxy adds latency to both arms and may mask the hook` };
-}
-
-// src/checks/node-tenancy.ts
-var SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
-function nodeTenancyCheck(node, pods, own) {
-  const others = (pods.items ?? []).filter((p) => {
-    const ns = p.metadata?.namespace ?? "";
-    const phase = p.status?.phase ?? "";
-    return !SYSTEM_NAMESPACES.includes(ns) && !own.includes(p.metadata?.name ?? "") && phase !== "Succeeded" && phase !== "Failed";
-  });
-  if (others.length === 0) {
-    return { id: "node-tenancy", status: "pass", detail: `no other (non-system) workloads on node ${node}` };
-  }
-  const sample = others.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(", ");
-  return {
-    id: "node-tenancy",
-    status: "warn",
-    detail: `${others.length} other workload pod(s) share node ${node} (${sample}${others.length > 5 ? ", ..." : ""}): noisy neighbours add variance`
-  };
-}
-
-// src/checks/resource-limits.ts
-function parseCpuStat(text) {
-  const out = {};
-  for (const line of text.split("\n")) {
-    const [k, v] = line.trim().split(/\s+/);
-    if (k && v !== void 0 && /^\d+$/.test(v)) out[k] = Number(v);
-  }
-  return out;
-}
-function cpuThrottlingCheck(samples, round3) {
-  const measured = samples.filter((s) => s.after !== void 0);
-  if (measured.length === 0) {
-    return { id: "cpu-throttling", status: "pass", detail: "not measured (the SUT containers' cgroup cpu.stat was not readable)" };
-  }
-  const grew = measured.map((s) => ({ c: s.container, d: s.after - (s.before ?? 0) })).filter((x) => x.d > 0);
-  if (grew.length === 0) {
-    return { id: "cpu-throttling", status: "pass", detail: `no CPU throttling in ${measured.map((s) => s.container).join(", ")}` };
-  }
-  return {
-    id: "cpu-throttling",
-    status: "warn",
-    detail: `round ${round3}: CPU throttled (cgroup nr_throttled grew: ${grew.map((x) => `${x.c} +${x.d}`).join(", ")}); raise the cpu limit or drop it`
-  };
-}
-function memoryLimitCheck(samples, round3, nearFraction = 0.9) {
-  const limited = samples.filter((s) => s.usage !== void 0 && s.limit !== void 0 && s.limit > 0);
-  if (limited.length === 0) {
-    return { id: "memory-limit", status: "pass", detail: "no memory limit set (or usage not readable)" };
-  }
-  const near = limited.filter((s) => s.usage >= nearFraction * s.limit);
-  if (near.length === 0) {
-    const max = Math.max(...limited.map((s) => s.usage / s.limit));
-    return { id: "memory-limit", status: "pass", detail: `SUT memory at most ${(max * 100).toFixed(0)} % of its limit` };
-  }
-  return {
-    id: "memory-limit",
-    status: "warn",
-    detail: `round ${round3}: ${near.map((s) => `${s.container} at ${(s.usage / s.limit * 100).toFixed(0)} %`).join(", ")} of the memory limit`
-  };
-}
-function parseLimit(text) {
-  if (text === void 0) return void 0;
-  const t = text.trim();
-  if (t === "" || t === "max" || !/^\d+$/.test(t)) return void 0;
-  const n = Number(t);
-  return n >= 2 ** 62 ? void 0 : n;
-}
-
-// src/runtime/manifest.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-var POD_LABELS = {
-  name: "app.kubernetes.io/name",
-  run: "hook-latency/run",
-  round: "hook-latency/round"
-};
-var APP_NAME = "hook-latency";
-var CONTAINERS = { baseline: "sut-baseline", candidate: "sut-candidate", loadgen: "loadgen" };
-var HOOK_DIRS = { baseline: "/hook-latency/baseline-hook", candidate: "/hook-latency/hook" };
-var LOADGEN_DIR = "/loadgen";
-var LOADGEN_SCRIPT = "loadgen.js";
-var OUT_DIR = "/hook-latency/out";
-var OUT_FILE = `${OUT_DIR}/samples.csv`;
-function dnsLabel(s) {
-  const out = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
-  return out || "x";
-}
-function podName(runId, round3) {
-  return dnsLabel(`hook-latency-${runId}-r${round3}`);
-}
-function configMapNames(runId) {
-  return {
-    loadgen: dnsLabel(`hook-latency-${runId}-loadgen`),
-    hook: dnsLabel(`hook-latency-${runId}-hook`),
-    baselineHook: dnsLabel(`hook-latency-${runId}-baseline-hook`)
-  };
-}
-function podLabels(runId, round3) {
-  const labels = { [POD_LABELS.name]: APP_NAME, [POD_LABELS.run]: runId };
-  if (round3 !== void 0) labels[POD_LABELS.round] = String(round3);
-  return labels;
-}
-function hookPath(arm, hook) {
-  return `${HOOK_DIRS[arm]}/${hook.fileName}`;
-}
-function base64(data) {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64");
-}
-function substitutePort(argv, port) {
-  return argv.map((a) => a.replaceAll("{port}", String(port)).replaceAll("$(PORT)", String(port)));
-}
-function sutContainer(plan, arm, hook, volume) {
-  const port = plan.sut.ports[arm];
-  const env = { ...plan.sut.env, PORT: String(port) };
-  if (hook) env.LD_PRELOAD = hookPath(arm, hook);
-  else delete env.LD_PRELOAD;
-  const container = {
-    name: CONTAINERS[arm],
-    image: plan.sut.image,
-    // No command: the image's own entrypoint (it must honour PORT or take {port} in its args).
-    ...plan.sut.command.length ? { command: substitutePort(plan.sut.command, port) } : {},
-    env: Object.entries(env).map(([name, value]) => ({ name, value }))
-  };
-  if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
-  const res = resources(plan.resources);
-  if (res) container.resources = res;
-  const mounts = [];
-  if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
-  if (plan.loadgen.outputFile) mounts.push({ name: "out", mountPath: OUT_DIR, readOnly: true });
-  if (mounts.length) container.volumeMounts = mounts;
-  return container;
-}
-function resources(r) {
-  if (!r || !r.cpu && !r.memory) return void 0;
-  const q = {};
-  if (r.cpu) q.cpu = r.cpu;
-  if (r.memory) q.memory = r.memory;
-  return { requests: { ...q }, limits: { ...q } };
-}
-function buildPodManifest(plan) {
-  const names = configMapNames(plan.runId);
-  const meta = (name, labels) => ({
-    name,
-    ...plan.namespace ? { namespace: plan.namespace } : {},
-    labels
-  });
-  const configMaps = [
-    {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: meta(names.loadgen, podLabels(plan.runId)),
-      // package.json makes node treat the bundled ES module as one, whatever the Node version.
-      data: { "package.json": '{"type":"module"}\n' },
-      binaryData: { [LOADGEN_SCRIPT]: base64(plan.loadgen.script) }
-    }
-  ];
-  const volumes = [{ name: "loadgen", configMap: { name: names.loadgen } }];
-  if (plan.hook) {
-    configMaps.push({
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: meta(names.hook, podLabels(plan.runId)),
-      binaryData: { [plan.hook.fileName]: base64(plan.hook.data) }
-    });
-    volumes.push({ name: "hook", configMap: { name: names.hook, defaultMode: 365 } });
-  }
-  if (plan.baselineHook) {
-    configMaps.push({
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: meta(names.baselineHook, podLabels(plan.runId)),
-      binaryData: { [plan.baselineHook.fileName]: base64(plan.baselineHook.data) }
-    });
-    volumes.push({ name: "baseline-hook", configMap: { name: names.baselineHook, defaultMode: 365 } });
-  }
-  const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
-  const lgMounts = [{ name: "loadgen", mountPath: LOADGEN_DIR, readOnly: true }];
-  if (plan.loadgen.outputFile) {
-    volumes.push({ name: "out", emptyDir: {} });
-    lgMounts.push({ name: "out", mountPath: OUT_DIR });
-  }
-  const loadgen = {
-    name: CONTAINERS.loadgen,
-    image: plan.loadgen.image,
-    command: ["node", `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
-    env: [{ name: "LOADGEN_CONFIG", value: JSON.stringify(lgConfig) }],
-    volumeMounts: lgMounts
-  };
-  if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
-  const pod = {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: meta(podName(plan.runId, plan.round), podLabels(plan.runId, plan.round)),
-    spec: {
-      restartPolicy: "Never",
-      terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds ?? 2,
-      automountServiceAccountToken: false,
-      containers: [
-        sutContainer(plan, "baseline", plan.baselineHook, "baseline-hook"),
-        sutContainer(plan, "candidate", plan.hook, "hook"),
-        loadgen
-      ],
-      volumes
-    }
-  };
-  return { pod, configMaps };
-}
-function toYaml(manifest) {
-  const docs = Array.isArray(manifest) ? manifest : [...manifest.configMaps, manifest.pod];
-  return docs.map((d) => (0, import_yaml2.stringify)(d, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 })).join("---\n");
-}
-
-// src/runtime/pod-exec.ts
-import { spawn as spawn4 } from "node:child_process";
-var ExecError = class extends Error {
-  constructor(argv, result, timedOut) {
-    const what = timedOut ? "timed out" : `exited with ${result.code}`;
-    super(`${argv.join(" ")} ${what}${result.stderr.trim() ? `: ${cleanStderr(result.stderr)}` : ""}`);
-    this.argv = argv;
-    this.result = result;
-    this.timedOut = timedOut;
-  }
-  argv;
-  result;
-  timedOut;
-};
-function cleanStderr(s) {
-  return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l)).join("\n").trim();
-}
-function run(argv, opts) {
-  return new Promise((resolve6, reject) => {
-    const child2 = spawn4(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
-    const out = [];
-    const err = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child2.kill("SIGKILL");
-    }, opts.timeoutMs);
-    child2.stdout.on("data", (b) => out.push(b));
-    child2.stderr.on("data", (b) => err.push(b));
-    child2.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child2.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve6({
-        code: code ?? (signal ? 128 : 1),
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-        timedOut
-      });
-    });
-    child2.stdin.on("error", () => {
-    });
-    child2.stdin.end(opts.input ?? "");
-  });
-}
-async function runOk(argv, opts) {
-  let r;
-  try {
-    r = await run(argv, opts);
-  } catch (e) {
-    const code = e.code;
-    throw new ExecError(argv, { code: 127, stdout: "", stderr: code === "ENOENT" ? `${argv[0]}: not found on PATH` : String(e) }, false);
-  }
-  if (r.code !== 0 || r.timedOut) throw new ExecError(argv, r, r.timedOut);
-  return r;
-}
-var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// src/runtime/pod-maps.ts
-function isMapped(maps, mountDir, fileName) {
-  for (const line of maps.split("\n")) {
-    const i = line.indexOf("/");
-    if (i < 0) continue;
-    const path8 = line.slice(i).trim().replace(/ \(deleted\)$/, "");
-    if (path8.startsWith(`${mountDir}/`) && path8.endsWith(`/${fileName}`)) return true;
-  }
-  return false;
-}
-function loaderMessage(log) {
-  return log.split("\n").find((l) => /ld\.so|cannot be preloaded|LD_PRELOAD/i.test(l))?.trim();
-}
-
-// src/runtime/pod-output.ts
-var ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)$/;
-function parseLoadgenOutput(text, round3) {
-  const samples = [];
-  const other = [];
-  let headerSeen = false;
-  for (const raw of text.split("\n")) {
-    const line = raw.replace(/\r$/, "").trim();
-    if (line === "") continue;
-    if (line.startsWith("round,arm,seq,latency_ns")) {
-      headerSeen = true;
-      continue;
-    }
-    const m = ROW.exec(line);
-    if (!m) {
-      other.push(line);
-      continue;
-    }
-    const s = { round: Number(m[1]), arm: m[2], seq: Number(m[3]), latencyNs: Number(m[4]) };
-    if (m[5] !== "") s.startNs = Number(m[5]);
-    if (m[6] !== "") s.status = Number(m[6]);
-    samples.push(s);
-  }
-  return { data: roundFromSamples(round3, samples), other, headerSeen };
-}
-function roundFromOutput(text, round3, expected, where) {
-  const parsed = parseLoadgenOutput(text, round3);
-  const got = parsed.data.arm.length;
-  if (!parsed.headerSeen || got !== expected) {
-    const tail4 = parsed.other.slice(-5).join(" | ");
-    throw new RunError(
-      `${where}: loadgen output of round ${round3} is incomplete: ${got} of ${expected} rows${parsed.headerSeen ? "" : " (no CSV header)"}${tail4 ? `; loadgen said: ${tail4}` : ""}`
-    );
-  }
-  return parsed.data;
-}
-function tail(text, lines = 15) {
-  const all = text.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));
-  return all.slice(-lines).join("\n");
-}
-
-// src/runtime/pod-plan.ts
-import { randomBytes } from "node:crypto";
-import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
-import { basename as basename3, dirname as dirname5, join as join6, resolve as resolve4 } from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-function newRunId() {
-  return randomBytes(4).toString("hex");
-}
-function readHook(path8, what) {
-  if (!path8) return void 0;
-  let data;
-  try {
-    data = readFileSync4(path8);
-  } catch (e) {
-    throw new UsageError(`${what} ${path8}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
-  }
-  const fileName = basename3(path8).replace(/[^-._a-zA-Z0-9]/g, "_");
-  return { fileName, data };
-}
-function findLoadgenScript() {
-  const here = dirname5(fileURLToPath2(import.meta.url));
-  const candidates = [
-    process.env.HOOK_LATENCY_LOADGEN,
-    join6(here, "loadgen.js"),
-    resolve4(here, "../../dist/loadgen.js"),
-    resolve4(process.cwd(), "dist/loadgen.js")
-  ].filter((p) => Boolean(p));
-  const found = candidates.find((p) => existsSync3(p) && basename3(p) === "loadgen.js" && !p.includes("/src/"));
-  if (!found) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${candidates.join(", ")})`);
-  return found;
-}
-function loadPodAssets(config) {
-  return {
-    hook: readHook(config.hook, "hook"),
-    baselineHook: readHook(config.baselineHook, "baseline-hook"),
-    loadgenScript: readFileSync4(findLoadgenScript())
-  };
-}
-function sutPorts(config) {
-  const baseline = config.sut.port > 0 ? config.sut.port : 8080;
-  return { baseline, candidate: baseline === 65535 ? baseline - 1 : baseline + 1 };
-}
-function expectedRows(config) {
-  return 2 * Math.floor(config.requestsPerRound / 2);
-}
-function loadgenConfig(config, round3) {
-  const ports = sutPorts(config);
-  return {
-    rounds: 1,
-    round: round3,
-    seed: config.seed,
-    targets: { baseline: { host: "127.0.0.1", port: ports.baseline }, candidate: { host: "127.0.0.1", port: ports.candidate } },
-    warmupPerArm: config.warmupRequests,
-    pairs: Math.floor(config.requestsPerRound / 2),
-    connection: config.connection,
-    requests: config.requests.map((r) => ({
-      method: r.method,
-      path: r.path,
-      weight: r.weight,
-      ...r.headers ? { headers: r.headers } : {},
-      ...r.body !== void 0 ? { body: r.body } : {}
-    })),
-    timeoutMs: config.timeoutMs,
-    waitReadyMs: config.sut.readyTimeoutMs,
-    readyPath: config.sut.readyPath
-  };
-}
-function podPlan(config, runId, round3, assets, images, namespace) {
-  return {
-    runId: dnsLabel(runId),
-    round: round3,
-    namespace,
-    sut: {
-      image: images.sutImage,
-      command: images.sutCommand,
-      env: images.sutEnv ?? config.sut.env,
-      ports: sutPorts(config),
-      imagePullPolicy: images.pullPolicy
-    },
-    hook: assets.hook,
-    baselineHook: assets.baselineHook,
-    loadgen: {
-      image: images.loadgenImage,
-      script: assets.loadgenScript,
-      config: loadgenConfig(config, round3),
-      imagePullPolicy: images.pullPolicy
-    },
-    resources: config.pod.cpu || config.pod.memory ? { cpu: config.pod.cpu, memory: config.pod.memory } : void 0
-  };
-}
-
-// src/runtime/kubernetes.ts
-var TRANSIENT = [
-  /connection refused/i,
-  /etcdserver: (request timed out|leader changed|too many requests)/i,
-  /TLS handshake timeout/i,
-  /i\/o timeout/i,
-  /connection reset by peer/i,
-  /the server is currently unable to handle the request/i,
-  /ServiceUnavailable|TooManyRequests|Too Many Requests/i,
-  /http2: client connection lost/i,
-  /unexpected EOF/i
-];
-var PULL_ERRORS = ["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"];
-var START_ERRORS = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError", "CrashLoopBackOff"];
-function isTransient(stderr) {
-  return TRANSIENT.some((re) => re.test(stderr));
-}
-var KubernetesRuntime = class {
-  constructor(config, opts = {}) {
-    this.config = config;
-    this.name = opts.name ?? "kubernetes";
-    this.kubectlBin = opts.kubectl ?? "kubectl";
-    this.runId = opts.runId ?? newRunId();
-    this.pollMs = opts.pollMs ?? 1e3;
-    this.retries = opts.retries ?? 4;
-    this.backoffMs = opts.backoffMs ?? 500;
-    this.fileOutputRows = opts.fileOutputRows ?? 2e4;
-    this.ownNamespace = !config.pod.namespace;
-    this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
-  }
-  config;
-  name;
-  runId;
-  kubectlBin;
-  pollMs;
-  retries;
-  backoffMs;
-  fileOutputRows;
-  namespace;
-  ownNamespace;
-  namespaceCreated = false;
-  assets;
-  livePods = /* @__PURE__ */ new Set();
-  envChecksDone = false;
-  get context() {
-    return this.config.pod.kubeContext;
-  }
-  base() {
-    const a = [this.kubectlBin];
-    if (this.config.pod.kubeconfig) a.push("--kubeconfig", this.config.pod.kubeconfig);
-    if (this.context) a.push("--context", this.context);
-    return a;
-  }
-  /** One kubectl call with retries on transient API errors; returns the last result (never throws on exit codes). */
-  async kubectlRaw(args, opts = {}) {
-    const argv = [...this.base(), ...args];
-    let last = { code: 1, stdout: "", stderr: "" };
-    for (let attempt = 0; attempt < this.retries; attempt++) {
-      try {
-        const r = await run(argv, { timeoutMs: opts.timeoutMs ?? 6e4, input: opts.input });
-        last = r.timedOut ? { ...r, code: r.code || 124, stderr: `${r.stderr}
-(timed out after ${opts.timeoutMs ?? 6e4} ms)` } : r;
-      } catch (e) {
-        const code = e.code;
-        if (code === "ENOENT") throw new RunError(`kubectl not found on PATH (${this.kubectlBin}): install kubectl or put it on PATH`);
-        throw e;
-      }
-      if (last.code === 0 || !isTransient(last.stderr)) return last;
-      if (attempt + 1 < this.retries) await sleep2(this.backoffMs * 2 ** attempt);
-    }
-    return last;
-  }
-  async kubectl(args, opts = {}) {
-    const r = await this.kubectlRaw(args, opts);
-    if (r.code !== 0) {
-      throw new RunError(`${opts.what ?? `kubectl ${args.slice(0, 2).join(" ")}`} failed: ${cleanStderr(r.stderr) || `exit ${r.code}`}`);
-    }
-    return r.stdout;
-  }
-  async prepare() {
-    if (this.assets) return this.assets;
-    if (!this.config.sut.image) {
-      throw new UsageError(`runtime ${this.name} needs sut.image (the SUT's container image)`);
-    }
-    const assets = loadPodAssets(this.config);
-    if (this.ownNamespace && !this.namespaceCreated) {
-      const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: this.namespace, labels: podLabels(this.runId) } };
-      recordCreated("namespace", this.namespace, this.context);
-      this.namespaceCreated = true;
-      await this.kubectl(["apply", "-f", "-"], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
-    }
-    this.assets = assets;
-    return assets;
-  }
-  async runRound(index) {
-    const assets = await this.prepare();
-    const plan = podPlan(this.config, this.runId, index, assets, {
-      sutImage: this.config.sut.image,
-      sutCommand: this.config.sut.command,
-      loadgenImage: this.config.pod.loadgenImage,
-      pullPolicy: "IfNotPresent"
-    }, this.namespace);
-    plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
-    const pod = podName(plan.runId, index);
-    const ns = this.namespace;
-    try {
-      this.livePods.add(pod);
-      recordCreated("pod", `${ns}/${pod}`, this.context);
-      await this.kubectl(["apply", "-n", ns, "-f", "-"], { input: toYaml(buildPodManifest(plan)), what: `applying pod ${ns}/${pod}` });
-      const final = await this.waitForLoadgen(pod, index);
-      const logs = await this.kubectl(["logs", pod, "-n", ns, "-c", CONTAINERS.loadgen], { timeoutMs: 12e4, what: `reading the loadgen output of ${ns}/${pod}` });
-      const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
-      if (lg && lg.exitCode !== 0) {
-        throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (exit ${lg.exitCode}${lg.reason ? `, ${lg.reason}` : ""}): ${tail(logs, 5)}`);
-      }
-      await this.proveHooked(pod, plan.hook?.fileName, plan.baselineHook?.fileName);
-      const csv = plan.loadgen.outputFile ? await this.kubectl(["exec", pod, "-n", ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE], { timeoutMs: 6e5, what: `reading ${OUT_FILE} of ${ns}/${pod}` }) : logs;
-      const data = roundFromOutput(csv, index, expectedRows(this.config), `pod ${ns}/${pod}`);
-      const checks = await this.checks(pod, final, index);
-      return { data, checks };
-    } finally {
-      await this.deletePod(pod);
-    }
-  }
-  async getPod(pod) {
-    const out = await this.kubectl(["get", "pod", pod, "-n", this.namespace, "-o", "json"], { timeoutMs: 3e4, what: `reading pod ${this.namespace}/${pod}` });
-    try {
-      return JSON.parse(out);
-    } catch {
-      throw new RunError(`kubectl get pod ${pod}: not JSON: ${out.slice(0, 200)}`);
-    }
-  }
-  async events(pod) {
-    const r = await this.kubectlRaw(["get", "events", "-n", this.namespace, "--field-selector", `involvedObject.name=${pod}`], { timeoutMs: 3e4 });
-    const text = r.code === 0 ? r.stdout.trim() : `(events not available: ${cleanStderr(r.stderr)})`;
-    return text || "(no events)";
-  }
-  async fail(pod, message, partial = false, index = 0) {
-    const events2 = await this.events(pod);
-    const full = `${message}
-pod ${this.namespace}/${pod} events:
-${events2}`;
-    if (partial) {
-      const r = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", CONTAINERS.loadgen], { timeoutMs: 6e4 });
-      const data = r.code === 0 ? parseLoadgenOutput(r.stdout, index).data : null;
-      throw new RoundFailedError(full, data && data.arm.length > 0 ? data : null);
-    }
-    throw new RunError(full);
-  }
-  async waitForLoadgen(pod, index) {
-    const timeout = this.config.pod.podTimeoutMs;
-    const deadline = Date.now() + timeout;
-    for (; ; ) {
-      const p = await this.getPod(pod);
-      const all = [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []];
-      for (const c of all) {
-        const w = c.state?.waiting;
-        if (w?.reason && PULL_ERRORS.includes(w.reason)) {
-          const image = p.spec?.containers?.find((x) => x.name === c.name)?.image ?? "?";
-          await this.fail(pod, `round ${index}: image ${image} of container ${c.name} cannot be pulled (${w.reason}${w.message ? `: ${w.message}` : ""})`);
-        }
-        if (w?.reason && START_ERRORS.includes(w.reason)) {
-          await this.fail(pod, `round ${index}: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ""})`);
-        }
-      }
-      const lg = status(p, CONTAINERS.loadgen)?.state?.terminated;
-      if (lg?.reason === "OOMKilled") await this.fail(pod, `round ${index}: the loadgen was OOMKilled`);
-      for (const sut of [CONTAINERS.baseline, CONTAINERS.candidate]) {
-        const t = status(p, sut)?.state?.terminated;
-        if (!t) continue;
-        if (t.reason === "OOMKilled") {
-          await this.fail(pod, `round ${index}: ${sut} was OOMKilled (memory limit ${this.config.pod.memory ?? "none"}): raise memory`, true, index);
-        }
-        if (!lg) {
-          const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", sut], { timeoutMs: 6e4 });
-          const ld = loaderMessage(log.stdout);
-          await this.fail(
-            pod,
-            `round ${index}: ${sut} terminated before the loadgen finished (exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""})${ld ? ` (${ld})` : ""}; its log:
-${tail(log.stdout)}`,
-            true,
-            index
-          );
-        }
-      }
-      if (lg) return p;
-      if (p.status?.phase === "Failed") await this.fail(pod, `round ${index}: pod failed (${p.status.reason ?? ""} ${p.status.message ?? ""})`.trim());
-      if (Date.now() >= deadline) {
-        const phase = p.status?.phase ?? "unknown";
-        const cond = p.status?.conditions?.find((c) => c.status !== "True" && c.message);
-        await this.fail(
-          pod,
-          phase === "Pending" ? `round ${index}: pod still Pending after ${Math.round(timeout / 1e3)} s (pod-timeout)${cond ? `: ${cond.reason ?? ""} ${cond.message}` : ""}` : `round ${index}: the loadgen did not finish within ${Math.round(timeout / 1e3)} s (pod-timeout; phase ${phase})`
-        );
-      }
-      await sleep2(this.pollMs);
-    }
-  }
-  async proveHooked(pod, hook, baselineHook) {
-    const want = [];
-    if (hook) want.push([CONTAINERS.candidate, HOOK_DIRS.candidate, hook]);
-    if (baselineHook) want.push([CONTAINERS.baseline, HOOK_DIRS.baseline, baselineHook]);
-    for (const [container, dir, file] of want) {
-      const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", container, "--", "cat", "/proc/1/maps"], { timeoutMs: 6e4 });
-      if (r.code !== 0) {
-        throw new RunError(`cannot verify that ${file} is loaded in ${container} of ${this.namespace}/${pod} (kubectl exec cat /proc/1/maps: ${cleanStderr(r.stderr)}); the SUT image needs cat`);
-      }
-      if (!isMapped(r.stdout, dir, file)) {
-        const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", container], { timeoutMs: 6e4 });
-        const ld = loaderMessage(log.stdout);
-        throw new RunError(`hook was not loaded: ${dir}/${file} is not mapped in ${container} of ${this.namespace}/${pod}${ld ? ` (${ld})` : ""}; its log:
-${tail(log.stdout)}`);
-      }
-    }
-  }
-  async checks(pod, p, round3) {
-    const checks = [samePodCheck({ name: `${this.namespace}/${pod}`, containers: (p.spec?.containers ?? []).map((c) => c.name) })];
-    const throttle = [];
-    for (const c of [CONTAINERS.baseline, CONTAINERS.candidate]) {
-      const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", c, "--", "cat", "/sys/fs/cgroup/cpu.stat"], { timeoutMs: 3e4 });
-      throttle.push({ container: c, before: 0, after: r.code === 0 ? parseCpuStat(r.stdout).nr_throttled : void 0 });
-    }
-    checks.push(cpuThrottlingCheck(throttle, round3));
-    if (!this.envChecksDone) {
-      this.envChecksDone = true;
-      const nsr = await this.kubectlRaw(["get", "namespace", this.namespace, "-o", "json"], { timeoutMs: 3e4 });
-      const nsObj = nsr.code === 0 ? safeJson(nsr.stdout) : void 0;
-      checks.push(serviceMeshCheck(p, nsObj));
-      const node = p.spec?.nodeName;
-      if (node) {
-        const r = await this.kubectlRaw(["get", "pods", "-A", "--field-selector", `spec.nodeName=${node}`, "-o", "json"], { timeoutMs: 6e4 });
-        const list = r.code === 0 ? safeJson(r.stdout) : void 0;
-        checks.push(
-          list ? nodeTenancyCheck(node, list, [pod]) : { id: "node-tenancy", status: "pass", detail: `not measured (cannot list pods on node ${node}: ${cleanStderr(r.stderr).split("\n")[0]})` }
-        );
-      }
-    }
-    return checks;
-  }
-  async deletePod(pod) {
-    const r = await this.kubectlRaw(["delete", "pod", pod, "-n", this.namespace, "--ignore-not-found", "--timeout=90s"], { timeoutMs: 12e4 });
-    if (r.code === 0) {
-      this.livePods.delete(pod);
-      recordRemoved("pod", `${this.namespace}/${pod}`, this.context);
-    }
-  }
-  async teardown() {
-    for (const pod of [...this.livePods]) await this.deletePod(pod);
-    if (this.ownNamespace) {
-      if (!this.namespaceCreated) return;
-      const r = await this.kubectlRaw(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"], { timeoutMs: 12e4 });
-      if (r.code === 0) {
-        this.namespaceCreated = false;
-        recordRemoved("namespace", this.namespace, this.context);
-      }
-    } else if (this.assets) {
-      await this.kubectlRaw(["delete", "configmap", "-n", this.namespace, "-l", `${POD_LABELS.run}=${dnsLabel(this.runId)}`, "--ignore-not-found"], { timeoutMs: 12e4 });
-      this.assets = void 0;
-    }
-  }
-};
-function status(p, name) {
-  return p.status?.containerStatuses?.find((c) => c.name === name);
-}
-function safeJson(s) {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return void 0;
-  }
-}
-
-// src/runtime/kind.ts
-function onPath(name, path8 = process.env.PATH ?? "") {
-  for (const dir of path8.split(delimiter2)) {
-    if (!dir) continue;
-    const p = join8(dir, name);
-    if (existsSync6(p)) return p;
-  }
-  return void 0;
-}
-async function downloadKind(version) {
-  const tc = await Promise.resolve().then(() => (init_tool_cache(), tool_cache_exports));
-  const cached = tc.find("kind", version);
-  if (cached) return join8(cached, "kind");
-  const os9 = process.platform === "darwin" ? "darwin" : "linux";
-  const arch3 = process.arch === "arm64" ? "arm64" : "amd64";
-  const url = `https://kind.sigs.k8s.io/dl/${version}/kind-${os9}-${arch3}`;
-  const file = await tc.downloadTool(url);
-  chmodSync(file, 493);
-  const dir = await tc.cacheFile(file, "kind", "kind", version);
-  return join8(dir, "kind");
-}
-var KindRuntime = class {
-  constructor(config, opts = {}) {
-    this.config = config;
-    this.opts = opts;
-    this.cluster = config.pod.clusterName;
-    const kubeConfig = { ...config, pod: { ...config.pod, kubeContext: config.pod.kubeContext ?? `kind-${this.cluster}` } };
-    this.kube = new KubernetesRuntime(kubeConfig, { ...opts, name: "kind" });
-  }
-  config;
-  opts;
-  name = "kind";
-  kindBin;
-  created = false;
-  ready;
-  kube;
-  cluster;
-  async kind(args, timeoutMs, what) {
-    const argv = [this.kindBin, ...args];
-    const r = await run(argv, { timeoutMs }).catch((e) => {
-      throw new RunError(`${what}: cannot run ${argv[0]}: ${e.code ?? e.message}`);
-    });
-    if (r.code !== 0 || r.timedOut) {
-      throw new RunError(`${what} failed${r.timedOut ? ` (timed out after ${timeoutMs / 1e3} s)` : ""}: ${tail2(cleanStderr(r.stderr) || r.stdout)}`);
-    }
-    return r.stdout;
-  }
-  async findKind() {
-    if (this.opts.kind) return this.opts.kind;
-    const found = onPath("kind");
-    if (found) return found;
-    const download = this.opts.download ?? Boolean(process.env.GITHUB_ACTIONS);
-    if (!download) {
-      throw new RunError(`kind not found on PATH: install kind ${this.config.pod.kindVersion} (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)`);
-    }
-    try {
-      return await downloadKind(this.config.pod.kindVersion);
-    } catch (e) {
-      throw new RunError(`downloading kind ${this.config.pod.kindVersion} failed: ${e.message}`);
-    }
-  }
-  prepare() {
-    this.ready ??= (async () => {
-      if (!this.config.sut.image) throw new UsageError("runtime kind needs sut.image (the SUT container image, loaded into the cluster)");
-      this.kindBin = await this.findKind();
-      recordTool("kind", this.kindBin);
-      const clusters = (await this.kind(["get", "clusters"], 3e4, "kind get clusters")).split("\n").map((l) => l.trim()).filter(Boolean);
-      if (clusters.includes(this.cluster)) {
-        if (!this.config.pod.reuseCluster) {
-          throw new UsageError(`kind cluster '${this.cluster}' already exists and reuse-cluster is false: pick another cluster-name`);
-        }
-      } else {
-        const args = ["create", "cluster", "--name", this.cluster];
-        if (this.config.pod.kindConfig) args.push("--config", this.config.pod.kindConfig);
-        if (this.opts.nodeImage) args.push("--image", this.opts.nodeImage);
-        args.push("--wait", "120s");
-        this.created = true;
-        recordCreated("kind-cluster", this.cluster);
-        await this.kind(args, 3e5, `kind create cluster ${this.cluster}`);
-      }
-      await this.kind(["load", "docker-image", this.config.sut.image, "--name", this.cluster], 3e5, `kind load docker-image ${this.config.sut.image}`);
-    })();
-    return this.ready;
-  }
-  async runRound(index) {
-    await this.prepare();
-    return this.kube.runRound(index);
-  }
-  async teardown() {
-    try {
-      if (this.kindBin) await this.kube.teardown();
-    } finally {
-      if (this.created && this.kindBin) {
-        const r = await run([this.kindBin, "delete", "cluster", "--name", this.cluster], { timeoutMs: 3e5 }).catch(() => null);
-        if (r && r.code === 0) {
-          this.created = false;
-          recordRemoved("kind-cluster", this.cluster);
-        }
-      }
-    }
-  }
-};
-function tail2(s) {
-  return s.trim().split("\n").slice(-8).join("\n");
-}
-
-// src/runtime/podman.ts
-import { existsSync as existsSync8, mkdtempSync as mkdtempSync3, readFileSync as readFileSync8, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import { tmpdir as tmpdir3 } from "node:os";
-import { basename as basename5, join as join10 } from "node:path";
-
-// src/runtime/pod-cgroup.ts
-import { existsSync as existsSync7, readFileSync as readFileSync6 } from "node:fs";
-function read(path8) {
-  try {
-    return readFileSync6(path8, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-function parseProcCgroup(text) {
-  const out = /* @__PURE__ */ new Map();
-  for (const line of text.split("\n")) {
-    const m = /^\d+:([^:]*):(.*)$/.exec(line.trim());
-    if (!m) continue;
-    for (const c of m[1].split(",")) out.set(c.replace(/^name=/, ""), m[2]);
-  }
-  return out;
-}
-function readCgroup(pid, root = "/sys/fs/cgroup") {
-  const text = read(`/proc/${pid}/cgroup`);
-  if (!text) return {};
-  const map = parseProcCgroup(text);
-  const v2 = existsSync7(`${root}/cgroup.controllers`);
-  const out = {};
-  if (v2 && map.has("")) {
-    const dir = `${root}${map.get("")}`;
-    const cpu = read(`${dir}/cpu.stat`);
-    if (cpu) out.nrThrottled = parseCpuStat(cpu).nr_throttled;
-    out.memoryUsage = parseLimit(read(`${dir}/memory.peak`) ?? read(`${dir}/memory.current`));
-    out.memoryLimit = parseLimit(read(`${dir}/memory.max`));
-    return out;
-  }
-  const cpuPath = map.get("cpu") ?? map.get("cpuacct");
-  if (cpuPath !== void 0) {
-    for (const d of ["cpu", "cpu,cpuacct", "cpuacct,cpu"]) {
-      const cpu = read(`${root}/${d}${cpuPath}/cpu.stat`);
-      if (cpu) {
-        out.nrThrottled = parseCpuStat(cpu).nr_throttled;
-        break;
-      }
-    }
-  }
-  const memPath = map.get("memory");
-  if (memPath !== void 0) {
-    out.memoryUsage = parseLimit(read(`${root}/memory${memPath}/memory.max_usage_in_bytes`));
-    out.memoryLimit = parseLimit(read(`${root}/memory${memPath}/memory.limit_in_bytes`));
-  }
-  return out;
-}
-
-// src/runtime/pod-image.ts
-import { spawn as spawn5 } from "node:child_process";
-import { createHash } from "node:crypto";
-import { chmodSync as chmodSync2, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync7, rmSync as rmSync2, statSync as statSync3 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename4, dirname as dirname7, join as join9 } from "node:path";
-function parseLdd(text) {
-  const out = [];
-  for (const line of text.split("\n")) {
-    const arrow = /=>\s*(\/\S+)/.exec(line);
-    const bare = /^\s*(\/\S+)\s+\(/.exec(line);
-    const p = arrow?.[1] ?? bare?.[1];
-    if (p && !out.includes(p)) out.push(p);
-  }
-  return out;
-}
-async function lddLibs(file) {
-  const r = await run(["ldd", file], { timeoutMs: 2e4 });
-  if (r.code !== 0) {
-    if (/not a dynamic executable|statically linked/.test(r.stdout + r.stderr)) return [];
-    throw new RunError(`ldd ${file} failed: ${(r.stderr || r.stdout).trim()}`);
-  }
-  const missing = r.stdout.split("\n").filter((l) => /=> not found/.test(l));
-  if (missing.length) throw new RunError(`ldd ${file}: missing libraries: ${missing.map((l) => l.trim()).join(", ")}`);
-  return parseLdd(r.stdout);
-}
-async function binaryRootfs(binary, extra = [], at = "/app", name = basename4(binary)) {
-  const files = [{ from: binary, to: `${at}/${name}` }];
-  for (const f of [binary, ...extra]) {
-    for (const lib of await lddLibs(f)) if (!files.some((x) => x.to === lib)) files.push({ from: lib, to: lib });
-  }
-  return { files };
-}
-function rootfsHash(spec, quick = false) {
-  const h = createHash("sha256");
-  h.update("hook-latency-rootfs-v2\0");
-  for (const f of spec.files) {
-    h.update(`${f.to}\0`);
-    if (quick) {
-      const st = statSync3(f.from);
-      h.update(`${st.size}:${st.mtimeMs}\0`);
-    } else h.update(readFileSync7(f.from));
-  }
-  return h.digest("hex").slice(0, 16);
-}
-function pipeInto(a, b, timeoutMs) {
-  return new Promise((resolve6, reject) => {
-    const p1 = spawn5(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
-    const p2 = spawn5(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
-    let stderr = "";
-    p1.stderr.on("data", (d) => stderr += d.toString());
-    p2.stderr.on("data", (d) => stderr += d.toString());
-    p2.stdout.resume();
-    p1.stdout.pipe(p2.stdin);
-    p2.stdin.on("error", () => {
-    });
-    const timer = setTimeout(() => {
-      p1.kill("SIGKILL");
-      p2.kill("SIGKILL");
-    }, timeoutMs);
-    let c1 = null;
-    p1.on("error", reject);
-    p2.on("error", reject);
-    p1.on("close", (c) => c1 = c);
-    p2.on("close", (c2) => {
-      clearTimeout(timer);
-      resolve6({ code: c1 !== null && c1 !== 0 ? c1 : c2 ?? 1, stderr });
-    });
-  });
-}
-async function ensureImage(podman, name, spec, quickHash = false) {
-  const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
-  const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
-  if (exists2.code === 0) return ref;
-  const root = mkdtempSync2(join9(tmpdir2(), "hook-latency-rootfs-"));
-  try {
-    for (const f of spec.files) {
-      const dest = join9(root, f.to);
-      mkdirSync3(dirname7(dest), { recursive: true });
-      copyFileSync(f.from, dest);
-      chmodSync2(dest, statSync3(f.from).mode & 511);
-    }
-    mkdirSync3(join9(root, "tmp"), { recursive: true });
-    chmodSync2(join9(root, "tmp"), 1023);
-    const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
-    if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
-  } finally {
-    rmSync2(root, { recursive: true, force: true });
-  }
-  await runOk([podman, "image", "exists", ref], { timeoutMs: 3e4 });
-  return ref;
-}
-
-// src/runtime/podman.ts
-var KUBE_NETWORK = "podman-default-kube-network";
-var SUT_IMAGE_NAME = "hook-latency-sut";
-var NODE_IMAGE_NAME = "hook-latency-node";
-var PodmanRuntime = class {
-  constructor(config, opts = {}) {
-    this.config = config;
-    this.podman = opts.podman ?? "podman";
-    this.runId = opts.runId ?? newRunId();
-    this.pollMs = opts.pollMs ?? 100;
-  }
-  config;
-  name = "podman";
-  runId;
-  timings = [];
-  podman;
-  pollMs;
-  prepared;
-  pods = /* @__PURE__ */ new Set();
-  networkPreexisted = true;
-  dir = mkdtempSync3(join10(tmpdir3(), "hook-latency-podman-"));
-  exec(args, timeoutMs = 6e4) {
-    return runOk([this.podman, ...args], { timeoutMs }).catch((e) => {
-      if (e instanceof ExecError) {
-        if (e.result.code === 127) throw new RunError(`podman not found on PATH: run scripts/setup-podman.sh (installs podman + runc)`);
-        throw new RunError(e.message);
-      }
-      throw e;
-    });
-  }
-  prepare() {
-    this.prepared ??= (async () => {
-      await this.exec(["version", "--format", "{{.Client.Version}}"], 3e4);
-      this.networkPreexisted = (await run([this.podman, "network", "exists", KUBE_NETWORK], { timeoutMs: 3e4 })).code === 0;
-      const assets = loadPodAssets(this.config);
-      return { assets, images: await this.images() };
-    })();
-    return this.prepared;
-  }
-  /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
-  async images() {
-    const { sut, pod } = this.config;
-    let sutImage = sut.image;
-    let sutCommand = sut.command;
-    if (!sutImage || sutImage.startsWith(`localhost/${SUT_IMAGE_NAME}`)) {
-      const binary = sut.command[0];
-      if (!binary) throw new RunError("podman: sut.command is required to build the SUT image");
-      if (!existsSync8(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
-      const hooks = [this.config.hook, this.config.baselineHook].filter((h) => Boolean(h));
-      sutImage = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, "/app"));
-      sutCommand = [`/app/${basename5(binary)}`, ...sut.command.slice(1)];
-    }
-    let loadgenImage = pod.loadgenImage;
-    if (loadgenImage === DEFAULTS["loadgen-image"] || loadgenImage.startsWith(`localhost/${NODE_IMAGE_NAME}`)) {
-      loadgenImage = await ensureImage(this.podman, NODE_IMAGE_NAME, await binaryRootfs(process.execPath, [], "/usr/local/bin", "node"), true);
-    }
-    return { sutImage, sutCommand, loadgenImage, pullPolicy: "IfNotPresent" };
-  }
-  async runRound(index) {
-    const { assets, images } = await this.prepare();
-    const plan = podPlan(this.config, this.runId, index, assets, images);
-    const pod = podName(plan.runId, index);
-    const file = join10(this.dir, `${pod}.yaml`);
-    writeFileSync4(file, toYaml(buildPodManifest(plan)));
-    const ctr = (c) => `${pod}-${c}`;
-    const t0 = Date.now();
-    let podStartMs = 0;
-    let roundMs = 0;
-    try {
-      this.pods.add(pod);
-      recordCreated("pod", pod, "podman");
-      const play = await run([this.podman, "kube", "play", file], { timeoutMs: 12e4 });
-      podStartMs = Date.now() - t0;
-      if (play.code !== 0 || play.timedOut) {
-        throw new RunError(`podman kube play failed for round ${index}: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
-      }
-      const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
-      const pids = (await this.inspect(suts)).map((s) => s.pid);
-      const before = pids.map((p) => p > 0 ? readCgroup(p) : {});
-      const states = await this.waitForLoadgen(pod, index);
-      roundMs = Date.now() - t0;
-      const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen));
-      const logs = await run([this.podman, "logs", ctr(CONTAINERS.loadgen)], { timeoutMs: 6e4 });
-      const after = pids.map((p) => p > 0 ? readCgroup(p) : {});
-      const sutStates = states.filter((s) => suts.includes(s.name));
-      if (loadgen.exitCode !== 0) {
-        throw new RunError(
-          `round ${index}: the loadgen failed (exit ${loadgen.exitCode}${loadgen.oomKilled ? ", OOMKilled" : ""}): ${tail(cleanStderr(logs.stderr), 5)}` + await this.deadSutLogs(sutStates)
-        );
-      }
-      const dead = sutStates.filter((s) => s.status !== "running");
-      if (dead.length > 0) {
-        const partial = parseLoadgenOutput(logs.stdout, index).data;
-        throw new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(sutStates)}`, partial.arm.length ? partial : null);
-      }
-      await this.proveHooked(pod, sutStates, plan.hook?.fileName, plan.baselineHook?.fileName);
-      const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
-      return { data, checks: this.checks(pod, index, before, after) };
-    } finally {
-      const t1 = Date.now();
-      await this.removePod(pod);
-      rmSync3(file, { force: true });
-      this.timings.push({ podStartMs, roundMs, removeMs: Date.now() - t1 });
-    }
-  }
-  async inspect(names) {
-    const r = await this.exec(
-      ["inspect", "--type", "container", "--format", "{{.Name}}	{{.State.Status}}	{{.State.ExitCode}}	{{.State.OOMKilled}}	{{.State.Pid}}", ...names],
-      3e4
-    );
-    return r.stdout.split("\n").filter((l) => l.includes("	")).map((l) => {
-      const [name, status2, code, oom, pid] = l.split("	");
-      return { name, status: status2, exitCode: Number(code), oomKilled: oom === "true", pid: Number(pid) };
-    });
-  }
-  async waitForLoadgen(pod, index) {
-    const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
-    const deadline = Date.now() + this.config.pod.podTimeoutMs;
-    for (; ; ) {
-      const states = await this.inspect(names);
-      const lg = states.find((s) => s.name === names[2]);
-      if (lg && (lg.status === "exited" || lg.status === "stopped")) return states;
-      if (Date.now() > deadline) {
-        throw new RunError(
-          `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(", ")}`
-        );
-      }
-      await sleep2(this.pollMs);
-    }
-  }
-  async logsOf(name) {
-    const r = await run([this.podman, "logs", name], { timeoutMs: 3e4 }).catch(() => null);
-    return r ? tail(`${r.stdout}
-${r.stderr}`) : "";
-  }
-  async deadSutLogs(states) {
-    let out = "";
-    for (const s of states.filter((x) => x.status !== "running")) {
-      out += `
-${s.name} ${s.oomKilled ? "was OOMKilled" : `exited with ${s.exitCode}`}; its log:
-${await this.logsOf(s.name)}`;
-    }
-    return out;
-  }
-  /** The .so must be mapped in the SUT process, else the run would silently measure nothing. */
-  async proveHooked(pod, states, hook, baselineHook) {
-    const want = [];
-    if (hook) want.push([`${pod}-${CONTAINERS.candidate}`, HOOK_DIRS.candidate, hook]);
-    if (baselineHook) want.push([`${pod}-${CONTAINERS.baseline}`, HOOK_DIRS.baseline, baselineHook]);
-    for (const [name, dir, file] of want) {
-      const pid = states.find((s) => s.name === name)?.pid ?? 0;
-      let maps;
-      try {
-        maps = readFileSync8(`/proc/${pid}/maps`, "utf8");
-      } catch {
-        const r = await run([this.podman, "exec", name, "cat", "/proc/1/maps"], { timeoutMs: 3e4 });
-        if (r.code === 0) maps = r.stdout;
-      }
-      if (maps === void 0) throw new RunError(`cannot verify that ${file} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
-      if (!isMapped(maps, dir, file)) {
-        const log = await this.logsOf(name);
-        const ld = loaderMessage(log);
-        throw new RunError(`hook was not loaded: ${dir}/${file} is not mapped in ${name}${ld ? ` (${ld})` : ""}; its log:
-${log}`);
-      }
-    }
-  }
-  checks(pod, round3, before, after) {
-    const names = [CONTAINERS.baseline, CONTAINERS.candidate];
-    return [
-      samePodCheck({ name: pod, containers: [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen] }),
-      cpuThrottlingCheck(names.map((c, i) => ({ container: c, before: before[i]?.nrThrottled, after: after[i]?.nrThrottled })), round3),
-      memoryLimitCheck(names.map((c, i) => ({ container: c, usage: after[i]?.memoryUsage, limit: after[i]?.memoryLimit })), round3)
-    ];
-  }
-  async removePod(pod) {
-    await run([this.podman, "pod", "stop", "-t", "0", pod], { timeoutMs: 6e4 }).catch(() => null);
-    await run([this.podman, "pod", "rm", "-f", pod], { timeoutMs: 6e4 }).catch(() => null);
-    const names = configMapNames(this.runId);
-    await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook], { timeoutMs: 6e4 }).catch(() => null);
-    const left = await run([this.podman, "pod", "exists", pod], { timeoutMs: 3e4 }).catch(() => null);
-    if (left && left.code !== 0) {
-      this.pods.delete(pod);
-      recordRemoved("pod", pod, "podman");
-    }
-  }
-  async teardown() {
-    for (const pod of [...this.pods]) await this.removePod(pod);
-    const names = configMapNames(this.runId);
-    await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook], { timeoutMs: 6e4 }).catch(() => null);
-    if (!this.networkPreexisted) {
-      await run([this.podman, "network", "rm", KUBE_NETWORK], { timeoutMs: 6e4 }).catch(() => null);
-    }
-    rmSync3(this.dir, { recursive: true, force: true });
-  }
-};
-
 // src/runtimes.ts
 function prepareNative(config) {
   const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
@@ -36531,25 +36789,33 @@ async function createRuntime(config) {
   switch (config.runtime) {
     case "replay":
       return new ReplayRuntime(await readSamples(config.replay));
-    case "local":
-      return new LocalRuntime(config, { command: prepareNative(config) });
+    case "local": {
+      const { LocalRuntime: LocalRuntime2 } = await Promise.resolve().then(() => (init_local(), local_exports));
+      return new LocalRuntime2(config, { command: prepareNative(config) });
+    }
     case "podman": {
       const own = !config.sut.image || config.sut.image.startsWith("localhost/hook-latency-sut");
       const command = own ? prepareNative(config) : (prepareHooks(config), config.sut.command);
-      return new PodmanRuntime({ ...config, sut: { ...config.sut, command } });
+      const { PodmanRuntime: PodmanRuntime2 } = await Promise.resolve().then(() => (init_podman(), podman_exports));
+      return new PodmanRuntime2({ ...config, sut: { ...config.sut, command } });
     }
-    case "kubernetes":
+    case "kubernetes": {
       prepareHooks(config);
-      return new KubernetesRuntime(config);
-    case "kind":
+      const { KubernetesRuntime: KubernetesRuntime2 } = await Promise.resolve().then(() => (init_kubernetes(), kubernetes_exports));
+      return new KubernetesRuntime2(config);
+    }
+    case "kind": {
       prepareHooks(config);
-      return new KindRuntime(config);
+      const { KindRuntime: KindRuntime2 } = await Promise.resolve().then(() => (init_kind(), kind_exports));
+      return new KindRuntime2(config);
+    }
     default:
       throw new UsageError(`runtime '${config.runtime}' is not available in this build`);
   }
 }
 
 // src/commands/run.ts
+init_units();
 async function runCommand(flags) {
   const config = buildConfig(mergeConfig(...configLayers(flags)));
   const runtime = await createRuntime(config);
@@ -36581,13 +36847,16 @@ async function analyzeCommand(file, flags) {
 }
 
 // src/commands/micro.ts
+init_errors();
 import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2, statSync as statSync4 } from "node:fs";
 import path7 from "node:path";
 
 // src/micro/benchmark.ts
 import { randomInt } from "node:crypto";
+init_schedule();
 
 // src/micro/driver.ts
+init_errors();
 import { spawn as spawn6 } from "node:child_process";
 import { existsSync as existsSync9, readFileSync as readFileSync9 } from "node:fs";
 import path6 from "node:path";
@@ -36860,6 +37129,7 @@ function median2(xs) {
 }
 
 // src/commands/micro.ts
+init_units();
 var STDOUT = { write: (t) => void process.stdout.write(t) };
 async function microCommand(flags, io = STDOUT) {
   const hook = checkHook(flags.hook, "--hook");
@@ -36960,8 +37230,11 @@ function checkHook(p, flag) {
 }
 
 // src/commands/report.ts
+init_config();
 import { readFileSync as readFileSync10, writeFileSync as writeFileSync5 } from "node:fs";
 import { resolve as resolve5 } from "node:path";
+init_errors();
+init_units();
 var DEFAULT_REPORT_OUT = "report.html";
 async function reportCommand(samplesFile, flags) {
   if (flags.verdict && (flags.threshold !== void 0 || flags.alpha !== void 0)) {
@@ -37078,6 +37351,7 @@ function verdictProblem(doc) {
 }
 
 // src/cli.ts
+init_errors();
 var USAGE = `usage: hook-latency <command> [options]
 
 commands:

@@ -1,12 +1,9 @@
 // The one place that maps a runtime name to its implementation (used by the entry points only).
+// Backends are imported lazily: a replay or analysis never loads the cluster tooling.
 import type { Config } from './config';
 import { UsageError } from './errors';
 import type { Runtime } from './experiment/runtime';
 import { checkSharedLibrary, ensureBuilt, EXAMPLE_SUT } from './native';
-import { LocalRuntime } from './runtime/local';
-import { KindRuntime } from './runtime/kind';
-import { KubernetesRuntime } from './runtime/kubernetes';
-import { PodmanRuntime } from './runtime/podman';
 import { ReplayRuntime } from './runtime/replay';
 import { readSamples } from './samples/read';
 
@@ -32,20 +29,27 @@ export async function createRuntime(config: Config): Promise<Runtime> {
   switch (config.runtime) {
     case 'replay':
       return new ReplayRuntime(await readSamples(config.replay as string));
-    case 'local':
+    case 'local': {
+      const { LocalRuntime } = await import('./runtime/local');
       return new LocalRuntime(config, { command: prepareNative(config) });
+    }
     case 'podman': {
       // The example SUT (or any host binary) becomes a local image; a configured image runs as is.
       const own = !config.sut.image || config.sut.image.startsWith('localhost/hook-latency-sut');
       const command = own ? prepareNative(config) : (prepareHooks(config), config.sut.command);
+      const { PodmanRuntime } = await import('./runtime/podman');
       return new PodmanRuntime({ ...config, sut: { ...config.sut, command } });
     }
-    case 'kubernetes':
+    case 'kubernetes': {
       prepareHooks(config);
+      const { KubernetesRuntime } = await import('./runtime/kubernetes');
       return new KubernetesRuntime(config);
-    case 'kind':
+    }
+    case 'kind': {
       prepareHooks(config);
+      const { KindRuntime } = await import('./runtime/kind');
       return new KindRuntime(config);
+    }
     default:
       throw new UsageError(`runtime '${config.runtime}' is not available in this build`);
   }
