@@ -30157,24 +30157,17 @@ function buildPodManifest(plan) {
     }
   ];
   const volumes = [{ name: "loadgen", configMap: { name: names.loadgen } }];
-  if (plan.hook) {
+  const hookVolume = (volume, cmName, hook) => {
     configMaps.push({
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: meta(names.hook, podLabels(plan.runId)),
-      binaryData: { [plan.hook.fileName]: base64(plan.hook.data) }
+      metadata: meta(cmName, podLabels(plan.runId)),
+      binaryData: { [hook.fileName]: base64(hook.data) }
     });
-    volumes.push({ name: "hook", configMap: { name: names.hook, defaultMode: 365 } });
-  }
-  if (plan.baselineHook) {
-    configMaps.push({
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: meta(names.baselineHook, podLabels(plan.runId)),
-      binaryData: { [plan.baselineHook.fileName]: base64(plan.baselineHook.data) }
-    });
-    volumes.push({ name: "baseline-hook", configMap: { name: names.baselineHook, defaultMode: 365 } });
-  }
+    volumes.push({ name: volume, configMap: { name: cmName, defaultMode: 365 } });
+  };
+  if (plan.hook) hookVolume("hook", names.hook, plan.hook);
+  if (plan.baselineHook) hookVolume("baseline-hook", names.baselineHook, plan.baselineHook);
   const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
   const lgMounts = [{ name: "loadgen", mountPath: LOADGEN_DIR, readOnly: true }];
   if (plan.loadgen.outputFile) {
@@ -34751,6 +34744,28 @@ function tieSum(x, y, shift) {
   return sum + run2 * run2 * run2 - run2;
 }
 
+// src/arrays.ts
+function concat(parts) {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+function splitArms(arm, latency) {
+  let nc = 0;
+  for (const a of arm) nc += a;
+  const baseline = new Float64Array(arm.length - nc);
+  const candidate = new Float64Array(nc);
+  for (let i = 0, b = 0, c = 0; i < arm.length; i++) {
+    if (arm[i] === 1) candidate[c++] = latency[i];
+    else baseline[b++] = latency[i];
+  }
+  return { baseline, candidate };
+}
+
 // src/experiment/analysis.ts
 function budgetShift(threshold, scale, baselineMedianNs) {
   if ("relative" in threshold) {
@@ -35001,15 +35016,6 @@ function sumErrors(rounds) {
   }
   return e;
 }
-function concat(parts) {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 // src/experiment/error-rate.ts
 function errorRateExcess(errors, ok3, alpha) {
@@ -35050,17 +35056,6 @@ function prepareRound(r) {
     requests: r.arm.length
   };
   return prepared;
-}
-function splitArms(arm, latency) {
-  let nc = 0;
-  for (const a of arm) nc += a;
-  const baseline = new Float64Array(arm.length - nc);
-  const candidate = new Float64Array(nc);
-  for (let i = 0, b = 0, c = 0; i < arm.length; i++) {
-    if (arm[i] === 1) candidate[c++] = latency[i];
-    else baseline[b++] = latency[i];
-  }
-  return { baseline, candidate };
 }
 
 // src/experiment/controller.ts
@@ -35302,7 +35297,7 @@ function reportData(rounds, _verdict, seed = 1) {
   const ordered = rounds.filter((r) => validIds.has(r.round)).map((r) => orderedArms(r, cutOf.get(r.round) ?? 0));
   const rng = new Prng(seed);
   const arm = (name, code) => {
-    const sorted = concat2(valid2.map((p) => p.ns[name])).sort();
+    const sorted = concat(valid2.map((p) => p.ns[name])).sort();
     let requests = 0;
     let errors = 0;
     let transport = 0;
@@ -35362,17 +35357,7 @@ function finiteOr(v, d) {
 }
 function orderedArms(r, cut) {
   const ok3 = successful(r);
-  const arm = ok3.arm.subarray(cut);
-  const lat = ok3.latencyNs.subarray(cut);
-  let nc = 0;
-  for (const a of arm) nc += a;
-  const baseline = new Float64Array(arm.length - nc);
-  const candidate = new Float64Array(nc);
-  for (let i = 0, bi = 0, ci = 0; i < arm.length; i++) {
-    if (arm[i] === 1) candidate[ci++] = lat[i];
-    else baseline[bi++] = lat[i];
-  }
-  return { baseline, candidate };
+  return splitArms(ok3.arm.subarray(cut), ok3.latencyNs.subarray(cut));
 }
 function lagSample(series, k, rng) {
   const total = series.reduce((s, a) => s + Math.max(0, a.length - 1), 0);
@@ -35482,15 +35467,6 @@ function spread(sorted, from, to, k) {
   const n = to - from;
   if (n <= k) return sorted.slice(from, to);
   return Float64Array.from({ length: k }, (_, i) => sorted[from + Math.round(i * (n - 1) / (k - 1))]);
-}
-function concat2(parts) {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 // src/report/html/escape.ts
@@ -37049,8 +37025,8 @@ function analyzeMicro(rounds, opts = {}) {
   const alpha = opts.alpha ?? MICRO_DEFAULTS.alpha;
   const sorted = rounds.map((r) => ({ baseline: Float64Array.from(r.baseline).sort(), candidate: Float64Array.from(r.candidate).sort() })).filter((r) => r.baseline.length > 0 && r.candidate.length > 0);
   if (sorted.length === 0) throw new Error("analyzeMicro: no round has batches in both arms");
-  const baselineNs = median2(concat3(sorted.map((r) => r.baseline)));
-  const candidateNs = median2(concat3(sorted.map((r) => r.candidate)));
+  const baselineNs = median2(concat(sorted.map((r) => r.baseline)));
+  const candidateNs = median2(concat(sorted.map((r) => r.candidate)));
   const t = opts.threshold ?? { ns: 0 };
   const thresholdNs = "ns" in t ? t.ns : t.relative * baselineNs;
   const scores = sorted.map((r) => roundScore(r.baseline, r.candidate, thresholdNs));
@@ -37111,15 +37087,6 @@ function shiftIntervalNs(rounds, zc) {
   const low = zAt2(rounds, lo) <= zc ? -Infinity : bisect(f(zc), lo, hi, { tol: SHIFT_TOL_NS });
   const high = zAt2(rounds, hi) >= -zc ? Infinity : bisect(f(-zc), lo, hi, { tol: SHIFT_TOL_NS });
   return [low, high];
-}
-function concat3(parts) {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 function median2(xs) {
   if (xs.length === 0) return NaN;

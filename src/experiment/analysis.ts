@@ -1,6 +1,7 @@
 // One look at the data: the stratified (van Elteren) Mann-Whitney scores per round, combined
 // self-normalised over rounds, tested against the budget; the shift estimated and bounded by
 // inverting that same test (DESIGN.md, "The statistical method", steps 3-5).
+import { concat } from '../arrays';
 import {
   bisect,
   combineScores,
@@ -351,13 +352,4 @@ function sumErrors(rounds: PreparedRound[]): { baseline: number; candidate: numb
   return e;
 }
 
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 

@@ -1,5 +1,6 @@
 // One round made ready for the test: warm-up transient cut by MSER-5, arms split and sorted on both
 // scales the test works on (log latency for relative budgets, nanoseconds for absolute ones).
+import { splitArms } from '../arrays';
 import { lag1, mserTruncation } from '../stats';
 import { errorCounts, successful } from '../samples/round-data';
 import type { RoundData } from '../types';
@@ -39,14 +40,3 @@ export function prepareRound(r: RoundData): PreparedRound {
   return prepared;
 }
 
-function splitArms(arm: Uint8Array, latency: Float64Array): { baseline: Float64Array; candidate: Float64Array } {
-  let nc = 0;
-  for (const a of arm) nc += a;
-  const baseline = new Float64Array(arm.length - nc);
-  const candidate = new Float64Array(nc);
-  for (let i = 0, b = 0, c = 0; i < arm.length; i++) {
-    if (arm[i] === 1) candidate[c++] = latency[i];
-    else baseline[b++] = latency[i];
-  }
-  return { baseline, candidate };
-}

@@ -5,6 +5,7 @@
 // self-normalised over rounds (exact sign-flip reference for R <= 16); the estimate is the shift
 // where the summed round scores cross zero (a pooled Hodges-Lehmann shift), the interval the
 // shifts where the combined Z equals +-z_crit (test inversion, t(R-1) reference).
+import { concat } from '../arrays';
 import { randomInt } from 'node:crypto';
 import { zCriticalFor } from '../experiment/analysis';
 import { pairSchedule } from '../experiment/schedule';
@@ -282,15 +283,6 @@ export async function resolution(opts: ResolutionOptions = {}): Promise<Resoluti
   };
 }
 
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 function median(xs: Float64Array): number {
   if (xs.length === 0) return NaN;

@@ -151,24 +151,17 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
     },
   ];
   const volumes: Record<string, unknown>[] = [{ name: 'loadgen', configMap: { name: names.loadgen } }];
-  if (plan.hook) {
+  const hookVolume = (volume: string, cmName: string, hook: HookAsset) => {
     configMaps.push({
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: meta(names.hook, podLabels(plan.runId)),
-      binaryData: { [plan.hook.fileName]: base64(plan.hook.data) },
+      metadata: meta(cmName, podLabels(plan.runId)),
+      binaryData: { [hook.fileName]: base64(hook.data) },
     });
-    volumes.push({ name: 'hook', configMap: { name: names.hook, defaultMode: 0o555 } });
-  }
-  if (plan.baselineHook) {
-    configMaps.push({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: meta(names.baselineHook, podLabels(plan.runId)),
-      binaryData: { [plan.baselineHook.fileName]: base64(plan.baselineHook.data) },
-    });
-    volumes.push({ name: 'baseline-hook', configMap: { name: names.baselineHook, defaultMode: 0o555 } });
-  }
+    volumes.push({ name: volume, configMap: { name: cmName, defaultMode: 0o555 } });
+  };
+  if (plan.hook) hookVolume('hook', names.hook, plan.hook);
+  if (plan.baselineHook) hookVolume('baseline-hook', names.baselineHook, plan.baselineHook);
   const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
   const lgMounts: Record<string, unknown>[] = [{ name: 'loadgen', mountPath: LOADGEN_DIR, readOnly: true }];
   if (plan.loadgen.outputFile) {

@@ -1,6 +1,7 @@
 // What the report draws, derived from the rounds with the same preparation the statistics use
 // (errors out, MSER-5 warm-up cut, invalid rounds left out). Downsampling happens here and only for
 // drawing: every number printed in the report comes from the full data or from the verdict.
+import { concat, splitArms } from '../../arrays';
 import { pooledShift } from '../../experiment/analysis';
 import { prepareRound, type PreparedRound } from '../../experiment/prepared-round';
 import { Prng } from '../../experiment/prng';
@@ -147,17 +148,7 @@ function finiteOr(v: number, d: number): number {
 /** The successful requests after the warm-up cut, per arm, in request order. */
 function orderedArms(r: RoundData, cut: number): Record<Arm, Float64Array> {
   const ok = successful(r);
-  const arm = ok.arm.subarray(cut);
-  const lat = ok.latencyNs.subarray(cut);
-  let nc = 0;
-  for (const a of arm) nc += a;
-  const baseline = new Float64Array(arm.length - nc);
-  const candidate = new Float64Array(nc);
-  for (let i = 0, bi = 0, ci = 0; i < arm.length; i++) {
-    if (arm[i] === 1) candidate[ci++] = lat[i];
-    else baseline[bi++] = lat[i];
-  }
-  return { baseline, candidate };
+  return splitArms(ok.arm.subarray(cut), ok.latencyNs.subarray(cut));
 }
 
 /**
@@ -284,12 +275,3 @@ export function spread(sorted: Float64Array, from: number, to: number, k: number
   return Float64Array.from({ length: k }, (_, i) => sorted[from + Math.round((i * (n - 1)) / (k - 1))]);
 }
 
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
