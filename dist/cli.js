@@ -36255,7 +36255,7 @@ function verdictMarkdown(v) {
   const lines = [
     `### ${ICON[v.verdict]} hook latency: **${v.verdict}**`,
     "",
-    `${v.reason}.`,
+    `${v.reason.charAt(0).toUpperCase()}${v.reason.slice(1)}.`,
     "",
     "| | |",
     "|---|---|",

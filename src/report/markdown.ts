@@ -10,7 +10,7 @@ export function verdictMarkdown(v: Verdict): string {
   const lines = [
     `### ${ICON[v.verdict]} hook latency: **${v.verdict}**`,
     '',
-    `${v.reason}.`,
+    `${v.reason.charAt(0).toUpperCase()}${v.reason.slice(1)}.`,
     '',
     '| | |',
     '|---|---|',
