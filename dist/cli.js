@@ -7494,7 +7494,7 @@ function loadConfigFile(path8) {
 }
 function resolvePaths(raw, base) {
   const out = { ...raw };
-  for (const key of ["hook", "baseline-hook", "replay"]) {
+  for (const key of ["hook", "baseline-hook", "replay", "kind-config", "kubeconfig"]) {
     if (typeof out[key] === "string" && out[key] !== "") out[key] = resolve(base, out[key]);
   }
   const sut = out.sut;

@@ -131,7 +131,7 @@ export function loadConfigFile(path: string): RawConfig {
 /** Paths in a config file are relative to the file, so examples run from any directory. */
 function resolvePaths(raw: RawConfig, base: string): RawConfig {
   const out: RawConfig = { ...raw };
-  for (const key of ['hook', 'baseline-hook', 'replay']) {
+  for (const key of ['hook', 'baseline-hook', 'replay', 'kind-config', 'kubeconfig']) {
     if (typeof out[key] === 'string' && out[key] !== '') out[key] = resolve(base, out[key] as string);
   }
   const sut = out.sut as RawConfig | undefined;

@@ -1,0 +1,55 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildConfig, loadConfigFile, mergeConfig, splitArgs } from '../src/config';
+import { UsageError } from '../src/errors';
+import { tempDir } from './helpers';
+
+describe('config', () => {
+  it('resolves paths in a file relative to the file, not the working directory', () => {
+    const dir = tempDir('cfg');
+    const file = join(dir, 'gate.yml');
+    writeFileSync(file, 'hook: build/h.so\nkind-config: kind.yml\nkubeconfig: ../kc\nsut:\n  command: ./server --port {port}\n');
+    const raw = loadConfigFile(file);
+    expect(raw.hook).toBe(join(dir, 'build/h.so'));
+    expect(raw['kind-config']).toBe(join(dir, 'kind.yml'));
+    expect(raw.kubeconfig).toBe(join(dir, '..', 'kc'));
+    expect((raw.sut as { command: string[] }).command).toEqual([join(dir, 'server'), '--port', '{port}']);
+  });
+
+  it('layers: defaults < file < flags, empty strings mean "not given"', () => {
+    const c = buildConfig(mergeConfig({ threshold: '2%', alpha: '0.01' }, { threshold: '', alpha: '0.1' }));
+    expect(c.threshold).toEqual({ relative: 0.02 });
+    expect(c.alpha).toBe(0.1);
+    expect(c.power).toBe(0.9);
+    expect(c.mde).toEqual({ relative: 0.025 });
+    expect(c.requests).toEqual([{ method: 'GET', path: '/', weight: 1 }]);
+  });
+
+  it.each([
+    [{ bogus: 1 }, "unknown config key 'bogus'"],
+    [{ threshold: '2 percent' }, 'threshold must look like 2% or 50us'],
+    [{ power: '1.5' }, 'power must be a probability'],
+    [{ connection: 'pipelined' }, 'connection must be one of keep-alive, new'],
+    [{ 'max-duration': '10 minutes' }, 'max-duration must look like 90s'],
+    [{ requests: [{ path: 'no-slash' }] }, 'requests[0].path must start with /'],
+    [{ sut: { port: 'http' } }, 'sut.port must be an integer'],
+    [{ sut: { cmd: 'x' } }, "unknown sut key 'cmd'"],
+    [{ 'reuse-cluster': 'yes' }, 'reuse-cluster must be true or false'],
+    [{ mde: '0%' }, 'mde must be greater than 0'],
+  ])('rejects %j with one clear line', (raw, message) => {
+    let err: unknown;
+    try {
+      buildConfig(raw as Record<string, unknown>);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toContain(message);
+    expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('splits a command line without a shell, honouring quotes', () => {
+    expect(splitArgs(`server --name "a b" 'c d' $(rm)`)).toEqual(['server', '--name', 'a b', 'c d', '$(rm)']);
+  });
+});
