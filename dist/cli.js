@@ -35268,6 +35268,7 @@ function verdictTable(v) {
 }
 function formatP(p) {
   if (!Number.isFinite(p)) return "n/a";
+  if (p === 0) return "0";
   if (p < 1e-4) return p.toExponential(1);
   return p.toPrecision(2);
 }
@@ -36807,7 +36808,7 @@ function printVerdict(verdict, json) {
 }
 function progressLine(l) {
   const n = l.n.baseline + l.n.candidate;
-  return `look ${l.look}: ${l.rounds} rounds, n ${n} of ~${l.plannedRequests} planned, shift ${formatPercent(l.shiftRelative)}, Z ${l.z.toFixed(2)} (p ${l.p.toPrecision(2)} vs boundary ${l.boundaryP.toPrecision(2)})`;
+  return `look ${l.look}: ${l.rounds} rounds, n ${n} of ~${l.plannedRequests} planned, shift ${formatPercent(l.shiftRelative)}, Z ${l.z.toFixed(2)} vs boundary ${Number.isFinite(l.boundary) ? l.boundary.toFixed(2) : "\u221E"} (p ${formatP(l.p)} vs ${formatP(l.boundaryP)})`;
 }
 
 // src/commands/analyze.ts

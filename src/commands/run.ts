@@ -2,7 +2,7 @@
 import { buildConfig, mergeConfig } from '../config';
 import { runGate } from '../engine';
 import { createRuntime } from '../runtimes';
-import { verdictTable } from '../report/text';
+import { formatP, verdictTable } from '../report/text';
 import type { LookRecord, Verdict } from '../types';
 import { formatPercent } from '../units';
 import { configLayers, type CliFlags } from './flags';
@@ -24,6 +24,6 @@ export function progressLine(l: LookRecord): string {
   const n = l.n.baseline + l.n.candidate;
   return (
     `look ${l.look}: ${l.rounds} rounds, n ${n} of ~${l.plannedRequests} planned, shift ${formatPercent(l.shiftRelative)}, ` +
-    `Z ${l.z.toFixed(2)} (p ${l.p.toPrecision(2)} vs boundary ${l.boundaryP.toPrecision(2)})`
+    `Z ${l.z.toFixed(2)} vs boundary ${Number.isFinite(l.boundary) ? l.boundary.toFixed(2) : '∞'} (p ${formatP(l.p)} vs ${formatP(l.boundaryP)})`
   );
 }

@@ -29,6 +29,7 @@ export function verdictTable(v: Verdict): string {
 
 export function formatP(p: number): string {
   if (!Number.isFinite(p)) return 'n/a';
+  if (p === 0) return '0';
   if (p < 1e-4) return p.toExponential(1);
   return p.toPrecision(2);
 }
