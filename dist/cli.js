@@ -36285,9 +36285,8 @@ init_units();
 
 // src/samples/write.ts
 init_round_data();
-import { createWriteStream } from "node:fs";
-import { once } from "node:events";
-import { createGzip } from "node:zlib";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 var SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
 function formatRound(r) {
   let out = "";
@@ -36300,22 +36299,23 @@ function formatRound(r) {
   return out;
 }
 var SamplesWriter = class {
-  sink;
-  file;
+  fd;
+  gzip;
   constructor(path8) {
-    this.file = createWriteStream(path8);
-    this.sink = path8.endsWith(".gz") ? createGzip() : this.file;
-    if (this.sink !== this.file) this.sink.pipe(this.file);
-    this.sink.write(`${SAMPLES_HEADER}
+    this.fd = openSync(path8, "w");
+    this.gzip = path8.endsWith(".gz");
+    this.write(`${SAMPLES_HEADER}
 `);
   }
   async append(r) {
-    if (!this.sink.write(formatRound(r))) await once(this.sink, "drain");
+    this.write(formatRound(r));
   }
   async close() {
-    const done = once(this.file, "close");
-    this.sink.end();
-    await done;
+    closeSync(this.fd);
+  }
+  write(text) {
+    const buf = this.gzip ? gzipSync(text) : Buffer.from(text);
+    for (let off = 0; off < buf.length; ) off += writeSync(this.fd, buf, off);
   }
 };
 
@@ -36703,7 +36703,7 @@ init_errors();
 // src/native.ts
 init_errors();
 import { execFileSync } from "node:child_process";
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync as closeSync2, existsSync, openSync as openSync2, readSync, statSync } from "node:fs";
 import { dirname as dirname2, join as join3, relative, resolve as resolve2 } from "node:path";
 import { fileURLToPath } from "node:url";
 function packageRoot() {
@@ -36736,11 +36736,11 @@ function checkSharedLibrary(path8, what) {
   }
   if (!st.isFile()) throw new UsageError(`${what} ${path8}: not a file`);
   const head = Buffer.alloc(18);
-  const fd = openSync(path8, "r");
+  const fd = openSync2(path8, "r");
   try {
     readSync(fd, head, 0, 18, 0);
   } finally {
-    closeSync(fd);
+    closeSync2(fd);
   }
   const isElf = head[0] === 127 && head.toString("latin1", 1, 4) === "ELF";
   const eType = head.readUInt16LE(16);
@@ -36825,7 +36825,7 @@ async function analyzeCommand(file, flags) {
 
 // src/commands/micro.ts
 init_errors();
-import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2, statSync as statSync4 } from "node:fs";
+import { closeSync as closeSync3, openSync as openSync3, readSync as readSync2, statSync as statSync4 } from "node:fs";
 import path7 from "node:path";
 
 // src/micro/benchmark.ts
@@ -37175,11 +37175,11 @@ function checkHook(p, flag) {
   const head = Buffer.alloc(20);
   let n;
   try {
-    const fd = openSync2(abs, "r");
+    const fd = openSync3(abs, "r");
     try {
       n = readSync2(fd, head, 0, head.length, 0);
     } finally {
-      closeSync2(fd);
+      closeSync3(fd);
     }
   } catch (err) {
     throw new UsageError(`${flag} ${p} cannot be read (${err.code ?? "error"})`);

@@ -1,12 +1,12 @@
 // The embedded default end to end: real SUT processes, real hooks built with gcc, the built CLI.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSamples } from '../../src/samples/read';
 import type { Verdict } from '../../src/types';
-import { cli, ROOT, tempDir } from '../helpers';
+import { CLI, cli, ROOT, tempDir } from '../helpers';
 
 const SUT = join(ROOT, 'examples', 'sut', 'build', 'sut');
 const HOOKS = join(ROOT, 'hook', 'build');
@@ -145,6 +145,32 @@ describe('local runtime, faults', () => {
     const r = cli(['run', '--config', config('refused', { hook: broken })]);
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/hook was not loaded into the candidate SUT: .*truncated\.so; the loader said: .*cannot be preloaded/);
+    expect(leftovers()).toBe('');
+  });
+
+  it('Ctrl-C (SIGINT) mid-run: exit 130, the samples so far kept, no SUT left running', async () => {
+    const out = tempDir('sigint');
+    const cfg = config('sigint', { hook: join(HOOKS, 'noop.so'), 'max-duration': '5m', 'max-requests': '1000000' });
+    const child = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    // Interrupt once the first look has been printed, i.e. in the middle of measuring.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (stderr.includes('look 1:')) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    expect(running(sutCopy)).not.toBe('');
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(stderr).toContain('interrupted by SIGINT');
+    const rounds = await readSamples(join(out, 'samples.csv'));
+    expect(rounds.length).toBeGreaterThanOrEqual(5);
+    await new Promise((r) => setTimeout(r, 200));
     expect(leftovers()).toBe('');
   });
 });

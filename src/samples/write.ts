@@ -1,8 +1,6 @@
 // Writes rounds as the samples CSV contract; gzip when the path ends in .gz.
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { createGzip } from 'node:zlib';
-import type { Writable } from 'node:stream';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import type { RoundData } from '../types';
 import { armName } from './round-data';
 
@@ -18,26 +16,32 @@ export function formatRound(r: RoundData): string {
   return out;
 }
 
-/** An append-only samples file: the header at once, each round as it arrives, so nothing measured is lost. */
+/**
+ * An append-only samples file: the header at once, each round as it arrives, written synchronously
+ * so that nothing measured is lost even when the process is interrupted right after. A .gz file
+ * gets one gzip member per round (RFC 1952 allows concatenated members; gunzip reads them as one).
+ */
 export class SamplesWriter {
-  private readonly sink: Writable;
-  private readonly file: Writable;
+  private readonly fd: number;
+  private readonly gzip: boolean;
 
   constructor(path: string) {
-    this.file = createWriteStream(path);
-    this.sink = path.endsWith('.gz') ? createGzip() : this.file;
-    if (this.sink !== this.file) this.sink.pipe(this.file);
-    this.sink.write(`${SAMPLES_HEADER}\n`);
+    this.fd = openSync(path, 'w');
+    this.gzip = path.endsWith('.gz');
+    this.write(`${SAMPLES_HEADER}\n`);
   }
 
   async append(r: RoundData): Promise<void> {
-    if (!this.sink.write(formatRound(r))) await once(this.sink, 'drain');
+    this.write(formatRound(r));
   }
 
   async close(): Promise<void> {
-    const done = once(this.file, 'close');
-    this.sink.end();
-    await done;
+    closeSync(this.fd);
+  }
+
+  private write(text: string): void {
+    const buf = this.gzip ? gzipSync(text) : Buffer.from(text);
+    for (let off = 0; off < buf.length; ) off += writeSync(this.fd, buf, off);
   }
 }
 
