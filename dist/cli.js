@@ -34744,6 +34744,22 @@ function tieSum(x, y, shift) {
   return sum + run2 * run2 * run2 - run2;
 }
 
+// src/stats/quantile.ts
+function quantileSorted(sorted, p) {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+function medianSorted(sorted) {
+  return quantileSorted(sorted, 0.5);
+}
+function median(values) {
+  return medianSorted(Float64Array.from(values).sort());
+}
+
 // src/arrays.ts
 function concat(parts) {
   const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
@@ -34784,9 +34800,9 @@ function analyzeLook(all, threshold) {
     n.baseline += r.ns.baseline.length;
     n.candidate += r.ns.candidate.length;
   }
-  const median3 = { baseline: pooledMedian(rounds, "baseline"), candidate: pooledMedian(rounds, "candidate") };
+  const median2 = { baseline: pooledMedian(rounds, "baseline"), candidate: pooledMedian(rounds, "candidate") };
   const scale = scaleOf(threshold);
-  const delta0 = budgetShift(threshold, scale, median3.baseline);
+  const delta0 = budgetShift(threshold, scale, median2.baseline);
   const scores = rounds.map((r) => roundScore(r[scale].baseline, r[scale].candidate, delta0));
   const combined = combineScores(scores);
   return {
@@ -34804,7 +34820,7 @@ function analyzeLook(all, threshold) {
       relative: Math.expm1(pooledShift([r], "log")),
       score: scores[i]
     })),
-    median: median3,
+    median: median2,
     lag1: meanLag1(rounds),
     varianceFactor: varianceFactor(rounds, scores),
     iidP: iidMannWhitneyP(rounds, scale, delta0)
@@ -34888,7 +34904,7 @@ function illinois(f, a, b, tol) {
 }
 function medianGuess(rounds, scale) {
   let acc = 0;
-  for (const r of rounds) acc += median(r[scale].candidate) - median(r[scale].baseline);
+  for (const r of rounds) acc += medianSorted(r[scale].candidate) - medianSorted(r[scale].baseline);
   return acc / rounds.length;
 }
 function searchWidth(rounds, scale) {
@@ -34920,10 +34936,6 @@ function shiftInterval(all, zCritical, scale = "log", estimate) {
     return { relative: relative3, ns: relative3.map((v) => v * med) };
   }
   return { relative: interval.map((v) => v / med), ns: interval };
-}
-function median(sorted) {
-  const h = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
 }
 function zCriticalFor(pNominal, rounds) {
   if (rounds < 2) return Infinity;
@@ -35376,14 +35388,6 @@ function lagSample(series, k, rng) {
     }
   }
   return { x, y, total };
-}
-function quantileSorted(sorted, p) {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 function boxStats(sorted) {
   const n = sorted.length;
@@ -37026,8 +37030,8 @@ function analyzeMicro(rounds, opts = {}) {
   const alpha = opts.alpha ?? MICRO_DEFAULTS.alpha;
   const sorted = rounds.map((r) => ({ baseline: Float64Array.from(r.baseline).sort(), candidate: Float64Array.from(r.candidate).sort() })).filter((r) => r.baseline.length > 0 && r.candidate.length > 0);
   if (sorted.length === 0) throw new Error("analyzeMicro: no round has batches in both arms");
-  const baselineNs = median2(concat(sorted.map((r) => r.baseline)));
-  const candidateNs = median2(concat(sorted.map((r) => r.candidate)));
+  const baselineNs = median(concat(sorted.map((r) => r.baseline)));
+  const candidateNs = median(concat(sorted.map((r) => r.candidate)));
   const t = opts.threshold ?? { ns: 0 };
   const thresholdNs = "ns" in t ? t.ns : t.relative * baselineNs;
   const scores = sorted.map((r) => roundScore(r.baseline, r.candidate, thresholdNs));
@@ -37088,12 +37092,6 @@ function shiftIntervalNs(rounds, zc) {
   const low = zAt2(rounds, lo) <= zc ? -Infinity : bisect(f(zc), lo, hi, { tol: SHIFT_TOL_NS });
   const high = zAt2(rounds, hi) >= -zc ? Infinity : bisect(f(-zc), lo, hi, { tol: SHIFT_TOL_NS });
   return [low, high];
-}
-function median2(xs) {
-  if (xs.length === 0) return NaN;
-  const s = Float64Array.from(xs).sort();
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 // src/commands/micro.ts

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { boxChart, ecdfChart, forestChart, lagChart, lagDomain, sequentialChart, warmupChart, zOfP } from '../../src/report/html/charts';
-import { ECDF_GRID, LAG_POINTS, boxStats, ecdfPoints, lagSample, quantileSorted, reportData } from '../../src/report/html/data';
+import { ECDF_GRID, LAG_POINTS, boxStats, ecdfPoints, lagSample, reportData } from '../../src/report/html/data';
+import { quantileSorted } from '../../src/stats';
 import { esc } from '../../src/report/html/escape';
 import { renderReport } from '../../src/report/html/render';
 import { Prng } from '../../src/experiment/prng';

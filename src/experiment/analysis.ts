@@ -6,6 +6,7 @@ import {
   bisect,
   combineScores,
   mannWhitneyGreaterSorted,
+  medianSorted,
   normalQuantile,
   roundScore,
   superiorityFromPilot,
@@ -191,7 +192,7 @@ function illinois(f: (x: number) => number, a: number, b: number, tol: number): 
 /** Difference of per-round medians, the starting guess of the searches. */
 function medianGuess(rounds: PreparedRound[], scale: Scale): number {
   let acc = 0;
-  for (const r of rounds) acc += median(r[scale].candidate) - median(r[scale].baseline);
+  for (const r of rounds) acc += medianSorted(r[scale].candidate) - medianSorted(r[scale].baseline);
   return acc / rounds.length;
 }
 
@@ -232,11 +233,6 @@ export function shiftInterval(all: PreparedRound[], zCritical: number, scale: Sc
     return { relative, ns: relative.map((v) => v * med) as [number, number] };
   }
   return { relative: interval.map((v) => v / med) as [number, number], ns: interval };
-}
-
-function median(sorted: Float64Array): number {
-  const h = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
 }
 
 /**

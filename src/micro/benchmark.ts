@@ -9,7 +9,7 @@ import { concat } from '../arrays';
 import { randomInt } from 'node:crypto';
 import { zCriticalFor } from '../experiment/analysis';
 import { pairSchedule } from '../experiment/schedule';
-import { bisect, combineScores, roundScore } from '../stats';
+import { bisect, combineScores, median, roundScore } from '../stats';
 import type { Threshold } from '../types';
 import { ensureDriver, runDriver, type MicroFunction } from './driver';
 
@@ -281,12 +281,4 @@ export async function resolution(opts: ResolutionOptions = {}): Promise<Resoluti
     baselineNs: median(Float64Array.from(baselines)),
     elapsedMs: Date.now() - started,
   };
-}
-
-
-function median(xs: Float64Array): number {
-  if (xs.length === 0) return NaN;
-  const s = Float64Array.from(xs).sort();
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 }

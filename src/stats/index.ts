@@ -14,3 +14,4 @@ export * from './autocorrelation';
 export * from './sample-size';
 export * from './group-sequential';
 export * from './mann-whitney-sorted';
+export * from './quantile';

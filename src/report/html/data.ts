@@ -6,7 +6,7 @@ import { pooledShift } from '../../experiment/analysis';
 import { prepareRound, type PreparedRound } from '../../experiment/prepared-round';
 import { Prng } from '../../experiment/prng';
 import { errorCounts, successful } from '../../samples/round-data';
-import { bisect, normalQuantile, roundScore, varianceInflation } from '../../stats';
+import { bisect, normalQuantile, quantileSorted, roundScore, varianceInflation } from '../../stats';
 import type { Arm, RoundData, Verdict } from '../../types';
 
 /** Points drawn per ECDF: a uniform probability grid plus tail points. */
@@ -171,16 +171,6 @@ export function lagSample(series: Float64Array[], k: number, rng: Prng): { x: Fl
     }
   }
   return { x, y, total };
-}
-
-/** Quantile of sorted data, linear interpolation between order statistics (type 7). */
-export function quantileSorted(sorted: Float64Array, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
 export function boxStats(sorted: Float64Array): BoxStats {
