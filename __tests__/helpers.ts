@@ -41,7 +41,7 @@ export async function replayFile(name: keyof typeof TRACES, spec: Partial<Replay
     ...spec,
   }).slice(0, maxRounds);
   const path = join(tempDir('replay'), `${name}.csv`);
-  await writeSamples(path, rounds);
+  writeSamples(path, rounds);
   return path;
 }
 

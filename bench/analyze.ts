@@ -19,7 +19,7 @@ export async function benchAnalyze(traces: Float64Array[], dir: string, cli: str
     });
     rounds.push({ ...round, round: r });
   }
-  await writeSamples(file, rounds);
+  writeSamples(file, rounds);
   const ours = timeBest(3, () => spawnSync(process.execPath, [cli, 'analyze', file, '--json'], { encoding: 'utf8' }));
   const py = `
 import sys, numpy as np

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { readPaperTrace } from '../src/study/paper-trace';
 import { benchAnalyze } from './analyze';
 import { benchLoadgen } from './loadgen';
-import { benchReport } from '../src/report/html/bench';
+import { benchReport } from './report';
 import { resolution } from '../src/micro/benchmark';
 
 const root = resolve(process.cwd());

@@ -19594,10 +19594,53 @@ function getState(name) {
   return process.env[`STATE_${name}`] || "";
 }
 
-// src/action/cleanup-resources.ts
-import { execFile } from "node:child_process";
+// src/errors.ts
+function messageOf(err) {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+// src/runtime/pod-exec.ts
+import { spawn } from "node:child_process";
+function meaningfulLines(s) {
+  return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));
+}
+function cleanStderr(s) {
+  return meaningfulLines(s).join("\n").trim();
+}
+function run(argv, opts) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
+    const out = [];
+    const err = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, opts.timeoutMs);
+    child.stdout.on("data", (b) => out.push(b));
+    child.stderr.on("data", (b) => err.push(b));
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        timedOut
+      });
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(opts.input ?? "");
+  });
+}
 
 // src/action/state-helper.ts
+var RESOURCE_KINDS = ["pod", "namespace", "kind-cluster"];
 var KEYS = { created: "created", tools: "tools", kubeconfig: "kubeconfig", started: "started" };
 var created = [];
 var tools = {};
@@ -19627,44 +19670,41 @@ function parseState(key, fallback) {
 }
 function isResource(v) {
   const r = v;
-  return typeof r === "object" && r !== null && ["kind-cluster", "namespace", "pod"].includes(r.kind) && typeof r.name === "string" && r.name !== "" && (r.context === void 0 || typeof r.context === "string");
+  return typeof r === "object" && r !== null && RESOURCE_KINDS.includes(r.kind) && typeof r.name === "string" && r.name !== "" && (r.context === void 0 || typeof r.context === "string");
 }
 
 // src/action/cleanup-resources.ts
 var NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 var CONTEXT = /^[A-Za-z0-9][A-Za-z0-9@._:/-]{0,252}$/;
-function removalCommand(r, kubeconfig) {
+function removalArgv(r, kubeconfig) {
   const [ns, pod] = r.kind === "pod" && r.name.includes("/") ? r.name.split("/", 2) : [void 0, r.name];
   if (!NAME.test(pod) || ns !== void 0 && !NAME.test(ns)) return null;
   if (r.context !== void 0 && !CONTEXT.test(r.context)) return null;
   if (r.kind === "kind-cluster") {
-    return { file: toolPath("kind"), args: ["delete", "cluster", "--name", r.name, ...kubeconfig ? ["--kubeconfig", kubeconfig] : []] };
+    return [toolPath("kind"), "delete", "cluster", "--name", r.name, ...kubeconfig ? ["--kubeconfig", kubeconfig] : []];
   }
   if (r.kind === "pod" && r.context === "podman") {
-    return { file: toolPath("podman"), args: ["pod", "rm", "--force", "--ignore", pod] };
+    return [toolPath("podman"), "pod", "rm", "--force", "--ignore", pod];
   }
-  const kube = [...kubeconfig ? ["--kubeconfig", kubeconfig] : [], ...r.context ? ["--context", r.context] : []];
+  const kubectl = [toolPath("kubectl"), ...kubeconfig ? ["--kubeconfig", kubeconfig] : [], ...r.context ? ["--context", r.context] : []];
   if (r.kind === "namespace") {
-    return { file: toolPath("kubectl"), args: [...kube, "delete", "namespace", r.name, "--ignore-not-found", "--wait=false"] };
+    return [...kubectl, "delete", "namespace", r.name, "--ignore-not-found", "--wait=false"];
   }
-  return {
-    file: toolPath("kubectl"),
-    args: [...kube, ...ns ? ["--namespace", ns] : [], "delete", "pod", pod, "--ignore-not-found", "--wait=false", "--grace-period=0", "--force"]
-  };
+  return [...kubectl, ...ns ? ["--namespace", ns] : [], "delete", "pod", pod, "--ignore-not-found", "--wait=false", "--grace-period=0", "--force"];
 }
 async function removeAll(resources, kubeconfig) {
   let failures = 0;
   const deletedClusters = /* @__PURE__ */ new Set();
   for (const r of [...resources].reverse().sort(byOrder)) {
     if (r.kind !== "kind-cluster" && r.context && deletedClusters.has(r.context)) continue;
-    const cmd = removalCommand(r, kubeconfig);
-    if (!cmd) {
+    const argv = removalArgv(r, kubeconfig);
+    if (!argv) {
       warning(`cleanup: refusing to pass the unexpected name '${r.name}' (${r.kind}) to a command`);
       failures++;
       continue;
     }
-    info(`cleanup: ${cmd.file} ${cmd.args.join(" ")}`);
-    const err = await exec(cmd);
+    info(`cleanup: ${argv.join(" ")}`);
+    const err = await exec(argv);
     if (err) {
       warning(`cleanup of ${r.kind} ${r.name} failed: ${err}`);
       failures++;
@@ -19673,18 +19713,18 @@ async function removeAll(resources, kubeconfig) {
   return failures;
 }
 function byOrder(a, b) {
-  const rank = { pod: 0, namespace: 1, "kind-cluster": 2 };
-  return rank[a.kind] - rank[b.kind];
+  return RESOURCE_KINDS.indexOf(a.kind) - RESOURCE_KINDS.indexOf(b.kind);
 }
-function exec(cmd) {
-  return new Promise((resolve) => {
-    execFile(cmd.file, cmd.args, { timeout: 5 * 6e4, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
-      if (stdout.trim()) info(stdout.trim());
-      if (!err) return resolve(null);
-      const code = err.code;
-      resolve(code === "ENOENT" ? `${cmd.file} not found` : (stderr.trim().split("\n").at(-1) ?? "") || err.message);
-    });
-  });
+async function exec(argv) {
+  let r;
+  try {
+    r = await run(argv, { timeoutMs: 5 * 6e4 });
+  } catch (err) {
+    return err.code === "ENOENT" ? `${argv[0]} not found` : messageOf(err);
+  }
+  if (r.stdout.trim()) info(r.stdout.trim());
+  if (r.code === 0 && !r.timedOut) return null;
+  return cleanStderr(r.stderr).split("\n").at(-1) || (r.timedOut ? `${argv[0]} timed out` : `${argv[0]} exited with ${r.code}`);
 }
 
 // src/cleanup.ts
@@ -19697,4 +19737,4 @@ async function cleanup() {
   const failures = await removeAll(resources, savedKubeconfig());
   info(`cleanup: ${resources.length - failures} of ${resources.length} removed`);
 }
-cleanup().catch((err) => warning(`cleanup: ${err.message ?? String(err)}`));
+cleanup().catch((err) => warning(`cleanup: ${messageOf(err)}`));

@@ -7413,9 +7413,9 @@ var init_errors = __esm({
 function parseThreshold(text, what = "threshold") {
   const s = String(text).trim();
   if (s === "0") return { relative: 0 };
-  const pct4 = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
-  if (pct4) {
-    const relative3 = Number(pct4[1]) / 100;
+  const pct3 = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
+  if (pct3) {
+    const relative3 = Number(pct3[1]) / 100;
     if (relative3 >= 10) throw new UsageError(`${what} ${s} is too large (at most 1000%)`);
     return { relative: relative3 };
   }
@@ -7434,8 +7434,8 @@ function parseDuration(text, what) {
 }
 function parseProbability(text, what) {
   const s = String(text).trim();
-  const pct4 = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
-  const v = pct4 ? Number(pct4[1]) / 100 : /^\d*\.?\d+(e-?\d+)?$/i.test(s) ? Number(s) : NaN;
+  const pct3 = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
+  const v = pct3 ? Number(pct3[1]) / 100 : /^\d*\.?\d+(e-?\d+)?$/i.test(s) ? Number(s) : NaN;
   if (!(v > 0 && v < 1)) throw new UsageError(`${what} must be a probability between 0 and 1, got '${s}'`);
   return v;
 }
@@ -7446,7 +7446,11 @@ function parseCount(text, what, min = 1) {
   if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`${what} must be an integer >= ${min}, got '${s}'`);
   return v;
 }
+function nonFinite(x) {
+  return x === Infinity ? "+\u221E" : x === -Infinity ? "\u2212\u221E" : "n/a";
+}
 function formatNs(ns) {
+  if (!Number.isFinite(ns)) return nonFinite(ns);
   const a = Math.abs(ns);
   if (a >= 1e9) return `${round(ns / 1e9, 3)} s`;
   if (a >= 1e6) return `${round(ns / 1e6, 3)} ms`;
@@ -7454,6 +7458,7 @@ function formatNs(ns) {
   return `${round(ns, 1)} ns`;
 }
 function formatPercent(ratio, digits = 2) {
+  if (!Number.isFinite(ratio)) return nonFinite(ratio);
   const v = round(ratio * 100, digits);
   return `${v > 0 ? "+" : ""}${v}%`;
 }
@@ -7683,9 +7688,11 @@ var init_config = __esm({
 function isError(status2) {
   return status2 === 0 || status2 >= 500;
 }
+var SAMPLES_HEADER;
 var init_types = __esm({
   "src/types.ts"() {
     "use strict";
+    SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
   }
 });
 
@@ -7726,6 +7733,9 @@ function errorCounts(r) {
     if (isError(r.status[i])) e[armName(r.arm[i])]++;
   }
   return e;
+}
+function requestCount(rounds) {
+  return rounds.reduce((n, r) => n + r.arm.length, 0);
 }
 var init_round_data = __esm({
   "src/samples/round-data.ts"() {
@@ -7827,11 +7837,119 @@ var init_prng = __esm({
   }
 });
 
+// src/native.ts
+import { execFileSync } from "node:child_process";
+import { closeSync as closeSync2, existsSync, openSync as openSync2, readFileSync as readFileSync2, readSync, statSync } from "node:fs";
+import { dirname as dirname2, join as join3, relative, resolve as resolve2 } from "node:path";
+import { fileURLToPath } from "node:url";
+function findPackageRoot(from) {
+  const starts = from !== void 0 ? [from] : [dirname2(fileURLToPath(import.meta.url)), process.cwd()];
+  for (const start of starts) {
+    for (let dir = resolve2(start); ; dir = dirname2(dir)) {
+      if (isPackageRoot(dir)) return dir;
+      if (dirname2(dir) === dir) break;
+    }
+  }
+  return null;
+}
+function packageRoot(from) {
+  const root = findPackageRoot(from);
+  if (root === null) {
+    throw new RunError(`cannot find the ${PACKAGE_NAME} package root above ${from ?? `${dirname2(fileURLToPath(import.meta.url))} or ${process.cwd()}`}`);
+  }
+  return root;
+}
+function isPackageRoot(dir) {
+  try {
+    return JSON.parse(readFileSync2(join3(dir, "package.json"), "utf8")).name === PACKAGE_NAME;
+  } catch {
+    return false;
+  }
+}
+function buildNative(what, target, root = packageRoot()) {
+  const hookDir = join3(root, "hook");
+  const command = `make -C ${hookDir}${target ? ` ${target}` : ""}`;
+  if (!existsSync(join3(hookDir, "Makefile"))) throw new RunError(`cannot build ${what}: ${hookDir}/Makefile is missing`);
+  try {
+    execFileSync("make", ["-s", "-C", hookDir, ...target ? [target] : []], { stdio: ["ignore", "ignore", "pipe"], timeout: 12e4 });
+  } catch (err) {
+    const e = err;
+    if (e.code === "ENOENT") {
+      throw new RunError(`cannot build ${what}: 'make' not found (install make and a C compiler such as gcc, then run ${command})`);
+    }
+    const stderr = String(e.stderr ?? "").trim();
+    const hint = /not found|No such file/i.test(stderr) ? " (is a C compiler such as gcc installed?)" : "";
+    const last = stderr.split("\n").slice(-3).join(" | ");
+    throw new RunError(`cannot build ${what} with ${command}${hint}: ${last || e.message}`);
+  }
+}
+function ensureBuilt(paths) {
+  const absent = paths.filter((p) => !existsSync(p));
+  if (absent.length === 0) return;
+  const root = findPackageRoot();
+  if (root === null) return;
+  const buildDirs = [join3(root, "hook", "build"), join3(root, "examples", "sut", "build")];
+  if (absent.some((p) => buildDirs.some((d) => !relative(d, resolve2(p)).startsWith("..")))) {
+    buildNative("the bundled hooks and example SUT", void 0, root);
+  }
+}
+function sharedLibraryProblem(path8) {
+  let st;
+  try {
+    st = statSync(path8);
+  } catch (err) {
+    const code = err.code;
+    return code === "ENOENT" ? { kind: "missing" } : { kind: "unreadable", code: code ?? "error" };
+  }
+  if (!st.isFile()) return { kind: "not-a-file" };
+  const head = Buffer.alloc(18);
+  let n;
+  try {
+    const fd = openSync2(path8, "r");
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync2(fd);
+    }
+  } catch (err) {
+    return { kind: "unreadable", code: err.code ?? "error" };
+  }
+  if (n < head.length || head[0] !== 127 || head.toString("latin1", 1, 4) !== "ELF") {
+    return { kind: "not-elf", archive: head.toString("latin1", 0, 8) === "!<arch>\n" };
+  }
+  const data = head[5];
+  if (data !== 1 && data !== 2) return { kind: "bad-encoding" };
+  const type = data === 1 ? head.readUInt16LE(16) : head.readUInt16BE(16);
+  return type === 3 ? null : { kind: "not-dyn", type };
+}
+function checkSharedLibrary(path8, what) {
+  const problem = sharedLibraryProblem(path8);
+  if (problem === null) return;
+  let why = "not a shared library (expected an ELF .so)";
+  if (problem.kind === "missing") why = "no such file";
+  else if (problem.kind === "unreadable") why = `cannot be read (${problem.code})`;
+  else if (problem.kind === "not-a-file") why = "not a file";
+  throw new UsageError(`${what} ${path8}: ${why}`);
+}
+function loaderMessage(log) {
+  return log.split("\n").find((l) => /ld\.so|cannot be preloaded|LD_PRELOAD/i.test(l))?.trim();
+}
+var PACKAGE_NAME, EXAMPLE_SUT;
+var init_native = __esm({
+  "src/native.ts"() {
+    "use strict";
+    init_errors();
+    PACKAGE_NAME = "hook-latency-action";
+    EXAMPLE_SUT = () => join3(packageRoot(), "examples", "sut", "build", "sut");
+  }
+});
+
 // src/calls/strace.ts
 import { connect } from "node:net";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync as readFileSync2, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync as readFileSync3, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import path from "node:path";
 function syscallsFor(fn) {
   const s = SYSCALLS[fn];
@@ -7861,9 +7979,9 @@ async function countCalls(opts) {
   let stderr = "";
   child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
   child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d);
-  const exited = new Promise((resolve6) => {
-    child2.once("error", (error) => resolve6({ code: null, signal: null, error }));
-    child2.once("exit", (code, signal) => resolve6({ code, signal }));
+  const exited = new Promise((resolve5) => {
+    child2.once("error", (error) => resolve5({ code: null, signal: null, error }));
+    child2.once("exit", (code, signal) => resolve5({ code, signal }));
   });
   let stopping = false;
   try {
@@ -7876,7 +7994,7 @@ async function countCalls(opts) {
     }
     stopping = true;
     await stop(child2, exited, timeoutMs);
-    const counts = parseStraceSummary(readFileSync2(outFile, "utf8"));
+    const counts = parseStraceSummary(readFileSync3(outFile, "utf8"));
     const perRequest = {};
     const errorsPerRequest = {};
     for (const fn of opts.functions) {
@@ -7895,17 +8013,17 @@ async function countCalls(opts) {
   }
 }
 async function probeStrace(exe) {
-  return new Promise((resolve6) => {
+  return new Promise((resolve5) => {
     const p = spawn(exe, ["-V"], { stdio: "ignore" });
     p.once("error", (err) => {
       const code = err.code;
-      resolve6(code === "ENOENT" ? STRACE_MISSING : `strace cannot be started (${code ?? err.message}): calls per request not counted`);
+      resolve5(code === "ENOENT" ? STRACE_MISSING : `strace cannot be started (${code ?? err.message}): calls per request not counted`);
     });
-    p.once("exit", (code) => resolve6(code === 0 ? null : `strace -V exited with ${code}: calls per request not counted`));
+    p.once("exit", (code) => resolve5(code === 0 ? null : `strace -V exited with ${code}: calls per request not counted`));
   });
 }
 async function waitReady(child2, stdout, stderr, exited, pattern, timeoutMs) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve5, reject) => {
     let done = false;
     const finish = (f) => {
       if (done) return;
@@ -7920,7 +8038,7 @@ async function waitReady(child2, stdout, stderr, exited, pattern, timeoutMs) {
       const raw = m.groups?.port ?? m[m.length - 1];
       const port = Number(raw);
       finish(
-        () => Number.isInteger(port) && port > 0 && port < 65536 ? resolve6(port) : reject(new RunError(`the SUT's ready line has no usable port: ${JSON.stringify(m[0])}`))
+        () => Number.isInteger(port) && port > 0 && port < 65536 ? resolve5(port) : reject(new RunError(`the SUT's ready line has no usable port: ${JSON.stringify(m[0])}`))
       );
     };
     const timer = setTimeout(
@@ -7932,7 +8050,7 @@ async function waitReady(child2, stdout, stderr, exited, pattern, timeoutMs) {
       (e) => finish(() => {
         const err = stderr();
         if (/strace: .*(ptrace|Operation not permitted)/i.test(err)) {
-          resolve6({ unavailable: `strace cannot trace here (${firstStraceLine(err)}): calls per request not counted` });
+          resolve5({ unavailable: `strace cannot trace here (${firstStraceLine(err)}): calls per request not counted` });
         } else {
           reject(new RunError(`the SUT exited under strace before it was ready (${e.error?.message ?? e.code ?? e.signal})${lastLine(err)}`));
         }
@@ -7946,15 +8064,15 @@ async function waitPort(port, exited, timeoutMs) {
   void exited.then(() => gone = true);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !gone) {
-    const ok3 = await new Promise((resolve6) => {
+    const ok3 = await new Promise((resolve5) => {
       const sock = connect({ host: "127.0.0.1", port }, () => {
         sock.destroy();
-        resolve6(true);
+        resolve5(true);
       });
-      sock.on("error", () => resolve6(false));
+      sock.on("error", () => resolve5(false));
     });
     if (ok3) return port;
-    await new Promise((r) => setTimeout(r, 25));
+    await sleep(25);
   }
   throw new RunError(gone ? "the SUT exited under strace before it was ready" : `the SUT under strace did not accept connections on port ${port} within ${timeoutMs} ms`);
 }
@@ -7977,7 +8095,7 @@ async function stop(child2, exited, timeoutMs) {
 }
 function childrenOf(pid) {
   try {
-    const txt = readFileSync2(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    const txt = readFileSync3(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
     if (txt) return txt.split(/\s+/).map(Number);
   } catch {
   }
@@ -7986,7 +8104,7 @@ function childrenOf(pid) {
     for (const e of readdirSync("/proc")) {
       if (!/^\d+$/.test(e)) continue;
       try {
-        const stat2 = readFileSync2(`/proc/${e}/stat`, "utf8");
+        const stat2 = readFileSync3(`/proc/${e}/stat`, "utf8");
         const ppid = Number(stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[1]);
         if (ppid === pid) out.push(Number(e));
       } catch {
@@ -8046,6 +8164,158 @@ var init_strace = __esm({
       open: ["open", "openat"]
     };
     DEFAULT_READY = /listening on (?:\S+):(?<port>\d+)/;
+  }
+});
+
+// src/checks/same-pod.ts
+function samePodCheck(pod, split = false, optIn = false) {
+  if (!split) {
+    return { id: "same-pod", status: "pass", detail: `loadgen and both SUTs ran as containers of pod ${pod.name} (${pod.containers.join(", ")})` };
+  }
+  return {
+    id: "same-pod",
+    status: optIn ? "warn" : "fail",
+    detail: `loadgen and SUTs ran in separate pods${optIn ? " (opted in)" : " without opt-in"}: network latency between pods enters every sample`
+  };
+}
+function sameHostCheck() {
+  return { id: "same-pod", status: "pass", detail: "local runtime: load generator and both SUT arms on one host, over loopback" };
+}
+var init_same_pod = __esm({
+  "src/checks/same-pod.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/same-node.ts
+var init_same_node = __esm({
+  "src/checks/same-node.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/service-mesh.ts
+function injectionMarks(meta, what) {
+  const out = [];
+  for (const m of INJECT) {
+    const v = (m.where === "annotation" ? meta?.annotations : meta?.labels)?.[m.key];
+    if (v !== void 0 && m.on(v)) out.push(`${what} ${m.where} ${m.key}=${v}`);
+  }
+  return out;
+}
+function serviceMeshCheck(pod, namespace) {
+  const names = [...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].map((c) => c.name);
+  const sidecars = names.filter((n) => SIDECAR_NAMES.some((s) => n === s || n.startsWith(`${s}-`)));
+  const marks = [...injectionMarks(pod.metadata, "pod"), ...injectionMarks(namespace?.metadata, "namespace")];
+  if (sidecars.length === 0 && marks.length === 0) {
+    return { id: "service-mesh", status: "pass", detail: "no service-mesh sidecar or injection marker on the pod or its namespace" };
+  }
+  const parts = [...sidecars.length ? [`sidecar container(s) ${sidecars.join(", ")}`] : [], ...marks];
+  return { id: "service-mesh", status: "warn", detail: `service mesh present (${parts.join("; ")}): its proxy adds latency to both arms and may mask the hook` };
+}
+var SIDECAR_NAMES, INJECT;
+var init_service_mesh = __esm({
+  "src/checks/service-mesh.ts"() {
+    "use strict";
+    SIDECAR_NAMES = ["istio-proxy", "linkerd-proxy", "envoy"];
+    INJECT = [
+      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "annotation" },
+      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "label" },
+      { key: "istio-injection", on: (v) => v === "enabled", where: "label" },
+      { key: "istio.io/rev", on: (v) => v !== "", where: "label" },
+      { key: "linkerd.io/inject", on: (v) => v === "enabled" || v === "ingress", where: "annotation" }
+    ];
+  }
+});
+
+// src/checks/node-tenancy.ts
+function nodeTenancyCheck(node, pods, own, why = "") {
+  if (!pods) return { id: "node-tenancy", status: "pass", detail: `not measured (cannot list pods on node ${node}: ${why})` };
+  const others = (pods.items ?? []).filter((p) => {
+    const ns = p.metadata?.namespace ?? "";
+    const phase = p.status?.phase ?? "";
+    return !SYSTEM_NAMESPACES.includes(ns) && !own.includes(p.metadata?.name ?? "") && phase !== "Succeeded" && phase !== "Failed";
+  });
+  if (others.length === 0) {
+    return { id: "node-tenancy", status: "pass", detail: `no other (non-system) workloads on node ${node}` };
+  }
+  const sample = others.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(", ");
+  return {
+    id: "node-tenancy",
+    status: "warn",
+    detail: `${others.length} other workload pod(s) share node ${node} (${sample}${others.length > 5 ? ", ..." : ""}): noisy neighbours add variance`
+  };
+}
+var SYSTEM_NAMESPACES;
+var init_node_tenancy = __esm({
+  "src/checks/node-tenancy.ts"() {
+    "use strict";
+    SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
+  }
+});
+
+// src/checks/resource-limits.ts
+function parseCpuStat(text) {
+  const out = {};
+  for (const line of text.split("\n")) {
+    const [k, v] = line.trim().split(/\s+/);
+    if (k && v !== void 0 && /^\d+$/.test(v)) out[k] = Number(v);
+  }
+  return out;
+}
+function cpuThrottlingCheck(samples, round3) {
+  const measured = samples.filter((s) => s.after !== void 0);
+  if (measured.length === 0) {
+    return { id: "cpu-throttling", status: "pass", detail: "not measured (the SUT containers' cgroup cpu.stat was not readable)" };
+  }
+  const grew = measured.map((s) => ({ c: s.container, d: s.after - (s.before ?? 0) })).filter((x) => x.d > 0);
+  if (grew.length === 0) {
+    return { id: "cpu-throttling", status: "pass", detail: `no CPU throttling in ${measured.map((s) => s.container).join(", ")}` };
+  }
+  return {
+    id: "cpu-throttling",
+    status: "warn",
+    detail: `round ${round3}: CPU throttled (cgroup nr_throttled grew: ${grew.map((x) => `${x.c} +${x.d}`).join(", ")}); raise the cpu limit or drop it`
+  };
+}
+function memoryLimitCheck(samples, round3, nearFraction = 0.9) {
+  const limited = samples.filter((s) => s.usage !== void 0 && s.limit !== void 0 && s.limit > 0);
+  if (limited.length === 0) {
+    return { id: "memory-limit", status: "pass", detail: "no memory limit set (or usage not readable)" };
+  }
+  const near = limited.filter((s) => s.usage >= nearFraction * s.limit);
+  if (near.length === 0) {
+    const max = Math.max(...limited.map((s) => s.usage / s.limit));
+    return { id: "memory-limit", status: "pass", detail: `SUT memory at most ${(max * 100).toFixed(0)} % of its limit` };
+  }
+  return {
+    id: "memory-limit",
+    status: "warn",
+    detail: `round ${round3}: ${near.map((s) => `${s.container} at ${(s.usage / s.limit * 100).toFixed(0)} %`).join(", ")} of the memory limit`
+  };
+}
+function parseLimit(text) {
+  if (text === void 0) return void 0;
+  const t = text.trim();
+  if (t === "" || t === "max" || !/^\d+$/.test(t)) return void 0;
+  const n = Number(t);
+  return n >= 2 ** 62 ? void 0 : n;
+}
+var init_resource_limits = __esm({
+  "src/checks/resource-limits.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/index.ts
+var init_checks = __esm({
+  "src/checks/index.ts"() {
+    "use strict";
+    init_same_pod();
+    init_same_node();
+    init_service_mesh();
+    init_node_tenancy();
+    init_resource_limits();
   }
 });
 
@@ -8273,20 +8543,20 @@ var init_http_client = __esm({
       closed = false;
       /** Sends a pre-serialized request; resolves with the status or a status-0 error. Never rejects. */
       request(buf, opts = {}) {
-        return new Promise((resolve6) => {
+        return new Promise((resolve5) => {
           const t0 = process.hrtime.bigint();
           if (this.pending !== null) {
-            resolve6({ status: 0, error: "request already in flight", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
+            resolve5({ status: 0, error: "request already in flight", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
             return;
           }
           if (this.closed) {
-            resolve6({ status: 0, error: "client closed", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
+            resolve5({ status: 0, error: "client closed", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
             return;
           }
           const needConnect = this.socket === null || !this.options.keepAlive;
           if (needConnect) this.dropSocket();
           const p = {
-            resolve: resolve6,
+            resolve: resolve5,
             parser: new ResponseParser(opts.head === true),
             buf,
             t0,
@@ -8529,8 +8799,9 @@ var init_loadgen = __esm({
 
 // src/runtime/local-process.ts
 import { spawn as spawn2 } from "node:child_process";
-import { readFileSync as readFileSync3, realpathSync } from "node:fs";
+import { readFileSync as readFileSync4, realpathSync } from "node:fs";
 import { request } from "node:http";
+import { setTimeout as sleep2 } from "node:timers/promises";
 function inheritedEnv() {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== void 0 && k !== "LD_PRELOAD") env[k] = v;
@@ -8538,30 +8809,28 @@ function inheritedEnv() {
 }
 function readMaps(pid) {
   try {
-    return readFileSync3(`/proc/${pid}/maps`, "utf8");
+    return readFileSync4(`/proc/${pid}/maps`, "utf8");
   } catch {
     return "";
   }
 }
 function probe(port, path8) {
-  return new Promise((resolve6) => {
+  return new Promise((resolve5) => {
     const req = request({ host: "127.0.0.1", port, path: path8, method: "GET", agent: false, timeout: 500 }, (res) => {
       res.resume();
-      res.on("end", () => resolve6(res.statusCode ?? 0));
+      res.on("end", () => resolve5(res.statusCode ?? 0));
     });
     req.on("timeout", () => req.destroy());
-    req.on("error", () => resolve6(0));
+    req.on("error", () => resolve5(0));
     req.end();
   });
-}
-function sleep(ms) {
-  return new Promise((r) => setTimeout(r, ms));
 }
 var TAIL_BYTES, SutProcess;
 var init_local_process = __esm({
   "src/runtime/local-process.ts"() {
     "use strict";
     init_errors();
+    init_native();
     TAIL_BYTES = 4096;
     SutProcess = class {
       constructor(opts) {
@@ -8575,16 +8844,16 @@ var init_local_process = __esm({
         };
         this.child.stdout?.on("data", keep);
         this.child.stderr?.on("data", keep);
-        this.exited = new Promise((resolve6) => {
+        this.exited = new Promise((resolve5) => {
           this.child.on("error", (err) => {
             this.output += `
 ${err.message}`;
             this.exit = { code: null, signal: null };
-            resolve6();
+            resolve5();
           });
           this.child.on("exit", (code, signal) => {
             this.exit = { code, signal };
-            resolve6();
+            resolve5();
           });
         });
       }
@@ -8614,7 +8883,7 @@ ${err.message}`;
             throw new RunError(`SUT (${this.opts.label}) ${this.describeExit()} at start${said2 ? `: ${said2}` : ""}`);
           }
           if (await probe(this.opts.port, path8) === 200) return;
-          await sleep(25);
+          await sleep2(25);
         }
         const said = this.tail();
         throw new RunError(
@@ -8626,15 +8895,15 @@ ${err.message}`;
         const maps = readMaps(this.pid);
         const real = realpathSync(hook);
         if (maps.includes(real) || maps.includes(hook)) return;
-        const loader = this.output.split("\n").find((l) => /ld\.so|cannot be preloaded|LD_PRELOAD/.test(l));
+        const loader = loaderMessage(this.output);
         throw new RunError(
-          `hook was not loaded into the ${this.opts.label} SUT: ${hook}${loader ? `; the loader said: ${loader.trim()}` : " (is the SUT statically linked or setuid?)"}`
+          `hook was not loaded into the ${this.opts.label} SUT: ${hook}${loader ? `; the loader said: ${loader}` : " (is the SUT statically linked or setuid?)"}`
         );
       }
       async stop(graceMs = 2e3) {
         if (!this.exit) {
           this.child.kill("SIGTERM");
-          const killed = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
+          const killed = await Promise.race([this.exited.then(() => true), sleep2(graceMs).then(() => false)]);
           if (!killed) this.child.kill("SIGKILL");
         }
         await this.exited;
@@ -8653,21 +8922,12 @@ __export(local_exports, {
   LocalRuntime: () => LocalRuntime
 });
 import { createServer } from "node:net";
-function localChecks() {
-  return [
-    {
-      id: "same-pod",
-      status: "pass",
-      detail: "local runtime: load generator and both SUT arms on one host, over loopback"
-    }
-  ];
-}
 async function freePorts(n) {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise((resolve6, reject) => {
+    Array.from({ length: n }, () => new Promise((resolve5, reject) => {
       const s = createServer();
       s.once("error", reject);
-      s.listen(0, "127.0.0.1", () => resolve6(s));
+      s.listen(0, "127.0.0.1", () => resolve5(s));
     }))
   );
   const ports = servers.map((s) => s.address().port);
@@ -8680,6 +8940,7 @@ var init_local = __esm({
     "use strict";
     init_errors();
     init_strace();
+    init_checks();
     init_http_client();
     init_loadgen();
     init_round_data();
@@ -8723,14 +8984,14 @@ var init_local = __esm({
               data
             );
           }
-          return { data, checks: localChecks() };
+          return { data, checks: [sameHostCheck()] };
         } finally {
           await Promise.all([baseline.stop(), candidate.stop()]);
           this.live.delete(baseline);
           this.live.delete(candidate);
         }
       }
-      /** One extra instance of the candidate under strace, driven with the configured request mix. */
+      /** One extra instance of the candidate under strace, driven with the first configured request. */
       async countCalls(requests = 400) {
         const [port] = await freePorts(1);
         return countCalls({
@@ -8760,7 +9021,6 @@ var init_local = __esm({
         process.off("exit", this.onExit);
       }
       start(opts) {
-        if (opts.command.length === 0) throw new RunError("no SUT command configured (sut.command)");
         const p = new SutProcess(opts);
         this.live.add(p);
         return p;
@@ -11074,9 +11334,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve6(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -11114,12 +11374,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve6(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -13386,8 +13646,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve6, reject) => {
-        res = resolve6;
+      const promise = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -15638,12 +15898,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve5;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -16313,12 +16573,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve5;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -16797,16 +17057,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve6) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve6;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve6(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve6) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -16817,7 +17077,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve6(null);
+            resolve5(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -16868,7 +17128,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve6, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -16880,7 +17140,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve6(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -17078,10 +17338,10 @@ var require_fixed_queue = __commonJS({
         this.head.push(data);
       }
       shift() {
-        const tail4 = this.tail;
-        const next = tail4.shift();
-        if (tail4.isEmpty() && tail4.next !== null) {
-          this.tail = tail4.next;
+        const tail3 = this.tail;
+        const next = tail3.shift();
+        if (tail3.isEmpty() && tail3.next !== null) {
+          this.tail = tail3.next;
         }
         return next;
       }
@@ -17216,8 +17476,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve6) => {
-            this[kClosedResolve] = resolve6;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -18486,7 +18746,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve6, reject) => {
+        return await new Promise((resolve5, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -18499,7 +18759,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve6(null);
+              resolve5(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -18518,7 +18778,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream2, type) {
       assert(!stream2[kConsume]);
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream2)) {
           const rState = stream2._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -18535,7 +18795,7 @@ var require_readable = __commonJS({
             stream2[kConsume] = {
               type,
               stream: stream2,
-              resolve: resolve6,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -18605,18 +18865,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve6, stream: stream2, length } = consume2;
+      const { type, body, resolve: resolve5, stream: stream2, length } = consume2;
       try {
         if (type === "text") {
-          resolve6(chunksDecode(body, length));
+          resolve5(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve6(JSON.parse(chunksDecode(body, length)));
+          resolve5(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve6(chunksConcat(body, length).buffer);
+          resolve5(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve6(new Blob(body, { type: stream2[kContentType] }));
+          resolve5(new Blob(body, { type: stream2[kContentType] }));
         } else if (type === "bytes") {
-          resolve6(chunksConcat(body, length));
+          resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -18873,9 +19133,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve5, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -19098,9 +19358,9 @@ var require_api_stream = __commonJS({
     };
     function stream2(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve5, reject) => {
           stream2.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -19385,9 +19645,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -19479,9 +19739,9 @@ var require_api_connect = __commonJS({
     };
     function connect2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve5, reject) => {
           connect2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -23344,7 +23604,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve6, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -23420,7 +23680,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve6({
+              resolve5({
                 status: status2,
                 statusText,
                 headersList,
@@ -23463,7 +23723,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve6({
+              resolve5({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -26260,7 +26520,7 @@ var require_permessage_deflate = __commonJS({
     var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __require("node:zlib");
     var { isValidClientWindowBits } = require_util7();
     var { MessageSizeExceededError } = require_errors2();
-    var tail4 = Buffer.from([0, 0, 255, 255]);
+    var tail3 = Buffer.from([0, 0, 255, 255]);
     var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
     var kLength = /* @__PURE__ */ Symbol("kLength");
     var PerMessageDeflate = class {
@@ -26318,7 +26578,7 @@ var require_permessage_deflate = __commonJS({
         }
         this.#inflate.write(chunk);
         if (fin) {
-          this.#inflate.write(tail4);
+          this.#inflate.write(tail3);
         }
         this.#inflate.flush(() => {
           if (!this.#inflate) {
@@ -27204,8 +27464,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve6) => {
-        setTimeout(resolve6, ms).unref();
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms).unref();
       });
     }
     module.exports = {
@@ -28074,11 +28334,11 @@ var init_lib = __esm({
     import_undici = __toESM(require_undici(), 1);
     __awaiter = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve6) {
-          resolve6(value);
+        return value instanceof P2 ? value : new P2(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28094,7 +28354,7 @@ var init_lib = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28164,26 +28424,26 @@ var init_lib = __esm({
       }
       readBody() {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve6(output.toString());
+              resolve5(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve6(Buffer.concat(chunks));
+              resolve5(Buffer.concat(chunks));
             });
           }));
         });
@@ -28386,14 +28646,14 @@ var init_lib = __esm({
        */
       requestRaw(info2, data) {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve5, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve6(res);
+                resolve5(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -28637,12 +28897,12 @@ var init_lib = __esm({
         return __awaiter(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
+          return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve6, reject) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve5, reject) => __awaiter(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -28650,7 +28910,7 @@ var init_lib = __esm({
               headers: {}
             };
             if (statusCode === HttpCodes.NotFound) {
-              resolve6(response);
+              resolve5(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -28689,7 +28949,7 @@ var init_lib = __esm({
               err.result = response.result;
               reject(err);
             } else {
-              resolve6(response);
+              resolve5(response);
             }
           }));
         });
@@ -28722,11 +28982,11 @@ var init_summary = __esm({
   "node_modules/@actions/core/lib/summary.js"() {
     __awaiter2 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve6) {
-          resolve6(value);
+        return value instanceof P2 ? value : new P2(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28742,7 +29002,7 @@ var init_summary = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -29118,11 +29378,11 @@ var init_io_util = __esm({
   "node_modules/@actions/io/lib/io-util.js"() {
     __awaiter3 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve6) {
-          resolve6(value);
+        return value instanceof P2 ? value : new P2(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -29138,7 +29398,7 @@ var init_io_util = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -29318,11 +29578,11 @@ var init_io = __esm({
     init_io_util();
     __awaiter4 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve6) {
-          resolve6(value);
+        return value instanceof P2 ? value : new P2(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -29338,7 +29598,7 @@ var init_io = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -29403,11 +29663,11 @@ var init_toolrunner = __esm({
     init_io_util();
     __awaiter5 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve6) {
-          resolve6(value);
+        return value instanceof P2 ? value : new P2(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -29423,7 +29683,7 @@ var init_toolrunner = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -29642,7 +29902,7 @@ var init_toolrunner = __esm({
             this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
           }
           this.toolPath = yield which(this.toolPath, true);
-          return new Promise((resolve6, reject) => __awaiter5(this, void 0, void 0, function* () {
+          return new Promise((resolve5, reject) => __awaiter5(this, void 0, void 0, function* () {
             this._debug(`exec tool: ${this.toolPath}`);
             this._debug("arguments:");
             for (const arg of this.args) {
@@ -29725,7 +29985,7 @@ var init_toolrunner = __esm({
               if (error) {
                 reject(error);
               } else {
-                resolve6(exitCode);
+                resolve5(exitCode);
               }
             });
             if (this.options.input) {
@@ -29822,11 +30082,11 @@ var init_exec = __esm({
     init_toolrunner();
     __awaiter6 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve6) {
-          resolve6(value);
+        return value instanceof P2 ? value : new P2(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -29842,7 +30102,7 @@ var init_exec = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -29904,17 +30164,20 @@ function persisting() {
 function save(key, value) {
   if (persisting()) saveState(key, JSON.stringify(value));
 }
+function resource(kind, name, context) {
+  return context ? { kind, name, context } : { kind, name };
+}
 function same(a, b) {
   return a.kind === b.kind && a.name === b.name && (a.context ?? "") === (b.context ?? "");
 }
 function recordCreated(kind, name, context) {
-  const r = context ? { kind, name, context } : { kind, name };
+  const r = resource(kind, name, context);
   if (created.some((c) => same(c, r))) return;
   created.push(r);
   save(KEYS.created, created);
 }
 function recordRemoved(kind, name, context) {
-  const r = context ? { kind, name, context } : { kind, name };
+  const r = resource(kind, name, context);
   const before = created.length;
   created = created.filter((c) => !same(c, r));
   if (created.length !== before) save(KEYS.created, created);
@@ -29931,154 +30194,6 @@ var init_state_helper = __esm({
     KEYS = { created: "created", tools: "tools", kubeconfig: "kubeconfig", started: "started" };
     created = [];
     tools = {};
-  }
-});
-
-// src/checks/same-pod.ts
-function samePodCheck(pod, split = false, optIn = false) {
-  if (!split) {
-    return { id: "same-pod", status: "pass", detail: `loadgen and both SUTs ran as containers of pod ${pod.name} (${pod.containers.join(", ")})` };
-  }
-  return {
-    id: "same-pod",
-    status: optIn ? "warn" : "fail",
-    detail: `loadgen and SUTs ran in separate pods${optIn ? " (opted in)" : " without opt-in"}: network latency between pods enters every sample`
-  };
-}
-var init_same_pod = __esm({
-  "src/checks/same-pod.ts"() {
-    "use strict";
-  }
-});
-
-// src/checks/same-node.ts
-var init_same_node = __esm({
-  "src/checks/same-node.ts"() {
-    "use strict";
-  }
-});
-
-// src/checks/service-mesh.ts
-function injectionMarks(meta, what) {
-  const out = [];
-  for (const m of INJECT) {
-    const v = (m.where === "annotation" ? meta?.annotations : meta?.labels)?.[m.key];
-    if (v !== void 0 && m.on(v)) out.push(`${what} ${m.where} ${m.key}=${v}`);
-  }
-  return out;
-}
-function serviceMeshCheck(pod, namespace) {
-  const names = [...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].map((c) => c.name);
-  const sidecars = names.filter((n) => SIDECAR_NAMES.some((s) => n === s || n.startsWith(`${s}-`)));
-  const marks = [...injectionMarks(pod.metadata, "pod"), ...injectionMarks(namespace?.metadata, "namespace")];
-  if (sidecars.length === 0 && marks.length === 0) {
-    return { id: "service-mesh", status: "pass", detail: "no service-mesh sidecar or injection marker on the pod or its namespace" };
-  }
-  const parts = [...sidecars.length ? [`sidecar container(s) ${sidecars.join(", ")}`] : [], ...marks];
-  return { id: "service-mesh", status: "warn", detail: `service mesh present (${parts.join("; ")}): its proxy adds latency to both arms and may mask the hook` };
-}
-var SIDECAR_NAMES, INJECT;
-var init_service_mesh = __esm({
-  "src/checks/service-mesh.ts"() {
-    "use strict";
-    SIDECAR_NAMES = ["istio-proxy", "linkerd-proxy", "envoy"];
-    INJECT = [
-      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "annotation" },
-      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "label" },
-      { key: "istio-injection", on: (v) => v === "enabled", where: "label" },
-      { key: "istio.io/rev", on: (v) => v !== "", where: "label" },
-      { key: "linkerd.io/inject", on: (v) => v === "enabled" || v === "ingress", where: "annotation" }
-    ];
-  }
-});
-
-// src/checks/node-tenancy.ts
-function nodeTenancyCheck(node, pods, own) {
-  const others = (pods.items ?? []).filter((p) => {
-    const ns = p.metadata?.namespace ?? "";
-    const phase = p.status?.phase ?? "";
-    return !SYSTEM_NAMESPACES.includes(ns) && !own.includes(p.metadata?.name ?? "") && phase !== "Succeeded" && phase !== "Failed";
-  });
-  if (others.length === 0) {
-    return { id: "node-tenancy", status: "pass", detail: `no other (non-system) workloads on node ${node}` };
-  }
-  const sample = others.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(", ");
-  return {
-    id: "node-tenancy",
-    status: "warn",
-    detail: `${others.length} other workload pod(s) share node ${node} (${sample}${others.length > 5 ? ", ..." : ""}): noisy neighbours add variance`
-  };
-}
-var SYSTEM_NAMESPACES;
-var init_node_tenancy = __esm({
-  "src/checks/node-tenancy.ts"() {
-    "use strict";
-    SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
-  }
-});
-
-// src/checks/resource-limits.ts
-function parseCpuStat(text) {
-  const out = {};
-  for (const line of text.split("\n")) {
-    const [k, v] = line.trim().split(/\s+/);
-    if (k && v !== void 0 && /^\d+$/.test(v)) out[k] = Number(v);
-  }
-  return out;
-}
-function cpuThrottlingCheck(samples, round3) {
-  const measured = samples.filter((s) => s.after !== void 0);
-  if (measured.length === 0) {
-    return { id: "cpu-throttling", status: "pass", detail: "not measured (the SUT containers' cgroup cpu.stat was not readable)" };
-  }
-  const grew = measured.map((s) => ({ c: s.container, d: s.after - (s.before ?? 0) })).filter((x) => x.d > 0);
-  if (grew.length === 0) {
-    return { id: "cpu-throttling", status: "pass", detail: `no CPU throttling in ${measured.map((s) => s.container).join(", ")}` };
-  }
-  return {
-    id: "cpu-throttling",
-    status: "warn",
-    detail: `round ${round3}: CPU throttled (cgroup nr_throttled grew: ${grew.map((x) => `${x.c} +${x.d}`).join(", ")}); raise the cpu limit or drop it`
-  };
-}
-function memoryLimitCheck(samples, round3, nearFraction = 0.9) {
-  const limited = samples.filter((s) => s.usage !== void 0 && s.limit !== void 0 && s.limit > 0);
-  if (limited.length === 0) {
-    return { id: "memory-limit", status: "pass", detail: "no memory limit set (or usage not readable)" };
-  }
-  const near = limited.filter((s) => s.usage >= nearFraction * s.limit);
-  if (near.length === 0) {
-    const max = Math.max(...limited.map((s) => s.usage / s.limit));
-    return { id: "memory-limit", status: "pass", detail: `SUT memory at most ${(max * 100).toFixed(0)} % of its limit` };
-  }
-  return {
-    id: "memory-limit",
-    status: "warn",
-    detail: `round ${round3}: ${near.map((s) => `${s.container} at ${(s.usage / s.limit * 100).toFixed(0)} %`).join(", ")} of the memory limit`
-  };
-}
-function parseLimit(text) {
-  if (text === void 0) return void 0;
-  const t = text.trim();
-  if (t === "" || t === "max" || !/^\d+$/.test(t)) return void 0;
-  const n = Number(t);
-  return n >= 2 ** 62 ? void 0 : n;
-}
-var init_resource_limits = __esm({
-  "src/checks/resource-limits.ts"() {
-    "use strict";
-  }
-});
-
-// src/checks/index.ts
-var init_checks = __esm({
-  "src/checks/index.ts"() {
-    "use strict";
-    init_same_pod();
-    init_same_node();
-    init_service_mesh();
-    init_node_tenancy();
-    init_resource_limits();
   }
 });
 
@@ -30225,10 +30340,10 @@ var init_manifest = __esm({
 });
 
 // src/runtime/pod-cgroup.ts
-import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync5 } from "node:fs";
 function read(path8) {
   try {
-    return readFileSync4(path8, "utf8");
+    return readFileSync5(path8, "utf8");
   } catch {
     return void 0;
   }
@@ -30282,11 +30397,17 @@ var init_pod_cgroup = __esm({
 
 // src/runtime/pod-exec.ts
 import { spawn as spawn4 } from "node:child_process";
+function meaningfulLines(s) {
+  return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));
+}
 function cleanStderr(s) {
-  return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l)).join("\n").trim();
+  return meaningfulLines(s).join("\n").trim();
+}
+function tail(text, lines = 15) {
+  return meaningfulLines(text).slice(-lines).join("\n");
 }
 function run(argv, opts) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve5, reject) => {
     const child2 = spawn4(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
     const out = [];
     const err = [];
@@ -30303,7 +30424,7 @@ function run(argv, opts) {
     });
     child2.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve6({
+      resolve5({
         code: code ?? (signal ? 128 : 1),
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8"),
@@ -30326,7 +30447,7 @@ async function runOk(argv, opts) {
   if (r.code !== 0 || r.timedOut) throw new ExecError(argv, r, r.timedOut);
   return r;
 }
-var ExecError, sleep2;
+var ExecError;
 var init_pod_exec = __esm({
   "src/runtime/pod-exec.ts"() {
     "use strict";
@@ -30342,14 +30463,13 @@ var init_pod_exec = __esm({
       result;
       timedOut;
     };
-    sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
   }
 });
 
 // src/runtime/pod-image.ts
 import { spawn as spawn5 } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync5, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync6, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { basename as basename3, dirname as dirname5, join as join6 } from "node:path";
 function parseLdd(text) {
@@ -30387,12 +30507,12 @@ function rootfsHash(spec, quick = false) {
     if (quick) {
       const st = statSync2(f.from);
       h.update(`${st.size}:${st.mtimeMs}\0`);
-    } else h.update(readFileSync5(f.from));
+    } else h.update(readFileSync6(f.from));
   }
   return h.digest("hex").slice(0, 16);
 }
 function pipeInto(a, b, timeoutMs) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve5, reject) => {
     const p1 = spawn5(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
     const p2 = spawn5(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
@@ -30412,7 +30532,7 @@ function pipeInto(a, b, timeoutMs) {
     p1.on("close", (c) => c1 = c);
     p2.on("close", (c2) => {
       clearTimeout(timer);
-      resolve6({ code: c1 !== null && c1 !== 0 ? c1 : c2 ?? 1, stderr });
+      resolve5({ code: c1 !== null && c1 !== 0 ? c1 : c2 ?? 1, stderr });
     });
   });
 }
@@ -30456,12 +30576,32 @@ function isMapped(maps, mountDir, fileName) {
   }
   return false;
 }
-function loaderMessage(log) {
-  return log.split("\n").find((l) => /ld\.so|cannot be preloaded|LD_PRELOAD/i.test(l))?.trim();
+function hookedContainers(plan) {
+  const out = [];
+  if (plan.hook) out.push({ container: CONTAINERS.candidate, dir: HOOK_DIRS.candidate, fileName: plan.hook.fileName });
+  if (plan.baselineHook) out.push({ container: CONTAINERS.baseline, dir: HOOK_DIRS.baseline, fileName: plan.baselineHook.fileName });
+  return out;
+}
+function hookNotLoaded(h, where, log) {
+  const ld = loaderMessage(log);
+  return new RunError(`hook was not loaded: ${h.dir}/${h.fileName} is not mapped in ${where}${ld ? ` (${ld})` : ""}; its log:
+${tail(log)}`);
 }
 var init_pod_maps = __esm({
   "src/runtime/pod-maps.ts"() {
     "use strict";
+    init_errors();
+    init_native();
+    init_manifest();
+    init_pod_exec();
+  }
+});
+
+// src/loadgen/csv.ts
+var init_csv = __esm({
+  "src/loadgen/csv.ts"() {
+    "use strict";
+    init_types();
   }
 });
 
@@ -30473,7 +30613,7 @@ function parseLoadgenOutput(text, round3) {
   for (const raw of text.split("\n")) {
     const line = raw.replace(/\r$/, "").trim();
     if (line === "") continue;
-    if (line.startsWith("round,arm,seq,latency_ns")) {
+    if (line === SAMPLES_HEADER) {
       headerSeen = true;
       continue;
     }
@@ -30489,26 +30629,27 @@ function parseLoadgenOutput(text, round3) {
   }
   return { data: roundFromSamples(round3, samples), other, headerSeen };
 }
+function partialRound(text, round3) {
+  const { data } = parseLoadgenOutput(text, round3);
+  return data.arm.length > 0 ? data : null;
+}
 function roundFromOutput(text, round3, expected, where) {
   const parsed = parseLoadgenOutput(text, round3);
   const got = parsed.data.arm.length;
   if (!parsed.headerSeen || got !== expected) {
-    const tail4 = parsed.other.slice(-5).join(" | ");
+    const tail3 = parsed.other.slice(-5).join(" | ");
     throw new RunError(
-      `${where}: loadgen output of round ${round3} is incomplete: ${got} of ${expected} rows${parsed.headerSeen ? "" : " (no CSV header)"}${tail4 ? `; loadgen said: ${tail4}` : ""}`
+      `${where}: loadgen output of round ${round3} is incomplete: ${got} of ${expected} rows${parsed.headerSeen ? "" : " (no CSV header)"}${tail3 ? `; loadgen said: ${tail3}` : ""}`
     );
   }
   return parsed.data;
-}
-function tail(text, lines = 15) {
-  const all = text.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));
-  return all.slice(-lines).join("\n");
 }
 var ROW;
 var init_pod_output = __esm({
   "src/runtime/pod-output.ts"() {
     "use strict";
     init_errors();
+    init_csv();
     init_round_data();
     ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)$/;
   }
@@ -30516,9 +30657,8 @@ var init_pod_output = __esm({
 
 // src/runtime/pod-plan.ts
 import { randomBytes } from "node:crypto";
-import { existsSync as existsSync4, readFileSync as readFileSync6 } from "node:fs";
-import { basename as basename4, dirname as dirname6, join as join7, resolve as resolve4 } from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { existsSync as existsSync4, readFileSync as readFileSync7 } from "node:fs";
+import { basename as basename4, join as join7 } from "node:path";
 function newRunId() {
   return randomBytes(4).toString("hex");
 }
@@ -30526,7 +30666,7 @@ function readHook(path8, what) {
   if (!path8) return void 0;
   let data;
   try {
-    data = readFileSync6(path8);
+    data = readFileSync7(path8);
   } catch (e) {
     throw new UsageError(`${what} ${path8}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
   }
@@ -30534,22 +30674,15 @@ function readHook(path8, what) {
   return { fileName, data };
 }
 function findLoadgenScript() {
-  const here = dirname6(fileURLToPath2(import.meta.url));
-  const candidates = [
-    process.env.HOOK_LATENCY_LOADGEN,
-    join7(here, "loadgen.js"),
-    resolve4(here, "../../dist/loadgen.js"),
-    resolve4(process.cwd(), "dist/loadgen.js")
-  ].filter((p) => Boolean(p));
-  const found = candidates.find((p) => existsSync4(p) && basename4(p) === "loadgen.js" && !p.includes("/src/"));
-  if (!found) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${candidates.join(", ")})`);
-  return found;
+  const file = process.env.HOOK_LATENCY_LOADGEN || join7(packageRoot(), "dist", "loadgen.js");
+  if (!existsSync4(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
+  return file;
 }
 function loadPodAssets(config) {
   return {
     hook: readHook(config.hook, "hook"),
     baselineHook: readHook(config.baselineHook, "baseline-hook"),
-    loadgenScript: readFileSync6(findLoadgenScript())
+    loadgenScript: readFileSync7(findLoadgenScript())
   };
 }
 function sutPorts(config) {
@@ -30589,7 +30722,7 @@ function podPlan(config, runId, round3, assets, images, namespace) {
     sut: {
       image: images.sutImage,
       command: images.sutCommand,
-      env: images.sutEnv ?? config.sut.env,
+      env: config.sut.env,
       ports: sutPorts(config),
       imagePullPolicy: images.pullPolicy
     },
@@ -30608,6 +30741,7 @@ var init_pod_plan = __esm({
   "src/runtime/pod-plan.ts"() {
     "use strict";
     init_errors();
+    init_native();
     init_manifest();
   }
 });
@@ -30615,12 +30749,16 @@ var init_pod_plan = __esm({
 // src/runtime/podman.ts
 var podman_exports = {};
 __export(podman_exports, {
-  KUBE_NETWORK: () => KUBE_NETWORK,
-  PodmanRuntime: () => PodmanRuntime
+  PodmanRuntime: () => PodmanRuntime,
+  importsSutBinary: () => importsSutBinary
 });
-import { existsSync as existsSync5, mkdtempSync as mkdtempSync3, readFileSync as readFileSync7, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync5, mkdtempSync as mkdtempSync3, readFileSync as readFileSync8, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
 import { basename as basename5, join as join8 } from "node:path";
+import { setTimeout as sleep3 } from "node:timers/promises";
+function importsSutBinary(sut) {
+  return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
+}
 var KUBE_NETWORK, SUT_IMAGE_NAME, NODE_IMAGE_NAME, PodmanRuntime;
 var init_podman = __esm({
   "src/runtime/podman.ts"() {
@@ -30677,21 +30815,22 @@ var init_podman = __esm({
       /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
       async images() {
         const { sut, pod } = this.config;
-        let sutImage = sut.image;
-        let sutCommand = sut.command;
-        if (!sutImage || sutImage.startsWith(`localhost/${SUT_IMAGE_NAME}`)) {
-          const binary = sut.command[0];
-          if (!binary) throw new RunError("podman: sut.command is required to build the SUT image");
-          if (!existsSync5(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
-          const hooks = [this.config.hook, this.config.baselineHook].filter((h) => Boolean(h));
-          sutImage = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, "/app"));
-          sutCommand = [`/app/${basename5(binary)}`, ...sut.command.slice(1)];
-        }
+        const own = importsSutBinary(sut) ? await this.sutImage() : void 0;
         let loadgenImage = pod.loadgenImage;
         if (loadgenImage === DEFAULTS["loadgen-image"] || loadgenImage.startsWith(`localhost/${NODE_IMAGE_NAME}`)) {
           loadgenImage = await ensureImage(this.podman, NODE_IMAGE_NAME, await binaryRootfs(process.execPath, [], "/usr/local/bin", "node"), true);
         }
-        return { sutImage, sutCommand, loadgenImage, pullPolicy: "IfNotPresent" };
+        return { sutImage: own?.image ?? sut.image, sutCommand: own?.command ?? sut.command, loadgenImage, pullPolicy: "IfNotPresent" };
+      }
+      /** The SUT binary `sut.command[0]` with its libraries (and the hooks') as a local image. */
+      async sutImage() {
+        const { command } = this.config.sut;
+        const binary = command[0];
+        if (!binary) throw new RunError("podman: sut.command is required to build the SUT image");
+        if (!existsSync5(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
+        const hooks = [this.config.hook, this.config.baselineHook].filter((h) => Boolean(h));
+        const image = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, "/app"));
+        return { image, command: [`/app/${basename5(binary)}`, ...command.slice(1)] };
       }
       async runRound(index) {
         const { assets, images } = await this.prepare();
@@ -30713,12 +30852,13 @@ var init_podman = __esm({
           }
           const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
           const pids = (await this.inspect(suts)).map((s) => s.pid);
-          const before = pids.map((p) => p > 0 ? readCgroup(p) : {});
+          const cgroups = () => pids.map((p) => p > 0 ? readCgroup(p) : {});
+          const before = cgroups();
           const states = await this.waitForLoadgen(pod, index);
           roundMs = Date.now() - t0;
           const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen));
           const logs = await run([this.podman, "logs", ctr(CONTAINERS.loadgen)], { timeoutMs: 6e4 });
-          const after = pids.map((p) => p > 0 ? readCgroup(p) : {});
+          const after = cgroups();
           const sutStates = states.filter((s) => suts.includes(s.name));
           if (loadgen.exitCode !== 0) {
             throw new RunError(
@@ -30727,10 +30867,9 @@ var init_podman = __esm({
           }
           const dead = sutStates.filter((s) => s.status !== "running");
           if (dead.length > 0) {
-            const partial = parseLoadgenOutput(logs.stdout, index).data;
-            throw new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(sutStates)}`, partial.arm.length ? partial : null);
+            throw new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(sutStates)}`, partialRound(logs.stdout, index));
           }
-          await this.proveHooked(pod, sutStates, plan.hook?.fileName, plan.baselineHook?.fileName);
+          await this.proveHooked(pod, sutStates, plan);
           const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
           return { data, checks: this.checks(pod, index, before, after) };
         } finally {
@@ -30762,44 +30901,38 @@ var init_podman = __esm({
               `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(", ")}`
             );
           }
-          await sleep2(this.pollMs);
+          await sleep3(this.pollMs);
         }
       }
+      /** A container's whole log (stdout and stderr), '' when unreadable. */
       async logsOf(name) {
         const r = await run([this.podman, "logs", name], { timeoutMs: 3e4 }).catch(() => null);
-        return r ? tail(`${r.stdout}
-${r.stderr}`) : "";
+        return r ? `${r.stdout}
+${r.stderr}` : "";
       }
       async deadSutLogs(states) {
         let out = "";
         for (const s of states.filter((x) => x.status !== "running")) {
           out += `
 ${s.name} ${s.oomKilled ? "was OOMKilled" : `exited with ${s.exitCode}`}; its log:
-${await this.logsOf(s.name)}`;
+${tail(await this.logsOf(s.name))}`;
         }
         return out;
       }
       /** The .so must be mapped in the SUT process, else the run would silently measure nothing. */
-      async proveHooked(pod, states, hook, baselineHook) {
-        const want = [];
-        if (hook) want.push([`${pod}-${CONTAINERS.candidate}`, HOOK_DIRS.candidate, hook]);
-        if (baselineHook) want.push([`${pod}-${CONTAINERS.baseline}`, HOOK_DIRS.baseline, baselineHook]);
-        for (const [name, dir, file] of want) {
+      async proveHooked(pod, states, plan) {
+        for (const h of hookedContainers(plan)) {
+          const name = `${pod}-${h.container}`;
           const pid = states.find((s) => s.name === name)?.pid ?? 0;
           let maps;
           try {
-            maps = readFileSync7(`/proc/${pid}/maps`, "utf8");
+            maps = readFileSync8(`/proc/${pid}/maps`, "utf8");
           } catch {
             const r = await run([this.podman, "exec", name, "cat", "/proc/1/maps"], { timeoutMs: 3e4 });
             if (r.code === 0) maps = r.stdout;
           }
-          if (maps === void 0) throw new RunError(`cannot verify that ${file} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
-          if (!isMapped(maps, dir, file)) {
-            const log = await this.logsOf(name);
-            const ld = loaderMessage(log);
-            throw new RunError(`hook was not loaded: ${dir}/${file} is not mapped in ${name}${ld ? ` (${ld})` : ""}; its log:
-${log}`);
-          }
+          if (maps === void 0) throw new RunError(`cannot verify that ${h.fileName} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
+          if (!isMapped(maps, h.dir, h.fileName)) throw hookNotLoaded(h, name, await this.logsOf(name));
         }
       }
       checks(pod, round3, before, after) {
@@ -30813,18 +30946,21 @@ ${log}`);
       async removePod(pod) {
         await run([this.podman, "pod", "stop", "-t", "0", pod], { timeoutMs: 6e4 }).catch(() => null);
         await run([this.podman, "pod", "rm", "-f", pod], { timeoutMs: 6e4 }).catch(() => null);
-        const names = configMapNames(this.runId);
-        await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook], { timeoutMs: 6e4 }).catch(() => null);
+        await this.removeVolumes();
         const left = await run([this.podman, "pod", "exists", pod], { timeoutMs: 3e4 }).catch(() => null);
         if (left && left.code !== 0) {
           this.pods.delete(pod);
           recordRemoved("pod", pod, "podman");
         }
       }
-      async teardown() {
-        for (const pod of [...this.pods]) await this.removePod(pod);
+      /** kube play creates the ConfigMap volumes even when it fails; kube down leaves them behind. */
+      async removeVolumes() {
         const names = configMapNames(this.runId);
         await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook], { timeoutMs: 6e4 }).catch(() => null);
+      }
+      async teardown() {
+        for (const pod of [...this.pods]) await this.removePod(pod);
+        await this.removeVolumes();
         if (!this.networkPreexisted) {
           await run([this.podman, "network", "rm", KUBE_NETWORK], { timeoutMs: 6e4 }).catch(() => null);
         }
@@ -30837,9 +30973,9 @@ ${log}`);
 // src/runtime/kubernetes.ts
 var kubernetes_exports = {};
 __export(kubernetes_exports, {
-  KubernetesRuntime: () => KubernetesRuntime,
-  isTransient: () => isTransient
+  KubernetesRuntime: () => KubernetesRuntime
 });
+import { setTimeout as sleep4 } from "node:timers/promises";
 function isTransient(stderr) {
   return TRANSIENT.some((re) => re.test(stderr));
 }
@@ -30862,6 +30998,7 @@ var init_kubernetes = __esm({
     init_errors();
     init_manifest();
     init_pod_exec();
+    init_native();
     init_pod_maps();
     init_pod_output();
     init_pod_plan();
@@ -30929,7 +31066,7 @@ var init_kubernetes = __esm({
             throw e;
           }
           if (last.code === 0 || !isTransient(last.stderr)) return last;
-          if (attempt + 1 < this.retries) await sleep2(this.backoffMs * 2 ** attempt);
+          if (attempt + 1 < this.retries) await sleep4(this.backoffMs * 2 ** attempt);
         }
         return last;
       }
@@ -30976,7 +31113,7 @@ var init_kubernetes = __esm({
           if (lg && lg.exitCode !== 0) {
             throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (exit ${lg.exitCode}${lg.reason ? `, ${lg.reason}` : ""}): ${tail(logs, 5)}`);
           }
-          await this.proveHooked(pod, plan.hook?.fileName, plan.baselineHook?.fileName);
+          await this.proveHooked(pod, plan);
           const csv = plan.loadgen.outputFile ? await this.kubectl(["exec", pod, "-n", ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE], { timeoutMs: 6e5, what: `reading ${OUT_FILE} of ${ns}/${pod}` }) : logs;
           const data = roundFromOutput(csv, index, expectedRows(this.config), `pod ${ns}/${pod}`);
           const checks = await this.checks(pod, final, index);
@@ -30998,17 +31135,15 @@ var init_kubernetes = __esm({
         const text = r.code === 0 ? r.stdout.trim() : `(events not available: ${cleanStderr(r.stderr)})`;
         return text || "(no events)";
       }
-      async fail(pod, message, partial = false, index = 0) {
+      /** Throws `message` with the pod's events; with `partialOf` (the round), a RoundFailedError keeping what the loadgen wrote. */
+      async fail(pod, message, partialOf) {
         const events2 = await this.events(pod);
         const full = `${message}
 pod ${this.namespace}/${pod} events:
 ${events2}`;
-        if (partial) {
-          const r = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", CONTAINERS.loadgen], { timeoutMs: 6e4 });
-          const data = r.code === 0 ? parseLoadgenOutput(r.stdout, index).data : null;
-          throw new RoundFailedError(full, data && data.arm.length > 0 ? data : null);
-        }
-        throw new RunError(full);
+        if (partialOf === void 0) throw new RunError(full);
+        const r = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", CONTAINERS.loadgen], { timeoutMs: 6e4 });
+        throw new RoundFailedError(full, r.code === 0 ? partialRound(r.stdout, partialOf) : null);
       }
       async waitForLoadgen(pod, index) {
         const timeout = this.config.pod.podTimeoutMs;
@@ -31032,7 +31167,7 @@ ${events2}`;
             const t = status(p, sut)?.state?.terminated;
             if (!t) continue;
             if (t.reason === "OOMKilled") {
-              await this.fail(pod, `round ${index}: ${sut} was OOMKilled (memory limit ${this.config.pod.memory ?? "none"}): raise memory`, true, index);
+              await this.fail(pod, `round ${index}: ${sut} was OOMKilled (memory limit ${this.config.pod.memory ?? "none"}): raise memory`, index);
             }
             if (!lg) {
               const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", sut], { timeoutMs: 6e4 });
@@ -31041,7 +31176,6 @@ ${events2}`;
                 pod,
                 `round ${index}: ${sut} terminated before the loadgen finished (exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""})${ld ? ` (${ld})` : ""}; its log:
 ${tail(log.stdout)}`,
-                true,
                 index
               );
             }
@@ -31056,23 +31190,19 @@ ${tail(log.stdout)}`,
               phase === "Pending" ? `round ${index}: pod still Pending after ${Math.round(timeout / 1e3)} s (pod-timeout)${cond ? `: ${cond.reason ?? ""} ${cond.message}` : ""}` : `round ${index}: the loadgen did not finish within ${Math.round(timeout / 1e3)} s (pod-timeout; phase ${phase})`
             );
           }
-          await sleep2(this.pollMs);
+          await sleep4(this.pollMs);
         }
       }
-      async proveHooked(pod, hook, baselineHook) {
-        const want = [];
-        if (hook) want.push([CONTAINERS.candidate, HOOK_DIRS.candidate, hook]);
-        if (baselineHook) want.push([CONTAINERS.baseline, HOOK_DIRS.baseline, baselineHook]);
-        for (const [container, dir, file] of want) {
-          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", container, "--", "cat", "/proc/1/maps"], { timeoutMs: 6e4 });
+      async proveHooked(pod, plan) {
+        for (const h of hookedContainers(plan)) {
+          const where = `${h.container} of ${this.namespace}/${pod}`;
+          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", h.container, "--", "cat", "/proc/1/maps"], { timeoutMs: 6e4 });
           if (r.code !== 0) {
-            throw new RunError(`cannot verify that ${file} is loaded in ${container} of ${this.namespace}/${pod} (kubectl exec cat /proc/1/maps: ${cleanStderr(r.stderr)}); the SUT image needs cat`);
+            throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec cat /proc/1/maps: ${cleanStderr(r.stderr)}); the SUT image needs cat`);
           }
-          if (!isMapped(r.stdout, dir, file)) {
-            const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", container], { timeoutMs: 6e4 });
-            const ld = loaderMessage(log.stdout);
-            throw new RunError(`hook was not loaded: ${dir}/${file} is not mapped in ${container} of ${this.namespace}/${pod}${ld ? ` (${ld})` : ""}; its log:
-${tail(log.stdout)}`);
+          if (!isMapped(r.stdout, h.dir, h.fileName)) {
+            const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", h.container], { timeoutMs: 6e4 });
+            throw hookNotLoaded(h, where, log.stdout);
           }
         }
       }
@@ -31093,9 +31223,7 @@ ${tail(log.stdout)}`);
           if (node) {
             const r = await this.kubectlRaw(["get", "pods", "-A", "--field-selector", `spec.nodeName=${node}`, "-o", "json"], { timeoutMs: 6e4 });
             const list = r.code === 0 ? safeJson(r.stdout) : void 0;
-            checks.push(
-              list ? nodeTenancyCheck(node, list, [pod]) : { id: "node-tenancy", status: "pass", detail: `not measured (cannot list pods on node ${node}: ${cleanStderr(r.stderr).split("\n")[0]})` }
-            );
+            checks.push(nodeTenancyCheck(node, list, [pod], cleanStderr(r.stderr).split("\n")[0]));
           }
         }
         return checks;
@@ -33406,11 +33534,11 @@ var init_manifest2 = __esm({
     init_core();
     __awaiter7 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve6) {
-          resolve6(value);
+        return value instanceof P2 ? value : new P2(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -33426,7 +33554,7 @@ var init_manifest2 = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -33454,11 +33582,11 @@ var init_retry_helper = __esm({
     init_core();
     __awaiter8 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve6) {
-          resolve6(value);
+        return value instanceof P2 ? value : new P2(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -33474,7 +33602,7 @@ var init_retry_helper = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -33516,7 +33644,7 @@ var init_retry_helper = __esm({
       }
       sleep(seconds) {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve6) => setTimeout(resolve6, seconds * 1e3));
+          return new Promise((resolve5) => setTimeout(resolve5, seconds * 1e3));
         });
       }
     };
@@ -34007,11 +34135,11 @@ var init_tool_cache = __esm({
     init_retry_helper();
     __awaiter9 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve6) {
-          resolve6(value);
+        return value instanceof P2 ? value : new P2(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve6, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -34027,7 +34155,7 @@ var init_tool_cache = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -34048,12 +34176,10 @@ var init_tool_cache = __esm({
 // src/runtime/kind.ts
 var kind_exports = {};
 __export(kind_exports, {
-  KindRuntime: () => KindRuntime,
-  onPath: () => onPath
+  KindRuntime: () => KindRuntime
 });
-import { chmodSync as chmodSync2 } from "node:fs";
+import { chmodSync as chmodSync2, existsSync as existsSync8 } from "node:fs";
 import { delimiter as delimiter2, join as join10 } from "node:path";
-import { existsSync as existsSync8 } from "node:fs";
 function onPath(name, path8 = process.env.PATH ?? "") {
   for (const dir of path8.split(delimiter2)) {
     if (!dir) continue;
@@ -34073,9 +34199,6 @@ async function downloadKind(version) {
   chmodSync2(file, 493);
   const dir = await tc.cacheFile(file, "kind", "kind", version);
   return join10(dir, "kind");
-}
-function tail2(s) {
-  return s.trim().split("\n").slice(-8).join("\n");
 }
 var KindRuntime;
 var init_kind = __esm({
@@ -34107,7 +34230,7 @@ var init_kind = __esm({
           throw new RunError(`${what}: cannot run ${argv[0]}: ${e.code ?? e.message}`);
         });
         if (r.code !== 0 || r.timedOut) {
-          throw new RunError(`${what} failed${r.timedOut ? ` (timed out after ${timeoutMs / 1e3} s)` : ""}: ${tail2(cleanStderr(r.stderr) || r.stdout)}`);
+          throw new RunError(`${what} failed${r.timedOut ? ` (timed out after ${timeoutMs / 1e3} s)` : ""}: ${tail(cleanStderr(r.stderr) || r.stdout, 8)}`);
         }
         return r.stdout;
       }
@@ -34172,10 +34295,8 @@ var init_kind = __esm({
 // src/cli.ts
 import { parseArgs } from "node:util";
 
-// src/commands/analyze.ts
-init_config();
-
 // src/engine.ts
+init_config();
 init_errors();
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import os from "node:os";
@@ -34513,32 +34634,29 @@ function batchMeans(series, size) {
   }
   return out;
 }
-function mser(series, batchSize) {
+function mserStatistic(series, batchSize) {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`mser: invalid batch size ${batchSize}`);
   for (let i = 0; i < series.length; i++) {
     if (!Number.isFinite(series[i])) throw new Error("mser: non-finite value in series");
   }
   const y = batchMeans(series, batchSize);
   const k = y.length;
-  if (k < 2) return { cut: 0, batches: k, valid: false, stat: null };
+  const stat2 = new Float64Array(Math.max(0, k - 1));
   let centre = 0;
   for (let i = 0; i < k; i++) centre += y[i];
   centre /= k;
   let s1 = 0;
   let s2 = 0;
-  const stat2 = new Float64Array(k - 1);
   for (let d = k - 1; d >= 0; d--) {
     const v = y[d] - centre;
     s1 += v;
     s2 += v * v;
     if (d <= k - 2) {
       const c = k - d;
-      const ss = Math.max(0, s2 - s1 * s1 / c);
-      stat2[d] = ss / (c * c);
+      stat2[d] = Math.max(0, s2 - s1 * s1 / c) / (c * c);
     }
   }
-  const bestD = argmin(stat2, k - 2);
-  return { cut: bestD * batchSize, batches: k, valid: bestD <= k / 2, stat: stat2 };
+  return { stat: stat2, batches: k };
 }
 function argmin(stat2, last) {
   let best = Infinity;
@@ -34552,11 +34670,11 @@ function argmin(stat2, last) {
   return bestD;
 }
 function mserTruncation(series, batchSize = 5) {
-  const full = mser(series, batchSize);
-  if (!full.stat) return { cut: full.cut, batches: full.batches, valid: full.valid };
-  const half = Math.floor(full.batches / 2);
-  const d = argmin(full.stat, Math.min(half, full.batches - 2));
-  return { cut: d * batchSize, batches: full.batches, valid: d < half };
+  const { stat: stat2, batches: k } = mserStatistic(series, batchSize);
+  if (k < 2) return { cut: 0, batches: k, valid: false };
+  const half = Math.floor(k / 2);
+  const d = argmin(stat2, Math.min(half, k - 2));
+  return { cut: d * batchSize, batches: k, valid: d < half };
 }
 
 // src/stats/autocorrelation.ts
@@ -34831,26 +34949,24 @@ function shiftEstimates(rounds, scale) {
   const ns = pooledShift(rounds, "ns");
   return { shift: { relative: Math.expm1(log), ns }, scaleShift: scale === "log" ? log : ns };
 }
-function scoreSum(rounds, scale, shift) {
+function scoreSum(rounds, shift) {
   let sum = 0;
   let sq = 0;
   for (const r of rounds) {
-    const d = roundScore(r[scale].baseline, r[scale].candidate, shift);
+    const d = roundScore(r.baseline, r.candidate, shift);
     sum += d;
     sq += d * d;
   }
   return { sum, sq };
 }
-function zAt(rounds, scale, shift) {
-  const { sum, sq } = scoreSum(rounds, scale, shift);
+function combinedZ(rounds, shift) {
+  const { sum, sq } = scoreSum(rounds, shift);
   return sq > 0 ? sum / Math.sqrt(sq) : 0;
 }
-function shiftBracket(rounds, scale) {
+function shiftLimits(rounds) {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const r of rounds) {
-    const b = r[scale].baseline;
-    const c = r[scale].candidate;
+  for (const { baseline: b, candidate: c } of rounds) {
     lo = Math.min(lo, c[0] - b[b.length - 1]);
     hi = Math.max(hi, c[c.length - 1] - b[0]);
   }
@@ -34902,9 +35018,9 @@ function illinois(f, a, b, tol) {
   }
   return (a + b) / 2;
 }
-function medianGuess(rounds, scale) {
+function medianGuess(rounds) {
   let acc = 0;
-  for (const r of rounds) acc += medianSorted(r[scale].candidate) - medianSorted(r[scale].baseline);
+  for (const r of rounds) acc += medianSorted(r.candidate) - medianSorted(r.baseline);
   return acc / rounds.length;
 }
 function searchWidth(rounds, scale) {
@@ -34912,20 +35028,21 @@ function searchWidth(rounds, scale) {
 }
 function pooledShift(rounds, scale) {
   if (rounds.length === 0) return NaN;
-  const f = (x) => scoreSum(rounds, scale, x).sum;
-  const root = decreasingRoot(f, medianGuess(rounds, scale), searchWidth(rounds, scale), shiftBracket(rounds, scale), tolerance(rounds, scale));
-  return root;
+  const arms = rounds.map((r) => r[scale]);
+  const f = (x) => scoreSum(arms, x).sum;
+  return decreasingRoot(f, medianGuess(arms), searchWidth(rounds, scale), shiftLimits(arms), tolerance(rounds, scale));
 }
 function shiftInterval(all, zCritical, scale = "log", estimate) {
   const rounds = all.filter((r) => r.valid);
   if (rounds.length === 0 || !Number.isFinite(zCritical)) {
     return { relative: [-1, Infinity], ns: [-Infinity, Infinity] };
   }
-  const limits = shiftBracket(rounds, scale);
+  const arms = rounds.map((r) => r[scale]);
+  const limits = shiftLimits(arms);
   const tol = tolerance(rounds, scale);
   const width = searchWidth(rounds, scale);
   const guess = estimate ?? pooledShift(rounds, scale);
-  const at = (z) => (x) => zAt(rounds, scale, x) - z;
+  const at = (z) => (x) => combinedZ(arms, x) - z;
   const interval = [
     decreasingRoot(at(zCritical), guess, width, limits, tol),
     decreasingRoot(at(-zCritical), guess, width, limits, tol)
@@ -35052,11 +35169,13 @@ function prepareRound(r) {
   const ok3 = successful(r);
   const logSeries = ok3.latencyNs.map(Math.log);
   const { cut, valid: valid2 } = logSeries.length >= 10 ? mserTruncation(logSeries) : { cut: 0, valid: false };
-  const split = splitArms(ok3.arm.subarray(cut), ok3.latencyNs.subarray(cut));
-  const lags = { baseline: lag1(split.baseline.map(Math.log)), candidate: lag1(split.candidate.map(Math.log)) };
-  const nsB = split.baseline.sort();
-  const nsC = split.candidate.sort();
-  const prepared = {
+  const arms = ok3.arm.subarray(cut);
+  const logs = splitArms(arms, logSeries.subarray(cut));
+  const lags = { baseline: lag1(logs.baseline), candidate: lag1(logs.candidate) };
+  const { baseline: nsB, candidate: nsC } = splitArms(arms, ok3.latencyNs.subarray(cut));
+  nsB.sort();
+  nsC.sort();
+  return {
     round: r.round,
     valid: valid2 && nsB.length > 0 && nsC.length > 0,
     cut,
@@ -35067,7 +35186,6 @@ function prepareRound(r) {
     errors: errorCounts(r),
     requests: r.arm.length
   };
-  return prepared;
 }
 
 // src/experiment/controller.ts
@@ -35206,6 +35324,21 @@ function dedupeChecks(checks) {
   return [...byId.values()];
 }
 
+// src/runtime/replay.ts
+var ReplayRuntime = class {
+  constructor(rounds) {
+    this.rounds = rounds;
+  }
+  rounds;
+  name = "replay";
+  async runRound(index) {
+    const data = this.rounds[index];
+    return data ? { data } : null;
+  }
+  async teardown() {
+  }
+};
+
 // src/report/html/render.ts
 import { release, type as osType } from "node:os";
 
@@ -35278,6 +35411,9 @@ function verdictTable(v) {
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join("\n");
 }
+function reasonSentence(v) {
+  return `${v.reason.charAt(0).toUpperCase()}${v.reason.slice(1)}.`;
+}
 function formatP(p) {
   if (!Number.isFinite(p)) return "n/a";
   if (p === 0) return "0";
@@ -35302,17 +35438,20 @@ var ECDF_GRID = 1e3;
 var LAG_POINTS = 3e3;
 var OUTLIERS_DRAWN = 60;
 var ROUND_LEVEL = 0.95;
-function reportData(rounds, _verdict, seed = 1) {
+function roundShift(p) {
+  return Math.expm1(pooledShift([p], "log"));
+}
+function budgetRelative(v) {
+  return "relative" in v.threshold ? v.threshold.relative : v.threshold.ns / v.median.baseline;
+}
+function reportData(rounds, seed = 1) {
   const prepared = rounds.map(prepareRound);
   const valid2 = prepared.filter((p) => p.valid);
-  const validIds = new Set(valid2.map((p) => p.round));
-  const cutOf = new Map(prepared.map((p) => [p.round, p.cut]));
-  const ordered = rounds.filter((r) => validIds.has(r.round)).map((r) => orderedArms(r, cutOf.get(r.round) ?? 0));
+  const ordered = prepared.flatMap((p, i) => p.valid ? [orderedArms(rounds[i], p.cut)] : []);
   const rng = new Prng(seed);
   const arm = (name, code) => {
     const sorted = concat(valid2.map((p) => p.ns[name])).sort();
     let requests = 0;
-    let errors = 0;
     let transport = 0;
     let server = 0;
     for (const r of rounds) {
@@ -35324,14 +35463,13 @@ function reportData(rounds, _verdict, seed = 1) {
         if (s === 0) transport++;
         else if (s >= 500) server++;
       }
-      errors += errorCounts(r)[name];
     }
     return {
       sorted,
       quantiles: boxStats(sorted),
       lag: lagSample(ordered.map((o) => o[name]), LAG_POINTS, rng),
       requests,
-      errors,
+      errors: prepared.reduce((s, p) => s + p.errors[name], 0),
       transportErrors: transport,
       serverErrors: server
     };
@@ -35341,13 +35479,13 @@ function reportData(rounds, _verdict, seed = 1) {
     arms: { baseline: arm("baseline", 0), candidate: arm("candidate", 1) },
     perRound: valid2.map((p) => ({
       round: p.round,
-      relative: Math.expm1(pooledShift([p], "log")),
+      relative: roundShift(p),
       ci: roundInterval(p, z),
       n: p.ns.baseline.length + p.ns.candidate.length
     })),
     warmup: prepared.map((p) => ({ round: p.round, cut: p.cut, valid: p.valid, requests: p.requests })),
     roundLevel: ROUND_LEVEL,
-    totalRequests: rounds.reduce((s, r) => s + r.arm.length, 0)
+    totalRequests: requestCount(rounds)
   };
 }
 function roundInterval(p, z) {
@@ -35592,12 +35730,6 @@ function legend(items) {
 // src/report/html/charts.ts
 var ARMS = ["baseline", "candidate"];
 var M = { top: 14, right: 18, bottom: 44, left: 64 };
-function nsTick(v) {
-  return formatNs(v).replace(/\.0+ /, " ");
-}
-function pct2(v, digits = 1) {
-  return formatPercent(v, digits);
-}
 function empty(id, title, why, width = 640, height = 120) {
   return `<svg class="chart" data-chart="${esc(id)}" data-empty="true" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg"><text class="label" x="${width / 2}" y="${height / 2}" text-anchor="middle">${esc(why)}</text></svg>`;
 }
@@ -35637,7 +35769,7 @@ function ecdfChart(arms) {
       y,
       xTicks: logTicks(x.domain),
       yTicks: linearTicks([0, 1], 5),
-      xFormat: nsTick,
+      xFormat: formatNs,
       yFormat: (v) => `${Math.round(v * 100)}%`,
       xLabel: "latency (log scale)",
       yLabel: "fraction of requests \u2264 latency",
@@ -35701,7 +35833,7 @@ function boxChart(arms) {
       y,
       xTicks: logTicks(x.domain),
       yTicks: [],
-      xFormat: nsTick,
+      xFormat: formatNs,
       yFormat: () => "",
       xLabel: "latency (log scale)",
       title: "Violin and box plot of latency per arm",
@@ -35734,8 +35866,8 @@ function lagChart(arm, s, domain, r1) {
       y,
       xTicks: logTicks(x.domain),
       yTicks: logTicks(y.domain),
-      xFormat: nsTick,
-      yFormat: nsTick,
+      xFormat: formatNs,
+      yFormat: formatNs,
       xLabel: "latency[i]",
       yLabel: "latency[i+1]",
       title: `Lag plot, ${arm}: consecutive latencies of the same arm`,
@@ -35755,9 +35887,6 @@ function lagDomain(arms) {
     }
   }
   return Number.isFinite(lo) ? [lo / 1.05, hi * 1.05] : null;
-}
-function budgetRelative(v) {
-  return "relative" in v.threshold ? v.threshold.relative : v.threshold.ns / v.median.baseline;
 }
 function forestChart(valid2, v, level, invalid = []) {
   if (valid2.length === 0) return empty("forest", "Per-round shift", "no valid rounds", 1200);
@@ -35803,7 +35932,7 @@ function forestChart(valid2, v, level, invalid = []) {
     if (rounds.length <= 80) {
       rowsSvg.push(
         `<rect class="hit" x="${x0}" y="${fmt(rowY(i) - rowH / 2)}" width="${fmt(x1 - x0)}" height="${fmt(rowH)}"><title>${esc(
-          `round ${r.round}: ${pct2(r.relative, 2)} [${pct2(r.ci[0], 2)}, ${pct2(r.ci[1], 2)}], n ${r.n}`
+          `round ${r.round}: ${formatPercent(r.relative, 2)} [${formatPercent(r.ci[0], 2)}, ${formatPercent(r.ci[1], 2)}], n ${r.n}`
         )}</title></rect>`
       );
     }
@@ -35813,7 +35942,7 @@ function forestChart(valid2, v, level, invalid = []) {
   const dl = Number.isFinite(cl) ? clamp(x(cl)) : x0;
   const dh = Number.isFinite(ch) ? clamp(x(ch)) : x1;
   const dc = Number.isFinite(v.shift.relative) ? x(v.shift.relative) : (dl + dh) / 2;
-  const diamond = `<path class="pooled" d="M${fmt(dl)} ${fmt(py)}L${fmt(dc)} ${fmt(py - 8)}L${fmt(dh)} ${fmt(py)}L${fmt(dc)} ${fmt(py + 8)}Z"><title>${esc(`pooled: ${pct2(v.shift.relative, 2)} [${pct2(cl, 2)}, ${pct2(ch, 2)}]`)}</title></path>`;
+  const diamond = `<path class="pooled" d="M${fmt(dl)} ${fmt(py)}L${fmt(dc)} ${fmt(py - 8)}L${fmt(dh)} ${fmt(py)}L${fmt(dc)} ${fmt(py + 8)}Z"><title>${esc(`pooled: ${formatPercent(v.shift.relative, 2)} [${formatPercent(cl, 2)}, ${formatPercent(ch, 2)}]`)}</title></path>`;
   const budgetLine = Number.isFinite(budget) ? `<path class="budget" d="M${fmt(x(budget))} ${m.top}V${fmt(plotBottom)}"/>` : "";
   const zero = `<path class="ref" d="M${fmt(x(0))} ${m.top}V${fmt(plotBottom)}"/>`;
   const body = zero + budgetLine + `<path class="ci" d="${ci}" data-rows="${valid2.length}"/><path class="dots shift" data-points="${valid2.length}" d="${dots}" style="stroke-width:${fmt(Math.max(4, Math.min(9, rowH * 0.8)))}px"/>` + diamond;
@@ -35827,11 +35956,11 @@ function forestChart(valid2, v, level, invalid = []) {
       y,
       xTicks: linearTicks(x.domain, 7),
       yTicks: [],
-      xFormat: (t) => pct2(t, Math.abs(hi - lo) < 0.05 ? 1 : 0),
+      xFormat: (t) => formatPercent(t, Math.abs(hi - lo) < 0.05 ? 1 : 0),
       yFormat: () => "",
       xLabel: "shift of candidate vs baseline (Hodges-Lehmann, relative)",
       title: "Per-round shift with confidence intervals, pooled estimate and budget",
-      desc: `${valid2.length} rounds; per-round ${Math.round(level * 100)}% intervals; pooled ${pct2(v.shift.relative, 2)} with interval ${pct2(cl, 2)} to ${pct2(ch, 2)}; budget ${pct2(budget, 2)}.`
+      desc: `${valid2.length} rounds; per-round ${Math.round(level * 100)}% intervals; pooled ${formatPercent(v.shift.relative, 2)} with interval ${formatPercent(cl, 2)} to ${formatPercent(ch, 2)}; budget ${formatPercent(budget, 2)}.`
     },
     body
   );
@@ -35872,7 +36001,7 @@ function sequentialChart(looks, plannedRequests2) {
   body += pointsPath(xs, z.map((v) => y(v)), "dots zdots", ` data-looks="${looks.length}"`);
   looks.forEach((l, i) => {
     body += `<circle class="hit" cx="${fmt(xs[i])}" cy="${fmt(y(z[i]))}" r="8"><title>${esc(
-      `look ${l.look}: ${l.rounds} rounds, n ${n[i]}, Z ${l.z.toFixed(2)}, p ${l.p.toPrecision(2)} vs boundary p ${l.boundaryP.toPrecision(2)} (Z ${l.boundary.toFixed(2)}), shift ${pct2(l.shiftRelative, 2)}`
+      `look ${l.look}: ${l.rounds} rounds, n ${n[i]}, Z ${l.z.toFixed(2)}, p ${l.p.toPrecision(2)} vs boundary p ${l.boundaryP.toPrecision(2)} (Z ${l.boundary.toFixed(2)}), shift ${formatPercent(l.shiftRelative, 2)}`
     )}</title></circle>`;
   });
   return frame(
@@ -36029,9 +36158,9 @@ function defaultEnvironment(v) {
 }
 function renderReport(input) {
   const { rounds, verdict: v } = input;
-  const data = reportData(rounds, v);
+  const data = reportData(rounds);
   const env = { ...defaultEnvironment(v), ...input.environment ?? {} };
-  const title = `hook latency: ${v.verdict} (${formatPercent2(v.shift.relative)})`;
+  const title = `hook latency: ${v.verdict} (${formatPercent(v.shift.relative)})`;
   return [
     "<!doctype html>",
     '<html lang="en"><head><meta charset="utf-8">',
@@ -36060,23 +36189,14 @@ function renderReport(input) {
 function headline(v) {
   const [lo, hi] = v.shift.ci;
   const tiles = [
-    [formatPercent2(v.shift.relative), `shift (${formatNs2(v.shift.ns)})`],
-    [`${formatPercent2(lo)} \u2026 ${formatPercent2(hi)}`, "confidence interval"],
+    [formatPercent(v.shift.relative), `shift (${formatNs(v.shift.ns)})`],
+    [`${formatPercent(lo)} \u2026 ${formatPercent(hi)}`, "confidence interval"],
     [formatThreshold(v.threshold), "budget"],
     [formatP(v.p), `p vs boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)}`],
     [`${(v.n.baseline + v.n.candidate).toLocaleString("en-US")}`, `samples in ${v.rounds} rounds`],
     [`${Math.round(v.power * 100)}%`, "power for the planned effect"]
   ];
-  return `<header class="headline ${esc(v.verdict)}" data-verdict="${esc(v.verdict)}"><p class="verdict">${esc(HEADLINE2[v.verdict] ?? v.verdict)}</p><p class="reason">${esc(capitalise(v.reason))}.</p><div class="figures">${tiles.map(([b, s]) => `<div class="figure"><b>${esc(b)}</b><span>${esc(s)}</span></div>`).join("")}</div></header>`;
-}
-function formatPercent2(x) {
-  return Number.isFinite(x) ? formatPercent(x) : x === Infinity ? "+\u221E" : x === -Infinity ? "\u2212\u221E" : "n/a";
-}
-function formatNs2(x) {
-  return Number.isFinite(x) ? formatNs(x) : x === Infinity ? "+\u221E" : x === -Infinity ? "\u2212\u221E" : "n/a";
-}
-function capitalise(s) {
-  return s.length ? s[0].toUpperCase() + s.slice(1) : s;
+  return `<header class="headline ${esc(v.verdict)}" data-verdict="${esc(v.verdict)}"><p class="verdict">${esc(HEADLINE2[v.verdict] ?? v.verdict)}</p><p class="reason">${esc(reasonSentence(v))}</p><div class="figures">${tiles.map(([b, s]) => `<div class="figure"><b>${esc(b)}</b><span>${esc(s)}</span></div>`).join("")}</div></header>`;
 }
 var ARM_LEGEND = legend([
   { cls: "baseline", label: "baseline" },
@@ -36087,7 +36207,7 @@ function distributionSection(d, v) {
   return `<div class="grid row">` + card(
     "Latency distribution (ECDF)",
     ARM_LEGEND + ecdfChart(d.arms),
-    `Fraction of requests at or below each latency, log scale. Medians: baseline ${formatNs2(v.median.baseline)}, candidate ${formatNs2(v.median.candidate)}. Only successful requests after the warm-up cut, from rounds that reached a steady state \u2014 the samples the test uses.`
+    `Fraction of requests at or below each latency, log scale. Medians: baseline ${formatNs(v.median.baseline)}, candidate ${formatNs(v.median.candidate)}. Only successful requests after the warm-up cut, from rounds that reached a steady state \u2014 the samples the test uses.`
   ) + card(
     "Per arm: violin and box",
     ARM_LEGEND + boxChart(d.arms),
@@ -36096,28 +36216,27 @@ function distributionSection(d, v) {
 }
 function lagSection(d, v) {
   const dom = lagDomain(d.arms);
-  const r1 = (a) => Number.isFinite(v.lag1[a]) ? v.lag1[a].toFixed(2) : "n/a";
-  return `<section class="row"><h2>Lag plots: is each request independent of the one before?</h2><p class="note">latency[i+1] against latency[i] within each arm's series of one round, as in Kahlhofer et al. (SSP 2023). A round cloud means independent requests; a diagonal streak means autocorrelation, which the design-based test accounts for. Mean lag-1 autocorrelation of log latency: baseline ${r1("baseline")}, candidate ${r1("candidate")}.</p><div class="grid3">` + ARMS2.map((a) => card(`${a}`, lagChart(a, d.arms[a], dom, v.lag1[a]), lagCaption(d.arms[a]))).join("") + `</div></section>`;
+  return `<section class="row"><h2>Lag plots: is each request independent of the one before?</h2><p class="note">latency[i+1] against latency[i] within each arm's series of one round, as in Kahlhofer et al. (SSP 2023). A round cloud means independent requests; a diagonal streak means autocorrelation, which the design-based test accounts for. Mean lag-1 autocorrelation of log latency: baseline ${fixed(v.lag1.baseline)}, candidate ${fixed(v.lag1.candidate)}.</p><div class="grid3">` + ARMS2.map((a) => card(`${a}`, lagChart(a, d.arms[a], dom, v.lag1[a]), lagCaption(d.arms[a]))).join("") + `</div></section>`;
 }
 function lagCaption(s) {
   return s.lag.x.length < s.lag.total ? `${s.lag.x.length.toLocaleString("en-US")} of ${s.lag.total.toLocaleString("en-US")} consecutive pairs, a uniform random subset (drawing only). Dashed: latency[i+1] = latency[i].` : `All ${s.lag.total.toLocaleString("en-US")} consecutive pairs. Dashed: latency[i+1] = latency[i].`;
 }
 function shiftSection(d, v) {
   const budget = budgetRelative(v);
-  const budgetText = "relative" in v.threshold ? formatThreshold(v.threshold) : `${formatThreshold(v.threshold)} \u2248 ${formatPercent2(budget)} of the baseline median`;
+  const budgetText = "relative" in v.threshold ? formatThreshold(v.threshold) : `${formatThreshold(v.threshold)} \u2248 ${formatPercent(budget)} of the baseline median`;
   return `<section class="row"><h2>Shift per round, pooled, against the budget</h2>` + legend([
     { cls: "pooled", label: "round estimate and interval", shape: "dot" },
     { cls: "pooled", label: "pooled estimate with the verdict\u2019s interval (diamond)", shape: "line" },
     { cls: "budget", label: `budget ${budgetText}`, shape: "dash" },
     { cls: "muted", label: "no change", shape: "dash" }
-  ]) + forestChart(d.perRound, v, d.roundLevel, d.warmup.filter((r) => !r.valid).map((r) => r.round)) + `<p class="note">Each round is a fresh pair of instances: the experimental unit. Per-round intervals are descriptive ${Math.round(d.roundLevel * 100)}% intervals (the round's Mann-Whitney score inverted, variance inflated for lag-1 autocorrelation). The pooled interval is the one the verdict uses (stratified test inverted at the final look's boundary): ${formatPercent2(v.shift.ci[0])} \u2026 ${formatPercent2(v.shift.ci[1])}.</p></section>`;
+  ]) + forestChart(d.perRound, v, d.roundLevel, d.warmup.filter((r) => !r.valid).map((r) => r.round)) + `<p class="note">Each round is a fresh pair of instances: the experimental unit. Per-round intervals are descriptive ${Math.round(d.roundLevel * 100)}% intervals (the round's Mann-Whitney score inverted, variance inflated for lag-1 autocorrelation). The pooled interval is the one the verdict uses (stratified test inverted at the final look's boundary): ${formatPercent(v.shift.ci[0])} \u2026 ${formatPercent(v.shift.ci[1])}.</p></section>`;
 }
 function sequentialSection(v) {
   return `<section class="row"><h2>Sequential path</h2>` + legend([
     { cls: "pooled", label: "test statistic per look", shape: "line" },
     { cls: "budget", label: "boundary (O\u2019Brien-Fleming-type alpha spending)", shape: "line" },
     { cls: "muted", label: `planned size (${Math.round(v.plannedRequests).toLocaleString("en-US")} requests)`, shape: "dash" }
-  ]) + sequentialChart(v.looks, v.plannedRequests) + `<p class="note">${v.looks.length} look${v.looks.length === 1 ? "" : "s"}. The statistic is the normal score of each look's p (design-based, budget-shifted), so crossing the boundary is exactly the stopping rule. Final Z ${Number.isFinite(v.z) ? v.z.toFixed(2) : "n/a"}, boundary ${Number.isFinite(v.boundary) ? v.boundary.toFixed(2) : "n/a"}, alpha ${v.alpha}.</p></section>`;
+  ]) + sequentialChart(v.looks, v.plannedRequests) + `<p class="note">${v.looks.length} look${v.looks.length === 1 ? "" : "s"}. The statistic is the normal score of each look's p (design-based, budget-shifted), so crossing the boundary is exactly the stopping rule. Final Z ${fixed(v.z)}, boundary ${fixed(v.boundary)}, alpha ${v.alpha}.</p></section>`;
 }
 function warmupSection(d, v) {
   const invalid = d.warmup.filter((r) => !r.valid).map((r) => r.round);
@@ -36142,15 +36261,15 @@ function figuresSection(v, d) {
   const last = v.looks.at(-1);
   const rows = [
     ["verdict", `${v.verdict} \u2014 ${v.reason}`],
-    ["shift (candidate vs baseline)", `${formatPercent2(v.shift.relative)} (${formatNs2(v.shift.ns)})`],
-    ["confidence interval", `${formatPercent2(v.shift.ci[0])} \u2026 ${formatPercent2(v.shift.ci[1])} (${formatNs2(v.shift.ciNs[0])} \u2026 ${formatNs2(v.shift.ciNs[1])})`],
+    ["shift (candidate vs baseline)", `${formatPercent(v.shift.relative)} (${formatNs(v.shift.ns)})`],
+    ["confidence interval", `${formatPercent(v.shift.ci[0])} \u2026 ${formatPercent(v.shift.ci[1])} (${formatNs(v.shift.ciNs[0])} \u2026 ${formatNs(v.shift.ciNs[1])})`],
     ["budget", formatThreshold(v.threshold)],
     ["p (design-based)", `${formatP(v.p)} vs boundary ${formatP(last?.boundaryP ?? NaN)}`],
     ["Z", `${fixed(v.z)} vs boundary ${fixed(v.boundary)}`],
     ["i.i.d. Mann-Whitney p (comparison only)", formatP(v.iidP)],
     ["alpha", String(v.alpha)],
-    ["median", `baseline ${formatNs2(v.median.baseline)}, candidate ${formatNs2(v.median.candidate)}`],
-    ["p99", `baseline ${formatNs2(d.arms.baseline.quantiles.p99)}, candidate ${formatNs2(d.arms.candidate.quantiles.p99)}`],
+    ["median", `baseline ${formatNs(v.median.baseline)}, candidate ${formatNs(v.median.candidate)}`],
+    ["p99", `baseline ${formatNs(d.arms.baseline.quantiles.p99)}, candidate ${formatNs(d.arms.candidate.quantiles.p99)}`],
     ["samples", `baseline ${v.n.baseline.toLocaleString("en-US")}, candidate ${v.n.candidate.toLocaleString("en-US")} (of ${d.totalRequests.toLocaleString("en-US")} requests recorded)`],
     ["rounds, looks", `${v.rounds} rounds, ${v.looks.length} look${v.looks.length === 1 ? "" : "s"}`],
     ["planned size", `${Math.round(v.plannedRequests).toLocaleString("en-US")} requests`],
@@ -36184,16 +36303,16 @@ function card(title, content, caption) {
 // src/report/html/markdown-extras.ts
 var MAX_BARS = 40;
 function perRoundShifts(rounds) {
-  return rounds.map(prepareRound).filter((p) => p.valid).map((p) => ({ round: p.round, relative: Math.expm1(pooledShift([p], "log")) }));
+  return rounds.map(prepareRound).filter((p) => p.valid).map((p) => ({ round: p.round, relative: roundShift(p) }));
 }
 function reportMarkdownExtras(rounds, verdict) {
   const shifts = perRoundShifts(rounds).filter((s) => Number.isFinite(s.relative));
   if (shifts.length === 0) return "";
   const groups = binRounds(shifts, MAX_BARS);
-  const bars = groups.map((g) => pct3(g.relative));
-  const pooled = pct3(verdict.shift.relative);
+  const bars = groups.map((g) => pct2(g.relative));
+  const pooled = pct2(verdict.shift.relative);
   const budget = budgetRelative(verdict);
-  const values = [...bars, pooled, ...Number.isFinite(budget) ? [pct3(budget)] : [], 0];
+  const values = [...bars, pooled, ...Number.isFinite(budget) ? [pct2(budget)] : [], 0];
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const pad = Math.max((hi - lo) * 0.1, 0.5);
@@ -36210,11 +36329,11 @@ function reportMarkdownExtras(rounds, verdict) {
     `    bar [${bars.join(", ")}]`,
     `    line [${groups.map(() => pooled).join(", ")}]`
   ];
-  if (Number.isFinite(budget)) lines.push(`    line [${groups.map(() => pct3(budget)).join(", ")}]`);
+  if (Number.isFinite(budget)) lines.push(`    line [${groups.map(() => pct2(budget)).join(", ")}]`);
   lines.push(
     "```",
     "",
-    `Pooled shift ${pooled}% (line), budget ${Number.isFinite(budget) ? `${pct3(budget)}%` : "n/a"} (line); ${shifts.length} valid rounds.`,
+    `Pooled shift ${pooled}% (line), budget ${Number.isFinite(budget) ? `${pct2(budget)}%` : "n/a"} (line); ${shifts.length} valid rounds.`,
     "",
     "</details>",
     ""
@@ -36227,14 +36346,11 @@ function binRounds(s, max) {
   const out = [];
   for (let i = 0; i < s.length; i += size) {
     const g = s.slice(i, i + size);
-    const v = g.map((r) => r.relative).sort((a, b) => a - b);
-    const h = v.length >> 1;
-    const med = v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
-    out.push({ label: `${g[0].round}-${g[g.length - 1].round}`, relative: med });
+    out.push({ label: `${g[0].round}-${g[g.length - 1].round}`, relative: median(g.map((r) => r.relative)) });
   }
   return out;
 }
-function pct3(ratio) {
+function pct2(ratio) {
   return round2(ratio * 100);
 }
 function round2(v) {
@@ -36260,7 +36376,7 @@ function verdictMarkdown(v) {
   const lines = [
     `### ${ICON[v.verdict]} hook latency: **${v.verdict}**`,
     "",
-    `${v.reason.charAt(0).toUpperCase()}${v.reason.slice(1)}.`,
+    reasonSentence(v),
     "",
     "| | |",
     "|---|---|",
@@ -36288,10 +36404,10 @@ function verdictMarkdown(v) {
 init_units();
 
 // src/samples/write.ts
+init_types();
 init_round_data();
 import { closeSync, openSync, writeSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-var SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
 function formatRound(r) {
   let out = "";
   for (let i = 0; i < r.arm.length; i++) {
@@ -36311,10 +36427,10 @@ var SamplesWriter = class {
     this.write(`${SAMPLES_HEADER}
 `);
   }
-  async append(r) {
+  append(r) {
     this.write(formatRound(r));
   }
-  async close() {
+  close() {
     closeSync(this.fd);
   }
   write(text) {
@@ -36364,8 +36480,9 @@ function environmentOf(config) {
   };
 }
 async function runGate(runtime, config, hooks = {}) {
-  const files = config.out ? outputFiles(config.out) : null;
-  if (config.out) mkdirSync2(config.out, { recursive: true });
+  const out = config.out;
+  const files = out ? outputFiles(out) : null;
+  if (out) mkdirSync2(out, { recursive: true });
   const writer = files ? new SamplesWriter(files.samples) : null;
   const recorded = [];
   try {
@@ -36378,27 +36495,29 @@ async function runGate(runtime, config, hooks = {}) {
       maxDurationMs: config.maxDurationMs,
       lookEvery: config.lookEvery,
       minRounds: config.minRounds,
-      onRound: async (data) => {
+      onRound: (data) => {
         hooks.onRound?.(data);
-        if (files) recorded.push(data);
-        await writer?.append(data);
+        if (writer) {
+          recorded.push(data);
+          writer.append(data);
+        }
       },
       onLook: hooks.onLook
     });
     const verdict = { ...result, mode: "macro", runtime: runtime.name };
     if (config.countCalls) verdict.calls = await callsReport(runtime, verdict);
-    if (files && config.out) {
+    if (files && out) {
       writeFileSync2(files.verdict, `${JSON.stringify(verdict, null, 2)}
 `);
       writeFileSync2(files.summary, verdictMarkdown(verdict) + reportMarkdownExtras(recorded, verdict));
-      writeReport(config.out, recorded, verdict, environmentOf(config));
+      writeReport(out, recorded, verdict, environmentOf(config));
     }
     return verdict;
   } catch (err) {
-    if (err instanceof RoundFailedError && err.partial && writer) await writer.append(err.partial);
+    if (err instanceof RoundFailedError && err.partial) writer?.append(err.partial);
     throw err;
   } finally {
-    await writer?.close();
+    writer?.close();
     await runtime.teardown();
   }
 }
@@ -36408,21 +36527,20 @@ async function callsReport(runtime, verdict) {
   if ("unavailable" in counted) return counted;
   return { ...counted, impliedPerCallNs: impliedPerCall(verdict.shift.ns, counted.perRequest).byFunction };
 }
-
-// src/runtime/replay.ts
-var ReplayRuntime = class {
-  constructor(rounds) {
-    this.rounds = rounds;
-  }
-  rounds;
-  name = "replay";
-  async runRound(index) {
-    const data = this.rounds[index];
-    return data ? { data } : null;
-  }
-  async teardown() {
-  }
-};
+function oneLookConfig(roundCount, layers = [], source = "(recording)") {
+  return buildConfig(
+    mergeConfig(...layers, {
+      runtime: "replay",
+      replay: source,
+      "look-every": roundCount + 1,
+      "min-rounds": 1,
+      "max-requests": Number.MAX_SAFE_INTEGER
+    })
+  );
+}
+function oneLookVerdict(rounds, layers = []) {
+  return runGate(new ReplayRuntime(rounds), oneLookConfig(rounds.length, layers));
+}
 
 // src/samples/read.ts
 init_errors();
@@ -36702,69 +36820,17 @@ function exitCodeFor(v, failOn) {
 init_config();
 
 // src/runtimes.ts
-init_errors();
-
-// src/native.ts
-init_errors();
-import { execFileSync } from "node:child_process";
-import { closeSync as closeSync2, existsSync, openSync as openSync2, readSync, statSync } from "node:fs";
-import { dirname as dirname2, join as join3, relative, resolve as resolve2 } from "node:path";
-import { fileURLToPath } from "node:url";
-function packageRoot() {
-  let dir = dirname2(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join3(dir, "hook", "Makefile"))) return dir;
-    dir = dirname2(dir);
-  }
-  return process.cwd();
+init_native();
+function prepareHooks(config, alsoBuild = []) {
+  const hooks = [config.hook, config.baselineHook].filter((h) => !!h);
+  ensureBuilt([...hooks, ...alsoBuild]);
+  if (config.hook) checkSharedLibrary(config.hook, "hook");
+  if (config.baselineHook) checkSharedLibrary(config.baselineHook, "baseline-hook");
 }
-var EXAMPLE_SUT = () => join3(packageRoot(), "examples", "sut", "build", "sut");
-function ensureBuilt(paths) {
-  const root = packageRoot();
-  const buildDirs = [join3(root, "hook", "build"), join3(root, "examples", "sut", "build")];
-  const missing = paths.filter((p) => !existsSync(p) && buildDirs.some((d) => !relative(d, resolve2(p)).startsWith("..")));
-  if (missing.length === 0) return;
-  try {
-    execFileSync("make", ["-s", "-C", join3(root, "hook")], { stdio: ["ignore", "ignore", "pipe"], timeout: 12e4 });
-  } catch (err) {
-    const stderr = String(err.stderr ?? "").trim().split("\n").slice(-1)[0];
-    throw new RunError(`building the bundled hooks and example SUT failed (make -C hook): ${stderr || err.message}`);
-  }
-}
-function checkSharedLibrary(path8, what) {
-  let st;
-  try {
-    st = statSync(path8);
-  } catch {
-    throw new UsageError(`${what} ${path8}: no such file`);
-  }
-  if (!st.isFile()) throw new UsageError(`${what} ${path8}: not a file`);
-  const head = Buffer.alloc(18);
-  const fd = openSync2(path8, "r");
-  try {
-    readSync(fd, head, 0, 18, 0);
-  } finally {
-    closeSync2(fd);
-  }
-  const isElf = head[0] === 127 && head.toString("latin1", 1, 4) === "ELF";
-  const eType = head.readUInt16LE(16);
-  if (!isElf || eType !== 3) throw new UsageError(`${what} ${path8}: not a shared library (expected an ELF .so)`);
-}
-
-// src/runtimes.ts
-function prepareNative(config) {
+function prepareHostSut(config) {
   const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
-  const hooks = [config.hook, config.baselineHook].filter((h) => !!h);
-  ensureBuilt([...hooks, command[0]]);
-  if (config.hook) checkSharedLibrary(config.hook, "hook");
-  if (config.baselineHook) checkSharedLibrary(config.baselineHook, "baseline-hook");
+  prepareHooks(config, [command[0]]);
   return command;
-}
-function prepareHooks(config) {
-  const hooks = [config.hook, config.baselineHook].filter((h) => !!h);
-  ensureBuilt(hooks);
-  if (config.hook) checkSharedLibrary(config.hook, "hook");
-  if (config.baselineHook) checkSharedLibrary(config.baselineHook, "baseline-hook");
 }
 async function createRuntime(config) {
   switch (config.runtime) {
@@ -36772,12 +36838,11 @@ async function createRuntime(config) {
       return new ReplayRuntime(await readSamples(config.replay));
     case "local": {
       const { LocalRuntime: LocalRuntime2 } = await Promise.resolve().then(() => (init_local(), local_exports));
-      return new LocalRuntime2(config, { command: prepareNative(config) });
+      return new LocalRuntime2(config, { command: prepareHostSut(config) });
     }
     case "podman": {
-      const own = !config.sut.image || config.sut.image.startsWith("localhost/hook-latency-sut");
-      const command = own ? prepareNative(config) : (prepareHooks(config), config.sut.command);
-      const { PodmanRuntime: PodmanRuntime2 } = await Promise.resolve().then(() => (init_podman(), podman_exports));
+      const { PodmanRuntime: PodmanRuntime2, importsSutBinary: importsSutBinary2 } = await Promise.resolve().then(() => (init_podman(), podman_exports));
+      const command = importsSutBinary2(config.sut) ? prepareHostSut(config) : (prepareHooks(config), config.sut.command);
       return new PodmanRuntime2({ ...config, sut: { ...config.sut, command } });
     }
     case "kubernetes": {
@@ -36790,8 +36855,6 @@ async function createRuntime(config) {
       const { KindRuntime: KindRuntime2 } = await Promise.resolve().then(() => (init_kind(), kind_exports));
       return new KindRuntime2(config);
     }
-    default:
-      throw new UsageError(`runtime '${config.runtime}' is not available in this build`);
   }
 }
 
@@ -36817,11 +36880,8 @@ function progressLine(l) {
 
 // src/commands/analyze.ts
 async function analyzeCommand(file, flags) {
-  const layers = configLayers(flags);
   const rounds = await readSamples(file);
-  const config = buildConfig(
-    mergeConfig(...layers, { runtime: "replay", replay: file, "look-every": rounds.length + 1, "min-rounds": 1, "max-requests": Number.MAX_SAFE_INTEGER })
-  );
+  const config = oneLookConfig(rounds.length, configLayers(flags), file);
   const verdict = await runGate(new ReplayRuntime(rounds), config);
   printVerdict(verdict, flags.json === true);
   return exitCodeFor(verdict, config.failOn);
@@ -36829,7 +36889,6 @@ async function analyzeCommand(file, flags) {
 
 // src/commands/micro.ts
 init_errors();
-import { closeSync as closeSync3, openSync as openSync3, readSync as readSync2, statSync as statSync4 } from "node:fs";
 import path7 from "node:path";
 
 // src/micro/benchmark.ts
@@ -36838,67 +36897,21 @@ init_schedule();
 
 // src/micro/driver.ts
 init_errors();
+init_native();
 import { spawn as spawn6 } from "node:child_process";
-import { existsSync as existsSync9, readFileSync as readFileSync9 } from "node:fs";
+import { existsSync as existsSync9 } from "node:fs";
 import path6 from "node:path";
-import { fileURLToPath as fileURLToPath3 } from "node:url";
 var MICRO_FUNCTIONS = ["read", "recv", "write", "send", "accept", "close", "open"];
 function isMicroFunction(s) {
   return MICRO_FUNCTIONS.includes(s);
 }
-var PACKAGE_NAME = "hook-latency-action";
-function packageRoot2(from) {
-  const starts = from !== void 0 ? [from] : [moduleDir(), process.cwd()];
-  for (const start of starts) {
-    const found = findRootFrom(start);
-    if (found) return found;
-  }
-  throw new RunError(`cannot find the ${PACKAGE_NAME} package root above ${starts.join(" or ")}`);
-}
-function moduleDir() {
-  try {
-    return path6.dirname(fileURLToPath3(import.meta.url));
-  } catch {
-    return process.cwd();
-  }
-}
-function findRootFrom(start) {
-  let dir = path6.resolve(start);
-  for (; ; ) {
-    const pj = path6.join(dir, "package.json");
-    if (existsSync9(pj)) {
-      try {
-        if (JSON.parse(readFileSync9(pj, "utf8")).name === PACKAGE_NAME) return dir;
-      } catch {
-      }
-    }
-    const up = path6.dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
-}
-function driverPath(root = packageRoot2()) {
+function driverPath(root = packageRoot()) {
   return path6.join(root, "hook", "build", "micro");
 }
-async function ensureDriver(root = packageRoot2()) {
+async function ensureDriver(root = packageRoot()) {
   const exe = driverPath(root);
-  if (existsSync9(exe)) return exe;
-  const hookDir = path6.join(root, "hook");
-  if (!existsSync9(path6.join(hookDir, "Makefile"))) {
-    throw new RunError(`the micro driver ${exe} is missing and ${hookDir}/Makefile is not there to build it`);
-  }
-  const r = await execute("make", ["-C", hookDir, "micro"], process.env);
-  if (r.spawnError) {
-    const e = r.spawnError;
-    throw new RunError(
-      e.code === "ENOENT" ? `cannot build the micro driver: 'make' not found (install make and a C compiler such as gcc, then run make -C ${hookDir})` : `cannot build the micro driver: ${e.message}`
-    );
-  }
-  if (r.code !== 0 || !existsSync9(exe)) {
-    const last = lastLines(r.stderr, 3) || `make exited with ${r.code ?? r.signal}`;
-    const hint = /not found|No such file/i.test(r.stderr) ? " (is a C compiler such as gcc installed?)" : "";
-    throw new RunError(`cannot build the micro driver with make -C ${hookDir} micro${hint}: ${last}`);
-  }
+  if (!existsSync9(exe)) buildNative("the micro driver", "micro", root);
+  if (!existsSync9(exe)) throw new RunError(`make -C ${path6.join(root, "hook")} micro did not produce ${exe}`);
   return exe;
 }
 var PRELOAD_REFUSED = /^.*ld\.so: object .* cannot be preloaded.*$/m;
@@ -36911,7 +36924,8 @@ async function runDriver(opts) {
   const args = ["--function", opts.function, "--batches", String(opts.batches), "--batch-size", String(opts.batchSize)];
   if (opts.warmup !== void 0) args.push("--warmup", String(opts.warmup));
   if (opts.cpu !== void 0) args.push("--cpu", String(opts.cpu));
-  const r = await execute(exe, args, env, opts.timeoutMs ?? 12e4);
+  const timeoutMs = opts.timeoutMs ?? 12e4;
+  const r = await execute(exe, args, env, timeoutMs);
   const who = opts.ldPreload ? `under ${opts.ldPreload}` : "without a hook";
   if (r.spawnError) throw new RunError(`cannot start the micro driver ${exe}: ${r.spawnError.message}`);
   const refused = PRELOAD_REFUSED.exec(r.stderr);
@@ -36922,10 +36936,10 @@ async function runDriver(opts) {
   if (failed && opts.ldPreload !== void 0 && r.code === 127) {
     throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${failed[1].trim()}`);
   }
-  if (r.timedOut) throw new RunError(`the micro driver ${who} did not finish within ${opts.timeoutMs ?? 12e4} ms`);
-  if (r.signal) throw new RunError(`the micro driver ${who} was killed by ${r.signal}${tail3(r.stderr)}`);
+  if (r.timedOut) throw new RunError(`the micro driver ${who} did not finish within ${timeoutMs} ms`);
+  if (r.signal) throw new RunError(`the micro driver ${who} was killed by ${r.signal}${tail2(r.stderr)}`);
   if (r.code === 2 && /^micro: /.test(r.stderr)) throw new UsageError(r.stderr.trim().split("\n")[0]);
-  if (r.code !== 0) throw new RunError(`the micro driver ${who} exited with ${r.code}${tail3(r.stderr)}`);
+  if (r.code !== 0) throw new RunError(`the micro driver ${who} exited with ${r.code}${tail2(r.stderr)}`);
   return { ...parseDriverOutput(r.stdout, opts.batches), stderr: r.stderr };
 }
 function parseDriverOutput(stdout, expectBatches) {
@@ -36945,8 +36959,8 @@ function parseDriverOutput(stdout, expectBatches) {
   }
   return { function: head[1], batchSize: Number(head[2]), batches };
 }
-function execute(cmd, args, env, timeoutMs = 6e5) {
-  return new Promise((resolve6) => {
+function execute(cmd, args, env, timeoutMs) {
+  return new Promise((resolve5) => {
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -36962,21 +36976,18 @@ function execute(cmd, args, env, timeoutMs = 6e5) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve6({ code: null, signal: null, stdout, stderr, spawnError: err });
+      resolve5({ code: null, signal: null, stdout, stderr, spawnError: err });
     });
     child2.once("close", (code, signal) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve6({ code, signal, stdout, stderr, timedOut });
+      resolve5({ code, signal, stdout, stderr, timedOut });
     });
   });
 }
-function lastLines(s, n) {
-  return s.trim().split("\n").slice(-n).join(" | ");
-}
-function tail3(stderr) {
-  const t = lastLines(stderr, 2);
+function tail2(stderr) {
+  const t = stderr.trim().split("\n").slice(-2).join(" | ");
   return t ? `: ${t}` : "";
 }
 
@@ -37056,45 +37067,27 @@ function analyzeMicro(rounds, opts = {}) {
     verdict: regression ? "regression" : "no-regression"
   };
 }
-function scoreStats(rounds, shift) {
-  let sum = 0;
-  let sq = 0;
-  for (const r of rounds) {
-    const d = roundScore(r.baseline, r.candidate, shift);
-    sum += d;
-    sq += d * d;
-  }
-  return { sum, sq };
-}
-function zAt2(rounds, shift) {
-  const { sum, sq } = scoreStats(rounds, shift);
-  return sq > 0 ? sum / Math.sqrt(sq) : 0;
-}
 function bracket(rounds) {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const r of rounds) {
-    lo = Math.min(lo, r.candidate[0] - r.baseline[r.baseline.length - 1]);
-    hi = Math.max(hi, r.candidate[r.candidate.length - 1] - r.baseline[0]);
-  }
+  const [lo, hi] = shiftLimits(rounds);
   return [lo - 1, hi + 1];
 }
 function pooledShiftNs(rounds) {
   const [lo, hi] = bracket(rounds);
-  const below = bisect((s) => scoreStats(rounds, s).sum > 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
-  const above = bisect((s) => scoreStats(rounds, s).sum >= 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
+  const below = bisect((s) => scoreSum(rounds, s).sum > 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
+  const above = bisect((s) => scoreSum(rounds, s).sum >= 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
   return (below + above) / 2;
 }
 function shiftIntervalNs(rounds, zc) {
   if (!Number.isFinite(zc)) return [-Infinity, Infinity];
   const [lo, hi] = bracket(rounds);
-  const f = (z) => (s) => zAt2(rounds, s) - z;
-  const low = zAt2(rounds, lo) <= zc ? -Infinity : bisect(f(zc), lo, hi, { tol: SHIFT_TOL_NS });
-  const high = zAt2(rounds, hi) >= -zc ? Infinity : bisect(f(-zc), lo, hi, { tol: SHIFT_TOL_NS });
+  const f = (z) => (s) => combinedZ(rounds, s) - z;
+  const low = combinedZ(rounds, lo) <= zc ? -Infinity : bisect(f(zc), lo, hi, { tol: SHIFT_TOL_NS });
+  const high = combinedZ(rounds, hi) >= -zc ? Infinity : bisect(f(-zc), lo, hi, { tol: SHIFT_TOL_NS });
   return [low, high];
 }
 
 // src/commands/micro.ts
+init_native();
 init_units();
 var STDOUT = { write: (t) => void process.stdout.write(t) };
 async function microCommand(flags, io = STDOUT) {
@@ -37158,48 +37151,36 @@ function round22(v) {
   return Number.isFinite(v) ? Math.round(v * 100) / 100 : v;
 }
 var ET_NAMES = { 0: "ET_NONE", 1: "ET_REL (an object file)", 2: "ET_EXEC (an executable)", 4: "ET_CORE (a core dump)" };
+var BUILD_HINT = "build the hook with -shared -fPIC";
 function checkHook(p, flag) {
   if (p === void 0 || p === "") throw new UsageError(`${flag} HOOK.so is required`);
   const abs = path7.resolve(p);
   if (/[\s:]/.test(abs)) throw new UsageError(`${flag} ${p}: the path must not contain spaces or colons (LD_PRELOAD separators)`);
-  let st;
-  try {
-    st = statSync4(abs);
-  } catch (err) {
-    const code = err.code;
-    throw new UsageError(code === "ENOENT" ? `${flag} ${p} does not exist` : `${flag} ${p} cannot be read (${code})`);
+  const problem = sharedLibraryProblem(abs);
+  if (problem === null) return abs;
+  throw new UsageError(`${flag} ${p} ${hookProblem(problem)}`);
+}
+function hookProblem(problem) {
+  switch (problem.kind) {
+    case "missing":
+      return "does not exist";
+    case "unreadable":
+      return `cannot be read (${problem.code})`;
+    case "not-a-file":
+      return "is not a file";
+    case "not-elf":
+      return `is not a shared library (${problem.archive ? "a static archive" : "not an ELF file"}); ${BUILD_HINT}`;
+    case "bad-encoding":
+      return "is not a shared library (bad ELF data encoding)";
+    case "not-dyn":
+      return `is not a shared library (ELF type ${ET_NAMES[problem.type] ?? problem.type}, want ET_DYN); ${BUILD_HINT}`;
   }
-  if (!st.isFile()) throw new UsageError(`${flag} ${p} is not a file`);
-  const head = Buffer.alloc(20);
-  let n;
-  try {
-    const fd = openSync3(abs, "r");
-    try {
-      n = readSync2(fd, head, 0, head.length, 0);
-    } finally {
-      closeSync3(fd);
-    }
-  } catch (err) {
-    throw new UsageError(`${flag} ${p} cannot be read (${err.code ?? "error"})`);
-  }
-  if (n < 18 || head[0] !== 127 || head.toString("latin1", 1, 4) !== "ELF") {
-    const what = head.toString("latin1", 0, 8) === "!<arch>\n" ? "a static archive" : "not an ELF file";
-    throw new UsageError(`${flag} ${p} is not a shared library (${what}); build the hook with -shared -fPIC`);
-  }
-  const data = head[5];
-  if (data !== 1 && data !== 2) throw new UsageError(`${flag} ${p} is not a shared library (bad ELF data encoding)`);
-  const type = data === 1 ? head.readUInt16LE(16) : head.readUInt16BE(16);
-  if (type !== 3) {
-    throw new UsageError(`${flag} ${p} is not a shared library (ELF type ${ET_NAMES[type] ?? type}, want ET_DYN); build the hook with -shared -fPIC`);
-  }
-  return abs;
 }
 
 // src/commands/report.ts
-init_config();
-import { readFileSync as readFileSync10, writeFileSync as writeFileSync5 } from "node:fs";
-import { resolve as resolve5 } from "node:path";
 init_errors();
+import { readFileSync as readFileSync10, writeFileSync as writeFileSync5 } from "node:fs";
+import { resolve as resolve4 } from "node:path";
 init_units();
 var DEFAULT_REPORT_OUT = "report.html";
 async function reportCommand(samplesFile, flags) {
@@ -37207,11 +37188,11 @@ async function reportCommand(samplesFile, flags) {
     throw new UsageError("--threshold and --alpha apply only without --verdict (the verdict file carries its own)");
   }
   const rounds = await readSamples(samplesFile);
-  const verdict = flags.verdict ? readVerdict(flags.verdict) : await computeVerdict(samplesFile, rounds, flags);
+  const verdict = flags.verdict ? readVerdict(flags.verdict) : await computeVerdict(rounds, flags);
   const out = flags.out ?? DEFAULT_REPORT_OUT;
   const environment = {
-    samples: resolve5(samplesFile),
-    verdict: flags.verdict ? resolve5(flags.verdict) : "computed by `report` (one look, as analyze)",
+    samples: resolve4(samplesFile),
+    verdict: flags.verdict ? resolve4(flags.verdict) : "computed by `report` (one look, as analyze)",
     threshold: formatThreshold(verdict.threshold),
     alpha: String(verdict.alpha)
   };
@@ -37219,30 +37200,24 @@ async function reportCommand(samplesFile, flags) {
   try {
     writeFileSync5(out, html);
   } catch (err) {
-    const code = err.code;
-    const why = code === "ENOENT" ? "no such directory" : code === "EISDIR" ? "is a directory" : err.message;
-    throw new UsageError(`${out}: cannot write the report: ${why}`);
+    throw new UsageError(`${out}: cannot write the report: ${fsProblem(err, "no such directory")}`);
   }
   process.stderr.write(`report written to ${out} (${Math.round(Buffer.byteLength(html) / 1024)} KiB)
 `);
   return 0;
 }
-async function computeVerdict(file, rounds, flags) {
+function computeVerdict(rounds, flags) {
   const raw = {};
   if (flags.threshold !== void 0) raw.threshold = flags.threshold;
   if (flags.alpha !== void 0) raw.alpha = flags.alpha;
-  const config = buildConfig(
-    mergeConfig(raw, { runtime: "replay", replay: file, "look-every": rounds.length + 1, "min-rounds": 1, "max-requests": Number.MAX_SAFE_INTEGER })
-  );
-  return runGate(new ReplayRuntime(rounds), config);
+  return oneLookVerdict(rounds, [raw]);
 }
 function readVerdict(file) {
   let text;
   try {
     text = readFileSync10(file, "utf8");
   } catch (err) {
-    const code = err.code;
-    throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : err.message}`);
+    throw new UsageError(`${file}: ${fsProblem(err, "no such file")}`);
   }
   let doc;
   try {
@@ -37253,10 +37228,8 @@ function readVerdict(file) {
   const problem = verdictProblem(doc);
   if (problem) throw new UsageError(`${file}: not a hook-latency verdict: ${problem}`);
   const v = denull(doc);
-  const ci = doc.shift;
-  const end = (x, i) => typeof x === "number" ? x : i === 0 ? -Infinity : Infinity;
-  v.shift.ci = [end(ci.ci[0], 0), end(ci.ci[1], 1)];
-  if (Array.isArray(ci.ciNs)) v.shift.ciNs = [end(ci.ciNs[0], 0), end(ci.ciNs[1], 1)];
+  const raw = doc.shift;
+  const ends = (pair) => [typeof pair[0] === "number" ? pair[0] : -Infinity, typeof pair[1] === "number" ? pair[1] : Infinity];
   return {
     ...v,
     reason: typeof v.reason === "string" ? v.reason : "",
@@ -37266,7 +37239,7 @@ function readVerdict(file) {
     errors: v.errors ?? { baseline: 0, candidate: 0 },
     lag1: v.lag1 ?? { baseline: NaN, candidate: NaN },
     median: v.median ?? { baseline: NaN, candidate: NaN },
-    shift: { ...v.shift, ciNs: Array.isArray(v.shift.ciNs) ? v.shift.ciNs : [NaN, NaN] },
+    shift: { ...v.shift, ci: ends(raw.ci), ciNs: Array.isArray(raw.ciNs) ? ends(raw.ciNs) : [NaN, NaN] },
     z: typeof v.z === "number" ? v.z : NaN,
     boundary: typeof v.boundary === "number" ? v.boundary : NaN,
     alpha: typeof v.alpha === "number" ? v.alpha : NaN,
@@ -37276,6 +37249,10 @@ function readVerdict(file) {
     mode: v.mode === "micro" ? "micro" : "macro",
     runtime: typeof v.runtime === "string" ? v.runtime : "unknown"
   };
+}
+function fsProblem(err, enoent) {
+  const code = err.code;
+  return code === "ENOENT" ? enoent : code === "EISDIR" ? "is a directory" : err.message;
 }
 function denull(x) {
   if (x === null) return NaN;

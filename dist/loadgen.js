@@ -1,6 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 
 // src/loadgen/run-standalone.ts
+import { setTimeout as sleep } from "node:timers/promises";
 import { createWriteStream, openSync, readFileSync } from "node:fs";
 
 // src/loadgen/http-client.ts
@@ -547,8 +548,10 @@ async function runRound(opts) {
   }
 }
 
-// src/loadgen/csv.ts
+// src/types.ts
 var SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
+
+// src/loadgen/csv.ts
 function formatSampleRow(s) {
   const start = s.startNs === void 0 ? "" : String(Math.round(s.startNs));
   const status = s.status === void 0 ? "" : String(s.status);
@@ -681,7 +684,6 @@ function loadConfig(argv, env) {
   }
   return parseLoadgenConfig(raw);
 }
-var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitReady(target, path, waitMs) {
   const deadline = Date.now() + waitMs;
   const buf = serializeRequest({ method: "GET", path }, target, false);

@@ -17,8 +17,11 @@ __attribute__((constructor)) static void crash_init(void)
     hl_next_init();
     crash_countdown = hl_env_u64("HOOK_CRASH_AFTER", 0);
     if (hl_verbose()) {
-        static const char msg[] = "hook-latency[crash]: loaded, first read() will raise SIGSEGV\n";
-        hl_write_all(2, msg, sizeof(msg) - 1);
+        struct hl_line l = {.n = 0};
+        hl_puts(&l, "hook-latency[crash]: loaded, read() number ");
+        hl_putu(&l, crash_countdown + 1);
+        hl_puts(&l, " will raise SIGSEGV\n");
+        hl_emit(2, &l);
     }
 }
 

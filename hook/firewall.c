@@ -86,15 +86,11 @@ static void fw_parse(void)
     int file_failed = 0;
     if (kws) {
         fw_add_list(kws, strlen(kws), ',', 0);
-    } else if (kwf && *kwf) {
-        if (fw_load_file(kwf) != 0) {
-            file_failed = 1;
+    } else {
+        file_failed = kwf && *kwf && fw_load_file(kwf) != 0;
+        if (file_failed || !(kwf && *kwf))
             for (size_t i = 0; i < sizeof(fw_default_keywords) / sizeof(*fw_default_keywords); i++)
                 fw_add_keyword(fw_default_keywords[i], strlen(fw_default_keywords[i]));
-        }
-    } else {
-        for (size_t i = 0; i < sizeof(fw_default_keywords) / sizeof(*fw_default_keywords); i++)
-            fw_add_keyword(fw_default_keywords[i], strlen(fw_default_keywords[i]));
     }
 
     const char *sp = getenv("HOOK_STATS_FILE");
@@ -130,20 +126,17 @@ static int fw_is_inet(int family) { return family == AF_INET || family == AF_INE
 /* Is listener LFD an inet socket? One getsockopt per listener, then cached. */
 static int fw_listener_inet(int lfd)
 {
-    if ((unsigned)lfd < FW_MAX_FD) {
-        unsigned w = (unsigned)lfd / FW_WORD_BITS;
-        unsigned long bit = 1ul << ((unsigned)lfd % FW_WORD_BITS);
-        if (__atomic_load_n(&fw_lknown[w], __ATOMIC_ACQUIRE) & bit)
-            return (__atomic_load_n(&fw_linet[w], __ATOMIC_RELAXED) & bit) != 0;
-    }
+    int cacheable = (unsigned)lfd < FW_MAX_FD;
+    unsigned w = cacheable ? FW_WORD(lfd) : 0;
+    unsigned long bit = cacheable ? FW_BIT(lfd) : 0;
+    if (cacheable && (__atomic_load_n(&fw_lknown[w], __ATOMIC_ACQUIRE) & bit))
+        return (__atomic_load_n(&fw_linet[w], __ATOMIC_RELAXED) & bit) != 0;
     int saved = errno, family = -1;
     socklen_t l = sizeof(family);
     if (getsockopt(lfd, SOL_SOCKET, SO_DOMAIN, &family, &l) != 0) family = -1;
     errno = saved;
     int inet = fw_is_inet(family);
-    if ((unsigned)lfd < FW_MAX_FD && family != -1) {
-        unsigned w = (unsigned)lfd / FW_WORD_BITS;
-        unsigned long bit = 1ul << ((unsigned)lfd % FW_WORD_BITS);
+    if (cacheable && family != -1) {
         if (inet) __atomic_fetch_or(&fw_linet[w], bit, __ATOMIC_RELAXED);
         __atomic_fetch_or(&fw_lknown[w], bit, __ATOMIC_RELEASE);
     }
@@ -158,12 +151,10 @@ void fw_on_accept(int lfd, int fd, const struct sockaddr *sa, const socklen_t *l
         inet = fw_is_inet(sa->sa_family);
     else
         inet = fw_listener_inet(lfd); /* accepted sockets share the listener's family */
-    unsigned w = (unsigned)fd / FW_WORD_BITS;
-    unsigned long bit = 1ul << ((unsigned)fd % FW_WORD_BITS);
     if (inet)
-        __atomic_fetch_or(&fw_bitmap[w], bit, __ATOMIC_RELAXED);
+        __atomic_fetch_or(&fw_bitmap[FW_WORD(fd)], FW_BIT(fd), __ATOMIC_RELAXED);
     else
-        __atomic_fetch_and(&fw_bitmap[w], ~bit, __ATOMIC_RELAXED);
+        __atomic_fetch_and(&fw_bitmap[FW_WORD(fd)], ~FW_BIT(fd), __ATOMIC_RELAXED);
 }
 
 ssize_t fw_scan_and_act(int fd, const void *buf, ssize_t n)

@@ -17,6 +17,9 @@ enum fw_fn { FW_READ, FW_RECV, FW_ACCEPT, FW_ACCEPT4, FW_CLOSE, FW_NFN };
 
 #define FW_MAX_FD 65536 /* fds >= this are never marked (and so never scanned) */
 #define FW_WORD_BITS (8 * sizeof(unsigned long))
+/* Word index and bit of FD (< FW_MAX_FD) in the fd-indexed bitmaps below. */
+#define FW_WORD(fd) ((unsigned)(fd) / FW_WORD_BITS)
+#define FW_BIT(fd) (1ul << ((unsigned)(fd) % FW_WORD_BITS))
 
 extern unsigned long fw_bitmap[FW_MAX_FD / FW_WORD_BITS] HOOK_HIDDEN;
 extern unsigned long fw_calls[FW_NFN] HOOK_HIDDEN;
@@ -37,16 +40,15 @@ static inline void fw_count(enum fw_fn f) { __atomic_fetch_add(&fw_calls[f], 1, 
 static inline int fw_marked(int fd)
 {
     if ((unsigned)fd >= FW_MAX_FD) return 0;
-    unsigned long w = __atomic_load_n(&fw_bitmap[(unsigned)fd / FW_WORD_BITS], __ATOMIC_RELAXED);
-    return (int)((w >> ((unsigned)fd % FW_WORD_BITS)) & 1ul);
+    return (__atomic_load_n(&fw_bitmap[FW_WORD(fd)], __ATOMIC_RELAXED) & FW_BIT(fd)) != 0;
 }
 
 /* On close: forget everything known about FD (its number may be reused). */
 static inline void fw_unmark(int fd)
 {
     if ((unsigned)fd >= FW_MAX_FD) return;
-    unsigned w = (unsigned)fd / FW_WORD_BITS;
-    unsigned long bit = 1ul << ((unsigned)fd % FW_WORD_BITS);
+    unsigned w = FW_WORD(fd);
+    unsigned long bit = FW_BIT(fd);
     if (__atomic_load_n(&fw_bitmap[w], __ATOMIC_RELAXED) & bit)
         __atomic_fetch_and(&fw_bitmap[w], ~bit, __ATOMIC_RELAXED);
     if (HOOK_UNLIKELY(__atomic_load_n(&fw_lknown[w], __ATOMIC_RELAXED) & bit)) {

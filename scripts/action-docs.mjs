@@ -24,7 +24,7 @@ function stripDefault(description) {
   return cell(description).replace(/\s*Default: .+$/, '');
 }
 
-export function tables(actionYml) {
+function tables(actionYml) {
   const action = parse(actionYml);
   const inputs = [
     '| Input | Description | Default |',
@@ -41,7 +41,7 @@ export function tables(actionYml) {
   return { inputs, outputs };
 }
 
-export function render(doc, actionYml) {
+function render(doc, actionYml) {
   let out = doc;
   for (const [key, table] of Object.entries(tables(actionYml))) {
     const re = new RegExp(`(<!-- action-docs:${key} -->)[\\s\\S]*?(<!-- /action-docs:${key} -->)`);

@@ -1,9 +1,8 @@
 // Runs a TypeScript entry of this repo without a separate TS runtime: bundle with esbuild, then import.
 // usage: node scripts/run-ts.mjs path/to/entry.ts [args...]
 import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const [entry, ...args] = process.argv.slice(2);
@@ -11,7 +10,10 @@ if (!entry) {
   console.error('usage: node scripts/run-ts.mjs ENTRY.ts [args...]');
   process.exit(2);
 }
-const dir = mkdtempSync(join(tmpdir(), 'hook-latency-ts-'));
+// Inside the repository, so the bundle's external packages (yaml, @actions/*) resolve from node_modules.
+const cache = join(dirname(new URL(import.meta.url).pathname), '..', 'node_modules', '.cache');
+mkdirSync(cache, { recursive: true });
+const dir = mkdtempSync(join(cache, 'run-ts-'));
 const outfile = join(dir, 'entry.mjs');
 await build({
   entryPoints: [resolve(entry)],

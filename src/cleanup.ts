@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import { removeAll } from './action/cleanup-resources';
 import { createdResources, mainStarted, savedKubeconfig } from './action/state-helper';
+import { messageOf } from './errors';
 
 async function cleanup(): Promise<void> {
   const resources = createdResources();
@@ -14,4 +15,4 @@ async function cleanup(): Promise<void> {
   core.info(`cleanup: ${resources.length - failures} of ${resources.length} removed`);
 }
 
-cleanup().catch((err: unknown) => core.warning(`cleanup: ${(err as Error).message ?? String(err)}`));
+cleanup().catch((err: unknown) => core.warning(`cleanup: ${messageOf(err)}`));

@@ -46,7 +46,7 @@ export interface PodConfig {
   /** Equal requests/limits for both SUT containers (Guaranteed QoS when both are set). */
   cpu?: string;
   memory?: string;
-  /** Seconds to wait for the pod to finish one round. */
+  /** How long to wait for the pod to finish one round (`pod-timeout`). */
   podTimeoutMs: number;
 }
 

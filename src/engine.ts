@@ -4,10 +4,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import type { Config } from './config';
+import { buildConfig, mergeConfig, type Config, type RawConfig } from './config';
 import { RoundFailedError } from './errors';
 import { runSequential } from './experiment/controller';
 import type { Runtime } from './experiment/runtime';
+import { ReplayRuntime } from './runtime/replay';
 import { reportMarkdownExtras, writeReport } from './report/html';
 import { verdictMarkdown } from './report/markdown';
 import { formatThreshold } from './units';
@@ -51,8 +52,9 @@ function environmentOf(config: Config): Record<string, string> {
 }
 
 export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks = {}): Promise<Verdict> {
-  const files = config.out ? outputFiles(config.out) : null;
-  if (config.out) mkdirSync(config.out, { recursive: true });
+  const out = config.out;
+  const files = out ? outputFiles(out) : null;
+  if (out) mkdirSync(out, { recursive: true });
   const writer = files ? new SamplesWriter(files.samples) : null;
   const recorded: RoundData[] = [];
   try {
@@ -65,26 +67,28 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
       maxDurationMs: config.maxDurationMs,
       lookEvery: config.lookEvery,
       minRounds: config.minRounds,
-      onRound: async (data) => {
+      onRound: (data) => {
         hooks.onRound?.(data);
-        if (files) recorded.push(data);
-        await writer?.append(data);
+        if (writer) {
+          recorded.push(data);
+          writer.append(data);
+        }
       },
       onLook: hooks.onLook,
     });
     const verdict: Verdict = { ...result, mode: 'macro', runtime: runtime.name };
     if (config.countCalls) verdict.calls = await callsReport(runtime, verdict);
-    if (files && config.out) {
+    if (files && out) {
       writeFileSync(files.verdict, `${JSON.stringify(verdict, null, 2)}\n`);
       writeFileSync(files.summary, verdictMarkdown(verdict) + reportMarkdownExtras(recorded, verdict));
-      writeReport(config.out, recorded, verdict, environmentOf(config));
+      writeReport(out, recorded, verdict, environmentOf(config));
     }
     return verdict;
   } catch (err) {
-    if (err instanceof RoundFailedError && err.partial && writer) await writer.append(err.partial);
+    if (err instanceof RoundFailedError && err.partial) writer?.append(err.partial);
     throw err;
   } finally {
-    await writer?.close();
+    writer?.close();
     await runtime.teardown();
   }
 }
@@ -95,4 +99,25 @@ async function callsReport(runtime: Runtime, verdict: Verdict): Promise<CallsRep
   const counted = await runtime.countCalls();
   if ('unavailable' in counted) return counted;
   return { ...counted, impliedPerCallNs: impliedPerCall(verdict.shift.ns, counted.perRequest).byFunction };
+}
+
+/**
+ * The config of a one-look analysis: the first look already sees the end of the recording, so it
+ * is final and spends all alpha. `layers` (file, flags) set the budget, alpha and so on.
+ */
+export function oneLookConfig(roundCount: number, layers: RawConfig[] = [], source = '(recording)'): Config {
+  return buildConfig(
+    mergeConfig(...layers, {
+      runtime: 'replay',
+      replay: source,
+      'look-every': roundCount + 1,
+      'min-rounds': 1,
+      'max-requests': Number.MAX_SAFE_INTEGER,
+    }),
+  );
+}
+
+/** The verdict `analyze` gives for these rounds. */
+export function oneLookVerdict(rounds: RoundData[], layers: RawConfig[] = []): Promise<Verdict> {
+  return runGate(new ReplayRuntime(rounds), oneLookConfig(rounds.length, layers));
 }

@@ -1,54 +1,136 @@
 // The native parts that ship with the package (hooks, micro driver, example SUT): where they are,
-// and building them on first use so a fresh clone runs without a separate build step.
+// building them on first use so a fresh clone runs without a separate build step, and checking that
+// a hook is an ELF shared library before it goes into LD_PRELOAD.
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunError, UsageError } from './errors';
 
-/** The package root: the nearest folder above this module (src/ or dist/) holding hook/Makefile. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'hook', 'Makefile'))) return dir;
-    dir = dirname(dir);
+const PACKAGE_NAME = 'hook-latency-action';
+
+/**
+ * The package root: the nearest ancestor holding a package.json named hook-latency-action, searched
+ * from `from` if given, else from this module's directory (src/ in the sources, dist/ in the bundle)
+ * and then from the working directory (for copies bundled elsewhere, e.g. by scripts/run-ts.mjs).
+ * Null when there is none.
+ */
+function findPackageRoot(from?: string): string | null {
+  const starts = from !== undefined ? [from] : [dirname(fileURLToPath(import.meta.url)), process.cwd()];
+  for (const start of starts) {
+    for (let dir = resolve(start); ; dir = dirname(dir)) {
+      if (isPackageRoot(dir)) return dir;
+      if (dirname(dir) === dir) break;
+    }
   }
-  return process.cwd();
+  return null;
+}
+
+/** findPackageRoot, or a RunError when there is no package root. */
+export function packageRoot(from?: string): string {
+  const root = findPackageRoot(from);
+  if (root === null) {
+    throw new RunError(`cannot find the ${PACKAGE_NAME} package root above ${from ?? `${dirname(fileURLToPath(import.meta.url))} or ${process.cwd()}`}`);
+  }
+  return root;
+}
+
+function isPackageRoot(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === PACKAGE_NAME;
+  } catch {
+    return false; // no package.json here, or not ours (unreadable, not JSON)
+  }
 }
 
 export const EXAMPLE_SUT = () => join(packageRoot(), 'examples', 'sut', 'build', 'sut');
 
+/**
+ * Runs `make -C ROOT/hook [TARGET]` (the Makefile builds the hooks, the micro driver and the example
+ * SUT); WHAT names the product in the RunError thrown when make is missing or fails.
+ */
+export function buildNative(what: string, target?: string, root = packageRoot()): void {
+  const hookDir = join(root, 'hook');
+  const command = `make -C ${hookDir}${target ? ` ${target}` : ''}`;
+  if (!existsSync(join(hookDir, 'Makefile'))) throw new RunError(`cannot build ${what}: ${hookDir}/Makefile is missing`);
+  try {
+    execFileSync('make', ['-s', '-C', hookDir, ...(target ? [target] : [])], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
+    if (e.code === 'ENOENT') {
+      throw new RunError(`cannot build ${what}: 'make' not found (install make and a C compiler such as gcc, then run ${command})`);
+    }
+    const stderr = String(e.stderr ?? '').trim();
+    const hint = /not found|No such file/i.test(stderr) ? ' (is a C compiler such as gcc installed?)' : '';
+    const last = stderr.split('\n').slice(-3).join(' | ');
+    throw new RunError(`cannot build ${what} with ${command}${hint}: ${last || e.message}`);
+  }
+}
+
 /** Builds the bundled hooks, micro driver and example SUT when a path inside their build folders is missing. */
 export function ensureBuilt(paths: string[]): void {
-  const root = packageRoot();
+  const absent = paths.filter((p) => !existsSync(p));
+  if (absent.length === 0) return;
+  const root = findPackageRoot();
+  if (root === null) return; // none of them can be ours
   const buildDirs = [join(root, 'hook', 'build'), join(root, 'examples', 'sut', 'build')];
-  const missing = paths.filter((p) => !existsSync(p) && buildDirs.some((d) => !relative(d, resolve(p)).startsWith('..')));
-  if (missing.length === 0) return;
-  try {
-    execFileSync('make', ['-s', '-C', join(root, 'hook')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
-  } catch (err) {
-    const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim().split('\n').slice(-1)[0];
-    throw new RunError(`building the bundled hooks and example SUT failed (make -C hook): ${stderr || (err as Error).message}`);
+  if (absent.some((p) => buildDirs.some((d) => !relative(d, resolve(p)).startsWith('..')))) {
+    buildNative('the bundled hooks and example SUT', undefined, root);
   }
+}
+
+/** Why a file cannot be LD_PRELOADed as a shared library (see sharedLibraryProblem). */
+export type LibraryProblem =
+  | { kind: 'missing' }
+  | { kind: 'unreadable'; code: string }
+  | { kind: 'not-a-file' }
+  | { kind: 'not-elf'; archive: boolean }
+  | { kind: 'bad-encoding' }
+  | { kind: 'not-dyn'; type: number };
+
+/** The problem with PATH as an ELF shared object (magic, then e_type ET_DYN), or null when there is none. */
+export function sharedLibraryProblem(path: string): LibraryProblem | null {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? { kind: 'missing' } : { kind: 'unreadable', code: code ?? 'error' };
+  }
+  if (!st.isFile()) return { kind: 'not-a-file' };
+  const head = Buffer.alloc(18);
+  let n: number;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    return { kind: 'unreadable', code: (err as NodeJS.ErrnoException).code ?? 'error' };
+  }
+  if (n < head.length || head[0] !== 0x7f || head.toString('latin1', 1, 4) !== 'ELF') {
+    return { kind: 'not-elf', archive: head.toString('latin1', 0, 8) === '!<arch>\n' };
+  }
+  const data = head[5]; // EI_DATA: 1 little-endian, 2 big-endian
+  if (data !== 1 && data !== 2) return { kind: 'bad-encoding' };
+  const type = data === 1 ? head.readUInt16LE(16) : head.readUInt16BE(16);
+  return type === 3 ? null : { kind: 'not-dyn', type };
 }
 
 /** A hook must be an ELF shared object; anything else is named in one clear line. */
 export function checkSharedLibrary(path: string, what: string): void {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    throw new UsageError(`${what} ${path}: no such file`);
-  }
-  if (!st.isFile()) throw new UsageError(`${what} ${path}: not a file`);
-  const head = Buffer.alloc(18);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, head, 0, 18, 0);
-  } finally {
-    closeSync(fd);
-  }
-  const isElf = head[0] === 0x7f && head.toString('latin1', 1, 4) === 'ELF';
-  const eType = head.readUInt16LE(16);
-  if (!isElf || eType !== 3) throw new UsageError(`${what} ${path}: not a shared library (expected an ELF .so)`);
+  const problem = sharedLibraryProblem(path);
+  if (problem === null) return;
+  let why = 'not a shared library (expected an ELF .so)';
+  if (problem.kind === 'missing') why = 'no such file';
+  else if (problem.kind === 'unreadable') why = `cannot be read (${problem.code})`;
+  else if (problem.kind === 'not-a-file') why = 'not a file';
+  throw new UsageError(`${what} ${path}: ${why}`);
+}
+
+/** The dynamic loader's complaint about a hook, if a SUT's output has one ("ld.so: object ... cannot be preloaded"). */
+export function loaderMessage(log: string): string | undefined {
+  return log.split('\n').find((l) => /ld\.so|cannot be preloaded|LD_PRELOAD/i.test(l))?.trim();
 }

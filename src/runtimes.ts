@@ -1,28 +1,27 @@
 // The one place that maps a runtime name to its implementation (used by the entry points only).
 // Backends are imported lazily: a replay or analysis never loads the cluster tooling.
 import type { Config } from './config';
-import { UsageError } from './errors';
 import type { Runtime } from './experiment/runtime';
 import { checkSharedLibrary, ensureBuilt, EXAMPLE_SUT } from './native';
 import { ReplayRuntime } from './runtime/replay';
 import { readSamples } from './samples/read';
 
-/** Hooks (and the example SUT) are built on first use, then checked to be shared libraries. */
-function prepareNative(config: Config): string[] {
-  const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
+/**
+ * The hooks (and any bundled binary in `alsoBuild`) are built on first use, then checked to be
+ * shared libraries, so a bad path is one clear line before anything starts.
+ */
+function prepareHooks(config: Config, alsoBuild: string[] = []): void {
   const hooks = [config.hook, config.baselineHook].filter((h): h is string => !!h);
-  ensureBuilt([...hooks, command[0]]);
+  ensureBuilt([...hooks, ...alsoBuild]);
   if (config.hook) checkSharedLibrary(config.hook, 'hook');
   if (config.baselineHook) checkSharedLibrary(config.baselineHook, 'baseline-hook');
-  return command;
 }
 
-/** The hooks a pod runtime ships by ConfigMap: built on first use, checked to be shared libraries. */
-function prepareHooks(config: Config): void {
-  const hooks = [config.hook, config.baselineHook].filter((h): h is string => !!h);
-  ensureBuilt(hooks);
-  if (config.hook) checkSharedLibrary(config.hook, 'hook');
-  if (config.baselineHook) checkSharedLibrary(config.baselineHook, 'baseline-hook');
+/** A SUT run from this host's binary: the configured command, or the bundled example SUT. */
+function prepareHostSut(config: Config): string[] {
+  const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
+  prepareHooks(config, [command[0]]);
+  return command;
 }
 
 export async function createRuntime(config: Config): Promise<Runtime> {
@@ -31,13 +30,12 @@ export async function createRuntime(config: Config): Promise<Runtime> {
       return new ReplayRuntime(await readSamples(config.replay as string));
     case 'local': {
       const { LocalRuntime } = await import('./runtime/local');
-      return new LocalRuntime(config, { command: prepareNative(config) });
+      return new LocalRuntime(config, { command: prepareHostSut(config) });
     }
     case 'podman': {
       // The example SUT (or any host binary) becomes a local image; a configured image runs as is.
-      const own = !config.sut.image || config.sut.image.startsWith('localhost/hook-latency-sut');
-      const command = own ? prepareNative(config) : (prepareHooks(config), config.sut.command);
-      const { PodmanRuntime } = await import('./runtime/podman');
+      const { PodmanRuntime, importsSutBinary } = await import('./runtime/podman');
+      const command = importsSutBinary(config.sut) ? prepareHostSut(config) : (prepareHooks(config), config.sut.command);
       return new PodmanRuntime({ ...config, sut: { ...config.sut, command } });
     }
     case 'kubernetes': {
@@ -50,7 +48,5 @@ export async function createRuntime(config: Config): Promise<Runtime> {
       const { KindRuntime } = await import('./runtime/kind');
       return new KindRuntime(config);
     }
-    default:
-      throw new UsageError(`runtime '${config.runtime}' is not available in this build`);
   }
 }

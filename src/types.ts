@@ -3,6 +3,9 @@
 export type Arm = 'baseline' | 'candidate';
 export const ARMS: readonly Arm[] = ['baseline', 'candidate'];
 
+/** The samples CSV header as written (start_ns and status are optional when reading). */
+export const SAMPLES_HEADER = 'round,arm,seq,latency_ns,start_ns,status';
+
 /** One request, one row of the samples CSV: `round,arm,seq,latency_ns[,start_ns,status]`. */
 export interface Sample {
   round: number;

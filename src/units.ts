@@ -50,7 +50,13 @@ export function parseCount(text: string | number, what: string, min = 1): number
   return v;
 }
 
+/** An unbounded interval end (or a missing value, e.g. JSON null read back) in words a reader gets. */
+function nonFinite(x: number): string {
+  return x === Infinity ? '+∞' : x === -Infinity ? '−∞' : 'n/a';
+}
+
 export function formatNs(ns: number): string {
+  if (!Number.isFinite(ns)) return nonFinite(ns);
   const a = Math.abs(ns);
   if (a >= 1e9) return `${round(ns / 1e9, 3)} s`;
   if (a >= 1e6) return `${round(ns / 1e6, 3)} ms`;
@@ -59,6 +65,7 @@ export function formatNs(ns: number): string {
 }
 
 export function formatPercent(ratio: number, digits = 2): string {
+  if (!Number.isFinite(ratio)) return nonFinite(ratio);
   const v = round(ratio * 100, digits);
   return `${v > 0 ? '+' : ''}${v}%`;
 }

@@ -120,9 +120,10 @@ describe('state-helper', () => {
   });
 
   it('persists nothing outside Actions', () => {
-    delete process.env.GITHUB_STATE;
-    delete process.env.GITHUB_ACTIONS;
+    // GITHUB_STATE names a file that does not exist: any attempt to persist would throw (core's file command).
     const dir = tempDir('state');
+    process.env.GITHUB_STATE = join(dir, 'state');
+    delete process.env.GITHUB_ACTIONS;
     recordCreated('namespace', 'n1');
     expect(createdResources()).toEqual([{ kind: 'namespace', name: 'n1' }]);
     recordRemoved('namespace', 'n1');

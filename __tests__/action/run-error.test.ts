@@ -1,16 +1,15 @@
 // A run that fails mid-way (RunError, the CLI's exit 3): the samples measured so far are kept and
 // reported, the summary says the run failed, outputs say verdict=error, and the step fails.
 // In-process, with the runtime factory replaced by one that fails at round 6.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RunError } from '../../src/errors';
 import type { Runtime } from '../../src/experiment/runtime';
 import { readSamples } from '../../src/samples/read';
 import type { RoundData } from '../../src/types';
-import { replayFile } from '../helpers';
-import { parseFileCommand } from './runner';
+import { replayFile, tempDir } from '../helpers';
+import { baseEnv, inputEnv, parseFileCommand } from './runner';
 
 let rounds: RoundData[] = [];
 
@@ -38,20 +37,8 @@ afterEach(() => {
 
 describe('a run that fails', () => {
   it('keeps the samples, says so in the summary, sets verdict=error and fails the step', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'action-err-'));
-    for (const f of ['output', 'summary', 'state']) writeFileSync(join(dir, f), '');
-    for (const k of Object.keys(process.env)) if (/^(INPUT_|GITHUB_|ACTIONS_|RUNNER_)/.test(k)) delete process.env[k];
-    Object.assign(process.env, {
-      GITHUB_ACTIONS: 'true',
-      GITHUB_OUTPUT: join(dir, 'output'),
-      GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-      GITHUB_STATE: join(dir, 'state'),
-      RUNNER_TEMP: dir,
-      GITHUB_ACTION: 'gate',
-      INPUT_RUNTIME: 'kind',
-      'INPUT_GITHUB-TOKEN': '',
-      'INPUT_MIN-ROUNDS': '10',
-    });
+    const dir = tempDir('action-err');
+    process.env = { ...baseEnv(dir), ...inputEnv({ runtime: 'kind', 'github-token': '', 'min-rounds': '10' }) };
     const written: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       written.push(String(chunk));

@@ -84,9 +84,15 @@ describe('hook-latency run --runtime replay', () => {
     const r = cli(['run', '--runtime', 'replay', '--replay', slow, '--out', out, '--json']);
     const v = verdictOf(r.stdout);
     const written = await readSamples(join(out, 'samples.csv'));
-    const consumed = v.looks.at(-1)!.rounds;
-    expect(written.length).toBeGreaterThanOrEqual(consumed);
+    const source = await readSamples(slow);
+    // Every round the controller took (valid or left out as not steady), byte for byte, and no more.
+    expect(written.length).toBe(v.rounds + v.warmup.invalidRounds.length);
     expect(written.length).toBeLessThan(30);
+    written.forEach((r, i) => {
+      expect(r.round).toBe(source[i].round);
+      expect([...r.latencyNs]).toEqual([...source[i].latencyNs]);
+      expect([...r.arm]).toEqual([...source[i].arm]);
+    });
   });
 
   it('verdict JSON carries every contract field', () => {

@@ -5,6 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -231,7 +232,7 @@ export async function waitFor(cond: () => boolean, timeoutMs = 3000): Promise<bo
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 10));
+    await sleep(10);
   }
   return true;
 }

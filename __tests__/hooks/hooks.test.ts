@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildAll,
@@ -48,7 +49,7 @@ describe('hooks in the SUT', () => {
     const quiet = await startSut({ LD_PRELOAD: hookPath('readhook') });
     const loud = await startSut({ LD_PRELOAD: hookPath('readhook'), HOOK_VERBOSE: '1' });
     await waitFor(() => loud.stderr().includes('loaded'));
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     expect(quiet.stderr()).toBe('');
     expect(loud.stderr()).toMatch(/hook-latency\[readhook\]: loaded, mode=log, keywords=3/);
   });
@@ -136,7 +137,7 @@ describe('hooks in the SUT', () => {
       await c.responses(1);
     }
     c.destroy();
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     sut.proc.kill('SIGTERM');
     expect(await sut.exited).toEqual({ code: 0, signal: null });
     const text = readFileSync(stats, 'utf8');

@@ -2,6 +2,7 @@
 // pipelining, split requests, malformed input, shutdown.
 import http from 'node:http';
 import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildAll, cleanEnv, get, killAll, post, RawConn, startSut, SUT } from './helpers.js';
 
@@ -68,7 +69,7 @@ describe('example SUT', () => {
     const req = post('/upload', 'x'.repeat(5000)) + get('/');
     for (const part of [req.slice(0, 7), req.slice(7, 30), req.slice(30, 2000), req.slice(2000)]) {
       c.write(part);
-      await new Promise((r) => setTimeout(r, 30));
+      await sleep(30);
     }
     const rs = await c.responses(2);
     expect(rs.map((r) => r.body)).toEqual(['5000\n', 'hello\n']);

@@ -77,6 +77,9 @@ describe('local runtime, examples', () => {
     expect(v.calls.perRequest.read).toBeGreaterThan(0.95);
     expect(v.calls.perRequest.read).toBeLessThan(1.1);
     expect(v.calls.impliedPerCallNs.read).toBeCloseTo(v.shift.ns / v.calls.perRequest.read, 6);
+    // ... and that per-call cost is the hook's own 20 µs busy-wait, give or take scheduling noise.
+    expect(v.calls.impliedPerCallNs.read).toBeGreaterThan(12_000);
+    expect(v.calls.impliedPerCallNs.read).toBeLessThan(40_000);
     expect(r.stdout).not.toContain('unavailable');
   });
 });

@@ -37,9 +37,15 @@ describe('analyzeMicro', () => {
   });
 
   it('takes a relative budget of the baseline median', () => {
-    const a = analyzeMicro(rounds(10, 10, 0), { threshold: { relative: 0.1 } });
-    expect(a.thresholdNs).toBeGreaterThan(0.1 * a.baselineNs - 1e-9);
-    expect(a.thresholdNs).toBeLessThan(0.1 * a.baselineNs + 1e-9);
+    const data = rounds(10, 10, 0);
+    // The median of all 100 baseline batch means, computed here by a plain sort.
+    const all = data.flatMap((r) => r.baseline).sort((x, y) => x - y);
+    const med = (all[49]! + all[50]!) / 2;
+    const a = analyzeMicro(data, { threshold: { relative: 0.1 } });
+    expect(a.baselineNs).toBeGreaterThan(med - 1e-9);
+    expect(a.baselineNs).toBeLessThan(med + 1e-9);
+    expect(a.thresholdNs).toBeGreaterThan(0.1 * med - 1e-9);
+    expect(a.thresholdNs).toBeLessThan(0.1 * med + 1e-9);
   });
 
   it('gives no regression and an interval containing 0 for an A/A comparison (exact sign-flip reference)', () => {

@@ -3,7 +3,8 @@ import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunError } from '../../src/errors';
-import { driverPath, ensureDriver, packageRoot, parseDriverOutput, runDriver } from '../../src/micro/driver';
+import { driverPath, ensureDriver, parseDriverOutput, runDriver } from '../../src/micro/driver';
+import { packageRoot } from '../../src/native';
 import { buildAll, hookPath, ROOT, scratch, withEnv } from './helpers';
 
 /** A copy of the package's hook/ sources (no build) under a fresh root named like the package. */

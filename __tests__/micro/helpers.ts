@@ -1,21 +1,14 @@
-// Shared set-up for the micro benchmark tests: build the hooks, driver and SUT once; scratch files.
+// Shared set-up for the micro benchmark tests: the package's built parts (shared with the hook
+// tests), scratch folders, captured output, environment and C compiler helpers.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BUILD = path.join(ROOT, 'hook', 'build');
-export const SUT = path.join(ROOT, 'examples', 'sut', 'build', 'sut');
-export const hookPath = (name: string): string => path.join(BUILD, `${name}.so`);
-
-export function buildAll(): void {
-  execFileSync('make', ['-C', path.join(ROOT, 'hook')], { stdio: 'pipe' });
-}
+export { buildAll, hookPath, ROOT, SUT } from '../hooks/helpers';
 
 export function scratch(prefix = 'hook-latency-micro-test'): string {
-  return mkdtempSync(path.join(tmpdir(), `${prefix}-`));
+  return tempDir(prefix);
 }
 
 /** Captures what a command prints. */

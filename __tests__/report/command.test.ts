@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readVerdict, reportCommand, writeReport } from '../../src/commands/report';
+import { readVerdict, reportCommand } from '../../src/commands/report';
 import { UsageError } from '../../src/errors';
+import { writeReport } from '../../src/report/html/write';
 import { readSamples } from '../../src/samples/read';
 import { writeSamples } from '../../src/samples/write';
 import { tempDir } from '../helpers';
@@ -14,7 +15,7 @@ let samples: string;
 beforeAll(async () => {
   dir = tempDir('report-cmd');
   samples = join(dir, 'samples.csv');
-  await writeSamples(samples, syntheticRounds({ rounds: 10, perRound: 400, effect: 0.06, errorRate: 0.005 }));
+  writeSamples(samples, syntheticRounds({ rounds: 10, perRound: 400, effect: 0.06, errorRate: 0.005 }));
 });
 
 async function usageError(p: Promise<unknown>): Promise<UsageError> {

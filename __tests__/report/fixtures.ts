@@ -1,4 +1,5 @@
 // Synthetic recordings and verdicts for the report tests.
+import { oneLookVerdict as analyzeOneLook } from '../../src/engine';
 import { buildConfig, mergeConfig } from '../../src/config';
 import { runGate } from '../../src/engine';
 import { Prng } from '../../src/experiment/prng';
@@ -33,11 +34,8 @@ export function syntheticRounds(opts: { rounds: number; perRound: number; effect
 }
 
 /** The verdict `analyze` would give: one look over all rounds. */
-export async function oneLookVerdict(rounds: RoundData[], threshold = '0'): Promise<Verdict> {
-  const config = buildConfig(
-    mergeConfig({ threshold }, { runtime: 'replay', replay: 'memory', 'look-every': rounds.length + 1, 'min-rounds': 1, 'max-requests': Number.MAX_SAFE_INTEGER }),
-  );
-  return runGate(new ReplayRuntime(rounds), config);
+export function oneLookVerdict(rounds: RoundData[], threshold = '0'): Promise<Verdict> {
+  return analyzeOneLook(rounds, [{ threshold }]);
 }
 
 /** A sequential verdict: looks every 5 rounds, as `run --runtime replay` would. */

@@ -4,15 +4,15 @@ import { ECDF_GRID, LAG_POINTS, boxStats, ecdfPoints, lagSample, reportData } fr
 import { quantileSorted } from '../../src/stats';
 import { esc } from '../../src/report/html/escape';
 import { renderReport } from '../../src/report/html/render';
+import { prepareRound } from '../../src/experiment/prepared-round';
 import { Prng } from '../../src/experiment/prng';
 import type { RoundData, Verdict } from '../../src/types';
 import { oneLookVerdict, sequentialVerdict, syntheticRounds } from './fixtures';
 
-/** The attribute value of the first element matching `selector`-ish pattern. */
+/** The first capture group of every match of `re` (a global pattern) in `svg`. */
 function attr(svg: string, re: RegExp): string[] {
   return [...svg.matchAll(re)].map((m) => m[1]);
 }
-
 
 let rounds: RoundData[];
 let verdict: Verdict;
@@ -66,7 +66,7 @@ describe('drawing data', () => {
   });
 
   it('uses the samples the statistics use: the verdict n, errors left out', () => {
-    const d = reportData(rounds, verdict);
+    const d = reportData(rounds);
     expect(d.arms.baseline.sorted.length).toBe(verdict.n.baseline);
     expect(d.arms.candidate.sorted.length).toBe(verdict.n.candidate);
     expect(d.arms.baseline.errors).toBe(verdict.errors.baseline);
@@ -79,6 +79,23 @@ describe('drawing data', () => {
       expect(r.ci[0]).toBeLessThanOrEqual(r.relative);
       expect(r.ci[1]).toBeGreaterThanOrEqual(r.relative);
     }
+    // Each interval is the round's Mann-Whitney test inverted (Moses): its ends are order statistics
+    // of the m n pairwise log differences, ranked mn/2 -+ z sd(U) with sd(U)^2 = m n (N+1)/12
+    // inflated by (1 + r1)/(1 - r1). Checked against the brute-force differences, +-1 rank.
+    for (const [i, r] of d.perRound.slice(0, 3).entries()) {
+      const p = prepareRound(rounds.find((x) => x.round === r.round)!);
+      const m = p.log.baseline.length;
+      const n = p.log.candidate.length;
+      const diffs: number[] = [];
+      for (const c of p.log.candidate) for (const b of p.log.baseline) diffs.push(c - b);
+      diffs.sort((a, b) => a - b);
+      const r1 = Math.min(0.9, Math.max(0, p.lag1.baseline, p.lag1.candidate));
+      const sdU = Math.sqrt(((m * n * (m + n + 1)) / 12) * ((1 + r1) / (1 - r1)));
+      const rank = (u: number) => Math.ceil(u) - 1;
+      const within = (v: number, k: number) => v >= Math.expm1(diffs[k - 1]) - 1e-9 && v <= Math.expm1(diffs[k + 1]) + 1e-9;
+      expect(within(r.ci[0], rank((m * n) / 2 - 1.959964 * sdU)), `round ${i} low`).toBe(true);
+      expect(within(r.ci[1], rank((m * n) / 2 + 1.959964 * sdU)), `round ${i} high`).toBe(true);
+    }
     // The per-round estimates scatter around the pooled +8 %.
     const mean = d.perRound.reduce((s, r) => s + r.relative, 0) / d.perRound.length;
     expect(mean).toBeGreaterThan(0.04);
@@ -88,7 +105,7 @@ describe('drawing data', () => {
 
 describe('charts', () => {
   it('ECDF: one step path per arm with one point per sample (grid for large input)', () => {
-    const d = reportData(rounds, verdict);
+    const d = reportData(rounds);
     const svg = ecdfChart(d.arms);
     expect(attr(svg, /data-arm="(baseline|candidate)" data-points=/g)).toEqual(['baseline', 'candidate']);
     // More than ECDF_GRID samples: the quantile grid (0, 1/1000, ..., 1) plus no extra tail points at this n.
@@ -97,14 +114,14 @@ describe('charts', () => {
     expect(attr(svg, /class="line candidate" data-arm="candidate" data-points="(\d+)"/g)).toEqual([String(ECDF_GRID + 1)]);
     // Fewer samples: every sample is a step.
     const few = syntheticRounds({ rounds: 3, perRound: 300, seed: 4 });
-    const df = reportData(few, verdict);
+    const df = reportData(few);
     const svgFew = ecdfChart(df.arms);
     expect(attr(svgFew, /class="line baseline" data-arm="baseline" data-points="(\d+)"/g)).toEqual([String(df.arms.baseline.sorted.length)]);
     expect(svg).toMatch(/<title[^>]*>Empirical CDF/);
   });
 
   it('box: a box, median and whiskers per arm; outliers drawn at most 60 per side', () => {
-    const d = reportData(rounds, verdict);
+    const d = reportData(rounds);
     const svg = boxChart(d.arms);
     expect(svg.match(/<g class="box (baseline|candidate)"/g)).toHaveLength(2);
     expect(svg.match(/<rect x=/g)?.length).toBeGreaterThanOrEqual(3);
@@ -117,20 +134,20 @@ describe('charts', () => {
   });
 
   it('lag plots: all pairs when few, 3000 when many', () => {
-    const d = reportData(rounds, verdict);
+    const d = reportData(rounds);
     const dom = lagDomain(d.arms);
     const svg = lagChart('baseline', d.arms.baseline, dom, verdict.lag1.baseline);
     const n = Number(attr(svg, /class="dots baseline" data-points="(\d+)"/g)[0]);
     expect(n).toBe(d.arms.baseline.lag.total);
     expect(n).toBe(verdict.n.baseline - verdict.rounds);
     const many = syntheticRounds({ rounds: 4, perRound: 4000, seed: 5 });
-    const dm = reportData(many, verdict);
+    const dm = reportData(many);
     const svg2 = lagChart('candidate', dm.arms.candidate, lagDomain(dm.arms), 0.2);
     expect(attr(svg2, /class="dots candidate" data-points="(\d+)"/g)).toEqual([String(LAG_POINTS)]);
   });
 
   it('forest: one estimate and interval per valid round, the pooled diamond and the budget line', async () => {
-    const d = reportData(rounds, verdict);
+    const d = reportData(rounds);
     const budgeted = await oneLookVerdict(rounds, '5%');
     const svg = forestChart(d.perRound, budgeted, 0.95);
     expect(attr(svg, /class="dots shift" data-points="(\d+)"/g)).toEqual([String(verdict.rounds)]);
@@ -155,7 +172,7 @@ describe('charts', () => {
   });
 
   it('warm-up: one bar per round, invalid rounds apart', () => {
-    const d = reportData(rounds, verdict);
+    const d = reportData(rounds);
     const svg = warmupChart(d.warmup);
     const ok = Number(attr(svg, /class="bars warm" d="[^"]*" data-bars="(\d+)"/g)[0]);
     const bad = Number(attr(svg, /class="bars invalid" d="[^"]*" data-bars="(\d+)"/g)[0]);
@@ -164,7 +181,7 @@ describe('charts', () => {
   });
 
   it('empty data draws a placeholder instead of failing', () => {
-    const d = reportData([], verdict);
+    const d = reportData([]);
     expect(ecdfChart(d.arms)).toContain('data-empty="true"');
     expect(forestChart([], verdict, 0.95)).toContain('data-empty="true"');
     expect(sequentialChart([], 0)).toContain('data-empty="true"');
@@ -187,7 +204,7 @@ describe('renderReport', () => {
       expect(html).toContain(`data-chart="${id}"`);
     }
     for (const s of ['errors', 'figures', 'checks', 'environment']) expect(html).toContain(`data-section="${s}"`);
-    expect(html).toContain(`<td>${esc(process.version)}</td>`.replace('<td>', '<td><code>').replace('</td>', '</code></td>'));
+    expect(html).toContain(`<td><code>${esc(process.version)}</code></td>`);
   });
 
   it('headline: verdict text and colour class, reason, key figures', async () => {

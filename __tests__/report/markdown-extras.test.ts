@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_BARS, perRoundShifts, reportMarkdownExtras } from '../../src/report/html/markdown-extras';
+import { prepareRound } from '../../src/experiment/prepared-round';
+import { MAX_BARS, reportMarkdownExtras } from '../../src/report/html/markdown-extras';
 import { oneLookVerdict, syntheticRounds } from './fixtures';
 
 function block(md: string): string[] {
@@ -17,9 +18,18 @@ describe('reportMarkdownExtras', () => {
     expect(lines[0]).toBe('xychart-beta');
     const bar = lines.find((l) => l.trim().startsWith('bar '))!;
     const values = JSON.parse(bar.trim().slice(4)) as number[];
-    const shifts = perRoundShifts(rounds);
-    expect(values).toHaveLength(shifts.length);
-    expect(values[0]).toBeCloseTo(shifts[0].relative * 100, 1);
+    // One bar per valid round (no round is left out here), round 0 first.
+    expect(v.warmup.invalidRounds).toEqual([]);
+    expect(values).toHaveLength(rounds.length);
+    // Round 0's bar is its Hodges-Lehmann shift of log latency: the median of all pairwise
+    // differences, computed here by brute force on the samples the test uses.
+    const p = prepareRound(rounds[0]);
+    const diffs: number[] = [];
+    for (const c of p.log.candidate) for (const b of p.log.baseline) diffs.push(c - b);
+    diffs.sort((a, b) => a - b);
+    const h = diffs.length >> 1;
+    const hl = diffs.length % 2 ? diffs[h] : (diffs[h - 1] + diffs[h]) / 2;
+    expect(values[0]).toBeCloseTo(Math.expm1(hl) * 100, 1);
     const lineRows = lines.filter((l) => l.trim().startsWith('line '));
     expect(lineRows).toHaveLength(2);
     expect(JSON.parse(lineRows[1].trim().slice(5))[0]).toBe(2);

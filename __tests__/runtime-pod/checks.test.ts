@@ -35,6 +35,7 @@ describe('checks', () => {
     expect(nodeTenancyCheck('n1', { items }, ['ours']).status).toBe('pass');
     const c = nodeTenancyCheck('n1', { items: [...items, p('shop', 'web-1'), p('shop', 'db-0')] }, ['ours']);
     expect(c).toEqual({ id: 'node-tenancy', status: 'warn', detail: '2 other workload pod(s) share node n1 (shop/web-1, shop/db-0): noisy neighbours add variance' });
+    expect(nodeTenancyCheck('n1', undefined, ['ours'], 'forbidden')).toEqual({ id: 'node-tenancy', status: 'pass', detail: 'not measured (cannot list pods on node n1: forbidden)' });
   });
 
   it('CPU throttling and memory near the limit (8)', () => {

@@ -182,10 +182,12 @@ describe('kind runtime (fake kind + kubectl)', () => {
 
   it('pod stuck Pending: times out with the scheduling reason and the pod events', async () => {
     script([...KIND_OK, ...kubectlOk([{ stdout: PENDING }])]);
-    const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
+    // 2 s, not the 300 ms default here: each fake kubectl call is a node process, and under load one
+    // call alone can outlast 300 ms, leaving a single poll.
+    const err = await runOnce(new KindRuntime(config({ 'pod-timeout': '2s' }), opts)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
     const msg = (err as Error).message;
-    expect(msg).toContain('round 0: pod still Pending after 0 s (pod-timeout): Unschedulable 0/1 nodes are available: 1 Insufficient cpu.');
+    expect(msg).toContain('round 0: pod still Pending after 2 s (pod-timeout): Unschedulable 0/1 nodes are available: 1 Insufficient cpu.');
     expect(msg).toContain(`pod ${NS}/${POD} events:\n${EVENTS.trim()}`);
     const l = lines();
     expect(l.filter((x) => x.includes('get pod ')).length).toBeGreaterThan(1);

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config';
@@ -86,7 +87,7 @@ describe('the Kubernetes Pod manifest under podman kube play', () => {
     const deadline = Date.now() + 60_000;
     while (sh(['inspect', '--format', '{{.State.Status}}', lg]).trim() !== 'exited') {
       if (Date.now() > deadline) throw new Error('loadgen did not finish');
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     expect(sh(['inspect', '--format', '{{.State.ExitCode}}', lg]).trim()).toBe('0');
     expect(sh(['logs', lg])).not.toContain('round,arm,seq');

@@ -3,7 +3,8 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildPodManifest, dnsLabel, podName, toYaml, type PodPlan } from '../../src/runtime/manifest';
 import { parseLoadgenOutput, roundFromOutput } from '../../src/runtime/pod-output';
-import { isMapped, loaderMessage } from '../../src/runtime/pod-maps';
+import { loaderMessage } from '../../src/native';
+import { isMapped } from '../../src/runtime/pod-maps';
 import { parseLdd } from '../../src/runtime/pod-image';
 import { parseProcCgroup } from '../../src/runtime/pod-cgroup';
 

@@ -52,8 +52,6 @@ async function gate(file: string, extra: Record<string, unknown> = {}) {
 }
 
 describe('podman runtime, end to end', () => {
-  beforeAll(() => ensurePodman(), 600_000);
-
   it('A/A with the no-op hook is not a regression, and leaves nothing behind', async () => {
     // A live A/A run is a regression with probability alpha; at 0.01 this test flakes at most 1 % of
     // the time. The false-positive rate itself is established on 200+ replays (__tests__/experiment).
@@ -72,13 +70,12 @@ describe('podman runtime, end to end', () => {
     expect(verdict.shift.ns).toBeGreaterThan(12_000);
     expect(verdict.shift.ns).toBeLessThan(40_000);
     expect(leftovers(runtime.runId)).toEqual([]);
-    // (Not `podman pod ls -q` empty: the other podman test file may have its pod up in parallel.)
+    // (Not `podman pod ls -q` empty: pods of other users of this podman are not ours to count.)
     expect(podmanList(['pod', 'ls', '--format', '{{.Name}}']).filter((n) => n.includes(runtime.runId))).toEqual([]);
   }, 120_000);
 });
 
 describe('podman runtime, failures leave nothing behind', () => {
-  beforeAll(() => ensurePodman(), 600_000);
   const base = (hook: string) =>
     buildConfig({
       runtime: 'podman',

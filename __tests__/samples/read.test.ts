@@ -56,7 +56,7 @@ describe('readSamples', () => {
     const p = file('round,arm,seq,latency_ns,start_ns,status\n0,baseline,0,100,0,200\n0,candidate,1,110,7,0\n');
     const rounds = await readSamples(p);
     const out = join(dir, 'rt.csv.gz');
-    await writeSamples(out, rounds);
+    writeSamples(out, rounds);
     const again = await readSamples(out);
     expect([...again[0].latencyNs]).toEqual([100, 110]);
     expect([...again[0].status!]).toEqual([200, 0]);

@@ -28,13 +28,15 @@ export const SUT_INPUTS = {
 /** Inputs of the Action alone. */
 export const ACTION_INPUTS = ['config', 'working-directory', 'github-token', 'comment', 'artifact-name'] as const;
 
-export const ALL_INPUTS: readonly string[] = [...ACTION_INPUTS, ...CONFIG_INPUTS, ...Object.keys(SUT_INPUTS)];
+type InputName = (typeof ACTION_INPUTS)[number] | (typeof CONFIG_INPUTS)[number] | keyof typeof SUT_INPUTS;
 
-export const COMMENT_MODES = ['always', 'on-regression', 'never'] as const;
+export const ALL_INPUTS: readonly InputName[] = [...ACTION_INPUTS, ...CONFIG_INPUTS, ...(Object.keys(SUT_INPUTS) as (keyof typeof SUT_INPUTS)[])];
+
+const COMMENT_MODES = ['always', 'on-regression', 'never'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
 
 /** What the Action sets where the CLI's default differs. */
-export function actionDefaults(env: NodeJS.ProcessEnv = process.env): RawConfig {
+function actionDefaults(env: NodeJS.ProcessEnv): RawConfig {
   const step = (env.GITHUB_ACTION ?? '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'run';
   const out = env.RUNNER_TEMP ? join(env.RUNNER_TEMP, `hook-latency-${step}`) : 'hook-latency-results';
   return { runtime: 'kind', out };
@@ -47,14 +49,15 @@ export interface ActionInputs {
   artifactName: string;
 }
 
-type GetInput = (name: string) => string;
+/** Only declared inputs can be read (action-yml.test checks action.yml declares exactly ALL_INPUTS). */
+type GetInput = (name: InputName) => string;
 
 /** The layer of inputs the user set (empty ones are "not given"). */
-export function inputLayer(get: GetInput = core.getInput): RawConfig {
+function inputLayer(get: GetInput): RawConfig {
   const raw: RawConfig = {};
   for (const name of CONFIG_INPUTS) raw[name] = get(name);
   const sut: RawConfig = {};
-  for (const [name, key] of Object.entries(SUT_INPUTS)) {
+  for (const [name, key] of Object.entries(SUT_INPUTS) as [keyof typeof SUT_INPUTS, string][]) {
     const v = get(name);
     if (v !== '') sut[key] = v;
   }
@@ -82,7 +85,7 @@ export function readInputs(get: GetInput = core.getInput): ActionInputs {
   }
   const configPath = get('config');
   const file = configPath ? loadConfigFile(configPath) : {};
-  const config = buildConfig(mergeConfig(actionDefaults(), file, inputLayer(get)));
+  const config = buildConfig(mergeConfig(actionDefaults(process.env), file, inputLayer(get)));
   if (config.out && !isAbsolute(config.out)) config.out = resolve(config.out);
   if (config.pod.kubeconfig && !isAbsolute(config.pod.kubeconfig)) config.pod.kubeconfig = resolve(config.pod.kubeconfig);
   const artifactName = get('artifact-name') || 'hook-latency';

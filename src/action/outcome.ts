@@ -1,7 +1,9 @@
 // What one Action run ended with, and the Markdown the job summary and the PR comment share.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { outputFiles } from '../engine';
 import { verdictMarkdown } from '../report/markdown';
+import { readSamples } from '../samples/read';
+import { requestCount } from '../samples/round-data';
 import type { Verdict } from '../types';
 
 export type Outcome =
@@ -14,12 +16,16 @@ export interface Links {
   artifactName?: string;
 }
 
-/** The samples a failed run left in OUT/samples.csv (rows and distinct rounds). */
-export function partialSamples(out: string | undefined): { samples: number; rounds: number } {
-  const file = out ? join(out, 'samples.csv') : '';
+/** The samples a failed run left in OUT/samples.csv (rows and rounds); none when there is no readable file. */
+export async function partialSamples(out: string | undefined): Promise<{ samples: number; rounds: number }> {
+  const file = out ? outputFiles(out).samples : '';
   if (!file || !existsSync(file)) return { samples: 0, rounds: 0 };
-  const lines = readFileSync(file, 'utf8').split('\n').slice(1).filter((l) => l.trim() !== '');
-  return { samples: lines.length, rounds: new Set(lines.map((l) => l.slice(0, l.indexOf(',')))).size };
+  try {
+    const rounds = await readSamples(file);
+    return { samples: requestCount(rounds), rounds: rounds.length };
+  } catch {
+    return { samples: 0, rounds: 0 };
+  }
 }
 
 export function outcomeMarkdown(o: Outcome, links: Links): string {
@@ -29,7 +35,7 @@ export function outcomeMarkdown(o: Outcome, links: Links): string {
       : [
           '### ⛔ hook latency: **the run failed**',
           '',
-          `${oneLine(o.message)}`,
+          oneLine(o.message),
           '',
           o.samples > 0
             ? `${o.samples} samples from ${o.rounds} rounds were recorded before the failure; no verdict was reached.`
@@ -41,7 +47,7 @@ export function outcomeMarkdown(o: Outcome, links: Links): string {
 
 /** summary.md of the run (verdict table plus the per-round chart) when written, else the table. */
 function verdictBody(v: Verdict, out: string | undefined): string {
-  const file = out ? join(out, 'summary.md') : '';
+  const file = out ? outputFiles(out).summary : '';
   return file && existsSync(file) ? readFileSync(file, 'utf8') : verdictMarkdown(v);
 }
 

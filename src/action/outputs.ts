@@ -3,23 +3,30 @@ import * as core from '@actions/core';
 import type { Verdict } from '../types';
 
 export const OUTPUTS = ['verdict', 'p-value', 'shift', 'shift-ci-low', 'shift-ci-high', 'samples', 'rounds', 'report-path'] as const;
+type OutputName = (typeof OUTPUTS)[number];
+
+/** Only names in OUTPUTS (the list action.yml is tested against) can be set. */
+function setOutputs(values: Partial<Record<OutputName, string>>): void {
+  for (const [name, value] of Object.entries(values)) core.setOutput(name, value);
+}
 
 export function setVerdictOutputs(v: Verdict, reportPath: string): void {
-  core.setOutput('verdict', v.verdict);
-  core.setOutput('p-value', num(v.p));
-  core.setOutput('shift', num(v.shift.relative));
-  core.setOutput('shift-ci-low', num(v.shift.ci[0]));
-  core.setOutput('shift-ci-high', num(v.shift.ci[1]));
-  core.setOutput('samples', String(v.n.baseline + v.n.candidate));
-  core.setOutput('rounds', String(v.rounds));
-  core.setOutput('report-path', reportPath);
+  const all: Record<OutputName, string> = {
+    verdict: v.verdict,
+    'p-value': num(v.p),
+    shift: num(v.shift.relative),
+    'shift-ci-low': num(v.shift.ci[0]),
+    'shift-ci-high': num(v.shift.ci[1]),
+    samples: String(v.n.baseline + v.n.candidate),
+    rounds: String(v.rounds),
+    'report-path': reportPath,
+  };
+  setOutputs(all);
 }
 
 /** The run failed before a verdict: `verdict=error`, and where the partial results are. */
 export function setErrorOutputs(reportPath: string | undefined, samples: number): void {
-  core.setOutput('verdict', 'error');
-  core.setOutput('samples', String(samples));
-  if (reportPath) core.setOutput('report-path', reportPath);
+  setOutputs({ verdict: 'error', samples: String(samples), ...(reportPath ? { 'report-path': reportPath } : {}) });
 }
 
 function num(v: number): string {

@@ -35,7 +35,7 @@ export async function runAction(): Promise<void> {
   } catch (err) {
     if (err instanceof UsageError) return inputError(err);
     if (!(err instanceof RunError)) core.debug(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    outcome = { kind: 'error', message: messageOf(err), out: config.out, ...partialSamples(config.out) };
+    outcome = { kind: 'error', message: messageOf(err), out: config.out, ...(await partialSamples(config.out)) };
     setErrorOutputs(config.out, outcome.samples);
   }
 

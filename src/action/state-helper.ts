@@ -4,7 +4,9 @@
 // Outside GitHub Actions (CLI, tests) nothing is persisted: the in-memory list is all there is.
 import * as core from '@actions/core';
 
-export type ResourceKind = 'kind-cluster' | 'namespace' | 'pod';
+/** In removal order: pods before namespaces before clusters. */
+export const RESOURCE_KINDS = ['pod', 'namespace', 'kind-cluster'] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export interface CreatedResource {
   kind: ResourceKind;
@@ -32,13 +34,17 @@ function save(key: string, value: unknown): void {
   if (persisting()) core.saveState(key, JSON.stringify(value));
 }
 
+function resource(kind: ResourceKind, name: string, context?: string): CreatedResource {
+  return context ? { kind, name, context } : { kind, name };
+}
+
 function same(a: CreatedResource, b: CreatedResource): boolean {
   return a.kind === b.kind && a.name === b.name && (a.context ?? '') === (b.context ?? '');
 }
 
 /** A runtime calls this right after it created something the post step must remove. */
 export function recordCreated(kind: ResourceKind, name: string, context?: string): void {
-  const r: CreatedResource = context ? { kind, name, context } : { kind, name };
+  const r = resource(kind, name, context);
   if (created.some((c) => same(c, r))) return;
   created.push(r);
   save(KEYS.created, created);
@@ -46,7 +52,7 @@ export function recordCreated(kind: ResourceKind, name: string, context?: string
 
 /** A runtime calls this after it removed a resource itself (its own teardown): nothing left to do. */
 export function recordRemoved(kind: ResourceKind, name: string, context?: string): void {
-  const r: CreatedResource = context ? { kind, name, context } : { kind, name };
+  const r = resource(kind, name, context);
   const before = created.length;
   created = created.filter((c) => !same(c, r));
   if (created.length !== before) save(KEYS.created, created);
@@ -96,7 +102,7 @@ function parseState<T>(key: string, fallback: T): T {
 function isResource(v: unknown): v is CreatedResource {
   const r = v as CreatedResource;
   return (
-    typeof r === 'object' && r !== null && ['kind-cluster', 'namespace', 'pod'].includes(r.kind) &&
+    typeof r === 'object' && r !== null && (RESOURCE_KINDS as readonly string[]).includes(r.kind) &&
     typeof r.name === 'string' && r.name !== '' && (r.context === undefined || typeof r.context === 'string')
   );
 }

@@ -1,5 +1,6 @@
 // The job summary: written on every run, also when it failed (with what exists).
 import * as core from '@actions/core';
+import { messageOf } from '../errors';
 
 export async function writeJobSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {
@@ -9,6 +10,6 @@ export async function writeJobSummary(markdown: string): Promise<void> {
   try {
     await core.summary.addRaw(markdown).write();
   } catch (err) {
-    core.warning(`could not write the job summary: ${(err as Error).message}`);
+    core.warning(`could not write the job summary: ${messageOf(err)}`);
   }
 }

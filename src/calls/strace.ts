@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { RunError } from '../errors';
 
@@ -206,7 +207,7 @@ async function waitPort(port: number, exited: Promise<unknown>, timeoutMs: numbe
       sock.on('error', () => resolve(false));
     });
     if (ok) return port;
-    await new Promise((r) => setTimeout(r, 25));
+    await sleep(25);
   }
   throw new RunError(gone ? 'the SUT exited under strace before it was ready' : `the SUT under strace did not accept connections on port ${port} within ${timeoutMs} ms`);
 }

@@ -11,3 +11,8 @@ export function samePodCheck(pod: { name: string; containers: string[] }, split 
     detail: `loadgen and SUTs ran in separate pods${optIn ? ' (opted in)' : ' without opt-in'}: network latency between pods enters every sample`,
   };
 }
+
+/** Recommendation 1 on the local runtime: no pod, but load generator and both arms on one host. */
+export function sameHostCheck(): Check {
+  return { id: 'same-pod', status: 'pass', detail: 'local runtime: load generator and both SUT arms on one host, over loopback' };
+}

@@ -2,7 +2,7 @@
 import type { Check } from '../types';
 import type { KubeMeta, KubeNamespace, KubePod } from './kube-types';
 
-export const SIDECAR_NAMES = ['istio-proxy', 'linkerd-proxy', 'envoy'] as const;
+const SIDECAR_NAMES = ['istio-proxy', 'linkerd-proxy', 'envoy'] as const;
 
 const INJECT: { key: string; on: (v: string) => boolean; where: 'annotation' | 'label' }[] = [
   { key: 'sidecar.istio.io/inject', on: (v) => v === 'true', where: 'annotation' },

@@ -1,10 +1,10 @@
 // `hook-latency micro --hook HOOK.so`: the per-call cost of the hooked function, measured in
 // isolation by the C driver hook/build/micro with and without LD_PRELOAD (DESIGN.md, "Micro benchmark").
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, UsageError } from '../errors';
 import { MICRO_DEFAULTS, runMicro, type MicroResult } from '../micro/benchmark';
 import { isMicroFunction, MICRO_FUNCTIONS, type MicroFunction } from '../micro/driver';
+import { sharedLibraryProblem, type LibraryProblem } from '../native';
 import { formatNs, parseCount, parseProbability, parseThreshold } from '../units';
 
 export interface MicroFlags {
@@ -106,44 +106,34 @@ function round2(v: number): number {
 }
 
 const ET_NAMES: Record<number, string> = { 0: 'ET_NONE', 1: 'ET_REL (an object file)', 2: 'ET_EXEC (an executable)', 4: 'ET_CORE (a core dump)' };
+const BUILD_HINT = 'build the hook with -shared -fPIC';
 
 /**
- * Checks that PATH names an ELF shared object (magic and e_type ET_DYN) usable in LD_PRELOAD;
+ * Checks that P names an ELF shared object (magic and e_type ET_DYN) usable in LD_PRELOAD;
  * returns its absolute path (a bare name in LD_PRELOAD would be searched in the library path).
  */
-export function checkHook(p: string | undefined, flag: string): string {
+function checkHook(p: string | undefined, flag: string): string {
   if (p === undefined || p === '') throw new UsageError(`${flag} HOOK.so is required`);
   const abs = path.resolve(p);
   if (/[\s:]/.test(abs)) throw new UsageError(`${flag} ${p}: the path must not contain spaces or colons (LD_PRELOAD separators)`);
-  let st;
-  try {
-    st = statSync(abs);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${flag} ${p} does not exist` : `${flag} ${p} cannot be read (${code})`);
+  const problem = sharedLibraryProblem(abs);
+  if (problem === null) return abs;
+  throw new UsageError(`${flag} ${p} ${hookProblem(problem)}`);
+}
+
+function hookProblem(problem: LibraryProblem): string {
+  switch (problem.kind) {
+    case 'missing':
+      return 'does not exist';
+    case 'unreadable':
+      return `cannot be read (${problem.code})`;
+    case 'not-a-file':
+      return 'is not a file';
+    case 'not-elf':
+      return `is not a shared library (${problem.archive ? 'a static archive' : 'not an ELF file'}); ${BUILD_HINT}`;
+    case 'bad-encoding':
+      return 'is not a shared library (bad ELF data encoding)';
+    case 'not-dyn':
+      return `is not a shared library (ELF type ${ET_NAMES[problem.type] ?? problem.type}, want ET_DYN); ${BUILD_HINT}`;
   }
-  if (!st.isFile()) throw new UsageError(`${flag} ${p} is not a file`);
-  const head = Buffer.alloc(20);
-  let n: number;
-  try {
-    const fd = openSync(abs, 'r');
-    try {
-      n = readSync(fd, head, 0, head.length, 0);
-    } finally {
-      closeSync(fd);
-    }
-  } catch (err) {
-    throw new UsageError(`${flag} ${p} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  if (n < 18 || head[0] !== 0x7f || head.toString('latin1', 1, 4) !== 'ELF') {
-    const what = head.toString('latin1', 0, 8) === '!<arch>\n' ? 'a static archive' : 'not an ELF file';
-    throw new UsageError(`${flag} ${p} is not a shared library (${what}); build the hook with -shared -fPIC`);
-  }
-  const data = head[5];
-  if (data !== 1 && data !== 2) throw new UsageError(`${flag} ${p} is not a shared library (bad ELF data encoding)`);
-  const type = data === 1 ? head.readUInt16LE(16) : head.readUInt16BE(16);
-  if (type !== 3) {
-    throw new UsageError(`${flag} ${p} is not a shared library (ELF type ${ET_NAMES[type] ?? type}, want ET_DYN); build the hook with -shared -fPIC`);
-  }
-  return abs;
 }

@@ -3,16 +3,12 @@
 // Bad input is a UsageError (exit 2, one line), as for analyze.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildConfig, mergeConfig } from '../config';
-import { runGate } from '../engine';
 import { UsageError } from '../errors';
 import { renderReport } from '../report/html/render';
-import { ReplayRuntime } from '../runtime/replay';
 import { readSamples } from '../samples/read';
 import type { RoundData, Verdict } from '../types';
 import { formatThreshold } from '../units';
-
-export { writeReport } from '../report/html/write';
+import { oneLookVerdict } from '../engine';
 
 export interface ReportFlags {
   verdict?: string;
@@ -21,14 +17,14 @@ export interface ReportFlags {
   alpha?: string;
 }
 
-export const DEFAULT_REPORT_OUT = 'report.html';
+const DEFAULT_REPORT_OUT = 'report.html';
 
 export async function reportCommand(samplesFile: string, flags: ReportFlags): Promise<number> {
   if (flags.verdict && (flags.threshold !== undefined || flags.alpha !== undefined)) {
     throw new UsageError('--threshold and --alpha apply only without --verdict (the verdict file carries its own)');
   }
   const rounds = await readSamples(samplesFile);
-  const verdict = flags.verdict ? readVerdict(flags.verdict) : await computeVerdict(samplesFile, rounds, flags);
+  const verdict = flags.verdict ? readVerdict(flags.verdict) : await computeVerdict(rounds, flags);
   const out = flags.out ?? DEFAULT_REPORT_OUT;
   const environment: Record<string, string> = {
     samples: resolve(samplesFile),
@@ -40,22 +36,18 @@ export async function reportCommand(samplesFile: string, flags: ReportFlags): Pr
   try {
     writeFileSync(out, html);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such directory' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new UsageError(`${out}: cannot write the report: ${why}`);
+    throw new UsageError(`${out}: cannot write the report: ${fsProblem(err, 'no such directory')}`);
   }
   process.stderr.write(`report written to ${out} (${Math.round(Buffer.byteLength(html) / 1024)} KiB)\n`);
   return 0;
 }
 
-async function computeVerdict(file: string, rounds: RoundData[], flags: ReportFlags): Promise<Verdict> {
+/** No verdict file: compute it as `analyze` does, with the budget and alpha given as flags. */
+function computeVerdict(rounds: RoundData[], flags: ReportFlags): Promise<Verdict> {
   const raw: Record<string, unknown> = {};
   if (flags.threshold !== undefined) raw.threshold = flags.threshold;
   if (flags.alpha !== undefined) raw.alpha = flags.alpha;
-  const config = buildConfig(
-    mergeConfig(raw, { runtime: 'replay', replay: file, 'look-every': rounds.length + 1, 'min-rounds': 1, 'max-requests': Number.MAX_SAFE_INTEGER }),
-  );
-  return runGate(new ReplayRuntime(rounds), config);
+  return oneLookVerdict(rounds, [raw]);
 }
 
 /** Reads and shape-checks a verdict JSON file; every problem is one UsageError naming the file. */
@@ -64,8 +56,7 @@ export function readVerdict(file: string): Verdict {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message}`);
+    throw new UsageError(`${file}: ${fsProblem(err, 'no such file')}`);
   }
   let doc: unknown;
   try {
@@ -77,10 +68,8 @@ export function readVerdict(file: string): Verdict {
   if (problem) throw new UsageError(`${file}: not a hook-latency verdict: ${problem}`);
   const v = denull(doc) as Verdict;
   // JSON has no Infinity: an unbounded interval end was written as null.
-  const ci = (doc as { shift: { ci: unknown[]; ciNs?: unknown[] } }).shift;
-  const end = (x: unknown, i: number) => (typeof x === 'number' ? x : i === 0 ? -Infinity : Infinity);
-  v.shift.ci = [end(ci.ci[0], 0), end(ci.ci[1], 1)];
-  if (Array.isArray(ci.ciNs)) v.shift.ciNs = [end(ci.ciNs[0], 0), end(ci.ciNs[1], 1)];
+  const raw = (doc as { shift: { ci: unknown[]; ciNs?: unknown[] } }).shift;
+  const ends = (pair: unknown[]): [number, number] => [typeof pair[0] === 'number' ? pair[0] : -Infinity, typeof pair[1] === 'number' ? pair[1] : Infinity];
   // Optional in older or hand-written files: fill what the report only displays.
   return {
     ...v,
@@ -91,7 +80,7 @@ export function readVerdict(file: string): Verdict {
     errors: v.errors ?? { baseline: 0, candidate: 0 },
     lag1: v.lag1 ?? { baseline: NaN, candidate: NaN },
     median: v.median ?? { baseline: NaN, candidate: NaN },
-    shift: { ...v.shift, ciNs: Array.isArray(v.shift.ciNs) ? v.shift.ciNs : [NaN, NaN] },
+    shift: { ...v.shift, ci: ends(raw.ci), ciNs: Array.isArray(raw.ciNs) ? ends(raw.ciNs) : [NaN, NaN] },
     z: typeof v.z === 'number' ? v.z : NaN,
     boundary: typeof v.boundary === 'number' ? v.boundary : NaN,
     alpha: typeof v.alpha === 'number' ? v.alpha : NaN,
@@ -101,6 +90,12 @@ export function readVerdict(file: string): Verdict {
     mode: v.mode === 'micro' ? 'micro' : 'macro',
     runtime: typeof v.runtime === 'string' ? v.runtime : 'unknown',
   };
+}
+
+/** Why a file could not be read or written, in a few words. */
+function fsProblem(err: unknown, enoent: string): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? enoent : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
 }
 
 /** A deep copy with JSON nulls (NaN or Infinity when written) as NaN. */

@@ -98,30 +98,35 @@ function shiftEstimates(rounds: PreparedRound[], scale: Scale): { shift: { relat
   return { shift: { relative: Math.expm1(log), ns }, scaleShift: scale === 'log' ? log : ns };
 }
 
-/** Sum of round scores at a shift: non-increasing in the shift. */
-function scoreSum(rounds: PreparedRound[], scale: Scale, shift: number): { sum: number; sq: number } {
+/** One round's arms, each sorted ascending, on the scale being tested. */
+export interface SortedArms {
+  baseline: Float64Array;
+  candidate: Float64Array;
+}
+
+/** Sum (and sum of squares) of the rounds' van Elteren scores at a shift: the sum is non-increasing in it. */
+export function scoreSum(rounds: SortedArms[], shift: number): { sum: number; sq: number } {
   let sum = 0;
   let sq = 0;
   for (const r of rounds) {
-    const d = roundScore(r[scale].baseline, r[scale].candidate, shift);
+    const d = roundScore(r.baseline, r.candidate, shift);
     sum += d;
     sq += d * d;
   }
   return { sum, sq };
 }
 
-function zAt(rounds: PreparedRound[], scale: Scale, shift: number): number {
-  const { sum, sq } = scoreSum(rounds, scale, shift);
+/** The combined self-normalised statistic Z = sum D / sqrt(sum D^2) at a shift. */
+export function combinedZ(rounds: SortedArms[], shift: number): number {
+  const { sum, sq } = scoreSum(rounds, shift);
   return sq > 0 ? sum / Math.sqrt(sq) : 0;
 }
 
 /** Range of shifts outside which every round's score is at its extreme. */
-function shiftBracket(rounds: PreparedRound[], scale: Scale): [number, number] {
+export function shiftLimits(rounds: SortedArms[]): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const r of rounds) {
-    const b = r[scale].baseline;
-    const c = r[scale].candidate;
+  for (const { baseline: b, candidate: c } of rounds) {
     lo = Math.min(lo, c[0] - b[b.length - 1]);
     hi = Math.max(hi, c[c.length - 1] - b[0]);
   }
@@ -190,9 +195,9 @@ function illinois(f: (x: number) => number, a: number, b: number, tol: number): 
 }
 
 /** Difference of per-round medians, the starting guess of the searches. */
-function medianGuess(rounds: PreparedRound[], scale: Scale): number {
+function medianGuess(rounds: SortedArms[]): number {
   let acc = 0;
-  for (const r of rounds) acc += medianSorted(r[scale].candidate) - medianSorted(r[scale].baseline);
+  for (const r of rounds) acc += medianSorted(r.candidate) - medianSorted(r.baseline);
   return acc / rounds.length;
 }
 
@@ -203,9 +208,9 @@ function searchWidth(rounds: PreparedRound[], scale: Scale): number {
 /** The pooled Hodges-Lehmann-type estimate: the shift where the stratified score sum crosses zero. */
 export function pooledShift(rounds: PreparedRound[], scale: Scale): number {
   if (rounds.length === 0) return NaN;
-  const f = (x: number) => scoreSum(rounds, scale, x).sum;
-  const root = decreasingRoot(f, medianGuess(rounds, scale), searchWidth(rounds, scale), shiftBracket(rounds, scale), tolerance(rounds, scale));
-  return root;
+  const arms = rounds.map((r) => r[scale]);
+  const f = (x: number) => scoreSum(arms, x).sum;
+  return decreasingRoot(f, medianGuess(arms), searchWidth(rounds, scale), shiftLimits(arms), tolerance(rounds, scale));
 }
 
 /**
@@ -218,11 +223,12 @@ export function shiftInterval(all: PreparedRound[], zCritical: number, scale: Sc
   if (rounds.length === 0 || !Number.isFinite(zCritical)) {
     return { relative: [-1, Infinity], ns: [-Infinity, Infinity] };
   }
-  const limits = shiftBracket(rounds, scale);
+  const arms = rounds.map((r) => r[scale]);
+  const limits = shiftLimits(arms);
   const tol = tolerance(rounds, scale);
   const width = searchWidth(rounds, scale);
   const guess = estimate ?? pooledShift(rounds, scale);
-  const at = (z: number) => (x: number) => zAt(rounds, scale, x) - z;
+  const at = (z: number) => (x: number) => combinedZ(arms, x) - z;
   const interval: [number, number] = [
     decreasingRoot(at(zCritical), guess, width, limits, tol),
     decreasingRoot(at(-zCritical), guess, width, limits, tol),
@@ -347,5 +353,3 @@ function sumErrors(rounds: PreparedRound[]): { baseline: number; candidate: numb
   }
   return e;
 }
-
-

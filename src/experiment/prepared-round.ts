@@ -22,11 +22,13 @@ export function prepareRound(r: RoundData): PreparedRound {
   const ok = successful(r);
   const logSeries = ok.latencyNs.map(Math.log);
   const { cut, valid } = logSeries.length >= 10 ? mserTruncation(logSeries) : { cut: 0, valid: false };
-  const split = splitArms(ok.arm.subarray(cut), ok.latencyNs.subarray(cut));
-  const lags = { baseline: lag1(split.baseline.map(Math.log)), candidate: lag1(split.candidate.map(Math.log)) };
-  const nsB = split.baseline.sort();
-  const nsC = split.candidate.sort();
-  const prepared: PreparedRound = {
+  const arms = ok.arm.subarray(cut);
+  const logs = splitArms(arms, logSeries.subarray(cut));
+  const lags = { baseline: lag1(logs.baseline), candidate: lag1(logs.candidate) };
+  const { baseline: nsB, candidate: nsC } = splitArms(arms, ok.latencyNs.subarray(cut));
+  nsB.sort();
+  nsC.sort();
+  return {
     round: r.round,
     valid: valid && nsB.length > 0 && nsC.length > 0,
     cut,
@@ -37,6 +39,4 @@ export function prepareRound(r: RoundData): PreparedRound {
     errors: errorCounts(r),
     requests: r.arm.length,
   };
-  return prepared;
 }
-

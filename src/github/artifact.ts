@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { DefaultArtifactClient } from '@actions/artifact';
-
-export const ARTIFACT_FILES = ['samples.csv', 'verdict.json', 'summary.md', 'report.html'] as const;
+import { outputFiles } from '../engine';
+import { messageOf } from '../errors';
 
 export interface UploadResult {
   id?: number;
@@ -15,7 +15,8 @@ export interface UploadResult {
 
 export async function uploadResults(name: string, dir: string | undefined): Promise<UploadResult | null> {
   if (!dir) return null;
-  const files = ARTIFACT_FILES.map((f) => join(dir, f)).filter((f) => existsSync(f));
+  // The engine's outputs, and the HTML report that report/html writes beside them.
+  const files = [...Object.values(outputFiles(dir)), join(dir, 'report.html')].filter((f) => existsSync(f));
   if (files.length === 0) {
     core.info('no result files to upload');
     return null;
@@ -30,8 +31,7 @@ export async function uploadResults(name: string, dir: string | undefined): Prom
     core.info(`uploaded artifact '${name}' (${files.length} files${res.size ? `, ${res.size} bytes` : ''})`);
     return { id: res.id, name };
   } catch (err) {
-    core.warning(`artifact upload failed: ${(err as Error).message}`);
+    core.warning(`artifact upload failed: ${messageOf(err)}`);
     return null;
   }
 }
-

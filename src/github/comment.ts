@@ -5,9 +5,11 @@
 import * as core from '@actions/core';
 import { context, getOctokit } from '@actions/github';
 import type { CommentMode } from '../action/input-helper';
+import { messageOf } from '../errors';
 
-export function marker(jobId: string = process.env.GITHUB_JOB ?? 'hook-latency'): string {
-  return `<!-- hook-latency:${jobId} -->`;
+/** The hidden marker that finds this job's comment again. */
+function marker(): string {
+  return `<!-- hook-latency:${process.env.GITHUB_JOB ?? 'hook-latency'} -->`;
 }
 
 export interface CommentRequest {
@@ -19,18 +21,16 @@ export interface CommentRequest {
   regression: boolean;
 }
 
-export type CommentResult = 'created' | 'updated' | 'skipped' | 'failed';
-
-export async function postComment(req: CommentRequest): Promise<CommentResult> {
-  if (req.mode === 'never') return 'skipped';
+export async function postComment(req: CommentRequest): Promise<void> {
+  if (req.mode === 'never') return;
   const pr = pullRequestNumber();
   if (pr === undefined) {
     core.info(`not a pull request event (${context.eventName ?? 'no event'}): no PR comment`);
-    return 'skipped';
+    return;
   }
   if (!req.token) {
     core.warning('no github-token: the PR comment was skipped (the job summary has the result)');
-    return 'skipped';
+    return;
   }
   const { owner, repo } = context.repo;
   const mark = marker();
@@ -42,19 +42,17 @@ export async function postComment(req: CommentRequest): Promise<CommentResult> {
     if (existing) {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
       core.info(`updated the PR comment ${existing.html_url ?? existing.id}`);
-      return 'updated';
+      return;
     }
     // With on-regression a comment appears only for a regression; once there, it is kept current.
     if (req.mode === 'on-regression' && !req.regression) {
       core.info('no regression: no PR comment (comment: on-regression)');
-      return 'skipped';
+      return;
     }
     const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: pr, body });
     core.info(`created the PR comment ${data.html_url ?? data.id}`);
-    return 'created';
   } catch (err) {
     core.warning(`could not write the PR comment: ${describe(err)}`);
-    return 'failed';
   }
 }
 
@@ -69,7 +67,7 @@ function apiUrl(): string {
 
 function describe(err: unknown): string {
   const status = (err as { status?: number }).status;
-  const msg = (err as Error).message ?? String(err);
+  const msg = messageOf(err);
   if (status === 403 || status === 404) {
     return (
       `HTTP ${status} (${msg}). A pull request from a fork gets a read-only token, and the token needs ` +

@@ -1,7 +1,7 @@
 // The samples CSV contract: `round,arm,seq,latency_ns[,start_ns,status]` (the loadgen always writes all six).
-import type { Sample } from '../types';
+import { SAMPLES_HEADER, type Sample } from '../types';
 
-export const SAMPLES_HEADER = 'round,arm,seq,latency_ns,start_ns,status';
+export { SAMPLES_HEADER };
 
 /** One CSV line (no newline). Latencies are integer ns; absent optional fields are left empty. */
 export function formatSampleRow(s: Sample): string {

@@ -1,6 +1,7 @@
 // The standalone loadgen's body: config -> readiness wait -> rounds -> samples CSV.
 // Exit codes: 0 done (even with request errors, which are in the CSV as status 0),
 // 2 bad config, 3 a target never became ready or the output could not be written.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createWriteStream, openSync, readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { HttpClient, serializeRequest, type Endpoint } from './http-client';
@@ -38,7 +39,6 @@ function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): LoadgenCon
   return parseLoadgenConfig(raw);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls GET path until a 2xx or the deadline; returns null when ready, else the last failure. */
 export async function waitReady(target: Endpoint, path: string, waitMs: number): Promise<string | null> {

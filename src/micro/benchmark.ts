@@ -7,7 +7,7 @@
 // shifts where the combined Z equals +-z_crit (test inversion, t(R-1) reference).
 import { concat } from '../arrays';
 import { randomInt } from 'node:crypto';
-import { zCriticalFor } from '../experiment/analysis';
+import { combinedZ, scoreSum, shiftLimits, zCriticalFor } from '../experiment/analysis';
 import { pairSchedule } from '../experiment/schedule';
 import { bisect, combineScores, median, roundScore } from '../stats';
 import type { Threshold } from '../types';
@@ -88,6 +88,8 @@ export async function runMicro(opts: MicroOptions): Promise<MicroResult> {
   const B = opts.batches ?? MICRO_DEFAULTS.batches;
   const K = opts.batchSize ?? MICRO_DEFAULTS.batchSize;
   const warmup = opts.warmup ?? MICRO_DEFAULTS.warmup;
+  // Only the seed is drawn here; each round's arm order comes from the seeded schedule, so
+  // a run's order is reproducible from its printed seed (--seed).
   const seed = opts.seed ?? randomInt(0, 2 ** 31);
   const driver = await ensureDriver();
   const rounds: MicroRound[] = [];
@@ -166,30 +168,9 @@ export function analyzeMicro(
   };
 }
 
-function scoreStats(rounds: SortedRound[], shift: number): { sum: number; sq: number } {
-  let sum = 0;
-  let sq = 0;
-  for (const r of rounds) {
-    const d = roundScore(r.baseline, r.candidate, shift);
-    sum += d;
-    sq += d * d;
-  }
-  return { sum, sq };
-}
-
-function zAt(rounds: SortedRound[], shift: number): number {
-  const { sum, sq } = scoreStats(rounds, shift);
-  return sq > 0 ? sum / Math.sqrt(sq) : 0;
-}
-
 /** Shifts beyond which every round's score is at its extreme (widened so the ends are strict). */
 function bracket(rounds: SortedRound[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const r of rounds) {
-    lo = Math.min(lo, r.candidate[0]! - r.baseline[r.baseline.length - 1]!);
-    hi = Math.max(hi, r.candidate[r.candidate.length - 1]! - r.baseline[0]!);
-  }
+  const [lo, hi] = shiftLimits(rounds);
   return [lo - 1, hi + 1];
 }
 
@@ -197,8 +178,8 @@ function bracket(rounds: SortedRound[]): [number, number] {
 function pooledShiftNs(rounds: SortedRound[]): number {
   const [lo, hi] = bracket(rounds);
   // The sum is a non-increasing step function; the midpoint of its zero set is the estimate.
-  const below = bisect((s) => (scoreStats(rounds, s).sum > 0 ? 1 : -1), lo, hi, { tol: SHIFT_TOL_NS });
-  const above = bisect((s) => (scoreStats(rounds, s).sum >= 0 ? 1 : -1), lo, hi, { tol: SHIFT_TOL_NS });
+  const below = bisect((s) => (scoreSum(rounds, s).sum > 0 ? 1 : -1), lo, hi, { tol: SHIFT_TOL_NS });
+  const above = bisect((s) => (scoreSum(rounds, s).sum >= 0 ? 1 : -1), lo, hi, { tol: SHIFT_TOL_NS });
   return (below + above) / 2;
 }
 
@@ -206,9 +187,9 @@ function pooledShiftNs(rounds: SortedRound[]): number {
 function shiftIntervalNs(rounds: SortedRound[], zc: number): [number, number] {
   if (!Number.isFinite(zc)) return [-Infinity, Infinity];
   const [lo, hi] = bracket(rounds);
-  const f = (z: number) => (s: number) => zAt(rounds, s) - z;
-  const low = zAt(rounds, lo) <= zc ? -Infinity : bisect(f(zc), lo, hi, { tol: SHIFT_TOL_NS });
-  const high = zAt(rounds, hi) >= -zc ? Infinity : bisect(f(-zc), lo, hi, { tol: SHIFT_TOL_NS });
+  const f = (z: number) => (s: number) => combinedZ(rounds, s) - z;
+  const low = combinedZ(rounds, lo) <= zc ? -Infinity : bisect(f(zc), lo, hi, { tol: SHIFT_TOL_NS });
+  const high = combinedZ(rounds, hi) >= -zc ? Infinity : bisect(f(-zc), lo, hi, { tol: SHIFT_TOL_NS });
   return [low, high];
 }
 
@@ -271,14 +252,14 @@ export async function resolution(opts: ResolutionOptions = {}): Promise<Resoluti
   }
   return {
     function: fn,
-    ns: median(Float64Array.from(halfWidths)),
+    ns: median(halfWidths),
     halfWidths,
     estimates,
     rounds: last!.analysis.rounds,
     batches: last!.batches,
     batchSize: last!.batchSize,
     alpha: last!.analysis.alpha,
-    baselineNs: median(Float64Array.from(baselines)),
+    baselineNs: median(baselines),
     elapsedMs: Date.now() - started,
   };
 }

@@ -1,57 +1,16 @@
 // The micro benchmark driver hook/build/micro (see hook/README.md): where it lives, building it on
 // demand, running one process of it with or without LD_PRELOAD, and parsing its batches.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RunError, UsageError } from '../errors';
+import { buildNative, packageRoot } from '../native';
 
 export const MICRO_FUNCTIONS = ['read', 'recv', 'write', 'send', 'accept', 'close', 'open'] as const;
 export type MicroFunction = (typeof MICRO_FUNCTIONS)[number];
 
 export function isMicroFunction(s: string): s is MicroFunction {
   return (MICRO_FUNCTIONS as readonly string[]).includes(s);
-}
-
-const PACKAGE_NAME = 'hook-latency-action';
-
-/**
- * The package root: the nearest ancestor holding a package.json named hook-latency-action, searched
- * from `from` if given, else from this module's directory (src/micro in the sources, dist/ in the
- * bundle) and then from the working directory (for copies bundled elsewhere, e.g. by scripts/run-ts.mjs).
- */
-export function packageRoot(from?: string): string {
-  const starts = from !== undefined ? [from] : [moduleDir(), process.cwd()];
-  for (const start of starts) {
-    const found = findRootFrom(start);
-    if (found) return found;
-  }
-  throw new RunError(`cannot find the ${PACKAGE_NAME} package root above ${starts.join(' or ')}`);
-}
-
-function moduleDir(): string {
-  try {
-    return path.dirname(fileURLToPath(import.meta.url));
-  } catch {
-    return process.cwd();
-  }
-}
-
-function findRootFrom(start: string): string | null {
-  let dir = path.resolve(start);
-  for (;;) {
-    const pj = path.join(dir, 'package.json');
-    if (existsSync(pj)) {
-      try {
-        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME) return dir;
-      } catch {
-        // not ours (or unreadable): keep walking up
-      }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
 }
 
 export function driverPath(root = packageRoot()): string {
@@ -61,25 +20,8 @@ export function driverPath(root = packageRoot()): string {
 /** The driver's path, building it with `make -C hook micro` when it is missing. */
 export async function ensureDriver(root = packageRoot()): Promise<string> {
   const exe = driverPath(root);
-  if (existsSync(exe)) return exe;
-  const hookDir = path.join(root, 'hook');
-  if (!existsSync(path.join(hookDir, 'Makefile'))) {
-    throw new RunError(`the micro driver ${exe} is missing and ${hookDir}/Makefile is not there to build it`);
-  }
-  const r = await execute('make', ['-C', hookDir, 'micro'], process.env);
-  if (r.spawnError) {
-    const e = r.spawnError as NodeJS.ErrnoException;
-    throw new RunError(
-      e.code === 'ENOENT'
-        ? `cannot build the micro driver: 'make' not found (install make and a C compiler such as gcc, then run make -C ${hookDir})`
-        : `cannot build the micro driver: ${e.message}`,
-    );
-  }
-  if (r.code !== 0 || !existsSync(exe)) {
-    const last = lastLines(r.stderr, 3) || `make exited with ${r.code ?? r.signal}`;
-    const hint = /not found|No such file/i.test(r.stderr) ? ' (is a C compiler such as gcc installed?)' : '';
-    throw new RunError(`cannot build the micro driver with make -C ${hookDir} micro${hint}: ${last}`);
-  }
+  if (!existsSync(exe)) buildNative('the micro driver', 'micro', root);
+  if (!existsSync(exe)) throw new RunError(`make -C ${path.join(root, 'hook')} micro did not produce ${exe}`);
   return exe;
 }
 
@@ -123,7 +65,8 @@ export async function runDriver(opts: DriverOptions): Promise<DriverRun> {
   const args = ['--function', opts.function, '--batches', String(opts.batches), '--batch-size', String(opts.batchSize)];
   if (opts.warmup !== undefined) args.push('--warmup', String(opts.warmup));
   if (opts.cpu !== undefined) args.push('--cpu', String(opts.cpu));
-  const r = await execute(exe, args, env, opts.timeoutMs ?? 120_000);
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const r = await execute(exe, args, env, timeoutMs);
   const who = opts.ldPreload ? `under ${opts.ldPreload}` : 'without a hook';
   if (r.spawnError) throw new RunError(`cannot start the micro driver ${exe}: ${(r.spawnError as Error).message}`);
   const refused = PRELOAD_REFUSED.exec(r.stderr);
@@ -134,7 +77,7 @@ export async function runDriver(opts: DriverOptions): Promise<DriverRun> {
   if (failed && opts.ldPreload !== undefined && r.code === 127) {
     throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${failed[1]!.trim()}`);
   }
-  if (r.timedOut) throw new RunError(`the micro driver ${who} did not finish within ${opts.timeoutMs ?? 120_000} ms`);
+  if (r.timedOut) throw new RunError(`the micro driver ${who} did not finish within ${timeoutMs} ms`);
   if (r.signal) throw new RunError(`the micro driver ${who} was killed by ${r.signal}${tail(r.stderr)}`);
   // Exit 2 is the driver's bad-argument exit (e.g. an unusable --cpu): one `micro: ...` line.
   if (r.code === 2 && /^micro: /.test(r.stderr)) throw new UsageError(r.stderr.trim().split('\n')[0]!);
@@ -170,7 +113,7 @@ interface Executed {
   timedOut?: boolean;
 }
 
-function execute(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<Executed> {
+function execute(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Executed> {
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
@@ -198,11 +141,8 @@ function execute(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs 
   });
 }
 
-function lastLines(s: string, n: number): string {
-  return s.trim().split('\n').slice(-n).join(' | ');
-}
-
+/** The last two lines of stderr, for error messages. */
 function tail(stderr: string): string {
-  const t = lastLines(stderr, 2);
+  const t = stderr.trim().split('\n').slice(-2).join(' | ');
   return t ? `: ${t}` : '';
 }

@@ -1,7 +1,7 @@
 // The verdict as Markdown: summary.md, the job summary and the PR comment share it.
 import type { Verdict } from '../types';
 import { formatNs, formatPercent, formatThreshold } from '../units';
-import { callsLine, formatP } from './text';
+import { callsLine, formatP, reasonSentence } from './text';
 
 const ICON = { regression: '🔴', 'no-regression': '🟢', inconclusive: '🟡' } as const;
 const CHECK_ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
@@ -10,7 +10,7 @@ export function verdictMarkdown(v: Verdict): string {
   const lines = [
     `### ${ICON[v.verdict]} hook latency: **${v.verdict}**`,
     '',
-    `${v.reason.charAt(0).toUpperCase()}${v.reason.slice(1)}.`,
+    reasonSentence(v),
     '',
     '| | |',
     '|---|---|',

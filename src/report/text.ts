@@ -27,6 +27,11 @@ export function verdictTable(v: Verdict): string {
   return rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join('\n');
 }
 
+/** The verdict's reason as a sentence: capitalised, with a full stop (Markdown and HTML). */
+export function reasonSentence(v: Verdict): string {
+  return `${v.reason.charAt(0).toUpperCase()}${v.reason.slice(1)}.`;
+}
+
 export function formatP(p: number): string {
   if (!Number.isFinite(p)) return 'n/a';
   if (p === 0) return '0';

@@ -2,15 +2,14 @@
 // downloaded with @actions/tool-cache inside GitHub Actions), loads the SUT image into it, then runs
 // every round exactly as the kubernetes runtime does against the `kind-<name>` context. At the end
 // it deletes the cluster only if it created it (and the Action's post step does so if we died).
-import { chmodSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { recordCreated, recordRemoved, recordTool } from '../action/state-helper';
 import type { Config } from '../config';
 import { RunError, UsageError } from '../errors';
 import type { RoundOutcome, Runtime } from '../experiment/runtime';
 import { KubernetesRuntime, type KubernetesOptions } from './kubernetes';
-import { cleanStderr, run } from './pod-exec';
+import { cleanStderr, run, tail } from './pod-exec';
 
 export interface KindOptions extends KubernetesOptions {
   kind?: string;
@@ -20,7 +19,7 @@ export interface KindOptions extends KubernetesOptions {
   download?: boolean;
 }
 
-export function onPath(name: string, path = process.env.PATH ?? ''): string | undefined {
+function onPath(name: string, path = process.env.PATH ?? ''): string | undefined {
   for (const dir of path.split(delimiter)) {
     if (!dir) continue;
     const p = join(dir, name);
@@ -66,7 +65,7 @@ export class KindRuntime implements Runtime {
       throw new RunError(`${what}: cannot run ${argv[0]}: ${e.code ?? e.message}`);
     });
     if (r.code !== 0 || r.timedOut) {
-      throw new RunError(`${what} failed${r.timedOut ? ` (timed out after ${timeoutMs / 1000} s)` : ''}: ${tail(cleanStderr(r.stderr) || r.stdout)}`);
+      throw new RunError(`${what} failed${r.timedOut ? ` (timed out after ${timeoutMs / 1000} s)` : ''}: ${tail(cleanStderr(r.stderr) || r.stdout, 8)}`);
     }
     return r.stdout;
   }
@@ -132,8 +131,4 @@ export class KindRuntime implements Runtime {
       }
     }
   }
-}
-
-function tail(s: string): string {
-  return s.trim().split('\n').slice(-8).join('\n');
 }

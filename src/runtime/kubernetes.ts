@@ -3,6 +3,7 @@
 // `kubectl apply -f -`, watched until the loadgen terminates, its logs read (the samples CSV), the
 // candidate proven hooked by `kubectl exec ... cat /proc/1/maps`, and the pod deleted. Every kubectl
 // call is an argv array with a timeout; transient API errors are retried with backoff.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { recordCreated, recordRemoved } from '../action/state-helper';
 import {
   cpuThrottlingCheck,
@@ -19,10 +20,11 @@ import type { Config } from '../config';
 import { RoundFailedError, RunError, UsageError } from '../errors';
 import type { RoundOutcome, Runtime } from '../experiment/runtime';
 import type { Check } from '../types';
-import { buildPodManifest, CONTAINERS, dnsLabel, HOOK_DIRS, OUT_FILE, podLabels, podName, POD_LABELS, toYaml } from './manifest';
-import { cleanStderr, run, sleep, type ExecResult } from './pod-exec';
-import { isMapped, loaderMessage } from './pod-maps';
-import { parseLoadgenOutput, roundFromOutput, tail } from './pod-output';
+import { buildPodManifest, CONTAINERS, dnsLabel, OUT_FILE, podLabels, podName, POD_LABELS, toYaml, type PodPlan } from './manifest';
+import { cleanStderr, run, tail, type ExecResult } from './pod-exec';
+import { loaderMessage } from '../native';
+import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
+import { partialRound, roundFromOutput } from './pod-output';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PodAssets } from './pod-plan';
 
 export interface KubernetesOptions {
@@ -57,7 +59,7 @@ const TRANSIENT = [
 const PULL_ERRORS = ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull'];
 const START_ERRORS = ['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'CrashLoopBackOff'];
 
-export function isTransient(stderr: string): boolean {
+function isTransient(stderr: string): boolean {
   return TRANSIENT.some((re) => re.test(stderr));
 }
 
@@ -166,7 +168,7 @@ export class KubernetesRuntime implements Runtime {
       if (lg && lg.exitCode !== 0) {
         throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (exit ${lg.exitCode}${lg.reason ? `, ${lg.reason}` : ''}): ${tail(logs, 5)}`);
       }
-      await this.proveHooked(pod, plan.hook?.fileName, plan.baselineHook?.fileName);
+      await this.proveHooked(pod, plan);
       const csv = plan.loadgen.outputFile
         ? await this.kubectl(['exec', pod, '-n', ns, '-c', CONTAINERS.baseline, '--', 'cat', OUT_FILE], { timeoutMs: 600_000, what: `reading ${OUT_FILE} of ${ns}/${pod}` })
         : logs;
@@ -193,15 +195,13 @@ export class KubernetesRuntime implements Runtime {
     return text || '(no events)';
   }
 
-  private async fail(pod: string, message: string, partial = false, index = 0): Promise<never> {
+  /** Throws `message` with the pod's events; with `partialOf` (the round), a RoundFailedError keeping what the loadgen wrote. */
+  private async fail(pod: string, message: string, partialOf?: number): Promise<never> {
     const events = await this.events(pod);
     const full = `${message}\npod ${this.namespace}/${pod} events:\n${events}`;
-    if (partial) {
-      const r = await this.kubectlRaw(['logs', pod, '-n', this.namespace, '-c', CONTAINERS.loadgen], { timeoutMs: 60_000 });
-      const data = r.code === 0 ? parseLoadgenOutput(r.stdout, index).data : null;
-      throw new RoundFailedError(full, data && data.arm.length > 0 ? data : null);
-    }
-    throw new RunError(full);
+    if (partialOf === undefined) throw new RunError(full);
+    const r = await this.kubectlRaw(['logs', pod, '-n', this.namespace, '-c', CONTAINERS.loadgen], { timeoutMs: 60_000 });
+    throw new RoundFailedError(full, r.code === 0 ? partialRound(r.stdout, partialOf) : null);
   }
 
   private async waitForLoadgen(pod: string, index: number): Promise<KubePod> {
@@ -226,7 +226,7 @@ export class KubernetesRuntime implements Runtime {
         const t = status(p, sut)?.state?.terminated;
         if (!t) continue;
         if (t.reason === 'OOMKilled') {
-          await this.fail(pod, `round ${index}: ${sut} was OOMKilled (memory limit ${this.config.pod.memory ?? 'none'}): raise memory`, true, index);
+          await this.fail(pod, `round ${index}: ${sut} was OOMKilled (memory limit ${this.config.pod.memory ?? 'none'}): raise memory`, index);
         }
         if (!lg) {
           const log = await this.kubectlRaw(['logs', pod, '-n', this.namespace, '-c', sut], { timeoutMs: 60_000 });
@@ -234,7 +234,6 @@ export class KubernetesRuntime implements Runtime {
           await this.fail(
             pod,
             `round ${index}: ${sut} terminated before the loadgen finished (exit ${t.exitCode ?? '?'}${t.reason ? `, ${t.reason}` : ''})${ld ? ` (${ld})` : ''}; its log:\n${tail(log.stdout)}`,
-            true,
             index,
           );
         }
@@ -255,19 +254,16 @@ export class KubernetesRuntime implements Runtime {
     }
   }
 
-  private async proveHooked(pod: string, hook?: string, baselineHook?: string): Promise<void> {
-    const want: [string, string, string][] = [];
-    if (hook) want.push([CONTAINERS.candidate, HOOK_DIRS.candidate, hook]);
-    if (baselineHook) want.push([CONTAINERS.baseline, HOOK_DIRS.baseline, baselineHook]);
-    for (const [container, dir, file] of want) {
-      const r = await this.kubectlRaw(['exec', pod, '-n', this.namespace, '-c', container, '--', 'cat', '/proc/1/maps'], { timeoutMs: 60_000 });
+  private async proveHooked(pod: string, plan: PodPlan): Promise<void> {
+    for (const h of hookedContainers(plan)) {
+      const where = `${h.container} of ${this.namespace}/${pod}`;
+      const r = await this.kubectlRaw(['exec', pod, '-n', this.namespace, '-c', h.container, '--', 'cat', '/proc/1/maps'], { timeoutMs: 60_000 });
       if (r.code !== 0) {
-        throw new RunError(`cannot verify that ${file} is loaded in ${container} of ${this.namespace}/${pod} (kubectl exec cat /proc/1/maps: ${cleanStderr(r.stderr)}); the SUT image needs cat`);
+        throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec cat /proc/1/maps: ${cleanStderr(r.stderr)}); the SUT image needs cat`);
       }
-      if (!isMapped(r.stdout, dir, file)) {
-        const log = await this.kubectlRaw(['logs', pod, '-n', this.namespace, '-c', container], { timeoutMs: 60_000 });
-        const ld = loaderMessage(log.stdout);
-        throw new RunError(`hook was not loaded: ${dir}/${file} is not mapped in ${container} of ${this.namespace}/${pod}${ld ? ` (${ld})` : ''}; its log:\n${tail(log.stdout)}`);
+      if (!isMapped(r.stdout, h.dir, h.fileName)) {
+        const log = await this.kubectlRaw(['logs', pod, '-n', this.namespace, '-c', h.container], { timeoutMs: 60_000 });
+        throw hookNotLoaded(h, where, log.stdout);
       }
     }
   }
@@ -290,11 +286,7 @@ export class KubernetesRuntime implements Runtime {
       if (node) {
         const r = await this.kubectlRaw(['get', 'pods', '-A', '--field-selector', `spec.nodeName=${node}`, '-o', 'json'], { timeoutMs: 60_000 });
         const list = r.code === 0 ? (safeJson(r.stdout) as KubeList<KubePod> | undefined) : undefined;
-        checks.push(
-          list
-            ? nodeTenancyCheck(node, list, [pod])
-            : { id: 'node-tenancy', status: 'pass', detail: `not measured (cannot list pods on node ${node}: ${cleanStderr(r.stderr).split('\n')[0]})` },
-        );
+        checks.push(nodeTenancyCheck(node, list, [pod], cleanStderr(r.stderr).split('\n')[0]));
       }
     }
     return checks;

@@ -3,7 +3,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RunError } from '../errors';
+import { loaderMessage } from '../native';
 
 const TAIL_BYTES = 4096;
 
@@ -82,9 +84,9 @@ export class SutProcess {
     const maps = readMaps(this.pid);
     const real = realpathSync(hook);
     if (maps.includes(real) || maps.includes(hook)) return;
-    const loader = this.output.split('\n').find((l) => /ld\.so|cannot be preloaded|LD_PRELOAD/.test(l));
+    const loader = loaderMessage(this.output);
     throw new RunError(
-      `hook was not loaded into the ${this.opts.label} SUT: ${hook}${loader ? `; the loader said: ${loader.trim()}` : ' (is the SUT statically linked or setuid?)'}`,
+      `hook was not loaded into the ${this.opts.label} SUT: ${hook}${loader ? `; the loader said: ${loader}` : ' (is the SUT statically linked or setuid?)'}`,
     );
   }
 
@@ -128,8 +130,4 @@ function probe(port: number, path: string): Promise<number> {
     req.on('error', () => resolve(0));
     req.end();
   });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

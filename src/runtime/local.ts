@@ -3,14 +3,14 @@
 // fresh on free ports and stops them; nothing is left running, also on failure or Ctrl-C.
 import { createServer } from 'node:net';
 import type { Config } from '../config';
-import { RoundFailedError, RunError } from '../errors';
+import { RoundFailedError } from '../errors';
 import { countCalls } from '../calls/strace';
+import { sameHostCheck } from '../checks';
 import type { CallCounts, RoundOutcome, Runtime } from '../experiment/runtime';
 import { HttpClient, serializeRequest } from '../loadgen/http-client';
 import { runRound } from '../loadgen/loadgen';
 import { roundFromSamples } from '../samples/round-data';
-import type { Check } from '../types';
-import { SutProcess } from './local-process';
+import { SutProcess, type SutProcessOptions } from './local-process';
 
 export interface LocalRuntimeOptions {
   /** argv of the SUT; `{port}` is replaced by the instance's port, which is also in $PORT. */
@@ -57,7 +57,7 @@ export class LocalRuntime implements Runtime {
           data,
         );
       }
-      return { data, checks: localChecks() };
+      return { data, checks: [sameHostCheck()] };
     } finally {
       await Promise.all([baseline.stop(), candidate.stop()]);
       this.live.delete(baseline);
@@ -65,7 +65,7 @@ export class LocalRuntime implements Runtime {
     }
   }
 
-  /** One extra instance of the candidate under strace, driven with the configured request mix. */
+  /** One extra instance of the candidate under strace, driven with the first configured request. */
   async countCalls(requests = 400): Promise<CallCounts> {
     const [port] = await freePorts(1);
     return countCalls({
@@ -97,8 +97,7 @@ export class LocalRuntime implements Runtime {
     process.off('exit', this.onExit);
   }
 
-  private start(opts: ConstructorParameters<typeof SutProcess>[0]): SutProcess {
-    if (opts.command.length === 0) throw new RunError('no SUT command configured (sut.command)');
+  private start(opts: SutProcessOptions): SutProcess {
     const p = new SutProcess(opts);
     this.live.add(p);
     return p;
@@ -107,16 +106,6 @@ export class LocalRuntime implements Runtime {
   private killAll(): void {
     for (const p of this.live) p.killNow();
   }
-}
-
-function localChecks(): Check[] {
-  return [
-    {
-      id: 'same-pod',
-      status: 'pass',
-      detail: 'local runtime: load generator and both SUT arms on one host, over loopback',
-    },
-  ];
 }
 
 /** Ports the OS reports free right now (bound to port 0, then released). */

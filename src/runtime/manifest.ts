@@ -11,14 +11,14 @@ export const POD_LABELS = {
   run: 'hook-latency/run',
   round: 'hook-latency/round',
 } as const;
-export const APP_NAME = 'hook-latency';
+const APP_NAME = 'hook-latency';
 export const CONTAINERS = { baseline: 'sut-baseline', candidate: 'sut-candidate', loadgen: 'loadgen' } as const;
 /** Where the hook ConfigMaps are mounted in the SUT containers. */
 export const HOOK_DIRS = { baseline: '/hook-latency/baseline-hook', candidate: '/hook-latency/hook' } as const;
-export const LOADGEN_DIR = '/loadgen';
-export const LOADGEN_SCRIPT = 'loadgen.js';
+const LOADGEN_DIR = '/loadgen';
+const LOADGEN_SCRIPT = 'loadgen.js';
 /** emptyDir shared by the loadgen (writes) and the SUT containers (read-only) for large outputs. */
-export const OUT_DIR = '/hook-latency/out';
+const OUT_DIR = '/hook-latency/out';
 export const OUT_FILE = `${OUT_DIR}/samples.csv`;
 
 export interface HookAsset {
@@ -90,7 +90,7 @@ export function podLabels(runId: string, round?: number): Record<string, string>
 }
 
 /** Path of the hook as the SUT process maps it (the mount dir plus the file name). */
-export function hookPath(arm: 'baseline' | 'candidate', hook: HookAsset): string {
+function hookPath(arm: 'baseline' | 'candidate', hook: HookAsset): string {
   return `${HOOK_DIRS[arm]}/${hook.fileName}`;
 }
 

@@ -7,7 +7,7 @@ export interface ExecResult {
   stderr: string;
 }
 
-export interface ExecOptions {
+interface ExecOptions {
   timeoutMs: number;
   input?: string | Buffer;
   env?: NodeJS.ProcessEnv;
@@ -24,13 +24,19 @@ export class ExecError extends Error {
   }
 }
 
-/** Drops harmless noise (podman: "failed to connect to syslog") and trims. */
+/** The non-blank lines of a tool's output, without harmless noise (podman: "failed to connect to syslog"). */
+function meaningfulLines(s: string): string[] {
+  return s.split('\n').filter((l) => l.trim() !== '' && !/failed to connect to syslog/i.test(l));
+}
+
+/** Drops harmless noise and trims. */
 export function cleanStderr(s: string): string {
-  return s
-    .split('\n')
-    .filter((l) => l.trim() !== '' && !/failed to connect to syslog/i.test(l))
-    .join('\n')
-    .trim();
+  return meaningfulLines(s).join('\n').trim();
+}
+
+/** The last lines of a log, for error messages (noise dropped as by cleanStderr). */
+export function tail(text: string, lines = 15): string {
+  return meaningfulLines(text).slice(-lines).join('\n');
 }
 
 /** Runs argv; resolves with code/stdout/stderr (never rejects on a non-zero exit). */
@@ -76,5 +82,3 @@ export async function runOk(argv: string[], opts: ExecOptions): Promise<ExecResu
   if (r.code !== 0 || r.timedOut) throw new ExecError(argv, r, r.timedOut);
   return r;
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

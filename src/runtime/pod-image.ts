@@ -21,7 +21,7 @@ export function parseLdd(text: string): string[] {
   return out;
 }
 
-export async function lddLibs(file: string): Promise<string[]> {
+async function lddLibs(file: string): Promise<string[]> {
   const r = await run(['ldd', file], { timeoutMs: 20_000 });
   // "not a dynamic executable" (static binary): nothing to add.
   if (r.code !== 0) {
@@ -47,7 +47,7 @@ export async function binaryRootfs(binary: string, extra: string[] = [], at = '/
   return { files };
 }
 
-export function rootfsHash(spec: RootfsSpec, quick = false): string {
+function rootfsHash(spec: RootfsSpec, quick = false): string {
   const h = createHash('sha256');
   h.update('hook-latency-rootfs-v2\0');
   for (const f of spec.files) {

@@ -1,6 +1,7 @@
 // The loadgen's output as it comes back from a pod (`podman logs` / `kubectl logs`, which may mix
 // in its stderr lines): the CSV rows of one round -> RoundData. Truncation is detected, never hidden.
 import { RunError } from '../errors';
+import { SAMPLES_HEADER } from '../loadgen/csv';
 import { roundFromSamples } from '../samples/round-data';
 import type { Arm, RoundData, Sample } from '../types';
 
@@ -20,7 +21,7 @@ export function parseLoadgenOutput(text: string, round: number): ParsedOutput {
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\r$/, '').trim();
     if (line === '') continue;
-    if (line.startsWith('round,arm,seq,latency_ns')) {
+    if (line === SAMPLES_HEADER) {
       headerSeen = true;
       continue;
     }
@@ -37,6 +38,12 @@ export function parseLoadgenOutput(text: string, round: number): ParsedOutput {
   return { data: roundFromSamples(round, samples), other, headerSeen };
 }
 
+/** The rows a failed round's loadgen wrote before it stopped, or null if there are none. */
+export function partialRound(text: string, round: number): RoundData | null {
+  const { data } = parseLoadgenOutput(text, round);
+  return data.arm.length > 0 ? data : null;
+}
+
 /** Parses and checks that the round is complete (header present, `expected` rows of this round). */
 export function roundFromOutput(text: string, round: number, expected: number, where: string): RoundData {
   const parsed = parseLoadgenOutput(text, round);
@@ -49,12 +56,4 @@ export function roundFromOutput(text: string, round: number, expected: number, w
     );
   }
   return parsed.data;
-}
-
-/** The last lines of a log, for error messages. */
-export function tail(text: string, lines = 15): string {
-  const all = text
-    .split('\n')
-    .filter((l) => l.trim() !== '' && !/failed to connect to syslog/i.test(l));
-  return all.slice(-lines).join('\n');
 }

@@ -2,10 +2,10 @@
 // every pod carries: the hook .so files and the bundled loadgen script.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import type { Config } from '../config';
 import { UsageError } from '../errors';
+import { packageRoot } from '../native';
 import { dnsLabel, type HookAsset, type PodPlan } from './manifest';
 
 export interface PodAssets {
@@ -31,18 +31,11 @@ function readHook(path: string | undefined, what: string): HookAsset | undefined
   return { fileName, data };
 }
 
-/** dist/loadgen.js: beside the bundle that runs, or the repo's dist/ when running from src/. */
-export function findLoadgenScript(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    process.env.HOOK_LATENCY_LOADGEN,
-    join(here, 'loadgen.js'),
-    resolve(here, '../../dist/loadgen.js'),
-    resolve(process.cwd(), 'dist/loadgen.js'),
-  ].filter((p): p is string => Boolean(p));
-  const found = candidates.find((p) => existsSync(p) && basename(p) === 'loadgen.js' && !p.includes('/src/'));
-  if (!found) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${candidates.join(', ')})`);
-  return found;
+/** The package's dist/loadgen.js (whether running from the bundle or from src/), or $HOOK_LATENCY_LOADGEN. */
+function findLoadgenScript(): string {
+  const file = process.env.HOOK_LATENCY_LOADGEN || join(packageRoot(), 'dist', 'loadgen.js');
+  if (!existsSync(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
+  return file;
 }
 
 export function loadPodAssets(config: Config): PodAssets {
@@ -53,7 +46,7 @@ export function loadPodAssets(config: Config): PodAssets {
   };
 }
 
-export function sutPorts(config: Config): { baseline: number; candidate: number } {
+function sutPorts(config: Config): { baseline: number; candidate: number } {
   const baseline = config.sut.port > 0 ? config.sut.port : 8080;
   return { baseline, candidate: baseline === 65535 ? baseline - 1 : baseline + 1 };
 }
@@ -63,7 +56,7 @@ export function expectedRows(config: Config): number {
   return 2 * Math.floor(config.requestsPerRound / 2);
 }
 
-export function loadgenConfig(config: Config, round: number): Record<string, unknown> {
+function loadgenConfig(config: Config, round: number): Record<string, unknown> {
   const ports = sutPorts(config);
   return {
     rounds: 1,
@@ -89,7 +82,6 @@ export function loadgenConfig(config: Config, round: number): Record<string, unk
 export interface PlanImages {
   sutImage: string;
   sutCommand: string[];
-  sutEnv?: Record<string, string>;
   loadgenImage: string;
   pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
 }
@@ -102,7 +94,7 @@ export function podPlan(config: Config, runId: string, round: number, assets: Po
     sut: {
       image: images.sutImage,
       command: images.sutCommand,
-      env: images.sutEnv ?? config.sut.env,
+      env: config.sut.env,
       ports: sutPorts(config),
       imagePullPolicy: images.pullPolicy,
     },

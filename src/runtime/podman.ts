@@ -5,23 +5,29 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { recordCreated, recordRemoved } from '../action/state-helper';
 import { cpuThrottlingCheck, memoryLimitCheck, samePodCheck } from '../checks';
 import { DEFAULTS, type Config } from '../config';
 import { RoundFailedError, RunError } from '../errors';
 import type { RoundOutcome, Runtime } from '../experiment/runtime';
 import type { Check } from '../types';
-import { buildPodManifest, CONTAINERS, configMapNames, HOOK_DIRS, podName, toYaml } from './manifest';
+import { buildPodManifest, CONTAINERS, configMapNames, podName, toYaml, type PodPlan } from './manifest';
 import { readCgroup, type CgroupReading } from './pod-cgroup';
-import { cleanStderr, ExecError, run, runOk, sleep } from './pod-exec';
+import { cleanStderr, ExecError, run, runOk, tail } from './pod-exec';
 import { binaryRootfs, ensureImage } from './pod-image';
-import { isMapped, loaderMessage } from './pod-maps';
-import { parseLoadgenOutput, roundFromOutput, tail } from './pod-output';
+import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
+import { partialRound, roundFromOutput } from './pod-output';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PlanImages, type PodAssets } from './pod-plan';
 
-export const KUBE_NETWORK = 'podman-default-kube-network';
+const KUBE_NETWORK = 'podman-default-kube-network';
 const SUT_IMAGE_NAME = 'hook-latency-sut';
 const NODE_IMAGE_NAME = 'hook-latency-node';
+
+/** True when the SUT image is ours to make: imported from the host binary `sut.command[0]` (no or our own image). */
+export function importsSutBinary(sut: Config['sut']): boolean {
+  return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
+}
 
 export interface PodmanOptions {
   podman?: string;
@@ -94,21 +100,23 @@ export class PodmanRuntime implements Runtime {
   /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
   private async images(): Promise<PlanImages> {
     const { sut, pod } = this.config;
-    let sutImage = sut.image;
-    let sutCommand = sut.command;
-    if (!sutImage || sutImage.startsWith(`localhost/${SUT_IMAGE_NAME}`)) {
-      const binary = sut.command[0];
-      if (!binary) throw new RunError('podman: sut.command is required to build the SUT image');
-      if (!existsSync(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
-      const hooks = [this.config.hook, this.config.baselineHook].filter((h): h is string => Boolean(h));
-      sutImage = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, '/app'));
-      sutCommand = [`/app/${basename(binary)}`, ...sut.command.slice(1)];
-    }
+    const own = importsSutBinary(sut) ? await this.sutImage() : undefined;
     let loadgenImage = pod.loadgenImage;
     if (loadgenImage === DEFAULTS['loadgen-image'] || loadgenImage.startsWith(`localhost/${NODE_IMAGE_NAME}`)) {
       loadgenImage = await ensureImage(this.podman, NODE_IMAGE_NAME, await binaryRootfs(process.execPath, [], '/usr/local/bin', 'node'), true);
     }
-    return { sutImage, sutCommand, loadgenImage, pullPolicy: 'IfNotPresent' };
+    return { sutImage: own?.image ?? (sut.image as string), sutCommand: own?.command ?? sut.command, loadgenImage, pullPolicy: 'IfNotPresent' };
+  }
+
+  /** The SUT binary `sut.command[0]` with its libraries (and the hooks') as a local image. */
+  private async sutImage(): Promise<{ image: string; command: string[] }> {
+    const { command } = this.config.sut;
+    const binary = command[0];
+    if (!binary) throw new RunError('podman: sut.command is required to build the SUT image');
+    if (!existsSync(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
+    const hooks = [this.config.hook, this.config.baselineHook].filter((h): h is string => Boolean(h));
+    const image = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, '/app'));
+    return { image, command: [`/app/${basename(binary)}`, ...command.slice(1)] };
   }
 
   async runRound(index: number): Promise<RoundOutcome | null> {
@@ -131,13 +139,14 @@ export class PodmanRuntime implements Runtime {
       }
       const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
       const pids = (await this.inspect(suts)).map((s) => s.pid);
-      const before = pids.map((p) => (p > 0 ? readCgroup(p) : {}));
+      const cgroups = () => pids.map((p) => (p > 0 ? readCgroup(p) : {}));
+      const before = cgroups();
 
       const states = await this.waitForLoadgen(pod, index);
       roundMs = Date.now() - t0;
       const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen)) as ContainerState;
       const logs = await run([this.podman, 'logs', ctr(CONTAINERS.loadgen)], { timeoutMs: 60_000 });
-      const after = pids.map((p) => (p > 0 ? readCgroup(p) : {}));
+      const after = cgroups();
       const sutStates = states.filter((s) => suts.includes(s.name));
 
       if (loadgen.exitCode !== 0) {
@@ -148,10 +157,9 @@ export class PodmanRuntime implements Runtime {
       }
       const dead = sutStates.filter((s) => s.status !== 'running');
       if (dead.length > 0) {
-        const partial = parseLoadgenOutput(logs.stdout, index).data;
-        throw new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(sutStates)}`, partial.arm.length ? partial : null);
+        throw new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(sutStates)}`, partialRound(logs.stdout, index));
       }
-      await this.proveHooked(pod, sutStates, plan.hook?.fileName, plan.baselineHook?.fileName);
+      await this.proveHooked(pod, sutStates, plan);
       const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
       return { data, checks: this.checks(pod, index, before, after) };
     } finally {
@@ -192,25 +200,24 @@ export class PodmanRuntime implements Runtime {
     }
   }
 
+  /** A container's whole log (stdout and stderr), '' when unreadable. */
   private async logsOf(name: string): Promise<string> {
     const r = await run([this.podman, 'logs', name], { timeoutMs: 30_000 }).catch(() => null);
-    return r ? tail(`${r.stdout}\n${r.stderr}`) : '';
+    return r ? `${r.stdout}\n${r.stderr}` : '';
   }
 
   private async deadSutLogs(states: ContainerState[]): Promise<string> {
     let out = '';
     for (const s of states.filter((x) => x.status !== 'running')) {
-      out += `\n${s.name} ${s.oomKilled ? 'was OOMKilled' : `exited with ${s.exitCode}`}; its log:\n${await this.logsOf(s.name)}`;
+      out += `\n${s.name} ${s.oomKilled ? 'was OOMKilled' : `exited with ${s.exitCode}`}; its log:\n${tail(await this.logsOf(s.name))}`;
     }
     return out;
   }
 
   /** The .so must be mapped in the SUT process, else the run would silently measure nothing. */
-  private async proveHooked(pod: string, states: ContainerState[], hook?: string, baselineHook?: string): Promise<void> {
-    const want: [string, string, string][] = [];
-    if (hook) want.push([`${pod}-${CONTAINERS.candidate}`, HOOK_DIRS.candidate, hook]);
-    if (baselineHook) want.push([`${pod}-${CONTAINERS.baseline}`, HOOK_DIRS.baseline, baselineHook]);
-    for (const [name, dir, file] of want) {
+  private async proveHooked(pod: string, states: ContainerState[], plan: PodPlan): Promise<void> {
+    for (const h of hookedContainers(plan)) {
+      const name = `${pod}-${h.container}`;
       const pid = states.find((s) => s.name === name)?.pid ?? 0;
       let maps: string | undefined;
       try {
@@ -219,12 +226,8 @@ export class PodmanRuntime implements Runtime {
         const r = await run([this.podman, 'exec', name, 'cat', '/proc/1/maps'], { timeoutMs: 30_000 });
         if (r.code === 0) maps = r.stdout;
       }
-      if (maps === undefined) throw new RunError(`cannot verify that ${file} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
-      if (!isMapped(maps, dir, file)) {
-        const log = await this.logsOf(name);
-        const ld = loaderMessage(log);
-        throw new RunError(`hook was not loaded: ${dir}/${file} is not mapped in ${name}${ld ? ` (${ld})` : ''}; its log:\n${log}`);
-      }
+      if (maps === undefined) throw new RunError(`cannot verify that ${h.fileName} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
+      if (!isMapped(maps, h.dir, h.fileName)) throw hookNotLoaded(h, name, await this.logsOf(name));
     }
   }
 
@@ -241,9 +244,7 @@ export class PodmanRuntime implements Runtime {
     // `pod stop -t 0` + `pod rm -f` is `kube down` without waiting out the grace period (3.5 s a round).
     await run([this.podman, 'pod', 'stop', '-t', '0', pod], { timeoutMs: 60_000 }).catch(() => null);
     await run([this.podman, 'pod', 'rm', '-f', pod], { timeoutMs: 60_000 }).catch(() => null);
-    const names = configMapNames(this.runId);
-    // kube play creates the ConfigMap volumes even when it fails; kube down leaves them behind.
-    await run([this.podman, 'volume', 'rm', '-f', names.loadgen, names.hook, names.baselineHook], { timeoutMs: 60_000 }).catch(() => null);
+    await this.removeVolumes();
     const left = await run([this.podman, 'pod', 'exists', pod], { timeoutMs: 30_000 }).catch(() => null);
     if (left && left.code !== 0) {
       this.pods.delete(pod);
@@ -251,10 +252,15 @@ export class PodmanRuntime implements Runtime {
     }
   }
 
-  async teardown(): Promise<void> {
-    for (const pod of [...this.pods]) await this.removePod(pod);
+  /** kube play creates the ConfigMap volumes even when it fails; kube down leaves them behind. */
+  private async removeVolumes(): Promise<void> {
     const names = configMapNames(this.runId);
     await run([this.podman, 'volume', 'rm', '-f', names.loadgen, names.hook, names.baselineHook], { timeoutMs: 60_000 }).catch(() => null);
+  }
+
+  async teardown(): Promise<void> {
+    for (const pod of [...this.pods]) await this.removePod(pod);
+    await this.removeVolumes();
     if (!this.networkPreexisted) {
       // Without -f: if another pod still uses the network it stays (and is not ours to break).
       await run([this.podman, 'network', 'rm', KUBE_NETWORK], { timeoutMs: 60_000 }).catch(() => null);

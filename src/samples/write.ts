@@ -1,10 +1,8 @@
 // Writes rounds as the samples CSV contract; gzip when the path ends in .gz.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import type { RoundData } from '../types';
+import { SAMPLES_HEADER, type RoundData } from '../types';
 import { armName } from './round-data';
-
-export const SAMPLES_HEADER = 'round,arm,seq,latency_ns,start_ns,status';
 
 export function formatRound(r: RoundData): string {
   let out = '';
@@ -31,11 +29,11 @@ export class SamplesWriter {
     this.write(`${SAMPLES_HEADER}\n`);
   }
 
-  async append(r: RoundData): Promise<void> {
+  append(r: RoundData): void {
     this.write(formatRound(r));
   }
 
-  async close(): Promise<void> {
+  close(): void {
     closeSync(this.fd);
   }
 
@@ -45,8 +43,8 @@ export class SamplesWriter {
   }
 }
 
-export async function writeSamples(path: string, rounds: RoundData[]): Promise<void> {
+export function writeSamples(path: string, rounds: RoundData[]): void {
   const w = new SamplesWriter(path);
-  for (const r of rounds) await w.append(r);
-  await w.close();
+  for (const r of rounds) w.append(r);
+  w.close();
 }

@@ -17,8 +17,6 @@ export interface MserResult {
   batches: number;
   /** d* <= k/2 (false also when there are fewer than 2 batches, with cut 0). */
   valid: boolean;
-  /** The statistic z(d) for d = 0..k-2 (null with fewer than 2 batches). */
-  stat?: Float64Array | null;
 }
 
 /** Batch means of `size` consecutive observations; the incomplete tail batch is dropped. */
@@ -34,24 +32,23 @@ export function batchMeans(series: ArrayLike<number>, size: number): Float64Arra
 }
 
 /**
- * MSER with the given batch size (1 = plain MSER). O(k) with suffix sums of the batch means,
- * centred on their overall mean to limit cancellation. Throws on a non-positive-integer batch
- * size or non-finite data.
+ * The MSER statistic z(d) for d = 0..k-2, O(k) with suffix sums of the batch means, centred on
+ * their overall mean to limit cancellation. Throws on a non-positive-integer batch size or
+ * non-finite data.
  */
-export function mser(series: ArrayLike<number>, batchSize: number): MserResult {
+function mserStatistic(series: ArrayLike<number>, batchSize: number): { stat: Float64Array; batches: number } {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`mser: invalid batch size ${batchSize}`);
   for (let i = 0; i < series.length; i++) {
     if (!Number.isFinite(series[i]!)) throw new Error('mser: non-finite value in series');
   }
   const y = batchMeans(series, batchSize);
   const k = y.length;
-  if (k < 2) return { cut: 0, batches: k, valid: false, stat: null };
+  const stat = new Float64Array(Math.max(0, k - 1));
   let centre = 0;
   for (let i = 0; i < k; i++) centre += y[i]!;
   centre /= k;
   let s1 = 0;
   let s2 = 0;
-  const stat = new Float64Array(k - 1);
   // Walk d from k-1 down to 0 accumulating suffix sums over i >= d (0-based: i = d..k-1).
   for (let d = k - 1; d >= 0; d--) {
     const v = y[d]! - centre;
@@ -59,14 +56,13 @@ export function mser(series: ArrayLike<number>, batchSize: number): MserResult {
     s2 += v * v;
     if (d <= k - 2) {
       const c = k - d;
-      const ss = Math.max(0, s2 - (s1 * s1) / c);
-      stat[d] = ss / (c * c);
+      stat[d] = Math.max(0, s2 - (s1 * s1) / c) / (c * c);
     }
   }
-  const bestD = argmin(stat, k - 2);
-  return { cut: bestD * batchSize, batches: k, valid: bestD <= k / 2, stat };
+  return { stat, batches: k };
 }
 
+/** First index of the minimum of stat[0..last]. */
 function argmin(stat: Float64Array, last: number): number {
   let best = Infinity;
   let bestD = 0;
@@ -79,6 +75,14 @@ function argmin(stat: Float64Array, last: number): number {
   return bestD;
 }
 
+/** MSER with the given batch size (1 = plain MSER, 5 = MSER-5), searching every d. */
+export function mser(series: ArrayLike<number>, batchSize: number): MserResult {
+  const { stat, batches: k } = mserStatistic(series, batchSize);
+  if (k < 2) return { cut: 0, batches: k, valid: false };
+  const d = argmin(stat, k - 2);
+  return { cut: d * batchSize, batches: k, valid: d <= k / 2 };
+}
+
 /**
  * The truncation the gate applies: MSER-5 with the search restricted to the first half of the
  * batches. On heavy-tailed latencies the unrestricted statistic, whose denominator (k-d)^2 shrinks
@@ -86,16 +90,10 @@ function argmin(stat: Float64Array, last: number): number {
  * (2011), who recommend this restriction); valid when d* < floor(k/2), i.e. the transient ended
  * within the first half, as White's rule requires.
  */
-export function mserTruncation(series: ArrayLike<number>, batchSize = 5): { cut: number; batches: number; valid: boolean } {
-  const full = mser(series, batchSize);
-  if (!full.stat) return { cut: full.cut, batches: full.batches, valid: full.valid };
-  const half = Math.floor(full.batches / 2);
-  const d = argmin(full.stat, Math.min(half, full.batches - 2));
-  return { cut: d * batchSize, batches: full.batches, valid: d < half };
-}
-
-/** MSER-5. */
-export function mser5(series: ArrayLike<number>): MserResult {
-  const { cut, batches, valid } = mser(series, 5);
-  return { cut, batches, valid };
+export function mserTruncation(series: ArrayLike<number>, batchSize = 5): MserResult {
+  const { stat, batches: k } = mserStatistic(series, batchSize);
+  if (k < 2) return { cut: 0, batches: k, valid: false };
+  const half = Math.floor(k / 2);
+  const d = argmin(stat, Math.min(half, k - 2));
+  return { cut: d * batchSize, batches: k, valid: d < half };
 }

@@ -2,6 +2,8 @@
 // power of the gate on interleaved replays of the paper's traces, printed as a table.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { hodgesLehmann, mannWhitney } from '../stats';
+import { sequentialAA } from './contrast';
 import { readPaperTrace } from './paper-trace';
 import { runStudy, type StudySpec } from './study';
 
@@ -11,7 +13,9 @@ const files = readdirSync(dataDir).filter((f) => f.endsWith('.csv.gz')).sort();
 const traces = Object.fromEntries(files.map((f) => [f, readPaperTrace(join(dataDir, f))]));
 const without = files.filter((f) => f.includes('without')).map((f) => traces[f]);
 const all = files.map((f) => traces[f]);
-const byEnv = (env: string) => files.filter((f) => f.startsWith(env) && f.includes('without')).map((f) => traces[f]);
+const withoutHook = (env: string) => files.find((f) => f.startsWith(env) && f.includes('without'))!;
+const withHook = (env: string) => files.find((f) => f.startsWith(env) && !f.includes('without'))!;
+const byEnv = (env: string) => [traces[withoutHook(env)]];
 
 const base: Omit<StudySpec, 'traces' | 'effect' | 'instanceSd' | 'threshold'> = {
   replays,
@@ -43,13 +47,10 @@ for (const [name, spec] of rows) {
 }
 
 // The contrast: the A-then-B design under a plain Mann-Whitney test vs the interleaved gate.
-import { sequentialAA } from './contrast';
-import { hodgesLehmann, mannWhitney } from '../stats';
-
 console.log('\n| environment | plain MW, A then B, same app: "different" (n = 2000 + 2000) | gate, interleaved, same app: regression | paper with vs without: HL shift, plain MW p |\n|---|---|---|---|');
 for (const env of ['docker', 'kind', 'aws-pod', 'aws-nodes']) {
-  const w = files.find((f) => f.startsWith(env) && f.includes('without'))!;
-  const h = files.find((f) => f.startsWith(env) && !f.includes('without'))!;
+  const w = withoutHook(env);
+  const h = withHook(env);
   const seq = sequentialAA(traces[w], 2000, 400, 11);
   const gate = await runStudy({ ...base, replays: Math.min(replays, 100), traces: [traces[w]], effect: 0, instanceSd: 0, threshold: { relative: 0 } });
   const hl = Math.expm1(hodgesLehmann(traces[w].slice(4000).map(Math.log), traces[h].slice(4000).map(Math.log)));

@@ -4,6 +4,8 @@ import { runSequential, type SequentialOptions } from '../experiment/controller'
 import { ReplayRuntime } from '../runtime/replay';
 import type { Threshold, VerdictKind } from '../types';
 import { buildReplay } from './replay-builder';
+import { median } from '../stats';
+import { buildConfig } from '../config';
 
 export interface StudySpec {
   traces: Float64Array[];
@@ -24,25 +26,26 @@ export interface StudyResult {
   regressionRate: number;
   /** Share of replays where the textbook i.i.d. Mann-Whitney p at the final look is below alpha. */
   iidRate: number;
-  standardError: number;
   medianRequests: number;
-  requests: number[];
 }
 
+/** The gate exactly as a user gets it by default (no time cap: a replay takes no wall time). */
+const defaults = buildConfig({ runtime: 'replay', replay: '(study)' });
 export const GATE_DEFAULTS: Omit<SequentialOptions, 'threshold'> = {
-  mde: { relative: 0.025 },
-  alpha: 0.05,
-  power: 0.9,
-  maxRequests: 200_000,
+  mde: defaults.mde,
+  alpha: defaults.alpha,
+  power: defaults.power,
+  maxRequests: defaults.maxRequests,
   maxDurationMs: Infinity,
-  lookEvery: 5,
-  minRounds: 10,
+  lookEvery: defaults.lookEvery,
+  minRounds: defaults.minRounds,
 };
 
 export async function runStudy(spec: StudySpec): Promise<StudyResult> {
   const verdicts: Record<VerdictKind, number> = { regression: 0, 'no-regression': 0, inconclusive: 0 };
   const requests: number[] = [];
   let iidHits = 0;
+  const alpha = spec.options?.alpha ?? GATE_DEFAULTS.alpha;
   for (let i = 0; i < spec.replays; i++) {
     const trace = spec.traces[i % spec.traces.length];
     const start = spec.starts[Math.floor(i / spec.traces.length) % spec.starts.length];
@@ -63,18 +66,14 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
       },
     });
     verdicts[result.verdict]++;
-    if (result.iidP < (spec.options?.alpha ?? GATE_DEFAULTS.alpha)) iidHits++;
+    if (result.iidP < alpha) iidHits++;
     requests.push(used);
   }
-  const rate = verdicts.regression / spec.replays;
-  const sorted = [...requests].sort((a, b) => a - b);
   return {
     replays: spec.replays,
     verdicts,
-    regressionRate: rate,
+    regressionRate: verdicts.regression / spec.replays,
     iidRate: iidHits / spec.replays,
-    standardError: Math.sqrt((spec.options?.alpha ?? GATE_DEFAULTS.alpha) * (1 - (spec.options?.alpha ?? GATE_DEFAULTS.alpha)) / spec.replays),
-    medianRequests: sorted[Math.floor(sorted.length / 2)],
-    requests,
+    medianRequests: median(requests),
   };
 }

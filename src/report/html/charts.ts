@@ -3,20 +3,12 @@
 import { normalQuantile } from '../../stats';
 import type { Arm, LookRecord, Verdict } from '../../types';
 import { formatNs, formatPercent } from '../../units';
-import { ecdfPoints, logDensity, spread, type ArmSummary, type RoundShift, type WarmupRound, OUTLIERS_DRAWN } from './data';
+import { budgetRelative, ecdfPoints, logDensity, spread, type ArmSummary, type RoundShift, type WarmupRound, OUTLIERS_DRAWN } from './data';
 import { esc } from './escape';
-import { fmt, frame, linePath, linearScale, linearTicks, logScale, logTicks, pointsPath, type Scale } from './svg';
+import { fmt, frame, linePath, linearScale, linearTicks, logScale, logTicks, pointsPath } from './svg';
 
 const ARMS: Arm[] = ['baseline', 'candidate'];
 const M = { top: 14, right: 18, bottom: 44, left: 64 };
-
-function nsTick(v: number): string {
-  return formatNs(v).replace(/\.0+ /, ' ');
-}
-
-function pct(v: number, digits = 1): string {
-  return formatPercent(v, digits);
-}
 
 function empty(id: string, title: string, why: string, width = 640, height = 120): string {
   return (
@@ -64,7 +56,7 @@ export function ecdfChart(arms: Record<Arm, ArmSummary>): string {
       y,
       xTicks: logTicks(x.domain),
       yTicks: linearTicks([0, 1], 5),
-      xFormat: nsTick,
+      xFormat: formatNs,
       yFormat: (v) => `${Math.round(v * 100)}%`,
       xLabel: 'latency (log scale)',
       yLabel: 'fraction of requests ≤ latency',
@@ -138,7 +130,7 @@ export function boxChart(arms: Record<Arm, ArmSummary>): string {
       y,
       xTicks: logTicks(x.domain),
       yTicks: [],
-      xFormat: nsTick,
+      xFormat: formatNs,
       yFormat: () => '',
       xLabel: 'latency (log scale)',
       title: 'Violin and box plot of latency per arm',
@@ -175,8 +167,8 @@ export function lagChart(arm: Arm, s: ArmSummary, domain: [number, number] | nul
       y,
       xTicks: logTicks(x.domain),
       yTicks: logTicks(y.domain),
-      xFormat: nsTick,
-      yFormat: nsTick,
+      xFormat: formatNs,
+      yFormat: formatNs,
       xLabel: 'latency[i]',
       yLabel: 'latency[i+1]',
       title: `Lag plot, ${arm}: consecutive latencies of the same arm`,
@@ -197,11 +189,6 @@ export function lagDomain(arms: Record<Arm, ArmSummary>): [number, number] | nul
     }
   }
   return Number.isFinite(lo) ? [lo / 1.05, hi * 1.05] : null;
-}
-
-/** The budget as a relative shift (an absolute budget relative to the baseline median). */
-export function budgetRelative(v: Verdict): number {
-  return 'relative' in v.threshold ? v.threshold.relative : v.threshold.ns / v.median.baseline;
 }
 
 /** Forest plot: per-round shift with interval, the pooled estimate with the verdict's CI, the budget. */
@@ -250,7 +237,7 @@ export function forestChart(valid: RoundShift[], v: Verdict, level: number, inva
     if (rounds.length <= 80) {
       rowsSvg.push(
         `<rect class="hit" x="${x0}" y="${fmt(rowY(i) - rowH / 2)}" width="${fmt(x1 - x0)}" height="${fmt(rowH)}"><title>${esc(
-          `round ${r.round}: ${pct(r.relative, 2)} [${pct(r.ci[0], 2)}, ${pct(r.ci[1], 2)}], n ${r.n}`,
+          `round ${r.round}: ${formatPercent(r.relative, 2)} [${formatPercent(r.ci[0], 2)}, ${formatPercent(r.ci[1], 2)}], n ${r.n}`,
         )}</title></rect>`,
       );
     }
@@ -262,7 +249,7 @@ export function forestChart(valid: RoundShift[], v: Verdict, level: number, inva
   const dc = Number.isFinite(v.shift.relative) ? x(v.shift.relative) : (dl + dh) / 2;
   const diamond =
     `<path class="pooled" d="M${fmt(dl)} ${fmt(py)}L${fmt(dc)} ${fmt(py - 8)}L${fmt(dh)} ${fmt(py)}L${fmt(dc)} ${fmt(py + 8)}Z">` +
-    `<title>${esc(`pooled: ${pct(v.shift.relative, 2)} [${pct(cl, 2)}, ${pct(ch, 2)}]`)}</title></path>`;
+    `<title>${esc(`pooled: ${formatPercent(v.shift.relative, 2)} [${formatPercent(cl, 2)}, ${formatPercent(ch, 2)}]`)}</title></path>`;
   const budgetLine = Number.isFinite(budget)
     ? `<path class="budget" d="M${fmt(x(budget))} ${m.top}V${fmt(plotBottom)}"/>`
     : '';
@@ -283,11 +270,11 @@ export function forestChart(valid: RoundShift[], v: Verdict, level: number, inva
       y,
       xTicks: linearTicks(x.domain, 7),
       yTicks: [],
-      xFormat: (t) => pct(t, Math.abs(hi - lo) < 0.05 ? 1 : 0),
+      xFormat: (t) => formatPercent(t, Math.abs(hi - lo) < 0.05 ? 1 : 0),
       yFormat: () => '',
       xLabel: 'shift of candidate vs baseline (Hodges-Lehmann, relative)',
       title: 'Per-round shift with confidence intervals, pooled estimate and budget',
-      desc: `${valid.length} rounds; per-round ${Math.round(level * 100)}% intervals; pooled ${pct(v.shift.relative, 2)} with interval ${pct(cl, 2)} to ${pct(ch, 2)}; budget ${pct(budget, 2)}.`,
+      desc: `${valid.length} rounds; per-round ${Math.round(level * 100)}% intervals; pooled ${formatPercent(v.shift.relative, 2)} with interval ${formatPercent(cl, 2)} to ${formatPercent(ch, 2)}; budget ${formatPercent(budget, 2)}.`,
     },
     body,
   );
@@ -334,7 +321,7 @@ export function sequentialChart(looks: LookRecord[], plannedRequests: number): s
   body += pointsPath(xs, z.map((v) => y(v)), 'dots zdots', ` data-looks="${looks.length}"`);
   looks.forEach((l, i) => {
     body += `<circle class="hit" cx="${fmt(xs[i])}" cy="${fmt(y(z[i]))}" r="8"><title>${esc(
-      `look ${l.look}: ${l.rounds} rounds, n ${n[i]}, Z ${l.z.toFixed(2)}, p ${l.p.toPrecision(2)} vs boundary p ${l.boundaryP.toPrecision(2)} (Z ${l.boundary.toFixed(2)}), shift ${pct(l.shiftRelative, 2)}`,
+      `look ${l.look}: ${l.rounds} rounds, n ${n[i]}, Z ${l.z.toFixed(2)}, p ${l.p.toPrecision(2)} vs boundary p ${l.boundaryP.toPrecision(2)} (Z ${l.boundary.toFixed(2)}), shift ${formatPercent(l.shiftRelative, 2)}`,
     )}</title></circle>`;
   });
   return frame(
@@ -403,4 +390,3 @@ export function warmupChart(rounds: WarmupRound[]): string {
   );
 }
 
-export type { Scale };

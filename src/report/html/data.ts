@@ -5,7 +5,7 @@ import { concat, splitArms } from '../../arrays';
 import { pooledShift } from '../../experiment/analysis';
 import { prepareRound, type PreparedRound } from '../../experiment/prepared-round';
 import { Prng } from '../../experiment/prng';
-import { errorCounts, successful } from '../../samples/round-data';
+import { requestCount, successful } from '../../samples/round-data';
 import { bisect, normalQuantile, quantileSorted, roundScore, varianceInflation } from '../../stats';
 import type { Arm, RoundData, Verdict } from '../../types';
 
@@ -69,19 +69,27 @@ export interface ReportData {
 }
 
 /** Two-sided level of the per-round intervals (descriptive; the verdict uses its own boundary). */
-export const ROUND_LEVEL = 0.95;
+const ROUND_LEVEL = 0.95;
 
-export function reportData(rounds: RoundData[], _verdict: Verdict, seed = 1): ReportData {
+/** A round's own shift estimate, relative: the pooled estimator on that round alone (as analyzeLook's perRound). */
+export function roundShift(p: PreparedRound): number {
+  return Math.expm1(pooledShift([p], 'log'));
+}
+
+/** The relative budget: a relative threshold as is, an absolute one relative to the baseline median. */
+export function budgetRelative(v: Verdict): number {
+  return 'relative' in v.threshold ? v.threshold.relative : v.threshold.ns / v.median.baseline;
+}
+
+export function reportData(rounds: RoundData[], seed = 1): ReportData {
   const prepared = rounds.map(prepareRound);
   const valid = prepared.filter((p) => p.valid);
-  const validIds = new Set(valid.map((p) => p.round));
-  const cutOf = new Map(prepared.map((p) => [p.round, p.cut]));
-  const ordered = rounds.filter((r) => validIds.has(r.round)).map((r) => orderedArms(r, cutOf.get(r.round) ?? 0));
+  // prepared[i] is rounds[i] prepared: the lag plots need the valid rounds again in request order.
+  const ordered = prepared.flatMap((p, i) => (p.valid ? [orderedArms(rounds[i], p.cut)] : []));
   const rng = new Prng(seed);
   const arm = (name: Arm, code: 0 | 1): ArmSummary => {
     const sorted = concat(valid.map((p) => p.ns[name])).sort();
     let requests = 0;
-    let errors = 0;
     let transport = 0;
     let server = 0;
     for (const r of rounds) {
@@ -93,14 +101,13 @@ export function reportData(rounds: RoundData[], _verdict: Verdict, seed = 1): Re
         if (s === 0) transport++;
         else if (s >= 500) server++;
       }
-      errors += errorCounts(r)[name];
     }
     return {
       sorted,
       quantiles: boxStats(sorted),
       lag: lagSample(ordered.map((o) => o[name]), LAG_POINTS, rng),
       requests,
-      errors,
+      errors: prepared.reduce((s, p) => s + p.errors[name], 0),
       transportErrors: transport,
       serverErrors: server,
     };
@@ -110,13 +117,13 @@ export function reportData(rounds: RoundData[], _verdict: Verdict, seed = 1): Re
     arms: { baseline: arm('baseline', 0), candidate: arm('candidate', 1) },
     perRound: valid.map((p) => ({
       round: p.round,
-      relative: Math.expm1(pooledShift([p], 'log')),
+      relative: roundShift(p),
       ci: roundInterval(p, z),
       n: p.ns.baseline.length + p.ns.candidate.length,
     })),
     warmup: prepared.map((p) => ({ round: p.round, cut: p.cut, valid: p.valid, requests: p.requests })),
     roundLevel: ROUND_LEVEL,
-    totalRequests: rounds.reduce((s, r) => s + r.arm.length, 0),
+    totalRequests: requestCount(rounds),
   };
 }
 
@@ -125,7 +132,7 @@ export function reportData(rounds: RoundData[], _verdict: Verdict, seed = 1): Re
  * (the same score the combined test uses, roundScore), with its i.i.d. variance m n (N+1) / 12
  * inflated by (1 + r1)/(1 - r1) for the round's lag-1 autocorrelation. Descriptive only.
  */
-export function roundInterval(p: PreparedRound, z: number): [number, number] {
+function roundInterval(p: PreparedRound, z: number): [number, number] {
   const b = p.log.baseline;
   const c = p.log.candidate;
   const m = b.length;
@@ -264,4 +271,3 @@ export function spread(sorted: Float64Array, from: number, to: number, k: number
   if (n <= k) return sorted.slice(from, to);
   return Float64Array.from({ length: k }, (_, i) => sorted[from + Math.round((i * (n - 1)) / (k - 1))]);
 }
-

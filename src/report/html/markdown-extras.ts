@@ -1,18 +1,18 @@
 // A small Mermaid chart of the per-round shifts for the PR comment and the job summary (GitHub
 // renders `xychart-beta` blocks). Appended to verdictMarkdown's output by the caller.
-import { pooledShift } from '../../experiment/analysis';
 import { prepareRound } from '../../experiment/prepared-round';
+import { median } from '../../stats';
 import type { RoundData, Verdict } from '../../types';
-import { budgetRelative } from './charts';
+import { budgetRelative, roundShift } from './data';
 
 /** At most this many bars; more rounds are grouped into consecutive bins (median of their shifts). */
 export const MAX_BARS = 40;
 
-export function perRoundShifts(rounds: RoundData[]): Array<{ round: number; relative: number }> {
+function perRoundShifts(rounds: RoundData[]): Array<{ round: number; relative: number }> {
   return rounds
     .map(prepareRound)
     .filter((p) => p.valid)
-    .map((p) => ({ round: p.round, relative: Math.expm1(pooledShift([p], 'log')) }));
+    .map((p) => ({ round: p.round, relative: roundShift(p) }));
 }
 
 export function reportMarkdownExtras(rounds: RoundData[], verdict: Verdict): string {
@@ -57,10 +57,7 @@ function binRounds(s: Array<{ round: number; relative: number }>, max: number): 
   const out: Array<{ label: string; relative: number }> = [];
   for (let i = 0; i < s.length; i += size) {
     const g = s.slice(i, i + size);
-    const v = g.map((r) => r.relative).sort((a, b) => a - b);
-    const h = v.length >> 1;
-    const med = v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
-    out.push({ label: `${g[0].round}-${g[g.length - 1].round}`, relative: med });
+    out.push({ label: `${g[0].round}-${g[g.length - 1].round}`, relative: median(g.map((r) => r.relative)) });
   }
   return out;
 }

@@ -3,10 +3,10 @@
 import { release, type as osType } from 'node:os';
 import pkg from '../../../package.json';
 import type { Arm, RoundData, Verdict } from '../../types';
-import { formatNs as fmtNs, formatPercent as fmtPercent, formatThreshold } from '../../units';
-import { formatP } from '../text';
-import { boxChart, budgetRelative, ecdfChart, forestChart, lagChart, lagDomain, sequentialChart, warmupChart } from './charts';
-import { reportData, type ArmSummary, type ReportData } from './data';
+import { formatNs, formatPercent, formatThreshold } from '../../units';
+import { formatP, reasonSentence } from '../text';
+import { boxChart, ecdfChart, forestChart, lagChart, lagDomain, sequentialChart, warmupChart } from './charts';
+import { budgetRelative, reportData, type ArmSummary, type ReportData } from './data';
 import { esc } from './escape';
 import { legend } from './svg';
 import { STYLE } from './style';
@@ -27,7 +27,7 @@ const HEADLINE = {
 const ARMS: Arm[] = ['baseline', 'candidate'];
 
 /** The default environment rows: where and with what this report was made. */
-export function defaultEnvironment(v: Verdict): Record<string, string> {
+function defaultEnvironment(v: Verdict): Record<string, string> {
   return {
     runtime: v.runtime,
     mode: `${v.mode} benchmark`,
@@ -40,7 +40,7 @@ export function defaultEnvironment(v: Verdict): Record<string, string> {
 
 export function renderReport(input: ReportInput): string {
   const { rounds, verdict: v } = input;
-  const data = reportData(rounds, v);
+  const data = reportData(rounds);
   const env = { ...defaultEnvironment(v), ...(input.environment ?? {}) };
   const title = `hook latency: ${v.verdict} (${formatPercent(v.shift.relative)})`;
   return [
@@ -83,23 +83,10 @@ function headline(v: Verdict): string {
   return (
     `<header class="headline ${esc(v.verdict)}" data-verdict="${esc(v.verdict)}">` +
     `<p class="verdict">${esc(HEADLINE[v.verdict] ?? v.verdict)}</p>` +
-    `<p class="reason">${esc(capitalise(v.reason))}.</p>` +
+    `<p class="reason">${esc(reasonSentence(v))}</p>` +
     `<div class="figures">${tiles.map(([b, s]) => `<div class="figure"><b>${esc(b)}</b><span>${esc(s)}</span></div>`).join('')}</div>` +
     `</header>`
   );
-}
-
-/** formatPercent / formatNs that say so when a value is unbounded or missing (e.g. from JSON null). */
-function formatPercent(x: number): string {
-  return Number.isFinite(x) ? fmtPercent(x) : x === Infinity ? '+∞' : x === -Infinity ? '−∞' : 'n/a';
-}
-
-function formatNs(x: number): string {
-  return Number.isFinite(x) ? fmtNs(x) : x === Infinity ? '+∞' : x === -Infinity ? '−∞' : 'n/a';
-}
-
-function capitalise(s: string): string {
-  return s.length ? s[0].toUpperCase() + s.slice(1) : s;
 }
 
 const ARM_LEGEND = legend([
@@ -129,12 +116,11 @@ function distributionSection(d: ReportData, v: Verdict): string {
 
 function lagSection(d: ReportData, v: Verdict): string {
   const dom = lagDomain(d.arms);
-  const r1 = (a: Arm) => (Number.isFinite(v.lag1[a]) ? v.lag1[a].toFixed(2) : 'n/a');
   return (
     `<section class="row"><h2>Lag plots: is each request independent of the one before?</h2>` +
     `<p class="note">latency[i+1] against latency[i] within each arm's series of one round, as in Kahlhofer et al. (SSP 2023). ` +
     `A round cloud means independent requests; a diagonal streak means autocorrelation, which the design-based test accounts for. ` +
-    `Mean lag-1 autocorrelation of log latency: baseline ${r1('baseline')}, candidate ${r1('candidate')}.</p>` +
+    `Mean lag-1 autocorrelation of log latency: baseline ${fixed(v.lag1.baseline)}, candidate ${fixed(v.lag1.candidate)}.</p>` +
     `<div class="grid3">` +
     ARMS.map((a) => card(`${a}`, lagChart(a, d.arms[a], dom, v.lag1[a]), lagCaption(d.arms[a]))).join('') +
     `</div></section>`
@@ -176,7 +162,7 @@ function sequentialSection(v: Verdict): string {
     ]) +
     sequentialChart(v.looks, v.plannedRequests) +
     `<p class="note">${v.looks.length} look${v.looks.length === 1 ? '' : 's'}. The statistic is the normal score of each look's p (design-based, budget-shifted), ` +
-    `so crossing the boundary is exactly the stopping rule. Final Z ${Number.isFinite(v.z) ? v.z.toFixed(2) : 'n/a'}, boundary ${Number.isFinite(v.boundary) ? v.boundary.toFixed(2) : 'n/a'}, alpha ${v.alpha}.</p>` +
+    `so crossing the boundary is exactly the stopping rule. Final Z ${fixed(v.z)}, boundary ${fixed(v.boundary)}, alpha ${v.alpha}.</p>` +
     `</section>`
   );
 }

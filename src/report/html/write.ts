@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { RoundData, Verdict } from '../../types';
 import { renderReport } from './render';
 
-export const REPORT_FILE = 'report.html';
+const REPORT_FILE = 'report.html';
 
 /** Renders the report and writes DIR/report.html; returns the path written. */
 export function writeReport(dir: string, rounds: RoundData[], verdict: Verdict, environment?: Record<string, string>): string {

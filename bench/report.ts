@@ -1,15 +1,14 @@
 // `npm run bench`: how long the HTML report takes to render for a large recording, and how big it is.
 // The verdict is computed first (one look, as `analyze`) and is not part of the timing.
-import { runSequential } from '../../experiment/controller';
-import { Prng } from '../../experiment/prng';
-import { ReplayRuntime } from '../../runtime/replay';
-import type { RoundData, Verdict } from '../../types';
-import { renderReport } from './render';
+import { oneLookVerdict } from '../src/engine';
+import { Prng } from '../src/experiment/prng';
+import type { RoundData } from '../src/types';
+import { renderReport } from '../src/report/html/render';
 
 const PER_ROUND = 4000;
 
 /** A recording of `samples` requests: rounds of 4000, log-normal latency with AR(1) noise, +3 % candidate. */
-export function syntheticRecording(samples: number, seed = 1): RoundData[] {
+function syntheticRecording(samples: number, seed = 1): RoundData[] {
   const rng = new Prng(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(Math.max(rng.nextFloat(), 1e-300))) * Math.cos(2 * Math.PI * rng.nextFloat());
   const rounds: RoundData[] = [];
@@ -35,18 +34,8 @@ export function syntheticRecording(samples: number, seed = 1): RoundData[] {
 
 export async function benchReport(samples: number): Promise<{ renderMs: number; bytes: number }> {
   const rounds = syntheticRecording(samples);
-  // One look over everything, as `analyze` does (the controller directly: no config file machinery).
-  const result = await runSequential(new ReplayRuntime(rounds), {
-    threshold: { relative: 0 },
-    mde: { relative: 0.025 },
-    alpha: 0.05,
-    power: 0.9,
-    maxRequests: Number.MAX_SAFE_INTEGER,
-    maxDurationMs: Number.MAX_SAFE_INTEGER,
-    lookEvery: rounds.length + 1,
-    minRounds: 1,
-  });
-  const verdict: Verdict = { ...result, mode: 'macro', runtime: 'replay' };
+  // One look over everything, exactly as `analyze` does.
+  const verdict = await oneLookVerdict(rounds);
   const t0 = performance.now();
   const html = renderReport({ rounds, verdict });
   const renderMs = performance.now() - t0;
