@@ -29,6 +29,15 @@ function running(pattern: string): string {
 }
 const leftovers = () => running(sutCopy);
 
+function alive(pid: string): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 function config(name: string, body: Record<string, unknown>): string {
   const path = join(dir, `${name}.yml`);
   const sut = { command: [sutCopy], 'ready-path': '/healthz', 'ready-timeout': '5s', ...(body.sut as object) };
@@ -157,17 +166,19 @@ describe('local runtime, faults', () => {
     const child = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    // Interrupt once the first look has been printed, i.e. in the middle of measuring.
-    await new Promise<void>((resolve) => {
+    // Interrupt after the first look, at a moment when SUT instances are up (each round starts and
+    // stops its own, so between rounds there may be none).
+    const liveAtInterrupt = await new Promise<string[]>((resolve) => {
       const poll = setInterval(() => {
-        if (stderr.includes('look 1:')) {
+        const pids = stderr.includes('look 1:') ? running(sutCopy) : '';
+        if (pids !== '') {
           clearInterval(poll);
-          resolve();
+          child.kill('SIGINT');
+          resolve(pids.split('\n'));
         }
       }, 20);
     });
-    expect(running(sutCopy)).not.toBe('');
-    child.kill('SIGINT');
+    expect(liveAtInterrupt.length).toBeGreaterThan(0);
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(130);
     expect(stderr).toContain('interrupted by SIGINT');
@@ -175,5 +186,8 @@ describe('local runtime, faults', () => {
     expect(rounds.length).toBeGreaterThanOrEqual(5);
     await new Promise((r) => setTimeout(r, 200));
     expect(leftovers()).toBe('');
+    // The very processes that were measuring when Ctrl-C came are dead (gone, or a zombie that only
+    // the reaper still has to collect: its parent, the CLI, has exited).
+    for (const pid of liveAtInterrupt) expect(alive(pid), `pid ${pid}`).toBe(false);
   });
 });
