@@ -8,7 +8,7 @@ import { readPaperTrace } from '../src/study/paper-trace';
 import { buildReplay, type ReplaySpec } from '../src/study/replay-builder';
 
 export const ROOT = resolve(__dirname, '..');
-export const PAPER_DATA = process.env.PAPER_DATA ?? resolve(ROOT, '..', 'shared', 'paper-data');
+export const PAPER_DATA = process.env.PAPER_DATA ?? resolve(ROOT, 'data', 'paper');
 export const CLI = join(ROOT, 'dist', 'cli.js');
 
 export const TRACES = {

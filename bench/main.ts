@@ -10,7 +10,7 @@ import { benchReport } from './report';
 import { resolution } from '../src/micro/benchmark';
 
 const root = resolve(process.cwd());
-const dataDir = process.env.PAPER_DATA ?? join(root, '..', 'shared', 'paper-data');
+const dataDir = process.env.PAPER_DATA ?? join(root, 'data', 'paper');
 const traces = readdirSync(dataDir).filter((f) => f.endsWith('.csv.gz')).sort().map((f) => readPaperTrace(join(dataDir, f)));
 const dir = mkdtempSync(join(tmpdir(), 'hook-latency-bench-'));
 const only = process.argv[2];

@@ -7,7 +7,7 @@ import { sequentialAA } from './contrast';
 import { readPaperTrace } from './paper-trace';
 import { runStudy, type StudySpec } from './study';
 
-const dataDir = process.env.PAPER_DATA ?? join(process.cwd(), '..', 'shared', 'paper-data');
+const dataDir = process.env.PAPER_DATA ?? join(process.cwd(), 'data', 'paper');
 const replays = Number(process.argv[process.argv.indexOf('--replays') + 1]) || 200;
 const files = readdirSync(dataDir).filter((f) => f.endsWith('.csv.gz')).sort();
 const traces = Object.fromEntries(files.map((f) => [f, readPaperTrace(join(dataDir, f))]));
