@@ -10,12 +10,17 @@ import { budgetRelative, reportData, type ArmSummary, type ReportData } from './
 import { esc } from './escape';
 import { legend } from './svg';
 import { STYLE } from './style';
+import { pointOfRecord, trendSection, type TrendPoint } from './trend';
+import type { HistoryRecord } from '../../history/record';
+import { runnerFacts } from '../../history/facts';
 
 export interface ReportInput {
   rounds: RoundData[];
   verdict: Verdict;
   /** Extra environment rows (runtime details, config values); shown escaped, after the defaults. */
   environment?: Record<string, string>;
+  /** The gate's history (Action runs with `history: on`): drawn as a trend with this run at the end. */
+  history?: HistoryRecord[];
 }
 
 const HEADLINE = {
@@ -59,6 +64,7 @@ export function renderReport(input: ReportInput): string {
     lagSection(data, v),
     shiftSection(data, v),
     sequentialSection(v),
+    input.history ? trendSection([...input.history.map(pointOfRecord), currentPoint(v)]) : '',
     `<div class="grid row">${warmupSection(data, v)}${errorsSection(data, v)}</div>`,
     figuresSection(v, data),
     checksSection(v),
@@ -68,6 +74,11 @@ export function renderReport(input: ReportInput): string {
     '</main></body></html>',
     '',
   ].join('\n');
+}
+
+/** This run as a trend point: measured here, now (the report is rendered where the gate ran). */
+function currentPoint(v: Verdict): TrendPoint {
+  return { commit: '', date: new Date().toISOString(), runtime: v.runtime, runner: runnerFacts(), verdict: v.verdict, shift: v.shift, current: true };
 }
 
 function headline(v: Verdict): string {
