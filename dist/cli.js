@@ -62,7 +62,7 @@ var require_identity = __commonJS({
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
@@ -99,7 +99,7 @@ var require_identity = __commonJS({
     exports.isDocument = isDocument;
     exports.isMap = isMap;
     exports.isNode = isNode;
-    exports.isPair = isPair;
+    exports.isPair = isPair2;
     exports.isScalar = isScalar;
     exports.isSeq = isSeq;
   }
@@ -9047,10 +9047,10 @@ var init_utils = __esm({
 });
 
 // node_modules/@actions/core/lib/command.js
-import * as os2 from "os";
+import * as os3 from "os";
 function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + os2.EOL);
+  process.stdout.write(cmd.toString() + os3.EOL);
 }
 function escapeData(s) {
   return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -9101,7 +9101,7 @@ var init_command = __esm({
 // node_modules/@actions/core/lib/file-command.js
 import * as crypto from "crypto";
 import * as fs2 from "fs";
-import * as os3 from "os";
+import * as os4 from "os";
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
@@ -9110,7 +9110,7 @@ function issueFileCommand(command, message) {
   if (!fs2.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
   }
-  fs2.appendFileSync(filePath, `${toCommandValue(message)}${os3.EOL}`, {
+  fs2.appendFileSync(filePath, `${toCommandValue(message)}${os4.EOL}`, {
     encoding: "utf8"
   });
 }
@@ -9123,7 +9123,7 @@ function prepareKeyValueMessage(key, value) {
   if (convertedValue.includes(delimiter3)) {
     throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
   }
-  return `${key}<<${delimiter3}${os3.EOL}${convertedValue}${os3.EOL}${delimiter3}`;
+  return `${key}<<${delimiter3}${os4.EOL}${convertedValue}${os4.EOL}${delimiter3}`;
 }
 var init_file_command = __esm({
   "node_modules/@actions/core/lib/file-command.js"() {
@@ -29607,7 +29607,7 @@ var init_io = __esm({
 });
 
 // node_modules/@actions/exec/lib/toolrunner.js
-import * as os4 from "os";
+import * as os5 from "os";
 import * as events from "events";
 import * as child from "child_process";
 import * as path4 from "path";
@@ -29736,12 +29736,12 @@ var init_toolrunner = __esm({
       _processLineBuffer(data, strBuffer, onLine) {
         try {
           let s = strBuffer + data.toString();
-          let n = s.indexOf(os4.EOL);
+          let n = s.indexOf(os5.EOL);
           while (n > -1) {
             const line = s.substring(0, n);
             onLine(line);
-            s = s.substring(n + os4.EOL.length);
-            n = s.indexOf(os4.EOL);
+            s = s.substring(n + os5.EOL.length);
+            n = s.indexOf(os5.EOL);
           }
           return s;
         } catch (err) {
@@ -29910,7 +29910,7 @@ var init_toolrunner = __esm({
             }
             const optionsNonNull = this._cloneExecOptions(this.options);
             if (!optionsNonNull.silent && optionsNonNull.outStream) {
-              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os4.EOL);
+              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os5.EOL);
             }
             const state = new ExecState(optionsNonNull, this.toolPath);
             state.on("debug", (message) => {
@@ -30111,18 +30111,18 @@ var init_exec = __esm({
 });
 
 // node_modules/@actions/core/lib/platform.js
-import os5 from "os";
+import os6 from "os";
 var platform, arch;
 var init_platform = __esm({
   "node_modules/@actions/core/lib/platform.js"() {
     init_exec();
-    platform = os5.platform();
-    arch = os5.arch();
+    platform = os6.platform();
+    arch = os6.arch();
   }
 });
 
 // node_modules/@actions/core/lib/core.js
-import * as os6 from "os";
+import * as os7 from "os";
 function isDebug() {
   return process.env["RUNNER_DEBUG"] === "1";
 }
@@ -30130,7 +30130,7 @@ function debug(message) {
   issueCommand("debug", {}, message);
 }
 function info(message) {
-  process.stdout.write(message + os6.EOL);
+  process.stdout.write(message + os7.EOL);
 }
 function saveState(name, value) {
   const filePath = process.env["GITHUB_STATE"] || "";
@@ -33467,12 +33467,12 @@ var require_semver2 = __commonJS({
 });
 
 // node_modules/@actions/tool-cache/lib/manifest.js
-import * as os7 from "os";
+import * as os8 from "os";
 import * as cp2 from "child_process";
 import * as fs4 from "fs";
 function _findMatch(versionSpec, stable, candidates, archFilter) {
   return __awaiter7(this, void 0, void 0, function* () {
-    const platFilter = os7.platform();
+    const platFilter = os8.platform();
     let result;
     let match;
     let file;
@@ -33508,7 +33508,7 @@ function _findMatch(versionSpec, stable, candidates, archFilter) {
   });
 }
 function _getOsVersion() {
-  const plat = os7.platform();
+  const plat = os8.platform();
   let version = "";
   if (plat === "darwin") {
     version = cp2.execSync("sw_vers -productVersion").toString();
@@ -33671,7 +33671,7 @@ __export(tool_cache_exports, {
 });
 import * as crypto2 from "crypto";
 import * as fs5 from "fs";
-import * as os8 from "os";
+import * as os9 from "os";
 import * as path5 from "path";
 import * as stream from "stream";
 import * as util from "util";
@@ -33933,7 +33933,7 @@ function extractZipNix(file, dest) {
 function cacheDir(sourceDir, tool, version, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
     version = semver2.clean(version) || version;
-    arch3 = arch3 || os8.arch();
+    arch3 = arch3 || os9.arch();
     debug(`Caching tool ${tool} ${version} ${arch3}`);
     debug(`source dir: ${sourceDir}`);
     if (!fs5.statSync(sourceDir).isDirectory()) {
@@ -33951,7 +33951,7 @@ function cacheDir(sourceDir, tool, version, arch3) {
 function cacheFile(sourceFile, targetFile, tool, version, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
     version = semver2.clean(version) || version;
-    arch3 = arch3 || os8.arch();
+    arch3 = arch3 || os9.arch();
     debug(`Caching tool ${tool} ${version} ${arch3}`);
     debug(`source file: ${sourceFile}`);
     if (!fs5.statSync(sourceFile).isFile()) {
@@ -33972,7 +33972,7 @@ function find(toolName, versionSpec, arch3) {
   if (!versionSpec) {
     throw new Error("versionSpec parameter is required");
   }
-  arch3 = arch3 || os8.arch();
+  arch3 = arch3 || os9.arch();
   if (!isExplicitVersion(versionSpec)) {
     const localVersions = findAllVersions(toolName, arch3);
     const match = evaluateVersions(localVersions, versionSpec);
@@ -33994,7 +33994,7 @@ function find(toolName, versionSpec, arch3) {
 }
 function findAllVersions(toolName, arch3) {
   const versions = [];
-  arch3 = arch3 || os8.arch();
+  arch3 = arch3 || os9.arch();
   const toolPath = path5.join(_getCacheDirectory(), toolName);
   if (fs5.existsSync(toolPath)) {
     const children = fs5.readdirSync(toolPath);
@@ -34044,7 +34044,7 @@ function getManifestFromRepo(owner_1, repo_1, auth_1) {
   });
 }
 function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-  return __awaiter9(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os8.arch()) {
+  return __awaiter9(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os9.arch()) {
     const match = yield _findMatch(versionSpec, stable, manifest, archFilter);
     return match;
   });
@@ -34192,9 +34192,9 @@ async function downloadKind(version) {
   const tc = await Promise.resolve().then(() => (init_tool_cache(), tool_cache_exports));
   const cached = tc.find("kind", version);
   if (cached) return join10(cached, "kind");
-  const os9 = process.platform === "darwin" ? "darwin" : "linux";
+  const os10 = process.platform === "darwin" ? "darwin" : "linux";
   const arch3 = process.arch === "arm64" ? "arm64" : "amd64";
-  const url = `https://kind.sigs.k8s.io/dl/${version}/kind-${os9}-${arch3}`;
+  const url = `https://kind.sigs.k8s.io/dl/${version}/kind-${os10}-${arch3}`;
   const file = await tc.downloadTool(url);
   chmodSync2(file, 493);
   const dir = await tc.cacheFile(file, "kind", "kind", version);
@@ -34299,7 +34299,7 @@ import { parseArgs } from "node:util";
 init_config();
 init_errors();
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import os from "node:os";
+import os2 from "node:os";
 import { join as join2 } from "node:path";
 
 // src/stats/normal.ts
@@ -36117,6 +36117,9 @@ svg .boundary{stroke:var(--budget);stroke-width:2;fill:none}svg .boundary-dots{s
 svg .zline{stroke:var(--fg)}svg .zdots{stroke:var(--fg);stroke-width:7;opacity:1}
 svg .planned{stroke:var(--muted);stroke-dasharray:1 4;stroke-width:1.5;fill:none}
 svg .bars.warm{fill:var(--warm)}svg .bars.invalid{fill:var(--invalid);opacity:.8}
+svg rect.span.even{fill:var(--line);fill-opacity:.35}svg rect.span.odd{fill:none}
+svg .change{stroke:var(--warn);stroke-width:1.8;stroke-dasharray:6 4;fill:none}svg .span-median{stroke:var(--muted);stroke-width:1.5;stroke-dasharray:2 3;fill:none}
+svg .dots.trend{stroke:var(--fg);opacity:.9}svg .dots.trend.regression{stroke:var(--bad)}svg .dots.trend.inconclusive{stroke:var(--warn)}svg .dots.trend.current{stroke:var(--candidate);opacity:1}
 svg .hit{fill:transparent;stroke:none}svg rect.hit:hover{fill:var(--line);fill-opacity:.45}
 .legend{display:flex;flex-wrap:wrap;gap:14px;font-size:.85rem;margin:2px 0 6px;color:var(--muted)}
 .key{display:inline-flex;align-items:center;gap:6px}
@@ -36124,7 +36127,7 @@ svg .hit{fill:transparent;stroke:none}svg rect.hit:hover{fill:var(--line);fill-o
 .swatch.dot{width:10px;height:10px;border:0;border-radius:50%;background:currentColor}
 .swatch.dash{border-top-style:dashed}
 .swatch.baseline{color:var(--baseline)}.swatch.candidate{color:var(--candidate)}.swatch.budget{color:var(--budget)}
-.swatch.pooled{color:var(--pooled)}.swatch.muted{color:var(--muted)}.swatch.invalid{color:var(--invalid)}.swatch.warm{color:var(--warm)}
+.swatch.pooled{color:var(--pooled)}.swatch.muted{color:var(--muted)}.swatch.invalid{color:var(--invalid)}.swatch.warm{color:var(--warm)}.swatch.warn{color:var(--warn)}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:500;white-space:nowrap}
@@ -36138,6 +36141,143 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 footer{color:var(--muted);font-size:.8rem;margin-top:24px}
 @media print{section,figure.card{break-inside:avoid}}
 `;
+
+// src/history/trend.ts
+init_units();
+function sameConditions(a, b) {
+  return a.runtime === b.runtime && a.runner.cpuModel === b.runner.cpuModel && a.runner.vcpus === b.runner.vcpus;
+}
+function conditionsLabel(c) {
+  return `${c.runtime} \xB7 ${c.runner.cpuModel} \xB7 ${c.runner.vcpus} vCPU${c.runner.vcpus === 1 ? "" : "s"}`;
+}
+function signedNs(ns) {
+  return `${ns > 0 ? "+" : ""}${formatNs(ns)}`;
+}
+
+// src/report/html/trend.ts
+init_units();
+function spans(points) {
+  const out = [];
+  points.forEach((p, i) => {
+    const last = out.at(-1);
+    if (last && sameConditions(last.conditions, p)) last.to = i;
+    else out.push({ letter: spanLetter(out.length), from: i, to: i, conditions: { runtime: p.runtime, runner: p.runner } });
+  });
+  return out;
+}
+function spanLetter(i) {
+  return String.fromCharCode(65 + i % 26) + (i >= 26 ? String(Math.floor(i / 26) + 1) : "");
+}
+function trendChart(points) {
+  const width = 1200;
+  const height = 400;
+  const m = { top: 30, right: 18, bottom: 48, left: 76 };
+  const n = points.length;
+  const ends = points.flatMap((p) => [p.shift.ns, ...p.shift.ciNs]).filter(Number.isFinite);
+  const lo = Math.min(0, ...ends);
+  const hi = Math.max(0, ...ends);
+  const pad = Math.max(hi - lo, 1) * 0.06;
+  const y = linearScale([lo - pad, hi + pad], [height - m.bottom, m.top]);
+  const x = linearScale([-0.5, Math.max(n - 0.5, 0.5)], [m.left, width - m.right]);
+  const step = x(1) - x(0);
+  const [y0, y1] = [y.range[0], y.range[1]];
+  const clampY = (v) => Number.isFinite(v) ? y(v) : v > 0 ? y1 : y0;
+  const parts = [`<path class="ref" d="M${fmt(x.range[0])} ${fmt(y(0))}H${fmt(x.range[1])}"/>`];
+  const labels = [];
+  for (const [k, s] of spans(points).entries()) {
+    const a = x(s.from - 0.5);
+    const b = x(s.to + 0.5);
+    parts.push(`<rect class="span ${k % 2 ? "odd" : "even"}" data-span="${esc(s.letter)}" x="${fmt(a)}" y="${fmt(y1)}" width="${fmt(b - a)}" height="${fmt(y0 - y1)}"/>`);
+    if (k > 0) parts.push(`<path class="change" data-change="${esc(s.letter)}" d="M${fmt(a)} ${fmt(y1)}V${fmt(y0)}"/>`);
+    const med = medianSorted(
+      points.slice(s.from, s.to + 1).filter((p) => !p.current).map((p) => p.shift.ns).filter(Number.isFinite).sort((p, q) => p - q)
+    );
+    if (Number.isFinite(med)) parts.push(`<path class="span-median" d="M${fmt(a)} ${fmt(y(med))}H${fmt(b)}"/>`);
+    const text = b - a > 260 ? `${s.letter}: ${conditionsLabel(s.conditions)}` : s.letter;
+    labels.push(`<text class="tick strong" x="${fmt(a + 4)}" y="${fmt(m.top - 10)}">${esc(text)}</text>`);
+  }
+  let ci = "";
+  const dots = {};
+  const hits = [];
+  points.forEach((p, i) => {
+    const cx = fmt(x(i));
+    if (!Number.isNaN(p.shift.ciNs[0]) && !Number.isNaN(p.shift.ciNs[1])) ci += `M${cx} ${fmt(clampY(p.shift.ciNs[0]))}V${fmt(clampY(p.shift.ciNs[1]))}`;
+    const cls = p.current ? "current" : p.verdict;
+    if (Number.isFinite(p.shift.ns)) dots[cls] = (dots[cls] ?? "") + `M${cx} ${fmt(y(p.shift.ns))}h0`;
+    hits.push(
+      `<rect class="hit" x="${fmt(x(i) - step / 2)}" y="${fmt(y1)}" width="${fmt(step)}" height="${fmt(y0 - y1)}"><title>${esc(pointTitle(p))}</title></rect>`
+    );
+  });
+  parts.push(`<path class="ci" d="${ci}"/>`);
+  for (const [cls, d] of Object.entries(dots)) {
+    const count = d.split("M").length - 1;
+    parts.push(`<path class="dots trend ${esc(cls)}" data-points="${count}" d="${d}" style="stroke-width:${fmt(Math.max(5, Math.min(10, step * 0.55)))}px"/>`);
+  }
+  const tickEvery = Math.max(1, Math.ceil(n / 10));
+  const xTicks = n > 0 ? Array.from({ length: n }, (_, i) => i).filter((i) => i % tickEvery === 0) : [];
+  const svg = frame(
+    {
+      id: "trend",
+      width,
+      height,
+      margin: m,
+      x,
+      y,
+      xTicks,
+      yTicks: linearTicks(y.domain, 6),
+      xFormat: (i) => points[i]?.current ? "this run" : (points[i]?.date ?? "").slice(0, 10),
+      yFormat: (v) => formatNs(v),
+      xLabel: "records in the order they were written (date of the run)",
+      yLabel: "shift, candidate vs baseline",
+      title: "The shift over time, per record, with its interval",
+      desc: `${n} records in ${spans(points).length} span(s) of equal runtime and runner; shift in ns with confidence interval per record.`,
+      xGrid: false
+    },
+    parts.join("") + hits.join("")
+  );
+  return svg.replace(/<\/svg>$/, `${labels.join("")}</svg>`);
+}
+function pointTitle(p) {
+  const [a, b] = p.shift.ciNs;
+  return `${p.current ? "this run" : p.commit.slice(0, 7)} \xB7 ${p.date.slice(0, 10)} \xB7 ${signedNs(p.shift.ns)} [${formatNs(a)}, ${formatNs(b)}] (${formatPercent(p.shift.relative)}) \xB7 ${p.verdict} \xB7 ${conditionsLabel(p)}`;
+}
+function pointOfRecord(r) {
+  return { commit: r.commit, date: r.date, runtime: r.runtime, runner: r.runner, verdict: r.verdict, shift: r.shift };
+}
+function trendSection(points, heading = "History: the shift over time") {
+  if (points.length === 0) {
+    return `<section class="row" data-section="trend"><h2>${esc(heading)}</h2><p class="note">No records yet.</p></section>`;
+  }
+  const all = spans(points);
+  return `<section class="row" data-section="trend"><h2>${esc(heading)}</h2>` + legend([
+    { cls: "pooled", label: "shift per record with its interval", shape: "dot" },
+    { cls: "invalid", label: "a regression verdict", shape: "dot" },
+    ...points.some((p) => p.current) ? [{ cls: "candidate", label: "this run", shape: "dot" }] : [],
+    { cls: "muted", label: "median of the span", shape: "dash" },
+    { cls: "warn", label: "runtime or runner changed", shape: "dash" }
+  ]) + trendChart(points) + `<p class="note">Spans: ${all.map((s) => `<b>${esc(s.letter)}</b> ${esc(conditionsLabel(s.conditions))} (${s.to - s.from + 1} record${s.to === s.from ? "" : "s"})`).join("; ")}. Absolute figures are comparable only within a span: a different runtime or runner type moves them. The gate never compares records with each other; it compares two arms measured in the same run.</p>` + recordsTable(points) + `</section>`;
+}
+var TABLE_ROWS = 60;
+function recordsTable(points) {
+  const letters = /* @__PURE__ */ new Map();
+  for (const s of spans(points)) for (let i = s.from; i <= s.to; i++) letters.set(i, s.letter);
+  const rows = points.map((p, i) => ({ p, i })).reverse().slice(0, TABLE_ROWS).map(
+    ({ p, i }) => `<tr data-record="${i}"><td>${esc(p.current ? "this run" : p.date.slice(0, 16).replace("T", " "))}</td><td><code>${esc(p.current ? "" : p.commit.slice(0, 7))}</code></td><td>${esc(letters.get(i) ?? "")}</td><td>${esc(p.verdict)}</td><td class="num">${esc(signedNs(p.shift.ns))}</td><td class="num">${esc(`${formatNs(p.shift.ciNs[0])} \u2026 ${formatNs(p.shift.ciNs[1])}`)}</td><td class="num">${esc(formatPercent(p.shift.relative))}</td></tr>`
+  ).join("");
+  const more = points.length > TABLE_ROWS ? `<p class="note">The newest ${TABLE_ROWS} of ${points.length} records.</p>` : "";
+  return `<table data-table="records"><thead><tr><th>date (UTC)</th><th>commit</th><th>span</th><th>verdict</th><th class="num">shift</th><th class="num">interval</th><th class="num">relative</th></tr></thead><tbody>${rows}</tbody></table>${more}`;
+}
+
+// src/history/facts.ts
+import os from "node:os";
+function runnerFacts() {
+  const cpus = os.cpus();
+  return {
+    cpuModel: (cpus[0]?.model ?? "unknown").replace(/\s+/g, " ").trim(),
+    vcpus: cpus.length,
+    kernel: `${os.type()} ${os.release()}`
+  };
+}
 
 // src/report/html/render.ts
 var HEADLINE2 = {
@@ -36177,6 +36317,7 @@ function renderReport(input) {
     lagSection(data, v),
     shiftSection(data, v),
     sequentialSection(v),
+    input.history ? trendSection([...input.history.map(pointOfRecord), currentPoint(v)]) : "",
     `<div class="grid row">${warmupSection(data, v)}${errorsSection(data, v)}</div>`,
     figuresSection(v, data),
     checksSection(v),
@@ -36185,6 +36326,9 @@ function renderReport(input) {
     "</main></body></html>",
     ""
   ].join("\n");
+}
+function currentPoint(v) {
+  return { commit: "", date: (/* @__PURE__ */ new Date()).toISOString(), runtime: v.runtime, runner: runnerFacts(), verdict: v.verdict, shift: v.shift, current: true };
 }
 function headline(v) {
   const [lo, hi] = v.shift.ci;
@@ -36361,10 +36505,10 @@ function round2(v) {
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 var REPORT_FILE = "report.html";
-function writeReport(dir, rounds, verdict, environment) {
+function writeReport(dir, rounds, verdict, environment, history) {
   mkdirSync(dir, { recursive: true });
   const path8 = join(dir, REPORT_FILE);
-  writeFileSync(path8, renderReport({ rounds, verdict, environment }));
+  writeFileSync(path8, renderReport({ rounds, verdict, environment, history }));
   return path8;
 }
 
@@ -36465,7 +36609,7 @@ function environmentOf(config) {
   return {
     runtime: config.runtime,
     node: process.version,
-    kernel: `${os.type()} ${os.release()}`,
+    kernel: `${os2.type()} ${os2.release()}`,
     hook: config.hook ?? "(none)",
     "baseline-hook": config.baselineHook ?? "(none)",
     sut: config.sut.image ?? config.sut.command.join(" "),
@@ -36510,7 +36654,7 @@ async function runGate(runtime, config, hooks = {}) {
       writeFileSync2(files.verdict, `${JSON.stringify(verdict, null, 2)}
 `);
       writeFileSync2(files.summary, verdictMarkdown(verdict) + reportMarkdownExtras(recorded, verdict));
-      writeReport(out, recorded, verdict, environmentOf(config));
+      writeReport(out, recorded, verdict, environmentOf(config), hooks.history);
     }
     return verdict;
   } catch (err) {
@@ -36887,6 +37031,114 @@ async function analyzeCommand(file, flags) {
   return exitCodeFor(verdict, config.failOn);
 }
 
+// src/commands/history.ts
+init_errors();
+import { readFileSync as readFileSync10, writeFileSync as writeFileSync5 } from "node:fs";
+import { basename as basename6 } from "node:path";
+
+// src/history/record.ts
+init_errors();
+var HISTORY_SCHEMA = 1;
+function parseHistory(text) {
+  const records = [];
+  const problems = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    let doc;
+    try {
+      doc = JSON.parse(line);
+    } catch {
+      problems.push(`line ${i + 1}: not valid JSON`);
+      return;
+    }
+    const why = recordProblem(doc);
+    if (why) problems.push(`line ${i + 1}: ${why}`);
+    else records.push(normalise(doc));
+  });
+  return { records, problems };
+}
+function parseHistoryStrict(text, file) {
+  const { records, problems } = parseHistory(text);
+  if (problems.length > 0) throw new UsageError(`${file}: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`);
+  return records;
+}
+var VERDICTS = /* @__PURE__ */ new Set(["regression", "no-regression", "inconclusive"]);
+var isNum = (v) => typeof v === "number" || v === null;
+var isPair = (v) => Array.isArray(v) && v.length === 2 && v.every(isNum);
+function recordProblem(doc) {
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return "expected a JSON object";
+  const d = doc;
+  if (d.schema !== HISTORY_SCHEMA) return `'schema' must be ${HISTORY_SCHEMA}`;
+  for (const k of ["gate", "commit", "branch", "date", "runtime"]) if (typeof d[k] !== "string") return `'${k}' must be a string`;
+  if (Number.isNaN(Date.parse(d.date))) return `'date' must be an ISO 8601 time`;
+  const r = d.runner;
+  if (!r || typeof r.cpuModel !== "string" || typeof r.vcpus !== "number" || typeof r.kernel !== "string") {
+    return `'runner' must have cpuModel, vcpus and kernel`;
+  }
+  if (!VERDICTS.has(d.verdict)) return `'verdict' must be regression, no-regression or inconclusive`;
+  const s = d.shift;
+  if (!s || !isNum(s.relative) || !isNum(s.ns) || !isPair(s.ci) || !isPair(s.ciNs)) return `'shift' must have relative, ns, ci and ciNs`;
+  const n = d.n;
+  if (!n || typeof n.baseline !== "number" || typeof n.candidate !== "number") return `'n' must have baseline and candidate counts`;
+  return null;
+}
+function normalise(r) {
+  const num = (v, inf = NaN) => v === null ? inf : v;
+  const pair = (p) => [num(p[0], -Infinity), num(p[1], Infinity)];
+  return {
+    ...r,
+    hook: { sha256: r.hook?.sha256 ?? null, baselineSha256: r.hook?.baselineSha256 ?? null },
+    shift: { relative: num(r.shift.relative), ns: num(r.shift.ns), ci: pair(r.shift.ci), ciNs: pair(r.shift.ciNs) },
+    median: { baseline: num(r.median?.baseline ?? null), candidate: num(r.median?.candidate ?? null) }
+  };
+}
+
+// src/report/html/trend-page.ts
+function renderHistoryPage(records, source) {
+  const gates = [...new Set(records.map((r) => r.gate))];
+  const title = `hook latency history${gates.length === 1 ? `: ${gates[0]}` : ""}`;
+  return [
+    "<!doctype html>",
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width,initial-scale=1">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="generator" content="hook-latency">',
+    `<title>${esc(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    "</head><body><main>",
+    `<h1>${esc(title)}</h1>`,
+    trendSection(records.map(pointOfRecord), `${records.length} record${records.length === 1 ? "" : "s"} from ${source}`),
+    `<footer>Generated ${esc((/* @__PURE__ */ new Date()).toISOString())} by hook-latency from ${esc(source)}.</footer>`,
+    "</main></body></html>",
+    ""
+  ].join("\n");
+}
+
+// src/commands/history.ts
+var DEFAULT_OUT = "trend.html";
+function historyCommand(file, flags) {
+  let text;
+  try {
+    text = readFileSync10(file, "utf8");
+  } catch (err) {
+    const code = err.code;
+    throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : err.message}`);
+  }
+  const records = parseHistoryStrict(text, file);
+  if (records.length === 0) throw new UsageError(`${file}: no history records`);
+  const out = flags.out ?? DEFAULT_OUT;
+  const html = renderHistoryPage(records, basename6(file));
+  try {
+    writeFileSync5(out, html);
+  } catch (err) {
+    const code = err.code;
+    throw new UsageError(`${out}: cannot write the chart: ${code === "ENOENT" ? "no such directory" : err.message}`);
+  }
+  process.stderr.write(`trend chart of ${records.length} records written to ${out}
+`);
+  return 0;
+}
+
 // src/commands/micro.ts
 init_errors();
 import path7 from "node:path";
@@ -37179,7 +37431,7 @@ function hookProblem(problem) {
 
 // src/commands/report.ts
 init_errors();
-import { readFileSync as readFileSync10, writeFileSync as writeFileSync5 } from "node:fs";
+import { readFileSync as readFileSync11, writeFileSync as writeFileSync6 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 init_units();
 var DEFAULT_REPORT_OUT = "report.html";
@@ -37198,7 +37450,7 @@ async function reportCommand(samplesFile, flags) {
   };
   const html = renderReport({ rounds, verdict, environment });
   try {
-    writeFileSync5(out, html);
+    writeFileSync6(out, html);
   } catch (err) {
     throw new UsageError(`${out}: cannot write the report: ${fsProblem(err, "no such directory")}`);
   }
@@ -37215,7 +37467,7 @@ function computeVerdict(rounds, flags) {
 function readVerdict(file) {
   let text;
   try {
-    text = readFileSync10(file, "utf8");
+    text = readFileSync11(file, "utf8");
   } catch (err) {
     throw new UsageError(`${file}: ${fsProblem(err, "no such file")}`);
   }
@@ -37260,13 +37512,13 @@ function denull(x) {
   if (typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, denull(v)]));
   return x;
 }
-var VERDICTS = /* @__PURE__ */ new Set(["regression", "no-regression", "inconclusive"]);
+var VERDICTS2 = /* @__PURE__ */ new Set(["regression", "no-regression", "inconclusive"]);
 var STATUSES = /* @__PURE__ */ new Set(["pass", "warn", "fail"]);
 function verdictProblem(doc) {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return "expected a JSON object";
   const d = doc;
   const num = (v) => typeof v === "number" || v === null;
-  if (!VERDICTS.has(d.verdict)) return `'verdict' must be regression, no-regression or inconclusive`;
+  if (!VERDICTS2.has(d.verdict)) return `'verdict' must be regression, no-regression or inconclusive`;
   if (!num(d.p)) return `'p' must be a number`;
   const t = d.threshold;
   if (!t || typeof t !== "object" || !(typeof t.relative === "number" || typeof t.ns === "number")) {
@@ -37302,6 +37554,7 @@ commands:
   analyze   one-shot analysis of a samples CSV
   micro     micro benchmark: ns per call of the hooked function, with and without the hook
   report    self-contained HTML report of a samples CSV: report SAMPLES.csv [--verdict verdict.json] [--out report.html]
+  history   trend chart of a gate's history file (JSON Lines from the data branch): history FILE.jsonl [--out trend.html]
 
 run options:
   --config FILE            YAML config (keys as in README)
@@ -37387,8 +37640,11 @@ async function main(argv) {
         throw new UsageError("report needs exactly one samples file: hook-latency report SAMPLES.csv [--verdict verdict.json] [--out report.html]");
       }
       return reportCommand(positionals[0], { verdict: values.verdict, out: values.out, threshold: values.threshold, alpha: values.alpha });
+    case "history":
+      if (positionals.length !== 1) throw new UsageError("history needs exactly one history file: hook-latency history FILE.jsonl [--out trend.html]");
+      return historyCommand(positionals[0], { out: values.out });
     default:
-      throw new UsageError(`unknown command '${command}' (try: run, analyze, micro, report)`);
+      throw new UsageError(`unknown command '${command}' (try: run, analyze, micro, report, history)`);
   }
 }
 function parseFlags(args) {

@@ -1,4 +1,5 @@
 // Synthetic history records for the tests and the trend picture.
+import { createHash } from 'node:crypto';
 import type { HistoryRecord, RunnerFacts } from '../../src/history/record';
 import { HISTORY_SCHEMA } from '../../src/history/record';
 
@@ -10,7 +11,7 @@ export function record(i: number, over: Partial<HistoryRecord> = {}, shiftNs = 1
   return {
     schema: HISTORY_SCHEMA,
     gate: 'latency',
-    commit: (i.toString(16).padStart(8, '0') + 'c0ffee').padEnd(40, '0'),
+    commit: createHash('sha1').update(`commit ${i}`).digest('hex'),
     branch: 'main',
     date: new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString(),
     runtime: 'kind',
