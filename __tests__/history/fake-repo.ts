@@ -24,6 +24,11 @@ export interface FakeRepoOptions {
   readOnly?: boolean;
   /** Contents GETs are held until this many have arrived, so that many writers read the same sha. */
   barrier?: number;
+  /**
+   * Contents PUTs are held until this many have arrived: every writer has read before any write
+   * lands, whatever else it read first, so they all carry the same sha.
+   */
+  putBarrier?: number;
   /** Files larger than this come without content from the contents API (GitHub: 1 MB). */
   contentLimit?: number;
 }
@@ -40,8 +45,6 @@ export class FakeRepo {
   readonly comments: Array<{ id: number; body: string }> = [];
   /** Status codes served, in order (for counting conflicts). */
   readonly served: Array<{ method: string; path: string; status: number }> = [];
-  private waiting: Array<() => void> = [];
-  private held = 0;
 
   constructor(
     readonly owner = 'octo',
@@ -93,10 +96,13 @@ export class FakeRepo {
     let m: RegExpExecArray | null;
     if ((m = /^contents\/(.+)$/.exec(rest))) {
       if (method === 'GET') {
-        await this.barrier();
+        await this.barrier('get', this.options.barrier ?? 0);
         return this.getContents(m[1], url.searchParams.get('ref') ?? 'main');
       }
-      if (method === 'PUT') return this.putContents(m[1], body ?? {});
+      if (method === 'PUT') {
+        await this.barrier('put', this.options.putBarrier ?? 0);
+        return this.putContents(m[1], body ?? {});
+      }
     }
     if ((m = /^git\/ref\/heads\/(.+)$/.exec(rest)) && method === 'GET') {
       const sha = this.refs.get(m[1]);
@@ -128,12 +134,15 @@ export class FakeRepo {
     return notFound(DOCS);
   }
 
-  private async barrier(): Promise<void> {
-    const n = this.options.barrier ?? 0;
-    if (this.held >= n) return;
-    this.held++;
-    if (this.held < n) await new Promise<void>((r) => this.waiting.push(r));
-    else for (const w of this.waiting.splice(0)) w();
+  private readonly gates = { get: { held: 0, waiting: [] as Array<() => void> }, put: { held: 0, waiting: [] as Array<() => void> } };
+
+  /** Holds the first n arrivals of a kind until the n-th has arrived, then lets them all through. */
+  private async barrier(kind: 'get' | 'put', n: number): Promise<void> {
+    const g = this.gates[kind];
+    if (g.held >= n) return;
+    g.held++;
+    if (g.held < n) await new Promise<void>((r) => g.waiting.push(r));
+    else for (const w of g.waiting.splice(0)) w();
   }
 
   private getContents(path: string, ref: string) {
