@@ -80,15 +80,16 @@ describe('example and repo workflows', () => {
   interface Workflow {
     on: Record<string, unknown>;
     permissions: Record<string, string>;
-    jobs: Record<string, { steps: Step[] }>;
+    jobs: Record<string, { steps: Step[]; permissions?: Record<string, string> }>;
   }
   const load = (f: string) => parse(readFileSync(join(ROOT, f), 'utf8')) as Workflow;
 
-  it('has the four examples and the repo workflows', () => {
+  it('has the five examples and the repo workflows', () => {
     expect(files.sort()).toEqual([
       '.github/workflows/ci.yml',
       '.github/workflows/dogfood.yml',
       'examples/workflows/existing-cluster.yml',
+      'examples/workflows/history-kind.yml',
       'examples/workflows/overhead-gate-kind.yml',
       'examples/workflows/podman.yml',
       'examples/workflows/regression-gate-kind.yml',
@@ -101,6 +102,14 @@ describe('example and repo workflows', () => {
     expect(Object.keys(wf.on)).toContain('pull_request');
     for (const [scope, level] of Object.entries(wf.permissions)) {
       expect(['contents:read', 'pull-requests:write']).toContain(`${scope}:${level}`);
+    }
+    // contents: write only for a job whose gate appends to the history branch.
+    for (const [id, job] of Object.entries(wf.jobs)) {
+      const appends = job.steps.some((s) => s.uses?.startsWith('org/hook-latency-action') && s.with?.history === 'on');
+      for (const [scope, level] of Object.entries(job.permissions ?? {})) {
+        const allowed = ['contents:read', 'pull-requests:write', ...(appends ? ['contents:write'] : [])];
+        expect(allowed, `${f}: job ${id}`).toContain(`${scope}:${level}`);
+      }
     }
   });
 

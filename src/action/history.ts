@@ -31,7 +31,7 @@ const BRANCH = /^(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}(?<![./])
 
 export function readHistoryInputs(get: (name: HistoryInput) => string, env: NodeJS.ProcessEnv = process.env): HistorySettings {
   const mode = get('history') || 'off';
-  if (mode !== 'on' && mode !== 'off') throw new UsageError(`history must be on or off, got '${mode}'`);
+  if (!['on', 'off', 'true', 'false'].includes(mode)) throw new UsageError(`history must be on or off, got '${mode}'`);
   const branch = get('history-branch') || 'hook-latency-data';
   if (!BRANCH.test(branch)) throw new UsageError(`history-branch must be a branch name, got '${branch}'`);
   const gate = get('history-name') || env.GITHUB_JOB || 'hook-latency';
@@ -39,7 +39,7 @@ export function readHistoryInputs(get: (name: HistoryInput) => string, env: Node
   const lengthText = get('history-length') || '20';
   const length = Number(lengthText);
   if (!Number.isInteger(length) || length < 1) throw new UsageError(`history-length must be an integer >= 1, got '${lengthText}'`);
-  return { enabled: mode === 'on', branch, gate, length };
+  return { enabled: mode === 'on' || mode === 'true', branch, gate, length };
 }
 
 /**
