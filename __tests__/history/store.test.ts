@@ -143,6 +143,26 @@ describe('the data branch store', () => {
     expect(repo.file(BRANCH, FILE)).toBe(recordLine(record(0)));
   });
 
+  it('a 502 after the write landed: the retry finds the line and does not write it twice', async () => {
+    const { repo } = await setup();
+    repo.seed(BRANCH, { [FILE]: recordLine(record(0)) });
+    const handler = repo.handler;
+    await server!.close();
+    let failedOnce = false;
+    server = await fakeGitHub(async (req) => {
+      const r = await handler(req);
+      if (req.method === 'PUT' && !failedOnce) {
+        failedOnce = true;
+        return { status: 502, body: { message: 'Server Error' } };
+      }
+      return r;
+    });
+    const s = new DataBranch({ octokit: getOctokit('ghs_test', { baseUrl: server.url }), owner: 'octo', repo: 'gate', branch: BRANCH, sleep: async () => {} });
+    expect(await s.append('latency', recordLine(record(1)), 'x')).toMatchObject({ attempts: 2, alreadyThere: true });
+    expect(repo.file(BRANCH, FILE)).toBe(recordLine(record(0)) + recordLine(record(1)));
+    expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
+  });
+
   it('a read-only token: reading works, an append fails at once with 403 (no retry, nothing written)', async () => {
     const { repo, store } = await setup({ readOnly: true });
     repo.seed(BRANCH, { [FILE]: recordLine(record(0)) });

@@ -120,7 +120,8 @@ export async function appendHistory(settings: HistorySettings, token: string, ve
   try {
     const message = `hook-latency: ${settings.gate} @ ${(context.sha ?? '').slice(0, 7)} [skip ci]`;
     const r = await store(settings, token).append(settings.gate, line, message);
-    core.info(`appended the history record to ${where} (commit ${r.commit.slice(0, 7)}${r.createdBranch ? ', created the branch' : ''}${r.attempts > 1 ? `, ${r.attempts} attempts` : ''})`);
+    const how = r.alreadyThere ? 'found on re-reading after a failed answer' : `commit ${r.commit.slice(0, 7)}${r.createdBranch ? ', created the branch' : ''}`;
+    core.info(`appended the history record to ${where} (${how}${r.attempts > 1 ? `, ${r.attempts} attempts` : ''})`);
   } catch (err) {
     core.warning(`could not append the history record to ${where}: ${describe(err)}`);
     core.info(`history record (not stored): ${line}`);

@@ -3,14 +3,17 @@
 // Octokit). No server, no checkout, no force: an append is "read the file and its blob sha, PUT the
 // file with one more line and that sha"; when another writer got there first the PUT answers 409
 // (stale sha) or 422 (sha missing), and the append re-reads and tries again after a jittered
-// backoff, a bounded number of times. A missing branch is created with a parentless first commit
+// backoff, a bounded number of times (also after a 5xx, unless its line turns out to be there). A missing branch is created with a parentless first commit
 // (git data API) holding the first record; a writer that loses that race retries as above.
 import type { getOctokit } from '@actions/github';
 
 type Octokit = ReturnType<typeof getOctokit>;
 
-/** Statuses that mean "someone else wrote first": re-read and retry. */
-const STALE = new Set([409, 422]);
+/**
+ * Statuses worth another attempt: 409/422, someone else wrote first; 5xx, the API stumbled (the
+ * write may still have landed, so every attempt first checks whether the line is already there).
+ */
+const RETRY = new Set([409, 422, 500, 502, 503, 504]);
 
 export interface DataBranchOptions {
   octokit: Octokit;
@@ -31,6 +34,8 @@ export interface AppendResult {
   attempts: number;
   /** True when this append created the branch. */
   createdBranch: boolean;
+  /** True when an earlier attempt had landed after all (its answer was lost): nothing was written again. */
+  alreadyThere?: boolean;
 }
 
 interface FileState {
@@ -72,11 +77,12 @@ export class DataBranch {
       if (attempt > 1) await this.o.sleep(this.backoff(attempt - 1));
       try {
         const current = await this.file(path);
+        if (current && attempt > 1 && current.text.includes(line)) return { commit: '', attempts: attempt, createdBranch: false, alreadyThere: true };
         if (current) return { commit: await this.put(path, current.text + line, message, current.sha), attempts: attempt, createdBranch: false };
         if (await this.branchExists()) return { commit: await this.put(path, line, message), attempts: attempt, createdBranch: false };
         return { commit: await this.createBranch(path, line, message), attempts: attempt, createdBranch: true };
       } catch (err) {
-        if (!STALE.has(statusOf(err))) throw err;
+        if (!RETRY.has(statusOf(err))) throw err;
         last = err;
       }
     }
