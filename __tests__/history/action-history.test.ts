@@ -130,6 +130,9 @@ describe('the Action with history: on', () => {
     const report = await import('node:fs').then((fs) => fs.readFileSync(join(r.outputs['report-path'], 'report.html'), 'utf8'));
     expect(report).toContain('data-chart="trend"');
     expect(report.match(/<tr data-record=/g)).toHaveLength(26);
+    // This run is the last point, in its own colour, with its own tick.
+    expect(report).toMatch(/<path class="dots trend current" data-points="1"/);
+    expect(report).toMatch(/text-anchor="middle">this run<\/text>/);
     expect(contentWrites(server!.requests)).toEqual([]);
     expect(repo.file(BRANCH, FILE)).toBe(comparableHistory(25));
   });

@@ -92,7 +92,10 @@ export function trendChart(points: TrendPoint[]): string {
     parts.push(`<path class="dots trend ${esc(cls)}" data-points="${count}" d="${d}" style="stroke-width:${fmt(Math.max(5, Math.min(10, step * 0.55)))}px"/>`);
   }
   const tickEvery = Math.max(1, Math.ceil(n / 10));
-  const xTicks = n > 0 ? Array.from({ length: n }, (_, i) => i).filter((i) => i % tickEvery === 0) : [];
+  // Every tickEvery-th record, and this run (last) always, without crowding the tick before it.
+  const xTicks = Array.from({ length: n }, (_, i) => i).filter((i) =>
+    points[n - 1]?.current ? i === n - 1 || (i % tickEvery === 0 && n - 1 - i >= Math.max(2, tickEvery / 2)) : i % tickEvery === 0,
+  );
   const svg = frame(
     {
       id: 'trend',
