@@ -1,6 +1,6 @@
-// The history inputs: defaults, and one clear line for each bad value.
+// The history inputs (defaults, one clear line for each bad value) and which events write.
 import { describe, expect, it } from 'vitest';
-import { readHistoryInputs } from '../../src/action/history';
+import { historyRole, readHistoryInputs } from '../../src/action/history';
 import { UsageError } from '../../src/errors';
 
 const read = (given: Record<string, string>, env: NodeJS.ProcessEnv = { GITHUB_JOB: 'latency' }) => readHistoryInputs((name) => given[name] ?? '', env);
@@ -30,5 +30,20 @@ describe('history inputs', () => {
   ])('%o: %s', (given, message) => {
     expect(() => read(given)).toThrow(UsageError);
     expect(() => read(given)).toThrow(message);
+  });
+});
+
+describe('which events append and which only read', () => {
+  const repository = { default_branch: 'main' };
+  it.each([
+    ['push', 'refs/heads/main', { repository }, { kind: 'write', branch: 'main' }],
+    ['workflow_dispatch', 'refs/heads/main', { repository }, { kind: 'write', branch: 'main' }],
+    ['schedule', 'refs/heads/main', { schedule: '0 3 * * *' }, { kind: 'write', branch: 'main' }],
+    ['push', 'refs/heads/feature', { repository }, { kind: 'read', base: 'main' }],
+    ['push', 'refs/tags/v1.0.0', { repository }, { kind: 'read', base: 'main' }],
+    ['workflow_dispatch', 'refs/heads/feature', { repository }, { kind: 'read', base: 'main' }],
+    ['pull_request', 'refs/pull/7/merge', { pull_request: { number: 7, base: { ref: 'release-2' } }, repository }, { kind: 'read', base: 'release-2' }],
+  ])('%s on %s', (eventName, ref, payload, role) => {
+    expect(historyRole({ eventName, ref, payload })).toEqual(role);
   });
 });

@@ -48,13 +48,20 @@ export function readHistoryInputs(get: (name: HistoryInput) => string, env: Node
  */
 export type HistoryRole = { kind: 'write'; branch: string } | { kind: 'read'; base: string | undefined };
 
-export function historyRole(): HistoryRole {
-  const pr = context.payload.pull_request as { base?: { ref?: unknown } } | undefined;
+export interface EventContext {
+  eventName: string;
+  ref: string;
+  payload: Record<string, unknown>;
+}
+
+export function historyRole(ctx: EventContext = context): HistoryRole {
+  const pr = ctx.payload.pull_request as { base?: { ref?: unknown } } | undefined;
   if (pr) return { kind: 'read', base: typeof pr.base?.ref === 'string' ? pr.base.ref : undefined };
-  const branch = (context.ref ?? '').startsWith('refs/heads/') ? context.ref.slice('refs/heads/'.length) : undefined;
-  const defaultBranch = (context.payload.repository as { default_branch?: unknown } | undefined)?.default_branch;
-  const onDefault = branch !== undefined && (defaultBranch === branch || (defaultBranch === undefined && context.eventName === 'schedule'));
-  if (onDefault && ['push', 'schedule', 'workflow_dispatch'].includes(context.eventName)) return { kind: 'write', branch };
+  const branch = (ctx.ref ?? '').startsWith('refs/heads/') ? ctx.ref.slice('refs/heads/'.length) : undefined;
+  const defaultBranch = (ctx.payload.repository as { default_branch?: unknown } | undefined)?.default_branch;
+  // A scheduled run always runs on the default branch (its payload may not name it).
+  const onDefault = branch !== undefined && (defaultBranch === branch || (defaultBranch === undefined && ctx.eventName === 'schedule'));
+  if (onDefault && ['push', 'schedule', 'workflow_dispatch'].includes(ctx.eventName)) return { kind: 'write', branch };
   return { kind: 'read', base: typeof defaultBranch === 'string' ? defaultBranch : branch };
 }
 
