@@ -1693,12 +1693,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning2) {
+    function warn(logLevel, warning) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning2);
+          node_process.emitWarning(warning);
         else
-          console.warn(warning2);
+          console.warn(warning);
       }
     }
     exports.debug = debug2;
@@ -5168,9 +5168,9 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning2) => {
+        this.onError = (source, code, message, warning) => {
           const pos = getErrorPos(source);
-          if (warning2)
+          if (warning)
             this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code, message));
@@ -5243,10 +5243,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning2) => {
+            this.directives.add(token.source, (offset, message, warning) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -6929,14 +6929,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs6 = this.flowScalar(this.type);
+              const fs5 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs6, sep: [] });
+                map.items.push({ start, key: fs5, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs6);
+                this.stack.push(fs5);
               } else {
-                Object.assign(it, { key: fs6, sep: [] });
+                Object.assign(it, { key: fs5, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7064,13 +7064,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs6 = this.flowScalar(this.type);
+              const fs5 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs6, sep: [] });
+                fc.items.push({ start: [], key: fs5, sep: [] });
               else if (it.sep)
-                this.stack.push(fs6);
+                this.stack.push(fs5);
               else
-                Object.assign(it, { key: fs6, sep: [] });
+                Object.assign(it, { key: fs5, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -7288,7 +7288,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
+      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -7837,6 +7837,90 @@ var init_prng = __esm({
   }
 });
 
+// src/experiment/runtime.ts
+var RESOURCE_KINDS, NO_LEDGER;
+var init_runtime = __esm({
+  "src/experiment/runtime.ts"() {
+    "use strict";
+    RESOURCE_KINDS = ["pod", "namespace", "kind-cluster"];
+    NO_LEDGER = { created() {
+    }, removed() {
+    }, toolUsed() {
+    } };
+  }
+});
+
+// src/runtime/pod-exec.ts
+import { spawn } from "node:child_process";
+function meaningfulLines(s) {
+  return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));
+}
+function cleanStderr(s) {
+  return meaningfulLines(s).join("\n").trim();
+}
+function tail(text, lines = 15) {
+  return meaningfulLines(text).slice(-lines).join("\n");
+}
+function run(argv, opts) {
+  return new Promise((resolve5, reject) => {
+    const child2 = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
+    const out = [];
+    const err = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child2.kill("SIGKILL");
+    }, opts.timeoutMs);
+    child2.stdout.on("data", (b) => out.push(b));
+    child2.stderr.on("data", (b) => err.push(b));
+    child2.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child2.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve5({
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        timedOut
+      });
+    });
+    child2.stdin.on("error", () => {
+    });
+    child2.stdin.end(opts.input ?? "");
+  });
+}
+async function runOk(argv, opts) {
+  let r;
+  try {
+    r = await run(argv, opts);
+  } catch (e) {
+    const code = e.code;
+    throw new ExecError(argv, { code: 127, stdout: "", stderr: code === "ENOENT" ? `${argv[0]}: not found on PATH` : String(e) }, false);
+  }
+  if (r.code !== 0 || r.timedOut) throw new ExecError(argv, r, r.timedOut);
+  return r;
+}
+var ExecError;
+var init_pod_exec = __esm({
+  "src/runtime/pod-exec.ts"() {
+    "use strict";
+    ExecError = class extends Error {
+      constructor(argv, result, timedOut) {
+        const what = timedOut ? "timed out" : `exited with ${result.code}`;
+        super(`${argv.join(" ")} ${what}${result.stderr.trim() ? `: ${cleanStderr(result.stderr)}` : ""}`);
+        this.argv = argv;
+        this.result = result;
+        this.timedOut = timedOut;
+      }
+      argv;
+      result;
+      timedOut;
+    };
+  }
+});
+
 // src/native.ts
 import { execFileSync } from "node:child_process";
 import { closeSync as closeSync2, existsSync, openSync as openSync2, readFileSync as readFileSync2, readSync, statSync } from "node:fs";
@@ -7946,7 +8030,7 @@ var init_native = __esm({
 
 // src/calls/strace.ts
 import { connect } from "node:net";
-import { spawn } from "node:child_process";
+import { spawn as spawn2 } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync as readFileSync3, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -7974,7 +8058,7 @@ async function countCalls(opts) {
   const args = ["-f", "-c", "-e", `trace=${syscalls.join(",")}`, "-o", outFile];
   if (opts.ldPreload !== void 0) args.push("-E", `LD_PRELOAD=${opts.ldPreload}`);
   args.push("--", ...command);
-  const child2 = spawn(straceExe, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child2 = spawn2(straceExe, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
@@ -8014,7 +8098,7 @@ async function countCalls(opts) {
 }
 async function probeStrace(exe) {
   return new Promise((resolve5) => {
-    const p = spawn(exe, ["-V"], { stdio: "ignore" });
+    const p = spawn2(exe, ["-V"], { stdio: "ignore" });
     p.once("error", (err) => {
       const code = err.code;
       resolve5(code === "ENOENT" ? STRACE_MISSING : `strace cannot be started (${code ?? err.message}): calls per request not counted`);
@@ -8798,7 +8882,7 @@ var init_loadgen = __esm({
 });
 
 // src/runtime/local-process.ts
-import { spawn as spawn2 } from "node:child_process";
+import { spawn as spawn3 } from "node:child_process";
 import { readFileSync as readFileSync4, realpathSync } from "node:fs";
 import { request } from "node:http";
 import { setTimeout as sleep2 } from "node:timers/promises";
@@ -8838,7 +8922,7 @@ var init_local_process = __esm({
         const env = { ...inheritedEnv(), ...opts.env, PORT: String(opts.port) };
         if (opts.preload) env.LD_PRELOAD = opts.preload;
         const argv = opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
-        this.child = spawn2(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
+        this.child = spawn3(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
         const keep = (chunk) => {
           this.output = (this.output + chunk.toString("utf8")).slice(-TAIL_BYTES);
         };
@@ -9032,6 +9116,995 @@ var init_local = __esm({
   }
 });
 
+// src/runtime/manifest.ts
+function dnsLabel(s) {
+  const out = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  return out || "x";
+}
+function podName(runId, round3) {
+  return dnsLabel(`hook-latency-${runId}-r${round3}`);
+}
+function configMapNames(runId) {
+  return {
+    loadgen: dnsLabel(`hook-latency-${runId}-loadgen`),
+    hook: dnsLabel(`hook-latency-${runId}-hook`),
+    baselineHook: dnsLabel(`hook-latency-${runId}-baseline-hook`)
+  };
+}
+function podLabels(runId, round3) {
+  const labels = { [POD_LABELS.name]: APP_NAME, [POD_LABELS.run]: runId };
+  if (round3 !== void 0) labels[POD_LABELS.round] = String(round3);
+  return labels;
+}
+function hookPath(arm, hook) {
+  return `${HOOK_DIRS[arm]}/${hook.fileName}`;
+}
+function base64(data) {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64");
+}
+function substitutePort(argv, port) {
+  return argv.map((a) => a.replaceAll("{port}", String(port)).replaceAll("$(PORT)", String(port)));
+}
+function sutContainer(plan, arm, hook, volume) {
+  const port = plan.sut.ports[arm];
+  const env = { ...plan.sut.env, PORT: String(port) };
+  if (hook) env.LD_PRELOAD = hookPath(arm, hook);
+  else delete env.LD_PRELOAD;
+  const container = {
+    name: CONTAINERS[arm],
+    image: plan.sut.image,
+    // No command: the image's own entrypoint (it must honour PORT or take {port} in its args).
+    ...plan.sut.command.length ? { command: substitutePort(plan.sut.command, port) } : {},
+    env: Object.entries(env).map(([name, value]) => ({ name, value }))
+  };
+  if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
+  const res = resources(plan.resources);
+  if (res) container.resources = res;
+  const mounts = [];
+  if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
+  if (plan.loadgen.outputFile) mounts.push({ name: "out", mountPath: OUT_DIR, readOnly: true });
+  if (mounts.length) container.volumeMounts = mounts;
+  return container;
+}
+function resources(r) {
+  if (!r || !r.cpu && !r.memory) return void 0;
+  const q = {};
+  if (r.cpu) q.cpu = r.cpu;
+  if (r.memory) q.memory = r.memory;
+  return { requests: { ...q }, limits: { ...q } };
+}
+function buildPodManifest(plan) {
+  const names = configMapNames(plan.runId);
+  const meta = (name, labels) => ({
+    name,
+    ...plan.namespace ? { namespace: plan.namespace } : {},
+    labels
+  });
+  const configMaps = [
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(names.loadgen, podLabels(plan.runId)),
+      // package.json makes node treat the bundled ES module as one, whatever the Node version.
+      data: { "package.json": '{"type":"module"}\n' },
+      binaryData: { [LOADGEN_SCRIPT]: base64(plan.loadgen.script) }
+    }
+  ];
+  const volumes = [{ name: "loadgen", configMap: { name: names.loadgen } }];
+  const hookVolume = (volume, cmName, hook) => {
+    configMaps.push({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(cmName, podLabels(plan.runId)),
+      binaryData: { [hook.fileName]: base64(hook.data) }
+    });
+    volumes.push({ name: volume, configMap: { name: cmName, defaultMode: 365 } });
+  };
+  if (plan.hook) hookVolume("hook", names.hook, plan.hook);
+  if (plan.baselineHook) hookVolume("baseline-hook", names.baselineHook, plan.baselineHook);
+  const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
+  const lgMounts = [{ name: "loadgen", mountPath: LOADGEN_DIR, readOnly: true }];
+  if (plan.loadgen.outputFile) {
+    volumes.push({ name: "out", emptyDir: {} });
+    lgMounts.push({ name: "out", mountPath: OUT_DIR });
+  }
+  const loadgen = {
+    name: CONTAINERS.loadgen,
+    image: plan.loadgen.image,
+    command: ["node", `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
+    env: [{ name: "LOADGEN_CONFIG", value: JSON.stringify(lgConfig) }],
+    volumeMounts: lgMounts
+  };
+  if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: meta(podName(plan.runId, plan.round), podLabels(plan.runId, plan.round)),
+    spec: {
+      restartPolicy: "Never",
+      terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds ?? 2,
+      automountServiceAccountToken: false,
+      containers: [
+        sutContainer(plan, "baseline", plan.baselineHook, "baseline-hook"),
+        sutContainer(plan, "candidate", plan.hook, "hook"),
+        loadgen
+      ],
+      volumes
+    }
+  };
+  return { pod, configMaps };
+}
+function toYaml(manifest) {
+  const docs = Array.isArray(manifest) ? manifest : [...manifest.configMaps, manifest.pod];
+  return docs.map((d) => (0, import_yaml2.stringify)(d, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 })).join("---\n");
+}
+var import_yaml2, POD_LABELS, APP_NAME, CONTAINERS, HOOK_DIRS, LOADGEN_DIR, LOADGEN_SCRIPT, OUT_DIR, OUT_FILE;
+var init_manifest = __esm({
+  "src/runtime/manifest.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+    POD_LABELS = {
+      name: "app.kubernetes.io/name",
+      run: "hook-latency/run",
+      round: "hook-latency/round"
+    };
+    APP_NAME = "hook-latency";
+    CONTAINERS = { baseline: "sut-baseline", candidate: "sut-candidate", loadgen: "loadgen" };
+    HOOK_DIRS = { baseline: "/hook-latency/baseline-hook", candidate: "/hook-latency/hook" };
+    LOADGEN_DIR = "/loadgen";
+    LOADGEN_SCRIPT = "loadgen.js";
+    OUT_DIR = "/hook-latency/out";
+    OUT_FILE = `${OUT_DIR}/samples.csv`;
+  }
+});
+
+// src/runtime/pod-cgroup.ts
+import { existsSync as existsSync2, readFileSync as readFileSync5 } from "node:fs";
+function read(path8) {
+  try {
+    return readFileSync5(path8, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function parseProcCgroup(text) {
+  const out = /* @__PURE__ */ new Map();
+  for (const line of text.split("\n")) {
+    const m = /^\d+:([^:]*):(.*)$/.exec(line.trim());
+    if (!m) continue;
+    for (const c of m[1].split(",")) out.set(c.replace(/^name=/, ""), m[2]);
+  }
+  return out;
+}
+function readCgroup(pid, root = "/sys/fs/cgroup") {
+  const text = read(`/proc/${pid}/cgroup`);
+  if (!text) return {};
+  const map = parseProcCgroup(text);
+  const v2 = existsSync2(`${root}/cgroup.controllers`);
+  const out = {};
+  if (v2 && map.has("")) {
+    const dir = `${root}${map.get("")}`;
+    const cpu = read(`${dir}/cpu.stat`);
+    if (cpu) out.nrThrottled = parseCpuStat(cpu).nr_throttled;
+    out.memoryUsage = parseLimit(read(`${dir}/memory.peak`) ?? read(`${dir}/memory.current`));
+    out.memoryLimit = parseLimit(read(`${dir}/memory.max`));
+    return out;
+  }
+  const cpuPath = map.get("cpu") ?? map.get("cpuacct");
+  if (cpuPath !== void 0) {
+    for (const d of ["cpu", "cpu,cpuacct", "cpuacct,cpu"]) {
+      const cpu = read(`${root}/${d}${cpuPath}/cpu.stat`);
+      if (cpu) {
+        out.nrThrottled = parseCpuStat(cpu).nr_throttled;
+        break;
+      }
+    }
+  }
+  const memPath = map.get("memory");
+  if (memPath !== void 0) {
+    out.memoryUsage = parseLimit(read(`${root}/memory${memPath}/memory.max_usage_in_bytes`));
+    out.memoryLimit = parseLimit(read(`${root}/memory${memPath}/memory.limit_in_bytes`));
+  }
+  return out;
+}
+var init_pod_cgroup = __esm({
+  "src/runtime/pod-cgroup.ts"() {
+    "use strict";
+    init_resource_limits();
+  }
+});
+
+// src/runtime/pod-image.ts
+import { spawn as spawn4 } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync6, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { basename, dirname as dirname3, join as join4 } from "node:path";
+function parseLdd(text) {
+  const out = [];
+  for (const line of text.split("\n")) {
+    const arrow = /=>\s*(\/\S+)/.exec(line);
+    const bare = /^\s*(\/\S+)\s+\(/.exec(line);
+    const p = arrow?.[1] ?? bare?.[1];
+    if (p && !out.includes(p)) out.push(p);
+  }
+  return out;
+}
+async function lddLibs(file) {
+  const r = await run(["ldd", file], { timeoutMs: 2e4 });
+  if (r.code !== 0) {
+    if (/not a dynamic executable|statically linked/.test(r.stdout + r.stderr)) return [];
+    throw new RunError(`ldd ${file} failed: ${(r.stderr || r.stdout).trim()}`);
+  }
+  const missing = r.stdout.split("\n").filter((l) => /=> not found/.test(l));
+  if (missing.length) throw new RunError(`ldd ${file}: missing libraries: ${missing.map((l) => l.trim()).join(", ")}`);
+  return parseLdd(r.stdout);
+}
+async function binaryRootfs(binary, extra = [], at = "/app", name = basename(binary)) {
+  const files = [{ from: binary, to: `${at}/${name}` }];
+  for (const f of [binary, ...extra]) {
+    for (const lib of await lddLibs(f)) if (!files.some((x) => x.to === lib)) files.push({ from: lib, to: lib });
+  }
+  return { files };
+}
+function rootfsHash(spec, quick = false) {
+  const h = createHash("sha256");
+  h.update("hook-latency-rootfs-v2\0");
+  for (const f of spec.files) {
+    h.update(`${f.to}\0`);
+    if (quick) {
+      const st = statSync2(f.from);
+      h.update(`${st.size}:${st.mtimeMs}\0`);
+    } else h.update(readFileSync6(f.from));
+  }
+  return h.digest("hex").slice(0, 16);
+}
+function pipeInto(a, b, timeoutMs) {
+  return new Promise((resolve5, reject) => {
+    const p1 = spawn4(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    const p2 = spawn4(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    p1.stderr.on("data", (d) => stderr += d.toString());
+    p2.stderr.on("data", (d) => stderr += d.toString());
+    p2.stdout.resume();
+    p1.stdout.pipe(p2.stdin);
+    p2.stdin.on("error", () => {
+    });
+    const timer = setTimeout(() => {
+      p1.kill("SIGKILL");
+      p2.kill("SIGKILL");
+    }, timeoutMs);
+    let c1 = null;
+    p1.on("error", reject);
+    p2.on("error", reject);
+    p1.on("close", (c) => c1 = c);
+    p2.on("close", (c2) => {
+      clearTimeout(timer);
+      resolve5({ code: c1 !== null && c1 !== 0 ? c1 : c2 ?? 1, stderr });
+    });
+  });
+}
+async function ensureImage(podman, name, spec, quickHash = false) {
+  const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
+  const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
+  if (exists2.code === 0) return ref;
+  const root = mkdtempSync2(join4(tmpdir2(), "hook-latency-rootfs-"));
+  try {
+    for (const f of spec.files) {
+      const dest = join4(root, f.to);
+      mkdirSync3(dirname3(dest), { recursive: true });
+      copyFileSync(f.from, dest);
+      chmodSync(dest, statSync2(f.from).mode & 511);
+    }
+    mkdirSync3(join4(root, "tmp"), { recursive: true });
+    chmodSync(join4(root, "tmp"), 1023);
+    const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
+    if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
+  } finally {
+    rmSync2(root, { recursive: true, force: true });
+  }
+  await runOk([podman, "image", "exists", ref], { timeoutMs: 3e4 });
+  return ref;
+}
+var init_pod_image = __esm({
+  "src/runtime/pod-image.ts"() {
+    "use strict";
+    init_errors();
+    init_pod_exec();
+  }
+});
+
+// src/runtime/pod-maps.ts
+function isMapped(maps, mountDir, fileName) {
+  for (const line of maps.split("\n")) {
+    const i = line.indexOf("/");
+    if (i < 0) continue;
+    const path8 = line.slice(i).trim().replace(/ \(deleted\)$/, "");
+    if (path8.startsWith(`${mountDir}/`) && path8.endsWith(`/${fileName}`)) return true;
+  }
+  return false;
+}
+function hookedContainers(plan) {
+  const out = [];
+  if (plan.hook) out.push({ container: CONTAINERS.candidate, dir: HOOK_DIRS.candidate, fileName: plan.hook.fileName });
+  if (plan.baselineHook) out.push({ container: CONTAINERS.baseline, dir: HOOK_DIRS.baseline, fileName: plan.baselineHook.fileName });
+  return out;
+}
+function hookNotLoaded(h, where, log) {
+  const ld = loaderMessage(log);
+  return new RunError(`hook was not loaded: ${h.dir}/${h.fileName} is not mapped in ${where}${ld ? ` (${ld})` : ""}; its log:
+${tail(log)}`);
+}
+var init_pod_maps = __esm({
+  "src/runtime/pod-maps.ts"() {
+    "use strict";
+    init_errors();
+    init_native();
+    init_manifest();
+    init_pod_exec();
+  }
+});
+
+// src/loadgen/csv.ts
+var init_csv = __esm({
+  "src/loadgen/csv.ts"() {
+    "use strict";
+    init_types();
+  }
+});
+
+// src/runtime/pod-output.ts
+function parseLoadgenOutput(text, round3) {
+  const samples = [];
+  const other = [];
+  let headerSeen = false;
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/\r$/, "").trim();
+    if (line === "") continue;
+    if (line === SAMPLES_HEADER) {
+      headerSeen = true;
+      continue;
+    }
+    const m = ROW.exec(line);
+    if (!m) {
+      other.push(line);
+      continue;
+    }
+    const s = { round: Number(m[1]), arm: m[2], seq: Number(m[3]), latencyNs: Number(m[4]) };
+    if (m[5] !== "") s.startNs = Number(m[5]);
+    if (m[6] !== "") s.status = Number(m[6]);
+    samples.push(s);
+  }
+  return { data: roundFromSamples(round3, samples), other, headerSeen };
+}
+function partialRound(text, round3) {
+  const { data } = parseLoadgenOutput(text, round3);
+  return data.arm.length > 0 ? data : null;
+}
+function roundFromOutput(text, round3, expected, where) {
+  const parsed = parseLoadgenOutput(text, round3);
+  const got = parsed.data.arm.length;
+  if (!parsed.headerSeen || got !== expected) {
+    const tail3 = parsed.other.slice(-5).join(" | ");
+    throw new RunError(
+      `${where}: loadgen output of round ${round3} is incomplete: ${got} of ${expected} rows${parsed.headerSeen ? "" : " (no CSV header)"}${tail3 ? `; loadgen said: ${tail3}` : ""}`
+    );
+  }
+  return parsed.data;
+}
+var ROW;
+var init_pod_output = __esm({
+  "src/runtime/pod-output.ts"() {
+    "use strict";
+    init_errors();
+    init_csv();
+    init_round_data();
+    ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)$/;
+  }
+});
+
+// src/runtime/pod-plan.ts
+import { randomBytes } from "node:crypto";
+import { existsSync as existsSync3, readFileSync as readFileSync7 } from "node:fs";
+import { basename as basename2, join as join5 } from "node:path";
+function newRunId() {
+  return randomBytes(4).toString("hex");
+}
+function readHook(path8, what) {
+  if (!path8) return void 0;
+  let data;
+  try {
+    data = readFileSync7(path8);
+  } catch (e) {
+    throw new UsageError(`${what} ${path8}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
+  }
+  const fileName = basename2(path8).replace(/[^-._a-zA-Z0-9]/g, "_");
+  return { fileName, data };
+}
+function findLoadgenScript() {
+  const file = process.env.HOOK_LATENCY_LOADGEN || join5(packageRoot(), "dist", "loadgen.js");
+  if (!existsSync3(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
+  return file;
+}
+function loadPodAssets(config) {
+  return {
+    hook: readHook(config.hook, "hook"),
+    baselineHook: readHook(config.baselineHook, "baseline-hook"),
+    loadgenScript: readFileSync7(findLoadgenScript())
+  };
+}
+function sutPorts(config) {
+  const baseline = config.sut.port > 0 ? config.sut.port : 8080;
+  return { baseline, candidate: baseline === 65535 ? baseline - 1 : baseline + 1 };
+}
+function expectedRows(config) {
+  return 2 * Math.floor(config.requestsPerRound / 2);
+}
+function loadgenConfig(config, round3) {
+  const ports = sutPorts(config);
+  return {
+    rounds: 1,
+    round: round3,
+    seed: config.seed,
+    targets: { baseline: { host: "127.0.0.1", port: ports.baseline }, candidate: { host: "127.0.0.1", port: ports.candidate } },
+    warmupPerArm: config.warmupRequests,
+    pairs: Math.floor(config.requestsPerRound / 2),
+    connection: config.connection,
+    requests: config.requests.map((r) => ({
+      method: r.method,
+      path: r.path,
+      weight: r.weight,
+      ...r.headers ? { headers: r.headers } : {},
+      ...r.body !== void 0 ? { body: r.body } : {}
+    })),
+    timeoutMs: config.timeoutMs,
+    waitReadyMs: config.sut.readyTimeoutMs,
+    readyPath: config.sut.readyPath
+  };
+}
+function podPlan(config, runId, round3, assets, images, namespace) {
+  return {
+    runId: dnsLabel(runId),
+    round: round3,
+    namespace,
+    sut: {
+      image: images.sutImage,
+      command: images.sutCommand,
+      env: config.sut.env,
+      ports: sutPorts(config),
+      imagePullPolicy: images.pullPolicy
+    },
+    hook: assets.hook,
+    baselineHook: assets.baselineHook,
+    loadgen: {
+      image: images.loadgenImage,
+      script: assets.loadgenScript,
+      config: loadgenConfig(config, round3),
+      imagePullPolicy: images.pullPolicy
+    },
+    resources: config.pod.cpu || config.pod.memory ? { cpu: config.pod.cpu, memory: config.pod.memory } : void 0
+  };
+}
+var init_pod_plan = __esm({
+  "src/runtime/pod-plan.ts"() {
+    "use strict";
+    init_errors();
+    init_native();
+    init_manifest();
+  }
+});
+
+// src/runtime/podman.ts
+var podman_exports = {};
+__export(podman_exports, {
+  PodmanRuntime: () => PodmanRuntime,
+  importsSutBinary: () => importsSutBinary
+});
+import { existsSync as existsSync4, mkdtempSync as mkdtempSync3, readFileSync as readFileSync8, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { basename as basename3, join as join6 } from "node:path";
+import { setTimeout as sleep3 } from "node:timers/promises";
+function importsSutBinary(sut) {
+  return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
+}
+var KUBE_NETWORK, SUT_IMAGE_NAME, NODE_IMAGE_NAME, PodmanRuntime;
+var init_podman = __esm({
+  "src/runtime/podman.ts"() {
+    "use strict";
+    init_checks();
+    init_config();
+    init_errors();
+    init_runtime();
+    init_manifest();
+    init_pod_cgroup();
+    init_pod_exec();
+    init_pod_image();
+    init_pod_maps();
+    init_pod_output();
+    init_pod_plan();
+    KUBE_NETWORK = "podman-default-kube-network";
+    SUT_IMAGE_NAME = "hook-latency-sut";
+    NODE_IMAGE_NAME = "hook-latency-node";
+    PodmanRuntime = class {
+      constructor(config, opts = {}) {
+        this.config = config;
+        this.podman = opts.podman ?? "podman";
+        this.runId = opts.runId ?? newRunId();
+        this.pollMs = opts.pollMs ?? 100;
+        this.ledger = opts.ledger ?? NO_LEDGER;
+      }
+      config;
+      name = "podman";
+      runId;
+      timings = [];
+      podman;
+      pollMs;
+      prepared;
+      pods = /* @__PURE__ */ new Set();
+      networkPreexisted = true;
+      dir = mkdtempSync3(join6(tmpdir3(), "hook-latency-podman-"));
+      ledger;
+      exec(args, timeoutMs = 6e4) {
+        return runOk([this.podman, ...args], { timeoutMs }).catch((e) => {
+          if (e instanceof ExecError) {
+            if (e.result.code === 127) throw new RunError(`podman not found on PATH: run scripts/setup-podman.sh (installs podman + runc)`);
+            throw new RunError(e.message);
+          }
+          throw e;
+        });
+      }
+      prepare() {
+        this.prepared ??= (async () => {
+          await this.exec(["version", "--format", "{{.Client.Version}}"], 3e4);
+          this.networkPreexisted = (await run([this.podman, "network", "exists", KUBE_NETWORK], { timeoutMs: 3e4 })).code === 0;
+          const assets = loadPodAssets(this.config);
+          return { assets, images: await this.images() };
+        })();
+        return this.prepared;
+      }
+      /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
+      async images() {
+        const { sut, pod } = this.config;
+        const own = importsSutBinary(sut) ? await this.sutImage() : void 0;
+        let loadgenImage = pod.loadgenImage;
+        if (loadgenImage === DEFAULTS["loadgen-image"] || loadgenImage.startsWith(`localhost/${NODE_IMAGE_NAME}`)) {
+          loadgenImage = await ensureImage(this.podman, NODE_IMAGE_NAME, await binaryRootfs(process.execPath, [], "/usr/local/bin", "node"), true);
+        }
+        return { sutImage: own?.image ?? sut.image, sutCommand: own?.command ?? sut.command, loadgenImage, pullPolicy: "IfNotPresent" };
+      }
+      /** The SUT binary `sut.command[0]` with its libraries (and the hooks') as a local image. */
+      async sutImage() {
+        const { command } = this.config.sut;
+        const binary = command[0];
+        if (!binary) throw new RunError("podman: sut.command is required to build the SUT image");
+        if (!existsSync4(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
+        const hooks = [this.config.hook, this.config.baselineHook].filter((h) => Boolean(h));
+        const image = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, "/app"));
+        return { image, command: [`/app/${basename3(binary)}`, ...command.slice(1)] };
+      }
+      async runRound(index) {
+        const { assets, images } = await this.prepare();
+        const plan = podPlan(this.config, this.runId, index, assets, images);
+        const pod = podName(plan.runId, index);
+        const file = join6(this.dir, `${pod}.yaml`);
+        writeFileSync3(file, toYaml(buildPodManifest(plan)));
+        const ctr = (c) => `${pod}-${c}`;
+        const t0 = Date.now();
+        let podStartMs = 0;
+        let roundMs = 0;
+        try {
+          this.pods.add(pod);
+          this.ledger.created({ kind: "pod", name: pod, context: "podman" });
+          const play = await run([this.podman, "kube", "play", file], { timeoutMs: 12e4 });
+          podStartMs = Date.now() - t0;
+          if (play.code !== 0 || play.timedOut) {
+            throw new RunError(`podman kube play failed for round ${index}: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
+          }
+          const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
+          const pids = (await this.inspect(suts)).map((s) => s.pid);
+          const cgroups = () => pids.map((p) => p > 0 ? readCgroup(p) : {});
+          const before = cgroups();
+          const states = await this.waitForLoadgen(pod, index);
+          roundMs = Date.now() - t0;
+          const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen));
+          const logs = await run([this.podman, "logs", ctr(CONTAINERS.loadgen)], { timeoutMs: 6e4 });
+          const after = cgroups();
+          const sutStates = states.filter((s) => suts.includes(s.name));
+          if (loadgen.exitCode !== 0) {
+            throw new RunError(
+              `round ${index}: the loadgen failed (exit ${loadgen.exitCode}${loadgen.oomKilled ? ", OOMKilled" : ""}): ${tail(cleanStderr(logs.stderr), 5)}` + await this.deadSutLogs(sutStates)
+            );
+          }
+          const dead = sutStates.filter((s) => s.status !== "running");
+          if (dead.length > 0) {
+            throw new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(sutStates)}`, partialRound(logs.stdout, index));
+          }
+          await this.proveHooked(pod, sutStates, plan);
+          const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
+          return { data, checks: this.checks(pod, index, before, after) };
+        } finally {
+          const t1 = Date.now();
+          await this.removePod(pod);
+          rmSync3(file, { force: true });
+          this.timings.push({ podStartMs, roundMs, removeMs: Date.now() - t1 });
+        }
+      }
+      async inspect(names) {
+        const r = await this.exec(
+          ["inspect", "--type", "container", "--format", "{{.Name}}	{{.State.Status}}	{{.State.ExitCode}}	{{.State.OOMKilled}}	{{.State.Pid}}", ...names],
+          3e4
+        );
+        return r.stdout.split("\n").filter((l) => l.includes("	")).map((l) => {
+          const [name, status2, code, oom, pid] = l.split("	");
+          return { name, status: status2, exitCode: Number(code), oomKilled: oom === "true", pid: Number(pid) };
+        });
+      }
+      async waitForLoadgen(pod, index) {
+        const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
+        const deadline = Date.now() + this.config.pod.podTimeoutMs;
+        for (; ; ) {
+          const states = await this.inspect(names);
+          const lg = states.find((s) => s.name === names[2]);
+          if (lg && (lg.status === "exited" || lg.status === "stopped")) return states;
+          if (Date.now() > deadline) {
+            throw new RunError(
+              `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(", ")}`
+            );
+          }
+          await sleep3(this.pollMs);
+        }
+      }
+      /** A container's whole log (stdout and stderr), '' when unreadable. */
+      async logsOf(name) {
+        const r = await run([this.podman, "logs", name], { timeoutMs: 3e4 }).catch(() => null);
+        return r ? `${r.stdout}
+${r.stderr}` : "";
+      }
+      async deadSutLogs(states) {
+        let out = "";
+        for (const s of states.filter((x) => x.status !== "running")) {
+          out += `
+${s.name} ${s.oomKilled ? "was OOMKilled" : `exited with ${s.exitCode}`}; its log:
+${tail(await this.logsOf(s.name))}`;
+        }
+        return out;
+      }
+      /** The .so must be mapped in the SUT process, else the run would silently measure nothing. */
+      async proveHooked(pod, states, plan) {
+        for (const h of hookedContainers(plan)) {
+          const name = `${pod}-${h.container}`;
+          const pid = states.find((s) => s.name === name)?.pid ?? 0;
+          let maps;
+          try {
+            maps = readFileSync8(`/proc/${pid}/maps`, "utf8");
+          } catch {
+            const r = await run([this.podman, "exec", name, "cat", "/proc/1/maps"], { timeoutMs: 3e4 });
+            if (r.code === 0) maps = r.stdout;
+          }
+          if (maps === void 0) throw new RunError(`cannot verify that ${h.fileName} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
+          if (!isMapped(maps, h.dir, h.fileName)) throw hookNotLoaded(h, name, await this.logsOf(name));
+        }
+      }
+      checks(pod, round3, before, after) {
+        const names = [CONTAINERS.baseline, CONTAINERS.candidate];
+        return [
+          samePodCheck({ name: pod, containers: [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen] }),
+          cpuThrottlingCheck(names.map((c, i) => ({ container: c, before: before[i]?.nrThrottled, after: after[i]?.nrThrottled })), round3),
+          memoryLimitCheck(names.map((c, i) => ({ container: c, usage: after[i]?.memoryUsage, limit: after[i]?.memoryLimit })), round3)
+        ];
+      }
+      async removePod(pod) {
+        await run([this.podman, "pod", "stop", "-t", "0", pod], { timeoutMs: 6e4 }).catch(() => null);
+        await run([this.podman, "pod", "rm", "-f", pod], { timeoutMs: 6e4 }).catch(() => null);
+        await this.removeVolumes();
+        const left = await run([this.podman, "pod", "exists", pod], { timeoutMs: 3e4 }).catch(() => null);
+        if (left && left.code !== 0) {
+          this.pods.delete(pod);
+          this.ledger.removed({ kind: "pod", name: pod, context: "podman" });
+        }
+      }
+      /** kube play creates the ConfigMap volumes even when it fails; kube down leaves them behind. */
+      async removeVolumes() {
+        const names = configMapNames(this.runId);
+        await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook], { timeoutMs: 6e4 }).catch(() => null);
+      }
+      async teardown() {
+        for (const pod of [...this.pods]) await this.removePod(pod);
+        await this.removeVolumes();
+        if (!this.networkPreexisted) {
+          await run([this.podman, "network", "rm", KUBE_NETWORK], { timeoutMs: 6e4 }).catch(() => null);
+        }
+        rmSync3(this.dir, { recursive: true, force: true });
+      }
+    };
+  }
+});
+
+// src/runtime/kubernetes.ts
+var kubernetes_exports = {};
+__export(kubernetes_exports, {
+  KubernetesRuntime: () => KubernetesRuntime
+});
+import { setTimeout as sleep4 } from "node:timers/promises";
+function isTransient(stderr) {
+  return TRANSIENT.some((re) => re.test(stderr));
+}
+function status(p, name) {
+  return p.status?.containerStatuses?.find((c) => c.name === name);
+}
+function safeJson(s) {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return void 0;
+  }
+}
+var TRANSIENT, PULL_ERRORS, START_ERRORS, KubernetesRuntime;
+var init_kubernetes = __esm({
+  "src/runtime/kubernetes.ts"() {
+    "use strict";
+    init_checks();
+    init_errors();
+    init_runtime();
+    init_manifest();
+    init_pod_exec();
+    init_native();
+    init_pod_maps();
+    init_pod_output();
+    init_pod_plan();
+    TRANSIENT = [
+      /connection refused/i,
+      /etcdserver: (request timed out|leader changed|too many requests)/i,
+      /TLS handshake timeout/i,
+      /i\/o timeout/i,
+      /connection reset by peer/i,
+      /the server is currently unable to handle the request/i,
+      /ServiceUnavailable|TooManyRequests|Too Many Requests/i,
+      /http2: client connection lost/i,
+      /unexpected EOF/i
+    ];
+    PULL_ERRORS = ["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"];
+    START_ERRORS = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError", "CrashLoopBackOff"];
+    KubernetesRuntime = class {
+      constructor(config, opts = {}) {
+        this.config = config;
+        this.name = opts.name ?? "kubernetes";
+        this.kubectlBin = opts.kubectl ?? "kubectl";
+        this.runId = opts.runId ?? newRunId();
+        this.pollMs = opts.pollMs ?? 1e3;
+        this.retries = opts.retries ?? 4;
+        this.backoffMs = opts.backoffMs ?? 500;
+        this.fileOutputRows = opts.fileOutputRows ?? 2e4;
+        this.ledger = opts.ledger ?? NO_LEDGER;
+        this.ownNamespace = !config.pod.namespace;
+        this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
+      }
+      config;
+      name;
+      runId;
+      kubectlBin;
+      pollMs;
+      retries;
+      backoffMs;
+      fileOutputRows;
+      namespace;
+      ownNamespace;
+      namespaceCreated = false;
+      assets;
+      livePods = /* @__PURE__ */ new Set();
+      envChecksDone = false;
+      ledger;
+      get context() {
+        return this.config.pod.kubeContext;
+      }
+      base() {
+        const a = [this.kubectlBin];
+        if (this.config.pod.kubeconfig) a.push("--kubeconfig", this.config.pod.kubeconfig);
+        if (this.context) a.push("--context", this.context);
+        return a;
+      }
+      /** One kubectl call with retries on transient API errors; returns the last result (never throws on exit codes). */
+      async kubectlRaw(args, opts = {}) {
+        const argv = [...this.base(), ...args];
+        let last = { code: 1, stdout: "", stderr: "" };
+        for (let attempt = 0; attempt < this.retries; attempt++) {
+          try {
+            const r = await run(argv, { timeoutMs: opts.timeoutMs ?? 6e4, input: opts.input });
+            last = r.timedOut ? { ...r, code: r.code || 124, stderr: `${r.stderr}
+(timed out after ${opts.timeoutMs ?? 6e4} ms)` } : r;
+          } catch (e) {
+            const code = e.code;
+            if (code === "ENOENT") throw new RunError(`kubectl not found on PATH (${this.kubectlBin}): install kubectl or put it on PATH`);
+            throw e;
+          }
+          if (last.code === 0 || !isTransient(last.stderr)) return last;
+          if (attempt + 1 < this.retries) await sleep4(this.backoffMs * 2 ** attempt);
+        }
+        return last;
+      }
+      async kubectl(args, opts = {}) {
+        const r = await this.kubectlRaw(args, opts);
+        if (r.code !== 0) {
+          throw new RunError(`${opts.what ?? `kubectl ${args.slice(0, 2).join(" ")}`} failed: ${cleanStderr(r.stderr) || `exit ${r.code}`}`);
+        }
+        return r.stdout;
+      }
+      async prepare() {
+        if (this.assets) return this.assets;
+        if (!this.config.sut.image) {
+          throw new UsageError(`runtime ${this.name} needs sut.image (the SUT's container image)`);
+        }
+        const assets = loadPodAssets(this.config);
+        if (this.ownNamespace && !this.namespaceCreated) {
+          const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: this.namespace, labels: podLabels(this.runId) } };
+          this.ledger.created({ kind: "namespace", name: this.namespace, context: this.context });
+          this.namespaceCreated = true;
+          await this.kubectl(["apply", "-f", "-"], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
+        }
+        this.assets = assets;
+        return assets;
+      }
+      async runRound(index) {
+        const assets = await this.prepare();
+        const plan = podPlan(this.config, this.runId, index, assets, {
+          sutImage: this.config.sut.image,
+          sutCommand: this.config.sut.command,
+          loadgenImage: this.config.pod.loadgenImage,
+          pullPolicy: "IfNotPresent"
+        }, this.namespace);
+        plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
+        const pod = podName(plan.runId, index);
+        const ns = this.namespace;
+        try {
+          this.livePods.add(pod);
+          this.ledger.created({ kind: "pod", name: `${ns}/${pod}`, context: this.context });
+          await this.kubectl(["apply", "-n", ns, "-f", "-"], { input: toYaml(buildPodManifest(plan)), what: `applying pod ${ns}/${pod}` });
+          const final = await this.waitForLoadgen(pod, index);
+          const logs = await this.kubectl(["logs", pod, "-n", ns, "-c", CONTAINERS.loadgen], { timeoutMs: 12e4, what: `reading the loadgen output of ${ns}/${pod}` });
+          const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
+          if (lg && lg.exitCode !== 0) {
+            throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (exit ${lg.exitCode}${lg.reason ? `, ${lg.reason}` : ""}): ${tail(logs, 5)}`);
+          }
+          await this.proveHooked(pod, plan);
+          const csv = plan.loadgen.outputFile ? await this.kubectl(["exec", pod, "-n", ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE], { timeoutMs: 6e5, what: `reading ${OUT_FILE} of ${ns}/${pod}` }) : logs;
+          const data = roundFromOutput(csv, index, expectedRows(this.config), `pod ${ns}/${pod}`);
+          const checks = await this.checks(pod, final, index);
+          return { data, checks };
+        } finally {
+          await this.deletePod(pod);
+        }
+      }
+      async getPod(pod) {
+        const out = await this.kubectl(["get", "pod", pod, "-n", this.namespace, "-o", "json"], { timeoutMs: 3e4, what: `reading pod ${this.namespace}/${pod}` });
+        try {
+          return JSON.parse(out);
+        } catch {
+          throw new RunError(`kubectl get pod ${pod}: not JSON: ${out.slice(0, 200)}`);
+        }
+      }
+      async events(pod) {
+        const r = await this.kubectlRaw(["get", "events", "-n", this.namespace, "--field-selector", `involvedObject.name=${pod}`], { timeoutMs: 3e4 });
+        const text = r.code === 0 ? r.stdout.trim() : `(events not available: ${cleanStderr(r.stderr)})`;
+        return text || "(no events)";
+      }
+      /** Throws `message` with the pod's events; with `partialOf` (the round), a RoundFailedError keeping what the loadgen wrote. */
+      async fail(pod, message, partialOf) {
+        const events2 = await this.events(pod);
+        const full = `${message}
+pod ${this.namespace}/${pod} events:
+${events2}`;
+        if (partialOf === void 0) throw new RunError(full);
+        const r = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", CONTAINERS.loadgen], { timeoutMs: 6e4 });
+        throw new RoundFailedError(full, r.code === 0 ? partialRound(r.stdout, partialOf) : null);
+      }
+      async waitForLoadgen(pod, index) {
+        const timeout = this.config.pod.podTimeoutMs;
+        const deadline = Date.now() + timeout;
+        for (; ; ) {
+          const p = await this.getPod(pod);
+          const all = [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []];
+          for (const c of all) {
+            const w = c.state?.waiting;
+            if (w?.reason && PULL_ERRORS.includes(w.reason)) {
+              const image = p.spec?.containers?.find((x) => x.name === c.name)?.image ?? "?";
+              await this.fail(pod, `round ${index}: image ${image} of container ${c.name} cannot be pulled (${w.reason}${w.message ? `: ${w.message}` : ""})`);
+            }
+            if (w?.reason && START_ERRORS.includes(w.reason)) {
+              await this.fail(pod, `round ${index}: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ""})`);
+            }
+          }
+          const lg = status(p, CONTAINERS.loadgen)?.state?.terminated;
+          if (lg?.reason === "OOMKilled") await this.fail(pod, `round ${index}: the loadgen was OOMKilled`);
+          for (const sut of [CONTAINERS.baseline, CONTAINERS.candidate]) {
+            const t = status(p, sut)?.state?.terminated;
+            if (!t) continue;
+            if (t.reason === "OOMKilled") {
+              await this.fail(pod, `round ${index}: ${sut} was OOMKilled (memory limit ${this.config.pod.memory ?? "none"}): raise memory`, index);
+            }
+            if (!lg) {
+              const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", sut], { timeoutMs: 6e4 });
+              const ld = loaderMessage(log.stdout);
+              await this.fail(
+                pod,
+                `round ${index}: ${sut} terminated before the loadgen finished (exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""})${ld ? ` (${ld})` : ""}; its log:
+${tail(log.stdout)}`,
+                index
+              );
+            }
+          }
+          if (lg) return p;
+          if (p.status?.phase === "Failed") await this.fail(pod, `round ${index}: pod failed (${p.status.reason ?? ""} ${p.status.message ?? ""})`.trim());
+          if (Date.now() >= deadline) {
+            const phase = p.status?.phase ?? "unknown";
+            const cond = p.status?.conditions?.find((c) => c.status !== "True" && c.message);
+            await this.fail(
+              pod,
+              phase === "Pending" ? `round ${index}: pod still Pending after ${Math.round(timeout / 1e3)} s (pod-timeout)${cond ? `: ${cond.reason ?? ""} ${cond.message}` : ""}` : `round ${index}: the loadgen did not finish within ${Math.round(timeout / 1e3)} s (pod-timeout; phase ${phase})`
+            );
+          }
+          await sleep4(this.pollMs);
+        }
+      }
+      async proveHooked(pod, plan) {
+        for (const h of hookedContainers(plan)) {
+          const where = `${h.container} of ${this.namespace}/${pod}`;
+          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", h.container, "--", "cat", "/proc/1/maps"], { timeoutMs: 6e4 });
+          if (r.code !== 0) {
+            throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec cat /proc/1/maps: ${cleanStderr(r.stderr)}); the SUT image needs cat`);
+          }
+          if (!isMapped(r.stdout, h.dir, h.fileName)) {
+            const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", h.container], { timeoutMs: 6e4 });
+            throw hookNotLoaded(h, where, log.stdout);
+          }
+        }
+      }
+      async checks(pod, p, round3) {
+        const checks = [samePodCheck({ name: `${this.namespace}/${pod}`, containers: (p.spec?.containers ?? []).map((c) => c.name) })];
+        const throttle = [];
+        for (const c of [CONTAINERS.baseline, CONTAINERS.candidate]) {
+          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", c, "--", "cat", "/sys/fs/cgroup/cpu.stat"], { timeoutMs: 3e4 });
+          throttle.push({ container: c, before: 0, after: r.code === 0 ? parseCpuStat(r.stdout).nr_throttled : void 0 });
+        }
+        checks.push(cpuThrottlingCheck(throttle, round3));
+        if (!this.envChecksDone) {
+          this.envChecksDone = true;
+          const nsr = await this.kubectlRaw(["get", "namespace", this.namespace, "-o", "json"], { timeoutMs: 3e4 });
+          const nsObj = nsr.code === 0 ? safeJson(nsr.stdout) : void 0;
+          checks.push(serviceMeshCheck(p, nsObj));
+          const node = p.spec?.nodeName;
+          if (node) {
+            const r = await this.kubectlRaw(["get", "pods", "-A", "--field-selector", `spec.nodeName=${node}`, "-o", "json"], { timeoutMs: 6e4 });
+            const list = r.code === 0 ? safeJson(r.stdout) : void 0;
+            checks.push(nodeTenancyCheck(node, list, [pod], cleanStderr(r.stderr).split("\n")[0]));
+          }
+        }
+        return checks;
+      }
+      async deletePod(pod) {
+        const r = await this.kubectlRaw(["delete", "pod", pod, "-n", this.namespace, "--ignore-not-found", "--timeout=90s"], { timeoutMs: 12e4 });
+        if (r.code === 0) {
+          this.livePods.delete(pod);
+          this.ledger.removed({ kind: "pod", name: `${this.namespace}/${pod}`, context: this.context });
+        }
+      }
+      async teardown() {
+        for (const pod of [...this.livePods]) await this.deletePod(pod);
+        if (this.ownNamespace) {
+          if (!this.namespaceCreated) return;
+          const r = await this.kubectlRaw(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"], { timeoutMs: 12e4 });
+          if (r.code === 0) {
+            this.namespaceCreated = false;
+            this.ledger.removed({ kind: "namespace", name: this.namespace, context: this.context });
+          }
+        } else if (this.assets) {
+          await this.kubectlRaw(["delete", "configmap", "-n", this.namespace, "-l", `${POD_LABELS.run}=${dnsLabel(this.runId)}`, "--ignore-not-found"], { timeoutMs: 12e4 });
+          this.assets = void 0;
+        }
+      }
+    };
+  }
+});
+
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
   if (input === null || input === void 0) {
@@ -9099,32 +10172,6 @@ var init_command = __esm({
 });
 
 // node_modules/@actions/core/lib/file-command.js
-import * as crypto from "crypto";
-import * as fs2 from "fs";
-import * as os3 from "os";
-function issueFileCommand(command, message) {
-  const filePath = process.env[`GITHUB_${command}`];
-  if (!filePath) {
-    throw new Error(`Unable to find environment variable for file command ${command}`);
-  }
-  if (!fs2.existsSync(filePath)) {
-    throw new Error(`Missing file at path: ${filePath}`);
-  }
-  fs2.appendFileSync(filePath, `${toCommandValue(message)}${os3.EOL}`, {
-    encoding: "utf8"
-  });
-}
-function prepareKeyValueMessage(key, value) {
-  const delimiter3 = `ghadelimiter_${crypto.randomUUID()}`;
-  const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter3)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
-  }
-  if (convertedValue.includes(delimiter3)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
-  }
-  return `${key}<<${delimiter3}${os3.EOL}${convertedValue}${os3.EOL}${delimiter3}`;
-}
 var init_file_command = __esm({
   "node_modules/@actions/core/lib/file-command.js"() {
     init_utils();
@@ -13261,11 +14308,11 @@ var require_util2 = __commonJS({
     var { isUint8Array } = __require("node:util/types");
     var { webidl } = require_webidl();
     var supportedHashes = [];
-    var crypto3;
+    var crypto2;
     try {
-      crypto3 = __require("node:crypto");
+      crypto2 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto3.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
+      supportedHashes = crypto2.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
     } catch {
     }
     function responseURL(response) {
@@ -13538,7 +14585,7 @@ var require_util2 = __commonJS({
       }
     }
     function bytesMatch(bytes, metadataList) {
-      if (crypto3 === void 0) {
+      if (crypto2 === void 0) {
         return true;
       }
       const parsedMetadata = parseMetadata(metadataList);
@@ -13553,7 +14600,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto3.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto2.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -14617,8 +15664,8 @@ var require_body = __commonJS({
     var { multipartFormDataParser } = require_formdata_parser();
     var random;
     try {
-      const crypto3 = __require("node:crypto");
-      random = (max) => crypto3.randomInt(0, max);
+      const crypto2 = __require("node:crypto");
+      random = (max) => crypto2.randomInt(0, max);
     } catch {
       random = (max) => Math.floor(Math.random(max));
     }
@@ -26257,13 +27304,13 @@ var require_frame = __commonJS({
     "use strict";
     var { maxUnsigned16Bit } = require_constants5();
     var BUFFER_SIZE = 16386;
-    var crypto3;
+    var crypto2;
     var buffer = null;
     var bufIdx = BUFFER_SIZE;
     try {
-      crypto3 = __require("node:crypto");
+      crypto2 = __require("node:crypto");
     } catch {
-      crypto3 = {
+      crypto2 = {
         // not full compatibility, but minimum.
         randomFillSync: function randomFillSync(buffer2, _offset, _size) {
           for (let i = 0; i < buffer2.length; ++i) {
@@ -26276,7 +27323,7 @@ var require_frame = __commonJS({
     function generateMask() {
       if (bufIdx === BUFFER_SIZE) {
         bufIdx = 0;
-        crypto3.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
+        crypto2.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
       }
       return [buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++]];
     }
@@ -26348,9 +27395,9 @@ var require_connection = __commonJS({
     var { Headers: Headers2, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
-    var crypto3;
+    var crypto2;
     try {
-      crypto3 = __require("node:crypto");
+      crypto2 = __require("node:crypto");
     } catch {
     }
     function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options) {
@@ -26370,7 +27417,7 @@ var require_connection = __commonJS({
         const headersList = getHeadersList(new Headers2(options.headers));
         request2.headersList = headersList;
       }
-      const keyValue = crypto3.randomBytes(16).toString("base64");
+      const keyValue = crypto2.randomBytes(16).toString("base64");
       request2.headersList.append("sec-websocket-key", keyValue);
       request2.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
@@ -26400,7 +27447,7 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto3.createHash("sha1").update(keyValue + uid).digest("base64");
+          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
@@ -28975,7 +30022,7 @@ var init_oidc_utils = __esm({
 });
 
 // node_modules/@actions/core/lib/summary.js
-import { EOL as EOL3 } from "os";
+import { EOL as EOL2 } from "os";
 import { constants, promises } from "fs";
 var __awaiter2, access, appendFile, writeFile, SUMMARY_ENV_VAR, Summary, _summary;
 var init_summary = __esm({
@@ -29122,7 +30169,7 @@ var init_summary = __esm({
        * @returns {Summary} summary instance
        */
       addEOL() {
-        return this.addRaw(EOL3);
+        return this.addRaw(EOL2);
       }
       /**
        * Adds an HTML codeblock to the summary buffer
@@ -29270,11 +30317,11 @@ var init_path_utils = __esm({
 });
 
 // node_modules/@actions/io/lib/io-util.js
-import * as fs3 from "fs";
+import * as fs2 from "fs";
 import * as path2 from "path";
 function readlink(fsPath) {
   return __awaiter3(this, void 0, void 0, function* () {
-    const result = yield fs3.promises.readlink(fsPath);
+    const result = yield fs2.promises.readlink(fsPath);
     if (IS_WINDOWS && !result.endsWith("\\")) {
       return `${result}\\`;
     }
@@ -29403,9 +30450,9 @@ var init_io_util = __esm({
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
-    ({ chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs3.promises);
+    ({ chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises);
     IS_WINDOWS = process.platform === "win32";
-    READONLY = fs3.constants.O_RDONLY;
+    READONLY = fs2.constants.O_RDONLY;
   }
 });
 
@@ -29607,7 +30654,7 @@ var init_io = __esm({
 });
 
 // node_modules/@actions/exec/lib/toolrunner.js
-import * as os4 from "os";
+import * as os3 from "os";
 import * as events from "events";
 import * as child from "child_process";
 import * as path4 from "path";
@@ -29736,12 +30783,12 @@ var init_toolrunner = __esm({
       _processLineBuffer(data, strBuffer, onLine) {
         try {
           let s = strBuffer + data.toString();
-          let n = s.indexOf(os4.EOL);
+          let n = s.indexOf(os3.EOL);
           while (n > -1) {
             const line = s.substring(0, n);
             onLine(line);
-            s = s.substring(n + os4.EOL.length);
-            n = s.indexOf(os4.EOL);
+            s = s.substring(n + os3.EOL.length);
+            n = s.indexOf(os3.EOL);
           }
           return s;
         } catch (err) {
@@ -29910,7 +30957,7 @@ var init_toolrunner = __esm({
             }
             const optionsNonNull = this._cloneExecOptions(this.options);
             if (!optionsNonNull.silent && optionsNonNull.outStream) {
-              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os4.EOL);
+              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os3.EOL);
             }
             const state = new ExecState(optionsNonNull, this.toolPath);
             state.on("debug", (message) => {
@@ -30064,7 +31111,7 @@ var init_toolrunner = __esm({
 });
 
 // node_modules/@actions/exec/lib/exec.js
-function exec(commandLine, args, options) {
+function exec2(commandLine, args, options) {
   return __awaiter6(this, void 0, void 0, function* () {
     const commandArgs = argStringToArray(commandLine);
     if (commandArgs.length === 0) {
@@ -30111,18 +31158,18 @@ var init_exec = __esm({
 });
 
 // node_modules/@actions/core/lib/platform.js
-import os5 from "os";
+import os4 from "os";
 var platform, arch;
 var init_platform = __esm({
   "node_modules/@actions/core/lib/platform.js"() {
     init_exec();
-    platform = os5.platform();
-    arch = os5.arch();
+    platform = os4.platform();
+    arch = os4.arch();
   }
 });
 
 // node_modules/@actions/core/lib/core.js
-import * as os6 from "os";
+import * as os5 from "os";
 function isDebug() {
   return process.env["RUNNER_DEBUG"] === "1";
 }
@@ -30130,14 +31177,7 @@ function debug(message) {
   issueCommand("debug", {}, message);
 }
 function info(message) {
-  process.stdout.write(message + os6.EOL);
-}
-function saveState(name, value) {
-  const filePath = process.env["GITHUB_STATE"] || "";
-  if (filePath) {
-    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
-  }
-  issueCommand("save-state", { name }, toCommandValue(value));
+  process.stdout.write(message + os5.EOL);
 }
 var ExitCode;
 var init_core = __esm({
@@ -30154,1102 +31194,6 @@ var init_core = __esm({
       ExitCode2[ExitCode2["Success"] = 0] = "Success";
       ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
     })(ExitCode || (ExitCode = {}));
-  }
-});
-
-// src/action/state-helper.ts
-function persisting() {
-  return Boolean(process.env.GITHUB_ACTIONS && process.env.GITHUB_STATE);
-}
-function save(key, value) {
-  if (persisting()) saveState(key, JSON.stringify(value));
-}
-function resource(kind, name, context) {
-  return context ? { kind, name, context } : { kind, name };
-}
-function same(a, b) {
-  return a.kind === b.kind && a.name === b.name && (a.context ?? "") === (b.context ?? "");
-}
-function recordCreated(kind, name, context) {
-  const r = resource(kind, name, context);
-  if (created.some((c) => same(c, r))) return;
-  created.push(r);
-  save(KEYS.created, created);
-}
-function recordRemoved(kind, name, context) {
-  const r = resource(kind, name, context);
-  const before = created.length;
-  created = created.filter((c) => !same(c, r));
-  if (created.length !== before) save(KEYS.created, created);
-}
-function recordTool(tool, path8) {
-  tools[tool] = path8;
-  save(KEYS.tools, tools);
-}
-var KEYS, created, tools;
-var init_state_helper = __esm({
-  "src/action/state-helper.ts"() {
-    "use strict";
-    init_core();
-    KEYS = { created: "created", tools: "tools", kubeconfig: "kubeconfig", started: "started" };
-    created = [];
-    tools = {};
-  }
-});
-
-// src/runtime/manifest.ts
-function dnsLabel(s) {
-  const out = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
-  return out || "x";
-}
-function podName(runId, round3) {
-  return dnsLabel(`hook-latency-${runId}-r${round3}`);
-}
-function configMapNames(runId) {
-  return {
-    loadgen: dnsLabel(`hook-latency-${runId}-loadgen`),
-    hook: dnsLabel(`hook-latency-${runId}-hook`),
-    baselineHook: dnsLabel(`hook-latency-${runId}-baseline-hook`)
-  };
-}
-function podLabels(runId, round3) {
-  const labels = { [POD_LABELS.name]: APP_NAME, [POD_LABELS.run]: runId };
-  if (round3 !== void 0) labels[POD_LABELS.round] = String(round3);
-  return labels;
-}
-function hookPath(arm, hook) {
-  return `${HOOK_DIRS[arm]}/${hook.fileName}`;
-}
-function base64(data) {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64");
-}
-function substitutePort(argv, port) {
-  return argv.map((a) => a.replaceAll("{port}", String(port)).replaceAll("$(PORT)", String(port)));
-}
-function sutContainer(plan, arm, hook, volume) {
-  const port = plan.sut.ports[arm];
-  const env = { ...plan.sut.env, PORT: String(port) };
-  if (hook) env.LD_PRELOAD = hookPath(arm, hook);
-  else delete env.LD_PRELOAD;
-  const container = {
-    name: CONTAINERS[arm],
-    image: plan.sut.image,
-    // No command: the image's own entrypoint (it must honour PORT or take {port} in its args).
-    ...plan.sut.command.length ? { command: substitutePort(plan.sut.command, port) } : {},
-    env: Object.entries(env).map(([name, value]) => ({ name, value }))
-  };
-  if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
-  const res = resources(plan.resources);
-  if (res) container.resources = res;
-  const mounts = [];
-  if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
-  if (plan.loadgen.outputFile) mounts.push({ name: "out", mountPath: OUT_DIR, readOnly: true });
-  if (mounts.length) container.volumeMounts = mounts;
-  return container;
-}
-function resources(r) {
-  if (!r || !r.cpu && !r.memory) return void 0;
-  const q = {};
-  if (r.cpu) q.cpu = r.cpu;
-  if (r.memory) q.memory = r.memory;
-  return { requests: { ...q }, limits: { ...q } };
-}
-function buildPodManifest(plan) {
-  const names = configMapNames(plan.runId);
-  const meta = (name, labels) => ({
-    name,
-    ...plan.namespace ? { namespace: plan.namespace } : {},
-    labels
-  });
-  const configMaps = [
-    {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: meta(names.loadgen, podLabels(plan.runId)),
-      // package.json makes node treat the bundled ES module as one, whatever the Node version.
-      data: { "package.json": '{"type":"module"}\n' },
-      binaryData: { [LOADGEN_SCRIPT]: base64(plan.loadgen.script) }
-    }
-  ];
-  const volumes = [{ name: "loadgen", configMap: { name: names.loadgen } }];
-  const hookVolume = (volume, cmName, hook) => {
-    configMaps.push({
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: meta(cmName, podLabels(plan.runId)),
-      binaryData: { [hook.fileName]: base64(hook.data) }
-    });
-    volumes.push({ name: volume, configMap: { name: cmName, defaultMode: 365 } });
-  };
-  if (plan.hook) hookVolume("hook", names.hook, plan.hook);
-  if (plan.baselineHook) hookVolume("baseline-hook", names.baselineHook, plan.baselineHook);
-  const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
-  const lgMounts = [{ name: "loadgen", mountPath: LOADGEN_DIR, readOnly: true }];
-  if (plan.loadgen.outputFile) {
-    volumes.push({ name: "out", emptyDir: {} });
-    lgMounts.push({ name: "out", mountPath: OUT_DIR });
-  }
-  const loadgen = {
-    name: CONTAINERS.loadgen,
-    image: plan.loadgen.image,
-    command: ["node", `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
-    env: [{ name: "LOADGEN_CONFIG", value: JSON.stringify(lgConfig) }],
-    volumeMounts: lgMounts
-  };
-  if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
-  const pod = {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: meta(podName(plan.runId, plan.round), podLabels(plan.runId, plan.round)),
-    spec: {
-      restartPolicy: "Never",
-      terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds ?? 2,
-      automountServiceAccountToken: false,
-      containers: [
-        sutContainer(plan, "baseline", plan.baselineHook, "baseline-hook"),
-        sutContainer(plan, "candidate", plan.hook, "hook"),
-        loadgen
-      ],
-      volumes
-    }
-  };
-  return { pod, configMaps };
-}
-function toYaml(manifest) {
-  const docs = Array.isArray(manifest) ? manifest : [...manifest.configMaps, manifest.pod];
-  return docs.map((d) => (0, import_yaml2.stringify)(d, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 })).join("---\n");
-}
-var import_yaml2, POD_LABELS, APP_NAME, CONTAINERS, HOOK_DIRS, LOADGEN_DIR, LOADGEN_SCRIPT, OUT_DIR, OUT_FILE;
-var init_manifest = __esm({
-  "src/runtime/manifest.ts"() {
-    "use strict";
-    import_yaml2 = __toESM(require_dist(), 1);
-    POD_LABELS = {
-      name: "app.kubernetes.io/name",
-      run: "hook-latency/run",
-      round: "hook-latency/round"
-    };
-    APP_NAME = "hook-latency";
-    CONTAINERS = { baseline: "sut-baseline", candidate: "sut-candidate", loadgen: "loadgen" };
-    HOOK_DIRS = { baseline: "/hook-latency/baseline-hook", candidate: "/hook-latency/hook" };
-    LOADGEN_DIR = "/loadgen";
-    LOADGEN_SCRIPT = "loadgen.js";
-    OUT_DIR = "/hook-latency/out";
-    OUT_FILE = `${OUT_DIR}/samples.csv`;
-  }
-});
-
-// src/runtime/pod-cgroup.ts
-import { existsSync as existsSync3, readFileSync as readFileSync5 } from "node:fs";
-function read(path8) {
-  try {
-    return readFileSync5(path8, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-function parseProcCgroup(text) {
-  const out = /* @__PURE__ */ new Map();
-  for (const line of text.split("\n")) {
-    const m = /^\d+:([^:]*):(.*)$/.exec(line.trim());
-    if (!m) continue;
-    for (const c of m[1].split(",")) out.set(c.replace(/^name=/, ""), m[2]);
-  }
-  return out;
-}
-function readCgroup(pid, root = "/sys/fs/cgroup") {
-  const text = read(`/proc/${pid}/cgroup`);
-  if (!text) return {};
-  const map = parseProcCgroup(text);
-  const v2 = existsSync3(`${root}/cgroup.controllers`);
-  const out = {};
-  if (v2 && map.has("")) {
-    const dir = `${root}${map.get("")}`;
-    const cpu = read(`${dir}/cpu.stat`);
-    if (cpu) out.nrThrottled = parseCpuStat(cpu).nr_throttled;
-    out.memoryUsage = parseLimit(read(`${dir}/memory.peak`) ?? read(`${dir}/memory.current`));
-    out.memoryLimit = parseLimit(read(`${dir}/memory.max`));
-    return out;
-  }
-  const cpuPath = map.get("cpu") ?? map.get("cpuacct");
-  if (cpuPath !== void 0) {
-    for (const d of ["cpu", "cpu,cpuacct", "cpuacct,cpu"]) {
-      const cpu = read(`${root}/${d}${cpuPath}/cpu.stat`);
-      if (cpu) {
-        out.nrThrottled = parseCpuStat(cpu).nr_throttled;
-        break;
-      }
-    }
-  }
-  const memPath = map.get("memory");
-  if (memPath !== void 0) {
-    out.memoryUsage = parseLimit(read(`${root}/memory${memPath}/memory.max_usage_in_bytes`));
-    out.memoryLimit = parseLimit(read(`${root}/memory${memPath}/memory.limit_in_bytes`));
-  }
-  return out;
-}
-var init_pod_cgroup = __esm({
-  "src/runtime/pod-cgroup.ts"() {
-    "use strict";
-    init_resource_limits();
-  }
-});
-
-// src/runtime/pod-exec.ts
-import { spawn as spawn4 } from "node:child_process";
-function meaningfulLines(s) {
-  return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));
-}
-function cleanStderr(s) {
-  return meaningfulLines(s).join("\n").trim();
-}
-function tail(text, lines = 15) {
-  return meaningfulLines(text).slice(-lines).join("\n");
-}
-function run(argv, opts) {
-  return new Promise((resolve5, reject) => {
-    const child2 = spawn4(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
-    const out = [];
-    const err = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child2.kill("SIGKILL");
-    }, opts.timeoutMs);
-    child2.stdout.on("data", (b) => out.push(b));
-    child2.stderr.on("data", (b) => err.push(b));
-    child2.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child2.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve5({
-        code: code ?? (signal ? 128 : 1),
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-        timedOut
-      });
-    });
-    child2.stdin.on("error", () => {
-    });
-    child2.stdin.end(opts.input ?? "");
-  });
-}
-async function runOk(argv, opts) {
-  let r;
-  try {
-    r = await run(argv, opts);
-  } catch (e) {
-    const code = e.code;
-    throw new ExecError(argv, { code: 127, stdout: "", stderr: code === "ENOENT" ? `${argv[0]}: not found on PATH` : String(e) }, false);
-  }
-  if (r.code !== 0 || r.timedOut) throw new ExecError(argv, r, r.timedOut);
-  return r;
-}
-var ExecError;
-var init_pod_exec = __esm({
-  "src/runtime/pod-exec.ts"() {
-    "use strict";
-    ExecError = class extends Error {
-      constructor(argv, result, timedOut) {
-        const what = timedOut ? "timed out" : `exited with ${result.code}`;
-        super(`${argv.join(" ")} ${what}${result.stderr.trim() ? `: ${cleanStderr(result.stderr)}` : ""}`);
-        this.argv = argv;
-        this.result = result;
-        this.timedOut = timedOut;
-      }
-      argv;
-      result;
-      timedOut;
-    };
-  }
-});
-
-// src/runtime/pod-image.ts
-import { spawn as spawn5 } from "node:child_process";
-import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync6, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename3, dirname as dirname5, join as join6 } from "node:path";
-function parseLdd(text) {
-  const out = [];
-  for (const line of text.split("\n")) {
-    const arrow = /=>\s*(\/\S+)/.exec(line);
-    const bare = /^\s*(\/\S+)\s+\(/.exec(line);
-    const p = arrow?.[1] ?? bare?.[1];
-    if (p && !out.includes(p)) out.push(p);
-  }
-  return out;
-}
-async function lddLibs(file) {
-  const r = await run(["ldd", file], { timeoutMs: 2e4 });
-  if (r.code !== 0) {
-    if (/not a dynamic executable|statically linked/.test(r.stdout + r.stderr)) return [];
-    throw new RunError(`ldd ${file} failed: ${(r.stderr || r.stdout).trim()}`);
-  }
-  const missing = r.stdout.split("\n").filter((l) => /=> not found/.test(l));
-  if (missing.length) throw new RunError(`ldd ${file}: missing libraries: ${missing.map((l) => l.trim()).join(", ")}`);
-  return parseLdd(r.stdout);
-}
-async function binaryRootfs(binary, extra = [], at = "/app", name = basename3(binary)) {
-  const files = [{ from: binary, to: `${at}/${name}` }];
-  for (const f of [binary, ...extra]) {
-    for (const lib of await lddLibs(f)) if (!files.some((x) => x.to === lib)) files.push({ from: lib, to: lib });
-  }
-  return { files };
-}
-function rootfsHash(spec, quick = false) {
-  const h = createHash("sha256");
-  h.update("hook-latency-rootfs-v2\0");
-  for (const f of spec.files) {
-    h.update(`${f.to}\0`);
-    if (quick) {
-      const st = statSync2(f.from);
-      h.update(`${st.size}:${st.mtimeMs}\0`);
-    } else h.update(readFileSync6(f.from));
-  }
-  return h.digest("hex").slice(0, 16);
-}
-function pipeInto(a, b, timeoutMs) {
-  return new Promise((resolve5, reject) => {
-    const p1 = spawn5(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
-    const p2 = spawn5(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
-    let stderr = "";
-    p1.stderr.on("data", (d) => stderr += d.toString());
-    p2.stderr.on("data", (d) => stderr += d.toString());
-    p2.stdout.resume();
-    p1.stdout.pipe(p2.stdin);
-    p2.stdin.on("error", () => {
-    });
-    const timer = setTimeout(() => {
-      p1.kill("SIGKILL");
-      p2.kill("SIGKILL");
-    }, timeoutMs);
-    let c1 = null;
-    p1.on("error", reject);
-    p2.on("error", reject);
-    p1.on("close", (c) => c1 = c);
-    p2.on("close", (c2) => {
-      clearTimeout(timer);
-      resolve5({ code: c1 !== null && c1 !== 0 ? c1 : c2 ?? 1, stderr });
-    });
-  });
-}
-async function ensureImage(podman, name, spec, quickHash = false) {
-  const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
-  const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
-  if (exists2.code === 0) return ref;
-  const root = mkdtempSync2(join6(tmpdir2(), "hook-latency-rootfs-"));
-  try {
-    for (const f of spec.files) {
-      const dest = join6(root, f.to);
-      mkdirSync3(dirname5(dest), { recursive: true });
-      copyFileSync(f.from, dest);
-      chmodSync(dest, statSync2(f.from).mode & 511);
-    }
-    mkdirSync3(join6(root, "tmp"), { recursive: true });
-    chmodSync(join6(root, "tmp"), 1023);
-    const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
-    if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
-  } finally {
-    rmSync2(root, { recursive: true, force: true });
-  }
-  await runOk([podman, "image", "exists", ref], { timeoutMs: 3e4 });
-  return ref;
-}
-var init_pod_image = __esm({
-  "src/runtime/pod-image.ts"() {
-    "use strict";
-    init_errors();
-    init_pod_exec();
-  }
-});
-
-// src/runtime/pod-maps.ts
-function isMapped(maps, mountDir, fileName) {
-  for (const line of maps.split("\n")) {
-    const i = line.indexOf("/");
-    if (i < 0) continue;
-    const path8 = line.slice(i).trim().replace(/ \(deleted\)$/, "");
-    if (path8.startsWith(`${mountDir}/`) && path8.endsWith(`/${fileName}`)) return true;
-  }
-  return false;
-}
-function hookedContainers(plan) {
-  const out = [];
-  if (plan.hook) out.push({ container: CONTAINERS.candidate, dir: HOOK_DIRS.candidate, fileName: plan.hook.fileName });
-  if (plan.baselineHook) out.push({ container: CONTAINERS.baseline, dir: HOOK_DIRS.baseline, fileName: plan.baselineHook.fileName });
-  return out;
-}
-function hookNotLoaded(h, where, log) {
-  const ld = loaderMessage(log);
-  return new RunError(`hook was not loaded: ${h.dir}/${h.fileName} is not mapped in ${where}${ld ? ` (${ld})` : ""}; its log:
-${tail(log)}`);
-}
-var init_pod_maps = __esm({
-  "src/runtime/pod-maps.ts"() {
-    "use strict";
-    init_errors();
-    init_native();
-    init_manifest();
-    init_pod_exec();
-  }
-});
-
-// src/loadgen/csv.ts
-var init_csv = __esm({
-  "src/loadgen/csv.ts"() {
-    "use strict";
-    init_types();
-  }
-});
-
-// src/runtime/pod-output.ts
-function parseLoadgenOutput(text, round3) {
-  const samples = [];
-  const other = [];
-  let headerSeen = false;
-  for (const raw of text.split("\n")) {
-    const line = raw.replace(/\r$/, "").trim();
-    if (line === "") continue;
-    if (line === SAMPLES_HEADER) {
-      headerSeen = true;
-      continue;
-    }
-    const m = ROW.exec(line);
-    if (!m) {
-      other.push(line);
-      continue;
-    }
-    const s = { round: Number(m[1]), arm: m[2], seq: Number(m[3]), latencyNs: Number(m[4]) };
-    if (m[5] !== "") s.startNs = Number(m[5]);
-    if (m[6] !== "") s.status = Number(m[6]);
-    samples.push(s);
-  }
-  return { data: roundFromSamples(round3, samples), other, headerSeen };
-}
-function partialRound(text, round3) {
-  const { data } = parseLoadgenOutput(text, round3);
-  return data.arm.length > 0 ? data : null;
-}
-function roundFromOutput(text, round3, expected, where) {
-  const parsed = parseLoadgenOutput(text, round3);
-  const got = parsed.data.arm.length;
-  if (!parsed.headerSeen || got !== expected) {
-    const tail3 = parsed.other.slice(-5).join(" | ");
-    throw new RunError(
-      `${where}: loadgen output of round ${round3} is incomplete: ${got} of ${expected} rows${parsed.headerSeen ? "" : " (no CSV header)"}${tail3 ? `; loadgen said: ${tail3}` : ""}`
-    );
-  }
-  return parsed.data;
-}
-var ROW;
-var init_pod_output = __esm({
-  "src/runtime/pod-output.ts"() {
-    "use strict";
-    init_errors();
-    init_csv();
-    init_round_data();
-    ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)$/;
-  }
-});
-
-// src/runtime/pod-plan.ts
-import { randomBytes } from "node:crypto";
-import { existsSync as existsSync4, readFileSync as readFileSync7 } from "node:fs";
-import { basename as basename4, join as join7 } from "node:path";
-function newRunId() {
-  return randomBytes(4).toString("hex");
-}
-function readHook(path8, what) {
-  if (!path8) return void 0;
-  let data;
-  try {
-    data = readFileSync7(path8);
-  } catch (e) {
-    throw new UsageError(`${what} ${path8}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
-  }
-  const fileName = basename4(path8).replace(/[^-._a-zA-Z0-9]/g, "_");
-  return { fileName, data };
-}
-function findLoadgenScript() {
-  const file = process.env.HOOK_LATENCY_LOADGEN || join7(packageRoot(), "dist", "loadgen.js");
-  if (!existsSync4(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
-  return file;
-}
-function loadPodAssets(config) {
-  return {
-    hook: readHook(config.hook, "hook"),
-    baselineHook: readHook(config.baselineHook, "baseline-hook"),
-    loadgenScript: readFileSync7(findLoadgenScript())
-  };
-}
-function sutPorts(config) {
-  const baseline = config.sut.port > 0 ? config.sut.port : 8080;
-  return { baseline, candidate: baseline === 65535 ? baseline - 1 : baseline + 1 };
-}
-function expectedRows(config) {
-  return 2 * Math.floor(config.requestsPerRound / 2);
-}
-function loadgenConfig(config, round3) {
-  const ports = sutPorts(config);
-  return {
-    rounds: 1,
-    round: round3,
-    seed: config.seed,
-    targets: { baseline: { host: "127.0.0.1", port: ports.baseline }, candidate: { host: "127.0.0.1", port: ports.candidate } },
-    warmupPerArm: config.warmupRequests,
-    pairs: Math.floor(config.requestsPerRound / 2),
-    connection: config.connection,
-    requests: config.requests.map((r) => ({
-      method: r.method,
-      path: r.path,
-      weight: r.weight,
-      ...r.headers ? { headers: r.headers } : {},
-      ...r.body !== void 0 ? { body: r.body } : {}
-    })),
-    timeoutMs: config.timeoutMs,
-    waitReadyMs: config.sut.readyTimeoutMs,
-    readyPath: config.sut.readyPath
-  };
-}
-function podPlan(config, runId, round3, assets, images, namespace) {
-  return {
-    runId: dnsLabel(runId),
-    round: round3,
-    namespace,
-    sut: {
-      image: images.sutImage,
-      command: images.sutCommand,
-      env: config.sut.env,
-      ports: sutPorts(config),
-      imagePullPolicy: images.pullPolicy
-    },
-    hook: assets.hook,
-    baselineHook: assets.baselineHook,
-    loadgen: {
-      image: images.loadgenImage,
-      script: assets.loadgenScript,
-      config: loadgenConfig(config, round3),
-      imagePullPolicy: images.pullPolicy
-    },
-    resources: config.pod.cpu || config.pod.memory ? { cpu: config.pod.cpu, memory: config.pod.memory } : void 0
-  };
-}
-var init_pod_plan = __esm({
-  "src/runtime/pod-plan.ts"() {
-    "use strict";
-    init_errors();
-    init_native();
-    init_manifest();
-  }
-});
-
-// src/runtime/podman.ts
-var podman_exports = {};
-__export(podman_exports, {
-  PodmanRuntime: () => PodmanRuntime,
-  importsSutBinary: () => importsSutBinary
-});
-import { existsSync as existsSync5, mkdtempSync as mkdtempSync3, readFileSync as readFileSync8, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import { tmpdir as tmpdir3 } from "node:os";
-import { basename as basename5, join as join8 } from "node:path";
-import { setTimeout as sleep3 } from "node:timers/promises";
-function importsSutBinary(sut) {
-  return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
-}
-var KUBE_NETWORK, SUT_IMAGE_NAME, NODE_IMAGE_NAME, PodmanRuntime;
-var init_podman = __esm({
-  "src/runtime/podman.ts"() {
-    "use strict";
-    init_state_helper();
-    init_checks();
-    init_config();
-    init_errors();
-    init_manifest();
-    init_pod_cgroup();
-    init_pod_exec();
-    init_pod_image();
-    init_pod_maps();
-    init_pod_output();
-    init_pod_plan();
-    KUBE_NETWORK = "podman-default-kube-network";
-    SUT_IMAGE_NAME = "hook-latency-sut";
-    NODE_IMAGE_NAME = "hook-latency-node";
-    PodmanRuntime = class {
-      constructor(config, opts = {}) {
-        this.config = config;
-        this.podman = opts.podman ?? "podman";
-        this.runId = opts.runId ?? newRunId();
-        this.pollMs = opts.pollMs ?? 100;
-      }
-      config;
-      name = "podman";
-      runId;
-      timings = [];
-      podman;
-      pollMs;
-      prepared;
-      pods = /* @__PURE__ */ new Set();
-      networkPreexisted = true;
-      dir = mkdtempSync3(join8(tmpdir3(), "hook-latency-podman-"));
-      exec(args, timeoutMs = 6e4) {
-        return runOk([this.podman, ...args], { timeoutMs }).catch((e) => {
-          if (e instanceof ExecError) {
-            if (e.result.code === 127) throw new RunError(`podman not found on PATH: run scripts/setup-podman.sh (installs podman + runc)`);
-            throw new RunError(e.message);
-          }
-          throw e;
-        });
-      }
-      prepare() {
-        this.prepared ??= (async () => {
-          await this.exec(["version", "--format", "{{.Client.Version}}"], 3e4);
-          this.networkPreexisted = (await run([this.podman, "network", "exists", KUBE_NETWORK], { timeoutMs: 3e4 })).code === 0;
-          const assets = loadPodAssets(this.config);
-          return { assets, images: await this.images() };
-        })();
-        return this.prepared;
-      }
-      /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
-      async images() {
-        const { sut, pod } = this.config;
-        const own = importsSutBinary(sut) ? await this.sutImage() : void 0;
-        let loadgenImage = pod.loadgenImage;
-        if (loadgenImage === DEFAULTS["loadgen-image"] || loadgenImage.startsWith(`localhost/${NODE_IMAGE_NAME}`)) {
-          loadgenImage = await ensureImage(this.podman, NODE_IMAGE_NAME, await binaryRootfs(process.execPath, [], "/usr/local/bin", "node"), true);
-        }
-        return { sutImage: own?.image ?? sut.image, sutCommand: own?.command ?? sut.command, loadgenImage, pullPolicy: "IfNotPresent" };
-      }
-      /** The SUT binary `sut.command[0]` with its libraries (and the hooks') as a local image. */
-      async sutImage() {
-        const { command } = this.config.sut;
-        const binary = command[0];
-        if (!binary) throw new RunError("podman: sut.command is required to build the SUT image");
-        if (!existsSync5(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
-        const hooks = [this.config.hook, this.config.baselineHook].filter((h) => Boolean(h));
-        const image = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, "/app"));
-        return { image, command: [`/app/${basename5(binary)}`, ...command.slice(1)] };
-      }
-      async runRound(index) {
-        const { assets, images } = await this.prepare();
-        const plan = podPlan(this.config, this.runId, index, assets, images);
-        const pod = podName(plan.runId, index);
-        const file = join8(this.dir, `${pod}.yaml`);
-        writeFileSync3(file, toYaml(buildPodManifest(plan)));
-        const ctr = (c) => `${pod}-${c}`;
-        const t0 = Date.now();
-        let podStartMs = 0;
-        let roundMs = 0;
-        try {
-          this.pods.add(pod);
-          recordCreated("pod", pod, "podman");
-          const play = await run([this.podman, "kube", "play", file], { timeoutMs: 12e4 });
-          podStartMs = Date.now() - t0;
-          if (play.code !== 0 || play.timedOut) {
-            throw new RunError(`podman kube play failed for round ${index}: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
-          }
-          const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
-          const pids = (await this.inspect(suts)).map((s) => s.pid);
-          const cgroups = () => pids.map((p) => p > 0 ? readCgroup(p) : {});
-          const before = cgroups();
-          const states = await this.waitForLoadgen(pod, index);
-          roundMs = Date.now() - t0;
-          const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen));
-          const logs = await run([this.podman, "logs", ctr(CONTAINERS.loadgen)], { timeoutMs: 6e4 });
-          const after = cgroups();
-          const sutStates = states.filter((s) => suts.includes(s.name));
-          if (loadgen.exitCode !== 0) {
-            throw new RunError(
-              `round ${index}: the loadgen failed (exit ${loadgen.exitCode}${loadgen.oomKilled ? ", OOMKilled" : ""}): ${tail(cleanStderr(logs.stderr), 5)}` + await this.deadSutLogs(sutStates)
-            );
-          }
-          const dead = sutStates.filter((s) => s.status !== "running");
-          if (dead.length > 0) {
-            throw new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(sutStates)}`, partialRound(logs.stdout, index));
-          }
-          await this.proveHooked(pod, sutStates, plan);
-          const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
-          return { data, checks: this.checks(pod, index, before, after) };
-        } finally {
-          const t1 = Date.now();
-          await this.removePod(pod);
-          rmSync3(file, { force: true });
-          this.timings.push({ podStartMs, roundMs, removeMs: Date.now() - t1 });
-        }
-      }
-      async inspect(names) {
-        const r = await this.exec(
-          ["inspect", "--type", "container", "--format", "{{.Name}}	{{.State.Status}}	{{.State.ExitCode}}	{{.State.OOMKilled}}	{{.State.Pid}}", ...names],
-          3e4
-        );
-        return r.stdout.split("\n").filter((l) => l.includes("	")).map((l) => {
-          const [name, status2, code, oom, pid] = l.split("	");
-          return { name, status: status2, exitCode: Number(code), oomKilled: oom === "true", pid: Number(pid) };
-        });
-      }
-      async waitForLoadgen(pod, index) {
-        const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
-        const deadline = Date.now() + this.config.pod.podTimeoutMs;
-        for (; ; ) {
-          const states = await this.inspect(names);
-          const lg = states.find((s) => s.name === names[2]);
-          if (lg && (lg.status === "exited" || lg.status === "stopped")) return states;
-          if (Date.now() > deadline) {
-            throw new RunError(
-              `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(", ")}`
-            );
-          }
-          await sleep3(this.pollMs);
-        }
-      }
-      /** A container's whole log (stdout and stderr), '' when unreadable. */
-      async logsOf(name) {
-        const r = await run([this.podman, "logs", name], { timeoutMs: 3e4 }).catch(() => null);
-        return r ? `${r.stdout}
-${r.stderr}` : "";
-      }
-      async deadSutLogs(states) {
-        let out = "";
-        for (const s of states.filter((x) => x.status !== "running")) {
-          out += `
-${s.name} ${s.oomKilled ? "was OOMKilled" : `exited with ${s.exitCode}`}; its log:
-${tail(await this.logsOf(s.name))}`;
-        }
-        return out;
-      }
-      /** The .so must be mapped in the SUT process, else the run would silently measure nothing. */
-      async proveHooked(pod, states, plan) {
-        for (const h of hookedContainers(plan)) {
-          const name = `${pod}-${h.container}`;
-          const pid = states.find((s) => s.name === name)?.pid ?? 0;
-          let maps;
-          try {
-            maps = readFileSync8(`/proc/${pid}/maps`, "utf8");
-          } catch {
-            const r = await run([this.podman, "exec", name, "cat", "/proc/1/maps"], { timeoutMs: 3e4 });
-            if (r.code === 0) maps = r.stdout;
-          }
-          if (maps === void 0) throw new RunError(`cannot verify that ${h.fileName} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
-          if (!isMapped(maps, h.dir, h.fileName)) throw hookNotLoaded(h, name, await this.logsOf(name));
-        }
-      }
-      checks(pod, round3, before, after) {
-        const names = [CONTAINERS.baseline, CONTAINERS.candidate];
-        return [
-          samePodCheck({ name: pod, containers: [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen] }),
-          cpuThrottlingCheck(names.map((c, i) => ({ container: c, before: before[i]?.nrThrottled, after: after[i]?.nrThrottled })), round3),
-          memoryLimitCheck(names.map((c, i) => ({ container: c, usage: after[i]?.memoryUsage, limit: after[i]?.memoryLimit })), round3)
-        ];
-      }
-      async removePod(pod) {
-        await run([this.podman, "pod", "stop", "-t", "0", pod], { timeoutMs: 6e4 }).catch(() => null);
-        await run([this.podman, "pod", "rm", "-f", pod], { timeoutMs: 6e4 }).catch(() => null);
-        await this.removeVolumes();
-        const left = await run([this.podman, "pod", "exists", pod], { timeoutMs: 3e4 }).catch(() => null);
-        if (left && left.code !== 0) {
-          this.pods.delete(pod);
-          recordRemoved("pod", pod, "podman");
-        }
-      }
-      /** kube play creates the ConfigMap volumes even when it fails; kube down leaves them behind. */
-      async removeVolumes() {
-        const names = configMapNames(this.runId);
-        await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook], { timeoutMs: 6e4 }).catch(() => null);
-      }
-      async teardown() {
-        for (const pod of [...this.pods]) await this.removePod(pod);
-        await this.removeVolumes();
-        if (!this.networkPreexisted) {
-          await run([this.podman, "network", "rm", KUBE_NETWORK], { timeoutMs: 6e4 }).catch(() => null);
-        }
-        rmSync3(this.dir, { recursive: true, force: true });
-      }
-    };
-  }
-});
-
-// src/runtime/kubernetes.ts
-var kubernetes_exports = {};
-__export(kubernetes_exports, {
-  KubernetesRuntime: () => KubernetesRuntime
-});
-import { setTimeout as sleep4 } from "node:timers/promises";
-function isTransient(stderr) {
-  return TRANSIENT.some((re) => re.test(stderr));
-}
-function status(p, name) {
-  return p.status?.containerStatuses?.find((c) => c.name === name);
-}
-function safeJson(s) {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return void 0;
-  }
-}
-var TRANSIENT, PULL_ERRORS, START_ERRORS, KubernetesRuntime;
-var init_kubernetes = __esm({
-  "src/runtime/kubernetes.ts"() {
-    "use strict";
-    init_state_helper();
-    init_checks();
-    init_errors();
-    init_manifest();
-    init_pod_exec();
-    init_native();
-    init_pod_maps();
-    init_pod_output();
-    init_pod_plan();
-    TRANSIENT = [
-      /connection refused/i,
-      /etcdserver: (request timed out|leader changed|too many requests)/i,
-      /TLS handshake timeout/i,
-      /i\/o timeout/i,
-      /connection reset by peer/i,
-      /the server is currently unable to handle the request/i,
-      /ServiceUnavailable|TooManyRequests|Too Many Requests/i,
-      /http2: client connection lost/i,
-      /unexpected EOF/i
-    ];
-    PULL_ERRORS = ["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"];
-    START_ERRORS = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError", "CrashLoopBackOff"];
-    KubernetesRuntime = class {
-      constructor(config, opts = {}) {
-        this.config = config;
-        this.name = opts.name ?? "kubernetes";
-        this.kubectlBin = opts.kubectl ?? "kubectl";
-        this.runId = opts.runId ?? newRunId();
-        this.pollMs = opts.pollMs ?? 1e3;
-        this.retries = opts.retries ?? 4;
-        this.backoffMs = opts.backoffMs ?? 500;
-        this.fileOutputRows = opts.fileOutputRows ?? 2e4;
-        this.ownNamespace = !config.pod.namespace;
-        this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
-      }
-      config;
-      name;
-      runId;
-      kubectlBin;
-      pollMs;
-      retries;
-      backoffMs;
-      fileOutputRows;
-      namespace;
-      ownNamespace;
-      namespaceCreated = false;
-      assets;
-      livePods = /* @__PURE__ */ new Set();
-      envChecksDone = false;
-      get context() {
-        return this.config.pod.kubeContext;
-      }
-      base() {
-        const a = [this.kubectlBin];
-        if (this.config.pod.kubeconfig) a.push("--kubeconfig", this.config.pod.kubeconfig);
-        if (this.context) a.push("--context", this.context);
-        return a;
-      }
-      /** One kubectl call with retries on transient API errors; returns the last result (never throws on exit codes). */
-      async kubectlRaw(args, opts = {}) {
-        const argv = [...this.base(), ...args];
-        let last = { code: 1, stdout: "", stderr: "" };
-        for (let attempt = 0; attempt < this.retries; attempt++) {
-          try {
-            const r = await run(argv, { timeoutMs: opts.timeoutMs ?? 6e4, input: opts.input });
-            last = r.timedOut ? { ...r, code: r.code || 124, stderr: `${r.stderr}
-(timed out after ${opts.timeoutMs ?? 6e4} ms)` } : r;
-          } catch (e) {
-            const code = e.code;
-            if (code === "ENOENT") throw new RunError(`kubectl not found on PATH (${this.kubectlBin}): install kubectl or put it on PATH`);
-            throw e;
-          }
-          if (last.code === 0 || !isTransient(last.stderr)) return last;
-          if (attempt + 1 < this.retries) await sleep4(this.backoffMs * 2 ** attempt);
-        }
-        return last;
-      }
-      async kubectl(args, opts = {}) {
-        const r = await this.kubectlRaw(args, opts);
-        if (r.code !== 0) {
-          throw new RunError(`${opts.what ?? `kubectl ${args.slice(0, 2).join(" ")}`} failed: ${cleanStderr(r.stderr) || `exit ${r.code}`}`);
-        }
-        return r.stdout;
-      }
-      async prepare() {
-        if (this.assets) return this.assets;
-        if (!this.config.sut.image) {
-          throw new UsageError(`runtime ${this.name} needs sut.image (the SUT's container image)`);
-        }
-        const assets = loadPodAssets(this.config);
-        if (this.ownNamespace && !this.namespaceCreated) {
-          const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: this.namespace, labels: podLabels(this.runId) } };
-          recordCreated("namespace", this.namespace, this.context);
-          this.namespaceCreated = true;
-          await this.kubectl(["apply", "-f", "-"], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
-        }
-        this.assets = assets;
-        return assets;
-      }
-      async runRound(index) {
-        const assets = await this.prepare();
-        const plan = podPlan(this.config, this.runId, index, assets, {
-          sutImage: this.config.sut.image,
-          sutCommand: this.config.sut.command,
-          loadgenImage: this.config.pod.loadgenImage,
-          pullPolicy: "IfNotPresent"
-        }, this.namespace);
-        plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
-        const pod = podName(plan.runId, index);
-        const ns = this.namespace;
-        try {
-          this.livePods.add(pod);
-          recordCreated("pod", `${ns}/${pod}`, this.context);
-          await this.kubectl(["apply", "-n", ns, "-f", "-"], { input: toYaml(buildPodManifest(plan)), what: `applying pod ${ns}/${pod}` });
-          const final = await this.waitForLoadgen(pod, index);
-          const logs = await this.kubectl(["logs", pod, "-n", ns, "-c", CONTAINERS.loadgen], { timeoutMs: 12e4, what: `reading the loadgen output of ${ns}/${pod}` });
-          const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
-          if (lg && lg.exitCode !== 0) {
-            throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (exit ${lg.exitCode}${lg.reason ? `, ${lg.reason}` : ""}): ${tail(logs, 5)}`);
-          }
-          await this.proveHooked(pod, plan);
-          const csv = plan.loadgen.outputFile ? await this.kubectl(["exec", pod, "-n", ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE], { timeoutMs: 6e5, what: `reading ${OUT_FILE} of ${ns}/${pod}` }) : logs;
-          const data = roundFromOutput(csv, index, expectedRows(this.config), `pod ${ns}/${pod}`);
-          const checks = await this.checks(pod, final, index);
-          return { data, checks };
-        } finally {
-          await this.deletePod(pod);
-        }
-      }
-      async getPod(pod) {
-        const out = await this.kubectl(["get", "pod", pod, "-n", this.namespace, "-o", "json"], { timeoutMs: 3e4, what: `reading pod ${this.namespace}/${pod}` });
-        try {
-          return JSON.parse(out);
-        } catch {
-          throw new RunError(`kubectl get pod ${pod}: not JSON: ${out.slice(0, 200)}`);
-        }
-      }
-      async events(pod) {
-        const r = await this.kubectlRaw(["get", "events", "-n", this.namespace, "--field-selector", `involvedObject.name=${pod}`], { timeoutMs: 3e4 });
-        const text = r.code === 0 ? r.stdout.trim() : `(events not available: ${cleanStderr(r.stderr)})`;
-        return text || "(no events)";
-      }
-      /** Throws `message` with the pod's events; with `partialOf` (the round), a RoundFailedError keeping what the loadgen wrote. */
-      async fail(pod, message, partialOf) {
-        const events2 = await this.events(pod);
-        const full = `${message}
-pod ${this.namespace}/${pod} events:
-${events2}`;
-        if (partialOf === void 0) throw new RunError(full);
-        const r = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", CONTAINERS.loadgen], { timeoutMs: 6e4 });
-        throw new RoundFailedError(full, r.code === 0 ? partialRound(r.stdout, partialOf) : null);
-      }
-      async waitForLoadgen(pod, index) {
-        const timeout = this.config.pod.podTimeoutMs;
-        const deadline = Date.now() + timeout;
-        for (; ; ) {
-          const p = await this.getPod(pod);
-          const all = [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []];
-          for (const c of all) {
-            const w = c.state?.waiting;
-            if (w?.reason && PULL_ERRORS.includes(w.reason)) {
-              const image = p.spec?.containers?.find((x) => x.name === c.name)?.image ?? "?";
-              await this.fail(pod, `round ${index}: image ${image} of container ${c.name} cannot be pulled (${w.reason}${w.message ? `: ${w.message}` : ""})`);
-            }
-            if (w?.reason && START_ERRORS.includes(w.reason)) {
-              await this.fail(pod, `round ${index}: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ""})`);
-            }
-          }
-          const lg = status(p, CONTAINERS.loadgen)?.state?.terminated;
-          if (lg?.reason === "OOMKilled") await this.fail(pod, `round ${index}: the loadgen was OOMKilled`);
-          for (const sut of [CONTAINERS.baseline, CONTAINERS.candidate]) {
-            const t = status(p, sut)?.state?.terminated;
-            if (!t) continue;
-            if (t.reason === "OOMKilled") {
-              await this.fail(pod, `round ${index}: ${sut} was OOMKilled (memory limit ${this.config.pod.memory ?? "none"}): raise memory`, index);
-            }
-            if (!lg) {
-              const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", sut], { timeoutMs: 6e4 });
-              const ld = loaderMessage(log.stdout);
-              await this.fail(
-                pod,
-                `round ${index}: ${sut} terminated before the loadgen finished (exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""})${ld ? ` (${ld})` : ""}; its log:
-${tail(log.stdout)}`,
-                index
-              );
-            }
-          }
-          if (lg) return p;
-          if (p.status?.phase === "Failed") await this.fail(pod, `round ${index}: pod failed (${p.status.reason ?? ""} ${p.status.message ?? ""})`.trim());
-          if (Date.now() >= deadline) {
-            const phase = p.status?.phase ?? "unknown";
-            const cond = p.status?.conditions?.find((c) => c.status !== "True" && c.message);
-            await this.fail(
-              pod,
-              phase === "Pending" ? `round ${index}: pod still Pending after ${Math.round(timeout / 1e3)} s (pod-timeout)${cond ? `: ${cond.reason ?? ""} ${cond.message}` : ""}` : `round ${index}: the loadgen did not finish within ${Math.round(timeout / 1e3)} s (pod-timeout; phase ${phase})`
-            );
-          }
-          await sleep4(this.pollMs);
-        }
-      }
-      async proveHooked(pod, plan) {
-        for (const h of hookedContainers(plan)) {
-          const where = `${h.container} of ${this.namespace}/${pod}`;
-          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", h.container, "--", "cat", "/proc/1/maps"], { timeoutMs: 6e4 });
-          if (r.code !== 0) {
-            throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec cat /proc/1/maps: ${cleanStderr(r.stderr)}); the SUT image needs cat`);
-          }
-          if (!isMapped(r.stdout, h.dir, h.fileName)) {
-            const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", h.container], { timeoutMs: 6e4 });
-            throw hookNotLoaded(h, where, log.stdout);
-          }
-        }
-      }
-      async checks(pod, p, round3) {
-        const checks = [samePodCheck({ name: `${this.namespace}/${pod}`, containers: (p.spec?.containers ?? []).map((c) => c.name) })];
-        const throttle = [];
-        for (const c of [CONTAINERS.baseline, CONTAINERS.candidate]) {
-          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", c, "--", "cat", "/sys/fs/cgroup/cpu.stat"], { timeoutMs: 3e4 });
-          throttle.push({ container: c, before: 0, after: r.code === 0 ? parseCpuStat(r.stdout).nr_throttled : void 0 });
-        }
-        checks.push(cpuThrottlingCheck(throttle, round3));
-        if (!this.envChecksDone) {
-          this.envChecksDone = true;
-          const nsr = await this.kubectlRaw(["get", "namespace", this.namespace, "-o", "json"], { timeoutMs: 3e4 });
-          const nsObj = nsr.code === 0 ? safeJson(nsr.stdout) : void 0;
-          checks.push(serviceMeshCheck(p, nsObj));
-          const node = p.spec?.nodeName;
-          if (node) {
-            const r = await this.kubectlRaw(["get", "pods", "-A", "--field-selector", `spec.nodeName=${node}`, "-o", "json"], { timeoutMs: 6e4 });
-            const list = r.code === 0 ? safeJson(r.stdout) : void 0;
-            checks.push(nodeTenancyCheck(node, list, [pod], cleanStderr(r.stderr).split("\n")[0]));
-          }
-        }
-        return checks;
-      }
-      async deletePod(pod) {
-        const r = await this.kubectlRaw(["delete", "pod", pod, "-n", this.namespace, "--ignore-not-found", "--timeout=90s"], { timeoutMs: 12e4 });
-        if (r.code === 0) {
-          this.livePods.delete(pod);
-          recordRemoved("pod", `${this.namespace}/${pod}`, this.context);
-        }
-      }
-      async teardown() {
-        for (const pod of [...this.livePods]) await this.deletePod(pod);
-        if (this.ownNamespace) {
-          if (!this.namespaceCreated) return;
-          const r = await this.kubectlRaw(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"], { timeoutMs: 12e4 });
-          if (r.code === 0) {
-            this.namespaceCreated = false;
-            recordRemoved("namespace", this.namespace, this.context);
-          }
-        } else if (this.assets) {
-          await this.kubectlRaw(["delete", "configmap", "-n", this.namespace, "-l", `${POD_LABELS.run}=${dnsLabel(this.runId)}`, "--ignore-not-found"], { timeoutMs: 12e4 });
-          this.assets = void 0;
-        }
-      }
-    };
   }
 });
 
@@ -33467,12 +33411,12 @@ var require_semver2 = __commonJS({
 });
 
 // node_modules/@actions/tool-cache/lib/manifest.js
-import * as os7 from "os";
+import * as os6 from "os";
 import * as cp2 from "child_process";
-import * as fs4 from "fs";
+import * as fs3 from "fs";
 function _findMatch(versionSpec, stable, candidates, archFilter) {
   return __awaiter7(this, void 0, void 0, function* () {
-    const platFilter = os7.platform();
+    const platFilter = os6.platform();
     let result;
     let match;
     let file;
@@ -33508,7 +33452,7 @@ function _findMatch(versionSpec, stable, candidates, archFilter) {
   });
 }
 function _getOsVersion() {
-  const plat = os7.platform();
+  const plat = os6.platform();
   let version = "";
   if (plat === "darwin") {
     version = cp2.execSync("sw_vers -productVersion").toString();
@@ -33564,10 +33508,10 @@ var init_manifest2 = __esm({
         const lsbReleaseFile = "/etc/lsb-release";
         const osReleaseFile = "/etc/os-release";
         let contents = "";
-        if (fs4.existsSync(lsbReleaseFile)) {
-          contents = fs4.readFileSync(lsbReleaseFile).toString();
-        } else if (fs4.existsSync(osReleaseFile)) {
-          contents = fs4.readFileSync(osReleaseFile).toString();
+        if (fs3.existsSync(lsbReleaseFile)) {
+          contents = fs3.readFileSync(lsbReleaseFile).toString();
+        } else if (fs3.existsSync(osReleaseFile)) {
+          contents = fs3.readFileSync(osReleaseFile).toString();
         }
         return contents;
       }
@@ -33669,16 +33613,16 @@ __export(tool_cache_exports, {
   getManifestFromRepo: () => getManifestFromRepo,
   isExplicitVersion: () => isExplicitVersion
 });
-import * as crypto2 from "crypto";
-import * as fs5 from "fs";
-import * as os8 from "os";
+import * as crypto from "crypto";
+import * as fs4 from "fs";
+import * as os7 from "os";
 import * as path5 from "path";
 import * as stream from "stream";
 import * as util from "util";
 import { ok as ok2 } from "assert";
 function downloadTool(url, dest, auth, headers) {
   return __awaiter9(this, void 0, void 0, function* () {
-    dest = dest || path5.join(_getTempDirectory(), crypto2.randomUUID());
+    dest = dest || path5.join(_getTempDirectory(), crypto.randomUUID());
     yield mkdirP(path5.dirname(dest));
     debug(`Downloading ${url}`);
     debug(`Destination ${dest}`);
@@ -33700,7 +33644,7 @@ function downloadTool(url, dest, auth, headers) {
 }
 function downloadToolAttempt(url, dest, auth, headers) {
   return __awaiter9(this, void 0, void 0, function* () {
-    if (fs5.existsSync(dest)) {
+    if (fs4.existsSync(dest)) {
       throw new Error(`Destination file path ${dest} already exists`);
     }
     const http2 = new HttpClient2(userAgent, [], {
@@ -33724,7 +33668,7 @@ function downloadToolAttempt(url, dest, auth, headers) {
     const readStream = responseMessageFactory();
     let succeeded = false;
     try {
-      yield pipeline2(readStream, fs5.createWriteStream(dest));
+      yield pipeline2(readStream, fs4.createWriteStream(dest));
       debug("download complete");
       succeeded = true;
       return dest;
@@ -33764,7 +33708,7 @@ function extract7z(file, dest, _7zPath) {
         const options = {
           silent: true
         };
-        yield exec(`"${_7zPath}"`, args, options);
+        yield exec2(`"${_7zPath}"`, args, options);
       } finally {
         process.chdir(originalCwd);
       }
@@ -33788,7 +33732,7 @@ function extract7z(file, dest, _7zPath) {
       };
       try {
         const powershellPath = yield which("powershell", true);
-        yield exec(`"${powershellPath}"`, args, options);
+        yield exec2(`"${powershellPath}"`, args, options);
       } finally {
         process.chdir(originalCwd);
       }
@@ -33804,7 +33748,7 @@ function extractTar(file_1, dest_1) {
     dest = yield _createExtractFolder(dest);
     debug("Checking tar --version");
     let versionOutput = "";
-    yield exec("tar --version", [], {
+    yield exec2("tar --version", [], {
       ignoreReturnCode: true,
       silent: true,
       listeners: {
@@ -33835,7 +33779,7 @@ function extractTar(file_1, dest_1) {
       args.push("--overwrite");
     }
     args.push("-C", destArg, "-f", fileArg);
-    yield exec(`tar`, args);
+    yield exec2(`tar`, args);
     return dest;
   });
 }
@@ -33855,7 +33799,7 @@ function extractXar(file_1, dest_1) {
       args.push("-v");
     }
     const xarPath = yield which("xar", true);
-    yield exec(`"${xarPath}"`, _unique(args));
+    yield exec2(`"${xarPath}"`, _unique(args));
     return dest;
   });
 }
@@ -33895,7 +33839,7 @@ function extractZipWin(file, dest) {
         pwshCommand
       ];
       debug(`Using pwsh at path: ${pwshPath}`);
-      yield exec(`"${pwshPath}"`, args);
+      yield exec2(`"${pwshPath}"`, args);
     } else {
       const powershellCommand = [
         `$ErrorActionPreference = 'Stop' ;`,
@@ -33915,7 +33859,7 @@ function extractZipWin(file, dest) {
       ];
       const powershellPath = yield which("powershell", true);
       debug(`Using powershell at path: ${powershellPath}`);
-      yield exec(`"${powershellPath}"`, args);
+      yield exec2(`"${powershellPath}"`, args);
     }
   });
 }
@@ -33927,20 +33871,20 @@ function extractZipNix(file, dest) {
       args.unshift("-q");
     }
     args.unshift("-o");
-    yield exec(`"${unzipPath}"`, args, { cwd: dest });
+    yield exec2(`"${unzipPath}"`, args, { cwd: dest });
   });
 }
 function cacheDir(sourceDir, tool, version, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
     version = semver2.clean(version) || version;
-    arch3 = arch3 || os8.arch();
+    arch3 = arch3 || os7.arch();
     debug(`Caching tool ${tool} ${version} ${arch3}`);
     debug(`source dir: ${sourceDir}`);
-    if (!fs5.statSync(sourceDir).isDirectory()) {
+    if (!fs4.statSync(sourceDir).isDirectory()) {
       throw new Error("sourceDir is not a directory");
     }
     const destPath = yield _createToolPath(tool, version, arch3);
-    for (const itemName of fs5.readdirSync(sourceDir)) {
+    for (const itemName of fs4.readdirSync(sourceDir)) {
       const s = path5.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
@@ -33951,10 +33895,10 @@ function cacheDir(sourceDir, tool, version, arch3) {
 function cacheFile(sourceFile, targetFile, tool, version, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
     version = semver2.clean(version) || version;
-    arch3 = arch3 || os8.arch();
+    arch3 = arch3 || os7.arch();
     debug(`Caching tool ${tool} ${version} ${arch3}`);
     debug(`source file: ${sourceFile}`);
-    if (!fs5.statSync(sourceFile).isFile()) {
+    if (!fs4.statSync(sourceFile).isFile()) {
       throw new Error("sourceFile is not a file");
     }
     const destFolder = yield _createToolPath(tool, version, arch3);
@@ -33972,7 +33916,7 @@ function find(toolName, versionSpec, arch3) {
   if (!versionSpec) {
     throw new Error("versionSpec parameter is required");
   }
-  arch3 = arch3 || os8.arch();
+  arch3 = arch3 || os7.arch();
   if (!isExplicitVersion(versionSpec)) {
     const localVersions = findAllVersions(toolName, arch3);
     const match = evaluateVersions(localVersions, versionSpec);
@@ -33983,7 +33927,7 @@ function find(toolName, versionSpec, arch3) {
     versionSpec = semver2.clean(versionSpec) || "";
     const cachePath = path5.join(_getCacheDirectory(), toolName, versionSpec, arch3);
     debug(`checking cache: ${cachePath}`);
-    if (fs5.existsSync(cachePath) && fs5.existsSync(`${cachePath}.complete`)) {
+    if (fs4.existsSync(cachePath) && fs4.existsSync(`${cachePath}.complete`)) {
       debug(`Found tool in cache ${toolName} ${versionSpec} ${arch3}`);
       toolPath = cachePath;
     } else {
@@ -33994,14 +33938,14 @@ function find(toolName, versionSpec, arch3) {
 }
 function findAllVersions(toolName, arch3) {
   const versions = [];
-  arch3 = arch3 || os8.arch();
+  arch3 = arch3 || os7.arch();
   const toolPath = path5.join(_getCacheDirectory(), toolName);
-  if (fs5.existsSync(toolPath)) {
-    const children = fs5.readdirSync(toolPath);
+  if (fs4.existsSync(toolPath)) {
+    const children = fs4.readdirSync(toolPath);
     for (const child2 of children) {
       if (isExplicitVersion(child2)) {
         const fullPath = path5.join(toolPath, child2, arch3 || "");
-        if (fs5.existsSync(fullPath) && fs5.existsSync(`${fullPath}.complete`)) {
+        if (fs4.existsSync(fullPath) && fs4.existsSync(`${fullPath}.complete`)) {
           versions.push(child2);
         }
       }
@@ -34044,7 +33988,7 @@ function getManifestFromRepo(owner_1, repo_1, auth_1) {
   });
 }
 function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-  return __awaiter9(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os8.arch()) {
+  return __awaiter9(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os7.arch()) {
     const match = yield _findMatch(versionSpec, stable, manifest, archFilter);
     return match;
   });
@@ -34052,7 +33996,7 @@ function findFromManifest(versionSpec_1, stable_1, manifest_1) {
 function _createExtractFolder(dest) {
   return __awaiter9(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path5.join(_getTempDirectory(), crypto2.randomUUID());
+      dest = path5.join(_getTempDirectory(), crypto.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -34072,7 +34016,7 @@ function _createToolPath(tool, version, arch3) {
 function _completeToolPath(tool, version, arch3) {
   const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch3 || "");
   const markerPath = `${folderPath}.complete`;
-  fs5.writeFileSync(markerPath, "");
+  fs4.writeFileSync(markerPath, "");
   debug("finished caching tool");
 }
 function isExplicitVersion(versionSpec) {
@@ -34178,13 +34122,13 @@ var kind_exports = {};
 __export(kind_exports, {
   KindRuntime: () => KindRuntime
 });
-import { chmodSync as chmodSync2, existsSync as existsSync8 } from "node:fs";
+import { chmodSync as chmodSync2, existsSync as existsSync7 } from "node:fs";
 import { delimiter as delimiter2, join as join10 } from "node:path";
 function onPath(name, path8 = process.env.PATH ?? "") {
   for (const dir of path8.split(delimiter2)) {
     if (!dir) continue;
     const p = join10(dir, name);
-    if (existsSync8(p)) return p;
+    if (existsSync7(p)) return p;
   }
   return void 0;
 }
@@ -34192,9 +34136,9 @@ async function downloadKind(version) {
   const tc = await Promise.resolve().then(() => (init_tool_cache(), tool_cache_exports));
   const cached = tc.find("kind", version);
   if (cached) return join10(cached, "kind");
-  const os9 = process.platform === "darwin" ? "darwin" : "linux";
+  const os8 = process.platform === "darwin" ? "darwin" : "linux";
   const arch3 = process.arch === "arm64" ? "arm64" : "amd64";
-  const url = `https://kind.sigs.k8s.io/dl/${version}/kind-${os9}-${arch3}`;
+  const url = `https://kind.sigs.k8s.io/dl/${version}/kind-${os8}-${arch3}`;
   const file = await tc.downloadTool(url);
   chmodSync2(file, 493);
   const dir = await tc.cacheFile(file, "kind", "kind", version);
@@ -34204,8 +34148,8 @@ var KindRuntime;
 var init_kind = __esm({
   "src/runtime/kind.ts"() {
     "use strict";
-    init_state_helper();
     init_errors();
+    init_runtime();
     init_kubernetes();
     init_pod_exec();
     KindRuntime = class {
@@ -34213,6 +34157,7 @@ var init_kind = __esm({
         this.config = config;
         this.opts = opts;
         this.cluster = config.pod.clusterName;
+        this.ledger = opts.ledger ?? NO_LEDGER;
         const kubeConfig = { ...config, pod: { ...config.pod, kubeContext: config.pod.kubeContext ?? `kind-${this.cluster}` } };
         this.kube = new KubernetesRuntime(kubeConfig, { ...opts, name: "kind" });
       }
@@ -34224,6 +34169,7 @@ var init_kind = __esm({
       ready;
       kube;
       cluster;
+      ledger;
       async kind(args, timeoutMs, what) {
         const argv = [this.kindBin, ...args];
         const r = await run(argv, { timeoutMs }).catch((e) => {
@@ -34252,7 +34198,7 @@ var init_kind = __esm({
         this.ready ??= (async () => {
           if (!this.config.sut.image) throw new UsageError("runtime kind needs sut.image (the SUT container image, loaded into the cluster)");
           this.kindBin = await this.findKind();
-          recordTool("kind", this.kindBin);
+          this.ledger.toolUsed("kind", this.kindBin);
           const clusters = (await this.kind(["get", "clusters"], 3e4, "kind get clusters")).split("\n").map((l) => l.trim()).filter(Boolean);
           if (clusters.includes(this.cluster)) {
             if (!this.config.pod.reuseCluster) {
@@ -34264,7 +34210,7 @@ var init_kind = __esm({
             if (this.opts.nodeImage) args.push("--image", this.opts.nodeImage);
             args.push("--wait", "120s");
             this.created = true;
-            recordCreated("kind-cluster", this.cluster);
+            this.ledger.created({ kind: "kind-cluster", name: this.cluster });
             await this.kind(args, 3e5, `kind create cluster ${this.cluster}`);
           }
           await this.kind(["load", "docker-image", this.config.sut.image, "--name", this.cluster], 3e5, `kind load docker-image ${this.config.sut.image}`);
@@ -34283,7 +34229,7 @@ var init_kind = __esm({
             const r = await run([this.kindBin, "delete", "cluster", "--name", this.cluster], { timeoutMs: 3e5 }).catch(() => null);
             if (r && r.code === 0) {
               this.created = false;
-              recordRemoved("kind-cluster", this.cluster);
+              this.ledger.removed({ kind: "kind-cluster", name: this.cluster });
             }
           }
         }
@@ -36819,7 +36765,105 @@ function exitCodeFor(v, failOn) {
 // src/commands/run.ts
 init_config();
 
+// src/experiment/resource-list.ts
+function same(a, b) {
+  return a.kind === b.kind && a.name === b.name && (a.context ?? "") === (b.context ?? "");
+}
+function normalized(r) {
+  return r.context ? { kind: r.kind, name: r.name, context: r.context } : { kind: r.kind, name: r.name };
+}
+var ResourceList = class {
+  constructor(onChange = () => {
+  }) {
+    this.onChange = onChange;
+  }
+  onChange;
+  list = [];
+  toolPaths = {};
+  created(r) {
+    if (this.list.some((c) => same(c, r))) return;
+    this.list.push(normalized(r));
+    this.onChange("created");
+  }
+  removed(r) {
+    const before = this.list.length;
+    this.list = this.list.filter((c) => !same(c, r));
+    if (this.list.length !== before) this.onChange("created");
+  }
+  toolUsed(tool, path8) {
+    this.toolPaths[tool] = path8;
+    this.onChange("tools");
+  }
+  /** Created and not yet removed, oldest first. */
+  resources() {
+    return [...this.list];
+  }
+  tools() {
+    return { ...this.toolPaths };
+  }
+};
+
+// src/runtime/remove-resources.ts
+init_errors();
+init_runtime();
+init_pod_exec();
+var NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+var CONTEXT = /^[A-Za-z0-9][A-Za-z0-9@._:/-]{0,252}$/;
+function removalArgv(r, kubeconfig2, toolPath) {
+  const [ns, pod] = r.kind === "pod" && r.name.includes("/") ? r.name.split("/", 2) : [void 0, r.name];
+  if (!NAME.test(pod) || ns !== void 0 && !NAME.test(ns)) return null;
+  if (r.context !== void 0 && !CONTEXT.test(r.context)) return null;
+  if (r.kind === "kind-cluster") {
+    return [toolPath("kind"), "delete", "cluster", "--name", r.name, ...kubeconfig2 ? ["--kubeconfig", kubeconfig2] : []];
+  }
+  if (r.kind === "pod" && r.context === "podman") {
+    return [toolPath("podman"), "pod", "rm", "--force", "--ignore", pod];
+  }
+  const kubectl = [toolPath("kubectl"), ...kubeconfig2 ? ["--kubeconfig", kubeconfig2] : [], ...r.context ? ["--context", r.context] : []];
+  if (r.kind === "namespace") {
+    return [...kubectl, "delete", "namespace", r.name, "--ignore-not-found", "--wait=false"];
+  }
+  return [...kubectl, ...ns ? ["--namespace", ns] : [], "delete", "pod", pod, "--ignore-not-found", "--wait=false", "--grace-period=0", "--force"];
+}
+async function removeAll(resources2, opts) {
+  const { kubeconfig: kubeconfig2, log } = opts;
+  const toolPath = (t) => opts.tools?.[t] ?? t;
+  let failures = 0;
+  const deletedClusters = /* @__PURE__ */ new Set();
+  for (const r of [...resources2].reverse().sort(byOrder)) {
+    if (r.kind !== "kind-cluster" && r.context && deletedClusters.has(r.context)) continue;
+    const argv = removalArgv(r, kubeconfig2, toolPath);
+    if (!argv) {
+      log.warning(`cleanup: refusing to pass the unexpected name '${r.name}' (${r.kind}) to a command`);
+      failures++;
+      continue;
+    }
+    log.info(`cleanup: ${argv.join(" ")}`);
+    const err = await exec(argv, log);
+    if (err) {
+      log.warning(`cleanup of ${r.kind} ${r.name} failed: ${err}`);
+      failures++;
+    } else if (r.kind === "kind-cluster") deletedClusters.add(`kind-${r.name}`);
+  }
+  return failures;
+}
+function byOrder(a, b) {
+  return RESOURCE_KINDS.indexOf(a.kind) - RESOURCE_KINDS.indexOf(b.kind);
+}
+async function exec(argv, log) {
+  let r;
+  try {
+    r = await run(argv, { timeoutMs: 5 * 6e4 });
+  } catch (err) {
+    return err.code === "ENOENT" ? `${argv[0]} not found` : messageOf(err);
+  }
+  if (r.stdout.trim()) log.info(r.stdout.trim());
+  if (r.code === 0 && !r.timedOut) return null;
+  return cleanStderr(r.stderr).split("\n").at(-1) || (r.timedOut ? `${argv[0]} timed out` : `${argv[0]} exited with ${r.code}`);
+}
+
 // src/runtimes.ts
+init_runtime();
 init_native();
 function prepareHooks(config, alsoBuild = []) {
   const hooks = [config.hook, config.baselineHook].filter((h) => !!h);
@@ -36832,7 +36876,7 @@ function prepareHostSut(config) {
   prepareHooks(config, [command[0]]);
   return command;
 }
-async function createRuntime(config) {
+async function createRuntime(config, ledger2 = NO_LEDGER) {
   switch (config.runtime) {
     case "replay":
       return new ReplayRuntime(await readSamples(config.replay));
@@ -36843,30 +36887,38 @@ async function createRuntime(config) {
     case "podman": {
       const { PodmanRuntime: PodmanRuntime2, importsSutBinary: importsSutBinary2 } = await Promise.resolve().then(() => (init_podman(), podman_exports));
       const command = importsSutBinary2(config.sut) ? prepareHostSut(config) : (prepareHooks(config), config.sut.command);
-      return new PodmanRuntime2({ ...config, sut: { ...config.sut, command } });
+      return new PodmanRuntime2({ ...config, sut: { ...config.sut, command } }, { ledger: ledger2 });
     }
     case "kubernetes": {
       prepareHooks(config);
       const { KubernetesRuntime: KubernetesRuntime2 } = await Promise.resolve().then(() => (init_kubernetes(), kubernetes_exports));
-      return new KubernetesRuntime2(config);
+      return new KubernetesRuntime2(config, { ledger: ledger2 });
     }
     case "kind": {
       prepareHooks(config);
       const { KindRuntime: KindRuntime2 } = await Promise.resolve().then(() => (init_kind(), kind_exports));
-      return new KindRuntime2(config);
+      return new KindRuntime2(config, { ledger: ledger2 });
     }
   }
 }
 
 // src/commands/run.ts
 init_units();
+var ledger = new ResourceList();
+var kubeconfig;
 async function runCommand(flags) {
   const config = buildConfig(mergeConfig(...configLayers(flags)));
-  const runtime = await createRuntime(config);
+  kubeconfig = config.pod.kubeconfig;
+  const runtime = await createRuntime(config, ledger);
   const verdict = await runGate(runtime, config, { onLook: (l) => process.stderr.write(`${progressLine(l)}
 `) });
   printVerdict(verdict, flags.json === true);
   return exitCodeFor(verdict, config.failOn);
+}
+function removeLeftovers(log) {
+  const left = ledger.resources();
+  if (left.length === 0) return Promise.resolve(0);
+  return removeAll(left, { kubeconfig, tools: ledger.tools(), log: { info: log, warning: (l) => log(`warning: ${l}`) } });
 }
 function printVerdict(verdict, json) {
   process.stdout.write(json ? `${JSON.stringify(verdict, null, 2)}
@@ -36899,7 +36951,7 @@ init_schedule();
 init_errors();
 init_native();
 import { spawn as spawn6 } from "node:child_process";
-import { existsSync as existsSync9 } from "node:fs";
+import { existsSync as existsSync8 } from "node:fs";
 import path6 from "node:path";
 var MICRO_FUNCTIONS = ["read", "recv", "write", "send", "accept", "close", "open"];
 function isMicroFunction(s) {
@@ -36910,8 +36962,8 @@ function driverPath(root = packageRoot()) {
 }
 async function ensureDriver(root = packageRoot()) {
   const exe = driverPath(root);
-  if (!existsSync9(exe)) buildNative("the micro driver", "micro", root);
-  if (!existsSync9(exe)) throw new RunError(`make -C ${path6.join(root, "hook")} micro did not produce ${exe}`);
+  if (!existsSync8(exe)) buildNative("the micro driver", "micro", root);
+  if (!existsSync8(exe)) throw new RunError(`make -C ${path6.join(root, "hook")} micro did not produce ${exe}`);
   return exe;
 }
 var PRELOAD_REFUSED = /^.*ld\.so: object .* cannot be preloaded.*$/m;
@@ -37398,11 +37450,15 @@ function parseFlags(args) {
     throw new UsageError(messageOf(err).split("\n")[0]);
   }
 }
+var interrupted = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
     process.stderr.write(`hook-latency: interrupted by ${signal}; stopping the SUTs
 `);
-    process.exit(130);
+    removeLeftovers((line) => process.stderr.write(`hook-latency: ${line}
+`)).finally(() => process.exit(130));
   });
 }
 main(process.argv.slice(2)).then(

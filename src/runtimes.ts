@@ -1,7 +1,7 @@
 // The one place that maps a runtime name to its implementation (used by the entry points only).
 // Backends are imported lazily: a replay or analysis never loads the cluster tooling.
 import type { Config } from './config';
-import type { Runtime } from './experiment/runtime';
+import { NO_LEDGER, type ResourceLedger, type Runtime } from './experiment/runtime';
 import { checkSharedLibrary, ensureBuilt, EXAMPLE_SUT } from './native';
 import { ReplayRuntime } from './runtime/replay';
 import { readSamples } from './samples/read';
@@ -24,7 +24,8 @@ function prepareHostSut(config: Config): string[] {
   return command;
 }
 
-export async function createRuntime(config: Config): Promise<Runtime> {
+/** LEDGER is told what the runtime creates outside this process (pods, namespaces, a kind cluster). */
+export async function createRuntime(config: Config, ledger: ResourceLedger = NO_LEDGER): Promise<Runtime> {
   switch (config.runtime) {
     case 'replay':
       return new ReplayRuntime(await readSamples(config.replay as string));
@@ -36,17 +37,17 @@ export async function createRuntime(config: Config): Promise<Runtime> {
       // The example SUT (or any host binary) becomes a local image; a configured image runs as is.
       const { PodmanRuntime, importsSutBinary } = await import('./runtime/podman');
       const command = importsSutBinary(config.sut) ? prepareHostSut(config) : (prepareHooks(config), config.sut.command);
-      return new PodmanRuntime({ ...config, sut: { ...config.sut, command } });
+      return new PodmanRuntime({ ...config, sut: { ...config.sut, command } }, { ledger });
     }
     case 'kubernetes': {
       prepareHooks(config);
       const { KubernetesRuntime } = await import('./runtime/kubernetes');
-      return new KubernetesRuntime(config);
+      return new KubernetesRuntime(config, { ledger });
     }
     case 'kind': {
       prepareHooks(config);
       const { KindRuntime } = await import('./runtime/kind');
-      return new KindRuntime(config);
+      return new KindRuntime(config, { ledger });
     }
   }
 }
