@@ -340,13 +340,13 @@ var require_directives = __commonJS({
               onError(0, "%YAML directive should contain exactly one part");
               return false;
             }
-            const [version] = parts;
-            if (version === "1.1" || version === "1.2") {
-              this.yaml.version = version;
+            const [version2] = parts;
+            if (version2 === "1.1" || version2 === "1.2") {
+              this.yaml.version = version2;
               return true;
             } else {
-              const isValid = /^\d+\.\d+$/.test(version);
-              onError(6, `Unsupported YAML version ${version}`, isValid);
+              const isValid = /^\d+\.\d+$/.test(version2);
+              onError(6, `Unsupported YAML version ${version2}`, isValid);
               return false;
             }
           }
@@ -3448,14 +3448,14 @@ var require_Document = __commonJS({
           version: "1.2"
         }, options);
         this.options = opt;
-        let { version } = opt;
+        let { version: version2 } = opt;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
-            version = this.directives.yaml.version;
+            version2 = this.directives.yaml.version;
         } else
-          this.directives = new directives.Directives({ version });
-        this.setSchema(version, options);
+          this.directives = new directives.Directives({ version: version2 });
+        this.setSchema(version2, options);
         this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
       }
       /**
@@ -3635,11 +3635,11 @@ var require_Document = __commonJS({
        *
        * Overrides all previously set schema options.
        */
-      setSchema(version, options = {}) {
-        if (typeof version === "number")
-          version = String(version);
+      setSchema(version2, options = {}) {
+        if (typeof version2 === "number")
+          version2 = String(version2);
         let opt;
-        switch (version) {
+        switch (version2) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
@@ -3650,9 +3650,9 @@ var require_Document = __commonJS({
           case "1.2":
           case "next":
             if (this.directives)
-              this.directives.yaml.version = version;
+              this.directives.yaml.version = version2;
             else
-              this.directives = new directives.Directives({ version });
+              this.directives = new directives.Directives({ version: version2 });
             opt = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
@@ -3661,7 +3661,7 @@ var require_Document = __commonJS({
             opt = null;
             break;
           default: {
-            const sv = JSON.stringify(version);
+            const sv = JSON.stringify(version2);
             throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
           }
         }
@@ -11718,36 +11718,36 @@ var require_diagnostics = __commonJS({
       const debuglog = fetchDebuglog.enabled ? fetchDebuglog : undiciDebugLog;
       diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
         const {
-          connectParams: { version, protocol, port, host }
+          connectParams: { version: version2, protocol, port, host }
         } = evt;
         debuglog(
           "connecting to %s using %s%s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version
+          version2
         );
       });
       diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
         const {
-          connectParams: { version, protocol, port, host }
+          connectParams: { version: version2, protocol, port, host }
         } = evt;
         debuglog(
           "connected to %s using %s%s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version
+          version2
         );
       });
       diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
         const {
-          connectParams: { version, protocol, port, host },
+          connectParams: { version: version2, protocol, port, host },
           error
         } = evt;
         debuglog(
           "connection to %s using %s%s errored - %s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version,
+          version2,
           error.message
         );
       });
@@ -11796,31 +11796,31 @@ var require_diagnostics = __commonJS({
         const debuglog = undiciDebugLog.enabled ? undiciDebugLog : websocketDebuglog;
         diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
           const {
-            connectParams: { version, protocol, port, host }
+            connectParams: { version: version2, protocol, port, host }
           } = evt;
           debuglog(
             "connecting to %s%s using %s%s",
             host,
             port ? `:${port}` : "",
             protocol,
-            version
+            version2
           );
         });
         diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
           const {
-            connectParams: { version, protocol, port, host }
+            connectParams: { version: version2, protocol, port, host }
           } = evt;
           debuglog(
             "connected to %s%s using %s%s",
             host,
             port ? `:${port}` : "",
             protocol,
-            version
+            version2
           );
         });
         diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
           const {
-            connectParams: { version, protocol, port, host },
+            connectParams: { version: version2, protocol, port, host },
             error
           } = evt;
           debuglog(
@@ -11828,7 +11828,7 @@ var require_diagnostics = __commonJS({
             host,
             port ? `:${port}` : "",
             protocol,
-            version,
+            version2,
             error.message
           );
         });
@@ -31421,31 +31421,31 @@ var require_semver = __commonJS({
       return true;
     };
     var SemVer = class _SemVer {
-      constructor(version, options) {
+      constructor(version2, options) {
         options = parseOptions(options);
-        if (version instanceof _SemVer) {
-          if (version.loose === !!options.loose && version.includePrerelease === !!options.includePrerelease) {
-            return version;
+        if (version2 instanceof _SemVer) {
+          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
+            return version2;
           } else {
-            version = version.version;
+            version2 = version2.version;
           }
-        } else if (typeof version !== "string") {
-          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`);
+        } else if (typeof version2 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
         }
-        if (version.length > MAX_LENGTH) {
+        if (version2.length > MAX_LENGTH) {
           throw new TypeError(
             `version is longer than ${MAX_LENGTH} characters`
           );
         }
-        debug2("SemVer", version, options);
+        debug2("SemVer", version2, options);
         this.options = options;
         this.loose = !!options.loose;
         this.includePrerelease = !!options.includePrerelease;
-        const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        const m = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
         if (!m) {
-          throw new TypeError(`Invalid Version: ${version}`);
+          throw new TypeError(`Invalid Version: ${version2}`);
         }
-        this.raw = version;
+        this.raw = version2;
         this.major = +m[1];
         this.minor = +m[2];
         this.patch = +m[3];
@@ -31696,12 +31696,12 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse = (version, options, throwErrors = false) => {
-      if (version instanceof SemVer) {
-        return version;
+    var parse = (version2, options, throwErrors = false) => {
+      if (version2 instanceof SemVer) {
+        return version2;
       }
       try {
-        return new SemVer(version, options);
+        return new SemVer(version2, options);
       } catch (er) {
         if (!throwErrors) {
           return null;
@@ -31718,8 +31718,8 @@ var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
     var parse = require_parse2();
-    var valid2 = (version, options) => {
-      const v = parse(version, options);
+    var valid2 = (version2, options) => {
+      const v = parse(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid2;
@@ -31731,8 +31731,8 @@ var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
     var parse = require_parse2();
-    var clean2 = (version, options) => {
-      const s = parse(version.trim().replace(/^[=v]+/, ""), options);
+    var clean2 = (version2, options) => {
+      const s = parse(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean2;
@@ -31744,7 +31744,7 @@ var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var inc = (version, release2, options, identifier, identifierBase) => {
+    var inc = (version2, release2, options, identifier, identifierBase) => {
       if (typeof options === "string") {
         identifierBase = identifier;
         identifier = options;
@@ -31752,7 +31752,7 @@ var require_inc = __commonJS({
       }
       try {
         return new SemVer(
-          version instanceof SemVer ? version.version : version,
+          version2 instanceof SemVer ? version2.version : version2,
           options
         ).inc(release2, identifier, identifierBase).version;
       } catch (er) {
@@ -31842,8 +31842,8 @@ var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
     var parse = require_parse2();
-    var prerelease = (version, options) => {
-      const parsed = parse(version, options);
+    var prerelease = (version2, options) => {
+      const parsed = parse(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -32031,24 +32031,24 @@ var require_coerce = __commonJS({
     var SemVer = require_semver();
     var parse = require_parse2();
     var { safeRe: re, t } = require_re();
-    var coerce = (version, options) => {
-      if (version instanceof SemVer) {
-        return version;
+    var coerce = (version2, options) => {
+      if (version2 instanceof SemVer) {
+        return version2;
       }
-      if (typeof version === "number") {
-        version = String(version);
+      if (typeof version2 === "number") {
+        version2 = String(version2);
       }
-      if (typeof version !== "string") {
+      if (typeof version2 !== "string") {
         return null;
       }
       options = options || {};
       let match = null;
       if (!options.rtl) {
-        match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
       } else {
         const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
         let next;
-        while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
+        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
           if (!match || next.index + next[0].length !== match.index + match[0].length) {
             match = next;
           }
@@ -32077,32 +32077,32 @@ var require_truncate = __commonJS({
     var parse = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
-    var truncate = (version, truncation, options) => {
+    var truncate = (version2, truncation, options) => {
       if (!constants3.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
-      const clonedVersion = cloneInputVersion(version, options);
+      const clonedVersion = cloneInputVersion(version2, options);
       return clonedVersion && doTruncation(clonedVersion, truncation);
     };
-    var cloneInputVersion = (version, options) => {
-      const versionStringToParse = version instanceof SemVer ? version.version : version;
+    var cloneInputVersion = (version2, options) => {
+      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
       return parse(versionStringToParse, options);
     };
-    var doTruncation = (version, truncation) => {
+    var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
-        return version.version;
+        return version2.version;
       }
-      version.prerelease = [];
+      version2.prerelease = [];
       switch (truncation) {
         case "major":
-          version.minor = 0;
-          version.patch = 0;
+          version2.minor = 0;
+          version2.patch = 0;
           break;
         case "minor":
-          version.patch = 0;
+          version2.patch = 0;
           break;
       }
-      return version.format();
+      return version2.format();
     };
     var isPrerelease = (type) => {
       return type.startsWith("pre");
@@ -32465,19 +32465,19 @@ var require_range = __commonJS({
         });
       }
       // if ANY of the sets match ALL of its comparators, then pass
-      test(version) {
-        if (!version) {
+      test(version2) {
+        if (!version2) {
           return false;
         }
-        if (typeof version === "string") {
+        if (typeof version2 === "string") {
           try {
-            version = new SemVer(version, this.options);
+            version2 = new SemVer(version2, this.options);
           } catch (er) {
             return false;
           }
         }
         for (let i = 0; i < this.set.length; i++) {
-          if (testSet(this.set[i], version, this.options)) {
+          if (testSet(this.set[i], version2, this.options)) {
             return true;
           }
         }
@@ -32699,13 +32699,13 @@ var require_range = __commonJS({
       }
       return `${from} ${to}`.trim();
     };
-    var testSet = (set, version, options) => {
+    var testSet = (set, version2, options) => {
       for (let i = 0; i < set.length; i++) {
-        if (!set[i].test(version)) {
+        if (!set[i].test(version2)) {
           return false;
         }
       }
-      if (version.prerelease.length && !options.includePrerelease) {
+      if (version2.prerelease.length && !options.includePrerelease) {
         for (let i = 0; i < set.length; i++) {
           debug2(set[i].semver);
           if (set[i].semver === Comparator.ANY) {
@@ -32713,7 +32713,7 @@ var require_range = __commonJS({
           }
           if (set[i].semver.prerelease.length > 0) {
             const allowed = set[i].semver;
-            if (allowed.major === version.major && allowed.minor === version.minor && allowed.patch === version.patch) {
+            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
               return true;
             }
           }
@@ -32774,19 +32774,19 @@ var require_comparator = __commonJS({
       toString() {
         return this.value;
       }
-      test(version) {
-        debug2("Comparator.test", version, this.options.loose);
-        if (this.semver === ANY || version === ANY) {
+      test(version2) {
+        debug2("Comparator.test", version2, this.options.loose);
+        if (this.semver === ANY || version2 === ANY) {
           return true;
         }
-        if (typeof version === "string") {
+        if (typeof version2 === "string") {
           try {
-            version = new SemVer(version, this.options);
+            version2 = new SemVer(version2, this.options);
           } catch (er) {
             return false;
           }
         }
-        return cmp(version, this.operator, this.semver, this.options);
+        return cmp(version2, this.operator, this.semver, this.options);
       }
       intersects(comp, options) {
         if (!(comp instanceof _Comparator)) {
@@ -32843,13 +32843,13 @@ var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var satisfies3 = (version, range, options) => {
+    var satisfies3 = (version2, range, options) => {
       try {
         range = new Range(range, options);
       } catch (er) {
         return false;
       }
-      return range.test(version);
+      return range.test(version2);
     };
     module.exports = satisfies3;
   }
@@ -33011,8 +33011,8 @@ var require_outside = __commonJS({
     var lt = require_lt();
     var lte = require_lte();
     var gte = require_gte();
-    var outside = (version, range, hilo, options) => {
-      version = new SemVer(version, options);
+    var outside = (version2, range, hilo, options) => {
+      version2 = new SemVer(version2, options);
       range = new Range(range, options);
       let gtfn, ltefn, ltfn, comp, ecomp;
       switch (hilo) {
@@ -33033,7 +33033,7 @@ var require_outside = __commonJS({
         default:
           throw new TypeError('Must provide a hilo val of "<" or ">"');
       }
-      if (satisfies3(version, range, options)) {
+      if (satisfies3(version2, range, options)) {
         return false;
       }
       for (let i = 0; i < range.set.length; ++i) {
@@ -33055,9 +33055,9 @@ var require_outside = __commonJS({
         if (high.operator === comp || high.operator === ecomp) {
           return false;
         }
-        if ((!low.operator || low.operator === comp) && ltefn(version, low.semver)) {
+        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
           return false;
-        } else if (low.operator === ecomp && ltfn(version, low.semver)) {
+        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
           return false;
         }
       }
@@ -33072,7 +33072,7 @@ var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var gtr = (version, range, options) => outside(version, range, ">", options);
+    var gtr = (version2, range, options) => outside(version2, range, ">", options);
     module.exports = gtr;
   }
 });
@@ -33082,7 +33082,7 @@ var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var ltr = (version, range, options) => outside(version, range, "<", options);
+    var ltr = (version2, range, options) => outside(version2, range, "<", options);
     module.exports = ltr;
   }
 });
@@ -33112,12 +33112,12 @@ var require_simplify = __commonJS({
       let first = null;
       let prev = null;
       const v = versions.sort((a, b) => compare(a, b, options));
-      for (const version of v) {
-        const included = satisfies3(version, range, options);
+      for (const version2 of v) {
+        const included = satisfies3(version2, range, options);
         if (included) {
-          prev = version;
+          prev = version2;
           if (!first) {
-            first = version;
+            first = version2;
           }
         } else {
           if (prev) {
@@ -33421,9 +33421,9 @@ function _findMatch(versionSpec, stable, candidates, archFilter) {
     let match;
     let file;
     for (const candidate of candidates) {
-      const version = candidate.version;
-      debug(`check ${version} satisfies ${versionSpec}`);
-      if (semver.satisfies(version, versionSpec) && (!stable || candidate.stable === stable)) {
+      const version2 = candidate.version;
+      debug(`check ${version2} satisfies ${versionSpec}`);
+      if (semver.satisfies(version2, versionSpec) && (!stable || candidate.stable === stable)) {
         file = candidate.files.find((item) => {
           debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
           let chk = item.arch === archFilter && item.platform === platFilter;
@@ -33453,9 +33453,9 @@ function _findMatch(versionSpec, stable, candidates, archFilter) {
 }
 function _getOsVersion() {
   const plat = os6.platform();
-  let version = "";
+  let version2 = "";
   if (plat === "darwin") {
-    version = cp2.execSync("sw_vers -productVersion").toString();
+    version2 = cp2.execSync("sw_vers -productVersion").toString();
   } else if (plat === "linux") {
     const lsbContents = _internal.readLinuxVersionFile();
     if (lsbContents) {
@@ -33463,13 +33463,13 @@ function _getOsVersion() {
       for (const line of lines) {
         const parts = line.split("=");
         if (parts.length === 2 && (parts[0].trim() === "VERSION_ID" || parts[0].trim() === "DISTRIB_RELEASE")) {
-          version = parts[1].trim().replace(/^"/, "").replace(/"$/, "");
+          version2 = parts[1].trim().replace(/^"/, "").replace(/"$/, "");
           break;
         }
       }
     }
   }
-  return version;
+  return version2;
 }
 var semver, __awaiter7, _internal;
 var init_manifest2 = __esm({
@@ -33874,38 +33874,38 @@ function extractZipNix(file, dest) {
     yield exec2(`"${unzipPath}"`, args, { cwd: dest });
   });
 }
-function cacheDir(sourceDir, tool, version, arch3) {
+function cacheDir(sourceDir, tool, version2, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
-    version = semver2.clean(version) || version;
+    version2 = semver2.clean(version2) || version2;
     arch3 = arch3 || os7.arch();
-    debug(`Caching tool ${tool} ${version} ${arch3}`);
+    debug(`Caching tool ${tool} ${version2} ${arch3}`);
     debug(`source dir: ${sourceDir}`);
     if (!fs4.statSync(sourceDir).isDirectory()) {
       throw new Error("sourceDir is not a directory");
     }
-    const destPath = yield _createToolPath(tool, version, arch3);
+    const destPath = yield _createToolPath(tool, version2, arch3);
     for (const itemName of fs4.readdirSync(sourceDir)) {
       const s = path5.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
-    _completeToolPath(tool, version, arch3);
+    _completeToolPath(tool, version2, arch3);
     return destPath;
   });
 }
-function cacheFile(sourceFile, targetFile, tool, version, arch3) {
+function cacheFile(sourceFile, targetFile, tool, version2, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
-    version = semver2.clean(version) || version;
+    version2 = semver2.clean(version2) || version2;
     arch3 = arch3 || os7.arch();
-    debug(`Caching tool ${tool} ${version} ${arch3}`);
+    debug(`Caching tool ${tool} ${version2} ${arch3}`);
     debug(`source file: ${sourceFile}`);
     if (!fs4.statSync(sourceFile).isFile()) {
       throw new Error("sourceFile is not a file");
     }
-    const destFolder = yield _createToolPath(tool, version, arch3);
+    const destFolder = yield _createToolPath(tool, version2, arch3);
     const destPath = path5.join(destFolder, targetFile);
     debug(`destination file ${destPath}`);
     yield cp(sourceFile, destPath);
-    _completeToolPath(tool, version, arch3);
+    _completeToolPath(tool, version2, arch3);
     return destFolder;
   });
 }
@@ -34002,9 +34002,9 @@ function _createExtractFolder(dest) {
     return dest;
   });
 }
-function _createToolPath(tool, version, arch3) {
+function _createToolPath(tool, version2, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
-    const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch3 || "");
+    const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -34013,8 +34013,8 @@ function _createToolPath(tool, version, arch3) {
     return folderPath;
   });
 }
-function _completeToolPath(tool, version, arch3) {
-  const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch3 || "");
+function _completeToolPath(tool, version2, arch3) {
+  const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
   const markerPath = `${folderPath}.complete`;
   fs4.writeFileSync(markerPath, "");
   debug("finished caching tool");
@@ -34027,7 +34027,7 @@ function isExplicitVersion(versionSpec) {
   return valid2;
 }
 function evaluateVersions(versions, versionSpec) {
-  let version = "";
+  let version2 = "";
   debug(`evaluating ${versions.length} versions`);
   versions = versions.sort((a, b) => {
     if (semver2.gt(a, b)) {
@@ -34039,16 +34039,16 @@ function evaluateVersions(versions, versionSpec) {
     const potential = versions[i];
     const satisfied = semver2.satisfies(potential, versionSpec);
     if (satisfied) {
-      version = potential;
+      version2 = potential;
       break;
     }
   }
-  if (version) {
-    debug(`matched: ${version}`);
+  if (version2) {
+    debug(`matched: ${version2}`);
   } else {
     debug("match not found");
   }
-  return version;
+  return version2;
 }
 function _getCacheDirectory() {
   const cacheDirectory = process.env["RUNNER_TOOL_CACHE"] || "";
@@ -34132,16 +34132,16 @@ function onPath(name, path8 = process.env.PATH ?? "") {
   }
   return void 0;
 }
-async function downloadKind(version) {
+async function downloadKind(version2) {
   const tc = await Promise.resolve().then(() => (init_tool_cache(), tool_cache_exports));
-  const cached = tc.find("kind", version);
+  const cached = tc.find("kind", version2);
   if (cached) return join10(cached, "kind");
   const os8 = process.platform === "darwin" ? "darwin" : "linux";
   const arch3 = process.arch === "arm64" ? "arm64" : "amd64";
-  const url = `https://kind.sigs.k8s.io/dl/${version}/kind-${os8}-${arch3}`;
+  const url = `https://kind.sigs.k8s.io/dl/${version2}/kind-${os8}-${arch3}`;
   const file = await tc.downloadTool(url);
   chmodSync2(file, 493);
-  const dir = await tc.cacheFile(file, "kind", "kind", version);
+  const dir = await tc.cacheFile(file, "kind", "kind", version2);
   return join10(dir, "kind");
 }
 var KindRuntime;
@@ -35289,45 +35289,7 @@ var ReplayRuntime = class {
 import { release, type as osType } from "node:os";
 
 // package.json
-var package_default = {
-  name: "hook-latency-action",
-  version: "0.1.0",
-  description: "Gate pull requests on the latency cost of an LD_PRELOAD function hook: interleaved, randomized, sequential Mann-Whitney test.",
-  license: "Apache-2.0",
-  type: "module",
-  bin: {
-    "hook-latency": "dist/cli.js"
-  },
-  engines: {
-    node: ">=20"
-  },
-  files: [
-    "dist",
-    "hook",
-    "examples",
-    "action.yml"
-  ],
-  scripts: {
-    build: "node scripts/build.mjs",
-    typecheck: "tsc --noEmit",
-    test: "vitest run",
-    bench: "node scripts/bench.mjs",
-    demo: "node scripts/demo.mjs"
-  },
-  devDependencies: {
-    "@types/node": "^20.19.43",
-    esbuild: "^0.28.2",
-    typescript: "^6.0.3",
-    vitest: "^4.1.12"
-  },
-  dependencies: {
-    "@actions/artifact": "^6.2.1",
-    "@actions/core": "^3.0.1",
-    "@actions/github": "^9.1.1",
-    "@actions/tool-cache": "^4.0.0",
-    yaml: "^2.9.1"
-  }
-};
+var version = "0.1.0";
 
 // src/report/html/render.ts
 init_units();
@@ -36096,7 +36058,7 @@ function defaultEnvironment(v) {
   return {
     runtime: v.runtime,
     mode: `${v.mode} benchmark`,
-    "hook-latency": package_default.version ?? "unknown",
+    "hook-latency": version,
     node: process.version,
     kernel: `${osType()} ${release()}`,
     platform: `${process.platform}/${process.arch}`
