@@ -5,7 +5,7 @@ import { analyzeCommand } from './commands/analyze';
 import { historyCommand } from './commands/history';
 import { microCommand } from './commands/micro';
 import { reportCommand } from './commands/report';
-import { runCommand } from './commands/run';
+import { removeLeftovers, runCommand } from './commands/run';
 import { EXIT, exitCodeOf, messageOf, UsageError } from './errors';
 
 const USAGE = `usage: hook-latency <command> [options]
@@ -117,11 +117,15 @@ function parseFlags(args: string[]) {
   }
 }
 
-// Ctrl-C / SIGTERM: exit through process.exit so the runtimes' exit handlers stop every SUT.
+// Ctrl-C / SIGTERM: remove the pods, namespaces or cluster the run created, then exit through
+// process.exit so the local runtime's exit handlers stop every SUT. A second signal exits at once.
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
     process.stderr.write(`hook-latency: interrupted by ${signal}; stopping the SUTs\n`);
-    process.exit(130);
+    removeLeftovers((line) => process.stderr.write(`hook-latency: ${line}\n`)).finally(() => process.exit(130));
   });
 }
 

@@ -4,7 +4,7 @@ import * as core from '@actions/core';
 import { readInputs, type ActionInputs } from './input-helper';
 import { outcomeMarkdown, partialSamples, type Outcome } from './outcome';
 import { setErrorOutputs, setVerdictOutputs } from './outputs';
-import { saveRunState } from './state-helper';
+import { actionLedger, saveRunState } from './state-helper';
 import { writeJobSummary } from './summary';
 import { progressLine } from '../commands/run';
 import { exitCodeFor } from '../commands/exit';
@@ -30,7 +30,7 @@ export async function runAction(): Promise<void> {
 
   let outcome: Outcome;
   try {
-    const runtime = await createRuntime(config);
+    const runtime = await createRuntime(config, actionLedger);
     core.info(`hook latency: runtime ${runtime.name}, results in ${config.out}`);
     const verdict = await runGate(runtime, config, {
       onLook: (l) => core.info(progressLine(l)),

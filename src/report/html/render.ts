@@ -1,7 +1,7 @@
 // The self-contained HTML report: one file, inline CSS, charts pre-rendered to SVG, no script and
 // no external resource, so it opens anywhere (artifact download, file://, offline) and stays fast.
 import { release, type as osType } from 'node:os';
-import pkg from '../../../package.json';
+import { version } from '../../../package.json';
 import type { Arm, RoundData, Verdict } from '../../types';
 import { formatNs, formatPercent, formatThreshold } from '../../units';
 import { formatP, reasonSentence } from '../text';
@@ -36,7 +36,7 @@ function defaultEnvironment(v: Verdict): Record<string, string> {
   return {
     runtime: v.runtime,
     mode: `${v.mode} benchmark`,
-    'hook-latency': (pkg as { version?: string }).version ?? 'unknown',
+    'hook-latency': version,
     node: process.version,
     kernel: `${osType()} ${release()}`,
     platform: `${process.platform}/${process.arch}`,
