@@ -10,6 +10,7 @@ import { buildConfig, type RawConfig } from '../../src/config';
 import { RoundFailedError, RunError } from '../../src/errors';
 import { KindRuntime } from '../../src/runtime/kind';
 import { KubernetesRuntime } from '../../src/runtime/kubernetes';
+import { SNAPSHOT_SCRIPT } from '../../src/runtime/pod-listener';
 import { formatSamplesCsv } from '../../src/loadgen/csv';
 import type { Sample } from '../../src/types';
 
@@ -88,7 +89,15 @@ const running = (name: string) => ({ name, state: { running: { startedAt: 'x' } 
 const PENDING = podJson({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient cpu.' }] }, []);
 const DONE = podJson({ phase: 'Running' }, [running('sut-baseline'), running('sut-candidate'), { name: 'loadgen', state: { terminated: { exitCode: 0, reason: 'Completed' } } }]);
 const EVENTS = 'LAST SEEN   TYPE      REASON             OBJECT                  MESSAGE\n3s          Warning   FailedScheduling   pod/hook-latency-t1-r0   0/1 nodes are available: 1 Insufficient cpu.\n';
-const MAPS = '7f0000000000-7f0000001000 r-xp 00000000 00:2a 12 /hook-latency/hook/..2025_01_01_00_00_00.1/delay.so\n7f0000002000-7f0000003000 r-xp 00000000 08:01 99 /lib/x86_64-linux-gnu/libc.so.6\n';
+// What `kubectl exec ... -- sh -c SNAPSHOT_SCRIPT` prints: captured for real from a container whose
+// PID 1 is catatonit and whose SUT (pid 6) listens on 127.0.0.1:8081 with noop.so preloaded
+// (podman 4.3.1, Linux 6.x, /proc/net/tcp as in proc(5)); the mapped path is put where a
+// Kubernetes ConfigMap mount has it (kubelet's ..<timestamp> directory) and named delay.so.
+const SNAPSHOT = readFileSync(resolve(__dirname, 'fixtures/snapshot-catatonit.txt'), 'utf8').replaceAll(
+  '/hook-latency/hook/noop.so',
+  '/hook-latency/hook/..2025_01_01_00_00_00.1/delay.so',
+);
+const PROVE = `exec ${POD} -n ${NS} -c sut-candidate -- sh -c ${SNAPSHOT_SCRIPT}`;
 
 const KIND_OK: Rule[] = [
   { tool: 'kind', match: '^get clusters$', responses: [{ stdout: '' }] },
@@ -102,7 +111,7 @@ function kubectlOk(getPod: Rule['responses'] = [{ stdout: PENDING }, { stdout: D
     { tool: 'kubectl', match: `apply -n ${NS} -f -`, responses: [{ stdout: 'pod created\n' }] },
     { tool: 'kubectl', match: `get pod ${POD} -n ${NS} -o json`, responses: getPod },
     { tool: 'kubectl', match: `logs ${POD} -n ${NS} -c loadgen`, responses: [{ stdout: csv }] },
-    { tool: 'kubectl', match: 'exec .* -c sut-candidate -- cat /proc/1/maps', responses: [{ stdout: MAPS }] },
+    { tool: 'kubectl', match: 'exec .* -c sut-candidate -- sh -c', responses: [{ stdout: SNAPSHOT }] },
     { tool: 'kubectl', match: 'cat /sys/fs/cgroup/cpu.stat', responses: [{ stdout: 'nr_periods 0\nnr_throttled 0\nthrottled_usec 0\n' }] },
     { tool: 'kubectl', match: `get namespace ${NS} -o json`, responses: [{ stdout: JSON.stringify({ metadata: { name: NS, labels: {} } }) }] },
     { tool: 'kubectl', match: 'get pods -A --field-selector spec.nodeName=kind-control-plane -o json', responses: [{ stdout: JSON.stringify({ items: [{ metadata: { name: 'coredns', namespace: 'kube-system' }, status: { phase: 'Running' } }] }) }] },
@@ -135,7 +144,7 @@ describe('kind runtime (fake kind + kubectl)', () => {
       K(`get pod ${POD} -n ${NS} -o json`),
       K(`get pod ${POD} -n ${NS} -o json`),
       K(`logs ${POD} -n ${NS} -c loadgen`),
-      K(`exec ${POD} -n ${NS} -c sut-candidate -- cat /proc/1/maps`),
+      K(PROVE),
       K(`exec ${POD} -n ${NS} -c sut-baseline -- cat /sys/fs/cgroup/cpu.stat`),
       K(`exec ${POD} -n ${NS} -c sut-candidate -- cat /sys/fs/cgroup/cpu.stat`),
       K(`get namespace ${NS} -o json`),
@@ -244,23 +253,48 @@ describe('kind runtime (fake kind + kubectl)', () => {
     const i = l.indexOf(K(`logs ${POD} -n ${NS} -c loadgen`));
     expect(l.slice(i, i + 3)).toEqual([
       K(`logs ${POD} -n ${NS} -c loadgen`),
-      K(`exec ${POD} -n ${NS} -c sut-candidate -- cat /proc/1/maps`),
+      K(PROVE),
       K(`exec ${POD} -n ${NS} -c sut-baseline -- cat /hook-latency/out/samples.csv`),
     ]);
     const pod = parseAllDocuments(calls().find((c) => c.argv.includes(NS) && c.argv.includes('apply'))!.stdin).map((d) => d.toJS())[2];
     expect(JSON.parse(pod.spec.containers[2].env[0].value).out).toBe('/hook-latency/out/samples.csv');
   });
 
-  it('the hook not mapped: "hook was not loaded" with the SUT log', async () => {
+  it('the hook not mapped in the listening process: "hook was not loaded" with the SUT log, whatever PID 1 maps', async () => {
+    // The listener (pid 6) without the hook, and a hooked process with a socket that is not the
+    // listener (a shell entrypoint or a helper): the one that serves the port decides.
+    const unhooked = SNAPSHOT.split('\n').filter((l) => !l.includes('delay.so')).join('\n');
+    const [tables, rest] = unhooked.split('== 6');
+    const shellFirst = `${tables}== 1 socket:[4242]\n7f00-7f01 r-xp 0 0:0 1 /hook-latency/hook/..2025_01_01_00_00_00.1/delay.so\n== 6${rest}`;
     script([
-      { tool: 'kubectl', match: 'cat /proc/1/maps', responses: [{ stdout: '7f00-7f01 r-xp 0 0:0 1 /lib/x86_64-linux-gnu/libc.so.6\n' }] },
+      { tool: 'kubectl', match: '-- sh -c', responses: [{ stdout: shellFirst }] },
       { tool: 'kubectl', match: `logs ${POD} -n ${NS} -c sut-candidate`, responses: [{ stdout: "ERROR: ld.so: object '/hook-latency/hook/delay.so' from LD_PRELOAD cannot be preloaded (wrong ELF class: ELFCLASS32): ignored.\nlistening on 127.0.0.1:8081\n" }] },
       ...KIND_OK,
       ...kubectlOk([{ stdout: DONE }]),
     ]);
     const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
-    expect((err as Error).message).toMatch(/^hook was not loaded: \/hook-latency\/hook\/delay\.so is not mapped in sut-candidate .*cannot be preloaded/);
+    expect((err as Error).message).toMatch(/^hook was not loaded: \/hook-latency\/hook\/delay\.so is not mapped in sut-candidate of \S+ \(pid 6, listening on port 8081\) .*cannot be preloaded/);
     expect(lines().slice(-3)).toEqual(CLEANUP);
+  });
+
+  it('no process listens on the SUT port: says so instead of guessing a process', async () => {
+    script([
+      { tool: 'kubectl', match: '-- sh -c', responses: [{ stdout: SNAPSHOT.replace(':1F91 ', ':1F90 ') }] },
+      ...KIND_OK,
+      ...kubectlOk([{ stdout: DONE }]),
+    ]);
+    const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`cannot verify that delay.so is loaded in sut-candidate of ${NS}/${POD}: no process there listens on port 8081 (the SUT must listen on PORT)`);
+  });
+
+  it('a SUT image without a shell: the requirement named', async () => {
+    script([
+      { tool: 'kubectl', match: '-- sh -c', responses: [{ code: 1, stderr: 'error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "f00": OCI runtime exec failed: exec failed: unable to start container process: exec: "sh": executable file not found in $PATH: unknown\n' }] },
+      ...KIND_OK,
+      ...kubectlOk([{ stdout: DONE }]),
+    ]);
+    const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^cannot verify that delay\.so is loaded in sut-candidate of \S+ \(kubectl exec: .*"sh": executable file not found in \$PATH: unknown\); the SUT image needs sh, cat and readlink$/);
   });
 });
 

@@ -11,6 +11,7 @@ import { createRuntime } from '../../src/runtimes';
 import { RunError } from '../../src/errors';
 import { PodmanRuntime } from '../../src/runtime/podman';
 import { kubeManifestUnderPodman } from './kube-manifest-podman';
+import { sutNotPid1UnderPodman } from './podman-sut-not-pid1';
 import { ensurePodman, leftovers, podmanList, ROOT } from './podman-helpers';
 
 // All podman tests live in this one file so they run one after another: the shared
@@ -122,3 +123,4 @@ describe('podman runtime, failures leave nothing behind', () => {
 });
 
 kubeManifestUnderPodman();
+sutNotPid1UnderPodman();

@@ -1,8 +1,9 @@
 // The kubernetes runtime: any kube context (EKS, GKE, AKS, kind, on-prem). Per run a namespace of
 // its own (unless `namespace` is given); per round the same Pod manifest as podman, applied with
 // `kubectl apply -f -`, watched until the loadgen terminates, its logs read (the samples CSV), the
-// candidate proven hooked by `kubectl exec ... cat /proc/1/maps`, and the pod deleted. Every kubectl
-// call is an argv array with a timeout; transient API errors are retried with backoff.
+// candidate proven hooked in the process listening on its port (`kubectl exec ... sh -c`, see
+// pod-listener.ts), and the pod deleted. Every kubectl call is an argv array with a timeout;
+// transient API errors are retried with backoff.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { recordCreated, recordRemoved } from '../action/state-helper';
 import {
@@ -23,6 +24,7 @@ import type { Check } from '../types';
 import { buildPodManifest, CONTAINERS, dnsLabel, OUT_FILE, podLabels, podName, POD_LABELS, toYaml, type PodPlan } from './manifest';
 import { cleanStderr, run, tail, type ExecResult } from './pod-exec';
 import { loaderMessage } from '../native';
+import { listenerOf, noListener, parseSnapshot, SNAPSHOT_SCRIPT } from './pod-listener';
 import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
 import { partialRound, roundFromOutput } from './pod-output';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PodAssets } from './pod-plan';
@@ -254,16 +256,19 @@ export class KubernetesRuntime implements Runtime {
     }
   }
 
+  /** The hook must be mapped in the process listening on the SUT's port (PID 1 may be an init or a shell). */
   private async proveHooked(pod: string, plan: PodPlan): Promise<void> {
     for (const h of hookedContainers(plan)) {
       const where = `${h.container} of ${this.namespace}/${pod}`;
-      const r = await this.kubectlRaw(['exec', pod, '-n', this.namespace, '-c', h.container, '--', 'cat', '/proc/1/maps'], { timeoutMs: 60_000 });
+      const r = await this.kubectlRaw(['exec', pod, '-n', this.namespace, '-c', h.container, '--', 'sh', '-c', SNAPSHOT_SCRIPT], { timeoutMs: 60_000 });
       if (r.code !== 0) {
-        throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec cat /proc/1/maps: ${cleanStderr(r.stderr)}); the SUT image needs cat`);
+        throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec: ${cleanStderr(r.stderr)}); the SUT image needs sh, cat and readlink`);
       }
-      if (!isMapped(r.stdout, h.dir, h.fileName)) {
+      const sut = listenerOf(parseSnapshot(r.stdout), h.port);
+      if (!sut) throw noListener(where, h.port, h.fileName);
+      if (!isMapped(sut.maps, h.dir, h.fileName)) {
         const log = await this.kubectlRaw(['logs', pod, '-n', this.namespace, '-c', h.container], { timeoutMs: 60_000 });
-        throw hookNotLoaded(h, where, log.stdout);
+        throw hookNotLoaded(h, `${where} (pid ${sut.pid}, listening on port ${h.port})`, log.stdout);
       }
     }
   }

@@ -1,9 +1,9 @@
 // The podman runtime: the real pod, locally. Each round `podman kube play`s exactly the Pod
 // manifest the Kubernetes runtimes apply (images swapped for locally imported ones), waits for the
 // loadgen, takes its logs (the samples CSV) before the pod goes, proves the candidate is hooked
-// from /proc/<pid>/maps, then removes the pod and the ConfigMap volumes `kube down` leaves behind.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// from the /proc/<pid>/maps of the process listening on its port, then removes the pod and the ConfigMap volumes `kube down` leaves behind.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { recordCreated, recordRemoved } from '../action/state-helper';
@@ -16,6 +16,8 @@ import { buildPodManifest, CONTAINERS, configMapNames, podName, toYaml, type Pod
 import { readCgroup, type CgroupReading } from './pod-cgroup';
 import { cleanStderr, ExecError, run, runOk, tail } from './pod-exec';
 import { binaryRootfs, ensureImage } from './pod-image';
+import { hostSnapshot } from './host-proc';
+import { listenerOf, noListener } from './pod-listener';
 import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
 import { partialRound, roundFromOutput } from './pod-output';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PlanImages, type PodAssets } from './pod-plan';
@@ -27,6 +29,12 @@ const NODE_IMAGE_NAME = 'hook-latency-node';
 /** True when the SUT image is ours to make: imported from the host binary `sut.command[0]` (no or our own image). */
 export function importsSutBinary(sut: Config['sut']): boolean {
   return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
+}
+
+/** "139 (SIGSEGV)": a container exit code above 128 is 128 + the signal that killed its process. */
+function exitStatus(code: number): string {
+  const signal = Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0];
+  return code > 128 && signal ? `${code} (${signal})` : String(code);
 }
 
 export interface PodmanOptions {
@@ -209,25 +217,21 @@ export class PodmanRuntime implements Runtime {
   private async deadSutLogs(states: ContainerState[]): Promise<string> {
     let out = '';
     for (const s of states.filter((x) => x.status !== 'running')) {
-      out += `\n${s.name} ${s.oomKilled ? 'was OOMKilled' : `exited with ${s.exitCode}`}; its log:\n${tail(await this.logsOf(s.name))}`;
+      out += `\n${s.name} ${s.oomKilled ? 'was OOMKilled' : `exited with ${exitStatus(s.exitCode)}`}; its log:\n${tail(await this.logsOf(s.name))}`;
     }
     return out;
   }
 
-  /** The .so must be mapped in the SUT process, else the run would silently measure nothing. */
+  /** The .so must be mapped in the SUT process (the one listening on its port), else the run would silently measure nothing. */
   private async proveHooked(pod: string, states: ContainerState[], plan: PodPlan): Promise<void> {
     for (const h of hookedContainers(plan)) {
       const name = `${pod}-${h.container}`;
       const pid = states.find((s) => s.name === name)?.pid ?? 0;
-      let maps: string | undefined;
-      try {
-        maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
-      } catch {
-        const r = await run([this.podman, 'exec', name, 'cat', '/proc/1/maps'], { timeoutMs: 30_000 });
-        if (r.code === 0) maps = r.stdout;
-      }
-      if (maps === undefined) throw new RunError(`cannot verify that ${h.fileName} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
-      if (!isMapped(maps, h.dir, h.fileName)) throw hookNotLoaded(h, name, await this.logsOf(name));
+      const snapshot = pid > 0 ? hostSnapshot(pid) : undefined;
+      if (!snapshot) throw new RunError(`cannot verify that ${h.fileName} is loaded in ${name}: /proc/${pid} is not readable (run as root)`);
+      const sut = listenerOf(snapshot, h.port);
+      if (!sut) throw noListener(name, h.port, h.fileName);
+      if (!isMapped(sut.maps, h.dir, h.fileName)) throw hookNotLoaded(h, `${name} (pid ${sut.pid}, listening on port ${h.port})`, await this.logsOf(name));
     }
   }
 
