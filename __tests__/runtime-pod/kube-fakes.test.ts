@@ -1,7 +1,7 @@
 // kind and kubernetes runtimes at the process boundary: fake `kind` and `kubectl` (node scripts in
 // __tests__/fakes, first on PATH) record every argv (+ stdin) and answer from a per-test script.
 // Asserted: the exact invocations, cleanup on every path, and the error shown.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -13,6 +13,8 @@ import { KubernetesRuntime } from '../../src/runtime/kubernetes';
 import { SNAPSHOT_SCRIPT } from '../../src/runtime/pod-listener';
 import { formatSamplesCsv } from '../../src/loadgen/csv';
 import type { Sample } from '../../src/types';
+import { apiLimitProblems } from './api-limits';
+import { HOOK_PART_BYTES } from '../../src/runtime/manifest';
 
 const ROOT = resolve(__dirname, '../..');
 const FAKES = resolve(ROOT, '__tests__/fakes');
@@ -58,6 +60,11 @@ function calls(): Call[] {
   }
 }
 const lines = () => calls().map((c) => `${c.tool} ${c.argv.join(' ')}`);
+/** The Pod the runtime applied (the last applied document that is a Pod). */
+function appliedPod() {
+  const docs = calls().filter((c) => c.argv.includes('apply')).flatMap((c) => parseAllDocuments(c.stdin).map((d) => d.toJS()));
+  return docs.filter((d) => d.kind === 'Pod').at(-1);
+}
 
 function config(extra: RawConfig = {}) {
   return buildConfig({
@@ -107,8 +114,8 @@ const KIND_OK: Rule[] = [
 ];
 function kubectlOk(getPod: Rule['responses'] = [{ stdout: PENDING }, { stdout: DONE }]): Rule[] {
   return [
-    { tool: 'kubectl', match: 'apply -f -$', responses: [{ stdout: `namespace/${NS} created\n` }] },
-    { tool: 'kubectl', match: `apply -n ${NS} -f -`, responses: [{ stdout: 'pod created\n' }] },
+    { tool: 'kubectl', match: `${APPLY} -f -$`, responses: [{ stdout: `namespace/${NS} serverside-applied\n` }] },
+    { tool: 'kubectl', match: `${APPLY} -n ${NS} -f -`, responses: [{ stdout: `pod/${POD} serverside-applied\n` }] },
     { tool: 'kubectl', match: `get pod ${POD} -n ${NS} -o json`, responses: getPod },
     { tool: 'kubectl', match: `logs ${POD} -n ${NS} -c loadgen`, responses: [{ stdout: csv }] },
     { tool: 'kubectl', match: 'exec .* -c sut-candidate -- sh -c', responses: [{ stdout: SNAPSHOT }] },
@@ -122,7 +129,9 @@ function kubectlOk(getPod: Rule['responses'] = [{ stdout: PENDING }, { stdout: D
 }
 
 const K = (s: string) => `kubectl ${CTX.join(' ')} ${s}`;
-const SETUP = ['kind get clusters', 'kind create cluster --name hook-latency --wait 120s', 'kind load docker-image example.org/sut:1 --name hook-latency', K('apply -f -')];
+// kubectl 1.32 `apply --server-side` prints "<kind>/<name> serverside-applied" per object.
+const APPLY = 'apply --server-side --field-manager=hook-latency';
+const SETUP = ['kind get clusters', 'kind create cluster --name hook-latency --wait 120s', 'kind load docker-image example.org/sut:1 --name hook-latency', K(`${APPLY} -f -`)];
 const CLEANUP = [K(`delete pod ${POD} -n ${NS} --ignore-not-found --timeout=90s`), K(`delete namespace ${NS} --ignore-not-found --wait=false`), 'kind delete cluster --name hook-latency'];
 const opts = { runId: 't1', pollMs: 1, backoffMs: 1 };
 
@@ -140,7 +149,8 @@ describe('kind runtime (fake kind + kubectl)', () => {
     const out = (await runOnce(new KindRuntime(config(), opts))) as { data: { arm: Uint8Array; latencyNs: Float64Array }; checks: { id: string; status: string }[] };
     expect(lines()).toEqual([
       ...SETUP,
-      K(`apply -n ${NS} -f -`),
+      K(`${APPLY} -n ${NS} -f -`),
+      K(`${APPLY} -n ${NS} -f -`),
       K(`get pod ${POD} -n ${NS} -o json`),
       K(`get pod ${POD} -n ${NS} -o json`),
       K(`logs ${POD} -n ${NS} -c loadgen`),
@@ -156,10 +166,10 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect(Object.fromEntries(out.checks.map((c) => [c.id, c.status]))).toEqual({
       'same-pod': 'pass', 'cpu-throttling': 'pass', 'service-mesh': 'pass', 'node-tenancy': 'pass',
     });
-    // What was applied: the namespace, then the ConfigMaps + Pod of the shared manifest.
+    // What was applied: the namespace, the ConfigMaps once, then the Pod of the shared manifest.
     const applied = calls().filter((c) => c.argv.includes('apply'));
     expect(parseAllDocuments(applied[0].stdin).map((d) => d.toJS().kind)).toEqual(['Namespace']);
-    const docs = parseAllDocuments(applied[1].stdin).map((d) => d.toJS());
+    const docs = [...parseAllDocuments(applied[1].stdin), ...parseAllDocuments(applied[2].stdin)].map((d) => d.toJS());
     expect(docs.map((d) => d.kind)).toEqual(['ConfigMap', 'ConfigMap', 'Pod']);
     expect(docs[2].metadata.namespace).toBe(NS);
     expect(docs[1].binaryData['delay.so']).toBe(readFileSync(resolve(ROOT, 'hook/build/delay.so')).toString('base64'));
@@ -183,10 +193,10 @@ describe('kind runtime (fake kind + kubectl)', () => {
   });
 
   it('apply rejected: the API message, then pod, namespace and cluster are deleted', async () => {
-    script([{ tool: 'kubectl', match: `apply -n ${NS}`, responses: [{ code: 1, stderr: 'The Pod "hook-latency-t1-r0" is invalid: spec.containers[0].image: Required value\n' }] }, ...KIND_OK, ...kubectlOk()]);
+    script([{ tool: 'kubectl', match: `apply .*-n ${NS}`, responses: [{}, { code: 1, stderr: 'The Pod "hook-latency-t1-r0" is invalid: spec.containers[0].image: Required value\n' }] }, ...KIND_OK, ...kubectlOk()]);
     const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
     expect((err as Error).message).toBe(`applying pod ${NS}/${POD} failed: The Pod "hook-latency-t1-r0" is invalid: spec.containers[0].image: Required value`);
-    expect(lines()).toEqual([...SETUP, K(`apply -n ${NS} -f -`), ...CLEANUP]);
+    expect(lines()).toEqual([...SETUP, K(`${APPLY} -n ${NS} -f -`), K(`${APPLY} -n ${NS} -f -`), ...CLEANUP]);
   });
 
   it('pod stuck Pending: times out with the scheduling reason and the pod events', async () => {
@@ -222,7 +232,7 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect((err as Error).message).toMatch(/^round 0: sut-candidate was OOMKilled \(memory limit 16Mi\): raise memory\npod .* events:/);
     expect((err as RoundFailedError).partial?.arm.length).toBe(20);
     expect(lines().slice(-3)).toEqual(CLEANUP);
-    const pod = parseAllDocuments(calls().find((c) => c.argv.includes(NS) && c.argv.includes('apply'))!.stdin).map((d) => d.toJS())[2];
+    const pod = appliedPod();
     expect(pod.spec.containers[1].resources).toEqual({ requests: { cpu: '1', memory: '16Mi' }, limits: { cpu: '1', memory: '16Mi' } });
   });
 
@@ -256,8 +266,25 @@ describe('kind runtime (fake kind + kubectl)', () => {
       K(PROVE),
       K(`exec ${POD} -n ${NS} -c sut-baseline -- cat /hook-latency/out/samples.csv`),
     ]);
-    const pod = parseAllDocuments(calls().find((c) => c.argv.includes(NS) && c.argv.includes('apply'))!.stdin).map((d) => d.toJS())[2];
+    const pod = appliedPod();
     expect(JSON.parse(pod.spec.containers[2].env[0].value).out).toBe('/hook-latency/out/samples.csv');
+  });
+
+  it('a 5 MiB hook: every object submitted is within the API limits, by server-side apply (no last-applied annotation)', async () => {
+    script([...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
+    await runOnce(new KindRuntime(config({ hook: resolve(ROOT, 'hook/build/noop-5mb.so') }), opts)).catch(() => null);
+    const applies = calls().filter((c) => c.argv.includes('apply'));
+    expect(applies.every((c) => c.argv.includes('--server-side'))).toBe(true);
+    const objects = applies.flatMap((c) => parseAllDocuments(c.stdin).map((d) => d.toJS()));
+    // kubectl sends each document of -f - as a request of its own: the limits are per object.
+    expect(objects.flatMap(apiLimitProblems)).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'ConfigMap').length).toBe(1 + Math.ceil(statSync(resolve(ROOT, 'hook/build/noop-5mb.so')).size / HOOK_PART_BYTES));
+    const parts = objects.filter((o) => o.kind === 'ConfigMap' && /-hook-\d+$/.test(o.metadata.name));
+    const joined = Buffer.concat(parts.map((o) => Buffer.from(Object.values(o.binaryData as Record<string, string>)[0] as string, 'base64')));
+    expect(joined.equals(readFileSync(resolve(ROOT, 'hook/build/noop-5mb.so')))).toBe(true);
+    // The ConfigMaps go once per run, not with every round's Pod.
+    expect(applies.filter((c) => c.stdin.includes('kind: "ConfigMap"')).length).toBe(1);
+    expect(appliedPod().spec.initContainers.map((c: { name: string }) => c.name)).toEqual(['join-hook']);
   });
 
   it('the hook not mapped in the listening process: "hook was not loaded" with the SUT log, whatever PID 1 maps', async () => {
@@ -305,7 +332,7 @@ describe('kubernetes runtime (fake kubectl)', () => {
     await runOnce(rt);
     const pre = 'kubectl --kubeconfig /tmp/kc --context prod';
     const l = lines();
-    expect(l[0]).toBe(`${pre} apply -n perf -f -`);
+    expect(l.slice(0, 2)).toEqual([`${pre} ${APPLY} -n perf -f -`, `${pre} ${APPLY} -n perf -f -`]);
     expect(l.some((x) => x.includes('namespace perf') && x.includes('delete'))).toBe(false);
     expect(l.slice(-2)).toEqual([`${pre} delete pod ${POD} -n perf --ignore-not-found --timeout=90s`, `${pre} delete configmap -n perf -l hook-latency/run=t1 --ignore-not-found`]);
   });

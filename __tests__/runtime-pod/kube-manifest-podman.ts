@@ -60,14 +60,15 @@ describe('the Kubernetes Pod manifest under podman kube play', () => {
     const rt = new KubernetesRuntime(config, { runId: 'kmp', pollMs: 1, backoffMs: 1, fileOutputRows: 0 });
     await rt.runRound(0).catch(() => null); // the fake's empty logs fail the round; only the YAML matters here
     await rt.teardown();
+    // The ConfigMaps (applied once) and the Pod (per round), into one file as podman kube play wants.
     const applied = readFileSync(join(dir, 'calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; stdin: string })
-      .find((c) => c.argv.includes('apply') && /kind: "?Pod"?\n/.test(c.stdin))!;
-    expect(applied).toBeDefined();
+      .filter((c) => c.argv.includes('apply') && c.argv.includes('-n'));
+    expect(applied.length).toBe(2);
 
     // 2. Swap the images only, drop the namespace.
     const sutImage = await ensureImage('podman', 'hook-latency-sut', await binaryRootfs(resolve(ROOT, 'examples/sut/build/sut'), [resolve(ROOT, 'hook/build/delay.so')], '/app'));
     const nodeImage = await ensureImage('podman', 'hook-latency-node', await binaryRootfs(process.execPath, [], '/usr/local/bin', 'node'), true);
-    const docs = parseAllDocuments(applied.stdin).map((d) => d.toJS());
+    const docs = applied.flatMap((c) => parseAllDocuments(c.stdin).map((d) => d.toJS()));
     for (const d of docs) {
       delete d.metadata.namespace;
       if (d.kind === 'ConfigMap') volumes.push(d.metadata.name);

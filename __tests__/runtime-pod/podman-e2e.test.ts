@@ -64,6 +64,14 @@ describe('podman runtime, end to end', () => {
     expect(leftovers(runtime.runId)).toEqual([]);
   }, 120_000);
 
+  it('a 5 MiB hook (noop.so padded): delivered in ConfigMap parts joined by an init container, gated end to end', async () => {
+    const { verdict, runtime } = await gate('examples/podman/aa.yml', { hook: resolve(ROOT, 'hook/build/noop-5mb.so'), alpha: 0.01, 'max-requests': 4000 });
+    expect(verdict.verdict).not.toBe('regression');
+    expect(verdict.verdict).not.toBe('error');
+    expect(verdict.n.candidate).toBeGreaterThan(0);
+    expect(leftovers(runtime.runId)).toEqual([]);
+  }, 300_000);
+
   it('the 20 us delay hook is a regression with a shift close to its cost', async () => {
     const { verdict, runtime } = await gate('examples/podman/slow.yml');
     expect(verdict.verdict).toBe('regression');

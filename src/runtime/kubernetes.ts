@@ -1,6 +1,6 @@
 // The kubernetes runtime: any kube context (EKS, GKE, AKS, kind, on-prem). Per run a namespace of
-// its own (unless `namespace` is given); per round the same Pod manifest as podman, applied with
-// `kubectl apply -f -`, watched until the loadgen terminates, its logs read (the samples CSV), the
+// its own (unless `namespace` is given); the ConfigMaps (hooks, loadgen) once, then per round the
+// same Pod as podman, both by server-side `kubectl apply -f -`, watched until the loadgen terminates, its logs read (the samples CSV), the
 // candidate proven hooked in the process listening on its port (`kubectl exec ... sh -c`, see
 // pod-listener.ts), and the pod deleted. Every kubectl call is an argv array with a timeout;
 // transient API errors are retried with backoff.
@@ -58,6 +58,13 @@ const TRANSIENT = [
   /unexpected EOF/i,
 ];
 
+/**
+ * Server-side apply: kubectl's client-side apply copies each object into the
+ * last-applied-configuration annotation, and annotations are capped at 262144 bytes in all, so a
+ * hook over about 192 KiB would be refused ("metadata.annotations: Too long").
+ */
+const APPLY = ['apply', '--server-side', '--field-manager=hook-latency'];
+
 const PULL_ERRORS = ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull'];
 const START_ERRORS = ['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'CrashLoopBackOff'];
 
@@ -79,6 +86,7 @@ export class KubernetesRuntime implements Runtime {
   private assets?: PodAssets;
   private readonly livePods = new Set<string>();
   private envChecksDone = false;
+  private configMapsApplied = false;
 
   constructor(
     private readonly config: Config,
@@ -143,7 +151,7 @@ export class KubernetesRuntime implements Runtime {
       const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace, labels: podLabels(this.runId) } };
       recordCreated('namespace', this.namespace, this.context);
       this.namespaceCreated = true;
-      await this.kubectl(['apply', '-f', '-'], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
+      await this.kubectl([...APPLY, '-f', '-'], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
     }
     this.assets = assets;
     return assets;
@@ -163,7 +171,12 @@ export class KubernetesRuntime implements Runtime {
     try {
       this.livePods.add(pod);
       recordCreated('pod', `${ns}/${pod}`, this.context);
-      await this.kubectl(['apply', '-n', ns, '-f', '-'], { input: toYaml(buildPodManifest(plan)), what: `applying pod ${ns}/${pod}` });
+      const manifest = buildPodManifest(plan);
+      if (!this.configMapsApplied) {
+        await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of run ${this.runId}`, timeoutMs: 300_000 });
+        this.configMapsApplied = true;
+      }
+      await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml([manifest.pod]), what: `applying pod ${ns}/${pod}` });
       const final = await this.waitForLoadgen(pod, index);
       const logs = await this.kubectl(['logs', pod, '-n', ns, '-c', CONTAINERS.loadgen], { timeoutMs: 120_000, what: `reading the loadgen output of ${ns}/${pod}` });
       const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;

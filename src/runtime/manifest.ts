@@ -1,9 +1,11 @@
 // The one Pod manifest shared by the podman, kind and kubernetes runtimes (pure: no I/O).
 // Containers sut-baseline, sut-candidate and loadgen share the pod's network namespace, so the
 // two SUTs listen on different ports of localhost. The hook(s) and the bundled loadgen script come
-// by ConfigMap (binaryData: byte-exact), mounted read-only; LD_PRELOAD is set on the SUT
+// by ConfigMap (binaryData: byte-exact), mounted read-only; a hook larger than one ConfigMap may
+// hold comes in parts, joined into an emptyDir by an init container. LD_PRELOAD is set on the SUT
 // containers only. restartPolicy Never (else the loadgen restarts forever) and no `ports:` (podman
 // publishes them on the host).
+import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 
 export const POD_LABELS = {
@@ -16,6 +18,14 @@ export const CONTAINERS = { baseline: 'sut-baseline', candidate: 'sut-candidate'
 /** Where the hook ConfigMaps are mounted in the SUT containers. */
 export const HOOK_DIRS = { baseline: '/hook-latency/baseline-hook', candidate: '/hook-latency/hook' } as const;
 const LOADGEN_DIR = '/loadgen';
+/** Where an init container finds the parts of a large hook (one mount per part). */
+const PARTS_DIR = '/hook-latency/parts';
+/**
+ * Bytes of a hook per ConfigMap. The API server refuses a ConfigMap whose data exceeds 1 MiB
+ * (1048576 bytes, keys included); 768 KiB leaves room for the keys and keeps the JSON request
+ * (base64, +33 %) near 1 MiB, under etcd's default 1.5 MiB request limit.
+ */
+export const HOOK_PART_BYTES = 768 * 1024;
 const LOADGEN_SCRIPT = 'loadgen.js';
 /** emptyDir shared by the loadgen (writes) and the SUT containers (read-only) for large outputs. */
 const OUT_DIR = '/hook-latency/out';
@@ -83,6 +93,11 @@ export function configMapNames(runId: string): { loadgen: string; hook: string; 
   };
 }
 
+/** The ConfigMap holding part `i` of a hook too large for one. */
+export function hookPartName(hookConfigMap: string, i: number): string {
+  return dnsLabel(`${hookConfigMap}-${i}`);
+}
+
 export function podLabels(runId: string, round?: number): Record<string, string> {
   const labels: Record<string, string> = { [POD_LABELS.name]: APP_NAME, [POD_LABELS.run]: runId };
   if (round !== undefined) labels[POD_LABELS.round] = String(round);
@@ -133,6 +148,62 @@ function resources(r: PodPlan['resources']): Record<string, unknown> | undefined
   return { requests: { ...q }, limits: { ...q } };
 }
 
+/**
+ * Node script of the init container that joins a large hook: `node -e JOIN_SCRIPT OUT SHA256 PART...`
+ * concatenates the parts into OUT (mode 0555) and refuses a result whose SHA-256 differs.
+ */
+export const JOIN_SCRIPT = [
+  "const fs = require('node:fs');",
+  "const [out, sha, ...parts] = process.argv.slice(1);",
+  'const data = Buffer.concat(parts.map((p) => fs.readFileSync(p)));',
+  "const got = require('node:crypto').createHash('sha256').update(data).digest('hex');",
+  'if (got !== sha) { console.error(`hook parts joined to sha256 ${got}, expected ${sha}`); process.exit(1); }',
+  'fs.writeFileSync(out, data, { mode: 0o555 });',
+].join('\n');
+
+interface HookDelivery {
+  configMaps: Record<string, unknown>[];
+  volumes: Record<string, unknown>[];
+  initContainers: Record<string, unknown>[];
+}
+
+/**
+ * The hook as volume `volume` (mounted at HOOK_DIRS[arm] in the SUT container): one ConfigMap when
+ * it fits, else HOOK_PART_BYTES parts in ConfigMaps of their own, joined into an emptyDir by an
+ * init container running the loadgen image (it has node).
+ */
+function hookDelivery(plan: PodPlan, arm: 'baseline' | 'candidate', volume: string, cmName: string, hook: HookAsset, meta: (name: string) => Record<string, unknown>): HookDelivery {
+  const bytes = Buffer.from(hook.data.buffer, hook.data.byteOffset, hook.data.byteLength);
+  if (bytes.length <= HOOK_PART_BYTES) {
+    return {
+      configMaps: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(cmName), binaryData: { [hook.fileName]: base64(bytes) } }],
+      volumes: [{ name: volume, configMap: { name: cmName, defaultMode: 0o555 } }],
+      initContainers: [],
+    };
+  }
+  const out: HookDelivery = { configMaps: [], volumes: [{ name: volume, emptyDir: {} }], initContainers: [] };
+  const mounts: Record<string, unknown>[] = [{ name: volume, mountPath: HOOK_DIRS[arm] }];
+  const parts: string[] = [];
+  for (let i = 0, off = 0; off < bytes.length; i++, off += HOOK_PART_BYTES) {
+    const name = hookPartName(cmName, i);
+    const key = `${hook.fileName}.${i}`;
+    out.configMaps.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(name), binaryData: { [key]: base64(bytes.subarray(off, off + HOOK_PART_BYTES)) } });
+    out.volumes.push({ name: `${volume}-${i}`, configMap: { name } });
+    mounts.push({ name: `${volume}-${i}`, mountPath: `${PARTS_DIR}/${volume}/${i}`, readOnly: true });
+    parts.push(`${PARTS_DIR}/${volume}/${i}/${key}`);
+  }
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  const init: Record<string, unknown> = {
+    name: `join-${volume}`,
+    image: plan.loadgen.image,
+    command: ['node', '-e', JOIN_SCRIPT, hookPath(arm, hook), sha, ...parts],
+    volumeMounts: mounts,
+  };
+  if (plan.loadgen.imagePullPolicy) init.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  out.initContainers.push(init);
+  return out;
+}
+
 export function buildPodManifest(plan: PodPlan): PodManifest {
   const names = configMapNames(plan.runId);
   const meta = (name: string, labels: Record<string, string>) => ({
@@ -151,17 +222,15 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
     },
   ];
   const volumes: Record<string, unknown>[] = [{ name: 'loadgen', configMap: { name: names.loadgen } }];
-  const hookVolume = (volume: string, cmName: string, hook: HookAsset) => {
-    configMaps.push({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: meta(cmName, podLabels(plan.runId)),
-      binaryData: { [hook.fileName]: base64(hook.data) },
-    });
-    volumes.push({ name: volume, configMap: { name: cmName, defaultMode: 0o555 } });
+  const initContainers: Record<string, unknown>[] = [];
+  const hookVolume = (arm: 'baseline' | 'candidate', volume: string, cmName: string, hook: HookAsset) => {
+    const d = hookDelivery(plan, arm, volume, cmName, hook, (name) => meta(name, podLabels(plan.runId)));
+    configMaps.push(...d.configMaps);
+    volumes.push(...d.volumes);
+    initContainers.push(...d.initContainers);
   };
-  if (plan.hook) hookVolume('hook', names.hook, plan.hook);
-  if (plan.baselineHook) hookVolume('baseline-hook', names.baselineHook, plan.baselineHook);
+  if (plan.hook) hookVolume('candidate', 'hook', names.hook, plan.hook);
+  if (plan.baselineHook) hookVolume('baseline', 'baseline-hook', names.baselineHook, plan.baselineHook);
   const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
   const lgMounts: Record<string, unknown>[] = [{ name: 'loadgen', mountPath: LOADGEN_DIR, readOnly: true }];
   if (plan.loadgen.outputFile) {
@@ -184,6 +253,7 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
       restartPolicy: 'Never',
       terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds ?? 2,
       automountServiceAccountToken: false,
+      ...(initContainers.length ? { initContainers } : {}),
       containers: [
         sutContainer(plan, 'baseline', plan.baselineHook, 'baseline-hook'),
         sutContainer(plan, 'candidate', plan.hook, 'hook'),

@@ -12,7 +12,7 @@ import { DEFAULTS, type Config } from '../config';
 import { RoundFailedError, RunError } from '../errors';
 import type { RoundOutcome, Runtime } from '../experiment/runtime';
 import type { Check } from '../types';
-import { buildPodManifest, CONTAINERS, configMapNames, podName, toYaml, type PodPlan } from './manifest';
+import { buildPodManifest, CONTAINERS, podName, toYaml, type PodPlan } from './manifest';
 import { readCgroup, type CgroupReading } from './pod-cgroup';
 import { cleanStderr, ExecError, run, runOk, tail } from './pod-exec';
 import { binaryRootfs, ensureImage } from './pod-image';
@@ -73,6 +73,8 @@ export class PodmanRuntime implements Runtime {
   private readonly pollMs: number;
   private prepared?: Promise<Prepared>;
   private readonly pods = new Set<string>();
+  /** The ConfigMaps of the run: podman makes each a named volume that `kube down` leaves behind. */
+  private readonly volumes = new Set<string>();
   private networkPreexisted = true;
   private readonly dir = mkdtempSync(join(tmpdir(), 'hook-latency-podman-'));
 
@@ -132,7 +134,9 @@ export class PodmanRuntime implements Runtime {
     const plan = podPlan(this.config, this.runId, index, assets, images);
     const pod = podName(plan.runId, index);
     const file = join(this.dir, `${pod}.yaml`);
-    writeFileSync(file, toYaml(buildPodManifest(plan)));
+    const manifest = buildPodManifest(plan);
+    for (const cm of manifest.configMaps) this.volumes.add((cm.metadata as { name: string }).name);
+    writeFileSync(file, toYaml(manifest));
     const ctr = (c: string) => `${pod}-${c}`;
     const t0 = Date.now();
     let podStartMs = 0;
@@ -258,8 +262,8 @@ export class PodmanRuntime implements Runtime {
 
   /** kube play creates the ConfigMap volumes even when it fails; kube down leaves them behind. */
   private async removeVolumes(): Promise<void> {
-    const names = configMapNames(this.runId);
-    await run([this.podman, 'volume', 'rm', '-f', names.loadgen, names.hook, names.baselineHook], { timeoutMs: 60_000 }).catch(() => null);
+    if (this.volumes.size === 0) return;
+    await run([this.podman, 'volume', 'rm', '-f', ...this.volumes], { timeoutMs: 60_000 }).catch(() => null);
   }
 
   async teardown(): Promise<void> {
