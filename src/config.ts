@@ -43,9 +43,15 @@ export interface PodConfig {
   namespace?: string;
   /** Image that runs the bundled loadgen (needs node). */
   loadgenImage: string;
-  /** Equal requests/limits for both SUT containers (Guaranteed QoS when both are set). */
+  /**
+   * Requests = limits of each SUT container (both arms alike); with both set every container gets
+   * requests = limits, so the pod is Guaranteed. cpu `auto`: a third of the node's free CPU each.
+   */
   cpu?: string;
   memory?: string;
+  /** The loadgen's (and init containers') CPU and memory; default: `cpu`, and 256Mi when `memory` is set. */
+  loadgenCpu?: string;
+  loadgenMemory?: string;
   /** How long to wait for the pod to finish one round (`pod-timeout`). */
   podTimeoutMs: number;
 }
@@ -106,7 +112,7 @@ export const DEFAULTS = {
 const KNOWN_KEYS = new Set([
   ...Object.keys(DEFAULTS),
   'replay', 'sut', 'hook', 'baseline-hook', 'requests', 'seed', 'out', 'config',
-  'kind-config', 'kube-context', 'kubeconfig', 'namespace', 'cpu', 'memory',
+  'kind-config', 'kube-context', 'kubeconfig', 'namespace', 'cpu', 'memory', 'loadgen-cpu', 'loadgen-memory',
 ]);
 
 export function loadConfigFile(path: string): RawConfig {
@@ -207,10 +213,20 @@ function buildPod(r: RawConfig): PodConfig {
     kubeconfig: optionalString(r.kubeconfig, 'kubeconfig'),
     namespace: optionalString(r.namespace, 'namespace'),
     loadgenImage: String(r['loadgen-image']),
-    cpu: r.cpu === undefined ? undefined : String(r.cpu),
+    cpu: cpuQuantity(r.cpu, 'cpu'),
     memory: r.memory === undefined ? undefined : String(r.memory),
+    loadgenCpu: cpuQuantity(r['loadgen-cpu'], 'loadgen-cpu'),
+    loadgenMemory: r['loadgen-memory'] === undefined ? undefined : String(r['loadgen-memory']),
     podTimeoutMs: parseDuration(r['pod-timeout'] as string, 'pod-timeout'),
   };
+}
+
+/** A CPU quantity ("1", "0.5", "500m") or `auto`. */
+function cpuQuantity(v: unknown, what: string): string | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v).trim();
+  if (s !== 'auto' && !/^\d+(\.\d+)?m?$/.test(s)) throw new UsageError(`${what} must be a CPU quantity such as 1, 0.5 or 500m, or auto; got '${s}'`);
+  return s;
 }
 
 function parseBool(v: unknown, what: string): boolean {

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildConfig, type RawConfig } from '../../src/config';
-import { RoundFailedError, RunError } from '../../src/errors';
+import { RoundFailedError, RunError, UsageError } from '../../src/errors';
 import { KindRuntime } from '../../src/runtime/kind';
 import { KubernetesRuntime } from '../../src/runtime/kubernetes';
 import { SNAPSHOT_SCRIPT } from '../../src/runtime/pod-listener';
@@ -93,7 +93,42 @@ function podJson(status: Record<string, unknown>, containerStatuses: unknown[]):
   });
 }
 const running = (name: string) => ({ name, state: { running: { startedAt: 'x' } } });
-const PENDING = podJson({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient cpu.' }] }, []);
+// Pod status as kubectl 1.32 prints it (-o json), trimmed to the fields read; messages as the
+// scheduler and kubelet write them (kube-scheduler 1.33, kubelet status_manager).
+const UNSCHEDULABLE = podJson({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.' }] }, []);
+const creating = (name: string) => ({ name, state: { waiting: { reason: 'ContainerCreating' } } });
+const PENDING = podJson(
+  { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [sut-baseline sut-candidate loadgen]' }] },
+  [creating('sut-baseline'), creating('sut-candidate'), creating('loadgen')],
+);
+// A kind node on a 2-vCPU runner (kind v0.29.0, kindest/node v1.33.1) and the pods on it with their
+// CPU requests: kubeadm's static pods (apiserver 250m, controller-manager 200m, scheduler 100m,
+// etcd 100m), CoreDNS 2 x 100m, kindnet 100m: 950m. Trimmed to the fields read.
+const KIND_NODES = JSON.stringify({
+  kind: 'List',
+  items: [{
+    metadata: { name: 'kind-control-plane' },
+    spec: { podCIDR: '10.244.0.0/24', providerID: 'kind://docker/hook-latency/kind-control-plane' },
+    status: { allocatable: { cpu: '2', 'ephemeral-storage': '76026616Ki', memory: '8129852Ki', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] },
+  }],
+});
+const sysPod = (name: string, cpu?: string) => ({
+  metadata: { name, namespace: 'kube-system' },
+  spec: { nodeName: 'kind-control-plane', containers: [{ name: name.split('-')[0], ...(cpu ? { resources: { requests: { cpu } } } : {}) }] },
+  status: { phase: 'Running' },
+});
+const KIND_PODS = JSON.stringify({
+  kind: 'List',
+  items: [
+    sysPod('coredns-674b8bbfcf-8xk2p', '100m'), sysPod('coredns-674b8bbfcf-qv7lj', '100m'), sysPod('etcd-kind-control-plane', '100m'),
+    sysPod('kindnet-5wz7d', '100m'), sysPod('kube-apiserver-kind-control-plane', '250m'), sysPod('kube-controller-manager-kind-control-plane', '200m'),
+    sysPod('kube-proxy-7h9cm'), sysPod('kube-scheduler-kind-control-plane', '100m'),
+  ],
+});
+const NODE_RULES: Rule[] = [
+  { tool: 'kubectl', match: 'get nodes -o json$', responses: [{ stdout: KIND_NODES }] },
+  { tool: 'kubectl', match: 'get pods -A --field-selector status.phase!=Succeeded,status.phase!=Failed -o json$', responses: [{ stdout: KIND_PODS }] },
+];
 const DONE = podJson({ phase: 'Running' }, [running('sut-baseline'), running('sut-candidate'), { name: 'loadgen', state: { terminated: { exitCode: 0, reason: 'Completed' } } }]);
 const EVENTS = 'LAST SEEN   TYPE      REASON             OBJECT                  MESSAGE\n3s          Warning   FailedScheduling   pod/hook-latency-t1-r0   0/1 nodes are available: 1 Insufficient cpu.\n';
 // What `kubectl exec ... -- sh -c SNAPSHOT_SCRIPT` prints: captured for real from a container whose
@@ -206,11 +241,44 @@ describe('kind runtime (fake kind + kubectl)', () => {
     const err = await runOnce(new KindRuntime(config({ 'pod-timeout': '2s' }), opts)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
     const msg = (err as Error).message;
-    expect(msg).toContain('round 0: pod still Pending after 2 s (pod-timeout): Unschedulable 0/1 nodes are available: 1 Insufficient cpu.');
+    expect(msg).toContain('round 0: pod still Pending after 2 s (pod-timeout): ContainersNotReady containers with unready status: [sut-baseline sut-candidate loadgen]');
     expect(msg).toContain(`pod ${NS}/${POD} events:\n${EVENTS.trim()}`);
     const l = lines();
     expect(l.filter((x) => x.includes('get pod ')).length).toBeGreaterThan(1);
     expect(l.slice(-4)).toEqual([K(`get events -n ${NS} --field-selector involvedObject.name=${POD}`), ...CLEANUP]);
+  });
+
+  it('Unschedulable: fails at once, naming what the pod asks and what the node has', async () => {
+    script([...NODE_RULES, ...KIND_OK, ...kubectlOk([{ stdout: UNSCHEDULABLE }])]);
+    // memory only: no CPU pre-check (that is for cpu), so the scheduler is the one to refuse.
+    const err = await runOnce(new KindRuntime(config({ 'pod-timeout': '5m', memory: '64Mi' }), opts)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunError);
+    expect((err as Error).message).toMatch(
+      /^round 0: the pod cannot be scheduled \(Unschedulable: 0\/1 nodes are available: 1 Insufficient cpu\. .*\): it requests 0m CPU \(2 x cpu 0 \+ loadgen 0\) and memory 2 x 64Mi \+ 256Mi; node kind-control-plane has 2000m CPU allocatable, 950m requested by its pods, 1050m free\. Lower cpu\/memory, or set cpu: auto\npod \S+ events:/,
+    );
+    expect(lines().filter((x) => x.includes(`get pod ${POD}`)).length).toBe(1);
+    expect(lines().slice(-3)).toEqual(CLEANUP);
+  });
+
+  it('cpu: auto: a third of the node\'s free CPU on every container, requests = limits (Guaranteed)', async () => {
+    script([...NODE_RULES, ...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
+    await runOnce(new KindRuntime(config({ cpu: 'auto', memory: '64Mi' }), opts));
+    const l = lines();
+    expect(l.slice(3, 5)).toEqual([K('get nodes -o json'), K('get pods -A --field-selector status.phase!=Succeeded,status.phase!=Failed -o json')]);
+    const pod = appliedPod();
+    const q = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu, memory } });
+    // (2000m - 950m) / 3 = 350m.
+    expect(pod.spec.containers.map((c: { resources: unknown }) => c.resources)).toEqual([q('350m', '64Mi'), q('350m', '64Mi'), q('350m', '256Mi')]);
+  });
+
+  it('an explicit cpu no node can give: fails before round 0 with the numbers', async () => {
+    script([...NODE_RULES, ...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
+    const err = await runOnce(new KindRuntime(config({ cpu: '1', memory: '64Mi' }), opts)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe(
+      'the pod requests 3000m CPU (2 x cpu 1 + loadgen 1) but node kind-control-plane has 2000m CPU allocatable, 950m requested by its pods, 1050m free: lower cpu, or set cpu: auto',
+    );
+    expect(lines().some((x) => x.includes('apply'))).toBe(false);
   });
 
   it('ErrImagePull: names the image and the container, with events', async () => {

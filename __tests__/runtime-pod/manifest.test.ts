@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { buildPodManifest, dnsLabel, HOOK_PART_BYTES, podName, toYaml, type PodPlan } from '../../src/runtime/manifest';
 import { apiLimitProblems, LIMITS } from './api-limits';
+import { isGuaranteed, podResources } from '../../src/runtime/pod-resources';
 import { parseLoadgenOutput, roundFromOutput } from '../../src/runtime/pod-output';
 import { loaderMessage } from '../../src/native';
 import { isMapped } from '../../src/runtime/pod-maps';
@@ -61,12 +62,22 @@ describe('buildPodManifest', () => {
     expect((m.configMaps as Obj[]).map((c) => c.metadata.name)).toEqual(['hook-latency-abc123-loadgen', 'hook-latency-abc123-hook', 'hook-latency-abc123-baseline-hook']);
   });
 
-  it('equal requests = limits on both SUT containers (Guaranteed QoS), none on the loadgen', () => {
-    const { pod } = buildPodManifest(plan({ resources: { cpu: '500m', memory: '64Mi' } })) as { pod: Obj };
+  it('requests = limits on every container, loadgen and init container included: Guaranteed QoS', () => {
+    const resources = podResources({ cpu: '500m', memory: '64Mi' });
+    expect(isGuaranteed(resources)).toBe(true);
+    const big = new Uint8Array(HOOK_PART_BYTES + 1);
+    const { pod } = buildPodManifest(plan({ resources, hook: { fileName: 'h.so', data: big } })) as { pod: Obj };
     const want = { requests: { cpu: '500m', memory: '64Mi' }, limits: { cpu: '500m', memory: '64Mi' } };
-    expect(pod.spec.containers[0].resources).toEqual(want);
-    expect(pod.spec.containers[1].resources).toEqual(want);
-    expect(pod.spec.containers[2].resources).toBeUndefined();
+    const lg = { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+    expect(pod.spec.containers.map((c: Obj) => c.resources)).toEqual([want, want, lg]);
+    expect(pod.spec.initContainers[0].resources).toEqual(lg);
+    // The QoS class as the kubelet computes it (pkg/apis/core/v1/helper/qos): Guaranteed iff every
+    // container, init containers included, has cpu and memory limits equal to its requests.
+    const all = [...pod.spec.initContainers, ...pod.spec.containers] as Obj[];
+    expect(all.every((c) => ['cpu', 'memory'].every((r) => c.resources?.limits?.[r] && c.resources.limits[r] === c.resources.requests?.[r]))).toBe(true);
+    // cpu alone (no memory): Burstable, and nothing claims otherwise.
+    expect(isGuaranteed(podResources({ cpu: '1' }))).toBe(false);
+    expect(podResources({ cpu: '1' })).toEqual({ sut: { cpu: '1', memory: undefined }, loadgen: { cpu: '1', memory: undefined } });
     expect((buildPodManifest(plan()).pod as Obj).spec.containers[0].resources).toBeUndefined();
   });
 

@@ -13,7 +13,7 @@ export const CONFIG_INPUTS = [
   'max-duration', 'requests-per-round', 'warmup-requests', 'connection', 'timeout', 'look-every',
   'min-rounds', 'seed', 'fail-on', 'out', 'cluster-name', 'kind-version', 'kind-config',
   'reuse-cluster', 'kube-context', 'kubeconfig', 'namespace', 'loadgen-image', 'cpu', 'memory',
-  'pod-timeout',
+  'loadgen-cpu', 'loadgen-memory', 'pod-timeout',
 ] as const;
 
 /** Inputs that fill the config's `sut` mapping. */

@@ -17,9 +17,15 @@ export interface KubeContainerStatus {
   };
 }
 
+export interface KubeContainer {
+  name: string;
+  image?: string;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+}
+
 export interface KubePod {
   metadata?: KubeMeta;
-  spec?: { nodeName?: string; containers?: { name: string; image?: string }[]; initContainers?: { name: string; image?: string }[] };
+  spec?: { nodeName?: string; containers?: KubeContainer[]; initContainers?: KubeContainer[] };
   status?: {
     phase?: string;
     reason?: string;
@@ -36,4 +42,10 @@ export interface KubeNamespace {
 
 export interface KubeList<T> {
   items?: T[];
+}
+
+export interface KubeNode {
+  metadata?: KubeMeta;
+  spec?: { unschedulable?: boolean; taints?: { key: string; effect: string }[] };
+  status?: { allocatable?: Record<string, string>; conditions?: { type: string; status: string }[] };
 }

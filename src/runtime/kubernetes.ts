@@ -15,6 +15,7 @@ import {
   type KubeContainerStatus,
   type KubeList,
   type KubeNamespace,
+  type KubeNode,
   type KubePod,
 } from '../checks';
 import type { Config } from '../config';
@@ -28,6 +29,7 @@ import { listenerOf, noListener, parseSnapshot, SNAPSHOT_SCRIPT } from './pod-li
 import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
 import { partialRound, roundFromOutput } from './pod-output';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PodAssets } from './pod-plan';
+import { autoCpuMillis, checkCpuFits, describeNode, nodeCpu as nodeCpuOf, podCpuMillis, podResources, type NodeCpu } from './pod-resources';
 
 export interface KubernetesOptions {
   kubectl?: string;
@@ -87,6 +89,8 @@ export class KubernetesRuntime implements Runtime {
   private readonly livePods = new Set<string>();
   private envChecksDone = false;
   private configMapsApplied = false;
+  /** Millicores per container when cpu is `auto` (measured once, from the nodes). */
+  private autoCpu?: number;
 
   constructor(
     private readonly config: Config,
@@ -147,6 +151,7 @@ export class KubernetesRuntime implements Runtime {
       throw new UsageError(`runtime ${this.name} needs sut.image (the SUT's container image)`);
     }
     const assets = loadPodAssets(this.config);
+    await this.fitCpu();
     if (this.ownNamespace && !this.namespaceCreated) {
       const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace, labels: podLabels(this.runId) } };
       recordCreated('namespace', this.namespace, this.context);
@@ -157,6 +162,31 @@ export class KubernetesRuntime implements Runtime {
     return assets;
   }
 
+  /** The nodes' CPU (allocatable, requested by their pods), or why it cannot be read (RBAC: nodes and pods list). */
+  private async nodeCpu(): Promise<NodeCpu[] | string> {
+    const nodes = await this.kubectlRaw(['get', 'nodes', '-o', 'json'], { timeoutMs: 60_000 });
+    if (nodes.code !== 0) return cleanStderr(nodes.stderr);
+    const pods = await this.kubectlRaw(['get', 'pods', '-A', '--field-selector', 'status.phase!=Succeeded,status.phase!=Failed', '-o', 'json'], { timeoutMs: 60_000 });
+    if (pods.code !== 0) return cleanStderr(pods.stderr);
+    const n = safeJson(nodes.stdout) as KubeList<KubeNode> | undefined;
+    const p = safeJson(pods.stdout) as KubeList<KubePod> | undefined;
+    return n && p ? nodeCpuOf(n, p) : 'kubectl printed no JSON';
+  }
+
+  /** `cpu: auto` -> millicores from the freest node; an explicit cpu that fits no node fails here, before round 0. */
+  private async fitCpu(): Promise<void> {
+    const { cpu, loadgenCpu } = this.config.pod;
+    if (!cpu && !loadgenCpu) return;
+    const auto = cpu === 'auto' || loadgenCpu === 'auto';
+    const nodes = await this.nodeCpu();
+    if (typeof nodes === 'string') {
+      if (auto) throw new RunError(`cpu: auto needs to list nodes and pods (kubectl get nodes; get pods -A): ${nodes}`);
+      return; // an explicit cpu without the right to list nodes: the scheduler will say
+    }
+    if (auto) this.autoCpu = autoCpuMillis(nodes);
+    checkCpuFits(podResources(this.config.pod, this.autoCpu), nodes);
+  }
+
   async runRound(index: number): Promise<RoundOutcome | null> {
     const assets = await this.prepare();
     const plan = podPlan(this.config, this.runId, index, assets, {
@@ -164,7 +194,7 @@ export class KubernetesRuntime implements Runtime {
       sutCommand: this.config.sut.command,
       loadgenImage: this.config.pod.loadgenImage,
       pullPolicy: 'IfNotPresent',
-    }, this.namespace);
+    }, this.namespace, this.autoCpu);
     plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
     const pod = podName(plan.runId, index);
     const ns = this.namespace;
@@ -177,7 +207,7 @@ export class KubernetesRuntime implements Runtime {
         this.configMapsApplied = true;
       }
       await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml([manifest.pod]), what: `applying pod ${ns}/${pod}` });
-      const final = await this.waitForLoadgen(pod, index);
+      const final = await this.waitForLoadgen(pod, index, plan);
       const logs = await this.kubectl(['logs', pod, '-n', ns, '-c', CONTAINERS.loadgen], { timeoutMs: 120_000, what: `reading the loadgen output of ${ns}/${pod}` });
       const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
       if (lg && lg.exitCode !== 0) {
@@ -219,7 +249,18 @@ export class KubernetesRuntime implements Runtime {
     throw new RoundFailedError(full, r.code === 0 ? partialRound(r.stdout, partialOf) : null);
   }
 
-  private async waitForLoadgen(pod: string, index: number): Promise<KubePod> {
+  /** Why the pod cannot be scheduled, with what it asks and what the freest node has. */
+  private async unschedulableMessage(index: number, reason: string, plan: PodPlan): Promise<string> {
+    const r = plan.resources ?? podResources(this.config.pod, this.autoCpu);
+    const nodes = await this.nodeCpu();
+    const where = typeof nodes === 'string' ? `(nodes not readable: ${nodes})` : nodes[0] ? describeNode(nodes[0]) : 'no node takes pods';
+    const asks = podCpuMillis(r) === 0 && !r.sut.memory && !r.loadgen.memory
+      ? 'it requests no CPU or memory (cpu and memory unset)'
+      : `it requests ${podCpuMillis(r)}m CPU (2 x cpu ${r.sut.cpu ?? '0'} + loadgen ${r.loadgen.cpu ?? '0'}) and memory 2 x ${r.sut.memory ?? '0'} + ${r.loadgen.memory ?? '0'}`;
+    return `round ${index}: the pod cannot be scheduled (Unschedulable: ${reason}): ${asks}; ${where}. Lower cpu/memory, or set cpu: auto`;
+  }
+
+  private async waitForLoadgen(pod: string, index: number, plan: PodPlan): Promise<KubePod> {
     const timeout = this.config.pod.podTimeoutMs;
     const deadline = Date.now() + timeout;
     for (;;) {
@@ -235,6 +276,8 @@ export class KubernetesRuntime implements Runtime {
           await this.fail(pod, `round ${index}: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ''})`);
         }
       }
+      const unschedulable = p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
+      if (unschedulable) await this.fail(pod, await this.unschedulableMessage(index, unschedulable.message ?? '', plan));
       const lg = status(p, CONTAINERS.loadgen)?.state?.terminated;
       if (lg?.reason === 'OOMKilled') await this.fail(pod, `round ${index}: the loadgen was OOMKilled`);
       for (const sut of [CONTAINERS.baseline, CONTAINERS.candidate]) {

@@ -7,6 +7,7 @@
 // publishes them on the host).
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
+import type { PodResources, Quantities } from './pod-resources';
 
 export const POD_LABELS = {
   name: 'app.kubernetes.io/name',
@@ -64,8 +65,8 @@ export interface PodPlan {
     outputFile?: boolean;
     imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   };
-  /** Equal for both SUT containers; requests = limits, so Guaranteed QoS when both are set. */
-  resources?: { cpu?: string; memory?: string };
+  /** requests = limits per container (pod-resources.ts): Guaranteed QoS when every one has CPU and memory. */
+  resources?: PodResources;
   /** Seconds the kubelet waits after SIGTERM when the pod is deleted. */
   terminationGracePeriodSeconds?: number;
 }
@@ -130,7 +131,7 @@ function sutContainer(plan: PodPlan, arm: 'baseline' | 'candidate', hook: HookAs
     env: Object.entries(env).map(([name, value]) => ({ name, value })),
   };
   if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
-  const res = resources(plan.resources);
+  const res = resources(plan.resources?.sut);
   if (res) container.resources = res;
   const mounts: Record<string, unknown>[] = [];
   if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
@@ -140,7 +141,7 @@ function sutContainer(plan: PodPlan, arm: 'baseline' | 'candidate', hook: HookAs
   return container;
 }
 
-function resources(r: PodPlan['resources']): Record<string, unknown> | undefined {
+function resources(r: Quantities | undefined): Record<string, unknown> | undefined {
   if (!r || (!r.cpu && !r.memory)) return undefined;
   const q: Record<string, string> = {};
   if (r.cpu) q.cpu = r.cpu;
@@ -200,6 +201,8 @@ function hookDelivery(plan: PodPlan, arm: 'baseline' | 'candidate', volume: stri
     volumeMounts: mounts,
   };
   if (plan.loadgen.imagePullPolicy) init.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  const res = resources(plan.resources?.loadgen);
+  if (res) init.resources = res;
   out.initContainers.push(init);
   return out;
 }
@@ -245,6 +248,8 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
     volumeMounts: lgMounts,
   };
   if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  const lgResources = resources(plan.resources?.loadgen);
+  if (lgResources) loadgen.resources = lgResources;
   const pod = {
     apiVersion: 'v1',
     kind: 'Pod',

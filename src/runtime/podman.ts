@@ -3,7 +3,7 @@
 // loadgen, takes its logs (the samples CSV) before the pod goes, proves the candidate is hooked
 // from the /proc/<pid>/maps of the process listening on its port, then removes the pod and the ConfigMap volumes `kube down` leaves behind.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { constants, tmpdir } from 'node:os';
+import { availableParallelism, constants, hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { recordCreated, recordRemoved } from '../action/state-helper';
@@ -20,6 +20,7 @@ import { hostSnapshot } from './host-proc';
 import { listenerOf, noListener } from './pod-listener';
 import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
 import { partialRound, roundFromOutput } from './pod-output';
+import { autoCpuMillis } from './pod-resources';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PlanImages, type PodAssets } from './pod-plan';
 
 const KUBE_NETWORK = 'podman-default-kube-network';
@@ -129,9 +130,16 @@ export class PodmanRuntime implements Runtime {
     return { image, command: [`/app/${basename(binary)}`, ...command.slice(1)] };
   }
 
+  /** `cpu: auto` under podman: the node is this host, all of its CPUs free. */
+  private autoCpu(): number | undefined {
+    const { cpu, loadgenCpu } = this.config.pod;
+    if (cpu !== 'auto' && loadgenCpu !== 'auto') return undefined;
+    return autoCpuMillis([{ node: hostname(), allocatable: availableParallelism() * 1000, requested: 0 }]);
+  }
+
   async runRound(index: number): Promise<RoundOutcome | null> {
     const { assets, images } = await this.prepare();
-    const plan = podPlan(this.config, this.runId, index, assets, images);
+    const plan = podPlan(this.config, this.runId, index, assets, images, undefined, this.autoCpu());
     const pod = podName(plan.runId, index);
     const file = join(this.dir, `${pod}.yaml`);
     const manifest = buildPodManifest(plan);
