@@ -23,7 +23,7 @@ const POD = 'hook-latency-t1-r0';
 const CTX = ['--context', 'kind-hook-latency'];
 
 interface Rule {
-  tool: 'kind' | 'kubectl';
+  tool: 'kind' | 'kubectl' | 'docker' | 'podman';
   match: string;
   responses: { stdout?: string; stderr?: string; code?: number }[];
 }
@@ -73,7 +73,7 @@ function config(extra: RawConfig = {}) {
     hook: resolve(ROOT, 'hook/build/delay.so'),
     'requests-per-round': 20,
     'warmup-requests': 0,
-    'pod-timeout': '300ms',
+    'pod-timeout': '30s', // never reached: every test scripts the pod's end (the Pending test sets its own)
     seed: 1,
     ...extra,
   });
@@ -125,6 +125,11 @@ const KIND_PODS = JSON.stringify({
     sysPod('kube-proxy-7h9cm'), sysPod('kube-scheduler-kind-control-plane', '100m'),
   ],
 });
+const PULLED: Rule = {
+  tool: 'kubectl',
+  match: 'get pod hook-latency-t1-pull ',
+  responses: [{ stdout: JSON.stringify({ metadata: { name: 'hook-latency-t1-pull' }, status: { phase: 'Succeeded', containerStatuses: [{ name: 'sut', state: { terminated: { exitCode: 0, reason: 'Completed' } } }, { name: 'loadgen', state: { terminated: { exitCode: 0, reason: 'Completed' } } }] } }) }],
+};
 const NODE_RULES: Rule[] = [
   { tool: 'kubectl', match: 'get nodes -o json$', responses: [{ stdout: KIND_NODES }] },
   { tool: 'kubectl', match: 'get pods -A --field-selector status.phase!=Succeeded,status.phase!=Failed -o json$', responses: [{ stdout: KIND_PODS }] },
@@ -141,16 +146,21 @@ const SNAPSHOT = readFileSync(resolve(__dirname, 'fixtures/snapshot-catatonit.tx
 );
 const PROVE = `exec ${POD} -n ${NS} -c sut-candidate -- sh -c ${SNAPSHOT_SCRIPT}`;
 
+// kind v0.29.0, docker 28.2 and kubectl 1.32 output (kind writes its progress to stderr).
+const LOADGEN_IMAGE = 'docker.io/library/node:24-alpine';
 const KIND_OK: Rule[] = [
   { tool: 'kind', match: '^get clusters$', responses: [{ stdout: '' }] },
-  { tool: 'kind', match: '^create cluster', responses: [{ stderr: 'Creating cluster "hook-latency" ...\n' }] },
-  { tool: 'kind', match: '^load docker-image', responses: [{}] },
-  { tool: 'kind', match: '^delete cluster', responses: [{ stderr: 'Deleting cluster "hook-latency" ...\n' }] },
+  { tool: 'kind', match: '^create cluster', responses: [{ stderr: 'Creating cluster "hook-latency" ...\n ✓ Ensuring node image (kindest/node:v1.33.1) 🖼\n ✓ Preparing nodes 📦\n ✓ Writing configuration 📜\n ✓ Starting control-plane 🕹️\n ✓ Installing CNI 🔌\n ✓ Installing StorageClass 💾\n ✗ Waiting ≤ 2m0s for control-plane = Ready ⏳\n • WARNING: Timed out waiting for Ready ⚠️\n' }] },
+  { tool: 'kind', match: '^load docker-image', responses: [{ stderr: 'Image: "example.org/sut:1" with ID "sha256:5d6a1b1e0c1f" not yet present on node "hook-latency-control-plane", loading...\n' }] },
+  { tool: 'kind', match: '^delete cluster', responses: [{ stderr: 'Deleting cluster "hook-latency" ...\nDeleted nodes: ["hook-latency-control-plane"]\n' }] },
+  { tool: 'kubectl', match: 'wait --for=condition=Ready node --all', responses: [{ stdout: 'node/hook-latency-control-plane condition met\n' }] },
+  { tool: 'docker', match: '^image inspect', responses: [{ stdout: '["example.org/sut:1"]\n' }] },
 ];
 function kubectlOk(getPod: Rule['responses'] = [{ stdout: PENDING }, { stdout: DONE }]): Rule[] {
   return [
     { tool: 'kubectl', match: `${APPLY} -f -$`, responses: [{ stdout: `namespace/${NS} serverside-applied\n` }] },
     { tool: 'kubectl', match: `${APPLY} -n ${NS} -f -`, responses: [{ stdout: `pod/${POD} serverside-applied\n` }] },
+    { tool: 'kubectl', match: `get serviceaccount default -n ${NS} -o name`, responses: [{ stdout: 'serviceaccount/default\n' }] },
     { tool: 'kubectl', match: `get pod ${POD} -n ${NS} -o json`, responses: getPod },
     { tool: 'kubectl', match: `logs ${POD} -n ${NS} -c loadgen`, responses: [{ stdout: csv }] },
     { tool: 'kubectl', match: 'exec .* -c sut-candidate -- sh -c', responses: [{ stdout: SNAPSHOT }] },
@@ -158,7 +168,7 @@ function kubectlOk(getPod: Rule['responses'] = [{ stdout: PENDING }, { stdout: D
     { tool: 'kubectl', match: `get namespace ${NS} -o json`, responses: [{ stdout: JSON.stringify({ metadata: { name: NS, labels: {} } }) }] },
     { tool: 'kubectl', match: 'get pods -A --field-selector spec.nodeName=kind-control-plane -o json', responses: [{ stdout: JSON.stringify({ items: [{ metadata: { name: 'coredns', namespace: 'kube-system' }, status: { phase: 'Running' } }] }) }] },
     { tool: 'kubectl', match: `get events -n ${NS}`, responses: [{ stdout: EVENTS }] },
-    { tool: 'kubectl', match: `delete pod ${POD}`, responses: [{ stdout: 'pod deleted\n' }] },
+    { tool: 'kubectl', match: 'delete pod ', responses: [{ stdout: 'pod deleted\n' }] },
     { tool: 'kubectl', match: `delete namespace ${NS}`, responses: [{ stdout: 'namespace deleted\n' }] },
   ];
 }
@@ -166,7 +176,13 @@ function kubectlOk(getPod: Rule['responses'] = [{ stdout: PENDING }, { stdout: D
 const K = (s: string) => `kubectl ${CTX.join(' ')} ${s}`;
 // kubectl 1.32 `apply --server-side` prints "<kind>/<name> serverside-applied" per object.
 const APPLY = 'apply --server-side --field-manager=hook-latency';
-const SETUP = ['kind get clusters', 'kind create cluster --name hook-latency --wait 120s', 'kind load docker-image example.org/sut:1 --name hook-latency', K(`${APPLY} -f -`)];
+const INSPECT = (image: string) => `docker image inspect --format {{json .RepoTags}} ${image}`;
+const LOAD = [INSPECT('example.org/sut:1'), INSPECT(LOADGEN_IMAGE), `kind load docker-image example.org/sut:1 ${LOADGEN_IMAGE} --name hook-latency`];
+const WAIT_NODE = K('wait --for=condition=Ready node --all --timeout=180s');
+const SETUP = [
+  'kind get clusters', 'kind create cluster --name hook-latency --wait 120s', WAIT_NODE, ...LOAD,
+  K(`${APPLY} -f -`), K(`get serviceaccount default -n ${NS} -o name`),
+];
 const CLEANUP = [K(`delete pod ${POD} -n ${NS} --ignore-not-found --timeout=90s`), K(`delete namespace ${NS} --ignore-not-found --wait=false`), 'kind delete cluster --name hook-latency'];
 const opts = { runId: 't1', pollMs: 1, backoffMs: 1 };
 
@@ -210,6 +226,79 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect(docs[1].binaryData['delay.so']).toBe(readFileSync(resolve(ROOT, 'hook/build/delay.so')).toString('base64'));
   });
 
+  it('images: the loadgen image is pulled once by docker and loaded with the SUT; pods never pull', async () => {
+    script([
+      { tool: 'docker', match: `^image inspect .* ${LOADGEN_IMAGE}$`, responses: [{ code: 1, stderr: `Error response from daemon: No such image: ${LOADGEN_IMAGE}\n` }] },
+      { tool: 'docker', match: `^pull ${LOADGEN_IMAGE}$`, responses: [{ stdout: `24-alpine: Pulling from library/node\nDigest: sha256:7aaba6b13a55a1d78411a1162c1994428ed039c6bbef7b1d9859c25ada1d7cc5\nStatus: Downloaded newer image for node:24-alpine\n${LOADGEN_IMAGE}\n` }] },
+      ...KIND_OK,
+      ...kubectlOk([{ stdout: DONE }]),
+    ]);
+    await runOnce(new KindRuntime(config(), opts));
+    const l = lines();
+    const i = l.indexOf(INSPECT(LOADGEN_IMAGE));
+    expect(l.slice(i, i + 3)).toEqual([INSPECT(LOADGEN_IMAGE), `docker pull ${LOADGEN_IMAGE}`, `kind load docker-image example.org/sut:1 ${LOADGEN_IMAGE} --name hook-latency`]);
+    // Loaded before the first apply: round 0 starts with both images in the node.
+    expect(i).toBeLessThan(l.findIndex((x) => x.includes('apply')));
+    const pod = appliedPod();
+    expect(pod.spec.containers.map((c: { imagePullPolicy: string }) => c.imagePullPolicy)).toEqual(['Never', 'Never', 'Never']);
+  });
+
+  it('the node never becomes Ready after kind create (its --wait exits 0 on timeout): a clear error, cluster deleted', async () => {
+    script([
+      { tool: 'kubectl', match: 'wait --for=condition=Ready node', responses: [{ code: 1, stderr: 'error: timed out waiting for the condition on nodes/hook-latency-control-plane\n' }] },
+      ...KIND_OK,
+    ]);
+    const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('waiting for the kind node of hook-latency to be Ready failed: error: timed out waiting for the condition on nodes/hook-latency-control-plane');
+    expect(lines()).toEqual(['kind get clusters', 'kind create cluster --name hook-latency --wait 120s', WAIT_NODE, 'kind delete cluster --name hook-latency']);
+  });
+
+  it('a fresh namespace: waits for its default ServiceAccount, and "error looking up service account" is retried', async () => {
+    script([
+      { tool: 'kubectl', match: 'get serviceaccount default', responses: [{ code: 1, stderr: 'Error from server (NotFound): serviceaccounts "default" not found\n' }, { stdout: 'serviceaccount/default\n' }] },
+      { tool: 'kubectl', match: `${APPLY} -n ${NS} -f -`, responses: [
+        { stdout: 'configmap/hook-latency-t1-loadgen serverside-applied\nconfigmap/hook-latency-t1-hook serverside-applied\n' },
+        { code: 1, stderr: `Error from server (Forbidden): pods "${POD}" is forbidden: error looking up service account ${NS}/default: serviceaccount "default" not found\n` },
+        { stdout: `pod/${POD} serverside-applied\n` },
+      ] },
+      ...KIND_OK,
+      ...kubectlOk([{ stdout: DONE }]),
+    ]);
+    const out = (await runOnce(new KindRuntime(config(), opts))) as { data: { arm: Uint8Array } };
+    expect(out.data.arm.length).toBe(20);
+    const l = lines();
+    expect(l.filter((x) => x.includes('get serviceaccount')).length).toBe(2);
+    expect(l.filter((x) => x.includes(`${APPLY} -n ${NS}`)).length).toBe(3);
+  });
+
+  it('KIND_EXPERIMENTAL_PROVIDER=podman: podman save + kind load image-archive, pods use the name podman gave the image', async () => {
+    process.env.PATH = `${FAKES}/podman-provider:${process.env.PATH}`;
+    process.env.KIND_EXPERIMENTAL_PROVIDER = 'podman';
+    // podman 4.3: a local build of `sut:1` is named localhost/sut:1; node:24-alpine came from Docker Hub.
+    script([
+      { tool: 'podman', match: '^image inspect .* sut:1$', responses: [{ stdout: '["localhost/sut:1"]\n' }] },
+      { tool: 'podman', match: `^image inspect .* ${LOADGEN_IMAGE}$`, responses: [{ stdout: `["${LOADGEN_IMAGE}"]\n` }] },
+      { tool: 'podman', match: '^save -o ', responses: [{ stderr: 'Copying blob 5f70bf18a086 done\nWriting manifest to image destination\n' }] },
+      { tool: 'kind', match: '^load image-archive', responses: [{}] },
+      ...KIND_OK,
+      ...kubectlOk([{ stdout: DONE }]),
+    ]);
+    await runOnce(new KindRuntime(config({ sut: { image: 'sut:1', command: ['/app/sut'] } }), opts));
+    const l = lines().map((x) => x.replace(/ \/\S+\/image-(\d)\.tar/, ' ARCHIVE$1'));
+    expect(l.filter((x) => /^(podman|kind load|docker)/.test(x))).toEqual([
+      'podman image inspect --format {{json .RepoTags}} sut:1', 'podman image inspect --format {{json .RepoTags}} sut:1',
+      `podman image inspect --format {{json .RepoTags}} ${LOADGEN_IMAGE}`, `podman image inspect --format {{json .RepoTags}} ${LOADGEN_IMAGE}`,
+      'podman save -o ARCHIVE0 localhost/sut:1', 'kind load image-archive ARCHIVE0 --name hook-latency',
+      `podman save -o ARCHIVE1 ${LOADGEN_IMAGE}`, 'kind load image-archive ARCHIVE1 --name hook-latency',
+    ]);
+    expect(appliedPod().spec.containers.map((c: { image: string }) => c.image)).toEqual(['localhost/sut:1', 'localhost/sut:1', LOADGEN_IMAGE]);
+  });
+
+  it('an unknown KIND_EXPERIMENTAL_PROVIDER: one clear line', () => {
+    process.env.KIND_EXPERIMENTAL_PROVIDER = 'nerdctl';
+    expect(() => new KindRuntime(config(), opts)).toThrow('KIND_EXPERIMENTAL_PROVIDER=nerdctl is not supported: use docker or podman');
+  });
+
   it('kind create cluster fails: a clear error, and the half-made cluster is deleted', async () => {
     script([{ tool: 'kind', match: '^create cluster', responses: [{ code: 1, stderr: 'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "hook-latency"\n' }] }, ...KIND_OK]);
     const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
@@ -222,7 +311,7 @@ describe('kind runtime (fake kind + kubectl)', () => {
     script([{ tool: 'kind', match: '^get clusters$', responses: [{ stdout: 'other\nhook-latency\n' }] }, ...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
     await runOnce(new KindRuntime(config(), opts));
     const l = lines();
-    expect(l.slice(0, 2)).toEqual(['kind get clusters', 'kind load docker-image example.org/sut:1 --name hook-latency']);
+    expect(l.slice(0, 5)).toEqual(['kind get clusters', WAIT_NODE, ...LOAD]);
     expect(l.some((x) => x.includes('create cluster') || x.includes('delete cluster'))).toBe(false);
     expect(l.slice(-2)).toEqual(CLEANUP.slice(0, 2));
   });
@@ -236,8 +325,8 @@ describe('kind runtime (fake kind + kubectl)', () => {
 
   it('pod stuck Pending: times out with the scheduling reason and the pod events', async () => {
     script([...KIND_OK, ...kubectlOk([{ stdout: PENDING }])]);
-    // 2 s, not the 300 ms default here: each fake kubectl call is a node process, and under load one
-    // call alone can outlast 300 ms, leaving a single poll.
+    // 2 s: each fake kubectl call is a node process, and under load one call alone can outlast
+    // a few hundred ms; 2 s leaves more than one poll.
     const err = await runOnce(new KindRuntime(config({ 'pod-timeout': '2s' }), opts)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
     const msg = (err as Error).message;
@@ -264,7 +353,7 @@ describe('kind runtime (fake kind + kubectl)', () => {
     script([...NODE_RULES, ...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
     await runOnce(new KindRuntime(config({ cpu: 'auto', memory: '64Mi' }), opts));
     const l = lines();
-    expect(l.slice(3, 5)).toEqual([K('get nodes -o json'), K('get pods -A --field-selector status.phase!=Succeeded,status.phase!=Failed -o json')]);
+    expect(l.slice(6, 8)).toEqual([K('get nodes -o json'), K('get pods -A --field-selector status.phase!=Succeeded,status.phase!=Failed -o json')]);
     const pod = appliedPod();
     const q = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu, memory } });
     // (2000m - 950m) / 3 = 350m.
@@ -395,14 +484,33 @@ describe('kind runtime (fake kind + kubectl)', () => {
 
 describe('kubernetes runtime (fake kubectl)', () => {
   it('given namespace and kubeconfig: no namespace created or deleted; ConfigMaps removed by label', async () => {
-    script(kubectlOk([{ stdout: DONE }]).map((r) => ({ ...r, match: r.match.replaceAll(`-n ${NS}`, '-n perf').replaceAll(`namespace ${NS}`, 'namespace perf') })));
+    script([PULLED, ...kubectlOk([{ stdout: DONE }])].map((r) => ({ ...r, match: r.match.replaceAll(`-n ${NS}`, '-n perf').replaceAll(`namespace ${NS}`, 'namespace perf') })));
     const rt = new KubernetesRuntime(config({ runtime: 'kubernetes', namespace: 'perf', kubeconfig: '/tmp/kc', 'kube-context': 'prod' }), opts);
     await runOnce(rt);
     const pre = 'kubectl --kubeconfig /tmp/kc --context prod';
     const l = lines();
-    expect(l.slice(0, 2)).toEqual([`${pre} ${APPLY} -n perf -f -`, `${pre} ${APPLY} -n perf -f -`]);
+    // The images are pulled by a pod of their own before round 0, then the round's ConfigMaps and Pod.
+    expect(l.slice(0, 6)).toEqual([
+      `${pre} ${APPLY} -n perf -f -`, `${pre} get pod hook-latency-t1-pull -n perf -o json`,
+      `${pre} delete pod hook-latency-t1-pull -n perf --ignore-not-found --timeout=90s`,
+      `${pre} ${APPLY} -n perf -f -`, `${pre} ${APPLY} -n perf -f -`, `${pre} get pod ${POD} -n perf -o json`,
+    ]);
+    const pull = parseAllDocuments(calls()[0].stdin).map((d) => d.toJS())[0];
+    expect(pull.spec.containers.map((c: { image: string; imagePullPolicy: string }) => `${c.image} ${c.imagePullPolicy}`)).toEqual(['example.org/sut:1 IfNotPresent', `${LOADGEN_IMAGE} IfNotPresent`]);
     expect(l.some((x) => x.includes('namespace perf') && x.includes('delete'))).toBe(false);
     expect(l.slice(-2)).toEqual([`${pre} delete pod ${POD} -n perf --ignore-not-found --timeout=90s`, `${pre} delete configmap -n perf -l hook-latency/run=t1 --ignore-not-found`]);
+  });
+
+  it('an image that cannot be pulled fails before round 0, naming it', async () => {
+    const pullFails = JSON.stringify({
+      metadata: { name: 'hook-latency-t1-pull' },
+      spec: { containers: [{ name: 'sut', image: 'example.org/sut:1' }, { name: 'loadgen', image: LOADGEN_IMAGE }] },
+      status: { phase: 'Pending', containerStatuses: [{ name: 'sut', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "example.org/sut:1"' } } }, { name: 'loadgen', state: { waiting: { reason: 'ContainerCreating' } } }] },
+    });
+    script([{ tool: 'kubectl', match: 'get pod hook-latency-t1-pull ', responses: [{ stdout: pullFails }] }, ...kubectlOk()]);
+    const err = await runOnce(new KubernetesRuntime(config({ runtime: 'kubernetes' }), opts)).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^before round 0: image example\.org\/sut:1 of container sut cannot be pulled \(ImagePullBackOff: Back-off pulling image "example\.org\/sut:1"\)\npod \S+\/hook-latency-t1-pull events:/);
+    expect(lines().some((x) => x.includes(`get pod ${POD}`))).toBe(false);
   });
 
   it('needs sut.image', async () => {

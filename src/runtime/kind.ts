@@ -1,8 +1,11 @@
 // The kind runtime: prepares a kind cluster (reuse or create; `kind` on PATH, else a pinned release
-// downloaded with @actions/tool-cache inside GitHub Actions), loads the SUT image into it, then runs
-// every round exactly as the kubernetes runtime does against the `kind-<name>` context. At the end
+// downloaded with @actions/tool-cache inside GitHub Actions), waits for its node to be Ready, loads
+// the SUT and loadgen images into it (docker, or podman under KIND_EXPERIMENTAL_PROVIDER=podman),
+// then runs every round as the kubernetes runtime does against the `kind-<name>` context, with
+// imagePullPolicy Never: no round ever pulls. At the end
 // it deletes the cluster only if it created it (and the Action's post step does so if we died).
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { recordCreated, recordRemoved, recordTool } from '../action/state-helper';
 import type { Config } from '../config';
@@ -42,25 +45,33 @@ async function downloadKind(version: string): Promise<string> {
   return join(dir, 'kind');
 }
 
+/** The container engine kind runs its nodes on: docker, or podman with KIND_EXPERIMENTAL_PROVIDER=podman. */
+export function kindProvider(env: NodeJS.ProcessEnv = process.env): 'docker' | 'podman' {
+  const p = env.KIND_EXPERIMENTAL_PROVIDER;
+  if (!p || p === 'docker') return 'docker';
+  if (p === 'podman') return 'podman';
+  throw new UsageError(`KIND_EXPERIMENTAL_PROVIDER=${p} is not supported: use docker or podman`);
+}
+
 export class KindRuntime implements Runtime {
   readonly name = 'kind';
   private kindBin?: string;
   private created = false;
   private ready?: Promise<void>;
-  private readonly kube: KubernetesRuntime;
+  private kube?: KubernetesRuntime;
   private readonly cluster: string;
+  private readonly provider: 'docker' | 'podman';
+  private readonly dir = mkdtempSync(join(tmpdir(), 'hook-latency-kind-'));
 
   constructor(
     private readonly config: Config,
     private readonly opts: KindOptions = {},
   ) {
     this.cluster = config.pod.clusterName;
-    const kubeConfig: Config = { ...config, pod: { ...config.pod, kubeContext: config.pod.kubeContext ?? `kind-${this.cluster}` } };
-    this.kube = new KubernetesRuntime(kubeConfig, { ...opts, name: 'kind' });
+    this.provider = kindProvider();
   }
 
-  private async kind(args: string[], timeoutMs: number, what: string): Promise<string> {
-    const argv = [this.kindBin as string, ...args];
+  private async tool(argv: string[], timeoutMs: number, what: string): Promise<string> {
     const r = await run(argv, { timeoutMs }).catch((e: NodeJS.ErrnoException) => {
       throw new RunError(`${what}: cannot run ${argv[0]}: ${e.code ?? e.message}`);
     });
@@ -68,6 +79,10 @@ export class KindRuntime implements Runtime {
       throw new RunError(`${what} failed${r.timedOut ? ` (timed out after ${timeoutMs / 1000} s)` : ''}: ${tail(cleanStderr(r.stderr) || r.stdout, 8)}`);
     }
     return r.stdout;
+  }
+
+  private kind(args: string[], timeoutMs: number, what: string): Promise<string> {
+    return this.tool([this.kindBin as string, ...args], timeoutMs, what);
   }
 
   private async findKind(): Promise<string> {
@@ -82,6 +97,56 @@ export class KindRuntime implements Runtime {
       return await downloadKind(this.config.pod.kindVersion);
     } catch (e) {
       throw new RunError(`downloading kind ${this.config.pod.kindVersion} failed: ${(e as Error).message}`);
+    }
+  }
+
+  private kubeContext(): string {
+    return this.config.pod.kubeContext ?? `kind-${this.cluster}`;
+  }
+
+  private kubectlBase(): string[] {
+    const a = [this.opts.kubectl ?? 'kubectl'];
+    if (this.config.pod.kubeconfig) a.push('--kubeconfig', this.config.pod.kubeconfig);
+    return [...a, '--context', this.kubeContext()];
+  }
+
+  /**
+   * `kind create cluster --wait` exits 0 even when its wait timed out (a warning only): the node
+   * must be Ready before a pod is applied.
+   */
+  private async waitNodeReady(): Promise<void> {
+    await this.tool([...this.kubectlBase(), 'wait', '--for=condition=Ready', 'node', '--all', '--timeout=180s'], 200_000, `waiting for the kind node of ${this.cluster} to be Ready`);
+  }
+
+  /** Makes `image` present in the local engine (pulled once, outside any round); returns the name the engine knows it by. */
+  private async localImage(image: string): Promise<string> {
+    const engine = this.provider;
+    const present = await run([engine, 'image', 'inspect', '--format', '{{json .RepoTags}}', image], { timeoutMs: 60_000 }).catch(() => null);
+    if (!present || present.code !== 0) {
+      await this.tool([engine, 'pull', image], 600_000, `${engine} pull ${image}`);
+    }
+    if (engine === 'docker') return image;
+    // podman names a short reference localhost/NAME:TAG (a local build) or docker.io/...: the pod
+    // must use the name the archive carries, or the node's containerd will not find it.
+    const tags = await this.tool([engine, 'image', 'inspect', '--format', '{{json .RepoTags}}', image], 60_000, `podman image inspect ${image}`);
+    const names = (JSON.parse(tags.trim().split('\n')[0] || '[]') as string[] | null) ?? [];
+    return names.find((n) => n === image || n.endsWith(`/${image}`) || n.endsWith(`/${image}:latest`)) ?? names[0] ?? image;
+  }
+
+  /** Loads the images into the cluster: `kind load docker-image`, or under podman `podman save` + `kind load image-archive`. */
+  private async loadImages(images: string[]): Promise<void> {
+    if (this.provider === 'docker') {
+      await this.kind(['load', 'docker-image', ...images, '--name', this.cluster], 600_000, `kind load docker-image ${images.join(' ')}`);
+      return;
+    }
+    for (const [i, image] of images.entries()) {
+      const archive = join(this.dir, `image-${i}.tar`);
+      await this.tool(['podman', 'save', '-o', archive, image], 600_000, `podman save ${image}`);
+      try {
+        await this.kind(['load', 'image-archive', archive, '--name', this.cluster], 600_000, `kind load image-archive (${image})`);
+      } finally {
+        rmSync(archive, { force: true });
+      }
     }
   }
 
@@ -108,20 +173,29 @@ export class KindRuntime implements Runtime {
         recordCreated('kind-cluster', this.cluster);
         await this.kind(args, 300_000, `kind create cluster ${this.cluster}`);
       }
-      await this.kind(['load', 'docker-image', this.config.sut.image, '--name', this.cluster], 300_000, `kind load docker-image ${this.config.sut.image}`);
+      await this.waitNodeReady();
+      // Both images go into the node before round 0, so no round waits for (or fails on) a registry.
+      const sutImage = await this.localImage(this.config.sut.image);
+      const loadgenImage = await this.localImage(this.config.pod.loadgenImage);
+      await this.loadImages([...new Set([sutImage, loadgenImage])]);
+      this.kube = new KubernetesRuntime(
+        { ...this.config, sut: { ...this.config.sut, image: sutImage }, pod: { ...this.config.pod, kubeContext: this.kubeContext(), loadgenImage } },
+        { ...this.opts, name: 'kind', pullPolicy: 'Never' },
+      );
     })();
     return this.ready;
   }
 
   async runRound(index: number): Promise<RoundOutcome | null> {
     await this.prepare();
-    return this.kube.runRound(index);
+    return (this.kube as KubernetesRuntime).runRound(index);
   }
 
   async teardown(): Promise<void> {
     try {
-      if (this.kindBin) await this.kube.teardown();
+      await this.kube?.teardown();
     } finally {
+      rmSync(this.dir, { recursive: true, force: true });
       if (this.created && this.kindBin) {
         const r = await run([this.kindBin, 'delete', 'cluster', '--name', this.cluster], { timeoutMs: 300_000 }).catch(() => null);
         if (r && r.code === 0) {

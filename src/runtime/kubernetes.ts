@@ -43,6 +43,11 @@ export interface KubernetesOptions {
    * Default 20 000 rows (about 1 MB).
    */
   fileOutputRows?: number;
+  /**
+   * Never: the images are in the node already (kind loaded them). Else IfNotPresent, and a pod
+   * pulls both images before round 0, so no round times a pull.
+   */
+  pullPolicy?: 'IfNotPresent' | 'Never';
   /** Attempts and first backoff for transient API errors (doubling). */
   retries?: number;
   backoffMs?: number;
@@ -56,6 +61,8 @@ const TRANSIENT = [
   /connection reset by peer/i,
   /the server is currently unable to handle the request/i,
   /ServiceUnavailable|TooManyRequests|Too Many Requests/i,
+  // A fresh namespace's `default` ServiceAccount is created by a controller moments later.
+  /error looking up service account/i,
   /http2: client connection lost/i,
   /unexpected EOF/i,
 ];
@@ -82,6 +89,7 @@ export class KubernetesRuntime implements Runtime {
   private readonly retries: number;
   private readonly backoffMs: number;
   private readonly fileOutputRows: number;
+  private readonly pullPolicy: 'IfNotPresent' | 'Never';
   private readonly namespace: string;
   private readonly ownNamespace: boolean;
   private namespaceCreated = false;
@@ -103,6 +111,7 @@ export class KubernetesRuntime implements Runtime {
     this.retries = opts.retries ?? 4;
     this.backoffMs = opts.backoffMs ?? 500;
     this.fileOutputRows = opts.fileOutputRows ?? 20_000;
+    this.pullPolicy = opts.pullPolicy ?? 'IfNotPresent';
     this.ownNamespace = !config.pod.namespace;
     this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
   }
@@ -157,9 +166,63 @@ export class KubernetesRuntime implements Runtime {
       recordCreated('namespace', this.namespace, this.context);
       this.namespaceCreated = true;
       await this.kubectl([...APPLY, '-f', '-'], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
+      await this.waitForServiceAccount();
     }
+    if (this.pullPolicy !== 'Never') await this.prePull();
     this.assets = assets;
     return assets;
+  }
+
+  /** The API refuses pods in a namespace until its `default` ServiceAccount exists (made by a controller). */
+  private async waitForServiceAccount(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const r = await this.kubectlRaw(['get', 'serviceaccount', 'default', '-n', this.namespace, '-o', 'name'], { timeoutMs: 30_000 });
+      if (r.code === 0) return;
+      if (Date.now() > deadline) throw new RunError(`namespace ${this.namespace}: no default ServiceAccount after 60 s: ${cleanStderr(r.stderr)}`);
+      await sleep(Math.max(this.pollMs, 200));
+    }
+  }
+
+  /** One pod with the SUT and loadgen images, run to completion before round 0: the pulls happen here. */
+  private async prePull(): Promise<void> {
+    const pod = dnsLabel(`hook-latency-${this.runId}-pull`);
+    const ns = this.namespace;
+    const container = (name: string, image: string, command: string[]) => ({ name, image, command, imagePullPolicy: 'IfNotPresent' });
+    const manifest = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: pod, namespace: ns, labels: podLabels(this.runId) },
+      spec: {
+        restartPolicy: 'Never',
+        automountServiceAccountToken: false,
+        terminationGracePeriodSeconds: 0,
+        containers: [
+          container('sut', this.config.sut.image as string, ['sh', '-c', 'exit 0']),
+          container('loadgen', this.config.pod.loadgenImage, ['node', '-e', '']),
+        ],
+      },
+    };
+    try {
+      this.livePods.add(pod);
+      recordCreated('pod', `${ns}/${pod}`, this.context);
+      await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml([manifest]), what: `applying the image pre-pull pod ${ns}/${pod}` });
+      const deadline = Date.now() + this.config.pod.podTimeoutMs;
+      for (;;) {
+        const p = await this.getPod(pod);
+        if (p.status?.phase === 'Succeeded') return;
+        await this.failOnPullError(pod, p, 'before round 0:');
+        const failed = p.status?.containerStatuses?.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0);
+        if (p.status?.phase === 'Failed' || failed) {
+          const t = failed?.state?.terminated;
+          await this.fail(pod, `the image pre-pull pod failed: container ${failed?.name ?? '?'} exited with ${t?.exitCode ?? '?'}${t?.message ? `: ${t.message.trim()}` : ''} (the SUT image needs sh; the loadgen image node)`);
+        }
+        if (Date.now() > deadline) await this.fail(pod, `the images were not pulled within ${Math.round(this.config.pod.podTimeoutMs / 1000)} s (pod-timeout; phase ${p.status?.phase ?? 'unknown'})`);
+        await sleep(this.pollMs);
+      }
+    } finally {
+      await this.deletePod(pod);
+    }
   }
 
   /** The nodes' CPU (allocatable, requested by their pods), or why it cannot be read (RBAC: nodes and pods list). */
@@ -193,7 +256,7 @@ export class KubernetesRuntime implements Runtime {
       sutImage: this.config.sut.image as string,
       sutCommand: this.config.sut.command,
       loadgenImage: this.config.pod.loadgenImage,
-      pullPolicy: 'IfNotPresent',
+      pullPolicy: this.pullPolicy,
     }, this.namespace, this.autoCpu);
     plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
     const pod = podName(plan.runId, index);
@@ -260,18 +323,25 @@ export class KubernetesRuntime implements Runtime {
     return `round ${index}: the pod cannot be scheduled (Unschedulable: ${reason}): ${asks}; ${where}. Lower cpu/memory, or set cpu: auto`;
   }
 
+  /** A container whose image cannot be pulled: fail with the image, the reason and the events. */
+  private async failOnPullError(pod: string, p: KubePod, when: string): Promise<void> {
+    for (const c of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
+      const w = c.state?.waiting;
+      if (!w?.reason || !PULL_ERRORS.includes(w.reason)) continue;
+      const image = [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])].find((x) => x.name === c.name)?.image ?? '?';
+      await this.fail(pod, `${when} image ${image} of container ${c.name} cannot be pulled (${w.reason}${w.message ? `: ${w.message}` : ''})`);
+    }
+  }
+
   private async waitForLoadgen(pod: string, index: number, plan: PodPlan): Promise<KubePod> {
     const timeout = this.config.pod.podTimeoutMs;
     const deadline = Date.now() + timeout;
     for (;;) {
       const p = await this.getPod(pod);
       const all = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
+      await this.failOnPullError(pod, p, `round ${index}:`);
       for (const c of all) {
         const w = c.state?.waiting;
-        if (w?.reason && PULL_ERRORS.includes(w.reason)) {
-          const image = p.spec?.containers?.find((x) => x.name === c.name)?.image ?? '?';
-          await this.fail(pod, `round ${index}: image ${image} of container ${c.name} cannot be pulled (${w.reason}${w.message ? `: ${w.message}` : ''})`);
-        }
         if (w?.reason && START_ERRORS.includes(w.reason)) {
           await this.fail(pod, `round ${index}: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ''})`);
         }
