@@ -393,6 +393,28 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect(pod.spec.containers[1].resources).toEqual({ requests: { cpu: '1', memory: '16Mi' }, limits: { cpu: '1', memory: '16Mi' } });
   });
 
+  it('StartError: a SUT command that cannot start is reported with the runtime\'s own message', async () => {
+    // containerd 2.1 (kindest/node v1.33.1) via kubectl 1.32 -o json: reason StartError, exit 128, the log empty.
+    const message = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "/app/nope": stat /app/nope: no such file or directory: unknown';
+    const started = podJson({ phase: 'Running' }, [
+      running('sut-baseline'),
+      { name: 'sut-candidate', state: { terminated: { exitCode: 128, reason: 'StartError', message, startedAt: '1970-01-01T00:00:00Z', finishedAt: '2025-06-01T10:00:01Z' } } },
+      running('loadgen'),
+    ]);
+    script([{ tool: 'kubectl', match: `logs ${POD} -n ${NS} -c sut-candidate`, responses: [{ stdout: '' }] }, ...KIND_OK, ...kubectlOk([{ stdout: started }])]);
+    const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RoundFailedError);
+    expect((err as Error).message).toContain(`round 0: sut-candidate terminated before the loadgen finished (exit 128, StartError: ${message})`);
+  });
+
+  it('StartError of the loadgen: its message, not an empty log', async () => {
+    const message = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "node": executable file not found in $PATH: unknown';
+    const lgFailed = podJson({ phase: 'Running' }, [running('sut-baseline'), running('sut-candidate'), { name: 'loadgen', state: { terminated: { exitCode: 128, reason: 'StartError', message } } }]);
+    script([{ tool: 'kubectl', match: `logs ${POD} -n ${NS} -c loadgen`, responses: [{ stdout: '' }] }, ...KIND_OK, ...kubectlOk([{ stdout: lgFailed }])]);
+    const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`round 0: the loadgen in ${NS}/${POD} failed (exit 128, StartError: ${message}): `);
+  });
+
   it('transient API errors are retried with backoff, then the round succeeds', async () => {
     script([
       ...KIND_OK,

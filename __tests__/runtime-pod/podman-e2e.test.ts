@@ -11,7 +11,7 @@ import { createRuntime } from '../../src/runtimes';
 import { RunError } from '../../src/errors';
 import { PodmanRuntime } from '../../src/runtime/podman';
 import { kubeManifestUnderPodman } from './kube-manifest-podman';
-import { sutNotPid1UnderPodman } from './podman-sut-not-pid1';
+import { initImage, sutNotPid1UnderPodman } from './podman-sut-not-pid1';
 import { ensurePodman, leftovers, podmanList, ROOT } from './podman-helpers';
 
 // All podman tests live in this one file so they run one after another: the shared
@@ -107,6 +107,21 @@ describe('podman runtime, failures leave nothing behind', () => {
     } finally {
       await rt.teardown();
       rmSync(dir, { recursive: true, force: true });
+    }
+    expect(leftovers(rt.runId)).toEqual([]);
+  }, 60_000);
+
+  it('a SUT command that cannot start: the OCI runtime\'s own words', async () => {
+    const config = base(resolve(ROOT, 'hook/build/noop.so'));
+    config.sut.command = ['/app/nope'];
+    config.sut.image = await initImage();
+    const rt = new PodmanRuntime(config);
+    try {
+      const err = await rt.runRound(0).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RunError);
+      expect((err as Error).message).toMatch(/^podman kube play failed for round 0: starting container \w+: runc: runc create failed: unable to start container process: exec: "\/app\/nope": stat \/app\/nope: no such file or directory/);
+    } finally {
+      await rt.teardown();
     }
     expect(leftovers(rt.runId)).toEqual([]);
   }, 60_000);

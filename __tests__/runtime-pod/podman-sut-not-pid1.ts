@@ -13,7 +13,7 @@ const SUT = resolve(ROOT, 'examples/sut/build/sut');
 const HOOKS = resolve(ROOT, 'hook/build');
 
 /** The example SUT at /app/sut beside a shell, cat, readlink and catatonit (what a real image might carry). */
-async function initImage(): Promise<string> {
+export async function initImage(): Promise<string> {
   const parts: RootfsSpec[] = [
     await binaryRootfs(SUT, [`${HOOKS}/noop.so`, `${HOOKS}/crash.so`], '/app'),
     await binaryRootfs('/usr/bin/dash', [], '/bin', 'sh'),

@@ -274,7 +274,7 @@ export class KubernetesRuntime implements Runtime {
       const logs = await this.kubectl(['logs', pod, '-n', ns, '-c', CONTAINERS.loadgen], { timeoutMs: 120_000, what: `reading the loadgen output of ${ns}/${pod}` });
       const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
       if (lg && lg.exitCode !== 0) {
-        throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (exit ${lg.exitCode}${lg.reason ? `, ${lg.reason}` : ''}): ${tail(logs, 5)}`);
+        throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (${terminatedText(lg)}): ${tail(logs, 5)}`);
       }
       await this.proveHooked(pod, plan);
       const csv = plan.loadgen.outputFile
@@ -361,7 +361,7 @@ export class KubernetesRuntime implements Runtime {
           const ld = loaderMessage(log.stdout);
           await this.fail(
             pod,
-            `round ${index}: ${sut} terminated before the loadgen finished (exit ${t.exitCode ?? '?'}${t.reason ? `, ${t.reason}` : ''})${ld ? ` (${ld})` : ''}; its log:\n${tail(log.stdout)}`,
+            `round ${index}: ${sut} terminated before the loadgen finished (${terminatedText(t)})${ld ? ` (${ld})` : ''}; its log:\n${tail(log.stdout)}`,
             index,
           );
         }
@@ -445,6 +445,14 @@ export class KubernetesRuntime implements Runtime {
       this.assets = undefined;
     }
   }
+}
+
+/**
+ * "exit 128, StartError: <message>": under restartPolicy Never a command that cannot start ends as
+ * terminated with reason StartError, and only `message` says why (the log is empty).
+ */
+function terminatedText(t: NonNullable<NonNullable<KubeContainerStatus['state']>['terminated']>): string {
+  return `exit ${t.exitCode ?? '?'}${t.reason ? `, ${t.reason}` : ''}${t.message?.trim() ? `: ${t.message.trim()}` : ''}`;
 }
 
 function status(p: KubePod, name: string): KubeContainerStatus | undefined {
