@@ -8966,6 +8966,8 @@ var init_local = __esm({
       name = "local";
       live = /* @__PURE__ */ new Set();
       onExit = () => this.killAll();
+      /** The round being measured and its samples so far (for salvage on Ctrl-C). */
+      inProgress;
       async runRound(index) {
         const [portB, portC] = await freePorts(2);
         const { sut } = this.config;
@@ -8975,7 +8977,10 @@ var init_local = __esm({
           await Promise.all([baseline.waitReady(sut.readyPath, sut.readyTimeoutMs), candidate.waitReady(sut.readyPath, sut.readyTimeoutMs)]);
           if (this.config.hook) candidate.assertMapped(this.config.hook);
           if (this.config.baselineHook) baseline.assertMapped(this.config.baselineHook);
+          const current = { index, samples: [] };
+          this.inProgress = current;
           const result = await runRound({
+            onSample: (s) => current.samples.push(s),
             round: index,
             seed: this.config.seed,
             targets: { baseline: { host: "127.0.0.1", port: portB }, candidate: { host: "127.0.0.1", port: portC } },
@@ -8996,10 +9001,17 @@ var init_local = __esm({
           }
           return { data, checks: [sameHostCheck()] };
         } finally {
+          this.inProgress = void 0;
           await Promise.all([baseline.stop(), candidate.stop()]);
           this.live.delete(baseline);
           this.live.delete(candidate);
         }
+      }
+      salvage() {
+        const current = this.inProgress;
+        this.inProgress = void 0;
+        this.killAll();
+        return current && current.samples.length > 0 ? roundFromSamples(current.index, current.samples) : null;
       }
       /** One extra instance of the candidate under strace, driven with the first configured request. */
       async countCalls(requests = 400) {
@@ -30974,6 +30986,7 @@ __export(podman_exports, {
   PodmanRuntime: () => PodmanRuntime,
   importsSutBinary: () => importsSutBinary
 });
+import { spawnSync } from "node:child_process";
 import { existsSync as existsSync5, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import { availableParallelism, constants as constants3, hostname, tmpdir as tmpdir3 } from "node:os";
 import { basename as basename5, join as join8 } from "node:path";
@@ -31023,6 +31036,8 @@ var init_podman = __esm({
       pods = /* @__PURE__ */ new Set();
       /** The ConfigMaps of the run: podman makes each a named volume that `kube down` leaves behind. */
       volumes = /* @__PURE__ */ new Set();
+      /** The round whose pod is up (for salvage on Ctrl-C). */
+      inProgress;
       networkPreexisted = true;
       dir = mkdtempSync3(join8(tmpdir3(), "hook-latency-podman-"));
       exec(args, timeoutMs = 6e4) {
@@ -31082,6 +31097,7 @@ var init_podman = __esm({
         let podStartMs = 0;
         let roundMs = 0;
         try {
+          this.inProgress = { index, pod };
           this.pods.add(pod);
           recordCreated("pod", pod, "podman");
           const play = await run([this.podman, "kube", "play", file], { timeoutMs: 12e4 });
@@ -31112,6 +31128,7 @@ var init_podman = __esm({
           const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
           return { data, checks: this.checks(pod, index, before, after) };
         } finally {
+          this.inProgress = void 0;
           const t1 = Date.now();
           await this.removePod(pod);
           rmSync3(file, { force: true });
@@ -31193,6 +31210,18 @@ ${tail(await this.logsOf(s.name))}`;
         if (this.volumes.size === 0) return;
         await run([this.podman, "volume", "rm", "-f", ...this.volumes], { timeoutMs: 6e4 }).catch(() => null);
       }
+      /** On process exit: the loadgen's rows so far (it writes them in batches), then the pod and volumes go. */
+      salvage() {
+        const current = this.inProgress;
+        this.inProgress = void 0;
+        if (!current) return null;
+        const sync = (args) => spawnSync(this.podman, args, { encoding: "utf8", timeout: 3e4 });
+        const logs = sync(["logs", `${current.pod}-${CONTAINERS.loadgen}`]);
+        sync(["pod", "stop", "-t", "0", current.pod]);
+        sync(["pod", "rm", "-f", current.pod]);
+        if (this.volumes.size) sync(["volume", "rm", "-f", ...this.volumes]);
+        return partialRound(logs.stdout ?? "", current.index);
+      }
       async teardown() {
         for (const pod of [...this.pods]) await this.removePod(pod);
         await this.removeVolumes();
@@ -31210,9 +31239,13 @@ var kubernetes_exports = {};
 __export(kubernetes_exports, {
   KubernetesRuntime: () => KubernetesRuntime
 });
+import { spawnSync as spawnSync2 } from "node:child_process";
 import { setTimeout as sleep4 } from "node:timers/promises";
 function isTransient(stderr) {
   return TRANSIENT.some((re) => re.test(stderr));
+}
+function terminatedText(t) {
+  return `exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""}${t.message?.trim() ? `: ${t.message.trim()}` : ""}`;
 }
 function status(p, name) {
   return p.status?.containerStatuses?.find((c) => c.name === name);
@@ -31247,6 +31280,8 @@ var init_kubernetes = __esm({
       /connection reset by peer/i,
       /the server is currently unable to handle the request/i,
       /ServiceUnavailable|TooManyRequests|Too Many Requests/i,
+      // A fresh namespace's `default` ServiceAccount is created by a controller moments later.
+      /error looking up service account/i,
       /http2: client connection lost/i,
       /unexpected EOF/i
     ];
@@ -31263,6 +31298,7 @@ var init_kubernetes = __esm({
         this.retries = opts.retries ?? 4;
         this.backoffMs = opts.backoffMs ?? 500;
         this.fileOutputRows = opts.fileOutputRows ?? 2e4;
+        this.pullPolicy = opts.pullPolicy ?? "IfNotPresent";
         this.ownNamespace = !config.pod.namespace;
         this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
       }
@@ -31274,6 +31310,7 @@ var init_kubernetes = __esm({
       retries;
       backoffMs;
       fileOutputRows;
+      pullPolicy;
       namespace;
       ownNamespace;
       namespaceCreated = false;
@@ -31281,6 +31318,8 @@ var init_kubernetes = __esm({
       livePods = /* @__PURE__ */ new Set();
       envChecksDone = false;
       configMapsApplied = false;
+      /** The round whose pod is up (for salvage on Ctrl-C). */
+      inProgress;
       /** Millicores per container when cpu is `auto` (measured once, from the nodes). */
       autoCpu;
       get context() {
@@ -31330,9 +31369,61 @@ var init_kubernetes = __esm({
           recordCreated("namespace", this.namespace, this.context);
           this.namespaceCreated = true;
           await this.kubectl([...APPLY, "-f", "-"], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
+          await this.waitForServiceAccount();
         }
+        if (this.pullPolicy !== "Never") await this.prePull();
         this.assets = assets;
         return assets;
+      }
+      /** The API refuses pods in a namespace until its `default` ServiceAccount exists (made by a controller). */
+      async waitForServiceAccount() {
+        const deadline = Date.now() + 6e4;
+        for (; ; ) {
+          const r = await this.kubectlRaw(["get", "serviceaccount", "default", "-n", this.namespace, "-o", "name"], { timeoutMs: 3e4 });
+          if (r.code === 0) return;
+          if (Date.now() > deadline) throw new RunError(`namespace ${this.namespace}: no default ServiceAccount after 60 s: ${cleanStderr(r.stderr)}`);
+          await sleep4(Math.max(this.pollMs, 200));
+        }
+      }
+      /** One pod with the SUT and loadgen images, run to completion before round 0: the pulls happen here. */
+      async prePull() {
+        const pod = dnsLabel(`hook-latency-${this.runId}-pull`);
+        const ns = this.namespace;
+        const container = (name, image, command) => ({ name, image, command, imagePullPolicy: "IfNotPresent" });
+        const manifest = {
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name: pod, namespace: ns, labels: podLabels(this.runId) },
+          spec: {
+            restartPolicy: "Never",
+            automountServiceAccountToken: false,
+            terminationGracePeriodSeconds: 0,
+            containers: [
+              container("sut", this.config.sut.image, ["sh", "-c", "exit 0"]),
+              container("loadgen", this.config.pod.loadgenImage, ["node", "-e", ""])
+            ]
+          }
+        };
+        try {
+          this.livePods.add(pod);
+          recordCreated("pod", `${ns}/${pod}`, this.context);
+          await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml([manifest]), what: `applying the image pre-pull pod ${ns}/${pod}` });
+          const deadline = Date.now() + this.config.pod.podTimeoutMs;
+          for (; ; ) {
+            const p = await this.getPod(pod);
+            if (p.status?.phase === "Succeeded") return;
+            await this.failOnPullError(pod, p, "before round 0:");
+            const failed = p.status?.containerStatuses?.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0);
+            if (p.status?.phase === "Failed" || failed) {
+              const t = failed?.state?.terminated;
+              await this.fail(pod, `the image pre-pull pod failed: container ${failed?.name ?? "?"} exited with ${t?.exitCode ?? "?"}${t?.message ? `: ${t.message.trim()}` : ""} (the SUT image needs sh; the loadgen image node)`);
+            }
+            if (Date.now() > deadline) await this.fail(pod, `the images were not pulled within ${Math.round(this.config.pod.podTimeoutMs / 1e3)} s (pod-timeout; phase ${p.status?.phase ?? "unknown"})`);
+            await sleep4(this.pollMs);
+          }
+        } finally {
+          await this.deletePod(pod);
+        }
       }
       /** The nodes' CPU (allocatable, requested by their pods), or why it cannot be read (RBAC: nodes and pods list). */
       async nodeCpu() {
@@ -31363,12 +31454,13 @@ var init_kubernetes = __esm({
           sutImage: this.config.sut.image,
           sutCommand: this.config.sut.command,
           loadgenImage: this.config.pod.loadgenImage,
-          pullPolicy: "IfNotPresent"
+          pullPolicy: this.pullPolicy
         }, this.namespace, this.autoCpu);
         plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
         const pod = podName(plan.runId, index);
         const ns = this.namespace;
         try {
+          this.inProgress = { index, pod, outputFile: Boolean(plan.loadgen.outputFile) };
           this.livePods.add(pod);
           recordCreated("pod", `${ns}/${pod}`, this.context);
           const manifest = buildPodManifest(plan);
@@ -31381,7 +31473,7 @@ var init_kubernetes = __esm({
           const logs = await this.kubectl(["logs", pod, "-n", ns, "-c", CONTAINERS.loadgen], { timeoutMs: 12e4, what: `reading the loadgen output of ${ns}/${pod}` });
           const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
           if (lg && lg.exitCode !== 0) {
-            throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (exit ${lg.exitCode}${lg.reason ? `, ${lg.reason}` : ""}): ${tail(logs, 5)}`);
+            throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (${terminatedText(lg)}): ${tail(logs, 5)}`);
           }
           await this.proveHooked(pod, plan);
           const csv = plan.loadgen.outputFile ? await this.kubectl(["exec", pod, "-n", ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE], { timeoutMs: 6e5, what: `reading ${OUT_FILE} of ${ns}/${pod}` }) : logs;
@@ -31389,8 +31481,24 @@ var init_kubernetes = __esm({
           const checks = await this.checks(pod, final, index);
           return { data, checks };
         } finally {
+          this.inProgress = void 0;
           await this.deletePod(pod);
         }
+      }
+      /**
+       * On process exit: the loadgen's rows so far (it writes them in batches), then the pod and the
+       * run's namespace are deleted without waiting (the Action's post step also deletes what is left).
+       */
+      salvage() {
+        const current = this.inProgress;
+        this.inProgress = void 0;
+        if (!current) return null;
+        const sync = (args) => spawnSync2(this.base()[0], [...this.base().slice(1), ...args], { encoding: "utf8", timeout: 3e4 });
+        const ns = ["-n", this.namespace];
+        const out = current.outputFile ? sync(["exec", current.pod, ...ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE]) : sync(["logs", current.pod, ...ns, "-c", CONTAINERS.loadgen]);
+        sync(["delete", "pod", current.pod, ...ns, "--ignore-not-found", "--wait=false"]);
+        if (this.ownNamespace && this.namespaceCreated) sync(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"]);
+        return partialRound(out.stdout ?? "", current.index);
       }
       async getPod(pod) {
         const out = await this.kubectl(["get", "pod", pod, "-n", this.namespace, "-o", "json"], { timeoutMs: 3e4, what: `reading pod ${this.namespace}/${pod}` });
@@ -31423,18 +31531,24 @@ ${events2}`;
         const asks = podCpuMillis(r) === 0 && !r.sut.memory && !r.loadgen.memory ? "it requests no CPU or memory (cpu and memory unset)" : `it requests ${podCpuMillis(r)}m CPU (2 x cpu ${r.sut.cpu ?? "0"} + loadgen ${r.loadgen.cpu ?? "0"}) and memory 2 x ${r.sut.memory ?? "0"} + ${r.loadgen.memory ?? "0"}`;
         return `round ${index}: the pod cannot be scheduled (Unschedulable: ${reason}): ${asks}; ${where}. Lower cpu/memory, or set cpu: auto`;
       }
+      /** A container whose image cannot be pulled: fail with the image, the reason and the events. */
+      async failOnPullError(pod, p, when) {
+        for (const c of [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []]) {
+          const w = c.state?.waiting;
+          if (!w?.reason || !PULL_ERRORS.includes(w.reason)) continue;
+          const image = [...p.spec?.initContainers ?? [], ...p.spec?.containers ?? []].find((x) => x.name === c.name)?.image ?? "?";
+          await this.fail(pod, `${when} image ${image} of container ${c.name} cannot be pulled (${w.reason}${w.message ? `: ${w.message}` : ""})`);
+        }
+      }
       async waitForLoadgen(pod, index, plan) {
         const timeout = this.config.pod.podTimeoutMs;
         const deadline = Date.now() + timeout;
         for (; ; ) {
           const p = await this.getPod(pod);
           const all = [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []];
+          await this.failOnPullError(pod, p, `round ${index}:`);
           for (const c of all) {
             const w = c.state?.waiting;
-            if (w?.reason && PULL_ERRORS.includes(w.reason)) {
-              const image = p.spec?.containers?.find((x) => x.name === c.name)?.image ?? "?";
-              await this.fail(pod, `round ${index}: image ${image} of container ${c.name} cannot be pulled (${w.reason}${w.message ? `: ${w.message}` : ""})`);
-            }
             if (w?.reason && START_ERRORS.includes(w.reason)) {
               await this.fail(pod, `round ${index}: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ""})`);
             }
@@ -31454,7 +31568,7 @@ ${events2}`;
               const ld = loaderMessage(log.stdout);
               await this.fail(
                 pod,
-                `round ${index}: ${sut} terminated before the loadgen finished (exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""})${ld ? ` (${ld})` : ""}; its log:
+                `round ${index}: ${sut} terminated before the loadgen finished (${terminatedText(t)})${ld ? ` (${ld})` : ""}; its log:
 ${tail(log.stdout)}`,
                 index
               );
@@ -34459,9 +34573,11 @@ var init_tool_cache = __esm({
 // src/runtime/kind.ts
 var kind_exports = {};
 __export(kind_exports, {
-  KindRuntime: () => KindRuntime
+  KindRuntime: () => KindRuntime,
+  kindProvider: () => kindProvider
 });
-import { chmodSync as chmodSync2, existsSync as existsSync8 } from "node:fs";
+import { chmodSync as chmodSync2, existsSync as existsSync8, mkdtempSync as mkdtempSync4, rmSync as rmSync4 } from "node:fs";
+import { tmpdir as tmpdir4 } from "node:os";
 import { delimiter as delimiter2, join as join10 } from "node:path";
 function onPath(name, path8 = process.env.PATH ?? "") {
   for (const dir of path8.split(delimiter2)) {
@@ -34483,6 +34599,12 @@ async function downloadKind(version) {
   const dir = await tc.cacheFile(file, "kind", "kind", version);
   return join10(dir, "kind");
 }
+function kindProvider(env = process.env) {
+  const p = env.KIND_EXPERIMENTAL_PROVIDER;
+  if (!p || p === "docker") return "docker";
+  if (p === "podman") return "podman";
+  throw new UsageError(`KIND_EXPERIMENTAL_PROVIDER=${p} is not supported: use docker or podman`);
+}
 var KindRuntime;
 var init_kind = __esm({
   "src/runtime/kind.ts"() {
@@ -34496,8 +34618,7 @@ var init_kind = __esm({
         this.config = config;
         this.opts = opts;
         this.cluster = config.pod.clusterName;
-        const kubeConfig = { ...config, pod: { ...config.pod, kubeContext: config.pod.kubeContext ?? `kind-${this.cluster}` } };
-        this.kube = new KubernetesRuntime(kubeConfig, { ...opts, name: "kind" });
+        this.provider = kindProvider();
       }
       config;
       opts;
@@ -34507,8 +34628,9 @@ var init_kind = __esm({
       ready;
       kube;
       cluster;
-      async kind(args, timeoutMs, what) {
-        const argv = [this.kindBin, ...args];
+      provider;
+      dir = mkdtempSync4(join10(tmpdir4(), "hook-latency-kind-"));
+      async tool(argv, timeoutMs, what) {
         const r = await run(argv, { timeoutMs }).catch((e) => {
           throw new RunError(`${what}: cannot run ${argv[0]}: ${e.code ?? e.message}`);
         });
@@ -34516,6 +34638,9 @@ var init_kind = __esm({
           throw new RunError(`${what} failed${r.timedOut ? ` (timed out after ${timeoutMs / 1e3} s)` : ""}: ${tail(cleanStderr(r.stderr) || r.stdout, 8)}`);
         }
         return r.stdout;
+      }
+      kind(args, timeoutMs, what) {
+        return this.tool([this.kindBin, ...args], timeoutMs, what);
       }
       async findKind() {
         if (this.opts.kind) return this.opts.kind;
@@ -34529,6 +34654,49 @@ var init_kind = __esm({
           return await downloadKind(this.config.pod.kindVersion);
         } catch (e) {
           throw new RunError(`downloading kind ${this.config.pod.kindVersion} failed: ${e.message}`);
+        }
+      }
+      kubeContext() {
+        return this.config.pod.kubeContext ?? `kind-${this.cluster}`;
+      }
+      kubectlBase() {
+        const a = [this.opts.kubectl ?? "kubectl"];
+        if (this.config.pod.kubeconfig) a.push("--kubeconfig", this.config.pod.kubeconfig);
+        return [...a, "--context", this.kubeContext()];
+      }
+      /**
+       * `kind create cluster --wait` exits 0 even when its wait timed out (a warning only): the node
+       * must be Ready before a pod is applied.
+       */
+      async waitNodeReady() {
+        await this.tool([...this.kubectlBase(), "wait", "--for=condition=Ready", "node", "--all", "--timeout=180s"], 2e5, `waiting for the kind node of ${this.cluster} to be Ready`);
+      }
+      /** Makes `image` present in the local engine (pulled once, outside any round); returns the name the engine knows it by. */
+      async localImage(image) {
+        const engine = this.provider;
+        const present = await run([engine, "image", "inspect", "--format", "{{json .RepoTags}}", image], { timeoutMs: 6e4 }).catch(() => null);
+        if (!present || present.code !== 0) {
+          await this.tool([engine, "pull", image], 6e5, `${engine} pull ${image}`);
+        }
+        if (engine === "docker") return image;
+        const tags = await this.tool([engine, "image", "inspect", "--format", "{{json .RepoTags}}", image], 6e4, `podman image inspect ${image}`);
+        const names = JSON.parse(tags.trim().split("\n")[0] || "[]") ?? [];
+        return names.find((n) => n === image || n.endsWith(`/${image}`) || n.endsWith(`/${image}:latest`)) ?? names[0] ?? image;
+      }
+      /** Loads the images into the cluster: `kind load docker-image`, or under podman `podman save` + `kind load image-archive`. */
+      async loadImages(images) {
+        if (this.provider === "docker") {
+          await this.kind(["load", "docker-image", ...images, "--name", this.cluster], 6e5, `kind load docker-image ${images.join(" ")}`);
+          return;
+        }
+        for (const [i, image] of images.entries()) {
+          const archive = join10(this.dir, `image-${i}.tar`);
+          await this.tool(["podman", "save", "-o", archive, image], 6e5, `podman save ${image}`);
+          try {
+            await this.kind(["load", "image-archive", archive, "--name", this.cluster], 6e5, `kind load image-archive (${image})`);
+          } finally {
+            rmSync4(archive, { force: true });
+          }
         }
       }
       prepare() {
@@ -34550,7 +34718,14 @@ var init_kind = __esm({
             recordCreated("kind-cluster", this.cluster);
             await this.kind(args, 3e5, `kind create cluster ${this.cluster}`);
           }
-          await this.kind(["load", "docker-image", this.config.sut.image, "--name", this.cluster], 3e5, `kind load docker-image ${this.config.sut.image}`);
+          await this.waitNodeReady();
+          const sutImage = await this.localImage(this.config.sut.image);
+          const loadgenImage = await this.localImage(this.config.pod.loadgenImage);
+          await this.loadImages([.../* @__PURE__ */ new Set([sutImage, loadgenImage])]);
+          this.kube = new KubernetesRuntime(
+            { ...this.config, sut: { ...this.config.sut, image: sutImage }, pod: { ...this.config.pod, kubeContext: this.kubeContext(), loadgenImage } },
+            { ...this.opts, name: "kind", pullPolicy: "Never" }
+          );
         })();
         return this.ready;
       }
@@ -34558,10 +34733,15 @@ var init_kind = __esm({
         await this.prepare();
         return this.kube.runRound(index);
       }
+      /** On process exit: as kubernetes; a cluster this run created stays (the next run reuses it). */
+      salvage() {
+        return this.kube?.salvage() ?? null;
+      }
       async teardown() {
         try {
-          if (this.kindBin) await this.kube.teardown();
+          await this.kube?.teardown();
         } finally {
+          rmSync4(this.dir, { recursive: true, force: true });
           if (this.created && this.kindBin) {
             const r = await run([this.kindBin, "delete", "cluster", "--name", this.cluster], { timeoutMs: 3e5 }).catch(() => null);
             if (r && r.code === 0) {
@@ -36768,6 +36948,11 @@ async function runGate(runtime, config, hooks = {}) {
   if (out) mkdirSync2(out, { recursive: true });
   const writer = files ? new SamplesWriter(files.samples) : null;
   const recorded = [];
+  const salvage = () => {
+    const partial = runtime.salvage?.() ?? null;
+    if (partial) writer?.append(partial);
+  };
+  process.on("exit", salvage);
   try {
     const result = await runSequential(runtime, {
       threshold: config.threshold,
@@ -36800,6 +36985,7 @@ async function runGate(runtime, config, hooks = {}) {
     if (err instanceof RoundFailedError && err.partial) writer?.append(err.partial);
     throw err;
   } finally {
+    process.off("exit", salvage);
     writer?.close();
     await runtime.teardown();
   }

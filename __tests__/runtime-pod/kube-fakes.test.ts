@@ -523,6 +523,27 @@ describe('kubernetes runtime (fake kubectl)', () => {
     expect(l.slice(-2)).toEqual([`${pre} delete pod ${POD} -n perf --ignore-not-found --timeout=90s`, `${pre} delete configmap -n perf -l hook-latency/run=t1 --ignore-not-found`]);
   });
 
+  it('salvage (Ctrl-C mid-round): the loadgen\'s rows so far, the pod and the namespace deleted without waiting', async () => {
+    const measuring = podJson({ phase: 'Running' }, [running('sut-baseline'), running('sut-candidate'), running('loadgen')]);
+    const half = csv.split('\n').slice(0, 11).join('\n') + '\n'; // header + 10 rows written so far
+    script([PULLED, { tool: 'kubectl', match: `logs ${POD} -n ${NS} -c loadgen`, responses: [{ stdout: half }] }, ...kubectlOk([{ stdout: measuring }])]);
+    const rt = new KubernetesRuntime(config({ runtime: 'kubernetes' }), opts);
+    const round = rt.runRound(0).catch((e: unknown) => e);
+    while (!lines().some((x) => x.includes(`get pod ${POD}`))) await new Promise((r) => setTimeout(r, 20));
+    const partial = rt.salvage();
+    expect(partial?.arm.length).toBe(10);
+    expect(lines().slice(-3)).toEqual([
+      `kubectl logs ${POD} -n ${NS} -c loadgen`,
+      `kubectl delete pod ${POD} -n ${NS} --ignore-not-found --wait=false`,
+      `kubectl delete namespace ${NS} --ignore-not-found --wait=false`,
+    ]);
+    expect(rt.salvage()).toBeNull();
+    // Let the interrupted round end (in the CLI the process is gone by now).
+    script([{ tool: 'kubectl', match: '.', responses: [{ stdout: DONE.replace('"exitCode":0', '"exitCode":1') }] }]);
+    await round;
+    await rt.teardown();
+  });
+
   it('an image that cannot be pulled fails before round 0, naming it', async () => {
     const pullFails = JSON.stringify({
       metadata: { name: 'hook-latency-t1-pull' },

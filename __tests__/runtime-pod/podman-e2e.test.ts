@@ -3,13 +3,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConfig, loadConfigFile } from '../../src/config';
 import { runGate } from '../../src/engine';
 import { createRuntime } from '../../src/runtimes';
 import { RunError } from '../../src/errors';
 import { PodmanRuntime } from '../../src/runtime/podman';
+import { readSamples } from '../../src/samples/read';
+import { CLI } from '../helpers';
 import { kubeManifestUnderPodman } from './kube-manifest-podman';
 import { initImage, sutNotPid1UnderPodman } from './podman-sut-not-pid1';
 import { ensurePodman, leftovers, podmanList, ROOT } from './podman-helpers';
@@ -143,6 +145,44 @@ describe('podman runtime, failures leave nothing behind', () => {
     }
     expect(leftovers(rt.runId)).toEqual([]);
   }, 60_000);
+});
+
+describe('podman runtime, Ctrl-C', () => {
+  it('mid-round: exit 130, the rows the loadgen had written are in samples.csv, the pod is gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hook-latency-podman-sigint-'));
+    const cfg = join(dir, 'gate.yml');
+    // 4000 requests of 1 ms each: the round is still running when the signal comes.
+    writeFileSync(cfg, JSON.stringify({
+      runtime: 'podman', sut: { command: [resolve(ROOT, 'examples/sut/build/sut')], 'ready-path': '/healthz', env: { SUT_WORK_US: '1000' } },
+      hook: resolve(ROOT, 'hook/build/noop.so'), 'requests-per-round': 4000, 'warmup-requests': 10, 'pod-timeout': '2m',
+    }));
+    const before = new Set(podmanList(['ps', '-a', '--format', '{{.Names}}']));
+    const child = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--out', join(dir, 'out')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      // Wait until this run's loadgen has written at least two batches of rows.
+      let loadgen = '';
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        if (Date.now() > deadline) throw new Error('the loadgen never wrote rows');
+        loadgen ||= podmanList(['ps', '--format', '{{.Names}}']).find((n) => n.endsWith('-loadgen') && !before.has(n)) ?? '';
+        const rows = loadgen ? execFileSync('podman', ['logs', loadgen], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter((l) => /^0,/.test(l)).length : 0;
+        if (rows >= 128) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+      expect(code).toBe(130);
+      const rounds = await readSamples(join(dir, 'out', 'samples.csv'));
+      expect(rounds.map((r) => r.round)).toEqual([0]);
+      expect(rounds[0].arm.length).toBeGreaterThanOrEqual(128);
+      expect(rounds[0].arm.length).toBeLessThan(4000);
+      const runId = /^hook-latency-(\w+)-r0-loadgen$/.exec(loadgen)?.[1] as string;
+      expect(leftovers(runId)).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
 
 kubeManifestUnderPodman();

@@ -11,6 +11,7 @@ import { recordCreated, recordRemoved, recordTool } from '../action/state-helper
 import type { Config } from '../config';
 import { RunError, UsageError } from '../errors';
 import type { RoundOutcome, Runtime } from '../experiment/runtime';
+import type { RoundData } from '../types';
 import { KubernetesRuntime, type KubernetesOptions } from './kubernetes';
 import { cleanStderr, run, tail } from './pod-exec';
 
@@ -189,6 +190,11 @@ export class KindRuntime implements Runtime {
   async runRound(index: number): Promise<RoundOutcome | null> {
     await this.prepare();
     return (this.kube as KubernetesRuntime).runRound(index);
+  }
+
+  /** On process exit: as kubernetes; a cluster this run created stays (the next run reuses it). */
+  salvage(): RoundData | null {
+    return this.kube?.salvage() ?? null;
   }
 
   async teardown(): Promise<void> {

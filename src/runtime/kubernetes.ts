@@ -4,6 +4,7 @@
 // candidate proven hooked in the process listening on its port (`kubectl exec ... sh -c`, see
 // pod-listener.ts), and the pod deleted. Every kubectl call is an argv array with a timeout;
 // transient API errors are retried with backoff.
+import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { recordCreated, recordRemoved } from '../action/state-helper';
 import {
@@ -21,7 +22,7 @@ import {
 import type { Config } from '../config';
 import { RoundFailedError, RunError, UsageError } from '../errors';
 import type { RoundOutcome, Runtime } from '../experiment/runtime';
-import type { Check } from '../types';
+import type { Check, RoundData } from '../types';
 import { buildPodManifest, CONTAINERS, dnsLabel, OUT_FILE, podLabels, podName, POD_LABELS, toYaml, type PodPlan } from './manifest';
 import { cleanStderr, run, tail, type ExecResult } from './pod-exec';
 import { loaderMessage } from '../native';
@@ -97,6 +98,8 @@ export class KubernetesRuntime implements Runtime {
   private readonly livePods = new Set<string>();
   private envChecksDone = false;
   private configMapsApplied = false;
+  /** The round whose pod is up (for salvage on Ctrl-C). */
+  private inProgress?: { index: number; pod: string; outputFile: boolean };
   /** Millicores per container when cpu is `auto` (measured once, from the nodes). */
   private autoCpu?: number;
 
@@ -262,6 +265,7 @@ export class KubernetesRuntime implements Runtime {
     const pod = podName(plan.runId, index);
     const ns = this.namespace;
     try {
+      this.inProgress = { index, pod, outputFile: Boolean(plan.loadgen.outputFile) };
       this.livePods.add(pod);
       recordCreated('pod', `${ns}/${pod}`, this.context);
       const manifest = buildPodManifest(plan);
@@ -284,8 +288,27 @@ export class KubernetesRuntime implements Runtime {
       const checks = await this.checks(pod, final, index);
       return { data, checks };
     } finally {
+      this.inProgress = undefined;
       await this.deletePod(pod);
     }
+  }
+
+  /**
+   * On process exit: the loadgen's rows so far (it writes them in batches), then the pod and the
+   * run's namespace are deleted without waiting (the Action's post step also deletes what is left).
+   */
+  salvage(): RoundData | null {
+    const current = this.inProgress;
+    this.inProgress = undefined;
+    if (!current) return null;
+    const sync = (args: string[]) => spawnSync(this.base()[0], [...this.base().slice(1), ...args], { encoding: 'utf8', timeout: 30_000 });
+    const ns = ['-n', this.namespace];
+    const out = current.outputFile
+      ? sync(['exec', current.pod, ...ns, '-c', CONTAINERS.baseline, '--', 'cat', OUT_FILE])
+      : sync(['logs', current.pod, ...ns, '-c', CONTAINERS.loadgen]);
+    sync(['delete', 'pod', current.pod, ...ns, '--ignore-not-found', '--wait=false']);
+    if (this.ownNamespace && this.namespaceCreated) sync(['delete', 'namespace', this.namespace, '--ignore-not-found', '--wait=false']);
+    return partialRound(out.stdout ?? '', current.index);
   }
 
   private async getPod(pod: string): Promise<KubePod> {

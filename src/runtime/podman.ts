@@ -2,6 +2,7 @@
 // manifest the Kubernetes runtimes apply (images swapped for locally imported ones), waits for the
 // loadgen, takes its logs (the samples CSV) before the pod goes, proves the candidate is hooked
 // from the /proc/<pid>/maps of the process listening on its port, then removes the pod and the ConfigMap volumes `kube down` leaves behind.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, constants, hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -11,7 +12,7 @@ import { cpuThrottlingCheck, memoryLimitCheck, samePodCheck } from '../checks';
 import { DEFAULTS, type Config } from '../config';
 import { RoundFailedError, RunError } from '../errors';
 import type { RoundOutcome, Runtime } from '../experiment/runtime';
-import type { Check } from '../types';
+import type { Check, RoundData } from '../types';
 import { buildPodManifest, CONTAINERS, podName, toYaml, type PodPlan } from './manifest';
 import { readCgroup, type CgroupReading } from './pod-cgroup';
 import { cleanStderr, ExecError, run, runOk, tail } from './pod-exec';
@@ -76,6 +77,8 @@ export class PodmanRuntime implements Runtime {
   private readonly pods = new Set<string>();
   /** The ConfigMaps of the run: podman makes each a named volume that `kube down` leaves behind. */
   private readonly volumes = new Set<string>();
+  /** The round whose pod is up (for salvage on Ctrl-C). */
+  private inProgress?: { index: number; pod: string };
   private networkPreexisted = true;
   private readonly dir = mkdtempSync(join(tmpdir(), 'hook-latency-podman-'));
 
@@ -150,6 +153,7 @@ export class PodmanRuntime implements Runtime {
     let podStartMs = 0;
     let roundMs = 0;
     try {
+      this.inProgress = { index, pod };
       this.pods.add(pod);
       recordCreated('pod', pod, 'podman');
       const play = await run([this.podman, 'kube', 'play', file], { timeoutMs: 120_000 });
@@ -183,6 +187,7 @@ export class PodmanRuntime implements Runtime {
       const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
       return { data, checks: this.checks(pod, index, before, after) };
     } finally {
+      this.inProgress = undefined;
       const t1 = Date.now();
       await this.removePod(pod);
       rmSync(file, { force: true });
@@ -272,6 +277,19 @@ export class PodmanRuntime implements Runtime {
   private async removeVolumes(): Promise<void> {
     if (this.volumes.size === 0) return;
     await run([this.podman, 'volume', 'rm', '-f', ...this.volumes], { timeoutMs: 60_000 }).catch(() => null);
+  }
+
+  /** On process exit: the loadgen's rows so far (it writes them in batches), then the pod and volumes go. */
+  salvage(): RoundData | null {
+    const current = this.inProgress;
+    this.inProgress = undefined;
+    if (!current) return null;
+    const sync = (args: string[]) => spawnSync(this.podman, args, { encoding: 'utf8', timeout: 30_000 });
+    const logs = sync(['logs', `${current.pod}-${CONTAINERS.loadgen}`]);
+    sync(['pod', 'stop', '-t', '0', current.pod]);
+    sync(['pod', 'rm', '-f', current.pod]);
+    if (this.volumes.size) sync(['volume', 'rm', '-f', ...this.volumes]);
+    return partialRound(logs.stdout ?? '', current.index);
   }
 
   async teardown(): Promise<void> {
