@@ -26,7 +26,7 @@ export const SUT_INPUTS = {
 } as const;
 
 /** Inputs of the Action alone. */
-export const ACTION_INPUTS = ['config', 'working-directory', 'github-token', 'comment', 'artifact-name'] as const;
+export const ACTION_INPUTS = ['config', 'working-directory', 'github-token', 'comment', 'comment-key', 'artifact-name'] as const;
 
 type InputName = (typeof ACTION_INPUTS)[number] | (typeof CONFIG_INPUTS)[number] | keyof typeof SUT_INPUTS;
 
@@ -46,6 +46,8 @@ export interface ActionInputs {
   config: Config;
   githubToken: string;
   comment: CommentMode;
+  /** Finds this step's PR comment again: the comment-key input (job and matrix leg by default) and the step id. */
+  commentKey: string;
   artifactName: string;
 }
 
@@ -90,5 +92,8 @@ export function readInputs(get: GetInput = core.getInput): ActionInputs {
   if (config.pod.kubeconfig && !isAbsolute(config.pod.kubeconfig)) config.pod.kubeconfig = resolve(config.pod.kubeconfig);
   const artifactName = get('artifact-name') || 'hook-latency';
   if (/[":<>|*?\\/\r\n]/.test(artifactName)) throw new UsageError(`artifact-name must not contain " : < > | * ? \\ / or newlines, got '${artifactName}'`);
-  return { config, githubToken: get('github-token'), comment: comment as CommentMode, artifactName };
+  const key = `${get('comment-key') || process.env.GITHUB_JOB || 'hook-latency'}/${process.env.GITHUB_ACTION || 'run'}`;
+  // Inside an HTML comment: nothing that could end it.
+  const commentKey = key.replace(/[^A-Za-z0-9._/:-]/g, '_').replace(/-{2,}/g, '-');
+  return { config, githubToken: get('github-token'), comment: comment as CommentMode, commentKey, artifactName };
 }
