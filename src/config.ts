@@ -34,7 +34,8 @@ export interface SutConfig {
 /** Where pods run: kind, an existing cluster, or podman (the same Pod manifest). */
 export interface PodConfig {
   clusterName: string;
-  kindVersion: string;
+  /** Set: this kind release is used (downloaded when the kind on PATH is another). Unset: PATH's kind, else DEFAULT_KIND_VERSION. */
+  kindVersion?: string;
   kindConfig?: string;
   reuseCluster: boolean;
   kubeContext?: string;
@@ -102,14 +103,17 @@ export const DEFAULTS = {
   'min-rounds': 10,
   'fail-on': 'regression',
   'cluster-name': 'hook-latency',
-  'kind-version': 'v0.29.0',
   'reuse-cluster': 'true',
   'loadgen-image': 'docker.io/library/node:24-alpine',
   'pod-timeout': '5m',
   'count-calls': 'false',
 } as const;
 
+/** The kind release downloaded when kind is not on PATH and kind-version is not set. */
+export const DEFAULT_KIND_VERSION = 'v0.29.0';
+
 const KNOWN_KEYS = new Set([
+  'kind-version',
   ...Object.keys(DEFAULTS),
   'replay', 'sut', 'hook', 'baseline-hook', 'requests', 'seed', 'out', 'config',
   'kind-config', 'kube-context', 'kubeconfig', 'namespace', 'cpu', 'memory', 'loadgen-cpu', 'loadgen-memory',
@@ -206,7 +210,7 @@ export function buildConfig(raw: RawConfig): Config {
 function buildPod(r: RawConfig): PodConfig {
   return {
     clusterName: String(r['cluster-name']),
-    kindVersion: String(r['kind-version']),
+    kindVersion: optionalString(r['kind-version'], 'kind-version'),
     kindConfig: optionalString(r['kind-config'], 'kind-config'),
     reuseCluster: parseBool(r['reuse-cluster'], 'reuse-cluster'),
     kubeContext: optionalString(r['kube-context'], 'kube-context'),

@@ -149,6 +149,7 @@ const PROVE = `exec ${POD} -n ${NS} -c sut-candidate -- sh -c ${SNAPSHOT_SCRIPT}
 // kind v0.29.0, docker 28.2 and kubectl 1.32 output (kind writes its progress to stderr).
 const LOADGEN_IMAGE = 'docker.io/library/node:24-alpine';
 const KIND_OK: Rule[] = [
+  { tool: 'kind', match: '^version$', responses: [{ stdout: 'kind v0.29.0 go1.24.2 linux/amd64\n' }] },
   { tool: 'kind', match: '^get clusters$', responses: [{ stdout: '' }] },
   { tool: 'kind', match: '^create cluster', responses: [{ stderr: 'Creating cluster "hook-latency" ...\n ✓ Ensuring node image (kindest/node:v1.33.1) 🖼\n ✓ Preparing nodes 📦\n ✓ Writing configuration 📜\n ✓ Starting control-plane 🕹️\n ✓ Installing CNI 🔌\n ✓ Installing StorageClass 💾\n ✗ Waiting ≤ 2m0s for control-plane = Ready ⏳\n • WARNING: Timed out waiting for Ready ⚠️\n' }] },
   { tool: 'kind', match: '^load docker-image', responses: [{ stderr: 'Image: "example.org/sut:1" with ID "sha256:5d6a1b1e0c1f" not yet present on node "hook-latency-control-plane", loading...\n' }] },
@@ -180,7 +181,7 @@ const INSPECT = (image: string) => `docker image inspect --format {{json .RepoTa
 const LOAD = [INSPECT('example.org/sut:1'), INSPECT(LOADGEN_IMAGE), `kind load docker-image example.org/sut:1 ${LOADGEN_IMAGE} --name hook-latency`];
 const WAIT_NODE = K('wait --for=condition=Ready node --all --timeout=180s');
 const SETUP = [
-  'kind get clusters', 'kind create cluster --name hook-latency --wait 120s', WAIT_NODE, ...LOAD,
+  'kind version', 'kind get clusters', 'kind create cluster --name hook-latency --wait 120s', WAIT_NODE, ...LOAD,
   K(`${APPLY} -f -`), K(`get serviceaccount default -n ${NS} -o name`),
 ];
 const CLEANUP = [K(`delete pod ${POD} -n ${NS} --ignore-not-found --timeout=90s`), K(`delete namespace ${NS} --ignore-not-found --wait=false`), 'kind delete cluster --name hook-latency'];
@@ -197,7 +198,7 @@ async function runOnce(rt: { runRound(i: number): Promise<unknown>; teardown(): 
 describe('kind runtime (fake kind + kubectl)', () => {
   it('success: creates the cluster, applies, waits, reads the CSV, proves the hook, deletes everything', async () => {
     script([...KIND_OK, ...kubectlOk()]);
-    const out = (await runOnce(new KindRuntime(config(), opts))) as { data: { arm: Uint8Array; latencyNs: Float64Array }; checks: { id: string; status: string }[] };
+    const out = (await runOnce(new KindRuntime(config(), opts))) as { data: { arm: Uint8Array; latencyNs: Float64Array }; checks: { id: string; status: string; detail: string }[] };
     expect(lines()).toEqual([
       ...SETUP,
       K(`${APPLY} -n ${NS} -f -`),
@@ -215,8 +216,9 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect(out.data.arm.length).toBe(20);
     expect(out.data.latencyNs[19]).toBe(41_900);
     expect(Object.fromEntries(out.checks.map((c) => [c.id, c.status]))).toEqual({
-      'same-pod': 'pass', 'cpu-throttling': 'pass', 'service-mesh': 'pass', 'node-tenancy': 'pass',
+      'same-pod': 'pass', 'cpu-throttling': 'pass', 'service-mesh': 'pass', 'node-tenancy': 'pass', kind: 'pass',
     });
+    expect(out.checks.find((c) => c.id === 'kind')).toEqual({ id: 'kind', status: 'pass', detail: `kind v0.29.0 (${FAKES}/kind, on PATH)` });
     // What was applied: the namespace, the ConfigMaps once, then the Pod of the shared manifest.
     const applied = calls().filter((c) => c.argv.includes('apply'));
     expect(parseAllDocuments(applied[0].stdin).map((d) => d.toJS().kind)).toEqual(['Namespace']);
@@ -250,7 +252,7 @@ describe('kind runtime (fake kind + kubectl)', () => {
     ]);
     const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
     expect((err as Error).message).toBe('waiting for the kind node of hook-latency to be Ready failed: error: timed out waiting for the condition on nodes/hook-latency-control-plane');
-    expect(lines()).toEqual(['kind get clusters', 'kind create cluster --name hook-latency --wait 120s', WAIT_NODE, 'kind delete cluster --name hook-latency']);
+    expect(lines()).toEqual(['kind version', 'kind get clusters', 'kind create cluster --name hook-latency --wait 120s', WAIT_NODE, 'kind delete cluster --name hook-latency']);
   });
 
   it('a fresh namespace: waits for its default ServiceAccount, and "error looking up service account" is retried', async () => {
@@ -299,19 +301,34 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect(() => new KindRuntime(config(), opts)).toThrow('KIND_EXPERIMENTAL_PROVIDER=nerdctl is not supported: use docker or podman');
   });
 
+  it('kind-version set and the kind on PATH another: an explicit version wins (outside Actions: a clear error, nothing created)', async () => {
+    script(KIND_OK);
+    const err = await runOnce(new KindRuntime(config({ 'kind-version': 'v0.27.0' }), { ...opts, download: false })).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      `kind-version v0.27.0 is set but the kind on PATH (${FAKES}/kind) is v0.29.0: kind v0.27.0 is needed: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)`,
+    );
+    expect(lines()).toEqual(['kind version']);
+  });
+
+  it('kind-version set and equal to the kind on PATH: that kind is used', async () => {
+    script([...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
+    const out = (await runOnce(new KindRuntime(config({ 'kind-version': 'v0.29.0' }), opts))) as { checks: { id: string; detail: string }[] };
+    expect(out.checks.find((c) => c.id === 'kind')?.detail).toBe(`kind v0.29.0 (${FAKES}/kind, on PATH)`);
+  });
+
   it('kind create cluster fails: a clear error, and the half-made cluster is deleted', async () => {
     script([{ tool: 'kind', match: '^create cluster', responses: [{ code: 1, stderr: 'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "hook-latency"\n' }] }, ...KIND_OK]);
     const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
     expect((err as Error).message).toMatch(/^kind create cluster hook-latency failed: ERROR: failed to create cluster: node\(s\) already exist/);
-    expect(lines()).toEqual(['kind get clusters', 'kind create cluster --name hook-latency --wait 120s', 'kind delete cluster --name hook-latency']);
+    expect(lines()).toEqual(['kind version', 'kind get clusters', 'kind create cluster --name hook-latency --wait 120s', 'kind delete cluster --name hook-latency']);
   });
 
   it('reuses an existing cluster and never deletes it', async () => {
     script([{ tool: 'kind', match: '^get clusters$', responses: [{ stdout: 'other\nhook-latency\n' }] }, ...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
     await runOnce(new KindRuntime(config(), opts));
     const l = lines();
-    expect(l.slice(0, 5)).toEqual(['kind get clusters', WAIT_NODE, ...LOAD]);
+    expect(l.slice(0, 6)).toEqual(['kind version', 'kind get clusters', WAIT_NODE, ...LOAD]);
     expect(l.some((x) => x.includes('create cluster') || x.includes('delete cluster'))).toBe(false);
     expect(l.slice(-2)).toEqual(CLEANUP.slice(0, 2));
   });
@@ -353,7 +370,7 @@ describe('kind runtime (fake kind + kubectl)', () => {
     script([...NODE_RULES, ...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
     await runOnce(new KindRuntime(config({ cpu: 'auto', memory: '64Mi' }), opts));
     const l = lines();
-    expect(l.slice(6, 8)).toEqual([K('get nodes -o json'), K('get pods -A --field-selector status.phase!=Succeeded,status.phase!=Failed -o json')]);
+    expect(l.slice(7, 9)).toEqual([K('get nodes -o json'), K('get pods -A --field-selector status.phase!=Succeeded,status.phase!=Failed -o json')]);
     const pod = appliedPod();
     const q = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu, memory } });
     // (2000m - 950m) / 3 = 350m.

@@ -1,5 +1,5 @@
-// The kind runtime: prepares a kind cluster (reuse or create; `kind` on PATH, else a pinned release
-// downloaded with @actions/tool-cache inside GitHub Actions), waits for its node to be Ready, loads
+// The kind runtime: prepares a kind cluster (reuse or create; `kind-version` when set, else the
+// kind on PATH, else a pinned release, downloaded with @actions/tool-cache inside GitHub Actions), waits for its node to be Ready, loads
 // the SUT and loadgen images into it (docker, or podman under KIND_EXPERIMENTAL_PROVIDER=podman),
 // then runs every round as the kubernetes runtime does against the `kind-<name>` context, with
 // imagePullPolicy Never: no round ever pulls. At the end
@@ -8,10 +8,10 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { recordCreated, recordRemoved, recordTool } from '../action/state-helper';
-import type { Config } from '../config';
+import { DEFAULT_KIND_VERSION, type Config } from '../config';
 import { RunError, UsageError } from '../errors';
 import type { RoundOutcome, Runtime } from '../experiment/runtime';
-import type { RoundData } from '../types';
+import type { Check, RoundData } from '../types';
 import { KubernetesRuntime, type KubernetesOptions } from './kubernetes';
 import { cleanStderr, run, tail } from './pod-exec';
 
@@ -57,6 +57,8 @@ export function kindProvider(env: NodeJS.ProcessEnv = process.env): 'docker' | '
 export class KindRuntime implements Runtime {
   readonly name = 'kind';
   private kindBin?: string;
+  private kindUsed?: { bin: string; version?: string; from: string };
+  private kindReported = false;
   private created = false;
   private ready?: Promise<void>;
   private kube?: KubernetesRuntime;
@@ -86,19 +88,43 @@ export class KindRuntime implements Runtime {
     return this.tool([this.kindBin as string, ...args], timeoutMs, what);
   }
 
-  private async findKind(): Promise<string> {
-    if (this.opts.kind) return this.opts.kind;
-    const found = onPath('kind');
-    if (found) return found;
-    const download = this.opts.download ?? Boolean(process.env.GITHUB_ACTIONS);
-    if (!download) {
-      throw new RunError(`kind not found on PATH: install kind ${this.config.pod.kindVersion} (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)`);
-    }
+  /** `kind version` -> "v0.29.0" (it prints "kind v0.29.0 go1.24.2 linux/amd64"), or undefined. */
+  private async versionOf(bin: string): Promise<string | undefined> {
+    const r = await run([bin, 'version'], { timeoutMs: 30_000 }).catch(() => null);
+    return r?.code === 0 ? /\bv\d+\.\d+\.\d+\S*/.exec(r.stdout)?.[0] : undefined;
+  }
+
+  private async download(version: string): Promise<string> {
+    const allowed = this.opts.download ?? Boolean(process.env.GITHUB_ACTIONS);
+    if (!allowed) throw new RunError(`kind ${version} is needed: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)`);
     try {
-      return await downloadKind(this.config.pod.kindVersion);
+      return await downloadKind(version);
     } catch (e) {
-      throw new RunError(`downloading kind ${this.config.pod.kindVersion} failed: ${(e as Error).message}`);
+      throw new RunError(`downloading kind ${version} failed: ${(e as Error).message}`);
     }
+  }
+
+  /** An explicit kind-version wins over the kind on PATH; without one, PATH's kind, else the default release. */
+  private async findKind(): Promise<{ bin: string; version?: string; from: string }> {
+    if (this.opts.kind) return { bin: this.opts.kind, version: await this.versionOf(this.opts.kind), from: 'given' };
+    const wanted = this.config.pod.kindVersion;
+    const found = onPath('kind');
+    const foundVersion = found ? await this.versionOf(found) : undefined;
+    if (found && (!wanted || foundVersion === wanted)) return { bin: found, version: foundVersion, from: 'on PATH' };
+    if (wanted && found) {
+      const bin = await this.download(wanted).catch((e: unknown) => {
+        throw new RunError(`kind-version ${wanted} is set but the kind on PATH (${found}) is ${foundVersion ?? 'of unknown version'}: ${(e as Error).message}`);
+      });
+      return { bin, version: wanted, from: 'downloaded' };
+    }
+    const version = wanted ?? DEFAULT_KIND_VERSION;
+    return { bin: await this.download(version), version, from: 'downloaded' };
+  }
+
+  /** Which kind ran, for the results. */
+  private kindCheck(): Check {
+    const k = this.kindUsed;
+    return { id: 'kind', status: 'pass', detail: `kind ${k?.version ?? '(version unknown)'} (${k?.bin}, ${k?.from})` };
   }
 
   private kubeContext(): string {
@@ -154,7 +180,8 @@ export class KindRuntime implements Runtime {
   private prepare(): Promise<void> {
     this.ready ??= (async () => {
       if (!this.config.sut.image) throw new UsageError('runtime kind needs sut.image (the SUT container image, loaded into the cluster)');
-      this.kindBin = await this.findKind();
+      this.kindUsed = await this.findKind();
+      this.kindBin = this.kindUsed.bin;
       recordTool('kind', this.kindBin);
       const clusters = (await this.kind(['get', 'clusters'], 30_000, 'kind get clusters'))
         .split('\n')
@@ -189,7 +216,12 @@ export class KindRuntime implements Runtime {
 
   async runRound(index: number): Promise<RoundOutcome | null> {
     await this.prepare();
-    return (this.kube as KubernetesRuntime).runRound(index);
+    const outcome = await (this.kube as KubernetesRuntime).runRound(index);
+    if (outcome && !this.kindReported) {
+      this.kindReported = true;
+      outcome.checks = [...(outcome.checks ?? []), this.kindCheck()];
+    }
+    return outcome;
   }
 
   /** On process exit: as kubernetes; a cluster this run created stays (the next run reuses it). */
