@@ -1,6 +1,7 @@
 // CPU quantities and the nodes' free CPU (pure).
 import { describe, expect, it } from 'vitest';
 import { autoCpuMillis, cpuMillis, nodeCpu } from '../../src/runtime/pod-resources';
+import { quietMs } from '../../src/runtime/kubernetes';
 
 const node = (name: string, cpu: string, extra: Record<string, unknown> = {}, ready = 'True') => ({
   metadata: { name },
@@ -38,5 +39,10 @@ describe('pod-resources', () => {
     expect(() => autoCpuMillis([{ node: 'x', allocatable: 2000, requested: 1750 }])).toThrow(
       'cpu: auto: node x has 2000m CPU allocatable, 1750m requested by its pods, 250m free; the pod\'s three containers need at least 300m',
     );
+  });
+
+  it('polling stays quiet for 80 % of the shortest earlier round, not at all before one was timed', () => {
+    expect(quietMs([])).toBe(0);
+    expect(quietMs([5000, 4000, 6000])).toBe(3200);
   });
 });
