@@ -7564,7 +7564,7 @@ function buildConfig(raw) {
 function buildPod(r) {
   return {
     clusterName: String(r["cluster-name"]),
-    kindVersion: String(r["kind-version"]),
+    kindVersion: optionalString(r["kind-version"], "kind-version"),
     kindConfig: optionalString(r["kind-config"], "kind-config"),
     reuseCluster: parseBool(r["reuse-cluster"], "reuse-cluster"),
     kubeContext: optionalString(r["kube-context"], "kube-context"),
@@ -7642,7 +7642,7 @@ function splitArgs(s) {
   for (let m = re.exec(s); m; m = re.exec(s)) out.push(m[1] ?? m[2] ?? m[3]);
   return out;
 }
-var import_yaml, RUNTIMES, DEFAULTS, KNOWN_KEYS;
+var import_yaml, RUNTIMES, DEFAULTS, DEFAULT_KIND_VERSION, KNOWN_KEYS;
 var init_config = __esm({
   "src/config.ts"() {
     "use strict";
@@ -7666,13 +7666,14 @@ var init_config = __esm({
       "min-rounds": 10,
       "fail-on": "regression",
       "cluster-name": "hook-latency",
-      "kind-version": "v0.29.0",
       "reuse-cluster": "true",
       "loadgen-image": "docker.io/library/node:24-alpine",
       "pod-timeout": "5m",
       "count-calls": "false"
     };
+    DEFAULT_KIND_VERSION = "v0.29.0";
     KNOWN_KEYS = /* @__PURE__ */ new Set([
+      "kind-version",
       ...Object.keys(DEFAULTS),
       "replay",
       "sut",
@@ -8246,6 +8247,15 @@ function nodeTenancyCheck(node, pods, own, why = "") {
     const phase = p.status?.phase ?? "";
     return !SYSTEM_NAMESPACES.includes(ns) && !own.includes(p.metadata?.name ?? "") && phase !== "Succeeded" && phase !== "Failed";
   });
+  const controlPlane = (pods.items ?? []).filter(isControlPlane);
+  if (others.length === 0 && controlPlane.length > 0) {
+    const names = controlPlane.map((p) => p.metadata?.name).join(", ");
+    return {
+      id: "node-tenancy",
+      status: "warn",
+      detail: `node ${node} also runs the Kubernetes control plane (${names}): it shares the node's CPUs with the SUTs and adds variance`
+    };
+  }
   if (others.length === 0) {
     return { id: "node-tenancy", status: "pass", detail: `no other (non-system) workloads on node ${node}` };
   }
@@ -8255,6 +8265,10 @@ function nodeTenancyCheck(node, pods, own, why = "") {
     status: "warn",
     detail: `${others.length} other workload pod(s) share node ${node} (${sample}${others.length > 5 ? ", ..." : ""}): noisy neighbours add variance`
   };
+}
+function isControlPlane(p) {
+  const phase = p.status?.phase ?? "";
+  return p.metadata?.namespace === "kube-system" && p.metadata?.labels?.tier === "control-plane" && phase !== "Succeeded" && phase !== "Failed";
 }
 var SYSTEM_NAMESPACES;
 var init_node_tenancy = __esm({
@@ -31237,7 +31251,8 @@ ${tail(await this.logsOf(s.name))}`;
 // src/runtime/kubernetes.ts
 var kubernetes_exports = {};
 __export(kubernetes_exports, {
-  KubernetesRuntime: () => KubernetesRuntime
+  KubernetesRuntime: () => KubernetesRuntime,
+  quietMs: () => quietMs
 });
 import { spawnSync as spawnSync2 } from "node:child_process";
 import { setTimeout as sleep4 } from "node:timers/promises";
@@ -31246,6 +31261,9 @@ function isTransient(stderr) {
 }
 function terminatedText(t) {
   return `exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""}${t.message?.trim() ? `: ${t.message.trim()}` : ""}`;
+}
+function quietMs(earlier) {
+  return earlier.length ? Math.floor(0.8 * Math.min(...earlier)) : 0;
 }
 function status(p, name) {
   return p.status?.containerStatuses?.find((c) => c.name === name);
@@ -31318,6 +31336,8 @@ var init_kubernetes = __esm({
       livePods = /* @__PURE__ */ new Set();
       envChecksDone = false;
       configMapsApplied = false;
+      /** How long earlier rounds measured (all containers running until the loadgen ended). */
+      measuredMs = [];
       /** The round whose pod is up (for salvage on Ctrl-C). */
       inProgress;
       /** Millicores per container when cpu is `auto` (measured once, from the nodes). */
@@ -31543,8 +31563,17 @@ ${events2}`;
       async waitForLoadgen(pod, index, plan) {
         const timeout = this.config.pod.podTimeoutMs;
         const deadline = Date.now() + timeout;
+        let measuringSince;
         for (; ; ) {
           const p = await this.getPod(pod);
+          if (measuringSince === void 0 && [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].every((c) => status(p, c)?.state?.running)) {
+            measuringSince = Date.now();
+            const quiet = Math.min(quietMs(this.measuredMs), deadline - Date.now());
+            if (quiet > 0) {
+              await sleep4(quiet);
+              continue;
+            }
+          }
           const all = [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []];
           await this.failOnPullError(pod, p, `round ${index}:`);
           for (const c of all) {
@@ -31574,7 +31603,10 @@ ${tail(log.stdout)}`,
               );
             }
           }
-          if (lg) return p;
+          if (lg) {
+            if (measuringSince !== void 0) this.measuredMs.push(Date.now() - measuringSince);
+            return p;
+          }
           if (p.status?.phase === "Failed") await this.fail(pod, `round ${index}: pod failed (${p.status.reason ?? ""} ${p.status.message ?? ""})`.trim());
           if (Date.now() >= deadline) {
             const phase = p.status?.phase ?? "unknown";
@@ -34610,6 +34642,7 @@ var init_kind = __esm({
   "src/runtime/kind.ts"() {
     "use strict";
     init_state_helper();
+    init_config();
     init_errors();
     init_kubernetes();
     init_pod_exec();
@@ -34624,6 +34657,8 @@ var init_kind = __esm({
       opts;
       name = "kind";
       kindBin;
+      kindUsed;
+      kindReported = false;
       created = false;
       ready;
       kube;
@@ -34642,19 +34677,40 @@ var init_kind = __esm({
       kind(args, timeoutMs, what) {
         return this.tool([this.kindBin, ...args], timeoutMs, what);
       }
-      async findKind() {
-        if (this.opts.kind) return this.opts.kind;
-        const found = onPath("kind");
-        if (found) return found;
-        const download = this.opts.download ?? Boolean(process.env.GITHUB_ACTIONS);
-        if (!download) {
-          throw new RunError(`kind not found on PATH: install kind ${this.config.pod.kindVersion} (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)`);
-        }
+      /** `kind version` -> "v0.29.0" (it prints "kind v0.29.0 go1.24.2 linux/amd64"), or undefined. */
+      async versionOf(bin) {
+        const r = await run([bin, "version"], { timeoutMs: 3e4 }).catch(() => null);
+        return r?.code === 0 ? /\bv\d+\.\d+\.\d+\S*/.exec(r.stdout)?.[0] : void 0;
+      }
+      async download(version) {
+        const allowed = this.opts.download ?? Boolean(process.env.GITHUB_ACTIONS);
+        if (!allowed) throw new RunError(`kind ${version} is needed: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)`);
         try {
-          return await downloadKind(this.config.pod.kindVersion);
+          return await downloadKind(version);
         } catch (e) {
-          throw new RunError(`downloading kind ${this.config.pod.kindVersion} failed: ${e.message}`);
+          throw new RunError(`downloading kind ${version} failed: ${e.message}`);
         }
+      }
+      /** An explicit kind-version wins over the kind on PATH; without one, PATH's kind, else the default release. */
+      async findKind() {
+        if (this.opts.kind) return { bin: this.opts.kind, version: await this.versionOf(this.opts.kind), from: "given" };
+        const wanted = this.config.pod.kindVersion;
+        const found = onPath("kind");
+        const foundVersion = found ? await this.versionOf(found) : void 0;
+        if (found && (!wanted || foundVersion === wanted)) return { bin: found, version: foundVersion, from: "on PATH" };
+        if (wanted && found) {
+          const bin = await this.download(wanted).catch((e) => {
+            throw new RunError(`kind-version ${wanted} is set but the kind on PATH (${found}) is ${foundVersion ?? "of unknown version"}: ${e.message}`);
+          });
+          return { bin, version: wanted, from: "downloaded" };
+        }
+        const version = wanted ?? DEFAULT_KIND_VERSION;
+        return { bin: await this.download(version), version, from: "downloaded" };
+      }
+      /** Which kind ran, for the results. */
+      kindCheck() {
+        const k = this.kindUsed;
+        return { id: "kind", status: "pass", detail: `kind ${k?.version ?? "(version unknown)"} (${k?.bin}, ${k?.from})` };
       }
       kubeContext() {
         return this.config.pod.kubeContext ?? `kind-${this.cluster}`;
@@ -34702,7 +34758,8 @@ var init_kind = __esm({
       prepare() {
         this.ready ??= (async () => {
           if (!this.config.sut.image) throw new UsageError("runtime kind needs sut.image (the SUT container image, loaded into the cluster)");
-          this.kindBin = await this.findKind();
+          this.kindUsed = await this.findKind();
+          this.kindBin = this.kindUsed.bin;
           recordTool("kind", this.kindBin);
           const clusters = (await this.kind(["get", "clusters"], 3e4, "kind get clusters")).split("\n").map((l) => l.trim()).filter(Boolean);
           if (clusters.includes(this.cluster)) {
@@ -34731,7 +34788,12 @@ var init_kind = __esm({
       }
       async runRound(index) {
         await this.prepare();
-        return this.kube.runRound(index);
+        const outcome = await this.kube.runRound(index);
+        if (outcome && !this.kindReported) {
+          this.kindReported = true;
+          outcome.checks = [...outcome.checks ?? [], this.kindCheck()];
+        }
+        return outcome;
       }
       /** On process exit: as kubernetes; a cluster this run created stays (the next run reuses it). */
       salvage() {
