@@ -105,7 +105,7 @@ describe('podman runtime, failures leave nothing behind', () => {
     try {
       const err = await rt.runRound(0).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RunError);
-      expect((err as Error).message).toMatch(/^hook was not loaded: \/hook-latency\/hook\/bad\.so is not mapped in hook-latency-\w+-r0-sut-candidate \(ERROR: ld\.so: object '\/hook-latency\/hook\/bad\.so' from LD_PRELOAD cannot be preloaded/);
+      expect((err as Error).message).toMatch(/^hook was not loaded: \/hook-latency\/hook\/bad\.so is not mapped in hook-latency-\w+-r0-sut-candidate \(pid \d+, listening on port 8081\) \(ERROR: ld\.so: object '\/hook-latency\/hook\/bad\.so' from LD_PRELOAD cannot be preloaded/);
     } finally {
       await rt.teardown();
       rmSync(dir, { recursive: true, force: true });
