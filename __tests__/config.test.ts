@@ -37,6 +37,8 @@ describe('config', () => {
     [{ sut: { cmd: 'x' } }, "unknown sut key 'cmd'"],
     [{ 'reuse-cluster': 'yes' }, 'reuse-cluster must be true or false'],
     [{ mde: '0%' }, 'mde must be greater than 0'],
+    [{ cpu: 'two' }, "cpu must be a CPU quantity such as 1, 0.5 or 500m, or auto; got 'two'"],
+    [{ 'loadgen-cpu': '1 core' }, 'loadgen-cpu must be a CPU quantity'],
   ])('rejects %j with one clear line', (raw, message) => {
     let err: unknown;
     try {

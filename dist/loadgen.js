@@ -660,6 +660,7 @@ function parseLoadgenConfig(raw) {
 }
 
 // src/loadgen/run-standalone.ts
+var STREAM_BATCH = 64;
 function loadConfig(argv, env) {
   let text;
   let from;
@@ -743,7 +744,14 @@ async function runStandalone(argv, env, io = { stdout: process.stdout, stderr: p
     await writeChunk(out, SAMPLES_HEADER + "\n");
     for (let i = 0; i < cfg.rounds; i++) {
       const round = cfg.round + i;
+      let batch = [];
       const res = await runRound({
+        onSample: (s) => {
+          batch.push(s);
+          if (batch.length < STREAM_BATCH) return;
+          out.write(formatSampleRows(batch));
+          batch = [];
+        },
         round,
         seed: cfg.seed,
         targets: cfg.targets,
@@ -757,7 +765,7 @@ async function runStandalone(argv, env, io = { stdout: process.stdout, stderr: p
       errors += res.errors.baseline + res.errors.candidate;
       for (const m of res.errorMessages) io.stderr.write(`loadgen: round ${round}: ${m}
 `);
-      await writeChunk(out, formatSampleRows(res.samples));
+      await writeChunk(out, formatSampleRows(batch));
     }
     if (out !== io.stdout) await new Promise((resolve, reject) => out.end((err) => err ? reject(err) : resolve()));
   } catch (err) {

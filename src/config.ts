@@ -34,7 +34,8 @@ export interface SutConfig {
 /** Where pods run: kind, an existing cluster, or podman (the same Pod manifest). */
 export interface PodConfig {
   clusterName: string;
-  kindVersion: string;
+  /** Set: this kind release is used (downloaded when the kind on PATH is another). Unset: PATH's kind, else DEFAULT_KIND_VERSION. */
+  kindVersion?: string;
   kindConfig?: string;
   reuseCluster: boolean;
   kubeContext?: string;
@@ -43,9 +44,15 @@ export interface PodConfig {
   namespace?: string;
   /** Image that runs the bundled loadgen (needs node). */
   loadgenImage: string;
-  /** Equal requests/limits for both SUT containers (Guaranteed QoS when both are set). */
+  /**
+   * Requests = limits of each SUT container (both arms alike); with both set every container gets
+   * requests = limits, so the pod is Guaranteed. cpu `auto`: a third of the node's free CPU each.
+   */
   cpu?: string;
   memory?: string;
+  /** The loadgen's (and init containers') CPU and memory; default: `cpu`, and 256Mi when `memory` is set. */
+  loadgenCpu?: string;
+  loadgenMemory?: string;
   /** How long to wait for the pod to finish one round (`pod-timeout`). */
   podTimeoutMs: number;
 }
@@ -96,17 +103,20 @@ export const DEFAULTS = {
   'min-rounds': 10,
   'fail-on': 'regression',
   'cluster-name': 'hook-latency',
-  'kind-version': 'v0.29.0',
   'reuse-cluster': 'true',
   'loadgen-image': 'docker.io/library/node:24-alpine',
   'pod-timeout': '5m',
   'count-calls': 'false',
 } as const;
 
+/** The kind release downloaded when kind is not on PATH and kind-version is not set. */
+export const DEFAULT_KIND_VERSION = 'v0.29.0';
+
 const KNOWN_KEYS = new Set([
+  'kind-version',
   ...Object.keys(DEFAULTS),
   'replay', 'sut', 'hook', 'baseline-hook', 'requests', 'seed', 'out', 'config',
-  'kind-config', 'kube-context', 'kubeconfig', 'namespace', 'cpu', 'memory',
+  'kind-config', 'kube-context', 'kubeconfig', 'namespace', 'cpu', 'memory', 'loadgen-cpu', 'loadgen-memory',
 ]);
 
 export function loadConfigFile(path: string): RawConfig {
@@ -200,17 +210,27 @@ export function buildConfig(raw: RawConfig): Config {
 function buildPod(r: RawConfig): PodConfig {
   return {
     clusterName: String(r['cluster-name']),
-    kindVersion: String(r['kind-version']),
+    kindVersion: optionalString(r['kind-version'], 'kind-version'),
     kindConfig: optionalString(r['kind-config'], 'kind-config'),
     reuseCluster: parseBool(r['reuse-cluster'], 'reuse-cluster'),
     kubeContext: optionalString(r['kube-context'], 'kube-context'),
     kubeconfig: optionalString(r.kubeconfig, 'kubeconfig'),
     namespace: optionalString(r.namespace, 'namespace'),
     loadgenImage: String(r['loadgen-image']),
-    cpu: r.cpu === undefined ? undefined : String(r.cpu),
+    cpu: cpuQuantity(r.cpu, 'cpu'),
     memory: r.memory === undefined ? undefined : String(r.memory),
+    loadgenCpu: cpuQuantity(r['loadgen-cpu'], 'loadgen-cpu'),
+    loadgenMemory: r['loadgen-memory'] === undefined ? undefined : String(r['loadgen-memory']),
     podTimeoutMs: parseDuration(r['pod-timeout'] as string, 'pod-timeout'),
   };
+}
+
+/** A CPU quantity ("1", "0.5", "500m") or `auto`. */
+function cpuQuantity(v: unknown, what: string): string | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v).trim();
+  if (s !== 'auto' && !/^\d+(\.\d+)?m?$/.test(s)) throw new UsageError(`${what} must be a CPU quantity such as 1, 0.5 or 500m, or auto; got '${s}'`);
+  return s;
 }
 
 function parseBool(v: unknown, what: string): boolean {

@@ -1,6 +1,7 @@
 // The engine shared by the CLI and the Action: drive a runtime through the sequential controller,
 // write every round to samples.csv as it arrives, and the verdict beside it. Nothing measured is lost:
-// on a failure the samples so far are flushed before the error propagates.
+// on a failure the samples so far are flushed before the error propagates, and on Ctrl-C (process
+// exit) the rows of the round in progress are salvaged from the runtime and written.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,12 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
   if (out) mkdirSync(out, { recursive: true });
   const writer = files ? new SamplesWriter(files.samples) : null;
   const recorded: RoundData[] = [];
+  // Ctrl-C exits through process.exit: the round in progress is written before the process goes.
+  const salvage = () => {
+    const partial = runtime.salvage?.() ?? null;
+    if (partial) writer?.append(partial);
+  };
+  process.on('exit', salvage);
   try {
     const result = await runSequential(runtime, {
       threshold: config.threshold,
@@ -91,6 +98,7 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
     if (err instanceof RoundFailedError && err.partial) writer?.append(err.partial);
     throw err;
   } finally {
+    process.off('exit', salvage);
     writer?.close();
     await runtime.teardown();
   }

@@ -129,13 +129,44 @@ describe('the sticky PR comment', () => {
     ]);
     for (const r of reqs) expect(r.auth).toBe('token ghs_test');
     const created = (reqs[1].body as { body: string }).body;
-    expect(created.startsWith('<!-- hook-latency:latency -->\n')).toBe(true);
+    expect(created.startsWith('<!-- hook-latency:latency/gate -->\n')).toBe(true);
     expect(created).toMatch(/hook latency: \*\*regression\*\*/);
     for (const row of ['shift', 'confidence interval', 'p (design-based)', 'samples', 'power']) expect(created).toContain(row);
     expect(created).toContain('https://github.example/octo/gate/actions/runs/4242');
     const updated = (reqs[3].body as { body: string }).body;
-    expect(updated.startsWith('<!-- hook-latency:latency -->\n')).toBe(true);
+    expect(updated.startsWith('<!-- hook-latency:latency/gate -->\n')).toBe(true);
     expect(updated).toMatch(/hook latency: \*\*no-regression\*\*/);
+  });
+
+  it('two gate steps (or matrix legs) each keep their own comment: the key holds the comment-key and the step id', async () => {
+    const stored: { id: number; body: string }[] = [];
+    const { env } = await withApi((req) => {
+      if (req.method === 'GET') return { status: 200, body: stored.map((c) => ({ ...c, user: { login: 'github-actions[bot]' } })) };
+      if (req.method === 'POST') {
+        stored.push({ id: 100 + stored.length, body: (req.body as { body: string }).body });
+        return { status: 201, body: stored.at(-1) };
+      }
+      if (req.method === 'PATCH') return { status: 200, body: {} };
+      return { status: 500 };
+    });
+    // Two matrix legs (comment-key as action.yml's default makes it: job/job-index), then a second step of leg 0.
+    await runAction('index', replay(slow, { 'github-token': 'ghs_x', 'comment-key': 'latency/0' }), env);
+    await runAction('index', replay(aa, { 'github-token': 'ghs_x', 'comment-key': 'latency/1' }), env);
+    await runAction('index', replay(aa, { 'github-token': 'ghs_x', 'comment-key': 'latency/0' }), { ...env, GITHUB_ACTION: 'gate_2' });
+    // A re-run of leg 0's first step updates its own comment.
+    await runAction('index', replay(aa, { 'github-token': 'ghs_x', 'comment-key': 'latency/0' }), env);
+    expect(stored.map((c) => c.body.split('\n')[0])).toEqual([
+      '<!-- hook-latency:latency/0/gate -->',
+      '<!-- hook-latency:latency/1/gate -->',
+      '<!-- hook-latency:latency/0/gate_2 -->',
+    ]);
+    expect(server!.requests.filter((r) => r.method === 'PATCH').map((r) => r.url)).toEqual(['/repos/octo/gate/issues/comments/100']);
+  });
+
+  it('a comment-key cannot end the hidden HTML comment', async () => {
+    const { env } = await withApi((req) => (req.method === 'GET' ? { status: 200, body: [] } : { status: 201, body: { id: 1 } }));
+    await runAction('index', replay(aa, { 'github-token': 'ghs_x', 'comment-key': 'a --> b' }), env);
+    expect((server!.requests[1].body as { body: string }).body.split('\n')[0]).toBe('<!-- hook-latency:a_-__b/gate -->');
   });
 
   it('on a fork PR (403): a warning, the summary still written, the job ends by its verdict', async () => {

@@ -1,4 +1,4 @@
-// A scripted stand-in for kubectl / kind at the process boundary. Each call appends
+// A scripted stand-in for kubectl / kind / docker (and podman, see podman-provider/) at the process boundary. Each call appends
 // {tool, argv, stdin} as one JSON line to $FAKE_LOG and answers from $FAKE_SCRIPT: a JSON list of
 // rules {tool, match (regex on the argv joined by spaces), responses: [{stdout, stderr, code}]}.
 // The first matching rule answers; its responses are consumed in order (the last one repeats),

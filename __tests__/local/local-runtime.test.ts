@@ -160,6 +160,29 @@ describe('local runtime, faults', () => {
     expect(leftovers()).toBe('');
   });
 
+  it('Ctrl-C mid-round: the rows of the round in progress are written too', async () => {
+    const out = tempDir('sigint-round');
+    // 4000 requests of 1 ms each: round 0 is still running when the signal comes.
+    const cfg = config('sigint-round', { hook: join(HOOKS, 'noop.so'), 'requests-per-round': 4000, 'warmup-requests': 10, sut: { env: { SUT_WORK_US: '1000' } } });
+    const child = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (running(sutCopy) === '') return;
+        clearInterval(poll);
+        setTimeout(resolve, 1500);
+      }, 20);
+    });
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    const rounds = await readSamples(join(out, 'samples.csv'));
+    expect(rounds.map((r) => r.round)).toEqual([0]);
+    expect(rounds[0].arm.length).toBeGreaterThan(0);
+    expect(rounds[0].arm.length).toBeLessThan(4000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(leftovers()).toBe('');
+  });
+
   it('Ctrl-C (SIGINT) mid-run: exit 130, the samples so far kept, no SUT left running', async () => {
     const out = tempDir('sigint');
     const cfg = config('sigint', { hook: join(HOOKS, 'noop.so'), 'max-duration': '5m', 'max-requests': '1000000' });

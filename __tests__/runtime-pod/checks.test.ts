@@ -35,6 +35,13 @@ describe('checks', () => {
     expect(nodeTenancyCheck('n1', { items }, ['ours']).status).toBe('pass');
     const c = nodeTenancyCheck('n1', { items: [...items, p('shop', 'web-1'), p('shop', 'db-0')] }, ['ours']);
     expect(c).toEqual({ id: 'node-tenancy', status: 'warn', detail: '2 other workload pod(s) share node n1 (shop/web-1, shop/db-0): noisy neighbours add variance' });
+    // kind's one node: kubeadm's static pods carry tier=control-plane (kubeadm 1.33 manifests).
+    const cp = (name: string) => ({ metadata: { namespace: 'kube-system', name, labels: { component: name.split('-kind')[0], tier: 'control-plane' } }, status: { phase: 'Running' } });
+    expect(nodeTenancyCheck('kind-control-plane', { items: [...items, cp('etcd-kind-control-plane'), cp('kube-apiserver-kind-control-plane')] }, ['ours'])).toEqual({
+      id: 'node-tenancy',
+      status: 'warn',
+      detail: "node kind-control-plane also runs the Kubernetes control plane (etcd-kind-control-plane, kube-apiserver-kind-control-plane): it shares the node's CPUs with the SUTs and adds variance",
+    });
     expect(nodeTenancyCheck('n1', undefined, ['ours'], 'forbidden')).toEqual({ id: 'node-tenancy', status: 'pass', detail: 'not measured (cannot list pods on node n1: forbidden)' });
   });
 

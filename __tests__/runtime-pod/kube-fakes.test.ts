@@ -1,17 +1,20 @@
 // kind and kubernetes runtimes at the process boundary: fake `kind` and `kubectl` (node scripts in
 // __tests__/fakes, first on PATH) record every argv (+ stdin) and answer from a per-test script.
 // Asserted: the exact invocations, cleanup on every path, and the error shown.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildConfig, type RawConfig } from '../../src/config';
-import { RoundFailedError, RunError } from '../../src/errors';
+import { RoundFailedError, RunError, UsageError } from '../../src/errors';
 import { KindRuntime } from '../../src/runtime/kind';
 import { KubernetesRuntime } from '../../src/runtime/kubernetes';
+import { SNAPSHOT_SCRIPT } from '../../src/runtime/pod-listener';
 import { formatSamplesCsv } from '../../src/loadgen/csv';
 import type { Sample } from '../../src/types';
+import { apiLimitProblems } from './api-limits';
+import { HOOK_PART_BYTES } from '../../src/runtime/manifest';
 
 const ROOT = resolve(__dirname, '../..');
 const FAKES = resolve(ROOT, '__tests__/fakes');
@@ -20,7 +23,7 @@ const POD = 'hook-latency-t1-r0';
 const CTX = ['--context', 'kind-hook-latency'];
 
 interface Rule {
-  tool: 'kind' | 'kubectl';
+  tool: 'kind' | 'kubectl' | 'docker' | 'podman';
   match: string;
   responses: { stdout?: string; stderr?: string; code?: number }[];
 }
@@ -57,6 +60,11 @@ function calls(): Call[] {
   }
 }
 const lines = () => calls().map((c) => `${c.tool} ${c.argv.join(' ')}`);
+/** The Pod the runtime applied (the last applied document that is a Pod). */
+function appliedPod() {
+  const docs = calls().filter((c) => c.argv.includes('apply')).flatMap((c) => parseAllDocuments(c.stdin).map((d) => d.toJS()));
+  return docs.filter((d) => d.kind === 'Pod').at(-1);
+}
 
 function config(extra: RawConfig = {}) {
   return buildConfig({
@@ -65,7 +73,7 @@ function config(extra: RawConfig = {}) {
     hook: resolve(ROOT, 'hook/build/delay.so'),
     'requests-per-round': 20,
     'warmup-requests': 0,
-    'pod-timeout': '300ms',
+    'pod-timeout': '30s', // never reached: every test scripts the pod's end (the Pending test sets its own)
     seed: 1,
     ...extra,
   });
@@ -85,35 +93,101 @@ function podJson(status: Record<string, unknown>, containerStatuses: unknown[]):
   });
 }
 const running = (name: string) => ({ name, state: { running: { startedAt: 'x' } } });
-const PENDING = podJson({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient cpu.' }] }, []);
+// Pod status as kubectl 1.32 prints it (-o json), trimmed to the fields read; messages as the
+// scheduler and kubelet write them (kube-scheduler 1.33, kubelet status_manager).
+const UNSCHEDULABLE = podJson({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.' }] }, []);
+const creating = (name: string) => ({ name, state: { waiting: { reason: 'ContainerCreating' } } });
+const PENDING = podJson(
+  { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [sut-baseline sut-candidate loadgen]' }] },
+  [creating('sut-baseline'), creating('sut-candidate'), creating('loadgen')],
+);
+// A kind node on a 2-vCPU runner (kind v0.29.0, kindest/node v1.33.1) and the pods on it with their
+// CPU requests: kubeadm's static pods (apiserver 250m, controller-manager 200m, scheduler 100m,
+// etcd 100m), CoreDNS 2 x 100m, kindnet 100m: 950m. Trimmed to the fields read.
+const KIND_NODES = JSON.stringify({
+  kind: 'List',
+  items: [{
+    metadata: { name: 'kind-control-plane' },
+    spec: { podCIDR: '10.244.0.0/24', providerID: 'kind://docker/hook-latency/kind-control-plane' },
+    status: { allocatable: { cpu: '2', 'ephemeral-storage': '76026616Ki', memory: '8129852Ki', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] },
+  }],
+});
+const sysPod = (name: string, cpu?: string) => ({
+  metadata: { name, namespace: 'kube-system' },
+  spec: { nodeName: 'kind-control-plane', containers: [{ name: name.split('-')[0], ...(cpu ? { resources: { requests: { cpu } } } : {}) }] },
+  status: { phase: 'Running' },
+});
+const KIND_PODS = JSON.stringify({
+  kind: 'List',
+  items: [
+    sysPod('coredns-674b8bbfcf-8xk2p', '100m'), sysPod('coredns-674b8bbfcf-qv7lj', '100m'), sysPod('etcd-kind-control-plane', '100m'),
+    sysPod('kindnet-5wz7d', '100m'), sysPod('kube-apiserver-kind-control-plane', '250m'), sysPod('kube-controller-manager-kind-control-plane', '200m'),
+    sysPod('kube-proxy-7h9cm'), sysPod('kube-scheduler-kind-control-plane', '100m'),
+  ],
+});
+const PULLED: Rule = {
+  tool: 'kubectl',
+  match: 'get pod hook-latency-t1-pull ',
+  responses: [{ stdout: JSON.stringify({ metadata: { name: 'hook-latency-t1-pull' }, status: { phase: 'Succeeded', containerStatuses: [{ name: 'sut', state: { terminated: { exitCode: 0, reason: 'Completed' } } }, { name: 'loadgen', state: { terminated: { exitCode: 0, reason: 'Completed' } } }] } }) }],
+};
+const NODE_RULES: Rule[] = [
+  { tool: 'kubectl', match: 'get nodes -o json$', responses: [{ stdout: KIND_NODES }] },
+  { tool: 'kubectl', match: 'get pods -A --field-selector status.phase!=Succeeded,status.phase!=Failed -o json$', responses: [{ stdout: KIND_PODS }] },
+];
 const DONE = podJson({ phase: 'Running' }, [running('sut-baseline'), running('sut-candidate'), { name: 'loadgen', state: { terminated: { exitCode: 0, reason: 'Completed' } } }]);
 const EVENTS = 'LAST SEEN   TYPE      REASON             OBJECT                  MESSAGE\n3s          Warning   FailedScheduling   pod/hook-latency-t1-r0   0/1 nodes are available: 1 Insufficient cpu.\n';
-const MAPS = '7f0000000000-7f0000001000 r-xp 00000000 00:2a 12 /hook-latency/hook/..2025_01_01_00_00_00.1/delay.so\n7f0000002000-7f0000003000 r-xp 00000000 08:01 99 /lib/x86_64-linux-gnu/libc.so.6\n';
+// What `kubectl exec ... -- sh -c SNAPSHOT_SCRIPT` prints: captured for real from a container whose
+// PID 1 is catatonit and whose SUT (pid 6) listens on 127.0.0.1:8081 with noop.so preloaded
+// (podman 4.3.1, Linux 6.x, /proc/net/tcp as in proc(5)); the mapped path is put where a
+// Kubernetes ConfigMap mount has it (kubelet's ..<timestamp> directory) and named delay.so.
+const SNAPSHOT = readFileSync(resolve(__dirname, 'fixtures/snapshot-catatonit.txt'), 'utf8').replaceAll(
+  '/hook-latency/hook/noop.so',
+  '/hook-latency/hook/..2025_01_01_00_00_00.1/delay.so',
+);
+const PROVE = `exec ${POD} -n ${NS} -c sut-candidate -- sh -c ${SNAPSHOT_SCRIPT}`;
 
+// kind v0.29.0, docker 28.2 and kubectl 1.32 output (kind writes its progress to stderr).
+const LOADGEN_IMAGE = 'docker.io/library/node:24-alpine';
 const KIND_OK: Rule[] = [
+  { tool: 'kind', match: '^version$', responses: [{ stdout: 'kind v0.29.0 go1.24.2 linux/amd64\n' }] },
   { tool: 'kind', match: '^get clusters$', responses: [{ stdout: '' }] },
-  { tool: 'kind', match: '^create cluster', responses: [{ stderr: 'Creating cluster "hook-latency" ...\n' }] },
-  { tool: 'kind', match: '^load docker-image', responses: [{}] },
-  { tool: 'kind', match: '^delete cluster', responses: [{ stderr: 'Deleting cluster "hook-latency" ...\n' }] },
+  { tool: 'kind', match: '^create cluster', responses: [{ stderr: 'Creating cluster "hook-latency" ...\n ✓ Ensuring node image (kindest/node:v1.33.1) 🖼\n ✓ Preparing nodes 📦\n ✓ Writing configuration 📜\n ✓ Starting control-plane 🕹️\n ✓ Installing CNI 🔌\n ✓ Installing StorageClass 💾\n ✗ Waiting ≤ 2m0s for control-plane = Ready ⏳\n • WARNING: Timed out waiting for Ready ⚠️\n' }] },
+  { tool: 'kind', match: '^load docker-image', responses: [{ stderr: 'Image: "example.org/sut:1" with ID "sha256:5d6a1b1e0c1f" not yet present on node "hook-latency-control-plane", loading...\n' }] },
+  { tool: 'kind', match: '^delete cluster', responses: [{ stderr: 'Deleting cluster "hook-latency" ...\nDeleted nodes: ["hook-latency-control-plane"]\n' }] },
+  { tool: 'kubectl', match: 'wait --for=condition=Ready node --all', responses: [{ stdout: 'node/hook-latency-control-plane condition met\n' }] },
+  { tool: 'docker', match: '^image inspect', responses: [{ stdout: '["example.org/sut:1"]\n' }] },
 ];
 function kubectlOk(getPod: Rule['responses'] = [{ stdout: PENDING }, { stdout: DONE }]): Rule[] {
   return [
-    { tool: 'kubectl', match: 'apply -f -$', responses: [{ stdout: `namespace/${NS} created\n` }] },
-    { tool: 'kubectl', match: `apply -n ${NS} -f -`, responses: [{ stdout: 'pod created\n' }] },
+    { tool: 'kubectl', match: `${APPLY} -f -$`, responses: [{ stdout: `namespace/${NS} serverside-applied\n` }] },
+    { tool: 'kubectl', match: `${APPLY} -n ${NS} -f -`, responses: [{ stdout: `pod/${POD} serverside-applied\n` }] },
+    { tool: 'kubectl', match: `get serviceaccount default -n ${NS} -o name`, responses: [{ stdout: 'serviceaccount/default\n' }] },
     { tool: 'kubectl', match: `get pod ${POD} -n ${NS} -o json`, responses: getPod },
     { tool: 'kubectl', match: `logs ${POD} -n ${NS} -c loadgen`, responses: [{ stdout: csv }] },
-    { tool: 'kubectl', match: 'exec .* -c sut-candidate -- cat /proc/1/maps', responses: [{ stdout: MAPS }] },
+    { tool: 'kubectl', match: 'exec .* -c sut-candidate -- sh -c', responses: [{ stdout: SNAPSHOT }] },
     { tool: 'kubectl', match: 'cat /sys/fs/cgroup/cpu.stat', responses: [{ stdout: 'nr_periods 0\nnr_throttled 0\nthrottled_usec 0\n' }] },
     { tool: 'kubectl', match: `get namespace ${NS} -o json`, responses: [{ stdout: JSON.stringify({ metadata: { name: NS, labels: {} } }) }] },
-    { tool: 'kubectl', match: 'get pods -A --field-selector spec.nodeName=kind-control-plane -o json', responses: [{ stdout: JSON.stringify({ items: [{ metadata: { name: 'coredns', namespace: 'kube-system' }, status: { phase: 'Running' } }] }) }] },
+    { tool: 'kubectl', match: 'get pods -A --field-selector spec.nodeName=kind-control-plane -o json', responses: [{ stdout: JSON.stringify({ items: [
+      { metadata: { name: 'coredns-674b8bbfcf-8xk2p', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, status: { phase: 'Running' } },
+      { metadata: { name: 'kube-apiserver-kind-control-plane', namespace: 'kube-system', labels: { component: 'kube-apiserver', tier: 'control-plane' } }, status: { phase: 'Running' } },
+      { metadata: { name: 'etcd-kind-control-plane', namespace: 'kube-system', labels: { component: 'etcd', tier: 'control-plane' } }, status: { phase: 'Running' } },
+    ] }) }] },
     { tool: 'kubectl', match: `get events -n ${NS}`, responses: [{ stdout: EVENTS }] },
-    { tool: 'kubectl', match: `delete pod ${POD}`, responses: [{ stdout: 'pod deleted\n' }] },
+    { tool: 'kubectl', match: 'delete pod ', responses: [{ stdout: 'pod deleted\n' }] },
     { tool: 'kubectl', match: `delete namespace ${NS}`, responses: [{ stdout: 'namespace deleted\n' }] },
   ];
 }
 
 const K = (s: string) => `kubectl ${CTX.join(' ')} ${s}`;
-const SETUP = ['kind get clusters', 'kind create cluster --name hook-latency --wait 120s', 'kind load docker-image example.org/sut:1 --name hook-latency', K('apply -f -')];
+// kubectl 1.32 `apply --server-side` prints "<kind>/<name> serverside-applied" per object.
+const APPLY = 'apply --server-side --field-manager=hook-latency';
+const INSPECT = (image: string) => `docker image inspect --format {{json .RepoTags}} ${image}`;
+const LOAD = [INSPECT('example.org/sut:1'), INSPECT(LOADGEN_IMAGE), `kind load docker-image example.org/sut:1 ${LOADGEN_IMAGE} --name hook-latency`];
+const WAIT_NODE = K('wait --for=condition=Ready node --all --timeout=180s');
+const SETUP = [
+  'kind version', 'kind get clusters', 'kind create cluster --name hook-latency --wait 120s', WAIT_NODE, ...LOAD,
+  K(`${APPLY} -f -`), K(`get serviceaccount default -n ${NS} -o name`),
+];
 const CLEANUP = [K(`delete pod ${POD} -n ${NS} --ignore-not-found --timeout=90s`), K(`delete namespace ${NS} --ignore-not-found --wait=false`), 'kind delete cluster --name hook-latency'];
 const opts = { runId: 't1', pollMs: 1, backoffMs: 1 };
 
@@ -128,14 +202,15 @@ async function runOnce(rt: { runRound(i: number): Promise<unknown>; teardown(): 
 describe('kind runtime (fake kind + kubectl)', () => {
   it('success: creates the cluster, applies, waits, reads the CSV, proves the hook, deletes everything', async () => {
     script([...KIND_OK, ...kubectlOk()]);
-    const out = (await runOnce(new KindRuntime(config(), opts))) as { data: { arm: Uint8Array; latencyNs: Float64Array }; checks: { id: string; status: string }[] };
+    const out = (await runOnce(new KindRuntime(config(), opts))) as { data: { arm: Uint8Array; latencyNs: Float64Array }; checks: { id: string; status: string; detail: string }[] };
     expect(lines()).toEqual([
       ...SETUP,
-      K(`apply -n ${NS} -f -`),
+      K(`${APPLY} -n ${NS} -f -`),
+      K(`${APPLY} -n ${NS} -f -`),
       K(`get pod ${POD} -n ${NS} -o json`),
       K(`get pod ${POD} -n ${NS} -o json`),
       K(`logs ${POD} -n ${NS} -c loadgen`),
-      K(`exec ${POD} -n ${NS} -c sut-candidate -- cat /proc/1/maps`),
+      K(PROVE),
       K(`exec ${POD} -n ${NS} -c sut-baseline -- cat /sys/fs/cgroup/cpu.stat`),
       K(`exec ${POD} -n ${NS} -c sut-candidate -- cat /sys/fs/cgroup/cpu.stat`),
       K(`get namespace ${NS} -o json`),
@@ -145,15 +220,105 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect(out.data.arm.length).toBe(20);
     expect(out.data.latencyNs[19]).toBe(41_900);
     expect(Object.fromEntries(out.checks.map((c) => [c.id, c.status]))).toEqual({
-      'same-pod': 'pass', 'cpu-throttling': 'pass', 'service-mesh': 'pass', 'node-tenancy': 'pass',
+      // kind's node runs the control plane beside the SUTs: said, not passed.
+      'same-pod': 'pass', 'cpu-throttling': 'pass', 'service-mesh': 'pass', 'node-tenancy': 'warn', kind: 'pass',
     });
-    // What was applied: the namespace, then the ConfigMaps + Pod of the shared manifest.
+    expect(out.checks.find((c) => c.id === 'kind')).toEqual({ id: 'kind', status: 'pass', detail: `kind v0.29.0 (${FAKES}/kind, on PATH)` });
+    // What was applied: the namespace, the ConfigMaps once, then the Pod of the shared manifest.
     const applied = calls().filter((c) => c.argv.includes('apply'));
     expect(parseAllDocuments(applied[0].stdin).map((d) => d.toJS().kind)).toEqual(['Namespace']);
-    const docs = parseAllDocuments(applied[1].stdin).map((d) => d.toJS());
+    const docs = [...parseAllDocuments(applied[1].stdin), ...parseAllDocuments(applied[2].stdin)].map((d) => d.toJS());
     expect(docs.map((d) => d.kind)).toEqual(['ConfigMap', 'ConfigMap', 'Pod']);
     expect(docs[2].metadata.namespace).toBe(NS);
     expect(docs[1].binaryData['delay.so']).toBe(readFileSync(resolve(ROOT, 'hook/build/delay.so')).toString('base64'));
+  });
+
+  it('images: the loadgen image is pulled once by docker and loaded with the SUT; pods never pull', async () => {
+    script([
+      { tool: 'docker', match: `^image inspect .* ${LOADGEN_IMAGE}$`, responses: [{ code: 1, stderr: `Error response from daemon: No such image: ${LOADGEN_IMAGE}\n` }] },
+      { tool: 'docker', match: `^pull ${LOADGEN_IMAGE}$`, responses: [{ stdout: `24-alpine: Pulling from library/node\nDigest: sha256:7aaba6b13a55a1d78411a1162c1994428ed039c6bbef7b1d9859c25ada1d7cc5\nStatus: Downloaded newer image for node:24-alpine\n${LOADGEN_IMAGE}\n` }] },
+      ...KIND_OK,
+      ...kubectlOk([{ stdout: DONE }]),
+    ]);
+    await runOnce(new KindRuntime(config(), opts));
+    const l = lines();
+    const i = l.indexOf(INSPECT(LOADGEN_IMAGE));
+    expect(l.slice(i, i + 3)).toEqual([INSPECT(LOADGEN_IMAGE), `docker pull ${LOADGEN_IMAGE}`, `kind load docker-image example.org/sut:1 ${LOADGEN_IMAGE} --name hook-latency`]);
+    // Loaded before the first apply: round 0 starts with both images in the node.
+    expect(i).toBeLessThan(l.findIndex((x) => x.includes('apply')));
+    const pod = appliedPod();
+    expect(pod.spec.containers.map((c: { imagePullPolicy: string }) => c.imagePullPolicy)).toEqual(['Never', 'Never', 'Never']);
+  });
+
+  it('the node never becomes Ready after kind create (its --wait exits 0 on timeout): a clear error, cluster deleted', async () => {
+    script([
+      { tool: 'kubectl', match: 'wait --for=condition=Ready node', responses: [{ code: 1, stderr: 'error: timed out waiting for the condition on nodes/hook-latency-control-plane\n' }] },
+      ...KIND_OK,
+    ]);
+    const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('waiting for the kind node of hook-latency to be Ready failed: error: timed out waiting for the condition on nodes/hook-latency-control-plane');
+    expect(lines()).toEqual(['kind version', 'kind get clusters', 'kind create cluster --name hook-latency --wait 120s', WAIT_NODE, 'kind delete cluster --name hook-latency']);
+  });
+
+  it('a fresh namespace: waits for its default ServiceAccount, and "error looking up service account" is retried', async () => {
+    script([
+      { tool: 'kubectl', match: 'get serviceaccount default', responses: [{ code: 1, stderr: 'Error from server (NotFound): serviceaccounts "default" not found\n' }, { stdout: 'serviceaccount/default\n' }] },
+      { tool: 'kubectl', match: `${APPLY} -n ${NS} -f -`, responses: [
+        { stdout: 'configmap/hook-latency-t1-loadgen serverside-applied\nconfigmap/hook-latency-t1-hook serverside-applied\n' },
+        { code: 1, stderr: `Error from server (Forbidden): pods "${POD}" is forbidden: error looking up service account ${NS}/default: serviceaccount "default" not found\n` },
+        { stdout: `pod/${POD} serverside-applied\n` },
+      ] },
+      ...KIND_OK,
+      ...kubectlOk([{ stdout: DONE }]),
+    ]);
+    const out = (await runOnce(new KindRuntime(config(), opts))) as { data: { arm: Uint8Array } };
+    expect(out.data.arm.length).toBe(20);
+    const l = lines();
+    expect(l.filter((x) => x.includes('get serviceaccount')).length).toBe(2);
+    expect(l.filter((x) => x.includes(`${APPLY} -n ${NS}`)).length).toBe(3);
+  });
+
+  it('KIND_EXPERIMENTAL_PROVIDER=podman: podman save + kind load image-archive, pods use the name podman gave the image', async () => {
+    process.env.PATH = `${FAKES}/podman-provider:${process.env.PATH}`;
+    process.env.KIND_EXPERIMENTAL_PROVIDER = 'podman';
+    // podman 4.3: a local build of `sut:1` is named localhost/sut:1; node:24-alpine came from Docker Hub.
+    script([
+      { tool: 'podman', match: '^image inspect .* sut:1$', responses: [{ stdout: '["localhost/sut:1"]\n' }] },
+      { tool: 'podman', match: `^image inspect .* ${LOADGEN_IMAGE}$`, responses: [{ stdout: `["${LOADGEN_IMAGE}"]\n` }] },
+      { tool: 'podman', match: '^save -o ', responses: [{ stderr: 'Copying blob 5f70bf18a086 done\nWriting manifest to image destination\n' }] },
+      { tool: 'kind', match: '^load image-archive', responses: [{}] },
+      ...KIND_OK,
+      ...kubectlOk([{ stdout: DONE }]),
+    ]);
+    await runOnce(new KindRuntime(config({ sut: { image: 'sut:1', command: ['/app/sut'] } }), opts));
+    const l = lines().map((x) => x.replace(/ \/\S+\/image-(\d)\.tar/, ' ARCHIVE$1'));
+    expect(l.filter((x) => /^(podman|kind load|docker)/.test(x))).toEqual([
+      'podman image inspect --format {{json .RepoTags}} sut:1', 'podman image inspect --format {{json .RepoTags}} sut:1',
+      `podman image inspect --format {{json .RepoTags}} ${LOADGEN_IMAGE}`, `podman image inspect --format {{json .RepoTags}} ${LOADGEN_IMAGE}`,
+      'podman save -o ARCHIVE0 localhost/sut:1', 'kind load image-archive ARCHIVE0 --name hook-latency',
+      `podman save -o ARCHIVE1 ${LOADGEN_IMAGE}`, 'kind load image-archive ARCHIVE1 --name hook-latency',
+    ]);
+    expect(appliedPod().spec.containers.map((c: { image: string }) => c.image)).toEqual(['localhost/sut:1', 'localhost/sut:1', LOADGEN_IMAGE]);
+  });
+
+  it('an unknown KIND_EXPERIMENTAL_PROVIDER: one clear line', () => {
+    process.env.KIND_EXPERIMENTAL_PROVIDER = 'nerdctl';
+    expect(() => new KindRuntime(config(), opts)).toThrow('KIND_EXPERIMENTAL_PROVIDER=nerdctl is not supported: use docker or podman');
+  });
+
+  it('kind-version set and the kind on PATH another: an explicit version wins (outside Actions: a clear error, nothing created)', async () => {
+    script(KIND_OK);
+    const err = await runOnce(new KindRuntime(config({ 'kind-version': 'v0.27.0' }), { ...opts, download: false })).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      `kind-version v0.27.0 is set but the kind on PATH (${FAKES}/kind) is v0.29.0: kind v0.27.0 is needed: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)`,
+    );
+    expect(lines()).toEqual(['kind version']);
+  });
+
+  it('kind-version set and equal to the kind on PATH: that kind is used', async () => {
+    script([...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
+    const out = (await runOnce(new KindRuntime(config({ 'kind-version': 'v0.29.0' }), opts))) as { checks: { id: string; detail: string }[] };
+    expect(out.checks.find((c) => c.id === 'kind')?.detail).toBe(`kind v0.29.0 (${FAKES}/kind, on PATH)`);
   });
 
   it('kind create cluster fails: a clear error, and the half-made cluster is deleted', async () => {
@@ -161,37 +326,70 @@ describe('kind runtime (fake kind + kubectl)', () => {
     const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
     expect((err as Error).message).toMatch(/^kind create cluster hook-latency failed: ERROR: failed to create cluster: node\(s\) already exist/);
-    expect(lines()).toEqual(['kind get clusters', 'kind create cluster --name hook-latency --wait 120s', 'kind delete cluster --name hook-latency']);
+    expect(lines()).toEqual(['kind version', 'kind get clusters', 'kind create cluster --name hook-latency --wait 120s', 'kind delete cluster --name hook-latency']);
   });
 
   it('reuses an existing cluster and never deletes it', async () => {
     script([{ tool: 'kind', match: '^get clusters$', responses: [{ stdout: 'other\nhook-latency\n' }] }, ...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
     await runOnce(new KindRuntime(config(), opts));
     const l = lines();
-    expect(l.slice(0, 2)).toEqual(['kind get clusters', 'kind load docker-image example.org/sut:1 --name hook-latency']);
+    expect(l.slice(0, 6)).toEqual(['kind version', 'kind get clusters', WAIT_NODE, ...LOAD]);
     expect(l.some((x) => x.includes('create cluster') || x.includes('delete cluster'))).toBe(false);
     expect(l.slice(-2)).toEqual(CLEANUP.slice(0, 2));
   });
 
   it('apply rejected: the API message, then pod, namespace and cluster are deleted', async () => {
-    script([{ tool: 'kubectl', match: `apply -n ${NS}`, responses: [{ code: 1, stderr: 'The Pod "hook-latency-t1-r0" is invalid: spec.containers[0].image: Required value\n' }] }, ...KIND_OK, ...kubectlOk()]);
+    script([{ tool: 'kubectl', match: `apply .*-n ${NS}`, responses: [{}, { code: 1, stderr: 'The Pod "hook-latency-t1-r0" is invalid: spec.containers[0].image: Required value\n' }] }, ...KIND_OK, ...kubectlOk()]);
     const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
     expect((err as Error).message).toBe(`applying pod ${NS}/${POD} failed: The Pod "hook-latency-t1-r0" is invalid: spec.containers[0].image: Required value`);
-    expect(lines()).toEqual([...SETUP, K(`apply -n ${NS} -f -`), ...CLEANUP]);
+    expect(lines()).toEqual([...SETUP, K(`${APPLY} -n ${NS} -f -`), K(`${APPLY} -n ${NS} -f -`), ...CLEANUP]);
   });
 
   it('pod stuck Pending: times out with the scheduling reason and the pod events', async () => {
     script([...KIND_OK, ...kubectlOk([{ stdout: PENDING }])]);
-    // 2 s, not the 300 ms default here: each fake kubectl call is a node process, and under load one
-    // call alone can outlast 300 ms, leaving a single poll.
+    // 2 s: each fake kubectl call is a node process, and under load one call alone can outlast
+    // a few hundred ms; 2 s leaves more than one poll.
     const err = await runOnce(new KindRuntime(config({ 'pod-timeout': '2s' }), opts)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
     const msg = (err as Error).message;
-    expect(msg).toContain('round 0: pod still Pending after 2 s (pod-timeout): Unschedulable 0/1 nodes are available: 1 Insufficient cpu.');
+    expect(msg).toContain('round 0: pod still Pending after 2 s (pod-timeout): ContainersNotReady containers with unready status: [sut-baseline sut-candidate loadgen]');
     expect(msg).toContain(`pod ${NS}/${POD} events:\n${EVENTS.trim()}`);
     const l = lines();
     expect(l.filter((x) => x.includes('get pod ')).length).toBeGreaterThan(1);
     expect(l.slice(-4)).toEqual([K(`get events -n ${NS} --field-selector involvedObject.name=${POD}`), ...CLEANUP]);
+  });
+
+  it('Unschedulable: fails at once, naming what the pod asks and what the node has', async () => {
+    script([...NODE_RULES, ...KIND_OK, ...kubectlOk([{ stdout: UNSCHEDULABLE }])]);
+    // memory only: no CPU pre-check (that is for cpu), so the scheduler is the one to refuse.
+    const err = await runOnce(new KindRuntime(config({ 'pod-timeout': '5m', memory: '64Mi' }), opts)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunError);
+    expect((err as Error).message).toMatch(
+      /^round 0: the pod cannot be scheduled \(Unschedulable: 0\/1 nodes are available: 1 Insufficient cpu\. .*\): it requests 0m CPU \(2 x cpu 0 \+ loadgen 0\) and memory 2 x 64Mi \+ 256Mi; node kind-control-plane has 2000m CPU allocatable, 950m requested by its pods, 1050m free\. Lower cpu\/memory, or set cpu: auto\npod \S+ events:/,
+    );
+    expect(lines().filter((x) => x.includes(`get pod ${POD}`)).length).toBe(1);
+    expect(lines().slice(-3)).toEqual(CLEANUP);
+  });
+
+  it('cpu: auto: a third of the node\'s free CPU on every container, requests = limits (Guaranteed)', async () => {
+    script([...NODE_RULES, ...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
+    await runOnce(new KindRuntime(config({ cpu: 'auto', memory: '64Mi' }), opts));
+    const l = lines();
+    expect(l.slice(7, 9)).toEqual([K('get nodes -o json'), K('get pods -A --field-selector status.phase!=Succeeded,status.phase!=Failed -o json')]);
+    const pod = appliedPod();
+    const q = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu, memory } });
+    // (2000m - 950m) / 3 = 350m.
+    expect(pod.spec.containers.map((c: { resources: unknown }) => c.resources)).toEqual([q('350m', '64Mi'), q('350m', '64Mi'), q('350m', '256Mi')]);
+  });
+
+  it('an explicit cpu no node can give: fails before round 0 with the numbers', async () => {
+    script([...NODE_RULES, ...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
+    const err = await runOnce(new KindRuntime(config({ cpu: '1', memory: '64Mi' }), opts)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe(
+      'the pod requests 3000m CPU (2 x cpu 1 + loadgen 1) but node kind-control-plane has 2000m CPU allocatable, 950m requested by its pods, 1050m free: lower cpu, or set cpu: auto',
+    );
+    expect(lines().some((x) => x.includes('apply'))).toBe(false);
   });
 
   it('ErrImagePull: names the image and the container, with events', async () => {
@@ -213,8 +411,30 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect((err as Error).message).toMatch(/^round 0: sut-candidate was OOMKilled \(memory limit 16Mi\): raise memory\npod .* events:/);
     expect((err as RoundFailedError).partial?.arm.length).toBe(20);
     expect(lines().slice(-3)).toEqual(CLEANUP);
-    const pod = parseAllDocuments(calls().find((c) => c.argv.includes(NS) && c.argv.includes('apply'))!.stdin).map((d) => d.toJS())[2];
+    const pod = appliedPod();
     expect(pod.spec.containers[1].resources).toEqual({ requests: { cpu: '1', memory: '16Mi' }, limits: { cpu: '1', memory: '16Mi' } });
+  });
+
+  it('StartError: a SUT command that cannot start is reported with the runtime\'s own message', async () => {
+    // containerd 2.1 (kindest/node v1.33.1) via kubectl 1.32 -o json: reason StartError, exit 128, the log empty.
+    const message = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "/app/nope": stat /app/nope: no such file or directory: unknown';
+    const started = podJson({ phase: 'Running' }, [
+      running('sut-baseline'),
+      { name: 'sut-candidate', state: { terminated: { exitCode: 128, reason: 'StartError', message, startedAt: '1970-01-01T00:00:00Z', finishedAt: '2025-06-01T10:00:01Z' } } },
+      running('loadgen'),
+    ]);
+    script([{ tool: 'kubectl', match: `logs ${POD} -n ${NS} -c sut-candidate`, responses: [{ stdout: '' }] }, ...KIND_OK, ...kubectlOk([{ stdout: started }])]);
+    const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RoundFailedError);
+    expect((err as Error).message).toContain(`round 0: sut-candidate terminated before the loadgen finished (exit 128, StartError: ${message})`);
+  });
+
+  it('StartError of the loadgen: its message, not an empty log', async () => {
+    const message = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "node": executable file not found in $PATH: unknown';
+    const lgFailed = podJson({ phase: 'Running' }, [running('sut-baseline'), running('sut-candidate'), { name: 'loadgen', state: { terminated: { exitCode: 128, reason: 'StartError', message } } }]);
+    script([{ tool: 'kubectl', match: `logs ${POD} -n ${NS} -c loadgen`, responses: [{ stdout: '' }] }, ...KIND_OK, ...kubectlOk([{ stdout: lgFailed }])]);
+    const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`round 0: the loadgen in ${NS}/${POD} failed (exit 128, StartError: ${message}): `);
   });
 
   it('transient API errors are retried with backoff, then the round succeeds', async () => {
@@ -244,36 +464,118 @@ describe('kind runtime (fake kind + kubectl)', () => {
     const i = l.indexOf(K(`logs ${POD} -n ${NS} -c loadgen`));
     expect(l.slice(i, i + 3)).toEqual([
       K(`logs ${POD} -n ${NS} -c loadgen`),
-      K(`exec ${POD} -n ${NS} -c sut-candidate -- cat /proc/1/maps`),
+      K(PROVE),
       K(`exec ${POD} -n ${NS} -c sut-baseline -- cat /hook-latency/out/samples.csv`),
     ]);
-    const pod = parseAllDocuments(calls().find((c) => c.argv.includes(NS) && c.argv.includes('apply'))!.stdin).map((d) => d.toJS())[2];
+    const pod = appliedPod();
     expect(JSON.parse(pod.spec.containers[2].env[0].value).out).toBe('/hook-latency/out/samples.csv');
   });
 
-  it('the hook not mapped: "hook was not loaded" with the SUT log', async () => {
+  it('a 5 MiB hook: every object submitted is within the API limits, by server-side apply (no last-applied annotation)', async () => {
+    script([...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
+    await runOnce(new KindRuntime(config({ hook: resolve(ROOT, 'hook/build/noop-5mb.so') }), opts)).catch(() => null);
+    const applies = calls().filter((c) => c.argv.includes('apply'));
+    expect(applies.every((c) => c.argv.includes('--server-side'))).toBe(true);
+    const objects = applies.flatMap((c) => parseAllDocuments(c.stdin).map((d) => d.toJS()));
+    // kubectl sends each document of -f - as a request of its own: the limits are per object.
+    expect(objects.flatMap(apiLimitProblems)).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'ConfigMap').length).toBe(1 + Math.ceil(statSync(resolve(ROOT, 'hook/build/noop-5mb.so')).size / HOOK_PART_BYTES));
+    const parts = objects.filter((o) => o.kind === 'ConfigMap' && /-hook-\d+$/.test(o.metadata.name));
+    const joined = Buffer.concat(parts.map((o) => Buffer.from(Object.values(o.binaryData as Record<string, string>)[0] as string, 'base64')));
+    expect(joined.equals(readFileSync(resolve(ROOT, 'hook/build/noop-5mb.so')))).toBe(true);
+    // The ConfigMaps go once per run, not with every round's Pod.
+    expect(applies.filter((c) => c.stdin.includes('kind: "ConfigMap"')).length).toBe(1);
+    expect(appliedPod().spec.initContainers.map((c: { name: string }) => c.name)).toEqual(['join-hook']);
+  });
+
+  it('the hook not mapped in the listening process: "hook was not loaded" with the SUT log, whatever PID 1 maps', async () => {
+    // The listener (pid 6) without the hook, and a hooked process with a socket that is not the
+    // listener (a shell entrypoint or a helper): the one that serves the port decides.
+    const unhooked = SNAPSHOT.split('\n').filter((l) => !l.includes('delay.so')).join('\n');
+    const [tables, rest] = unhooked.split('== 6');
+    const shellFirst = `${tables}== 1 socket:[4242]\n7f00-7f01 r-xp 0 0:0 1 /hook-latency/hook/..2025_01_01_00_00_00.1/delay.so\n== 6${rest}`;
     script([
-      { tool: 'kubectl', match: 'cat /proc/1/maps', responses: [{ stdout: '7f00-7f01 r-xp 0 0:0 1 /lib/x86_64-linux-gnu/libc.so.6\n' }] },
+      { tool: 'kubectl', match: '-- sh -c', responses: [{ stdout: shellFirst }] },
       { tool: 'kubectl', match: `logs ${POD} -n ${NS} -c sut-candidate`, responses: [{ stdout: "ERROR: ld.so: object '/hook-latency/hook/delay.so' from LD_PRELOAD cannot be preloaded (wrong ELF class: ELFCLASS32): ignored.\nlistening on 127.0.0.1:8081\n" }] },
       ...KIND_OK,
       ...kubectlOk([{ stdout: DONE }]),
     ]);
     const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
-    expect((err as Error).message).toMatch(/^hook was not loaded: \/hook-latency\/hook\/delay\.so is not mapped in sut-candidate .*cannot be preloaded/);
+    expect((err as Error).message).toMatch(/^hook was not loaded: \/hook-latency\/hook\/delay\.so is not mapped in sut-candidate of \S+ \(pid 6, listening on port 8081\) .*cannot be preloaded/);
     expect(lines().slice(-3)).toEqual(CLEANUP);
+  });
+
+  it('no process listens on the SUT port: says so instead of guessing a process', async () => {
+    script([
+      { tool: 'kubectl', match: '-- sh -c', responses: [{ stdout: SNAPSHOT.replace(':1F91 ', ':1F90 ') }] },
+      ...KIND_OK,
+      ...kubectlOk([{ stdout: DONE }]),
+    ]);
+    const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`cannot verify that delay.so is loaded in sut-candidate of ${NS}/${POD}: no process there listens on port 8081 (the SUT must listen on PORT)`);
+  });
+
+  it('a SUT image without a shell: the requirement named', async () => {
+    script([
+      { tool: 'kubectl', match: '-- sh -c', responses: [{ code: 1, stderr: 'error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "f00": OCI runtime exec failed: exec failed: unable to start container process: exec: "sh": executable file not found in $PATH: unknown\n' }] },
+      ...KIND_OK,
+      ...kubectlOk([{ stdout: DONE }]),
+    ]);
+    const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^cannot verify that delay\.so is loaded in sut-candidate of \S+ \(kubectl exec: .*"sh": executable file not found in \$PATH: unknown\); the SUT image needs sh, cat and readlink$/);
   });
 });
 
 describe('kubernetes runtime (fake kubectl)', () => {
   it('given namespace and kubeconfig: no namespace created or deleted; ConfigMaps removed by label', async () => {
-    script(kubectlOk([{ stdout: DONE }]).map((r) => ({ ...r, match: r.match.replaceAll(`-n ${NS}`, '-n perf').replaceAll(`namespace ${NS}`, 'namespace perf') })));
+    script([PULLED, ...kubectlOk([{ stdout: DONE }])].map((r) => ({ ...r, match: r.match.replaceAll(`-n ${NS}`, '-n perf').replaceAll(`namespace ${NS}`, 'namespace perf') })));
     const rt = new KubernetesRuntime(config({ runtime: 'kubernetes', namespace: 'perf', kubeconfig: '/tmp/kc', 'kube-context': 'prod' }), opts);
     await runOnce(rt);
     const pre = 'kubectl --kubeconfig /tmp/kc --context prod';
     const l = lines();
-    expect(l[0]).toBe(`${pre} apply -n perf -f -`);
+    // The images are pulled by a pod of their own before round 0, then the round's ConfigMaps and Pod.
+    expect(l.slice(0, 6)).toEqual([
+      `${pre} ${APPLY} -n perf -f -`, `${pre} get pod hook-latency-t1-pull -n perf -o json`,
+      `${pre} delete pod hook-latency-t1-pull -n perf --ignore-not-found --timeout=90s`,
+      `${pre} ${APPLY} -n perf -f -`, `${pre} ${APPLY} -n perf -f -`, `${pre} get pod ${POD} -n perf -o json`,
+    ]);
+    const pull = parseAllDocuments(calls()[0].stdin).map((d) => d.toJS())[0];
+    expect(pull.spec.containers.map((c: { image: string; imagePullPolicy: string }) => `${c.image} ${c.imagePullPolicy}`)).toEqual(['example.org/sut:1 IfNotPresent', `${LOADGEN_IMAGE} IfNotPresent`]);
     expect(l.some((x) => x.includes('namespace perf') && x.includes('delete'))).toBe(false);
     expect(l.slice(-2)).toEqual([`${pre} delete pod ${POD} -n perf --ignore-not-found --timeout=90s`, `${pre} delete configmap -n perf -l hook-latency/run=t1 --ignore-not-found`]);
+  });
+
+  it('salvage (Ctrl-C mid-round): the loadgen\'s rows so far, the pod and the namespace deleted without waiting', async () => {
+    const measuring = podJson({ phase: 'Running' }, [running('sut-baseline'), running('sut-candidate'), running('loadgen')]);
+    const half = csv.split('\n').slice(0, 11).join('\n') + '\n'; // header + 10 rows written so far
+    script([PULLED, { tool: 'kubectl', match: `logs ${POD} -n ${NS} -c loadgen`, responses: [{ stdout: half }] }, ...kubectlOk([{ stdout: measuring }])]);
+    const rt = new KubernetesRuntime(config({ runtime: 'kubernetes' }), opts);
+    const round = rt.runRound(0).catch((e: unknown) => e);
+    while (!lines().some((x) => x.includes(`get pod ${POD}`))) await new Promise((r) => setTimeout(r, 20));
+    const partial = rt.salvage();
+    expect(partial?.arm.length).toBe(10);
+    expect(lines().slice(-3)).toEqual([
+      `kubectl logs ${POD} -n ${NS} -c loadgen`,
+      `kubectl delete pod ${POD} -n ${NS} --ignore-not-found --wait=false`,
+      `kubectl delete namespace ${NS} --ignore-not-found --wait=false`,
+    ]);
+    expect(rt.salvage()).toBeNull();
+    // Let the interrupted round end (in the CLI the process is gone by now).
+    script([{ tool: 'kubectl', match: '.', responses: [{ stdout: DONE.replace('"exitCode":0', '"exitCode":1') }] }]);
+    await round;
+    await rt.teardown();
+  });
+
+  it('an image that cannot be pulled fails before round 0, naming it', async () => {
+    const pullFails = JSON.stringify({
+      metadata: { name: 'hook-latency-t1-pull' },
+      spec: { containers: [{ name: 'sut', image: 'example.org/sut:1' }, { name: 'loadgen', image: LOADGEN_IMAGE }] },
+      status: { phase: 'Pending', containerStatuses: [{ name: 'sut', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "example.org/sut:1"' } } }, { name: 'loadgen', state: { waiting: { reason: 'ContainerCreating' } } }] },
+    });
+    script([{ tool: 'kubectl', match: 'get pod hook-latency-t1-pull ', responses: [{ stdout: pullFails }] }, ...kubectlOk()]);
+    const err = await runOnce(new KubernetesRuntime(config({ runtime: 'kubernetes' }), opts)).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^before round 0: image example\.org\/sut:1 of container sut cannot be pulled \(ImagePullBackOff: Back-off pulling image "example\.org\/sut:1"\)\npod \S+\/hook-latency-t1-pull events:/);
+    expect(lines().some((x) => x.includes(`get pod ${POD}`))).toBe(false);
   });
 
   it('needs sut.image', async () => {

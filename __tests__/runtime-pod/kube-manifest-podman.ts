@@ -41,7 +41,9 @@ describe('the Kubernetes Pod manifest under podman kube play', () => {
   it('runs: the loadgen writes a full round into the shared emptyDir, the candidate maps the hook, the baseline does not', async () => {
     // 1. Capture what the kubernetes runtime applies (fake kubectl records stdin).
     const podJson = JSON.stringify({ spec: { containers: [] }, status: { phase: 'Running', containerStatuses: [{ name: 'loadgen', state: { terminated: { exitCode: 0 } } }] } });
+    const pulled = JSON.stringify({ status: { phase: 'Succeeded' } });
     writeFileSync(join(dir, 'script.json'), JSON.stringify([
+      { tool: 'kubectl', match: 'get pod \\S+-pull ', responses: [{ stdout: pulled }] },
       { tool: 'kubectl', match: ' -o json$', responses: [{ stdout: podJson }] },
       { tool: 'kubectl', match: '.', responses: [{ stdout: '' }] },
     ]));
@@ -60,14 +62,16 @@ describe('the Kubernetes Pod manifest under podman kube play', () => {
     const rt = new KubernetesRuntime(config, { runId: 'kmp', pollMs: 1, backoffMs: 1, fileOutputRows: 0 });
     await rt.runRound(0).catch(() => null); // the fake's empty logs fail the round; only the YAML matters here
     await rt.teardown();
+    // The ConfigMaps (applied once) and the Pod (per round), into one file as podman kube play wants
+    // (the image pre-pull pod before them is left out).
     const applied = readFileSync(join(dir, 'calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; stdin: string })
-      .find((c) => c.argv.includes('apply') && /kind: "?Pod"?\n/.test(c.stdin))!;
-    expect(applied).toBeDefined();
+      .filter((c) => c.argv.includes('apply') && c.argv.includes('-n') && !c.stdin.includes('hook-latency-kmp-pull'));
+    expect(applied.length).toBe(2);
 
     // 2. Swap the images only, drop the namespace.
     const sutImage = await ensureImage('podman', 'hook-latency-sut', await binaryRootfs(resolve(ROOT, 'examples/sut/build/sut'), [resolve(ROOT, 'hook/build/delay.so')], '/app'));
     const nodeImage = await ensureImage('podman', 'hook-latency-node', await binaryRootfs(process.execPath, [], '/usr/local/bin', 'node'), true);
-    const docs = parseAllDocuments(applied.stdin).map((d) => d.toJS());
+    const docs = applied.flatMap((c) => parseAllDocuments(c.stdin).map((d) => d.toJS()));
     for (const d of docs) {
       delete d.metadata.namespace;
       if (d.kind === 'ConfigMap') volumes.push(d.metadata.name);

@@ -1,7 +1,13 @@
 // The shared Pod manifest, pure.
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildPodManifest, dnsLabel, podName, toYaml, type PodPlan } from '../../src/runtime/manifest';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { buildPodManifest, dnsLabel, HOOK_PART_BYTES, podName, toYaml, type PodPlan } from '../../src/runtime/manifest';
+import { apiLimitProblems, LIMITS } from './api-limits';
+import { isGuaranteed, podResources } from '../../src/runtime/pod-resources';
 import { parseLoadgenOutput, roundFromOutput } from '../../src/runtime/pod-output';
 import { loaderMessage } from '../../src/native';
 import { isMapped } from '../../src/runtime/pod-maps';
@@ -56,12 +62,22 @@ describe('buildPodManifest', () => {
     expect((m.configMaps as Obj[]).map((c) => c.metadata.name)).toEqual(['hook-latency-abc123-loadgen', 'hook-latency-abc123-hook', 'hook-latency-abc123-baseline-hook']);
   });
 
-  it('equal requests = limits on both SUT containers (Guaranteed QoS), none on the loadgen', () => {
-    const { pod } = buildPodManifest(plan({ resources: { cpu: '500m', memory: '64Mi' } })) as { pod: Obj };
+  it('requests = limits on every container, loadgen and init container included: Guaranteed QoS', () => {
+    const resources = podResources({ cpu: '500m', memory: '64Mi' });
+    expect(isGuaranteed(resources)).toBe(true);
+    const big = new Uint8Array(HOOK_PART_BYTES + 1);
+    const { pod } = buildPodManifest(plan({ resources, hook: { fileName: 'h.so', data: big } })) as { pod: Obj };
     const want = { requests: { cpu: '500m', memory: '64Mi' }, limits: { cpu: '500m', memory: '64Mi' } };
-    expect(pod.spec.containers[0].resources).toEqual(want);
-    expect(pod.spec.containers[1].resources).toEqual(want);
-    expect(pod.spec.containers[2].resources).toBeUndefined();
+    const lg = { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+    expect(pod.spec.containers.map((c: Obj) => c.resources)).toEqual([want, want, lg]);
+    expect(pod.spec.initContainers[0].resources).toEqual(lg);
+    // The QoS class as the kubelet computes it (pkg/apis/core/v1/helper/qos): Guaranteed iff every
+    // container, init containers included, has cpu and memory limits equal to its requests.
+    const all = [...pod.spec.initContainers, ...pod.spec.containers] as Obj[];
+    expect(all.every((c) => ['cpu', 'memory'].every((r) => c.resources?.limits?.[r] && c.resources.limits[r] === c.resources.requests?.[r]))).toBe(true);
+    // cpu alone (no memory): Burstable, and nothing claims otherwise.
+    expect(isGuaranteed(podResources({ cpu: '1' }))).toBe(false);
+    expect(podResources({ cpu: '1' })).toEqual({ sut: { cpu: '1', memory: undefined }, loadgen: { cpu: '1', memory: undefined } });
     expect((buildPodManifest(plan()).pod as Obj).spec.containers[0].resources).toBeUndefined();
   });
 
@@ -87,6 +103,57 @@ describe('buildPodManifest', () => {
     expect(c.volumeMounts[1]).toEqual({ name: 'out', mountPath: '/hook-latency/out', readOnly: true });
     expect(l.volumeMounts[1]).toEqual({ name: 'out', mountPath: '/hook-latency/out' });
     expect(JSON.parse(l.env[0].value)).toEqual({ seed: 1, pairs: 10, out: '/hook-latency/out/samples.csv' });
+  });
+
+  it('a 5 MiB hook: parts in ConfigMaps within the API limits, joined by an init container into the SUT mount', () => {
+    const big = readFileSync(resolve(__dirname, '../../hook/build/noop-5mb.so'));
+    const docs = roundTrip(plan({ hook: { fileName: 'noop-5mb.so', data: big }, namespace: 'ns1' }));
+    const parts = docs.filter((d) => d.kind === 'ConfigMap' && d.metadata.name.startsWith('hook-latency-abc123-hook-'));
+    expect(parts.length).toBe(Math.ceil(big.length / HOOK_PART_BYTES));
+    expect(docs.flatMap(apiLimitProblems)).toEqual([]);
+    // The same bytes in one ConfigMap would be refused.
+    expect(apiLimitProblems({ kind: 'ConfigMap', metadata: { name: 'x' }, binaryData: { 'a.so': big.toString('base64') } })).toEqual([
+      `ConfigMap/x: data ${big.length + 4} bytes`,
+      `ConfigMap/x: ${Buffer.byteLength(JSON.stringify({ kind: 'ConfigMap', metadata: { name: 'x' }, binaryData: { 'a.so': big.toString('base64') } }))} bytes as JSON`,
+    ]);
+    expect(big.length).toBeGreaterThan(LIMITS.configMapData);
+    const pod = docs.find((d) => d.kind === 'Pod') as Obj;
+    const [init] = pod.spec.initContainers;
+    expect(init.name).toBe('join-hook');
+    expect(init.image).toBe('node:24-alpine');
+    expect(pod.spec.volumes).toContainEqual({ name: 'hook', emptyDir: {} });
+    expect(init.volumeMounts[0]).toEqual({ name: 'hook', mountPath: '/hook-latency/hook' });
+    expect(pod.spec.containers[1].volumeMounts).toEqual([{ name: 'hook', mountPath: '/hook-latency/hook', readOnly: true }]);
+
+    // Run the init container's command for real, on the parts as the kubelet would mount them.
+    const dir = mkdtempSync(join(tmpdir(), 'hook-latency-join-'));
+    try {
+      const local = (p: string) => join(dir, p);
+      for (const m of init.volumeMounts.slice(1) as Obj[]) {
+        const cm = parts.find((c) => c.metadata.name === pod.spec.volumes.find((v: Obj) => v.name === m.name).configMap.name) as Obj;
+        for (const [key, b64] of Object.entries(cm.binaryData as Record<string, string>)) {
+          mkdirSync(local(m.mountPath), { recursive: true });
+          writeFileSync(join(local(m.mountPath), key), Buffer.from(b64, 'base64'));
+        }
+      }
+      const [node, e, script, out, sha, ...files] = init.command as string[];
+      expect([node, e]).toEqual(['node', '-e']);
+      mkdirSync(dirname(local(out)), { recursive: true });
+      execFileSync(process.execPath, ['-e', script, local(out), sha, ...files.map(local)]);
+      expect(readFileSync(local(out)).equals(big)).toBe(true);
+      // A wrong part is refused, not joined.
+      writeFileSync(local(files[0]), 'x');
+      expect(() => execFileSync(process.execPath, ['-e', script, local(out), sha, ...files.map(local)], { stdio: 'pipe' })).toThrow(/hook parts joined to sha256 [0-9a-f]{64}, expected/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a hook of exactly one part stays a single ConfigMap, one byte more is split', () => {
+    const at = roundTrip(plan({ hook: { fileName: 'h.so', data: new Uint8Array(HOOK_PART_BYTES) } }));
+    expect(at.filter((d) => d.kind === 'ConfigMap').map((d) => d.metadata.name)).toEqual(['hook-latency-abc123-loadgen', 'hook-latency-abc123-hook']);
+    const over = roundTrip(plan({ hook: { fileName: 'h.so', data: new Uint8Array(HOOK_PART_BYTES + 1) } }));
+    expect(over.filter((d) => d.kind === 'ConfigMap').map((d) => d.metadata.name)).toEqual(['hook-latency-abc123-loadgen', 'hook-latency-abc123-hook-0', 'hook-latency-abc123-hook-1']);
   });
 
   it('names are DNS labels', () => {

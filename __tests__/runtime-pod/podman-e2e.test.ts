@@ -3,14 +3,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConfig, loadConfigFile } from '../../src/config';
 import { runGate } from '../../src/engine';
 import { createRuntime } from '../../src/runtimes';
 import { RunError } from '../../src/errors';
 import { PodmanRuntime } from '../../src/runtime/podman';
+import { readSamples } from '../../src/samples/read';
+import { CLI } from '../helpers';
 import { kubeManifestUnderPodman } from './kube-manifest-podman';
+import { initImage, sutNotPid1UnderPodman } from './podman-sut-not-pid1';
 import { ensurePodman, leftovers, podmanList, ROOT } from './podman-helpers';
 
 // All podman tests live in this one file so they run one after another: the shared
@@ -63,6 +66,14 @@ describe('podman runtime, end to end', () => {
     expect(leftovers(runtime.runId)).toEqual([]);
   }, 120_000);
 
+  it('a 5 MiB hook (noop.so padded): delivered in ConfigMap parts joined by an init container, gated end to end', async () => {
+    const { verdict, runtime } = await gate('examples/podman/aa.yml', { hook: resolve(ROOT, 'hook/build/noop-5mb.so'), alpha: 0.01, 'max-requests': 4000 });
+    expect(verdict.verdict).not.toBe('regression');
+    expect(verdict.verdict).not.toBe('error');
+    expect(verdict.n.candidate).toBeGreaterThan(0);
+    expect(leftovers(runtime.runId)).toEqual([]);
+  }, 300_000);
+
   it('the 20 us delay hook is a regression with a shift close to its cost', async () => {
     const { verdict, runtime } = await gate('examples/podman/slow.yml');
     expect(verdict.verdict).toBe('regression');
@@ -94,10 +105,25 @@ describe('podman runtime, failures leave nothing behind', () => {
     try {
       const err = await rt.runRound(0).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RunError);
-      expect((err as Error).message).toMatch(/^hook was not loaded: \/hook-latency\/hook\/bad\.so is not mapped in hook-latency-\w+-r0-sut-candidate \(ERROR: ld\.so: object '\/hook-latency\/hook\/bad\.so' from LD_PRELOAD cannot be preloaded/);
+      expect((err as Error).message).toMatch(/^hook was not loaded: \/hook-latency\/hook\/bad\.so is not mapped in hook-latency-\w+-r0-sut-candidate \(pid \d+, listening on port 8081\) \(ERROR: ld\.so: object '\/hook-latency\/hook\/bad\.so' from LD_PRELOAD cannot be preloaded/);
     } finally {
       await rt.teardown();
       rmSync(dir, { recursive: true, force: true });
+    }
+    expect(leftovers(rt.runId)).toEqual([]);
+  }, 60_000);
+
+  it('a SUT command that cannot start: the OCI runtime\'s own words', async () => {
+    const config = base(resolve(ROOT, 'hook/build/noop.so'));
+    config.sut.command = ['/app/nope'];
+    config.sut.image = await initImage();
+    const rt = new PodmanRuntime(config);
+    try {
+      const err = await rt.runRound(0).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RunError);
+      expect((err as Error).message).toMatch(/^podman kube play failed for round 0: starting container \w+: runc: runc create failed: unable to start container process: exec: "\/app\/nope": stat \/app\/nope: no such file or directory/);
+    } finally {
+      await rt.teardown();
     }
     expect(leftovers(rt.runId)).toEqual([]);
   }, 60_000);
@@ -121,4 +147,43 @@ describe('podman runtime, failures leave nothing behind', () => {
   }, 60_000);
 });
 
+describe('podman runtime, Ctrl-C', () => {
+  it('mid-round: exit 130, the rows the loadgen had written are in samples.csv, the pod is gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hook-latency-podman-sigint-'));
+    const cfg = join(dir, 'gate.yml');
+    // 4000 requests of 1 ms each: the round is still running when the signal comes.
+    writeFileSync(cfg, JSON.stringify({
+      runtime: 'podman', sut: { command: [resolve(ROOT, 'examples/sut/build/sut')], 'ready-path': '/healthz', env: { SUT_WORK_US: '1000' } },
+      hook: resolve(ROOT, 'hook/build/noop.so'), 'requests-per-round': 4000, 'warmup-requests': 10, 'pod-timeout': '2m',
+    }));
+    const before = new Set(podmanList(['ps', '-a', '--format', '{{.Names}}']));
+    const child = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--out', join(dir, 'out')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      // Wait until this run's loadgen has written at least two batches of rows.
+      let loadgen = '';
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        if (Date.now() > deadline) throw new Error('the loadgen never wrote rows');
+        loadgen ||= podmanList(['ps', '--format', '{{.Names}}']).find((n) => n.endsWith('-loadgen') && !before.has(n)) ?? '';
+        const rows = loadgen ? execFileSync('podman', ['logs', loadgen], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter((l) => /^0,/.test(l)).length : 0;
+        if (rows >= 128) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+      expect(code).toBe(130);
+      const rounds = await readSamples(join(dir, 'out', 'samples.csv'));
+      expect(rounds.map((r) => r.round)).toEqual([0]);
+      expect(rounds[0].arm.length).toBeGreaterThanOrEqual(128);
+      expect(rounds[0].arm.length).toBeLessThan(4000);
+      const runId = /^hook-latency-(\w+)-r0-loadgen$/.exec(loadgen)?.[1] as string;
+      expect(leftovers(runId)).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
+
 kubeManifestUnderPodman();
+sutNotPid1UnderPodman();

@@ -14,7 +14,7 @@ export const CONFIG_INPUTS = [
   'max-duration', 'requests-per-round', 'warmup-requests', 'connection', 'timeout', 'look-every',
   'min-rounds', 'seed', 'fail-on', 'out', 'cluster-name', 'kind-version', 'kind-config',
   'reuse-cluster', 'kube-context', 'kubeconfig', 'namespace', 'loadgen-image', 'cpu', 'memory',
-  'pod-timeout',
+  'loadgen-cpu', 'loadgen-memory', 'pod-timeout',
 ] as const;
 
 /** Inputs that fill the config's `sut` mapping. */
@@ -27,7 +27,7 @@ export const SUT_INPUTS = {
 } as const;
 
 /** Inputs of the Action alone. */
-export const ACTION_INPUTS = ['config', 'working-directory', 'github-token', 'comment', 'artifact-name'] as const;
+export const ACTION_INPUTS = ['config', 'working-directory', 'github-token', 'comment', 'comment-key', 'artifact-name'] as const;
 
 type InputName = (typeof ACTION_INPUTS)[number] | (typeof HISTORY_INPUTS)[number] | (typeof CONFIG_INPUTS)[number] | keyof typeof SUT_INPUTS;
 
@@ -47,6 +47,8 @@ export interface ActionInputs {
   config: Config;
   githubToken: string;
   comment: CommentMode;
+  /** Finds this step's PR comment again: the comment-key input (job and matrix leg by default) and the step id. */
+  commentKey: string;
   artifactName: string;
   history: HistorySettings;
 }
@@ -92,5 +94,8 @@ export function readInputs(get: GetInput = core.getInput): ActionInputs {
   if (config.pod.kubeconfig && !isAbsolute(config.pod.kubeconfig)) config.pod.kubeconfig = resolve(config.pod.kubeconfig);
   const artifactName = get('artifact-name') || 'hook-latency';
   if (/[":<>|*?\\/\r\n]/.test(artifactName)) throw new UsageError(`artifact-name must not contain " : < > | * ? \\ / or newlines, got '${artifactName}'`);
-  return { config, githubToken: get('github-token'), comment: comment as CommentMode, artifactName, history: readHistoryInputs(get) };
+  const key = `${get('comment-key') || process.env.GITHUB_JOB || 'hook-latency'}/${process.env.GITHUB_ACTION || 'run'}`;
+  // Inside an HTML comment: nothing that could end it.
+  const commentKey = key.replace(/[^A-Za-z0-9._/:-]/g, '_').replace(/-{2,}/g, '-');
+  return { config, githubToken: get('github-token'), comment: comment as CommentMode, commentKey, artifactName, history: readHistoryInputs(get) };
 }

@@ -57,6 +57,7 @@ export async function runAction(): Promise<void> {
   await postComment({
     token: inputs.githubToken,
     mode: inputs.comment,
+    key: inputs.commentKey,
     body: markdown,
     regression: outcome.kind === 'verdict' && outcome.verdict.verdict === 'regression',
   });

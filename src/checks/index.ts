@@ -4,4 +4,4 @@ export { sameNodeCheck } from './same-node';
 export { serviceMeshCheck } from './service-mesh';
 export { nodeTenancyCheck } from './node-tenancy';
 export { cpuThrottlingCheck, memoryLimitCheck, parseCpuStat, parseLimit } from './resource-limits';
-export type { KubePod, KubeNamespace, KubeList, KubeContainerStatus } from './kube-types';
+export type { KubePod, KubeNamespace, KubeList, KubeContainerStatus, KubeNode } from './kube-types';

@@ -5,3 +5,4 @@ export type { ObjectMeta as KubeMeta } from 'kubernetes-types/meta/v1';
 
 /** A `kubectl get -o json` list (items absent when the API returns none). */
 export type KubeList<T> = { items?: T[] };
+export type { Node as KubeNode } from 'kubernetes-types/core/v1';

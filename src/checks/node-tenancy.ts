@@ -15,6 +15,16 @@ export function nodeTenancyCheck(node: string, pods: KubeList<KubePod> | undefin
     const phase = p.status?.phase ?? '';
     return !SYSTEM_NAMESPACES.includes(ns) && !own.includes(p.metadata?.name ?? '') && phase !== 'Succeeded' && phase !== 'Failed';
   });
+  // kind (and any single-node cluster) runs the control plane on the node the SUTs run on.
+  const controlPlane = (pods.items ?? []).filter(isControlPlane);
+  if (others.length === 0 && controlPlane.length > 0) {
+    const names = controlPlane.map((p) => p.metadata?.name).join(', ');
+    return {
+      id: 'node-tenancy',
+      status: 'warn',
+      detail: `node ${node} also runs the Kubernetes control plane (${names}): it shares the node's CPUs with the SUTs and adds variance`,
+    };
+  }
   if (others.length === 0) {
     return { id: 'node-tenancy', status: 'pass', detail: `no other (non-system) workloads on node ${node}` };
   }
@@ -24,4 +34,10 @@ export function nodeTenancyCheck(node: string, pods: KubeList<KubePod> | undefin
     status: 'warn',
     detail: `${others.length} other workload pod(s) share node ${node} (${sample}${others.length > 5 ? ', ...' : ''}): noisy neighbours add variance`,
   };
+}
+
+/** kubeadm's static control-plane pods: label tier=control-plane (kube-apiserver, etcd, controller-manager, scheduler). */
+function isControlPlane(p: KubePod): boolean {
+  const phase = p.status?.phase ?? '';
+  return p.metadata?.namespace === 'kube-system' && p.metadata?.labels?.tier === 'control-plane' && phase !== 'Succeeded' && phase !== 'Failed';
 }

@@ -55,6 +55,11 @@ export interface Runtime {
   runRound(index: number): Promise<RoundOutcome | null>;
   /** Optional (recommendation 7): one extra short run of the candidate counting hooked calls per request. */
   countCalls?(): Promise<CallCounts>;
+  /**
+   * Optional, synchronous, for process exit (Ctrl-C): the rows the round in progress has measured
+   * so far (null when there are none), after stopping what that round started.
+   */
+  salvage?(): RoundData | null;
   /** Stops and removes whatever the runtime started. Safe to call more than once. */
   teardown(): Promise<void>;
 }

@@ -1,4 +1,5 @@
-// One sticky PR comment per pull request and job, found by a hidden marker and updated in place.
+// One sticky PR comment per pull request and comment key (job, matrix leg and step by default), found
+// by a hidden marker and updated in place.
 // Talks to the GitHub API through @actions/github (GITHUB_API_URL is the base URL, so a runner on
 // GHES, or a test server, just works). Any trouble here (no token, a fork's read-only token, a
 // missing PR) is a warning: the comment is never the reason a job fails.
@@ -7,14 +8,16 @@ import { context, getOctokit } from '@actions/github';
 import type { CommentMode } from '../action/input-helper';
 import { messageOf } from '../errors';
 
-/** The hidden marker that finds this job's comment again. */
-function marker(): string {
-  return `<!-- hook-latency:${process.env.GITHUB_JOB ?? 'hook-latency'} -->`;
+/** The hidden marker that finds this step's comment again. */
+function marker(key: string): string {
+  return `<!-- hook-latency:${key} -->`;
 }
 
 export interface CommentRequest {
   token: string;
   mode: CommentMode;
+  /** What tells this step's comment from others' (input-helper: comment-key and the step id). */
+  key: string;
   /** Markdown of the result; the marker is prepended here. */
   body: string;
   /** True when the result is a regression (for mode on-regression). */
@@ -33,7 +36,7 @@ export async function postComment(req: CommentRequest): Promise<void> {
     return;
   }
   const { owner, repo } = context.repo;
-  const mark = marker();
+  const mark = marker(req.key);
   const body = `${mark}\n${req.body}`;
   try {
     const octokit = getOctokit(req.token, { baseUrl: apiUrl() });

@@ -8,6 +8,10 @@ import { HttpClient, serializeRequest, type Endpoint } from './http-client';
 import { runRound } from './loadgen';
 import { SAMPLES_HEADER, formatSampleRows } from './csv';
 import { LoadgenConfigError, parseLoadgenConfig, type LoadgenConfig } from './config';
+import type { Sample } from '../types';
+
+/** Rows written at a time while a round runs: few writes, and at most this many unwritten at a Ctrl-C. */
+const STREAM_BATCH = 64;
 
 export interface StandaloneIo {
   stdout: Writable;
@@ -104,7 +108,16 @@ export async function runStandalone(
     await writeChunk(out, SAMPLES_HEADER + '\n');
     for (let i = 0; i < cfg.rounds; i++) {
       const round = cfg.round + i;
+      // Rows leave in batches as they are measured, so a round cut short (Ctrl-C) is not lost:
+      // the runtime can still read what was written.
+      let batch: Sample[] = [];
       const res = await runRound({
+        onSample: (s) => {
+          batch.push(s);
+          if (batch.length < STREAM_BATCH) return;
+          out.write(formatSampleRows(batch));
+          batch = [];
+        },
         round,
         seed: cfg.seed,
         targets: cfg.targets,
@@ -117,7 +130,7 @@ export async function runStandalone(
       samples += res.samples.length;
       errors += res.errors.baseline + res.errors.candidate;
       for (const m of res.errorMessages) io.stderr.write(`loadgen: round ${round}: ${m}\n`);
-      await writeChunk(out, formatSampleRows(res.samples));
+      await writeChunk(out, formatSampleRows(batch));
     }
     if (out !== io.stdout) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   } catch (err) {

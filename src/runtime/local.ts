@@ -10,6 +10,7 @@ import type { CallCounts, RoundOutcome, Runtime } from '../experiment/runtime';
 import { HttpClient, serializeRequest } from '../loadgen/http-client';
 import { runRound } from '../loadgen/loadgen';
 import { roundFromSamples } from '../samples/round-data';
+import type { RoundData, Sample } from '../types';
 import { SutProcess, type SutProcessOptions } from './local-process';
 
 export interface LocalRuntimeOptions {
@@ -21,6 +22,8 @@ export class LocalRuntime implements Runtime {
   readonly name = 'local';
   private live = new Set<SutProcess>();
   private readonly onExit = () => this.killAll();
+  /** The round being measured and its samples so far (for salvage on Ctrl-C). */
+  private inProgress?: { index: number; samples: Sample[] };
 
   constructor(
     private readonly config: Config,
@@ -38,7 +41,10 @@ export class LocalRuntime implements Runtime {
       await Promise.all([baseline.waitReady(sut.readyPath, sut.readyTimeoutMs), candidate.waitReady(sut.readyPath, sut.readyTimeoutMs)]);
       if (this.config.hook) candidate.assertMapped(this.config.hook);
       if (this.config.baselineHook) baseline.assertMapped(this.config.baselineHook);
+      const current = { index, samples: [] as Sample[] };
+      this.inProgress = current;
       const result = await runRound({
+        onSample: (s) => current.samples.push(s),
         round: index,
         seed: this.config.seed,
         targets: { baseline: { host: '127.0.0.1', port: portB }, candidate: { host: '127.0.0.1', port: portC } },
@@ -59,10 +65,18 @@ export class LocalRuntime implements Runtime {
       }
       return { data, checks: [sameHostCheck()] };
     } finally {
+      this.inProgress = undefined;
       await Promise.all([baseline.stop(), candidate.stop()]);
       this.live.delete(baseline);
       this.live.delete(candidate);
     }
+  }
+
+  salvage(): RoundData | null {
+    const current = this.inProgress;
+    this.inProgress = undefined;
+    this.killAll();
+    return current && current.samples.length > 0 ? roundFromSamples(current.index, current.samples) : null;
   }
 
   /** One extra instance of the candidate under strace, driven with the first configured request. */

@@ -1,11 +1,14 @@
 // The one Pod manifest shared by the podman, kind and kubernetes runtimes (pure: no I/O).
 // Containers sut-baseline, sut-candidate and loadgen share the pod's network namespace, so the
 // two SUTs listen on different ports of localhost. The hook(s) and the bundled loadgen script come
-// by ConfigMap (binaryData: byte-exact), mounted read-only; LD_PRELOAD is set on the SUT
+// by ConfigMap (binaryData: byte-exact), mounted read-only; a hook larger than one ConfigMap may
+// hold comes in parts, joined into an emptyDir by an init container. LD_PRELOAD is set on the SUT
 // containers only. restartPolicy Never (else the loadgen restarts forever) and no `ports:` (podman
 // publishes them on the host).
+import { createHash } from 'node:crypto';
 import type { ConfigMap, Container, Pod, ResourceRequirements, Volume, VolumeMount } from 'kubernetes-types/core/v1';
 import { stringify } from 'yaml';
+import type { PodResources, Quantities } from './pod-resources';
 
 export const POD_LABELS = {
   name: 'app.kubernetes.io/name',
@@ -17,6 +20,14 @@ export const CONTAINERS = { baseline: 'sut-baseline', candidate: 'sut-candidate'
 /** Where the hook ConfigMaps are mounted in the SUT containers. */
 export const HOOK_DIRS = { baseline: '/hook-latency/baseline-hook', candidate: '/hook-latency/hook' } as const;
 const LOADGEN_DIR = '/loadgen';
+/** Where an init container finds the parts of a large hook (one mount per part). */
+const PARTS_DIR = '/hook-latency/parts';
+/**
+ * Bytes of a hook per ConfigMap. The API server refuses a ConfigMap whose data exceeds 1 MiB
+ * (1048576 bytes, keys included); 768 KiB leaves room for the keys and keeps the JSON request
+ * (base64, +33 %) near 1 MiB, under etcd's default 1.5 MiB request limit.
+ */
+export const HOOK_PART_BYTES = 768 * 1024;
 const LOADGEN_SCRIPT = 'loadgen.js';
 /** emptyDir shared by the loadgen (writes) and the SUT containers (read-only) for large outputs. */
 const OUT_DIR = '/hook-latency/out';
@@ -55,8 +66,8 @@ export interface PodPlan {
     outputFile?: boolean;
     imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   };
-  /** Equal for both SUT containers; requests = limits, so Guaranteed QoS when both are set. */
-  resources?: { cpu?: string; memory?: string };
+  /** requests = limits per container (pod-resources.ts): Guaranteed QoS when every one has CPU and memory. */
+  resources?: PodResources;
   /** Seconds the kubelet waits after SIGTERM when the pod is deleted. */
   terminationGracePeriodSeconds?: number;
 }
@@ -82,6 +93,11 @@ export function configMapNames(runId: string): { loadgen: string; hook: string; 
     hook: dnsLabel(`hook-latency-${runId}-hook`),
     baselineHook: dnsLabel(`hook-latency-${runId}-baseline-hook`),
   };
+}
+
+/** The ConfigMap holding part `i` of a hook too large for one. */
+export function hookPartName(hookConfigMap: string, i: number): string {
+  return dnsLabel(`${hookConfigMap}-${i}`);
 }
 
 export function podLabels(runId: string, round?: number): Record<string, string> {
@@ -116,7 +132,7 @@ function sutContainer(plan: PodPlan, arm: 'baseline' | 'candidate', hook: HookAs
     env: Object.entries(env).map(([name, value]) => ({ name, value })),
   };
   if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
-  const res = resources(plan.resources);
+  const res = resources(plan.resources?.sut);
   if (res) container.resources = res;
   const mounts: VolumeMount[] = [];
   if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
@@ -126,12 +142,70 @@ function sutContainer(plan: PodPlan, arm: 'baseline' | 'candidate', hook: HookAs
   return container;
 }
 
-function resources(r: PodPlan['resources']): ResourceRequirements | undefined {
+function resources(r: Quantities | undefined): ResourceRequirements | undefined {
   if (!r || (!r.cpu && !r.memory)) return undefined;
   const q: Record<string, string> = {};
   if (r.cpu) q.cpu = r.cpu;
   if (r.memory) q.memory = r.memory;
   return { requests: { ...q }, limits: { ...q } };
+}
+
+/**
+ * Node script of the init container that joins a large hook: `node -e JOIN_SCRIPT OUT SHA256 PART...`
+ * concatenates the parts into OUT (mode 0555) and refuses a result whose SHA-256 differs.
+ */
+export const JOIN_SCRIPT = [
+  "const fs = require('node:fs');",
+  "const [out, sha, ...parts] = process.argv.slice(1);",
+  'const data = Buffer.concat(parts.map((p) => fs.readFileSync(p)));',
+  "const got = require('node:crypto').createHash('sha256').update(data).digest('hex');",
+  'if (got !== sha) { console.error(`hook parts joined to sha256 ${got}, expected ${sha}`); process.exit(1); }',
+  'fs.writeFileSync(out, data, { mode: 0o555 });',
+].join('\n');
+
+interface HookDelivery {
+  configMaps: ConfigMap[];
+  volumes: Volume[];
+  initContainers: Container[];
+}
+
+/**
+ * The hook as volume `volume` (mounted at HOOK_DIRS[arm] in the SUT container): one ConfigMap when
+ * it fits, else HOOK_PART_BYTES parts in ConfigMaps of their own, joined into an emptyDir by an
+ * init container running the loadgen image (it has node).
+ */
+function hookDelivery(plan: PodPlan, arm: 'baseline' | 'candidate', volume: string, cmName: string, hook: HookAsset, meta: (name: string) => Record<string, unknown>): HookDelivery {
+  const bytes = Buffer.from(hook.data.buffer, hook.data.byteOffset, hook.data.byteLength);
+  if (bytes.length <= HOOK_PART_BYTES) {
+    return {
+      configMaps: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(cmName), binaryData: { [hook.fileName]: base64(bytes) } }],
+      volumes: [{ name: volume, configMap: { name: cmName, defaultMode: 0o555 } }],
+      initContainers: [],
+    };
+  }
+  const out: HookDelivery = { configMaps: [], volumes: [{ name: volume, emptyDir: {} }], initContainers: [] };
+  const mounts: VolumeMount[] = [{ name: volume, mountPath: HOOK_DIRS[arm] }];
+  const parts: string[] = [];
+  for (let i = 0, off = 0; off < bytes.length; i++, off += HOOK_PART_BYTES) {
+    const name = hookPartName(cmName, i);
+    const key = `${hook.fileName}.${i}`;
+    out.configMaps.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(name), binaryData: { [key]: base64(bytes.subarray(off, off + HOOK_PART_BYTES)) } });
+    out.volumes.push({ name: `${volume}-${i}`, configMap: { name } });
+    mounts.push({ name: `${volume}-${i}`, mountPath: `${PARTS_DIR}/${volume}/${i}`, readOnly: true });
+    parts.push(`${PARTS_DIR}/${volume}/${i}/${key}`);
+  }
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  const init: Container = {
+    name: `join-${volume}`,
+    image: plan.loadgen.image,
+    command: ['node', '-e', JOIN_SCRIPT, hookPath(arm, hook), sha, ...parts],
+    volumeMounts: mounts,
+  };
+  if (plan.loadgen.imagePullPolicy) init.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  const res = resources(plan.resources?.loadgen);
+  if (res) init.resources = res;
+  out.initContainers.push(init);
+  return out;
 }
 
 export function buildPodManifest(plan: PodPlan): PodManifest {
@@ -152,17 +226,15 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
     },
   ];
   const volumes: Volume[] = [{ name: 'loadgen', configMap: { name: names.loadgen } }];
-  const hookVolume = (volume: string, cmName: string, hook: HookAsset) => {
-    configMaps.push({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: meta(cmName, podLabels(plan.runId)),
-      binaryData: { [hook.fileName]: base64(hook.data) },
-    });
-    volumes.push({ name: volume, configMap: { name: cmName, defaultMode: 0o555 } });
+  const initContainers: Container[] = [];
+  const hookVolume = (arm: 'baseline' | 'candidate', volume: string, cmName: string, hook: HookAsset) => {
+    const d = hookDelivery(plan, arm, volume, cmName, hook, (name) => meta(name, podLabels(plan.runId)));
+    configMaps.push(...d.configMaps);
+    volumes.push(...d.volumes);
+    initContainers.push(...d.initContainers);
   };
-  if (plan.hook) hookVolume('hook', names.hook, plan.hook);
-  if (plan.baselineHook) hookVolume('baseline-hook', names.baselineHook, plan.baselineHook);
+  if (plan.hook) hookVolume('candidate', 'hook', names.hook, plan.hook);
+  if (plan.baselineHook) hookVolume('baseline', 'baseline-hook', names.baselineHook, plan.baselineHook);
   const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
   const lgMounts: VolumeMount[] = [{ name: 'loadgen', mountPath: LOADGEN_DIR, readOnly: true }];
   if (plan.loadgen.outputFile) {
@@ -177,6 +249,8 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
     volumeMounts: lgMounts,
   };
   if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  const lgResources = resources(plan.resources?.loadgen);
+  if (lgResources) loadgen.resources = lgResources;
   const pod: Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -185,6 +259,7 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
       restartPolicy: 'Never',
       terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds ?? 2,
       automountServiceAccountToken: false,
+      ...(initContainers.length ? { initContainers } : {}),
       containers: [
         sutContainer(plan, 'baseline', plan.baselineHook, 'baseline-hook'),
         sutContainer(plan, 'candidate', plan.hook, 'hook'),

@@ -1,4 +1,5 @@
-// Proof that a SUT process is hooked: the hook's .so is mapped (its /proc/<pid>/maps has the path).
+// Proof that a SUT process is hooked: the hook's .so is mapped (its /proc/<pid>/maps has the path),
+// in the process that listens on the SUT's port (pod-listener.ts), whatever PID 1 of the container is.
 // ConfigMap volumes on Kubernetes are symlinks into a timestamped ..data dir, so the mapped path is
 // <mount dir>/..<stamp>/<file>; podman maps <mount dir>/<file>.
 import { RunError } from '../errors';
@@ -21,13 +22,16 @@ export interface HookedContainer {
   container: string;
   dir: string;
   fileName: string;
+  /** The port that container's SUT listens on: the process holding it is the one proven hooked. */
+  port: number;
 }
 
 /** The SUT containers that must map a hook: the candidate with `hook`, the baseline with `baselineHook`. */
-export function hookedContainers(plan: Pick<PodPlan, 'hook' | 'baselineHook'>): HookedContainer[] {
+export function hookedContainers(plan: Pick<PodPlan, 'hook' | 'baselineHook' | 'sut'>): HookedContainer[] {
   const out: HookedContainer[] = [];
-  if (plan.hook) out.push({ container: CONTAINERS.candidate, dir: HOOK_DIRS.candidate, fileName: plan.hook.fileName });
-  if (plan.baselineHook) out.push({ container: CONTAINERS.baseline, dir: HOOK_DIRS.baseline, fileName: plan.baselineHook.fileName });
+  const { ports } = plan.sut;
+  if (plan.hook) out.push({ container: CONTAINERS.candidate, dir: HOOK_DIRS.candidate, fileName: plan.hook.fileName, port: ports.candidate });
+  if (plan.baselineHook) out.push({ container: CONTAINERS.baseline, dir: HOOK_DIRS.baseline, fileName: plan.baselineHook.fileName, port: ports.baseline });
   return out;
 }
 

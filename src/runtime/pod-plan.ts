@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import { UsageError } from '../errors';
 import { packageRoot } from '../native';
 import { dnsLabel, type HookAsset, type PodPlan } from './manifest';
+import { podResources } from './pod-resources';
 
 export interface PodAssets {
   hook?: HookAsset;
@@ -86,7 +87,8 @@ export interface PlanImages {
   pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
 }
 
-export function podPlan(config: Config, runId: string, round: number, assets: PodAssets, images: PlanImages, namespace?: string): PodPlan {
+/** `autoCpu`: the millicores `cpu: auto` stands for (the runtime measured the node). */
+export function podPlan(config: Config, runId: string, round: number, assets: PodAssets, images: PlanImages, namespace?: string, autoCpu?: number): PodPlan {
   return {
     runId: dnsLabel(runId),
     round,
@@ -106,6 +108,6 @@ export function podPlan(config: Config, runId: string, round: number, assets: Po
       config: loadgenConfig(config, round),
       imagePullPolicy: images.pullPolicy,
     },
-    resources: config.pod.cpu || config.pod.memory ? { cpu: config.pod.cpu, memory: config.pod.memory } : undefined,
+    resources: podResources(config.pod, autoCpu),
   };
 }

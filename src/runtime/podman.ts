@@ -1,22 +1,26 @@
 // The podman runtime: the real pod, locally. Each round `podman kube play`s exactly the Pod
 // manifest the Kubernetes runtimes apply (images swapped for locally imported ones), waits for the
 // loadgen, takes its logs (the samples CSV) before the pod goes, proves the candidate is hooked
-// from /proc/<pid>/maps, then removes the pod and the ConfigMap volumes `kube down` leaves behind.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// from the /proc/<pid>/maps of the process listening on its port, then removes the pod and the ConfigMap volumes `kube down` leaves behind.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, constants, hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuThrottlingCheck, memoryLimitCheck, samePodCheck } from '../checks';
 import { DEFAULTS, type Config } from '../config';
 import { RoundFailedError, RunError } from '../errors';
 import { NO_LEDGER, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
-import type { Check } from '../types';
-import { buildPodManifest, CONTAINERS, configMapNames, podName, toYaml, type PodPlan } from './manifest';
+import type { Check, RoundData } from '../types';
+import { buildPodManifest, CONTAINERS, podName, toYaml, type PodPlan } from './manifest';
 import { readCgroup, type CgroupReading } from './pod-cgroup';
 import { cleanStderr, ExecError, run, runOk, tail } from './pod-exec';
 import { binaryRootfs, ensureImage } from './pod-image';
+import { hostSnapshot } from './host-proc';
+import { listenerOf, noListener } from './pod-listener';
 import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
 import { partialRound, roundFromOutput } from './pod-output';
+import { autoCpuMillis } from './pod-resources';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PlanImages, type PodAssets } from './pod-plan';
 
 const KUBE_NETWORK = 'podman-default-kube-network';
@@ -26,6 +30,12 @@ const NODE_IMAGE_NAME = 'hook-latency-node';
 /** True when the SUT image is ours to make: imported from the host binary `sut.command[0]` (no or our own image). */
 export function importsSutBinary(sut: Config['sut']): boolean {
   return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
+}
+
+/** "139 (SIGSEGV)": a container exit code above 128 is 128 + the signal that killed its process. */
+function exitStatus(code: number): string {
+  const signal = Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0];
+  return code > 128 && signal ? `${code} (${signal})` : String(code);
 }
 
 export interface PodmanOptions {
@@ -66,6 +76,10 @@ export class PodmanRuntime implements Runtime {
   private readonly pollMs: number;
   private prepared?: Promise<Prepared>;
   private readonly pods = new Set<string>();
+  /** The ConfigMaps of the run: podman makes each a named volume that `kube down` leaves behind. */
+  private readonly volumes = new Set<string>();
+  /** The round whose pod is up (for salvage on Ctrl-C). */
+  private inProgress?: { index: number; pod: string };
   private networkPreexisted = true;
   private readonly dir = mkdtempSync(join(tmpdir(), 'hook-latency-podman-'));
 
@@ -123,17 +137,27 @@ export class PodmanRuntime implements Runtime {
     return { image, command: [`/app/${basename(binary)}`, ...command.slice(1)] };
   }
 
+  /** `cpu: auto` under podman: the node is this host, all of its CPUs free. */
+  private autoCpu(): number | undefined {
+    const { cpu, loadgenCpu } = this.config.pod;
+    if (cpu !== 'auto' && loadgenCpu !== 'auto') return undefined;
+    return autoCpuMillis([{ node: hostname(), allocatable: availableParallelism() * 1000, requested: 0 }]);
+  }
+
   async runRound(index: number): Promise<RoundOutcome | null> {
     const { assets, images } = await this.prepare();
-    const plan = podPlan(this.config, this.runId, index, assets, images);
+    const plan = podPlan(this.config, this.runId, index, assets, images, undefined, this.autoCpu());
     const pod = podName(plan.runId, index);
     const file = join(this.dir, `${pod}.yaml`);
-    writeFileSync(file, toYaml(buildPodManifest(plan)));
+    const manifest = buildPodManifest(plan);
+    for (const cm of manifest.configMaps) this.volumes.add((cm.metadata as { name: string }).name);
+    writeFileSync(file, toYaml(manifest));
     const ctr = (c: string) => `${pod}-${c}`;
     const t0 = Date.now();
     let podStartMs = 0;
     let roundMs = 0;
     try {
+      this.inProgress = { index, pod };
       this.pods.add(pod);
       this.ledger.created({ kind: 'pod', name: pod, context: 'podman' });
       const play = await run([this.podman, 'kube', 'play', file], { timeoutMs: 120_000 });
@@ -167,6 +191,7 @@ export class PodmanRuntime implements Runtime {
       const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
       return { data, checks: this.checks(pod, index, before, after) };
     } finally {
+      this.inProgress = undefined;
       const t1 = Date.now();
       await this.removePod(pod);
       rmSync(file, { force: true });
@@ -213,25 +238,21 @@ export class PodmanRuntime implements Runtime {
   private async deadSutLogs(states: ContainerState[]): Promise<string> {
     let out = '';
     for (const s of states.filter((x) => x.status !== 'running')) {
-      out += `\n${s.name} ${s.oomKilled ? 'was OOMKilled' : `exited with ${s.exitCode}`}; its log:\n${tail(await this.logsOf(s.name))}`;
+      out += `\n${s.name} ${s.oomKilled ? 'was OOMKilled' : `exited with ${exitStatus(s.exitCode)}`}; its log:\n${tail(await this.logsOf(s.name))}`;
     }
     return out;
   }
 
-  /** The .so must be mapped in the SUT process, else the run would silently measure nothing. */
+  /** The .so must be mapped in the SUT process (the one listening on its port), else the run would silently measure nothing. */
   private async proveHooked(pod: string, states: ContainerState[], plan: PodPlan): Promise<void> {
     for (const h of hookedContainers(plan)) {
       const name = `${pod}-${h.container}`;
       const pid = states.find((s) => s.name === name)?.pid ?? 0;
-      let maps: string | undefined;
-      try {
-        maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
-      } catch {
-        const r = await run([this.podman, 'exec', name, 'cat', '/proc/1/maps'], { timeoutMs: 30_000 });
-        if (r.code === 0) maps = r.stdout;
-      }
-      if (maps === undefined) throw new RunError(`cannot verify that ${h.fileName} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
-      if (!isMapped(maps, h.dir, h.fileName)) throw hookNotLoaded(h, name, await this.logsOf(name));
+      const snapshot = pid > 0 ? hostSnapshot(pid) : undefined;
+      if (!snapshot) throw new RunError(`cannot verify that ${h.fileName} is loaded in ${name}: /proc/${pid} is not readable (run as root)`);
+      const sut = listenerOf(snapshot, h.port);
+      if (!sut) throw noListener(name, h.port, h.fileName);
+      if (!isMapped(sut.maps, h.dir, h.fileName)) throw hookNotLoaded(h, `${name} (pid ${sut.pid}, listening on port ${h.port})`, await this.logsOf(name));
     }
   }
 
@@ -258,8 +279,21 @@ export class PodmanRuntime implements Runtime {
 
   /** kube play creates the ConfigMap volumes even when it fails; kube down leaves them behind. */
   private async removeVolumes(): Promise<void> {
-    const names = configMapNames(this.runId);
-    await run([this.podman, 'volume', 'rm', '-f', names.loadgen, names.hook, names.baselineHook], { timeoutMs: 60_000 }).catch(() => null);
+    if (this.volumes.size === 0) return;
+    await run([this.podman, 'volume', 'rm', '-f', ...this.volumes], { timeoutMs: 60_000 }).catch(() => null);
+  }
+
+  /** On process exit: the loadgen's rows so far (it writes them in batches), then the pod and volumes go. */
+  salvage(): RoundData | null {
+    const current = this.inProgress;
+    this.inProgress = undefined;
+    if (!current) return null;
+    const sync = (args: string[]) => spawnSync(this.podman, args, { encoding: 'utf8', timeout: 30_000 });
+    const logs = sync(['logs', `${current.pod}-${CONTAINERS.loadgen}`]);
+    sync(['pod', 'stop', '-t', '0', current.pod]);
+    sync(['pod', 'rm', '-f', current.pod]);
+    if (this.volumes.size) sync(['volume', 'rm', '-f', ...this.volumes]);
+    return partialRound(logs.stdout ?? '', current.index);
   }
 
   async teardown(): Promise<void> {
