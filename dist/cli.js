@@ -14810,6 +14810,7 @@ ${tail(await this.logsOf(s.name))}`;
         const logs = sync(["logs", `${current.pod}-${CONTAINERS.loadgen}`]);
         sync(["pod", "stop", "-t", "0", current.pod]);
         sync(["pod", "rm", "-f", current.pod]);
+        this.ledger.removed({ kind: "pod", name: current.pod, context: "podman" });
         if (this.volumes.size) sync(["volume", "rm", "-f", ...this.volumes]);
         return partialRound(logs.stdout ?? "", current.index);
       }
@@ -15096,7 +15097,11 @@ var init_kubernetes = __esm({
         const ns = ["-n", this.namespace];
         const out = current.outputFile ? sync(["exec", current.pod, ...ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE]) : sync(["logs", current.pod, ...ns, "-c", CONTAINERS.loadgen]);
         sync(["delete", "pod", current.pod, ...ns, "--ignore-not-found", "--wait=false"]);
-        if (this.ownNamespace && this.namespaceCreated) sync(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"]);
+        this.ledger.removed({ kind: "pod", name: `${this.namespace}/${current.pod}`, context: this.context });
+        if (this.ownNamespace && this.namespaceCreated) {
+          sync(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"]);
+          this.ledger.removed({ kind: "namespace", name: this.namespace, context: this.context });
+        }
         return partialRound(out.stdout ?? "", current.index);
       }
       async getPod(pod) {
@@ -40868,6 +40873,10 @@ function environmentOf(config) {
     seed: String(config.seed)
   };
 }
+var inProgressSalvage;
+function salvageRoundInProgress() {
+  inProgressSalvage?.();
+}
 async function runGate(runtime, config, hooks = {}) {
   const out = config.out;
   const files = out ? outputFiles(out) : null;
@@ -40875,9 +40884,12 @@ async function runGate(runtime, config, hooks = {}) {
   const writer = files ? new SamplesWriter(files.samples) : null;
   const recorded = [];
   const salvage = () => {
+    inProgressSalvage = void 0;
+    process.off("exit", salvage);
     const partial = runtime.salvage?.() ?? null;
     if (partial) writer?.append(partial);
   };
+  inProgressSalvage = salvage;
   process.on("exit", salvage);
   try {
     const result = await runSequential(runtime, {
@@ -40912,6 +40924,7 @@ async function runGate(runtime, config, hooks = {}) {
     throw err;
   } finally {
     process.off("exit", salvage);
+    inProgressSalvage = void 0;
     writer?.close();
     await runtime.teardown();
   }
@@ -42018,6 +42031,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
     interrupted = true;
     process.stderr.write(`hook-latency: interrupted by ${signal}; stopping the SUTs
 `);
+    salvageRoundInProgress();
     removeLeftovers((line) => process.stderr.write(`hook-latency: ${line}
 `)).finally(() => process.exit(130));
   });

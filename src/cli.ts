@@ -7,6 +7,7 @@ import { microCommand } from './commands/micro';
 import { reportCommand } from './commands/report';
 import { removeLeftovers, runCommand } from './commands/run';
 import { EXIT, exitCodeOf, messageOf, UsageError } from './errors';
+import { salvageRoundInProgress } from './engine';
 
 const USAGE = `usage: hook-latency <command> [options]
 
@@ -125,6 +126,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (interrupted) process.exit(130);
     interrupted = true;
     process.stderr.write(`hook-latency: interrupted by ${signal}; stopping the SUTs\n`);
+    salvageRoundInProgress();
     removeLeftovers((line) => process.stderr.write(`hook-latency: ${line}\n`)).finally(() => process.exit(130));
   });
 }

@@ -55,17 +55,28 @@ function environmentOf(config: Config): Record<string, string> {
   };
 }
 
+let inProgressSalvage: (() => void) | undefined;
+
+/** Writes the rows of the round in progress (if a gate is running) and takes its pod down; once. */
+export function salvageRoundInProgress(): void {
+  inProgressSalvage?.();
+}
+
 export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks = {}): Promise<Verdict> {
   const out = config.out;
   const files = out ? outputFiles(out) : null;
   if (out) mkdirSync(out, { recursive: true });
   const writer = files ? new SamplesWriter(files.samples) : null;
   const recorded: RoundData[] = [];
-  // Ctrl-C exits through process.exit: the round in progress is written before the process goes.
+  // Ctrl-C exits through process.exit: the round in progress is written before the process goes
+  // (the CLI's signal handler calls salvageRoundInProgress first, before it removes what the run created).
   const salvage = () => {
+    inProgressSalvage = undefined;
+    process.off('exit', salvage);
     const partial = runtime.salvage?.() ?? null;
     if (partial) writer?.append(partial);
   };
+  inProgressSalvage = salvage;
   process.on('exit', salvage);
   try {
     const result = await runSequential(runtime, {
@@ -99,6 +110,7 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
     throw err;
   } finally {
     process.off('exit', salvage);
+    inProgressSalvage = undefined;
     writer?.close();
     await runtime.teardown();
   }

@@ -30,8 +30,12 @@ describe('hook-latency run, interrupted', () => {
     const log = join(dir, 'calls.jsonl');
     writeFileSync(join(dir, 'script.json'), JSON.stringify([
       { tool: 'kind', match: '^get clusters$', responses: [{ stdout: '' }] },
+      { tool: 'kind', match: '^version$', responses: [{ stdout: 'kind v0.29.0 go1.24.2 linux/amd64\n' }] },
       { tool: 'kind', match: '^(create cluster|load docker-image|delete cluster)', responses: [{}] },
-      { tool: 'kubectl', match: ' apply ', responses: [{ stdout: 'created\n' }] },
+      { tool: 'kubectl', match: 'wait --for=condition=Ready node --all', responses: [{ stdout: 'node/hook-latency-control-plane condition met\n' }] },
+      { tool: 'docker', match: '^image inspect', responses: [{ stdout: '["example.org/sut:1"]\n' }] },
+      { tool: 'kubectl', match: 'get serviceaccount default', responses: [{ stdout: 'serviceaccount/default\n' }] },
+      { tool: 'kubectl', match: ' apply ', responses: [{ stdout: 'serverside-applied\n' }] },
       { tool: 'kubectl', match: ' get pod \\S+ -n \\S+ -o json$', responses: [{ stdout: PENDING }] },
       { tool: 'kubectl', match: ' delete ', responses: [{ stdout: 'deleted\n' }] },
     ]));
@@ -63,12 +67,14 @@ describe('hook-latency run, interrupted', () => {
     expect(stderr).toContain('interrupted by SIGINT');
 
     const all = calls(log);
-    const applied = all.find((c) => / apply -n \S+ -f -$/.test(c));
-    const [, ns] = / apply -n (\S+) /.exec(applied ?? '') ?? [];
+    const applied = all.find((c) => / apply .*-n \S+ -f -$/.test(c));
+    const [, ns] = / apply .*-n (\S+) /.exec(applied ?? '') ?? [];
     expect(ns, all.join('\n')).toMatch(/^hook-latency-/);
     const cleanup = all.slice(all.findIndex((c) => / get pod /.test(c))).filter((c) => / delete /.test(c));
     expect(cleanup).toEqual([
-      `kubectl --context kind-hook-latency --namespace ${ns} delete pod ${ns}-r0 --ignore-not-found --wait=false --grace-period=0 --force`,
+      // The round in progress is salvaged first (its rows read, its pod and namespace deleted), then
+      // what is left in the ledger goes: the cluster this run created.
+      `kubectl --context kind-hook-latency delete pod ${ns}-r0 -n ${ns} --ignore-not-found --wait=false`,
       `kubectl --context kind-hook-latency delete namespace ${ns} --ignore-not-found --wait=false`,
       'kind delete cluster --name hook-latency',
     ]);

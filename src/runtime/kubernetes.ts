@@ -313,7 +313,11 @@ export class KubernetesRuntime implements Runtime {
       ? sync(['exec', current.pod, ...ns, '-c', CONTAINERS.baseline, '--', 'cat', OUT_FILE])
       : sync(['logs', current.pod, ...ns, '-c', CONTAINERS.loadgen]);
     sync(['delete', 'pod', current.pod, ...ns, '--ignore-not-found', '--wait=false']);
-    if (this.ownNamespace && this.namespaceCreated) sync(['delete', 'namespace', this.namespace, '--ignore-not-found', '--wait=false']);
+    this.ledger.removed({ kind: 'pod', name: `${this.namespace}/${current.pod}`, context: this.context });
+    if (this.ownNamespace && this.namespaceCreated) {
+      sync(['delete', 'namespace', this.namespace, '--ignore-not-found', '--wait=false']);
+      this.ledger.removed({ kind: 'namespace', name: this.namespace, context: this.context });
+    }
     return partialRound(out.stdout ?? '', current.index);
   }
 

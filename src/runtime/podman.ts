@@ -292,6 +292,7 @@ export class PodmanRuntime implements Runtime {
     const logs = sync(['logs', `${current.pod}-${CONTAINERS.loadgen}`]);
     sync(['pod', 'stop', '-t', '0', current.pod]);
     sync(['pod', 'rm', '-f', current.pod]);
+    this.ledger.removed({ kind: 'pod', name: current.pod, context: 'podman' });
     if (this.volumes.size) sync(['volume', 'rm', '-f', ...this.volumes]);
     return partialRound(logs.stdout ?? '', current.index);
   }
