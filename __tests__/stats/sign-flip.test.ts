@@ -16,8 +16,8 @@ describe('combineScores (vs itertools enumeration / scipy.stats.t)', () => {
     }
   });
   it('degenerate inputs', () => {
-    expect(combineScores([])).toEqual({ z: 0, p: 1, reference: 'none' });
-    expect(combineScores([0, 0, 0])).toEqual({ z: 0, p: 1, reference: 'none' });
+    expect(combineScores([])).toEqual({ z: 0, p: 1, pLower: 1, reference: 'none' });
+    expect(combineScores([0, 0, 0])).toEqual({ z: 0, p: 1, pLower: 1, reference: 'none' });
     const all = combineScores(new Array(20).fill(0.3));
     expect(all.reference).toBe('t');
     expect(all.p).toBe(0);

@@ -12,6 +12,8 @@ export interface CombinedScore {
   z: number;
   /** One-sided p-value for "sum d > 0". */
   p: number;
+  /** The mirrored one-sided p-value, for "sum d < 0" (the same reference, the other tail). */
+  pLower: number;
   reference: 'sign-flip' | 't' | 'none';
 }
 
@@ -40,11 +42,12 @@ function halfSums(a: Float64Array, from: number, h: number): Float64Array {
 }
 
 /**
- * Exact sign-flip p: share of the 2^R assignments with sum >= observed sum - tol, where
- * tol = 1e-9 * sum |d| absorbs rounding so that tied sums count as ties. Meet in the middle:
- * the sums of the two halves are combined by sorting one half and binary search.
+ * Exact sign-flip p-values of the sum: the shares of the 2^R assignments with sum >= observed sum
+ * - tol (upper) and <= observed sum + tol (lower), where tol = 1e-9 * sum |d| absorbs rounding so
+ * that tied sums count as ties. Meet in the middle: the sums of the two halves are combined by
+ * sorting one half and binary search.
  */
-export function signFlipPValue(d: ArrayLike<number>): number {
+export function signFlipPValues(d: ArrayLike<number>): { upper: number; lower: number } {
   const R = d.length;
   const abs = new Float64Array(R);
   let observed = 0;
@@ -54,28 +57,51 @@ export function signFlipPValue(d: ArrayLike<number>): number {
     observed += d[r]!;
     scale += abs[r]!;
   }
-  const threshold = observed - 1e-9 * scale;
+  const tol = 1e-9 * scale;
   const h = R >> 1;
   const left = halfSums(abs, 0, h);
   const right = halfSums(abs, h, R - h).sort();
-  let count = 0;
+  let upper = 0;
+  let lower = 0;
   for (let i = 0; i < left.length; i++) {
-    const need = threshold - left[i]!;
-    let lo = 0;
-    let hi = right.length; // first index with right[idx] >= need
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (right[mid]! < need) lo = mid + 1;
-      else hi = mid;
-    }
-    count += right.length - lo;
+    upper += right.length - firstAtLeast(right, observed - tol - left[i]!);
+    lower += firstAbove(right, observed + tol - left[i]!);
   }
-  return count / 2 ** R;
+  return { upper: upper / 2 ** R, lower: lower / 2 ** R };
+}
+
+/** Exact sign-flip p for "sum d > 0". */
+export function signFlipPValue(d: ArrayLike<number>): number {
+  return signFlipPValues(d).upper;
+}
+
+/** First index of the sorted array with a[idx] >= v. */
+function firstAtLeast(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index of the sorted array with a[idx] > v (= how many are <= v). */
+function firstAbove(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
- * Combined one-sided test of the per-round scores d. R = 0 or all d = 0 -> { z: 0, p: 1,
- * reference: 'none' }. R <= 16: exact sign-flip p. R > 16: t(R-1) reference; when Z^2 >= R
+ * Combined one-sided test of the per-round scores d, both tails. R = 0 or all d = 0 -> { z: 0,
+ * p: 1, pLower: 1, reference: 'none' }. R <= 16: exact sign-flip p. R > 16: t(R-1) reference; when Z^2 >= R
  * (every d equal, up to a relative 1e-12) t is infinite and p is 0 (Z > 0) or 1 (Z < 0). Throws on non-finite d.
  */
 export function combineScores(d: ArrayLike<number>): CombinedScore {
@@ -88,9 +114,12 @@ export function combineScores(d: ArrayLike<number>): CombinedScore {
     sum += v;
     sumSq += v * v;
   }
-  if (R === 0 || sumSq === 0) return { z: 0, p: 1, reference: 'none' };
+  if (R === 0 || sumSq === 0) return { z: 0, p: 1, pLower: 1, reference: 'none' };
   const z = sum / Math.sqrt(sumSq);
-  if (R <= MAX_EXACT_ROUNDS) return { z, p: signFlipPValue(d), reference: 'sign-flip' };
+  if (R <= MAX_EXACT_ROUNDS) {
+    const { upper, lower } = signFlipPValues(d);
+    return { z, p: upper, pLower: lower, reference: 'sign-flip' };
+  }
   const t = tFromSelfNormalised(z, R);
-  return { z, p: tSf(t, R - 1), reference: 't' };
+  return { z, p: tSf(t, R - 1), pLower: tSf(-t, R - 1), reference: 't' };
 }

@@ -3,7 +3,7 @@
 import { runSequential, type SequentialOptions } from '../experiment/controller';
 import { ReplayRuntime } from '../runtime/replay';
 import type { Threshold, VerdictKind } from '../types';
-import { buildReplay } from './replay-builder';
+import { buildReplay, type ReplaySpec } from './replay-builder';
 import { median } from '../stats';
 import { buildConfig } from '../config';
 
@@ -12,6 +12,8 @@ export interface StudySpec {
   replays: number;
   effect: number;
   instanceSd: number;
+  persistent?: ReplaySpec['persistent'];
+  errorRate?: number;
   threshold: Threshold;
   requestsPerRound: number;
   /** Start indices to cycle through (0 starts inside the warm-up). */
@@ -55,6 +57,8 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
       seed: spec.seed + i,
       effect: spec.effect,
       instanceSd: spec.instanceSd,
+      persistent: spec.persistent,
+      errorRate: spec.errorRate,
     });
     let used = 0;
     const result = await runSequential(new ReplayRuntime(rounds), {
