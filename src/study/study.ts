@@ -4,7 +4,7 @@ import { runSequential, type SequentialOptions } from '../experiment/controller'
 import { ReplayRuntime } from '../runtime/replay';
 import type { Threshold, VerdictKind } from '../types';
 import { buildReplay, type ReplaySpec } from './replay-builder';
-import { median } from '../stats';
+import { median, normalSf } from '../stats';
 import { buildConfig } from '../config';
 
 export interface StudySpec {
@@ -29,6 +29,11 @@ export interface StudyResult {
   /** Share of replays where the textbook i.i.d. Mann-Whitney p at the final look is below alpha. */
   iidRate: number;
   medianRequests: number;
+  /**
+   * Verdicts whose interval and test disagree at the budget: the lower bound above the budget
+   * without p <= boundaryP (or the reverse), or the upper bound below it without pBelow <= boundaryP.
+   */
+  intervalMismatches: number;
 }
 
 /** The gate exactly as a user gets it by default (no time cap: a replay takes no wall time). */
@@ -47,6 +52,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
   const verdicts: Record<VerdictKind, number> = { regression: 0, 'no-regression': 0, inconclusive: 0 };
   const requests: number[] = [];
   let iidHits = 0;
+  let mismatches = 0;
   const alpha = spec.options?.alpha ?? GATE_DEFAULTS.alpha;
   for (let i = 0; i < spec.replays; i++) {
     const trace = spec.traces[i % spec.traces.length];
@@ -70,6 +76,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
       },
     });
     verdicts[result.verdict]++;
+    if (!intervalAgrees(result)) mismatches++;
     if (result.iidP < alpha) iidHits++;
     requests.push(used);
   }
@@ -79,5 +86,14 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     regressionRate: verdicts.regression / spec.replays,
     iidRate: iidHits / spec.replays,
     medianRequests: median(requests),
+    intervalMismatches: mismatches,
   };
+}
+
+/** The final look's interval excludes the budget on the side where, and only where, the test rejects. */
+function intervalAgrees(v: Awaited<ReturnType<typeof runSequential>>): boolean {
+  const level = normalSf(v.boundary);
+  const [low, high] = 'relative' in v.threshold ? v.shift.ci : v.shift.ciNs;
+  const budget = 'relative' in v.threshold ? v.threshold.relative : v.threshold.ns;
+  return low > budget === v.p <= level && high < budget === (v.pBelow ?? 1) <= level;
 }

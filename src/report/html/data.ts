@@ -107,7 +107,7 @@ export function reportData(rounds: RoundData[], seed = 1): ReportData {
       quantiles: boxStats(sorted),
       lag: lagSample(ordered.map((o) => o[name]), LAG_POINTS, rng),
       requests,
-      errors: transport + server,
+      errors: prepared.reduce((s, p) => s + p.errors[name], 0),
       transportErrors: transport,
       serverErrors: server,
     };
