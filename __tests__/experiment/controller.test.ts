@@ -3,12 +3,12 @@
 // tail by direct summation, the errors counted after each round's warm-up cut by walking the rows.
 import { describe, expect, it } from 'vitest';
 import { analyzeLook } from '../../src/experiment/analysis';
-import { runSequential, type SequentialOptions } from '../../src/experiment/controller';
+import { nextTime, runSequential, type SequentialOptions } from '../../src/experiment/controller';
 import { prepareRound } from '../../src/experiment/prepared-round';
 import { Prng } from '../../src/experiment/prng';
 import { pairSchedule } from '../../src/experiment/schedule';
 import { ReplayRuntime } from '../../src/runtime/replay';
-import { normalSf } from '../../src/stats';
+import { nextBoundary, normalSf } from '../../src/stats';
 import type { RoundData } from '../../src/types';
 
 /** Rounds of `pairs` coin-flipped pairs; latencies i.i.d. around 1 ms, the candidate scaled by 1 + effect. */
@@ -128,5 +128,21 @@ describe('runSequential', () => {
     expect(v.errorTest!.p).toBeCloseTo(binomialTailBySum(3, 3, requests.candidate / (requests.baseline + requests.candidate)), 12);
     expect(v.errorTest!.p).toBeGreaterThan(0.1);
     expect(v.verdict).toBe('no-regression');
+  });
+});
+
+describe('nextTime', () => {
+  it('strictly increases, stays below 1 until the final look, whatever the re-plans say', () => {
+    const times: number[] = [];
+    for (const raw of [0.4, 0.3, 0.9995, 1.2, 1.0, 5, 0.2]) {
+      const t = nextTime(times, raw, false);
+      if (times.length) expect(t).toBeGreaterThan(times[times.length - 1]);
+      expect(t).toBeLessThan(1);
+      times.push(t);
+    }
+    expect(times.slice(0, 2)).toEqual([0.4, 0.401]);
+    expect(nextTime(times, 0.5, true)).toBe(1);
+    // The boundaries of these times exist: the spending recursion accepts them.
+    expect(() => nextBoundary(0.045, [...times, 1], times.map(() => 3))).not.toThrow();
   });
 });

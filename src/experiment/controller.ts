@@ -65,7 +65,7 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
     const planned = plannedRequests(look, pS, latencyAlpha, opts);
     const reachedPlan = used >= planned && look.rounds >= opts.minRounds;
     const final = capped || reachedPlan;
-    const t = nextTime(times, final ? 1 : used / planned);
+    const t = nextTime(times, used / planned, final);
     const errorLevel = obrienFlemingSpending(t, errorAlpha) - obrienFlemingSpending(times.at(-1) ?? 0, errorAlpha);
     times.push(t);
     const boundary = nextBoundary(latencyAlpha, times, bounds);
@@ -140,10 +140,15 @@ function plannedRequests(look: LookAnalysis, pS: number, alpha: number, opts: Se
   return Math.max(Number.isFinite(inflated) ? inflated : Number.MAX_SAFE_INTEGER, atLeast, 1);
 }
 
-/** Information fractions must increase; a re-plan that grew the target cannot move time backwards. */
-function nextTime(times: number[], t: number): number {
+/**
+ * Information fractions must increase: a re-plan that grew the target cannot move time backwards,
+ * and only the final look reaches 1 (a look that reached the planned requests before `min-rounds`
+ * stays just below 1, so alpha is not all spent before the run may stop).
+ */
+export function nextTime(times: number[], t: number, final: boolean): number {
+  if (final) return 1;
   const prev = times.length ? times[times.length - 1] : 0;
-  return Math.min(1, Math.max(t, prev + 1e-3));
+  return Math.min(Math.max(t, prev + 1e-3), 1 - (1 - prev) * 1e-3);
 }
 
 interface DecisionInput {
@@ -219,7 +224,9 @@ function roundDependenceCheck(look: LookAnalysis): Check {
   return {
     id: 'round-dependence',
     status: 'warn',
-    detail: `${what} (${numbers}): a placement or instance effect that persists across rounds can pass for a slowdown; the plan was enlarged by the long-run factor`,
+    detail:
+      `${what} (${numbers}): a placement or instance effect that persists across rounds can pass for a slowdown; ` +
+      'the plan counts this spread, and from 20 rounds on the test flips blocks of consecutive rounds',
   };
 }
 
