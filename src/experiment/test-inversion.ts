@@ -4,6 +4,7 @@
 // the budget, the lower bound is sought above it, otherwise below. So "the interval excludes the
 // budget" and "the test rejects at the budget" are the same statement at every look, even where
 // p(d) is not monotone in d (the combined statistic is not quite).
+import { normalQuantile } from '../stats';
 
 export interface TwoSidedP {
   /** p of H0 "shift <= d". */
@@ -29,12 +30,24 @@ export interface InversionSearch {
 
 /** The interval {d : neither one-sided test rejects at `level`}, bounded by crossings found from the budget. */
 export function invertTest(s: InversionSearch, level: number): [number, number] {
-  const rejectsUp = (d: number) => s.test(d).up <= level;
-  const rejectsDown = (d: number) => s.test(d).down <= level;
   return [
-    crossingFromBudget(rejectsUp, s, 1),
-    crossingFromBudget(rejectsDown, s, -1),
+    crossingFromBudget(evidence((d) => s.test(d).up, level), s, 1),
+    crossingFromBudget(evidence((d) => s.test(d).down, level), s, -1),
   ];
+}
+
+/**
+ * How far a shift is from being rejected, on the normal-quantile scale of its p: >= 0 exactly when
+ * p <= level (rejected). Nearly linear in the shift between the jumps of p, which is what lets the
+ * search interpolate.
+ */
+function evidence(p: (d: number) => number, level: number): (d: number) => number {
+  const z = (q: number) => Math.max(-40, Math.min(40, normalQuantile(1 - q)));
+  const zLevel = z(level);
+  return (d) => {
+    const q = p(d);
+    return q <= level ? Math.max(0, z(q) - zLevel) : Math.min(-Number.MIN_VALUE, z(q) - zLevel);
+  };
 }
 
 /**
@@ -42,7 +55,8 @@ export function invertTest(s: InversionSearch, level: number): [number, number] 
  * (direction +1: above for the lower bound; -1: below for the upper bound), else on the near side.
  * Returns -Infinity / +Infinity when no shift within the limits is rejected.
  */
-function crossingFromBudget(rejects: (d: number) => boolean, s: InversionSearch, direction: 1 | -1): number {
+function crossingFromBudget(g: (d: number) => number, s: InversionSearch, direction: 1 | -1): number {
+  const rejects = (d: number) => g(d) >= 0;
   const outward = (x: number, w: number) => clamp(x + direction * w, s.limits);
   if (rejects(s.budget)) {
     // The bound lies beyond the budget, towards the estimate.
@@ -51,14 +65,14 @@ function crossingFromBudget(rejects: (d: number) => boolean, s: InversionSearch,
       if (outside === edge(s.limits, direction)) return direction * Infinity;
       outside = outward(outside, w);
     }
-    return bisectCrossing(rejects, s.budget, outside, s.tol);
+    return searchCrossing(g, s.budget, outside, s.tol);
   }
   // The bound lies on the near side of the budget: walk away from it until the test rejects.
   let accepted = s.budget;
   let candidate = towards(s.budget, s.estimate, -direction as 1 | -1) ? s.estimate : s.budget;
   for (let w = s.width; ; w *= 2) {
     candidate = clamp(candidate - direction * w, s.limits);
-    if (rejects(candidate)) return bisectCrossing(rejects, candidate, accepted, s.tol);
+    if (rejects(candidate)) return searchCrossing(g, candidate, accepted, s.tol);
     if (candidate === edge(s.limits, -direction as 1 | -1)) return -direction * Infinity;
     accepted = candidate;
   }
@@ -78,18 +92,35 @@ function clamp(x: number, limits: [number, number]): number {
 }
 
 /**
- * Bisection between a rejected and an accepted shift (either order): the bracket keeps one end of
- * each kind, so the result, its midpoint, lies strictly between the two starting points. Works for
- * step functions and needs no monotonicity.
+ * Regula falsi with the Illinois modification (Dowell & Jarratt 1971) between a rejected shift
+ * (g >= 0) and an accepted one (g < 0), in either order: the bracket always keeps one end of each
+ * kind, so the result, its midpoint, lies strictly between the two starting points; no monotonicity
+ * is needed. Each step stays at least 1/8 of the bracket inside it, so the bracket shrinks by that
+ * much at worst (step functions), and far faster where g is nearly linear.
  */
-function bisectCrossing(rejects: (d: number) => boolean, rejected: number, accepted: number, tol: number): number {
+function searchCrossing(g: (d: number) => number, rejected: number, accepted: number, tol: number): number {
   let r = rejected;
   let a = accepted;
-  while (Math.abs(a - r) > tol) {
-    const mid = r + (a - r) / 2;
-    if (mid === r || mid === a) break;
-    if (rejects(mid)) r = mid;
-    else a = mid;
+  let gr = g(r);
+  let ga = g(a);
+  let side = 0;
+  for (let i = 0; i < 200 && Math.abs(a - r) > tol; i++) {
+    const margin = (a - r) / 8;
+    let c = (r * ga - a * gr) / (ga - gr);
+    c = Number.isFinite(c) ? c : r + (a - r) / 2;
+    c = margin > 0 ? Math.min(a - margin, Math.max(r + margin, c)) : Math.max(a - margin, Math.min(r + margin, c));
+    const gc = g(c);
+    if (gc >= 0) {
+      r = c;
+      gr = gc;
+      if (side === 1) ga /= 2;
+      side = 1;
+    } else {
+      a = c;
+      ga = gc;
+      if (side === -1) gr /= 2;
+      side = -1;
+    }
   }
   return r + (a - r) / 2;
 }
