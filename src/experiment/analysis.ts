@@ -154,7 +154,10 @@ function tolerance(rounds: PreparedRound[], scale: Scale): number {
 /**
  * Root of a non-increasing function, searched outwards from a guess (a handful of evaluations)
  * and then by regula falsi; each evaluation is a pass over every sample, so few of them matter.
- * Returns -Infinity / +Infinity when the root lies beyond the limits.
+ * Used for the score sum only, which is non-increasing in the shift by construction (every pair
+ * count is); the regula falsi keeps a sign change in its bracket, so a non-monotone f would still
+ * give a crossing, just not a unique one. Returns -Infinity / +Infinity when the root lies beyond
+ * the limits.
  */
 function decreasingRoot(f: (x: number) => number, guess: number, width: number, limits: [number, number], tol: number): number {
   let w = width;

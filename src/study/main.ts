@@ -47,15 +47,15 @@ function persistentRows(): Array<[string, Partial<StudySpec>]> {
   ]);
 }
 const only = process.env.STUDY_ONLY;
-console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | interval disagrees with test | time |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | interval disagrees with test | regressions by the error test | time |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const [name, spec] of rows) {
   if (only && !name.includes(only)) continue;
   const t0 = Date.now();
   const r = await runStudy({ ...base, ...spec } as StudySpec);
   console.log(
     `| ${name} (${r.replays}) | ${r.verdicts.regression} | ${r.verdicts['no-regression']} | ${r.verdicts.inconclusive} | ` +
-      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${r.intervalMismatches} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${r.intervalMismatches} | ${r.errorRegressions} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
 }
 

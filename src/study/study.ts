@@ -34,6 +34,8 @@ export interface StudyResult {
    * without p <= boundaryP (or the reverse), or the upper bound below it without pBelow <= boundaryP.
    */
   intervalMismatches: number;
+  /** Regression verdicts that the error-rate test gave (the latency test did not cross). */
+  errorRegressions: number;
 }
 
 /** The gate exactly as a user gets it by default (no time cap: a replay takes no wall time). */
@@ -53,6 +55,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
   const requests: number[] = [];
   let iidHits = 0;
   let mismatches = 0;
+  let errorRegressions = 0;
   const alpha = spec.options?.alpha ?? GATE_DEFAULTS.alpha;
   for (let i = 0; i < spec.replays; i++) {
     const trace = spec.traces[i % spec.traces.length];
@@ -77,6 +80,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     });
     verdicts[result.verdict]++;
     if (!intervalAgrees(result)) mismatches++;
+    if (result.verdict === 'regression' && result.reason.startsWith('the candidate fails more requests')) errorRegressions++;
     if (result.iidP < alpha) iidHits++;
     requests.push(used);
   }
@@ -87,6 +91,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     iidRate: iidHits / spec.replays,
     medianRequests: median(requests),
     intervalMismatches: mismatches,
+    errorRegressions,
   };
 }
 
