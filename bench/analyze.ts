@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { prepareRound } from '../src/experiment/prepared-round';
-import { pooledShift, shiftInterval, zCriticalFor } from '../src/experiment/analysis';
+import { budgetShift, pooledShift, shiftInterval } from '../src/experiment/analysis';
 import { writeSamples } from '../src/samples/write';
 import { hodgesLehmann } from '../src/stats';
 import { buildReplay } from '../src/study/replay-builder';
@@ -55,7 +55,7 @@ function benchHodgesLehmann(a: Float64Array, b: Float64Array): string[] {
     return prepareRound({ round: r, arm, seq: new Float64Array(10_000), latencyNs, startNs: null, status: null });
   });
   const shift = pooledShift(prepared, 'log');
-  const ci = shiftInterval(prepared, zCriticalFor(0.025, prepared.length), 'log', shift);
+  const ci = shiftInterval(prepared, 0.025, 'log', budgetShift({ relative: 0 }, 'log', NaN), shift);
   const tCi = performance.now() - t0;
   return [
     `Hodges-Lehmann, 50 000 x 50 000 (selection, no difference matrix): ${tHl.toFixed(0)} ms (estimate ${Math.expm1(hl).toFixed(4)})`,

@@ -62,6 +62,31 @@ export interface LookRecord {
   informationFraction: number;
   plannedRequests: number;
   shiftRelative: number;
+  /** Mirrored p at this look (H0: slowdown >= budget): the early no-regression stop when <= boundaryP. */
+  pBelow?: number;
+  /** The error-rate test at this look: its p and the level it was held to. */
+  errorP?: number;
+  errorLevel?: number;
+}
+
+/** The error-rate test (exact conditional binomial) of the final look, with its share of alpha. */
+export interface ErrorTestReport {
+  p: number;
+  /** Its level at the final look (this look's increment of its spending). */
+  level: number;
+  /** Its share of the gate's alpha; the latency test gets alpha minus this. */
+  alpha: number;
+  /** Requests, failed or not, per arm after the warm-up cuts: what the errors are counted among. */
+  requests: { baseline: number; candidate: number };
+}
+
+/** How far the round scores are from independent (the round-dependence check). */
+export interface RoundDependenceReport {
+  lag1: number;
+  serialP: number;
+  varianceFactor: number;
+  bandwidth: number;
+  longRunFactor: number;
 }
 
 /** The verdict JSON (`--json`, verdict.json). Extra fields beyond the contract are allowed. */
@@ -87,6 +112,10 @@ export interface Verdict {
   median: { baseline: number; candidate: number };
   looks: LookRecord[];
   plannedRequests: number;
+  /** Mirrored p of the final look (H0: slowdown >= budget). */
+  pBelow?: number;
+  errorTest?: ErrorTestReport;
+  roundDependence?: RoundDependenceReport;
   mode: 'macro' | 'micro';
   /** Calls of the hooked functions per request (strace), and the per-call cost the shift implies. */
   calls?: CallsReport;

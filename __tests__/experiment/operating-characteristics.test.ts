@@ -1,6 +1,7 @@
 // The gate's operating characteristics on the paper's real traces, replayed interleaved: the
-// false-positive rate over many A/A replays stays within alpha, and the paper's own hook effects are
-// found with the promised power and sample size.
+// false-positive rate over many A/A replays stays within alpha (also with failed requests and with
+// round effects that persist), the paper's own hook effects are found with the promised power and
+// sample size, and in every verdict the interval excludes the budget exactly when the test rejects.
 import { describe, expect, it } from 'vitest';
 import { runStudy, type StudySpec } from '../../src/study/study';
 import { trace } from '../helpers';
@@ -23,10 +24,22 @@ describe('A/A: regression verdicts stay within alpha + 2 SE over 200 replays', (
     expect(r.replays).toBe(200);
     expect(r.regressionRate).toBeLessThanOrEqual(limit);
     expect(r.verdicts.regression + r.verdicts['no-regression'] + r.verdicts.inconclusive).toBe(200);
+    expect(r.intervalMismatches).toBe(0);
   });
   it('with a 1 % per-round instance offset on the candidate', async () => {
     const r = await runStudy(spec({ traces: traces.all.map((n) => loaded[n]), instanceSd: 0.01, seed: 202 }));
     expect(r.regressionRate).toBeLessThanOrEqual(limit);
+    expect(r.intervalMismatches).toBe(0);
+  });
+  it.each([0.002, 0.01])('with a share %s of failed requests (status 0 or 500) in both arms alike', async (errorRate) => {
+    const r = await runStudy(spec({ traces: traces.all.map((n) => loaded[n]), errorRate, seed: 303 }));
+    expect(r.regressionRate).toBeLessThanOrEqual(limit);
+    expect(r.intervalMismatches).toBe(0);
+  });
+  it('with a +-2 % candidate offset that keeps its sign from one round to the next with probability 0.5', async () => {
+    const r = await runStudy(spec({ traces: traces.all.map((n) => loaded[n]), instanceSd: 0.01, persistent: { size: 0.02, stay: 0.5 }, seed: 404 }));
+    expect(r.regressionRate).toBeLessThanOrEqual(limit);
+    expect(r.intervalMismatches).toBe(0);
   });
 });
 
@@ -39,6 +52,7 @@ describe("power: the paper's hook effects found >= 90 % of the time with a media
     const r = await runStudy(spec({ traces: [loaded[name]], effect, instanceSd: 0.01, replays: 100 }));
     expect(r.regressionRate).toBeGreaterThanOrEqual(0.9);
     expect(r.medianRequests).toBeLessThanOrEqual(6000);
+    expect(r.intervalMismatches).toBe(0);
   });
 });
 
@@ -48,9 +62,11 @@ describe('the budget is what is tested', () => {
     const r = await runStudy(spec({ traces: without, effect: 0.02, instanceSd: 0.01, threshold: { relative: 0.05 }, replays: 60 }));
     expect(r.verdicts.regression).toBe(0);
     expect(r.verdicts['no-regression']).toBeGreaterThanOrEqual(57);
+    expect(r.intervalMismatches).toBe(0);
   });
   it('threshold 5 %: a +12 % slowdown fails', async () => {
     const r = await runStudy(spec({ traces: without, effect: 0.12, instanceSd: 0.01, threshold: { relative: 0.05 }, replays: 60 }));
     expect(r.regressionRate).toBeGreaterThanOrEqual(0.95);
+    expect(r.intervalMismatches).toBe(0);
   });
 });

@@ -3,17 +3,19 @@
 // inverting that same test (DESIGN.md, "The statistical method", steps 3-5).
 import { concat } from '../arrays';
 import {
-  bisect,
+  bartlettBandwidth,
+  bartlettLongRunVariance,
   combineScores,
+  lag1,
   mannWhitneyGreaterSorted,
   medianSorted,
-  normalQuantile,
   roundScore,
+  serialCorrelationTest,
   superiorityFromPilot,
-  tSf,
 } from '../stats';
 import type { Threshold } from '../types';
 import type { PreparedRound } from './prepared-round';
+import { invertTest, type TwoSidedP } from './test-inversion';
 
 /** Which scale the test works on: log latency for a relative budget, nanoseconds for an absolute one. */
 export type Scale = 'log' | 'ns';
@@ -23,11 +25,17 @@ export interface LookAnalysis {
   invalidRounds: number[];
   warmupRemoved: number;
   n: { baseline: number; candidate: number };
+  /** Errors, and requests failed or not, per arm after each round's warm-up cut (all rounds): the error test's counts. */
   errors: { baseline: number; candidate: number };
+  counted: { baseline: number; candidate: number };
   /** Combined statistic and one-sided p at the budget (H0: slowdown <= budget). */
   z: number;
   p: number;
+  /** The mirrored one-sided p at the budget (H0: slowdown >= budget): small when the run is clearly within it. */
+  pBelow: number;
   reference: string;
+  /** The budget on the test's scale (log ratio or ns). */
+  scaleBudget: number;
   /** Pooled shift estimates: relative (from log scale) and in ns. */
   shift: { relative: number; ns: number };
   /** The pooled estimate on the test's own scale (log ratio or ns). */
@@ -38,6 +46,7 @@ export interface LookAnalysis {
   lag1: { baseline: number; candidate: number };
   /** Variance of the round scores relative to their i.i.d. expectation (>= 1 means noisier than i.i.d.). */
   varianceFactor: number;
+  dependence: RoundDependence;
   iidP: number;
 }
 
@@ -59,7 +68,7 @@ export function scaleOf(threshold: Threshold): Scale {
 
 export function analyzeLook(all: PreparedRound[], threshold: Threshold): LookAnalysis {
   const rounds = all.filter((r) => r.valid);
-  const errors = sumErrors(all);
+  const errors = sumCounts(all, 'errors');
   const n = { baseline: 0, candidate: 0 };
   for (const r of rounds) {
     n.baseline += r.ns.baseline.length;
@@ -76,9 +85,12 @@ export function analyzeLook(all: PreparedRound[], threshold: Threshold): LookAna
     warmupRemoved: all.reduce((s, r) => s + r.cut, 0),
     n,
     errors,
+    counted: sumCounts(all, 'counted'),
     z: combined.z,
     p: combined.p,
+    pBelow: combined.pLower,
     reference: combined.reference,
+    scaleBudget: delta0,
     ...shiftEstimates(rounds, scale),
     perRound: rounds.map((r, i) => ({
       round: r.round,
@@ -88,6 +100,7 @@ export function analyzeLook(all: PreparedRound[], threshold: Threshold): LookAna
     median,
     lag1: meanLag1(rounds),
     varianceFactor: varianceFactor(rounds, scores),
+    dependence: roundDependence(standardisedScores(rounds, scores)),
     iidP: iidMannWhitneyP(rounds, scale, delta0),
   };
 }
@@ -116,10 +129,10 @@ export function scoreSum(rounds: SortedArms[], shift: number): { sum: number; sq
   return { sum, sq };
 }
 
-/** The combined self-normalised statistic Z = sum D / sqrt(sum D^2) at a shift. */
-export function combinedZ(rounds: SortedArms[], shift: number): number {
-  const { sum, sq } = scoreSum(rounds, shift);
-  return sq > 0 ? sum / Math.sqrt(sq) : 0;
+/** Both one-sided p-values of the combined test of "shift <= x" and "shift >= x", from the round scores at x. */
+export function testAt(rounds: SortedArms[], shift: number): TwoSidedP & { z: number; reference: string } {
+  const c = combineScores(rounds.map((r) => roundScore(r.baseline, r.candidate, shift)));
+  return { up: c.p, down: c.pLower, z: c.z, reference: c.reference };
 }
 
 /** Range of shifts outside which every round's score is at its extreme. */
@@ -141,7 +154,10 @@ function tolerance(rounds: PreparedRound[], scale: Scale): number {
 /**
  * Root of a non-increasing function, searched outwards from a guess (a handful of evaluations)
  * and then by regula falsi; each evaluation is a pass over every sample, so few of them matter.
- * Returns -Infinity / +Infinity when the root lies beyond the limits.
+ * Used for the score sum only, which is non-increasing in the shift by construction (every pair
+ * count is); the regula falsi keeps a sign change in its bracket, so a non-monotone f would still
+ * give a crossing, just not a unique one. Returns -Infinity / +Infinity when the root lies beyond
+ * the limits.
  */
 function decreasingRoot(f: (x: number) => number, guess: number, width: number, limits: [number, number], tol: number): number {
   let w = width;
@@ -214,49 +230,34 @@ export function pooledShift(rounds: PreparedRound[], scale: Scale): number {
 }
 
 /**
- * Confidence interval for the shift by test inversion on the test's scale: the shifts at which the
- * combined statistic equals +zc and -zc (zc = the critical value of the current look). The other
- * scale's interval is converted through the pooled baseline median.
+ * Confidence interval for the shift on the test's scale: the shifts at which neither one-sided test
+ * rejects at the look's nominal level `boundaryP` (test-inversion.ts), anchored at the budget so that
+ * the interval excludes the budget exactly when the test rejects there. The other scale's interval is
+ * converted through the pooled baseline median.
  */
-export function shiftInterval(all: PreparedRound[], zCritical: number, scale: Scale = 'log', estimate?: number): Interval {
+export function shiftInterval(all: PreparedRound[], boundaryP: number, scale: Scale, budget: number, estimate?: number): Interval {
   const rounds = all.filter((r) => r.valid);
-  if (rounds.length === 0 || !Number.isFinite(zCritical)) {
+  if (rounds.length === 0 || !(boundaryP > 0)) {
     return { relative: [-1, Infinity], ns: [-Infinity, Infinity] };
   }
   const arms = rounds.map((r) => r[scale]);
-  const limits = shiftLimits(arms);
-  const tol = tolerance(rounds, scale);
-  const width = searchWidth(rounds, scale);
-  const guess = estimate ?? pooledShift(rounds, scale);
-  const at = (z: number) => (x: number) => combinedZ(arms, x) - z;
-  const interval: [number, number] = [
-    decreasingRoot(at(zCritical), guess, width, limits, tol),
-    decreasingRoot(at(-zCritical), guess, width, limits, tol),
-  ];
+  const interval = invertTest(
+    {
+      test: (x) => testAt(arms, x),
+      budget,
+      estimate: estimate ?? pooledShift(rounds, scale),
+      width: searchWidth(rounds, scale),
+      limits: shiftLimits(arms),
+      tol: tolerance(rounds, scale),
+    },
+    boundaryP,
+  );
   const med = pooledMedian(rounds, 'baseline');
   if (scale === 'log') {
     const relative = interval.map(Math.expm1) as [number, number];
     return { relative, ns: relative.map((v) => v * med) as [number, number] };
   }
   return { relative: interval.map((v) => v / med) as [number, number], ns: interval };
-}
-
-/**
- * The critical value of the self-normalised statistic for a nominal one-sided level: through the
- * t(R-1) reference, Z = t sqrt(R / (R - 1 + t^2)); the normal quantile when R is large.
- */
-export function zCriticalFor(pNominal: number, rounds: number): number {
-  if (rounds < 2) return Infinity;
-  const df = rounds - 1;
-  const t = tQuantileUpper(pNominal, df);
-  // Z = sum d / sqrt(sum d^2) never exceeds sqrt(R): a level beyond reach cannot be crossed.
-  return Number.isFinite(t) ? t * Math.sqrt(rounds / (df + t * t)) : Math.sqrt(rounds);
-}
-
-function tQuantileUpper(p: number, df: number): number {
-  if (df > 1000) return normalQuantile(1 - p);
-  if (tSf(1e6, df) > p) return Infinity;
-  return bisect((t) => tSf(t, df) - p, 0, 1e6, { tol: 1e-9, maxIter: 300 });
 }
 
 /**
@@ -284,16 +285,41 @@ function addThresholds(a: Threshold, b: Threshold, medianNs: number): Threshold 
   return { ns: ns(a) + ns(b) };
 }
 
-function varianceFactor(rounds: PreparedRound[], scores: number[]): number {
-  if (rounds.length < 3) return 1;
-  const e = rounds.map((r, i) => {
+/** Round scores over their i.i.d. standard deviation sqrt(m n / (12 (m + n + 1))). */
+function standardisedScores(rounds: PreparedRound[], scores: number[]): number[] {
+  return rounds.map((r, i) => {
     const m = r.ns.baseline.length;
     const n = r.ns.candidate.length;
     return scores[i] / Math.sqrt((m * n) / (12 * (m + n + 1)));
   });
-  const mean = e.reduce((a, b) => a + b, 0) / e.length;
-  const v = e.reduce((a, b) => a + (b - mean) ** 2, 0) / (e.length - 1);
-  return Math.max(1, v);
+}
+
+function varianceFactor(rounds: PreparedRound[], scores: number[]): number {
+  if (rounds.length < 3) return 1;
+  const e = standardisedScores(rounds, scores);
+  return Math.max(1, bartlettLongRunVariance(e, 0) / (e.length - 1));
+}
+
+/** How far the round scores are from independent: the inputs of the round-dependence check and the plan. */
+export interface RoundDependence {
+  /** Lag-1 autocorrelation of the round scores, in round order. */
+  lag1: number;
+  /** Wald-Wolfowitz permutation p for positive serial correlation (1 below 4 rounds). */
+  serialP: number;
+  /** Bartlett bandwidth used and the long-run variance over the plain variance (>1: neighbours move together). */
+  bandwidth: number;
+  longRunFactor: number;
+}
+
+function roundDependence(e: number[]): RoundDependence {
+  const bandwidth = bartlettBandwidth(e.length);
+  const plain = bartlettLongRunVariance(e, 0);
+  return {
+    lag1: lag1(e),
+    serialP: serialCorrelationTest(e).p,
+    bandwidth,
+    longRunFactor: plain > 0 && e.length >= 3 ? Math.max(0, bartlettLongRunVariance(e, bandwidth) / plain) : 1,
+  };
 }
 
 function iidMannWhitneyP(rounds: PreparedRound[], scale: Scale, delta0: number): number {
@@ -345,11 +371,11 @@ function meanLag1(rounds: PreparedRound[]): { baseline: number; candidate: numbe
   return { baseline: avg('baseline'), candidate: avg('candidate') };
 }
 
-function sumErrors(rounds: PreparedRound[]): { baseline: number; candidate: number } {
+function sumCounts(rounds: PreparedRound[], key: 'errors' | 'counted'): { baseline: number; candidate: number } {
   const e = { baseline: 0, candidate: 0 };
   for (const r of rounds) {
-    e.baseline += r.errors.baseline;
-    e.candidate += r.errors.candidate;
+    e.baseline += r[key].baseline;
+    e.candidate += r[key].candidate;
   }
   return e;
 }

@@ -2,7 +2,7 @@
 // scales the test works on (log latency for relative budgets, nanoseconds for absolute ones).
 import { splitArms } from '../arrays';
 import { lag1, mserTruncation } from '../stats';
-import { errorCounts, successful } from '../samples/round-data';
+import { countsAfterCut, successful } from '../samples/round-data';
 import type { RoundData } from '../types';
 
 export interface PreparedRound {
@@ -14,7 +14,9 @@ export interface PreparedRound {
   log: { baseline: Float64Array; candidate: Float64Array };
   ns: { baseline: Float64Array; candidate: Float64Array };
   lag1: { baseline: number; candidate: number };
+  /** Errors and requests (failed or not) per arm after the warm-up cut: what the error test counts. */
   errors: { baseline: number; candidate: number };
+  counted: { baseline: number; candidate: number };
   requests: number;
 }
 
@@ -36,7 +38,12 @@ export function prepareRound(r: RoundData): PreparedRound {
     // log is monotone: the sorted logs are the logs of the sorted values.
     log: { baseline: nsB.map(Math.log), candidate: nsC.map(Math.log) },
     ns: { baseline: nsB, candidate: nsC },
-    errors: errorCounts(r),
+    ...afterCut(r, cut),
     requests: r.arm.length,
   };
+}
+
+function afterCut(r: RoundData, cut: number): Pick<PreparedRound, 'errors' | 'counted'> {
+  const { requests, errors } = countsAfterCut(r, cut);
+  return { errors, counted: requests };
 }

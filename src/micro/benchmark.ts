@@ -2,14 +2,16 @@
 // R rounds; in each round one driver process per arm, in coin-flipped order, each timing B batches
 // of K calls. The per-call overhead (candidate - baseline, ns) is tested and estimated with the
 // macro gate's machinery: per round the van Elteren score of the batch means, combined
-// self-normalised over rounds (exact sign-flip reference for R <= 16); the estimate is the shift
-// where the summed round scores cross zero (a pooled Hodges-Lehmann shift), the interval the
-// shifts where the combined Z equals +-z_crit (test inversion, t(R-1) reference).
+// self-normalised over rounds (exact sign-flip reference; blocks of rounds from 20 on); the
+// estimate is the shift where the summed round scores cross zero (a pooled Hodges-Lehmann shift),
+// the interval the shifts at which neither one-sided test rejects at alpha (the same test
+// inverted, anchored at the budget).
 import { concat } from '../arrays';
 import { randomInt } from 'node:crypto';
-import { combinedZ, scoreSum, shiftLimits, zCriticalFor } from '../experiment/analysis';
+import { scoreSum, shiftLimits, testAt } from '../experiment/analysis';
 import { pairSchedule } from '../experiment/schedule';
-import { bisect, combineScores, median, roundScore } from '../stats';
+import { invertTest } from '../experiment/test-inversion';
+import { bisect, median } from '../stats';
 import type { Threshold } from '../types';
 import { ensureDriver, runDriver, type MicroFunction } from './driver';
 
@@ -41,7 +43,6 @@ export interface MicroAnalysis {
   z: number;
   p: number;
   reference: string;
-  zCritical: number;
   alpha: number;
   thresholdNs: number;
   /** Median batch mean per arm, ns per call. */
@@ -145,20 +146,18 @@ export function analyzeMicro(
   const t = opts.threshold ?? { ns: 0 };
   const thresholdNs = 'ns' in t ? t.ns : t.relative * baselineNs;
 
-  const scores = sorted.map((r) => roundScore(r.baseline, r.candidate, thresholdNs));
-  const combined = combineScores(scores);
-  const zCritical = zCriticalFor(alpha, sorted.length);
+  const combined = testAt(sorted, thresholdNs);
   const estimate = pooledShiftNs(sorted);
-  const ci = shiftIntervalNs(sorted, zCritical);
-  const regression = combined.p <= alpha && ci[0] > thresholdNs;
+  const ci = shiftIntervalNs(sorted, thresholdNs, estimate, alpha);
+  // The same statement as ci[0] > thresholdNs: the interval inverts this test, anchored at the budget.
+  const regression = combined.up <= alpha;
   return {
     rounds: sorted.length,
     estimate,
     ci,
     z: combined.z,
-    p: combined.p,
+    p: combined.up,
     reference: combined.reference,
-    zCritical,
     alpha,
     thresholdNs,
     baselineNs,
@@ -183,14 +182,13 @@ function pooledShiftNs(rounds: SortedRound[]): number {
   return (below + above) / 2;
 }
 
-/** Shifts where the combined Z equals +zc (lower end) and -zc (upper end). */
-function shiftIntervalNs(rounds: SortedRound[], zc: number): [number, number] {
-  if (!Number.isFinite(zc)) return [-Infinity, Infinity];
-  const [lo, hi] = bracket(rounds);
-  const f = (z: number) => (s: number) => combinedZ(rounds, s) - z;
-  const low = combinedZ(rounds, lo) <= zc ? -Infinity : bisect(f(zc), lo, hi, { tol: SHIFT_TOL_NS });
-  const high = combinedZ(rounds, hi) >= -zc ? Infinity : bisect(f(-zc), lo, hi, { tol: SHIFT_TOL_NS });
-  return [low, high];
+/** The shifts at which neither one-sided test rejects at `alpha`. */
+function shiftIntervalNs(rounds: SortedRound[], budgetNs: number, estimate: number, alpha: number): [number, number] {
+  const limits = bracket(rounds);
+  return invertTest(
+    { test: (x) => testAt(rounds, x), budget: budgetNs, estimate, width: (limits[1] - limits[0]) / 64, limits, tol: SHIFT_TOL_NS },
+    alpha,
+  );
 }
 
 export interface ResolutionOptions {

@@ -34,13 +34,23 @@ export function successful(r: RoundData): { arm: Uint8Array; latencyNs: Float64A
   return { arm, latencyNs };
 }
 
-export function errorCounts(r: RoundData): { baseline: number; candidate: number } {
-  const e = { baseline: 0, candidate: 0 };
-  if (!r.status) return e;
-  for (let i = 0; i < r.status.length; i++) {
-    if (isError(r.status[i])) e[armName(r.arm[i])]++;
+/**
+ * Requests and errors per arm after the first `cut` successful requests (the warm-up the latency
+ * statistics leave out), so the error test counts the same stretch of the round for both.
+ */
+export function countsAfterCut(r: RoundData, cut: number): { requests: { baseline: number; candidate: number }; errors: { baseline: number; candidate: number } } {
+  const requests = { baseline: 0, candidate: 0 };
+  const errors = { baseline: 0, candidate: 0 };
+  let successes = 0;
+  for (let i = 0; i < r.arm.length; i++) {
+    const failed = r.status !== null && isError(r.status[i]);
+    if (successes >= cut) {
+      requests[armName(r.arm[i])]++;
+      if (failed) errors[armName(r.arm[i])]++;
+    }
+    if (!failed) successes++;
   }
-  return e;
+  return { requests, errors };
 }
 
 export function requestCount(rounds: RoundData[]): number {

@@ -15,3 +15,6 @@ export * from './sample-size';
 export * from './group-sequential';
 export * from './mann-whitney-sorted';
 export * from './quantile';
+export * from './long-run-variance';
+export * from './serial-correlation';
+export * from './binomial-test';

@@ -3,29 +3,43 @@
  * randomization (sign-flip) reference: under H0 each d_r is symmetric about 0 independently,
  * so all 2^R sign assignments of |d_r| are equally likely (R. A. Fisher, "The Design of
  * Experiments" (1935), section 21; E. J. G. Pitman, JRSS Suppl. 4 (1937) 119-130).
- * For R > 16 the t(R-1) reference via t = Z sqrt((R-1)/(R - Z^2)) (the one-sample t statistic
- * written in terms of the self-normalised sum; Efron, JASA 64 (1969) 1278-1302).
+ *
+ * From 20 rounds on, consecutive rounds are flipped together in blocks of floor(R / 10) (10 to 19
+ * blocks; the last takes the remainder): the sign assignments of whole blocks are a subgroup of all
+ * assignments, so the test stays exact for independent rounds (a randomization test over any
+ * subgroup of the transformations that leave the null law unchanged is exact; E. L. Lehmann &
+ * J. P. Romano, "Testing Statistical Hypotheses", 3rd ed. (2005), sec. 15.2), while the reference
+ * variance, sum of squared block sums, counts the covariance of rounds within a block: the batch
+ * means idea, so that round effects that persist from round to round are not taken for a slowdown.
+ * Z is then formed from the block sums. The reference is exact at every R; there is no
+ * large-sample approximation.
  */
-import { tSf } from './student-t';
+
+/** Blocks are used from this many rounds on; below it every round is flipped on its own. */
+export const BLOCKS_FROM_ROUNDS = 20;
+
+/** Rounds per sign-flip block: 1 below 20 rounds, floor(R / 10) from there (10 to 19 blocks). */
+export function roundsPerBlock(rounds: number): number {
+  return rounds < BLOCKS_FROM_ROUNDS ? 1 : Math.floor(rounds / (BLOCKS_FROM_ROUNDS / 2));
+}
+
+/** Sums of consecutive blocks of `size` values; the last block also takes the remainder. */
+export function blockSums(d: ArrayLike<number>, size: number): Float64Array {
+  const count = Math.max(1, Math.floor(d.length / size));
+  const out = new Float64Array(count);
+  for (let r = 0; r < d.length; r++) out[Math.min(count - 1, Math.floor(r / size))] += d[r]!;
+  return out;
+}
 
 export interface CombinedScore {
   z: number;
   /** One-sided p-value for "sum d > 0". */
   p: number;
-  reference: 'sign-flip' | 't' | 'none';
-}
-
-/** Largest R for which the exact sign-flip distribution is enumerated. */
-export const MAX_EXACT_ROUNDS = 16;
-
-/**
- * t = z sqrt((R - 1)/(R - z^2)); +-Infinity when z^2 >= R (1 - 1e-12), i.e. all d equal up to
- * rounding (by Cauchy-Schwarz z^2 <= R).
- */
-export function tFromSelfNormalised(z: number, R: number): number {
-  const rest = R - z * z;
-  if (!(rest > 1e-12 * R)) return z > 0 ? Infinity : z < 0 ? -Infinity : 0;
-  return z * Math.sqrt((R - 1) / rest);
+  /** The mirrored one-sided p-value, for "sum d < 0" (the same reference, the other tail). */
+  pLower: number;
+  reference: 'sign-flip' | 'block sign-flip' | 'none';
+  /** Rounds flipped together (1: each round on its own). */
+  blockSize: number;
 }
 
 /** All 2^h signed sums of a[from .. from+h-1], each summed directly (no drift from updates). */
@@ -40,11 +54,12 @@ function halfSums(a: Float64Array, from: number, h: number): Float64Array {
 }
 
 /**
- * Exact sign-flip p: share of the 2^R assignments with sum >= observed sum - tol, where
- * tol = 1e-9 * sum |d| absorbs rounding so that tied sums count as ties. Meet in the middle:
- * the sums of the two halves are combined by sorting one half and binary search.
+ * Exact sign-flip p-values of the sum: the shares of the 2^R assignments with sum >= observed sum
+ * - tol (upper) and <= observed sum + tol (lower), where tol = 1e-9 * sum |d| absorbs rounding so
+ * that tied sums count as ties. Meet in the middle: the sums of the two halves are combined by
+ * sorting one half and binary search.
  */
-export function signFlipPValue(d: ArrayLike<number>): number {
+export function signFlipPValues(d: ArrayLike<number>): { upper: number; lower: number } {
   const R = d.length;
   const abs = new Float64Array(R);
   let observed = 0;
@@ -54,43 +69,64 @@ export function signFlipPValue(d: ArrayLike<number>): number {
     observed += d[r]!;
     scale += abs[r]!;
   }
-  const threshold = observed - 1e-9 * scale;
+  const tol = 1e-9 * scale;
   const h = R >> 1;
   const left = halfSums(abs, 0, h);
   const right = halfSums(abs, h, R - h).sort();
-  let count = 0;
+  let upper = 0;
+  let lower = 0;
   for (let i = 0; i < left.length; i++) {
-    const need = threshold - left[i]!;
-    let lo = 0;
-    let hi = right.length; // first index with right[idx] >= need
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (right[mid]! < need) lo = mid + 1;
-      else hi = mid;
-    }
-    count += right.length - lo;
+    upper += right.length - firstAtLeast(right, observed - tol - left[i]!);
+    lower += firstAbove(right, observed + tol - left[i]!);
   }
-  return count / 2 ** R;
+  return { upper: upper / 2 ** R, lower: lower / 2 ** R };
+}
+
+/** Exact sign-flip p for "sum d > 0". */
+export function signFlipPValue(d: ArrayLike<number>): number {
+  return signFlipPValues(d).upper;
+}
+
+/** First index of the sorted array with a[idx] >= v. */
+function firstAtLeast(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index of the sorted array with a[idx] > v (= how many are <= v). */
+function firstAbove(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
- * Combined one-sided test of the per-round scores d. R = 0 or all d = 0 -> { z: 0, p: 1,
- * reference: 'none' }. R <= 16: exact sign-flip p. R > 16: t(R-1) reference; when Z^2 >= R
- * (every d equal, up to a relative 1e-12) t is infinite and p is 0 (Z > 0) or 1 (Z < 0). Throws on non-finite d.
+ * Combined one-sided test of the per-round scores d, both tails, by the exact sign-flip reference
+ * of their block sums (blocks of one round below 20 rounds). R = 0 or all block sums 0 -> { z: 0,
+ * p: 1, pLower: 1, reference: 'none' }. Throws on non-finite d.
  */
 export function combineScores(d: ArrayLike<number>): CombinedScore {
-  const R = d.length;
+  for (let r = 0; r < d.length; r++) if (!Number.isFinite(d[r]!)) throw new Error('combineScores: non-finite score');
+  const blockSize = roundsPerBlock(d.length);
+  const sums = blockSize === 1 ? d : blockSums(d, blockSize);
   let sum = 0;
   let sumSq = 0;
-  for (let r = 0; r < R; r++) {
-    const v = d[r]!;
-    if (!Number.isFinite(v)) throw new Error('combineScores: non-finite score');
-    sum += v;
-    sumSq += v * v;
+  for (let j = 0; j < sums.length; j++) {
+    sum += sums[j]!;
+    sumSq += sums[j]! * sums[j]!;
   }
-  if (R === 0 || sumSq === 0) return { z: 0, p: 1, reference: 'none' };
-  const z = sum / Math.sqrt(sumSq);
-  if (R <= MAX_EXACT_ROUNDS) return { z, p: signFlipPValue(d), reference: 'sign-flip' };
-  const t = tFromSelfNormalised(z, R);
-  return { z, p: tSf(t, R - 1), reference: 't' };
+  if (d.length === 0 || sumSq === 0) return { z: 0, p: 1, pLower: 1, reference: 'none', blockSize };
+  const { upper, lower } = signFlipPValues(sums);
+  return { z: sum / Math.sqrt(sumSq), p: upper, pLower: lower, reference: blockSize === 1 ? 'sign-flip' : 'block sign-flip', blockSize };
 }

@@ -32,20 +32,34 @@ const rows: Array<[string, Partial<StudySpec>]> = [
   ['EKS pod +2.9%', { traces: byEnv('aws-pod'), effect: 0.029, instanceSd: 0.01, threshold: { relative: 0 } }],
   ['budget 5%, +2%', { traces: without, effect: 0.02, instanceSd: 0.01, threshold: { relative: 0.05 } }],
   ['budget 5%, +12%', { traces: without, effect: 0.12, instanceSd: 0.01, threshold: { relative: 0.05 } }],
+  ['A/A, 0.2% errors in both arms', { traces: all, effect: 0, instanceSd: 0, errorRate: 0.002, threshold: { relative: 0 } }],
+  ['A/A, 0.5% errors in both arms', { traces: all, effect: 0, instanceSd: 0, errorRate: 0.005, threshold: { relative: 0 } }],
+  ['A/A, 1% errors in both arms', { traces: all, effect: 0, instanceSd: 0, errorRate: 0.01, threshold: { relative: 0 } }],
+  ...persistentRows(),
 ];
+
+/** A/A with a +-size offset on the candidate whose sign persists from round to round with probability `stay`. */
+function persistentRows(): Array<[string, Partial<StudySpec>]> {
+  const cases = [[0.01, 0.5], [0.01, 0.7], [0.02, 0.7], [0.01, 0.8], [0.01, 0.9], [0.02, 0.9]];
+  return cases.map(([size, stay]) => [
+    `A/A, persistent +-${size * 100}% (stay ${stay})`,
+    { traces: all, effect: 0, instanceSd: 0.01, persistent: { size, stay }, threshold: { relative: 0 } },
+  ]);
+}
 const only = process.env.STUDY_ONLY;
-console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | time |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | interval disagrees with test | regressions by the error test | time |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const [name, spec] of rows) {
   if (only && !name.includes(only)) continue;
   const t0 = Date.now();
   const r = await runStudy({ ...base, ...spec } as StudySpec);
   console.log(
     `| ${name} (${r.replays}) | ${r.verdicts.regression} | ${r.verdicts['no-regression']} | ${r.verdicts.inconclusive} | ` +
-      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${r.intervalMismatches} | ${r.errorRegressions} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
 }
 
+if (only) process.exit(0);
 // The contrast: the A-then-B design under a plain Mann-Whitney test vs the interleaved gate.
 console.log('\n| environment | plain MW, A then B, same app: "different" (n = 2000 + 2000) | gate, interleaved, same app: regression | paper with vs without: HL shift, plain MW p |\n|---|---|---|---|');
 for (const env of ['docker', 'kind', 'aws-pod', 'aws-nodes']) {

@@ -1,7 +1,8 @@
 // Builds interleaved replays from one sequential trace, as the gate would have measured it: the
 // trace's requests labelled baseline/candidate in coin-flipped pairs, rounds = consecutive segments.
 // A true effect and a per-round instance offset can be injected on the candidate, to measure the
-// false-positive rate (A/A) and the power of the gate on real, noisy latencies.
+// false-positive rate (A/A) and the power of the gate on real, noisy latencies; so can round effects
+// that persist from one round to the next (a placement that sticks) and failed requests.
 import { Prng } from '../experiment/prng';
 import { pairSchedule } from '../experiment/schedule';
 import type { RoundData } from '../types';
@@ -15,23 +16,43 @@ export interface ReplaySpec {
   effect: number;
   /** Standard deviation of a per-round relative offset on the candidate (instance-to-instance). */
   instanceSd: number;
+  /**
+   * A relative offset of +size or -size on the candidate whose sign follows a two-state Markov
+   * chain over rounds: it keeps its sign from one round to the next with probability `stay` and
+   * starts in either state with probability 1/2 (the chain's stationary law: no slowdown on average).
+   */
+  persistent?: { size: number; stay: number };
+  /** Share of requests, in both arms alike, that fail (status 0 or 500, chosen at random). */
+  errorRate?: number;
 }
 
 export function buildReplay(trace: Float64Array, spec: ReplaySpec): RoundData[] {
   const rounds: RoundData[] = [];
   const rng = new Prng(spec.seed ^ 0x5bd1e995);
+  const markov = new Prng(spec.seed ^ 0x2545f491);
+  const faults = new Prng(spec.seed ^ 0x68e31da4);
   const pairs = spec.requestsPerRound >> 1;
+  let sign = markov.nextBit() ? 1 : -1;
   for (let r = 0, from = spec.start; from + 2 * pairs <= trace.length; r++, from += 2 * pairs) {
     const arm = pairSchedule(spec.seed, r, pairs);
-    const offset = 1 + spec.instanceSd * gaussian(rng);
+    if (r > 0 && spec.persistent && markov.nextFloat() >= spec.persistent.stay) sign = -sign;
+    const offset = (1 + spec.instanceSd * gaussian(rng)) * (1 + sign * (spec.persistent?.size ?? 0));
     const latencyNs = new Float64Array(arm.length);
     for (let i = 0; i < arm.length; i++) {
       const v = trace[from + i];
       latencyNs[i] = arm[i] === 1 ? Math.max(1, Math.round(v * (1 + spec.effect) * offset)) : v;
     }
-    rounds.push({ round: r, arm, seq: Float64Array.from(arm, (_, i) => i), latencyNs, startNs: null, status: null });
+    const status = spec.errorRate ? failures(faults, arm.length, spec.errorRate) : null;
+    rounds.push({ round: r, arm, seq: Float64Array.from(arm, (_, i) => i), latencyNs, startNs: null, status });
   }
   return rounds;
+}
+
+/** Status per request: 200, or with probability `rate` a failure, a transport error (0) or a 500 alike. */
+function failures(rng: Prng, n: number, rate: number): Int32Array {
+  const status = new Int32Array(n).fill(200);
+  for (let i = 0; i < n; i++) if (rng.nextFloat() < rate) status[i] = rng.nextBit() ? 500 : 0;
+  return status;
 }
 
 /** Standard normal by Box-Muller. */

@@ -3,8 +3,8 @@
 import { runSequential, type SequentialOptions } from '../experiment/controller';
 import { ReplayRuntime } from '../runtime/replay';
 import type { Threshold, VerdictKind } from '../types';
-import { buildReplay } from './replay-builder';
-import { median } from '../stats';
+import { buildReplay, type ReplaySpec } from './replay-builder';
+import { median, normalSf } from '../stats';
 import { buildConfig } from '../config';
 
 export interface StudySpec {
@@ -12,6 +12,8 @@ export interface StudySpec {
   replays: number;
   effect: number;
   instanceSd: number;
+  persistent?: ReplaySpec['persistent'];
+  errorRate?: number;
   threshold: Threshold;
   requestsPerRound: number;
   /** Start indices to cycle through (0 starts inside the warm-up). */
@@ -27,6 +29,13 @@ export interface StudyResult {
   /** Share of replays where the textbook i.i.d. Mann-Whitney p at the final look is below alpha. */
   iidRate: number;
   medianRequests: number;
+  /**
+   * Verdicts whose interval and test disagree at the budget: the lower bound above the budget
+   * without p <= boundaryP (or the reverse), or the upper bound below it without pBelow <= boundaryP.
+   */
+  intervalMismatches: number;
+  /** Regression verdicts that the error-rate test gave (the latency test did not cross). */
+  errorRegressions: number;
 }
 
 /** The gate exactly as a user gets it by default (no time cap: a replay takes no wall time). */
@@ -45,6 +54,8 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
   const verdicts: Record<VerdictKind, number> = { regression: 0, 'no-regression': 0, inconclusive: 0 };
   const requests: number[] = [];
   let iidHits = 0;
+  let mismatches = 0;
+  let errorRegressions = 0;
   const alpha = spec.options?.alpha ?? GATE_DEFAULTS.alpha;
   for (let i = 0; i < spec.replays; i++) {
     const trace = spec.traces[i % spec.traces.length];
@@ -55,6 +66,8 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
       seed: spec.seed + i,
       effect: spec.effect,
       instanceSd: spec.instanceSd,
+      persistent: spec.persistent,
+      errorRate: spec.errorRate,
     });
     let used = 0;
     const result = await runSequential(new ReplayRuntime(rounds), {
@@ -66,6 +79,8 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
       },
     });
     verdicts[result.verdict]++;
+    if (!intervalAgrees(result)) mismatches++;
+    if (result.verdict === 'regression' && result.reason.startsWith('the candidate fails more requests')) errorRegressions++;
     if (result.iidP < alpha) iidHits++;
     requests.push(used);
   }
@@ -75,5 +90,15 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     regressionRate: verdicts.regression / spec.replays,
     iidRate: iidHits / spec.replays,
     medianRequests: median(requests),
+    intervalMismatches: mismatches,
+    errorRegressions,
   };
+}
+
+/** The final look's interval excludes the budget on the side where, and only where, the test rejects. */
+function intervalAgrees(v: Awaited<ReturnType<typeof runSequential>>): boolean {
+  const level = normalSf(v.boundary);
+  const [low, high] = 'relative' in v.threshold ? v.shift.ci : v.shift.ciNs;
+  const budget = 'relative' in v.threshold ? v.threshold.relative : v.threshold.ns;
+  return low > budget === v.p <= level && high < budget === (v.pBelow ?? 1) <= level;
 }

@@ -1,0 +1,148 @@
+// runSequential and analyzeLook against computations done here from scratch: the round scores by
+// explicit pair loops, their sign-flip law by listing every assignment, the error test's binomial
+// tail by direct summation, the errors counted after each round's warm-up cut by walking the rows.
+import { describe, expect, it } from 'vitest';
+import { analyzeLook } from '../../src/experiment/analysis';
+import { nextTime, runSequential, type SequentialOptions } from '../../src/experiment/controller';
+import { prepareRound } from '../../src/experiment/prepared-round';
+import { Prng } from '../../src/experiment/prng';
+import { pairSchedule } from '../../src/experiment/schedule';
+import { ReplayRuntime } from '../../src/runtime/replay';
+import { nextBoundary, normalSf } from '../../src/stats';
+import type { RoundData } from '../../src/types';
+
+/** Rounds of `pairs` coin-flipped pairs; latencies i.i.d. around 1 ms, the candidate scaled by 1 + effect. */
+function rounds(count: number, pairs: number, effect: number, seed: number, failures?: (arm: number, rng: Prng) => boolean): RoundData[] {
+  const rng = new Prng(seed);
+  return Array.from({ length: count }, (_, r) => {
+    const arm = pairSchedule(seed, r, pairs);
+    const latencyNs = Float64Array.from(arm, (a) => Math.round(1e6 * (0.8 + 0.4 * rng.nextFloat()) * (a ? 1 + effect : 1)));
+    const status = failures ? Int32Array.from(arm, (a) => (failures(a, rng) ? 500 : 200)) : null;
+    return { round: r, arm, seq: Float64Array.from(arm, (_, i) => i), latencyNs, startNs: null, status };
+  });
+}
+
+/** Exact sign-flip p of the summed van Elteren scores at shift log(1 + budget), all from scratch. */
+function bruteForceP(data: RoundData[], budget: number): number {
+  const scores = data.map(prepareRound).filter((p) => p.valid).map((p) => {
+    const d = Math.log1p(budget);
+    let u = 0;
+    for (const b of p.log.baseline) for (const c of p.log.candidate) u += c - d > b ? 1 : c - d === b ? 0.5 : 0;
+    const m = p.log.baseline.length;
+    const n = p.log.candidate.length;
+    return (u - (m * n) / 2) / (m + n + 1);
+  });
+  const observed = scores.reduce((a, b) => a + b, 0);
+  const tol = 1e-9 * scores.reduce((a, b) => a + Math.abs(b), 0);
+  let hits = 0;
+  for (let mask = 0; mask < 1 << scores.length; mask++) {
+    let s = 0;
+    scores.forEach((v, i) => (s += mask & (1 << i) ? -Math.abs(v) : Math.abs(v)));
+    if (s >= observed - tol) hits++;
+  }
+  return hits / 2 ** scores.length;
+}
+
+/** P(Bin(k, pi) >= x) by summing the probabilities, each from a product (no incomplete beta). */
+function binomialTailBySum(x: number, k: number, pi: number): number {
+  let total = 0;
+  for (let j = x; j <= k; j++) {
+    let logC = 0;
+    for (let i = 1; i <= j; i++) logC += Math.log(k - j + i) - Math.log(i);
+    total += Math.exp(logC + j * Math.log(pi) + (k - j) * Math.log1p(-pi));
+  }
+  return total;
+}
+
+/** Errors and requests per arm after each round's first `cut` successful requests, walking the rows. */
+function countAfterCut(data: RoundData[]) {
+  const errors = { baseline: 0, candidate: 0 };
+  const requests = { baseline: 0, candidate: 0 };
+  for (const r of data) {
+    const cut = prepareRound(r).cut;
+    let ok = 0;
+    r.arm.forEach((a, i) => {
+      const failed = r.status![i] >= 500;
+      const key = a ? 'candidate' : 'baseline';
+      if (ok >= cut) {
+        requests[key]++;
+        if (failed) errors[key]++;
+      }
+      if (!failed) ok++;
+    });
+  }
+  return { errors, requests };
+}
+
+const options: SequentialOptions = {
+  threshold: { relative: 0.02 },
+  mde: { relative: 0.05 },
+  alpha: 0.05,
+  power: 0.9,
+  maxRequests: 100_000,
+  maxDurationMs: Infinity,
+  lookEvery: 5,
+  minRounds: 10,
+};
+
+describe('analyzeLook', () => {
+  it.each([0, 0.015, 0.03, 0.06])('p at the budget is the exact sign-flip p of the round scores (effect %s)', (effect) => {
+    const data = rounds(8, 60, effect, 11 + effect * 1000);
+    const look = analyzeLook(data.map(prepareRound), { relative: 0.02 });
+    expect(look.reference).toBe('sign-flip');
+    expect(look.p).toBe(bruteForceP(data, 0.02));
+  });
+});
+
+describe('runSequential', () => {
+  it('a clear slowdown: regression, with p below the boundary and the interval above the budget', async () => {
+    const data = rounds(40, 100, 0.1, 5);
+    const v = await runSequential(new ReplayRuntime(data), options);
+    expect(v.verdict).toBe('regression');
+    expect(v.reason).toMatch(/crossed its boundary/);
+    expect(v.p).toBe(bruteForceP(data.slice(0, v.rounds), 0.02));
+    expect(v.p).toBeLessThanOrEqual(normalSf(v.boundary));
+    expect(v.shift.ci[0]).toBeGreaterThan(0.02);
+  });
+
+  it('the candidate fails 4 % of its requests: regression by the error test, p from the binomial sum', async () => {
+    const data = rounds(40, 100, 0, 6, (arm, rng) => arm === 1 && rng.nextFloat() < 0.04);
+    const v = await runSequential(new ReplayRuntime(data), options);
+    expect(v.verdict).toBe('regression');
+    expect(v.reason).toMatch(/^the candidate fails more requests/);
+    const { errors, requests } = countAfterCut(data.slice(0, v.rounds));
+    expect(v.errors).toEqual(errors);
+    expect(v.errorTest!.requests).toEqual(requests);
+    const p = binomialTailBySum(errors.candidate, errors.baseline + errors.candidate, requests.candidate / (requests.baseline + requests.candidate));
+    expect(v.errorTest!.p).toBeCloseTo(p, 12);
+    expect(v.errorTest!.p).toBeLessThanOrEqual(v.errorTest!.level);
+    expect(v.errorTest!.alpha).toBeCloseTo(0.005, 15);
+  });
+
+  it('3 failed candidate requests and none in the baseline are no regression (exact p about 1/8)', async () => {
+    let left = 3;
+    const data = rounds(10, 200, 0, 7, (arm, rng) => arm === 1 && left > 0 && rng.nextFloat() < 0.01 && left-- > 0);
+    const v = await runSequential(new ReplayRuntime(data), { ...options, threshold: { relative: 0.1 } });
+    const { errors, requests } = countAfterCut(data);
+    expect(errors).toEqual({ baseline: 0, candidate: 3 });
+    expect(v.errorTest!.p).toBeCloseTo(binomialTailBySum(3, 3, requests.candidate / (requests.baseline + requests.candidate)), 12);
+    expect(v.errorTest!.p).toBeGreaterThan(0.1);
+    expect(v.verdict).toBe('no-regression');
+  });
+});
+
+describe('nextTime', () => {
+  it('strictly increases, stays below 1 until the final look, whatever the re-plans say', () => {
+    const times: number[] = [];
+    for (const raw of [0.4, 0.3, 0.9995, 1.2, 1.0, 5, 0.2]) {
+      const t = nextTime(times, raw, false);
+      if (times.length) expect(t).toBeGreaterThan(times[times.length - 1]);
+      expect(t).toBeLessThan(1);
+      times.push(t);
+    }
+    expect(times.slice(0, 2)).toEqual([0.4, 0.401]);
+    expect(nextTime(times, 0.5, true)).toBe(1);
+    // The boundaries of these times exist: the spending recursion accepts them.
+    expect(() => nextBoundary(0.045, [...times, 1], times.map(() => 3))).not.toThrow();
+  });
+});
