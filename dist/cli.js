@@ -62,7 +62,7 @@ var require_identity = __commonJS({
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
@@ -99,7 +99,7 @@ var require_identity = __commonJS({
     exports.isDocument = isDocument;
     exports.isMap = isMap;
     exports.isNode = isNode;
-    exports.isPair = isPair;
+    exports.isPair = isPair2;
     exports.isScalar = isScalar;
     exports.isSeq = isSeq;
   }
@@ -340,13 +340,13 @@ var require_directives = __commonJS({
               onError(0, "%YAML directive should contain exactly one part");
               return false;
             }
-            const [version] = parts;
-            if (version === "1.1" || version === "1.2") {
-              this.yaml.version = version;
+            const [version2] = parts;
+            if (version2 === "1.1" || version2 === "1.2") {
+              this.yaml.version = version2;
               return true;
             } else {
-              const isValid = /^\d+\.\d+$/.test(version);
-              onError(6, `Unsupported YAML version ${version}`, isValid);
+              const isValid = /^\d+\.\d+$/.test(version2);
+              onError(6, `Unsupported YAML version ${version2}`, isValid);
               return false;
             }
           }
@@ -1693,12 +1693,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning2) {
+    function warn(logLevel, warning) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning2);
+          node_process.emitWarning(warning);
         else
-          console.warn(warning2);
+          console.warn(warning);
       }
     }
     exports.debug = debug2;
@@ -3448,14 +3448,14 @@ var require_Document = __commonJS({
           version: "1.2"
         }, options);
         this.options = opt;
-        let { version } = opt;
+        let { version: version2 } = opt;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
-            version = this.directives.yaml.version;
+            version2 = this.directives.yaml.version;
         } else
-          this.directives = new directives.Directives({ version });
-        this.setSchema(version, options);
+          this.directives = new directives.Directives({ version: version2 });
+        this.setSchema(version2, options);
         this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
       }
       /**
@@ -3635,11 +3635,11 @@ var require_Document = __commonJS({
        *
        * Overrides all previously set schema options.
        */
-      setSchema(version, options = {}) {
-        if (typeof version === "number")
-          version = String(version);
+      setSchema(version2, options = {}) {
+        if (typeof version2 === "number")
+          version2 = String(version2);
         let opt;
-        switch (version) {
+        switch (version2) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
@@ -3650,9 +3650,9 @@ var require_Document = __commonJS({
           case "1.2":
           case "next":
             if (this.directives)
-              this.directives.yaml.version = version;
+              this.directives.yaml.version = version2;
             else
-              this.directives = new directives.Directives({ version });
+              this.directives = new directives.Directives({ version: version2 });
             opt = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
@@ -3661,7 +3661,7 @@ var require_Document = __commonJS({
             opt = null;
             break;
           default: {
-            const sv = JSON.stringify(version);
+            const sv = JSON.stringify(version2);
             throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
           }
         }
@@ -5168,9 +5168,9 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning2) => {
+        this.onError = (source, code, message, warning) => {
           const pos = getErrorPos(source);
-          if (warning2)
+          if (warning)
             this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code, message));
@@ -5243,10 +5243,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning2) => {
+            this.directives.add(token.source, (offset, message, warning) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -6929,14 +6929,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs6 = this.flowScalar(this.type);
+              const fs5 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs6, sep: [] });
+                map.items.push({ start, key: fs5, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs6);
+                this.stack.push(fs5);
               } else {
-                Object.assign(it, { key: fs6, sep: [] });
+                Object.assign(it, { key: fs5, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7064,13 +7064,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs6 = this.flowScalar(this.type);
+              const fs5 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs6, sep: [] });
+                fc.items.push({ start: [], key: fs5, sep: [] });
               else if (it.sep)
-                this.stack.push(fs6);
+                this.stack.push(fs5);
               else
-                Object.assign(it, { key: fs6, sep: [] });
+                Object.assign(it, { key: fs5, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -7288,7 +7288,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
+      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -7684,6 +7684,3857 @@ var init_config = __esm({
   }
 });
 
+// node_modules/jstat/dist/jstat.js
+var require_jstat = __commonJS({
+  "node_modules/jstat/dist/jstat.js"(exports, module) {
+    (function(window, factory) {
+      if (typeof exports === "object") {
+        module.exports = factory();
+      } else if (typeof define === "function" && define.amd) {
+        define(factory);
+      } else {
+        window.jStat = factory();
+      }
+    })(exports, function() {
+      var jStat2 = (function(Math2, undefined2) {
+        var concat2 = Array.prototype.concat;
+        var slice = Array.prototype.slice;
+        var toString = Object.prototype.toString;
+        function calcRdx(n, m) {
+          var val = n > m ? n : m;
+          return Math2.pow(
+            10,
+            17 - ~~(Math2.log(val > 0 ? val : -val) * Math2.LOG10E)
+          );
+        }
+        var isArray = Array.isArray || function isArray2(arg) {
+          return toString.call(arg) === "[object Array]";
+        };
+        function isFunction(arg) {
+          return toString.call(arg) === "[object Function]";
+        }
+        function isNumber(num) {
+          return typeof num === "number" ? num - num === 0 : false;
+        }
+        function toVector(arr) {
+          return concat2.apply([], arr);
+        }
+        function jStat3() {
+          return new jStat3._init(arguments);
+        }
+        jStat3.fn = jStat3.prototype;
+        jStat3._init = function _init(args) {
+          if (isArray(args[0])) {
+            if (isArray(args[0][0])) {
+              if (isFunction(args[1]))
+                args[0] = jStat3.map(args[0], args[1]);
+              for (var i = 0; i < args[0].length; i++)
+                this[i] = args[0][i];
+              this.length = args[0].length;
+            } else {
+              this[0] = isFunction(args[1]) ? jStat3.map(args[0], args[1]) : args[0];
+              this.length = 1;
+            }
+          } else if (isNumber(args[0])) {
+            this[0] = jStat3.seq.apply(null, args);
+            this.length = 1;
+          } else if (args[0] instanceof jStat3) {
+            return jStat3(args[0].toArray());
+          } else {
+            this[0] = [];
+            this.length = 1;
+          }
+          return this;
+        };
+        jStat3._init.prototype = jStat3.prototype;
+        jStat3._init.constructor = jStat3;
+        jStat3.utils = {
+          calcRdx,
+          isArray,
+          isFunction,
+          isNumber,
+          toVector
+        };
+        jStat3._random_fn = Math2.random;
+        jStat3.setRandom = function setRandom(fn) {
+          if (typeof fn !== "function")
+            throw new TypeError("fn is not a function");
+          jStat3._random_fn = fn;
+        };
+        jStat3.extend = function extend(obj) {
+          var i, j;
+          if (arguments.length === 1) {
+            for (j in obj)
+              jStat3[j] = obj[j];
+            return this;
+          }
+          for (i = 1; i < arguments.length; i++) {
+            for (j in arguments[i])
+              obj[j] = arguments[i][j];
+          }
+          return obj;
+        };
+        jStat3.rows = function rows(arr) {
+          return arr.length || 1;
+        };
+        jStat3.cols = function cols(arr) {
+          return arr[0].length || 1;
+        };
+        jStat3.dimensions = function dimensions(arr) {
+          return {
+            rows: jStat3.rows(arr),
+            cols: jStat3.cols(arr)
+          };
+        };
+        jStat3.row = function row(arr, index) {
+          if (isArray(index)) {
+            return index.map(function(i) {
+              return jStat3.row(arr, i);
+            });
+          }
+          return arr[index];
+        };
+        jStat3.rowa = function rowa(arr, i) {
+          return jStat3.row(arr, i);
+        };
+        jStat3.col = function col(arr, index) {
+          if (isArray(index)) {
+            var submat = jStat3.arange(arr.length).map(function() {
+              return new Array(index.length);
+            });
+            index.forEach(function(ind, i2) {
+              jStat3.arange(arr.length).forEach(function(j) {
+                submat[j][i2] = arr[j][ind];
+              });
+            });
+            return submat;
+          }
+          var column = new Array(arr.length);
+          for (var i = 0; i < arr.length; i++)
+            column[i] = [arr[i][index]];
+          return column;
+        };
+        jStat3.cola = function cola(arr, i) {
+          return jStat3.col(arr, i).map(function(a) {
+            return a[0];
+          });
+        };
+        jStat3.diag = function diag(arr) {
+          var nrow = jStat3.rows(arr);
+          var res = new Array(nrow);
+          for (var row = 0; row < nrow; row++)
+            res[row] = [arr[row][row]];
+          return res;
+        };
+        jStat3.antidiag = function antidiag(arr) {
+          var nrow = jStat3.rows(arr) - 1;
+          var res = new Array(nrow);
+          for (var i = 0; nrow >= 0; nrow--, i++)
+            res[i] = [arr[i][nrow]];
+          return res;
+        };
+        jStat3.transpose = function transpose(arr) {
+          var obj = [];
+          var objArr, rows, cols, j, i;
+          if (!isArray(arr[0]))
+            arr = [arr];
+          rows = arr.length;
+          cols = arr[0].length;
+          for (i = 0; i < cols; i++) {
+            objArr = new Array(rows);
+            for (j = 0; j < rows; j++)
+              objArr[j] = arr[j][i];
+            obj.push(objArr);
+          }
+          return obj.length === 1 ? obj[0] : obj;
+        };
+        jStat3.map = function map(arr, func, toAlter) {
+          var row, nrow, ncol, res, col;
+          if (!isArray(arr[0]))
+            arr = [arr];
+          nrow = arr.length;
+          ncol = arr[0].length;
+          res = toAlter ? arr : new Array(nrow);
+          for (row = 0; row < nrow; row++) {
+            if (!res[row])
+              res[row] = new Array(ncol);
+            for (col = 0; col < ncol; col++)
+              res[row][col] = func(arr[row][col], row, col);
+          }
+          return res.length === 1 ? res[0] : res;
+        };
+        jStat3.cumreduce = function cumreduce(arr, func, toAlter) {
+          var row, nrow, ncol, res, col;
+          if (!isArray(arr[0]))
+            arr = [arr];
+          nrow = arr.length;
+          ncol = arr[0].length;
+          res = toAlter ? arr : new Array(nrow);
+          for (row = 0; row < nrow; row++) {
+            if (!res[row])
+              res[row] = new Array(ncol);
+            if (ncol > 0)
+              res[row][0] = arr[row][0];
+            for (col = 1; col < ncol; col++)
+              res[row][col] = func(res[row][col - 1], arr[row][col]);
+          }
+          return res.length === 1 ? res[0] : res;
+        };
+        jStat3.alter = function alter(arr, func) {
+          return jStat3.map(arr, func, true);
+        };
+        jStat3.create = function create(rows, cols, func) {
+          var res = new Array(rows);
+          var i, j;
+          if (isFunction(cols)) {
+            func = cols;
+            cols = rows;
+          }
+          for (i = 0; i < rows; i++) {
+            res[i] = new Array(cols);
+            for (j = 0; j < cols; j++)
+              res[i][j] = func(i, j);
+          }
+          return res;
+        };
+        function retZero() {
+          return 0;
+        }
+        jStat3.zeros = function zeros(rows, cols) {
+          if (!isNumber(cols))
+            cols = rows;
+          return jStat3.create(rows, cols, retZero);
+        };
+        function retOne() {
+          return 1;
+        }
+        jStat3.ones = function ones(rows, cols) {
+          if (!isNumber(cols))
+            cols = rows;
+          return jStat3.create(rows, cols, retOne);
+        };
+        jStat3.rand = function rand(rows, cols) {
+          if (!isNumber(cols))
+            cols = rows;
+          return jStat3.create(rows, cols, jStat3._random_fn);
+        };
+        function retIdent(i, j) {
+          return i === j ? 1 : 0;
+        }
+        jStat3.identity = function identity(rows, cols) {
+          if (!isNumber(cols))
+            cols = rows;
+          return jStat3.create(rows, cols, retIdent);
+        };
+        jStat3.symmetric = function symmetric(arr) {
+          var size = arr.length;
+          var row, col;
+          if (arr.length !== arr[0].length)
+            return false;
+          for (row = 0; row < size; row++) {
+            for (col = 0; col < size; col++)
+              if (arr[col][row] !== arr[row][col])
+                return false;
+          }
+          return true;
+        };
+        jStat3.clear = function clear(arr) {
+          return jStat3.alter(arr, retZero);
+        };
+        jStat3.seq = function seq(min, max, length, func) {
+          if (!isFunction(func))
+            func = false;
+          var arr = [];
+          var hival = calcRdx(min, max);
+          var step = (max * hival - min * hival) / ((length - 1) * hival);
+          var current = min;
+          var cnt;
+          for (cnt = 0; current <= max && cnt < length; cnt++, current = (min * hival + step * hival * cnt) / hival) {
+            arr.push(func ? func(current, cnt) : current);
+          }
+          return arr;
+        };
+        jStat3.arange = function arange(start, end, step) {
+          var rl = [];
+          var i;
+          step = step || 1;
+          if (end === undefined2) {
+            end = start;
+            start = 0;
+          }
+          if (start === end || step === 0) {
+            return [];
+          }
+          if (start < end && step < 0) {
+            return [];
+          }
+          if (start > end && step > 0) {
+            return [];
+          }
+          if (step > 0) {
+            for (i = start; i < end; i += step) {
+              rl.push(i);
+            }
+          } else {
+            for (i = start; i > end; i += step) {
+              rl.push(i);
+            }
+          }
+          return rl;
+        };
+        jStat3.slice = /* @__PURE__ */ (function() {
+          function _slice(list, start, end, step) {
+            var i;
+            var rl = [];
+            var length = list.length;
+            if (start === undefined2 && end === undefined2 && step === undefined2) {
+              return jStat3.copy(list);
+            }
+            start = start || 0;
+            end = end || list.length;
+            start = start >= 0 ? start : length + start;
+            end = end >= 0 ? end : length + end;
+            step = step || 1;
+            if (start === end || step === 0) {
+              return [];
+            }
+            if (start < end && step < 0) {
+              return [];
+            }
+            if (start > end && step > 0) {
+              return [];
+            }
+            if (step > 0) {
+              for (i = start; i < end; i += step) {
+                rl.push(list[i]);
+              }
+            } else {
+              for (i = start; i > end; i += step) {
+                rl.push(list[i]);
+              }
+            }
+            return rl;
+          }
+          function slice2(list, rcSlice) {
+            var colSlice, rowSlice;
+            rcSlice = rcSlice || {};
+            if (isNumber(rcSlice.row)) {
+              if (isNumber(rcSlice.col))
+                return list[rcSlice.row][rcSlice.col];
+              var row = jStat3.rowa(list, rcSlice.row);
+              colSlice = rcSlice.col || {};
+              return _slice(row, colSlice.start, colSlice.end, colSlice.step);
+            }
+            if (isNumber(rcSlice.col)) {
+              var col = jStat3.cola(list, rcSlice.col);
+              rowSlice = rcSlice.row || {};
+              return _slice(col, rowSlice.start, rowSlice.end, rowSlice.step);
+            }
+            rowSlice = rcSlice.row || {};
+            colSlice = rcSlice.col || {};
+            var rows = _slice(list, rowSlice.start, rowSlice.end, rowSlice.step);
+            return rows.map(function(row2) {
+              return _slice(row2, colSlice.start, colSlice.end, colSlice.step);
+            });
+          }
+          return slice2;
+        })();
+        jStat3.sliceAssign = function sliceAssign(A2, rcSlice, B2) {
+          var nl, ml;
+          if (isNumber(rcSlice.row)) {
+            if (isNumber(rcSlice.col))
+              return A2[rcSlice.row][rcSlice.col] = B2;
+            rcSlice.col = rcSlice.col || {};
+            rcSlice.col.start = rcSlice.col.start || 0;
+            rcSlice.col.end = rcSlice.col.end || A2[0].length;
+            rcSlice.col.step = rcSlice.col.step || 1;
+            nl = jStat3.arange(
+              rcSlice.col.start,
+              Math2.min(A2.length, rcSlice.col.end),
+              rcSlice.col.step
+            );
+            var m = rcSlice.row;
+            nl.forEach(function(n2, i) {
+              A2[m][n2] = B2[i];
+            });
+            return A2;
+          }
+          if (isNumber(rcSlice.col)) {
+            rcSlice.row = rcSlice.row || {};
+            rcSlice.row.start = rcSlice.row.start || 0;
+            rcSlice.row.end = rcSlice.row.end || A2.length;
+            rcSlice.row.step = rcSlice.row.step || 1;
+            ml = jStat3.arange(
+              rcSlice.row.start,
+              Math2.min(A2[0].length, rcSlice.row.end),
+              rcSlice.row.step
+            );
+            var n = rcSlice.col;
+            ml.forEach(function(m2, j) {
+              A2[m2][n] = B2[j];
+            });
+            return A2;
+          }
+          if (B2[0].length === undefined2) {
+            B2 = [B2];
+          }
+          rcSlice.row.start = rcSlice.row.start || 0;
+          rcSlice.row.end = rcSlice.row.end || A2.length;
+          rcSlice.row.step = rcSlice.row.step || 1;
+          rcSlice.col.start = rcSlice.col.start || 0;
+          rcSlice.col.end = rcSlice.col.end || A2[0].length;
+          rcSlice.col.step = rcSlice.col.step || 1;
+          ml = jStat3.arange(
+            rcSlice.row.start,
+            Math2.min(A2.length, rcSlice.row.end),
+            rcSlice.row.step
+          );
+          nl = jStat3.arange(
+            rcSlice.col.start,
+            Math2.min(A2[0].length, rcSlice.col.end),
+            rcSlice.col.step
+          );
+          ml.forEach(function(m2, i) {
+            nl.forEach(function(n2, j) {
+              A2[m2][n2] = B2[i][j];
+            });
+          });
+          return A2;
+        };
+        jStat3.diagonal = function diagonal(diagArray) {
+          var mat = jStat3.zeros(diagArray.length, diagArray.length);
+          diagArray.forEach(function(t, i) {
+            mat[i][i] = t;
+          });
+          return mat;
+        };
+        jStat3.copy = function copy(A2) {
+          return A2.map(function(row) {
+            if (isNumber(row))
+              return row;
+            return row.map(function(t) {
+              return t;
+            });
+          });
+        };
+        var jProto = jStat3.prototype;
+        jProto.length = 0;
+        jProto.push = Array.prototype.push;
+        jProto.sort = Array.prototype.sort;
+        jProto.splice = Array.prototype.splice;
+        jProto.slice = Array.prototype.slice;
+        jProto.toArray = function toArray() {
+          return this.length > 1 ? slice.call(this) : slice.call(this)[0];
+        };
+        jProto.map = function map(func, toAlter) {
+          return jStat3(jStat3.map(this, func, toAlter));
+        };
+        jProto.cumreduce = function cumreduce(func, toAlter) {
+          return jStat3(jStat3.cumreduce(this, func, toAlter));
+        };
+        jProto.alter = function alter(func) {
+          jStat3.alter(this, func);
+          return this;
+        };
+        (function(funcs) {
+          for (var i = 0; i < funcs.length; i++) (function(passfunc) {
+            jProto[passfunc] = function(func) {
+              var self = this, results;
+              if (func) {
+                setTimeout(function() {
+                  func.call(self, jProto[passfunc].call(self));
+                });
+                return this;
+              }
+              results = jStat3[passfunc](this);
+              return isArray(results) ? jStat3(results) : results;
+            };
+          })(funcs[i]);
+        })("transpose clear symmetric rows cols dimensions diag antidiag".split(" "));
+        (function(funcs) {
+          for (var i = 0; i < funcs.length; i++) (function(passfunc) {
+            jProto[passfunc] = function(index, func) {
+              var self = this;
+              if (func) {
+                setTimeout(function() {
+                  func.call(self, jProto[passfunc].call(self, index));
+                });
+                return this;
+              }
+              return jStat3(jStat3[passfunc](this, index));
+            };
+          })(funcs[i]);
+        })("row col".split(" "));
+        (function(funcs) {
+          for (var i = 0; i < funcs.length; i++) (function(passfunc) {
+            jProto[passfunc] = function() {
+              return jStat3(jStat3[passfunc].apply(null, arguments));
+            };
+          })(funcs[i]);
+        })("create zeros ones rand identity".split(" "));
+        return jStat3;
+      })(Math);
+      (function(jStat3, Math2) {
+        var isFunction = jStat3.utils.isFunction;
+        function ascNum(a, b) {
+          return a - b;
+        }
+        function clip2(arg, min, max) {
+          return Math2.max(min, Math2.min(arg, max));
+        }
+        jStat3.sum = function sum(arr) {
+          var sum2 = 0;
+          var i = arr.length;
+          while (--i >= 0)
+            sum2 += arr[i];
+          return sum2;
+        };
+        jStat3.sumsqrd = function sumsqrd(arr) {
+          var sum = 0;
+          var i = arr.length;
+          while (--i >= 0)
+            sum += arr[i] * arr[i];
+          return sum;
+        };
+        jStat3.sumsqerr = function sumsqerr(arr) {
+          var mean = jStat3.mean(arr);
+          var sum = 0;
+          var i = arr.length;
+          var tmp;
+          while (--i >= 0) {
+            tmp = arr[i] - mean;
+            sum += tmp * tmp;
+          }
+          return sum;
+        };
+        jStat3.sumrow = function sumrow(arr) {
+          var sum = 0;
+          var i = arr.length;
+          while (--i >= 0)
+            sum += arr[i];
+          return sum;
+        };
+        jStat3.product = function product(arr) {
+          var prod = 1;
+          var i = arr.length;
+          while (--i >= 0)
+            prod *= arr[i];
+          return prod;
+        };
+        jStat3.min = function min(arr) {
+          var low = arr[0];
+          var i = 0;
+          while (++i < arr.length)
+            if (arr[i] < low)
+              low = arr[i];
+          return low;
+        };
+        jStat3.max = function max(arr) {
+          var high = arr[0];
+          var i = 0;
+          while (++i < arr.length)
+            if (arr[i] > high)
+              high = arr[i];
+          return high;
+        };
+        jStat3.unique = function unique(arr) {
+          var hash = {}, _arr = [];
+          for (var i = 0; i < arr.length; i++) {
+            if (!hash[arr[i]]) {
+              hash[arr[i]] = true;
+              _arr.push(arr[i]);
+            }
+          }
+          return _arr;
+        };
+        jStat3.mean = function mean(arr) {
+          return jStat3.sum(arr) / arr.length;
+        };
+        jStat3.meansqerr = function meansqerr(arr) {
+          return jStat3.sumsqerr(arr) / arr.length;
+        };
+        jStat3.geomean = function geomean(arr) {
+          var logs = arr.map(Math2.log);
+          var meanOfLogs = jStat3.mean(logs);
+          return Math2.exp(meanOfLogs);
+        };
+        jStat3.median = function median2(arr) {
+          var arrlen = arr.length;
+          var _arr = arr.slice().sort(ascNum);
+          return !(arrlen & 1) ? (_arr[arrlen / 2 - 1] + _arr[arrlen / 2]) / 2 : _arr[arrlen / 2 | 0];
+        };
+        jStat3.cumsum = function cumsum(arr) {
+          return jStat3.cumreduce(arr, function(a, b) {
+            return a + b;
+          });
+        };
+        jStat3.cumprod = function cumprod(arr) {
+          return jStat3.cumreduce(arr, function(a, b) {
+            return a * b;
+          });
+        };
+        jStat3.diff = function diff(arr) {
+          var diffs = [];
+          var arrLen = arr.length;
+          var i;
+          for (i = 1; i < arrLen; i++)
+            diffs.push(arr[i] - arr[i - 1]);
+          return diffs;
+        };
+        jStat3.rank = function(arr) {
+          var i;
+          var distinctNumbers = [];
+          var numberCounts = {};
+          for (i = 0; i < arr.length; i++) {
+            var number = arr[i];
+            if (numberCounts[number]) {
+              numberCounts[number]++;
+            } else {
+              numberCounts[number] = 1;
+              distinctNumbers.push(number);
+            }
+          }
+          var sortedDistinctNumbers = distinctNumbers.sort(ascNum);
+          var numberRanks = {};
+          var currentRank = 1;
+          for (i = 0; i < sortedDistinctNumbers.length; i++) {
+            var number = sortedDistinctNumbers[i];
+            var count = numberCounts[number];
+            var first = currentRank;
+            var last = currentRank + count - 1;
+            var rank = (first + last) / 2;
+            numberRanks[number] = rank;
+            currentRank += count;
+          }
+          return arr.map(function(number2) {
+            return numberRanks[number2];
+          });
+        };
+        jStat3.mode = function mode(arr) {
+          var arrLen = arr.length;
+          var _arr = arr.slice().sort(ascNum);
+          var count = 1;
+          var maxCount = 0;
+          var numMaxCount = 0;
+          var mode_arr = [];
+          var i;
+          for (i = 0; i < arrLen; i++) {
+            if (_arr[i] === _arr[i + 1]) {
+              count++;
+            } else {
+              if (count > maxCount) {
+                mode_arr = [_arr[i]];
+                maxCount = count;
+                numMaxCount = 0;
+              } else if (count === maxCount) {
+                mode_arr.push(_arr[i]);
+                numMaxCount++;
+              }
+              count = 1;
+            }
+          }
+          return numMaxCount === 0 ? mode_arr[0] : mode_arr;
+        };
+        jStat3.range = function range(arr) {
+          return jStat3.max(arr) - jStat3.min(arr);
+        };
+        jStat3.variance = function variance(arr, flag) {
+          return jStat3.sumsqerr(arr) / (arr.length - (flag ? 1 : 0));
+        };
+        jStat3.pooledvariance = function pooledvariance(arr) {
+          var sumsqerr = arr.reduce(function(a, samples) {
+            return a + jStat3.sumsqerr(samples);
+          }, 0);
+          var count = arr.reduce(function(a, samples) {
+            return a + samples.length;
+          }, 0);
+          return sumsqerr / (count - arr.length);
+        };
+        jStat3.deviation = function(arr) {
+          var mean = jStat3.mean(arr);
+          var arrlen = arr.length;
+          var dev = new Array(arrlen);
+          for (var i = 0; i < arrlen; i++) {
+            dev[i] = arr[i] - mean;
+          }
+          return dev;
+        };
+        jStat3.stdev = function stdev(arr, flag) {
+          return Math2.sqrt(jStat3.variance(arr, flag));
+        };
+        jStat3.pooledstdev = function pooledstdev(arr) {
+          return Math2.sqrt(jStat3.pooledvariance(arr));
+        };
+        jStat3.meandev = function meandev(arr) {
+          var mean = jStat3.mean(arr);
+          var a = [];
+          for (var i = arr.length - 1; i >= 0; i--) {
+            a.push(Math2.abs(arr[i] - mean));
+          }
+          return jStat3.mean(a);
+        };
+        jStat3.meddev = function meddev(arr) {
+          var median2 = jStat3.median(arr);
+          var a = [];
+          for (var i = arr.length - 1; i >= 0; i--) {
+            a.push(Math2.abs(arr[i] - median2));
+          }
+          return jStat3.median(a);
+        };
+        jStat3.coeffvar = function coeffvar(arr) {
+          return jStat3.stdev(arr) / jStat3.mean(arr);
+        };
+        jStat3.quartiles = function quartiles(arr) {
+          var arrlen = arr.length;
+          var _arr = arr.slice().sort(ascNum);
+          return [
+            _arr[Math2.round(arrlen / 4) - 1],
+            _arr[Math2.round(arrlen / 2) - 1],
+            _arr[Math2.round(arrlen * 3 / 4) - 1]
+          ];
+        };
+        jStat3.quantiles = function quantiles(arr, quantilesArray, alphap, betap) {
+          var sortedArray = arr.slice().sort(ascNum);
+          var quantileVals = [quantilesArray.length];
+          var n = arr.length;
+          var i, p, m, aleph, k, gamma;
+          if (typeof alphap === "undefined")
+            alphap = 3 / 8;
+          if (typeof betap === "undefined")
+            betap = 3 / 8;
+          for (i = 0; i < quantilesArray.length; i++) {
+            p = quantilesArray[i];
+            m = alphap + p * (1 - alphap - betap);
+            aleph = n * p + m;
+            k = Math2.floor(clip2(aleph, 1, n - 1));
+            gamma = clip2(aleph - k, 0, 1);
+            quantileVals[i] = (1 - gamma) * sortedArray[k - 1] + gamma * sortedArray[k];
+          }
+          return quantileVals;
+        };
+        jStat3.percentile = function percentile(arr, k, exclusive) {
+          var _arr = arr.slice().sort(ascNum);
+          var realIndex = k * (_arr.length + (exclusive ? 1 : -1)) + (exclusive ? 0 : 1);
+          var index = parseInt(realIndex);
+          var frac = realIndex - index;
+          if (index + 1 < _arr.length) {
+            return _arr[index - 1] + frac * (_arr[index] - _arr[index - 1]);
+          } else {
+            return _arr[index - 1];
+          }
+        };
+        jStat3.percentileOfScore = function percentileOfScore(arr, score, kind) {
+          var counter = 0;
+          var len = arr.length;
+          var strict = false;
+          var value, i;
+          if (kind === "strict")
+            strict = true;
+          for (i = 0; i < len; i++) {
+            value = arr[i];
+            if (strict && value < score || !strict && value <= score) {
+              counter++;
+            }
+          }
+          return counter / len;
+        };
+        jStat3.histogram = function histogram(arr, binCnt) {
+          binCnt = binCnt || 4;
+          var first = jStat3.min(arr);
+          var binWidth = (jStat3.max(arr) - first) / binCnt;
+          var len = arr.length;
+          var bins = [];
+          var i;
+          for (i = 0; i < binCnt; i++)
+            bins[i] = 0;
+          for (i = 0; i < len; i++)
+            bins[Math2.min(Math2.floor((arr[i] - first) / binWidth), binCnt - 1)] += 1;
+          return bins;
+        };
+        jStat3.covariance = function covariance(arr1, arr2) {
+          var u = jStat3.mean(arr1);
+          var v = jStat3.mean(arr2);
+          var arr1Len = arr1.length;
+          var sq_dev = new Array(arr1Len);
+          var i;
+          for (i = 0; i < arr1Len; i++)
+            sq_dev[i] = (arr1[i] - u) * (arr2[i] - v);
+          return jStat3.sum(sq_dev) / (arr1Len - 1);
+        };
+        jStat3.corrcoeff = function corrcoeff(arr1, arr2) {
+          return jStat3.covariance(arr1, arr2) / jStat3.stdev(arr1, 1) / jStat3.stdev(arr2, 1);
+        };
+        jStat3.spearmancoeff = function(arr1, arr2) {
+          arr1 = jStat3.rank(arr1);
+          arr2 = jStat3.rank(arr2);
+          return jStat3.corrcoeff(arr1, arr2);
+        };
+        jStat3.stanMoment = function stanMoment(arr, n) {
+          var mu = jStat3.mean(arr);
+          var sigma = jStat3.stdev(arr);
+          var len = arr.length;
+          var skewSum = 0;
+          for (var i = 0; i < len; i++)
+            skewSum += Math2.pow((arr[i] - mu) / sigma, n);
+          return skewSum / arr.length;
+        };
+        jStat3.skewness = function skewness(arr) {
+          return jStat3.stanMoment(arr, 3);
+        };
+        jStat3.kurtosis = function kurtosis(arr) {
+          return jStat3.stanMoment(arr, 4) - 3;
+        };
+        var jProto = jStat3.prototype;
+        (function(funcs) {
+          for (var i = 0; i < funcs.length; i++) (function(passfunc) {
+            jProto[passfunc] = function(fullbool, func) {
+              var arr = [];
+              var i2 = 0;
+              var tmpthis = this;
+              if (isFunction(fullbool)) {
+                func = fullbool;
+                fullbool = false;
+              }
+              if (func) {
+                setTimeout(function() {
+                  func.call(tmpthis, jProto[passfunc].call(tmpthis, fullbool));
+                });
+                return this;
+              }
+              if (this.length > 1) {
+                tmpthis = fullbool === true ? this : this.transpose();
+                for (; i2 < tmpthis.length; i2++)
+                  arr[i2] = jStat3[passfunc](tmpthis[i2]);
+                return arr;
+              }
+              return jStat3[passfunc](this[0], fullbool);
+            };
+          })(funcs[i]);
+        })("cumsum cumprod".split(" "));
+        (function(funcs) {
+          for (var i = 0; i < funcs.length; i++) (function(passfunc) {
+            jProto[passfunc] = function(fullbool, func) {
+              var arr = [];
+              var i2 = 0;
+              var tmpthis = this;
+              if (isFunction(fullbool)) {
+                func = fullbool;
+                fullbool = false;
+              }
+              if (func) {
+                setTimeout(function() {
+                  func.call(tmpthis, jProto[passfunc].call(tmpthis, fullbool));
+                });
+                return this;
+              }
+              if (this.length > 1) {
+                if (passfunc !== "sumrow")
+                  tmpthis = fullbool === true ? this : this.transpose();
+                for (; i2 < tmpthis.length; i2++)
+                  arr[i2] = jStat3[passfunc](tmpthis[i2]);
+                return fullbool === true ? jStat3[passfunc](jStat3.utils.toVector(arr)) : arr;
+              }
+              return jStat3[passfunc](this[0], fullbool);
+            };
+          })(funcs[i]);
+        })("sum sumsqrd sumsqerr sumrow product min max unique mean meansqerr geomean median diff rank mode range variance deviation stdev meandev meddev coeffvar quartiles histogram skewness kurtosis".split(" "));
+        (function(funcs) {
+          for (var i = 0; i < funcs.length; i++) (function(passfunc) {
+            jProto[passfunc] = function() {
+              var arr = [];
+              var i2 = 0;
+              var tmpthis = this;
+              var args = Array.prototype.slice.call(arguments);
+              var callbackFunction;
+              if (isFunction(args[args.length - 1])) {
+                callbackFunction = args[args.length - 1];
+                var argsToPass = args.slice(0, args.length - 1);
+                setTimeout(function() {
+                  callbackFunction.call(
+                    tmpthis,
+                    jProto[passfunc].apply(tmpthis, argsToPass)
+                  );
+                });
+                return this;
+              } else {
+                callbackFunction = void 0;
+                var curriedFunction = function curriedFunction2(vector) {
+                  return jStat3[passfunc].apply(tmpthis, [vector].concat(args));
+                };
+              }
+              if (this.length > 1) {
+                tmpthis = tmpthis.transpose();
+                for (; i2 < tmpthis.length; i2++)
+                  arr[i2] = curriedFunction(tmpthis[i2]);
+                return arr;
+              }
+              return curriedFunction(this[0]);
+            };
+          })(funcs[i]);
+        })("quantiles percentileOfScore".split(" "));
+      })(jStat2, Math);
+      (function(jStat3, Math2) {
+        jStat3.gammaln = function gammaln(x) {
+          var j = 0;
+          var cof = [
+            76.18009172947146,
+            -86.50532032941678,
+            24.01409824083091,
+            -1.231739572450155,
+            0.001208650973866179,
+            -5395239384953e-18
+          ];
+          var ser = 1.000000000190015;
+          var xx, y, tmp;
+          tmp = (y = xx = x) + 5.5;
+          tmp -= (xx + 0.5) * Math2.log(tmp);
+          for (; j < 6; j++)
+            ser += cof[j] / ++y;
+          return Math2.log(2.5066282746310007 * ser / xx) - tmp;
+        };
+        jStat3.loggam = function loggam(x) {
+          var x0, x2, xp, gl, gl0;
+          var k, n;
+          var a = [
+            0.08333333333333333,
+            -0.002777777777777778,
+            7936507936507937e-19,
+            -5952380952380952e-19,
+            8417508417508418e-19,
+            -0.001917526917526918,
+            0.00641025641025641,
+            -0.02955065359477124,
+            0.1796443723688307,
+            -1.3924322169059
+          ];
+          x0 = x;
+          n = 0;
+          if (x == 1 || x == 2) {
+            return 0;
+          }
+          if (x <= 7) {
+            n = Math2.floor(7 - x);
+            x0 = x + n;
+          }
+          x2 = 1 / (x0 * x0);
+          xp = 2 * Math2.PI;
+          gl0 = a[9];
+          for (k = 8; k >= 0; k--) {
+            gl0 *= x2;
+            gl0 += a[k];
+          }
+          gl = gl0 / x0 + 0.5 * Math2.log(xp) + (x0 - 0.5) * Math2.log(x0) - x0;
+          if (x <= 7) {
+            for (k = 1; k <= n; k++) {
+              gl -= Math2.log(x0 - 1);
+              x0 -= 1;
+            }
+          }
+          return gl;
+        };
+        jStat3.gammafn = function gammafn(x) {
+          var p = [
+            -1.716185138865495,
+            24.76565080557592,
+            -379.80425647094563,
+            629.3311553128184,
+            866.9662027904133,
+            -31451.272968848367,
+            -36144.413418691176,
+            66456.14382024054
+          ];
+          var q = [
+            -30.8402300119739,
+            315.35062697960416,
+            -1015.1563674902192,
+            -3107.771671572311,
+            22538.11842098015,
+            4755.846277527881,
+            -134659.9598649693,
+            -115132.2596755535
+          ];
+          var fact = false;
+          var n = 0;
+          var xden = 0;
+          var xnum = 0;
+          var y = x;
+          var i, z, yi, res;
+          if (x > 171.6243769536076) {
+            return Infinity;
+          }
+          if (y <= 0) {
+            res = y % 1 + 36e-17;
+            if (res) {
+              fact = (!(y & 1) ? 1 : -1) * Math2.PI / Math2.sin(Math2.PI * res);
+              y = 1 - y;
+            } else {
+              return Infinity;
+            }
+          }
+          yi = y;
+          if (y < 1) {
+            z = y++;
+          } else {
+            z = (y -= n = (y | 0) - 1) - 1;
+          }
+          for (i = 0; i < 8; ++i) {
+            xnum = (xnum + p[i]) * z;
+            xden = xden * z + q[i];
+          }
+          res = xnum / xden + 1;
+          if (yi < y) {
+            res /= yi;
+          } else if (yi > y) {
+            for (i = 0; i < n; ++i) {
+              res *= y;
+              y++;
+            }
+          }
+          if (fact) {
+            res = fact / res;
+          }
+          return res;
+        };
+        jStat3.gammap = function gammap(a, x) {
+          return jStat3.lowRegGamma(a, x) * jStat3.gammafn(a);
+        };
+        jStat3.lowRegGamma = function lowRegGamma(a, x) {
+          var aln = jStat3.gammaln(a);
+          var ap = a;
+          var sum = 1 / a;
+          var del = sum;
+          var b = x + 1 - a;
+          var c = 1 / 1e-30;
+          var d = 1 / b;
+          var h = d;
+          var i = 1;
+          var ITMAX = -~(Math2.log(a >= 1 ? a : 1 / a) * 8.5 + a * 0.4 + 17);
+          var an;
+          if (x < 0 || a <= 0) {
+            return NaN;
+          } else if (x < a + 1) {
+            for (; i <= ITMAX; i++) {
+              sum += del *= x / ++ap;
+            }
+            return sum * Math2.exp(-x + a * Math2.log(x) - aln);
+          }
+          for (; i <= ITMAX; i++) {
+            an = -i * (i - a);
+            b += 2;
+            d = an * d + b;
+            c = b + an / c;
+            d = 1 / d;
+            h *= d * c;
+          }
+          return 1 - h * Math2.exp(-x + a * Math2.log(x) - aln);
+        };
+        jStat3.factorialln = function factorialln(n) {
+          return n < 0 ? NaN : jStat3.gammaln(n + 1);
+        };
+        jStat3.factorial = function factorial(n) {
+          return n < 0 ? NaN : jStat3.gammafn(n + 1);
+        };
+        jStat3.combination = function combination(n, m) {
+          return n > 170 || m > 170 ? Math2.exp(jStat3.combinationln(n, m)) : jStat3.factorial(n) / jStat3.factorial(m) / jStat3.factorial(n - m);
+        };
+        jStat3.combinationln = function combinationln(n, m) {
+          return jStat3.factorialln(n) - jStat3.factorialln(m) - jStat3.factorialln(n - m);
+        };
+        jStat3.permutation = function permutation(n, m) {
+          return jStat3.factorial(n) / jStat3.factorial(n - m);
+        };
+        jStat3.betafn = function betafn(x, y) {
+          if (x <= 0 || y <= 0)
+            return void 0;
+          return x + y > 170 ? Math2.exp(jStat3.betaln(x, y)) : jStat3.gammafn(x) * jStat3.gammafn(y) / jStat3.gammafn(x + y);
+        };
+        jStat3.betaln = function betaln(x, y) {
+          return jStat3.gammaln(x) + jStat3.gammaln(y) - jStat3.gammaln(x + y);
+        };
+        jStat3.betacf = function betacf(x, a, b) {
+          var fpmin = 1e-30;
+          var m = 1;
+          var qab = a + b;
+          var qap = a + 1;
+          var qam = a - 1;
+          var c = 1;
+          var d = 1 - qab * x / qap;
+          var m2, aa, del, h;
+          if (Math2.abs(d) < fpmin)
+            d = fpmin;
+          d = 1 / d;
+          h = d;
+          for (; m <= 100; m++) {
+            m2 = 2 * m;
+            aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+            d = 1 + aa * d;
+            if (Math2.abs(d) < fpmin)
+              d = fpmin;
+            c = 1 + aa / c;
+            if (Math2.abs(c) < fpmin)
+              c = fpmin;
+            d = 1 / d;
+            h *= d * c;
+            aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+            d = 1 + aa * d;
+            if (Math2.abs(d) < fpmin)
+              d = fpmin;
+            c = 1 + aa / c;
+            if (Math2.abs(c) < fpmin)
+              c = fpmin;
+            d = 1 / d;
+            del = d * c;
+            h *= del;
+            if (Math2.abs(del - 1) < 3e-7)
+              break;
+          }
+          return h;
+        };
+        jStat3.gammapinv = function gammapinv(p, a) {
+          var j = 0;
+          var a1 = a - 1;
+          var EPS = 1e-8;
+          var gln = jStat3.gammaln(a);
+          var x, err, t, u, pp, lna1, afac;
+          if (p >= 1)
+            return Math2.max(100, a + 100 * Math2.sqrt(a));
+          if (p <= 0)
+            return 0;
+          if (a > 1) {
+            lna1 = Math2.log(a1);
+            afac = Math2.exp(a1 * (lna1 - 1) - gln);
+            pp = p < 0.5 ? p : 1 - p;
+            t = Math2.sqrt(-2 * Math2.log(pp));
+            x = (2.30753 + t * 0.27061) / (1 + t * (0.99229 + t * 0.04481)) - t;
+            if (p < 0.5)
+              x = -x;
+            x = Math2.max(
+              1e-3,
+              a * Math2.pow(1 - 1 / (9 * a) - x / (3 * Math2.sqrt(a)), 3)
+            );
+          } else {
+            t = 1 - a * (0.253 + a * 0.12);
+            if (p < t)
+              x = Math2.pow(p / t, 1 / a);
+            else
+              x = 1 - Math2.log(1 - (p - t) / (1 - t));
+          }
+          for (; j < 12; j++) {
+            if (x <= 0)
+              return 0;
+            err = jStat3.lowRegGamma(a, x) - p;
+            if (a > 1)
+              t = afac * Math2.exp(-(x - a1) + a1 * (Math2.log(x) - lna1));
+            else
+              t = Math2.exp(-x + a1 * Math2.log(x) - gln);
+            u = err / t;
+            x -= t = u / (1 - 0.5 * Math2.min(1, u * ((a - 1) / x - 1)));
+            if (x <= 0)
+              x = 0.5 * (x + t);
+            if (Math2.abs(t) < EPS * x)
+              break;
+          }
+          return x;
+        };
+        jStat3.erf = function erf(x) {
+          var cof = [
+            -1.3026537197817094,
+            0.6419697923564902,
+            0.019476473204185836,
+            -0.00956151478680863,
+            -946595344482036e-18,
+            366839497852761e-18,
+            42523324806907e-18,
+            -20278578112534e-18,
+            -1624290004647e-18,
+            130365583558e-17,
+            15626441722e-18,
+            -85238095915e-18,
+            6529054439e-18,
+            5059343495e-18,
+            -991364156e-18,
+            -227365122e-18,
+            96467911e-18,
+            2394038e-18,
+            -6886027e-18,
+            894487e-18,
+            313092e-18,
+            -112708e-18,
+            381e-18,
+            7106e-18,
+            -1523e-18,
+            -94e-18,
+            121e-18,
+            -28e-18
+          ];
+          var j = cof.length - 1;
+          var isneg = false;
+          var d = 0;
+          var dd = 0;
+          var t, ty, tmp, res;
+          if (x < 0) {
+            x = -x;
+            isneg = true;
+          }
+          t = 2 / (2 + x);
+          ty = 4 * t - 2;
+          for (; j > 0; j--) {
+            tmp = d;
+            d = ty * d - dd + cof[j];
+            dd = tmp;
+          }
+          res = t * Math2.exp(-x * x + 0.5 * (cof[0] + ty * d) - dd);
+          return isneg ? res - 1 : 1 - res;
+        };
+        jStat3.erfc = function erfc(x) {
+          return 1 - jStat3.erf(x);
+        };
+        jStat3.erfcinv = function erfcinv(p) {
+          var j = 0;
+          var x, err, t, pp;
+          if (p >= 2)
+            return -100;
+          if (p <= 0)
+            return 100;
+          pp = p < 1 ? p : 2 - p;
+          t = Math2.sqrt(-2 * Math2.log(pp / 2));
+          x = -0.70711 * ((2.30753 + t * 0.27061) / (1 + t * (0.99229 + t * 0.04481)) - t);
+          for (; j < 2; j++) {
+            err = jStat3.erfc(x) - pp;
+            x += err / (1.1283791670955126 * Math2.exp(-x * x) - x * err);
+          }
+          return p < 1 ? x : -x;
+        };
+        jStat3.ibetainv = function ibetainv(p, a, b) {
+          var EPS = 1e-8;
+          var a1 = a - 1;
+          var b1 = b - 1;
+          var j = 0;
+          var lna, lnb, pp, t, u, err, x, al, h, w, afac;
+          if (p <= 0)
+            return 0;
+          if (p >= 1)
+            return 1;
+          if (a >= 1 && b >= 1) {
+            pp = p < 0.5 ? p : 1 - p;
+            t = Math2.sqrt(-2 * Math2.log(pp));
+            x = (2.30753 + t * 0.27061) / (1 + t * (0.99229 + t * 0.04481)) - t;
+            if (p < 0.5)
+              x = -x;
+            al = (x * x - 3) / 6;
+            h = 2 / (1 / (2 * a - 1) + 1 / (2 * b - 1));
+            w = x * Math2.sqrt(al + h) / h - (1 / (2 * b - 1) - 1 / (2 * a - 1)) * (al + 5 / 6 - 2 / (3 * h));
+            x = a / (a + b * Math2.exp(2 * w));
+          } else {
+            lna = Math2.log(a / (a + b));
+            lnb = Math2.log(b / (a + b));
+            t = Math2.exp(a * lna) / a;
+            u = Math2.exp(b * lnb) / b;
+            w = t + u;
+            if (p < t / w)
+              x = Math2.pow(a * w * p, 1 / a);
+            else
+              x = 1 - Math2.pow(b * w * (1 - p), 1 / b);
+          }
+          afac = -jStat3.gammaln(a) - jStat3.gammaln(b) + jStat3.gammaln(a + b);
+          for (; j < 10; j++) {
+            if (x === 0 || x === 1)
+              return x;
+            err = jStat3.ibeta(x, a, b) - p;
+            t = Math2.exp(a1 * Math2.log(x) + b1 * Math2.log(1 - x) + afac);
+            u = err / t;
+            x -= t = u / (1 - 0.5 * Math2.min(1, u * (a1 / x - b1 / (1 - x))));
+            if (x <= 0)
+              x = 0.5 * (x + t);
+            if (x >= 1)
+              x = 0.5 * (x + t + 1);
+            if (Math2.abs(t) < EPS * x && j > 0)
+              break;
+          }
+          return x;
+        };
+        jStat3.ibeta = function ibeta(x, a, b) {
+          var bt = x === 0 || x === 1 ? 0 : Math2.exp(jStat3.gammaln(a + b) - jStat3.gammaln(a) - jStat3.gammaln(b) + a * Math2.log(x) + b * Math2.log(1 - x));
+          if (x < 0 || x > 1)
+            return false;
+          if (x < (a + 1) / (a + b + 2))
+            return bt * jStat3.betacf(x, a, b) / a;
+          return 1 - bt * jStat3.betacf(1 - x, b, a) / b;
+        };
+        jStat3.randn = function randn(n, m) {
+          var u, v, x, y, q;
+          if (!m)
+            m = n;
+          if (n)
+            return jStat3.create(n, m, function() {
+              return jStat3.randn();
+            });
+          do {
+            u = jStat3._random_fn();
+            v = 1.7156 * (jStat3._random_fn() - 0.5);
+            x = u - 0.449871;
+            y = Math2.abs(v) + 0.386595;
+            q = x * x + y * (0.196 * y - 0.25472 * x);
+          } while (q > 0.27597 && (q > 0.27846 || v * v > -4 * Math2.log(u) * u * u));
+          return v / u;
+        };
+        jStat3.randg = function randg(shape, n, m) {
+          var oalph = shape;
+          var a1, a2, u, v, x, mat;
+          if (!m)
+            m = n;
+          if (!shape)
+            shape = 1;
+          if (n) {
+            mat = jStat3.zeros(n, m);
+            mat.alter(function() {
+              return jStat3.randg(shape);
+            });
+            return mat;
+          }
+          if (shape < 1)
+            shape += 1;
+          a1 = shape - 1 / 3;
+          a2 = 1 / Math2.sqrt(9 * a1);
+          do {
+            do {
+              x = jStat3.randn();
+              v = 1 + a2 * x;
+            } while (v <= 0);
+            v = v * v * v;
+            u = jStat3._random_fn();
+          } while (u > 1 - 0.331 * Math2.pow(x, 4) && Math2.log(u) > 0.5 * x * x + a1 * (1 - v + Math2.log(v)));
+          if (shape == oalph)
+            return a1 * v;
+          do {
+            u = jStat3._random_fn();
+          } while (u === 0);
+          return Math2.pow(u, 1 / oalph) * a1 * v;
+        };
+        (function(funcs) {
+          for (var i = 0; i < funcs.length; i++) (function(passfunc) {
+            jStat3.fn[passfunc] = function() {
+              return jStat3(
+                jStat3.map(this, function(value) {
+                  return jStat3[passfunc](value);
+                })
+              );
+            };
+          })(funcs[i]);
+        })("gammaln gammafn factorial factorialln".split(" "));
+        (function(funcs) {
+          for (var i = 0; i < funcs.length; i++) (function(passfunc) {
+            jStat3.fn[passfunc] = function() {
+              return jStat3(jStat3[passfunc].apply(null, arguments));
+            };
+          })(funcs[i]);
+        })("randn".split(" "));
+      })(jStat2, Math);
+      (function(jStat3, Math2) {
+        (function(list) {
+          for (var i = 0; i < list.length; i++) (function(func) {
+            jStat3[func] = function f(a, b, c) {
+              if (!(this instanceof f))
+                return new f(a, b, c);
+              this._a = a;
+              this._b = b;
+              this._c = c;
+              return this;
+            };
+            jStat3.fn[func] = function(a, b, c) {
+              var newthis = jStat3[func](a, b, c);
+              newthis.data = this;
+              return newthis;
+            };
+            jStat3[func].prototype.sample = function(arr) {
+              var a = this._a;
+              var b = this._b;
+              var c = this._c;
+              if (arr)
+                return jStat3.alter(arr, function() {
+                  return jStat3[func].sample(a, b, c);
+                });
+              else
+                return jStat3[func].sample(a, b, c);
+            };
+            (function(vals) {
+              for (var i2 = 0; i2 < vals.length; i2++) (function(fnfunc) {
+                jStat3[func].prototype[fnfunc] = function(x) {
+                  var a = this._a;
+                  var b = this._b;
+                  var c = this._c;
+                  if (!x && x !== 0)
+                    x = this.data;
+                  if (typeof x !== "number") {
+                    return jStat3.fn.map.call(x, function(x2) {
+                      return jStat3[func][fnfunc](x2, a, b, c);
+                    });
+                  }
+                  return jStat3[func][fnfunc](x, a, b, c);
+                };
+              })(vals[i2]);
+            })("pdf cdf inv".split(" "));
+            (function(vals) {
+              for (var i2 = 0; i2 < vals.length; i2++) (function(fnfunc) {
+                jStat3[func].prototype[fnfunc] = function() {
+                  return jStat3[func][fnfunc](this._a, this._b, this._c);
+                };
+              })(vals[i2]);
+            })("mean median mode variance".split(" "));
+          })(list[i]);
+        })("beta centralF cauchy chisquare exponential gamma invgamma kumaraswamy laplace lognormal noncentralt normal pareto studentt weibull uniform binomial negbin hypgeom poisson triangular tukey arcsine".split(" "));
+        jStat3.extend(jStat3.beta, {
+          pdf: function pdf(x, alpha, beta) {
+            if (x > 1 || x < 0)
+              return 0;
+            if (alpha == 1 && beta == 1)
+              return 1;
+            if (alpha < 512 && beta < 512) {
+              return Math2.pow(x, alpha - 1) * Math2.pow(1 - x, beta - 1) / jStat3.betafn(alpha, beta);
+            } else {
+              return Math2.exp((alpha - 1) * Math2.log(x) + (beta - 1) * Math2.log(1 - x) - jStat3.betaln(alpha, beta));
+            }
+          },
+          cdf: function cdf(x, alpha, beta) {
+            return x > 1 || x < 0 ? (x > 1) * 1 : jStat3.ibeta(x, alpha, beta);
+          },
+          inv: function inv(x, alpha, beta) {
+            return jStat3.ibetainv(x, alpha, beta);
+          },
+          mean: function mean(alpha, beta) {
+            return alpha / (alpha + beta);
+          },
+          median: function median2(alpha, beta) {
+            return jStat3.ibetainv(0.5, alpha, beta);
+          },
+          mode: function mode(alpha, beta) {
+            return (alpha - 1) / (alpha + beta - 2);
+          },
+          // return a random sample
+          sample: function sample(alpha, beta) {
+            var u = jStat3.randg(alpha);
+            return u / (u + jStat3.randg(beta));
+          },
+          variance: function variance(alpha, beta) {
+            return alpha * beta / (Math2.pow(alpha + beta, 2) * (alpha + beta + 1));
+          }
+        });
+        jStat3.extend(jStat3.centralF, {
+          // This implementation of the pdf function avoids float overflow
+          // See the way that R calculates this value:
+          // https://svn.r-project.org/R/trunk/src/nmath/df.c
+          pdf: function pdf(x, df1, df2) {
+            var p, q, f;
+            if (x < 0)
+              return 0;
+            if (df1 <= 2) {
+              if (x === 0 && df1 < 2) {
+                return Infinity;
+              }
+              if (x === 0 && df1 === 2) {
+                return 1;
+              }
+              return 1 / jStat3.betafn(df1 / 2, df2 / 2) * Math2.pow(df1 / df2, df1 / 2) * Math2.pow(x, df1 / 2 - 1) * Math2.pow(1 + df1 / df2 * x, -(df1 + df2) / 2);
+            }
+            p = df1 * x / (df2 + x * df1);
+            q = df2 / (df2 + x * df1);
+            f = df1 * q / 2;
+            return f * jStat3.binomial.pdf((df1 - 2) / 2, (df1 + df2 - 2) / 2, p);
+          },
+          cdf: function cdf(x, df1, df2) {
+            if (x < 0)
+              return 0;
+            return jStat3.ibeta(df1 * x / (df1 * x + df2), df1 / 2, df2 / 2);
+          },
+          inv: function inv(x, df1, df2) {
+            return df2 / (df1 * (1 / jStat3.ibetainv(x, df1 / 2, df2 / 2) - 1));
+          },
+          mean: function mean(df1, df2) {
+            return df2 > 2 ? df2 / (df2 - 2) : void 0;
+          },
+          mode: function mode(df1, df2) {
+            return df1 > 2 ? df2 * (df1 - 2) / (df1 * (df2 + 2)) : void 0;
+          },
+          // return a random sample
+          sample: function sample(df1, df2) {
+            var x1 = jStat3.randg(df1 / 2) * 2;
+            var x2 = jStat3.randg(df2 / 2) * 2;
+            return x1 / df1 / (x2 / df2);
+          },
+          variance: function variance(df1, df2) {
+            if (df2 <= 4)
+              return void 0;
+            return 2 * df2 * df2 * (df1 + df2 - 2) / (df1 * (df2 - 2) * (df2 - 2) * (df2 - 4));
+          }
+        });
+        jStat3.extend(jStat3.cauchy, {
+          pdf: function pdf(x, local, scale) {
+            if (scale < 0) {
+              return 0;
+            }
+            return scale / (Math2.pow(x - local, 2) + Math2.pow(scale, 2)) / Math2.PI;
+          },
+          cdf: function cdf(x, local, scale) {
+            return Math2.atan((x - local) / scale) / Math2.PI + 0.5;
+          },
+          inv: function(p, local, scale) {
+            return local + scale * Math2.tan(Math2.PI * (p - 0.5));
+          },
+          median: function median2(local) {
+            return local;
+          },
+          mode: function mode(local) {
+            return local;
+          },
+          sample: function sample(local, scale) {
+            return jStat3.randn() * Math2.sqrt(1 / (2 * jStat3.randg(0.5))) * scale + local;
+          }
+        });
+        jStat3.extend(jStat3.chisquare, {
+          pdf: function pdf(x, dof) {
+            if (x < 0)
+              return 0;
+            return x === 0 && dof === 2 ? 0.5 : Math2.exp((dof / 2 - 1) * Math2.log(x) - x / 2 - dof / 2 * Math2.log(2) - jStat3.gammaln(dof / 2));
+          },
+          cdf: function cdf(x, dof) {
+            if (x < 0)
+              return 0;
+            return jStat3.lowRegGamma(dof / 2, x / 2);
+          },
+          inv: function(p, dof) {
+            return 2 * jStat3.gammapinv(p, 0.5 * dof);
+          },
+          mean: function(dof) {
+            return dof;
+          },
+          // TODO: this is an approximation (is there a better way?)
+          median: function median2(dof) {
+            return dof * Math2.pow(1 - 2 / (9 * dof), 3);
+          },
+          mode: function mode(dof) {
+            return dof - 2 > 0 ? dof - 2 : 0;
+          },
+          sample: function sample(dof) {
+            return jStat3.randg(dof / 2) * 2;
+          },
+          variance: function variance(dof) {
+            return 2 * dof;
+          }
+        });
+        jStat3.extend(jStat3.exponential, {
+          pdf: function pdf(x, rate) {
+            return x < 0 ? 0 : rate * Math2.exp(-rate * x);
+          },
+          cdf: function cdf(x, rate) {
+            return x < 0 ? 0 : 1 - Math2.exp(-rate * x);
+          },
+          inv: function(p, rate) {
+            return -Math2.log(1 - p) / rate;
+          },
+          mean: function(rate) {
+            return 1 / rate;
+          },
+          median: function(rate) {
+            return 1 / rate * Math2.log(2);
+          },
+          mode: function mode() {
+            return 0;
+          },
+          sample: function sample(rate) {
+            return -1 / rate * Math2.log(jStat3._random_fn());
+          },
+          variance: function(rate) {
+            return Math2.pow(rate, -2);
+          }
+        });
+        jStat3.extend(jStat3.gamma, {
+          pdf: function pdf(x, shape, scale) {
+            if (x < 0)
+              return 0;
+            return x === 0 && shape === 1 ? 1 / scale : Math2.exp((shape - 1) * Math2.log(x) - x / scale - jStat3.gammaln(shape) - shape * Math2.log(scale));
+          },
+          cdf: function cdf(x, shape, scale) {
+            if (x < 0)
+              return 0;
+            return jStat3.lowRegGamma(shape, x / scale);
+          },
+          inv: function(p, shape, scale) {
+            return jStat3.gammapinv(p, shape) * scale;
+          },
+          mean: function(shape, scale) {
+            return shape * scale;
+          },
+          mode: function mode(shape, scale) {
+            if (shape > 1) return (shape - 1) * scale;
+            return void 0;
+          },
+          sample: function sample(shape, scale) {
+            return jStat3.randg(shape) * scale;
+          },
+          variance: function variance(shape, scale) {
+            return shape * scale * scale;
+          }
+        });
+        jStat3.extend(jStat3.invgamma, {
+          pdf: function pdf(x, shape, scale) {
+            if (x <= 0)
+              return 0;
+            return Math2.exp(-(shape + 1) * Math2.log(x) - scale / x - jStat3.gammaln(shape) + shape * Math2.log(scale));
+          },
+          cdf: function cdf(x, shape, scale) {
+            if (x <= 0)
+              return 0;
+            return 1 - jStat3.lowRegGamma(shape, scale / x);
+          },
+          inv: function(p, shape, scale) {
+            return scale / jStat3.gammapinv(1 - p, shape);
+          },
+          mean: function(shape, scale) {
+            return shape > 1 ? scale / (shape - 1) : void 0;
+          },
+          mode: function mode(shape, scale) {
+            return scale / (shape + 1);
+          },
+          sample: function sample(shape, scale) {
+            return scale / jStat3.randg(shape);
+          },
+          variance: function variance(shape, scale) {
+            if (shape <= 2)
+              return void 0;
+            return scale * scale / ((shape - 1) * (shape - 1) * (shape - 2));
+          }
+        });
+        jStat3.extend(jStat3.kumaraswamy, {
+          pdf: function pdf(x, alpha, beta) {
+            if (x === 0 && alpha === 1)
+              return beta;
+            else if (x === 1 && beta === 1)
+              return alpha;
+            return Math2.exp(Math2.log(alpha) + Math2.log(beta) + (alpha - 1) * Math2.log(x) + (beta - 1) * Math2.log(1 - Math2.pow(x, alpha)));
+          },
+          cdf: function cdf(x, alpha, beta) {
+            if (x < 0)
+              return 0;
+            else if (x > 1)
+              return 1;
+            return 1 - Math2.pow(1 - Math2.pow(x, alpha), beta);
+          },
+          inv: function inv(p, alpha, beta) {
+            return Math2.pow(1 - Math2.pow(1 - p, 1 / beta), 1 / alpha);
+          },
+          mean: function(alpha, beta) {
+            return beta * jStat3.gammafn(1 + 1 / alpha) * jStat3.gammafn(beta) / jStat3.gammafn(1 + 1 / alpha + beta);
+          },
+          median: function median2(alpha, beta) {
+            return Math2.pow(1 - Math2.pow(2, -1 / beta), 1 / alpha);
+          },
+          mode: function mode(alpha, beta) {
+            if (!(alpha >= 1 && beta >= 1 && (alpha !== 1 && beta !== 1)))
+              return void 0;
+            return Math2.pow((alpha - 1) / (alpha * beta - 1), 1 / alpha);
+          },
+          variance: function variance() {
+            throw new Error("variance not yet implemented");
+          }
+        });
+        jStat3.extend(jStat3.lognormal, {
+          pdf: function pdf(x, mu, sigma) {
+            if (x <= 0)
+              return 0;
+            return Math2.exp(-Math2.log(x) - 0.5 * Math2.log(2 * Math2.PI) - Math2.log(sigma) - Math2.pow(Math2.log(x) - mu, 2) / (2 * sigma * sigma));
+          },
+          cdf: function cdf(x, mu, sigma) {
+            if (x < 0)
+              return 0;
+            return 0.5 + 0.5 * jStat3.erf((Math2.log(x) - mu) / Math2.sqrt(2 * sigma * sigma));
+          },
+          inv: function(p, mu, sigma) {
+            return Math2.exp(-1.4142135623730951 * sigma * jStat3.erfcinv(2 * p) + mu);
+          },
+          mean: function mean(mu, sigma) {
+            return Math2.exp(mu + sigma * sigma / 2);
+          },
+          median: function median2(mu) {
+            return Math2.exp(mu);
+          },
+          mode: function mode(mu, sigma) {
+            return Math2.exp(mu - sigma * sigma);
+          },
+          sample: function sample(mu, sigma) {
+            return Math2.exp(jStat3.randn() * sigma + mu);
+          },
+          variance: function variance(mu, sigma) {
+            return (Math2.exp(sigma * sigma) - 1) * Math2.exp(2 * mu + sigma * sigma);
+          }
+        });
+        jStat3.extend(jStat3.noncentralt, {
+          pdf: function pdf(x, dof, ncp) {
+            var tol = 1e-14;
+            if (Math2.abs(ncp) < tol)
+              return jStat3.studentt.pdf(x, dof);
+            if (Math2.abs(x) < tol) {
+              return Math2.exp(jStat3.gammaln((dof + 1) / 2) - ncp * ncp / 2 - 0.5 * Math2.log(Math2.PI * dof) - jStat3.gammaln(dof / 2));
+            }
+            return dof / x * (jStat3.noncentralt.cdf(x * Math2.sqrt(1 + 2 / dof), dof + 2, ncp) - jStat3.noncentralt.cdf(x, dof, ncp));
+          },
+          cdf: function cdf(x, dof, ncp) {
+            var tol = 1e-14;
+            var min_iterations = 200;
+            if (Math2.abs(ncp) < tol)
+              return jStat3.studentt.cdf(x, dof);
+            var flip = false;
+            if (x < 0) {
+              flip = true;
+              ncp = -ncp;
+            }
+            var prob = jStat3.normal.cdf(-ncp, 0, 1);
+            var value = tol + 1;
+            var lastvalue = value;
+            var y = x * x / (x * x + dof);
+            var j = 0;
+            var p = Math2.exp(-ncp * ncp / 2);
+            var q = Math2.exp(-ncp * ncp / 2 - 0.5 * Math2.log(2) - jStat3.gammaln(3 / 2)) * ncp;
+            while (j < min_iterations || lastvalue > tol || value > tol) {
+              lastvalue = value;
+              if (j > 0) {
+                p *= ncp * ncp / (2 * j);
+                q *= ncp * ncp / (2 * (j + 1 / 2));
+              }
+              value = p * jStat3.beta.cdf(y, j + 0.5, dof / 2) + q * jStat3.beta.cdf(y, j + 1, dof / 2);
+              prob += 0.5 * value;
+              j++;
+            }
+            return flip ? 1 - prob : prob;
+          }
+        });
+        jStat3.extend(jStat3.normal, {
+          pdf: function pdf(x, mean, std) {
+            return Math2.exp(-0.5 * Math2.log(2 * Math2.PI) - Math2.log(std) - Math2.pow(x - mean, 2) / (2 * std * std));
+          },
+          cdf: function cdf(x, mean, std) {
+            return 0.5 * (1 + jStat3.erf((x - mean) / Math2.sqrt(2 * std * std)));
+          },
+          inv: function(p, mean, std) {
+            return -1.4142135623730951 * std * jStat3.erfcinv(2 * p) + mean;
+          },
+          mean: function(mean) {
+            return mean;
+          },
+          median: function median2(mean) {
+            return mean;
+          },
+          mode: function(mean) {
+            return mean;
+          },
+          sample: function sample(mean, std) {
+            return jStat3.randn() * std + mean;
+          },
+          variance: function(mean, std) {
+            return std * std;
+          }
+        });
+        jStat3.extend(jStat3.pareto, {
+          pdf: function pdf(x, scale, shape) {
+            if (x < scale)
+              return 0;
+            return shape * Math2.pow(scale, shape) / Math2.pow(x, shape + 1);
+          },
+          cdf: function cdf(x, scale, shape) {
+            if (x < scale)
+              return 0;
+            return 1 - Math2.pow(scale / x, shape);
+          },
+          inv: function inv(p, scale, shape) {
+            return scale / Math2.pow(1 - p, 1 / shape);
+          },
+          mean: function mean(scale, shape) {
+            if (shape <= 1)
+              return void 0;
+            return shape * Math2.pow(scale, shape) / (shape - 1);
+          },
+          median: function median2(scale, shape) {
+            return scale * (shape * Math2.SQRT2);
+          },
+          mode: function mode(scale) {
+            return scale;
+          },
+          variance: function(scale, shape) {
+            if (shape <= 2)
+              return void 0;
+            return scale * scale * shape / (Math2.pow(shape - 1, 2) * (shape - 2));
+          }
+        });
+        jStat3.extend(jStat3.studentt, {
+          pdf: function pdf(x, dof) {
+            dof = dof > 1e100 ? 1e100 : dof;
+            return 1 / (Math2.sqrt(dof) * jStat3.betafn(0.5, dof / 2)) * Math2.pow(1 + x * x / dof, -((dof + 1) / 2));
+          },
+          cdf: function cdf(x, dof) {
+            var dof2 = dof / 2;
+            return jStat3.ibeta((x + Math2.sqrt(x * x + dof)) / (2 * Math2.sqrt(x * x + dof)), dof2, dof2);
+          },
+          inv: function(p, dof) {
+            var x = jStat3.ibetainv(2 * Math2.min(p, 1 - p), 0.5 * dof, 0.5);
+            x = Math2.sqrt(dof * (1 - x) / x);
+            return p > 0.5 ? x : -x;
+          },
+          mean: function mean(dof) {
+            return dof > 1 ? 0 : void 0;
+          },
+          median: function median2() {
+            return 0;
+          },
+          mode: function mode() {
+            return 0;
+          },
+          sample: function sample(dof) {
+            return jStat3.randn() * Math2.sqrt(dof / (2 * jStat3.randg(dof / 2)));
+          },
+          variance: function variance(dof) {
+            return dof > 2 ? dof / (dof - 2) : dof > 1 ? Infinity : void 0;
+          }
+        });
+        jStat3.extend(jStat3.weibull, {
+          pdf: function pdf(x, scale, shape) {
+            if (x < 0 || scale < 0 || shape < 0)
+              return 0;
+            return shape / scale * Math2.pow(x / scale, shape - 1) * Math2.exp(-Math2.pow(x / scale, shape));
+          },
+          cdf: function cdf(x, scale, shape) {
+            return x < 0 ? 0 : 1 - Math2.exp(-Math2.pow(x / scale, shape));
+          },
+          inv: function(p, scale, shape) {
+            return scale * Math2.pow(-Math2.log(1 - p), 1 / shape);
+          },
+          mean: function(scale, shape) {
+            return scale * jStat3.gammafn(1 + 1 / shape);
+          },
+          median: function median2(scale, shape) {
+            return scale * Math2.pow(Math2.log(2), 1 / shape);
+          },
+          mode: function mode(scale, shape) {
+            if (shape <= 1)
+              return 0;
+            return scale * Math2.pow((shape - 1) / shape, 1 / shape);
+          },
+          sample: function sample(scale, shape) {
+            return scale * Math2.pow(-Math2.log(jStat3._random_fn()), 1 / shape);
+          },
+          variance: function variance(scale, shape) {
+            return scale * scale * jStat3.gammafn(1 + 2 / shape) - Math2.pow(jStat3.weibull.mean(scale, shape), 2);
+          }
+        });
+        jStat3.extend(jStat3.uniform, {
+          pdf: function pdf(x, a, b) {
+            return x < a || x > b ? 0 : 1 / (b - a);
+          },
+          cdf: function cdf(x, a, b) {
+            if (x < a)
+              return 0;
+            else if (x < b)
+              return (x - a) / (b - a);
+            return 1;
+          },
+          inv: function(p, a, b) {
+            return a + p * (b - a);
+          },
+          mean: function mean(a, b) {
+            return 0.5 * (a + b);
+          },
+          median: function median2(a, b) {
+            return jStat3.mean(a, b);
+          },
+          mode: function mode() {
+            throw new Error("mode is not yet implemented");
+          },
+          sample: function sample(a, b) {
+            return a / 2 + b / 2 + (b / 2 - a / 2) * (2 * jStat3._random_fn() - 1);
+          },
+          variance: function variance(a, b) {
+            return Math2.pow(b - a, 2) / 12;
+          }
+        });
+        function betinc(x, a, b, eps) {
+          var a0 = 0;
+          var b0 = 1;
+          var a1 = 1;
+          var b1 = 1;
+          var m9 = 0;
+          var a2 = 0;
+          var c9;
+          while (Math2.abs((a1 - a2) / a1) > eps) {
+            a2 = a1;
+            c9 = -(a + m9) * (a + b + m9) * x / (a + 2 * m9) / (a + 2 * m9 + 1);
+            a0 = a1 + c9 * a0;
+            b0 = b1 + c9 * b0;
+            m9 = m9 + 1;
+            c9 = m9 * (b - m9) * x / (a + 2 * m9 - 1) / (a + 2 * m9);
+            a1 = a0 + c9 * a1;
+            b1 = b0 + c9 * b1;
+            a0 = a0 / b1;
+            b0 = b0 / b1;
+            a1 = a1 / b1;
+            b1 = 1;
+          }
+          return a1 / a;
+        }
+        jStat3.extend(jStat3.binomial, {
+          pdf: function pdf(k, n, p) {
+            return p === 0 || p === 1 ? n * p === k ? 1 : 0 : jStat3.combination(n, k) * Math2.pow(p, k) * Math2.pow(1 - p, n - k);
+          },
+          cdf: function cdf(x, n, p) {
+            var betacdf;
+            var eps = 1e-10;
+            if (x < 0)
+              return 0;
+            if (x >= n)
+              return 1;
+            if (p < 0 || p > 1 || n <= 0)
+              return NaN;
+            x = Math2.floor(x);
+            var z = p;
+            var a = x + 1;
+            var b = n - x;
+            var s = a + b;
+            var bt = Math2.exp(jStat3.gammaln(s) - jStat3.gammaln(b) - jStat3.gammaln(a) + a * Math2.log(z) + b * Math2.log(1 - z));
+            if (z < (a + 1) / (s + 2))
+              betacdf = bt * betinc(z, a, b, eps);
+            else
+              betacdf = 1 - bt * betinc(1 - z, b, a, eps);
+            return Math2.round((1 - betacdf) * (1 / eps)) / (1 / eps);
+          }
+        });
+        jStat3.extend(jStat3.negbin, {
+          pdf: function pdf(k, r, p) {
+            if (k !== k >>> 0)
+              return false;
+            if (k < 0)
+              return 0;
+            return jStat3.combination(k + r - 1, r - 1) * Math2.pow(1 - p, k) * Math2.pow(p, r);
+          },
+          cdf: function cdf(x, r, p) {
+            var sum = 0, k = 0;
+            if (x < 0) return 0;
+            for (; k <= x; k++) {
+              sum += jStat3.negbin.pdf(k, r, p);
+            }
+            return sum;
+          }
+        });
+        jStat3.extend(jStat3.hypgeom, {
+          pdf: function pdf(k, N, m, n) {
+            if (k !== k | 0) {
+              return false;
+            } else if (k < 0 || k < m - (N - n)) {
+              return 0;
+            } else if (k > n || k > m) {
+              return 0;
+            } else if (m * 2 > N) {
+              if (n * 2 > N) {
+                return jStat3.hypgeom.pdf(N - m - n + k, N, N - m, N - n);
+              } else {
+                return jStat3.hypgeom.pdf(n - k, N, N - m, n);
+              }
+            } else if (n * 2 > N) {
+              return jStat3.hypgeom.pdf(m - k, N, m, N - n);
+            } else if (m < n) {
+              return jStat3.hypgeom.pdf(k, N, n, m);
+            } else {
+              var scaledPDF = 1;
+              var samplesDone = 0;
+              for (var i = 0; i < k; i++) {
+                while (scaledPDF > 1 && samplesDone < n) {
+                  scaledPDF *= 1 - m / (N - samplesDone);
+                  samplesDone++;
+                }
+                scaledPDF *= (n - i) * (m - i) / ((i + 1) * (N - m - n + i + 1));
+              }
+              for (; samplesDone < n; samplesDone++) {
+                scaledPDF *= 1 - m / (N - samplesDone);
+              }
+              return Math2.min(1, Math2.max(0, scaledPDF));
+            }
+          },
+          cdf: function cdf(x, N, m, n) {
+            if (x < 0 || x < m - (N - n)) {
+              return 0;
+            } else if (x >= n || x >= m) {
+              return 1;
+            } else if (m * 2 > N) {
+              if (n * 2 > N) {
+                return jStat3.hypgeom.cdf(N - m - n + x, N, N - m, N - n);
+              } else {
+                return 1 - jStat3.hypgeom.cdf(n - x - 1, N, N - m, n);
+              }
+            } else if (n * 2 > N) {
+              return 1 - jStat3.hypgeom.cdf(m - x - 1, N, m, N - n);
+            } else if (m < n) {
+              return jStat3.hypgeom.cdf(x, N, n, m);
+            } else {
+              var scaledCDF = 1;
+              var scaledPDF = 1;
+              var samplesDone = 0;
+              for (var i = 0; i < x; i++) {
+                while (scaledCDF > 1 && samplesDone < n) {
+                  var factor = 1 - m / (N - samplesDone);
+                  scaledPDF *= factor;
+                  scaledCDF *= factor;
+                  samplesDone++;
+                }
+                scaledPDF *= (n - i) * (m - i) / ((i + 1) * (N - m - n + i + 1));
+                scaledCDF += scaledPDF;
+              }
+              for (; samplesDone < n; samplesDone++) {
+                scaledCDF *= 1 - m / (N - samplesDone);
+              }
+              return Math2.min(1, Math2.max(0, scaledCDF));
+            }
+          }
+        });
+        jStat3.extend(jStat3.poisson, {
+          pdf: function pdf(k, l) {
+            if (l < 0 || k % 1 !== 0 || k < 0) {
+              return 0;
+            }
+            return Math2.pow(l, k) * Math2.exp(-l) / jStat3.factorial(k);
+          },
+          cdf: function cdf(x, l) {
+            var sumarr = [], k = 0;
+            if (x < 0) return 0;
+            for (; k <= x; k++) {
+              sumarr.push(jStat3.poisson.pdf(k, l));
+            }
+            return jStat3.sum(sumarr);
+          },
+          mean: function(l) {
+            return l;
+          },
+          variance: function(l) {
+            return l;
+          },
+          sampleSmall: function sampleSmall(l) {
+            var p = 1, k = 0, L = Math2.exp(-l);
+            do {
+              k++;
+              p *= jStat3._random_fn();
+            } while (p > L);
+            return k - 1;
+          },
+          sampleLarge: function sampleLarge(l) {
+            var lam = l;
+            var k;
+            var U, V, slam, loglam, a, b, invalpha, vr, us;
+            slam = Math2.sqrt(lam);
+            loglam = Math2.log(lam);
+            b = 0.931 + 2.53 * slam;
+            a = -0.059 + 0.02483 * b;
+            invalpha = 1.1239 + 1.1328 / (b - 3.4);
+            vr = 0.9277 - 3.6224 / (b - 2);
+            while (1) {
+              U = Math2.random() - 0.5;
+              V = Math2.random();
+              us = 0.5 - Math2.abs(U);
+              k = Math2.floor((2 * a / us + b) * U + lam + 0.43);
+              if (us >= 0.07 && V <= vr) {
+                return k;
+              }
+              if (k < 0 || us < 0.013 && V > us) {
+                continue;
+              }
+              if (Math2.log(V) + Math2.log(invalpha) - Math2.log(a / (us * us) + b) <= -lam + k * loglam - jStat3.loggam(k + 1)) {
+                return k;
+              }
+            }
+          },
+          sample: function sample(l) {
+            if (l < 10)
+              return this.sampleSmall(l);
+            else
+              return this.sampleLarge(l);
+          }
+        });
+        jStat3.extend(jStat3.triangular, {
+          pdf: function pdf(x, a, b, c) {
+            if (b <= a || c < a || c > b) {
+              return NaN;
+            } else {
+              if (x < a || x > b) {
+                return 0;
+              } else if (x < c) {
+                return 2 * (x - a) / ((b - a) * (c - a));
+              } else if (x === c) {
+                return 2 / (b - a);
+              } else {
+                return 2 * (b - x) / ((b - a) * (b - c));
+              }
+            }
+          },
+          cdf: function cdf(x, a, b, c) {
+            if (b <= a || c < a || c > b)
+              return NaN;
+            if (x <= a)
+              return 0;
+            else if (x >= b)
+              return 1;
+            if (x <= c)
+              return Math2.pow(x - a, 2) / ((b - a) * (c - a));
+            else
+              return 1 - Math2.pow(b - x, 2) / ((b - a) * (b - c));
+          },
+          inv: function inv(p, a, b, c) {
+            if (b <= a || c < a || c > b) {
+              return NaN;
+            } else {
+              if (p <= (c - a) / (b - a)) {
+                return a + (b - a) * Math2.sqrt(p * ((c - a) / (b - a)));
+              } else {
+                return a + (b - a) * (1 - Math2.sqrt((1 - p) * (1 - (c - a) / (b - a))));
+              }
+            }
+          },
+          mean: function mean(a, b, c) {
+            return (a + b + c) / 3;
+          },
+          median: function median2(a, b, c) {
+            if (c <= (a + b) / 2) {
+              return b - Math2.sqrt((b - a) * (b - c)) / Math2.sqrt(2);
+            } else if (c > (a + b) / 2) {
+              return a + Math2.sqrt((b - a) * (c - a)) / Math2.sqrt(2);
+            }
+          },
+          mode: function mode(a, b, c) {
+            return c;
+          },
+          sample: function sample(a, b, c) {
+            var u = jStat3._random_fn();
+            if (u < (c - a) / (b - a))
+              return a + Math2.sqrt(u * (b - a) * (c - a));
+            return b - Math2.sqrt((1 - u) * (b - a) * (b - c));
+          },
+          variance: function variance(a, b, c) {
+            return (a * a + b * b + c * c - a * b - a * c - b * c) / 18;
+          }
+        });
+        jStat3.extend(jStat3.arcsine, {
+          pdf: function pdf(x, a, b) {
+            if (b <= a) return NaN;
+            return x <= a || x >= b ? 0 : 2 / Math2.PI * Math2.pow(Math2.pow(b - a, 2) - Math2.pow(2 * x - a - b, 2), -0.5);
+          },
+          cdf: function cdf(x, a, b) {
+            if (x < a)
+              return 0;
+            else if (x < b)
+              return 2 / Math2.PI * Math2.asin(Math2.sqrt((x - a) / (b - a)));
+            return 1;
+          },
+          inv: function(p, a, b) {
+            return a + (0.5 - 0.5 * Math2.cos(Math2.PI * p)) * (b - a);
+          },
+          mean: function mean(a, b) {
+            if (b <= a) return NaN;
+            return (a + b) / 2;
+          },
+          median: function median2(a, b) {
+            if (b <= a) return NaN;
+            return (a + b) / 2;
+          },
+          mode: function mode() {
+            throw new Error("mode is not yet implemented");
+          },
+          sample: function sample(a, b) {
+            return (a + b) / 2 + (b - a) / 2 * Math2.sin(2 * Math2.PI * jStat3.uniform.sample(0, 1));
+          },
+          variance: function variance(a, b) {
+            if (b <= a) return NaN;
+            return Math2.pow(b - a, 2) / 8;
+          }
+        });
+        function laplaceSign(x) {
+          return x / Math2.abs(x);
+        }
+        jStat3.extend(jStat3.laplace, {
+          pdf: function pdf(x, mu, b) {
+            return b <= 0 ? 0 : Math2.exp(-Math2.abs(x - mu) / b) / (2 * b);
+          },
+          cdf: function cdf(x, mu, b) {
+            if (b <= 0) {
+              return 0;
+            }
+            if (x < mu) {
+              return 0.5 * Math2.exp((x - mu) / b);
+            } else {
+              return 1 - 0.5 * Math2.exp(-(x - mu) / b);
+            }
+          },
+          mean: function(mu) {
+            return mu;
+          },
+          median: function(mu) {
+            return mu;
+          },
+          mode: function(mu) {
+            return mu;
+          },
+          variance: function(mu, b) {
+            return 2 * b * b;
+          },
+          sample: function sample(mu, b) {
+            var u = jStat3._random_fn() - 0.5;
+            return mu - b * laplaceSign(u) * Math2.log(1 - 2 * Math2.abs(u));
+          }
+        });
+        function tukeyWprob(w, rr, cc) {
+          var nleg = 12;
+          var ihalf = 6;
+          var C1 = -30;
+          var C2 = -50;
+          var C3 = 60;
+          var bb = 8;
+          var wlar = 3;
+          var wincr1 = 2;
+          var wincr2 = 3;
+          var xleg = [
+            0.9815606342467192,
+            0.9041172563704749,
+            0.7699026741943047,
+            0.5873179542866175,
+            0.3678314989981802,
+            0.1252334085114689
+          ];
+          var aleg = [
+            0.04717533638651183,
+            0.10693932599531843,
+            0.16007832854334622,
+            0.20316742672306592,
+            0.2334925365383548,
+            0.24914704581340277
+          ];
+          var qsqz = w * 0.5;
+          if (qsqz >= bb)
+            return 1;
+          var pr_w = 2 * jStat3.normal.cdf(qsqz, 0, 1, 1, 0) - 1;
+          if (pr_w >= Math2.exp(C2 / cc))
+            pr_w = Math2.pow(pr_w, cc);
+          else
+            pr_w = 0;
+          var wincr;
+          if (w > wlar)
+            wincr = wincr1;
+          else
+            wincr = wincr2;
+          var blb = qsqz;
+          var binc = (bb - qsqz) / wincr;
+          var bub = blb + binc;
+          var einsum = 0;
+          var cc1 = cc - 1;
+          for (var wi = 1; wi <= wincr; wi++) {
+            var elsum = 0;
+            var a = 0.5 * (bub + blb);
+            var b = 0.5 * (bub - blb);
+            for (var jj = 1; jj <= nleg; jj++) {
+              var j, xx;
+              if (ihalf < jj) {
+                j = nleg - jj + 1;
+                xx = xleg[j - 1];
+              } else {
+                j = jj;
+                xx = -xleg[j - 1];
+              }
+              var c = b * xx;
+              var ac = a + c;
+              var qexpo = ac * ac;
+              if (qexpo > C3)
+                break;
+              var pplus = 2 * jStat3.normal.cdf(ac, 0, 1, 1, 0);
+              var pminus = 2 * jStat3.normal.cdf(ac, w, 1, 1, 0);
+              var rinsum = pplus * 0.5 - pminus * 0.5;
+              if (rinsum >= Math2.exp(C1 / cc1)) {
+                rinsum = aleg[j - 1] * Math2.exp(-(0.5 * qexpo)) * Math2.pow(rinsum, cc1);
+                elsum += rinsum;
+              }
+            }
+            elsum *= 2 * b * cc / Math2.sqrt(2 * Math2.PI);
+            einsum += elsum;
+            blb = bub;
+            bub += binc;
+          }
+          pr_w += einsum;
+          if (pr_w <= Math2.exp(C1 / rr))
+            return 0;
+          pr_w = Math2.pow(pr_w, rr);
+          if (pr_w >= 1)
+            return 1;
+          return pr_w;
+        }
+        function tukeyQinv(p, c, v) {
+          var p0 = 0.322232421088;
+          var q0 = 0.099348462606;
+          var p1 = -1;
+          var q1 = 0.588581570495;
+          var p2 = -0.342242088547;
+          var q2 = 0.531103462366;
+          var p3 = -0.204231210125;
+          var q3 = 0.10353775285;
+          var p4 = -453642210148e-16;
+          var q4 = 0.0038560700634;
+          var c1 = 0.8832;
+          var c2 = 0.2368;
+          var c3 = 1.214;
+          var c4 = 1.208;
+          var c5 = 1.4142;
+          var vmax = 120;
+          var ps = 0.5 - 0.5 * p;
+          var yi = Math2.sqrt(Math2.log(1 / (ps * ps)));
+          var t = yi + ((((yi * p4 + p3) * yi + p2) * yi + p1) * yi + p0) / ((((yi * q4 + q3) * yi + q2) * yi + q1) * yi + q0);
+          if (v < vmax) t += (t * t * t + t) / v / 4;
+          var q = c1 - c2 * t;
+          if (v < vmax) q += -c3 / v + c4 * t / v;
+          return t * (q * Math2.log(c - 1) + c5);
+        }
+        jStat3.extend(jStat3.tukey, {
+          cdf: function cdf(q, nmeans, df) {
+            var rr = 1;
+            var cc = nmeans;
+            var nlegq = 16;
+            var ihalfq = 8;
+            var eps1 = -30;
+            var eps2 = 1e-14;
+            var dhaf = 100;
+            var dquar = 800;
+            var deigh = 5e3;
+            var dlarg = 25e3;
+            var ulen1 = 1;
+            var ulen2 = 0.5;
+            var ulen3 = 0.25;
+            var ulen4 = 0.125;
+            var xlegq = [
+              0.9894009349916499,
+              0.9445750230732326,
+              0.8656312023878318,
+              0.755404408355003,
+              0.6178762444026438,
+              0.45801677765722737,
+              0.2816035507792589,
+              0.09501250983763744
+            ];
+            var alegq = [
+              0.027152459411754096,
+              0.062253523938647894,
+              0.09515851168249279,
+              0.12462897125553388,
+              0.14959598881657674,
+              0.16915651939500254,
+              0.18260341504492358,
+              0.1894506104550685
+            ];
+            if (q <= 0)
+              return 0;
+            if (df < 2 || rr < 1 || cc < 2) return NaN;
+            if (!Number.isFinite(q))
+              return 1;
+            if (df > dlarg)
+              return tukeyWprob(q, rr, cc);
+            var f2 = df * 0.5;
+            var f2lf = f2 * Math2.log(df) - df * Math2.log(2) - jStat3.gammaln(f2);
+            var f21 = f2 - 1;
+            var ff4 = df * 0.25;
+            var ulen;
+            if (df <= dhaf) ulen = ulen1;
+            else if (df <= dquar) ulen = ulen2;
+            else if (df <= deigh) ulen = ulen3;
+            else ulen = ulen4;
+            f2lf += Math2.log(ulen);
+            var ans = 0;
+            for (var i = 1; i <= 50; i++) {
+              var otsum = 0;
+              var twa1 = (2 * i - 1) * ulen;
+              for (var jj = 1; jj <= nlegq; jj++) {
+                var j, t1;
+                if (ihalfq < jj) {
+                  j = jj - ihalfq - 1;
+                  t1 = f2lf + f21 * Math2.log(twa1 + xlegq[j] * ulen) - (xlegq[j] * ulen + twa1) * ff4;
+                } else {
+                  j = jj - 1;
+                  t1 = f2lf + f21 * Math2.log(twa1 - xlegq[j] * ulen) + (xlegq[j] * ulen - twa1) * ff4;
+                }
+                var qsqz;
+                if (t1 >= eps1) {
+                  if (ihalfq < jj) {
+                    qsqz = q * Math2.sqrt((xlegq[j] * ulen + twa1) * 0.5);
+                  } else {
+                    qsqz = q * Math2.sqrt((-(xlegq[j] * ulen) + twa1) * 0.5);
+                  }
+                  var wprb = tukeyWprob(qsqz, rr, cc);
+                  var rotsum = wprb * alegq[j] * Math2.exp(t1);
+                  otsum += rotsum;
+                }
+              }
+              if (i * ulen >= 1 && otsum <= eps2)
+                break;
+              ans += otsum;
+            }
+            if (otsum > eps2) {
+              throw new Error("tukey.cdf failed to converge");
+            }
+            if (ans > 1)
+              ans = 1;
+            return ans;
+          },
+          inv: function(p, nmeans, df) {
+            var rr = 1;
+            var cc = nmeans;
+            var eps = 1e-4;
+            var maxiter = 50;
+            if (df < 2 || rr < 1 || cc < 2) return NaN;
+            if (p < 0 || p > 1) return NaN;
+            if (p === 0) return 0;
+            if (p === 1) return Infinity;
+            var x0 = tukeyQinv(p, cc, df);
+            var valx0 = jStat3.tukey.cdf(x0, nmeans, df) - p;
+            var x1;
+            if (valx0 > 0)
+              x1 = Math2.max(0, x0 - 1);
+            else
+              x1 = x0 + 1;
+            var valx1 = jStat3.tukey.cdf(x1, nmeans, df) - p;
+            var ans;
+            for (var iter = 1; iter < maxiter; iter++) {
+              ans = x1 - valx1 * (x1 - x0) / (valx1 - valx0);
+              valx0 = valx1;
+              x0 = x1;
+              if (ans < 0) {
+                ans = 0;
+                valx1 = -p;
+              }
+              valx1 = jStat3.tukey.cdf(ans, nmeans, df) - p;
+              x1 = ans;
+              var xabs = Math2.abs(x1 - x0);
+              if (xabs < eps)
+                return ans;
+            }
+            throw new Error("tukey.inv failed to converge");
+          }
+        });
+      })(jStat2, Math);
+      (function(jStat3, Math2) {
+        var push = Array.prototype.push;
+        var isArray = jStat3.utils.isArray;
+        function isUsable(arg) {
+          return isArray(arg) || arg instanceof jStat3;
+        }
+        jStat3.extend({
+          // add a vector/matrix to a vector/matrix or scalar
+          add: function add(arr, arg) {
+            if (isUsable(arg)) {
+              if (!isUsable(arg[0])) arg = [arg];
+              return jStat3.map(arr, function(value, row, col) {
+                return value + arg[row][col];
+              });
+            }
+            return jStat3.map(arr, function(value) {
+              return value + arg;
+            });
+          },
+          // subtract a vector or scalar from the vector
+          subtract: function subtract(arr, arg) {
+            if (isUsable(arg)) {
+              if (!isUsable(arg[0])) arg = [arg];
+              return jStat3.map(arr, function(value, row, col) {
+                return value - arg[row][col] || 0;
+              });
+            }
+            return jStat3.map(arr, function(value) {
+              return value - arg;
+            });
+          },
+          // matrix division
+          divide: function divide(arr, arg) {
+            if (isUsable(arg)) {
+              if (!isUsable(arg[0])) arg = [arg];
+              return jStat3.multiply(arr, jStat3.inv(arg));
+            }
+            return jStat3.map(arr, function(value) {
+              return value / arg;
+            });
+          },
+          // matrix multiplication
+          multiply: function multiply(arr, arg) {
+            var row, col, nrescols, sum, nrow, ncol, res, rescols;
+            if (arr.length === void 0 && arg.length === void 0) {
+              return arr * arg;
+            }
+            nrow = arr.length, ncol = arr[0].length, res = jStat3.zeros(nrow, nrescols = isUsable(arg) ? arg[0].length : ncol), rescols = 0;
+            if (isUsable(arg)) {
+              for (; rescols < nrescols; rescols++) {
+                for (row = 0; row < nrow; row++) {
+                  sum = 0;
+                  for (col = 0; col < ncol; col++)
+                    sum += arr[row][col] * arg[col][rescols];
+                  res[row][rescols] = sum;
+                }
+              }
+              return nrow === 1 && rescols === 1 ? res[0][0] : res;
+            }
+            return jStat3.map(arr, function(value) {
+              return value * arg;
+            });
+          },
+          // outer([1,2,3],[4,5,6])
+          // ===
+          // [[1],[2],[3]] times [[4,5,6]]
+          // ->
+          // [[4,5,6],[8,10,12],[12,15,18]]
+          outer: function outer(A2, B2) {
+            return jStat3.multiply(A2.map(function(t) {
+              return [t];
+            }), [B2]);
+          },
+          // Returns the dot product of two matricies
+          dot: function dot(arr, arg) {
+            if (!isUsable(arr[0])) arr = [arr];
+            if (!isUsable(arg[0])) arg = [arg];
+            var left = arr[0].length === 1 && arr.length !== 1 ? jStat3.transpose(arr) : arr, right = arg[0].length === 1 && arg.length !== 1 ? jStat3.transpose(arg) : arg, res = [], row = 0, nrow = left.length, ncol = left[0].length, sum, col;
+            for (; row < nrow; row++) {
+              res[row] = [];
+              sum = 0;
+              for (col = 0; col < ncol; col++)
+                sum += left[row][col] * right[row][col];
+              res[row] = sum;
+            }
+            return res.length === 1 ? res[0] : res;
+          },
+          // raise every element by a scalar
+          pow: function pow(arr, arg) {
+            return jStat3.map(arr, function(value) {
+              return Math2.pow(value, arg);
+            });
+          },
+          // exponentiate every element
+          exp: function exp(arr) {
+            return jStat3.map(arr, function(value) {
+              return Math2.exp(value);
+            });
+          },
+          // generate the natural log of every element
+          log: function exp(arr) {
+            return jStat3.map(arr, function(value) {
+              return Math2.log(value);
+            });
+          },
+          // generate the absolute values of the vector
+          abs: function abs(arr) {
+            return jStat3.map(arr, function(value) {
+              return Math2.abs(value);
+            });
+          },
+          // computes the p-norm of the vector
+          // In the case that a matrix is passed, uses the first row as the vector
+          norm: function norm(arr, p) {
+            var nnorm = 0, i = 0;
+            if (isNaN(p)) p = 2;
+            if (isUsable(arr[0])) arr = arr[0];
+            for (; i < arr.length; i++) {
+              nnorm += Math2.pow(Math2.abs(arr[i]), p);
+            }
+            return Math2.pow(nnorm, 1 / p);
+          },
+          // computes the angle between two vectors in rads
+          // In case a matrix is passed, this uses the first row as the vector
+          angle: function angle(arr, arg) {
+            return Math2.acos(jStat3.dot(arr, arg) / (jStat3.norm(arr) * jStat3.norm(arg)));
+          },
+          // augment one matrix by another
+          // Note: this function returns a matrix, not a jStat object
+          aug: function aug(a, b) {
+            var newarr = [];
+            var i;
+            for (i = 0; i < a.length; i++) {
+              newarr.push(a[i].slice());
+            }
+            for (i = 0; i < newarr.length; i++) {
+              push.apply(newarr[i], b[i]);
+            }
+            return newarr;
+          },
+          // The inv() function calculates the inverse of a matrix
+          // Create the inverse by augmenting the matrix by the identity matrix of the
+          // appropriate size, and then use G-J elimination on the augmented matrix.
+          inv: function inv(a) {
+            var rows = a.length;
+            var cols = a[0].length;
+            var b = jStat3.identity(rows, cols);
+            var c = jStat3.gauss_jordan(a, b);
+            var result = [];
+            var i = 0;
+            var j;
+            for (; i < rows; i++) {
+              result[i] = [];
+              for (j = cols; j < c[0].length; j++)
+                result[i][j - cols] = c[i][j];
+            }
+            return result;
+          },
+          // calculate the determinant of a matrix
+          det: function det(a) {
+            if (a.length === 2) {
+              return a[0][0] * a[1][1] - a[0][1] * a[1][0];
+            }
+            var determinant = 0;
+            for (var i = 0; i < a.length; i++) {
+              var submatrix = [];
+              for (var row = 1; row < a.length; row++) {
+                submatrix[row - 1] = [];
+                for (var col = 0; col < a.length; col++) {
+                  if (col < i) {
+                    submatrix[row - 1][col] = a[row][col];
+                  } else if (col > i) {
+                    submatrix[row - 1][col - 1] = a[row][col];
+                  }
+                }
+              }
+              var sign = i % 2 ? -1 : 1;
+              determinant += det(submatrix) * a[0][i] * sign;
+            }
+            return determinant;
+          },
+          gauss_elimination: function gauss_elimination(a, b) {
+            var i = 0, j = 0, n = a.length, m = a[0].length, factor = 1, sum = 0, x = [], maug, pivot, temp, k;
+            a = jStat3.aug(a, b);
+            maug = a[0].length;
+            for (i = 0; i < n; i++) {
+              pivot = a[i][i];
+              j = i;
+              for (k = i + 1; k < m; k++) {
+                if (pivot < Math2.abs(a[k][i])) {
+                  pivot = a[k][i];
+                  j = k;
+                }
+              }
+              if (j != i) {
+                for (k = 0; k < maug; k++) {
+                  temp = a[i][k];
+                  a[i][k] = a[j][k];
+                  a[j][k] = temp;
+                }
+              }
+              for (j = i + 1; j < n; j++) {
+                factor = a[j][i] / a[i][i];
+                for (k = i; k < maug; k++) {
+                  a[j][k] = a[j][k] - factor * a[i][k];
+                }
+              }
+            }
+            for (i = n - 1; i >= 0; i--) {
+              sum = 0;
+              for (j = i + 1; j <= n - 1; j++) {
+                sum = sum + x[j] * a[i][j];
+              }
+              x[i] = (a[i][maug - 1] - sum) / a[i][i];
+            }
+            return x;
+          },
+          gauss_jordan: function gauss_jordan(a, b) {
+            var m = jStat3.aug(a, b);
+            var h = m.length;
+            var w = m[0].length;
+            var c = 0;
+            var x, y, y2;
+            for (y = 0; y < h; y++) {
+              var maxrow = y;
+              for (y2 = y + 1; y2 < h; y2++) {
+                if (Math2.abs(m[y2][y]) > Math2.abs(m[maxrow][y]))
+                  maxrow = y2;
+              }
+              var tmp = m[y];
+              m[y] = m[maxrow];
+              m[maxrow] = tmp;
+              for (y2 = y + 1; y2 < h; y2++) {
+                c = m[y2][y] / m[y][y];
+                for (x = y; x < w; x++) {
+                  m[y2][x] -= m[y][x] * c;
+                }
+              }
+            }
+            for (y = h - 1; y >= 0; y--) {
+              c = m[y][y];
+              for (y2 = 0; y2 < y; y2++) {
+                for (x = w - 1; x > y - 1; x--) {
+                  m[y2][x] -= m[y][x] * m[y2][y] / c;
+                }
+              }
+              m[y][y] /= c;
+              for (x = h; x < w; x++) {
+                m[y][x] /= c;
+              }
+            }
+            return m;
+          },
+          // solve equation
+          // Ax=b
+          // A is upper triangular matrix
+          // A=[[1,2,3],[0,4,5],[0,6,7]]
+          // b=[1,2,3]
+          // triaUpSolve(A,b) // -> [2.666,0.1666,1.666]
+          // if you use matrix style
+          // A=[[1,2,3],[0,4,5],[0,6,7]]
+          // b=[[1],[2],[3]]
+          // will return [[2.666],[0.1666],[1.666]]
+          triaUpSolve: function triaUpSolve(A2, b) {
+            var size = A2[0].length;
+            var x = jStat3.zeros(1, size)[0];
+            var parts;
+            var matrix_mode = false;
+            if (b[0].length != void 0) {
+              b = b.map(function(i) {
+                return i[0];
+              });
+              matrix_mode = true;
+            }
+            jStat3.arange(size - 1, -1, -1).forEach(function(i) {
+              parts = jStat3.arange(i + 1, size).map(function(j) {
+                return x[j] * A2[i][j];
+              });
+              x[i] = (b[i] - jStat3.sum(parts)) / A2[i][i];
+            });
+            if (matrix_mode)
+              return x.map(function(i) {
+                return [i];
+              });
+            return x;
+          },
+          triaLowSolve: function triaLowSolve(A2, b) {
+            var size = A2[0].length;
+            var x = jStat3.zeros(1, size)[0];
+            var parts;
+            var matrix_mode = false;
+            if (b[0].length != void 0) {
+              b = b.map(function(i) {
+                return i[0];
+              });
+              matrix_mode = true;
+            }
+            jStat3.arange(size).forEach(function(i) {
+              parts = jStat3.arange(i).map(function(j) {
+                return A2[i][j] * x[j];
+              });
+              x[i] = (b[i] - jStat3.sum(parts)) / A2[i][i];
+            });
+            if (matrix_mode)
+              return x.map(function(i) {
+                return [i];
+              });
+            return x;
+          },
+          // A -> [L,U]
+          // A=LU
+          // L is lower triangular matrix
+          // U is upper triangular matrix
+          lu: function lu(A2) {
+            var size = A2.length;
+            var L = jStat3.identity(size);
+            var R = jStat3.zeros(A2.length, A2[0].length);
+            var parts;
+            jStat3.arange(size).forEach(function(t) {
+              R[0][t] = A2[0][t];
+            });
+            jStat3.arange(1, size).forEach(function(l) {
+              jStat3.arange(l).forEach(function(i) {
+                parts = jStat3.arange(i).map(function(jj) {
+                  return L[l][jj] * R[jj][i];
+                });
+                L[l][i] = (A2[l][i] - jStat3.sum(parts)) / R[i][i];
+              });
+              jStat3.arange(l, size).forEach(function(j) {
+                parts = jStat3.arange(l).map(function(jj) {
+                  return L[l][jj] * R[jj][j];
+                });
+                R[l][j] = A2[parts.length][j] - jStat3.sum(parts);
+              });
+            });
+            return [L, R];
+          },
+          // A -> T
+          // A=TT'
+          // T is lower triangular matrix
+          cholesky: function cholesky(A2) {
+            var size = A2.length;
+            var T = jStat3.zeros(A2.length, A2[0].length);
+            var parts;
+            jStat3.arange(size).forEach(function(i) {
+              parts = jStat3.arange(i).map(function(t) {
+                return Math2.pow(T[i][t], 2);
+              });
+              T[i][i] = Math2.sqrt(A2[i][i] - jStat3.sum(parts));
+              jStat3.arange(i + 1, size).forEach(function(j) {
+                parts = jStat3.arange(i).map(function(t) {
+                  return T[i][t] * T[j][t];
+                });
+                T[j][i] = (A2[i][j] - jStat3.sum(parts)) / T[i][i];
+              });
+            });
+            return T;
+          },
+          gauss_jacobi: function gauss_jacobi(a, b, x, r) {
+            var i = 0;
+            var j = 0;
+            var n = a.length;
+            var l = [];
+            var u = [];
+            var d = [];
+            var xv, c, h, xk;
+            for (; i < n; i++) {
+              l[i] = [];
+              u[i] = [];
+              d[i] = [];
+              for (j = 0; j < n; j++) {
+                if (i > j) {
+                  l[i][j] = a[i][j];
+                  u[i][j] = d[i][j] = 0;
+                } else if (i < j) {
+                  u[i][j] = a[i][j];
+                  l[i][j] = d[i][j] = 0;
+                } else {
+                  d[i][j] = a[i][j];
+                  l[i][j] = u[i][j] = 0;
+                }
+              }
+            }
+            h = jStat3.multiply(jStat3.multiply(jStat3.inv(d), jStat3.add(l, u)), -1);
+            c = jStat3.multiply(jStat3.inv(d), b);
+            xv = x;
+            xk = jStat3.add(jStat3.multiply(h, x), c);
+            i = 2;
+            while (Math2.abs(jStat3.norm(jStat3.subtract(xk, xv))) > r) {
+              xv = xk;
+              xk = jStat3.add(jStat3.multiply(h, xv), c);
+              i++;
+            }
+            return xk;
+          },
+          gauss_seidel: function gauss_seidel(a, b, x, r) {
+            var i = 0;
+            var n = a.length;
+            var l = [];
+            var u = [];
+            var d = [];
+            var j, xv, c, h, xk;
+            for (; i < n; i++) {
+              l[i] = [];
+              u[i] = [];
+              d[i] = [];
+              for (j = 0; j < n; j++) {
+                if (i > j) {
+                  l[i][j] = a[i][j];
+                  u[i][j] = d[i][j] = 0;
+                } else if (i < j) {
+                  u[i][j] = a[i][j];
+                  l[i][j] = d[i][j] = 0;
+                } else {
+                  d[i][j] = a[i][j];
+                  l[i][j] = u[i][j] = 0;
+                }
+              }
+            }
+            h = jStat3.multiply(jStat3.multiply(jStat3.inv(jStat3.add(d, l)), u), -1);
+            c = jStat3.multiply(jStat3.inv(jStat3.add(d, l)), b);
+            xv = x;
+            xk = jStat3.add(jStat3.multiply(h, x), c);
+            i = 2;
+            while (Math2.abs(jStat3.norm(jStat3.subtract(xk, xv))) > r) {
+              xv = xk;
+              xk = jStat3.add(jStat3.multiply(h, xv), c);
+              i = i + 1;
+            }
+            return xk;
+          },
+          SOR: function SOR(a, b, x, r, w) {
+            var i = 0;
+            var n = a.length;
+            var l = [];
+            var u = [];
+            var d = [];
+            var j, xv, c, h, xk;
+            for (; i < n; i++) {
+              l[i] = [];
+              u[i] = [];
+              d[i] = [];
+              for (j = 0; j < n; j++) {
+                if (i > j) {
+                  l[i][j] = a[i][j];
+                  u[i][j] = d[i][j] = 0;
+                } else if (i < j) {
+                  u[i][j] = a[i][j];
+                  l[i][j] = d[i][j] = 0;
+                } else {
+                  d[i][j] = a[i][j];
+                  l[i][j] = u[i][j] = 0;
+                }
+              }
+            }
+            h = jStat3.multiply(
+              jStat3.inv(jStat3.add(d, jStat3.multiply(l, w))),
+              jStat3.subtract(
+                jStat3.multiply(d, 1 - w),
+                jStat3.multiply(u, w)
+              )
+            );
+            c = jStat3.multiply(jStat3.multiply(jStat3.inv(jStat3.add(
+              d,
+              jStat3.multiply(l, w)
+            )), b), w);
+            xv = x;
+            xk = jStat3.add(jStat3.multiply(h, x), c);
+            i = 2;
+            while (Math2.abs(jStat3.norm(jStat3.subtract(xk, xv))) > r) {
+              xv = xk;
+              xk = jStat3.add(jStat3.multiply(h, xv), c);
+              i++;
+            }
+            return xk;
+          },
+          householder: function householder(a) {
+            var m = a.length;
+            var n = a[0].length;
+            var i = 0;
+            var w = [];
+            var p = [];
+            var alpha, r, k, j, factor;
+            for (; i < m - 1; i++) {
+              alpha = 0;
+              for (j = i + 1; j < n; j++)
+                alpha += a[j][i] * a[j][i];
+              factor = a[i + 1][i] > 0 ? -1 : 1;
+              alpha = factor * Math2.sqrt(alpha);
+              r = Math2.sqrt((alpha * alpha - a[i + 1][i] * alpha) / 2);
+              w = jStat3.zeros(m, 1);
+              w[i + 1][0] = (a[i + 1][i] - alpha) / (2 * r);
+              for (k = i + 2; k < m; k++) w[k][0] = a[k][i] / (2 * r);
+              p = jStat3.subtract(
+                jStat3.identity(m, n),
+                jStat3.multiply(jStat3.multiply(w, jStat3.transpose(w)), 2)
+              );
+              a = jStat3.multiply(p, jStat3.multiply(a, p));
+            }
+            return a;
+          },
+          // A -> [Q,R]
+          // Q is orthogonal matrix
+          // R is upper triangular
+          QR: (function() {
+            var sum = jStat3.sum;
+            var range = jStat3.arange;
+            function qr2(x) {
+              var n = x.length;
+              var p = x[0].length;
+              var r = jStat3.zeros(p, p);
+              x = jStat3.copy(x);
+              var i, j, k;
+              for (j = 0; j < p; j++) {
+                r[j][j] = Math2.sqrt(sum(range(n).map(function(i2) {
+                  return x[i2][j] * x[i2][j];
+                })));
+                for (i = 0; i < n; i++) {
+                  x[i][j] = x[i][j] / r[j][j];
+                }
+                for (k = j + 1; k < p; k++) {
+                  r[j][k] = sum(range(n).map(function(i2) {
+                    return x[i2][j] * x[i2][k];
+                  }));
+                  for (i = 0; i < n; i++) {
+                    x[i][k] = x[i][k] - x[i][j] * r[j][k];
+                  }
+                }
+              }
+              return [x, r];
+            }
+            return qr2;
+          })(),
+          lstsq: /* @__PURE__ */ (function() {
+            function R_I(A2) {
+              A2 = jStat3.copy(A2);
+              var size = A2.length;
+              var I = jStat3.identity(size);
+              jStat3.arange(size - 1, -1, -1).forEach(function(i) {
+                jStat3.sliceAssign(
+                  I,
+                  { row: i },
+                  jStat3.divide(jStat3.slice(I, { row: i }), A2[i][i])
+                );
+                jStat3.sliceAssign(
+                  A2,
+                  { row: i },
+                  jStat3.divide(jStat3.slice(A2, { row: i }), A2[i][i])
+                );
+                jStat3.arange(i).forEach(function(j) {
+                  var c = jStat3.multiply(A2[j][i], -1);
+                  var Aj = jStat3.slice(A2, { row: j });
+                  var cAi = jStat3.multiply(jStat3.slice(A2, { row: i }), c);
+                  jStat3.sliceAssign(A2, { row: j }, jStat3.add(Aj, cAi));
+                  var Ij = jStat3.slice(I, { row: j });
+                  var cIi = jStat3.multiply(jStat3.slice(I, { row: i }), c);
+                  jStat3.sliceAssign(I, { row: j }, jStat3.add(Ij, cIi));
+                });
+              });
+              return I;
+            }
+            function qr_solve(A2, b) {
+              var array_mode = false;
+              if (b[0].length === void 0) {
+                b = b.map(function(x2) {
+                  return [x2];
+                });
+                array_mode = true;
+              }
+              var QR = jStat3.QR(A2);
+              var Q2 = QR[0];
+              var R = QR[1];
+              var attrs = A2[0].length;
+              var Q1 = jStat3.slice(Q2, { col: { end: attrs } });
+              var R1 = jStat3.slice(R, { row: { end: attrs } });
+              var RI = R_I(R1);
+              var Q22 = jStat3.transpose(Q1);
+              if (Q22[0].length === void 0) {
+                Q22 = [Q22];
+              }
+              var x = jStat3.multiply(jStat3.multiply(RI, Q22), b);
+              if (x.length === void 0) {
+                x = [[x]];
+              }
+              if (array_mode)
+                return x.map(function(i) {
+                  return i[0];
+                });
+              return x;
+            }
+            return qr_solve;
+          })(),
+          jacobi: function jacobi(a) {
+            var condition = 1;
+            var n = a.length;
+            var e = jStat3.identity(n, n);
+            var ev = [];
+            var b, i, j, p, q, maxim, theta, s;
+            while (condition === 1) {
+              maxim = a[0][1];
+              p = 0;
+              q = 1;
+              for (i = 0; i < n; i++) {
+                for (j = 0; j < n; j++) {
+                  if (i != j) {
+                    if (maxim < Math2.abs(a[i][j])) {
+                      maxim = Math2.abs(a[i][j]);
+                      p = i;
+                      q = j;
+                    }
+                  }
+                }
+              }
+              if (a[p][p] === a[q][q])
+                theta = a[p][q] > 0 ? Math2.PI / 4 : -Math2.PI / 4;
+              else
+                theta = Math2.atan(2 * a[p][q] / (a[p][p] - a[q][q])) / 2;
+              s = jStat3.identity(n, n);
+              s[p][p] = Math2.cos(theta);
+              s[p][q] = -Math2.sin(theta);
+              s[q][p] = Math2.sin(theta);
+              s[q][q] = Math2.cos(theta);
+              e = jStat3.multiply(e, s);
+              b = jStat3.multiply(jStat3.multiply(jStat3.inv(s), a), s);
+              a = b;
+              condition = 0;
+              for (i = 1; i < n; i++) {
+                for (j = 1; j < n; j++) {
+                  if (i != j && Math2.abs(a[i][j]) > 1e-3) {
+                    condition = 1;
+                  }
+                }
+              }
+            }
+            for (i = 0; i < n; i++) ev.push(a[i][i]);
+            return [e, ev];
+          },
+          rungekutta: function rungekutta(f, h, p, t_j, u_j, order) {
+            var k1, k2, u_j1, k3, k4;
+            if (order === 2) {
+              while (t_j <= p) {
+                k1 = h * f(t_j, u_j);
+                k2 = h * f(t_j + h, u_j + k1);
+                u_j1 = u_j + (k1 + k2) / 2;
+                u_j = u_j1;
+                t_j = t_j + h;
+              }
+            }
+            if (order === 4) {
+              while (t_j <= p) {
+                k1 = h * f(t_j, u_j);
+                k2 = h * f(t_j + h / 2, u_j + k1 / 2);
+                k3 = h * f(t_j + h / 2, u_j + k2 / 2);
+                k4 = h * f(t_j + h, u_j + k3);
+                u_j1 = u_j + (k1 + 2 * k2 + 2 * k3 + k4) / 6;
+                u_j = u_j1;
+                t_j = t_j + h;
+              }
+            }
+            return u_j;
+          },
+          romberg: function romberg(f, a, b, order) {
+            var i = 0;
+            var h = (b - a) / 2;
+            var x = [];
+            var h1 = [];
+            var g = [];
+            var m, a1, j, k, I;
+            while (i < order / 2) {
+              I = f(a);
+              for (j = a, k = 0; j <= b; j = j + h, k++) x[k] = j;
+              m = x.length;
+              for (j = 1; j < m - 1; j++) {
+                I += (j % 2 !== 0 ? 4 : 2) * f(x[j]);
+              }
+              I = h / 3 * (I + f(b));
+              g[i] = I;
+              h /= 2;
+              i++;
+            }
+            a1 = g.length;
+            m = 1;
+            while (a1 !== 1) {
+              for (j = 0; j < a1 - 1; j++)
+                h1[j] = (Math2.pow(4, m) * g[j + 1] - g[j]) / (Math2.pow(4, m) - 1);
+              a1 = h1.length;
+              g = h1;
+              h1 = [];
+              m++;
+            }
+            return g;
+          },
+          richardson: function richardson(X, f, x, h) {
+            function pos(X2, x2) {
+              var i2 = 0;
+              var n = X2.length;
+              var p;
+              for (; i2 < n; i2++)
+                if (X2[i2] === x2) p = i2;
+              return p;
+            }
+            var h_min = Math2.abs(x - X[pos(X, x) + 1]);
+            var i = 0;
+            var g = [];
+            var h1 = [];
+            var y1, y2, m, a, j;
+            while (h >= h_min) {
+              y1 = pos(X, x + h);
+              y2 = pos(X, x);
+              g[i] = (f[y1] - 2 * f[y2] + f[2 * y2 - y1]) / (h * h);
+              h /= 2;
+              i++;
+            }
+            a = g.length;
+            m = 1;
+            while (a != 1) {
+              for (j = 0; j < a - 1; j++)
+                h1[j] = (Math2.pow(4, m) * g[j + 1] - g[j]) / (Math2.pow(4, m) - 1);
+              a = h1.length;
+              g = h1;
+              h1 = [];
+              m++;
+            }
+            return g;
+          },
+          simpson: function simpson(f, a, b, n) {
+            var h = (b - a) / n;
+            var I = f(a);
+            var x = [];
+            var j = a;
+            var k = 0;
+            var i = 1;
+            var m;
+            for (; j <= b; j = j + h, k++)
+              x[k] = j;
+            m = x.length;
+            for (; i < m - 1; i++) {
+              I += (i % 2 !== 0 ? 4 : 2) * f(x[i]);
+            }
+            return h / 3 * (I + f(b));
+          },
+          hermite: function hermite(X, F, dF, value) {
+            var n = X.length;
+            var p = 0;
+            var i = 0;
+            var l = [];
+            var dl = [];
+            var A2 = [];
+            var B2 = [];
+            var j;
+            for (; i < n; i++) {
+              l[i] = 1;
+              for (j = 0; j < n; j++) {
+                if (i != j) l[i] *= (value - X[j]) / (X[i] - X[j]);
+              }
+              dl[i] = 0;
+              for (j = 0; j < n; j++) {
+                if (i != j) dl[i] += 1 / (X[i] - X[j]);
+              }
+              A2[i] = (1 - 2 * (value - X[i]) * dl[i]) * (l[i] * l[i]);
+              B2[i] = (value - X[i]) * (l[i] * l[i]);
+              p += A2[i] * F[i] + B2[i] * dF[i];
+            }
+            return p;
+          },
+          lagrange: function lagrange(X, F, value) {
+            var p = 0;
+            var i = 0;
+            var j, l;
+            var n = X.length;
+            for (; i < n; i++) {
+              l = F[i];
+              for (j = 0; j < n; j++) {
+                if (i != j) l *= (value - X[j]) / (X[i] - X[j]);
+              }
+              p += l;
+            }
+            return p;
+          },
+          cubic_spline: function cubic_spline(X, F, value) {
+            var n = X.length;
+            var i = 0, j;
+            var A2 = [];
+            var B2 = [];
+            var alpha = [];
+            var c = [];
+            var h = [];
+            var b = [];
+            var d = [];
+            for (; i < n - 1; i++)
+              h[i] = X[i + 1] - X[i];
+            alpha[0] = 0;
+            for (i = 1; i < n - 1; i++) {
+              alpha[i] = 3 / h[i] * (F[i + 1] - F[i]) - 3 / h[i - 1] * (F[i] - F[i - 1]);
+            }
+            for (i = 1; i < n - 1; i++) {
+              A2[i] = [];
+              B2[i] = [];
+              A2[i][i - 1] = h[i - 1];
+              A2[i][i] = 2 * (h[i - 1] + h[i]);
+              A2[i][i + 1] = h[i];
+              B2[i][0] = alpha[i];
+            }
+            c = jStat3.multiply(jStat3.inv(A2), B2);
+            for (j = 0; j < n - 1; j++) {
+              b[j] = (F[j + 1] - F[j]) / h[j] - h[j] * (c[j + 1][0] + 2 * c[j][0]) / 3;
+              d[j] = (c[j + 1][0] - c[j][0]) / (3 * h[j]);
+            }
+            for (j = 0; j < n; j++) {
+              if (X[j] > value) break;
+            }
+            j -= 1;
+            return F[j] + (value - X[j]) * b[j] + jStat3.sq(value - X[j]) * c[j] + (value - X[j]) * jStat3.sq(value - X[j]) * d[j];
+          },
+          gauss_quadrature: function gauss_quadrature() {
+            throw new Error("gauss_quadrature not yet implemented");
+          },
+          PCA: function PCA(X) {
+            var m = X.length;
+            var n = X[0].length;
+            var i = 0;
+            var j, temp1;
+            var u = [];
+            var D2 = [];
+            var result = [];
+            var temp2 = [];
+            var Y = [];
+            var Bt = [];
+            var B2 = [];
+            var C2 = [];
+            var V = [];
+            var Vt = [];
+            for (i = 0; i < m; i++) {
+              u[i] = jStat3.sum(X[i]) / n;
+            }
+            for (i = 0; i < n; i++) {
+              B2[i] = [];
+              for (j = 0; j < m; j++) {
+                B2[i][j] = X[j][i] - u[j];
+              }
+            }
+            B2 = jStat3.transpose(B2);
+            for (i = 0; i < m; i++) {
+              C2[i] = [];
+              for (j = 0; j < m; j++) {
+                C2[i][j] = jStat3.dot([B2[i]], [B2[j]]) / (n - 1);
+              }
+            }
+            result = jStat3.jacobi(C2);
+            V = result[0];
+            D2 = result[1];
+            Vt = jStat3.transpose(V);
+            for (i = 0; i < D2.length; i++) {
+              for (j = i; j < D2.length; j++) {
+                if (D2[i] < D2[j]) {
+                  temp1 = D2[i];
+                  D2[i] = D2[j];
+                  D2[j] = temp1;
+                  temp2 = Vt[i];
+                  Vt[i] = Vt[j];
+                  Vt[j] = temp2;
+                }
+              }
+            }
+            Bt = jStat3.transpose(B2);
+            for (i = 0; i < m; i++) {
+              Y[i] = [];
+              for (j = 0; j < Bt.length; j++) {
+                Y[i][j] = jStat3.dot([Vt[i]], [Bt[j]]);
+              }
+            }
+            return [X, D2, Vt, Y];
+          }
+        });
+        (function(funcs) {
+          for (var i = 0; i < funcs.length; i++) (function(passfunc) {
+            jStat3.fn[passfunc] = function(arg, func) {
+              var tmpthis = this;
+              if (func) {
+                setTimeout(function() {
+                  func.call(tmpthis, jStat3.fn[passfunc].call(tmpthis, arg));
+                }, 15);
+                return this;
+              }
+              if (typeof jStat3[passfunc](this, arg) === "number")
+                return jStat3[passfunc](this, arg);
+              else
+                return jStat3(jStat3[passfunc](this, arg));
+            };
+          })(funcs[i]);
+        })("add divide multiply subtract dot pow exp log abs norm angle".split(" "));
+      })(jStat2, Math);
+      (function(jStat3, Math2) {
+        var slice = [].slice;
+        var isNumber = jStat3.utils.isNumber;
+        var isArray = jStat3.utils.isArray;
+        jStat3.extend({
+          // 2 different parameter lists:
+          // (value, mean, sd)
+          // (value, array, flag)
+          zscore: function zscore() {
+            var args = slice.call(arguments);
+            if (isNumber(args[1])) {
+              return (args[0] - args[1]) / args[2];
+            }
+            return (args[0] - jStat3.mean(args[1])) / jStat3.stdev(args[1], args[2]);
+          },
+          // 3 different paramter lists:
+          // (value, mean, sd, sides)
+          // (zscore, sides)
+          // (value, array, sides, flag)
+          ztest: function ztest() {
+            var args = slice.call(arguments);
+            var z;
+            if (isArray(args[1])) {
+              z = jStat3.zscore(args[0], args[1], args[3]);
+              return args[2] === 1 ? jStat3.normal.cdf(-Math2.abs(z), 0, 1) : jStat3.normal.cdf(-Math2.abs(z), 0, 1) * 2;
+            } else {
+              if (args.length > 2) {
+                z = jStat3.zscore(args[0], args[1], args[2]);
+                return args[3] === 1 ? jStat3.normal.cdf(-Math2.abs(z), 0, 1) : jStat3.normal.cdf(-Math2.abs(z), 0, 1) * 2;
+              } else {
+                z = args[0];
+                return args[1] === 1 ? jStat3.normal.cdf(-Math2.abs(z), 0, 1) : jStat3.normal.cdf(-Math2.abs(z), 0, 1) * 2;
+              }
+            }
+          }
+        });
+        jStat3.extend(jStat3.fn, {
+          zscore: function zscore(value, flag) {
+            return (value - this.mean()) / this.stdev(flag);
+          },
+          ztest: function ztest(value, sides, flag) {
+            var zscore = Math2.abs(this.zscore(value, flag));
+            return sides === 1 ? jStat3.normal.cdf(-zscore, 0, 1) : jStat3.normal.cdf(-zscore, 0, 1) * 2;
+          }
+        });
+        jStat3.extend({
+          // 2 parameter lists
+          // (value, mean, sd, n)
+          // (value, array)
+          tscore: function tscore() {
+            var args = slice.call(arguments);
+            return args.length === 4 ? (args[0] - args[1]) / (args[2] / Math2.sqrt(args[3])) : (args[0] - jStat3.mean(args[1])) / (jStat3.stdev(args[1], true) / Math2.sqrt(args[1].length));
+          },
+          // 3 different paramter lists:
+          // (value, mean, sd, n, sides)
+          // (tscore, n, sides)
+          // (value, array, sides)
+          ttest: function ttest() {
+            var args = slice.call(arguments);
+            var tscore;
+            if (args.length === 5) {
+              tscore = Math2.abs(jStat3.tscore(args[0], args[1], args[2], args[3]));
+              return args[4] === 1 ? jStat3.studentt.cdf(-tscore, args[3] - 1) : jStat3.studentt.cdf(-tscore, args[3] - 1) * 2;
+            }
+            if (isNumber(args[1])) {
+              tscore = Math2.abs(args[0]);
+              return args[2] == 1 ? jStat3.studentt.cdf(-tscore, args[1] - 1) : jStat3.studentt.cdf(-tscore, args[1] - 1) * 2;
+            }
+            tscore = Math2.abs(jStat3.tscore(args[0], args[1]));
+            return args[2] == 1 ? jStat3.studentt.cdf(-tscore, args[1].length - 1) : jStat3.studentt.cdf(-tscore, args[1].length - 1) * 2;
+          }
+        });
+        jStat3.extend(jStat3.fn, {
+          tscore: function tscore(value) {
+            return (value - this.mean()) / (this.stdev(true) / Math2.sqrt(this.cols()));
+          },
+          ttest: function ttest(value, sides) {
+            return sides === 1 ? 1 - jStat3.studentt.cdf(Math2.abs(this.tscore(value)), this.cols() - 1) : jStat3.studentt.cdf(-Math2.abs(this.tscore(value)), this.cols() - 1) * 2;
+          }
+        });
+        jStat3.extend({
+          // Paramter list is as follows:
+          // (array1, array2, array3, ...)
+          // or it is an array of arrays
+          // array of arrays conversion
+          anovafscore: function anovafscore() {
+            var args = slice.call(arguments), expVar, sample, sampMean, sampSampMean, tmpargs, unexpVar, i, j;
+            if (args.length === 1) {
+              tmpargs = new Array(args[0].length);
+              for (i = 0; i < args[0].length; i++) {
+                tmpargs[i] = args[0][i];
+              }
+              args = tmpargs;
+            }
+            sample = new Array();
+            for (i = 0; i < args.length; i++) {
+              sample = sample.concat(args[i]);
+            }
+            sampMean = jStat3.mean(sample);
+            expVar = 0;
+            for (i = 0; i < args.length; i++) {
+              expVar = expVar + args[i].length * Math2.pow(jStat3.mean(args[i]) - sampMean, 2);
+            }
+            expVar /= args.length - 1;
+            unexpVar = 0;
+            for (i = 0; i < args.length; i++) {
+              sampSampMean = jStat3.mean(args[i]);
+              for (j = 0; j < args[i].length; j++) {
+                unexpVar += Math2.pow(args[i][j] - sampSampMean, 2);
+              }
+            }
+            unexpVar /= sample.length - args.length;
+            return expVar / unexpVar;
+          },
+          // 2 different paramter setups
+          // (array1, array2, array3, ...)
+          // (anovafscore, df1, df2)
+          anovaftest: function anovaftest() {
+            var args = slice.call(arguments), df1, df2, n, i;
+            if (isNumber(args[0])) {
+              return 1 - jStat3.centralF.cdf(args[0], args[1], args[2]);
+            }
+            var anovafscore = jStat3.anovafscore(args);
+            df1 = args.length - 1;
+            n = 0;
+            for (i = 0; i < args.length; i++) {
+              n = n + args[i].length;
+            }
+            df2 = n - df1 - 1;
+            return 1 - jStat3.centralF.cdf(anovafscore, df1, df2);
+          },
+          ftest: function ftest(fscore, df1, df2) {
+            return 1 - jStat3.centralF.cdf(fscore, df1, df2);
+          }
+        });
+        jStat3.extend(jStat3.fn, {
+          anovafscore: function anovafscore() {
+            return jStat3.anovafscore(this.toArray());
+          },
+          anovaftes: function anovaftes() {
+            var n = 0;
+            var i;
+            for (i = 0; i < this.length; i++) {
+              n = n + this[i].length;
+            }
+            return jStat3.ftest(this.anovafscore(), this.length - 1, n - this.length);
+          }
+        });
+        jStat3.extend({
+          // 2 parameter lists
+          // (mean1, mean2, n1, n2, sd)
+          // (array1, array2, sd)
+          qscore: function qscore() {
+            var args = slice.call(arguments);
+            var mean1, mean2, n1, n2, sd;
+            if (isNumber(args[0])) {
+              mean1 = args[0];
+              mean2 = args[1];
+              n1 = args[2];
+              n2 = args[3];
+              sd = args[4];
+            } else {
+              mean1 = jStat3.mean(args[0]);
+              mean2 = jStat3.mean(args[1]);
+              n1 = args[0].length;
+              n2 = args[1].length;
+              sd = args[2];
+            }
+            return Math2.abs(mean1 - mean2) / (sd * Math2.sqrt((1 / n1 + 1 / n2) / 2));
+          },
+          // 3 different parameter lists:
+          // (qscore, n, k)
+          // (mean1, mean2, n1, n2, sd, n, k)
+          // (array1, array2, sd, n, k)
+          qtest: function qtest() {
+            var args = slice.call(arguments);
+            var qscore;
+            if (args.length === 3) {
+              qscore = args[0];
+              args = args.slice(1);
+            } else if (args.length === 7) {
+              qscore = jStat3.qscore(args[0], args[1], args[2], args[3], args[4]);
+              args = args.slice(5);
+            } else {
+              qscore = jStat3.qscore(args[0], args[1], args[2]);
+              args = args.slice(3);
+            }
+            var n = args[0];
+            var k = args[1];
+            return 1 - jStat3.tukey.cdf(qscore, k, n - k);
+          },
+          tukeyhsd: function tukeyhsd(arrays) {
+            var sd = jStat3.pooledstdev(arrays);
+            var means = arrays.map(function(arr) {
+              return jStat3.mean(arr);
+            });
+            var n = arrays.reduce(function(n2, arr) {
+              return n2 + arr.length;
+            }, 0);
+            var results = [];
+            for (var i = 0; i < arrays.length; ++i) {
+              for (var j = i + 1; j < arrays.length; ++j) {
+                var p = jStat3.qtest(means[i], means[j], arrays[i].length, arrays[j].length, sd, n, arrays.length);
+                results.push([[i, j], p]);
+              }
+            }
+            return results;
+          }
+        });
+        jStat3.extend({
+          // 2 different parameter setups
+          // (value, alpha, sd, n)
+          // (value, alpha, array)
+          normalci: function normalci() {
+            var args = slice.call(arguments), ans = new Array(2), change;
+            if (args.length === 4) {
+              change = Math2.abs(jStat3.normal.inv(args[1] / 2, 0, 1) * args[2] / Math2.sqrt(args[3]));
+            } else {
+              change = Math2.abs(jStat3.normal.inv(args[1] / 2, 0, 1) * jStat3.stdev(args[2]) / Math2.sqrt(args[2].length));
+            }
+            ans[0] = args[0] - change;
+            ans[1] = args[0] + change;
+            return ans;
+          },
+          // 2 different parameter setups
+          // (value, alpha, sd, n)
+          // (value, alpha, array)
+          tci: function tci() {
+            var args = slice.call(arguments), ans = new Array(2), change;
+            if (args.length === 4) {
+              change = Math2.abs(jStat3.studentt.inv(args[1] / 2, args[3] - 1) * args[2] / Math2.sqrt(args[3]));
+            } else {
+              change = Math2.abs(jStat3.studentt.inv(args[1] / 2, args[2].length - 1) * jStat3.stdev(args[2], true) / Math2.sqrt(args[2].length));
+            }
+            ans[0] = args[0] - change;
+            ans[1] = args[0] + change;
+            return ans;
+          },
+          significant: function significant(pvalue, alpha) {
+            return pvalue < alpha;
+          }
+        });
+        jStat3.extend(jStat3.fn, {
+          normalci: function normalci(value, alpha) {
+            return jStat3.normalci(value, alpha, this.toArray());
+          },
+          tci: function tci(value, alpha) {
+            return jStat3.tci(value, alpha, this.toArray());
+          }
+        });
+        function differenceOfProportions(p1, n1, p2, n2) {
+          if (p1 > 1 || p2 > 1 || p1 <= 0 || p2 <= 0) {
+            throw new Error("Proportions should be greater than 0 and less than 1");
+          }
+          var pooled = (p1 * n1 + p2 * n2) / (n1 + n2);
+          var se = Math2.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+          return (p1 - p2) / se;
+        }
+        jStat3.extend(jStat3.fn, {
+          oneSidedDifferenceOfProportions: function oneSidedDifferenceOfProportions(p1, n1, p2, n2) {
+            var z = differenceOfProportions(p1, n1, p2, n2);
+            return jStat3.ztest(z, 1);
+          },
+          twoSidedDifferenceOfProportions: function twoSidedDifferenceOfProportions(p1, n1, p2, n2) {
+            var z = differenceOfProportions(p1, n1, p2, n2);
+            return jStat3.ztest(z, 2);
+          }
+        });
+      })(jStat2, Math);
+      jStat2.models = /* @__PURE__ */ (function() {
+        function sub_regress(exog) {
+          var var_count = exog[0].length;
+          var modelList = jStat2.arange(var_count).map(function(endog_index) {
+            var exog_index = jStat2.arange(var_count).filter(function(i) {
+              return i !== endog_index;
+            });
+            return ols(
+              jStat2.col(exog, endog_index).map(function(x) {
+                return x[0];
+              }),
+              jStat2.col(exog, exog_index)
+            );
+          });
+          return modelList;
+        }
+        function ols(endog, exog) {
+          var nobs = endog.length;
+          var df_model = exog[0].length - 1;
+          var df_resid = nobs - df_model - 1;
+          var coef = jStat2.lstsq(exog, endog);
+          var predict = jStat2.multiply(exog, coef.map(function(x) {
+            return [x];
+          })).map(function(p) {
+            return p[0];
+          });
+          var resid = jStat2.subtract(endog, predict);
+          var ybar = jStat2.mean(endog);
+          var SSE = jStat2.sum(predict.map(function(f) {
+            return Math.pow(f - ybar, 2);
+          }));
+          var SSR = jStat2.sum(endog.map(function(y, i) {
+            return Math.pow(y - predict[i], 2);
+          }));
+          var SST = SSE + SSR;
+          var R2 = SSE / SST;
+          return {
+            exog,
+            endog,
+            nobs,
+            df_model,
+            df_resid,
+            coef,
+            predict,
+            resid,
+            ybar,
+            SST,
+            SSE,
+            SSR,
+            R2
+          };
+        }
+        function t_test(model) {
+          var subModelList = sub_regress(model.exog);
+          var sigmaHat = Math.sqrt(model.SSR / model.df_resid);
+          var seBetaHat = subModelList.map(function(mod) {
+            var SST = mod.SST;
+            var R2 = mod.R2;
+            return sigmaHat / Math.sqrt(SST * (1 - R2));
+          });
+          var tStatistic = model.coef.map(function(coef, i) {
+            return (coef - 0) / seBetaHat[i];
+          });
+          var pValue = tStatistic.map(function(t) {
+            var leftppf = jStat2.studentt.cdf(t, model.df_resid);
+            return (leftppf > 0.5 ? 1 - leftppf : leftppf) * 2;
+          });
+          var c = jStat2.studentt.inv(0.975, model.df_resid);
+          var interval95 = model.coef.map(function(coef, i) {
+            var d = c * seBetaHat[i];
+            return [coef - d, coef + d];
+          });
+          return {
+            se: seBetaHat,
+            t: tStatistic,
+            p: pValue,
+            sigmaHat,
+            interval95
+          };
+        }
+        function F_test(model) {
+          var F_statistic = model.R2 / model.df_model / ((1 - model.R2) / model.df_resid);
+          var fcdf = function(x, n1, n2) {
+            return jStat2.beta.cdf(x / (n2 / n1 + x), n1 / 2, n2 / 2);
+          };
+          var pvalue = 1 - fcdf(F_statistic, model.df_model, model.df_resid);
+          return { F_statistic, pvalue };
+        }
+        function ols_wrap(endog, exog) {
+          var model = ols(endog, exog);
+          var ttest = t_test(model);
+          var ftest = F_test(model);
+          var adjust_R2 = 1 - (1 - model.R2) * ((model.nobs - 1) / model.df_resid);
+          model.t = ttest;
+          model.f = ftest;
+          model.adjust_R2 = adjust_R2;
+          return model;
+        }
+        return { ols: ols_wrap };
+      })();
+      jStat2.extend({
+        buildxmatrix: function buildxmatrix() {
+          var matrixRows = new Array(arguments.length);
+          for (var i = 0; i < arguments.length; i++) {
+            var array = [1];
+            matrixRows[i] = array.concat(arguments[i]);
+          }
+          return jStat2(matrixRows);
+        },
+        builddxmatrix: function builddxmatrix() {
+          var matrixRows = new Array(arguments[0].length);
+          for (var i = 0; i < arguments[0].length; i++) {
+            var array = [1];
+            matrixRows[i] = array.concat(arguments[0][i]);
+          }
+          return jStat2(matrixRows);
+        },
+        buildjxmatrix: function buildjxmatrix(jMat) {
+          var pass = new Array(jMat.length);
+          for (var i = 0; i < jMat.length; i++) {
+            pass[i] = jMat[i];
+          }
+          return jStat2.builddxmatrix(pass);
+        },
+        buildymatrix: function buildymatrix(array) {
+          return jStat2(array).transpose();
+        },
+        buildjymatrix: function buildjymatrix(jMat) {
+          return jMat.transpose();
+        },
+        matrixmult: function matrixmult(A2, B2) {
+          var i, j, k, result, sum;
+          if (A2.cols() == B2.rows()) {
+            if (B2.rows() > 1) {
+              result = [];
+              for (i = 0; i < A2.rows(); i++) {
+                result[i] = [];
+                for (j = 0; j < B2.cols(); j++) {
+                  sum = 0;
+                  for (k = 0; k < A2.cols(); k++) {
+                    sum += A2.toArray()[i][k] * B2.toArray()[k][j];
+                  }
+                  result[i][j] = sum;
+                }
+              }
+              return jStat2(result);
+            }
+            result = [];
+            for (i = 0; i < A2.rows(); i++) {
+              result[i] = [];
+              for (j = 0; j < B2.cols(); j++) {
+                sum = 0;
+                for (k = 0; k < A2.cols(); k++) {
+                  sum += A2.toArray()[i][k] * B2.toArray()[j];
+                }
+                result[i][j] = sum;
+              }
+            }
+            return jStat2(result);
+          }
+        },
+        //regress and regresst to be fixed
+        regress: function regress(jMatX, jMatY) {
+          var innerinv = jStat2.xtranspxinv(jMatX);
+          var xtransp = jMatX.transpose();
+          var next = jStat2.matrixmult(jStat2(innerinv), xtransp);
+          return jStat2.matrixmult(next, jMatY);
+        },
+        regresst: function regresst(jMatX, jMatY, sides) {
+          var beta = jStat2.regress(jMatX, jMatY);
+          var compile = {};
+          compile.anova = {};
+          var jMatYBar = jStat2.jMatYBar(jMatX, beta);
+          compile.yBar = jMatYBar;
+          var yAverage = jMatY.mean();
+          compile.anova.residuals = jStat2.residuals(jMatY, jMatYBar);
+          compile.anova.ssr = jStat2.ssr(jMatYBar, yAverage);
+          compile.anova.msr = compile.anova.ssr / (jMatX[0].length - 1);
+          compile.anova.sse = jStat2.sse(jMatY, jMatYBar);
+          compile.anova.mse = compile.anova.sse / (jMatY.length - (jMatX[0].length - 1) - 1);
+          compile.anova.sst = jStat2.sst(jMatY, yAverage);
+          compile.anova.mst = compile.anova.sst / (jMatY.length - 1);
+          compile.anova.r2 = 1 - compile.anova.sse / compile.anova.sst;
+          if (compile.anova.r2 < 0) compile.anova.r2 = 0;
+          compile.anova.fratio = compile.anova.msr / compile.anova.mse;
+          compile.anova.pvalue = jStat2.anovaftest(
+            compile.anova.fratio,
+            jMatX[0].length - 1,
+            jMatY.length - (jMatX[0].length - 1) - 1
+          );
+          compile.anova.rmse = Math.sqrt(compile.anova.mse);
+          compile.anova.r2adj = 1 - compile.anova.mse / compile.anova.mst;
+          if (compile.anova.r2adj < 0) compile.anova.r2adj = 0;
+          compile.stats = new Array(jMatX[0].length);
+          var covar = jStat2.xtranspxinv(jMatX);
+          var sds, ts, ps;
+          for (var i = 0; i < beta.length; i++) {
+            sds = Math.sqrt(compile.anova.mse * Math.abs(covar[i][i]));
+            ts = Math.abs(beta[i] / sds);
+            ps = jStat2.ttest(ts, jMatY.length - jMatX[0].length - 1, sides);
+            compile.stats[i] = [beta[i], sds, ts, ps];
+          }
+          compile.regress = beta;
+          return compile;
+        },
+        xtranspx: function xtranspx(jMatX) {
+          return jStat2.matrixmult(jMatX.transpose(), jMatX);
+        },
+        xtranspxinv: function xtranspxinv(jMatX) {
+          var inner = jStat2.matrixmult(jMatX.transpose(), jMatX);
+          var innerinv = jStat2.inv(inner);
+          return innerinv;
+        },
+        jMatYBar: function jMatYBar(jMatX, beta) {
+          var yBar = jStat2.matrixmult(jMatX, beta);
+          return new jStat2(yBar);
+        },
+        residuals: function residuals(jMatY, jMatYBar) {
+          return jStat2.matrixsubtract(jMatY, jMatYBar);
+        },
+        ssr: function ssr(jMatYBar, yAverage) {
+          var ssr2 = 0;
+          for (var i = 0; i < jMatYBar.length; i++) {
+            ssr2 += Math.pow(jMatYBar[i] - yAverage, 2);
+          }
+          return ssr2;
+        },
+        sse: function sse(jMatY, jMatYBar) {
+          var sse2 = 0;
+          for (var i = 0; i < jMatY.length; i++) {
+            sse2 += Math.pow(jMatY[i] - jMatYBar[i], 2);
+          }
+          return sse2;
+        },
+        sst: function sst(jMatY, yAverage) {
+          var sst2 = 0;
+          for (var i = 0; i < jMatY.length; i++) {
+            sst2 += Math.pow(jMatY[i] - yAverage, 2);
+          }
+          return sst2;
+        },
+        matrixsubtract: function matrixsubtract(A2, B2) {
+          var ans = new Array(A2.length);
+          for (var i = 0; i < A2.length; i++) {
+            ans[i] = new Array(A2[i].length);
+            for (var j = 0; j < A2[i].length; j++) {
+              ans[i][j] = A2[i][j] - B2[i][j];
+            }
+          }
+          return jStat2(ans);
+        }
+      });
+      jStat2.jStat = jStat2;
+      return jStat2;
+    });
+  }
+});
+
 // src/types.ts
 function isError(status2) {
   return status2 === 0 || status2 >= 500;
@@ -7837,17 +11688,974 @@ var init_prng = __esm({
   }
 });
 
+// src/experiment/runtime.ts
+var RESOURCE_KINDS, NO_LEDGER;
+var init_runtime = __esm({
+  "src/experiment/runtime.ts"() {
+    "use strict";
+    RESOURCE_KINDS = ["pod", "namespace", "kind-cluster"];
+    NO_LEDGER = { created() {
+    }, removed() {
+    }, toolUsed() {
+    } };
+  }
+});
+
+// src/runtime/pod-exec.ts
+import { spawn } from "node:child_process";
+function meaningfulLines(s) {
+  return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));
+}
+function cleanStderr(s) {
+  return meaningfulLines(s).join("\n").trim();
+}
+function tail(text, lines = 15) {
+  return meaningfulLines(text).slice(-lines).join("\n");
+}
+function run(argv, opts) {
+  return new Promise((resolve5, reject) => {
+    const child2 = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
+    const out = [];
+    const err = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child2.kill("SIGKILL");
+    }, opts.timeoutMs);
+    child2.stdout.on("data", (b) => out.push(b));
+    child2.stderr.on("data", (b) => err.push(b));
+    child2.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child2.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve5({
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        timedOut
+      });
+    });
+    child2.stdin.on("error", () => {
+    });
+    child2.stdin.end(opts.input ?? "");
+  });
+}
+async function runOk(argv, opts) {
+  let r;
+  try {
+    r = await run(argv, opts);
+  } catch (e) {
+    const code = e.code;
+    throw new ExecError(argv, { code: 127, stdout: "", stderr: code === "ENOENT" ? `${argv[0]}: not found on PATH` : String(e) }, false);
+  }
+  if (r.code !== 0 || r.timedOut) throw new ExecError(argv, r, r.timedOut);
+  return r;
+}
+var ExecError;
+var init_pod_exec = __esm({
+  "src/runtime/pod-exec.ts"() {
+    "use strict";
+    ExecError = class extends Error {
+      constructor(argv, result, timedOut) {
+        const what = timedOut ? "timed out" : `exited with ${result.code}`;
+        super(`${argv.join(" ")} ${what}${result.stderr.trim() ? `: ${cleanStderr(result.stderr)}` : ""}`);
+        this.argv = argv;
+        this.result = result;
+        this.timedOut = timedOut;
+      }
+      argv;
+      result;
+      timedOut;
+    };
+  }
+});
+
+// node_modules/@actions/io/lib/io-util.js
+import * as fs2 from "fs";
+import * as path from "path";
+function readlink(fsPath) {
+  return __awaiter(this, void 0, void 0, function* () {
+    const result = yield fs2.promises.readlink(fsPath);
+    if (IS_WINDOWS && !result.endsWith("\\")) {
+      return `${result}\\`;
+    }
+    return result;
+  });
+}
+function exists(fsPath) {
+  return __awaiter(this, void 0, void 0, function* () {
+    try {
+      yield stat(fsPath);
+    } catch (err) {
+      if (err.code === "ENOENT") {
+        return false;
+      }
+      throw err;
+    }
+    return true;
+  });
+}
+function isRooted(p) {
+  p = normalizeSeparators(p);
+  if (!p) {
+    throw new Error('isRooted() parameter "p" cannot be empty');
+  }
+  if (IS_WINDOWS) {
+    return p.startsWith("\\") || /^[A-Z]:/i.test(p);
+  }
+  return p.startsWith("/");
+}
+function tryGetExecutablePath(filePath, extensions) {
+  return __awaiter(this, void 0, void 0, function* () {
+    let stats = void 0;
+    try {
+      stats = yield stat(filePath);
+    } catch (err) {
+      if (err.code !== "ENOENT") {
+        console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+      }
+    }
+    if (stats && stats.isFile()) {
+      if (IS_WINDOWS) {
+        const upperExt = path.extname(filePath).toUpperCase();
+        if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
+          return filePath;
+        }
+      } else {
+        if (isUnixExecutable(stats)) {
+          return filePath;
+        }
+      }
+    }
+    const originalFilePath = filePath;
+    for (const extension of extensions) {
+      filePath = originalFilePath + extension;
+      stats = void 0;
+      try {
+        stats = yield stat(filePath);
+      } catch (err) {
+        if (err.code !== "ENOENT") {
+          console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+        }
+      }
+      if (stats && stats.isFile()) {
+        if (IS_WINDOWS) {
+          try {
+            const directory = path.dirname(filePath);
+            const upperName = path.basename(filePath).toUpperCase();
+            for (const actualName of yield readdir(directory)) {
+              if (upperName === actualName.toUpperCase()) {
+                filePath = path.join(directory, actualName);
+                break;
+              }
+            }
+          } catch (err) {
+            console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+          }
+          return filePath;
+        } else {
+          if (isUnixExecutable(stats)) {
+            return filePath;
+          }
+        }
+      }
+    }
+    return "";
+  });
+}
+function normalizeSeparators(p) {
+  p = p || "";
+  if (IS_WINDOWS) {
+    p = p.replace(/\//g, "\\");
+    return p.replace(/\\\\+/g, "\\");
+  }
+  return p.replace(/\/\/+/g, "/");
+}
+function isUnixExecutable(stats) {
+  return (stats.mode & 1) > 0 || (stats.mode & 8) > 0 && process.getgid !== void 0 && stats.gid === process.getgid() || (stats.mode & 64) > 0 && process.getuid !== void 0 && stats.uid === process.getuid();
+}
+var __awaiter, chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink, IS_WINDOWS, READONLY;
+var init_io_util = __esm({
+  "node_modules/@actions/io/lib/io-util.js"() {
+    __awaiter = function(thisArg, _arguments, P2, generator) {
+      function adopt(value) {
+        return value instanceof P2 ? value : new P2(function(resolve5) {
+          resolve5(value);
+        });
+      }
+      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    ({ chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises);
+    IS_WINDOWS = process.platform === "win32";
+    READONLY = fs2.constants.O_RDONLY;
+  }
+});
+
+// node_modules/@actions/io/lib/io.js
+import { ok } from "assert";
+import * as path2 from "path";
+function cp(source_1, dest_1) {
+  return __awaiter2(this, arguments, void 0, function* (source, dest, options = {}) {
+    const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+    const destStat = (yield exists(dest)) ? yield stat(dest) : null;
+    if (destStat && destStat.isFile() && !force) {
+      return;
+    }
+    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path2.join(dest, path2.basename(source)) : dest;
+    if (!(yield exists(source))) {
+      throw new Error(`no such file or directory: ${source}`);
+    }
+    const sourceStat = yield stat(source);
+    if (sourceStat.isDirectory()) {
+      if (!recursive) {
+        throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+      } else {
+        yield cpDirRecursive(source, newDest, 0, force);
+      }
+    } else {
+      if (path2.relative(source, newDest) === "") {
+        throw new Error(`'${newDest}' and '${source}' are the same file`);
+      }
+      yield copyFile2(source, newDest, force);
+    }
+  });
+}
+function rmRF(inputPath) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    if (IS_WINDOWS) {
+      if (/[*"<>|]/.test(inputPath)) {
+        throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+      }
+    }
+    try {
+      yield rm(inputPath, {
+        force: true,
+        maxRetries: 3,
+        recursive: true,
+        retryDelay: 300
+      });
+    } catch (err) {
+      throw new Error(`File was unable to be removed ${err}`);
+    }
+  });
+}
+function mkdirP(fsPath) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    ok(fsPath, "a path argument must be provided");
+    yield mkdir(fsPath, { recursive: true });
+  });
+}
+function which(tool, check) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    if (!tool) {
+      throw new Error("parameter 'tool' is required");
+    }
+    if (check) {
+      const result = yield which(tool, false);
+      if (!result) {
+        if (IS_WINDOWS) {
+          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+        } else {
+          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+        }
+      }
+      return result;
+    }
+    const matches = yield findInPath(tool);
+    if (matches && matches.length > 0) {
+      return matches[0];
+    }
+    return "";
+  });
+}
+function findInPath(tool) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    if (!tool) {
+      throw new Error("parameter 'tool' is required");
+    }
+    const extensions = [];
+    if (IS_WINDOWS && process.env["PATHEXT"]) {
+      for (const extension of process.env["PATHEXT"].split(path2.delimiter)) {
+        if (extension) {
+          extensions.push(extension);
+        }
+      }
+    }
+    if (isRooted(tool)) {
+      const filePath = yield tryGetExecutablePath(tool, extensions);
+      if (filePath) {
+        return [filePath];
+      }
+      return [];
+    }
+    if (tool.includes(path2.sep)) {
+      return [];
+    }
+    const directories = [];
+    if (process.env.PATH) {
+      for (const p of process.env.PATH.split(path2.delimiter)) {
+        if (p) {
+          directories.push(p);
+        }
+      }
+    }
+    const matches = [];
+    for (const directory of directories) {
+      const filePath = yield tryGetExecutablePath(path2.join(directory, tool), extensions);
+      if (filePath) {
+        matches.push(filePath);
+      }
+    }
+    return matches;
+  });
+}
+function readCopyOptions(options) {
+  const force = options.force == null ? true : options.force;
+  const recursive = Boolean(options.recursive);
+  const copySourceDirectory = options.copySourceDirectory == null ? true : Boolean(options.copySourceDirectory);
+  return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    if (currentDepth >= 255)
+      return;
+    currentDepth++;
+    yield mkdirP(destDir);
+    const files = yield readdir(sourceDir);
+    for (const fileName of files) {
+      const srcFile = `${sourceDir}/${fileName}`;
+      const destFile = `${destDir}/${fileName}`;
+      const srcFileStat = yield lstat(srcFile);
+      if (srcFileStat.isDirectory()) {
+        yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+      } else {
+        yield copyFile2(srcFile, destFile, force);
+      }
+    }
+    yield chmod(destDir, (yield stat(sourceDir)).mode);
+  });
+}
+function copyFile2(srcFile, destFile, force) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    if ((yield lstat(srcFile)).isSymbolicLink()) {
+      try {
+        yield lstat(destFile);
+        yield unlink(destFile);
+      } catch (e) {
+        if (e.code === "EPERM") {
+          yield chmod(destFile, "0666");
+          yield unlink(destFile);
+        }
+      }
+      const symlinkFull = yield readlink(srcFile);
+      yield symlink(symlinkFull, destFile, IS_WINDOWS ? "junction" : null);
+    } else if (!(yield exists(destFile)) || force) {
+      yield copyFile(srcFile, destFile);
+    }
+  });
+}
+var __awaiter2;
+var init_io = __esm({
+  "node_modules/@actions/io/lib/io.js"() {
+    init_io_util();
+    __awaiter2 = function(thisArg, _arguments, P2, generator) {
+      function adopt(value) {
+        return value instanceof P2 ? value : new P2(function(resolve5) {
+          resolve5(value);
+        });
+      }
+      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+  }
+});
+
+// node_modules/@actions/exec/lib/toolrunner.js
+import * as os3 from "os";
+import * as events from "events";
+import * as child from "child_process";
+import * as path3 from "path";
+import { setTimeout as setTimeout2 } from "timers";
+function argStringToArray(argString) {
+  const args = [];
+  let inQuotes = false;
+  let escaped = false;
+  let arg = "";
+  function append(c) {
+    if (escaped && c !== '"') {
+      arg += "\\";
+    }
+    arg += c;
+    escaped = false;
+  }
+  for (let i = 0; i < argString.length; i++) {
+    const c = argString.charAt(i);
+    if (c === '"') {
+      if (!escaped) {
+        inQuotes = !inQuotes;
+      } else {
+        append(c);
+      }
+      continue;
+    }
+    if (c === "\\" && escaped) {
+      append(c);
+      continue;
+    }
+    if (c === "\\" && inQuotes) {
+      escaped = true;
+      continue;
+    }
+    if (c === " " && !inQuotes) {
+      if (arg.length > 0) {
+        args.push(arg);
+        arg = "";
+      }
+      continue;
+    }
+    append(c);
+  }
+  if (arg.length > 0) {
+    args.push(arg.trim());
+  }
+  return args;
+}
+var __awaiter3, IS_WINDOWS2, ToolRunner, ExecState;
+var init_toolrunner = __esm({
+  "node_modules/@actions/exec/lib/toolrunner.js"() {
+    init_io();
+    init_io_util();
+    __awaiter3 = function(thisArg, _arguments, P2, generator) {
+      function adopt(value) {
+        return value instanceof P2 ? value : new P2(function(resolve5) {
+          resolve5(value);
+        });
+      }
+      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    IS_WINDOWS2 = process.platform === "win32";
+    ToolRunner = class extends events.EventEmitter {
+      constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+          throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+      }
+      _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+          this.options.listeners.debug(message);
+        }
+      }
+      _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? "" : "[command]";
+        if (IS_WINDOWS2) {
+          if (this._isCmdFile()) {
+            cmd += toolPath;
+            for (const a of args) {
+              cmd += ` ${a}`;
+            }
+          } else if (options.windowsVerbatimArguments) {
+            cmd += `"${toolPath}"`;
+            for (const a of args) {
+              cmd += ` ${a}`;
+            }
+          } else {
+            cmd += this._windowsQuoteCmdArg(toolPath);
+            for (const a of args) {
+              cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+            }
+          }
+        } else {
+          cmd += toolPath;
+          for (const a of args) {
+            cmd += ` ${a}`;
+          }
+        }
+        return cmd;
+      }
+      _processLineBuffer(data, strBuffer, onLine) {
+        try {
+          let s = strBuffer + data.toString();
+          let n = s.indexOf(os3.EOL);
+          while (n > -1) {
+            const line = s.substring(0, n);
+            onLine(line);
+            s = s.substring(n + os3.EOL.length);
+            n = s.indexOf(os3.EOL);
+          }
+          return s;
+        } catch (err) {
+          this._debug(`error processing line. Failed with error ${err}`);
+          return "";
+        }
+      }
+      _getSpawnFileName() {
+        if (IS_WINDOWS2) {
+          if (this._isCmdFile()) {
+            return process.env["COMSPEC"] || "cmd.exe";
+          }
+        }
+        return this.toolPath;
+      }
+      _getSpawnArgs(options) {
+        if (IS_WINDOWS2) {
+          if (this._isCmdFile()) {
+            let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+            for (const a of this.args) {
+              argline += " ";
+              argline += options.windowsVerbatimArguments ? a : this._windowsQuoteCmdArg(a);
+            }
+            argline += '"';
+            return [argline];
+          }
+        }
+        return this.args;
+      }
+      _endsWith(str, end) {
+        return str.endsWith(end);
+      }
+      _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return this._endsWith(upperToolPath, ".CMD") || this._endsWith(upperToolPath, ".BAT");
+      }
+      _windowsQuoteCmdArg(arg) {
+        if (!this._isCmdFile()) {
+          return this._uvQuoteCmdArg(arg);
+        }
+        if (!arg) {
+          return '""';
+        }
+        const cmdSpecialChars = [
+          " ",
+          "	",
+          "&",
+          "(",
+          ")",
+          "[",
+          "]",
+          "{",
+          "}",
+          "^",
+          "=",
+          ";",
+          "!",
+          "'",
+          "+",
+          ",",
+          "`",
+          "~",
+          "|",
+          "<",
+          ">",
+          '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+          if (cmdSpecialChars.some((x) => x === char)) {
+            needsQuotes = true;
+            break;
+          }
+        }
+        if (!needsQuotes) {
+          return arg;
+        }
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+          reverse += arg[i - 1];
+          if (quoteHit && arg[i - 1] === "\\") {
+            reverse += "\\";
+          } else if (arg[i - 1] === '"') {
+            quoteHit = true;
+            reverse += '"';
+          } else {
+            quoteHit = false;
+          }
+        }
+        reverse += '"';
+        return reverse.split("").reverse().join("");
+      }
+      _uvQuoteCmdArg(arg) {
+        if (!arg) {
+          return '""';
+        }
+        if (!arg.includes(" ") && !arg.includes("	") && !arg.includes('"')) {
+          return arg;
+        }
+        if (!arg.includes('"') && !arg.includes("\\")) {
+          return `"${arg}"`;
+        }
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+          reverse += arg[i - 1];
+          if (quoteHit && arg[i - 1] === "\\") {
+            reverse += "\\";
+          } else if (arg[i - 1] === '"') {
+            quoteHit = true;
+            reverse += "\\";
+          } else {
+            quoteHit = false;
+          }
+        }
+        reverse += '"';
+        return reverse.split("").reverse().join("");
+      }
+      _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+          cwd: options.cwd || process.cwd(),
+          env: options.env || process.env,
+          silent: options.silent || false,
+          windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+          failOnStdErr: options.failOnStdErr || false,
+          ignoreReturnCode: options.ignoreReturnCode || false,
+          delay: options.delay || 1e4
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+      }
+      _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result["windowsVerbatimArguments"] = options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+          result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+      }
+      /**
+       * Exec a tool.
+       * Output will be streamed to the live console.
+       * Returns promise with return code
+       *
+       * @param     tool     path to tool to exec
+       * @param     options  optional exec options.  See ExecOptions
+       * @returns   number
+       */
+      exec() {
+        return __awaiter3(this, void 0, void 0, function* () {
+          if (!isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS2 && this.toolPath.includes("\\"))) {
+            this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+          }
+          this.toolPath = yield which(this.toolPath, true);
+          return new Promise((resolve5, reject) => __awaiter3(this, void 0, void 0, function* () {
+            this._debug(`exec tool: ${this.toolPath}`);
+            this._debug("arguments:");
+            for (const arg of this.args) {
+              this._debug(`   ${arg}`);
+            }
+            const optionsNonNull = this._cloneExecOptions(this.options);
+            if (!optionsNonNull.silent && optionsNonNull.outStream) {
+              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os3.EOL);
+            }
+            const state = new ExecState(optionsNonNull, this.toolPath);
+            state.on("debug", (message) => {
+              this._debug(message);
+            });
+            if (this.options.cwd && !(yield exists(this.options.cwd))) {
+              return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+            }
+            const fileName = this._getSpawnFileName();
+            const cp3 = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+            let stdbuffer = "";
+            if (cp3.stdout) {
+              cp3.stdout.on("data", (data) => {
+                if (this.options.listeners && this.options.listeners.stdout) {
+                  this.options.listeners.stdout(data);
+                }
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                  optionsNonNull.outStream.write(data);
+                }
+                stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                  if (this.options.listeners && this.options.listeners.stdline) {
+                    this.options.listeners.stdline(line);
+                  }
+                });
+              });
+            }
+            let errbuffer = "";
+            if (cp3.stderr) {
+              cp3.stderr.on("data", (data) => {
+                state.processStderr = true;
+                if (this.options.listeners && this.options.listeners.stderr) {
+                  this.options.listeners.stderr(data);
+                }
+                if (!optionsNonNull.silent && optionsNonNull.errStream && optionsNonNull.outStream) {
+                  const s = optionsNonNull.failOnStdErr ? optionsNonNull.errStream : optionsNonNull.outStream;
+                  s.write(data);
+                }
+                errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                  if (this.options.listeners && this.options.listeners.errline) {
+                    this.options.listeners.errline(line);
+                  }
+                });
+              });
+            }
+            cp3.on("error", (err) => {
+              state.processError = err.message;
+              state.processExited = true;
+              state.processClosed = true;
+              state.CheckComplete();
+            });
+            cp3.on("exit", (code) => {
+              state.processExitCode = code;
+              state.processExited = true;
+              this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+              state.CheckComplete();
+            });
+            cp3.on("close", (code) => {
+              state.processExitCode = code;
+              state.processExited = true;
+              state.processClosed = true;
+              this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+              state.CheckComplete();
+            });
+            state.on("done", (error, exitCode) => {
+              if (stdbuffer.length > 0) {
+                this.emit("stdline", stdbuffer);
+              }
+              if (errbuffer.length > 0) {
+                this.emit("errline", errbuffer);
+              }
+              cp3.removeAllListeners();
+              if (error) {
+                reject(error);
+              } else {
+                resolve5(exitCode);
+              }
+            });
+            if (this.options.input) {
+              if (!cp3.stdin) {
+                throw new Error("child process missing stdin");
+              }
+              cp3.stdin.end(this.options.input);
+            }
+          }));
+        });
+      }
+    };
+    ExecState = class _ExecState extends events.EventEmitter {
+      constructor(options, toolPath) {
+        super();
+        this.processClosed = false;
+        this.processError = "";
+        this.processExitCode = 0;
+        this.processExited = false;
+        this.processStderr = false;
+        this.delay = 1e4;
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+          throw new Error("toolPath must not be empty");
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+          this.delay = options.delay;
+        }
+      }
+      CheckComplete() {
+        if (this.done) {
+          return;
+        }
+        if (this.processClosed) {
+          this._setResult();
+        } else if (this.processExited) {
+          this.timeout = setTimeout2(_ExecState.HandleTimeout, this.delay, this);
+        }
+      }
+      _debug(message) {
+        this.emit("debug", message);
+      }
+      _setResult() {
+        let error;
+        if (this.processExited) {
+          if (this.processError) {
+            error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+          } else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+            error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+          } else if (this.processStderr && this.options.failOnStdErr) {
+            error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+          }
+        }
+        if (this.timeout) {
+          clearTimeout(this.timeout);
+          this.timeout = null;
+        }
+        this.done = true;
+        this.emit("done", error, this.processExitCode);
+      }
+      static HandleTimeout(state) {
+        if (state.done) {
+          return;
+        }
+        if (!state.processClosed && state.processExited) {
+          const message = `The STDIO streams did not close within ${state.delay / 1e3} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+          state._debug(message);
+        }
+        state._setResult();
+      }
+    };
+  }
+});
+
+// node_modules/@actions/exec/lib/exec.js
+import { StringDecoder } from "string_decoder";
+function exec2(commandLine, args, options) {
+  return __awaiter4(this, void 0, void 0, function* () {
+    const commandArgs = argStringToArray(commandLine);
+    if (commandArgs.length === 0) {
+      throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+    }
+    const toolPath = commandArgs[0];
+    args = commandArgs.slice(1).concat(args || []);
+    const runner = new ToolRunner(toolPath, args, options);
+    return runner.exec();
+  });
+}
+function getExecOutput(commandLine, args, options) {
+  return __awaiter4(this, void 0, void 0, function* () {
+    var _a, _b;
+    let stdout = "";
+    let stderr = "";
+    const stdoutDecoder = new StringDecoder("utf8");
+    const stderrDecoder = new StringDecoder("utf8");
+    const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+    const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+    const stdErrListener = (data) => {
+      stderr += stderrDecoder.write(data);
+      if (originalStdErrListener) {
+        originalStdErrListener(data);
+      }
+    };
+    const stdOutListener = (data) => {
+      stdout += stdoutDecoder.write(data);
+      if (originalStdoutListener) {
+        originalStdoutListener(data);
+      }
+    };
+    const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+    const exitCode = yield exec2(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+    stdout += stdoutDecoder.end();
+    stderr += stderrDecoder.end();
+    return {
+      exitCode,
+      stdout,
+      stderr
+    };
+  });
+}
+var __awaiter4;
+var init_exec = __esm({
+  "node_modules/@actions/exec/lib/exec.js"() {
+    init_toolrunner();
+    __awaiter4 = function(thisArg, _arguments, P2, generator) {
+      function adopt(value) {
+        return value instanceof P2 ? value : new P2(function(resolve5) {
+          resolve5(value);
+        });
+      }
+      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+  }
+});
+
 // src/native.ts
-import { execFileSync } from "node:child_process";
 import { closeSync as closeSync2, existsSync, openSync as openSync2, readFileSync as readFileSync2, readSync, statSync } from "node:fs";
-import { dirname as dirname2, join as join3, relative, resolve as resolve2 } from "node:path";
+import { dirname as dirname4, join as join5, relative as relative2, resolve as resolve3 } from "node:path";
 import { fileURLToPath } from "node:url";
 function findPackageRoot(from) {
-  const starts = from !== void 0 ? [from] : [dirname2(fileURLToPath(import.meta.url)), process.cwd()];
+  const starts = from !== void 0 ? [from] : [dirname4(fileURLToPath(import.meta.url)), process.cwd()];
   for (const start of starts) {
-    for (let dir = resolve2(start); ; dir = dirname2(dir)) {
+    for (let dir = resolve3(start); ; dir = dirname4(dir)) {
       if (isPackageRoot(dir)) return dir;
-      if (dirname2(dir) === dir) break;
+      if (dirname4(dir) === dir) break;
     }
   }
   return null;
@@ -7855,42 +12663,44 @@ function findPackageRoot(from) {
 function packageRoot(from) {
   const root = findPackageRoot(from);
   if (root === null) {
-    throw new RunError(`cannot find the ${PACKAGE_NAME} package root above ${from ?? `${dirname2(fileURLToPath(import.meta.url))} or ${process.cwd()}`}`);
+    throw new RunError(`cannot find the ${PACKAGE_NAME} package root above ${from ?? `${dirname4(fileURLToPath(import.meta.url))} or ${process.cwd()}`}`);
   }
   return root;
 }
 function isPackageRoot(dir) {
   try {
-    return JSON.parse(readFileSync2(join3(dir, "package.json"), "utf8")).name === PACKAGE_NAME;
+    return JSON.parse(readFileSync2(join5(dir, "package.json"), "utf8")).name === PACKAGE_NAME;
   } catch {
     return false;
   }
 }
-function buildNative(what, target, root = packageRoot()) {
-  const hookDir = join3(root, "hook");
+async function buildNative(what, target, root = packageRoot()) {
+  const hookDir = join5(root, "hook");
   const command = `make -C ${hookDir}${target ? ` ${target}` : ""}`;
-  if (!existsSync(join3(hookDir, "Makefile"))) throw new RunError(`cannot build ${what}: ${hookDir}/Makefile is missing`);
+  if (!existsSync(join5(hookDir, "Makefile"))) throw new RunError(`cannot build ${what}: ${hookDir}/Makefile is missing`);
+  let r;
   try {
-    execFileSync("make", ["-s", "-C", hookDir, ...target ? [target] : []], { stdio: ["ignore", "ignore", "pipe"], timeout: 12e4 });
+    r = await getExecOutput("make", ["-s", "-C", hookDir, ...target ? [target] : []], { ignoreReturnCode: true, outStream: process.stderr });
   } catch (err) {
-    const e = err;
-    if (e.code === "ENOENT") {
+    if (/Unable to locate executable file/.test(messageOf(err))) {
       throw new RunError(`cannot build ${what}: 'make' not found (install make and a C compiler such as gcc, then run ${command})`);
     }
-    const stderr = String(e.stderr ?? "").trim();
-    const hint = /not found|No such file/i.test(stderr) ? " (is a C compiler such as gcc installed?)" : "";
-    const last = stderr.split("\n").slice(-3).join(" | ");
-    throw new RunError(`cannot build ${what} with ${command}${hint}: ${last || e.message}`);
+    throw new RunError(`cannot build ${what} with ${command}: ${messageOf(err)}`);
   }
+  if (r.exitCode === 0) return;
+  const stderr = r.stderr.trim();
+  const hint = /not found|No such file/i.test(stderr) ? " (is a C compiler such as gcc installed?)" : "";
+  const last = stderr.split("\n").slice(-3).join(" | ");
+  throw new RunError(`cannot build ${what} with ${command}${hint}: ${last || `make exited with ${r.exitCode}`}`);
 }
-function ensureBuilt(paths) {
+async function ensureBuilt(paths) {
   const absent = paths.filter((p) => !existsSync(p));
   if (absent.length === 0) return;
   const root = findPackageRoot();
   if (root === null) return;
-  const buildDirs = [join3(root, "hook", "build"), join3(root, "examples", "sut", "build")];
-  if (absent.some((p) => buildDirs.some((d) => !relative(d, resolve2(p)).startsWith("..")))) {
-    buildNative("the bundled hooks and example SUT", void 0, root);
+  const buildDirs = [join5(root, "hook", "build"), join5(root, "examples", "sut", "build")];
+  if (absent.some((p) => buildDirs.some((d) => !relative2(d, resolve3(p)).startsWith("..")))) {
+    await buildNative("the bundled hooks and example SUT", void 0, root);
   }
 }
 function sharedLibraryProblem(path8) {
@@ -7938,19 +12748,20 @@ var PACKAGE_NAME, EXAMPLE_SUT;
 var init_native = __esm({
   "src/native.ts"() {
     "use strict";
+    init_exec();
     init_errors();
     PACKAGE_NAME = "hook-latency-action";
-    EXAMPLE_SUT = () => join3(packageRoot(), "examples", "sut", "build", "sut");
+    EXAMPLE_SUT = () => join5(packageRoot(), "examples", "sut", "build", "sut");
   }
 });
 
 // src/calls/strace.ts
 import { connect } from "node:net";
-import { spawn } from "node:child_process";
+import { spawn as spawn3 } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync as readFileSync3, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import path from "node:path";
+import path4 from "node:path";
 function syscallsFor(fn) {
   const s = SYSCALLS[fn];
   if (s) return s;
@@ -7965,8 +12776,8 @@ async function countCalls(opts) {
   if (probe2) return { unavailable: probe2 };
   const syscalls = [...new Set(opts.functions.flatMap(syscallsFor))];
   const timeoutMs = opts.timeoutMs ?? 1e4;
-  const dir = mkdtempSync(path.join(tmpdir(), "hook-latency-strace-"));
-  const outFile = path.join(dir, "strace.txt");
+  const dir = mkdtempSync(path4.join(tmpdir(), "hook-latency-strace-"));
+  const outFile = path4.join(dir, "strace.txt");
   const env = { ...process.env, ...opts.env };
   delete env.LD_PRELOAD;
   const command = opts.port === void 0 ? opts.command : opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
@@ -7974,7 +12785,7 @@ async function countCalls(opts) {
   const args = ["-f", "-c", "-e", `trace=${syscalls.join(",")}`, "-o", outFile];
   if (opts.ldPreload !== void 0) args.push("-E", `LD_PRELOAD=${opts.ldPreload}`);
   args.push("--", ...command);
-  const child2 = spawn(straceExe, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child2 = spawn3(straceExe, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
@@ -8014,7 +12825,7 @@ async function countCalls(opts) {
 }
 async function probeStrace(exe) {
   return new Promise((resolve5) => {
-    const p = spawn(exe, ["-V"], { stdio: "ignore" });
+    const p = spawn3(exe, ["-V"], { stdio: "ignore" });
     p.once("error", (err) => {
       const code = err.code;
       resolve5(code === "ENOENT" ? STRACE_MISSING : `strace cannot be started (${code ?? err.message}): calls per request not counted`);
@@ -8798,7 +13609,7 @@ var init_loadgen = __esm({
 });
 
 // src/runtime/local-process.ts
-import { spawn as spawn2 } from "node:child_process";
+import { spawn as spawn4 } from "node:child_process";
 import { readFileSync as readFileSync4, realpathSync } from "node:fs";
 import { request } from "node:http";
 import { setTimeout as sleep2 } from "node:timers/promises";
@@ -8838,7 +13649,7 @@ var init_local_process = __esm({
         const env = { ...inheritedEnv(), ...opts.env, PORT: String(opts.port) };
         if (opts.preload) env.LD_PRELOAD = opts.preload;
         const argv = opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
-        this.child = spawn2(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
+        this.child = spawn4(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
         const keep = (chunk) => {
           this.output = (this.output + chunk.toString("utf8")).slice(-TAIL_BYTES);
         };
@@ -9032,6 +13843,995 @@ var init_local = __esm({
   }
 });
 
+// src/runtime/manifest.ts
+function dnsLabel(s) {
+  const out = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  return out || "x";
+}
+function podName(runId, round3) {
+  return dnsLabel(`hook-latency-${runId}-r${round3}`);
+}
+function configMapNames(runId) {
+  return {
+    loadgen: dnsLabel(`hook-latency-${runId}-loadgen`),
+    hook: dnsLabel(`hook-latency-${runId}-hook`),
+    baselineHook: dnsLabel(`hook-latency-${runId}-baseline-hook`)
+  };
+}
+function podLabels(runId, round3) {
+  const labels = { [POD_LABELS.name]: APP_NAME, [POD_LABELS.run]: runId };
+  if (round3 !== void 0) labels[POD_LABELS.round] = String(round3);
+  return labels;
+}
+function hookPath(arm, hook) {
+  return `${HOOK_DIRS[arm]}/${hook.fileName}`;
+}
+function base64(data) {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64");
+}
+function substitutePort(argv, port) {
+  return argv.map((a) => a.replaceAll("{port}", String(port)).replaceAll("$(PORT)", String(port)));
+}
+function sutContainer(plan, arm, hook, volume) {
+  const port = plan.sut.ports[arm];
+  const env = { ...plan.sut.env, PORT: String(port) };
+  if (hook) env.LD_PRELOAD = hookPath(arm, hook);
+  else delete env.LD_PRELOAD;
+  const container = {
+    name: CONTAINERS[arm],
+    image: plan.sut.image,
+    // No command: the image's own entrypoint (it must honour PORT or take {port} in its args).
+    ...plan.sut.command.length ? { command: substitutePort(plan.sut.command, port) } : {},
+    env: Object.entries(env).map(([name, value]) => ({ name, value }))
+  };
+  if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
+  const res = resources(plan.resources);
+  if (res) container.resources = res;
+  const mounts = [];
+  if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
+  if (plan.loadgen.outputFile) mounts.push({ name: "out", mountPath: OUT_DIR, readOnly: true });
+  if (mounts.length) container.volumeMounts = mounts;
+  return container;
+}
+function resources(r) {
+  if (!r || !r.cpu && !r.memory) return void 0;
+  const q = {};
+  if (r.cpu) q.cpu = r.cpu;
+  if (r.memory) q.memory = r.memory;
+  return { requests: { ...q }, limits: { ...q } };
+}
+function buildPodManifest(plan) {
+  const names = configMapNames(plan.runId);
+  const meta = (name, labels) => ({
+    name,
+    ...plan.namespace ? { namespace: plan.namespace } : {},
+    labels
+  });
+  const configMaps = [
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(names.loadgen, podLabels(plan.runId)),
+      // package.json makes node treat the bundled ES module as one, whatever the Node version.
+      data: { "package.json": '{"type":"module"}\n' },
+      binaryData: { [LOADGEN_SCRIPT]: base64(plan.loadgen.script) }
+    }
+  ];
+  const volumes = [{ name: "loadgen", configMap: { name: names.loadgen } }];
+  const hookVolume = (volume, cmName, hook) => {
+    configMaps.push({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(cmName, podLabels(plan.runId)),
+      binaryData: { [hook.fileName]: base64(hook.data) }
+    });
+    volumes.push({ name: volume, configMap: { name: cmName, defaultMode: 365 } });
+  };
+  if (plan.hook) hookVolume("hook", names.hook, plan.hook);
+  if (plan.baselineHook) hookVolume("baseline-hook", names.baselineHook, plan.baselineHook);
+  const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
+  const lgMounts = [{ name: "loadgen", mountPath: LOADGEN_DIR, readOnly: true }];
+  if (plan.loadgen.outputFile) {
+    volumes.push({ name: "out", emptyDir: {} });
+    lgMounts.push({ name: "out", mountPath: OUT_DIR });
+  }
+  const loadgen = {
+    name: CONTAINERS.loadgen,
+    image: plan.loadgen.image,
+    command: ["node", `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
+    env: [{ name: "LOADGEN_CONFIG", value: JSON.stringify(lgConfig) }],
+    volumeMounts: lgMounts
+  };
+  if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: meta(podName(plan.runId, plan.round), podLabels(plan.runId, plan.round)),
+    spec: {
+      restartPolicy: "Never",
+      terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds ?? 2,
+      automountServiceAccountToken: false,
+      containers: [
+        sutContainer(plan, "baseline", plan.baselineHook, "baseline-hook"),
+        sutContainer(plan, "candidate", plan.hook, "hook"),
+        loadgen
+      ],
+      volumes
+    }
+  };
+  return { pod, configMaps };
+}
+function toYaml(manifest) {
+  const docs = Array.isArray(manifest) ? manifest : [...manifest.configMaps, manifest.pod];
+  return docs.map((d) => (0, import_yaml2.stringify)(d, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 })).join("---\n");
+}
+var import_yaml2, POD_LABELS, APP_NAME, CONTAINERS, HOOK_DIRS, LOADGEN_DIR, LOADGEN_SCRIPT, OUT_DIR, OUT_FILE;
+var init_manifest = __esm({
+  "src/runtime/manifest.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+    POD_LABELS = {
+      name: "app.kubernetes.io/name",
+      run: "hook-latency/run",
+      round: "hook-latency/round"
+    };
+    APP_NAME = "hook-latency";
+    CONTAINERS = { baseline: "sut-baseline", candidate: "sut-candidate", loadgen: "loadgen" };
+    HOOK_DIRS = { baseline: "/hook-latency/baseline-hook", candidate: "/hook-latency/hook" };
+    LOADGEN_DIR = "/loadgen";
+    LOADGEN_SCRIPT = "loadgen.js";
+    OUT_DIR = "/hook-latency/out";
+    OUT_FILE = `${OUT_DIR}/samples.csv`;
+  }
+});
+
+// src/runtime/pod-cgroup.ts
+import { existsSync as existsSync2, readFileSync as readFileSync5 } from "node:fs";
+function read(path8) {
+  try {
+    return readFileSync5(path8, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function parseProcCgroup(text) {
+  const out = /* @__PURE__ */ new Map();
+  for (const line of text.split("\n")) {
+    const m = /^\d+:([^:]*):(.*)$/.exec(line.trim());
+    if (!m) continue;
+    for (const c of m[1].split(",")) out.set(c.replace(/^name=/, ""), m[2]);
+  }
+  return out;
+}
+function readCgroup(pid, root = "/sys/fs/cgroup") {
+  const text = read(`/proc/${pid}/cgroup`);
+  if (!text) return {};
+  const map = parseProcCgroup(text);
+  const v2 = existsSync2(`${root}/cgroup.controllers`);
+  const out = {};
+  if (v2 && map.has("")) {
+    const dir = `${root}${map.get("")}`;
+    const cpu = read(`${dir}/cpu.stat`);
+    if (cpu) out.nrThrottled = parseCpuStat(cpu).nr_throttled;
+    out.memoryUsage = parseLimit(read(`${dir}/memory.peak`) ?? read(`${dir}/memory.current`));
+    out.memoryLimit = parseLimit(read(`${dir}/memory.max`));
+    return out;
+  }
+  const cpuPath = map.get("cpu") ?? map.get("cpuacct");
+  if (cpuPath !== void 0) {
+    for (const d of ["cpu", "cpu,cpuacct", "cpuacct,cpu"]) {
+      const cpu = read(`${root}/${d}${cpuPath}/cpu.stat`);
+      if (cpu) {
+        out.nrThrottled = parseCpuStat(cpu).nr_throttled;
+        break;
+      }
+    }
+  }
+  const memPath = map.get("memory");
+  if (memPath !== void 0) {
+    out.memoryUsage = parseLimit(read(`${root}/memory${memPath}/memory.max_usage_in_bytes`));
+    out.memoryLimit = parseLimit(read(`${root}/memory${memPath}/memory.limit_in_bytes`));
+  }
+  return out;
+}
+var init_pod_cgroup = __esm({
+  "src/runtime/pod-cgroup.ts"() {
+    "use strict";
+    init_resource_limits();
+  }
+});
+
+// src/runtime/pod-image.ts
+import { spawn as spawn5 } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync6, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { basename as basename3, dirname as dirname5, join as join6 } from "node:path";
+function parseLdd(text) {
+  const out = [];
+  for (const line of text.split("\n")) {
+    const arrow = /=>\s*(\/\S+)/.exec(line);
+    const bare = /^\s*(\/\S+)\s+\(/.exec(line);
+    const p = arrow?.[1] ?? bare?.[1];
+    if (p && !out.includes(p)) out.push(p);
+  }
+  return out;
+}
+async function lddLibs(file) {
+  const r = await run(["ldd", file], { timeoutMs: 2e4 });
+  if (r.code !== 0) {
+    if (/not a dynamic executable|statically linked/.test(r.stdout + r.stderr)) return [];
+    throw new RunError(`ldd ${file} failed: ${(r.stderr || r.stdout).trim()}`);
+  }
+  const missing = r.stdout.split("\n").filter((l) => /=> not found/.test(l));
+  if (missing.length) throw new RunError(`ldd ${file}: missing libraries: ${missing.map((l) => l.trim()).join(", ")}`);
+  return parseLdd(r.stdout);
+}
+async function binaryRootfs(binary, extra = [], at = "/app", name = basename3(binary)) {
+  const files = [{ from: binary, to: `${at}/${name}` }];
+  for (const f of [binary, ...extra]) {
+    for (const lib of await lddLibs(f)) if (!files.some((x) => x.to === lib)) files.push({ from: lib, to: lib });
+  }
+  return { files };
+}
+function rootfsHash(spec, quick = false) {
+  const h = createHash("sha256");
+  h.update("hook-latency-rootfs-v2\0");
+  for (const f of spec.files) {
+    h.update(`${f.to}\0`);
+    if (quick) {
+      const st = statSync2(f.from);
+      h.update(`${st.size}:${st.mtimeMs}\0`);
+    } else h.update(readFileSync6(f.from));
+  }
+  return h.digest("hex").slice(0, 16);
+}
+function pipeInto(a, b, timeoutMs) {
+  return new Promise((resolve5, reject) => {
+    const p1 = spawn5(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    const p2 = spawn5(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    p1.stderr.on("data", (d) => stderr += d.toString());
+    p2.stderr.on("data", (d) => stderr += d.toString());
+    p2.stdout.resume();
+    p1.stdout.pipe(p2.stdin);
+    p2.stdin.on("error", () => {
+    });
+    const timer = setTimeout(() => {
+      p1.kill("SIGKILL");
+      p2.kill("SIGKILL");
+    }, timeoutMs);
+    let c1 = null;
+    p1.on("error", reject);
+    p2.on("error", reject);
+    p1.on("close", (c) => c1 = c);
+    p2.on("close", (c2) => {
+      clearTimeout(timer);
+      resolve5({ code: c1 !== null && c1 !== 0 ? c1 : c2 ?? 1, stderr });
+    });
+  });
+}
+async function ensureImage(podman, name, spec, quickHash = false) {
+  const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
+  const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
+  if (exists2.code === 0) return ref;
+  const root = mkdtempSync2(join6(tmpdir2(), "hook-latency-rootfs-"));
+  try {
+    for (const f of spec.files) {
+      const dest = join6(root, f.to);
+      mkdirSync3(dirname5(dest), { recursive: true });
+      copyFileSync(f.from, dest);
+      chmodSync(dest, statSync2(f.from).mode & 511);
+    }
+    mkdirSync3(join6(root, "tmp"), { recursive: true });
+    chmodSync(join6(root, "tmp"), 1023);
+    const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
+    if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
+  } finally {
+    rmSync2(root, { recursive: true, force: true });
+  }
+  await runOk([podman, "image", "exists", ref], { timeoutMs: 3e4 });
+  return ref;
+}
+var init_pod_image = __esm({
+  "src/runtime/pod-image.ts"() {
+    "use strict";
+    init_errors();
+    init_pod_exec();
+  }
+});
+
+// src/runtime/pod-maps.ts
+function isMapped(maps, mountDir, fileName) {
+  for (const line of maps.split("\n")) {
+    const i = line.indexOf("/");
+    if (i < 0) continue;
+    const path8 = line.slice(i).trim().replace(/ \(deleted\)$/, "");
+    if (path8.startsWith(`${mountDir}/`) && path8.endsWith(`/${fileName}`)) return true;
+  }
+  return false;
+}
+function hookedContainers(plan) {
+  const out = [];
+  if (plan.hook) out.push({ container: CONTAINERS.candidate, dir: HOOK_DIRS.candidate, fileName: plan.hook.fileName });
+  if (plan.baselineHook) out.push({ container: CONTAINERS.baseline, dir: HOOK_DIRS.baseline, fileName: plan.baselineHook.fileName });
+  return out;
+}
+function hookNotLoaded(h, where, log) {
+  const ld = loaderMessage(log);
+  return new RunError(`hook was not loaded: ${h.dir}/${h.fileName} is not mapped in ${where}${ld ? ` (${ld})` : ""}; its log:
+${tail(log)}`);
+}
+var init_pod_maps = __esm({
+  "src/runtime/pod-maps.ts"() {
+    "use strict";
+    init_errors();
+    init_native();
+    init_manifest();
+    init_pod_exec();
+  }
+});
+
+// src/loadgen/csv.ts
+var init_csv = __esm({
+  "src/loadgen/csv.ts"() {
+    "use strict";
+    init_types();
+  }
+});
+
+// src/runtime/pod-output.ts
+function parseLoadgenOutput(text, round3) {
+  const samples = [];
+  const other = [];
+  let headerSeen = false;
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/\r$/, "").trim();
+    if (line === "") continue;
+    if (line === SAMPLES_HEADER) {
+      headerSeen = true;
+      continue;
+    }
+    const m = ROW.exec(line);
+    if (!m) {
+      other.push(line);
+      continue;
+    }
+    const s = { round: Number(m[1]), arm: m[2], seq: Number(m[3]), latencyNs: Number(m[4]) };
+    if (m[5] !== "") s.startNs = Number(m[5]);
+    if (m[6] !== "") s.status = Number(m[6]);
+    samples.push(s);
+  }
+  return { data: roundFromSamples(round3, samples), other, headerSeen };
+}
+function partialRound(text, round3) {
+  const { data } = parseLoadgenOutput(text, round3);
+  return data.arm.length > 0 ? data : null;
+}
+function roundFromOutput(text, round3, expected, where) {
+  const parsed = parseLoadgenOutput(text, round3);
+  const got = parsed.data.arm.length;
+  if (!parsed.headerSeen || got !== expected) {
+    const tail3 = parsed.other.slice(-5).join(" | ");
+    throw new RunError(
+      `${where}: loadgen output of round ${round3} is incomplete: ${got} of ${expected} rows${parsed.headerSeen ? "" : " (no CSV header)"}${tail3 ? `; loadgen said: ${tail3}` : ""}`
+    );
+  }
+  return parsed.data;
+}
+var ROW;
+var init_pod_output = __esm({
+  "src/runtime/pod-output.ts"() {
+    "use strict";
+    init_errors();
+    init_csv();
+    init_round_data();
+    ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)$/;
+  }
+});
+
+// src/runtime/pod-plan.ts
+import { randomBytes } from "node:crypto";
+import { existsSync as existsSync3, readFileSync as readFileSync7 } from "node:fs";
+import { basename as basename4, join as join7 } from "node:path";
+function newRunId() {
+  return randomBytes(4).toString("hex");
+}
+function readHook(path8, what) {
+  if (!path8) return void 0;
+  let data;
+  try {
+    data = readFileSync7(path8);
+  } catch (e) {
+    throw new UsageError(`${what} ${path8}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
+  }
+  const fileName = basename4(path8).replace(/[^-._a-zA-Z0-9]/g, "_");
+  return { fileName, data };
+}
+function findLoadgenScript() {
+  const file = process.env.HOOK_LATENCY_LOADGEN || join7(packageRoot(), "dist", "loadgen.js");
+  if (!existsSync3(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
+  return file;
+}
+function loadPodAssets(config) {
+  return {
+    hook: readHook(config.hook, "hook"),
+    baselineHook: readHook(config.baselineHook, "baseline-hook"),
+    loadgenScript: readFileSync7(findLoadgenScript())
+  };
+}
+function sutPorts(config) {
+  const baseline = config.sut.port > 0 ? config.sut.port : 8080;
+  return { baseline, candidate: baseline === 65535 ? baseline - 1 : baseline + 1 };
+}
+function expectedRows(config) {
+  return 2 * Math.floor(config.requestsPerRound / 2);
+}
+function loadgenConfig(config, round3) {
+  const ports = sutPorts(config);
+  return {
+    rounds: 1,
+    round: round3,
+    seed: config.seed,
+    targets: { baseline: { host: "127.0.0.1", port: ports.baseline }, candidate: { host: "127.0.0.1", port: ports.candidate } },
+    warmupPerArm: config.warmupRequests,
+    pairs: Math.floor(config.requestsPerRound / 2),
+    connection: config.connection,
+    requests: config.requests.map((r) => ({
+      method: r.method,
+      path: r.path,
+      weight: r.weight,
+      ...r.headers ? { headers: r.headers } : {},
+      ...r.body !== void 0 ? { body: r.body } : {}
+    })),
+    timeoutMs: config.timeoutMs,
+    waitReadyMs: config.sut.readyTimeoutMs,
+    readyPath: config.sut.readyPath
+  };
+}
+function podPlan(config, runId, round3, assets, images, namespace) {
+  return {
+    runId: dnsLabel(runId),
+    round: round3,
+    namespace,
+    sut: {
+      image: images.sutImage,
+      command: images.sutCommand,
+      env: config.sut.env,
+      ports: sutPorts(config),
+      imagePullPolicy: images.pullPolicy
+    },
+    hook: assets.hook,
+    baselineHook: assets.baselineHook,
+    loadgen: {
+      image: images.loadgenImage,
+      script: assets.loadgenScript,
+      config: loadgenConfig(config, round3),
+      imagePullPolicy: images.pullPolicy
+    },
+    resources: config.pod.cpu || config.pod.memory ? { cpu: config.pod.cpu, memory: config.pod.memory } : void 0
+  };
+}
+var init_pod_plan = __esm({
+  "src/runtime/pod-plan.ts"() {
+    "use strict";
+    init_errors();
+    init_native();
+    init_manifest();
+  }
+});
+
+// src/runtime/podman.ts
+var podman_exports = {};
+__export(podman_exports, {
+  PodmanRuntime: () => PodmanRuntime,
+  importsSutBinary: () => importsSutBinary
+});
+import { existsSync as existsSync4, mkdtempSync as mkdtempSync3, readFileSync as readFileSync8, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { basename as basename5, join as join8 } from "node:path";
+import { setTimeout as sleep3 } from "node:timers/promises";
+function importsSutBinary(sut) {
+  return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
+}
+var KUBE_NETWORK, SUT_IMAGE_NAME, NODE_IMAGE_NAME, PodmanRuntime;
+var init_podman = __esm({
+  "src/runtime/podman.ts"() {
+    "use strict";
+    init_checks();
+    init_config();
+    init_errors();
+    init_runtime();
+    init_manifest();
+    init_pod_cgroup();
+    init_pod_exec();
+    init_pod_image();
+    init_pod_maps();
+    init_pod_output();
+    init_pod_plan();
+    KUBE_NETWORK = "podman-default-kube-network";
+    SUT_IMAGE_NAME = "hook-latency-sut";
+    NODE_IMAGE_NAME = "hook-latency-node";
+    PodmanRuntime = class {
+      constructor(config, opts = {}) {
+        this.config = config;
+        this.podman = opts.podman ?? "podman";
+        this.runId = opts.runId ?? newRunId();
+        this.pollMs = opts.pollMs ?? 100;
+        this.ledger = opts.ledger ?? NO_LEDGER;
+      }
+      config;
+      name = "podman";
+      runId;
+      timings = [];
+      podman;
+      pollMs;
+      prepared;
+      pods = /* @__PURE__ */ new Set();
+      networkPreexisted = true;
+      dir = mkdtempSync3(join8(tmpdir3(), "hook-latency-podman-"));
+      ledger;
+      exec(args, timeoutMs = 6e4) {
+        return runOk([this.podman, ...args], { timeoutMs }).catch((e) => {
+          if (e instanceof ExecError) {
+            if (e.result.code === 127) throw new RunError(`podman not found on PATH: run scripts/setup-podman.sh (installs podman + runc)`);
+            throw new RunError(e.message);
+          }
+          throw e;
+        });
+      }
+      prepare() {
+        this.prepared ??= (async () => {
+          await this.exec(["version", "--format", "{{.Client.Version}}"], 3e4);
+          this.networkPreexisted = (await run([this.podman, "network", "exists", KUBE_NETWORK], { timeoutMs: 3e4 })).code === 0;
+          const assets = loadPodAssets(this.config);
+          return { assets, images: await this.images() };
+        })();
+        return this.prepared;
+      }
+      /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
+      async images() {
+        const { sut, pod } = this.config;
+        const own = importsSutBinary(sut) ? await this.sutImage() : void 0;
+        let loadgenImage = pod.loadgenImage;
+        if (loadgenImage === DEFAULTS["loadgen-image"] || loadgenImage.startsWith(`localhost/${NODE_IMAGE_NAME}`)) {
+          loadgenImage = await ensureImage(this.podman, NODE_IMAGE_NAME, await binaryRootfs(process.execPath, [], "/usr/local/bin", "node"), true);
+        }
+        return { sutImage: own?.image ?? sut.image, sutCommand: own?.command ?? sut.command, loadgenImage, pullPolicy: "IfNotPresent" };
+      }
+      /** The SUT binary `sut.command[0]` with its libraries (and the hooks') as a local image. */
+      async sutImage() {
+        const { command } = this.config.sut;
+        const binary = command[0];
+        if (!binary) throw new RunError("podman: sut.command is required to build the SUT image");
+        if (!existsSync4(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
+        const hooks = [this.config.hook, this.config.baselineHook].filter((h) => Boolean(h));
+        const image = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, "/app"));
+        return { image, command: [`/app/${basename5(binary)}`, ...command.slice(1)] };
+      }
+      async runRound(index) {
+        const { assets, images } = await this.prepare();
+        const plan = podPlan(this.config, this.runId, index, assets, images);
+        const pod = podName(plan.runId, index);
+        const file = join8(this.dir, `${pod}.yaml`);
+        writeFileSync3(file, toYaml(buildPodManifest(plan)));
+        const ctr = (c) => `${pod}-${c}`;
+        const t0 = Date.now();
+        let podStartMs = 0;
+        let roundMs = 0;
+        try {
+          this.pods.add(pod);
+          this.ledger.created({ kind: "pod", name: pod, context: "podman" });
+          const play = await run([this.podman, "kube", "play", file], { timeoutMs: 12e4 });
+          podStartMs = Date.now() - t0;
+          if (play.code !== 0 || play.timedOut) {
+            throw new RunError(`podman kube play failed for round ${index}: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
+          }
+          const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
+          const pids = (await this.inspect(suts)).map((s) => s.pid);
+          const cgroups = () => pids.map((p) => p > 0 ? readCgroup(p) : {});
+          const before = cgroups();
+          const states = await this.waitForLoadgen(pod, index);
+          roundMs = Date.now() - t0;
+          const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen));
+          const logs = await run([this.podman, "logs", ctr(CONTAINERS.loadgen)], { timeoutMs: 6e4 });
+          const after = cgroups();
+          const sutStates = states.filter((s) => suts.includes(s.name));
+          if (loadgen.exitCode !== 0) {
+            throw new RunError(
+              `round ${index}: the loadgen failed (exit ${loadgen.exitCode}${loadgen.oomKilled ? ", OOMKilled" : ""}): ${tail(cleanStderr(logs.stderr), 5)}` + await this.deadSutLogs(sutStates)
+            );
+          }
+          const dead = sutStates.filter((s) => s.status !== "running");
+          if (dead.length > 0) {
+            throw new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(sutStates)}`, partialRound(logs.stdout, index));
+          }
+          await this.proveHooked(pod, sutStates, plan);
+          const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
+          return { data, checks: this.checks(pod, index, before, after) };
+        } finally {
+          const t1 = Date.now();
+          await this.removePod(pod);
+          rmSync3(file, { force: true });
+          this.timings.push({ podStartMs, roundMs, removeMs: Date.now() - t1 });
+        }
+      }
+      async inspect(names) {
+        const r = await this.exec(
+          ["inspect", "--type", "container", "--format", "{{.Name}}	{{.State.Status}}	{{.State.ExitCode}}	{{.State.OOMKilled}}	{{.State.Pid}}", ...names],
+          3e4
+        );
+        return r.stdout.split("\n").filter((l) => l.includes("	")).map((l) => {
+          const [name, status2, code, oom, pid] = l.split("	");
+          return { name, status: status2, exitCode: Number(code), oomKilled: oom === "true", pid: Number(pid) };
+        });
+      }
+      async waitForLoadgen(pod, index) {
+        const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
+        const deadline = Date.now() + this.config.pod.podTimeoutMs;
+        for (; ; ) {
+          const states = await this.inspect(names);
+          const lg = states.find((s) => s.name === names[2]);
+          if (lg && (lg.status === "exited" || lg.status === "stopped")) return states;
+          if (Date.now() > deadline) {
+            throw new RunError(
+              `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(", ")}`
+            );
+          }
+          await sleep3(this.pollMs);
+        }
+      }
+      /** A container's whole log (stdout and stderr), '' when unreadable. */
+      async logsOf(name) {
+        const r = await run([this.podman, "logs", name], { timeoutMs: 3e4 }).catch(() => null);
+        return r ? `${r.stdout}
+${r.stderr}` : "";
+      }
+      async deadSutLogs(states) {
+        let out = "";
+        for (const s of states.filter((x) => x.status !== "running")) {
+          out += `
+${s.name} ${s.oomKilled ? "was OOMKilled" : `exited with ${s.exitCode}`}; its log:
+${tail(await this.logsOf(s.name))}`;
+        }
+        return out;
+      }
+      /** The .so must be mapped in the SUT process, else the run would silently measure nothing. */
+      async proveHooked(pod, states, plan) {
+        for (const h of hookedContainers(plan)) {
+          const name = `${pod}-${h.container}`;
+          const pid = states.find((s) => s.name === name)?.pid ?? 0;
+          let maps;
+          try {
+            maps = readFileSync8(`/proc/${pid}/maps`, "utf8");
+          } catch {
+            const r = await run([this.podman, "exec", name, "cat", "/proc/1/maps"], { timeoutMs: 3e4 });
+            if (r.code === 0) maps = r.stdout;
+          }
+          if (maps === void 0) throw new RunError(`cannot verify that ${h.fileName} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
+          if (!isMapped(maps, h.dir, h.fileName)) throw hookNotLoaded(h, name, await this.logsOf(name));
+        }
+      }
+      checks(pod, round3, before, after) {
+        const names = [CONTAINERS.baseline, CONTAINERS.candidate];
+        return [
+          samePodCheck({ name: pod, containers: [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen] }),
+          cpuThrottlingCheck(names.map((c, i) => ({ container: c, before: before[i]?.nrThrottled, after: after[i]?.nrThrottled })), round3),
+          memoryLimitCheck(names.map((c, i) => ({ container: c, usage: after[i]?.memoryUsage, limit: after[i]?.memoryLimit })), round3)
+        ];
+      }
+      async removePod(pod) {
+        await run([this.podman, "pod", "stop", "-t", "0", pod], { timeoutMs: 6e4 }).catch(() => null);
+        await run([this.podman, "pod", "rm", "-f", pod], { timeoutMs: 6e4 }).catch(() => null);
+        await this.removeVolumes();
+        const left = await run([this.podman, "pod", "exists", pod], { timeoutMs: 3e4 }).catch(() => null);
+        if (left && left.code !== 0) {
+          this.pods.delete(pod);
+          this.ledger.removed({ kind: "pod", name: pod, context: "podman" });
+        }
+      }
+      /** kube play creates the ConfigMap volumes even when it fails; kube down leaves them behind. */
+      async removeVolumes() {
+        const names = configMapNames(this.runId);
+        await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook], { timeoutMs: 6e4 }).catch(() => null);
+      }
+      async teardown() {
+        for (const pod of [...this.pods]) await this.removePod(pod);
+        await this.removeVolumes();
+        if (!this.networkPreexisted) {
+          await run([this.podman, "network", "rm", KUBE_NETWORK], { timeoutMs: 6e4 }).catch(() => null);
+        }
+        rmSync3(this.dir, { recursive: true, force: true });
+      }
+    };
+  }
+});
+
+// src/runtime/kubernetes.ts
+var kubernetes_exports = {};
+__export(kubernetes_exports, {
+  KubernetesRuntime: () => KubernetesRuntime
+});
+import { setTimeout as sleep4 } from "node:timers/promises";
+function isTransient(stderr) {
+  return TRANSIENT.some((re) => re.test(stderr));
+}
+function status(p, name) {
+  return p.status?.containerStatuses?.find((c) => c.name === name);
+}
+function safeJson(s) {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return void 0;
+  }
+}
+var TRANSIENT, PULL_ERRORS, START_ERRORS, KubernetesRuntime;
+var init_kubernetes = __esm({
+  "src/runtime/kubernetes.ts"() {
+    "use strict";
+    init_checks();
+    init_errors();
+    init_runtime();
+    init_manifest();
+    init_pod_exec();
+    init_native();
+    init_pod_maps();
+    init_pod_output();
+    init_pod_plan();
+    TRANSIENT = [
+      /connection refused/i,
+      /etcdserver: (request timed out|leader changed|too many requests)/i,
+      /TLS handshake timeout/i,
+      /i\/o timeout/i,
+      /connection reset by peer/i,
+      /the server is currently unable to handle the request/i,
+      /ServiceUnavailable|TooManyRequests|Too Many Requests/i,
+      /http2: client connection lost/i,
+      /unexpected EOF/i
+    ];
+    PULL_ERRORS = ["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"];
+    START_ERRORS = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError", "CrashLoopBackOff"];
+    KubernetesRuntime = class {
+      constructor(config, opts = {}) {
+        this.config = config;
+        this.name = opts.name ?? "kubernetes";
+        this.kubectlBin = opts.kubectl ?? "kubectl";
+        this.runId = opts.runId ?? newRunId();
+        this.pollMs = opts.pollMs ?? 1e3;
+        this.retries = opts.retries ?? 4;
+        this.backoffMs = opts.backoffMs ?? 500;
+        this.fileOutputRows = opts.fileOutputRows ?? 2e4;
+        this.ledger = opts.ledger ?? NO_LEDGER;
+        this.ownNamespace = !config.pod.namespace;
+        this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
+      }
+      config;
+      name;
+      runId;
+      kubectlBin;
+      pollMs;
+      retries;
+      backoffMs;
+      fileOutputRows;
+      namespace;
+      ownNamespace;
+      namespaceCreated = false;
+      assets;
+      livePods = /* @__PURE__ */ new Set();
+      envChecksDone = false;
+      ledger;
+      get context() {
+        return this.config.pod.kubeContext;
+      }
+      base() {
+        const a = [this.kubectlBin];
+        if (this.config.pod.kubeconfig) a.push("--kubeconfig", this.config.pod.kubeconfig);
+        if (this.context) a.push("--context", this.context);
+        return a;
+      }
+      /** One kubectl call with retries on transient API errors; returns the last result (never throws on exit codes). */
+      async kubectlRaw(args, opts = {}) {
+        const argv = [...this.base(), ...args];
+        let last = { code: 1, stdout: "", stderr: "" };
+        for (let attempt = 0; attempt < this.retries; attempt++) {
+          try {
+            const r = await run(argv, { timeoutMs: opts.timeoutMs ?? 6e4, input: opts.input });
+            last = r.timedOut ? { ...r, code: r.code || 124, stderr: `${r.stderr}
+(timed out after ${opts.timeoutMs ?? 6e4} ms)` } : r;
+          } catch (e) {
+            const code = e.code;
+            if (code === "ENOENT") throw new RunError(`kubectl not found on PATH (${this.kubectlBin}): install kubectl or put it on PATH`);
+            throw e;
+          }
+          if (last.code === 0 || !isTransient(last.stderr)) return last;
+          if (attempt + 1 < this.retries) await sleep4(this.backoffMs * 2 ** attempt);
+        }
+        return last;
+      }
+      async kubectl(args, opts = {}) {
+        const r = await this.kubectlRaw(args, opts);
+        if (r.code !== 0) {
+          throw new RunError(`${opts.what ?? `kubectl ${args.slice(0, 2).join(" ")}`} failed: ${cleanStderr(r.stderr) || `exit ${r.code}`}`);
+        }
+        return r.stdout;
+      }
+      async prepare() {
+        if (this.assets) return this.assets;
+        if (!this.config.sut.image) {
+          throw new UsageError(`runtime ${this.name} needs sut.image (the SUT's container image)`);
+        }
+        const assets = loadPodAssets(this.config);
+        if (this.ownNamespace && !this.namespaceCreated) {
+          const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: this.namespace, labels: podLabels(this.runId) } };
+          this.ledger.created({ kind: "namespace", name: this.namespace, context: this.context });
+          this.namespaceCreated = true;
+          await this.kubectl(["apply", "-f", "-"], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
+        }
+        this.assets = assets;
+        return assets;
+      }
+      async runRound(index) {
+        const assets = await this.prepare();
+        const plan = podPlan(this.config, this.runId, index, assets, {
+          sutImage: this.config.sut.image,
+          sutCommand: this.config.sut.command,
+          loadgenImage: this.config.pod.loadgenImage,
+          pullPolicy: "IfNotPresent"
+        }, this.namespace);
+        plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
+        const pod = podName(plan.runId, index);
+        const ns = this.namespace;
+        try {
+          this.livePods.add(pod);
+          this.ledger.created({ kind: "pod", name: `${ns}/${pod}`, context: this.context });
+          await this.kubectl(["apply", "-n", ns, "-f", "-"], { input: toYaml(buildPodManifest(plan)), what: `applying pod ${ns}/${pod}` });
+          const final = await this.waitForLoadgen(pod, index);
+          const logs = await this.kubectl(["logs", pod, "-n", ns, "-c", CONTAINERS.loadgen], { timeoutMs: 12e4, what: `reading the loadgen output of ${ns}/${pod}` });
+          const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
+          if (lg && lg.exitCode !== 0) {
+            throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (exit ${lg.exitCode}${lg.reason ? `, ${lg.reason}` : ""}): ${tail(logs, 5)}`);
+          }
+          await this.proveHooked(pod, plan);
+          const csv = plan.loadgen.outputFile ? await this.kubectl(["exec", pod, "-n", ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE], { timeoutMs: 6e5, what: `reading ${OUT_FILE} of ${ns}/${pod}` }) : logs;
+          const data = roundFromOutput(csv, index, expectedRows(this.config), `pod ${ns}/${pod}`);
+          const checks = await this.checks(pod, final, index);
+          return { data, checks };
+        } finally {
+          await this.deletePod(pod);
+        }
+      }
+      async getPod(pod) {
+        const out = await this.kubectl(["get", "pod", pod, "-n", this.namespace, "-o", "json"], { timeoutMs: 3e4, what: `reading pod ${this.namespace}/${pod}` });
+        try {
+          return JSON.parse(out);
+        } catch {
+          throw new RunError(`kubectl get pod ${pod}: not JSON: ${out.slice(0, 200)}`);
+        }
+      }
+      async events(pod) {
+        const r = await this.kubectlRaw(["get", "events", "-n", this.namespace, "--field-selector", `involvedObject.name=${pod}`], { timeoutMs: 3e4 });
+        const text = r.code === 0 ? r.stdout.trim() : `(events not available: ${cleanStderr(r.stderr)})`;
+        return text || "(no events)";
+      }
+      /** Throws `message` with the pod's events; with `partialOf` (the round), a RoundFailedError keeping what the loadgen wrote. */
+      async fail(pod, message, partialOf) {
+        const events2 = await this.events(pod);
+        const full = `${message}
+pod ${this.namespace}/${pod} events:
+${events2}`;
+        if (partialOf === void 0) throw new RunError(full);
+        const r = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", CONTAINERS.loadgen], { timeoutMs: 6e4 });
+        throw new RoundFailedError(full, r.code === 0 ? partialRound(r.stdout, partialOf) : null);
+      }
+      async waitForLoadgen(pod, index) {
+        const timeout = this.config.pod.podTimeoutMs;
+        const deadline = Date.now() + timeout;
+        for (; ; ) {
+          const p = await this.getPod(pod);
+          const all = [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []];
+          for (const c of all) {
+            const w = c.state?.waiting;
+            if (w?.reason && PULL_ERRORS.includes(w.reason)) {
+              const image = p.spec?.containers?.find((x) => x.name === c.name)?.image ?? "?";
+              await this.fail(pod, `round ${index}: image ${image} of container ${c.name} cannot be pulled (${w.reason}${w.message ? `: ${w.message}` : ""})`);
+            }
+            if (w?.reason && START_ERRORS.includes(w.reason)) {
+              await this.fail(pod, `round ${index}: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ""})`);
+            }
+          }
+          const lg = status(p, CONTAINERS.loadgen)?.state?.terminated;
+          if (lg?.reason === "OOMKilled") await this.fail(pod, `round ${index}: the loadgen was OOMKilled`);
+          for (const sut of [CONTAINERS.baseline, CONTAINERS.candidate]) {
+            const t = status(p, sut)?.state?.terminated;
+            if (!t) continue;
+            if (t.reason === "OOMKilled") {
+              await this.fail(pod, `round ${index}: ${sut} was OOMKilled (memory limit ${this.config.pod.memory ?? "none"}): raise memory`, index);
+            }
+            if (!lg) {
+              const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", sut], { timeoutMs: 6e4 });
+              const ld = loaderMessage(log.stdout);
+              await this.fail(
+                pod,
+                `round ${index}: ${sut} terminated before the loadgen finished (exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""})${ld ? ` (${ld})` : ""}; its log:
+${tail(log.stdout)}`,
+                index
+              );
+            }
+          }
+          if (lg) return p;
+          if (p.status?.phase === "Failed") await this.fail(pod, `round ${index}: pod failed (${p.status.reason ?? ""} ${p.status.message ?? ""})`.trim());
+          if (Date.now() >= deadline) {
+            const phase = p.status?.phase ?? "unknown";
+            const cond = p.status?.conditions?.find((c) => c.status !== "True" && c.message);
+            await this.fail(
+              pod,
+              phase === "Pending" ? `round ${index}: pod still Pending after ${Math.round(timeout / 1e3)} s (pod-timeout)${cond ? `: ${cond.reason ?? ""} ${cond.message}` : ""}` : `round ${index}: the loadgen did not finish within ${Math.round(timeout / 1e3)} s (pod-timeout; phase ${phase})`
+            );
+          }
+          await sleep4(this.pollMs);
+        }
+      }
+      async proveHooked(pod, plan) {
+        for (const h of hookedContainers(plan)) {
+          const where = `${h.container} of ${this.namespace}/${pod}`;
+          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", h.container, "--", "cat", "/proc/1/maps"], { timeoutMs: 6e4 });
+          if (r.code !== 0) {
+            throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec cat /proc/1/maps: ${cleanStderr(r.stderr)}); the SUT image needs cat`);
+          }
+          if (!isMapped(r.stdout, h.dir, h.fileName)) {
+            const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", h.container], { timeoutMs: 6e4 });
+            throw hookNotLoaded(h, where, log.stdout);
+          }
+        }
+      }
+      async checks(pod, p, round3) {
+        const checks = [samePodCheck({ name: `${this.namespace}/${pod}`, containers: (p.spec?.containers ?? []).map((c) => c.name) })];
+        const throttle = [];
+        for (const c of [CONTAINERS.baseline, CONTAINERS.candidate]) {
+          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", c, "--", "cat", "/sys/fs/cgroup/cpu.stat"], { timeoutMs: 3e4 });
+          throttle.push({ container: c, before: 0, after: r.code === 0 ? parseCpuStat(r.stdout).nr_throttled : void 0 });
+        }
+        checks.push(cpuThrottlingCheck(throttle, round3));
+        if (!this.envChecksDone) {
+          this.envChecksDone = true;
+          const nsr = await this.kubectlRaw(["get", "namespace", this.namespace, "-o", "json"], { timeoutMs: 3e4 });
+          const nsObj = nsr.code === 0 ? safeJson(nsr.stdout) : void 0;
+          checks.push(serviceMeshCheck(p, nsObj));
+          const node = p.spec?.nodeName;
+          if (node) {
+            const r = await this.kubectlRaw(["get", "pods", "-A", "--field-selector", `spec.nodeName=${node}`, "-o", "json"], { timeoutMs: 6e4 });
+            const list = r.code === 0 ? safeJson(r.stdout) : void 0;
+            checks.push(nodeTenancyCheck(node, list, [pod], cleanStderr(r.stderr).split("\n")[0]));
+          }
+        }
+        return checks;
+      }
+      async deletePod(pod) {
+        const r = await this.kubectlRaw(["delete", "pod", pod, "-n", this.namespace, "--ignore-not-found", "--timeout=90s"], { timeoutMs: 12e4 });
+        if (r.code === 0) {
+          this.livePods.delete(pod);
+          this.ledger.removed({ kind: "pod", name: `${this.namespace}/${pod}`, context: this.context });
+        }
+      }
+      async teardown() {
+        for (const pod of [...this.livePods]) await this.deletePod(pod);
+        if (this.ownNamespace) {
+          if (!this.namespaceCreated) return;
+          const r = await this.kubectlRaw(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"], { timeoutMs: 12e4 });
+          if (r.code === 0) {
+            this.namespaceCreated = false;
+            this.ledger.removed({ kind: "namespace", name: this.namespace, context: this.context });
+          }
+        } else if (this.assets) {
+          await this.kubectlRaw(["delete", "configmap", "-n", this.namespace, "-l", `${POD_LABELS.run}=${dnsLabel(this.runId)}`, "--ignore-not-found"], { timeoutMs: 12e4 });
+          this.assets = void 0;
+        }
+      }
+    };
+  }
+});
+
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
   if (input === null || input === void 0) {
@@ -9047,10 +14847,10 @@ var init_utils = __esm({
 });
 
 // node_modules/@actions/core/lib/command.js
-import * as os2 from "os";
+import * as os4 from "os";
 function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + os2.EOL);
+  process.stdout.write(cmd.toString() + os4.EOL);
 }
 function escapeData(s) {
   return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -9099,32 +14899,6 @@ var init_command = __esm({
 });
 
 // node_modules/@actions/core/lib/file-command.js
-import * as crypto from "crypto";
-import * as fs2 from "fs";
-import * as os3 from "os";
-function issueFileCommand(command, message) {
-  const filePath = process.env[`GITHUB_${command}`];
-  if (!filePath) {
-    throw new Error(`Unable to find environment variable for file command ${command}`);
-  }
-  if (!fs2.existsSync(filePath)) {
-    throw new Error(`Missing file at path: ${filePath}`);
-  }
-  fs2.appendFileSync(filePath, `${toCommandValue(message)}${os3.EOL}`, {
-    encoding: "utf8"
-  });
-}
-function prepareKeyValueMessage(key, value) {
-  const delimiter3 = `ghadelimiter_${crypto.randomUUID()}`;
-  const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter3)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
-  }
-  if (convertedValue.includes(delimiter3)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
-  }
-  return `${key}<<${delimiter3}${os3.EOL}${convertedValue}${os3.EOL}${delimiter3}`;
-}
 var init_file_command = __esm({
   "node_modules/@actions/core/lib/file-command.js"() {
     init_utils();
@@ -10671,36 +16445,36 @@ var require_diagnostics = __commonJS({
       const debuglog = fetchDebuglog.enabled ? fetchDebuglog : undiciDebugLog;
       diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
         const {
-          connectParams: { version, protocol, port, host }
+          connectParams: { version: version2, protocol, port, host }
         } = evt;
         debuglog(
           "connecting to %s using %s%s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version
+          version2
         );
       });
       diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
         const {
-          connectParams: { version, protocol, port, host }
+          connectParams: { version: version2, protocol, port, host }
         } = evt;
         debuglog(
           "connected to %s using %s%s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version
+          version2
         );
       });
       diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
         const {
-          connectParams: { version, protocol, port, host },
+          connectParams: { version: version2, protocol, port, host },
           error
         } = evt;
         debuglog(
           "connection to %s using %s%s errored - %s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version,
+          version2,
           error.message
         );
       });
@@ -10749,31 +16523,31 @@ var require_diagnostics = __commonJS({
         const debuglog = undiciDebugLog.enabled ? undiciDebugLog : websocketDebuglog;
         diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
           const {
-            connectParams: { version, protocol, port, host }
+            connectParams: { version: version2, protocol, port, host }
           } = evt;
           debuglog(
             "connecting to %s%s using %s%s",
             host,
             port ? `:${port}` : "",
             protocol,
-            version
+            version2
           );
         });
         diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
           const {
-            connectParams: { version, protocol, port, host }
+            connectParams: { version: version2, protocol, port, host }
           } = evt;
           debuglog(
             "connected to %s%s using %s%s",
             host,
             port ? `:${port}` : "",
             protocol,
-            version
+            version2
           );
         });
         diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
           const {
-            connectParams: { version, protocol, port, host },
+            connectParams: { version: version2, protocol, port, host },
             error
           } = evt;
           debuglog(
@@ -10781,7 +16555,7 @@ var require_diagnostics = __commonJS({
             host,
             port ? `:${port}` : "",
             protocol,
-            version,
+            version2,
             error.message
           );
         });
@@ -13261,11 +19035,11 @@ var require_util2 = __commonJS({
     var { isUint8Array } = __require("node:util/types");
     var { webidl } = require_webidl();
     var supportedHashes = [];
-    var crypto3;
+    var crypto2;
     try {
-      crypto3 = __require("node:crypto");
+      crypto2 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto3.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
+      supportedHashes = crypto2.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
     } catch {
     }
     function responseURL(response) {
@@ -13538,7 +19312,7 @@ var require_util2 = __commonJS({
       }
     }
     function bytesMatch(bytes, metadataList) {
-      if (crypto3 === void 0) {
+      if (crypto2 === void 0) {
         return true;
       }
       const parsedMetadata = parseMetadata(metadataList);
@@ -13553,7 +19327,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto3.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto2.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -14617,8 +20391,8 @@ var require_body = __commonJS({
     var { multipartFormDataParser } = require_formdata_parser();
     var random;
     try {
-      const crypto3 = __require("node:crypto");
-      random = (max) => crypto3.randomInt(0, max);
+      const crypto2 = __require("node:crypto");
+      random = (max) => crypto2.randomInt(0, max);
     } catch {
       random = (max) => Math.floor(Math.random(max));
     }
@@ -24128,7 +29902,7 @@ var require_util4 = __commonJS({
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
     var { types } = __require("node:util");
-    var { StringDecoder } = __require("string_decoder");
+    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
     var { btoa: btoa2 } = __require("node:buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
@@ -24219,7 +29993,7 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder = new StringDecoder("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             dataURL += btoa2(decoder.write(chunk));
           }
@@ -24248,7 +30022,7 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder = new StringDecoder("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             binaryString += decoder.write(chunk);
           }
@@ -26257,13 +32031,13 @@ var require_frame = __commonJS({
     "use strict";
     var { maxUnsigned16Bit } = require_constants5();
     var BUFFER_SIZE = 16386;
-    var crypto3;
+    var crypto2;
     var buffer = null;
     var bufIdx = BUFFER_SIZE;
     try {
-      crypto3 = __require("node:crypto");
+      crypto2 = __require("node:crypto");
     } catch {
-      crypto3 = {
+      crypto2 = {
         // not full compatibility, but minimum.
         randomFillSync: function randomFillSync(buffer2, _offset, _size) {
           for (let i = 0; i < buffer2.length; ++i) {
@@ -26276,7 +32050,7 @@ var require_frame = __commonJS({
     function generateMask() {
       if (bufIdx === BUFFER_SIZE) {
         bufIdx = 0;
-        crypto3.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
+        crypto2.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
       }
       return [buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++]];
     }
@@ -26348,9 +32122,9 @@ var require_connection = __commonJS({
     var { Headers: Headers2, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
-    var crypto3;
+    var crypto2;
     try {
-      crypto3 = __require("node:crypto");
+      crypto2 = __require("node:crypto");
     } catch {
     }
     function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options) {
@@ -26370,7 +32144,7 @@ var require_connection = __commonJS({
         const headersList = getHeadersList(new Headers2(options.headers));
         request2.headersList = headersList;
       }
-      const keyValue = crypto3.randomBytes(16).toString("base64");
+      const keyValue = crypto2.randomBytes(16).toString("base64");
       request2.headersList.append("sec-websocket-key", keyValue);
       request2.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
@@ -26400,7 +32174,7 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto3.createHash("sha1").update(keyValue + uid).digest("base64");
+          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
@@ -28326,13 +34100,13 @@ var require_undici = __commonJS({
 // node_modules/@actions/http-client/lib/index.js
 import * as http from "http";
 import * as https from "https";
-var tunnel, import_undici, __awaiter, HttpCodes, Headers, MediaTypes, HttpRedirectCodes, HttpResponseRetryCodes, RetryableHttpVerbs, ExponentialBackoffCeiling, ExponentialBackoffTimeSlice, HttpClientError, HttpClientResponse, HttpClient2, lowercaseKeys;
+var tunnel, import_undici, __awaiter5, HttpCodes, Headers, MediaTypes, HttpRedirectCodes, HttpResponseRetryCodes, RetryableHttpVerbs, ExponentialBackoffCeiling, ExponentialBackoffTimeSlice, HttpClientError, HttpClientResponse, HttpClient2, lowercaseKeys;
 var init_lib = __esm({
   "node_modules/@actions/http-client/lib/index.js"() {
     init_proxy();
     tunnel = __toESM(require_tunnel2(), 1);
     import_undici = __toESM(require_undici(), 1);
-    __awaiter = function(thisArg, _arguments, P2, generator) {
+    __awaiter5 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
         return value instanceof P2 ? value : new P2(function(resolve5) {
           resolve5(value);
@@ -28423,8 +34197,8 @@ var init_lib = __esm({
         this.message = message;
       }
       readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
+        return __awaiter5(this, void 0, void 0, function* () {
+          return new Promise((resolve5) => __awaiter5(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
@@ -28436,8 +34210,8 @@ var init_lib = __esm({
         });
       }
       readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
+        return __awaiter5(this, void 0, void 0, function* () {
+          return new Promise((resolve5) => __awaiter5(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
@@ -28488,42 +34262,42 @@ var init_lib = __esm({
         }
       }
       options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return __awaiter5(this, void 0, void 0, function* () {
           return this.request("OPTIONS", requestUrl, null, additionalHeaders || {});
         });
       }
       get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return __awaiter5(this, void 0, void 0, function* () {
           return this.request("GET", requestUrl, null, additionalHeaders || {});
         });
       }
       del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return __awaiter5(this, void 0, void 0, function* () {
           return this.request("DELETE", requestUrl, null, additionalHeaders || {});
         });
       }
       post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return __awaiter5(this, void 0, void 0, function* () {
           return this.request("POST", requestUrl, data, additionalHeaders || {});
         });
       }
       patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return __awaiter5(this, void 0, void 0, function* () {
           return this.request("PATCH", requestUrl, data, additionalHeaders || {});
         });
       }
       put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return __awaiter5(this, void 0, void 0, function* () {
           return this.request("PUT", requestUrl, data, additionalHeaders || {});
         });
       }
       head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return __awaiter5(this, void 0, void 0, function* () {
           return this.request("HEAD", requestUrl, null, additionalHeaders || {});
         });
       }
       sendStream(verb, requestUrl, stream2, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return __awaiter5(this, void 0, void 0, function* () {
           return this.request(verb, requestUrl, stream2, additionalHeaders);
         });
       }
@@ -28532,14 +34306,14 @@ var init_lib = __esm({
        * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
        */
       getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+        return __awaiter5(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
           additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
           const res = yield this.get(requestUrl, additionalHeaders);
           return this._processResponse(res, this.requestOptions);
         });
       }
       postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter5(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
           const data = JSON.stringify(obj, null, 2);
           additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
           additionalHeaders[Headers.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
@@ -28548,7 +34322,7 @@ var init_lib = __esm({
         });
       }
       putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter5(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
           const data = JSON.stringify(obj, null, 2);
           additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
           additionalHeaders[Headers.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
@@ -28557,7 +34331,7 @@ var init_lib = __esm({
         });
       }
       patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter5(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
           const data = JSON.stringify(obj, null, 2);
           additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
           additionalHeaders[Headers.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
@@ -28571,7 +34345,7 @@ var init_lib = __esm({
        * Prefer get, del, post and patch
        */
       request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return __awaiter5(this, void 0, void 0, function* () {
           if (this._disposed) {
             throw new Error("Client has already been disposed.");
           }
@@ -28645,7 +34419,7 @@ var init_lib = __esm({
        * @param data
        */
       requestRaw(info2, data) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return __awaiter5(this, void 0, void 0, function* () {
           return new Promise((resolve5, reject) => {
             function callbackForResult(err, res) {
               if (err) {
@@ -28894,15 +34668,15 @@ var init_lib = __esm({
         return baseUserAgent;
       }
       _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return __awaiter5(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
           return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
         });
       }
       _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => __awaiter(this, void 0, void 0, function* () {
+        return __awaiter5(this, void 0, void 0, function* () {
+          return new Promise((resolve5, reject) => __awaiter5(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -28976,11 +34750,11 @@ var init_oidc_utils = __esm({
 
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
-import { constants, promises } from "fs";
-var __awaiter2, access, appendFile, writeFile, SUMMARY_ENV_VAR, Summary, _summary;
+import { constants as constants2, promises as promises2 } from "fs";
+var __awaiter6, access, appendFile, writeFile, SUMMARY_ENV_VAR, Summary, _summary;
 var init_summary = __esm({
   "node_modules/@actions/core/lib/summary.js"() {
-    __awaiter2 = function(thisArg, _arguments, P2, generator) {
+    __awaiter6 = function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
         return value instanceof P2 ? value : new P2(function(resolve5) {
           resolve5(value);
@@ -29007,7 +34781,7 @@ var init_summary = __esm({
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
-    ({ access, appendFile, writeFile } = promises);
+    ({ access, appendFile, writeFile } = promises2);
     SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
     Summary = class {
       constructor() {
@@ -29020,7 +34794,7 @@ var init_summary = __esm({
        * @returns step summary file path
        */
       filePath() {
-        return __awaiter2(this, void 0, void 0, function* () {
+        return __awaiter6(this, void 0, void 0, function* () {
           if (this._filePath) {
             return this._filePath;
           }
@@ -29029,7 +34803,7 @@ var init_summary = __esm({
             throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
           }
           try {
-            yield access(pathFromEnv, constants.R_OK | constants.W_OK);
+            yield access(pathFromEnv, constants2.R_OK | constants2.W_OK);
           } catch (_a) {
             throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
           }
@@ -29061,7 +34835,7 @@ var init_summary = __esm({
        * @returns {Promise<Summary>} summary instance
        */
       write(options) {
-        return __awaiter2(this, void 0, void 0, function* () {
+        return __awaiter6(this, void 0, void 0, function* () {
           const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
           const filePath = yield this.filePath();
           const writeFunc = overwrite ? writeFile : appendFile;
@@ -29075,7 +34849,7 @@ var init_summary = __esm({
        * @returns {Summary} summary instance
        */
       clear() {
-        return __awaiter2(this, void 0, void 0, function* () {
+        return __awaiter6(this, void 0, void 0, function* () {
           return this.emptyBuffer().write({ overwrite: true });
         });
       }
@@ -29269,847 +35043,6 @@ var init_path_utils = __esm({
   }
 });
 
-// node_modules/@actions/io/lib/io-util.js
-import * as fs3 from "fs";
-import * as path2 from "path";
-function readlink(fsPath) {
-  return __awaiter3(this, void 0, void 0, function* () {
-    const result = yield fs3.promises.readlink(fsPath);
-    if (IS_WINDOWS && !result.endsWith("\\")) {
-      return `${result}\\`;
-    }
-    return result;
-  });
-}
-function exists(fsPath) {
-  return __awaiter3(this, void 0, void 0, function* () {
-    try {
-      yield stat(fsPath);
-    } catch (err) {
-      if (err.code === "ENOENT") {
-        return false;
-      }
-      throw err;
-    }
-    return true;
-  });
-}
-function isRooted(p) {
-  p = normalizeSeparators(p);
-  if (!p) {
-    throw new Error('isRooted() parameter "p" cannot be empty');
-  }
-  if (IS_WINDOWS) {
-    return p.startsWith("\\") || /^[A-Z]:/i.test(p);
-  }
-  return p.startsWith("/");
-}
-function tryGetExecutablePath(filePath, extensions) {
-  return __awaiter3(this, void 0, void 0, function* () {
-    let stats = void 0;
-    try {
-      stats = yield stat(filePath);
-    } catch (err) {
-      if (err.code !== "ENOENT") {
-        console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-      }
-    }
-    if (stats && stats.isFile()) {
-      if (IS_WINDOWS) {
-        const upperExt = path2.extname(filePath).toUpperCase();
-        if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
-          return filePath;
-        }
-      } else {
-        if (isUnixExecutable(stats)) {
-          return filePath;
-        }
-      }
-    }
-    const originalFilePath = filePath;
-    for (const extension of extensions) {
-      filePath = originalFilePath + extension;
-      stats = void 0;
-      try {
-        stats = yield stat(filePath);
-      } catch (err) {
-        if (err.code !== "ENOENT") {
-          console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-        }
-      }
-      if (stats && stats.isFile()) {
-        if (IS_WINDOWS) {
-          try {
-            const directory = path2.dirname(filePath);
-            const upperName = path2.basename(filePath).toUpperCase();
-            for (const actualName of yield readdir(directory)) {
-              if (upperName === actualName.toUpperCase()) {
-                filePath = path2.join(directory, actualName);
-                break;
-              }
-            }
-          } catch (err) {
-            console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-          }
-          return filePath;
-        } else {
-          if (isUnixExecutable(stats)) {
-            return filePath;
-          }
-        }
-      }
-    }
-    return "";
-  });
-}
-function normalizeSeparators(p) {
-  p = p || "";
-  if (IS_WINDOWS) {
-    p = p.replace(/\//g, "\\");
-    return p.replace(/\\\\+/g, "\\");
-  }
-  return p.replace(/\/\/+/g, "/");
-}
-function isUnixExecutable(stats) {
-  return (stats.mode & 1) > 0 || (stats.mode & 8) > 0 && process.getgid !== void 0 && stats.gid === process.getgid() || (stats.mode & 64) > 0 && process.getuid !== void 0 && stats.uid === process.getuid();
-}
-var __awaiter3, chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink, IS_WINDOWS, READONLY;
-var init_io_util = __esm({
-  "node_modules/@actions/io/lib/io-util.js"() {
-    __awaiter3 = function(thisArg, _arguments, P2, generator) {
-      function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve5) {
-          resolve5(value);
-        });
-      }
-      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
-        function fulfilled(value) {
-          try {
-            step(generator.next(value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        function rejected(value) {
-          try {
-            step(generator["throw"](value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
-        }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-      });
-    };
-    ({ chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs3.promises);
-    IS_WINDOWS = process.platform === "win32";
-    READONLY = fs3.constants.O_RDONLY;
-  }
-});
-
-// node_modules/@actions/io/lib/io.js
-import { ok } from "assert";
-import * as path3 from "path";
-function cp(source_1, dest_1) {
-  return __awaiter4(this, arguments, void 0, function* (source, dest, options = {}) {
-    const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-    const destStat = (yield exists(dest)) ? yield stat(dest) : null;
-    if (destStat && destStat.isFile() && !force) {
-      return;
-    }
-    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path3.join(dest, path3.basename(source)) : dest;
-    if (!(yield exists(source))) {
-      throw new Error(`no such file or directory: ${source}`);
-    }
-    const sourceStat = yield stat(source);
-    if (sourceStat.isDirectory()) {
-      if (!recursive) {
-        throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-      } else {
-        yield cpDirRecursive(source, newDest, 0, force);
-      }
-    } else {
-      if (path3.relative(source, newDest) === "") {
-        throw new Error(`'${newDest}' and '${source}' are the same file`);
-      }
-      yield copyFile2(source, newDest, force);
-    }
-  });
-}
-function rmRF(inputPath) {
-  return __awaiter4(this, void 0, void 0, function* () {
-    if (IS_WINDOWS) {
-      if (/[*"<>|]/.test(inputPath)) {
-        throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-      }
-    }
-    try {
-      yield rm(inputPath, {
-        force: true,
-        maxRetries: 3,
-        recursive: true,
-        retryDelay: 300
-      });
-    } catch (err) {
-      throw new Error(`File was unable to be removed ${err}`);
-    }
-  });
-}
-function mkdirP(fsPath) {
-  return __awaiter4(this, void 0, void 0, function* () {
-    ok(fsPath, "a path argument must be provided");
-    yield mkdir(fsPath, { recursive: true });
-  });
-}
-function which(tool, check) {
-  return __awaiter4(this, void 0, void 0, function* () {
-    if (!tool) {
-      throw new Error("parameter 'tool' is required");
-    }
-    if (check) {
-      const result = yield which(tool, false);
-      if (!result) {
-        if (IS_WINDOWS) {
-          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-        } else {
-          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-        }
-      }
-      return result;
-    }
-    const matches = yield findInPath(tool);
-    if (matches && matches.length > 0) {
-      return matches[0];
-    }
-    return "";
-  });
-}
-function findInPath(tool) {
-  return __awaiter4(this, void 0, void 0, function* () {
-    if (!tool) {
-      throw new Error("parameter 'tool' is required");
-    }
-    const extensions = [];
-    if (IS_WINDOWS && process.env["PATHEXT"]) {
-      for (const extension of process.env["PATHEXT"].split(path3.delimiter)) {
-        if (extension) {
-          extensions.push(extension);
-        }
-      }
-    }
-    if (isRooted(tool)) {
-      const filePath = yield tryGetExecutablePath(tool, extensions);
-      if (filePath) {
-        return [filePath];
-      }
-      return [];
-    }
-    if (tool.includes(path3.sep)) {
-      return [];
-    }
-    const directories = [];
-    if (process.env.PATH) {
-      for (const p of process.env.PATH.split(path3.delimiter)) {
-        if (p) {
-          directories.push(p);
-        }
-      }
-    }
-    const matches = [];
-    for (const directory of directories) {
-      const filePath = yield tryGetExecutablePath(path3.join(directory, tool), extensions);
-      if (filePath) {
-        matches.push(filePath);
-      }
-    }
-    return matches;
-  });
-}
-function readCopyOptions(options) {
-  const force = options.force == null ? true : options.force;
-  const recursive = Boolean(options.recursive);
-  const copySourceDirectory = options.copySourceDirectory == null ? true : Boolean(options.copySourceDirectory);
-  return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-  return __awaiter4(this, void 0, void 0, function* () {
-    if (currentDepth >= 255)
-      return;
-    currentDepth++;
-    yield mkdirP(destDir);
-    const files = yield readdir(sourceDir);
-    for (const fileName of files) {
-      const srcFile = `${sourceDir}/${fileName}`;
-      const destFile = `${destDir}/${fileName}`;
-      const srcFileStat = yield lstat(srcFile);
-      if (srcFileStat.isDirectory()) {
-        yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-      } else {
-        yield copyFile2(srcFile, destFile, force);
-      }
-    }
-    yield chmod(destDir, (yield stat(sourceDir)).mode);
-  });
-}
-function copyFile2(srcFile, destFile, force) {
-  return __awaiter4(this, void 0, void 0, function* () {
-    if ((yield lstat(srcFile)).isSymbolicLink()) {
-      try {
-        yield lstat(destFile);
-        yield unlink(destFile);
-      } catch (e) {
-        if (e.code === "EPERM") {
-          yield chmod(destFile, "0666");
-          yield unlink(destFile);
-        }
-      }
-      const symlinkFull = yield readlink(srcFile);
-      yield symlink(symlinkFull, destFile, IS_WINDOWS ? "junction" : null);
-    } else if (!(yield exists(destFile)) || force) {
-      yield copyFile(srcFile, destFile);
-    }
-  });
-}
-var __awaiter4;
-var init_io = __esm({
-  "node_modules/@actions/io/lib/io.js"() {
-    init_io_util();
-    __awaiter4 = function(thisArg, _arguments, P2, generator) {
-      function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve5) {
-          resolve5(value);
-        });
-      }
-      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
-        function fulfilled(value) {
-          try {
-            step(generator.next(value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        function rejected(value) {
-          try {
-            step(generator["throw"](value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
-        }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-      });
-    };
-  }
-});
-
-// node_modules/@actions/exec/lib/toolrunner.js
-import * as os4 from "os";
-import * as events from "events";
-import * as child from "child_process";
-import * as path4 from "path";
-import { setTimeout as setTimeout2 } from "timers";
-function argStringToArray(argString) {
-  const args = [];
-  let inQuotes = false;
-  let escaped = false;
-  let arg = "";
-  function append(c) {
-    if (escaped && c !== '"') {
-      arg += "\\";
-    }
-    arg += c;
-    escaped = false;
-  }
-  for (let i = 0; i < argString.length; i++) {
-    const c = argString.charAt(i);
-    if (c === '"') {
-      if (!escaped) {
-        inQuotes = !inQuotes;
-      } else {
-        append(c);
-      }
-      continue;
-    }
-    if (c === "\\" && escaped) {
-      append(c);
-      continue;
-    }
-    if (c === "\\" && inQuotes) {
-      escaped = true;
-      continue;
-    }
-    if (c === " " && !inQuotes) {
-      if (arg.length > 0) {
-        args.push(arg);
-        arg = "";
-      }
-      continue;
-    }
-    append(c);
-  }
-  if (arg.length > 0) {
-    args.push(arg.trim());
-  }
-  return args;
-}
-var __awaiter5, IS_WINDOWS2, ToolRunner, ExecState;
-var init_toolrunner = __esm({
-  "node_modules/@actions/exec/lib/toolrunner.js"() {
-    init_io();
-    init_io_util();
-    __awaiter5 = function(thisArg, _arguments, P2, generator) {
-      function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve5) {
-          resolve5(value);
-        });
-      }
-      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
-        function fulfilled(value) {
-          try {
-            step(generator.next(value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        function rejected(value) {
-          try {
-            step(generator["throw"](value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
-        }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-      });
-    };
-    IS_WINDOWS2 = process.platform === "win32";
-    ToolRunner = class extends events.EventEmitter {
-      constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-          throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-      }
-      _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-          this.options.listeners.debug(message);
-        }
-      }
-      _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? "" : "[command]";
-        if (IS_WINDOWS2) {
-          if (this._isCmdFile()) {
-            cmd += toolPath;
-            for (const a of args) {
-              cmd += ` ${a}`;
-            }
-          } else if (options.windowsVerbatimArguments) {
-            cmd += `"${toolPath}"`;
-            for (const a of args) {
-              cmd += ` ${a}`;
-            }
-          } else {
-            cmd += this._windowsQuoteCmdArg(toolPath);
-            for (const a of args) {
-              cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-            }
-          }
-        } else {
-          cmd += toolPath;
-          for (const a of args) {
-            cmd += ` ${a}`;
-          }
-        }
-        return cmd;
-      }
-      _processLineBuffer(data, strBuffer, onLine) {
-        try {
-          let s = strBuffer + data.toString();
-          let n = s.indexOf(os4.EOL);
-          while (n > -1) {
-            const line = s.substring(0, n);
-            onLine(line);
-            s = s.substring(n + os4.EOL.length);
-            n = s.indexOf(os4.EOL);
-          }
-          return s;
-        } catch (err) {
-          this._debug(`error processing line. Failed with error ${err}`);
-          return "";
-        }
-      }
-      _getSpawnFileName() {
-        if (IS_WINDOWS2) {
-          if (this._isCmdFile()) {
-            return process.env["COMSPEC"] || "cmd.exe";
-          }
-        }
-        return this.toolPath;
-      }
-      _getSpawnArgs(options) {
-        if (IS_WINDOWS2) {
-          if (this._isCmdFile()) {
-            let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-            for (const a of this.args) {
-              argline += " ";
-              argline += options.windowsVerbatimArguments ? a : this._windowsQuoteCmdArg(a);
-            }
-            argline += '"';
-            return [argline];
-          }
-        }
-        return this.args;
-      }
-      _endsWith(str, end) {
-        return str.endsWith(end);
-      }
-      _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return this._endsWith(upperToolPath, ".CMD") || this._endsWith(upperToolPath, ".BAT");
-      }
-      _windowsQuoteCmdArg(arg) {
-        if (!this._isCmdFile()) {
-          return this._uvQuoteCmdArg(arg);
-        }
-        if (!arg) {
-          return '""';
-        }
-        const cmdSpecialChars = [
-          " ",
-          "	",
-          "&",
-          "(",
-          ")",
-          "[",
-          "]",
-          "{",
-          "}",
-          "^",
-          "=",
-          ";",
-          "!",
-          "'",
-          "+",
-          ",",
-          "`",
-          "~",
-          "|",
-          "<",
-          ">",
-          '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-          if (cmdSpecialChars.some((x) => x === char)) {
-            needsQuotes = true;
-            break;
-          }
-        }
-        if (!needsQuotes) {
-          return arg;
-        }
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-          reverse += arg[i - 1];
-          if (quoteHit && arg[i - 1] === "\\") {
-            reverse += "\\";
-          } else if (arg[i - 1] === '"') {
-            quoteHit = true;
-            reverse += '"';
-          } else {
-            quoteHit = false;
-          }
-        }
-        reverse += '"';
-        return reverse.split("").reverse().join("");
-      }
-      _uvQuoteCmdArg(arg) {
-        if (!arg) {
-          return '""';
-        }
-        if (!arg.includes(" ") && !arg.includes("	") && !arg.includes('"')) {
-          return arg;
-        }
-        if (!arg.includes('"') && !arg.includes("\\")) {
-          return `"${arg}"`;
-        }
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-          reverse += arg[i - 1];
-          if (quoteHit && arg[i - 1] === "\\") {
-            reverse += "\\";
-          } else if (arg[i - 1] === '"') {
-            quoteHit = true;
-            reverse += "\\";
-          } else {
-            quoteHit = false;
-          }
-        }
-        reverse += '"';
-        return reverse.split("").reverse().join("");
-      }
-      _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-          cwd: options.cwd || process.cwd(),
-          env: options.env || process.env,
-          silent: options.silent || false,
-          windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-          failOnStdErr: options.failOnStdErr || false,
-          ignoreReturnCode: options.ignoreReturnCode || false,
-          delay: options.delay || 1e4
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-      }
-      _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result["windowsVerbatimArguments"] = options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-          result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-      }
-      /**
-       * Exec a tool.
-       * Output will be streamed to the live console.
-       * Returns promise with return code
-       *
-       * @param     tool     path to tool to exec
-       * @param     options  optional exec options.  See ExecOptions
-       * @returns   number
-       */
-      exec() {
-        return __awaiter5(this, void 0, void 0, function* () {
-          if (!isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS2 && this.toolPath.includes("\\"))) {
-            this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-          }
-          this.toolPath = yield which(this.toolPath, true);
-          return new Promise((resolve5, reject) => __awaiter5(this, void 0, void 0, function* () {
-            this._debug(`exec tool: ${this.toolPath}`);
-            this._debug("arguments:");
-            for (const arg of this.args) {
-              this._debug(`   ${arg}`);
-            }
-            const optionsNonNull = this._cloneExecOptions(this.options);
-            if (!optionsNonNull.silent && optionsNonNull.outStream) {
-              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os4.EOL);
-            }
-            const state = new ExecState(optionsNonNull, this.toolPath);
-            state.on("debug", (message) => {
-              this._debug(message);
-            });
-            if (this.options.cwd && !(yield exists(this.options.cwd))) {
-              return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-            }
-            const fileName = this._getSpawnFileName();
-            const cp3 = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-            let stdbuffer = "";
-            if (cp3.stdout) {
-              cp3.stdout.on("data", (data) => {
-                if (this.options.listeners && this.options.listeners.stdout) {
-                  this.options.listeners.stdout(data);
-                }
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                  optionsNonNull.outStream.write(data);
-                }
-                stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                  if (this.options.listeners && this.options.listeners.stdline) {
-                    this.options.listeners.stdline(line);
-                  }
-                });
-              });
-            }
-            let errbuffer = "";
-            if (cp3.stderr) {
-              cp3.stderr.on("data", (data) => {
-                state.processStderr = true;
-                if (this.options.listeners && this.options.listeners.stderr) {
-                  this.options.listeners.stderr(data);
-                }
-                if (!optionsNonNull.silent && optionsNonNull.errStream && optionsNonNull.outStream) {
-                  const s = optionsNonNull.failOnStdErr ? optionsNonNull.errStream : optionsNonNull.outStream;
-                  s.write(data);
-                }
-                errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                  if (this.options.listeners && this.options.listeners.errline) {
-                    this.options.listeners.errline(line);
-                  }
-                });
-              });
-            }
-            cp3.on("error", (err) => {
-              state.processError = err.message;
-              state.processExited = true;
-              state.processClosed = true;
-              state.CheckComplete();
-            });
-            cp3.on("exit", (code) => {
-              state.processExitCode = code;
-              state.processExited = true;
-              this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-              state.CheckComplete();
-            });
-            cp3.on("close", (code) => {
-              state.processExitCode = code;
-              state.processExited = true;
-              state.processClosed = true;
-              this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-              state.CheckComplete();
-            });
-            state.on("done", (error, exitCode) => {
-              if (stdbuffer.length > 0) {
-                this.emit("stdline", stdbuffer);
-              }
-              if (errbuffer.length > 0) {
-                this.emit("errline", errbuffer);
-              }
-              cp3.removeAllListeners();
-              if (error) {
-                reject(error);
-              } else {
-                resolve5(exitCode);
-              }
-            });
-            if (this.options.input) {
-              if (!cp3.stdin) {
-                throw new Error("child process missing stdin");
-              }
-              cp3.stdin.end(this.options.input);
-            }
-          }));
-        });
-      }
-    };
-    ExecState = class _ExecState extends events.EventEmitter {
-      constructor(options, toolPath) {
-        super();
-        this.processClosed = false;
-        this.processError = "";
-        this.processExitCode = 0;
-        this.processExited = false;
-        this.processStderr = false;
-        this.delay = 1e4;
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-          throw new Error("toolPath must not be empty");
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-          this.delay = options.delay;
-        }
-      }
-      CheckComplete() {
-        if (this.done) {
-          return;
-        }
-        if (this.processClosed) {
-          this._setResult();
-        } else if (this.processExited) {
-          this.timeout = setTimeout2(_ExecState.HandleTimeout, this.delay, this);
-        }
-      }
-      _debug(message) {
-        this.emit("debug", message);
-      }
-      _setResult() {
-        let error;
-        if (this.processExited) {
-          if (this.processError) {
-            error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-          } else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-            error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-          } else if (this.processStderr && this.options.failOnStdErr) {
-            error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-          }
-        }
-        if (this.timeout) {
-          clearTimeout(this.timeout);
-          this.timeout = null;
-        }
-        this.done = true;
-        this.emit("done", error, this.processExitCode);
-      }
-      static HandleTimeout(state) {
-        if (state.done) {
-          return;
-        }
-        if (!state.processClosed && state.processExited) {
-          const message = `The STDIO streams did not close within ${state.delay / 1e3} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-          state._debug(message);
-        }
-        state._setResult();
-      }
-    };
-  }
-});
-
-// node_modules/@actions/exec/lib/exec.js
-function exec(commandLine, args, options) {
-  return __awaiter6(this, void 0, void 0, function* () {
-    const commandArgs = argStringToArray(commandLine);
-    if (commandArgs.length === 0) {
-      throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-    }
-    const toolPath = commandArgs[0];
-    args = commandArgs.slice(1).concat(args || []);
-    const runner = new ToolRunner(toolPath, args, options);
-    return runner.exec();
-  });
-}
-var __awaiter6;
-var init_exec = __esm({
-  "node_modules/@actions/exec/lib/exec.js"() {
-    init_toolrunner();
-    __awaiter6 = function(thisArg, _arguments, P2, generator) {
-      function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve5) {
-          resolve5(value);
-        });
-      }
-      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
-        function fulfilled(value) {
-          try {
-            step(generator.next(value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        function rejected(value) {
-          try {
-            step(generator["throw"](value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
-        }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-      });
-    };
-  }
-});
-
 // node_modules/@actions/core/lib/platform.js
 import os5 from "os";
 var platform, arch;
@@ -30132,13 +35065,6 @@ function debug(message) {
 function info(message) {
   process.stdout.write(message + os6.EOL);
 }
-function saveState(name, value) {
-  const filePath = process.env["GITHUB_STATE"] || "";
-  if (filePath) {
-    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
-  }
-  issueCommand("save-state", { name }, toCommandValue(value));
-}
 var ExitCode;
 var init_core = __esm({
   "node_modules/@actions/core/lib/core.js"() {
@@ -30154,1102 +35080,6 @@ var init_core = __esm({
       ExitCode2[ExitCode2["Success"] = 0] = "Success";
       ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
     })(ExitCode || (ExitCode = {}));
-  }
-});
-
-// src/action/state-helper.ts
-function persisting() {
-  return Boolean(process.env.GITHUB_ACTIONS && process.env.GITHUB_STATE);
-}
-function save(key, value) {
-  if (persisting()) saveState(key, JSON.stringify(value));
-}
-function resource(kind, name, context) {
-  return context ? { kind, name, context } : { kind, name };
-}
-function same(a, b) {
-  return a.kind === b.kind && a.name === b.name && (a.context ?? "") === (b.context ?? "");
-}
-function recordCreated(kind, name, context) {
-  const r = resource(kind, name, context);
-  if (created.some((c) => same(c, r))) return;
-  created.push(r);
-  save(KEYS.created, created);
-}
-function recordRemoved(kind, name, context) {
-  const r = resource(kind, name, context);
-  const before = created.length;
-  created = created.filter((c) => !same(c, r));
-  if (created.length !== before) save(KEYS.created, created);
-}
-function recordTool(tool, path8) {
-  tools[tool] = path8;
-  save(KEYS.tools, tools);
-}
-var KEYS, created, tools;
-var init_state_helper = __esm({
-  "src/action/state-helper.ts"() {
-    "use strict";
-    init_core();
-    KEYS = { created: "created", tools: "tools", kubeconfig: "kubeconfig", started: "started" };
-    created = [];
-    tools = {};
-  }
-});
-
-// src/runtime/manifest.ts
-function dnsLabel(s) {
-  const out = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
-  return out || "x";
-}
-function podName(runId, round3) {
-  return dnsLabel(`hook-latency-${runId}-r${round3}`);
-}
-function configMapNames(runId) {
-  return {
-    loadgen: dnsLabel(`hook-latency-${runId}-loadgen`),
-    hook: dnsLabel(`hook-latency-${runId}-hook`),
-    baselineHook: dnsLabel(`hook-latency-${runId}-baseline-hook`)
-  };
-}
-function podLabels(runId, round3) {
-  const labels = { [POD_LABELS.name]: APP_NAME, [POD_LABELS.run]: runId };
-  if (round3 !== void 0) labels[POD_LABELS.round] = String(round3);
-  return labels;
-}
-function hookPath(arm, hook) {
-  return `${HOOK_DIRS[arm]}/${hook.fileName}`;
-}
-function base64(data) {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64");
-}
-function substitutePort(argv, port) {
-  return argv.map((a) => a.replaceAll("{port}", String(port)).replaceAll("$(PORT)", String(port)));
-}
-function sutContainer(plan, arm, hook, volume) {
-  const port = plan.sut.ports[arm];
-  const env = { ...plan.sut.env, PORT: String(port) };
-  if (hook) env.LD_PRELOAD = hookPath(arm, hook);
-  else delete env.LD_PRELOAD;
-  const container = {
-    name: CONTAINERS[arm],
-    image: plan.sut.image,
-    // No command: the image's own entrypoint (it must honour PORT or take {port} in its args).
-    ...plan.sut.command.length ? { command: substitutePort(plan.sut.command, port) } : {},
-    env: Object.entries(env).map(([name, value]) => ({ name, value }))
-  };
-  if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
-  const res = resources(plan.resources);
-  if (res) container.resources = res;
-  const mounts = [];
-  if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
-  if (plan.loadgen.outputFile) mounts.push({ name: "out", mountPath: OUT_DIR, readOnly: true });
-  if (mounts.length) container.volumeMounts = mounts;
-  return container;
-}
-function resources(r) {
-  if (!r || !r.cpu && !r.memory) return void 0;
-  const q = {};
-  if (r.cpu) q.cpu = r.cpu;
-  if (r.memory) q.memory = r.memory;
-  return { requests: { ...q }, limits: { ...q } };
-}
-function buildPodManifest(plan) {
-  const names = configMapNames(plan.runId);
-  const meta = (name, labels) => ({
-    name,
-    ...plan.namespace ? { namespace: plan.namespace } : {},
-    labels
-  });
-  const configMaps = [
-    {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: meta(names.loadgen, podLabels(plan.runId)),
-      // package.json makes node treat the bundled ES module as one, whatever the Node version.
-      data: { "package.json": '{"type":"module"}\n' },
-      binaryData: { [LOADGEN_SCRIPT]: base64(plan.loadgen.script) }
-    }
-  ];
-  const volumes = [{ name: "loadgen", configMap: { name: names.loadgen } }];
-  const hookVolume = (volume, cmName, hook) => {
-    configMaps.push({
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: meta(cmName, podLabels(plan.runId)),
-      binaryData: { [hook.fileName]: base64(hook.data) }
-    });
-    volumes.push({ name: volume, configMap: { name: cmName, defaultMode: 365 } });
-  };
-  if (plan.hook) hookVolume("hook", names.hook, plan.hook);
-  if (plan.baselineHook) hookVolume("baseline-hook", names.baselineHook, plan.baselineHook);
-  const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
-  const lgMounts = [{ name: "loadgen", mountPath: LOADGEN_DIR, readOnly: true }];
-  if (plan.loadgen.outputFile) {
-    volumes.push({ name: "out", emptyDir: {} });
-    lgMounts.push({ name: "out", mountPath: OUT_DIR });
-  }
-  const loadgen = {
-    name: CONTAINERS.loadgen,
-    image: plan.loadgen.image,
-    command: ["node", `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
-    env: [{ name: "LOADGEN_CONFIG", value: JSON.stringify(lgConfig) }],
-    volumeMounts: lgMounts
-  };
-  if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
-  const pod = {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: meta(podName(plan.runId, plan.round), podLabels(plan.runId, plan.round)),
-    spec: {
-      restartPolicy: "Never",
-      terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds ?? 2,
-      automountServiceAccountToken: false,
-      containers: [
-        sutContainer(plan, "baseline", plan.baselineHook, "baseline-hook"),
-        sutContainer(plan, "candidate", plan.hook, "hook"),
-        loadgen
-      ],
-      volumes
-    }
-  };
-  return { pod, configMaps };
-}
-function toYaml(manifest) {
-  const docs = Array.isArray(manifest) ? manifest : [...manifest.configMaps, manifest.pod];
-  return docs.map((d) => (0, import_yaml2.stringify)(d, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 })).join("---\n");
-}
-var import_yaml2, POD_LABELS, APP_NAME, CONTAINERS, HOOK_DIRS, LOADGEN_DIR, LOADGEN_SCRIPT, OUT_DIR, OUT_FILE;
-var init_manifest = __esm({
-  "src/runtime/manifest.ts"() {
-    "use strict";
-    import_yaml2 = __toESM(require_dist(), 1);
-    POD_LABELS = {
-      name: "app.kubernetes.io/name",
-      run: "hook-latency/run",
-      round: "hook-latency/round"
-    };
-    APP_NAME = "hook-latency";
-    CONTAINERS = { baseline: "sut-baseline", candidate: "sut-candidate", loadgen: "loadgen" };
-    HOOK_DIRS = { baseline: "/hook-latency/baseline-hook", candidate: "/hook-latency/hook" };
-    LOADGEN_DIR = "/loadgen";
-    LOADGEN_SCRIPT = "loadgen.js";
-    OUT_DIR = "/hook-latency/out";
-    OUT_FILE = `${OUT_DIR}/samples.csv`;
-  }
-});
-
-// src/runtime/pod-cgroup.ts
-import { existsSync as existsSync3, readFileSync as readFileSync5 } from "node:fs";
-function read(path8) {
-  try {
-    return readFileSync5(path8, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-function parseProcCgroup(text) {
-  const out = /* @__PURE__ */ new Map();
-  for (const line of text.split("\n")) {
-    const m = /^\d+:([^:]*):(.*)$/.exec(line.trim());
-    if (!m) continue;
-    for (const c of m[1].split(",")) out.set(c.replace(/^name=/, ""), m[2]);
-  }
-  return out;
-}
-function readCgroup(pid, root = "/sys/fs/cgroup") {
-  const text = read(`/proc/${pid}/cgroup`);
-  if (!text) return {};
-  const map = parseProcCgroup(text);
-  const v2 = existsSync3(`${root}/cgroup.controllers`);
-  const out = {};
-  if (v2 && map.has("")) {
-    const dir = `${root}${map.get("")}`;
-    const cpu = read(`${dir}/cpu.stat`);
-    if (cpu) out.nrThrottled = parseCpuStat(cpu).nr_throttled;
-    out.memoryUsage = parseLimit(read(`${dir}/memory.peak`) ?? read(`${dir}/memory.current`));
-    out.memoryLimit = parseLimit(read(`${dir}/memory.max`));
-    return out;
-  }
-  const cpuPath = map.get("cpu") ?? map.get("cpuacct");
-  if (cpuPath !== void 0) {
-    for (const d of ["cpu", "cpu,cpuacct", "cpuacct,cpu"]) {
-      const cpu = read(`${root}/${d}${cpuPath}/cpu.stat`);
-      if (cpu) {
-        out.nrThrottled = parseCpuStat(cpu).nr_throttled;
-        break;
-      }
-    }
-  }
-  const memPath = map.get("memory");
-  if (memPath !== void 0) {
-    out.memoryUsage = parseLimit(read(`${root}/memory${memPath}/memory.max_usage_in_bytes`));
-    out.memoryLimit = parseLimit(read(`${root}/memory${memPath}/memory.limit_in_bytes`));
-  }
-  return out;
-}
-var init_pod_cgroup = __esm({
-  "src/runtime/pod-cgroup.ts"() {
-    "use strict";
-    init_resource_limits();
-  }
-});
-
-// src/runtime/pod-exec.ts
-import { spawn as spawn4 } from "node:child_process";
-function meaningfulLines(s) {
-  return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));
-}
-function cleanStderr(s) {
-  return meaningfulLines(s).join("\n").trim();
-}
-function tail(text, lines = 15) {
-  return meaningfulLines(text).slice(-lines).join("\n");
-}
-function run(argv, opts) {
-  return new Promise((resolve5, reject) => {
-    const child2 = spawn4(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
-    const out = [];
-    const err = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child2.kill("SIGKILL");
-    }, opts.timeoutMs);
-    child2.stdout.on("data", (b) => out.push(b));
-    child2.stderr.on("data", (b) => err.push(b));
-    child2.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child2.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve5({
-        code: code ?? (signal ? 128 : 1),
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-        timedOut
-      });
-    });
-    child2.stdin.on("error", () => {
-    });
-    child2.stdin.end(opts.input ?? "");
-  });
-}
-async function runOk(argv, opts) {
-  let r;
-  try {
-    r = await run(argv, opts);
-  } catch (e) {
-    const code = e.code;
-    throw new ExecError(argv, { code: 127, stdout: "", stderr: code === "ENOENT" ? `${argv[0]}: not found on PATH` : String(e) }, false);
-  }
-  if (r.code !== 0 || r.timedOut) throw new ExecError(argv, r, r.timedOut);
-  return r;
-}
-var ExecError;
-var init_pod_exec = __esm({
-  "src/runtime/pod-exec.ts"() {
-    "use strict";
-    ExecError = class extends Error {
-      constructor(argv, result, timedOut) {
-        const what = timedOut ? "timed out" : `exited with ${result.code}`;
-        super(`${argv.join(" ")} ${what}${result.stderr.trim() ? `: ${cleanStderr(result.stderr)}` : ""}`);
-        this.argv = argv;
-        this.result = result;
-        this.timedOut = timedOut;
-      }
-      argv;
-      result;
-      timedOut;
-    };
-  }
-});
-
-// src/runtime/pod-image.ts
-import { spawn as spawn5 } from "node:child_process";
-import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync6, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename3, dirname as dirname5, join as join6 } from "node:path";
-function parseLdd(text) {
-  const out = [];
-  for (const line of text.split("\n")) {
-    const arrow = /=>\s*(\/\S+)/.exec(line);
-    const bare = /^\s*(\/\S+)\s+\(/.exec(line);
-    const p = arrow?.[1] ?? bare?.[1];
-    if (p && !out.includes(p)) out.push(p);
-  }
-  return out;
-}
-async function lddLibs(file) {
-  const r = await run(["ldd", file], { timeoutMs: 2e4 });
-  if (r.code !== 0) {
-    if (/not a dynamic executable|statically linked/.test(r.stdout + r.stderr)) return [];
-    throw new RunError(`ldd ${file} failed: ${(r.stderr || r.stdout).trim()}`);
-  }
-  const missing = r.stdout.split("\n").filter((l) => /=> not found/.test(l));
-  if (missing.length) throw new RunError(`ldd ${file}: missing libraries: ${missing.map((l) => l.trim()).join(", ")}`);
-  return parseLdd(r.stdout);
-}
-async function binaryRootfs(binary, extra = [], at = "/app", name = basename3(binary)) {
-  const files = [{ from: binary, to: `${at}/${name}` }];
-  for (const f of [binary, ...extra]) {
-    for (const lib of await lddLibs(f)) if (!files.some((x) => x.to === lib)) files.push({ from: lib, to: lib });
-  }
-  return { files };
-}
-function rootfsHash(spec, quick = false) {
-  const h = createHash("sha256");
-  h.update("hook-latency-rootfs-v2\0");
-  for (const f of spec.files) {
-    h.update(`${f.to}\0`);
-    if (quick) {
-      const st = statSync2(f.from);
-      h.update(`${st.size}:${st.mtimeMs}\0`);
-    } else h.update(readFileSync6(f.from));
-  }
-  return h.digest("hex").slice(0, 16);
-}
-function pipeInto(a, b, timeoutMs) {
-  return new Promise((resolve5, reject) => {
-    const p1 = spawn5(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
-    const p2 = spawn5(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
-    let stderr = "";
-    p1.stderr.on("data", (d) => stderr += d.toString());
-    p2.stderr.on("data", (d) => stderr += d.toString());
-    p2.stdout.resume();
-    p1.stdout.pipe(p2.stdin);
-    p2.stdin.on("error", () => {
-    });
-    const timer = setTimeout(() => {
-      p1.kill("SIGKILL");
-      p2.kill("SIGKILL");
-    }, timeoutMs);
-    let c1 = null;
-    p1.on("error", reject);
-    p2.on("error", reject);
-    p1.on("close", (c) => c1 = c);
-    p2.on("close", (c2) => {
-      clearTimeout(timer);
-      resolve5({ code: c1 !== null && c1 !== 0 ? c1 : c2 ?? 1, stderr });
-    });
-  });
-}
-async function ensureImage(podman, name, spec, quickHash = false) {
-  const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
-  const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
-  if (exists2.code === 0) return ref;
-  const root = mkdtempSync2(join6(tmpdir2(), "hook-latency-rootfs-"));
-  try {
-    for (const f of spec.files) {
-      const dest = join6(root, f.to);
-      mkdirSync3(dirname5(dest), { recursive: true });
-      copyFileSync(f.from, dest);
-      chmodSync(dest, statSync2(f.from).mode & 511);
-    }
-    mkdirSync3(join6(root, "tmp"), { recursive: true });
-    chmodSync(join6(root, "tmp"), 1023);
-    const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
-    if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
-  } finally {
-    rmSync2(root, { recursive: true, force: true });
-  }
-  await runOk([podman, "image", "exists", ref], { timeoutMs: 3e4 });
-  return ref;
-}
-var init_pod_image = __esm({
-  "src/runtime/pod-image.ts"() {
-    "use strict";
-    init_errors();
-    init_pod_exec();
-  }
-});
-
-// src/runtime/pod-maps.ts
-function isMapped(maps, mountDir, fileName) {
-  for (const line of maps.split("\n")) {
-    const i = line.indexOf("/");
-    if (i < 0) continue;
-    const path8 = line.slice(i).trim().replace(/ \(deleted\)$/, "");
-    if (path8.startsWith(`${mountDir}/`) && path8.endsWith(`/${fileName}`)) return true;
-  }
-  return false;
-}
-function hookedContainers(plan) {
-  const out = [];
-  if (plan.hook) out.push({ container: CONTAINERS.candidate, dir: HOOK_DIRS.candidate, fileName: plan.hook.fileName });
-  if (plan.baselineHook) out.push({ container: CONTAINERS.baseline, dir: HOOK_DIRS.baseline, fileName: plan.baselineHook.fileName });
-  return out;
-}
-function hookNotLoaded(h, where, log) {
-  const ld = loaderMessage(log);
-  return new RunError(`hook was not loaded: ${h.dir}/${h.fileName} is not mapped in ${where}${ld ? ` (${ld})` : ""}; its log:
-${tail(log)}`);
-}
-var init_pod_maps = __esm({
-  "src/runtime/pod-maps.ts"() {
-    "use strict";
-    init_errors();
-    init_native();
-    init_manifest();
-    init_pod_exec();
-  }
-});
-
-// src/loadgen/csv.ts
-var init_csv = __esm({
-  "src/loadgen/csv.ts"() {
-    "use strict";
-    init_types();
-  }
-});
-
-// src/runtime/pod-output.ts
-function parseLoadgenOutput(text, round3) {
-  const samples = [];
-  const other = [];
-  let headerSeen = false;
-  for (const raw of text.split("\n")) {
-    const line = raw.replace(/\r$/, "").trim();
-    if (line === "") continue;
-    if (line === SAMPLES_HEADER) {
-      headerSeen = true;
-      continue;
-    }
-    const m = ROW.exec(line);
-    if (!m) {
-      other.push(line);
-      continue;
-    }
-    const s = { round: Number(m[1]), arm: m[2], seq: Number(m[3]), latencyNs: Number(m[4]) };
-    if (m[5] !== "") s.startNs = Number(m[5]);
-    if (m[6] !== "") s.status = Number(m[6]);
-    samples.push(s);
-  }
-  return { data: roundFromSamples(round3, samples), other, headerSeen };
-}
-function partialRound(text, round3) {
-  const { data } = parseLoadgenOutput(text, round3);
-  return data.arm.length > 0 ? data : null;
-}
-function roundFromOutput(text, round3, expected, where) {
-  const parsed = parseLoadgenOutput(text, round3);
-  const got = parsed.data.arm.length;
-  if (!parsed.headerSeen || got !== expected) {
-    const tail3 = parsed.other.slice(-5).join(" | ");
-    throw new RunError(
-      `${where}: loadgen output of round ${round3} is incomplete: ${got} of ${expected} rows${parsed.headerSeen ? "" : " (no CSV header)"}${tail3 ? `; loadgen said: ${tail3}` : ""}`
-    );
-  }
-  return parsed.data;
-}
-var ROW;
-var init_pod_output = __esm({
-  "src/runtime/pod-output.ts"() {
-    "use strict";
-    init_errors();
-    init_csv();
-    init_round_data();
-    ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)$/;
-  }
-});
-
-// src/runtime/pod-plan.ts
-import { randomBytes } from "node:crypto";
-import { existsSync as existsSync4, readFileSync as readFileSync7 } from "node:fs";
-import { basename as basename4, join as join7 } from "node:path";
-function newRunId() {
-  return randomBytes(4).toString("hex");
-}
-function readHook(path8, what) {
-  if (!path8) return void 0;
-  let data;
-  try {
-    data = readFileSync7(path8);
-  } catch (e) {
-    throw new UsageError(`${what} ${path8}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
-  }
-  const fileName = basename4(path8).replace(/[^-._a-zA-Z0-9]/g, "_");
-  return { fileName, data };
-}
-function findLoadgenScript() {
-  const file = process.env.HOOK_LATENCY_LOADGEN || join7(packageRoot(), "dist", "loadgen.js");
-  if (!existsSync4(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
-  return file;
-}
-function loadPodAssets(config) {
-  return {
-    hook: readHook(config.hook, "hook"),
-    baselineHook: readHook(config.baselineHook, "baseline-hook"),
-    loadgenScript: readFileSync7(findLoadgenScript())
-  };
-}
-function sutPorts(config) {
-  const baseline = config.sut.port > 0 ? config.sut.port : 8080;
-  return { baseline, candidate: baseline === 65535 ? baseline - 1 : baseline + 1 };
-}
-function expectedRows(config) {
-  return 2 * Math.floor(config.requestsPerRound / 2);
-}
-function loadgenConfig(config, round3) {
-  const ports = sutPorts(config);
-  return {
-    rounds: 1,
-    round: round3,
-    seed: config.seed,
-    targets: { baseline: { host: "127.0.0.1", port: ports.baseline }, candidate: { host: "127.0.0.1", port: ports.candidate } },
-    warmupPerArm: config.warmupRequests,
-    pairs: Math.floor(config.requestsPerRound / 2),
-    connection: config.connection,
-    requests: config.requests.map((r) => ({
-      method: r.method,
-      path: r.path,
-      weight: r.weight,
-      ...r.headers ? { headers: r.headers } : {},
-      ...r.body !== void 0 ? { body: r.body } : {}
-    })),
-    timeoutMs: config.timeoutMs,
-    waitReadyMs: config.sut.readyTimeoutMs,
-    readyPath: config.sut.readyPath
-  };
-}
-function podPlan(config, runId, round3, assets, images, namespace) {
-  return {
-    runId: dnsLabel(runId),
-    round: round3,
-    namespace,
-    sut: {
-      image: images.sutImage,
-      command: images.sutCommand,
-      env: config.sut.env,
-      ports: sutPorts(config),
-      imagePullPolicy: images.pullPolicy
-    },
-    hook: assets.hook,
-    baselineHook: assets.baselineHook,
-    loadgen: {
-      image: images.loadgenImage,
-      script: assets.loadgenScript,
-      config: loadgenConfig(config, round3),
-      imagePullPolicy: images.pullPolicy
-    },
-    resources: config.pod.cpu || config.pod.memory ? { cpu: config.pod.cpu, memory: config.pod.memory } : void 0
-  };
-}
-var init_pod_plan = __esm({
-  "src/runtime/pod-plan.ts"() {
-    "use strict";
-    init_errors();
-    init_native();
-    init_manifest();
-  }
-});
-
-// src/runtime/podman.ts
-var podman_exports = {};
-__export(podman_exports, {
-  PodmanRuntime: () => PodmanRuntime,
-  importsSutBinary: () => importsSutBinary
-});
-import { existsSync as existsSync5, mkdtempSync as mkdtempSync3, readFileSync as readFileSync8, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import { tmpdir as tmpdir3 } from "node:os";
-import { basename as basename5, join as join8 } from "node:path";
-import { setTimeout as sleep3 } from "node:timers/promises";
-function importsSutBinary(sut) {
-  return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
-}
-var KUBE_NETWORK, SUT_IMAGE_NAME, NODE_IMAGE_NAME, PodmanRuntime;
-var init_podman = __esm({
-  "src/runtime/podman.ts"() {
-    "use strict";
-    init_state_helper();
-    init_checks();
-    init_config();
-    init_errors();
-    init_manifest();
-    init_pod_cgroup();
-    init_pod_exec();
-    init_pod_image();
-    init_pod_maps();
-    init_pod_output();
-    init_pod_plan();
-    KUBE_NETWORK = "podman-default-kube-network";
-    SUT_IMAGE_NAME = "hook-latency-sut";
-    NODE_IMAGE_NAME = "hook-latency-node";
-    PodmanRuntime = class {
-      constructor(config, opts = {}) {
-        this.config = config;
-        this.podman = opts.podman ?? "podman";
-        this.runId = opts.runId ?? newRunId();
-        this.pollMs = opts.pollMs ?? 100;
-      }
-      config;
-      name = "podman";
-      runId;
-      timings = [];
-      podman;
-      pollMs;
-      prepared;
-      pods = /* @__PURE__ */ new Set();
-      networkPreexisted = true;
-      dir = mkdtempSync3(join8(tmpdir3(), "hook-latency-podman-"));
-      exec(args, timeoutMs = 6e4) {
-        return runOk([this.podman, ...args], { timeoutMs }).catch((e) => {
-          if (e instanceof ExecError) {
-            if (e.result.code === 127) throw new RunError(`podman not found on PATH: run scripts/setup-podman.sh (installs podman + runc)`);
-            throw new RunError(e.message);
-          }
-          throw e;
-        });
-      }
-      prepare() {
-        this.prepared ??= (async () => {
-          await this.exec(["version", "--format", "{{.Client.Version}}"], 3e4);
-          this.networkPreexisted = (await run([this.podman, "network", "exists", KUBE_NETWORK], { timeoutMs: 3e4 })).code === 0;
-          const assets = loadPodAssets(this.config);
-          return { assets, images: await this.images() };
-        })();
-        return this.prepared;
-      }
-      /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
-      async images() {
-        const { sut, pod } = this.config;
-        const own = importsSutBinary(sut) ? await this.sutImage() : void 0;
-        let loadgenImage = pod.loadgenImage;
-        if (loadgenImage === DEFAULTS["loadgen-image"] || loadgenImage.startsWith(`localhost/${NODE_IMAGE_NAME}`)) {
-          loadgenImage = await ensureImage(this.podman, NODE_IMAGE_NAME, await binaryRootfs(process.execPath, [], "/usr/local/bin", "node"), true);
-        }
-        return { sutImage: own?.image ?? sut.image, sutCommand: own?.command ?? sut.command, loadgenImage, pullPolicy: "IfNotPresent" };
-      }
-      /** The SUT binary `sut.command[0]` with its libraries (and the hooks') as a local image. */
-      async sutImage() {
-        const { command } = this.config.sut;
-        const binary = command[0];
-        if (!binary) throw new RunError("podman: sut.command is required to build the SUT image");
-        if (!existsSync5(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
-        const hooks = [this.config.hook, this.config.baselineHook].filter((h) => Boolean(h));
-        const image = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, "/app"));
-        return { image, command: [`/app/${basename5(binary)}`, ...command.slice(1)] };
-      }
-      async runRound(index) {
-        const { assets, images } = await this.prepare();
-        const plan = podPlan(this.config, this.runId, index, assets, images);
-        const pod = podName(plan.runId, index);
-        const file = join8(this.dir, `${pod}.yaml`);
-        writeFileSync3(file, toYaml(buildPodManifest(plan)));
-        const ctr = (c) => `${pod}-${c}`;
-        const t0 = Date.now();
-        let podStartMs = 0;
-        let roundMs = 0;
-        try {
-          this.pods.add(pod);
-          recordCreated("pod", pod, "podman");
-          const play = await run([this.podman, "kube", "play", file], { timeoutMs: 12e4 });
-          podStartMs = Date.now() - t0;
-          if (play.code !== 0 || play.timedOut) {
-            throw new RunError(`podman kube play failed for round ${index}: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
-          }
-          const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
-          const pids = (await this.inspect(suts)).map((s) => s.pid);
-          const cgroups = () => pids.map((p) => p > 0 ? readCgroup(p) : {});
-          const before = cgroups();
-          const states = await this.waitForLoadgen(pod, index);
-          roundMs = Date.now() - t0;
-          const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen));
-          const logs = await run([this.podman, "logs", ctr(CONTAINERS.loadgen)], { timeoutMs: 6e4 });
-          const after = cgroups();
-          const sutStates = states.filter((s) => suts.includes(s.name));
-          if (loadgen.exitCode !== 0) {
-            throw new RunError(
-              `round ${index}: the loadgen failed (exit ${loadgen.exitCode}${loadgen.oomKilled ? ", OOMKilled" : ""}): ${tail(cleanStderr(logs.stderr), 5)}` + await this.deadSutLogs(sutStates)
-            );
-          }
-          const dead = sutStates.filter((s) => s.status !== "running");
-          if (dead.length > 0) {
-            throw new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(sutStates)}`, partialRound(logs.stdout, index));
-          }
-          await this.proveHooked(pod, sutStates, plan);
-          const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
-          return { data, checks: this.checks(pod, index, before, after) };
-        } finally {
-          const t1 = Date.now();
-          await this.removePod(pod);
-          rmSync3(file, { force: true });
-          this.timings.push({ podStartMs, roundMs, removeMs: Date.now() - t1 });
-        }
-      }
-      async inspect(names) {
-        const r = await this.exec(
-          ["inspect", "--type", "container", "--format", "{{.Name}}	{{.State.Status}}	{{.State.ExitCode}}	{{.State.OOMKilled}}	{{.State.Pid}}", ...names],
-          3e4
-        );
-        return r.stdout.split("\n").filter((l) => l.includes("	")).map((l) => {
-          const [name, status2, code, oom, pid] = l.split("	");
-          return { name, status: status2, exitCode: Number(code), oomKilled: oom === "true", pid: Number(pid) };
-        });
-      }
-      async waitForLoadgen(pod, index) {
-        const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
-        const deadline = Date.now() + this.config.pod.podTimeoutMs;
-        for (; ; ) {
-          const states = await this.inspect(names);
-          const lg = states.find((s) => s.name === names[2]);
-          if (lg && (lg.status === "exited" || lg.status === "stopped")) return states;
-          if (Date.now() > deadline) {
-            throw new RunError(
-              `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(", ")}`
-            );
-          }
-          await sleep3(this.pollMs);
-        }
-      }
-      /** A container's whole log (stdout and stderr), '' when unreadable. */
-      async logsOf(name) {
-        const r = await run([this.podman, "logs", name], { timeoutMs: 3e4 }).catch(() => null);
-        return r ? `${r.stdout}
-${r.stderr}` : "";
-      }
-      async deadSutLogs(states) {
-        let out = "";
-        for (const s of states.filter((x) => x.status !== "running")) {
-          out += `
-${s.name} ${s.oomKilled ? "was OOMKilled" : `exited with ${s.exitCode}`}; its log:
-${tail(await this.logsOf(s.name))}`;
-        }
-        return out;
-      }
-      /** The .so must be mapped in the SUT process, else the run would silently measure nothing. */
-      async proveHooked(pod, states, plan) {
-        for (const h of hookedContainers(plan)) {
-          const name = `${pod}-${h.container}`;
-          const pid = states.find((s) => s.name === name)?.pid ?? 0;
-          let maps;
-          try {
-            maps = readFileSync8(`/proc/${pid}/maps`, "utf8");
-          } catch {
-            const r = await run([this.podman, "exec", name, "cat", "/proc/1/maps"], { timeoutMs: 3e4 });
-            if (r.code === 0) maps = r.stdout;
-          }
-          if (maps === void 0) throw new RunError(`cannot verify that ${h.fileName} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
-          if (!isMapped(maps, h.dir, h.fileName)) throw hookNotLoaded(h, name, await this.logsOf(name));
-        }
-      }
-      checks(pod, round3, before, after) {
-        const names = [CONTAINERS.baseline, CONTAINERS.candidate];
-        return [
-          samePodCheck({ name: pod, containers: [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen] }),
-          cpuThrottlingCheck(names.map((c, i) => ({ container: c, before: before[i]?.nrThrottled, after: after[i]?.nrThrottled })), round3),
-          memoryLimitCheck(names.map((c, i) => ({ container: c, usage: after[i]?.memoryUsage, limit: after[i]?.memoryLimit })), round3)
-        ];
-      }
-      async removePod(pod) {
-        await run([this.podman, "pod", "stop", "-t", "0", pod], { timeoutMs: 6e4 }).catch(() => null);
-        await run([this.podman, "pod", "rm", "-f", pod], { timeoutMs: 6e4 }).catch(() => null);
-        await this.removeVolumes();
-        const left = await run([this.podman, "pod", "exists", pod], { timeoutMs: 3e4 }).catch(() => null);
-        if (left && left.code !== 0) {
-          this.pods.delete(pod);
-          recordRemoved("pod", pod, "podman");
-        }
-      }
-      /** kube play creates the ConfigMap volumes even when it fails; kube down leaves them behind. */
-      async removeVolumes() {
-        const names = configMapNames(this.runId);
-        await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook], { timeoutMs: 6e4 }).catch(() => null);
-      }
-      async teardown() {
-        for (const pod of [...this.pods]) await this.removePod(pod);
-        await this.removeVolumes();
-        if (!this.networkPreexisted) {
-          await run([this.podman, "network", "rm", KUBE_NETWORK], { timeoutMs: 6e4 }).catch(() => null);
-        }
-        rmSync3(this.dir, { recursive: true, force: true });
-      }
-    };
-  }
-});
-
-// src/runtime/kubernetes.ts
-var kubernetes_exports = {};
-__export(kubernetes_exports, {
-  KubernetesRuntime: () => KubernetesRuntime
-});
-import { setTimeout as sleep4 } from "node:timers/promises";
-function isTransient(stderr) {
-  return TRANSIENT.some((re) => re.test(stderr));
-}
-function status(p, name) {
-  return p.status?.containerStatuses?.find((c) => c.name === name);
-}
-function safeJson(s) {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return void 0;
-  }
-}
-var TRANSIENT, PULL_ERRORS, START_ERRORS, KubernetesRuntime;
-var init_kubernetes = __esm({
-  "src/runtime/kubernetes.ts"() {
-    "use strict";
-    init_state_helper();
-    init_checks();
-    init_errors();
-    init_manifest();
-    init_pod_exec();
-    init_native();
-    init_pod_maps();
-    init_pod_output();
-    init_pod_plan();
-    TRANSIENT = [
-      /connection refused/i,
-      /etcdserver: (request timed out|leader changed|too many requests)/i,
-      /TLS handshake timeout/i,
-      /i\/o timeout/i,
-      /connection reset by peer/i,
-      /the server is currently unable to handle the request/i,
-      /ServiceUnavailable|TooManyRequests|Too Many Requests/i,
-      /http2: client connection lost/i,
-      /unexpected EOF/i
-    ];
-    PULL_ERRORS = ["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"];
-    START_ERRORS = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError", "CrashLoopBackOff"];
-    KubernetesRuntime = class {
-      constructor(config, opts = {}) {
-        this.config = config;
-        this.name = opts.name ?? "kubernetes";
-        this.kubectlBin = opts.kubectl ?? "kubectl";
-        this.runId = opts.runId ?? newRunId();
-        this.pollMs = opts.pollMs ?? 1e3;
-        this.retries = opts.retries ?? 4;
-        this.backoffMs = opts.backoffMs ?? 500;
-        this.fileOutputRows = opts.fileOutputRows ?? 2e4;
-        this.ownNamespace = !config.pod.namespace;
-        this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
-      }
-      config;
-      name;
-      runId;
-      kubectlBin;
-      pollMs;
-      retries;
-      backoffMs;
-      fileOutputRows;
-      namespace;
-      ownNamespace;
-      namespaceCreated = false;
-      assets;
-      livePods = /* @__PURE__ */ new Set();
-      envChecksDone = false;
-      get context() {
-        return this.config.pod.kubeContext;
-      }
-      base() {
-        const a = [this.kubectlBin];
-        if (this.config.pod.kubeconfig) a.push("--kubeconfig", this.config.pod.kubeconfig);
-        if (this.context) a.push("--context", this.context);
-        return a;
-      }
-      /** One kubectl call with retries on transient API errors; returns the last result (never throws on exit codes). */
-      async kubectlRaw(args, opts = {}) {
-        const argv = [...this.base(), ...args];
-        let last = { code: 1, stdout: "", stderr: "" };
-        for (let attempt = 0; attempt < this.retries; attempt++) {
-          try {
-            const r = await run(argv, { timeoutMs: opts.timeoutMs ?? 6e4, input: opts.input });
-            last = r.timedOut ? { ...r, code: r.code || 124, stderr: `${r.stderr}
-(timed out after ${opts.timeoutMs ?? 6e4} ms)` } : r;
-          } catch (e) {
-            const code = e.code;
-            if (code === "ENOENT") throw new RunError(`kubectl not found on PATH (${this.kubectlBin}): install kubectl or put it on PATH`);
-            throw e;
-          }
-          if (last.code === 0 || !isTransient(last.stderr)) return last;
-          if (attempt + 1 < this.retries) await sleep4(this.backoffMs * 2 ** attempt);
-        }
-        return last;
-      }
-      async kubectl(args, opts = {}) {
-        const r = await this.kubectlRaw(args, opts);
-        if (r.code !== 0) {
-          throw new RunError(`${opts.what ?? `kubectl ${args.slice(0, 2).join(" ")}`} failed: ${cleanStderr(r.stderr) || `exit ${r.code}`}`);
-        }
-        return r.stdout;
-      }
-      async prepare() {
-        if (this.assets) return this.assets;
-        if (!this.config.sut.image) {
-          throw new UsageError(`runtime ${this.name} needs sut.image (the SUT's container image)`);
-        }
-        const assets = loadPodAssets(this.config);
-        if (this.ownNamespace && !this.namespaceCreated) {
-          const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: this.namespace, labels: podLabels(this.runId) } };
-          recordCreated("namespace", this.namespace, this.context);
-          this.namespaceCreated = true;
-          await this.kubectl(["apply", "-f", "-"], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
-        }
-        this.assets = assets;
-        return assets;
-      }
-      async runRound(index) {
-        const assets = await this.prepare();
-        const plan = podPlan(this.config, this.runId, index, assets, {
-          sutImage: this.config.sut.image,
-          sutCommand: this.config.sut.command,
-          loadgenImage: this.config.pod.loadgenImage,
-          pullPolicy: "IfNotPresent"
-        }, this.namespace);
-        plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
-        const pod = podName(plan.runId, index);
-        const ns = this.namespace;
-        try {
-          this.livePods.add(pod);
-          recordCreated("pod", `${ns}/${pod}`, this.context);
-          await this.kubectl(["apply", "-n", ns, "-f", "-"], { input: toYaml(buildPodManifest(plan)), what: `applying pod ${ns}/${pod}` });
-          const final = await this.waitForLoadgen(pod, index);
-          const logs = await this.kubectl(["logs", pod, "-n", ns, "-c", CONTAINERS.loadgen], { timeoutMs: 12e4, what: `reading the loadgen output of ${ns}/${pod}` });
-          const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
-          if (lg && lg.exitCode !== 0) {
-            throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (exit ${lg.exitCode}${lg.reason ? `, ${lg.reason}` : ""}): ${tail(logs, 5)}`);
-          }
-          await this.proveHooked(pod, plan);
-          const csv = plan.loadgen.outputFile ? await this.kubectl(["exec", pod, "-n", ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE], { timeoutMs: 6e5, what: `reading ${OUT_FILE} of ${ns}/${pod}` }) : logs;
-          const data = roundFromOutput(csv, index, expectedRows(this.config), `pod ${ns}/${pod}`);
-          const checks = await this.checks(pod, final, index);
-          return { data, checks };
-        } finally {
-          await this.deletePod(pod);
-        }
-      }
-      async getPod(pod) {
-        const out = await this.kubectl(["get", "pod", pod, "-n", this.namespace, "-o", "json"], { timeoutMs: 3e4, what: `reading pod ${this.namespace}/${pod}` });
-        try {
-          return JSON.parse(out);
-        } catch {
-          throw new RunError(`kubectl get pod ${pod}: not JSON: ${out.slice(0, 200)}`);
-        }
-      }
-      async events(pod) {
-        const r = await this.kubectlRaw(["get", "events", "-n", this.namespace, "--field-selector", `involvedObject.name=${pod}`], { timeoutMs: 3e4 });
-        const text = r.code === 0 ? r.stdout.trim() : `(events not available: ${cleanStderr(r.stderr)})`;
-        return text || "(no events)";
-      }
-      /** Throws `message` with the pod's events; with `partialOf` (the round), a RoundFailedError keeping what the loadgen wrote. */
-      async fail(pod, message, partialOf) {
-        const events2 = await this.events(pod);
-        const full = `${message}
-pod ${this.namespace}/${pod} events:
-${events2}`;
-        if (partialOf === void 0) throw new RunError(full);
-        const r = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", CONTAINERS.loadgen], { timeoutMs: 6e4 });
-        throw new RoundFailedError(full, r.code === 0 ? partialRound(r.stdout, partialOf) : null);
-      }
-      async waitForLoadgen(pod, index) {
-        const timeout = this.config.pod.podTimeoutMs;
-        const deadline = Date.now() + timeout;
-        for (; ; ) {
-          const p = await this.getPod(pod);
-          const all = [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []];
-          for (const c of all) {
-            const w = c.state?.waiting;
-            if (w?.reason && PULL_ERRORS.includes(w.reason)) {
-              const image = p.spec?.containers?.find((x) => x.name === c.name)?.image ?? "?";
-              await this.fail(pod, `round ${index}: image ${image} of container ${c.name} cannot be pulled (${w.reason}${w.message ? `: ${w.message}` : ""})`);
-            }
-            if (w?.reason && START_ERRORS.includes(w.reason)) {
-              await this.fail(pod, `round ${index}: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ""})`);
-            }
-          }
-          const lg = status(p, CONTAINERS.loadgen)?.state?.terminated;
-          if (lg?.reason === "OOMKilled") await this.fail(pod, `round ${index}: the loadgen was OOMKilled`);
-          for (const sut of [CONTAINERS.baseline, CONTAINERS.candidate]) {
-            const t = status(p, sut)?.state?.terminated;
-            if (!t) continue;
-            if (t.reason === "OOMKilled") {
-              await this.fail(pod, `round ${index}: ${sut} was OOMKilled (memory limit ${this.config.pod.memory ?? "none"}): raise memory`, index);
-            }
-            if (!lg) {
-              const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", sut], { timeoutMs: 6e4 });
-              const ld = loaderMessage(log.stdout);
-              await this.fail(
-                pod,
-                `round ${index}: ${sut} terminated before the loadgen finished (exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""})${ld ? ` (${ld})` : ""}; its log:
-${tail(log.stdout)}`,
-                index
-              );
-            }
-          }
-          if (lg) return p;
-          if (p.status?.phase === "Failed") await this.fail(pod, `round ${index}: pod failed (${p.status.reason ?? ""} ${p.status.message ?? ""})`.trim());
-          if (Date.now() >= deadline) {
-            const phase = p.status?.phase ?? "unknown";
-            const cond = p.status?.conditions?.find((c) => c.status !== "True" && c.message);
-            await this.fail(
-              pod,
-              phase === "Pending" ? `round ${index}: pod still Pending after ${Math.round(timeout / 1e3)} s (pod-timeout)${cond ? `: ${cond.reason ?? ""} ${cond.message}` : ""}` : `round ${index}: the loadgen did not finish within ${Math.round(timeout / 1e3)} s (pod-timeout; phase ${phase})`
-            );
-          }
-          await sleep4(this.pollMs);
-        }
-      }
-      async proveHooked(pod, plan) {
-        for (const h of hookedContainers(plan)) {
-          const where = `${h.container} of ${this.namespace}/${pod}`;
-          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", h.container, "--", "cat", "/proc/1/maps"], { timeoutMs: 6e4 });
-          if (r.code !== 0) {
-            throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec cat /proc/1/maps: ${cleanStderr(r.stderr)}); the SUT image needs cat`);
-          }
-          if (!isMapped(r.stdout, h.dir, h.fileName)) {
-            const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", h.container], { timeoutMs: 6e4 });
-            throw hookNotLoaded(h, where, log.stdout);
-          }
-        }
-      }
-      async checks(pod, p, round3) {
-        const checks = [samePodCheck({ name: `${this.namespace}/${pod}`, containers: (p.spec?.containers ?? []).map((c) => c.name) })];
-        const throttle = [];
-        for (const c of [CONTAINERS.baseline, CONTAINERS.candidate]) {
-          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", c, "--", "cat", "/sys/fs/cgroup/cpu.stat"], { timeoutMs: 3e4 });
-          throttle.push({ container: c, before: 0, after: r.code === 0 ? parseCpuStat(r.stdout).nr_throttled : void 0 });
-        }
-        checks.push(cpuThrottlingCheck(throttle, round3));
-        if (!this.envChecksDone) {
-          this.envChecksDone = true;
-          const nsr = await this.kubectlRaw(["get", "namespace", this.namespace, "-o", "json"], { timeoutMs: 3e4 });
-          const nsObj = nsr.code === 0 ? safeJson(nsr.stdout) : void 0;
-          checks.push(serviceMeshCheck(p, nsObj));
-          const node = p.spec?.nodeName;
-          if (node) {
-            const r = await this.kubectlRaw(["get", "pods", "-A", "--field-selector", `spec.nodeName=${node}`, "-o", "json"], { timeoutMs: 6e4 });
-            const list = r.code === 0 ? safeJson(r.stdout) : void 0;
-            checks.push(nodeTenancyCheck(node, list, [pod], cleanStderr(r.stderr).split("\n")[0]));
-          }
-        }
-        return checks;
-      }
-      async deletePod(pod) {
-        const r = await this.kubectlRaw(["delete", "pod", pod, "-n", this.namespace, "--ignore-not-found", "--timeout=90s"], { timeoutMs: 12e4 });
-        if (r.code === 0) {
-          this.livePods.delete(pod);
-          recordRemoved("pod", `${this.namespace}/${pod}`, this.context);
-        }
-      }
-      async teardown() {
-        for (const pod of [...this.livePods]) await this.deletePod(pod);
-        if (this.ownNamespace) {
-          if (!this.namespaceCreated) return;
-          const r = await this.kubectlRaw(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"], { timeoutMs: 12e4 });
-          if (r.code === 0) {
-            this.namespaceCreated = false;
-            recordRemoved("namespace", this.namespace, this.context);
-          }
-        } else if (this.assets) {
-          await this.kubectlRaw(["delete", "configmap", "-n", this.namespace, "-l", `${POD_LABELS.run}=${dnsLabel(this.runId)}`, "--ignore-not-found"], { timeoutMs: 12e4 });
-          this.assets = void 0;
-        }
-      }
-    };
   }
 });
 
@@ -31477,31 +35307,31 @@ var require_semver = __commonJS({
       return true;
     };
     var SemVer = class _SemVer {
-      constructor(version, options) {
+      constructor(version2, options) {
         options = parseOptions(options);
-        if (version instanceof _SemVer) {
-          if (version.loose === !!options.loose && version.includePrerelease === !!options.includePrerelease) {
-            return version;
+        if (version2 instanceof _SemVer) {
+          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
+            return version2;
           } else {
-            version = version.version;
+            version2 = version2.version;
           }
-        } else if (typeof version !== "string") {
-          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`);
+        } else if (typeof version2 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
         }
-        if (version.length > MAX_LENGTH) {
+        if (version2.length > MAX_LENGTH) {
           throw new TypeError(
             `version is longer than ${MAX_LENGTH} characters`
           );
         }
-        debug2("SemVer", version, options);
+        debug2("SemVer", version2, options);
         this.options = options;
         this.loose = !!options.loose;
         this.includePrerelease = !!options.includePrerelease;
-        const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        const m = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
         if (!m) {
-          throw new TypeError(`Invalid Version: ${version}`);
+          throw new TypeError(`Invalid Version: ${version2}`);
         }
-        this.raw = version;
+        this.raw = version2;
         this.major = +m[1];
         this.minor = +m[2];
         this.patch = +m[3];
@@ -31752,12 +35582,12 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse = (version, options, throwErrors = false) => {
-      if (version instanceof SemVer) {
-        return version;
+    var parse = (version2, options, throwErrors = false) => {
+      if (version2 instanceof SemVer) {
+        return version2;
       }
       try {
-        return new SemVer(version, options);
+        return new SemVer(version2, options);
       } catch (er) {
         if (!throwErrors) {
           return null;
@@ -31774,8 +35604,8 @@ var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
     var parse = require_parse2();
-    var valid2 = (version, options) => {
-      const v = parse(version, options);
+    var valid2 = (version2, options) => {
+      const v = parse(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid2;
@@ -31787,8 +35617,8 @@ var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
     var parse = require_parse2();
-    var clean2 = (version, options) => {
-      const s = parse(version.trim().replace(/^[=v]+/, ""), options);
+    var clean2 = (version2, options) => {
+      const s = parse(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean2;
@@ -31800,7 +35630,7 @@ var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var inc = (version, release2, options, identifier, identifierBase) => {
+    var inc = (version2, release2, options, identifier, identifierBase) => {
       if (typeof options === "string") {
         identifierBase = identifier;
         identifier = options;
@@ -31808,7 +35638,7 @@ var require_inc = __commonJS({
       }
       try {
         return new SemVer(
-          version instanceof SemVer ? version.version : version,
+          version2 instanceof SemVer ? version2.version : version2,
           options
         ).inc(release2, identifier, identifierBase).version;
       } catch (er) {
@@ -31898,8 +35728,8 @@ var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
     var parse = require_parse2();
-    var prerelease = (version, options) => {
-      const parsed = parse(version, options);
+    var prerelease = (version2, options) => {
+      const parsed = parse(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -32087,24 +35917,24 @@ var require_coerce = __commonJS({
     var SemVer = require_semver();
     var parse = require_parse2();
     var { safeRe: re, t } = require_re();
-    var coerce = (version, options) => {
-      if (version instanceof SemVer) {
-        return version;
+    var coerce = (version2, options) => {
+      if (version2 instanceof SemVer) {
+        return version2;
       }
-      if (typeof version === "number") {
-        version = String(version);
+      if (typeof version2 === "number") {
+        version2 = String(version2);
       }
-      if (typeof version !== "string") {
+      if (typeof version2 !== "string") {
         return null;
       }
       options = options || {};
       let match = null;
       if (!options.rtl) {
-        match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
       } else {
         const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
         let next;
-        while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
+        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
           if (!match || next.index + next[0].length !== match.index + match[0].length) {
             match = next;
           }
@@ -32133,32 +35963,32 @@ var require_truncate = __commonJS({
     var parse = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
-    var truncate = (version, truncation, options) => {
+    var truncate = (version2, truncation, options) => {
       if (!constants3.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
-      const clonedVersion = cloneInputVersion(version, options);
+      const clonedVersion = cloneInputVersion(version2, options);
       return clonedVersion && doTruncation(clonedVersion, truncation);
     };
-    var cloneInputVersion = (version, options) => {
-      const versionStringToParse = version instanceof SemVer ? version.version : version;
+    var cloneInputVersion = (version2, options) => {
+      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
       return parse(versionStringToParse, options);
     };
-    var doTruncation = (version, truncation) => {
+    var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
-        return version.version;
+        return version2.version;
       }
-      version.prerelease = [];
+      version2.prerelease = [];
       switch (truncation) {
         case "major":
-          version.minor = 0;
-          version.patch = 0;
+          version2.minor = 0;
+          version2.patch = 0;
           break;
         case "minor":
-          version.patch = 0;
+          version2.patch = 0;
           break;
       }
-      return version.format();
+      return version2.format();
     };
     var isPrerelease = (type) => {
       return type.startsWith("pre");
@@ -32521,19 +36351,19 @@ var require_range = __commonJS({
         });
       }
       // if ANY of the sets match ALL of its comparators, then pass
-      test(version) {
-        if (!version) {
+      test(version2) {
+        if (!version2) {
           return false;
         }
-        if (typeof version === "string") {
+        if (typeof version2 === "string") {
           try {
-            version = new SemVer(version, this.options);
+            version2 = new SemVer(version2, this.options);
           } catch (er) {
             return false;
           }
         }
         for (let i = 0; i < this.set.length; i++) {
-          if (testSet(this.set[i], version, this.options)) {
+          if (testSet(this.set[i], version2, this.options)) {
             return true;
           }
         }
@@ -32755,13 +36585,13 @@ var require_range = __commonJS({
       }
       return `${from} ${to}`.trim();
     };
-    var testSet = (set, version, options) => {
+    var testSet = (set, version2, options) => {
       for (let i = 0; i < set.length; i++) {
-        if (!set[i].test(version)) {
+        if (!set[i].test(version2)) {
           return false;
         }
       }
-      if (version.prerelease.length && !options.includePrerelease) {
+      if (version2.prerelease.length && !options.includePrerelease) {
         for (let i = 0; i < set.length; i++) {
           debug2(set[i].semver);
           if (set[i].semver === Comparator.ANY) {
@@ -32769,7 +36599,7 @@ var require_range = __commonJS({
           }
           if (set[i].semver.prerelease.length > 0) {
             const allowed = set[i].semver;
-            if (allowed.major === version.major && allowed.minor === version.minor && allowed.patch === version.patch) {
+            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
               return true;
             }
           }
@@ -32830,19 +36660,19 @@ var require_comparator = __commonJS({
       toString() {
         return this.value;
       }
-      test(version) {
-        debug2("Comparator.test", version, this.options.loose);
-        if (this.semver === ANY || version === ANY) {
+      test(version2) {
+        debug2("Comparator.test", version2, this.options.loose);
+        if (this.semver === ANY || version2 === ANY) {
           return true;
         }
-        if (typeof version === "string") {
+        if (typeof version2 === "string") {
           try {
-            version = new SemVer(version, this.options);
+            version2 = new SemVer(version2, this.options);
           } catch (er) {
             return false;
           }
         }
-        return cmp(version, this.operator, this.semver, this.options);
+        return cmp(version2, this.operator, this.semver, this.options);
       }
       intersects(comp, options) {
         if (!(comp instanceof _Comparator)) {
@@ -32899,13 +36729,13 @@ var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var satisfies3 = (version, range, options) => {
+    var satisfies3 = (version2, range, options) => {
       try {
         range = new Range(range, options);
       } catch (er) {
         return false;
       }
-      return range.test(version);
+      return range.test(version2);
     };
     module.exports = satisfies3;
   }
@@ -33067,8 +36897,8 @@ var require_outside = __commonJS({
     var lt = require_lt();
     var lte = require_lte();
     var gte = require_gte();
-    var outside = (version, range, hilo, options) => {
-      version = new SemVer(version, options);
+    var outside = (version2, range, hilo, options) => {
+      version2 = new SemVer(version2, options);
       range = new Range(range, options);
       let gtfn, ltefn, ltfn, comp, ecomp;
       switch (hilo) {
@@ -33089,7 +36919,7 @@ var require_outside = __commonJS({
         default:
           throw new TypeError('Must provide a hilo val of "<" or ">"');
       }
-      if (satisfies3(version, range, options)) {
+      if (satisfies3(version2, range, options)) {
         return false;
       }
       for (let i = 0; i < range.set.length; ++i) {
@@ -33111,9 +36941,9 @@ var require_outside = __commonJS({
         if (high.operator === comp || high.operator === ecomp) {
           return false;
         }
-        if ((!low.operator || low.operator === comp) && ltefn(version, low.semver)) {
+        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
           return false;
-        } else if (low.operator === ecomp && ltfn(version, low.semver)) {
+        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
           return false;
         }
       }
@@ -33128,7 +36958,7 @@ var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var gtr = (version, range, options) => outside(version, range, ">", options);
+    var gtr = (version2, range, options) => outside(version2, range, ">", options);
     module.exports = gtr;
   }
 });
@@ -33138,7 +36968,7 @@ var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var ltr = (version, range, options) => outside(version, range, "<", options);
+    var ltr = (version2, range, options) => outside(version2, range, "<", options);
     module.exports = ltr;
   }
 });
@@ -33168,12 +36998,12 @@ var require_simplify = __commonJS({
       let first = null;
       let prev = null;
       const v = versions.sort((a, b) => compare(a, b, options));
-      for (const version of v) {
-        const included = satisfies3(version, range, options);
+      for (const version2 of v) {
+        const included = satisfies3(version2, range, options);
         if (included) {
-          prev = version;
+          prev = version2;
           if (!first) {
-            first = version;
+            first = version2;
           }
         } else {
           if (prev) {
@@ -33469,7 +37299,7 @@ var require_semver2 = __commonJS({
 // node_modules/@actions/tool-cache/lib/manifest.js
 import * as os7 from "os";
 import * as cp2 from "child_process";
-import * as fs4 from "fs";
+import * as fs3 from "fs";
 function _findMatch(versionSpec, stable, candidates, archFilter) {
   return __awaiter7(this, void 0, void 0, function* () {
     const platFilter = os7.platform();
@@ -33477,9 +37307,9 @@ function _findMatch(versionSpec, stable, candidates, archFilter) {
     let match;
     let file;
     for (const candidate of candidates) {
-      const version = candidate.version;
-      debug(`check ${version} satisfies ${versionSpec}`);
-      if (semver.satisfies(version, versionSpec) && (!stable || candidate.stable === stable)) {
+      const version2 = candidate.version;
+      debug(`check ${version2} satisfies ${versionSpec}`);
+      if (semver.satisfies(version2, versionSpec) && (!stable || candidate.stable === stable)) {
         file = candidate.files.find((item) => {
           debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
           let chk = item.arch === archFilter && item.platform === platFilter;
@@ -33509,9 +37339,9 @@ function _findMatch(versionSpec, stable, candidates, archFilter) {
 }
 function _getOsVersion() {
   const plat = os7.platform();
-  let version = "";
+  let version2 = "";
   if (plat === "darwin") {
-    version = cp2.execSync("sw_vers -productVersion").toString();
+    version2 = cp2.execSync("sw_vers -productVersion").toString();
   } else if (plat === "linux") {
     const lsbContents = _internal.readLinuxVersionFile();
     if (lsbContents) {
@@ -33519,13 +37349,13 @@ function _getOsVersion() {
       for (const line of lines) {
         const parts = line.split("=");
         if (parts.length === 2 && (parts[0].trim() === "VERSION_ID" || parts[0].trim() === "DISTRIB_RELEASE")) {
-          version = parts[1].trim().replace(/^"/, "").replace(/"$/, "");
+          version2 = parts[1].trim().replace(/^"/, "").replace(/"$/, "");
           break;
         }
       }
     }
   }
-  return version;
+  return version2;
 }
 var semver, __awaiter7, _internal;
 var init_manifest2 = __esm({
@@ -33564,10 +37394,10 @@ var init_manifest2 = __esm({
         const lsbReleaseFile = "/etc/lsb-release";
         const osReleaseFile = "/etc/os-release";
         let contents = "";
-        if (fs4.existsSync(lsbReleaseFile)) {
-          contents = fs4.readFileSync(lsbReleaseFile).toString();
-        } else if (fs4.existsSync(osReleaseFile)) {
-          contents = fs4.readFileSync(osReleaseFile).toString();
+        if (fs3.existsSync(lsbReleaseFile)) {
+          contents = fs3.readFileSync(lsbReleaseFile).toString();
+        } else if (fs3.existsSync(osReleaseFile)) {
+          contents = fs3.readFileSync(osReleaseFile).toString();
         }
         return contents;
       }
@@ -33669,8 +37499,8 @@ __export(tool_cache_exports, {
   getManifestFromRepo: () => getManifestFromRepo,
   isExplicitVersion: () => isExplicitVersion
 });
-import * as crypto2 from "crypto";
-import * as fs5 from "fs";
+import * as crypto from "crypto";
+import * as fs4 from "fs";
 import * as os8 from "os";
 import * as path5 from "path";
 import * as stream from "stream";
@@ -33678,7 +37508,7 @@ import * as util from "util";
 import { ok as ok2 } from "assert";
 function downloadTool(url, dest, auth, headers) {
   return __awaiter9(this, void 0, void 0, function* () {
-    dest = dest || path5.join(_getTempDirectory(), crypto2.randomUUID());
+    dest = dest || path5.join(_getTempDirectory(), crypto.randomUUID());
     yield mkdirP(path5.dirname(dest));
     debug(`Downloading ${url}`);
     debug(`Destination ${dest}`);
@@ -33700,7 +37530,7 @@ function downloadTool(url, dest, auth, headers) {
 }
 function downloadToolAttempt(url, dest, auth, headers) {
   return __awaiter9(this, void 0, void 0, function* () {
-    if (fs5.existsSync(dest)) {
+    if (fs4.existsSync(dest)) {
       throw new Error(`Destination file path ${dest} already exists`);
     }
     const http2 = new HttpClient2(userAgent, [], {
@@ -33724,7 +37554,7 @@ function downloadToolAttempt(url, dest, auth, headers) {
     const readStream = responseMessageFactory();
     let succeeded = false;
     try {
-      yield pipeline2(readStream, fs5.createWriteStream(dest));
+      yield pipeline2(readStream, fs4.createWriteStream(dest));
       debug("download complete");
       succeeded = true;
       return dest;
@@ -33764,7 +37594,7 @@ function extract7z(file, dest, _7zPath) {
         const options = {
           silent: true
         };
-        yield exec(`"${_7zPath}"`, args, options);
+        yield exec2(`"${_7zPath}"`, args, options);
       } finally {
         process.chdir(originalCwd);
       }
@@ -33788,7 +37618,7 @@ function extract7z(file, dest, _7zPath) {
       };
       try {
         const powershellPath = yield which("powershell", true);
-        yield exec(`"${powershellPath}"`, args, options);
+        yield exec2(`"${powershellPath}"`, args, options);
       } finally {
         process.chdir(originalCwd);
       }
@@ -33804,7 +37634,7 @@ function extractTar(file_1, dest_1) {
     dest = yield _createExtractFolder(dest);
     debug("Checking tar --version");
     let versionOutput = "";
-    yield exec("tar --version", [], {
+    yield exec2("tar --version", [], {
       ignoreReturnCode: true,
       silent: true,
       listeners: {
@@ -33835,7 +37665,7 @@ function extractTar(file_1, dest_1) {
       args.push("--overwrite");
     }
     args.push("-C", destArg, "-f", fileArg);
-    yield exec(`tar`, args);
+    yield exec2(`tar`, args);
     return dest;
   });
 }
@@ -33855,7 +37685,7 @@ function extractXar(file_1, dest_1) {
       args.push("-v");
     }
     const xarPath = yield which("xar", true);
-    yield exec(`"${xarPath}"`, _unique(args));
+    yield exec2(`"${xarPath}"`, _unique(args));
     return dest;
   });
 }
@@ -33895,7 +37725,7 @@ function extractZipWin(file, dest) {
         pwshCommand
       ];
       debug(`Using pwsh at path: ${pwshPath}`);
-      yield exec(`"${pwshPath}"`, args);
+      yield exec2(`"${pwshPath}"`, args);
     } else {
       const powershellCommand = [
         `$ErrorActionPreference = 'Stop' ;`,
@@ -33915,7 +37745,7 @@ function extractZipWin(file, dest) {
       ];
       const powershellPath = yield which("powershell", true);
       debug(`Using powershell at path: ${powershellPath}`);
-      yield exec(`"${powershellPath}"`, args);
+      yield exec2(`"${powershellPath}"`, args);
     }
   });
 }
@@ -33927,41 +37757,41 @@ function extractZipNix(file, dest) {
       args.unshift("-q");
     }
     args.unshift("-o");
-    yield exec(`"${unzipPath}"`, args, { cwd: dest });
+    yield exec2(`"${unzipPath}"`, args, { cwd: dest });
   });
 }
-function cacheDir(sourceDir, tool, version, arch3) {
+function cacheDir(sourceDir, tool, version2, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
-    version = semver2.clean(version) || version;
+    version2 = semver2.clean(version2) || version2;
     arch3 = arch3 || os8.arch();
-    debug(`Caching tool ${tool} ${version} ${arch3}`);
+    debug(`Caching tool ${tool} ${version2} ${arch3}`);
     debug(`source dir: ${sourceDir}`);
-    if (!fs5.statSync(sourceDir).isDirectory()) {
+    if (!fs4.statSync(sourceDir).isDirectory()) {
       throw new Error("sourceDir is not a directory");
     }
-    const destPath = yield _createToolPath(tool, version, arch3);
-    for (const itemName of fs5.readdirSync(sourceDir)) {
+    const destPath = yield _createToolPath(tool, version2, arch3);
+    for (const itemName of fs4.readdirSync(sourceDir)) {
       const s = path5.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
-    _completeToolPath(tool, version, arch3);
+    _completeToolPath(tool, version2, arch3);
     return destPath;
   });
 }
-function cacheFile(sourceFile, targetFile, tool, version, arch3) {
+function cacheFile(sourceFile, targetFile, tool, version2, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
-    version = semver2.clean(version) || version;
+    version2 = semver2.clean(version2) || version2;
     arch3 = arch3 || os8.arch();
-    debug(`Caching tool ${tool} ${version} ${arch3}`);
+    debug(`Caching tool ${tool} ${version2} ${arch3}`);
     debug(`source file: ${sourceFile}`);
-    if (!fs5.statSync(sourceFile).isFile()) {
+    if (!fs4.statSync(sourceFile).isFile()) {
       throw new Error("sourceFile is not a file");
     }
-    const destFolder = yield _createToolPath(tool, version, arch3);
+    const destFolder = yield _createToolPath(tool, version2, arch3);
     const destPath = path5.join(destFolder, targetFile);
     debug(`destination file ${destPath}`);
     yield cp(sourceFile, destPath);
-    _completeToolPath(tool, version, arch3);
+    _completeToolPath(tool, version2, arch3);
     return destFolder;
   });
 }
@@ -33983,7 +37813,7 @@ function find(toolName, versionSpec, arch3) {
     versionSpec = semver2.clean(versionSpec) || "";
     const cachePath = path5.join(_getCacheDirectory(), toolName, versionSpec, arch3);
     debug(`checking cache: ${cachePath}`);
-    if (fs5.existsSync(cachePath) && fs5.existsSync(`${cachePath}.complete`)) {
+    if (fs4.existsSync(cachePath) && fs4.existsSync(`${cachePath}.complete`)) {
       debug(`Found tool in cache ${toolName} ${versionSpec} ${arch3}`);
       toolPath = cachePath;
     } else {
@@ -33996,12 +37826,12 @@ function findAllVersions(toolName, arch3) {
   const versions = [];
   arch3 = arch3 || os8.arch();
   const toolPath = path5.join(_getCacheDirectory(), toolName);
-  if (fs5.existsSync(toolPath)) {
-    const children = fs5.readdirSync(toolPath);
+  if (fs4.existsSync(toolPath)) {
+    const children = fs4.readdirSync(toolPath);
     for (const child2 of children) {
       if (isExplicitVersion(child2)) {
         const fullPath = path5.join(toolPath, child2, arch3 || "");
-        if (fs5.existsSync(fullPath) && fs5.existsSync(`${fullPath}.complete`)) {
+        if (fs4.existsSync(fullPath) && fs4.existsSync(`${fullPath}.complete`)) {
           versions.push(child2);
         }
       }
@@ -34052,15 +37882,15 @@ function findFromManifest(versionSpec_1, stable_1, manifest_1) {
 function _createExtractFolder(dest) {
   return __awaiter9(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path5.join(_getTempDirectory(), crypto2.randomUUID());
+      dest = path5.join(_getTempDirectory(), crypto.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
   });
 }
-function _createToolPath(tool, version, arch3) {
+function _createToolPath(tool, version2, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
-    const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch3 || "");
+    const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -34069,10 +37899,10 @@ function _createToolPath(tool, version, arch3) {
     return folderPath;
   });
 }
-function _completeToolPath(tool, version, arch3) {
-  const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch3 || "");
+function _completeToolPath(tool, version2, arch3) {
+  const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
   const markerPath = `${folderPath}.complete`;
-  fs5.writeFileSync(markerPath, "");
+  fs4.writeFileSync(markerPath, "");
   debug("finished caching tool");
 }
 function isExplicitVersion(versionSpec) {
@@ -34083,7 +37913,7 @@ function isExplicitVersion(versionSpec) {
   return valid2;
 }
 function evaluateVersions(versions, versionSpec) {
-  let version = "";
+  let version2 = "";
   debug(`evaluating ${versions.length} versions`);
   versions = versions.sort((a, b) => {
     if (semver2.gt(a, b)) {
@@ -34095,16 +37925,16 @@ function evaluateVersions(versions, versionSpec) {
     const potential = versions[i];
     const satisfied = semver2.satisfies(potential, versionSpec);
     if (satisfied) {
-      version = potential;
+      version2 = potential;
       break;
     }
   }
-  if (version) {
-    debug(`matched: ${version}`);
+  if (version2) {
+    debug(`matched: ${version2}`);
   } else {
     debug("match not found");
   }
-  return version;
+  return version2;
 }
 function _getCacheDirectory() {
   const cacheDirectory = process.env["RUNNER_TOOL_CACHE"] || "";
@@ -34178,34 +38008,34 @@ var kind_exports = {};
 __export(kind_exports, {
   KindRuntime: () => KindRuntime
 });
-import { chmodSync as chmodSync2, existsSync as existsSync8 } from "node:fs";
+import { chmodSync as chmodSync2, existsSync as existsSync7 } from "node:fs";
 import { delimiter as delimiter2, join as join10 } from "node:path";
 function onPath(name, path8 = process.env.PATH ?? "") {
   for (const dir of path8.split(delimiter2)) {
     if (!dir) continue;
     const p = join10(dir, name);
-    if (existsSync8(p)) return p;
+    if (existsSync7(p)) return p;
   }
   return void 0;
 }
-async function downloadKind(version) {
+async function downloadKind(version2) {
   const tc = await Promise.resolve().then(() => (init_tool_cache(), tool_cache_exports));
-  const cached = tc.find("kind", version);
+  const cached = tc.find("kind", version2);
   if (cached) return join10(cached, "kind");
   const os9 = process.platform === "darwin" ? "darwin" : "linux";
   const arch3 = process.arch === "arm64" ? "arm64" : "amd64";
-  const url = `https://kind.sigs.k8s.io/dl/${version}/kind-${os9}-${arch3}`;
+  const url = `https://kind.sigs.k8s.io/dl/${version2}/kind-${os9}-${arch3}`;
   const file = await tc.downloadTool(url);
   chmodSync2(file, 493);
-  const dir = await tc.cacheFile(file, "kind", "kind", version);
+  const dir = await tc.cacheFile(file, "kind", "kind", version2);
   return join10(dir, "kind");
 }
 var KindRuntime;
 var init_kind = __esm({
   "src/runtime/kind.ts"() {
     "use strict";
-    init_state_helper();
     init_errors();
+    init_runtime();
     init_kubernetes();
     init_pod_exec();
     KindRuntime = class {
@@ -34213,6 +38043,7 @@ var init_kind = __esm({
         this.config = config;
         this.opts = opts;
         this.cluster = config.pod.clusterName;
+        this.ledger = opts.ledger ?? NO_LEDGER;
         const kubeConfig = { ...config, pod: { ...config.pod, kubeContext: config.pod.kubeContext ?? `kind-${this.cluster}` } };
         this.kube = new KubernetesRuntime(kubeConfig, { ...opts, name: "kind" });
       }
@@ -34224,6 +38055,7 @@ var init_kind = __esm({
       ready;
       kube;
       cluster;
+      ledger;
       async kind(args, timeoutMs, what) {
         const argv = [this.kindBin, ...args];
         const r = await run(argv, { timeoutMs }).catch((e) => {
@@ -34252,7 +38084,7 @@ var init_kind = __esm({
         this.ready ??= (async () => {
           if (!this.config.sut.image) throw new UsageError("runtime kind needs sut.image (the SUT container image, loaded into the cluster)");
           this.kindBin = await this.findKind();
-          recordTool("kind", this.kindBin);
+          this.ledger.toolUsed("kind", this.kindBin);
           const clusters = (await this.kind(["get", "clusters"], 3e4, "kind get clusters")).split("\n").map((l) => l.trim()).filter(Boolean);
           if (clusters.includes(this.cluster)) {
             if (!this.config.pod.reuseCluster) {
@@ -34264,7 +38096,7 @@ var init_kind = __esm({
             if (this.opts.nodeImage) args.push("--image", this.opts.nodeImage);
             args.push("--wait", "120s");
             this.created = true;
-            recordCreated("kind-cluster", this.cluster);
+            this.ledger.created({ kind: "kind-cluster", name: this.cluster });
             await this.kind(args, 3e5, `kind create cluster ${this.cluster}`);
           }
           await this.kind(["load", "docker-image", this.config.sut.image, "--name", this.cluster], 3e5, `kind load docker-image ${this.config.sut.image}`);
@@ -34283,7 +38115,7 @@ var init_kind = __esm({
             const r = await run([this.kindBin, "delete", "cluster", "--name", this.cluster], { timeoutMs: 3e5 }).catch(() => null);
             if (r && r.code === 0) {
               this.created = false;
-              recordRemoved("kind-cluster", this.cluster);
+              this.ledger.removed({ kind: "kind-cluster", name: this.cluster });
             }
           }
         }
@@ -34299,8 +38131,12 @@ import { parseArgs } from "node:util";
 init_config();
 init_errors();
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import os from "node:os";
+import os2 from "node:os";
 import { join as join2 } from "node:path";
+
+// src/stats/jstat.ts
+var import_jstat = __toESM(require_jstat(), 1);
+var { jStat } = import_jstat.default;
 
 // src/stats/normal.ts
 var A = [3.1611237438705655, 113.86415415105016, 377.485237685302, 3209.3775891384694, 0.18577770618460315];
@@ -34388,117 +38224,37 @@ function normalSf(x) {
   return x >= 0 ? upperTail(x) : 1 - upperTail(-x);
 }
 function normalPdf(x) {
-  return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+  return jStat.normal.pdf(x, 0, 1);
 }
 function normalQuantile(p) {
   if (Number.isNaN(p) || p < 0 || p > 1) return NaN;
   if (p === 0) return -Infinity;
   if (p === 1) return Infinity;
-  const q = p - 0.5;
-  if (Math.abs(q) <= 0.425) {
-    const r2 = 0.180625 - q * q;
-    const num2 = (((((((2509.0809287301227 * r2 + 33430.57558358813) * r2 + 67265.7709270087) * r2 + 45921.95393154987) * r2 + 13731.69376550946) * r2 + 1971.5909503065513) * r2 + 133.14166789178438) * r2 + 3.3871328727963665) * q;
-    const den2 = ((((((5226.495278852854 * r2 + 28729.085735721943) * r2 + 39307.89580009271) * r2 + 21213.794301586597) * r2 + 5394.196021424751) * r2 + 687.1870074920579) * r2 + 42.31333070160091) * r2 + 1;
-    return num2 / den2;
-  }
-  let r = q < 0 ? p : 1 - p;
-  r = Math.sqrt(-Math.log(r));
-  let num;
-  let den;
-  if (r <= 5) {
-    r -= 1.6;
-    num = ((((((7745450142783414e-19 * r + 0.022723844989269184) * r + 0.2417807251774506) * r + 1.2704582524523684) * r + 3.6478483247632045) * r + 5.769497221460691) * r + 4.630337846156546) * r + 1.4234371107496835;
-    den = ((((((10507500716444169e-25 * r + 5475938084995345e-19) * r + 0.015198666563616457) * r + 0.14810397642748008) * r + 0.6897673349851) * r + 1.6763848301838038) * r + 2.053191626637759) * r + 1;
-  } else {
-    r -= 5;
-    num = ((((((20103343992922881e-23 * r + 27115555687434876e-21) * r + 0.0012426609473880784) * r + 0.026532189526576124) * r + 0.29656057182850487) * r + 1.7848265399172913) * r + 5.463784911164114) * r + 6.657904643501103;
-    den = ((((((20442631033899397e-31 * r + 1421511758316446e-22) * r + 18463183175100548e-21) * r + 7868691311456133e-19) * r + 0.014875361290850615) * r + 0.1369298809227358) * r + 0.599832206555888) * r + 1;
-  }
-  const x = num / den;
-  return q < 0 ? -x : x;
+  return jStat.normal.inv(p, 0, 1);
 }
 
 // src/stats/incomplete-beta.ts
-var LANCZOS = [
-  0.9999999999998099,
-  676.5203681218851,
-  -1259.1392167224028,
-  771.3234287776531,
-  -176.6150291621406,
-  12.507343278686905,
-  -0.13857109526572012,
-  9984369578019572e-21,
-  15056327351493116e-23
-];
-var HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-function logGamma(x) {
-  if (!(x > 0)) return NaN;
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
-  let a = LANCZOS[0];
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (z + i);
-  return HALF_LOG_2PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
-function logBeta(a, b) {
-  return logGamma(a) + logGamma(b) - logGamma(a + b);
-}
-var FPMIN = 1e-300;
-var EPS = 1e-16;
-function betaContinuedFraction(x, a, b) {
-  const qab = a + b;
-  const qap = a + 1;
-  const qam = a - 1;
-  let c = 1;
-  let d = 1 - qab * x / qap;
-  if (Math.abs(d) < FPMIN) d = FPMIN;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 1e4; m++) {
-    const m2 = 2 * m;
-    let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < FPMIN) d = FPMIN;
-    c = 1 + aa / c;
-    if (Math.abs(c) < FPMIN) c = FPMIN;
-    d = 1 / d;
-    h *= d * c;
-    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < FPMIN) d = FPMIN;
-    c = 1 + aa / c;
-    if (Math.abs(c) < FPMIN) c = FPMIN;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < EPS) break;
-  }
-  return h;
-}
-function regularizedBeta(x, a, b, y = 1 - x) {
-  if (Number.isNaN(x) || Number.isNaN(a) || Number.isNaN(b)) return NaN;
-  if (!(a > 0) || !(b > 0) || x < 0 || x > 1) return NaN;
+function regularizedBeta(x, a, b) {
+  if (!(a > 0) || !(b > 0) || !(x >= 0 && x <= 1)) return NaN;
   if (x === 0) return 0;
-  if (x === 1 || y === 0) return 1;
-  const logFront = a * Math.log(x) + b * Math.log(y) - logBeta(a, b);
-  const front = Math.exp(logFront);
-  if (x < (a + 1) / (a + b + 2)) return front * betaContinuedFraction(x, a, b) / a;
-  return 1 - front * betaContinuedFraction(y, b, a) / b;
+  if (x === 1) return 1;
+  return jStat.ibeta(x, a, b);
 }
 
 // src/stats/student-t.ts
 function twoSidedTail(x, df) {
-  const x2 = x * x;
-  const denom = df + x2;
-  return regularizedBeta(df / denom, df / 2, 0.5, x2 / denom);
+  return regularizedBeta(df / (df + x * x), df / 2, 0.5);
+}
+function tCdf(x, df) {
+  if (Number.isNaN(x) || Number.isNaN(df) || !(df > 0)) return NaN;
+  if (df === Infinity) return normalCdf(x);
+  if (x === Infinity) return 1;
+  if (x === -Infinity) return 0;
+  const half = 0.5 * twoSidedTail(x, df);
+  return x > 0 ? 1 - half : half;
 }
 function tSf(x, df) {
-  if (Number.isNaN(x) || Number.isNaN(df) || !(df > 0)) return NaN;
-  if (df === Infinity) return normalSf(x);
-  if (x === Infinity) return 0;
-  if (x === -Infinity) return 1;
-  const half = 0.5 * twoSidedTail(x, df);
-  return x > 0 ? half : 1 - half;
+  return tCdf(-x, df);
 }
 
 // src/stats/root.ts
@@ -35343,45 +39099,7 @@ var ReplayRuntime = class {
 import { release, type as osType } from "node:os";
 
 // package.json
-var package_default = {
-  name: "hook-latency-action",
-  version: "0.1.0",
-  description: "Gate pull requests on the latency cost of an LD_PRELOAD function hook: interleaved, randomized, sequential Mann-Whitney test.",
-  license: "Apache-2.0",
-  type: "module",
-  bin: {
-    "hook-latency": "dist/cli.js"
-  },
-  engines: {
-    node: ">=20"
-  },
-  files: [
-    "dist",
-    "hook",
-    "examples",
-    "action.yml"
-  ],
-  scripts: {
-    build: "node scripts/build.mjs",
-    typecheck: "tsc --noEmit",
-    test: "vitest run",
-    bench: "node scripts/bench.mjs",
-    demo: "node scripts/demo.mjs"
-  },
-  devDependencies: {
-    "@types/node": "^20.19.43",
-    esbuild: "^0.28.2",
-    typescript: "^6.0.3",
-    vitest: "^4.1.12"
-  },
-  dependencies: {
-    "@actions/artifact": "^6.2.1",
-    "@actions/core": "^3.0.1",
-    "@actions/github": "^9.1.1",
-    "@actions/tool-cache": "^4.0.0",
-    yaml: "^2.9.1"
-  }
-};
+var version = "0.1.0";
 
 // src/report/html/render.ts
 init_units();
@@ -36117,6 +39835,9 @@ svg .boundary{stroke:var(--budget);stroke-width:2;fill:none}svg .boundary-dots{s
 svg .zline{stroke:var(--fg)}svg .zdots{stroke:var(--fg);stroke-width:7;opacity:1}
 svg .planned{stroke:var(--muted);stroke-dasharray:1 4;stroke-width:1.5;fill:none}
 svg .bars.warm{fill:var(--warm)}svg .bars.invalid{fill:var(--invalid);opacity:.8}
+svg rect.span.even{fill:var(--line);fill-opacity:.35}svg rect.span.odd{fill:none}
+svg .change{stroke:var(--warn);stroke-width:1.8;stroke-dasharray:6 4;fill:none}svg .span-median{stroke:var(--muted);stroke-width:1.5;stroke-dasharray:2 3;fill:none}
+svg .dots.trend{stroke:var(--fg);opacity:.9}svg .dots.trend.regression{stroke:var(--bad)}svg .dots.trend.inconclusive{stroke:var(--warn)}svg .dots.trend.current{stroke:var(--candidate);opacity:1}
 svg .hit{fill:transparent;stroke:none}svg rect.hit:hover{fill:var(--line);fill-opacity:.45}
 .legend{display:flex;flex-wrap:wrap;gap:14px;font-size:.85rem;margin:2px 0 6px;color:var(--muted)}
 .key{display:inline-flex;align-items:center;gap:6px}
@@ -36124,7 +39845,7 @@ svg .hit{fill:transparent;stroke:none}svg rect.hit:hover{fill:var(--line);fill-o
 .swatch.dot{width:10px;height:10px;border:0;border-radius:50%;background:currentColor}
 .swatch.dash{border-top-style:dashed}
 .swatch.baseline{color:var(--baseline)}.swatch.candidate{color:var(--candidate)}.swatch.budget{color:var(--budget)}
-.swatch.pooled{color:var(--pooled)}.swatch.muted{color:var(--muted)}.swatch.invalid{color:var(--invalid)}.swatch.warm{color:var(--warm)}
+.swatch.pooled{color:var(--pooled)}.swatch.muted{color:var(--muted)}.swatch.invalid{color:var(--invalid)}.swatch.warm{color:var(--warm)}.swatch.warn{color:var(--warn)}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:500;white-space:nowrap}
@@ -36139,6 +39860,145 @@ footer{color:var(--muted);font-size:.8rem;margin-top:24px}
 @media print{section,figure.card{break-inside:avoid}}
 `;
 
+// src/history/trend.ts
+init_units();
+function sameConditions(a, b) {
+  return a.runtime === b.runtime && a.runner.cpuModel === b.runner.cpuModel && a.runner.vcpus === b.runner.vcpus;
+}
+function conditionsLabel(c) {
+  return `${c.runtime} \xB7 ${c.runner.cpuModel} \xB7 ${c.runner.vcpus} vCPU${c.runner.vcpus === 1 ? "" : "s"}`;
+}
+function signedNs(ns) {
+  return `${ns > 0 ? "+" : ""}${formatNs(ns)}`;
+}
+
+// src/report/html/trend.ts
+init_units();
+function spans(points) {
+  const out = [];
+  points.forEach((p, i) => {
+    const last = out.at(-1);
+    if (last && sameConditions(last.conditions, p)) last.to = i;
+    else out.push({ letter: spanLetter(out.length), from: i, to: i, conditions: { runtime: p.runtime, runner: p.runner } });
+  });
+  return out;
+}
+function spanLetter(i) {
+  return String.fromCharCode(65 + i % 26) + (i >= 26 ? String(Math.floor(i / 26) + 1) : "");
+}
+function trendChart(points) {
+  const width = 1200;
+  const height = 400;
+  const m = { top: 30, right: 18, bottom: 48, left: 76 };
+  const n = points.length;
+  const ends = points.flatMap((p) => [p.shift.ns, ...p.shift.ciNs]).filter(Number.isFinite);
+  const lo = Math.min(0, ...ends);
+  const hi = Math.max(0, ...ends);
+  const pad = Math.max(hi - lo, 1) * 0.06;
+  const y = linearScale([lo - pad, hi + pad], [height - m.bottom, m.top]);
+  const x = linearScale([-0.5, Math.max(n - 0.5, 0.5)], [m.left, width - m.right]);
+  const step = x(1) - x(0);
+  const [y0, y1] = [y.range[0], y.range[1]];
+  const clampY = (v) => Number.isFinite(v) ? y(v) : v > 0 ? y1 : y0;
+  const parts = [`<path class="ref" d="M${fmt(x.range[0])} ${fmt(y(0))}H${fmt(x.range[1])}"/>`];
+  const labels = [];
+  for (const [k, s] of spans(points).entries()) {
+    const a = x(s.from - 0.5);
+    const b = x(s.to + 0.5);
+    parts.push(`<rect class="span ${k % 2 ? "odd" : "even"}" data-span="${esc(s.letter)}" x="${fmt(a)}" y="${fmt(y1)}" width="${fmt(b - a)}" height="${fmt(y0 - y1)}"/>`);
+    if (k > 0) parts.push(`<path class="change" data-change="${esc(s.letter)}" d="M${fmt(a)} ${fmt(y1)}V${fmt(y0)}"/>`);
+    const med = medianSorted(
+      points.slice(s.from, s.to + 1).filter((p) => !p.current).map((p) => p.shift.ns).filter(Number.isFinite).sort((p, q) => p - q)
+    );
+    if (Number.isFinite(med)) parts.push(`<path class="span-median" d="M${fmt(a)} ${fmt(y(med))}H${fmt(b)}"/>`);
+    const text = b - a > 260 ? `${s.letter}: ${conditionsLabel(s.conditions)}` : s.letter;
+    labels.push(`<text class="tick strong" x="${fmt(a + 4)}" y="${fmt(m.top - 10)}">${esc(text)}</text>`);
+  }
+  let ci = "";
+  const dots = {};
+  const hits = [];
+  points.forEach((p, i) => {
+    const cx = fmt(x(i));
+    if (!Number.isNaN(p.shift.ciNs[0]) && !Number.isNaN(p.shift.ciNs[1])) ci += `M${cx} ${fmt(clampY(p.shift.ciNs[0]))}V${fmt(clampY(p.shift.ciNs[1]))}`;
+    const cls = p.current ? "current" : p.verdict;
+    if (Number.isFinite(p.shift.ns)) dots[cls] = (dots[cls] ?? "") + `M${cx} ${fmt(y(p.shift.ns))}h0`;
+    hits.push(
+      `<rect class="hit" x="${fmt(x(i) - step / 2)}" y="${fmt(y1)}" width="${fmt(step)}" height="${fmt(y0 - y1)}"><title>${esc(pointTitle(p))}</title></rect>`
+    );
+  });
+  parts.push(`<path class="ci" d="${ci}"/>`);
+  for (const [cls, d] of Object.entries(dots)) {
+    const count = d.split("M").length - 1;
+    parts.push(`<path class="dots trend ${esc(cls)}" data-points="${count}" d="${d}" style="stroke-width:${fmt(Math.max(5, Math.min(10, step * 0.55)))}px"/>`);
+  }
+  const tickEvery = Math.max(1, Math.ceil(n / 10));
+  const xTicks = Array.from({ length: n }, (_, i) => i).filter(
+    (i) => points[n - 1]?.current ? i === n - 1 || i % tickEvery === 0 && n - 1 - i >= Math.max(2, tickEvery / 2) : i % tickEvery === 0
+  );
+  const svg = frame(
+    {
+      id: "trend",
+      width,
+      height,
+      margin: m,
+      x,
+      y,
+      xTicks,
+      yTicks: linearTicks(y.domain, 6),
+      xFormat: (i) => points[i]?.current ? "this run" : (points[i]?.date ?? "").slice(0, 10),
+      yFormat: (v) => formatNs(v),
+      xLabel: "records in the order they were written (date of the run)",
+      yLabel: "shift, candidate vs baseline",
+      title: "The shift over time, per record, with its interval",
+      desc: `${n} records in ${spans(points).length} span(s) of equal runtime and runner; shift in ns with confidence interval per record.`,
+      xGrid: false
+    },
+    parts.join("") + hits.join("")
+  );
+  return svg.replace(/<\/svg>$/, `${labels.join("")}</svg>`);
+}
+function pointTitle(p) {
+  const [a, b] = p.shift.ciNs;
+  return `${p.current ? "this run" : p.commit.slice(0, 7)} \xB7 ${p.date.slice(0, 10)} \xB7 ${signedNs(p.shift.ns)} [${formatNs(a)}, ${formatNs(b)}] (${formatPercent(p.shift.relative)}) \xB7 ${p.verdict} \xB7 ${conditionsLabel(p)}`;
+}
+function pointOfRecord(r) {
+  return { commit: r.commit, date: r.date, runtime: r.runtime, runner: r.runner, verdict: r.verdict, shift: r.shift };
+}
+function trendSection(points, heading = "History: the shift over time") {
+  if (points.length === 0) {
+    return `<section class="row" data-section="trend"><h2>${esc(heading)}</h2><p class="note">No records yet.</p></section>`;
+  }
+  const all = spans(points);
+  return `<section class="row" data-section="trend"><h2>${esc(heading)}</h2>` + legend([
+    { cls: "pooled", label: "shift per record with its interval", shape: "dot" },
+    { cls: "invalid", label: "a regression verdict", shape: "dot" },
+    ...points.some((p) => p.current) ? [{ cls: "candidate", label: "this run", shape: "dot" }] : [],
+    { cls: "muted", label: "median of the span", shape: "dash" },
+    { cls: "warn", label: "runtime or runner changed", shape: "dash" }
+  ]) + trendChart(points) + `<p class="note">Spans: ${all.map((s) => `<b>${esc(s.letter)}</b> ${esc(conditionsLabel(s.conditions))} (${s.to - s.from + 1} record${s.to === s.from ? "" : "s"})`).join("; ")}. Absolute figures are comparable only within a span: a different runtime or runner type moves them. The gate never compares records with each other; it compares two arms measured in the same run.</p>` + recordsTable(points) + `</section>`;
+}
+var TABLE_ROWS = 60;
+function recordsTable(points) {
+  const letters = /* @__PURE__ */ new Map();
+  for (const s of spans(points)) for (let i = s.from; i <= s.to; i++) letters.set(i, s.letter);
+  const rows = points.map((p, i) => ({ p, i })).reverse().slice(0, TABLE_ROWS).map(
+    ({ p, i }) => `<tr data-record="${i}"><td>${esc(p.current ? "this run" : p.date.slice(0, 16).replace("T", " "))}</td><td><code>${esc(p.current ? "" : p.commit.slice(0, 7))}</code></td><td>${esc(letters.get(i) ?? "")}</td><td>${esc(p.verdict)}</td><td class="num">${esc(signedNs(p.shift.ns))}</td><td class="num">${esc(`${formatNs(p.shift.ciNs[0])} \u2026 ${formatNs(p.shift.ciNs[1])}`)}</td><td class="num">${esc(formatPercent(p.shift.relative))}</td></tr>`
+  ).join("");
+  const more = points.length > TABLE_ROWS ? `<p class="note">The newest ${TABLE_ROWS} of ${points.length} records.</p>` : "";
+  return `<table data-table="records"><thead><tr><th>date (UTC)</th><th>commit</th><th>span</th><th>verdict</th><th class="num">shift</th><th class="num">interval</th><th class="num">relative</th></tr></thead><tbody>${rows}</tbody></table>${more}`;
+}
+
+// src/history/facts.ts
+import os from "node:os";
+function runnerFacts() {
+  const cpus = os.cpus();
+  return {
+    cpuModel: (cpus[0]?.model ?? "unknown").replace(/\s+/g, " ").trim(),
+    vcpus: cpus.length,
+    kernel: `${os.type()} ${os.release()}`
+  };
+}
+
 // src/report/html/render.ts
 var HEADLINE2 = {
   regression: "Regression",
@@ -36150,7 +40010,7 @@ function defaultEnvironment(v) {
   return {
     runtime: v.runtime,
     mode: `${v.mode} benchmark`,
-    "hook-latency": package_default.version ?? "unknown",
+    "hook-latency": version,
     node: process.version,
     kernel: `${osType()} ${release()}`,
     platform: `${process.platform}/${process.arch}`
@@ -36177,6 +40037,7 @@ function renderReport(input) {
     lagSection(data, v),
     shiftSection(data, v),
     sequentialSection(v),
+    input.history ? trendSection([...input.history.map(pointOfRecord), currentPoint(v)]) : "",
     `<div class="grid row">${warmupSection(data, v)}${errorsSection(data, v)}</div>`,
     figuresSection(v, data),
     checksSection(v),
@@ -36185,6 +40046,9 @@ function renderReport(input) {
     "</main></body></html>",
     ""
   ].join("\n");
+}
+function currentPoint(v) {
+  return { commit: "", date: (/* @__PURE__ */ new Date()).toISOString(), runtime: v.runtime, runner: runnerFacts(), verdict: v.verdict, shift: v.shift, current: true };
 }
 function headline(v) {
   const [lo, hi] = v.shift.ci;
@@ -36361,10 +40225,10 @@ function round2(v) {
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 var REPORT_FILE = "report.html";
-function writeReport(dir, rounds, verdict, environment) {
+function writeReport(dir, rounds, verdict, environment, history) {
   mkdirSync(dir, { recursive: true });
   const path8 = join(dir, REPORT_FILE);
-  writeFileSync(path8, renderReport({ rounds, verdict, environment }));
+  writeFileSync(path8, renderReport({ rounds, verdict, environment, history }));
   return path8;
 }
 
@@ -36465,7 +40329,7 @@ function environmentOf(config) {
   return {
     runtime: config.runtime,
     node: process.version,
-    kernel: `${os.type()} ${os.release()}`,
+    kernel: `${os2.type()} ${os2.release()}`,
     hook: config.hook ?? "(none)",
     "baseline-hook": config.baselineHook ?? "(none)",
     sut: config.sut.image ?? config.sut.command.join(" "),
@@ -36510,7 +40374,7 @@ async function runGate(runtime, config, hooks = {}) {
       writeFileSync2(files.verdict, `${JSON.stringify(verdict, null, 2)}
 `);
       writeFileSync2(files.summary, verdictMarkdown(verdict) + reportMarkdownExtras(recorded, verdict));
-      writeReport(out, recorded, verdict, environmentOf(config));
+      writeReport(out, recorded, verdict, environmentOf(config), hooks.history);
     }
     return verdict;
   } catch (err) {
@@ -36819,54 +40683,160 @@ function exitCodeFor(v, failOn) {
 // src/commands/run.ts
 init_config();
 
+// src/experiment/resource-list.ts
+function same(a, b) {
+  return a.kind === b.kind && a.name === b.name && (a.context ?? "") === (b.context ?? "");
+}
+function normalized(r) {
+  return r.context ? { kind: r.kind, name: r.name, context: r.context } : { kind: r.kind, name: r.name };
+}
+var ResourceList = class {
+  constructor(onChange = () => {
+  }) {
+    this.onChange = onChange;
+  }
+  onChange;
+  list = [];
+  toolPaths = {};
+  created(r) {
+    if (this.list.some((c) => same(c, r))) return;
+    this.list.push(normalized(r));
+    this.onChange("created");
+  }
+  removed(r) {
+    const before = this.list.length;
+    this.list = this.list.filter((c) => !same(c, r));
+    if (this.list.length !== before) this.onChange("created");
+  }
+  toolUsed(tool, path8) {
+    this.toolPaths[tool] = path8;
+    this.onChange("tools");
+  }
+  /** Created and not yet removed, oldest first. */
+  resources() {
+    return [...this.list];
+  }
+  tools() {
+    return { ...this.toolPaths };
+  }
+};
+
+// src/runtime/remove-resources.ts
+init_errors();
+init_runtime();
+init_pod_exec();
+var NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+var CONTEXT = /^[A-Za-z0-9][A-Za-z0-9@._:/-]{0,252}$/;
+function removalArgv(r, kubeconfig2, toolPath) {
+  const [ns, pod] = r.kind === "pod" && r.name.includes("/") ? r.name.split("/", 2) : [void 0, r.name];
+  if (!NAME.test(pod) || ns !== void 0 && !NAME.test(ns)) return null;
+  if (r.context !== void 0 && !CONTEXT.test(r.context)) return null;
+  if (r.kind === "kind-cluster") {
+    return [toolPath("kind"), "delete", "cluster", "--name", r.name, ...kubeconfig2 ? ["--kubeconfig", kubeconfig2] : []];
+  }
+  if (r.kind === "pod" && r.context === "podman") {
+    return [toolPath("podman"), "pod", "rm", "--force", "--ignore", pod];
+  }
+  const kubectl = [toolPath("kubectl"), ...kubeconfig2 ? ["--kubeconfig", kubeconfig2] : [], ...r.context ? ["--context", r.context] : []];
+  if (r.kind === "namespace") {
+    return [...kubectl, "delete", "namespace", r.name, "--ignore-not-found", "--wait=false"];
+  }
+  return [...kubectl, ...ns ? ["--namespace", ns] : [], "delete", "pod", pod, "--ignore-not-found", "--wait=false", "--grace-period=0", "--force"];
+}
+async function removeAll(resources2, opts) {
+  const { kubeconfig: kubeconfig2, log } = opts;
+  const toolPath = (t) => opts.tools?.[t] ?? t;
+  let failures = 0;
+  const deletedClusters = /* @__PURE__ */ new Set();
+  for (const r of [...resources2].reverse().sort(byOrder)) {
+    if (r.kind !== "kind-cluster" && r.context && deletedClusters.has(r.context)) continue;
+    const argv = removalArgv(r, kubeconfig2, toolPath);
+    if (!argv) {
+      log.warning(`cleanup: refusing to pass the unexpected name '${r.name}' (${r.kind}) to a command`);
+      failures++;
+      continue;
+    }
+    log.info(`cleanup: ${argv.join(" ")}`);
+    const err = await exec(argv, log);
+    if (err) {
+      log.warning(`cleanup of ${r.kind} ${r.name} failed: ${err}`);
+      failures++;
+    } else if (r.kind === "kind-cluster") deletedClusters.add(`kind-${r.name}`);
+  }
+  return failures;
+}
+function byOrder(a, b) {
+  return RESOURCE_KINDS.indexOf(a.kind) - RESOURCE_KINDS.indexOf(b.kind);
+}
+async function exec(argv, log) {
+  let r;
+  try {
+    r = await run(argv, { timeoutMs: 5 * 6e4 });
+  } catch (err) {
+    return err.code === "ENOENT" ? `${argv[0]} not found` : messageOf(err);
+  }
+  if (r.stdout.trim()) log.info(r.stdout.trim());
+  if (r.code === 0 && !r.timedOut) return null;
+  return cleanStderr(r.stderr).split("\n").at(-1) || (r.timedOut ? `${argv[0]} timed out` : `${argv[0]} exited with ${r.code}`);
+}
+
 // src/runtimes.ts
+init_runtime();
 init_native();
-function prepareHooks(config, alsoBuild = []) {
+async function prepareHooks(config, alsoBuild = []) {
   const hooks = [config.hook, config.baselineHook].filter((h) => !!h);
-  ensureBuilt([...hooks, ...alsoBuild]);
+  await ensureBuilt([...hooks, ...alsoBuild]);
   if (config.hook) checkSharedLibrary(config.hook, "hook");
   if (config.baselineHook) checkSharedLibrary(config.baselineHook, "baseline-hook");
 }
-function prepareHostSut(config) {
+async function prepareHostSut(config) {
   const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
-  prepareHooks(config, [command[0]]);
+  await prepareHooks(config, [command[0]]);
   return command;
 }
-async function createRuntime(config) {
+async function createRuntime(config, ledger2 = NO_LEDGER) {
   switch (config.runtime) {
     case "replay":
       return new ReplayRuntime(await readSamples(config.replay));
     case "local": {
       const { LocalRuntime: LocalRuntime2 } = await Promise.resolve().then(() => (init_local(), local_exports));
-      return new LocalRuntime2(config, { command: prepareHostSut(config) });
+      return new LocalRuntime2(config, { command: await prepareHostSut(config) });
     }
     case "podman": {
       const { PodmanRuntime: PodmanRuntime2, importsSutBinary: importsSutBinary2 } = await Promise.resolve().then(() => (init_podman(), podman_exports));
-      const command = importsSutBinary2(config.sut) ? prepareHostSut(config) : (prepareHooks(config), config.sut.command);
-      return new PodmanRuntime2({ ...config, sut: { ...config.sut, command } });
+      const command = importsSutBinary2(config.sut) ? await prepareHostSut(config) : (await prepareHooks(config), config.sut.command);
+      return new PodmanRuntime2({ ...config, sut: { ...config.sut, command } }, { ledger: ledger2 });
     }
     case "kubernetes": {
-      prepareHooks(config);
+      await prepareHooks(config);
       const { KubernetesRuntime: KubernetesRuntime2 } = await Promise.resolve().then(() => (init_kubernetes(), kubernetes_exports));
-      return new KubernetesRuntime2(config);
+      return new KubernetesRuntime2(config, { ledger: ledger2 });
     }
     case "kind": {
-      prepareHooks(config);
+      await prepareHooks(config);
       const { KindRuntime: KindRuntime2 } = await Promise.resolve().then(() => (init_kind(), kind_exports));
-      return new KindRuntime2(config);
+      return new KindRuntime2(config, { ledger: ledger2 });
     }
   }
 }
 
 // src/commands/run.ts
 init_units();
+var ledger = new ResourceList();
+var kubeconfig;
 async function runCommand(flags) {
   const config = buildConfig(mergeConfig(...configLayers(flags)));
-  const runtime = await createRuntime(config);
+  kubeconfig = config.pod.kubeconfig;
+  const runtime = await createRuntime(config, ledger);
   const verdict = await runGate(runtime, config, { onLook: (l) => process.stderr.write(`${progressLine(l)}
 `) });
   printVerdict(verdict, flags.json === true);
   return exitCodeFor(verdict, config.failOn);
+}
+function removeLeftovers(log) {
+  const left = ledger.resources();
+  if (left.length === 0) return Promise.resolve(0);
+  return removeAll(left, { kubeconfig, tools: ledger.tools(), log: { info: log, warning: (l) => log(`warning: ${l}`) } });
 }
 function printVerdict(verdict, json) {
   process.stdout.write(json ? `${JSON.stringify(verdict, null, 2)}
@@ -36887,6 +40857,114 @@ async function analyzeCommand(file, flags) {
   return exitCodeFor(verdict, config.failOn);
 }
 
+// src/commands/history.ts
+init_errors();
+import { readFileSync as readFileSync10, writeFileSync as writeFileSync5 } from "node:fs";
+import { basename as basename6 } from "node:path";
+
+// src/history/record.ts
+init_errors();
+var HISTORY_SCHEMA = 1;
+function parseHistory(text) {
+  const records = [];
+  const problems = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    let doc;
+    try {
+      doc = JSON.parse(line);
+    } catch {
+      problems.push(`line ${i + 1}: not valid JSON`);
+      return;
+    }
+    const why = recordProblem(doc);
+    if (why) problems.push(`line ${i + 1}: ${why}`);
+    else records.push(normalise(doc));
+  });
+  return { records, problems };
+}
+function parseHistoryStrict(text, file) {
+  const { records, problems } = parseHistory(text);
+  if (problems.length > 0) throw new UsageError(`${file}: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`);
+  return records;
+}
+var VERDICTS = /* @__PURE__ */ new Set(["regression", "no-regression", "inconclusive"]);
+var isNum = (v) => typeof v === "number" || v === null;
+var isPair = (v) => Array.isArray(v) && v.length === 2 && v.every(isNum);
+function recordProblem(doc) {
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return "expected a JSON object";
+  const d = doc;
+  if (d.schema !== HISTORY_SCHEMA) return `'schema' must be ${HISTORY_SCHEMA}`;
+  for (const k of ["gate", "commit", "branch", "date", "runtime"]) if (typeof d[k] !== "string") return `'${k}' must be a string`;
+  if (Number.isNaN(Date.parse(d.date))) return `'date' must be an ISO 8601 time`;
+  const r = d.runner;
+  if (!r || typeof r.cpuModel !== "string" || typeof r.vcpus !== "number" || typeof r.kernel !== "string") {
+    return `'runner' must have cpuModel, vcpus and kernel`;
+  }
+  if (!VERDICTS.has(d.verdict)) return `'verdict' must be regression, no-regression or inconclusive`;
+  const s = d.shift;
+  if (!s || !isNum(s.relative) || !isNum(s.ns) || !isPair(s.ci) || !isPair(s.ciNs)) return `'shift' must have relative, ns, ci and ciNs`;
+  const n = d.n;
+  if (!n || typeof n.baseline !== "number" || typeof n.candidate !== "number") return `'n' must have baseline and candidate counts`;
+  return null;
+}
+function normalise(r) {
+  const num = (v, inf = NaN) => v === null ? inf : v;
+  const pair = (p) => [num(p[0], -Infinity), num(p[1], Infinity)];
+  return {
+    ...r,
+    hook: { sha256: r.hook?.sha256 ?? null, baselineSha256: r.hook?.baselineSha256 ?? null },
+    shift: { relative: num(r.shift.relative), ns: num(r.shift.ns), ci: pair(r.shift.ci), ciNs: pair(r.shift.ciNs) },
+    median: { baseline: num(r.median?.baseline ?? null), candidate: num(r.median?.candidate ?? null) }
+  };
+}
+
+// src/report/html/trend-page.ts
+function renderHistoryPage(records, source) {
+  const gates = [...new Set(records.map((r) => r.gate))];
+  const title = `hook latency history${gates.length === 1 ? `: ${gates[0]}` : ""}`;
+  return [
+    "<!doctype html>",
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width,initial-scale=1">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="generator" content="hook-latency">',
+    `<title>${esc(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    "</head><body><main>",
+    `<h1>${esc(title)}</h1>`,
+    trendSection(records.map(pointOfRecord), `${records.length} record${records.length === 1 ? "" : "s"} from ${source}`),
+    `<footer>Generated ${esc((/* @__PURE__ */ new Date()).toISOString())} by hook-latency from ${esc(source)}.</footer>`,
+    "</main></body></html>",
+    ""
+  ].join("\n");
+}
+
+// src/commands/history.ts
+var DEFAULT_OUT = "trend.html";
+function historyCommand(file, flags) {
+  let text;
+  try {
+    text = readFileSync10(file, "utf8");
+  } catch (err) {
+    const code = err.code;
+    throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : err.message}`);
+  }
+  const records = parseHistoryStrict(text, file);
+  if (records.length === 0) throw new UsageError(`${file}: no history records`);
+  const out = flags.out ?? DEFAULT_OUT;
+  const html = renderHistoryPage(records, basename6(file));
+  try {
+    writeFileSync5(out, html);
+  } catch (err) {
+    const code = err.code;
+    throw new UsageError(`${out}: cannot write the chart: ${code === "ENOENT" ? "no such directory" : err.message}`);
+  }
+  process.stderr.write(`trend chart of ${records.length} records written to ${out}
+`);
+  return 0;
+}
+
 // src/commands/micro.ts
 init_errors();
 import path7 from "node:path";
@@ -36899,7 +40977,7 @@ init_schedule();
 init_errors();
 init_native();
 import { spawn as spawn6 } from "node:child_process";
-import { existsSync as existsSync9 } from "node:fs";
+import { existsSync as existsSync8 } from "node:fs";
 import path6 from "node:path";
 var MICRO_FUNCTIONS = ["read", "recv", "write", "send", "accept", "close", "open"];
 function isMicroFunction(s) {
@@ -36910,8 +40988,8 @@ function driverPath(root = packageRoot()) {
 }
 async function ensureDriver(root = packageRoot()) {
   const exe = driverPath(root);
-  if (!existsSync9(exe)) buildNative("the micro driver", "micro", root);
-  if (!existsSync9(exe)) throw new RunError(`make -C ${path6.join(root, "hook")} micro did not produce ${exe}`);
+  if (!existsSync8(exe)) await buildNative("the micro driver", "micro", root);
+  if (!existsSync8(exe)) throw new RunError(`make -C ${path6.join(root, "hook")} micro did not produce ${exe}`);
   return exe;
 }
 var PRELOAD_REFUSED = /^.*ld\.so: object .* cannot be preloaded.*$/m;
@@ -37179,7 +41257,7 @@ function hookProblem(problem) {
 
 // src/commands/report.ts
 init_errors();
-import { readFileSync as readFileSync10, writeFileSync as writeFileSync5 } from "node:fs";
+import { readFileSync as readFileSync11, writeFileSync as writeFileSync6 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 init_units();
 var DEFAULT_REPORT_OUT = "report.html";
@@ -37198,7 +41276,7 @@ async function reportCommand(samplesFile, flags) {
   };
   const html = renderReport({ rounds, verdict, environment });
   try {
-    writeFileSync5(out, html);
+    writeFileSync6(out, html);
   } catch (err) {
     throw new UsageError(`${out}: cannot write the report: ${fsProblem(err, "no such directory")}`);
   }
@@ -37215,7 +41293,7 @@ function computeVerdict(rounds, flags) {
 function readVerdict(file) {
   let text;
   try {
-    text = readFileSync10(file, "utf8");
+    text = readFileSync11(file, "utf8");
   } catch (err) {
     throw new UsageError(`${file}: ${fsProblem(err, "no such file")}`);
   }
@@ -37260,13 +41338,13 @@ function denull(x) {
   if (typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, denull(v)]));
   return x;
 }
-var VERDICTS = /* @__PURE__ */ new Set(["regression", "no-regression", "inconclusive"]);
+var VERDICTS2 = /* @__PURE__ */ new Set(["regression", "no-regression", "inconclusive"]);
 var STATUSES = /* @__PURE__ */ new Set(["pass", "warn", "fail"]);
 function verdictProblem(doc) {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return "expected a JSON object";
   const d = doc;
   const num = (v) => typeof v === "number" || v === null;
-  if (!VERDICTS.has(d.verdict)) return `'verdict' must be regression, no-regression or inconclusive`;
+  if (!VERDICTS2.has(d.verdict)) return `'verdict' must be regression, no-regression or inconclusive`;
   if (!num(d.p)) return `'p' must be a number`;
   const t = d.threshold;
   if (!t || typeof t !== "object" || !(typeof t.relative === "number" || typeof t.ns === "number")) {
@@ -37302,6 +41380,7 @@ commands:
   analyze   one-shot analysis of a samples CSV
   micro     micro benchmark: ns per call of the hooked function, with and without the hook
   report    self-contained HTML report of a samples CSV: report SAMPLES.csv [--verdict verdict.json] [--out report.html]
+  history   trend chart of a gate's history file (JSON Lines from the data branch): history FILE.jsonl [--out trend.html]
 
 run options:
   --config FILE            YAML config (keys as in README)
@@ -37387,8 +41466,11 @@ async function main(argv) {
         throw new UsageError("report needs exactly one samples file: hook-latency report SAMPLES.csv [--verdict verdict.json] [--out report.html]");
       }
       return reportCommand(positionals[0], { verdict: values.verdict, out: values.out, threshold: values.threshold, alpha: values.alpha });
+    case "history":
+      if (positionals.length !== 1) throw new UsageError("history needs exactly one history file: hook-latency history FILE.jsonl [--out trend.html]");
+      return historyCommand(positionals[0], { out: values.out });
     default:
-      throw new UsageError(`unknown command '${command}' (try: run, analyze, micro, report)`);
+      throw new UsageError(`unknown command '${command}' (try: run, analyze, micro, report, history)`);
   }
 }
 function parseFlags(args) {
@@ -37398,11 +41480,15 @@ function parseFlags(args) {
     throw new UsageError(messageOf(err).split("\n")[0]);
   }
 }
+var interrupted = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
     process.stderr.write(`hook-latency: interrupted by ${signal}; stopping the SUTs
 `);
-    process.exit(130);
+    removeLeftovers((line) => process.stderr.write(`hook-latency: ${line}
+`)).finally(() => process.exit(130));
   });
 }
 main(process.argv.slice(2)).then(

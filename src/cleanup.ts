@@ -1,9 +1,9 @@
 // GitHub Action post step: removes whatever the main step recorded as created (kind cluster,
 // namespace, pods), even when it failed or was cancelled. Tolerant of a main step that never started.
 import * as core from '@actions/core';
-import { removeAll } from './action/cleanup-resources';
-import { createdResources, mainStarted, savedKubeconfig } from './action/state-helper';
+import { createdResources, mainStarted, savedKubeconfig, savedTools } from './action/state-helper';
 import { messageOf } from './errors';
+import { removeAll } from './runtime/remove-resources';
 
 async function cleanup(): Promise<void> {
   const resources = createdResources();
@@ -11,7 +11,7 @@ async function cleanup(): Promise<void> {
     core.info(mainStarted() ? 'cleanup: the run left nothing to remove' : 'cleanup: the main step did not start; nothing to remove');
     return;
   }
-  const failures = await removeAll(resources, savedKubeconfig());
+  const failures = await removeAll(resources, { kubeconfig: savedKubeconfig(), tools: savedTools(), log: core });
   core.info(`cleanup: ${resources.length - failures} of ${resources.length} removed`);
 }
 

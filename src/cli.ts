@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// hook-latency: run | analyze | micro | report. Parses argv, dispatches, maps outcomes to exit codes.
+// hook-latency: run | analyze | micro | report | history. Parses argv, dispatches, maps outcomes to exit codes.
 import { parseArgs } from 'node:util';
 import { analyzeCommand } from './commands/analyze';
+import { historyCommand } from './commands/history';
 import { microCommand } from './commands/micro';
 import { reportCommand } from './commands/report';
-import { runCommand } from './commands/run';
+import { removeLeftovers, runCommand } from './commands/run';
 import { EXIT, exitCodeOf, messageOf, UsageError } from './errors';
 
 const USAGE = `usage: hook-latency <command> [options]
@@ -14,6 +15,7 @@ commands:
   analyze   one-shot analysis of a samples CSV
   micro     micro benchmark: ns per call of the hooked function, with and without the hook
   report    self-contained HTML report of a samples CSV: report SAMPLES.csv [--verdict verdict.json] [--out report.html]
+  history   trend chart of a gate's history file (JSON Lines from the data branch): history FILE.jsonl [--out trend.html]
 
 run options:
   --config FILE            YAML config (keys as in README)
@@ -99,8 +101,11 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError('report needs exactly one samples file: hook-latency report SAMPLES.csv [--verdict verdict.json] [--out report.html]');
       }
       return reportCommand(positionals[0], { verdict: values.verdict, out: values.out, threshold: values.threshold, alpha: values.alpha });
+    case 'history':
+      if (positionals.length !== 1) throw new UsageError('history needs exactly one history file: hook-latency history FILE.jsonl [--out trend.html]');
+      return historyCommand(positionals[0], { out: values.out });
     default:
-      throw new UsageError(`unknown command '${command}' (try: run, analyze, micro, report)`);
+      throw new UsageError(`unknown command '${command}' (try: run, analyze, micro, report, history)`);
   }
 }
 
@@ -112,11 +117,15 @@ function parseFlags(args: string[]) {
   }
 }
 
-// Ctrl-C / SIGTERM: exit through process.exit so the runtimes' exit handlers stop every SUT.
+// Ctrl-C / SIGTERM: remove the pods, namespaces or cluster the run created, then exit through
+// process.exit so the local runtime's exit handlers stop every SUT. A second signal exits at once.
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
     process.stderr.write(`hook-latency: interrupted by ${signal}; stopping the SUTs\n`);
-    process.exit(130);
+    removeLeftovers((line) => process.stderr.write(`hook-latency: ${line}\n`)).finally(() => process.exit(130));
   });
 }
 

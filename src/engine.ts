@@ -15,10 +15,13 @@ import { formatThreshold } from './units';
 import { SamplesWriter } from './samples/write';
 import { impliedPerCall } from './calls/per-call';
 import type { CallsReport, LookRecord, RoundData, Verdict } from './types';
+import type { HistoryRecord } from './history/record';
 
 export interface GateHooks {
   onLook?: (look: LookRecord) => void;
   onRound?: (data: RoundData) => void;
+  /** The gate's history, read before the run: report.html draws it as a trend ending with this run. */
+  history?: HistoryRecord[];
 }
 
 export interface OutputFiles {
@@ -81,7 +84,7 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
     if (files && out) {
       writeFileSync(files.verdict, `${JSON.stringify(verdict, null, 2)}\n`);
       writeFileSync(files.summary, verdictMarkdown(verdict) + reportMarkdownExtras(recorded, verdict));
-      writeReport(out, recorded, verdict, environmentOf(config));
+      writeReport(out, recorded, verdict, environmentOf(config), hooks.history);
     }
     return verdict;
   } catch (err) {

@@ -1,11 +1,11 @@
 // The native parts that ship with the package (hooks, micro driver, example SUT): where they are,
 // building them on first use so a fresh clone runs without a separate build step, and checking that
 // a hook is an ELF shared library before it goes into LD_PRELOAD.
-import { execFileSync } from 'node:child_process';
+import { getExecOutput } from '@actions/exec';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RunError, UsageError } from './errors';
+import { messageOf, RunError, UsageError } from './errors';
 
 const PACKAGE_NAME = 'hook-latency-action';
 
@@ -47,35 +47,41 @@ export const EXAMPLE_SUT = () => join(packageRoot(), 'examples', 'sut', 'build',
 
 /**
  * Runs `make -C ROOT/hook [TARGET]` (the Makefile builds the hooks, the micro driver and the example
- * SUT); WHAT names the product in the RunError thrown when make is missing or fails.
+ * SUT); WHAT names the product in the RunError thrown when make is missing or fails. Through
+ * @actions/exec, which logs the command line as Actions users know it (`[command]/usr/bin/make ...`,
+ * on stderr: stdout may carry the verdict JSON). No timeout: @actions/exec has none, and a build of
+ * a few small C files has no reason to hang.
  */
-export function buildNative(what: string, target?: string, root = packageRoot()): void {
+export async function buildNative(what: string, target?: string, root = packageRoot()): Promise<void> {
   const hookDir = join(root, 'hook');
   const command = `make -C ${hookDir}${target ? ` ${target}` : ''}`;
   if (!existsSync(join(hookDir, 'Makefile'))) throw new RunError(`cannot build ${what}: ${hookDir}/Makefile is missing`);
+  let r;
   try {
-    execFileSync('make', ['-s', '-C', hookDir, ...(target ? [target] : [])], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+    r = await getExecOutput('make', ['-s', '-C', hookDir, ...(target ? [target] : [])], { ignoreReturnCode: true, outStream: process.stderr });
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
-    if (e.code === 'ENOENT') {
+    // @actions/exec looks the tool up on PATH first and throws when it is not there.
+    if (/Unable to locate executable file/.test(messageOf(err))) {
       throw new RunError(`cannot build ${what}: 'make' not found (install make and a C compiler such as gcc, then run ${command})`);
     }
-    const stderr = String(e.stderr ?? '').trim();
-    const hint = /not found|No such file/i.test(stderr) ? ' (is a C compiler such as gcc installed?)' : '';
-    const last = stderr.split('\n').slice(-3).join(' | ');
-    throw new RunError(`cannot build ${what} with ${command}${hint}: ${last || e.message}`);
+    throw new RunError(`cannot build ${what} with ${command}: ${messageOf(err)}`);
   }
+  if (r.exitCode === 0) return;
+  const stderr = r.stderr.trim();
+  const hint = /not found|No such file/i.test(stderr) ? ' (is a C compiler such as gcc installed?)' : '';
+  const last = stderr.split('\n').slice(-3).join(' | ');
+  throw new RunError(`cannot build ${what} with ${command}${hint}: ${last || `make exited with ${r.exitCode}`}`);
 }
 
 /** Builds the bundled hooks, micro driver and example SUT when a path inside their build folders is missing. */
-export function ensureBuilt(paths: string[]): void {
+export async function ensureBuilt(paths: string[]): Promise<void> {
   const absent = paths.filter((p) => !existsSync(p));
   if (absent.length === 0) return;
   const root = findPackageRoot();
   if (root === null) return; // none of them can be ours
   const buildDirs = [join(root, 'hook', 'build'), join(root, 'examples', 'sut', 'build')];
   if (absent.some((p) => buildDirs.some((d) => !relative(d, resolve(p)).startsWith('..')))) {
-    buildNative('the bundled hooks and example SUT', undefined, root);
+    await buildNative('the bundled hooks and example SUT', undefined, root);
   }
 }
 

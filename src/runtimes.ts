@@ -1,7 +1,7 @@
 // The one place that maps a runtime name to its implementation (used by the entry points only).
 // Backends are imported lazily: a replay or analysis never loads the cluster tooling.
 import type { Config } from './config';
-import type { Runtime } from './experiment/runtime';
+import { NO_LEDGER, type ResourceLedger, type Runtime } from './experiment/runtime';
 import { checkSharedLibrary, ensureBuilt, EXAMPLE_SUT } from './native';
 import { ReplayRuntime } from './runtime/replay';
 import { readSamples } from './samples/read';
@@ -10,43 +10,44 @@ import { readSamples } from './samples/read';
  * The hooks (and any bundled binary in `alsoBuild`) are built on first use, then checked to be
  * shared libraries, so a bad path is one clear line before anything starts.
  */
-function prepareHooks(config: Config, alsoBuild: string[] = []): void {
+async function prepareHooks(config: Config, alsoBuild: string[] = []): Promise<void> {
   const hooks = [config.hook, config.baselineHook].filter((h): h is string => !!h);
-  ensureBuilt([...hooks, ...alsoBuild]);
+  await ensureBuilt([...hooks, ...alsoBuild]);
   if (config.hook) checkSharedLibrary(config.hook, 'hook');
   if (config.baselineHook) checkSharedLibrary(config.baselineHook, 'baseline-hook');
 }
 
 /** A SUT run from this host's binary: the configured command, or the bundled example SUT. */
-function prepareHostSut(config: Config): string[] {
+async function prepareHostSut(config: Config): Promise<string[]> {
   const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
-  prepareHooks(config, [command[0]]);
+  await prepareHooks(config, [command[0]]);
   return command;
 }
 
-export async function createRuntime(config: Config): Promise<Runtime> {
+/** LEDGER is told what the runtime creates outside this process (pods, namespaces, a kind cluster). */
+export async function createRuntime(config: Config, ledger: ResourceLedger = NO_LEDGER): Promise<Runtime> {
   switch (config.runtime) {
     case 'replay':
       return new ReplayRuntime(await readSamples(config.replay as string));
     case 'local': {
       const { LocalRuntime } = await import('./runtime/local');
-      return new LocalRuntime(config, { command: prepareHostSut(config) });
+      return new LocalRuntime(config, { command: await prepareHostSut(config) });
     }
     case 'podman': {
       // The example SUT (or any host binary) becomes a local image; a configured image runs as is.
       const { PodmanRuntime, importsSutBinary } = await import('./runtime/podman');
-      const command = importsSutBinary(config.sut) ? prepareHostSut(config) : (prepareHooks(config), config.sut.command);
-      return new PodmanRuntime({ ...config, sut: { ...config.sut, command } });
+      const command = importsSutBinary(config.sut) ? await prepareHostSut(config) : (await prepareHooks(config), config.sut.command);
+      return new PodmanRuntime({ ...config, sut: { ...config.sut, command } }, { ledger });
     }
     case 'kubernetes': {
-      prepareHooks(config);
+      await prepareHooks(config);
       const { KubernetesRuntime } = await import('./runtime/kubernetes');
-      return new KubernetesRuntime(config);
+      return new KubernetesRuntime(config, { ledger });
     }
     case 'kind': {
-      prepareHooks(config);
+      await prepareHooks(config);
       const { KindRuntime } = await import('./runtime/kind');
-      return new KindRuntime(config);
+      return new KindRuntime(config, { ledger });
     }
   }
 }

@@ -72,6 +72,8 @@ describe('action.yml', () => {
 describe('example and repo workflows', () => {
   const dirs = ['examples/workflows', '.github/workflows'];
   const files = dirs.flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.yml')).map((f) => join(d, f)));
+  const RELEASE = '.github/workflows/release.yml';
+  const gates = files.filter((f) => f !== RELEASE);
 
   interface Step {
     uses?: string;
@@ -80,28 +82,45 @@ describe('example and repo workflows', () => {
   interface Workflow {
     on: Record<string, unknown>;
     permissions: Record<string, string>;
-    jobs: Record<string, { steps: Step[] }>;
+    jobs: Record<string, { steps: Step[]; permissions?: Record<string, string> }>;
   }
   const load = (f: string) => parse(readFileSync(join(ROOT, f), 'utf8')) as Workflow;
 
-  it('has the four examples and the repo workflows', () => {
+  it('has the five examples and the repo workflows', () => {
     expect(files.sort()).toEqual([
       '.github/workflows/ci.yml',
       '.github/workflows/dogfood.yml',
+      '.github/workflows/release.yml',
       'examples/workflows/existing-cluster.yml',
+      'examples/workflows/history-kind.yml',
       'examples/workflows/overhead-gate-kind.yml',
       'examples/workflows/podman.yml',
       'examples/workflows/regression-gate-kind.yml',
     ]);
   });
 
-  it.each(files)('%s: triggered by pull_request (never pull_request_target), minimal permissions', (f) => {
+  it.each(gates)('%s: triggered by pull_request (never pull_request_target), minimal permissions', (f) => {
     const wf = load(f);
     expect(Object.keys(wf.on)).not.toContain('pull_request_target');
     expect(Object.keys(wf.on)).toContain('pull_request');
     for (const [scope, level] of Object.entries(wf.permissions)) {
       expect(['contents:read', 'pull-requests:write']).toContain(`${scope}:${level}`);
     }
+    // contents: write only for a job whose gate appends to the history branch.
+    for (const [id, job] of Object.entries(wf.jobs)) {
+      const appends = job.steps.some((s) => s.uses?.startsWith('org/hook-latency-action') && s.with?.history === 'on');
+      for (const [scope, level] of Object.entries(job.permissions ?? {})) {
+        const allowed = ['contents:read', 'pull-requests:write', ...(appends ? ['contents:write'] : [])];
+        expect(allowed, `${f}: job ${id}`).toContain(`${scope}:${level}`);
+      }
+    }
+  });
+
+  it(`${RELEASE}: triggered only by a vX.Y.Z tag; contents: write for the release job only`, () => {
+    const wf = load(RELEASE);
+    expect(wf.on).toEqual({ push: { tags: ['v[0-9]+.[0-9]+.[0-9]+'] } });
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    expect(Object.values(wf.jobs).map((j) => j.permissions)).toEqual([{ contents: 'write' }]);
   });
 
   it.each(files)('%s: passes only inputs that action.yml declares', (f) => {

@@ -1,10 +1,10 @@
 // The post step as the runner runs it (`node dist/cleanup.js` with STATE_* env), removing what the
 // main step recorded through fake kind/kubectl/podman on PATH that log their argv; and the
-// state-helper the runtimes call, in-process.
+// Action's ledger (state-helper) that the runtimes report to, in-process.
 import { chmodSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createdResources, recordCreated, recordRemoved } from '../../src/action/state-helper';
+import { actionLedger, createdResources } from '../../src/action/state-helper';
 import { tempDir } from '../helpers';
 import { buildDist, parseFileCommand, runAction } from './runner';
 
@@ -92,7 +92,7 @@ describe('the post step', () => {
   });
 });
 
-describe('state-helper', () => {
+describe('the Action\'s resource ledger (state-helper)', () => {
   const saved = { ...process.env };
   afterEach(() => {
     process.env = { ...saved };
@@ -103,11 +103,11 @@ describe('state-helper', () => {
     const file = join(dir, 'state');
     writeFileSync(file, '');
     Object.assign(process.env, { GITHUB_ACTIONS: 'true', GITHUB_STATE: file });
-    recordCreated('kind-cluster', 'hook-latency');
-    recordCreated('namespace', 'hook-latency-abc', 'kind-hook-latency');
-    recordCreated('namespace', 'hook-latency-abc', 'kind-hook-latency');
-    recordCreated('pod', 'hook-latency-abc/r0', 'kind-hook-latency');
-    recordRemoved('pod', 'hook-latency-abc/r0', 'kind-hook-latency');
+    actionLedger.created({ kind: 'kind-cluster', name: 'hook-latency' });
+    actionLedger.created({ kind: 'namespace', name: 'hook-latency-abc', context: 'kind-hook-latency' });
+    actionLedger.created({ kind: 'namespace', name: 'hook-latency-abc', context: 'kind-hook-latency' });
+    actionLedger.created({ kind: 'pod', name: 'hook-latency-abc/r0', context: 'kind-hook-latency' });
+    actionLedger.removed({ kind: 'pod', name: 'hook-latency-abc/r0', context: 'kind-hook-latency' });
     const expected = [
       { kind: 'kind-cluster', name: 'hook-latency' },
       { kind: 'namespace', name: 'hook-latency-abc', context: 'kind-hook-latency' },
@@ -115,8 +115,10 @@ describe('state-helper', () => {
     expect(createdResources()).toEqual(expected);
     // The runner keeps the last value of a key.
     expect(JSON.parse(parseFileCommand(file).created)).toEqual(expected);
-    recordRemoved('kind-cluster', 'hook-latency');
-    recordRemoved('namespace', 'hook-latency-abc', 'kind-hook-latency');
+    actionLedger.toolUsed('kind', '/opt/kind-v0.27.0/kind');
+    expect(JSON.parse(parseFileCommand(file).tools)).toEqual({ kind: '/opt/kind-v0.27.0/kind' });
+    actionLedger.removed({ kind: 'kind-cluster', name: 'hook-latency' });
+    actionLedger.removed({ kind: 'namespace', name: 'hook-latency-abc', context: 'kind-hook-latency' });
   });
 
   it('persists nothing outside Actions', () => {
@@ -124,9 +126,9 @@ describe('state-helper', () => {
     const dir = tempDir('state');
     process.env.GITHUB_STATE = join(dir, 'state');
     delete process.env.GITHUB_ACTIONS;
-    recordCreated('namespace', 'n1');
+    actionLedger.created({ kind: 'namespace', name: 'n1' });
     expect(createdResources()).toEqual([{ kind: 'namespace', name: 'n1' }]);
-    recordRemoved('namespace', 'n1');
+    actionLedger.removed({ kind: 'namespace', name: 'n1' });
     expect(existsSync(join(dir, 'state'))).toBe(false);
   });
 });

@@ -97,7 +97,7 @@ export interface RecordedRequest {
   body?: unknown;
 }
 
-export type Handler = (req: RecordedRequest) => { status: number; body?: unknown };
+export type Handler = (req: RecordedRequest) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
 
 /** A stand-in for the GitHub API that records every request. */
 export async function fakeGitHub(handler: Handler): Promise<{ url: string; requests: RecordedRequest[]; close: () => Promise<void> }> {
@@ -113,9 +113,10 @@ export async function fakeGitHub(handler: Handler): Promise<{ url: string; reque
         ...(data ? { body: JSON.parse(data) as unknown } : {}),
       };
       requests.push(rec);
-      const r = handler(rec);
-      res.writeHead(r.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(r.body ?? {}));
+      void Promise.resolve(handler(rec)).then((r) => {
+        res.writeHead(r.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(r.body ?? {}));
+      });
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

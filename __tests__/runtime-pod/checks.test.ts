@@ -10,7 +10,7 @@ describe('checks', () => {
   });
 
   it('same node (2)', () => {
-    const pod = (name: string, nodeName: string) => ({ metadata: { name }, spec: { nodeName } });
+    const pod = (name: string, nodeName: string) => ({ metadata: { name }, spec: { nodeName, containers: [] } });
     expect(sameNodeCheck([pod('a', 'n1'), pod('b', 'n1')])).toMatchObject({ id: 'same-node', status: 'pass' });
     const c = sameNodeCheck([pod('loadgen', 'n1'), pod('sut', 'n2')]);
     expect(c.status).toBe('warn');

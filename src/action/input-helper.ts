@@ -6,6 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { buildConfig, loadConfigFile, mergeConfig, type Config, type RawConfig } from '../config';
 import { UsageError } from '../errors';
+import { HISTORY_INPUTS, readHistoryInputs, type HistorySettings } from './history';
 
 /** Inputs that are config keys, passed through unchanged. */
 export const CONFIG_INPUTS = [
@@ -28,9 +29,9 @@ export const SUT_INPUTS = {
 /** Inputs of the Action alone. */
 export const ACTION_INPUTS = ['config', 'working-directory', 'github-token', 'comment', 'artifact-name'] as const;
 
-type InputName = (typeof ACTION_INPUTS)[number] | (typeof CONFIG_INPUTS)[number] | keyof typeof SUT_INPUTS;
+type InputName = (typeof ACTION_INPUTS)[number] | (typeof HISTORY_INPUTS)[number] | (typeof CONFIG_INPUTS)[number] | keyof typeof SUT_INPUTS;
 
-export const ALL_INPUTS: readonly InputName[] = [...ACTION_INPUTS, ...CONFIG_INPUTS, ...(Object.keys(SUT_INPUTS) as (keyof typeof SUT_INPUTS)[])];
+export const ALL_INPUTS: readonly InputName[] = [...ACTION_INPUTS, ...HISTORY_INPUTS, ...CONFIG_INPUTS, ...(Object.keys(SUT_INPUTS) as (keyof typeof SUT_INPUTS)[])];
 
 const COMMENT_MODES = ['always', 'on-regression', 'never'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
@@ -47,6 +48,7 @@ export interface ActionInputs {
   githubToken: string;
   comment: CommentMode;
   artifactName: string;
+  history: HistorySettings;
 }
 
 /** Only declared inputs can be read (action-yml.test checks action.yml declares exactly ALL_INPUTS). */
@@ -90,5 +92,5 @@ export function readInputs(get: GetInput = core.getInput): ActionInputs {
   if (config.pod.kubeconfig && !isAbsolute(config.pod.kubeconfig)) config.pod.kubeconfig = resolve(config.pod.kubeconfig);
   const artifactName = get('artifact-name') || 'hook-latency';
   if (/[":<>|*?\\/\r\n]/.test(artifactName)) throw new UsageError(`artifact-name must not contain " : < > | * ? \\ / or newlines, got '${artifactName}'`);
-  return { config, githubToken: get('github-token'), comment: comment as CommentMode, artifactName };
+  return { config, githubToken: get('github-token'), comment: comment as CommentMode, artifactName, history: readHistoryInputs(get) };
 }

@@ -3,27 +3,10 @@
 // soon as they exist, so a cancelled or crashed main step still leaves the post step a full list.
 // Outside GitHub Actions (CLI, tests) nothing is persisted: the in-memory list is all there is.
 import * as core from '@actions/core';
-
-/** In removal order: pods before namespaces before clusters. */
-export const RESOURCE_KINDS = ['pod', 'namespace', 'kind-cluster'] as const;
-export type ResourceKind = (typeof RESOURCE_KINDS)[number];
-
-export interface CreatedResource {
-  kind: ResourceKind;
-  name: string;
-  /**
-   * kubectl context the resource lives in (namespace, pod). For a pod created by podman pass
-   * 'podman'. A pod name may be `namespace/name`.
-   */
-  context?: string;
-}
-
-export type Tool = 'kind' | 'kubectl' | 'podman';
+import { ResourceList } from '../experiment/resource-list';
+import { RESOURCE_KINDS, type CreatedResource, type Tool } from '../experiment/runtime';
 
 const KEYS = { created: 'created', tools: 'tools', kubeconfig: 'kubeconfig', started: 'started' } as const;
-
-let created: CreatedResource[] = [];
-const tools: Partial<Record<Tool, string>> = {};
 
 /** True inside a GitHub Actions step, where saveState reaches the post step. */
 function persisting(): boolean {
@@ -34,44 +17,24 @@ function save(key: string, value: unknown): void {
   if (persisting()) core.saveState(key, JSON.stringify(value));
 }
 
-function resource(kind: ResourceKind, name: string, context?: string): CreatedResource {
-  return context ? { kind, name, context } : { kind, name };
-}
-
-function same(a: CreatedResource, b: CreatedResource): boolean {
-  return a.kind === b.kind && a.name === b.name && (a.context ?? '') === (b.context ?? '');
-}
-
-/** A runtime calls this right after it created something the post step must remove. */
-export function recordCreated(kind: ResourceKind, name: string, context?: string): void {
-  const r = resource(kind, name, context);
-  if (created.some((c) => same(c, r))) return;
-  created.push(r);
-  save(KEYS.created, created);
-}
-
-/** A runtime calls this after it removed a resource itself (its own teardown): nothing left to do. */
-export function recordRemoved(kind: ResourceKind, name: string, context?: string): void {
-  const r = resource(kind, name, context);
-  const before = created.length;
-  created = created.filter((c) => !same(c, r));
-  if (created.length !== before) save(KEYS.created, created);
-}
-
-/** Where a runtime found (or downloaded) a tool, so the post step uses the same binary. */
-export function recordTool(tool: Tool, path: string): void {
-  tools[tool] = path;
-  save(KEYS.tools, tools);
-}
+/**
+ * The ledger the main step hands its runtime: every change is saved at once, so a cancelled or
+ * crashed main step still leaves the post step a full list.
+ */
+export const actionLedger: ResourceList = new ResourceList((what) =>
+  what === 'created' ? save(KEYS.created, actionLedger.resources()) : save(KEYS.tools, actionLedger.tools()),
+);
 
 /** In the main step: what this process recorded. In the post step: what the main step saved. */
 export function createdResources(): CreatedResource[] {
-  if (created.length > 0) return [...created];
+  const recorded = actionLedger.resources();
+  if (recorded.length > 0) return recorded;
   return parseState<CreatedResource[]>(KEYS.created, []).filter(isResource);
 }
 
-export function toolPath(tool: Tool): string {
-  return tools[tool] ?? parseState<Partial<Record<Tool, string>>>(KEYS.tools, {})[tool] ?? tool;
+/** The tool binaries the main step used (the post step removes with the same ones). */
+export function savedTools(): Partial<Record<Tool, string>> {
+  return { ...parseState<Partial<Record<Tool, string>>>(KEYS.tools, {}), ...actionLedger.tools() };
 }
 
 export function saveRunState(state: { kubeconfig?: string }): void {

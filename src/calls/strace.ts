@@ -91,6 +91,7 @@ export async function countCalls(opts: CountCallsOptions): Promise<CountCallsRes
   if (opts.ldPreload !== undefined) args.push('-E', `LD_PRELOAD=${opts.ldPreload}`);
   args.push('--', ...command);
 
+  // Spawned directly (not @actions/exec): the SUT runs under strace while requests are driven, then is stopped by signal.
   const child = spawn(straceExe, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

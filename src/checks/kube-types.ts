@@ -1,39 +1,7 @@
-// The parts of `kubectl get -o json` objects the checks read (all optional: clusters differ).
-export interface KubeMeta {
-  name?: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
+// The Kubernetes objects the checks and the kubernetes runtime read from `kubectl get -o json`,
+// as published by kubernetes-types (the API's own OpenAPI types). Type-only: nothing reaches the bundle.
+export type { ContainerStatus as KubeContainerStatus, Namespace as KubeNamespace, Pod as KubePod } from 'kubernetes-types/core/v1';
+export type { ObjectMeta as KubeMeta } from 'kubernetes-types/meta/v1';
 
-export interface KubeContainerStatus {
-  name: string;
-  ready?: boolean;
-  restartCount?: number;
-  state?: {
-    waiting?: { reason?: string; message?: string };
-    running?: { startedAt?: string };
-    terminated?: { exitCode?: number; reason?: string; message?: string; startedAt?: string; finishedAt?: string };
-  };
-}
-
-export interface KubePod {
-  metadata?: KubeMeta;
-  spec?: { nodeName?: string; containers?: { name: string; image?: string }[]; initContainers?: { name: string; image?: string }[] };
-  status?: {
-    phase?: string;
-    reason?: string;
-    message?: string;
-    conditions?: { type: string; status: string; reason?: string; message?: string }[];
-    containerStatuses?: KubeContainerStatus[];
-    initContainerStatuses?: KubeContainerStatus[];
-  };
-}
-
-export interface KubeNamespace {
-  metadata?: KubeMeta;
-}
-
-export interface KubeList<T> {
-  items?: T[];
-}
+/** A `kubectl get -o json` list (items absent when the API returns none). */
+export type KubeList<T> = { items?: T[] };

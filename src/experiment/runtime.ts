@@ -11,6 +11,40 @@ export interface RoundOutcome {
   checks?: Check[];
 }
 
+/** In removal order: pods before namespaces before clusters. */
+export const RESOURCE_KINDS = ['pod', 'namespace', 'kind-cluster'] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+/** Something a runtime creates outside this process, which must not outlive the run. */
+export interface CreatedResource {
+  kind: ResourceKind;
+  name: string;
+  /**
+   * kubectl context the resource lives in (namespace, pod). For a pod created by podman pass
+   * 'podman'. A pod name may be `namespace/name`.
+   */
+  context?: string;
+}
+
+export type Tool = 'kind' | 'kubectl' | 'podman';
+
+/**
+ * Handed to a runtime by its caller: the runtime reports what it created and removed, and which
+ * tool binary it used, as it goes. The caller decides what to do with that: the Action saves it
+ * for its post step, the CLI removes what is left on Ctrl-C. Runtimes never know which.
+ */
+export interface ResourceLedger {
+  /** Called right before (or after) creating something that must be removed if the run dies. */
+  created(r: CreatedResource): void;
+  /** Called after the runtime removed it itself: nothing left to do. */
+  removed(r: CreatedResource): void;
+  /** Where the runtime found (or downloaded) a tool, so a later cleanup uses the same binary. */
+  toolUsed(tool: Tool, path: string): void;
+}
+
+/** For callers with nothing to clean up after (tests, replay). */
+export const NO_LEDGER: ResourceLedger = { created() {}, removed() {}, toolUsed() {} };
+
 export interface Runtime {
   readonly name: string;
   /**

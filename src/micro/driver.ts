@@ -20,7 +20,7 @@ export function driverPath(root = packageRoot()): string {
 /** The driver's path, building it with `make -C hook micro` when it is missing. */
 export async function ensureDriver(root = packageRoot()): Promise<string> {
   const exe = driverPath(root);
-  if (!existsSync(exe)) buildNative('the micro driver', 'micro', root);
+  if (!existsSync(exe)) await buildNative('the micro driver', 'micro', root);
   if (!existsSync(exe)) throw new RunError(`make -C ${path.join(root, 'hook')} micro did not produce ${exe}`);
   return exe;
 }
@@ -113,6 +113,7 @@ interface Executed {
   timedOut?: boolean;
 }
 
+/** Not @actions/exec: the driver needs a timeout that kills it, and the signal that ended it is reported. */
 function execute(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Executed> {
   return new Promise((resolve) => {
     let stdout = '';

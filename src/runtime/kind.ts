@@ -1,13 +1,12 @@
 // The kind runtime: prepares a kind cluster (reuse or create; `kind` on PATH, else a pinned release
 // downloaded with @actions/tool-cache inside GitHub Actions), loads the SUT image into it, then runs
 // every round exactly as the kubernetes runtime does against the `kind-<name>` context. At the end
-// it deletes the cluster only if it created it (and the Action's post step does so if we died).
+// it deletes the cluster only if it created it (and tells its ledger, whose owner removes it if we died).
 import { chmodSync, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { recordCreated, recordRemoved, recordTool } from '../action/state-helper';
 import type { Config } from '../config';
 import { RunError, UsageError } from '../errors';
-import type { RoundOutcome, Runtime } from '../experiment/runtime';
+import { NO_LEDGER, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
 import { KubernetesRuntime, type KubernetesOptions } from './kubernetes';
 import { cleanStderr, run, tail } from './pod-exec';
 
@@ -49,12 +48,14 @@ export class KindRuntime implements Runtime {
   private ready?: Promise<void>;
   private readonly kube: KubernetesRuntime;
   private readonly cluster: string;
+  private readonly ledger: ResourceLedger;
 
   constructor(
     private readonly config: Config,
     private readonly opts: KindOptions = {},
   ) {
     this.cluster = config.pod.clusterName;
+    this.ledger = opts.ledger ?? NO_LEDGER;
     const kubeConfig: Config = { ...config, pod: { ...config.pod, kubeContext: config.pod.kubeContext ?? `kind-${this.cluster}` } };
     this.kube = new KubernetesRuntime(kubeConfig, { ...opts, name: 'kind' });
   }
@@ -89,7 +90,7 @@ export class KindRuntime implements Runtime {
     this.ready ??= (async () => {
       if (!this.config.sut.image) throw new UsageError('runtime kind needs sut.image (the SUT container image, loaded into the cluster)');
       this.kindBin = await this.findKind();
-      recordTool('kind', this.kindBin);
+      this.ledger.toolUsed('kind', this.kindBin);
       const clusters = (await this.kind(['get', 'clusters'], 30_000, 'kind get clusters'))
         .split('\n')
         .map((l) => l.trim())
@@ -105,7 +106,7 @@ export class KindRuntime implements Runtime {
         args.push('--wait', '120s');
         // Recorded before it exists: a create that is cancelled half-way still gets deleted.
         this.created = true;
-        recordCreated('kind-cluster', this.cluster);
+        this.ledger.created({ kind: 'kind-cluster', name: this.cluster });
         await this.kind(args, 300_000, `kind create cluster ${this.cluster}`);
       }
       await this.kind(['load', 'docker-image', this.config.sut.image, '--name', this.cluster], 300_000, `kind load docker-image ${this.config.sut.image}`);
@@ -126,7 +127,7 @@ export class KindRuntime implements Runtime {
         const r = await run([this.kindBin, 'delete', 'cluster', '--name', this.cluster], { timeoutMs: 300_000 }).catch(() => null);
         if (r && r.code === 0) {
           this.created = false;
-          recordRemoved('kind-cluster', this.cluster);
+          this.ledger.removed({ kind: 'kind-cluster', name: this.cluster });
         }
       }
     }

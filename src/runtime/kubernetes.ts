@@ -4,7 +4,6 @@
 // candidate proven hooked by `kubectl exec ... cat /proc/1/maps`, and the pod deleted. Every kubectl
 // call is an argv array with a timeout; transient API errors are retried with backoff.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { recordCreated, recordRemoved } from '../action/state-helper';
 import {
   cpuThrottlingCheck,
   nodeTenancyCheck,
@@ -18,7 +17,7 @@ import {
 } from '../checks';
 import type { Config } from '../config';
 import { RoundFailedError, RunError, UsageError } from '../errors';
-import type { RoundOutcome, Runtime } from '../experiment/runtime';
+import { NO_LEDGER, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
 import type { Check } from '../types';
 import { buildPodManifest, CONTAINERS, dnsLabel, OUT_FILE, podLabels, podName, POD_LABELS, toYaml, type PodPlan } from './manifest';
 import { cleanStderr, run, tail, type ExecResult } from './pod-exec';
@@ -42,6 +41,8 @@ export interface KubernetesOptions {
   /** Attempts and first backoff for transient API errors (doubling). */
   retries?: number;
   backoffMs?: number;
+  /** Told of every namespace and pod created and removed (default: nobody). */
+  ledger?: ResourceLedger;
 }
 
 const TRANSIENT = [
@@ -78,6 +79,8 @@ export class KubernetesRuntime implements Runtime {
   private readonly livePods = new Set<string>();
   private envChecksDone = false;
 
+  private readonly ledger: ResourceLedger;
+
   constructor(
     private readonly config: Config,
     opts: KubernetesOptions = {},
@@ -89,6 +92,7 @@ export class KubernetesRuntime implements Runtime {
     this.retries = opts.retries ?? 4;
     this.backoffMs = opts.backoffMs ?? 500;
     this.fileOutputRows = opts.fileOutputRows ?? 20_000;
+    this.ledger = opts.ledger ?? NO_LEDGER;
     this.ownNamespace = !config.pod.namespace;
     this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
   }
@@ -139,7 +143,7 @@ export class KubernetesRuntime implements Runtime {
     const assets = loadPodAssets(this.config);
     if (this.ownNamespace && !this.namespaceCreated) {
       const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace, labels: podLabels(this.runId) } };
-      recordCreated('namespace', this.namespace, this.context);
+      this.ledger.created({ kind: 'namespace', name: this.namespace, context: this.context });
       this.namespaceCreated = true;
       await this.kubectl(['apply', '-f', '-'], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
     }
@@ -160,7 +164,7 @@ export class KubernetesRuntime implements Runtime {
     const ns = this.namespace;
     try {
       this.livePods.add(pod);
-      recordCreated('pod', `${ns}/${pod}`, this.context);
+      this.ledger.created({ kind: 'pod', name: `${ns}/${pod}`, context: this.context });
       await this.kubectl(['apply', '-n', ns, '-f', '-'], { input: toYaml(buildPodManifest(plan)), what: `applying pod ${ns}/${pod}` });
       const final = await this.waitForLoadgen(pod, index);
       const logs = await this.kubectl(['logs', pod, '-n', ns, '-c', CONTAINERS.loadgen], { timeoutMs: 120_000, what: `reading the loadgen output of ${ns}/${pod}` });
@@ -296,7 +300,7 @@ export class KubernetesRuntime implements Runtime {
     const r = await this.kubectlRaw(['delete', 'pod', pod, '-n', this.namespace, '--ignore-not-found', '--timeout=90s'], { timeoutMs: 120_000 });
     if (r.code === 0) {
       this.livePods.delete(pod);
-      recordRemoved('pod', `${this.namespace}/${pod}`, this.context);
+      this.ledger.removed({ kind: 'pod', name: `${this.namespace}/${pod}`, context: this.context });
     }
   }
 
@@ -307,7 +311,7 @@ export class KubernetesRuntime implements Runtime {
       const r = await this.kubectlRaw(['delete', 'namespace', this.namespace, '--ignore-not-found', '--wait=false'], { timeoutMs: 120_000 });
       if (r.code === 0) {
         this.namespaceCreated = false;
-        recordRemoved('namespace', this.namespace, this.context);
+        this.ledger.removed({ kind: 'namespace', name: this.namespace, context: this.context });
       }
     } else if (this.assets) {
       await this.kubectlRaw(['delete', 'configmap', '-n', this.namespace, '-l', `${POD_LABELS.run}=${dnsLabel(this.runId)}`, '--ignore-not-found'], { timeoutMs: 120_000 });

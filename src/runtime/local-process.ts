@@ -1,5 +1,6 @@
 // One SUT instance as a child process of this host: started with its own env (LD_PRELOAD on the SUT
-// only), watched until ready, proven hooked through /proc/<pid>/maps, stopped and reaped.
+// only), watched until ready, proven hooked through /proc/<pid>/maps, stopped and reaped. Spawned
+// directly (not @actions/exec): the instance runs for a whole round and is stopped by signal.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { request } from 'node:http';

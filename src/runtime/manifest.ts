@@ -4,6 +4,7 @@
 // by ConfigMap (binaryData: byte-exact), mounted read-only; LD_PRELOAD is set on the SUT
 // containers only. restartPolicy Never (else the loadgen restarts forever) and no `ports:` (podman
 // publishes them on the host).
+import type { ConfigMap, Container, Pod, ResourceRequirements, Volume, VolumeMount } from 'kubernetes-types/core/v1';
 import { stringify } from 'yaml';
 
 export const POD_LABELS = {
@@ -61,8 +62,8 @@ export interface PodPlan {
 }
 
 export interface PodManifest {
-  pod: Record<string, unknown>;
-  configMaps: Record<string, unknown>[];
+  pod: Pod;
+  configMaps: ConfigMap[];
 }
 
 /** DNS-1123 label: lower-case alphanumerics and '-', at most 63 characters. */
@@ -102,12 +103,12 @@ function substitutePort(argv: string[], port: number): string[] {
   return argv.map((a) => a.replaceAll('{port}', String(port)).replaceAll('$(PORT)', String(port)));
 }
 
-function sutContainer(plan: PodPlan, arm: 'baseline' | 'candidate', hook: HookAsset | undefined, volume: string) {
+function sutContainer(plan: PodPlan, arm: 'baseline' | 'candidate', hook: HookAsset | undefined, volume: string): Container {
   const port = plan.sut.ports[arm];
   const env: Record<string, string> = { ...plan.sut.env, PORT: String(port) };
   if (hook) env.LD_PRELOAD = hookPath(arm, hook);
   else delete env.LD_PRELOAD;
-  const container: Record<string, unknown> = {
+  const container: Container = {
     name: CONTAINERS[arm],
     image: plan.sut.image,
     // No command: the image's own entrypoint (it must honour PORT or take {port} in its args).
@@ -117,7 +118,7 @@ function sutContainer(plan: PodPlan, arm: 'baseline' | 'candidate', hook: HookAs
   if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
   const res = resources(plan.resources);
   if (res) container.resources = res;
-  const mounts: Record<string, unknown>[] = [];
+  const mounts: VolumeMount[] = [];
   if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
   // Both arms alike, so the output volume is no difference between them.
   if (plan.loadgen.outputFile) mounts.push({ name: 'out', mountPath: OUT_DIR, readOnly: true });
@@ -125,7 +126,7 @@ function sutContainer(plan: PodPlan, arm: 'baseline' | 'candidate', hook: HookAs
   return container;
 }
 
-function resources(r: PodPlan['resources']): Record<string, unknown> | undefined {
+function resources(r: PodPlan['resources']): ResourceRequirements | undefined {
   if (!r || (!r.cpu && !r.memory)) return undefined;
   const q: Record<string, string> = {};
   if (r.cpu) q.cpu = r.cpu;
@@ -140,7 +141,7 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
     ...(plan.namespace ? { namespace: plan.namespace } : {}),
     labels,
   });
-  const configMaps: Record<string, unknown>[] = [
+  const configMaps: ConfigMap[] = [
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -150,7 +151,7 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
       binaryData: { [LOADGEN_SCRIPT]: base64(plan.loadgen.script) },
     },
   ];
-  const volumes: Record<string, unknown>[] = [{ name: 'loadgen', configMap: { name: names.loadgen } }];
+  const volumes: Volume[] = [{ name: 'loadgen', configMap: { name: names.loadgen } }];
   const hookVolume = (volume: string, cmName: string, hook: HookAsset) => {
     configMaps.push({
       apiVersion: 'v1',
@@ -163,12 +164,12 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
   if (plan.hook) hookVolume('hook', names.hook, plan.hook);
   if (plan.baselineHook) hookVolume('baseline-hook', names.baselineHook, plan.baselineHook);
   const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
-  const lgMounts: Record<string, unknown>[] = [{ name: 'loadgen', mountPath: LOADGEN_DIR, readOnly: true }];
+  const lgMounts: VolumeMount[] = [{ name: 'loadgen', mountPath: LOADGEN_DIR, readOnly: true }];
   if (plan.loadgen.outputFile) {
     volumes.push({ name: 'out', emptyDir: {} });
     lgMounts.push({ name: 'out', mountPath: OUT_DIR });
   }
-  const loadgen: Record<string, unknown> = {
+  const loadgen: Container = {
     name: CONTAINERS.loadgen,
     image: plan.loadgen.image,
     command: ['node', `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
@@ -176,7 +177,7 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
     volumeMounts: lgMounts,
   };
   if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
-  const pod = {
+  const pod: Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: meta(podName(plan.runId, plan.round), podLabels(plan.runId, plan.round)),
@@ -200,7 +201,7 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
  * as "N" or "ON" and values such as "true" or "0755" are never read back as YAML 1.1 booleans or
  * numbers by podman's or kubectl's parser.
  */
-export function toYaml(manifest: PodManifest | Record<string, unknown>[]): string {
+export function toYaml(manifest: PodManifest | object[]): string {
   const docs = Array.isArray(manifest) ? manifest : [...manifest.configMaps, manifest.pod];
   return docs
     .map((d) => stringify(d, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 }))

@@ -1,4 +1,8 @@
 // Runs external tools (podman, kubectl, kind) by argv, never through a shell, each with a timeout.
+// Hand-written rather than @actions/exec, which meets neither need here: it has no timeout and does
+// not expose the child to kill (a kubectl against a dead API server must not hang the run), and it
+// echoes every byte of stdout unless silenced (`kubectl logs` carries the samples CSV, and the pod's
+// JSON is polled every second).
 import { spawn } from 'node:child_process';
 
 export interface ExecResult {

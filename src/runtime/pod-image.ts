@@ -60,6 +60,7 @@ function rootfsHash(spec: RootfsSpec, quick = false): string {
   return h.digest('hex').slice(0, 16);
 }
 
+/** `a | b` without a shell, streaming (a rootfs tarball), killed after TIMEOUTMS: nothing @actions/exec offers. */
 function pipeInto(a: string[], b: string[], timeoutMs: number): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const p1 = spawn(a[0], a.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });

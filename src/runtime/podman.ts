@@ -6,11 +6,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { recordCreated, recordRemoved } from '../action/state-helper';
 import { cpuThrottlingCheck, memoryLimitCheck, samePodCheck } from '../checks';
 import { DEFAULTS, type Config } from '../config';
 import { RoundFailedError, RunError } from '../errors';
-import type { RoundOutcome, Runtime } from '../experiment/runtime';
+import { NO_LEDGER, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
 import type { Check } from '../types';
 import { buildPodManifest, CONTAINERS, configMapNames, podName, toYaml, type PodPlan } from './manifest';
 import { readCgroup, type CgroupReading } from './pod-cgroup';
@@ -33,6 +32,8 @@ export interface PodmanOptions {
   podman?: string;
   runId?: string;
   pollMs?: number;
+  /** Told of every pod created and removed (default: nobody). */
+  ledger?: ResourceLedger;
 }
 
 interface Prepared {
@@ -68,6 +69,8 @@ export class PodmanRuntime implements Runtime {
   private networkPreexisted = true;
   private readonly dir = mkdtempSync(join(tmpdir(), 'hook-latency-podman-'));
 
+  private readonly ledger: ResourceLedger;
+
   constructor(
     private readonly config: Config,
     opts: PodmanOptions = {},
@@ -75,6 +78,7 @@ export class PodmanRuntime implements Runtime {
     this.podman = opts.podman ?? 'podman';
     this.runId = opts.runId ?? newRunId();
     this.pollMs = opts.pollMs ?? 100;
+    this.ledger = opts.ledger ?? NO_LEDGER;
   }
 
   private exec(args: string[], timeoutMs = 60_000) {
@@ -131,7 +135,7 @@ export class PodmanRuntime implements Runtime {
     let roundMs = 0;
     try {
       this.pods.add(pod);
-      recordCreated('pod', pod, 'podman');
+      this.ledger.created({ kind: 'pod', name: pod, context: 'podman' });
       const play = await run([this.podman, 'kube', 'play', file], { timeoutMs: 120_000 });
       podStartMs = Date.now() - t0;
       if (play.code !== 0 || play.timedOut) {
@@ -248,7 +252,7 @@ export class PodmanRuntime implements Runtime {
     const left = await run([this.podman, 'pod', 'exists', pod], { timeoutMs: 30_000 }).catch(() => null);
     if (left && left.code !== 0) {
       this.pods.delete(pod);
-      recordRemoved('pod', pod, 'podman');
+      this.ledger.removed({ kind: 'pod', name: pod, context: 'podman' });
     }
   }
 

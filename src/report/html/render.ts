@@ -1,7 +1,7 @@
 // The self-contained HTML report: one file, inline CSS, charts pre-rendered to SVG, no script and
 // no external resource, so it opens anywhere (artifact download, file://, offline) and stays fast.
 import { release, type as osType } from 'node:os';
-import pkg from '../../../package.json';
+import { version } from '../../../package.json';
 import type { Arm, RoundData, Verdict } from '../../types';
 import { formatNs, formatPercent, formatThreshold } from '../../units';
 import { formatP, reasonSentence } from '../text';
@@ -10,12 +10,17 @@ import { budgetRelative, reportData, type ArmSummary, type ReportData } from './
 import { esc } from './escape';
 import { legend } from './svg';
 import { STYLE } from './style';
+import { pointOfRecord, trendSection, type TrendPoint } from './trend';
+import type { HistoryRecord } from '../../history/record';
+import { runnerFacts } from '../../history/facts';
 
 export interface ReportInput {
   rounds: RoundData[];
   verdict: Verdict;
   /** Extra environment rows (runtime details, config values); shown escaped, after the defaults. */
   environment?: Record<string, string>;
+  /** The gate's history (Action runs with `history: on`): drawn as a trend with this run at the end. */
+  history?: HistoryRecord[];
 }
 
 const HEADLINE = {
@@ -31,7 +36,7 @@ function defaultEnvironment(v: Verdict): Record<string, string> {
   return {
     runtime: v.runtime,
     mode: `${v.mode} benchmark`,
-    'hook-latency': (pkg as { version?: string }).version ?? 'unknown',
+    'hook-latency': version,
     node: process.version,
     kernel: `${osType()} ${release()}`,
     platform: `${process.platform}/${process.arch}`,
@@ -59,6 +64,7 @@ export function renderReport(input: ReportInput): string {
     lagSection(data, v),
     shiftSection(data, v),
     sequentialSection(v),
+    input.history ? trendSection([...input.history.map(pointOfRecord), currentPoint(v)]) : '',
     `<div class="grid row">${warmupSection(data, v)}${errorsSection(data, v)}</div>`,
     figuresSection(v, data),
     checksSection(v),
@@ -68,6 +74,11 @@ export function renderReport(input: ReportInput): string {
     '</main></body></html>',
     '',
   ].join('\n');
+}
+
+/** This run as a trend point: measured here, now (the report is rendered where the gate ran). */
+function currentPoint(v: Verdict): TrendPoint {
+  return { commit: '', date: new Date().toISOString(), runtime: v.runtime, runner: runnerFacts(), verdict: v.verdict, shift: v.shift, current: true };
 }
 
 function headline(v: Verdict): string {
