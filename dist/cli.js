@@ -39418,15 +39418,16 @@ function decreasingRoot(f, guess, width, limits, tol) {
 function illinois(f, a, b, tol) {
   let fa = f(a);
   let fb = f(b);
-  if (fa === 0) return a;
-  if (fb === 0) return b;
+  const zero = 1e-12 * (Math.abs(fa) + Math.abs(fb));
+  if (Math.abs(fa) <= zero) return a;
+  if (Math.abs(fb) <= zero) return b;
   let side = 0;
   for (let i = 0; i < 100 && b - a > tol; i++) {
     let c = (a * fb - b * fa) / (fb - fa);
     const margin = (b - a) * 1e-3;
     c = Math.min(b - margin, Math.max(a + margin, Number.isFinite(c) ? c : (a + b) / 2));
     const fc = f(c);
-    if (fc === 0) return c;
+    if (Math.abs(fc) <= zero) return c;
     if (Math.sign(fc) === Math.sign(fa)) {
       a = c;
       fa = fc;

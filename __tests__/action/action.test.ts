@@ -52,10 +52,35 @@ describe('the Action on the replay runtime', () => {
     expect(errorLines(r.stdout)).toHaveLength(0);
   });
 
-  it('honours fail-on and a budget given as inputs (+7% within a 10% budget passes)', async () => {
+  it('honours a budget given as an input (+7% within a 10% budget passes)', async () => {
     const r = await runAction('index', replay(slow, { threshold: '10%' }));
     expect(r.status).toBe(0);
-    expect(r.outputs.verdict).not.toBe('regression');
+    expect(r.outputs.verdict).toBe('no-regression');
+  });
+
+  // Two rounds (a cap of 800 requests) of an A/A recording cannot bound the shift within a 2 %
+  // budget, nor reach a plan sized for a 0.2 % effect: the run ends inconclusive.
+  const capped = { threshold: '2%', mde: '0.2%', 'max-requests': '800' };
+
+  it.each([
+    ['regression (set explicitly)', 'regression', 0],
+    ['regression (the default)', '', 0],
+    ['inconclusive', 'inconclusive', 1],
+  ])('honours fail-on: %s on an inconclusive run', async (_name, failOn, status) => {
+    const r = await runAction('index', replay(aa, { ...capped, 'fail-on': failOn }));
+    expect(r.outputs.verdict).toBe('inconclusive');
+    expect(r.status).toBe(status);
+    expect(errorLines(r.stdout)).toHaveLength(status);
+    if (status) expect(errorLines(r.stdout)[0]).toMatch(/^::error::hook latency: inconclusive: /);
+  });
+
+  it('fail-on: inconclusive still passes a no-regression and fails a regression', async () => {
+    const pass = await runAction('index', replay(aa, { threshold: '20%', 'fail-on': 'inconclusive' }));
+    expect(pass.outputs.verdict).toBe('no-regression');
+    expect(pass.status).toBe(0);
+    const fail = await runAction('index', replay(slow, { 'fail-on': 'inconclusive' }));
+    expect(fail.outputs.verdict).toBe('regression');
+    expect(fail.status).toBe(1);
   });
 
   it('reads a config file; inputs override it; working-directory resolves relative paths', async () => {

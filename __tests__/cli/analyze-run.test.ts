@@ -2,8 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSamples } from '../../src/samples/read';
+import { writeSamples } from '../../src/samples/write';
+import { buildReplay } from '../../src/study/replay-builder';
 import type { Verdict } from '../../src/types';
-import { cli, replayFile, tempDir } from '../helpers';
+import { cli, replayFile, tempDir, trace } from '../helpers';
 
 let aa: string;
 let slow: string;
@@ -95,9 +97,11 @@ describe('hook-latency run --runtime replay', () => {
     });
   });
 
-  it('verdict JSON carries every contract field', () => {
-    const v = verdictOf(cli(['run', '--runtime', 'replay', '--replay', aa, '--json']).stdout);
-    expect(['regression', 'no-regression', 'inconclusive']).toContain(v.verdict);
+  it('verdict JSON carries every contract field; an A/A recording within a 20% budget passes', () => {
+    const r = cli(['run', '--runtime', 'replay', '--replay', aa, '--threshold', '20%', '--json']);
+    expect(r.status).toBe(0);
+    const v = verdictOf(r.stdout);
+    expect(v.verdict).toBe('no-regression');
     for (const k of ['p', 'threshold', 'shift', 'n', 'rounds', 'power', 'warmup', 'errors', 'checks'] as const) {
       expect(v).toHaveProperty(k);
     }
@@ -112,6 +116,66 @@ describe('hook-latency run --runtime replay', () => {
     writeFileSync(cfg, `runtime: replay\nreplay: ${slow}\nthreshold: 20%\n`);
     expect(cli(['run', '--config', cfg]).status).toBe(0);
     expect(cli(['run', '--config', cfg, '--threshold', '0']).status).toBe(1);
+  });
+});
+
+describe('inconclusive runs and --fail-on-inconclusive', () => {
+  // Two rounds (a cap of 800 requests) of an A/A recording cannot bound the shift within a 2 %
+  // budget, nor reach a plan sized for a 0.2 % effect: the controller must answer inconclusive.
+  const capped = () => ['run', '--runtime', 'replay', '--replay', aa, '--threshold', '2%', '--mde', '0.2%', '--max-requests', '800', '--json'];
+
+  it('a cap hit before the planned size ends inconclusive, exit 0', () => {
+    const r = cli(capped());
+    expect(r.status).toBe(0);
+    const v = verdictOf(r.stdout);
+    expect(v.verdict).toBe('inconclusive');
+    expect(v.reason).toMatch(/a cap was reached before the planned sample size/);
+    expect(v.rounds).toBe(2);
+    expect(v.n.baseline + v.n.candidate).toBeLessThanOrEqual(800);
+    expect(v.plannedRequests).toBeGreaterThan(800);
+    expect(v.power).toBeLessThan(0.9);
+  });
+
+  it('with --fail-on-inconclusive the same run exits 1', () => {
+    const r = cli([...capped(), '--fail-on-inconclusive']);
+    expect(r.status).toBe(1);
+    expect(verdictOf(r.stdout).verdict).toBe('inconclusive');
+  });
+
+  it('--fail-on-inconclusive changes nothing for a clear pass', () => {
+    const r = cli(['run', '--runtime', 'replay', '--replay', aa, '--threshold', '20%', '--fail-on-inconclusive', '--json']);
+    expect(r.status).toBe(0);
+    expect(verdictOf(r.stdout).verdict).toBe('no-regression');
+  });
+});
+
+describe('error rate: a candidate that fails requests is a regression', () => {
+  let failing: string;
+  beforeAll(() => {
+    // The A/A recording, with one candidate request in ten a transport error (status 0) in every
+    // round, and none in the baseline: 0 against about 20 errors per round.
+    const rounds = buildReplay(trace('kindWithout'), { start: 4000, requestsPerRound: 400, seed: 3, effect: 0, instanceSd: 0 }).slice(0, 30);
+    for (const r of rounds) {
+      let candidates = 0;
+      r.status = Int32Array.from(r.arm, (arm) => (arm === 1 && candidates++ % 10 === 0 ? 0 : 200));
+    }
+    failing = join(tempDir('errors'), 'errors.csv');
+    writeSamples(failing, rounds);
+  });
+
+  it.each([
+    ['run --runtime replay', () => ['run', '--runtime', 'replay', '--replay', failing, '--threshold', '20%', '--json']],
+    ['analyze', () => ['analyze', failing, '--threshold', '20%', '--json']],
+  ])('%s: regression, exit 1, the reason names the errors, though the latency is within budget', (_name, args) => {
+    const r = cli(args());
+    expect(r.status).toBe(1);
+    const v = verdictOf(r.stdout);
+    expect(v.verdict).toBe('regression');
+    expect(v.reason).toMatch(/errors/);
+    expect(v.errors.baseline).toBe(0);
+    expect(v.errors.candidate).toBeGreaterThanOrEqual(50);
+    // The latencies are the A/A recording's: the shift alone is far inside a 20 % budget.
+    expect(v.shift.ci[1]).toBeLessThan(0.2);
   });
 });
 

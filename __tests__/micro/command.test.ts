@@ -36,10 +36,7 @@ describe('micro: measured overheads', () => {
     expect(json.mode).toBe('micro');
     expect(json.overhead_ns.estimate).toBeGreaterThan(350);
     expect(json.overhead_ns.estimate).toBeLessThan(650);
-    const [lo, hi] = json.overhead_ns.ci;
-    expect(lo).toBeLessThanOrEqual(json.overhead_ns.estimate);
-    expect(hi).toBeGreaterThanOrEqual(json.overhead_ns.estimate);
-    expect(lo).toBeGreaterThan(0);
+    expect(json.overhead_ns.ci[0]).toBeGreaterThan(0);
     expect(json.verdict).toBe('regression');
     expect(code).toBe(1);
     expect(json.p).toBeLessThan(0.05);
@@ -69,12 +66,14 @@ describe('micro: measured overheads', () => {
     console.log(`noop: ${JSON.stringify(json)}`);
   });
 
-  it('readhook.so vs readhook-dlsym.so (--baseline-hook): a finite interval for the difference', async () => {
-    const { json } = await microJson({ hook: hookPath('readhook-dlsym'), 'baseline-hook': hookPath('readhook') });
-    const [lo, hi] = json.overhead_ns.ci;
-    expect(Number.isFinite(lo) && Number.isFinite(hi)).toBe(true);
-    expect(lo).toBeLessThanOrEqual(json.overhead_ns.estimate);
-    expect(hi).toBeGreaterThanOrEqual(json.overhead_ns.estimate);
+  it('readhook-dlsym.so vs readhook.so (--baseline-hook): a dlsym per call is a measurable regression', async () => {
+    // The two hooks differ only in resolving the next read() with dlsym(RTLD_NEXT) on every call
+    // instead of once: the per-call lookup must cost more than nothing, and far less than a microsecond.
+    const { code, json } = await microJson({ hook: hookPath('readhook-dlsym'), 'baseline-hook': hookPath('readhook') });
+    expect(json.overhead_ns.ci[0]).toBeGreaterThan(0);
+    expect(json.overhead_ns.ci[1]).toBeLessThan(1000);
+    expect(json.verdict).toBe('regression');
+    expect(code).toBe(1);
     console.log(`readhook-dlsym vs readhook: ${JSON.stringify(json)}`);
   });
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   crossingProbabilities,
@@ -21,40 +23,48 @@ describe('Lan-DeMets O\'Brien-Fleming spending', () => {
   });
 });
 
-describe('upperBoundaries (published values, Jennison & Turnbull / DESIGN.md)', () => {
-  it('alpha 0.05, five equal looks', () => {
-    const b = upperBoundaries(0.05, FIVE);
-    [4.229, 2.888, 2.298, 1.962, 1.74].forEach((v, i) => expect(Math.abs(b[i]! - v)).toBeLessThan(0.002));
+// Boundaries found by root-finding on SciPy's multivariate normal CDF (scripts/fixtures/make-boundary-fixtures.py).
+const bref = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/boundary-reference.json', import.meta.url)), 'utf8'));
+// 1e-6 where SciPy's integration is that precise; else three times the uncertainty of its root.
+const tolerance = (uncertainty: number) => Math.max(1e-6, 3 * uncertainty);
+
+describe('upperBoundaries', () => {
+  it('match boundaries computed with scipy.stats.multivariate_normal to 1e-6', () => {
+    expect(bref.boundaries.length).toBeGreaterThanOrEqual(3);
+    for (const c of bref.boundaries) {
+      const b = upperBoundaries(c.alpha, c.times);
+      b.forEach((v, k) =>
+        expect(Math.abs(v - c.boundaries[k]), `alpha ${c.alpha} times ${c.times} look ${k + 1}`).toBeLessThan(tolerance(c.uncertainty[k])),
+      );
+    }
   });
-  it('alpha 0.025, five equal looks', () => {
-    const b = upperBoundaries(0.025, FIVE);
-    [4.877, 3.357, 2.68, 2.29, 2.031].forEach((v, i) => expect(Math.abs(b[i]! - v)).toBeLessThan(0.002));
+  it('agree with the published O\'Brien-Fleming-type values (Jennison & Turnbull), to their 3 decimals', () => {
+    [4.229, 2.888, 2.298, 1.962, 1.74].forEach((v, i) => expect(Math.abs(upperBoundaries(0.05, FIVE)[i]! - v)).toBeLessThan(0.0006));
+    [4.877, 3.357, 2.68, 2.29, 2.031].forEach((v, i) => expect(Math.abs(upperBoundaries(0.025, FIVE)[i]! - v)).toBeLessThan(0.0006));
   });
   it('a single look at t = 1 is z_{1-alpha}', () => {
     expect(upperBoundaries(0.05, [1])[0]).toBeCloseTo(normalQuantile(0.95), 12);
   });
-  it('total type I error equals alpha (drift 0)', () => {
-    for (const alpha of [0.05, 0.025]) {
-      const b = upperBoundaries(alpha, FIVE);
-      const total = crossingProbabilities(b, FIVE, 0).reduce((s, v) => s + v, 0);
-      expect(total).toBeCloseTo(alpha, 9);
+  it('the crossing probabilities of the SciPy boundaries are the spending increments', () => {
+    for (const c of bref.boundaries) {
+      const probs = crossingProbabilities(c.boundaries, c.times, 0);
+      probs.forEach((p, k) => {
+        const increment = obrienFlemingSpending(c.times[k], c.alpha) - obrienFlemingSpending(c.times[k - 1] ?? 0, c.alpha);
+        expect(Math.abs(p - increment)).toBeLessThan(1e-7);
+      });
     }
-    const times = [0.15, 0.5, 0.55, 0.9];
-    const b = upperBoundaries(0.05, times);
-    const probs = crossingProbabilities(b, times, 0);
-    probs.forEach((p, k) => expect(p).toBeCloseTo(obrienFlemingSpending(times[k]!, 0.05) - obrienFlemingSpending(times[k - 1] ?? 0, 0.05), 9));
   });
-  it('nextBoundary reproduces upperBoundaries and adapts to used boundaries', () => {
-    const b = upperBoundaries(0.05, FIVE);
-    expect(nextBoundary(0.05, FIVE, b.slice(0, 4))).toBeCloseTo(b[4]!, 8);
-    expect(nextBoundary(0.05, [0.2], [])).toBeCloseTo(b[0]!, 12);
-    // Earlier looks used different boundaries: the last spends the remainder, total stays alpha.
-    const used = [3.5, 2.6];
-    const last = nextBoundary(0.05, [0.3, 0.6, 1], used);
-    const total = crossingProbabilities([...used, last], [0.3, 0.6, 1], 0).reduce((s, v) => s + v, 0);
-    expect(total).toBeCloseTo(0.05, 9);
-    // Nothing left to spend -> +Infinity.
-    expect(nextBoundary(0.05, [0.5, 0.9], [1.0])).toBe(Infinity);
+  it('nextBoundary after the planned boundaries, and after other used boundaries, matches SciPy', () => {
+    for (const c of bref.boundaries) {
+      const last = c.times.length - 1;
+      expect(Math.abs(nextBoundary(c.alpha, c.times, c.boundaries.slice(0, last)) - c.boundaries[last])).toBeLessThan(tolerance(c.uncertainty[last]));
+    }
+    for (const c of bref.next) {
+      const expected = c.next === 'Infinity' ? Infinity : c.next;
+      const got = nextBoundary(c.alpha, c.times, c.used);
+      if (expected === Infinity) expect(got).toBe(Infinity);
+      else expect(Math.abs(got - expected)).toBeLessThan(tolerance(c.uncertainty));
+    }
   });
   it('validates times', () => {
     expect(() => upperBoundaries(0.05, [])).toThrow();

@@ -185,8 +185,11 @@ function decreasingRoot(f: (x: number) => number, guess: number, width: number, 
 function illinois(f: (x: number) => number, a: number, b: number, tol: number): number {
   let fa = f(a);
   let fb = f(b);
-  if (fa === 0) return a;
-  if (fb === 0) return b;
+  // A score sum that is exactly zero over a stretch can compute as +-1e-17: within rounding of the
+  // ends' magnitude it counts as zero (else the steps creep along the flat stretch).
+  const zero = 1e-12 * (Math.abs(fa) + Math.abs(fb));
+  if (Math.abs(fa) <= zero) return a;
+  if (Math.abs(fb) <= zero) return b;
   let side = 0;
   for (let i = 0; i < 100 && b - a > tol; i++) {
     let c = (a * fb - b * fa) / (fb - fa);
@@ -194,7 +197,7 @@ function illinois(f: (x: number) => number, a: number, b: number, tol: number): 
     const margin = (b - a) * 1e-3;
     c = Math.min(b - margin, Math.max(a + margin, Number.isFinite(c) ? c : (a + b) / 2));
     const fc = f(c);
-    if (fc === 0) return c;
+    if (Math.abs(fc) <= zero) return c;
     if (Math.sign(fc) === Math.sign(fa)) {
       a = c;
       fa = fc;
