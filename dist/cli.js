@@ -7409,6 +7409,19 @@ var init_errors = __esm({
   }
 });
 
+// src/types.ts
+function isError(status2) {
+  return status2 === 0 || status2 >= 500;
+}
+var SAMPLES_HEADER, PLACEMENTS;
+var init_types = __esm({
+  "src/types.ts"() {
+    "use strict";
+    SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
+    PLACEMENTS = ["auto", "same-cpu", "split", "off"];
+  }
+});
+
 // src/units.ts
 function parseThreshold(text, what = "threshold") {
   const s = String(text).trim();
@@ -7555,7 +7568,8 @@ function buildConfig(raw) {
     seed: r.seed === void 0 ? Math.random() * 2 ** 32 >>> 0 : parseCount(r.seed, "seed", 0),
     failOn: oneOf(r["fail-on"], ["regression", "inconclusive"], "fail-on"),
     out: optionalString(r.out, "out"),
-    countCalls: parseBool(r["count-calls"], "count-calls")
+    countCalls: parseBool(r["count-calls"], "count-calls"),
+    placement: oneOf(r.placement, PLACEMENTS, "placement")
   };
   if (config.requestsPerRound % 2) config.requestsPerRound += 1;
   if (runtime === "replay" && !config.replay) throw new UsageError("runtime replay needs --replay SAMPLES.csv");
@@ -7640,6 +7654,7 @@ var init_config = __esm({
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
     init_errors();
+    init_types();
     init_units();
     RUNTIMES = ["local", "podman", "kind", "kubernetes", "replay"];
     DEFAULTS = {
@@ -7662,7 +7677,8 @@ var init_config = __esm({
       "reuse-cluster": "true",
       "loadgen-image": "docker.io/library/node:24-alpine",
       "pod-timeout": "5m",
-      "count-calls": "false"
+      "count-calls": "false",
+      placement: "auto"
     };
     KNOWN_KEYS = /* @__PURE__ */ new Set([
       ...Object.keys(DEFAULTS),
@@ -7681,18 +7697,6 @@ var init_config = __esm({
       "cpu",
       "memory"
     ]);
-  }
-});
-
-// src/types.ts
-function isError(status2) {
-  return status2 === 0 || status2 >= 500;
-}
-var SAMPLES_HEADER;
-var init_types = __esm({
-  "src/types.ts"() {
-    "use strict";
-    SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
   }
 });
 
@@ -7741,429 +7745,6 @@ var init_round_data = __esm({
   "src/samples/round-data.ts"() {
     "use strict";
     init_types();
-  }
-});
-
-// src/experiment/prng.ts
-function fmix32(h) {
-  h ^= h >>> 16;
-  h = Math.imul(h, 2246822507);
-  h ^= h >>> 13;
-  h = Math.imul(h, 3266489909);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-function toSeed32(seed, what) {
-  if (!Number.isInteger(seed)) throw new RangeError(`${what} must be an integer, got ${seed}`);
-  return Number(BigInt.asUintN(32, BigInt(seed)));
-}
-function splitmix32(state) {
-  const next = state + 2654435769 >>> 0;
-  return [fmix32(next), next];
-}
-function deriveSeed(seed, round3, stream2 = 0) {
-  let h = fmix32(toSeed32(seed, "seed") ^ 608135816);
-  h = fmix32((h ^ Math.imul(toSeed32(round3, "round"), 2654435769)) >>> 0);
-  h = fmix32((h ^ Math.imul(toSeed32(stream2, "stream"), 2246822507) ^ 320440878) >>> 0);
-  return h >>> 0;
-}
-var rotl, Prng, STREAM;
-var init_prng = __esm({
-  "src/experiment/prng.ts"() {
-    "use strict";
-    rotl = (x, k) => (x << k | x >>> 32 - k) >>> 0;
-    Prng = class _Prng {
-      s0;
-      s1;
-      s2;
-      s3;
-      /** @param seed any integer; only its low 32 bits matter. */
-      constructor(seed) {
-        let st = toSeed32(seed, "seed");
-        let out;
-        [out, st] = splitmix32(st);
-        this.s0 = out;
-        [out, st] = splitmix32(st);
-        this.s1 = out;
-        [out, st] = splitmix32(st);
-        this.s2 = out;
-        [out, st] = splitmix32(st);
-        this.s3 = out;
-        if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 2654435769;
-      }
-      /** A generator with an explicit 128-bit state (not all zero); for known-answer tests. */
-      static fromState(s0, s1, s2, s3) {
-        if ((s0 | s1 | s2 | s3) >>> 0 === 0) throw new RangeError("xoshiro128** state must not be all zero");
-        const g = new _Prng(0);
-        g.s0 = s0 >>> 0;
-        g.s1 = s1 >>> 0;
-        g.s2 = s2 >>> 0;
-        g.s3 = s3 >>> 0;
-        return g;
-      }
-      /** Next uniformly distributed unsigned 32-bit integer. */
-      nextU32() {
-        const s0 = this.s0;
-        const s1 = this.s1;
-        const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
-        const t = s1 << 9 >>> 0;
-        this.s2 = (this.s2 ^ s0) >>> 0;
-        this.s3 = (this.s3 ^ s1) >>> 0;
-        this.s1 = (s1 ^ this.s2) >>> 0;
-        this.s0 = (s0 ^ this.s3) >>> 0;
-        this.s2 = (this.s2 ^ t) >>> 0;
-        this.s3 = rotl(this.s3, 11);
-        return result;
-      }
-      /** Uniform float in [0, 1) with 32 bits of resolution. */
-      nextFloat() {
-        return this.nextU32() / 4294967296;
-      }
-      /** A fair coin: 0 or 1 (the top bit, the best-scrambled one). */
-      nextBit() {
-        return this.nextU32() >>> 31;
-      }
-      /** Uniform integer in [0, n) for 1 <= n <= 2^32 (rejection sampling, no modulo bias). */
-      nextInt(n) {
-        if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new RangeError(`nextInt: bad bound ${n}`);
-        const limit = 4294967296 - 4294967296 % n;
-        for (; ; ) {
-          const x = this.nextU32();
-          if (x < limit) return x % n;
-        }
-      }
-    };
-    STREAM = { schedule: 0, mix: 1, warmupMix: 2 };
-  }
-});
-
-// src/native.ts
-import { execFileSync } from "node:child_process";
-import { closeSync as closeSync2, existsSync, openSync as openSync2, readFileSync as readFileSync2, readSync, statSync } from "node:fs";
-import { dirname as dirname2, join as join3, relative, resolve as resolve2 } from "node:path";
-import { fileURLToPath } from "node:url";
-function findPackageRoot(from) {
-  const starts = from !== void 0 ? [from] : [dirname2(fileURLToPath(import.meta.url)), process.cwd()];
-  for (const start of starts) {
-    for (let dir = resolve2(start); ; dir = dirname2(dir)) {
-      if (isPackageRoot(dir)) return dir;
-      if (dirname2(dir) === dir) break;
-    }
-  }
-  return null;
-}
-function packageRoot(from) {
-  const root = findPackageRoot(from);
-  if (root === null) {
-    throw new RunError(`cannot find the ${PACKAGE_NAME} package root above ${from ?? `${dirname2(fileURLToPath(import.meta.url))} or ${process.cwd()}`}`);
-  }
-  return root;
-}
-function isPackageRoot(dir) {
-  try {
-    return JSON.parse(readFileSync2(join3(dir, "package.json"), "utf8")).name === PACKAGE_NAME;
-  } catch {
-    return false;
-  }
-}
-function buildNative(what, target, root = packageRoot()) {
-  const hookDir = join3(root, "hook");
-  const command = `make -C ${hookDir}${target ? ` ${target}` : ""}`;
-  if (!existsSync(join3(hookDir, "Makefile"))) throw new RunError(`cannot build ${what}: ${hookDir}/Makefile is missing`);
-  try {
-    execFileSync("make", ["-s", "-C", hookDir, ...target ? [target] : []], { stdio: ["ignore", "ignore", "pipe"], timeout: 12e4 });
-  } catch (err) {
-    const e = err;
-    if (e.code === "ENOENT") {
-      throw new RunError(`cannot build ${what}: 'make' not found (install make and a C compiler such as gcc, then run ${command})`);
-    }
-    const stderr = String(e.stderr ?? "").trim();
-    const hint = /not found|No such file/i.test(stderr) ? " (is a C compiler such as gcc installed?)" : "";
-    const last = stderr.split("\n").slice(-3).join(" | ");
-    throw new RunError(`cannot build ${what} with ${command}${hint}: ${last || e.message}`);
-  }
-}
-function ensureBuilt(paths) {
-  const absent = paths.filter((p) => !existsSync(p));
-  if (absent.length === 0) return;
-  const root = findPackageRoot();
-  if (root === null) return;
-  const buildDirs = [join3(root, "hook", "build"), join3(root, "examples", "sut", "build")];
-  if (absent.some((p) => buildDirs.some((d) => !relative(d, resolve2(p)).startsWith("..")))) {
-    buildNative("the bundled hooks and example SUT", void 0, root);
-  }
-}
-function sharedLibraryProblem(path8) {
-  let st;
-  try {
-    st = statSync(path8);
-  } catch (err) {
-    const code = err.code;
-    return code === "ENOENT" ? { kind: "missing" } : { kind: "unreadable", code: code ?? "error" };
-  }
-  if (!st.isFile()) return { kind: "not-a-file" };
-  const head = Buffer.alloc(18);
-  let n;
-  try {
-    const fd = openSync2(path8, "r");
-    try {
-      n = readSync(fd, head, 0, head.length, 0);
-    } finally {
-      closeSync2(fd);
-    }
-  } catch (err) {
-    return { kind: "unreadable", code: err.code ?? "error" };
-  }
-  if (n < head.length || head[0] !== 127 || head.toString("latin1", 1, 4) !== "ELF") {
-    return { kind: "not-elf", archive: head.toString("latin1", 0, 8) === "!<arch>\n" };
-  }
-  const data = head[5];
-  if (data !== 1 && data !== 2) return { kind: "bad-encoding" };
-  const type = data === 1 ? head.readUInt16LE(16) : head.readUInt16BE(16);
-  return type === 3 ? null : { kind: "not-dyn", type };
-}
-function checkSharedLibrary(path8, what) {
-  const problem = sharedLibraryProblem(path8);
-  if (problem === null) return;
-  let why = "not a shared library (expected an ELF .so)";
-  if (problem.kind === "missing") why = "no such file";
-  else if (problem.kind === "unreadable") why = `cannot be read (${problem.code})`;
-  else if (problem.kind === "not-a-file") why = "not a file";
-  throw new UsageError(`${what} ${path8}: ${why}`);
-}
-function loaderMessage(log) {
-  return log.split("\n").find((l) => /ld\.so|cannot be preloaded|LD_PRELOAD/i.test(l))?.trim();
-}
-var PACKAGE_NAME, EXAMPLE_SUT;
-var init_native = __esm({
-  "src/native.ts"() {
-    "use strict";
-    init_errors();
-    PACKAGE_NAME = "hook-latency-action";
-    EXAMPLE_SUT = () => join3(packageRoot(), "examples", "sut", "build", "sut");
-  }
-});
-
-// src/calls/strace.ts
-import { connect } from "node:net";
-import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync as readFileSync3, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { setTimeout as sleep } from "node:timers/promises";
-import path from "node:path";
-function syscallsFor(fn) {
-  const s = SYSCALLS[fn];
-  if (s) return s;
-  if (/^[a-z_][a-z0-9_]*$/.test(fn)) return [fn];
-  throw new RunError(`cannot count calls of '${fn}': not a function name`);
-}
-async function countCalls(opts) {
-  if (opts.command.length === 0) throw new RunError("countCalls: empty command");
-  if (opts.functions.length === 0) throw new RunError("countCalls: no functions to count");
-  const straceExe = opts.strace ?? "strace";
-  const probe2 = await probeStrace(straceExe);
-  if (probe2) return { unavailable: probe2 };
-  const syscalls = [...new Set(opts.functions.flatMap(syscallsFor))];
-  const timeoutMs = opts.timeoutMs ?? 1e4;
-  const dir = mkdtempSync(path.join(tmpdir(), "hook-latency-strace-"));
-  const outFile = path.join(dir, "strace.txt");
-  const env = { ...process.env, ...opts.env };
-  delete env.LD_PRELOAD;
-  const command = opts.port === void 0 ? opts.command : opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
-  if (opts.port !== void 0) env.PORT = String(opts.port);
-  const args = ["-f", "-c", "-e", `trace=${syscalls.join(",")}`, "-o", outFile];
-  if (opts.ldPreload !== void 0) args.push("-E", `LD_PRELOAD=${opts.ldPreload}`);
-  args.push("--", ...command);
-  const child2 = spawn(straceExe, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
-  child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d);
-  const exited = new Promise((resolve5) => {
-    child2.once("error", (error) => resolve5({ code: null, signal: null, error }));
-    child2.once("exit", (code, signal) => resolve5({ code, signal }));
-  });
-  let stopping = false;
-  try {
-    const port = opts.port !== void 0 ? await waitPort(opts.port, exited, timeoutMs) : await waitReady(child2, () => stdout, () => stderr, exited, opts.readyPattern ?? DEFAULT_READY, timeoutMs);
-    if (typeof port === "object") return port;
-    const requests = await opts.run(port);
-    if (!(Number.isInteger(requests) && requests > 0)) throw new RunError(`countCalls: the run callback returned ${requests} requests`);
-    if (child2.exitCode !== null || child2.signalCode !== null) {
-      throw new RunError(`the SUT exited while requests were running${lastLine(stderr)}`);
-    }
-    stopping = true;
-    await stop(child2, exited, timeoutMs);
-    const counts = parseStraceSummary(readFileSync3(outFile, "utf8"));
-    const perRequest = {};
-    const errorsPerRequest = {};
-    for (const fn of opts.functions) {
-      const rows = syscallsFor(fn).map((sc) => counts[sc] ?? { calls: 0, errors: 0 });
-      perRequest[fn] = rows.reduce((s, r) => s + r.calls, 0) / requests;
-      errorsPerRequest[fn] = rows.reduce((s, r) => s + r.errors, 0) / requests;
-    }
-    return { perRequest, requests, errorsPerRequest };
-  } finally {
-    if (child2.exitCode === null && child2.signalCode === null) {
-      if (!stopping) for (const pid of childrenOf(child2.pid)) safeKill(pid, "SIGKILL");
-      child2.kill("SIGKILL");
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-async function probeStrace(exe) {
-  return new Promise((resolve5) => {
-    const p = spawn(exe, ["-V"], { stdio: "ignore" });
-    p.once("error", (err) => {
-      const code = err.code;
-      resolve5(code === "ENOENT" ? STRACE_MISSING : `strace cannot be started (${code ?? err.message}): calls per request not counted`);
-    });
-    p.once("exit", (code) => resolve5(code === 0 ? null : `strace -V exited with ${code}: calls per request not counted`));
-  });
-}
-async function waitReady(child2, stdout, stderr, exited, pattern, timeoutMs) {
-  return new Promise((resolve5, reject) => {
-    let done = false;
-    const finish = (f) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      child2.stdout.off("data", check);
-      f();
-    };
-    const check = () => {
-      const m = pattern.exec(stdout());
-      if (!m) return;
-      const raw = m.groups?.port ?? m[m.length - 1];
-      const port = Number(raw);
-      finish(
-        () => Number.isInteger(port) && port > 0 && port < 65536 ? resolve5(port) : reject(new RunError(`the SUT's ready line has no usable port: ${JSON.stringify(m[0])}`))
-      );
-    };
-    const timer = setTimeout(
-      () => finish(() => reject(new RunError(`the SUT under strace printed no ready line within ${timeoutMs} ms${lastLine(stderr())}`))),
-      timeoutMs
-    );
-    child2.stdout.on("data", check);
-    void exited.then(
-      (e) => finish(() => {
-        const err = stderr();
-        if (/strace: .*(ptrace|Operation not permitted)/i.test(err)) {
-          resolve5({ unavailable: `strace cannot trace here (${firstStraceLine(err)}): calls per request not counted` });
-        } else {
-          reject(new RunError(`the SUT exited under strace before it was ready (${e.error?.message ?? e.code ?? e.signal})${lastLine(err)}`));
-        }
-      })
-    );
-    check();
-  });
-}
-async function waitPort(port, exited, timeoutMs) {
-  let gone = false;
-  void exited.then(() => gone = true);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !gone) {
-    const ok3 = await new Promise((resolve5) => {
-      const sock = connect({ host: "127.0.0.1", port }, () => {
-        sock.destroy();
-        resolve5(true);
-      });
-      sock.on("error", () => resolve5(false));
-    });
-    if (ok3) return port;
-    await sleep(25);
-  }
-  throw new RunError(gone ? "the SUT exited under strace before it was ready" : `the SUT under strace did not accept connections on port ${port} within ${timeoutMs} ms`);
-}
-async function stop(child2, exited, timeoutMs) {
-  const kids = childrenOf(child2.pid);
-  if (kids.length > 0) for (const pid of kids) safeKill(pid, "SIGTERM");
-  else child2.kill("SIGTERM");
-  let timer;
-  const timedOut = await Promise.race([
-    exited.then(() => false),
-    new Promise((r) => timer = setTimeout(() => r(true), timeoutMs))
-  ]);
-  clearTimeout(timer);
-  if (timedOut) {
-    for (const pid of childrenOf(child2.pid)) safeKill(pid, "SIGKILL");
-    child2.kill("SIGKILL");
-    await exited;
-    throw new RunError(`the SUT did not stop within ${timeoutMs} ms of SIGTERM`);
-  }
-}
-function childrenOf(pid) {
-  try {
-    const txt = readFileSync3(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
-    if (txt) return txt.split(/\s+/).map(Number);
-  } catch {
-  }
-  const out = [];
-  try {
-    for (const e of readdirSync("/proc")) {
-      if (!/^\d+$/.test(e)) continue;
-      try {
-        const stat2 = readFileSync3(`/proc/${e}/stat`, "utf8");
-        const ppid = Number(stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[1]);
-        if (ppid === pid) out.push(Number(e));
-      } catch {
-      }
-    }
-  } catch {
-  }
-  return out;
-}
-function safeKill(pid, sig) {
-  try {
-    process.kill(pid, sig);
-  } catch {
-  }
-}
-function parseStraceSummary(text) {
-  const out = {};
-  const lines = text.split("\n");
-  const header = lines.findIndex((l) => /\bcalls\b/.test(l) && /\bsyscall\b/.test(l));
-  if (header < 0) throw new RunError(`no strace -c summary found${text.trim() ? `: ${JSON.stringify(text.trim().slice(0, 120))}` : " (empty output)"}`);
-  for (const line of lines.slice(header + 1)) {
-    const t = line.trim();
-    if (t === "" || /^-+(\s+-+)*$/.test(t)) continue;
-    const m = /^([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(?:(\d+)\s+)?(\S+)$/.exec(t);
-    if (!m) continue;
-    const name = m[6];
-    if (name === "total") continue;
-    const row = out[name] ??= { calls: 0, errors: 0 };
-    row.calls += Number(m[4]);
-    row.errors += m[5] !== void 0 ? Number(m[5]) : 0;
-  }
-  return out;
-}
-function lastLine(s) {
-  const l = s.trim().split("\n").pop();
-  return l ? `: ${l}` : "";
-}
-function firstStraceLine(s) {
-  return (s.split("\n").find((l) => l.startsWith("strace:")) ?? s.trim().split("\n")[0] ?? "").trim();
-}
-var STRACE_MISSING, SYSCALLS, DEFAULT_READY;
-var init_strace = __esm({
-  "src/calls/strace.ts"() {
-    "use strict";
-    init_errors();
-    STRACE_MISSING = "strace not found: install strace to count calls per request";
-    SYSCALLS = {
-      read: ["read"],
-      recv: ["recvfrom"],
-      recvfrom: ["recvfrom"],
-      write: ["write"],
-      send: ["sendto"],
-      sendto: ["sendto"],
-      accept: ["accept", "accept4"],
-      accept4: ["accept4"],
-      close: ["close"],
-      open: ["open", "openat"]
-    };
-    DEFAULT_READY = /listening on (?:\S+):(?<port>\d+)/;
   }
 });
 
@@ -8307,6 +7888,32 @@ var init_resource_limits = __esm({
   }
 });
 
+// src/checks/placement.ts
+function placementCheck(report) {
+  const observed = report.rounds.filter((r) => r.samples > 0);
+  const bad = observed.filter((r) => r.differing > 0);
+  const pinned = report.mode === "off" ? "not pinned (placement: off)" : `${report.mode}: loadgen on CPU ${report.pinned.loadgen}, both SUT arms on CPU ${report.pinned.sut}`;
+  if (bad.length > 0) {
+    const samples = bad.reduce((s, r) => s + r.differing, 0);
+    const total = observed.reduce((s, r) => s + r.samples, 0);
+    return {
+      id: "placement",
+      status: "warn",
+      detail: `the arms ran on different CPUs in ${bad.length} of ${observed.length} rounds (${samples} of ${total} samples); ${pinned}. Their latencies may differ by placement, not by the hook`
+    };
+  }
+  if (report.mode === "off" || report.note) {
+    return { id: "placement", status: "warn", detail: `${pinned}${report.note ? `; ${report.note}` : ""}` };
+  }
+  const seen = observed.length ? `; both arms seen on the same CPUs in all ${observed.length} rounds` : "; where the arms ran was not observed on this runtime";
+  return { id: "placement", status: "pass", detail: `${pinned}${seen}` };
+}
+var init_placement = __esm({
+  "src/checks/placement.ts"() {
+    "use strict";
+  }
+});
+
 // src/checks/index.ts
 var init_checks = __esm({
   "src/checks/index.ts"() {
@@ -8316,6 +7923,580 @@ var init_checks = __esm({
     init_service_mesh();
     init_node_tenancy();
     init_resource_limits();
+    init_placement();
+  }
+});
+
+// src/experiment/prng.ts
+function fmix32(h) {
+  h ^= h >>> 16;
+  h = Math.imul(h, 2246822507);
+  h ^= h >>> 13;
+  h = Math.imul(h, 3266489909);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+function toSeed32(seed, what) {
+  if (!Number.isInteger(seed)) throw new RangeError(`${what} must be an integer, got ${seed}`);
+  return Number(BigInt.asUintN(32, BigInt(seed)));
+}
+function splitmix32(state) {
+  const next = state + 2654435769 >>> 0;
+  return [fmix32(next), next];
+}
+function deriveSeed(seed, round3, stream2 = 0) {
+  let h = fmix32(toSeed32(seed, "seed") ^ 608135816);
+  h = fmix32((h ^ Math.imul(toSeed32(round3, "round"), 2654435769)) >>> 0);
+  h = fmix32((h ^ Math.imul(toSeed32(stream2, "stream"), 2246822507) ^ 320440878) >>> 0);
+  return h >>> 0;
+}
+var rotl, Prng, STREAM;
+var init_prng = __esm({
+  "src/experiment/prng.ts"() {
+    "use strict";
+    rotl = (x, k) => (x << k | x >>> 32 - k) >>> 0;
+    Prng = class _Prng {
+      s0;
+      s1;
+      s2;
+      s3;
+      /** @param seed any integer; only its low 32 bits matter. */
+      constructor(seed) {
+        let st = toSeed32(seed, "seed");
+        let out;
+        [out, st] = splitmix32(st);
+        this.s0 = out;
+        [out, st] = splitmix32(st);
+        this.s1 = out;
+        [out, st] = splitmix32(st);
+        this.s2 = out;
+        [out, st] = splitmix32(st);
+        this.s3 = out;
+        if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 2654435769;
+      }
+      /** A generator with an explicit 128-bit state (not all zero); for known-answer tests. */
+      static fromState(s0, s1, s2, s3) {
+        if ((s0 | s1 | s2 | s3) >>> 0 === 0) throw new RangeError("xoshiro128** state must not be all zero");
+        const g = new _Prng(0);
+        g.s0 = s0 >>> 0;
+        g.s1 = s1 >>> 0;
+        g.s2 = s2 >>> 0;
+        g.s3 = s3 >>> 0;
+        return g;
+      }
+      /** Next uniformly distributed unsigned 32-bit integer. */
+      nextU32() {
+        const s0 = this.s0;
+        const s1 = this.s1;
+        const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+        const t = s1 << 9 >>> 0;
+        this.s2 = (this.s2 ^ s0) >>> 0;
+        this.s3 = (this.s3 ^ s1) >>> 0;
+        this.s1 = (s1 ^ this.s2) >>> 0;
+        this.s0 = (s0 ^ this.s3) >>> 0;
+        this.s2 = (this.s2 ^ t) >>> 0;
+        this.s3 = rotl(this.s3, 11);
+        return result;
+      }
+      /** Uniform float in [0, 1) with 32 bits of resolution. */
+      nextFloat() {
+        return this.nextU32() / 4294967296;
+      }
+      /** A fair coin: 0 or 1 (the top bit, the best-scrambled one). */
+      nextBit() {
+        return this.nextU32() >>> 31;
+      }
+      /** Uniform integer in [0, n) for 1 <= n <= 2^32 (rejection sampling, no modulo bias). */
+      nextInt(n) {
+        if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new RangeError(`nextInt: bad bound ${n}`);
+        const limit = 4294967296 - 4294967296 % n;
+        for (; ; ) {
+          const x = this.nextU32();
+          if (x < limit) return x % n;
+        }
+      }
+    };
+    STREAM = { schedule: 0, mix: 1, warmupMix: 2, startOrder: 3 };
+  }
+});
+
+// src/native.ts
+import { execFileSync } from "node:child_process";
+import { closeSync as closeSync2, existsSync, openSync as openSync2, readFileSync as readFileSync2, readSync, statSync } from "node:fs";
+import { dirname as dirname2, join as join3, relative, resolve as resolve2 } from "node:path";
+import { fileURLToPath } from "node:url";
+function findPackageRoot(from) {
+  const starts = from !== void 0 ? [from] : [dirname2(fileURLToPath(import.meta.url)), process.cwd()];
+  for (const start of starts) {
+    for (let dir = resolve2(start); ; dir = dirname2(dir)) {
+      if (isPackageRoot(dir)) return dir;
+      if (dirname2(dir) === dir) break;
+    }
+  }
+  return null;
+}
+function packageRoot(from) {
+  const root = findPackageRoot(from);
+  if (root === null) {
+    throw new RunError(`cannot find the ${PACKAGE_NAME} package root above ${from ?? `${dirname2(fileURLToPath(import.meta.url))} or ${process.cwd()}`}`);
+  }
+  return root;
+}
+function isPackageRoot(dir) {
+  try {
+    return JSON.parse(readFileSync2(join3(dir, "package.json"), "utf8")).name === PACKAGE_NAME;
+  } catch {
+    return false;
+  }
+}
+function buildNative(what, target, root = packageRoot()) {
+  const hookDir = join3(root, "hook");
+  const command = `make -C ${hookDir}${target ? ` ${target}` : ""}`;
+  if (!existsSync(join3(hookDir, "Makefile"))) throw new RunError(`cannot build ${what}: ${hookDir}/Makefile is missing`);
+  try {
+    execFileSync("make", ["-s", "-C", hookDir, ...target ? [target] : []], { stdio: ["ignore", "ignore", "pipe"], timeout: 12e4 });
+  } catch (err) {
+    const e = err;
+    if (e.code === "ENOENT") {
+      throw new RunError(`cannot build ${what}: 'make' not found (install make and a C compiler such as gcc, then run ${command})`);
+    }
+    const stderr = String(e.stderr ?? "").trim();
+    const hint = /not found|No such file/i.test(stderr) ? " (is a C compiler such as gcc installed?)" : "";
+    const last = stderr.split("\n").slice(-3).join(" | ");
+    throw new RunError(`cannot build ${what} with ${command}${hint}: ${last || e.message}`);
+  }
+}
+function ensureBuilt(paths) {
+  const absent = paths.filter((p) => !existsSync(p));
+  if (absent.length === 0) return;
+  const root = findPackageRoot();
+  if (root === null) return;
+  const buildDirs = [join3(root, "hook", "build"), join3(root, "examples", "sut", "build")];
+  if (absent.some((p) => buildDirs.some((d) => !relative(d, resolve2(p)).startsWith("..")))) {
+    buildNative("the bundled hooks and example SUT", void 0, root);
+  }
+}
+function sharedLibraryProblem(path8) {
+  let st;
+  try {
+    st = statSync(path8);
+  } catch (err) {
+    const code = err.code;
+    return code === "ENOENT" ? { kind: "missing" } : { kind: "unreadable", code: code ?? "error" };
+  }
+  if (!st.isFile()) return { kind: "not-a-file" };
+  const head = Buffer.alloc(18);
+  let n;
+  try {
+    const fd = openSync2(path8, "r");
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync2(fd);
+    }
+  } catch (err) {
+    return { kind: "unreadable", code: err.code ?? "error" };
+  }
+  if (n < head.length || head[0] !== 127 || head.toString("latin1", 1, 4) !== "ELF") {
+    return { kind: "not-elf", archive: head.toString("latin1", 0, 8) === "!<arch>\n" };
+  }
+  const data = head[5];
+  if (data !== 1 && data !== 2) return { kind: "bad-encoding" };
+  const type = data === 1 ? head.readUInt16LE(16) : head.readUInt16BE(16);
+  return type === 3 ? null : { kind: "not-dyn", type };
+}
+function checkSharedLibrary(path8, what) {
+  const problem = sharedLibraryProblem(path8);
+  if (problem === null) return;
+  let why = "not a shared library (expected an ELF .so)";
+  if (problem.kind === "missing") why = "no such file";
+  else if (problem.kind === "unreadable") why = `cannot be read (${problem.code})`;
+  else if (problem.kind === "not-a-file") why = "not a file";
+  throw new UsageError(`${what} ${path8}: ${why}`);
+}
+function loaderMessage(log) {
+  return log.split("\n").find((l) => /ld\.so|cannot be preloaded|LD_PRELOAD/i.test(l))?.trim();
+}
+var PACKAGE_NAME, EXAMPLE_SUT;
+var init_native = __esm({
+  "src/native.ts"() {
+    "use strict";
+    init_errors();
+    PACKAGE_NAME = "hook-latency-action";
+    EXAMPLE_SUT = () => join3(packageRoot(), "examples", "sut", "build", "sut");
+  }
+});
+
+// src/runtime/placement.ts
+import { execFileSync as execFileSync2 } from "node:child_process";
+import { readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { join as join4 } from "node:path";
+function resolveMode(choice, allowedCount) {
+  if (choice === "auto") return "same-cpu";
+  if (choice === "split" && allowedCount < 2) return "same-cpu";
+  return choice;
+}
+function hostPlan(choice, allowed) {
+  const mode = resolveMode(choice, allowed.length);
+  if (mode === "off" || allowed.length === 0) return { requested: choice, mode: "off", loadgen: null, sut: null };
+  const last = String(allowed[allowed.length - 1]);
+  const sut = mode === "split" ? String(allowed[allowed.length - 2]) : last;
+  return { requested: choice, mode, loadgen: last, sut };
+}
+function parseCpuList(s) {
+  const out = [];
+  for (const part of s.trim().split(",").filter(Boolean)) {
+    const [lo, hi = lo] = part.split("-").map((x) => Number.parseInt(x, 10));
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || hi < lo) throw new RangeError(`bad CPU list '${s}'`);
+    for (let c = lo; c <= hi; c++) out.push(c);
+  }
+  return out;
+}
+function allowedCpus(status2 = readFileSync3("/proc/self/status", "utf8")) {
+  const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(status2);
+  return line ? parseCpuList(line[1]) : [];
+}
+function processorOf(stat2) {
+  const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+  return Number.parseInt(fields[39 - 3], 10);
+}
+function threadCpus(pid, mainThreadOnly = false) {
+  const tids = mainThreadOnly ? [String(pid)] : safeReaddir(`/proc/${pid}/task`);
+  const cpus = /* @__PURE__ */ new Set();
+  for (const tid of tids) {
+    try {
+      const cpu = processorOf(readFileSync3(`/proc/${pid}/task/${tid}/stat`, "utf8"));
+      if (Number.isInteger(cpu)) cpus.add(cpu);
+    } catch {
+    }
+  }
+  return [...cpus].sort((a, b) => a - b);
+}
+function safeReaddir(dir) {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+function sameSet(a, b) {
+  const sa = new Set(a);
+  const sb = new Set(b);
+  return sa.size === sb.size && [...sa].every((x) => sb.has(x));
+}
+function probePoints(requests) {
+  return new Set([1, 2, 3, 4].map((k) => Math.max(0, Math.floor(k * requests / 5) - 1)));
+}
+function pinBinary() {
+  return join4(packageRoot(), "hook", "build", "pin");
+}
+function pinProcess(pin, cpus, pid) {
+  try {
+    execFileSync2(pin, [cpus, "-p", String(pid)], { stdio: ["ignore", "ignore", "pipe"] });
+  } catch (err) {
+    const said = String(err.stderr ?? "").trim();
+    throw new RunError(`cannot pin the load generator to CPU ${cpus}: ${said || err.message}`);
+  }
+}
+function pinnedCommand(pin, cpus, argv) {
+  return cpus === null ? argv : [pin, cpus, "--", ...argv];
+}
+var RoundObserver;
+var init_placement2 = __esm({
+  "src/runtime/placement.ts"() {
+    "use strict";
+    init_errors();
+    init_native();
+    RoundObserver = class {
+      constructor(round3, first, pids) {
+        this.round = round3;
+        this.first = first;
+        this.pids = pids;
+      }
+      round;
+      first;
+      pids;
+      samples = 0;
+      differing = 0;
+      seen = { baseline: /* @__PURE__ */ new Set(), candidate: /* @__PURE__ */ new Set(), loadgen: /* @__PURE__ */ new Set() };
+      sample() {
+        const pids = this.pids();
+        const b = pids.baseline.flatMap((p) => threadCpus(p));
+        const c = pids.candidate.flatMap((p) => threadCpus(p));
+        if (b.length === 0 || c.length === 0) return;
+        this.samples++;
+        if (!sameSet(b, c)) this.differing++;
+        for (const x of b) this.seen.baseline.add(x);
+        for (const x of c) this.seen.candidate.add(x);
+        if (pids.loadgen !== void 0) for (const x of threadCpus(pids.loadgen, true)) this.seen.loadgen.add(x);
+      }
+      result() {
+        const sorted = (s) => [...s].sort((a, b) => a - b);
+        return {
+          round: this.round,
+          first: this.first,
+          samples: this.samples,
+          differing: this.differing,
+          cpus: { baseline: sorted(this.seen.baseline), candidate: sorted(this.seen.candidate), loadgen: sorted(this.seen.loadgen) }
+        };
+      }
+    };
+  }
+});
+
+// src/calls/strace.ts
+import { connect } from "node:net";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync as readdirSync2, readFileSync as readFileSync4, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import path from "node:path";
+function syscallsFor(fn) {
+  const s = SYSCALLS[fn];
+  if (s) return s;
+  if (/^[a-z_][a-z0-9_]*$/.test(fn)) return [fn];
+  throw new RunError(`cannot count calls of '${fn}': not a function name`);
+}
+async function countCalls(opts) {
+  if (opts.command.length === 0) throw new RunError("countCalls: empty command");
+  if (opts.functions.length === 0) throw new RunError("countCalls: no functions to count");
+  const straceExe = opts.strace ?? "strace";
+  const probe2 = await probeStrace(straceExe);
+  if (probe2) return { unavailable: probe2 };
+  const syscalls = [...new Set(opts.functions.flatMap(syscallsFor))];
+  const timeoutMs = opts.timeoutMs ?? 1e4;
+  const dir = mkdtempSync(path.join(tmpdir(), "hook-latency-strace-"));
+  const outFile = path.join(dir, "strace.txt");
+  const env = { ...process.env, ...opts.env };
+  delete env.LD_PRELOAD;
+  const command = opts.port === void 0 ? opts.command : opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
+  if (opts.port !== void 0) env.PORT = String(opts.port);
+  const args = ["-f", "-c", "-e", `trace=${syscalls.join(",")}`, "-o", outFile];
+  if (opts.ldPreload !== void 0) args.push("-E", `LD_PRELOAD=${opts.ldPreload}`);
+  args.push("--", ...command);
+  const child2 = spawn(straceExe, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
+  child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d);
+  const exited = new Promise((resolve5) => {
+    child2.once("error", (error) => resolve5({ code: null, signal: null, error }));
+    child2.once("exit", (code, signal) => resolve5({ code, signal }));
+  });
+  let stopping = false;
+  try {
+    const port = opts.port !== void 0 ? await waitPort(opts.port, exited, timeoutMs) : await waitReady(child2, () => stdout, () => stderr, exited, opts.readyPattern ?? DEFAULT_READY, timeoutMs);
+    if (typeof port === "object") return port;
+    const requests = await opts.run(port);
+    if (!(Number.isInteger(requests) && requests > 0)) throw new RunError(`countCalls: the run callback returned ${requests} requests`);
+    if (child2.exitCode !== null || child2.signalCode !== null) {
+      throw new RunError(`the SUT exited while requests were running${lastLine(stderr)}`);
+    }
+    stopping = true;
+    await stop(child2, exited, timeoutMs);
+    const counts = parseStraceSummary(readFileSync4(outFile, "utf8"));
+    const perRequest = {};
+    const errorsPerRequest = {};
+    for (const fn of opts.functions) {
+      const rows = syscallsFor(fn).map((sc) => counts[sc] ?? { calls: 0, errors: 0 });
+      perRequest[fn] = rows.reduce((s, r) => s + r.calls, 0) / requests;
+      errorsPerRequest[fn] = rows.reduce((s, r) => s + r.errors, 0) / requests;
+    }
+    return { perRequest, requests, errorsPerRequest };
+  } finally {
+    if (child2.exitCode === null && child2.signalCode === null) {
+      if (!stopping) for (const pid of childrenOf(child2.pid)) safeKill(pid, "SIGKILL");
+      child2.kill("SIGKILL");
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+async function probeStrace(exe) {
+  return new Promise((resolve5) => {
+    const p = spawn(exe, ["-V"], { stdio: "ignore" });
+    p.once("error", (err) => {
+      const code = err.code;
+      resolve5(code === "ENOENT" ? STRACE_MISSING : `strace cannot be started (${code ?? err.message}): calls per request not counted`);
+    });
+    p.once("exit", (code) => resolve5(code === 0 ? null : `strace -V exited with ${code}: calls per request not counted`));
+  });
+}
+async function waitReady(child2, stdout, stderr, exited, pattern, timeoutMs) {
+  return new Promise((resolve5, reject) => {
+    let done = false;
+    const finish = (f) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      child2.stdout.off("data", check);
+      f();
+    };
+    const check = () => {
+      const m = pattern.exec(stdout());
+      if (!m) return;
+      const raw = m.groups?.port ?? m[m.length - 1];
+      const port = Number(raw);
+      finish(
+        () => Number.isInteger(port) && port > 0 && port < 65536 ? resolve5(port) : reject(new RunError(`the SUT's ready line has no usable port: ${JSON.stringify(m[0])}`))
+      );
+    };
+    const timer = setTimeout(
+      () => finish(() => reject(new RunError(`the SUT under strace printed no ready line within ${timeoutMs} ms${lastLine(stderr())}`))),
+      timeoutMs
+    );
+    child2.stdout.on("data", check);
+    void exited.then(
+      (e) => finish(() => {
+        const err = stderr();
+        if (/strace: .*(ptrace|Operation not permitted)/i.test(err)) {
+          resolve5({ unavailable: `strace cannot trace here (${firstStraceLine(err)}): calls per request not counted` });
+        } else {
+          reject(new RunError(`the SUT exited under strace before it was ready (${e.error?.message ?? e.code ?? e.signal})${lastLine(err)}`));
+        }
+      })
+    );
+    check();
+  });
+}
+async function waitPort(port, exited, timeoutMs) {
+  let gone = false;
+  void exited.then(() => gone = true);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !gone) {
+    const ok3 = await new Promise((resolve5) => {
+      const sock = connect({ host: "127.0.0.1", port }, () => {
+        sock.destroy();
+        resolve5(true);
+      });
+      sock.on("error", () => resolve5(false));
+    });
+    if (ok3) return port;
+    await sleep(25);
+  }
+  throw new RunError(gone ? "the SUT exited under strace before it was ready" : `the SUT under strace did not accept connections on port ${port} within ${timeoutMs} ms`);
+}
+async function stop(child2, exited, timeoutMs) {
+  const kids = childrenOf(child2.pid);
+  if (kids.length > 0) for (const pid of kids) safeKill(pid, "SIGTERM");
+  else child2.kill("SIGTERM");
+  let timer;
+  const timedOut = await Promise.race([
+    exited.then(() => false),
+    new Promise((r) => timer = setTimeout(() => r(true), timeoutMs))
+  ]);
+  clearTimeout(timer);
+  if (timedOut) {
+    for (const pid of childrenOf(child2.pid)) safeKill(pid, "SIGKILL");
+    child2.kill("SIGKILL");
+    await exited;
+    throw new RunError(`the SUT did not stop within ${timeoutMs} ms of SIGTERM`);
+  }
+}
+function childrenOf(pid) {
+  try {
+    const txt = readFileSync4(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    if (txt) return txt.split(/\s+/).map(Number);
+  } catch {
+  }
+  const out = [];
+  try {
+    for (const e of readdirSync2("/proc")) {
+      if (!/^\d+$/.test(e)) continue;
+      try {
+        const stat2 = readFileSync4(`/proc/${e}/stat`, "utf8");
+        const ppid = Number(stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[1]);
+        if (ppid === pid) out.push(Number(e));
+      } catch {
+      }
+    }
+  } catch {
+  }
+  return out;
+}
+function safeKill(pid, sig) {
+  try {
+    process.kill(pid, sig);
+  } catch {
+  }
+}
+function parseStraceSummary(text) {
+  const out = {};
+  const lines = text.split("\n");
+  const header = lines.findIndex((l) => /\bcalls\b/.test(l) && /\bsyscall\b/.test(l));
+  if (header < 0) throw new RunError(`no strace -c summary found${text.trim() ? `: ${JSON.stringify(text.trim().slice(0, 120))}` : " (empty output)"}`);
+  for (const line of lines.slice(header + 1)) {
+    const t = line.trim();
+    if (t === "" || /^-+(\s+-+)*$/.test(t)) continue;
+    const m = /^([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(?:(\d+)\s+)?(\S+)$/.exec(t);
+    if (!m) continue;
+    const name = m[6];
+    if (name === "total") continue;
+    const row = out[name] ??= { calls: 0, errors: 0 };
+    row.calls += Number(m[4]);
+    row.errors += m[5] !== void 0 ? Number(m[5]) : 0;
+  }
+  return out;
+}
+function lastLine(s) {
+  const l = s.trim().split("\n").pop();
+  return l ? `: ${l}` : "";
+}
+function firstStraceLine(s) {
+  return (s.split("\n").find((l) => l.startsWith("strace:")) ?? s.trim().split("\n")[0] ?? "").trim();
+}
+var STRACE_MISSING, SYSCALLS, DEFAULT_READY;
+var init_strace = __esm({
+  "src/calls/strace.ts"() {
+    "use strict";
+    init_errors();
+    STRACE_MISSING = "strace not found: install strace to count calls per request";
+    SYSCALLS = {
+      read: ["read"],
+      recv: ["recvfrom"],
+      recvfrom: ["recvfrom"],
+      write: ["write"],
+      send: ["sendto"],
+      sendto: ["sendto"],
+      accept: ["accept", "accept4"],
+      accept4: ["accept4"],
+      close: ["close"],
+      open: ["open", "openat"]
+    };
+    DEFAULT_READY = /listening on (?:\S+):(?<port>\d+)/;
+  }
+});
+
+// src/experiment/schedule.ts
+function checkCount(n, what) {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
+}
+function pairSchedule(seed, round3, pairs) {
+  checkCount(pairs, "pairs");
+  const rng = new Prng(deriveSeed(seed, round3, STREAM.schedule));
+  const out = new Uint8Array(2 * pairs);
+  for (let k = 0; k < pairs; k++) {
+    const first = rng.nextBit();
+    out[2 * k] = first;
+    out[2 * k + 1] = 1 - first;
+  }
+  return out;
+}
+function warmupSchedule(warmupPerArm) {
+  checkCount(warmupPerArm, "warmupPerArm");
+  const out = new Uint8Array(2 * warmupPerArm);
+  for (let i = 1; i < out.length; i += 2) out[i] = 1;
+  return out;
+}
+function firstStarted(seed, round3) {
+  return new Prng(deriveSeed(seed, round3, STREAM.startOrder)).nextBit() === BASELINE ? "baseline" : "candidate";
+}
+var BASELINE;
+var init_schedule = __esm({
+  "src/experiment/schedule.ts"() {
+    "use strict";
+    init_prng();
+    BASELINE = 0;
   }
 });
 
@@ -8665,34 +8846,6 @@ var init_http_client = __esm({
   }
 });
 
-// src/experiment/schedule.ts
-function checkCount(n, what) {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
-}
-function pairSchedule(seed, round3, pairs) {
-  checkCount(pairs, "pairs");
-  const rng = new Prng(deriveSeed(seed, round3, STREAM.schedule));
-  const out = new Uint8Array(2 * pairs);
-  for (let k = 0; k < pairs; k++) {
-    const first = rng.nextBit();
-    out[2 * k] = first;
-    out[2 * k + 1] = 1 - first;
-  }
-  return out;
-}
-function warmupSchedule(warmupPerArm) {
-  checkCount(warmupPerArm, "warmupPerArm");
-  const out = new Uint8Array(2 * warmupPerArm);
-  for (let i = 1; i < out.length; i += 2) out[i] = 1;
-  return out;
-}
-var init_schedule = __esm({
-  "src/experiment/schedule.ts"() {
-    "use strict";
-    init_prng();
-  }
-});
-
 // src/loadgen/loadgen.ts
 function mixTable(requests) {
   if (requests.length === 0) throw new Error("loadgen: at least one request is required");
@@ -8799,7 +8952,7 @@ var init_loadgen = __esm({
 
 // src/runtime/local-process.ts
 import { spawn as spawn2 } from "node:child_process";
-import { readFileSync as readFileSync4, realpathSync } from "node:fs";
+import { readFileSync as readFileSync5, realpathSync } from "node:fs";
 import { request } from "node:http";
 import { setTimeout as sleep2 } from "node:timers/promises";
 function inheritedEnv() {
@@ -8809,7 +8962,7 @@ function inheritedEnv() {
 }
 function readMaps(pid) {
   try {
-    return readFileSync4(`/proc/${pid}/maps`, "utf8");
+    return readFileSync5(`/proc/${pid}/maps`, "utf8");
   } catch {
     return "";
   }
@@ -8941,26 +9094,49 @@ var init_local = __esm({
     init_errors();
     init_strace();
     init_checks();
+    init_schedule();
     init_http_client();
     init_loadgen();
     init_round_data();
     init_local_process();
+    init_placement2();
     LocalRuntime = class {
       constructor(config, opts) {
         this.config = config;
         this.opts = opts;
         process.on("exit", this.onExit);
+        this.plan = hostPlan(config.placement, this.allowed);
+        const { requested, mode, loadgen, sut } = this.plan;
+        this.report = { requested, mode, pinned: { loadgen, sut }, allowed: this.allowed, rounds: [] };
       }
       config;
       opts;
       name = "local";
       live = /* @__PURE__ */ new Set();
       onExit = () => this.killAll();
+      allowed = allowedCpus();
+      plan;
+      report;
+      /** Set once this process (the load generator) is pinned, so teardown can restore its affinity. */
+      pinnedSelf = false;
+      placement() {
+        return this.report;
+      }
       async runRound(index) {
+        this.pinSelf();
         const [portB, portC] = await freePorts(2);
         const { sut } = this.config;
-        const baseline = this.start({ label: "baseline", command: this.opts.command, env: sut.env, port: portB, preload: this.config.baselineHook });
-        const candidate = this.start({ label: "candidate", command: this.opts.command, env: sut.env, port: portC, preload: this.config.hook });
+        const command = pinnedCommand(pinBinary(), this.plan.sut, this.opts.command);
+        const first = firstStarted(this.config.seed, index);
+        const arms = {
+          baseline: { label: "baseline", command, env: sut.env, port: portB, preload: this.config.baselineHook },
+          candidate: { label: "candidate", command, env: sut.env, port: portC, preload: this.config.hook }
+        };
+        const second = first === "baseline" ? "candidate" : "baseline";
+        const started = { [first]: this.start(arms[first]), [second]: this.start(arms[second]) };
+        const { baseline, candidate } = started;
+        const observer = new RoundObserver(index, first, () => ({ baseline: [baseline.pid], candidate: [candidate.pid], loadgen: process.pid }));
+        const probes = probePoints(this.config.requestsPerRound);
         try {
           await Promise.all([baseline.waitReady(sut.readyPath, sut.readyTimeoutMs), candidate.waitReady(sut.readyPath, sut.readyTimeoutMs)]);
           if (this.config.hook) candidate.assertMapped(this.config.hook);
@@ -8973,8 +9149,13 @@ var init_local = __esm({
             pairs: this.config.requestsPerRound / 2,
             connection: this.config.connection,
             requests: this.config.requests,
-            timeoutMs: this.config.timeoutMs
+            timeoutMs: this.config.timeoutMs,
+            // Between two requests (never inside a timed one): where both arms last ran.
+            onSample: (s) => {
+              if (probes.has(s.seq)) observer.sample();
+            }
           });
+          this.report.rounds.push(observer.result());
           const data = roundFromSamples(index, result.samples);
           const died = [baseline, candidate].find((p) => p.exit);
           if (died) {
@@ -9019,6 +9200,16 @@ var init_local = __esm({
         await Promise.all([...this.live].map((p) => p.stop()));
         this.live.clear();
         process.off("exit", this.onExit);
+        if (this.pinnedSelf) {
+          this.pinnedSelf = false;
+          pinProcess(pinBinary(), this.allowed.join(","), process.pid);
+        }
+      }
+      /** The load generator runs in this process: all its threads go to the loadgen CPU. */
+      pinSelf() {
+        if (this.pinnedSelf || this.plan.loadgen === null) return;
+        pinProcess(pinBinary(), this.plan.loadgen, process.pid);
+        this.pinnedSelf = true;
       }
       start(opts) {
         const p = new SutProcess(opts);
@@ -30340,10 +30531,10 @@ var init_manifest = __esm({
 });
 
 // src/runtime/pod-cgroup.ts
-import { existsSync as existsSync3, readFileSync as readFileSync5 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync6 } from "node:fs";
 function read(path8) {
   try {
-    return readFileSync5(path8, "utf8");
+    return readFileSync6(path8, "utf8");
   } catch {
     return void 0;
   }
@@ -30469,9 +30660,9 @@ var init_pod_exec = __esm({
 // src/runtime/pod-image.ts
 import { spawn as spawn5 } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync6, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync7, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename3, dirname as dirname5, join as join6 } from "node:path";
+import { basename as basename3, dirname as dirname5, join as join7 } from "node:path";
 function parseLdd(text) {
   const out = [];
   for (const line of text.split("\n")) {
@@ -30507,7 +30698,7 @@ function rootfsHash(spec, quick = false) {
     if (quick) {
       const st = statSync2(f.from);
       h.update(`${st.size}:${st.mtimeMs}\0`);
-    } else h.update(readFileSync6(f.from));
+    } else h.update(readFileSync7(f.from));
   }
   return h.digest("hex").slice(0, 16);
 }
@@ -30540,16 +30731,16 @@ async function ensureImage(podman, name, spec, quickHash = false) {
   const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
   const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
   if (exists2.code === 0) return ref;
-  const root = mkdtempSync2(join6(tmpdir2(), "hook-latency-rootfs-"));
+  const root = mkdtempSync2(join7(tmpdir2(), "hook-latency-rootfs-"));
   try {
     for (const f of spec.files) {
-      const dest = join6(root, f.to);
+      const dest = join7(root, f.to);
       mkdirSync3(dirname5(dest), { recursive: true });
       copyFileSync(f.from, dest);
       chmodSync(dest, statSync2(f.from).mode & 511);
     }
-    mkdirSync3(join6(root, "tmp"), { recursive: true });
-    chmodSync(join6(root, "tmp"), 1023);
+    mkdirSync3(join7(root, "tmp"), { recursive: true });
+    chmodSync(join7(root, "tmp"), 1023);
     const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
     if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
   } finally {
@@ -30657,8 +30848,8 @@ var init_pod_output = __esm({
 
 // src/runtime/pod-plan.ts
 import { randomBytes } from "node:crypto";
-import { existsSync as existsSync4, readFileSync as readFileSync7 } from "node:fs";
-import { basename as basename4, join as join7 } from "node:path";
+import { existsSync as existsSync4, readFileSync as readFileSync8 } from "node:fs";
+import { basename as basename4, join as join8 } from "node:path";
 function newRunId() {
   return randomBytes(4).toString("hex");
 }
@@ -30666,7 +30857,7 @@ function readHook(path8, what) {
   if (!path8) return void 0;
   let data;
   try {
-    data = readFileSync7(path8);
+    data = readFileSync8(path8);
   } catch (e) {
     throw new UsageError(`${what} ${path8}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
   }
@@ -30674,7 +30865,7 @@ function readHook(path8, what) {
   return { fileName, data };
 }
 function findLoadgenScript() {
-  const file = process.env.HOOK_LATENCY_LOADGEN || join7(packageRoot(), "dist", "loadgen.js");
+  const file = process.env.HOOK_LATENCY_LOADGEN || join8(packageRoot(), "dist", "loadgen.js");
   if (!existsSync4(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
   return file;
 }
@@ -30682,7 +30873,7 @@ function loadPodAssets(config) {
   return {
     hook: readHook(config.hook, "hook"),
     baselineHook: readHook(config.baselineHook, "baseline-hook"),
-    loadgenScript: readFileSync7(findLoadgenScript())
+    loadgenScript: readFileSync8(findLoadgenScript())
   };
 }
 function sutPorts(config) {
@@ -30752,9 +30943,9 @@ __export(podman_exports, {
   PodmanRuntime: () => PodmanRuntime,
   importsSutBinary: () => importsSutBinary
 });
-import { existsSync as existsSync5, mkdtempSync as mkdtempSync3, readFileSync as readFileSync8, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync5, mkdtempSync as mkdtempSync3, readFileSync as readFileSync9, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { basename as basename5, join as join8 } from "node:path";
+import { basename as basename5, join as join9 } from "node:path";
 import { setTimeout as sleep3 } from "node:timers/promises";
 function importsSutBinary(sut) {
   return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
@@ -30793,7 +30984,7 @@ var init_podman = __esm({
       prepared;
       pods = /* @__PURE__ */ new Set();
       networkPreexisted = true;
-      dir = mkdtempSync3(join8(tmpdir3(), "hook-latency-podman-"));
+      dir = mkdtempSync3(join9(tmpdir3(), "hook-latency-podman-"));
       exec(args, timeoutMs = 6e4) {
         return runOk([this.podman, ...args], { timeoutMs }).catch((e) => {
           if (e instanceof ExecError) {
@@ -30836,7 +31027,7 @@ var init_podman = __esm({
         const { assets, images } = await this.prepare();
         const plan = podPlan(this.config, this.runId, index, assets, images);
         const pod = podName(plan.runId, index);
-        const file = join8(this.dir, `${pod}.yaml`);
+        const file = join9(this.dir, `${pod}.yaml`);
         writeFileSync3(file, toYaml(buildPodManifest(plan)));
         const ctr = (c) => `${pod}-${c}`;
         const t0 = Date.now();
@@ -30926,7 +31117,7 @@ ${tail(await this.logsOf(s.name))}`;
           const pid = states.find((s) => s.name === name)?.pid ?? 0;
           let maps;
           try {
-            maps = readFileSync8(`/proc/${pid}/maps`, "utf8");
+            maps = readFileSync9(`/proc/${pid}/maps`, "utf8");
           } catch {
             const r = await run([this.podman, "exec", name, "cat", "/proc/1/maps"], { timeoutMs: 3e4 });
             if (r.code === 0) maps = r.stdout;
@@ -34179,11 +34370,11 @@ __export(kind_exports, {
   KindRuntime: () => KindRuntime
 });
 import { chmodSync as chmodSync2, existsSync as existsSync8 } from "node:fs";
-import { delimiter as delimiter2, join as join10 } from "node:path";
+import { delimiter as delimiter2, join as join11 } from "node:path";
 function onPath(name, path8 = process.env.PATH ?? "") {
   for (const dir of path8.split(delimiter2)) {
     if (!dir) continue;
-    const p = join10(dir, name);
+    const p = join11(dir, name);
     if (existsSync8(p)) return p;
   }
   return void 0;
@@ -34191,14 +34382,14 @@ function onPath(name, path8 = process.env.PATH ?? "") {
 async function downloadKind(version) {
   const tc = await Promise.resolve().then(() => (init_tool_cache(), tool_cache_exports));
   const cached = tc.find("kind", version);
-  if (cached) return join10(cached, "kind");
+  if (cached) return join11(cached, "kind");
   const os9 = process.platform === "darwin" ? "darwin" : "linux";
   const arch3 = process.arch === "arm64" ? "arm64" : "amd64";
   const url = `https://kind.sigs.k8s.io/dl/${version}/kind-${os9}-${arch3}`;
   const file = await tc.downloadTool(url);
   chmodSync2(file, 493);
   const dir = await tc.cacheFile(file, "kind", "kind", version);
-  return join10(dir, "kind");
+  return join11(dir, "kind");
 }
 var KindRuntime;
 var init_kind = __esm({
@@ -35323,6 +35514,9 @@ function dedupeChecks(checks) {
   }
   return [...byId.values()];
 }
+
+// src/engine.ts
+init_checks();
 
 // src/runtime/replay.ts
 var ReplayRuntime = class {
@@ -36476,7 +36670,8 @@ function environmentOf(config) {
     alpha: String(config.alpha),
     power: String(config.power),
     mde: formatThreshold(config.mde),
-    seed: String(config.seed)
+    seed: String(config.seed),
+    placement: config.placement
   };
 }
 async function runGate(runtime, config, hooks = {}) {
@@ -36505,6 +36700,11 @@ async function runGate(runtime, config, hooks = {}) {
       onLook: hooks.onLook
     });
     const verdict = { ...result, mode: "macro", runtime: runtime.name };
+    const placement = runtime.placement?.();
+    if (placement) {
+      verdict.placement = placement;
+      verdict.checks.push(placementCheck(placement));
+    }
     if (config.countCalls) verdict.calls = await callsReport(runtime, verdict);
     if (files && out) {
       writeFileSync2(files.verdict, `${JSON.stringify(verdict, null, 2)}
@@ -36821,6 +37021,7 @@ init_config();
 
 // src/runtimes.ts
 init_native();
+init_placement2();
 function prepareHooks(config, alsoBuild = []) {
   const hooks = [config.hook, config.baselineHook].filter((h) => !!h);
   ensureBuilt([...hooks, ...alsoBuild]);
@@ -36829,7 +37030,7 @@ function prepareHooks(config, alsoBuild = []) {
 }
 function prepareHostSut(config) {
   const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
-  prepareHooks(config, [command[0]]);
+  prepareHooks(config, [command[0], ...config.placement === "off" ? [] : [pinBinary()]]);
   return command;
 }
 async function createRuntime(config) {
@@ -37179,7 +37380,7 @@ function hookProblem(problem) {
 
 // src/commands/report.ts
 init_errors();
-import { readFileSync as readFileSync10, writeFileSync as writeFileSync5 } from "node:fs";
+import { readFileSync as readFileSync11, writeFileSync as writeFileSync5 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 init_units();
 var DEFAULT_REPORT_OUT = "report.html";
@@ -37215,7 +37416,7 @@ function computeVerdict(rounds, flags) {
 function readVerdict(file) {
   let text;
   try {
-    text = readFileSync10(file, "utf8");
+    text = readFileSync11(file, "utf8");
   } catch (err) {
     throw new UsageError(`${file}: ${fsProblem(err, "no such file")}`);
   }
@@ -37320,6 +37521,7 @@ run options:
   --json                   print the verdict JSON on stdout
   --fail-on-inconclusive   exit 1 on an inconclusive verdict too
   --count-calls            count hooked calls per request with strace (local runtime)
+  --placement MODE         auto | same-cpu | split | off: CPU pinning of loadgen and both arms (default auto = same-cpu)
 
 micro options:
   --hook PATH              hook under test (required)
@@ -37351,6 +37553,7 @@ var OPTIONS = {
   json: { type: "boolean" },
   "fail-on-inconclusive": { type: "boolean" },
   "count-calls": { type: "boolean" },
+  placement: { type: "string" },
   function: { type: "string" },
   verdict: { type: "string" },
   rounds: { type: "string" },

@@ -3,6 +3,7 @@
 import type { Config } from './config';
 import type { Runtime } from './experiment/runtime';
 import { checkSharedLibrary, ensureBuilt, EXAMPLE_SUT } from './native';
+import { pinBinary } from './runtime/placement';
 import { ReplayRuntime } from './runtime/replay';
 import { readSamples } from './samples/read';
 
@@ -20,7 +21,7 @@ function prepareHooks(config: Config, alsoBuild: string[] = []): void {
 /** A SUT run from this host's binary: the configured command, or the bundled example SUT. */
 function prepareHostSut(config: Config): string[] {
   const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
-  prepareHooks(config, [command[0]]);
+  prepareHooks(config, [command[0], ...(config.placement === 'off' ? [] : [pinBinary()])]);
   return command;
 }
 

@@ -1,6 +1,6 @@
 // The one interface every runtime implements (local, podman, kind, kubernetes, replay).
 // It lives here, beside the controller that drives it, so nothing in the experiment depends on a backend.
-import type { Check, RoundData } from '../types';
+import type { Check, PlacementReport, RoundData } from '../types';
 
 /** Calls of each hooked function per request, or why they could not be counted. */
 export type CallCounts = { perRequest: Record<string, number>; requests: number } | { unavailable: string };
@@ -21,6 +21,8 @@ export interface Runtime {
   runRound(index: number): Promise<RoundOutcome | null>;
   /** Optional (recommendation 7): one extra short run of the candidate counting hooked calls per request. */
   countCalls?(): Promise<CallCounts>;
+  /** Optional: where the load generator and the arms were pinned and seen running, so far. */
+  placement?(): PlacementReport;
   /** Stops and removes whatever the runtime started. Safe to call more than once. */
   teardown(): Promise<void>;
 }
