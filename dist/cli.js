@@ -8143,6 +8143,11 @@ function hostPlan(choice, allowed) {
   const sut = mode === "split" ? String(allowed[allowed.length - 2]) : last;
   return { requested: choice, mode, loadgen: last, sut };
 }
+function podPlacementPlan(choice) {
+  const mode = resolveMode(choice, 2);
+  if (mode === "off") return { requested: choice, mode, loadgen: null, sut: null };
+  return { requested: choice, mode, loadgen: "@-1", sut: mode === "split" ? "@-2" : "@-1" };
+}
 function parseCpuList(s) {
   const out = [];
   for (const part of s.trim().split(",").filter(Boolean)) {
@@ -30873,7 +30878,8 @@ function loadPodAssets(config) {
   return {
     hook: readHook(config.hook, "hook"),
     baselineHook: readHook(config.baselineHook, "baseline-hook"),
-    loadgenScript: readFileSync8(findLoadgenScript())
+    loadgenScript: readFileSync8(findLoadgenScript()),
+    pin: config.placement === "off" ? null : readFileSync8(pinBinary())
   };
 }
 function sutPorts(config) {
@@ -30934,6 +30940,65 @@ var init_pod_plan = __esm({
     init_errors();
     init_native();
     init_manifest();
+    init_placement2();
+  }
+});
+
+// src/runtime/pod-placement.ts
+function pinConfigMapName(runId) {
+  return configMapNames(runId).loadgen.replace(/-loadgen$/, "-pin");
+}
+function podPinNote(plan, sutCommand) {
+  if (plan.mode === "off") return null;
+  return sutCommand.length === 0 ? "the SUT containers run the image entrypoint (no sut.command), so they could not be pinned" : null;
+}
+function placePod(manifest, runId, p) {
+  const pod = structuredClone(manifest.pod);
+  const configMaps = [...manifest.configMaps];
+  const { containers } = pod.spec;
+  const byName = (n) => containers.find((c) => c.name === n);
+  const [baseline, candidate, loadgen] = [byName(CONTAINERS.baseline), byName(CONTAINERS.candidate), byName(CONTAINERS.loadgen)];
+  pod.spec.containers = [...p.first === "baseline" ? [baseline, candidate] : [candidate, baseline], loadgen];
+  const { plan, pin } = p;
+  if (plan.mode === "off" || !pin) return { pod, configMaps };
+  const mount = p.pinHostPath ? { name: PIN_VOLUME, mountPath: PIN_PATH, readOnly: true } : { name: PIN_VOLUME, mountPath: PIN_DIR, readOnly: true };
+  if (p.pinHostPath) {
+    pod.spec.volumes.push({ name: PIN_VOLUME, hostPath: { path: p.pinHostPath, type: "File" } });
+  } else {
+    const name = pinConfigMapName(runId);
+    const metadata = { ...manifest.configMaps[0].metadata, name };
+    configMaps.push({ apiVersion: "v1", kind: "ConfigMap", metadata, binaryData: { pin: Buffer.from(pin).toString("base64") } });
+    pod.spec.volumes.push({ name: PIN_VOLUME, configMap: { name, defaultMode: 365 } });
+  }
+  const wrap = (c, cpus) => {
+    if (cpus === null || !c.command?.length) return;
+    c.command = [PIN_PATH, cpus, "--", ...c.command];
+    c.volumeMounts = [...c.volumeMounts ?? [], mount];
+  };
+  wrap(baseline, plan.sut);
+  wrap(candidate, plan.sut);
+  wrap(loadgen, plan.loadgen);
+  return { pod, configMaps };
+}
+function podPlacementReport(plan, note, allowed) {
+  const unpinned = note !== null;
+  return {
+    requested: plan.requested,
+    mode: unpinned ? "off" : plan.mode,
+    pinned: unpinned ? { loadgen: null, sut: null } : { loadgen: plan.loadgen, sut: plan.sut },
+    ...allowed ? { allowed } : {},
+    ...note ? { note } : {},
+    rounds: []
+  };
+}
+var PIN_DIR, PIN_PATH, PIN_VOLUME;
+var init_pod_placement = __esm({
+  "src/runtime/pod-placement.ts"() {
+    "use strict";
+    init_manifest();
+    PIN_DIR = "/hook-latency/pin";
+    PIN_PATH = `${PIN_DIR}/pin`;
+    PIN_VOLUME = "pin";
   }
 });
 
@@ -30958,6 +31023,7 @@ var init_podman = __esm({
     init_checks();
     init_config();
     init_errors();
+    init_schedule();
     init_manifest();
     init_pod_cgroup();
     init_pod_exec();
@@ -30965,6 +31031,8 @@ var init_podman = __esm({
     init_pod_maps();
     init_pod_output();
     init_pod_plan();
+    init_placement2();
+    init_pod_placement();
     KUBE_NETWORK = "podman-default-kube-network";
     SUT_IMAGE_NAME = "hook-latency-sut";
     NODE_IMAGE_NAME = "hook-latency-node";
@@ -30985,6 +31053,7 @@ var init_podman = __esm({
       pods = /* @__PURE__ */ new Set();
       networkPreexisted = true;
       dir = mkdtempSync3(join9(tmpdir3(), "hook-latency-podman-"));
+      report;
       exec(args, timeoutMs = 6e4) {
         return runOk([this.podman, ...args], { timeoutMs }).catch((e) => {
           if (e instanceof ExecError) {
@@ -30999,9 +31068,17 @@ var init_podman = __esm({
           await this.exec(["version", "--format", "{{.Client.Version}}"], 3e4);
           this.networkPreexisted = (await run([this.podman, "network", "exists", KUBE_NETWORK], { timeoutMs: 3e4 })).code === 0;
           const assets = loadPodAssets(this.config);
-          return { assets, images: await this.images() };
+          const images = await this.images();
+          const wanted = podPlacementPlan(this.config.placement);
+          const note = podPinNote(wanted, images.sutCommand);
+          const placement = note ? { ...wanted, mode: "off", loadgen: null, sut: null } : wanted;
+          this.report = podPlacementReport(wanted, note, allowedCpus());
+          return { assets, images, placement };
         })();
         return this.prepared;
+      }
+      placement() {
+        return this.report ?? podPlacementReport(podPlacementPlan(this.config.placement), null, allowedCpus());
       }
       /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
       async images() {
@@ -31024,11 +31101,12 @@ var init_podman = __esm({
         return { image, command: [`/app/${basename5(binary)}`, ...command.slice(1)] };
       }
       async runRound(index) {
-        const { assets, images } = await this.prepare();
+        const { assets, images, placement } = await this.prepare();
         const plan = podPlan(this.config, this.runId, index, assets, images);
         const pod = podName(plan.runId, index);
         const file = join9(this.dir, `${pod}.yaml`);
-        writeFileSync3(file, toYaml(buildPodManifest(plan)));
+        const first = firstStarted(this.config.seed, index);
+        writeFileSync3(file, toYaml(placePod(buildPodManifest(plan), plan.runId, { plan: placement, pin: assets.pin, pinHostPath: pinBinary(), first })));
         const ctr = (c) => `${pod}-${c}`;
         const t0 = Date.now();
         let podStartMs = 0;
@@ -31042,10 +31120,14 @@ var init_podman = __esm({
             throw new RunError(`podman kube play failed for round ${index}: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
           }
           const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
-          const pids = (await this.inspect(suts)).map((s) => s.pid);
+          const started = await this.inspect([...suts, ctr(CONTAINERS.loadgen)]);
+          const pids = suts.map((n) => started.find((s) => s.name === n)?.pid ?? 0);
           const cgroups = () => pids.map((p) => p > 0 ? readCgroup(p) : {});
           const before = cgroups();
-          const states = await this.waitForLoadgen(pod, index);
+          const loadgenPid = started.find((s) => s.name === ctr(CONTAINERS.loadgen))?.pid ?? 0;
+          const observer = new RoundObserver(index, first, () => ({ baseline: [pids[0]], candidate: [pids[1]], loadgen: loadgenPid }));
+          const states = await this.waitForLoadgen(pod, index, () => observer.sample());
+          this.report?.rounds.push(observer.result());
           roundMs = Date.now() - t0;
           const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen));
           const logs = await run([this.podman, "logs", ctr(CONTAINERS.loadgen)], { timeoutMs: 6e4 });
@@ -31080,13 +31162,14 @@ var init_podman = __esm({
           return { name, status: status2, exitCode: Number(code), oomKilled: oom === "true", pid: Number(pid) };
         });
       }
-      async waitForLoadgen(pod, index) {
+      async waitForLoadgen(pod, index, onPoll) {
         const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
         const deadline = Date.now() + this.config.pod.podTimeoutMs;
         for (; ; ) {
           const states = await this.inspect(names);
           const lg = states.find((s) => s.name === names[2]);
           if (lg && (lg.status === "exited" || lg.status === "stopped")) return states;
+          onPoll();
           if (Date.now() > deadline) {
             throw new RunError(
               `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(", ")}`
@@ -31147,7 +31230,7 @@ ${tail(await this.logsOf(s.name))}`;
       /** kube play creates the ConfigMap volumes even when it fails; kube down leaves them behind. */
       async removeVolumes() {
         const names = configMapNames(this.runId);
-        await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook], { timeoutMs: 6e4 }).catch(() => null);
+        await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook, pinConfigMapName(this.runId)], { timeoutMs: 6e4 }).catch(() => null);
       }
       async teardown() {
         for (const pod of [...this.pods]) await this.removePod(pod);
@@ -31187,12 +31270,15 @@ var init_kubernetes = __esm({
     init_state_helper();
     init_checks();
     init_errors();
+    init_schedule();
     init_manifest();
     init_pod_exec();
     init_native();
     init_pod_maps();
     init_pod_output();
     init_pod_plan();
+    init_placement2();
+    init_pod_placement();
     TRANSIENT = [
       /connection refused/i,
       /etcdserver: (request timed out|leader changed|too many requests)/i,
@@ -31218,6 +31304,10 @@ var init_kubernetes = __esm({
         this.fileOutputRows = opts.fileOutputRows ?? 2e4;
         this.ownNamespace = !config.pod.namespace;
         this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
+        const wanted = podPlacementPlan(config.placement);
+        const note = podPinNote(wanted, config.sut.command);
+        this.placementPlan = note ? { ...wanted, mode: "off", loadgen: null, sut: null } : wanted;
+        this.report = podPlacementReport(wanted, note);
       }
       config;
       name;
@@ -31233,6 +31323,11 @@ var init_kubernetes = __esm({
       assets;
       livePods = /* @__PURE__ */ new Set();
       envChecksDone = false;
+      placementPlan;
+      report;
+      placement() {
+        return this.report;
+      }
       get context() {
         return this.config.pod.kubeContext;
       }
@@ -31297,7 +31392,10 @@ var init_kubernetes = __esm({
         try {
           this.livePods.add(pod);
           recordCreated("pod", `${ns}/${pod}`, this.context);
-          await this.kubectl(["apply", "-n", ns, "-f", "-"], { input: toYaml(buildPodManifest(plan)), what: `applying pod ${ns}/${pod}` });
+          const first = firstStarted(this.config.seed, index);
+          const placed = placePod(buildPodManifest(plan), plan.runId, { plan: this.placementPlan, pin: assets.pin, first });
+          await this.kubectl(["apply", "-n", ns, "-f", "-"], { input: toYaml(placed), what: `applying pod ${ns}/${pod}` });
+          this.report.rounds.push({ round: index, first, samples: 0, differing: 0, cpus: { baseline: [], candidate: [], loadgen: [] } });
           const final = await this.waitForLoadgen(pod, index);
           const logs = await this.kubectl(["logs", pod, "-n", ns, "-c", CONTAINERS.loadgen], { timeoutMs: 12e4, what: `reading the loadgen output of ${ns}/${pod}` });
           const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
@@ -34466,6 +34564,9 @@ var init_kind = __esm({
         await this.prepare();
         return this.kube.runRound(index);
       }
+      placement() {
+        return this.kube.placement();
+      }
       async teardown() {
         try {
           if (this.kindBin) await this.kube.teardown();
@@ -37024,13 +37125,14 @@ init_native();
 init_placement2();
 function prepareHooks(config, alsoBuild = []) {
   const hooks = [config.hook, config.baselineHook].filter((h) => !!h);
-  ensureBuilt([...hooks, ...alsoBuild]);
+  const pin = config.placement === "off" ? [] : [pinBinary()];
+  ensureBuilt([...hooks, ...pin, ...alsoBuild]);
   if (config.hook) checkSharedLibrary(config.hook, "hook");
   if (config.baselineHook) checkSharedLibrary(config.baselineHook, "baseline-hook");
 }
 function prepareHostSut(config) {
   const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
-  prepareHooks(config, [command[0], ...config.placement === "off" ? [] : [pinBinary()]]);
+  prepareHooks(config, [command[0]]);
   return command;
 }
 async function createRuntime(config) {

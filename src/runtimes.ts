@@ -13,7 +13,8 @@ import { readSamples } from './samples/read';
  */
 function prepareHooks(config: Config, alsoBuild: string[] = []): void {
   const hooks = [config.hook, config.baselineHook].filter((h): h is string => !!h);
-  ensureBuilt([...hooks, ...alsoBuild]);
+  const pin = config.placement === 'off' ? [] : [pinBinary()];
+  ensureBuilt([...hooks, ...pin, ...alsoBuild]);
   if (config.hook) checkSharedLibrary(config.hook, 'hook');
   if (config.baselineHook) checkSharedLibrary(config.baselineHook, 'baseline-hook');
 }
@@ -21,7 +22,7 @@ function prepareHooks(config: Config, alsoBuild: string[] = []): void {
 /** A SUT run from this host's binary: the configured command, or the bundled example SUT. */
 function prepareHostSut(config: Config): string[] {
   const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
-  prepareHooks(config, [command[0], ...(config.placement === 'off' ? [] : [pinBinary()])]);
+  prepareHooks(config, [command[0]]);
   return command;
 }
 

@@ -6,7 +6,8 @@ import type { Check, PlacementReport } from '../types';
 export function placementCheck(report: PlacementReport): Check {
   const observed = report.rounds.filter((r) => r.samples > 0);
   const bad = observed.filter((r) => r.differing > 0);
-  const pinned = report.mode === 'off' ? 'not pinned (placement: off)' : `${report.mode}: loadgen on CPU ${report.pinned.loadgen}, both SUT arms on CPU ${report.pinned.sut}`;
+  const cpu = (spec: string | null) => describeCpus(spec, report.allowed);
+  const pinned = report.mode === 'off' ? 'not pinned (placement: off)' : `${report.mode}: loadgen on ${cpu(report.pinned.loadgen)}, both SUT arms on ${cpu(report.pinned.sut)}`;
   if (bad.length > 0) {
     const samples = bad.reduce((s, r) => s + r.differing, 0);
     const total = observed.reduce((s, r) => s + r.samples, 0);
@@ -21,4 +22,15 @@ export function placementCheck(report: PlacementReport): Check {
   }
   const seen = observed.length ? `; both arms seen on the same CPUs in all ${observed.length} rounds` : '; where the arms ran was not observed on this runtime';
   return { id: 'placement', status: 'pass', detail: `${pinned}${seen}` };
+}
+
+/** "3" -> "CPU 3"; "@-1" -> "CPU 1 (the last allowed)" when the allowed set is known. */
+export function describeCpus(spec: string | null, allowed?: number[]): string {
+  if (spec === null) return 'no CPU';
+  const m = /^@(-?\d+)$/.exec(spec);
+  if (!m) return `CPU ${spec}`;
+  const n = Number(m[1]);
+  const which = n === -1 ? 'the last allowed CPU' : n === -2 ? 'the last but one allowed CPU' : `allowed CPU #${n}`;
+  const i = n < 0 ? (allowed?.length ?? 0) + n : n;
+  return allowed && i >= 0 && i < allowed.length ? `CPU ${allowed[i]} (${which})` : which;
 }

@@ -8,6 +8,7 @@ import { recordCreated, recordRemoved, recordTool } from '../action/state-helper
 import type { Config } from '../config';
 import { RunError, UsageError } from '../errors';
 import type { RoundOutcome, Runtime } from '../experiment/runtime';
+import type { PlacementReport } from '../types';
 import { KubernetesRuntime, type KubernetesOptions } from './kubernetes';
 import { cleanStderr, run, tail } from './pod-exec';
 
@@ -116,6 +117,10 @@ export class KindRuntime implements Runtime {
   async runRound(index: number): Promise<RoundOutcome | null> {
     await this.prepare();
     return this.kube.runRound(index);
+  }
+
+  placement(): PlacementReport {
+    return this.kube.placement();
   }
 
   async teardown(): Promise<void> {

@@ -19,13 +19,16 @@ import {
 import type { Config } from '../config';
 import { RoundFailedError, RunError, UsageError } from '../errors';
 import type { RoundOutcome, Runtime } from '../experiment/runtime';
-import type { Check } from '../types';
+import { firstStarted } from '../experiment/schedule';
+import type { Check, PlacementReport } from '../types';
 import { buildPodManifest, CONTAINERS, dnsLabel, OUT_FILE, podLabels, podName, POD_LABELS, toYaml, type PodPlan } from './manifest';
 import { cleanStderr, run, tail, type ExecResult } from './pod-exec';
 import { loaderMessage } from '../native';
 import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
 import { partialRound, roundFromOutput } from './pod-output';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PodAssets } from './pod-plan';
+import { podPlacementPlan, type PlacementPlan } from './placement';
+import { placePod, podPinNote, podPlacementReport } from './pod-placement';
 
 export interface KubernetesOptions {
   kubectl?: string;
@@ -77,6 +80,8 @@ export class KubernetesRuntime implements Runtime {
   private assets?: PodAssets;
   private readonly livePods = new Set<string>();
   private envChecksDone = false;
+  private readonly placementPlan: PlacementPlan;
+  private readonly report: PlacementReport;
 
   constructor(
     private readonly config: Config,
@@ -91,6 +96,15 @@ export class KubernetesRuntime implements Runtime {
     this.fileOutputRows = opts.fileOutputRows ?? 20_000;
     this.ownNamespace = !config.pod.namespace;
     this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
+    const wanted = podPlacementPlan(config.placement);
+    const note = podPinNote(wanted, config.sut.command);
+    this.placementPlan = note ? { ...wanted, mode: 'off', loadgen: null, sut: null } : wanted;
+    // The node's CPUs and the containers' cpusets are not visible from here: pinned, but not observed.
+    this.report = podPlacementReport(wanted, note);
+  }
+
+  placement(): PlacementReport {
+    return this.report;
   }
 
   private get context(): string | undefined {
@@ -161,7 +175,10 @@ export class KubernetesRuntime implements Runtime {
     try {
       this.livePods.add(pod);
       recordCreated('pod', `${ns}/${pod}`, this.context);
-      await this.kubectl(['apply', '-n', ns, '-f', '-'], { input: toYaml(buildPodManifest(plan)), what: `applying pod ${ns}/${pod}` });
+      const first = firstStarted(this.config.seed, index);
+      const placed = placePod(buildPodManifest(plan), plan.runId, { plan: this.placementPlan, pin: assets.pin, first });
+      await this.kubectl(['apply', '-n', ns, '-f', '-'], { input: toYaml(placed), what: `applying pod ${ns}/${pod}` });
+      this.report.rounds.push({ round: index, first, samples: 0, differing: 0, cpus: { baseline: [], candidate: [], loadgen: [] } });
       const final = await this.waitForLoadgen(pod, index);
       const logs = await this.kubectl(['logs', pod, '-n', ns, '-c', CONTAINERS.loadgen], { timeoutMs: 120_000, what: `reading the loadgen output of ${ns}/${pod}` });
       const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;

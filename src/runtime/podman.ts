@@ -11,7 +11,8 @@ import { cpuThrottlingCheck, memoryLimitCheck, samePodCheck } from '../checks';
 import { DEFAULTS, type Config } from '../config';
 import { RoundFailedError, RunError } from '../errors';
 import type { RoundOutcome, Runtime } from '../experiment/runtime';
-import type { Check } from '../types';
+import { firstStarted } from '../experiment/schedule';
+import type { Check, PlacementReport } from '../types';
 import { buildPodManifest, CONTAINERS, configMapNames, podName, toYaml, type PodPlan } from './manifest';
 import { readCgroup, type CgroupReading } from './pod-cgroup';
 import { cleanStderr, ExecError, run, runOk, tail } from './pod-exec';
@@ -19,6 +20,8 @@ import { binaryRootfs, ensureImage } from './pod-image';
 import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
 import { partialRound, roundFromOutput } from './pod-output';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PlanImages, type PodAssets } from './pod-plan';
+import { allowedCpus, pinBinary, podPlacementPlan, RoundObserver, type PlacementPlan } from './placement';
+import { pinConfigMapName, placePod, podPinNote, podPlacementReport } from './pod-placement';
 
 const KUBE_NETWORK = 'podman-default-kube-network';
 const SUT_IMAGE_NAME = 'hook-latency-sut';
@@ -38,6 +41,8 @@ export interface PodmanOptions {
 interface Prepared {
   assets: PodAssets;
   images: PlanImages;
+  /** The placement actually applied (off when the SUT containers cannot be pinned). */
+  placement: PlacementPlan;
 }
 
 interface ContainerState {
@@ -67,6 +72,7 @@ export class PodmanRuntime implements Runtime {
   private readonly pods = new Set<string>();
   private networkPreexisted = true;
   private readonly dir = mkdtempSync(join(tmpdir(), 'hook-latency-podman-'));
+  private report?: PlacementReport;
 
   constructor(
     private readonly config: Config,
@@ -92,9 +98,19 @@ export class PodmanRuntime implements Runtime {
       await this.exec(['version', '--format', '{{.Client.Version}}'], 30_000);
       this.networkPreexisted = (await run([this.podman, 'network', 'exists', KUBE_NETWORK], { timeoutMs: 30_000 })).code === 0;
       const assets = loadPodAssets(this.config);
-      return { assets, images: await this.images() };
+      const images = await this.images();
+      const wanted = podPlacementPlan(this.config.placement);
+      const note = podPinNote(wanted, images.sutCommand);
+      const placement: PlacementPlan = note ? { ...wanted, mode: 'off', loadgen: null, sut: null } : wanted;
+      // The containers see the host's CPUs (no cpuset is set), so "@-1" is the host's last allowed CPU.
+      this.report = podPlacementReport(wanted, note, allowedCpus());
+      return { assets, images, placement };
     })();
     return this.prepared;
+  }
+
+  placement(): PlacementReport {
+    return this.report ?? podPlacementReport(podPlacementPlan(this.config.placement), null, allowedCpus());
   }
 
   /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
@@ -120,11 +136,12 @@ export class PodmanRuntime implements Runtime {
   }
 
   async runRound(index: number): Promise<RoundOutcome | null> {
-    const { assets, images } = await this.prepare();
+    const { assets, images, placement } = await this.prepare();
     const plan = podPlan(this.config, this.runId, index, assets, images);
     const pod = podName(plan.runId, index);
     const file = join(this.dir, `${pod}.yaml`);
-    writeFileSync(file, toYaml(buildPodManifest(plan)));
+    const first = firstStarted(this.config.seed, index);
+    writeFileSync(file, toYaml(placePod(buildPodManifest(plan), plan.runId, { plan: placement, pin: assets.pin, pinHostPath: pinBinary(), first })));
     const ctr = (c: string) => `${pod}-${c}`;
     const t0 = Date.now();
     let podStartMs = 0;
@@ -138,11 +155,17 @@ export class PodmanRuntime implements Runtime {
         throw new RunError(`podman kube play failed for round ${index}: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
       }
       const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
-      const pids = (await this.inspect(suts)).map((s) => s.pid);
+      const started = await this.inspect([...suts, ctr(CONTAINERS.loadgen)]);
+      const pids = suts.map((n) => started.find((s) => s.name === n)?.pid ?? 0);
       const cgroups = () => pids.map((p) => (p > 0 ? readCgroup(p) : {}));
       const before = cgroups();
+      // The containers' processes are host processes: sample where they run while the loadgen works.
+      const loadgenPid = started.find((s) => s.name === ctr(CONTAINERS.loadgen))?.pid ?? 0;
+      const observer = new RoundObserver(index, first, () => ({ baseline: [pids[0]], candidate: [pids[1]], loadgen: loadgenPid }));
 
-      const states = await this.waitForLoadgen(pod, index);
+      const states = await this.waitForLoadgen(pod, index, () => observer.sample());
+      observer.sample(); // the SUTs are still up: the CPU each last ran on is where the round ended
+      this.report?.rounds.push(observer.result());
       roundMs = Date.now() - t0;
       const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen)) as ContainerState;
       const logs = await run([this.podman, 'logs', ctr(CONTAINERS.loadgen)], { timeoutMs: 60_000 });
@@ -184,13 +207,14 @@ export class PodmanRuntime implements Runtime {
       });
   }
 
-  private async waitForLoadgen(pod: string, index: number): Promise<ContainerState[]> {
+  private async waitForLoadgen(pod: string, index: number, onPoll: () => void): Promise<ContainerState[]> {
     const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
     const deadline = Date.now() + this.config.pod.podTimeoutMs;
     for (;;) {
       const states = await this.inspect(names);
       const lg = states.find((s) => s.name === names[2]);
       if (lg && (lg.status === 'exited' || lg.status === 'stopped')) return states;
+      onPoll();
       if (Date.now() > deadline) {
         throw new RunError(
           `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(', ')}`,
@@ -255,7 +279,7 @@ export class PodmanRuntime implements Runtime {
   /** kube play creates the ConfigMap volumes even when it fails; kube down leaves them behind. */
   private async removeVolumes(): Promise<void> {
     const names = configMapNames(this.runId);
-    await run([this.podman, 'volume', 'rm', '-f', names.loadgen, names.hook, names.baselineHook], { timeoutMs: 60_000 }).catch(() => null);
+    await run([this.podman, 'volume', 'rm', '-f', names.loadgen, names.hook, names.baselineHook, pinConfigMapName(this.runId)], { timeoutMs: 60_000 }).catch(() => null);
   }
 
   async teardown(): Promise<void> {
