@@ -7892,7 +7892,8 @@ var init_resource_limits = __esm({
 function placementCheck(report) {
   const observed = report.rounds.filter((r) => r.samples > 0);
   const bad = observed.filter((r) => r.differing > 0);
-  const pinned = report.mode === "off" ? "not pinned (placement: off)" : `${report.mode}: loadgen on CPU ${report.pinned.loadgen}, both SUT arms on CPU ${report.pinned.sut}`;
+  const cpu = (spec) => describeCpus(spec, report.allowed);
+  const pinned = report.mode === "off" ? "not pinned (placement: off)" : `${report.mode}: loadgen on ${cpu(report.pinned.loadgen)}, both SUT arms on ${cpu(report.pinned.sut)}`;
   if (bad.length > 0) {
     const samples = bad.reduce((s, r) => s + r.differing, 0);
     const total = observed.reduce((s, r) => s + r.samples, 0);
@@ -7907,6 +7908,15 @@ function placementCheck(report) {
   }
   const seen = observed.length ? `; both arms seen on the same CPUs in all ${observed.length} rounds` : "; where the arms ran was not observed on this runtime";
   return { id: "placement", status: "pass", detail: `${pinned}${seen}` };
+}
+function describeCpus(spec, allowed) {
+  if (spec === null) return "no CPU";
+  const m = /^@(-?\d+)$/.exec(spec);
+  if (!m) return `CPU ${spec}`;
+  const n = Number(m[1]);
+  const which2 = n === -1 ? "the last allowed CPU" : n === -2 ? "the last but one allowed CPU" : `allowed CPU #${n}`;
+  const i = n < 0 ? (allowed?.length ?? 0) + n : n;
+  return allowed && i >= 0 && i < allowed.length ? `CPU ${allowed[i]} (${which2})` : which2;
 }
 var init_placement = __esm({
   "src/checks/placement.ts"() {
@@ -31127,6 +31137,7 @@ var init_podman = __esm({
           const loadgenPid = started.find((s) => s.name === ctr(CONTAINERS.loadgen))?.pid ?? 0;
           const observer = new RoundObserver(index, first, () => ({ baseline: [pids[0]], candidate: [pids[1]], loadgen: loadgenPid }));
           const states = await this.waitForLoadgen(pod, index, () => observer.sample());
+          observer.sample();
           this.report?.rounds.push(observer.result());
           roundMs = Date.now() - t0;
           const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen));
@@ -35682,6 +35693,7 @@ var package_default = {
 init_units();
 
 // src/report/text.ts
+init_placement();
 init_units();
 var HEADLINE = {
   regression: "REGRESSION",
@@ -35702,6 +35714,7 @@ function verdictTable(v) {
     ["errors", `baseline ${v.errors.baseline}, candidate ${v.errors.candidate}`]
   ];
   if (v.calls) rows.push(["calls", callsLine(v)]);
+  if (v.placement) rows.push(["placement", placementLine(v.placement)]);
   if (v.durationMs !== void 0) rows.push(["time", `${(v.durationMs / 1e3).toFixed(1)} s`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join("\n");
@@ -35721,6 +35734,15 @@ function callsLine(v) {
   const c = v.calls;
   const parts = Object.entries(c.perRequest).filter(([, n]) => n >= 0.05).map(([fn, n]) => `${fn} ${n.toFixed(2)}/request (${formatNs(c.impliedPerCallNs[fn])} per call)`);
   return parts.length ? `${parts.join(", ")} over ${c.requests} requests` : "no hooked calls seen";
+}
+function placementLine(p) {
+  const how = p.mode === "off" ? `off${p.requested !== "off" ? ` (${p.requested} requested)` : ""}, not pinned` : `${p.mode}${p.requested === "auto" ? " (auto)" : ""}: loadgen on ${describeCpus(p.pinned.loadgen, p.allowed)}, both SUT arms on ${describeCpus(p.pinned.sut, p.allowed)}`;
+  const observed = p.rounds.filter((r) => r.samples > 0);
+  const apart = observed.filter((r) => r.differing > 0).length;
+  const seen = observed.length ? `arms on different CPUs in ${apart} of ${observed.length} observed rounds` : "not observed";
+  const first = p.rounds.filter((r) => r.first === "candidate").length;
+  const order = p.rounds.length ? `; candidate started first in ${first} of ${p.rounds.length} rounds` : "";
+  return `${how}; ${seen}${order}${p.note ? `; ${p.note}` : ""}`;
 }
 
 // src/report/html/charts.ts
@@ -36448,7 +36470,8 @@ function defaultEnvironment(v) {
     "hook-latency": package_default.version ?? "unknown",
     node: process.version,
     kernel: `${osType()} ${release()}`,
-    platform: `${process.platform}/${process.arch}`
+    platform: `${process.platform}/${process.arch}`,
+    ...v.placement ? { placement: placementLine(v.placement) } : {}
   };
 }
 function renderReport(input) {
@@ -36687,6 +36710,7 @@ function verdictMarkdown(v) {
     `| runtime | ${v.runtime} (${v.mode} benchmark) |`
   ];
   if (v.calls) lines.push(`| hooked calls per request | ${callsLine(v)} |`);
+  if (v.placement) lines.push(`| CPU placement | ${placementLine(v.placement)} |`);
   if (v.checks.length > 0) {
     lines.push("", "**Checks**", "");
     for (const c of v.checks) lines.push(`- ${CHECK_ICON[c.status]} \`${c.id}\`: ${c.detail}`);
@@ -36771,8 +36795,7 @@ function environmentOf(config) {
     alpha: String(config.alpha),
     power: String(config.power),
     mde: formatThreshold(config.mde),
-    seed: String(config.seed),
-    placement: config.placement
+    seed: String(config.seed)
   };
 }
 async function runGate(runtime, config, hooks = {}) {

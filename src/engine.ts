@@ -49,7 +49,6 @@ function environmentOf(config: Config): Record<string, string> {
     power: String(config.power),
     mde: formatThreshold(config.mde),
     seed: String(config.seed),
-    placement: config.placement,
   };
 }
 

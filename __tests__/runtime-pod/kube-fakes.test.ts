@@ -147,13 +147,16 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect(Object.fromEntries(out.checks.map((c) => [c.id, c.status]))).toEqual({
       'same-pod': 'pass', 'cpu-throttling': 'pass', 'service-mesh': 'pass', 'node-tenancy': 'pass',
     });
-    // What was applied: the namespace, then the ConfigMaps + Pod of the shared manifest.
+    // What was applied: the namespace, then the ConfigMaps (loadgen, hook, pin wrapper) + Pod of the shared manifest.
     const applied = calls().filter((c) => c.argv.includes('apply'));
     expect(parseAllDocuments(applied[0].stdin).map((d) => d.toJS().kind)).toEqual(['Namespace']);
     const docs = parseAllDocuments(applied[1].stdin).map((d) => d.toJS());
-    expect(docs.map((d) => d.kind)).toEqual(['ConfigMap', 'ConfigMap', 'Pod']);
-    expect(docs[2].metadata.namespace).toBe(NS);
+    expect(docs.map((d) => d.kind)).toEqual(['ConfigMap', 'ConfigMap', 'ConfigMap', 'Pod']);
+    expect(docs[3].metadata.namespace).toBe(NS);
     expect(docs[1].binaryData['delay.so']).toBe(readFileSync(resolve(ROOT, 'hook/build/delay.so')).toString('base64'));
+    expect(docs[2].binaryData.pin).toBe(readFileSync(resolve(ROOT, 'hook/build/pin')).toString('base64'));
+    // The default placement: every container's command starts with the pin wrapper, last allowed CPU.
+    for (const c of docs[3].spec.containers) expect(c.command.slice(0, 3)).toEqual(['/hook-latency/pin/pin', '@-1', '--']);
   });
 
   it('kind create cluster fails: a clear error, and the half-made cluster is deleted', async () => {
@@ -213,7 +216,7 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect((err as Error).message).toMatch(/^round 0: sut-candidate was OOMKilled \(memory limit 16Mi\): raise memory\npod .* events:/);
     expect((err as RoundFailedError).partial?.arm.length).toBe(20);
     expect(lines().slice(-3)).toEqual(CLEANUP);
-    const pod = parseAllDocuments(calls().find((c) => c.argv.includes(NS) && c.argv.includes('apply'))!.stdin).map((d) => d.toJS())[2];
+    const pod = parseAllDocuments(calls().find((c) => c.argv.includes(NS) && c.argv.includes('apply'))!.stdin).map((d) => d.toJS()).find((d) => d.kind === 'Pod');
     expect(pod.spec.containers[1].resources).toEqual({ requests: { cpu: '1', memory: '16Mi' }, limits: { cpu: '1', memory: '16Mi' } });
   });
 
@@ -247,7 +250,7 @@ describe('kind runtime (fake kind + kubectl)', () => {
       K(`exec ${POD} -n ${NS} -c sut-candidate -- cat /proc/1/maps`),
       K(`exec ${POD} -n ${NS} -c sut-baseline -- cat /hook-latency/out/samples.csv`),
     ]);
-    const pod = parseAllDocuments(calls().find((c) => c.argv.includes(NS) && c.argv.includes('apply'))!.stdin).map((d) => d.toJS())[2];
+    const pod = parseAllDocuments(calls().find((c) => c.argv.includes(NS) && c.argv.includes('apply'))!.stdin).map((d) => d.toJS()).find((d) => d.kind === 'Pod');
     expect(JSON.parse(pod.spec.containers[2].env[0].value).out).toBe('/hook-latency/out/samples.csv');
   });
 

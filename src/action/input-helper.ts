@@ -11,7 +11,7 @@ import { UsageError } from '../errors';
 export const CONFIG_INPUTS = [
   'runtime', 'replay', 'hook', 'baseline-hook', 'threshold', 'alpha', 'power', 'mde', 'max-requests',
   'max-duration', 'requests-per-round', 'warmup-requests', 'connection', 'timeout', 'look-every',
-  'min-rounds', 'seed', 'fail-on', 'out', 'cluster-name', 'kind-version', 'kind-config',
+  'min-rounds', 'seed', 'placement', 'fail-on', 'out', 'cluster-name', 'kind-version', 'kind-config',
   'reuse-cluster', 'kube-context', 'kubeconfig', 'namespace', 'loadgen-image', 'cpu', 'memory',
   'pod-timeout',
 ] as const;
