@@ -1,7 +1,8 @@
 // Live gate runs on this machine, for the placement figures of docs/method.md and the README:
 // N runs of `hook-latency run` per (placement, hook) and a compact table of how often each said
 // "regression", how wide its 95 % CI was, how far the two arms' rounds spread, and, for a delay
-// hook, the estimate beside the hook's real per-request cost (delay x calls per request).
+// hook, the estimate beside the hook's real per-request cost: ns per read() call measured by
+// `hook-latency micro` times read+recv calls per request counted by strace.
 //
 //   npm run bench -- live --runs 100 [--hog] [--runtime local|podman]
 //       [--placement auto,same-cpu,split,off] [--hook none,noop,delay500] [--cli dist/cli.js]
@@ -105,6 +106,18 @@ async function callsPerRequest(): Promise<number | null> {
   return (r.calls.perRequest.read ?? 0) + (r.calls.perRequest.recv ?? 0);
 }
 
+/** ns per read() call the delay hook costs, measured by `hook-latency micro` (busy-wait + clock reads). */
+function microPerCall(delayNs: number): number | null {
+  const r = spawnSync(process.execPath, [values.cli!, 'micro', '--hook', join(root, 'hook', 'build', 'delay.so'), '--function', 'read', '--json'], {
+    cwd: root, encoding: 'utf8', env: { ...process.env, HOOK_DELAY_NS: String(delayNs) },
+  });
+  try {
+    return (JSON.parse(r.stdout) as { overhead_ns: { estimate: number } }).overhead_ns.estimate;
+  } catch {
+    return null;
+  }
+}
+
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 
 async function main(): Promise<void> {
@@ -113,10 +126,14 @@ async function main(): Promise<void> {
   const stopHog = () => hog?.kill('SIGKILL');
   process.on('exit', stopHog);
   try {
-    const anyDelay = hooks.some((h) => h.startsWith('delay'));
-    const perRequest = anyDelay ? await callsPerRequest() : null;
+    const delays = hooks.map((h) => hookArgs(h).delayNs).filter((d): d is number => d !== undefined);
+    const calls = delays.length ? await callsPerRequest() : null;
+    const perCall = new Map(delays.map((d) => [d, microPerCall(d)]));
     console.log(`live gate runs: runtime ${values.runtime}, ${runs} runs per row, budget 0, alpha 0.05, ${values.hog ? 'with a CPU hog (one core at 100 %)' : 'no extra load'}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-    if (anyDelay) console.log(`read+recv calls per request (strace): ${perRequest === null ? 'unavailable' : perRequest.toFixed(3)}`);
+    if (delays.length) {
+      console.log(`read+recv calls per request (strace): ${calls === null ? 'unavailable' : calls.toFixed(3)}; ` +
+        `per read() call (micro): ${[...perCall].map(([d, ns]) => `delay${d} ${ns === null ? 'unavailable' : `${ns.toFixed(0)} ns`}`).join(', ')}`);
+    }
     console.log('placement | hook | regression | inconclusive | median CI width | round log-ratio p5/p95 | rounds with arms on different CPUs | estimate ns median [min, max] | real cost ns | median s');
     console.log('---|---|---|---|---|---|---|---|---|---');
     for (const placement of placements) {
@@ -128,7 +145,9 @@ async function main(): Promise<void> {
           if ('error' in o) errors.push(o.error);
           else outcomes.push(o);
         }
-        console.log(row(placement, hook, outcomes, perRequest));
+        const delay = hookArgs(hook).delayNs;
+        const ns = delay === undefined ? null : perCall.get(delay) ?? null;
+        console.log(row(placement, hook, outcomes, ns !== null && calls !== null ? ns * calls : null));
         if (errors.length) console.log(`  ${errors.length} runs failed, e.g.: ${errors[0]}`);
       }
     }
@@ -137,7 +156,8 @@ async function main(): Promise<void> {
   }
 }
 
-function row(placement: string, hook: string, o: Outcome[], perRequest: number | null): string {
+/** realCost: the hook's per-request cost (micro ns per call x calls per request), null for an A/A. */
+function row(placement: string, hook: string, o: Outcome[], realCost: number | null): string {
   const n = o.length;
   if (n === 0) return `${placement} | ${hook} | no successful runs`;
   const count = (k: Verdict['verdict']) => o.filter((x) => x.verdict === k).length;
@@ -145,9 +165,9 @@ function row(placement: string, hook: string, o: Outcome[], perRequest: number |
   const se = Math.sqrt((0.05 * 0.95) / n);
   const ratios = o.flatMap((x) => x.roundLogRatios).sort((a, b) => a - b);
   const est = o.map((x) => x.shiftNs);
-  const delay = hookArgs(hook).delayNs;
-  const real = delay !== undefined && perRequest !== null ? (delay * perRequest).toFixed(0) : '-';
-  const regCell = `${reg}/${n} (${pct(reg / n)})${delay === undefined ? ` [alpha+2se ${pct(0.05 + 2 * se)}]` : ''}`;
+  const aa = hookArgs(hook).delayNs === undefined;
+  const real = realCost === null ? '-' : realCost.toFixed(0);
+  const regCell = `${reg}/${n} (${pct(reg / n)})${aa ? ` [alpha+2se ${pct(0.05 + 2 * se)}]` : ''}`;
   return [
     placement,
     hook,

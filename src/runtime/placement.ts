@@ -65,10 +65,18 @@ export function parseCpuList(s: string): number[] {
   return out;
 }
 
-/** The CPUs this process may run on (its affinity, already narrowed by any cgroup cpuset). */
-export function allowedCpus(status = readFileSync('/proc/self/status', 'utf8')): number[] {
+/** The CPUs this process may run on (its affinity, already narrowed by any cgroup cpuset); [] if unknown. */
+export function allowedCpus(status = readProcStatus()): number[] {
   const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(status);
   return line ? parseCpuList(line[1]) : [];
+}
+
+function readProcStatus(): string {
+  try {
+    return readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return ''; // no /proc: nothing can be pinned, and the placement check says so
+  }
 }
 
 /** Field 39 (`processor`) of /proc/PID/task/TID/stat: the CPU the thread last ran on. */
