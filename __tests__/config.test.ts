@@ -24,6 +24,8 @@ describe('config', () => {
     expect(c.power).toBe(0.9);
     expect(c.mde).toEqual({ relative: 0.025 });
     expect(c.requests).toEqual([{ method: 'GET', path: '/', weight: 1 }]);
+    expect(c.placement).toBe('auto');
+    expect(buildConfig({ placement: 'split' }).placement).toBe('split');
   });
 
   it.each([
@@ -37,6 +39,7 @@ describe('config', () => {
     [{ sut: { cmd: 'x' } }, "unknown sut key 'cmd'"],
     [{ 'reuse-cluster': 'yes' }, 'reuse-cluster must be true or false'],
     [{ mde: '0%' }, 'mde must be greater than 0'],
+    [{ placement: 'pinned' }, "placement must be one of auto, same-cpu, split, off, got 'pinned'"],
   ])('rejects %j with one clear line', (raw, message) => {
     let err: unknown;
     try {

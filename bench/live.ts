@@ -7,8 +7,8 @@
 //   npm run bench -- live --runs 100 [--hog] [--runtime local|podman]
 //       [--placement auto,same-cpu,split,off] [--hook none,noop,delay500] [--cli dist/cli.js]
 //
-// --hook: none = a pure A/A (no hook on either arm), noop = noop.so, delayN = delay.so at N ns per
-// read/recv. --hog keeps one core at 100 % (a `node -e 'for(;;){}'` child) for the whole time.
+// --hook: none = a pure A/A (no hook on either arm), noop = noop.so against no hook, noop2 = noop.so
+// in both arms (the demo's A/A), delayN = delay.so at N ns per read/recv. --hog keeps one core at 100 % (a `node -e 'for(;;){}'` child) for the whole time.
 // Every run gets its own seed (1..N), so a table is reproducible on the same machine state.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,9 +48,11 @@ interface Outcome {
 
 function hookArgs(hook: string): { args: string[]; delayNs?: number } {
   if (hook === 'none') return { args: [] };
-  if (hook === 'noop') return { args: ['--hook', join(root, 'hook', 'build', 'noop.so')] };
+  const noop = join(root, 'hook', 'build', 'noop.so');
+  if (hook === 'noop') return { args: ['--hook', noop] };
+  if (hook === 'noop2') return { args: ['--hook', noop, '--baseline-hook', noop] };
   const m = /^delay(\d+)$/.exec(hook);
-  if (!m) throw new Error(`--hook: none, noop or delayN, got ${hook}`);
+  if (!m) throw new Error(`--hook: none, noop, noop2 or delayN, got ${hook}`);
   return { args: ['--hook', join(root, 'hook', 'build', 'delay.so')], delayNs: Number(m[1]) };
 }
 

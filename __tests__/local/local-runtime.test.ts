@@ -50,7 +50,7 @@ afterAll(() => {
 });
 
 describe('local runtime, examples', () => {
-  it('examples/local/aa.yml (noop hook) is not a regression, exit 0', () => {
+  it('examples/local/aa.yml (noop hook in both arms) is not a regression, exit 0', () => {
     const out = tempDir('aa');
     // A live A/A run is a regression with probability alpha; at 0.01 this test flakes at most 1 % of
     // the time. The false-positive rate itself is established on 200+ replays (__tests__/experiment).
