@@ -27,8 +27,8 @@ import { loaderMessage } from '../native';
 import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
 import { partialRound, roundFromOutput } from './pod-output';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PodAssets } from './pod-plan';
-import { podPlacementPlan, type PlacementPlan } from './placement';
-import { placePod, podPinNote, podPlacementReport } from './pod-placement';
+import type { PlacementPlan } from './placement';
+import { placePod, podPlacement } from './pod-placement';
 
 export interface KubernetesOptions {
   kubectl?: string;
@@ -96,11 +96,8 @@ export class KubernetesRuntime implements Runtime {
     this.fileOutputRows = opts.fileOutputRows ?? 20_000;
     this.ownNamespace = !config.pod.namespace;
     this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
-    const wanted = podPlacementPlan(config.placement);
-    const note = podPinNote(wanted, config.sut.command);
-    this.placementPlan = note ? { ...wanted, mode: 'off', loadgen: null, sut: null } : wanted;
     // The node's CPUs and the containers' cpusets are not visible from here: pinned, but not observed.
-    this.report = podPlacementReport(wanted, note);
+    ({ plan: this.placementPlan, report: this.report } = podPlacement(config.placement, config.sut.command));
   }
 
   placement(): PlacementReport {

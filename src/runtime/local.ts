@@ -11,7 +11,7 @@ import { firstStarted } from '../experiment/schedule';
 import { HttpClient, serializeRequest } from '../loadgen/http-client';
 import { runRound } from '../loadgen/loadgen';
 import { roundFromSamples } from '../samples/round-data';
-import type { PlacementReport } from '../types';
+import { ARMS, type Arm, type PlacementReport } from '../types';
 import { SutProcess, type SutProcessOptions } from './local-process';
 import { allowedCpus, hostPlan, pinBinary, pinnedCommand, pinProcess, probePoints, RoundObserver, type PlacementPlan } from './placement';
 
@@ -54,8 +54,8 @@ export class LocalRuntime implements Runtime {
       baseline: { label: 'baseline', command, env: sut.env, port: portB, preload: this.config.baselineHook },
       candidate: { label: 'candidate', command, env: sut.env, port: portC, preload: this.config.hook },
     };
-    const second = first === 'baseline' ? 'candidate' : 'baseline';
-    const started = { [first]: this.start(arms[first]), [second]: this.start(arms[second]) } as Record<'baseline' | 'candidate', SutProcess>;
+    const started = {} as Record<Arm, SutProcess>;
+    for (const arm of first === 'baseline' ? ARMS : [...ARMS].reverse()) started[arm] = this.start(arms[arm]);
     const { baseline, candidate } = started;
     const observer = new RoundObserver(index, first, () => ({ baseline: [baseline.pid], candidate: [candidate.pid], loadgen: process.pid }));
     const probes = probePoints(this.config.requestsPerRound);

@@ -3,9 +3,9 @@
 // front of their commands, "@-1" = the last CPU each container may use. No privileges, no
 // shareProcessNamespace: the wrapper execs, so the SUT keeps its PID (1 in its container) and the
 // hook proof is unchanged. The two SUT containers are listed in the round's random start order.
-import type { Arm, PlacementReport } from '../types';
+import type { Arm, PlacementChoice, PlacementReport } from '../types';
 import { CONTAINERS, configMapNames, type PodManifest } from './manifest';
-import type { PlacementPlan } from './placement';
+import { podPlacementPlan, type PlacementPlan } from './placement';
 
 const PIN_DIR = '/hook-latency/pin';
 export const PIN_PATH = `${PIN_DIR}/pin`;
@@ -34,6 +34,14 @@ export function pinConfigMapName(runId: string): string {
 export function podPinNote(plan: PlacementPlan, sutCommand: string[]): string | null {
   if (plan.mode === 'off') return null;
   return sutCommand.length === 0 ? 'the SUT containers run the image entrypoint (no sut.command), so they could not be pinned' : null;
+}
+
+/** The plan a pod runtime applies (nothing pinned when the SUTs cannot be) and its initial report. */
+export function podPlacement(choice: PlacementChoice, sutCommand: string[], allowed?: number[]): { plan: PlacementPlan; report: PlacementReport } {
+  const wanted = podPlacementPlan(choice);
+  const note = podPinNote(wanted, sutCommand);
+  const plan: PlacementPlan = note ? { ...wanted, mode: 'off', loadgen: null, sut: null } : wanted;
+  return { plan, report: podPlacementReport(wanted, note, allowed) };
 }
 
 export function placePod(manifest: PodManifest, runId: string, p: PodPlacement): PodManifest {
@@ -66,7 +74,7 @@ export function placePod(manifest: PodManifest, runId: string, p: PodPlacement):
 }
 
 /** The report of a pod runtime before any round (rounds are added as they are observed). */
-export function podPlacementReport(plan: PlacementPlan, note: string | null, allowed?: number[]): PlacementReport {
+function podPlacementReport(plan: PlacementPlan, note: string | null, allowed?: number[]): PlacementReport {
   const unpinned = note !== null;
   return {
     requested: plan.requested,

@@ -20,8 +20,8 @@ import { binaryRootfs, ensureImage } from './pod-image';
 import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
 import { partialRound, roundFromOutput } from './pod-output';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PlanImages, type PodAssets } from './pod-plan';
-import { allowedCpus, pinBinary, podPlacementPlan, RoundObserver, type PlacementPlan } from './placement';
-import { pinConfigMapName, placePod, podPinNote, podPlacementReport } from './pod-placement';
+import { allowedCpus, pinBinary, RoundObserver, type PlacementPlan } from './placement';
+import { pinConfigMapName, placePod, podPlacement } from './pod-placement';
 
 const KUBE_NETWORK = 'podman-default-kube-network';
 const SUT_IMAGE_NAME = 'hook-latency-sut';
@@ -99,18 +99,16 @@ export class PodmanRuntime implements Runtime {
       this.networkPreexisted = (await run([this.podman, 'network', 'exists', KUBE_NETWORK], { timeoutMs: 30_000 })).code === 0;
       const assets = loadPodAssets(this.config);
       const images = await this.images();
-      const wanted = podPlacementPlan(this.config.placement);
-      const note = podPinNote(wanted, images.sutCommand);
-      const placement: PlacementPlan = note ? { ...wanted, mode: 'off', loadgen: null, sut: null } : wanted;
       // The containers see the host's CPUs (no cpuset is set), so "@-1" is the host's last allowed CPU.
-      this.report = podPlacementReport(wanted, note, allowedCpus());
+      const { plan: placement, report } = podPlacement(this.config.placement, images.sutCommand, allowedCpus());
+      this.report = report;
       return { assets, images, placement };
     })();
     return this.prepared;
   }
 
   placement(): PlacementReport {
-    return this.report ?? podPlacementReport(podPlacementPlan(this.config.placement), null, allowedCpus());
+    return this.report ?? podPlacement(this.config.placement, this.config.sut.command, allowedCpus()).report;
   }
 
   /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
