@@ -123,9 +123,9 @@ describe('hook/build/pin', () => {
 
   it('pins every thread of a running process (-p)', async () => {
     // node has several threads (V8 workers, libuv) from the start.
-    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)']);
+    const child = spawn(process.execPath, ['-e', 'console.log("up"); setTimeout(() => {}, 10000)']);
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => child.stdout.once('data', r)); // running JavaScript: its threads exist
       expect(spawnSync(PIN, [String(LAST), '-p', String(child.pid)]).status).toBe(0);
       const tasks = execFileSync('ls', [`/proc/${child.pid}/task`], { encoding: 'utf8' }).trim().split('\n');
       expect(tasks.length).toBeGreaterThan(1);

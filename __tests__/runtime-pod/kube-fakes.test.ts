@@ -65,7 +65,7 @@ function config(extra: RawConfig = {}) {
     hook: resolve(ROOT, 'hook/build/delay.so'),
     'requests-per-round': 20,
     'warmup-requests': 0,
-    'pod-timeout': '300ms',
+    'pod-timeout': '10s', // generous: each fake kubectl call is a node process, slow on a busy machine
     seed: 1,
     ...extra,
   });
