@@ -4,12 +4,13 @@
 // hook, the estimate beside the hook's real per-request cost: ns per read() call measured by
 // `hook-latency micro` times read+recv calls per request counted by strace.
 //
-//   npm run bench -- live --runs 100 [--hog] [--runtime local|podman]
-//       [--placement auto,same-cpu,split,off] [--hook none,noop,delay500] [--cli dist/cli.js]
+//   npm run build && npm run bench -- live --runs 100 [--hog] [--runtime local|podman]
+//       [--placement auto,same-cpu,split,off] [--hook none,noop,noop2,delay500] [--cli dist/cli.js]
 //
 // --hook: none = a pure A/A (no hook on either arm), noop = noop.so against no hook, noop2 = noop.so
-// in both arms (the demo's A/A), delayN = delay.so at N ns per read/recv. --hog keeps one core at 100 % (a `node -e 'for(;;){}'` child) for the whole time.
-// Every run gets its own seed (1..N), so a table is reproducible on the same machine state.
+// in both arms (the demo's A/A), delayN = delay.so at N ns per read/recv. --hog keeps one core at
+// 100 % (a `node -e 'for(;;){}'` child) for the whole series. Every run gets its own seed (1..N).
+// A run that fails (exit 2/3) is counted apart and its last line printed under the row.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
