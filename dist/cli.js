@@ -7413,10 +7413,11 @@ var init_errors = __esm({
 function isError(status2) {
   return status2 === 0 || status2 >= 500;
 }
-var SAMPLES_HEADER, PLACEMENTS;
+var ARMS, SAMPLES_HEADER, PLACEMENTS;
 var init_types = __esm({
   "src/types.ts"() {
     "use strict";
+    ARMS = ["baseline", "candidate"];
     SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
     PLACEMENTS = ["auto", "same-cpu", "split", "off"];
   }
@@ -8167,9 +8168,16 @@ function parseCpuList(s) {
   }
   return out;
 }
-function allowedCpus(status2 = readFileSync3("/proc/self/status", "utf8")) {
+function allowedCpus(status2 = readProcStatus()) {
   const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(status2);
   return line ? parseCpuList(line[1]) : [];
+}
+function readProcStatus() {
+  try {
+    return readFileSync3("/proc/self/status", "utf8");
+  } catch {
+    return "";
+  }
 }
 function processorOf(stat2) {
   const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
@@ -9113,6 +9121,7 @@ var init_local = __esm({
     init_http_client();
     init_loadgen();
     init_round_data();
+    init_types();
     init_local_process();
     init_placement2();
     LocalRuntime = class {
@@ -9147,8 +9156,8 @@ var init_local = __esm({
           baseline: { label: "baseline", command, env: sut.env, port: portB, preload: this.config.baselineHook },
           candidate: { label: "candidate", command, env: sut.env, port: portC, preload: this.config.hook }
         };
-        const second = first === "baseline" ? "candidate" : "baseline";
-        const started = { [first]: this.start(arms[first]), [second]: this.start(arms[second]) };
+        const started = {};
+        for (const arm of first === "baseline" ? ARMS : [...ARMS].reverse()) started[arm] = this.start(arms[arm]);
         const { baseline, candidate } = started;
         const observer = new RoundObserver(index, first, () => ({ baseline: [baseline.pid], candidate: [candidate.pid], loadgen: process.pid }));
         const probes = probePoints(this.config.requestsPerRound);
@@ -30962,6 +30971,12 @@ function podPinNote(plan, sutCommand) {
   if (plan.mode === "off") return null;
   return sutCommand.length === 0 ? "the SUT containers run the image entrypoint (no sut.command), so they could not be pinned" : null;
 }
+function podPlacement(choice, sutCommand, allowed) {
+  const wanted = podPlacementPlan(choice);
+  const note = podPinNote(wanted, sutCommand);
+  const plan = note ? { ...wanted, mode: "off", loadgen: null, sut: null } : wanted;
+  return { plan, report: podPlacementReport(wanted, note, allowed) };
+}
 function placePod(manifest, runId, p) {
   const pod = structuredClone(manifest.pod);
   const configMaps = [...manifest.configMaps];
@@ -31006,6 +31021,7 @@ var init_pod_placement = __esm({
   "src/runtime/pod-placement.ts"() {
     "use strict";
     init_manifest();
+    init_placement2();
     PIN_DIR = "/hook-latency/pin";
     PIN_PATH = `${PIN_DIR}/pin`;
     PIN_VOLUME = "pin";
@@ -31079,16 +31095,14 @@ var init_podman = __esm({
           this.networkPreexisted = (await run([this.podman, "network", "exists", KUBE_NETWORK], { timeoutMs: 3e4 })).code === 0;
           const assets = loadPodAssets(this.config);
           const images = await this.images();
-          const wanted = podPlacementPlan(this.config.placement);
-          const note = podPinNote(wanted, images.sutCommand);
-          const placement = note ? { ...wanted, mode: "off", loadgen: null, sut: null } : wanted;
-          this.report = podPlacementReport(wanted, note, allowedCpus());
+          const { plan: placement, report } = podPlacement(this.config.placement, images.sutCommand, allowedCpus());
+          this.report = report;
           return { assets, images, placement };
         })();
         return this.prepared;
       }
       placement() {
-        return this.report ?? podPlacementReport(podPlacementPlan(this.config.placement), null, allowedCpus());
+        return this.report ?? podPlacement(this.config.placement, this.config.sut.command, allowedCpus()).report;
       }
       /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
       async images() {
@@ -31288,7 +31302,6 @@ var init_kubernetes = __esm({
     init_pod_maps();
     init_pod_output();
     init_pod_plan();
-    init_placement2();
     init_pod_placement();
     TRANSIENT = [
       /connection refused/i,
@@ -31315,10 +31328,7 @@ var init_kubernetes = __esm({
         this.fileOutputRows = opts.fileOutputRows ?? 2e4;
         this.ownNamespace = !config.pod.namespace;
         this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
-        const wanted = podPlacementPlan(config.placement);
-        const note = podPinNote(wanted, config.sut.command);
-        this.placementPlan = note ? { ...wanted, mode: "off", loadgen: null, sut: null } : wanted;
-        this.report = podPlacementReport(wanted, note);
+        ({ plan: this.placementPlan, report: this.report } = podPlacement(config.placement, config.sut.command));
       }
       config;
       name;
@@ -36045,14 +36055,14 @@ function legend(items) {
 }
 
 // src/report/html/charts.ts
-var ARMS = ["baseline", "candidate"];
+var ARMS2 = ["baseline", "candidate"];
 var M = { top: 14, right: 18, bottom: 44, left: 64 };
 function empty(id, title, why, width = 640, height = 120) {
   return `<svg class="chart" data-chart="${esc(id)}" data-empty="true" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg"><text class="label" x="${width / 2}" y="${height / 2}" text-anchor="middle">${esc(why)}</text></svg>`;
 }
 function latencyDomain(arms) {
-  const lo = Math.min(...ARMS.map((a) => arms[a].quantiles.min).filter(Number.isFinite));
-  const hi = Math.max(...ARMS.map((a) => arms[a].quantiles.max).filter(Number.isFinite));
+  const lo = Math.min(...ARMS2.map((a) => arms[a].quantiles.min).filter(Number.isFinite));
+  const hi = Math.max(...ARMS2.map((a) => arms[a].quantiles.max).filter(Number.isFinite));
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return null;
   return [lo / 1.05, hi * 1.05];
 }
@@ -36064,7 +36074,7 @@ function ecdfChart(arms) {
   const x = logScale(dom, [M.left, width - M.right]);
   const y = linearScale([0, 1], [height - M.bottom, M.top]);
   let body = "";
-  for (const a of ARMS) {
+  for (const a of ARMS2) {
     const { x: xs, p } = ecdfPoints(arms[a].sorted);
     let d = "";
     for (let i = 0; i < xs.length; i++) {
@@ -36105,9 +36115,9 @@ function boxChart(arms) {
   const rowH = (height - M.top - M.bottom) / 2;
   const y = linearScale([0, 2], [M.top, height - M.bottom]);
   const bins = 80;
-  const dens = ARMS.map((a) => logDensity(arms[a].sorted, x.domain[0], x.domain[1], bins));
+  const dens = ARMS2.map((a) => logDensity(arms[a].sorted, x.domain[0], x.domain[1], bins));
   let body = "";
-  ARMS.forEach((a, row) => {
+  ARMS2.forEach((a, row) => {
     const q = arms[a].quantiles;
     const cy = y(row + 0.5);
     const d = dens[row];
@@ -36154,7 +36164,7 @@ function boxChart(arms) {
       yFormat: () => "",
       xLabel: "latency (log scale)",
       title: "Violin and box plot of latency per arm",
-      desc: ARMS.map((a) => `${a}: median ${formatNs(arms[a].quantiles.median)}, interquartile range ${formatNs(arms[a].quantiles.q1)} to ${formatNs(arms[a].quantiles.q3)}`).join("; ")
+      desc: ARMS2.map((a) => `${a}: median ${formatNs(arms[a].quantiles.median)}, interquartile range ${formatNs(arms[a].quantiles.q1)} to ${formatNs(arms[a].quantiles.q3)}`).join("; ")
     },
     body
   );
@@ -36196,7 +36206,7 @@ function lagChart(arm, s, domain, r1) {
 function lagDomain(arms) {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const a of ARMS) {
+  for (const a of ARMS2) {
     const { x, y } = arms[a].lag;
     for (let i = 0; i < x.length; i++) {
       lo = Math.min(lo, x[i], y[i]);
@@ -36462,7 +36472,7 @@ var HEADLINE2 = {
   "no-regression": "No regression",
   inconclusive: "Inconclusive"
 };
-var ARMS2 = ["baseline", "candidate"];
+var ARMS3 = ["baseline", "candidate"];
 function defaultEnvironment(v) {
   return {
     runtime: v.runtime,
@@ -36529,12 +36539,12 @@ function distributionSection(d, v) {
   ) + card(
     "Per arm: violin and box",
     ARM_LEGEND + boxChart(d.arms),
-    `Box: quartiles and median; whiskers: Tukey (1.5 IQR); dots: outliers (${ARMS2.map((a) => `${a} ${q(a).outliersLow + q(a).outliersHigh}`).join(", ")}). Violin: density of all samples on log-spaced bins.`
+    `Box: quartiles and median; whiskers: Tukey (1.5 IQR); dots: outliers (${ARMS3.map((a) => `${a} ${q(a).outliersLow + q(a).outliersHigh}`).join(", ")}). Violin: density of all samples on log-spaced bins.`
   ) + `</div>`;
 }
 function lagSection(d, v) {
   const dom = lagDomain(d.arms);
-  return `<section class="row"><h2>Lag plots: is each request independent of the one before?</h2><p class="note">latency[i+1] against latency[i] within each arm's series of one round, as in Kahlhofer et al. (SSP 2023). A round cloud means independent requests; a diagonal streak means autocorrelation, which the design-based test accounts for. Mean lag-1 autocorrelation of log latency: baseline ${fixed(v.lag1.baseline)}, candidate ${fixed(v.lag1.candidate)}.</p><div class="grid3">` + ARMS2.map((a) => card(`${a}`, lagChart(a, d.arms[a], dom, v.lag1[a]), lagCaption(d.arms[a]))).join("") + `</div></section>`;
+  return `<section class="row"><h2>Lag plots: is each request independent of the one before?</h2><p class="note">latency[i+1] against latency[i] within each arm's series of one round, as in Kahlhofer et al. (SSP 2023). A round cloud means independent requests; a diagonal streak means autocorrelation, which the design-based test accounts for. Mean lag-1 autocorrelation of log latency: baseline ${fixed(v.lag1.baseline)}, candidate ${fixed(v.lag1.candidate)}.</p><div class="grid3">` + ARMS3.map((a) => card(`${a}`, lagChart(a, d.arms[a], dom, v.lag1[a]), lagCaption(d.arms[a]))).join("") + `</div></section>`;
 }
 function lagCaption(s) {
   return s.lag.x.length < s.lag.total ? `${s.lag.x.length.toLocaleString("en-US")} of ${s.lag.total.toLocaleString("en-US")} consecutive pairs, a uniform random subset (drawing only). Dashed: latency[i+1] = latency[i].` : `All ${s.lag.total.toLocaleString("en-US")} consecutive pairs. Dashed: latency[i+1] = latency[i].`;
@@ -36568,7 +36578,7 @@ function warmupSection(d, v) {
   );
 }
 function errorsSection(d, v) {
-  const rows = ARMS2.map((a) => {
+  const rows = ARMS3.map((a) => {
     const s = d.arms[a];
     const rate = s.requests ? s.errors / s.requests : 0;
     return `<tr><th class="${a === "baseline" ? "arm-b" : "arm-c"}">${a}</th><td class="num">${s.requests.toLocaleString("en-US")}</td><td class="num" data-errors="${s.errors}">${s.errors.toLocaleString("en-US")}</td><td class="num">${(rate * 100).toFixed(2)}%</td><td class="num">${s.transportErrors}</td><td class="num">${s.serverErrors}</td><td class="num">${v.errors[a]}</td></tr>`;
