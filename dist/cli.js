@@ -30991,7 +30991,8 @@ function placePod(manifest, runId, p) {
     pod.spec.volumes.push({ name: PIN_VOLUME, hostPath: { path: p.pinHostPath, type: "File" } });
   } else {
     const name = pinConfigMapName(runId);
-    const metadata = { ...manifest.configMaps[0].metadata, name };
+    const { namespace } = pod.metadata;
+    const metadata = { name, ...namespace ? { namespace } : {}, labels: podLabels(runId) };
     configMaps.push({ apiVersion: "v1", kind: "ConfigMap", metadata, binaryData: { pin: Buffer.from(pin).toString("base64") } });
     pod.spec.volumes.push({ name: PIN_VOLUME, configMap: { name, defaultMode: 365 } });
   }

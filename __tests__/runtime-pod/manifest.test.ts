@@ -142,6 +142,8 @@ describe('placePod (placement inside the pod)', () => {
     const cm = configMaps.find((m) => m.metadata.name === 'hook-latency-abc123-pin')!;
     expect(Buffer.from(cm.binaryData.pin, 'base64')).toEqual(Buffer.from(pin));
     expect(cm.metadata.labels['hook-latency/run']).toBe('abc123'); // deleted with the run's other ConfigMaps
+    expect(cm.metadata.namespace).toBeUndefined();
+    expect(placed(plan({ namespace: 'perf' }), 'baseline').configMaps.at(-1)!.metadata.namespace).toBe('perf');
     // Both SUT containers stay identical apart from port and hook.
     expect({ ...b, name: '', env: [], command: [], volumeMounts: [] }).toEqual({ ...c, name: '', env: [], command: [], volumeMounts: [] });
   });

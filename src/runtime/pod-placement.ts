@@ -4,7 +4,7 @@
 // shareProcessNamespace: the wrapper execs, so the SUT keeps its PID (1 in its container) and the
 // hook proof is unchanged. The two SUT containers are listed in the round's random start order.
 import type { Arm, PlacementChoice, PlacementReport } from '../types';
-import { CONTAINERS, configMapNames, type PodManifest } from './manifest';
+import { CONTAINERS, configMapNames, podLabels, type PodManifest } from './manifest';
 import { podPlacementPlan, type PlacementPlan } from './placement';
 
 const PIN_DIR = '/hook-latency/pin';
@@ -58,7 +58,8 @@ export function placePod(manifest: PodManifest, runId: string, p: PodPlacement):
     pod.spec.volumes.push({ name: PIN_VOLUME, hostPath: { path: p.pinHostPath, type: 'File' } });
   } else {
     const name = pinConfigMapName(runId);
-    const metadata = { ...(manifest.configMaps[0] as { metadata: Record<string, unknown> }).metadata, name };
+    const { namespace } = pod.metadata;
+    const metadata = { name, ...(namespace ? { namespace } : {}), labels: podLabels(runId) };
     configMaps.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata, binaryData: { pin: Buffer.from(pin).toString('base64') } });
     pod.spec.volumes.push({ name: PIN_VOLUME, configMap: { name, defaultMode: 0o555 } });
   }
