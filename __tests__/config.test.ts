@@ -24,6 +24,8 @@ describe('config', () => {
     expect(c.power).toBe(0.9);
     expect(c.mde).toEqual({ relative: 0.025 });
     expect(c.requests).toEqual([{ method: 'GET', path: '/', weight: 1 }]);
+    expect(c.placement).toBe('auto');
+    expect(buildConfig({ placement: 'split' }).placement).toBe('split');
   });
 
   it.each([
@@ -39,6 +41,7 @@ describe('config', () => {
     [{ mde: '0%' }, 'mde must be greater than 0'],
     [{ cpu: 'two' }, "cpu must be a CPU quantity such as 1, 0.5 or 500m, or auto; got 'two'"],
     [{ 'loadgen-cpu': '1 core' }, 'loadgen-cpu must be a CPU quantity'],
+    [{ placement: 'pinned' }, "placement must be one of auto, same-cpu, split, off, got 'pinned'"],
   ])('rejects %j with one clear line', (raw, message) => {
     let err: unknown;
     try {

@@ -7409,6 +7409,20 @@ var init_errors = __esm({
   }
 });
 
+// src/types.ts
+function isError(status2) {
+  return status2 === 0 || status2 >= 500;
+}
+var ARMS, SAMPLES_HEADER, PLACEMENTS;
+var init_types = __esm({
+  "src/types.ts"() {
+    "use strict";
+    ARMS = ["baseline", "candidate"];
+    SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
+    PLACEMENTS = ["auto", "same-cpu", "split", "off"];
+  }
+});
+
 // src/units.ts
 function parseThreshold(text, what = "threshold") {
   const s = String(text).trim();
@@ -7555,7 +7569,8 @@ function buildConfig(raw) {
     seed: r.seed === void 0 ? Math.random() * 2 ** 32 >>> 0 : parseCount(r.seed, "seed", 0),
     failOn: oneOf(r["fail-on"], ["regression", "inconclusive"], "fail-on"),
     out: optionalString(r.out, "out"),
-    countCalls: parseBool(r["count-calls"], "count-calls")
+    countCalls: parseBool(r["count-calls"], "count-calls"),
+    placement: oneOf(r.placement, PLACEMENTS, "placement")
   };
   if (config.requestsPerRound % 2) config.requestsPerRound += 1;
   if (runtime === "replay" && !config.replay) throw new UsageError("runtime replay needs --replay SAMPLES.csv");
@@ -7648,6 +7663,7 @@ var init_config = __esm({
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
     init_errors();
+    init_types();
     init_units();
     RUNTIMES = ["local", "podman", "kind", "kubernetes", "replay"];
     DEFAULTS = {
@@ -7669,7 +7685,8 @@ var init_config = __esm({
       "reuse-cluster": "true",
       "loadgen-image": "docker.io/library/node:24-alpine",
       "pod-timeout": "5m",
-      "count-calls": "false"
+      "count-calls": "false",
+      placement: "auto"
     };
     DEFAULT_KIND_VERSION = "v0.29.0";
     KNOWN_KEYS = /* @__PURE__ */ new Set([
@@ -11546,18 +11563,6 @@ var require_jstat = __commonJS({
   }
 });
 
-// src/types.ts
-function isError(status2) {
-  return status2 === 0 || status2 >= 500;
-}
-var SAMPLES_HEADER;
-var init_types = __esm({
-  "src/types.ts"() {
-    "use strict";
-    SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
-  }
-});
-
 // src/samples/round-data.ts
 function roundFromSamples(round3, samples) {
   const rows = samples.filter((s) => s.round === round3).sort((a, b) => a.seq - b.seq);
@@ -11609,6 +11614,208 @@ var init_round_data = __esm({
   "src/samples/round-data.ts"() {
     "use strict";
     init_types();
+  }
+});
+
+// src/checks/same-pod.ts
+function samePodCheck(pod, split = false, optIn = false) {
+  if (!split) {
+    return { id: "same-pod", status: "pass", detail: `loadgen and both SUTs ran as containers of pod ${pod.name} (${pod.containers.join(", ")})` };
+  }
+  return {
+    id: "same-pod",
+    status: optIn ? "warn" : "fail",
+    detail: `loadgen and SUTs ran in separate pods${optIn ? " (opted in)" : " without opt-in"}: network latency between pods enters every sample`
+  };
+}
+function sameHostCheck() {
+  return { id: "same-pod", status: "pass", detail: "local runtime: load generator and both SUT arms on one host, over loopback" };
+}
+var init_same_pod = __esm({
+  "src/checks/same-pod.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/same-node.ts
+var init_same_node = __esm({
+  "src/checks/same-node.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/service-mesh.ts
+function injectionMarks(meta, what) {
+  const out = [];
+  for (const m of INJECT) {
+    const v = (m.where === "annotation" ? meta?.annotations : meta?.labels)?.[m.key];
+    if (v !== void 0 && m.on(v)) out.push(`${what} ${m.where} ${m.key}=${v}`);
+  }
+  return out;
+}
+function serviceMeshCheck(pod, namespace) {
+  const names = [...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].map((c) => c.name);
+  const sidecars = names.filter((n) => SIDECAR_NAMES.some((s) => n === s || n.startsWith(`${s}-`)));
+  const marks = [...injectionMarks(pod.metadata, "pod"), ...injectionMarks(namespace?.metadata, "namespace")];
+  if (sidecars.length === 0 && marks.length === 0) {
+    return { id: "service-mesh", status: "pass", detail: "no service-mesh sidecar or injection marker on the pod or its namespace" };
+  }
+  const parts = [...sidecars.length ? [`sidecar container(s) ${sidecars.join(", ")}`] : [], ...marks];
+  return { id: "service-mesh", status: "warn", detail: `service mesh present (${parts.join("; ")}): its proxy adds latency to both arms and may mask the hook` };
+}
+var SIDECAR_NAMES, INJECT;
+var init_service_mesh = __esm({
+  "src/checks/service-mesh.ts"() {
+    "use strict";
+    SIDECAR_NAMES = ["istio-proxy", "linkerd-proxy", "envoy"];
+    INJECT = [
+      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "annotation" },
+      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "label" },
+      { key: "istio-injection", on: (v) => v === "enabled", where: "label" },
+      { key: "istio.io/rev", on: (v) => v !== "", where: "label" },
+      { key: "linkerd.io/inject", on: (v) => v === "enabled" || v === "ingress", where: "annotation" }
+    ];
+  }
+});
+
+// src/checks/node-tenancy.ts
+function nodeTenancyCheck(node, pods, own, why = "") {
+  if (!pods) return { id: "node-tenancy", status: "pass", detail: `not measured (cannot list pods on node ${node}: ${why})` };
+  const others = (pods.items ?? []).filter((p) => {
+    const ns = p.metadata?.namespace ?? "";
+    const phase = p.status?.phase ?? "";
+    return !SYSTEM_NAMESPACES.includes(ns) && !own.includes(p.metadata?.name ?? "") && phase !== "Succeeded" && phase !== "Failed";
+  });
+  const controlPlane = (pods.items ?? []).filter(isControlPlane);
+  if (others.length === 0 && controlPlane.length > 0) {
+    const names = controlPlane.map((p) => p.metadata?.name).join(", ");
+    return {
+      id: "node-tenancy",
+      status: "warn",
+      detail: `node ${node} also runs the Kubernetes control plane (${names}): it shares the node's CPUs with the SUTs and adds variance`
+    };
+  }
+  if (others.length === 0) {
+    return { id: "node-tenancy", status: "pass", detail: `no other (non-system) workloads on node ${node}` };
+  }
+  const sample = others.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(", ");
+  return {
+    id: "node-tenancy",
+    status: "warn",
+    detail: `${others.length} other workload pod(s) share node ${node} (${sample}${others.length > 5 ? ", ..." : ""}): noisy neighbours add variance`
+  };
+}
+function isControlPlane(p) {
+  const phase = p.status?.phase ?? "";
+  return p.metadata?.namespace === "kube-system" && p.metadata?.labels?.tier === "control-plane" && phase !== "Succeeded" && phase !== "Failed";
+}
+var SYSTEM_NAMESPACES;
+var init_node_tenancy = __esm({
+  "src/checks/node-tenancy.ts"() {
+    "use strict";
+    SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
+  }
+});
+
+// src/checks/resource-limits.ts
+function parseCpuStat(text) {
+  const out = {};
+  for (const line of text.split("\n")) {
+    const [k, v] = line.trim().split(/\s+/);
+    if (k && v !== void 0 && /^\d+$/.test(v)) out[k] = Number(v);
+  }
+  return out;
+}
+function cpuThrottlingCheck(samples, round3) {
+  const measured = samples.filter((s) => s.after !== void 0);
+  if (measured.length === 0) {
+    return { id: "cpu-throttling", status: "pass", detail: "not measured (the SUT containers' cgroup cpu.stat was not readable)" };
+  }
+  const grew = measured.map((s) => ({ c: s.container, d: s.after - (s.before ?? 0) })).filter((x) => x.d > 0);
+  if (grew.length === 0) {
+    return { id: "cpu-throttling", status: "pass", detail: `no CPU throttling in ${measured.map((s) => s.container).join(", ")}` };
+  }
+  return {
+    id: "cpu-throttling",
+    status: "warn",
+    detail: `round ${round3}: CPU throttled (cgroup nr_throttled grew: ${grew.map((x) => `${x.c} +${x.d}`).join(", ")}); raise the cpu limit or drop it`
+  };
+}
+function memoryLimitCheck(samples, round3, nearFraction = 0.9) {
+  const limited = samples.filter((s) => s.usage !== void 0 && s.limit !== void 0 && s.limit > 0);
+  if (limited.length === 0) {
+    return { id: "memory-limit", status: "pass", detail: "no memory limit set (or usage not readable)" };
+  }
+  const near = limited.filter((s) => s.usage >= nearFraction * s.limit);
+  if (near.length === 0) {
+    const max = Math.max(...limited.map((s) => s.usage / s.limit));
+    return { id: "memory-limit", status: "pass", detail: `SUT memory at most ${(max * 100).toFixed(0)} % of its limit` };
+  }
+  return {
+    id: "memory-limit",
+    status: "warn",
+    detail: `round ${round3}: ${near.map((s) => `${s.container} at ${(s.usage / s.limit * 100).toFixed(0)} %`).join(", ")} of the memory limit`
+  };
+}
+function parseLimit(text) {
+  if (text === void 0) return void 0;
+  const t = text.trim();
+  if (t === "" || t === "max" || !/^\d+$/.test(t)) return void 0;
+  const n = Number(t);
+  return n >= 2 ** 62 ? void 0 : n;
+}
+var init_resource_limits = __esm({
+  "src/checks/resource-limits.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/placement.ts
+function placementCheck(report) {
+  const observed = report.rounds.filter((r) => r.samples > 0);
+  const bad = observed.filter((r) => r.differing > 0);
+  const cpu = (spec) => describeCpus(spec, report.allowed);
+  const pinned = report.mode === "off" ? "not pinned (placement: off)" : `${report.mode}: loadgen on ${cpu(report.pinned.loadgen)}, both SUT arms on ${cpu(report.pinned.sut)}`;
+  if (bad.length > 0) {
+    const samples = bad.reduce((s, r) => s + r.differing, 0);
+    const total = observed.reduce((s, r) => s + r.samples, 0);
+    return {
+      id: "placement",
+      status: "warn",
+      detail: `the arms ran on different CPUs in ${bad.length} of ${observed.length} rounds (${samples} of ${total} samples); ${pinned}. Their latencies may differ by placement, not by the hook`
+    };
+  }
+  if (report.mode === "off" || report.note) {
+    return { id: "placement", status: "warn", detail: `${pinned}${report.note ? `; ${report.note}` : ""}` };
+  }
+  const seen = observed.length ? `; both arms seen on the same CPUs in all ${observed.length} rounds` : "; where the arms ran was not observed on this runtime";
+  return { id: "placement", status: "pass", detail: `${pinned}${seen}` };
+}
+function describeCpus(spec, allowed) {
+  if (spec === null) return "no CPU";
+  const m = /^@(-?\d+)$/.exec(spec);
+  if (!m) return `CPU ${spec}`;
+  const n = Number(m[1]);
+  const which2 = n === -1 ? "the last allowed CPU" : n === -2 ? "the last but one allowed CPU" : `allowed CPU #${n}`;
+  const i = n < 0 ? (allowed?.length ?? 0) + n : n;
+  return allowed && i >= 0 && i < allowed.length ? `CPU ${allowed[i]} (${which2})` : which2;
+}
+var init_placement = __esm({
+  "src/checks/placement.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/index.ts
+var init_checks = __esm({
+  "src/checks/index.ts"() {
+    "use strict";
+    init_same_pod();
+    init_same_node();
+    init_service_mesh();
+    init_node_tenancy();
+    init_resource_limits();
+    init_placement();
   }
 });
 
@@ -11701,7 +11908,7 @@ var init_prng = __esm({
         }
       }
     };
-    STREAM = { schedule: 0, mix: 1, warmupMix: 2 };
+    STREAM = { schedule: 0, mix: 1, warmupMix: 2, startOrder: 3 };
   }
 });
 
@@ -12772,10 +12979,139 @@ var init_native = __esm({
   }
 });
 
+// src/runtime/placement.ts
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { join as join6 } from "node:path";
+function resolveMode(choice, allowedCount) {
+  if (choice === "auto") return "same-cpu";
+  if (choice === "split" && allowedCount < 2) return "same-cpu";
+  return choice;
+}
+function hostPlan(choice, allowed) {
+  const mode = resolveMode(choice, allowed.length);
+  if (mode === "off" || allowed.length === 0) return { requested: choice, mode: "off", loadgen: null, sut: null };
+  const last = String(allowed[allowed.length - 1]);
+  const sut = mode === "split" ? String(allowed[allowed.length - 2]) : last;
+  return { requested: choice, mode, loadgen: last, sut };
+}
+function podPlacementPlan(choice) {
+  const mode = resolveMode(choice, 2);
+  if (mode === "off") return { requested: choice, mode, loadgen: null, sut: null };
+  return { requested: choice, mode, loadgen: "@-1", sut: mode === "split" ? "@-2" : "@-1" };
+}
+function parseCpuList(s) {
+  const out = [];
+  for (const part of s.trim().split(",").filter(Boolean)) {
+    const [lo, hi = lo] = part.split("-").map((x) => Number.parseInt(x, 10));
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || hi < lo) throw new RangeError(`bad CPU list '${s}'`);
+    for (let c = lo; c <= hi; c++) out.push(c);
+  }
+  return out;
+}
+function allowedCpus(status2 = readProcStatus()) {
+  const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(status2);
+  return line ? parseCpuList(line[1]) : [];
+}
+function readProcStatus() {
+  try {
+    return readFileSync3("/proc/self/status", "utf8");
+  } catch {
+    return "";
+  }
+}
+function processorOf(stat2) {
+  const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+  return Number.parseInt(fields[39 - 3], 10);
+}
+function threadCpus(pid, mainThreadOnly = false) {
+  const tids = mainThreadOnly ? [String(pid)] : safeReaddir(`/proc/${pid}/task`);
+  const cpus = /* @__PURE__ */ new Set();
+  for (const tid of tids) {
+    try {
+      const cpu = processorOf(readFileSync3(`/proc/${pid}/task/${tid}/stat`, "utf8"));
+      if (Number.isInteger(cpu)) cpus.add(cpu);
+    } catch {
+    }
+  }
+  return [...cpus].sort((a, b) => a - b);
+}
+function safeReaddir(dir) {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+function sameSet(a, b) {
+  const sa = new Set(a);
+  const sb = new Set(b);
+  return sa.size === sb.size && [...sa].every((x) => sb.has(x));
+}
+function probePoints(requests) {
+  return new Set([1, 2, 3, 4].map((k) => Math.max(0, Math.floor(k * requests / 5) - 1)));
+}
+function pinBinary() {
+  return join6(packageRoot(), "hook", "build", "pin");
+}
+function pinProcess(pin, cpus, pid) {
+  try {
+    execFileSync(pin, [cpus, "-p", String(pid)], { stdio: ["ignore", "ignore", "pipe"] });
+  } catch (err) {
+    const said = String(err.stderr ?? "").trim();
+    throw new RunError(`cannot pin the load generator to CPU ${cpus}: ${said || err.message}`);
+  }
+}
+function pinnedCommand(pin, cpus, argv) {
+  return cpus === null ? argv : [pin, cpus, "--", ...argv];
+}
+var RoundObserver;
+var init_placement2 = __esm({
+  "src/runtime/placement.ts"() {
+    "use strict";
+    init_errors();
+    init_native();
+    RoundObserver = class {
+      constructor(round3, first, pids) {
+        this.round = round3;
+        this.first = first;
+        this.pids = pids;
+      }
+      round;
+      first;
+      pids;
+      samples = 0;
+      differing = 0;
+      seen = { baseline: /* @__PURE__ */ new Set(), candidate: /* @__PURE__ */ new Set(), loadgen: /* @__PURE__ */ new Set() };
+      sample() {
+        const pids = this.pids();
+        const b = pids.baseline.flatMap((p) => threadCpus(p));
+        const c = pids.candidate.flatMap((p) => threadCpus(p));
+        if (b.length === 0 || c.length === 0) return;
+        this.samples++;
+        if (!sameSet(b, c)) this.differing++;
+        for (const x of b) this.seen.baseline.add(x);
+        for (const x of c) this.seen.candidate.add(x);
+        if (pids.loadgen !== void 0) for (const x of threadCpus(pids.loadgen, true)) this.seen.loadgen.add(x);
+      }
+      result() {
+        const sorted = (s) => [...s].sort((a, b) => a - b);
+        return {
+          round: this.round,
+          first: this.first,
+          samples: this.samples,
+          differing: this.differing,
+          cpus: { baseline: sorted(this.seen.baseline), candidate: sorted(this.seen.candidate), loadgen: sorted(this.seen.loadgen) }
+        };
+      }
+    };
+  }
+});
+
 // src/calls/strace.ts
 import { connect } from "node:net";
 import { spawn as spawn3 } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync as readFileSync3, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync as readdirSync2, readFileSync as readFileSync4, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import path4 from "node:path";
@@ -12822,7 +13158,7 @@ async function countCalls(opts) {
     }
     stopping = true;
     await stop(child2, exited, timeoutMs);
-    const counts = parseStraceSummary(readFileSync3(outFile, "utf8"));
+    const counts = parseStraceSummary(readFileSync4(outFile, "utf8"));
     const perRequest = {};
     const errorsPerRequest = {};
     for (const fn of opts.functions) {
@@ -12923,16 +13259,16 @@ async function stop(child2, exited, timeoutMs) {
 }
 function childrenOf(pid) {
   try {
-    const txt = readFileSync3(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    const txt = readFileSync4(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
     if (txt) return txt.split(/\s+/).map(Number);
   } catch {
   }
   const out = [];
   try {
-    for (const e of readdirSync("/proc")) {
+    for (const e of readdirSync2("/proc")) {
       if (!/^\d+$/.test(e)) continue;
       try {
-        const stat2 = readFileSync3(`/proc/${e}/stat`, "utf8");
+        const stat2 = readFileSync4(`/proc/${e}/stat`, "utf8");
         const ppid = Number(stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[1]);
         if (ppid === pid) out.push(Number(e));
       } catch {
@@ -12995,168 +13331,36 @@ var init_strace = __esm({
   }
 });
 
-// src/checks/same-pod.ts
-function samePodCheck(pod, split = false, optIn = false) {
-  if (!split) {
-    return { id: "same-pod", status: "pass", detail: `loadgen and both SUTs ran as containers of pod ${pod.name} (${pod.containers.join(", ")})` };
-  }
-  return {
-    id: "same-pod",
-    status: optIn ? "warn" : "fail",
-    detail: `loadgen and SUTs ran in separate pods${optIn ? " (opted in)" : " without opt-in"}: network latency between pods enters every sample`
-  };
+// src/experiment/schedule.ts
+function checkCount(n, what) {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
 }
-function sameHostCheck() {
-  return { id: "same-pod", status: "pass", detail: "local runtime: load generator and both SUT arms on one host, over loopback" };
-}
-var init_same_pod = __esm({
-  "src/checks/same-pod.ts"() {
-    "use strict";
-  }
-});
-
-// src/checks/same-node.ts
-var init_same_node = __esm({
-  "src/checks/same-node.ts"() {
-    "use strict";
-  }
-});
-
-// src/checks/service-mesh.ts
-function injectionMarks(meta, what) {
-  const out = [];
-  for (const m of INJECT) {
-    const v = (m.where === "annotation" ? meta?.annotations : meta?.labels)?.[m.key];
-    if (v !== void 0 && m.on(v)) out.push(`${what} ${m.where} ${m.key}=${v}`);
+function pairSchedule(seed, round3, pairs) {
+  checkCount(pairs, "pairs");
+  const rng = new Prng(deriveSeed(seed, round3, STREAM.schedule));
+  const out = new Uint8Array(2 * pairs);
+  for (let k = 0; k < pairs; k++) {
+    const first = rng.nextBit();
+    out[2 * k] = first;
+    out[2 * k + 1] = 1 - first;
   }
   return out;
 }
-function serviceMeshCheck(pod, namespace) {
-  const names = [...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].map((c) => c.name);
-  const sidecars = names.filter((n) => SIDECAR_NAMES.some((s) => n === s || n.startsWith(`${s}-`)));
-  const marks = [...injectionMarks(pod.metadata, "pod"), ...injectionMarks(namespace?.metadata, "namespace")];
-  if (sidecars.length === 0 && marks.length === 0) {
-    return { id: "service-mesh", status: "pass", detail: "no service-mesh sidecar or injection marker on the pod or its namespace" };
-  }
-  const parts = [...sidecars.length ? [`sidecar container(s) ${sidecars.join(", ")}`] : [], ...marks];
-  return { id: "service-mesh", status: "warn", detail: `service mesh present (${parts.join("; ")}): its proxy adds latency to both arms and may mask the hook` };
-}
-var SIDECAR_NAMES, INJECT;
-var init_service_mesh = __esm({
-  "src/checks/service-mesh.ts"() {
-    "use strict";
-    SIDECAR_NAMES = ["istio-proxy", "linkerd-proxy", "envoy"];
-    INJECT = [
-      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "annotation" },
-      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "label" },
-      { key: "istio-injection", on: (v) => v === "enabled", where: "label" },
-      { key: "istio.io/rev", on: (v) => v !== "", where: "label" },
-      { key: "linkerd.io/inject", on: (v) => v === "enabled" || v === "ingress", where: "annotation" }
-    ];
-  }
-});
-
-// src/checks/node-tenancy.ts
-function nodeTenancyCheck(node, pods, own, why = "") {
-  if (!pods) return { id: "node-tenancy", status: "pass", detail: `not measured (cannot list pods on node ${node}: ${why})` };
-  const others = (pods.items ?? []).filter((p) => {
-    const ns = p.metadata?.namespace ?? "";
-    const phase = p.status?.phase ?? "";
-    return !SYSTEM_NAMESPACES.includes(ns) && !own.includes(p.metadata?.name ?? "") && phase !== "Succeeded" && phase !== "Failed";
-  });
-  const controlPlane = (pods.items ?? []).filter(isControlPlane);
-  if (others.length === 0 && controlPlane.length > 0) {
-    const names = controlPlane.map((p) => p.metadata?.name).join(", ");
-    return {
-      id: "node-tenancy",
-      status: "warn",
-      detail: `node ${node} also runs the Kubernetes control plane (${names}): it shares the node's CPUs with the SUTs and adds variance`
-    };
-  }
-  if (others.length === 0) {
-    return { id: "node-tenancy", status: "pass", detail: `no other (non-system) workloads on node ${node}` };
-  }
-  const sample = others.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(", ");
-  return {
-    id: "node-tenancy",
-    status: "warn",
-    detail: `${others.length} other workload pod(s) share node ${node} (${sample}${others.length > 5 ? ", ..." : ""}): noisy neighbours add variance`
-  };
-}
-function isControlPlane(p) {
-  const phase = p.status?.phase ?? "";
-  return p.metadata?.namespace === "kube-system" && p.metadata?.labels?.tier === "control-plane" && phase !== "Succeeded" && phase !== "Failed";
-}
-var SYSTEM_NAMESPACES;
-var init_node_tenancy = __esm({
-  "src/checks/node-tenancy.ts"() {
-    "use strict";
-    SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
-  }
-});
-
-// src/checks/resource-limits.ts
-function parseCpuStat(text) {
-  const out = {};
-  for (const line of text.split("\n")) {
-    const [k, v] = line.trim().split(/\s+/);
-    if (k && v !== void 0 && /^\d+$/.test(v)) out[k] = Number(v);
-  }
+function warmupSchedule(warmupPerArm) {
+  checkCount(warmupPerArm, "warmupPerArm");
+  const out = new Uint8Array(2 * warmupPerArm);
+  for (let i = 1; i < out.length; i += 2) out[i] = 1;
   return out;
 }
-function cpuThrottlingCheck(samples, round3) {
-  const measured = samples.filter((s) => s.after !== void 0);
-  if (measured.length === 0) {
-    return { id: "cpu-throttling", status: "pass", detail: "not measured (the SUT containers' cgroup cpu.stat was not readable)" };
-  }
-  const grew = measured.map((s) => ({ c: s.container, d: s.after - (s.before ?? 0) })).filter((x) => x.d > 0);
-  if (grew.length === 0) {
-    return { id: "cpu-throttling", status: "pass", detail: `no CPU throttling in ${measured.map((s) => s.container).join(", ")}` };
-  }
-  return {
-    id: "cpu-throttling",
-    status: "warn",
-    detail: `round ${round3}: CPU throttled (cgroup nr_throttled grew: ${grew.map((x) => `${x.c} +${x.d}`).join(", ")}); raise the cpu limit or drop it`
-  };
+function firstStarted(seed, round3) {
+  return new Prng(deriveSeed(seed, round3, STREAM.startOrder)).nextBit() === BASELINE ? "baseline" : "candidate";
 }
-function memoryLimitCheck(samples, round3, nearFraction = 0.9) {
-  const limited = samples.filter((s) => s.usage !== void 0 && s.limit !== void 0 && s.limit > 0);
-  if (limited.length === 0) {
-    return { id: "memory-limit", status: "pass", detail: "no memory limit set (or usage not readable)" };
-  }
-  const near = limited.filter((s) => s.usage >= nearFraction * s.limit);
-  if (near.length === 0) {
-    const max = Math.max(...limited.map((s) => s.usage / s.limit));
-    return { id: "memory-limit", status: "pass", detail: `SUT memory at most ${(max * 100).toFixed(0)} % of its limit` };
-  }
-  return {
-    id: "memory-limit",
-    status: "warn",
-    detail: `round ${round3}: ${near.map((s) => `${s.container} at ${(s.usage / s.limit * 100).toFixed(0)} %`).join(", ")} of the memory limit`
-  };
-}
-function parseLimit(text) {
-  if (text === void 0) return void 0;
-  const t = text.trim();
-  if (t === "" || t === "max" || !/^\d+$/.test(t)) return void 0;
-  const n = Number(t);
-  return n >= 2 ** 62 ? void 0 : n;
-}
-var init_resource_limits = __esm({
-  "src/checks/resource-limits.ts"() {
+var BASELINE;
+var init_schedule = __esm({
+  "src/experiment/schedule.ts"() {
     "use strict";
-  }
-});
-
-// src/checks/index.ts
-var init_checks = __esm({
-  "src/checks/index.ts"() {
-    "use strict";
-    init_same_pod();
-    init_same_node();
-    init_service_mesh();
-    init_node_tenancy();
-    init_resource_limits();
+    init_prng();
+    BASELINE = 0;
   }
 });
 
@@ -13506,34 +13710,6 @@ var init_http_client = __esm({
   }
 });
 
-// src/experiment/schedule.ts
-function checkCount(n, what) {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
-}
-function pairSchedule(seed, round3, pairs) {
-  checkCount(pairs, "pairs");
-  const rng = new Prng(deriveSeed(seed, round3, STREAM.schedule));
-  const out = new Uint8Array(2 * pairs);
-  for (let k = 0; k < pairs; k++) {
-    const first = rng.nextBit();
-    out[2 * k] = first;
-    out[2 * k + 1] = 1 - first;
-  }
-  return out;
-}
-function warmupSchedule(warmupPerArm) {
-  checkCount(warmupPerArm, "warmupPerArm");
-  const out = new Uint8Array(2 * warmupPerArm);
-  for (let i = 1; i < out.length; i += 2) out[i] = 1;
-  return out;
-}
-var init_schedule = __esm({
-  "src/experiment/schedule.ts"() {
-    "use strict";
-    init_prng();
-  }
-});
-
 // src/loadgen/loadgen.ts
 function mixTable(requests) {
   if (requests.length === 0) throw new Error("loadgen: at least one request is required");
@@ -13640,7 +13816,7 @@ var init_loadgen = __esm({
 
 // src/runtime/local-process.ts
 import { spawn as spawn4 } from "node:child_process";
-import { readFileSync as readFileSync4, realpathSync } from "node:fs";
+import { readFileSync as readFileSync5, realpathSync } from "node:fs";
 import { request } from "node:http";
 import { setTimeout as sleep2 } from "node:timers/promises";
 function inheritedEnv() {
@@ -13650,7 +13826,7 @@ function inheritedEnv() {
 }
 function readMaps(pid) {
   try {
-    return readFileSync4(`/proc/${pid}/maps`, "utf8");
+    return readFileSync5(`/proc/${pid}/maps`, "utf8");
   } catch {
     return "";
   }
@@ -13782,15 +13958,21 @@ var init_local = __esm({
     init_errors();
     init_strace();
     init_checks();
+    init_schedule();
     init_http_client();
     init_loadgen();
     init_round_data();
+    init_types();
     init_local_process();
+    init_placement2();
     LocalRuntime = class {
       constructor(config, opts) {
         this.config = config;
         this.opts = opts;
         process.on("exit", this.onExit);
+        this.plan = hostPlan(config.placement, this.allowed);
+        const { requested, mode, loadgen, sut } = this.plan;
+        this.report = { requested, mode, pinned: { loadgen, sut }, allowed: this.allowed, rounds: [] };
       }
       config;
       opts;
@@ -13799,11 +13981,29 @@ var init_local = __esm({
       onExit = () => this.killAll();
       /** The round being measured and its samples so far (for salvage on Ctrl-C). */
       inProgress;
+      allowed = allowedCpus();
+      plan;
+      report;
+      /** Set once this process (the load generator) is pinned, so teardown can restore its affinity. */
+      pinnedSelf = false;
+      placement() {
+        return this.report;
+      }
       async runRound(index) {
+        this.pinSelf();
         const [portB, portC] = await freePorts(2);
         const { sut } = this.config;
-        const baseline = this.start({ label: "baseline", command: this.opts.command, env: sut.env, port: portB, preload: this.config.baselineHook });
-        const candidate = this.start({ label: "candidate", command: this.opts.command, env: sut.env, port: portC, preload: this.config.hook });
+        const command = pinnedCommand(pinBinary(), this.plan.sut, this.opts.command);
+        const first = firstStarted(this.config.seed, index);
+        const arms = {
+          baseline: { label: "baseline", command, env: sut.env, port: portB, preload: this.config.baselineHook },
+          candidate: { label: "candidate", command, env: sut.env, port: portC, preload: this.config.hook }
+        };
+        const started = {};
+        for (const arm of first === "baseline" ? ARMS : [...ARMS].reverse()) started[arm] = this.start(arms[arm]);
+        const { baseline, candidate } = started;
+        const observer = new RoundObserver(index, first, () => ({ baseline: [baseline.pid], candidate: [candidate.pid], loadgen: process.pid }));
+        const probes = probePoints(this.config.requestsPerRound);
         try {
           await Promise.all([baseline.waitReady(sut.readyPath, sut.readyTimeoutMs), candidate.waitReady(sut.readyPath, sut.readyTimeoutMs)]);
           if (this.config.hook) candidate.assertMapped(this.config.hook);
@@ -13811,7 +14011,6 @@ var init_local = __esm({
           const current = { index, samples: [] };
           this.inProgress = current;
           const result = await runRound({
-            onSample: (s) => current.samples.push(s),
             round: index,
             seed: this.config.seed,
             targets: { baseline: { host: "127.0.0.1", port: portB }, candidate: { host: "127.0.0.1", port: portC } },
@@ -13819,8 +14018,14 @@ var init_local = __esm({
             pairs: this.config.requestsPerRound / 2,
             connection: this.config.connection,
             requests: this.config.requests,
-            timeoutMs: this.config.timeoutMs
+            timeoutMs: this.config.timeoutMs,
+            // Between two requests (never inside a timed one): where both arms last ran.
+            onSample: (s) => {
+              current.samples.push(s);
+              if (probes.has(s.seq)) observer.sample();
+            }
           });
+          this.report.rounds.push(observer.result());
           const data = roundFromSamples(index, result.samples);
           const died = [baseline, candidate].find((p) => p.exit);
           if (died) {
@@ -13872,6 +14077,16 @@ var init_local = __esm({
         await Promise.all([...this.live].map((p) => p.stop()));
         this.live.clear();
         process.off("exit", this.onExit);
+        if (this.pinnedSelf) {
+          this.pinnedSelf = false;
+          pinProcess(pinBinary(), this.allowed.join(","), process.pid);
+        }
+      }
+      /** The load generator runs in this process: all its threads go to the loadgen CPU. */
+      pinSelf() {
+        if (this.pinnedSelf || this.plan.loadgen === null) return;
+        pinProcess(pinBinary(), this.plan.loadgen, process.pid);
+        this.pinnedSelf = true;
       }
       start(opts) {
         const p = new SutProcess(opts);
@@ -14076,10 +14291,10 @@ var init_manifest = __esm({
 });
 
 // src/runtime/pod-cgroup.ts
-import { existsSync as existsSync2, readFileSync as readFileSync5 } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync6 } from "node:fs";
 function read(path8) {
   try {
-    return readFileSync5(path8, "utf8");
+    return readFileSync6(path8, "utf8");
   } catch {
     return void 0;
   }
@@ -14134,9 +14349,9 @@ var init_pod_cgroup = __esm({
 // src/runtime/pod-image.ts
 import { spawn as spawn5 } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
-import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync6, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync7, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename3, dirname as dirname5, join as join6 } from "node:path";
+import { basename as basename3, dirname as dirname5, join as join7 } from "node:path";
 function parseLdd(text) {
   const out = [];
   for (const line of text.split("\n")) {
@@ -14172,7 +14387,7 @@ function rootfsHash(spec, quick = false) {
     if (quick) {
       const st = statSync2(f.from);
       h.update(`${st.size}:${st.mtimeMs}\0`);
-    } else h.update(readFileSync6(f.from));
+    } else h.update(readFileSync7(f.from));
   }
   return h.digest("hex").slice(0, 16);
 }
@@ -14205,16 +14420,16 @@ async function ensureImage(podman, name, spec, quickHash = false) {
   const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
   const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
   if (exists2.code === 0) return ref;
-  const root = mkdtempSync2(join6(tmpdir2(), "hook-latency-rootfs-"));
+  const root = mkdtempSync2(join7(tmpdir2(), "hook-latency-rootfs-"));
   try {
     for (const f of spec.files) {
-      const dest = join6(root, f.to);
+      const dest = join7(root, f.to);
       mkdirSync3(dirname5(dest), { recursive: true });
       copyFileSync(f.from, dest);
       chmodSync(dest, statSync2(f.from).mode & 511);
     }
-    mkdirSync3(join6(root, "tmp"), { recursive: true });
-    chmodSync(join6(root, "tmp"), 1023);
+    mkdirSync3(join7(root, "tmp"), { recursive: true });
+    chmodSync(join7(root, "tmp"), 1023);
     const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
     if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
   } finally {
@@ -14294,7 +14509,7 @@ var init_pod_listener = __esm({
 });
 
 // src/runtime/host-proc.ts
-import { readdirSync as readdirSync2, readFileSync as readFileSync7, readlinkSync } from "node:fs";
+import { readdirSync as readdirSync3, readFileSync as readFileSync8, readlinkSync } from "node:fs";
 function tryRead(f) {
   try {
     return f();
@@ -14303,20 +14518,20 @@ function tryRead(f) {
   }
 }
 function socketsOf(pid) {
-  const fds = tryRead(() => readdirSync2(`/proc/${pid}/fd`)) ?? [];
+  const fds = tryRead(() => readdirSync3(`/proc/${pid}/fd`)) ?? [];
   return fds.map((fd) => tryRead(() => socketInode(readlinkSync(`/proc/${pid}/fd/${fd}`)))).filter((x) => x !== void 0);
 }
 function hostSnapshot(initPid) {
   const ns = tryRead(() => readlinkSync(`/proc/${initPid}/ns/pid`));
-  const tcp = tryRead(() => readFileSync7(`/proc/${initPid}/net/tcp`, "utf8"));
+  const tcp = tryRead(() => readFileSync8(`/proc/${initPid}/net/tcp`, "utf8"));
   if (!ns || tcp === void 0) return void 0;
-  const tcp6 = tryRead(() => readFileSync7(`/proc/${initPid}/net/tcp6`, "utf8")) ?? "";
+  const tcp6 = tryRead(() => readFileSync8(`/proc/${initPid}/net/tcp6`, "utf8")) ?? "";
   const processes = [];
-  for (const pid of readdirSync2("/proc").filter((d) => /^\d+$/.test(d))) {
+  for (const pid of readdirSync3("/proc").filter((d) => /^\d+$/.test(d))) {
     if (tryRead(() => readlinkSync(`/proc/${pid}/ns/pid`)) !== ns) continue;
     const sockets = socketsOf(pid);
     if (sockets.length === 0) continue;
-    const maps = tryRead(() => readFileSync7(`/proc/${pid}/maps`, "utf8"));
+    const maps = tryRead(() => readFileSync8(`/proc/${pid}/maps`, "utf8"));
     if (maps !== void 0) processes.push({ pid: Number(pid), sockets, maps });
   }
   return { tcp: `${tcp}
@@ -14485,8 +14700,8 @@ var init_pod_resources = __esm({
 
 // src/runtime/pod-plan.ts
 import { randomBytes } from "node:crypto";
-import { existsSync as existsSync3, readFileSync as readFileSync8 } from "node:fs";
-import { basename as basename4, join as join7 } from "node:path";
+import { existsSync as existsSync3, readFileSync as readFileSync9 } from "node:fs";
+import { basename as basename4, join as join8 } from "node:path";
 function newRunId() {
   return randomBytes(4).toString("hex");
 }
@@ -14494,7 +14709,7 @@ function readHook(path8, what) {
   if (!path8) return void 0;
   let data;
   try {
-    data = readFileSync8(path8);
+    data = readFileSync9(path8);
   } catch (e) {
     throw new UsageError(`${what} ${path8}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
   }
@@ -14502,7 +14717,7 @@ function readHook(path8, what) {
   return { fileName, data };
 }
 function findLoadgenScript() {
-  const file = process.env.HOOK_LATENCY_LOADGEN || join7(packageRoot(), "dist", "loadgen.js");
+  const file = process.env.HOOK_LATENCY_LOADGEN || join8(packageRoot(), "dist", "loadgen.js");
   if (!existsSync3(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
   return file;
 }
@@ -14510,7 +14725,8 @@ function loadPodAssets(config) {
   return {
     hook: readHook(config.hook, "hook"),
     baselineHook: readHook(config.baselineHook, "baseline-hook"),
-    loadgenScript: readFileSync8(findLoadgenScript())
+    loadgenScript: readFileSync9(findLoadgenScript()),
+    pin: config.placement === "off" ? null : readFileSync9(pinBinary())
   };
 }
 function sutPorts(config) {
@@ -14572,6 +14788,73 @@ var init_pod_plan = __esm({
     init_native();
     init_manifest();
     init_pod_resources();
+    init_placement2();
+  }
+});
+
+// src/runtime/pod-placement.ts
+function pinConfigMapName(runId) {
+  return configMapNames(runId).loadgen.replace(/-loadgen$/, "-pin");
+}
+function podPinNote(plan, sutCommand) {
+  if (plan.mode === "off") return null;
+  return sutCommand.length === 0 ? "the SUT containers run the image entrypoint (no sut.command), so they could not be pinned" : null;
+}
+function podPlacement(choice, sutCommand, allowed) {
+  const wanted = podPlacementPlan(choice);
+  const note = podPinNote(wanted, sutCommand);
+  const plan = note ? { ...wanted, mode: "off", loadgen: null, sut: null } : wanted;
+  return { plan, report: podPlacementReport(wanted, note, allowed) };
+}
+function placePod(manifest, runId, p) {
+  const pod = structuredClone(manifest.pod);
+  const configMaps = [...manifest.configMaps];
+  const { containers } = pod.spec;
+  const byName = (n) => containers.find((c) => c.name === n);
+  const [baseline, candidate, loadgen] = [byName(CONTAINERS.baseline), byName(CONTAINERS.candidate), byName(CONTAINERS.loadgen)];
+  pod.spec.containers = [...p.first === "baseline" ? [baseline, candidate] : [candidate, baseline], loadgen];
+  const { plan, pin } = p;
+  if (plan.mode === "off" || !pin) return { pod, configMaps };
+  const mount = p.pinHostPath ? { name: PIN_VOLUME, mountPath: PIN_PATH, readOnly: true } : { name: PIN_VOLUME, mountPath: PIN_DIR, readOnly: true };
+  if (p.pinHostPath) {
+    pod.spec.volumes.push({ name: PIN_VOLUME, hostPath: { path: p.pinHostPath, type: "File" } });
+  } else {
+    const name = pinConfigMapName(runId);
+    const { namespace } = pod.metadata;
+    const metadata = { name, ...namespace ? { namespace } : {}, labels: podLabels(runId) };
+    configMaps.push({ apiVersion: "v1", kind: "ConfigMap", metadata, binaryData: { pin: Buffer.from(pin).toString("base64") } });
+    pod.spec.volumes.push({ name: PIN_VOLUME, configMap: { name, defaultMode: 365 } });
+  }
+  const wrap = (c, cpus) => {
+    if (cpus === null || !c.command?.length) return;
+    c.command = [PIN_PATH, cpus, "--", ...c.command];
+    c.volumeMounts = [...c.volumeMounts ?? [], mount];
+  };
+  wrap(baseline, plan.sut);
+  wrap(candidate, plan.sut);
+  wrap(loadgen, plan.loadgen);
+  return { pod, configMaps };
+}
+function podPlacementReport(plan, note, allowed) {
+  const unpinned = note !== null;
+  return {
+    requested: plan.requested,
+    mode: unpinned ? "off" : plan.mode,
+    pinned: unpinned ? { loadgen: null, sut: null } : { loadgen: plan.loadgen, sut: plan.sut },
+    ...allowed ? { allowed } : {},
+    ...note ? { note } : {},
+    rounds: []
+  };
+}
+var PIN_DIR, PIN_PATH, PIN_VOLUME;
+var init_pod_placement = __esm({
+  "src/runtime/pod-placement.ts"() {
+    "use strict";
+    init_manifest();
+    init_placement2();
+    PIN_DIR = "/hook-latency/pin";
+    PIN_PATH = `${PIN_DIR}/pin`;
+    PIN_VOLUME = "pin";
   }
 });
 
@@ -14584,7 +14867,7 @@ __export(podman_exports, {
 import { spawnSync } from "node:child_process";
 import { existsSync as existsSync4, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import { availableParallelism, constants as constants2, hostname, tmpdir as tmpdir3 } from "node:os";
-import { basename as basename5, join as join8 } from "node:path";
+import { basename as basename5, join as join9 } from "node:path";
 import { setTimeout as sleep3 } from "node:timers/promises";
 function importsSutBinary(sut) {
   return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
@@ -14601,6 +14884,7 @@ var init_podman = __esm({
     init_config();
     init_errors();
     init_runtime();
+    init_schedule();
     init_manifest();
     init_pod_cgroup();
     init_pod_exec();
@@ -14611,6 +14895,8 @@ var init_podman = __esm({
     init_pod_output();
     init_pod_resources();
     init_pod_plan();
+    init_placement2();
+    init_pod_placement();
     KUBE_NETWORK = "podman-default-kube-network";
     SUT_IMAGE_NAME = "hook-latency-sut";
     NODE_IMAGE_NAME = "hook-latency-node";
@@ -14635,7 +14921,8 @@ var init_podman = __esm({
       /** The round whose pod is up (for salvage on Ctrl-C). */
       inProgress;
       networkPreexisted = true;
-      dir = mkdtempSync3(join8(tmpdir3(), "hook-latency-podman-"));
+      dir = mkdtempSync3(join9(tmpdir3(), "hook-latency-podman-"));
+      report;
       ledger;
       exec(args, timeoutMs = 6e4) {
         return runOk([this.podman, ...args], { timeoutMs }).catch((e) => {
@@ -14651,9 +14938,15 @@ var init_podman = __esm({
           await this.exec(["version", "--format", "{{.Client.Version}}"], 3e4);
           this.networkPreexisted = (await run([this.podman, "network", "exists", KUBE_NETWORK], { timeoutMs: 3e4 })).code === 0;
           const assets = loadPodAssets(this.config);
-          return { assets, images: await this.images() };
+          const images = await this.images();
+          const { plan: placement, report } = podPlacement(this.config.placement, images.sutCommand, allowedCpus());
+          this.report = report;
+          return { assets, images, placement };
         })();
         return this.prepared;
+      }
+      placement() {
+        return this.report ?? podPlacement(this.config.placement, this.config.sut.command, allowedCpus()).report;
       }
       /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
       async images() {
@@ -14682,11 +14975,12 @@ var init_podman = __esm({
         return autoCpuMillis([{ node: hostname(), allocatable: availableParallelism() * 1e3, requested: 0 }]);
       }
       async runRound(index) {
-        const { assets, images } = await this.prepare();
+        const { assets, images, placement } = await this.prepare();
         const plan = podPlan(this.config, this.runId, index, assets, images, void 0, this.autoCpu());
         const pod = podName(plan.runId, index);
-        const file = join8(this.dir, `${pod}.yaml`);
-        const manifest = buildPodManifest(plan);
+        const file = join9(this.dir, `${pod}.yaml`);
+        const first = firstStarted(this.config.seed, index);
+        const manifest = placePod(buildPodManifest(plan), plan.runId, { plan: placement, pin: assets.pin, pinHostPath: pinBinary(), first });
         for (const cm of manifest.configMaps) this.volumes.add(cm.metadata.name);
         writeFileSync3(file, toYaml(manifest));
         const ctr = (c) => `${pod}-${c}`;
@@ -14703,10 +14997,15 @@ var init_podman = __esm({
             throw new RunError(`podman kube play failed for round ${index}: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
           }
           const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
-          const pids = (await this.inspect(suts)).map((s) => s.pid);
+          const started = await this.inspect([...suts, ctr(CONTAINERS.loadgen)]);
+          const pids = suts.map((n) => started.find((s) => s.name === n)?.pid ?? 0);
           const cgroups = () => pids.map((p) => p > 0 ? readCgroup(p) : {});
           const before = cgroups();
-          const states = await this.waitForLoadgen(pod, index);
+          const loadgenPid = started.find((s) => s.name === ctr(CONTAINERS.loadgen))?.pid ?? 0;
+          const observer = new RoundObserver(index, first, () => ({ baseline: [pids[0]], candidate: [pids[1]], loadgen: loadgenPid }));
+          const states = await this.waitForLoadgen(pod, index, () => observer.sample());
+          observer.sample();
+          this.report?.rounds.push(observer.result());
           roundMs = Date.now() - t0;
           const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen));
           const logs = await run([this.podman, "logs", ctr(CONTAINERS.loadgen)], { timeoutMs: 6e4 });
@@ -14742,13 +15041,14 @@ var init_podman = __esm({
           return { name, status: status2, exitCode: Number(code), oomKilled: oom === "true", pid: Number(pid) };
         });
       }
-      async waitForLoadgen(pod, index) {
+      async waitForLoadgen(pod, index, onPoll) {
         const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
         const deadline = Date.now() + this.config.pod.podTimeoutMs;
         for (; ; ) {
           const states = await this.inspect(names);
           const lg = states.find((s) => s.name === names[2]);
           if (lg && (lg.status === "exited" || lg.status === "stopped")) return states;
+          onPoll();
           if (Date.now() > deadline) {
             throw new RunError(
               `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(", ")}`
@@ -14866,6 +15166,7 @@ var init_kubernetes = __esm({
     init_checks();
     init_errors();
     init_runtime();
+    init_schedule();
     init_manifest();
     init_pod_exec();
     init_native();
@@ -14874,6 +15175,7 @@ var init_kubernetes = __esm({
     init_pod_output();
     init_pod_plan();
     init_pod_resources();
+    init_pod_placement();
     TRANSIENT = [
       /connection refused/i,
       /etcdserver: (request timed out|leader changed|too many requests)/i,
@@ -14904,6 +15206,7 @@ var init_kubernetes = __esm({
         this.pullPolicy = opts.pullPolicy ?? "IfNotPresent";
         this.ownNamespace = !config.pod.namespace;
         this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
+        ({ plan: this.placementPlan, report: this.report } = podPlacement(config.placement, config.sut.command));
       }
       config;
       name;
@@ -14928,6 +15231,11 @@ var init_kubernetes = __esm({
       /** Millicores per container when cpu is `auto` (measured once, from the nodes). */
       autoCpu;
       ledger;
+      placementPlan;
+      report;
+      placement() {
+        return this.report;
+      }
       get context() {
         return this.config.pod.kubeContext;
       }
@@ -15069,12 +15377,14 @@ var init_kubernetes = __esm({
           this.inProgress = { index, pod, outputFile: Boolean(plan.loadgen.outputFile) };
           this.livePods.add(pod);
           this.ledger.created({ kind: "pod", name: `${ns}/${pod}`, context: this.context });
-          const manifest = buildPodManifest(plan);
+          const first = firstStarted(this.config.seed, index);
+          const manifest = placePod(buildPodManifest(plan), plan.runId, { plan: this.placementPlan, pin: assets.pin, first });
           if (!this.configMapsApplied) {
             await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of run ${this.runId}`, timeoutMs: 3e5 });
             this.configMapsApplied = true;
           }
           await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml([manifest.pod]), what: `applying pod ${ns}/${pod}` });
+          this.report.rounds.push({ round: index, first, samples: 0, differing: 0, cpus: { baseline: [], candidate: [], loadgen: [] } });
           const final = await this.waitForLoadgen(pod, index, plan);
           const logs = await this.kubectl(["logs", pod, "-n", ns, "-c", CONTAINERS.loadgen], { timeoutMs: 12e4, what: `reading the loadgen output of ${ns}/${pod}` });
           const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
@@ -38451,11 +38761,11 @@ __export(kind_exports, {
 });
 import { chmodSync as chmodSync2, existsSync as existsSync7, mkdtempSync as mkdtempSync4, rmSync as rmSync4 } from "node:fs";
 import { tmpdir as tmpdir4 } from "node:os";
-import { delimiter as delimiter2, join as join10 } from "node:path";
+import { delimiter as delimiter2, join as join11 } from "node:path";
 function onPath(name, path8 = process.env.PATH ?? "") {
   for (const dir of path8.split(delimiter2)) {
     if (!dir) continue;
-    const p = join10(dir, name);
+    const p = join11(dir, name);
     if (existsSync7(p)) return p;
   }
   return void 0;
@@ -38463,14 +38773,14 @@ function onPath(name, path8 = process.env.PATH ?? "") {
 async function downloadKind(version2) {
   const tc = await Promise.resolve().then(() => (init_tool_cache(), tool_cache_exports));
   const cached = tc.find("kind", version2);
-  if (cached) return join10(cached, "kind");
+  if (cached) return join11(cached, "kind");
   const os9 = process.platform === "darwin" ? "darwin" : "linux";
   const arch3 = process.arch === "arm64" ? "arm64" : "amd64";
   const url = `https://kind.sigs.k8s.io/dl/${version2}/kind-${os9}-${arch3}`;
   const file = await tc.downloadTool(url);
   chmodSync2(file, 493);
   const dir = await tc.cacheFile(file, "kind", "kind", version2);
-  return join10(dir, "kind");
+  return join11(dir, "kind");
 }
 function kindProvider(env = process.env) {
   const p = env.KIND_EXPERIMENTAL_PROVIDER;
@@ -38484,6 +38794,7 @@ var init_kind = __esm({
     "use strict";
     init_config();
     init_errors();
+    init_pod_placement();
     init_runtime();
     init_kubernetes();
     init_pod_exec();
@@ -38507,7 +38818,7 @@ var init_kind = __esm({
       cluster;
       ledger;
       provider;
-      dir = mkdtempSync4(join10(tmpdir4(), "hook-latency-kind-"));
+      dir = mkdtempSync4(join11(tmpdir4(), "hook-latency-kind-"));
       async tool(argv, timeoutMs, what) {
         const r = await run(argv, { timeoutMs }).catch((e) => {
           throw new RunError(`${what}: cannot run ${argv[0]}: ${e.code ?? e.message}`);
@@ -38589,7 +38900,7 @@ var init_kind = __esm({
           return;
         }
         for (const [i, image] of images.entries()) {
-          const archive = join10(this.dir, `image-${i}.tar`);
+          const archive = join11(this.dir, `image-${i}.tar`);
           await this.tool(["podman", "save", "-o", archive, image], 6e5, `podman save ${image}`);
           try {
             await this.kind(["load", "image-archive", archive, "--name", this.cluster], 6e5, `kind load image-archive (${image})`);
@@ -38641,6 +38952,9 @@ var init_kind = __esm({
       /** On process exit: as kubernetes; a cluster this run created stays (the next run reuses it). */
       salvage() {
         return this.kube?.salvage() ?? null;
+      }
+      placement() {
+        return this.kube?.placement() ?? podPlacement(this.config.placement, this.config.sut.command).report;
       }
       async teardown() {
         try {
@@ -39779,6 +40093,9 @@ function dedupeChecks(checks) {
   return [...byId.values()];
 }
 
+// src/engine.ts
+init_checks();
+
 // src/runtime/replay.ts
 var ReplayRuntime = class {
   constructor(rounds) {
@@ -39804,6 +40121,7 @@ var version = "0.1.0";
 init_units();
 
 // src/report/text.ts
+init_placement();
 init_units();
 var HEADLINE = {
   regression: "REGRESSION",
@@ -39824,6 +40142,7 @@ function verdictTable(v) {
     ["errors", `baseline ${v.errors.baseline}, candidate ${v.errors.candidate}`]
   ];
   if (v.calls) rows.push(["calls", callsLine(v)]);
+  if (v.placement) rows.push(["placement", placementLine(v.placement)]);
   if (v.durationMs !== void 0) rows.push(["time", `${(v.durationMs / 1e3).toFixed(1)} s`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join("\n");
@@ -39843,6 +40162,15 @@ function callsLine(v) {
   const c = v.calls;
   const parts = Object.entries(c.perRequest).filter(([, n]) => n >= 0.05).map(([fn, n]) => `${fn} ${n.toFixed(2)}/request (${formatNs(c.impliedPerCallNs[fn])} per call)`);
   return parts.length ? `${parts.join(", ")} over ${c.requests} requests` : "no hooked calls seen";
+}
+function placementLine(p) {
+  const how = p.mode === "off" ? `off${p.requested !== "off" ? ` (${p.requested} requested)` : ""}, not pinned` : `${p.mode}${p.requested === "auto" ? " (auto)" : ""}: loadgen on ${describeCpus(p.pinned.loadgen, p.allowed)}, both SUT arms on ${describeCpus(p.pinned.sut, p.allowed)}`;
+  const observed = p.rounds.filter((r) => r.samples > 0);
+  const apart = observed.filter((r) => r.differing > 0).length;
+  const seen = observed.length ? `arms on different CPUs in ${apart} of ${observed.length} observed rounds` : "not observed";
+  const first = p.rounds.filter((r) => r.first === "candidate").length;
+  const order = p.rounds.length ? `; candidate started first in ${first} of ${p.rounds.length} rounds` : "";
+  return `${how}; ${seen}${order}${p.note ? `; ${p.note}` : ""}`;
 }
 
 // src/report/html/charts.ts
@@ -40145,14 +40473,14 @@ function legend(items) {
 }
 
 // src/report/html/charts.ts
-var ARMS = ["baseline", "candidate"];
+var ARMS2 = ["baseline", "candidate"];
 var M = { top: 14, right: 18, bottom: 44, left: 64 };
 function empty(id, title, why, width = 640, height = 120) {
   return `<svg class="chart" data-chart="${esc(id)}" data-empty="true" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg"><text class="label" x="${width / 2}" y="${height / 2}" text-anchor="middle">${esc(why)}</text></svg>`;
 }
 function latencyDomain(arms) {
-  const lo = Math.min(...ARMS.map((a) => arms[a].quantiles.min).filter(Number.isFinite));
-  const hi = Math.max(...ARMS.map((a) => arms[a].quantiles.max).filter(Number.isFinite));
+  const lo = Math.min(...ARMS2.map((a) => arms[a].quantiles.min).filter(Number.isFinite));
+  const hi = Math.max(...ARMS2.map((a) => arms[a].quantiles.max).filter(Number.isFinite));
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return null;
   return [lo / 1.05, hi * 1.05];
 }
@@ -40164,7 +40492,7 @@ function ecdfChart(arms) {
   const x = logScale(dom, [M.left, width - M.right]);
   const y = linearScale([0, 1], [height - M.bottom, M.top]);
   let body = "";
-  for (const a of ARMS) {
+  for (const a of ARMS2) {
     const { x: xs, p } = ecdfPoints(arms[a].sorted);
     let d = "";
     for (let i = 0; i < xs.length; i++) {
@@ -40205,9 +40533,9 @@ function boxChart(arms) {
   const rowH = (height - M.top - M.bottom) / 2;
   const y = linearScale([0, 2], [M.top, height - M.bottom]);
   const bins = 80;
-  const dens = ARMS.map((a) => logDensity(arms[a].sorted, x.domain[0], x.domain[1], bins));
+  const dens = ARMS2.map((a) => logDensity(arms[a].sorted, x.domain[0], x.domain[1], bins));
   let body = "";
-  ARMS.forEach((a, row) => {
+  ARMS2.forEach((a, row) => {
     const q = arms[a].quantiles;
     const cy = y(row + 0.5);
     const d = dens[row];
@@ -40254,7 +40582,7 @@ function boxChart(arms) {
       yFormat: () => "",
       xLabel: "latency (log scale)",
       title: "Violin and box plot of latency per arm",
-      desc: ARMS.map((a) => `${a}: median ${formatNs(arms[a].quantiles.median)}, interquartile range ${formatNs(arms[a].quantiles.q1)} to ${formatNs(arms[a].quantiles.q3)}`).join("; ")
+      desc: ARMS2.map((a) => `${a}: median ${formatNs(arms[a].quantiles.median)}, interquartile range ${formatNs(arms[a].quantiles.q1)} to ${formatNs(arms[a].quantiles.q3)}`).join("; ")
     },
     body
   );
@@ -40296,7 +40624,7 @@ function lagChart(arm, s, domain, r1) {
 function lagDomain(arms) {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const a of ARMS) {
+  for (const a of ARMS2) {
     const { x, y } = arms[a].lag;
     for (let i = 0; i < x.length; i++) {
       lo = Math.min(lo, x[i], y[i]);
@@ -40704,7 +41032,7 @@ var HEADLINE2 = {
   "no-regression": "No regression",
   inconclusive: "Inconclusive"
 };
-var ARMS2 = ["baseline", "candidate"];
+var ARMS3 = ["baseline", "candidate"];
 function defaultEnvironment(v) {
   return {
     runtime: v.runtime,
@@ -40712,7 +41040,8 @@ function defaultEnvironment(v) {
     "hook-latency": version,
     node: process.version,
     kernel: `${osType()} ${release()}`,
-    platform: `${process.platform}/${process.arch}`
+    platform: `${process.platform}/${process.arch}`,
+    ...v.placement ? { placement: placementLine(v.placement) } : {}
   };
 }
 function renderReport(input) {
@@ -40774,12 +41103,12 @@ function distributionSection(d, v) {
   ) + card(
     "Per arm: violin and box",
     ARM_LEGEND + boxChart(d.arms),
-    `Box: quartiles and median; whiskers: Tukey (1.5 IQR); dots: outliers (${ARMS2.map((a) => `${a} ${q(a).outliersLow + q(a).outliersHigh}`).join(", ")}). Violin: density of all samples on log-spaced bins.`
+    `Box: quartiles and median; whiskers: Tukey (1.5 IQR); dots: outliers (${ARMS3.map((a) => `${a} ${q(a).outliersLow + q(a).outliersHigh}`).join(", ")}). Violin: density of all samples on log-spaced bins.`
   ) + `</div>`;
 }
 function lagSection(d, v) {
   const dom = lagDomain(d.arms);
-  return `<section class="row"><h2>Lag plots: is each request independent of the one before?</h2><p class="note">latency[i+1] against latency[i] within each arm's series of one round, as in Kahlhofer et al. (SSP 2023). A round cloud means independent requests; a diagonal streak means autocorrelation, which the design-based test accounts for. Mean lag-1 autocorrelation of log latency: baseline ${fixed(v.lag1.baseline)}, candidate ${fixed(v.lag1.candidate)}.</p><div class="grid3">` + ARMS2.map((a) => card(`${a}`, lagChart(a, d.arms[a], dom, v.lag1[a]), lagCaption(d.arms[a]))).join("") + `</div></section>`;
+  return `<section class="row"><h2>Lag plots: is each request independent of the one before?</h2><p class="note">latency[i+1] against latency[i] within each arm's series of one round, as in Kahlhofer et al. (SSP 2023). A round cloud means independent requests; a diagonal streak means autocorrelation, which the design-based test accounts for. Mean lag-1 autocorrelation of log latency: baseline ${fixed(v.lag1.baseline)}, candidate ${fixed(v.lag1.candidate)}.</p><div class="grid3">` + ARMS3.map((a) => card(`${a}`, lagChart(a, d.arms[a], dom, v.lag1[a]), lagCaption(d.arms[a]))).join("") + `</div></section>`;
 }
 function lagCaption(s) {
   return s.lag.x.length < s.lag.total ? `${s.lag.x.length.toLocaleString("en-US")} of ${s.lag.total.toLocaleString("en-US")} consecutive pairs, a uniform random subset (drawing only). Dashed: latency[i+1] = latency[i].` : `All ${s.lag.total.toLocaleString("en-US")} consecutive pairs. Dashed: latency[i+1] = latency[i].`;
@@ -40813,7 +41142,7 @@ function warmupSection(d, v) {
   );
 }
 function errorsSection(d, v) {
-  const rows = ARMS2.map((a) => {
+  const rows = ARMS3.map((a) => {
     const s = d.arms[a];
     const rate = s.requests ? s.errors / s.requests : 0;
     return `<tr><th class="${a === "baseline" ? "arm-b" : "arm-c"}">${a}</th><td class="num">${s.requests.toLocaleString("en-US")}</td><td class="num" data-errors="${s.errors}">${s.errors.toLocaleString("en-US")}</td><td class="num">${(rate * 100).toFixed(2)}%</td><td class="num">${s.transportErrors}</td><td class="num">${s.serverErrors}</td><td class="num">${v.errors[a]}</td></tr>`;
@@ -40955,6 +41284,7 @@ function verdictMarkdown(v) {
     `| runtime | ${v.runtime} (${v.mode} benchmark) |`
   ];
   if (v.calls) lines.push(`| hooked calls per request | ${callsLine(v)} |`);
+  if (v.placement) lines.push(`| CPU placement | ${placementLine(v.placement)} |`);
   if (v.checks.length > 0) {
     lines.push("", "**Checks**", "");
     for (const c of v.checks) lines.push(`- ${CHECK_ICON[c.status]} \`${c.id}\`: ${c.detail}`);
@@ -41080,6 +41410,11 @@ async function runGate(runtime, config, hooks = {}) {
       onLook: hooks.onLook
     });
     const verdict = { ...result, mode: "macro", runtime: runtime.name };
+    const placement = runtime.placement?.();
+    if (placement) {
+      verdict.placement = placement;
+      verdict.checks.push(placementCheck(placement));
+    }
     if (config.countCalls) verdict.calls = await callsReport(runtime, verdict);
     if (files && out) {
       writeFileSync2(files.verdict, `${JSON.stringify(verdict, null, 2)}
@@ -41496,9 +41831,11 @@ async function exec(argv, log) {
 // src/runtimes.ts
 init_runtime();
 init_native();
+init_placement2();
 async function prepareHooks(config, alsoBuild = []) {
   const hooks = [config.hook, config.baselineHook].filter((h) => !!h);
-  await ensureBuilt([...hooks, ...alsoBuild]);
+  const pin = config.placement === "off" ? [] : [pinBinary()];
+  await ensureBuilt([...hooks, ...pin, ...alsoBuild]);
   if (config.hook) checkSharedLibrary(config.hook, "hook");
   if (config.baselineHook) checkSharedLibrary(config.baselineHook, "baseline-hook");
 }
@@ -41572,7 +41909,7 @@ async function analyzeCommand(file, flags) {
 
 // src/commands/history.ts
 init_errors();
-import { readFileSync as readFileSync10, writeFileSync as writeFileSync5 } from "node:fs";
+import { readFileSync as readFileSync11, writeFileSync as writeFileSync5 } from "node:fs";
 import { basename as basename6 } from "node:path";
 
 // src/history/record.ts
@@ -41658,7 +41995,7 @@ var DEFAULT_OUT = "trend.html";
 function historyCommand(file, flags) {
   let text;
   try {
-    text = readFileSync10(file, "utf8");
+    text = readFileSync11(file, "utf8");
   } catch (err) {
     const code = err.code;
     throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : err.message}`);
@@ -41966,7 +42303,7 @@ function hookProblem(problem) {
 
 // src/commands/report.ts
 init_errors();
-import { readFileSync as readFileSync11, writeFileSync as writeFileSync6 } from "node:fs";
+import { readFileSync as readFileSync12, writeFileSync as writeFileSync6 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 init_units();
 var DEFAULT_REPORT_OUT = "report.html";
@@ -42002,7 +42339,7 @@ function computeVerdict(rounds, flags) {
 function readVerdict(file) {
   let text;
   try {
-    text = readFileSync11(file, "utf8");
+    text = readFileSync12(file, "utf8");
   } catch (err) {
     throw new UsageError(`${file}: ${fsProblem(err, "no such file")}`);
   }
@@ -42108,6 +42445,7 @@ run options:
   --json                   print the verdict JSON on stdout
   --fail-on-inconclusive   exit 1 on an inconclusive verdict too
   --count-calls            count hooked calls per request with strace (local runtime)
+  --placement MODE         auto | same-cpu | split | off: CPU pinning of loadgen and both arms (default auto = same-cpu)
 
 micro options:
   --hook PATH              hook under test (required)
@@ -42139,6 +42477,7 @@ var OPTIONS = {
   json: { type: "boolean" },
   "fail-on-inconclusive": { type: "boolean" },
   "count-calls": { type: "boolean" },
+  placement: { type: "string" },
   function: { type: "string" },
   verdict: { type: "string" },
   rounds: { type: "string" },

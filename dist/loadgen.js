@@ -429,7 +429,7 @@ function deriveSeed(seed, round, stream = 0) {
   h = fmix32((h ^ Math.imul(toSeed32(stream, "stream"), 2246822507) ^ 320440878) >>> 0);
   return h >>> 0;
 }
-var STREAM = { schedule: 0, mix: 1, warmupMix: 2 };
+var STREAM = { schedule: 0, mix: 1, warmupMix: 2, startOrder: 3 };
 
 // src/experiment/schedule.ts
 function checkCount(n, what) {

@@ -1,5 +1,6 @@
 // npm run demo: build the reference hooks and the example SUT, then gate two candidates on this
-// machine: the no-op hook (must pass) and a hook that busy-waits 20 µs per read (must fail).
+// machine: the no-op hook in both arms (a true A/A, must pass) and a hook that busy-waits 20 µs per
+// read (must fail).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,7 +14,7 @@ execFileSync('make', ['-s', '-C', join(root, 'hook')], { stdio: 'inherit' });
 if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 
 const examples = [
-  ['examples/local/aa.yml', 'no-op hook (A/A control): expect no regression'],
+  ['examples/local/aa.yml', 'no-op hook in both arms (A/A control): expect no regression'],
   ['examples/local/slow.yml', 'hook that busy-waits 20 µs per read: expect a regression'],
 ];
 let failed = false;

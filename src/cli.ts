@@ -35,6 +35,7 @@ run options:
   --json                   print the verdict JSON on stdout
   --fail-on-inconclusive   exit 1 on an inconclusive verdict too
   --count-calls            count hooked calls per request with strace (local runtime)
+  --placement MODE         auto | same-cpu | split | off: CPU pinning of loadgen and both arms (default auto = same-cpu)
 
 micro options:
   --hook PATH              hook under test (required)
@@ -67,6 +68,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   'fail-on-inconclusive': { type: 'boolean' },
   'count-calls': { type: 'boolean' },
+  placement: { type: 'string' },
   function: { type: 'string' },
   verdict: { type: 'string' },
   rounds: { type: 'string' },

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from './errors';
-import type { Threshold } from './types';
+import { PLACEMENTS, type PlacementChoice, type Threshold } from './types';
 import { parseCount, parseDuration, parseProbability, parseThreshold } from './units';
 
 export const RUNTIMES = ['local', 'podman', 'kind', 'kubernetes', 'replay'] as const;
@@ -82,6 +82,8 @@ export interface Config {
   out?: string;
   /** Count hooked calls per request with strace after the gate (local runtime). */
   countCalls: boolean;
+  /** CPU placement of the load generator and both arms (src/runtime/placement.ts). */
+  placement: PlacementChoice;
 }
 
 /** Raw values as they come from a file, flags or inputs: strings, numbers, nested objects. */
@@ -107,6 +109,7 @@ export const DEFAULTS = {
   'loadgen-image': 'docker.io/library/node:24-alpine',
   'pod-timeout': '5m',
   'count-calls': 'false',
+  placement: 'auto',
 } as const;
 
 /** The kind release downloaded when kind is not on PATH and kind-version is not set. */
@@ -201,6 +204,7 @@ export function buildConfig(raw: RawConfig): Config {
     failOn: oneOf(r['fail-on'], ['regression', 'inconclusive'] as const, 'fail-on'),
     out: optionalString(r.out, 'out'),
     countCalls: parseBool(r['count-calls'], 'count-calls'),
+    placement: oneOf(r.placement, PLACEMENTS, 'placement'),
   };
   if (config.requestsPerRound % 2) config.requestsPerRound += 1;
   if (runtime === 'replay' && !config.replay) throw new UsageError('runtime replay needs --replay SAMPLES.csv');

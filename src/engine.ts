@@ -9,6 +9,7 @@ import { buildConfig, mergeConfig, type Config, type RawConfig } from './config'
 import { RoundFailedError } from './errors';
 import { runSequential } from './experiment/controller';
 import type { Runtime } from './experiment/runtime';
+import { placementCheck } from './checks';
 import { ReplayRuntime } from './runtime/replay';
 import { reportMarkdownExtras, writeReport } from './report/html';
 import { verdictMarkdown } from './report/markdown';
@@ -98,6 +99,11 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
       onLook: hooks.onLook,
     });
     const verdict: Verdict = { ...result, mode: 'macro', runtime: runtime.name };
+    const placement = runtime.placement?.();
+    if (placement) {
+      verdict.placement = placement;
+      verdict.checks.push(placementCheck(placement));
+    }
     if (config.countCalls) verdict.calls = await callsReport(runtime, verdict);
     if (files && out) {
       writeFileSync(files.verdict, `${JSON.stringify(verdict, null, 2)}\n`);

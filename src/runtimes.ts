@@ -3,6 +3,7 @@
 import type { Config } from './config';
 import { NO_LEDGER, type ResourceLedger, type Runtime } from './experiment/runtime';
 import { checkSharedLibrary, ensureBuilt, EXAMPLE_SUT } from './native';
+import { pinBinary } from './runtime/placement';
 import { ReplayRuntime } from './runtime/replay';
 import { readSamples } from './samples/read';
 
@@ -12,7 +13,8 @@ import { readSamples } from './samples/read';
  */
 async function prepareHooks(config: Config, alsoBuild: string[] = []): Promise<void> {
   const hooks = [config.hook, config.baselineHook].filter((h): h is string => !!h);
-  await ensureBuilt([...hooks, ...alsoBuild]);
+  const pin = config.placement === 'off' ? [] : [pinBinary()];
+  await ensureBuilt([...hooks, ...pin, ...alsoBuild]);
   if (config.hook) checkSharedLibrary(config.hook, 'hook');
   if (config.baselineHook) checkSharedLibrary(config.baselineHook, 'baseline-hook');
 }

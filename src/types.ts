@@ -121,6 +121,36 @@ export interface Verdict {
   calls?: CallsReport;
   runtime: string;
   durationMs?: number;
+  /** Where the load generator and the two arms were pinned and seen running (live runtimes). */
+  placement?: PlacementReport;
+}
+
+/** The placement options (config key / input `placement`); `auto` resolves to one of the others. */
+export const PLACEMENTS = ['auto', 'same-cpu', 'split', 'off'] as const;
+export type PlacementChoice = (typeof PLACEMENTS)[number];
+export type PlacementMode = Exclude<PlacementChoice, 'auto'>;
+
+/** One round as seen: which arm was started first, and the CPUs each side was sampled on. */
+export interface RoundPlacement {
+  round: number;
+  first: Arm;
+  /** Samples taken during the round; in `differing` of them the arms were on different CPU sets. */
+  samples: number;
+  differing: number;
+  cpus: { baseline: number[]; candidate: number[]; loadgen: number[] };
+}
+
+/** verdict.json `placement`. */
+export interface PlacementReport {
+  requested: PlacementChoice;
+  mode: PlacementMode;
+  /** The CPUs the pin wrapper was given: a list, or "@-1" (the last CPU the container may use). */
+  pinned: { loadgen: string | null; sut: string | null };
+  /** The CPUs this process could use when the run started (local and podman). */
+  allowed?: number[];
+  /** Why placement could not be applied or observed, if so. */
+  note?: string;
+  rounds: RoundPlacement[];
 }
 
 export type CallsReport =

@@ -1,6 +1,6 @@
 // The embedded default end to end: real SUT processes, real hooks built with gcc, the built CLI.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ afterAll(() => {
 });
 
 describe('local runtime, examples', () => {
-  it('examples/local/aa.yml (noop hook) is not a regression, exit 0', () => {
+  it('examples/local/aa.yml (noop hook in both arms) is not a regression, exit 0', () => {
     const out = tempDir('aa');
     // A live A/A run is a regression with probability alpha; at 0.01 this test flakes at most 1 % of
     // the time. The false-positive rate itself is established on 200+ replays (__tests__/experiment).
@@ -212,5 +212,73 @@ describe('local runtime, faults', () => {
     // The very processes that were measuring when Ctrl-C came are dead (gone, or a zombie that only
     // the reaper still has to collect: its parent, the CLI, has exited).
     for (const pid of liveAtInterrupt) expect(alive(pid), `pid ${pid}`).toBe(false);
+  });
+});
+
+/** Cpus_allowed_list of every thread of PID, as the kernel reports it (independent of our code). */
+function threadAffinities(pid: number | string): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).map((t) => /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8'))?.[1] ?? '?');
+  } catch {
+    return []; // gone meanwhile
+  }
+}
+
+describe('local runtime, placement', () => {
+  const allowed = /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/self/status', 'utf8'))![1];
+  const cpus = allowed.split(',').flatMap((p) => {
+    const [lo, hi = lo] = p.split('-').map(Number);
+    return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  });
+  const last = String(cpus.at(-1));
+
+  it('same-cpu: every thread of both SUTs and of the CLI (the loadgen) runs on the last allowed CPU; recorded and checked', async () => {
+    const out = tempDir('placement');
+    const cfg = config('placement', { 'min-rounds': 10, 'look-every': 10, 'max-requests': 4000, placement: 'same-cpu', seed: 11 });
+    const child = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--out', out, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const seen = { sut: new Set<string>(), cli: new Set<string>() };
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let done = false;
+    void exited.then(() => (done = true));
+    while (!done) {
+      for (const pid of running(sutCopy).split('\n').filter(Boolean)) for (const a of threadAffinities(pid)) seen.sut.add(a);
+      // Once the first round runs, the CLI's threads are pinned (before that it only starts up).
+      if (seen.sut.size > 0) for (const a of threadAffinities(child.pid!)) seen.cli.add(a);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    expect(await exited).toBe(0);
+    expect([...seen.sut]).toEqual([last]);
+    expect([...seen.cli].filter((a) => a !== allowed)).toEqual([last]); // the last poll may see it restored at teardown
+    const v = JSON.parse(stdout) as Verdict;
+    expect(v.placement).toMatchObject({ requested: 'same-cpu', mode: 'same-cpu', pinned: { loadgen: last, sut: last }, allowed: cpus });
+    // Every round run is recorded (v.rounds counts the rounds that entered the analysis).
+    const n = v.placement!.rounds.length;
+    expect(n).toBeGreaterThanOrEqual(10);
+    expect(v.placement!.rounds.map((r) => r.round)).toEqual([...Array(n).keys()]);
+    for (const r of v.placement!.rounds) {
+      expect(r.samples).toBe(4);
+      expect(r.cpus).toEqual({ baseline: [Number(last)], candidate: [Number(last)], loadgen: [Number(last)] });
+    }
+    // Start order: a coin per round from the seed, so both orders occur.
+    expect(new Set(v.placement!.rounds.map((r) => r.first))).toEqual(new Set(['baseline', 'candidate']));
+    expect(v.checks.find((c) => c.id === 'placement')).toMatchObject({ status: 'pass' });
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/\| CPU placement \| same-cpu: loadgen on CPU \d+, both SUT arms on CPU \d+; arms on different CPUs in 0 of (\d+) observed rounds; candidate started first in \d+ of \1 rounds \|/);
+  }, 120_000);
+
+  it('off: nothing pinned, and the placement check warns', () => {
+    const out = tempDir('placement-off');
+    const r = cli(['run', '--config', config('placement-off', { 'min-rounds': 2, 'look-every': 2, 'max-requests': 800, placement: 'off' }), '--out', out, '--json'], { timeout: 60_000 });
+    expect(r.status).toBe(0);
+    const v = JSON.parse(r.stdout) as Verdict;
+    expect(v.placement).toMatchObject({ requested: 'off', mode: 'off', pinned: { loadgen: null, sut: null } });
+    expect(v.checks.find((c) => c.id === 'placement')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^not pinned/) });
+  }, 60_000);
+
+  it('a bad placement: exit 2, one line', () => {
+    const r = cli(['run', '--runtime', 'local', '--placement', 'sideways']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe("hook-latency: placement must be one of auto, same-cpu, split, off, got 'sideways'");
   });
 });

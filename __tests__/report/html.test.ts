@@ -239,6 +239,16 @@ describe('renderReport', () => {
     expect(out).toContain('config.threshold');
   });
 
+  it('environment: the CPU placement of a live run, in words', () => {
+    const placement: Verdict['placement'] = {
+      requested: 'auto', mode: 'same-cpu', pinned: { loadgen: '3', sut: '3' }, allowed: [2, 3],
+      rounds: [0, 1, 2].map((r) => ({ round: r, first: r === 1 ? 'candidate' : 'baseline', samples: 4, differing: r === 2 ? 1 : 0, cpus: { baseline: [3], candidate: [3], loadgen: [3] } })),
+    };
+    const out = renderReport({ rounds, verdict: { ...verdict, placement } });
+    expect(out).toContain('<code>same-cpu (auto): loadgen on CPU 3, both SUT arms on CPU 3; arms on different CPUs in 1 of 3 observed rounds; candidate started first in 1 of 3 rounds</code>');
+    expect(html).not.toContain('placement');
+  });
+
   it('shows unbounded interval ends from JSON (null) as infinity, not as 0', () => {
     const v: Verdict = { ...verdict, shift: { ...verdict.shift, ci: [-Infinity, 0.1] } };
     const out = renderReport({ rounds, verdict: v });

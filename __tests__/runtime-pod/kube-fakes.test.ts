@@ -224,13 +224,16 @@ describe('kind runtime (fake kind + kubectl)', () => {
       'same-pod': 'pass', 'cpu-throttling': 'pass', 'service-mesh': 'pass', 'node-tenancy': 'warn', kind: 'pass',
     });
     expect(out.checks.find((c) => c.id === 'kind')).toEqual({ id: 'kind', status: 'pass', detail: `kind v0.29.0 (${FAKES}/kind, on PATH)` });
-    // What was applied: the namespace, the ConfigMaps once, then the Pod of the shared manifest.
+    // What was applied: the namespace, the ConfigMaps once (loadgen, hook, pin wrapper), then the Pod of the shared manifest.
     const applied = calls().filter((c) => c.argv.includes('apply'));
     expect(parseAllDocuments(applied[0].stdin).map((d) => d.toJS().kind)).toEqual(['Namespace']);
     const docs = [...parseAllDocuments(applied[1].stdin), ...parseAllDocuments(applied[2].stdin)].map((d) => d.toJS());
-    expect(docs.map((d) => d.kind)).toEqual(['ConfigMap', 'ConfigMap', 'Pod']);
-    expect(docs[2].metadata.namespace).toBe(NS);
+    expect(docs.map((d) => d.kind)).toEqual(['ConfigMap', 'ConfigMap', 'ConfigMap', 'Pod']);
+    expect(docs[3].metadata.namespace).toBe(NS);
     expect(docs[1].binaryData['delay.so']).toBe(readFileSync(resolve(ROOT, 'hook/build/delay.so')).toString('base64'));
+    expect(docs[2].binaryData.pin).toBe(readFileSync(resolve(ROOT, 'hook/build/pin')).toString('base64'));
+    // The default placement: every container's command starts with the pin wrapper, last allowed CPU.
+    for (const c of docs[3].spec.containers) expect(c.command.slice(0, 3)).toEqual(['/hook-latency/pin/pin', '@-1', '--']);
   });
 
   it('images: the loadgen image is pulled once by docker and loaded with the SUT; pods never pull', async () => {

@@ -1,6 +1,8 @@
 // The manifest the kubernetes/kind runtimes apply, run for real under `podman kube play`: the exact
 // YAML the fake kubectl received on stdin, with only the images swapped for locally imported ones
-// (no registry here) and the namespace dropped (podman has none).
+// (no registry here), the namespace dropped (podman has none) and the pin wrapper's ConfigMap volume
+// replaced by the same file as a hostPath (podman before 4.4 ignores the ConfigMap's defaultMode, so
+// the wrapper would not be executable; the podman runtime mounts it the same way).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { toYaml } from '../../src/runtime/manifest';
 import { binaryRootfs, ensureImage } from '../../src/runtime/pod-image';
 import { isMapped } from '../../src/runtime/pod-maps';
 import { parseLoadgenOutput } from '../../src/runtime/pod-output';
+import { allowedCpus } from '../../src/runtime/placement';
 import { ROOT } from './podman-helpers';
 
 const FAKES = resolve(ROOT, '__tests__/fakes');
@@ -38,7 +41,7 @@ describe('the Kubernetes Pod manifest under podman kube play', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs: the loadgen writes a full round into the shared emptyDir, the candidate maps the hook, the baseline does not', async () => {
+  it('runs: all three containers pinned to one CPU, the loadgen writes a full round into the shared emptyDir, the candidate maps the hook and pays for it', async () => {
     // 1. Capture what the kubernetes runtime applies (fake kubectl records stdin).
     const podJson = JSON.stringify({ spec: { containers: [] }, status: { phase: 'Running', containerStatuses: [{ name: 'loadgen', state: { terminated: { exitCode: 0 } } }] } });
     const pulled = JSON.stringify({ status: { phase: 'Succeeded' } });
@@ -80,7 +83,14 @@ describe('the Kubernetes Pod manifest under podman kube play', () => {
       for (const c of d.spec.containers) {
         expect(c.image).toBe(c.name === 'loadgen' ? 'docker.io/library/node:24-alpine' : 'registry.example/sut:1');
         c.image = c.name === 'loadgen' ? nodeImage : sutImage;
+        // The default placement (same-cpu) wraps every container's command in the pin wrapper.
+        expect(c.command.slice(0, 3)).toEqual(['/hook-latency/pin/pin', '@-1', '--']);
+        for (const m of c.volumeMounts) if (m.name === 'pin') m.mountPath = '/hook-latency/pin/pin';
       }
+      const pin = d.spec.volumes.find((v: { name: string }) => v.name === 'pin');
+      expect(pin.configMap.defaultMode).toBe(0o555);
+      delete pin.configMap;
+      pin.hostPath = { path: resolve(ROOT, 'hook/build/pin'), type: 'File' };
     }
     yamlFile = join(dir, 'pod.yaml');
     writeFileSync(yamlFile, toYaml(docs));
@@ -103,7 +113,17 @@ describe('the Kubernetes Pod manifest under podman kube play', () => {
     expect(out.data.status?.every((s) => s === 200)).toBe(true);
     expect(isMapped(readFileSync(`/proc/${pid('sut-candidate')}/maps`, 'utf8'), '/hook-latency/hook', 'delay.so')).toBe(true);
     expect(readFileSync(`/proc/${pid('sut-baseline')}/maps`, 'utf8')).not.toContain('delay.so');
-    // The hook costs about 20 us per request on the candidate.
+    // The wrapper exec'd the SUT (it keeps the PID), and every thread of all three is on the last CPU.
+    const last = allowedCpus().at(-1);
+    for (const c of ['sut-baseline', 'sut-candidate']) {
+      expect(allowedCpus(readFileSync(`/proc/${pid(c)}/status`, 'utf8'))).toEqual([last]);
+      expect(readFileSync(`/proc/${pid(c)}/cmdline`, 'utf8').split('\0')[0]).toBe('/app/sut');
+    }
+    // The loadgen has exited; its pin is visible in what it ran (the first argv word of its command).
+    expect(sh(['inspect', '--format', '{{.Path}}', lg]).trim()).toBe('/hook-latency/pin/pin');
+    // The hook costs about 20 us per request on the candidate. With all three on one CPU the two arms
+    // share one path, so one round of 100 requests shows it (unpinned, each arm's CPU alone moved
+    // the median by 30 us, more than the hook).
     const med = (arm: number) => {
       const xs = [...out.data.latencyNs].filter((_, i) => out.data.arm[i] === arm).sort((a, b) => a - b);
       return xs[Math.floor(xs.length / 2)];

@@ -13,6 +13,7 @@ import { loaderMessage } from '../../src/native';
 import { isMapped } from '../../src/runtime/pod-maps';
 import { parseLdd } from '../../src/runtime/pod-image';
 import { parseProcCgroup } from '../../src/runtime/pod-cgroup';
+import { placePod, podPinNote } from '../../src/runtime/pod-placement';
 
 const so = Uint8Array.from({ length: 256 }, (_, i) => i); // every byte value
 function plan(over: Partial<PodPlan> = {}): PodPlan {
@@ -188,5 +189,50 @@ describe('pod helpers', () => {
     expect(cg.get('memory')).toBe('/a/b');
     expect(cg.get('')).toBe('/a/b');
     expect(cg.get('systemd')).toBe('/s');
+  });
+});
+
+describe('placePod (placement inside the pod)', () => {
+  const pin = Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 255]);
+  const sameCpu = { requested: 'auto', mode: 'same-cpu', loadgen: '@-1', sut: '@-1' } as const;
+  const placed = (p: PodPlan, first: 'baseline' | 'candidate', extra: Partial<Parameters<typeof placePod>[2]> = {}) =>
+    placePod(buildPodManifest(p), p.runId, { plan: sameCpu, pin, first, ...extra }) as { pod: Obj; configMaps: Obj[] };
+
+  it('puts the pin wrapper in front of all three commands, delivered byte-exact by ConfigMap (executable)', () => {
+    const { pod, configMaps } = placed(plan(), 'baseline');
+    const [b, c, l] = pod.spec.containers;
+    expect(b.command).toEqual(['/hook-latency/pin/pin', '@-1', '--', '/app/sut', '--port', '8080']);
+    expect(c.command).toEqual(['/hook-latency/pin/pin', '@-1', '--', '/app/sut', '--port', '8081']);
+    expect(l.command).toEqual(['/hook-latency/pin/pin', '@-1', '--', 'node', '/loadgen/loadgen.js']);
+    for (const x of [b, c, l]) expect(x.volumeMounts).toContainEqual({ name: 'pin', mountPath: '/hook-latency/pin', readOnly: true });
+    expect(pod.spec.volumes).toContainEqual({ name: 'pin', configMap: { name: 'hook-latency-abc123-pin', defaultMode: 0o555 } });
+    const cm = configMaps.find((m) => m.metadata.name === 'hook-latency-abc123-pin')!;
+    expect(Buffer.from(cm.binaryData.pin, 'base64')).toEqual(Buffer.from(pin));
+    expect(cm.metadata.labels['hook-latency/run']).toBe('abc123'); // deleted with the run's other ConfigMaps
+    expect(cm.metadata.namespace).toBeUndefined();
+    expect(placed(plan({ namespace: 'perf' }), 'baseline').configMaps.at(-1)!.metadata.namespace).toBe('perf');
+    // Both SUT containers stay identical apart from port and hook.
+    expect({ ...b, name: '', env: [], command: [], volumeMounts: [] }).toEqual({ ...c, name: '', env: [], command: [], volumeMounts: [] });
+  });
+
+  it('lists the SUT container that starts first first; split pins the SUTs to another CPU than the loadgen', () => {
+    const { pod } = placed(plan(), 'candidate', { plan: { requested: 'split', mode: 'split', loadgen: '@-1', sut: '@-2' } });
+    expect(pod.spec.containers.map((x: Obj) => x.name)).toEqual(['sut-candidate', 'sut-baseline', 'loadgen']);
+    expect(pod.spec.containers.map((x: Obj) => x.command[1])).toEqual(['@-2', '@-2', '@-1']);
+  });
+
+  it('podman: the wrapper as a hostPath file instead of a ConfigMap', () => {
+    const { pod, configMaps } = placed(plan(), 'baseline', { pinHostPath: '/x/hook/build/pin' });
+    expect(pod.spec.volumes).toContainEqual({ name: 'pin', hostPath: { path: '/x/hook/build/pin', type: 'File' } });
+    expect(pod.spec.containers[0].volumeMounts).toContainEqual({ name: 'pin', mountPath: '/hook-latency/pin/pin', readOnly: true });
+    expect(configMaps.map((m) => m.metadata.name)).not.toContain('hook-latency-abc123-pin');
+  });
+
+  it('off: the manifest as built, only the start order applied', () => {
+    const off = { requested: 'off', mode: 'off', loadgen: null, sut: null } as const;
+    const built = buildPodManifest(plan()) as { pod: Obj; configMaps: Obj[] };
+    expect(placed(plan(), 'baseline', { plan: off, pin: null })).toEqual(built);
+    expect(podPinNote(sameCpu, [])).toMatch(/image entrypoint/);
+    expect(podPinNote(sameCpu, ['/app/sut'])).toBeNull();
   });
 });

@@ -5,3 +5,4 @@ export { serviceMeshCheck } from './service-mesh';
 export { nodeTenancyCheck } from './node-tenancy';
 export { cpuThrottlingCheck, memoryLimitCheck, parseCpuStat, parseLimit } from './resource-limits';
 export type { KubePod, KubeNamespace, KubeList, KubeContainerStatus, KubeNode } from './kube-types';
+export { placementCheck } from './placement';

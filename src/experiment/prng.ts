@@ -116,4 +116,4 @@ export function deriveSeed(seed: number, round: number, stream = 0): number {
 }
 
 /** Streams used within a round; fixed so a recorded seed reproduces the same design. */
-export const STREAM = { schedule: 0, mix: 1, warmupMix: 2 } as const;
+export const STREAM = { schedule: 0, mix: 1, warmupMix: 2, startOrder: 3 } as const;

@@ -1,6 +1,6 @@
 // The one interface every runtime implements (local, podman, kind, kubernetes, replay).
 // It lives here, beside the controller that drives it, so nothing in the experiment depends on a backend.
-import type { Check, RoundData } from '../types';
+import type { Check, PlacementReport, RoundData } from '../types';
 
 /** Calls of each hooked function per request, or why they could not be counted. */
 export type CallCounts = { perRequest: Record<string, number>; requests: number } | { unavailable: string };
@@ -60,6 +60,8 @@ export interface Runtime {
    * so far (null when there are none), after stopping what that round started.
    */
   salvage?(): RoundData | null;
+  /** Optional: where the load generator and the arms were pinned and seen running, so far. */
+  placement?(): PlacementReport;
   /** Stops and removes whatever the runtime started. Safe to call more than once. */
   teardown(): Promise<void>;
 }

@@ -37,3 +37,11 @@ export function warmupSchedule(warmupPerArm: number): Uint8Array {
   for (let i = 1; i < out.length; i += 2) out[i] = 1;
   return out;
 }
+
+/**
+ * Which arm's SUT instance is started first in a round: a fair coin from the round's own stream,
+ * so start order (which instance gets a warmer page cache, the first free CPU, ...) cannot favour one arm.
+ */
+export function firstStarted(seed: number, round: number): 'baseline' | 'candidate' {
+  return new Prng(deriveSeed(seed, round, STREAM.startOrder)).nextBit() === BASELINE ? 'baseline' : 'candidate';
+}

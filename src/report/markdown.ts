@@ -1,7 +1,7 @@
 // The verdict as Markdown: summary.md, the job summary and the PR comment share it.
 import type { Verdict } from '../types';
 import { formatNs, formatPercent, formatThreshold } from '../units';
-import { callsLine, formatP, reasonSentence } from './text';
+import { callsLine, formatP, placementLine, reasonSentence } from './text';
 
 const ICON = { regression: '🔴', 'no-regression': '🟢', inconclusive: '🟡' } as const;
 const CHECK_ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
@@ -26,6 +26,7 @@ export function verdictMarkdown(v: Verdict): string {
     `| runtime | ${v.runtime} (${v.mode} benchmark) |`,
   ];
   if (v.calls) lines.push(`| hooked calls per request | ${callsLine(v)} |`);
+  if (v.placement) lines.push(`| CPU placement | ${placementLine(v.placement)} |`);
   if (v.checks.length > 0) {
     lines.push('', '**Checks**', '');
     for (const c of v.checks) lines.push(`- ${CHECK_ICON[c.status]} \`${c.id}\`: ${c.detail}`);

@@ -1,5 +1,6 @@
 // The human output of `analyze` and `run`: a short aligned table.
-import type { Verdict } from '../types';
+import { describeCpus } from '../checks/placement';
+import type { PlacementReport, Verdict } from '../types';
 import { formatNs, formatPercent, formatThreshold } from '../units';
 
 const HEADLINE = {
@@ -22,6 +23,7 @@ export function verdictTable(v: Verdict): string {
     ['errors', `baseline ${v.errors.baseline}, candidate ${v.errors.candidate}`],
   ];
   if (v.calls) rows.push(['calls', callsLine(v)]);
+  if (v.placement) rows.push(['placement', placementLine(v.placement)]);
   if (v.durationMs !== undefined) rows.push(['time', `${(v.durationMs / 1000).toFixed(1)} s`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join('\n');
@@ -48,4 +50,17 @@ export function callsLine(v: Verdict): string {
     .filter(([, n]) => n >= 0.05)
     .map(([fn, n]) => `${fn} ${n.toFixed(2)}/request (${formatNs(c.impliedPerCallNs[fn])} per call)`);
   return parts.length ? `${parts.join(', ')} over ${c.requests} requests` : 'no hooked calls seen';
+}
+
+/** Where the loadgen and the arms were pinned, how often they were seen apart, who started first. */
+export function placementLine(p: PlacementReport): string {
+  const how = p.mode === 'off'
+    ? `off${p.requested !== 'off' ? ` (${p.requested} requested)` : ''}, not pinned`
+    : `${p.mode}${p.requested === 'auto' ? ' (auto)' : ''}: loadgen on ${describeCpus(p.pinned.loadgen, p.allowed)}, both SUT arms on ${describeCpus(p.pinned.sut, p.allowed)}`;
+  const observed = p.rounds.filter((r) => r.samples > 0);
+  const apart = observed.filter((r) => r.differing > 0).length;
+  const seen = observed.length ? `arms on different CPUs in ${apart} of ${observed.length} observed rounds` : 'not observed';
+  const first = p.rounds.filter((r) => r.first === 'candidate').length;
+  const order = p.rounds.length ? `; candidate started first in ${first} of ${p.rounds.length} rounds` : '';
+  return `${how}; ${seen}${order}${p.note ? `; ${p.note}` : ''}`;
 }

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { DEFAULT_KIND_VERSION, type Config } from '../config';
 import { RunError, UsageError } from '../errors';
+import { podPlacement } from './pod-placement';
 import { NO_LEDGER, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
-import type { Check, RoundData } from '../types';
+import type { Check, PlacementReport, RoundData } from '../types';
 import { KubernetesRuntime, type KubernetesOptions } from './kubernetes';
 import { cleanStderr, run, tail } from './pod-exec';
 
@@ -228,6 +229,10 @@ export class KindRuntime implements Runtime {
   /** On process exit: as kubernetes; a cluster this run created stays (the next run reuses it). */
   salvage(): RoundData | null {
     return this.kube?.salvage() ?? null;
+  }
+
+  placement(): PlacementReport {
+    return this.kube?.placement() ?? podPlacement(this.config.placement, this.config.sut.command).report;
   }
 
   async teardown(): Promise<void> {

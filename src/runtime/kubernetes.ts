@@ -21,7 +21,8 @@ import {
 import type { Config } from '../config';
 import { RoundFailedError, RunError, UsageError } from '../errors';
 import { NO_LEDGER, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
-import type { Check, RoundData } from '../types';
+import { firstStarted } from '../experiment/schedule';
+import type { Check, PlacementReport, RoundData } from '../types';
 import { buildPodManifest, CONTAINERS, dnsLabel, OUT_FILE, podLabels, podName, POD_LABELS, toYaml, type PodPlan } from './manifest';
 import { cleanStderr, run, tail, type ExecResult } from './pod-exec';
 import { loaderMessage } from '../native';
@@ -30,6 +31,8 @@ import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
 import { partialRound, roundFromOutput } from './pod-output';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PodAssets } from './pod-plan';
 import { autoCpuMillis, checkCpuFits, describeNode, nodeCpu as nodeCpuOf, podCpuMillis, podResources, type NodeCpu } from './pod-resources';
+import type { PlacementPlan } from './placement';
+import { placePod, podPlacement } from './pod-placement';
 
 export interface KubernetesOptions {
   kubectl?: string;
@@ -107,6 +110,8 @@ export class KubernetesRuntime implements Runtime {
   private autoCpu?: number;
 
   private readonly ledger: ResourceLedger;
+  private readonly placementPlan: PlacementPlan;
+  private readonly report: PlacementReport;
 
   constructor(
     private readonly config: Config,
@@ -123,6 +128,12 @@ export class KubernetesRuntime implements Runtime {
     this.pullPolicy = opts.pullPolicy ?? 'IfNotPresent';
     this.ownNamespace = !config.pod.namespace;
     this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
+    // The node's CPUs and the containers' cpusets are not visible from here: pinned, but not observed.
+    ({ plan: this.placementPlan, report: this.report } = podPlacement(config.placement, config.sut.command));
+  }
+
+  placement(): PlacementReport {
+    return this.report;
   }
 
   private get context(): string | undefined {
@@ -274,12 +285,14 @@ export class KubernetesRuntime implements Runtime {
       this.inProgress = { index, pod, outputFile: Boolean(plan.loadgen.outputFile) };
       this.livePods.add(pod);
       this.ledger.created({ kind: 'pod', name: `${ns}/${pod}`, context: this.context });
-      const manifest = buildPodManifest(plan);
+      const first = firstStarted(this.config.seed, index);
+      const manifest = placePod(buildPodManifest(plan), plan.runId, { plan: this.placementPlan, pin: assets.pin, first });
       if (!this.configMapsApplied) {
         await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of run ${this.runId}`, timeoutMs: 300_000 });
         this.configMapsApplied = true;
       }
       await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml([manifest.pod]), what: `applying pod ${ns}/${pod}` });
+      this.report.rounds.push({ round: index, first, samples: 0, differing: 0, cpus: { baseline: [], candidate: [], loadgen: [] } });
       const final = await this.waitForLoadgen(pod, index, plan);
       const logs = await this.kubectl(['logs', pod, '-n', ns, '-c', CONTAINERS.loadgen], { timeoutMs: 120_000, what: `reading the loadgen output of ${ns}/${pod}` });
       const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;

@@ -7,11 +7,13 @@ import { RoundFailedError } from '../errors';
 import { countCalls } from '../calls/strace';
 import { sameHostCheck } from '../checks';
 import type { CallCounts, RoundOutcome, Runtime } from '../experiment/runtime';
+import { firstStarted } from '../experiment/schedule';
 import { HttpClient, serializeRequest } from '../loadgen/http-client';
 import { runRound } from '../loadgen/loadgen';
 import { roundFromSamples } from '../samples/round-data';
-import type { RoundData, Sample } from '../types';
+import { ARMS, type Arm, type PlacementReport, type RoundData, type Sample } from '../types';
 import { SutProcess, type SutProcessOptions } from './local-process';
+import { allowedCpus, hostPlan, pinBinary, pinnedCommand, pinProcess, probePoints, RoundObserver, type PlacementPlan } from './placement';
 
 export interface LocalRuntimeOptions {
   /** argv of the SUT; `{port}` is replaced by the instance's port, which is also in $PORT. */
@@ -24,19 +26,41 @@ export class LocalRuntime implements Runtime {
   private readonly onExit = () => this.killAll();
   /** The round being measured and its samples so far (for salvage on Ctrl-C). */
   private inProgress?: { index: number; samples: Sample[] };
+  private readonly allowed = allowedCpus();
+  private readonly plan: PlacementPlan;
+  private readonly report: PlacementReport;
+  /** Set once this process (the load generator) is pinned, so teardown can restore its affinity. */
+  private pinnedSelf = false;
 
   constructor(
     private readonly config: Config,
     private readonly opts: LocalRuntimeOptions,
   ) {
     process.on('exit', this.onExit);
+    this.plan = hostPlan(config.placement, this.allowed);
+    const { requested, mode, loadgen, sut } = this.plan;
+    this.report = { requested, mode, pinned: { loadgen, sut }, allowed: this.allowed, rounds: [] };
+  }
+
+  placement(): PlacementReport {
+    return this.report;
   }
 
   async runRound(index: number): Promise<RoundOutcome> {
+    this.pinSelf();
     const [portB, portC] = await freePorts(2);
     const { sut } = this.config;
-    const baseline = this.start({ label: 'baseline', command: this.opts.command, env: sut.env, port: portB, preload: this.config.baselineHook });
-    const candidate = this.start({ label: 'candidate', command: this.opts.command, env: sut.env, port: portC, preload: this.config.hook });
+    const command = pinnedCommand(pinBinary(), this.plan.sut, this.opts.command);
+    const first = firstStarted(this.config.seed, index);
+    const arms = {
+      baseline: { label: 'baseline', command, env: sut.env, port: portB, preload: this.config.baselineHook },
+      candidate: { label: 'candidate', command, env: sut.env, port: portC, preload: this.config.hook },
+    };
+    const started = {} as Record<Arm, SutProcess>;
+    for (const arm of first === 'baseline' ? ARMS : [...ARMS].reverse()) started[arm] = this.start(arms[arm]);
+    const { baseline, candidate } = started;
+    const observer = new RoundObserver(index, first, () => ({ baseline: [baseline.pid], candidate: [candidate.pid], loadgen: process.pid }));
+    const probes = probePoints(this.config.requestsPerRound);
     try {
       await Promise.all([baseline.waitReady(sut.readyPath, sut.readyTimeoutMs), candidate.waitReady(sut.readyPath, sut.readyTimeoutMs)]);
       if (this.config.hook) candidate.assertMapped(this.config.hook);
@@ -44,7 +68,6 @@ export class LocalRuntime implements Runtime {
       const current = { index, samples: [] as Sample[] };
       this.inProgress = current;
       const result = await runRound({
-        onSample: (s) => current.samples.push(s),
         round: index,
         seed: this.config.seed,
         targets: { baseline: { host: '127.0.0.1', port: portB }, candidate: { host: '127.0.0.1', port: portC } },
@@ -53,7 +76,13 @@ export class LocalRuntime implements Runtime {
         connection: this.config.connection,
         requests: this.config.requests,
         timeoutMs: this.config.timeoutMs,
+        // Between two requests (never inside a timed one): where both arms last ran.
+        onSample: (s) => {
+          current.samples.push(s);
+          if (probes.has(s.seq)) observer.sample();
+        },
       });
+      this.report.rounds.push(observer.result());
       const data = roundFromSamples(index, result.samples);
       const died = [baseline, candidate].find((p) => p.exit);
       if (died) {
@@ -109,6 +138,17 @@ export class LocalRuntime implements Runtime {
     await Promise.all([...this.live].map((p) => p.stop()));
     this.live.clear();
     process.off('exit', this.onExit);
+    if (this.pinnedSelf) {
+      this.pinnedSelf = false;
+      pinProcess(pinBinary(), this.allowed.join(','), process.pid);
+    }
+  }
+
+  /** The load generator runs in this process: all its threads go to the loadgen CPU. */
+  private pinSelf(): void {
+    if (this.pinnedSelf || this.plan.loadgen === null) return;
+    pinProcess(pinBinary(), this.plan.loadgen, process.pid);
+    this.pinnedSelf = true;
   }
 
   private start(opts: SutProcessOptions): SutProcess {

@@ -8,11 +8,14 @@ import { UsageError } from '../errors';
 import { packageRoot } from '../native';
 import { dnsLabel, type HookAsset, type PodPlan } from './manifest';
 import { podResources } from './pod-resources';
+import { pinBinary } from './placement';
 
 export interface PodAssets {
   hook?: HookAsset;
   baselineHook?: HookAsset;
   loadgenScript: Uint8Array;
+  /** The static pin wrapper (hook/build/pin), unless placement is off. */
+  pin: Uint8Array | null;
 }
 
 export function newRunId(): string {
@@ -44,6 +47,7 @@ export function loadPodAssets(config: Config): PodAssets {
     hook: readHook(config.hook, 'hook'),
     baselineHook: readHook(config.baselineHook, 'baseline-hook'),
     loadgenScript: readFileSync(findLoadgenScript()),
+    pin: config.placement === 'off' ? null : readFileSync(pinBinary()),
   };
 }
 

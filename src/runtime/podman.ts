@@ -11,7 +11,8 @@ import { cpuThrottlingCheck, memoryLimitCheck, samePodCheck } from '../checks';
 import { DEFAULTS, type Config } from '../config';
 import { RoundFailedError, RunError } from '../errors';
 import { NO_LEDGER, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
-import type { Check, RoundData } from '../types';
+import { firstStarted } from '../experiment/schedule';
+import type { Check, PlacementReport, RoundData } from '../types';
 import { buildPodManifest, CONTAINERS, podName, toYaml, type PodPlan } from './manifest';
 import { readCgroup, type CgroupReading } from './pod-cgroup';
 import { cleanStderr, ExecError, run, runOk, tail } from './pod-exec';
@@ -22,6 +23,8 @@ import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
 import { partialRound, roundFromOutput } from './pod-output';
 import { autoCpuMillis } from './pod-resources';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PlanImages, type PodAssets } from './pod-plan';
+import { allowedCpus, pinBinary, RoundObserver, type PlacementPlan } from './placement';
+import { placePod, podPlacement } from './pod-placement';
 
 const KUBE_NETWORK = 'podman-default-kube-network';
 const SUT_IMAGE_NAME = 'hook-latency-sut';
@@ -49,6 +52,8 @@ export interface PodmanOptions {
 interface Prepared {
   assets: PodAssets;
   images: PlanImages;
+  /** The placement actually applied (off when the SUT containers cannot be pinned). */
+  placement: PlacementPlan;
 }
 
 interface ContainerState {
@@ -82,6 +87,7 @@ export class PodmanRuntime implements Runtime {
   private inProgress?: { index: number; pod: string };
   private networkPreexisted = true;
   private readonly dir = mkdtempSync(join(tmpdir(), 'hook-latency-podman-'));
+  private report?: PlacementReport;
 
   private readonly ledger: ResourceLedger;
 
@@ -110,9 +116,17 @@ export class PodmanRuntime implements Runtime {
       await this.exec(['version', '--format', '{{.Client.Version}}'], 30_000);
       this.networkPreexisted = (await run([this.podman, 'network', 'exists', KUBE_NETWORK], { timeoutMs: 30_000 })).code === 0;
       const assets = loadPodAssets(this.config);
-      return { assets, images: await this.images() };
+      const images = await this.images();
+      // The containers see the host's CPUs (no cpuset is set), so "@-1" is the host's last allowed CPU.
+      const { plan: placement, report } = podPlacement(this.config.placement, images.sutCommand, allowedCpus());
+      this.report = report;
+      return { assets, images, placement };
     })();
     return this.prepared;
+  }
+
+  placement(): PlacementReport {
+    return this.report ?? podPlacement(this.config.placement, this.config.sut.command, allowedCpus()).report;
   }
 
   /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
@@ -145,11 +159,12 @@ export class PodmanRuntime implements Runtime {
   }
 
   async runRound(index: number): Promise<RoundOutcome | null> {
-    const { assets, images } = await this.prepare();
+    const { assets, images, placement } = await this.prepare();
     const plan = podPlan(this.config, this.runId, index, assets, images, undefined, this.autoCpu());
     const pod = podName(plan.runId, index);
     const file = join(this.dir, `${pod}.yaml`);
-    const manifest = buildPodManifest(plan);
+    const first = firstStarted(this.config.seed, index);
+    const manifest = placePod(buildPodManifest(plan), plan.runId, { plan: placement, pin: assets.pin, pinHostPath: pinBinary(), first });
     for (const cm of manifest.configMaps) this.volumes.add((cm.metadata as { name: string }).name);
     writeFileSync(file, toYaml(manifest));
     const ctr = (c: string) => `${pod}-${c}`;
@@ -166,11 +181,17 @@ export class PodmanRuntime implements Runtime {
         throw new RunError(`podman kube play failed for round ${index}: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
       }
       const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
-      const pids = (await this.inspect(suts)).map((s) => s.pid);
+      const started = await this.inspect([...suts, ctr(CONTAINERS.loadgen)]);
+      const pids = suts.map((n) => started.find((s) => s.name === n)?.pid ?? 0);
       const cgroups = () => pids.map((p) => (p > 0 ? readCgroup(p) : {}));
       const before = cgroups();
+      // The containers' processes are host processes: sample where they run while the loadgen works.
+      const loadgenPid = started.find((s) => s.name === ctr(CONTAINERS.loadgen))?.pid ?? 0;
+      const observer = new RoundObserver(index, first, () => ({ baseline: [pids[0]], candidate: [pids[1]], loadgen: loadgenPid }));
 
-      const states = await this.waitForLoadgen(pod, index);
+      const states = await this.waitForLoadgen(pod, index, () => observer.sample());
+      observer.sample(); // the SUTs are still up: the CPU each last ran on is where the round ended
+      this.report?.rounds.push(observer.result());
       roundMs = Date.now() - t0;
       const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen)) as ContainerState;
       const logs = await run([this.podman, 'logs', ctr(CONTAINERS.loadgen)], { timeoutMs: 60_000 });
@@ -213,13 +234,14 @@ export class PodmanRuntime implements Runtime {
       });
   }
 
-  private async waitForLoadgen(pod: string, index: number): Promise<ContainerState[]> {
+  private async waitForLoadgen(pod: string, index: number, onPoll: () => void): Promise<ContainerState[]> {
     const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
     const deadline = Date.now() + this.config.pod.podTimeoutMs;
     for (;;) {
       const states = await this.inspect(names);
       const lg = states.find((s) => s.name === names[2]);
       if (lg && (lg.status === 'exited' || lg.status === 'stopped')) return states;
+      onPoll();
       if (Date.now() > deadline) {
         throw new RunError(
           `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(', ')}`,

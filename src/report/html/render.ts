@@ -4,7 +4,7 @@ import { release, type as osType } from 'node:os';
 import { version } from '../../../package.json';
 import type { Arm, RoundData, Verdict } from '../../types';
 import { formatNs, formatPercent, formatThreshold } from '../../units';
-import { formatP, reasonSentence } from '../text';
+import { formatP, placementLine, reasonSentence } from '../text';
 import { boxChart, ecdfChart, forestChart, lagChart, lagDomain, sequentialChart, warmupChart } from './charts';
 import { budgetRelative, reportData, type ArmSummary, type ReportData } from './data';
 import { esc } from './escape';
@@ -40,6 +40,7 @@ function defaultEnvironment(v: Verdict): Record<string, string> {
     node: process.version,
     kernel: `${osType()} ${release()}`,
     platform: `${process.platform}/${process.arch}`,
+    ...(v.placement ? { placement: placementLine(v.placement) } : {}),
   };
 }
 

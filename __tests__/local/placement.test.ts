@@ -1,0 +1,154 @@
+// Placement planning and observation (src/runtime/placement.ts), the placement check, and the pin
+// wrapper (hook/pin.c) against what the kernel itself reports.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeCpus, placementCheck } from '../../src/checks/placement';
+import { firstStarted } from '../../src/experiment/schedule';
+import { allowedCpus, hostPlan, parseCpuList, podPlacementPlan, processorOf, probePoints, threadCpus } from '../../src/runtime/placement';
+import type { PlacementReport, RoundPlacement } from '../../src/types';
+import { ROOT } from '../helpers';
+
+const PIN = join(ROOT, 'hook', 'build', 'pin');
+const HOST = allowedCpus();
+const LAST = HOST.at(-1)!;
+
+describe('placement plans', () => {
+  it('auto is same-cpu on the last allowed CPU; split puts the SUTs on the last but one', () => {
+    expect(hostPlan('auto', [0, 1])).toEqual({ requested: 'auto', mode: 'same-cpu', loadgen: '1', sut: '1' });
+    expect(hostPlan('split', [0, 1])).toEqual({ requested: 'split', mode: 'split', loadgen: '1', sut: '0' });
+    expect(hostPlan('split', [2, 3, 6, 7])).toEqual({ requested: 'split', mode: 'split', loadgen: '7', sut: '6' });
+    expect(hostPlan('same-cpu', [2, 3, 6, 7])).toMatchObject({ loadgen: '7', sut: '7' });
+    // One CPU cannot be split: everything on it.
+    expect(hostPlan('split', [5])).toMatchObject({ mode: 'same-cpu', loadgen: '5', sut: '5' });
+    expect(hostPlan('off', [0, 1])).toEqual({ requested: 'off', mode: 'off', loadgen: null, sut: null });
+  });
+
+  it('in a pod the CPUs are relative to each container’s allowed set', () => {
+    expect(podPlacementPlan('auto')).toMatchObject({ mode: 'same-cpu', loadgen: '@-1', sut: '@-1' });
+    expect(podPlacementPlan('split')).toMatchObject({ mode: 'split', loadgen: '@-1', sut: '@-2' });
+    expect(podPlacementPlan('off')).toMatchObject({ mode: 'off', loadgen: null, sut: null });
+  });
+
+  it('parses CPU lists and Cpus_allowed_list', () => {
+    expect(parseCpuList('0-2,5,7-8')).toEqual([0, 1, 2, 5, 7, 8]);
+    expect(parseCpuList('3')).toEqual([3]);
+    expect(() => parseCpuList('2-1')).toThrow(/bad CPU list/);
+    expect(allowedCpus('Name:\tx\nCpus_allowed:\tf\nCpus_allowed_list:\t0-1,4\n')).toEqual([0, 1, 4]);
+    // The same set taskset (util-linux) reports for this process.
+    const taskset = execFileSync('taskset', ['-c', '-p', String(process.pid)], { encoding: 'utf8' }).split(':').at(-1)!.trim();
+    expect(allowedCpus()).toEqual(parseCpuList(taskset));
+  });
+
+  it('four probes per round, between requests, spread over the round', () => {
+    expect([...probePoints(400)]).toEqual([79, 159, 239, 319]);
+    expect([...probePoints(20)]).toEqual([3, 7, 11, 15]);
+  });
+
+  it('the start order is a fair coin per round, reproducible from the seed', () => {
+    const firsts = Array.from({ length: 2000 }, (_, r) => firstStarted(42, r));
+    expect(firsts).toEqual(Array.from({ length: 2000 }, (_, r) => firstStarted(42, r)));
+    const candidate = firsts.filter((f) => f === 'candidate').length;
+    // Binomial(2000, 1/2): mean 1000, sd 22.4; +-4 sd.
+    expect(Math.abs(candidate - 1000)).toBeLessThan(90);
+  });
+});
+
+describe('observing where a process runs', () => {
+  it('processorOf reads field 39 even when the command name has spaces and parentheses', () => {
+    const fields = Array.from({ length: 50 }, (_, i) => String(i + 3)); // field 3 .. 52
+    fields[39 - 3] = '7';
+    expect(processorOf(`123 (a) b (c) ${fields.join(' ')}`)).toBe(7);
+  });
+
+  it('threadCpus agrees with a process taskset put on one CPU, and with ps', async () => {
+    const child = spawn('taskset', ['-c', String(LAST), 'sh', '-c', 'while :; do :; done']);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(threadCpus(child.pid!)).toEqual([LAST]);
+      expect(execFileSync('ps', ['-o', 'psr=', '-p', String(child.pid)], { encoding: 'utf8' }).trim()).toBe(String(LAST));
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(threadCpus(2 ** 22 + 1)).toEqual([]); // no such process
+  });
+});
+
+describe('the placement check', () => {
+  const round = (r: number, differing: number, samples = 4): RoundPlacement => ({
+    round: r, first: 'baseline', samples, differing, cpus: { baseline: [1], candidate: differing ? [0] : [1], loadgen: [1] },
+  });
+  const report = (rounds: RoundPlacement[], extra: Partial<PlacementReport> = {}): PlacementReport => ({
+    requested: 'auto', mode: 'same-cpu', pinned: { loadgen: '1', sut: '1' }, allowed: [0, 1], rounds, ...extra,
+  });
+
+  it('passes when every sample saw both arms on the same CPUs', () => {
+    expect(placementCheck(report([round(0, 0), round(1, 0)]))).toEqual({
+      id: 'placement', status: 'pass', detail: 'same-cpu: loadgen on CPU 1, both SUT arms on CPU 1; both arms seen on the same CPUs in all 2 rounds',
+    });
+  });
+
+  it('warns when the arms were seen apart, with counts', () => {
+    const c = placementCheck(report([round(0, 0), round(1, 3), round(2, 1)], { mode: 'off', pinned: { loadgen: null, sut: null } }));
+    expect(c.status).toBe('warn');
+    expect(c.detail).toMatch(/^the arms ran on different CPUs in 2 of 3 rounds \(4 of 12 samples\); not pinned/);
+  });
+
+  it('warns when nothing was pinned, or placement could not be applied', () => {
+    expect(placementCheck(report([round(0, 0)], { mode: 'off', pinned: { loadgen: null, sut: null } }))).toMatchObject({ status: 'warn', detail: 'not pinned (placement: off)' });
+    expect(placementCheck(report([], { mode: 'off', pinned: { loadgen: null, sut: null }, note: 'the SUT containers run the image entrypoint' })).detail).toMatch(/image entrypoint/);
+  });
+
+  it('says so when placement is applied but not observed (Kubernetes)', () => {
+    const c = placementCheck(report([round(0, 0, 0)], { pinned: { loadgen: '@-1', sut: '@-1' }, allowed: undefined }));
+    expect(c).toEqual({
+      id: 'placement', status: 'pass',
+      detail: 'same-cpu: loadgen on the last allowed CPU, both SUT arms on the last allowed CPU; where the arms ran was not observed on this runtime',
+    });
+    expect(describeCpus('@-2', [0, 4, 6])).toBe('CPU 4 (the last but one allowed CPU)');
+  });
+});
+
+describe('hook/build/pin', () => {
+  const status = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+    spawnSync(PIN, [...args, 'sh', '-c', 'grep Cpus_allowed_list /proc/self/status'], { encoding: 'utf8', env });
+
+  it('pins what it execs: a list, @N and @-1 (counted in the allowed set)', () => {
+    expect(status([String(HOST[0]), '--']).stdout).toMatch(new RegExp(`:\\s*${HOST[0]}\\n`));
+    expect(status(['@0', '--']).stdout).toMatch(new RegExp(`:\\s*${HOST[0]}\\n`));
+    expect(status(['@-1', '--']).stdout).toMatch(new RegExp(`:\\s*${LAST}\\n`));
+    expect(execFileSync(PIN, ['-l'], { encoding: 'utf8' }).trim()).toBe(/^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
+  });
+
+  it('pins every thread of a running process (-p)', async () => {
+    // node has several threads (V8 workers, libuv) from the start.
+    const child = spawn(process.execPath, ['-e', 'console.log("up"); setTimeout(() => {}, 10000)']);
+    try {
+      await new Promise((r) => child.stdout.once('data', r)); // running JavaScript: its threads exist
+      expect(spawnSync(PIN, [String(LAST), '-p', String(child.pid)]).status).toBe(0);
+      const tasks = execFileSync('ls', [`/proc/${child.pid}/task`], { encoding: 'utf8' }).trim().split('\n');
+      expect(tasks.length).toBeGreaterThan(1);
+      for (const t of tasks) expect(readFileSync(`/proc/${child.pid}/task/${t}/status`, 'utf8')).toMatch(new RegExp(`Cpus_allowed_list:\\s*${LAST}\\n`));
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('is static: LD_PRELOAD loads the hook into the exec’d program only, once', () => {
+    const r = spawnSync(PIN, ['@0', '--', 'true'], { encoding: 'utf8', env: { ...process.env, LD_PRELOAD: join(ROOT, 'hook/build/noop.so'), HOOK_VERBOSE: '1' } });
+    expect(r.status).toBe(0);
+    expect(r.stderr.match(/hook-latency\[noop\]: loaded/g)).toHaveLength(1);
+    expect(execFileSync('file', [PIN], { encoding: 'utf8' })).toMatch(/statically linked/);
+  });
+
+  it('bad input: exit 2 and one message; a missing program: exit 127', () => {
+    const bad = spawnSync(PIN, ['x', '--', 'true'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^pin: bad CPU list 'x'\n/);
+    expect(spawnSync(PIN, ['@99999', '--', 'true'], { encoding: 'utf8' }).stderr).toMatch(/only \d+ CPUs are allowed/);
+    const missing = spawnSync(PIN, ['@0', '--', '/nonexistent/prog'], { encoding: 'utf8' });
+    expect(missing.status).toBe(127);
+    expect(missing.stderr).toMatch(/pin: \/nonexistent\/prog: No such file/);
+  });
+});
