@@ -174,8 +174,10 @@ describe('error rate: a candidate that fails requests is a regression', () => {
     expect(v.reason).toMatch(/errors/);
     expect(v.errors.baseline).toBe(0);
     expect(v.errors.candidate).toBeGreaterThanOrEqual(50);
-    // The latencies are the A/A recording's: the shift alone is far inside a 20 % budget.
-    expect(v.shift.ci[1]).toBeLessThan(0.2);
+    // The latencies are the A/A recording's: the shift alone is far inside a 20 % budget (the error
+    // test may stop the run at an early look, where the interval is still unbounded: JSON null).
+    expect(Math.abs(v.shift.relative)).toBeLessThan(0.05);
+    expect(v.p).toBeGreaterThan(0.01);
   });
 });
 

@@ -113,20 +113,27 @@ describe('podman runtime, failures leave nothing behind', () => {
     expect(leftovers(rt.runId)).toEqual([]);
   }, 60_000);
 
-  it('a SUT command that cannot start: the OCI runtime\'s own words', async () => {
-    const config = base(resolve(ROOT, 'hook/build/noop.so'));
-    config.sut.command = ['/app/nope'];
-    config.sut.image = await initImage();
-    const rt = new PodmanRuntime(config);
-    try {
-      const err = await rt.runRound(0).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(RunError);
-      expect((err as Error).message).toMatch(/^podman kube play failed for round 0: starting container \w+: runc: runc create failed: unable to start container process: exec: "\/app\/nope": stat \/app\/nope: no such file or directory/);
-    } finally {
-      await rt.teardown();
+  it('a SUT command that cannot start: the OCI runtime\'s own words (unpinned), the pin wrapper\'s (pinned)', async () => {
+    for (const placement of ['off', 'auto'] as const) {
+      const config = base(resolve(ROOT, 'hook/build/noop.so'));
+      config.sut.command = ['/app/nope'];
+      config.sut.image = await initImage();
+      config.placement = placement;
+      const rt = new PodmanRuntime(config);
+      try {
+        const err = await rt.runRound(0).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(RunError);
+        expect((err as Error).message).toMatch(
+          placement === 'off'
+            ? /^podman kube play failed for round 0: starting container \w+: runc: runc create failed: unable to start container process: exec: "\/app\/nope": stat \/app\/nope: no such file or directory/
+            : /sut-baseline exited with 127; its log:\npin: \/app\/nope: No such file or directory/,
+        );
+      } finally {
+        await rt.teardown();
+      }
+      expect(leftovers(rt.runId)).toEqual([]);
     }
-    expect(leftovers(rt.runId)).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 
   it('a SUT that exits at once: the run fails with the loadgen\'s and the SUT\'s own words', async () => {
     // (crash.so cannot be used here: raise(SIGSEGV) is ignored by PID 1 of a container's PID namespace.)
