@@ -3,7 +3,12 @@
  * of a hook to get the hook's per-call cost.
  *
  *   micro --function read|recv|write|send|accept|close|open
- *         [--batches B] [--batch-size K] [--cpu N] [--warmup W]
+ *         [--batches B] [--batch-size K] [--cpu N] [--warmup W] [--pause-us P]
+ *
+ * --pause-us P sleeps P microseconds (untimed) before each batch: the driver
+ * then works in bursts, like a server between requests, and on a loaded host
+ * the scheduler wakes it with a sleeper's priority instead of time-slicing a
+ * CPU hog - short batches after a pause measure the call, not the contention.
  *
  * stdout: "# function=F batch_size=K" then one line per (non-warm-up) batch:
  *         the batch's mean ns per call with 3 fractional digits.
@@ -41,11 +46,19 @@ static void usage_fail(const char *msg, const char *arg)
 {
     if (arg)
         fprintf(stderr, "micro: %s: %s (usage: micro --function read|recv|write|send|accept|close|open "
-                        "[--batches B] [--batch-size K] [--cpu N] [--warmup W])\n", msg, arg);
+                        "[--batches B] [--batch-size K] [--cpu N] [--warmup W] [--pause-us P])\n", msg, arg);
     else
         fprintf(stderr, "micro: %s (usage: micro --function read|recv|write|send|accept|close|open "
-                        "[--batches B] [--batch-size K] [--cpu N] [--warmup W])\n", msg);
+                        "[--batches B] [--batch-size K] [--cpu N] [--warmup W] [--pause-us P])\n", msg);
     exit(2);
+}
+
+static void pause_us_for(long us)
+{
+    if (us <= 0) return;
+    struct timespec t = {.tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000};
+    while (nanosleep(&t, &t) != 0 && errno == EINTR) {
+    }
 }
 
 static void die(const char *what)
@@ -279,7 +292,7 @@ static double batch(enum fn f, long k)
 int main(int argc, char **argv)
 {
     int f = -1;
-    long batches = 20, k = 10000, warmup = 1, cpu = -1;
+    long batches = 20, k = 10000, warmup = 1, cpu = -1, pause_us = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -298,12 +311,15 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--warmup")) {
             warmup = parse_int(a, v, 0, 100000000);
             i++;
+        } else if (!strcmp(a, "--pause-us")) {
+            pause_us = parse_int(a, v, 0, 1000000);
+            i++;
         } else if (!strcmp(a, "--cpu")) {
             cpu = parse_int(a, v, 0, CPU_SETSIZE - 1);
             i++;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             printf("usage: micro --function read|recv|write|send|accept|close|open "
-                   "[--batches B] [--batch-size K] [--cpu N] [--warmup W]\n");
+                   "[--batches B] [--batch-size K] [--cpu N] [--warmup W] [--pause-us P]\n");
             return 0;
         } else {
             usage_fail("unknown argument", a);
@@ -331,7 +347,10 @@ int main(int argc, char **argv)
     setup((enum fn)f);
     printf("# function=%s batch_size=%ld\n", fn_names[f], k);
     for (long w = 0; w < warmup; w++) batch((enum fn)f, k);
-    for (long b = 0; b < batches; b++) printf("%.3f\n", batch((enum fn)f, k));
+    for (long b = 0; b < batches; b++) {
+        pause_us_for(pause_us);
+        printf("%.3f\n", batch((enum fn)f, k));
+    }
     if (fflush(stdout) != 0) die("stdout");
     return 0;
 }

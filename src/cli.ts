@@ -34,8 +34,9 @@ run options:
   --out DIR                write samples.csv, verdict.json, summary.md
   --json                   print the verdict JSON on stdout
   --fail-on-inconclusive   exit 1 on an inconclusive verdict too
-  --count-calls            count hooked calls per request with strace (local runtime)
   --placement MODE         auto | same-cpu | split | off: CPU pinning of loadgen and both arms (default auto = same-cpu)
+  --count-calls            count hooked calls per request (counting preload, or strace) (local runtime)
+  --decompose              also micro-benchmark each counted function: predicted vs measured overhead
 
 micro options:
   --hook PATH              hook under test (required)
@@ -69,6 +70,7 @@ const OPTIONS = {
   'fail-on-inconclusive': { type: 'boolean' },
   'count-calls': { type: 'boolean' },
   placement: { type: 'string' },
+  decompose: { type: 'boolean' },
   function: { type: 'string' },
   verdict: { type: 'string' },
   rounds: { type: 'string' },
