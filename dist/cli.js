@@ -125,17 +125,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path8) {
-      const ctrl = callVisitor(key, node, visitor, path8);
+    function visit_(key, node, visitor, path10) {
+      const ctrl = callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path8, ctrl);
-        return visit_(key, ctrl, visitor, path8);
+        replaceNode(key, path10, ctrl);
+        return visit_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path8 = Object.freeze(path8.concat(node));
+          path10 = Object.freeze(path10.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path8);
+            const ci = visit_(i, node.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -146,13 +146,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path8 = Object.freeze(path8.concat(node));
-          const ck = visit_("key", node.key, visitor, path8);
+          path10 = Object.freeze(path10.concat(node));
+          const ck = visit_("key", node.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path8);
+          const cv = visit_("value", node.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -173,17 +173,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path8) {
-      const ctrl = await callVisitor(key, node, visitor, path8);
+    async function visitAsync_(key, node, visitor, path10) {
+      const ctrl = await callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path8, ctrl);
-        return visitAsync_(key, ctrl, visitor, path8);
+        replaceNode(key, path10, ctrl);
+        return visitAsync_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path8 = Object.freeze(path8.concat(node));
+          path10 = Object.freeze(path10.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path8);
+            const ci = await visitAsync_(i, node.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -194,13 +194,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path8 = Object.freeze(path8.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path8);
+          path10 = Object.freeze(path10.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path8);
+          const cv = await visitAsync_("value", node.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -227,23 +227,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path8) {
+    function callVisitor(key, node, visitor, path10) {
       if (typeof visitor === "function")
-        return visitor(key, node, path8);
+        return visitor(key, node, path10);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path8);
+        return visitor.Map?.(key, node, path10);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path8);
+        return visitor.Seq?.(key, node, path10);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path8);
+        return visitor.Pair?.(key, node, path10);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path8);
+        return visitor.Scalar?.(key, node, path10);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path8);
+        return visitor.Alias?.(key, node, path10);
       return void 0;
     }
-    function replaceNode(key, path8, node) {
-      const parent = path8[path8.length - 1];
+    function replaceNode(key, path10, node) {
+      const parent = path10[path10.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -855,10 +855,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path8, value) {
+    function collectionFromPath(schema, path10, value) {
       let v = value;
-      for (let i = path8.length - 1; i >= 0; --i) {
-        const k = path8[i];
+      for (let i = path10.length - 1; i >= 0; --i) {
+        const k = path10[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -877,7 +877,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
+    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -907,11 +907,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path8, value) {
-        if (isEmptyPath(path8))
+      addIn(path10, value) {
+        if (isEmptyPath(path10))
           this.add(value);
         else {
-          const [key, ...rest] = path8;
+          const [key, ...rest] = path10;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -925,8 +925,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path8) {
-        const [key, ...rest] = path8;
+      deleteIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -940,8 +940,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path8, keepScalar) {
-        const [key, ...rest] = path8;
+      getIn(path10, keepScalar) {
+        const [key, ...rest] = path10;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -959,8 +959,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path8) {
-        const [key, ...rest] = path8;
+      hasIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -970,8 +970,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
-        const [key, ...rest] = path8;
+      setIn(path10, value) {
+        const [key, ...rest] = path10;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3486,9 +3486,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path8, value) {
+      addIn(path10, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path8, value);
+          this.contents.addIn(path10, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3563,14 +3563,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path8) {
-        if (Collection.isEmptyPath(path8)) {
+      deleteIn(path10) {
+        if (Collection.isEmptyPath(path10)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path8, keepScalar) {
-        if (Collection.isEmptyPath(path8))
+      getIn(path10, keepScalar) {
+        if (Collection.isEmptyPath(path10))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3599,10 +3599,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path8) {
-        if (Collection.isEmptyPath(path8))
+      hasIn(path10) {
+        if (Collection.isEmptyPath(path10))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3619,13 +3619,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
-        if (Collection.isEmptyPath(path8)) {
+      setIn(path10, value) {
+        if (Collection.isEmptyPath(path10)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path8), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path8, value);
+          this.contents.setIn(path10, value);
         }
       }
       /**
@@ -5586,9 +5586,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path8) => {
+    visit.itemAtPath = (cst, path10) => {
       let item = cst;
-      for (const [field, index] of path8) {
+      for (const [field, index] of path10) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5597,23 +5597,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path8) => {
-      const parent = visit.itemAtPath(cst, path8.slice(0, -1));
-      const field = path8[path8.length - 1][0];
+    visit.parentCollection = (cst, path10) => {
+      const parent = visit.itemAtPath(cst, path10.slice(0, -1));
+      const field = path10[path10.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path8, item, visitor) {
-      let ctrl = visitor(item, path8);
+    function _visit(path10, item, visitor) {
+      let ctrl = visitor(item, path10);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5624,10 +5624,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path8);
+            ctrl = ctrl(item, path10);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
     }
     exports.visit = visit;
   }
@@ -7409,20 +7409,6 @@ var init_errors = __esm({
   }
 });
 
-// src/types.ts
-function isError(status2) {
-  return status2 === 0 || status2 >= 500;
-}
-var ARMS, SAMPLES_HEADER, PLACEMENTS;
-var init_types = __esm({
-  "src/types.ts"() {
-    "use strict";
-    ARMS = ["baseline", "candidate"];
-    SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
-    PLACEMENTS = ["auto", "same-cpu", "split", "off"];
-  }
-});
-
 // src/units.ts
 function parseThreshold(text, what = "threshold") {
   const s = String(text).trim();
@@ -7493,23 +7479,23 @@ var init_units = __esm({
 // src/config.ts
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-function loadConfigFile(path8) {
+function loadConfigFile(path10) {
   let text;
   try {
-    text = readFileSync(path8, "utf8");
+    text = readFileSync(path10, "utf8");
   } catch (err) {
     const code = err.code;
-    throw new UsageError(`config ${path8}: ${code === "ENOENT" ? "no such file" : err.message}`);
+    throw new UsageError(`config ${path10}: ${code === "ENOENT" ? "no such file" : err.message}`);
   }
   let doc;
   try {
     doc = (0, import_yaml.parse)(text);
   } catch (err) {
-    throw new UsageError(`config ${path8}: not valid YAML: ${err.message.split("\n")[0]}`);
+    throw new UsageError(`config ${path10}: not valid YAML: ${err.message.split("\n")[0]}`);
   }
   if (doc === null || doc === void 0) return {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new UsageError(`config ${path8}: expected a mapping of keys`);
-  return resolvePaths(doc, dirname(resolve(path8)));
+  if (typeof doc !== "object" || Array.isArray(doc)) throw new UsageError(`config ${path10}: expected a mapping of keys`);
+  return resolvePaths(doc, dirname(resolve(path10)));
 }
 function resolvePaths(raw, base) {
   const out = { ...raw };
@@ -7569,8 +7555,8 @@ function buildConfig(raw) {
     seed: r.seed === void 0 ? Math.random() * 2 ** 32 >>> 0 : parseCount(r.seed, "seed", 0),
     failOn: oneOf(r["fail-on"], ["regression", "inconclusive"], "fail-on"),
     out: optionalString(r.out, "out"),
-    countCalls: parseBool(r["count-calls"], "count-calls"),
-    placement: oneOf(r.placement, PLACEMENTS, "placement")
+    countCalls: parseBool(r["count-calls"], "count-calls") || parseBool(r.decompose, "decompose"),
+    decompose: parseBool(r.decompose, "decompose")
   };
   if (config.requestsPerRound % 2) config.requestsPerRound += 1;
   if (runtime === "replay" && !config.replay) throw new UsageError("runtime replay needs --replay SAMPLES.csv");
@@ -7579,25 +7565,17 @@ function buildConfig(raw) {
 function buildPod(r) {
   return {
     clusterName: String(r["cluster-name"]),
-    kindVersion: optionalString(r["kind-version"], "kind-version"),
+    kindVersion: String(r["kind-version"]),
     kindConfig: optionalString(r["kind-config"], "kind-config"),
     reuseCluster: parseBool(r["reuse-cluster"], "reuse-cluster"),
     kubeContext: optionalString(r["kube-context"], "kube-context"),
     kubeconfig: optionalString(r.kubeconfig, "kubeconfig"),
     namespace: optionalString(r.namespace, "namespace"),
     loadgenImage: String(r["loadgen-image"]),
-    cpu: cpuQuantity(r.cpu, "cpu"),
+    cpu: r.cpu === void 0 ? void 0 : String(r.cpu),
     memory: r.memory === void 0 ? void 0 : String(r.memory),
-    loadgenCpu: cpuQuantity(r["loadgen-cpu"], "loadgen-cpu"),
-    loadgenMemory: r["loadgen-memory"] === void 0 ? void 0 : String(r["loadgen-memory"]),
     podTimeoutMs: parseDuration(r["pod-timeout"], "pod-timeout")
   };
-}
-function cpuQuantity(v, what) {
-  if (v === void 0) return void 0;
-  const s = String(v).trim();
-  if (s !== "auto" && !/^\d+(\.\d+)?m?$/.test(s)) throw new UsageError(`${what} must be a CPU quantity such as 1, 0.5 or 500m, or auto; got '${s}'`);
-  return s;
 }
 function parseBool(v, what) {
   if (v === true || v === "true") return true;
@@ -7632,14 +7610,14 @@ function buildRequests(raw) {
   if (!Array.isArray(raw) || raw.length === 0) throw new UsageError("requests must be a non-empty list");
   return raw.map((item, i) => {
     const q = typeof item === "string" ? { path: item } : item;
-    const path8 = String(q.path ?? "");
-    if (!path8.startsWith("/")) throw new UsageError(`requests[${i}].path must start with /, got '${path8}'`);
+    const path10 = String(q.path ?? "");
+    if (!path10.startsWith("/")) throw new UsageError(`requests[${i}].path must start with /, got '${path10}'`);
     const method = String(q.method ?? "GET").toUpperCase();
     if (!/^[A-Z]+$/.test(method)) throw new UsageError(`requests[${i}].method is not an HTTP method: '${method}'`);
     const weight = q.weight === void 0 ? 1 : Number(q.weight);
     if (!(weight > 0)) throw new UsageError(`requests[${i}].weight must be > 0`);
     const headers = q.headers ?? void 0;
-    return { method, path: path8, weight, ...headers ? { headers } : {}, ...q.body !== void 0 ? { body: String(q.body) } : {} };
+    return { method, path: path10, weight, ...headers ? { headers } : {}, ...q.body !== void 0 ? { body: String(q.body) } : {} };
   });
 }
 function oneOf(v, allowed, what) {
@@ -7657,13 +7635,12 @@ function splitArgs(s) {
   for (let m = re.exec(s); m; m = re.exec(s)) out.push(m[1] ?? m[2] ?? m[3]);
   return out;
 }
-var import_yaml, RUNTIMES, DEFAULTS, DEFAULT_KIND_VERSION, KNOWN_KEYS;
+var import_yaml, RUNTIMES, DEFAULTS, KNOWN_KEYS;
 var init_config = __esm({
   "src/config.ts"() {
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
     init_errors();
-    init_types();
     init_units();
     RUNTIMES = ["local", "podman", "kind", "kubernetes", "replay"];
     DEFAULTS = {
@@ -7682,15 +7659,14 @@ var init_config = __esm({
       "min-rounds": 10,
       "fail-on": "regression",
       "cluster-name": "hook-latency",
+      "kind-version": "v0.29.0",
       "reuse-cluster": "true",
       "loadgen-image": "docker.io/library/node:24-alpine",
       "pod-timeout": "5m",
       "count-calls": "false",
-      placement: "auto"
+      decompose: "false"
     };
-    DEFAULT_KIND_VERSION = "v0.29.0";
     KNOWN_KEYS = /* @__PURE__ */ new Set([
-      "kind-version",
       ...Object.keys(DEFAULTS),
       "replay",
       "sut",
@@ -7705,9 +7681,7 @@ var init_config = __esm({
       "kubeconfig",
       "namespace",
       "cpu",
-      "memory",
-      "loadgen-cpu",
-      "loadgen-memory"
+      "memory"
     ]);
   }
 });
@@ -11563,6 +11537,18 @@ var require_jstat = __commonJS({
   }
 });
 
+// src/types.ts
+function isError(status2) {
+  return status2 === 0 || status2 >= 500;
+}
+var SAMPLES_HEADER;
+var init_types = __esm({
+  "src/types.ts"() {
+    "use strict";
+    SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
+  }
+});
+
 // src/samples/round-data.ts
 function roundFromSamples(round3, samples) {
   const rows = samples.filter((s) => s.round === round3).sort((a, b) => a.seq - b.seq);
@@ -11593,19 +11579,13 @@ function successful(r) {
   }
   return { arm, latencyNs };
 }
-function countsAfterCut(r, cut) {
-  const requests = { baseline: 0, candidate: 0 };
-  const errors = { baseline: 0, candidate: 0 };
-  let successes = 0;
-  for (let i = 0; i < r.arm.length; i++) {
-    const failed = r.status !== null && isError(r.status[i]);
-    if (successes >= cut) {
-      requests[armName(r.arm[i])]++;
-      if (failed) errors[armName(r.arm[i])]++;
-    }
-    if (!failed) successes++;
+function errorCounts(r) {
+  const e = { baseline: 0, candidate: 0 };
+  if (!r.status) return e;
+  for (let i = 0; i < r.status.length; i++) {
+    if (isError(r.status[i])) e[armName(r.arm[i])]++;
   }
-  return { requests, errors };
+  return e;
 }
 function requestCount(rounds) {
   return rounds.reduce((n, r) => n + r.arm.length, 0);
@@ -11614,208 +11594,6 @@ var init_round_data = __esm({
   "src/samples/round-data.ts"() {
     "use strict";
     init_types();
-  }
-});
-
-// src/checks/same-pod.ts
-function samePodCheck(pod, split = false, optIn = false) {
-  if (!split) {
-    return { id: "same-pod", status: "pass", detail: `loadgen and both SUTs ran as containers of pod ${pod.name} (${pod.containers.join(", ")})` };
-  }
-  return {
-    id: "same-pod",
-    status: optIn ? "warn" : "fail",
-    detail: `loadgen and SUTs ran in separate pods${optIn ? " (opted in)" : " without opt-in"}: network latency between pods enters every sample`
-  };
-}
-function sameHostCheck() {
-  return { id: "same-pod", status: "pass", detail: "local runtime: load generator and both SUT arms on one host, over loopback" };
-}
-var init_same_pod = __esm({
-  "src/checks/same-pod.ts"() {
-    "use strict";
-  }
-});
-
-// src/checks/same-node.ts
-var init_same_node = __esm({
-  "src/checks/same-node.ts"() {
-    "use strict";
-  }
-});
-
-// src/checks/service-mesh.ts
-function injectionMarks(meta, what) {
-  const out = [];
-  for (const m of INJECT) {
-    const v = (m.where === "annotation" ? meta?.annotations : meta?.labels)?.[m.key];
-    if (v !== void 0 && m.on(v)) out.push(`${what} ${m.where} ${m.key}=${v}`);
-  }
-  return out;
-}
-function serviceMeshCheck(pod, namespace) {
-  const names = [...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].map((c) => c.name);
-  const sidecars = names.filter((n) => SIDECAR_NAMES.some((s) => n === s || n.startsWith(`${s}-`)));
-  const marks = [...injectionMarks(pod.metadata, "pod"), ...injectionMarks(namespace?.metadata, "namespace")];
-  if (sidecars.length === 0 && marks.length === 0) {
-    return { id: "service-mesh", status: "pass", detail: "no service-mesh sidecar or injection marker on the pod or its namespace" };
-  }
-  const parts = [...sidecars.length ? [`sidecar container(s) ${sidecars.join(", ")}`] : [], ...marks];
-  return { id: "service-mesh", status: "warn", detail: `service mesh present (${parts.join("; ")}): its proxy adds latency to both arms and may mask the hook` };
-}
-var SIDECAR_NAMES, INJECT;
-var init_service_mesh = __esm({
-  "src/checks/service-mesh.ts"() {
-    "use strict";
-    SIDECAR_NAMES = ["istio-proxy", "linkerd-proxy", "envoy"];
-    INJECT = [
-      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "annotation" },
-      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "label" },
-      { key: "istio-injection", on: (v) => v === "enabled", where: "label" },
-      { key: "istio.io/rev", on: (v) => v !== "", where: "label" },
-      { key: "linkerd.io/inject", on: (v) => v === "enabled" || v === "ingress", where: "annotation" }
-    ];
-  }
-});
-
-// src/checks/node-tenancy.ts
-function nodeTenancyCheck(node, pods, own, why = "") {
-  if (!pods) return { id: "node-tenancy", status: "pass", detail: `not measured (cannot list pods on node ${node}: ${why})` };
-  const others = (pods.items ?? []).filter((p) => {
-    const ns = p.metadata?.namespace ?? "";
-    const phase = p.status?.phase ?? "";
-    return !SYSTEM_NAMESPACES.includes(ns) && !own.includes(p.metadata?.name ?? "") && phase !== "Succeeded" && phase !== "Failed";
-  });
-  const controlPlane = (pods.items ?? []).filter(isControlPlane);
-  if (others.length === 0 && controlPlane.length > 0) {
-    const names = controlPlane.map((p) => p.metadata?.name).join(", ");
-    return {
-      id: "node-tenancy",
-      status: "warn",
-      detail: `node ${node} also runs the Kubernetes control plane (${names}): it shares the node's CPUs with the SUTs and adds variance`
-    };
-  }
-  if (others.length === 0) {
-    return { id: "node-tenancy", status: "pass", detail: `no other (non-system) workloads on node ${node}` };
-  }
-  const sample = others.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(", ");
-  return {
-    id: "node-tenancy",
-    status: "warn",
-    detail: `${others.length} other workload pod(s) share node ${node} (${sample}${others.length > 5 ? ", ..." : ""}): noisy neighbours add variance`
-  };
-}
-function isControlPlane(p) {
-  const phase = p.status?.phase ?? "";
-  return p.metadata?.namespace === "kube-system" && p.metadata?.labels?.tier === "control-plane" && phase !== "Succeeded" && phase !== "Failed";
-}
-var SYSTEM_NAMESPACES;
-var init_node_tenancy = __esm({
-  "src/checks/node-tenancy.ts"() {
-    "use strict";
-    SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
-  }
-});
-
-// src/checks/resource-limits.ts
-function parseCpuStat(text) {
-  const out = {};
-  for (const line of text.split("\n")) {
-    const [k, v] = line.trim().split(/\s+/);
-    if (k && v !== void 0 && /^\d+$/.test(v)) out[k] = Number(v);
-  }
-  return out;
-}
-function cpuThrottlingCheck(samples, round3) {
-  const measured = samples.filter((s) => s.after !== void 0);
-  if (measured.length === 0) {
-    return { id: "cpu-throttling", status: "pass", detail: "not measured (the SUT containers' cgroup cpu.stat was not readable)" };
-  }
-  const grew = measured.map((s) => ({ c: s.container, d: s.after - (s.before ?? 0) })).filter((x) => x.d > 0);
-  if (grew.length === 0) {
-    return { id: "cpu-throttling", status: "pass", detail: `no CPU throttling in ${measured.map((s) => s.container).join(", ")}` };
-  }
-  return {
-    id: "cpu-throttling",
-    status: "warn",
-    detail: `round ${round3}: CPU throttled (cgroup nr_throttled grew: ${grew.map((x) => `${x.c} +${x.d}`).join(", ")}); raise the cpu limit or drop it`
-  };
-}
-function memoryLimitCheck(samples, round3, nearFraction = 0.9) {
-  const limited = samples.filter((s) => s.usage !== void 0 && s.limit !== void 0 && s.limit > 0);
-  if (limited.length === 0) {
-    return { id: "memory-limit", status: "pass", detail: "no memory limit set (or usage not readable)" };
-  }
-  const near = limited.filter((s) => s.usage >= nearFraction * s.limit);
-  if (near.length === 0) {
-    const max = Math.max(...limited.map((s) => s.usage / s.limit));
-    return { id: "memory-limit", status: "pass", detail: `SUT memory at most ${(max * 100).toFixed(0)} % of its limit` };
-  }
-  return {
-    id: "memory-limit",
-    status: "warn",
-    detail: `round ${round3}: ${near.map((s) => `${s.container} at ${(s.usage / s.limit * 100).toFixed(0)} %`).join(", ")} of the memory limit`
-  };
-}
-function parseLimit(text) {
-  if (text === void 0) return void 0;
-  const t = text.trim();
-  if (t === "" || t === "max" || !/^\d+$/.test(t)) return void 0;
-  const n = Number(t);
-  return n >= 2 ** 62 ? void 0 : n;
-}
-var init_resource_limits = __esm({
-  "src/checks/resource-limits.ts"() {
-    "use strict";
-  }
-});
-
-// src/checks/placement.ts
-function placementCheck(report) {
-  const observed = report.rounds.filter((r) => r.samples > 0);
-  const bad = observed.filter((r) => r.differing > 0);
-  const cpu = (spec) => describeCpus(spec, report.allowed);
-  const pinned = report.mode === "off" ? "not pinned (placement: off)" : `${report.mode}: loadgen on ${cpu(report.pinned.loadgen)}, both SUT arms on ${cpu(report.pinned.sut)}`;
-  if (bad.length > 0) {
-    const samples = bad.reduce((s, r) => s + r.differing, 0);
-    const total = observed.reduce((s, r) => s + r.samples, 0);
-    return {
-      id: "placement",
-      status: "warn",
-      detail: `the arms ran on different CPUs in ${bad.length} of ${observed.length} rounds (${samples} of ${total} samples); ${pinned}. Their latencies may differ by placement, not by the hook`
-    };
-  }
-  if (report.mode === "off" || report.note) {
-    return { id: "placement", status: "warn", detail: `${pinned}${report.note ? `; ${report.note}` : ""}` };
-  }
-  const seen = observed.length ? `; both arms seen on the same CPUs in all ${observed.length} rounds` : "; where the arms ran was not observed on this runtime";
-  return { id: "placement", status: "pass", detail: `${pinned}${seen}` };
-}
-function describeCpus(spec, allowed) {
-  if (spec === null) return "no CPU";
-  const m = /^@(-?\d+)$/.exec(spec);
-  if (!m) return `CPU ${spec}`;
-  const n = Number(m[1]);
-  const which2 = n === -1 ? "the last allowed CPU" : n === -2 ? "the last but one allowed CPU" : `allowed CPU #${n}`;
-  const i = n < 0 ? (allowed?.length ?? 0) + n : n;
-  return allowed && i >= 0 && i < allowed.length ? `CPU ${allowed[i]} (${which2})` : which2;
-}
-var init_placement = __esm({
-  "src/checks/placement.ts"() {
-    "use strict";
-  }
-});
-
-// src/checks/index.ts
-var init_checks = __esm({
-  "src/checks/index.ts"() {
-    "use strict";
-    init_same_pod();
-    init_same_node();
-    init_service_mesh();
-    init_node_tenancy();
-    init_resource_limits();
-    init_placement();
   }
 });
 
@@ -11908,100 +11686,16 @@ var init_prng = __esm({
         }
       }
     };
-    STREAM = { schedule: 0, mix: 1, warmupMix: 2, startOrder: 3 };
-  }
-});
-
-// src/experiment/runtime.ts
-var RESOURCE_KINDS, NO_LEDGER;
-var init_runtime = __esm({
-  "src/experiment/runtime.ts"() {
-    "use strict";
-    RESOURCE_KINDS = ["pod", "namespace", "kind-cluster"];
-    NO_LEDGER = { created() {
-    }, removed() {
-    }, toolUsed() {
-    } };
-  }
-});
-
-// src/runtime/pod-exec.ts
-import { spawn } from "node:child_process";
-function meaningfulLines(s) {
-  return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));
-}
-function cleanStderr(s) {
-  return meaningfulLines(s).join("\n").trim();
-}
-function tail(text, lines = 15) {
-  return meaningfulLines(text).slice(-lines).join("\n");
-}
-function run(argv, opts) {
-  return new Promise((resolve5, reject) => {
-    const child2 = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
-    const out = [];
-    const err = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child2.kill("SIGKILL");
-    }, opts.timeoutMs);
-    child2.stdout.on("data", (b) => out.push(b));
-    child2.stderr.on("data", (b) => err.push(b));
-    child2.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child2.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve5({
-        code: code ?? (signal ? 128 : 1),
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-        timedOut
-      });
-    });
-    child2.stdin.on("error", () => {
-    });
-    child2.stdin.end(opts.input ?? "");
-  });
-}
-async function runOk(argv, opts) {
-  let r;
-  try {
-    r = await run(argv, opts);
-  } catch (e) {
-    const code = e.code;
-    throw new ExecError(argv, { code: 127, stdout: "", stderr: code === "ENOENT" ? `${argv[0]}: not found on PATH` : String(e) }, false);
-  }
-  if (r.code !== 0 || r.timedOut) throw new ExecError(argv, r, r.timedOut);
-  return r;
-}
-var ExecError;
-var init_pod_exec = __esm({
-  "src/runtime/pod-exec.ts"() {
-    "use strict";
-    ExecError = class extends Error {
-      constructor(argv, result, timedOut) {
-        const what = timedOut ? "timed out" : `exited with ${result.code}`;
-        super(`${argv.join(" ")} ${what}${result.stderr.trim() ? `: ${cleanStderr(result.stderr)}` : ""}`);
-        this.argv = argv;
-        this.result = result;
-        this.timedOut = timedOut;
-      }
-      argv;
-      result;
-      timedOut;
-    };
+    STREAM = { schedule: 0, mix: 1, warmupMix: 2 };
   }
 });
 
 // node_modules/@actions/io/lib/io-util.js
-import * as fs2 from "fs";
+import * as fs from "fs";
 import * as path from "path";
 function readlink(fsPath) {
   return __awaiter(this, void 0, void 0, function* () {
-    const result = yield fs2.promises.readlink(fsPath);
+    const result = yield fs.promises.readlink(fsPath);
     if (IS_WINDOWS && !result.endsWith("\\")) {
       return `${result}\\`;
     }
@@ -12130,9 +11824,9 @@ var init_io_util = __esm({
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
-    ({ chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises);
+    ({ chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs.promises);
     IS_WINDOWS = process.platform === "win32";
-    READONLY = fs2.constants.O_RDONLY;
+    READONLY = fs.constants.O_RDONLY;
   }
 });
 
@@ -12334,7 +12028,7 @@ var init_io = __esm({
 });
 
 // node_modules/@actions/exec/lib/toolrunner.js
-import * as os3 from "os";
+import * as os2 from "os";
 import * as events from "events";
 import * as child from "child_process";
 import * as path3 from "path";
@@ -12463,12 +12157,12 @@ var init_toolrunner = __esm({
       _processLineBuffer(data, strBuffer, onLine) {
         try {
           let s = strBuffer + data.toString();
-          let n = s.indexOf(os3.EOL);
+          let n = s.indexOf(os2.EOL);
           while (n > -1) {
             const line = s.substring(0, n);
             onLine(line);
-            s = s.substring(n + os3.EOL.length);
-            n = s.indexOf(os3.EOL);
+            s = s.substring(n + os2.EOL.length);
+            n = s.indexOf(os2.EOL);
           }
           return s;
         } catch (err) {
@@ -12637,7 +12331,7 @@ var init_toolrunner = __esm({
             }
             const optionsNonNull = this._cloneExecOptions(this.options);
             if (!optionsNonNull.silent && optionsNonNull.outStream) {
-              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os3.EOL);
+              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os2.EOL);
             }
             const state = new ExecState(optionsNonNull, this.toolPath);
             state.on("debug", (message) => {
@@ -12792,7 +12486,7 @@ var init_toolrunner = __esm({
 
 // node_modules/@actions/exec/lib/exec.js
 import { StringDecoder } from "string_decoder";
-function exec2(commandLine, args, options) {
+function exec(commandLine, args, options) {
   return __awaiter4(this, void 0, void 0, function* () {
     const commandArgs = argStringToArray(commandLine);
     if (commandArgs.length === 0) {
@@ -12826,7 +12520,7 @@ function getExecOutput(commandLine, args, options) {
       }
     };
     const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-    const exitCode = yield exec2(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+    const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
     stdout += stdoutDecoder.end();
     stderr += stderrDecoder.end();
     return {
@@ -12872,7 +12566,7 @@ var init_exec = __esm({
 
 // src/native.ts
 import { closeSync as closeSync2, existsSync, openSync as openSync2, readFileSync as readFileSync2, readSync, statSync } from "node:fs";
-import { dirname as dirname4, join as join5, relative as relative2, resolve as resolve3 } from "node:path";
+import { dirname as dirname4, join as join4, relative as relative2, resolve as resolve3 } from "node:path";
 import { fileURLToPath } from "node:url";
 function findPackageRoot(from) {
   const starts = from !== void 0 ? [from] : [dirname4(fileURLToPath(import.meta.url)), process.cwd()];
@@ -12893,15 +12587,15 @@ function packageRoot(from) {
 }
 function isPackageRoot(dir) {
   try {
-    return JSON.parse(readFileSync2(join5(dir, "package.json"), "utf8")).name === PACKAGE_NAME;
+    return JSON.parse(readFileSync2(join4(dir, "package.json"), "utf8")).name === PACKAGE_NAME;
   } catch {
     return false;
   }
 }
 async function buildNative(what, target, root = packageRoot()) {
-  const hookDir = join5(root, "hook");
+  const hookDir = join4(root, "hook");
   const command = `make -C ${hookDir}${target ? ` ${target}` : ""}`;
-  if (!existsSync(join5(hookDir, "Makefile"))) throw new RunError(`cannot build ${what}: ${hookDir}/Makefile is missing`);
+  if (!existsSync(join4(hookDir, "Makefile"))) throw new RunError(`cannot build ${what}: ${hookDir}/Makefile is missing`);
   let r;
   try {
     r = await getExecOutput("make", ["-s", "-C", hookDir, ...target ? [target] : []], { ignoreReturnCode: true, outStream: process.stderr });
@@ -12922,15 +12616,15 @@ async function ensureBuilt(paths) {
   if (absent.length === 0) return;
   const root = findPackageRoot();
   if (root === null) return;
-  const buildDirs = [join5(root, "hook", "build"), join5(root, "examples", "sut", "build")];
+  const buildDirs = [join4(root, "hook", "build"), join4(root, "examples", "sut", "build")];
   if (absent.some((p) => buildDirs.some((d) => !relative2(d, resolve3(p)).startsWith("..")))) {
     await buildNative("the bundled hooks and example SUT", void 0, root);
   }
 }
-function sharedLibraryProblem(path8) {
+function sharedLibraryProblem(path10) {
   let st;
   try {
-    st = statSync(path8);
+    st = statSync(path10);
   } catch (err) {
     const code = err.code;
     return code === "ENOENT" ? { kind: "missing" } : { kind: "unreadable", code: code ?? "error" };
@@ -12939,7 +12633,7 @@ function sharedLibraryProblem(path8) {
   const head = Buffer.alloc(18);
   let n;
   try {
-    const fd = openSync2(path8, "r");
+    const fd = openSync2(path10, "r");
     try {
       n = readSync(fd, head, 0, head.length, 0);
     } finally {
@@ -12956,14 +12650,14 @@ function sharedLibraryProblem(path8) {
   const type = data === 1 ? head.readUInt16LE(16) : head.readUInt16BE(16);
   return type === 3 ? null : { kind: "not-dyn", type };
 }
-function checkSharedLibrary(path8, what) {
-  const problem = sharedLibraryProblem(path8);
+function checkSharedLibrary(path10, what) {
+  const problem = sharedLibraryProblem(path10);
   if (problem === null) return;
   let why = "not a shared library (expected an ELF .so)";
   if (problem.kind === "missing") why = "no such file";
   else if (problem.kind === "unreadable") why = `cannot be read (${problem.code})`;
   else if (problem.kind === "not-a-file") why = "not a file";
-  throw new UsageError(`${what} ${path8}: ${why}`);
+  throw new UsageError(`${what} ${path10}: ${why}`);
 }
 function loaderMessage(log) {
   return log.split("\n").find((l) => /ld\.so|cannot be preloaded|LD_PRELOAD/i.test(l))?.trim();
@@ -12975,146 +12669,129 @@ var init_native = __esm({
     init_exec();
     init_errors();
     PACKAGE_NAME = "hook-latency-action";
-    EXAMPLE_SUT = () => join5(packageRoot(), "examples", "sut", "build", "sut");
+    EXAMPLE_SUT = () => join4(packageRoot(), "examples", "sut", "build", "sut");
   }
 });
 
-// src/runtime/placement.ts
-import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync as readFileSync3 } from "node:fs";
-import { join as join6 } from "node:path";
-function resolveMode(choice, allowedCount) {
-  if (choice === "auto") return "same-cpu";
-  if (choice === "split" && allowedCount < 2) return "same-cpu";
-  return choice;
+// src/experiment/schedule.ts
+function checkCount(n, what) {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
 }
-function hostPlan(choice, allowed) {
-  const mode = resolveMode(choice, allowed.length);
-  if (mode === "off" || allowed.length === 0) return { requested: choice, mode: "off", loadgen: null, sut: null };
-  const last = String(allowed[allowed.length - 1]);
-  const sut = mode === "split" ? String(allowed[allowed.length - 2]) : last;
-  return { requested: choice, mode, loadgen: last, sut };
-}
-function podPlacementPlan(choice) {
-  const mode = resolveMode(choice, 2);
-  if (mode === "off") return { requested: choice, mode, loadgen: null, sut: null };
-  return { requested: choice, mode, loadgen: "@-1", sut: mode === "split" ? "@-2" : "@-1" };
-}
-function parseCpuList(s) {
-  const out = [];
-  for (const part of s.trim().split(",").filter(Boolean)) {
-    const [lo, hi = lo] = part.split("-").map((x) => Number.parseInt(x, 10));
-    if (!Number.isInteger(lo) || !Number.isInteger(hi) || hi < lo) throw new RangeError(`bad CPU list '${s}'`);
-    for (let c = lo; c <= hi; c++) out.push(c);
+function pairSchedule(seed, round3, pairs) {
+  checkCount(pairs, "pairs");
+  const rng = new Prng(deriveSeed(seed, round3, STREAM.schedule));
+  const out = new Uint8Array(2 * pairs);
+  for (let k = 0; k < pairs; k++) {
+    const first = rng.nextBit();
+    out[2 * k] = first;
+    out[2 * k + 1] = 1 - first;
   }
   return out;
 }
-function allowedCpus(status2 = readProcStatus()) {
-  const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(status2);
-  return line ? parseCpuList(line[1]) : [];
+function warmupSchedule(warmupPerArm) {
+  checkCount(warmupPerArm, "warmupPerArm");
+  const out = new Uint8Array(2 * warmupPerArm);
+  for (let i = 1; i < out.length; i += 2) out[i] = 1;
+  return out;
 }
-function readProcStatus() {
-  try {
-    return readFileSync3("/proc/self/status", "utf8");
-  } catch {
-    return "";
-  }
-}
-function processorOf(stat2) {
-  const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
-  return Number.parseInt(fields[39 - 3], 10);
-}
-function threadCpus(pid, mainThreadOnly = false) {
-  const tids = mainThreadOnly ? [String(pid)] : safeReaddir(`/proc/${pid}/task`);
-  const cpus = /* @__PURE__ */ new Set();
-  for (const tid of tids) {
-    try {
-      const cpu = processorOf(readFileSync3(`/proc/${pid}/task/${tid}/stat`, "utf8"));
-      if (Number.isInteger(cpu)) cpus.add(cpu);
-    } catch {
-    }
-  }
-  return [...cpus].sort((a, b) => a - b);
-}
-function safeReaddir(dir) {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-function sameSet(a, b) {
-  const sa = new Set(a);
-  const sb = new Set(b);
-  return sa.size === sb.size && [...sa].every((x) => sb.has(x));
-}
-function probePoints(requests) {
-  return new Set([1, 2, 3, 4].map((k) => Math.max(0, Math.floor(k * requests / 5) - 1)));
-}
-function pinBinary() {
-  return join6(packageRoot(), "hook", "build", "pin");
-}
-function pinProcess(pin, cpus, pid) {
-  try {
-    execFileSync(pin, [cpus, "-p", String(pid)], { stdio: ["ignore", "ignore", "pipe"] });
-  } catch (err) {
-    const said = String(err.stderr ?? "").trim();
-    throw new RunError(`cannot pin the load generator to CPU ${cpus}: ${said || err.message}`);
-  }
-}
-function pinnedCommand(pin, cpus, argv) {
-  return cpus === null ? argv : [pin, cpus, "--", ...argv];
-}
-var RoundObserver;
-var init_placement2 = __esm({
-  "src/runtime/placement.ts"() {
+var init_schedule = __esm({
+  "src/experiment/schedule.ts"() {
     "use strict";
-    init_errors();
-    init_native();
-    RoundObserver = class {
-      constructor(round3, first, pids) {
-        this.round = round3;
-        this.first = first;
-        this.pids = pids;
+    init_prng();
+  }
+});
+
+// src/experiment/runtime.ts
+var RESOURCE_KINDS, NO_LEDGER;
+var init_runtime = __esm({
+  "src/experiment/runtime.ts"() {
+    "use strict";
+    RESOURCE_KINDS = ["pod", "namespace", "kind-cluster"];
+    NO_LEDGER = { created() {
+    }, removed() {
+    }, toolUsed() {
+    } };
+  }
+});
+
+// src/runtime/pod-exec.ts
+import { spawn as spawn3 } from "node:child_process";
+function meaningfulLines(s) {
+  return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));
+}
+function cleanStderr(s) {
+  return meaningfulLines(s).join("\n").trim();
+}
+function tail2(text, lines = 15) {
+  return meaningfulLines(text).slice(-lines).join("\n");
+}
+function run(argv, opts) {
+  return new Promise((resolve5, reject) => {
+    const child2 = spawn3(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
+    const out = [];
+    const err = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child2.kill("SIGKILL");
+    }, opts.timeoutMs);
+    child2.stdout.on("data", (b) => out.push(b));
+    child2.stderr.on("data", (b) => err.push(b));
+    child2.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child2.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve5({
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        timedOut
+      });
+    });
+    child2.stdin.on("error", () => {
+    });
+    child2.stdin.end(opts.input ?? "");
+  });
+}
+async function runOk(argv, opts) {
+  let r;
+  try {
+    r = await run(argv, opts);
+  } catch (e) {
+    const code = e.code;
+    throw new ExecError(argv, { code: 127, stdout: "", stderr: code === "ENOENT" ? `${argv[0]}: not found on PATH` : String(e) }, false);
+  }
+  if (r.code !== 0 || r.timedOut) throw new ExecError(argv, r, r.timedOut);
+  return r;
+}
+var ExecError;
+var init_pod_exec = __esm({
+  "src/runtime/pod-exec.ts"() {
+    "use strict";
+    ExecError = class extends Error {
+      constructor(argv, result, timedOut) {
+        const what = timedOut ? "timed out" : `exited with ${result.code}`;
+        super(`${argv.join(" ")} ${what}${result.stderr.trim() ? `: ${cleanStderr(result.stderr)}` : ""}`);
+        this.argv = argv;
+        this.result = result;
+        this.timedOut = timedOut;
       }
-      round;
-      first;
-      pids;
-      samples = 0;
-      differing = 0;
-      seen = { baseline: /* @__PURE__ */ new Set(), candidate: /* @__PURE__ */ new Set(), loadgen: /* @__PURE__ */ new Set() };
-      sample() {
-        const pids = this.pids();
-        const b = pids.baseline.flatMap((p) => threadCpus(p));
-        const c = pids.candidate.flatMap((p) => threadCpus(p));
-        if (b.length === 0 || c.length === 0) return;
-        this.samples++;
-        if (!sameSet(b, c)) this.differing++;
-        for (const x of b) this.seen.baseline.add(x);
-        for (const x of c) this.seen.candidate.add(x);
-        if (pids.loadgen !== void 0) for (const x of threadCpus(pids.loadgen, true)) this.seen.loadgen.add(x);
-      }
-      result() {
-        const sorted = (s) => [...s].sort((a, b) => a - b);
-        return {
-          round: this.round,
-          first: this.first,
-          samples: this.samples,
-          differing: this.differing,
-          cpus: { baseline: sorted(this.seen.baseline), candidate: sorted(this.seen.candidate), loadgen: sorted(this.seen.loadgen) }
-        };
-      }
+      argv;
+      result;
+      timedOut;
     };
   }
 });
 
 // src/calls/strace.ts
 import { connect } from "node:net";
-import { spawn as spawn3 } from "node:child_process";
-import { mkdtempSync, readdirSync as readdirSync2, readFileSync as readFileSync4, rmSync } from "node:fs";
+import { spawn as spawn4 } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync as readFileSync3, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import path4 from "node:path";
+import path5 from "node:path";
 function syscallsFor(fn) {
   const s = SYSCALLS[fn];
   if (s) return s;
@@ -13129,8 +12806,8 @@ async function countCalls(opts) {
   if (probe2) return { unavailable: probe2 };
   const syscalls = [...new Set(opts.functions.flatMap(syscallsFor))];
   const timeoutMs = opts.timeoutMs ?? 1e4;
-  const dir = mkdtempSync(path4.join(tmpdir(), "hook-latency-strace-"));
-  const outFile = path4.join(dir, "strace.txt");
+  const dir = mkdtempSync(path5.join(tmpdir(), "hook-latency-strace-"));
+  const outFile = path5.join(dir, "strace.txt");
   const env = { ...process.env, ...opts.env };
   delete env.LD_PRELOAD;
   const command = opts.port === void 0 ? opts.command : opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
@@ -13138,7 +12815,7 @@ async function countCalls(opts) {
   const args = ["-f", "-c", "-e", `trace=${syscalls.join(",")}`, "-o", outFile];
   if (opts.ldPreload !== void 0) args.push("-E", `LD_PRELOAD=${opts.ldPreload}`);
   args.push("--", ...command);
-  const child2 = spawn3(straceExe, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child2 = spawn4(straceExe, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
@@ -13158,7 +12835,7 @@ async function countCalls(opts) {
     }
     stopping = true;
     await stop(child2, exited, timeoutMs);
-    const counts = parseStraceSummary(readFileSync4(outFile, "utf8"));
+    const counts = parseStraceSummary(readFileSync3(outFile, "utf8"));
     const perRequest = {};
     const errorsPerRequest = {};
     for (const fn of opts.functions) {
@@ -13178,7 +12855,7 @@ async function countCalls(opts) {
 }
 async function probeStrace(exe) {
   return new Promise((resolve5) => {
-    const p = spawn3(exe, ["-V"], { stdio: "ignore" });
+    const p = spawn4(exe, ["-V"], { stdio: "ignore" });
     p.once("error", (err) => {
       const code = err.code;
       resolve5(code === "ENOENT" ? STRACE_MISSING : `strace cannot be started (${code ?? err.message}): calls per request not counted`);
@@ -13259,16 +12936,16 @@ async function stop(child2, exited, timeoutMs) {
 }
 function childrenOf(pid) {
   try {
-    const txt = readFileSync4(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    const txt = readFileSync3(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
     if (txt) return txt.split(/\s+/).map(Number);
   } catch {
   }
   const out = [];
   try {
-    for (const e of readdirSync2("/proc")) {
+    for (const e of readdirSync("/proc")) {
       if (!/^\d+$/.test(e)) continue;
       try {
-        const stat2 = readFileSync4(`/proc/${e}/stat`, "utf8");
+        const stat2 = readFileSync3(`/proc/${e}/stat`, "utf8");
         const ppid = Number(stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[1]);
         if (ppid === pid) out.push(Number(e));
       } catch {
@@ -13331,36 +13008,346 @@ var init_strace = __esm({
   }
 });
 
-// src/experiment/schedule.ts
-function checkCount(n, what) {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
-}
-function pairSchedule(seed, round3, pairs) {
-  checkCount(pairs, "pairs");
-  const rng = new Prng(deriveSeed(seed, round3, STREAM.schedule));
-  const out = new Uint8Array(2 * pairs);
-  for (let k = 0; k < pairs; k++) {
-    const first = rng.nextBit();
-    out[2 * k] = first;
-    out[2 * k + 1] = 1 - first;
+// src/cost/count-file.ts
+function parseCountFile(text) {
+  const lines = text.split("\n");
+  if (!lines.includes("end")) return null;
+  const out = {};
+  for (const line of lines) {
+    if (line === "" || line === "end") continue;
+    const m = /^([a-z_][a-z0-9_]*) (\d+)$/.exec(line);
+    if (!m) throw new RunError(`the counting preload wrote an unreadable line: ${JSON.stringify(line)}`);
+    out[m[1]] = Number(m[2]);
   }
   return out;
 }
-function warmupSchedule(warmupPerArm) {
-  checkCount(warmupPerArm, "warmupPerArm");
-  const out = new Uint8Array(2 * warmupPerArm);
-  for (let i = 1; i < out.length; i += 2) out[i] = 1;
+function perRequestBetween(before, after, functions, requests) {
+  const out = {};
+  for (const fn of functions) out[fn] = ((after[fn] ?? 0) - (before[fn] ?? 0)) / requests;
   return out;
 }
-function firstStarted(seed, round3) {
-  return new Prng(deriveSeed(seed, round3, STREAM.startOrder)).nextBit() === BASELINE ? "baseline" : "candidate";
-}
-var BASELINE;
-var init_schedule = __esm({
-  "src/experiment/schedule.ts"() {
+var init_count_file = __esm({
+  "src/cost/count-file.ts"() {
     "use strict";
-    init_prng();
-    BASELINE = 0;
+    init_errors();
+  }
+});
+
+// src/cost/count-preload.ts
+import { existsSync as existsSync3, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
+import path6 from "node:path";
+import { setTimeout as sleep2 } from "node:timers/promises";
+function countPreloadPath(root = packageRoot()) {
+  return path6.join(root, "hook", "build", "count.so");
+}
+async function ensureCountPreload(root = packageRoot()) {
+  const so = countPreloadPath(root);
+  if (!existsSync3(so)) await buildNative("the counting preload", "hooks", root);
+  if (!existsSync3(so)) throw new RunError(`make -C ${path6.join(root, "hook")} hooks did not produce ${so}`);
+  return so;
+}
+function countingPreload(countSo, hook) {
+  return hook ? `${countSo}:${hook}` : countSo;
+}
+async function snapshotCounts(file, signal, timeoutMs = 5e3) {
+  rmSync2(file, { force: true });
+  await signal();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync3(file)) {
+      const totals = parseCountFile(readFileSync4(file, "utf8"));
+      if (totals) return totals;
+    }
+    await sleep2(10);
+  }
+  throw new RunError(
+    `the counting preload wrote no counts to ${file} within ${timeoutMs} ms of SIGUSR2 (does the SUT replace the SIGUSR2 handler, or is it statically linked?)`
+  );
+}
+async function countWithPreload(opts) {
+  try {
+    const before = await snapshotCounts(opts.file, () => opts.instance.signal());
+    const requests = await opts.drive();
+    const after = await snapshotCounts(opts.file, () => opts.instance.signal());
+    return { perRequest: perRequestBetween(before, after, opts.functions, requests), requests };
+  } finally {
+    await opts.instance.stop();
+    rmSync2(opts.file, { force: true });
+  }
+}
+var COUNT_FILE_ENV;
+var init_count_preload = __esm({
+  "src/cost/count-preload.ts"() {
+    "use strict";
+    init_errors();
+    init_native();
+    init_count_file();
+    COUNT_FILE_ENV = "HOOK_LATENCY_COUNT_FILE";
+  }
+});
+
+// src/cost/elf-symbols.ts
+import { readFileSync as readFileSync5 } from "node:fs";
+function exportedFunctionsOf(file) {
+  let buf;
+  try {
+    buf = readFileSync5(file);
+  } catch (err) {
+    throw new RunError(`cannot read ${file}: ${err.code ?? err.message}`);
+  }
+  return exportedFunctions(buf, file);
+}
+function exportedFunctions(buf, name = "the file") {
+  if (buf.length < 52 || buf.readUInt32BE(0) !== 2135247942) throw new RunError(`${name} is not an ELF file`);
+  const is64 = buf[4] === 2;
+  const le = buf[5] === 1;
+  const u16 = (o) => le ? buf.readUInt16LE(o) : buf.readUInt16BE(o);
+  const u32 = (o) => le ? buf.readUInt32LE(o) : buf.readUInt32BE(o);
+  const addr = (o) => is64 ? Number(le ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o)) : u32(o);
+  const shoff = addr(is64 ? 40 : 32);
+  const shentsize = u16(is64 ? 58 : 46);
+  const shnum = u16(is64 ? 60 : 48);
+  const section = (i) => {
+    const b = shoff + i * shentsize;
+    return {
+      type: u32(b + 4),
+      offset: addr(b + (is64 ? 24 : 16)),
+      size: addr(b + (is64 ? 32 : 20)),
+      link: u32(b + (is64 ? 40 : 24)),
+      entsize: addr(b + (is64 ? 56 : 36))
+    };
+  };
+  const out = /* @__PURE__ */ new Set();
+  for (let i = 0; i < shnum; i++) {
+    const s = section(i);
+    if (s.type !== SHT_DYNSYM || s.entsize === 0) continue;
+    const strtab = section(s.link);
+    for (let off = s.offset + s.entsize; off + s.entsize <= s.offset + s.size; off += s.entsize) {
+      const info2 = buf[off + (is64 ? 4 : 12)];
+      const other = buf[off + (is64 ? 5 : 13)];
+      const shndx = u16(off + (is64 ? 6 : 14));
+      const type = info2 & 15;
+      const bind = info2 >> 4;
+      const vis = other & 3;
+      if (shndx === SHN_UNDEF || type !== STT_FUNC && type !== STT_GNU_IFUNC) continue;
+      if (bind !== STB_GLOBAL && bind !== STB_WEAK || vis === STV_HIDDEN || vis === STV_INTERNAL) continue;
+      const start = strtab.offset + u32(off);
+      const end = buf.indexOf(0, start);
+      out.add(buf.toString("latin1", start, end));
+    }
+  }
+  return [...out].sort();
+}
+var SHT_DYNSYM, STT_FUNC, STT_GNU_IFUNC, STB_GLOBAL, STB_WEAK, SHN_UNDEF, STV_HIDDEN, STV_INTERNAL;
+var init_elf_symbols = __esm({
+  "src/cost/elf-symbols.ts"() {
+    "use strict";
+    init_errors();
+    SHT_DYNSYM = 11;
+    STT_FUNC = 2;
+    STT_GNU_IFUNC = 10;
+    STB_GLOBAL = 1;
+    STB_WEAK = 2;
+    SHN_UNDEF = 0;
+    STV_HIDDEN = 2;
+    STV_INTERNAL = 1;
+  }
+});
+
+// src/cost/wrapped.ts
+import { readFileSync as readFileSync6 } from "node:fs";
+function classifyWrapped(hookExports, libcExports) {
+  const wrapped = hookExports.filter((f) => libcExports.has(f)).sort();
+  const countable = wrapped.filter((f) => COUNTABLE.includes(f));
+  return { wrapped, countable, uncountable: wrapped.filter((f) => !countable.includes(f)) };
+}
+function wrappedFunctions(hook, libc = libcPath()) {
+  return classifyWrapped(exportedFunctionsOf(hook), new Set(exportedFunctionsOf(libc)));
+}
+function libcPath() {
+  const maps = readFileSync6("/proc/self/maps", "utf8");
+  const m = /\s(\/\S*\/libc(?:\.so\.6|-[\d.]+\.so))$/m.exec(maps);
+  if (!m) throw new Error("no libc.so.6 mapped into this process");
+  return m[1];
+}
+var COUNTABLE;
+var init_wrapped = __esm({
+  "src/cost/wrapped.ts"() {
+    "use strict";
+    init_elf_symbols();
+    COUNTABLE = [
+      "read",
+      "readv",
+      "recv",
+      "recvfrom",
+      "recvmsg",
+      "write",
+      "writev",
+      "send",
+      "sendto",
+      "sendmsg",
+      "accept",
+      "accept4",
+      "connect",
+      "close",
+      "epoll_wait",
+      "epoll_pwait",
+      "poll",
+      "open",
+      "openat"
+    ];
+  }
+});
+
+// src/checks/same-pod.ts
+function samePodCheck(pod, split = false, optIn = false) {
+  if (!split) {
+    return { id: "same-pod", status: "pass", detail: `loadgen and both SUTs ran as containers of pod ${pod.name} (${pod.containers.join(", ")})` };
+  }
+  return {
+    id: "same-pod",
+    status: optIn ? "warn" : "fail",
+    detail: `loadgen and SUTs ran in separate pods${optIn ? " (opted in)" : " without opt-in"}: network latency between pods enters every sample`
+  };
+}
+function sameHostCheck() {
+  return { id: "same-pod", status: "pass", detail: "local runtime: load generator and both SUT arms on one host, over loopback" };
+}
+var init_same_pod = __esm({
+  "src/checks/same-pod.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/same-node.ts
+var init_same_node = __esm({
+  "src/checks/same-node.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/service-mesh.ts
+function injectionMarks(meta, what) {
+  const out = [];
+  for (const m of INJECT) {
+    const v = (m.where === "annotation" ? meta?.annotations : meta?.labels)?.[m.key];
+    if (v !== void 0 && m.on(v)) out.push(`${what} ${m.where} ${m.key}=${v}`);
+  }
+  return out;
+}
+function serviceMeshCheck(pod, namespace) {
+  const names = [...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].map((c) => c.name);
+  const sidecars = names.filter((n) => SIDECAR_NAMES.some((s) => n === s || n.startsWith(`${s}-`)));
+  const marks = [...injectionMarks(pod.metadata, "pod"), ...injectionMarks(namespace?.metadata, "namespace")];
+  if (sidecars.length === 0 && marks.length === 0) {
+    return { id: "service-mesh", status: "pass", detail: "no service-mesh sidecar or injection marker on the pod or its namespace" };
+  }
+  const parts = [...sidecars.length ? [`sidecar container(s) ${sidecars.join(", ")}`] : [], ...marks];
+  return { id: "service-mesh", status: "warn", detail: `service mesh present (${parts.join("; ")}): its proxy adds latency to both arms and may mask the hook` };
+}
+var SIDECAR_NAMES, INJECT;
+var init_service_mesh = __esm({
+  "src/checks/service-mesh.ts"() {
+    "use strict";
+    SIDECAR_NAMES = ["istio-proxy", "linkerd-proxy", "envoy"];
+    INJECT = [
+      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "annotation" },
+      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "label" },
+      { key: "istio-injection", on: (v) => v === "enabled", where: "label" },
+      { key: "istio.io/rev", on: (v) => v !== "", where: "label" },
+      { key: "linkerd.io/inject", on: (v) => v === "enabled" || v === "ingress", where: "annotation" }
+    ];
+  }
+});
+
+// src/checks/node-tenancy.ts
+function nodeTenancyCheck(node, pods, own, why = "") {
+  if (!pods) return { id: "node-tenancy", status: "pass", detail: `not measured (cannot list pods on node ${node}: ${why})` };
+  const others = (pods.items ?? []).filter((p) => {
+    const ns = p.metadata?.namespace ?? "";
+    const phase = p.status?.phase ?? "";
+    return !SYSTEM_NAMESPACES.includes(ns) && !own.includes(p.metadata?.name ?? "") && phase !== "Succeeded" && phase !== "Failed";
+  });
+  if (others.length === 0) {
+    return { id: "node-tenancy", status: "pass", detail: `no other (non-system) workloads on node ${node}` };
+  }
+  const sample = others.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(", ");
+  return {
+    id: "node-tenancy",
+    status: "warn",
+    detail: `${others.length} other workload pod(s) share node ${node} (${sample}${others.length > 5 ? ", ..." : ""}): noisy neighbours add variance`
+  };
+}
+var SYSTEM_NAMESPACES;
+var init_node_tenancy = __esm({
+  "src/checks/node-tenancy.ts"() {
+    "use strict";
+    SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
+  }
+});
+
+// src/checks/resource-limits.ts
+function parseCpuStat(text) {
+  const out = {};
+  for (const line of text.split("\n")) {
+    const [k, v] = line.trim().split(/\s+/);
+    if (k && v !== void 0 && /^\d+$/.test(v)) out[k] = Number(v);
+  }
+  return out;
+}
+function cpuThrottlingCheck(samples, round3) {
+  const measured = samples.filter((s) => s.after !== void 0);
+  if (measured.length === 0) {
+    return { id: "cpu-throttling", status: "pass", detail: "not measured (the SUT containers' cgroup cpu.stat was not readable)" };
+  }
+  const grew = measured.map((s) => ({ c: s.container, d: s.after - (s.before ?? 0) })).filter((x) => x.d > 0);
+  if (grew.length === 0) {
+    return { id: "cpu-throttling", status: "pass", detail: `no CPU throttling in ${measured.map((s) => s.container).join(", ")}` };
+  }
+  return {
+    id: "cpu-throttling",
+    status: "warn",
+    detail: `round ${round3}: CPU throttled (cgroup nr_throttled grew: ${grew.map((x) => `${x.c} +${x.d}`).join(", ")}); raise the cpu limit or drop it`
+  };
+}
+function memoryLimitCheck(samples, round3, nearFraction = 0.9) {
+  const limited = samples.filter((s) => s.usage !== void 0 && s.limit !== void 0 && s.limit > 0);
+  if (limited.length === 0) {
+    return { id: "memory-limit", status: "pass", detail: "no memory limit set (or usage not readable)" };
+  }
+  const near = limited.filter((s) => s.usage >= nearFraction * s.limit);
+  if (near.length === 0) {
+    const max = Math.max(...limited.map((s) => s.usage / s.limit));
+    return { id: "memory-limit", status: "pass", detail: `SUT memory at most ${(max * 100).toFixed(0)} % of its limit` };
+  }
+  return {
+    id: "memory-limit",
+    status: "warn",
+    detail: `round ${round3}: ${near.map((s) => `${s.container} at ${(s.usage / s.limit * 100).toFixed(0)} %`).join(", ")} of the memory limit`
+  };
+}
+function parseLimit(text) {
+  if (text === void 0) return void 0;
+  const t = text.trim();
+  if (t === "" || t === "max" || !/^\d+$/.test(t)) return void 0;
+  const n = Number(t);
+  return n >= 2 ** 62 ? void 0 : n;
+}
+var init_resource_limits = __esm({
+  "src/checks/resource-limits.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/index.ts
+var init_checks = __esm({
+  "src/checks/index.ts"() {
+    "use strict";
+    init_same_pod();
+    init_same_node();
+    init_service_mesh();
+    init_node_tenancy();
+    init_resource_limits();
   }
 });
 
@@ -13815,10 +13802,10 @@ var init_loadgen = __esm({
 });
 
 // src/runtime/local-process.ts
-import { spawn as spawn4 } from "node:child_process";
-import { readFileSync as readFileSync5, realpathSync } from "node:fs";
+import { spawn as spawn5 } from "node:child_process";
+import { readFileSync as readFileSync7, realpathSync } from "node:fs";
 import { request } from "node:http";
-import { setTimeout as sleep2 } from "node:timers/promises";
+import { setTimeout as sleep3 } from "node:timers/promises";
 function inheritedEnv() {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== void 0 && k !== "LD_PRELOAD") env[k] = v;
@@ -13826,14 +13813,14 @@ function inheritedEnv() {
 }
 function readMaps(pid) {
   try {
-    return readFileSync5(`/proc/${pid}/maps`, "utf8");
+    return readFileSync7(`/proc/${pid}/maps`, "utf8");
   } catch {
     return "";
   }
 }
-function probe(port, path8) {
+function probe(port, path10) {
   return new Promise((resolve5) => {
-    const req = request({ host: "127.0.0.1", port, path: path8, method: "GET", agent: false, timeout: 500 }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path: path10, method: "GET", agent: false, timeout: 500 }, (res) => {
       res.resume();
       res.on("end", () => resolve5(res.statusCode ?? 0));
     });
@@ -13855,7 +13842,7 @@ var init_local_process = __esm({
         const env = { ...inheritedEnv(), ...opts.env, PORT: String(opts.port) };
         if (opts.preload) env.LD_PRELOAD = opts.preload;
         const argv = opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
-        this.child = spawn4(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
+        this.child = spawn5(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
         const keep = (chunk) => {
           this.output = (this.output + chunk.toString("utf8")).slice(-TAIL_BYTES);
         };
@@ -13892,19 +13879,19 @@ ${err.message}`;
         if (this.exit.code === null) return "could not be started";
         return `exited with code ${this.exit.code}`;
       }
-      async waitReady(path8, timeoutMs) {
+      async waitReady(path10, timeoutMs) {
         const deadline = Date.now() + timeoutMs;
         while (Date.now() < deadline) {
           if (this.exit) {
             const said2 = this.tail();
             throw new RunError(`SUT (${this.opts.label}) ${this.describeExit()} at start${said2 ? `: ${said2}` : ""}`);
           }
-          if (await probe(this.opts.port, path8) === 200) return;
-          await sleep2(25);
+          if (await probe(this.opts.port, path10) === 200) return;
+          await sleep3(25);
         }
         const said = this.tail();
         throw new RunError(
-          `SUT (${this.opts.label}) did not answer 200 on http://127.0.0.1:${this.opts.port}${path8} within ${timeoutMs / 1e3} s${said ? `: ${said}` : ""} (does it listen on $PORT or {port}?)`
+          `SUT (${this.opts.label}) did not answer 200 on http://127.0.0.1:${this.opts.port}${path10} within ${timeoutMs / 1e3} s${said ? `: ${said}` : ""} (does it listen on $PORT or {port}?)`
         );
       }
       /** The hook must be mapped into the SUT; the loader only warns when it ignores LD_PRELOAD. */
@@ -13920,7 +13907,7 @@ ${err.message}`;
       async stop(graceMs = 2e3) {
         if (!this.exit) {
           this.child.kill("SIGTERM");
-          const killed = await Promise.race([this.exited.then(() => true), sleep2(graceMs).then(() => false)]);
+          const killed = await Promise.race([this.exited.then(() => true), sleep3(graceMs).then(() => false)]);
           if (!killed) this.child.kill("SIGKILL");
         }
         await this.exited;
@@ -13939,6 +13926,9 @@ __export(local_exports, {
   LocalRuntime: () => LocalRuntime
 });
 import { createServer } from "node:net";
+import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import path7 from "node:path";
 async function freePorts(n) {
   const servers = await Promise.all(
     Array.from({ length: n }, () => new Promise((resolve5, reject) => {
@@ -13957,59 +13947,33 @@ var init_local = __esm({
     "use strict";
     init_errors();
     init_strace();
+    init_count_preload();
+    init_wrapped();
     init_checks();
-    init_schedule();
     init_http_client();
     init_loadgen();
     init_round_data();
-    init_types();
     init_local_process();
-    init_placement2();
     LocalRuntime = class {
       constructor(config, opts) {
         this.config = config;
         this.opts = opts;
         process.on("exit", this.onExit);
-        this.plan = hostPlan(config.placement, this.allowed);
-        const { requested, mode, loadgen, sut } = this.plan;
-        this.report = { requested, mode, pinned: { loadgen, sut }, allowed: this.allowed, rounds: [] };
       }
       config;
       opts;
       name = "local";
       live = /* @__PURE__ */ new Set();
       onExit = () => this.killAll();
-      /** The round being measured and its samples so far (for salvage on Ctrl-C). */
-      inProgress;
-      allowed = allowedCpus();
-      plan;
-      report;
-      /** Set once this process (the load generator) is pinned, so teardown can restore its affinity. */
-      pinnedSelf = false;
-      placement() {
-        return this.report;
-      }
       async runRound(index) {
-        this.pinSelf();
         const [portB, portC] = await freePorts(2);
         const { sut } = this.config;
-        const command = pinnedCommand(pinBinary(), this.plan.sut, this.opts.command);
-        const first = firstStarted(this.config.seed, index);
-        const arms = {
-          baseline: { label: "baseline", command, env: sut.env, port: portB, preload: this.config.baselineHook },
-          candidate: { label: "candidate", command, env: sut.env, port: portC, preload: this.config.hook }
-        };
-        const started = {};
-        for (const arm of first === "baseline" ? ARMS : [...ARMS].reverse()) started[arm] = this.start(arms[arm]);
-        const { baseline, candidate } = started;
-        const observer = new RoundObserver(index, first, () => ({ baseline: [baseline.pid], candidate: [candidate.pid], loadgen: process.pid }));
-        const probes = probePoints(this.config.requestsPerRound);
+        const baseline = this.start({ label: "baseline", command: this.opts.command, env: sut.env, port: portB, preload: this.config.baselineHook });
+        const candidate = this.start({ label: "candidate", command: this.opts.command, env: sut.env, port: portC, preload: this.config.hook });
         try {
           await Promise.all([baseline.waitReady(sut.readyPath, sut.readyTimeoutMs), candidate.waitReady(sut.readyPath, sut.readyTimeoutMs)]);
           if (this.config.hook) candidate.assertMapped(this.config.hook);
           if (this.config.baselineHook) baseline.assertMapped(this.config.baselineHook);
-          const current = { index, samples: [] };
-          this.inProgress = current;
           const result = await runRound({
             round: index,
             seed: this.config.seed,
@@ -14018,14 +13982,8 @@ var init_local = __esm({
             pairs: this.config.requestsPerRound / 2,
             connection: this.config.connection,
             requests: this.config.requests,
-            timeoutMs: this.config.timeoutMs,
-            // Between two requests (never inside a timed one): where both arms last ran.
-            onSample: (s) => {
-              current.samples.push(s);
-              if (probes.has(s.seq)) observer.sample();
-            }
+            timeoutMs: this.config.timeoutMs
           });
-          this.report.rounds.push(observer.result());
           const data = roundFromSamples(index, result.samples);
           const died = [baseline, candidate].find((p) => p.exit);
           if (died) {
@@ -14037,29 +13995,49 @@ var init_local = __esm({
           }
           return { data, checks: [sameHostCheck()] };
         } finally {
-          this.inProgress = void 0;
           await Promise.all([baseline.stop(), candidate.stop()]);
           this.live.delete(baseline);
           this.live.delete(candidate);
         }
       }
-      salvage() {
-        const current = this.inProgress;
-        this.inProgress = void 0;
-        this.killAll();
-        return current && current.samples.length > 0 ? roundFromSamples(current.index, current.samples) : null;
-      }
-      /** One extra instance of the candidate under strace, driven with the first configured request. */
+      /**
+       * One extra, unmeasured instance of the candidate counting the hook's wrapped functions per
+       * request: with the counting preload in front of the hook when it can count them (no ptrace
+       * needed, start-up calls excluded), else under strace (system calls, also made inside libc).
+       */
       async countCalls(requests = 400) {
         const [port] = await freePorts(1);
-        return countCalls({
-          command: this.opts.command,
-          env: this.config.sut.env,
-          ldPreload: this.config.hook,
-          functions: ["read", "recv", "accept", "close"],
-          port,
-          run: (p) => this.drive(p, requests)
-        });
+        const hook = this.config.hook;
+        const wrapped = hook ? wrappedFunctions(hook) : null;
+        if (!wrapped || wrapped.countable.length === 0) {
+          const counted = await countCalls({
+            command: this.opts.command,
+            env: this.config.sut.env,
+            ldPreload: hook,
+            functions: wrapped?.wrapped.length ? wrapped.wrapped : ["read", "recv", "accept", "close"],
+            port,
+            run: (p) => this.drive(p, requests)
+          });
+          return "unavailable" in counted ? counted : { perRequest: counted.perRequest, requests: counted.requests, method: "strace" };
+        }
+        const dir = mkdtempSync2(path7.join(tmpdir2(), "hook-latency-count-"));
+        const file = path7.join(dir, "counts.txt");
+        const preload = countingPreload(await ensureCountPreload(), hook);
+        const sut = this.start({ label: "counting", command: this.opts.command, env: { ...this.config.sut.env, [COUNT_FILE_ENV]: file }, port, preload });
+        try {
+          await sut.waitReady(this.config.sut.readyPath, this.config.sut.readyTimeoutMs);
+          const counted = await countWithPreload({
+            functions: wrapped.countable,
+            file,
+            instance: { signal: () => void sut.child.kill("SIGUSR2"), stop: () => sut.stop() },
+            drive: () => this.drive(port, requests)
+          });
+          return { ...counted, method: "preload", ...wrapped.uncountable.length ? { uncounted: wrapped.uncountable } : {} };
+        } finally {
+          await sut.stop();
+          this.live.delete(sut);
+          rmSync3(dir, { recursive: true, force: true });
+        }
       }
       async drive(port, requests) {
         const target = { host: "127.0.0.1", port };
@@ -14077,16 +14055,6 @@ var init_local = __esm({
         await Promise.all([...this.live].map((p) => p.stop()));
         this.live.clear();
         process.off("exit", this.onExit);
-        if (this.pinnedSelf) {
-          this.pinnedSelf = false;
-          pinProcess(pinBinary(), this.allowed.join(","), process.pid);
-        }
-      }
-      /** The load generator runs in this process: all its threads go to the loadgen CPU. */
-      pinSelf() {
-        if (this.pinnedSelf || this.plan.loadgen === null) return;
-        pinProcess(pinBinary(), this.plan.loadgen, process.pid);
-        this.pinnedSelf = true;
       }
       start(opts) {
         const p = new SutProcess(opts);
@@ -14101,7 +14069,6 @@ var init_local = __esm({
 });
 
 // src/runtime/manifest.ts
-import { createHash } from "node:crypto";
 function dnsLabel(s) {
   const out = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
   return out || "x";
@@ -14115,9 +14082,6 @@ function configMapNames(runId) {
     hook: dnsLabel(`hook-latency-${runId}-hook`),
     baselineHook: dnsLabel(`hook-latency-${runId}-baseline-hook`)
   };
-}
-function hookPartName(hookConfigMap, i) {
-  return dnsLabel(`${hookConfigMap}-${i}`);
 }
 function podLabels(runId, round3) {
   const labels = { [POD_LABELS.name]: APP_NAME, [POD_LABELS.run]: runId };
@@ -14146,7 +14110,7 @@ function sutContainer(plan, arm, hook, volume) {
     env: Object.entries(env).map(([name, value]) => ({ name, value }))
   };
   if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
-  const res = resources(plan.resources?.sut);
+  const res = resources(plan.resources);
   if (res) container.resources = res;
   const mounts = [];
   if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
@@ -14160,39 +14124,6 @@ function resources(r) {
   if (r.cpu) q.cpu = r.cpu;
   if (r.memory) q.memory = r.memory;
   return { requests: { ...q }, limits: { ...q } };
-}
-function hookDelivery(plan, arm, volume, cmName, hook, meta) {
-  const bytes = Buffer.from(hook.data.buffer, hook.data.byteOffset, hook.data.byteLength);
-  if (bytes.length <= HOOK_PART_BYTES) {
-    return {
-      configMaps: [{ apiVersion: "v1", kind: "ConfigMap", metadata: meta(cmName), binaryData: { [hook.fileName]: base64(bytes) } }],
-      volumes: [{ name: volume, configMap: { name: cmName, defaultMode: 365 } }],
-      initContainers: []
-    };
-  }
-  const out = { configMaps: [], volumes: [{ name: volume, emptyDir: {} }], initContainers: [] };
-  const mounts = [{ name: volume, mountPath: HOOK_DIRS[arm] }];
-  const parts = [];
-  for (let i = 0, off = 0; off < bytes.length; i++, off += HOOK_PART_BYTES) {
-    const name = hookPartName(cmName, i);
-    const key = `${hook.fileName}.${i}`;
-    out.configMaps.push({ apiVersion: "v1", kind: "ConfigMap", metadata: meta(name), binaryData: { [key]: base64(bytes.subarray(off, off + HOOK_PART_BYTES)) } });
-    out.volumes.push({ name: `${volume}-${i}`, configMap: { name } });
-    mounts.push({ name: `${volume}-${i}`, mountPath: `${PARTS_DIR}/${volume}/${i}`, readOnly: true });
-    parts.push(`${PARTS_DIR}/${volume}/${i}/${key}`);
-  }
-  const sha = createHash("sha256").update(bytes).digest("hex");
-  const init = {
-    name: `join-${volume}`,
-    image: plan.loadgen.image,
-    command: ["node", "-e", JOIN_SCRIPT, hookPath(arm, hook), sha, ...parts],
-    volumeMounts: mounts
-  };
-  if (plan.loadgen.imagePullPolicy) init.imagePullPolicy = plan.loadgen.imagePullPolicy;
-  const res = resources(plan.resources?.loadgen);
-  if (res) init.resources = res;
-  out.initContainers.push(init);
-  return out;
 }
 function buildPodManifest(plan) {
   const names = configMapNames(plan.runId);
@@ -14212,15 +14143,17 @@ function buildPodManifest(plan) {
     }
   ];
   const volumes = [{ name: "loadgen", configMap: { name: names.loadgen } }];
-  const initContainers = [];
-  const hookVolume = (arm, volume, cmName, hook) => {
-    const d = hookDelivery(plan, arm, volume, cmName, hook, (name) => meta(name, podLabels(plan.runId)));
-    configMaps.push(...d.configMaps);
-    volumes.push(...d.volumes);
-    initContainers.push(...d.initContainers);
+  const hookVolume = (volume, cmName, hook) => {
+    configMaps.push({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(cmName, podLabels(plan.runId)),
+      binaryData: { [hook.fileName]: base64(hook.data) }
+    });
+    volumes.push({ name: volume, configMap: { name: cmName, defaultMode: 365 } });
   };
-  if (plan.hook) hookVolume("candidate", "hook", names.hook, plan.hook);
-  if (plan.baselineHook) hookVolume("baseline", "baseline-hook", names.baselineHook, plan.baselineHook);
+  if (plan.hook) hookVolume("hook", names.hook, plan.hook);
+  if (plan.baselineHook) hookVolume("baseline-hook", names.baselineHook, plan.baselineHook);
   const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
   const lgMounts = [{ name: "loadgen", mountPath: LOADGEN_DIR, readOnly: true }];
   if (plan.loadgen.outputFile) {
@@ -14235,8 +14168,6 @@ function buildPodManifest(plan) {
     volumeMounts: lgMounts
   };
   if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
-  const lgResources = resources(plan.resources?.loadgen);
-  if (lgResources) loadgen.resources = lgResources;
   const pod = {
     apiVersion: "v1",
     kind: "Pod",
@@ -14245,7 +14176,6 @@ function buildPodManifest(plan) {
       restartPolicy: "Never",
       terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds ?? 2,
       automountServiceAccountToken: false,
-      ...initContainers.length ? { initContainers } : {},
       containers: [
         sutContainer(plan, "baseline", plan.baselineHook, "baseline-hook"),
         sutContainer(plan, "candidate", plan.hook, "hook"),
@@ -14260,7 +14190,7 @@ function toYaml(manifest) {
   const docs = Array.isArray(manifest) ? manifest : [...manifest.configMaps, manifest.pod];
   return docs.map((d) => (0, import_yaml2.stringify)(d, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 })).join("---\n");
 }
-var import_yaml2, POD_LABELS, APP_NAME, CONTAINERS, HOOK_DIRS, LOADGEN_DIR, PARTS_DIR, HOOK_PART_BYTES, LOADGEN_SCRIPT, OUT_DIR, OUT_FILE, JOIN_SCRIPT;
+var import_yaml2, POD_LABELS, APP_NAME, CONTAINERS, HOOK_DIRS, LOADGEN_DIR, LOADGEN_SCRIPT, OUT_DIR, OUT_FILE;
 var init_manifest = __esm({
   "src/runtime/manifest.ts"() {
     "use strict";
@@ -14274,27 +14204,17 @@ var init_manifest = __esm({
     CONTAINERS = { baseline: "sut-baseline", candidate: "sut-candidate", loadgen: "loadgen" };
     HOOK_DIRS = { baseline: "/hook-latency/baseline-hook", candidate: "/hook-latency/hook" };
     LOADGEN_DIR = "/loadgen";
-    PARTS_DIR = "/hook-latency/parts";
-    HOOK_PART_BYTES = 768 * 1024;
     LOADGEN_SCRIPT = "loadgen.js";
     OUT_DIR = "/hook-latency/out";
     OUT_FILE = `${OUT_DIR}/samples.csv`;
-    JOIN_SCRIPT = [
-      "const fs = require('node:fs');",
-      "const [out, sha, ...parts] = process.argv.slice(1);",
-      "const data = Buffer.concat(parts.map((p) => fs.readFileSync(p)));",
-      "const got = require('node:crypto').createHash('sha256').update(data).digest('hex');",
-      "if (got !== sha) { console.error(`hook parts joined to sha256 ${got}, expected ${sha}`); process.exit(1); }",
-      "fs.writeFileSync(out, data, { mode: 0o555 });"
-    ].join("\n");
   }
 });
 
 // src/runtime/pod-cgroup.ts
-import { existsSync as existsSync2, readFileSync as readFileSync6 } from "node:fs";
-function read(path8) {
+import { existsSync as existsSync4, readFileSync as readFileSync8 } from "node:fs";
+function read(path10) {
   try {
-    return readFileSync6(path8, "utf8");
+    return readFileSync8(path10, "utf8");
   } catch {
     return void 0;
   }
@@ -14312,7 +14232,7 @@ function readCgroup(pid, root = "/sys/fs/cgroup") {
   const text = read(`/proc/${pid}/cgroup`);
   if (!text) return {};
   const map = parseProcCgroup(text);
-  const v2 = existsSync2(`${root}/cgroup.controllers`);
+  const v2 = existsSync4(`${root}/cgroup.controllers`);
   const out = {};
   if (v2 && map.has("")) {
     const dir = `${root}${map.get("")}`;
@@ -14347,11 +14267,11 @@ var init_pod_cgroup = __esm({
 });
 
 // src/runtime/pod-image.ts
-import { spawn as spawn5 } from "node:child_process";
-import { createHash as createHash2 } from "node:crypto";
-import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync7, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename3, dirname as dirname5, join as join7 } from "node:path";
+import { spawn as spawn6 } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync3, readFileSync as readFileSync9, rmSync as rmSync4, statSync as statSync2 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { basename as basename3, dirname as dirname5, join as join6 } from "node:path";
 function parseLdd(text) {
   const out = [];
   for (const line of text.split("\n")) {
@@ -14380,21 +14300,21 @@ async function binaryRootfs(binary, extra = [], at = "/app", name = basename3(bi
   return { files };
 }
 function rootfsHash(spec, quick = false) {
-  const h = createHash2("sha256");
+  const h = createHash("sha256");
   h.update("hook-latency-rootfs-v2\0");
   for (const f of spec.files) {
     h.update(`${f.to}\0`);
     if (quick) {
       const st = statSync2(f.from);
       h.update(`${st.size}:${st.mtimeMs}\0`);
-    } else h.update(readFileSync7(f.from));
+    } else h.update(readFileSync9(f.from));
   }
   return h.digest("hex").slice(0, 16);
 }
 function pipeInto(a, b, timeoutMs) {
   return new Promise((resolve5, reject) => {
-    const p1 = spawn5(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
-    const p2 = spawn5(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+    const p1 = spawn6(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    const p2 = spawn6(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
     p1.stderr.on("data", (d) => stderr += d.toString());
     p2.stderr.on("data", (d) => stderr += d.toString());
@@ -14420,20 +14340,20 @@ async function ensureImage(podman, name, spec, quickHash = false) {
   const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
   const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
   if (exists2.code === 0) return ref;
-  const root = mkdtempSync2(join7(tmpdir2(), "hook-latency-rootfs-"));
+  const root = mkdtempSync3(join6(tmpdir3(), "hook-latency-rootfs-"));
   try {
     for (const f of spec.files) {
-      const dest = join7(root, f.to);
+      const dest = join6(root, f.to);
       mkdirSync3(dirname5(dest), { recursive: true });
       copyFileSync(f.from, dest);
       chmodSync(dest, statSync2(f.from).mode & 511);
     }
-    mkdirSync3(join7(root, "tmp"), { recursive: true });
-    chmodSync(join7(root, "tmp"), 1023);
+    mkdirSync3(join6(root, "tmp"), { recursive: true });
+    chmodSync(join6(root, "tmp"), 1023);
     const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
     if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
   } finally {
-    rmSync2(root, { recursive: true, force: true });
+    rmSync4(root, { recursive: true, force: true });
   }
   await runOk([podman, "image", "exists", ref], { timeoutMs: 3e4 });
   return ref;
@@ -14446,125 +14366,26 @@ var init_pod_image = __esm({
   }
 });
 
-// src/runtime/pod-listener.ts
-function listeningInodes(tcpText, port) {
-  const out = /* @__PURE__ */ new Set();
-  for (const line of tcpText.split("\n")) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10 || !/^\d+:$/.test(f[0])) continue;
-    const localPort = Number.parseInt(f[1].split(":")[1] ?? "", 16);
-    if (localPort === port && f[3] === TCP_LISTEN && f[9] !== "0") out.add(f[9]);
-  }
-  return out;
-}
-function socketInode(link) {
-  return /^socket:\[(\d+)\]$/.exec(link.trim())?.[1];
-}
-function listenerOf(snapshot, port) {
-  const inodes = listeningInodes(snapshot.tcp, port);
-  return snapshot.processes.find((p) => p.sockets.some((s) => inodes.has(s)));
-}
-function parseSnapshot(text) {
-  const tcp = [];
-  const processes = [];
-  let current;
-  const flush = () => {
-    if (current) processes.push({ pid: current.pid, sockets: current.sockets, maps: current.maps.join("\n") });
-  };
-  for (const line of text.split("\n")) {
-    const head = /^== (\d+)((?: \S+)*)$/.exec(line);
-    if (head) {
-      flush();
-      const sockets = head[2].trim().split(/\s+/).map(socketInode).filter((x) => x !== void 0);
-      current = { pid: Number(head[1]), sockets, maps: [] };
-    } else if (current) current.maps.push(line);
-    else tcp.push(line);
-  }
-  flush();
-  return { tcp: tcp.join("\n"), processes };
-}
-function noListener(where, port, fileName) {
-  return new RunError(`cannot verify that ${fileName} is loaded in ${where}: no process there listens on port ${port} (the SUT must listen on PORT)`);
-}
-var TCP_LISTEN, SNAPSHOT_SCRIPT;
-var init_pod_listener = __esm({
-  "src/runtime/pod-listener.ts"() {
-    "use strict";
-    init_errors();
-    TCP_LISTEN = "0A";
-    SNAPSHOT_SCRIPT = [
-      "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null",
-      "for d in /proc/[0-9]*; do",
-      "  s=",
-      '  for f in "$d"/fd/*; do',
-      '    l=$(readlink "$f" 2>/dev/null) || continue',
-      '    case "$l" in socket:*) s="$s $l";; esac',
-      "  done",
-      '  [ -n "$s" ] || continue',
-      '  echo "== ${d#/proc/}$s"',
-      '  cat "$d/maps" 2>/dev/null',
-      "done"
-    ].join("\n");
-  }
-});
-
-// src/runtime/host-proc.ts
-import { readdirSync as readdirSync3, readFileSync as readFileSync8, readlinkSync } from "node:fs";
-function tryRead(f) {
-  try {
-    return f();
-  } catch {
-    return void 0;
-  }
-}
-function socketsOf(pid) {
-  const fds = tryRead(() => readdirSync3(`/proc/${pid}/fd`)) ?? [];
-  return fds.map((fd) => tryRead(() => socketInode(readlinkSync(`/proc/${pid}/fd/${fd}`)))).filter((x) => x !== void 0);
-}
-function hostSnapshot(initPid) {
-  const ns = tryRead(() => readlinkSync(`/proc/${initPid}/ns/pid`));
-  const tcp = tryRead(() => readFileSync8(`/proc/${initPid}/net/tcp`, "utf8"));
-  if (!ns || tcp === void 0) return void 0;
-  const tcp6 = tryRead(() => readFileSync8(`/proc/${initPid}/net/tcp6`, "utf8")) ?? "";
-  const processes = [];
-  for (const pid of readdirSync3("/proc").filter((d) => /^\d+$/.test(d))) {
-    if (tryRead(() => readlinkSync(`/proc/${pid}/ns/pid`)) !== ns) continue;
-    const sockets = socketsOf(pid);
-    if (sockets.length === 0) continue;
-    const maps = tryRead(() => readFileSync8(`/proc/${pid}/maps`, "utf8"));
-    if (maps !== void 0) processes.push({ pid: Number(pid), sockets, maps });
-  }
-  return { tcp: `${tcp}
-${tcp6}`, processes };
-}
-var init_host_proc = __esm({
-  "src/runtime/host-proc.ts"() {
-    "use strict";
-    init_pod_listener();
-  }
-});
-
 // src/runtime/pod-maps.ts
 function isMapped(maps, mountDir, fileName) {
   for (const line of maps.split("\n")) {
     const i = line.indexOf("/");
     if (i < 0) continue;
-    const path8 = line.slice(i).trim().replace(/ \(deleted\)$/, "");
-    if (path8.startsWith(`${mountDir}/`) && path8.endsWith(`/${fileName}`)) return true;
+    const path10 = line.slice(i).trim().replace(/ \(deleted\)$/, "");
+    if (path10.startsWith(`${mountDir}/`) && path10.endsWith(`/${fileName}`)) return true;
   }
   return false;
 }
 function hookedContainers(plan) {
   const out = [];
-  const { ports } = plan.sut;
-  if (plan.hook) out.push({ container: CONTAINERS.candidate, dir: HOOK_DIRS.candidate, fileName: plan.hook.fileName, port: ports.candidate });
-  if (plan.baselineHook) out.push({ container: CONTAINERS.baseline, dir: HOOK_DIRS.baseline, fileName: plan.baselineHook.fileName, port: ports.baseline });
+  if (plan.hook) out.push({ container: CONTAINERS.candidate, dir: HOOK_DIRS.candidate, fileName: plan.hook.fileName });
+  if (plan.baselineHook) out.push({ container: CONTAINERS.baseline, dir: HOOK_DIRS.baseline, fileName: plan.baselineHook.fileName });
   return out;
 }
 function hookNotLoaded(h, where, log) {
   const ld = loaderMessage(log);
   return new RunError(`hook was not loaded: ${h.dir}/${h.fileName} is not mapped in ${where}${ld ? ` (${ld})` : ""}; its log:
-${tail(log)}`);
+${tail2(log)}`);
 }
 var init_pod_maps = __esm({
   "src/runtime/pod-maps.ts"() {
@@ -14634,99 +14455,34 @@ var init_pod_output = __esm({
   }
 });
 
-// src/runtime/pod-resources.ts
-function cpuMillis(q) {
-  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q.trim());
-  if (!m) return Number.NaN;
-  return m[2] ? Number(m[1]) : Math.round(Number(m[1]) * 1e3);
-}
-function podResources(pod, autoCpu) {
-  const auto = autoCpu === void 0 ? void 0 : `${autoCpu}m`;
-  const cpu = pod.cpu === "auto" ? auto : pod.cpu;
-  const lgCpu = pod.loadgenCpu === "auto" ? auto : pod.loadgenCpu ?? cpu;
-  const lgMemory = pod.loadgenMemory ?? (pod.memory ? LOADGEN_MEMORY : void 0);
-  return { sut: { cpu, memory: pod.memory }, loadgen: { cpu: lgCpu, memory: lgMemory } };
-}
-function podCpuMillis(r) {
-  return 2 * cpuMillis(r.sut.cpu ?? "0") + cpuMillis(r.loadgen.cpu ?? "0");
-}
-function podRequestMillis(p) {
-  const sum = (cs) => (cs ?? []).map((c) => cpuMillis(c.resources?.requests?.cpu ?? "0")).map((x) => Number.isNaN(x) ? 0 : x);
-  const main2 = sum(p.spec?.containers).reduce((a, b) => a + b, 0);
-  return Math.max(main2, ...sum(p.spec?.initContainers));
-}
-function nodeCpu(nodes, pods) {
-  const out = [];
-  for (const n of nodes.items ?? []) {
-    const name = n.metadata?.name ?? "";
-    const ready = n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
-    const tainted = n.spec?.taints?.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute");
-    const allocatable = cpuMillis(n.status?.allocatable?.cpu ?? "");
-    if (!ready || n.spec?.unschedulable || tainted || Number.isNaN(allocatable)) continue;
-    const requested = (pods.items ?? []).filter((p) => p.spec?.nodeName === name && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed").reduce((a, p) => a + podRequestMillis(p), 0);
-    out.push({ node: name, allocatable, requested });
-  }
-  return out.sort((a, b) => b.allocatable - b.requested - (a.allocatable - a.requested));
-}
-function describeNode(n) {
-  return `node ${n.node} has ${n.allocatable}m CPU allocatable, ${n.requested}m requested by its pods, ${n.allocatable - n.requested}m free`;
-}
-function autoCpuMillis(nodes) {
-  const best = nodes[0];
-  if (!best) throw new RunError("cpu: auto: no node takes pods (none is Ready, untainted and schedulable)");
-  const share = Math.floor((best.allocatable - best.requested) / 3 / 10) * 10;
-  if (share < MIN_AUTO_MILLIS) {
-    throw new RunError(`cpu: auto: ${describeNode(best)}; the pod's three containers need at least ${3 * MIN_AUTO_MILLIS}m`);
-  }
-  return share;
-}
-function checkCpuFits(r, nodes) {
-  const want = podCpuMillis(r);
-  const best = nodes[0];
-  if (!best || want <= best.allocatable - best.requested) return;
-  throw new UsageError(
-    `the pod requests ${want}m CPU (2 x cpu ${r.sut.cpu ?? "0"} + loadgen ${r.loadgen.cpu ?? "0"}) but ${describeNode(best)}: lower cpu, or set cpu: auto`
-  );
-}
-var LOADGEN_MEMORY, MIN_AUTO_MILLIS;
-var init_pod_resources = __esm({
-  "src/runtime/pod-resources.ts"() {
-    "use strict";
-    init_errors();
-    LOADGEN_MEMORY = "256Mi";
-    MIN_AUTO_MILLIS = 100;
-  }
-});
-
 // src/runtime/pod-plan.ts
 import { randomBytes } from "node:crypto";
-import { existsSync as existsSync3, readFileSync as readFileSync9 } from "node:fs";
-import { basename as basename4, join as join8 } from "node:path";
+import { existsSync as existsSync5, readFileSync as readFileSync10 } from "node:fs";
+import { basename as basename4, join as join7 } from "node:path";
 function newRunId() {
   return randomBytes(4).toString("hex");
 }
-function readHook(path8, what) {
-  if (!path8) return void 0;
+function readHook(path10, what) {
+  if (!path10) return void 0;
   let data;
   try {
-    data = readFileSync9(path8);
+    data = readFileSync10(path10);
   } catch (e) {
-    throw new UsageError(`${what} ${path8}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
+    throw new UsageError(`${what} ${path10}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
   }
-  const fileName = basename4(path8).replace(/[^-._a-zA-Z0-9]/g, "_");
+  const fileName = basename4(path10).replace(/[^-._a-zA-Z0-9]/g, "_");
   return { fileName, data };
 }
 function findLoadgenScript() {
-  const file = process.env.HOOK_LATENCY_LOADGEN || join8(packageRoot(), "dist", "loadgen.js");
-  if (!existsSync3(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
+  const file = process.env.HOOK_LATENCY_LOADGEN || join7(packageRoot(), "dist", "loadgen.js");
+  if (!existsSync5(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
   return file;
 }
 function loadPodAssets(config) {
   return {
     hook: readHook(config.hook, "hook"),
     baselineHook: readHook(config.baselineHook, "baseline-hook"),
-    loadgenScript: readFileSync9(findLoadgenScript()),
-    pin: config.placement === "off" ? null : readFileSync9(pinBinary())
+    loadgenScript: readFileSync10(findLoadgenScript())
   };
 }
 function sutPorts(config) {
@@ -14758,7 +14514,7 @@ function loadgenConfig(config, round3) {
     readyPath: config.sut.readyPath
   };
 }
-function podPlan(config, runId, round3, assets, images, namespace, autoCpu) {
+function podPlan(config, runId, round3, assets, images, namespace) {
   return {
     runId: dnsLabel(runId),
     round: round3,
@@ -14778,7 +14534,7 @@ function podPlan(config, runId, round3, assets, images, namespace, autoCpu) {
       config: loadgenConfig(config, round3),
       imagePullPolicy: images.pullPolicy
     },
-    resources: podResources(config.pod, autoCpu)
+    resources: config.pod.cpu || config.pod.memory ? { cpu: config.pod.cpu, memory: config.pod.memory } : void 0
   };
 }
 var init_pod_plan = __esm({
@@ -14787,74 +14543,6 @@ var init_pod_plan = __esm({
     init_errors();
     init_native();
     init_manifest();
-    init_pod_resources();
-    init_placement2();
-  }
-});
-
-// src/runtime/pod-placement.ts
-function pinConfigMapName(runId) {
-  return configMapNames(runId).loadgen.replace(/-loadgen$/, "-pin");
-}
-function podPinNote(plan, sutCommand) {
-  if (plan.mode === "off") return null;
-  return sutCommand.length === 0 ? "the SUT containers run the image entrypoint (no sut.command), so they could not be pinned" : null;
-}
-function podPlacement(choice, sutCommand, allowed) {
-  const wanted = podPlacementPlan(choice);
-  const note = podPinNote(wanted, sutCommand);
-  const plan = note ? { ...wanted, mode: "off", loadgen: null, sut: null } : wanted;
-  return { plan, report: podPlacementReport(wanted, note, allowed) };
-}
-function placePod(manifest, runId, p) {
-  const pod = structuredClone(manifest.pod);
-  const configMaps = [...manifest.configMaps];
-  const { containers } = pod.spec;
-  const byName = (n) => containers.find((c) => c.name === n);
-  const [baseline, candidate, loadgen] = [byName(CONTAINERS.baseline), byName(CONTAINERS.candidate), byName(CONTAINERS.loadgen)];
-  pod.spec.containers = [...p.first === "baseline" ? [baseline, candidate] : [candidate, baseline], loadgen];
-  const { plan, pin } = p;
-  if (plan.mode === "off" || !pin) return { pod, configMaps };
-  const mount = p.pinHostPath ? { name: PIN_VOLUME, mountPath: PIN_PATH, readOnly: true } : { name: PIN_VOLUME, mountPath: PIN_DIR, readOnly: true };
-  if (p.pinHostPath) {
-    pod.spec.volumes.push({ name: PIN_VOLUME, hostPath: { path: p.pinHostPath, type: "File" } });
-  } else {
-    const name = pinConfigMapName(runId);
-    const { namespace } = pod.metadata;
-    const metadata = { name, ...namespace ? { namespace } : {}, labels: podLabels(runId) };
-    configMaps.push({ apiVersion: "v1", kind: "ConfigMap", metadata, binaryData: { pin: Buffer.from(pin).toString("base64") } });
-    pod.spec.volumes.push({ name: PIN_VOLUME, configMap: { name, defaultMode: 365 } });
-  }
-  const wrap = (c, cpus) => {
-    if (cpus === null || !c.command?.length) return;
-    c.command = [PIN_PATH, cpus, "--", ...c.command];
-    c.volumeMounts = [...c.volumeMounts ?? [], mount];
-  };
-  wrap(baseline, plan.sut);
-  wrap(candidate, plan.sut);
-  wrap(loadgen, plan.loadgen);
-  return { pod, configMaps };
-}
-function podPlacementReport(plan, note, allowed) {
-  const unpinned = note !== null;
-  return {
-    requested: plan.requested,
-    mode: unpinned ? "off" : plan.mode,
-    pinned: unpinned ? { loadgen: null, sut: null } : { loadgen: plan.loadgen, sut: plan.sut },
-    ...allowed ? { allowed } : {},
-    ...note ? { note } : {},
-    rounds: []
-  };
-}
-var PIN_DIR, PIN_PATH, PIN_VOLUME;
-var init_pod_placement = __esm({
-  "src/runtime/pod-placement.ts"() {
-    "use strict";
-    init_manifest();
-    init_placement2();
-    PIN_DIR = "/hook-latency/pin";
-    PIN_PATH = `${PIN_DIR}/pin`;
-    PIN_VOLUME = "pin";
   }
 });
 
@@ -14864,17 +14552,12 @@ __export(podman_exports, {
   PodmanRuntime: () => PodmanRuntime,
   importsSutBinary: () => importsSutBinary
 });
-import { spawnSync } from "node:child_process";
-import { existsSync as existsSync4, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import { availableParallelism, constants as constants2, hostname, tmpdir as tmpdir3 } from "node:os";
-import { basename as basename5, join as join9 } from "node:path";
-import { setTimeout as sleep3 } from "node:timers/promises";
+import { existsSync as existsSync6, mkdtempSync as mkdtempSync4, readFileSync as readFileSync11, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir as tmpdir4 } from "node:os";
+import { basename as basename5, join as join8 } from "node:path";
+import { setTimeout as sleep4 } from "node:timers/promises";
 function importsSutBinary(sut) {
   return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
-}
-function exitStatus(code) {
-  const signal = Object.entries(constants2.signals).find(([, n]) => n === code - 128)?.[0];
-  return code > 128 && signal ? `${code} (${signal})` : String(code);
 }
 var KUBE_NETWORK, SUT_IMAGE_NAME, NODE_IMAGE_NAME, PodmanRuntime;
 var init_podman = __esm({
@@ -14884,19 +14567,13 @@ var init_podman = __esm({
     init_config();
     init_errors();
     init_runtime();
-    init_schedule();
     init_manifest();
     init_pod_cgroup();
     init_pod_exec();
     init_pod_image();
-    init_host_proc();
-    init_pod_listener();
     init_pod_maps();
     init_pod_output();
-    init_pod_resources();
     init_pod_plan();
-    init_placement2();
-    init_pod_placement();
     KUBE_NETWORK = "podman-default-kube-network";
     SUT_IMAGE_NAME = "hook-latency-sut";
     NODE_IMAGE_NAME = "hook-latency-node";
@@ -14916,13 +14593,8 @@ var init_podman = __esm({
       pollMs;
       prepared;
       pods = /* @__PURE__ */ new Set();
-      /** The ConfigMaps of the run: podman makes each a named volume that `kube down` leaves behind. */
-      volumes = /* @__PURE__ */ new Set();
-      /** The round whose pod is up (for salvage on Ctrl-C). */
-      inProgress;
       networkPreexisted = true;
-      dir = mkdtempSync3(join9(tmpdir3(), "hook-latency-podman-"));
-      report;
+      dir = mkdtempSync4(join8(tmpdir4(), "hook-latency-podman-"));
       ledger;
       exec(args, timeoutMs = 6e4) {
         return runOk([this.podman, ...args], { timeoutMs }).catch((e) => {
@@ -14938,15 +14610,9 @@ var init_podman = __esm({
           await this.exec(["version", "--format", "{{.Client.Version}}"], 3e4);
           this.networkPreexisted = (await run([this.podman, "network", "exists", KUBE_NETWORK], { timeoutMs: 3e4 })).code === 0;
           const assets = loadPodAssets(this.config);
-          const images = await this.images();
-          const { plan: placement, report } = podPlacement(this.config.placement, images.sutCommand, allowedCpus());
-          this.report = report;
-          return { assets, images, placement };
+          return { assets, images: await this.images() };
         })();
         return this.prepared;
-      }
-      placement() {
-        return this.report ?? podPlacement(this.config.placement, this.config.sut.command, allowedCpus()).report;
       }
       /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
       async images() {
@@ -14963,32 +14629,22 @@ var init_podman = __esm({
         const { command } = this.config.sut;
         const binary = command[0];
         if (!binary) throw new RunError("podman: sut.command is required to build the SUT image");
-        if (!existsSync4(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
+        if (!existsSync6(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
         const hooks = [this.config.hook, this.config.baselineHook].filter((h) => Boolean(h));
         const image = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, "/app"));
         return { image, command: [`/app/${basename5(binary)}`, ...command.slice(1)] };
       }
-      /** `cpu: auto` under podman: the node is this host, all of its CPUs free. */
-      autoCpu() {
-        const { cpu, loadgenCpu } = this.config.pod;
-        if (cpu !== "auto" && loadgenCpu !== "auto") return void 0;
-        return autoCpuMillis([{ node: hostname(), allocatable: availableParallelism() * 1e3, requested: 0 }]);
-      }
       async runRound(index) {
-        const { assets, images, placement } = await this.prepare();
-        const plan = podPlan(this.config, this.runId, index, assets, images, void 0, this.autoCpu());
+        const { assets, images } = await this.prepare();
+        const plan = podPlan(this.config, this.runId, index, assets, images);
         const pod = podName(plan.runId, index);
-        const file = join9(this.dir, `${pod}.yaml`);
-        const first = firstStarted(this.config.seed, index);
-        const manifest = placePod(buildPodManifest(plan), plan.runId, { plan: placement, pin: assets.pin, pinHostPath: pinBinary(), first });
-        for (const cm of manifest.configMaps) this.volumes.add(cm.metadata.name);
-        writeFileSync3(file, toYaml(manifest));
+        const file = join8(this.dir, `${pod}.yaml`);
+        writeFileSync3(file, toYaml(buildPodManifest(plan)));
         const ctr = (c) => `${pod}-${c}`;
         const t0 = Date.now();
         let podStartMs = 0;
         let roundMs = 0;
         try {
-          this.inProgress = { index, pod };
           this.pods.add(pod);
           this.ledger.created({ kind: "pod", name: pod, context: "podman" });
           const play = await run([this.podman, "kube", "play", file], { timeoutMs: 12e4 });
@@ -14997,15 +14653,10 @@ var init_podman = __esm({
             throw new RunError(`podman kube play failed for round ${index}: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
           }
           const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
-          const started = await this.inspect([...suts, ctr(CONTAINERS.loadgen)]);
-          const pids = suts.map((n) => started.find((s) => s.name === n)?.pid ?? 0);
+          const pids = (await this.inspect(suts)).map((s) => s.pid);
           const cgroups = () => pids.map((p) => p > 0 ? readCgroup(p) : {});
           const before = cgroups();
-          const loadgenPid = started.find((s) => s.name === ctr(CONTAINERS.loadgen))?.pid ?? 0;
-          const observer = new RoundObserver(index, first, () => ({ baseline: [pids[0]], candidate: [pids[1]], loadgen: loadgenPid }));
-          const states = await this.waitForLoadgen(pod, index, () => observer.sample());
-          observer.sample();
-          this.report?.rounds.push(observer.result());
+          const states = await this.waitForLoadgen(pod, index);
           roundMs = Date.now() - t0;
           const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen));
           const logs = await run([this.podman, "logs", ctr(CONTAINERS.loadgen)], { timeoutMs: 6e4 });
@@ -15013,7 +14664,7 @@ var init_podman = __esm({
           const sutStates = states.filter((s) => suts.includes(s.name));
           if (loadgen.exitCode !== 0) {
             throw new RunError(
-              `round ${index}: the loadgen failed (exit ${loadgen.exitCode}${loadgen.oomKilled ? ", OOMKilled" : ""}): ${tail(cleanStderr(logs.stderr), 5)}` + await this.deadSutLogs(sutStates)
+              `round ${index}: the loadgen failed (exit ${loadgen.exitCode}${loadgen.oomKilled ? ", OOMKilled" : ""}): ${tail2(cleanStderr(logs.stderr), 5)}` + await this.deadSutLogs(sutStates)
             );
           }
           const dead = sutStates.filter((s) => s.status !== "running");
@@ -15024,10 +14675,9 @@ var init_podman = __esm({
           const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
           return { data, checks: this.checks(pod, index, before, after) };
         } finally {
-          this.inProgress = void 0;
           const t1 = Date.now();
           await this.removePod(pod);
-          rmSync3(file, { force: true });
+          rmSync5(file, { force: true });
           this.timings.push({ podStartMs, roundMs, removeMs: Date.now() - t1 });
         }
       }
@@ -15041,20 +14691,19 @@ var init_podman = __esm({
           return { name, status: status2, exitCode: Number(code), oomKilled: oom === "true", pid: Number(pid) };
         });
       }
-      async waitForLoadgen(pod, index, onPoll) {
+      async waitForLoadgen(pod, index) {
         const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
         const deadline = Date.now() + this.config.pod.podTimeoutMs;
         for (; ; ) {
           const states = await this.inspect(names);
           const lg = states.find((s) => s.name === names[2]);
           if (lg && (lg.status === "exited" || lg.status === "stopped")) return states;
-          onPoll();
           if (Date.now() > deadline) {
             throw new RunError(
               `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(", ")}`
             );
           }
-          await sleep3(this.pollMs);
+          await sleep4(this.pollMs);
         }
       }
       /** A container's whole log (stdout and stderr), '' when unreadable. */
@@ -15067,21 +14716,25 @@ ${r.stderr}` : "";
         let out = "";
         for (const s of states.filter((x) => x.status !== "running")) {
           out += `
-${s.name} ${s.oomKilled ? "was OOMKilled" : `exited with ${exitStatus(s.exitCode)}`}; its log:
-${tail(await this.logsOf(s.name))}`;
+${s.name} ${s.oomKilled ? "was OOMKilled" : `exited with ${s.exitCode}`}; its log:
+${tail2(await this.logsOf(s.name))}`;
         }
         return out;
       }
-      /** The .so must be mapped in the SUT process (the one listening on its port), else the run would silently measure nothing. */
+      /** The .so must be mapped in the SUT process, else the run would silently measure nothing. */
       async proveHooked(pod, states, plan) {
         for (const h of hookedContainers(plan)) {
           const name = `${pod}-${h.container}`;
           const pid = states.find((s) => s.name === name)?.pid ?? 0;
-          const snapshot = pid > 0 ? hostSnapshot(pid) : void 0;
-          if (!snapshot) throw new RunError(`cannot verify that ${h.fileName} is loaded in ${name}: /proc/${pid} is not readable (run as root)`);
-          const sut = listenerOf(snapshot, h.port);
-          if (!sut) throw noListener(name, h.port, h.fileName);
-          if (!isMapped(sut.maps, h.dir, h.fileName)) throw hookNotLoaded(h, `${name} (pid ${sut.pid}, listening on port ${h.port})`, await this.logsOf(name));
+          let maps;
+          try {
+            maps = readFileSync11(`/proc/${pid}/maps`, "utf8");
+          } catch {
+            const r = await run([this.podman, "exec", name, "cat", "/proc/1/maps"], { timeoutMs: 3e4 });
+            if (r.code === 0) maps = r.stdout;
+          }
+          if (maps === void 0) throw new RunError(`cannot verify that ${h.fileName} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
+          if (!isMapped(maps, h.dir, h.fileName)) throw hookNotLoaded(h, name, await this.logsOf(name));
         }
       }
       checks(pod, round3, before, after) {
@@ -15104,21 +14757,8 @@ ${tail(await this.logsOf(s.name))}`;
       }
       /** kube play creates the ConfigMap volumes even when it fails; kube down leaves them behind. */
       async removeVolumes() {
-        if (this.volumes.size === 0) return;
-        await run([this.podman, "volume", "rm", "-f", ...this.volumes], { timeoutMs: 6e4 }).catch(() => null);
-      }
-      /** On process exit: the loadgen's rows so far (it writes them in batches), then the pod and volumes go. */
-      salvage() {
-        const current = this.inProgress;
-        this.inProgress = void 0;
-        if (!current) return null;
-        const sync = (args) => spawnSync(this.podman, args, { encoding: "utf8", timeout: 3e4 });
-        const logs = sync(["logs", `${current.pod}-${CONTAINERS.loadgen}`]);
-        sync(["pod", "stop", "-t", "0", current.pod]);
-        sync(["pod", "rm", "-f", current.pod]);
-        this.ledger.removed({ kind: "pod", name: current.pod, context: "podman" });
-        if (this.volumes.size) sync(["volume", "rm", "-f", ...this.volumes]);
-        return partialRound(logs.stdout ?? "", current.index);
+        const names = configMapNames(this.runId);
+        await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook], { timeoutMs: 6e4 }).catch(() => null);
       }
       async teardown() {
         for (const pod of [...this.pods]) await this.removePod(pod);
@@ -15126,7 +14766,7 @@ ${tail(await this.logsOf(s.name))}`;
         if (!this.networkPreexisted) {
           await run([this.podman, "network", "rm", KUBE_NETWORK], { timeoutMs: 6e4 }).catch(() => null);
         }
-        rmSync3(this.dir, { recursive: true, force: true });
+        rmSync5(this.dir, { recursive: true, force: true });
       }
     };
   }
@@ -15135,19 +14775,11 @@ ${tail(await this.logsOf(s.name))}`;
 // src/runtime/kubernetes.ts
 var kubernetes_exports = {};
 __export(kubernetes_exports, {
-  KubernetesRuntime: () => KubernetesRuntime,
-  quietMs: () => quietMs
+  KubernetesRuntime: () => KubernetesRuntime
 });
-import { spawnSync as spawnSync2 } from "node:child_process";
-import { setTimeout as sleep4 } from "node:timers/promises";
+import { setTimeout as sleep5 } from "node:timers/promises";
 function isTransient(stderr) {
   return TRANSIENT.some((re) => re.test(stderr));
-}
-function terminatedText(t) {
-  return `exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""}${t.message?.trim() ? `: ${t.message.trim()}` : ""}`;
-}
-function quietMs(earlier) {
-  return earlier.length ? Math.floor(0.8 * Math.min(...earlier)) : 0;
 }
 function status(p, name) {
   return p.status?.containerStatuses?.find((c) => c.name === name);
@@ -15159,23 +14791,19 @@ function safeJson(s) {
     return void 0;
   }
 }
-var TRANSIENT, APPLY, PULL_ERRORS, START_ERRORS, KubernetesRuntime;
+var TRANSIENT, PULL_ERRORS, START_ERRORS, KubernetesRuntime;
 var init_kubernetes = __esm({
   "src/runtime/kubernetes.ts"() {
     "use strict";
     init_checks();
     init_errors();
     init_runtime();
-    init_schedule();
     init_manifest();
     init_pod_exec();
     init_native();
-    init_pod_listener();
     init_pod_maps();
     init_pod_output();
     init_pod_plan();
-    init_pod_resources();
-    init_pod_placement();
     TRANSIENT = [
       /connection refused/i,
       /etcdserver: (request timed out|leader changed|too many requests)/i,
@@ -15184,12 +14812,9 @@ var init_kubernetes = __esm({
       /connection reset by peer/i,
       /the server is currently unable to handle the request/i,
       /ServiceUnavailable|TooManyRequests|Too Many Requests/i,
-      // A fresh namespace's `default` ServiceAccount is created by a controller moments later.
-      /error looking up service account/i,
       /http2: client connection lost/i,
       /unexpected EOF/i
     ];
-    APPLY = ["apply", "--server-side", "--field-manager=hook-latency"];
     PULL_ERRORS = ["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"];
     START_ERRORS = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError", "CrashLoopBackOff"];
     KubernetesRuntime = class {
@@ -15203,10 +14828,8 @@ var init_kubernetes = __esm({
         this.backoffMs = opts.backoffMs ?? 500;
         this.fileOutputRows = opts.fileOutputRows ?? 2e4;
         this.ledger = opts.ledger ?? NO_LEDGER;
-        this.pullPolicy = opts.pullPolicy ?? "IfNotPresent";
         this.ownNamespace = !config.pod.namespace;
         this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
-        ({ plan: this.placementPlan, report: this.report } = podPlacement(config.placement, config.sut.command));
       }
       config;
       name;
@@ -15216,26 +14839,13 @@ var init_kubernetes = __esm({
       retries;
       backoffMs;
       fileOutputRows;
-      pullPolicy;
       namespace;
       ownNamespace;
       namespaceCreated = false;
       assets;
       livePods = /* @__PURE__ */ new Set();
       envChecksDone = false;
-      configMapsApplied = false;
-      /** How long earlier rounds measured (all containers running until the loadgen ended). */
-      measuredMs = [];
-      /** The round whose pod is up (for salvage on Ctrl-C). */
-      inProgress;
-      /** Millicores per container when cpu is `auto` (measured once, from the nodes). */
-      autoCpu;
       ledger;
-      placementPlan;
-      report;
-      placement() {
-        return this.report;
-      }
       get context() {
         return this.config.pod.kubeContext;
       }
@@ -15260,7 +14870,7 @@ var init_kubernetes = __esm({
             throw e;
           }
           if (last.code === 0 || !isTransient(last.stderr)) return last;
-          if (attempt + 1 < this.retries) await sleep4(this.backoffMs * 2 ** attempt);
+          if (attempt + 1 < this.retries) await sleep5(this.backoffMs * 2 ** attempt);
         }
         return last;
       }
@@ -15277,90 +14887,14 @@ var init_kubernetes = __esm({
           throw new UsageError(`runtime ${this.name} needs sut.image (the SUT's container image)`);
         }
         const assets = loadPodAssets(this.config);
-        await this.fitCpu();
         if (this.ownNamespace && !this.namespaceCreated) {
           const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: this.namespace, labels: podLabels(this.runId) } };
           this.ledger.created({ kind: "namespace", name: this.namespace, context: this.context });
           this.namespaceCreated = true;
-          await this.kubectl([...APPLY, "-f", "-"], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
-          await this.waitForServiceAccount();
+          await this.kubectl(["apply", "-f", "-"], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
         }
-        if (this.pullPolicy !== "Never") await this.prePull();
         this.assets = assets;
         return assets;
-      }
-      /** The API refuses pods in a namespace until its `default` ServiceAccount exists (made by a controller). */
-      async waitForServiceAccount() {
-        const deadline = Date.now() + 6e4;
-        for (; ; ) {
-          const r = await this.kubectlRaw(["get", "serviceaccount", "default", "-n", this.namespace, "-o", "name"], { timeoutMs: 3e4 });
-          if (r.code === 0) return;
-          if (Date.now() > deadline) throw new RunError(`namespace ${this.namespace}: no default ServiceAccount after 60 s: ${cleanStderr(r.stderr)}`);
-          await sleep4(Math.max(this.pollMs, 200));
-        }
-      }
-      /** One pod with the SUT and loadgen images, run to completion before round 0: the pulls happen here. */
-      async prePull() {
-        const pod = dnsLabel(`hook-latency-${this.runId}-pull`);
-        const ns = this.namespace;
-        const container = (name, image, command) => ({ name, image, command, imagePullPolicy: "IfNotPresent" });
-        const manifest = {
-          apiVersion: "v1",
-          kind: "Pod",
-          metadata: { name: pod, namespace: ns, labels: podLabels(this.runId) },
-          spec: {
-            restartPolicy: "Never",
-            automountServiceAccountToken: false,
-            terminationGracePeriodSeconds: 0,
-            containers: [
-              container("sut", this.config.sut.image, ["sh", "-c", "exit 0"]),
-              container("loadgen", this.config.pod.loadgenImage, ["node", "-e", ""])
-            ]
-          }
-        };
-        try {
-          this.livePods.add(pod);
-          this.ledger.created({ kind: "pod", name: `${ns}/${pod}`, context: this.context });
-          await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml([manifest]), what: `applying the image pre-pull pod ${ns}/${pod}` });
-          const deadline = Date.now() + this.config.pod.podTimeoutMs;
-          for (; ; ) {
-            const p = await this.getPod(pod);
-            if (p.status?.phase === "Succeeded") return;
-            await this.failOnPullError(pod, p, "before round 0:");
-            const failed = p.status?.containerStatuses?.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0);
-            if (p.status?.phase === "Failed" || failed) {
-              const t = failed?.state?.terminated;
-              await this.fail(pod, `the image pre-pull pod failed: container ${failed?.name ?? "?"} exited with ${t?.exitCode ?? "?"}${t?.message ? `: ${t.message.trim()}` : ""} (the SUT image needs sh; the loadgen image node)`);
-            }
-            if (Date.now() > deadline) await this.fail(pod, `the images were not pulled within ${Math.round(this.config.pod.podTimeoutMs / 1e3)} s (pod-timeout; phase ${p.status?.phase ?? "unknown"})`);
-            await sleep4(this.pollMs);
-          }
-        } finally {
-          await this.deletePod(pod);
-        }
-      }
-      /** The nodes' CPU (allocatable, requested by their pods), or why it cannot be read (RBAC: nodes and pods list). */
-      async nodeCpu() {
-        const nodes = await this.kubectlRaw(["get", "nodes", "-o", "json"], { timeoutMs: 6e4 });
-        if (nodes.code !== 0) return cleanStderr(nodes.stderr);
-        const pods = await this.kubectlRaw(["get", "pods", "-A", "--field-selector", "status.phase!=Succeeded,status.phase!=Failed", "-o", "json"], { timeoutMs: 6e4 });
-        if (pods.code !== 0) return cleanStderr(pods.stderr);
-        const n = safeJson(nodes.stdout);
-        const p = safeJson(pods.stdout);
-        return n && p ? nodeCpu(n, p) : "kubectl printed no JSON";
-      }
-      /** `cpu: auto` -> millicores from the freest node; an explicit cpu that fits no node fails here, before round 0. */
-      async fitCpu() {
-        const { cpu, loadgenCpu } = this.config.pod;
-        if (!cpu && !loadgenCpu) return;
-        const auto = cpu === "auto" || loadgenCpu === "auto";
-        const nodes = await this.nodeCpu();
-        if (typeof nodes === "string") {
-          if (auto) throw new RunError(`cpu: auto needs to list nodes and pods (kubectl get nodes; get pods -A): ${nodes}`);
-          return;
-        }
-        if (auto) this.autoCpu = autoCpuMillis(nodes);
-        checkCpuFits(podResources(this.config.pod, this.autoCpu), nodes);
       }
       async runRound(index) {
         const assets = await this.prepare();
@@ -15368,28 +14902,20 @@ var init_kubernetes = __esm({
           sutImage: this.config.sut.image,
           sutCommand: this.config.sut.command,
           loadgenImage: this.config.pod.loadgenImage,
-          pullPolicy: this.pullPolicy
-        }, this.namespace, this.autoCpu);
+          pullPolicy: "IfNotPresent"
+        }, this.namespace);
         plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
         const pod = podName(plan.runId, index);
         const ns = this.namespace;
         try {
-          this.inProgress = { index, pod, outputFile: Boolean(plan.loadgen.outputFile) };
           this.livePods.add(pod);
           this.ledger.created({ kind: "pod", name: `${ns}/${pod}`, context: this.context });
-          const first = firstStarted(this.config.seed, index);
-          const manifest = placePod(buildPodManifest(plan), plan.runId, { plan: this.placementPlan, pin: assets.pin, first });
-          if (!this.configMapsApplied) {
-            await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of run ${this.runId}`, timeoutMs: 3e5 });
-            this.configMapsApplied = true;
-          }
-          await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml([manifest.pod]), what: `applying pod ${ns}/${pod}` });
-          this.report.rounds.push({ round: index, first, samples: 0, differing: 0, cpus: { baseline: [], candidate: [], loadgen: [] } });
-          const final = await this.waitForLoadgen(pod, index, plan);
+          await this.kubectl(["apply", "-n", ns, "-f", "-"], { input: toYaml(buildPodManifest(plan)), what: `applying pod ${ns}/${pod}` });
+          const final = await this.waitForLoadgen(pod, index);
           const logs = await this.kubectl(["logs", pod, "-n", ns, "-c", CONTAINERS.loadgen], { timeoutMs: 12e4, what: `reading the loadgen output of ${ns}/${pod}` });
           const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
           if (lg && lg.exitCode !== 0) {
-            throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (${terminatedText(lg)}): ${tail(logs, 5)}`);
+            throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (exit ${lg.exitCode}${lg.reason ? `, ${lg.reason}` : ""}): ${tail2(logs, 5)}`);
           }
           await this.proveHooked(pod, plan);
           const csv = plan.loadgen.outputFile ? await this.kubectl(["exec", pod, "-n", ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE], { timeoutMs: 6e5, what: `reading ${OUT_FILE} of ${ns}/${pod}` }) : logs;
@@ -15397,28 +14923,8 @@ var init_kubernetes = __esm({
           const checks = await this.checks(pod, final, index);
           return { data, checks };
         } finally {
-          this.inProgress = void 0;
           await this.deletePod(pod);
         }
-      }
-      /**
-       * On process exit: the loadgen's rows so far (it writes them in batches), then the pod and the
-       * run's namespace are deleted without waiting (the Action's post step also deletes what is left).
-       */
-      salvage() {
-        const current = this.inProgress;
-        this.inProgress = void 0;
-        if (!current) return null;
-        const sync = (args) => spawnSync2(this.base()[0], [...this.base().slice(1), ...args], { encoding: "utf8", timeout: 3e4 });
-        const ns = ["-n", this.namespace];
-        const out = current.outputFile ? sync(["exec", current.pod, ...ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE]) : sync(["logs", current.pod, ...ns, "-c", CONTAINERS.loadgen]);
-        sync(["delete", "pod", current.pod, ...ns, "--ignore-not-found", "--wait=false"]);
-        this.ledger.removed({ kind: "pod", name: `${this.namespace}/${current.pod}`, context: this.context });
-        if (this.ownNamespace && this.namespaceCreated) {
-          sync(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"]);
-          this.ledger.removed({ kind: "namespace", name: this.namespace, context: this.context });
-        }
-        return partialRound(out.stdout ?? "", current.index);
       }
       async getPod(pod) {
         const out = await this.kubectl(["get", "pod", pod, "-n", this.namespace, "-o", "json"], { timeoutMs: 3e4, what: `reading pod ${this.namespace}/${pod}` });
@@ -15443,47 +14949,22 @@ ${events2}`;
         const r = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", CONTAINERS.loadgen], { timeoutMs: 6e4 });
         throw new RoundFailedError(full, r.code === 0 ? partialRound(r.stdout, partialOf) : null);
       }
-      /** Why the pod cannot be scheduled, with what it asks and what the freest node has. */
-      async unschedulableMessage(index, reason, plan) {
-        const r = plan.resources ?? podResources(this.config.pod, this.autoCpu);
-        const nodes = await this.nodeCpu();
-        const where = typeof nodes === "string" ? `(nodes not readable: ${nodes})` : nodes[0] ? describeNode(nodes[0]) : "no node takes pods";
-        const asks = podCpuMillis(r) === 0 && !r.sut.memory && !r.loadgen.memory ? "it requests no CPU or memory (cpu and memory unset)" : `it requests ${podCpuMillis(r)}m CPU (2 x cpu ${r.sut.cpu ?? "0"} + loadgen ${r.loadgen.cpu ?? "0"}) and memory 2 x ${r.sut.memory ?? "0"} + ${r.loadgen.memory ?? "0"}`;
-        return `round ${index}: the pod cannot be scheduled (Unschedulable: ${reason}): ${asks}; ${where}. Lower cpu/memory, or set cpu: auto`;
-      }
-      /** A container whose image cannot be pulled: fail with the image, the reason and the events. */
-      async failOnPullError(pod, p, when) {
-        for (const c of [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []]) {
-          const w = c.state?.waiting;
-          if (!w?.reason || !PULL_ERRORS.includes(w.reason)) continue;
-          const image = [...p.spec?.initContainers ?? [], ...p.spec?.containers ?? []].find((x) => x.name === c.name)?.image ?? "?";
-          await this.fail(pod, `${when} image ${image} of container ${c.name} cannot be pulled (${w.reason}${w.message ? `: ${w.message}` : ""})`);
-        }
-      }
-      async waitForLoadgen(pod, index, plan) {
+      async waitForLoadgen(pod, index) {
         const timeout = this.config.pod.podTimeoutMs;
         const deadline = Date.now() + timeout;
-        let measuringSince;
         for (; ; ) {
           const p = await this.getPod(pod);
-          if (measuringSince === void 0 && [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].every((c) => status(p, c)?.state?.running)) {
-            measuringSince = Date.now();
-            const quiet = Math.min(quietMs(this.measuredMs), deadline - Date.now());
-            if (quiet > 0) {
-              await sleep4(quiet);
-              continue;
-            }
-          }
           const all = [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []];
-          await this.failOnPullError(pod, p, `round ${index}:`);
           for (const c of all) {
             const w = c.state?.waiting;
+            if (w?.reason && PULL_ERRORS.includes(w.reason)) {
+              const image = p.spec?.containers?.find((x) => x.name === c.name)?.image ?? "?";
+              await this.fail(pod, `round ${index}: image ${image} of container ${c.name} cannot be pulled (${w.reason}${w.message ? `: ${w.message}` : ""})`);
+            }
             if (w?.reason && START_ERRORS.includes(w.reason)) {
               await this.fail(pod, `round ${index}: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ""})`);
             }
           }
-          const unschedulable = p.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False" && c.reason === "Unschedulable");
-          if (unschedulable) await this.fail(pod, await this.unschedulableMessage(index, unschedulable.message ?? "", plan));
           const lg = status(p, CONTAINERS.loadgen)?.state?.terminated;
           if (lg?.reason === "OOMKilled") await this.fail(pod, `round ${index}: the loadgen was OOMKilled`);
           for (const sut of [CONTAINERS.baseline, CONTAINERS.candidate]) {
@@ -15497,16 +14978,13 @@ ${events2}`;
               const ld = loaderMessage(log.stdout);
               await this.fail(
                 pod,
-                `round ${index}: ${sut} terminated before the loadgen finished (${terminatedText(t)})${ld ? ` (${ld})` : ""}; its log:
-${tail(log.stdout)}`,
+                `round ${index}: ${sut} terminated before the loadgen finished (exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""})${ld ? ` (${ld})` : ""}; its log:
+${tail2(log.stdout)}`,
                 index
               );
             }
           }
-          if (lg) {
-            if (measuringSince !== void 0) this.measuredMs.push(Date.now() - measuringSince);
-            return p;
-          }
+          if (lg) return p;
           if (p.status?.phase === "Failed") await this.fail(pod, `round ${index}: pod failed (${p.status.reason ?? ""} ${p.status.message ?? ""})`.trim());
           if (Date.now() >= deadline) {
             const phase = p.status?.phase ?? "unknown";
@@ -15516,22 +14994,19 @@ ${tail(log.stdout)}`,
               phase === "Pending" ? `round ${index}: pod still Pending after ${Math.round(timeout / 1e3)} s (pod-timeout)${cond ? `: ${cond.reason ?? ""} ${cond.message}` : ""}` : `round ${index}: the loadgen did not finish within ${Math.round(timeout / 1e3)} s (pod-timeout; phase ${phase})`
             );
           }
-          await sleep4(this.pollMs);
+          await sleep5(this.pollMs);
         }
       }
-      /** The hook must be mapped in the process listening on the SUT's port (PID 1 may be an init or a shell). */
       async proveHooked(pod, plan) {
         for (const h of hookedContainers(plan)) {
           const where = `${h.container} of ${this.namespace}/${pod}`;
-          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", h.container, "--", "sh", "-c", SNAPSHOT_SCRIPT], { timeoutMs: 6e4 });
+          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", h.container, "--", "cat", "/proc/1/maps"], { timeoutMs: 6e4 });
           if (r.code !== 0) {
-            throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec: ${cleanStderr(r.stderr)}); the SUT image needs sh, cat and readlink`);
+            throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec cat /proc/1/maps: ${cleanStderr(r.stderr)}); the SUT image needs cat`);
           }
-          const sut = listenerOf(parseSnapshot(r.stdout), h.port);
-          if (!sut) throw noListener(where, h.port, h.fileName);
-          if (!isMapped(sut.maps, h.dir, h.fileName)) {
+          if (!isMapped(r.stdout, h.dir, h.fileName)) {
             const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", h.container], { timeoutMs: 6e4 });
-            throw hookNotLoaded(h, `${where} (pid ${sut.pid}, listening on port ${h.port})`, log.stdout);
+            throw hookNotLoaded(h, where, log.stdout);
           }
         }
       }
@@ -16772,14 +16247,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path8 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path10 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path8 && path8[0] !== "/") {
-          path8 = `/${path8}`;
+        if (path10 && path10[0] !== "/") {
+          path10 = `/${path10}`;
         }
-        return new URL(`${origin}${path8}`);
+        return new URL(`${origin}${path10}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -17230,39 +16705,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path8);
+        debuglog("sending request to %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin },
+          request: { method, path: path10, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path8,
+          path10,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path8);
+        debuglog("trailers received from %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin },
+          request: { method, path: path10, origin },
           error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path8,
+          path10,
           error.message
         );
       });
@@ -17311,9 +16786,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path8, origin }
+            request: { method, path: path10, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path8);
+          debuglog("sending request to %s %s/%s", method, origin, path10);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -17376,7 +16851,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path8,
+        path: path10,
         method,
         body,
         headers,
@@ -17391,11 +16866,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path8 !== "string") {
+        if (typeof path10 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path8[0] !== "/" && !(path8.startsWith("http://") || path8.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path8)) {
+        } else if (invalidPathRegex.test(path10)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -17461,7 +16936,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path8, query) : path8;
+        this.path = query ? buildURL(path10, query) : path10;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -18275,14 +17750,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect2({ hostname: hostname2, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect2({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util2.getServerName(host) || null;
-          const sessionKey = servername || hostname2;
+          const sessionKey = servername || hostname;
           assert(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -18298,7 +17773,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname2
+            host: hostname
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -18312,14 +17787,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname2
+            host: hostname
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname2, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -21483,7 +20958,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants3 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util2.addListener;
@@ -21558,7 +21033,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -21653,11 +21128,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants3.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants3.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -21680,10 +21155,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants3.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -21700,7 +21175,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants3.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -21880,7 +21355,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants3.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -21902,7 +21377,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -21938,13 +21413,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util2.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -22154,7 +21629,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path8, host, upgrade, blocking, reset } = request2;
+      const { method, path: path10, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util2.isFormDataLike(body)) {
@@ -22235,7 +21710,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path8} HTTP/1.1\r
+      let header = `${method} ${path10} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -22764,7 +22239,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path8, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util2.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -22787,8 +22262,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream2;
-      const { hostname: hostname2, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
+      const { hostname, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error) => {
         if (request2.aborted) {
@@ -22861,7 +22336,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path8;
+      headers[HTTP2_HEADER_PATH] = path10;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -23214,9 +22689,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util2.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path8 = search ? `${pathname}${search}` : pathname;
+        const path10 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path8;
+        this.opts.path = path10;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -23628,20 +23103,20 @@ var require_client = __commonJS({
     async function connect2(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
-      let { host, hostname: hostname2, protocol, port } = client[kUrl];
-      if (hostname2[0] === "[") {
-        const idx = hostname2.indexOf("]");
+      let { host, hostname, protocol, port } = client[kUrl];
+      if (hostname[0] === "[") {
+        const idx = hostname.indexOf("]");
         assert(idx !== -1);
-        const ip = hostname2.substring(1, idx);
+        const ip = hostname.substring(1, idx);
         assert(net2.isIP(ip));
-        hostname2 = ip;
+        hostname = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname: hostname2,
+            hostname,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -23655,7 +23130,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
-            hostname: hostname2,
+            hostname,
             protocol,
             port,
             servername: client[kServerName],
@@ -23688,7 +23163,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname: hostname2,
+              hostname,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -23709,7 +23184,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname: hostname2,
+              hostname,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -24455,10 +23930,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path8 = "/",
+          path: path10 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path8;
+        opts.path = origin + path10;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -24684,10 +24159,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url) {
-        let { protocol, host: hostname2, port } = url;
-        hostname2 = hostname2.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname, port } = url;
+        hostname = hostname.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname2, port)) {
+        if (!this.#shouldProxy(hostname, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -24695,7 +24170,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname2, port) {
+      #shouldProxy(hostname, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -24711,11 +24186,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname2 === entry.hostname) {
+            if (hostname === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname2.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -26430,20 +25905,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path8) {
-      if (typeof path8 !== "string") {
-        return path8;
+    function safeUrl(path10) {
+      if (typeof path10 !== "string") {
+        return path10;
       }
-      const pathSegments = path8.split("?");
+      const pathSegments = path10.split("?");
       if (pathSegments.length !== 2) {
-        return path8;
+        return path10;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path8, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path8);
+    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path10);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -26465,7 +25940,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path8 }) => matchValue(safeUrl(path8), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -26503,9 +25978,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path8, method, body, headers, query } = opts;
+      const { path: path10, method, body, headers, query } = opts;
       return {
-        path: path8,
+        path: path10,
         method,
         body,
         headers,
@@ -26968,10 +26443,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path8, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path8,
+            Path: path10,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -31850,9 +31325,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path8) {
-      for (let i = 0; i < path8.length; ++i) {
-        const code = path8.charCodeAt(i);
+    function validateCookiePath(path10) {
+      for (let i = 0; i < path10.length; ++i) {
+        const code = path10.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -34772,11 +34247,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path8 = opts.path;
+          let path10 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path8 = `/${path8}`;
+            path10 = `/${path10}`;
           }
-          url = new URL(util2.parseOrigin(url).origin + path8);
+          url = new URL(util2.parseOrigin(url).origin + path10);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -35500,7 +34975,7 @@ var init_oidc_utils = __esm({
 
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
-import { constants as constants3, promises as promises2 } from "fs";
+import { constants as constants2, promises as promises2 } from "fs";
 var __awaiter6, access, appendFile, writeFile, SUMMARY_ENV_VAR, Summary, _summary;
 var init_summary = __esm({
   "node_modules/@actions/core/lib/summary.js"() {
@@ -35553,7 +35028,7 @@ var init_summary = __esm({
             throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
           }
           try {
-            yield access(pathFromEnv, constants3.R_OK | constants3.W_OK);
+            yield access(pathFromEnv, constants2.R_OK | constants2.W_OK);
           } catch (_a) {
             throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
           }
@@ -36711,10 +36186,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse = require_parse2();
-    var constants4 = require_constants6();
+    var constants3 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
-      if (!constants4.RELEASE_TYPES.includes(truncation)) {
+      if (!constants3.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -37954,7 +37429,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants4 = require_constants6();
+    var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse = require_parse2();
@@ -38038,8 +37513,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants4.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants3.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -38252,14 +37727,14 @@ __export(tool_cache_exports, {
 import * as crypto from "crypto";
 import * as fs4 from "fs";
 import * as os8 from "os";
-import * as path5 from "path";
+import * as path8 from "path";
 import * as stream from "stream";
 import * as util from "util";
 import { ok as ok2 } from "assert";
 function downloadTool(url, dest, auth, headers) {
   return __awaiter9(this, void 0, void 0, function* () {
-    dest = dest || path5.join(_getTempDirectory(), crypto.randomUUID());
-    yield mkdirP(path5.dirname(dest));
+    dest = dest || path8.join(_getTempDirectory(), crypto.randomUUID());
+    yield mkdirP(path8.dirname(dest));
     debug(`Downloading ${url}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -38344,12 +37819,12 @@ function extract7z(file, dest, _7zPath) {
         const options = {
           silent: true
         };
-        yield exec2(`"${_7zPath}"`, args, options);
+        yield exec(`"${_7zPath}"`, args, options);
       } finally {
         process.chdir(originalCwd);
       }
     } else {
-      const escapedScript = path5.join(__dirname, "..", "scripts", "Invoke-7zdec.ps1").replace(/'/g, "''").replace(/"|\n|\r/g, "");
+      const escapedScript = path8.join(__dirname, "..", "scripts", "Invoke-7zdec.ps1").replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
@@ -38368,7 +37843,7 @@ function extract7z(file, dest, _7zPath) {
       };
       try {
         const powershellPath = yield which("powershell", true);
-        yield exec2(`"${powershellPath}"`, args, options);
+        yield exec(`"${powershellPath}"`, args, options);
       } finally {
         process.chdir(originalCwd);
       }
@@ -38384,7 +37859,7 @@ function extractTar(file_1, dest_1) {
     dest = yield _createExtractFolder(dest);
     debug("Checking tar --version");
     let versionOutput = "";
-    yield exec2("tar --version", [], {
+    yield exec("tar --version", [], {
       ignoreReturnCode: true,
       silent: true,
       listeners: {
@@ -38415,7 +37890,7 @@ function extractTar(file_1, dest_1) {
       args.push("--overwrite");
     }
     args.push("-C", destArg, "-f", fileArg);
-    yield exec2(`tar`, args);
+    yield exec(`tar`, args);
     return dest;
   });
 }
@@ -38435,7 +37910,7 @@ function extractXar(file_1, dest_1) {
       args.push("-v");
     }
     const xarPath = yield which("xar", true);
-    yield exec2(`"${xarPath}"`, _unique(args));
+    yield exec(`"${xarPath}"`, _unique(args));
     return dest;
   });
 }
@@ -38475,7 +37950,7 @@ function extractZipWin(file, dest) {
         pwshCommand
       ];
       debug(`Using pwsh at path: ${pwshPath}`);
-      yield exec2(`"${pwshPath}"`, args);
+      yield exec(`"${pwshPath}"`, args);
     } else {
       const powershellCommand = [
         `$ErrorActionPreference = 'Stop' ;`,
@@ -38495,7 +37970,7 @@ function extractZipWin(file, dest) {
       ];
       const powershellPath = yield which("powershell", true);
       debug(`Using powershell at path: ${powershellPath}`);
-      yield exec2(`"${powershellPath}"`, args);
+      yield exec(`"${powershellPath}"`, args);
     }
   });
 }
@@ -38507,7 +37982,7 @@ function extractZipNix(file, dest) {
       args.unshift("-q");
     }
     args.unshift("-o");
-    yield exec2(`"${unzipPath}"`, args, { cwd: dest });
+    yield exec(`"${unzipPath}"`, args, { cwd: dest });
   });
 }
 function cacheDir(sourceDir, tool, version2, arch3) {
@@ -38521,7 +37996,7 @@ function cacheDir(sourceDir, tool, version2, arch3) {
     }
     const destPath = yield _createToolPath(tool, version2, arch3);
     for (const itemName of fs4.readdirSync(sourceDir)) {
-      const s = path5.join(sourceDir, itemName);
+      const s = path8.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
     _completeToolPath(tool, version2, arch3);
@@ -38538,7 +38013,7 @@ function cacheFile(sourceFile, targetFile, tool, version2, arch3) {
       throw new Error("sourceFile is not a file");
     }
     const destFolder = yield _createToolPath(tool, version2, arch3);
-    const destPath = path5.join(destFolder, targetFile);
+    const destPath = path8.join(destFolder, targetFile);
     debug(`destination file ${destPath}`);
     yield cp(sourceFile, destPath);
     _completeToolPath(tool, version2, arch3);
@@ -38561,7 +38036,7 @@ function find(toolName, versionSpec, arch3) {
   let toolPath = "";
   if (versionSpec) {
     versionSpec = semver2.clean(versionSpec) || "";
-    const cachePath = path5.join(_getCacheDirectory(), toolName, versionSpec, arch3);
+    const cachePath = path8.join(_getCacheDirectory(), toolName, versionSpec, arch3);
     debug(`checking cache: ${cachePath}`);
     if (fs4.existsSync(cachePath) && fs4.existsSync(`${cachePath}.complete`)) {
       debug(`Found tool in cache ${toolName} ${versionSpec} ${arch3}`);
@@ -38575,12 +38050,12 @@ function find(toolName, versionSpec, arch3) {
 function findAllVersions(toolName, arch3) {
   const versions = [];
   arch3 = arch3 || os8.arch();
-  const toolPath = path5.join(_getCacheDirectory(), toolName);
+  const toolPath = path8.join(_getCacheDirectory(), toolName);
   if (fs4.existsSync(toolPath)) {
     const children = fs4.readdirSync(toolPath);
     for (const child2 of children) {
       if (isExplicitVersion(child2)) {
-        const fullPath = path5.join(toolPath, child2, arch3 || "");
+        const fullPath = path8.join(toolPath, child2, arch3 || "");
         if (fs4.existsSync(fullPath) && fs4.existsSync(`${fullPath}.complete`)) {
           versions.push(child2);
         }
@@ -38632,7 +38107,7 @@ function findFromManifest(versionSpec_1, stable_1, manifest_1) {
 function _createExtractFolder(dest) {
   return __awaiter9(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path5.join(_getTempDirectory(), crypto.randomUUID());
+      dest = path8.join(_getTempDirectory(), crypto.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -38640,7 +38115,7 @@ function _createExtractFolder(dest) {
 }
 function _createToolPath(tool, version2, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
-    const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
+    const folderPath = path8.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -38650,7 +38125,7 @@ function _createToolPath(tool, version2, arch3) {
   });
 }
 function _completeToolPath(tool, version2, arch3) {
-  const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
+  const folderPath = path8.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
   const markerPath = `${folderPath}.complete`;
   fs4.writeFileSync(markerPath, "");
   debug("finished caching tool");
@@ -38756,45 +38231,35 @@ var init_tool_cache = __esm({
 // src/runtime/kind.ts
 var kind_exports = {};
 __export(kind_exports, {
-  KindRuntime: () => KindRuntime,
-  kindProvider: () => kindProvider
+  KindRuntime: () => KindRuntime
 });
-import { chmodSync as chmodSync2, existsSync as existsSync7, mkdtempSync as mkdtempSync4, rmSync as rmSync4 } from "node:fs";
-import { tmpdir as tmpdir4 } from "node:os";
-import { delimiter as delimiter2, join as join11 } from "node:path";
-function onPath(name, path8 = process.env.PATH ?? "") {
-  for (const dir of path8.split(delimiter2)) {
+import { chmodSync as chmodSync2, existsSync as existsSync9 } from "node:fs";
+import { delimiter as delimiter2, join as join10 } from "node:path";
+function onPath(name, path10 = process.env.PATH ?? "") {
+  for (const dir of path10.split(delimiter2)) {
     if (!dir) continue;
-    const p = join11(dir, name);
-    if (existsSync7(p)) return p;
+    const p = join10(dir, name);
+    if (existsSync9(p)) return p;
   }
   return void 0;
 }
 async function downloadKind(version2) {
   const tc = await Promise.resolve().then(() => (init_tool_cache(), tool_cache_exports));
   const cached = tc.find("kind", version2);
-  if (cached) return join11(cached, "kind");
+  if (cached) return join10(cached, "kind");
   const os9 = process.platform === "darwin" ? "darwin" : "linux";
   const arch3 = process.arch === "arm64" ? "arm64" : "amd64";
   const url = `https://kind.sigs.k8s.io/dl/${version2}/kind-${os9}-${arch3}`;
   const file = await tc.downloadTool(url);
   chmodSync2(file, 493);
   const dir = await tc.cacheFile(file, "kind", "kind", version2);
-  return join11(dir, "kind");
-}
-function kindProvider(env = process.env) {
-  const p = env.KIND_EXPERIMENTAL_PROVIDER;
-  if (!p || p === "docker") return "docker";
-  if (p === "podman") return "podman";
-  throw new UsageError(`KIND_EXPERIMENTAL_PROVIDER=${p} is not supported: use docker or podman`);
+  return join10(dir, "kind");
 }
 var KindRuntime;
 var init_kind = __esm({
   "src/runtime/kind.ts"() {
     "use strict";
-    init_config();
     init_errors();
-    init_pod_placement();
     init_runtime();
     init_kubernetes();
     init_pod_exec();
@@ -38804,116 +38269,46 @@ var init_kind = __esm({
         this.opts = opts;
         this.cluster = config.pod.clusterName;
         this.ledger = opts.ledger ?? NO_LEDGER;
-        this.provider = kindProvider();
+        const kubeConfig = { ...config, pod: { ...config.pod, kubeContext: config.pod.kubeContext ?? `kind-${this.cluster}` } };
+        this.kube = new KubernetesRuntime(kubeConfig, { ...opts, name: "kind" });
       }
       config;
       opts;
       name = "kind";
       kindBin;
-      kindUsed;
-      kindReported = false;
       created = false;
       ready;
       kube;
       cluster;
       ledger;
-      provider;
-      dir = mkdtempSync4(join11(tmpdir4(), "hook-latency-kind-"));
-      async tool(argv, timeoutMs, what) {
+      async kind(args, timeoutMs, what) {
+        const argv = [this.kindBin, ...args];
         const r = await run(argv, { timeoutMs }).catch((e) => {
           throw new RunError(`${what}: cannot run ${argv[0]}: ${e.code ?? e.message}`);
         });
         if (r.code !== 0 || r.timedOut) {
-          throw new RunError(`${what} failed${r.timedOut ? ` (timed out after ${timeoutMs / 1e3} s)` : ""}: ${tail(cleanStderr(r.stderr) || r.stdout, 8)}`);
+          throw new RunError(`${what} failed${r.timedOut ? ` (timed out after ${timeoutMs / 1e3} s)` : ""}: ${tail2(cleanStderr(r.stderr) || r.stdout, 8)}`);
         }
         return r.stdout;
       }
-      kind(args, timeoutMs, what) {
-        return this.tool([this.kindBin, ...args], timeoutMs, what);
-      }
-      /** `kind version` -> "v0.29.0" (it prints "kind v0.29.0 go1.24.2 linux/amd64"), or undefined. */
-      async versionOf(bin) {
-        const r = await run([bin, "version"], { timeoutMs: 3e4 }).catch(() => null);
-        return r?.code === 0 ? /\bv\d+\.\d+\.\d+\S*/.exec(r.stdout)?.[0] : void 0;
-      }
-      async download(version2) {
-        const allowed = this.opts.download ?? Boolean(process.env.GITHUB_ACTIONS);
-        if (!allowed) throw new RunError(`kind ${version2} is needed: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)`);
-        try {
-          return await downloadKind(version2);
-        } catch (e) {
-          throw new RunError(`downloading kind ${version2} failed: ${e.message}`);
-        }
-      }
-      /** An explicit kind-version wins over the kind on PATH; without one, PATH's kind, else the default release. */
       async findKind() {
-        if (this.opts.kind) return { bin: this.opts.kind, version: await this.versionOf(this.opts.kind), from: "given" };
-        const wanted = this.config.pod.kindVersion;
+        if (this.opts.kind) return this.opts.kind;
         const found = onPath("kind");
-        const foundVersion = found ? await this.versionOf(found) : void 0;
-        if (found && (!wanted || foundVersion === wanted)) return { bin: found, version: foundVersion, from: "on PATH" };
-        if (wanted && found) {
-          const bin = await this.download(wanted).catch((e) => {
-            throw new RunError(`kind-version ${wanted} is set but the kind on PATH (${found}) is ${foundVersion ?? "of unknown version"}: ${e.message}`);
-          });
-          return { bin, version: wanted, from: "downloaded" };
+        if (found) return found;
+        const download = this.opts.download ?? Boolean(process.env.GITHUB_ACTIONS);
+        if (!download) {
+          throw new RunError(`kind not found on PATH: install kind ${this.config.pod.kindVersion} (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)`);
         }
-        const version2 = wanted ?? DEFAULT_KIND_VERSION;
-        return { bin: await this.download(version2), version: version2, from: "downloaded" };
-      }
-      /** Which kind ran, for the results. */
-      kindCheck() {
-        const k = this.kindUsed;
-        return { id: "kind", status: "pass", detail: `kind ${k?.version ?? "(version unknown)"} (${k?.bin}, ${k?.from})` };
-      }
-      kubeContext() {
-        return this.config.pod.kubeContext ?? `kind-${this.cluster}`;
-      }
-      kubectlBase() {
-        const a = [this.opts.kubectl ?? "kubectl"];
-        if (this.config.pod.kubeconfig) a.push("--kubeconfig", this.config.pod.kubeconfig);
-        return [...a, "--context", this.kubeContext()];
-      }
-      /**
-       * `kind create cluster --wait` exits 0 even when its wait timed out (a warning only): the node
-       * must be Ready before a pod is applied.
-       */
-      async waitNodeReady() {
-        await this.tool([...this.kubectlBase(), "wait", "--for=condition=Ready", "node", "--all", "--timeout=180s"], 2e5, `waiting for the kind node of ${this.cluster} to be Ready`);
-      }
-      /** Makes `image` present in the local engine (pulled once, outside any round); returns the name the engine knows it by. */
-      async localImage(image) {
-        const engine = this.provider;
-        const present = await run([engine, "image", "inspect", "--format", "{{json .RepoTags}}", image], { timeoutMs: 6e4 }).catch(() => null);
-        if (!present || present.code !== 0) {
-          await this.tool([engine, "pull", image], 6e5, `${engine} pull ${image}`);
-        }
-        if (engine === "docker") return image;
-        const tags = await this.tool([engine, "image", "inspect", "--format", "{{json .RepoTags}}", image], 6e4, `podman image inspect ${image}`);
-        const names = JSON.parse(tags.trim().split("\n")[0] || "[]") ?? [];
-        return names.find((n) => n === image || n.endsWith(`/${image}`) || n.endsWith(`/${image}:latest`)) ?? names[0] ?? image;
-      }
-      /** Loads the images into the cluster: `kind load docker-image`, or under podman `podman save` + `kind load image-archive`. */
-      async loadImages(images) {
-        if (this.provider === "docker") {
-          await this.kind(["load", "docker-image", ...images, "--name", this.cluster], 6e5, `kind load docker-image ${images.join(" ")}`);
-          return;
-        }
-        for (const [i, image] of images.entries()) {
-          const archive = join11(this.dir, `image-${i}.tar`);
-          await this.tool(["podman", "save", "-o", archive, image], 6e5, `podman save ${image}`);
-          try {
-            await this.kind(["load", "image-archive", archive, "--name", this.cluster], 6e5, `kind load image-archive (${image})`);
-          } finally {
-            rmSync4(archive, { force: true });
-          }
+        try {
+          return await downloadKind(this.config.pod.kindVersion);
+        } catch (e) {
+          throw new RunError(`downloading kind ${this.config.pod.kindVersion} failed: ${e.message}`);
         }
       }
       prepare() {
         this.ready ??= (async () => {
           if (!this.config.sut.image) throw new UsageError("runtime kind needs sut.image (the SUT container image, loaded into the cluster)");
-          this.kindUsed = await this.findKind();
-          this.kindBin = this.kindUsed.bin;
+          this.kindBin = await this.findKind();
           this.ledger.toolUsed("kind", this.kindBin);
           const clusters = (await this.kind(["get", "clusters"], 3e4, "kind get clusters")).split("\n").map((l) => l.trim()).filter(Boolean);
           if (clusters.includes(this.cluster)) {
@@ -38929,38 +38324,18 @@ var init_kind = __esm({
             this.ledger.created({ kind: "kind-cluster", name: this.cluster });
             await this.kind(args, 3e5, `kind create cluster ${this.cluster}`);
           }
-          await this.waitNodeReady();
-          const sutImage = await this.localImage(this.config.sut.image);
-          const loadgenImage = await this.localImage(this.config.pod.loadgenImage);
-          await this.loadImages([.../* @__PURE__ */ new Set([sutImage, loadgenImage])]);
-          this.kube = new KubernetesRuntime(
-            { ...this.config, sut: { ...this.config.sut, image: sutImage }, pod: { ...this.config.pod, kubeContext: this.kubeContext(), loadgenImage } },
-            { ...this.opts, name: "kind", pullPolicy: "Never" }
-          );
+          await this.kind(["load", "docker-image", this.config.sut.image, "--name", this.cluster], 3e5, `kind load docker-image ${this.config.sut.image}`);
         })();
         return this.ready;
       }
       async runRound(index) {
         await this.prepare();
-        const outcome = await this.kube.runRound(index);
-        if (outcome && !this.kindReported) {
-          this.kindReported = true;
-          outcome.checks = [...outcome.checks ?? [], this.kindCheck()];
-        }
-        return outcome;
-      }
-      /** On process exit: as kubernetes; a cluster this run created stays (the next run reuses it). */
-      salvage() {
-        return this.kube?.salvage() ?? null;
-      }
-      placement() {
-        return this.kube?.placement() ?? podPlacement(this.config.placement, this.config.sut.command).report;
+        return this.kube.runRound(index);
       }
       async teardown() {
         try {
-          await this.kube?.teardown();
+          if (this.kindBin) await this.kube.teardown();
         } finally {
-          rmSync4(this.dir, { recursive: true, force: true });
           if (this.created && this.kindBin) {
             const r = await run([this.kindBin, "delete", "cluster", "--name", this.cluster], { timeoutMs: 3e5 }).catch(() => null);
             if (r && r.code === 0) {
@@ -38981,8 +38356,8 @@ import { parseArgs } from "node:util";
 init_config();
 init_errors();
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import os2 from "node:os";
-import { join as join2 } from "node:path";
+import os3 from "node:os";
+import { join as join5 } from "node:path";
 
 // src/stats/jstat.ts
 var import_jstat = __toESM(require_jstat(), 1);
@@ -39091,6 +38466,22 @@ function regularizedBeta(x, a, b) {
   return jStat.ibeta(x, a, b);
 }
 
+// src/stats/student-t.ts
+function twoSidedTail(x, df) {
+  return regularizedBeta(df / (df + x * x), df / 2, 0.5);
+}
+function tCdf(x, df) {
+  if (Number.isNaN(x) || Number.isNaN(df) || !(df > 0)) return NaN;
+  if (df === Infinity) return normalCdf(x);
+  if (x === Infinity) return 1;
+  if (x === -Infinity) return 0;
+  const half = 0.5 * twoSidedTail(x, df);
+  return x > 0 ? 1 - half : half;
+}
+function tSf(x, df) {
+  return tCdf(-x, df);
+}
+
 // src/stats/root.ts
 function bisect(f, lo, hi, opts = {}) {
   const tol = opts.tol ?? 1e-12;
@@ -39153,15 +38544,11 @@ function roundScore(sortedBaseline, sortedCandidate, shift = 0) {
 }
 
 // src/stats/sign-flip.ts
-var BLOCKS_FROM_ROUNDS = 20;
-function roundsPerBlock(rounds) {
-  return rounds < BLOCKS_FROM_ROUNDS ? 1 : Math.floor(rounds / (BLOCKS_FROM_ROUNDS / 2));
-}
-function blockSums(d, size) {
-  const count = Math.max(1, Math.floor(d.length / size));
-  const out = new Float64Array(count);
-  for (let r = 0; r < d.length; r++) out[Math.min(count - 1, Math.floor(r / size))] += d[r];
-  return out;
+var MAX_EXACT_ROUNDS = 16;
+function tFromSelfNormalised(z, R) {
+  const rest = R - z * z;
+  if (!(rest > 1e-12 * R)) return z > 0 ? Infinity : z < 0 ? -Infinity : 0;
+  return z * Math.sqrt((R - 1) / rest);
 }
 function halfSums(a, from, h) {
   const out = new Float64Array(1 << h);
@@ -39172,7 +38559,7 @@ function halfSums(a, from, h) {
   }
   return out;
 }
-function signFlipPValues(d) {
+function signFlipPValue(d) {
   const R = d.length;
   const abs = new Float64Array(R);
   let observed = 0;
@@ -39182,51 +38569,39 @@ function signFlipPValues(d) {
     observed += d[r];
     scale += abs[r];
   }
-  const tol = 1e-9 * scale;
+  const threshold = observed - 1e-9 * scale;
   const h = R >> 1;
   const left = halfSums(abs, 0, h);
   const right = halfSums(abs, h, R - h).sort();
-  let upper = 0;
-  let lower = 0;
+  let count = 0;
   for (let i = 0; i < left.length; i++) {
-    upper += right.length - firstAtLeast(right, observed - tol - left[i]);
-    lower += firstAbove(right, observed + tol - left[i]);
+    const need = threshold - left[i];
+    let lo = 0;
+    let hi = right.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (right[mid] < need) lo = mid + 1;
+      else hi = mid;
+    }
+    count += right.length - lo;
   }
-  return { upper: upper / 2 ** R, lower: lower / 2 ** R };
-}
-function firstAtLeast(a, v) {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-function firstAbove(a, v) {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (a[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return count / 2 ** R;
 }
 function combineScores(d) {
-  for (let r = 0; r < d.length; r++) if (!Number.isFinite(d[r])) throw new Error("combineScores: non-finite score");
-  const blockSize = roundsPerBlock(d.length);
-  const sums = blockSize === 1 ? d : blockSums(d, blockSize);
+  const R = d.length;
   let sum = 0;
   let sumSq = 0;
-  for (let j = 0; j < sums.length; j++) {
-    sum += sums[j];
-    sumSq += sums[j] * sums[j];
+  for (let r = 0; r < R; r++) {
+    const v = d[r];
+    if (!Number.isFinite(v)) throw new Error("combineScores: non-finite score");
+    sum += v;
+    sumSq += v * v;
   }
-  if (d.length === 0 || sumSq === 0) return { z: 0, p: 1, pLower: 1, reference: "none", blockSize };
-  const { upper, lower } = signFlipPValues(sums);
-  return { z: sum / Math.sqrt(sumSq), p: upper, pLower: lower, reference: blockSize === 1 ? "sign-flip" : "block sign-flip", blockSize };
+  if (R === 0 || sumSq === 0) return { z: 0, p: 1, reference: "none" };
+  const z = sum / Math.sqrt(sumSq);
+  if (R <= MAX_EXACT_ROUNDS) return { z, p: signFlipPValue(d), reference: "sign-flip" };
+  const t = tFromSelfNormalised(z, R);
+  return { z, p: tSf(t, R - 1), reference: "t" };
 }
 
 // src/stats/mser.ts
@@ -39484,62 +38859,6 @@ function median(values) {
   return medianSorted(Float64Array.from(values).sort());
 }
 
-// src/stats/long-run-variance.ts
-function bartlettBandwidth(length) {
-  return length < 1 ? 0 : Math.floor(Math.cbrt(length) + 1e-9);
-}
-function bartlettLongRunVariance(x, bandwidth) {
-  const n = x.length;
-  let mean = 0;
-  for (let t = 0; t < n; t++) mean += x[t];
-  mean /= n || 1;
-  let v = 0;
-  for (let t = 0; t < n; t++) v += (x[t] - mean) ** 2;
-  for (let k = 1; k <= bandwidth; k++) {
-    let acc = 0;
-    for (let t = 0; t + k < n; t++) acc += (x[t] - mean) * (x[t + k] - mean);
-    v += 2 * (1 - k / (bandwidth + 1)) * acc;
-  }
-  return v;
-}
-
-// src/stats/serial-correlation.ts
-function circularLag1Moments(x) {
-  const n = x.length;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let s4 = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[i];
-    s1 += v;
-    s2 += v * v;
-    s3 += v * v * v;
-    s4 += v * v * v * v;
-  }
-  const mean = (s1 * s1 - s2) / (n - 1);
-  const variance = (s2 * s2 - s4) / (n - 1) + (s1 ** 4 - 4 * s1 * s1 * s2 + 4 * s1 * s3 + s2 * s2 - 2 * s4) / ((n - 1) * (n - 2)) - mean * mean;
-  return { mean, variance };
-}
-function serialCorrelationTest(x) {
-  const n = x.length;
-  if (n < 4) return { z: 0, p: 1 };
-  let r = 0;
-  for (let i = 0; i < n; i++) r += x[i] * x[(i + 1) % n];
-  const { mean, variance } = circularLag1Moments(x);
-  if (!(variance > 1e-12 * Math.max(1, mean * mean))) return { z: 0, p: 1 };
-  const z = (r - mean) / Math.sqrt(variance);
-  return { z, p: normalSf(z) };
-}
-
-// src/stats/binomial-test.ts
-function binomialUpperTail(x, k, pi) {
-  if (!(Number.isInteger(x) && Number.isInteger(k) && k >= 0 && x <= k)) throw new Error(`binomialUpperTail: need integers 0 <= x <= k, got ${x}, ${k}`);
-  if (!(pi >= 0 && pi <= 1)) throw new Error(`binomialUpperTail: pi must be in [0, 1], got ${pi}`);
-  if (x <= 0) return 1;
-  return regularizedBeta(pi, x, k - x + 1);
-}
-
 // src/arrays.ts
 function concat(parts) {
   const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
@@ -39562,77 +38881,6 @@ function splitArms(arm, latency) {
   return { baseline, candidate };
 }
 
-// src/experiment/test-inversion.ts
-function invertTest(s, level) {
-  return [
-    crossingFromBudget(evidence((d) => s.test(d).up, level), s, 1),
-    crossingFromBudget(evidence((d) => s.test(d).down, level), s, -1)
-  ];
-}
-function evidence(p, level) {
-  const z = (q) => Math.max(-40, Math.min(40, normalQuantile(1 - q)));
-  const zLevel = z(level);
-  return (d) => {
-    const q = p(d);
-    return q <= level ? Math.max(0, z(q) - zLevel) : Math.min(-Number.MIN_VALUE, z(q) - zLevel);
-  };
-}
-function crossingFromBudget(g, s, direction) {
-  const rejects = (d) => g(d) >= 0;
-  const outward = (x, w) => clamp(x + direction * w, s.limits);
-  if (rejects(s.budget)) {
-    let outside = towards(s.budget, s.estimate, direction) ? s.estimate : outward(s.budget, s.width);
-    for (let w = s.width; rejects(outside); w *= 2) {
-      if (outside === edge(s.limits, direction)) return direction * Infinity;
-      outside = outward(outside, w);
-    }
-    return searchCrossing(g, s.budget, outside, s.tol);
-  }
-  let accepted = s.budget;
-  let candidate = towards(s.budget, s.estimate, -direction) ? s.estimate : s.budget;
-  for (let w = s.width; ; w *= 2) {
-    candidate = clamp(candidate - direction * w, s.limits);
-    if (rejects(candidate)) return searchCrossing(g, candidate, accepted, s.tol);
-    if (candidate === edge(s.limits, -direction)) return -direction * Infinity;
-    accepted = candidate;
-  }
-}
-function towards(a, b, direction) {
-  return direction * (b - a) > 0;
-}
-function edge(limits, direction) {
-  return direction > 0 ? limits[1] : limits[0];
-}
-function clamp(x, limits) {
-  return Math.min(limits[1], Math.max(limits[0], x));
-}
-function searchCrossing(g, rejected, accepted, tol) {
-  let r = rejected;
-  let a = accepted;
-  let gr = g(r);
-  let ga = g(a);
-  let side = 0;
-  for (let i = 0; i < 200 && Math.abs(a - r) > tol; i++) {
-    const margin = (a - r) / 8;
-    let c = (r * ga - a * gr) / (ga - gr);
-    c = Number.isFinite(c) ? c : r + (a - r) / 2;
-    c = margin > 0 ? Math.min(a - margin, Math.max(r + margin, c)) : Math.max(a - margin, Math.min(r + margin, c));
-    const gc = g(c);
-    if (gc >= 0) {
-      r = c;
-      gr = gc;
-      if (side === 1) ga /= 2;
-      side = 1;
-    } else {
-      a = c;
-      ga = gc;
-      if (side === -1) gr /= 2;
-      side = -1;
-    }
-  }
-  return r + (a - r) / 2;
-}
-
 // src/experiment/analysis.ts
 function budgetShift(threshold, scale, baselineMedianNs) {
   if ("relative" in threshold) {
@@ -39645,7 +38893,7 @@ function scaleOf(threshold) {
 }
 function analyzeLook(all, threshold) {
   const rounds = all.filter((r) => r.valid);
-  const errors = sumCounts(all, "errors");
+  const errors = sumErrors(all);
   const n = { baseline: 0, candidate: 0 };
   for (const r of rounds) {
     n.baseline += r.ns.baseline.length;
@@ -39662,12 +38910,9 @@ function analyzeLook(all, threshold) {
     warmupRemoved: all.reduce((s, r) => s + r.cut, 0),
     n,
     errors,
-    counted: sumCounts(all, "counted"),
     z: combined.z,
     p: combined.p,
-    pBelow: combined.pLower,
     reference: combined.reference,
-    scaleBudget: delta0,
     ...shiftEstimates(rounds, scale),
     perRound: rounds.map((r, i) => ({
       round: r.round,
@@ -39677,7 +38922,6 @@ function analyzeLook(all, threshold) {
     median: median2,
     lag1: meanLag1(rounds),
     varianceFactor: varianceFactor(rounds, scores),
-    dependence: roundDependence(standardisedScores(rounds, scores)),
     iidP: iidMannWhitneyP(rounds, scale, delta0)
   };
 }
@@ -39696,9 +38940,9 @@ function scoreSum(rounds, shift) {
   }
   return { sum, sq };
 }
-function testAt(rounds, shift) {
-  const c = combineScores(rounds.map((r) => roundScore(r.baseline, r.candidate, shift)));
-  return { up: c.p, down: c.pLower, z: c.z, reference: c.reference };
+function combinedZ(rounds, shift) {
+  const { sum, sq } = scoreSum(rounds, shift);
+  return sq > 0 ? sum / Math.sqrt(sq) : 0;
 }
 function shiftLimits(rounds) {
   let lo = Infinity;
@@ -39732,16 +38976,15 @@ function decreasingRoot(f, guess, width, limits, tol) {
 function illinois(f, a, b, tol) {
   let fa = f(a);
   let fb = f(b);
-  const zero = 1e-12 * (Math.abs(fa) + Math.abs(fb));
-  if (Math.abs(fa) <= zero) return a;
-  if (Math.abs(fb) <= zero) return b;
+  if (fa === 0) return a;
+  if (fb === 0) return b;
   let side = 0;
   for (let i = 0; i < 100 && b - a > tol; i++) {
     let c = (a * fb - b * fa) / (fb - fa);
     const margin = (b - a) * 1e-3;
     c = Math.min(b - margin, Math.max(a + margin, Number.isFinite(c) ? c : (a + b) / 2));
     const fc = f(c);
-    if (Math.abs(fc) <= zero) return c;
+    if (fc === 0) return c;
     if (Math.sign(fc) === Math.sign(fa)) {
       a = c;
       fa = fc;
@@ -39770,29 +39013,38 @@ function pooledShift(rounds, scale) {
   const f = (x) => scoreSum(arms, x).sum;
   return decreasingRoot(f, medianGuess(arms), searchWidth(rounds, scale), shiftLimits(arms), tolerance(rounds, scale));
 }
-function shiftInterval(all, boundaryP, scale, budget, estimate) {
+function shiftInterval(all, zCritical, scale = "log", estimate) {
   const rounds = all.filter((r) => r.valid);
-  if (rounds.length === 0 || !(boundaryP > 0)) {
+  if (rounds.length === 0 || !Number.isFinite(zCritical)) {
     return { relative: [-1, Infinity], ns: [-Infinity, Infinity] };
   }
   const arms = rounds.map((r) => r[scale]);
-  const interval = invertTest(
-    {
-      test: (x) => testAt(arms, x),
-      budget,
-      estimate: estimate ?? pooledShift(rounds, scale),
-      width: searchWidth(rounds, scale),
-      limits: shiftLimits(arms),
-      tol: tolerance(rounds, scale)
-    },
-    boundaryP
-  );
+  const limits = shiftLimits(arms);
+  const tol = tolerance(rounds, scale);
+  const width = searchWidth(rounds, scale);
+  const guess = estimate ?? pooledShift(rounds, scale);
+  const at = (z) => (x) => combinedZ(arms, x) - z;
+  const interval2 = [
+    decreasingRoot(at(zCritical), guess, width, limits, tol),
+    decreasingRoot(at(-zCritical), guess, width, limits, tol)
+  ];
   const med = pooledMedian(rounds, "baseline");
   if (scale === "log") {
-    const relative3 = interval.map(Math.expm1);
+    const relative3 = interval2.map(Math.expm1);
     return { relative: relative3, ns: relative3.map((v) => v * med) };
   }
-  return { relative: interval.map((v) => v / med), ns: interval };
+  return { relative: interval2.map((v) => v / med), ns: interval2 };
+}
+function zCriticalFor(pNominal, rounds) {
+  if (rounds < 2) return Infinity;
+  const df = rounds - 1;
+  const t = tQuantileUpper(pNominal, df);
+  return Number.isFinite(t) ? t * Math.sqrt(rounds / (df + t * t)) : Math.sqrt(rounds);
+}
+function tQuantileUpper(p, df) {
+  if (df > 1e3) return normalQuantile(1 - p);
+  if (tSf(1e6, df) > p) return Infinity;
+  return bisect((t) => tSf(t, df) - p, 0, 1e6, { tol: 1e-9, maxIter: 300 });
 }
 function superiorityForMde(all, mde, threshold) {
   const rounds = all.filter((r) => r.valid);
@@ -39813,27 +39065,16 @@ function addThresholds(a, b, medianNs) {
   const ns = (t) => "relative" in t ? t.relative * medianNs : t.ns;
   return { ns: ns(a) + ns(b) };
 }
-function standardisedScores(rounds, scores) {
-  return rounds.map((r, i) => {
+function varianceFactor(rounds, scores) {
+  if (rounds.length < 3) return 1;
+  const e = rounds.map((r, i) => {
     const m = r.ns.baseline.length;
     const n = r.ns.candidate.length;
     return scores[i] / Math.sqrt(m * n / (12 * (m + n + 1)));
   });
-}
-function varianceFactor(rounds, scores) {
-  if (rounds.length < 3) return 1;
-  const e = standardisedScores(rounds, scores);
-  return Math.max(1, bartlettLongRunVariance(e, 0) / (e.length - 1));
-}
-function roundDependence(e) {
-  const bandwidth = bartlettBandwidth(e.length);
-  const plain = bartlettLongRunVariance(e, 0);
-  return {
-    lag1: lag1(e),
-    serialP: serialCorrelationTest(e).p,
-    bandwidth,
-    longRunFactor: plain > 0 && e.length >= 3 ? Math.max(0, bartlettLongRunVariance(e, bandwidth) / plain) : 1
-  };
+  const mean = e.reduce((a, b) => a + b, 0) / e.length;
+  const v = e.reduce((a, b) => a + (b - mean) ** 2, 0) / (e.length - 1);
+  return Math.max(1, v);
 }
 function iidMannWhitneyP(rounds, scale, delta0) {
   if (rounds.length === 0) return NaN;
@@ -39877,27 +39118,27 @@ function meanLag1(rounds) {
   const avg = (k) => rounds.length ? rounds.reduce((s, r) => s + (Number.isFinite(r.lag1[k]) ? r.lag1[k] : 0), 0) / rounds.length : 0;
   return { baseline: avg("baseline"), candidate: avg("candidate") };
 }
-function sumCounts(rounds, key) {
+function sumErrors(rounds) {
   const e = { baseline: 0, candidate: 0 };
   for (const r of rounds) {
-    e.baseline += r[key].baseline;
-    e.candidate += r[key].candidate;
+    e.baseline += r.errors.baseline;
+    e.candidate += r.errors.candidate;
   }
   return e;
 }
 
 // src/experiment/error-rate.ts
-function errorRateP(errors, requests) {
-  const k = errors.baseline + errors.candidate;
-  const total = requests.baseline + requests.candidate;
-  if (k === 0 || total === 0) return 1;
-  return binomialUpperTail(errors.candidate, k, requests.candidate / total);
-}
-function errorRateExcess(errors, requests, level) {
-  const p = errorRateP(errors, requests);
-  if (p > level) return null;
-  const rate = (arm) => pct(errors[arm] / requests[arm]);
-  return `the candidate fails more requests: ${errors.candidate} errors (${rate("candidate")}) vs ${errors.baseline} (${rate("baseline")}), exact conditional p = ${p.toExponential(2)} <= ${level.toExponential(2)}`;
+function errorRateExcess(errors, ok3, alpha) {
+  const nb = errors.baseline + ok3.baseline;
+  const nc = errors.candidate + ok3.candidate;
+  if (errors.candidate === 0 || nb === 0 || nc === 0) return null;
+  const pb = errors.baseline / nb;
+  const pc = errors.candidate / nc;
+  const pooled = (errors.baseline + errors.candidate) / (nb + nc);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / nb + 1 / nc));
+  const p = se > 0 ? normalSf((pc - pb) / se) : pc > pb ? 0 : 1;
+  if (p > alpha) return null;
+  return `the candidate fails more requests: ${errors.candidate} errors (${pct(pc)}) vs ${errors.baseline} (${pct(pb)}), p = ${p.toExponential(2)}`;
 }
 function pct(v) {
   return `${(v * 100).toFixed(2)}%`;
@@ -39923,17 +39164,12 @@ function prepareRound(r) {
     // log is monotone: the sorted logs are the logs of the sorted values.
     log: { baseline: nsB.map(Math.log), candidate: nsC.map(Math.log) },
     ns: { baseline: nsB, candidate: nsC },
-    ...afterCut(r, cut),
+    errors: errorCounts(r),
     requests: r.arm.length
   };
 }
-function afterCut(r, cut) {
-  const { requests, errors } = countsAfterCut(r, cut);
-  return { errors, counted: requests };
-}
 
 // src/experiment/controller.ts
-var ERROR_ALPHA_SHARE = 0.1;
 async function runSequential(runtime, opts) {
   const now = opts.now ?? Date.now;
   const started = now();
@@ -39944,8 +39180,6 @@ async function runSequential(runtime, opts) {
   const bounds = [];
   let requests = 0;
   let exhausted = false;
-  const errorAlpha = opts.alpha * ERROR_ALPHA_SHARE;
-  const latencyAlpha = opts.alpha - errorAlpha;
   for (let index = 0; ; ) {
     for (let k = 0; k < opts.lookEvery && !exhausted; k++, index++) {
       const outcome = await runtime.runRound(index);
@@ -39963,17 +39197,16 @@ async function runSequential(runtime, opts) {
     const look = analyzeLook(prepared, opts.threshold);
     const used = look.n.baseline + look.n.candidate;
     const pS = superiorityForMde(prepared, opts.mde, opts.threshold);
-    const planned = plannedRequests(look, pS, latencyAlpha, opts);
+    const planned = plannedRequests(look, pS, opts);
     const reachedPlan = used >= planned && look.rounds >= opts.minRounds;
     const final = capped || reachedPlan;
-    const t = nextTime(times, used / planned, final);
-    const errorLevel = obrienFlemingSpending(t, errorAlpha) - obrienFlemingSpending(times.at(-1) ?? 0, errorAlpha);
+    const t = nextTime(times, final ? 1 : used / planned);
     times.push(t);
-    const boundary = nextBoundary(latencyAlpha, times, bounds);
+    const boundary = nextBoundary(opts.alpha, times, bounds);
     bounds.push(boundary);
     const boundaryP = normalSf(boundary);
-    const ci = shiftInterval(prepared, boundaryP, scaleOf(opts.threshold), look.scaleBudget, look.scaleShift);
-    const errorP = errorRateP(look.errors, look.counted);
+    const zc = zCriticalFor(boundaryP, look.rounds);
+    const ci = shiftInterval(prepared, zc, scaleOf(opts.threshold), look.scaleShift);
     const record = {
       look: looks.length + 1,
       rounds: look.rounds,
@@ -39984,15 +39217,12 @@ async function runSequential(runtime, opts) {
       boundaryP,
       informationFraction: t,
       plannedRequests: planned,
-      shiftRelative: look.shift.relative,
-      pBelow: look.pBelow,
-      errorP,
-      errorLevel
+      shiftRelative: look.shift.relative
     };
     looks.push(record);
     opts.onLook?.(record);
-    const power = achievedPower({ total: used / inflation(look), alpha: latencyAlpha, p: pS });
-    const decision = decide({ look, boundaryP, errorLevel, final, reachedPlan, power, opts, prepared });
+    const power = achievedPower({ total: used / look.varianceFactor, alpha: opts.alpha, p: pS });
+    const decision = decide({ look, ci, boundaryP, final, reachedPlan, power, opts, prepared });
     if (decision || exhausted && prepared.length === 0) {
       const d = decision ?? { verdict: "inconclusive", reason: "no rounds to analyse" };
       return {
@@ -40009,43 +39239,38 @@ async function runSequential(runtime, opts) {
         power,
         warmup: { removed: look.warmupRemoved, invalidRounds: look.invalidRounds },
         errors: look.errors,
-        checks: [...dedupeChecks(checks), ...stationarityCheck(look, prepared.length), roundDependenceCheck(look)],
+        checks: [...dedupeChecks(checks), ...stationarityCheck(look, prepared.length)],
         iidP: look.iidP,
         lag1: look.lag1,
         median: look.median,
         looks,
         plannedRequests: planned,
-        pBelow: look.pBelow,
-        errorTest: { p: errorP, level: errorLevel, alpha: errorAlpha, requests: look.counted },
-        roundDependence: { ...look.dependence, varianceFactor: look.varianceFactor },
         durationMs: now() - started
       };
     }
   }
 }
-function inflation(look) {
-  return look.varianceFactor * Math.max(1, look.dependence.longRunFactor);
-}
-function plannedRequests(look, pS, alpha, opts) {
+function plannedRequests(look, pS, opts) {
   const perRound = look.rounds > 0 ? (look.n.baseline + look.n.candidate) / look.rounds : 0;
-  const base = noetherTotal({ alpha, power: opts.power, p: pS });
-  const inflated = Math.ceil(base * inflation(look));
+  const base = noetherTotal({ alpha: opts.alpha, power: opts.power, p: pS });
+  const inflated = Math.ceil(base * look.varianceFactor);
   const atLeast = Math.ceil(perRound * opts.minRounds);
   return Math.max(Number.isFinite(inflated) ? inflated : Number.MAX_SAFE_INTEGER, atLeast, 1);
 }
-function nextTime(times, t, final) {
-  if (final) return 1;
+function nextTime(times, t) {
   const prev = times.length ? times[times.length - 1] : 0;
-  return Math.min(Math.max(t, prev + 1e-3), 1 - (1 - prev) * 1e-3);
+  return Math.min(1, Math.max(t, prev + 1e-3));
 }
 function decide(x) {
-  const { look, opts } = x;
-  const errorExcess = errorRateExcess(look.errors, look.counted, x.errorLevel);
+  const { look, ci, opts } = x;
+  const [low, high] = "relative" in opts.threshold ? ci.relative : ci.ns;
+  const budget = "relative" in opts.threshold ? opts.threshold.relative : opts.threshold.ns;
+  const errorExcess = errorRateExcess(look.errors, look.n, opts.alpha);
   if (errorExcess) return { verdict: "regression", reason: errorExcess };
-  if (look.p <= x.boundaryP) {
+  if (look.p <= x.boundaryP && low > budget) {
     return { verdict: "regression", reason: "the slowdown exceeds the budget: the test crossed its boundary" };
   }
-  if (look.pBelow <= x.boundaryP && look.rounds >= 2) {
+  if (high < budget && look.rounds >= 2) {
     return { verdict: "no-regression", reason: "the confidence interval's upper bound is below the budget" };
   }
   if (!x.final) return null;
@@ -40070,19 +39295,6 @@ function stationarityCheck(look, total) {
     }
   ];
 }
-function roundDependenceCheck(look) {
-  const d = look.dependence;
-  const correlated = d.lag1 > 0 && d.serialP < 0.05;
-  const spread2 = look.varianceFactor >= 2;
-  const numbers = `round scores vary ${look.varianceFactor.toFixed(2)}x as much as i.i.d. requests would make them; lag-1 correlation of consecutive rounds ${d.lag1.toFixed(2)} (Wald-Wolfowitz p = ${d.serialP.toPrecision(2)}); long-run factor ${d.longRunFactor.toFixed(2)} at Bartlett bandwidth ${d.bandwidth}`;
-  if (!correlated && !spread2) return { id: "round-dependence", status: "pass", detail: numbers };
-  const what = [spread2 ? "between-round spread dominates" : "", correlated ? "consecutive rounds are correlated" : ""].filter(Boolean).join(" and ");
-  return {
-    id: "round-dependence",
-    status: "warn",
-    detail: `${what} (${numbers}): a placement or instance effect that persists across rounds can pass for a slowdown; the plan counts this spread, and from 20 rounds on the test flips blocks of consecutive rounds`
-  };
-}
 function dedupeChecks(checks) {
   const rank = { pass: 0, warn: 1, fail: 2 };
   const byId = /* @__PURE__ */ new Map();
@@ -40092,9 +39304,6 @@ function dedupeChecks(checks) {
   }
   return [...byId.values()];
 }
-
-// src/engine.ts
-init_checks();
 
 // src/runtime/replay.ts
 var ReplayRuntime = class {
@@ -40121,8 +39330,52 @@ var version = "0.1.0";
 init_units();
 
 // src/report/text.ts
-init_placement();
 init_units();
+
+// src/cost/render.ts
+init_units();
+var CHECK_ICON = { consistent: "\u2705", outside: "\u26A0\uFE0F", smaller: "\u2139\uFE0F" };
+var METHOD = { preload: "counting preload", strace: "strace" };
+var interval = (ci) => `${formatNs(ci[0])} .. ${formatNs(ci[1])}`;
+function costRows(cost) {
+  if ("unavailable" in cost) return [["cost", `not decomposed: ${cost.unavailable}`]];
+  return [
+    ["predicted", `${formatNs(cost.predicted.ns)} per request (${interval(cost.predicted.ciNs)}) = ${predictionTerms(cost)}`],
+    ["measured", `${formatNs(cost.measured.ns)} per request (${interval(cost.measured.ciNs)})`],
+    ["check", cost.message]
+  ];
+}
+function predictionTerms(cost) {
+  const terms = cost.functions.filter((f) => f.predictedNs !== void 0 && f.callsPerRequest > 0);
+  return terms.length ? terms.map((f) => `${f.name} ${f.callsPerRequest.toFixed(2)} \xD7 ${formatNs(f.perCallNs)}`).join(" + ") : "0";
+}
+function costMarkdown(cost) {
+  if ("unavailable" in cost) return `
+**Where the cost is**: not decomposed (${cost.unavailable}).
+`;
+  const rows = cost.functions.filter((f) => f.callsPerRequest > 0).map(functionRow);
+  const lines = [
+    "",
+    `**Where the cost is** (calls counted by ${METHOD[cost.method]}, cost per call by micro benchmark)`,
+    "",
+    "| function | calls / request | hook cost / call | per request |",
+    "|---|---:|---:|---:|",
+    ...rows,
+    `| **predicted** | | | **${formatNs(cost.predicted.ns)}** (${interval(cost.predicted.ciNs)}) |`,
+    `| **measured** (macro shift) | | | **${formatNs(cost.measured.ns)}** (${interval(cost.measured.ciNs)}) |`,
+    "",
+    `${CHECK_ICON[cost.check]} ${cost.message.charAt(0).toUpperCase()}${cost.message.slice(1)}.`
+  ];
+  return `${lines.join("\n")}
+`;
+}
+function functionRow(f) {
+  const calls = f.callsPerRequest.toFixed(2);
+  if (f.perCallNs === void 0) return `| \`${f.name}\` | ${calls} | ${f.note ?? "not measured"} | |`;
+  return `| \`${f.name}\` | ${calls} | ${formatNs(f.perCallNs)} (${interval(f.perCallCiNs)}) | ${formatNs(f.predictedNs)} (${interval(f.predictedCiNs)}) |`;
+}
+
+// src/report/text.ts
 var HEADLINE = {
   regression: "REGRESSION",
   "no-regression": "no regression",
@@ -40142,7 +39395,7 @@ function verdictTable(v) {
     ["errors", `baseline ${v.errors.baseline}, candidate ${v.errors.candidate}`]
   ];
   if (v.calls) rows.push(["calls", callsLine(v)]);
-  if (v.placement) rows.push(["placement", placementLine(v.placement)]);
+  if (v.cost) rows.push(...costRows(v.cost));
   if (v.durationMs !== void 0) rows.push(["time", `${(v.durationMs / 1e3).toFixed(1)} s`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join("\n");
@@ -40161,16 +39414,9 @@ function callsLine(v) {
   if ("unavailable" in v.calls) return v.calls.unavailable;
   const c = v.calls;
   const parts = Object.entries(c.perRequest).filter(([, n]) => n >= 0.05).map(([fn, n]) => `${fn} ${n.toFixed(2)}/request (${formatNs(c.impliedPerCallNs[fn])} per call)`);
-  return parts.length ? `${parts.join(", ")} over ${c.requests} requests` : "no hooked calls seen";
-}
-function placementLine(p) {
-  const how = p.mode === "off" ? `off${p.requested !== "off" ? ` (${p.requested} requested)` : ""}, not pinned` : `${p.mode}${p.requested === "auto" ? " (auto)" : ""}: loadgen on ${describeCpus(p.pinned.loadgen, p.allowed)}, both SUT arms on ${describeCpus(p.pinned.sut, p.allowed)}`;
-  const observed = p.rounds.filter((r) => r.samples > 0);
-  const apart = observed.filter((r) => r.differing > 0).length;
-  const seen = observed.length ? `arms on different CPUs in ${apart} of ${observed.length} observed rounds` : "not observed";
-  const first = p.rounds.filter((r) => r.first === "candidate").length;
-  const order = p.rounds.length ? `; candidate started first in ${first} of ${p.rounds.length} rounds` : "";
-  return `${how}; ${seen}${order}${p.note ? `; ${p.note}` : ""}`;
+  const by = `counted by ${c.method === "preload" ? "the counting preload" : "strace"}`;
+  const uncounted = c.uncounted?.length ? `; not counted: ${c.uncounted.join(", ")}` : "";
+  return `${parts.length ? `${parts.join(", ")} over ${c.requests} requests` : "no hooked calls seen"}, ${by}${uncounted}`;
 }
 
 // src/report/html/charts.ts
@@ -40473,14 +39719,14 @@ function legend(items) {
 }
 
 // src/report/html/charts.ts
-var ARMS2 = ["baseline", "candidate"];
+var ARMS = ["baseline", "candidate"];
 var M = { top: 14, right: 18, bottom: 44, left: 64 };
 function empty(id, title, why, width = 640, height = 120) {
   return `<svg class="chart" data-chart="${esc(id)}" data-empty="true" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg"><text class="label" x="${width / 2}" y="${height / 2}" text-anchor="middle">${esc(why)}</text></svg>`;
 }
 function latencyDomain(arms) {
-  const lo = Math.min(...ARMS2.map((a) => arms[a].quantiles.min).filter(Number.isFinite));
-  const hi = Math.max(...ARMS2.map((a) => arms[a].quantiles.max).filter(Number.isFinite));
+  const lo = Math.min(...ARMS.map((a) => arms[a].quantiles.min).filter(Number.isFinite));
+  const hi = Math.max(...ARMS.map((a) => arms[a].quantiles.max).filter(Number.isFinite));
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return null;
   return [lo / 1.05, hi * 1.05];
 }
@@ -40492,7 +39738,7 @@ function ecdfChart(arms) {
   const x = logScale(dom, [M.left, width - M.right]);
   const y = linearScale([0, 1], [height - M.bottom, M.top]);
   let body = "";
-  for (const a of ARMS2) {
+  for (const a of ARMS) {
     const { x: xs, p } = ecdfPoints(arms[a].sorted);
     let d = "";
     for (let i = 0; i < xs.length; i++) {
@@ -40533,9 +39779,9 @@ function boxChart(arms) {
   const rowH = (height - M.top - M.bottom) / 2;
   const y = linearScale([0, 2], [M.top, height - M.bottom]);
   const bins = 80;
-  const dens = ARMS2.map((a) => logDensity(arms[a].sorted, x.domain[0], x.domain[1], bins));
+  const dens = ARMS.map((a) => logDensity(arms[a].sorted, x.domain[0], x.domain[1], bins));
   let body = "";
-  ARMS2.forEach((a, row) => {
+  ARMS.forEach((a, row) => {
     const q = arms[a].quantiles;
     const cy = y(row + 0.5);
     const d = dens[row];
@@ -40582,7 +39828,7 @@ function boxChart(arms) {
       yFormat: () => "",
       xLabel: "latency (log scale)",
       title: "Violin and box plot of latency per arm",
-      desc: ARMS2.map((a) => `${a}: median ${formatNs(arms[a].quantiles.median)}, interquartile range ${formatNs(arms[a].quantiles.q1)} to ${formatNs(arms[a].quantiles.q3)}`).join("; ")
+      desc: ARMS.map((a) => `${a}: median ${formatNs(arms[a].quantiles.median)}, interquartile range ${formatNs(arms[a].quantiles.q1)} to ${formatNs(arms[a].quantiles.q3)}`).join("; ")
     },
     body
   );
@@ -40624,7 +39870,7 @@ function lagChart(arm, s, domain, r1) {
 function lagDomain(arms) {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const a of ARMS2) {
+  for (const a of ARMS) {
     const { x, y } = arms[a].lag;
     for (let i = 0; i < x.length; i++) {
       lo = Math.min(lo, x[i], y[i]);
@@ -40657,7 +39903,7 @@ function forestChart(valid2, v, level, invalid = []) {
   const y = linearScale([0, 1], [m.top, plotBottom]);
   const rowY = (i) => m.top + rowH * (i + 0.5);
   const [x0, x1] = x.range;
-  const clamp2 = (px) => Math.min(x1, Math.max(x0, px));
+  const clamp = (px) => Math.min(x1, Math.max(x0, px));
   let ci = "";
   let dots = "";
   const rowsSvg = [];
@@ -40669,8 +39915,8 @@ function forestChart(valid2, v, level, invalid = []) {
       if (i % labelEvery === 0) rowsSvg.push(`<text class="tick" x="${m.left - 6}" y="${cy}" dy="0.32em" text-anchor="end">round ${r.round}</text>`);
       return;
     }
-    const a = Number.isFinite(r.ci[0]) ? clamp2(x(r.ci[0])) : x0;
-    const b = Number.isFinite(r.ci[1]) ? clamp2(x(r.ci[1])) : x1;
+    const a = Number.isFinite(r.ci[0]) ? clamp(x(r.ci[0])) : x0;
+    const b = Number.isFinite(r.ci[1]) ? clamp(x(r.ci[1])) : x1;
     ci += `M${fmt(a)} ${cy}H${fmt(b)}`;
     if (Number.isFinite(r.relative)) dots += `M${fmt(x(r.relative))} ${cy}h0`;
     if (i % labelEvery === 0) rowsSvg.push(`<text class="tick" x="${m.left - 6}" y="${cy}" dy="0.32em" text-anchor="end">round ${r.round}</text>`);
@@ -40684,8 +39930,8 @@ function forestChart(valid2, v, level, invalid = []) {
   });
   const py = plotBottom - pooledGap / 2;
   const [cl, ch] = v.shift.ci;
-  const dl = Number.isFinite(cl) ? clamp2(x(cl)) : x0;
-  const dh = Number.isFinite(ch) ? clamp2(x(ch)) : x1;
+  const dl = Number.isFinite(cl) ? clamp(x(cl)) : x0;
+  const dh = Number.isFinite(ch) ? clamp(x(ch)) : x1;
   const dc = Number.isFinite(v.shift.relative) ? x(v.shift.relative) : (dl + dh) / 2;
   const diamond = `<path class="pooled" d="M${fmt(dl)} ${fmt(py)}L${fmt(dc)} ${fmt(py - 8)}L${fmt(dh)} ${fmt(py)}L${fmt(dc)} ${fmt(py + 8)}Z"><title>${esc(`pooled: ${formatPercent(v.shift.relative, 2)} [${formatPercent(cl, 2)}, ${formatPercent(ch, 2)}]`)}</title></path>`;
   const budgetLine = Number.isFinite(budget) ? `<path class="budget" d="M${fmt(x(budget))} ${m.top}V${fmt(plotBottom)}"/>` : "";
@@ -41032,7 +40278,7 @@ var HEADLINE2 = {
   "no-regression": "No regression",
   inconclusive: "Inconclusive"
 };
-var ARMS3 = ["baseline", "candidate"];
+var ARMS2 = ["baseline", "candidate"];
 function defaultEnvironment(v) {
   return {
     runtime: v.runtime,
@@ -41040,8 +40286,7 @@ function defaultEnvironment(v) {
     "hook-latency": version,
     node: process.version,
     kernel: `${osType()} ${release()}`,
-    platform: `${process.platform}/${process.arch}`,
-    ...v.placement ? { placement: placementLine(v.placement) } : {}
+    platform: `${process.platform}/${process.arch}`
   };
 }
 function renderReport(input) {
@@ -41103,12 +40348,12 @@ function distributionSection(d, v) {
   ) + card(
     "Per arm: violin and box",
     ARM_LEGEND + boxChart(d.arms),
-    `Box: quartiles and median; whiskers: Tukey (1.5 IQR); dots: outliers (${ARMS3.map((a) => `${a} ${q(a).outliersLow + q(a).outliersHigh}`).join(", ")}). Violin: density of all samples on log-spaced bins.`
+    `Box: quartiles and median; whiskers: Tukey (1.5 IQR); dots: outliers (${ARMS2.map((a) => `${a} ${q(a).outliersLow + q(a).outliersHigh}`).join(", ")}). Violin: density of all samples on log-spaced bins.`
   ) + `</div>`;
 }
 function lagSection(d, v) {
   const dom = lagDomain(d.arms);
-  return `<section class="row"><h2>Lag plots: is each request independent of the one before?</h2><p class="note">latency[i+1] against latency[i] within each arm's series of one round, as in Kahlhofer et al. (SSP 2023). A round cloud means independent requests; a diagonal streak means autocorrelation, which the design-based test accounts for. Mean lag-1 autocorrelation of log latency: baseline ${fixed(v.lag1.baseline)}, candidate ${fixed(v.lag1.candidate)}.</p><div class="grid3">` + ARMS3.map((a) => card(`${a}`, lagChart(a, d.arms[a], dom, v.lag1[a]), lagCaption(d.arms[a]))).join("") + `</div></section>`;
+  return `<section class="row"><h2>Lag plots: is each request independent of the one before?</h2><p class="note">latency[i+1] against latency[i] within each arm's series of one round, as in Kahlhofer et al. (SSP 2023). A round cloud means independent requests; a diagonal streak means autocorrelation, which the design-based test accounts for. Mean lag-1 autocorrelation of log latency: baseline ${fixed(v.lag1.baseline)}, candidate ${fixed(v.lag1.candidate)}.</p><div class="grid3">` + ARMS2.map((a) => card(`${a}`, lagChart(a, d.arms[a], dom, v.lag1[a]), lagCaption(d.arms[a]))).join("") + `</div></section>`;
 }
 function lagCaption(s) {
   return s.lag.x.length < s.lag.total ? `${s.lag.x.length.toLocaleString("en-US")} of ${s.lag.total.toLocaleString("en-US")} consecutive pairs, a uniform random subset (drawing only). Dashed: latency[i+1] = latency[i].` : `All ${s.lag.total.toLocaleString("en-US")} consecutive pairs. Dashed: latency[i+1] = latency[i].`;
@@ -41142,7 +40387,7 @@ function warmupSection(d, v) {
   );
 }
 function errorsSection(d, v) {
-  const rows = ARMS3.map((a) => {
+  const rows = ARMS2.map((a) => {
     const s = d.arms[a];
     const rate = s.requests ? s.errors / s.requests : 0;
     return `<tr><th class="${a === "baseline" ? "arm-b" : "arm-c"}">${a}</th><td class="num">${s.requests.toLocaleString("en-US")}</td><td class="num" data-errors="${s.errors}">${s.errors.toLocaleString("en-US")}</td><td class="num">${(rate * 100).toFixed(2)}%</td><td class="num">${s.transportErrors}</td><td class="num">${s.serverErrors}</td><td class="num">${v.errors[a]}</td></tr>`;
@@ -41255,15 +40500,15 @@ import { join } from "node:path";
 var REPORT_FILE = "report.html";
 function writeReport(dir, rounds, verdict, environment, history) {
   mkdirSync(dir, { recursive: true });
-  const path8 = join(dir, REPORT_FILE);
-  writeFileSync(path8, renderReport({ rounds, verdict, environment, history }));
-  return path8;
+  const path10 = join(dir, REPORT_FILE);
+  writeFileSync(path10, renderReport({ rounds, verdict, environment, history }));
+  return path10;
 }
 
 // src/report/markdown.ts
 init_units();
 var ICON = { regression: "\u{1F534}", "no-regression": "\u{1F7E2}", inconclusive: "\u{1F7E1}" };
-var CHECK_ICON = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
+var CHECK_ICON2 = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
 function verdictMarkdown(v) {
   const lines = [
     `### ${ICON[v.verdict]} hook latency: **${v.verdict}**`,
@@ -41284,10 +40529,10 @@ function verdictMarkdown(v) {
     `| runtime | ${v.runtime} (${v.mode} benchmark) |`
   ];
   if (v.calls) lines.push(`| hooked calls per request | ${callsLine(v)} |`);
-  if (v.placement) lines.push(`| CPU placement | ${placementLine(v.placement)} |`);
+  if (v.cost) lines.push(costMarkdown(v.cost).trimEnd());
   if (v.checks.length > 0) {
     lines.push("", "**Checks**", "");
-    for (const c of v.checks) lines.push(`- ${CHECK_ICON[c.status]} \`${c.id}\`: ${c.detail}`);
+    for (const c of v.checks) lines.push(`- ${CHECK_ICON2[c.status]} \`${c.id}\`: ${c.detail}`);
   }
   return `${lines.join("\n")}
 `;
@@ -41314,9 +40559,9 @@ function formatRound(r) {
 var SamplesWriter = class {
   fd;
   gzip;
-  constructor(path8) {
-    this.fd = openSync(path8, "w");
-    this.gzip = path8.endsWith(".gz");
+  constructor(path10) {
+    this.fd = openSync(path10, "w");
+    this.gzip = path10.endsWith(".gz");
     this.write(`${SAMPLES_HEADER}
 `);
   }
@@ -41350,15 +40595,302 @@ function impliedPerCall(shiftNs, perRequest) {
   return { byFunction, all: impliedPerCallNs(shiftNs, total) };
 }
 
+// src/micro/driver.ts
+init_errors();
+init_native();
+import { spawn as spawn2 } from "node:child_process";
+import { existsSync as existsSync2 } from "node:fs";
+import path4 from "node:path";
+var MICRO_FUNCTIONS = ["read", "recv", "write", "send", "accept", "close", "open"];
+function isMicroFunction(s) {
+  return MICRO_FUNCTIONS.includes(s);
+}
+function driverPath(root = packageRoot()) {
+  return path4.join(root, "hook", "build", "micro");
+}
+async function ensureDriver(root = packageRoot()) {
+  const exe = driverPath(root);
+  if (!existsSync2(exe)) await buildNative("the micro driver", "micro", root);
+  if (!existsSync2(exe)) throw new RunError(`make -C ${path4.join(root, "hook")} micro did not produce ${exe}`);
+  return exe;
+}
+var PRELOAD_REFUSED = /^.*ld\.so: object .* cannot be preloaded.*$/m;
+var LOAD_FAILED = /^.*error while loading shared libraries: (.*)$/m;
+async function runDriver(opts) {
+  const exe = opts.driver ?? await ensureDriver();
+  const env = { ...opts.env ?? process.env };
+  delete env.LD_PRELOAD;
+  if (opts.ldPreload !== void 0) env.LD_PRELOAD = opts.ldPreload;
+  const args = ["--function", opts.function, "--batches", String(opts.batches), "--batch-size", String(opts.batchSize)];
+  if (opts.warmup !== void 0) args.push("--warmup", String(opts.warmup));
+  if (opts.cpu !== void 0) args.push("--cpu", String(opts.cpu));
+  if (opts.pauseUs !== void 0) args.push("--pause-us", String(opts.pauseUs));
+  const timeoutMs = opts.timeoutMs ?? 12e4;
+  const r = await execute(exe, args, env, timeoutMs);
+  const who = opts.ldPreload ? `under ${opts.ldPreload}` : "without a hook";
+  if (r.spawnError) throw new RunError(`cannot start the micro driver ${exe}: ${r.spawnError.message}`);
+  const refused = PRELOAD_REFUSED.exec(r.stderr);
+  if (refused && opts.ldPreload !== void 0) {
+    throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${refused[0].replace(/^ERROR:\s*/, "").trim()}`);
+  }
+  const failed = LOAD_FAILED.exec(r.stderr);
+  if (failed && opts.ldPreload !== void 0 && r.code === 127) {
+    throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${failed[1].trim()}`);
+  }
+  if (r.timedOut) throw new RunError(`the micro driver ${who} did not finish within ${timeoutMs} ms`);
+  if (r.signal) throw new RunError(`the micro driver ${who} was killed by ${r.signal}${tail(r.stderr)}`);
+  if (r.code === 2 && /^micro: /.test(r.stderr)) throw new UsageError(r.stderr.trim().split("\n")[0]);
+  if (r.code !== 0) throw new RunError(`the micro driver ${who} exited with ${r.code}${tail(r.stderr)}`);
+  return { ...parseDriverOutput(r.stdout, opts.batches), stderr: r.stderr };
+}
+function parseDriverOutput(stdout, expectBatches) {
+  const lines = stdout.split("\n").filter((l) => l.trim() !== "");
+  const head = /^# function=(\S+) batch_size=(\d+)$/.exec(lines[0] ?? "");
+  if (!head) throw new RunError(`unexpected micro driver output: ${JSON.stringify((lines[0] ?? "").slice(0, 80))}`);
+  const batches = new Float64Array(lines.length - 1);
+  for (let i = 1; i < lines.length; i++) {
+    const v = Number(lines[i]);
+    if (!/^\d+(\.\d+)?$/.test(lines[i].trim()) || !Number.isFinite(v)) {
+      throw new RunError(`unexpected micro driver output line ${i + 1}: ${JSON.stringify(lines[i].slice(0, 80))}`);
+    }
+    batches[i - 1] = v;
+  }
+  if (expectBatches !== void 0 && batches.length !== expectBatches) {
+    throw new RunError(`the micro driver printed ${batches.length} batches, expected ${expectBatches}`);
+  }
+  return { function: head[1], batchSize: Number(head[2]), batches };
+}
+function execute(cmd, args, env, timeoutMs) {
+  return new Promise((resolve5) => {
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    let settled = false;
+    const child2 = spawn2(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child2.kill("SIGKILL");
+    }, timeoutMs);
+    child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
+    child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d);
+    child2.once("error", (err) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve5({ code: null, signal: null, stdout, stderr, spawnError: err });
+    });
+    child2.once("close", (code, signal) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve5({ code, signal, stdout, stderr, timedOut });
+    });
+  });
+}
+function tail(stderr) {
+  const t = stderr.trim().split("\n").slice(-2).join(" | ");
+  return t ? `: ${t}` : "";
+}
+
+// src/micro/benchmark.ts
+import { randomInt } from "node:crypto";
+init_schedule();
+var MICRO_DEFAULTS = {
+  rounds: 30,
+  batches: 10,
+  batchSize: 1e3,
+  warmup: 3,
+  alpha: 0.05
+};
+async function runMicro(opts) {
+  const R = opts.rounds ?? MICRO_DEFAULTS.rounds;
+  const B2 = opts.batches ?? MICRO_DEFAULTS.batches;
+  const K = opts.batchSize ?? MICRO_DEFAULTS.batchSize;
+  const warmup = opts.warmup ?? MICRO_DEFAULTS.warmup;
+  const seed = opts.seed ?? randomInt(0, 2 ** 31);
+  const driver = await ensureDriver();
+  const rounds = [];
+  for (let r = 0; r < R; r++) {
+    const order = pairSchedule(seed, r, 1);
+    const out = {};
+    for (const arm of order) {
+      const name = arm === 1 ? "candidate" : "baseline";
+      const run2 = await runDriver({
+        driver,
+        function: opts.function,
+        batches: B2,
+        batchSize: K,
+        warmup,
+        cpu: opts.cpu,
+        pauseUs: opts.pauseUs,
+        ldPreload: arm === 1 ? opts.hook : opts.baselineHook,
+        env: opts.env
+      });
+      out[name] = run2.batches;
+    }
+    const round3 = {
+      round: r,
+      first: order[0] === 1 ? "candidate" : "baseline",
+      baseline: out.baseline,
+      candidate: out.candidate
+    };
+    rounds.push(round3);
+    opts.onRound?.(round3);
+  }
+  const analysis = analyzeMicro(rounds, { threshold: opts.threshold, alpha: opts.alpha });
+  return { function: opts.function, seed, batches: B2, batchSize: K, calls: R * B2 * K, rounds, analysis };
+}
+var SHIFT_TOL_NS = 1e-3;
+function analyzeMicro(rounds, opts = {}) {
+  const alpha = opts.alpha ?? MICRO_DEFAULTS.alpha;
+  const sorted = rounds.map((r) => ({ baseline: Float64Array.from(r.baseline).sort(), candidate: Float64Array.from(r.candidate).sort() })).filter((r) => r.baseline.length > 0 && r.candidate.length > 0);
+  if (sorted.length === 0) throw new Error("analyzeMicro: no round has batches in both arms");
+  const baselineNs = median(concat(sorted.map((r) => r.baseline)));
+  const candidateNs = median(concat(sorted.map((r) => r.candidate)));
+  const t = opts.threshold ?? { ns: 0 };
+  const thresholdNs = "ns" in t ? t.ns : t.relative * baselineNs;
+  const scores = sorted.map((r) => roundScore(r.baseline, r.candidate, thresholdNs));
+  const combined = combineScores(scores);
+  const zCritical = zCriticalFor(alpha, sorted.length);
+  const estimate = pooledShiftNs(sorted);
+  const ci = shiftIntervalNs(sorted, zCritical);
+  const regression = combined.p <= alpha && ci[0] > thresholdNs;
+  return {
+    rounds: sorted.length,
+    estimate,
+    ci,
+    z: combined.z,
+    p: combined.p,
+    reference: combined.reference,
+    zCritical,
+    alpha,
+    thresholdNs,
+    baselineNs,
+    candidateNs,
+    perRound: sorted.map((r) => pooledShiftNs([r])),
+    verdict: regression ? "regression" : "no-regression"
+  };
+}
+function bracket(rounds) {
+  const [lo, hi] = shiftLimits(rounds);
+  return [lo - 1, hi + 1];
+}
+function pooledShiftNs(rounds) {
+  const [lo, hi] = bracket(rounds);
+  const below = bisect((s) => scoreSum(rounds, s).sum > 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
+  const above = bisect((s) => scoreSum(rounds, s).sum >= 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
+  return (below + above) / 2;
+}
+function shiftIntervalNs(rounds, zc) {
+  if (!Number.isFinite(zc)) return [-Infinity, Infinity];
+  const [lo, hi] = bracket(rounds);
+  const f = (z) => (s) => combinedZ(rounds, s) - z;
+  const low = combinedZ(rounds, lo) <= zc ? -Infinity : bisect(f(zc), lo, hi, { tol: SHIFT_TOL_NS });
+  const high = combinedZ(rounds, hi) >= -zc ? Infinity : bisect(f(-zc), lo, hi, { tol: SHIFT_TOL_NS });
+  return [low, high];
+}
+
+// src/cost/decompose.ts
+init_units();
+var NEGLIGIBLE_CALLS = 0.05;
+var rss = (xs) => Math.sqrt(xs.reduce((s, x) => s + x * x, 0));
+function functionCosts(perRequest, micro) {
+  return Object.entries(perRequest).map(([name, calls]) => {
+    const m = micro[name];
+    if (m === void 0 || typeof m === "string") return { name, callsPerRequest: calls, note: m ?? "not micro-benchmarked" };
+    return {
+      name,
+      callsPerRequest: calls,
+      perCallNs: m.estimate,
+      perCallCiNs: m.ci,
+      predictedNs: calls * m.estimate,
+      predictedCiNs: [calls * m.ci[0], calls * m.ci[1]]
+    };
+  });
+}
+function predictedOverhead(fns) {
+  const parts = fns.filter((f) => f.predictedNs !== void 0 && f.predictedCiNs !== void 0);
+  const ns = parts.reduce((s, f) => s + f.predictedNs, 0);
+  const below = rss(parts.map((f) => f.predictedNs - f.predictedCiNs[0]));
+  const above = rss(parts.map((f) => f.predictedCiNs[1] - f.predictedNs));
+  return { ns, ciNs: [ns - below, ns + above] };
+}
+function excessOverhead(measured, predicted) {
+  const ns = measured.ns - predicted.ns;
+  const below = Math.hypot(measured.ns - measured.ciNs[0], predicted.ciNs[1] - predicted.ns);
+  const above = Math.hypot(measured.ciNs[1] - measured.ns, predicted.ns - predicted.ciNs[0]);
+  return { ns, ciNs: [ns - below, ns + above] };
+}
+function costCheck(excess) {
+  if (excess.ciNs[0] > 0) return "outside";
+  if (excess.ciNs[1] < 0) return "smaller";
+  return "consistent";
+}
+function decompose(method, perRequest, micro, measured) {
+  const functions = functionCosts(perRequest, micro);
+  const predicted = predictedOverhead(functions);
+  const excess = excessOverhead(measured, predicted);
+  const check = costCheck(excess);
+  const unmeasured = functions.filter((f) => f.predictedNs === void 0 && f.callsPerRequest >= NEGLIGIBLE_CALLS).map((f) => f.name);
+  return { method, functions, predicted, measured, excess, check, message: costMessage(check, excess, unmeasured), unmeasured };
+}
+function costMessage(check, excess, unmeasured) {
+  const gap = unmeasured.length ? ` (${unmeasured.join(", ")} not micro-benchmarked: part of it may be theirs)` : "";
+  const range = (ns, lo, hi) => `${formatNs(ns)} per request (${formatNs(lo)} .. ${formatNs(hi)})`;
+  if (check === "outside") {
+    return `the measured shift exceeds the hooked calls' cost by ${range(excess.ns, ...excess.ciNs)}: the cost is outside the hooked calls${gap}`;
+  }
+  if (check === "smaller") {
+    return `the measured shift is smaller than the hooked calls' cost by ${range(-excess.ns, -excess.ciNs[1], -excess.ciNs[0])}: the calls cost less in this workload than in the micro benchmark`;
+  }
+  return `the hooked calls account for the measured shift (difference ${range(excess.ns, ...excess.ciNs)}, interval includes 0)${gap}`;
+}
+
+// src/cost/measure.ts
+var DECOMPOSE_MICRO_ROUNDS = 16;
+var BURST_NS = 25e4;
+var PAUSE_US = 500;
+function burstBatchSize(perCallNs) {
+  if (!(perCallNs > 0)) return 1e3;
+  return Math.min(1e3, Math.max(10, Math.round(BURST_NS / perCallNs)));
+}
+async function costReport(calls, verdict, config) {
+  if ("unavailable" in calls) return { unavailable: calls.unavailable };
+  const micro = {};
+  for (const [fn, perRequest] of Object.entries(calls.perRequest)) {
+    if (!(perRequest > 0)) micro[fn] = "no calls per request";
+    else if (!isMicroFunction(fn)) micro[fn] = "no micro driver";
+    else micro[fn] = await microCost(fn, config);
+  }
+  return decompose(calls.method, calls.perRequest, micro, { ns: verdict.shift.ns, ciNs: verdict.shift.ciNs });
+}
+async function microCost(fn, config) {
+  const env = { ...process.env, ...config.sut.env };
+  const driver = await ensureDriver();
+  const pilot = await runDriver({ driver, function: fn, batches: 5, batchSize: 100, pauseUs: PAUSE_US, ldPreload: config.hook, env });
+  const r = await runMicro({
+    function: fn,
+    hook: config.hook,
+    baselineHook: config.baselineHook,
+    rounds: DECOMPOSE_MICRO_ROUNDS,
+    batchSize: burstBatchSize(median(pilot.batches)),
+    batches: 20,
+    pauseUs: PAUSE_US,
+    seed: config.seed,
+    env
+  });
+  return { estimate: r.analysis.estimate, ci: r.analysis.ci };
+}
+
 // src/engine.ts
 function outputFiles(dir) {
-  return { samples: join2(dir, "samples.csv"), verdict: join2(dir, "verdict.json"), summary: join2(dir, "summary.md") };
+  return { samples: join5(dir, "samples.csv"), verdict: join5(dir, "verdict.json"), summary: join5(dir, "summary.md") };
 }
 function environmentOf(config) {
   return {
     runtime: config.runtime,
     node: process.version,
-    kernel: `${os2.type()} ${os2.release()}`,
+    kernel: `${os3.type()} ${os3.release()}`,
     hook: config.hook ?? "(none)",
     "baseline-hook": config.baselineHook ?? "(none)",
     sut: config.sut.image ?? config.sut.command.join(" "),
@@ -41372,24 +40904,12 @@ function environmentOf(config) {
     seed: String(config.seed)
   };
 }
-var inProgressSalvage;
-function salvageRoundInProgress() {
-  inProgressSalvage?.();
-}
 async function runGate(runtime, config, hooks = {}) {
   const out = config.out;
   const files = out ? outputFiles(out) : null;
   if (out) mkdirSync2(out, { recursive: true });
   const writer = files ? new SamplesWriter(files.samples) : null;
   const recorded = [];
-  const salvage = () => {
-    inProgressSalvage = void 0;
-    process.off("exit", salvage);
-    const partial = runtime.salvage?.() ?? null;
-    if (partial) writer?.append(partial);
-  };
-  inProgressSalvage = salvage;
-  process.on("exit", salvage);
   try {
     const result = await runSequential(runtime, {
       threshold: config.threshold,
@@ -41410,12 +40930,8 @@ async function runGate(runtime, config, hooks = {}) {
       onLook: hooks.onLook
     });
     const verdict = { ...result, mode: "macro", runtime: runtime.name };
-    const placement = runtime.placement?.();
-    if (placement) {
-      verdict.placement = placement;
-      verdict.checks.push(placementCheck(placement));
-    }
     if (config.countCalls) verdict.calls = await callsReport(runtime, verdict);
+    if (config.decompose && verdict.calls) verdict.cost = await costReport(verdict.calls, verdict, config);
     if (files && out) {
       writeFileSync2(files.verdict, `${JSON.stringify(verdict, null, 2)}
 `);
@@ -41427,8 +40943,6 @@ async function runGate(runtime, config, hooks = {}) {
     if (err instanceof RoundFailedError && err.partial) writer?.append(err.partial);
     throw err;
   } finally {
-    process.off("exit", salvage);
-    inProgressSalvage = void 0;
     writer?.close();
     await runtime.teardown();
   }
@@ -41456,7 +40970,7 @@ function oneLookVerdict(rounds, layers = []) {
 
 // src/samples/read.ts
 init_errors();
-import { createReadStream, promises as fs } from "node:fs";
+import { createReadStream, promises as fs2 } from "node:fs";
 import { createGunzip } from "node:zlib";
 var REQUIRED_COLUMNS = ["round", "arm", "seq", "latency_ns"];
 var EXPECTED = "round,arm,seq,latency_ns[,start_ns,status]";
@@ -41500,7 +41014,7 @@ async function readSamples(file) {
 async function openText(file) {
   let head;
   try {
-    const fh = await fs.open(file, "r");
+    const fh = await fs2.open(file, "r");
     try {
       head = Buffer.alloc(2);
       await fh.read(head, 0, 2, 0);
@@ -41714,6 +41228,7 @@ function flagsToRaw(flags) {
   for (const [k, v] of Object.entries(flags)) if (!NOT_CONFIG.has(k) && v !== void 0) raw[k] = v;
   if (flags["fail-on-inconclusive"]) raw["fail-on"] = "inconclusive";
   if (flags["count-calls"] !== void 0) raw["count-calls"] = String(flags["count-calls"]);
+  if (flags.decompose !== void 0) raw.decompose = String(flags.decompose);
   return raw;
 }
 function configLayers(flags) {
@@ -41756,8 +41271,8 @@ var ResourceList = class {
     this.list = this.list.filter((c) => !same(c, r));
     if (this.list.length !== before) this.onChange("created");
   }
-  toolUsed(tool, path8) {
-    this.toolPaths[tool] = path8;
+  toolUsed(tool, path10) {
+    this.toolPaths[tool] = path10;
     this.onChange("tools");
   }
   /** Created and not yet removed, oldest first. */
@@ -41805,7 +41320,7 @@ async function removeAll(resources2, opts) {
       continue;
     }
     log.info(`cleanup: ${argv.join(" ")}`);
-    const err = await exec(argv, log);
+    const err = await exec2(argv, log);
     if (err) {
       log.warning(`cleanup of ${r.kind} ${r.name} failed: ${err}`);
       failures++;
@@ -41816,7 +41331,7 @@ async function removeAll(resources2, opts) {
 function byOrder(a, b) {
   return RESOURCE_KINDS.indexOf(a.kind) - RESOURCE_KINDS.indexOf(b.kind);
 }
-async function exec(argv, log) {
+async function exec2(argv, log) {
   let r;
   try {
     r = await run(argv, { timeoutMs: 5 * 6e4 });
@@ -41831,11 +41346,9 @@ async function exec(argv, log) {
 // src/runtimes.ts
 init_runtime();
 init_native();
-init_placement2();
 async function prepareHooks(config, alsoBuild = []) {
   const hooks = [config.hook, config.baselineHook].filter((h) => !!h);
-  const pin = config.placement === "off" ? [] : [pinBinary()];
-  await ensureBuilt([...hooks, ...pin, ...alsoBuild]);
+  await ensureBuilt([...hooks, ...alsoBuild]);
   if (config.hook) checkSharedLibrary(config.hook, "hook");
   if (config.baselineHook) checkSharedLibrary(config.baselineHook, "baseline-hook");
 }
@@ -41909,7 +41422,7 @@ async function analyzeCommand(file, flags) {
 
 // src/commands/history.ts
 init_errors();
-import { readFileSync as readFileSync11, writeFileSync as writeFileSync5 } from "node:fs";
+import { readFileSync as readFileSync13, writeFileSync as writeFileSync5 } from "node:fs";
 import { basename as basename6 } from "node:path";
 
 // src/history/record.ts
@@ -41995,7 +41508,7 @@ var DEFAULT_OUT = "trend.html";
 function historyCommand(file, flags) {
   let text;
   try {
-    text = readFileSync11(file, "utf8");
+    text = readFileSync13(file, "utf8");
   } catch (err) {
     const code = err.code;
     throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : err.message}`);
@@ -42017,200 +41530,7 @@ function historyCommand(file, flags) {
 
 // src/commands/micro.ts
 init_errors();
-import path7 from "node:path";
-
-// src/micro/benchmark.ts
-import { randomInt } from "node:crypto";
-init_schedule();
-
-// src/micro/driver.ts
-init_errors();
-init_native();
-import { spawn as spawn6 } from "node:child_process";
-import { existsSync as existsSync8 } from "node:fs";
-import path6 from "node:path";
-var MICRO_FUNCTIONS = ["read", "recv", "write", "send", "accept", "close", "open"];
-function isMicroFunction(s) {
-  return MICRO_FUNCTIONS.includes(s);
-}
-function driverPath(root = packageRoot()) {
-  return path6.join(root, "hook", "build", "micro");
-}
-async function ensureDriver(root = packageRoot()) {
-  const exe = driverPath(root);
-  if (!existsSync8(exe)) await buildNative("the micro driver", "micro", root);
-  if (!existsSync8(exe)) throw new RunError(`make -C ${path6.join(root, "hook")} micro did not produce ${exe}`);
-  return exe;
-}
-var PRELOAD_REFUSED = /^.*ld\.so: object .* cannot be preloaded.*$/m;
-var LOAD_FAILED = /^.*error while loading shared libraries: (.*)$/m;
-async function runDriver(opts) {
-  const exe = opts.driver ?? await ensureDriver();
-  const env = { ...opts.env ?? process.env };
-  delete env.LD_PRELOAD;
-  if (opts.ldPreload !== void 0) env.LD_PRELOAD = opts.ldPreload;
-  const args = ["--function", opts.function, "--batches", String(opts.batches), "--batch-size", String(opts.batchSize)];
-  if (opts.warmup !== void 0) args.push("--warmup", String(opts.warmup));
-  if (opts.cpu !== void 0) args.push("--cpu", String(opts.cpu));
-  const timeoutMs = opts.timeoutMs ?? 12e4;
-  const r = await execute(exe, args, env, timeoutMs);
-  const who = opts.ldPreload ? `under ${opts.ldPreload}` : "without a hook";
-  if (r.spawnError) throw new RunError(`cannot start the micro driver ${exe}: ${r.spawnError.message}`);
-  const refused = PRELOAD_REFUSED.exec(r.stderr);
-  if (refused && opts.ldPreload !== void 0) {
-    throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${refused[0].replace(/^ERROR:\s*/, "").trim()}`);
-  }
-  const failed = LOAD_FAILED.exec(r.stderr);
-  if (failed && opts.ldPreload !== void 0 && r.code === 127) {
-    throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${failed[1].trim()}`);
-  }
-  if (r.timedOut) throw new RunError(`the micro driver ${who} did not finish within ${timeoutMs} ms`);
-  if (r.signal) throw new RunError(`the micro driver ${who} was killed by ${r.signal}${tail2(r.stderr)}`);
-  if (r.code === 2 && /^micro: /.test(r.stderr)) throw new UsageError(r.stderr.trim().split("\n")[0]);
-  if (r.code !== 0) throw new RunError(`the micro driver ${who} exited with ${r.code}${tail2(r.stderr)}`);
-  return { ...parseDriverOutput(r.stdout, opts.batches), stderr: r.stderr };
-}
-function parseDriverOutput(stdout, expectBatches) {
-  const lines = stdout.split("\n").filter((l) => l.trim() !== "");
-  const head = /^# function=(\S+) batch_size=(\d+)$/.exec(lines[0] ?? "");
-  if (!head) throw new RunError(`unexpected micro driver output: ${JSON.stringify((lines[0] ?? "").slice(0, 80))}`);
-  const batches = new Float64Array(lines.length - 1);
-  for (let i = 1; i < lines.length; i++) {
-    const v = Number(lines[i]);
-    if (!/^\d+(\.\d+)?$/.test(lines[i].trim()) || !Number.isFinite(v)) {
-      throw new RunError(`unexpected micro driver output line ${i + 1}: ${JSON.stringify(lines[i].slice(0, 80))}`);
-    }
-    batches[i - 1] = v;
-  }
-  if (expectBatches !== void 0 && batches.length !== expectBatches) {
-    throw new RunError(`the micro driver printed ${batches.length} batches, expected ${expectBatches}`);
-  }
-  return { function: head[1], batchSize: Number(head[2]), batches };
-}
-function execute(cmd, args, env, timeoutMs) {
-  return new Promise((resolve5) => {
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    let settled = false;
-    const child2 = spawn6(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child2.kill("SIGKILL");
-    }, timeoutMs);
-    child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
-    child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d);
-    child2.once("error", (err) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve5({ code: null, signal: null, stdout, stderr, spawnError: err });
-    });
-    child2.once("close", (code, signal) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve5({ code, signal, stdout, stderr, timedOut });
-    });
-  });
-}
-function tail2(stderr) {
-  const t = stderr.trim().split("\n").slice(-2).join(" | ");
-  return t ? `: ${t}` : "";
-}
-
-// src/micro/benchmark.ts
-var MICRO_DEFAULTS = {
-  rounds: 30,
-  batches: 10,
-  batchSize: 1e3,
-  warmup: 3,
-  alpha: 0.05
-};
-async function runMicro(opts) {
-  const R = opts.rounds ?? MICRO_DEFAULTS.rounds;
-  const B2 = opts.batches ?? MICRO_DEFAULTS.batches;
-  const K = opts.batchSize ?? MICRO_DEFAULTS.batchSize;
-  const warmup = opts.warmup ?? MICRO_DEFAULTS.warmup;
-  const seed = opts.seed ?? randomInt(0, 2 ** 31);
-  const driver = await ensureDriver();
-  const rounds = [];
-  for (let r = 0; r < R; r++) {
-    const order = pairSchedule(seed, r, 1);
-    const out = {};
-    for (const arm of order) {
-      const name = arm === 1 ? "candidate" : "baseline";
-      const run2 = await runDriver({
-        driver,
-        function: opts.function,
-        batches: B2,
-        batchSize: K,
-        warmup,
-        cpu: opts.cpu,
-        ldPreload: arm === 1 ? opts.hook : opts.baselineHook,
-        env: opts.env
-      });
-      out[name] = run2.batches;
-    }
-    const round3 = {
-      round: r,
-      first: order[0] === 1 ? "candidate" : "baseline",
-      baseline: out.baseline,
-      candidate: out.candidate
-    };
-    rounds.push(round3);
-    opts.onRound?.(round3);
-  }
-  const analysis = analyzeMicro(rounds, { threshold: opts.threshold, alpha: opts.alpha });
-  return { function: opts.function, seed, batches: B2, batchSize: K, calls: R * B2 * K, rounds, analysis };
-}
-var SHIFT_TOL_NS = 1e-3;
-function analyzeMicro(rounds, opts = {}) {
-  const alpha = opts.alpha ?? MICRO_DEFAULTS.alpha;
-  const sorted = rounds.map((r) => ({ baseline: Float64Array.from(r.baseline).sort(), candidate: Float64Array.from(r.candidate).sort() })).filter((r) => r.baseline.length > 0 && r.candidate.length > 0);
-  if (sorted.length === 0) throw new Error("analyzeMicro: no round has batches in both arms");
-  const baselineNs = median(concat(sorted.map((r) => r.baseline)));
-  const candidateNs = median(concat(sorted.map((r) => r.candidate)));
-  const t = opts.threshold ?? { ns: 0 };
-  const thresholdNs = "ns" in t ? t.ns : t.relative * baselineNs;
-  const combined = testAt(sorted, thresholdNs);
-  const estimate = pooledShiftNs(sorted);
-  const ci = shiftIntervalNs(sorted, thresholdNs, estimate, alpha);
-  const regression = combined.up <= alpha;
-  return {
-    rounds: sorted.length,
-    estimate,
-    ci,
-    z: combined.z,
-    p: combined.up,
-    reference: combined.reference,
-    alpha,
-    thresholdNs,
-    baselineNs,
-    candidateNs,
-    perRound: sorted.map((r) => pooledShiftNs([r])),
-    verdict: regression ? "regression" : "no-regression"
-  };
-}
-function bracket(rounds) {
-  const [lo, hi] = shiftLimits(rounds);
-  return [lo - 1, hi + 1];
-}
-function pooledShiftNs(rounds) {
-  const [lo, hi] = bracket(rounds);
-  const below = bisect((s) => scoreSum(rounds, s).sum > 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
-  const above = bisect((s) => scoreSum(rounds, s).sum >= 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
-  return (below + above) / 2;
-}
-function shiftIntervalNs(rounds, budgetNs, estimate, alpha) {
-  const limits = bracket(rounds);
-  return invertTest(
-    { test: (x) => testAt(rounds, x), budget: budgetNs, estimate, width: (limits[1] - limits[0]) / 64, limits, tol: SHIFT_TOL_NS },
-    alpha
-  );
-}
-
-// src/commands/micro.ts
+import path9 from "node:path";
 init_native();
 init_units();
 var STDOUT = { write: (t) => void process.stdout.write(t) };
@@ -42258,8 +41578,8 @@ function formatMicro(r, j, arms) {
   const rows = [
     ["function", `${j.function}`],
     ["overhead", `${sign(a.estimate)}${formatNs(a.estimate)} per call  (${level}% CI ${end(a.ci[0])} .. ${end(a.ci[1])})`],
-    ["baseline", `${formatNs(a.baselineNs)} per call  (${arms.baselineHook ? path7.basename(arms.baselineHook) : "no hook"})`],
-    ["candidate", `${formatNs(a.candidateNs)} per call  (${path7.basename(arms.hook)})`],
+    ["baseline", `${formatNs(a.baselineNs)} per call  (${arms.baselineHook ? path9.basename(arms.baselineHook) : "no hook"})`],
+    ["candidate", `${formatNs(a.candidateNs)} per call  (${path9.basename(arms.hook)})`],
     ["calls", `${j.calls} per arm  (${a.rounds} rounds x ${r.batches} batches x ${r.batchSize})`],
     ["verdict", `${j.verdict}  (p = ${formatP2(a.p)} against a threshold of ${formatNs(a.thresholdNs)} per call, alpha ${a.alpha})`]
   ];
@@ -42278,7 +41598,7 @@ var ET_NAMES = { 0: "ET_NONE", 1: "ET_REL (an object file)", 2: "ET_EXEC (an exe
 var BUILD_HINT = "build the hook with -shared -fPIC";
 function checkHook(p, flag) {
   if (p === void 0 || p === "") throw new UsageError(`${flag} HOOK.so is required`);
-  const abs = path7.resolve(p);
+  const abs = path9.resolve(p);
   if (/[\s:]/.test(abs)) throw new UsageError(`${flag} ${p}: the path must not contain spaces or colons (LD_PRELOAD separators)`);
   const problem = sharedLibraryProblem(abs);
   if (problem === null) return abs;
@@ -42303,7 +41623,7 @@ function hookProblem(problem) {
 
 // src/commands/report.ts
 init_errors();
-import { readFileSync as readFileSync12, writeFileSync as writeFileSync6 } from "node:fs";
+import { readFileSync as readFileSync14, writeFileSync as writeFileSync6 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 init_units();
 var DEFAULT_REPORT_OUT = "report.html";
@@ -42339,7 +41659,7 @@ function computeVerdict(rounds, flags) {
 function readVerdict(file) {
   let text;
   try {
-    text = readFileSync12(file, "utf8");
+    text = readFileSync14(file, "utf8");
   } catch (err) {
     throw new UsageError(`${file}: ${fsProblem(err, "no such file")}`);
   }
@@ -42444,8 +41764,8 @@ run options:
   --out DIR                write samples.csv, verdict.json, summary.md
   --json                   print the verdict JSON on stdout
   --fail-on-inconclusive   exit 1 on an inconclusive verdict too
-  --count-calls            count hooked calls per request with strace (local runtime)
-  --placement MODE         auto | same-cpu | split | off: CPU pinning of loadgen and both arms (default auto = same-cpu)
+  --count-calls            count hooked calls per request (counting preload, or strace) (local runtime)
+  --decompose              also micro-benchmark each counted function: predicted vs measured overhead
 
 micro options:
   --hook PATH              hook under test (required)
@@ -42477,7 +41797,7 @@ var OPTIONS = {
   json: { type: "boolean" },
   "fail-on-inconclusive": { type: "boolean" },
   "count-calls": { type: "boolean" },
-  placement: { type: "string" },
+  decompose: { type: "boolean" },
   function: { type: "string" },
   verdict: { type: "string" },
   rounds: { type: "string" },
@@ -42535,7 +41855,6 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
     interrupted = true;
     process.stderr.write(`hook-latency: interrupted by ${signal}; stopping the SUTs
 `);
-    salvageRoundInProgress();
     removeLeftovers((line) => process.stderr.write(`hook-latency: ${line}
 `)).finally(() => process.exit(130));
   });

@@ -48,6 +48,9 @@ export interface MicroCost {
   ci: [number, number];
 }
 
+/** Fewer calls per request than this (a connection's accept over hundreds of keep-alive requests) cannot move the sum. */
+export const NEGLIGIBLE_CALLS = 0.05;
+
 const rss = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + x * x, 0));
 
 /** Per function: its calls per request and (when measured) the micro cost, multiplied out. */
@@ -102,7 +105,7 @@ export function decompose(
   const predicted = predictedOverhead(functions);
   const excess = excessOverhead(measured, predicted);
   const check = costCheck(excess);
-  const unmeasured = functions.filter((f) => f.predictedNs === undefined && f.callsPerRequest > 0).map((f) => f.name);
+  const unmeasured = functions.filter((f) => f.predictedNs === undefined && f.callsPerRequest >= NEGLIGIBLE_CALLS).map((f) => f.name);
   return { method, functions, predicted, measured, excess, check, message: costMessage(check, excess, unmeasured), unmeasured };
 }
 
