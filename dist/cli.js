@@ -40664,7 +40664,7 @@ init_native();
 import { spawn as spawn2 } from "node:child_process";
 import { existsSync as existsSync2 } from "node:fs";
 import path4 from "node:path";
-var MICRO_FUNCTIONS = ["read", "recv", "write", "send", "accept", "close", "open"];
+var MICRO_FUNCTIONS = ["read", "recv", "write", "send", "accept", "accept4", "close", "open"];
 function isMicroFunction(s) {
   return MICRO_FUNCTIONS.includes(s);
 }
@@ -40901,10 +40901,10 @@ function costMessage(check, excess, unmeasured) {
   const gap = unmeasured.length ? ` (${unmeasured.join(", ")} not micro-benchmarked: part of it may be theirs)` : "";
   const range = (ns, lo, hi) => `${formatNs(ns)} per request (${formatNs(lo)} .. ${formatNs(hi)})`;
   if (check === "outside") {
-    return `the measured shift exceeds the hooked calls' cost by ${range(excess.ns, ...excess.ciNs)}: the cost is outside the hooked calls${gap}`;
+    return `the measured shift exceeds the hooked calls' micro-benchmarked cost by ${range(excess.ns, ...excess.ciNs)}: the cost is outside the hooked calls, or they take a costlier path here than in the micro benchmark${gap}`;
   }
   if (check === "smaller") {
-    return `the measured shift is smaller than the hooked calls' cost by ${range(-excess.ns, -excess.ciNs[1], -excess.ciNs[0])}: the calls cost less in this workload than in the micro benchmark`;
+    return `the measured shift is smaller than the hooked calls' cost by ${range(-excess.ns, -excess.ciNs[1], -excess.ciNs[0])}: the hooked calls cost less in this workload than in the micro benchmark`;
   }
   return `the hooked calls account for the measured shift (difference ${range(excess.ns, ...excess.ciNs)}, interval includes 0)${gap}`;
 }
@@ -41833,7 +41833,7 @@ run options:
 micro options:
   --hook PATH              hook under test (required)
   --baseline-hook PATH     compare against another hook instead of none
-  --function NAME          read | recv | write | send | accept | close | open (default read)
+  --function NAME          read | recv | write | send | accept | accept4 | close | open (default read)
   --threshold 10ns         budget per call (default 0)
   --rounds N --batches N --batch-size N --cpu N --seed N --json
 

@@ -2,7 +2,7 @@
  * prints the mean ns per call of each batch. Run it with and without LD_PRELOAD
  * of a hook to get the hook's per-call cost.
  *
- *   micro --function read|recv|write|send|accept|close|open
+ *   micro --function read|recv|write|send|accept|accept4|close|open
  *         [--batches B] [--batch-size K] [--cpu N] [--warmup W] [--pause-us P]
  *
  * --pause-us P sleeps P microseconds (untimed) before each batch: the driver
@@ -22,6 +22,8 @@
  *   send    send(fd, "x", 1, 0) into a socketpair, drained untimed between runs
  *   accept  accept() on a loopback TCP listener whose clients were connected
  *           untimed just before; closing both ends is untimed (accept only)
+ *   accept4 likewise, accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC) (what
+ *           event-loop servers call)
  *   close   close() of fds made untimed by dup()
  *   open    open(tmpfile, O_RDONLY) + close() of a temporary file, both timed
  */
@@ -39,16 +41,16 @@
 #include <time.h>
 #include <unistd.h>
 
-enum fn { F_READ, F_RECV, F_WRITE, F_SEND, F_ACCEPT, F_CLOSE, F_OPEN };
-static const char *const fn_names[] = {"read", "recv", "write", "send", "accept", "close", "open"};
+enum fn { F_READ, F_RECV, F_WRITE, F_SEND, F_ACCEPT, F_CLOSE, F_OPEN, F_ACCEPT4 };
+static const char *const fn_names[] = {"read", "recv", "write", "send", "accept", "close", "open", "accept4"};
 
 static void usage_fail(const char *msg, const char *arg)
 {
     if (arg)
-        fprintf(stderr, "micro: %s: %s (usage: micro --function read|recv|write|send|accept|close|open "
+        fprintf(stderr, "micro: %s: %s (usage: micro --function read|recv|write|send|accept|accept4|close|open "
                         "[--batches B] [--batch-size K] [--cpu N] [--warmup W] [--pause-us P])\n", msg, arg);
     else
-        fprintf(stderr, "micro: %s (usage: micro --function read|recv|write|send|accept|close|open "
+        fprintf(stderr, "micro: %s (usage: micro --function read|recv|write|send|accept|accept4|close|open "
                         "[--batches B] [--batch-size K] [--cpu N] [--warmup W] [--pause-us P])\n", msg);
     exit(2);
 }
@@ -147,7 +149,8 @@ static void setup(enum fn f)
         if (pipe(pp) != 0) die("pipe");
         fcntl(pp[0], F_SETFL, O_NONBLOCK);
         break;
-    case F_ACCEPT: {
+    case F_ACCEPT:
+    case F_ACCEPT4: {
         lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (lfd < 0) die("socket");
         memset(&laddr, 0, sizeof(laddr));
@@ -181,7 +184,8 @@ static long run_len(enum fn f)
     case F_RECV: return 65536;
     case F_WRITE: return 32768; /* pipe: 1-byte writes merge into pages (64 KiB) */
     case F_SEND: return 64;     /* unix stream: one skb per send */
-    case F_ACCEPT: return 128;
+    case F_ACCEPT:
+    case F_ACCEPT4: return 128;
     case F_CLOSE: return 256;
     case F_OPEN: return 1 << 30;
     }
@@ -233,7 +237,8 @@ static uint64_t timed_run(enum fn f, long n)
         t1 = now_ns();
         drain(sp[1]);
         return t1 - t0;
-    case F_ACCEPT: {
+    case F_ACCEPT:
+    case F_ACCEPT4: {
         for (i = 0; i < n; i++) {
             cl[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
             if (cl[i] < 0) die("socket");
@@ -244,8 +249,8 @@ static uint64_t timed_run(enum fn f, long n)
         }
         t0 = now_ns();
         for (i = 0; i < n; i++) {
-            fds[i] = accept(lfd, NULL, NULL);
-            if (fds[i] < 0) die("accept");
+            fds[i] = f == F_ACCEPT4 ? accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC) : accept(lfd, NULL, NULL);
+            if (fds[i] < 0) die(fn_names[f]);
         }
         t1 = now_ns();
         for (i = 0; i < n; i++) {
@@ -318,7 +323,7 @@ int main(int argc, char **argv)
             cpu = parse_int(a, v, 0, CPU_SETSIZE - 1);
             i++;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: micro --function read|recv|write|send|accept|close|open "
+            printf("usage: micro --function read|recv|write|send|accept|accept4|close|open "
                    "[--batches B] [--batch-size K] [--cpu N] [--warmup W] [--pause-us P]\n");
             return 0;
         } else {

@@ -41,7 +41,7 @@ run options:
 micro options:
   --hook PATH              hook under test (required)
   --baseline-hook PATH     compare against another hook instead of none
-  --function NAME          read | recv | write | send | accept | close | open (default read)
+  --function NAME          read | recv | write | send | accept | accept4 | close | open (default read)
   --threshold 10ns         budget per call (default 0)
   --rounds N --batches N --batch-size N --cpu N --seed N --json
 

@@ -36,7 +36,7 @@ describe('cost decomposition', () => {
     const d = decompose('preload', { read: 2, accept: 1, epoll_wait: 1, close: 0.01 }, { ...MICRO, epoll_wait: 'no micro driver' }, { ns: 200, ciNs: [150, 260] });
     expect(d.check).toBe('outside');
     expect(d.unmeasured).toEqual(['epoll_wait']); // close: 0.01 calls per request is negligible
-    expect(d.message).toContain('exceeds the hooked calls\' cost by 80 ns per request (25.8 ns .. 141 ns)');
+    expect(d.message).toContain('exceeds the hooked calls\' micro-benchmarked cost by 80 ns per request (25.8 ns .. 141 ns): the cost is outside the hooked calls');
     expect(d.message).toContain('(epoll_wait not micro-benchmarked');
     const md = costMarkdown(d);
     expect(md).toContain('| `read` | 2.00 | 10 ns (8 ns .. 13 ns) | 20 ns (16 ns .. 26 ns) |');

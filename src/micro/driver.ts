@@ -6,7 +6,7 @@ import path from 'node:path';
 import { RunError, UsageError } from '../errors';
 import { buildNative, packageRoot } from '../native';
 
-export const MICRO_FUNCTIONS = ['read', 'recv', 'write', 'send', 'accept', 'close', 'open'] as const;
+export const MICRO_FUNCTIONS = ['read', 'recv', 'write', 'send', 'accept', 'accept4', 'close', 'open'] as const;
 export type MicroFunction = (typeof MICRO_FUNCTIONS)[number];
 
 export function isMicroFunction(s: string): s is MicroFunction {
