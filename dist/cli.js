@@ -40921,7 +40921,7 @@ async function costReport(calls, verdict, config) {
   if ("unavailable" in calls) return { unavailable: calls.unavailable };
   const micro = {};
   for (const [fn, perRequest] of Object.entries(calls.perRequest)) {
-    if (!(perRequest > 0)) micro[fn] = "no calls per request";
+    if (!(perRequest >= NEGLIGIBLE_CALLS)) micro[fn] = perRequest > 0 ? "negligible calls per request" : "no calls per request";
     else if (!isMicroFunction(fn)) micro[fn] = "no micro driver";
     else micro[fn] = await microCost(fn, config);
   }

@@ -1,5 +1,6 @@
 // The decomposition's measurements after the gate: a micro benchmark of the hook (vs the baseline
-// hook, or none) for every counted function with calls on the request path and a micro driver.
+// hook, or none) for every counted function with calls on the request path (at least NEGLIGIBLE_CALLS
+// per request) and a micro driver.
 //
 // The batches are short bursts after a pause (about BURST_NS of calls, then PAUSE_US asleep), like a
 // server's work between requests: on a loaded host long batches of a costly call measure the CPU
@@ -9,7 +10,7 @@ import { ensureDriver, isMicroFunction, runDriver, type MicroFunction } from '..
 import { runMicro } from '../micro/benchmark';
 import type { Config } from '../config';
 import type { CallsReport, Verdict } from '../types';
-import { decompose, type CostReport, type MicroCost } from './decompose';
+import { decompose, NEGLIGIBLE_CALLS, type CostReport, type MicroCost } from './decompose';
 
 /** Fewer rounds than `hook-latency micro`'s 30: this runs after the gate, for every counted function. */
 export const DECOMPOSE_MICRO_ROUNDS = 16;
@@ -26,7 +27,7 @@ export async function costReport(calls: CallsReport, verdict: Verdict, config: C
   if ('unavailable' in calls) return { unavailable: calls.unavailable };
   const micro: Record<string, MicroCost | string> = {};
   for (const [fn, perRequest] of Object.entries(calls.perRequest)) {
-    if (!(perRequest > 0)) micro[fn] = 'no calls per request';
+    if (!(perRequest >= NEGLIGIBLE_CALLS)) micro[fn] = perRequest > 0 ? 'negligible calls per request' : 'no calls per request';
     else if (!isMicroFunction(fn)) micro[fn] = 'no micro driver';
     else micro[fn] = await microCost(fn, config);
   }
