@@ -39366,8 +39366,15 @@ function costMarkdown(cost) {
     "",
     `${CHECK_ICON[cost.check]} ${cost.message.charAt(0).toUpperCase()}${cost.message.slice(1)}.`
   ];
+  const slower = slowerPerCall(cost);
+  if (slower) lines.push("", slower);
   return `${lines.join("\n")}
 `;
+}
+function slowerPerCall(cost) {
+  const slower = cost.functions.filter((f) => f.perCallCiNs !== void 0 && f.perCallCiNs[0] > 0 && f.callsPerRequest > 0).sort((a, b) => b.predictedNs - a.predictedNs);
+  if (slower.length === 0) return "";
+  return `Slower per call than the baseline: ${slower.map((f) => `\`${f.name}\` +${formatNs(f.perCallNs)} (${formatNs(f.predictedNs)} per request)`).join(", ")}.`;
 }
 function functionRow(f) {
   const calls = f.callsPerRequest.toFixed(2);

@@ -4,7 +4,7 @@
 //   measured 200 ns (150 .. 260) -> excess 80, 80 - hypot(50, 20.8806) = 25.8151, 80 + hypot(60, 10.7703) = 140.9590.
 import { describe, expect, it } from 'vitest';
 import { costCheck, decompose, excessOverhead, functionCosts, predictedOverhead } from '../../src/cost/decompose';
-import { costMarkdown, costRows } from '../../src/cost/render';
+import { costMarkdown, costRows, slowerPerCall } from '../../src/cost/render';
 import { burstBatchSize } from '../../src/cost/measure';
 
 const MICRO = { read: { estimate: 10, ci: [8, 13] as [number, number] }, accept: { estimate: 100, ci: [90, 120] as [number, number] } };
@@ -43,6 +43,13 @@ describe('cost decomposition', () => {
     expect(md).toContain('| `epoll_wait` | 1.00 | no micro driver | |');
     expect(md).toContain('counted by counting preload');
     expect(costRows(d)[0]![1]).toContain('= read 2.00 × 10 ns + accept 1.00 × 100 ns');
+    expect(md).toContain('Slower per call than the baseline: `accept` +100 ns (100 ns per request), `read` +10 ns (20 ns per request).');
+  });
+
+  it('names no slower function when no per-call interval lies above 0', () => {
+    const d = decompose('preload', { read: 1 }, { read: { estimate: 2, ci: [-1, 5] } }, { ns: 0, ciNs: [-10, 10] });
+    expect(slowerPerCall(d)).toBe('');
+    expect(costMarkdown(d)).not.toContain('Slower per call');
   });
 
   it('a smaller shift is reported with positive magnitudes', () => {

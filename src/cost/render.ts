@@ -39,7 +39,18 @@ export function costMarkdown(cost: CostReport): string {
     '',
     `${CHECK_ICON[cost.check]} ${cost.message.charAt(0).toUpperCase()}${cost.message.slice(1)}.`,
   ];
+  const slower = slowerPerCall(cost);
+  if (slower) lines.push('', slower);
   return `${lines.join('\n')}\n`;
+}
+
+/** The functions whose cost per call is above the baseline's (interval above 0), costliest per request first. */
+export function slowerPerCall(cost: CostDecomposition): string {
+  const slower = cost.functions
+    .filter((f) => f.perCallCiNs !== undefined && f.perCallCiNs[0] > 0 && f.callsPerRequest > 0)
+    .sort((a, b) => b.predictedNs! - a.predictedNs!);
+  if (slower.length === 0) return '';
+  return `Slower per call than the baseline: ${slower.map((f) => `\`${f.name}\` +${formatNs(f.perCallNs!)} (${formatNs(f.predictedNs!)} per request)`).join(', ')}.`;
 }
 
 function functionRow(f: FunctionCost): string {
