@@ -7565,17 +7565,25 @@ function buildConfig(raw) {
 function buildPod(r) {
   return {
     clusterName: String(r["cluster-name"]),
-    kindVersion: String(r["kind-version"]),
+    kindVersion: optionalString(r["kind-version"], "kind-version"),
     kindConfig: optionalString(r["kind-config"], "kind-config"),
     reuseCluster: parseBool(r["reuse-cluster"], "reuse-cluster"),
     kubeContext: optionalString(r["kube-context"], "kube-context"),
     kubeconfig: optionalString(r.kubeconfig, "kubeconfig"),
     namespace: optionalString(r.namespace, "namespace"),
     loadgenImage: String(r["loadgen-image"]),
-    cpu: r.cpu === void 0 ? void 0 : String(r.cpu),
+    cpu: cpuQuantity(r.cpu, "cpu"),
     memory: r.memory === void 0 ? void 0 : String(r.memory),
+    loadgenCpu: cpuQuantity(r["loadgen-cpu"], "loadgen-cpu"),
+    loadgenMemory: r["loadgen-memory"] === void 0 ? void 0 : String(r["loadgen-memory"]),
     podTimeoutMs: parseDuration(r["pod-timeout"], "pod-timeout")
   };
+}
+function cpuQuantity(v, what) {
+  if (v === void 0) return void 0;
+  const s = String(v).trim();
+  if (s !== "auto" && !/^\d+(\.\d+)?m?$/.test(s)) throw new UsageError(`${what} must be a CPU quantity such as 1, 0.5 or 500m, or auto; got '${s}'`);
+  return s;
 }
 function parseBool(v, what) {
   if (v === true || v === "true") return true;
@@ -7635,7 +7643,7 @@ function splitArgs(s) {
   for (let m = re.exec(s); m; m = re.exec(s)) out.push(m[1] ?? m[2] ?? m[3]);
   return out;
 }
-var import_yaml, RUNTIMES, DEFAULTS, KNOWN_KEYS;
+var import_yaml, RUNTIMES, DEFAULTS, DEFAULT_KIND_VERSION, KNOWN_KEYS;
 var init_config = __esm({
   "src/config.ts"() {
     "use strict";
@@ -7659,14 +7667,15 @@ var init_config = __esm({
       "min-rounds": 10,
       "fail-on": "regression",
       "cluster-name": "hook-latency",
-      "kind-version": "v0.29.0",
       "reuse-cluster": "true",
       "loadgen-image": "docker.io/library/node:24-alpine",
       "pod-timeout": "5m",
       "count-calls": "false",
       decompose: "false"
     };
+    DEFAULT_KIND_VERSION = "v0.29.0";
     KNOWN_KEYS = /* @__PURE__ */ new Set([
+      "kind-version",
       ...Object.keys(DEFAULTS),
       "replay",
       "sut",
@@ -7681,7 +7690,9 @@ var init_config = __esm({
       "kubeconfig",
       "namespace",
       "cpu",
-      "memory"
+      "memory",
+      "loadgen-cpu",
+      "loadgen-memory"
     ]);
   }
 });
@@ -13268,6 +13279,15 @@ function nodeTenancyCheck(node, pods, own, why = "") {
     const phase = p.status?.phase ?? "";
     return !SYSTEM_NAMESPACES.includes(ns) && !own.includes(p.metadata?.name ?? "") && phase !== "Succeeded" && phase !== "Failed";
   });
+  const controlPlane = (pods.items ?? []).filter(isControlPlane);
+  if (others.length === 0 && controlPlane.length > 0) {
+    const names = controlPlane.map((p) => p.metadata?.name).join(", ");
+    return {
+      id: "node-tenancy",
+      status: "warn",
+      detail: `node ${node} also runs the Kubernetes control plane (${names}): it shares the node's CPUs with the SUTs and adds variance`
+    };
+  }
   if (others.length === 0) {
     return { id: "node-tenancy", status: "pass", detail: `no other (non-system) workloads on node ${node}` };
   }
@@ -13277,6 +13297,10 @@ function nodeTenancyCheck(node, pods, own, why = "") {
     status: "warn",
     detail: `${others.length} other workload pod(s) share node ${node} (${sample}${others.length > 5 ? ", ..." : ""}): noisy neighbours add variance`
   };
+}
+function isControlPlane(p) {
+  const phase = p.status?.phase ?? "";
+  return p.metadata?.namespace === "kube-system" && p.metadata?.labels?.tier === "control-plane" && phase !== "Succeeded" && phase !== "Failed";
 }
 var SYSTEM_NAMESPACES;
 var init_node_tenancy = __esm({
@@ -13965,6 +13989,8 @@ var init_local = __esm({
       name = "local";
       live = /* @__PURE__ */ new Set();
       onExit = () => this.killAll();
+      /** The round being measured and its samples so far (for salvage on Ctrl-C). */
+      inProgress;
       async runRound(index) {
         const [portB, portC] = await freePorts(2);
         const { sut } = this.config;
@@ -13974,7 +14000,10 @@ var init_local = __esm({
           await Promise.all([baseline.waitReady(sut.readyPath, sut.readyTimeoutMs), candidate.waitReady(sut.readyPath, sut.readyTimeoutMs)]);
           if (this.config.hook) candidate.assertMapped(this.config.hook);
           if (this.config.baselineHook) baseline.assertMapped(this.config.baselineHook);
+          const current = { index, samples: [] };
+          this.inProgress = current;
           const result = await runRound({
+            onSample: (s) => current.samples.push(s),
             round: index,
             seed: this.config.seed,
             targets: { baseline: { host: "127.0.0.1", port: portB }, candidate: { host: "127.0.0.1", port: portC } },
@@ -13995,10 +14024,17 @@ var init_local = __esm({
           }
           return { data, checks: [sameHostCheck()] };
         } finally {
+          this.inProgress = void 0;
           await Promise.all([baseline.stop(), candidate.stop()]);
           this.live.delete(baseline);
           this.live.delete(candidate);
         }
+      }
+      salvage() {
+        const current = this.inProgress;
+        this.inProgress = void 0;
+        this.killAll();
+        return current && current.samples.length > 0 ? roundFromSamples(current.index, current.samples) : null;
       }
       /**
        * One extra, unmeasured instance of the candidate counting the hook's wrapped functions per
@@ -14069,6 +14105,7 @@ var init_local = __esm({
 });
 
 // src/runtime/manifest.ts
+import { createHash } from "node:crypto";
 function dnsLabel(s) {
   const out = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
   return out || "x";
@@ -14082,6 +14119,9 @@ function configMapNames(runId) {
     hook: dnsLabel(`hook-latency-${runId}-hook`),
     baselineHook: dnsLabel(`hook-latency-${runId}-baseline-hook`)
   };
+}
+function hookPartName(hookConfigMap, i) {
+  return dnsLabel(`${hookConfigMap}-${i}`);
 }
 function podLabels(runId, round3) {
   const labels = { [POD_LABELS.name]: APP_NAME, [POD_LABELS.run]: runId };
@@ -14110,7 +14150,7 @@ function sutContainer(plan, arm, hook, volume) {
     env: Object.entries(env).map(([name, value]) => ({ name, value }))
   };
   if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
-  const res = resources(plan.resources);
+  const res = resources(plan.resources?.sut);
   if (res) container.resources = res;
   const mounts = [];
   if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
@@ -14124,6 +14164,39 @@ function resources(r) {
   if (r.cpu) q.cpu = r.cpu;
   if (r.memory) q.memory = r.memory;
   return { requests: { ...q }, limits: { ...q } };
+}
+function hookDelivery(plan, arm, volume, cmName, hook, meta) {
+  const bytes = Buffer.from(hook.data.buffer, hook.data.byteOffset, hook.data.byteLength);
+  if (bytes.length <= HOOK_PART_BYTES) {
+    return {
+      configMaps: [{ apiVersion: "v1", kind: "ConfigMap", metadata: meta(cmName), binaryData: { [hook.fileName]: base64(bytes) } }],
+      volumes: [{ name: volume, configMap: { name: cmName, defaultMode: 365 } }],
+      initContainers: []
+    };
+  }
+  const out = { configMaps: [], volumes: [{ name: volume, emptyDir: {} }], initContainers: [] };
+  const mounts = [{ name: volume, mountPath: HOOK_DIRS[arm] }];
+  const parts = [];
+  for (let i = 0, off = 0; off < bytes.length; i++, off += HOOK_PART_BYTES) {
+    const name = hookPartName(cmName, i);
+    const key = `${hook.fileName}.${i}`;
+    out.configMaps.push({ apiVersion: "v1", kind: "ConfigMap", metadata: meta(name), binaryData: { [key]: base64(bytes.subarray(off, off + HOOK_PART_BYTES)) } });
+    out.volumes.push({ name: `${volume}-${i}`, configMap: { name } });
+    mounts.push({ name: `${volume}-${i}`, mountPath: `${PARTS_DIR}/${volume}/${i}`, readOnly: true });
+    parts.push(`${PARTS_DIR}/${volume}/${i}/${key}`);
+  }
+  const sha = createHash("sha256").update(bytes).digest("hex");
+  const init = {
+    name: `join-${volume}`,
+    image: plan.loadgen.image,
+    command: ["node", "-e", JOIN_SCRIPT, hookPath(arm, hook), sha, ...parts],
+    volumeMounts: mounts
+  };
+  if (plan.loadgen.imagePullPolicy) init.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  const res = resources(plan.resources?.loadgen);
+  if (res) init.resources = res;
+  out.initContainers.push(init);
+  return out;
 }
 function buildPodManifest(plan) {
   const names = configMapNames(plan.runId);
@@ -14143,17 +14216,15 @@ function buildPodManifest(plan) {
     }
   ];
   const volumes = [{ name: "loadgen", configMap: { name: names.loadgen } }];
-  const hookVolume = (volume, cmName, hook) => {
-    configMaps.push({
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: meta(cmName, podLabels(plan.runId)),
-      binaryData: { [hook.fileName]: base64(hook.data) }
-    });
-    volumes.push({ name: volume, configMap: { name: cmName, defaultMode: 365 } });
+  const initContainers = [];
+  const hookVolume = (arm, volume, cmName, hook) => {
+    const d = hookDelivery(plan, arm, volume, cmName, hook, (name) => meta(name, podLabels(plan.runId)));
+    configMaps.push(...d.configMaps);
+    volumes.push(...d.volumes);
+    initContainers.push(...d.initContainers);
   };
-  if (plan.hook) hookVolume("hook", names.hook, plan.hook);
-  if (plan.baselineHook) hookVolume("baseline-hook", names.baselineHook, plan.baselineHook);
+  if (plan.hook) hookVolume("candidate", "hook", names.hook, plan.hook);
+  if (plan.baselineHook) hookVolume("baseline", "baseline-hook", names.baselineHook, plan.baselineHook);
   const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
   const lgMounts = [{ name: "loadgen", mountPath: LOADGEN_DIR, readOnly: true }];
   if (plan.loadgen.outputFile) {
@@ -14168,6 +14239,8 @@ function buildPodManifest(plan) {
     volumeMounts: lgMounts
   };
   if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  const lgResources = resources(plan.resources?.loadgen);
+  if (lgResources) loadgen.resources = lgResources;
   const pod = {
     apiVersion: "v1",
     kind: "Pod",
@@ -14176,6 +14249,7 @@ function buildPodManifest(plan) {
       restartPolicy: "Never",
       terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds ?? 2,
       automountServiceAccountToken: false,
+      ...initContainers.length ? { initContainers } : {},
       containers: [
         sutContainer(plan, "baseline", plan.baselineHook, "baseline-hook"),
         sutContainer(plan, "candidate", plan.hook, "hook"),
@@ -14190,7 +14264,7 @@ function toYaml(manifest) {
   const docs = Array.isArray(manifest) ? manifest : [...manifest.configMaps, manifest.pod];
   return docs.map((d) => (0, import_yaml2.stringify)(d, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 })).join("---\n");
 }
-var import_yaml2, POD_LABELS, APP_NAME, CONTAINERS, HOOK_DIRS, LOADGEN_DIR, LOADGEN_SCRIPT, OUT_DIR, OUT_FILE;
+var import_yaml2, POD_LABELS, APP_NAME, CONTAINERS, HOOK_DIRS, LOADGEN_DIR, PARTS_DIR, HOOK_PART_BYTES, LOADGEN_SCRIPT, OUT_DIR, OUT_FILE, JOIN_SCRIPT;
 var init_manifest = __esm({
   "src/runtime/manifest.ts"() {
     "use strict";
@@ -14204,9 +14278,19 @@ var init_manifest = __esm({
     CONTAINERS = { baseline: "sut-baseline", candidate: "sut-candidate", loadgen: "loadgen" };
     HOOK_DIRS = { baseline: "/hook-latency/baseline-hook", candidate: "/hook-latency/hook" };
     LOADGEN_DIR = "/loadgen";
+    PARTS_DIR = "/hook-latency/parts";
+    HOOK_PART_BYTES = 768 * 1024;
     LOADGEN_SCRIPT = "loadgen.js";
     OUT_DIR = "/hook-latency/out";
     OUT_FILE = `${OUT_DIR}/samples.csv`;
+    JOIN_SCRIPT = [
+      "const fs = require('node:fs');",
+      "const [out, sha, ...parts] = process.argv.slice(1);",
+      "const data = Buffer.concat(parts.map((p) => fs.readFileSync(p)));",
+      "const got = require('node:crypto').createHash('sha256').update(data).digest('hex');",
+      "if (got !== sha) { console.error(`hook parts joined to sha256 ${got}, expected ${sha}`); process.exit(1); }",
+      "fs.writeFileSync(out, data, { mode: 0o555 });"
+    ].join("\n");
   }
 });
 
@@ -14268,7 +14352,7 @@ var init_pod_cgroup = __esm({
 
 // src/runtime/pod-image.ts
 import { spawn as spawn6 } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync3, readFileSync as readFileSync9, rmSync as rmSync4, statSync as statSync2 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
 import { basename as basename3, dirname as dirname5, join as join6 } from "node:path";
@@ -14300,7 +14384,7 @@ async function binaryRootfs(binary, extra = [], at = "/app", name = basename3(bi
   return { files };
 }
 function rootfsHash(spec, quick = false) {
-  const h = createHash("sha256");
+  const h = createHash2("sha256");
   h.update("hook-latency-rootfs-v2\0");
   for (const f of spec.files) {
     h.update(`${f.to}\0`);
@@ -14366,6 +14450,104 @@ var init_pod_image = __esm({
   }
 });
 
+// src/runtime/pod-listener.ts
+function listeningInodes(tcpText, port) {
+  const out = /* @__PURE__ */ new Set();
+  for (const line of tcpText.split("\n")) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || !/^\d+:$/.test(f[0])) continue;
+    const localPort = Number.parseInt(f[1].split(":")[1] ?? "", 16);
+    if (localPort === port && f[3] === TCP_LISTEN && f[9] !== "0") out.add(f[9]);
+  }
+  return out;
+}
+function socketInode(link) {
+  return /^socket:\[(\d+)\]$/.exec(link.trim())?.[1];
+}
+function listenerOf(snapshot, port) {
+  const inodes = listeningInodes(snapshot.tcp, port);
+  return snapshot.processes.find((p) => p.sockets.some((s) => inodes.has(s)));
+}
+function parseSnapshot(text) {
+  const tcp = [];
+  const processes = [];
+  let current;
+  const flush = () => {
+    if (current) processes.push({ pid: current.pid, sockets: current.sockets, maps: current.maps.join("\n") });
+  };
+  for (const line of text.split("\n")) {
+    const head = /^== (\d+)((?: \S+)*)$/.exec(line);
+    if (head) {
+      flush();
+      const sockets = head[2].trim().split(/\s+/).map(socketInode).filter((x) => x !== void 0);
+      current = { pid: Number(head[1]), sockets, maps: [] };
+    } else if (current) current.maps.push(line);
+    else tcp.push(line);
+  }
+  flush();
+  return { tcp: tcp.join("\n"), processes };
+}
+function noListener(where, port, fileName) {
+  return new RunError(`cannot verify that ${fileName} is loaded in ${where}: no process there listens on port ${port} (the SUT must listen on PORT)`);
+}
+var TCP_LISTEN, SNAPSHOT_SCRIPT;
+var init_pod_listener = __esm({
+  "src/runtime/pod-listener.ts"() {
+    "use strict";
+    init_errors();
+    TCP_LISTEN = "0A";
+    SNAPSHOT_SCRIPT = [
+      "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null",
+      "for d in /proc/[0-9]*; do",
+      "  s=",
+      '  for f in "$d"/fd/*; do',
+      '    l=$(readlink "$f" 2>/dev/null) || continue',
+      '    case "$l" in socket:*) s="$s $l";; esac',
+      "  done",
+      '  [ -n "$s" ] || continue',
+      '  echo "== ${d#/proc/}$s"',
+      '  cat "$d/maps" 2>/dev/null',
+      "done"
+    ].join("\n");
+  }
+});
+
+// src/runtime/host-proc.ts
+import { readdirSync as readdirSync2, readFileSync as readFileSync10, readlinkSync } from "node:fs";
+function tryRead(f) {
+  try {
+    return f();
+  } catch {
+    return void 0;
+  }
+}
+function socketsOf(pid) {
+  const fds = tryRead(() => readdirSync2(`/proc/${pid}/fd`)) ?? [];
+  return fds.map((fd) => tryRead(() => socketInode(readlinkSync(`/proc/${pid}/fd/${fd}`)))).filter((x) => x !== void 0);
+}
+function hostSnapshot(initPid) {
+  const ns = tryRead(() => readlinkSync(`/proc/${initPid}/ns/pid`));
+  const tcp = tryRead(() => readFileSync10(`/proc/${initPid}/net/tcp`, "utf8"));
+  if (!ns || tcp === void 0) return void 0;
+  const tcp6 = tryRead(() => readFileSync10(`/proc/${initPid}/net/tcp6`, "utf8")) ?? "";
+  const processes = [];
+  for (const pid of readdirSync2("/proc").filter((d) => /^\d+$/.test(d))) {
+    if (tryRead(() => readlinkSync(`/proc/${pid}/ns/pid`)) !== ns) continue;
+    const sockets = socketsOf(pid);
+    if (sockets.length === 0) continue;
+    const maps = tryRead(() => readFileSync10(`/proc/${pid}/maps`, "utf8"));
+    if (maps !== void 0) processes.push({ pid: Number(pid), sockets, maps });
+  }
+  return { tcp: `${tcp}
+${tcp6}`, processes };
+}
+var init_host_proc = __esm({
+  "src/runtime/host-proc.ts"() {
+    "use strict";
+    init_pod_listener();
+  }
+});
+
 // src/runtime/pod-maps.ts
 function isMapped(maps, mountDir, fileName) {
   for (const line of maps.split("\n")) {
@@ -14378,8 +14560,9 @@ function isMapped(maps, mountDir, fileName) {
 }
 function hookedContainers(plan) {
   const out = [];
-  if (plan.hook) out.push({ container: CONTAINERS.candidate, dir: HOOK_DIRS.candidate, fileName: plan.hook.fileName });
-  if (plan.baselineHook) out.push({ container: CONTAINERS.baseline, dir: HOOK_DIRS.baseline, fileName: plan.baselineHook.fileName });
+  const { ports } = plan.sut;
+  if (plan.hook) out.push({ container: CONTAINERS.candidate, dir: HOOK_DIRS.candidate, fileName: plan.hook.fileName, port: ports.candidate });
+  if (plan.baselineHook) out.push({ container: CONTAINERS.baseline, dir: HOOK_DIRS.baseline, fileName: plan.baselineHook.fileName, port: ports.baseline });
   return out;
 }
 function hookNotLoaded(h, where, log) {
@@ -14455,9 +14638,73 @@ var init_pod_output = __esm({
   }
 });
 
+// src/runtime/pod-resources.ts
+function cpuMillis(q) {
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q.trim());
+  if (!m) return Number.NaN;
+  return m[2] ? Number(m[1]) : Math.round(Number(m[1]) * 1e3);
+}
+function podResources(pod, autoCpu) {
+  const auto = autoCpu === void 0 ? void 0 : `${autoCpu}m`;
+  const cpu = pod.cpu === "auto" ? auto : pod.cpu;
+  const lgCpu = pod.loadgenCpu === "auto" ? auto : pod.loadgenCpu ?? cpu;
+  const lgMemory = pod.loadgenMemory ?? (pod.memory ? LOADGEN_MEMORY : void 0);
+  return { sut: { cpu, memory: pod.memory }, loadgen: { cpu: lgCpu, memory: lgMemory } };
+}
+function podCpuMillis(r) {
+  return 2 * cpuMillis(r.sut.cpu ?? "0") + cpuMillis(r.loadgen.cpu ?? "0");
+}
+function podRequestMillis(p) {
+  const sum = (cs) => (cs ?? []).map((c) => cpuMillis(c.resources?.requests?.cpu ?? "0")).map((x) => Number.isNaN(x) ? 0 : x);
+  const main2 = sum(p.spec?.containers).reduce((a, b) => a + b, 0);
+  return Math.max(main2, ...sum(p.spec?.initContainers));
+}
+function nodeCpu(nodes, pods) {
+  const out = [];
+  for (const n of nodes.items ?? []) {
+    const name = n.metadata?.name ?? "";
+    const ready = n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
+    const tainted = n.spec?.taints?.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute");
+    const allocatable = cpuMillis(n.status?.allocatable?.cpu ?? "");
+    if (!ready || n.spec?.unschedulable || tainted || Number.isNaN(allocatable)) continue;
+    const requested = (pods.items ?? []).filter((p) => p.spec?.nodeName === name && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed").reduce((a, p) => a + podRequestMillis(p), 0);
+    out.push({ node: name, allocatable, requested });
+  }
+  return out.sort((a, b) => b.allocatable - b.requested - (a.allocatable - a.requested));
+}
+function describeNode(n) {
+  return `node ${n.node} has ${n.allocatable}m CPU allocatable, ${n.requested}m requested by its pods, ${n.allocatable - n.requested}m free`;
+}
+function autoCpuMillis(nodes) {
+  const best = nodes[0];
+  if (!best) throw new RunError("cpu: auto: no node takes pods (none is Ready, untainted and schedulable)");
+  const share = Math.floor((best.allocatable - best.requested) / 3 / 10) * 10;
+  if (share < MIN_AUTO_MILLIS) {
+    throw new RunError(`cpu: auto: ${describeNode(best)}; the pod's three containers need at least ${3 * MIN_AUTO_MILLIS}m`);
+  }
+  return share;
+}
+function checkCpuFits(r, nodes) {
+  const want = podCpuMillis(r);
+  const best = nodes[0];
+  if (!best || want <= best.allocatable - best.requested) return;
+  throw new UsageError(
+    `the pod requests ${want}m CPU (2 x cpu ${r.sut.cpu ?? "0"} + loadgen ${r.loadgen.cpu ?? "0"}) but ${describeNode(best)}: lower cpu, or set cpu: auto`
+  );
+}
+var LOADGEN_MEMORY, MIN_AUTO_MILLIS;
+var init_pod_resources = __esm({
+  "src/runtime/pod-resources.ts"() {
+    "use strict";
+    init_errors();
+    LOADGEN_MEMORY = "256Mi";
+    MIN_AUTO_MILLIS = 100;
+  }
+});
+
 // src/runtime/pod-plan.ts
 import { randomBytes } from "node:crypto";
-import { existsSync as existsSync5, readFileSync as readFileSync10 } from "node:fs";
+import { existsSync as existsSync5, readFileSync as readFileSync11 } from "node:fs";
 import { basename as basename4, join as join7 } from "node:path";
 function newRunId() {
   return randomBytes(4).toString("hex");
@@ -14466,7 +14713,7 @@ function readHook(path10, what) {
   if (!path10) return void 0;
   let data;
   try {
-    data = readFileSync10(path10);
+    data = readFileSync11(path10);
   } catch (e) {
     throw new UsageError(`${what} ${path10}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
   }
@@ -14482,7 +14729,7 @@ function loadPodAssets(config) {
   return {
     hook: readHook(config.hook, "hook"),
     baselineHook: readHook(config.baselineHook, "baseline-hook"),
-    loadgenScript: readFileSync10(findLoadgenScript())
+    loadgenScript: readFileSync11(findLoadgenScript())
   };
 }
 function sutPorts(config) {
@@ -14514,7 +14761,7 @@ function loadgenConfig(config, round3) {
     readyPath: config.sut.readyPath
   };
 }
-function podPlan(config, runId, round3, assets, images, namespace) {
+function podPlan(config, runId, round3, assets, images, namespace, autoCpu) {
   return {
     runId: dnsLabel(runId),
     round: round3,
@@ -14534,7 +14781,7 @@ function podPlan(config, runId, round3, assets, images, namespace) {
       config: loadgenConfig(config, round3),
       imagePullPolicy: images.pullPolicy
     },
-    resources: config.pod.cpu || config.pod.memory ? { cpu: config.pod.cpu, memory: config.pod.memory } : void 0
+    resources: podResources(config.pod, autoCpu)
   };
 }
 var init_pod_plan = __esm({
@@ -14543,6 +14790,7 @@ var init_pod_plan = __esm({
     init_errors();
     init_native();
     init_manifest();
+    init_pod_resources();
   }
 });
 
@@ -14552,12 +14800,17 @@ __export(podman_exports, {
   PodmanRuntime: () => PodmanRuntime,
   importsSutBinary: () => importsSutBinary
 });
-import { existsSync as existsSync6, mkdtempSync as mkdtempSync4, readFileSync as readFileSync11, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
-import { tmpdir as tmpdir4 } from "node:os";
+import { spawnSync } from "node:child_process";
+import { existsSync as existsSync6, mkdtempSync as mkdtempSync4, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { availableParallelism, constants as constants2, hostname, tmpdir as tmpdir4 } from "node:os";
 import { basename as basename5, join as join8 } from "node:path";
 import { setTimeout as sleep4 } from "node:timers/promises";
 function importsSutBinary(sut) {
   return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
+}
+function exitStatus(code) {
+  const signal = Object.entries(constants2.signals).find(([, n]) => n === code - 128)?.[0];
+  return code > 128 && signal ? `${code} (${signal})` : String(code);
 }
 var KUBE_NETWORK, SUT_IMAGE_NAME, NODE_IMAGE_NAME, PodmanRuntime;
 var init_podman = __esm({
@@ -14571,8 +14824,11 @@ var init_podman = __esm({
     init_pod_cgroup();
     init_pod_exec();
     init_pod_image();
+    init_host_proc();
+    init_pod_listener();
     init_pod_maps();
     init_pod_output();
+    init_pod_resources();
     init_pod_plan();
     KUBE_NETWORK = "podman-default-kube-network";
     SUT_IMAGE_NAME = "hook-latency-sut";
@@ -14593,6 +14849,10 @@ var init_podman = __esm({
       pollMs;
       prepared;
       pods = /* @__PURE__ */ new Set();
+      /** The ConfigMaps of the run: podman makes each a named volume that `kube down` leaves behind. */
+      volumes = /* @__PURE__ */ new Set();
+      /** The round whose pod is up (for salvage on Ctrl-C). */
+      inProgress;
       networkPreexisted = true;
       dir = mkdtempSync4(join8(tmpdir4(), "hook-latency-podman-"));
       ledger;
@@ -14634,17 +14894,26 @@ var init_podman = __esm({
         const image = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, "/app"));
         return { image, command: [`/app/${basename5(binary)}`, ...command.slice(1)] };
       }
+      /** `cpu: auto` under podman: the node is this host, all of its CPUs free. */
+      autoCpu() {
+        const { cpu, loadgenCpu } = this.config.pod;
+        if (cpu !== "auto" && loadgenCpu !== "auto") return void 0;
+        return autoCpuMillis([{ node: hostname(), allocatable: availableParallelism() * 1e3, requested: 0 }]);
+      }
       async runRound(index) {
         const { assets, images } = await this.prepare();
-        const plan = podPlan(this.config, this.runId, index, assets, images);
+        const plan = podPlan(this.config, this.runId, index, assets, images, void 0, this.autoCpu());
         const pod = podName(plan.runId, index);
         const file = join8(this.dir, `${pod}.yaml`);
-        writeFileSync3(file, toYaml(buildPodManifest(plan)));
+        const manifest = buildPodManifest(plan);
+        for (const cm of manifest.configMaps) this.volumes.add(cm.metadata.name);
+        writeFileSync3(file, toYaml(manifest));
         const ctr = (c) => `${pod}-${c}`;
         const t0 = Date.now();
         let podStartMs = 0;
         let roundMs = 0;
         try {
+          this.inProgress = { index, pod };
           this.pods.add(pod);
           this.ledger.created({ kind: "pod", name: pod, context: "podman" });
           const play = await run([this.podman, "kube", "play", file], { timeoutMs: 12e4 });
@@ -14675,6 +14944,7 @@ var init_podman = __esm({
           const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
           return { data, checks: this.checks(pod, index, before, after) };
         } finally {
+          this.inProgress = void 0;
           const t1 = Date.now();
           await this.removePod(pod);
           rmSync5(file, { force: true });
@@ -14716,25 +14986,21 @@ ${r.stderr}` : "";
         let out = "";
         for (const s of states.filter((x) => x.status !== "running")) {
           out += `
-${s.name} ${s.oomKilled ? "was OOMKilled" : `exited with ${s.exitCode}`}; its log:
+${s.name} ${s.oomKilled ? "was OOMKilled" : `exited with ${exitStatus(s.exitCode)}`}; its log:
 ${tail2(await this.logsOf(s.name))}`;
         }
         return out;
       }
-      /** The .so must be mapped in the SUT process, else the run would silently measure nothing. */
+      /** The .so must be mapped in the SUT process (the one listening on its port), else the run would silently measure nothing. */
       async proveHooked(pod, states, plan) {
         for (const h of hookedContainers(plan)) {
           const name = `${pod}-${h.container}`;
           const pid = states.find((s) => s.name === name)?.pid ?? 0;
-          let maps;
-          try {
-            maps = readFileSync11(`/proc/${pid}/maps`, "utf8");
-          } catch {
-            const r = await run([this.podman, "exec", name, "cat", "/proc/1/maps"], { timeoutMs: 3e4 });
-            if (r.code === 0) maps = r.stdout;
-          }
-          if (maps === void 0) throw new RunError(`cannot verify that ${h.fileName} is loaded in ${name}: /proc/${pid}/maps is not readable (run as root)`);
-          if (!isMapped(maps, h.dir, h.fileName)) throw hookNotLoaded(h, name, await this.logsOf(name));
+          const snapshot = pid > 0 ? hostSnapshot(pid) : void 0;
+          if (!snapshot) throw new RunError(`cannot verify that ${h.fileName} is loaded in ${name}: /proc/${pid} is not readable (run as root)`);
+          const sut = listenerOf(snapshot, h.port);
+          if (!sut) throw noListener(name, h.port, h.fileName);
+          if (!isMapped(sut.maps, h.dir, h.fileName)) throw hookNotLoaded(h, `${name} (pid ${sut.pid}, listening on port ${h.port})`, await this.logsOf(name));
         }
       }
       checks(pod, round3, before, after) {
@@ -14757,8 +15023,20 @@ ${tail2(await this.logsOf(s.name))}`;
       }
       /** kube play creates the ConfigMap volumes even when it fails; kube down leaves them behind. */
       async removeVolumes() {
-        const names = configMapNames(this.runId);
-        await run([this.podman, "volume", "rm", "-f", names.loadgen, names.hook, names.baselineHook], { timeoutMs: 6e4 }).catch(() => null);
+        if (this.volumes.size === 0) return;
+        await run([this.podman, "volume", "rm", "-f", ...this.volumes], { timeoutMs: 6e4 }).catch(() => null);
+      }
+      /** On process exit: the loadgen's rows so far (it writes them in batches), then the pod and volumes go. */
+      salvage() {
+        const current = this.inProgress;
+        this.inProgress = void 0;
+        if (!current) return null;
+        const sync = (args) => spawnSync(this.podman, args, { encoding: "utf8", timeout: 3e4 });
+        const logs = sync(["logs", `${current.pod}-${CONTAINERS.loadgen}`]);
+        sync(["pod", "stop", "-t", "0", current.pod]);
+        sync(["pod", "rm", "-f", current.pod]);
+        if (this.volumes.size) sync(["volume", "rm", "-f", ...this.volumes]);
+        return partialRound(logs.stdout ?? "", current.index);
       }
       async teardown() {
         for (const pod of [...this.pods]) await this.removePod(pod);
@@ -14775,11 +15053,19 @@ ${tail2(await this.logsOf(s.name))}`;
 // src/runtime/kubernetes.ts
 var kubernetes_exports = {};
 __export(kubernetes_exports, {
-  KubernetesRuntime: () => KubernetesRuntime
+  KubernetesRuntime: () => KubernetesRuntime,
+  quietMs: () => quietMs
 });
+import { spawnSync as spawnSync2 } from "node:child_process";
 import { setTimeout as sleep5 } from "node:timers/promises";
 function isTransient(stderr) {
   return TRANSIENT.some((re) => re.test(stderr));
+}
+function terminatedText(t) {
+  return `exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""}${t.message?.trim() ? `: ${t.message.trim()}` : ""}`;
+}
+function quietMs(earlier) {
+  return earlier.length ? Math.floor(0.8 * Math.min(...earlier)) : 0;
 }
 function status(p, name) {
   return p.status?.containerStatuses?.find((c) => c.name === name);
@@ -14791,7 +15077,7 @@ function safeJson(s) {
     return void 0;
   }
 }
-var TRANSIENT, PULL_ERRORS, START_ERRORS, KubernetesRuntime;
+var TRANSIENT, APPLY, PULL_ERRORS, START_ERRORS, KubernetesRuntime;
 var init_kubernetes = __esm({
   "src/runtime/kubernetes.ts"() {
     "use strict";
@@ -14801,9 +15087,11 @@ var init_kubernetes = __esm({
     init_manifest();
     init_pod_exec();
     init_native();
+    init_pod_listener();
     init_pod_maps();
     init_pod_output();
     init_pod_plan();
+    init_pod_resources();
     TRANSIENT = [
       /connection refused/i,
       /etcdserver: (request timed out|leader changed|too many requests)/i,
@@ -14812,9 +15100,12 @@ var init_kubernetes = __esm({
       /connection reset by peer/i,
       /the server is currently unable to handle the request/i,
       /ServiceUnavailable|TooManyRequests|Too Many Requests/i,
+      // A fresh namespace's `default` ServiceAccount is created by a controller moments later.
+      /error looking up service account/i,
       /http2: client connection lost/i,
       /unexpected EOF/i
     ];
+    APPLY = ["apply", "--server-side", "--field-manager=hook-latency"];
     PULL_ERRORS = ["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"];
     START_ERRORS = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError", "CrashLoopBackOff"];
     KubernetesRuntime = class {
@@ -14828,6 +15119,7 @@ var init_kubernetes = __esm({
         this.backoffMs = opts.backoffMs ?? 500;
         this.fileOutputRows = opts.fileOutputRows ?? 2e4;
         this.ledger = opts.ledger ?? NO_LEDGER;
+        this.pullPolicy = opts.pullPolicy ?? "IfNotPresent";
         this.ownNamespace = !config.pod.namespace;
         this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
       }
@@ -14839,12 +15131,20 @@ var init_kubernetes = __esm({
       retries;
       backoffMs;
       fileOutputRows;
+      pullPolicy;
       namespace;
       ownNamespace;
       namespaceCreated = false;
       assets;
       livePods = /* @__PURE__ */ new Set();
       envChecksDone = false;
+      configMapsApplied = false;
+      /** How long earlier rounds measured (all containers running until the loadgen ended). */
+      measuredMs = [];
+      /** The round whose pod is up (for salvage on Ctrl-C). */
+      inProgress;
+      /** Millicores per container when cpu is `auto` (measured once, from the nodes). */
+      autoCpu;
       ledger;
       get context() {
         return this.config.pod.kubeContext;
@@ -14887,14 +15187,90 @@ var init_kubernetes = __esm({
           throw new UsageError(`runtime ${this.name} needs sut.image (the SUT's container image)`);
         }
         const assets = loadPodAssets(this.config);
+        await this.fitCpu();
         if (this.ownNamespace && !this.namespaceCreated) {
           const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: this.namespace, labels: podLabels(this.runId) } };
           this.ledger.created({ kind: "namespace", name: this.namespace, context: this.context });
           this.namespaceCreated = true;
-          await this.kubectl(["apply", "-f", "-"], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
+          await this.kubectl([...APPLY, "-f", "-"], { input: toYaml([ns]), what: `creating namespace ${this.namespace}` });
+          await this.waitForServiceAccount();
         }
+        if (this.pullPolicy !== "Never") await this.prePull();
         this.assets = assets;
         return assets;
+      }
+      /** The API refuses pods in a namespace until its `default` ServiceAccount exists (made by a controller). */
+      async waitForServiceAccount() {
+        const deadline = Date.now() + 6e4;
+        for (; ; ) {
+          const r = await this.kubectlRaw(["get", "serviceaccount", "default", "-n", this.namespace, "-o", "name"], { timeoutMs: 3e4 });
+          if (r.code === 0) return;
+          if (Date.now() > deadline) throw new RunError(`namespace ${this.namespace}: no default ServiceAccount after 60 s: ${cleanStderr(r.stderr)}`);
+          await sleep5(Math.max(this.pollMs, 200));
+        }
+      }
+      /** One pod with the SUT and loadgen images, run to completion before round 0: the pulls happen here. */
+      async prePull() {
+        const pod = dnsLabel(`hook-latency-${this.runId}-pull`);
+        const ns = this.namespace;
+        const container = (name, image, command) => ({ name, image, command, imagePullPolicy: "IfNotPresent" });
+        const manifest = {
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name: pod, namespace: ns, labels: podLabels(this.runId) },
+          spec: {
+            restartPolicy: "Never",
+            automountServiceAccountToken: false,
+            terminationGracePeriodSeconds: 0,
+            containers: [
+              container("sut", this.config.sut.image, ["sh", "-c", "exit 0"]),
+              container("loadgen", this.config.pod.loadgenImage, ["node", "-e", ""])
+            ]
+          }
+        };
+        try {
+          this.livePods.add(pod);
+          this.ledger.created({ kind: "pod", name: `${ns}/${pod}`, context: this.context });
+          await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml([manifest]), what: `applying the image pre-pull pod ${ns}/${pod}` });
+          const deadline = Date.now() + this.config.pod.podTimeoutMs;
+          for (; ; ) {
+            const p = await this.getPod(pod);
+            if (p.status?.phase === "Succeeded") return;
+            await this.failOnPullError(pod, p, "before round 0:");
+            const failed = p.status?.containerStatuses?.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0);
+            if (p.status?.phase === "Failed" || failed) {
+              const t = failed?.state?.terminated;
+              await this.fail(pod, `the image pre-pull pod failed: container ${failed?.name ?? "?"} exited with ${t?.exitCode ?? "?"}${t?.message ? `: ${t.message.trim()}` : ""} (the SUT image needs sh; the loadgen image node)`);
+            }
+            if (Date.now() > deadline) await this.fail(pod, `the images were not pulled within ${Math.round(this.config.pod.podTimeoutMs / 1e3)} s (pod-timeout; phase ${p.status?.phase ?? "unknown"})`);
+            await sleep5(this.pollMs);
+          }
+        } finally {
+          await this.deletePod(pod);
+        }
+      }
+      /** The nodes' CPU (allocatable, requested by their pods), or why it cannot be read (RBAC: nodes and pods list). */
+      async nodeCpu() {
+        const nodes = await this.kubectlRaw(["get", "nodes", "-o", "json"], { timeoutMs: 6e4 });
+        if (nodes.code !== 0) return cleanStderr(nodes.stderr);
+        const pods = await this.kubectlRaw(["get", "pods", "-A", "--field-selector", "status.phase!=Succeeded,status.phase!=Failed", "-o", "json"], { timeoutMs: 6e4 });
+        if (pods.code !== 0) return cleanStderr(pods.stderr);
+        const n = safeJson(nodes.stdout);
+        const p = safeJson(pods.stdout);
+        return n && p ? nodeCpu(n, p) : "kubectl printed no JSON";
+      }
+      /** `cpu: auto` -> millicores from the freest node; an explicit cpu that fits no node fails here, before round 0. */
+      async fitCpu() {
+        const { cpu, loadgenCpu } = this.config.pod;
+        if (!cpu && !loadgenCpu) return;
+        const auto = cpu === "auto" || loadgenCpu === "auto";
+        const nodes = await this.nodeCpu();
+        if (typeof nodes === "string") {
+          if (auto) throw new RunError(`cpu: auto needs to list nodes and pods (kubectl get nodes; get pods -A): ${nodes}`);
+          return;
+        }
+        if (auto) this.autoCpu = autoCpuMillis(nodes);
+        checkCpuFits(podResources(this.config.pod, this.autoCpu), nodes);
       }
       async runRound(index) {
         const assets = await this.prepare();
@@ -14902,20 +15278,26 @@ var init_kubernetes = __esm({
           sutImage: this.config.sut.image,
           sutCommand: this.config.sut.command,
           loadgenImage: this.config.pod.loadgenImage,
-          pullPolicy: "IfNotPresent"
-        }, this.namespace);
+          pullPolicy: this.pullPolicy
+        }, this.namespace, this.autoCpu);
         plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
         const pod = podName(plan.runId, index);
         const ns = this.namespace;
         try {
+          this.inProgress = { index, pod, outputFile: Boolean(plan.loadgen.outputFile) };
           this.livePods.add(pod);
           this.ledger.created({ kind: "pod", name: `${ns}/${pod}`, context: this.context });
-          await this.kubectl(["apply", "-n", ns, "-f", "-"], { input: toYaml(buildPodManifest(plan)), what: `applying pod ${ns}/${pod}` });
-          const final = await this.waitForLoadgen(pod, index);
+          const manifest = buildPodManifest(plan);
+          if (!this.configMapsApplied) {
+            await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of run ${this.runId}`, timeoutMs: 3e5 });
+            this.configMapsApplied = true;
+          }
+          await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml([manifest.pod]), what: `applying pod ${ns}/${pod}` });
+          const final = await this.waitForLoadgen(pod, index, plan);
           const logs = await this.kubectl(["logs", pod, "-n", ns, "-c", CONTAINERS.loadgen], { timeoutMs: 12e4, what: `reading the loadgen output of ${ns}/${pod}` });
           const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
           if (lg && lg.exitCode !== 0) {
-            throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (exit ${lg.exitCode}${lg.reason ? `, ${lg.reason}` : ""}): ${tail2(logs, 5)}`);
+            throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (${terminatedText(lg)}): ${tail2(logs, 5)}`);
           }
           await this.proveHooked(pod, plan);
           const csv = plan.loadgen.outputFile ? await this.kubectl(["exec", pod, "-n", ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE], { timeoutMs: 6e5, what: `reading ${OUT_FILE} of ${ns}/${pod}` }) : logs;
@@ -14923,8 +15305,24 @@ var init_kubernetes = __esm({
           const checks = await this.checks(pod, final, index);
           return { data, checks };
         } finally {
+          this.inProgress = void 0;
           await this.deletePod(pod);
         }
+      }
+      /**
+       * On process exit: the loadgen's rows so far (it writes them in batches), then the pod and the
+       * run's namespace are deleted without waiting (the Action's post step also deletes what is left).
+       */
+      salvage() {
+        const current = this.inProgress;
+        this.inProgress = void 0;
+        if (!current) return null;
+        const sync = (args) => spawnSync2(this.base()[0], [...this.base().slice(1), ...args], { encoding: "utf8", timeout: 3e4 });
+        const ns = ["-n", this.namespace];
+        const out = current.outputFile ? sync(["exec", current.pod, ...ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE]) : sync(["logs", current.pod, ...ns, "-c", CONTAINERS.loadgen]);
+        sync(["delete", "pod", current.pod, ...ns, "--ignore-not-found", "--wait=false"]);
+        if (this.ownNamespace && this.namespaceCreated) sync(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"]);
+        return partialRound(out.stdout ?? "", current.index);
       }
       async getPod(pod) {
         const out = await this.kubectl(["get", "pod", pod, "-n", this.namespace, "-o", "json"], { timeoutMs: 3e4, what: `reading pod ${this.namespace}/${pod}` });
@@ -14949,22 +15347,47 @@ ${events2}`;
         const r = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", CONTAINERS.loadgen], { timeoutMs: 6e4 });
         throw new RoundFailedError(full, r.code === 0 ? partialRound(r.stdout, partialOf) : null);
       }
-      async waitForLoadgen(pod, index) {
+      /** Why the pod cannot be scheduled, with what it asks and what the freest node has. */
+      async unschedulableMessage(index, reason, plan) {
+        const r = plan.resources ?? podResources(this.config.pod, this.autoCpu);
+        const nodes = await this.nodeCpu();
+        const where = typeof nodes === "string" ? `(nodes not readable: ${nodes})` : nodes[0] ? describeNode(nodes[0]) : "no node takes pods";
+        const asks = podCpuMillis(r) === 0 && !r.sut.memory && !r.loadgen.memory ? "it requests no CPU or memory (cpu and memory unset)" : `it requests ${podCpuMillis(r)}m CPU (2 x cpu ${r.sut.cpu ?? "0"} + loadgen ${r.loadgen.cpu ?? "0"}) and memory 2 x ${r.sut.memory ?? "0"} + ${r.loadgen.memory ?? "0"}`;
+        return `round ${index}: the pod cannot be scheduled (Unschedulable: ${reason}): ${asks}; ${where}. Lower cpu/memory, or set cpu: auto`;
+      }
+      /** A container whose image cannot be pulled: fail with the image, the reason and the events. */
+      async failOnPullError(pod, p, when) {
+        for (const c of [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []]) {
+          const w = c.state?.waiting;
+          if (!w?.reason || !PULL_ERRORS.includes(w.reason)) continue;
+          const image = [...p.spec?.initContainers ?? [], ...p.spec?.containers ?? []].find((x) => x.name === c.name)?.image ?? "?";
+          await this.fail(pod, `${when} image ${image} of container ${c.name} cannot be pulled (${w.reason}${w.message ? `: ${w.message}` : ""})`);
+        }
+      }
+      async waitForLoadgen(pod, index, plan) {
         const timeout = this.config.pod.podTimeoutMs;
         const deadline = Date.now() + timeout;
+        let measuringSince;
         for (; ; ) {
           const p = await this.getPod(pod);
+          if (measuringSince === void 0 && [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].every((c) => status(p, c)?.state?.running)) {
+            measuringSince = Date.now();
+            const quiet = Math.min(quietMs(this.measuredMs), deadline - Date.now());
+            if (quiet > 0) {
+              await sleep5(quiet);
+              continue;
+            }
+          }
           const all = [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []];
+          await this.failOnPullError(pod, p, `round ${index}:`);
           for (const c of all) {
             const w = c.state?.waiting;
-            if (w?.reason && PULL_ERRORS.includes(w.reason)) {
-              const image = p.spec?.containers?.find((x) => x.name === c.name)?.image ?? "?";
-              await this.fail(pod, `round ${index}: image ${image} of container ${c.name} cannot be pulled (${w.reason}${w.message ? `: ${w.message}` : ""})`);
-            }
             if (w?.reason && START_ERRORS.includes(w.reason)) {
               await this.fail(pod, `round ${index}: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ""})`);
             }
           }
+          const unschedulable = p.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False" && c.reason === "Unschedulable");
+          if (unschedulable) await this.fail(pod, await this.unschedulableMessage(index, unschedulable.message ?? "", plan));
           const lg = status(p, CONTAINERS.loadgen)?.state?.terminated;
           if (lg?.reason === "OOMKilled") await this.fail(pod, `round ${index}: the loadgen was OOMKilled`);
           for (const sut of [CONTAINERS.baseline, CONTAINERS.candidate]) {
@@ -14978,13 +15401,16 @@ ${events2}`;
               const ld = loaderMessage(log.stdout);
               await this.fail(
                 pod,
-                `round ${index}: ${sut} terminated before the loadgen finished (exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""})${ld ? ` (${ld})` : ""}; its log:
+                `round ${index}: ${sut} terminated before the loadgen finished (${terminatedText(t)})${ld ? ` (${ld})` : ""}; its log:
 ${tail2(log.stdout)}`,
                 index
               );
             }
           }
-          if (lg) return p;
+          if (lg) {
+            if (measuringSince !== void 0) this.measuredMs.push(Date.now() - measuringSince);
+            return p;
+          }
           if (p.status?.phase === "Failed") await this.fail(pod, `round ${index}: pod failed (${p.status.reason ?? ""} ${p.status.message ?? ""})`.trim());
           if (Date.now() >= deadline) {
             const phase = p.status?.phase ?? "unknown";
@@ -14997,16 +15423,19 @@ ${tail2(log.stdout)}`,
           await sleep5(this.pollMs);
         }
       }
+      /** The hook must be mapped in the process listening on the SUT's port (PID 1 may be an init or a shell). */
       async proveHooked(pod, plan) {
         for (const h of hookedContainers(plan)) {
           const where = `${h.container} of ${this.namespace}/${pod}`;
-          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", h.container, "--", "cat", "/proc/1/maps"], { timeoutMs: 6e4 });
+          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", h.container, "--", "sh", "-c", SNAPSHOT_SCRIPT], { timeoutMs: 6e4 });
           if (r.code !== 0) {
-            throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec cat /proc/1/maps: ${cleanStderr(r.stderr)}); the SUT image needs cat`);
+            throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec: ${cleanStderr(r.stderr)}); the SUT image needs sh, cat and readlink`);
           }
-          if (!isMapped(r.stdout, h.dir, h.fileName)) {
+          const sut = listenerOf(parseSnapshot(r.stdout), h.port);
+          if (!sut) throw noListener(where, h.port, h.fileName);
+          if (!isMapped(sut.maps, h.dir, h.fileName)) {
             const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", h.container], { timeoutMs: 6e4 });
-            throw hookNotLoaded(h, where, log.stdout);
+            throw hookNotLoaded(h, `${where} (pid ${sut.pid}, listening on port ${h.port})`, log.stdout);
           }
         }
       }
@@ -17750,14 +18179,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect2({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect2({ hostname: hostname2, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util2.getServerName(host) || null;
-          const sessionKey = servername || hostname;
+          const sessionKey = servername || hostname2;
           assert(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -17773,7 +18202,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname
+            host: hostname2
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -17787,14 +18216,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname
+            host: hostname2
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname2, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -20958,7 +21387,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util2.addListener;
@@ -21033,7 +21462,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -21128,11 +21557,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -21155,10 +21584,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -21175,7 +21604,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -21355,7 +21784,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -21377,7 +21806,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -21413,13 +21842,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util2.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -22262,8 +22691,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream2;
-      const { hostname, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
+      const { hostname: hostname2, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error) => {
         if (request2.aborted) {
@@ -23103,20 +23532,20 @@ var require_client = __commonJS({
     async function connect2(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
-      let { host, hostname, protocol, port } = client[kUrl];
-      if (hostname[0] === "[") {
-        const idx = hostname.indexOf("]");
+      let { host, hostname: hostname2, protocol, port } = client[kUrl];
+      if (hostname2[0] === "[") {
+        const idx = hostname2.indexOf("]");
         assert(idx !== -1);
-        const ip = hostname.substring(1, idx);
+        const ip = hostname2.substring(1, idx);
         assert(net2.isIP(ip));
-        hostname = ip;
+        hostname2 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -23130,7 +23559,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             servername: client[kServerName],
@@ -23163,7 +23592,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -23184,7 +23613,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -24159,10 +24588,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url) {
-        let { protocol, host: hostname, port } = url;
-        hostname = hostname.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname2, port } = url;
+        hostname2 = hostname2.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname, port)) {
+        if (!this.#shouldProxy(hostname2, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -24170,7 +24599,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname, port) {
+      #shouldProxy(hostname2, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -24186,11 +24615,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname === entry.hostname) {
+            if (hostname2 === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname2.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -34975,7 +35404,7 @@ var init_oidc_utils = __esm({
 
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
-import { constants as constants2, promises as promises2 } from "fs";
+import { constants as constants3, promises as promises2 } from "fs";
 var __awaiter6, access, appendFile, writeFile, SUMMARY_ENV_VAR, Summary, _summary;
 var init_summary = __esm({
   "node_modules/@actions/core/lib/summary.js"() {
@@ -35028,7 +35457,7 @@ var init_summary = __esm({
             throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
           }
           try {
-            yield access(pathFromEnv, constants2.R_OK | constants2.W_OK);
+            yield access(pathFromEnv, constants3.R_OK | constants3.W_OK);
           } catch (_a) {
             throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
           }
@@ -36186,10 +36615,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse = require_parse2();
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
-      if (!constants3.RELEASE_TYPES.includes(truncation)) {
+      if (!constants4.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -37429,7 +37858,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse = require_parse2();
@@ -37513,8 +37942,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants3.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants4.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -38231,9 +38660,11 @@ var init_tool_cache = __esm({
 // src/runtime/kind.ts
 var kind_exports = {};
 __export(kind_exports, {
-  KindRuntime: () => KindRuntime
+  KindRuntime: () => KindRuntime,
+  kindProvider: () => kindProvider
 });
-import { chmodSync as chmodSync2, existsSync as existsSync9 } from "node:fs";
+import { chmodSync as chmodSync2, existsSync as existsSync9, mkdtempSync as mkdtempSync5, rmSync as rmSync6 } from "node:fs";
+import { tmpdir as tmpdir5 } from "node:os";
 import { delimiter as delimiter2, join as join10 } from "node:path";
 function onPath(name, path10 = process.env.PATH ?? "") {
   for (const dir of path10.split(delimiter2)) {
@@ -38255,10 +38686,17 @@ async function downloadKind(version2) {
   const dir = await tc.cacheFile(file, "kind", "kind", version2);
   return join10(dir, "kind");
 }
+function kindProvider(env = process.env) {
+  const p = env.KIND_EXPERIMENTAL_PROVIDER;
+  if (!p || p === "docker") return "docker";
+  if (p === "podman") return "podman";
+  throw new UsageError(`KIND_EXPERIMENTAL_PROVIDER=${p} is not supported: use docker or podman`);
+}
 var KindRuntime;
 var init_kind = __esm({
   "src/runtime/kind.ts"() {
     "use strict";
+    init_config();
     init_errors();
     init_runtime();
     init_kubernetes();
@@ -38269,20 +38707,22 @@ var init_kind = __esm({
         this.opts = opts;
         this.cluster = config.pod.clusterName;
         this.ledger = opts.ledger ?? NO_LEDGER;
-        const kubeConfig = { ...config, pod: { ...config.pod, kubeContext: config.pod.kubeContext ?? `kind-${this.cluster}` } };
-        this.kube = new KubernetesRuntime(kubeConfig, { ...opts, name: "kind" });
+        this.provider = kindProvider();
       }
       config;
       opts;
       name = "kind";
       kindBin;
+      kindUsed;
+      kindReported = false;
       created = false;
       ready;
       kube;
       cluster;
       ledger;
-      async kind(args, timeoutMs, what) {
-        const argv = [this.kindBin, ...args];
+      provider;
+      dir = mkdtempSync5(join10(tmpdir5(), "hook-latency-kind-"));
+      async tool(argv, timeoutMs, what) {
         const r = await run(argv, { timeoutMs }).catch((e) => {
           throw new RunError(`${what}: cannot run ${argv[0]}: ${e.code ?? e.message}`);
         });
@@ -38291,24 +38731,92 @@ var init_kind = __esm({
         }
         return r.stdout;
       }
-      async findKind() {
-        if (this.opts.kind) return this.opts.kind;
-        const found = onPath("kind");
-        if (found) return found;
-        const download = this.opts.download ?? Boolean(process.env.GITHUB_ACTIONS);
-        if (!download) {
-          throw new RunError(`kind not found on PATH: install kind ${this.config.pod.kindVersion} (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)`);
-        }
+      kind(args, timeoutMs, what) {
+        return this.tool([this.kindBin, ...args], timeoutMs, what);
+      }
+      /** `kind version` -> "v0.29.0" (it prints "kind v0.29.0 go1.24.2 linux/amd64"), or undefined. */
+      async versionOf(bin) {
+        const r = await run([bin, "version"], { timeoutMs: 3e4 }).catch(() => null);
+        return r?.code === 0 ? /\bv\d+\.\d+\.\d+\S*/.exec(r.stdout)?.[0] : void 0;
+      }
+      async download(version2) {
+        const allowed = this.opts.download ?? Boolean(process.env.GITHUB_ACTIONS);
+        if (!allowed) throw new RunError(`kind ${version2} is needed: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)`);
         try {
-          return await downloadKind(this.config.pod.kindVersion);
+          return await downloadKind(version2);
         } catch (e) {
-          throw new RunError(`downloading kind ${this.config.pod.kindVersion} failed: ${e.message}`);
+          throw new RunError(`downloading kind ${version2} failed: ${e.message}`);
+        }
+      }
+      /** An explicit kind-version wins over the kind on PATH; without one, PATH's kind, else the default release. */
+      async findKind() {
+        if (this.opts.kind) return { bin: this.opts.kind, version: await this.versionOf(this.opts.kind), from: "given" };
+        const wanted = this.config.pod.kindVersion;
+        const found = onPath("kind");
+        const foundVersion = found ? await this.versionOf(found) : void 0;
+        if (found && (!wanted || foundVersion === wanted)) return { bin: found, version: foundVersion, from: "on PATH" };
+        if (wanted && found) {
+          const bin = await this.download(wanted).catch((e) => {
+            throw new RunError(`kind-version ${wanted} is set but the kind on PATH (${found}) is ${foundVersion ?? "of unknown version"}: ${e.message}`);
+          });
+          return { bin, version: wanted, from: "downloaded" };
+        }
+        const version2 = wanted ?? DEFAULT_KIND_VERSION;
+        return { bin: await this.download(version2), version: version2, from: "downloaded" };
+      }
+      /** Which kind ran, for the results. */
+      kindCheck() {
+        const k = this.kindUsed;
+        return { id: "kind", status: "pass", detail: `kind ${k?.version ?? "(version unknown)"} (${k?.bin}, ${k?.from})` };
+      }
+      kubeContext() {
+        return this.config.pod.kubeContext ?? `kind-${this.cluster}`;
+      }
+      kubectlBase() {
+        const a = [this.opts.kubectl ?? "kubectl"];
+        if (this.config.pod.kubeconfig) a.push("--kubeconfig", this.config.pod.kubeconfig);
+        return [...a, "--context", this.kubeContext()];
+      }
+      /**
+       * `kind create cluster --wait` exits 0 even when its wait timed out (a warning only): the node
+       * must be Ready before a pod is applied.
+       */
+      async waitNodeReady() {
+        await this.tool([...this.kubectlBase(), "wait", "--for=condition=Ready", "node", "--all", "--timeout=180s"], 2e5, `waiting for the kind node of ${this.cluster} to be Ready`);
+      }
+      /** Makes `image` present in the local engine (pulled once, outside any round); returns the name the engine knows it by. */
+      async localImage(image) {
+        const engine = this.provider;
+        const present = await run([engine, "image", "inspect", "--format", "{{json .RepoTags}}", image], { timeoutMs: 6e4 }).catch(() => null);
+        if (!present || present.code !== 0) {
+          await this.tool([engine, "pull", image], 6e5, `${engine} pull ${image}`);
+        }
+        if (engine === "docker") return image;
+        const tags = await this.tool([engine, "image", "inspect", "--format", "{{json .RepoTags}}", image], 6e4, `podman image inspect ${image}`);
+        const names = JSON.parse(tags.trim().split("\n")[0] || "[]") ?? [];
+        return names.find((n) => n === image || n.endsWith(`/${image}`) || n.endsWith(`/${image}:latest`)) ?? names[0] ?? image;
+      }
+      /** Loads the images into the cluster: `kind load docker-image`, or under podman `podman save` + `kind load image-archive`. */
+      async loadImages(images) {
+        if (this.provider === "docker") {
+          await this.kind(["load", "docker-image", ...images, "--name", this.cluster], 6e5, `kind load docker-image ${images.join(" ")}`);
+          return;
+        }
+        for (const [i, image] of images.entries()) {
+          const archive = join10(this.dir, `image-${i}.tar`);
+          await this.tool(["podman", "save", "-o", archive, image], 6e5, `podman save ${image}`);
+          try {
+            await this.kind(["load", "image-archive", archive, "--name", this.cluster], 6e5, `kind load image-archive (${image})`);
+          } finally {
+            rmSync6(archive, { force: true });
+          }
         }
       }
       prepare() {
         this.ready ??= (async () => {
           if (!this.config.sut.image) throw new UsageError("runtime kind needs sut.image (the SUT container image, loaded into the cluster)");
-          this.kindBin = await this.findKind();
+          this.kindUsed = await this.findKind();
+          this.kindBin = this.kindUsed.bin;
           this.ledger.toolUsed("kind", this.kindBin);
           const clusters = (await this.kind(["get", "clusters"], 3e4, "kind get clusters")).split("\n").map((l) => l.trim()).filter(Boolean);
           if (clusters.includes(this.cluster)) {
@@ -38324,18 +38832,35 @@ var init_kind = __esm({
             this.ledger.created({ kind: "kind-cluster", name: this.cluster });
             await this.kind(args, 3e5, `kind create cluster ${this.cluster}`);
           }
-          await this.kind(["load", "docker-image", this.config.sut.image, "--name", this.cluster], 3e5, `kind load docker-image ${this.config.sut.image}`);
+          await this.waitNodeReady();
+          const sutImage = await this.localImage(this.config.sut.image);
+          const loadgenImage = await this.localImage(this.config.pod.loadgenImage);
+          await this.loadImages([.../* @__PURE__ */ new Set([sutImage, loadgenImage])]);
+          this.kube = new KubernetesRuntime(
+            { ...this.config, sut: { ...this.config.sut, image: sutImage }, pod: { ...this.config.pod, kubeContext: this.kubeContext(), loadgenImage } },
+            { ...this.opts, name: "kind", pullPolicy: "Never" }
+          );
         })();
         return this.ready;
       }
       async runRound(index) {
         await this.prepare();
-        return this.kube.runRound(index);
+        const outcome = await this.kube.runRound(index);
+        if (outcome && !this.kindReported) {
+          this.kindReported = true;
+          outcome.checks = [...outcome.checks ?? [], this.kindCheck()];
+        }
+        return outcome;
+      }
+      /** On process exit: as kubernetes; a cluster this run created stays (the next run reuses it). */
+      salvage() {
+        return this.kube?.salvage() ?? null;
       }
       async teardown() {
         try {
-          if (this.kindBin) await this.kube.teardown();
+          await this.kube?.teardown();
         } finally {
+          rmSync6(this.dir, { recursive: true, force: true });
           if (this.created && this.kindBin) {
             const r = await run([this.kindBin, "delete", "cluster", "--name", this.cluster], { timeoutMs: 3e5 }).catch(() => null);
             if (r && r.code === 0) {
@@ -40980,6 +41505,11 @@ async function runGate(runtime, config, hooks = {}) {
   if (out) mkdirSync2(out, { recursive: true });
   const writer = files ? new SamplesWriter(files.samples) : null;
   const recorded = [];
+  const salvage = () => {
+    const partial = runtime.salvage?.() ?? null;
+    if (partial) writer?.append(partial);
+  };
+  process.on("exit", salvage);
   try {
     const result = await runSequential(runtime, {
       threshold: config.threshold,
@@ -41013,6 +41543,7 @@ async function runGate(runtime, config, hooks = {}) {
     if (err instanceof RoundFailedError && err.partial) writer?.append(err.partial);
     throw err;
   } finally {
+    process.off("exit", salvage);
     writer?.close();
     await runtime.teardown();
   }
