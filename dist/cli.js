@@ -41455,7 +41455,7 @@ async function costReport(calls, verdict, config) {
   for (const [fn, perRequest] of Object.entries(calls.perRequest)) {
     if (!(perRequest >= NEGLIGIBLE_CALLS)) micro[fn] = perRequest > 0 ? "negligible calls per request" : "no calls per request";
     else if (!isMicroFunction(fn)) micro[fn] = "no micro driver";
-    else micro[fn] = await microCost(fn, config);
+    else micro[fn] = await microCost(fn, config).catch((err) => `micro benchmark failed: ${err.message}`);
   }
   return decompose(calls.method, calls.perRequest, micro, { ns: verdict.shift.ns, ciNs: verdict.shift.ciNs });
 }

@@ -23,13 +23,14 @@ export function burstBatchSize(perCallNs: number): number {
   return Math.min(1000, Math.max(10, Math.round(BURST_NS / perCallNs)));
 }
 
+/** A failed micro run becomes that function's note: the verdict measured before it is never lost. */
 export async function costReport(calls: CallsReport, verdict: Verdict, config: Config): Promise<CostReport> {
   if ('unavailable' in calls) return { unavailable: calls.unavailable };
   const micro: Record<string, MicroCost | string> = {};
   for (const [fn, perRequest] of Object.entries(calls.perRequest)) {
     if (!(perRequest >= NEGLIGIBLE_CALLS)) micro[fn] = perRequest > 0 ? 'negligible calls per request' : 'no calls per request';
     else if (!isMicroFunction(fn)) micro[fn] = 'no micro driver';
-    else micro[fn] = await microCost(fn, config);
+    else micro[fn] = await microCost(fn, config).catch((err: Error) => `micro benchmark failed: ${err.message}`);
   }
   return decompose(calls.method, calls.perRequest, micro, { ns: verdict.shift.ns, ciNs: verdict.shift.ciNs });
 }
