@@ -7409,6 +7409,20 @@ var init_errors = __esm({
   }
 });
 
+// src/types.ts
+function isError(status2) {
+  return status2 === 0 || status2 >= 500;
+}
+var ARMS, SAMPLES_HEADER, PLACEMENTS;
+var init_types = __esm({
+  "src/types.ts"() {
+    "use strict";
+    ARMS = ["baseline", "candidate"];
+    SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
+    PLACEMENTS = ["auto", "same-cpu", "split", "off"];
+  }
+});
+
 // src/units.ts
 function parseThreshold(text, what = "threshold") {
   const s = String(text).trim();
@@ -7555,6 +7569,7 @@ function buildConfig(raw) {
     seed: r.seed === void 0 ? Math.random() * 2 ** 32 >>> 0 : parseCount(r.seed, "seed", 0),
     failOn: oneOf(r["fail-on"], ["regression", "inconclusive"], "fail-on"),
     out: optionalString(r.out, "out"),
+    placement: oneOf(r.placement, PLACEMENTS, "placement"),
     countCalls: parseBool(r["count-calls"], "count-calls") || parseBool(r.decompose, "decompose"),
     decompose: parseBool(r.decompose, "decompose")
   };
@@ -7649,6 +7664,7 @@ var init_config = __esm({
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
     init_errors();
+    init_types();
     init_units();
     RUNTIMES = ["local", "podman", "kind", "kubernetes", "replay"];
     DEFAULTS = {
@@ -7671,6 +7687,7 @@ var init_config = __esm({
       "loadgen-image": "docker.io/library/node:24-alpine",
       "pod-timeout": "5m",
       "count-calls": "false",
+      placement: "auto",
       decompose: "false"
     };
     DEFAULT_KIND_VERSION = "v0.29.0";
@@ -11548,18 +11565,6 @@ var require_jstat = __commonJS({
   }
 });
 
-// src/types.ts
-function isError(status2) {
-  return status2 === 0 || status2 >= 500;
-}
-var SAMPLES_HEADER;
-var init_types = __esm({
-  "src/types.ts"() {
-    "use strict";
-    SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
-  }
-});
-
 // src/samples/round-data.ts
 function roundFromSamples(round3, samples) {
   const rows = samples.filter((s) => s.round === round3).sort((a, b) => a.seq - b.seq);
@@ -11590,13 +11595,19 @@ function successful(r) {
   }
   return { arm, latencyNs };
 }
-function errorCounts(r) {
-  const e = { baseline: 0, candidate: 0 };
-  if (!r.status) return e;
-  for (let i = 0; i < r.status.length; i++) {
-    if (isError(r.status[i])) e[armName(r.arm[i])]++;
+function countsAfterCut(r, cut) {
+  const requests = { baseline: 0, candidate: 0 };
+  const errors = { baseline: 0, candidate: 0 };
+  let successes = 0;
+  for (let i = 0; i < r.arm.length; i++) {
+    const failed = r.status !== null && isError(r.status[i]);
+    if (successes >= cut) {
+      requests[armName(r.arm[i])]++;
+      if (failed) errors[armName(r.arm[i])]++;
+    }
+    if (!failed) successes++;
   }
-  return e;
+  return { requests, errors };
 }
 function requestCount(rounds) {
   return rounds.reduce((n, r) => n + r.arm.length, 0);
@@ -11605,6 +11616,208 @@ var init_round_data = __esm({
   "src/samples/round-data.ts"() {
     "use strict";
     init_types();
+  }
+});
+
+// src/checks/same-pod.ts
+function samePodCheck(pod, split = false, optIn = false) {
+  if (!split) {
+    return { id: "same-pod", status: "pass", detail: `loadgen and both SUTs ran as containers of pod ${pod.name} (${pod.containers.join(", ")})` };
+  }
+  return {
+    id: "same-pod",
+    status: optIn ? "warn" : "fail",
+    detail: `loadgen and SUTs ran in separate pods${optIn ? " (opted in)" : " without opt-in"}: network latency between pods enters every sample`
+  };
+}
+function sameHostCheck() {
+  return { id: "same-pod", status: "pass", detail: "local runtime: load generator and both SUT arms on one host, over loopback" };
+}
+var init_same_pod = __esm({
+  "src/checks/same-pod.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/same-node.ts
+var init_same_node = __esm({
+  "src/checks/same-node.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/service-mesh.ts
+function injectionMarks(meta, what) {
+  const out = [];
+  for (const m of INJECT) {
+    const v = (m.where === "annotation" ? meta?.annotations : meta?.labels)?.[m.key];
+    if (v !== void 0 && m.on(v)) out.push(`${what} ${m.where} ${m.key}=${v}`);
+  }
+  return out;
+}
+function serviceMeshCheck(pod, namespace) {
+  const names = [...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].map((c) => c.name);
+  const sidecars = names.filter((n) => SIDECAR_NAMES.some((s) => n === s || n.startsWith(`${s}-`)));
+  const marks = [...injectionMarks(pod.metadata, "pod"), ...injectionMarks(namespace?.metadata, "namespace")];
+  if (sidecars.length === 0 && marks.length === 0) {
+    return { id: "service-mesh", status: "pass", detail: "no service-mesh sidecar or injection marker on the pod or its namespace" };
+  }
+  const parts = [...sidecars.length ? [`sidecar container(s) ${sidecars.join(", ")}`] : [], ...marks];
+  return { id: "service-mesh", status: "warn", detail: `service mesh present (${parts.join("; ")}): its proxy adds latency to both arms and may mask the hook` };
+}
+var SIDECAR_NAMES, INJECT;
+var init_service_mesh = __esm({
+  "src/checks/service-mesh.ts"() {
+    "use strict";
+    SIDECAR_NAMES = ["istio-proxy", "linkerd-proxy", "envoy"];
+    INJECT = [
+      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "annotation" },
+      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "label" },
+      { key: "istio-injection", on: (v) => v === "enabled", where: "label" },
+      { key: "istio.io/rev", on: (v) => v !== "", where: "label" },
+      { key: "linkerd.io/inject", on: (v) => v === "enabled" || v === "ingress", where: "annotation" }
+    ];
+  }
+});
+
+// src/checks/node-tenancy.ts
+function nodeTenancyCheck(node, pods, own, why = "") {
+  if (!pods) return { id: "node-tenancy", status: "pass", detail: `not measured (cannot list pods on node ${node}: ${why})` };
+  const others = (pods.items ?? []).filter((p) => {
+    const ns = p.metadata?.namespace ?? "";
+    const phase = p.status?.phase ?? "";
+    return !SYSTEM_NAMESPACES.includes(ns) && !own.includes(p.metadata?.name ?? "") && phase !== "Succeeded" && phase !== "Failed";
+  });
+  const controlPlane = (pods.items ?? []).filter(isControlPlane);
+  if (others.length === 0 && controlPlane.length > 0) {
+    const names = controlPlane.map((p) => p.metadata?.name).join(", ");
+    return {
+      id: "node-tenancy",
+      status: "warn",
+      detail: `node ${node} also runs the Kubernetes control plane (${names}): it shares the node's CPUs with the SUTs and adds variance`
+    };
+  }
+  if (others.length === 0) {
+    return { id: "node-tenancy", status: "pass", detail: `no other (non-system) workloads on node ${node}` };
+  }
+  const sample = others.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(", ");
+  return {
+    id: "node-tenancy",
+    status: "warn",
+    detail: `${others.length} other workload pod(s) share node ${node} (${sample}${others.length > 5 ? ", ..." : ""}): noisy neighbours add variance`
+  };
+}
+function isControlPlane(p) {
+  const phase = p.status?.phase ?? "";
+  return p.metadata?.namespace === "kube-system" && p.metadata?.labels?.tier === "control-plane" && phase !== "Succeeded" && phase !== "Failed";
+}
+var SYSTEM_NAMESPACES;
+var init_node_tenancy = __esm({
+  "src/checks/node-tenancy.ts"() {
+    "use strict";
+    SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
+  }
+});
+
+// src/checks/resource-limits.ts
+function parseCpuStat(text) {
+  const out = {};
+  for (const line of text.split("\n")) {
+    const [k, v] = line.trim().split(/\s+/);
+    if (k && v !== void 0 && /^\d+$/.test(v)) out[k] = Number(v);
+  }
+  return out;
+}
+function cpuThrottlingCheck(samples, round3) {
+  const measured = samples.filter((s) => s.after !== void 0);
+  if (measured.length === 0) {
+    return { id: "cpu-throttling", status: "pass", detail: "not measured (the SUT containers' cgroup cpu.stat was not readable)" };
+  }
+  const grew = measured.map((s) => ({ c: s.container, d: s.after - (s.before ?? 0) })).filter((x) => x.d > 0);
+  if (grew.length === 0) {
+    return { id: "cpu-throttling", status: "pass", detail: `no CPU throttling in ${measured.map((s) => s.container).join(", ")}` };
+  }
+  return {
+    id: "cpu-throttling",
+    status: "warn",
+    detail: `round ${round3}: CPU throttled (cgroup nr_throttled grew: ${grew.map((x) => `${x.c} +${x.d}`).join(", ")}); raise the cpu limit or drop it`
+  };
+}
+function memoryLimitCheck(samples, round3, nearFraction = 0.9) {
+  const limited = samples.filter((s) => s.usage !== void 0 && s.limit !== void 0 && s.limit > 0);
+  if (limited.length === 0) {
+    return { id: "memory-limit", status: "pass", detail: "no memory limit set (or usage not readable)" };
+  }
+  const near = limited.filter((s) => s.usage >= nearFraction * s.limit);
+  if (near.length === 0) {
+    const max = Math.max(...limited.map((s) => s.usage / s.limit));
+    return { id: "memory-limit", status: "pass", detail: `SUT memory at most ${(max * 100).toFixed(0)} % of its limit` };
+  }
+  return {
+    id: "memory-limit",
+    status: "warn",
+    detail: `round ${round3}: ${near.map((s) => `${s.container} at ${(s.usage / s.limit * 100).toFixed(0)} %`).join(", ")} of the memory limit`
+  };
+}
+function parseLimit(text) {
+  if (text === void 0) return void 0;
+  const t = text.trim();
+  if (t === "" || t === "max" || !/^\d+$/.test(t)) return void 0;
+  const n = Number(t);
+  return n >= 2 ** 62 ? void 0 : n;
+}
+var init_resource_limits = __esm({
+  "src/checks/resource-limits.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/placement.ts
+function placementCheck(report) {
+  const observed = report.rounds.filter((r) => r.samples > 0);
+  const bad = observed.filter((r) => r.differing > 0);
+  const cpu = (spec) => describeCpus(spec, report.allowed);
+  const pinned = report.mode === "off" ? "not pinned (placement: off)" : `${report.mode}: loadgen on ${cpu(report.pinned.loadgen)}, both SUT arms on ${cpu(report.pinned.sut)}`;
+  if (bad.length > 0) {
+    const samples = bad.reduce((s, r) => s + r.differing, 0);
+    const total = observed.reduce((s, r) => s + r.samples, 0);
+    return {
+      id: "placement",
+      status: "warn",
+      detail: `the arms ran on different CPUs in ${bad.length} of ${observed.length} rounds (${samples} of ${total} samples); ${pinned}. Their latencies may differ by placement, not by the hook`
+    };
+  }
+  if (report.mode === "off" || report.note) {
+    return { id: "placement", status: "warn", detail: `${pinned}${report.note ? `; ${report.note}` : ""}` };
+  }
+  const seen = observed.length ? `; both arms seen on the same CPUs in all ${observed.length} rounds` : "; where the arms ran was not observed on this runtime";
+  return { id: "placement", status: "pass", detail: `${pinned}${seen}` };
+}
+function describeCpus(spec, allowed) {
+  if (spec === null) return "no CPU";
+  const m = /^@(-?\d+)$/.exec(spec);
+  if (!m) return `CPU ${spec}`;
+  const n = Number(m[1]);
+  const which2 = n === -1 ? "the last allowed CPU" : n === -2 ? "the last but one allowed CPU" : `allowed CPU #${n}`;
+  const i = n < 0 ? (allowed?.length ?? 0) + n : n;
+  return allowed && i >= 0 && i < allowed.length ? `CPU ${allowed[i]} (${which2})` : which2;
+}
+var init_placement = __esm({
+  "src/checks/placement.ts"() {
+    "use strict";
+  }
+});
+
+// src/checks/index.ts
+var init_checks = __esm({
+  "src/checks/index.ts"() {
+    "use strict";
+    init_same_pod();
+    init_same_node();
+    init_service_mesh();
+    init_node_tenancy();
+    init_resource_limits();
+    init_placement();
   }
 });
 
@@ -11697,7 +11910,7 @@ var init_prng = __esm({
         }
       }
     };
-    STREAM = { schedule: 0, mix: 1, warmupMix: 2 };
+    STREAM = { schedule: 0, mix: 1, warmupMix: 2, startOrder: 3 };
   }
 });
 
@@ -12705,10 +12918,15 @@ function warmupSchedule(warmupPerArm) {
   for (let i = 1; i < out.length; i += 2) out[i] = 1;
   return out;
 }
+function firstStarted(seed, round3) {
+  return new Prng(deriveSeed(seed, round3, STREAM.startOrder)).nextBit() === BASELINE ? "baseline" : "candidate";
+}
+var BASELINE;
 var init_schedule = __esm({
   "src/experiment/schedule.ts"() {
     "use strict";
     init_prng();
+    BASELINE = 0;
   }
 });
 
@@ -12796,10 +13014,139 @@ var init_pod_exec = __esm({
   }
 });
 
+// src/runtime/placement.ts
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { join as join6 } from "node:path";
+function resolveMode(choice, allowedCount) {
+  if (choice === "auto") return "same-cpu";
+  if (choice === "split" && allowedCount < 2) return "same-cpu";
+  return choice;
+}
+function hostPlan(choice, allowed) {
+  const mode = resolveMode(choice, allowed.length);
+  if (mode === "off" || allowed.length === 0) return { requested: choice, mode: "off", loadgen: null, sut: null };
+  const last = String(allowed[allowed.length - 1]);
+  const sut = mode === "split" ? String(allowed[allowed.length - 2]) : last;
+  return { requested: choice, mode, loadgen: last, sut };
+}
+function podPlacementPlan(choice) {
+  const mode = resolveMode(choice, 2);
+  if (mode === "off") return { requested: choice, mode, loadgen: null, sut: null };
+  return { requested: choice, mode, loadgen: "@-1", sut: mode === "split" ? "@-2" : "@-1" };
+}
+function parseCpuList(s) {
+  const out = [];
+  for (const part of s.trim().split(",").filter(Boolean)) {
+    const [lo, hi = lo] = part.split("-").map((x) => Number.parseInt(x, 10));
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || hi < lo) throw new RangeError(`bad CPU list '${s}'`);
+    for (let c = lo; c <= hi; c++) out.push(c);
+  }
+  return out;
+}
+function allowedCpus(status2 = readProcStatus()) {
+  const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(status2);
+  return line ? parseCpuList(line[1]) : [];
+}
+function readProcStatus() {
+  try {
+    return readFileSync3("/proc/self/status", "utf8");
+  } catch {
+    return "";
+  }
+}
+function processorOf(stat2) {
+  const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+  return Number.parseInt(fields[39 - 3], 10);
+}
+function threadCpus(pid, mainThreadOnly = false) {
+  const tids = mainThreadOnly ? [String(pid)] : safeReaddir(`/proc/${pid}/task`);
+  const cpus = /* @__PURE__ */ new Set();
+  for (const tid of tids) {
+    try {
+      const cpu = processorOf(readFileSync3(`/proc/${pid}/task/${tid}/stat`, "utf8"));
+      if (Number.isInteger(cpu)) cpus.add(cpu);
+    } catch {
+    }
+  }
+  return [...cpus].sort((a, b) => a - b);
+}
+function safeReaddir(dir) {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+function sameSet(a, b) {
+  const sa = new Set(a);
+  const sb = new Set(b);
+  return sa.size === sb.size && [...sa].every((x) => sb.has(x));
+}
+function probePoints(requests) {
+  return new Set([1, 2, 3, 4].map((k) => Math.max(0, Math.floor(k * requests / 5) - 1)));
+}
+function pinBinary() {
+  return join6(packageRoot(), "hook", "build", "pin");
+}
+function pinProcess(pin, cpus, pid) {
+  try {
+    execFileSync(pin, [cpus, "-p", String(pid)], { stdio: ["ignore", "ignore", "pipe"] });
+  } catch (err) {
+    const said = String(err.stderr ?? "").trim();
+    throw new RunError(`cannot pin the load generator to CPU ${cpus}: ${said || err.message}`);
+  }
+}
+function pinnedCommand(pin, cpus, argv) {
+  return cpus === null ? argv : [pin, cpus, "--", ...argv];
+}
+var RoundObserver;
+var init_placement2 = __esm({
+  "src/runtime/placement.ts"() {
+    "use strict";
+    init_errors();
+    init_native();
+    RoundObserver = class {
+      constructor(round3, first, pids) {
+        this.round = round3;
+        this.first = first;
+        this.pids = pids;
+      }
+      round;
+      first;
+      pids;
+      samples = 0;
+      differing = 0;
+      seen = { baseline: /* @__PURE__ */ new Set(), candidate: /* @__PURE__ */ new Set(), loadgen: /* @__PURE__ */ new Set() };
+      sample() {
+        const pids = this.pids();
+        const b = pids.baseline.flatMap((p) => threadCpus(p));
+        const c = pids.candidate.flatMap((p) => threadCpus(p));
+        if (b.length === 0 || c.length === 0) return;
+        this.samples++;
+        if (!sameSet(b, c)) this.differing++;
+        for (const x of b) this.seen.baseline.add(x);
+        for (const x of c) this.seen.candidate.add(x);
+        if (pids.loadgen !== void 0) for (const x of threadCpus(pids.loadgen, true)) this.seen.loadgen.add(x);
+      }
+      result() {
+        const sorted = (s) => [...s].sort((a, b) => a - b);
+        return {
+          round: this.round,
+          first: this.first,
+          samples: this.samples,
+          differing: this.differing,
+          cpus: { baseline: sorted(this.seen.baseline), candidate: sorted(this.seen.candidate), loadgen: sorted(this.seen.loadgen) }
+        };
+      }
+    };
+  }
+});
+
 // src/calls/strace.ts
 import { connect } from "node:net";
 import { spawn as spawn4 } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync as readFileSync3, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync as readdirSync2, readFileSync as readFileSync4, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import path5 from "node:path";
@@ -12846,7 +13193,7 @@ async function countCalls(opts) {
     }
     stopping = true;
     await stop(child2, exited, timeoutMs);
-    const counts = parseStraceSummary(readFileSync3(outFile, "utf8"));
+    const counts = parseStraceSummary(readFileSync4(outFile, "utf8"));
     const perRequest = {};
     const errorsPerRequest = {};
     for (const fn of opts.functions) {
@@ -12947,16 +13294,16 @@ async function stop(child2, exited, timeoutMs) {
 }
 function childrenOf(pid) {
   try {
-    const txt = readFileSync3(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    const txt = readFileSync4(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
     if (txt) return txt.split(/\s+/).map(Number);
   } catch {
   }
   const out = [];
   try {
-    for (const e of readdirSync("/proc")) {
+    for (const e of readdirSync2("/proc")) {
       if (!/^\d+$/.test(e)) continue;
       try {
-        const stat2 = readFileSync3(`/proc/${e}/stat`, "utf8");
+        const stat2 = readFileSync4(`/proc/${e}/stat`, "utf8");
         const ppid = Number(stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[1]);
         if (ppid === pid) out.push(Number(e));
       } catch {
@@ -13045,7 +13392,7 @@ var init_count_file = __esm({
 });
 
 // src/cost/count-preload.ts
-import { existsSync as existsSync3, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync5, rmSync as rmSync2 } from "node:fs";
 import path6 from "node:path";
 import { setTimeout as sleep2 } from "node:timers/promises";
 function countPreloadPath(root = packageRoot()) {
@@ -13066,7 +13413,7 @@ async function snapshotCounts(file, signal, timeoutMs = 5e3) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (existsSync3(file)) {
-      const totals = parseCountFile(readFileSync4(file, "utf8"));
+      const totals = parseCountFile(readFileSync5(file, "utf8"));
       if (totals) return totals;
     }
     await sleep2(10);
@@ -13098,11 +13445,11 @@ var init_count_preload = __esm({
 });
 
 // src/cost/elf-symbols.ts
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 function exportedFunctionsOf(file) {
   let buf;
   try {
-    buf = readFileSync5(file);
+    buf = readFileSync6(file);
   } catch (err) {
     throw new RunError(`cannot read ${file}: ${err.code ?? err.message}`);
   }
@@ -13166,7 +13513,7 @@ var init_elf_symbols = __esm({
 });
 
 // src/cost/wrapped.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 function classifyWrapped(hookExports, libcExports) {
   const wrapped = hookExports.filter((f) => libcExports.has(f)).sort();
   const countable = wrapped.filter((f) => COUNTABLE.includes(f));
@@ -13176,7 +13523,7 @@ function wrappedFunctions(hook, libc = libcPath()) {
   return classifyWrapped(exportedFunctionsOf(hook), new Set(exportedFunctionsOf(libc)));
 }
 function libcPath() {
-  const maps = readFileSync6("/proc/self/maps", "utf8");
+  const maps = readFileSync7("/proc/self/maps", "utf8");
   const m = /\s(\/\S*\/libc(?:\.so\.6|-[\d.]+\.so))$/m.exec(maps);
   if (!m) throw new Error("no libc.so.6 mapped into this process");
   return m[1];
@@ -13207,171 +13554,6 @@ var init_wrapped = __esm({
       "open",
       "openat"
     ];
-  }
-});
-
-// src/checks/same-pod.ts
-function samePodCheck(pod, split = false, optIn = false) {
-  if (!split) {
-    return { id: "same-pod", status: "pass", detail: `loadgen and both SUTs ran as containers of pod ${pod.name} (${pod.containers.join(", ")})` };
-  }
-  return {
-    id: "same-pod",
-    status: optIn ? "warn" : "fail",
-    detail: `loadgen and SUTs ran in separate pods${optIn ? " (opted in)" : " without opt-in"}: network latency between pods enters every sample`
-  };
-}
-function sameHostCheck() {
-  return { id: "same-pod", status: "pass", detail: "local runtime: load generator and both SUT arms on one host, over loopback" };
-}
-var init_same_pod = __esm({
-  "src/checks/same-pod.ts"() {
-    "use strict";
-  }
-});
-
-// src/checks/same-node.ts
-var init_same_node = __esm({
-  "src/checks/same-node.ts"() {
-    "use strict";
-  }
-});
-
-// src/checks/service-mesh.ts
-function injectionMarks(meta, what) {
-  const out = [];
-  for (const m of INJECT) {
-    const v = (m.where === "annotation" ? meta?.annotations : meta?.labels)?.[m.key];
-    if (v !== void 0 && m.on(v)) out.push(`${what} ${m.where} ${m.key}=${v}`);
-  }
-  return out;
-}
-function serviceMeshCheck(pod, namespace) {
-  const names = [...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].map((c) => c.name);
-  const sidecars = names.filter((n) => SIDECAR_NAMES.some((s) => n === s || n.startsWith(`${s}-`)));
-  const marks = [...injectionMarks(pod.metadata, "pod"), ...injectionMarks(namespace?.metadata, "namespace")];
-  if (sidecars.length === 0 && marks.length === 0) {
-    return { id: "service-mesh", status: "pass", detail: "no service-mesh sidecar or injection marker on the pod or its namespace" };
-  }
-  const parts = [...sidecars.length ? [`sidecar container(s) ${sidecars.join(", ")}`] : [], ...marks];
-  return { id: "service-mesh", status: "warn", detail: `service mesh present (${parts.join("; ")}): its proxy adds latency to both arms and may mask the hook` };
-}
-var SIDECAR_NAMES, INJECT;
-var init_service_mesh = __esm({
-  "src/checks/service-mesh.ts"() {
-    "use strict";
-    SIDECAR_NAMES = ["istio-proxy", "linkerd-proxy", "envoy"];
-    INJECT = [
-      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "annotation" },
-      { key: "sidecar.istio.io/inject", on: (v) => v === "true", where: "label" },
-      { key: "istio-injection", on: (v) => v === "enabled", where: "label" },
-      { key: "istio.io/rev", on: (v) => v !== "", where: "label" },
-      { key: "linkerd.io/inject", on: (v) => v === "enabled" || v === "ingress", where: "annotation" }
-    ];
-  }
-});
-
-// src/checks/node-tenancy.ts
-function nodeTenancyCheck(node, pods, own, why = "") {
-  if (!pods) return { id: "node-tenancy", status: "pass", detail: `not measured (cannot list pods on node ${node}: ${why})` };
-  const others = (pods.items ?? []).filter((p) => {
-    const ns = p.metadata?.namespace ?? "";
-    const phase = p.status?.phase ?? "";
-    return !SYSTEM_NAMESPACES.includes(ns) && !own.includes(p.metadata?.name ?? "") && phase !== "Succeeded" && phase !== "Failed";
-  });
-  const controlPlane = (pods.items ?? []).filter(isControlPlane);
-  if (others.length === 0 && controlPlane.length > 0) {
-    const names = controlPlane.map((p) => p.metadata?.name).join(", ");
-    return {
-      id: "node-tenancy",
-      status: "warn",
-      detail: `node ${node} also runs the Kubernetes control plane (${names}): it shares the node's CPUs with the SUTs and adds variance`
-    };
-  }
-  if (others.length === 0) {
-    return { id: "node-tenancy", status: "pass", detail: `no other (non-system) workloads on node ${node}` };
-  }
-  const sample = others.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(", ");
-  return {
-    id: "node-tenancy",
-    status: "warn",
-    detail: `${others.length} other workload pod(s) share node ${node} (${sample}${others.length > 5 ? ", ..." : ""}): noisy neighbours add variance`
-  };
-}
-function isControlPlane(p) {
-  const phase = p.status?.phase ?? "";
-  return p.metadata?.namespace === "kube-system" && p.metadata?.labels?.tier === "control-plane" && phase !== "Succeeded" && phase !== "Failed";
-}
-var SYSTEM_NAMESPACES;
-var init_node_tenancy = __esm({
-  "src/checks/node-tenancy.ts"() {
-    "use strict";
-    SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
-  }
-});
-
-// src/checks/resource-limits.ts
-function parseCpuStat(text) {
-  const out = {};
-  for (const line of text.split("\n")) {
-    const [k, v] = line.trim().split(/\s+/);
-    if (k && v !== void 0 && /^\d+$/.test(v)) out[k] = Number(v);
-  }
-  return out;
-}
-function cpuThrottlingCheck(samples, round3) {
-  const measured = samples.filter((s) => s.after !== void 0);
-  if (measured.length === 0) {
-    return { id: "cpu-throttling", status: "pass", detail: "not measured (the SUT containers' cgroup cpu.stat was not readable)" };
-  }
-  const grew = measured.map((s) => ({ c: s.container, d: s.after - (s.before ?? 0) })).filter((x) => x.d > 0);
-  if (grew.length === 0) {
-    return { id: "cpu-throttling", status: "pass", detail: `no CPU throttling in ${measured.map((s) => s.container).join(", ")}` };
-  }
-  return {
-    id: "cpu-throttling",
-    status: "warn",
-    detail: `round ${round3}: CPU throttled (cgroup nr_throttled grew: ${grew.map((x) => `${x.c} +${x.d}`).join(", ")}); raise the cpu limit or drop it`
-  };
-}
-function memoryLimitCheck(samples, round3, nearFraction = 0.9) {
-  const limited = samples.filter((s) => s.usage !== void 0 && s.limit !== void 0 && s.limit > 0);
-  if (limited.length === 0) {
-    return { id: "memory-limit", status: "pass", detail: "no memory limit set (or usage not readable)" };
-  }
-  const near = limited.filter((s) => s.usage >= nearFraction * s.limit);
-  if (near.length === 0) {
-    const max = Math.max(...limited.map((s) => s.usage / s.limit));
-    return { id: "memory-limit", status: "pass", detail: `SUT memory at most ${(max * 100).toFixed(0)} % of its limit` };
-  }
-  return {
-    id: "memory-limit",
-    status: "warn",
-    detail: `round ${round3}: ${near.map((s) => `${s.container} at ${(s.usage / s.limit * 100).toFixed(0)} %`).join(", ")} of the memory limit`
-  };
-}
-function parseLimit(text) {
-  if (text === void 0) return void 0;
-  const t = text.trim();
-  if (t === "" || t === "max" || !/^\d+$/.test(t)) return void 0;
-  const n = Number(t);
-  return n >= 2 ** 62 ? void 0 : n;
-}
-var init_resource_limits = __esm({
-  "src/checks/resource-limits.ts"() {
-    "use strict";
-  }
-});
-
-// src/checks/index.ts
-var init_checks = __esm({
-  "src/checks/index.ts"() {
-    "use strict";
-    init_same_pod();
-    init_same_node();
-    init_service_mesh();
-    init_node_tenancy();
-    init_resource_limits();
   }
 });
 
@@ -13827,7 +14009,7 @@ var init_loadgen = __esm({
 
 // src/runtime/local-process.ts
 import { spawn as spawn5 } from "node:child_process";
-import { readFileSync as readFileSync7, realpathSync } from "node:fs";
+import { readFileSync as readFileSync8, realpathSync } from "node:fs";
 import { request } from "node:http";
 import { setTimeout as sleep3 } from "node:timers/promises";
 function inheritedEnv() {
@@ -13837,7 +14019,7 @@ function inheritedEnv() {
 }
 function readMaps(pid) {
   try {
-    return readFileSync7(`/proc/${pid}/maps`, "utf8");
+    return readFileSync8(`/proc/${pid}/maps`, "utf8");
   } catch {
     return "";
   }
@@ -13974,15 +14156,21 @@ var init_local = __esm({
     init_count_preload();
     init_wrapped();
     init_checks();
+    init_schedule();
     init_http_client();
     init_loadgen();
     init_round_data();
+    init_types();
     init_local_process();
+    init_placement2();
     LocalRuntime = class {
       constructor(config, opts) {
         this.config = config;
         this.opts = opts;
         process.on("exit", this.onExit);
+        this.plan = hostPlan(config.placement, this.allowed);
+        const { requested, mode, loadgen, sut } = this.plan;
+        this.report = { requested, mode, pinned: { loadgen, sut }, allowed: this.allowed, rounds: [] };
       }
       config;
       opts;
@@ -13991,11 +14179,29 @@ var init_local = __esm({
       onExit = () => this.killAll();
       /** The round being measured and its samples so far (for salvage on Ctrl-C). */
       inProgress;
+      allowed = allowedCpus();
+      plan;
+      report;
+      /** Set once this process (the load generator) is pinned, so teardown can restore its affinity. */
+      pinnedSelf = false;
+      placement() {
+        return this.report;
+      }
       async runRound(index) {
+        this.pinSelf();
         const [portB, portC] = await freePorts(2);
         const { sut } = this.config;
-        const baseline = this.start({ label: "baseline", command: this.opts.command, env: sut.env, port: portB, preload: this.config.baselineHook });
-        const candidate = this.start({ label: "candidate", command: this.opts.command, env: sut.env, port: portC, preload: this.config.hook });
+        const command = pinnedCommand(pinBinary(), this.plan.sut, this.opts.command);
+        const first = firstStarted(this.config.seed, index);
+        const arms = {
+          baseline: { label: "baseline", command, env: sut.env, port: portB, preload: this.config.baselineHook },
+          candidate: { label: "candidate", command, env: sut.env, port: portC, preload: this.config.hook }
+        };
+        const started = {};
+        for (const arm of first === "baseline" ? ARMS : [...ARMS].reverse()) started[arm] = this.start(arms[arm]);
+        const { baseline, candidate } = started;
+        const observer = new RoundObserver(index, first, () => ({ baseline: [baseline.pid], candidate: [candidate.pid], loadgen: process.pid }));
+        const probes = probePoints(this.config.requestsPerRound);
         try {
           await Promise.all([baseline.waitReady(sut.readyPath, sut.readyTimeoutMs), candidate.waitReady(sut.readyPath, sut.readyTimeoutMs)]);
           if (this.config.hook) candidate.assertMapped(this.config.hook);
@@ -14003,7 +14209,6 @@ var init_local = __esm({
           const current = { index, samples: [] };
           this.inProgress = current;
           const result = await runRound({
-            onSample: (s) => current.samples.push(s),
             round: index,
             seed: this.config.seed,
             targets: { baseline: { host: "127.0.0.1", port: portB }, candidate: { host: "127.0.0.1", port: portC } },
@@ -14011,8 +14216,14 @@ var init_local = __esm({
             pairs: this.config.requestsPerRound / 2,
             connection: this.config.connection,
             requests: this.config.requests,
-            timeoutMs: this.config.timeoutMs
+            timeoutMs: this.config.timeoutMs,
+            // Between two requests (never inside a timed one): where both arms last ran.
+            onSample: (s) => {
+              current.samples.push(s);
+              if (probes.has(s.seq)) observer.sample();
+            }
           });
+          this.report.rounds.push(observer.result());
           const data = roundFromSamples(index, result.samples);
           const died = [baseline, candidate].find((p) => p.exit);
           if (died) {
@@ -14091,6 +14302,16 @@ var init_local = __esm({
         await Promise.all([...this.live].map((p) => p.stop()));
         this.live.clear();
         process.off("exit", this.onExit);
+        if (this.pinnedSelf) {
+          this.pinnedSelf = false;
+          pinProcess(pinBinary(), this.allowed.join(","), process.pid);
+        }
+      }
+      /** The load generator runs in this process: all its threads go to the loadgen CPU. */
+      pinSelf() {
+        if (this.pinnedSelf || this.plan.loadgen === null) return;
+        pinProcess(pinBinary(), this.plan.loadgen, process.pid);
+        this.pinnedSelf = true;
       }
       start(opts) {
         const p = new SutProcess(opts);
@@ -14295,10 +14516,10 @@ var init_manifest = __esm({
 });
 
 // src/runtime/pod-cgroup.ts
-import { existsSync as existsSync4, readFileSync as readFileSync8 } from "node:fs";
+import { existsSync as existsSync4, readFileSync as readFileSync9 } from "node:fs";
 function read(path10) {
   try {
-    return readFileSync8(path10, "utf8");
+    return readFileSync9(path10, "utf8");
   } catch {
     return void 0;
   }
@@ -14353,9 +14574,9 @@ var init_pod_cgroup = __esm({
 // src/runtime/pod-image.ts
 import { spawn as spawn6 } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
-import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync3, readFileSync as readFileSync9, rmSync as rmSync4, statSync as statSync2 } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync3, readFileSync as readFileSync10, rmSync as rmSync4, statSync as statSync2 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { basename as basename3, dirname as dirname5, join as join6 } from "node:path";
+import { basename as basename3, dirname as dirname5, join as join7 } from "node:path";
 function parseLdd(text) {
   const out = [];
   for (const line of text.split("\n")) {
@@ -14391,7 +14612,7 @@ function rootfsHash(spec, quick = false) {
     if (quick) {
       const st = statSync2(f.from);
       h.update(`${st.size}:${st.mtimeMs}\0`);
-    } else h.update(readFileSync9(f.from));
+    } else h.update(readFileSync10(f.from));
   }
   return h.digest("hex").slice(0, 16);
 }
@@ -14424,16 +14645,16 @@ async function ensureImage(podman, name, spec, quickHash = false) {
   const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
   const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
   if (exists2.code === 0) return ref;
-  const root = mkdtempSync3(join6(tmpdir3(), "hook-latency-rootfs-"));
+  const root = mkdtempSync3(join7(tmpdir3(), "hook-latency-rootfs-"));
   try {
     for (const f of spec.files) {
-      const dest = join6(root, f.to);
+      const dest = join7(root, f.to);
       mkdirSync3(dirname5(dest), { recursive: true });
       copyFileSync(f.from, dest);
       chmodSync(dest, statSync2(f.from).mode & 511);
     }
-    mkdirSync3(join6(root, "tmp"), { recursive: true });
-    chmodSync(join6(root, "tmp"), 1023);
+    mkdirSync3(join7(root, "tmp"), { recursive: true });
+    chmodSync(join7(root, "tmp"), 1023);
     const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
     if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
   } finally {
@@ -14513,7 +14734,7 @@ var init_pod_listener = __esm({
 });
 
 // src/runtime/host-proc.ts
-import { readdirSync as readdirSync2, readFileSync as readFileSync10, readlinkSync } from "node:fs";
+import { readdirSync as readdirSync3, readFileSync as readFileSync11, readlinkSync } from "node:fs";
 function tryRead(f) {
   try {
     return f();
@@ -14522,20 +14743,20 @@ function tryRead(f) {
   }
 }
 function socketsOf(pid) {
-  const fds = tryRead(() => readdirSync2(`/proc/${pid}/fd`)) ?? [];
+  const fds = tryRead(() => readdirSync3(`/proc/${pid}/fd`)) ?? [];
   return fds.map((fd) => tryRead(() => socketInode(readlinkSync(`/proc/${pid}/fd/${fd}`)))).filter((x) => x !== void 0);
 }
 function hostSnapshot(initPid) {
   const ns = tryRead(() => readlinkSync(`/proc/${initPid}/ns/pid`));
-  const tcp = tryRead(() => readFileSync10(`/proc/${initPid}/net/tcp`, "utf8"));
+  const tcp = tryRead(() => readFileSync11(`/proc/${initPid}/net/tcp`, "utf8"));
   if (!ns || tcp === void 0) return void 0;
-  const tcp6 = tryRead(() => readFileSync10(`/proc/${initPid}/net/tcp6`, "utf8")) ?? "";
+  const tcp6 = tryRead(() => readFileSync11(`/proc/${initPid}/net/tcp6`, "utf8")) ?? "";
   const processes = [];
-  for (const pid of readdirSync2("/proc").filter((d) => /^\d+$/.test(d))) {
+  for (const pid of readdirSync3("/proc").filter((d) => /^\d+$/.test(d))) {
     if (tryRead(() => readlinkSync(`/proc/${pid}/ns/pid`)) !== ns) continue;
     const sockets = socketsOf(pid);
     if (sockets.length === 0) continue;
-    const maps = tryRead(() => readFileSync10(`/proc/${pid}/maps`, "utf8"));
+    const maps = tryRead(() => readFileSync11(`/proc/${pid}/maps`, "utf8"));
     if (maps !== void 0) processes.push({ pid: Number(pid), sockets, maps });
   }
   return { tcp: `${tcp}
@@ -14704,8 +14925,8 @@ var init_pod_resources = __esm({
 
 // src/runtime/pod-plan.ts
 import { randomBytes } from "node:crypto";
-import { existsSync as existsSync5, readFileSync as readFileSync11 } from "node:fs";
-import { basename as basename4, join as join7 } from "node:path";
+import { existsSync as existsSync5, readFileSync as readFileSync12 } from "node:fs";
+import { basename as basename4, join as join8 } from "node:path";
 function newRunId() {
   return randomBytes(4).toString("hex");
 }
@@ -14713,7 +14934,7 @@ function readHook(path10, what) {
   if (!path10) return void 0;
   let data;
   try {
-    data = readFileSync11(path10);
+    data = readFileSync12(path10);
   } catch (e) {
     throw new UsageError(`${what} ${path10}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
   }
@@ -14721,7 +14942,7 @@ function readHook(path10, what) {
   return { fileName, data };
 }
 function findLoadgenScript() {
-  const file = process.env.HOOK_LATENCY_LOADGEN || join7(packageRoot(), "dist", "loadgen.js");
+  const file = process.env.HOOK_LATENCY_LOADGEN || join8(packageRoot(), "dist", "loadgen.js");
   if (!existsSync5(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
   return file;
 }
@@ -14729,7 +14950,8 @@ function loadPodAssets(config) {
   return {
     hook: readHook(config.hook, "hook"),
     baselineHook: readHook(config.baselineHook, "baseline-hook"),
-    loadgenScript: readFileSync11(findLoadgenScript())
+    loadgenScript: readFileSync12(findLoadgenScript()),
+    pin: config.placement === "off" ? null : readFileSync12(pinBinary())
   };
 }
 function sutPorts(config) {
@@ -14791,6 +15013,73 @@ var init_pod_plan = __esm({
     init_native();
     init_manifest();
     init_pod_resources();
+    init_placement2();
+  }
+});
+
+// src/runtime/pod-placement.ts
+function pinConfigMapName(runId) {
+  return configMapNames(runId).loadgen.replace(/-loadgen$/, "-pin");
+}
+function podPinNote(plan, sutCommand) {
+  if (plan.mode === "off") return null;
+  return sutCommand.length === 0 ? "the SUT containers run the image entrypoint (no sut.command), so they could not be pinned" : null;
+}
+function podPlacement(choice, sutCommand, allowed) {
+  const wanted = podPlacementPlan(choice);
+  const note = podPinNote(wanted, sutCommand);
+  const plan = note ? { ...wanted, mode: "off", loadgen: null, sut: null } : wanted;
+  return { plan, report: podPlacementReport(wanted, note, allowed) };
+}
+function placePod(manifest, runId, p) {
+  const pod = structuredClone(manifest.pod);
+  const configMaps = [...manifest.configMaps];
+  const { containers } = pod.spec;
+  const byName = (n) => containers.find((c) => c.name === n);
+  const [baseline, candidate, loadgen] = [byName(CONTAINERS.baseline), byName(CONTAINERS.candidate), byName(CONTAINERS.loadgen)];
+  pod.spec.containers = [...p.first === "baseline" ? [baseline, candidate] : [candidate, baseline], loadgen];
+  const { plan, pin } = p;
+  if (plan.mode === "off" || !pin) return { pod, configMaps };
+  const mount = p.pinHostPath ? { name: PIN_VOLUME, mountPath: PIN_PATH, readOnly: true } : { name: PIN_VOLUME, mountPath: PIN_DIR, readOnly: true };
+  if (p.pinHostPath) {
+    pod.spec.volumes.push({ name: PIN_VOLUME, hostPath: { path: p.pinHostPath, type: "File" } });
+  } else {
+    const name = pinConfigMapName(runId);
+    const { namespace } = pod.metadata;
+    const metadata = { name, ...namespace ? { namespace } : {}, labels: podLabels(runId) };
+    configMaps.push({ apiVersion: "v1", kind: "ConfigMap", metadata, binaryData: { pin: Buffer.from(pin).toString("base64") } });
+    pod.spec.volumes.push({ name: PIN_VOLUME, configMap: { name, defaultMode: 365 } });
+  }
+  const wrap = (c, cpus) => {
+    if (cpus === null || !c.command?.length) return;
+    c.command = [PIN_PATH, cpus, "--", ...c.command];
+    c.volumeMounts = [...c.volumeMounts ?? [], mount];
+  };
+  wrap(baseline, plan.sut);
+  wrap(candidate, plan.sut);
+  wrap(loadgen, plan.loadgen);
+  return { pod, configMaps };
+}
+function podPlacementReport(plan, note, allowed) {
+  const unpinned = note !== null;
+  return {
+    requested: plan.requested,
+    mode: unpinned ? "off" : plan.mode,
+    pinned: unpinned ? { loadgen: null, sut: null } : { loadgen: plan.loadgen, sut: plan.sut },
+    ...allowed ? { allowed } : {},
+    ...note ? { note } : {},
+    rounds: []
+  };
+}
+var PIN_DIR, PIN_PATH, PIN_VOLUME;
+var init_pod_placement = __esm({
+  "src/runtime/pod-placement.ts"() {
+    "use strict";
+    init_manifest();
+    init_placement2();
+    PIN_DIR = "/hook-latency/pin";
+    PIN_PATH = `${PIN_DIR}/pin`;
+    PIN_VOLUME = "pin";
   }
 });
 
@@ -14803,7 +15092,7 @@ __export(podman_exports, {
 import { spawnSync } from "node:child_process";
 import { existsSync as existsSync6, mkdtempSync as mkdtempSync4, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { availableParallelism, constants as constants2, hostname, tmpdir as tmpdir4 } from "node:os";
-import { basename as basename5, join as join8 } from "node:path";
+import { basename as basename5, join as join9 } from "node:path";
 import { setTimeout as sleep4 } from "node:timers/promises";
 function importsSutBinary(sut) {
   return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
@@ -14820,6 +15109,7 @@ var init_podman = __esm({
     init_config();
     init_errors();
     init_runtime();
+    init_schedule();
     init_manifest();
     init_pod_cgroup();
     init_pod_exec();
@@ -14830,6 +15120,8 @@ var init_podman = __esm({
     init_pod_output();
     init_pod_resources();
     init_pod_plan();
+    init_placement2();
+    init_pod_placement();
     KUBE_NETWORK = "podman-default-kube-network";
     SUT_IMAGE_NAME = "hook-latency-sut";
     NODE_IMAGE_NAME = "hook-latency-node";
@@ -14854,7 +15146,8 @@ var init_podman = __esm({
       /** The round whose pod is up (for salvage on Ctrl-C). */
       inProgress;
       networkPreexisted = true;
-      dir = mkdtempSync4(join8(tmpdir4(), "hook-latency-podman-"));
+      dir = mkdtempSync4(join9(tmpdir4(), "hook-latency-podman-"));
+      report;
       ledger;
       exec(args, timeoutMs = 6e4) {
         return runOk([this.podman, ...args], { timeoutMs }).catch((e) => {
@@ -14870,9 +15163,15 @@ var init_podman = __esm({
           await this.exec(["version", "--format", "{{.Client.Version}}"], 3e4);
           this.networkPreexisted = (await run([this.podman, "network", "exists", KUBE_NETWORK], { timeoutMs: 3e4 })).code === 0;
           const assets = loadPodAssets(this.config);
-          return { assets, images: await this.images() };
+          const images = await this.images();
+          const { plan: placement, report } = podPlacement(this.config.placement, images.sutCommand, allowedCpus());
+          this.report = report;
+          return { assets, images, placement };
         })();
         return this.prepared;
+      }
+      placement() {
+        return this.report ?? podPlacement(this.config.placement, this.config.sut.command, allowedCpus()).report;
       }
       /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
       async images() {
@@ -14901,11 +15200,12 @@ var init_podman = __esm({
         return autoCpuMillis([{ node: hostname(), allocatable: availableParallelism() * 1e3, requested: 0 }]);
       }
       async runRound(index) {
-        const { assets, images } = await this.prepare();
+        const { assets, images, placement } = await this.prepare();
         const plan = podPlan(this.config, this.runId, index, assets, images, void 0, this.autoCpu());
         const pod = podName(plan.runId, index);
-        const file = join8(this.dir, `${pod}.yaml`);
-        const manifest = buildPodManifest(plan);
+        const file = join9(this.dir, `${pod}.yaml`);
+        const first = firstStarted(this.config.seed, index);
+        const manifest = placePod(buildPodManifest(plan), plan.runId, { plan: placement, pin: assets.pin, pinHostPath: pinBinary(), first });
         for (const cm of manifest.configMaps) this.volumes.add(cm.metadata.name);
         writeFileSync3(file, toYaml(manifest));
         const ctr = (c) => `${pod}-${c}`;
@@ -14922,10 +15222,15 @@ var init_podman = __esm({
             throw new RunError(`podman kube play failed for round ${index}: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
           }
           const suts = [ctr(CONTAINERS.baseline), ctr(CONTAINERS.candidate)];
-          const pids = (await this.inspect(suts)).map((s) => s.pid);
+          const started = await this.inspect([...suts, ctr(CONTAINERS.loadgen)]);
+          const pids = suts.map((n) => started.find((s) => s.name === n)?.pid ?? 0);
           const cgroups = () => pids.map((p) => p > 0 ? readCgroup(p) : {});
           const before = cgroups();
-          const states = await this.waitForLoadgen(pod, index);
+          const loadgenPid = started.find((s) => s.name === ctr(CONTAINERS.loadgen))?.pid ?? 0;
+          const observer = new RoundObserver(index, first, () => ({ baseline: [pids[0]], candidate: [pids[1]], loadgen: loadgenPid }));
+          const states = await this.waitForLoadgen(pod, index, () => observer.sample());
+          observer.sample();
+          this.report?.rounds.push(observer.result());
           roundMs = Date.now() - t0;
           const loadgen = states.find((s) => s.name === ctr(CONTAINERS.loadgen));
           const logs = await run([this.podman, "logs", ctr(CONTAINERS.loadgen)], { timeoutMs: 6e4 });
@@ -14961,13 +15266,14 @@ var init_podman = __esm({
           return { name, status: status2, exitCode: Number(code), oomKilled: oom === "true", pid: Number(pid) };
         });
       }
-      async waitForLoadgen(pod, index) {
+      async waitForLoadgen(pod, index, onPoll) {
         const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
         const deadline = Date.now() + this.config.pod.podTimeoutMs;
         for (; ; ) {
           const states = await this.inspect(names);
           const lg = states.find((s) => s.name === names[2]);
           if (lg && (lg.status === "exited" || lg.status === "stopped")) return states;
+          onPoll();
           if (Date.now() > deadline) {
             throw new RunError(
               `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(", ")}`
@@ -15035,6 +15341,7 @@ ${tail2(await this.logsOf(s.name))}`;
         const logs = sync(["logs", `${current.pod}-${CONTAINERS.loadgen}`]);
         sync(["pod", "stop", "-t", "0", current.pod]);
         sync(["pod", "rm", "-f", current.pod]);
+        this.ledger.removed({ kind: "pod", name: current.pod, context: "podman" });
         if (this.volumes.size) sync(["volume", "rm", "-f", ...this.volumes]);
         return partialRound(logs.stdout ?? "", current.index);
       }
@@ -15084,6 +15391,7 @@ var init_kubernetes = __esm({
     init_checks();
     init_errors();
     init_runtime();
+    init_schedule();
     init_manifest();
     init_pod_exec();
     init_native();
@@ -15092,6 +15400,7 @@ var init_kubernetes = __esm({
     init_pod_output();
     init_pod_plan();
     init_pod_resources();
+    init_pod_placement();
     TRANSIENT = [
       /connection refused/i,
       /etcdserver: (request timed out|leader changed|too many requests)/i,
@@ -15122,6 +15431,7 @@ var init_kubernetes = __esm({
         this.pullPolicy = opts.pullPolicy ?? "IfNotPresent";
         this.ownNamespace = !config.pod.namespace;
         this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
+        ({ plan: this.placementPlan, report: this.report } = podPlacement(config.placement, config.sut.command));
       }
       config;
       name;
@@ -15146,6 +15456,11 @@ var init_kubernetes = __esm({
       /** Millicores per container when cpu is `auto` (measured once, from the nodes). */
       autoCpu;
       ledger;
+      placementPlan;
+      report;
+      placement() {
+        return this.report;
+      }
       get context() {
         return this.config.pod.kubeContext;
       }
@@ -15287,12 +15602,14 @@ var init_kubernetes = __esm({
           this.inProgress = { index, pod, outputFile: Boolean(plan.loadgen.outputFile) };
           this.livePods.add(pod);
           this.ledger.created({ kind: "pod", name: `${ns}/${pod}`, context: this.context });
-          const manifest = buildPodManifest(plan);
+          const first = firstStarted(this.config.seed, index);
+          const manifest = placePod(buildPodManifest(plan), plan.runId, { plan: this.placementPlan, pin: assets.pin, first });
           if (!this.configMapsApplied) {
             await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of run ${this.runId}`, timeoutMs: 3e5 });
             this.configMapsApplied = true;
           }
           await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml([manifest.pod]), what: `applying pod ${ns}/${pod}` });
+          this.report.rounds.push({ round: index, first, samples: 0, differing: 0, cpus: { baseline: [], candidate: [], loadgen: [] } });
           const final = await this.waitForLoadgen(pod, index, plan);
           const logs = await this.kubectl(["logs", pod, "-n", ns, "-c", CONTAINERS.loadgen], { timeoutMs: 12e4, what: `reading the loadgen output of ${ns}/${pod}` });
           const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
@@ -15321,7 +15638,11 @@ var init_kubernetes = __esm({
         const ns = ["-n", this.namespace];
         const out = current.outputFile ? sync(["exec", current.pod, ...ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE]) : sync(["logs", current.pod, ...ns, "-c", CONTAINERS.loadgen]);
         sync(["delete", "pod", current.pod, ...ns, "--ignore-not-found", "--wait=false"]);
-        if (this.ownNamespace && this.namespaceCreated) sync(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"]);
+        this.ledger.removed({ kind: "pod", name: `${this.namespace}/${current.pod}`, context: this.context });
+        if (this.ownNamespace && this.namespaceCreated) {
+          sync(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"]);
+          this.ledger.removed({ kind: "namespace", name: this.namespace, context: this.context });
+        }
         return partialRound(out.stdout ?? "", current.index);
       }
       async getPod(pod) {
@@ -38665,11 +38986,11 @@ __export(kind_exports, {
 });
 import { chmodSync as chmodSync2, existsSync as existsSync9, mkdtempSync as mkdtempSync5, rmSync as rmSync6 } from "node:fs";
 import { tmpdir as tmpdir5 } from "node:os";
-import { delimiter as delimiter2, join as join10 } from "node:path";
+import { delimiter as delimiter2, join as join11 } from "node:path";
 function onPath(name, path10 = process.env.PATH ?? "") {
   for (const dir of path10.split(delimiter2)) {
     if (!dir) continue;
-    const p = join10(dir, name);
+    const p = join11(dir, name);
     if (existsSync9(p)) return p;
   }
   return void 0;
@@ -38677,14 +38998,14 @@ function onPath(name, path10 = process.env.PATH ?? "") {
 async function downloadKind(version2) {
   const tc = await Promise.resolve().then(() => (init_tool_cache(), tool_cache_exports));
   const cached = tc.find("kind", version2);
-  if (cached) return join10(cached, "kind");
+  if (cached) return join11(cached, "kind");
   const os9 = process.platform === "darwin" ? "darwin" : "linux";
   const arch3 = process.arch === "arm64" ? "arm64" : "amd64";
   const url = `https://kind.sigs.k8s.io/dl/${version2}/kind-${os9}-${arch3}`;
   const file = await tc.downloadTool(url);
   chmodSync2(file, 493);
   const dir = await tc.cacheFile(file, "kind", "kind", version2);
-  return join10(dir, "kind");
+  return join11(dir, "kind");
 }
 function kindProvider(env = process.env) {
   const p = env.KIND_EXPERIMENTAL_PROVIDER;
@@ -38698,6 +39019,7 @@ var init_kind = __esm({
     "use strict";
     init_config();
     init_errors();
+    init_pod_placement();
     init_runtime();
     init_kubernetes();
     init_pod_exec();
@@ -38721,7 +39043,7 @@ var init_kind = __esm({
       cluster;
       ledger;
       provider;
-      dir = mkdtempSync5(join10(tmpdir5(), "hook-latency-kind-"));
+      dir = mkdtempSync5(join11(tmpdir5(), "hook-latency-kind-"));
       async tool(argv, timeoutMs, what) {
         const r = await run(argv, { timeoutMs }).catch((e) => {
           throw new RunError(`${what}: cannot run ${argv[0]}: ${e.code ?? e.message}`);
@@ -38803,7 +39125,7 @@ var init_kind = __esm({
           return;
         }
         for (const [i, image] of images.entries()) {
-          const archive = join10(this.dir, `image-${i}.tar`);
+          const archive = join11(this.dir, `image-${i}.tar`);
           await this.tool(["podman", "save", "-o", archive, image], 6e5, `podman save ${image}`);
           try {
             await this.kind(["load", "image-archive", archive, "--name", this.cluster], 6e5, `kind load image-archive (${image})`);
@@ -38855,6 +39177,9 @@ var init_kind = __esm({
       /** On process exit: as kubernetes; a cluster this run created stays (the next run reuses it). */
       salvage() {
         return this.kube?.salvage() ?? null;
+      }
+      placement() {
+        return this.kube?.placement() ?? podPlacement(this.config.placement, this.config.sut.command).report;
       }
       async teardown() {
         try {
@@ -38991,22 +39316,6 @@ function regularizedBeta(x, a, b) {
   return jStat.ibeta(x, a, b);
 }
 
-// src/stats/student-t.ts
-function twoSidedTail(x, df) {
-  return regularizedBeta(df / (df + x * x), df / 2, 0.5);
-}
-function tCdf(x, df) {
-  if (Number.isNaN(x) || Number.isNaN(df) || !(df > 0)) return NaN;
-  if (df === Infinity) return normalCdf(x);
-  if (x === Infinity) return 1;
-  if (x === -Infinity) return 0;
-  const half = 0.5 * twoSidedTail(x, df);
-  return x > 0 ? 1 - half : half;
-}
-function tSf(x, df) {
-  return tCdf(-x, df);
-}
-
 // src/stats/root.ts
 function bisect(f, lo, hi, opts = {}) {
   const tol = opts.tol ?? 1e-12;
@@ -39069,11 +39378,15 @@ function roundScore(sortedBaseline, sortedCandidate, shift = 0) {
 }
 
 // src/stats/sign-flip.ts
-var MAX_EXACT_ROUNDS = 16;
-function tFromSelfNormalised(z, R) {
-  const rest = R - z * z;
-  if (!(rest > 1e-12 * R)) return z > 0 ? Infinity : z < 0 ? -Infinity : 0;
-  return z * Math.sqrt((R - 1) / rest);
+var BLOCKS_FROM_ROUNDS = 20;
+function roundsPerBlock(rounds) {
+  return rounds < BLOCKS_FROM_ROUNDS ? 1 : Math.floor(rounds / (BLOCKS_FROM_ROUNDS / 2));
+}
+function blockSums(d, size) {
+  const count = Math.max(1, Math.floor(d.length / size));
+  const out = new Float64Array(count);
+  for (let r = 0; r < d.length; r++) out[Math.min(count - 1, Math.floor(r / size))] += d[r];
+  return out;
 }
 function halfSums(a, from, h) {
   const out = new Float64Array(1 << h);
@@ -39084,7 +39397,7 @@ function halfSums(a, from, h) {
   }
   return out;
 }
-function signFlipPValue(d) {
+function signFlipPValues(d) {
   const R = d.length;
   const abs = new Float64Array(R);
   let observed = 0;
@@ -39094,39 +39407,51 @@ function signFlipPValue(d) {
     observed += d[r];
     scale += abs[r];
   }
-  const threshold = observed - 1e-9 * scale;
+  const tol = 1e-9 * scale;
   const h = R >> 1;
   const left = halfSums(abs, 0, h);
   const right = halfSums(abs, h, R - h).sort();
-  let count = 0;
+  let upper = 0;
+  let lower = 0;
   for (let i = 0; i < left.length; i++) {
-    const need = threshold - left[i];
-    let lo = 0;
-    let hi = right.length;
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      if (right[mid] < need) lo = mid + 1;
-      else hi = mid;
-    }
-    count += right.length - lo;
+    upper += right.length - firstAtLeast(right, observed - tol - left[i]);
+    lower += firstAbove(right, observed + tol - left[i]);
   }
-  return count / 2 ** R;
+  return { upper: upper / 2 ** R, lower: lower / 2 ** R };
+}
+function firstAtLeast(a, v) {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function firstAbove(a, v) {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (a[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 function combineScores(d) {
-  const R = d.length;
+  for (let r = 0; r < d.length; r++) if (!Number.isFinite(d[r])) throw new Error("combineScores: non-finite score");
+  const blockSize = roundsPerBlock(d.length);
+  const sums = blockSize === 1 ? d : blockSums(d, blockSize);
   let sum = 0;
   let sumSq = 0;
-  for (let r = 0; r < R; r++) {
-    const v = d[r];
-    if (!Number.isFinite(v)) throw new Error("combineScores: non-finite score");
-    sum += v;
-    sumSq += v * v;
+  for (let j = 0; j < sums.length; j++) {
+    sum += sums[j];
+    sumSq += sums[j] * sums[j];
   }
-  if (R === 0 || sumSq === 0) return { z: 0, p: 1, reference: "none" };
-  const z = sum / Math.sqrt(sumSq);
-  if (R <= MAX_EXACT_ROUNDS) return { z, p: signFlipPValue(d), reference: "sign-flip" };
-  const t = tFromSelfNormalised(z, R);
-  return { z, p: tSf(t, R - 1), reference: "t" };
+  if (d.length === 0 || sumSq === 0) return { z: 0, p: 1, pLower: 1, reference: "none", blockSize };
+  const { upper, lower } = signFlipPValues(sums);
+  return { z: sum / Math.sqrt(sumSq), p: upper, pLower: lower, reference: blockSize === 1 ? "sign-flip" : "block sign-flip", blockSize };
 }
 
 // src/stats/mser.ts
@@ -39384,6 +39709,62 @@ function median(values) {
   return medianSorted(Float64Array.from(values).sort());
 }
 
+// src/stats/long-run-variance.ts
+function bartlettBandwidth(length) {
+  return length < 1 ? 0 : Math.floor(Math.cbrt(length) + 1e-9);
+}
+function bartlettLongRunVariance(x, bandwidth) {
+  const n = x.length;
+  let mean = 0;
+  for (let t = 0; t < n; t++) mean += x[t];
+  mean /= n || 1;
+  let v = 0;
+  for (let t = 0; t < n; t++) v += (x[t] - mean) ** 2;
+  for (let k = 1; k <= bandwidth; k++) {
+    let acc = 0;
+    for (let t = 0; t + k < n; t++) acc += (x[t] - mean) * (x[t + k] - mean);
+    v += 2 * (1 - k / (bandwidth + 1)) * acc;
+  }
+  return v;
+}
+
+// src/stats/serial-correlation.ts
+function circularLag1Moments(x) {
+  const n = x.length;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    s1 += v;
+    s2 += v * v;
+    s3 += v * v * v;
+    s4 += v * v * v * v;
+  }
+  const mean = (s1 * s1 - s2) / (n - 1);
+  const variance = (s2 * s2 - s4) / (n - 1) + (s1 ** 4 - 4 * s1 * s1 * s2 + 4 * s1 * s3 + s2 * s2 - 2 * s4) / ((n - 1) * (n - 2)) - mean * mean;
+  return { mean, variance };
+}
+function serialCorrelationTest(x) {
+  const n = x.length;
+  if (n < 4) return { z: 0, p: 1 };
+  let r = 0;
+  for (let i = 0; i < n; i++) r += x[i] * x[(i + 1) % n];
+  const { mean, variance } = circularLag1Moments(x);
+  if (!(variance > 1e-12 * Math.max(1, mean * mean))) return { z: 0, p: 1 };
+  const z = (r - mean) / Math.sqrt(variance);
+  return { z, p: normalSf(z) };
+}
+
+// src/stats/binomial-test.ts
+function binomialUpperTail(x, k, pi) {
+  if (!(Number.isInteger(x) && Number.isInteger(k) && k >= 0 && x <= k)) throw new Error(`binomialUpperTail: need integers 0 <= x <= k, got ${x}, ${k}`);
+  if (!(pi >= 0 && pi <= 1)) throw new Error(`binomialUpperTail: pi must be in [0, 1], got ${pi}`);
+  if (x <= 0) return 1;
+  return regularizedBeta(pi, x, k - x + 1);
+}
+
 // src/arrays.ts
 function concat(parts) {
   const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
@@ -39406,6 +39787,77 @@ function splitArms(arm, latency) {
   return { baseline, candidate };
 }
 
+// src/experiment/test-inversion.ts
+function invertTest(s, level) {
+  return [
+    crossingFromBudget(evidence((d) => s.test(d).up, level), s, 1),
+    crossingFromBudget(evidence((d) => s.test(d).down, level), s, -1)
+  ];
+}
+function evidence(p, level) {
+  const z = (q) => Math.max(-40, Math.min(40, normalQuantile(1 - q)));
+  const zLevel = z(level);
+  return (d) => {
+    const q = p(d);
+    return q <= level ? Math.max(0, z(q) - zLevel) : Math.min(-Number.MIN_VALUE, z(q) - zLevel);
+  };
+}
+function crossingFromBudget(g, s, direction) {
+  const rejects = (d) => g(d) >= 0;
+  const outward = (x, w) => clamp(x + direction * w, s.limits);
+  if (rejects(s.budget)) {
+    let outside = towards(s.budget, s.estimate, direction) ? s.estimate : outward(s.budget, s.width);
+    for (let w = s.width; rejects(outside); w *= 2) {
+      if (outside === edge(s.limits, direction)) return direction * Infinity;
+      outside = outward(outside, w);
+    }
+    return searchCrossing(g, s.budget, outside, s.tol);
+  }
+  let accepted = s.budget;
+  let candidate = towards(s.budget, s.estimate, -direction) ? s.estimate : s.budget;
+  for (let w = s.width; ; w *= 2) {
+    candidate = clamp(candidate - direction * w, s.limits);
+    if (rejects(candidate)) return searchCrossing(g, candidate, accepted, s.tol);
+    if (candidate === edge(s.limits, -direction)) return -direction * Infinity;
+    accepted = candidate;
+  }
+}
+function towards(a, b, direction) {
+  return direction * (b - a) > 0;
+}
+function edge(limits, direction) {
+  return direction > 0 ? limits[1] : limits[0];
+}
+function clamp(x, limits) {
+  return Math.min(limits[1], Math.max(limits[0], x));
+}
+function searchCrossing(g, rejected, accepted, tol) {
+  let r = rejected;
+  let a = accepted;
+  let gr = g(r);
+  let ga = g(a);
+  let side = 0;
+  for (let i = 0; i < 200 && Math.abs(a - r) > tol; i++) {
+    const margin = (a - r) / 8;
+    let c = (r * ga - a * gr) / (ga - gr);
+    c = Number.isFinite(c) ? c : r + (a - r) / 2;
+    c = margin > 0 ? Math.min(a - margin, Math.max(r + margin, c)) : Math.max(a - margin, Math.min(r + margin, c));
+    const gc = g(c);
+    if (gc >= 0) {
+      r = c;
+      gr = gc;
+      if (side === 1) ga /= 2;
+      side = 1;
+    } else {
+      a = c;
+      ga = gc;
+      if (side === -1) gr /= 2;
+      side = -1;
+    }
+  }
+  return r + (a - r) / 2;
+}
+
 // src/experiment/analysis.ts
 function budgetShift(threshold, scale, baselineMedianNs) {
   if ("relative" in threshold) {
@@ -39418,7 +39870,7 @@ function scaleOf(threshold) {
 }
 function analyzeLook(all, threshold) {
   const rounds = all.filter((r) => r.valid);
-  const errors = sumErrors(all);
+  const errors = sumCounts(all, "errors");
   const n = { baseline: 0, candidate: 0 };
   for (const r of rounds) {
     n.baseline += r.ns.baseline.length;
@@ -39435,9 +39887,12 @@ function analyzeLook(all, threshold) {
     warmupRemoved: all.reduce((s, r) => s + r.cut, 0),
     n,
     errors,
+    counted: sumCounts(all, "counted"),
     z: combined.z,
     p: combined.p,
+    pBelow: combined.pLower,
     reference: combined.reference,
+    scaleBudget: delta0,
     ...shiftEstimates(rounds, scale),
     perRound: rounds.map((r, i) => ({
       round: r.round,
@@ -39447,6 +39902,7 @@ function analyzeLook(all, threshold) {
     median: median2,
     lag1: meanLag1(rounds),
     varianceFactor: varianceFactor(rounds, scores),
+    dependence: roundDependence(standardisedScores(rounds, scores)),
     iidP: iidMannWhitneyP(rounds, scale, delta0)
   };
 }
@@ -39465,9 +39921,9 @@ function scoreSum(rounds, shift) {
   }
   return { sum, sq };
 }
-function combinedZ(rounds, shift) {
-  const { sum, sq } = scoreSum(rounds, shift);
-  return sq > 0 ? sum / Math.sqrt(sq) : 0;
+function testAt(rounds, shift) {
+  const c = combineScores(rounds.map((r) => roundScore(r.baseline, r.candidate, shift)));
+  return { up: c.p, down: c.pLower, z: c.z, reference: c.reference };
 }
 function shiftLimits(rounds) {
   let lo = Infinity;
@@ -39501,15 +39957,16 @@ function decreasingRoot(f, guess, width, limits, tol) {
 function illinois(f, a, b, tol) {
   let fa = f(a);
   let fb = f(b);
-  if (fa === 0) return a;
-  if (fb === 0) return b;
+  const zero = 1e-12 * (Math.abs(fa) + Math.abs(fb));
+  if (Math.abs(fa) <= zero) return a;
+  if (Math.abs(fb) <= zero) return b;
   let side = 0;
   for (let i = 0; i < 100 && b - a > tol; i++) {
     let c = (a * fb - b * fa) / (fb - fa);
     const margin = (b - a) * 1e-3;
     c = Math.min(b - margin, Math.max(a + margin, Number.isFinite(c) ? c : (a + b) / 2));
     const fc = f(c);
-    if (fc === 0) return c;
+    if (Math.abs(fc) <= zero) return c;
     if (Math.sign(fc) === Math.sign(fa)) {
       a = c;
       fa = fc;
@@ -39538,38 +39995,29 @@ function pooledShift(rounds, scale) {
   const f = (x) => scoreSum(arms, x).sum;
   return decreasingRoot(f, medianGuess(arms), searchWidth(rounds, scale), shiftLimits(arms), tolerance(rounds, scale));
 }
-function shiftInterval(all, zCritical, scale = "log", estimate) {
+function shiftInterval(all, boundaryP, scale, budget, estimate) {
   const rounds = all.filter((r) => r.valid);
-  if (rounds.length === 0 || !Number.isFinite(zCritical)) {
+  if (rounds.length === 0 || !(boundaryP > 0)) {
     return { relative: [-1, Infinity], ns: [-Infinity, Infinity] };
   }
   const arms = rounds.map((r) => r[scale]);
-  const limits = shiftLimits(arms);
-  const tol = tolerance(rounds, scale);
-  const width = searchWidth(rounds, scale);
-  const guess = estimate ?? pooledShift(rounds, scale);
-  const at = (z) => (x) => combinedZ(arms, x) - z;
-  const interval2 = [
-    decreasingRoot(at(zCritical), guess, width, limits, tol),
-    decreasingRoot(at(-zCritical), guess, width, limits, tol)
-  ];
+  const interval2 = invertTest(
+    {
+      test: (x) => testAt(arms, x),
+      budget,
+      estimate: estimate ?? pooledShift(rounds, scale),
+      width: searchWidth(rounds, scale),
+      limits: shiftLimits(arms),
+      tol: tolerance(rounds, scale)
+    },
+    boundaryP
+  );
   const med = pooledMedian(rounds, "baseline");
   if (scale === "log") {
     const relative3 = interval2.map(Math.expm1);
     return { relative: relative3, ns: relative3.map((v) => v * med) };
   }
   return { relative: interval2.map((v) => v / med), ns: interval2 };
-}
-function zCriticalFor(pNominal, rounds) {
-  if (rounds < 2) return Infinity;
-  const df = rounds - 1;
-  const t = tQuantileUpper(pNominal, df);
-  return Number.isFinite(t) ? t * Math.sqrt(rounds / (df + t * t)) : Math.sqrt(rounds);
-}
-function tQuantileUpper(p, df) {
-  if (df > 1e3) return normalQuantile(1 - p);
-  if (tSf(1e6, df) > p) return Infinity;
-  return bisect((t) => tSf(t, df) - p, 0, 1e6, { tol: 1e-9, maxIter: 300 });
 }
 function superiorityForMde(all, mde, threshold) {
   const rounds = all.filter((r) => r.valid);
@@ -39590,16 +40038,27 @@ function addThresholds(a, b, medianNs) {
   const ns = (t) => "relative" in t ? t.relative * medianNs : t.ns;
   return { ns: ns(a) + ns(b) };
 }
-function varianceFactor(rounds, scores) {
-  if (rounds.length < 3) return 1;
-  const e = rounds.map((r, i) => {
+function standardisedScores(rounds, scores) {
+  return rounds.map((r, i) => {
     const m = r.ns.baseline.length;
     const n = r.ns.candidate.length;
     return scores[i] / Math.sqrt(m * n / (12 * (m + n + 1)));
   });
-  const mean = e.reduce((a, b) => a + b, 0) / e.length;
-  const v = e.reduce((a, b) => a + (b - mean) ** 2, 0) / (e.length - 1);
-  return Math.max(1, v);
+}
+function varianceFactor(rounds, scores) {
+  if (rounds.length < 3) return 1;
+  const e = standardisedScores(rounds, scores);
+  return Math.max(1, bartlettLongRunVariance(e, 0) / (e.length - 1));
+}
+function roundDependence(e) {
+  const bandwidth = bartlettBandwidth(e.length);
+  const plain = bartlettLongRunVariance(e, 0);
+  return {
+    lag1: lag1(e),
+    serialP: serialCorrelationTest(e).p,
+    bandwidth,
+    longRunFactor: plain > 0 && e.length >= 3 ? Math.max(0, bartlettLongRunVariance(e, bandwidth) / plain) : 1
+  };
 }
 function iidMannWhitneyP(rounds, scale, delta0) {
   if (rounds.length === 0) return NaN;
@@ -39643,27 +40102,27 @@ function meanLag1(rounds) {
   const avg = (k) => rounds.length ? rounds.reduce((s, r) => s + (Number.isFinite(r.lag1[k]) ? r.lag1[k] : 0), 0) / rounds.length : 0;
   return { baseline: avg("baseline"), candidate: avg("candidate") };
 }
-function sumErrors(rounds) {
+function sumCounts(rounds, key) {
   const e = { baseline: 0, candidate: 0 };
   for (const r of rounds) {
-    e.baseline += r.errors.baseline;
-    e.candidate += r.errors.candidate;
+    e.baseline += r[key].baseline;
+    e.candidate += r[key].candidate;
   }
   return e;
 }
 
 // src/experiment/error-rate.ts
-function errorRateExcess(errors, ok3, alpha) {
-  const nb = errors.baseline + ok3.baseline;
-  const nc = errors.candidate + ok3.candidate;
-  if (errors.candidate === 0 || nb === 0 || nc === 0) return null;
-  const pb = errors.baseline / nb;
-  const pc = errors.candidate / nc;
-  const pooled = (errors.baseline + errors.candidate) / (nb + nc);
-  const se = Math.sqrt(pooled * (1 - pooled) * (1 / nb + 1 / nc));
-  const p = se > 0 ? normalSf((pc - pb) / se) : pc > pb ? 0 : 1;
-  if (p > alpha) return null;
-  return `the candidate fails more requests: ${errors.candidate} errors (${pct(pc)}) vs ${errors.baseline} (${pct(pb)}), p = ${p.toExponential(2)}`;
+function errorRateP(errors, requests) {
+  const k = errors.baseline + errors.candidate;
+  const total = requests.baseline + requests.candidate;
+  if (k === 0 || total === 0) return 1;
+  return binomialUpperTail(errors.candidate, k, requests.candidate / total);
+}
+function errorRateExcess(errors, requests, level) {
+  const p = errorRateP(errors, requests);
+  if (p > level) return null;
+  const rate = (arm) => pct(errors[arm] / requests[arm]);
+  return `the candidate fails more requests: ${errors.candidate} errors (${rate("candidate")}) vs ${errors.baseline} (${rate("baseline")}), exact conditional p = ${p.toExponential(2)} <= ${level.toExponential(2)}`;
 }
 function pct(v) {
   return `${(v * 100).toFixed(2)}%`;
@@ -39689,12 +40148,17 @@ function prepareRound(r) {
     // log is monotone: the sorted logs are the logs of the sorted values.
     log: { baseline: nsB.map(Math.log), candidate: nsC.map(Math.log) },
     ns: { baseline: nsB, candidate: nsC },
-    errors: errorCounts(r),
+    ...afterCut(r, cut),
     requests: r.arm.length
   };
 }
+function afterCut(r, cut) {
+  const { requests, errors } = countsAfterCut(r, cut);
+  return { errors, counted: requests };
+}
 
 // src/experiment/controller.ts
+var ERROR_ALPHA_SHARE = 0.1;
 async function runSequential(runtime, opts) {
   const now = opts.now ?? Date.now;
   const started = now();
@@ -39705,6 +40169,8 @@ async function runSequential(runtime, opts) {
   const bounds = [];
   let requests = 0;
   let exhausted = false;
+  const errorAlpha = opts.alpha * ERROR_ALPHA_SHARE;
+  const latencyAlpha = opts.alpha - errorAlpha;
   for (let index = 0; ; ) {
     for (let k = 0; k < opts.lookEvery && !exhausted; k++, index++) {
       const outcome = await runtime.runRound(index);
@@ -39722,16 +40188,17 @@ async function runSequential(runtime, opts) {
     const look = analyzeLook(prepared, opts.threshold);
     const used = look.n.baseline + look.n.candidate;
     const pS = superiorityForMde(prepared, opts.mde, opts.threshold);
-    const planned = plannedRequests(look, pS, opts);
+    const planned = plannedRequests(look, pS, latencyAlpha, opts);
     const reachedPlan = used >= planned && look.rounds >= opts.minRounds;
     const final = capped || reachedPlan;
-    const t = nextTime(times, final ? 1 : used / planned);
+    const t = nextTime(times, used / planned, final);
+    const errorLevel = obrienFlemingSpending(t, errorAlpha) - obrienFlemingSpending(times.at(-1) ?? 0, errorAlpha);
     times.push(t);
-    const boundary = nextBoundary(opts.alpha, times, bounds);
+    const boundary = nextBoundary(latencyAlpha, times, bounds);
     bounds.push(boundary);
     const boundaryP = normalSf(boundary);
-    const zc = zCriticalFor(boundaryP, look.rounds);
-    const ci = shiftInterval(prepared, zc, scaleOf(opts.threshold), look.scaleShift);
+    const ci = shiftInterval(prepared, boundaryP, scaleOf(opts.threshold), look.scaleBudget, look.scaleShift);
+    const errorP = errorRateP(look.errors, look.counted);
     const record = {
       look: looks.length + 1,
       rounds: look.rounds,
@@ -39742,12 +40209,15 @@ async function runSequential(runtime, opts) {
       boundaryP,
       informationFraction: t,
       plannedRequests: planned,
-      shiftRelative: look.shift.relative
+      shiftRelative: look.shift.relative,
+      pBelow: look.pBelow,
+      errorP,
+      errorLevel
     };
     looks.push(record);
     opts.onLook?.(record);
-    const power = achievedPower({ total: used / look.varianceFactor, alpha: opts.alpha, p: pS });
-    const decision = decide({ look, ci, boundaryP, final, reachedPlan, power, opts, prepared });
+    const power = achievedPower({ total: used / inflation(look), alpha: latencyAlpha, p: pS });
+    const decision = decide({ look, boundaryP, errorLevel, final, reachedPlan, power, opts, prepared });
     if (decision || exhausted && prepared.length === 0) {
       const d = decision ?? { verdict: "inconclusive", reason: "no rounds to analyse" };
       return {
@@ -39764,38 +40234,43 @@ async function runSequential(runtime, opts) {
         power,
         warmup: { removed: look.warmupRemoved, invalidRounds: look.invalidRounds },
         errors: look.errors,
-        checks: [...dedupeChecks(checks), ...stationarityCheck(look, prepared.length)],
+        checks: [...dedupeChecks(checks), ...stationarityCheck(look, prepared.length), roundDependenceCheck(look)],
         iidP: look.iidP,
         lag1: look.lag1,
         median: look.median,
         looks,
         plannedRequests: planned,
+        pBelow: look.pBelow,
+        errorTest: { p: errorP, level: errorLevel, alpha: errorAlpha, requests: look.counted },
+        roundDependence: { ...look.dependence, varianceFactor: look.varianceFactor },
         durationMs: now() - started
       };
     }
   }
 }
-function plannedRequests(look, pS, opts) {
+function inflation(look) {
+  return look.varianceFactor * Math.max(1, look.dependence.longRunFactor);
+}
+function plannedRequests(look, pS, alpha, opts) {
   const perRound = look.rounds > 0 ? (look.n.baseline + look.n.candidate) / look.rounds : 0;
-  const base = noetherTotal({ alpha: opts.alpha, power: opts.power, p: pS });
-  const inflated = Math.ceil(base * look.varianceFactor);
+  const base = noetherTotal({ alpha, power: opts.power, p: pS });
+  const inflated = Math.ceil(base * inflation(look));
   const atLeast = Math.ceil(perRound * opts.minRounds);
   return Math.max(Number.isFinite(inflated) ? inflated : Number.MAX_SAFE_INTEGER, atLeast, 1);
 }
-function nextTime(times, t) {
+function nextTime(times, t, final) {
+  if (final) return 1;
   const prev = times.length ? times[times.length - 1] : 0;
-  return Math.min(1, Math.max(t, prev + 1e-3));
+  return Math.min(Math.max(t, prev + 1e-3), 1 - (1 - prev) * 1e-3);
 }
 function decide(x) {
-  const { look, ci, opts } = x;
-  const [low, high] = "relative" in opts.threshold ? ci.relative : ci.ns;
-  const budget = "relative" in opts.threshold ? opts.threshold.relative : opts.threshold.ns;
-  const errorExcess = errorRateExcess(look.errors, look.n, opts.alpha);
+  const { look, opts } = x;
+  const errorExcess = errorRateExcess(look.errors, look.counted, x.errorLevel);
   if (errorExcess) return { verdict: "regression", reason: errorExcess };
-  if (look.p <= x.boundaryP && low > budget) {
+  if (look.p <= x.boundaryP) {
     return { verdict: "regression", reason: "the slowdown exceeds the budget: the test crossed its boundary" };
   }
-  if (high < budget && look.rounds >= 2) {
+  if (look.pBelow <= x.boundaryP && look.rounds >= 2) {
     return { verdict: "no-regression", reason: "the confidence interval's upper bound is below the budget" };
   }
   if (!x.final) return null;
@@ -39820,6 +40295,19 @@ function stationarityCheck(look, total) {
     }
   ];
 }
+function roundDependenceCheck(look) {
+  const d = look.dependence;
+  const correlated = d.lag1 > 0 && d.serialP < 0.05;
+  const spread2 = look.varianceFactor >= 2;
+  const numbers = `round scores vary ${look.varianceFactor.toFixed(2)}x as much as i.i.d. requests would make them; lag-1 correlation of consecutive rounds ${d.lag1.toFixed(2)} (Wald-Wolfowitz p = ${d.serialP.toPrecision(2)}); long-run factor ${d.longRunFactor.toFixed(2)} at Bartlett bandwidth ${d.bandwidth}`;
+  if (!correlated && !spread2) return { id: "round-dependence", status: "pass", detail: numbers };
+  const what = [spread2 ? "between-round spread dominates" : "", correlated ? "consecutive rounds are correlated" : ""].filter(Boolean).join(" and ");
+  return {
+    id: "round-dependence",
+    status: "warn",
+    detail: `${what} (${numbers}): a placement or instance effect that persists across rounds can pass for a slowdown; the plan counts this spread, and from 20 rounds on the test flips blocks of consecutive rounds`
+  };
+}
 function dedupeChecks(checks) {
   const rank = { pass: 0, warn: 1, fail: 2 };
   const byId = /* @__PURE__ */ new Map();
@@ -39829,6 +40317,9 @@ function dedupeChecks(checks) {
   }
   return [...byId.values()];
 }
+
+// src/engine.ts
+init_checks();
 
 // src/runtime/replay.ts
 var ReplayRuntime = class {
@@ -39855,6 +40346,7 @@ var version = "0.1.0";
 init_units();
 
 // src/report/text.ts
+init_placement();
 init_units();
 
 // src/cost/render.ts
@@ -39927,6 +40419,7 @@ function verdictTable(v) {
     ["errors", `baseline ${v.errors.baseline}, candidate ${v.errors.candidate}`]
   ];
   if (v.calls) rows.push(["calls", callsLine(v)]);
+  if (v.placement) rows.push(["placement", placementLine(v.placement)]);
   if (v.cost) rows.push(...costRows(v.cost));
   if (v.durationMs !== void 0) rows.push(["time", `${(v.durationMs / 1e3).toFixed(1)} s`]);
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -39949,6 +40442,15 @@ function callsLine(v) {
   const by = `counted by ${c.method === "preload" ? "the counting preload" : "strace"}`;
   const uncounted = c.uncounted?.length ? `; not counted: ${c.uncounted.join(", ")}` : "";
   return `${parts.length ? `${parts.join(", ")} over ${c.requests} requests` : "no hooked calls seen"}, ${by}${uncounted}`;
+}
+function placementLine(p) {
+  const how = p.mode === "off" ? `off${p.requested !== "off" ? ` (${p.requested} requested)` : ""}, not pinned` : `${p.mode}${p.requested === "auto" ? " (auto)" : ""}: loadgen on ${describeCpus(p.pinned.loadgen, p.allowed)}, both SUT arms on ${describeCpus(p.pinned.sut, p.allowed)}`;
+  const observed = p.rounds.filter((r) => r.samples > 0);
+  const apart = observed.filter((r) => r.differing > 0).length;
+  const seen = observed.length ? `arms on different CPUs in ${apart} of ${observed.length} observed rounds` : "not observed";
+  const first = p.rounds.filter((r) => r.first === "candidate").length;
+  const order = p.rounds.length ? `; candidate started first in ${first} of ${p.rounds.length} rounds` : "";
+  return `${how}; ${seen}${order}${p.note ? `; ${p.note}` : ""}`;
 }
 
 // src/report/html/charts.ts
@@ -40251,14 +40753,14 @@ function legend(items) {
 }
 
 // src/report/html/charts.ts
-var ARMS = ["baseline", "candidate"];
+var ARMS2 = ["baseline", "candidate"];
 var M = { top: 14, right: 18, bottom: 44, left: 64 };
 function empty(id, title, why, width = 640, height = 120) {
   return `<svg class="chart" data-chart="${esc(id)}" data-empty="true" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg"><text class="label" x="${width / 2}" y="${height / 2}" text-anchor="middle">${esc(why)}</text></svg>`;
 }
 function latencyDomain(arms) {
-  const lo = Math.min(...ARMS.map((a) => arms[a].quantiles.min).filter(Number.isFinite));
-  const hi = Math.max(...ARMS.map((a) => arms[a].quantiles.max).filter(Number.isFinite));
+  const lo = Math.min(...ARMS2.map((a) => arms[a].quantiles.min).filter(Number.isFinite));
+  const hi = Math.max(...ARMS2.map((a) => arms[a].quantiles.max).filter(Number.isFinite));
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return null;
   return [lo / 1.05, hi * 1.05];
 }
@@ -40270,7 +40772,7 @@ function ecdfChart(arms) {
   const x = logScale(dom, [M.left, width - M.right]);
   const y = linearScale([0, 1], [height - M.bottom, M.top]);
   let body = "";
-  for (const a of ARMS) {
+  for (const a of ARMS2) {
     const { x: xs, p } = ecdfPoints(arms[a].sorted);
     let d = "";
     for (let i = 0; i < xs.length; i++) {
@@ -40311,9 +40813,9 @@ function boxChart(arms) {
   const rowH = (height - M.top - M.bottom) / 2;
   const y = linearScale([0, 2], [M.top, height - M.bottom]);
   const bins = 80;
-  const dens = ARMS.map((a) => logDensity(arms[a].sorted, x.domain[0], x.domain[1], bins));
+  const dens = ARMS2.map((a) => logDensity(arms[a].sorted, x.domain[0], x.domain[1], bins));
   let body = "";
-  ARMS.forEach((a, row) => {
+  ARMS2.forEach((a, row) => {
     const q = arms[a].quantiles;
     const cy = y(row + 0.5);
     const d = dens[row];
@@ -40360,7 +40862,7 @@ function boxChart(arms) {
       yFormat: () => "",
       xLabel: "latency (log scale)",
       title: "Violin and box plot of latency per arm",
-      desc: ARMS.map((a) => `${a}: median ${formatNs(arms[a].quantiles.median)}, interquartile range ${formatNs(arms[a].quantiles.q1)} to ${formatNs(arms[a].quantiles.q3)}`).join("; ")
+      desc: ARMS2.map((a) => `${a}: median ${formatNs(arms[a].quantiles.median)}, interquartile range ${formatNs(arms[a].quantiles.q1)} to ${formatNs(arms[a].quantiles.q3)}`).join("; ")
     },
     body
   );
@@ -40402,7 +40904,7 @@ function lagChart(arm, s, domain, r1) {
 function lagDomain(arms) {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const a of ARMS) {
+  for (const a of ARMS2) {
     const { x, y } = arms[a].lag;
     for (let i = 0; i < x.length; i++) {
       lo = Math.min(lo, x[i], y[i]);
@@ -40435,7 +40937,7 @@ function forestChart(valid2, v, level, invalid = []) {
   const y = linearScale([0, 1], [m.top, plotBottom]);
   const rowY = (i) => m.top + rowH * (i + 0.5);
   const [x0, x1] = x.range;
-  const clamp = (px) => Math.min(x1, Math.max(x0, px));
+  const clamp2 = (px) => Math.min(x1, Math.max(x0, px));
   let ci = "";
   let dots = "";
   const rowsSvg = [];
@@ -40447,8 +40949,8 @@ function forestChart(valid2, v, level, invalid = []) {
       if (i % labelEvery === 0) rowsSvg.push(`<text class="tick" x="${m.left - 6}" y="${cy}" dy="0.32em" text-anchor="end">round ${r.round}</text>`);
       return;
     }
-    const a = Number.isFinite(r.ci[0]) ? clamp(x(r.ci[0])) : x0;
-    const b = Number.isFinite(r.ci[1]) ? clamp(x(r.ci[1])) : x1;
+    const a = Number.isFinite(r.ci[0]) ? clamp2(x(r.ci[0])) : x0;
+    const b = Number.isFinite(r.ci[1]) ? clamp2(x(r.ci[1])) : x1;
     ci += `M${fmt(a)} ${cy}H${fmt(b)}`;
     if (Number.isFinite(r.relative)) dots += `M${fmt(x(r.relative))} ${cy}h0`;
     if (i % labelEvery === 0) rowsSvg.push(`<text class="tick" x="${m.left - 6}" y="${cy}" dy="0.32em" text-anchor="end">round ${r.round}</text>`);
@@ -40462,8 +40964,8 @@ function forestChart(valid2, v, level, invalid = []) {
   });
   const py = plotBottom - pooledGap / 2;
   const [cl, ch] = v.shift.ci;
-  const dl = Number.isFinite(cl) ? clamp(x(cl)) : x0;
-  const dh = Number.isFinite(ch) ? clamp(x(ch)) : x1;
+  const dl = Number.isFinite(cl) ? clamp2(x(cl)) : x0;
+  const dh = Number.isFinite(ch) ? clamp2(x(ch)) : x1;
   const dc = Number.isFinite(v.shift.relative) ? x(v.shift.relative) : (dl + dh) / 2;
   const diamond = `<path class="pooled" d="M${fmt(dl)} ${fmt(py)}L${fmt(dc)} ${fmt(py - 8)}L${fmt(dh)} ${fmt(py)}L${fmt(dc)} ${fmt(py + 8)}Z"><title>${esc(`pooled: ${formatPercent(v.shift.relative, 2)} [${formatPercent(cl, 2)}, ${formatPercent(ch, 2)}]`)}</title></path>`;
   const budgetLine = Number.isFinite(budget) ? `<path class="budget" d="M${fmt(x(budget))} ${m.top}V${fmt(plotBottom)}"/>` : "";
@@ -40872,7 +41374,7 @@ var HEADLINE2 = {
   "no-regression": "No regression",
   inconclusive: "Inconclusive"
 };
-var ARMS2 = ["baseline", "candidate"];
+var ARMS3 = ["baseline", "candidate"];
 function defaultEnvironment(v) {
   return {
     runtime: v.runtime,
@@ -40880,7 +41382,8 @@ function defaultEnvironment(v) {
     "hook-latency": version,
     node: process.version,
     kernel: `${osType()} ${release()}`,
-    platform: `${process.platform}/${process.arch}`
+    platform: `${process.platform}/${process.arch}`,
+    ...v.placement ? { placement: placementLine(v.placement) } : {}
   };
 }
 function renderReport(input) {
@@ -40943,12 +41446,12 @@ function distributionSection(d, v) {
   ) + card(
     "Per arm: violin and box",
     ARM_LEGEND + boxChart(d.arms),
-    `Box: quartiles and median; whiskers: Tukey (1.5 IQR); dots: outliers (${ARMS2.map((a) => `${a} ${q(a).outliersLow + q(a).outliersHigh}`).join(", ")}). Violin: density of all samples on log-spaced bins.`
+    `Box: quartiles and median; whiskers: Tukey (1.5 IQR); dots: outliers (${ARMS3.map((a) => `${a} ${q(a).outliersLow + q(a).outliersHigh}`).join(", ")}). Violin: density of all samples on log-spaced bins.`
   ) + `</div>`;
 }
 function lagSection(d, v) {
   const dom = lagDomain(d.arms);
-  return `<section class="row"><h2>Lag plots: is each request independent of the one before?</h2><p class="note">latency[i+1] against latency[i] within each arm's series of one round, as in Kahlhofer et al. (SSP 2023). A round cloud means independent requests; a diagonal streak means autocorrelation, which the design-based test accounts for. Mean lag-1 autocorrelation of log latency: baseline ${fixed(v.lag1.baseline)}, candidate ${fixed(v.lag1.candidate)}.</p><div class="grid3">` + ARMS2.map((a) => card(`${a}`, lagChart(a, d.arms[a], dom, v.lag1[a]), lagCaption(d.arms[a]))).join("") + `</div></section>`;
+  return `<section class="row"><h2>Lag plots: is each request independent of the one before?</h2><p class="note">latency[i+1] against latency[i] within each arm's series of one round, as in Kahlhofer et al. (SSP 2023). A round cloud means independent requests; a diagonal streak means autocorrelation, which the design-based test accounts for. Mean lag-1 autocorrelation of log latency: baseline ${fixed(v.lag1.baseline)}, candidate ${fixed(v.lag1.candidate)}.</p><div class="grid3">` + ARMS3.map((a) => card(`${a}`, lagChart(a, d.arms[a], dom, v.lag1[a]), lagCaption(d.arms[a]))).join("") + `</div></section>`;
 }
 function lagCaption(s) {
   return s.lag.x.length < s.lag.total ? `${s.lag.x.length.toLocaleString("en-US")} of ${s.lag.total.toLocaleString("en-US")} consecutive pairs, a uniform random subset (drawing only). Dashed: latency[i+1] = latency[i].` : `All ${s.lag.total.toLocaleString("en-US")} consecutive pairs. Dashed: latency[i+1] = latency[i].`;
@@ -40982,7 +41485,7 @@ function warmupSection(d, v) {
   );
 }
 function errorsSection(d, v) {
-  const rows = ARMS2.map((a) => {
+  const rows = ARMS3.map((a) => {
     const s = d.arms[a];
     const rate = s.requests ? s.errors / s.requests : 0;
     return `<tr><th class="${a === "baseline" ? "arm-b" : "arm-c"}">${a}</th><td class="num">${s.requests.toLocaleString("en-US")}</td><td class="num" data-errors="${s.errors}">${s.errors.toLocaleString("en-US")}</td><td class="num">${(rate * 100).toFixed(2)}%</td><td class="num">${s.transportErrors}</td><td class="num">${s.serverErrors}</td><td class="num">${v.errors[a]}</td></tr>`;
@@ -41124,6 +41627,7 @@ function verdictMarkdown(v) {
     `| runtime | ${v.runtime} (${v.mode} benchmark) |`
   ];
   if (v.calls) lines.push(`| hooked calls per request | ${callsLine(v)} |`);
+  if (v.placement) lines.push(`| CPU placement | ${placementLine(v.placement)} |`);
   if (v.cost) lines.push(costMarkdown(v.cost).trimEnd());
   if (v.checks.length > 0) {
     lines.push("", "**Checks**", "");
@@ -41344,20 +41848,17 @@ function analyzeMicro(rounds, opts = {}) {
   const candidateNs = median(concat(sorted.map((r) => r.candidate)));
   const t = opts.threshold ?? { ns: 0 };
   const thresholdNs = "ns" in t ? t.ns : t.relative * baselineNs;
-  const scores = sorted.map((r) => roundScore(r.baseline, r.candidate, thresholdNs));
-  const combined = combineScores(scores);
-  const zCritical = zCriticalFor(alpha, sorted.length);
+  const combined = testAt(sorted, thresholdNs);
   const estimate = pooledShiftNs(sorted);
-  const ci = shiftIntervalNs(sorted, zCritical);
-  const regression = combined.p <= alpha && ci[0] > thresholdNs;
+  const ci = shiftIntervalNs(sorted, thresholdNs, estimate, alpha);
+  const regression = combined.up <= alpha;
   return {
     rounds: sorted.length,
     estimate,
     ci,
     z: combined.z,
-    p: combined.p,
+    p: combined.up,
     reference: combined.reference,
-    zCritical,
     alpha,
     thresholdNs,
     baselineNs,
@@ -41376,13 +41877,12 @@ function pooledShiftNs(rounds) {
   const above = bisect((s) => scoreSum(rounds, s).sum >= 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
   return (below + above) / 2;
 }
-function shiftIntervalNs(rounds, zc) {
-  if (!Number.isFinite(zc)) return [-Infinity, Infinity];
-  const [lo, hi] = bracket(rounds);
-  const f = (z) => (s) => combinedZ(rounds, s) - z;
-  const low = combinedZ(rounds, lo) <= zc ? -Infinity : bisect(f(zc), lo, hi, { tol: SHIFT_TOL_NS });
-  const high = combinedZ(rounds, hi) >= -zc ? Infinity : bisect(f(-zc), lo, hi, { tol: SHIFT_TOL_NS });
-  return [low, high];
+function shiftIntervalNs(rounds, budgetNs, estimate, alpha) {
+  const limits = bracket(rounds);
+  return invertTest(
+    { test: (x) => testAt(rounds, x), budget: budgetNs, estimate, width: (limits[1] - limits[0]) / 64, limits, tol: SHIFT_TOL_NS },
+    alpha
+  );
 }
 
 // src/cost/decompose.ts
@@ -41499,6 +41999,10 @@ function environmentOf(config) {
     seed: String(config.seed)
   };
 }
+var inProgressSalvage;
+function salvageRoundInProgress() {
+  inProgressSalvage?.();
+}
 async function runGate(runtime, config, hooks = {}) {
   const out = config.out;
   const files = out ? outputFiles(out) : null;
@@ -41506,9 +42010,12 @@ async function runGate(runtime, config, hooks = {}) {
   const writer = files ? new SamplesWriter(files.samples) : null;
   const recorded = [];
   const salvage = () => {
+    inProgressSalvage = void 0;
+    process.off("exit", salvage);
     const partial = runtime.salvage?.() ?? null;
     if (partial) writer?.append(partial);
   };
+  inProgressSalvage = salvage;
   process.on("exit", salvage);
   try {
     const result = await runSequential(runtime, {
@@ -41530,6 +42037,11 @@ async function runGate(runtime, config, hooks = {}) {
       onLook: hooks.onLook
     });
     const verdict = { ...result, mode: "macro", runtime: runtime.name };
+    const placement = runtime.placement?.();
+    if (placement) {
+      verdict.placement = placement;
+      verdict.checks.push(placementCheck(placement));
+    }
     if (config.countCalls) verdict.calls = await callsReport(runtime, verdict);
     if (config.decompose && verdict.calls) verdict.cost = await costReport(verdict.calls, verdict, config);
     if (files && out) {
@@ -41544,6 +42056,7 @@ async function runGate(runtime, config, hooks = {}) {
     throw err;
   } finally {
     process.off("exit", salvage);
+    inProgressSalvage = void 0;
     writer?.close();
     await runtime.teardown();
   }
@@ -41947,9 +42460,11 @@ async function exec2(argv, log) {
 // src/runtimes.ts
 init_runtime();
 init_native();
+init_placement2();
 async function prepareHooks(config, alsoBuild = []) {
   const hooks = [config.hook, config.baselineHook].filter((h) => !!h);
-  await ensureBuilt([...hooks, ...alsoBuild]);
+  const pin = config.placement === "off" ? [] : [pinBinary()];
+  await ensureBuilt([...hooks, ...pin, ...alsoBuild]);
   if (config.hook) checkSharedLibrary(config.hook, "hook");
   if (config.baselineHook) checkSharedLibrary(config.baselineHook, "baseline-hook");
 }
@@ -42023,7 +42538,7 @@ async function analyzeCommand(file, flags) {
 
 // src/commands/history.ts
 init_errors();
-import { readFileSync as readFileSync13, writeFileSync as writeFileSync5 } from "node:fs";
+import { readFileSync as readFileSync14, writeFileSync as writeFileSync5 } from "node:fs";
 import { basename as basename6 } from "node:path";
 
 // src/history/record.ts
@@ -42109,7 +42624,7 @@ var DEFAULT_OUT = "trend.html";
 function historyCommand(file, flags) {
   let text;
   try {
-    text = readFileSync13(file, "utf8");
+    text = readFileSync14(file, "utf8");
   } catch (err) {
     const code = err.code;
     throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : err.message}`);
@@ -42224,7 +42739,7 @@ function hookProblem(problem) {
 
 // src/commands/report.ts
 init_errors();
-import { readFileSync as readFileSync14, writeFileSync as writeFileSync6 } from "node:fs";
+import { readFileSync as readFileSync15, writeFileSync as writeFileSync6 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 init_units();
 var DEFAULT_REPORT_OUT = "report.html";
@@ -42260,7 +42775,7 @@ function computeVerdict(rounds, flags) {
 function readVerdict(file) {
   let text;
   try {
-    text = readFileSync14(file, "utf8");
+    text = readFileSync15(file, "utf8");
   } catch (err) {
     throw new UsageError(`${file}: ${fsProblem(err, "no such file")}`);
   }
@@ -42365,6 +42880,7 @@ run options:
   --out DIR                write samples.csv, verdict.json, summary.md
   --json                   print the verdict JSON on stdout
   --fail-on-inconclusive   exit 1 on an inconclusive verdict too
+  --placement MODE         auto | same-cpu | split | off: CPU pinning of loadgen and both arms (default auto = same-cpu)
   --count-calls            count hooked calls per request (counting preload, or strace) (local runtime)
   --decompose              also micro-benchmark each counted function: predicted vs measured overhead
 
@@ -42398,6 +42914,7 @@ var OPTIONS = {
   json: { type: "boolean" },
   "fail-on-inconclusive": { type: "boolean" },
   "count-calls": { type: "boolean" },
+  placement: { type: "string" },
   decompose: { type: "boolean" },
   function: { type: "string" },
   verdict: { type: "string" },
@@ -42456,6 +42973,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
     interrupted = true;
     process.stderr.write(`hook-latency: interrupted by ${signal}; stopping the SUTs
 `);
+    salvageRoundInProgress();
     removeLeftovers((line) => process.stderr.write(`hook-latency: ${line}
 `)).finally(() => process.exit(130));
   });
