@@ -125,17 +125,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path8) {
-      const ctrl = callVisitor(key, node, visitor, path8);
+    function visit_(key, node, visitor, path10) {
+      const ctrl = callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path8, ctrl);
-        return visit_(key, ctrl, visitor, path8);
+        replaceNode(key, path10, ctrl);
+        return visit_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path8 = Object.freeze(path8.concat(node));
+          path10 = Object.freeze(path10.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path8);
+            const ci = visit_(i, node.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -146,13 +146,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path8 = Object.freeze(path8.concat(node));
-          const ck = visit_("key", node.key, visitor, path8);
+          path10 = Object.freeze(path10.concat(node));
+          const ck = visit_("key", node.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path8);
+          const cv = visit_("value", node.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -173,17 +173,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path8) {
-      const ctrl = await callVisitor(key, node, visitor, path8);
+    async function visitAsync_(key, node, visitor, path10) {
+      const ctrl = await callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path8, ctrl);
-        return visitAsync_(key, ctrl, visitor, path8);
+        replaceNode(key, path10, ctrl);
+        return visitAsync_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path8 = Object.freeze(path8.concat(node));
+          path10 = Object.freeze(path10.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path8);
+            const ci = await visitAsync_(i, node.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -194,13 +194,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path8 = Object.freeze(path8.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path8);
+          path10 = Object.freeze(path10.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path8);
+          const cv = await visitAsync_("value", node.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -227,23 +227,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path8) {
+    function callVisitor(key, node, visitor, path10) {
       if (typeof visitor === "function")
-        return visitor(key, node, path8);
+        return visitor(key, node, path10);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path8);
+        return visitor.Map?.(key, node, path10);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path8);
+        return visitor.Seq?.(key, node, path10);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path8);
+        return visitor.Pair?.(key, node, path10);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path8);
+        return visitor.Scalar?.(key, node, path10);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path8);
+        return visitor.Alias?.(key, node, path10);
       return void 0;
     }
-    function replaceNode(key, path8, node) {
-      const parent = path8[path8.length - 1];
+    function replaceNode(key, path10, node) {
+      const parent = path10[path10.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -855,10 +855,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path8, value) {
+    function collectionFromPath(schema, path10, value) {
       let v = value;
-      for (let i = path8.length - 1; i >= 0; --i) {
-        const k = path8[i];
+      for (let i = path10.length - 1; i >= 0; --i) {
+        const k = path10[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -877,7 +877,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
+    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -907,11 +907,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path8, value) {
-        if (isEmptyPath(path8))
+      addIn(path10, value) {
+        if (isEmptyPath(path10))
           this.add(value);
         else {
-          const [key, ...rest] = path8;
+          const [key, ...rest] = path10;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -925,8 +925,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path8) {
-        const [key, ...rest] = path8;
+      deleteIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -940,8 +940,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path8, keepScalar) {
-        const [key, ...rest] = path8;
+      getIn(path10, keepScalar) {
+        const [key, ...rest] = path10;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -959,8 +959,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path8) {
-        const [key, ...rest] = path8;
+      hasIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -970,8 +970,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
-        const [key, ...rest] = path8;
+      setIn(path10, value) {
+        const [key, ...rest] = path10;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3486,9 +3486,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path8, value) {
+      addIn(path10, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path8, value);
+          this.contents.addIn(path10, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3563,14 +3563,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path8) {
-        if (Collection.isEmptyPath(path8)) {
+      deleteIn(path10) {
+        if (Collection.isEmptyPath(path10)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path8, keepScalar) {
-        if (Collection.isEmptyPath(path8))
+      getIn(path10, keepScalar) {
+        if (Collection.isEmptyPath(path10))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3599,10 +3599,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path8) {
-        if (Collection.isEmptyPath(path8))
+      hasIn(path10) {
+        if (Collection.isEmptyPath(path10))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3619,13 +3619,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
-        if (Collection.isEmptyPath(path8)) {
+      setIn(path10, value) {
+        if (Collection.isEmptyPath(path10)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path8), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path8, value);
+          this.contents.setIn(path10, value);
         }
       }
       /**
@@ -5586,9 +5586,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path8) => {
+    visit.itemAtPath = (cst, path10) => {
       let item = cst;
-      for (const [field, index] of path8) {
+      for (const [field, index] of path10) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5597,23 +5597,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path8) => {
-      const parent = visit.itemAtPath(cst, path8.slice(0, -1));
-      const field = path8[path8.length - 1][0];
+    visit.parentCollection = (cst, path10) => {
+      const parent = visit.itemAtPath(cst, path10.slice(0, -1));
+      const field = path10[path10.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path8, item, visitor) {
-      let ctrl = visitor(item, path8);
+    function _visit(path10, item, visitor) {
+      let ctrl = visitor(item, path10);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5624,10 +5624,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path8);
+            ctrl = ctrl(item, path10);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
     }
     exports.visit = visit;
   }
@@ -7493,23 +7493,23 @@ var init_units = __esm({
 // src/config.ts
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-function loadConfigFile(path8) {
+function loadConfigFile(path10) {
   let text;
   try {
-    text = readFileSync(path8, "utf8");
+    text = readFileSync(path10, "utf8");
   } catch (err) {
     const code = err.code;
-    throw new UsageError(`config ${path8}: ${code === "ENOENT" ? "no such file" : err.message}`);
+    throw new UsageError(`config ${path10}: ${code === "ENOENT" ? "no such file" : err.message}`);
   }
   let doc;
   try {
     doc = (0, import_yaml.parse)(text);
   } catch (err) {
-    throw new UsageError(`config ${path8}: not valid YAML: ${err.message.split("\n")[0]}`);
+    throw new UsageError(`config ${path10}: not valid YAML: ${err.message.split("\n")[0]}`);
   }
   if (doc === null || doc === void 0) return {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new UsageError(`config ${path8}: expected a mapping of keys`);
-  return resolvePaths(doc, dirname(resolve(path8)));
+  if (typeof doc !== "object" || Array.isArray(doc)) throw new UsageError(`config ${path10}: expected a mapping of keys`);
+  return resolvePaths(doc, dirname(resolve(path10)));
 }
 function resolvePaths(raw, base) {
   const out = { ...raw };
@@ -7569,8 +7569,9 @@ function buildConfig(raw) {
     seed: r.seed === void 0 ? Math.random() * 2 ** 32 >>> 0 : parseCount(r.seed, "seed", 0),
     failOn: oneOf(r["fail-on"], ["regression", "inconclusive"], "fail-on"),
     out: optionalString(r.out, "out"),
-    countCalls: parseBool(r["count-calls"], "count-calls"),
-    placement: oneOf(r.placement, PLACEMENTS, "placement")
+    placement: oneOf(r.placement, PLACEMENTS, "placement"),
+    countCalls: parseBool(r["count-calls"], "count-calls") || parseBool(r.decompose, "decompose"),
+    decompose: parseBool(r.decompose, "decompose")
   };
   if (config.requestsPerRound % 2) config.requestsPerRound += 1;
   if (runtime === "replay" && !config.replay) throw new UsageError("runtime replay needs --replay SAMPLES.csv");
@@ -7632,14 +7633,14 @@ function buildRequests(raw) {
   if (!Array.isArray(raw) || raw.length === 0) throw new UsageError("requests must be a non-empty list");
   return raw.map((item, i) => {
     const q = typeof item === "string" ? { path: item } : item;
-    const path8 = String(q.path ?? "");
-    if (!path8.startsWith("/")) throw new UsageError(`requests[${i}].path must start with /, got '${path8}'`);
+    const path10 = String(q.path ?? "");
+    if (!path10.startsWith("/")) throw new UsageError(`requests[${i}].path must start with /, got '${path10}'`);
     const method = String(q.method ?? "GET").toUpperCase();
     if (!/^[A-Z]+$/.test(method)) throw new UsageError(`requests[${i}].method is not an HTTP method: '${method}'`);
     const weight = q.weight === void 0 ? 1 : Number(q.weight);
     if (!(weight > 0)) throw new UsageError(`requests[${i}].weight must be > 0`);
     const headers = q.headers ?? void 0;
-    return { method, path: path8, weight, ...headers ? { headers } : {}, ...q.body !== void 0 ? { body: String(q.body) } : {} };
+    return { method, path: path10, weight, ...headers ? { headers } : {}, ...q.body !== void 0 ? { body: String(q.body) } : {} };
   });
 }
 function oneOf(v, allowed, what) {
@@ -7686,7 +7687,8 @@ var init_config = __esm({
       "loadgen-image": "docker.io/library/node:24-alpine",
       "pod-timeout": "5m",
       "count-calls": "false",
-      placement: "auto"
+      placement: "auto",
+      decompose: "false"
     };
     DEFAULT_KIND_VERSION = "v0.29.0";
     KNOWN_KEYS = /* @__PURE__ */ new Set([
@@ -11912,96 +11914,12 @@ var init_prng = __esm({
   }
 });
 
-// src/experiment/runtime.ts
-var RESOURCE_KINDS, NO_LEDGER;
-var init_runtime = __esm({
-  "src/experiment/runtime.ts"() {
-    "use strict";
-    RESOURCE_KINDS = ["pod", "namespace", "kind-cluster"];
-    NO_LEDGER = { created() {
-    }, removed() {
-    }, toolUsed() {
-    } };
-  }
-});
-
-// src/runtime/pod-exec.ts
-import { spawn } from "node:child_process";
-function meaningfulLines(s) {
-  return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));
-}
-function cleanStderr(s) {
-  return meaningfulLines(s).join("\n").trim();
-}
-function tail(text, lines = 15) {
-  return meaningfulLines(text).slice(-lines).join("\n");
-}
-function run(argv, opts) {
-  return new Promise((resolve5, reject) => {
-    const child2 = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
-    const out = [];
-    const err = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child2.kill("SIGKILL");
-    }, opts.timeoutMs);
-    child2.stdout.on("data", (b) => out.push(b));
-    child2.stderr.on("data", (b) => err.push(b));
-    child2.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child2.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve5({
-        code: code ?? (signal ? 128 : 1),
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-        timedOut
-      });
-    });
-    child2.stdin.on("error", () => {
-    });
-    child2.stdin.end(opts.input ?? "");
-  });
-}
-async function runOk(argv, opts) {
-  let r;
-  try {
-    r = await run(argv, opts);
-  } catch (e) {
-    const code = e.code;
-    throw new ExecError(argv, { code: 127, stdout: "", stderr: code === "ENOENT" ? `${argv[0]}: not found on PATH` : String(e) }, false);
-  }
-  if (r.code !== 0 || r.timedOut) throw new ExecError(argv, r, r.timedOut);
-  return r;
-}
-var ExecError;
-var init_pod_exec = __esm({
-  "src/runtime/pod-exec.ts"() {
-    "use strict";
-    ExecError = class extends Error {
-      constructor(argv, result, timedOut) {
-        const what = timedOut ? "timed out" : `exited with ${result.code}`;
-        super(`${argv.join(" ")} ${what}${result.stderr.trim() ? `: ${cleanStderr(result.stderr)}` : ""}`);
-        this.argv = argv;
-        this.result = result;
-        this.timedOut = timedOut;
-      }
-      argv;
-      result;
-      timedOut;
-    };
-  }
-});
-
 // node_modules/@actions/io/lib/io-util.js
-import * as fs2 from "fs";
+import * as fs from "fs";
 import * as path from "path";
 function readlink(fsPath) {
   return __awaiter(this, void 0, void 0, function* () {
-    const result = yield fs2.promises.readlink(fsPath);
+    const result = yield fs.promises.readlink(fsPath);
     if (IS_WINDOWS && !result.endsWith("\\")) {
       return `${result}\\`;
     }
@@ -12130,9 +12048,9 @@ var init_io_util = __esm({
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
-    ({ chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises);
+    ({ chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs.promises);
     IS_WINDOWS = process.platform === "win32";
-    READONLY = fs2.constants.O_RDONLY;
+    READONLY = fs.constants.O_RDONLY;
   }
 });
 
@@ -12334,7 +12252,7 @@ var init_io = __esm({
 });
 
 // node_modules/@actions/exec/lib/toolrunner.js
-import * as os3 from "os";
+import * as os2 from "os";
 import * as events from "events";
 import * as child from "child_process";
 import * as path3 from "path";
@@ -12463,12 +12381,12 @@ var init_toolrunner = __esm({
       _processLineBuffer(data, strBuffer, onLine) {
         try {
           let s = strBuffer + data.toString();
-          let n = s.indexOf(os3.EOL);
+          let n = s.indexOf(os2.EOL);
           while (n > -1) {
             const line = s.substring(0, n);
             onLine(line);
-            s = s.substring(n + os3.EOL.length);
-            n = s.indexOf(os3.EOL);
+            s = s.substring(n + os2.EOL.length);
+            n = s.indexOf(os2.EOL);
           }
           return s;
         } catch (err) {
@@ -12637,7 +12555,7 @@ var init_toolrunner = __esm({
             }
             const optionsNonNull = this._cloneExecOptions(this.options);
             if (!optionsNonNull.silent && optionsNonNull.outStream) {
-              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os3.EOL);
+              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os2.EOL);
             }
             const state = new ExecState(optionsNonNull, this.toolPath);
             state.on("debug", (message) => {
@@ -12792,7 +12710,7 @@ var init_toolrunner = __esm({
 
 // node_modules/@actions/exec/lib/exec.js
 import { StringDecoder } from "string_decoder";
-function exec2(commandLine, args, options) {
+function exec(commandLine, args, options) {
   return __awaiter4(this, void 0, void 0, function* () {
     const commandArgs = argStringToArray(commandLine);
     if (commandArgs.length === 0) {
@@ -12826,7 +12744,7 @@ function getExecOutput(commandLine, args, options) {
       }
     };
     const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-    const exitCode = yield exec2(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+    const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
     stdout += stdoutDecoder.end();
     stderr += stderrDecoder.end();
     return {
@@ -12872,7 +12790,7 @@ var init_exec = __esm({
 
 // src/native.ts
 import { closeSync as closeSync2, existsSync, openSync as openSync2, readFileSync as readFileSync2, readSync, statSync } from "node:fs";
-import { dirname as dirname4, join as join5, relative as relative2, resolve as resolve3 } from "node:path";
+import { dirname as dirname4, join as join4, relative as relative2, resolve as resolve3 } from "node:path";
 import { fileURLToPath } from "node:url";
 function findPackageRoot(from) {
   const starts = from !== void 0 ? [from] : [dirname4(fileURLToPath(import.meta.url)), process.cwd()];
@@ -12893,15 +12811,15 @@ function packageRoot(from) {
 }
 function isPackageRoot(dir) {
   try {
-    return JSON.parse(readFileSync2(join5(dir, "package.json"), "utf8")).name === PACKAGE_NAME;
+    return JSON.parse(readFileSync2(join4(dir, "package.json"), "utf8")).name === PACKAGE_NAME;
   } catch {
     return false;
   }
 }
 async function buildNative(what, target, root = packageRoot()) {
-  const hookDir = join5(root, "hook");
+  const hookDir = join4(root, "hook");
   const command = `make -C ${hookDir}${target ? ` ${target}` : ""}`;
-  if (!existsSync(join5(hookDir, "Makefile"))) throw new RunError(`cannot build ${what}: ${hookDir}/Makefile is missing`);
+  if (!existsSync(join4(hookDir, "Makefile"))) throw new RunError(`cannot build ${what}: ${hookDir}/Makefile is missing`);
   let r;
   try {
     r = await getExecOutput("make", ["-s", "-C", hookDir, ...target ? [target] : []], { ignoreReturnCode: true, outStream: process.stderr });
@@ -12922,15 +12840,15 @@ async function ensureBuilt(paths) {
   if (absent.length === 0) return;
   const root = findPackageRoot();
   if (root === null) return;
-  const buildDirs = [join5(root, "hook", "build"), join5(root, "examples", "sut", "build")];
+  const buildDirs = [join4(root, "hook", "build"), join4(root, "examples", "sut", "build")];
   if (absent.some((p) => buildDirs.some((d) => !relative2(d, resolve3(p)).startsWith("..")))) {
     await buildNative("the bundled hooks and example SUT", void 0, root);
   }
 }
-function sharedLibraryProblem(path8) {
+function sharedLibraryProblem(path10) {
   let st;
   try {
-    st = statSync(path8);
+    st = statSync(path10);
   } catch (err) {
     const code = err.code;
     return code === "ENOENT" ? { kind: "missing" } : { kind: "unreadable", code: code ?? "error" };
@@ -12939,7 +12857,7 @@ function sharedLibraryProblem(path8) {
   const head = Buffer.alloc(18);
   let n;
   try {
-    const fd = openSync2(path8, "r");
+    const fd = openSync2(path10, "r");
     try {
       n = readSync(fd, head, 0, head.length, 0);
     } finally {
@@ -12956,14 +12874,14 @@ function sharedLibraryProblem(path8) {
   const type = data === 1 ? head.readUInt16LE(16) : head.readUInt16BE(16);
   return type === 3 ? null : { kind: "not-dyn", type };
 }
-function checkSharedLibrary(path8, what) {
-  const problem = sharedLibraryProblem(path8);
+function checkSharedLibrary(path10, what) {
+  const problem = sharedLibraryProblem(path10);
   if (problem === null) return;
   let why = "not a shared library (expected an ELF .so)";
   if (problem.kind === "missing") why = "no such file";
   else if (problem.kind === "unreadable") why = `cannot be read (${problem.code})`;
   else if (problem.kind === "not-a-file") why = "not a file";
-  throw new UsageError(`${what} ${path8}: ${why}`);
+  throw new UsageError(`${what} ${path10}: ${why}`);
 }
 function loaderMessage(log) {
   return log.split("\n").find((l) => /ld\.so|cannot be preloaded|LD_PRELOAD/i.test(l))?.trim();
@@ -12975,7 +12893,124 @@ var init_native = __esm({
     init_exec();
     init_errors();
     PACKAGE_NAME = "hook-latency-action";
-    EXAMPLE_SUT = () => join5(packageRoot(), "examples", "sut", "build", "sut");
+    EXAMPLE_SUT = () => join4(packageRoot(), "examples", "sut", "build", "sut");
+  }
+});
+
+// src/experiment/schedule.ts
+function checkCount(n, what) {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
+}
+function pairSchedule(seed, round3, pairs) {
+  checkCount(pairs, "pairs");
+  const rng = new Prng(deriveSeed(seed, round3, STREAM.schedule));
+  const out = new Uint8Array(2 * pairs);
+  for (let k = 0; k < pairs; k++) {
+    const first = rng.nextBit();
+    out[2 * k] = first;
+    out[2 * k + 1] = 1 - first;
+  }
+  return out;
+}
+function warmupSchedule(warmupPerArm) {
+  checkCount(warmupPerArm, "warmupPerArm");
+  const out = new Uint8Array(2 * warmupPerArm);
+  for (let i = 1; i < out.length; i += 2) out[i] = 1;
+  return out;
+}
+function firstStarted(seed, round3) {
+  return new Prng(deriveSeed(seed, round3, STREAM.startOrder)).nextBit() === BASELINE ? "baseline" : "candidate";
+}
+var BASELINE;
+var init_schedule = __esm({
+  "src/experiment/schedule.ts"() {
+    "use strict";
+    init_prng();
+    BASELINE = 0;
+  }
+});
+
+// src/experiment/runtime.ts
+var RESOURCE_KINDS, NO_LEDGER;
+var init_runtime = __esm({
+  "src/experiment/runtime.ts"() {
+    "use strict";
+    RESOURCE_KINDS = ["pod", "namespace", "kind-cluster"];
+    NO_LEDGER = { created() {
+    }, removed() {
+    }, toolUsed() {
+    } };
+  }
+});
+
+// src/runtime/pod-exec.ts
+import { spawn as spawn3 } from "node:child_process";
+function meaningfulLines(s) {
+  return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));
+}
+function cleanStderr(s) {
+  return meaningfulLines(s).join("\n").trim();
+}
+function tail2(text, lines = 15) {
+  return meaningfulLines(text).slice(-lines).join("\n");
+}
+function run(argv, opts) {
+  return new Promise((resolve5, reject) => {
+    const child2 = spawn3(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
+    const out = [];
+    const err = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child2.kill("SIGKILL");
+    }, opts.timeoutMs);
+    child2.stdout.on("data", (b) => out.push(b));
+    child2.stderr.on("data", (b) => err.push(b));
+    child2.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child2.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve5({
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        timedOut
+      });
+    });
+    child2.stdin.on("error", () => {
+    });
+    child2.stdin.end(opts.input ?? "");
+  });
+}
+async function runOk(argv, opts) {
+  let r;
+  try {
+    r = await run(argv, opts);
+  } catch (e) {
+    const code = e.code;
+    throw new ExecError(argv, { code: 127, stdout: "", stderr: code === "ENOENT" ? `${argv[0]}: not found on PATH` : String(e) }, false);
+  }
+  if (r.code !== 0 || r.timedOut) throw new ExecError(argv, r, r.timedOut);
+  return r;
+}
+var ExecError;
+var init_pod_exec = __esm({
+  "src/runtime/pod-exec.ts"() {
+    "use strict";
+    ExecError = class extends Error {
+      constructor(argv, result, timedOut) {
+        const what = timedOut ? "timed out" : `exited with ${result.code}`;
+        super(`${argv.join(" ")} ${what}${result.stderr.trim() ? `: ${cleanStderr(result.stderr)}` : ""}`);
+        this.argv = argv;
+        this.result = result;
+        this.timedOut = timedOut;
+      }
+      argv;
+      result;
+      timedOut;
+    };
   }
 });
 
@@ -13110,11 +13145,11 @@ var init_placement2 = __esm({
 
 // src/calls/strace.ts
 import { connect } from "node:net";
-import { spawn as spawn3 } from "node:child_process";
+import { spawn as spawn4 } from "node:child_process";
 import { mkdtempSync, readdirSync as readdirSync2, readFileSync as readFileSync4, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import path4 from "node:path";
+import path5 from "node:path";
 function syscallsFor(fn) {
   const s = SYSCALLS[fn];
   if (s) return s;
@@ -13129,8 +13164,8 @@ async function countCalls(opts) {
   if (probe2) return { unavailable: probe2 };
   const syscalls = [...new Set(opts.functions.flatMap(syscallsFor))];
   const timeoutMs = opts.timeoutMs ?? 1e4;
-  const dir = mkdtempSync(path4.join(tmpdir(), "hook-latency-strace-"));
-  const outFile = path4.join(dir, "strace.txt");
+  const dir = mkdtempSync(path5.join(tmpdir(), "hook-latency-strace-"));
+  const outFile = path5.join(dir, "strace.txt");
   const env = { ...process.env, ...opts.env };
   delete env.LD_PRELOAD;
   const command = opts.port === void 0 ? opts.command : opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
@@ -13138,7 +13173,7 @@ async function countCalls(opts) {
   const args = ["-f", "-c", "-e", `trace=${syscalls.join(",")}`, "-o", outFile];
   if (opts.ldPreload !== void 0) args.push("-E", `LD_PRELOAD=${opts.ldPreload}`);
   args.push("--", ...command);
-  const child2 = spawn3(straceExe, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child2 = spawn4(straceExe, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
@@ -13178,7 +13213,7 @@ async function countCalls(opts) {
 }
 async function probeStrace(exe) {
   return new Promise((resolve5) => {
-    const p = spawn3(exe, ["-V"], { stdio: "ignore" });
+    const p = spawn4(exe, ["-V"], { stdio: "ignore" });
     p.once("error", (err) => {
       const code = err.code;
       resolve5(code === "ENOENT" ? STRACE_MISSING : `strace cannot be started (${code ?? err.message}): calls per request not counted`);
@@ -13331,36 +13366,194 @@ var init_strace = __esm({
   }
 });
 
-// src/experiment/schedule.ts
-function checkCount(n, what) {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
-}
-function pairSchedule(seed, round3, pairs) {
-  checkCount(pairs, "pairs");
-  const rng = new Prng(deriveSeed(seed, round3, STREAM.schedule));
-  const out = new Uint8Array(2 * pairs);
-  for (let k = 0; k < pairs; k++) {
-    const first = rng.nextBit();
-    out[2 * k] = first;
-    out[2 * k + 1] = 1 - first;
+// src/cost/count-file.ts
+function parseCountFile(text) {
+  const lines = text.split("\n");
+  if (!lines.includes("end")) return null;
+  const out = {};
+  for (const line of lines) {
+    if (line === "" || line === "end") continue;
+    const m = /^([a-z_][a-z0-9_]*) (\d+)$/.exec(line);
+    if (!m) throw new RunError(`the counting preload wrote an unreadable line: ${JSON.stringify(line)}`);
+    out[m[1]] = Number(m[2]);
   }
   return out;
 }
-function warmupSchedule(warmupPerArm) {
-  checkCount(warmupPerArm, "warmupPerArm");
-  const out = new Uint8Array(2 * warmupPerArm);
-  for (let i = 1; i < out.length; i += 2) out[i] = 1;
+function perRequestBetween(before, after, functions, requests) {
+  const out = {};
+  for (const fn of functions) out[fn] = ((after[fn] ?? 0) - (before[fn] ?? 0)) / requests;
   return out;
 }
-function firstStarted(seed, round3) {
-  return new Prng(deriveSeed(seed, round3, STREAM.startOrder)).nextBit() === BASELINE ? "baseline" : "candidate";
-}
-var BASELINE;
-var init_schedule = __esm({
-  "src/experiment/schedule.ts"() {
+var init_count_file = __esm({
+  "src/cost/count-file.ts"() {
     "use strict";
-    init_prng();
-    BASELINE = 0;
+    init_errors();
+  }
+});
+
+// src/cost/count-preload.ts
+import { existsSync as existsSync3, readFileSync as readFileSync5, rmSync as rmSync2 } from "node:fs";
+import path6 from "node:path";
+import { setTimeout as sleep2 } from "node:timers/promises";
+function countPreloadPath(root = packageRoot()) {
+  return path6.join(root, "hook", "build", "count.so");
+}
+async function ensureCountPreload(root = packageRoot()) {
+  const so = countPreloadPath(root);
+  if (!existsSync3(so)) await buildNative("the counting preload", "hooks", root);
+  if (!existsSync3(so)) throw new RunError(`make -C ${path6.join(root, "hook")} hooks did not produce ${so}`);
+  return so;
+}
+function countingPreload(countSo, hook) {
+  return hook ? `${countSo}:${hook}` : countSo;
+}
+async function snapshotCounts(file, signal, timeoutMs = 5e3) {
+  rmSync2(file, { force: true });
+  await signal();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync3(file)) {
+      const totals = parseCountFile(readFileSync5(file, "utf8"));
+      if (totals) return totals;
+    }
+    await sleep2(10);
+  }
+  throw new RunError(
+    `the counting preload wrote no counts to ${file} within ${timeoutMs} ms of SIGUSR2 (does the SUT replace the SIGUSR2 handler, or is it statically linked?)`
+  );
+}
+async function countWithPreload(opts) {
+  try {
+    const before = await snapshotCounts(opts.file, () => opts.instance.signal());
+    const requests = await opts.drive();
+    const after = await snapshotCounts(opts.file, () => opts.instance.signal());
+    return { perRequest: perRequestBetween(before, after, opts.functions, requests), requests };
+  } finally {
+    await opts.instance.stop();
+    rmSync2(opts.file, { force: true });
+  }
+}
+var COUNT_FILE_ENV;
+var init_count_preload = __esm({
+  "src/cost/count-preload.ts"() {
+    "use strict";
+    init_errors();
+    init_native();
+    init_count_file();
+    COUNT_FILE_ENV = "HOOK_LATENCY_COUNT_FILE";
+  }
+});
+
+// src/cost/elf-symbols.ts
+import { readFileSync as readFileSync6 } from "node:fs";
+function exportedFunctionsOf(file) {
+  let buf;
+  try {
+    buf = readFileSync6(file);
+  } catch (err) {
+    throw new RunError(`cannot read ${file}: ${err.code ?? err.message}`);
+  }
+  return exportedFunctions(buf, file);
+}
+function exportedFunctions(buf, name = "the file") {
+  if (buf.length < 52 || buf.readUInt32BE(0) !== 2135247942) throw new RunError(`${name} is not an ELF file`);
+  const is64 = buf[4] === 2;
+  const le = buf[5] === 1;
+  const u16 = (o) => le ? buf.readUInt16LE(o) : buf.readUInt16BE(o);
+  const u32 = (o) => le ? buf.readUInt32LE(o) : buf.readUInt32BE(o);
+  const addr = (o) => is64 ? Number(le ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o)) : u32(o);
+  const shoff = addr(is64 ? 40 : 32);
+  const shentsize = u16(is64 ? 58 : 46);
+  const shnum = u16(is64 ? 60 : 48);
+  const section = (i) => {
+    const b = shoff + i * shentsize;
+    return {
+      type: u32(b + 4),
+      offset: addr(b + (is64 ? 24 : 16)),
+      size: addr(b + (is64 ? 32 : 20)),
+      link: u32(b + (is64 ? 40 : 24)),
+      entsize: addr(b + (is64 ? 56 : 36))
+    };
+  };
+  const out = /* @__PURE__ */ new Set();
+  for (let i = 0; i < shnum; i++) {
+    const s = section(i);
+    if (s.type !== SHT_DYNSYM || s.entsize === 0) continue;
+    const strtab = section(s.link);
+    for (let off = s.offset + s.entsize; off + s.entsize <= s.offset + s.size; off += s.entsize) {
+      const info2 = buf[off + (is64 ? 4 : 12)];
+      const other = buf[off + (is64 ? 5 : 13)];
+      const shndx = u16(off + (is64 ? 6 : 14));
+      const type = info2 & 15;
+      const bind = info2 >> 4;
+      const vis = other & 3;
+      if (shndx === SHN_UNDEF || type !== STT_FUNC && type !== STT_GNU_IFUNC) continue;
+      if (bind !== STB_GLOBAL && bind !== STB_WEAK || vis === STV_HIDDEN || vis === STV_INTERNAL) continue;
+      const start = strtab.offset + u32(off);
+      const end = buf.indexOf(0, start);
+      out.add(buf.toString("latin1", start, end));
+    }
+  }
+  return [...out].sort();
+}
+var SHT_DYNSYM, STT_FUNC, STT_GNU_IFUNC, STB_GLOBAL, STB_WEAK, SHN_UNDEF, STV_HIDDEN, STV_INTERNAL;
+var init_elf_symbols = __esm({
+  "src/cost/elf-symbols.ts"() {
+    "use strict";
+    init_errors();
+    SHT_DYNSYM = 11;
+    STT_FUNC = 2;
+    STT_GNU_IFUNC = 10;
+    STB_GLOBAL = 1;
+    STB_WEAK = 2;
+    SHN_UNDEF = 0;
+    STV_HIDDEN = 2;
+    STV_INTERNAL = 1;
+  }
+});
+
+// src/cost/wrapped.ts
+import { readFileSync as readFileSync7 } from "node:fs";
+function classifyWrapped(hookExports, libcExports) {
+  const wrapped = hookExports.filter((f) => libcExports.has(f)).sort();
+  const countable = wrapped.filter((f) => COUNTABLE.includes(f));
+  return { wrapped, countable, uncountable: wrapped.filter((f) => !countable.includes(f)) };
+}
+function wrappedFunctions(hook, libc = libcPath()) {
+  return classifyWrapped(exportedFunctionsOf(hook), new Set(exportedFunctionsOf(libc)));
+}
+function libcPath() {
+  const maps = readFileSync7("/proc/self/maps", "utf8");
+  const m = /\s(\/\S*\/libc(?:\.so\.6|-[\d.]+\.so))$/m.exec(maps);
+  if (!m) throw new Error("no libc.so.6 mapped into this process");
+  return m[1];
+}
+var COUNTABLE;
+var init_wrapped = __esm({
+  "src/cost/wrapped.ts"() {
+    "use strict";
+    init_elf_symbols();
+    COUNTABLE = [
+      "read",
+      "readv",
+      "recv",
+      "recvfrom",
+      "recvmsg",
+      "write",
+      "writev",
+      "send",
+      "sendto",
+      "sendmsg",
+      "accept",
+      "accept4",
+      "connect",
+      "close",
+      "epoll_wait",
+      "epoll_pwait",
+      "poll",
+      "open",
+      "openat"
+    ];
   }
 });
 
@@ -13815,10 +14008,10 @@ var init_loadgen = __esm({
 });
 
 // src/runtime/local-process.ts
-import { spawn as spawn4 } from "node:child_process";
-import { readFileSync as readFileSync5, realpathSync } from "node:fs";
+import { spawn as spawn5 } from "node:child_process";
+import { readFileSync as readFileSync8, realpathSync } from "node:fs";
 import { request } from "node:http";
-import { setTimeout as sleep2 } from "node:timers/promises";
+import { setTimeout as sleep3 } from "node:timers/promises";
 function inheritedEnv() {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== void 0 && k !== "LD_PRELOAD") env[k] = v;
@@ -13826,14 +14019,14 @@ function inheritedEnv() {
 }
 function readMaps(pid) {
   try {
-    return readFileSync5(`/proc/${pid}/maps`, "utf8");
+    return readFileSync8(`/proc/${pid}/maps`, "utf8");
   } catch {
     return "";
   }
 }
-function probe(port, path8) {
+function probe(port, path10) {
   return new Promise((resolve5) => {
-    const req = request({ host: "127.0.0.1", port, path: path8, method: "GET", agent: false, timeout: 500 }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path: path10, method: "GET", agent: false, timeout: 500 }, (res) => {
       res.resume();
       res.on("end", () => resolve5(res.statusCode ?? 0));
     });
@@ -13855,7 +14048,7 @@ var init_local_process = __esm({
         const env = { ...inheritedEnv(), ...opts.env, PORT: String(opts.port) };
         if (opts.preload) env.LD_PRELOAD = opts.preload;
         const argv = opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
-        this.child = spawn4(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
+        this.child = spawn5(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
         const keep = (chunk) => {
           this.output = (this.output + chunk.toString("utf8")).slice(-TAIL_BYTES);
         };
@@ -13892,19 +14085,19 @@ ${err.message}`;
         if (this.exit.code === null) return "could not be started";
         return `exited with code ${this.exit.code}`;
       }
-      async waitReady(path8, timeoutMs) {
+      async waitReady(path10, timeoutMs) {
         const deadline = Date.now() + timeoutMs;
         while (Date.now() < deadline) {
           if (this.exit) {
             const said2 = this.tail();
             throw new RunError(`SUT (${this.opts.label}) ${this.describeExit()} at start${said2 ? `: ${said2}` : ""}`);
           }
-          if (await probe(this.opts.port, path8) === 200) return;
-          await sleep2(25);
+          if (await probe(this.opts.port, path10) === 200) return;
+          await sleep3(25);
         }
         const said = this.tail();
         throw new RunError(
-          `SUT (${this.opts.label}) did not answer 200 on http://127.0.0.1:${this.opts.port}${path8} within ${timeoutMs / 1e3} s${said ? `: ${said}` : ""} (does it listen on $PORT or {port}?)`
+          `SUT (${this.opts.label}) did not answer 200 on http://127.0.0.1:${this.opts.port}${path10} within ${timeoutMs / 1e3} s${said ? `: ${said}` : ""} (does it listen on $PORT or {port}?)`
         );
       }
       /** The hook must be mapped into the SUT; the loader only warns when it ignores LD_PRELOAD. */
@@ -13920,7 +14113,7 @@ ${err.message}`;
       async stop(graceMs = 2e3) {
         if (!this.exit) {
           this.child.kill("SIGTERM");
-          const killed = await Promise.race([this.exited.then(() => true), sleep2(graceMs).then(() => false)]);
+          const killed = await Promise.race([this.exited.then(() => true), sleep3(graceMs).then(() => false)]);
           if (!killed) this.child.kill("SIGKILL");
         }
         await this.exited;
@@ -13939,6 +14132,9 @@ __export(local_exports, {
   LocalRuntime: () => LocalRuntime
 });
 import { createServer } from "node:net";
+import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import path7 from "node:path";
 async function freePorts(n) {
   const servers = await Promise.all(
     Array.from({ length: n }, () => new Promise((resolve5, reject) => {
@@ -13957,6 +14153,8 @@ var init_local = __esm({
     "use strict";
     init_errors();
     init_strace();
+    init_count_preload();
+    init_wrapped();
     init_checks();
     init_schedule();
     init_http_client();
@@ -14049,17 +14247,44 @@ var init_local = __esm({
         this.killAll();
         return current && current.samples.length > 0 ? roundFromSamples(current.index, current.samples) : null;
       }
-      /** One extra instance of the candidate under strace, driven with the first configured request. */
+      /**
+       * One extra, unmeasured instance of the candidate counting the hook's wrapped functions per
+       * request: with the counting preload in front of the hook when it can count them (no ptrace
+       * needed, start-up calls excluded), else under strace (system calls, also made inside libc).
+       */
       async countCalls(requests = 400) {
         const [port] = await freePorts(1);
-        return countCalls({
-          command: this.opts.command,
-          env: this.config.sut.env,
-          ldPreload: this.config.hook,
-          functions: ["read", "recv", "accept", "close"],
-          port,
-          run: (p) => this.drive(p, requests)
-        });
+        const hook = this.config.hook;
+        const wrapped = hook ? wrappedFunctions(hook) : null;
+        if (!wrapped || wrapped.countable.length === 0) {
+          const counted = await countCalls({
+            command: this.opts.command,
+            env: this.config.sut.env,
+            ldPreload: hook,
+            functions: wrapped?.wrapped.length ? wrapped.wrapped : ["read", "recv", "accept", "close"],
+            port,
+            run: (p) => this.drive(p, requests)
+          });
+          return "unavailable" in counted ? counted : { perRequest: counted.perRequest, requests: counted.requests, method: "strace" };
+        }
+        const dir = mkdtempSync2(path7.join(tmpdir2(), "hook-latency-count-"));
+        const file = path7.join(dir, "counts.txt");
+        const preload = countingPreload(await ensureCountPreload(), hook);
+        const sut = this.start({ label: "counting", command: this.opts.command, env: { ...this.config.sut.env, [COUNT_FILE_ENV]: file }, port, preload });
+        try {
+          await sut.waitReady(this.config.sut.readyPath, this.config.sut.readyTimeoutMs);
+          const counted = await countWithPreload({
+            functions: wrapped.countable,
+            file,
+            instance: { signal: () => void sut.child.kill("SIGUSR2"), stop: () => sut.stop() },
+            drive: () => this.drive(port, requests)
+          });
+          return { ...counted, method: "preload", ...wrapped.uncountable.length ? { uncounted: wrapped.uncountable } : {} };
+        } finally {
+          await sut.stop();
+          this.live.delete(sut);
+          rmSync3(dir, { recursive: true, force: true });
+        }
       }
       async drive(port, requests) {
         const target = { host: "127.0.0.1", port };
@@ -14291,10 +14516,10 @@ var init_manifest = __esm({
 });
 
 // src/runtime/pod-cgroup.ts
-import { existsSync as existsSync2, readFileSync as readFileSync6 } from "node:fs";
-function read(path8) {
+import { existsSync as existsSync4, readFileSync as readFileSync9 } from "node:fs";
+function read(path10) {
   try {
-    return readFileSync6(path8, "utf8");
+    return readFileSync9(path10, "utf8");
   } catch {
     return void 0;
   }
@@ -14312,7 +14537,7 @@ function readCgroup(pid, root = "/sys/fs/cgroup") {
   const text = read(`/proc/${pid}/cgroup`);
   if (!text) return {};
   const map = parseProcCgroup(text);
-  const v2 = existsSync2(`${root}/cgroup.controllers`);
+  const v2 = existsSync4(`${root}/cgroup.controllers`);
   const out = {};
   if (v2 && map.has("")) {
     const dir = `${root}${map.get("")}`;
@@ -14347,10 +14572,10 @@ var init_pod_cgroup = __esm({
 });
 
 // src/runtime/pod-image.ts
-import { spawn as spawn5 } from "node:child_process";
+import { spawn as spawn6 } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
-import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync7, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
+import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync3, readFileSync as readFileSync10, rmSync as rmSync4, statSync as statSync2 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
 import { basename as basename3, dirname as dirname5, join as join7 } from "node:path";
 function parseLdd(text) {
   const out = [];
@@ -14387,14 +14612,14 @@ function rootfsHash(spec, quick = false) {
     if (quick) {
       const st = statSync2(f.from);
       h.update(`${st.size}:${st.mtimeMs}\0`);
-    } else h.update(readFileSync7(f.from));
+    } else h.update(readFileSync10(f.from));
   }
   return h.digest("hex").slice(0, 16);
 }
 function pipeInto(a, b, timeoutMs) {
   return new Promise((resolve5, reject) => {
-    const p1 = spawn5(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
-    const p2 = spawn5(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+    const p1 = spawn6(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    const p2 = spawn6(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
     p1.stderr.on("data", (d) => stderr += d.toString());
     p2.stderr.on("data", (d) => stderr += d.toString());
@@ -14420,7 +14645,7 @@ async function ensureImage(podman, name, spec, quickHash = false) {
   const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
   const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
   if (exists2.code === 0) return ref;
-  const root = mkdtempSync2(join7(tmpdir2(), "hook-latency-rootfs-"));
+  const root = mkdtempSync3(join7(tmpdir3(), "hook-latency-rootfs-"));
   try {
     for (const f of spec.files) {
       const dest = join7(root, f.to);
@@ -14433,7 +14658,7 @@ async function ensureImage(podman, name, spec, quickHash = false) {
     const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
     if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
   } finally {
-    rmSync2(root, { recursive: true, force: true });
+    rmSync4(root, { recursive: true, force: true });
   }
   await runOk([podman, "image", "exists", ref], { timeoutMs: 3e4 });
   return ref;
@@ -14509,7 +14734,7 @@ var init_pod_listener = __esm({
 });
 
 // src/runtime/host-proc.ts
-import { readdirSync as readdirSync3, readFileSync as readFileSync8, readlinkSync } from "node:fs";
+import { readdirSync as readdirSync3, readFileSync as readFileSync11, readlinkSync } from "node:fs";
 function tryRead(f) {
   try {
     return f();
@@ -14523,15 +14748,15 @@ function socketsOf(pid) {
 }
 function hostSnapshot(initPid) {
   const ns = tryRead(() => readlinkSync(`/proc/${initPid}/ns/pid`));
-  const tcp = tryRead(() => readFileSync8(`/proc/${initPid}/net/tcp`, "utf8"));
+  const tcp = tryRead(() => readFileSync11(`/proc/${initPid}/net/tcp`, "utf8"));
   if (!ns || tcp === void 0) return void 0;
-  const tcp6 = tryRead(() => readFileSync8(`/proc/${initPid}/net/tcp6`, "utf8")) ?? "";
+  const tcp6 = tryRead(() => readFileSync11(`/proc/${initPid}/net/tcp6`, "utf8")) ?? "";
   const processes = [];
   for (const pid of readdirSync3("/proc").filter((d) => /^\d+$/.test(d))) {
     if (tryRead(() => readlinkSync(`/proc/${pid}/ns/pid`)) !== ns) continue;
     const sockets = socketsOf(pid);
     if (sockets.length === 0) continue;
-    const maps = tryRead(() => readFileSync8(`/proc/${pid}/maps`, "utf8"));
+    const maps = tryRead(() => readFileSync11(`/proc/${pid}/maps`, "utf8"));
     if (maps !== void 0) processes.push({ pid: Number(pid), sockets, maps });
   }
   return { tcp: `${tcp}
@@ -14549,8 +14774,8 @@ function isMapped(maps, mountDir, fileName) {
   for (const line of maps.split("\n")) {
     const i = line.indexOf("/");
     if (i < 0) continue;
-    const path8 = line.slice(i).trim().replace(/ \(deleted\)$/, "");
-    if (path8.startsWith(`${mountDir}/`) && path8.endsWith(`/${fileName}`)) return true;
+    const path10 = line.slice(i).trim().replace(/ \(deleted\)$/, "");
+    if (path10.startsWith(`${mountDir}/`) && path10.endsWith(`/${fileName}`)) return true;
   }
   return false;
 }
@@ -14564,7 +14789,7 @@ function hookedContainers(plan) {
 function hookNotLoaded(h, where, log) {
   const ld = loaderMessage(log);
   return new RunError(`hook was not loaded: ${h.dir}/${h.fileName} is not mapped in ${where}${ld ? ` (${ld})` : ""}; its log:
-${tail(log)}`);
+${tail2(log)}`);
 }
 var init_pod_maps = __esm({
   "src/runtime/pod-maps.ts"() {
@@ -14700,33 +14925,33 @@ var init_pod_resources = __esm({
 
 // src/runtime/pod-plan.ts
 import { randomBytes } from "node:crypto";
-import { existsSync as existsSync3, readFileSync as readFileSync9 } from "node:fs";
+import { existsSync as existsSync5, readFileSync as readFileSync12 } from "node:fs";
 import { basename as basename4, join as join8 } from "node:path";
 function newRunId() {
   return randomBytes(4).toString("hex");
 }
-function readHook(path8, what) {
-  if (!path8) return void 0;
+function readHook(path10, what) {
+  if (!path10) return void 0;
   let data;
   try {
-    data = readFileSync9(path8);
+    data = readFileSync12(path10);
   } catch (e) {
-    throw new UsageError(`${what} ${path8}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
+    throw new UsageError(`${what} ${path10}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
   }
-  const fileName = basename4(path8).replace(/[^-._a-zA-Z0-9]/g, "_");
+  const fileName = basename4(path10).replace(/[^-._a-zA-Z0-9]/g, "_");
   return { fileName, data };
 }
 function findLoadgenScript() {
   const file = process.env.HOOK_LATENCY_LOADGEN || join8(packageRoot(), "dist", "loadgen.js");
-  if (!existsSync3(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
+  if (!existsSync5(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
   return file;
 }
 function loadPodAssets(config) {
   return {
     hook: readHook(config.hook, "hook"),
     baselineHook: readHook(config.baselineHook, "baseline-hook"),
-    loadgenScript: readFileSync9(findLoadgenScript()),
-    pin: config.placement === "off" ? null : readFileSync9(pinBinary())
+    loadgenScript: readFileSync12(findLoadgenScript()),
+    pin: config.placement === "off" ? null : readFileSync12(pinBinary())
   };
 }
 function sutPorts(config) {
@@ -14865,10 +15090,10 @@ __export(podman_exports, {
   importsSutBinary: () => importsSutBinary
 });
 import { spawnSync } from "node:child_process";
-import { existsSync as existsSync4, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import { availableParallelism, constants as constants2, hostname, tmpdir as tmpdir3 } from "node:os";
+import { existsSync as existsSync6, mkdtempSync as mkdtempSync4, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { availableParallelism, constants as constants2, hostname, tmpdir as tmpdir4 } from "node:os";
 import { basename as basename5, join as join9 } from "node:path";
-import { setTimeout as sleep3 } from "node:timers/promises";
+import { setTimeout as sleep4 } from "node:timers/promises";
 function importsSutBinary(sut) {
   return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
 }
@@ -14921,7 +15146,7 @@ var init_podman = __esm({
       /** The round whose pod is up (for salvage on Ctrl-C). */
       inProgress;
       networkPreexisted = true;
-      dir = mkdtempSync3(join9(tmpdir3(), "hook-latency-podman-"));
+      dir = mkdtempSync4(join9(tmpdir4(), "hook-latency-podman-"));
       report;
       ledger;
       exec(args, timeoutMs = 6e4) {
@@ -14963,7 +15188,7 @@ var init_podman = __esm({
         const { command } = this.config.sut;
         const binary = command[0];
         if (!binary) throw new RunError("podman: sut.command is required to build the SUT image");
-        if (!existsSync4(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
+        if (!existsSync6(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
         const hooks = [this.config.hook, this.config.baselineHook].filter((h) => Boolean(h));
         const image = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, "/app"));
         return { image, command: [`/app/${basename5(binary)}`, ...command.slice(1)] };
@@ -15013,7 +15238,7 @@ var init_podman = __esm({
           const sutStates = states.filter((s) => suts.includes(s.name));
           if (loadgen.exitCode !== 0) {
             throw new RunError(
-              `round ${index}: the loadgen failed (exit ${loadgen.exitCode}${loadgen.oomKilled ? ", OOMKilled" : ""}): ${tail(cleanStderr(logs.stderr), 5)}` + await this.deadSutLogs(sutStates)
+              `round ${index}: the loadgen failed (exit ${loadgen.exitCode}${loadgen.oomKilled ? ", OOMKilled" : ""}): ${tail2(cleanStderr(logs.stderr), 5)}` + await this.deadSutLogs(sutStates)
             );
           }
           const dead = sutStates.filter((s) => s.status !== "running");
@@ -15027,7 +15252,7 @@ var init_podman = __esm({
           this.inProgress = void 0;
           const t1 = Date.now();
           await this.removePod(pod);
-          rmSync3(file, { force: true });
+          rmSync5(file, { force: true });
           this.timings.push({ podStartMs, roundMs, removeMs: Date.now() - t1 });
         }
       }
@@ -15054,7 +15279,7 @@ var init_podman = __esm({
               `round ${index}: the loadgen did not finish within ${this.config.pod.podTimeoutMs} ms (pod-timeout); states: ${states.map((s) => `${s.name}=${s.status}`).join(", ")}`
             );
           }
-          await sleep3(this.pollMs);
+          await sleep4(this.pollMs);
         }
       }
       /** A container's whole log (stdout and stderr), '' when unreadable. */
@@ -15068,7 +15293,7 @@ ${r.stderr}` : "";
         for (const s of states.filter((x) => x.status !== "running")) {
           out += `
 ${s.name} ${s.oomKilled ? "was OOMKilled" : `exited with ${exitStatus(s.exitCode)}`}; its log:
-${tail(await this.logsOf(s.name))}`;
+${tail2(await this.logsOf(s.name))}`;
         }
         return out;
       }
@@ -15126,7 +15351,7 @@ ${tail(await this.logsOf(s.name))}`;
         if (!this.networkPreexisted) {
           await run([this.podman, "network", "rm", KUBE_NETWORK], { timeoutMs: 6e4 }).catch(() => null);
         }
-        rmSync3(this.dir, { recursive: true, force: true });
+        rmSync5(this.dir, { recursive: true, force: true });
       }
     };
   }
@@ -15139,7 +15364,7 @@ __export(kubernetes_exports, {
   quietMs: () => quietMs
 });
 import { spawnSync as spawnSync2 } from "node:child_process";
-import { setTimeout as sleep4 } from "node:timers/promises";
+import { setTimeout as sleep5 } from "node:timers/promises";
 function isTransient(stderr) {
   return TRANSIENT.some((re) => re.test(stderr));
 }
@@ -15260,7 +15485,7 @@ var init_kubernetes = __esm({
             throw e;
           }
           if (last.code === 0 || !isTransient(last.stderr)) return last;
-          if (attempt + 1 < this.retries) await sleep4(this.backoffMs * 2 ** attempt);
+          if (attempt + 1 < this.retries) await sleep5(this.backoffMs * 2 ** attempt);
         }
         return last;
       }
@@ -15296,7 +15521,7 @@ var init_kubernetes = __esm({
           const r = await this.kubectlRaw(["get", "serviceaccount", "default", "-n", this.namespace, "-o", "name"], { timeoutMs: 3e4 });
           if (r.code === 0) return;
           if (Date.now() > deadline) throw new RunError(`namespace ${this.namespace}: no default ServiceAccount after 60 s: ${cleanStderr(r.stderr)}`);
-          await sleep4(Math.max(this.pollMs, 200));
+          await sleep5(Math.max(this.pollMs, 200));
         }
       }
       /** One pod with the SUT and loadgen images, run to completion before round 0: the pulls happen here. */
@@ -15333,7 +15558,7 @@ var init_kubernetes = __esm({
               await this.fail(pod, `the image pre-pull pod failed: container ${failed?.name ?? "?"} exited with ${t?.exitCode ?? "?"}${t?.message ? `: ${t.message.trim()}` : ""} (the SUT image needs sh; the loadgen image node)`);
             }
             if (Date.now() > deadline) await this.fail(pod, `the images were not pulled within ${Math.round(this.config.pod.podTimeoutMs / 1e3)} s (pod-timeout; phase ${p.status?.phase ?? "unknown"})`);
-            await sleep4(this.pollMs);
+            await sleep5(this.pollMs);
           }
         } finally {
           await this.deletePod(pod);
@@ -15389,7 +15614,7 @@ var init_kubernetes = __esm({
           const logs = await this.kubectl(["logs", pod, "-n", ns, "-c", CONTAINERS.loadgen], { timeoutMs: 12e4, what: `reading the loadgen output of ${ns}/${pod}` });
           const lg = status(final, CONTAINERS.loadgen)?.state?.terminated;
           if (lg && lg.exitCode !== 0) {
-            throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (${terminatedText(lg)}): ${tail(logs, 5)}`);
+            throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (${terminatedText(lg)}): ${tail2(logs, 5)}`);
           }
           await this.proveHooked(pod, plan);
           const csv = plan.loadgen.outputFile ? await this.kubectl(["exec", pod, "-n", ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE], { timeoutMs: 6e5, what: `reading ${OUT_FILE} of ${ns}/${pod}` }) : logs;
@@ -15470,7 +15695,7 @@ ${events2}`;
             measuringSince = Date.now();
             const quiet = Math.min(quietMs(this.measuredMs), deadline - Date.now());
             if (quiet > 0) {
-              await sleep4(quiet);
+              await sleep5(quiet);
               continue;
             }
           }
@@ -15498,7 +15723,7 @@ ${events2}`;
               await this.fail(
                 pod,
                 `round ${index}: ${sut} terminated before the loadgen finished (${terminatedText(t)})${ld ? ` (${ld})` : ""}; its log:
-${tail(log.stdout)}`,
+${tail2(log.stdout)}`,
                 index
               );
             }
@@ -15516,7 +15741,7 @@ ${tail(log.stdout)}`,
               phase === "Pending" ? `round ${index}: pod still Pending after ${Math.round(timeout / 1e3)} s (pod-timeout)${cond ? `: ${cond.reason ?? ""} ${cond.message}` : ""}` : `round ${index}: the loadgen did not finish within ${Math.round(timeout / 1e3)} s (pod-timeout; phase ${phase})`
             );
           }
-          await sleep4(this.pollMs);
+          await sleep5(this.pollMs);
         }
       }
       /** The hook must be mapped in the process listening on the SUT's port (PID 1 may be an init or a shell). */
@@ -16772,14 +16997,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path8 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path10 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path8 && path8[0] !== "/") {
-          path8 = `/${path8}`;
+        if (path10 && path10[0] !== "/") {
+          path10 = `/${path10}`;
         }
-        return new URL(`${origin}${path8}`);
+        return new URL(`${origin}${path10}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -17230,39 +17455,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path8);
+        debuglog("sending request to %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin },
+          request: { method, path: path10, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path8,
+          path10,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path8);
+        debuglog("trailers received from %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin },
+          request: { method, path: path10, origin },
           error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path8,
+          path10,
           error.message
         );
       });
@@ -17311,9 +17536,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path8, origin }
+            request: { method, path: path10, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path8);
+          debuglog("sending request to %s %s/%s", method, origin, path10);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -17376,7 +17601,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path8,
+        path: path10,
         method,
         body,
         headers,
@@ -17391,11 +17616,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path8 !== "string") {
+        if (typeof path10 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path8[0] !== "/" && !(path8.startsWith("http://") || path8.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path8)) {
+        } else if (invalidPathRegex.test(path10)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -17461,7 +17686,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path8, query) : path8;
+        this.path = query ? buildURL(path10, query) : path10;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -22154,7 +22379,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path8, host, upgrade, blocking, reset } = request2;
+      const { method, path: path10, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util2.isFormDataLike(body)) {
@@ -22235,7 +22460,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path8} HTTP/1.1\r
+      let header = `${method} ${path10} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -22764,7 +22989,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path8, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util2.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -22861,7 +23086,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path8;
+      headers[HTTP2_HEADER_PATH] = path10;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -23214,9 +23439,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util2.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path8 = search ? `${pathname}${search}` : pathname;
+        const path10 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path8;
+        this.opts.path = path10;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -24455,10 +24680,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path8 = "/",
+          path: path10 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path8;
+        opts.path = origin + path10;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -26430,20 +26655,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path8) {
-      if (typeof path8 !== "string") {
-        return path8;
+    function safeUrl(path10) {
+      if (typeof path10 !== "string") {
+        return path10;
       }
-      const pathSegments = path8.split("?");
+      const pathSegments = path10.split("?");
       if (pathSegments.length !== 2) {
-        return path8;
+        return path10;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path8, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path8);
+    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path10);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -26465,7 +26690,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path8 }) => matchValue(safeUrl(path8), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -26503,9 +26728,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path8, method, body, headers, query } = opts;
+      const { path: path10, method, body, headers, query } = opts;
       return {
-        path: path8,
+        path: path10,
         method,
         body,
         headers,
@@ -26968,10 +27193,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path8, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path8,
+            Path: path10,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -31850,9 +32075,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path8) {
-      for (let i = 0; i < path8.length; ++i) {
-        const code = path8.charCodeAt(i);
+    function validateCookiePath(path10) {
+      for (let i = 0; i < path10.length; ++i) {
+        const code = path10.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -34772,11 +34997,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path8 = opts.path;
+          let path10 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path8 = `/${path8}`;
+            path10 = `/${path10}`;
           }
-          url = new URL(util2.parseOrigin(url).origin + path8);
+          url = new URL(util2.parseOrigin(url).origin + path10);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -38252,14 +38477,14 @@ __export(tool_cache_exports, {
 import * as crypto from "crypto";
 import * as fs4 from "fs";
 import * as os8 from "os";
-import * as path5 from "path";
+import * as path8 from "path";
 import * as stream from "stream";
 import * as util from "util";
 import { ok as ok2 } from "assert";
 function downloadTool(url, dest, auth, headers) {
   return __awaiter9(this, void 0, void 0, function* () {
-    dest = dest || path5.join(_getTempDirectory(), crypto.randomUUID());
-    yield mkdirP(path5.dirname(dest));
+    dest = dest || path8.join(_getTempDirectory(), crypto.randomUUID());
+    yield mkdirP(path8.dirname(dest));
     debug(`Downloading ${url}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -38344,12 +38569,12 @@ function extract7z(file, dest, _7zPath) {
         const options = {
           silent: true
         };
-        yield exec2(`"${_7zPath}"`, args, options);
+        yield exec(`"${_7zPath}"`, args, options);
       } finally {
         process.chdir(originalCwd);
       }
     } else {
-      const escapedScript = path5.join(__dirname, "..", "scripts", "Invoke-7zdec.ps1").replace(/'/g, "''").replace(/"|\n|\r/g, "");
+      const escapedScript = path8.join(__dirname, "..", "scripts", "Invoke-7zdec.ps1").replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
@@ -38368,7 +38593,7 @@ function extract7z(file, dest, _7zPath) {
       };
       try {
         const powershellPath = yield which("powershell", true);
-        yield exec2(`"${powershellPath}"`, args, options);
+        yield exec(`"${powershellPath}"`, args, options);
       } finally {
         process.chdir(originalCwd);
       }
@@ -38384,7 +38609,7 @@ function extractTar(file_1, dest_1) {
     dest = yield _createExtractFolder(dest);
     debug("Checking tar --version");
     let versionOutput = "";
-    yield exec2("tar --version", [], {
+    yield exec("tar --version", [], {
       ignoreReturnCode: true,
       silent: true,
       listeners: {
@@ -38415,7 +38640,7 @@ function extractTar(file_1, dest_1) {
       args.push("--overwrite");
     }
     args.push("-C", destArg, "-f", fileArg);
-    yield exec2(`tar`, args);
+    yield exec(`tar`, args);
     return dest;
   });
 }
@@ -38435,7 +38660,7 @@ function extractXar(file_1, dest_1) {
       args.push("-v");
     }
     const xarPath = yield which("xar", true);
-    yield exec2(`"${xarPath}"`, _unique(args));
+    yield exec(`"${xarPath}"`, _unique(args));
     return dest;
   });
 }
@@ -38475,7 +38700,7 @@ function extractZipWin(file, dest) {
         pwshCommand
       ];
       debug(`Using pwsh at path: ${pwshPath}`);
-      yield exec2(`"${pwshPath}"`, args);
+      yield exec(`"${pwshPath}"`, args);
     } else {
       const powershellCommand = [
         `$ErrorActionPreference = 'Stop' ;`,
@@ -38495,7 +38720,7 @@ function extractZipWin(file, dest) {
       ];
       const powershellPath = yield which("powershell", true);
       debug(`Using powershell at path: ${powershellPath}`);
-      yield exec2(`"${powershellPath}"`, args);
+      yield exec(`"${powershellPath}"`, args);
     }
   });
 }
@@ -38507,7 +38732,7 @@ function extractZipNix(file, dest) {
       args.unshift("-q");
     }
     args.unshift("-o");
-    yield exec2(`"${unzipPath}"`, args, { cwd: dest });
+    yield exec(`"${unzipPath}"`, args, { cwd: dest });
   });
 }
 function cacheDir(sourceDir, tool, version2, arch3) {
@@ -38521,7 +38746,7 @@ function cacheDir(sourceDir, tool, version2, arch3) {
     }
     const destPath = yield _createToolPath(tool, version2, arch3);
     for (const itemName of fs4.readdirSync(sourceDir)) {
-      const s = path5.join(sourceDir, itemName);
+      const s = path8.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
     _completeToolPath(tool, version2, arch3);
@@ -38538,7 +38763,7 @@ function cacheFile(sourceFile, targetFile, tool, version2, arch3) {
       throw new Error("sourceFile is not a file");
     }
     const destFolder = yield _createToolPath(tool, version2, arch3);
-    const destPath = path5.join(destFolder, targetFile);
+    const destPath = path8.join(destFolder, targetFile);
     debug(`destination file ${destPath}`);
     yield cp(sourceFile, destPath);
     _completeToolPath(tool, version2, arch3);
@@ -38561,7 +38786,7 @@ function find(toolName, versionSpec, arch3) {
   let toolPath = "";
   if (versionSpec) {
     versionSpec = semver2.clean(versionSpec) || "";
-    const cachePath = path5.join(_getCacheDirectory(), toolName, versionSpec, arch3);
+    const cachePath = path8.join(_getCacheDirectory(), toolName, versionSpec, arch3);
     debug(`checking cache: ${cachePath}`);
     if (fs4.existsSync(cachePath) && fs4.existsSync(`${cachePath}.complete`)) {
       debug(`Found tool in cache ${toolName} ${versionSpec} ${arch3}`);
@@ -38575,12 +38800,12 @@ function find(toolName, versionSpec, arch3) {
 function findAllVersions(toolName, arch3) {
   const versions = [];
   arch3 = arch3 || os8.arch();
-  const toolPath = path5.join(_getCacheDirectory(), toolName);
+  const toolPath = path8.join(_getCacheDirectory(), toolName);
   if (fs4.existsSync(toolPath)) {
     const children = fs4.readdirSync(toolPath);
     for (const child2 of children) {
       if (isExplicitVersion(child2)) {
-        const fullPath = path5.join(toolPath, child2, arch3 || "");
+        const fullPath = path8.join(toolPath, child2, arch3 || "");
         if (fs4.existsSync(fullPath) && fs4.existsSync(`${fullPath}.complete`)) {
           versions.push(child2);
         }
@@ -38632,7 +38857,7 @@ function findFromManifest(versionSpec_1, stable_1, manifest_1) {
 function _createExtractFolder(dest) {
   return __awaiter9(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path5.join(_getTempDirectory(), crypto.randomUUID());
+      dest = path8.join(_getTempDirectory(), crypto.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -38640,7 +38865,7 @@ function _createExtractFolder(dest) {
 }
 function _createToolPath(tool, version2, arch3) {
   return __awaiter9(this, void 0, void 0, function* () {
-    const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
+    const folderPath = path8.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -38650,7 +38875,7 @@ function _createToolPath(tool, version2, arch3) {
   });
 }
 function _completeToolPath(tool, version2, arch3) {
-  const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
+  const folderPath = path8.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
   const markerPath = `${folderPath}.complete`;
   fs4.writeFileSync(markerPath, "");
   debug("finished caching tool");
@@ -38759,14 +38984,14 @@ __export(kind_exports, {
   KindRuntime: () => KindRuntime,
   kindProvider: () => kindProvider
 });
-import { chmodSync as chmodSync2, existsSync as existsSync7, mkdtempSync as mkdtempSync4, rmSync as rmSync4 } from "node:fs";
-import { tmpdir as tmpdir4 } from "node:os";
+import { chmodSync as chmodSync2, existsSync as existsSync9, mkdtempSync as mkdtempSync5, rmSync as rmSync6 } from "node:fs";
+import { tmpdir as tmpdir5 } from "node:os";
 import { delimiter as delimiter2, join as join11 } from "node:path";
-function onPath(name, path8 = process.env.PATH ?? "") {
-  for (const dir of path8.split(delimiter2)) {
+function onPath(name, path10 = process.env.PATH ?? "") {
+  for (const dir of path10.split(delimiter2)) {
     if (!dir) continue;
     const p = join11(dir, name);
-    if (existsSync7(p)) return p;
+    if (existsSync9(p)) return p;
   }
   return void 0;
 }
@@ -38818,13 +39043,13 @@ var init_kind = __esm({
       cluster;
       ledger;
       provider;
-      dir = mkdtempSync4(join11(tmpdir4(), "hook-latency-kind-"));
+      dir = mkdtempSync5(join11(tmpdir5(), "hook-latency-kind-"));
       async tool(argv, timeoutMs, what) {
         const r = await run(argv, { timeoutMs }).catch((e) => {
           throw new RunError(`${what}: cannot run ${argv[0]}: ${e.code ?? e.message}`);
         });
         if (r.code !== 0 || r.timedOut) {
-          throw new RunError(`${what} failed${r.timedOut ? ` (timed out after ${timeoutMs / 1e3} s)` : ""}: ${tail(cleanStderr(r.stderr) || r.stdout, 8)}`);
+          throw new RunError(`${what} failed${r.timedOut ? ` (timed out after ${timeoutMs / 1e3} s)` : ""}: ${tail2(cleanStderr(r.stderr) || r.stdout, 8)}`);
         }
         return r.stdout;
       }
@@ -38905,7 +39130,7 @@ var init_kind = __esm({
           try {
             await this.kind(["load", "image-archive", archive, "--name", this.cluster], 6e5, `kind load image-archive (${image})`);
           } finally {
-            rmSync4(archive, { force: true });
+            rmSync6(archive, { force: true });
           }
         }
       }
@@ -38960,7 +39185,7 @@ var init_kind = __esm({
         try {
           await this.kube?.teardown();
         } finally {
-          rmSync4(this.dir, { recursive: true, force: true });
+          rmSync6(this.dir, { recursive: true, force: true });
           if (this.created && this.kindBin) {
             const r = await run([this.kindBin, "delete", "cluster", "--name", this.cluster], { timeoutMs: 3e5 }).catch(() => null);
             if (r && r.code === 0) {
@@ -38981,8 +39206,8 @@ import { parseArgs } from "node:util";
 init_config();
 init_errors();
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import os2 from "node:os";
-import { join as join2 } from "node:path";
+import os3 from "node:os";
+import { join as join5 } from "node:path";
 
 // src/stats/jstat.ts
 var import_jstat = __toESM(require_jstat(), 1);
@@ -39776,7 +40001,7 @@ function shiftInterval(all, boundaryP, scale, budget, estimate) {
     return { relative: [-1, Infinity], ns: [-Infinity, Infinity] };
   }
   const arms = rounds.map((r) => r[scale]);
-  const interval = invertTest(
+  const interval2 = invertTest(
     {
       test: (x) => testAt(arms, x),
       budget,
@@ -39789,10 +40014,10 @@ function shiftInterval(all, boundaryP, scale, budget, estimate) {
   );
   const med = pooledMedian(rounds, "baseline");
   if (scale === "log") {
-    const relative3 = interval.map(Math.expm1);
+    const relative3 = interval2.map(Math.expm1);
     return { relative: relative3, ns: relative3.map((v) => v * med) };
   }
-  return { relative: interval.map((v) => v / med), ns: interval };
+  return { relative: interval2.map((v) => v / med), ns: interval2 };
 }
 function superiorityForMde(all, mde, threshold) {
   const rounds = all.filter((r) => r.valid);
@@ -40123,6 +40348,58 @@ init_units();
 // src/report/text.ts
 init_placement();
 init_units();
+
+// src/cost/render.ts
+init_units();
+var CHECK_ICON = { consistent: "\u2705", outside: "\u26A0\uFE0F", smaller: "\u2139\uFE0F" };
+var METHOD = { preload: "counting preload", strace: "strace" };
+var interval = (ci) => `${formatNs(ci[0])} .. ${formatNs(ci[1])}`;
+function costRows(cost) {
+  if ("unavailable" in cost) return [["cost", `not decomposed: ${cost.unavailable}`]];
+  return [
+    ["predicted", `${formatNs(cost.predicted.ns)} per request (${interval(cost.predicted.ciNs)}) = ${predictionTerms(cost)}`],
+    ["measured", `${formatNs(cost.measured.ns)} per request (${interval(cost.measured.ciNs)})`],
+    ["check", cost.message]
+  ];
+}
+function predictionTerms(cost) {
+  const terms = cost.functions.filter((f) => f.predictedNs !== void 0 && f.callsPerRequest > 0);
+  return terms.length ? terms.map((f) => `${f.name} ${f.callsPerRequest.toFixed(2)} \xD7 ${formatNs(f.perCallNs)}`).join(" + ") : "0";
+}
+function costMarkdown(cost) {
+  if ("unavailable" in cost) return `
+**Where the cost is**: not decomposed (${cost.unavailable}).
+`;
+  const rows = cost.functions.filter((f) => f.callsPerRequest > 0).map(functionRow);
+  const lines = [
+    "",
+    `**Where the cost is** (calls counted by ${METHOD[cost.method]}, cost per call by micro benchmark)`,
+    "",
+    "| function | calls / request | hook cost / call | per request |",
+    "|---|---:|---:|---:|",
+    ...rows,
+    `| **predicted** | | | **${formatNs(cost.predicted.ns)}** (${interval(cost.predicted.ciNs)}) |`,
+    `| **measured** (macro shift) | | | **${formatNs(cost.measured.ns)}** (${interval(cost.measured.ciNs)}) |`,
+    "",
+    `${CHECK_ICON[cost.check]} ${cost.message.charAt(0).toUpperCase()}${cost.message.slice(1)}.`
+  ];
+  const slower = slowerPerCall(cost);
+  if (slower) lines.push("", slower);
+  return `${lines.join("\n")}
+`;
+}
+function slowerPerCall(cost) {
+  const slower = cost.functions.filter((f) => f.perCallCiNs !== void 0 && f.perCallCiNs[0] > 0 && f.callsPerRequest > 0).sort((a, b) => b.predictedNs - a.predictedNs);
+  if (slower.length === 0) return "";
+  return `Slower per call than the baseline: ${slower.map((f) => `\`${f.name}\` +${formatNs(f.perCallNs)} (${formatNs(f.predictedNs)} per request)`).join(", ")}.`;
+}
+function functionRow(f) {
+  const calls = f.callsPerRequest.toFixed(2);
+  if (f.perCallNs === void 0) return `| \`${f.name}\` | ${calls} | ${f.note ?? "not measured"} | |`;
+  return `| \`${f.name}\` | ${calls} | ${formatNs(f.perCallNs)} (${interval(f.perCallCiNs)}) | ${formatNs(f.predictedNs)} (${interval(f.predictedCiNs)}) |`;
+}
+
+// src/report/text.ts
 var HEADLINE = {
   regression: "REGRESSION",
   "no-regression": "no regression",
@@ -40143,6 +40420,7 @@ function verdictTable(v) {
   ];
   if (v.calls) rows.push(["calls", callsLine(v)]);
   if (v.placement) rows.push(["placement", placementLine(v.placement)]);
+  if (v.cost) rows.push(...costRows(v.cost));
   if (v.durationMs !== void 0) rows.push(["time", `${(v.durationMs / 1e3).toFixed(1)} s`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join("\n");
@@ -40161,7 +40439,9 @@ function callsLine(v) {
   if ("unavailable" in v.calls) return v.calls.unavailable;
   const c = v.calls;
   const parts = Object.entries(c.perRequest).filter(([, n]) => n >= 0.05).map(([fn, n]) => `${fn} ${n.toFixed(2)}/request (${formatNs(c.impliedPerCallNs[fn])} per call)`);
-  return parts.length ? `${parts.join(", ")} over ${c.requests} requests` : "no hooked calls seen";
+  const by = `counted by ${c.method === "preload" ? "the counting preload" : "strace"}`;
+  const uncounted = c.uncounted?.length ? `; not counted: ${c.uncounted.join(", ")}` : "";
+  return `${parts.length ? `${parts.join(", ")} over ${c.requests} requests` : "no hooked calls seen"}, ${by}${uncounted}`;
 }
 function placementLine(p) {
   const how = p.mode === "off" ? `off${p.requested !== "off" ? ` (${p.requested} requested)` : ""}, not pinned` : `${p.mode}${p.requested === "auto" ? " (auto)" : ""}: loadgen on ${describeCpus(p.pinned.loadgen, p.allowed)}, both SUT arms on ${describeCpus(p.pinned.sut, p.allowed)}`;
@@ -41026,6 +41306,68 @@ function runnerFacts() {
   };
 }
 
+// src/cost/html.ts
+init_units();
+function costSection(cost) {
+  if (!cost) return "";
+  if ("unavailable" in cost) {
+    return `<section class="row" data-section="cost"><h2>Where the cost is</h2><p class="note">Not decomposed: ${esc(cost.unavailable)}.</p></section>`;
+  }
+  const check = cost.message.charAt(0).toUpperCase() + cost.message.slice(1);
+  return `<section class="row" data-section="cost" data-check="${esc(cost.check)}"><h2>Where the cost is: predicted from the hooked calls vs measured</h2>` + costChart(cost) + `<p class="note"><b>${esc(check)}.</b> Predicted = \u03A3 calls per request (${esc(cost.method === "preload" ? "counting preload" : "strace")}) \xD7 the hook's cost per call (micro benchmark, candidate \u2212 baseline); intervals: micro intervals combined by root-sum-square, counts taken as exact. The check compares measured \u2212 predicted with the interval of a difference of independent estimates.</p></section>`;
+}
+function costChart(cost) {
+  const bars = [
+    ...cost.functions.filter((f) => f.predictedNs !== void 0 && f.callsPerRequest > 0).map((f) => ({ label: `${f.name} \xD7 ${f.callsPerRequest.toFixed(2)}`, ns: f.predictedNs, ci: f.predictedCiNs, colour: "var(--warm)" })),
+    { label: "predicted", ns: cost.predicted.ns, ci: cost.predicted.ciNs, colour: "var(--baseline)" },
+    { label: "measured", ns: cost.measured.ns, ci: cost.measured.ciNs, colour: "var(--candidate)" }
+  ];
+  const width = 1200;
+  const rowH = 30;
+  const m = { top: 10, right: 24, bottom: 44, left: 150 };
+  const height = m.top + rowH * bars.length + m.bottom;
+  const ends = bars.flatMap((b) => [b.ns, ...b.ci ?? []]).filter(Number.isFinite);
+  const lo = Math.min(0, ...ends);
+  const hi = Math.max(...ends, 1);
+  const pad = (hi - lo) * 0.04;
+  const x = linearScale([lo - (lo < 0 ? pad : 0), hi + pad], [m.left, width - m.right]);
+  const y = linearScale([0, bars.length], [m.top, m.top + rowH * bars.length]);
+  let body = `<path class="ref" d="M${x(0).toFixed(1)} ${m.top}V${m.top + rowH * bars.length}"/>`;
+  const labels = [];
+  bars.forEach((b, i) => {
+    const top = y(i) + 6;
+    const mid = y(i) + rowH / 2;
+    const [a, c] = [x(Math.min(0, b.ns)), x(Math.max(0, b.ns))];
+    const tip = `${b.label}: ${formatNs(b.ns)}${b.ci ? ` (${formatNs(b.ci[0])} .. ${formatNs(b.ci[1])})` : ""}`;
+    body += `<rect x="${a.toFixed(1)}" y="${top.toFixed(1)}" width="${Math.max(1, c - a).toFixed(1)}" height="${rowH - 12}" style="fill:${b.colour};fill-opacity:.75" data-bar="${esc(b.label)}"><title>${esc(tip)}</title></rect>`;
+    if (b.ci) {
+      const [l, r] = [x(b.ci[0]), x(b.ci[1])];
+      body += `<path d="M${l.toFixed(1)} ${mid.toFixed(1)}H${r.toFixed(1)}M${l.toFixed(1)} ${(mid - 6).toFixed(1)}v12M${r.toFixed(1)} ${(mid - 6).toFixed(1)}v12" style="stroke:var(--fg);stroke-width:1.5;fill:none"/>`;
+    }
+    labels.push(`<text class="tick${i >= bars.length - 2 ? " strong" : ""}" x="${m.left - 8}" y="${mid.toFixed(1)}" dy="0.32em" text-anchor="end">${esc(b.label)}</text>`);
+  });
+  const svg = frame(
+    {
+      id: "cost",
+      width,
+      height,
+      margin: m,
+      x,
+      y,
+      xTicks: linearTicks(x.domain, 7),
+      yTicks: [],
+      xFormat: formatNs,
+      yFormat: () => "",
+      xLabel: "overhead per request (ns); whiskers: intervals",
+      title: "Predicted overhead per request from the hooked calls, and the measured shift",
+      desc: `predicted ${formatNs(cost.predicted.ns)} (${formatNs(cost.predicted.ciNs[0])} to ${formatNs(cost.predicted.ciNs[1])}); measured ${formatNs(cost.measured.ns)} (${formatNs(cost.measured.ciNs[0])} to ${formatNs(cost.measured.ciNs[1])}); ${cost.check}.`,
+      xGrid: true
+    },
+    body
+  );
+  return svg.replace(/<\/svg>$/, `${labels.join("")}</svg>`);
+}
+
 // src/report/html/render.ts
 var HEADLINE2 = {
   regression: "Regression",
@@ -41065,6 +41407,7 @@ function renderReport(input) {
     lagSection(data, v),
     shiftSection(data, v),
     sequentialSection(v),
+    costSection(v.cost),
     input.history ? trendSection([...input.history.map(pointOfRecord), currentPoint(v)]) : "",
     `<div class="grid row">${warmupSection(data, v)}${errorsSection(data, v)}</div>`,
     figuresSection(v, data),
@@ -41255,15 +41598,15 @@ import { join } from "node:path";
 var REPORT_FILE = "report.html";
 function writeReport(dir, rounds, verdict, environment, history) {
   mkdirSync(dir, { recursive: true });
-  const path8 = join(dir, REPORT_FILE);
-  writeFileSync(path8, renderReport({ rounds, verdict, environment, history }));
-  return path8;
+  const path10 = join(dir, REPORT_FILE);
+  writeFileSync(path10, renderReport({ rounds, verdict, environment, history }));
+  return path10;
 }
 
 // src/report/markdown.ts
 init_units();
 var ICON = { regression: "\u{1F534}", "no-regression": "\u{1F7E2}", inconclusive: "\u{1F7E1}" };
-var CHECK_ICON = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
+var CHECK_ICON2 = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
 function verdictMarkdown(v) {
   const lines = [
     `### ${ICON[v.verdict]} hook latency: **${v.verdict}**`,
@@ -41285,9 +41628,10 @@ function verdictMarkdown(v) {
   ];
   if (v.calls) lines.push(`| hooked calls per request | ${callsLine(v)} |`);
   if (v.placement) lines.push(`| CPU placement | ${placementLine(v.placement)} |`);
+  if (v.cost) lines.push(costMarkdown(v.cost).trimEnd());
   if (v.checks.length > 0) {
     lines.push("", "**Checks**", "");
-    for (const c of v.checks) lines.push(`- ${CHECK_ICON[c.status]} \`${c.id}\`: ${c.detail}`);
+    for (const c of v.checks) lines.push(`- ${CHECK_ICON2[c.status]} \`${c.id}\`: ${c.detail}`);
   }
   return `${lines.join("\n")}
 `;
@@ -41314,9 +41658,9 @@ function formatRound(r) {
 var SamplesWriter = class {
   fd;
   gzip;
-  constructor(path8) {
-    this.fd = openSync(path8, "w");
-    this.gzip = path8.endsWith(".gz");
+  constructor(path10) {
+    this.fd = openSync(path10, "w");
+    this.gzip = path10.endsWith(".gz");
     this.write(`${SAMPLES_HEADER}
 `);
   }
@@ -41350,15 +41694,298 @@ function impliedPerCall(shiftNs, perRequest) {
   return { byFunction, all: impliedPerCallNs(shiftNs, total) };
 }
 
+// src/micro/driver.ts
+init_errors();
+init_native();
+import { spawn as spawn2 } from "node:child_process";
+import { existsSync as existsSync2 } from "node:fs";
+import path4 from "node:path";
+var MICRO_FUNCTIONS = ["read", "recv", "write", "send", "accept", "accept4", "close", "open"];
+function isMicroFunction(s) {
+  return MICRO_FUNCTIONS.includes(s);
+}
+function driverPath(root = packageRoot()) {
+  return path4.join(root, "hook", "build", "micro");
+}
+async function ensureDriver(root = packageRoot()) {
+  const exe = driverPath(root);
+  if (!existsSync2(exe)) await buildNative("the micro driver", "micro", root);
+  if (!existsSync2(exe)) throw new RunError(`make -C ${path4.join(root, "hook")} micro did not produce ${exe}`);
+  return exe;
+}
+var PRELOAD_REFUSED = /^.*ld\.so: object .* cannot be preloaded.*$/m;
+var LOAD_FAILED = /^.*error while loading shared libraries: (.*)$/m;
+async function runDriver(opts) {
+  const exe = opts.driver ?? await ensureDriver();
+  const env = { ...opts.env ?? process.env };
+  delete env.LD_PRELOAD;
+  if (opts.ldPreload !== void 0) env.LD_PRELOAD = opts.ldPreload;
+  const args = ["--function", opts.function, "--batches", String(opts.batches), "--batch-size", String(opts.batchSize)];
+  if (opts.warmup !== void 0) args.push("--warmup", String(opts.warmup));
+  if (opts.cpu !== void 0) args.push("--cpu", String(opts.cpu));
+  if (opts.pauseUs !== void 0) args.push("--pause-us", String(opts.pauseUs));
+  const timeoutMs = opts.timeoutMs ?? 12e4;
+  const r = await execute(exe, args, env, timeoutMs);
+  const who = opts.ldPreload ? `under ${opts.ldPreload}` : "without a hook";
+  if (r.spawnError) throw new RunError(`cannot start the micro driver ${exe}: ${r.spawnError.message}`);
+  const refused = PRELOAD_REFUSED.exec(r.stderr);
+  if (refused && opts.ldPreload !== void 0) {
+    throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${refused[0].replace(/^ERROR:\s*/, "").trim()}`);
+  }
+  const failed = LOAD_FAILED.exec(r.stderr);
+  if (failed && opts.ldPreload !== void 0 && r.code === 127) {
+    throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${failed[1].trim()}`);
+  }
+  if (r.timedOut) throw new RunError(`the micro driver ${who} did not finish within ${timeoutMs} ms`);
+  if (r.signal) throw new RunError(`the micro driver ${who} was killed by ${r.signal}${tail(r.stderr)}`);
+  if (r.code === 2 && /^micro: /.test(r.stderr)) throw new UsageError(r.stderr.trim().split("\n")[0]);
+  if (r.code !== 0) throw new RunError(`the micro driver ${who} exited with ${r.code}${tail(r.stderr)}`);
+  return { ...parseDriverOutput(r.stdout, opts.batches), stderr: r.stderr };
+}
+function parseDriverOutput(stdout, expectBatches) {
+  const lines = stdout.split("\n").filter((l) => l.trim() !== "");
+  const head = /^# function=(\S+) batch_size=(\d+)$/.exec(lines[0] ?? "");
+  if (!head) throw new RunError(`unexpected micro driver output: ${JSON.stringify((lines[0] ?? "").slice(0, 80))}`);
+  const batches = new Float64Array(lines.length - 1);
+  for (let i = 1; i < lines.length; i++) {
+    const v = Number(lines[i]);
+    if (!/^\d+(\.\d+)?$/.test(lines[i].trim()) || !Number.isFinite(v)) {
+      throw new RunError(`unexpected micro driver output line ${i + 1}: ${JSON.stringify(lines[i].slice(0, 80))}`);
+    }
+    batches[i - 1] = v;
+  }
+  if (expectBatches !== void 0 && batches.length !== expectBatches) {
+    throw new RunError(`the micro driver printed ${batches.length} batches, expected ${expectBatches}`);
+  }
+  return { function: head[1], batchSize: Number(head[2]), batches };
+}
+function execute(cmd, args, env, timeoutMs) {
+  return new Promise((resolve5) => {
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    let settled = false;
+    const child2 = spawn2(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child2.kill("SIGKILL");
+    }, timeoutMs);
+    child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
+    child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d);
+    child2.once("error", (err) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve5({ code: null, signal: null, stdout, stderr, spawnError: err });
+    });
+    child2.once("close", (code, signal) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve5({ code, signal, stdout, stderr, timedOut });
+    });
+  });
+}
+function tail(stderr) {
+  const t = stderr.trim().split("\n").slice(-2).join(" | ");
+  return t ? `: ${t}` : "";
+}
+
+// src/micro/benchmark.ts
+import { randomInt } from "node:crypto";
+init_schedule();
+var MICRO_DEFAULTS = {
+  rounds: 30,
+  batches: 10,
+  batchSize: 1e3,
+  warmup: 3,
+  alpha: 0.05
+};
+async function runMicro(opts) {
+  const R = opts.rounds ?? MICRO_DEFAULTS.rounds;
+  const B2 = opts.batches ?? MICRO_DEFAULTS.batches;
+  const K = opts.batchSize ?? MICRO_DEFAULTS.batchSize;
+  const warmup = opts.warmup ?? MICRO_DEFAULTS.warmup;
+  const seed = opts.seed ?? randomInt(0, 2 ** 31);
+  const driver = await ensureDriver();
+  const rounds = [];
+  for (let r = 0; r < R; r++) {
+    const order = pairSchedule(seed, r, 1);
+    const out = {};
+    for (const arm of order) {
+      const name = arm === 1 ? "candidate" : "baseline";
+      const run2 = await runDriver({
+        driver,
+        function: opts.function,
+        batches: B2,
+        batchSize: K,
+        warmup,
+        cpu: opts.cpu,
+        pauseUs: opts.pauseUs,
+        ldPreload: arm === 1 ? opts.hook : opts.baselineHook,
+        env: opts.env
+      });
+      out[name] = run2.batches;
+    }
+    const round3 = {
+      round: r,
+      first: order[0] === 1 ? "candidate" : "baseline",
+      baseline: out.baseline,
+      candidate: out.candidate
+    };
+    rounds.push(round3);
+    opts.onRound?.(round3);
+  }
+  const analysis = analyzeMicro(rounds, { threshold: opts.threshold, alpha: opts.alpha });
+  return { function: opts.function, seed, batches: B2, batchSize: K, calls: R * B2 * K, rounds, analysis };
+}
+var SHIFT_TOL_NS = 1e-3;
+function analyzeMicro(rounds, opts = {}) {
+  const alpha = opts.alpha ?? MICRO_DEFAULTS.alpha;
+  const sorted = rounds.map((r) => ({ baseline: Float64Array.from(r.baseline).sort(), candidate: Float64Array.from(r.candidate).sort() })).filter((r) => r.baseline.length > 0 && r.candidate.length > 0);
+  if (sorted.length === 0) throw new Error("analyzeMicro: no round has batches in both arms");
+  const baselineNs = median(concat(sorted.map((r) => r.baseline)));
+  const candidateNs = median(concat(sorted.map((r) => r.candidate)));
+  const t = opts.threshold ?? { ns: 0 };
+  const thresholdNs = "ns" in t ? t.ns : t.relative * baselineNs;
+  const combined = testAt(sorted, thresholdNs);
+  const estimate = pooledShiftNs(sorted);
+  const ci = shiftIntervalNs(sorted, thresholdNs, estimate, alpha);
+  const regression = combined.up <= alpha;
+  return {
+    rounds: sorted.length,
+    estimate,
+    ci,
+    z: combined.z,
+    p: combined.up,
+    reference: combined.reference,
+    alpha,
+    thresholdNs,
+    baselineNs,
+    candidateNs,
+    perRound: sorted.map((r) => pooledShiftNs([r])),
+    verdict: regression ? "regression" : "no-regression"
+  };
+}
+function bracket(rounds) {
+  const [lo, hi] = shiftLimits(rounds);
+  return [lo - 1, hi + 1];
+}
+function pooledShiftNs(rounds) {
+  const [lo, hi] = bracket(rounds);
+  const below = bisect((s) => scoreSum(rounds, s).sum > 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
+  const above = bisect((s) => scoreSum(rounds, s).sum >= 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
+  return (below + above) / 2;
+}
+function shiftIntervalNs(rounds, budgetNs, estimate, alpha) {
+  const limits = bracket(rounds);
+  return invertTest(
+    { test: (x) => testAt(rounds, x), budget: budgetNs, estimate, width: (limits[1] - limits[0]) / 64, limits, tol: SHIFT_TOL_NS },
+    alpha
+  );
+}
+
+// src/cost/decompose.ts
+init_units();
+var NEGLIGIBLE_CALLS = 0.05;
+var rss = (xs) => Math.sqrt(xs.reduce((s, x) => s + x * x, 0));
+function functionCosts(perRequest, micro) {
+  return Object.entries(perRequest).map(([name, calls]) => {
+    const m = micro[name];
+    if (m === void 0 || typeof m === "string") return { name, callsPerRequest: calls, note: m ?? "not micro-benchmarked" };
+    return {
+      name,
+      callsPerRequest: calls,
+      perCallNs: m.estimate,
+      perCallCiNs: m.ci,
+      predictedNs: calls * m.estimate,
+      predictedCiNs: [calls * m.ci[0], calls * m.ci[1]]
+    };
+  });
+}
+function predictedOverhead(fns) {
+  const parts = fns.filter((f) => f.predictedNs !== void 0 && f.predictedCiNs !== void 0);
+  const ns = parts.reduce((s, f) => s + f.predictedNs, 0);
+  const below = rss(parts.map((f) => f.predictedNs - f.predictedCiNs[0]));
+  const above = rss(parts.map((f) => f.predictedCiNs[1] - f.predictedNs));
+  return { ns, ciNs: [ns - below, ns + above] };
+}
+function excessOverhead(measured, predicted) {
+  const ns = measured.ns - predicted.ns;
+  const below = Math.hypot(measured.ns - measured.ciNs[0], predicted.ciNs[1] - predicted.ns);
+  const above = Math.hypot(measured.ciNs[1] - measured.ns, predicted.ns - predicted.ciNs[0]);
+  return { ns, ciNs: [ns - below, ns + above] };
+}
+function costCheck(excess) {
+  if (excess.ciNs[0] > 0) return "outside";
+  if (excess.ciNs[1] < 0) return "smaller";
+  return "consistent";
+}
+function decompose(method, perRequest, micro, measured) {
+  const functions = functionCosts(perRequest, micro);
+  const predicted = predictedOverhead(functions);
+  const excess = excessOverhead(measured, predicted);
+  const check = costCheck(excess);
+  const unmeasured = functions.filter((f) => f.predictedNs === void 0 && f.callsPerRequest >= NEGLIGIBLE_CALLS).map((f) => f.name);
+  return { method, functions, predicted, measured, excess, check, message: costMessage(check, excess, unmeasured), unmeasured };
+}
+function costMessage(check, excess, unmeasured) {
+  const gap = unmeasured.length ? ` (${unmeasured.join(", ")} not micro-benchmarked: part of it may be theirs)` : "";
+  const range = (ns, lo, hi) => `${formatNs(ns)} per request (${formatNs(lo)} .. ${formatNs(hi)})`;
+  if (check === "outside") {
+    return `the measured shift exceeds the hooked calls' micro-benchmarked cost by ${range(excess.ns, ...excess.ciNs)}: the cost is outside the hooked calls, or they take a costlier path here than in the micro benchmark${gap}`;
+  }
+  if (check === "smaller") {
+    return `the measured shift is smaller than the hooked calls' cost by ${range(-excess.ns, -excess.ciNs[1], -excess.ciNs[0])}: the hooked calls cost less in this workload than in the micro benchmark`;
+  }
+  return `the hooked calls account for the measured shift (difference ${range(excess.ns, ...excess.ciNs)}, interval includes 0)${gap}`;
+}
+
+// src/cost/measure.ts
+var DECOMPOSE_MICRO_ROUNDS = 16;
+var BURST_NS = 25e4;
+var PAUSE_US = 500;
+function burstBatchSize(perCallNs) {
+  if (!(perCallNs > 0)) return 1e3;
+  return Math.min(1e3, Math.max(10, Math.round(BURST_NS / perCallNs)));
+}
+async function costReport(calls, verdict, config) {
+  if ("unavailable" in calls) return { unavailable: calls.unavailable };
+  const micro = {};
+  for (const [fn, perRequest] of Object.entries(calls.perRequest)) {
+    if (!(perRequest >= NEGLIGIBLE_CALLS)) micro[fn] = perRequest > 0 ? "negligible calls per request" : "no calls per request";
+    else if (!isMicroFunction(fn)) micro[fn] = "no micro driver";
+    else micro[fn] = await microCost(fn, config).catch((err) => `micro benchmark failed: ${err.message}`);
+  }
+  return decompose(calls.method, calls.perRequest, micro, { ns: verdict.shift.ns, ciNs: verdict.shift.ciNs });
+}
+async function microCost(fn, config) {
+  const env = { ...process.env, ...config.sut.env };
+  const driver = await ensureDriver();
+  const pilot = await runDriver({ driver, function: fn, batches: 5, batchSize: 100, pauseUs: PAUSE_US, ldPreload: config.hook, env });
+  const r = await runMicro({
+    function: fn,
+    hook: config.hook,
+    baselineHook: config.baselineHook,
+    rounds: DECOMPOSE_MICRO_ROUNDS,
+    batchSize: burstBatchSize(median(pilot.batches)),
+    batches: 20,
+    pauseUs: PAUSE_US,
+    seed: config.seed,
+    env
+  });
+  return { estimate: r.analysis.estimate, ci: r.analysis.ci };
+}
+
 // src/engine.ts
 function outputFiles(dir) {
-  return { samples: join2(dir, "samples.csv"), verdict: join2(dir, "verdict.json"), summary: join2(dir, "summary.md") };
+  return { samples: join5(dir, "samples.csv"), verdict: join5(dir, "verdict.json"), summary: join5(dir, "summary.md") };
 }
 function environmentOf(config) {
   return {
     runtime: config.runtime,
     node: process.version,
-    kernel: `${os2.type()} ${os2.release()}`,
+    kernel: `${os3.type()} ${os3.release()}`,
     hook: config.hook ?? "(none)",
     "baseline-hook": config.baselineHook ?? "(none)",
     sut: config.sut.image ?? config.sut.command.join(" "),
@@ -41416,6 +42043,7 @@ async function runGate(runtime, config, hooks = {}) {
       verdict.checks.push(placementCheck(placement));
     }
     if (config.countCalls) verdict.calls = await callsReport(runtime, verdict);
+    if (config.decompose && verdict.calls) verdict.cost = await costReport(verdict.calls, verdict, config);
     if (files && out) {
       writeFileSync2(files.verdict, `${JSON.stringify(verdict, null, 2)}
 `);
@@ -41456,7 +42084,7 @@ function oneLookVerdict(rounds, layers = []) {
 
 // src/samples/read.ts
 init_errors();
-import { createReadStream, promises as fs } from "node:fs";
+import { createReadStream, promises as fs2 } from "node:fs";
 import { createGunzip } from "node:zlib";
 var REQUIRED_COLUMNS = ["round", "arm", "seq", "latency_ns"];
 var EXPECTED = "round,arm,seq,latency_ns[,start_ns,status]";
@@ -41500,7 +42128,7 @@ async function readSamples(file) {
 async function openText(file) {
   let head;
   try {
-    const fh = await fs.open(file, "r");
+    const fh = await fs2.open(file, "r");
     try {
       head = Buffer.alloc(2);
       await fh.read(head, 0, 2, 0);
@@ -41714,6 +42342,7 @@ function flagsToRaw(flags) {
   for (const [k, v] of Object.entries(flags)) if (!NOT_CONFIG.has(k) && v !== void 0) raw[k] = v;
   if (flags["fail-on-inconclusive"]) raw["fail-on"] = "inconclusive";
   if (flags["count-calls"] !== void 0) raw["count-calls"] = String(flags["count-calls"]);
+  if (flags.decompose !== void 0) raw.decompose = String(flags.decompose);
   return raw;
 }
 function configLayers(flags) {
@@ -41756,8 +42385,8 @@ var ResourceList = class {
     this.list = this.list.filter((c) => !same(c, r));
     if (this.list.length !== before) this.onChange("created");
   }
-  toolUsed(tool, path8) {
-    this.toolPaths[tool] = path8;
+  toolUsed(tool, path10) {
+    this.toolPaths[tool] = path10;
     this.onChange("tools");
   }
   /** Created and not yet removed, oldest first. */
@@ -41805,7 +42434,7 @@ async function removeAll(resources2, opts) {
       continue;
     }
     log.info(`cleanup: ${argv.join(" ")}`);
-    const err = await exec(argv, log);
+    const err = await exec2(argv, log);
     if (err) {
       log.warning(`cleanup of ${r.kind} ${r.name} failed: ${err}`);
       failures++;
@@ -41816,7 +42445,7 @@ async function removeAll(resources2, opts) {
 function byOrder(a, b) {
   return RESOURCE_KINDS.indexOf(a.kind) - RESOURCE_KINDS.indexOf(b.kind);
 }
-async function exec(argv, log) {
+async function exec2(argv, log) {
   let r;
   try {
     r = await run(argv, { timeoutMs: 5 * 6e4 });
@@ -41909,7 +42538,7 @@ async function analyzeCommand(file, flags) {
 
 // src/commands/history.ts
 init_errors();
-import { readFileSync as readFileSync11, writeFileSync as writeFileSync5 } from "node:fs";
+import { readFileSync as readFileSync14, writeFileSync as writeFileSync5 } from "node:fs";
 import { basename as basename6 } from "node:path";
 
 // src/history/record.ts
@@ -41995,7 +42624,7 @@ var DEFAULT_OUT = "trend.html";
 function historyCommand(file, flags) {
   let text;
   try {
-    text = readFileSync11(file, "utf8");
+    text = readFileSync14(file, "utf8");
   } catch (err) {
     const code = err.code;
     throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : err.message}`);
@@ -42017,200 +42646,7 @@ function historyCommand(file, flags) {
 
 // src/commands/micro.ts
 init_errors();
-import path7 from "node:path";
-
-// src/micro/benchmark.ts
-import { randomInt } from "node:crypto";
-init_schedule();
-
-// src/micro/driver.ts
-init_errors();
-init_native();
-import { spawn as spawn6 } from "node:child_process";
-import { existsSync as existsSync8 } from "node:fs";
-import path6 from "node:path";
-var MICRO_FUNCTIONS = ["read", "recv", "write", "send", "accept", "close", "open"];
-function isMicroFunction(s) {
-  return MICRO_FUNCTIONS.includes(s);
-}
-function driverPath(root = packageRoot()) {
-  return path6.join(root, "hook", "build", "micro");
-}
-async function ensureDriver(root = packageRoot()) {
-  const exe = driverPath(root);
-  if (!existsSync8(exe)) await buildNative("the micro driver", "micro", root);
-  if (!existsSync8(exe)) throw new RunError(`make -C ${path6.join(root, "hook")} micro did not produce ${exe}`);
-  return exe;
-}
-var PRELOAD_REFUSED = /^.*ld\.so: object .* cannot be preloaded.*$/m;
-var LOAD_FAILED = /^.*error while loading shared libraries: (.*)$/m;
-async function runDriver(opts) {
-  const exe = opts.driver ?? await ensureDriver();
-  const env = { ...opts.env ?? process.env };
-  delete env.LD_PRELOAD;
-  if (opts.ldPreload !== void 0) env.LD_PRELOAD = opts.ldPreload;
-  const args = ["--function", opts.function, "--batches", String(opts.batches), "--batch-size", String(opts.batchSize)];
-  if (opts.warmup !== void 0) args.push("--warmup", String(opts.warmup));
-  if (opts.cpu !== void 0) args.push("--cpu", String(opts.cpu));
-  const timeoutMs = opts.timeoutMs ?? 12e4;
-  const r = await execute(exe, args, env, timeoutMs);
-  const who = opts.ldPreload ? `under ${opts.ldPreload}` : "without a hook";
-  if (r.spawnError) throw new RunError(`cannot start the micro driver ${exe}: ${r.spawnError.message}`);
-  const refused = PRELOAD_REFUSED.exec(r.stderr);
-  if (refused && opts.ldPreload !== void 0) {
-    throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${refused[0].replace(/^ERROR:\s*/, "").trim()}`);
-  }
-  const failed = LOAD_FAILED.exec(r.stderr);
-  if (failed && opts.ldPreload !== void 0 && r.code === 127) {
-    throw new RunError(`the dynamic loader refused the hook ${opts.ldPreload}: ${failed[1].trim()}`);
-  }
-  if (r.timedOut) throw new RunError(`the micro driver ${who} did not finish within ${timeoutMs} ms`);
-  if (r.signal) throw new RunError(`the micro driver ${who} was killed by ${r.signal}${tail2(r.stderr)}`);
-  if (r.code === 2 && /^micro: /.test(r.stderr)) throw new UsageError(r.stderr.trim().split("\n")[0]);
-  if (r.code !== 0) throw new RunError(`the micro driver ${who} exited with ${r.code}${tail2(r.stderr)}`);
-  return { ...parseDriverOutput(r.stdout, opts.batches), stderr: r.stderr };
-}
-function parseDriverOutput(stdout, expectBatches) {
-  const lines = stdout.split("\n").filter((l) => l.trim() !== "");
-  const head = /^# function=(\S+) batch_size=(\d+)$/.exec(lines[0] ?? "");
-  if (!head) throw new RunError(`unexpected micro driver output: ${JSON.stringify((lines[0] ?? "").slice(0, 80))}`);
-  const batches = new Float64Array(lines.length - 1);
-  for (let i = 1; i < lines.length; i++) {
-    const v = Number(lines[i]);
-    if (!/^\d+(\.\d+)?$/.test(lines[i].trim()) || !Number.isFinite(v)) {
-      throw new RunError(`unexpected micro driver output line ${i + 1}: ${JSON.stringify(lines[i].slice(0, 80))}`);
-    }
-    batches[i - 1] = v;
-  }
-  if (expectBatches !== void 0 && batches.length !== expectBatches) {
-    throw new RunError(`the micro driver printed ${batches.length} batches, expected ${expectBatches}`);
-  }
-  return { function: head[1], batchSize: Number(head[2]), batches };
-}
-function execute(cmd, args, env, timeoutMs) {
-  return new Promise((resolve5) => {
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    let settled = false;
-    const child2 = spawn6(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child2.kill("SIGKILL");
-    }, timeoutMs);
-    child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d);
-    child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d);
-    child2.once("error", (err) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve5({ code: null, signal: null, stdout, stderr, spawnError: err });
-    });
-    child2.once("close", (code, signal) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve5({ code, signal, stdout, stderr, timedOut });
-    });
-  });
-}
-function tail2(stderr) {
-  const t = stderr.trim().split("\n").slice(-2).join(" | ");
-  return t ? `: ${t}` : "";
-}
-
-// src/micro/benchmark.ts
-var MICRO_DEFAULTS = {
-  rounds: 30,
-  batches: 10,
-  batchSize: 1e3,
-  warmup: 3,
-  alpha: 0.05
-};
-async function runMicro(opts) {
-  const R = opts.rounds ?? MICRO_DEFAULTS.rounds;
-  const B2 = opts.batches ?? MICRO_DEFAULTS.batches;
-  const K = opts.batchSize ?? MICRO_DEFAULTS.batchSize;
-  const warmup = opts.warmup ?? MICRO_DEFAULTS.warmup;
-  const seed = opts.seed ?? randomInt(0, 2 ** 31);
-  const driver = await ensureDriver();
-  const rounds = [];
-  for (let r = 0; r < R; r++) {
-    const order = pairSchedule(seed, r, 1);
-    const out = {};
-    for (const arm of order) {
-      const name = arm === 1 ? "candidate" : "baseline";
-      const run2 = await runDriver({
-        driver,
-        function: opts.function,
-        batches: B2,
-        batchSize: K,
-        warmup,
-        cpu: opts.cpu,
-        ldPreload: arm === 1 ? opts.hook : opts.baselineHook,
-        env: opts.env
-      });
-      out[name] = run2.batches;
-    }
-    const round3 = {
-      round: r,
-      first: order[0] === 1 ? "candidate" : "baseline",
-      baseline: out.baseline,
-      candidate: out.candidate
-    };
-    rounds.push(round3);
-    opts.onRound?.(round3);
-  }
-  const analysis = analyzeMicro(rounds, { threshold: opts.threshold, alpha: opts.alpha });
-  return { function: opts.function, seed, batches: B2, batchSize: K, calls: R * B2 * K, rounds, analysis };
-}
-var SHIFT_TOL_NS = 1e-3;
-function analyzeMicro(rounds, opts = {}) {
-  const alpha = opts.alpha ?? MICRO_DEFAULTS.alpha;
-  const sorted = rounds.map((r) => ({ baseline: Float64Array.from(r.baseline).sort(), candidate: Float64Array.from(r.candidate).sort() })).filter((r) => r.baseline.length > 0 && r.candidate.length > 0);
-  if (sorted.length === 0) throw new Error("analyzeMicro: no round has batches in both arms");
-  const baselineNs = median(concat(sorted.map((r) => r.baseline)));
-  const candidateNs = median(concat(sorted.map((r) => r.candidate)));
-  const t = opts.threshold ?? { ns: 0 };
-  const thresholdNs = "ns" in t ? t.ns : t.relative * baselineNs;
-  const combined = testAt(sorted, thresholdNs);
-  const estimate = pooledShiftNs(sorted);
-  const ci = shiftIntervalNs(sorted, thresholdNs, estimate, alpha);
-  const regression = combined.up <= alpha;
-  return {
-    rounds: sorted.length,
-    estimate,
-    ci,
-    z: combined.z,
-    p: combined.up,
-    reference: combined.reference,
-    alpha,
-    thresholdNs,
-    baselineNs,
-    candidateNs,
-    perRound: sorted.map((r) => pooledShiftNs([r])),
-    verdict: regression ? "regression" : "no-regression"
-  };
-}
-function bracket(rounds) {
-  const [lo, hi] = shiftLimits(rounds);
-  return [lo - 1, hi + 1];
-}
-function pooledShiftNs(rounds) {
-  const [lo, hi] = bracket(rounds);
-  const below = bisect((s) => scoreSum(rounds, s).sum > 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
-  const above = bisect((s) => scoreSum(rounds, s).sum >= 0 ? 1 : -1, lo, hi, { tol: SHIFT_TOL_NS });
-  return (below + above) / 2;
-}
-function shiftIntervalNs(rounds, budgetNs, estimate, alpha) {
-  const limits = bracket(rounds);
-  return invertTest(
-    { test: (x) => testAt(rounds, x), budget: budgetNs, estimate, width: (limits[1] - limits[0]) / 64, limits, tol: SHIFT_TOL_NS },
-    alpha
-  );
-}
-
-// src/commands/micro.ts
+import path9 from "node:path";
 init_native();
 init_units();
 var STDOUT = { write: (t) => void process.stdout.write(t) };
@@ -42258,8 +42694,8 @@ function formatMicro(r, j, arms) {
   const rows = [
     ["function", `${j.function}`],
     ["overhead", `${sign(a.estimate)}${formatNs(a.estimate)} per call  (${level}% CI ${end(a.ci[0])} .. ${end(a.ci[1])})`],
-    ["baseline", `${formatNs(a.baselineNs)} per call  (${arms.baselineHook ? path7.basename(arms.baselineHook) : "no hook"})`],
-    ["candidate", `${formatNs(a.candidateNs)} per call  (${path7.basename(arms.hook)})`],
+    ["baseline", `${formatNs(a.baselineNs)} per call  (${arms.baselineHook ? path9.basename(arms.baselineHook) : "no hook"})`],
+    ["candidate", `${formatNs(a.candidateNs)} per call  (${path9.basename(arms.hook)})`],
     ["calls", `${j.calls} per arm  (${a.rounds} rounds x ${r.batches} batches x ${r.batchSize})`],
     ["verdict", `${j.verdict}  (p = ${formatP2(a.p)} against a threshold of ${formatNs(a.thresholdNs)} per call, alpha ${a.alpha})`]
   ];
@@ -42278,7 +42714,7 @@ var ET_NAMES = { 0: "ET_NONE", 1: "ET_REL (an object file)", 2: "ET_EXEC (an exe
 var BUILD_HINT = "build the hook with -shared -fPIC";
 function checkHook(p, flag) {
   if (p === void 0 || p === "") throw new UsageError(`${flag} HOOK.so is required`);
-  const abs = path7.resolve(p);
+  const abs = path9.resolve(p);
   if (/[\s:]/.test(abs)) throw new UsageError(`${flag} ${p}: the path must not contain spaces or colons (LD_PRELOAD separators)`);
   const problem = sharedLibraryProblem(abs);
   if (problem === null) return abs;
@@ -42303,7 +42739,7 @@ function hookProblem(problem) {
 
 // src/commands/report.ts
 init_errors();
-import { readFileSync as readFileSync12, writeFileSync as writeFileSync6 } from "node:fs";
+import { readFileSync as readFileSync15, writeFileSync as writeFileSync6 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 init_units();
 var DEFAULT_REPORT_OUT = "report.html";
@@ -42339,7 +42775,7 @@ function computeVerdict(rounds, flags) {
 function readVerdict(file) {
   let text;
   try {
-    text = readFileSync12(file, "utf8");
+    text = readFileSync15(file, "utf8");
   } catch (err) {
     throw new UsageError(`${file}: ${fsProblem(err, "no such file")}`);
   }
@@ -42444,13 +42880,14 @@ run options:
   --out DIR                write samples.csv, verdict.json, summary.md
   --json                   print the verdict JSON on stdout
   --fail-on-inconclusive   exit 1 on an inconclusive verdict too
-  --count-calls            count hooked calls per request with strace (local runtime)
   --placement MODE         auto | same-cpu | split | off: CPU pinning of loadgen and both arms (default auto = same-cpu)
+  --count-calls            count hooked calls per request (counting preload, or strace) (local runtime)
+  --decompose              also micro-benchmark each counted function: predicted vs measured overhead
 
 micro options:
   --hook PATH              hook under test (required)
   --baseline-hook PATH     compare against another hook instead of none
-  --function NAME          read | recv | write | send | accept | close | open (default read)
+  --function NAME          read | recv | write | send | accept | accept4 | close | open (default read)
   --threshold 10ns         budget per call (default 0)
   --rounds N --batches N --batch-size N --cpu N --seed N --json
 
@@ -42478,6 +42915,7 @@ var OPTIONS = {
   "fail-on-inconclusive": { type: "boolean" },
   "count-calls": { type: "boolean" },
   placement: { type: "string" },
+  decompose: { type: "boolean" },
   function: { type: "string" },
   verdict: { type: "string" },
   rounds: { type: "string" },

@@ -2,8 +2,13 @@
  * prints the mean ns per call of each batch. Run it with and without LD_PRELOAD
  * of a hook to get the hook's per-call cost.
  *
- *   micro --function read|recv|write|send|accept|close|open
- *         [--batches B] [--batch-size K] [--cpu N] [--warmup W]
+ *   micro --function read|recv|write|send|accept|accept4|close|open
+ *         [--batches B] [--batch-size K] [--cpu N] [--warmup W] [--pause-us P]
+ *
+ * --pause-us P sleeps P microseconds (untimed) before each batch: the driver
+ * then works in bursts, like a server between requests, and on a loaded host
+ * the scheduler wakes it with a sleeper's priority instead of time-slicing a
+ * CPU hog - short batches after a pause measure the call, not the contention.
  *
  * stdout: "# function=F batch_size=K" then one line per (non-warm-up) batch:
  *         the batch's mean ns per call with 3 fractional digits.
@@ -17,6 +22,8 @@
  *   send    send(fd, "x", 1, 0) into a socketpair, drained untimed between runs
  *   accept  accept() on a loopback TCP listener whose clients were connected
  *           untimed just before; closing both ends is untimed (accept only)
+ *   accept4 likewise, accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC) (what
+ *           event-loop servers call)
  *   close   close() of fds made untimed by dup()
  *   open    open(tmpfile, O_RDONLY) + close() of a temporary file, both timed
  */
@@ -34,18 +41,26 @@
 #include <time.h>
 #include <unistd.h>
 
-enum fn { F_READ, F_RECV, F_WRITE, F_SEND, F_ACCEPT, F_CLOSE, F_OPEN };
-static const char *const fn_names[] = {"read", "recv", "write", "send", "accept", "close", "open"};
+enum fn { F_READ, F_RECV, F_WRITE, F_SEND, F_ACCEPT, F_CLOSE, F_OPEN, F_ACCEPT4 };
+static const char *const fn_names[] = {"read", "recv", "write", "send", "accept", "close", "open", "accept4"};
 
 static void usage_fail(const char *msg, const char *arg)
 {
     if (arg)
-        fprintf(stderr, "micro: %s: %s (usage: micro --function read|recv|write|send|accept|close|open "
-                        "[--batches B] [--batch-size K] [--cpu N] [--warmup W])\n", msg, arg);
+        fprintf(stderr, "micro: %s: %s (usage: micro --function read|recv|write|send|accept|accept4|close|open "
+                        "[--batches B] [--batch-size K] [--cpu N] [--warmup W] [--pause-us P])\n", msg, arg);
     else
-        fprintf(stderr, "micro: %s (usage: micro --function read|recv|write|send|accept|close|open "
-                        "[--batches B] [--batch-size K] [--cpu N] [--warmup W])\n", msg);
+        fprintf(stderr, "micro: %s (usage: micro --function read|recv|write|send|accept|accept4|close|open "
+                        "[--batches B] [--batch-size K] [--cpu N] [--warmup W] [--pause-us P])\n", msg);
     exit(2);
+}
+
+static void pause_us_for(long us)
+{
+    if (us <= 0) return;
+    struct timespec t = {.tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000};
+    while (nanosleep(&t, &t) != 0 && errno == EINTR) {
+    }
 }
 
 static void die(const char *what)
@@ -134,7 +149,8 @@ static void setup(enum fn f)
         if (pipe(pp) != 0) die("pipe");
         fcntl(pp[0], F_SETFL, O_NONBLOCK);
         break;
-    case F_ACCEPT: {
+    case F_ACCEPT:
+    case F_ACCEPT4: {
         lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (lfd < 0) die("socket");
         memset(&laddr, 0, sizeof(laddr));
@@ -168,7 +184,8 @@ static long run_len(enum fn f)
     case F_RECV: return 65536;
     case F_WRITE: return 32768; /* pipe: 1-byte writes merge into pages (64 KiB) */
     case F_SEND: return 64;     /* unix stream: one skb per send */
-    case F_ACCEPT: return 128;
+    case F_ACCEPT:
+    case F_ACCEPT4: return 128;
     case F_CLOSE: return 256;
     case F_OPEN: return 1 << 30;
     }
@@ -220,7 +237,8 @@ static uint64_t timed_run(enum fn f, long n)
         t1 = now_ns();
         drain(sp[1]);
         return t1 - t0;
-    case F_ACCEPT: {
+    case F_ACCEPT:
+    case F_ACCEPT4: {
         for (i = 0; i < n; i++) {
             cl[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
             if (cl[i] < 0) die("socket");
@@ -231,8 +249,8 @@ static uint64_t timed_run(enum fn f, long n)
         }
         t0 = now_ns();
         for (i = 0; i < n; i++) {
-            fds[i] = accept(lfd, NULL, NULL);
-            if (fds[i] < 0) die("accept");
+            fds[i] = f == F_ACCEPT4 ? accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC) : accept(lfd, NULL, NULL);
+            if (fds[i] < 0) die(fn_names[f]);
         }
         t1 = now_ns();
         for (i = 0; i < n; i++) {
@@ -279,7 +297,7 @@ static double batch(enum fn f, long k)
 int main(int argc, char **argv)
 {
     int f = -1;
-    long batches = 20, k = 10000, warmup = 1, cpu = -1;
+    long batches = 20, k = 10000, warmup = 1, cpu = -1, pause_us = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -298,12 +316,15 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--warmup")) {
             warmup = parse_int(a, v, 0, 100000000);
             i++;
+        } else if (!strcmp(a, "--pause-us")) {
+            pause_us = parse_int(a, v, 0, 1000000);
+            i++;
         } else if (!strcmp(a, "--cpu")) {
             cpu = parse_int(a, v, 0, CPU_SETSIZE - 1);
             i++;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: micro --function read|recv|write|send|accept|close|open "
-                   "[--batches B] [--batch-size K] [--cpu N] [--warmup W]\n");
+            printf("usage: micro --function read|recv|write|send|accept|accept4|close|open "
+                   "[--batches B] [--batch-size K] [--cpu N] [--warmup W] [--pause-us P]\n");
             return 0;
         } else {
             usage_fail("unknown argument", a);
@@ -331,7 +352,10 @@ int main(int argc, char **argv)
     setup((enum fn)f);
     printf("# function=%s batch_size=%ld\n", fn_names[f], k);
     for (long w = 0; w < warmup; w++) batch((enum fn)f, k);
-    for (long b = 0; b < batches; b++) printf("%.3f\n", batch((enum fn)f, k));
+    for (long b = 0; b < batches; b++) {
+        pause_us_for(pause_us);
+        printf("%.3f\n", batch((enum fn)f, k));
+    }
     if (fflush(stdout) != 0) die("stdout");
     return 0;
 }

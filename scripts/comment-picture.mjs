@@ -1,5 +1,5 @@
 // Renders a run's summary.md the way the PR comment shows it and screenshots it with headless
-// Chromium: node scripts/comment-picture.mjs OUT/summary.md docs/comment.png
+// Chromium: node scripts/comment-picture.mjs OUT/summary.md docs/comment.png [HEIGHT (640)]
 // A small Markdown subset (headings, paragraphs, tables, lists, bold, code, links, <details>) is
 // all the comment uses; Mermaid blocks stay inside their collapsed <details>, as on GitHub.
 import { execFileSync } from 'node:child_process';
@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const [input, output = 'docs/comment.png'] = process.argv.slice(2);
+const [input, output = 'docs/comment.png', height = '640'] = process.argv.slice(2);
 if (!input) {
-  console.error('usage: node scripts/comment-picture.mjs SUMMARY.md [OUT.png]');
+  console.error('usage: node scripts/comment-picture.mjs SUMMARY.md [OUT.png] [HEIGHT]');
   process.exit(2);
 }
 const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -66,7 +66,7 @@ try {
   execFileSync('/usr/bin/chromium', [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`, '--hide-scrollbars',
-    `--screenshot=${resolve(output)}`, '--window-size=800,640', `file://${join(dir, 'comment.html')}`,
+    `--screenshot=${resolve(output)}`, `--window-size=800,${height}`, `file://${join(dir, 'comment.html')}`,
   ], { stdio: 'ignore' });
   console.log(`wrote ${output}`);
 } finally {

@@ -34,13 +34,14 @@ run options:
   --out DIR                write samples.csv, verdict.json, summary.md
   --json                   print the verdict JSON on stdout
   --fail-on-inconclusive   exit 1 on an inconclusive verdict too
-  --count-calls            count hooked calls per request with strace (local runtime)
   --placement MODE         auto | same-cpu | split | off: CPU pinning of loadgen and both arms (default auto = same-cpu)
+  --count-calls            count hooked calls per request (counting preload, or strace) (local runtime)
+  --decompose              also micro-benchmark each counted function: predicted vs measured overhead
 
 micro options:
   --hook PATH              hook under test (required)
   --baseline-hook PATH     compare against another hook instead of none
-  --function NAME          read | recv | write | send | accept | close | open (default read)
+  --function NAME          read | recv | write | send | accept | accept4 | close | open (default read)
   --threshold 10ns         budget per call (default 0)
   --rounds N --batches N --batch-size N --cpu N --seed N --json
 
@@ -69,6 +70,7 @@ const OPTIONS = {
   'fail-on-inconclusive': { type: 'boolean' },
   'count-calls': { type: 'boolean' },
   placement: { type: 'string' },
+  decompose: { type: 'boolean' },
   function: { type: 'string' },
   verdict: { type: 'string' },
   rounds: { type: 'string' },

@@ -84,6 +84,8 @@ export interface Config {
   countCalls: boolean;
   /** CPU placement of the load generator and both arms (src/runtime/placement.ts). */
   placement: PlacementChoice;
+  /** Predicted (calls per request x micro cost per call) beside the measured overhead; implies countCalls. */
+  decompose: boolean;
 }
 
 /** Raw values as they come from a file, flags or inputs: strings, numbers, nested objects. */
@@ -110,6 +112,7 @@ export const DEFAULTS = {
   'pod-timeout': '5m',
   'count-calls': 'false',
   placement: 'auto',
+  decompose: 'false',
 } as const;
 
 /** The kind release downloaded when kind is not on PATH and kind-version is not set. */
@@ -203,8 +206,9 @@ export function buildConfig(raw: RawConfig): Config {
     seed: r.seed === undefined ? (Math.random() * 2 ** 32) >>> 0 : parseCount(r.seed as string, 'seed', 0),
     failOn: oneOf(r['fail-on'], ['regression', 'inconclusive'] as const, 'fail-on'),
     out: optionalString(r.out, 'out'),
-    countCalls: parseBool(r['count-calls'], 'count-calls'),
     placement: oneOf(r.placement, PLACEMENTS, 'placement'),
+    countCalls: parseBool(r['count-calls'], 'count-calls') || parseBool(r.decompose, 'decompose'),
+    decompose: parseBool(r.decompose, 'decompose'),
   };
   if (config.requestsPerRound % 2) config.requestsPerRound += 1;
   if (runtime === 'replay' && !config.replay) throw new UsageError('runtime replay needs --replay SAMPLES.csv');

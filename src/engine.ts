@@ -16,6 +16,7 @@ import { verdictMarkdown } from './report/markdown';
 import { formatThreshold } from './units';
 import { SamplesWriter } from './samples/write';
 import { impliedPerCall } from './calls/per-call';
+import { costReport } from './cost/measure';
 import type { CallsReport, LookRecord, RoundData, Verdict } from './types';
 import type { HistoryRecord } from './history/record';
 
@@ -105,6 +106,7 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
       verdict.checks.push(placementCheck(placement));
     }
     if (config.countCalls) verdict.calls = await callsReport(runtime, verdict);
+    if (config.decompose && verdict.calls) verdict.cost = await costReport(verdict.calls, verdict, config);
     if (files && out) {
       writeFileSync(files.verdict, `${JSON.stringify(verdict, null, 2)}\n`);
       writeFileSync(files.summary, verdictMarkdown(verdict) + reportMarkdownExtras(recorded, verdict));

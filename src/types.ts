@@ -1,4 +1,5 @@
 // The contracts shared by the Action, the CLI, the runtimes and the tests (see docs/contracts.md).
+import type { CostReport } from './cost/decompose';
 
 export type Arm = 'baseline' | 'candidate';
 export const ARMS: readonly Arm[] = ['baseline', 'candidate'];
@@ -119,6 +120,8 @@ export interface Verdict {
   mode: 'macro' | 'micro';
   /** Calls of the hooked functions per request (strace), and the per-call cost the shift implies. */
   calls?: CallsReport;
+  /** Where the cost is: calls per request x micro cost per call, beside the measured shift. */
+  cost?: CostReport;
   runtime: string;
   durationMs?: number;
   /** Where the load generator and the two arms were pinned and seen running (live runtimes). */
@@ -154,5 +157,13 @@ export interface PlacementReport {
 }
 
 export type CallsReport =
-  | { perRequest: Record<string, number>; requests: number; impliedPerCallNs: Record<string, number> }
+  | {
+      perRequest: Record<string, number>;
+      requests: number;
+      impliedPerCallNs: Record<string, number>;
+      /** Who counted: the counting preload (libc calls the hook sees) or strace (system calls). */
+      method: 'preload' | 'strace';
+      /** Functions the hook wraps that could not be counted. */
+      uncounted?: string[];
+    }
   | { unavailable: string };

@@ -16,6 +16,7 @@ export function flagsToRaw(flags: CliFlags): RawConfig {
   for (const [k, v] of Object.entries(flags)) if (!NOT_CONFIG.has(k) && v !== undefined) raw[k] = v;
   if (flags['fail-on-inconclusive']) raw['fail-on'] = 'inconclusive';
   if (flags['count-calls'] !== undefined) raw['count-calls'] = String(flags['count-calls']);
+  if (flags.decompose !== undefined) raw.decompose = String(flags.decompose);
   return raw;
 }
 

@@ -3,7 +3,18 @@
 import type { Check, PlacementReport, RoundData } from '../types';
 
 /** Calls of each hooked function per request, or why they could not be counted. */
-export type CallCounts = { perRequest: Record<string, number>; requests: number } | { unavailable: string };
+export type CallCounts =
+  | {
+      perRequest: Record<string, number>;
+      requests: number;
+      /** Who counted: the counting preload (libc calls the hook sees) or strace (system calls). */
+      method: CountMethod;
+      /** Functions the hook wraps that the method could not count. */
+      uncounted?: string[];
+    }
+  | { unavailable: string };
+
+export type CountMethod = 'preload' | 'strace';
 
 export interface RoundOutcome {
   data: RoundData;

@@ -67,6 +67,8 @@ export interface MicroOptions {
   batchSize?: number;
   warmup?: number;
   cpu?: number;
+  /** Sleep before each batch (driver --pause-us): bursts measure the call, not CPU contention. */
+  pauseUs?: number;
   seed?: number;
   /** Environment of the driver processes (default process.env; LD_PRELOAD is always replaced). */
   env?: NodeJS.ProcessEnv;
@@ -106,6 +108,7 @@ export async function runMicro(opts: MicroOptions): Promise<MicroResult> {
         batchSize: K,
         warmup,
         cpu: opts.cpu,
+        pauseUs: opts.pauseUs,
         ldPreload: arm === 1 ? opts.hook : opts.baselineHook,
         env: opts.env,
       });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { RunError, UsageError } from '../errors';
 import { buildNative, packageRoot } from '../native';
 
-export const MICRO_FUNCTIONS = ['read', 'recv', 'write', 'send', 'accept', 'close', 'open'] as const;
+export const MICRO_FUNCTIONS = ['read', 'recv', 'write', 'send', 'accept', 'accept4', 'close', 'open'] as const;
 export type MicroFunction = (typeof MICRO_FUNCTIONS)[number];
 
 export function isMicroFunction(s: string): s is MicroFunction {
@@ -33,6 +33,8 @@ export interface DriverOptions {
   warmup?: number;
   /** Pin the driver to this CPU. */
   cpu?: number;
+  /** Microseconds to sleep (untimed) before each batch. */
+  pauseUs?: number;
   /** The hook to inject, or none: LD_PRELOAD is set on the driver process only. */
   ldPreload?: string;
   /** Base environment (default process.env); any LD_PRELOAD in it is removed. */
@@ -65,6 +67,7 @@ export async function runDriver(opts: DriverOptions): Promise<DriverRun> {
   const args = ['--function', opts.function, '--batches', String(opts.batches), '--batch-size', String(opts.batchSize)];
   if (opts.warmup !== undefined) args.push('--warmup', String(opts.warmup));
   if (opts.cpu !== undefined) args.push('--cpu', String(opts.cpu));
+  if (opts.pauseUs !== undefined) args.push('--pause-us', String(opts.pauseUs));
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const r = await execute(exe, args, env, timeoutMs);
   const who = opts.ldPreload ? `under ${opts.ldPreload}` : 'without a hook';

@@ -2,6 +2,7 @@
 import type { Verdict } from '../types';
 import { formatNs, formatPercent, formatThreshold } from '../units';
 import { callsLine, formatP, placementLine, reasonSentence } from './text';
+import { costMarkdown } from '../cost/render';
 
 const ICON = { regression: '🔴', 'no-regression': '🟢', inconclusive: '🟡' } as const;
 const CHECK_ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
@@ -27,6 +28,7 @@ export function verdictMarkdown(v: Verdict): string {
   ];
   if (v.calls) lines.push(`| hooked calls per request | ${callsLine(v)} |`);
   if (v.placement) lines.push(`| CPU placement | ${placementLine(v.placement)} |`);
+  if (v.cost) lines.push(costMarkdown(v.cost).trimEnd());
   if (v.checks.length > 0) {
     lines.push('', '**Checks**', '');
     for (const c of v.checks) lines.push(`- ${CHECK_ICON[c.status]} \`${c.id}\`: ${c.detail}`);

@@ -2,6 +2,7 @@
 import { describeCpus } from '../checks/placement';
 import type { PlacementReport, Verdict } from '../types';
 import { formatNs, formatPercent, formatThreshold } from '../units';
+import { costRows } from '../cost/render';
 
 const HEADLINE = {
   regression: 'REGRESSION',
@@ -24,6 +25,7 @@ export function verdictTable(v: Verdict): string {
   ];
   if (v.calls) rows.push(['calls', callsLine(v)]);
   if (v.placement) rows.push(['placement', placementLine(v.placement)]);
+  if (v.cost) rows.push(...costRows(v.cost));
   if (v.durationMs !== undefined) rows.push(['time', `${(v.durationMs / 1000).toFixed(1)} s`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join('\n');
@@ -49,7 +51,9 @@ export function callsLine(v: Verdict): string {
   const parts = Object.entries(c.perRequest)
     .filter(([, n]) => n >= 0.05)
     .map(([fn, n]) => `${fn} ${n.toFixed(2)}/request (${formatNs(c.impliedPerCallNs[fn])} per call)`);
-  return parts.length ? `${parts.join(', ')} over ${c.requests} requests` : 'no hooked calls seen';
+  const by = `counted by ${c.method === 'preload' ? 'the counting preload' : 'strace'}`;
+  const uncounted = c.uncounted?.length ? `; not counted: ${c.uncounted.join(', ')}` : '';
+  return `${parts.length ? `${parts.join(', ')} over ${c.requests} requests` : 'no hooked calls seen'}, ${by}${uncounted}`;
 }
 
 /** Where the loadgen and the arms were pinned, how often they were seen apart, who started first. */

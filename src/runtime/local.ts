@@ -4,7 +4,12 @@
 import { createServer } from 'node:net';
 import type { Config } from '../config';
 import { RoundFailedError } from '../errors';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { countCalls } from '../calls/strace';
+import { COUNT_FILE_ENV, countingPreload, countWithPreload, ensureCountPreload } from '../cost/count-preload';
+import { wrappedFunctions } from '../cost/wrapped';
 import { sameHostCheck } from '../checks';
 import type { CallCounts, RoundOutcome, Runtime } from '../experiment/runtime';
 import { firstStarted } from '../experiment/schedule';
@@ -108,17 +113,44 @@ export class LocalRuntime implements Runtime {
     return current && current.samples.length > 0 ? roundFromSamples(current.index, current.samples) : null;
   }
 
-  /** One extra instance of the candidate under strace, driven with the first configured request. */
+  /**
+   * One extra, unmeasured instance of the candidate counting the hook's wrapped functions per
+   * request: with the counting preload in front of the hook when it can count them (no ptrace
+   * needed, start-up calls excluded), else under strace (system calls, also made inside libc).
+   */
   async countCalls(requests = 400): Promise<CallCounts> {
     const [port] = await freePorts(1);
-    return countCalls({
-      command: this.opts.command,
-      env: this.config.sut.env,
-      ldPreload: this.config.hook,
-      functions: ['read', 'recv', 'accept', 'close'],
-      port,
-      run: (p) => this.drive(p, requests),
-    });
+    const hook = this.config.hook;
+    const wrapped = hook ? wrappedFunctions(hook) : null;
+    if (!wrapped || wrapped.countable.length === 0) {
+      const counted = await countCalls({
+        command: this.opts.command,
+        env: this.config.sut.env,
+        ldPreload: hook,
+        functions: wrapped?.wrapped.length ? wrapped.wrapped : ['read', 'recv', 'accept', 'close'],
+        port,
+        run: (p) => this.drive(p, requests),
+      });
+      return 'unavailable' in counted ? counted : { perRequest: counted.perRequest, requests: counted.requests, method: 'strace' };
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'hook-latency-count-'));
+    const file = path.join(dir, 'counts.txt');
+    const preload = countingPreload(await ensureCountPreload(), hook);
+    const sut = this.start({ label: 'counting', command: this.opts.command, env: { ...this.config.sut.env, [COUNT_FILE_ENV]: file }, port, preload });
+    try {
+      await sut.waitReady(this.config.sut.readyPath, this.config.sut.readyTimeoutMs);
+      const counted = await countWithPreload({
+        functions: wrapped.countable,
+        file,
+        instance: { signal: () => void sut.child.kill('SIGUSR2'), stop: () => sut.stop() },
+        drive: () => this.drive(port, requests),
+      });
+      return { ...counted, method: 'preload', ...(wrapped.uncountable.length ? { uncounted: wrapped.uncountable } : {}) };
+    } finally {
+      await sut.stop();
+      this.live.delete(sut);
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   private async drive(port: number, requests: number): Promise<number> {

@@ -13,6 +13,7 @@ import { STYLE } from './style';
 import { pointOfRecord, trendSection, type TrendPoint } from './trend';
 import type { HistoryRecord } from '../../history/record';
 import { runnerFacts } from '../../history/facts';
+import { costSection } from '../../cost/html';
 
 export interface ReportInput {
   rounds: RoundData[];
@@ -65,6 +66,7 @@ export function renderReport(input: ReportInput): string {
     lagSection(data, v),
     shiftSection(data, v),
     sequentialSection(v),
+    costSection(v.cost),
     input.history ? trendSection([...input.history.map(pointOfRecord), currentPoint(v)]) : '',
     `<div class="grid row">${warmupSection(data, v)}${errorsSection(data, v)}</div>`,
     figuresSection(v, data),
