@@ -273,7 +273,7 @@ describe('local runtime, placement', () => {
     expect(r.status).toBe(0);
     const v = JSON.parse(r.stdout) as Verdict;
     expect(v.placement).toMatchObject({ requested: 'off', mode: 'off', pinned: { loadgen: null, sut: null } });
-    expect(v.checks.find((c) => c.id === 'placement')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^not pinned/) });
+    expect(v.checks.find((c) => c.id === 'placement')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/(^|; )not pinned \(placement: off\)/) }); // on a quiet machine, preceded by where the arms were seen apart
   }, 60_000);
 
   it('a bad placement: exit 2, one line', () => {
