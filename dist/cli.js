@@ -41166,6 +41166,18 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 footer{color:var(--muted);font-size:.8rem;margin-top:24px}
 @media print{section,figure.card{break-inside:avoid}}
 `;
+function pageHead(title) {
+  return [
+    "<!doctype html>",
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width,initial-scale=1">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="generator" content="hook-latency">',
+    `<title>${esc(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    "</head><body><main>"
+  ];
+}
 
 // src/history/trend.ts
 init_units();
@@ -41392,15 +41404,7 @@ function renderReport(input) {
   const env = { ...defaultEnvironment(v), ...input.environment ?? {} };
   const title = `hook latency: ${v.verdict} (${formatPercent(v.shift.relative)})`;
   return [
-    "<!doctype html>",
-    '<html lang="en"><head><meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width,initial-scale=1">',
-    // No script, no remote anything: the policy makes that explicit to the browser too.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    '<meta name="generator" content="hook-latency">',
-    `<title>${esc(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    "</head><body><main>",
+    ...pageHead(title),
     "<h1>hook-latency report</h1>",
     headline(v),
     distributionSection(data, v),
@@ -42603,14 +42607,7 @@ function renderHistoryPage(records, source) {
   const gates = [...new Set(records.map((r) => r.gate))];
   const title = `hook latency history${gates.length === 1 ? `: ${gates[0]}` : ""}`;
   return [
-    "<!doctype html>",
-    '<html lang="en"><head><meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width,initial-scale=1">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    '<meta name="generator" content="hook-latency">',
-    `<title>${esc(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    "</head><body><main>",
+    ...pageHead(title),
     `<h1>${esc(title)}</h1>`,
     trendSection(records.map(pointOfRecord), `${records.length} record${records.length === 1 ? "" : "s"} from ${source}`),
     `<footer>Generated ${esc((/* @__PURE__ */ new Date()).toISOString())} by hook-latency from ${esc(source)}.</footer>`,

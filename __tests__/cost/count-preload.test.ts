@@ -8,29 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countCalls } from '../../src/calls/strace';
 import { COUNT_FILE_ENV, countPreloadPath, countingPreload, countWithPreload } from '../../src/cost/count-preload';
 import { wrappedFunctions } from '../../src/cost/wrapped';
-import { HttpClient, serializeRequest } from '../../src/loadgen/http-client';
 import { SutProcess } from '../../src/runtime/local-process';
-import { buildAll, hookPath, SUT } from '../micro/helpers';
+import { buildAll, hookPath, sequentialGets, SUT } from '../micro/helpers';
 
 beforeAll(() => buildAll());
 const dir = mkdtempSync(path.join(tmpdir(), 'hook-latency-count-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** N sequential GET / on one keep-alive connection or a new connection each. */
-async function drive(port: number, n: number, keepAlive: boolean): Promise<number> {
-  const target = { host: '127.0.0.1', port };
-  const client = new HttpClient(target, { timeoutMs: 5000, keepAlive });
-  const wire = serializeRequest({ method: 'GET', path: '/' }, target, keepAlive);
-  try {
-    for (let i = 0; i < n; i++) {
-      const r = await client.request(wire);
-      if (r.status !== 200) throw new Error(`request ${i}: ${r.status} ${r.error ?? ''}`);
-    }
-  } finally {
-    client.close();
-  }
-  return n;
-}
 
 /** A port the OS reports free right now. */
 function freePort(): Promise<number> {
@@ -54,7 +37,7 @@ async function preloadCounts(hook: string, functions: string[], n: number, keepA
       functions,
       file,
       instance: { signal: () => void sut.child.kill('SIGUSR2'), stop: () => sut.stop() },
-      drive: () => drive(port, n, keepAlive),
+      drive: () => sequentialGets(port, n, keepAlive),
     });
   } finally {
     await sut.stop();
@@ -69,7 +52,7 @@ describe('counting preload vs strace on the example SUT', () => {
       const hook = hookPath('delay');
       const env = { HOOK_DELAY_NS: '0' };
       const viaPreload = await preloadCounts(hook, FNS, 300, keepAlive);
-      const viaStrace = await countCalls({ command: [SUT, '0'], env, ldPreload: hook, functions: FNS, run: (p) => drive(p, 300, keepAlive) });
+      const viaStrace = await countCalls({ command: [SUT, '0'], env, ldPreload: hook, functions: FNS, run: (p) => sequentialGets(p, 300, keepAlive) });
       if ('unavailable' in viaStrace) throw new Error(viaStrace.unavailable);
       console.log(`${keepAlive ? 'keep-alive' : 'new'}: preload ${JSON.stringify(viaPreload.perRequest)} strace ${JSON.stringify(viaStrace.perRequest)}`);
       // The preload brackets the requests: the connection's own calls (accept, the EOF read and close

@@ -3,34 +3,15 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { impliedPerCall, impliedPerCallNs } from '../../src/calls/per-call';
 import { countCalls, parseStraceSummary, STRACE_MISSING, syscallsFor } from '../../src/calls/strace';
 import { RunError } from '../../src/errors';
-import { HttpClient, serializeRequest } from '../../src/loadgen/http-client';
-import { buildAll, hookPath, SUT } from './helpers';
+import { buildAll, hookPath, sequentialGets, SUT } from './helpers';
 
 beforeAll(() => buildAll());
-
-/** N sequential GET / against the server, on one keep-alive connection or a new connection each. */
-function driver(n: number, keepAlive: boolean) {
-  return async (port: number): Promise<number> => {
-    const target = { host: '127.0.0.1', port };
-    const client = new HttpClient(target, { timeoutMs: 5000, keepAlive });
-    const wire = serializeRequest({ method: 'GET', path: '/' }, target, keepAlive);
-    try {
-      for (let i = 0; i < n; i++) {
-        const r = await client.request(wire);
-        if (r.status !== 200) throw new Error(`request ${i}: ${r.status} ${r.error ?? ''}`);
-      }
-    } finally {
-      client.close();
-    }
-    return n;
-  };
-}
 
 const FUNCTIONS = ['read', 'recv', 'accept', 'close', 'write'];
 
 describe('countCalls (strace -f -c) on the example SUT', () => {
   it('keep-alive GET /: one read and one write per request, no accept or close per request', async () => {
-    const r = await countCalls({ command: [SUT, '0'], env: {}, functions: FUNCTIONS, run: driver(400, true) });
+    const r = await countCalls({ command: [SUT, '0'], env: {}, functions: FUNCTIONS, run: (port) => sequentialGets(port, 400, true) });
     if ('unavailable' in r) throw new Error(r.unavailable);
     expect(r.requests).toBe(400);
     expect(r.perRequest.read).toBeGreaterThanOrEqual(1);
@@ -48,7 +29,7 @@ describe('countCalls (strace -f -c) on the example SUT', () => {
       env: {},
       ldPreload: hookPath('readhook'),
       functions: FUNCTIONS,
-      run: driver(300, false),
+      run: (port) => sequentialGets(port, 300, false),
     });
     if ('unavailable' in r) throw new Error(r.unavailable);
     const okAccepts = r.perRequest.accept! - r.errorsPerRequest.accept!;
@@ -67,7 +48,7 @@ describe('countCalls (strace -f -c) on the example SUT', () => {
       command: [SUT, '0'],
       env: {},
       functions: ['read'],
-      run: driver(1, true),
+      run: (port) => sequentialGets(port, 1, true),
       strace: '/nonexistent/strace',
     });
     expect(r).toEqual({ unavailable: STRACE_MISSING });
@@ -75,7 +56,7 @@ describe('countCalls (strace -f -c) on the example SUT', () => {
 
   it('a SUT that never gets ready is a run failure', async () => {
     await expect(
-      countCalls({ command: [SUT, 'notaport'], env: {}, functions: ['read'], run: driver(1, true) }),
+      countCalls({ command: [SUT, 'notaport'], env: {}, functions: ['read'], run: (port) => sequentialGets(port, 1, true) }),
     ).rejects.toThrow(RunError);
   });
 });

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers';
+import { HttpClient, serializeRequest } from '../../src/loadgen/http-client';
 
 export { buildAll, hookPath, ROOT, SUT } from '../hooks/helpers';
 
@@ -38,4 +39,20 @@ export function cc(dir: string, name: string, source: string, args: string[]): s
   const out = path.join(dir, name);
   execFileSync('cc', [...args, '-o', out, src], { cwd: dir, stdio: 'pipe' });
   return out;
+}
+
+/** N sequential GET / against the example SUT, on one keep-alive connection or a new connection each; returns n. */
+export async function sequentialGets(port: number, n: number, keepAlive: boolean): Promise<number> {
+  const target = { host: '127.0.0.1', port };
+  const client = new HttpClient(target, { timeoutMs: 5000, keepAlive });
+  const wire = serializeRequest({ method: 'GET', path: '/' }, target, keepAlive);
+  try {
+    for (let i = 0; i < n; i++) {
+      const r = await client.request(wire);
+      if (r.status !== 200) throw new Error(`request ${i}: ${r.status} ${r.error ?? ''}`);
+    }
+  } finally {
+    client.close();
+  }
+  return n;
 }

@@ -9,7 +9,7 @@ import { boxChart, ecdfChart, forestChart, lagChart, lagDomain, sequentialChart,
 import { budgetRelative, reportData, type ArmSummary, type ReportData } from './data';
 import { esc } from './escape';
 import { legend } from './svg';
-import { STYLE } from './style';
+import { pageHead } from './style';
 import { pointOfRecord, trendSection, type TrendPoint } from './trend';
 import type { HistoryRecord } from '../../history/record';
 import { runnerFacts } from '../../history/facts';
@@ -51,15 +51,7 @@ export function renderReport(input: ReportInput): string {
   const env = { ...defaultEnvironment(v), ...(input.environment ?? {}) };
   const title = `hook latency: ${v.verdict} (${formatPercent(v.shift.relative)})`;
   return [
-    '<!doctype html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width,initial-scale=1">',
-    // No script, no remote anything: the policy makes that explicit to the browser too.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    '<meta name="generator" content="hook-latency">',
-    `<title>${esc(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head><body><main>',
+    ...pageHead(title),
     '<h1>hook-latency report</h1>',
     headline(v),
     distributionSection(data, v),

@@ -1,5 +1,8 @@
 // The report's stylesheet: one palette for the arms (Okabe-Ito blue/vermillion, distinguishable
-// with colour-vision deficiencies), verdict colours, light and dark schemes, print-friendly.
+// with colour-vision deficiencies), verdict colours, light and dark schemes, print-friendly; and
+// the head every page of ours opens with.
+import { esc } from './escape';
+
 export const STYLE = `
 :root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--panel:#f6f8fa;
 --baseline:#0072b2;--candidate:#d55e00;--budget:#b3261e;--pooled:#1f2328;--warm:#8c959f;--invalid:#cf222e;
@@ -74,3 +77,17 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 footer{color:var(--muted);font-size:.8rem;margin-top:24px}
 @media print{section,figure.card{break-inside:avoid}}
 `;
+
+/** The opening of a self-contained page: no script, no remote anything (the policy tells the browser too). */
+export function pageHead(title: string): string[] {
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width,initial-scale=1">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="generator" content="hook-latency">',
+    `<title>${esc(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head><body><main>',
+  ];
+}

@@ -2,21 +2,14 @@
 // self-contained page (inline CSS, pre-rendered SVG, no script), like the run report.
 import type { HistoryRecord } from '../../history/record';
 import { esc } from './escape';
-import { STYLE } from './style';
+import { pageHead } from './style';
 import { pointOfRecord, trendSection } from './trend';
 
 export function renderHistoryPage(records: HistoryRecord[], source: string): string {
   const gates = [...new Set(records.map((r) => r.gate))];
   const title = `hook latency history${gates.length === 1 ? `: ${gates[0]}` : ''}`;
   return [
-    '<!doctype html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width,initial-scale=1">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    '<meta name="generator" content="hook-latency">',
-    `<title>${esc(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head><body><main>',
+    ...pageHead(title),
     `<h1>${esc(title)}</h1>`,
     trendSection(records.map(pointOfRecord), `${records.length} record${records.length === 1 ? '' : 's'} from ${source}`),
     `<footer>Generated ${esc(new Date().toISOString())} by hook-latency from ${esc(source)}.</footer>`,
