@@ -2,7 +2,7 @@
  * Regularized incomplete beta function I_x(a, b) and log-gamma, from jstat (continued fraction by
  * the modified Lentz method as in Numerical Recipes 3rd ed. section 6.4; log-gamma by Lanczos).
  * Accuracy against scipy.special.betainc: 5e-8 relative (jstat stops its continued fraction at
- * 3e-7 per step); see __tests__/stats/student-t.test.ts.
+ * 3e-7 per step); see __tests__/stats/incomplete-beta.test.ts.
  */
 import { jStat } from './jstat';
 

@@ -1,7 +1,6 @@
 /** Pure numerics for hook-latency: distributions, rank tests, estimators, design. */
 export * from './normal';
 export * from './incomplete-beta';
-export * from './student-t';
 export * from './root';
 export * from './ranks';
 export * from './mann-whitney';
