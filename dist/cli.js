@@ -13071,6 +13071,9 @@ function threadCpus(pid, mainThreadOnly = false) {
   }
   return [...cpus].sort((a, b) => a - b);
 }
+function threadCount(pid) {
+  return safeReaddir(`/proc/${pid}/task`).length;
+}
 function safeReaddir(dir) {
   try {
     return readdirSync(dir);
@@ -13096,6 +13099,20 @@ function pinProcess(pin, cpus, pid) {
     const said = String(err.stderr ?? "").trim();
     throw new RunError(`cannot pin the load generator to CPU ${cpus}: ${said || err.message}`);
   }
+}
+function pinThread(pin, cpus, tid) {
+  try {
+    execFileSync(pin, [cpus, "-t", String(tid)], { stdio: ["ignore", "ignore", "pipe"] });
+  } catch (err) {
+    const said = String(err.stderr ?? "").trim();
+    throw new RunError(`cannot pin the load generator's thread ${tid} to CPU ${cpus}: ${said || err.message}`);
+  }
+}
+function helperCpus(plan, allowed) {
+  if (plan.mode === "off") return null;
+  const used = /* @__PURE__ */ new Set([plan.loadgen, plan.sut]);
+  const free = allowed.filter((c) => !used.has(String(c)));
+  return free.length ? free.join(",") : null;
 }
 function pinnedCommand(pin, cpus, argv) {
   return cpus === null ? argv : [pin, cpus, "--", ...argv];
@@ -14170,7 +14187,8 @@ var init_local = __esm({
         process.on("exit", this.onExit);
         this.plan = hostPlan(config.placement, this.allowed);
         const { requested, mode, loadgen, sut } = this.plan;
-        this.report = { requested, mode, pinned: { loadgen, sut }, allowed: this.allowed, rounds: [] };
+        const helpers = helperCpus(this.plan, this.allowed);
+        this.report = { requested, mode, pinned: { loadgen, sut, ...helpers ? { helpers } : {} }, allowed: this.allowed, rounds: [] };
       }
       config;
       opts;
@@ -14184,6 +14202,7 @@ var init_local = __esm({
       report;
       /** Set once this process (the load generator) is pinned, so teardown can restore its affinity. */
       pinnedSelf = false;
+      pinnedThreads = 0;
       placement() {
         return this.report;
       }
@@ -14307,11 +14326,21 @@ var init_local = __esm({
           pinProcess(pinBinary(), this.allowed.join(","), process.pid);
         }
       }
-      /** The load generator runs in this process: all its threads go to the loadgen CPU. */
+      /**
+       * The load generator runs in this process's main thread, pinned to the loadgen CPU; its other
+       * threads go to the CPUs the plan leaves free (all to the loadgen CPU when there are none).
+       * Threads started since the last round (libuv's pool starts on first use) inherit the main
+       * thread's CPU, so the split is redone whenever the thread count changed.
+       */
       pinSelf() {
-        if (this.pinnedSelf || this.plan.loadgen === null) return;
-        pinProcess(pinBinary(), this.plan.loadgen, process.pid);
+        if (this.plan.loadgen === null) return;
+        const threads = threadCount(process.pid);
+        if (this.pinnedSelf && threads === this.pinnedThreads) return;
+        const helpers = helperCpus(this.plan, this.allowed);
+        pinProcess(pinBinary(), helpers ?? this.plan.loadgen, process.pid);
+        if (helpers !== null) pinThread(pinBinary(), this.plan.loadgen, process.pid);
         this.pinnedSelf = true;
+        this.pinnedThreads = threads;
       }
       start(opts) {
         const p = new SutProcess(opts);
@@ -14455,7 +14484,9 @@ function buildPodManifest(plan) {
   const loadgen = {
     name: CONTAINERS.loadgen,
     image: plan.loadgen.image,
-    command: ["node", `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
+    // V8's --single-threaded: no GC or compiler worker threads, which would share the loadgen's
+    // pinned CPU and stall requests by milliseconds (docs/method.md, "The load generator's own threads").
+    command: ["node", "--single-threaded", `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
     env: [{ name: "LOADGEN_CONFIG", value: JSON.stringify(lgConfig) }],
     volumeMounts: lgMounts
   };
@@ -15065,7 +15096,7 @@ function podPlacementReport(plan, note, allowed) {
   return {
     requested: plan.requested,
     mode: unpinned ? "off" : plan.mode,
-    pinned: unpinned ? { loadgen: null, sut: null } : { loadgen: plan.loadgen, sut: plan.sut },
+    pinned: unpinned || plan.mode === "off" ? { loadgen: null, sut: null } : { loadgen: plan.loadgen, sut: plan.sut, helpers: "single-threaded" },
     ...allowed ? { allowed } : {},
     ...note ? { note } : {},
     rounds: []
@@ -40443,8 +40474,13 @@ function callsLine(v) {
   const uncounted = c.uncounted?.length ? `; not counted: ${c.uncounted.join(", ")}` : "";
   return `${parts.length ? `${parts.join(", ")} over ${c.requests} requests` : "no hooked calls seen"}, ${by}${uncounted}`;
 }
+function helpersNote(p) {
+  const h = p.pinned.helpers;
+  if (!h) return "";
+  return h === "single-threaded" ? " (loadgen single-threaded)" : ` (loadgen's other threads on ${describeCpus(h, p.allowed)})`;
+}
 function placementLine(p) {
-  const how = p.mode === "off" ? `off${p.requested !== "off" ? ` (${p.requested} requested)` : ""}, not pinned` : `${p.mode}${p.requested === "auto" ? " (auto)" : ""}: loadgen on ${describeCpus(p.pinned.loadgen, p.allowed)}, both SUT arms on ${describeCpus(p.pinned.sut, p.allowed)}`;
+  const how = p.mode === "off" ? `off${p.requested !== "off" ? ` (${p.requested} requested)` : ""}, not pinned` : `${p.mode}${p.requested === "auto" ? " (auto)" : ""}: loadgen on ${describeCpus(p.pinned.loadgen, p.allowed)}, both SUT arms on ${describeCpus(p.pinned.sut, p.allowed)}${helpersNote(p)}`;
   const observed = p.rounds.filter((r) => r.samples > 0);
   const apart = observed.filter((r) => r.differing > 0).length;
   const seen = observed.length ? `arms on different CPUs in ${apart} of ${observed.length} observed rounds` : "not observed";

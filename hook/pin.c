@@ -4,6 +4,7 @@
  *   pin CPUS -- PROG [ARGS...]    pin this process to CPUS, then exec PROG (searched in $PATH);
  *                                 its threads and children inherit the affinity
  *   pin CPUS -p PID               pin every thread in /proc/PID/task to CPUS
+ *   pin CPUS -t TID               pin the one thread TID (e.g. a process's main thread, TID = PID)
  *   pin -l                        print the CPUs this process may use (its affinity), e.g. "0-3"
  *
  * CPUS is a list ("0", "0,2-3") or "@N": the N-th CPU (0-based) of the CPUs this process may use
@@ -126,7 +127,7 @@ static __attribute__((noreturn)) void leave(int code)
 
 static int usage(void)
 {
-    put(2, "usage: pin CPUS -- PROG [ARGS...] | pin CPUS -p PID | pin -l\n"
+    put(2, "usage: pin CPUS -- PROG [ARGS...] | pin CPUS -p PID | pin CPUS -t TID | pin -l\n"
            "  CPUS: a list such as 0,2-3, or @N (N-th allowed CPU, @-1 = last)\n");
     return 2;
 }
@@ -271,6 +272,17 @@ static int pin_pid(const char *pid, const cpuset *set)
     return failed;
 }
 
+/* One thread. */
+static int pin_tid(const char *tid, const cpuset *set)
+{
+    long t;
+    const char *q = tid;
+    if (number(&q, &t) != 0 || *q != '\0' || t <= 0) return usage();
+    long r = sys3(NR_sched_setaffinity, t, sizeof *set, (long)set);
+    if (r < 0) fail("thread ", tid, r);
+    return r < 0 ? 1 : 0;
+}
+
 /* execvp: PROG as given when it holds a '/', else each $PATH entry in turn. */
 static long exec_path(char **argv, char **envp)
 {
@@ -311,6 +323,7 @@ static int run(int argc, char **argv, char **envp)
     }
     if (argc < 4 || parse_cpus(argv[1], &set) != 0) return usage();
     if (eq(argv[2], "-p") && argc == 4) return pin_pid(argv[3], &set);
+    if (eq(argv[2], "-t") && argc == 4) return pin_tid(argv[3], &set);
     if (!eq(argv[2], "--")) return usage();
     long r = sys3(NR_sched_setaffinity, 0, sizeof set, (long)&set);
     if (r < 0) {

@@ -148,7 +148,12 @@ export interface PlacementReport {
   requested: PlacementChoice;
   mode: PlacementMode;
   /** The CPUs the pin wrapper was given: a list, or "@-1" (the last CPU the container may use). */
-  pinned: { loadgen: string | null; sut: string | null };
+  /**
+   * `helpers`: where the load generator's other threads (V8 workers, libuv's pool) were put: the
+   * CPUs the plan left free (local), or "single-threaded" (a pod's loadgen runs with V8's
+   * --single-threaded); absent when they share the loadgen's CPU.
+   */
+  pinned: { loadgen: string | null; sut: string | null; helpers?: string };
   /** The CPUs this process could use when the run started (local and podman). */
   allowed?: number[];
   /** Why placement could not be applied or observed, if so. */

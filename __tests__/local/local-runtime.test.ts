@@ -215,10 +215,25 @@ describe('local runtime, faults', () => {
   });
 });
 
-/** Cpus_allowed_list of every thread of PID, as the kernel reports it (independent of our code). */
-function threadAffinities(pid: number | string): string[] {
+/** "0,1,2,5" -> "0-2,5", as the kernel writes Cpus_allowed_list. */
+function compactCpuList(cpus: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < cpus.length; ) {
+    let j = i;
+    while (j + 1 < cpus.length && cpus[j + 1] === cpus[j] + 1) j++;
+    parts.push(j > i ? `${cpus[i]}-${cpus[j]}` : String(cpus[i]));
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+/**
+ * Cpus_allowed_list of the threads of PID, as the kernel reports it (independent of our code):
+ * all of them, only the main thread (true), or all but the main thread (false).
+ */
+function threadAffinities(pid: number | string, main?: boolean): string[] {
   try {
-    return readdirSync(`/proc/${pid}/task`).map((t) => /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8'))?.[1] ?? '?');
+    return readdirSync(`/proc/${pid}/task`).filter((t) => main === undefined || (t === String(pid)) === main).map((t) => /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8'))?.[1] ?? '?');
   } catch {
     return []; // gone meanwhile
   }
@@ -232,27 +247,35 @@ describe('local runtime, placement', () => {
   });
   const last = String(cpus.at(-1));
 
-  it('same-cpu: every thread of both SUTs and of the CLI (the loadgen) runs on the last allowed CPU; recorded and checked', async () => {
+  it('same-cpu: every thread of both SUTs and the CLI’s main thread (the loadgen) run on the last allowed CPU, the CLI’s other threads on the rest; recorded and checked', async () => {
     const out = tempDir('placement');
     const cfg = config('placement', { 'min-rounds': 10, 'look-every': 10, 'max-requests': 4000, placement: 'same-cpu', seed: 11 });
     const child = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--out', out, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const seen = { sut: new Set<string>(), cli: new Set<string>() };
+    const seen = { sut: new Set<string>(), cli: new Set<string>(), cliOthers: new Set<string>() };
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     let done = false;
     void exited.then(() => (done = true));
     while (!done) {
       for (const pid of running(sutCopy).split('\n').filter(Boolean)) for (const a of threadAffinities(pid)) seen.sut.add(a);
       // Once the first round runs, the CLI's threads are pinned (before that it only starts up).
-      if (seen.sut.size > 0) for (const a of threadAffinities(child.pid!)) seen.cli.add(a);
+      if (seen.sut.size > 0) {
+        for (const a of threadAffinities(child.pid!, true)) seen.cli.add(a);
+        for (const a of threadAffinities(child.pid!, false)) seen.cliOthers.add(a);
+      }
       await new Promise((r) => setTimeout(r, 30));
     }
     expect(await exited).toBe(0);
     expect([...seen.sut]).toEqual([last]);
-    expect([...seen.cli].filter((a) => a !== allowed)).toEqual([last]); // the last poll may see it restored at teardown
+    // The last poll may see the affinity restored at teardown.
+    expect([...seen.cli].filter((a) => a !== allowed)).toEqual([last]);
+    const rest = cpus.slice(0, -1);
+    const helpers = rest.length ? compactCpuList(rest) : last;
+    expect([...seen.cliOthers].filter((a) => a !== allowed)).toEqual([helpers]);
     const v = JSON.parse(stdout) as Verdict;
     expect(v.placement).toMatchObject({ requested: 'same-cpu', mode: 'same-cpu', pinned: { loadgen: last, sut: last }, allowed: cpus });
+    expect(v.placement!.pinned.helpers).toBe(rest.length ? rest.join(',') : undefined);
     // Every round run is recorded (v.rounds counts the rounds that entered the analysis).
     const n = v.placement!.rounds.length;
     expect(n).toBeGreaterThanOrEqual(10);
@@ -264,7 +287,8 @@ describe('local runtime, placement', () => {
     // Start order: a coin per round from the seed, so both orders occur.
     expect(new Set(v.placement!.rounds.map((r) => r.first))).toEqual(new Set(['baseline', 'candidate']));
     expect(v.checks.find((c) => c.id === 'placement')).toMatchObject({ status: 'pass' });
-    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/\| CPU placement \| same-cpu: loadgen on CPU \d+, both SUT arms on CPU \d+; arms on different CPUs in 0 of (\d+) observed rounds; candidate started first in \d+ of \1 rounds \|/);
+    const others = rest.length ? ` \\(loadgen's other threads on CPU ${rest.join(',')}\\)` : '';
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(new RegExp(`\\| CPU placement \\| same-cpu: loadgen on CPU \\d+, both SUT arms on CPU \\d+${others}; arms on different CPUs in 0 of (\\d+) observed rounds; candidate started first in \\d+ of \\1 rounds \\|`));
   }, 120_000);
 
   it('off: nothing pinned, and the placement check warns', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeCpus, placementCheck } from '../../src/checks/placement';
 import { firstStarted } from '../../src/experiment/schedule';
-import { allowedCpus, hostPlan, parseCpuList, podPlacementPlan, processorOf, probePoints, threadCpus } from '../../src/runtime/placement';
+import { allowedCpus, helperCpus, hostPlan, parseCpuList, podPlacementPlan, processorOf, probePoints, threadCpus } from '../../src/runtime/placement';
 import type { PlacementReport, RoundPlacement } from '../../src/types';
 import { ROOT } from '../helpers';
 
@@ -23,6 +23,16 @@ describe('placement plans', () => {
     // One CPU cannot be split: everything on it.
     expect(hostPlan('split', [5])).toMatchObject({ mode: 'same-cpu', loadgen: '5', sut: '5' });
     expect(hostPlan('off', [0, 1])).toEqual({ requested: 'off', mode: 'off', loadgen: null, sut: null });
+  });
+
+  it('the in-process loadgen’s other threads go to the CPUs the plan leaves free', () => {
+    expect(helperCpus(hostPlan('same-cpu', [0, 1]), [0, 1])).toBe('0');
+    expect(helperCpus(hostPlan('same-cpu', [2, 3, 6, 7]), [2, 3, 6, 7])).toBe('2,3,6');
+    expect(helperCpus(hostPlan('split', [2, 3, 6, 7]), [2, 3, 6, 7])).toBe('2,3');
+    // Nothing left free: they stay with the loadgen; nothing pinned: nothing to say.
+    expect(helperCpus(hostPlan('split', [0, 1]), [0, 1])).toBeNull();
+    expect(helperCpus(hostPlan('same-cpu', [5]), [5])).toBeNull();
+    expect(helperCpus(hostPlan('off', [0, 1]), [0, 1])).toBeNull();
   });
 
   it('in a pod the CPUs are relative to each container’s allowed set', () => {
@@ -133,6 +143,26 @@ describe('hook/build/pin', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  it('pins one thread only (-t), the others keep their CPUs', async () => {
+    const child = spawn(process.execPath, ['-e', 'console.log("up"); setTimeout(() => {}, 10000)']);
+    const affinity = (t: string) => /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/${child.pid}/task/${t}/status`, 'utf8'))![1];
+    try {
+      await new Promise((r) => child.stdout.once('data', r));
+      expect(spawnSync(PIN, [String(HOST[0]), '-p', String(child.pid)]).status).toBe(0);
+      expect(spawnSync(PIN, [String(LAST), '-t', String(child.pid)]).status).toBe(0);
+      const tasks = execFileSync('ls', [`/proc/${child.pid}/task`], { encoding: 'utf8' }).trim().split('\n');
+      expect(affinity(String(child.pid))).toBe(String(LAST));
+      const others = tasks.filter((t) => t !== String(child.pid));
+      expect(others.length).toBeGreaterThan(0);
+      for (const t of others) expect(affinity(t)).toBe(String(HOST[0]));
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const bad = spawnSync(PIN, ['@0', '-t', 'main'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^usage: pin/);
   });
 
   it('is static: LD_PRELOAD loads the hook into the exec’d program only, once', () => {

@@ -37,7 +37,7 @@ describe('buildPodManifest', () => {
     expect(pod.spec.restartPolicy).toBe('Never');
     expect(pod.spec.containers.map((c: Obj) => c.name)).toEqual(['sut-baseline', 'sut-candidate', 'loadgen']);
     expect(JSON.stringify(pod)).not.toContain('"ports"');
-    expect(pod.spec.containers[2].command).toEqual(['node', '/loadgen/loadgen.js']);
+    expect(pod.spec.containers[2].command).toEqual(['node', '--single-threaded', '/loadgen/loadgen.js']);
     expect(JSON.parse(pod.spec.containers[2].env[0].value)).toEqual({ seed: 1, pairs: 10 });
   });
 
@@ -203,7 +203,7 @@ describe('placePod (placement inside the pod)', () => {
     const [b, c, l] = pod.spec.containers;
     expect(b.command).toEqual(['/hook-latency/pin/pin', '@-1', '--', '/app/sut', '--port', '8080']);
     expect(c.command).toEqual(['/hook-latency/pin/pin', '@-1', '--', '/app/sut', '--port', '8081']);
-    expect(l.command).toEqual(['/hook-latency/pin/pin', '@-1', '--', 'node', '/loadgen/loadgen.js']);
+    expect(l.command).toEqual(['/hook-latency/pin/pin', '@-1', '--', 'node', '--single-threaded', '/loadgen/loadgen.js']);
     for (const x of [b, c, l]) expect(x.volumeMounts).toContainEqual({ name: 'pin', mountPath: '/hook-latency/pin', readOnly: true });
     expect(pod.spec.volumes).toContainEqual({ name: 'pin', configMap: { name: 'hook-latency-abc123-pin', defaultMode: 0o555 } });
     const cm = configMaps.find((m) => m.metadata.name === 'hook-latency-abc123-pin')!;

@@ -56,11 +56,18 @@ export function callsLine(v: Verdict): string {
   return `${parts.length ? `${parts.join(', ')} over ${c.requests} requests` : 'no hooked calls seen'}, ${by}${uncounted}`;
 }
 
+/** Where the loadgen's other threads went, if not to its own CPU. */
+export function helpersNote(p: PlacementReport): string {
+  const h = p.pinned.helpers;
+  if (!h) return '';
+  return h === 'single-threaded' ? ' (loadgen single-threaded)' : ` (loadgen's other threads on ${describeCpus(h, p.allowed)})`;
+}
+
 /** Where the loadgen and the arms were pinned, how often they were seen apart, who started first. */
 export function placementLine(p: PlacementReport): string {
   const how = p.mode === 'off'
     ? `off${p.requested !== 'off' ? ` (${p.requested} requested)` : ''}, not pinned`
-    : `${p.mode}${p.requested === 'auto' ? ' (auto)' : ''}: loadgen on ${describeCpus(p.pinned.loadgen, p.allowed)}, both SUT arms on ${describeCpus(p.pinned.sut, p.allowed)}`;
+    : `${p.mode}${p.requested === 'auto' ? ' (auto)' : ''}: loadgen on ${describeCpus(p.pinned.loadgen, p.allowed)}, both SUT arms on ${describeCpus(p.pinned.sut, p.allowed)}${helpersNote(p)}`;
   const observed = p.rounds.filter((r) => r.samples > 0);
   const apart = observed.filter((r) => r.differing > 0).length;
   const seen = observed.length ? `arms on different CPUs in ${apart} of ${observed.length} observed rounds` : 'not observed';

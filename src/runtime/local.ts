@@ -18,7 +18,7 @@ import { runRound } from '../loadgen/loadgen';
 import { roundFromSamples } from '../samples/round-data';
 import { ARMS, type Arm, type PlacementReport, type RoundData, type Sample } from '../types';
 import { SutProcess, type SutProcessOptions } from './local-process';
-import { allowedCpus, hostPlan, pinBinary, pinnedCommand, pinProcess, probePoints, RoundObserver, type PlacementPlan } from './placement';
+import { allowedCpus, helperCpus, hostPlan, pinBinary, pinnedCommand, pinProcess, pinThread, probePoints, RoundObserver, threadCount, type PlacementPlan } from './placement';
 
 export interface LocalRuntimeOptions {
   /** argv of the SUT; `{port}` is replaced by the instance's port, which is also in $PORT. */
@@ -36,6 +36,7 @@ export class LocalRuntime implements Runtime {
   private readonly report: PlacementReport;
   /** Set once this process (the load generator) is pinned, so teardown can restore its affinity. */
   private pinnedSelf = false;
+  private pinnedThreads = 0;
 
   constructor(
     private readonly config: Config,
@@ -44,7 +45,8 @@ export class LocalRuntime implements Runtime {
     process.on('exit', this.onExit);
     this.plan = hostPlan(config.placement, this.allowed);
     const { requested, mode, loadgen, sut } = this.plan;
-    this.report = { requested, mode, pinned: { loadgen, sut }, allowed: this.allowed, rounds: [] };
+    const helpers = helperCpus(this.plan, this.allowed);
+    this.report = { requested, mode, pinned: { loadgen, sut, ...(helpers ? { helpers } : {}) }, allowed: this.allowed, rounds: [] };
   }
 
   placement(): PlacementReport {
@@ -176,11 +178,21 @@ export class LocalRuntime implements Runtime {
     }
   }
 
-  /** The load generator runs in this process: all its threads go to the loadgen CPU. */
+  /**
+   * The load generator runs in this process's main thread, pinned to the loadgen CPU; its other
+   * threads go to the CPUs the plan leaves free (all to the loadgen CPU when there are none).
+   * Threads started since the last round (libuv's pool starts on first use) inherit the main
+   * thread's CPU, so the split is redone whenever the thread count changed.
+   */
   private pinSelf(): void {
-    if (this.pinnedSelf || this.plan.loadgen === null) return;
-    pinProcess(pinBinary(), this.plan.loadgen, process.pid);
+    if (this.plan.loadgen === null) return;
+    const threads = threadCount(process.pid);
+    if (this.pinnedSelf && threads === this.pinnedThreads) return;
+    const helpers = helperCpus(this.plan, this.allowed);
+    pinProcess(pinBinary(), helpers ?? this.plan.loadgen, process.pid);
+    if (helpers !== null) pinThread(pinBinary(), this.plan.loadgen, process.pid);
     this.pinnedSelf = true;
+    this.pinnedThreads = threads;
   }
 
   private start(opts: SutProcessOptions): SutProcess {

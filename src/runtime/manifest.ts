@@ -244,7 +244,9 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
   const loadgen: Container = {
     name: CONTAINERS.loadgen,
     image: plan.loadgen.image,
-    command: ['node', `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
+    // V8's --single-threaded: no GC or compiler worker threads, which would share the loadgen's
+    // pinned CPU and stall requests by milliseconds (docs/method.md, "The load generator's own threads").
+    command: ['node', '--single-threaded', `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
     env: [{ name: 'LOADGEN_CONFIG', value: JSON.stringify(lgConfig) }],
     volumeMounts: lgMounts,
   };

@@ -80,7 +80,7 @@ function podPlacementReport(plan: PlacementPlan, note: string | null, allowed?: 
   return {
     requested: plan.requested,
     mode: unpinned ? 'off' : plan.mode,
-    pinned: unpinned ? { loadgen: null, sut: null } : { loadgen: plan.loadgen, sut: plan.sut },
+    pinned: unpinned || plan.mode === 'off' ? { loadgen: null, sut: null } : { loadgen: plan.loadgen, sut: plan.sut, helpers: 'single-threaded' },
     ...(allowed ? { allowed } : {}),
     ...(note ? { note } : {}),
     rounds: [],
