@@ -23,7 +23,6 @@ export const tailRef: {
   normalSf: [number, number][];
   normalPpf: [number, number][];
   normalPpfBeyond: [number, number][];
-  tSf: { df: number; x: number; sf: number }[];
 } = JSON.parse(readFileSync(tailPath, 'utf8'));
 
 /** Relative error of GOT against the reference WANT (absolute when WANT is 0). */
