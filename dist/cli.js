@@ -13391,65 +13391,12 @@ var init_count_file = __esm({
   }
 });
 
-// src/cost/count-preload.ts
-import { existsSync as existsSync3, readFileSync as readFileSync5, rmSync as rmSync2 } from "node:fs";
-import path6 from "node:path";
-import { setTimeout as sleep2 } from "node:timers/promises";
-function countPreloadPath(root = packageRoot()) {
-  return path6.join(root, "hook", "build", "count.so");
-}
-async function ensureCountPreload(root = packageRoot()) {
-  const so = countPreloadPath(root);
-  if (!existsSync3(so)) await buildNative("the counting preload", "hooks", root);
-  if (!existsSync3(so)) throw new RunError(`make -C ${path6.join(root, "hook")} hooks did not produce ${so}`);
-  return so;
-}
-function countingPreload(countSo, hook) {
-  return hook ? `${countSo}:${hook}` : countSo;
-}
-async function snapshotCounts(file, signal, timeoutMs = 5e3) {
-  rmSync2(file, { force: true });
-  await signal();
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (existsSync3(file)) {
-      const totals = parseCountFile(readFileSync5(file, "utf8"));
-      if (totals) return totals;
-    }
-    await sleep2(10);
-  }
-  throw new RunError(
-    `the counting preload wrote no counts to ${file} within ${timeoutMs} ms of SIGUSR2 (does the SUT replace the SIGUSR2 handler, or is it statically linked?)`
-  );
-}
-async function countWithPreload(opts) {
-  try {
-    const before = await snapshotCounts(opts.file, () => opts.instance.signal());
-    const requests = await opts.drive();
-    const after = await snapshotCounts(opts.file, () => opts.instance.signal());
-    return { perRequest: perRequestBetween(before, after, opts.functions, requests), requests };
-  } finally {
-    await opts.instance.stop();
-    rmSync2(opts.file, { force: true });
-  }
-}
-var COUNT_FILE_ENV;
-var init_count_preload = __esm({
-  "src/cost/count-preload.ts"() {
-    "use strict";
-    init_errors();
-    init_native();
-    init_count_file();
-    COUNT_FILE_ENV = "HOOK_LATENCY_COUNT_FILE";
-  }
-});
-
 // src/cost/elf-symbols.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 function exportedFunctionsOf(file) {
   let buf;
   try {
-    buf = readFileSync6(file);
+    buf = readFileSync5(file);
   } catch (err) {
     throw new RunError(`cannot read ${file}: ${err.code ?? err.message}`);
   }
@@ -13513,7 +13460,7 @@ var init_elf_symbols = __esm({
 });
 
 // src/cost/wrapped.ts
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 function classifyWrapped(hookExports, libcExports) {
   const wrapped = hookExports.filter((f) => libcExports.has(f)).sort();
   const countable = wrapped.filter((f) => COUNTABLE.includes(f));
@@ -13523,7 +13470,7 @@ function wrappedFunctions(hook, libc = libcPath()) {
   return classifyWrapped(exportedFunctionsOf(hook), new Set(exportedFunctionsOf(libc)));
 }
 function libcPath() {
-  const maps = readFileSync7("/proc/self/maps", "utf8");
+  const maps = readFileSync6("/proc/self/maps", "utf8");
   const m = /\s(\/\S*\/libc(?:\.so\.6|-[\d.]+\.so))$/m.exec(maps);
   if (!m) throw new Error("no libc.so.6 mapped into this process");
   return m[1];
@@ -13554,6 +13501,70 @@ var init_wrapped = __esm({
       "open",
       "openat"
     ];
+  }
+});
+
+// src/cost/count-preload.ts
+import { existsSync as existsSync3, readFileSync as readFileSync7, rmSync as rmSync2 } from "node:fs";
+import path6 from "node:path";
+import { setTimeout as sleep2 } from "node:timers/promises";
+function countPreloadPath(root = packageRoot()) {
+  return path6.join(root, "hook", "build", "count.so");
+}
+async function ensureCountPreload(root = packageRoot()) {
+  const so = countPreloadPath(root);
+  if (!existsSync3(so)) await buildNative("the counting preload", "hooks", root);
+  if (!existsSync3(so)) throw new RunError(`make -C ${path6.join(root, "hook")} hooks did not produce ${so}`);
+  return so;
+}
+function countingPreload(countSo, hook) {
+  return hook ? `${countSo}:${hook}` : countSo;
+}
+async function snapshotCounts(file, signal, timeoutMs = 5e3) {
+  rmSync2(file, { force: true });
+  await signal();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync3(file)) {
+      const totals = parseCountFile(readFileSync7(file, "utf8"));
+      if (totals) return totals;
+    }
+    await sleep2(10);
+  }
+  throw new RunError(
+    `the counting preload wrote no counts to ${file} within ${timeoutMs} ms of SIGUSR2 (does the SUT replace the SIGUSR2 handler, or is it statically linked?)`
+  );
+}
+function preloadFunctions(hook) {
+  if (!hook) return { functions: UNHOOKED_FUNCTIONS, uncounted: [] };
+  const w = wrappedFunctions(hook);
+  if (w.countable.length === 0) {
+    return { unavailable: `the counting preload counts none of the functions ${path6.basename(hook)} wraps${w.uncountable.length ? ` (${w.uncountable.join(", ")})` : ""}` };
+  }
+  return { functions: w.countable, uncounted: w.uncountable };
+}
+async function countWithPreload(opts) {
+  try {
+    const before = await snapshotCounts(opts.file, () => opts.instance.signal());
+    const requests = await opts.drive();
+    const after = await snapshotCounts(opts.file, () => opts.instance.signal());
+    return { perRequest: perRequestBetween(before, after, opts.functions, requests), requests };
+  } finally {
+    await opts.instance.stop();
+    rmSync2(opts.file, { force: true });
+  }
+}
+var COUNT_FILE_ENV, COUNT_REQUESTS, UNHOOKED_FUNCTIONS;
+var init_count_preload = __esm({
+  "src/cost/count-preload.ts"() {
+    "use strict";
+    init_errors();
+    init_native();
+    init_count_file();
+    init_wrapped();
+    COUNT_FILE_ENV = "HOOK_LATENCY_COUNT_FILE";
+    COUNT_REQUESTS = 400;
+    UNHOOKED_FUNCTIONS = ["read", "recv", "accept", "close"];
   }
 });
 
@@ -14252,7 +14263,7 @@ var init_local = __esm({
        * request: with the counting preload in front of the hook when it can count them (no ptrace
        * needed, start-up calls excluded), else under strace (system calls, also made inside libc).
        */
-      async countCalls(requests = 400) {
+      async countCalls(requests = COUNT_REQUESTS) {
         const [port] = await freePorts(1);
         const hook = this.config.hook;
         const wrapped = hook ? wrappedFunctions(hook) : null;
@@ -14261,7 +14272,7 @@ var init_local = __esm({
             command: this.opts.command,
             env: this.config.sut.env,
             ldPreload: hook,
-            functions: wrapped?.wrapped.length ? wrapped.wrapped : ["read", "recv", "accept", "close"],
+            functions: wrapped?.wrapped.length ? wrapped.wrapped : UNHOOKED_FUNCTIONS,
             port,
             run: (p) => this.drive(p, requests)
           });
@@ -14363,21 +14374,21 @@ function sutContainer(plan, arm, hook, volume) {
   const env = { ...plan.sut.env, PORT: String(port) };
   if (hook) env.LD_PRELOAD = hookPath(arm, hook);
   else delete env.LD_PRELOAD;
-  const container = {
+  const container2 = {
     name: CONTAINERS[arm],
     image: plan.sut.image,
     // No command: the image's own entrypoint (it must honour PORT or take {port} in its args).
     ...plan.sut.command.length ? { command: substitutePort(plan.sut.command, port) } : {},
     env: Object.entries(env).map(([name, value]) => ({ name, value }))
   };
-  if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
+  if (plan.sut.imagePullPolicy) container2.imagePullPolicy = plan.sut.imagePullPolicy;
   const res = resources(plan.resources?.sut);
-  if (res) container.resources = res;
+  if (res) container2.resources = res;
   const mounts = [];
   if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
   if (plan.loadgen.outputFile) mounts.push({ name: "out", mountPath: OUT_DIR, readOnly: true });
-  if (mounts.length) container.volumeMounts = mounts;
-  return container;
+  if (mounts.length) container2.volumeMounts = mounts;
+  return container2;
 }
 function resources(r) {
   if (!r || !r.cpu && !r.memory) return void 0;
@@ -15083,6 +15094,94 @@ var init_pod_placement = __esm({
   }
 });
 
+// src/loadgen/count-mode.ts
+var COUNT_BEFORE, COUNT_AFTER;
+var init_count_mode = __esm({
+  "src/loadgen/count-mode.ts"() {
+    "use strict";
+    init_prng();
+    init_http_client();
+    init_loadgen();
+    COUNT_BEFORE = "counts-before";
+    COUNT_AFTER = "counts-after";
+  }
+});
+
+// src/runtime/pod-count.ts
+function countPodName(runId) {
+  return dnsLabel(`hook-latency-${runId}-count`);
+}
+function countPreloadConfigMapName(runId) {
+  return configMapNames(runId).loadgen.replace(/-loadgen$/, "-count-preload");
+}
+function withEnv(c, name, value) {
+  c.env = [...(c.env ?? []).filter((e) => e.name !== name), { name, value }];
+}
+function container(pod, name) {
+  const c = pod.spec?.containers.find((x) => x.name === name);
+  if (!c) throw new Error(`the pod has no ${name} container`);
+  return c;
+}
+function countingPodManifest(plan, countSo, requests) {
+  const built = buildPodManifest({ ...plan, baselineHook: void 0, loadgen: { ...plan.loadgen, outputFile: false } });
+  const pod = built.pod;
+  const spec = pod.spec;
+  pod.metadata = { ...pod.metadata, name: countPodName(plan.runId), labels: podLabels(plan.runId) };
+  spec.containers = spec.containers.filter((c) => c.name !== CONTAINERS.baseline);
+  spec.shareProcessNamespace = true;
+  const cmName = countPreloadConfigMapName(plan.runId);
+  const configMap = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: cmName, ...plan.namespace ? { namespace: plan.namespace } : {}, labels: podLabels(plan.runId) },
+    binaryData: { [PRELOAD_FILE]: Buffer.from(countSo).toString("base64") }
+  };
+  const volumes = [
+    { name: "count-preload", configMap: { name: cmName, defaultMode: 365 } },
+    { name: "count", emptyDir: {} }
+  ];
+  spec.volumes = [...spec.volumes ?? [], ...volumes];
+  const sut = container(pod, CONTAINERS.candidate);
+  const hook = sut.env?.find((e) => e.name === "LD_PRELOAD")?.value;
+  withEnv(sut, "LD_PRELOAD", hook ? `${PRELOAD_DIR}/${PRELOAD_FILE}:${hook}` : `${PRELOAD_DIR}/${PRELOAD_FILE}`);
+  withEnv(sut, COUNT_FILE_ENV, COUNT_FILE);
+  sut.volumeMounts = [...sut.volumeMounts ?? [], { name: "count-preload", mountPath: PRELOAD_DIR, readOnly: true }, { name: "count", mountPath: COUNT_DIR }];
+  const loadgen = container(pod, CONTAINERS.loadgen);
+  loadgen.command = IDLE;
+  withEnv(loadgen, "LOADGEN_CONFIG", JSON.stringify({ ...plan.loadgen.config, count: { requests, file: COUNT_FILE } }));
+  loadgen.volumeMounts = [...loadgen.volumeMounts ?? [], { name: "count", mountPath: COUNT_DIR }];
+  return { pod, configMaps: [...built.configMaps, configMap] };
+}
+function countsFromOutput(stdout, functions, where) {
+  const at = (marker) => stdout.indexOf(`${marker}
+`);
+  const b = at(COUNT_BEFORE);
+  const a = at(COUNT_AFTER);
+  const n = /^requests (\d+)$/m.exec(stdout);
+  const before = b >= 0 && a > b ? parseCountFile(stdout.slice(b + COUNT_BEFORE.length + 1, a)) : null;
+  const after = a >= 0 && n ? parseCountFile(stdout.slice(a + COUNT_AFTER.length + 1, n.index)) : null;
+  if (!before || !after || !n) throw new RunError(`${where}: the counting loadgen printed no complete counts: ${stdout.trim().split("\n").slice(-3).join(" | ") || "(nothing)"}`);
+  const requests = Number(n[1]);
+  return { perRequest: perRequestBetween(before, after, functions, requests), requests };
+}
+var PRELOAD_DIR, PRELOAD_FILE, COUNT_DIR, COUNT_FILE, COUNT_COMMAND, IDLE;
+var init_pod_count = __esm({
+  "src/runtime/pod-count.ts"() {
+    "use strict";
+    init_count_preload();
+    init_count_file();
+    init_errors();
+    init_count_mode();
+    init_manifest();
+    PRELOAD_DIR = "/hook-latency/count-preload";
+    PRELOAD_FILE = "count.so";
+    COUNT_DIR = "/hook-latency/count";
+    COUNT_FILE = `${COUNT_DIR}/counts.txt`;
+    COUNT_COMMAND = ["node", "/loadgen/loadgen.js", "--count"];
+    IDLE = ["node", "-e", "setInterval(() => {}, 1 << 30)"];
+  }
+});
+
 // src/runtime/podman.ts
 var podman_exports = {};
 __export(podman_exports, {
@@ -15090,7 +15189,7 @@ __export(podman_exports, {
   importsSutBinary: () => importsSutBinary
 });
 import { spawnSync } from "node:child_process";
-import { existsSync as existsSync6, mkdtempSync as mkdtempSync4, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync6, mkdtempSync as mkdtempSync4, readFileSync as readFileSync13, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { availableParallelism, constants as constants2, hostname, tmpdir as tmpdir4 } from "node:os";
 import { basename as basename5, join as join9 } from "node:path";
 import { setTimeout as sleep4 } from "node:timers/promises";
@@ -15108,6 +15207,7 @@ var init_podman = __esm({
     init_checks();
     init_config();
     init_errors();
+    init_count_preload();
     init_runtime();
     init_schedule();
     init_manifest();
@@ -15122,6 +15222,7 @@ var init_podman = __esm({
     init_pod_plan();
     init_placement2();
     init_pod_placement();
+    init_pod_count();
     KUBE_NETWORK = "podman-default-kube-network";
     SUT_IMAGE_NAME = "hook-latency-sut";
     NODE_IMAGE_NAME = "hook-latency-node";
@@ -15254,6 +15355,44 @@ var init_podman = __esm({
           await this.removePod(pod);
           rmSync5(file, { force: true });
           this.timings.push({ podStartMs, roundMs, removeMs: Date.now() - t1 });
+        }
+      }
+      /**
+       * One extra, unmeasured pod: the candidate with the counting preload in front of the hook, the
+       * loadgen counting around `requests` sequential requests (pod-count.ts). No ptrace, no privileges.
+       */
+      async countCalls(requests = COUNT_REQUESTS) {
+        const chosen = preloadFunctions(this.config.hook);
+        if ("unavailable" in chosen) return chosen;
+        const { assets, images } = await this.prepare();
+        const countSo = readFileSync13(await ensureCountPreload());
+        const plan = podPlan(this.config, this.runId, 0, assets, images, void 0, this.autoCpu());
+        const manifest = countingPodManifest(plan, countSo, requests);
+        const pod = countPodName(plan.runId);
+        const file = join9(this.dir, `${pod}.yaml`);
+        for (const cm of manifest.configMaps) this.volumes.add(cm.metadata.name);
+        writeFileSync3(file, toYaml(manifest));
+        try {
+          this.pods.add(pod);
+          this.ledger.created({ kind: "pod", name: pod, context: "podman" });
+          const play = await run([this.podman, "kube", "play", file], { timeoutMs: 12e4 });
+          if (play.code !== 0 || play.timedOut) {
+            throw new RunError(`podman kube play failed for the counting pod: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
+          }
+          const loadgen = `${pod}-${CONTAINERS.loadgen}`;
+          const r = await run([this.podman, "exec", loadgen, ...COUNT_COMMAND], { timeoutMs: this.config.pod.podTimeoutMs });
+          if (r.code !== 0 || r.timedOut) {
+            const sut = await this.logsOf(`${pod}-${CONTAINERS.candidate}`);
+            throw new RunError(
+              `counting calls in podman pod ${pod} failed (${r.timedOut ? "timed out" : `exit ${r.code}`}): ${tail2(cleanStderr(r.stderr), 3)}${sut.trim() ? `; the SUT's log:
+${tail2(sut, 5)}` : ""}`
+            );
+          }
+          const counted = countsFromOutput(r.stdout, chosen.functions, `podman pod ${pod}`);
+          return { ...counted, method: "preload", ...chosen.uncounted.length ? { uncounted: chosen.uncounted } : {} };
+        } finally {
+          await this.removePod(pod);
+          rmSync5(file, { force: true });
         }
       }
       async inspect(names) {
@@ -15528,7 +15667,7 @@ var init_kubernetes = __esm({
       async prePull() {
         const pod = dnsLabel(`hook-latency-${this.runId}-pull`);
         const ns = this.namespace;
-        const container = (name, image, command) => ({ name, image, command, imagePullPolicy: "IfNotPresent" });
+        const container2 = (name, image, command) => ({ name, image, command, imagePullPolicy: "IfNotPresent" });
         const manifest = {
           apiVersion: "v1",
           kind: "Pod",
@@ -15538,8 +15677,8 @@ var init_kubernetes = __esm({
             automountServiceAccountToken: false,
             terminationGracePeriodSeconds: 0,
             containers: [
-              container("sut", this.config.sut.image, ["sh", "-c", "exit 0"]),
-              container("loadgen", this.config.pod.loadgenImage, ["node", "-e", ""])
+              container2("sut", this.config.sut.image, ["sh", "-c", "exit 0"]),
+              container2("loadgen", this.config.pod.loadgenImage, ["node", "-e", ""])
             ]
           }
         };
@@ -42542,7 +42681,7 @@ async function analyzeCommand(file, flags) {
 
 // src/commands/history.ts
 init_errors();
-import { readFileSync as readFileSync14, writeFileSync as writeFileSync5 } from "node:fs";
+import { readFileSync as readFileSync15, writeFileSync as writeFileSync5 } from "node:fs";
 import { basename as basename6 } from "node:path";
 
 // src/history/record.ts
@@ -42621,7 +42760,7 @@ var DEFAULT_OUT = "trend.html";
 function historyCommand(file, flags) {
   let text;
   try {
-    text = readFileSync14(file, "utf8");
+    text = readFileSync15(file, "utf8");
   } catch (err) {
     const code = err.code;
     throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : err.message}`);
@@ -42736,7 +42875,7 @@ function hookProblem(problem) {
 
 // src/commands/report.ts
 init_errors();
-import { readFileSync as readFileSync15, writeFileSync as writeFileSync6 } from "node:fs";
+import { readFileSync as readFileSync16, writeFileSync as writeFileSync6 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 init_units();
 var DEFAULT_REPORT_OUT = "report.html";
@@ -42772,7 +42911,7 @@ function computeVerdict(rounds, flags) {
 function readVerdict(file) {
   let text;
   try {
-    text = readFileSync15(file, "utf8");
+    text = readFileSync16(file, "utf8");
   } catch (err) {
     throw new UsageError(`${file}: ${fsProblem(err, "no such file")}`);
   }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { countCalls } from '../calls/strace';
-import { COUNT_FILE_ENV, countingPreload, countWithPreload, ensureCountPreload } from '../cost/count-preload';
+import { COUNT_FILE_ENV, COUNT_REQUESTS, countingPreload, countWithPreload, ensureCountPreload, UNHOOKED_FUNCTIONS } from '../cost/count-preload';
 import { wrappedFunctions } from '../cost/wrapped';
 import { sameHostCheck } from '../checks';
 import type { CallCounts, RoundOutcome, Runtime } from '../experiment/runtime';
@@ -118,7 +118,7 @@ export class LocalRuntime implements Runtime {
    * request: with the counting preload in front of the hook when it can count them (no ptrace
    * needed, start-up calls excluded), else under strace (system calls, also made inside libc).
    */
-  async countCalls(requests = 400): Promise<CallCounts> {
+  async countCalls(requests = COUNT_REQUESTS): Promise<CallCounts> {
     const [port] = await freePorts(1);
     const hook = this.config.hook;
     const wrapped = hook ? wrappedFunctions(hook) : null;
@@ -127,7 +127,7 @@ export class LocalRuntime implements Runtime {
         command: this.opts.command,
         env: this.config.sut.env,
         ldPreload: hook,
-        functions: wrapped?.wrapped.length ? wrapped.wrapped : ['read', 'recv', 'accept', 'close'],
+        functions: wrapped?.wrapped.length ? wrapped.wrapped : UNHOOKED_FUNCTIONS,
         port,
         run: (p) => this.drive(p, requests),
       });
