@@ -15503,6 +15503,7 @@ __export(kubernetes_exports, {
   quietMs: () => quietMs
 });
 import { spawnSync as spawnSync2 } from "node:child_process";
+import { readFileSync as readFileSync14 } from "node:fs";
 import { setTimeout as sleep5 } from "node:timers/promises";
 function isTransient(stderr) {
   return TRANSIENT.some((re) => re.test(stderr));
@@ -15529,6 +15530,7 @@ var init_kubernetes = __esm({
     "use strict";
     init_checks();
     init_errors();
+    init_count_preload();
     init_runtime();
     init_schedule();
     init_manifest();
@@ -15540,6 +15542,7 @@ var init_kubernetes = __esm({
     init_pod_plan();
     init_pod_resources();
     init_pod_placement();
+    init_pod_count();
     TRANSIENT = [
       /connection refused/i,
       /etcdserver: (request timed out|leader changed|too many requests)/i,
@@ -15763,6 +15766,62 @@ var init_kubernetes = __esm({
         } finally {
           this.inProgress = void 0;
           await this.deletePod(pod);
+        }
+      }
+      /**
+       * One extra, unmeasured pod: the candidate with the counting preload in front of the hook, the
+       * loadgen counting around `requests` sequential requests (pod-count.ts). `kubectl exec` into the
+       * loadgen (node is there), no ptrace, no privileges: the pod shares one PID namespace.
+       */
+      async countCalls(requests = COUNT_REQUESTS) {
+        const chosen = preloadFunctions(this.config.hook);
+        if ("unavailable" in chosen) return chosen;
+        const assets = await this.prepare();
+        const countSo = readFileSync14(await ensureCountPreload());
+        const plan = podPlan(this.config, this.runId, 0, assets, {
+          sutImage: this.config.sut.image,
+          sutCommand: this.config.sut.command,
+          loadgenImage: this.config.pod.loadgenImage,
+          pullPolicy: this.pullPolicy
+        }, this.namespace, this.autoCpu);
+        const manifest = countingPodManifest(plan, countSo, requests);
+        const pod = countPodName(plan.runId);
+        const ns = this.namespace;
+        try {
+          this.livePods.add(pod);
+          this.ledger.created({ kind: "pod", name: `${ns}/${pod}`, context: this.context });
+          await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of the counting pod`, timeoutMs: 3e5 });
+          await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml([manifest.pod]), what: `applying pod ${ns}/${pod}` });
+          await this.waitForRunning(pod, [CONTAINERS.candidate, CONTAINERS.loadgen]);
+          const r = await this.kubectlRaw(["exec", pod, "-n", ns, "-c", CONTAINERS.loadgen, "--", ...COUNT_COMMAND], { timeoutMs: this.config.pod.podTimeoutMs });
+          if (r.code !== 0) {
+            const log = await this.kubectlRaw(["logs", pod, "-n", ns, "-c", CONTAINERS.candidate], { timeoutMs: 6e4 });
+            throw new RunError(
+              `counting calls in ${ns}/${pod} failed (exit ${r.code}): ${tail2(cleanStderr(r.stderr), 3)}${log.stdout.trim() ? `; the SUT's log:
+${tail2(log.stdout, 5)}` : ""}`
+            );
+          }
+          const counted = countsFromOutput(r.stdout, chosen.functions, `pod ${ns}/${pod}`);
+          return { ...counted, method: "preload", ...chosen.uncounted.length ? { uncounted: chosen.uncounted } : {} };
+        } finally {
+          await this.deletePod(pod);
+        }
+      }
+      /** Until every one of `containers` runs; a pull or start error, or pod-timeout, fails with the events. */
+      async waitForRunning(pod, containers) {
+        const deadline = Date.now() + this.config.pod.podTimeoutMs;
+        for (; ; ) {
+          const p = await this.getPod(pod);
+          if (containers.every((c) => status(p, c)?.state?.running)) return;
+          await this.failOnPullError(pod, p, "the counting pod:");
+          for (const c of [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []]) {
+            const w = c.state?.waiting;
+            if (w?.reason && START_ERRORS.includes(w.reason)) await this.fail(pod, `the counting pod: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ""})`);
+            const t = c.state?.terminated;
+            if (t && containers.includes(c.name)) await this.fail(pod, `the counting pod: ${c.name} terminated (${terminatedText(t)})`);
+          }
+          if (Date.now() >= deadline) await this.fail(pod, `the counting pod: not running after ${Math.round(this.config.pod.podTimeoutMs / 1e3)} s (pod-timeout; phase ${p.status?.phase ?? "unknown"})`);
+          await sleep5(this.pollMs);
         }
       }
       /**
@@ -39313,6 +39372,10 @@ var init_kind = __esm({
         }
         return outcome;
       }
+      async countCalls() {
+        await this.prepare();
+        return this.kube.countCalls();
+      }
       /** On process exit: as kubernetes; a cluster this run created stays (the next run reuses it). */
       salvage() {
         return this.kube?.salvage() ?? null;
@@ -42681,7 +42744,7 @@ async function analyzeCommand(file, flags) {
 
 // src/commands/history.ts
 init_errors();
-import { readFileSync as readFileSync15, writeFileSync as writeFileSync5 } from "node:fs";
+import { readFileSync as readFileSync16, writeFileSync as writeFileSync5 } from "node:fs";
 import { basename as basename6 } from "node:path";
 
 // src/history/record.ts
@@ -42760,7 +42823,7 @@ var DEFAULT_OUT = "trend.html";
 function historyCommand(file, flags) {
   let text;
   try {
-    text = readFileSync15(file, "utf8");
+    text = readFileSync16(file, "utf8");
   } catch (err) {
     const code = err.code;
     throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : err.message}`);
@@ -42875,7 +42938,7 @@ function hookProblem(problem) {
 
 // src/commands/report.ts
 init_errors();
-import { readFileSync as readFileSync16, writeFileSync as writeFileSync6 } from "node:fs";
+import { readFileSync as readFileSync17, writeFileSync as writeFileSync6 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 init_units();
 var DEFAULT_REPORT_OUT = "report.html";
@@ -42911,7 +42974,7 @@ function computeVerdict(rounds, flags) {
 function readVerdict(file) {
   let text;
   try {
-    text = readFileSync16(file, "utf8");
+    text = readFileSync17(file, "utf8");
   } catch (err) {
     throw new UsageError(`${file}: ${fsProblem(err, "no such file")}`);
   }
