@@ -14018,6 +14018,38 @@ var init_loadgen = __esm({
   }
 });
 
+// src/loadgen/count-mode.ts
+async function driveSequential(cfg, requests) {
+  const { target } = cfg;
+  const keepAlive = cfg.connection === "keep-alive";
+  const cum = mixTable(cfg.requests);
+  const wire = cfg.requests.map((r) => serializeRequest(r, target, keepAlive));
+  const rng = new Prng(deriveSeed(cfg.seed, cfg.round, STREAM.mix));
+  const client = new HttpClient(target, { keepAlive, timeoutMs: cfg.timeoutMs });
+  try {
+    for (let i = 0; i < requests; i++) {
+      const req = pickRequest(cum, rng);
+      const r = await client.request(wire[req], { head: cfg.requests[req].method.toUpperCase() === "HEAD" });
+      if (r.status === 0) throw new CountModeError(`request ${i + 1} of ${requests} failed: ${r.error ?? "error"}`);
+    }
+  } finally {
+    client.close();
+  }
+}
+var COUNT_BEFORE, COUNT_AFTER, CountModeError;
+var init_count_mode = __esm({
+  "src/loadgen/count-mode.ts"() {
+    "use strict";
+    init_prng();
+    init_http_client();
+    init_loadgen();
+    COUNT_BEFORE = "counts-before";
+    COUNT_AFTER = "counts-after";
+    CountModeError = class extends Error {
+    };
+  }
+});
+
 // src/runtime/local-process.ts
 import { spawn as spawn5 } from "node:child_process";
 import { readFileSync as readFileSync8, realpathSync } from "node:fs";
@@ -14168,7 +14200,7 @@ var init_local = __esm({
     init_wrapped();
     init_checks();
     init_schedule();
-    init_http_client();
+    init_count_mode();
     init_loadgen();
     init_round_data();
     init_types();
@@ -14297,16 +14329,13 @@ var init_local = __esm({
           rmSync3(dir, { recursive: true, force: true });
         }
       }
+      /** The gate's request mix and connection mode, one request at a time. */
       async drive(port, requests) {
+        const { connection, seed, timeoutMs } = this.config;
         const target = { host: "127.0.0.1", port };
-        const keepAlive = this.config.connection === "keep-alive";
-        const client = new HttpClient(target, { keepAlive, timeoutMs: this.config.timeoutMs });
-        const wire = serializeRequest(this.config.requests[0], target, keepAlive);
-        try {
-          for (let i = 0; i < requests; i++) await client.request(wire);
-        } finally {
-          client.close();
-        }
+        await driveSequential({ target, connection, requests: this.config.requests, seed, round: 0, timeoutMs }, requests).catch((err) => {
+          throw new RunError(`counting calls per request: ${err.message}`);
+        });
         return requests;
       }
       async teardown() {
@@ -15091,19 +15120,6 @@ var init_pod_placement = __esm({
     PIN_DIR = "/hook-latency/pin";
     PIN_PATH = `${PIN_DIR}/pin`;
     PIN_VOLUME = "pin";
-  }
-});
-
-// src/loadgen/count-mode.ts
-var COUNT_BEFORE, COUNT_AFTER;
-var init_count_mode = __esm({
-  "src/loadgen/count-mode.ts"() {
-    "use strict";
-    init_prng();
-    init_http_client();
-    init_loadgen();
-    COUNT_BEFORE = "counts-before";
-    COUNT_AFTER = "counts-after";
   }
 });
 

@@ -691,8 +691,8 @@ async function snapshot(file) {
   }
   throw new CountModeError(`the counting preload wrote no counts to ${file} within ${SNAPSHOT_WAIT_MS} ms of SIGUSR2 (does the SUT replace the SIGUSR2 handler?)`);
 }
-async function drive(cfg, requests) {
-  const target = cfg.targets.candidate;
+async function driveSequential(cfg, requests) {
+  const { target } = cfg;
   const keepAlive = cfg.connection === "keep-alive";
   const cum = mixTable(cfg.requests);
   const wire = cfg.requests.map((r) => serializeRequest(r, target, keepAlive));
@@ -712,7 +712,7 @@ async function runCountMode(cfg, write) {
   if (!cfg.count) throw new CountModeError(`--count needs 'count' { requests, file } in the config`);
   const { requests, file } = cfg.count;
   const before = await snapshot(file);
-  await drive(cfg, requests);
+  await driveSequential({ ...cfg, target: cfg.targets.candidate }, requests);
   const after = await snapshot(file);
   write(`${COUNT_BEFORE}
 ${before}${COUNT_AFTER}

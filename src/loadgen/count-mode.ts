@@ -9,7 +9,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Prng, deriveSeed, STREAM } from '../experiment/prng';
 import type { LoadgenConfig } from './config';
-import { HttpClient, serializeRequest } from './http-client';
+import { HttpClient, serializeRequest, type Endpoint } from './http-client';
 import { mixTable, pickRequest } from './loadgen';
 
 export const COUNT_BEFORE = 'counts-before';
@@ -38,9 +38,14 @@ async function snapshot(file: string): Promise<string> {
   throw new CountModeError(`the counting preload wrote no counts to ${file} within ${SNAPSHOT_WAIT_MS} ms of SIGUSR2 (does the SUT replace the SIGUSR2 handler?)`);
 }
 
-/** `requests` sequential requests to the candidate, the mix drawn as the gate draws it. */
-async function drive(cfg: LoadgenConfig, requests: number): Promise<void> {
-  const target = cfg.targets.candidate;
+export type SequentialOptions = Pick<LoadgenConfig, 'connection' | 'requests' | 'seed' | 'round' | 'timeoutMs'> & { target: Endpoint };
+
+/**
+ * `requests` sequential requests to `target`, the mix drawn as the gate draws it (also the local
+ * runtime's counting instance). Throws CountModeError on the first failed request.
+ */
+export async function driveSequential(cfg: SequentialOptions, requests: number): Promise<void> {
+  const { target } = cfg;
   const keepAlive = cfg.connection === 'keep-alive';
   const cum = mixTable(cfg.requests);
   const wire = cfg.requests.map((r) => serializeRequest(r, target, keepAlive));
@@ -62,7 +67,7 @@ export async function runCountMode(cfg: LoadgenConfig, write: (s: string) => voi
   if (!cfg.count) throw new CountModeError(`--count needs 'count' { requests, file } in the config`);
   const { requests, file } = cfg.count;
   const before = await snapshot(file);
-  await drive(cfg, requests);
+  await driveSequential({ ...cfg, target: cfg.targets.candidate }, requests);
   const after = await snapshot(file);
   write(`${COUNT_BEFORE}\n${before}${COUNT_AFTER}\n${after}requests ${requests}\n`);
 }
