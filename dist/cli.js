@@ -13408,65 +13408,12 @@ var init_count_file = __esm({
   }
 });
 
-// src/cost/count-preload.ts
-import { existsSync as existsSync3, readFileSync as readFileSync5, rmSync as rmSync2 } from "node:fs";
-import path6 from "node:path";
-import { setTimeout as sleep2 } from "node:timers/promises";
-function countPreloadPath(root = packageRoot()) {
-  return path6.join(root, "hook", "build", "count.so");
-}
-async function ensureCountPreload(root = packageRoot()) {
-  const so = countPreloadPath(root);
-  if (!existsSync3(so)) await buildNative("the counting preload", "hooks", root);
-  if (!existsSync3(so)) throw new RunError(`make -C ${path6.join(root, "hook")} hooks did not produce ${so}`);
-  return so;
-}
-function countingPreload(countSo, hook) {
-  return hook ? `${countSo}:${hook}` : countSo;
-}
-async function snapshotCounts(file, signal, timeoutMs = 5e3) {
-  rmSync2(file, { force: true });
-  await signal();
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (existsSync3(file)) {
-      const totals = parseCountFile(readFileSync5(file, "utf8"));
-      if (totals) return totals;
-    }
-    await sleep2(10);
-  }
-  throw new RunError(
-    `the counting preload wrote no counts to ${file} within ${timeoutMs} ms of SIGUSR2 (does the SUT replace the SIGUSR2 handler, or is it statically linked?)`
-  );
-}
-async function countWithPreload(opts) {
-  try {
-    const before = await snapshotCounts(opts.file, () => opts.instance.signal());
-    const requests = await opts.drive();
-    const after = await snapshotCounts(opts.file, () => opts.instance.signal());
-    return { perRequest: perRequestBetween(before, after, opts.functions, requests), requests };
-  } finally {
-    await opts.instance.stop();
-    rmSync2(opts.file, { force: true });
-  }
-}
-var COUNT_FILE_ENV;
-var init_count_preload = __esm({
-  "src/cost/count-preload.ts"() {
-    "use strict";
-    init_errors();
-    init_native();
-    init_count_file();
-    COUNT_FILE_ENV = "HOOK_LATENCY_COUNT_FILE";
-  }
-});
-
 // src/cost/elf-symbols.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 function exportedFunctionsOf(file) {
   let buf;
   try {
-    buf = readFileSync6(file);
+    buf = readFileSync5(file);
   } catch (err) {
     throw new RunError(`cannot read ${file}: ${err.code ?? err.message}`);
   }
@@ -13530,7 +13477,7 @@ var init_elf_symbols = __esm({
 });
 
 // src/cost/wrapped.ts
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 function classifyWrapped(hookExports, libcExports) {
   const wrapped = hookExports.filter((f) => libcExports.has(f)).sort();
   const countable = wrapped.filter((f) => COUNTABLE.includes(f));
@@ -13540,7 +13487,7 @@ function wrappedFunctions(hook, libc = libcPath()) {
   return classifyWrapped(exportedFunctionsOf(hook), new Set(exportedFunctionsOf(libc)));
 }
 function libcPath() {
-  const maps = readFileSync7("/proc/self/maps", "utf8");
+  const maps = readFileSync6("/proc/self/maps", "utf8");
   const m = /\s(\/\S*\/libc(?:\.so\.6|-[\d.]+\.so))$/m.exec(maps);
   if (!m) throw new Error("no libc.so.6 mapped into this process");
   return m[1];
@@ -13571,6 +13518,70 @@ var init_wrapped = __esm({
       "open",
       "openat"
     ];
+  }
+});
+
+// src/cost/count-preload.ts
+import { existsSync as existsSync3, readFileSync as readFileSync7, rmSync as rmSync2 } from "node:fs";
+import path6 from "node:path";
+import { setTimeout as sleep2 } from "node:timers/promises";
+function countPreloadPath(root = packageRoot()) {
+  return path6.join(root, "hook", "build", "count.so");
+}
+async function ensureCountPreload(root = packageRoot()) {
+  const so = countPreloadPath(root);
+  if (!existsSync3(so)) await buildNative("the counting preload", "hooks", root);
+  if (!existsSync3(so)) throw new RunError(`make -C ${path6.join(root, "hook")} hooks did not produce ${so}`);
+  return so;
+}
+function countingPreload(countSo, hook) {
+  return hook ? `${countSo}:${hook}` : countSo;
+}
+async function snapshotCounts(file, signal, timeoutMs = 5e3) {
+  rmSync2(file, { force: true });
+  await signal();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync3(file)) {
+      const totals = parseCountFile(readFileSync7(file, "utf8"));
+      if (totals) return totals;
+    }
+    await sleep2(10);
+  }
+  throw new RunError(
+    `the counting preload wrote no counts to ${file} within ${timeoutMs} ms of SIGUSR2 (does the SUT replace the SIGUSR2 handler, or is it statically linked?)`
+  );
+}
+function preloadFunctions(hook) {
+  if (!hook) return { functions: UNHOOKED_FUNCTIONS, uncounted: [] };
+  const w = wrappedFunctions(hook);
+  if (w.countable.length === 0) {
+    return { unavailable: `the counting preload counts none of the functions ${path6.basename(hook)} wraps${w.uncountable.length ? ` (${w.uncountable.join(", ")})` : ""}` };
+  }
+  return { functions: w.countable, uncounted: w.uncountable };
+}
+async function countWithPreload(opts) {
+  try {
+    const before = await snapshotCounts(opts.file, () => opts.instance.signal());
+    const requests = await opts.drive();
+    const after = await snapshotCounts(opts.file, () => opts.instance.signal());
+    return { perRequest: perRequestBetween(before, after, opts.functions, requests), requests };
+  } finally {
+    await opts.instance.stop();
+    rmSync2(opts.file, { force: true });
+  }
+}
+var COUNT_FILE_ENV, COUNT_REQUESTS, UNHOOKED_FUNCTIONS;
+var init_count_preload = __esm({
+  "src/cost/count-preload.ts"() {
+    "use strict";
+    init_errors();
+    init_native();
+    init_count_file();
+    init_wrapped();
+    COUNT_FILE_ENV = "HOOK_LATENCY_COUNT_FILE";
+    COUNT_REQUESTS = 400;
+    UNHOOKED_FUNCTIONS = ["read", "recv", "accept", "close"];
   }
 });
 
@@ -14024,6 +14035,38 @@ var init_loadgen = __esm({
   }
 });
 
+// src/loadgen/count-mode.ts
+async function driveSequential(cfg, requests) {
+  const { target } = cfg;
+  const keepAlive = cfg.connection === "keep-alive";
+  const cum = mixTable(cfg.requests);
+  const wire = cfg.requests.map((r) => serializeRequest(r, target, keepAlive));
+  const rng = new Prng(deriveSeed(cfg.seed, cfg.round, STREAM.mix));
+  const client = new HttpClient(target, { keepAlive, timeoutMs: cfg.timeoutMs });
+  try {
+    for (let i = 0; i < requests; i++) {
+      const req = pickRequest(cum, rng);
+      const r = await client.request(wire[req], { head: cfg.requests[req].method.toUpperCase() === "HEAD" });
+      if (r.status === 0) throw new CountModeError(`request ${i + 1} of ${requests} failed: ${r.error ?? "error"}`);
+    }
+  } finally {
+    client.close();
+  }
+}
+var COUNT_BEFORE, COUNT_AFTER, CountModeError;
+var init_count_mode = __esm({
+  "src/loadgen/count-mode.ts"() {
+    "use strict";
+    init_prng();
+    init_http_client();
+    init_loadgen();
+    COUNT_BEFORE = "counts-before";
+    COUNT_AFTER = "counts-after";
+    CountModeError = class extends Error {
+    };
+  }
+});
+
 // src/runtime/local-process.ts
 import { spawn as spawn5 } from "node:child_process";
 import { readFileSync as readFileSync8, realpathSync } from "node:fs";
@@ -14174,7 +14217,7 @@ var init_local = __esm({
     init_wrapped();
     init_checks();
     init_schedule();
-    init_http_client();
+    init_count_mode();
     init_loadgen();
     init_round_data();
     init_types();
@@ -14271,7 +14314,7 @@ var init_local = __esm({
        * request: with the counting preload in front of the hook when it can count them (no ptrace
        * needed, start-up calls excluded), else under strace (system calls, also made inside libc).
        */
-      async countCalls(requests = 400) {
+      async countCalls(requests = COUNT_REQUESTS) {
         const [port] = await freePorts(1);
         const hook = this.config.hook;
         const wrapped = hook ? wrappedFunctions(hook) : null;
@@ -14280,7 +14323,7 @@ var init_local = __esm({
             command: this.opts.command,
             env: this.config.sut.env,
             ldPreload: hook,
-            functions: wrapped?.wrapped.length ? wrapped.wrapped : ["read", "recv", "accept", "close"],
+            functions: wrapped?.wrapped.length ? wrapped.wrapped : UNHOOKED_FUNCTIONS,
             port,
             run: (p) => this.drive(p, requests)
           });
@@ -14305,16 +14348,13 @@ var init_local = __esm({
           rmSync3(dir, { recursive: true, force: true });
         }
       }
+      /** The gate's request mix and connection mode, one request at a time. */
       async drive(port, requests) {
+        const { connection, seed, timeoutMs } = this.config;
         const target = { host: "127.0.0.1", port };
-        const keepAlive = this.config.connection === "keep-alive";
-        const client = new HttpClient(target, { keepAlive, timeoutMs: this.config.timeoutMs });
-        const wire = serializeRequest(this.config.requests[0], target, keepAlive);
-        try {
-          for (let i = 0; i < requests; i++) await client.request(wire);
-        } finally {
-          client.close();
-        }
+        await driveSequential({ target, connection, requests: this.config.requests, seed, round: 0, timeoutMs }, requests).catch((err) => {
+          throw new RunError(`counting calls per request: ${err.message}`);
+        });
         return requests;
       }
       async teardown() {
@@ -14392,21 +14432,21 @@ function sutContainer(plan, arm, hook, volume) {
   const env = { ...plan.sut.env, PORT: String(port) };
   if (hook) env.LD_PRELOAD = hookPath(arm, hook);
   else delete env.LD_PRELOAD;
-  const container = {
+  const container2 = {
     name: CONTAINERS[arm],
     image: plan.sut.image,
     // No command: the image's own entrypoint (it must honour PORT or take {port} in its args).
     ...plan.sut.command.length ? { command: substitutePort(plan.sut.command, port) } : {},
     env: Object.entries(env).map(([name, value]) => ({ name, value }))
   };
-  if (plan.sut.imagePullPolicy) container.imagePullPolicy = plan.sut.imagePullPolicy;
+  if (plan.sut.imagePullPolicy) container2.imagePullPolicy = plan.sut.imagePullPolicy;
   const res = resources(plan.resources?.sut);
-  if (res) container.resources = res;
+  if (res) container2.resources = res;
   const mounts = [];
   if (hook) mounts.push({ name: volume, mountPath: HOOK_DIRS[arm], readOnly: true });
   if (plan.loadgen.outputFile) mounts.push({ name: "out", mountPath: OUT_DIR, readOnly: true });
-  if (mounts.length) container.volumeMounts = mounts;
-  return container;
+  if (mounts.length) container2.volumeMounts = mounts;
+  return container2;
 }
 function resources(r) {
   if (!r || !r.cpu && !r.memory) return void 0;
@@ -15114,6 +15154,81 @@ var init_pod_placement = __esm({
   }
 });
 
+// src/runtime/pod-count.ts
+function countPodName(runId) {
+  return dnsLabel(`hook-latency-${runId}-count`);
+}
+function countPreloadConfigMapName(runId) {
+  return configMapNames(runId).loadgen.replace(/-loadgen$/, "-count-preload");
+}
+function withEnv(c, name, value) {
+  c.env = [...(c.env ?? []).filter((e) => e.name !== name), { name, value }];
+}
+function container(pod, name) {
+  const c = pod.spec?.containers.find((x) => x.name === name);
+  if (!c) throw new Error(`the pod has no ${name} container`);
+  return c;
+}
+function countingPodManifest(plan, countSo, requests) {
+  const built = buildPodManifest({ ...plan, baselineHook: void 0, loadgen: { ...plan.loadgen, outputFile: false } });
+  const pod = built.pod;
+  const spec = pod.spec;
+  pod.metadata = { ...pod.metadata, name: countPodName(plan.runId), labels: podLabels(plan.runId) };
+  spec.containers = spec.containers.filter((c) => c.name !== CONTAINERS.baseline);
+  spec.shareProcessNamespace = true;
+  const cmName = countPreloadConfigMapName(plan.runId);
+  const configMap = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: cmName, ...plan.namespace ? { namespace: plan.namespace } : {}, labels: podLabels(plan.runId) },
+    binaryData: { [PRELOAD_FILE]: Buffer.from(countSo).toString("base64") }
+  };
+  const volumes = [
+    { name: "count-preload", configMap: { name: cmName, defaultMode: 365 } },
+    { name: "count", emptyDir: {} }
+  ];
+  spec.volumes = [...spec.volumes ?? [], ...volumes];
+  const sut = container(pod, CONTAINERS.candidate);
+  const hook = sut.env?.find((e) => e.name === "LD_PRELOAD")?.value;
+  withEnv(sut, "LD_PRELOAD", hook ? `${PRELOAD_DIR}/${PRELOAD_FILE}:${hook}` : `${PRELOAD_DIR}/${PRELOAD_FILE}`);
+  withEnv(sut, COUNT_FILE_ENV, COUNT_FILE);
+  sut.volumeMounts = [...sut.volumeMounts ?? [], { name: "count-preload", mountPath: PRELOAD_DIR, readOnly: true }, { name: "count", mountPath: COUNT_DIR }];
+  const loadgen = container(pod, CONTAINERS.loadgen);
+  loadgen.command = IDLE;
+  withEnv(loadgen, "LOADGEN_CONFIG", JSON.stringify({ ...plan.loadgen.config, count: { requests, file: COUNT_FILE } }));
+  loadgen.volumeMounts = [...loadgen.volumeMounts ?? [], { name: "count", mountPath: COUNT_DIR }];
+  return { pod, configMaps: [...built.configMaps, configMap] };
+}
+function countsFromOutput(stdout, functions, where) {
+  const at = (marker) => stdout.indexOf(`${marker}
+`);
+  const b = at(COUNT_BEFORE);
+  const a = at(COUNT_AFTER);
+  const n = /^requests (\d+)$/m.exec(stdout);
+  const before = b >= 0 && a > b ? parseCountFile(stdout.slice(b + COUNT_BEFORE.length + 1, a)) : null;
+  const after = a >= 0 && n ? parseCountFile(stdout.slice(a + COUNT_AFTER.length + 1, n.index)) : null;
+  if (!before || !after || !n) throw new RunError(`${where}: the counting loadgen printed no complete counts: ${stdout.trim().split("\n").slice(-3).join(" | ") || "(nothing)"}`);
+  const requests = Number(n[1]);
+  return { perRequest: perRequestBetween(before, after, functions, requests), requests };
+}
+var PRELOAD_DIR, PRELOAD_FILE, COUNT_DIR, COUNT_FILE, COUNT_COMMAND, IDLE;
+var init_pod_count = __esm({
+  "src/runtime/pod-count.ts"() {
+    "use strict";
+    init_count_preload();
+    init_count_file();
+    init_errors();
+    init_count_mode();
+    init_manifest();
+    PRELOAD_DIR = "/hook-latency/count-preload";
+    PRELOAD_FILE = "count.so";
+    COUNT_DIR = "/hook-latency/count";
+    COUNT_FILE = `${COUNT_DIR}/counts.txt`;
+    COUNT_COMMAND = ["node", "/loadgen/loadgen.js", "--count"];
+    IDLE = ["node", "-e", "setInterval(() => {}, 1 << 30)"];
+  }
+});
+
 // src/runtime/podman.ts
 var podman_exports = {};
 __export(podman_exports, {
@@ -15121,7 +15236,7 @@ __export(podman_exports, {
   importsSutBinary: () => importsSutBinary
 });
 import { spawnSync } from "node:child_process";
-import { existsSync as existsSync6, mkdtempSync as mkdtempSync4, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync6, mkdtempSync as mkdtempSync4, readFileSync as readFileSync13, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { availableParallelism, constants as constants2, hostname, tmpdir as tmpdir4 } from "node:os";
 import { basename as basename5, join as join9 } from "node:path";
 import { setTimeout as sleep4 } from "node:timers/promises";
@@ -15139,6 +15254,7 @@ var init_podman = __esm({
     init_checks();
     init_config();
     init_errors();
+    init_count_preload();
     init_runtime();
     init_schedule();
     init_manifest();
@@ -15153,6 +15269,7 @@ var init_podman = __esm({
     init_pod_plan();
     init_placement2();
     init_pod_placement();
+    init_pod_count();
     KUBE_NETWORK = "podman-default-kube-network";
     SUT_IMAGE_NAME = "hook-latency-sut";
     NODE_IMAGE_NAME = "hook-latency-node";
@@ -15287,6 +15404,44 @@ var init_podman = __esm({
           this.timings.push({ podStartMs, roundMs, removeMs: Date.now() - t1 });
         }
       }
+      /**
+       * One extra, unmeasured pod: the candidate with the counting preload in front of the hook, the
+       * loadgen counting around `requests` sequential requests (pod-count.ts). No ptrace, no privileges.
+       */
+      async countCalls(requests = COUNT_REQUESTS) {
+        const chosen = preloadFunctions(this.config.hook);
+        if ("unavailable" in chosen) return chosen;
+        const { assets, images } = await this.prepare();
+        const countSo = readFileSync13(await ensureCountPreload());
+        const plan = podPlan(this.config, this.runId, 0, assets, images, void 0, this.autoCpu());
+        const manifest = countingPodManifest(plan, countSo, requests);
+        const pod = countPodName(plan.runId);
+        const file = join9(this.dir, `${pod}.yaml`);
+        for (const cm of manifest.configMaps) this.volumes.add(cm.metadata.name);
+        writeFileSync3(file, toYaml(manifest));
+        try {
+          this.pods.add(pod);
+          this.ledger.created({ kind: "pod", name: pod, context: "podman" });
+          const play = await run([this.podman, "kube", "play", file], { timeoutMs: 12e4 });
+          if (play.code !== 0 || play.timedOut) {
+            throw new RunError(`podman kube play failed for the counting pod: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
+          }
+          const loadgen = `${pod}-${CONTAINERS.loadgen}`;
+          const r = await run([this.podman, "exec", loadgen, ...COUNT_COMMAND], { timeoutMs: this.config.pod.podTimeoutMs });
+          if (r.code !== 0 || r.timedOut) {
+            const sut = await this.logsOf(`${pod}-${CONTAINERS.candidate}`);
+            throw new RunError(
+              `counting calls in podman pod ${pod} failed (${r.timedOut ? "timed out" : `exit ${r.code}`}): ${tail2(cleanStderr(r.stderr), 3)}${sut.trim() ? `; the SUT's log:
+${tail2(sut, 5)}` : ""}`
+            );
+          }
+          const counted = countsFromOutput(r.stdout, chosen.functions, `podman pod ${pod}`);
+          return { ...counted, method: "preload", ...chosen.uncounted.length ? { uncounted: chosen.uncounted } : {} };
+        } finally {
+          await this.removePod(pod);
+          rmSync5(file, { force: true });
+        }
+      }
       async inspect(names) {
         const r = await this.exec(
           ["inspect", "--type", "container", "--format", "{{.Name}}	{{.State.Status}}	{{.State.ExitCode}}	{{.State.OOMKilled}}	{{.State.Pid}}", ...names],
@@ -15395,6 +15550,7 @@ __export(kubernetes_exports, {
   quietMs: () => quietMs
 });
 import { spawnSync as spawnSync2 } from "node:child_process";
+import { readFileSync as readFileSync14 } from "node:fs";
 import { setTimeout as sleep5 } from "node:timers/promises";
 function isTransient(stderr) {
   return TRANSIENT.some((re) => re.test(stderr));
@@ -15421,6 +15577,7 @@ var init_kubernetes = __esm({
     "use strict";
     init_checks();
     init_errors();
+    init_count_preload();
     init_runtime();
     init_schedule();
     init_manifest();
@@ -15432,6 +15589,7 @@ var init_kubernetes = __esm({
     init_pod_plan();
     init_pod_resources();
     init_pod_placement();
+    init_pod_count();
     TRANSIENT = [
       /connection refused/i,
       /etcdserver: (request timed out|leader changed|too many requests)/i,
@@ -15559,7 +15717,7 @@ var init_kubernetes = __esm({
       async prePull() {
         const pod = dnsLabel(`hook-latency-${this.runId}-pull`);
         const ns = this.namespace;
-        const container = (name, image, command) => ({ name, image, command, imagePullPolicy: "IfNotPresent" });
+        const container2 = (name, image, command) => ({ name, image, command, imagePullPolicy: "IfNotPresent" });
         const manifest = {
           apiVersion: "v1",
           kind: "Pod",
@@ -15569,8 +15727,8 @@ var init_kubernetes = __esm({
             automountServiceAccountToken: false,
             terminationGracePeriodSeconds: 0,
             containers: [
-              container("sut", this.config.sut.image, ["sh", "-c", "exit 0"]),
-              container("loadgen", this.config.pod.loadgenImage, ["node", "-e", ""])
+              container2("sut", this.config.sut.image, ["sh", "-c", "exit 0"]),
+              container2("loadgen", this.config.pod.loadgenImage, ["node", "-e", ""])
             ]
           }
         };
@@ -15655,6 +15813,62 @@ var init_kubernetes = __esm({
         } finally {
           this.inProgress = void 0;
           await this.deletePod(pod);
+        }
+      }
+      /**
+       * One extra, unmeasured pod: the candidate with the counting preload in front of the hook, the
+       * loadgen counting around `requests` sequential requests (pod-count.ts). `kubectl exec` into the
+       * loadgen (node is there), no ptrace, no privileges: the pod shares one PID namespace.
+       */
+      async countCalls(requests = COUNT_REQUESTS) {
+        const chosen = preloadFunctions(this.config.hook);
+        if ("unavailable" in chosen) return chosen;
+        const assets = await this.prepare();
+        const countSo = readFileSync14(await ensureCountPreload());
+        const plan = podPlan(this.config, this.runId, 0, assets, {
+          sutImage: this.config.sut.image,
+          sutCommand: this.config.sut.command,
+          loadgenImage: this.config.pod.loadgenImage,
+          pullPolicy: this.pullPolicy
+        }, this.namespace, this.autoCpu);
+        const manifest = countingPodManifest(plan, countSo, requests);
+        const pod = countPodName(plan.runId);
+        const ns = this.namespace;
+        try {
+          this.livePods.add(pod);
+          this.ledger.created({ kind: "pod", name: `${ns}/${pod}`, context: this.context });
+          await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of the counting pod`, timeoutMs: 3e5 });
+          await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml([manifest.pod]), what: `applying pod ${ns}/${pod}` });
+          await this.waitForRunning(pod, [CONTAINERS.candidate, CONTAINERS.loadgen]);
+          const r = await this.kubectlRaw(["exec", pod, "-n", ns, "-c", CONTAINERS.loadgen, "--", ...COUNT_COMMAND], { timeoutMs: this.config.pod.podTimeoutMs });
+          if (r.code !== 0) {
+            const log = await this.kubectlRaw(["logs", pod, "-n", ns, "-c", CONTAINERS.candidate], { timeoutMs: 6e4 });
+            throw new RunError(
+              `counting calls in ${ns}/${pod} failed (exit ${r.code}): ${tail2(cleanStderr(r.stderr), 3)}${log.stdout.trim() ? `; the SUT's log:
+${tail2(log.stdout, 5)}` : ""}`
+            );
+          }
+          const counted = countsFromOutput(r.stdout, chosen.functions, `pod ${ns}/${pod}`);
+          return { ...counted, method: "preload", ...chosen.uncounted.length ? { uncounted: chosen.uncounted } : {} };
+        } finally {
+          await this.deletePod(pod);
+        }
+      }
+      /** Until every one of `containers` runs; a pull or start error, or pod-timeout, fails with the events. */
+      async waitForRunning(pod, containers) {
+        const deadline = Date.now() + this.config.pod.podTimeoutMs;
+        for (; ; ) {
+          const p = await this.getPod(pod);
+          if (containers.every((c) => status(p, c)?.state?.running)) return;
+          await this.failOnPullError(pod, p, "the counting pod:");
+          for (const c of [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []]) {
+            const w = c.state?.waiting;
+            if (w?.reason && START_ERRORS.includes(w.reason)) await this.fail(pod, `the counting pod: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ""})`);
+            const t = c.state?.terminated;
+            if (t && containers.includes(c.name)) await this.fail(pod, `the counting pod: ${c.name} terminated (${terminatedText(t)})`);
+          }
+          if (Date.now() >= deadline) await this.fail(pod, `the counting pod: not running after ${Math.round(this.config.pod.podTimeoutMs / 1e3)} s (pod-timeout; phase ${p.status?.phase ?? "unknown"})`);
+          await sleep5(this.pollMs);
         }
       }
       /**
@@ -39205,6 +39419,10 @@ var init_kind = __esm({
         }
         return outcome;
       }
+      async countCalls() {
+        await this.prepare();
+        return this.kube.countCalls();
+      }
       /** On process exit: as kubernetes; a cluster this run created stays (the next run reuses it). */
       salvage() {
         return this.kube?.salvage() ?? null;
@@ -42578,7 +42796,7 @@ async function analyzeCommand(file, flags) {
 
 // src/commands/history.ts
 init_errors();
-import { readFileSync as readFileSync14, writeFileSync as writeFileSync5 } from "node:fs";
+import { readFileSync as readFileSync16, writeFileSync as writeFileSync5 } from "node:fs";
 import { basename as basename6 } from "node:path";
 
 // src/history/record.ts
@@ -42657,7 +42875,7 @@ var DEFAULT_OUT = "trend.html";
 function historyCommand(file, flags) {
   let text;
   try {
-    text = readFileSync14(file, "utf8");
+    text = readFileSync16(file, "utf8");
   } catch (err) {
     const code = err.code;
     throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : err.message}`);
@@ -42772,7 +42990,7 @@ function hookProblem(problem) {
 
 // src/commands/report.ts
 init_errors();
-import { readFileSync as readFileSync15, writeFileSync as writeFileSync6 } from "node:fs";
+import { readFileSync as readFileSync17, writeFileSync as writeFileSync6 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 init_units();
 var DEFAULT_REPORT_OUT = "report.html";
@@ -42808,7 +43026,7 @@ function computeVerdict(rounds, flags) {
 function readVerdict(file) {
   let text;
   try {
-    text = readFileSync15(file, "utf8");
+    text = readFileSync17(file, "utf8");
   } catch (err) {
     throw new UsageError(`${file}: ${fsProblem(err, "no such file")}`);
   }
@@ -42914,7 +43132,7 @@ run options:
   --json                   print the verdict JSON on stdout
   --fail-on-inconclusive   exit 1 on an inconclusive verdict too
   --placement MODE         auto | same-cpu | split | off: CPU pinning of loadgen and both arms (default auto = same-cpu)
-  --count-calls            count hooked calls per request (counting preload, or strace) (local runtime)
+  --count-calls            count hooked calls per request (counting preload, or strace on local)
   --decompose              also micro-benchmark each counted function: predicted vs measured overhead
 
 micro options:

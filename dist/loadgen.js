@@ -1,8 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 
 // src/loadgen/run-standalone.ts
-import { setTimeout as sleep } from "node:timers/promises";
-import { createWriteStream, openSync, readFileSync } from "node:fs";
+import { setTimeout as sleep2 } from "node:timers/promises";
+import { createWriteStream, openSync, readFileSync as readFileSync2 } from "node:fs";
 
 // src/loadgen/http-client.ts
 import net from "node:net";
@@ -625,6 +625,11 @@ function requestSpec(v, i) {
   }
   return out;
 }
+function countSpec(v) {
+  if (!isObj(v)) fail(`'count' must be an object { requests, file }`);
+  if (typeof v.file !== "string" || !v.file.startsWith("/")) fail(`'count.file' must be an absolute path`);
+  return { requests: int(v, "requests", 1), file: v.file };
+}
 function parseLoadgenConfig(raw) {
   if (!isObj(raw)) fail("must be a JSON object");
   const d = LOADGEN_DEFAULTS;
@@ -656,7 +661,63 @@ function parseLoadgenConfig(raw) {
     readyPath
   };
   if (typeof raw.out === "string") cfg.out = raw.out;
+  if (raw.count !== void 0) cfg.count = countSpec(raw.count);
   return cfg;
+}
+
+// src/loadgen/count-mode.ts
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+var COUNT_BEFORE = "counts-before";
+var COUNT_AFTER = "counts-after";
+var SNAPSHOT_WAIT_MS = 5e3;
+var CountModeError = class extends Error {
+};
+async function snapshot(file) {
+  const pidFile = `${file}.pid`;
+  if (!existsSync(pidFile)) throw new CountModeError(`no ${pidFile}: the counting preload is not loaded in the SUT (statically linked, or LD_PRELOAD overridden?)`);
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  rmSync(file, { force: true });
+  try {
+    process.kill(pid, "SIGUSR2");
+  } catch (err) {
+    throw new CountModeError(`cannot signal the SUT (pid ${pid}): ${err.code ?? String(err)} (does the pod share its process namespace?)`);
+  }
+  const deadline = Date.now() + SNAPSHOT_WAIT_MS;
+  while (Date.now() < deadline) {
+    const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+    if (text.split("\n").includes("end")) return text;
+    await sleep(10);
+  }
+  throw new CountModeError(`the counting preload wrote no counts to ${file} within ${SNAPSHOT_WAIT_MS} ms of SIGUSR2 (does the SUT replace the SIGUSR2 handler?)`);
+}
+async function driveSequential(cfg, requests) {
+  const { target } = cfg;
+  const keepAlive = cfg.connection === "keep-alive";
+  const cum = mixTable(cfg.requests);
+  const wire = cfg.requests.map((r) => serializeRequest(r, target, keepAlive));
+  const rng = new Prng(deriveSeed(cfg.seed, cfg.round, STREAM.mix));
+  const client = new HttpClient(target, { keepAlive, timeoutMs: cfg.timeoutMs });
+  try {
+    for (let i = 0; i < requests; i++) {
+      const req = pickRequest(cum, rng);
+      const r = await client.request(wire[req], { head: cfg.requests[req].method.toUpperCase() === "HEAD" });
+      if (r.status === 0) throw new CountModeError(`request ${i + 1} of ${requests} failed: ${r.error ?? "error"}`);
+    }
+  } finally {
+    client.close();
+  }
+}
+async function runCountMode(cfg, write) {
+  if (!cfg.count) throw new CountModeError(`--count needs 'count' { requests, file } in the config`);
+  const { requests, file } = cfg.count;
+  const before = await snapshot(file);
+  await driveSequential({ ...cfg, target: cfg.targets.candidate }, requests);
+  const after = await snapshot(file);
+  write(`${COUNT_BEFORE}
+${before}${COUNT_AFTER}
+${after}requests ${requests}
+`);
 }
 
 // src/loadgen/run-standalone.ts
@@ -667,7 +728,7 @@ function loadConfig(argv, env) {
   if (argv[0] !== void 0 && argv[0] !== "") {
     from = argv[0];
     try {
-      text = readFileSync(argv[0], "utf8");
+      text = readFileSync2(argv[0], "utf8");
     } catch (err) {
       throw new LoadgenConfigError(`loadgen config: cannot read ${argv[0]}: ${err.code ?? String(err)}`);
     }
@@ -697,7 +758,7 @@ async function waitReady(target, path, waitMs) {
     if (r.status >= 200 && r.status < 300) return null;
     last = r.status === 0 ? r.error ?? "error" : `HTTP ${r.status}`;
     if (Date.now() + 50 > deadline) return last;
-    await sleep(50);
+    await sleep2(50);
   }
 }
 function writeChunk(w, s) {
@@ -705,15 +766,34 @@ function writeChunk(w, s) {
     w.write(s, (err) => err ? reject(err) : resolve());
   });
 }
+async function countCalls(cfg, io) {
+  const t = cfg.targets.candidate;
+  const notReady = await waitReady(t, cfg.readyPath, cfg.waitReadyMs);
+  if (notReady !== null) {
+    io.stderr.write(`loadgen: target candidate (${t.host}:${t.port}${cfg.readyPath}) not ready after ${cfg.waitReadyMs} ms: ${notReady}
+`);
+    return 3;
+  }
+  try {
+    await runCountMode(cfg, (s) => io.stdout.write(s));
+    return 0;
+  } catch (err) {
+    io.stderr.write(`loadgen: ${err instanceof CountModeError ? err.message : String(err)}
+`);
+    return 3;
+  }
+}
 async function runStandalone(argv, env, io = { stdout: process.stdout, stderr: process.stderr }) {
   let cfg;
+  const countMode = argv[0] === "--count";
   try {
-    cfg = loadConfig(argv, env);
+    cfg = loadConfig(countMode ? argv.slice(1) : argv, env);
   } catch (err) {
     io.stderr.write(`${err instanceof LoadgenConfigError ? err.message : `loadgen config: ${String(err)}`}
 `);
     return 2;
   }
+  if (countMode) return countCalls(cfg, io);
   if (cfg.waitReadyMs > 0) {
     const arms = ["baseline", "candidate"];
     const results = await Promise.all(arms.map((a) => waitReady(cfg.targets[a], cfg.readyPath, cfg.waitReadyMs)));

@@ -9,7 +9,9 @@
  * $HOOK_LATENCY_COUNT_FILE on SIGUSR2 and at exit, atomically (a temporary
  * file renamed over it). Without the variable nothing is written and no signal
  * handler is installed. A SUT that installs its own SIGUSR2 handler replaces
- * ours: then only the exit snapshot is written.
+ * ours: then only the exit snapshot is written. At start the process writes
+ * its pid to $HOOK_LATENCY_COUNT_FILE.pid, so a helper in another container of
+ * a pod (sharing its PID namespace) knows whom to signal.
  *
  * Counters are relaxed atomics (thread-safe, no ordering needed: they are read
  * only in a snapshot). The snapshot uses raw syscalls, so it is
@@ -180,6 +182,22 @@ static void write_snapshot(void)
     errno = saved;
 }
 
+/* <count file>.pid: this process's pid, for whoever sends SIGUSR2 from outside. */
+static void write_pid_file(void)
+{
+    char path[sizeof(count_file) + 8];
+    size_t n = put_str(path, 0, sizeof(path) - 1, count_file);
+    n = put_str(path, n, sizeof(path) - 1, ".pid");
+    path[n] = '\0';
+    char buf[24];
+    size_t len = put_u64(buf, 0, sizeof(buf) - 1, (uint64_t)syscall(SYS_getpid));
+    buf[len++] = '\n';
+    long fd = syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return;
+    syscall(SYS_write, (int)fd, buf, len);
+    syscall(SYS_close, (int)fd);
+}
+
 static void on_snapshot_signal(int sig)
 {
     (void)sig;
@@ -198,6 +216,7 @@ __attribute__((constructor)) static void count_init(void)
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGUSR2, &sa, NULL);
+    write_pid_file();
 }
 
 __attribute__((destructor)) static void count_fini(void) { write_snapshot(); }

@@ -35,7 +35,7 @@ run options:
   --json                   print the verdict JSON on stdout
   --fail-on-inconclusive   exit 1 on an inconclusive verdict too
   --placement MODE         auto | same-cpu | split | off: CPU pinning of loadgen and both arms (default auto = same-cpu)
-  --count-calls            count hooked calls per request (counting preload, or strace) (local runtime)
+  --count-calls            count hooked calls per request (counting preload, or strace on local)
   --decompose              also micro-benchmark each counted function: predicted vs measured overhead
 
 micro options:

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -7,6 +8,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLES_HEADER, formatSampleRow, formatSamplesCsv } from '../../src/loadgen/csv';
 import { parseLoadgenConfig } from '../../src/loadgen/config';
 import { startHttpServer, type TestServer } from './servers';
+import { COUNT_FILE_ENV, countPreloadPath } from '../../src/cost/count-preload';
+import { SutProcess } from '../../src/runtime/local-process';
+import { countsFromOutput } from '../../src/runtime/pod-count';
+import { buildAll, SUT } from '../micro/helpers';
+
+/** A port the OS reports free right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 describe('samples CSV', () => {
   it('formats rows per the contract', () => {
@@ -29,6 +46,9 @@ describe('loadgen config', () => {
     expect(() => parseLoadgenConfig({ seed: 1, targets: c.targets, connection: 'x' })).toThrow(/connection/);
     expect(() => parseLoadgenConfig({ seed: 1, targets: { baseline: { port: 0 }, candidate: { port: 1 } } })).toThrow(/port/);
     expect(() => parseLoadgenConfig({ seed: 1, targets: c.targets, requests: [{ path: 'x' }] })).toThrow(/path/);
+    expect(parseLoadgenConfig({ seed: 1, targets: c.targets, count: { requests: 5, file: '/c/counts.txt' } }).count).toEqual({ requests: 5, file: '/c/counts.txt' });
+    expect(() => parseLoadgenConfig({ seed: 1, targets: c.targets, count: { requests: 5, file: 'counts.txt' } })).toThrow(/^loadgen config: 'count.file' must be an absolute path$/);
+    expect(() => parseLoadgenConfig({ seed: 1, targets: c.targets, count: { requests: 0, file: '/c' } })).toThrow(/'requests' must be an integer >= 1/);
   });
 });
 
@@ -39,6 +59,7 @@ describe('standalone loadgen bundle', () => {
   let c: TestServer;
 
   beforeAll(async () => {
+    buildAll();
     dir = mkdtempSync(join(tmpdir(), 'loadgen-'));
     bundle = join(dir, 'bundle.mjs');
     const res = await build({
@@ -130,6 +151,43 @@ describe('standalone loadgen bundle', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^loadgen: target candidate \(127\.0\.0\.1:1\/healthz\) not ready after 300 ms/);
+  });
+
+  describe('--count (the counting pod\'s loadgen) against the example SUT with the counting preload', () => {
+    let sut: SutProcess | undefined;
+    afterAll(async () => sut?.stop());
+    const countConfig = (port: number, file: string, connection: string) =>
+      JSON.stringify(config({ connection, targets: { baseline: { port: 1 }, candidate: { port } }, requests: [{ path: '/' }, { path: '/healthz', weight: 2 }], count: { requests: 50, file } }));
+
+    for (const connection of ['keep-alive', 'new']) {
+      it(`${connection}: the snapshots around 50 requests, one write per request`, async () => {
+        const port = await freePort();
+        const file = join(dir, `counts-${connection}.txt`);
+        sut = new SutProcess({ label: 'counting', command: [SUT, '{port}'], env: { [COUNT_FILE_ENV]: file }, port, preload: countPreloadPath() });
+        await sut.waitReady('/healthz', 10_000);
+        const r = await run({ LOADGEN_CONFIG: countConfig(port, file, connection) }, ['--count']);
+        await sut.stop();
+        expect(r.code).toBe(0);
+        const counted = countsFromOutput(r.stdout, ['write', 'read', 'accept4', 'close'], 'test');
+        expect(counted.requests).toBe(50);
+        expect(counted.perRequest.write).toBe(1);
+        // The connection's own calls (accept, its EAGAIN, the EOF read, close) count when it is kept alive.
+        expect(counted.perRequest.accept4).toBeCloseTo(connection === 'new' ? 2 : 0.04, 2);
+        expect(counted.perRequest.close).toBeCloseTo(connection === 'new' ? 1 : 0.02, 2);
+      });
+    }
+
+    it('a SUT without the counting preload: exit 3 with one line', async () => {
+      const port = await freePort();
+      const file = join(dir, 'no-preload.txt');
+      sut = new SutProcess({ label: 'plain', command: [SUT, '{port}'], env: {}, port });
+      await sut.waitReady('/healthz', 10_000);
+      const r = await run({ LOADGEN_CONFIG: countConfig(port, file, 'keep-alive') }, ['--count']);
+      await sut.stop();
+      expect(r.code).toBe(3);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`loadgen: no ${file}.pid: the counting preload is not loaded in the SUT (statically linked, or LD_PRELOAD overridden?)\n`);
+    });
   });
 
   it('exits 2 with one line on a bad config', async () => {

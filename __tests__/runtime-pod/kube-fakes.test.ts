@@ -589,3 +589,83 @@ describe('kubernetes runtime (fake kubectl)', () => {
     expect(lines()).toEqual([]);
   });
 });
+
+// The counting pod (pod-count.ts). What `node loadgen.js --count` prints: captured for real from
+// dist/loadgen.js against the example SUT with count.so:delay.so preloaded (20 keep-alive requests).
+const COUNT_POD = 'hook-latency-t1-count';
+const COUNT_OUT = readFileSync(resolve(__dirname, 'fixtures/count-output.txt'), 'utf8');
+const COUNT_EXEC = `exec ${COUNT_POD} -n ${NS} -c loadgen -- node /loadgen/loadgen.js --count`;
+const countPodJson = (containerStatuses: unknown[]) => JSON.stringify({
+  metadata: { name: COUNT_POD, namespace: NS },
+  spec: { nodeName: 'kind-control-plane', containers: [{ name: 'sut-candidate', image: 'example.org/sut:1' }, { name: 'loadgen', image: LOADGEN_IMAGE }] },
+  status: { phase: containerStatuses.every((c) => (c as { state: object }).state && 'running' in (c as { state: object }).state) ? 'Running' : 'Pending', containerStatuses },
+});
+function countRules(exec: Rule['responses']): Rule[] {
+  return [
+    PULLED,
+    { tool: 'kubectl', match: `get pod ${COUNT_POD} -n ${NS} -o json`, responses: [{ stdout: countPodJson([creating('sut-candidate'), creating('loadgen')]) }, { stdout: countPodJson([running('sut-candidate'), running('loadgen')]) }] },
+    { tool: 'kubectl', match: COUNT_EXEC, responses: exec },
+    { tool: 'kubectl', match: `logs ${COUNT_POD} -n ${NS} -c sut-candidate`, responses: [{ stdout: 'listening on 127.0.0.1:8081\n' }] },
+    ...kubectlOk(),
+  ];
+}
+
+describe('counting calls per request in a pod (fake kubectl)', () => {
+  it('applies the counting pod, execs the counting loadgen, reads calls per request, deletes the pod', async () => {
+    script(countRules([{ stdout: COUNT_OUT }]));
+    const rt = new KubernetesRuntime(config({ runtime: 'kubernetes' }), opts);
+    let counted;
+    try {
+      counted = await rt.countCalls();
+    } finally {
+      await rt.teardown();
+    }
+    // delay.so wraps accept, accept4, close, read and recv; the fixture's totals moved by 21 reads,
+    // 2 accept4 and 1 close over 20 requests (the connection's accept, its EAGAIN, one close).
+    expect(counted).toEqual({ perRequest: { accept: 0, accept4: 0.1, close: 0.05, read: 1.05, recv: 0 }, requests: 20, method: 'preload' });
+    expect(lines().slice(-7)).toEqual([
+      `kubectl ${APPLY} -n ${NS} -f -`,
+      `kubectl ${APPLY} -n ${NS} -f -`,
+      `kubectl get pod ${COUNT_POD} -n ${NS} -o json`,
+      `kubectl get pod ${COUNT_POD} -n ${NS} -o json`,
+      `kubectl ${COUNT_EXEC}`,
+      `kubectl delete pod ${COUNT_POD} -n ${NS} --ignore-not-found --timeout=90s`,
+      `kubectl delete namespace ${NS} --ignore-not-found --wait=false`,
+    ]);
+    const applied = calls().filter((c) => c.argv.includes('apply')).slice(-2).flatMap((c) => parseAllDocuments(c.stdin).map((d) => d.toJS()));
+    expect(applied.flatMap(apiLimitProblems)).toEqual([]);
+    const pod = applied.find((d) => d.kind === 'Pod');
+    expect(pod.metadata.name).toBe(COUNT_POD);
+    expect(pod.spec.shareProcessNamespace).toBe(true);
+    expect(pod.spec.containers.map((c: { name: string }) => c.name)).toEqual(['sut-candidate', 'loadgen']);
+    const env = (c: { env: { name: string; value: string }[] }) => Object.fromEntries(c.env.map((e) => [e.name, e.value]));
+    const [sut, loadgen] = pod.spec.containers;
+    expect(env(sut).LD_PRELOAD).toBe('/hook-latency/count-preload/count.so:/hook-latency/hook/delay.so');
+    expect(env(sut).HOOK_LATENCY_COUNT_FILE).toBe('/hook-latency/count/counts.txt');
+    expect(loadgen.command).toEqual(['node', '-e', 'setInterval(() => {}, 1 << 30)']);
+    expect(JSON.parse(env(loadgen).LOADGEN_CONFIG).count).toEqual({ requests: 400, file: '/hook-latency/count/counts.txt' });
+    const preload = applied.find((d) => d.kind === 'ConfigMap' && d.binaryData?.['count.so']);
+    expect(Buffer.from(preload.binaryData['count.so'], 'base64').equals(readFileSync(resolve(ROOT, 'hook/build/count.so')))).toBe(true);
+  });
+
+  it('a SUT it cannot signal: the loadgen\'s words and the SUT\'s log, and the pod is deleted', async () => {
+    const stderr = 'loadgen: cannot signal the SUT (pid 7): EPERM (does the pod share its process namespace?)\n';
+    script(countRules([{ code: 3, stderr }]));
+    const rt = new KubernetesRuntime(config({ runtime: 'kubernetes' }), opts);
+    const err = await rt.countCalls().catch((e: unknown) => e).finally(() => rt.teardown());
+    expect(err).toBeInstanceOf(RunError);
+    expect((err as Error).message).toBe(
+      `counting calls in ${NS}/${COUNT_POD} failed (exit 3): loadgen: cannot signal the SUT (pid 7): EPERM (does the pod share its process namespace?); the SUT's log:\nlistening on 127.0.0.1:8081`,
+    );
+    expect(lines()).toContain(`kubectl delete pod ${COUNT_POD} -n ${NS} --ignore-not-found --timeout=90s`);
+  });
+
+  it('kind: the same counting pod in the kind cluster\'s context', async () => {
+    script([...KIND_OK, ...countRules([{ stdout: COUNT_OUT }])]);
+    const rt = new KindRuntime(config(), opts);
+    const counted = await rt.countCalls().finally(() => rt.teardown());
+    expect(counted).toMatchObject({ requests: 20, method: 'preload', perRequest: { read: 1.05 } });
+    expect(lines()).toContain(K(COUNT_EXEC));
+    expect(lines()).toContain(K(`delete pod ${COUNT_POD} -n ${NS} --ignore-not-found --timeout=90s`));
+  });
+});

@@ -9,6 +9,7 @@ import { buildConfig, loadConfigFile } from '../../src/config';
 import { runGate } from '../../src/engine';
 import { createRuntime } from '../../src/runtimes';
 import { RunError } from '../../src/errors';
+import type { CostDecomposition } from '../../src/cost/decompose';
 import { PodmanRuntime } from '../../src/runtime/podman';
 import { readSamples } from '../../src/samples/read';
 import { CLI } from '../helpers';
@@ -74,9 +75,19 @@ describe('podman runtime, end to end', () => {
     expect(leftovers(runtime.runId)).toEqual([]);
   }, 300_000);
 
-  it('the 20 us delay hook is a regression with a shift close to its cost', async () => {
-    const { verdict, runtime } = await gate('examples/podman/slow.yml');
+  it('the 20 us delay hook is a regression with a shift close to its cost; decompose: the counting pod counts its reads', async () => {
+    const { verdict, runtime } = await gate('examples/podman/slow.yml', { decompose: true });
     expect(verdict.verdict).toBe('regression');
+    // One read per keep-alive request, counted by the preload in an extra pod after the gate.
+    expect(verdict.calls).toMatchObject({ method: 'preload', requests: 400 });
+    expect((verdict.calls as { perRequest: Record<string, number> }).perRequest.read).toBeCloseTo(1, 1);
+    // The micro benchmark ran on the host; whether the check fires is a timing property (README).
+    const cost = verdict.cost as CostDecomposition;
+    expect(cost.method).toBe('preload');
+    const read = cost.functions.find((f) => f.name === 'read');
+    expect(read?.perCallNs).toBeGreaterThan(15_000);
+    expect(cost.predicted.ns).toBeCloseTo(cost.functions.reduce((sum, f) => sum + (f.predictedNs ?? 0), 0), 6);
+    expect(cost.measured).toEqual({ ns: verdict.shift.ns, ciNs: verdict.shift.ciNs });
     // delay.so busy-waits 20 us per read(); a keep-alive request costs about one read.
     expect(verdict.shift.ns).toBeGreaterThan(12_000);
     expect(verdict.shift.ns).toBeLessThan(40_000);
@@ -84,6 +95,30 @@ describe('podman runtime, end to end', () => {
     // (Not `podman pod ls -q` empty: pods of other users of this podman are not ours to count.)
     expect(podmanList(['pod', 'ls', '--format', '{{.Name}}']).filter((n) => n.includes(runtime.runId))).toEqual([]);
   }, 120_000);
+});
+
+describe('podman runtime, calls per request', () => {
+  for (const connection of ['keep-alive', 'new'] as const) {
+    it(`${connection}: the counting pod counts what the counting preload counts on the host`, async () => {
+      const config = (runtime: string) => buildConfig({ ...loadConfigFile(resolve(ROOT, 'examples/podman/slow.yml')), runtime, seed: 7, connection });
+      const pod = new PodmanRuntime(config('podman'));
+      const inPod = await pod.countCalls().finally(() => pod.teardown());
+      const local = await createRuntime(config('local'));
+      const onHost = await local.countCalls!().finally(() => local.teardown());
+      console.log(`${connection}: pod ${JSON.stringify(inPod)} host ${JSON.stringify(onHost)}`);
+      if ('unavailable' in inPod || 'unavailable' in onHost) throw new Error('calls not counted');
+      expect(inPod.method).toBe('preload');
+      expect(inPod.requests).toBe(400);
+      expect(Object.keys(inPod.perRequest)).toEqual(['accept', 'accept4', 'close', 'read', 'recv']);
+      // The same SUT binary, hook and requests: the same calls, but for the one connection's own
+      // accept/EAGAIN/close (at most 2 calls in 400 requests) when it is kept alive.
+      for (const fn of Object.keys(inPod.perRequest)) expect(Math.abs(inPod.perRequest[fn]! - onHost.perRequest[fn]!)).toBeLessThanOrEqual(0.005);
+      expect(inPod.perRequest.read).toBeCloseTo(1, 1);
+      expect(inPod.perRequest.accept4).toBeCloseTo(connection === 'new' ? 2 : 0, 1);
+      expect(inPod.perRequest.close).toBeCloseTo(connection === 'new' ? 1 : 0, 1);
+      expect(leftovers(pod.runId)).toEqual([]);
+    }, 120_000);
+  }
 });
 
 describe('podman runtime, failures leave nothing behind', () => {

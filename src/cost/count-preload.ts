@@ -8,8 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RunError } from '../errors';
 import { buildNative, packageRoot } from '../native';
 import { parseCountFile, perRequestBetween, type CallTotals } from './count-file';
+import { wrappedFunctions } from './wrapped';
 
 export const COUNT_FILE_ENV = 'HOOK_LATENCY_COUNT_FILE';
+/** Sequential requests of the counting instance: enough that a call made every few requests shows. */
+export const COUNT_REQUESTS = 400;
+/** What is counted when there is no hook (strace's defaults on local). */
+export const UNHOOKED_FUNCTIONS = ['read', 'recv', 'accept', 'close'];
 
 export function countPreloadPath(root = packageRoot()): string {
   return path.join(root, 'hook', 'build', 'count.so');
@@ -46,6 +51,19 @@ export async function snapshotCounts(file: string, signal: () => void | Promise<
   throw new RunError(
     `the counting preload wrote no counts to ${file} within ${timeoutMs} ms of SIGUSR2 (does the SUT replace the SIGUSR2 handler, or is it statically linked?)`,
   );
+}
+
+/**
+ * The functions to count with the preload for `hook` (all of the hook's it can count; the defaults
+ * without a hook), or why the preload cannot count any of them.
+ */
+export function preloadFunctions(hook: string | undefined): { functions: string[]; uncounted: string[] } | { unavailable: string } {
+  if (!hook) return { functions: UNHOOKED_FUNCTIONS, uncounted: [] };
+  const w = wrappedFunctions(hook);
+  if (w.countable.length === 0) {
+    return { unavailable: `the counting preload counts none of the functions ${path.basename(hook)} wraps${w.uncountable.length ? ` (${w.uncountable.join(', ')})` : ''}` };
+  }
+  return { functions: w.countable, uncounted: w.uncountable };
 }
 
 /** One counting instance as a runtime runs it. */

@@ -20,6 +20,8 @@ export interface LoadgenConfig {
   readyPath: string;
   /** Output file for the CSV; stdout when absent. */
   out?: string;
+  /** `--count` mode (count-mode.ts): sequential requests to the candidate and the counting preload's file. */
+  count?: { requests: number; file: string };
 }
 
 export class LoadgenConfigError extends Error {}
@@ -89,6 +91,12 @@ function requestSpec(v: unknown, i: number): RequestSpec {
   return out;
 }
 
+function countSpec(v: unknown): { requests: number; file: string } {
+  if (!isObj(v)) fail(`'count' must be an object { requests, file }`);
+  if (typeof v.file !== 'string' || !v.file.startsWith('/')) fail(`'count.file' must be an absolute path`);
+  return { requests: int(v, 'requests', 1), file: v.file };
+}
+
 /** Validates a parsed JSON value; throws LoadgenConfigError with one clear line. */
 export function parseLoadgenConfig(raw: unknown): LoadgenConfig {
   if (!isObj(raw)) fail('must be a JSON object');
@@ -121,5 +129,6 @@ export function parseLoadgenConfig(raw: unknown): LoadgenConfig {
     readyPath,
   };
   if (typeof raw.out === 'string') cfg.out = raw.out;
+  if (raw.count !== undefined) cfg.count = countSpec(raw.count);
   return cfg;
 }

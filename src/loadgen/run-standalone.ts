@@ -9,6 +9,7 @@ import { runRound } from './loadgen';
 import { SAMPLES_HEADER, formatSampleRows } from './csv';
 import { LoadgenConfigError, parseLoadgenConfig, type LoadgenConfig } from './config';
 import type { Sample } from '../types';
+import { CountModeError, runCountMode } from './count-mode';
 
 /** Rows written at a time while a round runs: few writes, and at most this many unwritten at a Ctrl-C. */
 const STREAM_BATCH = 64;
@@ -67,18 +68,37 @@ function writeChunk(w: Writable, s: string): Promise<void> {
   });
 }
 
+/** `--count`: only the candidate runs (with the counting preload); see count-mode.ts. */
+async function countCalls(cfg: LoadgenConfig, io: StandaloneIo): Promise<number> {
+  const t = cfg.targets.candidate;
+  const notReady = await waitReady(t, cfg.readyPath, cfg.waitReadyMs);
+  if (notReady !== null) {
+    io.stderr.write(`loadgen: target candidate (${t.host}:${t.port}${cfg.readyPath}) not ready after ${cfg.waitReadyMs} ms: ${notReady}\n`);
+    return 3;
+  }
+  try {
+    await runCountMode(cfg, (s) => io.stdout.write(s));
+    return 0;
+  } catch (err) {
+    io.stderr.write(`loadgen: ${err instanceof CountModeError ? err.message : String(err)}\n`);
+    return 3;
+  }
+}
+
 export async function runStandalone(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   io: StandaloneIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   let cfg: LoadgenConfig;
+  const countMode = argv[0] === '--count';
   try {
-    cfg = loadConfig(argv, env);
+    cfg = loadConfig(countMode ? argv.slice(1) : argv, env);
   } catch (err) {
     io.stderr.write(`${err instanceof LoadgenConfigError ? err.message : `loadgen config: ${String(err)}`}\n`);
     return 2;
   }
+  if (countMode) return countCalls(cfg, io);
 
   if (cfg.waitReadyMs > 0) {
     const arms = ['baseline', 'candidate'] as const;

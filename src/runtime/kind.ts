@@ -10,7 +10,7 @@ import { delimiter, join } from 'node:path';
 import { DEFAULT_KIND_VERSION, type Config } from '../config';
 import { RunError, UsageError } from '../errors';
 import { podPlacement } from './pod-placement';
-import { NO_LEDGER, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
+import { NO_LEDGER, type CallCounts, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
 import type { Check, PlacementReport, RoundData } from '../types';
 import { KubernetesRuntime, type KubernetesOptions } from './kubernetes';
 import { cleanStderr, run, tail } from './pod-exec';
@@ -224,6 +224,11 @@ export class KindRuntime implements Runtime {
       outcome.checks = [...(outcome.checks ?? []), this.kindCheck()];
     }
     return outcome;
+  }
+
+  async countCalls(): Promise<CallCounts> {
+    await this.prepare();
+    return (this.kube as KubernetesRuntime).countCalls();
   }
 
   /** On process exit: as kubernetes; a cluster this run created stays (the next run reuses it). */

@@ -5,6 +5,7 @@
 // pod-listener.ts), and the pod deleted. Every kubectl call is an argv array with a timeout;
 // transient API errors are retried with backoff.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   cpuThrottlingCheck,
@@ -20,7 +21,8 @@ import {
 } from '../checks';
 import type { Config } from '../config';
 import { RoundFailedError, RunError, UsageError } from '../errors';
-import { NO_LEDGER, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
+import { COUNT_REQUESTS, ensureCountPreload, preloadFunctions } from '../cost/count-preload';
+import { NO_LEDGER, type CallCounts, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
 import { firstStarted } from '../experiment/schedule';
 import type { Check, PlacementReport, RoundData } from '../types';
 import { buildPodManifest, CONTAINERS, dnsLabel, OUT_FILE, podLabels, podName, POD_LABELS, toYaml, type PodPlan } from './manifest';
@@ -33,6 +35,7 @@ import { expectedRows, loadPodAssets, newRunId, podPlan, type PodAssets } from '
 import { autoCpuMillis, checkCpuFits, describeNode, nodeCpu as nodeCpuOf, podCpuMillis, podResources, type NodeCpu } from './pod-resources';
 import type { PlacementPlan } from './placement';
 import { placePod, podPlacement } from './pod-placement';
+import { COUNT_COMMAND, countingPodManifest, countPodName, countsFromOutput } from './pod-count';
 
 export interface KubernetesOptions {
   kubectl?: string;
@@ -309,6 +312,63 @@ export class KubernetesRuntime implements Runtime {
     } finally {
       this.inProgress = undefined;
       await this.deletePod(pod);
+    }
+  }
+
+  /**
+   * One extra, unmeasured pod: the candidate with the counting preload in front of the hook, the
+   * loadgen counting around `requests` sequential requests (pod-count.ts). `kubectl exec` into the
+   * loadgen (node is there), no ptrace, no privileges: the pod shares one PID namespace.
+   */
+  async countCalls(requests = COUNT_REQUESTS): Promise<CallCounts> {
+    const chosen = preloadFunctions(this.config.hook);
+    if ('unavailable' in chosen) return chosen;
+    const assets = await this.prepare();
+    const countSo = readFileSync(await ensureCountPreload());
+    const plan = podPlan(this.config, this.runId, 0, assets, {
+      sutImage: this.config.sut.image as string,
+      sutCommand: this.config.sut.command,
+      loadgenImage: this.config.pod.loadgenImage,
+      pullPolicy: this.pullPolicy,
+    }, this.namespace, this.autoCpu);
+    const manifest = countingPodManifest(plan, countSo, requests);
+    const pod = countPodName(plan.runId);
+    const ns = this.namespace;
+    try {
+      this.livePods.add(pod);
+      this.ledger.created({ kind: 'pod', name: `${ns}/${pod}`, context: this.context });
+      await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of the counting pod`, timeoutMs: 300_000 });
+      await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml([manifest.pod]), what: `applying pod ${ns}/${pod}` });
+      await this.waitForRunning(pod, [CONTAINERS.candidate, CONTAINERS.loadgen]);
+      const r = await this.kubectlRaw(['exec', pod, '-n', ns, '-c', CONTAINERS.loadgen, '--', ...COUNT_COMMAND], { timeoutMs: this.config.pod.podTimeoutMs });
+      if (r.code !== 0) {
+        const log = await this.kubectlRaw(['logs', pod, '-n', ns, '-c', CONTAINERS.candidate], { timeoutMs: 60_000 });
+        throw new RunError(
+          `counting calls in ${ns}/${pod} failed (exit ${r.code}): ${tail(cleanStderr(r.stderr), 3)}${log.stdout.trim() ? `; the SUT's log:\n${tail(log.stdout, 5)}` : ''}`,
+        );
+      }
+      const counted = countsFromOutput(r.stdout, chosen.functions, `pod ${ns}/${pod}`);
+      return { ...counted, method: 'preload', ...(chosen.uncounted.length ? { uncounted: chosen.uncounted } : {}) };
+    } finally {
+      await this.deletePod(pod);
+    }
+  }
+
+  /** Until every one of `containers` runs; a pull or start error, or pod-timeout, fails with the events. */
+  private async waitForRunning(pod: string, containers: string[]): Promise<void> {
+    const deadline = Date.now() + this.config.pod.podTimeoutMs;
+    for (;;) {
+      const p = await this.getPod(pod);
+      if (containers.every((c) => status(p, c)?.state?.running)) return;
+      await this.failOnPullError(pod, p, 'the counting pod:');
+      for (const c of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
+        const w = c.state?.waiting;
+        if (w?.reason && START_ERRORS.includes(w.reason)) await this.fail(pod, `the counting pod: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ''})`);
+        const t = c.state?.terminated;
+        if (t && containers.includes(c.name)) await this.fail(pod, `the counting pod: ${c.name} terminated (${terminatedText(t)})`);
+      }
+      if (Date.now() >= deadline) await this.fail(pod, `the counting pod: not running after ${Math.round(this.config.pod.podTimeoutMs / 1000)} s (pod-timeout; phase ${p.status?.phase ?? 'unknown'})`);
+      await sleep(this.pollMs);
     }
   }
 

@@ -3,17 +3,17 @@
 // fresh on free ports and stops them; nothing is left running, also on failure or Ctrl-C.
 import { createServer } from 'node:net';
 import type { Config } from '../config';
-import { RoundFailedError } from '../errors';
+import { RoundFailedError, RunError } from '../errors';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { countCalls } from '../calls/strace';
-import { COUNT_FILE_ENV, countingPreload, countWithPreload, ensureCountPreload } from '../cost/count-preload';
+import { COUNT_FILE_ENV, COUNT_REQUESTS, countingPreload, countWithPreload, ensureCountPreload, UNHOOKED_FUNCTIONS } from '../cost/count-preload';
 import { wrappedFunctions } from '../cost/wrapped';
 import { sameHostCheck } from '../checks';
 import type { CallCounts, RoundOutcome, Runtime } from '../experiment/runtime';
 import { firstStarted } from '../experiment/schedule';
-import { HttpClient, serializeRequest } from '../loadgen/http-client';
+import { driveSequential } from '../loadgen/count-mode';
 import { runRound } from '../loadgen/loadgen';
 import { roundFromSamples } from '../samples/round-data';
 import { ARMS, type Arm, type PlacementReport, type RoundData, type Sample } from '../types';
@@ -120,7 +120,7 @@ export class LocalRuntime implements Runtime {
    * request: with the counting preload in front of the hook when it can count them (no ptrace
    * needed, start-up calls excluded), else under strace (system calls, also made inside libc).
    */
-  async countCalls(requests = 400): Promise<CallCounts> {
+  async countCalls(requests = COUNT_REQUESTS): Promise<CallCounts> {
     const [port] = await freePorts(1);
     const hook = this.config.hook;
     const wrapped = hook ? wrappedFunctions(hook) : null;
@@ -129,7 +129,7 @@ export class LocalRuntime implements Runtime {
         command: this.opts.command,
         env: this.config.sut.env,
         ldPreload: hook,
-        functions: wrapped?.wrapped.length ? wrapped.wrapped : ['read', 'recv', 'accept', 'close'],
+        functions: wrapped?.wrapped.length ? wrapped.wrapped : UNHOOKED_FUNCTIONS,
         port,
         run: (p) => this.drive(p, requests),
       });
@@ -155,16 +155,13 @@ export class LocalRuntime implements Runtime {
     }
   }
 
+  /** The gate's request mix and connection mode, one request at a time. */
   private async drive(port: number, requests: number): Promise<number> {
+    const { connection, seed, timeoutMs } = this.config;
     const target = { host: '127.0.0.1', port };
-    const keepAlive = this.config.connection === 'keep-alive';
-    const client = new HttpClient(target, { keepAlive, timeoutMs: this.config.timeoutMs });
-    const wire = serializeRequest(this.config.requests[0], target, keepAlive);
-    try {
-      for (let i = 0; i < requests; i++) await client.request(wire);
-    } finally {
-      client.close();
-    }
+    await driveSequential({ target, connection, requests: this.config.requests, seed, round: 0, timeoutMs }, requests).catch((err: Error) => {
+      throw new RunError(`counting calls per request: ${err.message}`);
+    });
     return requests;
   }
 

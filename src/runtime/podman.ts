@@ -3,14 +3,15 @@
 // loadgen, takes its logs (the samples CSV) before the pod goes, proves the candidate is hooked
 // from the /proc/<pid>/maps of the process listening on its port, then removes the pod and the ConfigMap volumes `kube down` leaves behind.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, constants, hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuThrottlingCheck, memoryLimitCheck, samePodCheck } from '../checks';
 import { DEFAULTS, type Config } from '../config';
 import { RoundFailedError, RunError } from '../errors';
-import { NO_LEDGER, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
+import { COUNT_REQUESTS, ensureCountPreload, preloadFunctions } from '../cost/count-preload';
+import { NO_LEDGER, type CallCounts, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
 import { firstStarted } from '../experiment/schedule';
 import type { Check, PlacementReport, RoundData } from '../types';
 import { buildPodManifest, CONTAINERS, podName, toYaml, type PodPlan } from './manifest';
@@ -25,6 +26,7 @@ import { autoCpuMillis } from './pod-resources';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PlanImages, type PodAssets } from './pod-plan';
 import { allowedCpus, pinBinary, RoundObserver, type PlacementPlan } from './placement';
 import { placePod, podPlacement } from './pod-placement';
+import { COUNT_COMMAND, countingPodManifest, countPodName, countsFromOutput } from './pod-count';
 
 const KUBE_NETWORK = 'podman-default-kube-network';
 const SUT_IMAGE_NAME = 'hook-latency-sut';
@@ -217,6 +219,44 @@ export class PodmanRuntime implements Runtime {
       await this.removePod(pod);
       rmSync(file, { force: true });
       this.timings.push({ podStartMs, roundMs, removeMs: Date.now() - t1 });
+    }
+  }
+
+  /**
+   * One extra, unmeasured pod: the candidate with the counting preload in front of the hook, the
+   * loadgen counting around `requests` sequential requests (pod-count.ts). No ptrace, no privileges.
+   */
+  async countCalls(requests = COUNT_REQUESTS): Promise<CallCounts> {
+    const chosen = preloadFunctions(this.config.hook);
+    if ('unavailable' in chosen) return chosen;
+    const { assets, images } = await this.prepare();
+    const countSo = readFileSync(await ensureCountPreload());
+    const plan = podPlan(this.config, this.runId, 0, assets, images, undefined, this.autoCpu());
+    const manifest = countingPodManifest(plan, countSo, requests);
+    const pod = countPodName(plan.runId);
+    const file = join(this.dir, `${pod}.yaml`);
+    for (const cm of manifest.configMaps) this.volumes.add((cm.metadata as { name: string }).name);
+    writeFileSync(file, toYaml(manifest));
+    try {
+      this.pods.add(pod);
+      this.ledger.created({ kind: 'pod', name: pod, context: 'podman' });
+      const play = await run([this.podman, 'kube', 'play', file], { timeoutMs: 120_000 });
+      if (play.code !== 0 || play.timedOut) {
+        throw new RunError(`podman kube play failed for the counting pod: ${cleanStderr(play.stderr) || cleanStderr(play.stdout) || `exit ${play.code}`}`);
+      }
+      const loadgen = `${pod}-${CONTAINERS.loadgen}`;
+      const r = await run([this.podman, 'exec', loadgen, ...COUNT_COMMAND], { timeoutMs: this.config.pod.podTimeoutMs });
+      if (r.code !== 0 || r.timedOut) {
+        const sut = await this.logsOf(`${pod}-${CONTAINERS.candidate}`);
+        throw new RunError(
+          `counting calls in podman pod ${pod} failed (${r.timedOut ? 'timed out' : `exit ${r.code}`}): ${tail(cleanStderr(r.stderr), 3)}${sut.trim() ? `; the SUT's log:\n${tail(sut, 5)}` : ''}`,
+        );
+      }
+      const counted = countsFromOutput(r.stdout, chosen.functions, `podman pod ${pod}`);
+      return { ...counted, method: 'preload', ...(chosen.uncounted.length ? { uncounted: chosen.uncounted } : {}) };
+    } finally {
+      await this.removePod(pod);
+      rmSync(file, { force: true });
     }
   }
 
