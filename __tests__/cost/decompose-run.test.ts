@@ -10,8 +10,10 @@ import { cli, ROOT, tempDir } from '../helpers';
 const dir = tempDir('decompose-run');
 beforeAll(() => execFileSync('make', ['-s', '-C', join(ROOT, 'hook')]));
 
-function configFor(hook: string): string {
-  const file = join(dir, `${hook}.yml`);
+const so = (hook: string) => join(ROOT, 'hook/build', `${hook}.so`);
+
+function configFor(hook: string, name = hook, extra: string[] = []): string {
+  const file = join(dir, `${name}.yml`);
   writeFileSync(
     file,
     [
@@ -19,12 +21,12 @@ function configFor(hook: string): string {
       'sut:',
       `  command: ${join(ROOT, 'examples/sut/build/sut')}`,
       '  ready-path: /healthz',
-      `hook: ${join(ROOT, 'hook/build', `${hook}.so`)}`,
+      `hook: ${so(hook)}`,
       'threshold: 0',
-      'requests-per-round: 400',
       'warmup-requests: 50',
       'max-duration: 60s',
       'decompose: true',
+      ...(extra.length ? extra : ['requests-per-round: 400']),
       '',
     ].join('\n'),
   );
@@ -52,5 +54,34 @@ describe('--decompose on the local runtime', () => {
     expect(summary).toContain('**Where the cost is** (calls counted by counting preload');
     expect(summary).toContain(cost.message.charAt(0).toUpperCase() + cost.message.slice(1));
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(`data-section="cost" data-check="${cost.check}"`);
+  });
+
+  // Two real hooks with known costs per call: the base-branch hook delay.so delays read, the PR hook
+  // delay-io.so delays epoll_pwait (which the SUT calls once per keep-alive request) and no longer
+  // wraps read. Only the base hook wraps read: the comparison must still include it, as dropped.
+  it('hook vs baseline hook: the function only the baseline hook wraps is compared; slower and dropped are named', () => {
+    const out = join(dir, 'regression');
+    const extra = [`baseline-hook: ${so('delay')}`, 'requests-per-round: 200', 'min-rounds: 5', 'look-every: 5', 'max-requests: 4000'];
+    const config = configFor('delay-io', 'regression', extra);
+    writeFileSync(config, readFileSync(config, 'utf8').replace('  ready-path: /healthz', '  ready-path: /healthz\n  env: { HOOK_DELAY_NS: "20000" }'));
+    const r = cli(['run', '--config', config, '--json', '--out', out], { timeout: 300_000 });
+    const v = JSON.parse(r.stdout) as Verdict;
+    const cost = v.cost as CostDecomposition;
+    const fn = (name: string) => cost.functions.find((f) => f.name === name)!;
+    expect(fn('read').wrappedBy).toBe('baseline hook only');
+    expect(fn('epoll_pwait').wrappedBy).toBe('hook only');
+    expect(fn('read').callsPerRequest).toBeCloseTo(1, 1);
+    expect(fn('epoll_pwait').callsPerRequest).toBeGreaterThanOrEqual(0.9);
+    // 20 µs per call each way; the micro intervals exclude 0 by far.
+    expect(fn('read').perCallNs!).toBeGreaterThanOrEqual(-1.5 * 20_000);
+    expect(fn('read').perCallNs!).toBeLessThanOrEqual(-0.8 * 20_000);
+    expect(fn('read').perCallCiNs![1]).toBeLessThan(0);
+    expect(fn('epoll_pwait').perCallNs!).toBeGreaterThanOrEqual(0.8 * 20_000);
+    expect(fn('epoll_pwait').perCallNs!).toBeLessThanOrEqual(1.5 * 20_000);
+    expect(fn('epoll_pwait').perCallCiNs![0]).toBeGreaterThan(0);
+    const summary = readFileSync(join(out, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/Slower per call than the baseline: `epoll_pwait` \+\S+ µs \([^)]*; wrapped by the hook only\)/);
+    expect(summary).toMatch(/Faster per call than the baseline: `read` −\S+ µs \([^)]*; wrapped by the baseline hook only\)/);
+    expect(summary).toContain('| `read` (baseline hook only) |');
   });
 });

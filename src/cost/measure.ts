@@ -49,13 +49,16 @@ function wrappedContext(calls: Extract<CallsReport, { perRequest: unknown }>, co
 async function microCost(fn: MicroFunction, config: Config): Promise<MicroCost> {
   const env = { ...process.env, ...config.sut.env };
   const driver = await ensureDriver();
-  const pilot = await runDriver({ driver, function: fn, batches: 5, batchSize: 100, pauseUs: PAUSE_US, ldPreload: config.hook, env });
+  // The slower arm sets the burst: the hook's, or the baseline hook's for a function the hook dropped.
+  const arms = [config.hook, config.baselineHook].filter((h): h is string => Boolean(h));
+  const pilots = await Promise.all(arms.map((ldPreload) => runDriver({ driver, function: fn, batches: 5, batchSize: 100, pauseUs: PAUSE_US, ldPreload, env })));
+  const slowest = Math.max(...pilots.map((p) => median(p.batches)));
   const r = await runMicro({
     function: fn,
     hook: config.hook,
     baselineHook: config.baselineHook,
     rounds: DECOMPOSE_MICRO_ROUNDS,
-    batchSize: burstBatchSize(median(pilot.batches)),
+    batchSize: burstBatchSize(slowest),
     batches: 20,
     pauseUs: PAUSE_US,
     seed: config.seed,
