@@ -12,7 +12,7 @@ beforeAll(() => execFileSync('make', ['-s', '-C', join(ROOT, 'hook')]));
 
 const so = (hook: string) => join(ROOT, 'hook/build', `${hook}.so`);
 
-function configFor(hook: string, name = hook, extra: string[] = []): string {
+function configFor(hook: string, name = hook, extra: string[] = [], env: Record<string, string> = {}): string {
   const file = join(dir, `${name}.yml`);
   writeFileSync(
     file,
@@ -21,6 +21,7 @@ function configFor(hook: string, name = hook, extra: string[] = []): string {
       'sut:',
       `  command: ${join(ROOT, 'examples/sut/build/sut')}`,
       '  ready-path: /healthz',
+      `  env: ${JSON.stringify(env)}`,
       `hook: ${so(hook)}`,
       'threshold: 0',
       'warmup-requests: 50',
@@ -56,14 +57,37 @@ describe('--decompose on the local runtime', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(`data-section="cost" data-check="${cost.check}"`);
   });
 
+  // The check itself, live. Sizes chosen so noise cannot flip it on a loaded 2-vCPU machine:
+  // outside.so with 4 stacked filters costs every system call ~6 µs (~0.9 µs with one); a keep-alive
+  // request makes 3-4 system calls but only one read, so the cost outside the wrapped call is ~12 µs
+  // or more per request, many times the intervals' half-widths (~1-3 µs here). delay.so's 20 µs per
+  // read is all inside the wrapped call: measured and predicted agree within a few hundred ns.
+  const short = ['requests-per-round: 200', 'min-rounds: 5', 'look-every: 5', 'max-requests: 4000'];
+  it('outside.so: the check fires (outside, with the amount)', () => {
+    const r = cli(['run', '--config', configFor('outside', 'outside-check', short, { HOOK_OUTSIDE_FILTERS: '4' }), '--json'], { timeout: 300_000 });
+    const cost = (JSON.parse(r.stdout) as Verdict).cost as CostDecomposition;
+    expect(cost.check, cost.message).toBe('outside');
+    expect(cost.excess.ciNs[0]).toBeGreaterThan(0);
+    expect(cost.excess.ns).toBeGreaterThan(5_000);
+    expect(cost.message).toMatch(/^the measured shift exceeds the hooked calls' micro-benchmarked cost by \S+ µs per request \(\S+ µs \.\. \S+ µs\): the cost is outside the hooked calls/);
+  });
+
+  it('delay.so: the check says consistent', () => {
+    const r = cli(['run', '--config', configFor('delay', 'delay-check', short, { HOOK_DELAY_NS: '20000' }), '--json'], { timeout: 300_000 });
+    const cost = (JSON.parse(r.stdout) as Verdict).cost as CostDecomposition;
+    expect(cost.check, cost.message).toBe('consistent');
+    expect(cost.predicted.ns).toBeGreaterThanOrEqual(0.8 * 20_000);
+    expect(cost.predicted.ns).toBeLessThanOrEqual(1.5 * 20_000);
+    expect(cost.message).toMatch(/^the hooked calls account for the measured shift/);
+  });
+
   // Two real hooks with known costs per call: the base-branch hook delay.so delays read, the PR hook
   // delay-io.so delays epoll_pwait (which the SUT calls once per keep-alive request) and no longer
   // wraps read. Only the base hook wraps read: the comparison must still include it, as dropped.
   it('hook vs baseline hook: the function only the baseline hook wraps is compared; slower and dropped are named', () => {
     const out = join(dir, 'regression');
     const extra = [`baseline-hook: ${so('delay')}`, 'requests-per-round: 200', 'min-rounds: 5', 'look-every: 5', 'max-requests: 4000'];
-    const config = configFor('delay-io', 'regression', extra);
-    writeFileSync(config, readFileSync(config, 'utf8').replace('  ready-path: /healthz', '  ready-path: /healthz\n  env: { HOOK_DELAY_NS: "20000" }'));
+    const config = configFor('delay-io', 'regression', extra, { HOOK_DELAY_NS: '20000' });
     const r = cli(['run', '--config', config, '--json', '--out', out], { timeout: 300_000 });
     const v = JSON.parse(r.stdout) as Verdict;
     const cost = v.cost as CostDecomposition;
