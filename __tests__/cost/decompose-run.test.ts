@@ -84,6 +84,38 @@ describe('--decompose on the local runtime', () => {
     expect(cost.check, cost.message).not.toBe('smaller');
   });
 
+  // A hook that also wraps a function with neither a counter nor a micro driver (select): the run
+  // names it, in verdict.json and in the summary, instead of leaving it out silently.
+  it('a wrapped function with no counter and no driver is named as not micro-benchmarked', () => {
+    const src = join(dir, 'selecthook.c');
+    writeFileSync(
+      src,
+      [
+        '#define _GNU_SOURCE',
+        '#include <dlfcn.h>',
+        '#include <sys/select.h>',
+        '#include <unistd.h>',
+        'ssize_t read(int fd, void *b, size_t n) { return ((ssize_t (*)(int, void *, size_t))dlsym(RTLD_NEXT, "read"))(fd, b, n); }',
+        'int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *t) {',
+        '  return ((int (*)(int, fd_set *, fd_set *, fd_set *, struct timeval *))dlsym(RTLD_NEXT, "select"))(n, r, w, e, t);',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const hook = join(dir, 'selecthook.so');
+    execFileSync('cc', ['-shared', '-fPIC', '-O2', '-o', hook, src, '-ldl']);
+    const config = configFor('noop', 'selecthook', short);
+    writeFileSync(config, readFileSync(config, 'utf8').replace(`hook: ${so('noop')}`, `hook: ${hook}`));
+    const out = join(dir, 'selecthook');
+    const r = cli(['run', '--config', config, '--json', '--out', out], { timeout: 300_000 });
+    const v = JSON.parse(r.stdout) as Verdict;
+    expect(v.calls && 'uncounted' in v.calls && v.calls.uncounted).toEqual(['select']);
+    const cost = v.cost as CostDecomposition;
+    expect(cost.uncounted).toEqual(['select']);
+    expect(cost.message).toContain('(select not micro-benchmarked');
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('Not counted and not micro-benchmarked (no counter or micro driver for them): `select`.');
+  });
+
   // Two real hooks with known costs per call: the base-branch hook delay.so delays read, the PR hook
   // delay-io.so delays epoll_pwait (which the SUT calls once per keep-alive request) and no longer
   // wraps read. Only the base hook wraps read: the comparison must still include it, as dropped.
