@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readPaperTrace } from '../src/study/paper-trace';
 import { benchAnalyze } from './analyze';
+import { benchCost } from './cost';
 import { benchLoadgen } from './loadgen';
 import { benchReport } from './report';
 import { resolution } from '../src/micro/benchmark';
@@ -28,6 +29,7 @@ const sections: Array<[string, () => Promise<string[]>]> = [
         `(CI half-widths ${r.halfWidths.map((h) => h.toFixed(1)).join(', ')} ns; baseline read ${r.baselineNs.toFixed(0)} ns/call; ${(r.elapsedMs / 1000).toFixed(1)} s)`,
     ];
   }],
+  ['cost', () => benchCost(root, dir)],
   ['report', async () => {
     const r = await benchReport(1_000_000);
     return [`HTML report of 1 000 000 samples: rendered in ${r.renderMs.toFixed(0)} ms, ${(r.bytes / 1024).toFixed(0)} KiB, no scripts (drawing is downsampled, statistics are not)`];

@@ -12930,6 +12930,132 @@ var init_schedule = __esm({
   }
 });
 
+// src/cost/elf-symbols.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+function exportedFunctionsOf(file) {
+  let buf;
+  try {
+    buf = readFileSync3(file);
+  } catch (err) {
+    throw new RunError(`cannot read ${file}: ${err.code ?? err.message}`);
+  }
+  return exportedFunctions(buf, file);
+}
+function exportedFunctions(buf, name = "the file") {
+  if (buf.length < 52 || buf.readUInt32BE(0) !== 2135247942) throw new RunError(`${name} is not an ELF file`);
+  const is64 = buf[4] === 2;
+  const le = buf[5] === 1;
+  const u16 = (o) => le ? buf.readUInt16LE(o) : buf.readUInt16BE(o);
+  const u32 = (o) => le ? buf.readUInt32LE(o) : buf.readUInt32BE(o);
+  const addr = (o) => is64 ? Number(le ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o)) : u32(o);
+  const shoff = addr(is64 ? 40 : 32);
+  const shentsize = u16(is64 ? 58 : 46);
+  const shnum = u16(is64 ? 60 : 48);
+  const section = (i) => {
+    const b = shoff + i * shentsize;
+    return {
+      type: u32(b + 4),
+      offset: addr(b + (is64 ? 24 : 16)),
+      size: addr(b + (is64 ? 32 : 20)),
+      link: u32(b + (is64 ? 40 : 24)),
+      entsize: addr(b + (is64 ? 56 : 36))
+    };
+  };
+  const out = /* @__PURE__ */ new Set();
+  for (let i = 0; i < shnum; i++) {
+    const s = section(i);
+    if (s.type !== SHT_DYNSYM || s.entsize === 0) continue;
+    const strtab = section(s.link);
+    for (let off = s.offset + s.entsize; off + s.entsize <= s.offset + s.size; off += s.entsize) {
+      const info2 = buf[off + (is64 ? 4 : 12)];
+      const other = buf[off + (is64 ? 5 : 13)];
+      const shndx = u16(off + (is64 ? 6 : 14));
+      const type = info2 & 15;
+      const bind = info2 >> 4;
+      const vis = other & 3;
+      if (shndx === SHN_UNDEF || type !== STT_FUNC && type !== STT_GNU_IFUNC) continue;
+      if (bind !== STB_GLOBAL && bind !== STB_WEAK || vis === STV_HIDDEN || vis === STV_INTERNAL) continue;
+      const start = strtab.offset + u32(off);
+      const end = buf.indexOf(0, start);
+      out.add(buf.toString("latin1", start, end));
+    }
+  }
+  return [...out].sort();
+}
+var SHT_DYNSYM, STT_FUNC, STT_GNU_IFUNC, STB_GLOBAL, STB_WEAK, SHN_UNDEF, STV_HIDDEN, STV_INTERNAL;
+var init_elf_symbols = __esm({
+  "src/cost/elf-symbols.ts"() {
+    "use strict";
+    init_errors();
+    SHT_DYNSYM = 11;
+    STT_FUNC = 2;
+    STT_GNU_IFUNC = 10;
+    STB_GLOBAL = 1;
+    STB_WEAK = 2;
+    SHN_UNDEF = 0;
+    STV_HIDDEN = 2;
+    STV_INTERNAL = 1;
+  }
+});
+
+// src/cost/wrapped.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+function classifyWrapped(hookExports, libcExports) {
+  const wrapped = hookExports.filter((f) => libcExports.has(f)).sort();
+  const countable = wrapped.filter((f) => COUNTABLE.includes(f));
+  return { wrapped, countable, uncountable: wrapped.filter((f) => !countable.includes(f)) };
+}
+function wrappedFunctions(hook, libc = libcPath()) {
+  return classifyWrapped(exportedFunctionsOf(hook), new Set(exportedFunctionsOf(libc)));
+}
+function wrappedByGate(hooks, libc = libcPath()) {
+  const exports = [hooks.hook, hooks.baselineHook].filter((h) => Boolean(h)).flatMap((h) => exportedFunctionsOf(h));
+  return classifyWrapped([...new Set(exports)], new Set(exportedFunctionsOf(libc)));
+}
+function wrappedByEach(fns, hook, baselineHook) {
+  const out = {};
+  for (const fn of fns) {
+    const inHook = hook.includes(fn);
+    const inBase = baselineHook.includes(fn);
+    if (inHook || inBase) out[fn] = inHook && inBase ? "both" : inHook ? "hook only" : "baseline hook only";
+  }
+  return out;
+}
+function libcPath() {
+  const maps = readFileSync4("/proc/self/maps", "utf8");
+  const m = /\s(\/\S*\/libc(?:\.so\.6|-[\d.]+\.so))$/m.exec(maps);
+  if (!m) throw new Error("no libc.so.6 mapped into this process");
+  return m[1];
+}
+var COUNTABLE;
+var init_wrapped = __esm({
+  "src/cost/wrapped.ts"() {
+    "use strict";
+    init_elf_symbols();
+    COUNTABLE = [
+      "read",
+      "readv",
+      "recv",
+      "recvfrom",
+      "recvmsg",
+      "write",
+      "writev",
+      "send",
+      "sendto",
+      "sendmsg",
+      "accept",
+      "accept4",
+      "connect",
+      "close",
+      "epoll_wait",
+      "epoll_pwait",
+      "poll",
+      "open",
+      "openat"
+    ];
+  }
+});
+
 // src/experiment/runtime.ts
 var RESOURCE_KINDS, NO_LEDGER;
 var init_runtime = __esm({
@@ -13016,7 +13142,7 @@ var init_pod_exec = __esm({
 
 // src/runtime/placement.ts
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { readdirSync, readFileSync as readFileSync5 } from "node:fs";
 import { join as join6 } from "node:path";
 function resolveMode(choice, allowedCount) {
   if (choice === "auto") return "same-cpu";
@@ -13050,7 +13176,7 @@ function allowedCpus(status2 = readProcStatus()) {
 }
 function readProcStatus() {
   try {
-    return readFileSync3("/proc/self/status", "utf8");
+    return readFileSync5("/proc/self/status", "utf8");
   } catch {
     return "";
   }
@@ -13064,7 +13190,7 @@ function threadCpus(pid, mainThreadOnly = false) {
   const cpus = /* @__PURE__ */ new Set();
   for (const tid of tids) {
     try {
-      const cpu = processorOf(readFileSync3(`/proc/${pid}/task/${tid}/stat`, "utf8"));
+      const cpu = processorOf(readFileSync5(`/proc/${pid}/task/${tid}/stat`, "utf8"));
       if (Number.isInteger(cpu)) cpus.add(cpu);
     } catch {
     }
@@ -13163,7 +13289,7 @@ var init_placement2 = __esm({
 // src/calls/strace.ts
 import { connect } from "node:net";
 import { spawn as spawn4 } from "node:child_process";
-import { mkdtempSync, readdirSync as readdirSync2, readFileSync as readFileSync4, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync as readdirSync2, readFileSync as readFileSync6, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import path5 from "node:path";
@@ -13210,7 +13336,7 @@ async function countCalls(opts) {
     }
     stopping = true;
     await stop(child2, exited, timeoutMs);
-    const counts = parseStraceSummary(readFileSync4(outFile, "utf8"));
+    const counts = parseStraceSummary(readFileSync6(outFile, "utf8"));
     const perRequest = {};
     const errorsPerRequest = {};
     for (const fn of opts.functions) {
@@ -13311,7 +13437,7 @@ async function stop(child2, exited, timeoutMs) {
 }
 function childrenOf(pid) {
   try {
-    const txt = readFileSync4(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    const txt = readFileSync6(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
     if (txt) return txt.split(/\s+/).map(Number);
   } catch {
   }
@@ -13320,7 +13446,7 @@ function childrenOf(pid) {
     for (const e of readdirSync2("/proc")) {
       if (!/^\d+$/.test(e)) continue;
       try {
-        const stat2 = readFileSync4(`/proc/${e}/stat`, "utf8");
+        const stat2 = readFileSync6(`/proc/${e}/stat`, "utf8");
         const ppid = Number(stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[1]);
         if (ppid === pid) out.push(Number(e));
       } catch {
@@ -13408,119 +13534,6 @@ var init_count_file = __esm({
   }
 });
 
-// src/cost/elf-symbols.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-function exportedFunctionsOf(file) {
-  let buf;
-  try {
-    buf = readFileSync5(file);
-  } catch (err) {
-    throw new RunError(`cannot read ${file}: ${err.code ?? err.message}`);
-  }
-  return exportedFunctions(buf, file);
-}
-function exportedFunctions(buf, name = "the file") {
-  if (buf.length < 52 || buf.readUInt32BE(0) !== 2135247942) throw new RunError(`${name} is not an ELF file`);
-  const is64 = buf[4] === 2;
-  const le = buf[5] === 1;
-  const u16 = (o) => le ? buf.readUInt16LE(o) : buf.readUInt16BE(o);
-  const u32 = (o) => le ? buf.readUInt32LE(o) : buf.readUInt32BE(o);
-  const addr = (o) => is64 ? Number(le ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o)) : u32(o);
-  const shoff = addr(is64 ? 40 : 32);
-  const shentsize = u16(is64 ? 58 : 46);
-  const shnum = u16(is64 ? 60 : 48);
-  const section = (i) => {
-    const b = shoff + i * shentsize;
-    return {
-      type: u32(b + 4),
-      offset: addr(b + (is64 ? 24 : 16)),
-      size: addr(b + (is64 ? 32 : 20)),
-      link: u32(b + (is64 ? 40 : 24)),
-      entsize: addr(b + (is64 ? 56 : 36))
-    };
-  };
-  const out = /* @__PURE__ */ new Set();
-  for (let i = 0; i < shnum; i++) {
-    const s = section(i);
-    if (s.type !== SHT_DYNSYM || s.entsize === 0) continue;
-    const strtab = section(s.link);
-    for (let off = s.offset + s.entsize; off + s.entsize <= s.offset + s.size; off += s.entsize) {
-      const info2 = buf[off + (is64 ? 4 : 12)];
-      const other = buf[off + (is64 ? 5 : 13)];
-      const shndx = u16(off + (is64 ? 6 : 14));
-      const type = info2 & 15;
-      const bind = info2 >> 4;
-      const vis = other & 3;
-      if (shndx === SHN_UNDEF || type !== STT_FUNC && type !== STT_GNU_IFUNC) continue;
-      if (bind !== STB_GLOBAL && bind !== STB_WEAK || vis === STV_HIDDEN || vis === STV_INTERNAL) continue;
-      const start = strtab.offset + u32(off);
-      const end = buf.indexOf(0, start);
-      out.add(buf.toString("latin1", start, end));
-    }
-  }
-  return [...out].sort();
-}
-var SHT_DYNSYM, STT_FUNC, STT_GNU_IFUNC, STB_GLOBAL, STB_WEAK, SHN_UNDEF, STV_HIDDEN, STV_INTERNAL;
-var init_elf_symbols = __esm({
-  "src/cost/elf-symbols.ts"() {
-    "use strict";
-    init_errors();
-    SHT_DYNSYM = 11;
-    STT_FUNC = 2;
-    STT_GNU_IFUNC = 10;
-    STB_GLOBAL = 1;
-    STB_WEAK = 2;
-    SHN_UNDEF = 0;
-    STV_HIDDEN = 2;
-    STV_INTERNAL = 1;
-  }
-});
-
-// src/cost/wrapped.ts
-import { readFileSync as readFileSync6 } from "node:fs";
-function classifyWrapped(hookExports, libcExports) {
-  const wrapped = hookExports.filter((f) => libcExports.has(f)).sort();
-  const countable = wrapped.filter((f) => COUNTABLE.includes(f));
-  return { wrapped, countable, uncountable: wrapped.filter((f) => !countable.includes(f)) };
-}
-function wrappedFunctions(hook, libc = libcPath()) {
-  return classifyWrapped(exportedFunctionsOf(hook), new Set(exportedFunctionsOf(libc)));
-}
-function libcPath() {
-  const maps = readFileSync6("/proc/self/maps", "utf8");
-  const m = /\s(\/\S*\/libc(?:\.so\.6|-[\d.]+\.so))$/m.exec(maps);
-  if (!m) throw new Error("no libc.so.6 mapped into this process");
-  return m[1];
-}
-var COUNTABLE;
-var init_wrapped = __esm({
-  "src/cost/wrapped.ts"() {
-    "use strict";
-    init_elf_symbols();
-    COUNTABLE = [
-      "read",
-      "readv",
-      "recv",
-      "recvfrom",
-      "recvmsg",
-      "write",
-      "writev",
-      "send",
-      "sendto",
-      "sendmsg",
-      "accept",
-      "accept4",
-      "connect",
-      "close",
-      "epoll_wait",
-      "epoll_pwait",
-      "poll",
-      "open",
-      "openat"
-    ];
-  }
-});
-
 // src/cost/count-preload.ts
 import { existsSync as existsSync3, readFileSync as readFileSync7, rmSync as rmSync2 } from "node:fs";
 import path6 from "node:path";
@@ -13552,9 +13565,10 @@ async function snapshotCounts(file, signal, timeoutMs = 5e3) {
     `the counting preload wrote no counts to ${file} within ${timeoutMs} ms of SIGUSR2 (does the SUT replace the SIGUSR2 handler, or is it statically linked?)`
   );
 }
-function preloadFunctions(hook) {
+function preloadFunctions(hooks) {
+  const { hook } = hooks;
   if (!hook) return { functions: UNHOOKED_FUNCTIONS, uncounted: [] };
-  const w = wrappedFunctions(hook);
+  const w = wrappedByGate(hooks);
   if (w.countable.length === 0) {
     return { unavailable: `the counting preload counts none of the functions ${path6.basename(hook)} wraps${w.uncountable.length ? ` (${w.uncountable.join(", ")})` : ""}` };
   }
@@ -14310,14 +14324,14 @@ var init_local = __esm({
         return current && current.samples.length > 0 ? roundFromSamples(current.index, current.samples) : null;
       }
       /**
-       * One extra, unmeasured instance of the candidate counting the hook's wrapped functions per
+       * One extra, unmeasured instance of the candidate counting the functions either hook wraps per
        * request: with the counting preload in front of the hook when it can count them (no ptrace
        * needed, start-up calls excluded), else under strace (system calls, also made inside libc).
        */
       async countCalls(requests = COUNT_REQUESTS) {
         const [port] = await freePorts(1);
         const hook = this.config.hook;
-        const wrapped = hook ? wrappedFunctions(hook) : null;
+        const wrapped = hook ? wrappedByGate(this.config) : null;
         if (!wrapped || wrapped.countable.length === 0) {
           const counted = await countCalls({
             command: this.opts.command,
@@ -15409,7 +15423,7 @@ var init_podman = __esm({
        * loadgen counting around `requests` sequential requests (pod-count.ts). No ptrace, no privileges.
        */
       async countCalls(requests = COUNT_REQUESTS) {
-        const chosen = preloadFunctions(this.config.hook);
+        const chosen = preloadFunctions(this.config);
         if ("unavailable" in chosen) return chosen;
         const { assets, images } = await this.prepare();
         const countSo = readFileSync13(await ensureCountPreload());
@@ -15821,7 +15835,7 @@ var init_kubernetes = __esm({
        * loadgen (node is there), no ptrace, no privileges: the pod shares one PID namespace.
        */
       async countCalls(requests = COUNT_REQUESTS) {
-        const chosen = preloadFunctions(this.config.hook);
+        const chosen = preloadFunctions(this.config);
         if ("unavailable" in chosen) return chosen;
         const assets = await this.prepare();
         const countSo = readFileSync14(await ensureCountPreload());
@@ -40408,6 +40422,8 @@ function afterCut(r, cut) {
 
 // src/experiment/controller.ts
 var ERROR_ALPHA_SHARE = 0.1;
+var DEPENDENCE_P = 0.2;
+var DEPENDENT_ROUNDS_FACTOR = 3;
 async function runSequential(runtime, opts) {
   const now = opts.now ?? Date.now;
   const started = now();
@@ -40437,8 +40453,10 @@ async function runSequential(runtime, opts) {
     const look = analyzeLook(prepared, opts.threshold);
     const used = look.n.baseline + look.n.candidate;
     const pS = superiorityForMde(prepared, opts.mde, opts.threshold);
-    const planned = plannedRequests(look, pS, latencyAlpha, opts);
-    const reachedPlan = used >= planned && look.rounds >= opts.minRounds;
+    const dependent = roundsLookDependent(look);
+    const minRounds = dependent ? DEPENDENT_ROUNDS_FACTOR * opts.minRounds : opts.minRounds;
+    const planned = plannedRequests(look, pS, latencyAlpha, opts, minRounds);
+    const reachedPlan = used >= planned && look.rounds >= minRounds;
     const final = capped || reachedPlan;
     const t = nextTime(times, used / planned, final);
     const errorLevel = obrienFlemingSpending(t, errorAlpha) - obrienFlemingSpending(times.at(-1) ?? 0, errorAlpha);
@@ -40466,7 +40484,7 @@ async function runSequential(runtime, opts) {
     looks.push(record);
     opts.onLook?.(record);
     const power = achievedPower({ total: used / inflation(look), alpha: latencyAlpha, p: pS });
-    const decision = decide({ look, boundaryP, errorLevel, final, reachedPlan, power, opts, prepared });
+    const decision = decide({ look, boundaryP, errorLevel, final, reachedPlan, power, opts, prepared, dependent });
     if (decision || exhausted && prepared.length === 0) {
       const d = decision ?? { verdict: "inconclusive", reason: "no rounds to analyse" };
       return {
@@ -40483,7 +40501,7 @@ async function runSequential(runtime, opts) {
         power,
         warmup: { removed: look.warmupRemoved, invalidRounds: look.invalidRounds },
         errors: look.errors,
-        checks: [...dedupeChecks(checks), ...stationarityCheck(look, prepared.length), roundDependenceCheck(look)],
+        checks: [...dedupeChecks(checks), ...stationarityCheck(look, prepared.length), roundDependenceCheck(look, opts.minRounds)],
         iidP: look.iidP,
         lag1: look.lag1,
         median: look.median,
@@ -40500,11 +40518,14 @@ async function runSequential(runtime, opts) {
 function inflation(look) {
   return look.varianceFactor * Math.max(1, look.dependence.longRunFactor);
 }
-function plannedRequests(look, pS, alpha, opts) {
+function roundsLookDependent(look) {
+  return look.dependence.lag1 > 0 && look.dependence.serialP < DEPENDENCE_P;
+}
+function plannedRequests(look, pS, alpha, opts, minRounds) {
   const perRound = look.rounds > 0 ? (look.n.baseline + look.n.candidate) / look.rounds : 0;
   const base = noetherTotal({ alpha, power: opts.power, p: pS });
   const inflated = Math.ceil(base * inflation(look));
-  const atLeast = Math.ceil(perRound * opts.minRounds);
+  const atLeast = Math.ceil(perRound * minRounds);
   return Math.max(Number.isFinite(inflated) ? inflated : Number.MAX_SAFE_INTEGER, atLeast, 1);
 }
 function nextTime(times, t, final) {
@@ -40516,6 +40537,7 @@ function decide(x) {
   const { look, opts } = x;
   const errorExcess = errorRateExcess(look.errors, look.counted, x.errorLevel);
   if (errorExcess) return { verdict: "regression", reason: errorExcess };
+  if (x.dependent && !x.final) return null;
   if (look.p <= x.boundaryP) {
     return { verdict: "regression", reason: "the slowdown exceeds the budget: the test crossed its boundary" };
   }
@@ -40544,17 +40566,18 @@ function stationarityCheck(look, total) {
     }
   ];
 }
-function roundDependenceCheck(look) {
+function roundDependenceCheck(look, minRounds) {
   const d = look.dependence;
   const correlated = d.lag1 > 0 && d.serialP < 0.05;
+  const extended = roundsLookDependent(look) ? `; the run needed ${DEPENDENT_ROUNDS_FACTOR * minRounds} rounds (${DEPENDENT_ROUNDS_FACTOR}x min-rounds) before it could end` : "";
   const spread2 = look.varianceFactor >= 2;
   const numbers = `round scores vary ${look.varianceFactor.toFixed(2)}x as much as i.i.d. requests would make them; lag-1 correlation of consecutive rounds ${d.lag1.toFixed(2)} (Wald-Wolfowitz p = ${d.serialP.toPrecision(2)}); long-run factor ${d.longRunFactor.toFixed(2)} at Bartlett bandwidth ${d.bandwidth}`;
-  if (!correlated && !spread2) return { id: "round-dependence", status: "pass", detail: numbers };
+  if (!correlated && !spread2) return { id: "round-dependence", status: "pass", detail: numbers + extended };
   const what = [spread2 ? "between-round spread dominates" : "", correlated ? "consecutive rounds are correlated" : ""].filter(Boolean).join(" and ");
   return {
     id: "round-dependence",
     status: "warn",
-    detail: `${what} (${numbers}): a placement or instance effect that persists across rounds can pass for a slowdown; the plan counts this spread, and from 20 rounds on the test flips blocks of consecutive rounds`
+    detail: `${what} (${numbers}): a placement or instance effect that persists across rounds can pass for a slowdown; the plan counts this spread, and from 20 rounds on the test flips blocks of consecutive rounds${extended}`
   };
 }
 function dedupeChecks(checks) {
@@ -40605,11 +40628,14 @@ var METHOD = { preload: "counting preload", strace: "strace" };
 var interval = (ci) => `${formatNs(ci[0])} .. ${formatNs(ci[1])}`;
 function costRows(cost) {
   if ("unavailable" in cost) return [["cost", `not decomposed: ${cost.unavailable}`]];
-  return [
+  const rows = [
     ["predicted", `${formatNs(cost.predicted.ns)} per request (${interval(cost.predicted.ciNs)}) = ${predictionTerms(cost)}`],
     ["measured", `${formatNs(cost.measured.ns)} per request (${interval(cost.measured.ciNs)})`],
     ["check", cost.message]
   ];
+  const perCall = [slowerPerCall(cost), fasterPerCall(cost), uncountedLine(cost)].filter(Boolean).map((l) => l.replace(/`/g, ""));
+  if (perCall.length) rows.push(["per call", perCall.join(" ")]);
+  return rows;
 }
 function predictionTerms(cost) {
   const terms = cost.functions.filter((f) => f.predictedNs !== void 0 && f.callsPerRequest > 0);
@@ -40632,20 +40658,32 @@ function costMarkdown(cost) {
     "",
     `${CHECK_ICON[cost.check]} ${cost.message.charAt(0).toUpperCase()}${cost.message.slice(1)}.`
   ];
-  const slower = slowerPerCall(cost);
-  if (slower) lines.push("", slower);
+  for (const line of [slowerPerCall(cost), fasterPerCall(cost), uncountedLine(cost)]) if (line) lines.push("", line);
   return `${lines.join("\n")}
 `;
 }
 function slowerPerCall(cost) {
   const slower = cost.functions.filter((f) => f.perCallCiNs !== void 0 && f.perCallCiNs[0] > 0 && f.callsPerRequest > 0).sort((a, b) => b.predictedNs - a.predictedNs);
   if (slower.length === 0) return "";
-  return `Slower per call than the baseline: ${slower.map((f) => `\`${f.name}\` +${formatNs(f.perCallNs)} (${formatNs(f.predictedNs)} per request)`).join(", ")}.`;
+  return `Slower per call than the baseline: ${slower.map((f) => `\`${f.name}\` +${formatNs(f.perCallNs)} (${formatNs(f.predictedNs)} per request${whoWraps(f)})`).join(", ")}.`;
+}
+function fasterPerCall(cost) {
+  const faster = cost.functions.filter((f) => f.perCallCiNs !== void 0 && f.perCallCiNs[1] < 0 && f.callsPerRequest > 0).sort((a, b) => a.predictedNs - b.predictedNs);
+  if (faster.length === 0) return "";
+  return `Faster per call than the baseline: ${faster.map((f) => `\`${f.name}\` \u2212${formatNs(-f.perCallNs)} (\u2212${formatNs(-f.predictedNs)} per request${whoWraps(f)})`).join(", ")}.`;
+}
+function uncountedLine(cost) {
+  if (!cost.uncounted?.length) return "";
+  return `Not counted and not micro-benchmarked (no counter or micro driver for them): ${cost.uncounted.map((f) => `\`${f}\``).join(", ")}.`;
+}
+function whoWraps(f) {
+  return f.wrappedBy && f.wrappedBy !== "both" ? `; wrapped by the ${f.wrappedBy}` : "";
 }
 function functionRow(f) {
   const calls = f.callsPerRequest.toFixed(2);
-  if (f.perCallNs === void 0) return `| \`${f.name}\` | ${calls} | ${f.note ?? "not measured"} | |`;
-  return `| \`${f.name}\` | ${calls} | ${formatNs(f.perCallNs)} (${interval(f.perCallCiNs)}) | ${formatNs(f.predictedNs)} (${interval(f.predictedCiNs)}) |`;
+  const name = `\`${f.name}\`${f.wrappedBy && f.wrappedBy !== "both" ? ` (${f.wrappedBy})` : ""}`;
+  if (f.perCallNs === void 0) return `| ${name} | ${calls} | ${f.note ?? "not measured"} | |`;
+  return `| ${name} | ${calls} | ${formatNs(f.perCallNs)} (${interval(f.perCallCiNs)}) | ${formatNs(f.predictedNs)} (${interval(f.predictedCiNs)}) |`;
 }
 
 // src/report/text.ts
@@ -41580,7 +41618,11 @@ function costSection(cost) {
     return `<section class="row" data-section="cost"><h2>Where the cost is</h2><p class="note">Not decomposed: ${esc(cost.unavailable)}.</p></section>`;
   }
   const check = cost.message.charAt(0).toUpperCase() + cost.message.slice(1);
-  return `<section class="row" data-section="cost" data-check="${esc(cost.check)}"><h2>Where the cost is: predicted from the hooked calls vs measured</h2>` + costChart(cost) + `<p class="note"><b>${esc(check)}.</b> Predicted = \u03A3 calls per request (${esc(cost.method === "preload" ? "counting preload" : "strace")}) \xD7 the hook's cost per call (micro benchmark, candidate \u2212 baseline); intervals: micro intervals combined by root-sum-square, counts taken as exact. The check compares measured \u2212 predicted with the interval of a difference of independent estimates.</p></section>`;
+  return `<section class="row" data-section="cost" data-check="${esc(cost.check)}"><h2>Where the cost is: predicted from the hooked calls vs measured</h2>` + costChart(cost) + `<p class="note"><b>${esc(check)}.</b> Predicted = \u03A3 calls per request (${esc(cost.method === "preload" ? "counting preload" : "strace")}) \xD7 the hook's cost per call (micro benchmark, candidate \u2212 baseline); intervals: micro intervals combined by root-sum-square, counts taken as exact. The check compares measured \u2212 predicted with the interval of a difference of independent estimates.</p>` + perCallNotes(cost) + `</section>`;
+}
+function perCallNotes(cost) {
+  const lines = [slowerPerCall(cost), fasterPerCall(cost), uncountedLine(cost)].filter(Boolean);
+  return lines.map((l) => `<p class="note" data-per-call>${esc(l).replace(/`([^`]+)`/g, "<code>$1</code>")}</p>`).join("");
 }
 function costChart(cost) {
   const bars = [
@@ -41958,7 +42000,27 @@ init_native();
 import { spawn as spawn2 } from "node:child_process";
 import { existsSync as existsSync2 } from "node:fs";
 import path4 from "node:path";
-var MICRO_FUNCTIONS = ["read", "recv", "write", "send", "accept", "accept4", "close", "open"];
+var MICRO_FUNCTIONS = [
+  "read",
+  "readv",
+  "recv",
+  "recvfrom",
+  "recvmsg",
+  "write",
+  "writev",
+  "send",
+  "sendto",
+  "sendmsg",
+  "accept",
+  "accept4",
+  "connect",
+  "close",
+  "epoll_wait",
+  "epoll_pwait",
+  "poll",
+  "open",
+  "openat"
+];
 function isMicroFunction(s) {
   return MICRO_FUNCTIONS.includes(s);
 }
@@ -42147,12 +42209,14 @@ function shiftIntervalNs(rounds, budgetNs, estimate, alpha) {
 init_units();
 var NEGLIGIBLE_CALLS = 0.05;
 var rss = (xs) => Math.sqrt(xs.reduce((s, x) => s + x * x, 0));
-function functionCosts(perRequest, micro) {
+function functionCosts(perRequest, micro, wrappedBy = {}) {
   return Object.entries(perRequest).map(([name, calls]) => {
     const m = micro[name];
-    if (m === void 0 || typeof m === "string") return { name, callsPerRequest: calls, note: m ?? "not micro-benchmarked" };
+    const by = wrappedBy[name] ? { wrappedBy: wrappedBy[name] } : {};
+    if (m === void 0 || typeof m === "string") return { name, callsPerRequest: calls, note: m ?? "not micro-benchmarked", ...by };
     return {
       name,
+      ...by,
       callsPerRequest: calls,
       perCallNs: m.estimate,
       perCallCiNs: m.ci,
@@ -42179,13 +42243,15 @@ function costCheck(excess) {
   if (excess.ciNs[1] < 0) return "smaller";
   return "consistent";
 }
-function decompose(method, perRequest, micro, measured) {
-  const functions = functionCosts(perRequest, micro);
+function decompose(method, perRequest, micro, measured, context = {}) {
+  const functions = functionCosts(perRequest, micro, context.wrappedBy);
   const predicted = predictedOverhead(functions);
   const excess = excessOverhead(measured, predicted);
   const check = costCheck(excess);
   const unmeasured = functions.filter((f) => f.predictedNs === void 0 && f.callsPerRequest >= NEGLIGIBLE_CALLS).map((f) => f.name);
-  return { method, functions, predicted, measured, excess, check, message: costMessage(check, excess, unmeasured), unmeasured };
+  const uncounted = context.uncounted?.length ? context.uncounted : void 0;
+  const message = costMessage(check, excess, [...unmeasured, ...uncounted ?? []]);
+  return { method, functions, predicted, measured, excess, check, message, unmeasured, ...uncounted ? { uncounted } : {} };
 }
 function costMessage(check, excess, unmeasured) {
   const gap = unmeasured.length ? ` (${unmeasured.join(", ")} not micro-benchmarked: part of it may be theirs)` : "";
@@ -42200,6 +42266,7 @@ function costMessage(check, excess, unmeasured) {
 }
 
 // src/cost/measure.ts
+init_wrapped();
 var DECOMPOSE_MICRO_ROUNDS = 16;
 var BURST_NS = 25e4;
 var PAUSE_US = 500;
@@ -42215,18 +42282,27 @@ async function costReport(calls, verdict, config) {
     else if (!isMicroFunction(fn)) micro[fn] = "no micro driver";
     else micro[fn] = await microCost(fn, config).catch((err) => `micro benchmark failed: ${err.message}`);
   }
-  return decompose(calls.method, calls.perRequest, micro, { ns: verdict.shift.ns, ciNs: verdict.shift.ciNs });
+  return decompose(calls.method, calls.perRequest, micro, { ns: verdict.shift.ns, ciNs: verdict.shift.ciNs }, wrappedContext(calls, config));
+}
+function wrappedContext(calls, config) {
+  const uncounted = calls.uncounted ?? [];
+  if (!config.hook || !config.baselineHook) return { uncounted };
+  const fns = [...Object.keys(calls.perRequest), ...uncounted];
+  const wrappedBy = wrappedByEach(fns, wrappedFunctions(config.hook).wrapped, wrappedFunctions(config.baselineHook).wrapped);
+  return { uncounted, wrappedBy };
 }
 async function microCost(fn, config) {
   const env = { ...process.env, ...config.sut.env };
   const driver = await ensureDriver();
-  const pilot = await runDriver({ driver, function: fn, batches: 5, batchSize: 100, pauseUs: PAUSE_US, ldPreload: config.hook, env });
+  const arms = [config.hook, config.baselineHook].filter((h) => Boolean(h));
+  const pilots = await Promise.all(arms.map((ldPreload) => runDriver({ driver, function: fn, batches: 5, batchSize: 100, pauseUs: PAUSE_US, ldPreload, env })));
+  const slowest = Math.max(...pilots.map((p) => median(p.batches)));
   const r = await runMicro({
     function: fn,
     hook: config.hook,
     baselineHook: config.baselineHook,
     rounds: DECOMPOSE_MICRO_ROUNDS,
-    batchSize: burstBatchSize(median(pilot.batches)),
+    batchSize: burstBatchSize(slowest),
     batches: 20,
     pauseUs: PAUSE_US,
     seed: config.seed,

@@ -4,7 +4,9 @@
 //   measured 200 ns (150 .. 260) -> excess 80, 80 - hypot(50, 20.8806) = 25.8151, 80 + hypot(60, 10.7703) = 140.9590.
 import { describe, expect, it } from 'vitest';
 import { costCheck, decompose, excessOverhead, functionCosts, predictedOverhead } from '../../src/cost/decompose';
-import { costMarkdown, costRows, slowerPerCall } from '../../src/cost/render';
+import { costMarkdown, costRows, fasterPerCall, slowerPerCall } from '../../src/cost/render';
+import { costSection } from '../../src/cost/html';
+import { wrappedByEach } from '../../src/cost/wrapped';
 import { burstBatchSize } from '../../src/cost/measure';
 
 const MICRO = { read: { estimate: 10, ci: [8, 13] as [number, number] }, accept: { estimate: 100, ci: [90, 120] as [number, number] } };
@@ -50,6 +52,24 @@ describe('cost decomposition', () => {
     const d = decompose('preload', { read: 1 }, { read: { estimate: 2, ci: [-1, 5] } }, { ns: 0, ciNs: [-10, 10] });
     expect(slowerPerCall(d)).toBe('');
     expect(costMarkdown(d)).not.toContain('Slower per call');
+  });
+
+  it('hook vs baseline hook: names the function that got slower, the one dropped, and the uncounted ones', () => {
+    const wrappedBy = wrappedByEach(['read', 'epoll_pwait', 'select'], ['epoll_pwait', 'select'], ['read', 'close']);
+    expect(wrappedBy).toEqual({ read: 'baseline hook only', epoll_pwait: 'hook only', select: 'hook only' });
+    const micro = { read: { estimate: -20_000, ci: [-21_000, -19_000] as [number, number] }, epoll_pwait: { estimate: 20_000, ci: [19_500, 20_500] as [number, number] } };
+    const d = decompose('preload', { read: 1, epoll_pwait: 2 }, micro, { ns: 20_000, ciNs: [15_000, 25_000] }, { wrappedBy, uncounted: ['select'] });
+    expect(d.functions.map((f) => f.wrappedBy)).toEqual(['baseline hook only', 'hook only']);
+    expect(d.predicted.ns).toBe(20_000); // 2 x 20 µs - 1 x 20 µs
+    expect(d.uncounted).toEqual(['select']);
+    expect(d.message).toContain('(select not micro-benchmarked');
+    expect(slowerPerCall(d)).toBe('Slower per call than the baseline: `epoll_pwait` +20 µs (40 µs per request; wrapped by the hook only).');
+    expect(fasterPerCall(d)).toBe('Faster per call than the baseline: `read` −20 µs (−20 µs per request; wrapped by the baseline hook only).');
+    const md = costMarkdown(d);
+    expect(md).toContain('| `read` (baseline hook only) | 1.00 | -20 µs');
+    expect(md).toContain('Not counted and not micro-benchmarked (no counter or micro driver for them): `select`.');
+    expect(costRows(d).find(([k]) => k === 'per call')![1]).toContain('Faster per call than the baseline: read −20 µs');
+    expect(costSection(d)).toContain('<code>epoll_pwait</code> +20 µs');
   });
 
   it('a smaller shift is reported with positive magnitudes', () => {

@@ -1,6 +1,8 @@
 // The micro benchmark driver hook/build/micro, for real.
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { wrappedFunctions } from '../../src/cost/wrapped.js';
+import { MICRO_FUNCTIONS } from '../../src/micro/driver.js';
 import { buildAll, cleanEnv, hookPath, median, MICRO } from './helpers.js';
 
 beforeAll(() => buildAll());
@@ -22,7 +24,7 @@ function figures(stdout: string): number[] {
 }
 
 describe('micro driver', () => {
-  it.each(['read', 'recv', 'write', 'send', 'accept', 'close', 'open'])('--function %s prints sane per-call figures', (fn) => {
+  it.each([...MICRO_FUNCTIONS])('--function %s prints sane per-call figures', (fn) => {
     const r = micro(['--function', fn, '--batches', '5', '--batch-size', '500', '--warmup', '1', '--cpu', '0']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(`# function=${fn} batch_size=500`);
@@ -62,6 +64,30 @@ describe('micro driver', () => {
     const diff = median(hooked) - median(base);
     expect(diff).toBeGreaterThanOrEqual(300);
     expect(diff).toBeLessThanOrEqual(800);
+  });
+
+  // delay-io.so busy-waits 20 µs after each call of these: far above any driver's own noise, so the
+  // hooked - unhooked medians must land near 20 µs for a driver that really makes one call per count.
+  const DELAY_IO = ['readv', 'recvfrom', 'recvmsg', 'writev', 'sendto', 'sendmsg', 'connect', 'epoll_wait', 'epoll_pwait', 'poll', 'openat'];
+  it.each(DELAY_IO)('%s: the driver sees delay-io.so\'s 20 µs per call at its size', (fn) => {
+    const base: number[] = [];
+    const hooked: number[] = [];
+    const args = ['--function', fn, '--batches', '15', '--batch-size', '50', '--warmup', '2'];
+    for (let i = 0; i < 3; i++) {
+      const b = micro(args);
+      const h = micro(args, { LD_PRELOAD: hookPath('delay-io'), HOOK_DELAY_NS: '20000' });
+      expect(b.status, b.stderr).toBe(0);
+      expect(h.status, h.stderr).toBe(0);
+      base.push(...figures(b.stdout));
+      hooked.push(...figures(h.stdout));
+    }
+    const diff = median(hooked) - median(base);
+    expect(diff).toBeGreaterThanOrEqual(0.8 * 20_000);
+    expect(diff).toBeLessThanOrEqual(1.5 * 20_000);
+  });
+
+  it('the functions checked above are exactly those delay-io.so wraps', () => {
+    expect(wrappedFunctions(hookPath('delay-io')).wrapped).toEqual([...DELAY_IO].sort());
   });
 
   it.each([

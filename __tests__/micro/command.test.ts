@@ -112,7 +112,7 @@ describe('micro: bad input exits 2 with one line', () => {
     ['an object file', () => ({ hook: path.join(dir, 'obj.o') }), /obj\.o is not a shared library \(ELF type ET_REL/],
     ['a static archive', () => ({ hook: path.join(dir, 'libx.a') }), /libx\.a is not a shared library \(a static archive\)/],
     ['a bad --baseline-hook', () => ({ hook: hookPath('noop'), 'baseline-hook': path.join(dir, 'notes.txt') }), /--baseline-hook .*notes\.txt/],
-    ['an unknown function', () => ({ hook: hookPath('noop'), function: 'frobnicate' }), /unknown --function 'frobnicate' \(one of: read, recv/],
+    ['an unknown function', () => ({ hook: hookPath('noop'), function: 'frobnicate' }), /unknown --function 'frobnicate' \(one of: read, readv, recv/],
     ['a bad threshold', () => ({ hook: hookPath('noop'), threshold: 'fast' }), /--threshold/],
     ['a bad alpha', () => ({ hook: hookPath('noop'), alpha: '2' }), /--alpha/],
     ['one round', () => ({ hook: hookPath('noop'), rounds: '1' }), /--rounds must be an integer >= 2/],

@@ -12,7 +12,7 @@ import { HISTORY_INPUTS, readHistoryInputs, type HistorySettings } from './histo
 export const CONFIG_INPUTS = [
   'runtime', 'replay', 'hook', 'baseline-hook', 'threshold', 'alpha', 'power', 'mde', 'max-requests',
   'max-duration', 'requests-per-round', 'warmup-requests', 'connection', 'timeout', 'look-every',
-  'min-rounds', 'seed', 'placement', 'fail-on', 'out', 'cluster-name', 'kind-version', 'kind-config',
+  'min-rounds', 'seed', 'placement', 'decompose', 'fail-on', 'out', 'cluster-name', 'kind-version', 'kind-config',
   'reuse-cluster', 'kube-context', 'kubeconfig', 'namespace', 'loadgen-image', 'cpu', 'memory',
   'loadgen-cpu', 'loadgen-memory', 'pod-timeout',
 ] as const;

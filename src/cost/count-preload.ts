@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RunError } from '../errors';
 import { buildNative, packageRoot } from '../native';
 import { parseCountFile, perRequestBetween, type CallTotals } from './count-file';
-import { wrappedFunctions } from './wrapped';
+import { wrappedByGate } from './wrapped';
 
 export const COUNT_FILE_ENV = 'HOOK_LATENCY_COUNT_FILE';
 /** Sequential requests of the counting instance: enough that a call made every few requests shows. */
@@ -54,12 +54,13 @@ export async function snapshotCounts(file: string, signal: () => void | Promise<
 }
 
 /**
- * The functions to count with the preload for `hook` (all of the hook's it can count; the defaults
- * without a hook), or why the preload cannot count any of them.
+ * The functions to count with the preload for a gate (all it can count of those the hook or the
+ * base-branch hook wraps; the defaults without a hook), or why it cannot count any of them.
  */
-export function preloadFunctions(hook: string | undefined): { functions: string[]; uncounted: string[] } | { unavailable: string } {
+export function preloadFunctions(hooks: { hook?: string; baselineHook?: string }): { functions: string[]; uncounted: string[] } | { unavailable: string } {
+  const { hook } = hooks;
   if (!hook) return { functions: UNHOOKED_FUNCTIONS, uncounted: [] };
-  const w = wrappedFunctions(hook);
+  const w = wrappedByGate(hooks);
   if (w.countable.length === 0) {
     return { unavailable: `the counting preload counts none of the functions ${path.basename(hook)} wraps${w.uncountable.length ? ` (${w.uncountable.join(', ')})` : ''}` };
   }

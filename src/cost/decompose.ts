@@ -10,6 +10,7 @@
 // fires when that interval excludes 0 - an approximate test of equality at the intervals' level,
 // more powerful than asking whether the two intervals overlap.
 import { formatNs } from '../units';
+import type { WrappedBy } from './wrapped';
 
 export interface FunctionCost {
   name: string;
@@ -22,6 +23,8 @@ export interface FunctionCost {
   predictedCiNs?: [number, number];
   /** Why there is no per-call cost (no micro driver for it, no calls on the request path). */
   note?: string;
+  /** Hook vs baseline hook only: which of the two wraps it (a dropped function costs the baseline arm). */
+  wrappedBy?: WrappedBy;
 }
 
 export type CostCheck = 'consistent' | 'outside' | 'smaller';
@@ -39,6 +42,14 @@ export interface CostDecomposition {
   message: string;
   /** Functions with calls on the request path whose per-call cost is unknown: the prediction leaves them out. */
   unmeasured: string[];
+  /** Wrapped functions neither counted nor micro-benchmarked (no counter, no driver): left out too. */
+  uncounted?: string[];
+}
+
+/** What the caller knows about the wrapped functions beyond the counts. */
+export interface WrappedContext {
+  wrappedBy?: Record<string, WrappedBy>;
+  uncounted?: string[];
 }
 
 export type CostReport = CostDecomposition | { unavailable: string };
@@ -54,12 +65,18 @@ export const NEGLIGIBLE_CALLS = 0.05;
 const rss = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + x * x, 0));
 
 /** Per function: its calls per request and (when measured) the micro cost, multiplied out. */
-export function functionCosts(perRequest: Record<string, number>, micro: Record<string, MicroCost | string>): FunctionCost[] {
+export function functionCosts(
+  perRequest: Record<string, number>,
+  micro: Record<string, MicroCost | string>,
+  wrappedBy: Record<string, WrappedBy> = {},
+): FunctionCost[] {
   return Object.entries(perRequest).map(([name, calls]) => {
     const m = micro[name];
-    if (m === undefined || typeof m === 'string') return { name, callsPerRequest: calls, note: m ?? 'not micro-benchmarked' };
+    const by = wrappedBy[name] ? { wrappedBy: wrappedBy[name] } : {};
+    if (m === undefined || typeof m === 'string') return { name, callsPerRequest: calls, note: m ?? 'not micro-benchmarked', ...by };
     return {
       name,
+      ...by,
       callsPerRequest: calls,
       perCallNs: m.estimate,
       perCallCiNs: m.ci,
@@ -100,13 +117,16 @@ export function decompose(
   perRequest: Record<string, number>,
   micro: Record<string, MicroCost | string>,
   measured: { ns: number; ciNs: [number, number] },
+  context: WrappedContext = {},
 ): CostDecomposition {
-  const functions = functionCosts(perRequest, micro);
+  const functions = functionCosts(perRequest, micro, context.wrappedBy);
   const predicted = predictedOverhead(functions);
   const excess = excessOverhead(measured, predicted);
   const check = costCheck(excess);
   const unmeasured = functions.filter((f) => f.predictedNs === undefined && f.callsPerRequest >= NEGLIGIBLE_CALLS).map((f) => f.name);
-  return { method, functions, predicted, measured, excess, check, message: costMessage(check, excess, unmeasured), unmeasured };
+  const uncounted = context.uncounted?.length ? context.uncounted : undefined;
+  const message = costMessage(check, excess, [...unmeasured, ...(uncounted ?? [])]);
+  return { method, functions, predicted, measured, excess, check, message, unmeasured, ...(uncounted ? { uncounted } : {}) };
 }
 
 export function costMessage(check: CostCheck, excess: { ns: number; ciNs: [number, number] }, unmeasured: string[]): string {

@@ -4,6 +4,7 @@ import { esc } from '../report/html/escape';
 import { frame, linearScale, linearTicks } from '../report/html/svg';
 import { formatNs } from '../units';
 import type { CostDecomposition, CostReport } from './decompose';
+import { fasterPerCall, slowerPerCall, uncountedLine } from './render';
 
 interface Bar {
   label: string;
@@ -25,8 +26,15 @@ export function costSection(cost: CostReport | undefined): string {
     `<p class="note"><b>${esc(check)}.</b> Predicted = Σ calls per request (${esc(cost.method === 'preload' ? 'counting preload' : 'strace')}) × the hook's cost per call ` +
     `(micro benchmark, candidate − baseline); intervals: micro intervals combined by root-sum-square, counts taken as exact. ` +
     `The check compares measured − predicted with the interval of a difference of independent estimates.</p>` +
+    perCallNotes(cost) +
     `</section>`
   );
+}
+
+/** The functions slower or faster per call than the baseline, and those not counted, one paragraph each. */
+function perCallNotes(cost: CostDecomposition): string {
+  const lines = [slowerPerCall(cost), fasterPerCall(cost), uncountedLine(cost)].filter(Boolean);
+  return lines.map((l) => `<p class="note" data-per-call>${esc(l).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>`).join('');
 }
 
 /** Bars from 0: each function's part, the predicted sum, the measured shift; whiskers: intervals. */

@@ -1,5 +1,6 @@
 // The decomposition's measurements after the gate: a micro benchmark of the hook (vs the baseline
-// hook, or none) for every counted function with calls on the request path (at least NEGLIGIBLE_CALLS
+// hook, or none) for every counted function - in a hook-vs-hook gate also those only the baseline
+// hook wraps, whose cost per call then comes out negative - with calls on the request path (at least NEGLIGIBLE_CALLS
 // per request) and a micro driver.
 //
 // The batches are short bursts after a pause (about BURST_NS of calls, then PAUSE_US asleep), like a
@@ -10,7 +11,8 @@ import { ensureDriver, isMicroFunction, runDriver, type MicroFunction } from '..
 import { runMicro } from '../micro/benchmark';
 import type { Config } from '../config';
 import type { CallsReport, Verdict } from '../types';
-import { decompose, NEGLIGIBLE_CALLS, type CostReport, type MicroCost } from './decompose';
+import { decompose, NEGLIGIBLE_CALLS, type CostReport, type MicroCost, type WrappedContext } from './decompose';
+import { wrappedByEach, wrappedFunctions } from './wrapped';
 
 /** Fewer rounds than `hook-latency micro`'s 30: this runs after the gate, for every counted function. */
 export const DECOMPOSE_MICRO_ROUNDS = 16;
@@ -32,19 +34,31 @@ export async function costReport(calls: CallsReport, verdict: Verdict, config: C
     else if (!isMicroFunction(fn)) micro[fn] = 'no micro driver';
     else micro[fn] = await microCost(fn, config).catch((err: Error) => `micro benchmark failed: ${err.message}`);
   }
-  return decompose(calls.method, calls.perRequest, micro, { ns: verdict.shift.ns, ciNs: verdict.shift.ciNs });
+  return decompose(calls.method, calls.perRequest, micro, { ns: verdict.shift.ns, ciNs: verdict.shift.ciNs }, wrappedContext(calls, config));
+}
+
+/** The uncounted functions, and in a hook-vs-hook gate which of the two hooks wraps each function. */
+function wrappedContext(calls: Extract<CallsReport, { perRequest: unknown }>, config: Config): WrappedContext {
+  const uncounted = calls.uncounted ?? [];
+  if (!config.hook || !config.baselineHook) return { uncounted };
+  const fns = [...Object.keys(calls.perRequest), ...uncounted];
+  const wrappedBy = wrappedByEach(fns, wrappedFunctions(config.hook).wrapped, wrappedFunctions(config.baselineHook).wrapped);
+  return { uncounted, wrappedBy };
 }
 
 async function microCost(fn: MicroFunction, config: Config): Promise<MicroCost> {
   const env = { ...process.env, ...config.sut.env };
   const driver = await ensureDriver();
-  const pilot = await runDriver({ driver, function: fn, batches: 5, batchSize: 100, pauseUs: PAUSE_US, ldPreload: config.hook, env });
+  // The slower arm sets the burst: the hook's, or the baseline hook's for a function the hook dropped.
+  const arms = [config.hook, config.baselineHook].filter((h): h is string => Boolean(h));
+  const pilots = await Promise.all(arms.map((ldPreload) => runDriver({ driver, function: fn, batches: 5, batchSize: 100, pauseUs: PAUSE_US, ldPreload, env })));
+  const slowest = Math.max(...pilots.map((p) => median(p.batches)));
   const r = await runMicro({
     function: fn,
     hook: config.hook,
     baselineHook: config.baselineHook,
     rounds: DECOMPOSE_MICRO_ROUNDS,
-    batchSize: burstBatchSize(median(pilot.batches)),
+    batchSize: burstBatchSize(slowest),
     batches: 20,
     pauseUs: PAUSE_US,
     seed: config.seed,

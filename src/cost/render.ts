@@ -11,11 +11,14 @@ const interval = (ci: [number, number]) => `${formatNs(ci[0])} .. ${formatNs(ci[
 /** Text rows: the prediction beside the measurement, and the check's sentence. */
 export function costRows(cost: CostReport): Array<[string, string]> {
   if ('unavailable' in cost) return [['cost', `not decomposed: ${cost.unavailable}`]];
-  return [
+  const rows: Array<[string, string]> = [
     ['predicted', `${formatNs(cost.predicted.ns)} per request (${interval(cost.predicted.ciNs)}) = ${predictionTerms(cost)}`],
     ['measured', `${formatNs(cost.measured.ns)} per request (${interval(cost.measured.ciNs)})`],
     ['check', cost.message],
   ];
+  const perCall = [slowerPerCall(cost), fasterPerCall(cost), uncountedLine(cost)].filter(Boolean).map((l) => l.replace(/`/g, ''));
+  if (perCall.length) rows.push(['per call', perCall.join(' ')]);
+  return rows;
 }
 
 function predictionTerms(cost: CostDecomposition): string {
@@ -39,8 +42,7 @@ export function costMarkdown(cost: CostReport): string {
     '',
     `${CHECK_ICON[cost.check]} ${cost.message.charAt(0).toUpperCase()}${cost.message.slice(1)}.`,
   ];
-  const slower = slowerPerCall(cost);
-  if (slower) lines.push('', slower);
+  for (const line of [slowerPerCall(cost), fasterPerCall(cost), uncountedLine(cost)]) if (line) lines.push('', line);
   return `${lines.join('\n')}\n`;
 }
 
@@ -50,11 +52,31 @@ export function slowerPerCall(cost: CostDecomposition): string {
     .filter((f) => f.perCallCiNs !== undefined && f.perCallCiNs[0] > 0 && f.callsPerRequest > 0)
     .sort((a, b) => b.predictedNs! - a.predictedNs!);
   if (slower.length === 0) return '';
-  return `Slower per call than the baseline: ${slower.map((f) => `\`${f.name}\` +${formatNs(f.perCallNs!)} (${formatNs(f.predictedNs!)} per request)`).join(', ')}.`;
+  return `Slower per call than the baseline: ${slower.map((f) => `\`${f.name}\` +${formatNs(f.perCallNs!)} (${formatNs(f.predictedNs!)} per request${whoWraps(f)})`).join(', ')}.`;
+}
+
+/** The functions whose cost per call is below the baseline's (interval below 0): faster, or dropped by the hook. */
+export function fasterPerCall(cost: CostDecomposition): string {
+  const faster = cost.functions
+    .filter((f) => f.perCallCiNs !== undefined && f.perCallCiNs[1] < 0 && f.callsPerRequest > 0)
+    .sort((a, b) => a.predictedNs! - b.predictedNs!);
+  if (faster.length === 0) return '';
+  return `Faster per call than the baseline: ${faster.map((f) => `\`${f.name}\` −${formatNs(-f.perCallNs!)} (−${formatNs(-f.predictedNs!)} per request${whoWraps(f)})`).join(', ')}.`;
+}
+
+/** Wrapped functions that have neither a counter nor a micro driver. */
+export function uncountedLine(cost: CostDecomposition): string {
+  if (!cost.uncounted?.length) return '';
+  return `Not counted and not micro-benchmarked (no counter or micro driver for them): ${cost.uncounted.map((f) => `\`${f}\``).join(', ')}.`;
+}
+
+function whoWraps(f: FunctionCost): string {
+  return f.wrappedBy && f.wrappedBy !== 'both' ? `; wrapped by the ${f.wrappedBy}` : '';
 }
 
 function functionRow(f: FunctionCost): string {
   const calls = f.callsPerRequest.toFixed(2);
-  if (f.perCallNs === undefined) return `| \`${f.name}\` | ${calls} | ${f.note ?? 'not measured'} | |`;
-  return `| \`${f.name}\` | ${calls} | ${formatNs(f.perCallNs)} (${interval(f.perCallCiNs!)}) | ${formatNs(f.predictedNs!)} (${interval(f.predictedCiNs!)}) |`;
+  const name = `\`${f.name}\`${f.wrappedBy && f.wrappedBy !== 'both' ? ` (${f.wrappedBy})` : ''}`;
+  if (f.perCallNs === undefined) return `| ${name} | ${calls} | ${f.note ?? 'not measured'} | |`;
+  return `| ${name} | ${calls} | ${formatNs(f.perCallNs)} (${interval(f.perCallCiNs!)}) | ${formatNs(f.predictedNs!)} (${interval(f.predictedCiNs!)}) |`;
 }

@@ -28,6 +28,29 @@ export function wrappedFunctions(hook: string, libc = libcPath()): WrappedFuncti
   return classifyWrapped(exportedFunctionsOf(hook), new Set(exportedFunctionsOf(libc)));
 }
 
+/**
+ * The functions a gate compares: those the hook wraps and, in a regression gate, those the
+ * base-branch hook wraps too - a function the PR stopped wrapping costs (or saves) as much as one
+ * it started to wrap.
+ */
+export function wrappedByGate(hooks: { hook?: string; baselineHook?: string }, libc = libcPath()): WrappedFunctions {
+  const exports = [hooks.hook, hooks.baselineHook].filter((h): h is string => Boolean(h)).flatMap((h) => exportedFunctionsOf(h));
+  return classifyWrapped([...new Set(exports)], new Set(exportedFunctionsOf(libc)));
+}
+
+export type WrappedBy = 'both' | 'hook only' | 'baseline hook only';
+
+/** Per function of a hook-vs-hook gate: which of the two hooks wraps it. */
+export function wrappedByEach(fns: string[], hook: string[], baselineHook: string[]): Record<string, WrappedBy> {
+  const out: Record<string, WrappedBy> = {};
+  for (const fn of fns) {
+    const inHook = hook.includes(fn);
+    const inBase = baselineHook.includes(fn);
+    if (inHook || inBase) out[fn] = inHook && inBase ? 'both' : inHook ? 'hook only' : 'baseline hook only';
+  }
+  return out;
+}
+
 /** The libc this process runs on (the same the SUT's loader picks on this host), from /proc/self/maps. */
 export function libcPath(): string {
   const maps = readFileSync('/proc/self/maps', 'utf8');

@@ -6,7 +6,11 @@ import path from 'node:path';
 import { RunError, UsageError } from '../errors';
 import { buildNative, packageRoot } from '../native';
 
-export const MICRO_FUNCTIONS = ['read', 'recv', 'write', 'send', 'accept', 'accept4', 'close', 'open'] as const;
+/** The functions hook/micro.c drives; every one the counting preload counts (src/cost/wrapped.ts COUNTABLE). */
+export const MICRO_FUNCTIONS = [
+  'read', 'readv', 'recv', 'recvfrom', 'recvmsg', 'write', 'writev', 'send', 'sendto', 'sendmsg',
+  'accept', 'accept4', 'connect', 'close', 'epoll_wait', 'epoll_pwait', 'poll', 'open', 'openat',
+] as const;
 export type MicroFunction = (typeof MICRO_FUNCTIONS)[number];
 
 export function isMicroFunction(s: string): s is MicroFunction {

@@ -321,7 +321,7 @@ export class KubernetesRuntime implements Runtime {
    * loadgen (node is there), no ptrace, no privileges: the pod shares one PID namespace.
    */
   async countCalls(requests = COUNT_REQUESTS): Promise<CallCounts> {
-    const chosen = preloadFunctions(this.config.hook);
+    const chosen = preloadFunctions(this.config);
     if ('unavailable' in chosen) return chosen;
     const assets = await this.prepare();
     const countSo = readFileSync(await ensureCountPreload());

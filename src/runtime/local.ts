@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { countCalls } from '../calls/strace';
 import { COUNT_FILE_ENV, COUNT_REQUESTS, countingPreload, countWithPreload, ensureCountPreload, UNHOOKED_FUNCTIONS } from '../cost/count-preload';
-import { wrappedFunctions } from '../cost/wrapped';
+import { wrappedByGate } from '../cost/wrapped';
 import { sameHostCheck } from '../checks';
 import type { CallCounts, RoundOutcome, Runtime } from '../experiment/runtime';
 import { firstStarted } from '../experiment/schedule';
@@ -116,14 +116,14 @@ export class LocalRuntime implements Runtime {
   }
 
   /**
-   * One extra, unmeasured instance of the candidate counting the hook's wrapped functions per
+   * One extra, unmeasured instance of the candidate counting the functions either hook wraps per
    * request: with the counting preload in front of the hook when it can count them (no ptrace
    * needed, start-up calls excluded), else under strace (system calls, also made inside libc).
    */
   async countCalls(requests = COUNT_REQUESTS): Promise<CallCounts> {
     const [port] = await freePorts(1);
     const hook = this.config.hook;
-    const wrapped = hook ? wrappedFunctions(hook) : null;
+    const wrapped = hook ? wrappedByGate(this.config) : null;
     if (!wrapped || wrapped.countable.length === 0) {
       const counted = await countCalls({
         command: this.opts.command,

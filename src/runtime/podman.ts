@@ -227,7 +227,7 @@ export class PodmanRuntime implements Runtime {
    * loadgen counting around `requests` sequential requests (pod-count.ts). No ptrace, no privileges.
    */
   async countCalls(requests = COUNT_REQUESTS): Promise<CallCounts> {
-    const chosen = preloadFunctions(this.config.hook);
+    const chosen = preloadFunctions(this.config);
     if ('unavailable' in chosen) return chosen;
     const { assets, images } = await this.prepare();
     const countSo = readFileSync(await ensureCountPreload());
