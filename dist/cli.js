@@ -40156,7 +40156,7 @@ function analyzeLook(all, threshold) {
     pBelow: combined.pLower,
     reference: combined.reference,
     scaleBudget: delta0,
-    ...shiftEstimates(rounds, scale),
+    ...shiftEstimates(rounds, scale, median2.baseline),
     perRound: rounds.map((r, i) => ({
       round: r.round,
       relative: Math.expm1(pooledShift([r], "log")),
@@ -40169,10 +40169,11 @@ function analyzeLook(all, threshold) {
     iidP: iidMannWhitneyP(rounds, scale, delta0)
   };
 }
-function shiftEstimates(rounds, scale) {
-  const log = pooledShift(rounds, "log");
-  const ns = pooledShift(rounds, "ns");
-  return { shift: { relative: Math.expm1(log), ns }, scaleShift: scale === "log" ? log : ns };
+function shiftEstimates(rounds, scale, baselineMedianNs) {
+  const est = pooledShift(rounds, scale);
+  const relative3 = scale === "log" ? Math.expm1(est) : est / baselineMedianNs;
+  const ns = scale === "log" ? relative3 * baselineMedianNs : est;
+  return { shift: { relative: relative3, ns }, scaleShift: est };
 }
 function scoreSum(rounds, shift) {
   let sum = 0;

@@ -3,7 +3,7 @@
 // computed here from scratch: scores by explicit pair loops, the sign-flip law by listing all 2^R
 // sign assignments.
 import { describe, expect, it } from 'vitest';
-import { pooledShift, shiftInterval } from '../../src/experiment/analysis';
+import { analyzeLook, pooledShift, scaleOf, shiftInterval } from '../../src/experiment/analysis';
 import type { PreparedRound } from '../../src/experiment/prepared-round';
 import { Prng } from '../../src/experiment/prng';
 
@@ -126,6 +126,31 @@ describe('shiftInterval inverts the sign-flip test at the budget (brute force, R
     expect(bruteP(rounds, 0).down).toBe(1 / 32);
     expect(shiftInterval(rounds, 0.0019, 'ns', 0).ns[1]).toBe(Infinity);
     expect(shiftInterval(rounds, 1 / 32, 'ns', 0).ns[1]).toBeLessThan(0);
+  });
+});
+
+describe('the reported estimates lie in their own intervals, on both scales', () => {
+  it('relative and ns, with a relative budget (log-scale test) and an absolute one (ns-scale test)', () => {
+    const rng = new Prng(21);
+    let cases = 0;
+    for (const threshold of [{ relative: 0 }, { relative: 0.05 }, { ns: 0 }, { ns: 100 }]) {
+      for (const R of [3, 7, 10, 20]) {
+        for (let rep = 0; rep < 6; rep++) {
+          const rounds = randomRounds(rng, R, 300 * (rng.nextFloat() - 0.3), 200 * rng.nextFloat());
+          const look = analyzeLook(rounds, threshold);
+          const ci = shiftInterval(rounds, LEVELS[rep % LEVELS.length], scaleOf(threshold), look.scaleBudget, look.scaleShift);
+          // The relative estimate of an ns-scale test, and the ns estimate of a log-scale test, are
+          // conversions through the pooled baseline median, as the interval's other scale is.
+          expect(look.shift.relative).toBeGreaterThanOrEqual(ci.relative[0] - 1e-12);
+          expect(look.shift.relative).toBeLessThanOrEqual(ci.relative[1] + 1e-12);
+          expect(look.shift.ns).toBeGreaterThanOrEqual(ci.ns[0] - 1e-9);
+          expect(look.shift.ns).toBeLessThanOrEqual(ci.ns[1] + 1e-9);
+          expect(look.shift.ns / look.median.baseline).toBeCloseTo(look.shift.relative, 12);
+          cases++;
+        }
+      }
+    }
+    expect(cases).toBe(96);
   });
 });
 

@@ -266,7 +266,8 @@ describe('local runtime, placement', () => {
       }
       await new Promise((r) => setTimeout(r, 30));
     }
-    expect(await exited).toBe(0);
+    // 0 or 1: both are verdicts (a pure A/A says "regression" alpha of the time).
+    expect([0, 1]).toContain(await exited);
     expect([...seen.sut]).toEqual([last]);
     // The last poll may see the affinity restored at teardown.
     expect([...seen.cli].filter((a) => a !== allowed)).toEqual([last]);

@@ -91,7 +91,7 @@ export function analyzeLook(all: PreparedRound[], threshold: Threshold): LookAna
     pBelow: combined.pLower,
     reference: combined.reference,
     scaleBudget: delta0,
-    ...shiftEstimates(rounds, scale),
+    ...shiftEstimates(rounds, scale, median.baseline),
     perRound: rounds.map((r, i) => ({
       round: r.round,
       relative: Math.expm1(pooledShift([r], 'log')),
@@ -105,10 +105,16 @@ export function analyzeLook(all: PreparedRound[], threshold: Threshold): LookAna
   };
 }
 
-function shiftEstimates(rounds: PreparedRound[], scale: Scale): { shift: { relative: number; ns: number }; scaleShift: number } {
-  const log = pooledShift(rounds, 'log');
-  const ns = pooledShift(rounds, 'ns');
-  return { shift: { relative: Math.expm1(log), ns }, scaleShift: scale === 'log' ? log : ns };
+/**
+ * The pooled estimate on the test's scale, and on the other scale converted through the pooled
+ * baseline median exactly as shiftInterval converts the interval, so each estimate lies in its
+ * own interval.
+ */
+function shiftEstimates(rounds: PreparedRound[], scale: Scale, baselineMedianNs: number): { shift: { relative: number; ns: number }; scaleShift: number } {
+  const est = pooledShift(rounds, scale);
+  const relative = scale === 'log' ? Math.expm1(est) : est / baselineMedianNs;
+  const ns = scale === 'log' ? relative * baselineMedianNs : est;
+  return { shift: { relative, ns }, scaleShift: est };
 }
 
 /** One round's arms, each sorted ascending, on the scale being tested. */
