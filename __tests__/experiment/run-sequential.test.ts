@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSequential, type SequentialOptions } from '../../src/experiment/controller';
 import type { Runtime, RoundOutcome } from '../../src/experiment/runtime';
+import { Prng } from '../../src/experiment/prng';
 import type { RoundData } from '../../src/types';
 
 const PAIRS = 20;
@@ -104,6 +105,33 @@ describe('runSequential with an in-memory runtime', () => {
     const v = await runSequential(fakeRuntime(0, 1, log), options(log, {}));
     expect(v.verdict).toBe('inconclusive');
     expect(log).toEqual(['run 0', 'look 1']);
+  });
+
+  it('a cap before the planned size: no-regression when the target power was achieved anyway, else inconclusive, and says which', async () => {
+    const log: string[] = [];
+    // Stationary rounds of 200 pairs, the same latencies in both arms (a shift of exactly 0);
+    // minRounds 1000 keeps the plan out of reach, and 10 rounds hit the cap.
+    const stationary = (): Runtime => {
+      const rng = new Prng(3);
+      return {
+        name: 'fake',
+        async runRound(index: number) {
+          const arm = Uint8Array.from({ length: 400 }, (_, i) => i % 2);
+          const latencyNs = new Float64Array(400);
+          for (let i = 0; i < 400; i += 2) latencyNs[i] = latencyNs[i + 1] = 1_000_000 + Math.round(100_000 * rng.nextFloat());
+          return { data: { round: index, arm, seq: Float64Array.from(arm, (_, i) => i), latencyNs, startNs: null, status: null } };
+        },
+        async teardown() {},
+      };
+    };
+    const big = await runSequential(stationary(), options(log, { maxRequests: 4000, mde: { relative: 0.5 } }));
+    expect(big.verdict).toBe('no-regression');
+    expect(big.power).toBeGreaterThanOrEqual(0.9);
+    expect(big.reason).toBe(`a cap was reached without crossing the boundary, with the target power achieved (${big.power.toFixed(2)})`);
+    const small = await runSequential(stationary(), options(log, { maxRequests: 4000, mde: { relative: 0.001 } }));
+    expect(small.verdict).toBe('inconclusive');
+    expect(small.power).toBeLessThan(0.9);
+    expect(small.reason).toMatch(/^a cap was reached before the planned sample size \(achieved power 0\.\d\d\)$/);
   });
 
   it('a 50 % slowdown in every request is a regression, decided at a look, long before any cap', async () => {

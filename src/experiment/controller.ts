@@ -200,8 +200,11 @@ function decide(x: DecisionInput): { verdict: VerdictKind; reason: string } | nu
   if (look.invalidRounds.length * 2 > x.prepared.length) {
     return { verdict: 'inconclusive', reason: 'most rounds never reached a steady state (non-stationary latency)' };
   }
-  if (x.reachedPlan || x.power >= opts.power) {
+  if (x.reachedPlan) {
     return { verdict: 'no-regression', reason: 'the planned sample size was reached without crossing the boundary' };
+  }
+  if (x.power >= opts.power) {
+    return { verdict: 'no-regression', reason: `a cap was reached without crossing the boundary, with the target power achieved (${x.power.toFixed(2)})` };
   }
   return {
     verdict: 'inconclusive',
