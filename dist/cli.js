@@ -40156,7 +40156,7 @@ function analyzeLook(all, threshold) {
     pBelow: combined.pLower,
     reference: combined.reference,
     scaleBudget: delta0,
-    ...shiftEstimates(rounds, scale, median2.baseline),
+    ...shiftEstimates(rounds, scale),
     perRound: rounds.map((r, i) => ({
       round: r.round,
       relative: Math.expm1(pooledShift([r], "log")),
@@ -40169,11 +40169,10 @@ function analyzeLook(all, threshold) {
     iidP: iidMannWhitneyP(rounds, scale, delta0)
   };
 }
-function shiftEstimates(rounds, scale, baselineMedianNs) {
-  const est = pooledShift(rounds, scale);
-  const relative3 = scale === "log" ? Math.expm1(est) : est / baselineMedianNs;
-  const ns = scale === "log" ? relative3 * baselineMedianNs : est;
-  return { shift: { relative: relative3, ns }, scaleShift: est };
+function shiftEstimates(rounds, scale) {
+  const log = pooledShift(rounds, "log");
+  const ns = pooledShift(rounds, "ns");
+  return { shift: { relative: Math.expm1(log), ns }, scaleShift: scale === "log" ? log : ns };
 }
 function scoreSum(rounds, shift) {
   let sum = 0;
@@ -40264,8 +40263,17 @@ function shiftInterval(all, boundaryP, scale, budget, estimate) {
   if (rounds.length === 0 || !(boundaryP > 0)) {
     return { relative: [-1, Infinity], ns: [-Infinity, Infinity] };
   }
+  const med = pooledMedian(rounds, "baseline");
+  const other = scale === "log" ? "ns" : "log";
+  const otherBudget = scale === "log" ? Math.expm1(budget) * med : Math.log1p(budget / med);
+  const own = invertOn(rounds, scale, budget, boundaryP, estimate);
+  const converted = invertOn(rounds, other, otherBudget, boundaryP);
+  const [log, ns] = scale === "log" ? [own, converted] : [converted, own];
+  return { relative: log.map(Math.expm1), ns };
+}
+function invertOn(rounds, scale, budget, level, estimate) {
   const arms = rounds.map((r) => r[scale]);
-  const interval2 = invertTest(
+  return invertTest(
     {
       test: (x) => testAt(arms, x),
       budget,
@@ -40274,14 +40282,8 @@ function shiftInterval(all, boundaryP, scale, budget, estimate) {
       limits: shiftLimits(arms),
       tol: tolerance(rounds, scale)
     },
-    boundaryP
+    level
   );
-  const med = pooledMedian(rounds, "baseline");
-  if (scale === "log") {
-    const relative3 = interval2.map(Math.expm1);
-    return { relative: relative3, ns: relative3.map((v) => v * med) };
-  }
-  return { relative: interval2.map((v) => v / med), ns: interval2 };
 }
 function superiorityForMde(all, mde, threshold) {
   const rounds = all.filter((r) => r.valid);
@@ -40549,8 +40551,11 @@ function decide(x) {
   if (look.invalidRounds.length * 2 > x.prepared.length) {
     return { verdict: "inconclusive", reason: "most rounds never reached a steady state (non-stationary latency)" };
   }
-  if (x.reachedPlan || x.power >= opts.power) {
+  if (x.reachedPlan) {
     return { verdict: "no-regression", reason: "the planned sample size was reached without crossing the boundary" };
+  }
+  if (x.power >= opts.power) {
+    return { verdict: "no-regression", reason: `a cap was reached without crossing the boundary, with the target power achieved (${x.power.toFixed(2)})` };
   }
   return {
     verdict: "inconclusive",
