@@ -150,6 +150,21 @@ describe('the reported estimates lie in their own intervals, on both scales', ()
     }
     expect(cases).toBe(96);
   });
+
+  it('an additive cost on a right-skewed latency: the ns estimate stays additive and inside ciNs', () => {
+    // 10 rounds of 2000 + 2000 requests: 15 us plus a narrow exponential (mean 1.5 us), half of
+    // them plus a wide one (mean 15 us); the candidate 600 ns slower in every request. The ratio
+    // times the median (an interval converted that way) lands 8-10 % higher, beyond this interval.
+    const rng = new Prng(8);
+    const exp = (mean: number) => Math.round(-mean * Math.log(1 - rng.nextFloat()));
+    const draw = (shift: number) => 15_000 + exp(1500) + (rng.nextFloat() < 0.5 ? exp(15_000) : 0) + shift;
+    const rounds = Array.from({ length: 10 }, (_, r) => round(r, Array.from({ length: 2000 }, () => draw(0)), Array.from({ length: 2000 }, () => draw(600))));
+    const look = analyzeLook(rounds, { relative: 0 });
+    const ci = shiftInterval(rounds, 0.0482, 'log', look.scaleBudget, look.scaleShift);
+    expect(look.shift.ns).toBeGreaterThanOrEqual(ci.ns[0]);
+    expect(look.shift.ns).toBeLessThanOrEqual(ci.ns[1]);
+    expect(Math.abs(look.shift.ns - 600)).toBeLessThan(ci.ns[1] - ci.ns[0]);
+  });
 });
 
 describe('pooledShift: where the summed scores cross zero (brute force over the pairwise differences)', () => {
