@@ -12816,6 +12816,11 @@ function isPackageRoot(dir) {
     return false;
   }
 }
+async function ensureTarget(file, what, target, root = packageRoot()) {
+  if (!existsSync(file)) await buildNative(what, target, root);
+  if (!existsSync(file)) throw new RunError(`make -C ${join4(root, "hook")} ${target} did not produce ${file}`);
+  return file;
+}
 async function buildNative(what, target, root = packageRoot()) {
   const hookDir = join4(root, "hook");
   const command = `make -C ${hookDir}${target ? ` ${target}` : ""}`;
@@ -13535,17 +13540,14 @@ var init_count_file = __esm({
 });
 
 // src/cost/count-preload.ts
-import { existsSync as existsSync3, readFileSync as readFileSync7, rmSync as rmSync2 } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync7, rmSync as rmSync2 } from "node:fs";
 import path6 from "node:path";
 import { setTimeout as sleep2 } from "node:timers/promises";
 function countPreloadPath(root = packageRoot()) {
   return path6.join(root, "hook", "build", "count.so");
 }
-async function ensureCountPreload(root = packageRoot()) {
-  const so = countPreloadPath(root);
-  if (!existsSync3(so)) await buildNative("the counting preload", "hooks", root);
-  if (!existsSync3(so)) throw new RunError(`make -C ${path6.join(root, "hook")} hooks did not produce ${so}`);
-  return so;
+function ensureCountPreload(root = packageRoot()) {
+  return ensureTarget(countPreloadPath(root), "the counting preload", "hooks", root);
 }
 function countingPreload(countSo, hook) {
   return hook ? `${countSo}:${hook}` : countSo;
@@ -13555,7 +13557,7 @@ async function snapshotCounts(file, signal, timeoutMs = 5e3) {
   await signal();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (existsSync3(file)) {
+    if (existsSync2(file)) {
       const totals = parseCountFile(readFileSync7(file, "utf8"));
       if (totals) return totals;
     }
@@ -14601,7 +14603,7 @@ var init_manifest = __esm({
 });
 
 // src/runtime/pod-cgroup.ts
-import { existsSync as existsSync4, readFileSync as readFileSync9 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync9 } from "node:fs";
 function read(path10) {
   try {
     return readFileSync9(path10, "utf8");
@@ -14622,7 +14624,7 @@ function readCgroup(pid, root = "/sys/fs/cgroup") {
   const text = read(`/proc/${pid}/cgroup`);
   if (!text) return {};
   const map = parseProcCgroup(text);
-  const v2 = existsSync4(`${root}/cgroup.controllers`);
+  const v2 = existsSync3(`${root}/cgroup.controllers`);
   const out = {};
   if (v2 && map.has("")) {
     const dir = `${root}${map.get("")}`;
@@ -15010,7 +15012,7 @@ var init_pod_resources = __esm({
 
 // src/runtime/pod-plan.ts
 import { randomBytes } from "node:crypto";
-import { existsSync as existsSync5, readFileSync as readFileSync12 } from "node:fs";
+import { existsSync as existsSync4, readFileSync as readFileSync12 } from "node:fs";
 import { basename as basename4, join as join8 } from "node:path";
 function newRunId() {
   return randomBytes(4).toString("hex");
@@ -15028,7 +15030,7 @@ function readHook(path10, what) {
 }
 function findLoadgenScript() {
   const file = process.env.HOOK_LATENCY_LOADGEN || join8(packageRoot(), "dist", "loadgen.js");
-  if (!existsSync5(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
+  if (!existsSync4(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
   return file;
 }
 function loadPodAssets(config) {
@@ -15250,7 +15252,7 @@ __export(podman_exports, {
   importsSutBinary: () => importsSutBinary
 });
 import { spawnSync } from "node:child_process";
-import { existsSync as existsSync6, mkdtempSync as mkdtempSync4, readFileSync as readFileSync13, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync5, mkdtempSync as mkdtempSync4, readFileSync as readFileSync13, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { availableParallelism, constants as constants2, hostname, tmpdir as tmpdir4 } from "node:os";
 import { basename as basename5, join as join9 } from "node:path";
 import { setTimeout as sleep4 } from "node:timers/promises";
@@ -15350,7 +15352,7 @@ var init_podman = __esm({
         const { command } = this.config.sut;
         const binary = command[0];
         if (!binary) throw new RunError("podman: sut.command is required to build the SUT image");
-        if (!existsSync6(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
+        if (!existsSync5(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
         const hooks = [this.config.hook, this.config.baselineHook].filter((h) => Boolean(h));
         const image = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, "/app"));
         return { image, command: [`/app/${basename5(binary)}`, ...command.slice(1)] };
@@ -39243,14 +39245,14 @@ __export(kind_exports, {
   KindRuntime: () => KindRuntime,
   kindProvider: () => kindProvider
 });
-import { chmodSync as chmodSync2, existsSync as existsSync9, mkdtempSync as mkdtempSync5, rmSync as rmSync6 } from "node:fs";
+import { chmodSync as chmodSync2, existsSync as existsSync8, mkdtempSync as mkdtempSync5, rmSync as rmSync6 } from "node:fs";
 import { tmpdir as tmpdir5 } from "node:os";
 import { delimiter as delimiter2, join as join11 } from "node:path";
 function onPath(name, path10 = process.env.PATH ?? "") {
   for (const dir of path10.split(delimiter2)) {
     if (!dir) continue;
     const p = join11(dir, name);
-    if (existsSync9(p)) return p;
+    if (existsSync8(p)) return p;
   }
   return void 0;
 }
@@ -42004,7 +42006,6 @@ function impliedPerCall(shiftNs, perRequest) {
 init_errors();
 init_native();
 import { spawn as spawn2 } from "node:child_process";
-import { existsSync as existsSync2 } from "node:fs";
 import path4 from "node:path";
 var MICRO_FUNCTIONS = [
   "read",
@@ -42033,11 +42034,8 @@ function isMicroFunction(s) {
 function driverPath(root = packageRoot()) {
   return path4.join(root, "hook", "build", "micro");
 }
-async function ensureDriver(root = packageRoot()) {
-  const exe = driverPath(root);
-  if (!existsSync2(exe)) await buildNative("the micro driver", "micro", root);
-  if (!existsSync2(exe)) throw new RunError(`make -C ${path4.join(root, "hook")} micro did not produce ${exe}`);
-  return exe;
+function ensureDriver(root = packageRoot()) {
+  return ensureTarget(driverPath(root), "the micro driver", "micro", root);
 }
 var PRELOAD_REFUSED = /^.*ld\.so: object .* cannot be preloaded.*$/m;
 var LOAD_FAILED = /^.*error while loading shared libraries: (.*)$/m;

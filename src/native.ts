@@ -43,6 +43,16 @@ function isPackageRoot(dir: string): boolean {
   }
 }
 
+/**
+ * FILE, building just make TARGET when it is missing (WHAT names it in errors); unlike ensureBuilt,
+ * a file still missing after the build is an error.
+ */
+export async function ensureTarget(file: string, what: string, target: string, root = packageRoot()): Promise<string> {
+  if (!existsSync(file)) await buildNative(what, target, root);
+  if (!existsSync(file)) throw new RunError(`make -C ${join(root, 'hook')} ${target} did not produce ${file}`);
+  return file;
+}
+
 export const EXAMPLE_SUT = () => join(packageRoot(), 'examples', 'sut', 'build', 'sut');
 
 /**

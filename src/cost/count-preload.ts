@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RunError } from '../errors';
-import { buildNative, packageRoot } from '../native';
+import { ensureTarget, packageRoot } from '../native';
 import { parseCountFile, perRequestBetween, type CallTotals } from './count-file';
 import { wrappedByGate } from './wrapped';
 
@@ -21,11 +21,8 @@ export function countPreloadPath(root = packageRoot()): string {
 }
 
 /** count.so's path, building it with `make -C hook hooks` when it is missing. */
-export async function ensureCountPreload(root = packageRoot()): Promise<string> {
-  const so = countPreloadPath(root);
-  if (!existsSync(so)) await buildNative('the counting preload', 'hooks', root);
-  if (!existsSync(so)) throw new RunError(`make -C ${path.join(root, 'hook')} hooks did not produce ${so}`);
-  return so;
+export function ensureCountPreload(root = packageRoot()): Promise<string> {
+  return ensureTarget(countPreloadPath(root), 'the counting preload', 'hooks', root);
 }
 
 /** LD_PRELOAD for the counting instance: the counter first, so it sees every call before the hook. */

@@ -1,10 +1,9 @@
 // The micro benchmark driver hook/build/micro (see hook/README.md): where it lives, building it on
 // demand, running one process of it with or without LD_PRELOAD, and parsing its batches.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { RunError, UsageError } from '../errors';
-import { buildNative, packageRoot } from '../native';
+import { ensureTarget, packageRoot } from '../native';
 
 /** The functions hook/micro.c drives; every one the counting preload counts (src/cost/wrapped.ts COUNTABLE). */
 export const MICRO_FUNCTIONS = [
@@ -22,11 +21,8 @@ export function driverPath(root = packageRoot()): string {
 }
 
 /** The driver's path, building it with `make -C hook micro` when it is missing. */
-export async function ensureDriver(root = packageRoot()): Promise<string> {
-  const exe = driverPath(root);
-  if (!existsSync(exe)) await buildNative('the micro driver', 'micro', root);
-  if (!existsSync(exe)) throw new RunError(`make -C ${path.join(root, 'hook')} micro did not produce ${exe}`);
-  return exe;
+export function ensureDriver(root = packageRoot()): Promise<string> {
+  return ensureTarget(driverPath(root), 'the micro driver', 'micro', root);
 }
 
 export interface DriverOptions {
