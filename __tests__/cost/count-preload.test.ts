@@ -1,7 +1,6 @@
 // The counting preload (hook/count.c) on the real example SUT, against strace's counts of the same
 // workload (an independent counter: ptrace, system calls), keep-alive and a new connection per request.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,23 +8,11 @@ import { countCalls } from '../../src/calls/strace';
 import { COUNT_FILE_ENV, countPreloadPath, countingPreload, countWithPreload } from '../../src/cost/count-preload';
 import { wrappedFunctions } from '../../src/cost/wrapped';
 import { SutProcess } from '../../src/runtime/local-process';
-import { buildAll, hookPath, sequentialGets, SUT } from '../micro/helpers';
+import { buildAll, freePort, hookPath, sequentialGets, SUT } from '../micro/helpers';
 
 beforeAll(() => buildAll());
 const dir = mkdtempSync(path.join(tmpdir(), 'hook-latency-count-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A port the OS reports free right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function preloadCounts(hook: string, functions: string[], n: number, keepAlive: boolean) {
   const port = await freePort();

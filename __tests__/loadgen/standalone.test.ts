@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -11,19 +10,7 @@ import { startHttpServer, type TestServer } from './servers';
 import { COUNT_FILE_ENV, countPreloadPath } from '../../src/cost/count-preload';
 import { SutProcess } from '../../src/runtime/local-process';
 import { countsFromOutput } from '../../src/runtime/pod-count';
-import { buildAll, SUT } from '../micro/helpers';
-
-/** A port the OS reports free right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { buildAll, freePort, SUT } from '../micro/helpers';
 
 describe('samples CSV', () => {
   it('formats rows per the contract', () => {

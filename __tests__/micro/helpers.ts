@@ -2,6 +2,7 @@
 // tests), scratch folders, captured output, environment and C compiler helpers.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { tempDir } from '../helpers';
 import { HttpClient, serializeRequest } from '../../src/loadgen/http-client';
@@ -55,4 +56,16 @@ export async function sequentialGets(port: number, n: number, keepAlive: boolean
     client.close();
   }
   return n;
+}
+
+/** A port the OS reports free right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 }
