@@ -39563,8 +39563,9 @@ function normalSf(x) {
   if (Number.isNaN(x)) return NaN;
   return x >= 0 ? upperTail(x) : 1 - upperTail(-x);
 }
+var INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 function normalPdf(x) {
-  return jStat.normal.pdf(x, 0, 1);
+  return INV_SQRT_2PI * Math.exp(-0.5 * x * x);
 }
 function normalQuantile(p) {
   if (Number.isNaN(p) || p < 0 || p > 1) return NaN;
@@ -39830,20 +39831,13 @@ function varianceInflation(r1) {
 var RANGE = 10;
 var STEP = 0.02;
 var MIN_STEP = 5e-3;
+var KERNEL_REACH = 9.5;
 function obrienFlemingSpending(t, alpha) {
   if (!(alpha > 0 && alpha < 1)) throw new Error(`obrienFlemingSpending: alpha must be in (0, 1), got ${alpha}`);
   if (Number.isNaN(t)) return NaN;
   if (t <= 0) return 0;
   if (t >= 1) return alpha;
   return 2 * normalSf(normalQuantile(1 - alpha / 2) / Math.sqrt(t));
-}
-function checkTimes(times) {
-  if (times.length === 0) throw new Error("group-sequential: no looks");
-  for (let k = 0; k < times.length; k++) {
-    const t = times[k];
-    if (!(t > 0) || !Number.isFinite(t)) throw new Error(`group-sequential: invalid information time ${t}`);
-    if (k > 0 && !(t > times[k - 1])) throw new Error("group-sequential: information times must increase");
-  }
 }
 function simpsonGrid(lo, hi, h) {
   if (!(hi > lo)) return { z: new Float64Array(0), w: new Float64Array(0) };
@@ -39877,10 +39871,17 @@ function buildStage(prev, t, b, theta, dtOut) {
   const sdd = Math.sqrt(dtIn);
   const drift = theta * dtIn;
   const scale = sdt / sdd;
+  const n = prev.z.length;
+  const lo = prev.z[0];
+  const step = n > 1 ? prev.z[1] - lo : 1;
+  const reach = KERNEL_REACH * sdd / sprev;
   for (let i = 0; i < z.length; i++) {
     const zs = z[i] * sdt - drift;
+    const centre = zs / sprev;
+    const from = Math.max(0, Math.floor((centre - reach - lo) / step));
+    const to = Math.min(n - 1, Math.ceil((centre + reach - lo) / step));
     let acc = 0;
-    for (let j = 0; j < prev.z.length; j++) acc += prev.g[j] * normalPdf((zs - prev.z[j] * sprev) / sdd);
+    for (let j = from; j <= to; j++) acc += prev.g[j] * normalPdf((zs - prev.z[j] * sprev) / sdd);
     g[i] = w[i] * acc * scale;
   }
   return { t, z, g };
@@ -39905,25 +39906,28 @@ function solveBoundary(prev, t, target) {
   if (f(lo) <= 0) return -Infinity;
   return bisect(f, lo, hi, { tol: 1e-10 });
 }
-function nextDt(times, k) {
-  return k + 1 < times.length ? times[k + 1] - times[k] : 0;
-}
-function nextBoundary(alpha, times, previous) {
-  checkTimes(times);
-  if (previous.length !== times.length - 1) {
-    throw new Error("nextBoundary: previous must hold one boundary per earlier look");
+var BoundarySequence = class {
+  constructor(alpha) {
+    this.alpha = alpha;
+    obrienFlemingSpending(0.5, alpha);
   }
-  obrienFlemingSpending(0.5, alpha);
-  let prev = null;
-  let spent = 0;
-  for (let k = 0; k < previous.length; k++) {
-    const t = times[k];
-    spent += crossProbability(prev, t, previous[k], 0);
-    prev = buildStage(prev, t, previous[k], 0, nextDt(times, k));
+  alpha;
+  stage = null;
+  spent = 0;
+  last = null;
+  /** The boundary at the next look, at information time t (after every earlier look's). */
+  next(t) {
+    if (!(t > 0) || !Number.isFinite(t)) throw new Error(`group-sequential: invalid information time ${t}`);
+    if (this.last) {
+      if (!(t > this.last.t)) throw new Error("group-sequential: information times must increase");
+      this.spent += crossProbability(this.stage, this.last.t, this.last.b, 0);
+      this.stage = buildStage(this.stage, this.last.t, this.last.b, 0, t - this.last.t);
+    }
+    const b = solveBoundary(this.stage, t, obrienFlemingSpending(t, this.alpha) - this.spent);
+    this.last = { t, b };
+    return b;
   }
-  const tK = times[times.length - 1];
-  return solveBoundary(prev, tK, obrienFlemingSpending(tK, alpha) - spent);
-}
+};
 
 // src/stats/mann-whitney-sorted.ts
 function mannWhitneyGreaterSorted(sortedX, sortedY, shift = 0) {
@@ -40436,11 +40440,11 @@ async function runSequential(runtime, opts) {
   const checks = [];
   const looks = [];
   const times = [];
-  const bounds = [];
   let requests = 0;
   let exhausted = false;
   const errorAlpha = opts.alpha * ERROR_ALPHA_SHARE;
   const latencyAlpha = opts.alpha - errorAlpha;
+  const boundaries = new BoundarySequence(latencyAlpha);
   for (let index = 0; ; ) {
     for (let k = 0; k < opts.lookEvery && !exhausted; k++, index++) {
       const outcome = await runtime.runRound(index);
@@ -40466,8 +40470,7 @@ async function runSequential(runtime, opts) {
     const t = nextTime(times, used / planned, final);
     const errorLevel = obrienFlemingSpending(t, errorAlpha) - obrienFlemingSpending(times.at(-1) ?? 0, errorAlpha);
     times.push(t);
-    const boundary = nextBoundary(latencyAlpha, times, bounds);
-    bounds.push(boundary);
+    const boundary = boundaries.next(t);
     const boundaryP = normalSf(boundary);
     const ci = shiftInterval(prepared, boundaryP, scaleOf(opts.threshold), look.scaleBudget, look.scaleShift);
     const errorP = errorRateP(look.errors, look.counted);

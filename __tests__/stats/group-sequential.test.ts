@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  BoundarySequence,
   crossingProbabilities,
   nextBoundary,
   obrienFlemingSpending,
@@ -65,6 +66,19 @@ describe('upperBoundaries', () => {
       if (expected === Infinity) expect(got).toBe(Infinity);
       else expect(Math.abs(got - expected)).toBeLessThan(tolerance(c.uncertainty));
     }
+  });
+  it('BoundarySequence, look by look, matches the SciPy boundaries', () => {
+    for (const c of bref.boundaries) {
+      const seq = new BoundarySequence(c.alpha);
+      c.times.forEach((t: number, k: number) =>
+        expect(Math.abs(seq.next(t) - c.boundaries[k]), `alpha ${c.alpha} times ${c.times} look ${k + 1}`).toBeLessThan(tolerance(c.uncertainty[k])),
+      );
+    }
+    // Looks a run of small rounds takes: close together early, then the plan's end.
+    const times = [0.05, 0.06, 0.08, 0.3, 0.31, 1];
+    const seq = new BoundarySequence(0.045);
+    expect(times.map((t) => seq.next(t))).toEqual(upperBoundaries(0.045, times));
+    expect(() => seq.next(0.9)).toThrow(/increase/);
   });
   it('validates times', () => {
     expect(() => upperBoundaries(0.05, [])).toThrow();

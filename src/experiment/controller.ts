@@ -3,7 +3,7 @@
 // size at each look (Noether 1987 on the pilot), and stops with a verdict (DESIGN.md steps 6-8).
 // Live and replayed runs take exactly this path. The latency test gets alpha minus the error test's
 // share ERROR_ALPHA_SHARE; the error test spends its share over the same information times.
-import { achievedPower, nextBoundary, noetherTotal, normalSf, obrienFlemingSpending } from '../stats';
+import { achievedPower, BoundarySequence, noetherTotal, normalSf, obrienFlemingSpending } from '../stats';
 import type { Check, LookRecord, RoundData, Threshold, Verdict, VerdictKind } from '../types';
 import { analyzeLook, scaleOf, shiftInterval, superiorityForMde, type LookAnalysis } from './analysis';
 import { errorRateExcess, errorRateP } from './error-rate';
@@ -48,11 +48,11 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
   const checks: Check[] = [];
   const looks: LookRecord[] = [];
   const times: number[] = [];
-  const bounds: number[] = [];
   let requests = 0;
   let exhausted = false;
   const errorAlpha = opts.alpha * ERROR_ALPHA_SHARE;
   const latencyAlpha = opts.alpha - errorAlpha;
+  const boundaries = new BoundarySequence(latencyAlpha);
 
   for (let index = 0; ; ) {
     for (let k = 0; k < opts.lookEvery && !exhausted; k++, index++) {
@@ -79,8 +79,7 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
     const t = nextTime(times, used / planned, final);
     const errorLevel = obrienFlemingSpending(t, errorAlpha) - obrienFlemingSpending(times.at(-1) ?? 0, errorAlpha);
     times.push(t);
-    const boundary = nextBoundary(latencyAlpha, times, bounds);
-    bounds.push(boundary);
+    const boundary = boundaries.next(t);
     const boundaryP = normalSf(boundary);
     const ci = shiftInterval(prepared, boundaryP, scaleOf(opts.threshold), look.scaleBudget, look.scaleShift);
     const errorP = errorRateP(look.errors, look.counted);

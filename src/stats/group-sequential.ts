@@ -21,6 +21,8 @@ const RANGE = 10;
 /** Default grid step for Z_k, and the smallest allowed (very close looks). */
 const STEP = 0.02;
 const MIN_STEP = 0.005;
+/** Transition kernel terms beyond this many sd are below 1e-19 of its peak and are skipped. */
+const KERNEL_REACH = 9.5;
 
 /** Cumulative one-sided alpha spent by information fraction t. */
 export function obrienFlemingSpending(t: number, alpha: number): number {
@@ -84,10 +86,18 @@ function buildStage(prev: Stage | null, t: number, b: number, theta: number, dtO
   const sdd = Math.sqrt(dtIn);
   const drift = theta * dtIn;
   const scale = sdt / sdd;
+  // The kernel is negligible beyond KERNEL_REACH sd: sum only the previous grid points within it.
+  const n = prev.z.length;
+  const lo = prev.z[0]!;
+  const step = n > 1 ? prev.z[1]! - lo : 1;
+  const reach = (KERNEL_REACH * sdd) / sprev;
   for (let i = 0; i < z.length; i++) {
     const zs = z[i]! * sdt - drift;
+    const centre = zs / sprev;
+    const from = Math.max(0, Math.floor((centre - reach - lo) / step));
+    const to = Math.min(n - 1, Math.ceil((centre + reach - lo) / step));
     let acc = 0;
-    for (let j = 0; j < prev.z.length; j++) acc += prev.g[j]! * normalPdf((zs - prev.z[j]! * sprev) / sdd);
+    for (let j = from; j <= to; j++) acc += prev.g[j]! * normalPdf((zs - prev.z[j]! * sprev) / sdd);
     g[i] = w[i]! * acc * scale;
   }
   return { t, z, g };
@@ -162,6 +172,34 @@ export function nextBoundary(alpha: number, times: number[], previous: number[])
   }
   const tK = times[times.length - 1]!;
   return solveBoundary(prev, tK, obrienFlemingSpending(tK, alpha) - spent);
+}
+
+/**
+ * The boundaries of one run, look by look: each call to next(t) gives what nextBoundary(alpha,
+ * [...earlier times, t], [...earlier boundaries]) gives, but carries the integration forward, so a
+ * run of K looks builds K stages instead of K^2/2.
+ */
+export class BoundarySequence {
+  private stage: Stage | null = null;
+  private spent = 0;
+  private last: { t: number; b: number } | null = null;
+
+  constructor(private readonly alpha: number) {
+    obrienFlemingSpending(0.5, alpha); // validates alpha
+  }
+
+  /** The boundary at the next look, at information time t (after every earlier look's). */
+  next(t: number): number {
+    if (!(t > 0) || !Number.isFinite(t)) throw new Error(`group-sequential: invalid information time ${t}`);
+    if (this.last) {
+      if (!(t > this.last.t)) throw new Error('group-sequential: information times must increase');
+      this.spent += crossProbability(this.stage, this.last.t, this.last.b, 0);
+      this.stage = buildStage(this.stage, this.last.t, this.last.b, 0, t - this.last.t);
+    }
+    const b = solveBoundary(this.stage, t, obrienFlemingSpending(t, this.alpha) - this.spent);
+    this.last = { t, b };
+    return b;
+  }
 }
 
 /**

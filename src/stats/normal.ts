@@ -111,9 +111,14 @@ export function normalSf(x: number): number {
   return x >= 0 ? upperTail(x) : 1 - upperTail(-x);
 }
 
-/** Standard normal density. */
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * Standard normal density. Written out: the boundary integration evaluates it millions of times
+ * per run, and jStat.normal.pdf (the same formula through log and pow) made that 4x slower.
+ */
 export function normalPdf(x: number): number {
-  return jStat.normal.pdf(x, 0, 1);
+  return INV_SQRT_2PI * Math.exp(-0.5 * x * x);
 }
 
 /**
