@@ -432,6 +432,8 @@ function deriveSeed(seed, round, stream = 0) {
 var STREAM = { schedule: 0, mix: 1, warmupMix: 2, startOrder: 3 };
 
 // src/experiment/schedule.ts
+var BASELINE = 0;
+var CANDIDATE = 1;
 function checkCount(n, what) {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
 }
@@ -446,11 +448,15 @@ function pairSchedule(seed, round, pairs) {
   }
   return out;
 }
-function warmupSchedule(warmupPerArm) {
+function warmupSchedule(warmupPerArm, first = "baseline") {
   checkCount(warmupPerArm, "warmupPerArm");
+  const lead = first === "baseline" ? BASELINE : CANDIDATE;
   const out = new Uint8Array(2 * warmupPerArm);
-  for (let i = 1; i < out.length; i += 2) out[i] = 1;
+  for (let i = 0; i < out.length; i++) out[i] = i % 2 === 0 ? lead : 1 - lead;
   return out;
+}
+function firstStarted(seed, round) {
+  return new Prng(deriveSeed(seed, round, STREAM.startOrder)).nextBit() === BASELINE ? "baseline" : "candidate";
 }
 
 // src/loadgen/loadgen.ts
@@ -493,7 +499,7 @@ async function runRound(opts) {
   const wire = targets.map((t) => opts.requests.map((r) => serializeRequest(r, t, keepAlive)));
   const isHead = opts.requests.map((r) => r.method.toUpperCase() === "HEAD");
   const clients = targets.map((t) => new HttpClient(t, { timeoutMs, keepAlive }));
-  const warm = warmupSchedule(warmupPerArm);
+  const warm = warmupSchedule(warmupPerArm, firstStarted(seed, round));
   const sched = pairSchedule(seed, round, pairs);
   const warmRng = new Prng(deriveSeed(seed, round, STREAM.warmupMix));
   const mixRng = new Prng(deriveSeed(seed, round, STREAM.mix));

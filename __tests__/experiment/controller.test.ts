@@ -2,7 +2,7 @@
 // explicit pair loops, their sign-flip law by listing every assignment, the error test's binomial
 // tail by direct summation, the errors counted after each round's warm-up cut by walking the rows.
 import { describe, expect, it } from 'vitest';
-import { analyzeLook } from '../../src/experiment/analysis';
+import { analyzeLook, superiorityForMde, UNBLIND_Z } from '../../src/experiment/analysis';
 import { nextTime, runSequential, type SequentialOptions } from '../../src/experiment/controller';
 import { prepareRound } from '../../src/experiment/prepared-round';
 import { Prng } from '../../src/experiment/prng';
@@ -22,16 +22,21 @@ function rounds(count: number, pairs: number, effect: number, seed: number, fail
   });
 }
 
-/** Exact sign-flip p of the summed van Elteren scores at shift log(1 + budget), all from scratch. */
-function bruteForceP(data: RoundData[], budget: number): number {
-  const scores = data.map(prepareRound).filter((p) => p.valid).map((p) => {
+/** The van Elteren score of each valid round at shift log(1 + budget), from scratch, and its i.i.d. sd. */
+function scratchScores(data: RoundData[], budget: number): Array<{ score: number; sd: number }> {
+  return data.map(prepareRound).filter((p) => p.valid).map((p) => {
     const d = Math.log1p(budget);
     let u = 0;
     for (const b of p.log.baseline) for (const c of p.log.candidate) u += c - d > b ? 1 : c - d === b ? 0.5 : 0;
     const m = p.log.baseline.length;
     const n = p.log.candidate.length;
-    return (u - (m * n) / 2) / (m + n + 1);
+    return { score: (u - (m * n) / 2) / (m + n + 1), sd: Math.sqrt((m * n) / (12 * (m + n + 1))) };
   });
+}
+
+/** Exact sign-flip p of the summed van Elteren scores at shift log(1 + budget), all from scratch. */
+function bruteForceP(data: RoundData[], budget: number): number {
+  const scores = scratchScores(data, budget).map((s) => s.score);
   const observed = scores.reduce((a, b) => a + b, 0);
   const tol = 1e-9 * scores.reduce((a, b) => a + Math.abs(b), 0);
   let hits = 0;
@@ -91,6 +96,46 @@ describe('analyzeLook', () => {
     const look = analyzeLook(data.map(prepareRound), { relative: 0.02 });
     expect(look.reference).toBe('sign-flip');
     expect(look.p).toBe(bruteForceP(data, 0.02));
+  });
+});
+
+/** The round with its arms' labels swapped: what the other side of the round's coin gives. */
+function swapped(r: RoundData): RoundData {
+  return { ...r, arm: r.arm.map((a) => 1 - a) };
+}
+
+describe("analyzeLook: the plan's spread", () => {
+  // Rounds with a +-6 % offset on one instance: between-round spread far above within-round noise.
+  const base = rounds(12, 60, 0, 21).map((r, i) => ({ ...r, latencyNs: r.latencyNs.map((v, k) => (r.arm[k] ? v * (i % 3 ? 1.06 : 0.94) : v)) }));
+  it('is the mean square of the standardised scores about 0, the same for every way the coins could have fallen, while |Z| < 3', () => {
+    const expected = (data: RoundData[]) => {
+      const e = scratchScores(data, 0).map((s) => s.score / s.sd);
+      return e.reduce((a, x) => a + x * x, 0) / e.length;
+    };
+    const rng = new Prng(3);
+    const pS = superiorityForMde(base.map(prepareRound), { relative: 0.05 }, { relative: 0 });
+    let looked = 0;
+    for (let k = 0; k < 40; k++) {
+      const data = base.map((r) => (rng.nextBit() ? swapped(r) : r));
+      const look = analyzeLook(data.map(prepareRound), { relative: 0 });
+      if (Math.abs(look.z) >= UNBLIND_Z) continue;
+      looked++;
+      expect(look.varianceFactor).toBeGreaterThan(3);
+      expect(look.varianceFactor).toBeCloseTo(expected(base), 9);
+      // The other input of the plan, P(candidate > baseline) at the mde, pools both arms: no labels either.
+      expect(superiorityForMde(data.map(prepareRound), { relative: 0.05 }, { relative: 0 })).toBeCloseTo(pS, 12);
+    }
+    expect(looked).toBeGreaterThan(30);
+  });
+  it('is the spread about the mean once |Z| >= 3: a slowdown in every round is not taken for spread', () => {
+    const data = rounds(12, 60, 0.5, 22);
+    const look = analyzeLook(data.map(prepareRound), { relative: 0 });
+    expect(look.z).toBeGreaterThan(UNBLIND_Z);
+    const e = scratchScores(data, 0).map((s) => s.score / s.sd);
+    const mean = e.reduce((a, x) => a + x, 0) / e.length;
+    const centred = e.reduce((a, x) => a + (x - mean) ** 2, 0) / (e.length - 1);
+    expect(look.varianceFactor).toBeCloseTo(Math.max(1, centred), 9);
+    expect(e.reduce((a, x) => a + x * x, 0) / e.length).toBeGreaterThan(50 * look.varianceFactor);
   });
 });
 

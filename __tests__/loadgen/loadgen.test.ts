@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sample } from '../../src/types';
 import { runRound, type RoundOptions } from '../../src/loadgen/loadgen';
-import { pairSchedule } from '../../src/experiment/schedule';
+import { firstStarted, pairSchedule } from '../../src/experiment/schedule';
 import { median, startHttpServer, startRawServer, type TestServer } from './servers';
 
 const servers: TestServer[] = [];
@@ -51,6 +51,25 @@ describe('runRound', () => {
     expect(b.paths.length).toBe(110);
     expect(c.paths.length).toBe(110);
     expect(r.durationMs).toBeGreaterThan(0);
+  });
+
+  it("the round's first-started arm leads every warm-up pair", async () => {
+    const order: string[] = [];
+    const server = (arm: string) => startHttpServer((_q, res) => {
+      order.push(arm);
+      res.end('ok');
+    });
+    const [b, c] = await pair(server('baseline'), server('candidate'));
+    const rounds = [0, 1, 2, 3, 4, 5, 6, 7];
+    const firsts = rounds.map((round) => firstStarted(42, round));
+    expect(new Set(firsts).size).toBe(2);
+    for (const round of rounds) {
+      order.length = 0;
+      await runRound(opts(b, c, { round, warmupPerArm: 3, pairs: 0 }));
+      const lead = firsts[round]!;
+      const other = lead === 'baseline' ? 'candidate' : 'baseline';
+      expect(order, `round ${round}`).toEqual([lead, other, lead, other, lead, other]);
+    }
   });
 
   it('keep-alive uses exactly one connection per arm', async () => {

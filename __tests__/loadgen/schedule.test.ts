@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Prng, STREAM, deriveSeed } from '../../src/experiment/prng';
-import { pairSchedule, warmupSchedule } from '../../src/experiment/schedule';
+import { firstStarted, pairSchedule, slotPorts, warmupSchedule } from '../../src/experiment/schedule';
 
 describe('Prng (xoshiro128**)', () => {
   it('matches the reference C implementation from state {1,2,3,4}', () => {
@@ -99,5 +99,23 @@ describe('warmupSchedule', () => {
   it('alternates the arms, warmupPerArm each', () => {
     expect([...warmupSchedule(3)]).toEqual([0, 1, 0, 1, 0, 1]);
     expect(warmupSchedule(0).length).toBe(0);
+  });
+  it('the first-started arm leads each pair', () => {
+    expect([...warmupSchedule(3, 'candidate')]).toEqual([1, 0, 1, 0, 1, 0]);
+    expect([...warmupSchedule(2, 'baseline')]).toEqual([0, 1, 0, 1]);
+  });
+});
+
+describe("the round's slots", () => {
+  it('a fair coin per round: 2 000 rounds give 1 000 +- 3 s.d. baseline-first', () => {
+    const baselineFirst = Array.from({ length: 2000 }, (_, r) => firstStarted(7, r)).filter((a) => a === 'baseline').length;
+    expect(Math.abs(baselineFirst - 1000)).toBeLessThan(3 * Math.sqrt(500));
+  });
+  it('the first-started arm gets the lower port, in every round', () => {
+    for (let r = 0; r < 50; r++) {
+      const ports = slotPorts(7, r, 9000, 9001);
+      expect(ports[firstStarted(7, r)], `round ${r}`).toBe(9000);
+      expect(ports.baseline + ports.candidate).toBe(18001);
+    }
   });
 });

@@ -14,6 +14,9 @@ import { isMapped } from '../../src/runtime/pod-maps';
 import { parseLdd } from '../../src/runtime/pod-image';
 import { parseProcCgroup } from '../../src/runtime/pod-cgroup';
 import { placePod, podPinNote } from '../../src/runtime/pod-placement';
+import { podPlan } from '../../src/runtime/pod-plan';
+import { buildConfig } from '../../src/config';
+import { firstStarted } from '../../src/experiment/schedule';
 
 const so = Uint8Array.from({ length: 256 }, (_, i) => i); // every byte value
 function plan(over: Partial<PodPlan> = {}): PodPlan {
@@ -234,5 +237,29 @@ describe('placePod (placement inside the pod)', () => {
     expect(placed(plan(), 'baseline', { plan: off, pin: null })).toEqual(built);
     expect(podPinNote(sameCpu, [])).toMatch(/image entrypoint/);
     expect(podPinNote(sameCpu, ['/app/sut'])).toBeNull();
+  });
+});
+
+describe("podPlan: the round's slots", () => {
+  it("the first-started arm gets sut.port, the other sut.port + 1, in the SUT containers and the loadgen's targets alike", () => {
+    const config = buildConfig({ runtime: 'podman', sut: { image: 'img/sut:1', port: 9000 }, seed: 5 });
+    const assets = { loadgenScript: new Uint8Array(1), pin: null };
+    const images = { sutImage: 'img/sut:1', sutCommand: ['/app/sut'], loadgenImage: 'node:24-alpine' };
+    const seen = new Set<string>();
+    for (let round = 0; round < 12; round++) {
+      const p = podPlan(config, 'abc', round, assets, images);
+      const first = firstStarted(5, round);
+      seen.add(first);
+      expect(p.sut.ports[first], `round ${round}`).toBe(9000);
+      expect(p.sut.ports[first === 'baseline' ? 'candidate' : 'baseline']).toBe(9001);
+      const targets = (p.loadgen.config as Obj).targets;
+      expect(targets.baseline.port).toBe(p.sut.ports.baseline);
+      expect(targets.candidate.port).toBe(p.sut.ports.candidate);
+      const env = Object.fromEntries(
+        (buildPodManifest(p).pod as Obj).spec.containers.map((c: Obj) => [c.name, c.env?.find((e: Obj) => e.name === 'PORT')?.value]),
+      );
+      expect(env).toMatchObject({ 'sut-baseline': String(p.sut.ports.baseline), 'sut-candidate': String(p.sut.ports.candidate) });
+    }
+    expect(seen.size).toBe(2);
   });
 });

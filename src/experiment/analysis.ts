@@ -99,7 +99,7 @@ export function analyzeLook(all: PreparedRound[], threshold: Threshold): LookAna
     })),
     median,
     lag1: meanLag1(rounds),
-    varianceFactor: varianceFactor(rounds, scores),
+    varianceFactor: varianceFactor(rounds, scores, combined.z),
     dependence: roundDependence(standardisedScores(rounds, scores)),
     iidP: iidMannWhitneyP(rounds, scale, delta0),
   };
@@ -275,8 +275,9 @@ function invertOn(rounds: PreparedRound[], scale: Scale, budget: number, level: 
 }
 
 /**
- * P(candidate > baseline) under a true shift of `mde` beyond the budget, from the pilot baselines
- * within each round (Happ, Bathke & Brunner 2019), weighted by round size.
+ * P(candidate > baseline) under a true shift of `mde` beyond the budget, from each round's pilot
+ * (Happ, Bathke & Brunner 2019, who take the reference arm; here both arms pooled), weighted by
+ * round size.
  */
 export function superiorityForMde(all: PreparedRound[], mde: Threshold, threshold: Threshold): number {
   const rounds = all.filter((r) => r.valid);
@@ -286,9 +287,11 @@ export function superiorityForMde(all: PreparedRound[], mde: Threshold, threshol
   let acc = 0;
   let w = 0;
   for (const r of rounds) {
-    const b = r[scale].baseline;
-    acc += superiorityFromPilot(b, shift) * b.length;
-    w += b.length;
+    // Both arms pooled, labels ignored (blinded, as varianceFactor): the plan is then the same
+    // whichever arm the round's coin put in which slot.
+    const pilot = concat([r[scale].baseline, r[scale].candidate]).sort();
+    acc += superiorityFromPilot(pilot, shift) * pilot.length;
+    w += pilot.length;
   }
   return w > 0 ? acc / w : 0.5;
 }
@@ -308,11 +311,26 @@ function standardisedScores(rounds: PreparedRound[], scores: number[]): number[]
   });
 }
 
-function varianceFactor(rounds: PreparedRound[], scores: number[]): number {
+/**
+ * Between-round spread over the i.i.d. expectation, for the plan (at least 1). Blinded while the
+ * evidence is weak (|Z| < UNBLIND_Z): the mean square of the standardised scores about 0, their
+ * mean under H0 (the scores are taken at the budget), the same for every sign assignment of the
+ * rounds (M. Kieser & T. Friede, Stat. Med. 22 (2003) 3571-3581, blinded re-estimation). A spread
+ * about the sample mean would let a run that leans towards "regression" plan itself shorter and
+ * spend alpha faster. From |Z| >= UNBLIND_Z the spread about the sample mean: a clear slowdown in
+ * every round is not taken for spread (which would plan a 50 % slowdown as if it were +-50 %
+ * noise). Under H0 the plan can depend on the signs only after |Z| has reached UNBLIND_Z.
+ * Measured in docs/method.md, step 12.
+ */
+function varianceFactor(rounds: PreparedRound[], scores: number[], z: number): number {
   if (rounds.length < 3) return 1;
   const e = standardisedScores(rounds, scores);
-  return Math.max(1, bartlettLongRunVariance(e, 0) / (e.length - 1));
+  const spread = Math.abs(z) < UNBLIND_Z ? e.reduce((s, x) => s + x * x, 0) / e.length : bartlettLongRunVariance(e, 0) / (e.length - 1);
+  return Math.max(1, spread);
 }
+
+/** |Z| from which the plan's spread is taken about the rounds' mean (see varianceFactor). */
+export const UNBLIND_Z = 3;
 
 /** How far the round scores are from independent: the inputs of the round-dependence check and the plan. */
 export interface RoundDependence {

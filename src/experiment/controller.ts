@@ -30,15 +30,6 @@ export interface SequentialOptions {
 /** The error-rate test's share of alpha. */
 export const ERROR_ALPHA_SHARE = 0.1;
 
-/**
- * Rounds whose scores look serially correlated (lag-1 above 0, Wald-Wolfowitz p below this) need
- * DEPENDENT_ROUNDS_FACTOR x min-rounds before the run may end, and no decision is taken before
- * then: longer runs give the block sign-flip test (from 20 rounds) blocks long enough to hold a
- * round effect that persists. Chosen on replays (docs/method.md, "Persistent round effects").
- */
-export const DEPENDENCE_P = 0.2;
-export const DEPENDENT_ROUNDS_FACTOR = 3;
-
 export type SequentialResult = Omit<Verdict, 'checks' | 'runtime' | 'mode'> & { checks: Check[] };
 
 export async function runSequential(runtime: Runtime, opts: SequentialOptions): Promise<SequentialResult> {
@@ -71,10 +62,8 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
     const look = analyzeLook(prepared, opts.threshold);
     const used = look.n.baseline + look.n.candidate;
     const pS = superiorityForMde(prepared, opts.mde, opts.threshold);
-    const dependent = roundsLookDependent(look);
-    const minRounds = dependent ? DEPENDENT_ROUNDS_FACTOR * opts.minRounds : opts.minRounds;
-    const planned = plannedRequests(look, pS, latencyAlpha, opts, minRounds);
-    const reachedPlan = used >= planned && look.rounds >= minRounds;
+    const planned = plannedRequests(look, pS, latencyAlpha, opts);
+    const reachedPlan = used >= planned && look.rounds >= opts.minRounds;
     const final = capped || reachedPlan;
     const t = nextTime(times, used / planned, final);
     const errorLevel = obrienFlemingSpending(t, errorAlpha) - obrienFlemingSpending(times.at(-1) ?? 0, errorAlpha);
@@ -101,7 +90,7 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
     looks.push(record);
     opts.onLook?.(record);
     const power = achievedPower({ total: used / inflation(look), alpha: latencyAlpha, p: pS });
-    const decision = decide({ look, boundaryP, errorLevel, final, reachedPlan, power, opts, prepared, dependent });
+    const decision = decide({ look, boundaryP, errorLevel, final, reachedPlan, power, opts, prepared });
     if (decision || (exhausted && prepared.length === 0)) {
       const d = decision ?? { verdict: 'inconclusive' as const, reason: 'no rounds to analyse' };
       return {
@@ -118,7 +107,7 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
         power,
         warmup: { removed: look.warmupRemoved, invalidRounds: look.invalidRounds },
         errors: look.errors,
-        checks: [...dedupeChecks(checks), ...stationarityCheck(look, prepared.length), roundDependenceCheck(look, opts.minRounds)],
+        checks: [...dedupeChecks(checks), ...stationarityCheck(look, prepared.length), roundDependenceCheck(look)],
         iidP: look.iidP,
         lag1: look.lag1,
         median: look.median,
@@ -134,24 +123,20 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
 }
 
 /**
- * How much more the round-score sum varies than i.i.d. requests would make it: the between-round
- * spread (varianceFactor) times the long-run factor of neighbouring rounds moving together (never
- * below 1, so noise in a short series does not shrink the plan).
+ * How much more the round-score sum varies than i.i.d. requests would make it: the rounds' mean
+ * square over the i.i.d. expectation. Only what every sign assignment of the rounds shares enters
+ * the plan (not the long-run factor, whose lag products change sign with a round's coin), so the
+ * look times cannot lean on which way the run is going.
  */
 function inflation(look: LookAnalysis): number {
-  return look.varianceFactor * Math.max(1, look.dependence.longRunFactor);
+  return look.varianceFactor;
 }
 
-/** Positive serial correlation of the round scores, as far as the rounds so far can show it. */
-function roundsLookDependent(look: LookAnalysis): boolean {
-  return look.dependence.lag1 > 0 && look.dependence.serialP < DEPENDENCE_P;
-}
-
-function plannedRequests(look: LookAnalysis, pS: number, alpha: number, opts: SequentialOptions, minRounds: number): number {
+function plannedRequests(look: LookAnalysis, pS: number, alpha: number, opts: SequentialOptions): number {
   const perRound = look.rounds > 0 ? (look.n.baseline + look.n.candidate) / look.rounds : 0;
   const base = noetherTotal({ alpha, power: opts.power, p: pS });
   const inflated = Math.ceil(base * inflation(look));
-  const atLeast = Math.ceil(perRound * minRounds);
+  const atLeast = Math.ceil(perRound * opts.minRounds);
   return Math.max(Number.isFinite(inflated) ? inflated : Number.MAX_SAFE_INTEGER, atLeast, 1);
 }
 
@@ -175,8 +160,6 @@ interface DecisionInput {
   power: number;
   opts: SequentialOptions;
   prepared: PreparedRound[];
-  /** Round scores that look serially correlated: no latency decision before the final look. */
-  dependent: boolean;
 }
 
 /**
@@ -188,7 +171,6 @@ function decide(x: DecisionInput): { verdict: VerdictKind; reason: string } | nu
   const { look, opts } = x;
   const errorExcess = errorRateExcess(look.errors, look.counted, x.errorLevel);
   if (errorExcess) return { verdict: 'regression', reason: errorExcess };
-  if (x.dependent && !x.final) return null;
   if (look.p <= x.boundaryP) {
     return { verdict: 'regression', reason: 'the slowdown exceeds the budget: the test crossed its boundary' };
   }
@@ -226,22 +208,20 @@ function stationarityCheck(look: LookAnalysis, total: number): Check[] {
 }
 
 /**
- * Whether the rounds behave as independent units: between-round spread far above what the requests
- * within a round explain, or consecutive rounds that move together (a placement that persists), make
- * the verdict lean on fewer independent units than it counts.
+ * Whether the rounds behave as independent units. Informational: the round's coin puts the arms in
+ * their slots (start order, pod listing, ports, warm-up), so an effect that sticks to a slot, however
+ * long, only flips signs the test already flips. What it cannot reach is an effect that follows the
+ * arm from round to round, or a cost that drifts; this check shows when the rounds look like that.
  */
-function roundDependenceCheck(look: LookAnalysis, minRounds: number): Check {
+function roundDependenceCheck(look: LookAnalysis): Check {
   const d = look.dependence;
   const correlated = d.lag1 > 0 && d.serialP < 0.05;
-  const extended = roundsLookDependent(look)
-    ? `; the run needed ${DEPENDENT_ROUNDS_FACTOR * minRounds} rounds (${DEPENDENT_ROUNDS_FACTOR}x min-rounds) before it could end`
-    : '';
   const spread = look.varianceFactor >= 2;
   const numbers =
     `round scores vary ${look.varianceFactor.toFixed(2)}x as much as i.i.d. requests would make them; ` +
     `lag-1 correlation of consecutive rounds ${d.lag1.toFixed(2)} (Wald-Wolfowitz p = ${d.serialP.toPrecision(2)}); ` +
     `long-run factor ${d.longRunFactor.toFixed(2)} at Bartlett bandwidth ${d.bandwidth}`;
-  if (!correlated && !spread) return { id: 'round-dependence', status: 'pass', detail: numbers + extended };
+  if (!correlated && !spread) return { id: 'round-dependence', status: 'pass', detail: numbers };
   const what = [spread ? 'between-round spread dominates' : '', correlated ? 'consecutive rounds are correlated' : '']
     .filter(Boolean)
     .join(' and ');
@@ -249,8 +229,8 @@ function roundDependenceCheck(look: LookAnalysis, minRounds: number): Check {
     id: 'round-dependence',
     status: 'warn',
     detail:
-      `${what} (${numbers}): a placement or instance effect that persists across rounds can pass for a slowdown; ` +
-      `the plan counts this spread, and from 20 rounds on the test flips blocks of consecutive rounds${extended}`,
+      `${what} (${numbers}): the plan counts this spread, and effects that stick to a slot are randomized by the round's coin; ` +
+      `an effect that follows one arm from round to round, or a cost that drifts during the run, is not, so look at the per-round shifts`,
   };
 }
 

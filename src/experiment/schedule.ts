@@ -30,18 +30,30 @@ export function pairSchedule(seed: number, round: number, pairs: number): Uint8A
   return out;
 }
 
-/** Warm-up order (not recorded): warmupPerArm requests per arm, alternating baseline, candidate, ... */
-export function warmupSchedule(warmupPerArm: number): Uint8Array {
+/**
+ * Warm-up order (not recorded): warmupPerArm requests per arm in pairs, the round's first-started arm
+ * leading every pair (see firstStarted).
+ */
+export function warmupSchedule(warmupPerArm: number, first: 'baseline' | 'candidate' = 'baseline'): Uint8Array {
   checkCount(warmupPerArm, 'warmupPerArm');
+  const lead = first === 'baseline' ? BASELINE : CANDIDATE;
   const out = new Uint8Array(2 * warmupPerArm);
-  for (let i = 1; i < out.length; i += 2) out[i] = 1;
+  for (let i = 0; i < out.length; i++) out[i] = i % 2 === 0 ? lead : 1 - lead;
   return out;
 }
 
 /**
- * Which arm's SUT instance is started first in a round: a fair coin from the round's own stream,
- * so start order (which instance gets a warmer page cache, the first free CPU, ...) cannot favour one arm.
+ * The round's coin that puts the two arms in its two slots: the arm it names is started first,
+ * listed first in the pod, given the lower port and leads the warm-up pairs. A fair coin from the
+ * round's own stream, so nothing that differs between the slots (a warmer page cache, the first free
+ * CPU, a port, a placement that sticks from round to round) can favour one arm: under "no
+ * difference" each round score's sign is this coin's, which is the sign-flip test's reference.
  */
 export function firstStarted(seed: number, round: number): 'baseline' | 'candidate' {
   return new Prng(deriveSeed(seed, round, STREAM.startOrder)).nextBit() === BASELINE ? 'baseline' : 'candidate';
+}
+
+/** The round's two ports for the arms: the first-started arm gets `low`, the other `high`. */
+export function slotPorts(seed: number, round: number, low: number, high: number): { baseline: number; candidate: number } {
+  return firstStarted(seed, round) === 'baseline' ? { baseline: low, candidate: high } : { baseline: high, candidate: low };
 }

@@ -2,7 +2,7 @@
 // pair schedule, closed loop with exactly one request in flight.
 import type { Arm, Sample } from '../types';
 import { Prng, STREAM, deriveSeed } from '../experiment/prng';
-import { pairSchedule, warmupSchedule } from '../experiment/schedule';
+import { firstStarted, pairSchedule, warmupSchedule } from '../experiment/schedule';
 import { HttpClient, serializeRequest, type Endpoint, type HttpResult, type RequestSpec } from './http-client';
 
 export type { Endpoint, RequestSpec } from './http-client';
@@ -78,7 +78,7 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
   const isHead = opts.requests.map((r) => r.method.toUpperCase() === 'HEAD');
   const clients = targets.map((t) => new HttpClient(t, { timeoutMs, keepAlive }));
 
-  const warm = warmupSchedule(warmupPerArm);
+  const warm = warmupSchedule(warmupPerArm, firstStarted(seed, round));
   const sched = pairSchedule(seed, round, pairs);
   const warmRng = new Prng(deriveSeed(seed, round, STREAM.warmupMix));
   const mixRng = new Prng(deriveSeed(seed, round, STREAM.mix));

@@ -12,7 +12,7 @@ import { COUNT_FILE_ENV, COUNT_REQUESTS, countingPreload, countWithPreload, ensu
 import { wrappedByGate } from '../cost/wrapped';
 import { sameHostCheck } from '../checks';
 import type { CallCounts, RoundOutcome, Runtime } from '../experiment/runtime';
-import { firstStarted } from '../experiment/schedule';
+import { firstStarted, slotPorts } from '../experiment/schedule';
 import { driveSequential } from '../loadgen/count-mode';
 import { runRound } from '../loadgen/loadgen';
 import { roundFromSamples } from '../samples/round-data';
@@ -55,10 +55,11 @@ export class LocalRuntime implements Runtime {
 
   async runRound(index: number): Promise<RoundOutcome> {
     this.pinSelf();
-    const [portB, portC] = await freePorts(2);
     const { sut } = this.config;
     const command = pinnedCommand(pinBinary(), this.plan.sut, this.opts.command);
     const first = firstStarted(this.config.seed, index);
+    const [low, high] = await freePorts(2);
+    const { baseline: portB, candidate: portC } = slotPorts(this.config.seed, index, low, high);
     const arms = {
       baseline: { label: 'baseline', command, env: sut.env, port: portB, preload: this.config.baselineHook },
       candidate: { label: 'candidate', command, env: sut.env, port: portC, preload: this.config.hook },

@@ -8,6 +8,7 @@ import { UsageError } from '../errors';
 import { packageRoot } from '../native';
 import { dnsLabel, type HookAsset, type PodPlan } from './manifest';
 import { podResources } from './pod-resources';
+import { slotPorts } from '../experiment/schedule';
 import { pinBinary } from './placement';
 
 export interface PodAssets {
@@ -51,9 +52,10 @@ export function loadPodAssets(config: Config): PodAssets {
   };
 }
 
-function sutPorts(config: Config): { baseline: number; candidate: number } {
-  const baseline = config.sut.port > 0 ? config.sut.port : 8080;
-  return { baseline, candidate: baseline === 65535 ? baseline - 1 : baseline + 1 };
+/** The round's two SUT ports, sut.port (default 8080) and the next, taken by the arms in slot order. */
+function sutPorts(config: Config, round: number): { baseline: number; candidate: number } {
+  const low = config.sut.port > 0 ? Math.min(config.sut.port, 65534) : 8080;
+  return slotPorts(config.seed, round, low, low + 1);
 }
 
 /** Rows the loadgen writes for one round (warm-up excluded). */
@@ -62,7 +64,7 @@ export function expectedRows(config: Config): number {
 }
 
 function loadgenConfig(config: Config, round: number): Record<string, unknown> {
-  const ports = sutPorts(config);
+  const ports = sutPorts(config, round);
   return {
     rounds: 1,
     round,
@@ -101,7 +103,7 @@ export function podPlan(config: Config, runId: string, round: number, assets: Po
       image: images.sutImage,
       command: images.sutCommand,
       env: config.sut.env,
-      ports: sutPorts(config),
+      ports: sutPorts(config, round),
       imagePullPolicy: images.pullPolicy,
     },
     hook: assets.hook,

@@ -38,13 +38,19 @@ const rows: Array<[string, Partial<StudySpec>]> = [
   ...persistentRows(),
 ];
 
-/** A/A with a +-size offset on the candidate whose sign persists from round to round with probability `stay`. */
+/**
+ * A/A with a +-size offset whose sign persists from round to round with probability `stay`: on the
+ * round's first-started instance (a placement or start-order effect, which the design's coin assigns
+ * to an arm), and, for contrast, on the candidate itself in every round (an effect no coin reaches).
+ */
 function persistentRows(): Array<[string, Partial<StudySpec>]> {
-  const cases = [[0.01, 0.5], [0.01, 0.7], [0.02, 0.7], [0.01, 0.8], [0.01, 0.9], [0.02, 0.9]];
-  return cases.map(([size, stay]) => [
-    `A/A, persistent +-${size * 100}% (stay ${stay})`,
-    { traces: all, effect: 0, instanceSd: 0.01, persistent: { size, stay }, threshold: { relative: 0 } },
-  ]);
+  const onSlot = [[0.01, 0.5], [0.02, 0.7], [0.02, 0.9], [0.02, 0.99], [0.05, 1]];
+  const onArm = [[0.01, 0.5], [0.01, 0.7], [0.02, 0.7], [0.01, 0.8], [0.01, 0.9], [0.02, 0.9]];
+  const row = (on: 'slot' | 'arm', [size, stay]: number[]): [string, Partial<StudySpec>] => [
+    `A/A, persistent +-${size! * 100}% on the ${on === 'slot' ? 'first-started instance' : 'candidate arm'} (stay ${stay})`,
+    { traces: all, effect: 0, instanceSd: 0.01, persistent: { size: size!, stay: stay!, on }, threshold: { relative: 0 } },
+  ];
+  return [...onSlot.map((c) => row('slot', c)), ...onArm.map((c) => row('arm', c))];
 }
 const only = process.env.STUDY_ONLY;
 console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | interval disagrees with test | regressions by the error test | time |');

@@ -4,7 +4,7 @@
 // false-positive rate (A/A) and the power of the gate on real, noisy latencies; so can round effects
 // that persist from one round to the next (a placement that sticks) and failed requests.
 import { Prng } from '../experiment/prng';
-import { pairSchedule } from '../experiment/schedule';
+import { firstStarted, pairSchedule } from '../experiment/schedule';
 import type { RoundData } from '../types';
 
 export interface ReplaySpec {
@@ -17,11 +17,15 @@ export interface ReplaySpec {
   /** Standard deviation of a per-round relative offset on the candidate (instance-to-instance). */
   instanceSd: number;
   /**
-   * A relative offset of +size or -size on the candidate whose sign follows a two-state Markov
-   * chain over rounds: it keeps its sign from one round to the next with probability `stay` and
-   * starts in either state with probability 1/2 (the chain's stationary law: no slowdown on average).
+   * A relative offset of +size or -size whose sign follows a two-state Markov chain over rounds: it
+   * keeps its sign from one round to the next with probability `stay` and starts in either state
+   * with probability 1/2 (the chain's stationary law: no slowdown on average). `on: 'slot'` (the
+   * default) puts it on the round's first-started instance, whichever arm the round's coin put
+   * there, as a placement or start-order effect does live; `on: 'arm'` puts it on the candidate in
+   * every round, an effect that follows the arm itself, which the design's coin cannot reach.
+   * `stay: 1` keeps the first sign for the whole run.
    */
-  persistent?: { size: number; stay: number };
+  persistent?: { size: number; stay: number; on?: 'slot' | 'arm' };
   /** Share of requests, in both arms alike, that fail (status 0 or 500, chosen at random). */
   errorRate?: number;
 }
@@ -36,11 +40,13 @@ export function buildReplay(trace: Float64Array, spec: ReplaySpec): RoundData[] 
   for (let r = 0, from = spec.start; from + 2 * pairs <= trace.length; r++, from += 2 * pairs) {
     const arm = pairSchedule(spec.seed, r, pairs);
     if (r > 0 && spec.persistent && markov.nextFloat() >= spec.persistent.stay) sign = -sign;
-    const offset = (1 + spec.instanceSd * gaussian(rng)) * (1 + sign * (spec.persistent?.size ?? 0));
+    const persistent = 1 + sign * (spec.persistent?.size ?? 0);
+    const onCandidate = spec.persistent?.on === 'arm' || firstStarted(spec.seed, r) === 'candidate';
+    const factor = [onCandidate ? 1 : persistent, (1 + spec.effect) * (1 + spec.instanceSd * gaussian(rng)) * (onCandidate ? persistent : 1)];
     const latencyNs = new Float64Array(arm.length);
     for (let i = 0; i < arm.length; i++) {
       const v = trace[from + i];
-      latencyNs[i] = arm[i] === 1 ? Math.max(1, Math.round(v * (1 + spec.effect) * offset)) : v;
+      latencyNs[i] = factor[arm[i]!] === 1 ? v : Math.max(1, Math.round(v * factor[arm[i]!]!));
     }
     const status = spec.errorRate ? failures(faults, arm.length, spec.errorRate) : null;
     rounds.push({ round: r, arm, seq: Float64Array.from(arm, (_, i) => i), latencyNs, startNs: null, status });
