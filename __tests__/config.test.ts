@@ -6,6 +6,13 @@ import { UsageError } from '../src/errors';
 import { tempDir } from './helpers';
 
 describe('config', () => {
+  it('min-rounds: 10 for local and replay, 15 in a pod, an explicit value wins', () => {
+    expect(buildConfig({ runtime: 'local' }).minRounds).toBe(10);
+    expect(buildConfig({ runtime: 'replay', replay: 'x.csv' }).minRounds).toBe(10);
+    for (const runtime of ['podman', 'kind', 'kubernetes']) expect(buildConfig({ runtime, sut: { image: 'i' } }).minRounds, runtime).toBe(15);
+    expect(buildConfig({ runtime: 'kind', sut: { image: 'i' }, 'min-rounds': '12' }).minRounds).toBe(12);
+    expect(buildConfig({ runtime: 'local', 'min-rounds': '' }).minRounds).toBe(10);
+  });
   it('resolves paths in a file relative to the file, not the working directory', () => {
     const dir = tempDir('cfg');
     const file = join(dir, 'gate.yml');

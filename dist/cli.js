@@ -7493,6 +7493,9 @@ var init_units = __esm({
 // src/config.ts
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+function defaultMinRounds(runtime) {
+  return runtime === "podman" || runtime === "kind" || runtime === "kubernetes" ? 15 : 10;
+}
 function loadConfigFile(path10) {
   let text;
   try {
@@ -7565,7 +7568,7 @@ function buildConfig(raw) {
     maxRequests: parseCount(r["max-requests"], "max-requests", 20),
     maxDurationMs: parseDuration(r["max-duration"], "max-duration"),
     lookEvery: parseCount(r["look-every"], "look-every", 1),
-    minRounds: parseCount(r["min-rounds"], "min-rounds", 1),
+    minRounds: r["min-rounds"] === void 0 ? defaultMinRounds(runtime) : parseCount(r["min-rounds"], "min-rounds", 1),
     seed: r.seed === void 0 ? Math.random() * 2 ** 32 >>> 0 : parseCount(r.seed, "seed", 0),
     failOn: oneOf(r["fail-on"], ["regression", "inconclusive"], "fail-on"),
     out: optionalString(r.out, "out"),
@@ -7680,7 +7683,8 @@ var init_config = __esm({
       "max-requests": 2e5,
       "max-duration": "20m",
       "look-every": 5,
-      "min-rounds": 10,
+      /** By runtime when unset: defaultMinRounds. */
+      "min-rounds": void 0,
       "fail-on": "regression",
       "cluster-name": "hook-latency",
       "reuse-cluster": "true",
