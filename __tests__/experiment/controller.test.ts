@@ -139,6 +139,25 @@ describe("analyzeLook: the plan's spread", () => {
   });
 });
 
+describe('the round-dependence check', () => {
+  const check = (v: Awaited<ReturnType<typeof runSequential>>) => v.checks.find((c) => c.id === 'round-dependence')!;
+  it('passes on independent rounds and names its numbers', async () => {
+    const v = await runSequential(new ReplayRuntime(rounds(10, 100, 0, 31)), { ...options, threshold: { relative: 0 } });
+    expect(check(v).status).toBe('pass');
+    expect(check(v).detail).toMatch(/vary [\d.]+x as much as i\.i\.d\. requests/);
+  });
+  it('warns when between-round spread dominates, and says what the coin does and does not cover', async () => {
+    // +-8 % on the candidate, alternating in runs of 5 rounds: spread far above within-round noise.
+    const data = rounds(10, 100, 0, 32).map((r) => ({ ...r, latencyNs: r.latencyNs.map((x, k) => (r.arm[k] ? x * (r.round % 10 < 5 ? 1.08 : 0.92) : x)) }));
+    const v = await runSequential(new ReplayRuntime(data), { ...options, threshold: { relative: 0 } });
+    expect(v.roundDependence.varianceFactor).toBeGreaterThan(2);
+    expect(check(v).status).toBe('warn');
+    expect(check(v).detail).toMatch(/^between-round spread dominates/);
+    expect(check(v).detail).toMatch(/randomized by the round's coin/);
+    expect(check(v).detail).toMatch(/follows one arm/);
+  });
+});
+
 describe('runSequential', () => {
   it('a clear slowdown: regression, with p below the boundary and the interval above the budget', async () => {
     const data = rounds(40, 100, 0.1, 5);
