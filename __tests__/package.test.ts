@@ -20,13 +20,14 @@ const tracked = (...paths: string[]): string[] =>
   execFileSync('git', ['ls-files', '--', ...paths], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').filter(Boolean);
 
 describe('the npm package', () => {
-  it('holds dist, the hook sources with their Makefile, the examples, action.yml, README, LICENSE, NOTICE: nothing else', () => {
+  it("holds the CLI and loadgen bundles, the hook sources with their Makefile, the examples, README, LICENSE, NOTICE: nothing else (the Action's bundles run from the repository, not from npm)", () => {
     const files = packed();
-    const expected = [...tracked('dist', 'hook', 'examples'), 'action.yml', 'README.md', 'LICENSE', 'NOTICE', 'package.json'].sort();
+    const expected = [...tracked('dist/cli.js', 'dist/loadgen.js', 'hook', 'examples'), 'README.md', 'LICENSE', 'NOTICE', 'package.json'].sort();
     expect(files).toEqual(expected);
     expect(files).toContain('hook/Makefile');
     expect(files).toContain('dist/cli.js');
     expect(files).toContain('dist/loadgen.js');
+    expect(files).not.toContain('dist/index.js');
     // No tests, fixtures, sources or local build products (hooks built on this machine).
     for (const f of files) expect(f).not.toMatch(/^(__tests__|data|src|scripts|bench|docs|node_modules)\/|\/build\//);
   });
