@@ -3,7 +3,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replayFile } from '../helpers';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { readSamples } from '../../src/samples/read';
+import { requestCount } from '../../src/samples/round-data';
+import { replayFile, ROOT, tempDir } from '../helpers';
 import { buildDist, runAction } from './runner';
 
 interface Req {
@@ -90,5 +94,50 @@ describe('artifact upload', () => {
     } finally {
       failCreate = false;
     }
+  });
+
+  it('cancelled (SIGINT, as the runner does): the rows so far, the round in progress included, are uploaded; the summary says so', async () => {
+    execFileSync('make', ['-s', '-C', join(ROOT, 'hook')]);
+    requests.length = 0;
+    const dir = tempDir('action-cancel');
+    let sent = false;
+    const r = await runAction(
+      'index',
+      {
+        runtime: 'local',
+        'sut-command': join(ROOT, 'examples/sut/build/sut'),
+        'sut-ready-path': '/healthz',
+        'requests-per-round': '20000',
+        'look-every': '1',
+        'min-rounds': '1000',
+        'github-token': '',
+        'artifact-name': 'hook-latency',
+      },
+      env(),
+      dir,
+      (stdout, signal) => {
+        // After the first look (one round), while the second round runs (20 000 requests: about 1 s).
+        if (!sent && /^look 1: /m.test(stdout)) {
+          sent = true;
+          setTimeout(() => signal('SIGINT'), 150);
+        }
+      },
+    );
+    expect(sent, r.stdout + r.stderr).toBe(true);
+    expect(r.status).toBe(130);
+    expect(r.stdout).toMatch(/^::warning::hook latency: cancelled \(SIGINT\)/m);
+    expect(r.stdout).toMatch(/^::error::hook latency: cancelled \(SIGINT\) after \d+ samples from \d+ rounds/m);
+    const rounds = await readSamples(join(r.outputs['report-path']!, 'samples.csv'));
+    // The whole first round and the part of the second measured before the signal.
+    expect(rounds.length).toBe(2);
+    expect(rounds[0]!.arm.length).toBe(20000);
+    expect(rounds[1]!.arm.length).toBeGreaterThan(0);
+    expect(rounds[1]!.arm.length).toBeLessThan(20000);
+    expect(r.outputs.verdict).toBe('error');
+    expect(Number(r.outputs.samples)).toBe(requestCount(rounds));
+    expect(requests.filter((q) => q.path.endsWith('/FinalizeArtifact'))).toHaveLength(1);
+    expect(r.summary).toMatch(/cancelled \(SIGINT\)/);
+    expect(r.summary).toContain(`${requestCount(rounds)} samples from 2 rounds were recorded`);
+    expect(r.summary).toContain('https://github.com/octo/gate/actions/runs/4242/artifacts/8675309');
   });
 });

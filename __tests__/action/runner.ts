@@ -47,13 +47,18 @@ export function runAction(
   inputs: Record<string, string>,
   extraEnv: NodeJS.ProcessEnv = {},
   dir = tempDir('action'),
+  /** Sees the step's stdout so far, and may signal it (the runner's cancel). */
+  onStdout?: (stdout: string, signal: (s: NodeJS.Signals) => void) => void,
 ): Promise<ActionRun> {
   const env = { ...baseEnv(dir), ...inputEnv(inputs), ...extraEnv };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'dist', `${script}.js`)], { cwd: dir, env });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      onStdout?.(stdout, (sig) => child.kill(sig));
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 110_000);
     child.on('error', reject);

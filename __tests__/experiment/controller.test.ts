@@ -150,7 +150,7 @@ describe('the round-dependence check', () => {
     // +-8 % on the candidate, alternating in runs of 5 rounds: spread far above within-round noise.
     const data = rounds(10, 100, 0, 32).map((r) => ({ ...r, latencyNs: r.latencyNs.map((x, k) => (r.arm[k] ? x * (r.round % 10 < 5 ? 1.08 : 0.92) : x)) }));
     const v = await runSequential(new ReplayRuntime(data), { ...options, threshold: { relative: 0 } });
-    expect(v.roundDependence.varianceFactor).toBeGreaterThan(2);
+    expect(v.roundDependence!.varianceFactor).toBeGreaterThan(2);
     expect(check(v).status).toBe('warn');
     expect(check(v).detail).toMatch(/^between-round spread dominates/);
     expect(check(v).detail).toMatch(/randomized by the round's coin/);

@@ -8,13 +8,17 @@ import { actionLedger, saveRunState } from './state-helper';
 import { writeJobSummary } from './summary';
 import { progressLine } from '../commands/run';
 import { exitCodeFor } from '../commands/exit';
-import { runGate } from '../engine';
+import { runGate, salvageRoundInProgress } from '../engine';
 import { messageOf, RunError, UsageError } from '../errors';
 import { uploadResults } from '../github/artifact';
 import { postComment } from '../github/comment';
 import { artifactUrl, runUrl } from '../github/links';
 import { createRuntime } from '../runtimes';
 import { appendHistory, historyLine, historyRole, readHistory, type HistoryRead } from './history';
+
+/** What a cancellation must save: set once the inputs are read. */
+let running: { artifactName: string; out?: string } | null = null;
+let cancelled = false;
 
 export async function runAction(): Promise<void> {
   let inputs: ActionInputs;
@@ -24,6 +28,7 @@ export async function runAction(): Promise<void> {
     return inputError(err);
   }
   const { config } = inputs;
+  running = { artifactName: inputs.artifactName, out: config.out };
   saveRunState({ kubeconfig: config.pod.kubeconfig });
   const role = historyRole();
   const history: HistoryRead = inputs.history.enabled ? await readHistory(inputs.history, inputs.githubToken) : null;
@@ -44,6 +49,7 @@ export async function runAction(): Promise<void> {
     outcome = { kind: 'error', message: messageOf(err), out: config.out, ...(await partialSamples(config.out)) };
     setErrorOutputs(config.out, outcome.samples);
   }
+  if (cancelled) return; // cancelAction reports and uploads; the gate only ended because it stopped the SUTs
 
   const uploaded = await uploadResults(inputs.artifactName, config.out);
   const trend = historyLine(history, outcome.kind === 'verdict' ? outcome.verdict : undefined, role, inputs.history);
@@ -73,6 +79,24 @@ export async function runAction(): Promise<void> {
   } else {
     core.info(`hook latency: ${outcome.verdict.verdict}: ${outcome.verdict.reason}`);
   }
+}
+
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it: within that grace,
+ * write the rows of the round in progress, upload every sample the run has, and say so in the job
+ * summary. The post step removes what the run created (the ledger is in the step state).
+ */
+export async function cancelAction(signal: string): Promise<void> {
+  cancelled = true;
+  core.warning(`hook latency: cancelled (${signal}); uploading the samples measured so far`);
+  salvageRoundInProgress();
+  if (!running) return;
+  const { samples, rounds } = await partialSamples(running.out);
+  setErrorOutputs(running.out, samples);
+  const uploaded = await uploadResults(running.artifactName, running.out);
+  const links = { run: runUrl(), artifact: artifactUrl(uploaded?.id), artifactName: uploaded?.name };
+  await writeJobSummary(outcomeMarkdown({ kind: 'error', message: `cancelled (${signal})`, out: running.out, samples, rounds }, links));
+  core.setFailed(`hook latency: cancelled (${signal}) after ${samples} samples from ${rounds} rounds`);
 }
 
 /** Bad input: one annotation line, no stack; a one-line job summary says the same. */
