@@ -30,11 +30,14 @@ const { values } = parseArgs({
     placement: { type: 'string', default: 'auto' },
     hook: { type: 'string', default: 'none,delay500' },
     cli: { type: 'string', default: join(root, 'dist', 'cli.js') },
+    /** More `hook-latency run` flags for every gate run, e.g. "--requests-per-round 2000". */
+    'gate-args': { type: 'string', default: '' },
   },
 });
 const runs = Number(values.runs);
 const hooks = values.hook!.split(',');
 const placements = values.placement!.split(',');
+const gateArgs = values['gate-args']!.split(' ').filter(Boolean);
 
 interface Outcome {
   verdict: Verdict['verdict'];
@@ -72,7 +75,7 @@ async function gate(placement: string, hook: string, seed: number, extra: string
   try {
     const h = hookArgs(hook);
     const args = [values.cli!, 'run', '--config', configFile(dir, h.delayNs), '--runtime', values.runtime!, '--threshold', '0',
-      '--placement', placement, '--seed', String(seed), '--json', '--out', dir, ...h.args, ...extra];
+      '--placement', placement, '--seed', String(seed), '--json', '--out', dir, ...h.args, ...gateArgs, ...extra];
     const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
     if (r.status !== 0 && r.status !== 1) return { error: (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? `exit ${r.status}` };
     const v = JSON.parse(r.stdout) as Verdict;
@@ -135,13 +138,13 @@ async function main(): Promise<void> {
     const delays = hooks.map((h) => hookArgs(h).delayNs).filter((d): d is number => d !== undefined);
     const calls = delays.length ? await callsPerRequest() : null;
     const perCall = new Map(delays.map((d) => [d, microPerCall(d)]));
-    console.log(`live gate runs: runtime ${values.runtime}, ${runs} runs per row, budget 0, alpha 0.05, ${values.hog ? 'with a CPU hog (one core at 100 %)' : 'no extra load'}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    console.log(`live gate runs: runtime ${values.runtime}, ${runs} runs per row, budget 0, alpha 0.05, ${values.hog ? 'with a CPU hog (one core at 100 %)' : 'no extra load'}${gateArgs.length ? `, ${gateArgs.join(' ')}` : ''}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
     if (delays.length) {
       console.log(`read+recv calls per request (strace): ${calls === null ? 'unavailable' : calls.toFixed(3)}; ` +
         `per read() call (micro): ${[...perCall].map(([d, ns]) => `delay${d} ${ns === null ? 'unavailable' : `${ns.toFixed(0)} ns`}`).join(', ')}`);
     }
-    console.log('placement | hook | regression | inconclusive | median CI width | round log-ratio p5/p95 | rounds with arms on different CPUs | runs with serially correlated rounds (p < 0.05) | estimate ns median [min, max] | real cost ns | median s');
-    console.log('---|---|---|---|---|---|---|---|---|---|---');
+    console.log('placement | hook | regression | inconclusive | median CI width | round log-ratio p5/p95 | rounds with arms on different CPUs | runs with serially correlated rounds (p < 0.05) | estimate ns median [min, max] | real cost ns | median rounds | median s');
+    console.log('---|---|---|---|---|---|---|---|---|---|---|---');
     for (const placement of placements) {
       for (const hook of hooks) {
         const outcomes: Outcome[] = [];
@@ -185,6 +188,7 @@ function row(placement: string, hook: string, o: Outcome[], realCost: number | n
     `${o.filter((x) => x.serialP < 0.05).length}/${n}`,
     `${median(est).toFixed(0)} [${Math.min(...est).toFixed(0)}, ${Math.max(...est).toFixed(0)}]`,
     real,
+    String(median(o.map((x) => x.roundLogRatios.length))),
     (median(o.map((x) => x.durationMs)) / 1000).toFixed(1),
   ].join(' | ');
 }

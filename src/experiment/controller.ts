@@ -123,10 +123,9 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
 }
 
 /**
- * How much more the round-score sum varies than i.i.d. requests would make it: the rounds' mean
- * square over the i.i.d. expectation. Only what every sign assignment of the rounds shares enters
- * the plan (not the long-run factor, whose lag products change sign with a round's coin), so the
- * look times cannot lean on which way the run is going.
+ * How much more the round-score sum varies than i.i.d. requests would make it: varianceFactor,
+ * blinded while the evidence is weak, so the look times cannot lean on which way the run is going.
+ * Not the long-run factor: its lag products change sign with a round's coin.
  */
 function inflation(look: LookAnalysis): number {
   return look.varianceFactor;
