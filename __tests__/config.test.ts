@@ -6,12 +6,13 @@ import { UsageError } from '../src/errors';
 import { tempDir } from './helpers';
 
 describe('config', () => {
-  it('min-rounds: 10 for local and replay, 15 in a pod, an explicit value wins', () => {
-    expect(buildConfig({ runtime: 'local' }).minRounds).toBe(10);
-    expect(buildConfig({ runtime: 'replay', replay: 'x.csv' }).minRounds).toBe(10);
-    for (const runtime of ['podman', 'kind', 'kubernetes']) expect(buildConfig({ runtime, sut: { image: 'i' } }).minRounds, runtime).toBe(15);
-    expect(buildConfig({ runtime: 'kind', sut: { image: 'i' }, 'min-rounds': '12' }).minRounds).toBe(12);
-    expect(buildConfig({ runtime: 'local', 'min-rounds': '' }).minRounds).toBe(10);
+  it('requests-per-round and min-rounds: 400 and 10 for local and replay, 2000 and 20 in a pod; an explicit value wins', () => {
+    const of = (c: ReturnType<typeof buildConfig>) => [c.requestsPerRound, c.minRounds];
+    expect(of(buildConfig({ runtime: 'local' }))).toEqual([400, 10]);
+    expect(of(buildConfig({ runtime: 'replay', replay: 'x.csv' }))).toEqual([400, 10]);
+    for (const runtime of ['podman', 'kind', 'kubernetes']) expect(of(buildConfig({ runtime, sut: { image: 'i' } })), runtime).toEqual([2000, 20]);
+    expect(of(buildConfig({ runtime: 'kind', sut: { image: 'i' }, 'min-rounds': '12', 'requests-per-round': '300' }))).toEqual([300, 12]);
+    expect(of(buildConfig({ runtime: 'local', 'min-rounds': '', 'requests-per-round': '' }))).toEqual([400, 10]);
   });
   it('resolves paths in a file relative to the file, not the working directory', () => {
     const dir = tempDir('cfg');

@@ -7493,8 +7493,9 @@ var init_units = __esm({
 // src/config.ts
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-function defaultMinRounds(runtime) {
-  return runtime === "podman" || runtime === "kind" || runtime === "kubernetes" ? 15 : 10;
+function runtimeDefaults(runtime) {
+  const pod = runtime === "podman" || runtime === "kind" || runtime === "kubernetes";
+  return pod ? { requestsPerRound: 2e3, minRounds: 20 } : { requestsPerRound: 400, minRounds: 10 };
 }
 function loadConfigFile(path10) {
   let text;
@@ -7559,7 +7560,7 @@ function buildConfig(raw) {
     requests: buildRequests(r.requests),
     connection: oneOf(r.connection, ["keep-alive", "new"], "connection"),
     warmupRequests: parseCount(r["warmup-requests"], "warmup-requests", 0),
-    requestsPerRound: parseCount(r["requests-per-round"], "requests-per-round", 20),
+    requestsPerRound: r["requests-per-round"] === void 0 ? runtimeDefaults(runtime).requestsPerRound : parseCount(r["requests-per-round"], "requests-per-round", 20),
     timeoutMs: parseDuration(r.timeout, "timeout"),
     threshold,
     alpha: parseProbability(r.alpha, "alpha"),
@@ -7568,7 +7569,7 @@ function buildConfig(raw) {
     maxRequests: parseCount(r["max-requests"], "max-requests", 20),
     maxDurationMs: parseDuration(r["max-duration"], "max-duration"),
     lookEvery: parseCount(r["look-every"], "look-every", 1),
-    minRounds: r["min-rounds"] === void 0 ? defaultMinRounds(runtime) : parseCount(r["min-rounds"], "min-rounds", 1),
+    minRounds: r["min-rounds"] === void 0 ? runtimeDefaults(runtime).minRounds : parseCount(r["min-rounds"], "min-rounds", 1),
     seed: r.seed === void 0 ? Math.random() * 2 ** 32 >>> 0 : parseCount(r.seed, "seed", 0),
     failOn: oneOf(r["fail-on"], ["regression", "inconclusive"], "fail-on"),
     out: optionalString(r.out, "out"),
@@ -7674,7 +7675,8 @@ var init_config = __esm({
       runtime: "local",
       connection: "keep-alive",
       "warmup-requests": 50,
-      "requests-per-round": 400,
+      /** By runtime when unset: podDefaults. */
+      "requests-per-round": void 0,
       "timeout": "2s",
       threshold: "0",
       alpha: 0.05,
@@ -7683,7 +7685,7 @@ var init_config = __esm({
       "max-requests": 2e5,
       "max-duration": "20m",
       "look-every": 5,
-      /** By runtime when unset: defaultMinRounds. */
+      /** By runtime when unset: podDefaults. */
       "min-rounds": void 0,
       "fail-on": "regression",
       "cluster-name": "hook-latency",

@@ -95,7 +95,8 @@ export const DEFAULTS = {
   runtime: 'local',
   connection: 'keep-alive',
   'warmup-requests': 50,
-  'requests-per-round': 400,
+  /** By runtime when unset: podDefaults. */
+  'requests-per-round': undefined as number | undefined,
   'timeout': '2s',
   threshold: '0',
   alpha: 0.05,
@@ -104,7 +105,7 @@ export const DEFAULTS = {
   'max-requests': 200_000,
   'max-duration': '20m',
   'look-every': 5,
-  /** By runtime when unset: defaultMinRounds. */
+  /** By runtime when unset: podDefaults. */
   'min-rounds': undefined as number | undefined,
   'fail-on': 'regression',
   'cluster-name': 'hook-latency',
@@ -117,12 +118,15 @@ export const DEFAULTS = {
 } as const;
 
 /**
- * Rounds before a run may end. 15 in a pod: a pod's fresh instances differ more from round to round
- * than local processes, and the A/A interval's width at the floor is set by that (podman: 0.73 %
- * median at 10 rounds, docs/method.md "Placement"); 10 elsewhere.
+ * requests-per-round and min-rounds when unset: 400 and 10 locally, 2000 and 20 in a pod. A pod
+ * round costs a pod start (1-2 s) against milliseconds of requests, so larger rounds come almost
+ * free; and a pod's fresh instances differ from round to round, which only more rounds average out.
+ * podman A/A, median CI width: 0.73 % at 400 x 10, 0.71 % at 400 x 15, 0.65 % at 2000 x 15
+ * (docs/method.md, "Placement").
  */
-export function defaultMinRounds(runtime: RuntimeName): number {
-  return runtime === 'podman' || runtime === 'kind' || runtime === 'kubernetes' ? 15 : 10;
+export function runtimeDefaults(runtime: RuntimeName): { requestsPerRound: number; minRounds: number } {
+  const pod = runtime === 'podman' || runtime === 'kind' || runtime === 'kubernetes';
+  return pod ? { requestsPerRound: 2000, minRounds: 20 } : { requestsPerRound: 400, minRounds: 10 };
 }
 
 /** The kind release downloaded when kind is not on PATH and kind-version is not set. */
@@ -203,7 +207,8 @@ export function buildConfig(raw: RawConfig): Config {
     requests: buildRequests(r.requests),
     connection: oneOf(r.connection, ['keep-alive', 'new'] as const, 'connection'),
     warmupRequests: parseCount(r['warmup-requests'] as string, 'warmup-requests', 0),
-    requestsPerRound: parseCount(r['requests-per-round'] as string, 'requests-per-round', 20),
+    requestsPerRound:
+      r['requests-per-round'] === undefined ? runtimeDefaults(runtime).requestsPerRound : parseCount(r['requests-per-round'] as string, 'requests-per-round', 20),
     timeoutMs: parseDuration(r.timeout as string, 'timeout'),
     threshold,
     alpha: parseProbability(r.alpha as string, 'alpha'),
@@ -212,7 +217,7 @@ export function buildConfig(raw: RawConfig): Config {
     maxRequests: parseCount(r['max-requests'] as string, 'max-requests', 20),
     maxDurationMs: parseDuration(r['max-duration'] as string, 'max-duration'),
     lookEvery: parseCount(r['look-every'] as string, 'look-every', 1),
-    minRounds: r['min-rounds'] === undefined ? defaultMinRounds(runtime) : parseCount(r['min-rounds'] as string, 'min-rounds', 1),
+    minRounds: r['min-rounds'] === undefined ? runtimeDefaults(runtime).minRounds : parseCount(r['min-rounds'] as string, 'min-rounds', 1),
     seed: r.seed === undefined ? (Math.random() * 2 ** 32) >>> 0 : parseCount(r.seed as string, 'seed', 0),
     failOn: oneOf(r['fail-on'], ['regression', 'inconclusive'] as const, 'fail-on'),
     out: optionalString(r.out, 'out'),
