@@ -72,16 +72,18 @@ describe('--decompose on the local runtime', () => {
   });
 
   // delay.so's 20 µs per read is all inside the wrapped call: predicted and measured agree to a few
-  // per cent. Not asserted: the label 'consistent'. On the loaded VM the measured shift runs 0.1-0.9 µs
-  // above the prediction and short runs give tight lower bounds, so the check said 'outside' in 3 of
-  // 10 runs of this configuration (1 of 10 at full length, README); a test on the label would flake.
-  it('delay.so: the prediction matches the measured shift to within 10 % of the delay, never "smaller"', () => {
+  // per cent. Not asserted: the label. The check is a test at the intervals' level, and short runs give
+  // tight intervals: on the loaded VM the measured shift ran 0.1-0.9 µs above the prediction ('outside'
+  // in 3 of 10 runs of this configuration, 1 of 10 at full length, README); on a quiet one it ran
+  // 0.2-0.3 µs below it in 2 of 4 runs ('smaller'). What holds is the size of the disagreement.
+  it('delay.so: the prediction matches the measured shift to within 10 % of the delay, interval and all', () => {
     const r = cli(['run', '--config', configFor('delay', 'delay-check', short, { HOOK_DELAY_NS: '20000' }), '--json'], { timeout: 300_000 });
     const cost = (JSON.parse(r.stdout) as Verdict).cost as CostDecomposition;
     expect(cost.predicted.ns).toBeGreaterThanOrEqual(0.8 * 20_000);
     expect(cost.predicted.ns).toBeLessThanOrEqual(1.5 * 20_000);
     expect(Math.abs(cost.excess.ns), cost.message).toBeLessThan(0.1 * 20_000);
-    expect(cost.check, cost.message).not.toBe('smaller');
+    expect(cost.excess.ciNs[0], cost.message).toBeGreaterThan(-0.1 * 20_000);
+    expect(cost.excess.ciNs[1], cost.message).toBeLessThan(0.1 * 20_000);
   });
 
   // A hook that also wraps a function with neither a counter nor a micro driver (select): the run
