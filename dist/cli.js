@@ -15418,11 +15418,15 @@ var init_podman = __esm({
               `round ${index}: the loadgen failed (exit ${loadgen.exitCode}${loadgen.oomKilled ? ", OOMKilled" : ""}): ${tail2(cleanStderr(logs.stderr), 5)}` + await this.deadSutLogs(sutStates)
             );
           }
-          const dead = sutStates.filter((s) => s.status !== "running");
-          if (dead.length > 0) {
-            throw new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(sutStates)}`, partialRound(logs.stdout, index));
+          const stopped = async (states2) => new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(states2)}`, partialRound(logs.stdout, index));
+          if (sutStates.some((s) => s.status !== "running")) throw await stopped(sutStates);
+          try {
+            await this.proveHooked(pod, sutStates, plan);
+          } catch (err) {
+            const later = await this.settledSuts(suts);
+            if (later.some((s) => s.status !== "running")) throw await stopped(later);
+            throw err;
           }
-          await this.proveHooked(pod, sutStates, plan);
           const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
           return { data, checks: this.checks(pod, index, before, after) };
         } finally {
@@ -15470,6 +15474,15 @@ ${tail2(sut, 5)}` : ""}`
           await this.removePod(pod);
           rmSync5(file, { force: true });
         }
+      }
+      /** The SUT containers' states, re-read for up to a second until one has stopped. */
+      async settledSuts(names) {
+        let states = await this.inspect(names);
+        for (let i = 0; i < 5 && states.every((s) => s.status === "running"); i++) {
+          await sleep4(200);
+          states = await this.inspect(names);
+        }
+        return states;
       }
       async inspect(names) {
         const r = await this.exec(

@@ -206,11 +206,18 @@ export class PodmanRuntime implements Runtime {
             (await this.deadSutLogs(sutStates)),
         );
       }
-      const dead = sutStates.filter((s) => s.status !== 'running');
-      if (dead.length > 0) {
-        throw new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(sutStates)}`, partialRound(logs.stdout, index));
+      const stopped = async (states: ContainerState[]) =>
+        new RoundFailedError(`round ${index}: a SUT container stopped during the round${await this.deadSutLogs(states)}`, partialRound(logs.stdout, index));
+      if (sutStates.some((s) => s.status !== 'running')) throw await stopped(sutStates);
+      try {
+        await this.proveHooked(pod, sutStates, plan);
+      } catch (err) {
+        // A SUT that died as the loadgen finished can still read "running" (an init such as catatonit
+        // exits a moment after its child); the proof then finds no listener. Name the death instead.
+        const later = await this.settledSuts(suts);
+        if (later.some((s) => s.status !== 'running')) throw await stopped(later);
+        throw err;
       }
-      await this.proveHooked(pod, sutStates, plan);
       const data = roundFromOutput(logs.stdout, index, expectedRows(this.config), `podman pod ${pod}`);
       return { data, checks: this.checks(pod, index, before, after) };
     } finally {
@@ -258,6 +265,16 @@ export class PodmanRuntime implements Runtime {
       await this.removePod(pod);
       rmSync(file, { force: true });
     }
+  }
+
+  /** The SUT containers' states, re-read for up to a second until one has stopped. */
+  private async settledSuts(names: string[]): Promise<ContainerState[]> {
+    let states = await this.inspect(names);
+    for (let i = 0; i < 5 && states.every((s) => s.status === 'running'); i++) {
+      await sleep(200);
+      states = await this.inspect(names);
+    }
+    return states;
   }
 
   private async inspect(names: string[]): Promise<ContainerState[]> {
