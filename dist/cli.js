@@ -15847,7 +15847,10 @@ var init_kubernetes = __esm({
           if (lg && lg.exitCode !== 0) {
             throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (${terminatedText(lg)}): ${tail2(logs, 5)}`);
           }
-          await this.proveHooked(pod, plan);
+          await this.proveHooked(pod, plan).catch(async (err) => {
+            await this.diedAfterAll(pod, index);
+            throw err;
+          });
           const csv = plan.loadgen.outputFile ? await this.kubectl(["exec", pod, "-n", ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE], { timeoutMs: 6e5, what: `reading ${OUT_FILE} of ${ns}/${pod}` }) : logs;
           const data = roundFromOutput(csv, index, expectedRows(this.config), `pod ${ns}/${pod}`);
           const checks = await this.checks(pod, final, index);
@@ -15945,6 +15948,27 @@ ${tail2(log.stdout, 5)}` : ""}`
         const text = r.code === 0 ? r.stdout.trim() : `(events not available: ${cleanStderr(r.stderr)})`;
         return text || "(no events)";
       }
+      /** A SUT container that terminated: a RoundFailedError with its log and the loadgen's rows so far. */
+      async sutDied(pod, index, sut, t, what) {
+        const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", sut], { timeoutMs: 6e4 });
+        const ld = loaderMessage(log.stdout);
+        return this.fail(pod, `round ${index}: ${sut} ${what} (${terminatedText(t)})${ld ? ` (${ld})` : ""}; its log:
+${tail2(log.stdout)}`, index);
+      }
+      /**
+       * The proof found no hooked listener: if a SUT died as the loadgen finished (its status can lag
+       * the loadgen's by a kubelet sync), name the death instead. Re-reads the pod for up to 3 s.
+       */
+      async diedAfterAll(pod, index) {
+        for (let i = 0; i < 4; i++) {
+          if (i > 0) await sleep5(1e3);
+          const p = await this.getPod(pod);
+          for (const sut of [CONTAINERS.baseline, CONTAINERS.candidate]) {
+            const t = status(p, sut)?.state?.terminated;
+            if (t) await this.sutDied(pod, index, sut, t, "stopped during the round");
+          }
+        }
+      }
       /** Throws `message` with the pod's events; with `partialOf` (the round), a RoundFailedError keeping what the loadgen wrote. */
       async fail(pod, message, partialOf) {
         const events2 = await this.events(pod);
@@ -16004,16 +16028,7 @@ ${events2}`;
             if (t.reason === "OOMKilled") {
               await this.fail(pod, `round ${index}: ${sut} was OOMKilled (memory limit ${this.config.pod.memory ?? "none"}): raise memory`, index);
             }
-            if (!lg) {
-              const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", sut], { timeoutMs: 6e4 });
-              const ld = loaderMessage(log.stdout);
-              await this.fail(
-                pod,
-                `round ${index}: ${sut} terminated before the loadgen finished (${terminatedText(t)})${ld ? ` (${ld})` : ""}; its log:
-${tail2(log.stdout)}`,
-                index
-              );
-            }
+            await this.sutDied(pod, index, sut, t, lg ? "stopped during the round" : "terminated before the loadgen finished");
           }
           if (lg) {
             if (measuringSince !== void 0) this.measuredMs.push(Date.now() - measuringSince);

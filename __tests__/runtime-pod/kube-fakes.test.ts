@@ -521,6 +521,36 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect((err as Error).message).toBe(`cannot verify that delay.so is loaded in sut-candidate of ${NS}/${POD}: no process there listens on port 8081 (the SUT must listen on PORT)`);
   });
 
+  // A SUT that crashed mid-round (crash.so: SIGSEGV, exit 139) while the runtime stayed quiet: the next
+  // status read shows it terminated together with the loadgen's end (kubectl 1.32 -o json, reason Error).
+  const LOG_CRASHED = 'listening on 127.0.0.1:8081\n';
+  const crashed = podJson({ phase: 'Running' }, [
+    running('sut-baseline'),
+    { name: 'sut-candidate', state: { terminated: { exitCode: 139, reason: 'Error' } } },
+    { name: 'loadgen', state: { terminated: { exitCode: 0, reason: 'Completed' } } },
+  ]);
+  it('a SUT that died during the round, seen with the loadgen\'s end: a RoundFailedError with the rows so far, not a hook proof', async () => {
+    script([{ tool: 'kubectl', match: `logs ${POD} -n ${NS} -c sut-candidate`, responses: [{ stdout: LOG_CRASHED }] }, ...KIND_OK, ...kubectlOk([{ stdout: crashed }])]);
+    const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RoundFailedError);
+    expect((err as Error).message).toMatch(/^round 0: sut-candidate stopped during the round \(exit 139, Error\); its log:\nlistening on 127\.0\.0\.1:8081\npod .* events:/);
+    expect((err as RoundFailedError).partial?.arm.length).toBe(20);
+    expect(lines().some((l) => l.includes('-- sh -c'))).toBe(false);
+  });
+
+  it('a SUT that died as the loadgen finished, its status still "running": the proof finds no listener, a re-read names the death', async () => {
+    script([
+      { tool: 'kubectl', match: '-- sh -c', responses: [{ stdout: SNAPSHOT.replace(':1F91 ', ':1F90 ') }] },
+      { tool: 'kubectl', match: `logs ${POD} -n ${NS} -c sut-candidate`, responses: [{ stdout: LOG_CRASHED }] },
+      ...KIND_OK,
+      ...kubectlOk([{ stdout: DONE }, { stdout: crashed }]),
+    ]);
+    const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RoundFailedError);
+    expect((err as Error).message).toMatch(/^round 0: sut-candidate stopped during the round \(exit 139, Error\)/);
+    expect((err as RoundFailedError).partial?.arm.length).toBe(20);
+  });
+
   it('a SUT image without a shell: the requirement named', async () => {
     script([
       { tool: 'kubectl', match: '-- sh -c', responses: [{ code: 1, stderr: 'error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "f00": OCI runtime exec failed: exec failed: unable to start container process: exec: "sh": executable file not found in $PATH: unknown\n' }] },

@@ -302,7 +302,10 @@ export class KubernetesRuntime implements Runtime {
       if (lg && lg.exitCode !== 0) {
         throw new RunError(`round ${index}: the loadgen in ${ns}/${pod} failed (${terminatedText(lg)}): ${tail(logs, 5)}`);
       }
-      await this.proveHooked(pod, plan);
+      await this.proveHooked(pod, plan).catch(async (err: unknown) => {
+        await this.diedAfterAll(pod, index);
+        throw err;
+      });
       const csv = plan.loadgen.outputFile
         ? await this.kubectl(['exec', pod, '-n', ns, '-c', CONTAINERS.baseline, '--', 'cat', OUT_FILE], { timeoutMs: 600_000, what: `reading ${OUT_FILE} of ${ns}/${pod}` })
         : logs;
@@ -409,6 +412,28 @@ export class KubernetesRuntime implements Runtime {
     return text || '(no events)';
   }
 
+  /** A SUT container that terminated: a RoundFailedError with its log and the loadgen's rows so far. */
+  private async sutDied(pod: string, index: number, sut: string, t: Terminated, what: string): Promise<never> {
+    const log = await this.kubectlRaw(['logs', pod, '-n', this.namespace, '-c', sut], { timeoutMs: 60_000 });
+    const ld = loaderMessage(log.stdout);
+    return this.fail(pod, `round ${index}: ${sut} ${what} (${terminatedText(t)})${ld ? ` (${ld})` : ''}; its log:\n${tail(log.stdout)}`, index);
+  }
+
+  /**
+   * The proof found no hooked listener: if a SUT died as the loadgen finished (its status can lag
+   * the loadgen's by a kubelet sync), name the death instead. Re-reads the pod for up to 3 s.
+   */
+  private async diedAfterAll(pod: string, index: number): Promise<void> {
+    for (let i = 0; i < 4; i++) {
+      if (i > 0) await sleep(1000);
+      const p = await this.getPod(pod);
+      for (const sut of [CONTAINERS.baseline, CONTAINERS.candidate]) {
+        const t = status(p, sut)?.state?.terminated;
+        if (t) await this.sutDied(pod, index, sut, t, 'stopped during the round');
+      }
+    }
+  }
+
   /** Throws `message` with the pod's events; with `partialOf` (the round), a RoundFailedError keeping what the loadgen wrote. */
   private async fail(pod: string, message: string, partialOf?: number): Promise<never> {
     const events = await this.events(pod);
@@ -473,15 +498,9 @@ export class KubernetesRuntime implements Runtime {
         if (t.reason === 'OOMKilled') {
           await this.fail(pod, `round ${index}: ${sut} was OOMKilled (memory limit ${this.config.pod.memory ?? 'none'}): raise memory`, index);
         }
-        if (!lg) {
-          const log = await this.kubectlRaw(['logs', pod, '-n', this.namespace, '-c', sut], { timeoutMs: 60_000 });
-          const ld = loaderMessage(log.stdout);
-          await this.fail(
-            pod,
-            `round ${index}: ${sut} terminated before the loadgen finished (${terminatedText(t)})${ld ? ` (${ld})` : ''}; its log:\n${tail(log.stdout)}`,
-            index,
-          );
-        }
+        // A SUT runs until the pod is deleted: terminated at all, it died during the round (seen
+        // with the loadgen's end when it died while the runtime stayed quiet).
+        await this.sutDied(pod, index, sut, t, lg ? 'stopped during the round' : 'terminated before the loadgen finished');
       }
       if (lg) {
         if (measuringSince !== undefined) this.measuredMs.push(Date.now() - measuringSince);
@@ -571,7 +590,9 @@ export class KubernetesRuntime implements Runtime {
  * "exit 128, StartError: <message>": under restartPolicy Never a command that cannot start ends as
  * terminated with reason StartError, and only `message` says why (the log is empty).
  */
-function terminatedText(t: NonNullable<NonNullable<KubeContainerStatus['state']>['terminated']>): string {
+type Terminated = NonNullable<NonNullable<KubeContainerStatus['state']>['terminated']>;
+
+function terminatedText(t: Terminated): string {
   return `exit ${t.exitCode ?? '?'}${t.reason ? `, ${t.reason}` : ''}${t.message?.trim() ? `: ${t.message.trim()}` : ''}`;
 }
 
