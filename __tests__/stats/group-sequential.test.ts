@@ -77,7 +77,11 @@ describe('upperBoundaries', () => {
     // Looks a run of small rounds takes: close together early, then the plan's end.
     const times = [0.05, 0.06, 0.08, 0.3, 0.31, 1];
     const seq = new BoundarySequence(0.045);
-    expect(times.map((t) => seq.next(t))).toEqual(upperBoundaries(0.045, times));
+    const b = times.map((t) => seq.next(t));
+    // Each boundary spends exactly the spending function's increment (forward integration, crossingProbabilities).
+    crossingProbabilities(b, times, 0).forEach((p, k) =>
+      expect(Math.abs(p - (obrienFlemingSpending(times[k]!, 0.045) - obrienFlemingSpending(times[k - 1] ?? 0, 0.045)))).toBeLessThan(1e-9),
+    );
     expect(() => seq.next(0.9)).toThrow(/increase/);
   });
   it('validates times', () => {

@@ -127,28 +127,14 @@ function solveBoundary(prev: Stage | null, t: number, target: number): number {
   return bisect(f, lo, hi, { tol: 1e-10 });
 }
 
-/** dt to the next look, 0 for the last. */
-function nextDt(times: ArrayLike<number>, k: number): number {
-  return k + 1 < times.length ? times[k + 1]! - times[k]! : 0;
-}
-
 /**
  * One-sided upper boundaries (Z scale) for looks at information fractions `times`
  * (strictly increasing; a time >= 1 spends all remaining alpha).
  */
 export function upperBoundaries(alpha: number, times: number[]): number[] {
   checkTimes(times);
-  const out: number[] = [];
-  let prev: Stage | null = null;
-  let spent = 0;
-  for (let k = 0; k < times.length; k++) {
-    const t = times[k]!;
-    const b = solveBoundary(prev, t, obrienFlemingSpending(t, alpha) - spent);
-    spent += crossProbability(prev, t, b, 0);
-    out.push(b);
-    if (k + 1 < times.length) prev = buildStage(prev, t, b, 0, nextDt(times, k));
-  }
-  return out;
+  const looks = new BoundarySequence(alpha);
+  return times.map((t) => looks.next(t));
 }
 
 /**
@@ -162,22 +148,15 @@ export function nextBoundary(alpha: number, times: number[], previous: number[])
   if (previous.length !== times.length - 1) {
     throw new Error('nextBoundary: previous must hold one boundary per earlier look');
   }
-  obrienFlemingSpending(0.5, alpha); // validates alpha
-  let prev: Stage | null = null;
-  let spent = 0;
-  for (let k = 0; k < previous.length; k++) {
-    const t = times[k]!;
-    spent += crossProbability(prev, t, previous[k]!, 0);
-    prev = buildStage(prev, t, previous[k]!, 0, nextDt(times, k));
-  }
-  const tK = times[times.length - 1]!;
-  return solveBoundary(prev, tK, obrienFlemingSpending(tK, alpha) - spent);
+  const looks = new BoundarySequence(alpha);
+  previous.forEach((b, k) => looks.used(times[k]!, b));
+  return looks.next(times[times.length - 1]!);
 }
 
 /**
- * The boundaries of one run, look by look: each call to next(t) gives what nextBoundary(alpha,
- * [...earlier times, t], [...earlier boundaries]) gives, but carries the integration forward, so a
- * run of K looks builds K stages instead of K^2/2.
+ * The boundaries of one run, look by look, carrying the integration forward (a run of K looks
+ * builds K stages, not K^2/2): next(t) solves the look's boundary, used(t, b) records one that was
+ * given. The one path upperBoundaries and nextBoundary take too.
  */
 export class BoundarySequence {
   private stage: Stage | null = null;
@@ -188,18 +167,33 @@ export class BoundarySequence {
     obrienFlemingSpending(0.5, alpha); // validates alpha
   }
 
-  /** The boundary at the next look, at information time t (after every earlier look's). */
+  /** The boundary at the next look, at information time t: it spends alpha(t) minus what the earlier looks spent. */
   next(t: number): number {
-    if (!(t > 0) || !Number.isFinite(t)) throw new Error(`group-sequential: invalid information time ${t}`);
-    if (this.last) {
-      if (!(t > this.last.t)) throw new Error('group-sequential: information times must increase');
-      this.spent += crossProbability(this.stage, this.last.t, this.last.b, 0);
-      this.stage = buildStage(this.stage, this.last.t, this.last.b, 0, t - this.last.t);
-    }
+    this.reach(t);
     const b = solveBoundary(this.stage, t, obrienFlemingSpending(t, this.alpha) - this.spent);
     this.last = { t, b };
     return b;
   }
+
+  /** A look at information time t that used boundary b (not necessarily the one next(t) would solve). */
+  used(t: number, b: number): void {
+    this.reach(t);
+    this.last = { t, b };
+  }
+
+  /** Carries the integration past the last look, whose kernel step depends on the gap to t. */
+  private reach(t: number): void {
+    if (!(t > 0) || !Number.isFinite(t)) throw new Error(`group-sequential: invalid information time ${t}`);
+    if (!this.last) return;
+    if (!(t > this.last.t)) throw new Error('group-sequential: information times must increase');
+    this.spent += crossProbability(this.stage, this.last.t, this.last.b, 0);
+    this.stage = buildStage(this.stage, this.last.t, this.last.b, 0, t - this.last.t);
+  }
+}
+
+/** dt to the next look, 0 for the last. */
+function nextDt(times: ArrayLike<number>, k: number): number {
+  return k + 1 < times.length ? times[k + 1]! - times[k]! : 0;
 }
 
 /**
