@@ -7493,10 +7493,6 @@ var init_units = __esm({
 // src/config.ts
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-function runtimeDefaults(runtime) {
-  const pod = runtime === "podman" || runtime === "kind" || runtime === "kubernetes";
-  return pod ? { requestsPerRound: 2e3, minRounds: 20 } : { requestsPerRound: 400, minRounds: 10 };
-}
 function loadConfigFile(path10) {
   let text;
   try {
@@ -7560,7 +7556,7 @@ function buildConfig(raw) {
     requests: buildRequests(r.requests),
     connection: oneOf(r.connection, ["keep-alive", "new"], "connection"),
     warmupRequests: parseCount(r["warmup-requests"], "warmup-requests", 0),
-    requestsPerRound: r["requests-per-round"] === void 0 ? runtimeDefaults(runtime).requestsPerRound : parseCount(r["requests-per-round"], "requests-per-round", 20),
+    requestsPerRound: r["requests-per-round"] === void 0 ? ROUND_DEFAULTS[runtime].requestsPerRound : parseCount(r["requests-per-round"], "requests-per-round", 20),
     timeoutMs: parseDuration(r.timeout, "timeout"),
     threshold,
     alpha: parseProbability(r.alpha, "alpha"),
@@ -7569,7 +7565,7 @@ function buildConfig(raw) {
     maxRequests: parseCount(r["max-requests"], "max-requests", 20),
     maxDurationMs: parseDuration(r["max-duration"], "max-duration"),
     lookEvery: parseCount(r["look-every"], "look-every", 1),
-    minRounds: r["min-rounds"] === void 0 ? runtimeDefaults(runtime).minRounds : parseCount(r["min-rounds"], "min-rounds", 1),
+    minRounds: r["min-rounds"] === void 0 ? ROUND_DEFAULTS[runtime].minRounds : parseCount(r["min-rounds"], "min-rounds", 1),
     seed: r.seed === void 0 ? Math.random() * 2 ** 32 >>> 0 : parseCount(r.seed, "seed", 0),
     failOn: oneOf(r["fail-on"], ["regression", "inconclusive"], "fail-on"),
     out: optionalString(r.out, "out"),
@@ -7662,7 +7658,7 @@ function splitArgs(s) {
   for (let m = re.exec(s); m; m = re.exec(s)) out.push(m[1] ?? m[2] ?? m[3]);
   return out;
 }
-var import_yaml, RUNTIMES, DEFAULTS, DEFAULT_KIND_VERSION, KNOWN_KEYS;
+var import_yaml, RUNTIMES, DEFAULTS, IN_PROCESS, IN_A_POD, ROUND_DEFAULTS, DEFAULT_KIND_VERSION, KNOWN_KEYS;
 var init_config = __esm({
   "src/config.ts"() {
     "use strict";
@@ -7675,7 +7671,7 @@ var init_config = __esm({
       runtime: "local",
       connection: "keep-alive",
       "warmup-requests": 50,
-      /** By runtime when unset: podDefaults. */
+      /** By runtime when unset: ROUND_DEFAULTS. */
       "requests-per-round": void 0,
       "timeout": "2s",
       threshold: "0",
@@ -7685,7 +7681,7 @@ var init_config = __esm({
       "max-requests": 2e5,
       "max-duration": "20m",
       "look-every": 5,
-      /** By runtime when unset: podDefaults. */
+      /** By runtime when unset: ROUND_DEFAULTS. */
       "min-rounds": void 0,
       "fail-on": "regression",
       "cluster-name": "hook-latency",
@@ -7695,6 +7691,15 @@ var init_config = __esm({
       "count-calls": "false",
       placement: "auto",
       decompose: "false"
+    };
+    IN_PROCESS = { requestsPerRound: 400, minRounds: 10 };
+    IN_A_POD = { requestsPerRound: 2e3, minRounds: 20 };
+    ROUND_DEFAULTS = {
+      local: IN_PROCESS,
+      replay: IN_PROCESS,
+      podman: IN_A_POD,
+      kind: IN_A_POD,
+      kubernetes: IN_A_POD
     };
     DEFAULT_KIND_VERSION = "v0.29.0";
     KNOWN_KEYS = /* @__PURE__ */ new Set([
@@ -12933,8 +12938,8 @@ function warmupSchedule(warmupPerArm, first = "baseline") {
 function firstStarted(seed, round3) {
   return new Prng(deriveSeed(seed, round3, STREAM.startOrder)).nextBit() === BASELINE ? "baseline" : "candidate";
 }
-function slotPorts(seed, round3, low, high) {
-  return firstStarted(seed, round3) === "baseline" ? { baseline: low, candidate: high } : { baseline: high, candidate: low };
+function slotPorts(first, low, high) {
+  return first === "baseline" ? { baseline: low, candidate: high } : { baseline: high, candidate: low };
 }
 var BASELINE, CANDIDATE;
 var init_schedule = __esm({
@@ -14282,7 +14287,7 @@ var init_local = __esm({
         const command = pinnedCommand(pinBinary(), this.plan.sut, this.opts.command);
         const first = firstStarted(this.config.seed, index);
         const [low, high] = await freePorts(2);
-        const { baseline: portB, candidate: portC } = slotPorts(this.config.seed, index, low, high);
+        const { baseline: portB, candidate: portC } = slotPorts(first, low, high);
         const arms = {
           baseline: { label: "baseline", command, env: sut.env, port: portB, preload: this.config.baselineHook },
           candidate: { label: "candidate", command, env: sut.env, port: portC, preload: this.config.hook }
@@ -15055,7 +15060,7 @@ function loadPodAssets(config) {
 }
 function sutPorts(config, round3) {
   const low = config.sut.port > 0 ? Math.min(config.sut.port, 65534) : 8080;
-  return slotPorts(config.seed, round3, low, low + 1);
+  return slotPorts(firstStarted(config.seed, round3), low, low + 1);
 }
 function expectedRows(config) {
   return 2 * Math.floor(config.requestsPerRound / 2);
@@ -39956,17 +39961,25 @@ var BoundarySequence = class {
   stage = null;
   spent = 0;
   last = null;
-  /** The boundary at the next look, at information time t (after every earlier look's). */
+  /** The boundary at the next look, at information time t: it spends alpha(t) minus what the earlier looks spent. */
   next(t) {
-    if (!(t > 0) || !Number.isFinite(t)) throw new Error(`group-sequential: invalid information time ${t}`);
-    if (this.last) {
-      if (!(t > this.last.t)) throw new Error("group-sequential: information times must increase");
-      this.spent += crossProbability(this.stage, this.last.t, this.last.b, 0);
-      this.stage = buildStage(this.stage, this.last.t, this.last.b, 0, t - this.last.t);
-    }
+    this.reach(t);
     const b = solveBoundary(this.stage, t, obrienFlemingSpending(t, this.alpha) - this.spent);
     this.last = { t, b };
     return b;
+  }
+  /** A look at information time t that used boundary b (not necessarily the one next(t) would solve). */
+  used(t, b) {
+    this.reach(t);
+    this.last = { t, b };
+  }
+  /** Carries the integration past the last look, whose kernel step depends on the gap to t. */
+  reach(t) {
+    if (!(t > 0) || !Number.isFinite(t)) throw new Error(`group-sequential: invalid information time ${t}`);
+    if (!this.last) return;
+    if (!(t > this.last.t)) throw new Error("group-sequential: information times must increase");
+    this.spent += crossProbability(this.stage, this.last.t, this.last.b, 0);
+    this.stage = buildStage(this.stage, this.last.t, this.last.b, 0, t - this.last.t);
   }
 };
 
@@ -40530,7 +40543,7 @@ async function runSequential(runtime, opts) {
     };
     looks.push(record);
     opts.onLook?.(record);
-    const power = achievedPower({ total: used / inflation(look), alpha: latencyAlpha, p: pS });
+    const power = achievedPower({ total: used / look.varianceFactor, alpha: latencyAlpha, p: pS });
     const decision = decide({ look, boundaryP, errorLevel, final, reachedPlan, power, opts, prepared });
     if (decision || exhausted && prepared.length === 0) {
       const d = decision ?? { verdict: "inconclusive", reason: "no rounds to analyse" };
@@ -40562,13 +40575,10 @@ async function runSequential(runtime, opts) {
     }
   }
 }
-function inflation(look) {
-  return look.varianceFactor;
-}
 function plannedRequests(look, pS, alpha, opts) {
   const perRound = look.rounds > 0 ? (look.n.baseline + look.n.candidate) / look.rounds : 0;
   const base = noetherTotal({ alpha, power: opts.power, p: pS });
-  const inflated = Math.ceil(base * inflation(look));
+  const inflated = Math.ceil(base * look.varianceFactor);
   const atLeast = Math.ceil(perRound * opts.minRounds);
   return Math.max(Number.isFinite(inflated) ? inflated : Number.MAX_SAFE_INTEGER, atLeast, 1);
 }

@@ -95,7 +95,7 @@ export const DEFAULTS = {
   runtime: 'local',
   connection: 'keep-alive',
   'warmup-requests': 50,
-  /** By runtime when unset: podDefaults. */
+  /** By runtime when unset: ROUND_DEFAULTS. */
   'requests-per-round': undefined as number | undefined,
   'timeout': '2s',
   threshold: '0',
@@ -105,7 +105,7 @@ export const DEFAULTS = {
   'max-requests': 200_000,
   'max-duration': '20m',
   'look-every': 5,
-  /** By runtime when unset: podDefaults. */
+  /** By runtime when unset: ROUND_DEFAULTS. */
   'min-rounds': undefined as number | undefined,
   'fail-on': 'regression',
   'cluster-name': 'hook-latency',
@@ -118,16 +118,21 @@ export const DEFAULTS = {
 } as const;
 
 /**
- * requests-per-round and min-rounds when unset: 400 and 10 locally, 2000 and 20 in a pod. A pod
- * round costs a pod start (1-2 s) against milliseconds of requests, so larger rounds come almost
- * free; and a pod's fresh instances differ from round to round, which only more rounds average out.
- * podman A/A, median CI width: 0.73 % at 400 x 10, 0.71 % at 400 x 15, 0.65 % at 2000 x 15
- * (docs/method.md, "Placement").
+ * requests-per-round and min-rounds when unset, per runtime. A pod round costs a pod start (1-2 s)
+ * against milliseconds of requests, so larger rounds come almost free; and a pod's fresh instances
+ * differ from round to round, which only more rounds average out. podman A/A, median CI width:
+ * 0.73 % at 400 x 10, 0.71 % at 400 x 15, 0.65 % at 2000 x 15, 0.50 % at 2000 x 20
+ * (docs/method.md, "Rounds in a pod").
  */
-export function runtimeDefaults(runtime: RuntimeName): { requestsPerRound: number; minRounds: number } {
-  const pod = runtime === 'podman' || runtime === 'kind' || runtime === 'kubernetes';
-  return pod ? { requestsPerRound: 2000, minRounds: 20 } : { requestsPerRound: 400, minRounds: 10 };
-}
+const IN_PROCESS = { requestsPerRound: 400, minRounds: 10 };
+const IN_A_POD = { requestsPerRound: 2000, minRounds: 20 };
+export const ROUND_DEFAULTS: Record<RuntimeName, { requestsPerRound: number; minRounds: number }> = {
+  local: IN_PROCESS,
+  replay: IN_PROCESS,
+  podman: IN_A_POD,
+  kind: IN_A_POD,
+  kubernetes: IN_A_POD,
+};
 
 /** The kind release downloaded when kind is not on PATH and kind-version is not set. */
 export const DEFAULT_KIND_VERSION = 'v0.29.0';
@@ -208,7 +213,7 @@ export function buildConfig(raw: RawConfig): Config {
     connection: oneOf(r.connection, ['keep-alive', 'new'] as const, 'connection'),
     warmupRequests: parseCount(r['warmup-requests'] as string, 'warmup-requests', 0),
     requestsPerRound:
-      r['requests-per-round'] === undefined ? runtimeDefaults(runtime).requestsPerRound : parseCount(r['requests-per-round'] as string, 'requests-per-round', 20),
+      r['requests-per-round'] === undefined ? ROUND_DEFAULTS[runtime].requestsPerRound : parseCount(r['requests-per-round'] as string, 'requests-per-round', 20),
     timeoutMs: parseDuration(r.timeout as string, 'timeout'),
     threshold,
     alpha: parseProbability(r.alpha as string, 'alpha'),
@@ -217,7 +222,7 @@ export function buildConfig(raw: RawConfig): Config {
     maxRequests: parseCount(r['max-requests'] as string, 'max-requests', 20),
     maxDurationMs: parseDuration(r['max-duration'] as string, 'max-duration'),
     lookEvery: parseCount(r['look-every'] as string, 'look-every', 1),
-    minRounds: r['min-rounds'] === undefined ? runtimeDefaults(runtime).minRounds : parseCount(r['min-rounds'] as string, 'min-rounds', 1),
+    minRounds: r['min-rounds'] === undefined ? ROUND_DEFAULTS[runtime].minRounds : parseCount(r['min-rounds'] as string, 'min-rounds', 1),
     seed: r.seed === undefined ? (Math.random() * 2 ** 32) >>> 0 : parseCount(r.seed as string, 'seed', 0),
     failOn: oneOf(r['fail-on'], ['regression', 'inconclusive'] as const, 'fail-on'),
     out: optionalString(r.out, 'out'),

@@ -111,11 +111,8 @@ describe("the round's slots", () => {
     const baselineFirst = Array.from({ length: 2000 }, (_, r) => firstStarted(7, r)).filter((a) => a === 'baseline').length;
     expect(Math.abs(baselineFirst - 1000)).toBeLessThan(3 * Math.sqrt(500));
   });
-  it('the first-started arm gets the lower port, in every round', () => {
-    for (let r = 0; r < 50; r++) {
-      const ports = slotPorts(7, r, 9000, 9001);
-      expect(ports[firstStarted(7, r)], `round ${r}`).toBe(9000);
-      expect(ports.baseline + ports.candidate).toBe(18001);
-    }
+  it('the first-started arm gets the lower port', () => {
+    expect(slotPorts('baseline', 9000, 9001)).toEqual({ baseline: 9000, candidate: 9001 });
+    expect(slotPorts('candidate', 9000, 9001)).toEqual({ baseline: 9001, candidate: 9000 });
   });
 });

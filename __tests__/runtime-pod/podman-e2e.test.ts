@@ -16,7 +16,7 @@ import { CLI } from '../helpers';
 import { kubeManifestUnderPodman } from './kube-manifest-podman';
 import { initImage, sutNotPid1UnderPodman } from './podman-sut-not-pid1';
 import { ensurePodman, leftovers, podmanList, ROOT } from './podman-helpers';
-import { slotPorts } from '../../src/experiment/schedule';
+import { firstStarted, slotPorts } from '../../src/experiment/schedule';
 
 // All podman tests live in this one file so they run one after another: the shared
 // podman-default-kube-network is removed at the end only if it was not there at the start.
@@ -141,7 +141,7 @@ describe('podman runtime, failures leave nothing behind', () => {
     try {
       const err = await rt.runRound(0).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RunError);
-      const port = slotPorts(1, 0, 8080, 8081).candidate; // the round's coin (seed 1)
+      const port = slotPorts(firstStarted(1, 0), 8080, 8081).candidate; // the round's coin (seed 1)
       expect((err as Error).message).toMatch(new RegExp(`^hook was not loaded: /hook-latency/hook/bad\\.so is not mapped in hook-latency-\\w+-r0-sut-candidate \\(pid \\d+, listening on port ${port}\\) \\(ERROR: ld\\.so: object '/hook-latency/hook/bad\\.so' from LD_PRELOAD cannot be preloaded`));
     } finally {
       await rt.teardown();
@@ -182,7 +182,7 @@ describe('podman runtime, failures leave nothing behind', () => {
       const err = await rt.runRound(0).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RunError);
       const msg = (err as Error).message;
-      const port = slotPorts(1, 0, 8080, 8081).baseline; // the round's coin (seed 1)
+      const port = slotPorts(firstStarted(1, 0), 8080, 8081).baseline; // the round's coin (seed 1)
       expect(msg).toMatch(new RegExp(`^round 0: the loadgen failed \\(exit 3\\): loadgen: target baseline \\(127\\.0\\.0\\.1:${port}/healthz\\) not ready after 1000 ms`));
       expect(msg).toMatch(/sut-candidate exited with 2; its log:\nsut: bad SUT_WORK_US: bad/);
     } finally {

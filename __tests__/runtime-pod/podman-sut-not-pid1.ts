@@ -8,7 +8,7 @@ import { RoundFailedError, RunError } from '../../src/errors';
 import { binaryRootfs, ensureImage, type RootfsSpec } from '../../src/runtime/pod-image';
 import { PodmanRuntime } from '../../src/runtime/podman';
 import { leftovers, ROOT } from './podman-helpers';
-import { slotPorts } from '../../src/experiment/schedule';
+import { firstStarted, slotPorts } from '../../src/experiment/schedule';
 
 const SUT = resolve(ROOT, 'examples/sut/build/sut');
 const HOOKS = resolve(ROOT, 'hook/build');
@@ -69,7 +69,7 @@ export function sutNotPid1UnderPodman(): void {
       const err = await rt.runRound(0).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RunError);
       expect((err as Error).message).toMatch(
-        new RegExp(`^hook was not loaded: /hook-latency/hook/noop\\.so is not mapped in hook-latency-\\w+-r0-sut-candidate \\(pid \\d+, listening on port ${slotPorts(5, 0, 8080, 8081).candidate}\\)`), // seed 5's coin
+        new RegExp(`^hook was not loaded: /hook-latency/hook/noop\\.so is not mapped in hook-latency-\\w+-r0-sut-candidate \\(pid \\d+, listening on port ${slotPorts(firstStarted(5, 0), 8080, 8081).candidate}\\)`), // seed 5's coin
       );
       await rt.teardown();
       expect(leftovers(rt.runId)).toEqual([]);

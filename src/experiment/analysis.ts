@@ -332,7 +332,7 @@ function varianceFactor(rounds: PreparedRound[], scores: number[], z: number): n
 /** |Z| from which the plan's spread is taken about the rounds' mean (see varianceFactor). */
 export const UNBLIND_Z = 3;
 
-/** How far the round scores are from independent: the inputs of the round-dependence check and the plan. */
+/** How far the round scores are from independent: the round-dependence check's inputs (not the plan's). */
 export interface RoundDependence {
   /** Lag-1 autocorrelation of the round scores, in round order. */
   lag1: number;

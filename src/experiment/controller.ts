@@ -89,7 +89,7 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
     };
     looks.push(record);
     opts.onLook?.(record);
-    const power = achievedPower({ total: used / inflation(look), alpha: latencyAlpha, p: pS });
+    const power = achievedPower({ total: used / look.varianceFactor, alpha: latencyAlpha, p: pS });
     const decision = decide({ look, boundaryP, errorLevel, final, reachedPlan, power, opts, prepared });
     if (decision || (exhausted && prepared.length === 0)) {
       const d = decision ?? { verdict: 'inconclusive' as const, reason: 'no rounds to analyse' };
@@ -122,19 +122,12 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
   }
 }
 
-/**
- * How much more the round-score sum varies than i.i.d. requests would make it: varianceFactor,
- * blinded while the evidence is weak, so the look times cannot lean on which way the run is going.
- * Not the long-run factor: its lag products change sign with a round's coin.
- */
-function inflation(look: LookAnalysis): number {
-  return look.varianceFactor;
-}
-
 function plannedRequests(look: LookAnalysis, pS: number, alpha: number, opts: SequentialOptions): number {
   const perRound = look.rounds > 0 ? (look.n.baseline + look.n.candidate) / look.rounds : 0;
   const base = noetherTotal({ alpha, power: opts.power, p: pS });
-  const inflated = Math.ceil(base * inflation(look));
+  // Inflated by the rounds' spread (blinded while the evidence is weak, so the look times cannot lean
+  // on which way the run goes); not by the long-run factor, whose lag products change sign with a coin.
+  const inflated = Math.ceil(base * look.varianceFactor);
   const atLeast = Math.ceil(perRound * opts.minRounds);
   return Math.max(Number.isFinite(inflated) ? inflated : Number.MAX_SAFE_INTEGER, atLeast, 1);
 }

@@ -53,7 +53,7 @@ export function firstStarted(seed: number, round: number): 'baseline' | 'candida
   return new Prng(deriveSeed(seed, round, STREAM.startOrder)).nextBit() === BASELINE ? 'baseline' : 'candidate';
 }
 
-/** The round's two ports for the arms: the first-started arm gets `low`, the other `high`. */
-export function slotPorts(seed: number, round: number, low: number, high: number): { baseline: number; candidate: number } {
-  return firstStarted(seed, round) === 'baseline' ? { baseline: low, candidate: high } : { baseline: high, candidate: low };
+/** The round's two ports for the arms: the first-started arm (firstStarted) gets `low`, the other `high`. */
+export function slotPorts(first: 'baseline' | 'candidate', low: number, high: number): { baseline: number; candidate: number } {
+  return first === 'baseline' ? { baseline: low, candidate: high } : { baseline: high, candidate: low };
 }

@@ -59,7 +59,7 @@ export class LocalRuntime implements Runtime {
     const command = pinnedCommand(pinBinary(), this.plan.sut, this.opts.command);
     const first = firstStarted(this.config.seed, index);
     const [low, high] = await freePorts(2);
-    const { baseline: portB, candidate: portC } = slotPorts(this.config.seed, index, low, high);
+    const { baseline: portB, candidate: portC } = slotPorts(first, low, high);
     const arms = {
       baseline: { label: 'baseline', command, env: sut.env, port: portB, preload: this.config.baselineHook },
       candidate: { label: 'candidate', command, env: sut.env, port: portC, preload: this.config.hook },

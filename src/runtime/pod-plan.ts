@@ -8,7 +8,7 @@ import { UsageError } from '../errors';
 import { packageRoot } from '../native';
 import { dnsLabel, type HookAsset, type PodPlan } from './manifest';
 import { podResources } from './pod-resources';
-import { slotPorts } from '../experiment/schedule';
+import { firstStarted, slotPorts } from '../experiment/schedule';
 import { pinBinary } from './placement';
 
 export interface PodAssets {
@@ -55,7 +55,7 @@ export function loadPodAssets(config: Config): PodAssets {
 /** The round's two SUT ports, sut.port (default 8080) and the next, taken by the arms in slot order. */
 function sutPorts(config: Config, round: number): { baseline: number; candidate: number } {
   const low = config.sut.port > 0 ? Math.min(config.sut.port, 65534) : 8080;
-  return slotPorts(config.seed, round, low, low + 1);
+  return slotPorts(firstStarted(config.seed, round), low, low + 1);
 }
 
 /** Rows the loadgen writes for one round (warm-up excluded). */
