@@ -46,20 +46,12 @@ export async function runAction(): Promise<void> {
   } catch (err) {
     if (err instanceof UsageError) return inputError(err);
     if (!(err instanceof RunError)) core.debug(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    outcome = { kind: 'error', message: messageOf(err), out: config.out, ...(await partialSamples(config.out)) };
-    setErrorOutputs(config.out, outcome.samples);
+    outcome = await errorOutcome(messageOf(err), config.out);
   }
   if (cancelled) return; // cancelAction reports and uploads; the gate only ended because it stopped the SUTs
 
-  const uploaded = await uploadResults(inputs.artifactName, config.out);
   const trend = historyLine(history, outcome.kind === 'verdict' ? outcome.verdict : undefined, role, inputs.history);
-  const markdown =
-    outcomeMarkdown(outcome, {
-      run: runUrl(),
-      artifact: artifactUrl(uploaded?.id),
-      artifactName: uploaded?.name,
-    }) + (trend ? `\n${trend}\n` : '');
-  await writeJobSummary(markdown);
+  const markdown = await publish(outcome, inputs.artifactName, trend ? `\n${trend}\n` : '');
   await postComment({
     token: inputs.githubToken,
     mode: inputs.comment,
@@ -91,12 +83,24 @@ export async function cancelAction(signal: string): Promise<void> {
   core.warning(`hook latency: cancelled (${signal}); uploading the samples measured so far`);
   salvageRoundInProgress();
   if (!running) return;
-  const { samples, rounds } = await partialSamples(running.out);
-  setErrorOutputs(running.out, samples);
-  const uploaded = await uploadResults(running.artifactName, running.out);
-  const links = { run: runUrl(), artifact: artifactUrl(uploaded?.id), artifactName: uploaded?.name };
-  await writeJobSummary(outcomeMarkdown({ kind: 'error', message: `cancelled (${signal})`, out: running.out, samples, rounds }, links));
-  core.setFailed(`hook latency: cancelled (${signal}) after ${samples} samples from ${rounds} rounds`);
+  const outcome = await errorOutcome(`cancelled (${signal})`, running.out);
+  await publish(outcome, running.artifactName);
+  core.setFailed(`hook latency: cancelled (${signal}) after ${outcome.samples} samples from ${outcome.rounds} rounds`);
+}
+
+/** A run that ended without a verdict: the samples it left in OUT, also set as the step outputs. */
+async function errorOutcome(message: string, out: string | undefined): Promise<Extract<Outcome, { kind: 'error' }>> {
+  const outcome = { kind: 'error' as const, message, out, ...(await partialSamples(out)) };
+  setErrorOutputs(out, outcome.samples);
+  return outcome;
+}
+
+/** Uploads the results as the artifact and writes the job summary (EXTRA appended); returns its Markdown. */
+async function publish(outcome: Outcome, artifactName: string, extra = ''): Promise<string> {
+  const uploaded = await uploadResults(artifactName, outcome.out);
+  const markdown = outcomeMarkdown(outcome, { run: runUrl(), artifact: artifactUrl(uploaded?.id), artifactName: uploaded?.name }) + extra;
+  await writeJobSummary(markdown);
+  return markdown;
 }
 
 /** Bad input: one annotation line, no stack; a one-line job summary says the same. */
