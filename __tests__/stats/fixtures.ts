@@ -23,6 +23,7 @@ export const tailRef: {
   normalSf: [number, number][];
   normalPpf: [number, number][];
   normalPpfBeyond: [number, number][];
+  normalPdf: [number, number][];
 } = JSON.parse(readFileSync(tailPath, 'utf8'));
 
 /** Relative error of GOT against the reference WANT (absolute when WANT is 0). */
