@@ -30,7 +30,7 @@ const { values } = parseArgs({
     placement: { type: 'string', default: 'auto' },
     hook: { type: 'string', default: 'none,delay500' },
     cli: { type: 'string', default: join(root, 'dist', 'cli.js') },
-    /** More `hook-latency run` flags for every gate run, e.g. "--requests-per-round 2000". */
+    /** More `hook-latency run` flags for every gate run, space-separated: --gate-args=--requests-per-round=2000 (through npm, keep the "="). */
     'gate-args': { type: 'string', default: '' },
   },
 });

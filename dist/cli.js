@@ -14221,7 +14221,8 @@ ${err.message}`;
 // src/runtime/local.ts
 var local_exports = {};
 __export(local_exports, {
-  LocalRuntime: () => LocalRuntime
+  LocalRuntime: () => LocalRuntime,
+  freePorts: () => freePorts
 });
 import { createServer } from "node:net";
 import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";

@@ -2,10 +2,10 @@
 // tests), scratch folders, captured output, environment and C compiler helpers.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { tempDir } from '../helpers';
 import { HttpClient, serializeRequest } from '../../src/loadgen/http-client';
+import { freePorts } from '../../src/runtime/local';
 
 export { buildAll, hookPath, ROOT, SUT } from '../hooks/helpers';
 
@@ -58,14 +58,7 @@ export async function sequentialGets(port: number, n: number, keepAlive: boolean
   return n;
 }
 
-/** A port the OS reports free right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+/** A port the OS reports free right now (the local runtime's own freePorts). */
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0]!;
 }

@@ -205,7 +205,7 @@ export class LocalRuntime implements Runtime {
 }
 
 /** Ports the OS reports free right now (bound to port 0, then released). */
-async function freePorts(n: number): Promise<number[]> {
+export async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
       const s = createServer();
