@@ -78,6 +78,14 @@ describe('cost decomposition', () => {
     expect(d.message).toMatch(/smaller than the hooked calls' cost by 500 ns per request \(4\d\d\.\d ns \.\. 5\d\d\.\d ns\)/);
   });
 
+  // An unmeasured function can only add cost, so it cannot explain a shortfall, but it is still named.
+  it('a smaller shift still names the functions without a micro figure', () => {
+    const d = decompose('preload', { read: 1 }, { read: { estimate: 1000, ci: [990, 1010] } }, { ns: 500, ciNs: [480, 520] }, { uncounted: ['select'] });
+    expect(d.check).toBe('smaller');
+    expect(d.message).toMatch(/cost less in this workload than in the micro benchmark \(select not micro-benchmarked\)$/);
+    expect(d.message).not.toContain('part of it may be theirs');
+  });
+
   it('micro batches last about 250 µs of calls, 10 to 1000 calls', () => {
     expect(burstBatchSize(20_000)).toBe(13);
     expect(burstBatchSize(300)).toBe(833);
