@@ -49,6 +49,8 @@ interface Outcome {
   splitRounds: [number, number];
   /** Wald-Wolfowitz p of the round scores' serial correlation (verdict.roundDependence). */
   serialP: number;
+  /** Whether the verdict's round-dependence check warned. */
+  dependenceWarned: boolean;
   calls?: Verdict['calls'];
 }
 
@@ -87,6 +89,7 @@ async function gate(placement: string, hook: string, seed: number, extra: string
       roundLogRatios: roundLogRatios(await readSamples(join(dir, 'samples.csv'))),
       splitRounds: splitRounds(v),
       serialP: v.roundDependence?.serialP ?? NaN,
+      dependenceWarned: v.checks.some((c) => c.id === 'round-dependence' && c.status === 'warn'),
       calls: v.calls,
     };
   } finally {
@@ -143,8 +146,8 @@ async function main(): Promise<void> {
       console.log(`read+recv calls per request (strace): ${calls === null ? 'unavailable' : calls.toFixed(3)}; ` +
         `per read() call (micro): ${[...perCall].map(([d, ns]) => `delay${d} ${ns === null ? 'unavailable' : `${ns.toFixed(0)} ns`}`).join(', ')}`);
     }
-    console.log('placement | hook | regression | inconclusive | median CI width | round log-ratio p5/p95 | rounds with arms on different CPUs | runs with serially correlated rounds (p < 0.05) | estimate ns median [min, max] | real cost ns | median rounds | median s');
-    console.log('---|---|---|---|---|---|---|---|---|---|---|---');
+    console.log('placement | hook | regression | inconclusive | median CI width | round log-ratio p5/p95 | rounds with arms on different CPUs | runs with serially correlated rounds (p < 0.05) | round-dependence warned | estimate ns median [min, max] | real cost ns | median rounds | median s');
+    console.log('---|---|---|---|---|---|---|---|---|---|---|---|---');
     for (const placement of placements) {
       for (const hook of hooks) {
         const outcomes: Outcome[] = [];
@@ -186,6 +189,7 @@ function row(placement: string, hook: string, o: Outcome[], realCost: number | n
     `${quantileSorted(ratios, 0.05).toFixed(3)} / ${quantileSorted(ratios, 0.95).toFixed(3)}`,
     `${o.reduce((s, x) => s + x.splitRounds[0], 0)}/${o.reduce((s, x) => s + x.splitRounds[1], 0)}`,
     `${o.filter((x) => x.serialP < 0.05).length}/${n}`,
+    `${o.filter((x) => x.dependenceWarned).length}/${n}`,
     `${median(est).toFixed(0)} [${Math.min(...est).toFixed(0)}, ${Math.max(...est).toFixed(0)}]`,
     real,
     String(median(o.map((x) => x.roundLogRatios.length))),

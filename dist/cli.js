@@ -40386,7 +40386,9 @@ function roundDependence(e) {
     lag1: lag1(e),
     serialP: serialCorrelationTest(e).p,
     bandwidth,
-    longRunFactor: plain > 0 && e.length >= 3 ? Math.max(0, bartlettLongRunVariance(e, bandwidth) / plain) : 1
+    longRunFactor: plain > 0 && e.length >= 3 ? Math.max(0, bartlettLongRunVariance(e, bandwidth) / plain) : 1,
+    spread: e.length >= 2 ? plain / (e.length - 1) : 1,
+    meanScore: e.length ? e.reduce((a, x) => a + x, 0) / e.length : 0
   };
 }
 function iidMannWhitneyP(rounds, scale, delta0) {
@@ -40626,8 +40628,9 @@ function stationarityCheck(look, total) {
 function roundDependenceCheck(look) {
   const d = look.dependence;
   const correlated = d.lag1 > 0 && d.serialP < 0.05;
-  const spread2 = look.varianceFactor >= 2;
-  const numbers = `round scores vary ${look.varianceFactor.toFixed(2)}x as much as i.i.d. requests would make them; lag-1 correlation of consecutive rounds ${d.lag1.toFixed(2)} (Wald-Wolfowitz p = ${d.serialP.toPrecision(2)}); long-run factor ${d.longRunFactor.toFixed(2)} at Bartlett bandwidth ${d.bandwidth}`;
+  const beyondSampling = Math.sqrt(Math.max(0, d.spread - 1));
+  const spread2 = d.spread >= SPREAD_WARN && beyondSampling > HETEROGENEITY_WARN * Math.abs(d.meanScore);
+  const numbers = `round scores vary ${d.spread.toFixed(2)}x as much as i.i.d. requests would make them` + (Math.abs(d.meanScore) >= 1 ? ` (the shift's size per round varies by ${Math.round(100 * beyondSampling / Math.abs(d.meanScore))} % of it beyond sampling)` : "") + `; lag-1 correlation of consecutive rounds ${d.lag1.toFixed(2)} (Wald-Wolfowitz p = ${d.serialP.toPrecision(2)}); long-run factor ${d.longRunFactor.toFixed(2)} at Bartlett bandwidth ${d.bandwidth}`;
   if (!correlated && !spread2) return { id: "round-dependence", status: "pass", detail: numbers };
   const what = [spread2 ? "between-round spread dominates" : "", correlated ? "consecutive rounds are correlated" : ""].filter(Boolean).join(" and ");
   return {
@@ -40636,6 +40639,8 @@ function roundDependenceCheck(look) {
     detail: `${what} (${numbers}): the plan counts this spread, and effects that stick to a slot are randomized by the round's coin; an effect that follows one arm from round to round, or a cost that drifts during the run, is not, so look at the per-round shifts`
   };
 }
+var SPREAD_WARN = 2;
+var HETEROGENEITY_WARN = 0.5;
 function dedupeChecks(checks) {
   const rank = { pass: 0, warn: 1, fail: 2 };
   const byId = /* @__PURE__ */ new Map();

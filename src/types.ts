@@ -85,9 +85,14 @@ export interface ErrorTestReport {
 export interface RoundDependenceReport {
   lag1: number;
   serialP: number;
+  /** The plan's between-round spread (blinded while |Z| < 3, docs/method.md step 12). */
   varianceFactor: number;
   bandwidth: number;
   longRunFactor: number;
+  /** The check's spread: sample variance of the standardised round scores about their mean. */
+  spread?: number;
+  /** Mean standardised round score (the shift beyond the budget, in i.i.d. standard deviations per round). */
+  meanScore?: number;
 }
 
 /** The verdict JSON (`--json`, verdict.json). Extra fields beyond the contract are allowed. */

@@ -156,6 +156,34 @@ describe('the round-dependence check', () => {
     expect(check(v).detail).toMatch(/randomized by the round's coin/);
     expect(check(v).detail).toMatch(/follows one arm/);
   });
+  // A real slowdown is never exactly homogeneous in score units: each round's score also scales with
+  // how tight that round's latencies were. Spread well above i.i.d. but small beside the shift itself
+  // is the shift varying, not rounds that move together.
+  const varying = (mean: number, swing: number, seed: number) =>
+    rounds(12, 100, 0, seed).map((r) => ({ ...r, latencyNs: r.latencyNs.map((x, k) => (r.arm[k] ? x * (1 + mean + (r.round % 2 ? swing : -swing)) : x)) }));
+  it('passes a clear slowdown whose size varies between rounds by less than half of it, and says by how much', async () => {
+    const v = await runSequential(new ReplayRuntime(varying(0.1, 0.03, 33)), { ...options, threshold: { relative: 0 } });
+    const d = v.roundDependence!;
+    expect(d.spread).toBeGreaterThan(2);
+    expect(Math.sqrt(d.spread! - 1)).toBeLessThan(0.5 * d.meanScore!);
+    expect(check(v).status).toBe('pass');
+    expect(check(v).detail).toMatch(/the shift's size per round varies by \d+ % of it beyond sampling/);
+  });
+  it('warns when the size varies by more than half of it', async () => {
+    const v = await runSequential(new ReplayRuntime(varying(0.1, 0.09, 34)), { ...options, threshold: { relative: 0 } });
+    const d = v.roundDependence!;
+    expect(Math.sqrt(d.spread! - 1)).toBeGreaterThan(0.5 * d.meanScore!);
+    expect(check(v).status).toBe('warn');
+    expect(check(v).detail).toMatch(/^between-round spread dominates/);
+  });
+  it("the check's spread is the scores' sample variance about their mean, and meanScore their mean", async () => {
+    const data = varying(0.02, 0.01, 35);
+    const v = await runSequential(new ReplayRuntime(data), { ...options, threshold: { relative: 0 } });
+    const e = scratchScores(data.slice(0, v.rounds), 0).map((s) => s.score / s.sd);
+    const mean = e.reduce((a, x) => a + x, 0) / e.length;
+    expect(v.roundDependence!.meanScore).toBeCloseTo(mean, 9);
+    expect(v.roundDependence!.spread).toBeCloseTo(e.reduce((a, x) => a + (x - mean) ** 2, 0) / (e.length - 1), 9);
+  });
 });
 
 describe('runSequential', () => {

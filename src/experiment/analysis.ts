@@ -341,6 +341,10 @@ export interface RoundDependence {
   /** Bartlett bandwidth used and the long-run variance over the plain variance (>1: neighbours move together). */
   bandwidth: number;
   longRunFactor: number;
+  /** Sample variance of the standardised round scores (about their mean): 1 for i.i.d. rounds. */
+  spread: number;
+  /** Mean standardised round score: the shift beyond the budget in i.i.d. standard deviations per round. */
+  meanScore: number;
 }
 
 function roundDependence(e: number[]): RoundDependence {
@@ -351,6 +355,8 @@ function roundDependence(e: number[]): RoundDependence {
     serialP: serialCorrelationTest(e).p,
     bandwidth,
     longRunFactor: plain > 0 && e.length >= 3 ? Math.max(0, bartlettLongRunVariance(e, bandwidth) / plain) : 1,
+    spread: e.length >= 2 ? plain / (e.length - 1) : 1,
+    meanScore: e.length ? e.reduce((a, x) => a + x, 0) / e.length : 0,
   };
 }
 
