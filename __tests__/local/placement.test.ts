@@ -1,6 +1,6 @@
 // Placement planning and observation (src/runtime/placement.ts), the placement check, and the pin
 // wrapper (hook/pin.c) against what the kernel itself reports.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type SpawnSyncOptions, type SpawnSyncReturns } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { describeCpus, placementCheck } from '../../src/checks/placement';
 import { firstStarted } from '../../src/experiment/schedule';
 import { allowedCpus, helperCpus, hostPlan, parseCpuList, podPlacementPlan, processorOf, probePoints, threadCpus } from '../../src/runtime/placement';
 import type { PlacementReport, RoundPlacement } from '../../src/types';
-import { ROOT } from '../helpers';
+import { ROOT, tempDir } from '../helpers';
 
 const PIN = join(ROOT, 'hook', 'build', 'pin');
 const HOST = allowedCpus();
@@ -120,15 +120,45 @@ describe('the placement check', () => {
   });
 });
 
-describe('hook/build/pin', () => {
-  const status = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
-    spawnSync(PIN, [...args, 'sh', '-c', 'grep Cpus_allowed_list /proc/self/status'], { encoding: 'utf8', env });
+/**
+ * The pin wrapper on each architecture it has raw syscalls for: the native build, and an aarch64
+ * build (`make -C hook pin CC=aarch64-linux-gnu-gcc`) run by qemu-user, which passes the affinity
+ * syscalls through to this kernel and hands the exec of a host program back to it (arm64 runners and
+ * nodes run it natively). .ci/run installs the cross compiler and qemu-user.
+ */
+const ARCHES: Array<{ arch: string; run: (args: string[], options?: SpawnSyncOptions) => SpawnSyncReturns<string>; binary: () => string; file: RegExp }> = [
+  { arch: 'native', run: (args, o) => spawnSync(PIN, args, { encoding: 'utf8', timeout: 30_000, ...o }), binary: () => PIN, file: /statically linked/ },
+  {
+    arch: 'aarch64 under qemu-user',
+    run: (args, o) => {
+      // qemu-user is itself a dynamic host program: a preload goes to the guest (-E), not to it.
+      const { LD_PRELOAD, ...env } = o?.env ?? process.env;
+      const guest = LD_PRELOAD ? ['-E', `LD_PRELOAD=${LD_PRELOAD}`] : [];
+      return spawnSync('qemu-aarch64', [...guest, aarch64Pin(), ...args], { encoding: 'utf8', timeout: 30_000, ...o, env });
+    },
+    binary: aarch64Pin,
+    file: /ARM aarch64.*statically linked/,
+  },
+];
+
+let aarch64Built: string | undefined;
+function aarch64Pin(): string {
+  if (!aarch64Built) {
+    const dir = tempDir('pin-aarch64');
+    execFileSync('make', ['-s', '-C', join(ROOT, 'hook'), 'pin', 'CC=aarch64-linux-gnu-gcc', `B=${dir}`]);
+    aarch64Built = join(dir, 'pin');
+  }
+  return aarch64Built;
+}
+
+describe.each(ARCHES)('hook/build/pin ($arch)', ({ run, binary, file }) => {
+  const status = (args: string[], env: NodeJS.ProcessEnv = process.env) => run([...args, 'sh', '-c', 'grep Cpus_allowed_list /proc/self/status'], { env });
 
   it('pins what it execs: a list, @N and @-1 (counted in the allowed set)', () => {
     expect(status([String(HOST[0]), '--']).stdout).toMatch(new RegExp(`:\\s*${HOST[0]}\\n`));
     expect(status(['@0', '--']).stdout).toMatch(new RegExp(`:\\s*${HOST[0]}\\n`));
     expect(status(['@-1', '--']).stdout).toMatch(new RegExp(`:\\s*${LAST}\\n`));
-    expect(execFileSync(PIN, ['-l'], { encoding: 'utf8' }).trim()).toBe(/^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
+    expect(run(['-l']).stdout.trim()).toBe(/^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
   });
 
   it('pins every thread of a running process (-p)', async () => {
@@ -136,7 +166,7 @@ describe('hook/build/pin', () => {
     const child = spawn(process.execPath, ['-e', 'console.log("up"); setTimeout(() => {}, 10000)']);
     try {
       await new Promise((r) => child.stdout.once('data', r)); // running JavaScript: its threads exist
-      expect(spawnSync(PIN, [String(LAST), '-p', String(child.pid)]).status).toBe(0);
+      expect(run([String(LAST), '-p', String(child.pid)]).status).toBe(0);
       const tasks = execFileSync('ls', [`/proc/${child.pid}/task`], { encoding: 'utf8' }).trim().split('\n');
       expect(tasks.length).toBeGreaterThan(1);
       for (const t of tasks) expect(readFileSync(`/proc/${child.pid}/task/${t}/status`, 'utf8')).toMatch(new RegExp(`Cpus_allowed_list:\\s*${LAST}\\n`));
@@ -150,8 +180,8 @@ describe('hook/build/pin', () => {
     const affinity = (t: string) => /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/${child.pid}/task/${t}/status`, 'utf8'))![1];
     try {
       await new Promise((r) => child.stdout.once('data', r));
-      expect(spawnSync(PIN, [String(HOST[0]), '-p', String(child.pid)]).status).toBe(0);
-      expect(spawnSync(PIN, [String(LAST), '-t', String(child.pid)]).status).toBe(0);
+      expect(run([String(HOST[0]), '-p', String(child.pid)]).status).toBe(0);
+      expect(run([String(LAST), '-t', String(child.pid)]).status).toBe(0);
       const tasks = execFileSync('ls', [`/proc/${child.pid}/task`], { encoding: 'utf8' }).trim().split('\n');
       expect(affinity(String(child.pid))).toBe(String(LAST));
       const others = tasks.filter((t) => t !== String(child.pid));
@@ -160,24 +190,24 @@ describe('hook/build/pin', () => {
     } finally {
       child.kill('SIGKILL');
     }
-    const bad = spawnSync(PIN, ['@0', '-t', 'main'], { encoding: 'utf8' });
+    const bad = run(['@0', '-t', 'main']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^usage: pin/);
   });
 
   it('is static: LD_PRELOAD loads the hook into the exec’d program only, once', () => {
-    const r = spawnSync(PIN, ['@0', '--', 'true'], { encoding: 'utf8', env: { ...process.env, LD_PRELOAD: join(ROOT, 'hook/build/noop.so'), HOOK_VERBOSE: '1' } });
+    const r = run(['@0', '--', 'true'], { env: { ...process.env, LD_PRELOAD: join(ROOT, 'hook/build/noop.so'), HOOK_VERBOSE: '1' } });
     expect(r.status).toBe(0);
     expect(r.stderr.match(/hook-latency\[noop\]: loaded/g)).toHaveLength(1);
-    expect(execFileSync('file', [PIN], { encoding: 'utf8' })).toMatch(/statically linked/);
+    expect(execFileSync('file', [binary()], { encoding: 'utf8' })).toMatch(file);
   });
 
   it('bad input: exit 2 and one message; a missing program: exit 127', () => {
-    const bad = spawnSync(PIN, ['x', '--', 'true'], { encoding: 'utf8' });
+    const bad = run(['x', '--', 'true']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^pin: bad CPU list 'x'\n/);
-    expect(spawnSync(PIN, ['@99999', '--', 'true'], { encoding: 'utf8' }).stderr).toMatch(/only \d+ CPUs are allowed/);
-    const missing = spawnSync(PIN, ['@0', '--', '/nonexistent/prog'], { encoding: 'utf8' });
+    expect(run(['@99999', '--', 'true']).stderr).toMatch(/only \d+ CPUs are allowed/);
+    const missing = run(['@0', '--', '/nonexistent/prog']);
     expect(missing.status).toBe(127);
     expect(missing.stderr).toMatch(/pin: \/nonexistent\/prog: No such file/);
   });
