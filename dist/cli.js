@@ -12834,11 +12834,12 @@ async function ensureTarget(file, what, target, root = packageRoot()) {
 }
 async function buildNative(what, target, root = packageRoot()) {
   const hookDir = join4(root, "hook");
-  const command = `make -C ${hookDir}${target ? ` ${target}` : ""}`;
+  const targets = target === void 0 ? [] : Array.isArray(target) ? target : [target];
+  const command = ["make", "-C", hookDir, ...targets].join(" ");
   if (!existsSync(join4(hookDir, "Makefile"))) throw new RunError(`cannot build ${what}: ${hookDir}/Makefile is missing`);
   let r;
   try {
-    r = await getExecOutput("make", ["-s", "-C", hookDir, ...target ? [target] : []], { ignoreReturnCode: true, outStream: process.stderr });
+    r = await getExecOutput("make", ["-s", "-C", hookDir, ...targets], { ignoreReturnCode: true, outStream: process.stderr });
   } catch (err) {
     if (/Unable to locate executable file/.test(messageOf(err))) {
       throw new RunError(`cannot build ${what}: 'make' not found (install make and a C compiler such as gcc, then run ${command})`);
@@ -12889,6 +12890,21 @@ function sharedLibraryProblem(path10) {
   if (data !== 1 && data !== 2) return { kind: "bad-encoding" };
   const type = data === 1 ? head.readUInt16LE(16) : head.readUInt16BE(16);
   return type === 3 ? null : { kind: "not-dyn", type };
+}
+function elfMachine(path10) {
+  const head = Buffer.alloc(20);
+  try {
+    const fd = openSync2(path10, "r");
+    try {
+      if (readSync(fd, head, 0, head.length, 0) < head.length) return null;
+    } finally {
+      closeSync2(fd);
+    }
+  } catch {
+    return null;
+  }
+  if (head[0] !== 127 || head.toString("latin1", 1, 4) !== "ELF") return null;
+  return head[5] === 2 ? head.readUInt16BE(18) : head.readUInt16LE(18);
 }
 function checkSharedLibrary(path10, what) {
   const problem = sharedLibraryProblem(path10);
@@ -13236,8 +13252,8 @@ function sameSet(a, b) {
 function probePoints(requests) {
   return new Set([1, 2, 3, 4].map((k) => Math.max(0, Math.floor(k * requests / 5) - 1)));
 }
-function pinBinary() {
-  return join6(packageRoot(), "hook", "build", "pin");
+function pinBinary(root = packageRoot()) {
+  return join6(root, "hook", "build", "pin");
 }
 function pinProcess(pin, cpus, pid) {
   try {
@@ -13304,6 +13320,60 @@ var init_placement2 = __esm({
         };
       }
     };
+  }
+});
+
+// src/runtime/pin-arch.ts
+import { existsSync as existsSync2 } from "node:fs";
+import { join as join7 } from "node:path";
+function hostName() {
+  const host = hostPinArch();
+  return host ? NAMES[host] : process.arch;
+}
+function hostPinArch() {
+  if (process.arch === "x64" || process.arch === "ia32") return "x86_64";
+  if (process.arch === "arm64" || process.arch === "arm") return "aarch64";
+  return null;
+}
+function hookPinArch(hooks) {
+  let found = null;
+  for (const h of hooks) {
+    const machine = elfMachine(h.path);
+    const arch3 = machine === null ? void 0 : FAMILY[machine];
+    if (!arch3) continue;
+    if (found && found.arch !== arch3) {
+      throw new UsageError(`${found.what} is built for ${NAMES[found.arch]} and ${h.what} for ${NAMES[arch3]}: both arms run on the same nodes`);
+    }
+    found ??= { arch: arch3, what: h.what };
+  }
+  return found?.arch ?? null;
+}
+function pinBinaryFor(arch3, root = packageRoot()) {
+  return arch3 === null || arch3 === hostPinArch() ? pinBinary(root) : join7(root, "hook", "build", arch3, "pin");
+}
+async function ensureCrossPin(arch3, root = packageRoot()) {
+  const file = pinBinaryFor(arch3, root);
+  if (existsSync2(file) || arch3 === hostPinArch()) return file;
+  const cc = `${arch3}-linux-gnu-gcc`;
+  if (!await which(cc, false)) {
+    throw new UsageError(
+      `the hook is built for ${NAMES[arch3]} and this machine is ${hostName()}: the pods need the pin wrapper for ${NAMES[arch3]}; install ${cc} (Debian/Ubuntu: gcc-${arch3.replaceAll("_", "-")}-linux-gnu) to build it, or set placement: off`
+    );
+  }
+  const dir = join7(root, "hook", "build", arch3);
+  await buildNative(`the pin wrapper for ${NAMES[arch3]}`, ["pin", `CC=${cc}`, `B=${dir}`], root);
+  return file;
+}
+var FAMILY, NAMES;
+var init_pin_arch = __esm({
+  "src/runtime/pin-arch.ts"() {
+    "use strict";
+    init_io();
+    init_errors();
+    init_native();
+    init_placement2();
+    FAMILY = { 3: "x86_64", 62: "x86_64", 40: "aarch64", 183: "aarch64" };
+    NAMES = { x86_64: "x86-64", aarch64: "aarch64 (arm64)" };
   }
 });
 
@@ -13556,7 +13626,7 @@ var init_count_file = __esm({
 });
 
 // src/cost/count-preload.ts
-import { existsSync as existsSync2, readFileSync as readFileSync7, rmSync as rmSync2 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync7, rmSync as rmSync2 } from "node:fs";
 import path6 from "node:path";
 import { setTimeout as sleep2 } from "node:timers/promises";
 function countPreloadPath(root = packageRoot()) {
@@ -13573,7 +13643,7 @@ async function snapshotCounts(file, signal, timeoutMs = 5e3) {
   await signal();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (existsSync2(file)) {
+    if (existsSync3(file)) {
       const totals = parseCountFile(readFileSync7(file, "utf8"));
       if (totals) return totals;
     }
@@ -14621,7 +14691,7 @@ var init_manifest = __esm({
 });
 
 // src/runtime/pod-cgroup.ts
-import { existsSync as existsSync3, readFileSync as readFileSync9 } from "node:fs";
+import { existsSync as existsSync4, readFileSync as readFileSync9 } from "node:fs";
 function read(path10) {
   try {
     return readFileSync9(path10, "utf8");
@@ -14642,7 +14712,7 @@ function readCgroup(pid, root = "/sys/fs/cgroup") {
   const text = read(`/proc/${pid}/cgroup`);
   if (!text) return {};
   const map = parseProcCgroup(text);
-  const v2 = existsSync3(`${root}/cgroup.controllers`);
+  const v2 = existsSync4(`${root}/cgroup.controllers`);
   const out = {};
   if (v2 && map.has("")) {
     const dir = `${root}${map.get("")}`;
@@ -14681,7 +14751,7 @@ import { spawn as spawn6 } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
 import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync3, readFileSync as readFileSync10, rmSync as rmSync4, statSync as statSync2 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { basename as basename3, dirname as dirname5, join as join7 } from "node:path";
+import { basename as basename3, dirname as dirname5, join as join8 } from "node:path";
 function parseLdd(text) {
   const out = [];
   for (const line of text.split("\n")) {
@@ -14750,16 +14820,16 @@ async function ensureImage(podman, name, spec, quickHash = false) {
   const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
   const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
   if (exists2.code === 0) return ref;
-  const root = mkdtempSync3(join7(tmpdir3(), "hook-latency-rootfs-"));
+  const root = mkdtempSync3(join8(tmpdir3(), "hook-latency-rootfs-"));
   try {
     for (const f of spec.files) {
-      const dest = join7(root, f.to);
+      const dest = join8(root, f.to);
       mkdirSync3(dirname5(dest), { recursive: true });
       copyFileSync(f.from, dest);
       chmodSync(dest, statSync2(f.from).mode & 511);
     }
-    mkdirSync3(join7(root, "tmp"), { recursive: true });
-    chmodSync(join7(root, "tmp"), 1023);
+    mkdirSync3(join8(root, "tmp"), { recursive: true });
+    chmodSync(join8(root, "tmp"), 1023);
     const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
     if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
   } finally {
@@ -15030,8 +15100,8 @@ var init_pod_resources = __esm({
 
 // src/runtime/pod-plan.ts
 import { randomBytes } from "node:crypto";
-import { existsSync as existsSync4, readFileSync as readFileSync12 } from "node:fs";
-import { basename as basename4, join as join8 } from "node:path";
+import { existsSync as existsSync5, readFileSync as readFileSync12 } from "node:fs";
+import { basename as basename4, join as join9 } from "node:path";
 function newRunId() {
   return randomBytes(4).toString("hex");
 }
@@ -15047,16 +15117,16 @@ function readHook(path10, what) {
   return { fileName, data };
 }
 function findLoadgenScript() {
-  const file = process.env.HOOK_LATENCY_LOADGEN || join8(packageRoot(), "dist", "loadgen.js");
-  if (!existsSync4(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
+  const file = process.env.HOOK_LATENCY_LOADGEN || join9(packageRoot(), "dist", "loadgen.js");
+  if (!existsSync5(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
   return file;
 }
-function loadPodAssets(config) {
+function loadPodAssets(config, pin = pinBinary()) {
   return {
     hook: readHook(config.hook, "hook"),
     baselineHook: readHook(config.baselineHook, "baseline-hook"),
     loadgenScript: readFileSync12(findLoadgenScript()),
-    pin: config.placement === "off" ? null : readFileSync12(pinBinary())
+    pin: config.placement === "off" ? null : readFileSync12(pin)
   };
 }
 function sutPorts(config, round3) {
@@ -15271,9 +15341,9 @@ __export(podman_exports, {
   importsSutBinary: () => importsSutBinary
 });
 import { spawnSync } from "node:child_process";
-import { existsSync as existsSync5, mkdtempSync as mkdtempSync4, readFileSync as readFileSync13, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync6, mkdtempSync as mkdtempSync4, readFileSync as readFileSync13, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { availableParallelism, constants as constants2, hostname, tmpdir as tmpdir4 } from "node:os";
-import { basename as basename5, join as join9 } from "node:path";
+import { basename as basename5, join as join10 } from "node:path";
 import { setTimeout as sleep4 } from "node:timers/promises";
 function importsSutBinary(sut) {
   return !sut.image || sut.image.startsWith(`localhost/${SUT_IMAGE_NAME}`);
@@ -15329,7 +15399,7 @@ var init_podman = __esm({
       /** The round whose pod is up (for salvage on Ctrl-C). */
       inProgress;
       networkPreexisted = true;
-      dir = mkdtempSync4(join9(tmpdir4(), "hook-latency-podman-"));
+      dir = mkdtempSync4(join10(tmpdir4(), "hook-latency-podman-"));
       report;
       ledger;
       exec(args, timeoutMs = 6e4) {
@@ -15371,7 +15441,7 @@ var init_podman = __esm({
         const { command } = this.config.sut;
         const binary = command[0];
         if (!binary) throw new RunError("podman: sut.command is required to build the SUT image");
-        if (!existsSync5(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
+        if (!existsSync6(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
         const hooks = [this.config.hook, this.config.baselineHook].filter((h) => Boolean(h));
         const image = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, "/app"));
         return { image, command: [`/app/${basename5(binary)}`, ...command.slice(1)] };
@@ -15386,7 +15456,7 @@ var init_podman = __esm({
         const { assets, images, placement } = await this.prepare();
         const plan = podPlan(this.config, this.runId, index, assets, images, void 0, this.autoCpu());
         const pod = podName(plan.runId, index);
-        const file = join9(this.dir, `${pod}.yaml`);
+        const file = join10(this.dir, `${pod}.yaml`);
         const first = firstStarted(this.config.seed, index);
         const manifest = placePod(buildPodManifest(plan), plan.runId, { plan: placement, pin: assets.pin, pinHostPath: pinBinary(), first });
         for (const cm of manifest.configMaps) this.volumes.add(cm.metadata.name);
@@ -15455,7 +15525,7 @@ var init_podman = __esm({
         const plan = podPlan(this.config, this.runId, 0, assets, images, void 0, this.autoCpu());
         const manifest = countingPodManifest(plan, countSo, requests);
         const pod = countPodName(plan.runId);
-        const file = join9(this.dir, `${pod}.yaml`);
+        const file = join10(this.dir, `${pod}.yaml`);
         for (const cm of manifest.configMaps) this.volumes.add(cm.metadata.name);
         writeFileSync3(file, toYaml(manifest));
         try {
@@ -15634,6 +15704,7 @@ var init_kubernetes = __esm({
     init_pod_listener();
     init_pod_maps();
     init_pod_output();
+    init_pin_arch();
     init_pod_plan();
     init_pod_resources();
     init_pod_placement();
@@ -15666,6 +15737,7 @@ var init_kubernetes = __esm({
         this.fileOutputRows = opts.fileOutputRows ?? 2e4;
         this.ledger = opts.ledger ?? NO_LEDGER;
         this.pullPolicy = opts.pullPolicy ?? "IfNotPresent";
+        this.pin = pinBinaryFor(opts.pinArch ?? hostPinArch());
         this.ownNamespace = !config.pod.namespace;
         this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
         ({ plan: this.placementPlan, report: this.report } = podPlacement(config.placement, config.sut.command));
@@ -15695,6 +15767,8 @@ var init_kubernetes = __esm({
       ledger;
       placementPlan;
       report;
+      /** The pin wrapper sent to the pods, built for the nodes' architecture. */
+      pin;
       placement() {
         return this.report;
       }
@@ -15738,7 +15812,7 @@ var init_kubernetes = __esm({
         if (!this.config.sut.image) {
           throw new UsageError(`runtime ${this.name} needs sut.image (the SUT's container image)`);
         }
-        const assets = loadPodAssets(this.config);
+        const assets = loadPodAssets(this.config, this.pin);
         await this.fitCpu();
         if (this.ownNamespace && !this.namespaceCreated) {
           const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: this.namespace, labels: podLabels(this.runId) } };
@@ -39292,28 +39366,28 @@ __export(kind_exports, {
   KindRuntime: () => KindRuntime,
   kindProvider: () => kindProvider
 });
-import { chmodSync as chmodSync2, existsSync as existsSync8, mkdtempSync as mkdtempSync5, rmSync as rmSync6 } from "node:fs";
+import { chmodSync as chmodSync2, existsSync as existsSync9, mkdtempSync as mkdtempSync5, rmSync as rmSync6 } from "node:fs";
 import { tmpdir as tmpdir5 } from "node:os";
-import { delimiter as delimiter2, join as join11 } from "node:path";
+import { delimiter as delimiter2, join as join12 } from "node:path";
 function onPath(name, path10 = process.env.PATH ?? "") {
   for (const dir of path10.split(delimiter2)) {
     if (!dir) continue;
-    const p = join11(dir, name);
-    if (existsSync8(p)) return p;
+    const p = join12(dir, name);
+    if (existsSync9(p)) return p;
   }
   return void 0;
 }
 async function downloadKind(version2) {
   const tc = await Promise.resolve().then(() => (init_tool_cache(), tool_cache_exports));
   const cached = tc.find("kind", version2);
-  if (cached) return join11(cached, "kind");
+  if (cached) return join12(cached, "kind");
   const os9 = process.platform === "darwin" ? "darwin" : "linux";
   const arch3 = process.arch === "arm64" ? "arm64" : "amd64";
   const url = `https://kind.sigs.k8s.io/dl/${version2}/kind-${os9}-${arch3}`;
   const file = await tc.downloadTool(url);
   chmodSync2(file, 493);
   const dir = await tc.cacheFile(file, "kind", "kind", version2);
-  return join11(dir, "kind");
+  return join12(dir, "kind");
 }
 function kindProvider(env = process.env) {
   const p = env.KIND_EXPERIMENTAL_PROVIDER;
@@ -39351,7 +39425,7 @@ var init_kind = __esm({
       cluster;
       ledger;
       provider;
-      dir = mkdtempSync5(join11(tmpdir5(), "hook-latency-kind-"));
+      dir = mkdtempSync5(join12(tmpdir5(), "hook-latency-kind-"));
       async tool(argv, timeoutMs, what) {
         const r = await run(argv, { timeoutMs }).catch((e) => {
           throw new RunError(`${what}: cannot run ${argv[0]}: ${e.code ?? e.message}`);
@@ -39433,7 +39507,7 @@ var init_kind = __esm({
           return;
         }
         for (const [i, image] of images.entries()) {
-          const archive = join11(this.dir, `image-${i}.tar`);
+          const archive = join12(this.dir, `image-${i}.tar`);
           await this.tool(["podman", "save", "-o", archive, image], 6e5, `podman save ${image}`);
           try {
             await this.kind(["load", "image-archive", archive, "--name", this.cluster], 6e5, `kind load image-archive (${image})`);
@@ -42853,6 +42927,7 @@ async function exec2(argv, log) {
 // src/runtimes.ts
 init_runtime();
 init_native();
+init_pin_arch();
 init_placement2();
 async function prepareHooks(config, alsoBuild = []) {
   const hooks = [config.hook, config.baselineHook].filter((h) => !!h);
@@ -42860,6 +42935,15 @@ async function prepareHooks(config, alsoBuild = []) {
   await ensureBuilt([...hooks, ...pin, ...alsoBuild]);
   if (config.hook) checkSharedLibrary(config.hook, "hook");
   if (config.baselineHook) checkSharedLibrary(config.baselineHook, "baseline-hook");
+}
+async function clusterPinArch(config) {
+  const hooks = [
+    { path: config.hook, what: "the hook" },
+    { path: config.baselineHook, what: "the baseline hook" }
+  ].filter((h) => !!h.path);
+  const arch3 = hookPinArch(hooks) ?? hostPinArch();
+  if (arch3 !== null && arch3 !== hostPinArch()) await ensureCrossPin(arch3);
+  return arch3;
 }
 async function prepareHostSut(config) {
   const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
@@ -42881,8 +42965,9 @@ async function createRuntime(config, ledger2 = NO_LEDGER) {
     }
     case "kubernetes": {
       await prepareHooks(config);
+      const pinArch = config.placement === "off" ? null : await clusterPinArch(config);
       const { KubernetesRuntime: KubernetesRuntime2 } = await Promise.resolve().then(() => (init_kubernetes(), kubernetes_exports));
-      return new KubernetesRuntime2(config, { ledger: ledger2 });
+      return new KubernetesRuntime2(config, { ledger: ledger2, pinArch });
     }
     case "kind": {
       await prepareHooks(config);

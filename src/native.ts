@@ -62,13 +62,14 @@ export const EXAMPLE_SUT = () => join(packageRoot(), 'examples', 'sut', 'build',
  * on stderr: stdout may carry the verdict JSON). No timeout: @actions/exec has none, and a build of
  * a few small C files has no reason to hang.
  */
-export async function buildNative(what: string, target?: string, root = packageRoot()): Promise<void> {
+export async function buildNative(what: string, target?: string | string[], root = packageRoot()): Promise<void> {
   const hookDir = join(root, 'hook');
-  const command = `make -C ${hookDir}${target ? ` ${target}` : ''}`;
+  const targets = target === undefined ? [] : Array.isArray(target) ? target : [target];
+  const command = ['make', '-C', hookDir, ...targets].join(' ');
   if (!existsSync(join(hookDir, 'Makefile'))) throw new RunError(`cannot build ${what}: ${hookDir}/Makefile is missing`);
   let r;
   try {
-    r = await getExecOutput('make', ['-s', '-C', hookDir, ...(target ? [target] : [])], { ignoreReturnCode: true, outStream: process.stderr });
+    r = await getExecOutput('make', ['-s', '-C', hookDir, ...targets], { ignoreReturnCode: true, outStream: process.stderr });
   } catch (err) {
     // @actions/exec looks the tool up on PATH first and throws when it is not there.
     if (/Unable to locate executable file/.test(messageOf(err))) {
@@ -133,6 +134,23 @@ export function sharedLibraryProblem(path: string): LibraryProblem | null {
   if (data !== 1 && data !== 2) return { kind: 'bad-encoding' };
   const type = data === 1 ? head.readUInt16LE(16) : head.readUInt16BE(16);
   return type === 3 ? null : { kind: 'not-dyn', type };
+}
+
+/** The ELF header's e_machine (EM_X86_64 = 62, EM_AARCH64 = 183, ...) of PATH, or null when it is not ELF. */
+export function elfMachine(path: string): number | null {
+  const head = Buffer.alloc(20);
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      if (readSync(fd, head, 0, head.length, 0) < head.length) return null;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null; // unreadable: checkSharedLibrary names why
+  }
+  if (head[0] !== 0x7f || head.toString('latin1', 1, 4) !== 'ELF') return null;
+  return head[5] === 2 ? head.readUInt16BE(18) : head.readUInt16LE(18);
 }
 
 /** A hook must be an ELF shared object; anything else is named in one clear line. */

@@ -127,14 +127,14 @@ describe('the placement check', () => {
  * nodes run it natively). .ci/run installs the cross compiler and qemu-user.
  */
 const ARCHES: Array<{ arch: string; run: (args: string[], options?: SpawnSyncOptions) => SpawnSyncReturns<string>; binary: () => string; file: RegExp }> = [
-  { arch: 'native', run: (args, o) => spawnSync(PIN, args, { encoding: 'utf8', timeout: 30_000, ...o }), binary: () => PIN, file: /statically linked/ },
+  { arch: 'native', run: (args, o) => spawnSync(PIN, args, { timeout: 30_000, ...o, encoding: 'utf8' }), binary: () => PIN, file: /statically linked/ },
   {
     arch: 'aarch64 under qemu-user',
     run: (args, o) => {
       // qemu-user is itself a dynamic host program: a preload goes to the guest (-E), not to it.
       const { LD_PRELOAD, ...env } = o?.env ?? process.env;
       const guest = LD_PRELOAD ? ['-E', `LD_PRELOAD=${LD_PRELOAD}`] : [];
-      return spawnSync('qemu-aarch64', [...guest, aarch64Pin(), ...args], { encoding: 'utf8', timeout: 30_000, ...o, env });
+      return spawnSync('qemu-aarch64', [...guest, aarch64Pin(), ...args], { timeout: 30_000, ...o, env, encoding: 'utf8' });
     },
     binary: aarch64Pin,
     file: /ARM aarch64.*statically linked/,

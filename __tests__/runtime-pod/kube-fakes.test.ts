@@ -1,6 +1,7 @@
 // kind and kubernetes runtimes at the process boundary: fake `kind` and `kubectl` (node scripts in
 // __tests__/fakes, first on PATH) record every argv (+ stdin) and answer from a per-test script.
 // Asserted: the exact invocations, cleanup on every path, and the error shown.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { buildConfig, type RawConfig } from '../../src/config';
 import { RoundFailedError, RunError, UsageError } from '../../src/errors';
 import { KindRuntime } from '../../src/runtime/kind';
 import { KubernetesRuntime } from '../../src/runtime/kubernetes';
+import { clusterPinArch } from '../../src/runtimes';
 import { SNAPSHOT_SCRIPT } from '../../src/runtime/pod-listener';
 import { formatSamplesCsv } from '../../src/loadgen/csv';
 import type { Sample } from '../../src/types';
@@ -612,6 +614,24 @@ describe('kubernetes runtime (fake kubectl)', () => {
     const err = await runOnce(new KubernetesRuntime(config({ runtime: 'kubernetes' }), opts)).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/^before round 0: image example\.org\/sut:1 of container sut cannot be pulled \(ImagePullBackOff: Back-off pulling image "example\.org\/sut:1"\)\npod \S+\/hook-latency-t1-pull events:/);
     expect(lines().some((x) => x.includes(`get pod ${POD}`))).toBe(false);
+  });
+
+  // An x86-64 runner gating a hook cross-built for arm64 nodes: the pods get the aarch64 wrapper
+  // (built by createRuntime's clusterPinArch, tested in pin-arch.test.ts and below).
+  it('an arm64 hook: the pods get the pin wrapper built for aarch64, with the same commands', async () => {
+    const arm64 = join(dir, 'delay.so'); // named as the captured SNAPSHOT's hook, so the proof passes
+    execFileSync('make', ['-s', '-C', resolve(ROOT, 'hook'), arm64, 'CC=aarch64-linux-gnu-gcc', `B=${dir}`]);
+    const cfg = config({ runtime: 'kubernetes', hook: arm64 });
+    expect(await clusterPinArch(cfg)).toBe('aarch64');
+    expect(await clusterPinArch(config({ runtime: 'kubernetes' }))).toBe('x86_64');
+    script([PULLED, ...kubectlOk([{ stdout: DONE }])]);
+    await runOnce(new KubernetesRuntime(cfg, { ...opts, pinArch: 'aarch64' }));
+    const docs = calls().filter((c) => c.argv.includes('apply')).flatMap((c) => parseAllDocuments(c.stdin).map((d) => d.toJS()));
+    const pin = docs.find((d) => d.kind === 'ConfigMap' && d.binaryData?.pin)!.binaryData.pin as string;
+    expect(pin).toBe(readFileSync(resolve(ROOT, 'hook/build/aarch64/pin')).toString('base64'));
+    expect(Buffer.from(pin, 'base64').readUInt16LE(18)).toBe(183); // EM_AARCH64
+    expect(docs.find((d) => d.kind === 'ConfigMap' && d.binaryData?.['delay.so'])!.binaryData['delay.so']).toBe(readFileSync(arm64).toString('base64'));
+    for (const c of appliedPod().spec.containers) expect(c.command.slice(0, 3)).toEqual(['/hook-latency/pin/pin', '@-1', '--']);
   });
 
   it('needs sut.image', async () => {

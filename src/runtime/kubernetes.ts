@@ -31,6 +31,7 @@ import { loaderMessage } from '../native';
 import { listenerOf, noListener, parseSnapshot, SNAPSHOT_SCRIPT } from './pod-listener';
 import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
 import { partialRound, roundFromOutput } from './pod-output';
+import { hostPinArch, pinBinaryFor, type PinArch } from './pin-arch';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PodAssets } from './pod-plan';
 import { autoCpuMillis, checkCpuFits, describeNode, nodeCpu as nodeCpuOf, podCpuMillis, podResources, type NodeCpu } from './pod-resources';
 import type { PlacementPlan } from './placement';
@@ -57,6 +58,8 @@ export interface KubernetesOptions {
   /** Attempts and first backoff for transient API errors (doubling). */
   retries?: number;
   backoffMs?: number;
+  /** The nodes' architecture, for the pin wrapper sent to the pods (default: this machine's; src/runtime/pin-arch.ts). */
+  pinArch?: PinArch | null;
   /** Told of every namespace and pod created and removed (default: nobody). */
   ledger?: ResourceLedger;
 }
@@ -115,6 +118,8 @@ export class KubernetesRuntime implements Runtime {
   private readonly ledger: ResourceLedger;
   private readonly placementPlan: PlacementPlan;
   private readonly report: PlacementReport;
+  /** The pin wrapper sent to the pods, built for the nodes' architecture. */
+  private readonly pin: string;
 
   constructor(
     private readonly config: Config,
@@ -129,6 +134,7 @@ export class KubernetesRuntime implements Runtime {
     this.fileOutputRows = opts.fileOutputRows ?? 20_000;
     this.ledger = opts.ledger ?? NO_LEDGER;
     this.pullPolicy = opts.pullPolicy ?? 'IfNotPresent';
+    this.pin = pinBinaryFor(opts.pinArch ?? hostPinArch());
     this.ownNamespace = !config.pod.namespace;
     this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
     // The node's CPUs and the containers' cpusets are not visible from here: pinned, but not observed.
@@ -182,7 +188,7 @@ export class KubernetesRuntime implements Runtime {
     if (!this.config.sut.image) {
       throw new UsageError(`runtime ${this.name} needs sut.image (the SUT's container image)`);
     }
-    const assets = loadPodAssets(this.config);
+    const assets = loadPodAssets(this.config, this.pin);
     await this.fitCpu();
     if (this.ownNamespace && !this.namespaceCreated) {
       const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace, labels: podLabels(this.runId) } };

@@ -162,8 +162,8 @@ export function probePoints(requests: number): Set<number> {
 }
 
 /** hook/build/pin (built by make -C hook on first use). */
-export function pinBinary(): string {
-  return join(packageRoot(), 'hook', 'build', 'pin');
+export function pinBinary(root = packageRoot()): string {
+  return join(root, 'hook', 'build', 'pin');
 }
 
 /** Sets the affinity of every thread of PID (used for this process: the in-process load generator). */

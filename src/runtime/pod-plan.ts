@@ -43,12 +43,13 @@ function findLoadgenScript(): string {
   return file;
 }
 
-export function loadPodAssets(config: Config): PodAssets {
+/** PIN: the wrapper built for the nodes' architecture (this machine's unless the runtime says otherwise). */
+export function loadPodAssets(config: Config, pin = pinBinary()): PodAssets {
   return {
     hook: readHook(config.hook, 'hook'),
     baselineHook: readHook(config.baselineHook, 'baseline-hook'),
     loadgenScript: readFileSync(findLoadgenScript()),
-    pin: config.placement === 'off' ? null : readFileSync(pinBinary()),
+    pin: config.placement === 'off' ? null : readFileSync(pin),
   };
 }
 

@@ -1,0 +1,74 @@
+// Which architecture the pods' pin wrapper is built for. The wrapper (hook/pin.c) is built on this
+// machine and sent to the pods; on podman and kind the pods run here, but an existing cluster's
+// nodes may be arm64 while the runner is x86-64 (or the reverse). Listing nodes needs a right a
+// CI token often lacks, so the evidence is the hook itself: it has to load in the SUT on the node,
+// so it is built for the node's architecture (a 32-bit hook runs on the 64-bit kernel of its family).
+import { which } from '@actions/io';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../errors';
+import { buildNative, elfMachine, packageRoot } from '../native';
+import { pinBinary } from './placement';
+
+/** The architectures hook/pin.c has raw syscalls for, by their GNU triple's first part. */
+export type PinArch = 'x86_64' | 'aarch64';
+
+/** ELF e_machine to the 64-bit family its code runs on: EM_386, EM_X86_64, EM_ARM, EM_AARCH64. */
+const FAMILY: Record<number, PinArch> = { 3: 'x86_64', 62: 'x86_64', 40: 'aarch64', 183: 'aarch64' };
+
+const NAMES: Record<PinArch, string> = { x86_64: 'x86-64', aarch64: 'aarch64 (arm64)' };
+
+function hostName(): string {
+  const host = hostPinArch();
+  return host ? NAMES[host] : process.arch;
+}
+
+/** This machine's family (null on one the wrapper has no syscalls for: its build then says so). */
+export function hostPinArch(): PinArch | null {
+  if (process.arch === 'x64' || process.arch === 'ia32') return 'x86_64';
+  if (process.arch === 'arm64' || process.arch === 'arm') return 'aarch64';
+  return null;
+}
+
+/**
+ * The family the hooks are built for, or null when there is no hook or its machine is not one the
+ * wrapper knows. Two hooks of different families cannot run in one cluster's SUT image: bad input.
+ */
+export function hookPinArch(hooks: Array<{ path: string; what: string }>): PinArch | null {
+  let found: { arch: PinArch; what: string } | null = null;
+  for (const h of hooks) {
+    const machine = elfMachine(h.path);
+    const arch = machine === null ? undefined : FAMILY[machine];
+    if (!arch) continue;
+    if (found && found.arch !== arch) {
+      throw new UsageError(`${found.what} is built for ${NAMES[found.arch]} and ${h.what} for ${NAMES[arch]}: both arms run on the same nodes`);
+    }
+    found ??= { arch, what: h.what };
+  }
+  return found?.arch ?? null;
+}
+
+/** Where the wrapper for ARCH lives: hook/build/pin for this machine's, hook/build/ARCH/pin for another. */
+export function pinBinaryFor(arch: PinArch | null, root = packageRoot()): string {
+  return arch === null || arch === hostPinArch() ? pinBinary(root) : join(root, 'hook', 'build', arch, 'pin');
+}
+
+/**
+ * Builds the wrapper for another architecture with its GNU cross compiler (ARCH-linux-gnu-gcc; the
+ * wrapper is freestanding, so no cross libc is needed) when it is missing. Without that compiler:
+ * one line naming both ways out.
+ */
+export async function ensureCrossPin(arch: PinArch, root = packageRoot()): Promise<string> {
+  const file = pinBinaryFor(arch, root);
+  if (existsSync(file) || arch === hostPinArch()) return file;
+  const cc = `${arch}-linux-gnu-gcc`;
+  if (!(await which(cc, false))) {
+    throw new UsageError(
+      `the hook is built for ${NAMES[arch]} and this machine is ${hostName()}: the pods need the pin wrapper for ${NAMES[arch]}; ` +
+        `install ${cc} (Debian/Ubuntu: gcc-${arch.replaceAll('_', '-')}-linux-gnu) to build it, or set placement: off`,
+    );
+  }
+  const dir = join(root, 'hook', 'build', arch);
+  await buildNative(`the pin wrapper for ${NAMES[arch]}`, ['pin', `CC=${cc}`, `B=${dir}`], root);
+  return file;
+}
