@@ -15570,13 +15570,14 @@ ${tail2(sut, 5)}` : ""}`
           return { name, status: status2, exitCode: Number(code), oomKilled: oom === "true", pid: Number(pid) };
         });
       }
+      /** Polls the round's containers until the loadgen has ended, or a SUT has (pod-timeout: RunError). */
       async waitForLoadgen(pod, index, onPoll) {
         const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
         const deadline = Date.now() + this.config.pod.podTimeoutMs;
+        const ended = (s) => !!s && (s.status === "exited" || s.status === "stopped");
         for (; ; ) {
           const states = await this.inspect(names);
-          const lg = states.find((s) => s.name === names[2]);
-          if (lg && (lg.status === "exited" || lg.status === "stopped")) return states;
+          if (ended(states.find((s) => s.name === names[2])) || states.some((s) => s.name !== names[2] && ended(s))) return states;
           onPoll();
           if (Date.now() > deadline) {
             throw new RunError(
