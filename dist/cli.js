@@ -43327,6 +43327,8 @@ function verdictProblem(doc) {
 
 // src/cli.ts
 init_errors();
+
+// src/cli-options.ts
 var USAGE = `usage: hook-latency <command> [options]
 
 commands:
@@ -43348,6 +43350,11 @@ run options:
   --mde 2.5%|20us          slowdown beyond the budget the plan must detect (default 2.5%)
   --max-requests N         cap on requests in all (default 200000)
   --max-duration 10m       cap on time (default 20m)
+  --requests-per-round N   recorded requests per round, both arms (default 400 local, 2000 in a pod)
+  --warmup-requests N      unrecorded warm-up requests per arm at the start of each round (default 50)
+  --min-rounds N           rounds the plan covers at least; a boundary crossing may end a run sooner (default 10 local, 20 in a pod)
+  --look-every N           rounds between looks of the sequential test (default 5)
+  --connection MODE        keep-alive | new: one connection per arm, or one per request (default keep-alive)
   --seed N                 seed of the randomized schedule
   --out DIR                write samples.csv, verdict.json, summary.md
   --json                   print the verdict JSON on stdout
@@ -43396,6 +43403,8 @@ var OPTIONS = {
   cpu: { type: "string" },
   help: { type: "boolean", short: "h" }
 };
+
+// src/cli.ts
 async function main(argv) {
   const [command, ...rest] = argv;
   if (!command || command === "--help" || command === "-h" || command === "help") {
