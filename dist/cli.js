@@ -15574,10 +15574,9 @@ ${tail2(sut, 5)}` : ""}`
       async waitForLoadgen(pod, index, onPoll) {
         const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
         const deadline = Date.now() + this.config.pod.podTimeoutMs;
-        const ended = (s) => !!s && (s.status === "exited" || s.status === "stopped");
         for (; ; ) {
           const states = await this.inspect(names);
-          if (ended(states.find((s) => s.name === names[2])) || states.some((s) => s.name !== names[2] && ended(s))) return states;
+          if (states.some((s) => s.status === "exited" || s.status === "stopped")) return states;
           onPoll();
           if (Date.now() > deadline) {
             throw new RunError(

@@ -295,12 +295,11 @@ export class PodmanRuntime implements Runtime {
   private async waitForLoadgen(pod: string, index: number, onPoll: () => void): Promise<ContainerState[]> {
     const names = [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].map((c) => `${pod}-${c}`);
     const deadline = Date.now() + this.config.pod.podTimeoutMs;
-    const ended = (s: ContainerState | undefined) => !!s && (s.status === 'exited' || s.status === 'stopped');
     for (;;) {
       const states = await this.inspect(names);
-      // A SUT that has ended ends the round: the loadgen would only wait out its ready timeout or
-      // fail its requests, and the SUT's own log says why.
-      if (ended(states.find((s) => s.name === names[2])) || states.some((s) => s.name !== names[2] && ended(s))) return states;
+      // A SUT that has ended ends the round too: the loadgen would only wait out its ready timeout
+      // or fail its requests, and the SUT's own log says why.
+      if (states.some((s) => s.status === 'exited' || s.status === 'stopped')) return states;
       onPoll();
       if (Date.now() > deadline) {
         throw new RunError(
