@@ -79,6 +79,8 @@ export function analyzeLook(all: PreparedRound[], threshold: Threshold): LookAna
   const delta0 = budgetShift(threshold, scale, median.baseline);
   const scores = rounds.map((r) => roundScore(r[scale].baseline, r[scale].candidate, delta0));
   const combined = combineScores(scores);
+  const standardised = standardisedScores(rounds, scores);
+  const dependence = roundDependence(standardised);
   return {
     rounds: rounds.length,
     invalidRounds: all.filter((r) => !r.valid).map((r) => r.round),
@@ -99,8 +101,8 @@ export function analyzeLook(all: PreparedRound[], threshold: Threshold): LookAna
     })),
     median,
     lag1: meanLag1(rounds),
-    varianceFactor: varianceFactor(rounds, scores, combined.z),
-    dependence: roundDependence(standardisedScores(rounds, scores)),
+    varianceFactor: varianceFactor(standardised, dependence.spread, combined.z),
+    dependence,
     iidP: iidMannWhitneyP(rounds, scale, delta0),
   };
 }
@@ -319,14 +321,12 @@ function standardisedScores(rounds: PreparedRound[], scores: number[]): number[]
  * about the sample mean would let a run that leans towards "regression" plan itself shorter and
  * spend alpha faster. From |Z| >= UNBLIND_Z the spread about the sample mean: a clear slowdown in
  * every round is not taken for spread (which would plan a 50 % slowdown as if it were +-50 %
- * noise). Under H0 the plan can depend on the signs only after |Z| has reached UNBLIND_Z.
- * Measured in docs/method.md, step 12.
+ * noise); that is the round-dependence check's `spread`, passed in. Under H0 the plan can depend
+ * on the signs only after |Z| has reached UNBLIND_Z. Measured in docs/method.md, step 12.
  */
-function varianceFactor(rounds: PreparedRound[], scores: number[], z: number): number {
-  if (rounds.length < 3) return 1;
-  const e = standardisedScores(rounds, scores);
-  const spread = Math.abs(z) < UNBLIND_Z ? e.reduce((s, x) => s + x * x, 0) / e.length : bartlettLongRunVariance(e, 0) / (e.length - 1);
-  return Math.max(1, spread);
+function varianceFactor(e: number[], spreadAboutMean: number, z: number): number {
+  if (e.length < 3) return 1;
+  return Math.max(1, Math.abs(z) < UNBLIND_Z ? e.reduce((s, x) => s + x * x, 0) / e.length : spreadAboutMean);
 }
 
 /** |Z| from which the plan's spread is taken about the rounds' mean (see varianceFactor). */
