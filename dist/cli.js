@@ -12871,40 +12871,39 @@ function sharedLibraryProblem(path10) {
     return code === "ENOENT" ? { kind: "missing" } : { kind: "unreadable", code: code ?? "error" };
   }
   if (!st.isFile()) return { kind: "not-a-file" };
-  const head = Buffer.alloc(18);
-  let n;
+  let head;
   try {
-    const fd = openSync2(path10, "r");
-    try {
-      n = readSync(fd, head, 0, head.length, 0);
-    } finally {
-      closeSync2(fd);
-    }
+    head = readHead(path10, 18);
   } catch (err) {
     return { kind: "unreadable", code: err.code ?? "error" };
   }
-  if (n < head.length || head[0] !== 127 || head.toString("latin1", 1, 4) !== "ELF") {
-    return { kind: "not-elf", archive: head.toString("latin1", 0, 8) === "!<arch>\n" };
-  }
+  if (!isElf(head, 18)) return { kind: "not-elf", archive: head.toString("latin1", 0, 8) === "!<arch>\n" };
   const data = head[5];
   if (data !== 1 && data !== 2) return { kind: "bad-encoding" };
   const type = data === 1 ? head.readUInt16LE(16) : head.readUInt16BE(16);
   return type === 3 ? null : { kind: "not-dyn", type };
 }
 function elfMachine(path10) {
-  const head = Buffer.alloc(20);
+  let head;
   try {
-    const fd = openSync2(path10, "r");
-    try {
-      if (readSync(fd, head, 0, head.length, 0) < head.length) return null;
-    } finally {
-      closeSync2(fd);
-    }
+    head = readHead(path10, 20);
   } catch {
     return null;
   }
-  if (head[0] !== 127 || head.toString("latin1", 1, 4) !== "ELF") return null;
+  if (!isElf(head, 20)) return null;
   return head[5] === 2 ? head.readUInt16BE(18) : head.readUInt16LE(18);
+}
+function readHead(path10, length) {
+  const head = Buffer.alloc(length);
+  const fd = openSync2(path10, "r");
+  try {
+    return head.subarray(0, readSync(fd, head, 0, length, 0));
+  } finally {
+    closeSync2(fd);
+  }
+}
+function isElf(head, length) {
+  return head.length >= length && head[0] === 127 && head.toString("latin1", 1, 4) === "ELF";
 }
 function checkSharedLibrary(path10, what) {
   const problem = sharedLibraryProblem(path10);
@@ -40279,6 +40278,8 @@ function analyzeLook(all, threshold) {
   const delta0 = budgetShift(threshold, scale, median2.baseline);
   const scores = rounds.map((r) => roundScore(r[scale].baseline, r[scale].candidate, delta0));
   const combined = combineScores(scores);
+  const standardised = standardisedScores(rounds, scores);
+  const dependence = roundDependence(standardised);
   return {
     rounds: rounds.length,
     invalidRounds: all.filter((r) => !r.valid).map((r) => r.round),
@@ -40299,8 +40300,8 @@ function analyzeLook(all, threshold) {
     })),
     median: median2,
     lag1: meanLag1(rounds),
-    varianceFactor: varianceFactor(rounds, scores, combined.z),
-    dependence: roundDependence(standardisedScores(rounds, scores)),
+    varianceFactor: varianceFactor(standardised, dependence.spread, combined.z),
+    dependence,
     iidP: iidMannWhitneyP(rounds, scale, delta0)
   };
 }
@@ -40446,11 +40447,9 @@ function standardisedScores(rounds, scores) {
     return scores[i] / Math.sqrt(m * n / (12 * (m + n + 1)));
   });
 }
-function varianceFactor(rounds, scores, z) {
-  if (rounds.length < 3) return 1;
-  const e = standardisedScores(rounds, scores);
-  const spread2 = Math.abs(z) < UNBLIND_Z ? e.reduce((s, x) => s + x * x, 0) / e.length : bartlettLongRunVariance(e, 0) / (e.length - 1);
-  return Math.max(1, spread2);
+function varianceFactor(e, spreadAboutMean, z) {
+  if (e.length < 3) return 1;
+  return Math.max(1, Math.abs(z) < UNBLIND_Z ? e.reduce((s, x) => s + x * x, 0) / e.length : spreadAboutMean);
 }
 var UNBLIND_Z = 3;
 function roundDependence(e) {

@@ -115,21 +115,13 @@ export function sharedLibraryProblem(path: string): LibraryProblem | null {
     return code === 'ENOENT' ? { kind: 'missing' } : { kind: 'unreadable', code: code ?? 'error' };
   }
   if (!st.isFile()) return { kind: 'not-a-file' };
-  const head = Buffer.alloc(18);
-  let n: number;
+  let head: Buffer;
   try {
-    const fd = openSync(path, 'r');
-    try {
-      n = readSync(fd, head, 0, head.length, 0);
-    } finally {
-      closeSync(fd);
-    }
+    head = readHead(path, 18);
   } catch (err) {
     return { kind: 'unreadable', code: (err as NodeJS.ErrnoException).code ?? 'error' };
   }
-  if (n < head.length || head[0] !== 0x7f || head.toString('latin1', 1, 4) !== 'ELF') {
-    return { kind: 'not-elf', archive: head.toString('latin1', 0, 8) === '!<arch>\n' };
-  }
+  if (!isElf(head, 18)) return { kind: 'not-elf', archive: head.toString('latin1', 0, 8) === '!<arch>\n' };
   const data = head[5]; // EI_DATA: 1 little-endian, 2 big-endian
   if (data !== 1 && data !== 2) return { kind: 'bad-encoding' };
   const type = data === 1 ? head.readUInt16LE(16) : head.readUInt16BE(16);
@@ -138,19 +130,30 @@ export function sharedLibraryProblem(path: string): LibraryProblem | null {
 
 /** The ELF header's e_machine (EM_X86_64 = 62, EM_AARCH64 = 183, ...) of PATH, or null when it is not ELF. */
 export function elfMachine(path: string): number | null {
-  const head = Buffer.alloc(20);
+  let head: Buffer;
   try {
-    const fd = openSync(path, 'r');
-    try {
-      if (readSync(fd, head, 0, head.length, 0) < head.length) return null;
-    } finally {
-      closeSync(fd);
-    }
+    head = readHead(path, 20);
   } catch {
     return null; // unreadable: checkSharedLibrary names why
   }
-  if (head[0] !== 0x7f || head.toString('latin1', 1, 4) !== 'ELF') return null;
+  if (!isElf(head, 20)) return null;
   return head[5] === 2 ? head.readUInt16BE(18) : head.readUInt16LE(18);
+}
+
+/** Up to the first LENGTH bytes of PATH (fewer when it is shorter); errno errors are thrown. */
+function readHead(path: string, length: number): Buffer {
+  const head = Buffer.alloc(length);
+  const fd = openSync(path, 'r');
+  try {
+    return head.subarray(0, readSync(fd, head, 0, length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** HEAD is at least LENGTH bytes and starts with the ELF magic. */
+function isElf(head: Buffer, length: number): boolean {
+  return head.length >= length && head[0] === 0x7f && head.toString('latin1', 1, 4) === 'ELF';
 }
 
 /** A hook must be an ELF shared object; anything else is named in one clear line. */
