@@ -3,7 +3,7 @@
 import type { Config } from './config';
 import { NO_LEDGER, type ResourceLedger, type Runtime } from './experiment/runtime';
 import { checkSharedLibrary, ensureBuilt, EXAMPLE_SUT } from './native';
-import { ensureCrossPin, hookPinArch, hostPinArch, type PinArch } from './runtime/pin-arch';
+import { clusterPinArch } from './runtime/pin-arch';
 import { pinBinary } from './runtime/placement';
 import { ReplayRuntime } from './runtime/replay';
 import { readSamples } from './samples/read';
@@ -18,17 +18,6 @@ async function prepareHooks(config: Config, alsoBuild: string[] = []): Promise<v
   await ensureBuilt([...hooks, ...pin, ...alsoBuild]);
   if (config.hook) checkSharedLibrary(config.hook, 'hook');
   if (config.baselineHook) checkSharedLibrary(config.baselineHook, 'baseline-hook');
-}
-
-/** The pin wrapper's architecture for an existing cluster: the hook's, built if it is not this machine's. */
-export async function clusterPinArch(config: Config): Promise<PinArch | null> {
-  const hooks = [
-    { path: config.hook, what: 'the hook' },
-    { path: config.baselineHook, what: 'the baseline hook' },
-  ].filter((h): h is { path: string; what: string } => !!h.path);
-  const arch = hookPinArch(hooks) ?? hostPinArch();
-  if (arch !== null && arch !== hostPinArch()) await ensureCrossPin(arch);
-  return arch;
 }
 
 /** A SUT run from this host's binary: the configured command, or the bundled example SUT. */
@@ -55,9 +44,7 @@ export async function createRuntime(config: Config, ledger: ResourceLedger = NO_
     }
     case 'kubernetes': {
       await prepareHooks(config);
-      // An existing cluster's nodes may not be this machine's architecture: the pods get the pin
-      // wrapper for the hook's.
-      const pinArch = config.placement === 'off' ? null : await clusterPinArch(config);
+      const pinArch = await clusterPinArch(config);
       const { KubernetesRuntime } = await import('./runtime/kubernetes');
       return new KubernetesRuntime(config, { ledger, pinArch });
     }

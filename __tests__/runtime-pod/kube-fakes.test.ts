@@ -11,7 +11,7 @@ import { buildConfig, type RawConfig } from '../../src/config';
 import { RoundFailedError, RunError, UsageError } from '../../src/errors';
 import { KindRuntime } from '../../src/runtime/kind';
 import { KubernetesRuntime } from '../../src/runtime/kubernetes';
-import { clusterPinArch } from '../../src/runtimes';
+import { clusterPinArch } from '../../src/runtime/pin-arch';
 import { SNAPSHOT_SCRIPT } from '../../src/runtime/pod-listener';
 import { formatSamplesCsv } from '../../src/loadgen/csv';
 import type { Sample } from '../../src/types';
@@ -622,7 +622,7 @@ describe('kubernetes runtime (fake kubectl)', () => {
   });
 
   // An x86-64 runner gating a hook cross-built for arm64 nodes: the pods get the aarch64 wrapper
-  // (built by createRuntime's clusterPinArch, tested in pin-arch.test.ts and below).
+  // (chosen and built by clusterPinArch, which createRuntime calls; tested in pin-arch.test.ts and below).
   it('an arm64 hook: the pods get the pin wrapper built for aarch64, with the same commands', async () => {
     const arm64 = join(dir, 'delay.so'); // named as the captured SNAPSHOT's hook, so the proof passes
     execFileSync('make', ['-s', '-C', resolve(ROOT, 'hook'), arm64, 'CC=aarch64-linux-gnu-gcc', `B=${dir}`]);

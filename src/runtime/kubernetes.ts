@@ -31,7 +31,7 @@ import { loaderMessage } from '../native';
 import { listenerOf, noListener, parseSnapshot, SNAPSHOT_SCRIPT } from './pod-listener';
 import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
 import { partialRound, roundFromOutput } from './pod-output';
-import { hostPinArch, pinBinaryFor, type PinArch } from './pin-arch';
+import { pinBinaryFor, type PinArch } from './pin-arch';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PodAssets } from './pod-plan';
 import { autoCpuMillis, checkCpuFits, describeNode, nodeCpu as nodeCpuOf, podCpuMillis, podResources, type NodeCpu } from './pod-resources';
 import type { PlacementPlan } from './placement';
@@ -134,7 +134,7 @@ export class KubernetesRuntime implements Runtime {
     this.fileOutputRows = opts.fileOutputRows ?? 20_000;
     this.ledger = opts.ledger ?? NO_LEDGER;
     this.pullPolicy = opts.pullPolicy ?? 'IfNotPresent';
-    this.pin = pinBinaryFor(opts.pinArch ?? hostPinArch());
+    this.pin = pinBinaryFor(opts.pinArch ?? null);
     this.ownNamespace = !config.pod.namespace;
     this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
     // The node's CPUs and the containers' cpusets are not visible from here: pinned, but not observed.

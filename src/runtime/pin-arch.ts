@@ -6,6 +6,7 @@
 import { which } from '@actions/io';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Config } from '../config';
 import { UsageError } from '../errors';
 import { buildNative, elfMachine, packageRoot } from '../native';
 import { pinBinary } from './placement';
@@ -71,4 +72,19 @@ export async function ensureCrossPin(arch: PinArch, root = packageRoot()): Promi
   const dir = join(root, 'hook', 'build', arch);
   await buildNative(`the pin wrapper for ${NAMES[arch]}`, ['pin', `CC=${cc}`, `B=${dir}`], root);
   return file;
+}
+
+/**
+ * The pin wrapper's architecture for an existing cluster, whose nodes may not be this machine's:
+ * the hooks', the wrapper cross-built when that is another; null with placement off.
+ */
+export async function clusterPinArch(config: Config): Promise<PinArch | null> {
+  if (config.placement === 'off') return null;
+  const hooks = [
+    { path: config.hook, what: 'the hook' },
+    { path: config.baselineHook, what: 'the baseline hook' },
+  ].filter((h): h is { path: string; what: string } => !!h.path);
+  const arch = hookPinArch(hooks) ?? hostPinArch();
+  if (arch !== null) await ensureCrossPin(arch);
+  return arch;
 }
