@@ -1,6 +1,6 @@
 // Shared test helpers: the paper's traces, recorded replays written to temp files, the built CLI.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeSamples } from '../src/samples/write';
@@ -24,6 +24,20 @@ export const TRACES = {
 
 export function trace(name: keyof typeof TRACES): Float64Array {
   return readPaperTrace(join(PAPER_DATA, TRACES[name]));
+}
+
+/** A package root of its own holding a copy of hook/ without its build products: builds there start fresh. */
+export function hookSourcesCopy(): string {
+  const root = tempDir('hook-sources');
+  cpSync(join(ROOT, 'hook'), join(root, 'hook'), { recursive: true, filter: (f) => !f.startsWith(join(ROOT, 'hook', 'build')) });
+  return root;
+}
+
+/** Builds hook/NAME.c for aarch64 (the cross compiler .ci/run installs) into DIR; returns the .so. */
+export function arm64Hook(name: string, dir: string): string {
+  const so = join(dir, `${name}.so`);
+  execFileSync('make', ['-s', '-C', join(ROOT, 'hook'), so, 'CC=aarch64-linux-gnu-gcc', `B=${dir}`]);
+  return so;
 }
 
 export function tempDir(prefix: string): string {

@@ -3,12 +3,13 @@
 import { execFileSync, spawn, spawnSync, type SpawnSyncOptions, type SpawnSyncReturns } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { describeCpus, placementCheck } from '../../src/checks/placement';
 import { firstStarted } from '../../src/experiment/schedule';
 import { allowedCpus, helperCpus, hostPlan, parseCpuList, podPlacementPlan, processorOf, probePoints, threadCpus } from '../../src/runtime/placement';
 import type { PlacementReport, RoundPlacement } from '../../src/types';
-import { ROOT, tempDir } from '../helpers';
+import { ensureCrossPin } from '../../src/runtime/pin-arch';
+import { hookSourcesCopy, ROOT } from '../helpers';
 
 const PIN = join(ROOT, 'hook', 'build', 'pin');
 const HOST = allowedCpus();
@@ -120,9 +121,16 @@ describe('the placement check', () => {
   });
 });
 
+// The product's own cross build (what an existing arm64 cluster's pods get), from the current
+// sources: in a copy of hook/, so no earlier build is reused.
+let aarch64 = '';
+beforeAll(async () => {
+  aarch64 = await ensureCrossPin('aarch64', hookSourcesCopy());
+});
+
 /**
- * The pin wrapper on each architecture it has raw syscalls for: the native build, and an aarch64
- * build (`make -C hook pin CC=aarch64-linux-gnu-gcc`) run by qemu-user, which passes the affinity
+ * The pin wrapper on each architecture it has raw syscalls for: the native build, and the aarch64
+ * build (ensureCrossPin: `make -C hook pin CC=aarch64-linux-gnu-gcc`) run by qemu-user, which passes the affinity
  * syscalls through to this kernel and hands the exec of a host program back to it (arm64 runners and
  * nodes run it natively). .ci/run installs the cross compiler and qemu-user.
  */
@@ -134,22 +142,12 @@ const ARCHES: Array<{ arch: string; run: (args: string[], options?: SpawnSyncOpt
       // qemu-user is itself a dynamic host program: a preload goes to the guest (-E), not to it.
       const { LD_PRELOAD, ...env } = o?.env ?? process.env;
       const guest = LD_PRELOAD ? ['-E', `LD_PRELOAD=${LD_PRELOAD}`] : [];
-      return spawnSync('qemu-aarch64', [...guest, aarch64Pin(), ...args], { timeout: 30_000, ...o, env, encoding: 'utf8' });
+      return spawnSync('qemu-aarch64', [...guest, aarch64, ...args], { timeout: 30_000, ...o, env, encoding: 'utf8' });
     },
-    binary: aarch64Pin,
+    binary: () => aarch64,
     file: /ARM aarch64.*statically linked/,
   },
 ];
-
-let aarch64Built: string | undefined;
-function aarch64Pin(): string {
-  if (!aarch64Built) {
-    const dir = tempDir('pin-aarch64');
-    execFileSync('make', ['-s', '-C', join(ROOT, 'hook'), 'pin', 'CC=aarch64-linux-gnu-gcc', `B=${dir}`]);
-    aarch64Built = join(dir, 'pin');
-  }
-  return aarch64Built;
-}
 
 describe.each(ARCHES)('hook/build/pin ($arch)', ({ run, binary, file }) => {
   const status = (args: string[], env: NodeJS.ProcessEnv = process.env) => run([...args, 'sh', '-c', 'grep Cpus_allowed_list /proc/self/status'], { env });

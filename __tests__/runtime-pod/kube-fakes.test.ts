@@ -1,7 +1,6 @@
 // kind and kubernetes runtimes at the process boundary: fake `kind` and `kubectl` (node scripts in
 // __tests__/fakes, first on PATH) record every argv (+ stdin) and answer from a per-test script.
 // Asserted: the exact invocations, cleanup on every path, and the error shown.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +16,7 @@ import { formatSamplesCsv } from '../../src/loadgen/csv';
 import type { Sample } from '../../src/types';
 import { apiLimitProblems } from './api-limits';
 import { HOOK_PART_BYTES } from '../../src/runtime/manifest';
+import { arm64Hook } from '../helpers';
 
 const ROOT = resolve(__dirname, '../..');
 const FAKES = resolve(ROOT, '__tests__/fakes');
@@ -624,8 +624,7 @@ describe('kubernetes runtime (fake kubectl)', () => {
   // An x86-64 runner gating a hook cross-built for arm64 nodes: the pods get the aarch64 wrapper
   // (chosen and built by clusterPinArch, which createRuntime calls; tested in pin-arch.test.ts and below).
   it('an arm64 hook: the pods get the pin wrapper built for aarch64, with the same commands', async () => {
-    const arm64 = join(dir, 'delay.so'); // named as the captured SNAPSHOT's hook, so the proof passes
-    execFileSync('make', ['-s', '-C', resolve(ROOT, 'hook'), arm64, 'CC=aarch64-linux-gnu-gcc', `B=${dir}`]);
+    const arm64 = arm64Hook('delay', dir); // named as the captured SNAPSHOT's hook, so the proof passes
     const cfg = config({ runtime: 'kubernetes', hook: arm64 });
     expect(await clusterPinArch(cfg)).toBe('aarch64');
     expect(await clusterPinArch(config({ runtime: 'kubernetes' }))).toBe('x86_64');

@@ -1,29 +1,28 @@
 // Which pin wrapper the pods get (src/runtime/pin-arch.ts): the hook's architecture, read from its
 // ELF header (checked against binutils' readelf), and the wrapper cross-built for it.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors';
 import { elfMachine } from '../../src/native';
 import { ensureCrossPin, hookPinArch, hostPinArch, pinBinaryFor } from '../../src/runtime/pin-arch';
 import { allowedCpus } from '../../src/runtime/placement';
-import { ROOT, tempDir } from '../helpers';
+import { arm64Hook, hookSourcesCopy, ROOT, tempDir } from '../helpers';
 
 const dir = tempDir('pin-arch');
 const native = join(ROOT, 'hook/build/noop.so');
-const arm64 = join(dir, 'delay.so');
+let arm64 = '';
 // A copy of hook/ of its own: the suite's other files use the repository's hook/build meanwhile.
-const root = tempDir('pin-arch-root');
+const root = hookSourcesCopy();
 const CROSS_PIN = join(root, 'hook/build/aarch64/pin');
 
 /** readelf's "Machine:" line, the reference for e_machine. */
 const readelfMachine = (file: string) => /Machine:\s*(.+)/.exec(execFileSync('readelf', ['-h', file], { encoding: 'utf8' }))![1]!.trim();
 
 beforeAll(() => {
-  cpSync(join(ROOT, 'hook'), join(root, 'hook'), { recursive: true, filter: (f) => !f.includes('/hook/build') });
   execFileSync('make', ['-s', '-C', join(ROOT, 'hook'), native]);
-  execFileSync('make', ['-s', '-C', join(ROOT, 'hook'), arm64, 'CC=aarch64-linux-gnu-gcc', `B=${dir}`]);
+  arm64 = arm64Hook('delay', dir);
 });
 
 const savedPath = process.env.PATH;
