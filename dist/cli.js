@@ -13363,6 +13363,16 @@ async function ensureCrossPin(arch3, root = packageRoot()) {
   await buildNative(`the pin wrapper for ${NAMES[arch3]}`, ["pin", `CC=${cc}`, `B=${dir}`], root);
   return file;
 }
+async function clusterPinArch(config) {
+  if (config.placement === "off") return null;
+  const hooks = [
+    { path: config.hook, what: "the hook" },
+    { path: config.baselineHook, what: "the baseline hook" }
+  ].filter((h) => !!h.path);
+  const arch3 = hookPinArch(hooks) ?? hostPinArch();
+  if (arch3 !== null) await ensureCrossPin(arch3);
+  return arch3;
+}
 var FAMILY, NAMES;
 var init_pin_arch = __esm({
   "src/runtime/pin-arch.ts"() {
@@ -15736,7 +15746,7 @@ var init_kubernetes = __esm({
         this.fileOutputRows = opts.fileOutputRows ?? 2e4;
         this.ledger = opts.ledger ?? NO_LEDGER;
         this.pullPolicy = opts.pullPolicy ?? "IfNotPresent";
-        this.pin = pinBinaryFor(opts.pinArch ?? hostPinArch());
+        this.pin = pinBinaryFor(opts.pinArch ?? null);
         this.ownNamespace = !config.pod.namespace;
         this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
         ({ plan: this.placementPlan, report: this.report } = podPlacement(config.placement, config.sut.command));
@@ -42384,15 +42394,14 @@ function decompose(method, perRequest, micro, measured, context = {}) {
   return { method, functions, predicted, measured, excess, check, message, unmeasured, ...uncounted ? { uncounted } : {} };
 }
 function costMessage(check, excess, unmeasured) {
-  const names = unmeasured.join(", ");
-  const gap = unmeasured.length ? ` (${names} not micro-benchmarked: part of it may be theirs)` : "";
-  const left = unmeasured.length ? ` (${names} not micro-benchmarked)` : "";
+  const named = (why = "") => unmeasured.length ? ` (${unmeasured.join(", ")} not micro-benchmarked${why})` : "";
+  const gap = named(": part of it may be theirs");
   const range = (ns, lo, hi) => `${formatNs(ns)} per request (${formatNs(lo)} .. ${formatNs(hi)})`;
   if (check === "outside") {
     return `the measured shift exceeds the hooked calls' micro-benchmarked cost by ${range(excess.ns, ...excess.ciNs)}: the cost is outside the hooked calls, or they take a costlier path here than in the micro benchmark${gap}`;
   }
   if (check === "smaller") {
-    return `the measured shift is smaller than the hooked calls' cost by ${range(-excess.ns, -excess.ciNs[1], -excess.ciNs[0])}: the hooked calls cost less in this workload than in the micro benchmark${left}`;
+    return `the measured shift is smaller than the hooked calls' cost by ${range(-excess.ns, -excess.ciNs[1], -excess.ciNs[0])}: the hooked calls cost less in this workload than in the micro benchmark${named()}`;
   }
   return `the hooked calls account for the measured shift (difference ${range(excess.ns, ...excess.ciNs)}, interval includes 0)${gap}`;
 }
@@ -42935,15 +42944,6 @@ async function prepareHooks(config, alsoBuild = []) {
   if (config.hook) checkSharedLibrary(config.hook, "hook");
   if (config.baselineHook) checkSharedLibrary(config.baselineHook, "baseline-hook");
 }
-async function clusterPinArch(config) {
-  const hooks = [
-    { path: config.hook, what: "the hook" },
-    { path: config.baselineHook, what: "the baseline hook" }
-  ].filter((h) => !!h.path);
-  const arch3 = hookPinArch(hooks) ?? hostPinArch();
-  if (arch3 !== null && arch3 !== hostPinArch()) await ensureCrossPin(arch3);
-  return arch3;
-}
 async function prepareHostSut(config) {
   const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
   await prepareHooks(config, [command[0]]);
@@ -42964,7 +42964,7 @@ async function createRuntime(config, ledger2 = NO_LEDGER) {
     }
     case "kubernetes": {
       await prepareHooks(config);
-      const pinArch = config.placement === "off" ? null : await clusterPinArch(config);
+      const pinArch = await clusterPinArch(config);
       const { KubernetesRuntime: KubernetesRuntime2 } = await Promise.resolve().then(() => (init_kubernetes(), kubernetes_exports));
       return new KubernetesRuntime2(config, { ledger: ledger2, pinArch });
     }

@@ -10,7 +10,6 @@ import { EXIT, exitCodeOf, messageOf, UsageError } from './errors';
 import { salvageRoundInProgress } from './engine';
 import { OPTIONS, USAGE } from './cli-options';
 
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {

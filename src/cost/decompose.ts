@@ -130,16 +130,15 @@ export function decompose(
 }
 
 export function costMessage(check: CostCheck, excess: { ns: number; ciNs: [number, number] }, unmeasured: string[]): string {
-  const names = unmeasured.join(', ');
   // Unmeasured functions can only add cost: they may explain an excess, never a shortfall.
-  const gap = unmeasured.length ? ` (${names} not micro-benchmarked: part of it may be theirs)` : '';
-  const left = unmeasured.length ? ` (${names} not micro-benchmarked)` : '';
+  const named = (why = '') => (unmeasured.length ? ` (${unmeasured.join(', ')} not micro-benchmarked${why})` : '');
+  const gap = named(': part of it may be theirs');
   const range = (ns: number, lo: number, hi: number) => `${formatNs(ns)} per request (${formatNs(lo)} .. ${formatNs(hi)})`;
   if (check === 'outside') {
     return `the measured shift exceeds the hooked calls' micro-benchmarked cost by ${range(excess.ns, ...excess.ciNs)}: the cost is outside the hooked calls, or they take a costlier path here than in the micro benchmark${gap}`;
   }
   if (check === 'smaller') {
-    return `the measured shift is smaller than the hooked calls' cost by ${range(-excess.ns, -excess.ciNs[1], -excess.ciNs[0])}: the hooked calls cost less in this workload than in the micro benchmark${left}`;
+    return `the measured shift is smaller than the hooked calls' cost by ${range(-excess.ns, -excess.ciNs[1], -excess.ciNs[0])}: the hooked calls cost less in this workload than in the micro benchmark${named()}`;
   }
   return `the hooked calls account for the measured shift (difference ${range(excess.ns, ...excess.ciNs)}, interval includes 0)${gap}`;
 }
