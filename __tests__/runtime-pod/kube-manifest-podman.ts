@@ -121,14 +121,13 @@ describe('the Kubernetes Pod manifest under podman kube play', () => {
     }
     // The loadgen has exited; its pin is visible in what it ran (the first argv word of its command).
     expect(sh(['inspect', '--format', '{{.Path}}', lg]).trim()).toBe('/hook-latency/pin/pin');
-    // The hook costs about 20 us per request on the candidate. With all three on one CPU the two arms
-    // share one path, so one round of 100 requests shows it (unpinned, each arm's CPU alone moved
-    // the median by 30 us, more than the hook).
-    const med = (arm: number) => {
-      const xs = [...out.data.latencyNs].filter((_, i) => out.data.arm[i] === arm).sort((a, b) => a - b);
-      return xs[Math.floor(xs.length / 2)];
-    };
-    expect(med(1) - med(0)).toBeGreaterThan(10_000);
+    // The hook adds 20 us to every candidate request (a busy wait after each read), so the candidate's
+    // fastest request is that much slower than the baseline's fastest. The fastest, not the median:
+    // one round of 50 requests an arm on a loaded host has medians set by who waited for the CPU (seen:
+    // a median difference of 2 us with other work on the machine), while a minimum is moved only when
+    // every one of an arm's requests waited.
+    const fastest = (arm: number) => Math.min(...[...out.data.latencyNs].filter((_, i) => out.data.arm[i] === arm));
+    expect(fastest(1) - fastest(0)).toBeGreaterThan(10_000);
   }, 180_000);
 });
 }
