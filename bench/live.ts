@@ -8,7 +8,8 @@
 //       [--placement auto,same-cpu,split,off] [--hook none,noop,noop2,delay500] [--cli dist/cli.js]
 //
 // --hook: none = a pure A/A (no hook on either arm), noop = noop.so against no hook, noop2 = noop.so
-// in both arms (the demo's A/A), delayN = delay.so at N ns per read/recv. --hog keeps one core at
+// in both arms (the demo's A/A), delayN = delay.so at N ns per read/recv, spinN = spin.so spinning N
+// loop iterations per read/recv (a clock-free cost; its ns come from micro). --hog keeps one core at
 // 100 % (a `node -e 'for(;;){}'` child) for the whole series. Every run gets its own seed (1..N).
 // A run that fails (exit 2/3) is counted apart and its last line printed under the row.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -54,20 +55,28 @@ interface Outcome {
   calls?: Verdict['calls'];
 }
 
-function hookArgs(hook: string): { args: string[]; delayNs?: number } {
+/** A hook with a tunable cost: its library, the variable that sets the cost, and the value. */
+interface CostHook {
+  so: string;
+  variable: string;
+  value: number;
+}
+
+function hookArgs(hook: string): { args: string[]; cost?: CostHook } {
   if (hook === 'none') return { args: [] };
   const noop = join(root, 'hook', 'build', 'noop.so');
   if (hook === 'noop') return { args: ['--hook', noop] };
   if (hook === 'noop2') return { args: ['--hook', noop, '--baseline-hook', noop] };
-  const m = /^delay(\d+)$/.exec(hook);
-  if (!m) throw new Error(`--hook: none, noop, noop2 or delayN, got ${hook}`);
-  return { args: ['--hook', join(root, 'hook', 'build', 'delay.so')], delayNs: Number(m[1]) };
+  const m = /^(delay|spin)(\d+)$/.exec(hook);
+  if (!m) throw new Error(`--hook: none, noop, noop2, delayN or spinN, got ${hook}`);
+  const so = join(root, 'hook', 'build', `${m[1]}.so`);
+  return { args: ['--hook', so], cost: { so, variable: m[1] === 'delay' ? 'HOOK_DELAY_NS' : 'HOOK_SPIN_ITERS', value: Number(m[2]) } };
 }
 
-/** A config file for the SUT env (HOOK_DELAY_NS), in the run's own directory. */
-function configFile(dir: string, delayNs?: number): string {
+/** A config file for the SUT env (the hook's cost variable), in the run's own directory. */
+function configFile(dir: string, cost?: CostHook): string {
   const file = join(dir, 'gate.yml');
-  const env = delayNs === undefined ? '' : `\n  env:\n    HOOK_DELAY_NS: "${delayNs}"`;
+  const env = cost === undefined ? '' : `\n  env:\n    ${cost.variable}: "${cost.value}"`;
   writeFileSync(file, `sut:\n  ready-path: /healthz${env}\n`);
   return file;
 }
@@ -76,7 +85,7 @@ async function gate(placement: string, hook: string, seed: number, extra: string
   const dir = mkdtempSync(join(tmpdir(), 'hook-latency-live-'));
   try {
     const h = hookArgs(hook);
-    const args = [values.cli!, 'run', '--config', configFile(dir, h.delayNs), '--runtime', values.runtime!, '--threshold', '0',
+    const args = [values.cli!, 'run', '--config', configFile(dir, h.cost), '--runtime', values.runtime!, '--threshold', '0',
       '--placement', placement, '--seed', String(seed), '--json', '--out', dir, ...h.args, ...gateArgs, ...extra];
     const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
     if (r.status !== 0 && r.status !== 1) return { error: (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? `exit ${r.status}` };
@@ -118,10 +127,10 @@ async function callsPerRequest(): Promise<number | null> {
   return (r.calls.perRequest.read ?? 0) + (r.calls.perRequest.recv ?? 0);
 }
 
-/** ns per read() call the delay hook costs, measured by `hook-latency micro` (busy-wait + clock reads). */
-function microPerCall(delayNs: number): number | null {
-  const r = spawnSync(process.execPath, [values.cli!, 'micro', '--hook', join(root, 'hook', 'build', 'delay.so'), '--function', 'read', '--json'], {
-    cwd: root, encoding: 'utf8', env: { ...process.env, HOOK_DELAY_NS: String(delayNs) },
+/** ns per read() call the hook costs at its setting, measured by `hook-latency micro`. */
+function microPerCall(cost: CostHook): number | null {
+  const r = spawnSync(process.execPath, [values.cli!, 'micro', '--hook', cost.so, '--function', 'read', '--json'], {
+    cwd: root, encoding: 'utf8', env: { ...process.env, [cost.variable]: String(cost.value) },
   });
   try {
     return (JSON.parse(r.stdout) as { overhead_ns: { estimate: number } }).overhead_ns.estimate;
@@ -138,13 +147,13 @@ async function main(): Promise<void> {
   const stopHog = () => hog?.kill('SIGKILL');
   process.on('exit', stopHog);
   try {
-    const delays = hooks.map((h) => hookArgs(h).delayNs).filter((d): d is number => d !== undefined);
-    const calls = delays.length ? await callsPerRequest() : null;
-    const perCall = new Map(delays.map((d) => [d, microPerCall(d)]));
+    const costed = hooks.filter((h) => hookArgs(h).cost !== undefined);
+    const calls = costed.length ? await callsPerRequest() : null;
+    const perCall = new Map(costed.map((h) => [h, microPerCall(hookArgs(h).cost!)]));
     console.log(`live gate runs: runtime ${values.runtime}, ${runs} runs per row, budget 0, alpha 0.05, ${values.hog ? 'with a CPU hog (one core at 100 %)' : 'no extra load'}${gateArgs.length ? `, ${gateArgs.join(' ')}` : ''}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-    if (delays.length) {
+    if (costed.length) {
       console.log(`read+recv calls per request (strace): ${calls === null ? 'unavailable' : calls.toFixed(3)}; ` +
-        `per read() call (micro): ${[...perCall].map(([d, ns]) => `delay${d} ${ns === null ? 'unavailable' : `${ns.toFixed(0)} ns`}`).join(', ')}`);
+        `per read() call (micro): ${[...perCall].map(([h, ns]) => `${h} ${ns === null ? 'unavailable' : `${ns.toFixed(0)} ns`}`).join(', ')}`);
     }
     console.log('placement | hook | regression | inconclusive | median CI width | round log-ratio p5/p95 | rounds with arms on different CPUs | runs with serially correlated rounds (p < 0.05) | round-dependence warned | estimate ns median [min, max] | real cost ns | median rounds | median s');
     console.log('---|---|---|---|---|---|---|---|---|---|---|---|---');
@@ -157,8 +166,7 @@ async function main(): Promise<void> {
           if ('error' in o) errors.push(o.error);
           else outcomes.push(o);
         }
-        const delay = hookArgs(hook).delayNs;
-        const ns = delay === undefined ? null : perCall.get(delay) ?? null;
+        const ns = perCall.get(hook) ?? null;
         console.log(row(placement, hook, outcomes, ns !== null && calls !== null ? ns * calls : null));
         if (errors.length) console.log(`  ${errors.length} runs failed, e.g.: ${errors[0]}`);
       }
@@ -177,7 +185,7 @@ function row(placement: string, hook: string, o: Outcome[], realCost: number | n
   const se = Math.sqrt((0.05 * 0.95) / n);
   const ratios = o.flatMap((x) => x.roundLogRatios).sort((a, b) => a - b);
   const est = o.map((x) => x.shiftNs);
-  const aa = hookArgs(hook).delayNs === undefined;
+  const aa = hookArgs(hook).cost === undefined;
   const real = realCost === null ? '-' : realCost.toFixed(0);
   const regCell = `${reg}/${n} (${pct(reg / n)})${aa ? ` [alpha+2se ${pct(0.05 + 2 * se)}]` : ''}`;
   return [

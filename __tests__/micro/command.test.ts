@@ -72,6 +72,17 @@ describe('micro: measured overheads', () => {
     console.log(`noop: ${JSON.stringify(json)}; A/A resolution ${aa.ns.toFixed(1)} ns`);
   });
 
+  it('spin.so: a clock-free cost that grows with its loop (800 iterations clearly above 100)', async () => {
+    // The cost per iteration is the host's (a dependent multiply-add, ~1 ns); what holds anywhere is
+    // the order: eight times the loop is a cost whose interval lies wholly above the shorter one's.
+    const at = (iters: number) => withEnv({ HOOK_SPIN_ITERS: String(iters) }, () => microJson({ hook: hookPath('spin') }));
+    const short = (await at(100)).json;
+    const long = (await at(800)).json;
+    expect(short.overhead_ns.ci[0]).toBeGreaterThan(0);
+    expect(long.overhead_ns.ci[0]).toBeGreaterThan(short.overhead_ns.ci[1]);
+    console.log(`spin 100 / 800: ${short.overhead_ns.estimate} / ${long.overhead_ns.estimate} ns`);
+  });
+
   it('readhook-dlsym.so vs readhook.so (--baseline-hook): a dlsym per call is a measurable regression', async () => {
     // The two hooks differ only in resolving the next read() with dlsym(RTLD_NEXT) on every call
     // instead of once: the per-call lookup must cost more than nothing, and far less than a microsecond.
