@@ -12,7 +12,7 @@ import { legend } from './svg';
 import { pageHead } from './style';
 import { pointOfRecord, trendSection, type TrendPoint } from './trend';
 import type { HistoryRecord } from '../../history/record';
-import { runnerFacts } from '../../history/facts';
+import { runnerFacts, runtimeVersion } from '../../history/facts';
 import { costSection } from '../../cost/html';
 
 export interface ReportInput {
@@ -73,7 +73,7 @@ export function renderReport(input: ReportInput): string {
 
 /** This run as a trend point: measured here, now (the report is rendered where the gate ran). */
 function currentPoint(v: Verdict): TrendPoint {
-  return { commit: '', date: new Date().toISOString(), runtime: v.runtime, runner: runnerFacts(), verdict: v.verdict, shift: v.shift, current: true };
+  return { commit: '', date: new Date().toISOString(), runtime: v.runtime, runtimeVersion: runtimeVersion(v.runtime), runner: runnerFacts(), verdict: v.verdict, shift: v.shift, current: true };
 }
 
 function headline(v: Verdict): string {

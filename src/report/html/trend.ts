@@ -32,7 +32,7 @@ export function spans(points: TrendPoint[]): Span[] {
   points.forEach((p, i) => {
     const last = out.at(-1);
     if (last && sameConditions(last.conditions, p)) last.to = i;
-    else out.push({ letter: spanLetter(out.length), from: i, to: i, conditions: { runtime: p.runtime, runner: p.runner } });
+    else out.push({ letter: spanLetter(out.length), from: i, to: i, conditions: { runtime: p.runtime, runtimeVersion: p.runtimeVersion, runner: p.runner } });
   });
   return out;
 }
@@ -128,7 +128,7 @@ function pointTitle(p: TrendPoint): string {
 }
 
 export function pointOfRecord(r: HistoryRecord): TrendPoint {
-  return { commit: r.commit, date: r.date, runtime: r.runtime, runner: r.runner, verdict: r.verdict, shift: r.shift };
+  return { commit: r.commit, date: r.date, runtime: r.runtime, runtimeVersion: r.runtimeVersion, runner: r.runner, verdict: r.verdict, shift: r.shift };
 }
 
 /** The chart with its legend, the spans named, and a table of the newest records. */
