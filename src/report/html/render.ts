@@ -12,6 +12,7 @@ import { legend } from './svg';
 import { pageHead } from './style';
 import { pointOfRecord, trendSection, type TrendPoint } from './trend';
 import type { HistoryRecord } from '../../history/record';
+import { analyseHistory } from '../../history/change-points';
 import { runnerFacts, runtimeVersion } from '../../history/facts';
 import { costSection } from '../../cost/html';
 
@@ -59,7 +60,7 @@ export function renderReport(input: ReportInput): string {
     shiftSection(data, v),
     sequentialSection(v),
     costSection(v.cost),
-    input.history ? trendSection([...input.history.map(pointOfRecord), currentPoint(v)]) : '',
+    input.history ? trendSection([...input.history.map(pointOfRecord), currentPoint(v)], undefined, analyseHistory(input.history).changePoints) : '',
     `<div class="grid row">${warmupSection(data, v)}${errorsSection(data, v)}</div>`,
     figuresSection(v, data),
     checksSection(v),
