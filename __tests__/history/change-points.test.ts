@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseHistory, historySpans, mosesInterval, newestSpanChanges } from '../../src/history/change-points';
 import type { HistoryRecord } from '../../src/history/record';
 import { Prng } from '../../src/experiment/prng';
+import { trendLine } from '../../src/history/trend';
 import { normalQuantile } from '../../src/stats/normal';
 import { EPYC, XEON, record } from './records';
 
@@ -70,5 +71,23 @@ describe('change points in a history', () => {
       const y = Float64Array.from(c.after).sort();
       expect(mosesInterval(x, y, 0.95)).toEqual(c.ci);
     }
+  });
+
+  it("the PR comment's history line names a change point among the last N comparable merges, and only then", () => {
+    const here = { runtime: 'kind', runner: EPYC, shift: { relative: 0.004, ns: 1300 } };
+    const late = history(60, 50, 300, 4);
+    const line = trendLine(late, here, 'main', 20);
+    const cp = analyseHistory(late).changePoints;
+    expect(cp).toHaveLength(1);
+    const [before, after] = [late[cp[0]!.index - 1]!.commit.slice(0, 7), late[cp[0]!.index]!.commit.slice(0, 7)];
+    expect(line).toContain(`since ${before}…${after} (level`);
+    expect(cp[0]!.shift).toBeGreaterThan(250);
+    expect(cp[0]!.shift).toBeLessThan(350);
+    expect(line).toMatch(/Change point: \+[\d.]+ ns since/);
+    expect(line).toContain('Shown only, not gated.');
+    // The same step 30 merges back lies outside the last 20 comparable records: no note.
+    const early = history(60, 20, 300, 4);
+    expect(analyseHistory(early).changePoints).toHaveLength(1);
+    expect(trendLine(early, here, 'main', 20)).not.toContain('Change point');
   });
 });

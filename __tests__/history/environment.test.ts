@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { FACT_MAX_CHARS, runnerFacts, runtimeVersion } from '../../src/history/facts';
 import { parseHistory, recordLine } from '../../src/history/record';
-import { environmentChanges, sameConditions, sameRunnerType } from '../../src/history/trend';
+import { environmentChanges, sameConditions, sameRunnerType } from '../../src/history/conditions';
 import { spans, pointOfRecord } from '../../src/report/html/trend';
 import { EPYC, record } from './records';
 

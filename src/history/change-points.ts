@@ -9,7 +9,7 @@ import { kthPairDifference, hodgesLehmannSorted } from '../stats/hodges-lehmann'
 import { normalQuantile } from '../stats/normal';
 import { medianSorted } from '../stats/quantile';
 import type { HistoryRecord, RunnerFacts } from './record';
-import { environmentChanges, sameConditions, sameRunnerType } from './trend';
+import { environmentChanges, sameConditions, sameRunnerType } from './conditions';
 
 /**
  * The newest records of a runner type that are searched. E-divisive costs O(L^2) per scan and the

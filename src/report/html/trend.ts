@@ -5,7 +5,8 @@
 // A change point (src/history/change-points.ts) is a solid line with its size and commit range, and
 // the level before and after it as dashed lines.
 import type { ChangePoint } from '../../history/change-points';
-import { conditionsLabel, environmentChanges, sameConditions, sameRunnerType, signedNs, type Conditions } from '../../history/trend';
+import { conditionsLabel, environmentChanges, sameConditions, sameRunnerType, type Conditions } from '../../history/conditions';
+import { signedNs } from '../../history/trend';
 import type { HistoryRecord } from '../../history/record';
 import { medianSorted } from '../../stats/quantile';
 import { formatNs, formatPercent } from '../../units';
