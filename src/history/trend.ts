@@ -51,20 +51,20 @@ export function trendLine(records: HistoryRecord[], current: CurrentRun, branch:
 }
 
 /**
- * "Change point: +0.9 µs since a1b2c3d…d4e5f6a (...). " when the history of this run's runner type
- * has a change point among the last comparable records; empty otherwise.
+ * "Change point: +0.9 µs since a1b2c3d…d4e5f6a (...). " when the history of this run's runner type has
+ * a change point among the last comparable records (the newest one named, the others counted).
  */
 function recentChangeNote(onBranch: HistoryRecord[], comparable: HistoryRecord[], current: Conditions): string {
   const since = onBranch.indexOf(comparable[0]!);
   const recent = analyseHistory(onBranch).changePoints.filter((c) => c.index >= since && sameRunnerType(onBranch[c.index]!, current));
-  return recent
-    .map(
-      (c) =>
-        `Change point: ${signedNs(c.shift)} since ${c.range[0].slice(0, 7)}…${c.range[1].slice(0, 7)} ` +
-        `(level ${signedNs(c.before)} → ${signedNs(c.after)}, 95% interval ${signedNs(c.ci[0])} … ${signedNs(c.ci[1])}` +
-        `${c.environment.length ? `; with an environment change: ${c.environment.join('; ')}` : ''}). `,
-    )
-    .join('');
+  const c = recent.at(-1);
+  if (!c) return '';
+  const more = recent.length > 1 ? `; ${recent.length - 1} more in these records` : '';
+  return (
+    `Change point: ${signedNs(c.shift)} since ${c.range[0].slice(0, 7)}…${c.range[1].slice(0, 7)} ` +
+    `(level ${signedNs(c.before)} → ${signedNs(c.after)}, 95% interval ${signedNs(c.ci[0])} … ${signedNs(c.ci[1])}` +
+    `${c.environment.length ? `; with an environment change: ${c.environment.join('; ')}` : ''}${more}). `
+  );
 }
 
 export function signedNs(ns: number): string {
