@@ -85,7 +85,8 @@ export function trendChart(points: TrendPoint[], changePoints: ChangePoint[] = [
     const text = b - a > 260 ? `${s.letter}: ${what}` : s.letter;
     labels.push(`<text class="tick strong" data-span-label="${esc(s.letter)}" x="${fmt(a + 4)}" y="${fmt(m.top - 10)}"><title>${esc(what)}</title>${esc(text.slice(0, 90))}</text>`);
   }
-  for (const c of changePoints) parts.push(changePointMark(c, x, y, [y0, y1], n));
+  // Labels alternate between two rows so that close change points stay readable.
+  changePoints.forEach((c, k) => parts.push(changePointMark(c, x, y, [y0, y1], n, y1 + 14 + (k % 2) * 14)));
   let ci = '';
   const dots: Record<string, string> = {};
   const hits: string[] = [];
@@ -132,14 +133,14 @@ export function trendChart(points: TrendPoint[], changePoints: ChangePoint[] = [
 }
 
 /** The change point's line, its level before and after, and a label with its size and commit range. */
-function changePointMark(c: ChangePoint, x: (v: number) => number, y: (v: number) => number, [y0, y1]: [number, number], n: number): string {
+function changePointMark(c: ChangePoint, x: (v: number) => number, y: (v: number) => number, [y0, y1]: [number, number], n: number, labelY: number): string {
   const at = x(c.index - 0.5);
   const label = `${signedNs(c.shift)} since ${changeRange(c)}`;
   const title = `change point at record ${c.index}: ${label}; level ${signedNs(c.before)} → ${signedNs(c.after)}, 95% interval ${formatNs(c.ci[0])} … ${formatNs(c.ci[1])}, p = ${c.p.toFixed(3)}${c.environment.length ? `; with an environment change (${c.environment.join('; ')})` : ''}`;
   const levels = [`M${fmt(x(Math.max(-0.5, c.index - 6)))} ${fmt(y(c.before))}H${fmt(at)}`, `M${fmt(at)} ${fmt(y(c.after))}H${fmt(x(Math.min(n - 0.5, c.index + 5.5)))}`];
   return (
     `<g data-changepoint="${c.index}"><title>${esc(title)}</title><path class="changepoint" d="M${fmt(at)} ${fmt(y1)}V${fmt(y0)}"/>` +
-    `<path class="level" d="${levels.join('')}"/><text class="tick changepoint-label" x="${fmt(at + 4)}" y="${fmt(y1 + 14)}">${esc(label)}</text></g>`
+    `<path class="level" d="${levels.join('')}"/><text class="tick changepoint-label" x="${fmt(at + 4)}" y="${fmt(labelY)}">${esc(label)}</text></g>`
   );
 }
 
