@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { readPaperTrace } from '../src/study/paper-trace';
 import { benchAnalyze } from './analyze';
 import { benchCost } from './cost';
+import { benchHistory } from './history';
 import { benchLoadgen } from './loadgen';
 import { benchReport } from './report';
 import { resolution } from '../src/micro/benchmark';
@@ -30,6 +31,7 @@ const sections: Array<[string, () => Promise<string[]>]> = [
     ];
   }],
   ['cost', () => benchCost(root, dir)],
+  ['history', async () => benchHistory()],
   ['report', async () => {
     const r = await benchReport(1_000_000);
     return [`HTML report of 1 000 000 samples: rendered in ${r.renderMs.toFixed(0)} ms, ${(r.bytes / 1024).toFixed(0)} KiB, no scripts (drawing is downsampled, statistics are not)`];

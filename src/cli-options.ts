@@ -1,5 +1,7 @@
 // The CLI's usage text and the options parseArgs accepts (one place, so a test can hold one to the other).
 
+export const HISTORY_USAGE = 'hook-latency history FILE.jsonl [--out trend.html] [--json] [--fail-on-change]';
+
 export const USAGE = `usage: hook-latency <command> [options]
 
 commands:
@@ -7,7 +9,8 @@ commands:
   analyze   one-shot analysis of a samples CSV
   micro     micro benchmark: ns per call of the hooked function, with and without the hook
   report    self-contained HTML report of a samples CSV: report SAMPLES.csv [--verdict verdict.json] [--out report.html]
-  history   trend chart of a gate's history file (JSON Lines from the data branch): history FILE.jsonl [--out trend.html]
+  history   trend chart, spans and change points of a gate's history file (JSON Lines from the data branch):
+            history FILE.jsonl [--out trend.html] [--json] [--fail-on-change]
 
 run options:
   --config FILE            YAML config (keys as in README)
@@ -33,6 +36,12 @@ run options:
   --placement MODE         auto | same-cpu | split | off: CPU pinning of loadgen and both arms (default auto = same-cpu)
   --count-calls            count hooked calls per request (counting preload, or strace on local)
   --decompose              also micro-benchmark each counted function: predicted vs measured overhead
+
+history options:
+  --out FILE               the chart (default trend.html; with --json only when given)
+  --json                   print {spans, changePoints} on stdout
+  --fail-on-change         exit 1 when the newest span has a change point no environment change explains
+                           (for a scheduled job on the default branch, never the PR gate)
 
 micro options:
   --hook PATH              hook under test (required)
@@ -64,6 +73,7 @@ export const OPTIONS = {
   out: { type: 'string' },
   json: { type: 'boolean' },
   'fail-on-inconclusive': { type: 'boolean' },
+  'fail-on-change': { type: 'boolean' },
   'count-calls': { type: 'boolean' },
   placement: { type: 'string' },
   decompose: { type: 'boolean' },

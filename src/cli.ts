@@ -2,13 +2,13 @@
 // hook-latency: run | analyze | micro | report | history. Parses argv, dispatches, maps outcomes to exit codes.
 import { parseArgs } from 'node:util';
 import { analyzeCommand } from './commands/analyze';
-import { historyCommand } from './commands/history';
+import { HISTORY_FLAGS, historyCommand } from './commands/history';
 import { microCommand } from './commands/micro';
 import { reportCommand } from './commands/report';
 import { removeLeftovers, runCommand } from './commands/run';
 import { EXIT, exitCodeOf, messageOf, UsageError } from './errors';
 import { salvageRoundInProgress } from './engine';
-import { OPTIONS, USAGE } from './cli-options';
+import { HISTORY_USAGE, OPTIONS, USAGE } from './cli-options';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -36,9 +36,12 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError('report needs exactly one samples file: hook-latency report SAMPLES.csv [--verdict verdict.json] [--out report.html]');
       }
       return reportCommand(positionals[0], { verdict: values.verdict, out: values.out, threshold: values.threshold, alpha: values.alpha });
-    case 'history':
-      if (positionals.length !== 1) throw new UsageError('history needs exactly one history file: hook-latency history FILE.jsonl [--out trend.html]');
-      return historyCommand(positionals[0], { out: values.out });
+    case 'history': {
+      if (positionals.length !== 1) throw new UsageError(`history needs exactly one history file: ${HISTORY_USAGE}`);
+      const other = Object.keys(values).find((k) => !HISTORY_FLAGS.includes(k));
+      if (other) throw new UsageError(`history does not take --${other}: ${HISTORY_USAGE}`);
+      return historyCommand(positionals[0], { out: values.out, json: values.json, failOnChange: values['fail-on-change'] });
+    }
     default:
       throw new UsageError(`unknown command '${command}' (try: run, analyze, micro, report, history)`);
   }

@@ -124,8 +124,11 @@ describe('the Action with history: on', () => {
     expect(r.status, r.stdout).toBe(0);
     expect(repo.comments).toHaveLength(1);
     const line = repo.comments[0].body.split('\n').find((l) => l.startsWith('📈'));
-    // The last 20 of 25 comparable records: 2.05 µs … 2.24 µs, median 2.145 µs.
-    expect(line).toMatch(/^📈 \*\*history\*\*: this run [+-][\d.]+ (ns|µs) \([+-]?[\d.]+%\); the last 20 comparable records on `main` \(replay · .+ · \d+ vCPUs?\): \+2\.05 µs … \+2\.24 µs, median \+2\.15 µs — (above|within|below) that range\. Shown only, not gated\.$/);
+    // The last 20 of 25 comparable records: 2.05 µs … 2.24 µs, median 2.145 µs. They creep by 10 ns a
+    // merge, which E-divisive cuts into steps: the newest is named with its commit range.
+    expect(line).toMatch(
+      /^📈 \*\*history\*\*: this run [+-][\d.]+ (ns|µs) \([+-]?[\d.]+%\); the last 20 comparable records on `main` \(replay · .+ · \d+ vCPUs?\): \+2\.05 µs … \+2\.24 µs, median \+2\.15 µs — (above|within|below) that range\. Change point: \+\d+ ns since [0-9a-f]{7}…[0-9a-f]{7} \(level \+2\.\d+ µs → \+2\.\d+ µs, 95% interval \+\d+ ns … \+\d+ ns; \d+ more in these records\)\. Shown only, not gated\.$/,
+    );
     expect(r.summary).toContain(line);
     const report = await import('node:fs').then((fs) => fs.readFileSync(join(r.outputs['report-path'], 'report.html'), 'utf8'));
     expect(report).toContain('data-chart="trend"');

@@ -7,7 +7,7 @@ import { context, getOctokit } from '@actions/github';
 import type { Config } from '../config';
 import { messageOf, UsageError } from '../errors';
 import { runUrl } from '../github/links';
-import { hookSha256, runnerFacts } from '../history/facts';
+import { hookSha256, runnerFacts, runtimeVersion } from '../history/facts';
 import { parseHistory, recordLine, recordOf, type HistoryRecord } from '../history/record';
 import { DataBranch, GATE_NAME, historyPath, statusOf } from '../history/store';
 import { trendLine } from '../history/trend';
@@ -103,7 +103,8 @@ export function historyLine(read: HistoryRead, verdict: Verdict | undefined, rol
     return `📈 **history**: no records yet in \`${settings.branch}\` (\`${historyPath(settings.gate)}\`); each push to the default branch appends one.`;
   }
   const base = role.kind === 'read' ? role.base : role.branch;
-  return trendLine(read.records, { runtime: verdict.runtime, runner: runnerFacts(), shift: verdict.shift }, base, settings.length);
+  const current = { runtime: verdict.runtime, runtimeVersion: runtimeVersion(verdict.runtime), runner: runnerFacts(), shift: verdict.shift };
+  return trendLine(read.records, current, base, settings.length);
 }
 
 /** Appends this run's record to the data branch (push to the default branch only). */
@@ -114,6 +115,7 @@ export async function appendHistory(settings: HistorySettings, token: string, ve
     branch,
     date: new Date().toISOString(),
     runner: runnerFacts(),
+    runtimeVersion: runtimeVersion(verdict.runtime),
     hook: { sha256: hookSha256(config.hook), baselineSha256: hookSha256(config.baselineHook) },
     run: runUrl(),
   });

@@ -10,6 +10,8 @@ export interface RunnerFacts {
   cpuModel: string;
   vcpus: number;
   kernel: string;
+  /** Hosted runner image, `ImageOS ImageVersion` (e.g. `ubuntu24 20241201.1.0`); absent elsewhere and in older records. */
+  image?: string;
 }
 
 export interface HistoryRecord {
@@ -22,6 +24,8 @@ export interface HistoryRecord {
   /** ISO 8601 time of the run. */
   date: string;
   runtime: string;
+  /** The runtime's own version line (`kind version`, `podman --version`, ...); absent when it cannot tell cheaply. */
+  runtimeVersion?: string;
   runner: RunnerFacts;
   /** sha256 of the candidate's hook and of the baseline's (null: no hook in that arm). */
   hook: { sha256: string | null; baselineSha256: string | null };
@@ -43,6 +47,7 @@ export interface RecordContext {
   branch: string;
   date: string;
   runner: RunnerFacts;
+  runtimeVersion?: string;
   hook: HistoryRecord['hook'];
   run?: string;
 }
@@ -57,6 +62,7 @@ export function recordOf(v: Verdict, ctx: RecordContext): HistoryRecord {
     branch: ctx.branch,
     date: ctx.date,
     runtime: v.runtime,
+    ...(ctx.runtimeVersion ? { runtimeVersion: ctx.runtimeVersion } : {}),
     runner: ctx.runner,
     hook: ctx.hook,
     verdict: v.verdict,
@@ -122,6 +128,8 @@ function recordProblem(doc: unknown): string | null {
   if (!r || typeof r.cpuModel !== 'string' || typeof r.vcpus !== 'number' || typeof r.kernel !== 'string') {
     return `'runner' must have cpuModel, vcpus and kernel`;
   }
+  if (r.image !== undefined && typeof r.image !== 'string') return `'runner.image' must be a string`;
+  if (d.runtimeVersion !== undefined && typeof d.runtimeVersion !== 'string') return `'runtimeVersion' must be a string`;
   if (!VERDICTS.has(d.verdict as string)) return `'verdict' must be regression, no-regression or inconclusive`;
   const s = d.shift as Record<string, unknown> | undefined;
   if (!s || !isNum(s.relative) || !isNum(s.ns) || !isPair(s.ci) || !isPair(s.ciNs)) return `'shift' must have relative, ns, ci and ciNs`;

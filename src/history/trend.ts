@@ -4,24 +4,12 @@
 // the last N comparable records on the base branch. Shown only: nothing here gates.
 import { formatNs, formatPercent } from '../units';
 import { medianSorted } from '../stats/quantile';
-import type { HistoryRecord, RunnerFacts } from './record';
+import { analyseHistory } from './change-points';
+import { conditionsLabel, sameConditions, sameRunnerType, type Conditions } from './conditions';
+import type { HistoryRecord } from './record';
 
 /** Fewer comparable records than this: no trend is drawn from them. */
 export const MIN_COMPARABLE = 3;
-
-export interface Conditions {
-  runtime: string;
-  runner: RunnerFacts;
-}
-
-export function sameConditions(a: Conditions, b: Conditions): boolean {
-  return a.runtime === b.runtime && a.runner.cpuModel === b.runner.cpuModel && a.runner.vcpus === b.runner.vcpus;
-}
-
-/** "kind · AMD EPYC 7763 64-Core Processor · 4 vCPUs" */
-export function conditionsLabel(c: Conditions): string {
-  return `${c.runtime} · ${c.runner.cpuModel} · ${c.runner.vcpus} vCPU${c.runner.vcpus === 1 ? '' : 's'}`;
-}
 
 export interface TrendSelection {
   /** Records on the branch, in file (time) order. */
@@ -57,7 +45,25 @@ export function trendLine(records: HistoryRecord[], current: CurrentRun, branch:
   return (
     `📈 **history**: ${here}; the last ${comparable.length} comparable records${where} ` +
     `(${conditionsLabel(current)}): ${signedNs(lo)} … ${signedNs(hi)}, median ${signedNs(medianSorted(ns))} — ${position}. ` +
+    recentChangeNote(onBranch, comparable, current) +
     `Shown only, not gated.`
+  );
+}
+
+/**
+ * "Change point: +0.9 µs since a1b2c3d…d4e5f6a (...). " when the history of this run's runner type has
+ * a change point among the last comparable records (the newest one named, the others counted).
+ */
+function recentChangeNote(onBranch: HistoryRecord[], comparable: HistoryRecord[], current: Conditions): string {
+  const since = onBranch.indexOf(comparable[0]!);
+  const recent = analyseHistory(onBranch).changePoints.filter((c) => c.index >= since && sameRunnerType(onBranch[c.index]!, current));
+  const c = recent.at(-1);
+  if (!c) return '';
+  const more = recent.length > 1 ? `; ${recent.length - 1} more in these records` : '';
+  return (
+    `Change point: ${signedNs(c.shift)} since ${c.range[0].slice(0, 7)}…${c.range[1].slice(0, 7)} ` +
+    `(level ${signedNs(c.before)} → ${signedNs(c.after)}, 95% interval ${signedNs(c.ci[0])} … ${signedNs(c.ci[1])}` +
+    `${c.environment.length ? `; with an environment change: ${c.environment.join('; ')}` : ''}${more}). `
   );
 }
 

@@ -12,7 +12,8 @@ import { legend } from './svg';
 import { pageHead } from './style';
 import { pointOfRecord, trendSection, type TrendPoint } from './trend';
 import type { HistoryRecord } from '../../history/record';
-import { runnerFacts } from '../../history/facts';
+import { analyseHistory } from '../../history/change-points';
+import { runnerFacts, runtimeVersion } from '../../history/facts';
 import { costSection } from '../../cost/html';
 
 export interface ReportInput {
@@ -59,7 +60,7 @@ export function renderReport(input: ReportInput): string {
     shiftSection(data, v),
     sequentialSection(v),
     costSection(v.cost),
-    input.history ? trendSection([...input.history.map(pointOfRecord), currentPoint(v)]) : '',
+    input.history ? trendSection([...input.history.map(pointOfRecord), currentPoint(v)], undefined, analyseHistory(input.history).changePoints) : '',
     `<div class="grid row">${warmupSection(data, v)}${errorsSection(data, v)}</div>`,
     figuresSection(v, data),
     checksSection(v),
@@ -73,7 +74,7 @@ export function renderReport(input: ReportInput): string {
 
 /** This run as a trend point: measured here, now (the report is rendered where the gate ran). */
 function currentPoint(v: Verdict): TrendPoint {
-  return { commit: '', date: new Date().toISOString(), runtime: v.runtime, runner: runnerFacts(), verdict: v.verdict, shift: v.shift, current: true };
+  return { commit: '', date: new Date().toISOString(), runtime: v.runtime, runtimeVersion: runtimeVersion(v.runtime), runner: runnerFacts(), verdict: v.verdict, shift: v.shift, current: true };
 }
 
 function headline(v: Verdict): string {

@@ -54,7 +54,7 @@ svg .zline{stroke:var(--fg)}svg .zdots{stroke:var(--fg);stroke-width:7;opacity:1
 svg .planned{stroke:var(--muted);stroke-dasharray:1 4;stroke-width:1.5;fill:none}
 svg .bars.warm{fill:var(--warm)}svg .bars.invalid{fill:var(--invalid);opacity:.8}
 svg rect.span.even{fill:var(--line);fill-opacity:.35}svg rect.span.odd{fill:none}
-svg .change{stroke:var(--warn);stroke-width:1.8;stroke-dasharray:6 4;fill:none}svg .span-median{stroke:var(--muted);stroke-width:1.5;stroke-dasharray:2 3;fill:none}
+svg .change{stroke:var(--warn);stroke-width:1.8;stroke-dasharray:6 4;fill:none}svg .span-median{stroke:var(--muted);stroke-width:1.5;stroke-dasharray:2 3;fill:none}svg .changepoint{stroke:var(--bad);stroke-width:2;fill:none}svg .level{stroke:var(--bad);stroke-width:1.5;stroke-dasharray:5 3;fill:none}svg text.changepoint-label{fill:var(--bad);stroke:none}
 svg .dots.trend{stroke:var(--fg);opacity:.9}svg .dots.trend.regression{stroke:var(--bad)}svg .dots.trend.inconclusive{stroke:var(--warn)}svg .dots.trend.current{stroke:var(--candidate);opacity:1}
 svg .hit{fill:transparent;stroke:none}svg rect.hit:hover{fill:var(--line);fill-opacity:.45}
 .legend{display:flex;flex-wrap:wrap;gap:14px;font-size:.85rem;margin:2px 0 6px;color:var(--muted)}
@@ -63,7 +63,7 @@ svg .hit{fill:transparent;stroke:none}svg rect.hit:hover{fill:var(--line);fill-o
 .swatch.dot{width:10px;height:10px;border:0;border-radius:50%;background:currentColor}
 .swatch.dash{border-top-style:dashed}
 .swatch.baseline{color:var(--baseline)}.swatch.candidate{color:var(--candidate)}.swatch.budget{color:var(--budget)}
-.swatch.pooled{color:var(--pooled)}.swatch.muted{color:var(--muted)}.swatch.invalid{color:var(--invalid)}.swatch.warm{color:var(--warm)}.swatch.warn{color:var(--warn)}
+.swatch.pooled{color:var(--pooled)}.swatch.muted{color:var(--muted)}.swatch.invalid{color:var(--invalid)}.swatch.warm{color:var(--warm)}.swatch.warn{color:var(--warn)}.swatch.bad{color:var(--bad)}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:500;white-space:nowrap}
