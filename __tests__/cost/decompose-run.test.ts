@@ -35,7 +35,7 @@ function configFor(hook: string, name = hook, extra: string[] = [], env: Record<
 }
 
 describe('--decompose on the local runtime', () => {
-  // Whether the check fires is a timing property (README: 10 of 10 standalone runs on this VM); under
+  // Whether the check fires is a timing property (docs/evidence.md: 10 of 10 standalone runs on this VM); under
   // the parallel suite on a loaded machine the macro interval can be wide. Asserted here: the counts,
   // the arithmetic, and that every output carries the decomposition and the same check.
   it('outside.so: counts from the preload, the prediction is the sum of its terms, every output shows the check', () => {
@@ -74,7 +74,7 @@ describe('--decompose on the local runtime', () => {
   // delay.so's 20 µs per read is all inside the wrapped call: predicted and measured agree to a few
   // per cent. Not asserted: the label. The check is a test at the intervals' level, and short runs give
   // tight intervals: on the loaded VM the measured shift ran 0.1-0.9 µs above the prediction ('outside'
-  // in 3 of 10 runs of this configuration, 1 of 10 at full length, README); on a quiet one it ran
+  // in 3 of 10 runs of this configuration, 1 of 10 at full length, docs/evidence.md); on a quiet one it ran
   // 0.2-0.3 µs below it in 2 of 4 runs ('smaller'). What holds is the size of the disagreement.
   it('delay.so: the prediction matches the measured shift to within 10 % of the delay, interval and all', () => {
     const r = cli(['run', '--config', configFor('delay', 'delay-check', short, { HOOK_DELAY_NS: '20000' }), '--json'], { timeout: 300_000 });

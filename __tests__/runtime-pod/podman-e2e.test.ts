@@ -81,7 +81,7 @@ describeWithPodman()('podman runtime, end to end', () => {
     // One read per keep-alive request, counted by the preload in an extra pod after the gate.
     expect(verdict.calls).toMatchObject({ method: 'preload', requests: 400 });
     expect((verdict.calls as { perRequest: Record<string, number> }).perRequest.read).toBeCloseTo(1, 1);
-    // The micro benchmark ran on the host; whether the check fires is a timing property (README).
+    // The micro benchmark ran on the host; whether the check fires is a timing property (docs/evidence.md, "Where the cost is, on podman").
     const cost = verdict.cost as CostDecomposition;
     expect(cost.method).toBe('preload');
     const read = cost.functions.find((f) => f.name === 'read');
