@@ -1,5 +1,5 @@
-// The micro benchmark experiment (DESIGN.md, "Micro benchmark"; the paper's recommendations 5-6):
-// R rounds; in each round one driver process per arm, in coin-flipped order, each timing B batches
+// The micro benchmark experiment (docs/method.md, "Where the cost is", step 3; the paper's
+// recommendations 5-6): R rounds; in each round one driver process per arm, in coin-flipped order, each timing B batches
 // of K calls. The per-call overhead (candidate - baseline, ns) is tested and estimated with the
 // macro gate's machinery: per round the van Elteren score of the batch means, combined
 // self-normalised over rounds (exact sign-flip reference; blocks of rounds from 20 on); the
