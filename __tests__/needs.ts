@@ -23,7 +23,7 @@ function executable(file: string): boolean {
   }
 }
 
-export function found(tool: string): boolean {
+function found(tool: string): boolean {
   if (isAbsolute(tool)) return executable(tool);
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && executable(join(dir, tool)));
 }
