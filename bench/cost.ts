@@ -1,4 +1,4 @@
-// Where the cost is, live (README "Where the cost is"): repeated --decompose runs of the built CLI on
+// Where the cost is, live (docs/evidence.md "Where the cost is"): repeated --decompose runs of the built CLI on
 // the local runtime with the example SUT. Per case: how often the check said what, and the ranges of
 // the predicted overhead, the measured shift and their difference; readhook.so's per-function table.
 import { execFileSync, spawnSync } from 'node:child_process';

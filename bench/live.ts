@@ -1,4 +1,4 @@
-// Live gate runs on this machine, for the placement figures of docs/method.md and the README:
+// Live gate runs on this machine, for the placement figures of docs/method.md and docs/evidence.md:
 // N runs of `hook-latency run` per (placement, hook) and a compact table of how often each said
 // "regression", how wide its 95 % CI was, how far the two arms' rounds spread, and, for a delay
 // hook, the estimate beside the hook's real per-request cost: ns per read() call measured by

@@ -8220,7 +8220,7 @@ var require_jstat = __commonJS({
         function ascNum(a, b) {
           return a - b;
         }
-        function clip2(arg, min, max) {
+        function clip3(arg, min, max) {
           return Math2.max(min, Math2.min(arg, max));
         }
         jStat3.sum = function sum(arr) {
@@ -8447,8 +8447,8 @@ var require_jstat = __commonJS({
             p = quantilesArray[i];
             m = alphap + p * (1 - alphap - betap);
             aleph = n * p + m;
-            k = Math2.floor(clip2(aleph, 1, n - 1));
-            gamma = clip2(aleph - k, 0, 1);
+            k = Math2.floor(clip3(aleph, 1, n - 1));
+            gamma = clip3(aleph - k, 0, 1);
             quantileVals[i] = (1 - gamma) * sortedArray[k - 1] + gamma * sortedArray[k];
           }
           return quantileVals;
@@ -13177,7 +13177,7 @@ var init_pod_exec = __esm({
 });
 
 // src/runtime/placement.ts
-import { execFileSync } from "node:child_process";
+import { execFileSync as execFileSync2 } from "node:child_process";
 import { readdirSync, readFileSync as readFileSync5 } from "node:fs";
 import { join as join6 } from "node:path";
 function resolveMode(choice, allowedCount) {
@@ -13256,7 +13256,7 @@ function pinBinary(root = packageRoot()) {
 }
 function pinProcess(pin, cpus, pid) {
   try {
-    execFileSync(pin, [cpus, "-p", String(pid)], { stdio: ["ignore", "ignore", "pipe"] });
+    execFileSync2(pin, [cpus, "-p", String(pid)], { stdio: ["ignore", "ignore", "pipe"] });
   } catch (err) {
     const said = String(err.stderr ?? "").trim();
     throw new RunError(`cannot pin the load generator to CPU ${cpus}: ${said || err.message}`);
@@ -13264,7 +13264,7 @@ function pinProcess(pin, cpus, pid) {
 }
 function pinThread(pin, cpus, tid) {
   try {
-    execFileSync(pin, [cpus, "-t", String(tid)], { stdio: ["ignore", "ignore", "pipe"] });
+    execFileSync2(pin, [cpus, "-t", String(tid)], { stdio: ["ignore", "ignore", "pipe"] });
   } catch (err) {
     const said = String(err.stderr ?? "").trim();
     throw new RunError(`cannot pin the load generator's thread ${tid} to CPU ${cpus}: ${said || err.message}`);
@@ -39850,6 +39850,100 @@ function combineScores(d) {
   return { z: sum / Math.sqrt(sumSq), p: upper, pLower: lower, reference: blockSize === 1 ? "sign-flip" : "block sign-flip", blockSize };
 }
 
+// src/stats/hodges-lehmann.ts
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = a + 1831565813 >>> 0;
+    let t = a;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
+  };
+}
+function checkSorted(a, name) {
+  for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(a[i])) throw new Error(`${name}: NaN in input`);
+    if (i > 0 && a[i] < a[i - 1]) throw new Error(`${name}: input is not sorted ascending`);
+  }
+}
+function kthPairDifference(sortedX, sortedY, k) {
+  const m = sortedX.length;
+  const n = sortedY.length;
+  if (m === 0 || n === 0) throw new Error("kthPairDifference: both samples must be non-empty");
+  if (!Number.isInteger(k) || k < 0 || k >= m * n) throw new Error(`kthPairDifference: k=${k} out of range`);
+  checkSorted(sortedX, "kthPairDifference");
+  checkSorted(sortedY, "kthPairDifference");
+  const a = new Float64Array(m);
+  for (let c = 0; c < m; c++) a[c] = -sortedX[m - 1 - c];
+  const y = sortedY;
+  const lo = new Float64Array(n);
+  const hi = new Float64Array(n).fill(m);
+  const less = new Float64Array(n);
+  const lessEq = new Float64Array(n);
+  const rand = mulberry32(2654435769);
+  let below = 0;
+  let active = m * n;
+  const smallEnough = Math.max(2 * (m + n), 256);
+  while (active > smallEnough) {
+    let r = Math.floor(rand() * active);
+    let pivot = NaN;
+    for (let j = 0; j < n; j++) {
+      const w = hi[j] - lo[j];
+      if (r < w) {
+        pivot = y[j] + a[lo[j] + r];
+        break;
+      }
+      r -= w;
+    }
+    let cLt = m;
+    let cLe = m;
+    let totLt = 0;
+    let totLe = 0;
+    for (let j = 0; j < n; j++) {
+      const yj = y[j];
+      while (cLt > 0 && yj + a[cLt - 1] >= pivot) cLt--;
+      while (cLe > 0 && yj + a[cLe - 1] > pivot) cLe--;
+      less[j] = cLt;
+      lessEq[j] = cLe;
+      totLt += cLt;
+      totLe += cLe;
+    }
+    if (k >= totLt && k < totLe) return pivot;
+    active = 0;
+    if (k < totLt) {
+      for (let j = 0; j < n; j++) {
+        if (less[j] < hi[j]) hi[j] = Math.max(less[j], lo[j]);
+        active += hi[j] - lo[j];
+      }
+    } else {
+      below = 0;
+      for (let j = 0; j < n; j++) {
+        if (lessEq[j] > lo[j]) lo[j] = Math.min(lessEq[j], hi[j]);
+        below += lo[j];
+        active += hi[j] - lo[j];
+      }
+    }
+  }
+  const rest = new Float64Array(active);
+  let t = 0;
+  for (let j = 0; j < n; j++) {
+    const yj = y[j];
+    for (let c = lo[j]; c < hi[j]; c++) rest[t++] = yj + a[c];
+  }
+  rest.sort();
+  return rest[k - below];
+}
+function hodgesLehmannSorted(sortedX, sortedY) {
+  const total = sortedX.length * sortedY.length;
+  if (total === 0) throw new Error("hodgesLehmann: both samples must be non-empty");
+  const half = Math.floor(total / 2);
+  if (total % 2 === 1) return kthPairDifference(sortedX, sortedY, half);
+  const a = kthPairDifference(sortedX, sortedY, half - 1);
+  const b = kthPairDifference(sortedX, sortedY, half);
+  return (a + b) / 2;
+}
+
 // src/stats/mser.ts
 function batchMeans(series, size) {
   const k = Math.floor(series.length / size);
@@ -41171,8 +41265,8 @@ function frame(o, body) {
     const cy = (y0 + y1) / 2;
     parts.push(`<text class="label" transform="translate(14 ${fmt(cy)}) rotate(-90)" text-anchor="middle">${esc(o.yLabel)}</text>`);
   }
-  const clip2 = `clip-${o.id}`;
-  return `<svg class="chart" data-chart="${esc(o.id)}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${clip2}-t ${clip2}-d" xmlns="http://www.w3.org/2000/svg"><title id="${clip2}-t">${esc(o.title)}</title><desc id="${clip2}-d">${esc(o.desc)}</desc><defs><clipPath id="${clip2}"><rect x="${fmt(x0)}" y="${fmt(y1)}" width="${fmt(x1 - x0)}" height="${fmt(y0 - y1)}"/></clipPath></defs><path class="grid" d="${grid.join("")}"/><path class="axis" d="M${fmt(x0)} ${fmt(y1)}V${fmt(y0)}H${fmt(x1)}"/>` + parts.join("") + `<g clip-path="url(#${clip2})">${body}</g></svg>`;
+  const clip3 = `clip-${o.id}`;
+  return `<svg class="chart" data-chart="${esc(o.id)}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${clip3}-t ${clip3}-d" xmlns="http://www.w3.org/2000/svg"><title id="${clip3}-t">${esc(o.title)}</title><desc id="${clip3}-d">${esc(o.desc)}</desc><defs><clipPath id="${clip3}"><rect x="${fmt(x0)}" y="${fmt(y1)}" width="${fmt(x1 - x0)}" height="${fmt(y0 - y1)}"/></clipPath></defs><path class="grid" d="${grid.join("")}"/><path class="axis" d="M${fmt(x0)} ${fmt(y1)}V${fmt(y0)}H${fmt(x1)}"/>` + parts.join("") + `<g clip-path="url(#${clip3})">${body}</g></svg>`;
 }
 function pointsPath(xs, ys, cls, attrs = "") {
   let d = "";
@@ -41579,7 +41673,7 @@ svg .zline{stroke:var(--fg)}svg .zdots{stroke:var(--fg);stroke-width:7;opacity:1
 svg .planned{stroke:var(--muted);stroke-dasharray:1 4;stroke-width:1.5;fill:none}
 svg .bars.warm{fill:var(--warm)}svg .bars.invalid{fill:var(--invalid);opacity:.8}
 svg rect.span.even{fill:var(--line);fill-opacity:.35}svg rect.span.odd{fill:none}
-svg .change{stroke:var(--warn);stroke-width:1.8;stroke-dasharray:6 4;fill:none}svg .span-median{stroke:var(--muted);stroke-width:1.5;stroke-dasharray:2 3;fill:none}
+svg .change{stroke:var(--warn);stroke-width:1.8;stroke-dasharray:6 4;fill:none}svg .span-median{stroke:var(--muted);stroke-width:1.5;stroke-dasharray:2 3;fill:none}svg .changepoint{stroke:var(--bad);stroke-width:2;fill:none}svg .level{stroke:var(--bad);stroke-width:1.5;stroke-dasharray:5 3;fill:none}svg text.changepoint-label{fill:var(--bad);stroke:none}
 svg .dots.trend{stroke:var(--fg);opacity:.9}svg .dots.trend.regression{stroke:var(--bad)}svg .dots.trend.inconclusive{stroke:var(--warn)}svg .dots.trend.current{stroke:var(--candidate);opacity:1}
 svg .hit{fill:transparent;stroke:none}svg rect.hit:hover{fill:var(--line);fill-opacity:.45}
 .legend{display:flex;flex-wrap:wrap;gap:14px;font-size:.85rem;margin:2px 0 6px;color:var(--muted)}
@@ -41588,7 +41682,7 @@ svg .hit{fill:transparent;stroke:none}svg rect.hit:hover{fill:var(--line);fill-o
 .swatch.dot{width:10px;height:10px;border:0;border-radius:50%;background:currentColor}
 .swatch.dash{border-top-style:dashed}
 .swatch.baseline{color:var(--baseline)}.swatch.candidate{color:var(--candidate)}.swatch.budget{color:var(--budget)}
-.swatch.pooled{color:var(--pooled)}.swatch.muted{color:var(--muted)}.swatch.invalid{color:var(--invalid)}.swatch.warm{color:var(--warm)}.swatch.warn{color:var(--warn)}
+.swatch.pooled{color:var(--pooled)}.swatch.muted{color:var(--muted)}.swatch.invalid{color:var(--invalid)}.swatch.warm{color:var(--warm)}.swatch.warn{color:var(--warn)}.swatch.bad{color:var(--bad)}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:500;white-space:nowrap}
@@ -41615,33 +41709,210 @@ function pageHead(title) {
   ];
 }
 
-// src/history/trend.ts
-init_units();
-function sameConditions(a, b) {
+// src/history/conditions.ts
+function sameRunnerType(a, b) {
   return a.runtime === b.runtime && a.runner.cpuModel === b.runner.cpuModel && a.runner.vcpus === b.runner.vcpus;
+}
+function environmentChanges(a, b) {
+  const facts = [
+    ["kernel", (c) => c.runner.kernel],
+    ["runner image", (c) => c.runner.image],
+    ["runtime version", (c) => c.runtimeVersion]
+  ];
+  return facts.filter(([, get]) => get(a) !== get(b)).map(([name, get]) => `${name}: ${get(a) ?? "unknown"} \u2192 ${get(b) ?? "unknown"}`);
+}
+function sameConditions(a, b) {
+  return sameRunnerType(a, b) && environmentChanges(a, b).length === 0;
 }
 function conditionsLabel(c) {
   return `${c.runtime} \xB7 ${c.runner.cpuModel} \xB7 ${c.runner.vcpus} vCPU${c.runner.vcpus === 1 ? "" : "s"}`;
 }
+
+// src/history/trend.ts
+init_units();
+
+// src/stats/e-divisive.ts
+init_prng();
+function bestSplit(z, a, b, minSize) {
+  const len = b - a;
+  if (len < 2 * minSize) return null;
+  const prefix = new Float64Array(len + 1);
+  for (let t = 1; t < len; t++) {
+    let add = 0;
+    for (let i = 0; i < t; i++) add += Math.abs(z[a + t] - z[a + i]);
+    prefix[t + 1] = prefix[t] + add;
+  }
+  const row = new Float64Array(len + 1);
+  let best = null;
+  for (let s = len - 1; s >= minSize; s--) {
+    let run2 = 0;
+    for (let k = s + 2; k <= len; k++) {
+      run2 += Math.abs(z[a + s] - z[a + k - 1]);
+      row[k] = row[k] + run2;
+    }
+    const m = s;
+    const wx = prefix[s] / (m * (m - 1) / 2);
+    for (let k = s + minSize; k <= len; k++) {
+      const n = k - s;
+      const between = prefix[k] - prefix[s] - row[k];
+      const q = m * n / (m + n) * (2 * between / (m * n) - wx - row[k] / (n * (n - 1) / 2));
+      if (best === null || q > best.q || q === best.q && a + s < best.tau || q === best.q && a + s === best.tau && a + k < best.kappa) {
+        best = { tau: a + s, kappa: a + k, q };
+      }
+    }
+  }
+  return best;
+}
+function strongestSplit(z, bounds, minSize) {
+  let best = null;
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const c = bestSplit(z, bounds[i], bounds[i + 1], minSize);
+    if (c && (best === null || c.q > best.q)) best = c;
+  }
+  return best;
+}
+function shuffleSegment(z, a, b, rng) {
+  for (let i = b - 1; i > a; i--) {
+    const j = a + rng.nextInt(i - a + 1);
+    const t = z[i];
+    z[i] = z[j];
+    z[j] = t;
+  }
+}
+function eDivisive(series, options = {}) {
+  const minSize = options.minSize ?? 5;
+  const significance = options.significance ?? 0.05;
+  const permutations = options.permutations ?? 199;
+  if (!Number.isInteger(minSize) || minSize < 2) throw new RangeError("eDivisive: minSize must be an integer >= 2");
+  if (!Number.isInteger(permutations) || permutations < 1) throw new RangeError("eDivisive: permutations must be an integer >= 1");
+  const z = Float64Array.from(series);
+  if (z.some((v) => !Number.isFinite(v))) throw new RangeError("eDivisive: the series must be finite");
+  const rng = new Prng(options.seed ?? 1);
+  const bounds = [0, z.length];
+  const tests = [];
+  const work = new Float64Array(z.length);
+  for (; ; ) {
+    const found = strongestSplit(z, bounds, minSize);
+    if (!found) break;
+    let atLeast = 0;
+    for (let r = 0; r < permutations; r++) {
+      work.set(z);
+      for (let i = 0; i + 1 < bounds.length; i++) shuffleSegment(work, bounds[i], bounds[i + 1], rng);
+      const perm = strongestSplit(work, bounds, minSize);
+      if (perm && perm.q >= found.q) atLeast++;
+    }
+    const p = (1 + atLeast) / (1 + permutations);
+    tests.push({ ...found, p });
+    if (p > significance) break;
+    bounds.push(found.tau);
+    bounds.sort((x, y) => x - y);
+  }
+  return { changePoints: bounds.slice(1, -1), tests };
+}
+
+// src/history/change-points.ts
+var MAX_SERIES = 500;
+var ENVIRONMENT_NEAR = 2;
+var SEED = 25;
+function historySpans(records) {
+  const out = [];
+  records.forEach((r, i) => {
+    const last = out.at(-1);
+    if (last && sameConditions(last, r)) {
+      last.to = i;
+      last.records++;
+      return;
+    }
+    const changed = !last ? [] : sameRunnerType(last, r) ? environmentChanges(last, r) : [`runtime or runner type: ${typeLabel(last)} \u2192 ${typeLabel(r)}`];
+    out.push({ from: i, to: i, records: 1, runtime: r.runtime, ...r.runtimeVersion ? { runtimeVersion: r.runtimeVersion } : {}, runner: r.runner, changed });
+  });
+  return out;
+}
+var typeLabel = (c) => `${c.runtime} \xB7 ${c.runner.cpuModel} \xB7 ${c.runner.vcpus} vCPUs`;
+function analyseHistory(records) {
+  const changePoints = [];
+  for (const series of runnerTypeSeries(records)) changePoints.push(...seriesChangePoints(records, series));
+  changePoints.sort((a, b) => a.index - b.index);
+  return { spans: historySpans(records), changePoints };
+}
+function runnerTypeSeries(records) {
+  const groups = [];
+  records.forEach((r, i) => {
+    if (!Number.isFinite(r.shift.ns)) return;
+    const group = groups.find((g) => sameRunnerType(records[g[0]], r));
+    if (group) group.push(i);
+    else groups.push([i]);
+  });
+  return groups.map((g) => g.slice(-MAX_SERIES));
+}
+function seriesChangePoints(records, indices) {
+  const z = indices.map((i) => records[i].shift.ns);
+  const { changePoints, tests } = eDivisive(z, { seed: SEED });
+  const bounds = [0, ...changePoints, z.length];
+  return changePoints.map((cp3, k) => {
+    const before = Float64Array.from(z.slice(bounds[k], cp3)).sort();
+    const after = Float64Array.from(z.slice(cp3, bounds[k + 2])).sort();
+    const first = records[indices[cp3]];
+    return {
+      index: indices[cp3],
+      commit: first.commit,
+      range: [records[indices[cp3 - 1]].commit, first.commit],
+      before: medianSorted(before),
+      after: medianSorted(after),
+      shift: hodgesLehmannSorted(before, after),
+      ci: mosesInterval(before, after, 0.95),
+      p: tests.find((t) => t.tau === cp3).p,
+      environment: nearbyEnvironmentChange(records, indices, cp3)
+    };
+  });
+}
+function mosesInterval(sortedBefore, sortedAfter, level) {
+  const m = sortedBefore.length;
+  const n = sortedAfter.length;
+  const z = normalQuantile(1 - (1 - level) / 2);
+  const c = Math.floor(m * n / 2 - z * Math.sqrt(m * n * (m + n + 1) / 12));
+  if (c < 1) return [-Infinity, Infinity];
+  return [kthPairDifference(sortedBefore, sortedAfter, c - 1), kthPairDifference(sortedBefore, sortedAfter, m * n - c)];
+}
+function nearbyEnvironmentChange(records, indices, cp3) {
+  for (let d = 0; d <= ENVIRONMENT_NEAR; d++) {
+    for (const j of d === 0 ? [cp3] : [cp3 - d, cp3 + d]) {
+      if (j < 1 || j >= indices.length) continue;
+      const changes = environmentChanges(records[indices[j - 1]], records[indices[j]]);
+      if (changes.length) return changes;
+    }
+  }
+  return [];
+}
+function newestSpanChanges(a) {
+  const span = a.spans.at(-1);
+  if (!span) return [];
+  return a.changePoints.filter((c) => c.index > span.from && c.index <= span.to && c.environment.length === 0);
+}
+
+// src/history/trend.ts
 function signedNs(ns) {
   return `${ns > 0 ? "+" : ""}${formatNs(ns)}`;
 }
 
 // src/report/html/trend.ts
 init_units();
+function spanChange(before, after) {
+  return sameRunnerType(before.conditions, after.conditions) ? environmentChanges(before.conditions, after.conditions).join("; ") : conditionsLabel(after.conditions);
+}
 function spans(points) {
   const out = [];
   points.forEach((p, i) => {
     const last = out.at(-1);
     if (last && sameConditions(last.conditions, p)) last.to = i;
-    else out.push({ letter: spanLetter(out.length), from: i, to: i, conditions: { runtime: p.runtime, runner: p.runner } });
+    else out.push({ letter: spanLetter(out.length), from: i, to: i, conditions: { runtime: p.runtime, runtimeVersion: p.runtimeVersion, runner: p.runner } });
   });
   return out;
 }
 function spanLetter(i) {
   return String.fromCharCode(65 + i % 26) + (i >= 26 ? String(Math.floor(i / 26) + 1) : "");
 }
-function trendChart(points) {
+function trendChart(points, changePoints = []) {
   const width = 1200;
   const height = 400;
   const m = { top: 30, right: 18, bottom: 48, left: 76 };
@@ -41657,7 +41928,8 @@ function trendChart(points) {
   const clampY = (v) => Number.isFinite(v) ? y(v) : v > 0 ? y1 : y0;
   const parts = [`<path class="ref" d="M${fmt(x.range[0])} ${fmt(y(0))}H${fmt(x.range[1])}"/>`];
   const labels = [];
-  for (const [k, s] of spans(points).entries()) {
+  const all = spans(points);
+  for (const [k, s] of all.entries()) {
     const a = x(s.from - 0.5);
     const b = x(s.to + 0.5);
     parts.push(`<rect class="span ${k % 2 ? "odd" : "even"}" data-span="${esc(s.letter)}" x="${fmt(a)}" y="${fmt(y1)}" width="${fmt(b - a)}" height="${fmt(y0 - y1)}"/>`);
@@ -41666,9 +41938,11 @@ function trendChart(points) {
       points.slice(s.from, s.to + 1).filter((p) => !p.current).map((p) => p.shift.ns).filter(Number.isFinite).sort((p, q) => p - q)
     );
     if (Number.isFinite(med)) parts.push(`<path class="span-median" d="M${fmt(a)} ${fmt(y(med))}H${fmt(b)}"/>`);
-    const text = b - a > 260 ? `${s.letter}: ${conditionsLabel(s.conditions)}` : s.letter;
-    labels.push(`<text class="tick strong" x="${fmt(a + 4)}" y="${fmt(m.top - 10)}">${esc(text)}</text>`);
+    const what = k === 0 ? conditionsLabel(s.conditions) : spanChange(all[k - 1], s);
+    const text = b - a > 260 ? `${s.letter}: ${what}` : s.letter;
+    labels.push(`<text class="tick strong" data-span-label="${esc(s.letter)}" x="${fmt(a + 4)}" y="${fmt(m.top - 10)}"><title>${esc(what)}</title>${esc(text.slice(0, 90))}</text>`);
   }
+  changePoints.forEach((c, k) => parts.push(changePointMark(c, x, y, [y0, y1], n, y1 + 14 + k % 2 * 14)));
   let ci = "";
   const dots = {};
   const hits = [];
@@ -41712,14 +41986,24 @@ function trendChart(points) {
   );
   return svg.replace(/<\/svg>$/, `${labels.join("")}</svg>`);
 }
+function changePointMark(c, x, y, [y0, y1], n, labelY) {
+  const at = x(c.index - 0.5);
+  const label = `${signedNs(c.shift)} since ${changeRange(c)}`;
+  const title = `change point at record ${c.index}: ${label}; level ${signedNs(c.before)} \u2192 ${signedNs(c.after)}, 95% interval ${formatNs(c.ci[0])} \u2026 ${formatNs(c.ci[1])}, p = ${c.p.toFixed(3)}${c.environment.length ? `; with an environment change (${c.environment.join("; ")})` : ""}`;
+  const levels = [`M${fmt(x(Math.max(-0.5, c.index - 6)))} ${fmt(y(c.before))}H${fmt(at)}`, `M${fmt(at)} ${fmt(y(c.after))}H${fmt(x(Math.min(n - 0.5, c.index + 5.5)))}`];
+  return `<g data-changepoint="${c.index}"><title>${esc(title)}</title><path class="changepoint" d="M${fmt(at)} ${fmt(y1)}V${fmt(y0)}"/><path class="level" d="${levels.join("")}"/><text class="tick changepoint-label" x="${fmt(at + 4)}" y="${fmt(labelY)}">${esc(label)}</text></g>`;
+}
+function changeRange(c) {
+  return `${c.range[0].slice(0, 7)}\u2026${c.range[1].slice(0, 7)}`;
+}
 function pointTitle(p) {
   const [a, b] = p.shift.ciNs;
   return `${p.current ? "this run" : p.commit.slice(0, 7)} \xB7 ${p.date.slice(0, 10)} \xB7 ${signedNs(p.shift.ns)} [${formatNs(a)}, ${formatNs(b)}] (${formatPercent(p.shift.relative)}) \xB7 ${p.verdict} \xB7 ${conditionsLabel(p)}`;
 }
 function pointOfRecord(r) {
-  return { commit: r.commit, date: r.date, runtime: r.runtime, runner: r.runner, verdict: r.verdict, shift: r.shift };
+  return { commit: r.commit, date: r.date, runtime: r.runtime, runtimeVersion: r.runtimeVersion, runner: r.runner, verdict: r.verdict, shift: r.shift };
 }
-function trendSection(points, heading = "History: the shift over time") {
+function trendSection(points, heading = "History: the shift over time", changePoints = []) {
   if (points.length === 0) {
     return `<section class="row" data-section="trend"><h2>${esc(heading)}</h2><p class="note">No records yet.</p></section>`;
   }
@@ -41729,8 +42013,16 @@ function trendSection(points, heading = "History: the shift over time") {
     { cls: "invalid", label: "a regression verdict", shape: "dot" },
     ...points.some((p) => p.current) ? [{ cls: "candidate", label: "this run", shape: "dot" }] : [],
     { cls: "muted", label: "median of the span", shape: "dash" },
-    { cls: "warn", label: "runtime or runner changed", shape: "dash" }
-  ]) + trendChart(points) + `<p class="note">Spans: ${all.map((s) => `<b>${esc(s.letter)}</b> ${esc(conditionsLabel(s.conditions))} (${s.to - s.from + 1} record${s.to === s.from ? "" : "s"})`).join("; ")}. Absolute figures are comparable only within a span: a different runtime or runner type moves them. The gate never compares records with each other; it compares two arms measured in the same run.</p>` + recordsTable(points) + `</section>`;
+    { cls: "warn", label: "runtime, runner or environment changed", shape: "dash" },
+    { cls: "bad", label: "change point (E-divisive), with the level before and after", shape: "dash" }
+  ]) + trendChart(points, changePoints) + `<p class="note">Spans: ${all.map((s, k) => `<b>${esc(s.letter)}</b> ${esc(k === 0 ? conditionsLabel(s.conditions) : spanChange(all[k - 1], s))} (${s.to - s.from + 1} record${s.to === s.from ? "" : "s"})`).join("; ")}. Absolute figures are comparable only within a span: a different runtime or runner type moves them. The gate never compares records with each other; it compares two arms measured in the same run.</p>` + changePointsNote(changePoints) + recordsTable(points) + `</section>`;
+}
+function changePointsNote(changePoints) {
+  if (changePoints.length === 0) return `<p class="note" data-changepoints="0">No change points (E-divisive, p \u2264 0.05) in any span.</p>`;
+  const items = changePoints.map(
+    (c) => `<li>record ${c.index}: <b>${esc(signedNs(c.shift))}</b> since <code>${esc(changeRange(c))}</code>, level ${esc(signedNs(c.before))} \u2192 ${esc(signedNs(c.after))} (95% interval ${esc(formatNs(c.ci[0]))} \u2026 ${esc(formatNs(c.ci[1]))})${c.environment.length ? ` \u2014 with an environment change: ${esc(c.environment.join("; "))}` : ""}</li>`
+  );
+  return `<p class="note" data-changepoints="${changePoints.length}">Change points (E-divisive, p \u2264 0.05):</p><ul>${items.join("")}</ul>`;
 }
 var TABLE_ROWS = 60;
 function recordsTable(points) {
@@ -41744,14 +42036,35 @@ function recordsTable(points) {
 }
 
 // src/history/facts.ts
+import { execFileSync } from "node:child_process";
 import os from "node:os";
-function runnerFacts() {
+var FACT_MAX_CHARS = 100;
+var clip = (s) => s.replace(/\s+/g, " ").trim().slice(0, FACT_MAX_CHARS);
+function runnerFacts(env = process.env) {
   const cpus = os.cpus();
+  const image = [env.ImageOS, env.ImageVersion].filter((v) => v && v.trim()).join(" ");
   return {
-    cpuModel: (cpus[0]?.model ?? "unknown").replace(/\s+/g, " ").trim(),
+    cpuModel: clip(cpus[0]?.model ?? "unknown"),
     vcpus: cpus.length,
-    kernel: `${os.type()} ${os.release()}`
+    kernel: clip(`${os.type()} ${os.release()}`),
+    ...image ? { image: clip(image) } : {}
   };
+}
+var VERSION_COMMAND = {
+  kind: ["kind", ["version"]],
+  podman: ["podman", ["--version"]],
+  kubernetes: ["kubectl", ["version", "--client"]]
+};
+function runtimeVersion(runtime) {
+  const command = VERSION_COMMAND[runtime];
+  if (!command) return void 0;
+  try {
+    const out = execFileSync(command[0], command[1], { encoding: "utf8", timeout: 5e3, stdio: ["ignore", "pipe", "ignore"] });
+    const first = out.split("\n").find((l) => l.trim());
+    return first ? clip(first) : void 0;
+  } catch {
+    return void 0;
+  }
 }
 
 // src/cost/html.ts
@@ -41852,7 +42165,7 @@ function renderReport(input) {
     shiftSection(data, v),
     sequentialSection(v),
     costSection(v.cost),
-    input.history ? trendSection([...input.history.map(pointOfRecord), currentPoint(v)]) : "",
+    input.history ? trendSection([...input.history.map(pointOfRecord), currentPoint(v)], void 0, analyseHistory(input.history).changePoints) : "",
     `<div class="grid row">${warmupSection(data, v)}${errorsSection(data, v)}</div>`,
     figuresSection(v, data),
     checksSection(v),
@@ -41863,7 +42176,7 @@ function renderReport(input) {
   ].join("\n");
 }
 function currentPoint(v) {
-  return { commit: "", date: (/* @__PURE__ */ new Date()).toISOString(), runtime: v.runtime, runner: runnerFacts(), verdict: v.verdict, shift: v.shift, current: true };
+  return { commit: "", date: (/* @__PURE__ */ new Date()).toISOString(), runtime: v.runtime, runtimeVersion: runtimeVersion(v.runtime), runner: runnerFacts(), verdict: v.verdict, shift: v.shift, current: true };
 }
 function headline(v) {
   const [lo, hi] = v.shift.ci;
@@ -42739,7 +43052,7 @@ var SamplesParser = class {
     const round3 = this.int(f[c.round], "round", 0);
     const armText = f[c.arm];
     const arm = armText === "baseline" ? 0 : armText === "candidate" ? 1 : -1;
-    if (arm < 0) this.fail(this.line, `arm must be 'baseline' or 'candidate', got '${clip(armText)}'`);
+    if (arm < 0) this.fail(this.line, `arm must be 'baseline' or 'candidate', got '${clip2(armText)}'`);
     const seq = this.int(f[c.seq], "seq", 0);
     const latency = this.int(f[c.latency], "latency_ns", 1);
     const start = c.start >= 0 ? this.int(f[c.start], "start_ns", 0) : -1;
@@ -42751,7 +43064,7 @@ var SamplesParser = class {
     const idx = (n) => names.indexOf(n);
     const missing = REQUIRED_COLUMNS.filter((n) => idx(n) < 0);
     if (missing.length > 0) {
-      this.fail(1, `wrong header: expected ${EXPECTED}, got '${clip(line)}'`);
+      this.fail(1, `wrong header: expected ${EXPECTED}, got '${clip2(line)}'`);
     }
     return {
       round: idx("round"),
@@ -42767,7 +43080,7 @@ var SamplesParser = class {
     const v = text.length > 0 && text.length < 20 ? Number(text) : NaN;
     if (!Number.isSafeInteger(v) || v < min) {
       const want = min > 0 ? `an integer > ${min - 1}` : "an integer >= 0";
-      this.fail(this.line, `${name} must be ${want}, got '${clip(text)}'`);
+      this.fail(this.line, `${name} must be ${want}, got '${clip2(text)}'`);
     }
     return v;
   }
@@ -42804,7 +43117,7 @@ function sortedOrder(seq) {
   if (!sorted) order.sort((a, b) => seq[a] - seq[b] || a - b);
   return order;
 }
-function clip(s) {
+function clip2(s) {
   const printable = s.replace(/[^\x20-\x7e]/g, "?");
   return printable.length > 40 ? `${printable.slice(0, 40)}\u2026` : printable;
 }
@@ -43057,6 +43370,8 @@ function recordProblem(doc) {
   if (!r || typeof r.cpuModel !== "string" || typeof r.vcpus !== "number" || typeof r.kernel !== "string") {
     return `'runner' must have cpuModel, vcpus and kernel`;
   }
+  if (r.image !== void 0 && typeof r.image !== "string") return `'runner.image' must be a string`;
+  if (d.runtimeVersion !== void 0 && typeof d.runtimeVersion !== "string") return `'runtimeVersion' must be a string`;
   if (!VERDICTS.has(d.verdict)) return `'verdict' must be regression, no-regression or inconclusive`;
   const s = d.shift;
   if (!s || !isNum(s.relative) || !isNum(s.ns) || !isPair(s.ci) || !isPair(s.ciNs)) return `'shift' must have relative, ns, ci and ciNs`;
@@ -43076,13 +43391,13 @@ function normalise(r) {
 }
 
 // src/report/html/trend-page.ts
-function renderHistoryPage(records, source) {
+function renderHistoryPage(records, source, analysis) {
   const gates = [...new Set(records.map((r) => r.gate))];
   const title = `hook latency history${gates.length === 1 ? `: ${gates[0]}` : ""}`;
   return [
     ...pageHead(title),
     `<h1>${esc(title)}</h1>`,
-    trendSection(records.map(pointOfRecord), `${records.length} record${records.length === 1 ? "" : "s"} from ${source}`),
+    trendSection(records.map(pointOfRecord), `${records.length} record${records.length === 1 ? "" : "s"} from ${source}`, analysis.changePoints),
     `<footer>Generated ${esc((/* @__PURE__ */ new Date()).toISOString())} by hook-latency from ${esc(source)}.</footer>`,
     "</main></body></html>",
     ""
@@ -43091,7 +43406,21 @@ function renderHistoryPage(records, source) {
 
 // src/commands/history.ts
 var DEFAULT_OUT = "trend.html";
+var HISTORY_FLAGS = ["out", "json", "fail-on-change", "help"];
 function historyCommand(file, flags) {
+  const records = readRecords(file);
+  const analysis = analyseHistory(records);
+  if (!flags.json || flags.out) writeChart(flags.out ?? DEFAULT_OUT, renderHistoryPage(records, basename6(file), analysis), records.length);
+  if (flags.json) process.stdout.write(`${JSON.stringify(analysis, null, 1)}
+`);
+  const fresh = newestSpanChanges(analysis);
+  for (const c of fresh) {
+    process.stderr.write(`change point in the newest span: ${signedNs(c.shift)} since ${c.range[0].slice(0, 7)}\u2026${c.range[1].slice(0, 7)} (record ${c.index}, p = ${c.p.toFixed(3)})
+`);
+  }
+  return flags.failOnChange && fresh.length > 0 ? EXIT.regression : EXIT.ok;
+}
+function readRecords(file) {
   let text;
   try {
     text = readFileSync16(file, "utf8");
@@ -43101,17 +43430,17 @@ function historyCommand(file, flags) {
   }
   const records = parseHistoryStrict(text, file);
   if (records.length === 0) throw new UsageError(`${file}: no history records`);
-  const out = flags.out ?? DEFAULT_OUT;
-  const html = renderHistoryPage(records, basename6(file));
+  return records;
+}
+function writeChart(out, html, count) {
   try {
     writeFileSync5(out, html);
   } catch (err) {
     const code = err.code;
     throw new UsageError(`${out}: cannot write the chart: ${code === "ENOENT" ? "no such directory" : err.message}`);
   }
-  process.stderr.write(`trend chart of ${records.length} records written to ${out}
+  process.stderr.write(`trend chart of ${count} records written to ${out}
 `);
-  return 0;
 }
 
 // src/commands/micro.ts
@@ -43327,6 +43656,7 @@ function verdictProblem(doc) {
 init_errors();
 
 // src/cli-options.ts
+var HISTORY_USAGE = "hook-latency history FILE.jsonl [--out trend.html] [--json] [--fail-on-change]";
 var USAGE = `usage: hook-latency <command> [options]
 
 commands:
@@ -43334,7 +43664,8 @@ commands:
   analyze   one-shot analysis of a samples CSV
   micro     micro benchmark: ns per call of the hooked function, with and without the hook
   report    self-contained HTML report of a samples CSV: report SAMPLES.csv [--verdict verdict.json] [--out report.html]
-  history   trend chart of a gate's history file (JSON Lines from the data branch): history FILE.jsonl [--out trend.html]
+  history   trend chart, spans and change points of a gate's history file (JSON Lines from the data branch):
+            history FILE.jsonl [--out trend.html] [--json] [--fail-on-change]
 
 run options:
   --config FILE            YAML config (keys as in README)
@@ -43360,6 +43691,12 @@ run options:
   --placement MODE         auto | same-cpu | split | off: CPU pinning of loadgen and both arms (default auto = same-cpu)
   --count-calls            count hooked calls per request (counting preload, or strace on local)
   --decompose              also micro-benchmark each counted function: predicted vs measured overhead
+
+history options:
+  --out FILE               the chart (default trend.html; with --json only when given)
+  --json                   print {spans, changePoints} on stdout
+  --fail-on-change         exit 1 when the newest span has a change point no environment change explains
+                           (for a scheduled job on the default branch, never the PR gate)
 
 micro options:
   --hook PATH              hook under test (required)
@@ -43390,6 +43727,7 @@ var OPTIONS = {
   out: { type: "string" },
   json: { type: "boolean" },
   "fail-on-inconclusive": { type: "boolean" },
+  "fail-on-change": { type: "boolean" },
   "count-calls": { type: "boolean" },
   placement: { type: "string" },
   decompose: { type: "boolean" },
@@ -43431,9 +43769,12 @@ async function main(argv) {
         throw new UsageError("report needs exactly one samples file: hook-latency report SAMPLES.csv [--verdict verdict.json] [--out report.html]");
       }
       return reportCommand(positionals[0], { verdict: values.verdict, out: values.out, threshold: values.threshold, alpha: values.alpha });
-    case "history":
-      if (positionals.length !== 1) throw new UsageError("history needs exactly one history file: hook-latency history FILE.jsonl [--out trend.html]");
-      return historyCommand(positionals[0], { out: values.out });
+    case "history": {
+      if (positionals.length !== 1) throw new UsageError(`history needs exactly one history file: ${HISTORY_USAGE}`);
+      const other = Object.keys(values).find((k) => !HISTORY_FLAGS.includes(k));
+      if (other) throw new UsageError(`history does not take --${other}: ${HISTORY_USAGE}`);
+      return historyCommand(positionals[0], { out: values.out, json: values.json, failOnChange: values["fail-on-change"] });
+    }
     default:
       throw new UsageError(`unknown command '${command}' (try: run, analyze, micro, report, history)`);
   }

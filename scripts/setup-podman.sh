@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Prepares this machine for the podman runtime (DESIGN.md "Runtimes": the verified recipe on
-# Debian 12, root, no registry). Idempotent: installs podman + runc only when missing and writes
+# Prepares this machine for the podman runtime (docs/runtimes.md, "podman (local, no registry)":
+# the verified recipe on Debian 12, root, no registry). Idempotent: installs podman + runc only when missing and writes
 # /etc/containers/containers.conf only when its content differs.
 #   sudo scripts/setup-podman.sh
 set -euo pipefail

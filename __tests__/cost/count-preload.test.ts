@@ -3,12 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { countCalls } from '../../src/calls/strace';
 import { COUNT_FILE_ENV, countPreloadPath, countingPreload, countWithPreload } from '../../src/cost/count-preload';
 import { wrappedFunctions } from '../../src/cost/wrapped';
 import { SutProcess } from '../../src/runtime/local-process';
 import { buildAll, freePort, hookPath, sequentialGets, SUT } from '../micro/helpers';
+import { needs } from '../needs';
 
 beforeAll(() => buildAll());
 const dir = mkdtempSync(path.join(tmpdir(), 'hook-latency-count-test-'));
@@ -33,7 +34,7 @@ async function preloadCounts(hook: string, functions: string[], n: number, keepA
 
 const FNS = ['read', 'accept4', 'close', 'write'];
 
-describe('counting preload vs strace on the example SUT', () => {
+needs({ strace: 'strace' })('counting preload vs strace on the example SUT', () => {
   for (const keepAlive of [true, false]) {
     it(`${keepAlive ? 'keep-alive' : 'new connection per request'}: the same calls per request as strace`, async () => {
       const hook = hookPath('delay');

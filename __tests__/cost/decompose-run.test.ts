@@ -35,7 +35,7 @@ function configFor(hook: string, name = hook, extra: string[] = [], env: Record<
 }
 
 describe('--decompose on the local runtime', () => {
-  // Whether the check fires is a timing property (README: 10 of 10 standalone runs on this VM); under
+  // Whether the check fires is a timing property (docs/evidence.md: 10 of 10 standalone runs on this VM); under
   // the parallel suite on a loaded machine the macro interval can be wide. Asserted here: the counts,
   // the arithmetic, and that every output carries the decomposition and the same check.
   it('outside.so: counts from the preload, the prediction is the sum of its terms, every output shows the check', () => {
@@ -74,9 +74,9 @@ describe('--decompose on the local runtime', () => {
   // delay.so's 20 µs per read is all inside the wrapped call: predicted and measured agree to a few
   // per cent. Not asserted: the label, nor where the interval's ends fall. The check is a test at the
   // intervals' level, and its width is the host's noise: on the loaded VM the measured shift ran
-  // 0.1-0.9 µs above the prediction ('outside' in 3 of 10 runs of this configuration); on a quiet one
-  // 0.2-0.3 µs below it ('smaller' in 2 of 4); on a host with a 2.5x slower loopback the interval
-  // was -2.0 .. +4.5 µs. What holds on every host: the run's own interval does not exclude agreement
+  // 0.1-0.9 µs above the prediction ('outside' in 3 of 10 runs of this configuration,
+  // docs/evidence.md); on a quiet one 0.2-0.3 µs below it ('smaller' in 2 of 4); on a host with a
+  // 2.5x slower loopback the interval was -2.0 .. +4.5 µs. What holds on every host: the run's own interval does not exclude agreement
   // to within 10 % of the delay, and the prediction is the delay's size.
   it('delay.so: the measured shift is consistent with the prediction to within 10 % of the delay', () => {
     const r = cli(['run', '--config', configFor('delay', 'delay-check', short, { HOOK_DELAY_NS: '20000' }), '--json'], { timeout: 300_000 });

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { recordLine, type HistoryRecord } from '../../src/history/record';
 import { buildDist } from '../action/runner';
 import { ROOT, cli, tempDir } from '../helpers';
-import { CHROMIUM, chromium, countColour, hasChromium, readPng } from '../report/chromium';
+import { chromium, countColour, describeInChromium, readPng } from '../report/chromium';
 import { EPYC, XEON, record } from './records';
 
 /**
@@ -73,12 +73,7 @@ describe('hook-latency history', () => {
   });
 });
 
-if (!hasChromium) {
-  // eslint-disable-next-line no-console
-  console.warn(`trend browser test skipped: ${CHROMIUM} not found`);
-}
-
-describe.skipIf(!hasChromium)('the trend chart in headless Chromium', () => {
+describeInChromium()('the trend chart in headless Chromium', () => {
   let url: string;
   beforeAll(() => {
     const out = join(dir, 'trend-browser.html');

@@ -3,10 +3,11 @@ import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readSamples } from '../../src/samples/read';
 import type { Verdict } from '../../src/types';
 import { CLI, cli, ROOT, tempDir } from '../helpers';
+import { needs } from '../needs';
 
 const SUT = join(ROOT, 'examples', 'sut', 'build', 'sut');
 const HOOKS = join(ROOT, 'hook', 'build');
@@ -28,6 +29,8 @@ function running(pattern: string): string {
   }
 }
 const leftovers = () => running(sutCopy);
+/** Every test here looks for leftover SUT processes with pgrep. */
+const describeLocal = needs({ pgrep: 'procps' });
 
 function alive(pid: string): boolean {
   try {
@@ -49,7 +52,7 @@ afterAll(() => {
   expect(leftovers()).toBe('');
 });
 
-describe('local runtime, examples', () => {
+describeLocal('local runtime, examples', () => {
   it('examples/local/aa.yml (noop hook in both arms) is not a regression, exit 0', () => {
     const out = tempDir('aa');
     // A live A/A run is a regression with probability alpha; at 0.01 this test flakes at most 1 % of
@@ -93,7 +96,7 @@ describe('local runtime, examples', () => {
   });
 });
 
-describe('local runtime, faults', () => {
+describeLocal('local runtime, faults', () => {
   it('a hook that crashes the SUT mid-run: exit 3, the signal named, samples kept', async () => {
     const out = tempDir('crash');
     const cfg = config('crash', { hook: join(HOOKS, 'crash.so'), sut: { env: { HOOK_CRASH_AFTER: '60' } } });
@@ -239,7 +242,7 @@ function threadAffinities(pid: number | string, main?: boolean): string[] {
   }
 }
 
-describe('local runtime, placement', () => {
+describeLocal('local runtime, placement', () => {
   const allowed = /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/self/status', 'utf8'))![1];
   const cpus = allowed.split(',').flatMap((p) => {
     const [lo, hi = lo] = p.split('-').map(Number);

@@ -10,8 +10,12 @@ import { allowedCpus, helperCpus, hostPlan, parseCpuList, podPlacementPlan, proc
 import type { PlacementReport, RoundPlacement } from '../../src/types';
 import { ensureCrossPin } from '../../src/runtime/pin-arch';
 import { hookSourcesCopy, ROOT } from '../helpers';
+import { CROSS_COMPILER, needs, QEMU_AARCH64 } from '../needs';
 
 const PIN = join(ROOT, 'hook', 'build', 'pin');
+const describeWithPs = needs({ ps: 'procps' });
+const describeWithFile = needs({ file: 'file' });
+const describeWithAarch64 = needs({ ...CROSS_COMPILER, ...QEMU_AARCH64 });
 const HOST = allowedCpus();
 const LAST = HOST.at(-1)!;
 
@@ -73,16 +77,18 @@ describe('observing where a process runs', () => {
     expect(processorOf(`123 (a) b (c) ${fields.join(' ')}`)).toBe(7);
   });
 
-  it('threadCpus agrees with a process taskset put on one CPU, and with ps', async () => {
-    const child = spawn('taskset', ['-c', String(LAST), 'sh', '-c', 'while :; do :; done']);
-    try {
-      await new Promise((r) => setTimeout(r, 200));
-      expect(threadCpus(child.pid!)).toEqual([LAST]);
-      expect(execFileSync('ps', ['-o', 'psr=', '-p', String(child.pid)], { encoding: 'utf8' }).trim()).toBe(String(LAST));
-    } finally {
-      child.kill('SIGKILL');
-    }
-    expect(threadCpus(2 ** 22 + 1)).toEqual([]); // no such process
+  describeWithPs('against ps', () => {
+    it('threadCpus agrees with a process taskset put on one CPU, and with ps', async () => {
+      const child = spawn('taskset', ['-c', String(LAST), 'sh', '-c', 'while :; do :; done']);
+      try {
+        await new Promise((r) => setTimeout(r, 200));
+        expect(threadCpus(child.pid!)).toEqual([LAST]);
+        expect(execFileSync('ps', ['-o', 'psr=', '-p', String(child.pid)], { encoding: 'utf8' }).trim()).toBe(String(LAST));
+      } finally {
+        child.kill('SIGKILL');
+      }
+      expect(threadCpus(2 ** 22 + 1)).toEqual([]); // no such process
+    });
   });
 });
 
@@ -121,12 +127,7 @@ describe('the placement check', () => {
   });
 });
 
-// The product's own cross build (what an existing arm64 cluster's pods get), from the current
-// sources: in a copy of hook/, so no earlier build is reused.
 let aarch64 = '';
-beforeAll(async () => {
-  aarch64 = await ensureCrossPin('aarch64', hookSourcesCopy());
-});
 
 /**
  * The pin wrapper on each architecture it has raw syscalls for: the native build, and the aarch64
@@ -134,22 +135,37 @@ beforeAll(async () => {
  * syscalls through to this kernel and hands the exec of a host program back to it (arm64 runners and
  * nodes run it natively). .ci/run installs the cross compiler and qemu-user.
  */
-const ARCHES: Array<{ arch: string; run: (args: string[], options?: SpawnSyncOptions) => SpawnSyncReturns<string>; binary: () => string; file: RegExp }> = [
-  { arch: 'native', run: (args, o) => spawnSync(PIN, args, { timeout: 30_000, ...o, encoding: 'utf8' }), binary: () => PIN, file: /statically linked/ },
-  {
-    arch: 'aarch64 under qemu-user',
-    run: (args, o) => {
-      // qemu-user is itself a dynamic host program: a preload goes to the guest (-E), not to it.
-      const { LD_PRELOAD, ...env } = o?.env ?? process.env;
-      const guest = LD_PRELOAD ? ['-E', `LD_PRELOAD=${LD_PRELOAD}`] : [];
-      return spawnSync('qemu-aarch64', [...guest, aarch64, ...args], { timeout: 30_000, ...o, env, encoding: 'utf8' });
-    },
-    binary: () => aarch64,
-    file: /ARM aarch64.*statically linked/,
+interface PinArch {
+  arch: string;
+  /** Builds the wrapper before the tests run. */
+  build?: () => Promise<void>;
+  run: (args: string[], options?: SpawnSyncOptions) => SpawnSyncReturns<string>;
+  binary: () => string;
+  file: RegExp;
+}
+const NATIVE: PinArch = { arch: 'native', run: (args, o) => spawnSync(PIN, args, { timeout: 30_000, ...o, encoding: 'utf8' }), binary: () => PIN, file: /statically linked/ };
+const AARCH64: PinArch = {
+  arch: 'aarch64 under qemu-user',
+  // The product's own cross build (what an existing arm64 cluster's pods get), from the current
+  // sources: in a copy of hook/, so no earlier build is reused.
+  build: async () => {
+    aarch64 = await ensureCrossPin('aarch64', hookSourcesCopy());
   },
-];
+  run: (args, o) => {
+    // qemu-user is itself a dynamic host program: a preload goes to the guest (-E), not to it.
+    const { LD_PRELOAD, ...env } = o?.env ?? process.env;
+    const guest = LD_PRELOAD ? ['-E', `LD_PRELOAD=${LD_PRELOAD}`] : [];
+    return spawnSync('qemu-aarch64', [...guest, aarch64, ...args], { timeout: 30_000, ...o, env, encoding: 'utf8' });
+  },
+  binary: () => aarch64,
+  file: /ARM aarch64.*statically linked/,
+};
 
-describe.each(ARCHES)('hook/build/pin ($arch)', ({ run, binary, file }) => {
+describe.each([NATIVE])('hook/build/pin ($arch)', pinWrapperTests);
+describeWithAarch64.each([AARCH64])('hook/build/pin ($arch)', pinWrapperTests);
+
+function pinWrapperTests({ build, run, binary, file }: PinArch): void {
+  if (build) beforeAll(build);
   const status = (args: string[], env: NodeJS.ProcessEnv = process.env) => run([...args, 'sh', '-c', 'grep Cpus_allowed_list /proc/self/status'], { env });
 
   it('pins what it execs: a list, @N and @-1 (counted in the allowed set)', () => {
@@ -193,11 +209,13 @@ describe.each(ARCHES)('hook/build/pin ($arch)', ({ run, binary, file }) => {
     expect(bad.stderr).toMatch(/^usage: pin/);
   });
 
-  it('is static: LD_PRELOAD loads the hook into the exec’d program only, once', () => {
-    const r = run(['@0', '--', 'true'], { env: { ...process.env, LD_PRELOAD: join(ROOT, 'hook/build/noop.so'), HOOK_VERBOSE: '1' } });
-    expect(r.status).toBe(0);
-    expect(r.stderr.match(/hook-latency\[noop\]: loaded/g)).toHaveLength(1);
-    expect(execFileSync('file', [binary()], { encoding: 'utf8' })).toMatch(file);
+  describeWithFile('its file type', () => {
+    it('is static: LD_PRELOAD loads the hook into the exec’d program only, once', () => {
+      const r = run(['@0', '--', 'true'], { env: { ...process.env, LD_PRELOAD: join(ROOT, 'hook/build/noop.so'), HOOK_VERBOSE: '1' } });
+      expect(r.status).toBe(0);
+      expect(r.stderr.match(/hook-latency\[noop\]: loaded/g)).toHaveLength(1);
+      expect(execFileSync('file', [binary()], { encoding: 'utf8' })).toMatch(file);
+    });
   });
 
   it('bad input: exit 2 and one message; a missing program: exit 127', () => {
@@ -209,4 +227,4 @@ describe.each(ARCHES)('hook/build/pin ($arch)', ({ run, binary, file }) => {
     expect(missing.status).toBe(127);
     expect(missing.stderr).toMatch(/pin: \/nonexistent\/prog: No such file/);
   });
-});
+}

@@ -3,13 +3,14 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { impliedPerCall, impliedPerCallNs } from '../../src/calls/per-call';
 import { countCalls, parseStraceSummary, STRACE_MISSING, syscallsFor } from '../../src/calls/strace';
 import { RunError } from '../../src/errors';
+import { needs } from '../needs';
 import { buildAll, hookPath, sequentialGets, SUT } from './helpers';
 
 beforeAll(() => buildAll());
 
 const FUNCTIONS = ['read', 'recv', 'accept', 'close', 'write'];
 
-describe('countCalls (strace -f -c) on the example SUT', () => {
+needs({ strace: 'strace' })('countCalls (strace -f -c) on the example SUT', () => {
   it('keep-alive GET /: one read and one write per request, no accept or close per request', async () => {
     const r = await countCalls({ command: [SUT, '0'], env: {}, functions: FUNCTIONS, run: (port) => sequentialGets(port, 400, true) });
     if ('unavailable' in r) throw new Error(r.unavailable);

@@ -4,30 +4,18 @@
 import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { reportCommand } from '../../src/commands/report';
 import { buildConfig, mergeConfig } from '../../src/config';
 import { runGate } from '../../src/engine';
 import { ReplayRuntime } from '../../src/runtime/replay';
 import { readSamples } from '../../src/samples/read';
 import { ROOT, replayFile, tempDir } from '../helpers';
-import { CHROMIUM, chromium, countColour, hasChromium, readPng } from './chromium';
+import { chromium, countColour, describeInChromium, readPng } from './chromium';
 
 const CHARTS = ['ecdf', 'box', 'lag-baseline', 'lag-candidate', 'forest', 'sequential', 'warmup'];
 
-// Locally a missing Chromium skips the test with its reason; on CI (CI=true) it is a failure.
-const missing = hasChromium ? '' : `${CHROMIUM} not found (apt-get install -y chromium)`;
-const onCi = Boolean(process.env.CI) && process.env.CI !== 'false';
-if (missing && onCi) {
-  it('finds Chromium (required when CI is set)', () => {
-    expect.fail(missing);
-  });
-} else if (missing) {
-  // eslint-disable-next-line no-console
-  console.warn(`report browser test skipped: ${missing}`);
-}
-
-describe.skipIf(!hasChromium)(`report in headless Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describeInChromium()('report in headless Chromium', () => {
   let html: string;
   let url: string;
   const dir = tempDir('report-browser');

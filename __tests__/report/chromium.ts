@@ -1,13 +1,16 @@
 // Headless Chromium through its command-line flags only (no driver library): --dump-dom proves the
 // page parsed, --screenshot proves it draws, --enable-logging=stderr shows console messages.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 
-export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
+import { needs } from '../needs';
+
+export const CHROMIUM = process.env.CHROMIUM ?? 'chromium';
+/** `describe` for tests that open a page in Chromium (CHROMIUM: its command or path). */
+export const describeInChromium = () => needs({ [CHROMIUM]: 'chromium' });
 
 const FLAGS = [
   '--headless',

@@ -17,6 +17,7 @@ import type { Sample } from '../../src/types';
 import { apiLimitProblems } from './api-limits';
 import { HOOK_PART_BYTES } from '../../src/runtime/manifest';
 import { arm64Hook } from '../helpers';
+import { CROSS_COMPILER, needs } from '../needs';
 
 const ROOT = resolve(__dirname, '../..');
 const FAKES = resolve(ROOT, '__tests__/fakes');
@@ -623,19 +624,21 @@ describe('kubernetes runtime (fake kubectl)', () => {
 
   // An x86-64 runner gating a hook cross-built for arm64 nodes: the pods get the aarch64 wrapper
   // (chosen and built by clusterPinArch, which createRuntime calls; tested in pin-arch.test.ts and below).
-  it('an arm64 hook: the pods get the pin wrapper built for aarch64, with the same commands', async () => {
-    const arm64 = arm64Hook('delay', dir); // named as the captured SNAPSHOT's hook, so the proof passes
-    const cfg = config({ runtime: 'kubernetes', hook: arm64 });
-    expect(await clusterPinArch(cfg)).toBe('aarch64');
-    expect(await clusterPinArch(config({ runtime: 'kubernetes' }))).toBe('x86_64');
-    script([PULLED, ...kubectlOk([{ stdout: DONE }])]);
-    await runOnce(new KubernetesRuntime(cfg, { ...opts, pinArch: 'aarch64' }));
-    const docs = calls().filter((c) => c.argv.includes('apply')).flatMap((c) => parseAllDocuments(c.stdin).map((d) => d.toJS()));
-    const pin = docs.find((d) => d.kind === 'ConfigMap' && d.binaryData?.pin)!.binaryData.pin as string;
-    expect(pin).toBe(readFileSync(resolve(ROOT, 'hook/build/aarch64/pin')).toString('base64'));
-    expect(Buffer.from(pin, 'base64').readUInt16LE(18)).toBe(183); // EM_AARCH64
-    expect(docs.find((d) => d.kind === 'ConfigMap' && d.binaryData?.['delay.so'])!.binaryData['delay.so']).toBe(readFileSync(arm64).toString('base64'));
-    for (const c of appliedPod().spec.containers) expect(c.command.slice(0, 3)).toEqual(['/hook-latency/pin/pin', '@-1', '--']);
+  needs(CROSS_COMPILER)('with an arm64 hook', () => {
+    it('an arm64 hook: the pods get the pin wrapper built for aarch64, with the same commands', async () => {
+      const arm64 = arm64Hook('delay', dir); // named as the captured SNAPSHOT's hook, so the proof passes
+      const cfg = config({ runtime: 'kubernetes', hook: arm64 });
+      expect(await clusterPinArch(cfg)).toBe('aarch64');
+      expect(await clusterPinArch(config({ runtime: 'kubernetes' }))).toBe('x86_64');
+      script([PULLED, ...kubectlOk([{ stdout: DONE }])]);
+      await runOnce(new KubernetesRuntime(cfg, { ...opts, pinArch: 'aarch64' }));
+      const docs = calls().filter((c) => c.argv.includes('apply')).flatMap((c) => parseAllDocuments(c.stdin).map((d) => d.toJS()));
+      const pin = docs.find((d) => d.kind === 'ConfigMap' && d.binaryData?.pin)!.binaryData.pin as string;
+      expect(pin).toBe(readFileSync(resolve(ROOT, 'hook/build/aarch64/pin')).toString('base64'));
+      expect(Buffer.from(pin, 'base64').readUInt16LE(18)).toBe(183); // EM_AARCH64
+      expect(docs.find((d) => d.kind === 'ConfigMap' && d.binaryData?.['delay.so'])!.binaryData['delay.so']).toBe(readFileSync(arm64).toString('base64'));
+      for (const c of appliedPod().spec.containers) expect(c.command.slice(0, 3)).toEqual(['/hook-latency/pin/pin', '@-1', '--']);
+    });
   });
 
   it('needs sut.image', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config';
 import { KubernetesRuntime } from '../../src/runtime/kubernetes';
 import { toYaml } from '../../src/runtime/manifest';
@@ -17,14 +17,14 @@ import { binaryRootfs, ensureImage } from '../../src/runtime/pod-image';
 import { isMapped } from '../../src/runtime/pod-maps';
 import { parseLoadgenOutput } from '../../src/runtime/pod-output';
 import { allowedCpus } from '../../src/runtime/placement';
-import { ROOT } from './podman-helpers';
+import { describeWithPodman, ROOT } from './podman-helpers';
 
 const FAKES = resolve(ROOT, '__tests__/fakes');
 const sh = (args: string[]) => execFileSync('podman', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** Registered from podman-e2e.test.ts, so all podman tests run in one file, one after another. */
 export function kubeManifestUnderPodman(): void {
-describe('the Kubernetes Pod manifest under podman kube play', () => {
+describeWithPodman()('the Kubernetes Pod manifest under podman kube play', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hook-latency-kube-manifest-'));
   const saved = { ...process.env };
   let yamlFile = '';

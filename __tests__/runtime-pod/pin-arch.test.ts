@@ -3,12 +3,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors';
 import { elfMachine } from '../../src/native';
 import { ensureCrossPin, hookPinArch, hostPinArch, pinBinaryFor } from '../../src/runtime/pin-arch';
 import { allowedCpus } from '../../src/runtime/placement';
 import { arm64Hook, hookSourcesCopy, ROOT, tempDir } from '../helpers';
+import { CROSS_COMPILER, needs, QEMU_AARCH64 } from '../needs';
 
 const dir = tempDir('pin-arch');
 const native = join(ROOT, 'hook/build/noop.so');
@@ -20,17 +21,17 @@ const CROSS_PIN = join(root, 'hook/build/aarch64/pin');
 /** readelf's "Machine:" line, the reference for e_machine. */
 const readelfMachine = (file: string) => /Machine:\s*(.+)/.exec(execFileSync('readelf', ['-h', file], { encoding: 'utf8' }))![1]!.trim();
 
-beforeAll(() => {
-  execFileSync('make', ['-s', '-C', join(ROOT, 'hook'), native]);
-  arm64 = arm64Hook('delay', dir);
-});
-
 const savedPath = process.env.PATH;
-afterEach(() => {
-  process.env.PATH = savedPath;
-});
 
-describe('pin wrapper architecture', () => {
+needs({ ...CROSS_COMPILER, ...QEMU_AARCH64, file: 'file' })('pin wrapper architecture', () => {
+  beforeAll(() => {
+    execFileSync('make', ['-s', '-C', join(ROOT, 'hook'), native]);
+    arm64 = arm64Hook('delay', dir);
+  });
+  afterEach(() => {
+    process.env.PATH = savedPath;
+  });
+
   it('reads e_machine as readelf does, null for a file that is not ELF', () => {
     expect(hostPinArch()).toBe('x86_64'); // these tests run on x86-64, with an aarch64 cross compiler
     expect(readelfMachine(native)).toBe('Advanced Micro Devices X86-64');

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildConfig, loadConfigFile } from '../../src/config';
 import { runGate } from '../../src/engine';
 import { createRuntime } from '../../src/runtimes';
@@ -15,16 +15,15 @@ import { readSamples } from '../../src/samples/read';
 import { CLI } from '../helpers';
 import { kubeManifestUnderPodman } from './kube-manifest-podman';
 import { initImage, sutNotPid1UnderPodman } from './podman-sut-not-pid1';
-import { ensurePodman, leftovers, podmanList, ROOT } from './podman-helpers';
+import { describeWithPodman, leftovers, podmanList, ROOT } from './podman-helpers';
 import { firstStarted, slotPorts } from '../../src/experiment/schedule';
 
 // All podman tests live in this one file so they run one after another: the shared
 // podman-default-kube-network is removed at the end only if it was not there at the start.
 let networkExisted = true;
 beforeAll(() => {
-  ensurePodman();
   networkExisted = podmanList(['network', 'ls', '--format', '{{.Name}}']).includes('podman-default-kube-network');
-}, 600_000);
+});
 afterAll(() => {
   if (!networkExisted) {
     // Without -f: a network still in use by someone else's pod stays.
@@ -56,7 +55,7 @@ async function gate(file: string, extra: Record<string, unknown> = {}) {
   return { verdict, runtime, ms };
 }
 
-describe('podman runtime, end to end', () => {
+describeWithPodman()('podman runtime, end to end', () => {
   it('A/A with the no-op hook is not a regression, and leaves nothing behind', async () => {
     // A live A/A run is a regression with probability alpha; at 0.01 this test flakes at most 1 % of
     // the time. The false-positive rate itself is established on 200+ replays (__tests__/experiment).
@@ -82,7 +81,7 @@ describe('podman runtime, end to end', () => {
     // One read per keep-alive request, counted by the preload in an extra pod after the gate.
     expect(verdict.calls).toMatchObject({ method: 'preload', requests: 400 });
     expect((verdict.calls as { perRequest: Record<string, number> }).perRequest.read).toBeCloseTo(1, 1);
-    // The micro benchmark ran on the host; whether the check fires is a timing property (README).
+    // The micro benchmark ran on the host; whether the check fires is a timing property (docs/evidence.md, "Where the cost is, on podman").
     const cost = verdict.cost as CostDecomposition;
     expect(cost.method).toBe('preload');
     const read = cost.functions.find((f) => f.name === 'read');
@@ -98,7 +97,7 @@ describe('podman runtime, end to end', () => {
   }, 120_000);
 });
 
-describe('podman runtime, calls per request', () => {
+describeWithPodman()('podman runtime, calls per request', () => {
   for (const connection of ['keep-alive', 'new'] as const) {
     it(`${connection}: the counting pod counts what the counting preload counts on the host`, async () => {
       const config = (runtime: string) => buildConfig({ ...loadConfigFile(resolve(ROOT, 'examples/podman/slow.yml')), runtime, seed: 7, connection });
@@ -122,7 +121,7 @@ describe('podman runtime, calls per request', () => {
   }
 });
 
-describe('podman runtime, failures leave nothing behind', () => {
+describeWithPodman()('podman runtime, failures leave nothing behind', () => {
   const base = (hook: string) =>
     buildConfig({
       runtime: 'podman',
@@ -194,7 +193,7 @@ describe('podman runtime, failures leave nothing behind', () => {
   }, 60_000);
 });
 
-describe('podman runtime, Ctrl-C', () => {
+describeWithPodman()('podman runtime, Ctrl-C', () => {
   it('mid-round: exit 130, the rows the loadgen had written are in samples.csv, the pod is gone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hook-latency-podman-sigint-'));
     const cfg = join(dir, 'gate.yml');

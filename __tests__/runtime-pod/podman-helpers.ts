@@ -1,23 +1,13 @@
-// Shared by the podman tests: make sure podman is usable (install via scripts/setup-podman.sh only
-// when missing) and list what podman holds, to prove nothing is left behind.
+// Shared by the podman tests: what they need installed, and what podman holds, to prove nothing is
+// left behind.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { needs } from '../needs';
 
 export const ROOT = resolve(__dirname, '../..');
 
-function has(cmd: string): boolean {
-  try {
-    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function ensurePodman(): void {
-  if (has('podman') && has('runc')) return;
-  execFileSync('bash', [resolve(ROOT, 'scripts/setup-podman.sh')], { stdio: 'inherit', timeout: 600_000 });
-}
+/** `describe` for tests that run real pods: podman with runc, and catatonit (the pods' pause binary and the init-image's PID 1). */
+export const describeWithPodman = () => needs({ podman: 'podman', runc: 'runc', catatonit: 'catatonit' }, 'sudo scripts/setup-podman.sh');
 
 export function podmanList(args: string[]): string[] {
   return execFileSync('podman', args, { encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter(Boolean);

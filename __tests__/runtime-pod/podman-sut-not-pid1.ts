@@ -2,12 +2,12 @@
 // maps the hook) or a shell in front of it. The hook proof must look at the process listening on the
 // port, and a hook that crashes the SUT must now kill it (PID 1 would ignore the SIGSEGV).
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildConfig, type RawConfig } from '../../src/config';
 import { RoundFailedError, RunError } from '../../src/errors';
 import { binaryRootfs, ensureImage, type RootfsSpec } from '../../src/runtime/pod-image';
 import { PodmanRuntime } from '../../src/runtime/podman';
-import { leftovers, ROOT } from './podman-helpers';
+import { describeWithPodman, leftovers, ROOT } from './podman-helpers';
 import { firstStarted, slotPorts } from '../../src/experiment/schedule';
 
 const SUT = resolve(ROOT, 'examples/sut/build/sut');
@@ -29,7 +29,7 @@ export async function initImage(): Promise<string> {
 
 /** Registered from podman-e2e.test.ts, so all podman tests run in one file, one after another. */
 export function sutNotPid1UnderPodman(): void {
-  describe('podman: the SUT is not PID 1 of its container', () => {
+  describeWithPodman()('podman: the SUT is not PID 1 of its container', () => {
     let image = '';
     const runtimes: PodmanRuntime[] = [];
     beforeAll(async () => {

@@ -1,6 +1,6 @@
-// The per-call overhead implied by a macro shift (DESIGN.md, recommendation 7): a request that makes
-// c calls of the hooked function and got slower by s ns pays s / c ns per call, if the hook's cost is
-// all in those calls. Comparable with the micro benchmark's per-call figure.
+// The per-call overhead implied by a macro shift (docs/method.md, "Where the cost is", step 2; the
+// paper's recommendation 7): a request that makes c calls of the hooked function and got slower by
+// s ns pays s / c ns per call, if the hook's cost is all in those calls. Comparable with the micro benchmark's per-call figure.
 
 /**
  * shiftNs / callsPerRequest; NaN when the calls per request are not a positive finite number (the

@@ -1,5 +1,6 @@
-// Calls of the hooked functions per request (DESIGN.md, recommendation 7): run the SUT under
-// `strace -f -c`, drive N requests against it, stop it, and divide strace's call counts by N.
+// Calls of the hooked functions per request (docs/method.md, "Where the cost is", step 2; the
+// paper's recommendation 7): run the SUT under `strace -f -c`, drive N requests against it, stop
+// it, and divide strace's call counts by N.
 //
 // strace counts system calls, not libc calls: read -> read, recv -> recvfrom, send -> sendto,
 // accept -> accept + accept4, open -> open + openat. Calls made while the SUT starts and stops

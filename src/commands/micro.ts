@@ -1,5 +1,5 @@
 // `hook-latency micro --hook HOOK.so`: the per-call cost of the hooked function, measured in
-// isolation by the C driver hook/build/micro with and without LD_PRELOAD (DESIGN.md, "Micro benchmark").
+// isolation by the C driver hook/build/micro with and without LD_PRELOAD (docs/method.md, "Where the cost is", step 3).
 import path from 'node:path';
 import { EXIT, UsageError } from '../errors';
 import { MICRO_DEFAULTS, runMicro, type MicroResult } from '../micro/benchmark';

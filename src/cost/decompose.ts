@@ -1,6 +1,7 @@
-// Where the cost is (DESIGN.md, recommendations 6 and 7 joined): per wrapped function, calls per
-// request x the hook's cost per call (micro benchmark, candidate - baseline, with its interval),
-// summed into a predicted overhead per request, and set beside the macro shift.
+// Where the cost is (docs/method.md, "Where the cost is": the paper's recommendations 6 and 7
+// joined): per wrapped function, calls per request x the hook's cost per call (micro benchmark,
+// candidate - baseline, with its interval), summed into a predicted overhead per request, and set
+// beside the macro shift.
 //
 // Intervals: the counts are treated as exact (a deterministic SUT makes the same calls for the same
 // request; the preload counts every call). The micro intervals are propagated by root-sum-square of

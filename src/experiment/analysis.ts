@@ -1,6 +1,6 @@
 // One look at the data: the stratified (van Elteren) Mann-Whitney scores per round, combined
 // self-normalised over rounds, tested against the budget; the shift estimated and bounded by
-// inverting that same test (DESIGN.md, "The statistical method", steps 3-5).
+// inverting that same test (docs/method.md, "The test", steps 4-7).
 import { concat } from '../arrays';
 import {
   bartlettBandwidth,

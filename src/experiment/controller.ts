@@ -1,6 +1,7 @@
 // The sequential controller: runs rounds, looks every `lookEvery` rounds, spends alpha by a
 // Lan-DeMets O'Brien-Fleming function over the information fraction n / planned, re-plans the
-// size at each look (Noether 1987 on the pilot), and stops with a verdict (DESIGN.md steps 6-8).
+// size at each look (Noether 1987 on the pilot), and stops with a verdict (docs/method.md,
+// "Sequential: grow the sample until the power target is met", steps 10-13).
 // Live and replayed runs take exactly this path. The latency test gets alpha minus the error test's
 // share ERROR_ALPHA_SHARE; the error test spends its share over the same information times.
 import { achievedPower, BoundarySequence, noetherTotal, normalSf, obrienFlemingSpending } from '../stats';

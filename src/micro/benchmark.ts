@@ -1,8 +1,8 @@
-// The micro benchmark experiment (DESIGN.md, "Micro benchmark"; the paper's recommendations 5-6):
-// R rounds; in each round one driver process per arm, in coin-flipped order, each timing B batches
-// of K calls. The per-call overhead (candidate - baseline, ns) is tested and estimated with the
-// macro gate's machinery: per round the van Elteren score of the batch means, combined
-// self-normalised over rounds (exact sign-flip reference; blocks of rounds from 20 on); the
+// The micro benchmark experiment (docs/method.md, "Where the cost is", step 3; the paper's
+// recommendations 5-6): R rounds; in each round one driver process per arm, in coin-flipped order,
+// each timing B batches of K calls. The per-call overhead (candidate - baseline, ns) is tested and
+// estimated with the macro gate's machinery: per round the van Elteren score of the batch means,
+// combined self-normalised over rounds (exact sign-flip reference; blocks of rounds from 20 on); the
 // estimate is the shift where the summed round scores cross zero (a pooled Hodges-Lehmann shift),
 // the interval the shifts at which neither one-sided test rejects at alpha (the same test
 // inverted, anchored at the budget).
