@@ -1,7 +1,6 @@
 // The standalone loadgen's config (JSON from env LOADGEN_CONFIG or a file path in argv[2]).
 // Node builtins only: this is bundled into the single-file loadgen script shipped to the pod.
-import type { ConnectionMode, RequestSpec } from './loadgen';
-import type { Endpoint } from './http-client';
+import type { ConnectionMode, Endpoint, RequestSpec } from './request';
 
 export interface LoadgenConfig {
   /** Number of rounds to run, each against the same targets (default 1). */
@@ -20,8 +19,8 @@ export interface LoadgenConfig {
   readyPath: string;
   /** Output file for the CSV; stdout when absent. */
   out?: string;
-  /** `--count` mode (count-mode.ts): sequential requests to the candidate and the counting preload's file. */
-  count?: { requests: number; file: string };
+  /** `--count` mode: sequential requests to the candidate, around the counting preload's snapshots when `file` is set. */
+  count?: { requests: number; file?: string };
 }
 
 export class LoadgenConfigError extends Error {}

@@ -64,8 +64,9 @@ export async function driveSequential(cfg: SequentialOptions, requests: number):
 
 /** The two snapshots around the driven requests, as printed on stdout (parsed by pod-count.ts). */
 export async function runCountMode(cfg: LoadgenConfig, write: (s: string) => void): Promise<void> {
-  if (!cfg.count) throw new CountModeError(`--count needs 'count' { requests, file } in the config`);
-  const { requests, file } = cfg.count;
+  if (!cfg.count?.file) throw new CountModeError(`--count needs 'count' { requests, file } in the config`);
+  const { requests } = cfg.count;
+  const file = cfg.count.file;
   const before = await snapshot(file);
   await driveSequential({ ...cfg, target: cfg.targets.candidate }, requests);
   const after = await snapshot(file);
