@@ -3,6 +3,9 @@
  *
  *   loadgen [CONFIG_FILE]           rounds; the config from the file ("-": stdin), else $LOADGEN_CONFIG
  *   loadgen --count [CONFIG_FILE]   sequential requests to the candidate (call counting)
+ *   loadgen --idle                  wait for a signal (the counting pod's loadgen container, until exec)
+ *   loadgen --join OUT SHA256 PART...  concatenate PARTs into OUT (mode 0555) and check its SHA-256
+ *                                   (a hook too large for one ConfigMap, joined in an init container)
  *   loadgen --xoshiro S0 S1 S2 S3 N the first N outputs of xoshiro128** from that state (a
  *                                   known-answer self-check of the design's generator)
  *
@@ -24,7 +27,7 @@
 typedef unsigned long ulong;
 
 #if defined(__x86_64__)
-enum { NR_read = 0, NR_write = 1, NR_close = 3, NR_rt_sigprocmask = 14, NR_nanosleep = 35, NR_getpid = 39,
+enum { NR_shutdown = 48, NR_ppoll = 271, NR_read = 0, NR_write = 1, NR_close = 3, NR_rt_sigprocmask = 14, NR_nanosleep = 35, NR_getpid = 39,
        NR_socket = 41, NR_connect = 42, NR_sendto = 44, NR_setsockopt = 54, NR_kill = 62,
        NR_rt_sigpending = 127, NR_clock_gettime = 228, NR_exit_group = 231, NR_openat = 257,
        NR_unlinkat = 263 };
@@ -40,7 +43,7 @@ static long sys6(long n, long a, long b, long c, long d, long e, long f)
 }
 __asm__(".text\n.global _start\n_start:\n  xor %rbp, %rbp\n  mov %rsp, %rdi\n  and $-16, %rsp\n  call start_c\n  hlt\n");
 #elif defined(__aarch64__)
-enum { NR_read = 63, NR_write = 64, NR_close = 57, NR_rt_sigprocmask = 135, NR_nanosleep = 101, NR_getpid = 172,
+enum { NR_shutdown = 210, NR_ppoll = 73, NR_read = 63, NR_write = 64, NR_close = 57, NR_rt_sigprocmask = 135, NR_nanosleep = 101, NR_getpid = 172,
        NR_socket = 198, NR_connect = 203, NR_sendto = 206, NR_setsockopt = 208, NR_kill = 129,
        NR_rt_sigpending = 136, NR_clock_gettime = 113, NR_exit_group = 94, NR_openat = 56,
        NR_unlinkat = 35 };
@@ -661,9 +664,20 @@ typedef struct {
 
 static char rbuf[RB_SIZE];
 
+/*
+ * Counting only: before a connection is closed, wait until the server has closed its end (its EOF),
+ * so the server's own calls for that connection fall before the next snapshot. Never in a round.
+ */
+static int drain_on_close;
+
 static void lane_close(lane_t *l)
 {
-    if (l->fd >= 0) sys3(NR_close, l->fd, 0, 0);
+    if (l->fd < 0) return;
+    if (drain_on_close) {
+        sys3(NR_shutdown, l->fd, 1 /* SHUT_WR */, 0);
+        while (sys3(NR_read, l->fd, rbuf, RB_SIZE) > 0) {}
+    }
+    sys3(NR_close, l->fd, 0, 0);
     l->fd = -1;
 }
 
@@ -1078,6 +1092,7 @@ static int count_mode(void)
     }
     if (cfg.wait_ready_ms > 0 && wait_ready(CANDIDATE)) return 3;
     if (cfg.count_file && snapshot(cfg.count_file, snap[0])) return 3;
+    drain_on_close = 1;
     if (drive_sequential()) return 3;
     if (cfg.count_file) {
         if (snapshot(cfg.count_file, snap[1])) return 3;
@@ -1113,6 +1128,131 @@ static int open_output(void)
     return 3;
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* --join: SHA-256 (FIPS 180-4) over the joined parts, so a hook split across ConfigMaps arrives whole. */
+
+typedef struct { uint32_t h[8]; uint8_t block[64]; size_t used; uint64_t bytes; } sha256_t;
+static const uint32_t K256[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2 };
+static uint32_t ror(uint32_t x, int k) { return (x >> k) | (x << (32 - k)); }
+static void sha_block(sha256_t *c)
+{
+    uint32_t w[64], v[8];
+    for (int i = 0; i < 16; i++)
+        w[i] = (uint32_t)c->block[4 * i] << 24 | (uint32_t)c->block[4 * i + 1] << 16 | (uint32_t)c->block[4 * i + 2] << 8 | c->block[4 * i + 3];
+    for (int i = 16; i < 64; i++)
+        w[i] = w[i - 16] + (ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ w[i - 15] >> 3) + w[i - 7] + (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ w[i - 2] >> 10);
+    for (int i = 0; i < 8; i++) v[i] = c->h[i];
+    for (int i = 0; i < 64; i++) {
+        uint32_t t1 = v[7] + (ror(v[4], 6) ^ ror(v[4], 11) ^ ror(v[4], 25)) + ((v[4] & v[5]) ^ (~v[4] & v[6])) + K256[i] + w[i];
+        uint32_t t2 = (ror(v[0], 2) ^ ror(v[0], 13) ^ ror(v[0], 22)) + ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+        for (int j = 7; j > 0; j--) v[j] = v[j - 1];
+        v[4] += t1;
+        v[0] = t1 + t2;
+    }
+    for (int i = 0; i < 8; i++) c->h[i] += v[i];
+}
+static void sha_init(sha256_t *c)
+{
+    static const uint32_t h0[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+    memcpy(c->h, h0, sizeof h0);
+    c->used = 0;
+    c->bytes = 0;
+}
+static void sha_add(sha256_t *c, const char *p, size_t n)
+{
+    c->bytes += n;
+    while (n--) {
+        c->block[c->used++] = (uint8_t)*p++;
+        if (c->used == 64) sha_block(c), c->used = 0;
+    }
+}
+static void sha_hex(sha256_t *c, char out[65])
+{
+    uint64_t bits = c->bytes * 8;
+    uint8_t pad = 0x80;
+    sha_add(c, (const char *)&pad, 1);
+    pad = 0;
+    while (c->used != 56) sha_add(c, (const char *)&pad, 1);
+    for (int i = 7; i >= 0; i--) {
+        uint8_t b = (uint8_t)(bits >> (8 * i));
+        c->block[c->used++] = b;
+    }
+    sha_block(c);
+    for (int i = 0; i < 32; i++) {
+        uint8_t b = (uint8_t)(c->h[i / 4] >> (24 - 8 * (i % 4)));
+        out[2 * i] = "0123456789abcdef"[b >> 4];
+        out[2 * i + 1] = "0123456789abcdef"[b & 15];
+    }
+    out[64] = 0;
+}
+
+static int join_fail(const char *what, const char *name, long err)
+{
+    line_t l = { .n = 0 };
+    add(&l, "loadgen --join: ");
+    add(&l, what);
+    add(&l, name);
+    if (err) {
+        add(&l, ": ");
+        add(&l, errno_name(err));
+    }
+    say(&l);
+    return 1;
+}
+
+static int join_parts(int argc, char **argv)
+{
+    if (argc < 5) return join_fail("usage: loadgen --join OUT SHA256 PART...", "", 0);
+    long out = sys6(NR_openat, AT_FDCWD, (long)argv[2], O_WRONLY_CREAT_TRUNC_CLOEXEC, 0555, 0, 0);
+    if (out < 0) return join_fail("cannot create ", argv[2], out);
+    sha256_t sha;
+    sha_init(&sha);
+    for (int i = 4; i < argc; i++) {
+        long fd = sys6(NR_openat, AT_FDCWD, (long)argv[i], O_RDONLY, 0, 0, 0);
+        if (fd < 0) return join_fail("cannot read ", argv[i], fd);
+        for (;;) {
+            long got = sys3(NR_read, fd, rbuf, RB_SIZE);
+            if (got == -E_INTR) continue;
+            if (got < 0) return join_fail("cannot read ", argv[i], got);
+            if (got == 0) break;
+            sha_add(&sha, rbuf, (size_t)got);
+            for (long off = 0; off < got;) {
+                long w = sys3(NR_write, out, rbuf + off, got - off);
+                if (w <= 0) return join_fail("cannot write ", argv[2], w);
+                off += w;
+            }
+        }
+        sys3(NR_close, fd, 0, 0);
+    }
+    sys3(NR_close, out, 0, 0);
+    char hex[65];
+    sha_hex(&sha, hex);
+    if (!eq(hex, argv[3])) {
+        line_t l = { .n = 0 };
+        add(&l, "loadgen --join: the parts joined to sha256 ");
+        add(&l, hex);
+        add(&l, ", expected ");
+        add(&l, argv[3]);
+        say(&l);
+        return 1;
+    }
+    return 0;
+}
+
+/* --idle: SIGINT/SIGTERM (not blocked here) end it with their default action. */
+static __attribute__((noreturn)) int idle(void)
+{
+    for (;;) sys6(NR_ppoll, 0, 0, 0, 0, 0, 0);
+}
+
 static int xoshiro_outputs(int argc, char **argv)
 {
     if (argc != 7) return 2;
@@ -1132,6 +1272,8 @@ static int xoshiro_outputs(int argc, char **argv)
 static int run(int argc, char **argv, char **envp)
 {
     if (argc > 1 && eq(argv[1], "--xoshiro")) return xoshiro_outputs(argc, argv);
+    if (argc > 1 && eq(argv[1], "--join")) return join_parts(argc, argv);
+    if (argc > 1 && eq(argv[1], "--idle")) return idle();
     int counting = argc > 1 && eq(argv[1], "--count");
     const char *path = argc > 1 + counting && argv[1 + counting][0] ? argv[1 + counting] : NULL;
     load_config(path, envp);

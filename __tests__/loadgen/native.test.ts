@@ -12,9 +12,13 @@ import { LOADGEN_DEFAULTS, type LoadgenConfig } from '../../src/loadgen/config';
 import { LoadgenProcess, loadgenBinary } from '../../src/loadgen/native';
 import { loadgenConfigText } from '../../src/loadgen/native-config';
 import { mixTable, pickRequest, serializeRequest } from '../../src/loadgen/request';
+import { COUNT_FILE_ENV, countPreloadPath } from '../../src/cost/count-preload';
 import { ensureCross } from '../../src/runtime/pin-arch';
+import { SutProcess } from '../../src/runtime/local-process';
+import { countsFromOutput } from '../../src/runtime/pod-count';
 import type { Sample } from '../../src/types';
 import { hookSourcesCopy, ROOT, tempDir } from '../helpers';
+import { buildAll, freePort, SUT } from '../micro/helpers';
 import { FIXED_200, startHttpServer, startRawServer, type TestServer } from './servers';
 
 const BIN = loadgenBinary(ROOT);
@@ -297,6 +301,50 @@ describe('streaming, signals, readiness and exit codes', () => {
     const bad = await run(config(b!, b!, { out: join(dir, 'missing', 'out.csv') }));
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/^loadgen: cannot open output .*missing\/out\.csv: ENOENT\n$/);
+  });
+});
+
+// The counting pod's half of call counting, and the local runtime's counting instance (no FILE).
+describe('--count against the example SUT with the counting preload', () => {
+  let sut: SutProcess | undefined;
+  beforeAll(() => buildAll());
+  afterEach(async () => sut?.stop());
+  const countConfig = (port: number, file: string | undefined, connection: 'keep-alive' | 'new') => config(1, port, {
+    connection,
+    waitReadyMs: 5000,
+    readyPath: '/healthz',
+    requests: [{ method: 'GET', path: '/' }, { method: 'GET', path: '/healthz', weight: 2 }],
+    count: { requests: 50, ...(file ? { file } : {}) },
+  });
+
+  for (const connection of ['keep-alive', 'new'] as const) {
+    it(`${connection}: the snapshots around 50 requests, one write per request`, async () => {
+      const port = await freePort();
+      const file = join(dir, `counts-${connection}.txt`);
+      sut = new SutProcess({ label: 'counting', command: [SUT, '{port}'], env: { [COUNT_FILE_ENV]: file }, port, preload: countPreloadPath() });
+      await sut.waitReady('/healthz', 10_000);
+      const r = await run(countConfig(port, file, connection), ['--count']);
+      expect(r.code).toBe(0);
+      const counted = countsFromOutput(r.stdout, ['write', 'read', 'accept4', 'close'], 'test');
+      expect(counted.requests).toBe(50);
+      expect(counted.perRequest.write).toBe(1);
+      // The connection's own calls (accept, its EAGAIN, the EOF read, close) count when it is kept alive.
+      expect(counted.perRequest.accept4).toBeCloseTo(connection === 'new' ? 2 : 0.04, 2);
+      expect(counted.perRequest.close).toBeCloseTo(connection === 'new' ? 1 : 0.02, 2);
+    });
+  }
+
+  it('a SUT without the counting preload: exit 3 with one line; without FILE only the requests', async () => {
+    const port = await freePort();
+    const file = join(dir, 'no-preload.txt');
+    sut = new SutProcess({ label: 'plain', command: [SUT, '{port}'], env: {}, port });
+    await sut.waitReady('/healthz', 10_000);
+    const r = await run(countConfig(port, file, 'keep-alive'), ['--count']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`loadgen: no ${file}.pid: the counting preload is not loaded in the SUT (statically linked, or LD_PRELOAD overridden?)\n`);
+    const plain = await run(countConfig(port, undefined, 'keep-alive'), ['--count']);
+    expect([plain.code, plain.stdout]).toEqual([0, 'requests 50\n']);
   });
 });
 

@@ -89,16 +89,18 @@ export function ensureCrossPin(arch: PinArch, root = packageRoot()): Promise<str
 }
 
 /**
- * The pin wrapper's architecture for an existing cluster, whose nodes may not be this machine's:
- * the hooks', the wrapper cross-built when that is another; null with placement off.
+ * The nodes' architecture for an existing cluster, which may not be this machine's: the hooks',
+ * else this machine's. The load generator is cross-built for it when that is another, and the pin
+ * wrapper too unless placement is off.
  */
 export async function clusterPinArch(config: Config): Promise<PinArch | null> {
-  if (config.placement === 'off') return null;
   const hooks = [
     { path: config.hook, what: 'the hook' },
     { path: config.baselineHook, what: 'the baseline hook' },
   ].filter((h): h is { path: string; what: string } => !!h.path);
   const arch = hookPinArch(hooks) ?? hostPinArch();
-  if (arch !== null) await ensureCrossPin(arch);
+  if (arch === null) return null;
+  await ensureCross('loadgen', arch, undefined, 'build the hook for this machine');
+  if (config.placement !== 'off') await ensureCrossPin(arch);
   return arch;
 }
