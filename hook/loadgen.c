@@ -21,72 +21,22 @@
  * ready, the output could not be written or a counted request failed; 128+N after flushing every
  * measured row on SIGINT/SIGTERM (N the signal).
  */
-#include <stddef.h>
+#include "freestanding.h"
 #include <stdint.h>
 
 typedef unsigned long ulong;
 
 #if defined(__x86_64__)
-enum { NR_shutdown = 48, NR_ppoll = 271, NR_read = 0, NR_write = 1, NR_close = 3, NR_rt_sigprocmask = 14, NR_nanosleep = 35, NR_getpid = 39,
+enum { NR_shutdown = 48, NR_ppoll = 271, NR_read = 0, NR_write = 1, NR_close = 3, NR_rt_sigprocmask = 14, NR_nanosleep = 35,
        NR_socket = 41, NR_connect = 42, NR_sendto = 44, NR_setsockopt = 54, NR_kill = 62,
        NR_rt_sigpending = 127, NR_clock_gettime = 228, NR_exit_group = 231, NR_openat = 257,
        NR_unlinkat = 263 };
-static long sys6(long n, long a, long b, long c, long d, long e, long f)
-{
-    long r;
-    register long r10 __asm__("r10") = d;
-    register long r8 __asm__("r8") = e;
-    register long r9 __asm__("r9") = f;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return r;
-}
-__asm__(".text\n.global _start\n_start:\n  xor %rbp, %rbp\n  mov %rsp, %rdi\n  and $-16, %rsp\n  call start_c\n  hlt\n");
 #elif defined(__aarch64__)
-enum { NR_shutdown = 210, NR_ppoll = 73, NR_read = 63, NR_write = 64, NR_close = 57, NR_rt_sigprocmask = 135, NR_nanosleep = 101, NR_getpid = 172,
+enum { NR_shutdown = 210, NR_ppoll = 73, NR_read = 63, NR_write = 64, NR_close = 57, NR_rt_sigprocmask = 135, NR_nanosleep = 101,
        NR_socket = 198, NR_connect = 203, NR_sendto = 206, NR_setsockopt = 208, NR_kill = 129,
        NR_rt_sigpending = 136, NR_clock_gettime = 113, NR_exit_group = 94, NR_openat = 56,
        NR_unlinkat = 35 };
-static long sys6(long n, long a, long b, long c, long d, long e, long f)
-{
-    register long x8 __asm__("x8") = n;
-    register long x0 __asm__("x0") = a;
-    register long x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c;
-    register long x3 __asm__("x3") = d;
-    register long x4 __asm__("x4") = e;
-    register long x5 __asm__("x5") = f;
-    __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory");
-    return x0;
-}
-__asm__(".text\n.global _start\n_start:\n  mov x29, #0\n  mov x0, sp\n  bl start_c\n");
-#else
-#error "loadgen.c: only x86-64 and aarch64"
 #endif
-#define sys3(n, a, b, c) sys6(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
-
-/* The compiler may emit calls to these even without libc. */
-void *memset(void *d, int c, size_t n)
-{
-    unsigned char *p = d;
-    while (n--) *p++ = (unsigned char)c;
-    return d;
-}
-void *memcpy(void *d, const void *s, size_t n)
-{
-    unsigned char *p = d;
-    const unsigned char *q = s;
-    while (n--) *p++ = *q++;
-    return d;
-}
-void *memmove(void *d, const void *s, size_t n)
-{
-    unsigned char *p = d;
-    const unsigned char *q = s;
-    if (p < q) while (n--) *p++ = *q++;
-    else while (n--) p[n] = q[n];
-    return d;
-}
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Small helpers */
