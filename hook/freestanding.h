@@ -1,6 +1,6 @@
 /* freestanding.h - what the static, libc-free programs (pin.c, loadgen.c) share: raw system calls
  * and the process entry for x86-64 and aarch64, and the memory functions the compiler may emit
- * calls to. Each program keeps its own table of system call numbers. The entry point calls
+ * calls to, and two string helpers. Each program keeps its own table of system call numbers. The entry point calls
  * start_c(sp), sp pointing at argc, argv..., NULL, envp..., NULL.
  */
 #ifndef HOOK_FREESTANDING_H
@@ -37,6 +37,19 @@ __asm__(".text\n.global _start\n_start:\n  mov x29, #0\n  mov x0, sp\n  bl start
 #error "freestanding.h: only x86-64 and aarch64"
 #endif
 #define sys3(n, a, b, c) sys6(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+
+/* strlen and strcmp(a, b) == 0. */
+static inline size_t len(const char *s)
+{
+    size_t n = 0;
+    while (s[n]) n++;
+    return n;
+}
+static inline int eq(const char *a, const char *b)
+{
+    while (*a && *a == *b) a++, b++;
+    return *a == *b;
+}
 
 void *memset(void *d, int c, size_t n)
 {

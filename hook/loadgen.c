@@ -49,17 +49,6 @@ enum { E_INTR = 4, E_AGAIN = 11, E_PIPE = 32, E_INPROGRESS = 115 };
 #define SIGUSR2 12
 #define SIGTERM 15
 
-static size_t len(const char *s)
-{
-    size_t n = 0;
-    while (s[n]) n++;
-    return n;
-}
-static int eq(const char *a, const char *b)
-{
-    while (*a && *a == *b) a++, b++;
-    return *a == *b;
-}
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 /* Case-insensitive: does [s, s+n) equal the lower-case word w? */
 static int word_is(const char *s, size_t n, const char *w)
@@ -963,6 +952,7 @@ static int wait_ready(int arm)
  * "end") around `count` sequential requests to the candidate, the mix drawn as the gate draws it. */
 
 static char snap[2][64 * 1024];
+enum { SETTLE_MS = 20 };
 
 static int count_fail(const char *what, const char *detail, const char *tail)
 {
@@ -1040,10 +1030,14 @@ static int count_mode(void)
         cfg_line = 0;
         bad("--count needs `count N [FILE]` in the config", NULL);
     }
+    drain_on_close = 1; /* the readiness check's connection too: closed before the first snapshot */
     if (cfg.wait_ready_ms > 0 && wait_ready(CANDIDATE)) return 3;
+    /* The server's EOF arrives as its close() returns, a moment before a counting wrapper adds the
+     * call up: a short pause so each connection's close falls on one side of a snapshot. */
+    sleep_ms(SETTLE_MS);
     if (cfg.count_file && snapshot(cfg.count_file, snap[0])) return 3;
-    drain_on_close = 1;
     if (drive_sequential()) return 3;
+    sleep_ms(SETTLE_MS);
     if (cfg.count_file) {
         if (snapshot(cfg.count_file, snap[1])) return 3;
         write_all_or_exit("counts-before\n", 14);

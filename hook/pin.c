@@ -39,17 +39,6 @@ typedef struct { ulong bits[MAX_CPUS / (8 * sizeof(ulong))]; } cpuset;
 #define WORD(c) ((c) / (8 * sizeof(ulong)))
 #define BIT(c) (1UL << ((c) % (8 * sizeof(ulong))))
 
-static size_t len(const char *s)
-{
-    size_t n = 0;
-    while (s[n]) n++;
-    return n;
-}
-static int eq(const char *a, const char *b)
-{
-    while (*a && *a == *b) a++, b++;
-    return *a == *b;
-}
 static void put(int fd, const char *s) { sys3(NR_write, fd, (long)s, (long)len(s)); }
 static void put_num(int fd, long v)
 {
