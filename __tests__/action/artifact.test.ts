@@ -117,7 +117,7 @@ describe('artifact upload', () => {
         // After the first look (one round), while the second round runs (40 000 requests: 1-2 s).
         if (!sent && /^look 1: /m.test(stdout)) {
           sent = true;
-          setTimeout(() => signal('SIGINT'), 150);
+          setTimeout(() => signal('SIGINT'), 400);
         }
       },
     );
