@@ -20,13 +20,14 @@ const tracked = (...paths: string[]): string[] =>
   execFileSync('git', ['ls-files', '--', ...paths], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').filter(Boolean);
 
 describe('the npm package', () => {
-  it("holds the CLI and loadgen bundles, the hook sources with their Makefile, the examples, README, LICENSE, NOTICE: nothing else (the Action's bundles run from the repository, not from npm)", () => {
+  it("holds the CLI bundle, the hook sources (the native load generator is built from them) with their Makefile, the examples, README, LICENSE, NOTICE: nothing else (the Action's bundles run from the repository, not from npm)", () => {
     const files = packed();
-    const expected = [...tracked('dist/cli.js', 'dist/loadgen.js', 'hook', 'examples'), 'README.md', 'LICENSE', 'NOTICE', 'package.json'].sort();
+    const expected = [...tracked('dist/cli.js', 'hook', 'examples'), 'README.md', 'LICENSE', 'NOTICE', 'package.json'].sort();
     expect(files).toEqual(expected);
     expect(files).toContain('hook/Makefile');
     expect(files).toContain('dist/cli.js');
-    expect(files).toContain('dist/loadgen.js');
+    expect(files).toContain('hook/loadgen.c');
+    expect(files).not.toContain('dist/loadgen.js');
     expect(files).not.toContain('dist/index.js');
     // No tests, fixtures, sources or local build products (hooks built on this machine).
     for (const f of files) expect(f).not.toMatch(/^(__tests__|data|src|scripts|bench|docs|node_modules)\/|\/build\//);
@@ -38,7 +39,7 @@ describe('the npm package', () => {
     expect(pkg.optionalDependencies ?? {}).toEqual({});
     expect(pkg.peerDependencies ?? {}).toEqual({});
     const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-    for (const bundle of ['cli.js', 'loadgen.js']) {
+    for (const bundle of ['cli.js']) {
       const text = readFileSync(join(ROOT, 'dist', bundle), 'utf8');
       // require("x"), import("x") and top-level `import ... from "x";`, relative paths aside.
       const specifiers = [...text.matchAll(/\brequire\("([^"]+)"\)|\bimport\("([^"]+)"\)|^import\s[^;]*?\bfrom\s*"([^"]+)";/gm)]

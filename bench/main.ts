@@ -1,5 +1,4 @@
 // npm run bench: the performance figures of the project, printed (never asserted in unit tests).
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,10 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'hook-latency-bench-'));
 const only = process.argv[2];
 const sections: Array<[string, () => Promise<string[]>]> = [
   ['statistics', () => benchAnalyze(traces, dir, join(root, 'dist', 'cli.js'))],
-  ['load generator', () => {
-    execFileSync('make', ['-s', '-C', join(root, 'hook')]);
-    return benchLoadgen(join(root, 'examples', 'sut', 'build', 'sut'));
-  }],
+  ['load generator', () => benchLoadgen(root)],
   ['micro', async () => {
     const r = await resolution();
     return [

@@ -18,51 +18,17 @@
  * It prints nothing unless something fails. Exit codes: 2 bad usage, 126 affinity refused,
  * 127 PROG not found or not executable.
  */
-#include <stddef.h>
+#include "freestanding.h"
 
 typedef unsigned long ulong;
 
 #if defined(__x86_64__)
 enum { NR_write = 1, NR_close = 3, NR_execve = 59, NR_sched_setaffinity = 203, NR_sched_getaffinity = 204,
        NR_getdents64 = 217, NR_exit_group = 231, NR_openat = 257 };
-static long sys3(long n, long a, long b, long c)
-{
-    long r;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
-    return r;
-}
-__asm__(".text\n.global _start\n_start:\n  xor %rbp, %rbp\n  mov %rsp, %rdi\n  and $-16, %rsp\n  call start_c\n  hlt\n");
 #elif defined(__aarch64__)
 enum { NR_write = 64, NR_close = 57, NR_execve = 221, NR_sched_setaffinity = 122, NR_sched_getaffinity = 123,
        NR_getdents64 = 61, NR_exit_group = 94, NR_openat = 56 };
-static long sys3(long n, long a, long b, long c)
-{
-    register long x8 __asm__("x8") = n;
-    register long x0 __asm__("x0") = a;
-    register long x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c;
-    __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
-    return x0;
-}
-__asm__(".text\n.global _start\n_start:\n  mov x29, #0\n  mov x0, sp\n  bl start_c\n");
-#else
-#error "pin.c: only x86-64 and aarch64"
 #endif
-
-/* The compiler may emit calls to these even without libc. */
-void *memset(void *d, int c, size_t n)
-{
-    unsigned char *p = d;
-    while (n--) *p++ = (unsigned char)c;
-    return d;
-}
-void *memcpy(void *d, const void *s, size_t n)
-{
-    unsigned char *p = d;
-    const unsigned char *q = s;
-    while (n--) *p++ = *q++;
-    return d;
-}
 
 enum { E_NOENT = 2, E_SRCH = 3, E_ACCES = 13, E_NOTDIR = 20, E_INVAL = 22, E_PERM = 1 };
 #define AT_FDCWD (-100)
@@ -73,17 +39,6 @@ typedef struct { ulong bits[MAX_CPUS / (8 * sizeof(ulong))]; } cpuset;
 #define WORD(c) ((c) / (8 * sizeof(ulong)))
 #define BIT(c) (1UL << ((c) % (8 * sizeof(ulong))))
 
-static size_t len(const char *s)
-{
-    size_t n = 0;
-    while (s[n]) n++;
-    return n;
-}
-static int eq(const char *a, const char *b)
-{
-    while (*a && *a == *b) a++, b++;
-    return *a == *b;
-}
 static void put(int fd, const char *s) { sys3(NR_write, fd, (long)s, (long)len(s)); }
 static void put_num(int fd, long v)
 {

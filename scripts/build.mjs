@@ -11,8 +11,6 @@ await build({
     cli: 'src/cli.ts',
     index: 'src/main.ts',
     cleanup: 'src/cleanup.ts',
-    // The load generator as one dependency-free script, shipped into pods by ConfigMap.
-    loadgen: 'src/loadgen/standalone.ts',
   },
   bundle: true,
   platform: 'node',

@@ -42,8 +42,11 @@ export interface PodConfig {
   kubeconfig?: string;
   /** Namespace for the run; empty = a fresh one per run (hook-latency-<id>), deleted at the end. */
   namespace?: string;
-  /** Image that runs the bundled loadgen (needs node). */
-  loadgenImage: string;
+  /**
+   * Accepted for compatibility, no longer used: the native load generator runs in the SUT's image
+   * (a warning says so when it is set).
+   */
+  loadgenImage?: string;
   /**
    * Requests = limits of each SUT container (both arms alike); with both set every container gets
    * requests = limits, so the pod is Guaranteed. cpu `auto`: a third of the node's free CPU each.
@@ -110,7 +113,8 @@ export const DEFAULTS = {
   'fail-on': 'regression',
   'cluster-name': 'hook-latency',
   'reuse-cluster': 'true',
-  'loadgen-image': 'docker.io/library/node:24-alpine',
+  /** No longer used (a warning says so): the native loadgen runs in the SUT's image. */
+  'loadgen-image': undefined as string | undefined,
   'pod-timeout': '5m',
   'count-calls': 'false',
   placement: 'auto',
@@ -244,7 +248,7 @@ function buildPod(r: RawConfig): PodConfig {
     kubeContext: optionalString(r['kube-context'], 'kube-context'),
     kubeconfig: optionalString(r.kubeconfig, 'kubeconfig'),
     namespace: optionalString(r.namespace, 'namespace'),
-    loadgenImage: String(r['loadgen-image']),
+    loadgenImage: optionalString(r['loadgen-image'], 'loadgen-image'),
     cpu: cpuQuantity(r.cpu, 'cpu'),
     memory: r.memory === undefined ? undefined : String(r.memory),
     loadgenCpu: cpuQuantity(r['loadgen-cpu'], 'loadgen-cpu'),

@@ -29,6 +29,9 @@ async function prepareHostSut(config: Config): Promise<string[]> {
 
 /** LEDGER is told what the runtime creates outside this process (pods, namespaces, a kind cluster). */
 export async function createRuntime(config: Config, ledger: ResourceLedger = NO_LEDGER): Promise<Runtime> {
+  if (config.pod.loadgenImage && config.runtime !== 'local' && config.runtime !== 'replay') {
+    process.stderr.write(`hook-latency: warning: loadgen-image (${config.pod.loadgenImage}) is no longer used: the load generator runs in the SUT's image\n`);
+  }
   switch (config.runtime) {
     case 'replay':
       return new ReplayRuntime(await readSamples(config.replay as string));

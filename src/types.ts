@@ -154,9 +154,10 @@ export interface PlacementReport {
   mode: PlacementMode;
   /** The CPUs the pin wrapper was given: a list, or "@-1" (the last CPU the container may use). */
   /**
-   * `helpers`: where the load generator's other threads (V8 workers, libuv's pool) were put: the
-   * CPUs the plan left free (local), or "single-threaded" (a pod's loadgen runs with V8's
-   * --single-threaded); absent when they share the loadgen's CPU.
+   * `helpers`: where the orchestrating process (the CLI or action, not the load generator, which is
+   * a native single-threaded process) was put: the CPUs the plan left free (local), or
+   * "single-threaded" (pods: nothing but the load generator runs in its container); absent when no
+   * CPU was left free (local: it then stays on the CPUs it may use).
    */
   pinned: { loadgen: string | null; sut: string | null; helpers?: string };
   /** The CPUs this process could use when the run started (local and podman). */

@@ -105,7 +105,7 @@ describe('artifact upload', () => {
         runtime: 'local',
         'sut-command': join(ROOT, 'examples/sut/build/sut'),
         'sut-ready-path': '/healthz',
-        'requests-per-round': '20000',
+        'requests-per-round': '40000',
         'look-every': '1',
         'min-rounds': '1000',
         'github-token': '',
@@ -114,10 +114,10 @@ describe('artifact upload', () => {
       env(),
       dir,
       (stdout, signal) => {
-        // After the first look (one round), while the second round runs (20 000 requests: about 1 s).
+        // After the first look (one round), while the second round runs (40 000 requests: 1-2 s).
         if (!sent && /^look 1: /m.test(stdout)) {
           sent = true;
-          setTimeout(() => signal('SIGINT'), 150);
+          setTimeout(() => signal('SIGINT'), 400);
         }
       },
     );
@@ -128,9 +128,9 @@ describe('artifact upload', () => {
     const rounds = await readSamples(join(r.outputs['report-path']!, 'samples.csv'));
     // The whole first round and the part of the second measured before the signal.
     expect(rounds.length).toBe(2);
-    expect(rounds[0]!.arm.length).toBe(20000);
+    expect(rounds[0]!.arm.length).toBe(40000);
     expect(rounds[1]!.arm.length).toBeGreaterThan(0);
-    expect(rounds[1]!.arm.length).toBeLessThan(20000);
+    expect(rounds[1]!.arm.length).toBeLessThan(40000);
     expect(r.outputs.verdict).toBe('error');
     expect(Number(r.outputs.samples)).toBe(requestCount(rounds));
     expect(requests.filter((q) => q.path.endsWith('/FinalizeArtifact'))).toHaveLength(1);

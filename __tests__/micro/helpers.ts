@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers';
-import { HttpClient, serializeRequest } from '../../src/loadgen/http-client';
+import { LOADGEN_DEFAULTS } from '../../src/loadgen/config';
+import { loadgenBinary, runLoadgenToEnd } from '../../src/loadgen/native';
 import { freePorts } from '../../src/runtime/local';
 
 export { buildAll, hookPath, ROOT, SUT } from '../hooks/helpers';
@@ -45,16 +46,15 @@ export function cc(dir: string, name: string, source: string, args: string[]): s
 /** N sequential GET / against the example SUT, on one keep-alive connection or a new connection each; returns n. */
 export async function sequentialGets(port: number, n: number, keepAlive: boolean): Promise<number> {
   const target = { host: '127.0.0.1', port };
-  const client = new HttpClient(target, { timeoutMs: 5000, keepAlive });
-  const wire = serializeRequest({ method: 'GET', path: '/' }, target, keepAlive);
-  try {
-    for (let i = 0; i < n; i++) {
-      const r = await client.request(wire);
-      if (r.status !== 200) throw new Error(`request ${i}: ${r.status} ${r.error ?? ''}`);
-    }
-  } finally {
-    client.close();
-  }
+  const { exit } = await runLoadgenToEnd([loadgenBinary(), '--count'], {
+    ...LOADGEN_DEFAULTS,
+    seed: 1,
+    targets: { baseline: target, candidate: target },
+    connection: keepAlive ? 'keep-alive' : 'new',
+    waitReadyMs: 0,
+    count: { requests: n },
+  });
+  if (exit.code !== 0) throw new Error(`sequential GETs: ${exit.said.join(' | ')}`);
   return n;
 }
 

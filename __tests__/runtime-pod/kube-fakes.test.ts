@@ -93,7 +93,7 @@ const csv = (() => {
 function podJson(status: Record<string, unknown>, containerStatuses: unknown[]): string {
   return JSON.stringify({
     metadata: { name: POD, namespace: NS },
-    spec: { nodeName: 'kind-control-plane', containers: [{ name: 'sut-baseline', image: 'example.org/sut:1' }, { name: 'sut-candidate', image: 'example.org/sut:1' }, { name: 'loadgen', image: 'docker.io/library/node:24-alpine' }] },
+    spec: { nodeName: 'kind-control-plane', containers: [{ name: 'sut-baseline', image: 'example.org/sut:1' }, { name: 'sut-candidate', image: 'example.org/sut:1' }, { name: 'loadgen', image: 'example.org/sut:1' }] },
     status: { ...status, containerStatuses },
   });
 }
@@ -152,7 +152,6 @@ const SNAPSHOT = readFileSync(resolve(__dirname, 'fixtures/snapshot-catatonit.tx
 const PROVE = `exec ${POD} -n ${NS} -c sut-candidate -- sh -c ${SNAPSHOT_SCRIPT}`;
 
 // kind v0.29.0, docker 28.2 and kubectl 1.32 output (kind writes its progress to stderr).
-const LOADGEN_IMAGE = 'docker.io/library/node:24-alpine';
 const KIND_OK: Rule[] = [
   { tool: 'kind', match: '^version$', responses: [{ stdout: 'kind v0.29.0 go1.24.2 linux/amd64\n' }] },
   { tool: 'kind', match: '^get clusters$', responses: [{ stdout: '' }] },
@@ -187,7 +186,7 @@ const K = (s: string) => `kubectl ${CTX.join(' ')} ${s}`;
 // kubectl 1.32 `apply --server-side` prints "<kind>/<name> serverside-applied" per object.
 const APPLY = 'apply --server-side --field-manager=hook-latency';
 const INSPECT = (image: string) => `docker image inspect --format {{json .RepoTags}} ${image}`;
-const LOAD = [INSPECT('example.org/sut:1'), INSPECT(LOADGEN_IMAGE), `kind load docker-image example.org/sut:1 ${LOADGEN_IMAGE} --name hook-latency`];
+const LOAD = [INSPECT('example.org/sut:1'), 'kind load docker-image example.org/sut:1 --name hook-latency'];
 const WAIT_NODE = K('wait --for=condition=Ready node --all --timeout=180s');
 const SETUP = [
   'kind version', 'kind get clusters', 'kind create cluster --name hook-latency --wait 120s', WAIT_NODE, ...LOAD,
@@ -237,25 +236,30 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect(docs[3].metadata.namespace).toBe(NS);
     expect(docs[1].binaryData['delay.so']).toBe(readFileSync(resolve(ROOT, 'hook/build/delay.so')).toString('base64'));
     expect(docs[2].binaryData.pin).toBe(readFileSync(resolve(ROOT, 'hook/build/pin')).toString('base64'));
+    // The native load generator by ConfigMap, run in the SUT's own image: no loadgen image at all.
+    expect(docs[0].binaryData.loadgen).toBe(readFileSync(resolve(ROOT, 'hook/build/loadgen')).toString('base64'));
+    expect(docs[3].spec.containers.map((c: { image: string }) => c.image)).toEqual(['example.org/sut:1', 'example.org/sut:1', 'example.org/sut:1']);
+    expect(docs[3].spec.containers[2].command.slice(3)).toEqual(['/loadgen/loadgen']);
     // The default placement: every container's command starts with the pin wrapper, last allowed CPU.
     for (const c of docs[3].spec.containers) expect(c.command.slice(0, 3)).toEqual(['/hook-latency/pin/pin', '@-1', '--']);
   });
 
-  it('images: the loadgen image is pulled once by docker and loaded with the SUT; pods never pull', async () => {
-    script([
-      { tool: 'docker', match: `^image inspect .* ${LOADGEN_IMAGE}$`, responses: [{ code: 1, stderr: `Error response from daemon: No such image: ${LOADGEN_IMAGE}\n` }] },
-      { tool: 'docker', match: `^pull ${LOADGEN_IMAGE}$`, responses: [{ stdout: `24-alpine: Pulling from library/node\nDigest: sha256:7aaba6b13a55a1d78411a1162c1994428ed039c6bbef7b1d9859c25ada1d7cc5\nStatus: Downloaded newer image for node:24-alpine\n${LOADGEN_IMAGE}\n` }] },
-      ...KIND_OK,
-      ...kubectlOk([{ stdout: DONE }]),
-    ]);
+  it('images: only the SUT image is loaded (the loadgen comes by ConfigMap); pods never pull', async () => {
+    script([...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
     await runOnce(new KindRuntime(config(), opts));
     const l = lines();
-    const i = l.indexOf(INSPECT(LOADGEN_IMAGE));
-    expect(l.slice(i, i + 3)).toEqual([INSPECT(LOADGEN_IMAGE), `docker pull ${LOADGEN_IMAGE}`, `kind load docker-image example.org/sut:1 ${LOADGEN_IMAGE} --name hook-latency`]);
-    // Loaded before the first apply: round 0 starts with both images in the node.
-    expect(i).toBeLessThan(l.findIndex((x) => x.includes('apply')));
+    expect(l.filter((x) => /^(docker|kind load)/.test(x))).toEqual(LOAD);
+    // Loaded before the first apply: round 0 starts with the image in the node.
+    expect(l.indexOf(LOAD[1]!)).toBeLessThan(l.findIndex((x) => x.includes('apply')));
     const pod = appliedPod();
     expect(pod.spec.containers.map((c: { imagePullPolicy: string }) => c.imagePullPolicy)).toEqual(['Never', 'Never', 'Never']);
+  });
+
+  it('loadgen-image, set by an older config: accepted, not used', async () => {
+    script([...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
+    await runOnce(new KindRuntime(config({ 'loadgen-image': 'docker.io/library/node:24-alpine' }), opts));
+    expect(lines().filter((x) => /^(docker|kind load)/.test(x))).toEqual(LOAD);
+    expect(JSON.stringify(appliedPod())).not.toContain('node:24-alpine');
   });
 
   it('the node never becomes Ready after kind create (its --wait exits 0 on timeout): a clear error, cluster deleted', async () => {
@@ -289,10 +293,9 @@ describe('kind runtime (fake kind + kubectl)', () => {
   it('KIND_EXPERIMENTAL_PROVIDER=podman: podman save + kind load image-archive, pods use the name podman gave the image', async () => {
     process.env.PATH = `${FAKES}/podman-provider:${process.env.PATH}`;
     process.env.KIND_EXPERIMENTAL_PROVIDER = 'podman';
-    // podman 4.3: a local build of `sut:1` is named localhost/sut:1; node:24-alpine came from Docker Hub.
+    // podman 4.3: a local build of `sut:1` is named localhost/sut:1.
     script([
       { tool: 'podman', match: '^image inspect .* sut:1$', responses: [{ stdout: '["localhost/sut:1"]\n' }] },
-      { tool: 'podman', match: `^image inspect .* ${LOADGEN_IMAGE}$`, responses: [{ stdout: `["${LOADGEN_IMAGE}"]\n` }] },
       { tool: 'podman', match: '^save -o ', responses: [{ stderr: 'Copying blob 5f70bf18a086 done\nWriting manifest to image destination\n' }] },
       { tool: 'kind', match: '^load image-archive', responses: [{}] },
       ...KIND_OK,
@@ -302,11 +305,9 @@ describe('kind runtime (fake kind + kubectl)', () => {
     const l = lines().map((x) => x.replace(/ \/\S+\/image-(\d)\.tar/, ' ARCHIVE$1'));
     expect(l.filter((x) => /^(podman|kind load|docker)/.test(x))).toEqual([
       'podman image inspect --format {{json .RepoTags}} sut:1', 'podman image inspect --format {{json .RepoTags}} sut:1',
-      `podman image inspect --format {{json .RepoTags}} ${LOADGEN_IMAGE}`, `podman image inspect --format {{json .RepoTags}} ${LOADGEN_IMAGE}`,
       'podman save -o ARCHIVE0 localhost/sut:1', 'kind load image-archive ARCHIVE0 --name hook-latency',
-      `podman save -o ARCHIVE1 ${LOADGEN_IMAGE}`, 'kind load image-archive ARCHIVE1 --name hook-latency',
     ]);
-    expect(appliedPod().spec.containers.map((c: { image: string }) => c.image)).toEqual(['localhost/sut:1', 'localhost/sut:1', LOADGEN_IMAGE]);
+    expect(appliedPod().spec.containers.map((c: { image: string }) => c.image)).toEqual(['localhost/sut:1', 'localhost/sut:1', 'localhost/sut:1']);
   });
 
   it('an unknown KIND_EXPERIMENTAL_PROVIDER: one clear line', () => {
@@ -341,7 +342,7 @@ describe('kind runtime (fake kind + kubectl)', () => {
     script([{ tool: 'kind', match: '^get clusters$', responses: [{ stdout: 'other\nhook-latency\n' }] }, ...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
     await runOnce(new KindRuntime(config(), opts));
     const l = lines();
-    expect(l.slice(0, 6)).toEqual(['kind version', 'kind get clusters', WAIT_NODE, ...LOAD]);
+    expect(l.slice(0, 5)).toEqual(['kind version', 'kind get clusters', WAIT_NODE, ...LOAD]);
     expect(l.some((x) => x.includes('create cluster') || x.includes('delete cluster'))).toBe(false);
     expect(l.slice(-2)).toEqual(CLEANUP.slice(0, 2));
   });
@@ -383,7 +384,7 @@ describe('kind runtime (fake kind + kubectl)', () => {
     script([...NODE_RULES, ...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
     await runOnce(new KindRuntime(config({ cpu: 'auto', memory: '64Mi' }), opts));
     const l = lines();
-    expect(l.slice(7, 9)).toEqual([K('get nodes -o json'), K('get pods -A --field-selector status.phase!=Succeeded,status.phase!=Failed -o json')]);
+    expect(l.slice(6, 8)).toEqual([K('get nodes -o json'), K('get pods -A --field-selector status.phase!=Succeeded,status.phase!=Failed -o json')]);
     const pod = appliedPod();
     const q = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu, memory } });
     // (2000m - 950m) / 3 = 350m.
@@ -476,7 +477,7 @@ describe('kind runtime (fake kind + kubectl)', () => {
       K(`exec ${POD} -n ${NS} -c sut-baseline -- cat /hook-latency/out/samples.csv`),
     ]);
     const pod = appliedPod();
-    expect(JSON.parse(pod.spec.containers[2].env[0].value).out).toBe('/hook-latency/out/samples.csv');
+    expect(pod.spec.containers[2].env[0].value).toMatch(/^out \/hook-latency\/out\/samples\.csv$/m);
   });
 
   it('a 5 MiB hook: every object submitted is within the API limits, by server-side apply (no last-applied annotation)', async () => {
@@ -572,14 +573,14 @@ describe('kubernetes runtime (fake kubectl)', () => {
     await runOnce(rt);
     const pre = 'kubectl --kubeconfig /tmp/kc --context prod';
     const l = lines();
-    // The images are pulled by a pod of their own before round 0, then the round's ConfigMaps and Pod.
+    // The SUT image is pulled by a pod of its own before round 0 (the loadgen runs in it), then the round's ConfigMaps and Pod.
     expect(l.slice(0, 6)).toEqual([
       `${pre} ${APPLY} -n perf -f -`, `${pre} get pod hook-latency-t1-pull -n perf -o json`,
       `${pre} delete pod hook-latency-t1-pull -n perf --ignore-not-found --timeout=90s`,
       `${pre} ${APPLY} -n perf -f -`, `${pre} ${APPLY} -n perf -f -`, `${pre} get pod ${POD} -n perf -o json`,
     ]);
     const pull = parseAllDocuments(calls()[0].stdin).map((d) => d.toJS())[0];
-    expect(pull.spec.containers.map((c: { image: string; imagePullPolicy: string }) => `${c.image} ${c.imagePullPolicy}`)).toEqual(['example.org/sut:1 IfNotPresent', `${LOADGEN_IMAGE} IfNotPresent`]);
+    expect(pull.spec.containers.map((c: { image: string; imagePullPolicy: string }) => `${c.image} ${c.imagePullPolicy}`)).toEqual(['example.org/sut:1 IfNotPresent']);
     expect(l.some((x) => x.includes('namespace perf') && x.includes('delete'))).toBe(false);
     expect(l.slice(-2)).toEqual([`${pre} delete pod ${POD} -n perf --ignore-not-found --timeout=90s`, `${pre} delete configmap -n perf -l hook-latency/run=t1 --ignore-not-found`]);
   });
@@ -613,7 +614,7 @@ describe('kubernetes runtime (fake kubectl)', () => {
   it('an image that cannot be pulled fails before round 0, naming it', async () => {
     const pullFails = JSON.stringify({
       metadata: { name: 'hook-latency-t1-pull' },
-      spec: { containers: [{ name: 'sut', image: 'example.org/sut:1' }, { name: 'loadgen', image: LOADGEN_IMAGE }] },
+      spec: { containers: [{ name: 'sut', image: 'example.org/sut:1' }, { name: 'loadgen', image: 'example.org/sut:1' }] },
       status: { phase: 'Pending', containerStatuses: [{ name: 'sut', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "example.org/sut:1"' } } }, { name: 'loadgen', state: { waiting: { reason: 'ContainerCreating' } } }] },
     });
     script([{ tool: 'kubectl', match: 'get pod hook-latency-t1-pull ', responses: [{ stdout: pullFails }] }, ...kubectlOk()]);
@@ -649,14 +650,14 @@ describe('kubernetes runtime (fake kubectl)', () => {
   });
 });
 
-// The counting pod (pod-count.ts). What `node loadgen.js --count` prints: captured for real from
-// dist/loadgen.js against the example SUT with count.so:delay.so preloaded (20 keep-alive requests).
+// The counting pod (pod-count.ts). What `loadgen --count` prints: captured for real from
+// hook/build/loadgen against the example SUT with count.so:delay.so preloaded (20 keep-alive requests).
 const COUNT_POD = 'hook-latency-t1-count';
 const COUNT_OUT = readFileSync(resolve(__dirname, 'fixtures/count-output.txt'), 'utf8');
-const COUNT_EXEC = `exec ${COUNT_POD} -n ${NS} -c loadgen -- node /loadgen/loadgen.js --count`;
+const COUNT_EXEC = `exec ${COUNT_POD} -n ${NS} -c loadgen -- /loadgen/loadgen --count`;
 const countPodJson = (containerStatuses: unknown[]) => JSON.stringify({
   metadata: { name: COUNT_POD, namespace: NS },
-  spec: { nodeName: 'kind-control-plane', containers: [{ name: 'sut-candidate', image: 'example.org/sut:1' }, { name: 'loadgen', image: LOADGEN_IMAGE }] },
+  spec: { nodeName: 'kind-control-plane', containers: [{ name: 'sut-candidate', image: 'example.org/sut:1' }, { name: 'loadgen', image: 'example.org/sut:1' }] },
   status: { phase: containerStatuses.every((c) => (c as { state: object }).state && 'running' in (c as { state: object }).state) ? 'Running' : 'Pending', containerStatuses },
 });
 function countRules(exec: Rule['responses']): Rule[] {
@@ -701,20 +702,21 @@ describe('counting calls per request in a pod (fake kubectl)', () => {
     const [sut, loadgen] = pod.spec.containers;
     expect(env(sut).LD_PRELOAD).toBe('/hook-latency/count-preload/count.so:/hook-latency/hook/delay.so');
     expect(env(sut).HOOK_LATENCY_COUNT_FILE).toBe('/hook-latency/count/counts.txt');
-    expect(loadgen.command).toEqual(['node', '-e', 'setInterval(() => {}, 1 << 30)']);
-    expect(JSON.parse(env(loadgen).LOADGEN_CONFIG).count).toEqual({ requests: 400, file: '/hook-latency/count/counts.txt' });
+    expect(loadgen.command).toEqual(['/loadgen/loadgen', '--idle']);
+    expect(loadgen.image).toBe('example.org/sut:1');
+    expect(env(loadgen).LOADGEN_CONFIG).toMatch(/^count 400 \/hook-latency\/count\/counts\.txt$/m);
     const preload = applied.find((d) => d.kind === 'ConfigMap' && d.binaryData?.['count.so']);
     expect(Buffer.from(preload.binaryData['count.so'], 'base64').equals(readFileSync(resolve(ROOT, 'hook/build/count.so')))).toBe(true);
   });
 
   it('a SUT it cannot signal: the loadgen\'s words and the SUT\'s log, and the pod is deleted', async () => {
-    const stderr = 'loadgen: cannot signal the SUT (pid 7): EPERM (does the pod share its process namespace?)\n';
+    const stderr = 'loadgen: cannot signal the SUT: EPERM (does the pod share its process namespace?)\n';
     script(countRules([{ code: 3, stderr }]));
     const rt = new KubernetesRuntime(config({ runtime: 'kubernetes' }), opts);
     const err = await rt.countCalls().catch((e: unknown) => e).finally(() => rt.teardown());
     expect(err).toBeInstanceOf(RunError);
     expect((err as Error).message).toBe(
-      `counting calls in ${NS}/${COUNT_POD} failed (exit 3): loadgen: cannot signal the SUT (pid 7): EPERM (does the pod share its process namespace?); the SUT's log:\nlistening on 127.0.0.1:8081`,
+      `counting calls in ${NS}/${COUNT_POD} failed (exit 3): loadgen: cannot signal the SUT: EPERM (does the pod share its process namespace?); the SUT's log:\nlistening on 127.0.0.1:8081`,
     );
     expect(lines()).toContain(`kubectl delete pod ${COUNT_POD} -n ${NS} --ignore-not-found --timeout=90s`);
   });

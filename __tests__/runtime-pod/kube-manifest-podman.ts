@@ -1,8 +1,9 @@
 // The manifest the kubernetes/kind runtimes apply, run for real under `podman kube play`: the exact
 // YAML the fake kubectl received on stdin, with only the images swapped for locally imported ones
-// (no registry here), the namespace dropped (podman has none) and the pin wrapper's ConfigMap volume
-// replaced by the same file as a hostPath (podman before 4.4 ignores the ConfigMap's defaultMode, so
-// the wrapper would not be executable; the podman runtime mounts it the same way).
+// (no registry here), the namespace dropped (podman has none) and the ConfigMap volumes of the pin
+// wrapper and the load generator replaced by the same files as hostPaths (podman before 4.4 ignores
+// the ConfigMap's defaultMode, so they would not be executable; the podman runtime mounts them the
+// same way).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,7 +74,6 @@ describeWithPodman()('the Kubernetes Pod manifest under podman kube play', () =>
 
     // 2. Swap the images only, drop the namespace.
     const sutImage = await ensureImage('podman', 'hook-latency-sut', await binaryRootfs(resolve(ROOT, 'examples/sut/build/sut'), [resolve(ROOT, 'hook/build/delay.so')], '/app'));
-    const nodeImage = await ensureImage('podman', 'hook-latency-node', await binaryRootfs(process.execPath, [], '/usr/local/bin', 'node'), true);
     const docs = applied.flatMap((c) => parseAllDocuments(c.stdin).map((d) => d.toJS()));
     for (const d of docs) {
       delete d.metadata.namespace;
@@ -81,16 +81,20 @@ describeWithPodman()('the Kubernetes Pod manifest under podman kube play', () =>
       if (d.kind !== 'Pod') continue;
       pod = d.metadata.name;
       for (const c of d.spec.containers) {
-        expect(c.image).toBe(c.name === 'loadgen' ? 'docker.io/library/node:24-alpine' : 'registry.example/sut:1');
-        c.image = c.name === 'loadgen' ? nodeImage : sutImage;
+        // The loadgen too runs in the SUT's image: the pod needs no other.
+        expect(c.image).toBe('registry.example/sut:1');
+        c.image = sutImage;
         // The default placement (same-cpu) wraps every container's command in the pin wrapper.
         expect(c.command.slice(0, 3)).toEqual(['/hook-latency/pin/pin', '@-1', '--']);
         for (const m of c.volumeMounts) if (m.name === 'pin') m.mountPath = '/hook-latency/pin/pin';
+        for (const m of c.volumeMounts) if (m.name === 'loadgen') m.mountPath = '/loadgen/loadgen';
       }
-      const pin = d.spec.volumes.find((v: { name: string }) => v.name === 'pin');
-      expect(pin.configMap.defaultMode).toBe(0o555);
-      delete pin.configMap;
-      pin.hostPath = { path: resolve(ROOT, 'hook/build/pin'), type: 'File' };
+      for (const [name, file] of [['pin', 'hook/build/pin'], ['loadgen', 'hook/build/loadgen']] as const) {
+        const v = d.spec.volumes.find((x: { name: string }) => x.name === name);
+        expect(v.configMap.defaultMode).toBe(0o555);
+        delete v.configMap;
+        v.hostPath = { path: resolve(ROOT, file), type: 'File' };
+      }
     }
     yamlFile = join(dir, 'pod.yaml');
     writeFileSync(yamlFile, toYaml(docs));

@@ -2,7 +2,7 @@
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { buildPodManifest, dnsLabel, HOOK_PART_BYTES, podName, toYaml, type PodPlan } from '../../src/runtime/manifest';
@@ -17,15 +17,21 @@ import { placePod, podPinNote } from '../../src/runtime/pod-placement';
 import { podPlan } from '../../src/runtime/pod-plan';
 import { buildConfig } from '../../src/config';
 import { firstStarted } from '../../src/experiment/schedule';
+import { LOADGEN_DEFAULTS, type LoadgenConfig } from '../../src/loadgen/config';
+import { loadgenBinary } from '../../src/loadgen/native';
+import { loadgenConfigText } from '../../src/loadgen/native-config';
+import { ROOT } from '../helpers';
 
 const so = Uint8Array.from({ length: 256 }, (_, i) => i); // every byte value
+const LOADGEN_BYTES = new TextEncoder().encode('\x7fELF loadgen\n');
+const LG_CONFIG: LoadgenConfig = { ...LOADGEN_DEFAULTS, seed: 1, pairs: 10, targets: { baseline: { host: '127.0.0.1', port: 8080 }, candidate: { host: '127.0.0.1', port: 8081 } } };
 function plan(over: Partial<PodPlan> = {}): PodPlan {
   return {
     runId: 'abc123',
     round: 4,
     sut: { image: 'img/sut:1', command: ['/app/sut', '--port', '{port}'], env: { N: 'yes', ON: 'true', MODE: '0755' }, ports: { baseline: 8080, candidate: 8081 } },
     hook: { fileName: 'delay.so', data: so },
-    loadgen: { image: 'node:24-alpine', script: new TextEncoder().encode('console.log(1)\n'), config: { seed: 1, pairs: 10 } },
+    loadgen: { binary: LOADGEN_BYTES, config: LG_CONFIG },
     ...over,
   };
 }
@@ -40,8 +46,10 @@ describe('buildPodManifest', () => {
     expect(pod.spec.restartPolicy).toBe('Never');
     expect(pod.spec.containers.map((c: Obj) => c.name)).toEqual(['sut-baseline', 'sut-candidate', 'loadgen']);
     expect(JSON.stringify(pod)).not.toContain('"ports"');
-    expect(pod.spec.containers[2].command).toEqual(['node', '--single-threaded', '/loadgen/loadgen.js']);
-    expect(JSON.parse(pod.spec.containers[2].env[0].value)).toEqual({ seed: 1, pairs: 10 });
+    // The native loadgen in the SUT's own image: no loadgen image at all.
+    expect(pod.spec.containers[2].image).toBe('img/sut:1');
+    expect(pod.spec.containers[2].command).toEqual(['/loadgen/loadgen']);
+    expect(pod.spec.containers[2].env).toEqual([{ name: 'LOADGEN_CONFIG', value: loadgenConfigText(LG_CONFIG) }]);
   });
 
   it('LD_PRELOAD only on the candidate, hooks mounted read-only, ports substituted', () => {
@@ -90,8 +98,10 @@ describe('buildPodManifest', () => {
     expect(docs.map((d) => d.kind)).toEqual(['ConfigMap', 'ConfigMap', 'Pod']);
     expect(docs.every((d) => d.metadata.namespace === 'ns1')).toBe(true);
     expect(Buffer.from(docs[1].binaryData['delay.so'], 'base64')).toEqual(Buffer.from(so));
-    expect(Buffer.from(docs[0].binaryData['loadgen.js'], 'base64').toString()).toBe('console.log(1)\n');
-    expect(docs[0].data['package.json']).toBe('{"type":"module"}\n');
+    expect(Buffer.from(docs[0].binaryData.loadgen, 'base64')).toEqual(Buffer.from(LOADGEN_BYTES));
+    expect(docs[0].data).toBeUndefined();
+    expect((docs[2].spec.volumes as Obj[]).find((v) => v.name === 'loadgen')).toEqual({ name: 'loadgen', configMap: { name: 'hook-latency-abc123-loadgen', defaultMode: 0o555 } });
+    expect(docs[2].spec.containers[2].env[0].value).toBe(loadgenConfigText(LG_CONFIG)); // multi-line text survives YAML
     const env = docs[2].spec.containers[0].env as Obj[];
     expect(env).toEqual([{ name: 'N', value: 'yes' }, { name: 'ON', value: 'true' }, { name: 'MODE', value: '0755' }, { name: 'PORT', value: '8080' }]);
     expect(toYaml(buildPodManifest(plan()))).toContain('- name: "N"');
@@ -106,7 +116,7 @@ describe('buildPodManifest', () => {
     expect(b.volumeMounts).toEqual([{ name: 'out', mountPath: '/hook-latency/out', readOnly: true }]);
     expect(c.volumeMounts[1]).toEqual({ name: 'out', mountPath: '/hook-latency/out', readOnly: true });
     expect(l.volumeMounts[1]).toEqual({ name: 'out', mountPath: '/hook-latency/out' });
-    expect(JSON.parse(l.env[0].value)).toEqual({ seed: 1, pairs: 10, out: '/hook-latency/out/samples.csv' });
+    expect(l.env[0].value).toBe(loadgenConfigText({ ...LG_CONFIG, out: '/hook-latency/out/samples.csv' }));
   });
 
   it('a 5 MiB hook: parts in ConfigMaps within the API limits, joined by an init container into the SUT mount', () => {
@@ -124,30 +134,34 @@ describe('buildPodManifest', () => {
     const pod = docs.find((d) => d.kind === 'Pod') as Obj;
     const [init] = pod.spec.initContainers;
     expect(init.name).toBe('join-hook');
-    expect(init.image).toBe('node:24-alpine');
+    expect(init.image).toBe('img/sut:1');
     expect(pod.spec.volumes).toContainEqual({ name: 'hook', emptyDir: {} });
-    expect(init.volumeMounts[0]).toEqual({ name: 'hook', mountPath: '/hook-latency/hook' });
+    expect(init.volumeMounts.slice(0, 2)).toEqual([{ name: 'hook', mountPath: '/hook-latency/hook' }, { name: 'loadgen', mountPath: '/loadgen', readOnly: true }]);
     expect(pod.spec.containers[1].volumeMounts).toEqual([{ name: 'hook', mountPath: '/hook-latency/hook', readOnly: true }]);
 
     // Run the init container's command for real, on the parts as the kubelet would mount them.
     const dir = mkdtempSync(join(tmpdir(), 'hook-latency-join-'));
     try {
       const local = (p: string) => join(dir, p);
-      for (const m of init.volumeMounts.slice(1) as Obj[]) {
+      for (const m of init.volumeMounts.slice(2) as Obj[]) {
         const cm = parts.find((c) => c.metadata.name === pod.spec.volumes.find((v: Obj) => v.name === m.name).configMap.name) as Obj;
         for (const [key, b64] of Object.entries(cm.binaryData as Record<string, string>)) {
           mkdirSync(local(m.mountPath), { recursive: true });
           writeFileSync(join(local(m.mountPath), key), Buffer.from(b64, 'base64'));
         }
       }
-      const [node, e, script, out, sha, ...files] = init.command as string[];
-      expect([node, e]).toEqual(['node', '-e']);
+      // The real load generator's --join, as the init container runs it.
+      const [bin, join_, out, sha, ...files] = init.command as string[];
+      expect([bin, join_]).toEqual(['/loadgen/loadgen', '--join']);
       mkdirSync(dirname(local(out)), { recursive: true });
-      execFileSync(process.execPath, ['-e', script, local(out), sha, ...files.map(local)]);
+      execFileSync(loadgenBinary(ROOT), ['--join', local(out), sha, ...files.map(local)]);
       expect(readFileSync(local(out)).equals(big)).toBe(true);
+      expect(statSync(local(out)).mode & 0o777).toBe(0o555);
+      expect(sha).toBe(execFileSync('sha256sum', [local(out)], { encoding: 'utf8' }).slice(0, 64)); // coreutils as the reference
       // A wrong part is refused, not joined.
       writeFileSync(local(files[0]), 'x');
-      expect(() => execFileSync(process.execPath, ['-e', script, local(out), sha, ...files.map(local)], { stdio: 'pipe' })).toThrow(/hook parts joined to sha256 [0-9a-f]{64}, expected/);
+      rmSync(local(out));
+      expect(() => execFileSync(loadgenBinary(ROOT), ['--join', local(out), sha, ...files.map(local)], { stdio: 'pipe' })).toThrow(/the parts joined to sha256 [0-9a-f]{64}, expected/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -206,7 +220,7 @@ describe('placePod (placement inside the pod)', () => {
     const [b, c, l] = pod.spec.containers;
     expect(b.command).toEqual(['/hook-latency/pin/pin', '@-1', '--', '/app/sut', '--port', '8080']);
     expect(c.command).toEqual(['/hook-latency/pin/pin', '@-1', '--', '/app/sut', '--port', '8081']);
-    expect(l.command).toEqual(['/hook-latency/pin/pin', '@-1', '--', 'node', '--single-threaded', '/loadgen/loadgen.js']);
+    expect(l.command).toEqual(['/hook-latency/pin/pin', '@-1', '--', '/loadgen/loadgen']);
     for (const x of [b, c, l]) expect(x.volumeMounts).toContainEqual({ name: 'pin', mountPath: '/hook-latency/pin', readOnly: true });
     expect(pod.spec.volumes).toContainEqual({ name: 'pin', configMap: { name: 'hook-latency-abc123-pin', defaultMode: 0o555 } });
     const cm = configMaps.find((m) => m.metadata.name === 'hook-latency-abc123-pin')!;
@@ -243,8 +257,8 @@ describe('placePod (placement inside the pod)', () => {
 describe("podPlan: the round's slots", () => {
   it("the first-started arm gets sut.port, the other sut.port + 1, in the SUT containers and the loadgen's targets alike", () => {
     const config = buildConfig({ runtime: 'podman', sut: { image: 'img/sut:1', port: 9000 }, seed: 5 });
-    const assets = { loadgenScript: new Uint8Array(1), pin: null };
-    const images = { sutImage: 'img/sut:1', sutCommand: ['/app/sut'], loadgenImage: 'node:24-alpine' };
+    const assets = { loadgen: { binary: new Uint8Array(1), path: '/x/loadgen' }, pin: null };
+    const images = { sutImage: 'img/sut:1', sutCommand: ['/app/sut'] };
     const seen = new Set<string>();
     for (let round = 0; round < 12; round++) {
       const p = podPlan(config, 'abc', round, assets, images);
@@ -252,7 +266,7 @@ describe("podPlan: the round's slots", () => {
       seen.add(first);
       expect(p.sut.ports[first], `round ${round}`).toBe(9000);
       expect(p.sut.ports[first === 'baseline' ? 'candidate' : 'baseline']).toBe(9001);
-      const targets = (p.loadgen.config as Obj).targets;
+      const targets = p.loadgen.config.targets;
       expect(targets.baseline.port).toBe(p.sut.ports.baseline);
       expect(targets.candidate.port).toBe(p.sut.ports.candidate);
       const env = Object.fromEntries(

@@ -1,4 +1,5 @@
 // The samples CSV contract: `round,arm,seq,latency_ns[,start_ns,status]` (the loadgen always writes all six).
+import type { Arm } from '../types';
 import { SAMPLES_HEADER, type Sample } from '../types';
 
 export { SAMPLES_HEADER };
@@ -20,4 +21,16 @@ export function formatSampleRows(samples: readonly Sample[]): string {
 /** A whole file: header plus rows. */
 export function formatSamplesCsv(samples: readonly Sample[]): string {
   return SAMPLES_HEADER + '\n' + formatSampleRows(samples);
+}
+
+const ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)$/;
+
+/** One CSV row as the load generator writes it, or null for any other line (the header included). */
+export function parseSampleRow(line: string): Sample | null {
+  const m = ROW.exec(line);
+  if (!m) return null;
+  const s: Sample = { round: Number(m[1]), arm: m[2] as Arm, seq: Number(m[3]), latencyNs: Number(m[4]) };
+  if (m[5] !== '') s.startNs = Number(m[5]);
+  if (m[6] !== '') s.status = Number(m[6]);
+  return s;
 }

@@ -56,11 +56,11 @@ export function callsLine(v: Verdict): string {
   return `${parts.length ? `${parts.join(', ')} over ${c.requests} requests` : 'no hooked calls seen'}, ${by}${uncounted}`;
 }
 
-/** Where the loadgen's other threads went, if not to its own CPU. */
+/** Where the orchestrating process went, when the plan left it a CPU. */
 export function helpersNote(p: PlacementReport): string {
   const h = p.pinned.helpers;
   if (!h) return '';
-  return h === 'single-threaded' ? ' (loadgen single-threaded)' : ` (loadgen's other threads on ${describeCpus(h, p.allowed)})`;
+  return h === 'single-threaded' ? ' (loadgen single-threaded)' : ` (orchestrator on ${describeCpus(h, p.allowed)})`;
 }
 
 /** Where the loadgen and the arms were pinned, how often they were seen apart, who started first. */

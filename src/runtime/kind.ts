@@ -1,6 +1,6 @@
 // The kind runtime: prepares a kind cluster (reuse or create; `kind-version` when set, else the
 // kind on PATH, else a pinned release, downloaded with @actions/tool-cache inside GitHub Actions), waits for its node to be Ready, loads
-// the SUT and loadgen images into it (docker, or podman under KIND_EXPERIMENTAL_PROVIDER=podman),
+// the SUT image into it (the load generator comes by ConfigMap and runs in that image) (docker, or podman under KIND_EXPERIMENTAL_PROVIDER=podman),
 // then runs every round as the kubernetes runtime does against the `kind-<name>` context, with
 // imagePullPolicy Never: no round ever pulls. At the end
 // it deletes the cluster only if it created it (and tells its ledger, whose owner removes it if we died).
@@ -204,12 +204,11 @@ export class KindRuntime implements Runtime {
         await this.kind(args, 300_000, `kind create cluster ${this.cluster}`);
       }
       await this.waitNodeReady();
-      // Both images go into the node before round 0, so no round waits for (or fails on) a registry.
+      // The image goes into the node before round 0, so no round waits for (or fails on) a registry.
       const sutImage = await this.localImage(this.config.sut.image);
-      const loadgenImage = await this.localImage(this.config.pod.loadgenImage);
-      await this.loadImages([...new Set([sutImage, loadgenImage])]);
+      await this.loadImages([sutImage]);
       this.kube = new KubernetesRuntime(
-        { ...this.config, sut: { ...this.config.sut, image: sutImage }, pod: { ...this.config.pod, kubeContext: this.kubeContext(), loadgenImage } },
+        { ...this.config, sut: { ...this.config.sut, image: sutImage }, pod: { ...this.config.pod, kubeContext: this.kubeContext() } },
         { ...this.opts, name: 'kind', pullPolicy: 'Never' },
       );
     })();

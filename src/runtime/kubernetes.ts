@@ -31,7 +31,8 @@ import { loaderMessage } from '../native';
 import { listenerOf, noListener, parseSnapshot, SNAPSHOT_SCRIPT } from './pod-listener';
 import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
 import { partialRound, roundFromOutput } from './pod-output';
-import { pinBinaryFor, type PinArch } from './pin-arch';
+import { ensureLoadgen, loadgenBinary } from '../loadgen/native';
+import { nativeToolFor, pinBinaryFor, type PinArch } from './pin-arch';
 import { expectedRows, loadPodAssets, newRunId, podPlan, type PodAssets } from './pod-plan';
 import { autoCpuMillis, checkCpuFits, describeNode, nodeCpu as nodeCpuOf, podCpuMillis, podResources, type NodeCpu } from './pod-resources';
 import type { PlacementPlan } from './placement';
@@ -58,7 +59,7 @@ export interface KubernetesOptions {
   /** Attempts and first backoff for transient API errors (doubling). */
   retries?: number;
   backoffMs?: number;
-  /** The nodes' architecture, for the pin wrapper sent to the pods (default: this machine's; src/runtime/pin-arch.ts). */
+  /** The nodes' architecture, for the pin wrapper and load generator sent to the pods (default: this machine's; src/runtime/pin-arch.ts). */
   pinArch?: PinArch | null;
   /** Told of every namespace and pod created and removed (default: nobody). */
   ledger?: ResourceLedger;
@@ -118,8 +119,9 @@ export class KubernetesRuntime implements Runtime {
   private readonly ledger: ResourceLedger;
   private readonly placementPlan: PlacementPlan;
   private readonly report: PlacementReport;
-  /** The pin wrapper sent to the pods, built for the nodes' architecture. */
+  /** The pin wrapper and the load generator sent to the pods, built for the nodes' architecture. */
   private readonly pin: string;
+  private readonly loadgen: string;
 
   constructor(
     private readonly config: Config,
@@ -135,6 +137,7 @@ export class KubernetesRuntime implements Runtime {
     this.ledger = opts.ledger ?? NO_LEDGER;
     this.pullPolicy = opts.pullPolicy ?? 'IfNotPresent';
     this.pin = pinBinaryFor(opts.pinArch ?? null);
+    this.loadgen = nativeToolFor('loadgen', opts.pinArch ?? null);
     this.ownNamespace = !config.pod.namespace;
     this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
     // The node's CPUs and the containers' cpusets are not visible from here: pinned, but not observed.
@@ -188,7 +191,8 @@ export class KubernetesRuntime implements Runtime {
     if (!this.config.sut.image) {
       throw new UsageError(`runtime ${this.name} needs sut.image (the SUT's container image)`);
     }
-    const assets = loadPodAssets(this.config, this.pin);
+    if (this.loadgen === loadgenBinary()) await ensureLoadgen();
+    const assets = loadPodAssets(this.config, this.pin, this.loadgen);
     await this.fitCpu();
     if (this.ownNamespace && !this.namespaceCreated) {
       const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace, labels: podLabels(this.runId) } };
@@ -213,7 +217,7 @@ export class KubernetesRuntime implements Runtime {
     }
   }
 
-  /** One pod with the SUT and loadgen images, run to completion before round 0: the pulls happen here. */
+  /** One pod with the SUT image (the loadgen runs in it too), run to completion before round 0: the pull happens here. */
   private async prePull(): Promise<void> {
     const pod = dnsLabel(`hook-latency-${this.runId}-pull`);
     const ns = this.namespace;
@@ -226,10 +230,7 @@ export class KubernetesRuntime implements Runtime {
         restartPolicy: 'Never',
         automountServiceAccountToken: false,
         terminationGracePeriodSeconds: 0,
-        containers: [
-          container('sut', this.config.sut.image as string, ['sh', '-c', 'exit 0']),
-          container('loadgen', this.config.pod.loadgenImage, ['node', '-e', '']),
-        ],
+        containers: [container('sut', this.config.sut.image as string, ['sh', '-c', 'exit 0'])],
       },
     };
     try {
@@ -244,7 +245,7 @@ export class KubernetesRuntime implements Runtime {
         const failed = p.status?.containerStatuses?.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0);
         if (p.status?.phase === 'Failed' || failed) {
           const t = failed?.state?.terminated;
-          await this.fail(pod, `the image pre-pull pod failed: container ${failed?.name ?? '?'} exited with ${t?.exitCode ?? '?'}${t?.message ? `: ${t.message.trim()}` : ''} (the SUT image needs sh; the loadgen image node)`);
+          await this.fail(pod, `the image pre-pull pod failed: container ${failed?.name ?? '?'} exited with ${t?.exitCode ?? '?'}${t?.message ? `: ${t.message.trim()}` : ''} (the SUT image needs sh for this check)`);
         }
         if (Date.now() > deadline) await this.fail(pod, `the images were not pulled within ${Math.round(this.config.pod.podTimeoutMs / 1000)} s (pod-timeout; phase ${p.status?.phase ?? 'unknown'})`);
         await sleep(this.pollMs);
@@ -284,7 +285,6 @@ export class KubernetesRuntime implements Runtime {
     const plan = podPlan(this.config, this.runId, index, assets, {
       sutImage: this.config.sut.image as string,
       sutCommand: this.config.sut.command,
-      loadgenImage: this.config.pod.loadgenImage,
       pullPolicy: this.pullPolicy,
     }, this.namespace, this.autoCpu);
     plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
@@ -337,7 +337,6 @@ export class KubernetesRuntime implements Runtime {
     const plan = podPlan(this.config, this.runId, 0, assets, {
       sutImage: this.config.sut.image as string,
       sutCommand: this.config.sut.command,
-      loadgenImage: this.config.pod.loadgenImage,
       pullPolicy: this.pullPolicy,
     }, this.namespace, this.autoCpu);
     const manifest = countingPodManifest(plan, countSo, requests);

@@ -1,9 +1,9 @@
 // The embedded default: both SUT arms as child processes on this host, the candidate with
-// LD_PRELOAD of the hook, the load generator in-process on loopback. Every round starts both arms
+// LD_PRELOAD of the hook, the native load generator (hook/loadgen.c) as a third, pinned child. Every round starts both arms
 // fresh on free ports and stops them; nothing is left running, also on failure or Ctrl-C.
 import { createServer } from 'node:net';
 import type { Config } from '../config';
-import { RoundFailedError, RunError } from '../errors';
+import { RoundFailedError } from '../errors';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,12 +13,12 @@ import { wrappedByGate } from '../cost/wrapped';
 import { sameHostCheck } from '../checks';
 import type { CallCounts, RoundOutcome, Runtime } from '../experiment/runtime';
 import { firstStarted, slotPorts } from '../experiment/schedule';
-import { driveSequential } from '../loadgen/count-mode';
-import { runRound } from '../loadgen/loadgen';
+import type { LoadgenConfig } from '../loadgen/config';
+import { ensureLoadgen, LoadgenProcess, loadgenFailure } from '../loadgen/native';
 import { roundFromSamples } from '../samples/round-data';
-import { ARMS, type Arm, type PlacementReport, type RoundData, type Sample } from '../types';
+import { ARMS, type Arm, type PlacementReport, type RoundData } from '../types';
 import { SutProcess, type SutProcessOptions } from './local-process';
-import { allowedCpus, helperCpus, hostPlan, pinBinary, pinnedCommand, pinProcess, pinThread, probePoints, RoundObserver, threadCount, type PlacementPlan } from './placement';
+import { allowedCpus, helperCpus, hostPlan, pinBinary, pinnedCommand, pinProcess, probePoints, RoundObserver, type PlacementPlan } from './placement';
 
 export interface LocalRuntimeOptions {
   /** argv of the SUT; `{port}` is replaced by the instance's port, which is also in $PORT. */
@@ -29,14 +29,13 @@ export class LocalRuntime implements Runtime {
   readonly name = 'local';
   private live = new Set<SutProcess>();
   private readonly onExit = () => this.killAll();
-  /** The round being measured and its samples so far (for salvage on Ctrl-C). */
-  private inProgress?: { index: number; samples: Sample[] };
+  /** The round being measured and its load generator (for salvage on Ctrl-C). */
+  private inProgress?: { index: number; loadgen: LoadgenProcess };
   private readonly allowed = allowedCpus();
   private readonly plan: PlacementPlan;
   private readonly report: PlacementReport;
-  /** Set once this process (the load generator) is pinned, so teardown can restore its affinity. */
+  /** Set once this process is moved off the measured CPUs, so teardown can restore its affinity. */
   private pinnedSelf = false;
-  private pinnedThreads = 0;
 
   constructor(
     private readonly config: Config,
@@ -55,6 +54,7 @@ export class LocalRuntime implements Runtime {
 
   async runRound(index: number): Promise<RoundOutcome> {
     this.pinSelf();
+    const binary = await ensureLoadgen();
     const { sut } = this.config;
     const command = pinnedCommand(pinBinary(), this.plan.sut, this.opts.command);
     const first = firstStarted(this.config.seed, index);
@@ -67,31 +67,27 @@ export class LocalRuntime implements Runtime {
     const started = {} as Record<Arm, SutProcess>;
     for (const arm of first === 'baseline' ? ARMS : [...ARMS].reverse()) started[arm] = this.start(arms[arm]);
     const { baseline, candidate } = started;
-    const observer = new RoundObserver(index, first, () => ({ baseline: [baseline.pid], candidate: [candidate.pid], loadgen: process.pid }));
-    const probes = probePoints(this.config.requestsPerRound);
+    let loadgen: LoadgenProcess | undefined;
+    const observer = new RoundObserver(index, first, () => ({ baseline: [baseline.pid], candidate: [candidate.pid], loadgen: loadgen?.pid }));
+    const probes = [...probePoints(this.config.requestsPerRound)].sort((a, b) => a - b);
     try {
       await Promise.all([baseline.waitReady(sut.readyPath, sut.readyTimeoutMs), candidate.waitReady(sut.readyPath, sut.readyTimeoutMs)]);
       if (this.config.hook) candidate.assertMapped(this.config.hook);
       if (this.config.baselineHook) baseline.assertMapped(this.config.baselineHook);
-      const current = { index, samples: [] as Sample[] };
-      this.inProgress = current;
-      const result = await runRound({
-        round: index,
-        seed: this.config.seed,
-        targets: { baseline: { host: '127.0.0.1', port: portB }, candidate: { host: '127.0.0.1', port: portC } },
-        warmupPerArm: this.config.warmupRequests,
-        pairs: this.config.requestsPerRound / 2,
-        connection: this.config.connection,
-        requests: this.config.requests,
-        timeoutMs: this.config.timeoutMs,
-        // Between two requests (never inside a timed one): where both arms last ran.
-        onSample: (s) => {
-          current.samples.push(s);
-          if (probes.has(s.seq)) observer.sample();
-        },
+      // From this process, while the load generator runs on its own CPU: where both arms last ran,
+      // once for each probe point its rows have passed.
+      let probed = 0;
+      loadgen = new LoadgenProcess(pinnedCommand(pinBinary(), this.plan.loadgen, [binary]), this.roundConfig(index, portB, portC), (rows) => {
+        while (probed < probes.length && rows.length > probes[probed]!) {
+          probed++;
+          observer.sample();
+        }
       });
+      this.inProgress = { index, loadgen };
+      const exit = await loadgen.exited;
+      if (exit.code !== 0) throw loadgenFailure(`round ${index}`, exit);
       this.report.rounds.push(observer.result());
-      const data = roundFromSamples(index, result.samples);
+      const data = roundFromSamples(index, loadgen.samples);
       const died = [baseline, candidate].find((p) => p.exit);
       if (died) {
         const said = died.tail(2);
@@ -103,17 +99,37 @@ export class LocalRuntime implements Runtime {
       return { data, checks: [sameHostCheck()] };
     } finally {
       this.inProgress = undefined;
+      loadgen?.dispose();
       await Promise.all([baseline.stop(), candidate.stop()]);
       this.live.delete(baseline);
       this.live.delete(candidate);
     }
   }
 
+  /** The round's config: the SUTs are ready (waited for above), so the load generator does not wait. */
+  private roundConfig(index: number, portB: number, portC: number): LoadgenConfig {
+    return {
+      ...this.loadgenBase(),
+      round: index,
+      rounds: 1,
+      targets: { baseline: { host: '127.0.0.1', port: portB }, candidate: { host: '127.0.0.1', port: portC } },
+      warmupPerArm: this.config.warmupRequests,
+      pairs: this.config.requestsPerRound / 2,
+    };
+  }
+
+  private loadgenBase(): Omit<LoadgenConfig, 'round' | 'rounds' | 'targets' | 'warmupPerArm' | 'pairs'> {
+    const { seed, connection, requests, timeoutMs } = this.config;
+    return { seed, connection, requests, timeoutMs, waitReadyMs: 0, readyPath: this.config.sut.readyPath };
+  }
+
+  /** Ctrl-C: the SUTs go first (so no request waits for them), then every row the load generator measured. */
   salvage(): RoundData | null {
     const current = this.inProgress;
     this.inProgress = undefined;
     this.killAll();
-    return current && current.samples.length > 0 ? roundFromSamples(current.index, current.samples) : null;
+    const samples = current?.loadgen.salvageSync() ?? [];
+    return current && samples.length > 0 ? roundFromSamples(current.index, samples) : null;
   }
 
   /**
@@ -156,13 +172,17 @@ export class LocalRuntime implements Runtime {
     }
   }
 
-  /** The gate's request mix and connection mode, one request at a time. */
+  /** The gate's request mix and connection mode, one request at a time (the load generator's --count). */
   private async drive(port: number, requests: number): Promise<number> {
-    const { connection, seed, timeoutMs } = this.config;
     const target = { host: '127.0.0.1', port };
-    await driveSequential({ target, connection, requests: this.config.requests, seed, round: 0, timeoutMs }, requests).catch((err: Error) => {
-      throw new RunError(`counting calls per request: ${err.message}`);
-    });
+    const config: LoadgenConfig = { ...this.loadgenBase(), round: 0, rounds: 1, targets: { baseline: target, candidate: target }, warmupPerArm: 0, pairs: 1, count: { requests } };
+    const p = new LoadgenProcess([await ensureLoadgen(), '--count'], config);
+    try {
+      const exit = await p.exited;
+      if (exit.code !== 0) throw loadgenFailure('counting calls per request', exit);
+    } finally {
+      p.dispose();
+    }
     return requests;
   }
 
@@ -177,20 +197,15 @@ export class LocalRuntime implements Runtime {
   }
 
   /**
-   * The load generator runs in this process's main thread, pinned to the loadgen CPU; its other
-   * threads go to the CPUs the plan leaves free (all to the loadgen CPU when there are none).
-   * Threads started since the last round (libuv's pool starts on first use) inherit the main
-   * thread's CPU, so the split is redone whenever the thread count changed.
+   * This process only orchestrates now (the load generator is its own pinned process): it goes to
+   * the CPUs the plan leaves free, so its timers and /proc reads never run on a measured CPU; with
+   * no free CPU it stays where it may run.
    */
   private pinSelf(): void {
-    if (this.plan.loadgen === null) return;
-    const threads = threadCount(process.pid);
-    if (this.pinnedSelf && threads === this.pinnedThreads) return;
     const helpers = helperCpus(this.plan, this.allowed);
-    pinProcess(pinBinary(), helpers ?? this.plan.loadgen, process.pid);
-    if (helpers !== null) pinThread(pinBinary(), this.plan.loadgen, process.pid);
+    if (this.pinnedSelf || helpers === null) return;
+    pinProcess(pinBinary(), helpers, process.pid);
     this.pinnedSelf = true;
-    this.pinnedThreads = threads;
   }
 
   private start(opts: SutProcessOptions): SutProcess {

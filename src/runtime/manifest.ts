@@ -1,13 +1,16 @@
 // The one Pod manifest shared by the podman, kind and kubernetes runtimes (pure: no I/O).
 // Containers sut-baseline, sut-candidate and loadgen share the pod's network namespace, so the
-// two SUTs listen on different ports of localhost. The hook(s) and the bundled loadgen script come
-// by ConfigMap (binaryData: byte-exact), mounted read-only; a hook larger than one ConfigMap may
-// hold comes in parts, joined into an emptyDir by an init container. LD_PRELOAD is set on the SUT
-// containers only. restartPolicy Never (else the loadgen restarts forever) and no `ports:` (podman
+// two SUTs listen on different ports of localhost. The hook(s) and the native load generator
+// (hook/loadgen.c, static: it runs in the SUT's own image, so a pod needs no loadgen image) come by
+// ConfigMap (binaryData: byte-exact), mounted read-only; a hook larger than one ConfigMap may hold
+// comes in parts, joined into an emptyDir by an init container (the loadgen's --join, also in the
+// SUT's image). LD_PRELOAD is set on the SUT containers only. restartPolicy Never (else the loadgen restarts forever) and no `ports:` (podman
 // publishes them on the host).
 import { createHash } from 'node:crypto';
 import type { ConfigMap, Container, Pod, ResourceRequirements, Volume, VolumeMount } from 'kubernetes-types/core/v1';
 import { stringify } from 'yaml';
+import type { LoadgenConfig } from '../loadgen/config';
+import { loadgenConfigText } from '../loadgen/native-config';
 import type { PodResources, Quantities } from './pod-resources';
 
 export const POD_LABELS = {
@@ -20,6 +23,9 @@ export const CONTAINERS = { baseline: 'sut-baseline', candidate: 'sut-candidate'
 /** Where the hook ConfigMaps are mounted in the SUT containers. */
 export const HOOK_DIRS = { baseline: '/hook-latency/baseline-hook', candidate: '/hook-latency/hook' } as const;
 const LOADGEN_DIR = '/loadgen';
+const LOADGEN_FILE = 'loadgen';
+/** The load generator inside every container that runs it. */
+export const LOADGEN_PATH = `${LOADGEN_DIR}/${LOADGEN_FILE}`;
 /** Where an init container finds the parts of a large hook (one mount per part). */
 const PARTS_DIR = '/hook-latency/parts';
 /**
@@ -28,7 +34,6 @@ const PARTS_DIR = '/hook-latency/parts';
  * (base64, +33 %) near 1 MiB, under etcd's default 1.5 MiB request limit.
  */
 export const HOOK_PART_BYTES = 768 * 1024;
-const LOADGEN_SCRIPT = 'loadgen.js';
 /** emptyDir shared by the loadgen (writes) and the SUT containers (read-only) for large outputs. */
 const OUT_DIR = '/hook-latency/out';
 export const OUT_FILE = `${OUT_DIR}/samples.csv`;
@@ -54,17 +59,20 @@ export interface PodPlan {
   hook?: HookAsset;
   baselineHook?: HookAsset;
   loadgen: {
-    image: string;
-    /** The bundled dist/loadgen.js (an ES module). */
-    script: Uint8Array;
-    /** The standalone loadgen's config (src/loadgen/config.ts), passed as LOADGEN_CONFIG. */
-    config: Record<string, unknown>;
+    /** The static hook/build/loadgen for the nodes' architecture. */
+    binary: Uint8Array;
+    /**
+     * podman: mount this host file instead of the ConfigMap's copy, whose files podman before 4.4
+     * creates without the execute bit (it ignores defaultMode).
+     */
+    hostPath?: string;
+    /** Its config (docs/contracts.md), passed as LOADGEN_CONFIG. */
+    config: LoadgenConfig;
     /**
      * Write the CSV to OUT_FILE in an emptyDir instead of stdout; the runtime reads it with
      * `kubectl exec <sut container> -- cat` (container logs are rotated, an exec stream is not).
      */
     outputFile?: boolean;
-    imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   };
   /** requests = limits per container (pod-resources.ts): Guaranteed QoS when every one has CPU and memory. */
   resources?: PodResources;
@@ -150,19 +158,6 @@ function resources(r: Quantities | undefined): ResourceRequirements | undefined 
   return { requests: { ...q }, limits: { ...q } };
 }
 
-/**
- * Node script of the init container that joins a large hook: `node -e JOIN_SCRIPT OUT SHA256 PART...`
- * concatenates the parts into OUT (mode 0555) and refuses a result whose SHA-256 differs.
- */
-export const JOIN_SCRIPT = [
-  "const fs = require('node:fs');",
-  "const [out, sha, ...parts] = process.argv.slice(1);",
-  'const data = Buffer.concat(parts.map((p) => fs.readFileSync(p)));',
-  "const got = require('node:crypto').createHash('sha256').update(data).digest('hex');",
-  'if (got !== sha) { console.error(`hook parts joined to sha256 ${got}, expected ${sha}`); process.exit(1); }',
-  'fs.writeFileSync(out, data, { mode: 0o555 });',
-].join('\n');
-
 interface HookDelivery {
   configMaps: ConfigMap[];
   volumes: Volume[];
@@ -172,7 +167,7 @@ interface HookDelivery {
 /**
  * The hook as volume `volume` (mounted at HOOK_DIRS[arm] in the SUT container): one ConfigMap when
  * it fits, else HOOK_PART_BYTES parts in ConfigMaps of their own, joined into an emptyDir by an
- * init container running the loadgen image (it has node).
+ * init container running `loadgen --join OUT SHA256 PART...` in the SUT's image.
  */
 function hookDelivery(plan: PodPlan, arm: 'baseline' | 'candidate', volume: string, cmName: string, hook: HookAsset, meta: (name: string) => Record<string, unknown>): HookDelivery {
   const bytes = Buffer.from(hook.data.buffer, hook.data.byteOffset, hook.data.byteLength);
@@ -184,7 +179,7 @@ function hookDelivery(plan: PodPlan, arm: 'baseline' | 'candidate', volume: stri
     };
   }
   const out: HookDelivery = { configMaps: [], volumes: [{ name: volume, emptyDir: {} }], initContainers: [] };
-  const mounts: VolumeMount[] = [{ name: volume, mountPath: HOOK_DIRS[arm] }];
+  const mounts: VolumeMount[] = [{ name: volume, mountPath: HOOK_DIRS[arm] }, loadgenMount(plan)];
   const parts: string[] = [];
   for (let i = 0, off = 0; off < bytes.length; i++, off += HOOK_PART_BYTES) {
     const name = hookPartName(cmName, i);
@@ -197,15 +192,22 @@ function hookDelivery(plan: PodPlan, arm: 'baseline' | 'candidate', volume: stri
   const sha = createHash('sha256').update(bytes).digest('hex');
   const init: Container = {
     name: `join-${volume}`,
-    image: plan.loadgen.image,
-    command: ['node', '-e', JOIN_SCRIPT, hookPath(arm, hook), sha, ...parts],
+    image: plan.sut.image,
+    command: [LOADGEN_PATH, '--join', hookPath(arm, hook), sha, ...parts],
     volumeMounts: mounts,
   };
-  if (plan.loadgen.imagePullPolicy) init.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  if (plan.sut.imagePullPolicy) init.imagePullPolicy = plan.sut.imagePullPolicy;
   const res = resources(plan.resources?.loadgen);
   if (res) init.resources = res;
   out.initContainers.push(init);
   return out;
+}
+
+/** The loadgen's volume: its ConfigMap, or (podman) the host's file. */
+function loadgenMount(plan: PodPlan): VolumeMount {
+  return plan.loadgen.hostPath
+    ? { name: 'loadgen', mountPath: LOADGEN_PATH, readOnly: true }
+    : { name: 'loadgen', mountPath: LOADGEN_DIR, readOnly: true };
 }
 
 export function buildPodManifest(plan: PodPlan): PodManifest {
@@ -215,17 +217,13 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
     ...(plan.namespace ? { namespace: plan.namespace } : {}),
     labels,
   });
-  const configMaps: ConfigMap[] = [
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: meta(names.loadgen, podLabels(plan.runId)),
-      // package.json makes node treat the bundled ES module as one, whatever the Node version.
-      data: { 'package.json': '{"type":"module"}\n' },
-      binaryData: { [LOADGEN_SCRIPT]: base64(plan.loadgen.script) },
-    },
-  ];
-  const volumes: Volume[] = [{ name: 'loadgen', configMap: { name: names.loadgen } }];
+  const configMaps: ConfigMap[] = [];
+  const volumes: Volume[] = [];
+  if (plan.loadgen.hostPath) volumes.push({ name: 'loadgen', hostPath: { path: plan.loadgen.hostPath, type: 'File' } });
+  else {
+    configMaps.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(names.loadgen, podLabels(plan.runId)), binaryData: { [LOADGEN_FILE]: base64(plan.loadgen.binary) } });
+    volumes.push({ name: 'loadgen', configMap: { name: names.loadgen, defaultMode: 0o555 } });
+  }
   const initContainers: Container[] = [];
   const hookVolume = (arm: 'baseline' | 'candidate', volume: string, cmName: string, hook: HookAsset) => {
     const d = hookDelivery(plan, arm, volume, cmName, hook, (name) => meta(name, podLabels(plan.runId)));
@@ -236,21 +234,21 @@ export function buildPodManifest(plan: PodPlan): PodManifest {
   if (plan.hook) hookVolume('candidate', 'hook', names.hook, plan.hook);
   if (plan.baselineHook) hookVolume('baseline', 'baseline-hook', names.baselineHook, plan.baselineHook);
   const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
-  const lgMounts: VolumeMount[] = [{ name: 'loadgen', mountPath: LOADGEN_DIR, readOnly: true }];
+  const lgMounts: VolumeMount[] = [loadgenMount(plan)];
   if (plan.loadgen.outputFile) {
     volumes.push({ name: 'out', emptyDir: {} });
     lgMounts.push({ name: 'out', mountPath: OUT_DIR });
   }
+  // The SUT's own image: the loadgen is static, so the image only has to be there (no pull of
+  // another image); its entrypoint is never used.
   const loadgen: Container = {
     name: CONTAINERS.loadgen,
-    image: plan.loadgen.image,
-    // V8's --single-threaded: no GC or compiler worker threads, which would share the loadgen's
-    // pinned CPU and stall requests by milliseconds (docs/method.md, "The load generator's own threads").
-    command: ['node', '--single-threaded', `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
-    env: [{ name: 'LOADGEN_CONFIG', value: JSON.stringify(lgConfig) }],
+    image: plan.sut.image,
+    command: [LOADGEN_PATH],
+    env: [{ name: 'LOADGEN_CONFIG', value: loadgenConfigText(lgConfig) }],
     volumeMounts: lgMounts,
   };
-  if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  if (plan.sut.imagePullPolicy) loadgen.imagePullPolicy = plan.sut.imagePullPolicy;
   const lgResources = resources(plan.resources?.loadgen);
   if (lgResources) loadgen.resources = lgResources;
   const pod: Pod = {

@@ -49,42 +49,58 @@ export function hookPinArch(hooks: Array<{ path: string; what: string }>): PinAr
   return found?.arch ?? null;
 }
 
+/** The freestanding programs the pods get, built by `make -C hook <tool>`, and what errors call them. */
+export type NativeTool = 'pin' | 'loadgen';
+const TOOL_NAMES: Record<NativeTool, string> = { pin: 'the pin wrapper', loadgen: 'the load generator' };
+
+/** Where TOOL for ARCH lives: hook/build/TOOL for this machine's, hook/build/ARCH/TOOL for another. */
+export function nativeToolFor(tool: NativeTool, arch: PinArch | null, root = packageRoot()): string {
+  return arch === null || arch === hostPinArch() ? join(root, 'hook', 'build', tool) : join(root, 'hook', 'build', arch, tool);
+}
+
 /** Where the wrapper for ARCH lives: hook/build/pin for this machine's, hook/build/ARCH/pin for another. */
 export function pinBinaryFor(arch: PinArch | null, root = packageRoot()): string {
-  return arch === null || arch === hostPinArch() ? pinBinary(root) : join(root, 'hook', 'build', arch, 'pin');
+  return arch === null || arch === hostPinArch() ? pinBinary(root) : nativeToolFor('pin', arch, root);
 }
 
 /**
- * Builds the wrapper for another architecture with its GNU cross compiler (ARCH-linux-gnu-gcc; the
- * wrapper is freestanding, so no cross libc is needed) when it is missing. Without that compiler:
- * one line naming both ways out.
+ * Builds TOOL for another architecture with its GNU cross compiler (ARCH-linux-gnu-gcc; the tools
+ * are freestanding, so no cross libc is needed) when it is missing. Without that compiler: one line
+ * naming both ways out (`orElse`).
  */
-export async function ensureCrossPin(arch: PinArch, root = packageRoot()): Promise<string> {
-  const file = pinBinaryFor(arch, root);
+export async function ensureCross(tool: NativeTool, arch: PinArch, root = packageRoot(), orElse = 'set placement: off'): Promise<string> {
+  const file = nativeToolFor(tool, arch, root);
   if (existsSync(file) || arch === hostPinArch()) return file;
   const cc = `${arch}-linux-gnu-gcc`;
   if (!(await which(cc, false))) {
     throw new UsageError(
-      `the hook is built for ${NAMES[arch]} and this machine is ${hostName()}: the pods need the pin wrapper for ${NAMES[arch]}; ` +
-        `install ${cc} (Debian/Ubuntu: gcc-${arch.replaceAll('_', '-')}-linux-gnu) to build it, or set placement: off`,
+      `the hook is built for ${NAMES[arch]} and this machine is ${hostName()}: the pods need ${TOOL_NAMES[tool]} for ${NAMES[arch]}; ` +
+        `install ${cc} (Debian/Ubuntu: gcc-${arch.replaceAll('_', '-')}-linux-gnu) to build it, or ${orElse}`,
     );
   }
   const dir = join(root, 'hook', 'build', arch);
-  await buildNative(`the pin wrapper for ${NAMES[arch]}`, ['pin', `CC=${cc}`, `B=${dir}`], root);
+  await buildNative(`${TOOL_NAMES[tool]} for ${NAMES[arch]}`, [tool, `CC=${cc}`, `B=${dir}`], root);
   return file;
 }
 
+/** The pin wrapper for ARCH (see ensureCross). */
+export function ensureCrossPin(arch: PinArch, root = packageRoot()): Promise<string> {
+  return ensureCross('pin', arch, root);
+}
+
 /**
- * The pin wrapper's architecture for an existing cluster, whose nodes may not be this machine's:
- * the hooks', the wrapper cross-built when that is another; null with placement off.
+ * The nodes' architecture for an existing cluster, which may not be this machine's: the hooks',
+ * else this machine's. The load generator is cross-built for it when that is another, and the pin
+ * wrapper too unless placement is off.
  */
 export async function clusterPinArch(config: Config): Promise<PinArch | null> {
-  if (config.placement === 'off') return null;
   const hooks = [
     { path: config.hook, what: 'the hook' },
     { path: config.baselineHook, what: 'the baseline hook' },
   ].filter((h): h is { path: string; what: string } => !!h.path);
   const arch = hookPinArch(hooks) ?? hostPinArch();
-  if (arch !== null) await ensureCrossPin(arch);
+  if (arch === null) return null;
+  await ensureCross('loadgen', arch, undefined, 'build the hook for this machine');
+  if (config.placement !== 'off') await ensureCrossPin(arch);
   return arch;
 }

@@ -187,10 +187,11 @@ export function pinThread(pin: string, cpus: string, tid: number): void {
 }
 
 /**
- * Where the in-process load generator's other threads go (V8's garbage-collector and compiler
- * workers, libuv's pool): the allowed CPUs the plan leaves free, or null when it leaves none. On
- * the measured CPU they stalled about 1.7 % of requests by 0.4-26 ms, whenever a worker ran while
- * the loadgen waited for a response (docs/method.md, "The load generator's own threads").
+ * Where the orchestrating process goes (its event loop, V8's garbage-collector and compiler workers,
+ * libuv's pool, the placement observer's /proc reads): the allowed CPUs the plan leaves free, or
+ * null when it leaves none. On the measured CPU its threads stalled about 1.7 % of requests by
+ * 0.4-26 ms when the load generator still ran inside it (docs/method.md, "The load generator's own
+ * threads").
  */
 export function helperCpus(plan: PlacementPlan, allowed: number[]): string | null {
   if (plan.mode === 'off') return null;

@@ -2,23 +2,27 @@
 // the candidate's hooked calls per request with the counting preload (hook/count.c), no ptrace.
 // The round's manifest, transformed: the baseline goes; the candidate gets count.so (by ConfigMap,
 // like the hook) in front of the hook in LD_PRELOAD and an emptyDir for its counts; the loadgen
-// idles until the runtime execs `node loadgen.js --count` in it (src/loadgen/count-mode.ts), which
-// signals the SUT (the pod shares one PID namespace) and prints the snapshots around its requests.
+// idles until the runtime execs `loadgen --count` in it (hook/loadgen.c), which signals the SUT
+// (the pod shares one PID namespace) and prints the snapshots around its requests.
 import type { ConfigMap, Container, Pod, Volume } from 'kubernetes-types/core/v1';
 import { COUNT_FILE_ENV } from '../cost/count-preload';
 import { parseCountFile, perRequestBetween } from '../cost/count-file';
 import { RunError } from '../errors';
-import { COUNT_AFTER, COUNT_BEFORE } from '../loadgen/count-mode';
-import { buildPodManifest, configMapNames, CONTAINERS, dnsLabel, podLabels, type PodManifest, type PodPlan } from './manifest';
+import { loadgenConfigText } from '../loadgen/native-config';
+import { buildPodManifest, configMapNames, CONTAINERS, dnsLabel, LOADGEN_PATH, podLabels, type PodManifest, type PodPlan } from './manifest';
+
+/** The markers `loadgen --count` prints before each snapshot. */
+const COUNT_BEFORE = 'counts-before';
+const COUNT_AFTER = 'counts-after';
 
 const PRELOAD_DIR = '/hook-latency/count-preload';
 const PRELOAD_FILE = 'count.so';
 const COUNT_DIR = '/hook-latency/count';
 export const COUNT_FILE = `${COUNT_DIR}/counts.txt`;
 /** Run in the loadgen container (`podman exec` / `kubectl exec -c loadgen`); its env has the config. */
-export const COUNT_COMMAND = ['node', '/loadgen/loadgen.js', '--count'];
+export const COUNT_COMMAND = [LOADGEN_PATH, '--count'];
 /** Keeps the loadgen container up (and idle) until the runtime's exec. */
-const IDLE = ['node', '-e', 'setInterval(() => {}, 1 << 30)'];
+const IDLE = [LOADGEN_PATH, '--idle'];
 
 export function countPodName(runId: string): string {
   return dnsLabel(`hook-latency-${runId}-count`);
@@ -68,7 +72,7 @@ export function countingPodManifest(plan: PodPlan, countSo: Uint8Array, requests
 
   const loadgen = container(pod, CONTAINERS.loadgen);
   loadgen.command = IDLE;
-  withEnv(loadgen, 'LOADGEN_CONFIG', JSON.stringify({ ...plan.loadgen.config, count: { requests, file: COUNT_FILE } }));
+  withEnv(loadgen, 'LOADGEN_CONFIG', loadgenConfigText({ ...plan.loadgen.config, count: { requests, file: COUNT_FILE } }));
   // Read-write: the loadgen removes the old snapshot before asking for the next.
   loadgen.volumeMounts = [...(loadgen.volumeMounts ?? []), { name: 'count', mountPath: COUNT_DIR }];
   return { pod, configMaps: [...built.configMaps, configMap] };

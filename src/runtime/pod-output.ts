@@ -1,11 +1,9 @@
 // The loadgen's output as it comes back from a pod (`podman logs` / `kubectl logs`, which may mix
 // in its stderr lines): the CSV rows of one round -> RoundData. Truncation is detected, never hidden.
 import { RunError } from '../errors';
-import { SAMPLES_HEADER } from '../loadgen/csv';
+import { SAMPLES_HEADER, parseSampleRow } from '../loadgen/csv';
 import { roundFromSamples } from '../samples/round-data';
-import type { Arm, RoundData, Sample } from '../types';
-
-const ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)$/;
+import type { RoundData, Sample } from '../types';
 
 export interface ParsedOutput {
   data: RoundData;
@@ -25,15 +23,9 @@ export function parseLoadgenOutput(text: string, round: number): ParsedOutput {
       headerSeen = true;
       continue;
     }
-    const m = ROW.exec(line);
-    if (!m) {
-      other.push(line);
-      continue;
-    }
-    const s: Sample = { round: Number(m[1]), arm: m[2] as Arm, seq: Number(m[3]), latencyNs: Number(m[4]) };
-    if (m[5] !== '') s.startNs = Number(m[5]);
-    if (m[6] !== '') s.status = Number(m[6]);
-    samples.push(s);
+    const s = parseSampleRow(line);
+    if (s) samples.push(s);
+    else other.push(line);
   }
   return { data: roundFromSamples(round, samples), other, headerSeen };
 }

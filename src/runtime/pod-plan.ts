@@ -1,11 +1,12 @@
 // Config -> the PodPlan of one round (shared by the podman and kubernetes runtimes), and the assets
-// every pod carries: the hook .so files and the bundled loadgen script.
+// every pod carries: the hook .so files, the native load generator and the pin wrapper.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Config } from '../config';
 import { UsageError } from '../errors';
-import { packageRoot } from '../native';
+import type { LoadgenConfig } from '../loadgen/config';
+import { loadgenBinary } from '../loadgen/native';
 import { dnsLabel, type HookAsset, type PodPlan } from './manifest';
 import { podResources } from './pod-resources';
 import { firstStarted, slotPorts } from '../experiment/schedule';
@@ -14,7 +15,8 @@ import { pinBinary } from './placement';
 export interface PodAssets {
   hook?: HookAsset;
   baselineHook?: HookAsset;
-  loadgenScript: Uint8Array;
+  /** The static load generator (hook/build/loadgen, or its cross build) and where it is on this host. */
+  loadgen: { binary: Uint8Array; path: string };
   /** The static pin wrapper (hook/build/pin), unless placement is off. */
   pin: Uint8Array | null;
 }
@@ -36,19 +38,15 @@ function readHook(path: string | undefined, what: string): HookAsset | undefined
   return { fileName, data };
 }
 
-/** The package's dist/loadgen.js (whether running from the bundle or from src/), or $HOOK_LATENCY_LOADGEN. */
-function findLoadgenScript(): string {
-  const file = process.env.HOOK_LATENCY_LOADGEN || join(packageRoot(), 'dist', 'loadgen.js');
-  if (!existsSync(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
-  return file;
-}
-
-/** PIN: the wrapper built for the nodes' architecture (this machine's unless the runtime says otherwise). */
-export function loadPodAssets(config: Config, pin = pinBinary()): PodAssets {
+/**
+ * PIN, LOADGEN: the wrapper and the load generator built for the nodes' architecture (this
+ * machine's unless the runtime says otherwise; built by make -C hook).
+ */
+export function loadPodAssets(config: Config, pin = pinBinary(), loadgen = loadgenBinary()): PodAssets {
   return {
     hook: readHook(config.hook, 'hook'),
     baselineHook: readHook(config.baselineHook, 'baseline-hook'),
-    loadgenScript: readFileSync(findLoadgenScript()),
+    loadgen: { binary: readFileSync(loadgen), path: loadgen },
     pin: config.placement === 'off' ? null : readFileSync(pin),
   };
 }
@@ -64,7 +62,7 @@ export function expectedRows(config: Config): number {
   return 2 * Math.floor(config.requestsPerRound / 2);
 }
 
-function loadgenConfig(config: Config, round: number): Record<string, unknown> {
+function loadgenConfig(config: Config, round: number): LoadgenConfig {
   const ports = sutPorts(config, round);
   return {
     rounds: 1,
@@ -90,7 +88,6 @@ function loadgenConfig(config: Config, round: number): Record<string, unknown> {
 export interface PlanImages {
   sutImage: string;
   sutCommand: string[];
-  loadgenImage: string;
   pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
 }
 
@@ -109,12 +106,7 @@ export function podPlan(config: Config, runId: string, round: number, assets: Po
     },
     hook: assets.hook,
     baselineHook: assets.baselineHook,
-    loadgen: {
-      image: images.loadgenImage,
-      script: assets.loadgenScript,
-      config: loadgenConfig(config, round),
-      imagePullPolicy: images.pullPolicy,
-    },
+    loadgen: { binary: assets.loadgen.binary, config: loadgenConfig(config, round) },
     resources: podResources(config.pod, autoCpu),
   };
 }

@@ -8,9 +8,10 @@ import { availableParallelism, constants, hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuThrottlingCheck, memoryLimitCheck, samePodCheck } from '../checks';
-import { DEFAULTS, type Config } from '../config';
+import type { Config } from '../config';
 import { RoundFailedError, RunError } from '../errors';
 import { COUNT_REQUESTS, ensureCountPreload, preloadFunctions } from '../cost/count-preload';
+import { ensureLoadgen } from '../loadgen/native';
 import { NO_LEDGER, type CallCounts, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
 import { firstStarted } from '../experiment/schedule';
 import type { Check, PlacementReport, RoundData } from '../types';
@@ -30,7 +31,6 @@ import { COUNT_COMMAND, countingPodManifest, countPodName, countsFromOutput } fr
 
 const KUBE_NETWORK = 'podman-default-kube-network';
 const SUT_IMAGE_NAME = 'hook-latency-sut';
-const NODE_IMAGE_NAME = 'hook-latency-node';
 
 /** True when the SUT image is ours to make: imported from the host binary `sut.command[0]` (no or our own image). */
 export function importsSutBinary(sut: Config['sut']): boolean {
@@ -117,7 +117,7 @@ export class PodmanRuntime implements Runtime {
     this.prepared ??= (async () => {
       await this.exec(['version', '--format', '{{.Client.Version}}'], 30_000);
       this.networkPreexisted = (await run([this.podman, 'network', 'exists', KUBE_NETWORK], { timeoutMs: 30_000 })).code === 0;
-      const assets = loadPodAssets(this.config);
+      const assets = loadPodAssets(this.config, pinBinary(), await ensureLoadgen());
       const images = await this.images();
       // The containers see the host's CPUs (no cpuset is set), so "@-1" is the host's last allowed CPU.
       const { plan: placement, report } = podPlacement(this.config.placement, images.sutCommand, allowedCpus());
@@ -131,15 +131,19 @@ export class PodmanRuntime implements Runtime {
     return this.report ?? podPlacement(this.config.placement, this.config.sut.command, allowedCpus()).report;
   }
 
-  /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
+  /** The example SUT (or any host binary) as a minimal local image unless a real image is configured. */
   private async images(): Promise<PlanImages> {
-    const { sut, pod } = this.config;
+    const { sut } = this.config;
     const own = importsSutBinary(sut) ? await this.sutImage() : undefined;
-    let loadgenImage = pod.loadgenImage;
-    if (loadgenImage === DEFAULTS['loadgen-image'] || loadgenImage.startsWith(`localhost/${NODE_IMAGE_NAME}`)) {
-      loadgenImage = await ensureImage(this.podman, NODE_IMAGE_NAME, await binaryRootfs(process.execPath, [], '/usr/local/bin', 'node'), true);
-    }
-    return { sutImage: own?.image ?? (sut.image as string), sutCommand: own?.command ?? sut.command, loadgenImage, pullPolicy: 'IfNotPresent' };
+    return { sutImage: own?.image ?? (sut.image as string), sutCommand: own?.command ?? sut.command, pullPolicy: 'IfNotPresent' };
+  }
+
+  /** The round's plan; the loadgen is mounted from this host (see PodPlan.loadgen.hostPath). */
+  private async plan(index: number): Promise<PodPlan> {
+    const { assets, images } = await this.prepare();
+    const plan = podPlan(this.config, this.runId, index, assets, images, undefined, this.autoCpu());
+    plan.loadgen.hostPath = assets.loadgen.path;
+    return plan;
   }
 
   /** The SUT binary `sut.command[0]` with its libraries (and the hooks') as a local image. */
@@ -161,8 +165,8 @@ export class PodmanRuntime implements Runtime {
   }
 
   async runRound(index: number): Promise<RoundOutcome | null> {
-    const { assets, images, placement } = await this.prepare();
-    const plan = podPlan(this.config, this.runId, index, assets, images, undefined, this.autoCpu());
+    const { assets, placement } = await this.prepare();
+    const plan = await this.plan(index);
     const pod = podName(plan.runId, index);
     const file = join(this.dir, `${pod}.yaml`);
     const first = firstStarted(this.config.seed, index);
@@ -236,9 +240,8 @@ export class PodmanRuntime implements Runtime {
   async countCalls(requests = COUNT_REQUESTS): Promise<CallCounts> {
     const chosen = preloadFunctions(this.config);
     if ('unavailable' in chosen) return chosen;
-    const { assets, images } = await this.prepare();
     const countSo = readFileSync(await ensureCountPreload());
-    const plan = podPlan(this.config, this.runId, 0, assets, images, undefined, this.autoCpu());
+    const plan = await this.plan(0);
     const manifest = countingPodManifest(plan, countSo, requests);
     const pod = countPodName(plan.runId);
     const file = join(this.dir, `${pod}.yaml`);
