@@ -7586,7 +7586,7 @@ function buildPod(r) {
     kubeContext: optionalString(r["kube-context"], "kube-context"),
     kubeconfig: optionalString(r.kubeconfig, "kubeconfig"),
     namespace: optionalString(r.namespace, "namespace"),
-    loadgenImage: String(r["loadgen-image"]),
+    loadgenImage: optionalString(r["loadgen-image"], "loadgen-image"),
     cpu: cpuQuantity(r.cpu, "cpu"),
     memory: r.memory === void 0 ? void 0 : String(r.memory),
     loadgenCpu: cpuQuantity(r["loadgen-cpu"], "loadgen-cpu"),
@@ -7686,7 +7686,8 @@ var init_config = __esm({
       "fail-on": "regression",
       "cluster-name": "hook-latency",
       "reuse-cluster": "true",
-      "loadgen-image": "docker.io/library/node:24-alpine",
+      /** No longer used (a warning says so): the native loadgen runs in the SUT's image. */
+      "loadgen-image": void 0,
       "pod-timeout": "5m",
       "count-calls": "false",
       placement: "auto",
@@ -12943,26 +12944,18 @@ function pairSchedule(seed, round3, pairs) {
   }
   return out;
 }
-function warmupSchedule(warmupPerArm, first = "baseline") {
-  checkCount(warmupPerArm, "warmupPerArm");
-  const lead = first === "baseline" ? BASELINE : CANDIDATE;
-  const out = new Uint8Array(2 * warmupPerArm);
-  for (let i = 0; i < out.length; i++) out[i] = i % 2 === 0 ? lead : 1 - lead;
-  return out;
-}
 function firstStarted(seed, round3) {
   return new Prng(deriveSeed(seed, round3, STREAM.startOrder)).nextBit() === BASELINE ? "baseline" : "candidate";
 }
 function slotPorts(first, low, high) {
   return first === "baseline" ? { baseline: low, candidate: high } : { baseline: high, candidate: low };
 }
-var BASELINE, CANDIDATE;
+var BASELINE;
 var init_schedule = __esm({
   "src/experiment/schedule.ts"() {
     "use strict";
     init_prng();
     BASELINE = 0;
-    CANDIDATE = 1;
   }
 });
 
@@ -13233,9 +13226,6 @@ function threadCpus(pid, mainThreadOnly = false) {
   }
   return [...cpus].sort((a, b) => a - b);
 }
-function threadCount(pid) {
-  return safeReaddir(`/proc/${pid}/task`).length;
-}
 function safeReaddir(dir) {
   try {
     return readdirSync(dir);
@@ -13260,14 +13250,6 @@ function pinProcess(pin, cpus, pid) {
   } catch (err) {
     const said = String(err.stderr ?? "").trim();
     throw new RunError(`cannot pin the load generator to CPU ${cpus}: ${said || err.message}`);
-  }
-}
-function pinThread(pin, cpus, tid) {
-  try {
-    execFileSync2(pin, [cpus, "-t", String(tid)], { stdio: ["ignore", "ignore", "pipe"] });
-  } catch (err) {
-    const said = String(err.stderr ?? "").trim();
-    throw new RunError(`cannot pin the load generator's thread ${tid} to CPU ${cpus}: ${said || err.message}`);
   }
 }
 function helperCpus(plan, allowed) {
@@ -13347,33 +13329,40 @@ function hookPinArch(hooks) {
   }
   return found?.arch ?? null;
 }
-function pinBinaryFor(arch3, root = packageRoot()) {
-  return arch3 === null || arch3 === hostPinArch() ? pinBinary(root) : join7(root, "hook", "build", arch3, "pin");
+function nativeToolFor(tool, arch3, root = packageRoot()) {
+  return arch3 === null || arch3 === hostPinArch() ? join7(root, "hook", "build", tool) : join7(root, "hook", "build", arch3, tool);
 }
-async function ensureCrossPin(arch3, root = packageRoot()) {
-  const file = pinBinaryFor(arch3, root);
+function pinBinaryFor(arch3, root = packageRoot()) {
+  return arch3 === null || arch3 === hostPinArch() ? pinBinary(root) : nativeToolFor("pin", arch3, root);
+}
+async function ensureCross(tool, arch3, root = packageRoot(), orElse = "set placement: off") {
+  const file = nativeToolFor(tool, arch3, root);
   if (existsSync2(file) || arch3 === hostPinArch()) return file;
   const cc = `${arch3}-linux-gnu-gcc`;
   if (!await which(cc, false)) {
     throw new UsageError(
-      `the hook is built for ${NAMES[arch3]} and this machine is ${hostName()}: the pods need the pin wrapper for ${NAMES[arch3]}; install ${cc} (Debian/Ubuntu: gcc-${arch3.replaceAll("_", "-")}-linux-gnu) to build it, or set placement: off`
+      `the hook is built for ${NAMES[arch3]} and this machine is ${hostName()}: the pods need ${TOOL_NAMES[tool]} for ${NAMES[arch3]}; install ${cc} (Debian/Ubuntu: gcc-${arch3.replaceAll("_", "-")}-linux-gnu) to build it, or ${orElse}`
     );
   }
   const dir = join7(root, "hook", "build", arch3);
-  await buildNative(`the pin wrapper for ${NAMES[arch3]}`, ["pin", `CC=${cc}`, `B=${dir}`], root);
+  await buildNative(`${TOOL_NAMES[tool]} for ${NAMES[arch3]}`, [tool, `CC=${cc}`, `B=${dir}`], root);
   return file;
 }
+function ensureCrossPin(arch3, root = packageRoot()) {
+  return ensureCross("pin", arch3, root);
+}
 async function clusterPinArch(config) {
-  if (config.placement === "off") return null;
   const hooks = [
     { path: config.hook, what: "the hook" },
     { path: config.baselineHook, what: "the baseline hook" }
   ].filter((h) => !!h.path);
   const arch3 = hookPinArch(hooks) ?? hostPinArch();
-  if (arch3 !== null) await ensureCrossPin(arch3);
+  if (arch3 === null) return null;
+  await ensureCross("loadgen", arch3, void 0, "build the hook for this machine");
+  if (config.placement !== "off") await ensureCrossPin(arch3);
   return arch3;
 }
-var FAMILY, NAMES;
+var FAMILY, NAMES, TOOL_NAMES;
 var init_pin_arch = __esm({
   "src/runtime/pin-arch.ts"() {
     "use strict";
@@ -13383,6 +13372,7 @@ var init_pin_arch = __esm({
     init_placement2();
     FAMILY = { 3: "x86_64", 62: "x86_64", 40: "aarch64", 183: "aarch64" };
     NAMES = { x86_64: "x86-64", aarch64: "aarch64 (arm64)" };
+    TOOL_NAMES = { pin: "the pin wrapper", loadgen: "the load generator" };
   }
 });
 
@@ -13696,8 +13686,35 @@ var init_count_preload = __esm({
   }
 });
 
-// src/loadgen/http-client.ts
-import net from "node:net";
+// src/loadgen/csv.ts
+function parseSampleRow(line) {
+  const m = ROW.exec(line);
+  if (!m) return null;
+  const s = { round: Number(m[1]), arm: m[2], seq: Number(m[3]), latencyNs: Number(m[4]) };
+  if (m[5] !== "") s.startNs = Number(m[5]);
+  if (m[6] !== "") s.status = Number(m[6]);
+  return s;
+}
+var ROW;
+var init_csv = __esm({
+  "src/loadgen/csv.ts"() {
+    "use strict";
+    init_types();
+    ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)$/;
+  }
+});
+
+// src/loadgen/config.ts
+var LoadgenConfigError;
+var init_config2 = __esm({
+  "src/loadgen/config.ts"() {
+    "use strict";
+    LoadgenConfigError = class extends Error {
+    };
+  }
+});
+
+// src/loadgen/request.ts
 function hostHeader(target) {
   const h = target.host.includes(":") && !target.host.startsWith("[") ? `[${target.host}]` : target.host;
   return `${h}:${target.port}`;
@@ -13730,319 +13747,6 @@ function serializeRequest(spec, target, keepAlive) {
   const h = Buffer.from(head, "latin1");
   return body === void 0 ? h : Buffer.concat([h, body]);
 }
-function errorString(err) {
-  const e = err;
-  return e?.code ?? e?.message ?? String(err);
-}
-var METHODS_WITH_BODY, HEAD, BODY_LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILERS, BODY_UNTIL_CLOSE, DONE, MAX_HEAD, MAX_LINE, CRLFCRLF, STATUS_LINE, MalformedResponse, ResponseParser, HttpClient;
-var init_http_client = __esm({
-  "src/loadgen/http-client.ts"() {
-    "use strict";
-    METHODS_WITH_BODY = /* @__PURE__ */ new Set(["POST", "PUT", "PATCH"]);
-    HEAD = 0;
-    BODY_LENGTH = 1;
-    CHUNK_SIZE = 2;
-    CHUNK_DATA = 3;
-    CHUNK_CRLF = 4;
-    TRAILERS = 5;
-    BODY_UNTIL_CLOSE = 6;
-    DONE = 7;
-    MAX_HEAD = 64 * 1024;
-    MAX_LINE = 8 * 1024;
-    CRLFCRLF = Buffer.from("\r\n\r\n", "latin1");
-    STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
-    MalformedResponse = class extends Error {
-    };
-    ResponseParser = class {
-      constructor(headRequest = false) {
-        this.headRequest = headRequest;
-      }
-      headRequest;
-      status = 0;
-      /** Whether the connection may carry another request after this response. */
-      keepAlive = true;
-      bodyBytes = 0;
-      /** Bytes received after the end of the response (the connection is then not reused). */
-      extraBytes = 0;
-      state = HEAD;
-      pending = null;
-      remaining = 0;
-      get done() {
-        return this.state === DONE;
-      }
-      /** Whether the body is delimited by the connection closing. */
-      get untilClose() {
-        return this.state === BODY_UNTIL_CLOSE;
-      }
-      /** Feeds bytes; returns true when the response is complete. Throws MalformedResponse. */
-      feed(chunk) {
-        let buf = chunk;
-        if (this.pending !== null) {
-          buf = Buffer.concat([this.pending, chunk]);
-          this.pending = null;
-        }
-        let pos = 0;
-        while (pos < buf.length) {
-          switch (this.state) {
-            case HEAD: {
-              const idx = buf.indexOf(CRLFCRLF, pos);
-              if (idx < 0) {
-                if (buf.length - pos > MAX_HEAD) throw new MalformedResponse("response head too large");
-                this.pending = buf.subarray(pos);
-                return false;
-              }
-              this.parseHead(buf.toString("latin1", pos, idx));
-              pos = idx + 4;
-              break;
-            }
-            case BODY_LENGTH: {
-              const n = Math.min(this.remaining, buf.length - pos);
-              this.remaining -= n;
-              this.bodyBytes += n;
-              pos += n;
-              if (this.remaining === 0) this.state = DONE;
-              break;
-            }
-            case CHUNK_SIZE:
-            case TRAILERS: {
-              const eol = buf.indexOf(13, pos);
-              if (eol < 0 || eol + 1 >= buf.length) {
-                if (buf.length - pos > MAX_LINE) throw new MalformedResponse("chunk line too long");
-                this.pending = buf.subarray(pos);
-                return false;
-              }
-              if (buf[eol + 1] !== 10) throw new MalformedResponse("bare CR in chunk framing");
-              const line = buf.toString("latin1", pos, eol);
-              pos = eol + 2;
-              if (this.state === TRAILERS) {
-                if (line === "") this.state = DONE;
-                break;
-              }
-              const hex = line.split(";", 1)[0].trim();
-              if (!/^[0-9a-fA-F]{1,8}$/.test(hex)) throw new MalformedResponse(`bad chunk size ${JSON.stringify(line)}`);
-              const size = parseInt(hex, 16);
-              if (size === 0) this.state = TRAILERS;
-              else {
-                this.remaining = size;
-                this.state = CHUNK_DATA;
-              }
-              break;
-            }
-            case CHUNK_DATA: {
-              const n = Math.min(this.remaining, buf.length - pos);
-              this.remaining -= n;
-              this.bodyBytes += n;
-              pos += n;
-              if (this.remaining === 0) this.state = CHUNK_CRLF;
-              break;
-            }
-            case CHUNK_CRLF: {
-              if (buf.length - pos < 2) {
-                this.pending = buf.subarray(pos);
-                return false;
-              }
-              if (buf[pos] !== 13 || buf[pos + 1] !== 10) throw new MalformedResponse("missing CRLF after chunk");
-              pos += 2;
-              this.state = CHUNK_SIZE;
-              break;
-            }
-            case BODY_UNTIL_CLOSE:
-              this.bodyBytes += buf.length - pos;
-              return false;
-            case DONE:
-              this.extraBytes += buf.length - pos;
-              this.keepAlive = false;
-              return true;
-          }
-        }
-        return this.state === DONE;
-      }
-      parseHead(head) {
-        const lines = head.split("\r\n");
-        const m = STATUS_LINE.exec(lines[0]);
-        if (!m) throw new MalformedResponse(`bad status line ${JSON.stringify(lines[0].slice(0, 80))}`);
-        const minor = m[1];
-        const status2 = Number(m[2]);
-        let contentLength = -1;
-        let chunked = false;
-        let connection = "";
-        for (let i = 1; i < lines.length; i++) {
-          const line = lines[i];
-          const colon = line.indexOf(":");
-          if (colon <= 0) throw new MalformedResponse(`bad header line ${JSON.stringify(line.slice(0, 80))}`);
-          const name = line.slice(0, colon).trim().toLowerCase();
-          if (name === "content-length") {
-            const v = line.slice(colon + 1).trim();
-            if (!/^\d{1,15}$/.test(v)) throw new MalformedResponse(`bad Content-Length ${JSON.stringify(v)}`);
-            const n = Number(v);
-            if (contentLength >= 0 && contentLength !== n) throw new MalformedResponse("conflicting Content-Length");
-            contentLength = n;
-          } else if (name === "transfer-encoding") {
-            const codings = line.slice(colon + 1).toLowerCase().split(",");
-            chunked = codings[codings.length - 1].trim() === "chunked";
-          } else if (name === "connection") {
-            connection += "," + line.slice(colon + 1).toLowerCase();
-          }
-        }
-        if (status2 >= 100 && status2 < 200 && status2 !== 101) return;
-        this.status = status2;
-        const tokens = connection.split(",").map((s) => s.trim());
-        this.keepAlive = minor === "1" ? !tokens.includes("close") : tokens.includes("keep-alive");
-        if (status2 === 101) {
-          this.keepAlive = false;
-          this.state = DONE;
-        } else if (this.headRequest || status2 === 204 || status2 === 304) {
-          this.state = DONE;
-        } else if (chunked) {
-          this.state = CHUNK_SIZE;
-        } else if (contentLength >= 0) {
-          this.remaining = contentLength;
-          this.state = contentLength === 0 ? DONE : BODY_LENGTH;
-        } else {
-          this.keepAlive = false;
-          this.state = BODY_UNTIL_CLOSE;
-        }
-      }
-    };
-    HttpClient = class {
-      constructor(target, options) {
-        this.target = target;
-        this.options = options;
-        if (!(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${options.timeoutMs}`);
-      }
-      target;
-      options;
-      /** How many TCP connections this client has opened. */
-      connects = 0;
-      socket = null;
-      ready = false;
-      pending = null;
-      closed = false;
-      /** Sends a pre-serialized request; resolves with the status or a status-0 error. Never rejects. */
-      request(buf, opts = {}) {
-        return new Promise((resolve5) => {
-          const t0 = process.hrtime.bigint();
-          if (this.pending !== null) {
-            resolve5({ status: 0, error: "request already in flight", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
-            return;
-          }
-          if (this.closed) {
-            resolve5({ status: 0, error: "client closed", startNs: t0, latencyNs: 1, bodyBytes: 0, connected: false });
-            return;
-          }
-          const needConnect = this.socket === null || !this.options.keepAlive;
-          if (needConnect) this.dropSocket();
-          const p = {
-            resolve: resolve5,
-            parser: new ResponseParser(opts.head === true),
-            buf,
-            t0,
-            connected: needConnect,
-            timer: setTimeout(() => this.fail(`timeout after ${this.options.timeoutMs} ms`), this.options.timeoutMs),
-            written: false
-          };
-          this.pending = p;
-          if (needConnect) this.connect();
-          else this.write(p);
-        });
-      }
-      /** Closes the connection; later requests resolve with an error. */
-      close() {
-        this.closed = true;
-        if (this.pending !== null) this.fail("client closed");
-        this.dropSocket();
-      }
-      write(p) {
-        const sock = this.socket;
-        if (this.options.keepAlive) p.t0 = process.hrtime.bigint();
-        p.written = true;
-        sock.write(p.buf);
-      }
-      connect() {
-        const sock = net.connect({ host: this.target.host, port: this.target.port, noDelay: true });
-        sock.setNoDelay(true);
-        this.socket = sock;
-        this.ready = false;
-        this.connects++;
-        sock.on("connect", () => {
-          if (this.socket !== sock) return;
-          this.ready = true;
-          if (this.pending !== null && !this.pending.written) this.write(this.pending);
-        });
-        sock.on("data", (chunk) => {
-          if (this.socket !== sock) return;
-          const p = this.pending;
-          if (p === null) {
-            this.dropSocket();
-            return;
-          }
-          let complete;
-          try {
-            complete = p.parser.feed(chunk);
-          } catch (err) {
-            this.fail(`malformed response: ${err.message}`);
-            return;
-          }
-          if (complete) this.succeed(p);
-        });
-        sock.on("end", () => {
-          if (this.socket !== sock) return;
-          const p = this.pending;
-          if (p !== null) {
-            if (p.parser.untilClose) this.succeed(p);
-            else this.fail(p.written ? "connection closed before response complete" : "connection closed");
-          }
-          this.dropSocket();
-        });
-        sock.on("error", (err) => {
-          if (this.socket !== sock) return;
-          this.fail(errorString(err));
-        });
-        sock.on("close", () => {
-          if (this.socket !== sock) return;
-          if (this.pending !== null) this.fail("connection closed before response complete");
-          this.socket = null;
-          this.ready = false;
-        });
-      }
-      succeed(p) {
-        const t1 = process.hrtime.bigint();
-        clearTimeout(p.timer);
-        this.pending = null;
-        if (!this.options.keepAlive || !p.parser.keepAlive) this.dropSocket();
-        p.resolve({
-          status: p.parser.status,
-          startNs: p.t0,
-          latencyNs: Math.max(1, Number(t1 - p.t0)),
-          bodyBytes: p.parser.bodyBytes,
-          connected: p.connected
-        });
-      }
-      fail(error) {
-        const p = this.pending;
-        this.dropSocket();
-        if (p === null) return;
-        const t1 = process.hrtime.bigint();
-        clearTimeout(p.timer);
-        this.pending = null;
-        p.resolve({ status: 0, error, startNs: p.t0, latencyNs: Math.max(1, Number(t1 - p.t0)), bodyBytes: p.parser.bodyBytes, connected: p.connected });
-      }
-      dropSocket() {
-        const sock = this.socket;
-        if (sock === null) return;
-        this.socket = null;
-        this.ready = false;
-        sock.destroy();
-      }
-      /** Whether a connection is currently open and established. */
-      get isConnected() {
-        return this.socket !== null && this.ready;
-      }
-    };
-  }
-});
-
-// src/loadgen/loadgen.ts
 function mixTable(requests) {
   if (requests.length === 0) throw new Error("loadgen: at least one request is required");
   const cum = new Float64Array(requests.length);
@@ -14056,131 +13760,212 @@ function mixTable(requests) {
   if (!(total > 0)) throw new Error("loadgen: request weights sum to 0");
   return cum;
 }
-function pickRequest(cum, rng) {
-  if (cum.length === 1) return 0;
-  const x = rng.nextFloat() * cum[cum.length - 1];
-  let lo = 0;
-  let hi = cum.length - 1;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (x < cum[mid]) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-async function runRound(opts) {
-  const { round: round3, seed, pairs, warmupPerArm, timeoutMs } = opts;
-  if (!Number.isInteger(round3) || round3 < 0) throw new RangeError(`round must be an integer >= 0, got ${round3}`);
-  if (opts.connection !== "keep-alive" && opts.connection !== "new") {
-    throw new RangeError(`connection must be 'keep-alive' or 'new', got ${String(opts.connection)}`);
-  }
-  const keepAlive = opts.connection === "keep-alive";
-  const cum = mixTable(opts.requests);
-  const targets = [opts.targets.baseline, opts.targets.candidate];
-  const wire = targets.map((t) => opts.requests.map((r) => serializeRequest(r, t, keepAlive)));
-  const isHead = opts.requests.map((r) => r.method.toUpperCase() === "HEAD");
-  const clients = targets.map((t) => new HttpClient(t, { timeoutMs, keepAlive }));
-  const warm = warmupSchedule(warmupPerArm, firstStarted(seed, round3));
-  const sched = pairSchedule(seed, round3, pairs);
-  const warmRng = new Prng(deriveSeed(seed, round3, STREAM.warmupMix));
-  const mixRng = new Prng(deriveSeed(seed, round3, STREAM.mix));
-  const errors = { baseline: 0, candidate: 0 };
-  const messages = /* @__PURE__ */ new Set();
-  const note = (arm, r) => {
-    if (messages.size < MAX_ERROR_MESSAGES && r.error !== void 0) messages.add(`${ARM_NAMES[arm]}: ${r.error}`);
-  };
-  const send = (arm, req) => clients[arm].request(wire[arm][req], { head: isHead[req] });
-  const t0 = process.hrtime.bigint();
-  try {
-    let warmErrors = 0;
-    let req = 0;
-    for (let i = 0; i < warm.length; i++) {
-      if (i % 2 === 0) req = pickRequest(cum, warmRng);
-      const arm = warm[i];
-      const r = await send(arm, req);
-      if (r.status === 0) {
-        warmErrors++;
-        note(arm, r);
-      }
-    }
-    const samples = new Array(sched.length);
-    for (let seq = 0; seq < sched.length; seq++) {
-      if (seq % 2 === 0) req = pickRequest(cum, mixRng);
-      const arm = sched[seq];
-      const r = await send(arm, req);
-      const s = {
-        round: round3,
-        arm: ARM_NAMES[arm],
-        seq,
-        latencyNs: r.latencyNs,
-        startNs: Number(r.startNs - t0),
-        status: r.status
-      };
-      if (r.status === 0) {
-        errors[s.arm]++;
-        note(arm, r);
-      }
-      samples[seq] = s;
-      opts.onSample?.(s);
-    }
-    return {
-      samples,
-      errors,
-      errorMessages: [...messages],
-      warmup: { requests: warm.length, errors: warmErrors },
-      durationMs: Number(process.hrtime.bigint() - t0) / 1e6
-    };
-  } finally {
-    for (const c of clients) c.close();
-  }
-}
-var ARM_NAMES, MAX_ERROR_MESSAGES;
-var init_loadgen = __esm({
-  "src/loadgen/loadgen.ts"() {
+var METHODS_WITH_BODY;
+var init_request = __esm({
+  "src/loadgen/request.ts"() {
     "use strict";
-    init_prng();
-    init_schedule();
-    init_http_client();
-    ARM_NAMES = ["baseline", "candidate"];
-    MAX_ERROR_MESSAGES = 10;
+    METHODS_WITH_BODY = /* @__PURE__ */ new Set(["POST", "PUT", "PATCH"]);
   }
 });
 
-// src/loadgen/count-mode.ts
-async function driveSequential(cfg, requests) {
-  const { target } = cfg;
-  const keepAlive = cfg.connection === "keep-alive";
-  const cum = mixTable(cfg.requests);
-  const wire = cfg.requests.map((r) => serializeRequest(r, target, keepAlive));
-  const rng = new Prng(deriveSeed(cfg.seed, cfg.round, STREAM.mix));
-  const client = new HttpClient(target, { keepAlive, timeoutMs: cfg.timeoutMs });
+// src/loadgen/native-config.ts
+import { isIPv4 } from "node:net";
+function fail(msg) {
+  throw new LoadgenConfigError(`loadgen config: ${msg}`);
+}
+function address(t, arm) {
+  const host = t.host === "localhost" ? "127.0.0.1" : t.host;
+  if (!isIPv4(host)) fail(`target ${arm} must be an IPv4 address or localhost, got ${JSON.stringify(t.host)}`);
+  if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535) fail(`target ${arm} port must be 1..65535, got ${t.port}`);
+  return host;
+}
+function word(v, what) {
+  if (v === "" || /\s/.test(v)) fail(`${what} must be non-empty and contain no whitespace, got ${JSON.stringify(v)}`);
+  return v;
+}
+function nonNegative(v, what, min = 0) {
+  if (!Number.isInteger(v) || v < min) fail(`${what} must be an integer >= ${min}, got ${v}`);
+  return String(v);
+}
+function weightHex(w) {
+  const b = Buffer.alloc(8);
+  b.writeDoubleBE(w);
+  return b.toString("hex");
+}
+function requestLine(r, targets, keepAlive) {
+  const head = r.method.toUpperCase() === "HEAD" ? 1 : 0;
+  const wire = ARMS4.map((arm) => serializeRequest(r, targets[arm], keepAlive).toString("hex"));
+  return `request ${weightHex(r.weight ?? 1)} ${head} ${wire.join(" ")}`;
+}
+function loadgenConfigText(cfg) {
   try {
-    for (let i = 0; i < requests; i++) {
-      const req = pickRequest(cum, rng);
-      const r = await client.request(wire[req], { head: cfg.requests[req].method.toUpperCase() === "HEAD" });
-      if (r.status === 0) throw new CountModeError(`request ${i + 1} of ${requests} failed: ${r.error ?? "error"}`);
-    }
-  } finally {
-    client.close();
+    mixTable(cfg.requests);
+  } catch (err) {
+    fail(err.message.replace(/^loadgen: /, ""));
+  }
+  const keepAlive = cfg.connection === "keep-alive";
+  const lines = [
+    "# hook-latency loadgen config 1",
+    `seed ${BigInt.asUintN(32, BigInt(cfg.seed))}`,
+    `round ${nonNegative(cfg.round, "round")}`,
+    `rounds ${nonNegative(cfg.rounds, "rounds", 1)}`,
+    `warmup ${nonNegative(cfg.warmupPerArm, "warmupPerArm")}`,
+    `pairs ${nonNegative(cfg.pairs, "pairs", 1)}`,
+    `connection ${keepAlive ? "keep-alive" : "new"}`,
+    `timeout-ms ${nonNegative(cfg.timeoutMs, "timeoutMs", 1)}`,
+    `wait-ready-ms ${nonNegative(cfg.waitReadyMs, "waitReadyMs")}`,
+    `ready-path ${word(cfg.readyPath, "readyPath")}`,
+    ...ARMS4.map((arm) => `target ${arm} ${address(cfg.targets[arm], arm)} ${cfg.targets[arm].port}`),
+    ...cfg.requests.map((r) => requestLine(r, cfg.targets, keepAlive))
+  ];
+  if (cfg.out !== void 0) lines.push(`out ${word(cfg.out, "out")}`);
+  if (cfg.count) lines.push(`count ${nonNegative(cfg.count.requests, "count.requests", 1)}${cfg.count.file ? ` ${word(cfg.count.file, "count.file")}` : ""}`);
+  return lines.join("\n") + "\n";
+}
+var ARMS4;
+var init_native_config = __esm({
+  "src/loadgen/native-config.ts"() {
+    "use strict";
+    init_config2();
+    init_request();
+    ARMS4 = ["baseline", "candidate"];
+  }
+});
+
+// src/loadgen/native.ts
+import { spawn as spawn5 } from "node:child_process";
+import { closeSync as closeSync3, mkdtempSync as mkdtempSync2, openSync as openSync3, readFileSync as readFileSync8, readSync as readSync2, rmSync as rmSync3 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join8 } from "node:path";
+function loadgenBinary(root = packageRoot()) {
+  return join8(root, "hook", "build", "loadgen");
+}
+function ensureLoadgen() {
+  return ensureTarget(loadgenBinary(), "the load generator", "loadgen");
+}
+function isRunning(pid) {
+  try {
+    const stat2 = readFileSync8(`/proc/${pid}/stat`, "utf8");
+    return stat2.slice(stat2.lastIndexOf(")") + 2, stat2.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
   }
 }
-var COUNT_BEFORE, COUNT_AFTER, CountModeError;
-var init_count_mode = __esm({
-  "src/loadgen/count-mode.ts"() {
+function loadgenFailure(what, exit) {
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with ${exit.code}`;
+  const said = exit.said.filter((l) => !l.startsWith("loadgen: done ")).slice(-3).join(" | ");
+  return new RunError(`${what}: the load generator ${how}${said ? `: ${said}` : ""}`);
+}
+var POLL_MS, READ_CHUNK, SALVAGE_WAIT_MS, LoadgenProcess;
+var init_native2 = __esm({
+  "src/loadgen/native.ts"() {
     "use strict";
-    init_prng();
-    init_http_client();
-    init_loadgen();
-    COUNT_BEFORE = "counts-before";
-    COUNT_AFTER = "counts-after";
-    CountModeError = class extends Error {
+    init_errors();
+    init_native();
+    init_csv();
+    init_native_config();
+    POLL_MS = 5;
+    READ_CHUNK = 1 << 16;
+    SALVAGE_WAIT_MS = 3e3;
+    LoadgenProcess = class {
+      constructor(argv, config, onRows) {
+        this.onRows = onRows;
+        const text = loadgenConfigText(config);
+        const outFd = openSync3(this.out, "w");
+        try {
+          this.child = spawn5(argv[0], [...argv.slice(1), "-"], { stdio: ["pipe", outFd, "pipe"] });
+        } finally {
+          closeSync3(outFd);
+        }
+        this.fd = openSync3(this.out, "r");
+        this.child.stdin.on("error", () => {
+        });
+        this.child.stdin.end(text);
+        this.child.stderr.on("data", (b) => this.stderr += b.toString("utf8"));
+        const timer = setInterval(() => this.poll(), POLL_MS);
+        this.exited = new Promise((resolve5) => {
+          const finish = (code, signal) => {
+            clearInterval(timer);
+            this.poll();
+            this.exit ??= { code, signal, said: this.said() };
+            resolve5(this.exit);
+          };
+          this.child.on("error", (err) => {
+            this.stderr += `${err.message}
+`;
+            finish(null, null);
+          });
+          this.child.on("close", finish);
+        });
+      }
+      onRows;
+      child;
+      samples = [];
+      exited;
+      dir = mkdtempSync2(join8(tmpdir2(), "hook-latency-loadgen-"));
+      out = join8(this.dir, "samples.csv");
+      fd;
+      offset = 0;
+      partial = "";
+      stderr = "";
+      exit = null;
+      get pid() {
+        return this.child.pid ?? -1;
+      }
+      said() {
+        return this.stderr.split("\n").filter((l) => l.trim() !== "");
+      }
+      /** Reads the rows written since the last call. */
+      poll() {
+        const buf = Buffer.alloc(READ_CHUNK);
+        let got = 0;
+        let text = "";
+        while ((got = readSync2(this.fd, buf, 0, buf.length, this.offset)) > 0) {
+          this.offset += got;
+          text += buf.toString("latin1", 0, got);
+        }
+        if (text === "") return;
+        const lines = (this.partial + text).split("\n");
+        this.partial = lines.pop();
+        const before = this.samples.length;
+        for (const line of lines) {
+          const s = parseSampleRow(line);
+          if (s) this.samples.push(s);
+        }
+        if (this.samples.length > before) this.onRows?.(this.samples);
+      }
+      /**
+       * Ctrl-C: stops the load generator (it flushes every measured row on SIGTERM) and returns what it
+       * wrote. Synchronous, for the exit path: waits until the child is a zombie or gone.
+       */
+      salvageSync() {
+        if (this.exit === null && this.child.exitCode === null) {
+          this.child.kill("SIGTERM");
+          const until = Date.now() + SALVAGE_WAIT_MS;
+          while (Date.now() < until && isRunning(this.pid)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+        }
+        this.poll();
+        return this.samples;
+      }
+      /** Everything the load generator wrote on stdout so far. */
+      output() {
+        return readFileSync8(this.out, "utf8");
+      }
+      /** Closes the output (after exit or salvage). */
+      dispose() {
+        try {
+          closeSync3(this.fd);
+        } catch {
+        }
+        rmSync3(this.dir, { recursive: true, force: true });
+      }
     };
   }
 });
 
 // src/runtime/local-process.ts
-import { spawn as spawn5 } from "node:child_process";
-import { readFileSync as readFileSync8, realpathSync } from "node:fs";
+import { spawn as spawn6 } from "node:child_process";
+import { readFileSync as readFileSync9, realpathSync } from "node:fs";
 import { request } from "node:http";
 import { setTimeout as sleep3 } from "node:timers/promises";
 function inheritedEnv() {
@@ -14190,7 +13975,7 @@ function inheritedEnv() {
 }
 function readMaps(pid) {
   try {
-    return readFileSync8(`/proc/${pid}/maps`, "utf8");
+    return readFileSync9(`/proc/${pid}/maps`, "utf8");
   } catch {
     return "";
   }
@@ -14219,7 +14004,7 @@ var init_local_process = __esm({
         const env = { ...inheritedEnv(), ...opts.env, PORT: String(opts.port) };
         if (opts.preload) env.LD_PRELOAD = opts.preload;
         const argv = opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
-        this.child = spawn5(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
+        this.child = spawn6(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
         const keep = (chunk) => {
           this.output = (this.output + chunk.toString("utf8")).slice(-TAIL_BYTES);
         };
@@ -14304,8 +14089,8 @@ __export(local_exports, {
   freePorts: () => freePorts
 });
 import { createServer } from "node:net";
-import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
+import { mkdtempSync as mkdtempSync3, rmSync as rmSync4 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
 import path7 from "node:path";
 async function freePorts(n) {
   const servers = await Promise.all(
@@ -14329,8 +14114,7 @@ var init_local = __esm({
     init_wrapped();
     init_checks();
     init_schedule();
-    init_count_mode();
-    init_loadgen();
+    init_native2();
     init_round_data();
     init_types();
     init_local_process();
@@ -14350,19 +14134,19 @@ var init_local = __esm({
       name = "local";
       live = /* @__PURE__ */ new Set();
       onExit = () => this.killAll();
-      /** The round being measured and its samples so far (for salvage on Ctrl-C). */
+      /** The round being measured and its load generator (for salvage on Ctrl-C). */
       inProgress;
       allowed = allowedCpus();
       plan;
       report;
-      /** Set once this process (the load generator) is pinned, so teardown can restore its affinity. */
+      /** Set once this process is moved off the measured CPUs, so teardown can restore its affinity. */
       pinnedSelf = false;
-      pinnedThreads = 0;
       placement() {
         return this.report;
       }
       async runRound(index) {
         this.pinSelf();
+        const binary = await ensureLoadgen();
         const { sut } = this.config;
         const command = pinnedCommand(pinBinary(), this.plan.sut, this.opts.command);
         const first = firstStarted(this.config.seed, index);
@@ -14375,31 +14159,25 @@ var init_local = __esm({
         const started = {};
         for (const arm of first === "baseline" ? ARMS : [...ARMS].reverse()) started[arm] = this.start(arms[arm]);
         const { baseline, candidate } = started;
-        const observer = new RoundObserver(index, first, () => ({ baseline: [baseline.pid], candidate: [candidate.pid], loadgen: process.pid }));
-        const probes = probePoints(this.config.requestsPerRound);
+        let loadgen;
+        const observer = new RoundObserver(index, first, () => ({ baseline: [baseline.pid], candidate: [candidate.pid], loadgen: loadgen?.pid }));
+        const probes = [...probePoints(this.config.requestsPerRound)].sort((a, b) => a - b);
         try {
           await Promise.all([baseline.waitReady(sut.readyPath, sut.readyTimeoutMs), candidate.waitReady(sut.readyPath, sut.readyTimeoutMs)]);
           if (this.config.hook) candidate.assertMapped(this.config.hook);
           if (this.config.baselineHook) baseline.assertMapped(this.config.baselineHook);
-          const current = { index, samples: [] };
-          this.inProgress = current;
-          const result = await runRound({
-            round: index,
-            seed: this.config.seed,
-            targets: { baseline: { host: "127.0.0.1", port: portB }, candidate: { host: "127.0.0.1", port: portC } },
-            warmupPerArm: this.config.warmupRequests,
-            pairs: this.config.requestsPerRound / 2,
-            connection: this.config.connection,
-            requests: this.config.requests,
-            timeoutMs: this.config.timeoutMs,
-            // Between two requests (never inside a timed one): where both arms last ran.
-            onSample: (s) => {
-              current.samples.push(s);
-              if (probes.has(s.seq)) observer.sample();
+          let probed = 0;
+          loadgen = new LoadgenProcess(pinnedCommand(pinBinary(), this.plan.loadgen, [binary]), this.roundConfig(index, portB, portC), (rows) => {
+            while (probed < probes.length && rows.length > probes[probed]) {
+              probed++;
+              observer.sample();
             }
           });
+          this.inProgress = { index, loadgen };
+          const exit = await loadgen.exited;
+          if (exit.code !== 0) throw loadgenFailure(`round ${index}`, exit);
           this.report.rounds.push(observer.result());
-          const data = roundFromSamples(index, result.samples);
+          const data = roundFromSamples(index, loadgen.samples);
           const died = [baseline, candidate].find((p) => p.exit);
           if (died) {
             const said = died.tail(2);
@@ -14411,16 +14189,34 @@ var init_local = __esm({
           return { data, checks: [sameHostCheck()] };
         } finally {
           this.inProgress = void 0;
+          loadgen?.dispose();
           await Promise.all([baseline.stop(), candidate.stop()]);
           this.live.delete(baseline);
           this.live.delete(candidate);
         }
       }
+      /** The round's config: the SUTs are ready (waited for above), so the load generator does not wait. */
+      roundConfig(index, portB, portC) {
+        return {
+          ...this.loadgenBase(),
+          round: index,
+          rounds: 1,
+          targets: { baseline: { host: "127.0.0.1", port: portB }, candidate: { host: "127.0.0.1", port: portC } },
+          warmupPerArm: this.config.warmupRequests,
+          pairs: this.config.requestsPerRound / 2
+        };
+      }
+      loadgenBase() {
+        const { seed, connection, requests, timeoutMs } = this.config;
+        return { seed, connection, requests, timeoutMs, waitReadyMs: 0, readyPath: this.config.sut.readyPath };
+      }
+      /** Ctrl-C: the SUTs go first (so no request waits for them), then every row the load generator measured. */
       salvage() {
         const current = this.inProgress;
         this.inProgress = void 0;
         this.killAll();
-        return current && current.samples.length > 0 ? roundFromSamples(current.index, current.samples) : null;
+        const samples = current?.loadgen.salvageSync() ?? [];
+        return current && samples.length > 0 ? roundFromSamples(current.index, samples) : null;
       }
       /**
        * One extra, unmeasured instance of the candidate counting the functions either hook wraps per
@@ -14442,7 +14238,7 @@ var init_local = __esm({
           });
           return "unavailable" in counted ? counted : { perRequest: counted.perRequest, requests: counted.requests, method: "strace" };
         }
-        const dir = mkdtempSync2(path7.join(tmpdir2(), "hook-latency-count-"));
+        const dir = mkdtempSync3(path7.join(tmpdir3(), "hook-latency-count-"));
         const file = path7.join(dir, "counts.txt");
         const preload = countingPreload(await ensureCountPreload(), hook);
         const sut = this.start({ label: "counting", command: this.opts.command, env: { ...this.config.sut.env, [COUNT_FILE_ENV]: file }, port, preload });
@@ -14458,16 +14254,20 @@ var init_local = __esm({
         } finally {
           await sut.stop();
           this.live.delete(sut);
-          rmSync3(dir, { recursive: true, force: true });
+          rmSync4(dir, { recursive: true, force: true });
         }
       }
-      /** The gate's request mix and connection mode, one request at a time. */
+      /** The gate's request mix and connection mode, one request at a time (the load generator's --count). */
       async drive(port, requests) {
-        const { connection, seed, timeoutMs } = this.config;
         const target = { host: "127.0.0.1", port };
-        await driveSequential({ target, connection, requests: this.config.requests, seed, round: 0, timeoutMs }, requests).catch((err) => {
-          throw new RunError(`counting calls per request: ${err.message}`);
-        });
+        const config = { ...this.loadgenBase(), round: 0, rounds: 1, targets: { baseline: target, candidate: target }, warmupPerArm: 0, pairs: 1, count: { requests } };
+        const p = new LoadgenProcess([await ensureLoadgen(), "--count"], config);
+        try {
+          const exit = await p.exited;
+          if (exit.code !== 0) throw loadgenFailure("counting calls per request", exit);
+        } finally {
+          p.dispose();
+        }
         return requests;
       }
       async teardown() {
@@ -14480,20 +14280,15 @@ var init_local = __esm({
         }
       }
       /**
-       * The load generator runs in this process's main thread, pinned to the loadgen CPU; its other
-       * threads go to the CPUs the plan leaves free (all to the loadgen CPU when there are none).
-       * Threads started since the last round (libuv's pool starts on first use) inherit the main
-       * thread's CPU, so the split is redone whenever the thread count changed.
+       * This process only orchestrates now (the load generator is its own pinned process): it goes to
+       * the CPUs the plan leaves free, so its timers and /proc reads never run on a measured CPU; with
+       * no free CPU it stays where it may run.
        */
       pinSelf() {
-        if (this.plan.loadgen === null) return;
-        const threads = threadCount(process.pid);
-        if (this.pinnedSelf && threads === this.pinnedThreads) return;
         const helpers = helperCpus(this.plan, this.allowed);
-        pinProcess(pinBinary(), helpers ?? this.plan.loadgen, process.pid);
-        if (helpers !== null) pinThread(pinBinary(), this.plan.loadgen, process.pid);
+        if (this.pinnedSelf || helpers === null) return;
+        pinProcess(pinBinary(), helpers, process.pid);
         this.pinnedSelf = true;
-        this.pinnedThreads = threads;
       }
       start(opts) {
         const p = new SutProcess(opts);
@@ -14578,7 +14373,7 @@ function hookDelivery(plan, arm, volume, cmName, hook, meta) {
     };
   }
   const out = { configMaps: [], volumes: [{ name: volume, emptyDir: {} }], initContainers: [] };
-  const mounts = [{ name: volume, mountPath: HOOK_DIRS[arm] }];
+  const mounts = [{ name: volume, mountPath: HOOK_DIRS[arm] }, loadgenMount(plan)];
   const parts = [];
   for (let i = 0, off = 0; off < bytes.length; i++, off += HOOK_PART_BYTES) {
     const name = hookPartName(cmName, i);
@@ -14591,15 +14386,18 @@ function hookDelivery(plan, arm, volume, cmName, hook, meta) {
   const sha = createHash("sha256").update(bytes).digest("hex");
   const init = {
     name: `join-${volume}`,
-    image: plan.loadgen.image,
-    command: ["node", "-e", JOIN_SCRIPT, hookPath(arm, hook), sha, ...parts],
+    image: plan.sut.image,
+    command: [LOADGEN_PATH, "--join", hookPath(arm, hook), sha, ...parts],
     volumeMounts: mounts
   };
-  if (plan.loadgen.imagePullPolicy) init.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  if (plan.sut.imagePullPolicy) init.imagePullPolicy = plan.sut.imagePullPolicy;
   const res = resources(plan.resources?.loadgen);
   if (res) init.resources = res;
   out.initContainers.push(init);
   return out;
+}
+function loadgenMount(plan) {
+  return plan.loadgen.hostPath ? { name: "loadgen", mountPath: LOADGEN_PATH, readOnly: true } : { name: "loadgen", mountPath: LOADGEN_DIR, readOnly: true };
 }
 function buildPodManifest(plan) {
   const names = configMapNames(plan.runId);
@@ -14608,17 +14406,13 @@ function buildPodManifest(plan) {
     ...plan.namespace ? { namespace: plan.namespace } : {},
     labels
   });
-  const configMaps = [
-    {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: meta(names.loadgen, podLabels(plan.runId)),
-      // package.json makes node treat the bundled ES module as one, whatever the Node version.
-      data: { "package.json": '{"type":"module"}\n' },
-      binaryData: { [LOADGEN_SCRIPT]: base64(plan.loadgen.script) }
-    }
-  ];
-  const volumes = [{ name: "loadgen", configMap: { name: names.loadgen } }];
+  const configMaps = [];
+  const volumes = [];
+  if (plan.loadgen.hostPath) volumes.push({ name: "loadgen", hostPath: { path: plan.loadgen.hostPath, type: "File" } });
+  else {
+    configMaps.push({ apiVersion: "v1", kind: "ConfigMap", metadata: meta(names.loadgen, podLabels(plan.runId)), binaryData: { [LOADGEN_FILE]: base64(plan.loadgen.binary) } });
+    volumes.push({ name: "loadgen", configMap: { name: names.loadgen, defaultMode: 365 } });
+  }
   const initContainers = [];
   const hookVolume = (arm, volume, cmName, hook) => {
     const d = hookDelivery(plan, arm, volume, cmName, hook, (name) => meta(name, podLabels(plan.runId)));
@@ -14629,21 +14423,19 @@ function buildPodManifest(plan) {
   if (plan.hook) hookVolume("candidate", "hook", names.hook, plan.hook);
   if (plan.baselineHook) hookVolume("baseline", "baseline-hook", names.baselineHook, plan.baselineHook);
   const lgConfig = plan.loadgen.outputFile ? { ...plan.loadgen.config, out: OUT_FILE } : plan.loadgen.config;
-  const lgMounts = [{ name: "loadgen", mountPath: LOADGEN_DIR, readOnly: true }];
+  const lgMounts = [loadgenMount(plan)];
   if (plan.loadgen.outputFile) {
     volumes.push({ name: "out", emptyDir: {} });
     lgMounts.push({ name: "out", mountPath: OUT_DIR });
   }
   const loadgen = {
     name: CONTAINERS.loadgen,
-    image: plan.loadgen.image,
-    // V8's --single-threaded: no GC or compiler worker threads, which would share the loadgen's
-    // pinned CPU and stall requests by milliseconds (docs/method.md, "The load generator's own threads").
-    command: ["node", "--single-threaded", `${LOADGEN_DIR}/${LOADGEN_SCRIPT}`],
-    env: [{ name: "LOADGEN_CONFIG", value: JSON.stringify(lgConfig) }],
+    image: plan.sut.image,
+    command: [LOADGEN_PATH],
+    env: [{ name: "LOADGEN_CONFIG", value: loadgenConfigText(lgConfig) }],
     volumeMounts: lgMounts
   };
-  if (plan.loadgen.imagePullPolicy) loadgen.imagePullPolicy = plan.loadgen.imagePullPolicy;
+  if (plan.sut.imagePullPolicy) loadgen.imagePullPolicy = plan.sut.imagePullPolicy;
   const lgResources = resources(plan.resources?.loadgen);
   if (lgResources) loadgen.resources = lgResources;
   const pod = {
@@ -14669,11 +14461,12 @@ function toYaml(manifest) {
   const docs = Array.isArray(manifest) ? manifest : [...manifest.configMaps, manifest.pod];
   return docs.map((d) => (0, import_yaml2.stringify)(d, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 })).join("---\n");
 }
-var import_yaml2, POD_LABELS, APP_NAME, CONTAINERS, HOOK_DIRS, LOADGEN_DIR, PARTS_DIR, HOOK_PART_BYTES, LOADGEN_SCRIPT, OUT_DIR, OUT_FILE, JOIN_SCRIPT;
+var import_yaml2, POD_LABELS, APP_NAME, CONTAINERS, HOOK_DIRS, LOADGEN_DIR, LOADGEN_FILE, LOADGEN_PATH, PARTS_DIR, HOOK_PART_BYTES, OUT_DIR, OUT_FILE;
 var init_manifest = __esm({
   "src/runtime/manifest.ts"() {
     "use strict";
     import_yaml2 = __toESM(require_dist(), 1);
+    init_native_config();
     POD_LABELS = {
       name: "app.kubernetes.io/name",
       run: "hook-latency/run",
@@ -14683,27 +14476,20 @@ var init_manifest = __esm({
     CONTAINERS = { baseline: "sut-baseline", candidate: "sut-candidate", loadgen: "loadgen" };
     HOOK_DIRS = { baseline: "/hook-latency/baseline-hook", candidate: "/hook-latency/hook" };
     LOADGEN_DIR = "/loadgen";
+    LOADGEN_FILE = "loadgen";
+    LOADGEN_PATH = `${LOADGEN_DIR}/${LOADGEN_FILE}`;
     PARTS_DIR = "/hook-latency/parts";
     HOOK_PART_BYTES = 768 * 1024;
-    LOADGEN_SCRIPT = "loadgen.js";
     OUT_DIR = "/hook-latency/out";
     OUT_FILE = `${OUT_DIR}/samples.csv`;
-    JOIN_SCRIPT = [
-      "const fs = require('node:fs');",
-      "const [out, sha, ...parts] = process.argv.slice(1);",
-      "const data = Buffer.concat(parts.map((p) => fs.readFileSync(p)));",
-      "const got = require('node:crypto').createHash('sha256').update(data).digest('hex');",
-      "if (got !== sha) { console.error(`hook parts joined to sha256 ${got}, expected ${sha}`); process.exit(1); }",
-      "fs.writeFileSync(out, data, { mode: 0o555 });"
-    ].join("\n");
   }
 });
 
 // src/runtime/pod-cgroup.ts
-import { existsSync as existsSync4, readFileSync as readFileSync9 } from "node:fs";
+import { existsSync as existsSync4, readFileSync as readFileSync10 } from "node:fs";
 function read(path10) {
   try {
-    return readFileSync9(path10, "utf8");
+    return readFileSync10(path10, "utf8");
   } catch {
     return void 0;
   }
@@ -14756,11 +14542,11 @@ var init_pod_cgroup = __esm({
 });
 
 // src/runtime/pod-image.ts
-import { spawn as spawn6 } from "node:child_process";
+import { spawn as spawn7 } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
-import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync3, readFileSync as readFileSync10, rmSync as rmSync4, statSync as statSync2 } from "node:fs";
-import { tmpdir as tmpdir3 } from "node:os";
-import { basename as basename3, dirname as dirname5, join as join8 } from "node:path";
+import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync4, readFileSync as readFileSync11, rmSync as rmSync5, statSync as statSync2 } from "node:fs";
+import { tmpdir as tmpdir4 } from "node:os";
+import { basename as basename3, dirname as dirname5, join as join9 } from "node:path";
 function parseLdd(text) {
   const out = [];
   for (const line of text.split("\n")) {
@@ -14796,14 +14582,14 @@ function rootfsHash(spec, quick = false) {
     if (quick) {
       const st = statSync2(f.from);
       h.update(`${st.size}:${st.mtimeMs}\0`);
-    } else h.update(readFileSync10(f.from));
+    } else h.update(readFileSync11(f.from));
   }
   return h.digest("hex").slice(0, 16);
 }
 function pipeInto(a, b, timeoutMs) {
   return new Promise((resolve5, reject) => {
-    const p1 = spawn6(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
-    const p2 = spawn6(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+    const p1 = spawn7(a[0], a.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    const p2 = spawn7(b[0], b.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
     p1.stderr.on("data", (d) => stderr += d.toString());
     p2.stderr.on("data", (d) => stderr += d.toString());
@@ -14829,20 +14615,20 @@ async function ensureImage(podman, name, spec, quickHash = false) {
   const ref = `localhost/${name}:${rootfsHash(spec, quickHash)}`;
   const exists2 = await run([podman, "image", "exists", ref], { timeoutMs: 3e4 });
   if (exists2.code === 0) return ref;
-  const root = mkdtempSync3(join8(tmpdir3(), "hook-latency-rootfs-"));
+  const root = mkdtempSync4(join9(tmpdir4(), "hook-latency-rootfs-"));
   try {
     for (const f of spec.files) {
-      const dest = join8(root, f.to);
+      const dest = join9(root, f.to);
       mkdirSync3(dirname5(dest), { recursive: true });
       copyFileSync(f.from, dest);
       chmodSync(dest, statSync2(f.from).mode & 511);
     }
-    mkdirSync3(join8(root, "tmp"), { recursive: true });
-    chmodSync(join8(root, "tmp"), 1023);
+    mkdirSync3(join9(root, "tmp"), { recursive: true });
+    chmodSync(join9(root, "tmp"), 1023);
     const r = await pipeInto(["tar", "-C", root, "-c", "."], [podman, "import", "--change", "ENV=PATH=/usr/local/bin:/usr/bin:/bin:/app", "-", ref], 3e5);
     if (r.code !== 0) throw new RunError(`podman import of ${ref} failed: ${r.stderr.trim()}`);
   } finally {
-    rmSync4(root, { recursive: true, force: true });
+    rmSync5(root, { recursive: true, force: true });
   }
   await runOk([podman, "image", "exists", ref], { timeoutMs: 3e4 });
   return ref;
@@ -14918,7 +14704,7 @@ var init_pod_listener = __esm({
 });
 
 // src/runtime/host-proc.ts
-import { readdirSync as readdirSync3, readFileSync as readFileSync11, readlinkSync } from "node:fs";
+import { readdirSync as readdirSync3, readFileSync as readFileSync12, readlinkSync } from "node:fs";
 function tryRead(f) {
   try {
     return f();
@@ -14932,15 +14718,15 @@ function socketsOf(pid) {
 }
 function hostSnapshot(initPid) {
   const ns = tryRead(() => readlinkSync(`/proc/${initPid}/ns/pid`));
-  const tcp = tryRead(() => readFileSync11(`/proc/${initPid}/net/tcp`, "utf8"));
+  const tcp = tryRead(() => readFileSync12(`/proc/${initPid}/net/tcp`, "utf8"));
   if (!ns || tcp === void 0) return void 0;
-  const tcp6 = tryRead(() => readFileSync11(`/proc/${initPid}/net/tcp6`, "utf8")) ?? "";
+  const tcp6 = tryRead(() => readFileSync12(`/proc/${initPid}/net/tcp6`, "utf8")) ?? "";
   const processes = [];
   for (const pid of readdirSync3("/proc").filter((d) => /^\d+$/.test(d))) {
     if (tryRead(() => readlinkSync(`/proc/${pid}/ns/pid`)) !== ns) continue;
     const sockets = socketsOf(pid);
     if (sockets.length === 0) continue;
-    const maps = tryRead(() => readFileSync11(`/proc/${pid}/maps`, "utf8"));
+    const maps = tryRead(() => readFileSync12(`/proc/${pid}/maps`, "utf8"));
     if (maps !== void 0) processes.push({ pid: Number(pid), sockets, maps });
   }
   return { tcp: `${tcp}
@@ -14985,14 +14771,6 @@ var init_pod_maps = __esm({
   }
 });
 
-// src/loadgen/csv.ts
-var init_csv = __esm({
-  "src/loadgen/csv.ts"() {
-    "use strict";
-    init_types();
-  }
-});
-
 // src/runtime/pod-output.ts
 function parseLoadgenOutput(text, round3) {
   const samples = [];
@@ -15005,15 +14783,9 @@ function parseLoadgenOutput(text, round3) {
       headerSeen = true;
       continue;
     }
-    const m = ROW.exec(line);
-    if (!m) {
-      other.push(line);
-      continue;
-    }
-    const s = { round: Number(m[1]), arm: m[2], seq: Number(m[3]), latencyNs: Number(m[4]) };
-    if (m[5] !== "") s.startNs = Number(m[5]);
-    if (m[6] !== "") s.status = Number(m[6]);
-    samples.push(s);
+    const s = parseSampleRow(line);
+    if (s) samples.push(s);
+    else other.push(line);
   }
   return { data: roundFromSamples(round3, samples), other, headerSeen };
 }
@@ -15032,14 +14804,12 @@ function roundFromOutput(text, round3, expected, where) {
   }
   return parsed.data;
 }
-var ROW;
 var init_pod_output = __esm({
   "src/runtime/pod-output.ts"() {
     "use strict";
     init_errors();
     init_csv();
     init_round_data();
-    ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)$/;
   }
 });
 
@@ -15109,8 +14879,8 @@ var init_pod_resources = __esm({
 
 // src/runtime/pod-plan.ts
 import { randomBytes } from "node:crypto";
-import { existsSync as existsSync5, readFileSync as readFileSync12 } from "node:fs";
-import { basename as basename4, join as join9 } from "node:path";
+import { readFileSync as readFileSync13 } from "node:fs";
+import { basename as basename4 } from "node:path";
 function newRunId() {
   return randomBytes(4).toString("hex");
 }
@@ -15118,24 +14888,19 @@ function readHook(path10, what) {
   if (!path10) return void 0;
   let data;
   try {
-    data = readFileSync12(path10);
+    data = readFileSync13(path10);
   } catch (e) {
     throw new UsageError(`${what} ${path10}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
   }
   const fileName = basename4(path10).replace(/[^-._a-zA-Z0-9]/g, "_");
   return { fileName, data };
 }
-function findLoadgenScript() {
-  const file = process.env.HOOK_LATENCY_LOADGEN || join9(packageRoot(), "dist", "loadgen.js");
-  if (!existsSync5(file)) throw new UsageError(`the bundled loadgen (dist/loadgen.js) was not found; run npm run build (looked in ${file})`);
-  return file;
-}
-function loadPodAssets(config, pin = pinBinary()) {
+function loadPodAssets(config, pin = pinBinary(), loadgen = loadgenBinary()) {
   return {
     hook: readHook(config.hook, "hook"),
     baselineHook: readHook(config.baselineHook, "baseline-hook"),
-    loadgenScript: readFileSync12(findLoadgenScript()),
-    pin: config.placement === "off" ? null : readFileSync12(pin)
+    loadgen: { binary: readFileSync13(loadgen), path: loadgen },
+    pin: config.placement === "off" ? null : readFileSync13(pin)
   };
 }
 function sutPorts(config, round3) {
@@ -15181,12 +14946,7 @@ function podPlan(config, runId, round3, assets, images, namespace, autoCpu) {
     },
     hook: assets.hook,
     baselineHook: assets.baselineHook,
-    loadgen: {
-      image: images.loadgenImage,
-      script: assets.loadgenScript,
-      config: loadgenConfig(config, round3),
-      imagePullPolicy: images.pullPolicy
-    },
+    loadgen: { binary: assets.loadgen.binary, config: loadgenConfig(config, round3) },
     resources: podResources(config.pod, autoCpu)
   };
 }
@@ -15194,7 +14954,7 @@ var init_pod_plan = __esm({
   "src/runtime/pod-plan.ts"() {
     "use strict";
     init_errors();
-    init_native();
+    init_native2();
     init_manifest();
     init_pod_resources();
     init_schedule();
@@ -15309,7 +15069,7 @@ function countingPodManifest(plan, countSo, requests) {
   sut.volumeMounts = [...sut.volumeMounts ?? [], { name: "count-preload", mountPath: PRELOAD_DIR, readOnly: true }, { name: "count", mountPath: COUNT_DIR }];
   const loadgen = container(pod, CONTAINERS.loadgen);
   loadgen.command = IDLE;
-  withEnv(loadgen, "LOADGEN_CONFIG", JSON.stringify({ ...plan.loadgen.config, count: { requests, file: COUNT_FILE } }));
+  withEnv(loadgen, "LOADGEN_CONFIG", loadgenConfigText({ ...plan.loadgen.config, count: { requests, file: COUNT_FILE } }));
   loadgen.volumeMounts = [...loadgen.volumeMounts ?? [], { name: "count", mountPath: COUNT_DIR }];
   return { pod, configMaps: [...built.configMaps, configMap] };
 }
@@ -15325,21 +15085,23 @@ function countsFromOutput(stdout, functions, where) {
   const requests = Number(n[1]);
   return { perRequest: perRequestBetween(before, after, functions, requests), requests };
 }
-var PRELOAD_DIR, PRELOAD_FILE, COUNT_DIR, COUNT_FILE, COUNT_COMMAND, IDLE;
+var COUNT_BEFORE, COUNT_AFTER, PRELOAD_DIR, PRELOAD_FILE, COUNT_DIR, COUNT_FILE, COUNT_COMMAND, IDLE;
 var init_pod_count = __esm({
   "src/runtime/pod-count.ts"() {
     "use strict";
     init_count_preload();
     init_count_file();
     init_errors();
-    init_count_mode();
+    init_native_config();
     init_manifest();
+    COUNT_BEFORE = "counts-before";
+    COUNT_AFTER = "counts-after";
     PRELOAD_DIR = "/hook-latency/count-preload";
     PRELOAD_FILE = "count.so";
     COUNT_DIR = "/hook-latency/count";
     COUNT_FILE = `${COUNT_DIR}/counts.txt`;
-    COUNT_COMMAND = ["node", "/loadgen/loadgen.js", "--count"];
-    IDLE = ["node", "-e", "setInterval(() => {}, 1 << 30)"];
+    COUNT_COMMAND = [LOADGEN_PATH, "--count"];
+    IDLE = [LOADGEN_PATH, "--idle"];
   }
 });
 
@@ -15350,8 +15112,8 @@ __export(podman_exports, {
   importsSutBinary: () => importsSutBinary
 });
 import { spawnSync } from "node:child_process";
-import { existsSync as existsSync6, mkdtempSync as mkdtempSync4, readFileSync as readFileSync13, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
-import { availableParallelism, constants as constants2, hostname, tmpdir as tmpdir4 } from "node:os";
+import { existsSync as existsSync5, mkdtempSync as mkdtempSync5, readFileSync as readFileSync14, rmSync as rmSync6, writeFileSync as writeFileSync3 } from "node:fs";
+import { availableParallelism, constants as constants2, hostname, tmpdir as tmpdir5 } from "node:os";
 import { basename as basename5, join as join10 } from "node:path";
 import { setTimeout as sleep4 } from "node:timers/promises";
 function importsSutBinary(sut) {
@@ -15361,14 +15123,14 @@ function exitStatus(code) {
   const signal = Object.entries(constants2.signals).find(([, n]) => n === code - 128)?.[0];
   return code > 128 && signal ? `${code} (${signal})` : String(code);
 }
-var KUBE_NETWORK, SUT_IMAGE_NAME, NODE_IMAGE_NAME, PodmanRuntime;
+var KUBE_NETWORK, SUT_IMAGE_NAME, PodmanRuntime;
 var init_podman = __esm({
   "src/runtime/podman.ts"() {
     "use strict";
     init_checks();
-    init_config();
     init_errors();
     init_count_preload();
+    init_native2();
     init_runtime();
     init_schedule();
     init_manifest();
@@ -15386,7 +15148,6 @@ var init_podman = __esm({
     init_pod_count();
     KUBE_NETWORK = "podman-default-kube-network";
     SUT_IMAGE_NAME = "hook-latency-sut";
-    NODE_IMAGE_NAME = "hook-latency-node";
     PodmanRuntime = class {
       constructor(config, opts = {}) {
         this.config = config;
@@ -15408,7 +15169,7 @@ var init_podman = __esm({
       /** The round whose pod is up (for salvage on Ctrl-C). */
       inProgress;
       networkPreexisted = true;
-      dir = mkdtempSync4(join10(tmpdir4(), "hook-latency-podman-"));
+      dir = mkdtempSync5(join10(tmpdir5(), "hook-latency-podman-"));
       report;
       ledger;
       exec(args, timeoutMs = 6e4) {
@@ -15424,7 +15185,7 @@ var init_podman = __esm({
         this.prepared ??= (async () => {
           await this.exec(["version", "--format", "{{.Client.Version}}"], 3e4);
           this.networkPreexisted = (await run([this.podman, "network", "exists", KUBE_NETWORK], { timeoutMs: 3e4 })).code === 0;
-          const assets = loadPodAssets(this.config);
+          const assets = loadPodAssets(this.config, pinBinary(), await ensureLoadgen());
           const images = await this.images();
           const { plan: placement, report } = podPlacement(this.config.placement, images.sutCommand, allowedCpus());
           this.report = report;
@@ -15435,22 +15196,25 @@ var init_podman = __esm({
       placement() {
         return this.report ?? podPlacement(this.config.placement, this.config.sut.command, allowedCpus()).report;
       }
-      /** The example SUT (or any host binary) and Node as minimal local images unless real images are configured. */
+      /** The example SUT (or any host binary) as a minimal local image unless a real image is configured. */
       async images() {
-        const { sut, pod } = this.config;
+        const { sut } = this.config;
         const own = importsSutBinary(sut) ? await this.sutImage() : void 0;
-        let loadgenImage = pod.loadgenImage;
-        if (loadgenImage === DEFAULTS["loadgen-image"] || loadgenImage.startsWith(`localhost/${NODE_IMAGE_NAME}`)) {
-          loadgenImage = await ensureImage(this.podman, NODE_IMAGE_NAME, await binaryRootfs(process.execPath, [], "/usr/local/bin", "node"), true);
-        }
-        return { sutImage: own?.image ?? sut.image, sutCommand: own?.command ?? sut.command, loadgenImage, pullPolicy: "IfNotPresent" };
+        return { sutImage: own?.image ?? sut.image, sutCommand: own?.command ?? sut.command, pullPolicy: "IfNotPresent" };
+      }
+      /** The round's plan; the loadgen is mounted from this host (see PodPlan.loadgen.hostPath). */
+      async plan(index) {
+        const { assets, images } = await this.prepare();
+        const plan = podPlan(this.config, this.runId, index, assets, images, void 0, this.autoCpu());
+        plan.loadgen.hostPath = assets.loadgen.path;
+        return plan;
       }
       /** The SUT binary `sut.command[0]` with its libraries (and the hooks') as a local image. */
       async sutImage() {
         const { command } = this.config.sut;
         const binary = command[0];
         if (!binary) throw new RunError("podman: sut.command is required to build the SUT image");
-        if (!existsSync6(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
+        if (!existsSync5(binary)) throw new RunError(`podman: the SUT binary ${binary} does not exist (build it, e.g. make -C hook)`);
         const hooks = [this.config.hook, this.config.baselineHook].filter((h) => Boolean(h));
         const image = await ensureImage(this.podman, SUT_IMAGE_NAME, await binaryRootfs(binary, hooks, "/app"));
         return { image, command: [`/app/${basename5(binary)}`, ...command.slice(1)] };
@@ -15462,8 +15226,8 @@ var init_podman = __esm({
         return autoCpuMillis([{ node: hostname(), allocatable: availableParallelism() * 1e3, requested: 0 }]);
       }
       async runRound(index) {
-        const { assets, images, placement } = await this.prepare();
-        const plan = podPlan(this.config, this.runId, index, assets, images, void 0, this.autoCpu());
+        const { assets, placement } = await this.prepare();
+        const plan = await this.plan(index);
         const pod = podName(plan.runId, index);
         const file = join10(this.dir, `${pod}.yaml`);
         const first = firstStarted(this.config.seed, index);
@@ -15518,7 +15282,7 @@ var init_podman = __esm({
           this.inProgress = void 0;
           const t1 = Date.now();
           await this.removePod(pod);
-          rmSync5(file, { force: true });
+          rmSync6(file, { force: true });
           this.timings.push({ podStartMs, roundMs, removeMs: Date.now() - t1 });
         }
       }
@@ -15529,9 +15293,8 @@ var init_podman = __esm({
       async countCalls(requests = COUNT_REQUESTS) {
         const chosen = preloadFunctions(this.config);
         if ("unavailable" in chosen) return chosen;
-        const { assets, images } = await this.prepare();
-        const countSo = readFileSync13(await ensureCountPreload());
-        const plan = podPlan(this.config, this.runId, 0, assets, images, void 0, this.autoCpu());
+        const countSo = readFileSync14(await ensureCountPreload());
+        const plan = await this.plan(0);
         const manifest = countingPodManifest(plan, countSo, requests);
         const pod = countPodName(plan.runId);
         const file = join10(this.dir, `${pod}.yaml`);
@@ -15557,7 +15320,7 @@ ${tail2(sut, 5)}` : ""}`
           return { ...counted, method: "preload", ...chosen.uncounted.length ? { uncounted: chosen.uncounted } : {} };
         } finally {
           await this.removePod(pod);
-          rmSync5(file, { force: true });
+          rmSync6(file, { force: true });
         }
       }
       /** The SUT containers' states, re-read for up to a second until one has stopped. */
@@ -15664,7 +15427,7 @@ ${tail2(await this.logsOf(s.name))}`;
         if (!this.networkPreexisted) {
           await run([this.podman, "network", "rm", KUBE_NETWORK], { timeoutMs: 6e4 }).catch(() => null);
         }
-        rmSync5(this.dir, { recursive: true, force: true });
+        rmSync6(this.dir, { recursive: true, force: true });
       }
     };
   }
@@ -15677,7 +15440,7 @@ __export(kubernetes_exports, {
   quietMs: () => quietMs
 });
 import { spawnSync as spawnSync2 } from "node:child_process";
-import { readFileSync as readFileSync14 } from "node:fs";
+import { readFileSync as readFileSync15 } from "node:fs";
 import { setTimeout as sleep5 } from "node:timers/promises";
 function isTransient(stderr) {
   return TRANSIENT.some((re) => re.test(stderr));
@@ -15713,6 +15476,7 @@ var init_kubernetes = __esm({
     init_pod_listener();
     init_pod_maps();
     init_pod_output();
+    init_native2();
     init_pin_arch();
     init_pod_plan();
     init_pod_resources();
@@ -15747,6 +15511,7 @@ var init_kubernetes = __esm({
         this.ledger = opts.ledger ?? NO_LEDGER;
         this.pullPolicy = opts.pullPolicy ?? "IfNotPresent";
         this.pin = pinBinaryFor(opts.pinArch ?? null);
+        this.loadgen = nativeToolFor("loadgen", opts.pinArch ?? null);
         this.ownNamespace = !config.pod.namespace;
         this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
         ({ plan: this.placementPlan, report: this.report } = podPlacement(config.placement, config.sut.command));
@@ -15776,8 +15541,9 @@ var init_kubernetes = __esm({
       ledger;
       placementPlan;
       report;
-      /** The pin wrapper sent to the pods, built for the nodes' architecture. */
+      /** The pin wrapper and the load generator sent to the pods, built for the nodes' architecture. */
       pin;
+      loadgen;
       placement() {
         return this.report;
       }
@@ -15821,7 +15587,8 @@ var init_kubernetes = __esm({
         if (!this.config.sut.image) {
           throw new UsageError(`runtime ${this.name} needs sut.image (the SUT's container image)`);
         }
-        const assets = loadPodAssets(this.config, this.pin);
+        if (this.loadgen === loadgenBinary()) await ensureLoadgen();
+        const assets = loadPodAssets(this.config, this.pin, this.loadgen);
         await this.fitCpu();
         if (this.ownNamespace && !this.namespaceCreated) {
           const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: this.namespace, labels: podLabels(this.runId) } };
@@ -15844,7 +15611,7 @@ var init_kubernetes = __esm({
           await sleep5(Math.max(this.pollMs, 200));
         }
       }
-      /** One pod with the SUT and loadgen images, run to completion before round 0: the pulls happen here. */
+      /** One pod with the SUT image (the loadgen runs in it too), run to completion before round 0: the pull happens here. */
       async prePull() {
         const pod = dnsLabel(`hook-latency-${this.runId}-pull`);
         const ns = this.namespace;
@@ -15857,10 +15624,7 @@ var init_kubernetes = __esm({
             restartPolicy: "Never",
             automountServiceAccountToken: false,
             terminationGracePeriodSeconds: 0,
-            containers: [
-              container2("sut", this.config.sut.image, ["sh", "-c", "exit 0"]),
-              container2("loadgen", this.config.pod.loadgenImage, ["node", "-e", ""])
-            ]
+            containers: [container2("sut", this.config.sut.image, ["sh", "-c", "exit 0"])]
           }
         };
         try {
@@ -15875,7 +15639,7 @@ var init_kubernetes = __esm({
             const failed = p.status?.containerStatuses?.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0);
             if (p.status?.phase === "Failed" || failed) {
               const t = failed?.state?.terminated;
-              await this.fail(pod, `the image pre-pull pod failed: container ${failed?.name ?? "?"} exited with ${t?.exitCode ?? "?"}${t?.message ? `: ${t.message.trim()}` : ""} (the SUT image needs sh; the loadgen image node)`);
+              await this.fail(pod, `the image pre-pull pod failed: container ${failed?.name ?? "?"} exited with ${t?.exitCode ?? "?"}${t?.message ? `: ${t.message.trim()}` : ""} (the SUT image needs sh for this check)`);
             }
             if (Date.now() > deadline) await this.fail(pod, `the images were not pulled within ${Math.round(this.config.pod.podTimeoutMs / 1e3)} s (pod-timeout; phase ${p.status?.phase ?? "unknown"})`);
             await sleep5(this.pollMs);
@@ -15912,7 +15676,6 @@ var init_kubernetes = __esm({
         const plan = podPlan(this.config, this.runId, index, assets, {
           sutImage: this.config.sut.image,
           sutCommand: this.config.sut.command,
-          loadgenImage: this.config.pod.loadgenImage,
           pullPolicy: this.pullPolicy
         }, this.namespace, this.autoCpu);
         plan.loadgen.outputFile = expectedRows(this.config) > this.fileOutputRows;
@@ -15958,11 +15721,10 @@ var init_kubernetes = __esm({
         const chosen = preloadFunctions(this.config);
         if ("unavailable" in chosen) return chosen;
         const assets = await this.prepare();
-        const countSo = readFileSync14(await ensureCountPreload());
+        const countSo = readFileSync15(await ensureCountPreload());
         const plan = podPlan(this.config, this.runId, 0, assets, {
           sutImage: this.config.sut.image,
           sutCommand: this.config.sut.command,
-          loadgenImage: this.config.pod.loadgenImage,
           pullPolicy: this.pullPolicy
         }, this.namespace, this.autoCpu);
         const manifest = countingPodManifest(plan, countSo, requests);
@@ -16353,7 +16115,7 @@ var init_proxy = __esm({
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports) {
     "use strict";
-    var net2 = __require("net");
+    var net = __require("net");
     var tls = __require("tls");
     var http2 = __require("http");
     var https2 = __require("https");
@@ -17280,7 +17042,7 @@ var require_util = __commonJS({
     var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols();
     var { IncomingMessage } = __require("node:http");
     var stream2 = __require("node:stream");
-    var net2 = __require("node:net");
+    var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
     var { stringify: stringify2 } = __require("node:querystring");
@@ -17425,7 +17187,7 @@ var require_util = __commonJS({
       }
       assert(typeof host === "string");
       const servername = getHostname(host);
-      if (net2.isIP(servername)) {
+      if (net.isIP(servername)) {
         return "";
       }
       return servername;
@@ -17934,9 +17696,9 @@ var require_diagnostics = __commonJS({
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
         const {
-          address: { address, port }
+          address: { address: address2, port }
         } = evt;
-        websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
+        websocketDebuglog("connection opened %s%s", address2, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
         const { websocket, code, reason } = evt;
@@ -18826,7 +18588,7 @@ var require_timers = __commonJS({
 var require_connect = __commonJS({
   "node_modules/undici/lib/core/connect.js"(exports, module) {
     "use strict";
-    var net2 = __require("node:net");
+    var net = __require("node:net");
     var assert = __require("node:assert");
     var util2 = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors2();
@@ -18922,7 +18684,7 @@ var require_connect = __commonJS({
         } else {
           assert(!httpSocket, "httpSocket can only be sent on TLS update");
           port = port || 80;
-          socket = net2.connect({
+          socket = net.connect({
             highWaterMark: 64 * 1024,
             // Same as nodejs fs streams.
             ...options,
@@ -23935,7 +23697,7 @@ var require_client = __commonJS({
   "node_modules/undici/lib/dispatcher/client.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var net2 = __require("node:net");
+    var net = __require("node:net");
     var http2 = __require("node:http");
     var util2 = require_util();
     var { channels } = require_diagnostics();
@@ -24085,7 +23847,7 @@ var require_client = __commonJS({
         if (maxRequestsPerClient != null && (!Number.isInteger(maxRequestsPerClient) || maxRequestsPerClient < 0)) {
           throw new InvalidArgumentError("maxRequestsPerClient must be a positive number");
         }
-        if (localAddress != null && (typeof localAddress !== "string" || net2.isIP(localAddress) === 0)) {
+        if (localAddress != null && (typeof localAddress !== "string" || net.isIP(localAddress) === 0)) {
           throw new InvalidArgumentError("localAddress must be valid string IP address");
         }
         if (maxResponseSize != null && (!Number.isInteger(maxResponseSize) || maxResponseSize < -1)) {
@@ -24249,7 +24011,7 @@ var require_client = __commonJS({
         const idx = hostname2.indexOf("]");
         assert(idx !== -1);
         const ip = hostname2.substring(1, idx);
-        assert(net2.isIP(ip));
+        assert(net.isIP(ip));
         hostname2 = ip;
       }
       client[kConnecting] = true;
@@ -35466,7 +35228,7 @@ var require_undici = __commonJS({
 // node_modules/@actions/http-client/lib/index.js
 import * as http from "http";
 import * as https from "https";
-var tunnel, import_undici, __awaiter5, HttpCodes, Headers, MediaTypes, HttpRedirectCodes, HttpResponseRetryCodes, RetryableHttpVerbs, ExponentialBackoffCeiling, ExponentialBackoffTimeSlice, HttpClientError, HttpClientResponse, HttpClient2, lowercaseKeys;
+var tunnel, import_undici, __awaiter5, HttpCodes, Headers, MediaTypes, HttpRedirectCodes, HttpResponseRetryCodes, RetryableHttpVerbs, ExponentialBackoffCeiling, ExponentialBackoffTimeSlice, HttpClientError, HttpClientResponse, HttpClient, lowercaseKeys;
 var init_lib = __esm({
   "node_modules/@actions/http-client/lib/index.js"() {
     init_proxy();
@@ -35589,7 +35351,7 @@ var init_lib = __esm({
         });
       }
     };
-    HttpClient2 = class {
+    HttpClient = class {
       constructor(userAgent2, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -38899,7 +38661,7 @@ function downloadToolAttempt(url, dest, auth, headers) {
     if (fs4.existsSync(dest)) {
       throw new Error(`Destination file path ${dest} already exists`);
     }
-    const http2 = new HttpClient2(userAgent, [], {
+    const http2 = new HttpClient(userAgent, [], {
       allowRetries: false
     });
     if (auth) {
@@ -39209,7 +38971,7 @@ function getManifestFromRepo(owner_1, repo_1, auth_1) {
   return __awaiter9(this, arguments, void 0, function* (owner, repo, auth, branch = "master") {
     let releases = [];
     const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
-    const http2 = new HttpClient2("tool-cache");
+    const http2 = new HttpClient("tool-cache");
     const headers = {};
     if (auth) {
       debug("set auth");
@@ -39375,14 +39137,14 @@ __export(kind_exports, {
   KindRuntime: () => KindRuntime,
   kindProvider: () => kindProvider
 });
-import { chmodSync as chmodSync2, existsSync as existsSync9, mkdtempSync as mkdtempSync5, rmSync as rmSync6 } from "node:fs";
-import { tmpdir as tmpdir5 } from "node:os";
+import { chmodSync as chmodSync2, existsSync as existsSync8, mkdtempSync as mkdtempSync6, rmSync as rmSync7 } from "node:fs";
+import { tmpdir as tmpdir6 } from "node:os";
 import { delimiter as delimiter2, join as join12 } from "node:path";
 function onPath(name, path10 = process.env.PATH ?? "") {
   for (const dir of path10.split(delimiter2)) {
     if (!dir) continue;
     const p = join12(dir, name);
-    if (existsSync9(p)) return p;
+    if (existsSync8(p)) return p;
   }
   return void 0;
 }
@@ -39434,7 +39196,7 @@ var init_kind = __esm({
       cluster;
       ledger;
       provider;
-      dir = mkdtempSync5(join12(tmpdir5(), "hook-latency-kind-"));
+      dir = mkdtempSync6(join12(tmpdir6(), "hook-latency-kind-"));
       async tool(argv, timeoutMs, what) {
         const r = await run(argv, { timeoutMs }).catch((e) => {
           throw new RunError(`${what}: cannot run ${argv[0]}: ${e.code ?? e.message}`);
@@ -39521,7 +39283,7 @@ var init_kind = __esm({
           try {
             await this.kind(["load", "image-archive", archive, "--name", this.cluster], 6e5, `kind load image-archive (${image})`);
           } finally {
-            rmSync6(archive, { force: true });
+            rmSync7(archive, { force: true });
           }
         }
       }
@@ -39547,10 +39309,9 @@ var init_kind = __esm({
           }
           await this.waitNodeReady();
           const sutImage = await this.localImage(this.config.sut.image);
-          const loadgenImage = await this.localImage(this.config.pod.loadgenImage);
-          await this.loadImages([.../* @__PURE__ */ new Set([sutImage, loadgenImage])]);
+          await this.loadImages([sutImage]);
           this.kube = new KubernetesRuntime(
-            { ...this.config, sut: { ...this.config.sut, image: sutImage }, pod: { ...this.config.pod, kubeContext: this.kubeContext(), loadgenImage } },
+            { ...this.config, sut: { ...this.config.sut, image: sutImage }, pod: { ...this.config.pod, kubeContext: this.kubeContext() } },
             { ...this.opts, name: "kind", pullPolicy: "Never" }
           );
         })();
@@ -39580,7 +39341,7 @@ var init_kind = __esm({
         try {
           await this.kube?.teardown();
         } finally {
-          rmSync6(this.dir, { recursive: true, force: true });
+          rmSync7(this.dir, { recursive: true, force: true });
           if (this.created && this.kindBin) {
             const r = await run([this.kindBin, "delete", "cluster", "--name", this.cluster], { timeoutMs: 3e5 }).catch(() => null);
             if (r && r.code === 0) {
@@ -40971,7 +40732,7 @@ function callsLine(v) {
 function helpersNote(p) {
   const h = p.pinned.helpers;
   if (!h) return "";
-  return h === "single-threaded" ? " (loadgen single-threaded)" : ` (loadgen's other threads on ${describeCpus(h, p.allowed)})`;
+  return h === "single-threaded" ? " (loadgen single-threaded)" : ` (orchestrator on ${describeCpus(h, p.allowed)})`;
 }
 function placementLine(p) {
   const how = p.mode === "off" ? `off${p.requested !== "off" ? ` (${p.requested} requested)` : ""}, not pinned` : `${p.mode}${p.requested === "auto" ? " (auto)" : ""}: loadgen on ${describeCpus(p.pinned.loadgen, p.allowed)}, both SUT arms on ${describeCpus(p.pinned.sut, p.allowed)}${helpersNote(p)}`;
@@ -43263,6 +43024,10 @@ async function prepareHostSut(config) {
   return command;
 }
 async function createRuntime(config, ledger2 = NO_LEDGER) {
+  if (config.pod.loadgenImage && config.runtime !== "local" && config.runtime !== "replay") {
+    process.stderr.write(`hook-latency: warning: loadgen-image (${config.pod.loadgenImage}) is no longer used: the load generator runs in the SUT's image
+`);
+  }
   switch (config.runtime) {
     case "replay":
       return new ReplayRuntime(await readSamples(config.replay));
@@ -43328,7 +43093,7 @@ async function analyzeCommand(file, flags) {
 
 // src/commands/history.ts
 init_errors();
-import { readFileSync as readFileSync16, writeFileSync as writeFileSync5 } from "node:fs";
+import { readFileSync as readFileSync17, writeFileSync as writeFileSync5 } from "node:fs";
 import { basename as basename6 } from "node:path";
 
 // src/history/record.ts
@@ -43423,7 +43188,7 @@ function historyCommand(file, flags) {
 function readRecords(file) {
   let text;
   try {
-    text = readFileSync16(file, "utf8");
+    text = readFileSync17(file, "utf8");
   } catch (err) {
     const code = err.code;
     throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : err.message}`);
@@ -43538,7 +43303,7 @@ function hookProblem(problem) {
 
 // src/commands/report.ts
 init_errors();
-import { readFileSync as readFileSync17, writeFileSync as writeFileSync6 } from "node:fs";
+import { readFileSync as readFileSync18, writeFileSync as writeFileSync6 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 init_units();
 var DEFAULT_REPORT_OUT = "report.html";
@@ -43574,7 +43339,7 @@ function computeVerdict(rounds, flags) {
 function readVerdict(file) {
   let text;
   try {
-    text = readFileSync17(file, "utf8");
+    text = readFileSync18(file, "utf8");
   } catch (err) {
     throw new UsageError(`${file}: ${fsProblem(err, "no such file")}`);
   }
