@@ -238,7 +238,7 @@ export function buildConfig(raw: RawConfig): Config {
 function buildPod(r: RawConfig): PodConfig {
   return {
     clusterName: String(r['cluster-name']),
-    kindVersion: optionalString(r['kind-version'], 'kind-version'),
+    kindVersion: kindVersion(r['kind-version']),
     kindConfig: optionalString(r['kind-config'], 'kind-config'),
     reuseCluster: parseBool(r['reuse-cluster'], 'reuse-cluster'),
     kubeContext: optionalString(r['kube-context'], 'kube-context'),
@@ -251,6 +251,13 @@ function buildPod(r: RawConfig): PodConfig {
     loadgenMemory: r['loadgen-memory'] === undefined ? undefined : String(r['loadgen-memory']),
     podTimeoutMs: parseDuration(r['pod-timeout'] as string, 'pod-timeout'),
   };
+}
+
+/** A kind release tag, `vX.Y.Z`: it goes into the download URL. */
+function kindVersion(v: unknown): string | undefined {
+  const s = optionalString(v, 'kind-version');
+  if (s !== undefined && !/^v\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(s)) throw new UsageError(`kind-version must be a release tag like v0.29.0, got '${s}'`);
+  return s;
 }
 
 /** A CPU quantity ("1", "0.5", "500m") or `auto`. */

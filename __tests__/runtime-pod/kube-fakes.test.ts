@@ -1,7 +1,10 @@
 // kind and kubernetes runtimes at the process boundary: fake `kind` and `kubectl` (node scripts in
 // __tests__/fakes, first on PATH) record every argv (+ stdin) and answer from a per-test script.
 // Asserted: the exact invocations, cleanup on every path, and the error shown.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -326,6 +329,72 @@ describe('kind runtime (fake kind + kubectl)', () => {
     script([...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
     const out = (await runOnce(new KindRuntime(config({ 'kind-version': 'v0.29.0' }), opts))) as { checks: { id: string; detail: string }[] };
     expect(out.checks.find((c) => c.id === 'kind')?.detail).toBe(`kind v0.29.0 (${FAKES}/kind, on PATH)`);
+  });
+
+  describe('kind-version downloaded (a stand-in for kind.sigs.k8s.io/dl, through @actions/tool-cache)', () => {
+    // A release as kind publishes it: the binary and `<binary>.sha256sum` ("<hex>  <name>", sha256sum's format).
+    const binary = `#!/usr/bin/env node\nimport(${JSON.stringify(join(FAKES, 'fake-tool.mjs'))}).then((m) => m.main('kind'));\n`;
+    const name = `kind-linux-${process.arch === 'arm64' ? 'arm64' : 'amd64'}`;
+    let served: Record<string, string>;
+    let fetched: string[];
+    let server: Server;
+    let base: string;
+    beforeEach(async () => {
+      fetched = [];
+      server = createServer((req, res) => {
+        fetched.push(req.url ?? '');
+        const body = served[req.url ?? ''];
+        res.writeHead(body === undefined ? 404 : 200).end(body ?? 'Not Found');
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dl`;
+      // No kind on PATH: only kubectl and docker.
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      for (const tool of ['kubectl', 'docker']) symlinkSync(join(FAKES, tool), join(bin, tool));
+      process.env.PATH = `${bin}:${savedEnv.PATH}`;
+      process.env.RUNNER_TOOL_CACHE = join(dir, 'tool-cache');
+      process.env.RUNNER_TEMP = join(dir, 'runner-temp');
+    });
+    afterEach(() => new Promise<void>((r) => server.close(() => r())));
+
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+    it('the published sha256 matches: cached, then used', async () => {
+      served = { [`/dl/v0.29.0/${name}`]: binary, [`/dl/v0.29.0/${name}.sha256sum`]: `${sha256(binary)}  ${name}\n` };
+      script([...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
+      const out = (await runOnce(new KindRuntime(config({ 'kind-version': 'v0.29.0' }), { ...opts, download: true, downloads: base }))) as { checks: { id: string; detail: string }[] };
+      const cached = join(dir, 'tool-cache', 'kind', '0.29.0', process.arch, 'kind');
+      expect(out.checks.find((c) => c.id === 'kind')?.detail).toBe(`kind v0.29.0 (${cached}, downloaded)`);
+      expect(fetched).toEqual([`/dl/v0.29.0/${name}.sha256sum`, `/dl/v0.29.0/${name}`]);
+      expect(lines().slice(0, 2)).toEqual(['kind get clusters', 'kind create cluster --name hook-latency --wait 120s']);
+    });
+
+    it('a binary that does not match the published sha256: one line, not cached, never run', async () => {
+      served = { [`/dl/v0.29.0/${name}`]: `${binary}// tampered\n`, [`/dl/v0.29.0/${name}.sha256sum`]: `${sha256(binary)}  ${name}\n` };
+      script(KIND_OK);
+      const err = await runOnce(new KindRuntime(config({ 'kind-version': 'v0.29.0' }), { ...opts, download: true, downloads: base })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RunError);
+      expect((err as Error).message).toBe(
+        `downloading kind v0.29.0 failed: the sha256 of ${base}/v0.29.0/${name} is ${sha256(`${binary}// tampered\n`)}, not the published ${sha256(binary)}: not used`,
+      );
+      expect(existsSync(join(dir, 'tool-cache', 'kind'))).toBe(false);
+      expect(lines()).toEqual([]);
+    });
+
+    it('no published sha256: not downloaded at all', async () => {
+      served = { [`/dl/v0.29.0/${name}`]: binary };
+      script(KIND_OK);
+      const err = await runOnce(new KindRuntime(config({ 'kind-version': 'v0.29.0' }), { ...opts, download: true, downloads: base })).catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(/^downloading kind v0\.29\.0 failed: Unexpected HTTP response: 404$/);
+      expect(fetched).toEqual([`/dl/v0.29.0/${name}.sha256sum`]);
+      expect(lines()).toEqual([]);
+    });
+  });
+
+  it.each(['0.29.0', 'v0.29', 'v0.29.0/../../evil', 'latest'])('kind-version %s: exit 2 before anything starts, one line', (v) => {
+    expect(() => config({ 'kind-version': v })).toThrow(UsageError);
+    expect(() => config({ 'kind-version': v })).toThrow(`kind-version must be a release tag like v0.29.0, got '${v}'`);
   });
 
   it('kind create cluster fails: a clear error, and the half-made cluster is deleted', async () => {
