@@ -12,6 +12,7 @@ import { runGate, salvageRoundInProgress } from '../engine';
 import { messageOf, RunError, UsageError } from '../errors';
 import { uploadResults } from '../github/artifact';
 import { postComment } from '../github/comment';
+import { maskSecrets } from '../github/untrusted-text';
 import { artifactUrl, runUrl } from '../github/links';
 import { createRuntime } from '../runtimes';
 import { appendHistory, historyLine, historyRole, readHistory, type HistoryRead } from './history';
@@ -98,7 +99,8 @@ async function errorOutcome(message: string, out: string | undefined): Promise<E
 /** Uploads the results as the artifact and writes the job summary (EXTRA appended); returns its Markdown. */
 async function publish(outcome: Outcome, artifactName: string, extra = ''): Promise<string> {
   const uploaded = await uploadResults(artifactName, outcome.out);
-  const markdown = outcomeMarkdown(outcome, { run: runUrl(), artifact: artifactUrl(uploaded?.id), artifactName: uploaded?.name }) + extra;
+  // The summary and the comment quote what the SUT, kubectl and the cluster said.
+  const markdown = maskSecrets(outcomeMarkdown(outcome, { run: runUrl(), artifact: artifactUrl(uploaded?.id), artifactName: uploaded?.name }) + extra);
   await writeJobSummary(markdown);
   return markdown;
 }
