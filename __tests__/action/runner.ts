@@ -102,7 +102,15 @@ export interface RecordedRequest {
   body?: unknown;
 }
 
-export type Handler = (req: RecordedRequest) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
+/** An answer: JSON `body`, or `raw` bytes; `headers` beside (a redirect's Location, a zip's content-type). */
+export interface Answer {
+  status: number;
+  body?: unknown;
+  raw?: Buffer;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (req: RecordedRequest) => Answer | Promise<Answer>;
 
 /** The login GitHub's GraphQL `viewer` names for a job's GITHUB_TOKEN (the REST `user.login` of its comments). */
 export const TOKEN_LOGIN = 'github-actions[bot]';
@@ -126,8 +134,8 @@ export async function fakeGitHub(handler: Handler, viewer = TOKEN_LOGIN): Promis
       requests.push(rec);
       const answer = rec.method === 'POST' && rec.url === '/graphql' ? viewerAnswer(rec, viewer) : undefined;
       void Promise.resolve(answer ?? handler(rec)).then((r) => {
-        res.writeHead(r.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(r.body ?? {}));
+        res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });
+        res.end(r.raw ?? JSON.stringify(r.body ?? {}));
       });
     });
   });
@@ -140,7 +148,7 @@ export async function fakeGitHub(handler: Handler, viewer = TOKEN_LOGIN): Promis
   };
 }
 
-function viewerAnswer(req: RecordedRequest, login: string): { status: number; body: unknown } | undefined {
+function viewerAnswer(req: RecordedRequest, login: string): Answer | undefined {
   const query = String((req.body as { query?: unknown } | undefined)?.query ?? '');
   return /\bviewer\s*\{\s*login\s*\}/.test(query) ? { status: 200, body: { data: { viewer: { login } } } } : undefined;
 }

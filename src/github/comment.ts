@@ -13,7 +13,7 @@ import type { CommentMode } from '../action/input-helper';
 import { messageOf } from '../errors';
 
 /** The hidden marker that finds this step's comment again. */
-function marker(key: string): string {
+export function marker(key: string): string {
   return `<!-- hook-latency:${key} -->`;
 }
 
@@ -26,11 +26,13 @@ export interface CommentRequest {
   body: string;
   /** True when the result is a regression (for mode on-regression). */
   regression: boolean;
+  /** The pull request; default: the event's (a `pull_request` event). */
+  pr?: number;
 }
 
 export async function postComment(req: CommentRequest): Promise<void> {
   if (req.mode === 'never') return;
-  const pr = pullRequestNumber();
+  const pr = req.pr ?? pullRequestNumber();
   if (pr === undefined) {
     core.info(`not a pull request event (${context.eventName ?? 'no event'}): no PR comment`);
     return;
