@@ -52,7 +52,8 @@ describe('action.yml', () => {
     expect(ACTION_INPUTS).toContain('github-token');
     expect(action.inputs['github-token'].default).toBe('${{ github.token }}');
     expect(action.inputs.comment.default).toBe('always');
-    expect(action.inputs['artifact-name'].default).toBe('hook-latency');
+    // Empty: the code makes a name unique per job, matrix leg, step and attempt (input-helper).
+    expect(action.inputs['artifact-name'].default).toBe('');
   });
 
   it('declares exactly the outputs the code sets', () => {

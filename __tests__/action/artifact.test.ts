@@ -81,6 +81,18 @@ describe('artifact upload', () => {
     expect(r.stdout).not.toMatch(/::warning::artifact/);
   });
 
+  it('the default name differs per job, matrix leg, step and run attempt (artifacts v4 refuse a repeated name)', async () => {
+    requests.length = 0;
+    const base = { runtime: 'replay', replay: slow, 'github-token': '' };
+    // comment-key carries action.yml's default `${{ github.job }}/${{ strategy.job-index }}`.
+    await runAction('index', { ...base, 'comment-key': 'latency/0' }, { ...env(), GITHUB_RUN_ATTEMPT: '1' });
+    await runAction('index', { ...base, 'comment-key': 'latency/1' }, { ...env(), GITHUB_RUN_ATTEMPT: '1' });
+    await runAction('index', { ...base, 'comment-key': 'latency/0' }, { ...env(), GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTION: '__org_hook-latency-action' });
+    await runAction('index', { ...base, 'comment-key': 'latency/0' }, { ...env(), GITHUB_RUN_ATTEMPT: '2' });
+    const names = requests.filter((q) => q.path.endsWith('/CreateArtifact')).map((q) => (JSON.parse(q.body.toString()) as { name: string }).name);
+    expect(names).toEqual(['hook-latency-latency-0-gate-1', 'hook-latency-latency-1-gate-1', 'hook-latency-latency-0-org_hook-latency-action-1', 'hook-latency-latency-0-gate-2']);
+  });
+
   it('an upload the service refuses is a warning; the job still ends by its verdict', async () => {
     failCreate = true;
     try {

@@ -53,6 +53,16 @@ export interface ActionInputs {
   history: HistorySettings;
 }
 
+/**
+ * An artifact name no other upload of the workflow run takes: artifacts v4 refuse a second artifact
+ * of the same name in a run (a matrix leg, a second gate step, a re-run attempt would lose theirs).
+ * comment-key defaults to `<job>/<matrix job index>`; the step id and the run attempt are added.
+ */
+export function defaultArtifactName(commentKey: string, env: NodeJS.ProcessEnv): string {
+  const parts = [commentKey || env.GITHUB_JOB || 'job', (env.GITHUB_ACTION ?? 'run').replace(/^_+/, ''), env.GITHUB_RUN_ATTEMPT || '1'];
+  return `hook-latency-${parts.join('-')}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').slice(0, 200);
+}
+
 /** A comment key as it goes inside the hidden HTML comment: nothing that could end it. */
 export function safeCommentKey(key: string): string {
   return key.replace(/[^A-Za-z0-9._/:-]/g, '_').replace(/-{2,}/g, '-').slice(0, 200);
@@ -97,7 +107,7 @@ export function readInputs(get: GetInput = core.getInput): ActionInputs {
   const config = buildConfig(mergeConfig(actionDefaults(process.env), file, inputLayer(get)));
   if (config.out && !isAbsolute(config.out)) config.out = resolve(config.out);
   if (config.pod.kubeconfig && !isAbsolute(config.pod.kubeconfig)) config.pod.kubeconfig = resolve(config.pod.kubeconfig);
-  const artifactName = get('artifact-name') || 'hook-latency';
+  const artifactName = get('artifact-name') || defaultArtifactName(get('comment-key'), process.env);
   if (/[":<>|*?\\/\r\n]/.test(artifactName)) throw new UsageError(`artifact-name must not contain " : < > | * ? \\ / or newlines, got '${artifactName}'`);
   const commentKey = safeCommentKey(`${get('comment-key') || process.env.GITHUB_JOB || 'hook-latency'}/${process.env.GITHUB_ACTION || 'run'}`);
   return { config, githubToken: get('github-token'), comment: comment as CommentMode, commentKey, artifactName, history: readHistoryInputs(get) };
