@@ -70,13 +70,21 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
   if (out) mkdirSync(out, { recursive: true });
   const writer = files ? new SamplesWriter(files.samples) : null;
   const recorded: RoundData[] = [];
+  // A round is written once: a cancel that lands after a round ended but before the runtime let go
+  // of it (its checks) would otherwise append it again, and readSamples refuses a repeated round.
+  const written = new Set<number>();
+  const write = (data: RoundData) => {
+    if (written.has(data.round)) return;
+    written.add(data.round);
+    writer?.append(data);
+  };
   // Ctrl-C exits through process.exit: the round in progress is written before the process goes
   // (the CLI's signal handler calls salvageRoundInProgress first, before it removes what the run created).
   const salvage = () => {
     inProgressSalvage = undefined;
     process.off('exit', salvage);
     const partial = runtime.salvage?.() ?? null;
-    if (partial) writer?.append(partial);
+    if (partial) write(partial);
   };
   inProgressSalvage = salvage;
   process.on('exit', salvage);
@@ -94,7 +102,7 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
         hooks.onRound?.(data);
         if (writer) {
           recorded.push(data);
-          writer.append(data);
+          write(data);
         }
       },
       onLook: hooks.onLook,
@@ -114,7 +122,7 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
     }
     return verdict;
   } catch (err) {
-    if (err instanceof RoundFailedError && err.partial) writer?.append(err.partial);
+    if (err instanceof RoundFailedError && err.partial) write(err.partial);
     throw err;
   } finally {
     process.off('exit', salvage);

@@ -18,6 +18,8 @@ interface Req {
 const requests: Req[] = [];
 let url = '';
 let failCreate = false;
+/** Called when the zip arrives; the answer then waits a second (a slow upload). */
+let onBlob: (() => void) | undefined;
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
@@ -34,8 +36,14 @@ const server = createServer((req, res) => {
     }
     if (path.endsWith('/FinalizeArtifact')) return json(200, { ok: true, artifact_id: '8675309' });
     if (path.startsWith('/blob/')) {
-      res.writeHead(201, { 'x-ms-request-id': 'r1', etag: '"e"', 'content-length': '0' });
-      return res.end();
+      const answer = () => {
+        res.writeHead(201, { 'x-ms-request-id': 'r1', etag: '"e"', 'content-length': '0' });
+        res.end();
+      };
+      if (!onBlob || chunks.length === 0) return answer();
+      onBlob();
+      setTimeout(answer, 1000);
+      return;
     }
     json(404, {});
   });
@@ -107,10 +115,17 @@ describe('artifact upload', () => {
     }
   });
 
-  it('cancelled (SIGINT, as the runner does): the rows so far, the round in progress included, are uploaded; the summary says so', async () => {
+  it('cancelled (SIGINT, then SIGTERM during the upload, as the runner does): the rows so far, the round in progress included, are uploaded; the summary says so', async () => {
     requests.length = 0; // the example SUT is built by the global setup
     const dir = tempDir('action-cancel');
     let sent = false;
+    let terminated = false;
+    let signalStep: ((s: NodeJS.Signals) => void) | undefined;
+    // The runner's SIGTERM arriving while the zip is still on its way.
+    onBlob = () => {
+      terminated = true;
+      signalStep?.('SIGTERM');
+    };
     const r = await runAction(
       'index',
       {
@@ -126,6 +141,7 @@ describe('artifact upload', () => {
       env(),
       dir,
       (stdout, signal) => {
+        signalStep = signal;
         // After the first look (one round), while the second round runs (20 000 requests: about 1 s).
         if (!sent && /^look 1: /m.test(stdout)) {
           sent = true;
@@ -133,7 +149,10 @@ describe('artifact upload', () => {
         }
       },
     );
+    onBlob = undefined;
     expect(sent, r.stdout + r.stderr).toBe(true);
+    expect(terminated).toBe(true);
+    expect(r.stdout).toMatch(/^hook latency: SIGTERM while saving the results; the upload goes on$/m);
     expect(r.status).toBe(130);
     expect(r.stdout).toMatch(/^::warning::hook latency: cancelled \(SIGINT\)/m);
     expect(r.stdout).toMatch(/^::error::hook latency: cancelled \(SIGINT\) after \d+ samples from \d+ rounds/m);

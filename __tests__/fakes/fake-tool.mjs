@@ -1,6 +1,6 @@
 // A scripted stand-in for kubectl / kind / docker (and podman, see podman-provider/) at the process boundary. Each call appends
 // {tool, argv, stdin} as one JSON line to $FAKE_LOG and answers from $FAKE_SCRIPT: a JSON list of
-// rules {tool, match (regex on the argv joined by spaces), responses: [{stdout, stderr, code}]}.
+// rules {tool, match (regex on the argv joined by spaces), responses: [{stdout, stderr, code, sleepMs}]}.
 // The first matching rule answers; its responses are consumed in order (the last one repeats),
 // counted in $FAKE_LOG.state. No matching rule: exit 1 with "fake: no rule for ...".
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,12 @@ export function main(tool) {
   state[i] = n + 1;
   writeFileSync(stateFile, JSON.stringify(state));
   const res = rules[i].responses[Math.min(n, rules[i].responses.length - 1)];
-  if (res.stdout) process.stdout.write(res.stdout);
-  if (res.stderr) process.stderr.write(res.stderr);
-  process.exitCode = res.code ?? 0;
+  const answer = () => {
+    if (res.stdout) process.stdout.write(res.stdout);
+    if (res.stderr) process.stderr.write(res.stderr);
+    process.exitCode = res.code ?? 0;
+  };
+  // sleepMs: the answer comes that much later (a tool waiting on a slow or unreachable API server).
+  if (res.sleepMs) setTimeout(answer, res.sleepMs);
+  else answer();
 }

@@ -30,7 +30,7 @@ const CTX = ['--context', 'kind-hook-latency'];
 interface Rule {
   tool: 'kind' | 'kubectl' | 'docker' | 'podman';
   match: string;
-  responses: { stdout?: string; stderr?: string; code?: number }[];
+  responses: { stdout?: string; stderr?: string; code?: number; sleepMs?: number }[];
 }
 interface Call {
   tool: string;
@@ -197,6 +197,11 @@ const SETUP = [
 ];
 const CLEANUP = [K(`delete pod ${POD} -n ${NS} --ignore-not-found --timeout=90s`), K(`delete namespace ${NS} --ignore-not-found --wait=false`), 'kind delete cluster --name hook-latency'];
 const opts = { runId: 't1', pollMs: 1, backoffMs: 1 };
+
+async function until(done: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
 
 async function runOnce(rt: { runRound(i: number): Promise<unknown>; teardown(): Promise<void> }): Promise<unknown> {
   try {
@@ -662,16 +667,50 @@ describe('kubernetes runtime (fake kubectl)', () => {
       while (!lines().some((x) => x.includes(`get pod ${POD}`))) await new Promise((r) => setTimeout(r, 20));
       const partial = rt.salvage();
       expect(partial?.arm.length).toBe(10);
+      // The deletes are started, not waited for: they log themselves a moment later, in either order.
+      await until(() => lines().filter((x) => x.endsWith(' --wait=false')).length === 2);
       // The round's own poll, spawned just before, may log itself among these: not part of the salvage.
-      expect(lines().filter((x) => !x.includes(`get pod ${POD} `)).slice(-3)).toEqual([
-        `kubectl logs ${POD} -n ${NS} -c loadgen`,
-        `kubectl delete pod ${POD} -n ${NS} --ignore-not-found --wait=false`,
+      const salvaged = lines().filter((x) => !x.includes(`get pod ${POD} `)).slice(-3);
+      expect(salvaged[0]).toBe(`kubectl logs ${POD} -n ${NS} -c loadgen`);
+      expect(salvaged.slice(1).sort()).toEqual([
         `kubectl delete namespace ${NS} --ignore-not-found --wait=false`,
+        `kubectl delete pod ${POD} -n ${NS} --ignore-not-found --wait=false`,
       ]);
       expect(rt.salvage()).toBeNull();
     } finally {
       // Let the interrupted round end (in the CLI the process is gone by now), even when an
       // expectation failed: a round left polling would log into the next test's calls.
+      script([{ tool: 'kubectl', match: '.', responses: [{ stdout: DONE.replace('"exitCode":0', '"exitCode":1') }] }]);
+      await round;
+      await rt.teardown();
+    }
+  });
+
+  // The runner gives a cancelled step 7.5 s + 2.5 s: salvage must neither hang on a slow API server
+  // nor lose a large round to spawnSync's default 1 MiB buffer.
+  it.each([
+    ['a whole large round (over 1 MiB of rows)', 30_000, 0],
+    ['a kubectl that hangs (10 s): given up after 2 s', 30_000, 10_000],
+  ])('salvage of %s', async (_name, rows, sleepMs) => {
+    const measuring = podJson({ phase: 'Running' }, [running('sut-baseline'), running('sut-candidate'), running('loadgen')]);
+    const many: Sample[] = Array.from({ length: rows }, (_, i) => ({ round: 0, arm: i % 2 ? 'candidate' : 'baseline', seq: i, latencyNs: 40_000 + i, startNs: i * 1e5, status: 200 }));
+    const text = formatSamplesCsv(many);
+    expect(text.length).toBeGreaterThan(1 << 20);
+    script([PULLED, { tool: 'kubectl', match: `logs ${POD} -n ${NS} -c loadgen`, responses: [{ stdout: text, sleepMs }] }, ...kubectlOk([{ stdout: measuring }])]);
+    const rt = new KubernetesRuntime(config({ runtime: 'kubernetes' }), opts);
+    const round = rt.runRound(0).catch((e: unknown) => e);
+    try {
+      while (!lines().some((x) => x.includes(`get pod ${POD}`))) await new Promise((r) => setTimeout(r, 20));
+      const started = Date.now();
+      const partial = rt.salvage();
+      const took = Date.now() - started;
+      if (sleepMs) {
+        expect(partial).toBeNull();
+        expect(took).toBeLessThan(sleepMs / 2);
+      } else {
+        expect(partial?.arm.length).toBe(rows);
+      }
+    } finally {
       script([{ tool: 'kubectl', match: '.', responses: [{ stdout: DONE.replace('"exitCode":0', '"exitCode":1') }] }]);
       await round;
       await rt.teardown();

@@ -4,7 +4,6 @@
 // candidate proven hooked in the process listening on its port (`kubectl exec ... sh -c`, see
 // pod-listener.ts), and the pod deleted. Every kubectl call is an argv array with a timeout;
 // transient API errors are retried with backoff.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -37,6 +36,7 @@ import { autoCpuMillis, checkCpuFits, describeNode, nodeCpu as nodeCpuOf, podCpu
 import type { PlacementPlan } from './placement';
 import { placePod, podPlacement } from './pod-placement';
 import { COUNT_COMMAND, countingPodManifest, countPodName, countsFromOutput } from './pod-count';
+import { salvageRead, salvageStart } from './salvage-exec';
 
 export interface KubernetesOptions {
   kubectl?: string;
@@ -382,25 +382,22 @@ export class KubernetesRuntime implements Runtime {
   }
 
   /**
-   * On process exit: the loadgen's rows so far (it writes them in batches), then the pod and the
-   * run's namespace are deleted without waiting (the Action's post step also deletes what is left).
+   * On cancel: the loadgen's rows so far (it writes them in batches; one call of at most 2 s), then
+   * the pod and the run's namespace deletes are started, not waited for (salvage-exec.ts). They stay
+   * in the ledger: teardown or the Action's post step deletes again whatever is left.
    */
   salvage(): RoundData | null {
     const current = this.inProgress;
     this.inProgress = undefined;
     if (!current) return null;
-    const sync = (args: string[]) => spawnSync(this.base()[0], [...this.base().slice(1), ...args], { encoding: 'utf8', timeout: 30_000 });
     const ns = ['-n', this.namespace];
-    const out = current.outputFile
-      ? sync(['exec', current.pod, ...ns, '-c', CONTAINERS.baseline, '--', 'cat', OUT_FILE])
-      : sync(['logs', current.pod, ...ns, '-c', CONTAINERS.loadgen]);
-    sync(['delete', 'pod', current.pod, ...ns, '--ignore-not-found', '--wait=false']);
-    this.ledger.removed({ kind: 'pod', name: `${this.namespace}/${current.pod}`, context: this.context });
-    if (this.ownNamespace && this.namespaceCreated) {
-      sync(['delete', 'namespace', this.namespace, '--ignore-not-found', '--wait=false']);
-      this.ledger.removed({ kind: 'namespace', name: this.namespace, context: this.context });
-    }
-    return partialRound(out.stdout ?? '', current.index);
+    const out = salvageRead([
+      ...this.base(),
+      ...(current.outputFile ? ['exec', current.pod, ...ns, '-c', CONTAINERS.baseline, '--', 'cat', OUT_FILE] : ['logs', current.pod, ...ns, '-c', CONTAINERS.loadgen]),
+    ]);
+    salvageStart([...this.base(), 'delete', 'pod', current.pod, ...ns, '--ignore-not-found', '--wait=false']);
+    if (this.ownNamespace && this.namespaceCreated) salvageStart([...this.base(), 'delete', 'namespace', this.namespace, '--ignore-not-found', '--wait=false']);
+    return partialRound(out, current.index);
   }
 
   private async getPod(pod: string): Promise<KubePod> {
