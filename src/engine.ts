@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { buildConfig, mergeConfig, type Config, type RawConfig } from './config';
-import { RoundFailedError } from './errors';
+import { messageOf, RoundFailedError } from './errors';
 import { runSequential } from './experiment/controller';
 import type { Runtime } from './experiment/runtime';
 import { placementCheck } from './checks';
@@ -135,7 +135,9 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
 /** Recommendation 7: how often the SUT calls the hooked functions, and the per-call cost implied. */
 async function callsReport(runtime: Runtime, verdict: Verdict): Promise<CallsReport> {
   if (!runtime.countCalls) return { unavailable: `the ${runtime.name} runtime does not count calls per request` };
-  const counted = await runtime.countCalls();
+  // The verdict is reached before counting starts: a counting instance that fails (a static SUT,
+  // a counting pod that dies) leaves it standing, with the cost reported as unavailable.
+  const counted = await runtime.countCalls().catch((err: unknown) => ({ unavailable: `counting calls per request failed: ${messageOf(err).split('\n')[0]}` }));
   if ('unavailable' in counted) return counted;
   return { ...counted, impliedPerCallNs: impliedPerCall(verdict.shift.ns, counted.perRequest).byFunction };
 }

@@ -2,7 +2,7 @@
 // with a real SUT and delay.so the cost section is in the job summary, the PR comment and
 // verdict.json; on a runtime that cannot count calls the run still succeeds and the section says why.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CostDecomposition } from '../../src/cost/decompose';
@@ -64,6 +64,42 @@ describe('the decompose input', () => {
       expect(text).toMatch(/\| `read` \| 1\.00 \| \d+(\.\d+)? µs \(/);
       expect(text).toContain(cost.message.charAt(0).toUpperCase() + cost.message.slice(1));
     }
+  });
+
+  // The counting instance is a fourth, unmeasured SUT started after the verdict: here a SUT that
+  // refuses to start when it is the counting one (it has HOOK_LATENCY_COUNT_FILE), as a static or
+  // otherwise uncountable SUT fails only there.
+  it('call counting fails after the verdict: the verdict stands (exit by the verdict, not 3), the cost is unavailable with the reason', async () => {
+    const dir = tempDir('action-decompose-fail');
+    const wrapper = join(dir, 'sut.sh');
+    writeFileSync(wrapper, `#!/bin/sh\nif [ -n "$HOOK_LATENCY_COUNT_FILE" ]; then echo "no counting here" >&2; exit 7; fi\nexec ${join(ROOT, 'examples/sut/build/sut')} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const r = await runAction(
+      'index',
+      {
+        runtime: 'local',
+        hook: join(ROOT, 'hook/build/delay.so'),
+        'sut-command': wrapper,
+        'sut-ready-path': '/healthz',
+        'requests-per-round': '200',
+        'min-rounds': '5',
+        'look-every': '5',
+        'max-requests': '4000',
+        decompose: 'true',
+        'github-token': '',
+      },
+      {},
+      dir,
+    );
+    // delay.so adds 20 µs to every read: a regression, and the step fails for that reason alone.
+    expect(r.outputs.verdict, r.stdout + r.stderr).toBe('regression');
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('::error'))[0]).toMatch(/^::error::hook latency: regression: /);
+    const v = JSON.parse(readFileSync(join(r.outputs['report-path']!, 'verdict.json'), 'utf8')) as Verdict;
+    expect(v.verdict).toBe('regression');
+    expect(v.calls).toEqual({ unavailable: expect.stringMatching(/^counting calls per request failed: SUT \(counting\) exited with code 7 at start: no counting here/) });
+    expect(v.cost).toEqual(v.calls);
+    expect(r.summary).toContain('**Where the cost is**: not decomposed (counting calls per request failed: SUT (counting) exited with code 7');
   });
 
   it('a runtime that cannot count calls: the run succeeds and the section says why', async () => {
