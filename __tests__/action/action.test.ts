@@ -100,6 +100,11 @@ describe('the Action on the replay runtime', () => {
     [{ comment: 'sometimes' }, /comment must be one of always, on-regression, never/],
     [{ runtime: 'docker' }, /runtime must be one of/],
     [{ replay: '/nonexistent/rec.csv' }, /no such file/],
+    [{ namespace: 'Perf_Team' }, /namespace must be a DNS label/],
+    [{ memory: '256m' }, /memory must be a memory quantity such as 256Mi/],
+    [{ 'sut-port': '70000' }, /sut.port must be a TCP port 1..65535/],
+    [{ 'kind-version': 'v1.0.0/../../x' }, /kind-version must be a release tag like v0.29.0/],
+    [{ runtime: 'kind', 'kube-context': 'prod' }, /runtime kind talks to the cluster it makes/],
   ])('rejects bad input %o with exit 1, one ::error:: line, no stack trace', async (bad, message) => {
     const r = await runAction('index', { ...replay(aa), ...bad });
     expect(r.status).toBe(1);
