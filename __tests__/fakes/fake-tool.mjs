@@ -4,6 +4,7 @@
 // The first matching rule answers; its responses are consumed in order (the last one repeats),
 // counted in $FAKE_LOG.state. No matching rule: exit 1 with "fake: no rule for ...".
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { refusal } from './fake-rbac.mjs';
 
 export function main(tool) {
   const argv = process.argv.slice(2);
@@ -14,6 +15,12 @@ export function main(tool) {
     stdin = readFileSync(0, 'utf8');
   } catch {}
   if (log) appendFileSync(log, JSON.stringify({ tool, argv, stdin }) + '\n');
+  const refused = tool === 'kubectl' && process.env.FAKE_RBAC ? refusal(argv, stdin, process.env.FAKE_RBAC) : null;
+  if (refused) {
+    process.stderr.write(refused);
+    process.exitCode = 1;
+    return;
+  }
   const rules = script ? JSON.parse(readFileSync(script, 'utf8')) : [];
   const line = argv.join(' ');
   const i = rules.findIndex((r) => r.tool === tool && new RegExp(r.match).test(line));

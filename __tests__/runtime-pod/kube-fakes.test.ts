@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildConfig, type RawConfig } from '../../src/config';
 import { RoundFailedError, RunError, UsageError } from '../../src/errors';
@@ -655,6 +655,55 @@ describe('kubernetes runtime (fake kubectl)', () => {
     expect(pull.spec.containers.map((c: { image: string; imagePullPolicy: string }) => `${c.image} ${c.imagePullPolicy}`)).toEqual(['example.org/sut:1 IfNotPresent', `${LOADGEN_IMAGE} IfNotPresent`]);
     expect(l.some((x) => x.includes('namespace perf') && x.includes('delete'))).toBe(false);
     expect(l.slice(-2)).toEqual([`${pre} delete pod ${POD} -n perf --ignore-not-found --timeout=90s`, `${pre} delete configmap -n perf -l hook-latency/run=t1 --ignore-not-found`]);
+  });
+
+  describe('a namespace-limited kubeconfig (RBAC, the Role in docs/runtimes.md)', () => {
+    const USER = 'system:serviceaccount:ci:gate';
+    /** The Role documented in docs/runtimes.md, as the fake kubectl's RBAC. */
+    function documentedRole(): { resources: string[]; verbs: string[] }[] {
+      const doc = readFileSync(join(ROOT, 'docs/runtimes.md'), 'utf8');
+      const block = /<!-- rbac-role -->\n```yaml\n([\s\S]*?)\n```/.exec(doc)![1];
+      return (parseYaml(block) as { rules: { resources: string[]; verbs: string[] }[] }).rules;
+    }
+    function grant(rules: { resources: string[]; verbs: string[] }[]): void {
+      process.env.FAKE_RBAC = join(dir, 'rbac.json');
+      writeFileSync(process.env.FAKE_RBAC, JSON.stringify({ user: USER, rules }));
+    }
+    const inPerf = (rules: Rule[]) => rules.map((r) => ({ ...r, match: r.match.replaceAll(`-n ${NS}`, '-n perf').replaceAll(`namespace ${NS}`, 'namespace perf') }));
+
+    it('a round runs under exactly that Role; only the optional cluster-wide reads are refused, and say so', async () => {
+      grant(documentedRole());
+      script(inPerf([PULLED, ...kubectlOk([{ stdout: DONE }])]));
+      const rt = new KubernetesRuntime(config({ runtime: 'kubernetes', namespace: 'perf' }), opts);
+      const out = (await runOnce(rt)) as { data: { arm: Uint8Array }; checks: { id: string; status: string; detail: string }[] };
+      expect(out.data.arm.length).toBe(20);
+      const byId = Object.fromEntries(out.checks.map((c) => [c.id, c]));
+      expect(byId['node-tenancy'].detail).toMatch(/cannot list resource "pods" in API group "" at the cluster scope/);
+      expect(lines().at(-1)).toBe('kubectl delete configmap -n perf -l hook-latency/run=t1 --ignore-not-found');
+    });
+
+    it('a Role without get on pods/exec (kubectl >= 1.30 execs over WebSockets): fails at once, one line naming it', async () => {
+      grant(documentedRole().map((r) => (r.resources.includes('pods/exec') ? { ...r, verbs: ['create'] } : r)));
+      script(inPerf([PULLED, ...kubectlOk([{ stdout: DONE }])]));
+      const rt = new KubernetesRuntime(config({ runtime: 'kubernetes', namespace: 'perf' }), { ...opts, backoffMs: 1000 });
+      const err = await runOnce(rt).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RunError);
+      expect((err as Error).message).toBe(
+        `kubectl was refused (Forbidden): ${USER} may not get pods/exec in the namespace "perf"; the Role the gate needs is in docs/runtimes.md ("RBAC")`,
+      );
+      // Once: no retries.
+      expect(lines().filter((x) => x.startsWith('kubectl exec '))).toHaveLength(1);
+    });
+
+    it('no right to create pods: the first apply fails at once, naming verb and resource', async () => {
+      grant(documentedRole().filter((r) => !r.resources.includes('pods')));
+      script(inPerf([PULLED, ...kubectlOk([{ stdout: DONE }])]));
+      const err = await runOnce(new KubernetesRuntime(config({ runtime: 'kubernetes', namespace: 'perf' }), opts)).catch((e: unknown) => e);
+      expect((err as Error).message).toBe(
+        `kubectl was refused (Forbidden): ${USER} may not patch pods in the namespace "perf"; the Role the gate needs is in docs/runtimes.md ("RBAC")`,
+      );
+      expect(lines().filter((x) => x.includes(' apply '))).toHaveLength(1);
+    });
   });
 
   it('salvage (Ctrl-C mid-round): the loadgen\'s rows so far, the pod and the namespace deleted without waiting', async () => {

@@ -92,6 +92,23 @@ function isTransient(stderr: string): boolean {
   return TRANSIENT.some((re) => re.test(stderr));
 }
 
+/**
+ * RBAC's refusal as kubectl prints it (kubectl 1.32): `Error from server (Forbidden): pods "x" is
+ * forbidden: User "u" cannot create resource "pods/exec" in API group "" in the namespace "perf"`
+ * (or `at the cluster scope`). Retrying cannot help: one line naming what is missing, at once.
+ */
+const FORBIDDEN = /Error from server \(Forbidden\):.*?User "([^"]*)" cannot (\w+) resource "([^"]+)" in API group "([^"]*)" (in the namespace "[^"]+"|at the cluster scope)/;
+
+export function forbiddenError(stderr: string): RunError | null {
+  const m = FORBIDDEN.exec(stderr);
+  // Not every 403 is RBAC's: "error looking up service account" (a fresh namespace) passes with time.
+  if (!m) return null;
+  const [, user, verb, resource, group, where] = m;
+  return new RunError(
+    `kubectl was refused (Forbidden): ${user} may not ${verb} ${resource}${group ? ` (API group ${group})` : ''} ${where}; the Role the gate needs is in docs/runtimes.md ("RBAC")`,
+  );
+}
+
 export class KubernetesRuntime implements Runtime {
   readonly name: string;
   readonly runId: string;
@@ -157,7 +174,7 @@ export class KubernetesRuntime implements Runtime {
   }
 
   /** One kubectl call with retries on transient API errors; returns the last result (never throws on exit codes). */
-  private async kubectlRaw(args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
+  private async kubectlRaw(args: string[], opts: { timeoutMs?: number; input?: string; required?: boolean } = {}): Promise<ExecResult> {
     const argv = [...this.base(), ...args];
     let last: ExecResult = { code: 1, stdout: '', stderr: '' };
     for (let attempt = 0; attempt < this.retries; attempt++) {
@@ -169,6 +186,10 @@ export class KubernetesRuntime implements Runtime {
         if (code === 'ENOENT') throw new RunError(`kubectl not found on PATH (${this.kubectlBin}): install kubectl or put it on PATH`);
         throw e;
       }
+      if (opts.required) {
+        const forbidden = forbiddenError(last.stderr);
+        if (forbidden) throw forbidden;
+      }
       if (last.code === 0 || !isTransient(last.stderr)) return last;
       if (attempt + 1 < this.retries) await sleep(this.backoffMs * 2 ** attempt);
     }
@@ -176,7 +197,7 @@ export class KubernetesRuntime implements Runtime {
   }
 
   private async kubectl(args: string[], opts: { timeoutMs?: number; input?: string; what?: string } = {}): Promise<string> {
-    const r = await this.kubectlRaw(args, opts);
+    const r = await this.kubectlRaw(args, { ...opts, required: true });
     if (r.code !== 0) {
       throw new RunError(`${opts.what ?? `kubectl ${args.slice(0, 2).join(' ')}`} failed: ${cleanStderr(r.stderr) || `exit ${r.code}`}`);
     }
@@ -206,7 +227,7 @@ export class KubernetesRuntime implements Runtime {
   private async waitForServiceAccount(): Promise<void> {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const r = await this.kubectlRaw(['get', 'serviceaccount', 'default', '-n', this.namespace, '-o', 'name'], { timeoutMs: 30_000 });
+      const r = await this.kubectlRaw(['get', 'serviceaccount', 'default', '-n', this.namespace, '-o', 'name'], { timeoutMs: 30_000, required: true });
       if (r.code === 0) return;
       if (Date.now() > deadline) throw new RunError(`namespace ${this.namespace}: no default ServiceAccount after 60 s: ${cleanStderr(r.stderr)}`);
       await sleep(Math.max(this.pollMs, 200));
@@ -528,7 +549,7 @@ export class KubernetesRuntime implements Runtime {
   private async proveHooked(pod: string, plan: PodPlan): Promise<void> {
     for (const h of hookedContainers(plan)) {
       const where = `${h.container} of ${this.namespace}/${pod}`;
-      const r = await this.kubectlRaw(['exec', pod, '-n', this.namespace, '-c', h.container, '--', 'sh', '-c', SNAPSHOT_SCRIPT], { timeoutMs: 60_000 });
+      const r = await this.kubectlRaw(['exec', pod, '-n', this.namespace, '-c', h.container, '--', 'sh', '-c', SNAPSHOT_SCRIPT], { timeoutMs: 60_000, required: true });
       if (r.code !== 0) {
         throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec: ${cleanStderr(r.stderr)}); the SUT image needs sh, cat and readlink`);
       }
