@@ -793,6 +793,16 @@ describe('kubernetes runtime (fake kubectl)', () => {
     expect(Buffer.from(pin, 'base64').readUInt16LE(18)).toBe(183); // EM_AARCH64
     expect(docs.find((d) => d.kind === 'ConfigMap' && d.binaryData?.['delay.so'])!.binaryData['delay.so']).toBe(readFileSync(arm64).toString('base64'));
     for (const c of appliedPod().spec.containers) expect(c.command.slice(0, 3)).toEqual(['/hook-latency/pin/pin', '@-1', '--']);
+    // Every pod (the pre-pull pod and the round's) goes to arm64 Linux nodes, where the hook loads.
+    const pods = docs.filter((d) => d.kind === 'Pod');
+    expect(pods.map((p) => p.metadata.name)).toEqual(['hook-latency-t1-pull', POD]);
+    for (const p of pods) expect(p.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64', 'kubernetes.io/os': 'linux' });
+  });
+
+  it('a hook built here: the pods go to Linux nodes of this machine\'s architecture', async () => {
+    script([PULLED, ...kubectlOk([{ stdout: DONE }])]);
+    await runOnce(new KubernetesRuntime(config({ runtime: 'kubernetes' }), opts));
+    expect(appliedPod().spec.nodeSelector).toEqual({ 'kubernetes.io/arch': process.arch === 'arm64' ? 'arm64' : 'amd64', 'kubernetes.io/os': 'linux' });
   });
 
   it('needs sut.image', async () => {

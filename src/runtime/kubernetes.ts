@@ -37,6 +37,7 @@ import type { PlacementPlan } from './placement';
 import { placePod, podPlacement } from './pod-placement';
 import { COUNT_COMMAND, countingPodManifest, countPodName, countsFromOutput } from './pod-count';
 import { salvageRead, salvageStart } from './salvage-exec';
+import { hookNodeSelector } from './node-selector';
 
 export interface KubernetesOptions {
   kubectl?: string;
@@ -137,6 +138,8 @@ export class KubernetesRuntime implements Runtime {
   private readonly report: PlacementReport;
   /** The pin wrapper sent to the pods, built for the nodes' architecture. */
   private readonly pin: string;
+  /** kubernetes.io/arch and os of the hook: every pod goes to nodes the hook can load on. */
+  private readonly nodeSelector: Record<string, string>;
 
   constructor(
     private readonly config: Config,
@@ -152,6 +155,7 @@ export class KubernetesRuntime implements Runtime {
     this.ledger = opts.ledger ?? NO_LEDGER;
     this.pullPolicy = opts.pullPolicy ?? 'IfNotPresent';
     this.pin = pinBinaryFor(opts.pinArch ?? null);
+    this.nodeSelector = hookNodeSelector(config);
     this.ownNamespace = !config.pod.namespace;
     this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
     // The node's CPUs and the containers' cpusets are not visible from here: pinned, but not observed.
@@ -160,6 +164,11 @@ export class KubernetesRuntime implements Runtime {
 
   placement(): PlacementReport {
     return this.report;
+  }
+
+  /** The pods' nodeSelector field (none without a hook). */
+  private selector(): { nodeSelector?: Record<string, string> } {
+    return Object.keys(this.nodeSelector).length > 0 ? { nodeSelector: this.nodeSelector } : {};
   }
 
   private get context(): string | undefined {
@@ -247,6 +256,7 @@ export class KubernetesRuntime implements Runtime {
         restartPolicy: 'Never',
         automountServiceAccountToken: false,
         terminationGracePeriodSeconds: 0,
+        ...this.selector(),
         containers: [
           container('sut', this.config.sut.image as string, ['sh', '-c', 'exit 0']),
           container('loadgen', this.config.pod.loadgenImage, ['node', '-e', '']),
@@ -317,6 +327,7 @@ export class KubernetesRuntime implements Runtime {
       this.ledger.created({ kind: 'pod', name: `${ns}/${pod}`, context: this.context });
       const first = firstStarted(this.config.seed, index);
       const manifest = placePod(buildPodManifest(plan), plan.runId, { plan: this.placementPlan, pin: assets.pin, first });
+      Object.assign(manifest.pod.spec ?? {}, this.selector());
       if (!this.configMapsApplied) {
         await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of run ${this.runId}`, timeoutMs: 300_000 });
         this.configMapsApplied = true;
@@ -362,6 +373,7 @@ export class KubernetesRuntime implements Runtime {
       pullPolicy: this.pullPolicy,
     }, this.namespace, this.autoCpu);
     const manifest = countingPodManifest(plan, countSo, requests);
+    Object.assign(manifest.pod.spec ?? {}, this.selector());
     const pod = countPodName(plan.runId);
     const ns = this.namespace;
     try {
