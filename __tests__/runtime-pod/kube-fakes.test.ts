@@ -805,6 +805,20 @@ describe('kubernetes runtime (fake kubectl)', () => {
     expect(appliedPod().spec.nodeSelector).toEqual({ 'kubernetes.io/arch': process.arch === 'arm64' ? 'arm64' : 'amd64', 'kubernetes.io/os': 'linux' });
   });
 
+  // A Failed pod whose init container exited 1 (kubectl 1.32 -o json, trimmed): the pod itself has no
+  // reason or message, only the init container's state and log say what happened.
+  it('a join-hook init container that failed: its state and log, not "pod failed ( )"', async () => {
+    const waiting = (name: string) => ({ name, state: { waiting: { reason: 'PodInitializing' } } });
+    const pod = JSON.parse(podJson({ phase: 'Failed' }, [waiting('sut-baseline'), waiting('sut-candidate'), waiting('loadgen')]));
+    pod.status.initContainerStatuses = [{ name: 'join-hook', state: { terminated: { exitCode: 1, reason: 'Error', startedAt: 'x', finishedAt: 'x' } } }];
+    const joinLog = 'hook parts joined to sha256 9f2c, expected 4b1a\n';
+    script([PULLED, { tool: 'kubectl', match: `logs ${POD} -n ${NS} -c join-hook$`, responses: [{ stdout: joinLog }] }, ...kubectlOk([{ stdout: JSON.stringify(pod) }])]);
+    const err = await runOnce(new KubernetesRuntime(config({ runtime: 'kubernetes' }), opts)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunError);
+    expect((err as Error).message.split('\npod ')[0]).toBe('round 0: init container join-hook failed (exit 1, Error); its log:\nhook parts joined to sha256 9f2c, expected 4b1a');
+    expect((err as Error).message).not.toContain('pod failed (');
+  });
+
   it('needs sut.image', async () => {
     script([]);
     const rt = new KubernetesRuntime(config({ runtime: 'kubernetes', sut: { command: ['/app/sut'] } }), opts);

@@ -403,6 +403,7 @@ export class KubernetesRuntime implements Runtime {
       const p = await this.getPod(pod);
       if (containers.every((c) => status(p, c)?.state?.running)) return;
       await this.failOnPullError(pod, p, 'the counting pod:');
+      await this.failOnInitError(pod, p, 'the counting pod:');
       for (const c of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
         const w = c.state?.waiting;
         if (w?.reason && START_ERRORS.includes(w.reason)) await this.fail(pod, `the counting pod: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ''})`);
@@ -490,6 +491,19 @@ export class KubernetesRuntime implements Runtime {
     return `round ${index}: the pod cannot be scheduled (Unschedulable: ${reason}): ${asks}; ${where}. Lower cpu/memory, or set cpu: auto`;
   }
 
+  /**
+   * An init container (join-hook: the parts of a large hook joined and checked against its sha256)
+   * that failed: the pod then is Failed with no reason of its own, so its state and log say why.
+   */
+  private async failOnInitError(pod: string, p: KubePod, when: string): Promise<void> {
+    const failed = p.status?.initContainerStatuses?.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0);
+    const t = failed?.state?.terminated;
+    if (!failed || !t) return;
+    const log = await this.kubectlRaw(['logs', pod, '-n', this.namespace, '-c', failed.name], { timeoutMs: 60_000 });
+    const said = tail(log.code === 0 ? log.stdout : cleanStderr(log.stderr), 5);
+    await this.fail(pod, `${when} init container ${failed.name} failed (${terminatedText(t)})${said ? `; its log:\n${said}` : ''}`);
+  }
+
   /** A container whose image cannot be pulled: fail with the image, the reason and the events. */
   private async failOnPullError(pod: string, p: KubePod, when: string): Promise<void> {
     for (const c of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
@@ -542,6 +556,7 @@ export class KubernetesRuntime implements Runtime {
         if (measuringSince !== undefined) this.measuredMs.push(Date.now() - measuringSince);
         return p;
       }
+      await this.failOnInitError(pod, p, `round ${index}:`);
       if (p.status?.phase === 'Failed') await this.fail(pod, `round ${index}: pod failed (${p.status.reason ?? ''} ${p.status.message ?? ''})`.trim());
       if (Date.now() >= deadline) {
         const phase = p.status?.phase ?? 'unknown';
