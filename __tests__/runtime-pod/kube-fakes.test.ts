@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildConfig, type RawConfig } from '../../src/config';
 import { RoundFailedError, RunError, UsageError } from '../../src/errors';
 import { KindRuntime } from '../../src/runtime/kind';
+import { ResourceList } from '../../src/experiment/resource-list';
 import { KubernetesRuntime } from '../../src/runtime/kubernetes';
 import { clusterPinArch } from '../../src/runtime/pin-arch';
 import { SNAPSHOT_SCRIPT } from '../../src/runtime/pod-listener';
@@ -402,12 +403,21 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect(() => config({ 'kind-version': v })).toThrow(`kind-version must be a release tag like v0.29.0, got '${v}'`);
   });
 
-  it('kind create cluster fails: a clear error, and the half-made cluster is deleted', async () => {
-    script([{ tool: 'kind', match: '^create cluster', responses: [{ code: 1, stderr: 'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "hook-latency"\n' }] }, ...KIND_OK]);
+  it('kind create cluster fails half-way: a clear error, and the half-made cluster is deleted', async () => {
+    script([{ tool: 'kind', match: '^create cluster', responses: [{ code: 1, stderr: 'ERROR: failed to create cluster: failed to init node with kubeadm: command "docker exec --privileged hook-latency-control-plane kubeadm init" failed with error: exit status 1\n' }] }, ...KIND_OK]);
     const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
-    expect((err as Error).message).toMatch(/^kind create cluster hook-latency failed: ERROR: failed to create cluster: node\(s\) already exist/);
+    expect((err as Error).message).toMatch(/^kind create cluster hook-latency failed: ERROR: failed to create cluster: failed to init node with kubeadm/);
     expect(lines()).toEqual(['kind version', 'kind get clusters', 'kind create cluster --name hook-latency --wait 120s', 'kind delete cluster --name hook-latency']);
+  });
+
+  it('kind create cluster finds the cluster made meanwhile by another run: never deletes it, nor leaves it in the ledger', async () => {
+    script([{ tool: 'kind', match: '^create cluster', responses: [{ code: 1, stderr: 'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "hook-latency"\n' }] }, ...KIND_OK]);
+    const ledger = new ResourceList();
+    const err = await runOnce(new KindRuntime(config(), { ...opts, ledger })).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^kind create cluster hook-latency failed: ERROR: failed to create cluster: node\(s\) already exist/);
+    expect(lines()).toEqual(['kind version', 'kind get clusters', 'kind create cluster --name hook-latency --wait 120s']);
+    expect(ledger.resources()).toEqual([]);
   });
 
   it('reuses an existing cluster and never deletes it', async () => {
@@ -655,6 +665,23 @@ describe('kubernetes runtime (fake kubectl)', () => {
     expect(pull.spec.containers.map((c: { image: string; imagePullPolicy: string }) => `${c.image} ${c.imagePullPolicy}`)).toEqual(['example.org/sut:1 IfNotPresent', `${LOADGEN_IMAGE} IfNotPresent`]);
     expect(l.some((x) => x.includes('namespace perf') && x.includes('delete'))).toBe(false);
     expect(l.slice(-2)).toEqual([`${pre} delete pod ${POD} -n perf --ignore-not-found --timeout=90s`, `${pre} delete configmap -n perf -l hook-latency/run=t1 --ignore-not-found`]);
+  });
+
+  it.each([
+    ['succeeds: the ledger is empty at the end', 0],
+    ['fails: the ConfigMaps stay in the ledger for the post step', 1],
+  ])('the ConfigMaps are in the ledger from their apply; their delete by label %s', async (_name, code) => {
+    const inPerf = (rules: Rule[]) => rules.map((r) => ({ ...r, match: r.match.replaceAll(`-n ${NS}`, '-n perf') }));
+    script([{ tool: 'kubectl', match: '^delete configmap', responses: [{ code, stderr: code ? 'Unable to connect to the server: dial tcp 10.0.0.1:6443: connect: no route to host\n' : '' }] }, ...inPerf([PULLED, ...kubectlOk([{ stdout: DONE }])])]);
+    const recorded = new Set<string>();
+    const ledger: ResourceList = new ResourceList(() => {
+      for (const r of ledger.resources()) if (r.kind === 'configmap') recorded.add(r.name);
+    });
+    await runOnce(new KubernetesRuntime(config({ runtime: 'kubernetes', namespace: 'perf' }), { ...opts, ledger }));
+    const configMaps = [...recorded];
+    expect(configMaps.length).toBeGreaterThan(0);
+    for (const name of configMaps) expect(name).toMatch(/^perf\/hook-latency-t1-/);
+    expect(ledger.resources().map((r) => `${r.kind} ${r.name}`)).toEqual(code ? configMaps.map((n) => `configmap ${n}`) : []);
   });
 
   describe('a namespace-limited kubeconfig (RBAC, the Role in docs/runtimes.md)', () => {

@@ -225,7 +225,15 @@ export class KindRuntime implements Runtime {
         // Recorded before it exists: a create that is cancelled half-way still gets deleted.
         this.created = true;
         this.ledger.created({ kind: 'kind-cluster', name: this.cluster });
-        await this.kind(args, 300_000, `kind create cluster ${this.cluster}`);
+        await this.kind(args, 300_000, `kind create cluster ${this.cluster}`).catch((err: Error) => {
+          // kind v0.29: "ERROR: failed to create cluster: node(s) already exist for a cluster with
+          // the name ..." is another run's cluster, made since `get clusters`: never ours to delete.
+          if (/node\(s\) already exist for a cluster with the name/.test(err.message)) {
+            this.created = false;
+            this.ledger.removed({ kind: 'kind-cluster', name: this.cluster });
+          }
+          throw err;
+        });
       }
       await this.waitNodeReady();
       // Both images go into the node before round 0, so no round waits for (or fails on) a registry.

@@ -124,6 +124,8 @@ export class KubernetesRuntime implements Runtime {
   private namespaceCreated = false;
   private assets?: PodAssets;
   private readonly livePods = new Set<string>();
+  /** The ConfigMaps applied (`namespace/name`), in the ledger until a delete of them succeeded. */
+  private readonly configMaps = new Set<string>();
   private envChecksDone = false;
   private configMapsApplied = false;
   /** How long earlier rounds measured (all containers running until the loadgen ended). */
@@ -329,6 +331,7 @@ export class KubernetesRuntime implements Runtime {
       const manifest = placePod(buildPodManifest(plan), plan.runId, { plan: this.placementPlan, pin: assets.pin, first });
       Object.assign(manifest.pod.spec ?? {}, this.selector());
       if (!this.configMapsApplied) {
+        this.recordConfigMaps(manifest.configMaps);
         await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of run ${this.runId}`, timeoutMs: 300_000 });
         this.configMapsApplied = true;
       }
@@ -379,6 +382,7 @@ export class KubernetesRuntime implements Runtime {
     try {
       this.livePods.add(pod);
       this.ledger.created({ kind: 'pod', name: `${ns}/${pod}`, context: this.context });
+      this.recordConfigMaps(manifest.configMaps);
       await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of the counting pod`, timeoutMs: 300_000 });
       await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml([manifest.pod]), what: `applying pod ${ns}/${pod}` });
       await this.waitForRunning(pod, [CONTAINERS.candidate, CONTAINERS.loadgen]);
@@ -621,6 +625,21 @@ export class KubernetesRuntime implements Runtime {
     }
   }
 
+  /** Recorded before they are applied: an apply cut short still leaves them in the ledger. */
+  private recordConfigMaps(configMaps: { metadata?: { name?: string } }[]): void {
+    for (const cm of configMaps) {
+      const name = `${this.namespace}/${cm.metadata?.name ?? ''}`;
+      this.configMaps.add(name);
+      this.ledger.created({ kind: 'configmap', name, context: this.context });
+    }
+  }
+
+  /** The ConfigMaps went (by label, or with the namespace): out of the ledger. */
+  private configMapsRemoved(): void {
+    for (const name of this.configMaps) this.ledger.removed({ kind: 'configmap', name, context: this.context });
+    this.configMaps.clear();
+  }
+
   async teardown(): Promise<void> {
     for (const pod of [...this.livePods]) await this.deletePod(pod);
     if (this.ownNamespace) {
@@ -628,10 +647,12 @@ export class KubernetesRuntime implements Runtime {
       const r = await this.kubectlRaw(['delete', 'namespace', this.namespace, '--ignore-not-found', '--wait=false'], { timeoutMs: 120_000 });
       if (r.code === 0) {
         this.namespaceCreated = false;
+        this.configMapsRemoved();
         this.ledger.removed({ kind: 'namespace', name: this.namespace, context: this.context });
       }
-    } else if (this.assets) {
-      await this.kubectlRaw(['delete', 'configmap', '-n', this.namespace, '-l', `${POD_LABELS.run}=${dnsLabel(this.runId)}`, '--ignore-not-found'], { timeoutMs: 120_000 });
+    } else if (this.configMaps.size > 0) {
+      const r = await this.kubectlRaw(['delete', 'configmap', '-n', this.namespace, '-l', `${POD_LABELS.run}=${dnsLabel(this.runId)}`, '--ignore-not-found'], { timeoutMs: 120_000 });
+      if (r.code === 0) this.configMapsRemoved();
       this.assets = undefined;
     }
   }
