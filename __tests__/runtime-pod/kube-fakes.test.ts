@@ -462,6 +462,34 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect(lines().slice(-3)).toEqual(CLEANUP);
   });
 
+  // Events as kubectl 1.32 prints them; reasons and messages as cluster-autoscaler 1.32 writes them.
+  const SCALE_UP = `${EVENTS}2s          Normal    TriggeredScaleUp   pod/${POD}   pod triggered scale-up: [{eks-gate-ng 2->3 (max: 10)}]\n`;
+  const NO_SCALE_UP = `${EVENTS}2s          Normal    NotTriggerScaleUp   pod/${POD}   pod didn't trigger scale-up: 1 max node group size reached\n`;
+
+  it('Unschedulable while an autoscaler adds a node (TriggeredScaleUp): waits, and the round runs on the new node', async () => {
+    const rules = kubectlOk([{ stdout: UNSCHEDULABLE }, { stdout: UNSCHEDULABLE }, { stdout: PENDING }, { stdout: DONE }]);
+    script([...NODE_RULES, ...KIND_OK, { tool: 'kubectl', match: `get events -n ${NS}`, responses: [{ stdout: SCALE_UP }] }, ...rules]);
+    const out = (await runOnce(new KindRuntime(config({ memory: '64Mi' }), opts))) as { data: { arm: Uint8Array } };
+    expect(out.data.arm.length).toBe(20);
+    expect(lines().filter((x) => x.includes(`get pod ${POD}`)).length).toBe(4);
+    // Asked once: a scale-up seen is not asked again.
+    expect(lines().filter((x) => x.includes('get events')).length).toBe(1);
+  });
+
+  it('Unschedulable with a scale-up that never brings a node: fails at pod-timeout, still Pending', async () => {
+    script([...NODE_RULES, ...KIND_OK, { tool: 'kubectl', match: `get events -n ${NS}`, responses: [{ stdout: SCALE_UP }] }, ...kubectlOk([{ stdout: UNSCHEDULABLE }])]);
+    const err = await runOnce(new KindRuntime(config({ memory: '64Mi', 'pod-timeout': '1s' }), opts)).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^round 0: pod still Pending after 1 s \(pod-timeout\): Unschedulable 0\/1 nodes are available/);
+  });
+
+  it('Unschedulable and the autoscaler will not scale up (NotTriggerScaleUp): fails at once', async () => {
+    script([...NODE_RULES, ...KIND_OK, { tool: 'kubectl', match: `get events -n ${NS}`, responses: [{ stdout: NO_SCALE_UP }] }, ...kubectlOk([{ stdout: UNSCHEDULABLE }])]);
+    const err = await runOnce(new KindRuntime(config({ memory: '64Mi', 'pod-timeout': '5m' }), opts)).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^round 0: the pod cannot be scheduled \(Unschedulable/);
+    expect((err as Error).message).toContain("pod didn't trigger scale-up: 1 max node group size reached");
+    expect(lines().filter((x) => x.includes(`get pod ${POD}`)).length).toBe(1);
+  });
+
   it('cpu: auto: a third of the node\'s free CPU on every container, requests = limits (Guaranteed)', async () => {
     script([...NODE_RULES, ...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
     await runOnce(new KindRuntime(config({ cpu: 'auto', memory: '64Mi' }), opts));

@@ -484,6 +484,15 @@ export class KubernetesRuntime implements Runtime {
     throw new RoundFailedError(full, r.code === 0 ? partialRound(r.stdout, partialOf) : null);
   }
 
+  /**
+   * Whether an autoscaler answered the pod's Unschedulable with a new node: cluster-autoscaler's
+   * `TriggeredScaleUp` event ("pod triggered scale-up: [...]"; its `NotTriggerScaleUp` says it will
+   * not), or Karpenter's `Nominated` ("Pod should schedule on: nodeclaim/...").
+   */
+  private async scalingUp(pod: string): Promise<boolean> {
+    return /\s(TriggeredScaleUp|Nominated)\s/.test(await this.events(pod));
+  }
+
   /** Why the pod cannot be scheduled, with what it asks and what the freest node has. */
   private async unschedulableMessage(index: number, reason: string, plan: PodPlan): Promise<string> {
     const r = plan.resources ?? podResources(this.config.pod, this.autoCpu);
@@ -522,6 +531,8 @@ export class KubernetesRuntime implements Runtime {
     const timeout = this.config.pod.podTimeoutMs;
     const deadline = Date.now() + timeout;
     let measuringSince: number | undefined;
+    /** An autoscaler is adding a node for the pod: Unschedulable then waits, up to pod-timeout. */
+    let scalingUp = false;
     for (;;) {
       const p = await this.getPod(pod);
       // Once every container runs, the round is measuring: stay quiet (no kubectl process, no API
@@ -543,7 +554,7 @@ export class KubernetesRuntime implements Runtime {
         }
       }
       const unschedulable = p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
-      if (unschedulable) await this.fail(pod, await this.unschedulableMessage(index, unschedulable.message ?? '', plan));
+      if (unschedulable && !(scalingUp ||= await this.scalingUp(pod))) await this.fail(pod, await this.unschedulableMessage(index, unschedulable.message ?? '', plan));
       const lg = status(p, CONTAINERS.loadgen)?.state?.terminated;
       if (lg?.reason === 'OOMKilled') await this.fail(pod, `round ${index}: the loadgen was OOMKilled`);
       for (const sut of [CONTAINERS.baseline, CONTAINERS.candidate]) {
