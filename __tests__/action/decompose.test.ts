@@ -18,6 +18,20 @@ beforeAll(async () => {
   aa = await replayFile('kindWithout', { seed: 3 }, 30);
 });
 
+/** A short decompose run of SUT on the local runtime with delay.so (20 µs per read). */
+const decomposeInputs = (sut: string, token: string) => ({
+  runtime: 'local',
+  hook: join(ROOT, 'hook/build/delay.so'),
+  'sut-command': sut,
+  'sut-ready-path': '/healthz',
+  'requests-per-round': '200',
+  'min-rounds': '5',
+  'look-every': '5',
+  'max-requests': '4000',
+  decompose: 'true',
+  'github-token': token,
+});
+
 describe('the decompose input', () => {
   let server: Awaited<ReturnType<typeof fakeGitHub>> | undefined;
   afterEach(async () => {
@@ -33,23 +47,7 @@ describe('the decompose input', () => {
       return { status: 201, body: { id: 5, html_url: 'https://github.example/octo/gate/pull/7#issuecomment-5' } };
     });
     const dir = tempDir('action-decompose');
-    const r = await runAction(
-      'index',
-      {
-        runtime: 'local',
-        hook: join(ROOT, 'hook/build/delay.so'),
-        'sut-command': join(ROOT, 'examples/sut/build/sut'),
-        'sut-ready-path': '/healthz',
-        'requests-per-round': '200',
-        'min-rounds': '5',
-        'look-every': '5',
-        'max-requests': '4000',
-        decompose: 'true',
-        'github-token': 'ghs_x',
-      },
-      pullRequestEnv(dir, server.url),
-      dir,
-    );
+    const r = await runAction('index', decomposeInputs(join(ROOT, 'examples/sut/build/sut'), 'ghs_x'), pullRequestEnv(dir, server.url), dir);
     expect(r.outputs.verdict, r.stdout + r.stderr).toBeDefined();
     const v = JSON.parse(readFileSync(join(r.outputs['report-path']!, 'verdict.json'), 'utf8')) as Verdict;
     const cost = v.cost as CostDecomposition;
@@ -74,23 +72,7 @@ describe('the decompose input', () => {
     const wrapper = join(dir, 'sut.sh');
     writeFileSync(wrapper, `#!/bin/sh\nif [ -n "$HOOK_LATENCY_COUNT_FILE" ]; then echo "no counting here" >&2; exit 7; fi\nexec ${join(ROOT, 'examples/sut/build/sut')} "$@"\n`);
     chmodSync(wrapper, 0o755);
-    const r = await runAction(
-      'index',
-      {
-        runtime: 'local',
-        hook: join(ROOT, 'hook/build/delay.so'),
-        'sut-command': wrapper,
-        'sut-ready-path': '/healthz',
-        'requests-per-round': '200',
-        'min-rounds': '5',
-        'look-every': '5',
-        'max-requests': '4000',
-        decompose: 'true',
-        'github-token': '',
-      },
-      {},
-      dir,
-    );
+    const r = await runAction('index', decomposeInputs(wrapper, ''), {}, dir);
     // delay.so adds 20 µs to every read: a regression, and the step fails for that reason alone.
     expect(r.outputs.verdict, r.stdout + r.stderr).toBe('regression');
     expect(r.status).toBe(1);
