@@ -50,6 +50,18 @@ describe('config', () => {
     [{ cpu: 'two' }, "cpu must be a CPU quantity such as 1, 0.5 or 500m, or auto; got 'two'"],
     [{ 'loadgen-cpu': '1 core' }, 'loadgen-cpu must be a CPU quantity'],
     [{ placement: 'pinned' }, "placement must be one of auto, same-cpu, split, off, got 'pinned'"],
+    [{ memory: '256m' }, "memory must be a memory quantity such as 256Mi, 1Gi or 500M, got '256m'"],
+    [{ memory: '1 GB' }, "memory must be a memory quantity such as 256Mi, 1Gi or 500M, got '1 GB'"],
+    [{ 'loadgen-memory': '256MB' }, "loadgen-memory must be a memory quantity such as 256Mi, 1Gi or 500M, got '256MB'"],
+    [{ namespace: 'Perf_Team' }, "namespace must be a DNS label (lowercase letters, digits and '-', at most 63, starting and ending alphanumeric), got 'Perf_Team'"],
+    [{ namespace: `n${'x'.repeat(63)}` }, 'namespace must be a DNS label'],
+    [{ 'cluster-name': '-gate' }, "cluster-name must be a DNS label (lowercase letters, digits and '-', at most 63, starting and ending alphanumeric), got '-gate'"],
+    [{ 'kind-version': 'latest' }, "kind-version must be a release tag like v0.29.0, got 'latest'"],
+    [{ sut: { port: 70000 } }, "sut.port must be a TCP port 1..65535 (or 0), got '70000'"],
+    [{ sut: { port: -1 } }, 'sut.port must be an integer >= 0'],
+    [{ runtime: 'podman', sut: { port: 65535 } }, 'sut.port must be at most 65534 in a pod: the second arm listens on sut.port + 1'],
+    [{ runtime: 'kind', kubeconfig: '/tmp/kc' }, 'runtime kind talks to the cluster it makes (context kind-hook-latency); kubeconfig and kube-context are for runtime kubernetes'],
+    [{ runtime: 'kind', 'kube-context': 'prod' }, 'runtime kind talks to the cluster it makes (context kind-hook-latency); kubeconfig and kube-context are for runtime kubernetes'],
   ])('rejects %j with one clear line', (raw, message) => {
     let err: unknown;
     try {
@@ -60,6 +72,13 @@ describe('config', () => {
     expect(err).toBeInstanceOf(UsageError);
     expect((err as Error).message).toContain(message);
     expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('accepts the quantities, labels and ports Kubernetes and kind accept', () => {
+    const c = buildConfig({ runtime: 'kubernetes', memory: '1.5Gi', 'loadgen-memory': '500M', namespace: 'perf-1', 'cluster-name': 'gate-2', sut: { port: 65534 }, kubeconfig: '/tmp/kc' });
+    expect([c.pod.memory, c.pod.loadgenMemory, c.pod.namespace, c.pod.clusterName, c.sut.port]).toEqual(['1.5Gi', '500M', 'perf-1', 'gate-2', 65534]);
+    expect(buildConfig({ runtime: 'local', sut: { port: 65535 } }).sut.port).toBe(65535);
+    expect(buildConfig({ memory: '1e9' }).pod.memory).toBe('1e9');
   });
 
   it('splits a command line without a shell, honouring quotes', () => {

@@ -236,25 +236,68 @@ export function buildConfig(raw: RawConfig): Config {
   };
   if (config.requestsPerRound % 2) config.requestsPerRound += 1;
   if (runtime === 'replay' && !config.replay) throw new UsageError('runtime replay needs --replay SAMPLES.csv');
+  checkRuntimePod(runtime, config);
   return config;
+}
+
+/** What only makes sense for some runtimes, refused before anything starts. */
+function checkRuntimePod(runtime: RuntimeName, config: Config): void {
+  const { pod, sut } = config;
+  if (runtime === 'kind' && (pod.kubeconfig || pod.kubeContext)) {
+    throw new UsageError(`runtime kind talks to the cluster it makes (context kind-${pod.clusterName}); kubeconfig and kube-context are for runtime kubernetes`);
+  }
+  // In a pod the arms listen on sut.port and the next port.
+  if (['podman', 'kind', 'kubernetes'].includes(runtime) && sut.port === 65535) {
+    throw new UsageError('sut.port must be at most 65534 in a pod: the second arm listens on sut.port + 1');
+  }
 }
 
 function buildPod(r: RawConfig): PodConfig {
   return {
-    clusterName: String(r['cluster-name']),
-    kindVersion: optionalString(r['kind-version'], 'kind-version'),
+    clusterName: dnsLabel(r['cluster-name'], 'cluster-name') as string,
+    kindVersion: kindVersion(r['kind-version']),
     kindConfig: optionalString(r['kind-config'], 'kind-config'),
     reuseCluster: parseBool(r['reuse-cluster'], 'reuse-cluster'),
     kubeContext: optionalString(r['kube-context'], 'kube-context'),
     kubeconfig: optionalString(r.kubeconfig, 'kubeconfig'),
-    namespace: optionalString(r.namespace, 'namespace'),
+    namespace: dnsLabel(r.namespace, 'namespace'),
     loadgenImage: optionalString(r['loadgen-image'], 'loadgen-image'),
     cpu: cpuQuantity(r.cpu, 'cpu'),
-    memory: r.memory === undefined ? undefined : String(r.memory),
+    memory: memoryQuantity(r.memory, 'memory'),
     loadgenCpu: cpuQuantity(r['loadgen-cpu'], 'loadgen-cpu'),
-    loadgenMemory: r['loadgen-memory'] === undefined ? undefined : String(r['loadgen-memory']),
+    loadgenMemory: memoryQuantity(r['loadgen-memory'], 'loadgen-memory'),
     podTimeoutMs: parseDuration(r['pod-timeout'] as string, 'pod-timeout'),
   };
+}
+
+/**
+ * A memory quantity as Kubernetes parses it (a number, optionally an exponent or a binary or decimal
+ * suffix: 256Mi, 1Gi, 500M, 1e9). A lowercase `m` (milli) is refused: `256m` is a quarter of a byte,
+ * always a typo for 256Mi.
+ */
+function memoryQuantity(v: unknown, what: string): string | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v).trim();
+  if (!/^\d+(\.\d+)?(?:[eE]\d+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(s)) {
+    throw new UsageError(`${what} must be a memory quantity such as 256Mi, 1Gi or 500M, got '${s}'`);
+  }
+  return s;
+}
+
+/** A namespace or kind cluster name: an RFC 1123 label (what the API server and kind accept). */
+function dnsLabel(v: unknown, what: string): string | undefined {
+  const s = optionalString(v, what);
+  if (s !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s)) {
+    throw new UsageError(`${what} must be a DNS label (lowercase letters, digits and '-', at most 63, starting and ending alphanumeric), got '${s}'`);
+  }
+  return s;
+}
+
+/** A kind release tag, `vX.Y.Z`: it goes into the download URL. */
+function kindVersion(v: unknown): string | undefined {
+  const s = optionalString(v, 'kind-version');
+  if (s !== undefined && !/^v\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(s)) throw new UsageError(`kind-version must be a release tag like v0.29.0, got '${s}'`);
+  return s;
 }
 
 /** A CPU quantity ("1", "0.5", "500m") or `auto`. */
@@ -288,11 +331,18 @@ function buildSut(raw: unknown): SutConfig {
   return {
     command,
     image: optionalString(s.image, 'sut.image'),
-    port: s.port === undefined ? 0 : parseCount(s.port as string, 'sut.port', 0),
+    port: s.port === undefined ? 0 : sutPort(s.port),
     env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
     readyPath,
     readyTimeoutMs: parseDuration((s['ready-timeout'] as string) ?? '10s', 'sut.ready-timeout'),
   };
+}
+
+/** 0 (a free port per instance, local) or a TCP port; no silent clamping. */
+function sutPort(v: unknown): number {
+  const port = parseCount(v as string, 'sut.port', 0);
+  if (port > 65535) throw new UsageError(`sut.port must be a TCP port 1..65535 (or 0), got '${String(v)}'`);
+  return port;
 }
 
 function buildRequests(raw: unknown): RequestSpec[] {

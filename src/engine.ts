@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { buildConfig, mergeConfig, type Config, type RawConfig } from './config';
-import { RoundFailedError } from './errors';
+import { messageOf, RoundFailedError } from './errors';
 import { runSequential } from './experiment/controller';
 import type { Runtime } from './experiment/runtime';
 import { placementCheck } from './checks';
@@ -70,13 +70,21 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
   if (out) mkdirSync(out, { recursive: true });
   const writer = files ? new SamplesWriter(files.samples) : null;
   const recorded: RoundData[] = [];
+  // A round is written once: a cancel that lands after a round ended but before the runtime let go
+  // of it (its checks) would otherwise append it again, and readSamples refuses a repeated round.
+  const written = new Set<number>();
+  const write = (data: RoundData) => {
+    if (written.has(data.round)) return;
+    written.add(data.round);
+    writer?.append(data);
+  };
   // Ctrl-C exits through process.exit: the round in progress is written before the process goes
   // (the CLI's signal handler calls salvageRoundInProgress first, before it removes what the run created).
   const salvage = () => {
     inProgressSalvage = undefined;
     process.off('exit', salvage);
     const partial = runtime.salvage?.() ?? null;
-    if (partial) writer?.append(partial);
+    if (partial) write(partial);
   };
   inProgressSalvage = salvage;
   process.on('exit', salvage);
@@ -94,7 +102,7 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
         hooks.onRound?.(data);
         if (writer) {
           recorded.push(data);
-          writer.append(data);
+          write(data);
         }
       },
       onLook: hooks.onLook,
@@ -114,7 +122,7 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
     }
     return verdict;
   } catch (err) {
-    if (err instanceof RoundFailedError && err.partial) writer?.append(err.partial);
+    if (err instanceof RoundFailedError && err.partial) write(err.partial);
     throw err;
   } finally {
     process.off('exit', salvage);
@@ -127,7 +135,9 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
 /** Recommendation 7: how often the SUT calls the hooked functions, and the per-call cost implied. */
 async function callsReport(runtime: Runtime, verdict: Verdict): Promise<CallsReport> {
   if (!runtime.countCalls) return { unavailable: `the ${runtime.name} runtime does not count calls per request` };
-  const counted = await runtime.countCalls();
+  // The verdict is reached before counting starts: a counting instance that fails (a static SUT,
+  // a counting pod that dies) leaves it standing, with the cost reported as unavailable.
+  const counted = await runtime.countCalls().catch((err: unknown) => ({ unavailable: `counting calls per request failed: ${messageOf(err).split('\n')[0]}` }));
   if ('unavailable' in counted) return counted;
   return { ...counted, impliedPerCallNs: impliedPerCall(verdict.shift.ns, counted.perRequest).byFunction };
 }

@@ -1,6 +1,8 @@
 // The one place that maps a runtime name to its implementation (used by the entry points only).
 // Backends are imported lazily: a replay or analysis never loads the cluster tooling.
+import { statSync } from 'node:fs';
 import type { Config } from './config';
+import { UsageError } from './errors';
 import { NO_LEDGER, type ResourceLedger, type Runtime } from './experiment/runtime';
 import { checkSharedLibrary, ensureBuilt, EXAMPLE_SUT } from './native';
 import { clusterPinArch } from './runtime/pin-arch';
@@ -16,8 +18,31 @@ async function prepareHooks(config: Config, alsoBuild: string[] = []): Promise<v
   const hooks = [config.hook, config.baselineHook].filter((h): h is string => !!h);
   const pin = config.placement === 'off' ? [] : [pinBinary()];
   await ensureBuilt([...hooks, ...pin, ...alsoBuild]);
+  if (['podman', 'kind', 'kubernetes'].includes(config.runtime)) {
+    if (config.hook) checkPodHookSize(config.hook, 'hook');
+    if (config.baselineHook) checkPodHookSize(config.baselineHook, 'baseline-hook');
+  }
   if (config.hook) checkSharedLibrary(config.hook, 'hook');
   if (config.baselineHook) checkSharedLibrary(config.baselineHook, 'baseline-hook');
+}
+
+/**
+ * Largest hook sent to a pod. It travels in ConfigMaps of 768 KiB (manifest.ts), each an object the
+ * API server keeps in etcd (whose default request limit is 1.5 MiB an object, and whose whole store
+ * defaults to 2 GiB): 32 MiB is 43 ConfigMaps, far above any real hook (ours: 20-60 KiB).
+ */
+export const MAX_POD_HOOK_BYTES = 32 << 20;
+
+function checkPodHookSize(path: string, what: string): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return; // checkSharedLibrary names why it cannot be read
+  }
+  if (size > MAX_POD_HOOK_BYTES) {
+    throw new UsageError(`${what} ${path} is ${(size / 2 ** 20).toFixed(1)} MiB; a pod takes hooks of at most ${MAX_POD_HOOK_BYTES / 2 ** 20} MiB (they travel in ConfigMaps)`);
+  }
 }
 
 /** A SUT run from this host's binary: the configured command, or the bundled example SUT. */

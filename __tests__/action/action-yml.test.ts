@@ -52,7 +52,8 @@ describe('action.yml', () => {
     expect(ACTION_INPUTS).toContain('github-token');
     expect(action.inputs['github-token'].default).toBe('${{ github.token }}');
     expect(action.inputs.comment.default).toBe('always');
-    expect(action.inputs['artifact-name'].default).toBe('hook-latency');
+    // Empty: the code makes a name unique per job, matrix leg, step and attempt (input-helper).
+    expect(action.inputs['artifact-name'].default).toBe('');
   });
 
   it('declares exactly the outputs the code sets', () => {
@@ -73,7 +74,8 @@ describe('example and repo workflows', () => {
   const dirs = ['examples/workflows', '.github/workflows'];
   const files = dirs.flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.yml')).map((f) => join(d, f)));
   const RELEASE = '.github/workflows/release.yml';
-  const gates = files.filter((f) => f !== RELEASE);
+  const FORK_COMMENT = 'examples/workflows/fork-comment.yml';
+  const gates = files.filter((f) => f !== RELEASE && f !== FORK_COMMENT);
 
   interface Step {
     uses?: string;
@@ -86,12 +88,13 @@ describe('example and repo workflows', () => {
   }
   const load = (f: string) => parse(readFileSync(join(ROOT, f), 'utf8')) as Workflow;
 
-  it('has the five examples and the repo workflows', () => {
+  it('has the six examples and the repo workflows', () => {
     expect(files.sort()).toEqual([
       '.github/workflows/ci.yml',
       '.github/workflows/dogfood.yml',
       '.github/workflows/release.yml',
       'examples/workflows/existing-cluster.yml',
+      'examples/workflows/fork-comment.yml',
       'examples/workflows/history-kind.yml',
       'examples/workflows/overhead-gate-kind.yml',
       'examples/workflows/podman.yml',
@@ -114,6 +117,14 @@ describe('example and repo workflows', () => {
         expect(allowed, `${f}: job ${id}`).toContain(`${scope}:${level}`);
       }
     }
+  });
+
+  it(`${FORK_COMMENT}: workflow_run only; reads an artifact and comments; checks out and runs nothing`, () => {
+    const wf = load(FORK_COMMENT);
+    expect(Object.keys(wf.on)).toEqual(['workflow_run']);
+    expect(wf.permissions).toEqual({ actions: 'read', 'pull-requests': 'write' });
+    const steps = Object.values(wf.jobs).flatMap((j) => j.steps);
+    expect(steps).toEqual([{ uses: 'org/hook-latency-action@v1', with: { mode: 'comment' } }]);
   });
 
   it(`${RELEASE}: triggered only by a vX.Y.Z tag; contents: write for the release job only`, () => {

@@ -100,6 +100,11 @@ describe('the Action on the replay runtime', () => {
     [{ comment: 'sometimes' }, /comment must be one of always, on-regression, never/],
     [{ runtime: 'docker' }, /runtime must be one of/],
     [{ replay: '/nonexistent/rec.csv' }, /no such file/],
+    [{ namespace: 'Perf_Team' }, /namespace must be a DNS label/],
+    [{ memory: '256m' }, /memory must be a memory quantity such as 256Mi/],
+    [{ 'sut-port': '70000' }, /sut.port must be a TCP port 1..65535/],
+    [{ 'kind-version': 'v1.0.0/../../x' }, /kind-version must be a release tag like v0.29.0/],
+    [{ runtime: 'kind', 'kube-context': 'prod' }, /runtime kind talks to the cluster it makes/],
   ])('rejects bad input %o with exit 1, one ::error:: line, no stack trace', async (bad, message) => {
     const r = await runAction('index', { ...replay(aa), ...bad });
     expect(r.status).toBe(1);
@@ -147,18 +152,20 @@ describe('the sticky PR comment', () => {
 
     const reqs = server!.requests;
     expect(reqs.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'POST /graphql',
       `GET ${listUrl}`,
       'POST /repos/octo/gate/issues/7/comments',
+      'POST /graphql',
       `GET ${listUrl}`,
       'PATCH /repos/octo/gate/issues/comments/99',
     ]);
     for (const r of reqs) expect(r.auth).toBe('token ghs_test');
-    const created = (reqs[1].body as { body: string }).body;
+    const created = (reqs[2].body as { body: string }).body;
     expect(created.startsWith('<!-- hook-latency:latency/gate -->\n')).toBe(true);
     expect(created).toMatch(/hook latency: \*\*regression\*\*/);
     for (const row of ['shift', 'confidence interval', 'p (design-based)', 'samples', 'power']) expect(created).toContain(row);
     expect(created).toContain('https://github.example/octo/gate/actions/runs/4242');
-    const updated = (reqs[3].body as { body: string }).body;
+    const updated = (reqs[5].body as { body: string }).body;
     expect(updated.startsWith('<!-- hook-latency:latency/gate -->\n')).toBe(true);
     expect(updated).toMatch(/hook latency: \*\*no-regression\*\*/);
   });
@@ -191,7 +198,8 @@ describe('the sticky PR comment', () => {
   it('a comment-key cannot end the hidden HTML comment', async () => {
     const { env } = await withApi((req) => (req.method === 'GET' ? { status: 200, body: [] } : { status: 201, body: { id: 1 } }));
     await runAction('index', replay(aa, { 'github-token': 'ghs_x', 'comment-key': 'a --> b' }), env);
-    expect((server!.requests[1].body as { body: string }).body.split('\n')[0]).toBe('<!-- hook-latency:a_-__b/gate -->');
+    const created = server!.requests.find((r) => r.method === 'POST' && r.url.endsWith('/comments'));
+    expect((created!.body as { body: string }).body.split('\n')[0]).toBe('<!-- hook-latency:a_-__b/gate -->');
   });
 
   it('on a fork PR (403): a warning, the summary still written, the job ends by its verdict', async () => {
@@ -208,7 +216,9 @@ describe('the sticky PR comment', () => {
     const errors = errorLines(fail.stdout);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/regression/);
-    expect(server!.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'POST']);
+    expect(server!.requests.map((r) => `${r.method} ${r.url}`).filter((r) => r !== 'POST /graphql')).toEqual([
+      `GET ${listUrl}`, 'POST /repos/octo/gate/issues/7/comments', `GET ${listUrl}`, 'POST /repos/octo/gate/issues/7/comments',
+    ]);
   });
 
   it('a 404 on listing (no access) is a warning too', async () => {
@@ -233,7 +243,46 @@ describe('the sticky PR comment', () => {
     expect(server!.requests).toEqual([]);
     const onReg = await runAction('index', replay(aa, { 'github-token': 'ghs_x', comment: 'on-regression' }), env);
     expect(onReg.status).toBe(0);
-    expect(server!.requests.map((r) => r.method)).toEqual(['GET']);
+    expect(server!.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /graphql', `GET ${listUrl}`]);
+  });
+
+  // Anyone can post a comment that starts with the marker; the gate edits only what its token wrote.
+  it('a comment with the marker by someone else, posted first, is neither edited nor blocks the gate\'s own', async () => {
+    const stored: { id: number; body: string; user: { login: string; type: string } }[] = [
+      { id: 1, body: '<!-- hook-latency:latency/gate -->\nno regression, merge me', user: { login: 'mallory', type: 'User' } },
+    ];
+    const { env } = await withApi((req) => {
+      if (req.method === 'GET') return { status: 200, body: stored };
+      if (req.method === 'POST') {
+        stored.push({ id: 2, body: (req.body as { body: string }).body, user: { login: 'github-actions[bot]', type: 'Bot' } });
+        return { status: 201, body: stored.at(-1) };
+      }
+      if (req.method === 'PATCH') {
+        const c = stored.find((x) => req.url.endsWith(`/comments/${x.id}`))!;
+        c.body = (req.body as { body: string }).body;
+        return { status: 200, body: c };
+      }
+      return { status: 500 };
+    });
+    await runAction('index', replay(slow, { 'github-token': 'ghs_x', comment: 'on-regression' }), env);
+    await runAction('index', replay(aa, { 'github-token': 'ghs_x', comment: 'on-regression' }), env);
+    expect(stored[0].body).toBe('<!-- hook-latency:latency/gate -->\nno regression, merge me');
+    expect(stored).toHaveLength(2);
+    expect(stored[1].body).toMatch(/hook latency: \*\*no-regression\*\*/);
+    expect(server!.requests.filter((r) => r.method === 'PATCH').map((r) => r.url)).toEqual(['/repos/octo/gate/issues/comments/2']);
+  });
+
+  it('with a GitHub App token the App\'s bot is the author the gate looks for', async () => {
+    const stored = [{ id: 5, body: '<!-- hook-latency:latency/gate -->\nold', user: { login: 'github-actions[bot]', type: 'Bot' } }];
+    server = await fakeGitHub((req) => {
+      if (req.method === 'GET') return { status: 200, body: stored };
+      return { status: req.method === 'POST' ? 201 : 200, body: { id: 6 } };
+    }, 'acme-gate[bot]');
+    const dir = tempDir('action-pr');
+    await runAction('index', replay(aa, { 'github-token': 'ghs_app' }), pullRequestEnv(dir, server.url));
+    // The GITHUB_TOKEN's comment is not the App's: a comment of its own, no edit.
+    expect(server.requests.map((r) => r.method)).toEqual(['POST', 'GET', 'POST']);
+    expect(server.requests[2].url).toBe('/repos/octo/gate/issues/7/comments');
   });
 });
 

@@ -18,6 +18,8 @@ interface Req {
 const requests: Req[] = [];
 let url = '';
 let failCreate = false;
+/** Called when the zip arrives; the answer then waits a second (a slow upload). */
+let onBlob: (() => void) | undefined;
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
@@ -34,8 +36,14 @@ const server = createServer((req, res) => {
     }
     if (path.endsWith('/FinalizeArtifact')) return json(200, { ok: true, artifact_id: '8675309' });
     if (path.startsWith('/blob/')) {
-      res.writeHead(201, { 'x-ms-request-id': 'r1', etag: '"e"', 'content-length': '0' });
-      return res.end();
+      const answer = () => {
+        res.writeHead(201, { 'x-ms-request-id': 'r1', etag: '"e"', 'content-length': '0' });
+        res.end();
+      };
+      if (!onBlob || chunks.length === 0) return answer();
+      onBlob();
+      setTimeout(answer, 1000);
+      return;
     }
     json(404, {});
   });
@@ -81,6 +89,18 @@ describe('artifact upload', () => {
     expect(r.stdout).not.toMatch(/::warning::artifact/);
   });
 
+  it('the default name differs per job, matrix leg, step and run attempt (artifacts v4 refuse a repeated name)', async () => {
+    requests.length = 0;
+    const base = { runtime: 'replay', replay: slow, 'github-token': '' };
+    // comment-key carries action.yml's default `${{ github.job }}/${{ strategy.job-index }}`.
+    await runAction('index', { ...base, 'comment-key': 'latency/0' }, { ...env(), GITHUB_RUN_ATTEMPT: '1' });
+    await runAction('index', { ...base, 'comment-key': 'latency/1' }, { ...env(), GITHUB_RUN_ATTEMPT: '1' });
+    await runAction('index', { ...base, 'comment-key': 'latency/0' }, { ...env(), GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTION: '__org_hook-latency-action' });
+    await runAction('index', { ...base, 'comment-key': 'latency/0' }, { ...env(), GITHUB_RUN_ATTEMPT: '2' });
+    const names = requests.filter((q) => q.path.endsWith('/CreateArtifact')).map((q) => (JSON.parse(q.body.toString()) as { name: string }).name);
+    expect(names).toEqual(['hook-latency-latency-0-gate-1', 'hook-latency-latency-1-gate-1', 'hook-latency-latency-0-org_hook-latency-action-1', 'hook-latency-latency-0-gate-2']);
+  });
+
   it('an upload the service refuses is a warning; the job still ends by its verdict', async () => {
     failCreate = true;
     try {
@@ -95,10 +115,17 @@ describe('artifact upload', () => {
     }
   });
 
-  it('cancelled (SIGINT, as the runner does): the rows so far, the round in progress included, are uploaded; the summary says so', async () => {
+  it('cancelled (SIGINT, then SIGTERM during the upload, as the runner does): the rows so far, the round in progress included, are uploaded; the summary says so', async () => {
     requests.length = 0; // the example SUT is built by the global setup
     const dir = tempDir('action-cancel');
     let sent = false;
+    let terminated = false;
+    let signalStep: ((s: NodeJS.Signals) => void) | undefined;
+    // The runner's SIGTERM arriving while the zip is still on its way.
+    onBlob = () => {
+      terminated = true;
+      signalStep?.('SIGTERM');
+    };
     const r = await runAction(
       'index',
       {
@@ -114,6 +141,7 @@ describe('artifact upload', () => {
       env(),
       dir,
       (stdout, signal) => {
+        signalStep = signal;
         // After the first look (one round), while the second round runs (40 000 requests: 1-2 s).
         if (!sent && /^look 1: /m.test(stdout)) {
           sent = true;
@@ -121,7 +149,10 @@ describe('artifact upload', () => {
         }
       },
     );
+    onBlob = undefined;
     expect(sent, r.stdout + r.stderr).toBe(true);
+    expect(terminated).toBe(true);
+    expect(r.stdout).toMatch(/^hook latency: SIGTERM while saving the results; the upload goes on$/m);
     expect(r.status).toBe(130);
     expect(r.stdout).toMatch(/^::warning::hook latency: cancelled \(SIGINT\)/m);
     expect(r.stdout).toMatch(/^::error::hook latency: cancelled \(SIGINT\) after \d+ samples from \d+ rounds/m);

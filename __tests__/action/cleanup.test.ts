@@ -55,6 +55,7 @@ describe('the post step', () => {
           { kind: 'namespace', name: 'hook-latency-2', context: 'prod-east' },
           { kind: 'pod', name: 'hook-latency-2/gate-r0', context: 'prod-east' },
           { kind: 'pod', name: 'hook-latency-r1', context: 'podman' },
+          { kind: 'configmap', name: 'perf/hook-latency-t1-hook', context: 'prod-east' },
         ],
       }),
     );
@@ -62,11 +63,12 @@ describe('the post step', () => {
     expect(calls()).toEqual([
       'podman [pod] [rm] [--force] [--ignore] [hook-latency-r1]',
       'kubectl [--kubeconfig] [/tmp/kc] [--context] [prod-east] [--namespace] [hook-latency-2] [delete] [pod] [gate-r0] [--ignore-not-found] [--wait=false] [--grace-period=0] [--force]',
+      'kubectl [--kubeconfig] [/tmp/kc] [--context] [prod-east] [--namespace] [perf] [delete] [configmap] [hook-latency-t1-hook] [--ignore-not-found] [--wait=false]',
       'kubectl [--kubeconfig] [/tmp/kc] [--context] [prod-east] [delete] [namespace] [hook-latency-2] [--ignore-not-found] [--wait=false]',
       'kubectl [--kubeconfig] [/tmp/kc] [--context] [kind-hook-latency] [delete] [namespace] [hook-latency-1] [--ignore-not-found] [--wait=false]',
       'kind [delete] [cluster] [--name] [hook-latency] [--kubeconfig] [/tmp/kc]',
     ]);
-    expect(r.stdout).toMatch(/cleanup: 5 of 5 removed/);
+    expect(r.stdout).toMatch(/cleanup: 6 of 6 removed/);
   });
 
   it('uses the tool a runtime recorded, refuses names that are not names, and warns (never fails) on errors', async () => {

@@ -2,7 +2,7 @@
 // with a real SUT and delay.so the cost section is in the job summary, the PR comment and
 // verdict.json; on a runtime that cannot count calls the run still succeeds and the section says why.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CostDecomposition } from '../../src/cost/decompose';
@@ -16,6 +16,20 @@ beforeAll(async () => {
   buildDist();
   execFileSync('make', ['-s', '-C', join(ROOT, 'hook')]);
   aa = await replayFile('kindWithout', { seed: 3 }, 30);
+});
+
+/** A short decompose run of SUT on the local runtime with delay.so (20 µs per read). */
+const decomposeInputs = (sut: string, token: string) => ({
+  runtime: 'local',
+  hook: join(ROOT, 'hook/build/delay.so'),
+  'sut-command': sut,
+  'sut-ready-path': '/healthz',
+  'requests-per-round': '200',
+  'min-rounds': '5',
+  'look-every': '5',
+  'max-requests': '4000',
+  decompose: 'true',
+  'github-token': token,
 });
 
 describe('the decompose input', () => {
@@ -33,23 +47,7 @@ describe('the decompose input', () => {
       return { status: 201, body: { id: 5, html_url: 'https://github.example/octo/gate/pull/7#issuecomment-5' } };
     });
     const dir = tempDir('action-decompose');
-    const r = await runAction(
-      'index',
-      {
-        runtime: 'local',
-        hook: join(ROOT, 'hook/build/delay.so'),
-        'sut-command': join(ROOT, 'examples/sut/build/sut'),
-        'sut-ready-path': '/healthz',
-        'requests-per-round': '200',
-        'min-rounds': '5',
-        'look-every': '5',
-        'max-requests': '4000',
-        decompose: 'true',
-        'github-token': 'ghs_x',
-      },
-      pullRequestEnv(dir, server.url),
-      dir,
-    );
+    const r = await runAction('index', decomposeInputs(join(ROOT, 'examples/sut/build/sut'), 'ghs_x'), pullRequestEnv(dir, server.url), dir);
     expect(r.outputs.verdict, r.stdout + r.stderr).toBeDefined();
     const v = JSON.parse(readFileSync(join(r.outputs['report-path']!, 'verdict.json'), 'utf8')) as Verdict;
     const cost = v.cost as CostDecomposition;
@@ -64,6 +62,26 @@ describe('the decompose input', () => {
       expect(text).toMatch(/\| `read` \| 1\.00 \| \d+(\.\d+)? µs \(/);
       expect(text).toContain(cost.message.charAt(0).toUpperCase() + cost.message.slice(1));
     }
+  });
+
+  // The counting instance is a fourth, unmeasured SUT started after the verdict: here a SUT that
+  // refuses to start when it is the counting one (it has HOOK_LATENCY_COUNT_FILE), as a static or
+  // otherwise uncountable SUT fails only there.
+  it('call counting fails after the verdict: the verdict stands (exit by the verdict, not 3), the cost is unavailable with the reason', async () => {
+    const dir = tempDir('action-decompose-fail');
+    const wrapper = join(dir, 'sut.sh');
+    writeFileSync(wrapper, `#!/bin/sh\nif [ -n "$HOOK_LATENCY_COUNT_FILE" ]; then echo "no counting here" >&2; exit 7; fi\nexec ${join(ROOT, 'examples/sut/build/sut')} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const r = await runAction('index', decomposeInputs(wrapper, ''), {}, dir);
+    // delay.so adds 20 µs to every read: a regression, and the step fails for that reason alone.
+    expect(r.outputs.verdict, r.stdout + r.stderr).toBe('regression');
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('::error'))[0]).toMatch(/^::error::hook latency: regression: /);
+    const v = JSON.parse(readFileSync(join(r.outputs['report-path']!, 'verdict.json'), 'utf8')) as Verdict;
+    expect(v.verdict).toBe('regression');
+    expect(v.calls).toEqual({ unavailable: expect.stringMatching(/^counting calls per request failed: SUT \(counting\) exited with code 7 at start: no counting here/) });
+    expect(v.cost).toEqual(v.calls);
+    expect(r.summary).toContain('**Where the cost is**: not decomposed (counting calls per request failed: SUT (counting) exited with code 7');
   });
 
   it('a runtime that cannot count calls: the run succeeds and the section says why', async () => {

@@ -102,10 +102,24 @@ export interface RecordedRequest {
   body?: unknown;
 }
 
-export type Handler = (req: RecordedRequest) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
+/** An answer: JSON `body`, or `raw` bytes; `headers` beside (a redirect's Location, a zip's content-type). */
+export interface Answer {
+  status: number;
+  body?: unknown;
+  raw?: Buffer;
+  headers?: Record<string, string>;
+}
 
-/** A stand-in for the GitHub API that records every request. */
-export async function fakeGitHub(handler: Handler): Promise<{ url: string; requests: RecordedRequest[]; close: () => Promise<void> }> {
+export type Handler = (req: RecordedRequest) => Answer | Promise<Answer>;
+
+/** The login GitHub's GraphQL `viewer` names for a job's GITHUB_TOKEN (the REST `user.login` of its comments). */
+export const TOKEN_LOGIN = 'github-actions[bot]';
+
+/**
+ * A stand-in for the GitHub API that records every request. `POST /graphql` with the query
+ * `viewer { login }` answers as GitHub's GraphQL API does (`{"data":{"viewer":{"login":...}}}`), as VIEWER.
+ */
+export async function fakeGitHub(handler: Handler, viewer = TOKEN_LOGIN): Promise<{ url: string; requests: RecordedRequest[]; close: () => Promise<void> }> {
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let data = '';
@@ -118,9 +132,10 @@ export async function fakeGitHub(handler: Handler): Promise<{ url: string; reque
         ...(data ? { body: JSON.parse(data) as unknown } : {}),
       };
       requests.push(rec);
-      void Promise.resolve(handler(rec)).then((r) => {
-        res.writeHead(r.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(r.body ?? {}));
+      const answer = rec.method === 'POST' && rec.url === '/graphql' ? viewerAnswer(rec, viewer) : undefined;
+      void Promise.resolve(answer ?? handler(rec)).then((r) => {
+        res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });
+        res.end(r.raw ?? JSON.stringify(r.body ?? {}));
       });
     });
   });
@@ -131,6 +146,11 @@ export async function fakeGitHub(handler: Handler): Promise<{ url: string; reque
     requests,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+function viewerAnswer(req: RecordedRequest, login: string): Answer | undefined {
+  const query = String((req.body as { query?: unknown } | undefined)?.query ?? '');
+  return /\bviewer\s*\{\s*login\s*\}/.test(query) ? { status: 200, body: { data: { viewer: { login } } } } : undefined;
 }
 
 /** The env of a `pull_request` event for PR #7 of octo/gate. */

@@ -71,10 +71,17 @@ describe('hook-latency run, interrupted', () => {
     const [, ns] = / apply .*-n (\S+) /.exec(applied ?? '') ?? [];
     expect(ns, all.join('\n')).toMatch(/^hook-latency-/);
     const cleanup = all.slice(all.findIndex((c) => / get pod /.test(c))).filter((c) => / delete /.test(c));
-    expect(cleanup).toEqual([
-      // The round in progress is salvaged first (its rows read, its pod and namespace deleted), then
-      // what is left in the ledger goes: the cluster this run created.
+    // The round in progress is salvaged first: its rows read, its pod and namespace deletes started
+    // (not waited for, so in either order). They stay in the ledger, which then goes in full, newest
+    // first: the pod, the run's ConfigMaps, the namespace, and last the cluster this run created.
+    expect(cleanup.slice(0, 2).sort()).toEqual([
+      `kubectl --context kind-hook-latency delete namespace ${ns} --ignore-not-found --wait=false`,
       `kubectl --context kind-hook-latency delete pod ${ns}-r0 -n ${ns} --ignore-not-found --wait=false`,
+    ]);
+    const k = `kubectl --context kind-hook-latency --namespace ${ns}`;
+    expect(cleanup.slice(2)).toEqual([
+      `${k} delete pod ${ns}-r0 --ignore-not-found --wait=false --grace-period=0 --force`,
+      ...['pin', 'hook', 'loadgen'].map((cm) => `${k} delete configmap ${ns}-${cm} --ignore-not-found --wait=false`),
       `kubectl --context kind-hook-latency delete namespace ${ns} --ignore-not-found --wait=false`,
       'kind delete cluster --name hook-latency',
     ]);

@@ -1,14 +1,18 @@
 // kind and kubernetes runtimes at the process boundary: fake `kind` and `kubectl` (node scripts in
 // __tests__/fakes, first on PATH) record every argv (+ stdin) and answer from a per-test script.
 // Asserted: the exact invocations, cleanup on every path, and the error shown.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildConfig, type RawConfig } from '../../src/config';
 import { RoundFailedError, RunError, UsageError } from '../../src/errors';
 import { KindRuntime } from '../../src/runtime/kind';
+import { ResourceList } from '../../src/experiment/resource-list';
 import { KubernetesRuntime } from '../../src/runtime/kubernetes';
 import { clusterPinArch } from '../../src/runtime/pin-arch';
 import { SNAPSHOT_SCRIPT } from '../../src/runtime/pod-listener';
@@ -28,7 +32,7 @@ const CTX = ['--context', 'kind-hook-latency'];
 interface Rule {
   tool: 'kind' | 'kubectl' | 'docker' | 'podman';
   match: string;
-  responses: { stdout?: string; stderr?: string; code?: number }[];
+  responses: { stdout?: string; stderr?: string; code?: number; sleepMs?: number }[];
 }
 interface Call {
   tool: string;
@@ -195,6 +199,11 @@ const SETUP = [
 const CLEANUP = [K(`delete pod ${POD} -n ${NS} --ignore-not-found --timeout=90s`), K(`delete namespace ${NS} --ignore-not-found --wait=false`), 'kind delete cluster --name hook-latency'];
 const opts = { runId: 't1', pollMs: 1, backoffMs: 1 };
 
+async function until(done: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
 async function runOnce(rt: { runRound(i: number): Promise<unknown>; teardown(): Promise<void> }): Promise<unknown> {
   try {
     return await rt.runRound(0);
@@ -330,12 +339,87 @@ describe('kind runtime (fake kind + kubectl)', () => {
     expect(out.checks.find((c) => c.id === 'kind')?.detail).toBe(`kind v0.29.0 (${FAKES}/kind, on PATH)`);
   });
 
-  it('kind create cluster fails: a clear error, and the half-made cluster is deleted', async () => {
-    script([{ tool: 'kind', match: '^create cluster', responses: [{ code: 1, stderr: 'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "hook-latency"\n' }] }, ...KIND_OK]);
+  describe('kind-version downloaded (a stand-in for kind.sigs.k8s.io/dl, through @actions/tool-cache)', () => {
+    // A release as kind publishes it: the binary and `<binary>.sha256sum` ("<hex>  <name>", sha256sum's format).
+    const binary = `#!/usr/bin/env node\nimport(${JSON.stringify(join(FAKES, 'fake-tool.mjs'))}).then((m) => m.main('kind'));\n`;
+    const name = `kind-linux-${process.arch === 'arm64' ? 'arm64' : 'amd64'}`;
+    let served: Record<string, string>;
+    let fetched: string[];
+    let server: Server;
+    let base: string;
+    beforeEach(async () => {
+      fetched = [];
+      server = createServer((req, res) => {
+        fetched.push(req.url ?? '');
+        const body = served[req.url ?? ''];
+        res.writeHead(body === undefined ? 404 : 200).end(body ?? 'Not Found');
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dl`;
+      // No kind on PATH: only kubectl and docker.
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      for (const tool of ['kubectl', 'docker']) symlinkSync(join(FAKES, tool), join(bin, tool));
+      process.env.PATH = `${bin}:${savedEnv.PATH}`;
+      process.env.RUNNER_TOOL_CACHE = join(dir, 'tool-cache');
+      process.env.RUNNER_TEMP = join(dir, 'runner-temp');
+    });
+    afterEach(() => new Promise<void>((r) => server.close(() => r())));
+
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+    it('the published sha256 matches: cached, then used', async () => {
+      served = { [`/dl/v0.29.0/${name}`]: binary, [`/dl/v0.29.0/${name}.sha256sum`]: `${sha256(binary)}  ${name}\n` };
+      script([...KIND_OK, ...kubectlOk([{ stdout: DONE }])]);
+      const out = (await runOnce(new KindRuntime(config({ 'kind-version': 'v0.29.0' }), { ...opts, download: true, downloads: base }))) as { checks: { id: string; detail: string }[] };
+      const cached = join(dir, 'tool-cache', 'kind', '0.29.0', process.arch, 'kind');
+      expect(out.checks.find((c) => c.id === 'kind')?.detail).toBe(`kind v0.29.0 (${cached}, downloaded)`);
+      expect(fetched).toEqual([`/dl/v0.29.0/${name}.sha256sum`, `/dl/v0.29.0/${name}`]);
+      expect(lines().slice(0, 2)).toEqual(['kind get clusters', 'kind create cluster --name hook-latency --wait 120s']);
+    });
+
+    it('a binary that does not match the published sha256: one line, not cached, never run', async () => {
+      served = { [`/dl/v0.29.0/${name}`]: `${binary}// tampered\n`, [`/dl/v0.29.0/${name}.sha256sum`]: `${sha256(binary)}  ${name}\n` };
+      script(KIND_OK);
+      const err = await runOnce(new KindRuntime(config({ 'kind-version': 'v0.29.0' }), { ...opts, download: true, downloads: base })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RunError);
+      expect((err as Error).message).toBe(
+        `downloading kind v0.29.0 failed: the sha256 of ${base}/v0.29.0/${name} is ${sha256(`${binary}// tampered\n`)}, not the published ${sha256(binary)}: not used`,
+      );
+      expect(existsSync(join(dir, 'tool-cache', 'kind'))).toBe(false);
+      expect(lines()).toEqual([]);
+    });
+
+    it('no published sha256: not downloaded at all', async () => {
+      served = { [`/dl/v0.29.0/${name}`]: binary };
+      script(KIND_OK);
+      const err = await runOnce(new KindRuntime(config({ 'kind-version': 'v0.29.0' }), { ...opts, download: true, downloads: base })).catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(/^downloading kind v0\.29\.0 failed: Unexpected HTTP response: 404$/);
+      expect(fetched).toEqual([`/dl/v0.29.0/${name}.sha256sum`]);
+      expect(lines()).toEqual([]);
+    });
+  });
+
+  it.each(['0.29.0', 'v0.29', 'v0.29.0/../../evil', 'latest'])('kind-version %s: exit 2 before anything starts, one line', (v) => {
+    expect(() => config({ 'kind-version': v })).toThrow(UsageError);
+    expect(() => config({ 'kind-version': v })).toThrow(`kind-version must be a release tag like v0.29.0, got '${v}'`);
+  });
+
+  it('kind create cluster fails half-way: a clear error, and the half-made cluster is deleted', async () => {
+    script([{ tool: 'kind', match: '^create cluster', responses: [{ code: 1, stderr: 'ERROR: failed to create cluster: failed to init node with kubeadm: command "docker exec --privileged hook-latency-control-plane kubeadm init" failed with error: exit status 1\n' }] }, ...KIND_OK]);
     const err = await runOnce(new KindRuntime(config(), opts)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
-    expect((err as Error).message).toMatch(/^kind create cluster hook-latency failed: ERROR: failed to create cluster: node\(s\) already exist/);
+    expect((err as Error).message).toMatch(/^kind create cluster hook-latency failed: ERROR: failed to create cluster: failed to init node with kubeadm/);
     expect(lines()).toEqual(['kind version', 'kind get clusters', 'kind create cluster --name hook-latency --wait 120s', 'kind delete cluster --name hook-latency']);
+  });
+
+  it('kind create cluster finds the cluster made meanwhile by another run: never deletes it, nor leaves it in the ledger', async () => {
+    script([{ tool: 'kind', match: '^create cluster', responses: [{ code: 1, stderr: 'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "hook-latency"\n' }] }, ...KIND_OK]);
+    const ledger = new ResourceList();
+    const err = await runOnce(new KindRuntime(config(), { ...opts, ledger })).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^kind create cluster hook-latency failed: ERROR: failed to create cluster: node\(s\) already exist/);
+    expect(lines()).toEqual(['kind version', 'kind get clusters', 'kind create cluster --name hook-latency --wait 120s']);
+    expect(ledger.resources()).toEqual([]);
   });
 
   it('reuses an existing cluster and never deletes it', async () => {
@@ -378,6 +462,34 @@ describe('kind runtime (fake kind + kubectl)', () => {
     );
     expect(lines().filter((x) => x.includes(`get pod ${POD}`)).length).toBe(1);
     expect(lines().slice(-3)).toEqual(CLEANUP);
+  });
+
+  // Events as kubectl 1.32 prints them; reasons and messages as cluster-autoscaler 1.32 writes them.
+  const SCALE_UP = `${EVENTS}2s          Normal    TriggeredScaleUp   pod/${POD}   pod triggered scale-up: [{eks-gate-ng 2->3 (max: 10)}]\n`;
+  const NO_SCALE_UP = `${EVENTS}2s          Normal    NotTriggerScaleUp   pod/${POD}   pod didn't trigger scale-up: 1 max node group size reached\n`;
+
+  it('Unschedulable while an autoscaler adds a node (TriggeredScaleUp): waits, and the round runs on the new node', async () => {
+    const rules = kubectlOk([{ stdout: UNSCHEDULABLE }, { stdout: UNSCHEDULABLE }, { stdout: PENDING }, { stdout: DONE }]);
+    script([...NODE_RULES, ...KIND_OK, { tool: 'kubectl', match: `get events -n ${NS}`, responses: [{ stdout: SCALE_UP }] }, ...rules]);
+    const out = (await runOnce(new KindRuntime(config({ memory: '64Mi' }), opts))) as { data: { arm: Uint8Array } };
+    expect(out.data.arm.length).toBe(20);
+    expect(lines().filter((x) => x.includes(`get pod ${POD}`)).length).toBe(4);
+    // Asked once: a scale-up seen is not asked again.
+    expect(lines().filter((x) => x.includes('get events')).length).toBe(1);
+  });
+
+  it('Unschedulable with a scale-up that never brings a node: fails at pod-timeout, still Pending', async () => {
+    script([...NODE_RULES, ...KIND_OK, { tool: 'kubectl', match: `get events -n ${NS}`, responses: [{ stdout: SCALE_UP }] }, ...kubectlOk([{ stdout: UNSCHEDULABLE }])]);
+    const err = await runOnce(new KindRuntime(config({ memory: '64Mi', 'pod-timeout': '1s' }), opts)).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^round 0: pod still Pending after 1 s \(pod-timeout\): Unschedulable 0\/1 nodes are available/);
+  });
+
+  it('Unschedulable and the autoscaler will not scale up (NotTriggerScaleUp): fails at once', async () => {
+    script([...NODE_RULES, ...KIND_OK, { tool: 'kubectl', match: `get events -n ${NS}`, responses: [{ stdout: NO_SCALE_UP }] }, ...kubectlOk([{ stdout: UNSCHEDULABLE }])]);
+    const err = await runOnce(new KindRuntime(config({ memory: '64Mi', 'pod-timeout': '5m' }), opts)).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^round 0: the pod cannot be scheduled \(Unschedulable/);
+    expect((err as Error).message).toContain("pod didn't trigger scale-up: 1 max node group size reached");
+    expect(lines().filter((x) => x.includes(`get pod ${POD}`)).length).toBe(1);
   });
 
   it('cpu: auto: a third of the node\'s free CPU on every container, requests = limits (Guaranteed)', async () => {
@@ -585,6 +697,72 @@ describe('kubernetes runtime (fake kubectl)', () => {
     expect(l.slice(-2)).toEqual([`${pre} delete pod ${POD} -n perf --ignore-not-found --timeout=90s`, `${pre} delete configmap -n perf -l hook-latency/run=t1 --ignore-not-found`]);
   });
 
+  it.each([
+    ['succeeds: the ledger is empty at the end', 0],
+    ['fails: the ConfigMaps stay in the ledger for the post step', 1],
+  ])('the ConfigMaps are in the ledger from their apply; their delete by label %s', async (_name, code) => {
+    const inPerf = (rules: Rule[]) => rules.map((r) => ({ ...r, match: r.match.replaceAll(`-n ${NS}`, '-n perf') }));
+    script([{ tool: 'kubectl', match: '^delete configmap', responses: [{ code, stderr: code ? 'Unable to connect to the server: dial tcp 10.0.0.1:6443: connect: no route to host\n' : '' }] }, ...inPerf([PULLED, ...kubectlOk([{ stdout: DONE }])])]);
+    const recorded = new Set<string>();
+    const ledger: ResourceList = new ResourceList(() => {
+      for (const r of ledger.resources()) if (r.kind === 'configmap') recorded.add(r.name);
+    });
+    await runOnce(new KubernetesRuntime(config({ runtime: 'kubernetes', namespace: 'perf' }), { ...opts, ledger }));
+    const configMaps = [...recorded];
+    expect(configMaps.length).toBeGreaterThan(0);
+    for (const name of configMaps) expect(name).toMatch(/^perf\/hook-latency-t1-/);
+    expect(ledger.resources().map((r) => `${r.kind} ${r.name}`)).toEqual(code ? configMaps.map((n) => `configmap ${n}`) : []);
+  });
+
+  describe('a namespace-limited kubeconfig (RBAC, the Role in docs/runtimes.md)', () => {
+    const USER = 'system:serviceaccount:ci:gate';
+    /** The Role documented in docs/runtimes.md, as the fake kubectl's RBAC. */
+    function documentedRole(): { resources: string[]; verbs: string[] }[] {
+      const doc = readFileSync(join(ROOT, 'docs/runtimes.md'), 'utf8');
+      const block = /<!-- rbac-role -->\n```yaml\n([\s\S]*?)\n```/.exec(doc)![1];
+      return (parseYaml(block) as { rules: { resources: string[]; verbs: string[] }[] }).rules;
+    }
+    function grant(rules: { resources: string[]; verbs: string[] }[]): void {
+      process.env.FAKE_RBAC = join(dir, 'rbac.json');
+      writeFileSync(process.env.FAKE_RBAC, JSON.stringify({ user: USER, rules }));
+    }
+    const inPerf = (rules: Rule[]) => rules.map((r) => ({ ...r, match: r.match.replaceAll(`-n ${NS}`, '-n perf').replaceAll(`namespace ${NS}`, 'namespace perf') }));
+
+    it('a round runs under exactly that Role; only the optional cluster-wide reads are refused, and say so', async () => {
+      grant(documentedRole());
+      script(inPerf([PULLED, ...kubectlOk([{ stdout: DONE }])]));
+      const rt = new KubernetesRuntime(config({ runtime: 'kubernetes', namespace: 'perf' }), opts);
+      const out = (await runOnce(rt)) as { data: { arm: Uint8Array }; checks: { id: string; status: string; detail: string }[] };
+      expect(out.data.arm.length).toBe(20);
+      const byId = Object.fromEntries(out.checks.map((c) => [c.id, c]));
+      expect(byId['node-tenancy'].detail).toMatch(/cannot list resource "pods" in API group "" at the cluster scope/);
+      expect(lines().at(-1)).toBe('kubectl delete configmap -n perf -l hook-latency/run=t1 --ignore-not-found');
+    });
+
+    it('a Role without get on pods/exec (kubectl >= 1.30 execs over WebSockets): fails at once, one line naming it', async () => {
+      grant(documentedRole().map((r) => (r.resources.includes('pods/exec') ? { ...r, verbs: ['create'] } : r)));
+      script(inPerf([PULLED, ...kubectlOk([{ stdout: DONE }])]));
+      const rt = new KubernetesRuntime(config({ runtime: 'kubernetes', namespace: 'perf' }), { ...opts, backoffMs: 1000 });
+      const err = await runOnce(rt).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RunError);
+      expect((err as Error).message).toBe(
+        `kubectl was refused (Forbidden): ${USER} may not get pods/exec in the namespace "perf"; the Role the gate needs is in docs/runtimes.md ("RBAC")`,
+      );
+      // Once: no retries.
+      expect(lines().filter((x) => x.startsWith('kubectl exec '))).toHaveLength(1);
+    });
+
+    it('no right to create pods: the first apply fails at once, naming verb and resource', async () => {
+      grant(documentedRole().filter((r) => !r.resources.includes('pods')));
+      script(inPerf([PULLED, ...kubectlOk([{ stdout: DONE }])]));
+      const err = await runOnce(new KubernetesRuntime(config({ runtime: 'kubernetes', namespace: 'perf' }), opts)).catch((e: unknown) => e);
+      expect((err as Error).message).toBe(
+        `kubectl was refused (Forbidden): ${USER} may not patch pods in the namespace "perf"; the Role the gate needs is in docs/runtimes.md ("RBAC")`,
+      );
+      expect(lines().filter((x) => x.includes(' apply '))).toHaveLength(1);
+    });
+  });
+
   it('salvage (Ctrl-C mid-round): the loadgen\'s rows so far, the pod and the namespace deleted without waiting', async () => {
     const measuring = podJson({ phase: 'Running' }, [running('sut-baseline'), running('sut-candidate'), running('loadgen')]);
     const half = csv.split('\n').slice(0, 11).join('\n') + '\n'; // header + 10 rows written so far
@@ -595,16 +773,50 @@ describe('kubernetes runtime (fake kubectl)', () => {
       while (!lines().some((x) => x.includes(`get pod ${POD}`))) await new Promise((r) => setTimeout(r, 20));
       const partial = rt.salvage();
       expect(partial?.arm.length).toBe(10);
+      // The deletes are started, not waited for: they log themselves a moment later, in either order.
+      await until(() => lines().filter((x) => x.endsWith(' --wait=false')).length === 2);
       // The round's own poll, spawned just before, may log itself among these: not part of the salvage.
-      expect(lines().filter((x) => !x.includes(`get pod ${POD} `)).slice(-3)).toEqual([
-        `kubectl logs ${POD} -n ${NS} -c loadgen`,
-        `kubectl delete pod ${POD} -n ${NS} --ignore-not-found --wait=false`,
+      const salvaged = lines().filter((x) => !x.includes(`get pod ${POD} `)).slice(-3);
+      expect(salvaged[0]).toBe(`kubectl logs ${POD} -n ${NS} -c loadgen`);
+      expect(salvaged.slice(1).sort()).toEqual([
         `kubectl delete namespace ${NS} --ignore-not-found --wait=false`,
+        `kubectl delete pod ${POD} -n ${NS} --ignore-not-found --wait=false`,
       ]);
       expect(rt.salvage()).toBeNull();
     } finally {
       // Let the interrupted round end (in the CLI the process is gone by now), even when an
       // expectation failed: a round left polling would log into the next test's calls.
+      script([{ tool: 'kubectl', match: '.', responses: [{ stdout: DONE.replace('"exitCode":0', '"exitCode":1') }] }]);
+      await round;
+      await rt.teardown();
+    }
+  });
+
+  // The runner gives a cancelled step 7.5 s + 2.5 s: salvage must neither hang on a slow API server
+  // nor lose a large round to spawnSync's default 1 MiB buffer.
+  it.each([
+    ['a whole large round (over 1 MiB of rows)', 30_000, 0],
+    ['a kubectl that hangs (10 s): given up after 2 s', 30_000, 10_000],
+  ])('salvage of %s', async (_name, rows, sleepMs) => {
+    const measuring = podJson({ phase: 'Running' }, [running('sut-baseline'), running('sut-candidate'), running('loadgen')]);
+    const many: Sample[] = Array.from({ length: rows }, (_, i) => ({ round: 0, arm: i % 2 ? 'candidate' : 'baseline', seq: i, latencyNs: 40_000 + i, startNs: i * 1e5, status: 200 }));
+    const text = formatSamplesCsv(many);
+    expect(text.length).toBeGreaterThan(1 << 20);
+    script([PULLED, { tool: 'kubectl', match: `logs ${POD} -n ${NS} -c loadgen`, responses: [{ stdout: text, sleepMs }] }, ...kubectlOk([{ stdout: measuring }])]);
+    const rt = new KubernetesRuntime(config({ runtime: 'kubernetes' }), opts);
+    const round = rt.runRound(0).catch((e: unknown) => e);
+    try {
+      while (!lines().some((x) => x.includes(`get pod ${POD}`))) await new Promise((r) => setTimeout(r, 20));
+      const started = Date.now();
+      const partial = rt.salvage();
+      const took = Date.now() - started;
+      if (sleepMs) {
+        expect(partial).toBeNull();
+        expect(took).toBeLessThan(sleepMs / 2);
+      } else {
+        expect(partial?.arm.length).toBe(rows);
+      }
+    } finally {
       script([{ tool: 'kubectl', match: '.', responses: [{ stdout: DONE.replace('"exitCode":0', '"exitCode":1') }] }]);
       await round;
       await rt.teardown();
@@ -639,7 +851,31 @@ describe('kubernetes runtime (fake kubectl)', () => {
       expect(Buffer.from(pin, 'base64').readUInt16LE(18)).toBe(183); // EM_AARCH64
       expect(docs.find((d) => d.kind === 'ConfigMap' && d.binaryData?.['delay.so'])!.binaryData['delay.so']).toBe(readFileSync(arm64).toString('base64'));
       for (const c of appliedPod().spec.containers) expect(c.command.slice(0, 3)).toEqual(['/hook-latency/pin/pin', '@-1', '--']);
+      // Every pod (the pre-pull pod and the round's) goes to arm64 Linux nodes, where the hook loads.
+      const pods = docs.filter((d) => d.kind === 'Pod');
+      expect(pods.map((p) => p.metadata.name)).toEqual(['hook-latency-t1-pull', POD]);
+      for (const p of pods) expect(p.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64', 'kubernetes.io/os': 'linux' });
     });
+  });
+
+  it('a hook built here: the pods go to Linux nodes of this machine\'s architecture', async () => {
+    script([PULLED, ...kubectlOk([{ stdout: DONE }])]);
+    await runOnce(new KubernetesRuntime(config({ runtime: 'kubernetes' }), opts));
+    expect(appliedPod().spec.nodeSelector).toEqual({ 'kubernetes.io/arch': process.arch === 'arm64' ? 'arm64' : 'amd64', 'kubernetes.io/os': 'linux' });
+  });
+
+  // A Failed pod whose init container exited 1 (kubectl 1.32 -o json, trimmed): the pod itself has no
+  // reason or message, only the init container's state and log say what happened.
+  it('a join-hook init container that failed: its state and log, not "pod failed ( )"', async () => {
+    const waiting = (name: string) => ({ name, state: { waiting: { reason: 'PodInitializing' } } });
+    const pod = JSON.parse(podJson({ phase: 'Failed' }, [waiting('sut-baseline'), waiting('sut-candidate'), waiting('loadgen')]));
+    pod.status.initContainerStatuses = [{ name: 'join-hook', state: { terminated: { exitCode: 1, reason: 'Error', startedAt: 'x', finishedAt: 'x' } } }];
+    const joinLog = 'hook parts joined to sha256 9f2c, expected 4b1a\n';
+    script([PULLED, { tool: 'kubectl', match: `logs ${POD} -n ${NS} -c join-hook$`, responses: [{ stdout: joinLog }] }, ...kubectlOk([{ stdout: JSON.stringify(pod) }])]);
+    const err = await runOnce(new KubernetesRuntime(config({ runtime: 'kubernetes' }), opts)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunError);
+    expect((err as Error).message.split('\npod ')[0]).toBe('round 0: init container join-hook failed (exit 1, Error); its log:\nhook parts joined to sha256 9f2c, expected 4b1a');
+    expect((err as Error).message).not.toContain('pod failed (');
   });
 
   it('needs sut.image', async () => {

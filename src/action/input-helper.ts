@@ -27,7 +27,7 @@ export const SUT_INPUTS = {
 } as const;
 
 /** Inputs of the Action alone. */
-export const ACTION_INPUTS = ['config', 'working-directory', 'github-token', 'comment', 'comment-key', 'artifact-name'] as const;
+export const ACTION_INPUTS = ['mode', 'config', 'working-directory', 'github-token', 'comment', 'comment-key', 'artifact-name'] as const;
 
 type InputName = (typeof ACTION_INPUTS)[number] | (typeof HISTORY_INPUTS)[number] | (typeof CONFIG_INPUTS)[number] | keyof typeof SUT_INPUTS;
 
@@ -51,6 +51,21 @@ export interface ActionInputs {
   commentKey: string;
   artifactName: string;
   history: HistorySettings;
+}
+
+/**
+ * An artifact name no other upload of the workflow run takes: artifacts v4 refuse a second artifact
+ * of the same name in a run (a matrix leg, a second gate step, a re-run attempt would lose theirs).
+ * comment-key defaults to `<job>/<matrix job index>`; the step id and the run attempt are added.
+ */
+export function defaultArtifactName(commentKey: string, env: NodeJS.ProcessEnv): string {
+  const parts = [commentKey || env.GITHUB_JOB || 'job', (env.GITHUB_ACTION ?? 'run').replace(/^_+/, ''), env.GITHUB_RUN_ATTEMPT || '1'];
+  return `hook-latency-${parts.join('-')}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').slice(0, 200);
+}
+
+/** A comment key as it goes inside the hidden HTML comment: nothing that could end it. */
+export function safeCommentKey(key: string): string {
+  return key.replace(/[^A-Za-z0-9._/:-]/g, '_').replace(/-{2,}/g, '-').slice(0, 200);
 }
 
 /** Only declared inputs can be read (action-yml.test checks action.yml declares exactly ALL_INPUTS). */
@@ -92,10 +107,8 @@ export function readInputs(get: GetInput = core.getInput): ActionInputs {
   const config = buildConfig(mergeConfig(actionDefaults(process.env), file, inputLayer(get)));
   if (config.out && !isAbsolute(config.out)) config.out = resolve(config.out);
   if (config.pod.kubeconfig && !isAbsolute(config.pod.kubeconfig)) config.pod.kubeconfig = resolve(config.pod.kubeconfig);
-  const artifactName = get('artifact-name') || 'hook-latency';
+  const artifactName = get('artifact-name') || defaultArtifactName(get('comment-key'), process.env);
   if (/[":<>|*?\\/\r\n]/.test(artifactName)) throw new UsageError(`artifact-name must not contain " : < > | * ? \\ / or newlines, got '${artifactName}'`);
-  const key = `${get('comment-key') || process.env.GITHUB_JOB || 'hook-latency'}/${process.env.GITHUB_ACTION || 'run'}`;
-  // Inside an HTML comment: nothing that could end it.
-  const commentKey = key.replace(/[^A-Za-z0-9._/:-]/g, '_').replace(/-{2,}/g, '-');
+  const commentKey = safeCommentKey(`${get('comment-key') || process.env.GITHUB_JOB || 'hook-latency'}/${process.env.GITHUB_ACTION || 'run'}`);
   return { config, githubToken: get('github-token'), comment: comment as CommentMode, commentKey, artifactName, history: readHistoryInputs(get) };
 }

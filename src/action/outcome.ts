@@ -5,6 +5,7 @@ import { verdictMarkdown } from '../report/markdown';
 import { readSamples } from '../samples/read';
 import { requestCount } from '../samples/round-data';
 import type { Verdict } from '../types';
+import { fenced } from '../github/untrusted-text';
 
 export type Outcome =
   | { kind: 'verdict'; verdict: Verdict; out?: string }
@@ -35,7 +36,7 @@ export function outcomeMarkdown(o: Outcome, links: Links): string {
       : [
           '### ⛔ hook latency: **the run failed**',
           '',
-          oneLine(o.message),
+          fenced(o.message),
           '',
           o.samples > 0
             ? `${o.samples} samples from ${o.rounds} rounds were recorded before the failure; no verdict was reached.`
@@ -57,8 +58,4 @@ function footer(l: Links): string {
   if (l.artifact) parts.push(`[samples and report (${l.artifactName ?? 'artifact'})](${l.artifact})`);
   else if (l.artifactName && l.run) parts.push(`samples and report: artifact \`${l.artifactName}\` of the run`);
   return parts.length > 0 ? `\n${parts.join(' · ')}\n` : '';
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').trim();
 }

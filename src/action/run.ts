@@ -12,6 +12,9 @@ import { runGate, salvageRoundInProgress } from '../engine';
 import { messageOf, RunError, UsageError } from '../errors';
 import { uploadResults } from '../github/artifact';
 import { postComment } from '../github/comment';
+import { writeCommentRequest } from '../github/comment-request';
+import { runCommentMode } from './comment-mode';
+import { maskSecrets } from '../github/untrusted-text';
 import { artifactUrl, runUrl } from '../github/links';
 import { createRuntime } from '../runtimes';
 import { appendHistory, historyLine, historyRole, readHistory, type HistoryRead } from './history';
@@ -21,8 +24,11 @@ let running: { artifactName: string; out?: string } | null = null;
 let cancelled = false;
 
 export async function runAction(): Promise<void> {
+  const mode = core.getInput('mode') || 'gate';
+  if (mode === 'comment') return commentMode();
   let inputs: ActionInputs;
   try {
+    if (mode !== 'gate') throw new UsageError(`mode must be gate or comment, got '${mode}'`);
     inputs = readInputs();
   } catch (err) {
     return inputError(err);
@@ -49,6 +55,7 @@ export async function runAction(): Promise<void> {
     outcome = await errorOutcome(messageOf(err), config.out);
   }
   if (cancelled) return; // cancelAction reports and uploads; the gate only ended because it stopped the SUTs
+  writeCommentRequest(config.out, inputs.commentKey, inputs.comment);
 
   const trend = historyLine(history, outcome.kind === 'verdict' ? outcome.verdict : undefined, role, inputs.history);
   const markdown = await publish(outcome, inputs.artifactName, trend ? `\n${trend}\n` : '');
@@ -98,9 +105,20 @@ async function errorOutcome(message: string, out: string | undefined): Promise<E
 /** Uploads the results as the artifact and writes the job summary (EXTRA appended); returns its Markdown. */
 async function publish(outcome: Outcome, artifactName: string, extra = ''): Promise<string> {
   const uploaded = await uploadResults(artifactName, outcome.out);
-  const markdown = outcomeMarkdown(outcome, { run: runUrl(), artifact: artifactUrl(uploaded?.id), artifactName: uploaded?.name }) + extra;
+  // The summary and the comment quote what the SUT, kubectl and the cluster said.
+  const markdown = maskSecrets(outcomeMarkdown(outcome, { run: runUrl(), artifact: artifactUrl(uploaded?.id), artifactName: uploaded?.name }) + extra);
   await writeJobSummary(markdown);
   return markdown;
+}
+
+/** mode: comment (a workflow_run job): bad input is one line, any other trouble fails the step with one line. */
+async function commentMode(): Promise<void> {
+  try {
+    await runCommentMode(core.getInput);
+  } catch (err) {
+    if (err instanceof UsageError) return inputError(err);
+    core.setFailed(`hook latency comment: ${messageOf(err).split('\n')[0]}`);
+  }
 }
 
 /** Bad input: one annotation line, no stack; a one-line job summary says the same. */

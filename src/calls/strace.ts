@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { RunError } from '../errors';
+import { sutEnvironment } from '../runtime/sut-env';
 
 export interface CountCallsOptions {
   /** The SUT command line, e.g. ['examples/sut/build/sut', '0']. */
@@ -84,8 +85,7 @@ export async function countCalls(opts: CountCallsOptions): Promise<CountCallsRes
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const dir = mkdtempSync(path.join(tmpdir(), 'hook-latency-strace-'));
   const outFile = path.join(dir, 'strace.txt');
-  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
-  delete env.LD_PRELOAD;
+  const env: NodeJS.ProcessEnv = sutEnvironment(opts.env);
   const command = opts.port === undefined ? opts.command : opts.command.map((a) => a.replaceAll('{port}', String(opts.port)));
   if (opts.port !== undefined) env.PORT = String(opts.port);
   const args = ['-f', '-c', '-e', `trace=${syscalls.join(',')}`, '-o', outFile];

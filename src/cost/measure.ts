@@ -13,6 +13,7 @@ import type { Config } from '../config';
 import type { CallsReport, Verdict } from '../types';
 import { decompose, NEGLIGIBLE_CALLS, type CostReport, type MicroCost, type WrappedContext } from './decompose';
 import { wrappedByEach, wrappedFunctions } from './wrapped';
+import { sutEnvironment } from '../runtime/sut-env';
 
 /** Fewer rounds than `hook-latency micro`'s 30: this runs after the gate, for every counted function. */
 export const DECOMPOSE_MICRO_ROUNDS = 16;
@@ -47,7 +48,7 @@ function wrappedContext(calls: Extract<CallsReport, { perRequest: unknown }>, co
 }
 
 async function microCost(fn: MicroFunction, config: Config): Promise<MicroCost> {
-  const env = { ...process.env, ...config.sut.env };
+  const env = sutEnvironment(config.sut.env);
   const driver = await ensureDriver();
   // The slower arm sets the burst: the hook's, or the baseline hook's for a function the hook dropped.
   const arms = [config.hook, config.baselineHook].filter((h): h is string => Boolean(h));

@@ -22,8 +22,8 @@ export interface RoundOutcome {
   checks?: Check[];
 }
 
-/** In removal order: pods before namespaces before clusters. */
-export const RESOURCE_KINDS = ['pod', 'namespace', 'kind-cluster'] as const;
+/** In removal order: pods, then their ConfigMaps (hooks, loadgen), namespaces, clusters. */
+export const RESOURCE_KINDS = ['pod', 'configmap', 'namespace', 'kind-cluster'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** Something a runtime creates outside this process, which must not outlive the run. */
@@ -31,8 +31,8 @@ export interface CreatedResource {
   kind: ResourceKind;
   name: string;
   /**
-   * kubectl context the resource lives in (namespace, pod). For a pod created by podman pass
-   * 'podman'. A pod name may be `namespace/name`.
+   * kubectl context the resource lives in (namespace, pod, ConfigMap). For a pod created by podman
+   * pass 'podman'. A pod or ConfigMap name may be `namespace/name`.
    */
   context?: string;
 }

@@ -1,4 +1,4 @@
-// Uploads the run's raw data (samples.csv, verdict.json, summary.md, report.html when present) as one
+// Uploads the run's raw data (samples.csv, verdict.json, summary.md, report.html and comment.json when present) as one
 // artifact. Skipped with a notice off a runner (no ACTIONS_RUNTIME_TOKEN); an upload problem is a
 // warning, never the reason a job fails.
 import { existsSync } from 'node:fs';
@@ -7,6 +7,7 @@ import * as core from '@actions/core';
 import { DefaultArtifactClient } from '@actions/artifact';
 import { outputFiles } from '../engine';
 import { messageOf } from '../errors';
+import { COMMENT_REQUEST_FILE } from './comment-request';
 
 export interface UploadResult {
   id?: number;
@@ -16,7 +17,7 @@ export interface UploadResult {
 export async function uploadResults(name: string, dir: string | undefined): Promise<UploadResult | null> {
   if (!dir) return null;
   // The engine's outputs, and the HTML report that report/html writes beside them.
-  const files = [...Object.values(outputFiles(dir)), join(dir, 'report.html')].filter((f) => existsSync(f));
+  const files = [...Object.values(outputFiles(dir)), join(dir, 'report.html'), join(dir, COMMENT_REQUEST_FILE)].filter((f) => existsSync(f));
   if (files.length === 0) {
     core.info('no result files to upload');
     return null;

@@ -1,5 +1,9 @@
 // One sticky PR comment per pull request and comment key (job, matrix leg and step by default), found
-// by a hidden marker and updated in place.
+// by a hidden marker AND its author and updated in place. The marker alone proves nothing: anyone can
+// post it first. The comment is ours when its `user.login` is the token's own identity, which GraphQL's
+// `viewer { login }` names for every kind of token (GITHUB_TOKEN and App installation tokens answer
+// `github-actions[bot]` / `<app>[bot]`, the REST `user.login` of their comments; GET /user is refused to
+// them). marocchino/sticky-pull-request-comment finds its comment the same way.
 // Talks to the GitHub API through @actions/github (GITHUB_API_URL is the base URL, so a runner on
 // GHES, or a test server, just works). Any trouble here (no token, a fork's read-only token, a
 // missing PR) is a warning: the comment is never the reason a job fails.
@@ -9,7 +13,7 @@ import type { CommentMode } from '../action/input-helper';
 import { messageOf } from '../errors';
 
 /** The hidden marker that finds this step's comment again. */
-function marker(key: string): string {
+export function marker(key: string): string {
   return `<!-- hook-latency:${key} -->`;
 }
 
@@ -22,11 +26,13 @@ export interface CommentRequest {
   body: string;
   /** True when the result is a regression (for mode on-regression). */
   regression: boolean;
+  /** The pull request; default: the event's (a `pull_request` event). */
+  pr?: number;
 }
 
 export async function postComment(req: CommentRequest): Promise<void> {
   if (req.mode === 'never') return;
-  const pr = pullRequestNumber();
+  const pr = req.pr ?? pullRequestNumber();
   if (pr === undefined) {
     core.info(`not a pull request event (${context.eventName ?? 'no event'}): no PR comment`);
     return;
@@ -40,8 +46,9 @@ export async function postComment(req: CommentRequest): Promise<void> {
   const body = `${mark}\n${req.body}`;
   try {
     const octokit = getOctokit(req.token, { baseUrl: apiUrl() });
+    const self = await tokenLogin(octokit);
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pr, per_page: 100 });
-    const existing = comments.find((c) => (c.body ?? '').startsWith(mark));
+    const existing = comments.find((c) => (c.body ?? '').startsWith(mark) && c.user?.login === self);
     if (existing) {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
       core.info(`updated the PR comment ${existing.html_url ?? existing.id}`);
@@ -57,6 +64,22 @@ export async function postComment(req: CommentRequest): Promise<void> {
   } catch (err) {
     core.warning(`could not write the PR comment: ${describe(err)}`);
   }
+}
+
+/** The GITHUB_TOKEN's author, when GraphQL cannot be asked (e.g. an older GitHub Enterprise Server). */
+export const GITHUB_TOKEN_LOGIN = 'github-actions[bot]';
+
+type Octokit = ReturnType<typeof getOctokit>;
+
+/** The login the token writes comments as. */
+export async function tokenLogin(octokit: Octokit): Promise<string> {
+  try {
+    const r = await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }');
+    if (typeof r.viewer?.login === 'string' && r.viewer.login !== '') return r.viewer.login;
+  } catch (err) {
+    core.info(`could not ask who the token is (${messageOf(err).split('\n')[0]}): taking it for ${GITHUB_TOKEN_LOGIN}`);
+  }
+  return GITHUB_TOKEN_LOGIN;
 }
 
 function pullRequestNumber(): number | undefined {

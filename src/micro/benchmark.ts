@@ -70,7 +70,7 @@ export interface MicroOptions {
   /** Sleep before each batch (driver --pause-us): bursts measure the call, not CPU contention. */
   pauseUs?: number;
   seed?: number;
-  /** Environment of the driver processes (default process.env; LD_PRELOAD is always replaced). */
+  /** Environment of the driver processes (default: sut-env's allowlist; LD_PRELOAD is always replaced). */
   env?: NodeJS.ProcessEnv;
   onRound?: (r: MicroRound) => void;
 }

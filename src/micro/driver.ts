@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { RunError, UsageError } from '../errors';
 import { ensureTarget, packageRoot } from '../native';
+import { sutEnvironment } from '../runtime/sut-env';
 
 /** The functions hook/micro.c drives; every one the counting preload counts (src/cost/wrapped.ts COUNTABLE). */
 export const MICRO_FUNCTIONS = [
@@ -37,7 +38,7 @@ export interface DriverOptions {
   pauseUs?: number;
   /** The hook to inject, or none: LD_PRELOAD is set on the driver process only. */
   ldPreload?: string;
-  /** Base environment (default process.env); any LD_PRELOAD in it is removed. */
+  /** Base environment (default: sut-env's allowlist, the hook runs in the driver); any LD_PRELOAD in it is removed. */
   env?: NodeJS.ProcessEnv;
   /** Driver executable (default: ensureDriver()). */
   driver?: string;
@@ -61,7 +62,7 @@ const LOAD_FAILED = /^.*error while loading shared libraries: (.*)$/m;
 /** Runs one driver process; throws RunError when the loader refuses the hook or the driver fails. */
 export async function runDriver(opts: DriverOptions): Promise<DriverRun> {
   const exe = opts.driver ?? (await ensureDriver());
-  const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
+  const env: NodeJS.ProcessEnv = { ...(opts.env ?? sutEnvironment()) };
   delete env.LD_PRELOAD;
   if (opts.ldPreload !== undefined) env.LD_PRELOAD = opts.ldPreload;
   const args = ['--function', opts.function, '--batches', String(opts.batches), '--batch-size', String(opts.batchSize)];

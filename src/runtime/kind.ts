@@ -4,7 +4,8 @@
 // then runs every round as the kubernetes runtime does against the `kind-<name>` context, with
 // imagePullPolicy Never: no round ever pulls. At the end
 // it deletes the cluster only if it created it (and tells its ledger, whose owner removes it if we died).
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { DEFAULT_KIND_VERSION, type Config } from '../config';
@@ -21,6 +22,8 @@ export interface KindOptions extends KubernetesOptions {
   nodeImage?: string;
   /** Download a pinned kind when it is not on PATH (default: only inside GitHub Actions). */
   download?: boolean;
+  /** Where releases are downloaded from (default KIND_DOWNLOADS; tests serve their own). */
+  downloads?: string;
 }
 
 function onPath(name: string, path = process.env.PATH ?? ''): string | undefined {
@@ -32,18 +35,39 @@ function onPath(name: string, path = process.env.PATH ?? ''): string | undefined
   return undefined;
 }
 
-/** Downloads kind VERSION for this platform into the tool cache; returns the binary's path. */
-async function downloadKind(version: string): Promise<string> {
+/** Where kind's release binaries are published (kind's quick start: `curl -Lo ./kind https://kind.sigs.k8s.io/dl/v0.29.0/kind-linux-amd64`). */
+export const KIND_DOWNLOADS = 'https://kind.sigs.k8s.io/dl';
+
+/**
+ * Downloads kind VERSION for this platform into the tool cache; returns the binary's path. Every
+ * release publishes `<binary>.sha256sum` beside each binary (`<hex>  kind-linux-amd64`, as
+ * `sha256sum` prints it; kind v0.20.0 and later): the binary is checked against it before it is
+ * cached or run. A cached one was checked when it was cached.
+ */
+async function downloadKind(version: string, base: string): Promise<string> {
   const tc = await import('@actions/tool-cache');
   const cached = tc.find('kind', version);
   if (cached) return join(cached, 'kind');
   const os = process.platform === 'darwin' ? 'darwin' : 'linux';
   const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
-  const url = `https://kind.sigs.k8s.io/dl/${version}/kind-${os}-${arch}`;
+  const url = `${base}/${version}/kind-${os}-${arch}`;
+  const published = publishedSha256(readFileSync(await tc.downloadTool(`${url}.sha256sum`), 'utf8'), `${url}.sha256sum`);
   const file = await tc.downloadTool(url);
+  const actual = createHash('sha256').update(readFileSync(file)).digest('hex');
+  if (actual !== published) {
+    rmSync(file, { force: true });
+    throw new RunError(`the sha256 of ${url} is ${actual}, not the published ${published}: not used`);
+  }
   chmodSync(file, 0o755);
   const dir = await tc.cacheFile(file, 'kind', 'kind', version);
   return join(dir, 'kind');
+}
+
+/** The hash in a `sha256sum` line. */
+function publishedSha256(text: string, url: string): string {
+  const hex = /^([0-9a-f]{64})\b/i.exec(text.trim())?.[1];
+  if (!hex) throw new RunError(`${url} holds no sha256`);
+  return hex.toLowerCase();
 }
 
 /** The container engine kind runs its nodes on: docker, or podman with KIND_EXPERIMENTAL_PROVIDER=podman. */
@@ -100,9 +124,9 @@ export class KindRuntime implements Runtime {
     const allowed = this.opts.download ?? Boolean(process.env.GITHUB_ACTIONS);
     if (!allowed) throw new RunError(`kind ${version} is needed: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)`);
     try {
-      return await downloadKind(version);
+      return await downloadKind(version, this.opts.downloads ?? KIND_DOWNLOADS);
     } catch (e) {
-      throw new RunError(`downloading kind ${version} failed: ${(e as Error).message}`);
+      throw new RunError(`downloading kind ${version} failed: ${(e as Error).message.split('\n')[0]}`);
     }
   }
 
@@ -201,7 +225,15 @@ export class KindRuntime implements Runtime {
         // Recorded before it exists: a create that is cancelled half-way still gets deleted.
         this.created = true;
         this.ledger.created({ kind: 'kind-cluster', name: this.cluster });
-        await this.kind(args, 300_000, `kind create cluster ${this.cluster}`);
+        await this.kind(args, 300_000, `kind create cluster ${this.cluster}`).catch((err: Error) => {
+          // kind v0.29: "ERROR: failed to create cluster: node(s) already exist for a cluster with
+          // the name ..." is another run's cluster, made since `get clusters`: never ours to delete.
+          if (/node\(s\) already exist for a cluster with the name/.test(err.message)) {
+            this.created = false;
+            this.ledger.removed({ kind: 'kind-cluster', name: this.cluster });
+          }
+          throw err;
+        });
       }
       await this.waitNodeReady();
       // The image goes into the node before round 0, so no round waits for (or fails on) a registry.

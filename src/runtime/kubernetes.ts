@@ -4,7 +4,6 @@
 // candidate proven hooked in the process listening on its port (`kubectl exec ... sh -c`, see
 // pod-listener.ts), and the pod deleted. Every kubectl call is an argv array with a timeout;
 // transient API errors are retried with backoff.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -38,6 +37,8 @@ import { autoCpuMillis, checkCpuFits, describeNode, nodeCpu as nodeCpuOf, podCpu
 import type { PlacementPlan } from './placement';
 import { placePod, podPlacement } from './pod-placement';
 import { COUNT_COMMAND, countingPodManifest, countPodName, countsFromOutput } from './pod-count';
+import { salvageRead, salvageStart } from './salvage-exec';
+import { hookNodeSelector } from './node-selector';
 
 export interface KubernetesOptions {
   kubectl?: string;
@@ -93,6 +94,23 @@ function isTransient(stderr: string): boolean {
   return TRANSIENT.some((re) => re.test(stderr));
 }
 
+/**
+ * RBAC's refusal as kubectl prints it (kubectl 1.32): `Error from server (Forbidden): pods "x" is
+ * forbidden: User "u" cannot create resource "pods/exec" in API group "" in the namespace "perf"`
+ * (or `at the cluster scope`). Retrying cannot help: one line naming what is missing, at once.
+ */
+const FORBIDDEN = /Error from server \(Forbidden\):.*?User "([^"]*)" cannot (\w+) resource "([^"]+)" in API group "([^"]*)" (in the namespace "[^"]+"|at the cluster scope)/;
+
+export function forbiddenError(stderr: string): RunError | null {
+  const m = FORBIDDEN.exec(stderr);
+  // Not every 403 is RBAC's: "error looking up service account" (a fresh namespace) passes with time.
+  if (!m) return null;
+  const [, user, verb, resource, group, where] = m;
+  return new RunError(
+    `kubectl was refused (Forbidden): ${user} may not ${verb} ${resource}${group ? ` (API group ${group})` : ''} ${where}; the Role the gate needs is in docs/runtimes.md ("RBAC")`,
+  );
+}
+
 export class KubernetesRuntime implements Runtime {
   readonly name: string;
   readonly runId: string;
@@ -107,6 +125,8 @@ export class KubernetesRuntime implements Runtime {
   private namespaceCreated = false;
   private assets?: PodAssets;
   private readonly livePods = new Set<string>();
+  /** The ConfigMaps applied (`namespace/name`), in the ledger until a delete of them succeeded. */
+  private readonly configMaps = new Set<string>();
   private envChecksDone = false;
   private configMapsApplied = false;
   /** How long earlier rounds measured (all containers running until the loadgen ended). */
@@ -122,6 +142,8 @@ export class KubernetesRuntime implements Runtime {
   /** The pin wrapper and the load generator sent to the pods, built for the nodes' architecture. */
   private readonly pin: string;
   private readonly loadgen: string;
+  /** kubernetes.io/arch and os of the hook: every pod goes to nodes the hook can load on. */
+  private readonly nodeSelector: Record<string, string>;
 
   constructor(
     private readonly config: Config,
@@ -138,6 +160,7 @@ export class KubernetesRuntime implements Runtime {
     this.pullPolicy = opts.pullPolicy ?? 'IfNotPresent';
     this.pin = pinBinaryFor(opts.pinArch ?? null);
     this.loadgen = nativeToolFor('loadgen', opts.pinArch ?? null);
+    this.nodeSelector = hookNodeSelector(config);
     this.ownNamespace = !config.pod.namespace;
     this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
     // The node's CPUs and the containers' cpusets are not visible from here: pinned, but not observed.
@@ -146,6 +169,11 @@ export class KubernetesRuntime implements Runtime {
 
   placement(): PlacementReport {
     return this.report;
+  }
+
+  /** The pods' nodeSelector field (none without a hook). */
+  private selector(): { nodeSelector?: Record<string, string> } {
+    return Object.keys(this.nodeSelector).length > 0 ? { nodeSelector: this.nodeSelector } : {};
   }
 
   private get context(): string | undefined {
@@ -160,7 +188,7 @@ export class KubernetesRuntime implements Runtime {
   }
 
   /** One kubectl call with retries on transient API errors; returns the last result (never throws on exit codes). */
-  private async kubectlRaw(args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
+  private async kubectlRaw(args: string[], opts: { timeoutMs?: number; input?: string; required?: boolean } = {}): Promise<ExecResult> {
     const argv = [...this.base(), ...args];
     let last: ExecResult = { code: 1, stdout: '', stderr: '' };
     for (let attempt = 0; attempt < this.retries; attempt++) {
@@ -172,6 +200,10 @@ export class KubernetesRuntime implements Runtime {
         if (code === 'ENOENT') throw new RunError(`kubectl not found on PATH (${this.kubectlBin}): install kubectl or put it on PATH`);
         throw e;
       }
+      if (opts.required) {
+        const forbidden = forbiddenError(last.stderr);
+        if (forbidden) throw forbidden;
+      }
       if (last.code === 0 || !isTransient(last.stderr)) return last;
       if (attempt + 1 < this.retries) await sleep(this.backoffMs * 2 ** attempt);
     }
@@ -179,7 +211,7 @@ export class KubernetesRuntime implements Runtime {
   }
 
   private async kubectl(args: string[], opts: { timeoutMs?: number; input?: string; what?: string } = {}): Promise<string> {
-    const r = await this.kubectlRaw(args, opts);
+    const r = await this.kubectlRaw(args, { ...opts, required: true });
     if (r.code !== 0) {
       throw new RunError(`${opts.what ?? `kubectl ${args.slice(0, 2).join(' ')}`} failed: ${cleanStderr(r.stderr) || `exit ${r.code}`}`);
     }
@@ -210,7 +242,7 @@ export class KubernetesRuntime implements Runtime {
   private async waitForServiceAccount(): Promise<void> {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const r = await this.kubectlRaw(['get', 'serviceaccount', 'default', '-n', this.namespace, '-o', 'name'], { timeoutMs: 30_000 });
+      const r = await this.kubectlRaw(['get', 'serviceaccount', 'default', '-n', this.namespace, '-o', 'name'], { timeoutMs: 30_000, required: true });
       if (r.code === 0) return;
       if (Date.now() > deadline) throw new RunError(`namespace ${this.namespace}: no default ServiceAccount after 60 s: ${cleanStderr(r.stderr)}`);
       await sleep(Math.max(this.pollMs, 200));
@@ -230,6 +262,7 @@ export class KubernetesRuntime implements Runtime {
         restartPolicy: 'Never',
         automountServiceAccountToken: false,
         terminationGracePeriodSeconds: 0,
+        ...this.selector(),
         containers: [container('sut', this.config.sut.image as string, ['sh', '-c', 'exit 0'])],
       },
     };
@@ -296,7 +329,9 @@ export class KubernetesRuntime implements Runtime {
       this.ledger.created({ kind: 'pod', name: `${ns}/${pod}`, context: this.context });
       const first = firstStarted(this.config.seed, index);
       const manifest = placePod(buildPodManifest(plan), plan.runId, { plan: this.placementPlan, pin: assets.pin, first });
+      Object.assign(manifest.pod.spec ?? {}, this.selector());
       if (!this.configMapsApplied) {
+        this.recordConfigMaps(manifest.configMaps);
         await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of run ${this.runId}`, timeoutMs: 300_000 });
         this.configMapsApplied = true;
       }
@@ -340,11 +375,13 @@ export class KubernetesRuntime implements Runtime {
       pullPolicy: this.pullPolicy,
     }, this.namespace, this.autoCpu);
     const manifest = countingPodManifest(plan, countSo, requests);
+    Object.assign(manifest.pod.spec ?? {}, this.selector());
     const pod = countPodName(plan.runId);
     const ns = this.namespace;
     try {
       this.livePods.add(pod);
       this.ledger.created({ kind: 'pod', name: `${ns}/${pod}`, context: this.context });
+      this.recordConfigMaps(manifest.configMaps);
       await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of the counting pod`, timeoutMs: 300_000 });
       await this.kubectl([...APPLY, '-n', ns, '-f', '-'], { input: toYaml([manifest.pod]), what: `applying pod ${ns}/${pod}` });
       await this.waitForRunning(pod, [CONTAINERS.candidate, CONTAINERS.loadgen]);
@@ -369,6 +406,7 @@ export class KubernetesRuntime implements Runtime {
       const p = await this.getPod(pod);
       if (containers.every((c) => status(p, c)?.state?.running)) return;
       await this.failOnPullError(pod, p, 'the counting pod:');
+      await this.failOnInitError(pod, p, 'the counting pod:');
       for (const c of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
         const w = c.state?.waiting;
         if (w?.reason && START_ERRORS.includes(w.reason)) await this.fail(pod, `the counting pod: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ''})`);
@@ -381,25 +419,22 @@ export class KubernetesRuntime implements Runtime {
   }
 
   /**
-   * On process exit: the loadgen's rows so far (it writes them in batches), then the pod and the
-   * run's namespace are deleted without waiting (the Action's post step also deletes what is left).
+   * On cancel: the loadgen's rows so far (it writes them in batches; one call of at most 2 s), then
+   * the pod and the run's namespace deletes are started, not waited for (salvage-exec.ts). They stay
+   * in the ledger: teardown or the Action's post step deletes again whatever is left.
    */
   salvage(): RoundData | null {
     const current = this.inProgress;
     this.inProgress = undefined;
     if (!current) return null;
-    const sync = (args: string[]) => spawnSync(this.base()[0], [...this.base().slice(1), ...args], { encoding: 'utf8', timeout: 30_000 });
     const ns = ['-n', this.namespace];
-    const out = current.outputFile
-      ? sync(['exec', current.pod, ...ns, '-c', CONTAINERS.baseline, '--', 'cat', OUT_FILE])
-      : sync(['logs', current.pod, ...ns, '-c', CONTAINERS.loadgen]);
-    sync(['delete', 'pod', current.pod, ...ns, '--ignore-not-found', '--wait=false']);
-    this.ledger.removed({ kind: 'pod', name: `${this.namespace}/${current.pod}`, context: this.context });
-    if (this.ownNamespace && this.namespaceCreated) {
-      sync(['delete', 'namespace', this.namespace, '--ignore-not-found', '--wait=false']);
-      this.ledger.removed({ kind: 'namespace', name: this.namespace, context: this.context });
-    }
-    return partialRound(out.stdout ?? '', current.index);
+    const out = salvageRead([
+      ...this.base(),
+      ...(current.outputFile ? ['exec', current.pod, ...ns, '-c', CONTAINERS.baseline, '--', 'cat', OUT_FILE] : ['logs', current.pod, ...ns, '-c', CONTAINERS.loadgen]),
+    ]);
+    salvageStart([...this.base(), 'delete', 'pod', current.pod, ...ns, '--ignore-not-found', '--wait=false']);
+    if (this.ownNamespace && this.namespaceCreated) salvageStart([...this.base(), 'delete', 'namespace', this.namespace, '--ignore-not-found', '--wait=false']);
+    return partialRound(out, current.index);
   }
 
   private async getPod(pod: string): Promise<KubePod> {
@@ -448,6 +483,15 @@ export class KubernetesRuntime implements Runtime {
     throw new RoundFailedError(full, r.code === 0 ? partialRound(r.stdout, partialOf) : null);
   }
 
+  /**
+   * Whether an autoscaler answered the pod's Unschedulable with a new node: cluster-autoscaler's
+   * `TriggeredScaleUp` event ("pod triggered scale-up: [...]"; its `NotTriggerScaleUp` says it will
+   * not), or Karpenter's `Nominated` ("Pod should schedule on: nodeclaim/...").
+   */
+  private async scalingUp(pod: string): Promise<boolean> {
+    return /\s(TriggeredScaleUp|Nominated)\s/.test(await this.events(pod));
+  }
+
   /** Why the pod cannot be scheduled, with what it asks and what the freest node has. */
   private async unschedulableMessage(index: number, reason: string, plan: PodPlan): Promise<string> {
     const r = plan.resources ?? podResources(this.config.pod, this.autoCpu);
@@ -457,6 +501,19 @@ export class KubernetesRuntime implements Runtime {
       ? 'it requests no CPU or memory (cpu and memory unset)'
       : `it requests ${podCpuMillis(r)}m CPU (2 x cpu ${r.sut.cpu ?? '0'} + loadgen ${r.loadgen.cpu ?? '0'}) and memory 2 x ${r.sut.memory ?? '0'} + ${r.loadgen.memory ?? '0'}`;
     return `round ${index}: the pod cannot be scheduled (Unschedulable: ${reason}): ${asks}; ${where}. Lower cpu/memory, or set cpu: auto`;
+  }
+
+  /**
+   * An init container (join-hook: the parts of a large hook joined and checked against its sha256)
+   * that failed: the pod then is Failed with no reason of its own, so its state and log say why.
+   */
+  private async failOnInitError(pod: string, p: KubePod, when: string): Promise<void> {
+    const failed = p.status?.initContainerStatuses?.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0);
+    const t = failed?.state?.terminated;
+    if (!failed || !t) return;
+    const log = await this.kubectlRaw(['logs', pod, '-n', this.namespace, '-c', failed.name], { timeoutMs: 60_000 });
+    const said = tail(log.code === 0 ? log.stdout : cleanStderr(log.stderr), 5);
+    await this.fail(pod, `${when} init container ${failed.name} failed (${terminatedText(t)})${said ? `; its log:\n${said}` : ''}`);
   }
 
   /** A container whose image cannot be pulled: fail with the image, the reason and the events. */
@@ -473,6 +530,8 @@ export class KubernetesRuntime implements Runtime {
     const timeout = this.config.pod.podTimeoutMs;
     const deadline = Date.now() + timeout;
     let measuringSince: number | undefined;
+    /** An autoscaler is adding a node for the pod: Unschedulable then waits, up to pod-timeout. */
+    let scalingUp = false;
     for (;;) {
       const p = await this.getPod(pod);
       // Once every container runs, the round is measuring: stay quiet (no kubectl process, no API
@@ -494,7 +553,7 @@ export class KubernetesRuntime implements Runtime {
         }
       }
       const unschedulable = p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
-      if (unschedulable) await this.fail(pod, await this.unschedulableMessage(index, unschedulable.message ?? '', plan));
+      if (unschedulable && !(scalingUp ||= await this.scalingUp(pod))) await this.fail(pod, await this.unschedulableMessage(index, unschedulable.message ?? '', plan));
       const lg = status(p, CONTAINERS.loadgen)?.state?.terminated;
       if (lg?.reason === 'OOMKilled') await this.fail(pod, `round ${index}: the loadgen was OOMKilled`);
       for (const sut of [CONTAINERS.baseline, CONTAINERS.candidate]) {
@@ -511,6 +570,7 @@ export class KubernetesRuntime implements Runtime {
         if (measuringSince !== undefined) this.measuredMs.push(Date.now() - measuringSince);
         return p;
       }
+      await this.failOnInitError(pod, p, `round ${index}:`);
       if (p.status?.phase === 'Failed') await this.fail(pod, `round ${index}: pod failed (${p.status.reason ?? ''} ${p.status.message ?? ''})`.trim());
       if (Date.now() >= deadline) {
         const phase = p.status?.phase ?? 'unknown';
@@ -530,7 +590,7 @@ export class KubernetesRuntime implements Runtime {
   private async proveHooked(pod: string, plan: PodPlan): Promise<void> {
     for (const h of hookedContainers(plan)) {
       const where = `${h.container} of ${this.namespace}/${pod}`;
-      const r = await this.kubectlRaw(['exec', pod, '-n', this.namespace, '-c', h.container, '--', 'sh', '-c', SNAPSHOT_SCRIPT], { timeoutMs: 60_000 });
+      const r = await this.kubectlRaw(['exec', pod, '-n', this.namespace, '-c', h.container, '--', 'sh', '-c', SNAPSHOT_SCRIPT], { timeoutMs: 60_000, required: true });
       if (r.code !== 0) {
         throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec: ${cleanStderr(r.stderr)}); the SUT image needs sh, cat and readlink`);
       }
@@ -575,6 +635,21 @@ export class KubernetesRuntime implements Runtime {
     }
   }
 
+  /** Recorded before they are applied: an apply cut short still leaves them in the ledger. */
+  private recordConfigMaps(configMaps: { metadata?: { name?: string } }[]): void {
+    for (const cm of configMaps) {
+      const name = `${this.namespace}/${cm.metadata?.name ?? ''}`;
+      this.configMaps.add(name);
+      this.ledger.created({ kind: 'configmap', name, context: this.context });
+    }
+  }
+
+  /** The ConfigMaps went (by label, or with the namespace): out of the ledger. */
+  private configMapsRemoved(): void {
+    for (const name of this.configMaps) this.ledger.removed({ kind: 'configmap', name, context: this.context });
+    this.configMaps.clear();
+  }
+
   async teardown(): Promise<void> {
     for (const pod of [...this.livePods]) await this.deletePod(pod);
     if (this.ownNamespace) {
@@ -582,10 +657,12 @@ export class KubernetesRuntime implements Runtime {
       const r = await this.kubectlRaw(['delete', 'namespace', this.namespace, '--ignore-not-found', '--wait=false'], { timeoutMs: 120_000 });
       if (r.code === 0) {
         this.namespaceCreated = false;
+        this.configMapsRemoved();
         this.ledger.removed({ kind: 'namespace', name: this.namespace, context: this.context });
       }
-    } else if (this.assets) {
-      await this.kubectlRaw(['delete', 'configmap', '-n', this.namespace, '-l', `${POD_LABELS.run}=${dnsLabel(this.runId)}`, '--ignore-not-found'], { timeoutMs: 120_000 });
+    } else if (this.configMaps.size > 0) {
+      const r = await this.kubectlRaw(['delete', 'configmap', '-n', this.namespace, '-l', `${POD_LABELS.run}=${dnsLabel(this.runId)}`, '--ignore-not-found'], { timeoutMs: 120_000 });
+      if (r.code === 0) this.configMapsRemoved();
       this.assets = undefined;
     }
   }

@@ -1,5 +1,5 @@
-// One SUT instance as a child process of this host: started with its own env (LD_PRELOAD on the SUT
-// only), watched until ready, proven hooked through /proc/<pid>/maps, stopped and reaped. Spawned
+// One SUT instance as a child process of this host: started with an allowlisted env (sut-env.ts; our
+// own LD_PRELOAD and the runner's tokens never reach it, the hook's LD_PRELOAD only the SUT), watched until ready, proven hooked through /proc/<pid>/maps, stopped and reaped. Spawned
 // directly (not @actions/exec): the instance runs for a whole round and is stopped by signal.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RunError } from '../errors';
 import { loaderMessage } from '../native';
+import { sutEnvironment } from './sut-env';
 
 const TAIL_BYTES = 4096;
 
@@ -25,7 +26,7 @@ export class SutProcess {
   private readonly exited: Promise<void>;
 
   constructor(readonly opts: SutProcessOptions) {
-    const env: Record<string, string> = { ...inheritedEnv(), ...opts.env, PORT: String(opts.port) };
+    const env: Record<string, string> = { ...sutEnvironment(opts.env), PORT: String(opts.port) };
     if (opts.preload) env.LD_PRELOAD = opts.preload;
     const argv = opts.command.map((a) => a.replaceAll('{port}', String(opts.port)));
     this.child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -104,13 +105,6 @@ export class SutProcess {
   killNow(): void {
     if (!this.exit) this.child.kill('SIGKILL');
   }
-}
-
-/** Our own LD_PRELOAD (if any) must never leak into either arm. */
-function inheritedEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'LD_PRELOAD') env[k] = v;
-  return env;
 }
 
 function readMaps(pid: number): string {

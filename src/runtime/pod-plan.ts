@@ -53,7 +53,7 @@ export function loadPodAssets(config: Config, pin = pinBinary(), loadgen = loadg
 
 /** The round's two SUT ports, sut.port (default 8080) and the next, taken by the arms in slot order. */
 function sutPorts(config: Config, round: number): { baseline: number; candidate: number } {
-  const low = config.sut.port > 0 ? Math.min(config.sut.port, 65534) : 8080;
+  const low = config.sut.port > 0 ? config.sut.port : 8080; // at most 65534 (config.ts)
   return slotPorts(firstStarted(config.seed, round), low, low + 1);
 }
 

@@ -2,7 +2,6 @@
 // manifest the Kubernetes runtimes apply (images swapped for locally imported ones), waits for the
 // loadgen, takes its logs (the samples CSV) before the pod goes, proves the candidate is hooked
 // from the /proc/<pid>/maps of the process listening on its port, then removes the pod and the ConfigMap volumes `kube down` leaves behind.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, constants, hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -28,6 +27,7 @@ import { expectedRows, loadPodAssets, newRunId, podPlan, type PlanImages, type P
 import { allowedCpus, pinBinary, RoundObserver, type PlacementPlan } from './placement';
 import { placePod, podPlacement } from './pod-placement';
 import { COUNT_COMMAND, countingPodManifest, countPodName, countsFromOutput } from './pod-count';
+import { salvageRead, salvageRun } from './salvage-exec';
 
 const KUBE_NETWORK = 'podman-default-kube-network';
 const SUT_IMAGE_NAME = 'hook-latency-sut';
@@ -367,18 +367,21 @@ export class PodmanRuntime implements Runtime {
     await run([this.podman, 'volume', 'rm', '-f', ...this.volumes], { timeoutMs: 60_000 }).catch(() => null);
   }
 
-  /** On process exit: the loadgen's rows so far (it writes them in batches), then the pod and volumes go. */
+  /**
+   * On cancel: the loadgen's rows so far (it writes them in batches), then the pod and volumes go;
+   * each call within 2 s (salvage-exec.ts), the ledger entry removed only when the pod went.
+   */
   salvage(): RoundData | null {
     const current = this.inProgress;
     this.inProgress = undefined;
     if (!current) return null;
-    const sync = (args: string[]) => spawnSync(this.podman, args, { encoding: 'utf8', timeout: 30_000 });
-    const logs = sync(['logs', `${current.pod}-${CONTAINERS.loadgen}`]);
-    sync(['pod', 'stop', '-t', '0', current.pod]);
-    sync(['pod', 'rm', '-f', current.pod]);
-    this.ledger.removed({ kind: 'pod', name: current.pod, context: 'podman' });
-    if (this.volumes.size) sync(['volume', 'rm', '-f', ...this.volumes]);
-    return partialRound(logs.stdout ?? '', current.index);
+    const logs = salvageRead([this.podman, 'logs', `${current.pod}-${CONTAINERS.loadgen}`]);
+    if (salvageRun([this.podman, 'pod', 'rm', '-f', '-t', '0', current.pod])) {
+      this.pods.delete(current.pod);
+      this.ledger.removed({ kind: 'pod', name: current.pod, context: 'podman' });
+    }
+    if (this.volumes.size) salvageRun([this.podman, 'volume', 'rm', '-f', ...this.volumes]);
+    return partialRound(logs, current.index);
   }
 
   async teardown(): Promise<void> {

@@ -18,7 +18,7 @@ const CONTEXT = /^[A-Za-z0-9][A-Za-z0-9@._:/-]{0,252}$/;
 
 /** The argv that removes one resource, or null for a name that is not a name. */
 function removalArgv(r: CreatedResource, kubeconfig: string | undefined, toolPath: (t: Tool) => string): string[] | null {
-  const [ns, pod] = r.kind === 'pod' && r.name.includes('/') ? r.name.split('/', 2) : [undefined, r.name];
+  const [ns, pod] = (r.kind === 'pod' || r.kind === 'configmap') && r.name.includes('/') ? r.name.split('/', 2) : [undefined, r.name];
   if (!NAME.test(pod) || (ns !== undefined && !NAME.test(ns))) return null;
   if (r.context !== undefined && !CONTEXT.test(r.context)) return null;
   if (r.kind === 'kind-cluster') {
@@ -31,6 +31,9 @@ function removalArgv(r: CreatedResource, kubeconfig: string | undefined, toolPat
   if (r.kind === 'namespace') {
     return [...kubectl, 'delete', 'namespace', r.name, '--ignore-not-found', '--wait=false'];
   }
+  if (r.kind === 'configmap') {
+    return [...kubectl, ...(ns ? ['--namespace', ns] : []), 'delete', 'configmap', pod, '--ignore-not-found', '--wait=false'];
+  }
   return [...kubectl, ...(ns ? ['--namespace', ns] : []), 'delete', 'pod', pod, '--ignore-not-found', '--wait=false', '--grace-period=0', '--force'];
 }
 
@@ -41,7 +44,7 @@ export async function removeAll(resources: CreatedResource[], opts: RemovalOptio
   let failures = 0;
   const deletedClusters = new Set<string>();
   for (const r of [...resources].reverse().sort(byOrder)) {
-    // A namespace or pod inside a kind cluster we already deleted went with it.
+    // A namespace, pod or ConfigMap inside a kind cluster we already deleted went with it.
     if (r.kind !== 'kind-cluster' && r.context && deletedClusters.has(r.context)) continue;
     const argv = removalArgv(r, kubeconfig, toolPath);
     if (!argv) {
