@@ -21465,7 +21465,7 @@ var ResourceList = class {
 };
 
 // src/experiment/runtime.ts
-var RESOURCE_KINDS = ["pod", "namespace", "kind-cluster"];
+var RESOURCE_KINDS = ["pod", "configmap", "namespace", "kind-cluster"];
 
 // src/action/state-helper.ts
 var KEYS = { created: "created", tools: "tools", kubeconfig: "kubeconfig", started: "started" };
@@ -21557,7 +21557,7 @@ function run(argv, opts) {
 var NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 var CONTEXT = /^[A-Za-z0-9][A-Za-z0-9@._:/-]{0,252}$/;
 function removalArgv(r, kubeconfig, toolPath) {
-  const [ns, pod] = r.kind === "pod" && r.name.includes("/") ? r.name.split("/", 2) : [void 0, r.name];
+  const [ns, pod] = (r.kind === "pod" || r.kind === "configmap") && r.name.includes("/") ? r.name.split("/", 2) : [void 0, r.name];
   if (!NAME.test(pod) || ns !== void 0 && !NAME.test(ns)) return null;
   if (r.context !== void 0 && !CONTEXT.test(r.context)) return null;
   if (r.kind === "kind-cluster") {
@@ -21569,6 +21569,9 @@ function removalArgv(r, kubeconfig, toolPath) {
   const kubectl = [toolPath("kubectl"), ...kubeconfig ? ["--kubeconfig", kubeconfig] : [], ...r.context ? ["--context", r.context] : []];
   if (r.kind === "namespace") {
     return [...kubectl, "delete", "namespace", r.name, "--ignore-not-found", "--wait=false"];
+  }
+  if (r.kind === "configmap") {
+    return [...kubectl, ...ns ? ["--namespace", ns] : [], "delete", "configmap", pod, "--ignore-not-found", "--wait=false"];
   }
   return [...kubectl, ...ns ? ["--namespace", ns] : [], "delete", "pod", pod, "--ignore-not-found", "--wait=false", "--grace-period=0", "--force"];
 }

@@ -7575,24 +7575,54 @@ function buildConfig(raw) {
   };
   if (config.requestsPerRound % 2) config.requestsPerRound += 1;
   if (runtime === "replay" && !config.replay) throw new UsageError("runtime replay needs --replay SAMPLES.csv");
+  checkRuntimePod(runtime, config);
   return config;
+}
+function checkRuntimePod(runtime, config) {
+  const { pod, sut } = config;
+  if (runtime === "kind" && (pod.kubeconfig || pod.kubeContext)) {
+    throw new UsageError(`runtime kind talks to the cluster it makes (context kind-${pod.clusterName}); kubeconfig and kube-context are for runtime kubernetes`);
+  }
+  if (["podman", "kind", "kubernetes"].includes(runtime) && sut.port === 65535) {
+    throw new UsageError("sut.port must be at most 65534 in a pod: the second arm listens on sut.port + 1");
+  }
 }
 function buildPod(r) {
   return {
-    clusterName: String(r["cluster-name"]),
-    kindVersion: optionalString(r["kind-version"], "kind-version"),
+    clusterName: dnsLabel(r["cluster-name"], "cluster-name"),
+    kindVersion: kindVersion(r["kind-version"]),
     kindConfig: optionalString(r["kind-config"], "kind-config"),
     reuseCluster: parseBool(r["reuse-cluster"], "reuse-cluster"),
     kubeContext: optionalString(r["kube-context"], "kube-context"),
     kubeconfig: optionalString(r.kubeconfig, "kubeconfig"),
-    namespace: optionalString(r.namespace, "namespace"),
+    namespace: dnsLabel(r.namespace, "namespace"),
     loadgenImage: optionalString(r["loadgen-image"], "loadgen-image"),
     cpu: cpuQuantity(r.cpu, "cpu"),
-    memory: r.memory === void 0 ? void 0 : String(r.memory),
+    memory: memoryQuantity(r.memory, "memory"),
     loadgenCpu: cpuQuantity(r["loadgen-cpu"], "loadgen-cpu"),
-    loadgenMemory: r["loadgen-memory"] === void 0 ? void 0 : String(r["loadgen-memory"]),
+    loadgenMemory: memoryQuantity(r["loadgen-memory"], "loadgen-memory"),
     podTimeoutMs: parseDuration(r["pod-timeout"], "pod-timeout")
   };
+}
+function memoryQuantity(v, what) {
+  if (v === void 0) return void 0;
+  const s = String(v).trim();
+  if (!/^\d+(\.\d+)?(?:[eE]\d+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(s)) {
+    throw new UsageError(`${what} must be a memory quantity such as 256Mi, 1Gi or 500M, got '${s}'`);
+  }
+  return s;
+}
+function dnsLabel(v, what) {
+  const s = optionalString(v, what);
+  if (s !== void 0 && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s)) {
+    throw new UsageError(`${what} must be a DNS label (lowercase letters, digits and '-', at most 63, starting and ending alphanumeric), got '${s}'`);
+  }
+  return s;
+}
+function kindVersion(v) {
+  const s = optionalString(v, "kind-version");
+  if (s !== void 0 && !/^v\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(s)) throw new UsageError(`kind-version must be a release tag like v0.29.0, got '${s}'`);
+  return s;
 }
 function cpuQuantity(v, what) {
   if (v === void 0) return void 0;
@@ -7622,11 +7652,16 @@ function buildSut(raw) {
   return {
     command,
     image: optionalString(s.image, "sut.image"),
-    port: s.port === void 0 ? 0 : parseCount(s.port, "sut.port", 0),
+    port: s.port === void 0 ? 0 : sutPort(s.port),
     env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
     readyPath,
     readyTimeoutMs: parseDuration(s["ready-timeout"] ?? "10s", "sut.ready-timeout")
   };
+}
+function sutPort(v) {
+  const port = parseCount(v, "sut.port", 0);
+  if (port > 65535) throw new UsageError(`sut.port must be a TCP port 1..65535 (or 0), got '${String(v)}'`);
+  return port;
 }
 function buildRequests(raw) {
   if (raw === void 0) return [{ method: "GET", path: "/", weight: 1 }];
@@ -12929,6 +12964,23 @@ var init_native = __esm({
   }
 });
 
+// src/runtime/sut-env.ts
+function sutEnvironment(userEnv = {}, from = process.env) {
+  const env = {};
+  for (const [k, v] of Object.entries(from)) {
+    if (v !== void 0 && (PASSED.has(k) || LOCALE.test(k))) env[k] = v;
+  }
+  return { ...env, ...userEnv };
+}
+var PASSED, LOCALE;
+var init_sut_env = __esm({
+  "src/runtime/sut-env.ts"() {
+    "use strict";
+    PASSED = /* @__PURE__ */ new Set(["PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR"]);
+    LOCALE = /^LC_[A-Z_]+$/;
+  }
+});
+
 // src/experiment/schedule.ts
 function checkCount(n, what) {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
@@ -13090,7 +13142,7 @@ var RESOURCE_KINDS, NO_LEDGER;
 var init_runtime = __esm({
   "src/experiment/runtime.ts"() {
     "use strict";
-    RESOURCE_KINDS = ["pod", "namespace", "kind-cluster"];
+    RESOURCE_KINDS = ["pod", "configmap", "namespace", "kind-cluster"];
     NO_LEDGER = { created() {
     }, removed() {
     }, toolUsed() {
@@ -13399,8 +13451,7 @@ async function countCalls(opts) {
   const timeoutMs = opts.timeoutMs ?? 1e4;
   const dir = mkdtempSync(path5.join(tmpdir(), "hook-latency-strace-"));
   const outFile = path5.join(dir, "strace.txt");
-  const env = { ...process.env, ...opts.env };
-  delete env.LD_PRELOAD;
+  const env = sutEnvironment(opts.env);
   const command = opts.port === void 0 ? opts.command : opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
   if (opts.port !== void 0) env.PORT = String(opts.port);
   const args = ["-f", "-c", "-e", `trace=${syscalls.join(",")}`, "-o", outFile];
@@ -13582,6 +13633,7 @@ var init_strace = __esm({
   "src/calls/strace.ts"() {
     "use strict";
     init_errors();
+    init_sut_env();
     STRACE_MISSING = "strace not found: install strace to count calls per request";
     SYSCALLS = {
       read: ["read"],
@@ -13968,11 +14020,6 @@ import { spawn as spawn6 } from "node:child_process";
 import { readFileSync as readFileSync9, realpathSync } from "node:fs";
 import { request } from "node:http";
 import { setTimeout as sleep3 } from "node:timers/promises";
-function inheritedEnv() {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== void 0 && k !== "LD_PRELOAD") env[k] = v;
-  return env;
-}
 function readMaps(pid) {
   try {
     return readFileSync9(`/proc/${pid}/maps`, "utf8");
@@ -13997,11 +14044,12 @@ var init_local_process = __esm({
     "use strict";
     init_errors();
     init_native();
+    init_sut_env();
     TAIL_BYTES = 4096;
     SutProcess = class {
       constructor(opts) {
         this.opts = opts;
-        const env = { ...inheritedEnv(), ...opts.env, PORT: String(opts.port) };
+        const env = { ...sutEnvironment(opts.env), PORT: String(opts.port) };
         if (opts.preload) env.LD_PRELOAD = opts.preload;
         const argv = opts.command.map((a) => a.replaceAll("{port}", String(opts.port)));
         this.child = spawn6(argv[0], argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -14304,22 +14352,22 @@ var init_local = __esm({
 
 // src/runtime/manifest.ts
 import { createHash } from "node:crypto";
-function dnsLabel(s) {
+function dnsLabel2(s) {
   const out = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
   return out || "x";
 }
 function podName(runId, round3) {
-  return dnsLabel(`hook-latency-${runId}-r${round3}`);
+  return dnsLabel2(`hook-latency-${runId}-r${round3}`);
 }
 function configMapNames(runId) {
   return {
-    loadgen: dnsLabel(`hook-latency-${runId}-loadgen`),
-    hook: dnsLabel(`hook-latency-${runId}-hook`),
-    baselineHook: dnsLabel(`hook-latency-${runId}-baseline-hook`)
+    loadgen: dnsLabel2(`hook-latency-${runId}-loadgen`),
+    hook: dnsLabel2(`hook-latency-${runId}-hook`),
+    baselineHook: dnsLabel2(`hook-latency-${runId}-baseline-hook`)
   };
 }
 function hookPartName(hookConfigMap, i) {
-  return dnsLabel(`${hookConfigMap}-${i}`);
+  return dnsLabel2(`${hookConfigMap}-${i}`);
 }
 function podLabels(runId, round3) {
   const labels = { [POD_LABELS.name]: APP_NAME, [POD_LABELS.run]: runId };
@@ -14904,7 +14952,7 @@ function loadPodAssets(config, pin = pinBinary(), loadgen = loadgenBinary()) {
   };
 }
 function sutPorts(config, round3) {
-  const low = config.sut.port > 0 ? Math.min(config.sut.port, 65534) : 8080;
+  const low = config.sut.port > 0 ? config.sut.port : 8080;
   return slotPorts(firstStarted(config.seed, round3), low, low + 1);
 }
 function expectedRows(config) {
@@ -14934,7 +14982,7 @@ function loadgenConfig(config, round3) {
 }
 function podPlan(config, runId, round3, assets, images, namespace, autoCpu) {
   return {
-    runId: dnsLabel(runId),
+    runId: dnsLabel2(runId),
     round: round3,
     namespace,
     sut: {
@@ -15030,7 +15078,7 @@ var init_pod_placement = __esm({
 
 // src/runtime/pod-count.ts
 function countPodName(runId) {
-  return dnsLabel(`hook-latency-${runId}-count`);
+  return dnsLabel2(`hook-latency-${runId}-count`);
 }
 function countPreloadConfigMapName(runId) {
   return configMapNames(runId).loadgen.replace(/-loadgen$/, "-count-preload");
@@ -15105,13 +15153,37 @@ var init_pod_count = __esm({
   }
 });
 
+// src/runtime/salvage-exec.ts
+import { spawn as spawn8, spawnSync } from "node:child_process";
+function salvageRead(argv) {
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", timeout: SALVAGE_CALL_MS, maxBuffer: SALVAGE_MAX_BUFFER });
+  return r.stdout ?? "";
+}
+function salvageStart(argv) {
+  try {
+    spawn8(argv[0], argv.slice(1), { detached: true, stdio: "ignore" }).on("error", () => {
+    }).unref();
+  } catch {
+  }
+}
+function salvageRun(argv) {
+  return spawnSync(argv[0], argv.slice(1), { stdio: "ignore", timeout: SALVAGE_CALL_MS }).status === 0;
+}
+var SALVAGE_CALL_MS, SALVAGE_MAX_BUFFER;
+var init_salvage_exec = __esm({
+  "src/runtime/salvage-exec.ts"() {
+    "use strict";
+    SALVAGE_CALL_MS = 2e3;
+    SALVAGE_MAX_BUFFER = 256 << 20;
+  }
+});
+
 // src/runtime/podman.ts
 var podman_exports = {};
 __export(podman_exports, {
   PodmanRuntime: () => PodmanRuntime,
   importsSutBinary: () => importsSutBinary
 });
-import { spawnSync } from "node:child_process";
 import { existsSync as existsSync5, mkdtempSync as mkdtempSync5, readFileSync as readFileSync14, rmSync as rmSync6, writeFileSync as writeFileSync3 } from "node:fs";
 import { availableParallelism, constants as constants2, hostname, tmpdir as tmpdir5 } from "node:os";
 import { basename as basename5, join as join10 } from "node:path";
@@ -15146,6 +15218,7 @@ var init_podman = __esm({
     init_placement2();
     init_pod_placement();
     init_pod_count();
+    init_salvage_exec();
     KUBE_NETWORK = "podman-default-kube-network";
     SUT_IMAGE_NAME = "hook-latency-sut";
     PodmanRuntime = class {
@@ -15408,18 +15481,21 @@ ${tail2(await this.logsOf(s.name))}`;
         if (this.volumes.size === 0) return;
         await run([this.podman, "volume", "rm", "-f", ...this.volumes], { timeoutMs: 6e4 }).catch(() => null);
       }
-      /** On process exit: the loadgen's rows so far (it writes them in batches), then the pod and volumes go. */
+      /**
+       * On cancel: the loadgen's rows so far (it writes them in batches), then the pod and volumes go;
+       * each call within 2 s (salvage-exec.ts), the ledger entry removed only when the pod went.
+       */
       salvage() {
         const current = this.inProgress;
         this.inProgress = void 0;
         if (!current) return null;
-        const sync = (args) => spawnSync(this.podman, args, { encoding: "utf8", timeout: 3e4 });
-        const logs = sync(["logs", `${current.pod}-${CONTAINERS.loadgen}`]);
-        sync(["pod", "stop", "-t", "0", current.pod]);
-        sync(["pod", "rm", "-f", current.pod]);
-        this.ledger.removed({ kind: "pod", name: current.pod, context: "podman" });
-        if (this.volumes.size) sync(["volume", "rm", "-f", ...this.volumes]);
-        return partialRound(logs.stdout ?? "", current.index);
+        const logs = salvageRead([this.podman, "logs", `${current.pod}-${CONTAINERS.loadgen}`]);
+        if (salvageRun([this.podman, "pod", "rm", "-f", "-t", "0", current.pod])) {
+          this.pods.delete(current.pod);
+          this.ledger.removed({ kind: "pod", name: current.pod, context: "podman" });
+        }
+        if (this.volumes.size) salvageRun([this.podman, "volume", "rm", "-f", ...this.volumes]);
+        return partialRound(logs, current.index);
       }
       async teardown() {
         for (const pod of [...this.pods]) await this.removePod(pod);
@@ -15433,17 +15509,43 @@ ${tail2(await this.logsOf(s.name))}`;
   }
 });
 
+// src/runtime/node-selector.ts
+function hookNodeSelector(config) {
+  for (const hook of [config.hook, config.baselineHook]) {
+    const machine = hook ? elfMachine(hook) : null;
+    const arch3 = machine === null ? void 0 : GOARCH[machine];
+    if (arch3) return { "kubernetes.io/arch": arch3, "kubernetes.io/os": "linux" };
+  }
+  return {};
+}
+var GOARCH;
+var init_node_selector = __esm({
+  "src/runtime/node-selector.ts"() {
+    "use strict";
+    init_native();
+    GOARCH = { 62: "amd64", 183: "arm64", 3: "386", 40: "arm" };
+  }
+});
+
 // src/runtime/kubernetes.ts
 var kubernetes_exports = {};
 __export(kubernetes_exports, {
   KubernetesRuntime: () => KubernetesRuntime,
+  forbiddenError: () => forbiddenError,
   quietMs: () => quietMs
 });
-import { spawnSync as spawnSync2 } from "node:child_process";
 import { readFileSync as readFileSync15 } from "node:fs";
 import { setTimeout as sleep5 } from "node:timers/promises";
 function isTransient(stderr) {
   return TRANSIENT.some((re) => re.test(stderr));
+}
+function forbiddenError(stderr) {
+  const m = FORBIDDEN.exec(stderr);
+  if (!m) return null;
+  const [, user, verb, resource, group, where] = m;
+  return new RunError(
+    `kubectl was refused (Forbidden): ${user} may not ${verb} ${resource}${group ? ` (API group ${group})` : ""} ${where}; the Role the gate needs is in docs/runtimes.md ("RBAC")`
+  );
 }
 function terminatedText(t) {
   return `exit ${t.exitCode ?? "?"}${t.reason ? `, ${t.reason}` : ""}${t.message?.trim() ? `: ${t.message.trim()}` : ""}`;
@@ -15461,7 +15563,7 @@ function safeJson(s) {
     return void 0;
   }
 }
-var TRANSIENT, APPLY, PULL_ERRORS, START_ERRORS, KubernetesRuntime;
+var TRANSIENT, APPLY, PULL_ERRORS, START_ERRORS, FORBIDDEN, KubernetesRuntime;
 var init_kubernetes = __esm({
   "src/runtime/kubernetes.ts"() {
     "use strict";
@@ -15482,6 +15584,8 @@ var init_kubernetes = __esm({
     init_pod_resources();
     init_pod_placement();
     init_pod_count();
+    init_salvage_exec();
+    init_node_selector();
     TRANSIENT = [
       /connection refused/i,
       /etcdserver: (request timed out|leader changed|too many requests)/i,
@@ -15498,6 +15602,7 @@ var init_kubernetes = __esm({
     APPLY = ["apply", "--server-side", "--field-manager=hook-latency"];
     PULL_ERRORS = ["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"];
     START_ERRORS = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError", "CrashLoopBackOff"];
+    FORBIDDEN = /Error from server \(Forbidden\):.*?User "([^"]*)" cannot (\w+) resource "([^"]+)" in API group "([^"]*)" (in the namespace "[^"]+"|at the cluster scope)/;
     KubernetesRuntime = class {
       constructor(config, opts = {}) {
         this.config = config;
@@ -15512,8 +15617,9 @@ var init_kubernetes = __esm({
         this.pullPolicy = opts.pullPolicy ?? "IfNotPresent";
         this.pin = pinBinaryFor(opts.pinArch ?? null);
         this.loadgen = nativeToolFor("loadgen", opts.pinArch ?? null);
+        this.nodeSelector = hookNodeSelector(config);
         this.ownNamespace = !config.pod.namespace;
-        this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
+        this.namespace = config.pod.namespace ?? dnsLabel2(`hook-latency-${this.runId}`);
         ({ plan: this.placementPlan, report: this.report } = podPlacement(config.placement, config.sut.command));
       }
       config;
@@ -15530,6 +15636,8 @@ var init_kubernetes = __esm({
       namespaceCreated = false;
       assets;
       livePods = /* @__PURE__ */ new Set();
+      /** The ConfigMaps applied (`namespace/name`), in the ledger until a delete of them succeeded. */
+      configMaps = /* @__PURE__ */ new Set();
       envChecksDone = false;
       configMapsApplied = false;
       /** How long earlier rounds measured (all containers running until the loadgen ended). */
@@ -15544,8 +15652,14 @@ var init_kubernetes = __esm({
       /** The pin wrapper and the load generator sent to the pods, built for the nodes' architecture. */
       pin;
       loadgen;
+      /** kubernetes.io/arch and os of the hook: every pod goes to nodes the hook can load on. */
+      nodeSelector;
       placement() {
         return this.report;
+      }
+      /** The pods' nodeSelector field (none without a hook). */
+      selector() {
+        return Object.keys(this.nodeSelector).length > 0 ? { nodeSelector: this.nodeSelector } : {};
       }
       get context() {
         return this.config.pod.kubeContext;
@@ -15570,13 +15684,17 @@ var init_kubernetes = __esm({
             if (code === "ENOENT") throw new RunError(`kubectl not found on PATH (${this.kubectlBin}): install kubectl or put it on PATH`);
             throw e;
           }
+          if (opts.required) {
+            const forbidden = forbiddenError(last.stderr);
+            if (forbidden) throw forbidden;
+          }
           if (last.code === 0 || !isTransient(last.stderr)) return last;
           if (attempt + 1 < this.retries) await sleep5(this.backoffMs * 2 ** attempt);
         }
         return last;
       }
       async kubectl(args, opts = {}) {
-        const r = await this.kubectlRaw(args, opts);
+        const r = await this.kubectlRaw(args, { ...opts, required: true });
         if (r.code !== 0) {
           throw new RunError(`${opts.what ?? `kubectl ${args.slice(0, 2).join(" ")}`} failed: ${cleanStderr(r.stderr) || `exit ${r.code}`}`);
         }
@@ -15605,7 +15723,7 @@ var init_kubernetes = __esm({
       async waitForServiceAccount() {
         const deadline = Date.now() + 6e4;
         for (; ; ) {
-          const r = await this.kubectlRaw(["get", "serviceaccount", "default", "-n", this.namespace, "-o", "name"], { timeoutMs: 3e4 });
+          const r = await this.kubectlRaw(["get", "serviceaccount", "default", "-n", this.namespace, "-o", "name"], { timeoutMs: 3e4, required: true });
           if (r.code === 0) return;
           if (Date.now() > deadline) throw new RunError(`namespace ${this.namespace}: no default ServiceAccount after 60 s: ${cleanStderr(r.stderr)}`);
           await sleep5(Math.max(this.pollMs, 200));
@@ -15613,7 +15731,7 @@ var init_kubernetes = __esm({
       }
       /** One pod with the SUT image (the loadgen runs in it too), run to completion before round 0: the pull happens here. */
       async prePull() {
-        const pod = dnsLabel(`hook-latency-${this.runId}-pull`);
+        const pod = dnsLabel2(`hook-latency-${this.runId}-pull`);
         const ns = this.namespace;
         const container2 = (name, image, command) => ({ name, image, command, imagePullPolicy: "IfNotPresent" });
         const manifest = {
@@ -15624,6 +15742,7 @@ var init_kubernetes = __esm({
             restartPolicy: "Never",
             automountServiceAccountToken: false,
             terminationGracePeriodSeconds: 0,
+            ...this.selector(),
             containers: [container2("sut", this.config.sut.image, ["sh", "-c", "exit 0"])]
           }
         };
@@ -15687,7 +15806,9 @@ var init_kubernetes = __esm({
           this.ledger.created({ kind: "pod", name: `${ns}/${pod}`, context: this.context });
           const first = firstStarted(this.config.seed, index);
           const manifest = placePod(buildPodManifest(plan), plan.runId, { plan: this.placementPlan, pin: assets.pin, first });
+          Object.assign(manifest.pod.spec ?? {}, this.selector());
           if (!this.configMapsApplied) {
+            this.recordConfigMaps(manifest.configMaps);
             await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of run ${this.runId}`, timeoutMs: 3e5 });
             this.configMapsApplied = true;
           }
@@ -15728,11 +15849,13 @@ var init_kubernetes = __esm({
           pullPolicy: this.pullPolicy
         }, this.namespace, this.autoCpu);
         const manifest = countingPodManifest(plan, countSo, requests);
+        Object.assign(manifest.pod.spec ?? {}, this.selector());
         const pod = countPodName(plan.runId);
         const ns = this.namespace;
         try {
           this.livePods.add(pod);
           this.ledger.created({ kind: "pod", name: `${ns}/${pod}`, context: this.context });
+          this.recordConfigMaps(manifest.configMaps);
           await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml(manifest.configMaps), what: `applying the ConfigMaps of the counting pod`, timeoutMs: 3e5 });
           await this.kubectl([...APPLY, "-n", ns, "-f", "-"], { input: toYaml([manifest.pod]), what: `applying pod ${ns}/${pod}` });
           await this.waitForRunning(pod, [CONTAINERS.candidate, CONTAINERS.loadgen]);
@@ -15757,6 +15880,7 @@ ${tail2(log.stdout, 5)}` : ""}`
           const p = await this.getPod(pod);
           if (containers.every((c) => status(p, c)?.state?.running)) return;
           await this.failOnPullError(pod, p, "the counting pod:");
+          await this.failOnInitError(pod, p, "the counting pod:");
           for (const c of [...p.status?.initContainerStatuses ?? [], ...p.status?.containerStatuses ?? []]) {
             const w = c.state?.waiting;
             if (w?.reason && START_ERRORS.includes(w.reason)) await this.fail(pod, `the counting pod: container ${c.name} cannot start (${w.reason}${w.message ? `: ${w.message}` : ""})`);
@@ -15768,23 +15892,22 @@ ${tail2(log.stdout, 5)}` : ""}`
         }
       }
       /**
-       * On process exit: the loadgen's rows so far (it writes them in batches), then the pod and the
-       * run's namespace are deleted without waiting (the Action's post step also deletes what is left).
+       * On cancel: the loadgen's rows so far (it writes them in batches; one call of at most 2 s), then
+       * the pod and the run's namespace deletes are started, not waited for (salvage-exec.ts). They stay
+       * in the ledger: teardown or the Action's post step deletes again whatever is left.
        */
       salvage() {
         const current = this.inProgress;
         this.inProgress = void 0;
         if (!current) return null;
-        const sync = (args) => spawnSync2(this.base()[0], [...this.base().slice(1), ...args], { encoding: "utf8", timeout: 3e4 });
         const ns = ["-n", this.namespace];
-        const out = current.outputFile ? sync(["exec", current.pod, ...ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE]) : sync(["logs", current.pod, ...ns, "-c", CONTAINERS.loadgen]);
-        sync(["delete", "pod", current.pod, ...ns, "--ignore-not-found", "--wait=false"]);
-        this.ledger.removed({ kind: "pod", name: `${this.namespace}/${current.pod}`, context: this.context });
-        if (this.ownNamespace && this.namespaceCreated) {
-          sync(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"]);
-          this.ledger.removed({ kind: "namespace", name: this.namespace, context: this.context });
-        }
-        return partialRound(out.stdout ?? "", current.index);
+        const out = salvageRead([
+          ...this.base(),
+          ...current.outputFile ? ["exec", current.pod, ...ns, "-c", CONTAINERS.baseline, "--", "cat", OUT_FILE] : ["logs", current.pod, ...ns, "-c", CONTAINERS.loadgen]
+        ]);
+        salvageStart([...this.base(), "delete", "pod", current.pod, ...ns, "--ignore-not-found", "--wait=false"]);
+        if (this.ownNamespace && this.namespaceCreated) salvageStart([...this.base(), "delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"]);
+        return partialRound(out, current.index);
       }
       async getPod(pod) {
         const out = await this.kubectl(["get", "pod", pod, "-n", this.namespace, "-o", "json"], { timeoutMs: 3e4, what: `reading pod ${this.namespace}/${pod}` });
@@ -15830,6 +15953,14 @@ ${events2}`;
         const r = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", CONTAINERS.loadgen], { timeoutMs: 6e4 });
         throw new RoundFailedError(full, r.code === 0 ? partialRound(r.stdout, partialOf) : null);
       }
+      /**
+       * Whether an autoscaler answered the pod's Unschedulable with a new node: cluster-autoscaler's
+       * `TriggeredScaleUp` event ("pod triggered scale-up: [...]"; its `NotTriggerScaleUp` says it will
+       * not), or Karpenter's `Nominated` ("Pod should schedule on: nodeclaim/...").
+       */
+      async scalingUp(pod) {
+        return /\s(TriggeredScaleUp|Nominated)\s/.test(await this.events(pod));
+      }
       /** Why the pod cannot be scheduled, with what it asks and what the freest node has. */
       async unschedulableMessage(index, reason, plan) {
         const r = plan.resources ?? podResources(this.config.pod, this.autoCpu);
@@ -15837,6 +15968,19 @@ ${events2}`;
         const where = typeof nodes === "string" ? `(nodes not readable: ${nodes})` : nodes[0] ? describeNode(nodes[0]) : "no node takes pods";
         const asks = podCpuMillis(r) === 0 && !r.sut.memory && !r.loadgen.memory ? "it requests no CPU or memory (cpu and memory unset)" : `it requests ${podCpuMillis(r)}m CPU (2 x cpu ${r.sut.cpu ?? "0"} + loadgen ${r.loadgen.cpu ?? "0"}) and memory 2 x ${r.sut.memory ?? "0"} + ${r.loadgen.memory ?? "0"}`;
         return `round ${index}: the pod cannot be scheduled (Unschedulable: ${reason}): ${asks}; ${where}. Lower cpu/memory, or set cpu: auto`;
+      }
+      /**
+       * An init container (join-hook: the parts of a large hook joined and checked against its sha256)
+       * that failed: the pod then is Failed with no reason of its own, so its state and log say why.
+       */
+      async failOnInitError(pod, p, when) {
+        const failed = p.status?.initContainerStatuses?.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0);
+        const t = failed?.state?.terminated;
+        if (!failed || !t) return;
+        const log = await this.kubectlRaw(["logs", pod, "-n", this.namespace, "-c", failed.name], { timeoutMs: 6e4 });
+        const said = tail2(log.code === 0 ? log.stdout : cleanStderr(log.stderr), 5);
+        await this.fail(pod, `${when} init container ${failed.name} failed (${terminatedText(t)})${said ? `; its log:
+${said}` : ""}`);
       }
       /** A container whose image cannot be pulled: fail with the image, the reason and the events. */
       async failOnPullError(pod, p, when) {
@@ -15851,6 +15995,7 @@ ${events2}`;
         const timeout = this.config.pod.podTimeoutMs;
         const deadline = Date.now() + timeout;
         let measuringSince;
+        let scalingUp = false;
         for (; ; ) {
           const p = await this.getPod(pod);
           if (measuringSince === void 0 && [CONTAINERS.baseline, CONTAINERS.candidate, CONTAINERS.loadgen].every((c) => status(p, c)?.state?.running)) {
@@ -15870,7 +16015,7 @@ ${events2}`;
             }
           }
           const unschedulable = p.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False" && c.reason === "Unschedulable");
-          if (unschedulable) await this.fail(pod, await this.unschedulableMessage(index, unschedulable.message ?? "", plan));
+          if (unschedulable && !(scalingUp ||= await this.scalingUp(pod))) await this.fail(pod, await this.unschedulableMessage(index, unschedulable.message ?? "", plan));
           const lg = status(p, CONTAINERS.loadgen)?.state?.terminated;
           if (lg?.reason === "OOMKilled") await this.fail(pod, `round ${index}: the loadgen was OOMKilled`);
           for (const sut of [CONTAINERS.baseline, CONTAINERS.candidate]) {
@@ -15885,6 +16030,7 @@ ${events2}`;
             if (measuringSince !== void 0) this.measuredMs.push(Date.now() - measuringSince);
             return p;
           }
+          await this.failOnInitError(pod, p, `round ${index}:`);
           if (p.status?.phase === "Failed") await this.fail(pod, `round ${index}: pod failed (${p.status.reason ?? ""} ${p.status.message ?? ""})`.trim());
           if (Date.now() >= deadline) {
             const phase = p.status?.phase ?? "unknown";
@@ -15901,7 +16047,7 @@ ${events2}`;
       async proveHooked(pod, plan) {
         for (const h of hookedContainers(plan)) {
           const where = `${h.container} of ${this.namespace}/${pod}`;
-          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", h.container, "--", "sh", "-c", SNAPSHOT_SCRIPT], { timeoutMs: 6e4 });
+          const r = await this.kubectlRaw(["exec", pod, "-n", this.namespace, "-c", h.container, "--", "sh", "-c", SNAPSHOT_SCRIPT], { timeoutMs: 6e4, required: true });
           if (r.code !== 0) {
             throw new RunError(`cannot verify that ${h.fileName} is loaded in ${where} (kubectl exec: ${cleanStderr(r.stderr)}); the SUT image needs sh, cat and readlink`);
           }
@@ -15942,6 +16088,19 @@ ${events2}`;
           this.ledger.removed({ kind: "pod", name: `${this.namespace}/${pod}`, context: this.context });
         }
       }
+      /** Recorded before they are applied: an apply cut short still leaves them in the ledger. */
+      recordConfigMaps(configMaps) {
+        for (const cm of configMaps) {
+          const name = `${this.namespace}/${cm.metadata?.name ?? ""}`;
+          this.configMaps.add(name);
+          this.ledger.created({ kind: "configmap", name, context: this.context });
+        }
+      }
+      /** The ConfigMaps went (by label, or with the namespace): out of the ledger. */
+      configMapsRemoved() {
+        for (const name of this.configMaps) this.ledger.removed({ kind: "configmap", name, context: this.context });
+        this.configMaps.clear();
+      }
       async teardown() {
         for (const pod of [...this.livePods]) await this.deletePod(pod);
         if (this.ownNamespace) {
@@ -15949,10 +16108,12 @@ ${events2}`;
           const r = await this.kubectlRaw(["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=false"], { timeoutMs: 12e4 });
           if (r.code === 0) {
             this.namespaceCreated = false;
+            this.configMapsRemoved();
             this.ledger.removed({ kind: "namespace", name: this.namespace, context: this.context });
           }
-        } else if (this.assets) {
-          await this.kubectlRaw(["delete", "configmap", "-n", this.namespace, "-l", `${POD_LABELS.run}=${dnsLabel(this.runId)}`, "--ignore-not-found"], { timeoutMs: 12e4 });
+        } else if (this.configMaps.size > 0) {
+          const r = await this.kubectlRaw(["delete", "configmap", "-n", this.namespace, "-l", `${POD_LABELS.run}=${dnsLabel2(this.runId)}`, "--ignore-not-found"], { timeoutMs: 12e4 });
+          if (r.code === 0) this.configMapsRemoved();
           this.assets = void 0;
         }
       }
@@ -39134,10 +39295,12 @@ var init_tool_cache = __esm({
 // src/runtime/kind.ts
 var kind_exports = {};
 __export(kind_exports, {
+  KIND_DOWNLOADS: () => KIND_DOWNLOADS,
   KindRuntime: () => KindRuntime,
   kindProvider: () => kindProvider
 });
-import { chmodSync as chmodSync2, existsSync as existsSync8, mkdtempSync as mkdtempSync6, rmSync as rmSync7 } from "node:fs";
+import { createHash as createHash3 } from "node:crypto";
+import { chmodSync as chmodSync2, existsSync as existsSync8, mkdtempSync as mkdtempSync6, readFileSync as readFileSync17, rmSync as rmSync7 } from "node:fs";
 import { tmpdir as tmpdir6 } from "node:os";
 import { delimiter as delimiter2, join as join12 } from "node:path";
 function onPath(name, path10 = process.env.PATH ?? "") {
@@ -39148,17 +39311,28 @@ function onPath(name, path10 = process.env.PATH ?? "") {
   }
   return void 0;
 }
-async function downloadKind(version2) {
+async function downloadKind(version2, base) {
   const tc = await Promise.resolve().then(() => (init_tool_cache(), tool_cache_exports));
   const cached = tc.find("kind", version2);
   if (cached) return join12(cached, "kind");
   const os9 = process.platform === "darwin" ? "darwin" : "linux";
   const arch3 = process.arch === "arm64" ? "arm64" : "amd64";
-  const url = `https://kind.sigs.k8s.io/dl/${version2}/kind-${os9}-${arch3}`;
+  const url = `${base}/${version2}/kind-${os9}-${arch3}`;
+  const published = publishedSha256(readFileSync17(await tc.downloadTool(`${url}.sha256sum`), "utf8"), `${url}.sha256sum`);
   const file = await tc.downloadTool(url);
+  const actual = createHash3("sha256").update(readFileSync17(file)).digest("hex");
+  if (actual !== published) {
+    rmSync7(file, { force: true });
+    throw new RunError(`the sha256 of ${url} is ${actual}, not the published ${published}: not used`);
+  }
   chmodSync2(file, 493);
   const dir = await tc.cacheFile(file, "kind", "kind", version2);
   return join12(dir, "kind");
+}
+function publishedSha256(text, url) {
+  const hex = /^([0-9a-f]{64})\b/i.exec(text.trim())?.[1];
+  if (!hex) throw new RunError(`${url} holds no sha256`);
+  return hex.toLowerCase();
 }
 function kindProvider(env = process.env) {
   const p = env.KIND_EXPERIMENTAL_PROVIDER;
@@ -39166,7 +39340,7 @@ function kindProvider(env = process.env) {
   if (p === "podman") return "podman";
   throw new UsageError(`KIND_EXPERIMENTAL_PROVIDER=${p} is not supported: use docker or podman`);
 }
-var KindRuntime;
+var KIND_DOWNLOADS, KindRuntime;
 var init_kind = __esm({
   "src/runtime/kind.ts"() {
     "use strict";
@@ -39176,6 +39350,7 @@ var init_kind = __esm({
     init_runtime();
     init_kubernetes();
     init_pod_exec();
+    KIND_DOWNLOADS = "https://kind.sigs.k8s.io/dl";
     KindRuntime = class {
       constructor(config, opts = {}) {
         this.config = config;
@@ -39218,9 +39393,9 @@ var init_kind = __esm({
         const allowed = this.opts.download ?? Boolean(process.env.GITHUB_ACTIONS);
         if (!allowed) throw new RunError(`kind ${version2} is needed: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)`);
         try {
-          return await downloadKind(version2);
+          return await downloadKind(version2, this.opts.downloads ?? KIND_DOWNLOADS);
         } catch (e) {
-          throw new RunError(`downloading kind ${version2} failed: ${e.message}`);
+          throw new RunError(`downloading kind ${version2} failed: ${e.message.split("\n")[0]}`);
         }
       }
       /** An explicit kind-version wins over the kind on PATH; without one, PATH's kind, else the default release. */
@@ -39305,7 +39480,13 @@ var init_kind = __esm({
             args.push("--wait", "120s");
             this.created = true;
             this.ledger.created({ kind: "kind-cluster", name: this.cluster });
-            await this.kind(args, 3e5, `kind create cluster ${this.cluster}`);
+            await this.kind(args, 3e5, `kind create cluster ${this.cluster}`).catch((err) => {
+              if (/node\(s\) already exist for a cluster with the name/.test(err.message)) {
+                this.created = false;
+                this.ledger.removed({ kind: "kind-cluster", name: this.cluster });
+              }
+              throw err;
+            });
           }
           await this.waitNodeReady();
           const sutImage = await this.localImage(this.config.sut.image);
@@ -42215,6 +42396,7 @@ function impliedPerCall(shiftNs, perRequest) {
 // src/micro/driver.ts
 init_errors();
 init_native();
+init_sut_env();
 import { spawn as spawn2 } from "node:child_process";
 import path4 from "node:path";
 var MICRO_FUNCTIONS = [
@@ -42251,7 +42433,7 @@ var PRELOAD_REFUSED = /^.*ld\.so: object .* cannot be preloaded.*$/m;
 var LOAD_FAILED = /^.*error while loading shared libraries: (.*)$/m;
 async function runDriver(opts) {
   const exe = opts.driver ?? await ensureDriver();
-  const env = { ...opts.env ?? process.env };
+  const env = { ...opts.env ?? sutEnvironment() };
   delete env.LD_PRELOAD;
   if (opts.ldPreload !== void 0) env.LD_PRELOAD = opts.ldPreload;
   const args = ["--function", opts.function, "--batches", String(opts.batches), "--batch-size", String(opts.batchSize)];
@@ -42482,6 +42664,7 @@ function costMessage(check, excess, unmeasured) {
 
 // src/cost/measure.ts
 init_wrapped();
+init_sut_env();
 var DECOMPOSE_MICRO_ROUNDS = 16;
 var BURST_NS = 25e4;
 var PAUSE_US = 500;
@@ -42507,7 +42690,7 @@ function wrappedContext(calls, config) {
   return { uncounted, wrappedBy };
 }
 async function microCost(fn, config) {
-  const env = { ...process.env, ...config.sut.env };
+  const env = sutEnvironment(config.sut.env);
   const driver = await ensureDriver();
   const arms = [config.hook, config.baselineHook].filter((h) => Boolean(h));
   const pilots = await Promise.all(arms.map((ldPreload) => runDriver({ driver, function: fn, batches: 5, batchSize: 100, pauseUs: PAUSE_US, ldPreload, env })));
@@ -42558,11 +42741,17 @@ async function runGate(runtime, config, hooks = {}) {
   if (out) mkdirSync2(out, { recursive: true });
   const writer = files ? new SamplesWriter(files.samples) : null;
   const recorded = [];
+  const written = /* @__PURE__ */ new Set();
+  const write = (data) => {
+    if (written.has(data.round)) return;
+    written.add(data.round);
+    writer?.append(data);
+  };
   const salvage = () => {
     inProgressSalvage = void 0;
     process.off("exit", salvage);
     const partial = runtime.salvage?.() ?? null;
-    if (partial) writer?.append(partial);
+    if (partial) write(partial);
   };
   inProgressSalvage = salvage;
   process.on("exit", salvage);
@@ -42580,7 +42769,7 @@ async function runGate(runtime, config, hooks = {}) {
         hooks.onRound?.(data);
         if (writer) {
           recorded.push(data);
-          writer.append(data);
+          write(data);
         }
       },
       onLook: hooks.onLook
@@ -42601,7 +42790,7 @@ async function runGate(runtime, config, hooks = {}) {
     }
     return verdict;
   } catch (err) {
-    if (err instanceof RoundFailedError && err.partial) writer?.append(err.partial);
+    if (err instanceof RoundFailedError && err.partial) write(err.partial);
     throw err;
   } finally {
     process.off("exit", salvage);
@@ -42612,7 +42801,7 @@ async function runGate(runtime, config, hooks = {}) {
 }
 async function callsReport(runtime, verdict) {
   if (!runtime.countCalls) return { unavailable: `the ${runtime.name} runtime does not count calls per request` };
-  const counted = await runtime.countCalls();
+  const counted = await runtime.countCalls().catch((err) => ({ unavailable: `counting calls per request failed: ${messageOf(err).split("\n")[0]}` }));
   if ("unavailable" in counted) return counted;
   return { ...counted, impliedPerCallNs: impliedPerCall(verdict.shift.ns, counted.perRequest).byFunction };
 }
@@ -42954,7 +43143,7 @@ init_pod_exec();
 var NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 var CONTEXT = /^[A-Za-z0-9][A-Za-z0-9@._:/-]{0,252}$/;
 function removalArgv(r, kubeconfig2, toolPath) {
-  const [ns, pod] = r.kind === "pod" && r.name.includes("/") ? r.name.split("/", 2) : [void 0, r.name];
+  const [ns, pod] = (r.kind === "pod" || r.kind === "configmap") && r.name.includes("/") ? r.name.split("/", 2) : [void 0, r.name];
   if (!NAME.test(pod) || ns !== void 0 && !NAME.test(ns)) return null;
   if (r.context !== void 0 && !CONTEXT.test(r.context)) return null;
   if (r.kind === "kind-cluster") {
@@ -42966,6 +43155,9 @@ function removalArgv(r, kubeconfig2, toolPath) {
   const kubectl = [toolPath("kubectl"), ...kubeconfig2 ? ["--kubeconfig", kubeconfig2] : [], ...r.context ? ["--context", r.context] : []];
   if (r.kind === "namespace") {
     return [...kubectl, "delete", "namespace", r.name, "--ignore-not-found", "--wait=false"];
+  }
+  if (r.kind === "configmap") {
+    return [...kubectl, ...ns ? ["--namespace", ns] : [], "delete", "configmap", pod, "--ignore-not-found", "--wait=false"];
   }
   return [...kubectl, ...ns ? ["--namespace", ns] : [], "delete", "pod", pod, "--ignore-not-found", "--wait=false", "--grace-period=0", "--force"];
 }
@@ -43007,16 +43199,34 @@ async function exec2(argv, log) {
 }
 
 // src/runtimes.ts
+init_errors();
 init_runtime();
 init_native();
 init_pin_arch();
 init_placement2();
+import { statSync as statSync4 } from "node:fs";
 async function prepareHooks(config, alsoBuild = []) {
   const hooks = [config.hook, config.baselineHook].filter((h) => !!h);
   const pin = config.placement === "off" ? [] : [pinBinary()];
   await ensureBuilt([...hooks, ...pin, ...alsoBuild]);
+  if (["podman", "kind", "kubernetes"].includes(config.runtime)) {
+    if (config.hook) checkPodHookSize(config.hook, "hook");
+    if (config.baselineHook) checkPodHookSize(config.baselineHook, "baseline-hook");
+  }
   if (config.hook) checkSharedLibrary(config.hook, "hook");
   if (config.baselineHook) checkSharedLibrary(config.baselineHook, "baseline-hook");
+}
+var MAX_POD_HOOK_BYTES = 32 << 20;
+function checkPodHookSize(path10, what) {
+  let size;
+  try {
+    size = statSync4(path10).size;
+  } catch {
+    return;
+  }
+  if (size > MAX_POD_HOOK_BYTES) {
+    throw new UsageError(`${what} ${path10} is ${(size / 2 ** 20).toFixed(1)} MiB; a pod takes hooks of at most ${MAX_POD_HOOK_BYTES / 2 ** 20} MiB (they travel in ConfigMaps)`);
+  }
 }
 async function prepareHostSut(config) {
   const command = config.sut.command.length > 0 ? config.sut.command : [EXAMPLE_SUT()];
@@ -43093,7 +43303,7 @@ async function analyzeCommand(file, flags) {
 
 // src/commands/history.ts
 init_errors();
-import { readFileSync as readFileSync17, writeFileSync as writeFileSync5 } from "node:fs";
+import { readFileSync as readFileSync18, writeFileSync as writeFileSync5 } from "node:fs";
 import { basename as basename6 } from "node:path";
 
 // src/history/record.ts
@@ -43188,7 +43398,7 @@ function historyCommand(file, flags) {
 function readRecords(file) {
   let text;
   try {
-    text = readFileSync17(file, "utf8");
+    text = readFileSync18(file, "utf8");
   } catch (err) {
     const code = err.code;
     throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : err.message}`);
@@ -43303,7 +43513,7 @@ function hookProblem(problem) {
 
 // src/commands/report.ts
 init_errors();
-import { readFileSync as readFileSync18, writeFileSync as writeFileSync6 } from "node:fs";
+import { readFileSync as readFileSync19, writeFileSync as writeFileSync6 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 init_units();
 var DEFAULT_REPORT_OUT = "report.html";
@@ -43339,7 +43549,7 @@ function computeVerdict(rounds, flags) {
 function readVerdict(file) {
   let text;
   try {
-    text = readFileSync18(file, "utf8");
+    text = readFileSync19(file, "utf8");
   } catch (err) {
     throw new UsageError(`${file}: ${fsProblem(err, "no such file")}`);
   }
