@@ -70,7 +70,7 @@ export interface LookRecord {
   errorLevel?: number;
 }
 
-/** The error-rate test (exact conditional binomial) of the final look, with its share of alpha. */
+/** The error-rate test (exact sign-flip over the rounds' failed-request differences) of the final look, with its share of alpha. */
 export interface ErrorTestReport {
   p: number;
   /** Its level at the final look (this look's increment of its spending). */
@@ -79,6 +79,8 @@ export interface ErrorTestReport {
   alpha: number;
   /** Requests, failed or not, per arm after the warm-up cuts: what the errors are counted among. */
   requests: { baseline: number; candidate: number };
+  /** Rounds in which the candidate failed more requests than the baseline, and fewer (the test's signs). */
+  rounds?: { more: number; fewer: number };
 }
 
 /** How far the round scores are from independent (the round-dependence check). */

@@ -49,22 +49,26 @@ function bruteForceP(data: RoundData[], budget: number): number {
 }
 
 /** P(Bin(k, pi) >= x) by summing the probabilities, each from a product (no incomplete beta). */
-function binomialTailBySum(x: number, k: number, pi: number): number {
-  let total = 0;
-  for (let j = x; j <= k; j++) {
-    let logC = 0;
-    for (let i = 1; i <= j; i++) logC += Math.log(k - j + i) - Math.log(i);
-    total += Math.exp(logC + j * Math.log(pi) + (k - j) * Math.log1p(-pi));
+/** One-sided sign-flip p of the sum of d by listing every sign assignment of its non-zero entries. */
+function enumeratedSignFlipP(d: number[]): number {
+  const nonzero = d.filter((x) => x !== 0).map(Math.abs);
+  const observed = d.reduce((a, x) => a + x, 0);
+  let hits = 0;
+  for (let mask = 0; mask < 2 ** nonzero.length; mask++) {
+    const sum = nonzero.reduce((a, x, i) => a + (mask & (1 << i) ? x : -x), 0);
+    if (sum >= observed) hits++;
   }
-  return total;
+  return hits / 2 ** nonzero.length;
 }
 
 /** Errors and requests per arm after each round's first `cut` successful requests, walking the rows. */
 function countAfterCut(data: RoundData[]) {
   const errors = { baseline: 0, candidate: 0 };
   const requests = { baseline: 0, candidate: 0 };
+  const differences: number[] = [];
   for (const r of data) {
     const cut = prepareRound(r).cut;
+    const before = errors.candidate - errors.baseline;
     let ok = 0;
     r.arm.forEach((a, i) => {
       const failed = r.status![i] >= 500;
@@ -75,8 +79,9 @@ function countAfterCut(data: RoundData[]) {
       }
       if (!failed) ok++;
     });
+    differences.push(errors.candidate - errors.baseline - before);
   }
-  return { errors, requests };
+  return { errors, requests, differences };
 }
 
 const options: SequentialOptions = {
@@ -197,28 +202,28 @@ describe('runSequential', () => {
     expect(v.shift.ci[0]).toBeGreaterThan(0.02);
   });
 
-  it('the candidate fails 4 % of its requests: regression by the error test, p from the binomial sum', async () => {
+  it('the candidate fails 4 % of its requests: regression by the error test, p by listing the rounds\' sign assignments', async () => {
     const data = rounds(40, 100, 0, 6, (arm, rng) => arm === 1 && rng.nextFloat() < 0.04);
     const v = await runSequential(new ReplayRuntime(data), options);
     expect(v.verdict).toBe('regression');
     expect(v.reason).toMatch(/^the candidate fails more requests/);
-    const { errors, requests } = countAfterCut(data.slice(0, v.rounds));
+    const { errors, requests, differences } = countAfterCut(data.slice(0, v.rounds));
     expect(v.errors).toEqual(errors);
     expect(v.errorTest!.requests).toEqual(requests);
-    const p = binomialTailBySum(errors.candidate, errors.baseline + errors.candidate, requests.candidate / (requests.baseline + requests.candidate));
-    expect(v.errorTest!.p).toBeCloseTo(p, 12);
+    expect(v.errorTest!.rounds).toEqual({ more: differences.filter((d) => d > 0).length, fewer: differences.filter((d) => d < 0).length });
+    expect(v.errorTest!.p).toBeCloseTo(enumeratedSignFlipP(differences), 12);
     expect(v.errorTest!.p).toBeLessThanOrEqual(v.errorTest!.level);
     expect(v.errorTest!.alpha).toBeCloseTo(0.005, 15);
   });
 
-  it('3 failed candidate requests and none in the baseline are no regression (exact p about 1/8)', async () => {
+  it('3 failed candidate requests and none in the baseline are no regression (at most 3 rounds with a sign: p >= 1/8)', async () => {
     let left = 3;
     const data = rounds(10, 200, 0, 7, (arm, rng) => arm === 1 && left > 0 && rng.nextFloat() < 0.01 && left-- > 0);
     const v = await runSequential(new ReplayRuntime(data), { ...options, threshold: { relative: 0.1 } });
-    const { errors, requests } = countAfterCut(data);
+    const { errors, differences } = countAfterCut(data);
     expect(errors).toEqual({ baseline: 0, candidate: 3 });
-    expect(v.errorTest!.p).toBeCloseTo(binomialTailBySum(3, 3, requests.candidate / (requests.baseline + requests.candidate)), 12);
-    expect(v.errorTest!.p).toBeGreaterThan(0.1);
+    expect(v.errorTest!.p).toBeCloseTo(enumeratedSignFlipP(differences), 12);
+    expect(v.errorTest!.p).toBeGreaterThanOrEqual(0.125);
     expect(v.verdict).toBe('no-regression');
   });
 });

@@ -36,6 +36,11 @@ describe('A/A: regression verdicts stay within alpha + 2 SE over 200 replays', (
     expect(r.regressionRate).toBeLessThanOrEqual(limit);
     expect(r.intervalMismatches).toBe(0);
   });
+  it('one instance failing a burst of 8-20 requests in one round (a coin picks the arm): the error test, whose unit is the round, never calls it', async () => {
+    const r = await runStudy(spec({ traces: traces.all.map((n) => loaded[n]), burst: { min: 8, max: 20, withinRounds: 10 }, seed: 505 }));
+    expect(r.errorRegressions).toBe(0);
+    expect(r.regressionRate).toBeLessThanOrEqual(limit);
+  });
   it('with a +-2 % offset on the first-started instance that keeps its sign from round to round with probability 0.99', async () => {
     const r = await runStudy(spec({ traces: traces.all.map((n) => loaded[n]), instanceSd: 0.01, persistent: { size: 0.02, stay: 0.99, on: 'slot' }, seed: 404 }));
     expect(r.regressionRate).toBeLessThanOrEqual(limit);
@@ -58,6 +63,15 @@ describe("power: the paper's hook effects found >= 90 % of the time with a media
     expect(r.regressionRate).toBeGreaterThanOrEqual(0.9);
     expect(r.medianRequests).toBeLessThanOrEqual(6000);
     expect(r.intervalMismatches).toBe(0);
+  });
+});
+
+describe('a hook that fails requests in every round', () => {
+  it('candidate 0.5 % vs baseline 0.2 % failed, at the pod defaults (2 000 requests x 20 rounds): the error test finds it in >= 90 % of runs', async () => {
+    const r = await runStudy(
+      spec({ traces: traces.all.map((n) => loaded[n]), errorRate: { baseline: 0.002, candidate: 0.005 }, requestsPerRound: 2000, starts: [0, 4000], options: { minRounds: 20 }, replays: 40, seed: 606 }),
+    );
+    expect(r.errorRegressions / r.replays).toBeGreaterThanOrEqual(0.9);
   });
 });
 

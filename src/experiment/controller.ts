@@ -6,7 +6,7 @@
 import { achievedPower, BoundarySequence, noetherTotal, normalSf, obrienFlemingSpending } from '../stats';
 import type { Check, LookRecord, RoundData, Threshold, Verdict, VerdictKind } from '../types';
 import { analyzeLook, scaleOf, shiftInterval, superiorityForMde, type LookAnalysis } from './analysis';
-import { errorRateExcess, errorRateP } from './error-rate';
+import { errorRateExcess, errorRateP, roundsBySign } from './error-rate';
 import { prepareRound, type PreparedRound } from './prepared-round';
 import type { Runtime } from './runtime';
 
@@ -71,7 +71,7 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
     const boundary = boundaries.next(t);
     const boundaryP = normalSf(boundary);
     const ci = shiftInterval(prepared, boundaryP, scaleOf(opts.threshold), look.scaleBudget, look.scaleShift);
-    const errorP = errorRateP(look.errors, look.counted);
+    const errorP = errorRateP(look.errorsPerRound);
     const record: LookRecord = {
       look: looks.length + 1,
       rounds: look.rounds,
@@ -114,7 +114,7 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
         looks,
         plannedRequests: planned,
         pBelow: look.pBelow,
-        errorTest: { p: errorP, level: errorLevel, alpha: errorAlpha, requests: look.counted },
+        errorTest: { p: errorP, level: errorLevel, alpha: errorAlpha, requests: look.counted, rounds: roundsBySign(look.errorsPerRound) },
         roundDependence: { ...look.dependence, varianceFactor: look.varianceFactor },
         durationMs: now() - started,
       };
@@ -161,7 +161,7 @@ interface DecisionInput {
  */
 function decide(x: DecisionInput): { verdict: VerdictKind; reason: string } | null {
   const { look, opts } = x;
-  const errorExcess = errorRateExcess(look.errors, look.counted, x.errorLevel);
+  const errorExcess = errorRateExcess(look.errorsPerRound, look.counted, x.errorLevel);
   if (errorExcess) return { verdict: 'regression', reason: errorExcess };
   if (look.p <= x.boundaryP) {
     return { verdict: 'regression', reason: 'the slowdown exceeds the budget: the test crossed its boundary' };

@@ -24,6 +24,7 @@ const base: Omit<StudySpec, 'traces' | 'effect' | 'instanceSd' | 'threshold'> = 
   seed: 1,
 };
 
+const failingHook = { baseline: 0.002, candidate: 0.005 };
 const rows: Array<[string, Partial<StudySpec>]> = [
   ['A/A, all 8 traces', { traces: all, effect: 0, instanceSd: 0, threshold: { relative: 0 } }],
   ['A/A + 1% instance offsets', { traces: all, effect: 0, instanceSd: 0.01, threshold: { relative: 0 } }],
@@ -35,6 +36,10 @@ const rows: Array<[string, Partial<StudySpec>]> = [
   ['A/A, 0.2% errors in both arms', { traces: all, effect: 0, instanceSd: 0, errorRate: 0.002, threshold: { relative: 0 } }],
   ['A/A, 0.5% errors in both arms', { traces: all, effect: 0, instanceSd: 0, errorRate: 0.005, threshold: { relative: 0 } }],
   ['A/A, 1% errors in both arms', { traces: all, effect: 0, instanceSd: 0, errorRate: 0.01, threshold: { relative: 0 } }],
+  ['A/A, one instance fails a burst of 8-20 requests in one round', { traces: all, effect: 0, instanceSd: 0, burst: { min: 8, max: 20, withinRounds: 10 }, threshold: { relative: 0 } }],
+  ['candidate fails 0.5% of requests, baseline 0.2%', { traces: all, effect: 0, instanceSd: 0, errorRate: failingHook, threshold: { relative: 0 } }],
+  // The pod runtimes' defaults (requests-per-round 2000, min-rounds 20): 40 000 requests hold enough failures to tell the rates apart.
+  ['candidate fails 0.5% of requests, baseline 0.2%, 2000 x 20 rounds', { traces: all, effect: 0, instanceSd: 0, errorRate: failingHook, threshold: { relative: 0 }, requestsPerRound: 2000, starts: [0, 4000], options: { minRounds: 20 } }],
   ...persistentRows(),
 ];
 

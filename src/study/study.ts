@@ -13,7 +13,8 @@ export interface StudySpec {
   effect: number;
   instanceSd: number;
   persistent?: ReplaySpec['persistent'];
-  errorRate?: number;
+  errorRate?: ReplaySpec['errorRate'];
+  burst?: ReplaySpec['burst'];
   threshold: Threshold;
   requestsPerRound: number;
   /** Start indices to cycle through (0 starts inside the warm-up). */
@@ -68,6 +69,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
       instanceSd: spec.instanceSd,
       persistent: spec.persistent,
       errorRate: spec.errorRate,
+      burst: spec.burst,
     });
     let used = 0;
     const result = await runSequential(new ReplayRuntime(rounds), {
