@@ -122,6 +122,10 @@ export interface Verdict {
   plannedRequests: number;
   /** Mirrored p of the final look (H0: slowdown >= budget). */
   pBelow?: number;
+  /** The interval lies wholly below the budget (shown within it), whatever the verdict. */
+  withinBudget?: boolean;
+  /** The verdict with its kind of pass: `within-budget` (shown) or `no-regression` (not shown to exceed it). */
+  outcome?: 'regression' | 'within-budget' | 'no-regression' | 'inconclusive';
   errorTest?: ErrorTestReport;
   roundDependence?: RoundDependenceReport;
   mode: 'macro' | 'micro';

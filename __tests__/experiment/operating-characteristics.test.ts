@@ -83,6 +83,14 @@ describe('the budget is what is tested', () => {
     expect(r.verdicts['no-regression']).toBeGreaterThanOrEqual(57);
     expect(r.intervalMismatches).toBe(0);
   });
+  it('threshold 5 %, no slowdown: shown within the budget (withinBudget) in >= 90 % of runs', async () => {
+    const r = await runStudy(spec({ traces: without, effect: 0, instanceSd: 0.01, threshold: { relative: 0.05 }, replays: 60 }));
+    expect(r.withinBudget / r.replays).toBeGreaterThanOrEqual(0.9);
+  });
+  it('threshold 5 %, a slowdown of exactly 5 %: shown within the budget in at most alpha + 2 SE of runs', async () => {
+    const r = await runStudy(spec({ traces: without, effect: 0.05, instanceSd: 0.01, threshold: { relative: 0.05 }, replays: 200 }));
+    expect(r.withinBudget / r.replays).toBeLessThanOrEqual(ALPHA + 2 * Math.sqrt((ALPHA * (1 - ALPHA)) / 200));
+  });
   it('threshold 5 %: a +12 % slowdown fails', async () => {
     const r = await runStudy(spec({ traces: without, effect: 0.12, instanceSd: 0.01, threshold: { relative: 0.05 }, replays: 60 }));
     expect(r.regressionRate).toBeGreaterThanOrEqual(0.95);

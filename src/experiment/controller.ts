@@ -7,6 +7,7 @@ import { achievedPower, BoundarySequence, noetherTotal, normalSf, obrienFlemingS
 import type { Check, LookRecord, RoundData, Threshold, Verdict, VerdictKind } from '../types';
 import { analyzeLook, scaleOf, shiftInterval, superiorityForMde, type LookAnalysis } from './analysis';
 import { errorRateExcess, errorRateP, roundsBySign } from './error-rate';
+import { intervalWithinBudget, passOutcome } from './outcome';
 import { prepareRound, type PreparedRound } from './prepared-round';
 import type { Runtime } from './runtime';
 
@@ -93,15 +94,19 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
     const decision = decide({ look, boundaryP, errorLevel, final, reachedPlan, power, opts, prepared });
     if (decision || (exhausted && prepared.length === 0)) {
       const d = decision ?? { verdict: 'inconclusive' as const, reason: 'no rounds to analyse' };
+      const shift = { relative: look.shift.relative, ns: look.shift.ns, ci: ci.relative, ciNs: ci.ns };
+      const withinBudget = intervalWithinBudget(shift, opts.threshold);
       return {
         verdict: d.verdict,
+        outcome: passOutcome(d.verdict, withinBudget),
+        withinBudget,
         reason: d.reason,
         p: look.p,
         z: look.z,
         boundary,
         alpha: opts.alpha,
         threshold: opts.threshold,
-        shift: { relative: look.shift.relative, ns: look.shift.ns, ci: ci.relative, ciNs: ci.ns },
+        shift,
         n: look.n,
         rounds: look.rounds,
         power,

@@ -2,14 +2,15 @@
 import type { Verdict } from '../types';
 import { formatNs, formatPercent, formatThreshold } from '../units';
 import { callsLine, formatP, placementLine, reasonSentence } from './text';
+import { outcomeOf } from '../experiment/outcome';
 import { costMarkdown } from '../cost/render';
 
-const ICON = { regression: '🔴', 'no-regression': '🟢', inconclusive: '🟡' } as const;
+const ICON = { regression: '🔴', 'within-budget': '🟢', 'no-regression': '⚪', inconclusive: '🟡' } as const;
 const CHECK_ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
 
 export function verdictMarkdown(v: Verdict): string {
   const lines = [
-    `### ${ICON[v.verdict]} hook latency: **${v.verdict}**`,
+    `### ${ICON[outcomeOf(v)]} hook latency: **${outcomeOf(v)}**`,
     '',
     reasonSentence(v),
     '',

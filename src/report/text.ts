@@ -3,16 +3,26 @@ import { describeCpus } from '../checks/placement';
 import type { PlacementReport, Verdict } from '../types';
 import { formatNs, formatPercent, formatThreshold } from '../units';
 import { costRows } from '../cost/render';
+import { outcomeOf } from '../experiment/outcome';
 
 const HEADLINE = {
   regression: 'REGRESSION',
+  'within-budget': 'within budget',
   'no-regression': 'no regression',
   inconclusive: 'inconclusive',
 } as const;
 
+/** What a pass proved, in one phrase: shown within the budget, or only not shown to exceed it. */
+export function passNote(v: Verdict): string {
+  const outcome = outcomeOf(v);
+  if (outcome === 'within-budget') return 'shown within the budget: the interval lies wholly below it';
+  if (outcome === 'no-regression') return 'not shown to exceed the budget, nor shown within it: the interval reaches above it';
+  return '';
+}
+
 export function verdictTable(v: Verdict): string {
   const rows: Array<[string, string]> = [
-    ['verdict', `${HEADLINE[v.verdict]} — ${v.reason}`],
+    ['verdict', `${HEADLINE[outcomeOf(v)]} — ${v.reason}`],
     ['shift', `${formatPercent(v.shift.relative)} (${formatNs(v.shift.ns)})`],
     ['CI', `${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])}  (${formatNs(v.shift.ciNs[0])} .. ${formatNs(v.shift.ciNs[1])})`],
     ['budget', formatThreshold(v.threshold)],
@@ -23,6 +33,7 @@ export function verdictTable(v: Verdict): string {
     ['warm-up', `${v.warmup.removed} removed${v.warmup.invalidRounds.length ? `, ${v.warmup.invalidRounds.length} rounds not steady` : ''}`],
     ['errors', `baseline ${v.errors.baseline}, candidate ${v.errors.candidate}`],
   ];
+  if (passNote(v)) rows.splice(1, 0, ['pass', passNote(v)]);
   if (v.calls) rows.push(['calls', callsLine(v)]);
   if (v.placement) rows.push(['placement', placementLine(v.placement)]);
   if (v.cost) rows.push(...costRows(v.cost));
@@ -31,9 +42,14 @@ export function verdictTable(v: Verdict): string {
   return rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join('\n');
 }
 
-/** The verdict's reason as a sentence: capitalised, with a full stop (Markdown and HTML). */
+/** The verdict's reason, and what a pass proved, as sentences: capitalised, with full stops (Markdown and HTML). */
 export function reasonSentence(v: Verdict): string {
-  return `${v.reason.charAt(0).toUpperCase()}${v.reason.slice(1)}.`;
+  const note = passNote(v);
+  return sentence(v.reason) + (note ? ` ${sentence(note)}` : '');
+}
+
+function sentence(s: string): string {
+  return `${s.charAt(0).toUpperCase()}${s.slice(1)}.`;
 }
 
 export function formatP(p: number): string {

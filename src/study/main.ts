@@ -32,6 +32,8 @@ const rows: Array<[string, Partial<StudySpec>]> = [
   ['kind +3.8%', { traces: byEnv('kind'), effect: 0.038, instanceSd: 0.01, threshold: { relative: 0 } }],
   ['EKS pod +2.9%', { traces: byEnv('aws-pod'), effect: 0.029, instanceSd: 0.01, threshold: { relative: 0 } }],
   ['budget 5%, +2%', { traces: without, effect: 0.02, instanceSd: 0.01, threshold: { relative: 0.05 } }],
+  ['budget 5%, +5% (the shift at the budget)', { traces: without, effect: 0.05, instanceSd: 0.01, threshold: { relative: 0.05 } }],
+  ['budget 5%, no shift', { traces: without, effect: 0, instanceSd: 0.01, threshold: { relative: 0.05 } }],
   ['budget 5%, +12%', { traces: without, effect: 0.12, instanceSd: 0.01, threshold: { relative: 0.05 } }],
   ['A/A, 0.2% errors in both arms', { traces: all, effect: 0, instanceSd: 0, errorRate: 0.002, threshold: { relative: 0 } }],
   ['A/A, 0.5% errors in both arms', { traces: all, effect: 0, instanceSd: 0, errorRate: 0.005, threshold: { relative: 0 } }],
@@ -58,15 +60,15 @@ function persistentRows(): Array<[string, Partial<StudySpec>]> {
   return [...onSlot.map((c) => row('slot', c)), ...onArm.map((c) => row('arm', c))];
 }
 const only = process.env.STUDY_ONLY;
-console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | interval disagrees with test | regressions by the error test | time |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | interval disagrees with test | regressions by the error test | within budget | time |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const [name, spec] of rows) {
   if (only && !name.includes(only)) continue;
   const t0 = Date.now();
   const r = await runStudy({ ...base, ...spec } as StudySpec);
   console.log(
     `| ${name} (${r.replays}) | ${r.verdicts.regression} | ${r.verdicts['no-regression']} | ${r.verdicts.inconclusive} | ` +
-      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${r.intervalMismatches} | ${r.errorRegressions} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${r.intervalMismatches} | ${r.errorRegressions} | ${r.withinBudget} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
 }
 

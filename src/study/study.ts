@@ -37,6 +37,8 @@ export interface StudyResult {
   intervalMismatches: number;
   /** Regression verdicts that the error-rate test gave (the latency test did not cross). */
   errorRegressions: number;
+  /** Runs whose final interval lies wholly below the budget (`withinBudget`). */
+  withinBudget: number;
 }
 
 /** The gate exactly as a user gets it by default (no time cap: a replay takes no wall time). */
@@ -57,6 +59,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
   let iidHits = 0;
   let mismatches = 0;
   let errorRegressions = 0;
+  let withinBudget = 0;
   const alpha = spec.options?.alpha ?? GATE_DEFAULTS.alpha;
   for (let i = 0; i < spec.replays; i++) {
     const trace = spec.traces[i % spec.traces.length];
@@ -84,6 +87,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     if (!intervalAgrees(result)) mismatches++;
     if (result.verdict === 'regression' && result.reason.startsWith('the candidate fails more requests')) errorRegressions++;
     if (result.iidP < alpha) iidHits++;
+    if (result.withinBudget) withinBudget++;
     requests.push(used);
   }
   return {
@@ -94,6 +98,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     medianRequests: median(requests),
     intervalMismatches: mismatches,
     errorRegressions,
+    withinBudget,
   };
 }
 

@@ -12,6 +12,7 @@ import { legend } from './svg';
 import { pageHead } from './style';
 import { pointOfRecord, trendSection, type TrendPoint } from './trend';
 import type { HistoryRecord } from '../../history/record';
+import { outcomeOf } from '../../experiment/outcome';
 import { runnerFacts } from '../../history/facts';
 import { costSection } from '../../cost/html';
 
@@ -26,6 +27,7 @@ export interface ReportInput {
 
 const HEADLINE = {
   regression: 'Regression',
+  'within-budget': 'Within budget',
   'no-regression': 'No regression',
   inconclusive: 'Inconclusive',
 } as const;
@@ -49,7 +51,7 @@ export function renderReport(input: ReportInput): string {
   const { rounds, verdict: v } = input;
   const data = reportData(rounds);
   const env = { ...defaultEnvironment(v), ...(input.environment ?? {}) };
-  const title = `hook latency: ${v.verdict} (${formatPercent(v.shift.relative)})`;
+  const title = `hook latency: ${outcomeOf(v)} (${formatPercent(v.shift.relative)})`;
   return [
     ...pageHead(title),
     '<h1>hook-latency report</h1>',
@@ -87,8 +89,8 @@ function headline(v: Verdict): string {
     [`${Math.round(v.power * 100)}%`, 'power for the planned effect'],
   ];
   return (
-    `<header class="headline ${esc(v.verdict)}" data-verdict="${esc(v.verdict)}">` +
-    `<p class="verdict">${esc(HEADLINE[v.verdict] ?? v.verdict)}</p>` +
+    `<header class="headline ${esc(v.verdict)}" data-verdict="${esc(v.verdict)}" data-outcome="${esc(outcomeOf(v))}">` +
+    `<p class="verdict">${esc(HEADLINE[outcomeOf(v)] ?? v.verdict)}</p>` +
     `<p class="reason">${esc(reasonSentence(v))}</p>` +
     `<div class="figures">${tiles.map(([b, s]) => `<div class="figure"><b>${esc(b)}</b><span>${esc(s)}</span></div>`).join('')}</div>` +
     `</header>`
@@ -208,7 +210,7 @@ function errorsSection(d: ReportData, v: Verdict): string {
 function figuresSection(v: Verdict, d: ReportData): string {
   const last = v.looks.at(-1);
   const rows: Array<[string, string]> = [
-    ['verdict', `${v.verdict} — ${v.reason}`],
+    ['verdict', `${outcomeOf(v)} — ${v.reason}`],
     ['shift (candidate vs baseline)', `${formatPercent(v.shift.relative)} (${formatNs(v.shift.ns)})`],
     ['confidence interval', `${formatPercent(v.shift.ci[0])} … ${formatPercent(v.shift.ci[1])} (${formatNs(v.shift.ciNs[0])} … ${formatNs(v.shift.ciNs[1])})`],
     ['budget', formatThreshold(v.threshold)],

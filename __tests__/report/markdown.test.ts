@@ -1,0 +1,19 @@
+// The PR comment / job summary headline says which kind of pass a run is: shown within the budget,
+// or only not shown to exceed it.
+import { describe, expect, it } from 'vitest';
+import { verdictMarkdown } from '../../src/report/markdown';
+import { oneLookVerdict, syntheticRounds } from './fixtures';
+
+describe('verdictMarkdown: the kind of pass', () => {
+  const aa = syntheticRounds({ rounds: 12, perRound: 400, effect: 0, seed: 21 });
+
+  it('an A/A against a 5 % budget: within-budget, with what that means', async () => {
+    const md = verdictMarkdown(await oneLookVerdict(aa, '5%'));
+    expect(md).toMatch(/^### 🟢 hook latency: \*\*within-budget\*\*\n\n.*Shown within the budget: the interval lies wholly below it\.\n/);
+  });
+
+  it('the same A/A against a budget of 0: no-regression, not shown within it', async () => {
+    const md = verdictMarkdown(await oneLookVerdict(aa, '0'));
+    expect(md).toMatch(/^### ⚪ hook latency: \*\*no-regression\*\*\n\n.*Not shown to exceed the budget, nor shown within it: the interval reaches above it\.\n/);
+  });
+});
