@@ -122,6 +122,11 @@ export interface Verdict {
   plannedRequests: number;
   /** Mirrored p of the final look (H0: slowdown >= budget). */
   pBelow?: number;
+  /**
+   * The interval's confidence level: it is a repeated confidence interval at the final look's
+   * boundary, 1 - 2 boundaryP (about 91 % at a typical final look, 99 % and more at an early stop).
+   */
+  ciLevel?: number;
   /** The interval lies wholly below the budget (shown within it), whatever the verdict. */
   withinBudget?: boolean;
   /** The verdict with its kind of pass: `within-budget` (shown) or `no-regression` (not shown to exceed it). */

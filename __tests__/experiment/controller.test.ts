@@ -200,6 +200,8 @@ describe('runSequential', () => {
     expect(v.p).toBe(bruteForceP(data.slice(0, v.rounds), 0.02));
     expect(v.p).toBeLessThanOrEqual(normalSf(v.boundary));
     expect(v.shift.ci[0]).toBeGreaterThan(0.02);
+    // The interval inverts two one-sided tests, each at the final boundary's level: a 1 - 2 boundaryP interval.
+    expect(v.ciLevel).toBeCloseTo(1 - 2 * normalSf(v.boundary), 12);
   });
 
   it('the candidate fails 4 % of its requests: regression by the error test, p by listing the rounds\' sign assignments', async () => {

@@ -4,6 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { verdictMarkdown } from '../../src/report/markdown';
 import { oneLookVerdict, syntheticRounds } from './fixtures';
 
+describe('verdictMarkdown: the interval says its level', () => {
+  it('the interval row names 1 - 2 x the final boundary p, and no "95"', async () => {
+    const v = await oneLookVerdict(syntheticRounds({ rounds: 12, perRound: 400, effect: 0, seed: 21 }), '5%');
+    const level = 1 - 2 * v.looks.at(-1)!.boundaryP;
+    expect(v.ciLevel).toBeCloseTo(level, 12);
+    expect(level).toBeLessThan(0.95);
+    expect(verdictMarkdown(v)).toContain(`| ${(level * 100).toFixed(1)} % confidence interval (repeated, at the final look) |`);
+    expect(verdictMarkdown(v)).not.toMatch(/95/);
+  });
+});
+
 describe('verdictMarkdown: the kind of pass', () => {
   const aa = syntheticRounds({ rounds: 12, perRound: 400, effect: 0, seed: 21 });
 

@@ -3,6 +3,11 @@
 // or a cap was reached without the test crossing (not shown to exceed it: a failure to reject).
 import type { Threshold, Verdict, VerdictKind } from '../types';
 
+/** Confidence level of an interval that inverts two one-sided tests, each at `boundaryP` (a repeated CI at the look). */
+export function intervalLevel(boundaryP: number): number {
+  return Math.max(0, 1 - 2 * boundaryP);
+}
+
 export type Outcome = 'regression' | 'within-budget' | 'no-regression' | 'inconclusive';
 
 /** The interval on the budget's scale (relative or ns) lies wholly below the budget. */

@@ -3,7 +3,7 @@ import { describeCpus } from '../checks/placement';
 import type { PlacementReport, Verdict } from '../types';
 import { formatNs, formatPercent, formatThreshold } from '../units';
 import { costRows } from '../cost/render';
-import { outcomeOf } from '../experiment/outcome';
+import { intervalLevel, outcomeOf } from '../experiment/outcome';
 
 const HEADLINE = {
   regression: 'REGRESSION',
@@ -11,6 +11,12 @@ const HEADLINE = {
   'no-regression': 'no regression',
   inconclusive: 'inconclusive',
 } as const;
+
+/** The interval's confidence level, e.g. "91.2 %" (a verdict.json of an earlier version: from its final boundary). */
+export function levelText(v: Verdict): string {
+  const level = v.ciLevel ?? intervalLevel(v.looks.at(-1)?.boundaryP ?? NaN);
+  return Number.isFinite(level) ? `${(level * 100).toFixed(1)} %` : 'n/a';
+}
 
 /** What a pass proved, in one phrase: shown within the budget, or only not shown to exceed it. */
 export function passNote(v: Verdict): string {
@@ -24,7 +30,7 @@ export function verdictTable(v: Verdict): string {
   const rows: Array<[string, string]> = [
     ['verdict', `${HEADLINE[outcomeOf(v)]} — ${v.reason}`],
     ['shift', `${formatPercent(v.shift.relative)} (${formatNs(v.shift.ns)})`],
-    ['CI', `${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])}  (${formatNs(v.shift.ciNs[0])} .. ${formatNs(v.shift.ciNs[1])})`],
+    ['CI', `${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])}  (${formatNs(v.shift.ciNs[0])} .. ${formatNs(v.shift.ciNs[1])}); ${levelText(v)} level, repeated CI at the final look`],
     ['budget', formatThreshold(v.threshold)],
     ['p', `${formatP(v.p)} (boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)}; i.i.d. Mann-Whitney would say ${formatP(v.iidP)})`],
     ['median', `baseline ${formatNs(v.median.baseline)}, candidate ${formatNs(v.median.candidate)}`],

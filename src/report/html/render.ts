@@ -4,7 +4,7 @@ import { release, type as osType } from 'node:os';
 import { version } from '../../../package.json';
 import type { Arm, RoundData, Verdict } from '../../types';
 import { formatNs, formatPercent, formatThreshold } from '../../units';
-import { formatP, placementLine, reasonSentence } from '../text';
+import { formatP, levelText, placementLine, reasonSentence } from '../text';
 import { boxChart, ecdfChart, forestChart, lagChart, lagDomain, sequentialChart, warmupChart } from './charts';
 import { budgetRelative, reportData, type ArmSummary, type ReportData } from './data';
 import { esc } from './escape';
@@ -82,7 +82,7 @@ function headline(v: Verdict): string {
   const [lo, hi] = v.shift.ci;
   const tiles: Array<[string, string]> = [
     [formatPercent(v.shift.relative), `shift (${formatNs(v.shift.ns)})`],
-    [`${formatPercent(lo)} … ${formatPercent(hi)}`, 'confidence interval'],
+    [`${formatPercent(lo)} … ${formatPercent(hi)}`, `${levelText(v)} confidence interval`],
     [formatThreshold(v.threshold), 'budget'],
     [formatP(v.p), `p vs boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)}`],
     [`${(v.n.baseline + v.n.candidate).toLocaleString('en-US')}`, `samples in ${v.rounds} rounds`],
@@ -155,7 +155,7 @@ function shiftSection(d: ReportData, v: Verdict): string {
     forestChart(d.perRound, v, d.roundLevel, d.warmup.filter((r) => !r.valid).map((r) => r.round)) +
     `<p class="note">Each round is a fresh pair of instances: the experimental unit. Per-round intervals are descriptive ${Math.round(d.roundLevel * 100)}% intervals ` +
     `(the round's Mann-Whitney score inverted, variance inflated for lag-1 autocorrelation). The pooled interval is the one the verdict uses ` +
-    `(stratified test inverted at the final look's boundary): ${formatPercent(v.shift.ci[0])} … ${formatPercent(v.shift.ci[1])}.</p>` +
+    `(stratified test inverted at the final look's boundary, a repeated confidence interval at level ${levelText(v)}): ${formatPercent(v.shift.ci[0])} … ${formatPercent(v.shift.ci[1])}.</p>` +
     `</section>`
   );
 }
@@ -212,7 +212,7 @@ function figuresSection(v: Verdict, d: ReportData): string {
   const rows: Array<[string, string]> = [
     ['verdict', `${outcomeOf(v)} — ${v.reason}`],
     ['shift (candidate vs baseline)', `${formatPercent(v.shift.relative)} (${formatNs(v.shift.ns)})`],
-    ['confidence interval', `${formatPercent(v.shift.ci[0])} … ${formatPercent(v.shift.ci[1])} (${formatNs(v.shift.ciNs[0])} … ${formatNs(v.shift.ciNs[1])})`],
+    [`${levelText(v)} confidence interval (repeated, at the final look)`, `${formatPercent(v.shift.ci[0])} … ${formatPercent(v.shift.ci[1])} (${formatNs(v.shift.ciNs[0])} … ${formatNs(v.shift.ciNs[1])})`],
     ['budget', formatThreshold(v.threshold)],
     ['p (design-based)', `${formatP(v.p)} vs boundary ${formatP(last?.boundaryP ?? NaN)}`],
     ['Z', `${fixed(v.z)} vs boundary ${fixed(v.boundary)}`],
