@@ -127,6 +127,12 @@ export interface Verdict {
    * boundary, 1 - 2 boundaryP (about 91 % at a typical final look, 99 % and more at an early stop).
    */
   ciLevel?: number;
+  /**
+   * What the run could resolve: the estimate's distance from the interval's lower bound, relative
+   * (a ratio: (1 + shift) / (1 + low) - 1) and in ns. The interval moves with the data, so a
+   * candidate slower by more than budget + this (with the same noise) would have been a regression.
+   */
+  resolution?: { relative: number; ns: number };
   /** The interval lies wholly below the budget (shown within it), whatever the verdict. */
   withinBudget?: boolean;
   /** The verdict with its kind of pass: `within-budget` (shown) or `no-regression` (not shown to exceed it). */

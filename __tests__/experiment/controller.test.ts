@@ -1,6 +1,6 @@
 // runSequential and analyzeLook against computations done here from scratch: the round scores by
 // explicit pair loops, their sign-flip law by listing every assignment, the error test's binomial
-// tail by direct summation, the errors counted after each round's warm-up cut by walking the rows.
+// sign-flip p by listing every sign assignment, the errors counted after each round's warm-up cut by walking the rows.
 import { describe, expect, it } from 'vitest';
 import { analyzeLook, superiorityForMde, UNBLIND_Z } from '../../src/experiment/analysis';
 import { nextTime, runSequential, type SequentialOptions } from '../../src/experiment/controller';

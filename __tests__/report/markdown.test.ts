@@ -13,6 +13,11 @@ describe('verdictMarkdown: the interval says its level', () => {
     expect(verdictMarkdown(v)).toContain(`| ${(level * 100).toFixed(1)} % confidence interval (repeated, at the final look) |`);
     expect(verdictMarkdown(v)).not.toMatch(/95/);
   });
+  it('names the smallest slowdown the run would have called a regression, in % and ns', async () => {
+    const v = await oneLookVerdict(syntheticRounds({ rounds: 12, perRound: 400, effect: 0, seed: 21 }), '0');
+    expect(v.resolution!.ns).toBeCloseTo(v.shift.ns - v.shift.ciNs[0], 9);
+    expect(verdictMarkdown(v)).toMatch(/\| smallest slowdown this run would have called a regression \| \+\d+\.?\d*% \(\d[^)]* ?[nµm]?s\) beyond the budget \|/);
+  });
 });
 
 describe('verdictMarkdown: the kind of pass', () => {

@@ -7,7 +7,7 @@ import { achievedPower, BoundarySequence, noetherTotal, normalSf, obrienFlemingS
 import type { Check, LookRecord, RoundData, Threshold, Verdict, VerdictKind } from '../types';
 import { analyzeLook, scaleOf, shiftInterval, superiorityForMde, type LookAnalysis } from './analysis';
 import { errorRateExcess, errorRateP, roundsBySign } from './error-rate';
-import { intervalLevel, intervalWithinBudget, passOutcome } from './outcome';
+import { intervalLevel, intervalWithinBudget, passOutcome, resolutionOf } from './outcome';
 import { prepareRound, type PreparedRound } from './prepared-round';
 import type { Runtime } from './runtime';
 
@@ -101,6 +101,7 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
         outcome: passOutcome(d.verdict, withinBudget),
         withinBudget,
         ciLevel: intervalLevel(boundaryP),
+        resolution: resolutionOf(shift),
         reason: d.reason,
         p: look.p,
         z: look.z,

@@ -8,6 +8,16 @@ export function intervalLevel(boundaryP: number): number {
   return Math.max(0, 1 - 2 * boundaryP);
 }
 
+/**
+ * The estimate's distance above the interval's lower bound on each scale. The test inversion is
+ * shift-equivariant (the scores of data shifted by d at x are those of the data at x - d), so a true
+ * shift larger than budget + this would have put the lower bound above the budget: the smallest
+ * slowdown beyond the budget this run would have called a regression.
+ */
+export function resolutionOf(shift: Verdict['shift']): { relative: number; ns: number } {
+  return { relative: (1 + shift.relative) / (1 + shift.ci[0]) - 1, ns: shift.ns - shift.ciNs[0] };
+}
+
 export type Outcome = 'regression' | 'within-budget' | 'no-regression' | 'inconclusive';
 
 /** The interval on the budget's scale (relative or ns) lies wholly below the budget. */

@@ -3,7 +3,7 @@ import { describeCpus } from '../checks/placement';
 import type { PlacementReport, Verdict } from '../types';
 import { formatNs, formatPercent, formatThreshold } from '../units';
 import { costRows } from '../cost/render';
-import { intervalLevel, outcomeOf } from '../experiment/outcome';
+import { intervalLevel, outcomeOf, resolutionOf } from '../experiment/outcome';
 
 const HEADLINE = {
   regression: 'REGRESSION',
@@ -16,6 +16,13 @@ const HEADLINE = {
 export function levelText(v: Verdict): string {
   const level = v.ciLevel ?? intervalLevel(v.looks.at(-1)?.boundaryP ?? NaN);
   return Number.isFinite(level) ? `${(level * 100).toFixed(1)} %` : 'n/a';
+}
+
+/** The smallest slowdown beyond the budget this run would have called a regression, e.g. "+0.45% (82 ns)". */
+export function resolutionText(v: Verdict): string {
+  const r = v.resolution ?? resolutionOf(v.shift);
+  if (!Number.isFinite(r.relative) && !Number.isFinite(r.ns)) return 'n/a (the interval has no lower bound at this level)';
+  return `${formatPercent(r.relative)} (${formatNs(r.ns)}) beyond the budget`;
 }
 
 /** What a pass proved, in one phrase: shown within the budget, or only not shown to exceed it. */
@@ -32,6 +39,7 @@ export function verdictTable(v: Verdict): string {
     ['shift', `${formatPercent(v.shift.relative)} (${formatNs(v.shift.ns)})`],
     ['CI', `${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])}  (${formatNs(v.shift.ciNs[0])} .. ${formatNs(v.shift.ciNs[1])}); ${levelText(v)} level, repeated CI at the final look`],
     ['budget', formatThreshold(v.threshold)],
+    ['resolution', `${resolutionText(v)}: the smallest slowdown this run would have called a regression`],
     ['p', `${formatP(v.p)} (boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)}; i.i.d. Mann-Whitney would say ${formatP(v.iidP)})`],
     ['median', `baseline ${formatNs(v.median.baseline)}, candidate ${formatNs(v.median.candidate)}`],
     ['n', `baseline ${v.n.baseline}, candidate ${v.n.candidate} in ${v.rounds} rounds, ${v.looks.length} looks`],

@@ -4,7 +4,7 @@ import { release, type as osType } from 'node:os';
 import { version } from '../../../package.json';
 import type { Arm, RoundData, Verdict } from '../../types';
 import { formatNs, formatPercent, formatThreshold } from '../../units';
-import { formatP, levelText, placementLine, reasonSentence } from '../text';
+import { formatP, levelText, placementLine, reasonSentence, resolutionText } from '../text';
 import { boxChart, ecdfChart, forestChart, lagChart, lagDomain, sequentialChart, warmupChart } from './charts';
 import { budgetRelative, reportData, type ArmSummary, type ReportData } from './data';
 import { esc } from './escape';
@@ -214,6 +214,7 @@ function figuresSection(v: Verdict, d: ReportData): string {
     ['shift (candidate vs baseline)', `${formatPercent(v.shift.relative)} (${formatNs(v.shift.ns)})`],
     [`${levelText(v)} confidence interval (repeated, at the final look)`, `${formatPercent(v.shift.ci[0])} … ${formatPercent(v.shift.ci[1])} (${formatNs(v.shift.ciNs[0])} … ${formatNs(v.shift.ciNs[1])})`],
     ['budget', formatThreshold(v.threshold)],
+    ['smallest slowdown this run would have called a regression', resolutionText(v)],
     ['p (design-based)', `${formatP(v.p)} vs boundary ${formatP(last?.boundaryP ?? NaN)}`],
     ['Z', `${fixed(v.z)} vs boundary ${fixed(v.boundary)}`],
     ['i.i.d. Mann-Whitney p (comparison only)', formatP(v.iidP)],
