@@ -3,12 +3,12 @@
 // sign-flip p by listing every sign assignment, the errors counted after each round's warm-up cut by walking the rows.
 import { describe, expect, it } from 'vitest';
 import { analyzeLook, superiorityForMde, UNBLIND_Z } from '../../src/experiment/analysis';
-import { nextTime, runSequential, type SequentialOptions } from '../../src/experiment/controller';
+import { runSequential, spendingTime, type SequentialOptions } from '../../src/experiment/controller';
 import { prepareRound } from '../../src/experiment/prepared-round';
 import { Prng } from '../../src/experiment/prng';
 import { pairSchedule } from '../../src/experiment/schedule';
 import { ReplayRuntime } from '../../src/runtime/replay';
-import { nextBoundary, normalSf } from '../../src/stats';
+import { BoundarySequence, crossingProbabilities, normalSf } from '../../src/stats';
 import type { RoundData } from '../../src/types';
 
 /** Rounds of `pairs` coin-flipped pairs; latencies i.i.d. around 1 ms, the candidate scaled by 1 + effect. */
@@ -230,18 +230,51 @@ describe('runSequential', () => {
   });
 });
 
-describe('nextTime', () => {
-  it('strictly increases, stays below 1 until the final look, whatever the re-plans say', () => {
-    const times: number[] = [];
-    for (const raw of [0.4, 0.3, 0.9995, 1.2, 1.0, 5, 0.2]) {
-      const t = nextTime(times, raw, false);
-      if (times.length) expect(t).toBeGreaterThan(times[times.length - 1]);
-      expect(t).toBeLessThan(1);
-      times.push(t);
+describe('sequential accounting on the requests the looks had', () => {
+  // The issue's crashed run: look 2 stood at 3 930 of ~3 944 planned requests (nearly all alpha
+  // spent), then the plan tripled to ~15 000 and the run went on to 19 625 requests at look 10.
+  // With the fraction clamped to keep increasing it crept towards 1 until two looks had the same
+  // time ("information times must increase", exit 3). Now the covariance comes from the requests
+  // and the fraction only sets the spending target.
+  const requests = [1965, 3930, 5895, 7860, 9825, 11790, 13755, 15720, 17685, 19625];
+  const planned = [3900, 3944, 12000, 15000, 15000, 15000, 15000, 15000, 15000, 15000];
+
+  it('a plan that grows after alpha is nearly spent: no crash, looks with nothing to spend skipped, alpha kept', () => {
+    const seq = new BoundarySequence(0.045);
+    const boundaries = requests.map((n, k) => seq.next(n, spendingTime(n / planned[k]!, k === requests.length - 1)));
+    expect(boundaries.slice(2, 7).every((b) => b === Infinity)).toBe(true); // fractions 0.49-0.92, below look 2's 0.996
+    expect(Number.isFinite(boundaries[7]!)).toBe(true); // 15 720 of 15 000: just below 1, a little left to spend
+    expect(Number.isFinite(boundaries.at(-1)!)).toBe(true);
+    // Under H0, with the looks' true correlation sqrt(n_j / n_k), the boundaries cross with probability alpha in all.
+    const crossing = crossingProbabilities(boundaries, requests, 0).reduce((a, p) => a + p, 0);
+    expect(crossing).toBeCloseTo(0.045, 6);
+  });
+
+  it('spending fractions: only the final look reaches 1; a fraction past the plan stays just below it', () => {
+    expect(spendingTime(0.4, false)).toBe(0.4);
+    expect(spendingTime(1.3, false)).toBeLessThan(1);
+    expect(spendingTime(1.3, false)).toBeGreaterThan(0.99);
+    expect(spendingTime(0.2, true)).toBe(1);
+  });
+
+  it('a run whose noise rises after a calm start re-plans upwards and ends with a verdict', async () => {
+    const data = rounds(60, 100, 0, 9);
+    const rng = new Prng(10);
+    // From round 5 on, the candidate instance is +-30 % off in each round (a coin per round): the plan grows.
+    for (const r of data.slice(5)) {
+      const f = rng.nextBit() ? 1.3 : 0.7;
+      r.latencyNs = r.latencyNs.map((v, i) => (r.arm[i] ? Math.round(v * f) : v));
     }
-    expect(times.slice(0, 2)).toEqual([0.4, 0.401]);
-    expect(nextTime(times, 0.5, true)).toBe(1);
-    // The boundaries of these times exist: the spending recursion accepts them.
-    expect(() => nextBoundary(0.045, [...times, 1], times.map(() => 3))).not.toThrow();
+    const v = await runSequential(new ReplayRuntime(data), { ...options, mde: { relative: 0.01 }, minRounds: 5 });
+    expect(['regression', 'no-regression', 'inconclusive']).toContain(v.verdict);
+    expect(Math.max(...v.looks.map((l) => l.plannedRequests))).toBeGreaterThan(2 * v.looks[0]!.plannedRequests);
+    // The data ran out right after a look: the final look is that look again, spending all that is left.
+    const [before, last] = v.looks.slice(-2);
+    expect(last!.n).toEqual(before!.n);
+    expect(last!.boundary).toBeLessThan(before!.boundary);
+    const boundaries = [...v.looks.slice(0, -2).map((l) => l.boundary), last!.boundary];
+    const info = v.looks.slice(0, -1).map((l) => l.n.baseline + l.n.candidate);
+    expect(crossingProbabilities(boundaries, info, 0).reduce((a, p) => a + p, 0)).toBeCloseTo(0.045, 6);
   });
 });
+

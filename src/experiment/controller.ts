@@ -1,8 +1,9 @@
 // The sequential controller: runs rounds, looks every `lookEvery` rounds, spends alpha by a
-// Lan-DeMets O'Brien-Fleming function over the information fraction n / planned, re-plans the
-// size at each look (Noether 1987 on the pilot), and stops with a verdict (DESIGN.md steps 6-8).
-// Live and replayed runs take exactly this path. The latency test gets alpha minus the error test's
-// share ERROR_ALPHA_SHARE; the error test spends its share over the same information times.
+// Lan-DeMets O'Brien-Fleming function of the fraction n / planned, with the boundaries' covariance
+// from the requests each look had, re-plans the size at each look (Noether 1987 on the pilot), and
+// stops with a verdict (docs/method.md steps 10-13). Live and replayed runs take exactly this path.
+// The latency test gets alpha minus the error test's share ERROR_ALPHA_SHARE; the error test spends
+// its share by the same fractions.
 import { achievedPower, BoundarySequence, noetherTotal, normalSf, obrienFlemingSpending } from '../stats';
 import type { Check, LookRecord, RoundData, Threshold, Verdict, VerdictKind } from '../types';
 import { analyzeLook, scaleOf, shiftInterval, superiorityForMde, type LookAnalysis } from './analysis';
@@ -39,7 +40,10 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
   const prepared: PreparedRound[] = [];
   const checks: Check[] = [];
   const looks: LookRecord[] = [];
-  const times: number[] = [];
+  // Requests analysed at the last look that had new ones (the boundaries' information scale), and
+  // the error test's alpha spent so far.
+  let information = 0;
+  let errorSpent = 0;
   let requests = 0;
   let exhausted = false;
   const errorAlpha = opts.alpha * ERROR_ALPHA_SHARE;
@@ -66,10 +70,13 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
     const planned = plannedRequests(look, pS, latencyAlpha, opts);
     const reachedPlan = used >= planned && look.rounds >= opts.minRounds;
     const final = capped || reachedPlan;
-    const t = nextTime(times, used / planned, final);
-    const errorLevel = obrienFlemingSpending(t, errorAlpha) - obrienFlemingSpending(times.at(-1) ?? 0, errorAlpha);
-    times.push(t);
-    const boundary = boundaries.next(t);
+    const t = spendingTime(used / planned, final);
+    const errorLevel = Math.max(0, obrienFlemingSpending(t, errorAlpha) - errorSpent);
+    errorSpent += errorLevel;
+    // A look with no new requests (no rounds, or all left out) has nothing new to test: skipped, or
+    // when final (the run ended right after a look), that look again spending what is left.
+    const boundary = used > information ? boundaries.next(used, t) : final ? boundaries.relook(t) : Infinity;
+    information = Math.max(information, used);
     const boundaryP = normalSf(boundary);
     const ci = shiftInterval(prepared, boundaryP, scaleOf(opts.threshold), look.scaleBudget, look.scaleShift);
     const errorP = errorRateP(look.errorsPerRound);
@@ -140,15 +147,18 @@ function plannedRequests(look: LookAnalysis, pS: number, alpha: number, opts: Se
 }
 
 /**
- * Information fractions must increase: a re-plan that grew the target cannot move time backwards,
- * and only the final look reaches 1 (a look that reached the planned requests before `min-rounds`
- * stays just below 1, so alpha is not all spent before the run may stop).
+ * The fraction of the planned size reached: it sets only how much alpha a look may have spent by
+ * then (the boundaries' covariance comes from the requests the looks had). Only the final look
+ * reaches 1 (a look that reached the plan before `min-rounds` stays just below it, so alpha is not
+ * all spent before the run may stop); a re-plan that grew the target may move it back, and a look
+ * whose fraction has nothing left to spend is skipped.
  */
-export function nextTime(times: number[], t: number, final: boolean): number {
-  if (final) return 1;
-  const prev = times.length ? times[times.length - 1] : 0;
-  return Math.min(Math.max(t, prev + 1e-3), 1 - (1 - prev) * 1e-3);
+export function spendingTime(fraction: number, final: boolean): number {
+  return final ? 1 : Math.min(fraction, LAST_INTERIM_FRACTION);
 }
+
+/** The largest spending fraction of a look that is not final. */
+const LAST_INTERIM_FRACTION = 0.999;
 
 interface DecisionInput {
   look: LookAnalysis;

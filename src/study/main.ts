@@ -42,6 +42,9 @@ const rows: Array<[string, Partial<StudySpec>]> = [
   ['candidate fails 0.5% of requests, baseline 0.2%', { traces: all, effect: 0, instanceSd: 0, errorRate: failingHook, threshold: { relative: 0 } }],
   // The pod runtimes' defaults (requests-per-round 2000, min-rounds 20): 40 000 requests hold enough failures to tell the rates apart.
   ['candidate fails 0.5% of requests, baseline 0.2%, 2000 x 20 rounds', { traces: all, effect: 0, instanceSd: 0, errorRate: failingHook, threshold: { relative: 0 }, requestsPerRound: 2000, starts: [0, 4000], options: { minRounds: 20 } }],
+  // Plans that grow: instance noise rising through the run, and a calm first look followed by noisy rounds.
+  ['A/A, instance noise rising 0.5% -> 5% over 20 rounds', { traces: all, effect: 0, instanceSd: 0, instanceSdAt: (r) => Math.min(0.05, 0.005 * (1 + r / 2)), threshold: { relative: 0 } }],
+  ['A/A, calm first look, then 3% instance noise', { traces: all, effect: 0, instanceSd: 0, instanceSdAt: (r) => (r < 5 ? 0 : 0.03), threshold: { relative: 0 } }],
   ...persistentRows(),
 ];
 

@@ -16,6 +16,8 @@ export interface ReplaySpec {
   effect: number;
   /** Standard deviation of a per-round relative offset on the candidate (instance-to-instance). */
   instanceSd: number;
+  /** The same per round, when it changes during the run (noise that rises: a plan that grows); overrides instanceSd. */
+  instanceSdAt?: (round: number) => number;
   /**
    * A relative offset of +size or -size whose sign follows a two-state Markov chain over rounds: it
    * keeps its sign from one round to the next with probability `stay` and starts in either state
@@ -49,7 +51,7 @@ export function buildReplay(trace: Float64Array, spec: ReplaySpec): RoundData[] 
     if (r > 0 && spec.persistent && markov.nextFloat() >= spec.persistent.stay) sign = -sign;
     const persistent = 1 + sign * (spec.persistent?.size ?? 0);
     const onCandidate = spec.persistent?.on === 'arm' || firstStarted(spec.seed, r) === 'candidate';
-    const factor = [onCandidate ? 1 : persistent, (1 + spec.effect) * (1 + spec.instanceSd * gaussian(rng)) * (onCandidate ? persistent : 1)];
+    const factor = [onCandidate ? 1 : persistent, (1 + spec.effect) * (1 + (spec.instanceSdAt?.(r) ?? spec.instanceSd) * gaussian(rng)) * (onCandidate ? persistent : 1)];
     const latencyNs = new Float64Array(arm.length);
     for (let i = 0; i < arm.length; i++) {
       const v = trace[from + i];

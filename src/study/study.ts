@@ -15,6 +15,7 @@ export interface StudySpec {
   persistent?: ReplaySpec['persistent'];
   errorRate?: ReplaySpec['errorRate'];
   burst?: ReplaySpec['burst'];
+  instanceSdAt?: ReplaySpec['instanceSdAt'];
   threshold: Threshold;
   requestsPerRound: number;
   /** Start indices to cycle through (0 starts inside the warm-up). */
@@ -73,6 +74,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
       persistent: spec.persistent,
       errorRate: spec.errorRate,
       burst: spec.burst,
+      instanceSdAt: spec.instanceSdAt,
     });
     let used = 0;
     const result = await runSequential(new ReplayRuntime(rounds), {
