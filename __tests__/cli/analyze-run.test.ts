@@ -151,31 +151,25 @@ describe('inconclusive runs and --fail-on-inconclusive', () => {
 
 describe('two kinds of pass, and --fail-on strict', () => {
   const aaAt = (threshold: string, ...more: string[]) => ['run', '--runtime', 'replay', '--replay', aa, '--threshold', threshold, ...more];
+  /** A passing run's verdict JSON, its exit status and kind of pass checked. */
+  function pass(args: string[], status: number, outcome: 'within-budget' | 'no-regression'): Verdict {
+    const r = cli([...args, '--json']);
+    expect(r.status).toBe(status);
+    const v = verdictOf(r.stdout);
+    expect([v.verdict, v.outcome, v.withinBudget]).toEqual(['no-regression', outcome, outcome === 'within-budget']);
+    return v;
+  }
 
   it('an A/A against a 20 % budget is shown within it: within-budget, and strict passes too', () => {
-    const r = cli([...aaAt('20%', '--fail-on', 'strict'), '--json']);
-    expect(r.status).toBe(0);
-    const v = verdictOf(r.stdout);
-    expect(v.verdict).toBe('no-regression');
-    expect(v.withinBudget).toBe(true);
-    expect(v.outcome).toBe('within-budget');
-    expect(v.shift.ci[1]).toBeLessThan(0.2);
+    expect(pass(aaAt('20%', '--fail-on', 'strict'), 0, 'within-budget').shift.ci[1]).toBeLessThan(0.2);
     const text = cli(aaAt('20%'));
     expect(text.stdout).toMatch(/^verdict +within budget — /m);
     expect(text.stdout).toMatch(/^pass +shown within the budget/m);
   });
 
   it('an A/A against a budget of 0 is only not shown to exceed it: no-regression, exit 0 by default and 1 with strict', () => {
-    const plain = cli([...aaAt('0'), '--json']);
-    expect(plain.status).toBe(0);
-    const v = verdictOf(plain.stdout);
-    expect(v.verdict).toBe('no-regression');
-    expect(v.withinBudget).toBe(false);
-    expect(v.outcome).toBe('no-regression');
-    expect(v.shift.ci[1]).toBeGreaterThanOrEqual(0);
-    const strict = cli([...aaAt('0', '--fail-on', 'strict'), '--json']);
-    expect(strict.status).toBe(1);
-    expect(verdictOf(strict.stdout).outcome).toBe('no-regression');
+    expect(pass(aaAt('0'), 0, 'no-regression').shift.ci[1]).toBeGreaterThanOrEqual(0);
+    pass(aaAt('0', '--fail-on', 'strict'), 1, 'no-regression');
   });
 
   it('a fail-on that is not one of the three is one line of bad input, exit 2', () => {
