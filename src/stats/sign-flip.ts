@@ -4,21 +4,22 @@
  * so all 2^R sign assignments of |d_r| are equally likely (R. A. Fisher, "The Design of
  * Experiments" (1935), section 21; E. J. G. Pitman, JRSS Suppl. 4 (1937) 119-130).
  *
- * From 20 rounds on, consecutive rounds are flipped together in blocks of floor(R / 10) (10 to 19
- * blocks; the last takes the remainder): the sign assignments of whole blocks are a subgroup of all
+ * From 20 rounds on, consecutive rounds are flipped together in blocks of floor(R / 10) (10 to 14
+ * blocks, most at R = 29; the last takes the remainder): the sign assignments of whole blocks are a subgroup of all
  * assignments, so the test stays exact for independent rounds (a randomization test over any
  * subgroup of the transformations that leave the null law unchanged is exact; E. L. Lehmann &
  * J. P. Romano, "Testing Statistical Hypotheses", 3rd ed. (2005), sec. 15.2), while the reference
  * variance, sum of squared block sums, counts the covariance of rounds within a block: the batch
  * means idea, so that round effects that persist from round to round are not taken for a slowdown.
- * Z is then formed from the block sums. The reference is exact at every R; there is no
+ * Z is then formed from the block sums. The reference is exact at every R, at one look (a
+ * sequential run holds its level over looks by the boundaries, controller.ts); there is no
  * large-sample approximation.
  */
 
 /** Blocks are used from this many rounds on; below it every round is flipped on its own. */
 export const BLOCKS_FROM_ROUNDS = 20;
 
-/** Rounds per sign-flip block: 1 below 20 rounds, floor(R / 10) from there (10 to 19 blocks). */
+/** Rounds per sign-flip block: 1 below 20 rounds, floor(R / 10) from there (10 to 14 blocks: floor(R / floor(R / 10))). */
 export function roundsPerBlock(rounds: number): number {
   return rounds < BLOCKS_FROM_ROUNDS ? 1 : Math.floor(rounds / (BLOCKS_FROM_ROUNDS / 2));
 }
