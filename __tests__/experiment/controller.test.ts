@@ -8,7 +8,7 @@ import { prepareRound } from '../../src/experiment/prepared-round';
 import { Prng } from '../../src/experiment/prng';
 import { pairSchedule } from '../../src/experiment/schedule';
 import { ReplayRuntime } from '../../src/runtime/replay';
-import { BoundarySequence, crossingProbabilities, normalSf } from '../../src/stats';
+import { BoundarySequence, crossingProbabilities, normalQuantile, normalSf } from '../../src/stats';
 import type { RoundData } from '../../src/types';
 
 /** Rounds of `pairs` coin-flipped pairs; latencies i.i.d. around 1 ms, the candidate scaled by 1 + effect. */
@@ -248,6 +248,15 @@ describe('sequential accounting on the requests the looks had', () => {
     // Under H0, with the looks' true correlation sqrt(n_j / n_k), the boundaries cross with probability alpha in all.
     const crossing = crossingProbabilities(boundaries, requests, 0).reduce((a, p) => a + p, 0);
     expect(crossing).toBeCloseTo(0.045, 6);
+  });
+
+  it('a first look whose level the test cannot reach (5 rounds: p >= 1/32) spends nothing: its alpha goes to the next', async () => {
+    const seq = new BoundarySequence(0.045);
+    expect(seq.next(1000, 0.5, 1 / 32)).toBe(Infinity);
+    expect(seq.next(2000, 1)).toBeCloseTo(normalQuantile(1 - 0.045), 6);
+    const v = await runSequential(new ReplayRuntime(rounds(40, 100, 0.1, 5)), options);
+    expect(v.looks[0]!.rounds).toBe(5);
+    expect(v.looks[0]!.boundary).toBe(Infinity);
   });
 
   it('spending fractions: only the final look reaches 1; a fraction past the plan stays just below it', () => {

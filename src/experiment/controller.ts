@@ -4,7 +4,7 @@
 // stops with a verdict (docs/method.md steps 10-13). Live and replayed runs take exactly this path.
 // The latency test gets alpha minus the error test's share ERROR_ALPHA_SHARE; the error test spends
 // its share by the same fractions.
-import { achievedPower, BoundarySequence, noetherTotal, normalSf, obrienFlemingSpending } from '../stats';
+import { achievedPower, BoundarySequence, noetherTotal, normalSf, obrienFlemingSpending, roundsPerBlock } from '../stats';
 import type { Check, LookRecord, RoundData, Threshold, Verdict, VerdictKind } from '../types';
 import { analyzeLook, scaleOf, shiftInterval, superiorityForMde, type LookAnalysis } from './analysis';
 import { errorRateExcess, errorRateP, roundsBySign } from './error-rate';
@@ -75,7 +75,7 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
     errorSpent += errorLevel;
     // A look with no new requests (no rounds, or all left out) has nothing new to test: skipped, or
     // when final (the run ended right after a look), that look again spending what is left.
-    const boundary = used > information ? boundaries.next(used, t) : final ? boundaries.relook(t) : Infinity;
+    const boundary = used > information ? boundaries.next(used, t, smallestP(look.rounds)) : final ? boundaries.relook(t) : Infinity;
     information = Math.max(information, used);
     const boundaryP = normalSf(boundary);
     const ci = shiftInterval(prepared, boundaryP, scaleOf(opts.threshold), look.scaleBudget, look.scaleShift);
@@ -155,6 +155,15 @@ function plannedRequests(look: LookAnalysis, pS: number, alpha: number, opts: Se
  */
 export function spendingTime(fraction: number, final: boolean): number {
   return final ? 1 : Math.min(fraction, LAST_INTERIM_FRACTION);
+}
+
+/**
+ * The smallest p the sign-flip test can give with R rounds: 2^-(sign units), a unit being a round or,
+ * from 20 rounds on, a block. A look whose boundary level is below it could never cross (5 rounds:
+ * 1/32 against the ~0.002 a first look gets), so it spends nothing and leaves its alpha to later looks.
+ */
+function smallestP(rounds: number): number {
+  return rounds > 0 ? 2 ** -Math.floor(rounds / roundsPerBlock(rounds)) : 1;
 }
 
 /** The largest spending fraction of a look that is not final. */

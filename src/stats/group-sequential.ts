@@ -177,11 +177,14 @@ export class BoundarySequence {
   /**
    * The boundary at the next look, whose information is t (on the scale of the earlier looks): it
    * spends alpha(spendingTime) minus what the earlier looks spent; +Infinity (the look is skipped)
-   * when that is nothing, e.g. when a re-plan moved the spending fraction back.
+   * when that is nothing, e.g. when a re-plan moved the spending fraction back. Also +Infinity,
+   * spending nothing (it is left for later looks), when the boundary's level is below
+   * `smallestP`, the smallest p the look's test can reach (a discrete test that could never cross).
    */
-  next(t: number, spendingTime = t): number {
+  next(t: number, spendingTime = t, smallestP = 0): number {
     this.reach(t);
-    const b = solveBoundary(this.stage, t, obrienFlemingSpending(spendingTime, this.alpha) - this.spent);
+    const solved = solveBoundary(this.stage, t, obrienFlemingSpending(spendingTime, this.alpha) - this.spent);
+    const b = normalSf(solved) < smallestP ? Infinity : solved;
     this.last = { t, b };
     return b;
   }
