@@ -1,6 +1,6 @@
 // Live gate runs on this machine, for the placement figures of docs/method.md and docs/evidence.md:
 // N runs of `hook-latency run` per (placement, hook) and a compact table of how often each said
-// "regression", how wide its 95 % CI was, how far the two arms' rounds spread, and, for a delay
+// "regression", how wide its interval was (the verdict's repeated CI, at the level it states), how far the two arms' rounds spread, and, for a delay
 // hook, the estimate beside the hook's real per-request cost: ns per read() call measured by
 // `hook-latency micro` times read+recv calls per request counted by strace.
 //
@@ -43,6 +43,8 @@ const gateArgs = values['gate-args']!.split(' ').filter(Boolean);
 interface Outcome {
   verdict: Verdict['verdict'];
   ciWidth: number;
+  /** The interval's confidence level (1 - 2 x the final boundary's p). */
+  ciLevel: number;
   shiftNs: number;
   durationMs: number;
   roundLogRatios: number[];
@@ -93,6 +95,7 @@ async function gate(placement: string, hook: string, seed: number, extra: string
     return {
       verdict: v.verdict,
       ciWidth: v.shift.ci[1] - v.shift.ci[0],
+      ciLevel: v.ciLevel ?? NaN,
       shiftNs: v.shift.ns,
       durationMs: v.durationMs ?? NaN,
       roundLogRatios: roundLogRatios(await readSamples(join(dir, 'samples.csv'))),
@@ -155,7 +158,7 @@ async function main(): Promise<void> {
       console.log(`read+recv calls per request (strace): ${calls === null ? 'unavailable' : calls.toFixed(3)}; ` +
         `per read() call (micro): ${[...perCall].map(([h, ns]) => `${h} ${ns === null ? 'unavailable' : `${ns.toFixed(0)} ns`}`).join(', ')}`);
     }
-    console.log('placement | hook | regression | inconclusive | median CI width | round log-ratio p5/p95 | rounds with arms on different CPUs | runs with serially correlated rounds (p < 0.05) | round-dependence warned | estimate ns median [min, max] | real cost ns | median rounds | median s');
+    console.log('placement | hook | regression | inconclusive | median CI width [its level, median] | round log-ratio p5/p95 | rounds with arms on different CPUs | runs with serially correlated rounds (p < 0.05) | round-dependence warned | estimate ns median [min, max] | real cost ns | median rounds | median s');
     console.log('---|---|---|---|---|---|---|---|---|---|---|---|---');
     for (const placement of placements) {
       for (const hook of hooks) {
@@ -193,7 +196,7 @@ function row(placement: string, hook: string, o: Outcome[], realCost: number | n
     hook,
     regCell,
     String(count('inconclusive')),
-    pct(median(o.map((x) => x.ciWidth))),
+    `${pct(median(o.map((x) => x.ciWidth)))} [${pct(median(o.map((x) => x.ciLevel)))}]`,
     `${quantileSorted(ratios, 0.05).toFixed(3)} / ${quantileSorted(ratios, 0.95).toFixed(3)}`,
     `${o.reduce((s, x) => s + x.splitRounds[0], 0)}/${o.reduce((s, x) => s + x.splitRounds[1], 0)}`,
     `${o.filter((x) => x.serialP < 0.05).length}/${n}`,

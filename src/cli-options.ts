@@ -32,7 +32,9 @@ run options:
   --seed N                 seed of the randomized schedule
   --out DIR                write samples.csv, verdict.json, summary.md
   --json                   print the verdict JSON on stdout
-  --fail-on-inconclusive   exit 1 on an inconclusive verdict too
+  --fail-on MODE           regression | inconclusive | strict: exit 1 on a regression (default), on inconclusive too,
+                           or (strict) unless the interval lies below the budget (within-budget)
+  --fail-on-inconclusive   exit 1 on an inconclusive verdict too (= --fail-on inconclusive)
   --placement MODE         auto | same-cpu | split | off: CPU pinning of loadgen and both arms (default auto = same-cpu)
   --count-calls            count hooked calls per request (counting preload, or strace on local)
   --decompose              also micro-benchmark each counted function: predicted vs measured overhead
@@ -72,6 +74,7 @@ export const OPTIONS = {
   seed: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
+  'fail-on': { type: 'string' },
   'fail-on-inconclusive': { type: 'boolean' },
   'fail-on-change': { type: 'boolean' },
   'count-calls': { type: 'boolean' },

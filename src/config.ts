@@ -10,7 +10,7 @@ import { parseCount, parseDuration, parseProbability, parseThreshold } from './u
 export const RUNTIMES = ['local', 'podman', 'kind', 'kubernetes', 'replay'] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
 export type ConnectionMode = 'keep-alive' | 'new';
-export type FailOn = 'regression' | 'inconclusive';
+export type FailOn = 'regression' | 'inconclusive' | 'strict';
 
 export interface RequestSpec {
   method: string;
@@ -228,7 +228,7 @@ export function buildConfig(raw: RawConfig): Config {
     lookEvery: parseCount(r['look-every'] as string, 'look-every', 1),
     minRounds: r['min-rounds'] === undefined ? ROUND_DEFAULTS[runtime].minRounds : parseCount(r['min-rounds'] as string, 'min-rounds', 1),
     seed: r.seed === undefined ? (Math.random() * 2 ** 32) >>> 0 : parseCount(r.seed as string, 'seed', 0),
-    failOn: oneOf(r['fail-on'], ['regression', 'inconclusive'] as const, 'fail-on'),
+    failOn: oneOf(r['fail-on'], ['regression', 'inconclusive', 'strict'] as const, 'fail-on'),
     out: optionalString(r.out, 'out'),
     placement: oneOf(r.placement, PLACEMENTS, 'placement'),
     countCalls: parseBool(r['count-calls'], 'count-calls') || parseBool(r.decompose, 'decompose'),

@@ -70,7 +70,7 @@ export interface LookRecord {
   errorLevel?: number;
 }
 
-/** The error-rate test (exact conditional binomial) of the final look, with its share of alpha. */
+/** The error-rate test (exact sign-flip over the rounds' failed-request differences) of the final look, with its share of alpha. */
 export interface ErrorTestReport {
   p: number;
   /** Its level at the final look (this look's increment of its spending). */
@@ -79,6 +79,8 @@ export interface ErrorTestReport {
   alpha: number;
   /** Requests, failed or not, per arm after the warm-up cuts: what the errors are counted among. */
   requests: { baseline: number; candidate: number };
+  /** Rounds in which the candidate failed more requests than the baseline, and fewer (the test's signs). */
+  rounds?: { more: number; fewer: number };
 }
 
 /** How far the round scores are from independent (the round-dependence check). */
@@ -120,6 +122,21 @@ export interface Verdict {
   plannedRequests: number;
   /** Mirrored p of the final look (H0: slowdown >= budget). */
   pBelow?: number;
+  /**
+   * The interval's confidence level: it is a repeated confidence interval at the final look's
+   * boundary, 1 - 2 boundaryP (about 91 % at a typical final look, 99 % and more at an early stop).
+   */
+  ciLevel?: number;
+  /**
+   * What the run could resolve: the estimate's distance from the interval's lower bound, relative
+   * (a ratio: (1 + shift) / (1 + low) - 1) and in ns. The interval moves with the data, so a
+   * candidate slower by more than budget + this (with the same noise) would have been a regression.
+   */
+  resolution?: { relative: number; ns: number };
+  /** The interval lies wholly below the budget (shown within it), whatever the verdict. */
+  withinBudget?: boolean;
+  /** The verdict with its kind of pass: `within-budget` (shown) or `no-regression` (not shown to exceed it). */
+  outcome?: 'regression' | 'within-budget' | 'no-regression' | 'inconclusive';
   errorTest?: ErrorTestReport;
   roundDependence?: RoundDependenceReport;
   mode: 'macro' | 'micro';

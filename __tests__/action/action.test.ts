@@ -50,6 +50,18 @@ describe('the Action on the replay runtime', () => {
     expect(r.outputs.verdict).toBe('no-regression');
     expect(r.summary).toMatch(/no-regression/);
     expect(errorLines(r.stdout)).toHaveLength(0);
+    // Budget 0: not shown to exceed it, not shown within it.
+    expect([r.outputs.outcome, r.outputs['within-budget']]).toEqual(['no-regression', 'false']);
+  });
+
+  it('fail-on strict fails the same A/A at a budget of 0 (not within-budget) and passes it at 20 % (within-budget)', async () => {
+    const strict = await runAction('index', replay(aa, { 'fail-on': 'strict' }));
+    expect(strict.status).toBe(1);
+    expect(errorLines(strict.stdout)[0]).toMatch(/^::error::hook latency: no-regression: .*\(fail-on: strict passes within-budget only\)$/);
+    const within = await runAction('index', replay(aa, { 'fail-on': 'strict', threshold: '20%' }));
+    expect(within.status).toBe(0);
+    expect([within.outputs.outcome, within.outputs['within-budget']]).toEqual(['within-budget', 'true']);
+    expect(within.summary).toMatch(/### 🟢 hook latency: \*\*within-budget\*\*/);
   });
 
   it('honours a budget given as an input (+7% within a 10% budget passes)', async () => {

@@ -149,6 +149,37 @@ describe('inconclusive runs and --fail-on-inconclusive', () => {
   });
 });
 
+describe('two kinds of pass, and --fail-on strict', () => {
+  const aaAt = (threshold: string, ...more: string[]) => ['run', '--runtime', 'replay', '--replay', aa, '--threshold', threshold, ...more];
+  /** A passing run's verdict JSON, its exit status and kind of pass checked. */
+  function pass(args: string[], status: number, outcome: 'within-budget' | 'no-regression'): Verdict {
+    const r = cli([...args, '--json']);
+    expect(r.status).toBe(status);
+    const v = verdictOf(r.stdout);
+    expect([v.verdict, v.outcome, v.withinBudget]).toEqual(['no-regression', outcome, outcome === 'within-budget']);
+    return v;
+  }
+
+  it('an A/A against a 20 % budget is shown within it: within-budget, and strict passes too', () => {
+    expect(pass(aaAt('20%', '--fail-on', 'strict'), 0, 'within-budget').shift.ci[1]).toBeLessThan(0.2);
+    const text = cli(aaAt('20%'));
+    expect(text.stdout).toMatch(/^verdict +within budget — /m);
+    expect(text.stdout).toMatch(/^pass +shown within the budget/m);
+  });
+
+  it('an A/A against a budget of 0 is only not shown to exceed it: no-regression, exit 0 by default and 1 with strict', () => {
+    expect(pass(aaAt('0'), 0, 'no-regression').shift.ci[1]).toBeGreaterThanOrEqual(0);
+    pass(aaAt('0', '--fail-on', 'strict'), 1, 'no-regression');
+  });
+
+  it('a fail-on that is not one of the three is one line of bad input, exit 2', () => {
+    const r = cli(aaAt('0', '--fail-on', 'sometimes'));
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/fail-on/);
+  });
+});
+
 describe('error rate: a candidate that fails requests is a regression', () => {
   let failing: string;
   beforeAll(() => {

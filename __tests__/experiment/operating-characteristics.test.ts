@@ -36,6 +36,11 @@ describe('A/A: regression verdicts stay within alpha + 2 SE over 200 replays', (
     expect(r.regressionRate).toBeLessThanOrEqual(limit);
     expect(r.intervalMismatches).toBe(0);
   });
+  it('one instance failing a burst of 8-20 requests in one round (a coin picks the arm): the error test, whose unit is the round, never calls it', async () => {
+    const r = await runStudy(spec({ traces: traces.all.map((n) => loaded[n]), burst: { min: 8, max: 20, withinRounds: 10 }, seed: 505 }));
+    expect(r.errorRegressions).toBe(0);
+    expect(r.regressionRate).toBeLessThanOrEqual(limit);
+  });
   it('with a +-2 % offset on the first-started instance that keeps its sign from round to round with probability 0.99', async () => {
     const r = await runStudy(spec({ traces: traces.all.map((n) => loaded[n]), instanceSd: 0.01, persistent: { size: 0.02, stay: 0.99, on: 'slot' }, seed: 404 }));
     expect(r.regressionRate).toBeLessThanOrEqual(limit);
@@ -61,6 +66,15 @@ describe("power: the paper's hook effects found >= 90 % of the time with a media
   });
 });
 
+describe('a hook that fails requests in every round', () => {
+  it('candidate 0.5 % vs baseline 0.2 % failed, at the pod defaults (2 000 requests x 20 rounds): the error test finds it in >= 90 % of runs', async () => {
+    const r = await runStudy(
+      spec({ traces: traces.all.map((n) => loaded[n]), errorRate: { baseline: 0.002, candidate: 0.005 }, requestsPerRound: 2000, starts: [0, 4000], options: { minRounds: 20 }, replays: 40, seed: 606 }),
+    );
+    expect(r.errorRegressions / r.replays).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
 describe('the budget is what is tested', () => {
   const without = [loaded.dockerWithout, loaded.kindWithout, loaded.podWithout, loaded.nodesWithout];
   it('threshold 5 %: a +2 % slowdown passes', async () => {
@@ -68,6 +82,14 @@ describe('the budget is what is tested', () => {
     expect(r.verdicts.regression).toBe(0);
     expect(r.verdicts['no-regression']).toBeGreaterThanOrEqual(57);
     expect(r.intervalMismatches).toBe(0);
+  });
+  it('threshold 5 %, no slowdown: shown within the budget (withinBudget) in >= 90 % of runs', async () => {
+    const r = await runStudy(spec({ traces: without, effect: 0, instanceSd: 0.01, threshold: { relative: 0.05 }, replays: 60 }));
+    expect(r.withinBudget / r.replays).toBeGreaterThanOrEqual(0.9);
+  });
+  it('threshold 5 %, a slowdown of exactly 5 %: shown within the budget in at most alpha + 2 SE of runs', async () => {
+    const r = await runStudy(spec({ traces: without, effect: 0.05, instanceSd: 0.01, threshold: { relative: 0.05 }, replays: 200 }));
+    expect(r.withinBudget / r.replays).toBeLessThanOrEqual(ALPHA + 2 * Math.sqrt((ALPHA * (1 - ALPHA)) / 200));
   });
   it('threshold 5 %: a +12 % slowdown fails', async () => {
     const r = await runStudy(spec({ traces: without, effect: 0.12, instanceSd: 0.01, threshold: { relative: 0.05 }, replays: 60 }));

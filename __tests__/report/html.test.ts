@@ -209,11 +209,19 @@ describe('renderReport', () => {
 
   it('headline: verdict text and colour class, reason, key figures', async () => {
     expect(verdict.verdict).toBe('regression');
-    expect(html).toMatch(/<header class="headline regression" data-verdict="regression"><p class="verdict">Regression<\/p>/);
+    expect(html).toMatch(/<header class="headline regression" data-verdict="regression" data-outcome="regression"><p class="verdict">Regression<\/p>/);
     expect(html).toContain(`<p class="reason">${esc(verdict.reason[0].toUpperCase() + verdict.reason.slice(1))}.</p>`);
     const aa = syntheticRounds({ rounds: 12, perRound: 400, effect: 0, seed: 21 });
-    const pass = renderReport({ rounds: aa, verdict: await oneLookVerdict(aa, '5%') });
-    expect(pass).toMatch(/<header class="headline no-regression"[^>]*><p class="verdict">No regression<\/p>/);
+    const within = await oneLookVerdict(aa, '5%');
+    expect(within.withinBudget).toBe(true);
+    const pass = renderReport({ rounds: aa, verdict: within });
+    expect(pass).toMatch(/<header class="headline no-regression" data-verdict="no-regression" data-outcome="within-budget"><p class="verdict">Within budget<\/p>/);
+    expect(pass).toContain('Shown within the budget: the interval lies wholly below it.</p>');
+    const notShown = await oneLookVerdict(aa, '0%');
+    expect([notShown.verdict, notShown.withinBudget]).toEqual(['no-regression', false]);
+    expect(renderReport({ rounds: aa, verdict: notShown })).toMatch(
+      /data-outcome="no-regression"><p class="verdict">No regression<\/p><p class="reason">[^<]*Not shown to exceed the budget, nor shown within it/,
+    );
     const inc = renderReport({ rounds: aa, verdict: { ...verdict, verdict: 'inconclusive', reason: 'a cap was reached' } });
     expect(inc).toMatch(/<header class="headline inconclusive"[^>]*><p class="verdict">Inconclusive<\/p>/);
   });

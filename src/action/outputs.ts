@@ -1,8 +1,9 @@
 // Step outputs: numbers as plain decimals (ratios, not percents) so `if:` expressions can compare them.
 import * as core from '@actions/core';
+import { outcomeOf, withinBudgetOf } from '../experiment/outcome';
 import type { Verdict } from '../types';
 
-export const OUTPUTS = ['verdict', 'p-value', 'shift', 'shift-ci-low', 'shift-ci-high', 'samples', 'rounds', 'report-path'] as const;
+export const OUTPUTS = ['verdict', 'outcome', 'within-budget', 'p-value', 'shift', 'shift-ci-low', 'shift-ci-high', 'samples', 'rounds', 'report-path'] as const;
 type OutputName = (typeof OUTPUTS)[number];
 
 /** Only names in OUTPUTS (the list action.yml is tested against) can be set. */
@@ -13,6 +14,8 @@ function setOutputs(values: Partial<Record<OutputName, string>>): void {
 export function setVerdictOutputs(v: Verdict, reportPath: string): void {
   const all: Record<OutputName, string> = {
     verdict: v.verdict,
+    outcome: outcomeOf(v),
+    'within-budget': String(withinBudgetOf(v)),
     'p-value': num(v.p),
     shift: num(v.shift.relative),
     'shift-ci-low': num(v.shift.ci[0]),

@@ -1,5 +1,6 @@
 // The Action's main step: inputs -> config -> (history read) -> runtime -> gate -> outputs -> artifact
 // -> job summary -> PR comment -> (history append) -> setFailed per fail-on. Each concern lives in its own module; this only sequences them.
+import { outcomeOf } from '../experiment/outcome';
 import * as core from '@actions/core';
 import { readInputs, type ActionInputs } from './input-helper';
 import { outcomeMarkdown, partialSamples, type Outcome } from './outcome';
@@ -74,9 +75,10 @@ export async function runAction(): Promise<void> {
   if (outcome.kind === 'error') {
     core.setFailed(`hook latency: the run failed: ${outcome.message}`);
   } else if (exitCodeFor(outcome.verdict, config.failOn) !== 0) {
-    core.setFailed(`hook latency: ${outcome.verdict.verdict}: ${outcome.verdict.reason}`);
+    const strict = config.failOn === 'strict' && outcome.verdict.verdict !== 'regression' ? ' (fail-on: strict passes within-budget only)' : '';
+    core.setFailed(`hook latency: ${outcomeOf(outcome.verdict)}: ${outcome.verdict.reason}${strict}`);
   } else {
-    core.info(`hook latency: ${outcome.verdict.verdict}: ${outcome.verdict.reason}`);
+    core.info(`hook latency: ${outcomeOf(outcome.verdict)}: ${outcome.verdict.reason}`);
   }
 }
 

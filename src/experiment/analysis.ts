@@ -27,6 +27,8 @@ export interface LookAnalysis {
   n: { baseline: number; candidate: number };
   /** Errors, and requests failed or not, per arm after each round's warm-up cut (all rounds): the error test's counts. */
   errors: { baseline: number; candidate: number };
+  /** Failed requests per arm in each round (all rounds, after the warm-up cut): the error test's unit. */
+  errorsPerRound: Array<{ baseline: number; candidate: number }>;
   counted: { baseline: number; candidate: number };
   /** Combined statistic and one-sided p at the budget (H0: slowdown <= budget). */
   z: number;
@@ -87,6 +89,7 @@ export function analyzeLook(all: PreparedRound[], threshold: Threshold): LookAna
     warmupRemoved: all.reduce((s, r) => s + r.cut, 0),
     n,
     errors,
+    errorsPerRound: all.map((r) => r.errors),
     counted: sumCounts(all, 'counted'),
     z: combined.z,
     p: combined.p,

@@ -1,13 +1,14 @@
 // The sequential controller: runs rounds, looks every `lookEvery` rounds, spends alpha by a
-// Lan-DeMets O'Brien-Fleming function over the information fraction n / planned, re-plans the
-// size at each look (Noether 1987 on the pilot), and stops with a verdict (docs/method.md,
-// "Sequential: grow the sample until the power target is met", steps 10-13).
-// Live and replayed runs take exactly this path. The latency test gets alpha minus the error test's
-// share ERROR_ALPHA_SHARE; the error test spends its share over the same information times.
-import { achievedPower, BoundarySequence, noetherTotal, normalSf, obrienFlemingSpending } from '../stats';
+// Lan-DeMets O'Brien-Fleming function of the fraction n / planned, with the boundaries' covariance
+// from the requests each look had, re-plans the size at each look (Noether 1987 on the pilot), and
+// stops with a verdict (docs/method.md, "Sequential: grow the sample until the power target is met",
+// steps 10-13). Live and replayed runs take exactly this path. The latency test gets alpha minus the
+// error test's share ERROR_ALPHA_SHARE; the error test spends its share by the same fractions.
+import { achievedPower, BoundarySequence, noetherTotal, normalSf, obrienFlemingSpending, roundsPerBlock } from '../stats';
 import type { Check, LookRecord, RoundData, Threshold, Verdict, VerdictKind } from '../types';
 import { analyzeLook, scaleOf, shiftInterval, superiorityForMde, type LookAnalysis } from './analysis';
-import { errorRateExcess, errorRateP } from './error-rate';
+import { errorRateExcess, errorRateP, roundsBySign } from './error-rate';
+import { intervalLevel, intervalWithinBudget, passOutcome, resolutionOf } from './outcome';
 import { prepareRound, type PreparedRound } from './prepared-round';
 import type { Runtime } from './runtime';
 
@@ -39,7 +40,10 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
   const prepared: PreparedRound[] = [];
   const checks: Check[] = [];
   const looks: LookRecord[] = [];
-  const times: number[] = [];
+  // Requests analysed at the last look that had new ones (the boundaries' information scale), and
+  // the error test's alpha spent so far.
+  let information = 0;
+  let errorSpent = 0;
   let requests = 0;
   let exhausted = false;
   const errorAlpha = opts.alpha * ERROR_ALPHA_SHARE;
@@ -66,13 +70,16 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
     const planned = plannedRequests(look, pS, latencyAlpha, opts);
     const reachedPlan = used >= planned && look.rounds >= opts.minRounds;
     const final = capped || reachedPlan;
-    const t = nextTime(times, used / planned, final);
-    const errorLevel = obrienFlemingSpending(t, errorAlpha) - obrienFlemingSpending(times.at(-1) ?? 0, errorAlpha);
-    times.push(t);
-    const boundary = boundaries.next(t);
+    const t = spendingTime(used / planned, final);
+    const errorLevel = Math.max(0, obrienFlemingSpending(t, errorAlpha) - errorSpent);
+    errorSpent += errorLevel;
+    // A look with no new requests (no rounds, or all left out) has nothing new to test: skipped, or
+    // when final (the run ended right after a look), that look again spending what is left.
+    const boundary = used > information ? boundaries.next(used, t, smallestP(look.rounds)) : final ? boundaries.relook(t) : Infinity;
+    information = Math.max(information, used);
     const boundaryP = normalSf(boundary);
     const ci = shiftInterval(prepared, boundaryP, scaleOf(opts.threshold), look.scaleBudget, look.scaleShift);
-    const errorP = errorRateP(look.errors, look.counted);
+    const errorP = errorRateP(look.errorsPerRound);
     const record: LookRecord = {
       look: looks.length + 1,
       rounds: look.rounds,
@@ -94,15 +101,21 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
     const decision = decide({ look, boundaryP, errorLevel, final, reachedPlan, power, opts, prepared });
     if (decision || (exhausted && prepared.length === 0)) {
       const d = decision ?? { verdict: 'inconclusive' as const, reason: 'no rounds to analyse' };
+      const shift = { relative: look.shift.relative, ns: look.shift.ns, ci: ci.relative, ciNs: ci.ns };
+      const withinBudget = intervalWithinBudget(shift, opts.threshold);
       return {
         verdict: d.verdict,
+        outcome: passOutcome(d.verdict, withinBudget),
+        withinBudget,
+        ciLevel: intervalLevel(boundaryP),
+        resolution: resolutionOf(shift),
         reason: d.reason,
         p: look.p,
         z: look.z,
         boundary,
         alpha: opts.alpha,
         threshold: opts.threshold,
-        shift: { relative: look.shift.relative, ns: look.shift.ns, ci: ci.relative, ciNs: ci.ns },
+        shift,
         n: look.n,
         rounds: look.rounds,
         power,
@@ -115,7 +128,7 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
         looks,
         plannedRequests: planned,
         pBelow: look.pBelow,
-        errorTest: { p: errorP, level: errorLevel, alpha: errorAlpha, requests: look.counted },
+        errorTest: { p: errorP, level: errorLevel, alpha: errorAlpha, requests: look.counted, rounds: roundsBySign(look.errorsPerRound) },
         roundDependence: { ...look.dependence, varianceFactor: look.varianceFactor },
         durationMs: now() - started,
       };
@@ -134,15 +147,27 @@ function plannedRequests(look: LookAnalysis, pS: number, alpha: number, opts: Se
 }
 
 /**
- * Information fractions must increase: a re-plan that grew the target cannot move time backwards,
- * and only the final look reaches 1 (a look that reached the planned requests before `min-rounds`
- * stays just below 1, so alpha is not all spent before the run may stop).
+ * The fraction of the planned size reached: it sets only how much alpha a look may have spent by
+ * then (the boundaries' covariance comes from the requests the looks had). Only the final look
+ * reaches 1 (a look that reached the plan before `min-rounds` stays just below it, so alpha is not
+ * all spent before the run may stop); a re-plan that grew the target may move it back, and a look
+ * whose fraction has nothing left to spend is skipped.
  */
-export function nextTime(times: number[], t: number, final: boolean): number {
-  if (final) return 1;
-  const prev = times.length ? times[times.length - 1] : 0;
-  return Math.min(Math.max(t, prev + 1e-3), 1 - (1 - prev) * 1e-3);
+export function spendingTime(fraction: number, final: boolean): number {
+  return final ? 1 : Math.min(fraction, LAST_INTERIM_FRACTION);
 }
+
+/**
+ * The smallest p the sign-flip test can give with R rounds: 2^-(sign units), a unit being a round or,
+ * from 20 rounds on, a block. A look whose boundary level is below it could never cross (5 rounds:
+ * 1/32 against the ~0.002 a first look gets), so it spends nothing and leaves its alpha to later looks.
+ */
+function smallestP(rounds: number): number {
+  return rounds > 0 ? 2 ** -Math.floor(rounds / roundsPerBlock(rounds)) : 1;
+}
+
+/** The largest spending fraction of a look that is not final. */
+const LAST_INTERIM_FRACTION = 0.999;
 
 interface DecisionInput {
   look: LookAnalysis;
@@ -162,7 +187,7 @@ interface DecisionInput {
  */
 function decide(x: DecisionInput): { verdict: VerdictKind; reason: string } | null {
   const { look, opts } = x;
-  const errorExcess = errorRateExcess(look.errors, look.counted, x.errorLevel);
+  const errorExcess = errorRateExcess(look.errorsPerRound, look.counted, x.errorLevel);
   if (errorExcess) return { verdict: 'regression', reason: errorExcess };
   if (look.p <= x.boundaryP) {
     return { verdict: 'regression', reason: 'the slowdown exceeds the budget: the test crossed its boundary' };

@@ -1,23 +1,25 @@
 // The verdict as Markdown: summary.md, the job summary and the PR comment share it.
 import type { Verdict } from '../types';
 import { formatNs, formatPercent, formatThreshold } from '../units';
-import { callsLine, formatP, placementLine, reasonSentence } from './text';
+import { callsLine, formatP, levelText, placementLine, reasonSentence, resolutionText } from './text';
+import { outcomeOf } from '../experiment/outcome';
 import { costMarkdown } from '../cost/render';
 
-const ICON = { regression: '🔴', 'no-regression': '🟢', inconclusive: '🟡' } as const;
+const ICON = { regression: '🔴', 'within-budget': '🟢', 'no-regression': '⚪', inconclusive: '🟡' } as const;
 const CHECK_ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
 
 export function verdictMarkdown(v: Verdict): string {
   const lines = [
-    `### ${ICON[v.verdict]} hook latency: **${v.verdict}**`,
+    `### ${ICON[outcomeOf(v)]} hook latency: **${outcomeOf(v)}**`,
     '',
     reasonSentence(v),
     '',
     '| | |',
     '|---|---|',
     `| shift (candidate vs baseline) | **${formatPercent(v.shift.relative)}** (${formatNs(v.shift.ns)}) |`,
-    `| confidence interval | ${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])} |`,
+    `| ${levelText(v)} confidence interval (repeated, at the final look) | ${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])} |`,
     `| budget | ${formatThreshold(v.threshold)} |`,
+    `| smallest slowdown this run would have called a regression | ${resolutionText(v)} |`,
     `| p (design-based) | ${formatP(v.p)} vs boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)} |`,
     `| median | baseline ${formatNs(v.median.baseline)}, candidate ${formatNs(v.median.candidate)} |`,
     `| samples | ${v.n.baseline} + ${v.n.candidate} in ${v.rounds} rounds, ${v.looks.length} looks |`,

@@ -3,19 +3,43 @@ import { describeCpus } from '../checks/placement';
 import type { PlacementReport, Verdict } from '../types';
 import { formatNs, formatPercent, formatThreshold } from '../units';
 import { costRows } from '../cost/render';
+import { intervalLevel, outcomeOf, resolutionOf } from '../experiment/outcome';
 
 const HEADLINE = {
   regression: 'REGRESSION',
+  'within-budget': 'within budget',
   'no-regression': 'no regression',
   inconclusive: 'inconclusive',
 } as const;
 
+/** The interval's confidence level, e.g. "91.2 %" (a verdict.json of an earlier version: from its final boundary). */
+export function levelText(v: Verdict): string {
+  const level = v.ciLevel ?? intervalLevel(v.looks.at(-1)?.boundaryP ?? NaN);
+  return Number.isFinite(level) ? `${(level * 100).toFixed(1)} %` : 'n/a';
+}
+
+/** The smallest slowdown beyond the budget this run would have called a regression, e.g. "+0.45% (82 ns)". */
+export function resolutionText(v: Verdict): string {
+  const r = v.resolution ?? resolutionOf(v.shift);
+  if (!Number.isFinite(r.relative) && !Number.isFinite(r.ns)) return 'n/a (the interval has no lower bound at this level)';
+  return `${formatPercent(r.relative)} (${formatNs(r.ns)}) beyond the budget`;
+}
+
+/** What a pass proved, in one phrase: shown within the budget, or only not shown to exceed it. */
+export function passNote(v: Verdict): string {
+  const outcome = outcomeOf(v);
+  if (outcome === 'within-budget') return 'shown within the budget: the interval lies wholly below it';
+  if (outcome === 'no-regression') return 'not shown to exceed the budget, nor shown within it: the interval reaches above it';
+  return '';
+}
+
 export function verdictTable(v: Verdict): string {
   const rows: Array<[string, string]> = [
-    ['verdict', `${HEADLINE[v.verdict]} — ${v.reason}`],
+    ['verdict', `${HEADLINE[outcomeOf(v)]} — ${v.reason}`],
     ['shift', `${formatPercent(v.shift.relative)} (${formatNs(v.shift.ns)})`],
-    ['CI', `${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])}  (${formatNs(v.shift.ciNs[0])} .. ${formatNs(v.shift.ciNs[1])})`],
+    ['CI', `${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])}  (${formatNs(v.shift.ciNs[0])} .. ${formatNs(v.shift.ciNs[1])}); ${levelText(v)} level, repeated CI at the final look`],
     ['budget', formatThreshold(v.threshold)],
+    ['resolution', `${resolutionText(v)}: the smallest slowdown this run would have called a regression`],
     ['p', `${formatP(v.p)} (boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)}; i.i.d. Mann-Whitney would say ${formatP(v.iidP)})`],
     ['median', `baseline ${formatNs(v.median.baseline)}, candidate ${formatNs(v.median.candidate)}`],
     ['n', `baseline ${v.n.baseline}, candidate ${v.n.candidate} in ${v.rounds} rounds, ${v.looks.length} looks`],
@@ -23,6 +47,7 @@ export function verdictTable(v: Verdict): string {
     ['warm-up', `${v.warmup.removed} removed${v.warmup.invalidRounds.length ? `, ${v.warmup.invalidRounds.length} rounds not steady` : ''}`],
     ['errors', `baseline ${v.errors.baseline}, candidate ${v.errors.candidate}`],
   ];
+  if (passNote(v)) rows.splice(1, 0, ['pass', passNote(v)]);
   if (v.calls) rows.push(['calls', callsLine(v)]);
   if (v.placement) rows.push(['placement', placementLine(v.placement)]);
   if (v.cost) rows.push(...costRows(v.cost));
@@ -31,9 +56,14 @@ export function verdictTable(v: Verdict): string {
   return rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join('\n');
 }
 
-/** The verdict's reason as a sentence: capitalised, with a full stop (Markdown and HTML). */
+/** The verdict's reason, and what a pass proved, as sentences: capitalised, with full stops (Markdown and HTML). */
 export function reasonSentence(v: Verdict): string {
-  return `${v.reason.charAt(0).toUpperCase()}${v.reason.slice(1)}.`;
+  const note = passNote(v);
+  return sentence(v.reason) + (note ? ` ${sentence(note)}` : '');
+}
+
+function sentence(s: string): string {
+  return `${s.charAt(0).toUpperCase()}${s.slice(1)}.`;
 }
 
 export function formatP(p: number): string {

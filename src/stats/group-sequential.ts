@@ -12,6 +12,13 @@
  * P(cross at look k) = alpha(t_k) - (alpha already spent), found by bisection.
  *
  * Model: Z_k = S_k / sqrt(t_k), S a Brownian motion with drift theta (E[Z_k] = theta sqrt(t_k)).
+ * Under H0 (theta = 0) the joint law of the Z_k depends on the times only through their ratios
+ * (corr(Z_j, Z_k) = sqrt(t_j / t_k)), so the times may be the information itself (requests) on any
+ * scale. When a run re-plans, the covariance must come from the information the looks actually had
+ * and the planned size only sets how much alpha to spend (the spending function at the planned
+ * fraction): the error spending approach of Lan & DeMets (1983), with the information accrued, not
+ * planned (C. Jennison & B. W. Turnbull (2000), sec. 7.2.2; S. S. Emerson, "Frequentist evaluation
+ * of group sequential clinical trial designs", Stat. Med. 26 (2007) 5047-5080).
  */
 import { normalPdf, normalQuantile, normalSf } from './normal';
 import { bisect } from './root';
@@ -167,12 +174,31 @@ export class BoundarySequence {
     obrienFlemingSpending(0.5, alpha); // validates alpha
   }
 
-  /** The boundary at the next look, at information time t: it spends alpha(t) minus what the earlier looks spent. */
-  next(t: number): number {
+  /**
+   * The boundary at the next look, whose information is t (on the scale of the earlier looks): it
+   * spends alpha(spendingTime) minus what the earlier looks spent; +Infinity (the look is skipped)
+   * when that is nothing, e.g. when a re-plan moved the spending fraction back. Also +Infinity,
+   * spending nothing (it is left for later looks), when the boundary's level is below
+   * `smallestP`, the smallest p the look's test can reach (a discrete test that could never cross).
+   */
+  next(t: number, spendingTime = t, smallestP = 0): number {
     this.reach(t);
-    const b = solveBoundary(this.stage, t, obrienFlemingSpending(t, this.alpha) - this.spent);
+    const solved = solveBoundary(this.stage, t, obrienFlemingSpending(spendingTime, this.alpha) - this.spent);
+    const b = normalSf(solved) < smallestP ? Infinity : solved;
     this.last = { t, b };
     return b;
+  }
+
+  /**
+   * The last look again, with no new information, now spending alpha(spendingTime) minus what the
+   * looks before it spent (a run that ended right after a look): its crossing region only grows, so
+   * the total stays alpha(spendingTime). +Infinity when there was no look.
+   */
+  relook(spendingTime: number): number {
+    if (!this.last) return Infinity;
+    const b = solveBoundary(this.stage, this.last.t, obrienFlemingSpending(spendingTime, this.alpha) - this.spent);
+    this.last = { t: this.last.t, b: Math.min(b, this.last.b) };
+    return this.last.b;
   }
 
   /** A look at information time t that used boundary b (not necessarily the one next(t) would solve). */

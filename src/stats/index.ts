@@ -16,4 +16,3 @@ export * from './mann-whitney-sorted';
 export * from './quantile';
 export * from './long-run-variance';
 export * from './serial-correlation';
-export * from './binomial-test';

@@ -4,21 +4,22 @@
  * so all 2^R sign assignments of |d_r| are equally likely (R. A. Fisher, "The Design of
  * Experiments" (1935), section 21; E. J. G. Pitman, JRSS Suppl. 4 (1937) 119-130).
  *
- * From 20 rounds on, consecutive rounds are flipped together in blocks of floor(R / 10) (10 to 19
- * blocks; the last takes the remainder): the sign assignments of whole blocks are a subgroup of all
+ * From 20 rounds on, consecutive rounds are flipped together in blocks of floor(R / 10) (10 to 14
+ * blocks, most at R = 29; the last takes the remainder): the sign assignments of whole blocks are a subgroup of all
  * assignments, so the test stays exact for independent rounds (a randomization test over any
  * subgroup of the transformations that leave the null law unchanged is exact; E. L. Lehmann &
  * J. P. Romano, "Testing Statistical Hypotheses", 3rd ed. (2005), sec. 15.2), while the reference
  * variance, sum of squared block sums, counts the covariance of rounds within a block: the batch
  * means idea, so that round effects that persist from round to round are not taken for a slowdown.
- * Z is then formed from the block sums. The reference is exact at every R; there is no
+ * Z is then formed from the block sums. The reference is exact at every R, at one look (a
+ * sequential run holds its level over looks by the boundaries, controller.ts); there is no
  * large-sample approximation.
  */
 
 /** Blocks are used from this many rounds on; below it every round is flipped on its own. */
 export const BLOCKS_FROM_ROUNDS = 20;
 
-/** Rounds per sign-flip block: 1 below 20 rounds, floor(R / 10) from there (10 to 19 blocks). */
+/** Rounds per sign-flip block: 1 below 20 rounds, floor(R / 10) from there (10 to 14 blocks: floor(R / floor(R / 10))). */
 export function roundsPerBlock(rounds: number): number {
   return rounds < BLOCKS_FROM_ROUNDS ? 1 : Math.floor(rounds / (BLOCKS_FROM_ROUNDS / 2));
 }
@@ -129,4 +130,43 @@ export function combineScores(d: ArrayLike<number>): CombinedScore {
   if (d.length === 0 || sumSq === 0) return { z: 0, p: 1, pLower: 1, reference: 'none', blockSize };
   const { upper, lower } = signFlipPValues(sums);
   return { z: sum / Math.sqrt(sumSq), p: upper, pLower: lower, reference: blockSize === 1 ? 'sign-flip' : 'block sign-flip', blockSize };
+}
+
+/**
+ * Exact one-sided sign-flip p of "sum d > 0" for integer d (Fisher-Pitman paired randomization test):
+ * under H0 each |d_r| takes either sign with probability 1/2, independently. With integer values the
+ * null law of the sum is a convolution over integers, so it is computed exactly for any number of
+ * rounds in O(R * sum |d|) (the shift algorithm for integer scores: B. Streitberg & J. Röhmel,
+ * Statistical Software Newsletter 12 (1986) 10-17; M. Pagano & D. Tritchler, JASA 78 (1983) 435-440),
+ * where the meet-in-the-middle enumeration above would need 2^(R/2) sums. Zeros contribute nothing.
+ * The sum is 2 K - sum |d| with K the sum of the |d_r| given a + sign, so P(sum >= observed) is
+ * P(K >= sum of the positive d_r), and K's law is the subset-sum law of the |d_r| at probability 1/2.
+ */
+export function integerSignFlipPValue(d: ArrayLike<number>): number {
+  const magnitudes: number[] = [];
+  let positive = 0;
+  for (let r = 0; r < d.length; r++) {
+    const v = d[r]!;
+    if (!Number.isInteger(v)) throw new Error(`integerSignFlipPValue: need integers, got ${v}`);
+    if (v !== 0) magnitudes.push(Math.abs(v));
+    if (v > 0) positive += v;
+  }
+  if (magnitudes.length === 0) return 1;
+  const total = magnitudes.reduce((a, b) => a + b, 0);
+  // law[k] = P(K = k), built one round at a time (each step halves, so no count overflows).
+  let law = new Float64Array(total + 1);
+  law[0] = 1;
+  let reach = 0;
+  for (const a of magnitudes) {
+    const next = new Float64Array(total + 1);
+    for (let k = 0; k <= reach; k++) {
+      next[k] += law[k]! / 2;
+      next[k + a] += law[k]! / 2;
+    }
+    reach += a;
+    law = next;
+  }
+  let p = 0;
+  for (let k = positive; k <= total; k++) p += law[k]!;
+  return Math.min(1, p);
 }

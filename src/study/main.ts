@@ -24,6 +24,7 @@ const base: Omit<StudySpec, 'traces' | 'effect' | 'instanceSd' | 'threshold'> = 
   seed: 1,
 };
 
+const failingHook = { baseline: 0.002, candidate: 0.005 };
 const rows: Array<[string, Partial<StudySpec>]> = [
   ['A/A, all 8 traces', { traces: all, effect: 0, instanceSd: 0, threshold: { relative: 0 } }],
   ['A/A + 1% instance offsets', { traces: all, effect: 0, instanceSd: 0.01, threshold: { relative: 0 } }],
@@ -31,10 +32,19 @@ const rows: Array<[string, Partial<StudySpec>]> = [
   ['kind +3.8%', { traces: byEnv('kind'), effect: 0.038, instanceSd: 0.01, threshold: { relative: 0 } }],
   ['EKS pod +2.9%', { traces: byEnv('aws-pod'), effect: 0.029, instanceSd: 0.01, threshold: { relative: 0 } }],
   ['budget 5%, +2%', { traces: without, effect: 0.02, instanceSd: 0.01, threshold: { relative: 0.05 } }],
+  ['budget 5%, +5% (the shift at the budget)', { traces: without, effect: 0.05, instanceSd: 0.01, threshold: { relative: 0.05 } }],
+  ['budget 5%, no shift', { traces: without, effect: 0, instanceSd: 0.01, threshold: { relative: 0.05 } }],
   ['budget 5%, +12%', { traces: without, effect: 0.12, instanceSd: 0.01, threshold: { relative: 0.05 } }],
   ['A/A, 0.2% errors in both arms', { traces: all, effect: 0, instanceSd: 0, errorRate: 0.002, threshold: { relative: 0 } }],
   ['A/A, 0.5% errors in both arms', { traces: all, effect: 0, instanceSd: 0, errorRate: 0.005, threshold: { relative: 0 } }],
   ['A/A, 1% errors in both arms', { traces: all, effect: 0, instanceSd: 0, errorRate: 0.01, threshold: { relative: 0 } }],
+  ['A/A, one instance fails a burst of 8-20 requests in one round', { traces: all, effect: 0, instanceSd: 0, burst: { min: 8, max: 20, withinRounds: 10 }, threshold: { relative: 0 } }],
+  ['candidate fails 0.5% of requests, baseline 0.2%', { traces: all, effect: 0, instanceSd: 0, errorRate: failingHook, threshold: { relative: 0 } }],
+  // The pod runtimes' defaults (requests-per-round 2000, min-rounds 20): 40 000 requests hold enough failures to tell the rates apart.
+  ['candidate fails 0.5% of requests, baseline 0.2%, 2000 x 20 rounds', { traces: all, effect: 0, instanceSd: 0, errorRate: failingHook, threshold: { relative: 0 }, requestsPerRound: 2000, starts: [0, 4000], options: { minRounds: 20 } }],
+  // Plans that grow: instance noise rising through the run, and a calm first look followed by noisy rounds.
+  ['A/A, instance noise rising 0.5% -> 5% over 20 rounds', { traces: all, effect: 0, instanceSd: 0, instanceSdAt: (r) => Math.min(0.05, 0.005 * (1 + r / 2)), threshold: { relative: 0 } }],
+  ['A/A, calm first look, then 3% instance noise', { traces: all, effect: 0, instanceSd: 0, instanceSdAt: (r) => (r < 5 ? 0 : 0.03), threshold: { relative: 0 } }],
   ...persistentRows(),
 ];
 
@@ -53,15 +63,15 @@ function persistentRows(): Array<[string, Partial<StudySpec>]> {
   return [...onSlot.map((c) => row('slot', c)), ...onArm.map((c) => row('arm', c))];
 }
 const only = process.env.STUDY_ONLY;
-console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | interval disagrees with test | regressions by the error test | time |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | interval disagrees with test | regressions by the error test | within budget | time |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const [name, spec] of rows) {
   if (only && !name.includes(only)) continue;
   const t0 = Date.now();
   const r = await runStudy({ ...base, ...spec } as StudySpec);
   console.log(
     `| ${name} (${r.replays}) | ${r.verdicts.regression} | ${r.verdicts['no-regression']} | ${r.verdicts.inconclusive} | ` +
-      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${r.intervalMismatches} | ${r.errorRegressions} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${r.intervalMismatches} | ${r.errorRegressions} | ${r.withinBudget} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
 }
 

@@ -16,6 +16,8 @@ export interface ReplaySpec {
   effect: number;
   /** Standard deviation of a per-round relative offset on the candidate (instance-to-instance). */
   instanceSd: number;
+  /** The same per round, when it changes during the run (noise that rises: a plan that grows); overrides instanceSd. */
+  instanceSdAt?: (round: number) => number;
   /**
    * A relative offset of +size or -size whose sign follows a two-state Markov chain over rounds: it
    * keeps its sign from one round to the next with probability `stay` and starts in either state
@@ -26,8 +28,14 @@ export interface ReplaySpec {
    * `stay: 1` keeps the first sign for the whole run.
    */
   persistent?: { size: number; stay: number; on?: 'slot' | 'arm' };
-  /** Share of requests, in both arms alike, that fail (status 0 or 500, chosen at random). */
-  errorRate?: number;
+  /** Share of requests that fail (status 0 or 500, chosen at random): one share for both arms, or one per arm. */
+  errorRate?: number | { baseline: number; candidate: number };
+  /**
+   * One instance that fails a burst of consecutive requests: in one round drawn from the first
+   * `withinRounds`, a coin picks the arm, and `min`-`max` of its requests in a row fail (in the
+   * round's second half, past any warm-up cut).
+   */
+  burst?: { min: number; max: number; withinRounds: number };
 }
 
 export function buildReplay(trace: Float64Array, spec: ReplaySpec): RoundData[] {
@@ -37,28 +45,53 @@ export function buildReplay(trace: Float64Array, spec: ReplaySpec): RoundData[] 
   const faults = new Prng(spec.seed ^ 0x68e31da4);
   const pairs = spec.requestsPerRound >> 1;
   let sign = markov.nextBit() ? 1 : -1;
+  const burst = spec.burst && drawBurst(new Prng(spec.seed ^ 0x1b873593), spec.burst, pairs);
   for (let r = 0, from = spec.start; from + 2 * pairs <= trace.length; r++, from += 2 * pairs) {
     const arm = pairSchedule(spec.seed, r, pairs);
     if (r > 0 && spec.persistent && markov.nextFloat() >= spec.persistent.stay) sign = -sign;
     const persistent = 1 + sign * (spec.persistent?.size ?? 0);
     const onCandidate = spec.persistent?.on === 'arm' || firstStarted(spec.seed, r) === 'candidate';
-    const factor = [onCandidate ? 1 : persistent, (1 + spec.effect) * (1 + spec.instanceSd * gaussian(rng)) * (onCandidate ? persistent : 1)];
+    const factor = [onCandidate ? 1 : persistent, (1 + spec.effect) * (1 + (spec.instanceSdAt?.(r) ?? spec.instanceSd) * gaussian(rng)) * (onCandidate ? persistent : 1)];
     const latencyNs = new Float64Array(arm.length);
     for (let i = 0; i < arm.length; i++) {
       const v = trace[from + i];
       latencyNs[i] = factor[arm[i]!] === 1 ? v : Math.max(1, Math.round(v * factor[arm[i]!]!));
     }
-    const status = spec.errorRate ? failures(faults, arm.length, spec.errorRate) : null;
+    const status = spec.errorRate || burst?.round === r ? failures(faults, arm, spec.errorRate ?? 0) : null;
+    if (status && burst?.round === r) failBurst(status, arm, burst);
     rounds.push({ round: r, arm, seq: Float64Array.from(arm, (_, i) => i), latencyNs, startNs: null, status });
   }
   return rounds;
 }
 
-/** Status per request: 200, or with probability `rate` a failure, a transport error (0) or a 500 alike. */
-function failures(rng: Prng, n: number, rate: number): Int32Array {
-  const status = new Int32Array(n).fill(200);
-  for (let i = 0; i < n; i++) if (rng.nextFloat() < rate) status[i] = rng.nextBit() ? 500 : 0;
+/** Status per request: 200, or with its arm's probability a failure, a transport error (0) or a 500 alike. */
+function failures(rng: Prng, arm: Uint8Array, rate: NonNullable<ReplaySpec['errorRate']>): Int32Array {
+  const rates = typeof rate === 'number' ? [rate, rate] : [rate.baseline, rate.candidate];
+  const status = new Int32Array(arm.length).fill(200);
+  for (let i = 0; i < arm.length; i++) if (rng.nextFloat() < rates[arm[i]!]!) status[i] = rng.nextBit() ? 500 : 0;
   return status;
+}
+
+interface Burst {
+  round: number;
+  arm: number;
+  /** The arm's request (counted within the arm) where the burst starts, and how many fail. */
+  from: number;
+  length: number;
+}
+
+function drawBurst(rng: Prng, b: NonNullable<ReplaySpec['burst']>, perArm: number): Burst {
+  const length = b.min + rng.nextInt(b.max - b.min + 1);
+  return { round: rng.nextInt(b.withinRounds), arm: rng.nextBit(), from: (perArm >> 1) + rng.nextInt(Math.max(1, (perArm >> 1) - length)), length };
+}
+
+/** The burst's arm fails `length` of its requests in a row. */
+function failBurst(status: Int32Array, arm: Uint8Array, b: Burst): void {
+  for (let i = 0, k = 0; i < arm.length; i++) {
+    if (arm[i] !== b.arm) continue;
+    if (k >= b.from && k < b.from + b.length) status[i] = 500;
+    k++;
+  }
 }
 
 /** Standard normal by Box-Muller. */

@@ -13,7 +13,9 @@ export interface StudySpec {
   effect: number;
   instanceSd: number;
   persistent?: ReplaySpec['persistent'];
-  errorRate?: number;
+  errorRate?: ReplaySpec['errorRate'];
+  burst?: ReplaySpec['burst'];
+  instanceSdAt?: ReplaySpec['instanceSdAt'];
   threshold: Threshold;
   requestsPerRound: number;
   /** Start indices to cycle through (0 starts inside the warm-up). */
@@ -36,6 +38,8 @@ export interface StudyResult {
   intervalMismatches: number;
   /** Regression verdicts that the error-rate test gave (the latency test did not cross). */
   errorRegressions: number;
+  /** Runs whose final interval lies wholly below the budget (`withinBudget`). */
+  withinBudget: number;
 }
 
 /** The gate exactly as a user gets it by default (no time cap: a replay takes no wall time). */
@@ -56,6 +60,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
   let iidHits = 0;
   let mismatches = 0;
   let errorRegressions = 0;
+  let withinBudget = 0;
   const alpha = spec.options?.alpha ?? GATE_DEFAULTS.alpha;
   for (let i = 0; i < spec.replays; i++) {
     const trace = spec.traces[i % spec.traces.length];
@@ -68,6 +73,8 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
       instanceSd: spec.instanceSd,
       persistent: spec.persistent,
       errorRate: spec.errorRate,
+      burst: spec.burst,
+      instanceSdAt: spec.instanceSdAt,
     });
     let used = 0;
     const result = await runSequential(new ReplayRuntime(rounds), {
@@ -82,6 +89,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     if (!intervalAgrees(result)) mismatches++;
     if (result.verdict === 'regression' && result.reason.startsWith('the candidate fails more requests')) errorRegressions++;
     if (result.iidP < alpha) iidHits++;
+    if (result.withinBudget) withinBudget++;
     requests.push(used);
   }
   return {
@@ -92,6 +100,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     medianRequests: median(requests),
     intervalMismatches: mismatches,
     errorRegressions,
+    withinBudget,
   };
 }
 

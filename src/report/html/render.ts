@@ -4,7 +4,7 @@ import { release, type as osType } from 'node:os';
 import { version } from '../../../package.json';
 import type { Arm, RoundData, Verdict } from '../../types';
 import { formatNs, formatPercent, formatThreshold } from '../../units';
-import { formatP, placementLine, reasonSentence } from '../text';
+import { formatP, levelText, placementLine, reasonSentence, resolutionText } from '../text';
 import { boxChart, ecdfChart, forestChart, lagChart, lagDomain, sequentialChart, warmupChart } from './charts';
 import { budgetRelative, reportData, type ArmSummary, type ReportData } from './data';
 import { esc } from './escape';
@@ -13,6 +13,7 @@ import { pageHead } from './style';
 import { pointOfRecord, trendSection, type TrendPoint } from './trend';
 import type { HistoryRecord } from '../../history/record';
 import { analyseHistory } from '../../history/change-points';
+import { outcomeOf } from '../../experiment/outcome';
 import { runnerFacts, runtimeVersion } from '../../history/facts';
 import { costSection } from '../../cost/html';
 
@@ -27,6 +28,7 @@ export interface ReportInput {
 
 const HEADLINE = {
   regression: 'Regression',
+  'within-budget': 'Within budget',
   'no-regression': 'No regression',
   inconclusive: 'Inconclusive',
 } as const;
@@ -50,7 +52,7 @@ export function renderReport(input: ReportInput): string {
   const { rounds, verdict: v } = input;
   const data = reportData(rounds);
   const env = { ...defaultEnvironment(v), ...(input.environment ?? {}) };
-  const title = `hook latency: ${v.verdict} (${formatPercent(v.shift.relative)})`;
+  const title = `hook latency: ${outcomeOf(v)} (${formatPercent(v.shift.relative)})`;
   return [
     ...pageHead(title),
     '<h1>hook-latency report</h1>',
@@ -81,15 +83,15 @@ function headline(v: Verdict): string {
   const [lo, hi] = v.shift.ci;
   const tiles: Array<[string, string]> = [
     [formatPercent(v.shift.relative), `shift (${formatNs(v.shift.ns)})`],
-    [`${formatPercent(lo)} … ${formatPercent(hi)}`, 'confidence interval'],
+    [`${formatPercent(lo)} … ${formatPercent(hi)}`, `${levelText(v)} confidence interval`],
     [formatThreshold(v.threshold), 'budget'],
     [formatP(v.p), `p vs boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)}`],
     [`${(v.n.baseline + v.n.candidate).toLocaleString('en-US')}`, `samples in ${v.rounds} rounds`],
     [`${Math.round(v.power * 100)}%`, 'power for the planned effect'],
   ];
   return (
-    `<header class="headline ${esc(v.verdict)}" data-verdict="${esc(v.verdict)}">` +
-    `<p class="verdict">${esc(HEADLINE[v.verdict] ?? v.verdict)}</p>` +
+    `<header class="headline ${esc(v.verdict)}" data-verdict="${esc(v.verdict)}" data-outcome="${esc(outcomeOf(v))}">` +
+    `<p class="verdict">${esc(HEADLINE[outcomeOf(v)] ?? v.verdict)}</p>` +
     `<p class="reason">${esc(reasonSentence(v))}</p>` +
     `<div class="figures">${tiles.map(([b, s]) => `<div class="figure"><b>${esc(b)}</b><span>${esc(s)}</span></div>`).join('')}</div>` +
     `</header>`
@@ -154,7 +156,7 @@ function shiftSection(d: ReportData, v: Verdict): string {
     forestChart(d.perRound, v, d.roundLevel, d.warmup.filter((r) => !r.valid).map((r) => r.round)) +
     `<p class="note">Each round is a fresh pair of instances: the experimental unit. Per-round intervals are descriptive ${Math.round(d.roundLevel * 100)}% intervals ` +
     `(the round's Mann-Whitney score inverted, variance inflated for lag-1 autocorrelation). The pooled interval is the one the verdict uses ` +
-    `(stratified test inverted at the final look's boundary): ${formatPercent(v.shift.ci[0])} … ${formatPercent(v.shift.ci[1])}.</p>` +
+    `(stratified test inverted at the final look's boundary, a repeated confidence interval at level ${levelText(v)}): ${formatPercent(v.shift.ci[0])} … ${formatPercent(v.shift.ci[1])}.</p>` +
     `</section>`
   );
 }
@@ -209,10 +211,11 @@ function errorsSection(d: ReportData, v: Verdict): string {
 function figuresSection(v: Verdict, d: ReportData): string {
   const last = v.looks.at(-1);
   const rows: Array<[string, string]> = [
-    ['verdict', `${v.verdict} — ${v.reason}`],
+    ['verdict', `${outcomeOf(v)} — ${v.reason}`],
     ['shift (candidate vs baseline)', `${formatPercent(v.shift.relative)} (${formatNs(v.shift.ns)})`],
-    ['confidence interval', `${formatPercent(v.shift.ci[0])} … ${formatPercent(v.shift.ci[1])} (${formatNs(v.shift.ciNs[0])} … ${formatNs(v.shift.ciNs[1])})`],
+    [`${levelText(v)} confidence interval (repeated, at the final look)`, `${formatPercent(v.shift.ci[0])} … ${formatPercent(v.shift.ci[1])} (${formatNs(v.shift.ciNs[0])} … ${formatNs(v.shift.ciNs[1])})`],
     ['budget', formatThreshold(v.threshold)],
+    ['smallest slowdown this run would have called a regression', resolutionText(v)],
     ['p (design-based)', `${formatP(v.p)} vs boundary ${formatP(last?.boundaryP ?? NaN)}`],
     ['Z', `${fixed(v.z)} vs boundary ${fixed(v.boundary)}`],
     ['i.i.d. Mann-Whitney p (comparison only)', formatP(v.iidP)],
