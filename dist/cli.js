@@ -7567,7 +7567,7 @@ function buildConfig(raw) {
     lookEvery: parseCount(r["look-every"], "look-every", 1),
     minRounds: r["min-rounds"] === void 0 ? ROUND_DEFAULTS[runtime].minRounds : parseCount(r["min-rounds"], "min-rounds", 1),
     seed: r.seed === void 0 ? Math.random() * 2 ** 32 >>> 0 : parseCount(r.seed, "seed", 0),
-    failOn: oneOf(r["fail-on"], ["regression", "inconclusive"], "fail-on"),
+    failOn: oneOf(r["fail-on"], ["regression", "inconclusive", "strict"], "fail-on"),
     out: optionalString(r.out, "out"),
     placement: oneOf(r.placement, PLACEMENTS, "placement"),
     countCalls: parseBool(r["count-calls"], "count-calls") || parseBool(r.decompose, "decompose"),
@@ -39646,14 +39646,6 @@ function normalQuantile(p) {
   return jStat.normal.inv(p, 0, 1);
 }
 
-// src/stats/incomplete-beta.ts
-function regularizedBeta(x, a, b) {
-  if (!(a > 0) || !(b > 0) || !(x >= 0 && x <= 1)) return NaN;
-  if (x === 0) return 0;
-  if (x === 1) return 1;
-  return jStat.ibeta(x, a, b);
-}
-
 // src/stats/root.ts
 function bisect(f, lo, hi, opts = {}) {
   const tol = opts.tol ?? 1e-12;
@@ -39790,6 +39782,33 @@ function combineScores(d) {
   if (d.length === 0 || sumSq === 0) return { z: 0, p: 1, pLower: 1, reference: "none", blockSize };
   const { upper, lower } = signFlipPValues(sums);
   return { z: sum / Math.sqrt(sumSq), p: upper, pLower: lower, reference: blockSize === 1 ? "sign-flip" : "block sign-flip", blockSize };
+}
+function integerSignFlipPValue(d) {
+  const magnitudes = [];
+  let positive = 0;
+  for (let r = 0; r < d.length; r++) {
+    const v = d[r];
+    if (!Number.isInteger(v)) throw new Error(`integerSignFlipPValue: need integers, got ${v}`);
+    if (v !== 0) magnitudes.push(Math.abs(v));
+    if (v > 0) positive += v;
+  }
+  if (magnitudes.length === 0) return 1;
+  const total = magnitudes.reduce((a, b) => a + b, 0);
+  let law = new Float64Array(total + 1);
+  law[0] = 1;
+  let reach = 0;
+  for (const a of magnitudes) {
+    const next = new Float64Array(total + 1);
+    for (let k = 0; k <= reach; k++) {
+      next[k] += law[k] / 2;
+      next[k + a] += law[k] / 2;
+    }
+    reach += a;
+    law = next;
+  }
+  let p = 0;
+  for (let k = positive; k <= total; k++) p += law[k];
+  return Math.min(1, p);
 }
 
 // src/stats/hodges-lehmann.ts
@@ -40081,12 +40100,30 @@ var BoundarySequence = class {
   stage = null;
   spent = 0;
   last = null;
-  /** The boundary at the next look, at information time t: it spends alpha(t) minus what the earlier looks spent. */
-  next(t) {
+  /**
+   * The boundary at the next look, whose information is t (on the scale of the earlier looks): it
+   * spends alpha(spendingTime) minus what the earlier looks spent; +Infinity (the look is skipped)
+   * when that is nothing, e.g. when a re-plan moved the spending fraction back. Also +Infinity,
+   * spending nothing (it is left for later looks), when the boundary's level is below
+   * `smallestP`, the smallest p the look's test can reach (a discrete test that could never cross).
+   */
+  next(t, spendingTime2 = t, smallestP2 = 0) {
     this.reach(t);
-    const b = solveBoundary(this.stage, t, obrienFlemingSpending(t, this.alpha) - this.spent);
+    const solved = solveBoundary(this.stage, t, obrienFlemingSpending(spendingTime2, this.alpha) - this.spent);
+    const b = normalSf(solved) < smallestP2 ? Infinity : solved;
     this.last = { t, b };
     return b;
+  }
+  /**
+   * The last look again, with no new information, now spending alpha(spendingTime) minus what the
+   * looks before it spent (a run that ended right after a look): its crossing region only grows, so
+   * the total stays alpha(spendingTime). +Infinity when there was no look.
+   */
+  relook(spendingTime2) {
+    if (!this.last) return Infinity;
+    const b = solveBoundary(this.stage, this.last.t, obrienFlemingSpending(spendingTime2, this.alpha) - this.spent);
+    this.last = { t: this.last.t, b: Math.min(b, this.last.b) };
+    return this.last.b;
   }
   /** A look at information time t that used boundary b (not necessarily the one next(t) would solve). */
   used(t, b) {
@@ -40198,14 +40235,6 @@ function serialCorrelationTest(x) {
   if (!(variance > 1e-12 * Math.max(1, mean * mean))) return { z: 0, p: 1 };
   const z = (r - mean) / Math.sqrt(variance);
   return { z, p: normalSf(z) };
-}
-
-// src/stats/binomial-test.ts
-function binomialUpperTail(x, k, pi) {
-  if (!(Number.isInteger(x) && Number.isInteger(k) && k >= 0 && x <= k)) throw new Error(`binomialUpperTail: need integers 0 <= x <= k, got ${x}, ${k}`);
-  if (!(pi >= 0 && pi <= 1)) throw new Error(`binomialUpperTail: pi must be in [0, 1], got ${pi}`);
-  if (x <= 0) return 1;
-  return regularizedBeta(pi, x, k - x + 1);
 }
 
 // src/arrays.ts
@@ -40332,6 +40361,7 @@ function analyzeLook(all, threshold) {
     warmupRemoved: all.reduce((s, r) => s + r.cut, 0),
     n,
     errors,
+    errorsPerRound: all.map((r) => r.errors),
     counted: sumCounts(all, "counted"),
     z: combined.z,
     p: combined.p,
@@ -40562,20 +40592,50 @@ function sumCounts(rounds, key) {
 }
 
 // src/experiment/error-rate.ts
-function errorRateP(errors, requests) {
-  const k = errors.baseline + errors.candidate;
-  const total = requests.baseline + requests.candidate;
-  if (k === 0 || total === 0) return 1;
-  return binomialUpperTail(errors.candidate, k, requests.candidate / total);
+function errorRateP(perRound) {
+  return integerSignFlipPValue(perRound.map((e) => e.candidate - e.baseline));
 }
-function errorRateExcess(errors, requests, level) {
-  const p = errorRateP(errors, requests);
+function errorRateExcess(perRound, requests, level) {
+  const p = errorRateP(perRound);
   if (p > level) return null;
+  const errors = {
+    baseline: perRound.reduce((s, e) => s + e.baseline, 0),
+    candidate: perRound.reduce((s, e) => s + e.candidate, 0)
+  };
+  const { more, fewer } = roundsBySign(perRound);
   const rate = (arm) => pct(errors[arm] / requests[arm]);
-  return `the candidate fails more requests: ${errors.candidate} errors (${rate("candidate")}) vs ${errors.baseline} (${rate("baseline")}), exact conditional p = ${p.toExponential(2)} <= ${level.toExponential(2)}`;
+  return `the candidate fails more requests: ${errors.candidate} errors (${rate("candidate")}) vs ${errors.baseline} (${rate("baseline")}), more in ${more} rounds and fewer in ${fewer}; exact sign-flip p over rounds = ${p.toExponential(2)} <= ${level.toExponential(2)}`;
+}
+function roundsBySign(perRound) {
+  return {
+    more: perRound.filter((e) => e.candidate > e.baseline).length,
+    fewer: perRound.filter((e) => e.candidate < e.baseline).length
+  };
 }
 function pct(v) {
   return `${(v * 100).toFixed(2)}%`;
+}
+
+// src/experiment/outcome.ts
+function intervalLevel(boundaryP) {
+  return Math.max(0, 1 - 2 * boundaryP);
+}
+function resolutionOf(shift) {
+  return { relative: (1 + shift.relative) / (1 + shift.ci[0]) - 1, ns: shift.ns - shift.ciNs[0] };
+}
+function intervalWithinBudget(shift, threshold) {
+  const [, high] = "relative" in threshold ? shift.ci : shift.ciNs;
+  return high < ("relative" in threshold ? threshold.relative : threshold.ns);
+}
+function withinBudgetOf(v) {
+  return v.withinBudget ?? intervalWithinBudget(v.shift, v.threshold);
+}
+function outcomeOf(v) {
+  return passOutcome(v.verdict, withinBudgetOf(v));
+}
+function passOutcome(verdict, withinBudget) {
+  if (verdict !== "no-regression") return verdict;
+  return withinBudget ? "within-budget" : "no-regression";
 }
 
 // src/experiment/prepared-round.ts
@@ -40615,7 +40675,8 @@ async function runSequential(runtime, opts) {
   const prepared = [];
   const checks = [];
   const looks = [];
-  const times = [];
+  let information = 0;
+  let errorSpent = 0;
   let requests = 0;
   let exhausted = false;
   const errorAlpha = opts.alpha * ERROR_ALPHA_SHARE;
@@ -40641,13 +40702,14 @@ async function runSequential(runtime, opts) {
     const planned = plannedRequests(look, pS, latencyAlpha, opts);
     const reachedPlan = used >= planned && look.rounds >= opts.minRounds;
     const final = capped || reachedPlan;
-    const t = nextTime(times, used / planned, final);
-    const errorLevel = obrienFlemingSpending(t, errorAlpha) - obrienFlemingSpending(times.at(-1) ?? 0, errorAlpha);
-    times.push(t);
-    const boundary = boundaries.next(t);
+    const t = spendingTime(used / planned, final);
+    const errorLevel = Math.max(0, obrienFlemingSpending(t, errorAlpha) - errorSpent);
+    errorSpent += errorLevel;
+    const boundary = used > information ? boundaries.next(used, t, smallestP(look.rounds)) : final ? boundaries.relook(t) : Infinity;
+    information = Math.max(information, used);
     const boundaryP = normalSf(boundary);
     const ci = shiftInterval(prepared, boundaryP, scaleOf(opts.threshold), look.scaleBudget, look.scaleShift);
-    const errorP = errorRateP(look.errors, look.counted);
+    const errorP = errorRateP(look.errorsPerRound);
     const record = {
       look: looks.length + 1,
       rounds: look.rounds,
@@ -40669,15 +40731,21 @@ async function runSequential(runtime, opts) {
     const decision = decide({ look, boundaryP, errorLevel, final, reachedPlan, power, opts, prepared });
     if (decision || exhausted && prepared.length === 0) {
       const d = decision ?? { verdict: "inconclusive", reason: "no rounds to analyse" };
+      const shift = { relative: look.shift.relative, ns: look.shift.ns, ci: ci.relative, ciNs: ci.ns };
+      const withinBudget = intervalWithinBudget(shift, opts.threshold);
       return {
         verdict: d.verdict,
+        outcome: passOutcome(d.verdict, withinBudget),
+        withinBudget,
+        ciLevel: intervalLevel(boundaryP),
+        resolution: resolutionOf(shift),
         reason: d.reason,
         p: look.p,
         z: look.z,
         boundary,
         alpha: opts.alpha,
         threshold: opts.threshold,
-        shift: { relative: look.shift.relative, ns: look.shift.ns, ci: ci.relative, ciNs: ci.ns },
+        shift,
         n: look.n,
         rounds: look.rounds,
         power,
@@ -40690,7 +40758,7 @@ async function runSequential(runtime, opts) {
         looks,
         plannedRequests: planned,
         pBelow: look.pBelow,
-        errorTest: { p: errorP, level: errorLevel, alpha: errorAlpha, requests: look.counted },
+        errorTest: { p: errorP, level: errorLevel, alpha: errorAlpha, requests: look.counted, rounds: roundsBySign(look.errorsPerRound) },
         roundDependence: { ...look.dependence, varianceFactor: look.varianceFactor },
         durationMs: now() - started
       };
@@ -40704,14 +40772,16 @@ function plannedRequests(look, pS, alpha, opts) {
   const atLeast = Math.ceil(perRound * opts.minRounds);
   return Math.max(Number.isFinite(inflated) ? inflated : Number.MAX_SAFE_INTEGER, atLeast, 1);
 }
-function nextTime(times, t, final) {
-  if (final) return 1;
-  const prev = times.length ? times[times.length - 1] : 0;
-  return Math.min(Math.max(t, prev + 1e-3), 1 - (1 - prev) * 1e-3);
+function spendingTime(fraction, final) {
+  return final ? 1 : Math.min(fraction, LAST_INTERIM_FRACTION);
 }
+function smallestP(rounds) {
+  return rounds > 0 ? 2 ** -Math.floor(rounds / roundsPerBlock(rounds)) : 1;
+}
+var LAST_INTERIM_FRACTION = 0.999;
 function decide(x) {
   const { look, opts } = x;
-  const errorExcess = errorRateExcess(look.errors, look.counted, x.errorLevel);
+  const errorExcess = errorRateExcess(look.errorsPerRound, look.counted, x.errorLevel);
   if (errorExcess) return { verdict: "regression", reason: errorExcess };
   if (look.p <= x.boundaryP) {
     return { verdict: "regression", reason: "the slowdown exceeds the budget: the test crossed its boundary" };
@@ -40869,15 +40939,32 @@ function functionRow(f) {
 // src/report/text.ts
 var HEADLINE = {
   regression: "REGRESSION",
+  "within-budget": "within budget",
   "no-regression": "no regression",
   inconclusive: "inconclusive"
 };
+function levelText(v) {
+  const level = v.ciLevel ?? intervalLevel(v.looks.at(-1)?.boundaryP ?? NaN);
+  return Number.isFinite(level) ? `${(level * 100).toFixed(1)} %` : "n/a";
+}
+function resolutionText(v) {
+  const r = v.resolution ?? resolutionOf(v.shift);
+  if (!Number.isFinite(r.relative) && !Number.isFinite(r.ns)) return "n/a (the interval has no lower bound at this level)";
+  return `${formatPercent(r.relative)} (${formatNs(r.ns)}) beyond the budget`;
+}
+function passNote(v) {
+  const outcome = outcomeOf(v);
+  if (outcome === "within-budget") return "shown within the budget: the interval lies wholly below it";
+  if (outcome === "no-regression") return "not shown to exceed the budget, nor shown within it: the interval reaches above it";
+  return "";
+}
 function verdictTable(v) {
   const rows = [
-    ["verdict", `${HEADLINE[v.verdict]} \u2014 ${v.reason}`],
+    ["verdict", `${HEADLINE[outcomeOf(v)]} \u2014 ${v.reason}`],
     ["shift", `${formatPercent(v.shift.relative)} (${formatNs(v.shift.ns)})`],
-    ["CI", `${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])}  (${formatNs(v.shift.ciNs[0])} .. ${formatNs(v.shift.ciNs[1])})`],
+    ["CI", `${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])}  (${formatNs(v.shift.ciNs[0])} .. ${formatNs(v.shift.ciNs[1])}); ${levelText(v)} level, repeated CI at the final look`],
     ["budget", formatThreshold(v.threshold)],
+    ["resolution", `${resolutionText(v)}: the smallest slowdown this run would have called a regression`],
     ["p", `${formatP(v.p)} (boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)}; i.i.d. Mann-Whitney would say ${formatP(v.iidP)})`],
     ["median", `baseline ${formatNs(v.median.baseline)}, candidate ${formatNs(v.median.candidate)}`],
     ["n", `baseline ${v.n.baseline}, candidate ${v.n.candidate} in ${v.rounds} rounds, ${v.looks.length} looks`],
@@ -40885,6 +40972,7 @@ function verdictTable(v) {
     ["warm-up", `${v.warmup.removed} removed${v.warmup.invalidRounds.length ? `, ${v.warmup.invalidRounds.length} rounds not steady` : ""}`],
     ["errors", `baseline ${v.errors.baseline}, candidate ${v.errors.candidate}`]
   ];
+  if (passNote(v)) rows.splice(1, 0, ["pass", passNote(v)]);
   if (v.calls) rows.push(["calls", callsLine(v)]);
   if (v.placement) rows.push(["placement", placementLine(v.placement)]);
   if (v.cost) rows.push(...costRows(v.cost));
@@ -40893,7 +40981,11 @@ function verdictTable(v) {
   return rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join("\n");
 }
 function reasonSentence(v) {
-  return `${v.reason.charAt(0).toUpperCase()}${v.reason.slice(1)}.`;
+  const note = passNote(v);
+  return sentence(v.reason) + (note ? ` ${sentence(note)}` : "");
+}
+function sentence(s) {
+  return `${s.charAt(0).toUpperCase()}${s.slice(1)}.`;
 }
 function formatP(p) {
   if (!Number.isFinite(p)) return "n/a";
@@ -42078,6 +42170,7 @@ function costChart(cost) {
 // src/report/html/render.ts
 var HEADLINE2 = {
   regression: "Regression",
+  "within-budget": "Within budget",
   "no-regression": "No regression",
   inconclusive: "Inconclusive"
 };
@@ -42097,7 +42190,7 @@ function renderReport(input) {
   const { rounds, verdict: v } = input;
   const data = reportData(rounds);
   const env = { ...defaultEnvironment(v), ...input.environment ?? {} };
-  const title = `hook latency: ${v.verdict} (${formatPercent(v.shift.relative)})`;
+  const title = `hook latency: ${outcomeOf(v)} (${formatPercent(v.shift.relative)})`;
   return [
     ...pageHead(title),
     "<h1>hook-latency report</h1>",
@@ -42124,13 +42217,13 @@ function headline(v) {
   const [lo, hi] = v.shift.ci;
   const tiles = [
     [formatPercent(v.shift.relative), `shift (${formatNs(v.shift.ns)})`],
-    [`${formatPercent(lo)} \u2026 ${formatPercent(hi)}`, "confidence interval"],
+    [`${formatPercent(lo)} \u2026 ${formatPercent(hi)}`, `${levelText(v)} confidence interval`],
     [formatThreshold(v.threshold), "budget"],
     [formatP(v.p), `p vs boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)}`],
     [`${(v.n.baseline + v.n.candidate).toLocaleString("en-US")}`, `samples in ${v.rounds} rounds`],
     [`${Math.round(v.power * 100)}%`, "power for the planned effect"]
   ];
-  return `<header class="headline ${esc(v.verdict)}" data-verdict="${esc(v.verdict)}"><p class="verdict">${esc(HEADLINE2[v.verdict] ?? v.verdict)}</p><p class="reason">${esc(reasonSentence(v))}</p><div class="figures">${tiles.map(([b, s]) => `<div class="figure"><b>${esc(b)}</b><span>${esc(s)}</span></div>`).join("")}</div></header>`;
+  return `<header class="headline ${esc(v.verdict)}" data-verdict="${esc(v.verdict)}" data-outcome="${esc(outcomeOf(v))}"><p class="verdict">${esc(HEADLINE2[outcomeOf(v)] ?? v.verdict)}</p><p class="reason">${esc(reasonSentence(v))}</p><div class="figures">${tiles.map(([b, s]) => `<div class="figure"><b>${esc(b)}</b><span>${esc(s)}</span></div>`).join("")}</div></header>`;
 }
 var ARM_LEGEND = legend([
   { cls: "baseline", label: "baseline" },
@@ -42163,7 +42256,7 @@ function shiftSection(d, v) {
     { cls: "pooled", label: "pooled estimate with the verdict\u2019s interval (diamond)", shape: "line" },
     { cls: "budget", label: `budget ${budgetText}`, shape: "dash" },
     { cls: "muted", label: "no change", shape: "dash" }
-  ]) + forestChart(d.perRound, v, d.roundLevel, d.warmup.filter((r) => !r.valid).map((r) => r.round)) + `<p class="note">Each round is a fresh pair of instances: the experimental unit. Per-round intervals are descriptive ${Math.round(d.roundLevel * 100)}% intervals (the round's Mann-Whitney score inverted, variance inflated for lag-1 autocorrelation). The pooled interval is the one the verdict uses (stratified test inverted at the final look's boundary): ${formatPercent(v.shift.ci[0])} \u2026 ${formatPercent(v.shift.ci[1])}.</p></section>`;
+  ]) + forestChart(d.perRound, v, d.roundLevel, d.warmup.filter((r) => !r.valid).map((r) => r.round)) + `<p class="note">Each round is a fresh pair of instances: the experimental unit. Per-round intervals are descriptive ${Math.round(d.roundLevel * 100)}% intervals (the round's Mann-Whitney score inverted, variance inflated for lag-1 autocorrelation). The pooled interval is the one the verdict uses (stratified test inverted at the final look's boundary, a repeated confidence interval at level ${levelText(v)}): ${formatPercent(v.shift.ci[0])} \u2026 ${formatPercent(v.shift.ci[1])}.</p></section>`;
 }
 function sequentialSection(v) {
   return `<section class="row"><h2>Sequential path</h2>` + legend([
@@ -42194,10 +42287,11 @@ function errorsSection(d, v) {
 function figuresSection(v, d) {
   const last = v.looks.at(-1);
   const rows = [
-    ["verdict", `${v.verdict} \u2014 ${v.reason}`],
+    ["verdict", `${outcomeOf(v)} \u2014 ${v.reason}`],
     ["shift (candidate vs baseline)", `${formatPercent(v.shift.relative)} (${formatNs(v.shift.ns)})`],
-    ["confidence interval", `${formatPercent(v.shift.ci[0])} \u2026 ${formatPercent(v.shift.ci[1])} (${formatNs(v.shift.ciNs[0])} \u2026 ${formatNs(v.shift.ciNs[1])})`],
+    [`${levelText(v)} confidence interval (repeated, at the final look)`, `${formatPercent(v.shift.ci[0])} \u2026 ${formatPercent(v.shift.ci[1])} (${formatNs(v.shift.ciNs[0])} \u2026 ${formatNs(v.shift.ciNs[1])})`],
     ["budget", formatThreshold(v.threshold)],
+    ["smallest slowdown this run would have called a regression", resolutionText(v)],
     ["p (design-based)", `${formatP(v.p)} vs boundary ${formatP(last?.boundaryP ?? NaN)}`],
     ["Z", `${fixed(v.z)} vs boundary ${fixed(v.boundary)}`],
     ["i.i.d. Mann-Whitney p (comparison only)", formatP(v.iidP)],
@@ -42304,19 +42398,20 @@ function writeReport(dir, rounds, verdict, environment, history) {
 
 // src/report/markdown.ts
 init_units();
-var ICON = { regression: "\u{1F534}", "no-regression": "\u{1F7E2}", inconclusive: "\u{1F7E1}" };
+var ICON = { regression: "\u{1F534}", "within-budget": "\u{1F7E2}", "no-regression": "\u26AA", inconclusive: "\u{1F7E1}" };
 var CHECK_ICON2 = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
 function verdictMarkdown(v) {
   const lines = [
-    `### ${ICON[v.verdict]} hook latency: **${v.verdict}**`,
+    `### ${ICON[outcomeOf(v)]} hook latency: **${outcomeOf(v)}**`,
     "",
     reasonSentence(v),
     "",
     "| | |",
     "|---|---|",
     `| shift (candidate vs baseline) | **${formatPercent(v.shift.relative)}** (${formatNs(v.shift.ns)}) |`,
-    `| confidence interval | ${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])} |`,
+    `| ${levelText(v)} confidence interval (repeated, at the final look) | ${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])} |`,
     `| budget | ${formatThreshold(v.threshold)} |`,
+    `| smallest slowdown this run would have called a regression | ${resolutionText(v)} |`,
     `| p (design-based) | ${formatP(v.p)} vs boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)} |`,
     `| median | baseline ${formatNs(v.median.baseline)}, candidate ${formatNs(v.median.candidate)} |`,
     `| samples | ${v.n.baseline} + ${v.n.candidate} in ${v.rounds} rounds, ${v.looks.length} looks |`,
@@ -43091,7 +43186,8 @@ function configLayers(flags) {
 init_errors();
 function exitCodeFor(v, failOn) {
   if (v.verdict === "regression") return EXIT.regression;
-  if (v.verdict === "inconclusive" && failOn === "inconclusive") return EXIT.regression;
+  if (v.verdict === "inconclusive" && failOn !== "regression") return EXIT.regression;
+  if (failOn === "strict" && outcomeOf(v) !== "within-budget") return EXIT.regression;
   return EXIT.ok;
 }
 
@@ -43662,7 +43758,9 @@ run options:
   --seed N                 seed of the randomized schedule
   --out DIR                write samples.csv, verdict.json, summary.md
   --json                   print the verdict JSON on stdout
-  --fail-on-inconclusive   exit 1 on an inconclusive verdict too
+  --fail-on MODE           regression | inconclusive | strict: exit 1 on a regression (default), on inconclusive too,
+                           or (strict) unless the interval lies below the budget (within-budget)
+  --fail-on-inconclusive   exit 1 on an inconclusive verdict too (= --fail-on inconclusive)
   --placement MODE         auto | same-cpu | split | off: CPU pinning of loadgen and both arms (default auto = same-cpu)
   --count-calls            count hooked calls per request (counting preload, or strace on local)
   --decompose              also micro-benchmark each counted function: predicted vs measured overhead
@@ -43701,6 +43799,7 @@ var OPTIONS = {
   seed: { type: "string" },
   out: { type: "string" },
   json: { type: "boolean" },
+  "fail-on": { type: "string" },
   "fail-on-inconclusive": { type: "boolean" },
   "fail-on-change": { type: "boolean" },
   "count-calls": { type: "boolean" },
