@@ -43534,7 +43534,7 @@ async function microCommand(flags, io = STDOUT) {
   const batchSize = flags["batch-size"] !== void 0 ? parseCount(flags["batch-size"], "--batch-size", 1) : MICRO_DEFAULTS.batchSize;
   const cpu = flags.cpu !== void 0 ? parseCount(flags.cpu, "--cpu", 0) : void 0;
   const seed = flags.seed !== void 0 ? parseCount(flags.seed, "--seed", 0) : void 0;
-  const result = await runMicro({ function: fn, hook, baselineHook, threshold, alpha, rounds, batches, batchSize, cpu, seed });
+  const result = await runMicro({ function: fn, hook, baselineHook, threshold, alpha, rounds, batches, batchSize, cpu, seed, env: process.env });
   const json = microJson(result);
   if (flags.json) io.write(`${JSON.stringify(json)}
 `);

@@ -57,7 +57,10 @@ export async function microCommand(flags: MicroFlags, io: MicroIo = STDOUT): Pro
   const cpu = flags.cpu !== undefined ? parseCount(flags.cpu, '--cpu', 0) : undefined;
   const seed = flags.seed !== undefined ? parseCount(flags.seed, '--seed', 0) : undefined;
 
-  const result = await runMicro({ function: fn, hook, baselineHook, threshold, alpha, rounds, batches, batchSize, cpu, seed });
+  // The command line's own environment reaches the hook (HOOK_DELAY_NS=500 hook-latency micro ...): here
+  // the user runs their hook on their machine. In a gate run (decompose) the driver gets the SUT's
+  // allowlisted environment instead (src/cost/measure.ts).
+  const result = await runMicro({ function: fn, hook, baselineHook, threshold, alpha, rounds, batches, batchSize, cpu, seed, env: process.env });
   const json = microJson(result);
   if (flags.json) io.write(`${JSON.stringify(json)}\n`);
   else io.write(formatMicro(result, json, { hook, baselineHook }));
