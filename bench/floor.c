@@ -3,7 +3,12 @@
  * sockets, CLOCK_MONOTONIC around each request. Its per-round spread is the floor the gate's load
  * generator is compared with.
  *
- *   floor PORT_A PORT_B ROUNDS PAIRS    prints "round,arm,seq,latency_ns" rows (arm 0 = PORT_A)
+ *   floor PORT_A PORT_B ROUNDS PAIRS [coin]    prints "round,arm,seq,latency_ns" rows (arm 0 = PORT_A)
+ *
+ * By default the two servers strictly alternate (A B A B ...). With `coin`, a coin per pair decides
+ * which server goes first, as the gate's schedule does (A B | B A | ...): then two requests in a row
+ * sometimes go to the same server, and the latencies mix two modes (after the same server, after the
+ * other). That order is the design's, so `coin` is the floor of the gate's own rounds.
  *
  * Responses must carry Content-Length (the example SUT's do). Exit 1 on any error.
  */
@@ -59,10 +64,12 @@ static long long get(int fd, const char *req, size_t reqlen)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: floor PORT_A PORT_B ROUNDS PAIRS\n");
+    if (argc != 5 && !(argc == 6 && strcmp(argv[5], "coin") == 0)) {
+        fprintf(stderr, "usage: floor PORT_A PORT_B ROUNDS PAIRS [coin]\n");
         return 2;
     }
+    int coin = argc == 6;
+    unsigned first = 0;
     int ports[2] = { atoi(argv[1]), atoi(argv[2]) };
     long rounds = atol(argv[3]), pairs = atol(argv[4]);
     char req[2][128];
@@ -74,7 +81,8 @@ int main(int argc, char **argv)
         int fd[2] = { dial(ports[0]), dial(ports[1]) };
         size_t used = 0;
         for (long k = 0; k < 2 * pairs; k++) {
-            int arm = (int)(k & 1);
+            if (coin && (k & 1) == 0) first = (unsigned)rand() & 1;
+            int arm = (int)((k & 1) ^ first);
             long long ns = get(fd[arm], req[arm], len[arm]);
             used += (size_t)snprintf(line + used, sizeof line - used, "%ld,%d,%ld,%lld\n", r, arm, k, ns);
             if (used > sizeof line - 128) {

@@ -1,8 +1,9 @@
 // The load generator's spread beside the floor, at the gate's placement, in one run: two example-SUT
 // instances on the SUT CPU; on the loadgen CPU in turn (1) the native load generator running the
 // gate's rounds, (2) a minimal C client alternating keep-alive GETs between the two (bench/floor.c,
-// the floor), (3) wrk -t1 -c1 against one instance; and (4) the gate's own run (dist/cli.js, the A/A
-// example: fresh instances every round) when dist is built. Per round: p50, p90/p50, IQR/median;
+// the floor), the same client with the gate's order (a coin per pair), (3) wrk -t1 -c1 against one
+// instance; and (4) the gate's own run (dist/cli.js, the A/A example: fresh instances every round)
+// when dist is built. Per round: p50, p90/p50, IQR/median;
 // the table gives their medians over the rounds and the ratios against the floor.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -94,6 +95,8 @@ export async function benchLoadgen(root: string): Promise<string[]> {
   try {
     const floor = medianSpread(spreadsFromCsv(run(pinned(root, plan.loadgen, [floorBin, String(a!.port), String(b!.port), String(ROUNDS), String(PAIRS)]))));
     rows.push(['floor (bench/floor.c)', floor, load()]);
+    const coin = [floorBin, String(a!.port), String(b!.port), String(ROUNDS), String(PAIRS), 'coin'];
+    rows.push(['floor, a coin per pair (the gate\'s order)', medianSpread(spreadsFromCsv(run(pinned(root, plan.loadgen, coin)))), load()]);
     const config = loadgenConfigText({
       ...LOADGEN_DEFAULTS,
       seed: 1,
