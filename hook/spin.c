@@ -3,7 +3,7 @@
  * read the clock: delay.c's clock-based wait costs at least two clock reads, which on hosts whose
  * clock source is not in the vDSO (kvm-clock fallbacks, some VMs) is itself ~1 µs, so it cannot
  * make a hook of tens of ns. Its ns per call is whatever `hook-latency micro` measures on the host.
- * accept, accept4 and close are forwarded without cost.
+ * It wraps nothing else.
  */
 #include "next.h"
 
@@ -44,15 +44,3 @@ HOOK_EXPORT ssize_t recv(int fd, void *buf, size_t len, int flags)
     errno = saved;
     return n;
 }
-
-HOOK_EXPORT int accept(int fd, __SOCKADDR_ARG addr, socklen_t *__restrict len)
-{
-    return NEXT(accept)(fd, addr.__sockaddr__, len);
-}
-
-HOOK_EXPORT int accept4(int fd, __SOCKADDR_ARG addr, socklen_t *__restrict len, int flags)
-{
-    return NEXT(accept4)(fd, addr.__sockaddr__, len, flags);
-}
-
-HOOK_EXPORT int close(int fd) { return NEXT(close)(fd); }
