@@ -67,7 +67,8 @@ describe('--decompose on the local runtime', () => {
     const cost = (JSON.parse(r.stdout) as Verdict).cost as CostDecomposition;
     expect(cost.check, cost.message).toBe('outside');
     expect(cost.excess.ciNs[0]).toBeGreaterThan(0);
-    expect(cost.excess.ns).toBeGreaterThan(2_000);
+    // The amount is the host's (5-8 µs on one 2-vCPU VM, 1.5 µs with the suite on one CPU): what holds is
+    // that the excess is above zero with its whole interval, and that the message gives it.
     // Each amount in the unit that fits it: the interval's lower end can be below a µs (640 ns seen).
     expect(cost.message).toMatch(/^the measured shift exceeds the hooked calls' micro-benchmarked cost by \S+ [nµm]?s per request \(\S+ [nµm]?s \.\. \S+ [nµm]?s\): the cost is outside the hooked calls/);
   });
