@@ -15166,15 +15166,16 @@ function salvageStart(argv) {
   } catch {
   }
 }
-function salvageRun(argv) {
-  return spawnSync(argv[0], argv.slice(1), { stdio: "ignore", timeout: SALVAGE_CALL_MS }).status === 0;
+function salvageRun(argv, timeoutMs = SALVAGE_CALL_MS) {
+  return spawnSync(argv[0], argv.slice(1), { stdio: "ignore", timeout: timeoutMs }).status === 0;
 }
-var SALVAGE_CALL_MS, SALVAGE_MAX_BUFFER;
+var SALVAGE_CALL_MS, SALVAGE_MAX_BUFFER, SALVAGE_REMOVE_MS;
 var init_salvage_exec = __esm({
   "src/runtime/salvage-exec.ts"() {
     "use strict";
     SALVAGE_CALL_MS = 2e3;
     SALVAGE_MAX_BUFFER = 256 << 20;
+    SALVAGE_REMOVE_MS = 5e3;
   }
 });
 
@@ -15483,14 +15484,14 @@ ${tail2(await this.logsOf(s.name))}`;
       }
       /**
        * On cancel: the loadgen's rows so far (it writes them in batches), then the pod and volumes go;
-       * each call within 2 s (salvage-exec.ts), the ledger entry removed only when the pod went.
+       * each call within 2 s, the pod's removal within 5 s (salvage-exec.ts), the ledger entry removed only when the pod went.
        */
       salvage() {
         const current = this.inProgress;
         this.inProgress = void 0;
         if (!current) return null;
         const logs = salvageRead([this.podman, "logs", `${current.pod}-${CONTAINERS.loadgen}`]);
-        if (salvageRun([this.podman, "pod", "rm", "-f", "-t", "0", current.pod])) {
+        if (salvageRun([this.podman, "pod", "rm", "-f", "-t", "0", current.pod], SALVAGE_REMOVE_MS)) {
           this.pods.delete(current.pod);
           this.ledger.removed({ kind: "pod", name: current.pod, context: "podman" });
         }

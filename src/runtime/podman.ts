@@ -27,7 +27,7 @@ import { expectedRows, loadPodAssets, newRunId, podPlan, type PlanImages, type P
 import { allowedCpus, pinBinary, RoundObserver, type PlacementPlan } from './placement';
 import { placePod, podPlacement } from './pod-placement';
 import { COUNT_COMMAND, countingPodManifest, countPodName, countsFromOutput } from './pod-count';
-import { salvageRead, salvageRun } from './salvage-exec';
+import { SALVAGE_REMOVE_MS, salvageRead, salvageRun } from './salvage-exec';
 
 const KUBE_NETWORK = 'podman-default-kube-network';
 const SUT_IMAGE_NAME = 'hook-latency-sut';
@@ -369,14 +369,14 @@ export class PodmanRuntime implements Runtime {
 
   /**
    * On cancel: the loadgen's rows so far (it writes them in batches), then the pod and volumes go;
-   * each call within 2 s (salvage-exec.ts), the ledger entry removed only when the pod went.
+   * each call within 2 s, the pod's removal within 5 s (salvage-exec.ts), the ledger entry removed only when the pod went.
    */
   salvage(): RoundData | null {
     const current = this.inProgress;
     this.inProgress = undefined;
     if (!current) return null;
     const logs = salvageRead([this.podman, 'logs', `${current.pod}-${CONTAINERS.loadgen}`]);
-    if (salvageRun([this.podman, 'pod', 'rm', '-f', '-t', '0', current.pod])) {
+    if (salvageRun([this.podman, 'pod', 'rm', '-f', '-t', '0', current.pod], SALVAGE_REMOVE_MS)) {
       this.pods.delete(current.pod);
       this.ledger.removed({ kind: 'pod', name: current.pod, context: 'podman' });
     }

@@ -24,7 +24,13 @@ export function salvageStart(argv: string[]): void {
   }
 }
 
-/** Runs ARGV synchronously within SALVAGE_CALL_MS; true when it exited 0. */
-export function salvageRun(argv: string[]): boolean {
-  return spawnSync(argv[0], argv.slice(1), { stdio: 'ignore', timeout: SALVAGE_CALL_MS }).status === 0;
+/**
+ * A local pod's removal: podman takes 1-3 s for `pod rm -f`, and killed at 2 s it leaves the pod
+ * behind. 5 s still fits the runner's grace after a 2 s read.
+ */
+export const SALVAGE_REMOVE_MS = 5000;
+
+/** Runs ARGV synchronously within TIMEOUT_MS (default SALVAGE_CALL_MS); true when it exited 0. */
+export function salvageRun(argv: string[], timeoutMs = SALVAGE_CALL_MS): boolean {
+  return spawnSync(argv[0], argv.slice(1), { stdio: 'ignore', timeout: timeoutMs }).status === 0;
 }
