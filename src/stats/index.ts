@@ -1,6 +1,5 @@
 /** Pure numerics for hook-latency: distributions, rank tests, estimators, design. */
 export * from './normal';
-export * from './incomplete-beta';
 export * from './root';
 export * from './ranks';
 export * from './mann-whitney';

@@ -83,11 +83,6 @@ export function signFlipPValues(d: ArrayLike<number>): { upper: number; lower: n
   return { upper: upper / 2 ** R, lower: lower / 2 ** R };
 }
 
-/** Exact sign-flip p for "sum d > 0". */
-export function signFlipPValue(d: ArrayLike<number>): number {
-  return signFlipPValues(d).upper;
-}
-
 /** First index of the sorted array with a[idx] >= v. */
 function firstAtLeast(a: Float64Array, v: number): number {
   let lo = 0;
