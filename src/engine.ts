@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { buildConfig, mergeConfig, type Config, type RawConfig } from './config';
 import { messageOf, RoundFailedError } from './errors';
 import { runSequential } from './experiment/controller';
-import type { Runtime } from './experiment/runtime';
+import type { Runtime } from './runtime/contract';
 import { placementCheck } from './checks';
 import { ReplayRuntime } from './runtime/replay';
 import { reportMarkdownExtras, writeReport } from './report/html';

@@ -3,7 +3,7 @@ import { buildConfig, mergeConfig } from '../config';
 import { runGate } from '../engine';
 import { ResourceList } from '../experiment/resource-list';
 import { removeAll } from '../runtime/remove-resources';
-import { createRuntime } from '../runtimes';
+import { createRuntime } from '../runtime';
 import { formatP, verdictTable } from '../report/text';
 import type { LookRecord, Verdict } from '../types';
 import { formatPercent } from '../units';

@@ -10,7 +10,7 @@ import { analyzeLook, scaleOf, shiftInterval, superiorityForMde, type LookAnalys
 import { errorRateExcess, errorRateP, roundsBySign } from './error-rate';
 import { intervalLevel, intervalWithinBudget, passOutcome, resolutionOf } from './outcome';
 import { prepareRound, type PreparedRound } from './prepared-round';
-import type { Runtime } from './runtime';
+import type { Runtime } from '../runtime/contract';
 
 export interface SequentialOptions {
   threshold: Threshold;

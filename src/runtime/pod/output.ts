@@ -1,9 +1,9 @@
 // The loadgen's output as it comes back from a pod (`podman logs` / `kubectl logs`, which may mix
 // in its stderr lines): the CSV rows of one round -> RoundData. Truncation is detected, never hidden.
-import { RunError } from '../errors';
-import { SAMPLES_HEADER, parseSampleRow } from '../loadgen/csv';
-import { roundFromSamples } from '../samples/round-data';
-import type { RoundData, Sample } from '../types';
+import { RunError } from '../../errors';
+import { SAMPLES_HEADER, parseSampleRow } from '../../loadgen/csv';
+import { roundFromSamples } from '../../samples/round-data';
+import type { RoundData, Sample } from '../../types';
 
 export interface ParsedOutput {
   data: RoundData;
