@@ -3,14 +3,16 @@
 // from the requests each look had, re-plans the size at each look (Noether 1987 on the pilot), and
 // stops with a verdict (docs/method.md, "Sequential: grow the sample until the power target is met",
 // steps 10-13). Live and replayed runs take exactly this path. The latency test gets alpha minus the
-// error test's share ERROR_ALPHA_SHARE; the error test spends its share by the same fractions.
+// error test's share ERROR_ALPHA_SHARE and, when the tail test is on, its share TAIL_ALPHA_SHARE; both
+// spend their shares by the same fractions (docs/method.md, "How alpha is split").
 import { achievedPower, BoundarySequence, noetherTotal, normalSf, obrienFlemingSpending, roundsPerBlock } from '../stats';
-import type { Check, LookRecord, RoundData, Threshold, Verdict, VerdictKind } from '../types';
+import type { Check, FailedPart, LookRecord, RoundData, TailLevelName, TailReport, Threshold, Verdict, VerdictKind } from '../types';
 import { analyzeLook, scaleOf, shiftInterval, superiorityForMde, type LookAnalysis } from './analysis';
 import { errorRateExcess, errorRateP, roundsBySign } from './error-rate';
 import { intervalLevel, intervalWithinBudget, passOutcome, resolutionOf } from './outcome';
 import { prepareRound, type PreparedRound } from './prepared-round';
 import type { Runtime } from './runtime';
+import { analyzeTail, meanTailShares, TAIL_ALPHA_SHARE, TAIL_LEVELS, tailEstimate, tailOutcome, tailRequests, tailRoundsBySign, type TailLook } from './tail';
 
 export interface SequentialOptions {
   threshold: Threshold;
@@ -24,9 +26,16 @@ export interface SequentialOptions {
   lookEvery: number;
   /** No final look before this many rounds, unless a cap is hit. */
   minRounds: number;
+  /** The tail test: its level and budget; absent or null for `tail: off`. */
+  tail?: TailOptions | null;
   onRound?: (data: RoundData) => Promise<void> | void;
   onLook?: (look: LookRecord) => void;
   now?: () => number;
+}
+
+export interface TailOptions {
+  level: TailLevelName;
+  threshold: Threshold;
 }
 
 /** The error-rate test's share of alpha. */
@@ -44,11 +53,16 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
   // the error test's alpha spent so far.
   let information = 0;
   let errorSpent = 0;
+  let tailSpent = 0;
   let requests = 0;
   let exhausted = false;
   const errorAlpha = opts.alpha * ERROR_ALPHA_SHARE;
-  const latencyAlpha = opts.alpha - errorAlpha;
+  const tailAlpha = opts.tail ? opts.alpha * TAIL_ALPHA_SHARE : 0;
+  const latencyAlpha = opts.alpha - errorAlpha - tailAlpha;
   const boundaries = new BoundarySequence(latencyAlpha);
+  // The tail test's floor on the run's size; the latency test spends by its own plan (held at
+  // t = 0.999 until the run may end, as for min-rounds).
+  const tailFloor = opts.tail ? tailRequests(TAIL_LEVELS[opts.tail.level]) : 0;
 
   for (let index = 0; ; ) {
     for (let k = 0; k < opts.lookEvery && !exhausted; k++, index++) {
@@ -68,11 +82,17 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
     const used = look.n.baseline + look.n.candidate;
     const pS = superiorityForMde(prepared, opts.mde, opts.threshold);
     const planned = plannedRequests(look, pS, latencyAlpha, opts);
-    const reachedPlan = used >= planned && look.rounds >= opts.minRounds;
+    const reachedPlan = used >= planned && look.rounds >= opts.minRounds && used >= tailFloor;
     const final = capped || reachedPlan;
     const t = spendingTime(used / planned, final);
-    const errorLevel = Math.max(0, obrienFlemingSpending(t, errorAlpha) - errorSpent);
+    // The error and tail tests spend by the run's whole plan (the tail's floor included), the latency
+    // test by its own: its alpha is not used up before the tail's floor is reached.
+    const runT = spendingTime(used / Math.max(planned, tailFloor), final);
+    const errorLevel = Math.max(0, obrienFlemingSpending(runT, errorAlpha) - errorSpent);
     errorSpent += errorLevel;
+    const tailLevel = opts.tail ? Math.max(0, obrienFlemingSpending(runT, tailAlpha) - tailSpent) : 0;
+    tailSpent += tailLevel;
+    const tail = opts.tail ? analyzeTail(prepared, TAIL_LEVELS[opts.tail.level], opts.tail.threshold) : null;
     // A look with no new requests (no rounds, or all left out) has nothing new to test: skipped, or
     // when final (the run ended right after a look), that look again spending what is left.
     const boundary = used > information ? boundaries.next(used, t, smallestP(look.rounds)) : final ? boundaries.relook(t) : Infinity;
@@ -94,13 +114,14 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
       pBelow: look.pBelow,
       errorP,
       errorLevel,
+      ...(tail ? { tailP: tail.p, tailLevel } : {}),
     };
     looks.push(record);
     opts.onLook?.(record);
     const power = achievedPower({ total: used / look.varianceFactor, alpha: latencyAlpha, p: pS });
-    const decision = decide({ look, boundaryP, errorLevel, final, reachedPlan, power, opts, prepared });
+    const decision = decide({ look, boundaryP, errorLevel, tail, tailLevel, final, reachedPlan, power, opts, prepared });
     if (decision || (exhausted && prepared.length === 0)) {
-      const d = decision ?? { verdict: 'inconclusive' as const, reason: 'no rounds to analyse' };
+      const d = decision ?? { verdict: 'inconclusive' as const, reason: 'no rounds to analyse', failed: [] };
       const shift = { relative: look.shift.relative, ns: look.shift.ns, ci: ci.relative, ciNs: ci.ns };
       const withinBudget = intervalWithinBudget(shift, opts.threshold);
       return {
@@ -129,6 +150,8 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
         plannedRequests: planned,
         pBelow: look.pBelow,
         errorTest: { p: errorP, level: errorLevel, alpha: errorAlpha, requests: look.counted, rounds: roundsBySign(look.errorsPerRound) },
+        tail: opts.tail && tail ? tailReport(prepared, opts.tail, tail, { level: tailLevel, alpha: tailAlpha, total: opts.alpha }) : null,
+        failed: d.failed,
         roundDependence: { ...look.dependence, varianceFactor: look.varianceFactor },
         durationMs: now() - started,
       };
@@ -173,6 +196,8 @@ interface DecisionInput {
   look: LookAnalysis;
   boundaryP: number;
   errorLevel: number;
+  tail: TailLook | null;
+  tailLevel: number;
   final: boolean;
   reachedPlan: boolean;
   power: number;
@@ -180,18 +205,42 @@ interface DecisionInput {
   prepared: PreparedRound[];
 }
 
-/**
- * The latency decisions are the test's, at the budget: p <= boundaryP is the same statement as
- * "the interval's lower bound exceeds the budget" (shiftInterval inverts this very test), and
- * pBelow <= boundaryP the same as "its upper bound is below the budget".
- */
-function decide(x: DecisionInput): { verdict: VerdictKind; reason: string } | null {
-  const { look, opts } = x;
+type Decision = { verdict: VerdictKind; reason: string; failed: FailedPart[] };
+
+/** Every part that rejects at this look: the error test, the latency test at its boundary, the tail test at its level. */
+function failures(x: DecisionInput): Array<{ part: FailedPart; reason: string }> {
+  const { look } = x;
+  const out: Array<{ part: FailedPart; reason: string }> = [];
   const errorExcess = errorRateExcess(look.errorsPerRound, look.counted, x.errorLevel);
-  if (errorExcess) return { verdict: 'regression', reason: errorExcess };
-  if (look.p <= x.boundaryP) {
-    return { verdict: 'regression', reason: 'the slowdown exceeds the budget: the test crossed its boundary' };
-  }
+  if (errorExcess) out.push({ part: 'errors', reason: errorExcess });
+  if (look.p <= x.boundaryP) out.push({ part: 'latency', reason: 'the slowdown exceeds the budget: the test crossed its boundary' });
+  if (x.tail && x.opts.tail && x.tail.p <= x.tailLevel) out.push({ part: 'tail', reason: tailExcessReason(x.tail, x.opts.tail.level, x.tailLevel) });
+  return out;
+}
+
+function tailExcessReason(tail: TailLook, level: TailLevelName, testLevel: number): string {
+  const { more, fewer } = tailRoundsBySign(tail.differences);
+  return (
+    `the tail (${level}) is slower beyond its budget: the candidate had more of its requests above the round's pooled ${level} ` +
+    `in ${more} rounds and fewer in ${fewer}; sign-flip p over rounds = ${tail.p.toExponential(2)} <= ${testLevel.toExponential(2)}`
+  );
+}
+
+/**
+ * A regression when any part rejects (errors, latency, tail). The latency decisions are the test's, at
+ * the budget: p <= boundaryP is the same statement as "the interval's lower bound exceeds the budget"
+ * (shiftInterval inverts this very test), and pBelow <= boundaryP the same as "its upper bound is
+ * below the budget". The tail test only adds regressions: the run's length is the latency plan's.
+ */
+function decide(x: DecisionInput): Decision | null {
+  const failed = failures(x);
+  if (failed.length) return { verdict: 'regression', reason: failed.map((f) => f.reason).join('; and '), failed: failed.map((f) => f.part) };
+  const pass = decidePass(x);
+  return pass && { ...pass, failed: [] };
+}
+
+function decidePass(x: DecisionInput): { verdict: VerdictKind; reason: string } | null {
+  const { look, opts } = x;
   if (look.pBelow <= x.boundaryP && look.rounds >= 2) {
     return { verdict: 'no-regression', reason: "the confidence interval's upper bound is below the budget" };
   }
@@ -208,6 +257,29 @@ function decide(x: DecisionInput): { verdict: VerdictKind; reason: string } | nu
   return {
     verdict: 'inconclusive',
     reason: `a cap was reached before the planned sample size (achieved power ${x.power.toFixed(2)})`,
+  };
+}
+
+/** The tail test's report at the final look, with the estimate and the interval inverted at its level. */
+function tailReport(prepared: PreparedRound[], opts: TailOptions, tail: TailLook, alpha: { level: number; alpha: number; total: number }): TailReport {
+  const quantile = TAIL_LEVELS[opts.level];
+  const { estimate, ci } = tailEstimate(prepared, quantile, opts.threshold, alpha.level);
+  return {
+    level: opts.level,
+    quantile,
+    estimate,
+    ci,
+    ciLevel: intervalLevel(alpha.level),
+    p: tail.p,
+    pBelow: tail.pBelow,
+    testLevel: alpha.level,
+    alpha: alpha.alpha,
+    alphaShare: alpha.alpha / alpha.total,
+    threshold: opts.threshold,
+    outcome: tailOutcome(tail.p <= alpha.level, ci, opts.threshold),
+    shares: meanTailShares(prepared, quantile),
+    rounds: tailRoundsBySign(tail.differences),
+    reference: tail.method === 'exact' ? 'exact sign-flip' : 'monte-carlo sign-flip',
   };
 }
 
