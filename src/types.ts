@@ -120,8 +120,8 @@ export interface TailReport {
   shares: { baseline: number; candidate: number };
   /** Rounds in which the candidate had the larger share above the pooled quantile, and the smaller. */
   rounds: { more: number; fewer: number };
-  /** The reference: every sign assignment listed (up to 24 rounds), or seeded Monte Carlo draws beyond. */
-  reference: 'exact sign-flip' | 'monte-carlo sign-flip';
+  /** The exact reference: every round's sign flipped (up to 16 rounds), or blocks of consecutive rounds beyond (at most 16 blocks). */
+  reference: string;
 }
 
 /** How far the round scores are from independent (the round-dependence check). */

@@ -1,14 +1,14 @@
 // The tail test's numerics against SciPy/NumPy (scripts/fixtures/make-tail-test-fixtures.py): the
 // pooled type-7 quantile and each arm's share above it, and the sign-flip p-values of the sum of
-// per-round differences (scipy.stats.permutation_test, exact).
+// per-round differences (scipy.stats.permutation_test, exact), of rounds or of blocks of rounds.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { signFlipSumTest, tailShares } from '../../src/stats';
 
 interface ShareCase { baseline: number[]; candidate: number[]; level: number; shift: number; quantile: number; shares: [number, number] }
-interface SignFlipCase { d: number[]; upper: number; lower: number }
-const ref: { shares: ShareCase[]; signFlip: SignFlipCase[] } = JSON.parse(
+interface SignFlipCase { d: number[]; upper: number; lower: number; blocks?: number }
+const ref: { shares: ShareCase[]; signFlip: SignFlipCase[]; blocks: SignFlipCase[] } = JSON.parse(
   readFileSync(fileURLToPath(new URL('./fixtures/tail-test-reference.json', import.meta.url)), 'utf8'),
 );
 
@@ -24,34 +24,20 @@ describe('tailShares (numpy.quantile linear, shares strictly above)', () => {
 describe('signFlipSumTest', () => {
   it.each(ref.signFlip.map((c, i) => [i, c] as const))('exact, case %i (scipy permutation_test)', (_, c) => {
     const got = signFlipSumTest(c.d);
-    expect(got.method).toBe('exact');
+    expect(got.blockSize).toBe(1);
     expect(got.upper).toBeCloseTo(c.upper, 12);
     expect(got.lower).toBeCloseTo(c.lower, 12);
   });
 
-  it('Monte Carlo (forced) agrees with the exact p within 5 standard errors of its draws (one stream for all cases, so their errors move together)', () => {
-    for (const c of ref.signFlip.filter((x) => x.d.length >= 8)) {
-      const mc = signFlipSumTest(c.d, { exactUpTo: 0, draws: 20000 });
-      expect(mc.method).toBe('monte-carlo');
-      const se = Math.sqrt((c.upper * (1 - c.upper)) / 20000) + 1 / 20000;
-      expect(Math.abs(mc.upper - c.upper)).toBeLessThanOrEqual(5 * se);
-    }
-  });
-
-  it('Monte Carlo p is never 0, is deterministic, and holds its level on null data', () => {
-    const d = Array.from({ length: 40 }, () => 1);
-    expect(signFlipSumTest(d).upper).toBe(1 / 10000);
-    expect(signFlipSumTest(d).method).toBe('monte-carlo');
-    // Symmetric data of 40 rounds: the sign flips see it as null; rejections at 0.05 near 5 %.
-    let seed = 1;
-    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
-    let rejections = 0;
-    for (let t = 0; t < 200; t++) if (signFlipSumTest(Array.from({ length: 40 }, next), { draws: 999 }).upper <= 0.05) rejections++;
-    expect(rejections).toBeLessThanOrEqual(20);
-    expect(signFlipSumTest([0.1, -0.2, 0.3], {})).toEqual(signFlipSumTest([0.1, -0.2, 0.3], {}));
+  it.each(ref.blocks.map((c, i) => [i, c] as const))('beyond 16 rounds, blocks of ceil(R / 16) rounds, case %i (scipy on the block sums)', (_, c) => {
+    const got = signFlipSumTest(c.d);
+    expect(got.blockSize).toBe(Math.ceil(c.d.length / 16));
+    expect(Math.floor(c.d.length / got.blockSize)).toBe(c.blocks);
+    expect(got.upper).toBeCloseTo(c.upper, 12);
+    expect(got.lower).toBeCloseTo(c.lower, 12);
   });
 
   it('all zero differences are no evidence', () => {
-    expect(signFlipSumTest([0, 0, 0])).toEqual({ upper: 1, lower: 1, method: 'exact' });
+    expect(signFlipSumTest([0, 0, 0])).toEqual({ upper: 1, lower: 1, blockSize: 1 });
   });
 });

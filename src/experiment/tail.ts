@@ -34,7 +34,8 @@ export interface TailLook {
   /** One-sided p of "the candidate's tail is shifted by more than the budget", and its mirror. */
   p: number;
   pBelow: number;
-  method: 'exact' | 'monte-carlo';
+  /** Rounds flipped together (1: each on its own). */
+  blockSize: number;
   /** Per valid round, candidate minus baseline share above the pooled quantile, at the budget. */
   differences: number[];
   /** The budget on the test's scale. */
@@ -50,9 +51,9 @@ export function tailDifferences(rounds: SortedArms[], level: number, shift: numb
 }
 
 /** Both one-sided sign-flip p-values of the differences at a hypothesised shift. */
-export function tailTestAt(rounds: SortedArms[], level: number, shift: number): TwoSidedP & { method: 'exact' | 'monte-carlo' } {
+export function tailTestAt(rounds: SortedArms[], level: number, shift: number): TwoSidedP {
   const t = signFlipSumTest(tailDifferences(rounds, level, shift));
-  return { up: t.upper, down: t.lower, method: t.method };
+  return { up: t.upper, down: t.lower };
 }
 
 /** The baseline's tail quantile, averaged over the rounds (ns): what a relative tail budget is relative to. */
@@ -78,7 +79,7 @@ export function analyzeTail(all: PreparedRound[], level: number, threshold: Thre
   const arms = rounds.map((r) => r[scale]);
   const differences = tailDifferences(arms, level, scaleBudget);
   const t = signFlipSumTest(differences);
-  return { level, p: t.upper, pBelow: t.lower, method: t.method, differences, scaleBudget };
+  return { level, p: t.upper, pBelow: t.lower, blockSize: t.blockSize, differences, scaleBudget };
 }
 
 /**

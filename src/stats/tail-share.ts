@@ -7,15 +7,9 @@
  * the two sorted arrays, O(log n) per round, with no merged copy.
  *
  * The sign-flip reference is Fisher's (1935) randomization test of the sum of per-round differences
- * (each round's sign is its coin under H0): exact over all 2^R assignments up to EXACT_SIGN_FLIP_ROUNDS
- * (meet in the middle, signFlipPValues), and beyond it a Monte Carlo randomization test with a fixed
- * seed, p = (1 + #{draws >= observed}) / (1 + draws), which keeps the test's level exactly for any
- * number of draws (B. Phipson & G. K. Smyth, "Permutation p-values should never be zero",
- * Stat. Appl. Genet. Mol. Biol. 9(1) (2010), article 39). The fixed seed makes p a deterministic
- * function of the data, so the interval inverted from it is well defined.
+ * (each round's sign is its coin under H0), exact at every R (signFlipSumTest below).
  */
-import { Prng } from '../experiment/prng';
-import { signFlipPValues } from './sign-flip';
+import { blockSums, signFlipPValues } from './sign-flip';
 
 /** The k-th smallest (0-based) of a united with (b - bShift); both sorted ascending. */
 export function kthOfShiftedPair(a: ArrayLike<number>, b: ArrayLike<number>, bShift: number, k: number): number {
@@ -75,60 +69,37 @@ export function tailShares(baseline: ArrayLike<number>, candidate: ArrayLike<num
   };
 }
 
-/** Rounds up to which the sign-flip reference is enumerated exactly (2^12 sums a half); Monte Carlo beyond. */
-export const EXACT_SIGN_FLIP_ROUNDS = 24;
-/** Monte Carlo sign assignments beyond EXACT_SIGN_FLIP_ROUNDS, and their fixed seed. */
-export const SIGN_FLIP_DRAWS = 9999;
-export const SIGN_FLIP_SEED = 0x7a11;
+/** Rounds up to which every round is flipped on its own; beyond, consecutive rounds are flipped in blocks. */
+export const SIGN_FLIP_UNITS = 16;
 
 export interface SignFlipSumTest {
   /** One-sided p of "sum d > 0" and the mirrored one of "sum d < 0". */
   upper: number;
   lower: number;
-  method: 'exact' | 'monte-carlo';
+  /** Rounds flipped together (1: each round on its own). */
+  blockSize: number;
 }
 
-export interface SignFlipOptions {
-  exactUpTo?: number;
-  draws?: number;
-  seed?: number;
+/** Rounds per block: 1 up to `units` rounds, else ceil(R / units), so that at most `units` blocks are flipped. */
+export function tailBlockSize(rounds: number, units = SIGN_FLIP_UNITS): number {
+  return rounds <= units ? 1 : Math.ceil(rounds / units);
 }
 
-/** Sign-flip p-values of the sum of d over its rounds: exact up to `exactUpTo` rounds, Monte Carlo beyond. */
-export function signFlipSumTest(d: ArrayLike<number>, opts: SignFlipOptions = {}): SignFlipSumTest {
+/**
+ * Exact sign-flip p-values of the sum of d over its rounds: every round flipped on its own up to
+ * `units` rounds; beyond, the sums of consecutive blocks of tailBlockSize rounds (the last takes
+ * the remainder) are flipped, all 2^blocks assignments listed. Block assignments are a subgroup of
+ * all assignments, so the test stays exact for independent rounds (E. L. Lehmann & J. P. Romano,
+ * "Testing Statistical Hypotheses", 3rd ed. (2005), sec. 15.2) and costs 2^(units / 2) sums a half
+ * at any R, where a test of each round would need Monte Carlo draws in the tens of thousands.
+ */
+export function signFlipSumTest(d: ArrayLike<number>, units = SIGN_FLIP_UNITS): SignFlipSumTest {
   let scale = 0;
   for (let r = 0; r < d.length; r++) {
     if (!Number.isFinite(d[r]!)) throw new Error('signFlipSumTest: non-finite difference');
     scale += Math.abs(d[r]!);
   }
-  if (scale === 0) return { upper: 1, lower: 1, method: 'exact' };
-  if (d.length <= (opts.exactUpTo ?? EXACT_SIGN_FLIP_ROUNDS)) return { ...signFlipPValues(d), method: 'exact' };
-  return monteCarloSignFlip(d, scale, opts.draws ?? SIGN_FLIP_DRAWS, opts.seed ?? SIGN_FLIP_SEED);
-}
-
-function monteCarloSignFlip(d: ArrayLike<number>, scale: number, draws: number, seed: number): SignFlipSumTest {
-  const rng = new Prng(seed);
-  const tol = 1e-9 * scale;
-  let observed = 0;
-  for (let r = 0; r < d.length; r++) observed += d[r]!;
-  let atLeast = 0;
-  let atMost = 0;
-  for (let b = 0; b < draws; b++) {
-    const s = randomlySignedSum(d, rng);
-    if (s >= observed - tol) atLeast++;
-    if (s <= observed + tol) atMost++;
-  }
-  return { upper: (1 + atLeast) / (1 + draws), lower: (1 + atMost) / (1 + draws), method: 'monte-carlo' };
-}
-
-/** sum of +-|d_r| with independent fair signs, 32 signs per generator word. */
-function randomlySignedSum(d: ArrayLike<number>, rng: Prng): number {
-  let s = 0;
-  let word = 0;
-  for (let r = 0; r < d.length; r++) {
-    if ((r & 31) === 0) word = rng.nextU32();
-    const v = Math.abs(d[r]!);
-    s += (word >>> (r & 31)) & 1 ? v : -v;
-  }
-  return s;
+  const blockSize = tailBlockSize(d.length, units);
+  if (scale === 0) return { upper: 1, lower: 1, blockSize };
+  return { ...signFlipPValues(blockSize === 1 ? d : blockSums(d, blockSize)), blockSize };
 }
