@@ -46,7 +46,7 @@ describe('verdictMarkdown: which part failed', () => {
     const rounds = buildReplay(kind, { start: 4000, requestsPerRound: 400, seed: 11, effect: 0, instanceSd: 0, stall: { share: 0.01, ns: p99 } });
     const v = { ...(await runSequential(new ReplayRuntime(rounds), { ...GATE_DEFAULTS, threshold: { relative: 0 } })), mode: 'macro' as const, runtime: 'replay' };
     const md = verdictMarkdown(v);
-    expect(md).toMatch(/^### 🔴 hook latency: \*\*regression\*\* \(failed: tail \(p99\)\)\n/);
+    expect(md).toMatch(/^### 🔴 hook latency: \*\*regression\*\*\n\n\*\*Failed: tail \(p99\)\*\*\n/);
     expect(md).toMatch(/^\| tail \| p99 regression: shift \+[\d.]+% \(.+\), [\d.]+ % CI /m);
   });
 });
