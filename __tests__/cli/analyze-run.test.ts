@@ -239,6 +239,7 @@ describe('tail: a candidate that stalls now and then is a regression of the tail
     const text = run();
     expect(text.stdout).toMatch(/^verdict +REGRESSION \(failed: tail \(p99\)\)/m);
     expect(text.stdout).toMatch(/^tail +p99 regression: shift /m);
+    expect(text.stderr).toMatch(/^look 1: .*; tail p \S+ vs \S+$/m);
     const off = run('--tail', 'off', '--json');
     expect(off.status).toBe(0);
     expect(verdictOf(off.stdout)).toMatchObject({ verdict: 'no-regression', tail: null, failed: [] });
