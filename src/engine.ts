@@ -50,6 +50,7 @@ function environmentOf(config: Config): Record<string, string> {
     'requests-per-round': String(config.requestsPerRound),
     'warmup-requests': String(config.warmupRequests),
     threshold: formatThreshold(config.threshold),
+    tail: config.tail ? `${config.tail}, budget ${formatThreshold(config.tailThreshold)}` : 'off',
     alpha: String(config.alpha),
     power: String(config.power),
     mde: formatThreshold(config.mde),
@@ -98,6 +99,7 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
       maxDurationMs: config.maxDurationMs,
       lookEvery: config.lookEvery,
       minRounds: config.minRounds,
+      tail: config.tail ? { level: config.tail, threshold: config.tailThreshold } : null,
       onRound: (data) => {
         hooks.onRound?.(data);
         if (writer) {

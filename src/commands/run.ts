@@ -41,6 +41,7 @@ export function progressLine(l: LookRecord): string {
   const n = l.n.baseline + l.n.candidate;
   return (
     `look ${l.look}: ${l.rounds} rounds, n ${n} of ~${l.plannedRequests} planned, shift ${formatPercent(l.shiftRelative)}, ` +
-    `Z ${l.z.toFixed(2)} vs boundary ${Number.isFinite(l.boundary) ? l.boundary.toFixed(2) : '∞'} (p ${formatP(l.p)} vs ${formatP(l.boundaryP)})`
+    `Z ${l.z.toFixed(2)} vs boundary ${Number.isFinite(l.boundary) ? l.boundary.toFixed(2) : '∞'} (p ${formatP(l.p)} vs ${formatP(l.boundaryP)})` +
+    (l.tailP !== undefined ? `; tail p ${formatP(l.tailP)} vs ${formatP(l.tailLevel ?? NaN)}` : '')
   );
 }

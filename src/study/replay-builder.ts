@@ -36,6 +36,8 @@ export interface ReplaySpec {
    * round's second half, past any warm-up cut).
    */
   burst?: { min: number; max: number; withinRounds: number };
+  /** A hook that stalls now and then: each candidate request, with probability `share`, takes `ns` longer (the median barely moves). */
+  stall?: { share: number; ns: number };
 }
 
 export function buildReplay(trace: Float64Array, spec: ReplaySpec): RoundData[] {
@@ -43,6 +45,7 @@ export function buildReplay(trace: Float64Array, spec: ReplaySpec): RoundData[] 
   const rng = new Prng(spec.seed ^ 0x5bd1e995);
   const markov = new Prng(spec.seed ^ 0x2545f491);
   const faults = new Prng(spec.seed ^ 0x68e31da4);
+  const stalls = new Prng(spec.seed ^ 0x3c6ef372);
   const pairs = spec.requestsPerRound >> 1;
   let sign = markov.nextBit() ? 1 : -1;
   const burst = spec.burst && drawBurst(new Prng(spec.seed ^ 0x1b873593), spec.burst, pairs);
@@ -57,11 +60,17 @@ export function buildReplay(trace: Float64Array, spec: ReplaySpec): RoundData[] 
       const v = trace[from + i];
       latencyNs[i] = factor[arm[i]!] === 1 ? v : Math.max(1, Math.round(v * factor[arm[i]!]!));
     }
+    if (spec.stall) addStalls(latencyNs, arm, spec.stall, stalls);
     const status = spec.errorRate || burst?.round === r ? failures(faults, arm, spec.errorRate ?? 0) : null;
     if (status && burst?.round === r) failBurst(status, arm, burst);
     rounds.push({ round: r, arm, seq: Float64Array.from(arm, (_, i) => i), latencyNs, startNs: null, status });
   }
   return rounds;
+}
+
+/** Each candidate request (arm 1) takes `ns` longer with probability `share`. */
+function addStalls(latencyNs: Float64Array, arm: Uint8Array, stall: NonNullable<ReplaySpec['stall']>, rng: Prng): void {
+  for (let i = 0; i < arm.length; i++) if (arm[i] === 1 && rng.nextFloat() < stall.share) latencyNs[i] += stall.ns;
 }
 
 /** Status per request: 200, or with its arm's probability a failure, a transport error (0) or a 500 alike. */
