@@ -46,6 +46,7 @@ const rows: Array<[string, Partial<StudySpec>]> = [
   ['A/A, instance noise rising 0.5% -> 5% over 20 rounds', { traces: all, effect: 0, instanceSd: 0, instanceSdAt: (r) => Math.min(0.05, 0.005 * (1 + r / 2)), threshold: { relative: 0 } }],
   ['A/A, calm first look, then 3% instance noise', { traces: all, effect: 0, instanceSd: 0, instanceSdAt: (r) => (r < 5 ? 0 : 0.03), threshold: { relative: 0 } }],
   ...persistentRows(),
+  ...orderRows(),
 ];
 
 /**
@@ -62,16 +63,36 @@ function persistentRows(): Array<[string, Partial<StudySpec>]> {
   ];
   return [...onSlot.map((c) => row('slot', c)), ...onArm.map((c) => row('arm', c))];
 }
+/**
+ * Effects of a request's place in the order rather than of its arm: a rhythm of period 2 and drift
+ * through the round (A/A: the alternation must not turn them into a difference of the arms), and
+ * carryover, a candidate that slows the request after it, whatever that request's arm.
+ */
+function orderRows(): Array<[string, Partial<StudySpec>]> {
+  const row = (name: string, effect: number, order: StudySpec['order']): [string, Partial<StudySpec>] => [
+    `order: ${name}`,
+    { traces: all, effect, instanceSd: 0.01, order, threshold: { relative: 0 } },
+  ];
+  return [
+    row('A/A, every other request 5% slower', 0, { everyOther: 0.05 }),
+    row('A/A, every other request 20% slower', 0, { everyOther: 0.2 }),
+    row('A/A, latency rising 10% through each round', 0, { drift: 0.1 }),
+    row('candidate +2%', 0.02, {}),
+    row('candidate +2%, and 2% more on the request after it', 0.02, { carryover: 0.02 }),
+    row('candidate +0, 2% on the request after it', 0, { carryover: 0.02 }),
+  ];
+}
+
 const only = process.env.STUDY_ONLY;
-console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | interval disagrees with test | regressions by the error test | within budget | time |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | interval disagrees with test | regressions by the error test | within budget | median estimate | time |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const [name, spec] of rows) {
   if (only && !name.includes(only)) continue;
   const t0 = Date.now();
   const r = await runStudy({ ...base, ...spec } as StudySpec);
   console.log(
     `| ${name} (${r.replays}) | ${r.verdicts.regression} | ${r.verdicts['no-regression']} | ${r.verdicts.inconclusive} | ` +
-      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${r.intervalMismatches} | ${r.errorRegressions} | ${r.withinBudget} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${r.intervalMismatches} | ${r.errorRegressions} | ${r.withinBudget} | ${(r.medianShift * 100).toFixed(2)}% | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
 }
 

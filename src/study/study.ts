@@ -16,6 +16,7 @@ export interface StudySpec {
   errorRate?: ReplaySpec['errorRate'];
   burst?: ReplaySpec['burst'];
   instanceSdAt?: ReplaySpec['instanceSdAt'];
+  order?: ReplaySpec['order'];
   threshold: Threshold;
   requestsPerRound: number;
   /** Start indices to cycle through (0 starts inside the warm-up). */
@@ -40,6 +41,8 @@ export interface StudyResult {
   errorRegressions: number;
   /** Runs whose final interval lies wholly below the budget (`withinBudget`). */
   withinBudget: number;
+  /** The median over runs of the relative shift estimate. */
+  medianShift: number;
 }
 
 /** The gate exactly as a user gets it by default (no time cap: a replay takes no wall time). */
@@ -61,6 +64,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
   let mismatches = 0;
   let errorRegressions = 0;
   let withinBudget = 0;
+  const shifts: number[] = [];
   const alpha = spec.options?.alpha ?? GATE_DEFAULTS.alpha;
   for (let i = 0; i < spec.replays; i++) {
     const trace = spec.traces[i % spec.traces.length];
@@ -75,6 +79,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
       errorRate: spec.errorRate,
       burst: spec.burst,
       instanceSdAt: spec.instanceSdAt,
+      order: spec.order,
     });
     let used = 0;
     const result = await runSequential(new ReplayRuntime(rounds), {
@@ -91,6 +96,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     if (result.iidP < alpha) iidHits++;
     if (result.withinBudget) withinBudget++;
     requests.push(used);
+    shifts.push(result.shift.relative);
   }
   return {
     replays: spec.replays,
@@ -101,6 +107,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     intervalMismatches: mismatches,
     errorRegressions,
     withinBudget,
+    medianShift: median(shifts),
   };
 }
 
