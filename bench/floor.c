@@ -5,10 +5,10 @@
  *
  *   floor PORT_A PORT_B ROUNDS PAIRS [coin]    prints "round,arm,seq,latency_ns" rows (arm 0 = PORT_A)
  *
- * By default the two servers strictly alternate (A B A B ...), the gate's order. With `coin`, a coin
- * per pair decides which server goes first, the gate's order before (A B | B A | ...): then two
- * requests in a row sometimes go to the same server, and the latencies mix two modes (after the same
- * server, after the other).
+ * By default the two servers strictly alternate (A B A B ...). With `coin`, a coin per pair decides
+ * which server goes first, as the gate's schedule does (A B | B A | ...): then two requests in a row
+ * sometimes go to the same server, and the latencies mix two modes (after the same server, after the
+ * other). `npm run bench -- load` splits each client's rows by that predecessor.
  *
  * Responses must carry Content-Length (the example SUT's do). Exit 1 on any error.
  */

@@ -1,7 +1,7 @@
 // The load generator's spread beside the floor, at the gate's placement, in one run: two example-SUT
 // instances on the SUT CPU; on the loadgen CPU in turn (1) the native load generator running the
 // gate's rounds, (2) a minimal C client alternating keep-alive GETs between the two (bench/floor.c,
-// the floor), the same client with the order before (a coin per pair), (3) wrk -t1 -c1 against one
+// the floor), the same client with the gate's order (a coin per pair), (3) wrk -t1 -c1 against one
 // instance; and (4) the gate's own run (dist/cli.js, the A/A example: fresh instances every round)
 // when dist is built. Per round: p50, p90/p50, IQR/median;
 // the table gives their medians over the rounds and the ratios against the floor; a second table
@@ -143,7 +143,7 @@ export async function benchLoadgen(root: string): Promise<string[]> {
   try {
     measure('floor (bench/floor.c)', run(pinned(root, plan.loadgen, [floorBin, String(a!.port), String(b!.port), String(ROUNDS), String(PAIRS)])));
     const coin = [floorBin, String(a!.port), String(b!.port), String(ROUNDS), String(PAIRS), 'coin'];
-    measure('floor, a coin per pair (the order before)', run(pinned(root, plan.loadgen, coin)));
+    measure('floor, a coin per pair (the gate\'s order)', run(pinned(root, plan.loadgen, coin)));
     const config = loadgenConfigText({
       ...LOADGEN_DEFAULTS,
       seed: 1,

@@ -158,7 +158,7 @@ static uint32_t derive_seed(uint32_t seed, uint32_t round, uint32_t stream)
     h = fmix32(h ^ round * 0x9e3779b9u);
     return fmix32(h ^ stream * 0x85ebca6bu ^ 0x13198a2eu);
 }
-enum { STREAM_MIX = 1, STREAM_WARMUP_MIX = 2, STREAM_START_ORDER = 3 };
+enum { STREAM_SCHEDULE = 0, STREAM_MIX = 1, STREAM_WARMUP_MIX = 2, STREAM_START_ORDER = 3 };
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Config */
@@ -844,11 +844,12 @@ static void send_one(lane_t *lane, int req, result_t *r)
     lane_request(lane, q->wire[arm], q->size[arm], q->head, cfg.timeout_ms, cfg.keep_alive, r);
 }
 
-/* One round: warm-up, then the recorded pairs; the first-started arm leads every pair (pairSchedule). */
+/* One round: warm-up (the first-started arm leads each pair), then the recorded coin-flip pairs. */
 static uint64_t run_round(uint64_t round, uint64_t *errors)
 {
     uint32_t rnd = (uint32_t)round;
-    prng_t mix, warm_mix, start;
+    prng_t sched, mix, warm_mix, start;
+    prng_seed(&sched, derive_seed(cfg.seed, rnd, STREAM_SCHEDULE));
     prng_seed(&mix, derive_seed(cfg.seed, rnd, STREAM_MIX));
     prng_seed(&warm_mix, derive_seed(cfg.seed, rnd, STREAM_WARMUP_MIX));
     prng_seed(&start, derive_seed(cfg.seed, rnd, STREAM_START_ORDER));
@@ -866,9 +867,10 @@ static uint64_t run_round(uint64_t round, uint64_t *errors)
         note(arm, &r);
     }
     for (uint64_t k = 0; k < cfg.pairs; k++) {
+        int first = next_bit(&sched);
         req = pick_request(&mix);
         for (int j = 0; j < 2; j++) {
-            int arm = j == 0 ? lead : 1 - lead;
+            int arm = j == 0 ? first : 1 - first;
             stop_if_signalled();
             send_one(&lanes[arm], req, &r);
             if (r.status == 0) ++*errors;

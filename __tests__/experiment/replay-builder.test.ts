@@ -40,10 +40,13 @@ describe('buildReplay, order effects', () => {
     const r = buildReplay(trace, { ...spec, order })[0]!;
     return { arm: r.arm, f: Array.from(r.latencyNs, (v, i) => v / trace[i]!) };
   };
-  it('carryover: the request after a candidate request is slower, whatever its arm (all baseline ones, in strict alternation)', () => {
+  it('carryover: the request after a candidate request is slower, whatever its arm', () => {
     const { arm, f } = ratios({ carryover: 0.1 });
     for (let i = 1; i < arm.length; i++) expect(f[i]).toBeCloseTo(arm[i - 1] === 1 ? 1.1 : 1, 3);
-    expect(f.filter((_, i) => arm[i] === 0 && i > 0).every((x) => Math.abs(x - 1.1) < 1e-3)).toBe(true);
+    // With a coin per pair both arms have requests after a candidate one.
+    const carried = (a: number) => f.filter((_, i) => i > 0 && arm[i] === a && arm[i - 1] === 1).length;
+    expect(carried(0)).toBeGreaterThan(0);
+    expect(carried(1)).toBeGreaterThan(0);
   });
   it('every other request (odd seq) is slower; drift rises from 0 to its size over the round', () => {
     const odd = ratios({ everyOther: 0.2 }).f;

@@ -102,7 +102,7 @@ describe('the design, as the TypeScript modules specify it', () => {
     { method: 'GET', path: '/r3', weight: 0 },
   ];
   for (const [seed, round] of [[1, 0], [42, 3], [2 ** 31 + 5, 17], [-7, 4000000000], [123456789, 1]] as const) {
-    it(`seed ${seed}, round ${round}: warm-up lead, pair order and request mix equal the TypeScript schedule`, async () => {
+    it(`seed ${seed}, round ${round}: warm-up lead, pair coins and request mix equal the TypeScript schedule`, async () => {
       const [b, c] = await keep(startHttpServer(), startHttpServer());
       const warmupPerArm = 7;
       const pairs = 150;

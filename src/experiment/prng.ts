@@ -115,8 +115,5 @@ export function deriveSeed(seed: number, round: number, stream = 0): number {
   return h >>> 0;
 }
 
-/**
- * Streams used within a round; fixed so a recorded seed reproduces the same design. Stream 0 held the
- * coin per pair of the order before strict alternation and is no longer drawn.
- */
-export const STREAM = { mix: 1, warmupMix: 2, startOrder: 3 } as const;
+/** Streams used within a round; fixed so a recorded seed reproduces the same design. */
+export const STREAM = { schedule: 0, mix: 1, warmupMix: 2, startOrder: 3 } as const;

@@ -65,8 +65,9 @@ function persistentRows(): Array<[string, Partial<StudySpec>]> {
 }
 /**
  * Effects of a request's place in the order rather than of its arm: a rhythm of period 2 and drift
- * through the round (A/A: the alternation must not turn them into a difference of the arms), and
- * carryover, a candidate that slows the request after it, whatever that request's arm.
+ * through the round (A/A: the order must not turn them into a difference of the arms), and
+ * carryover, a candidate that slows the request after it, whatever that request's arm (what the
+ * estimate then means: docs/method.md, "A quiet instrument").
  */
 function orderRows(): Array<[string, Partial<StudySpec>]> {
   const row = (name: string, effect: number, order: StudySpec['order']): [string, Partial<StudySpec>] => [
