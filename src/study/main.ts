@@ -47,6 +47,7 @@ const rows: Array<[string, Partial<StudySpec>]> = [
   ['A/A, calm first look, then 3% instance noise', { traces: all, effect: 0, instanceSd: 0, instanceSdAt: (r) => (r < 5 ? 0 : 0.03), threshold: { relative: 0 } }],
   ...persistentRows(),
   ...stallRows(),
+  ...orderRows(),
 ];
 
 /**
@@ -81,8 +82,29 @@ function persistentRows(): Array<[string, Partial<StudySpec>]> {
   ];
   return [...onSlot.map((c) => row('slot', c)), ...onArm.map((c) => row('arm', c))];
 }
+/**
+ * Effects of a request's place in the order rather than of its arm: a rhythm of period 2 and drift
+ * through the round (A/A: the order must not turn them into a difference of the arms), and
+ * carryover, a candidate that slows the request after it, whatever that request's arm (what the
+ * estimate then means: docs/method.md, "A quiet instrument").
+ */
+function orderRows(): Array<[string, Partial<StudySpec>]> {
+  const row = (name: string, effect: number, order: StudySpec['order']): [string, Partial<StudySpec>] => [
+    `order: ${name}`,
+    { traces: all, effect, instanceSd: 0.01, order, threshold: { relative: 0 } },
+  ];
+  return [
+    row('A/A, every other request 5% slower', 0, { everyOther: 0.05 }),
+    row('A/A, every other request 20% slower', 0, { everyOther: 0.2 }),
+    row('A/A, latency rising 10% through each round', 0, { drift: 0.1 }),
+    row('candidate +2%', 0.02, {}),
+    row('candidate +2%, and 2% more on the request after it', 0.02, { carryover: 0.02 }),
+    row('candidate +0, 2% on the request after it', 0, { carryover: 0.02 }),
+  ];
+}
+
 const only = process.env.STUDY_ONLY;
-console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | interval disagrees with test | regressions by the error test | within budget | found by latency / tail / errors | time |');
+console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | interval disagrees with test | regressions by the error test | within budget | found by latency / tail / errors | median estimate | time |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const [name, spec] of rows) {
   if (only && !only.split('|').some((part) => name.includes(part))) continue;
@@ -90,7 +112,7 @@ for (const [name, spec] of rows) {
   const r = await runStudy({ ...base, ...spec } as StudySpec);
   console.log(
     `| ${name} (${r.replays}) | ${r.verdicts.regression} | ${r.verdicts['no-regression']} | ${r.verdicts.inconclusive} | ` +
-      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${r.intervalMismatches} | ${r.errorRegressions} | ${r.withinBudget} | ${r.foundBy.latency} / ${r.foundBy.tail} / ${r.foundBy.errors} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${r.intervalMismatches} | ${r.errorRegressions} | ${r.withinBudget} | ${r.foundBy.latency} / ${r.foundBy.tail} / ${r.foundBy.errors} | ${(r.medianShift * 100).toFixed(2)}% | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
 }
 

@@ -1,5 +1,6 @@
 // Builds interleaved replays from one sequential trace, as the gate would have measured it: the
-// trace's requests labelled baseline/candidate in coin-flipped pairs, rounds = consecutive segments.
+// trace's requests labelled baseline/candidate in the gate's order (pairSchedule), rounds =
+// consecutive segments.
 // A true effect and a per-round instance offset can be injected on the candidate, to measure the
 // false-positive rate (A/A) and the power of the gate on real, noisy latencies; so can round effects
 // that persist from one round to the next (a placement that sticks) and failed requests.
@@ -38,6 +39,18 @@ export interface ReplaySpec {
   burst?: { min: number; max: number; withinRounds: number };
   /** A hook that stalls now and then: each candidate request, with probability `share`, takes `ns` longer (the median barely moves). */
   stall?: { share: number; ns: number };
+  /** Effects of where a request sits in the round's order rather than of its arm. */
+  order?: OrderEffects;
+}
+
+/** Relative slowdowns that depend on a request's place in the round, whatever its own arm. */
+export interface OrderEffects {
+  /** On the request right after a candidate request (the hook leaves work or cold caches behind). */
+  carryover?: number;
+  /** On every other request (seq 1, 3, 5, ...): a rhythm of the client or the host with period 2. */
+  everyOther?: number;
+  /** Rising linearly through each round, from 0 on its first request to this on its last. */
+  drift?: number;
 }
 
 export function buildReplay(trace: Float64Array, spec: ReplaySpec): RoundData[] {
@@ -61,6 +74,7 @@ export function buildReplay(trace: Float64Array, spec: ReplaySpec): RoundData[] 
       latencyNs[i] = factor[arm[i]!] === 1 ? v : Math.max(1, Math.round(v * factor[arm[i]!]!));
     }
     if (spec.stall) addStalls(latencyNs, arm, spec.stall, stalls);
+    if (spec.order) applyOrderEffects(latencyNs, arm, spec.order);
     const status = spec.errorRate || burst?.round === r ? failures(faults, arm, spec.errorRate ?? 0) : null;
     if (status && burst?.round === r) failBurst(status, arm, burst);
     rounds.push({ round: r, arm, seq: Float64Array.from(arm, (_, i) => i), latencyNs, startNs: null, status });
@@ -71,6 +85,16 @@ export function buildReplay(trace: Float64Array, spec: ReplaySpec): RoundData[] 
 /** Each candidate request (arm 1) takes `ns` longer with probability `share`. */
 function addStalls(latencyNs: Float64Array, arm: Uint8Array, stall: NonNullable<ReplaySpec['stall']>, rng: Prng): void {
   for (let i = 0; i < arm.length; i++) if (arm[i] === 1 && rng.nextFloat() < stall.share) latencyNs[i] += stall.ns;
+}
+
+function applyOrderEffects(latencyNs: Float64Array, arm: Uint8Array, e: OrderEffects): void {
+  const last = Math.max(1, latencyNs.length - 1);
+  for (let i = 0; i < latencyNs.length; i++) {
+    let f = 1 + ((e.drift ?? 0) * i) / last;
+    if (i % 2 === 1) f *= 1 + (e.everyOther ?? 0);
+    if (i > 0 && arm[i - 1] === 1) f *= 1 + (e.carryover ?? 0);
+    latencyNs[i] = Math.max(1, Math.round(latencyNs[i]! * f));
+  }
 }
 
 /** Status per request: 200, or with its arm's probability a failure, a transport error (0) or a 500 alike. */

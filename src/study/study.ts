@@ -18,6 +18,7 @@ export interface StudySpec {
   instanceSdAt?: ReplaySpec['instanceSdAt'];
   /** A stall on the candidate; `ns` may depend on the trace (e.g. a multiple of its median). */
   stall?: { share: number; ns: number | ((trace: Float64Array) => number) };
+  order?: ReplaySpec['order'];
   threshold: Threshold;
   requestsPerRound: number;
   /** Start indices to cycle through (0 starts inside the warm-up). */
@@ -44,6 +45,8 @@ export interface StudyResult {
   withinBudget: number;
   /** Regression verdicts by the part that found them (a run may name several). */
   foundBy: Record<FailedPart, number>;
+  /** The median over runs of the relative shift estimate. */
+  medianShift: number;
 }
 
 /** The gate exactly as a user gets it by default (no time cap: a replay takes no wall time). */
@@ -67,6 +70,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
   let errorRegressions = 0;
   let withinBudget = 0;
   const foundBy: Record<FailedPart, number> = { latency: 0, tail: 0, errors: 0 };
+  const shifts: number[] = [];
   const alpha = spec.options?.alpha ?? GATE_DEFAULTS.alpha;
   for (let i = 0; i < spec.replays; i++) {
     const trace = spec.traces[i % spec.traces.length];
@@ -82,6 +86,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
       burst: spec.burst,
       instanceSdAt: spec.instanceSdAt,
       stall: spec.stall && { share: spec.stall.share, ns: typeof spec.stall.ns === 'number' ? spec.stall.ns : spec.stall.ns(trace) },
+      order: spec.order,
     });
     let used = 0;
     const result = await runSequential(new ReplayRuntime(rounds), {
@@ -99,6 +104,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     if (result.withinBudget) withinBudget++;
     for (const part of result.failed ?? []) foundBy[part]++;
     requests.push(used);
+    shifts.push(result.shift.relative);
   }
   return {
     replays: spec.replays,
@@ -110,6 +116,7 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     errorRegressions,
     withinBudget,
     foundBy,
+    medianShift: median(shifts),
   };
 }
 
