@@ -15,3 +15,4 @@ export * from './mann-whitney-sorted';
 export * from './quantile';
 export * from './long-run-variance';
 export * from './serial-correlation';
+export * from './e-process';
