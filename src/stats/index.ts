@@ -16,3 +16,4 @@ export * from './quantile';
 export * from './long-run-variance';
 export * from './serial-correlation';
 export * from './tail-share';
+export * from './e-process';

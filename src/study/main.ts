@@ -48,6 +48,7 @@ const rows: Array<[string, Partial<StudySpec>]> = [
   ...persistentRows(),
   ...stallRows(),
   ...orderRows(),
+  ...additiveSlotRows(),
 ];
 
 /**
@@ -68,6 +69,18 @@ function stallRows(): Array<[string, Partial<StudySpec>]> {
   ];
 }
 
+/**
+ * The true shift exactly at a relative budget (the edge of H0), with a fixed cost of +-2 % of the
+ * median in ns on the round's first-started instance for the whole run: the budget scales the
+ * candidate only, so an additive slot effect weighs differently in the two slots.
+ */
+function additiveSlotRows(): Array<[string, Partial<StudySpec>]> {
+  const cases: Array<[number, number, number]> = [[0.02, -0.02, 10], [0.02, -0.02, 60], [0.02, 0.02, 60], [0.05, -0.02, 10], [0.05, -0.02, 60], [0.05, 0.02, 60]];
+  return cases.map(([budget, size, minRounds]): [string, Partial<StudySpec>] => [
+    `budget ${budget * 100}%, shift at the budget, ${size > 0 ? '+' : ''}${size * 100}% of the median in ns on the first-started instance, ${minRounds} rounds or more`,
+    { traces: without, effect: budget, instanceSd: 0.01, persistent: { size, stay: 1, additive: true }, threshold: { relative: budget }, options: { minRounds } },
+  ]);
+}
 /**
  * A/A with a +-size offset whose sign persists from round to round with probability `stay`: on the
  * round's first-started instance (a placement or start-order effect, which the design's coin assigns

@@ -6,6 +6,7 @@
 // that persist from one round to the next (a placement that sticks) and failed requests.
 import { Prng } from '../experiment/prng';
 import { firstStarted, pairSchedule } from '../experiment/schedule';
+import { median } from '../stats';
 import type { RoundData } from '../types';
 
 export interface ReplaySpec {
@@ -26,9 +27,10 @@ export interface ReplaySpec {
    * default) puts it on the round's first-started instance, whichever arm the round's coin put
    * there, as a placement or start-order effect does live; `on: 'arm'` puts it on the candidate in
    * every round, an effect that follows the arm itself, which the design's coin cannot reach.
-   * `stay: 1` keeps the first sign for the whole run.
+   * `stay: 1` keeps the first sign for the whole run. `additive: true` adds size x the trace's median
+   * in ns instead of multiplying by 1 + size (a fixed cost of the slot, as a noisy neighbour's is).
    */
-  persistent?: { size: number; stay: number; on?: 'slot' | 'arm' };
+  persistent?: { size: number; stay: number; on?: 'slot' | 'arm'; additive?: boolean };
   /** Share of requests that fail (status 0 or 500, chosen at random): one share for both arms, or one per arm. */
   errorRate?: number | { baseline: number; candidate: number };
   /**
@@ -60,18 +62,24 @@ export function buildReplay(trace: Float64Array, spec: ReplaySpec): RoundData[] 
   const faults = new Prng(spec.seed ^ 0x68e31da4);
   const stalls = new Prng(spec.seed ^ 0x3c6ef372);
   const pairs = spec.requestsPerRound >> 1;
-  let sign = markov.nextBit() ? 1 : -1;
+  // An additive slot effect starts with the sign of its size (the two signs bias a relative budget's test differently).
+  let sign = spec.persistent?.additive ? 1 : markov.nextBit() ? 1 : -1;
+  let traceMedian: number | undefined;
   const burst = spec.burst && drawBurst(new Prng(spec.seed ^ 0x1b873593), spec.burst, pairs);
   for (let r = 0, from = spec.start; from + 2 * pairs <= trace.length; r++, from += 2 * pairs) {
     const arm = pairSchedule(spec.seed, r, pairs);
     if (r > 0 && spec.persistent && markov.nextFloat() >= spec.persistent.stay) sign = -sign;
-    const persistent = 1 + sign * (spec.persistent?.size ?? 0);
+    const slot = sign * (spec.persistent?.size ?? 0);
+    const persistent = spec.persistent?.additive ? 1 : 1 + slot;
     const onCandidate = spec.persistent?.on === 'arm' || firstStarted(spec.seed, r) === 'candidate';
     const factor = [onCandidate ? 1 : persistent, (1 + spec.effect) * (1 + (spec.instanceSdAt?.(r) ?? spec.instanceSd) * gaussian(rng)) * (onCandidate ? persistent : 1)];
+    const addNs = spec.persistent?.additive ? slot * (traceMedian ??= median(trace)) : 0;
+    const added = onCandidate ? [0, addNs] : [addNs, 0];
     const latencyNs = new Float64Array(arm.length);
     for (let i = 0; i < arm.length; i++) {
       const v = trace[from + i];
-      latencyNs[i] = factor[arm[i]!] === 1 ? v : Math.max(1, Math.round(v * factor[arm[i]!]!));
+      const a = arm[i]!;
+      latencyNs[i] = factor[a] === 1 && added[a] === 0 ? v : Math.max(1, Math.round(v * factor[a]! + added[a]!));
     }
     if (spec.stall) addStalls(latencyNs, arm, spec.stall, stalls);
     if (spec.order) applyOrderEffects(latencyNs, arm, spec.order);
