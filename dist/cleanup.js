@@ -21464,7 +21464,7 @@ var ResourceList = class {
   }
 };
 
-// src/experiment/runtime.ts
+// src/runtime/contract.ts
 var RESOURCE_KINDS = ["pod", "configmap", "namespace", "kind-cluster"];
 
 // src/action/state-helper.ts
@@ -21514,7 +21514,7 @@ function messageOf(err) {
   return String(err);
 }
 
-// src/runtime/pod-exec.ts
+// src/runtime/pod/exec.ts
 import { spawn as spawn2 } from "node:child_process";
 function meaningfulLines(s) {
   return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));

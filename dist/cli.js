@@ -7413,12 +7413,13 @@ var init_errors = __esm({
 function isError(status2) {
   return status2 === 0 || status2 >= 500;
 }
-var ARMS, SAMPLES_HEADER, PLACEMENTS;
+var ARMS, SAMPLES_HEADER, TAIL_LEVEL_NAMES, PLACEMENTS;
 var init_types = __esm({
   "src/types.ts"() {
     "use strict";
     ARMS = ["baseline", "candidate"];
     SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
+    TAIL_LEVEL_NAMES = ["p95", "p99", "p99.9"];
     PLACEMENTS = ["auto", "same-cpu", "split", "off"];
   }
 });
@@ -7559,6 +7560,8 @@ function buildConfig(raw) {
     requestsPerRound: r["requests-per-round"] === void 0 ? ROUND_DEFAULTS[runtime].requestsPerRound : parseCount(r["requests-per-round"], "requests-per-round", 20),
     timeoutMs: parseDuration(r.timeout, "timeout"),
     threshold,
+    tail: parseTailLevel(r.tail),
+    tailThreshold: r["tail-threshold"] === void 0 ? threshold : parseThreshold(r["tail-threshold"], "tail-threshold"),
     alpha: parseProbability(r.alpha, "alpha"),
     power: parseProbability(r.power, "power"),
     mde,
@@ -7678,6 +7681,10 @@ function buildRequests(raw) {
     return { method, path: path10, weight, ...headers ? { headers } : {}, ...q.body !== void 0 ? { body: String(q.body) } : {} };
   });
 }
+function parseTailLevel(v) {
+  const level = oneOf(v, [...TAIL_LEVEL_NAMES, "off"], "tail");
+  return level === "off" ? null : level;
+}
 function oneOf(v, allowed, what) {
   if (typeof v === "string" && allowed.includes(v)) return v;
   throw new UsageError(`${what} must be one of ${allowed.join(", ")}, got '${String(v)}'`);
@@ -7710,6 +7717,9 @@ var init_config = __esm({
       "requests-per-round": void 0,
       "timeout": "2s",
       threshold: "0",
+      tail: "p99",
+      /** The `threshold` when unset. */
+      "tail-threshold": void 0,
       alpha: 0.05,
       power: 0.9,
       mde: "2.5%",
@@ -13137,10 +13147,10 @@ var init_wrapped = __esm({
   }
 });
 
-// src/experiment/runtime.ts
+// src/runtime/contract.ts
 var RESOURCE_KINDS, NO_LEDGER;
-var init_runtime = __esm({
-  "src/experiment/runtime.ts"() {
+var init_contract = __esm({
+  "src/runtime/contract.ts"() {
     "use strict";
     RESOURCE_KINDS = ["pod", "configmap", "namespace", "kind-cluster"];
     NO_LEDGER = { created() {
@@ -13150,7 +13160,7 @@ var init_runtime = __esm({
   }
 });
 
-// src/runtime/pod-exec.ts
+// src/runtime/pod/exec.ts
 import { spawn as spawn3 } from "node:child_process";
 function meaningfulLines(s) {
   return s.split("\n").filter((l) => l.trim() !== "" && !/failed to connect to syslog/i.test(l));
@@ -13203,8 +13213,8 @@ async function runOk(argv, opts) {
   return r;
 }
 var ExecError;
-var init_pod_exec = __esm({
-  "src/runtime/pod-exec.ts"() {
+var init_exec2 = __esm({
+  "src/runtime/pod/exec.ts"() {
     "use strict";
     ExecError = class extends Error {
       constructor(argv, result, timedOut) {
@@ -13356,7 +13366,7 @@ var init_placement2 = __esm({
   }
 });
 
-// src/runtime/pin-arch.ts
+// src/runtime/pod/pin-arch.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { join as join7 } from "node:path";
 function hostName() {
@@ -13416,7 +13426,7 @@ async function clusterPinArch(config) {
 }
 var FAMILY, NAMES, TOOL_NAMES;
 var init_pin_arch = __esm({
-  "src/runtime/pin-arch.ts"() {
+  "src/runtime/pod/pin-arch.ts"() {
     "use strict";
     init_io();
     init_errors();
@@ -14015,7 +14025,7 @@ var init_native2 = __esm({
   }
 });
 
-// src/runtime/local-process.ts
+// src/runtime/local/sut-process.ts
 import { spawn as spawn6 } from "node:child_process";
 import { readFileSync as readFileSync9, realpathSync } from "node:fs";
 import { request } from "node:http";
@@ -14039,8 +14049,8 @@ function probe(port, path10) {
   });
 }
 var TAIL_BYTES, SutProcess;
-var init_local_process = __esm({
-  "src/runtime/local-process.ts"() {
+var init_sut_process = __esm({
+  "src/runtime/local/sut-process.ts"() {
     "use strict";
     init_errors();
     init_native();
@@ -14130,7 +14140,7 @@ ${err.message}`;
   }
 });
 
-// src/runtime/local.ts
+// src/runtime/local/local.ts
 var local_exports = {};
 __export(local_exports, {
   LocalRuntime: () => LocalRuntime,
@@ -14154,7 +14164,7 @@ async function freePorts(n) {
 }
 var LocalRuntime;
 var init_local = __esm({
-  "src/runtime/local.ts"() {
+  "src/runtime/local/local.ts"() {
     "use strict";
     init_errors();
     init_strace();
@@ -14165,7 +14175,7 @@ var init_local = __esm({
     init_native2();
     init_round_data();
     init_types();
-    init_local_process();
+    init_sut_process();
     init_placement2();
     LocalRuntime = class {
       constructor(config, opts) {
@@ -14350,7 +14360,7 @@ var init_local = __esm({
   }
 });
 
-// src/runtime/manifest.ts
+// src/runtime/pod/manifest.ts
 import { createHash } from "node:crypto";
 function dnsLabel2(s) {
   const out = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
@@ -14511,7 +14521,7 @@ function toYaml(manifest) {
 }
 var import_yaml2, POD_LABELS, APP_NAME, CONTAINERS, HOOK_DIRS, LOADGEN_DIR, LOADGEN_FILE, LOADGEN_PATH, PARTS_DIR, HOOK_PART_BYTES, OUT_DIR, OUT_FILE;
 var init_manifest = __esm({
-  "src/runtime/manifest.ts"() {
+  "src/runtime/pod/manifest.ts"() {
     "use strict";
     import_yaml2 = __toESM(require_dist(), 1);
     init_native_config();
@@ -14533,7 +14543,7 @@ var init_manifest = __esm({
   }
 });
 
-// src/runtime/pod-cgroup.ts
+// src/runtime/pod/cgroup.ts
 import { existsSync as existsSync4, readFileSync as readFileSync10 } from "node:fs";
 function read(path10) {
   try {
@@ -14582,14 +14592,14 @@ function readCgroup(pid, root = "/sys/fs/cgroup") {
   }
   return out;
 }
-var init_pod_cgroup = __esm({
-  "src/runtime/pod-cgroup.ts"() {
+var init_cgroup = __esm({
+  "src/runtime/pod/cgroup.ts"() {
     "use strict";
     init_resource_limits();
   }
 });
 
-// src/runtime/pod-image.ts
+// src/runtime/pod/image.ts
 import { spawn as spawn7 } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
 import { chmodSync, copyFileSync, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync4, readFileSync as readFileSync11, rmSync as rmSync5, statSync as statSync2 } from "node:fs";
@@ -14681,15 +14691,15 @@ async function ensureImage(podman, name, spec, quickHash = false) {
   await runOk([podman, "image", "exists", ref], { timeoutMs: 3e4 });
   return ref;
 }
-var init_pod_image = __esm({
-  "src/runtime/pod-image.ts"() {
+var init_image = __esm({
+  "src/runtime/pod/image.ts"() {
     "use strict";
     init_errors();
-    init_pod_exec();
+    init_exec2();
   }
 });
 
-// src/runtime/pod-listener.ts
+// src/runtime/pod/listener.ts
 function listeningInodes(tcpText, port) {
   const out = /* @__PURE__ */ new Set();
   for (const line of tcpText.split("\n")) {
@@ -14730,8 +14740,8 @@ function noListener(where, port, fileName) {
   return new RunError(`cannot verify that ${fileName} is loaded in ${where}: no process there listens on port ${port} (the SUT must listen on PORT)`);
 }
 var TCP_LISTEN, SNAPSHOT_SCRIPT;
-var init_pod_listener = __esm({
-  "src/runtime/pod-listener.ts"() {
+var init_listener = __esm({
+  "src/runtime/pod/listener.ts"() {
     "use strict";
     init_errors();
     TCP_LISTEN = "0A";
@@ -14751,7 +14761,7 @@ var init_pod_listener = __esm({
   }
 });
 
-// src/runtime/host-proc.ts
+// src/runtime/pod/host-proc.ts
 import { readdirSync as readdirSync3, readFileSync as readFileSync12, readlinkSync } from "node:fs";
 function tryRead(f) {
   try {
@@ -14781,13 +14791,13 @@ function hostSnapshot(initPid) {
 ${tcp6}`, processes };
 }
 var init_host_proc = __esm({
-  "src/runtime/host-proc.ts"() {
+  "src/runtime/pod/host-proc.ts"() {
     "use strict";
-    init_pod_listener();
+    init_listener();
   }
 });
 
-// src/runtime/pod-maps.ts
+// src/runtime/pod/maps.ts
 function isMapped(maps, mountDir, fileName) {
   for (const line of maps.split("\n")) {
     const i = line.indexOf("/");
@@ -14809,17 +14819,17 @@ function hookNotLoaded(h, where, log) {
   return new RunError(`hook was not loaded: ${h.dir}/${h.fileName} is not mapped in ${where}${ld ? ` (${ld})` : ""}; its log:
 ${tail2(log)}`);
 }
-var init_pod_maps = __esm({
-  "src/runtime/pod-maps.ts"() {
+var init_maps = __esm({
+  "src/runtime/pod/maps.ts"() {
     "use strict";
     init_errors();
     init_native();
     init_manifest();
-    init_pod_exec();
+    init_exec2();
   }
 });
 
-// src/runtime/pod-output.ts
+// src/runtime/pod/output.ts
 function parseLoadgenOutput(text, round3) {
   const samples = [];
   const other = [];
@@ -14852,8 +14862,8 @@ function roundFromOutput(text, round3, expected, where) {
   }
   return parsed.data;
 }
-var init_pod_output = __esm({
-  "src/runtime/pod-output.ts"() {
+var init_output = __esm({
+  "src/runtime/pod/output.ts"() {
     "use strict";
     init_errors();
     init_csv();
@@ -14861,7 +14871,7 @@ var init_pod_output = __esm({
   }
 });
 
-// src/runtime/pod-resources.ts
+// src/runtime/pod/resources.ts
 function cpuMillis(q) {
   const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q.trim());
   if (!m) return Number.NaN;
@@ -14916,8 +14926,8 @@ function checkCpuFits(r, nodes) {
   );
 }
 var LOADGEN_MEMORY, MIN_AUTO_MILLIS;
-var init_pod_resources = __esm({
-  "src/runtime/pod-resources.ts"() {
+var init_resources = __esm({
+  "src/runtime/pod/resources.ts"() {
     "use strict";
     init_errors();
     LOADGEN_MEMORY = "256Mi";
@@ -14925,7 +14935,7 @@ var init_pod_resources = __esm({
   }
 });
 
-// src/runtime/pod-plan.ts
+// src/runtime/pod/plan.ts
 import { randomBytes } from "node:crypto";
 import { readFileSync as readFileSync13 } from "node:fs";
 import { basename as basename4 } from "node:path";
@@ -14998,19 +15008,19 @@ function podPlan(config, runId, round3, assets, images, namespace, autoCpu) {
     resources: podResources(config.pod, autoCpu)
   };
 }
-var init_pod_plan = __esm({
-  "src/runtime/pod-plan.ts"() {
+var init_plan = __esm({
+  "src/runtime/pod/plan.ts"() {
     "use strict";
     init_errors();
     init_native2();
     init_manifest();
-    init_pod_resources();
+    init_resources();
     init_schedule();
     init_placement2();
   }
 });
 
-// src/runtime/pod-placement.ts
+// src/runtime/pod/placement.ts
 function pinConfigMapName(runId) {
   return configMapNames(runId).loadgen.replace(/-loadgen$/, "-pin");
 }
@@ -15065,8 +15075,8 @@ function podPlacementReport(plan, note, allowed) {
   };
 }
 var PIN_DIR, PIN_PATH, PIN_VOLUME;
-var init_pod_placement = __esm({
-  "src/runtime/pod-placement.ts"() {
+var init_placement3 = __esm({
+  "src/runtime/pod/placement.ts"() {
     "use strict";
     init_manifest();
     init_placement2();
@@ -15076,7 +15086,7 @@ var init_pod_placement = __esm({
   }
 });
 
-// src/runtime/pod-count.ts
+// src/runtime/pod/count.ts
 function countPodName(runId) {
   return dnsLabel2(`hook-latency-${runId}-count`);
 }
@@ -15134,8 +15144,8 @@ function countsFromOutput(stdout, functions, where) {
   return { perRequest: perRequestBetween(before, after, functions, requests), requests };
 }
 var COUNT_BEFORE, COUNT_AFTER, PRELOAD_DIR, PRELOAD_FILE, COUNT_DIR, COUNT_FILE, COUNT_COMMAND, IDLE;
-var init_pod_count = __esm({
-  "src/runtime/pod-count.ts"() {
+var init_count = __esm({
+  "src/runtime/pod/count.ts"() {
     "use strict";
     init_count_preload();
     init_count_file();
@@ -15153,7 +15163,7 @@ var init_pod_count = __esm({
   }
 });
 
-// src/runtime/salvage-exec.ts
+// src/runtime/pod/salvage-exec.ts
 import { spawn as spawn8, spawnSync } from "node:child_process";
 function salvageRead(argv) {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", timeout: SALVAGE_CALL_MS, maxBuffer: SALVAGE_MAX_BUFFER });
@@ -15171,7 +15181,7 @@ function salvageRun(argv, timeoutMs = SALVAGE_CALL_MS) {
 }
 var SALVAGE_CALL_MS, SALVAGE_MAX_BUFFER, SALVAGE_REMOVE_MS;
 var init_salvage_exec = __esm({
-  "src/runtime/salvage-exec.ts"() {
+  "src/runtime/pod/salvage-exec.ts"() {
     "use strict";
     SALVAGE_CALL_MS = 2e3;
     SALVAGE_MAX_BUFFER = 256 << 20;
@@ -15204,21 +15214,21 @@ var init_podman = __esm({
     init_errors();
     init_count_preload();
     init_native2();
-    init_runtime();
+    init_contract();
     init_schedule();
     init_manifest();
-    init_pod_cgroup();
-    init_pod_exec();
-    init_pod_image();
+    init_cgroup();
+    init_exec2();
+    init_image();
     init_host_proc();
-    init_pod_listener();
-    init_pod_maps();
-    init_pod_output();
-    init_pod_resources();
-    init_pod_plan();
+    init_listener();
+    init_maps();
+    init_output();
+    init_resources();
+    init_plan();
     init_placement2();
-    init_pod_placement();
-    init_pod_count();
+    init_placement3();
+    init_count();
     init_salvage_exec();
     KUBE_NETWORK = "podman-default-kube-network";
     SUT_IMAGE_NAME = "hook-latency-sut";
@@ -15362,7 +15372,7 @@ var init_podman = __esm({
       }
       /**
        * One extra, unmeasured pod: the candidate with the counting preload in front of the hook, the
-       * loadgen counting around `requests` sequential requests (pod-count.ts). No ptrace, no privileges.
+       * loadgen counting around `requests` sequential requests (pod/count.ts). No ptrace, no privileges.
        */
       async countCalls(requests = COUNT_REQUESTS) {
         const chosen = preloadFunctions(this.config);
@@ -15484,7 +15494,7 @@ ${tail2(await this.logsOf(s.name))}`;
       }
       /**
        * On cancel: the loadgen's rows so far (it writes them in batches), then the pod and volumes go;
-       * each call within 2 s, the pod's removal within 5 s (salvage-exec.ts), the ledger entry removed only when the pod went.
+       * each call within 2 s, the pod's removal within 5 s (pod/salvage-exec.ts), the ledger entry removed only when the pod went.
        */
       salvage() {
         const current = this.inProgress;
@@ -15510,7 +15520,7 @@ ${tail2(await this.logsOf(s.name))}`;
   }
 });
 
-// src/runtime/node-selector.ts
+// src/runtime/kubernetes/node-selector.ts
 function hookNodeSelector(config) {
   for (const hook of [config.hook, config.baselineHook]) {
     const machine = hook ? elfMachine(hook) : null;
@@ -15521,14 +15531,14 @@ function hookNodeSelector(config) {
 }
 var GOARCH;
 var init_node_selector = __esm({
-  "src/runtime/node-selector.ts"() {
+  "src/runtime/kubernetes/node-selector.ts"() {
     "use strict";
     init_native();
     GOARCH = { 62: "amd64", 183: "arm64", 3: "386", 40: "arm" };
   }
 });
 
-// src/runtime/kubernetes.ts
+// src/runtime/kubernetes/kubernetes.ts
 var kubernetes_exports = {};
 __export(kubernetes_exports, {
   KubernetesRuntime: () => KubernetesRuntime,
@@ -15566,25 +15576,25 @@ function safeJson(s) {
 }
 var TRANSIENT, APPLY, PULL_ERRORS, START_ERRORS, FORBIDDEN, KubernetesRuntime;
 var init_kubernetes = __esm({
-  "src/runtime/kubernetes.ts"() {
+  "src/runtime/kubernetes/kubernetes.ts"() {
     "use strict";
     init_checks();
     init_errors();
     init_count_preload();
-    init_runtime();
+    init_contract();
     init_schedule();
     init_manifest();
-    init_pod_exec();
+    init_exec2();
     init_native();
-    init_pod_listener();
-    init_pod_maps();
-    init_pod_output();
+    init_listener();
+    init_maps();
+    init_output();
     init_native2();
     init_pin_arch();
-    init_pod_plan();
-    init_pod_resources();
-    init_pod_placement();
-    init_pod_count();
+    init_plan();
+    init_resources();
+    init_placement3();
+    init_count();
     init_salvage_exec();
     init_node_selector();
     TRANSIENT = [
@@ -15836,7 +15846,7 @@ var init_kubernetes = __esm({
       }
       /**
        * One extra, unmeasured pod: the candidate with the counting preload in front of the hook, the
-       * loadgen counting around `requests` sequential requests (pod-count.ts). `kubectl exec` into the
+       * loadgen counting around `requests` sequential requests (pod/count.ts). `kubectl exec` into the
        * loadgen (node is there), no ptrace, no privileges: the pod shares one PID namespace.
        */
       async countCalls(requests = COUNT_REQUESTS) {
@@ -15894,7 +15904,7 @@ ${tail2(log.stdout, 5)}` : ""}`
       }
       /**
        * On cancel: the loadgen's rows so far (it writes them in batches; one call of at most 2 s), then
-       * the pod and the run's namespace deletes are started, not waited for (salvage-exec.ts). They stay
+       * the pod and the run's namespace deletes are started, not waited for (pod/salvage-exec.ts). They stay
        * in the ledger: teardown or the Action's post step deletes again whatever is left.
        */
       salvage() {
@@ -39347,10 +39357,10 @@ var init_kind = __esm({
     "use strict";
     init_config();
     init_errors();
-    init_pod_placement();
-    init_runtime();
+    init_placement3();
+    init_contract();
     init_kubernetes();
-    init_pod_exec();
+    init_exec2();
     KIND_DOWNLOADS = "https://kind.sigs.k8s.io/dl";
     KindRuntime = class {
       constructor(config, opts = {}) {
@@ -40238,6 +40248,64 @@ function serialCorrelationTest(x) {
   return { z, p: normalSf(z) };
 }
 
+// src/stats/tail-share.ts
+function kthOfShiftedPair(a, b, bShift, k) {
+  let lo = Math.max(0, k + 1 - b.length);
+  let hi = Math.min(k + 1, a.length);
+  while (lo < hi) {
+    const i2 = lo + hi >> 1;
+    const j2 = k + 1 - i2;
+    if (j2 > 0 && i2 < a.length && b[j2 - 1] - bShift > a[i2]) lo = i2 + 1;
+    else hi = i2;
+  }
+  const i = lo;
+  const j = k + 1 - i;
+  const fromA = i > 0 ? a[i - 1] : -Infinity;
+  const fromB = j > 0 ? b[j - 1] - bShift : -Infinity;
+  return Math.max(fromA, fromB);
+}
+function pooledQuantile(a, b, bShift, level) {
+  const n = a.length + b.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * level;
+  const lo = Math.floor(h);
+  const low = kthOfShiftedPair(a, b, bShift, lo);
+  if (h === lo || lo + 1 >= n) return low;
+  return low + (h - lo) * (kthOfShiftedPair(a, b, bShift, lo + 1) - low);
+}
+function countAbove(sorted, v, shift = 0) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (sorted[mid] - shift > v) hi = mid;
+    else lo = mid + 1;
+  }
+  return sorted.length - lo;
+}
+function tailShares(baseline, candidate, level, shift = 0) {
+  const q = pooledQuantile(baseline, candidate, shift, level);
+  return {
+    quantile: q,
+    baseline: baseline.length ? countAbove(baseline, q) / baseline.length : 0,
+    candidate: candidate.length ? countAbove(candidate, q, shift) / candidate.length : 0
+  };
+}
+var SIGN_FLIP_UNITS = 16;
+function tailBlockSize(rounds, units = SIGN_FLIP_UNITS) {
+  return rounds <= units ? 1 : Math.ceil(rounds / units);
+}
+function signFlipSumTest(d, units = SIGN_FLIP_UNITS) {
+  let scale = 0;
+  for (let r = 0; r < d.length; r++) {
+    if (!Number.isFinite(d[r])) throw new Error("signFlipSumTest: non-finite difference");
+    scale += Math.abs(d[r]);
+  }
+  const blockSize = tailBlockSize(d.length, units);
+  if (scale === 0) return { upper: 1, lower: 1, blockSize };
+  return { ...signFlipPValues(blockSize === 1 ? d : blockSums(d, blockSize)), blockSize };
+}
+
 // src/arrays.ts
 function concat(parts) {
   const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
@@ -40668,6 +40736,95 @@ function afterCut(r, cut) {
   return { errors, counted: requests };
 }
 
+// src/experiment/tail.ts
+var TAIL_LEVELS = { p95: 0.95, p99: 0.99, "p99.9": 0.999 };
+var TAIL_ALPHA_SHARE = 0.2;
+var TAIL_EXCEEDANCES = 200;
+function tailRequests(level) {
+  return Math.ceil(TAIL_EXCEEDANCES / (1 - level));
+}
+function tailDifferences(rounds, level, shift) {
+  return rounds.map((r) => {
+    const s = tailShares(r.baseline, r.candidate, level, shift);
+    return s.candidate - s.baseline;
+  });
+}
+function tailTestAt(rounds, level, shift) {
+  const t = signFlipSumTest(tailDifferences(rounds, level, shift));
+  return { up: t.upper, down: t.lower };
+}
+function baselineTail(rounds, level) {
+  return rounds.reduce((s, r) => s + quantileSorted(r.ns.baseline, level), 0) / rounds.length;
+}
+function tailBudget(threshold, scale, tailNs) {
+  if ("relative" in threshold) return scale === "log" ? Math.log1p(threshold.relative) : threshold.relative * tailNs;
+  return scale === "ns" ? threshold.ns : Math.log1p(threshold.ns / tailNs);
+}
+function tailScale(threshold) {
+  return "relative" in threshold ? "log" : "ns";
+}
+function analyzeTail(all, level, threshold) {
+  const rounds = all.filter((r) => r.valid);
+  const scale = tailScale(threshold);
+  const scaleBudget = rounds.length ? tailBudget(threshold, scale, baselineTail(rounds, level)) : 0;
+  const arms = rounds.map((r) => r[scale]);
+  const differences = tailDifferences(arms, level, scaleBudget);
+  const t = signFlipSumTest(differences);
+  return { level, p: t.upper, pBelow: t.lower, blockSize: t.blockSize, differences, scaleBudget };
+}
+function tailShift(arms, level) {
+  if (arms.length === 0) return NaN;
+  const sum = (x) => tailDifferences(arms, level, x).reduce((a, b) => a + b, 0);
+  const limits = shiftLimits(arms);
+  const lastPositive = boundaryOf((x) => sum(x) > 0, limits);
+  const firstNegative = boundaryOf((x) => sum(x) >= 0, limits);
+  return (lastPositive + firstNegative) / 2;
+}
+function boundaryOf(holds, [lo, hi]) {
+  if (!holds(lo)) return lo;
+  if (holds(hi)) return hi;
+  for (let i = 0; i < 200 && hi - lo > 1e-9 * Math.max(1, Math.abs(lo), Math.abs(hi)); i++) {
+    const mid = lo + (hi - lo) / 2;
+    if (holds(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo + (hi - lo) / 2;
+}
+function tailIntervalOn(rounds, scale, level, budget, levelP) {
+  const arms = rounds.map((r) => r[scale]);
+  const estimate = tailShift(arms, level);
+  const width = scale === "log" ? 0.01 : 0.01 * baselineTail(rounds, level);
+  const tol = scale === "log" ? 1e-5 : Math.max(0.5, 1e-5 * baselineTail(rounds, level));
+  if (!(levelP > 0)) return { estimate, ci: [-Infinity, Infinity] };
+  const ci = invertTest({ test: (x) => tailTestAt(arms, level, x), budget, estimate, width, limits: shiftLimits(arms), tol }, levelP);
+  return { estimate, ci };
+}
+function tailEstimate(all, level, threshold, levelP) {
+  const rounds = all.filter((r) => r.valid);
+  if (rounds.length === 0) return { estimate: { ns: NaN, relative: NaN }, ci: { ns: [-Infinity, Infinity], relative: [-1, Infinity] } };
+  const tailNs = baselineTail(rounds, level);
+  const ns = tailIntervalOn(rounds, "ns", level, tailBudget(threshold, "ns", tailNs), levelP);
+  const log = tailIntervalOn(rounds, "log", level, tailBudget(threshold, "log", tailNs), levelP);
+  return {
+    estimate: { ns: ns.estimate, relative: Math.expm1(log.estimate) },
+    ci: { ns: ns.ci, relative: log.ci.map(Math.expm1) }
+  };
+}
+function tailOutcome(rejected, ci, threshold) {
+  if (rejected) return "regression";
+  const high = "relative" in threshold ? ci.relative[1] : ci.ns[1];
+  return high < ("relative" in threshold ? threshold.relative : threshold.ns) ? "within-budget" : "no-regression";
+}
+function tailRoundsBySign(differences) {
+  return { more: differences.filter((d) => d > 0).length, fewer: differences.filter((d) => d < 0).length };
+}
+function meanTailShares(all, level) {
+  const rounds = all.filter((r) => r.valid);
+  const shares = rounds.map((r) => tailShares(r.ns.baseline, r.ns.candidate, level, 0));
+  const mean = (k) => shares.length ? shares.reduce((s, x) => s + x[k], 0) / shares.length : 0;
+  return { baseline: mean("baseline"), candidate: mean("candidate") };
+}
+
 // src/experiment/controller.ts
 var ERROR_ALPHA_SHARE = 0.1;
 async function runSequential(runtime, opts) {
@@ -40678,11 +40835,15 @@ async function runSequential(runtime, opts) {
   const looks = [];
   let information = 0;
   let errorSpent = 0;
+  let tailSpent = 0;
   let requests = 0;
   let exhausted = false;
   const errorAlpha = opts.alpha * ERROR_ALPHA_SHARE;
-  const latencyAlpha = opts.alpha - errorAlpha;
+  const tailAlpha = opts.tail ? opts.alpha * TAIL_ALPHA_SHARE : 0;
+  const latencyAlpha = opts.alpha - errorAlpha - tailAlpha;
   const boundaries = new BoundarySequence(latencyAlpha);
+  const tailFloor = opts.tail ? tailRequests(TAIL_LEVELS[opts.tail.level]) : 0;
+  let settled = null;
   for (let index = 0; ; ) {
     for (let k = 0; k < opts.lookEvery && !exhausted; k++, index++) {
       const outcome = await runtime.runRound(index);
@@ -40699,17 +40860,14 @@ async function runSequential(runtime, opts) {
     const capped = exhausted || requests >= opts.maxRequests || now() - started >= opts.maxDurationMs;
     const look = analyzeLook(prepared, opts.threshold);
     const used = look.n.baseline + look.n.candidate;
-    const pS = superiorityForMde(prepared, opts.mde, opts.threshold);
-    const planned = plannedRequests(look, pS, latencyAlpha, opts);
-    const reachedPlan = used >= planned && look.rounds >= opts.minRounds;
-    const final = capped || reachedPlan;
-    const t = spendingTime(used / planned, final);
+    const latency = settled ?? testLatency(look, prepared, capped);
+    const runFinal = capped || latency.pass !== null && used >= tailFloor;
+    const t = spendingTime(used / Math.max(latency.planned, tailFloor), runFinal);
     const errorLevel = Math.max(0, obrienFlemingSpending(t, errorAlpha) - errorSpent);
     errorSpent += errorLevel;
-    const boundary = used > information ? boundaries.next(used, t, smallestP(look.rounds)) : final ? boundaries.relook(t) : Infinity;
-    information = Math.max(information, used);
-    const boundaryP = normalSf(boundary);
-    const ci = shiftInterval(prepared, boundaryP, scaleOf(opts.threshold), look.scaleBudget, look.scaleShift);
+    const tailLevel = opts.tail ? Math.max(0, obrienFlemingSpending(t, tailAlpha) - tailSpent) : 0;
+    tailSpent += tailLevel;
+    const tail3 = opts.tail ? analyzeTail(prepared, TAIL_LEVELS[opts.tail.level], opts.tail.threshold) : null;
     const errorP = errorRateP(look.errorsPerRound);
     const record = {
       look: looks.length + 1,
@@ -40717,53 +40875,72 @@ async function runSequential(runtime, opts) {
       n: look.n,
       z: look.z,
       p: look.p,
-      boundary,
-      boundaryP,
-      informationFraction: t,
-      plannedRequests: planned,
+      boundary: settled ? Infinity : latency.boundary,
+      boundaryP: settled ? 0 : latency.boundaryP,
+      informationFraction: settled ? 1 : latency.t,
+      plannedRequests: Math.max(latency.planned, tailFloor),
       shiftRelative: look.shift.relative,
       pBelow: look.pBelow,
       errorP,
-      errorLevel
+      errorLevel,
+      ...tail3 ? { tailP: tail3.p, tailLevel } : {}
     };
     looks.push(record);
     opts.onLook?.(record);
-    const power = achievedPower({ total: used / look.varianceFactor, alpha: latencyAlpha, p: pS });
-    const decision = decide({ look, boundaryP, errorLevel, final, reachedPlan, power, opts, prepared });
-    if (decision || exhausted && prepared.length === 0) {
-      const d = decision ?? { verdict: "inconclusive", reason: "no rounds to analyse" };
-      const shift = { relative: look.shift.relative, ns: look.shift.ns, ci: ci.relative, ciNs: ci.ns };
+    const failed = failures({ look, latency: settled ? null : latency, errorLevel, tail: tail3, tailLevel, opts });
+    settled = latency.pass ? latency : null;
+    const d = failed.length ? { verdict: "regression", reason: failed.map((f) => f.reason).join("; and "), failed: failed.map((f) => f.part) } : runFinal && latency.pass ? { ...latency.pass, failed: [] } : exhausted && prepared.length === 0 ? { verdict: "inconclusive", reason: "no rounds to analyse", failed: [] } : null;
+    if (d) {
+      const l = latency;
+      const shift = { relative: l.look.shift.relative, ns: l.look.shift.ns, ci: l.ci.relative, ciNs: l.ci.ns };
       const withinBudget = intervalWithinBudget(shift, opts.threshold);
       return {
         verdict: d.verdict,
         outcome: passOutcome(d.verdict, withinBudget),
         withinBudget,
-        ciLevel: intervalLevel(boundaryP),
+        ciLevel: intervalLevel(l.boundaryP),
         resolution: resolutionOf(shift),
         reason: d.reason,
-        p: look.p,
-        z: look.z,
-        boundary,
+        p: l.look.p,
+        z: l.look.z,
+        boundary: l.boundary,
         alpha: opts.alpha,
         threshold: opts.threshold,
         shift,
         n: look.n,
         rounds: look.rounds,
-        power,
+        power: l.power,
         warmup: { removed: look.warmupRemoved, invalidRounds: look.invalidRounds },
         errors: look.errors,
-        checks: [...dedupeChecks(checks), ...stationarityCheck(look, prepared.length), roundDependenceCheck(look)],
-        iidP: look.iidP,
-        lag1: look.lag1,
+        checks: [...dedupeChecks(checks), ...stationarityCheck(look, prepared.length), roundDependenceCheck(l.look)],
+        iidP: l.look.iidP,
+        lag1: l.look.lag1,
         median: look.median,
         looks,
-        plannedRequests: planned,
-        pBelow: look.pBelow,
+        plannedRequests: Math.max(l.planned, tailFloor),
+        pBelow: l.look.pBelow,
         errorTest: { p: errorP, level: errorLevel, alpha: errorAlpha, requests: look.counted, rounds: roundsBySign(look.errorsPerRound) },
-        roundDependence: { ...look.dependence, varianceFactor: look.varianceFactor },
+        tail: opts.tail && tail3 ? tailReport(prepared, opts.tail, tail3, { level: tailLevel, alpha: tailAlpha }) : null,
+        failed: d.failed,
+        roundDependence: { ...l.look.dependence, varianceFactor: l.look.varianceFactor },
         durationMs: now() - started
       };
     }
+  }
+  function testLatency(look, prepared2, capped) {
+    const used = look.n.baseline + look.n.candidate;
+    const pS = superiorityForMde(prepared2, opts.mde, opts.threshold);
+    const planned = plannedRequests(look, pS, latencyAlpha, opts);
+    const reachedPlan = used >= planned && look.rounds >= opts.minRounds;
+    const final = capped || reachedPlan;
+    const t = spendingTime(used / planned, final);
+    const boundary = used > information ? boundaries.next(used, t, smallestP(look.rounds)) : final ? boundaries.relook(t) : Infinity;
+    information = Math.max(information, used);
+    const boundaryP = normalSf(boundary);
+    const ci = shiftInterval(prepared2, boundaryP, scaleOf(opts.threshold), look.scaleBudget, look.scaleShift);
+    const power = achievedPower({ total: used / look.varianceFactor, alpha: latencyAlpha, p: pS });
+    const pass = look.p <= boundaryP ? null : decidePass({ look, boundaryP, final, reachedPlan, power, opts, prepared: prepared2 });
+    return { look, planned, t, boundary, boundaryP, ci, power, pass };
   }
 }
 function plannedRequests(look, pS, alpha, opts) {
@@ -40780,13 +40957,21 @@ function smallestP(rounds) {
   return rounds > 0 ? 2 ** -Math.floor(rounds / roundsPerBlock(rounds)) : 1;
 }
 var LAST_INTERIM_FRACTION = 0.999;
-function decide(x) {
-  const { look, opts } = x;
+function failures(x) {
+  const { look } = x;
+  const out = [];
   const errorExcess = errorRateExcess(look.errorsPerRound, look.counted, x.errorLevel);
-  if (errorExcess) return { verdict: "regression", reason: errorExcess };
-  if (look.p <= x.boundaryP) {
-    return { verdict: "regression", reason: "the slowdown exceeds the budget: the test crossed its boundary" };
-  }
+  if (errorExcess) out.push({ part: "errors", reason: errorExcess });
+  if (x.latency && look.p <= x.latency.boundaryP) out.push({ part: "latency", reason: "the slowdown exceeds the budget: the test crossed its boundary" });
+  if (x.tail && x.opts.tail && x.tail.p <= x.tailLevel) out.push({ part: "tail", reason: tailExcessReason(x.tail, x.opts.tail.level, x.tailLevel) });
+  return out;
+}
+function tailExcessReason(tail3, level, testLevel) {
+  const { more, fewer } = tailRoundsBySign(tail3.differences);
+  return `the tail (${level}) is slower beyond its budget: the candidate had more of its requests above the round's pooled ${level} in ${more} rounds and fewer in ${fewer}; sign-flip p over rounds = ${tail3.p.toExponential(2)} <= ${testLevel.toExponential(2)}`;
+}
+function decidePass(x) {
+  const { look, opts } = x;
   if (look.pBelow <= x.boundaryP && look.rounds >= 2) {
     return { verdict: "no-regression", reason: "the confidence interval's upper bound is below the budget" };
   }
@@ -40803,6 +40988,27 @@ function decide(x) {
   return {
     verdict: "inconclusive",
     reason: `a cap was reached before the planned sample size (achieved power ${x.power.toFixed(2)})`
+  };
+}
+function tailReport(prepared, opts, tail3, alpha) {
+  const quantile = TAIL_LEVELS[opts.level];
+  const { estimate, ci } = tailEstimate(prepared, quantile, opts.threshold, alpha.level);
+  return {
+    level: opts.level,
+    quantile,
+    estimate,
+    ci,
+    ciLevel: intervalLevel(alpha.level),
+    p: tail3.p,
+    pBelow: tail3.pBelow,
+    testLevel: alpha.level,
+    alpha: alpha.alpha,
+    alphaShare: TAIL_ALPHA_SHARE,
+    threshold: opts.threshold,
+    outcome: tailOutcome(tail3.p <= alpha.level, ci, opts.threshold),
+    shares: meanTailShares(prepared, quantile),
+    rounds: tailRoundsBySign(tail3.differences),
+    reference: tail3.blockSize === 1 ? "sign-flip" : `block sign-flip, ${tail3.blockSize} rounds a block`
   };
 }
 function stationarityCheck(look, total) {
@@ -40959,12 +41165,24 @@ function passNote(v) {
   if (outcome === "no-regression") return "not shown to exceed the budget, nor shown within it: the interval reaches above it";
   return "";
 }
+function failedText(v) {
+  const parts = (v.failed ?? []).map((p) => p === "tail" && v.tail ? `tail (${v.tail.level})` : p);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0] ?? "";
+}
+function tailLine(v) {
+  const t = v.tail;
+  if (!t) return "off";
+  const share = (x) => `${(x * 100).toFixed(2)}%`;
+  const shares = `${share(t.shares.candidate)} of candidate vs ${share(t.shares.baseline)} of baseline requests above the rounds' pooled ${t.level}`;
+  return `${t.level} ${t.outcome}: shift ${formatPercent(t.estimate.relative)} (${formatNs(t.estimate.ns)}), ${(t.ciLevel * 100).toFixed(1)} % CI ${formatPercent(t.ci.relative[0])} .. ${formatPercent(t.ci.relative[1])} (${formatNs(t.ci.ns[0])} .. ${formatNs(t.ci.ns[1])}); budget ${formatThreshold(t.threshold)}; ${shares}; p ${formatP(t.p)} vs ${formatP(t.testLevel)} (${(t.alphaShare * 100).toFixed(0)} % of alpha)`;
+}
 function verdictTable(v) {
   const rows = [
-    ["verdict", `${HEADLINE[outcomeOf(v)]} \u2014 ${v.reason}`],
+    ["verdict", `${HEADLINE[outcomeOf(v)]}${failedText(v) ? ` (failed: ${failedText(v)})` : ""} \u2014 ${v.reason}`],
     ["shift", `${formatPercent(v.shift.relative)} (${formatNs(v.shift.ns)})`],
     ["CI", `${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])}  (${formatNs(v.shift.ciNs[0])} .. ${formatNs(v.shift.ciNs[1])}); ${levelText(v)} level, repeated CI at the final look`],
     ["budget", formatThreshold(v.threshold)],
+    ["tail", tailLine(v)],
     ["resolution", `${resolutionText(v)}: the smallest slowdown this run would have called a regression`],
     ["p", `${formatP(v.p)} (boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)}; i.i.d. Mann-Whitney would say ${formatP(v.iidP)})`],
     ["median", `baseline ${formatNs(v.median.baseline)}, candidate ${formatNs(v.median.candidate)}`],
@@ -41368,6 +41586,54 @@ function ecdfChart(arms) {
     },
     body
   );
+}
+var TAIL_POINTS = 1e3;
+function tailEcdfChart(arms, level) {
+  const from = Math.max(0, 1 - 5 * (1 - level));
+  const lows = ARMS2.map((a) => tailStart(arms[a].sorted, from)).filter(Number.isFinite);
+  const highs = ARMS2.map((a) => arms[a].quantiles.max).filter(Number.isFinite);
+  if (!lows.length || !highs.length) return empty("tail-ecdf", "ECDF upper end", "no valid samples");
+  const width = 640;
+  const height = 300;
+  const x = logScale([Math.min(...lows) / 1.02, Math.max(...highs) * 1.05], [M.left, width - M.right]);
+  const y = linearScale([from, 1], [height - M.bottom, M.top]);
+  let body = "";
+  for (const a of ARMS2) body += `<path class="line ${a}" data-arm="${a}" d="${tailSteps(arms[a].sorted, from, x, y)}"/>`;
+  body += `<path class="ref" data-level="${level}" d="M${fmt(x.range[0])} ${fmt(y(level))}H${fmt(x.range[1])}"/>`;
+  const pct3 = (p) => `${+(p * 100).toFixed(2)}%`;
+  return frame(
+    {
+      id: "tail-ecdf",
+      width,
+      height,
+      margin: M,
+      x,
+      y,
+      xTicks: logTicks(x.domain),
+      yTicks: linearTicks([from, 1], 5),
+      xFormat: formatNs,
+      yFormat: pct3,
+      xLabel: "latency (log scale)",
+      yLabel: "fraction of requests \u2264 latency",
+      title: `Upper end of the ECDF from ${pct3(from)}, baseline and candidate, the tail level ${pct3(level)} marked`,
+      desc: `The requests above ${pct3(from)} of each arm; the line at ${pct3(level)} is the tail test's quantile level.`
+    },
+    body
+  );
+}
+function tailStart(sorted, from) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(from * sorted.length))] : NaN;
+}
+function tailSteps(sorted, from, x, y) {
+  const n = sorted.length;
+  const first = Math.min(n - 1, Math.floor(from * n));
+  const step = Math.max(1, Math.ceil((n - first) / TAIL_POINTS));
+  let d = `M${fmt(x(sorted[first]))} ${fmt(y(from))}`;
+  const ranks = [];
+  for (let i = first; i < n; i += step) ranks.push(i);
+  if (ranks.at(-1) !== n - 1) ranks.push(n - 1);
+  for (const i of ranks) d += `H${fmt(x(sorted[i]))}V${fmt(y((i + 1) / n))}`;
+  return d;
 }
 function boxChart(arms) {
   const dom = latencyDomain(arms);
@@ -42240,6 +42506,15 @@ function distributionSection(d, v) {
     "Per arm: violin and box",
     ARM_LEGEND + boxChart(d.arms),
     `Box: quartiles and median; whiskers: Tukey (1.5 IQR); dots: outliers (${ARMS3.map((a) => `${a} ${q(a).outliersLow + q(a).outliersHigh}`).join(", ")}). Violin: density of all samples on log-spaced bins.`
+  ) + `</div>` + tailSection(d, v);
+}
+function tailSection(d, v) {
+  const level = v.tail?.quantile ?? 0.99;
+  const what = v.tail ? `Tail test: ${tailLine(v)}.` : "The tail test was off (tail: off); the p99 is marked.";
+  return `<div class="row">` + card(
+    "The tail (upper end of the ECDF, zoomed)",
+    ARM_LEGEND + tailEcdfChart(d.arms, level),
+    `${what} A hook that stalls now and then shows here, as a candidate line to the right of the baseline above the marked level, while the median does not move.`
   ) + `</div>`;
 }
 function lagSection(d, v) {
@@ -42403,8 +42678,10 @@ var ICON = { regression: "\u{1F534}", "within-budget": "\u{1F7E2}", "no-regressi
 var CHECK_ICON2 = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
 function verdictMarkdown(v) {
   const lines = [
+    // The heading stays one fixed shape (the fork-PR comment job checks it); the failing parts follow.
     `### ${ICON[outcomeOf(v)]} hook latency: **${outcomeOf(v)}**`,
     "",
+    ...failedText(v) ? [`**Failed: ${failedText(v)}**`, ""] : [],
     reasonSentence(v),
     "",
     "| | |",
@@ -42412,6 +42689,7 @@ function verdictMarkdown(v) {
     `| shift (candidate vs baseline) | **${formatPercent(v.shift.relative)}** (${formatNs(v.shift.ns)}) |`,
     `| ${levelText(v)} confidence interval (repeated, at the final look) | ${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])} |`,
     `| budget | ${formatThreshold(v.threshold)} |`,
+    `| tail | ${tailLine(v)} |`,
     `| smallest slowdown this run would have called a regression | ${resolutionText(v)} |`,
     `| p (design-based) | ${formatP(v.p)} vs boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)} |`,
     `| median | baseline ${formatNs(v.median.baseline)}, candidate ${formatNs(v.median.candidate)} |`,
@@ -42821,6 +43099,7 @@ function environmentOf(config) {
     "requests-per-round": String(config.requestsPerRound),
     "warmup-requests": String(config.warmupRequests),
     threshold: formatThreshold(config.threshold),
+    tail: config.tail ? `${config.tail}, budget ${formatThreshold(config.tailThreshold)}` : "off",
     alpha: String(config.alpha),
     power: String(config.power),
     mde: formatThreshold(config.mde),
@@ -42861,6 +43140,7 @@ async function runGate(runtime, config, hooks = {}) {
       maxDurationMs: config.maxDurationMs,
       lookEvery: config.lookEvery,
       minRounds: config.minRounds,
+      tail: config.tail ? { level: config.tail, threshold: config.tailThreshold } : null,
       onRound: (data) => {
         hooks.onRound?.(data);
         if (writer) {
@@ -43235,8 +43515,8 @@ var ResourceList = class {
 
 // src/runtime/remove-resources.ts
 init_errors();
-init_runtime();
-init_pod_exec();
+init_contract();
+init_exec2();
 var NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 var CONTEXT = /^[A-Za-z0-9][A-Za-z0-9@._:/-]{0,252}$/;
 function removalArgv(r, kubeconfig2, toolPath) {
@@ -43261,24 +43541,24 @@ function removalArgv(r, kubeconfig2, toolPath) {
 async function removeAll(resources2, opts) {
   const { kubeconfig: kubeconfig2, log } = opts;
   const toolPath = (t) => opts.tools?.[t] ?? t;
-  let failures = 0;
+  let failures2 = 0;
   const deletedClusters = /* @__PURE__ */ new Set();
   for (const r of [...resources2].reverse().sort(byOrder)) {
     if (r.kind !== "kind-cluster" && r.context && deletedClusters.has(r.context)) continue;
     const argv = removalArgv(r, kubeconfig2, toolPath);
     if (!argv) {
       log.warning(`cleanup: refusing to pass the unexpected name '${r.name}' (${r.kind}) to a command`);
-      failures++;
+      failures2++;
       continue;
     }
     log.info(`cleanup: ${argv.join(" ")}`);
     const err = await exec2(argv, log);
     if (err) {
       log.warning(`cleanup of ${r.kind} ${r.name} failed: ${err}`);
-      failures++;
+      failures2++;
     } else if (r.kind === "kind-cluster") deletedClusters.add(`kind-${r.name}`);
   }
-  return failures;
+  return failures2;
 }
 function byOrder(a, b) {
   return RESOURCE_KINDS.indexOf(a.kind) - RESOURCE_KINDS.indexOf(b.kind);
@@ -43295,9 +43575,9 @@ async function exec2(argv, log) {
   return cleanStderr(r.stderr).split("\n").at(-1) || (r.timedOut ? `${argv[0]} timed out` : `${argv[0]} exited with ${r.code}`);
 }
 
-// src/runtimes.ts
+// src/runtime/index.ts
 init_errors();
-init_runtime();
+init_contract();
 init_native();
 init_pin_arch();
 init_placement2();
@@ -43386,7 +43666,7 @@ function printVerdict(verdict, json) {
 }
 function progressLine(l) {
   const n = l.n.baseline + l.n.candidate;
-  return `look ${l.look}: ${l.rounds} rounds, n ${n} of ~${l.plannedRequests} planned, shift ${formatPercent(l.shiftRelative)}, Z ${l.z.toFixed(2)} vs boundary ${Number.isFinite(l.boundary) ? l.boundary.toFixed(2) : "\u221E"} (p ${formatP(l.p)} vs ${formatP(l.boundaryP)})`;
+  return `look ${l.look}: ${l.rounds} rounds, n ${n} of ~${l.plannedRequests} planned, shift ${formatPercent(l.shiftRelative)}, Z ${l.z.toFixed(2)} vs boundary ${Number.isFinite(l.boundary) ? l.boundary.toFixed(2) : "\u221E"} (p ${formatP(l.p)} vs ${formatP(l.boundaryP)})` + (l.tailP !== void 0 ? `; tail p ${formatP(l.tailP)} vs ${formatP(l.tailLevel ?? NaN)}` : "");
 }
 
 // src/commands/analyze.ts
@@ -43746,7 +44026,9 @@ run options:
   --baseline-hook PATH     hook of the baseline arm (default: none)
   --replay FILE            samples CSV for --runtime replay
   --threshold 2%|50us      budget the candidate may cost (default 0)
-  --alpha P                false-positive rate (default 0.05)
+  --tail LEVEL             p95 | p99 | p99.9 | off: the upper quantile the tail test compares (default p99)
+  --tail-threshold 5%|20us budget of the tail on its own (default: --threshold)
+  --alpha P                false-positive rate of all tests together (default 0.05)
   --power P                target power for the planned effect (default 0.9)
   --mde 2.5%|20us          slowdown beyond the budget the plan must detect (default 2.5%)
   --max-requests N         cap on requests in all (default 200000)
@@ -43787,6 +44069,8 @@ var OPTIONS = {
   "baseline-hook": { type: "string" },
   replay: { type: "string" },
   threshold: { type: "string" },
+  tail: { type: "string" },
+  "tail-threshold": { type: "string" },
   alpha: { type: "string" },
   power: { type: "string" },
   mde: { type: "string" },

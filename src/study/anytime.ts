@@ -1,5 +1,5 @@
 // `node scripts/run-ts.mjs src/study/anytime.ts [--replays N]`: the gate's group-sequential design
-// beside an anytime-valid alternative on the same replays of the paper's traces (docs/method.md,
+// (latency test, `tail: off`) beside an anytime-valid alternative on the same replays of the paper's traces (docs/method.md,
 // "An anytime-valid alternative"). The alternative looks after every round at the same round scores
 // (van Elteren, log scale) and stops on the first of:
 //   regression     the normal-mixture e-process of the scores at the budget reaches 1 / alpha_latency;
@@ -33,6 +33,7 @@ interface Stop {
 }
 
 const mde = 'relative' in GATE_DEFAULTS.mde ? GATE_DEFAULTS.mde.relative : NaN;
+// The latency test alone on both sides (the gate with `tail: off`: alpha less the error test's share).
 const latencyAlpha = GATE_DEFAULTS.alpha * (1 - ERROR_ALPHA_SHARE);
 const futilityAlpha = 1 - GATE_DEFAULTS.power;
 const requestsPerRound = 400;
@@ -69,6 +70,7 @@ async function groupSequentialStop(rounds: RoundData[], budget: number): Promise
   let requests = 0;
   const v = await runSequential(new ReplayRuntime(rounds), {
     ...GATE_DEFAULTS,
+    tail: null,
     threshold: { relative: budget },
     onRound: (d) => {
       requests += d.arm.length;

@@ -92,6 +92,8 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     const result = await runSequential(new ReplayRuntime(rounds), {
       ...GATE_DEFAULTS,
       threshold: spec.threshold,
+      // tail-threshold defaults to the threshold, as in a configured run (src/config.ts).
+      tail: GATE_DEFAULTS.tail && { ...GATE_DEFAULTS.tail, threshold: spec.threshold },
       ...spec.options,
       onRound: (d) => {
         used += d.arm.length;
