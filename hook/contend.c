@@ -3,7 +3,7 @@
  * the shape of an agent that serialises its bookkeeping behind a lock. With one request in flight
  * a request pays about the hold per read; with requests served in parallel (the example SUT with
  * WORKERS >= 2, the load generator with concurrency >= 2) they queue behind each other for the lock
- * and the cost per request grows with the queue. accept, accept4 and close are forwarded alone.
+ * and the cost per request grows with the queue. Nothing else is wrapped.
  */
 #include <pthread.h>
 #include "next.h"
@@ -47,15 +47,3 @@ HOOK_EXPORT ssize_t recv(int fd, void *buf, size_t len, int flags)
     errno = saved;
     return n;
 }
-
-HOOK_EXPORT int accept(int fd, __SOCKADDR_ARG addr, socklen_t *__restrict len)
-{
-    return NEXT(accept)(fd, addr.__sockaddr__, len);
-}
-
-HOOK_EXPORT int accept4(int fd, __SOCKADDR_ARG addr, socklen_t *__restrict len, int flags)
-{
-    return NEXT(accept4)(fd, addr.__sockaddr__, len, flags);
-}
-
-HOOK_EXPORT int close(int fd) { return NEXT(close)(fd); }
