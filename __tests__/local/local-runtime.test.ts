@@ -83,14 +83,16 @@ describeLocal('local runtime, examples', () => {
   });
 
   // hook/contend.c holds one process-wide lock for 4 µs around each read. With one request in flight
-  // a request pays about that; with 8 connections per arm and a 4-thread SUT the requests queue for
-  // the lock and the SUT's CPU, and the cost per request grows. The margin is the same run's own:
-  // the interval at 8 lies wholly above the interval at 1 (no bound in ns).
+  // a request pays about that; with 8 connections per arm and a 4-thread SUT whose threads run in
+  // parallel (placement off: pinned to one CPU they never hold the lock at once) the requests queue
+  // for the lock and the cost per request grows. The margin is the same runs' own: the estimate at 8
+  // lies above the upper end of the interval at 1 (no bound in ns; measured 2.3-2.8x, quiet and busy).
   it.skipIf(allowedCpus().length < 2)('contend.so: the measured cost at concurrency 8 exceeds the cost at concurrency 1', () => {
     const shift = (concurrency: number) => {
       const cfg = config(`contend-${concurrency}`, {
         hook: join(HOOKS, 'contend.so'),
         concurrency,
+        placement: 'off',
         'requests-per-round': 400,
         'warmup-requests': 50,
         'min-rounds': 10,
@@ -99,12 +101,13 @@ describeLocal('local runtime, examples', () => {
       });
       const r = cli(['run', '--config', cfg, '--json'], { timeout: 200_000 });
       expect(r.status).toBe(1);
-      return (JSON.parse(r.stdout) as Verdict).shift.ciNs;
+      return (JSON.parse(r.stdout) as Verdict).shift;
     };
     const one = shift(1);
     const eight = shift(8);
-    expect(one[0]).toBeGreaterThan(0);
-    expect(eight[0]).toBeGreaterThan(one[1]);
+    expect(one.ciNs[0]).toBeGreaterThan(0);
+    expect(eight.ciNs[0]).toBeGreaterThan(0);
+    expect(eight.ns).toBeGreaterThan(one.ciNs[1]);
   });
 
   it('--count-calls: one hooked read per keep-alive request, and the per-call cost the shift implies', () => {

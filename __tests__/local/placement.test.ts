@@ -22,10 +22,6 @@ const LAST = HOST.at(-1)!;
 describe('placement plans', () => {
   it('auto is same-cpu on the last allowed CPU; split puts the SUTs on the last but one', () => {
     expect(hostPlan('auto', [0, 1])).toEqual({ requested: 'auto', mode: 'same-cpu', loadgen: '1', sut: '1' });
-    // concurrency > 1: the loadgen keeps its CPU, the SUTs queue on the next one (one CPU: all on it).
-    expect(hostPlan('auto', [0, 1], 8)).toEqual({ requested: 'auto', mode: 'split', loadgen: '1', sut: '0' });
-    expect(hostPlan('auto', [3], 8)).toMatchObject({ mode: 'same-cpu', loadgen: '3', sut: '3' });
-    expect(hostPlan('same-cpu', [0, 1], 8)).toMatchObject({ mode: 'same-cpu', loadgen: '1', sut: '1' });
     expect(hostPlan('split', [0, 1])).toEqual({ requested: 'split', mode: 'split', loadgen: '1', sut: '0' });
     expect(hostPlan('split', [2, 3, 6, 7])).toEqual({ requested: 'split', mode: 'split', loadgen: '7', sut: '6' });
     expect(hostPlan('same-cpu', [2, 3, 6, 7])).toMatchObject({ loadgen: '7', sut: '7' });
@@ -46,7 +42,6 @@ describe('placement plans', () => {
 
   it('in a pod the CPUs are relative to each container’s allowed set', () => {
     expect(podPlacementPlan('auto')).toMatchObject({ mode: 'same-cpu', loadgen: '@-1', sut: '@-1' });
-    expect(podPlacementPlan('auto', 4)).toMatchObject({ mode: 'split', loadgen: '@-1', sut: '@-2' });
     expect(podPlacementPlan('split')).toMatchObject({ mode: 'split', loadgen: '@-1', sut: '@-2' });
     expect(podPlacementPlan('off')).toMatchObject({ mode: 'off', loadgen: null, sut: null });
   });

@@ -268,7 +268,7 @@ export class KindRuntime implements Runtime {
   }
 
   placement(): PlacementReport {
-    return this.kube?.placement() ?? podPlacement(this.config.placement, this.config.sut.command, undefined, this.config.concurrency).report;
+    return this.kube?.placement() ?? podPlacement(this.config.placement, this.config.sut.command).report;
   }
 
   async teardown(): Promise<void> {

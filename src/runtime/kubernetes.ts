@@ -164,7 +164,7 @@ export class KubernetesRuntime implements Runtime {
     this.ownNamespace = !config.pod.namespace;
     this.namespace = config.pod.namespace ?? dnsLabel(`hook-latency-${this.runId}`);
     // The node's CPUs and the containers' cpusets are not visible from here: pinned, but not observed.
-    ({ plan: this.placementPlan, report: this.report } = podPlacement(config.placement, config.sut.command, undefined, config.concurrency));
+    ({ plan: this.placementPlan, report: this.report } = podPlacement(config.placement, config.sut.command));
   }
 
   placement(): PlacementReport {

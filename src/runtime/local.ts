@@ -42,7 +42,7 @@ export class LocalRuntime implements Runtime {
     private readonly opts: LocalRuntimeOptions,
   ) {
     process.on('exit', this.onExit);
-    this.plan = hostPlan(config.placement, this.allowed, config.concurrency);
+    this.plan = hostPlan(config.placement, this.allowed);
     const { requested, mode, loadgen, sut } = this.plan;
     const helpers = helperCpus(this.plan, this.allowed);
     this.report = { requested, mode, pinned: { loadgen, sut, ...(helpers ? { helpers } : {}) }, allowed: this.allowed, rounds: [] };

@@ -26,14 +26,11 @@ export interface PlacementPlan {
 }
 
 /**
- * `auto` is `same-cpu` with one request in flight: measured on 2-vCPU VMs (docs/method.md), one CPU
- * for all three gave the tightest A/A and the most stable 500 ns detection, busy or not; it needs no
- * second free CPU. With `concurrency` > 1 it is `split` when two CPUs are allowed: the load generator
- * keeps its CPU and the SUTs' requests queue on theirs, where a contending hook shows (on one shared
- * CPU the loadgen's own work between requests spaced them out, and the measured cost shrank).
+ * `auto` is `same-cpu`: measured on 2-vCPU VMs (docs/method.md), one CPU for all three gave the
+ * tightest A/A and the most stable 500 ns detection, busy or not; it needs no second free CPU.
  */
-export function resolveMode(choice: PlacementChoice, allowedCount: number, concurrency = 1): PlacementMode {
-  if (choice === 'auto') return concurrency > 1 && allowedCount >= 2 ? 'split' : 'same-cpu';
+export function resolveMode(choice: PlacementChoice, allowedCount: number): PlacementMode {
+  if (choice === 'auto') return 'same-cpu';
   if (choice === 'split' && allowedCount < 2) return 'same-cpu';
   return choice;
 }
@@ -42,8 +39,8 @@ export function resolveMode(choice: PlacementChoice, allowedCount: number, concu
  * The CPUs on a host whose allowed set is known. The last allowed CPUs are used: CPU 0 is where
  * most devices' interrupts and housekeeping land on a typical runner.
  */
-export function hostPlan(choice: PlacementChoice, allowed: number[], concurrency = 1): PlacementPlan {
-  const mode = resolveMode(choice, allowed.length, concurrency);
+export function hostPlan(choice: PlacementChoice, allowed: number[]): PlacementPlan {
+  const mode = resolveMode(choice, allowed.length);
   if (mode === 'off' || allowed.length === 0) return { requested: choice, mode: 'off', loadgen: null, sut: null };
   const last = String(allowed[allowed.length - 1]);
   const sut = mode === 'split' ? String(allowed[allowed.length - 2]) : last;
@@ -51,8 +48,8 @@ export function hostPlan(choice: PlacementChoice, allowed: number[], concurrency
 }
 
 /** The CPUs inside a pod, relative to each container's allowed set (the same set for all three). */
-export function podPlacementPlan(choice: PlacementChoice, concurrency = 1): PlacementPlan {
-  const mode = resolveMode(choice, 2, concurrency);
+export function podPlacementPlan(choice: PlacementChoice): PlacementPlan {
+  const mode = resolveMode(choice, 2);
   if (mode === 'off') return { requested: choice, mode, loadgen: null, sut: null };
   return { requested: choice, mode, loadgen: '@-1', sut: mode === 'split' ? '@-2' : '@-1' };
 }

@@ -37,8 +37,8 @@ export function podPinNote(plan: PlacementPlan, sutCommand: string[]): string | 
 }
 
 /** The plan a pod runtime applies (nothing pinned when the SUTs cannot be) and its initial report. */
-export function podPlacement(choice: PlacementChoice, sutCommand: string[], allowed?: number[], concurrency = 1): { plan: PlacementPlan; report: PlacementReport } {
-  const wanted = podPlacementPlan(choice, concurrency);
+export function podPlacement(choice: PlacementChoice, sutCommand: string[], allowed?: number[]): { plan: PlacementPlan; report: PlacementReport } {
+  const wanted = podPlacementPlan(choice);
   const note = podPinNote(wanted, sutCommand);
   const plan: PlacementPlan = note ? { ...wanted, mode: 'off', loadgen: null, sut: null } : wanted;
   return { plan, report: podPlacementReport(wanted, note, allowed) };

@@ -120,7 +120,7 @@ export class PodmanRuntime implements Runtime {
       const assets = loadPodAssets(this.config, pinBinary(), await ensureLoadgen());
       const images = await this.images();
       // The containers see the host's CPUs (no cpuset is set), so "@-1" is the host's last allowed CPU.
-      const { plan: placement, report } = podPlacement(this.config.placement, images.sutCommand, allowedCpus(), this.config.concurrency);
+      const { plan: placement, report } = podPlacement(this.config.placement, images.sutCommand, allowedCpus());
       this.report = report;
       return { assets, images, placement };
     })();
@@ -128,7 +128,7 @@ export class PodmanRuntime implements Runtime {
   }
 
   placement(): PlacementReport {
-    return this.report ?? podPlacement(this.config.placement, this.config.sut.command, allowedCpus(), this.config.concurrency).report;
+    return this.report ?? podPlacement(this.config.placement, this.config.sut.command, allowedCpus()).report;
   }
 
   /** The example SUT (or any host binary) as a minimal local image unless a real image is configured. */
