@@ -25,6 +25,15 @@ describe('config', () => {
     expect((raw.sut as { command: string[] }).command).toEqual([join(dir, 'server'), '--port', '{port}']);
   });
 
+  it('tail: p99 by default with the threshold as its budget; p95, p99.9 and off; its own budget', () => {
+    const c = buildConfig({ threshold: '2%' });
+    expect([c.tail, c.tailThreshold]).toEqual(['p99', { relative: 0.02 }]);
+    expect(buildConfig({ tail: 'p95' }).tail).toBe('p95');
+    expect(buildConfig({ tail: 'p99.9' }).tail).toBe('p99.9');
+    expect(buildConfig({ tail: 'off' }).tail).toBeNull();
+    expect(buildConfig({ threshold: '2%', 'tail-threshold': '20us' }).tailThreshold).toEqual({ ns: 20_000 });
+  });
+
   it('layers: defaults < file < flags, empty strings mean "not given"', () => {
     const c = buildConfig(mergeConfig({ threshold: '2%', alpha: '0.01' }, { threshold: '', alpha: '0.1' }));
     expect(c.threshold).toEqual({ relative: 0.02 });
@@ -54,6 +63,9 @@ describe('config', () => {
     [{ sut: { cmd: 'x' } }, "unknown sut key 'cmd'"],
     [{ 'reuse-cluster': 'yes' }, 'reuse-cluster must be true or false'],
     [{ mde: '0%' }, 'mde must be greater than 0'],
+    [{ tail: 'p42' }, "tail must be one of p95, p99, p99.9, off, got 'p42'"],
+    [{ tail: 'abc' }, "tail must be one of p95, p99, p99.9, off, got 'abc'"],
+    [{ 'tail-threshold': 'a lot' }, "tail-threshold must look like 2% or 50us (units ns, us, ms, s), got 'a lot'"],
     [{ cpu: 'two' }, "cpu must be a CPU quantity such as 1, 0.5 or 500m, or auto; got 'two'"],
     [{ 'loadgen-cpu': '1 core' }, 'loadgen-cpu must be a CPU quantity'],
     [{ placement: 'pinned' }, "placement must be one of auto, same-cpu, split, off, got 'pinned'"],

@@ -8,7 +8,7 @@
  * By default the two servers strictly alternate (A B A B ...). With `coin`, a coin per pair decides
  * which server goes first, as the gate's schedule does (A B | B A | ...): then two requests in a row
  * sometimes go to the same server, and the latencies mix two modes (after the same server, after the
- * other). That order is the design's, so `coin` is the floor of the gate's own rounds.
+ * other). `npm run bench -- load` splits each client's rows by that predecessor.
  *
  * Responses must carry Content-Length (the example SUT's do). Exit 1 on any error.
  */

@@ -8,7 +8,8 @@
 //       [--placement auto,same-cpu,split,off] [--hook none,noop,noop2,delay500,contend2000] [--workers N] [--cli dist/cli.js]
 //
 // --hook: none = a pure A/A (no hook on either arm), noop = noop.so against no hook, noop2 = noop.so
-// in both arms (the demo's A/A), delayN = delay.so at N ns per read/recv, spinN = spin.so spinning N
+// in both arms (the demo's A/A), delayN = delay.so at N ns per read/recv, stallN = stall.so stalling N ns
+// on every 100th read, spinN = spin.so spinning N
 // loop iterations per read/recv (a clock-free cost; its ns come from micro), contendN = contend.so holding
 // its process-wide lock N ns per read/recv (with --workers 4 --gate-args=--concurrency=8 the requests
 // queue for it; its "real cost" column is the uncontended one). --hog keeps one core at
@@ -58,6 +59,8 @@ interface Outcome {
   serialP: number;
   /** Whether the verdict's round-dependence check warned. */
   dependenceWarned: boolean;
+  /** Which parts found the regression (latency, tail, errors). */
+  failed: string[];
   calls?: Verdict['calls'];
 }
 
@@ -68,18 +71,19 @@ interface CostHook {
   value: number;
 }
 
-const COST_VARIABLE: Record<string, string> = { delay: 'HOOK_DELAY_NS', spin: 'HOOK_SPIN_ITERS', contend: 'HOOK_CONTEND_NS' };
-
 function hookArgs(hook: string): { args: string[]; cost?: CostHook } {
   if (hook === 'none') return { args: [] };
   const noop = join(root, 'hook', 'build', 'noop.so');
   if (hook === 'noop') return { args: ['--hook', noop] };
   if (hook === 'noop2') return { args: ['--hook', noop, '--baseline-hook', noop] };
-  const m = /^(delay|spin|contend)(\d+)$/.exec(hook);
-  if (!m) throw new Error(`--hook: none, noop, noop2, delayN, spinN or contendN, got ${hook}`);
+  const m = /^(delay|spin|stall|contend)(\d+)$/.exec(hook);
+  if (!m) throw new Error(`--hook: none, noop, noop2, delayN, spinN, stallN or contendN, got ${hook}`);
   const so = join(root, 'hook', 'build', `${m[1]}.so`);
   return { args: ['--hook', so], cost: { so, variable: COST_VARIABLE[m[1]!]!, value: Number(m[2]) } };
 }
+
+/** The variable that sets each tunable hook's cost (stall: ns of the stall on every 100th read; contend: ns the lock is held). */
+const COST_VARIABLE: Record<string, string> = { delay: 'HOOK_DELAY_NS', spin: 'HOOK_SPIN_ITERS', stall: 'HOOK_STALL_NS', contend: 'HOOK_CONTEND_NS' };
 
 /** A config file for the SUT env (the hook's cost variable), in the run's own directory. */
 function configFile(dir: string, cost?: CostHook): string {
@@ -109,6 +113,7 @@ async function gate(placement: string, hook: string, seed: number, extra: string
       splitRounds: splitRounds(v),
       serialP: v.roundDependence?.serialP ?? NaN,
       dependenceWarned: v.checks.some((c) => c.id === 'round-dependence' && c.status === 'warn'),
+      failed: v.failed ?? [],
       calls: v.calls,
     };
   } finally {
@@ -165,8 +170,8 @@ async function main(): Promise<void> {
       console.log(`read+recv calls per request (strace): ${calls === null ? 'unavailable' : calls.toFixed(3)}; ` +
         `per read() call (micro): ${[...perCall].map(([h, ns]) => `${h} ${ns === null ? 'unavailable' : `${ns.toFixed(0)} ns`}`).join(', ')}`);
     }
-    console.log('placement | hook | regression | inconclusive | median CI width [its level, median] | round log-ratio p5/p95 | rounds with arms on different CPUs | runs with serially correlated rounds (p < 0.05) | round-dependence warned | estimate ns median [min, max] | real cost ns | median rounds | median s');
-    console.log('---|---|---|---|---|---|---|---|---|---|---|---|---');
+    console.log('placement | hook | regression | inconclusive | median CI width [its level, median] | round log-ratio p5/p95 | rounds with arms on different CPUs | runs with serially correlated rounds (p < 0.05) | round-dependence warned | estimate ns median [min, max] | real cost ns | median rounds | median s | found by latency / tail / errors | load average after the row');
+    console.log('---|---|---|---|---|---|---|---|---|---|---|---|---|---|---');
     for (const placement of placements) {
       for (const hook of hooks) {
         const outcomes: Outcome[] = [];
@@ -212,6 +217,8 @@ function row(placement: string, hook: string, o: Outcome[], realCost: number | n
     real,
     String(median(o.map((x) => x.roundLogRatios.length))),
     (median(o.map((x) => x.durationMs)) / 1000).toFixed(1),
+    (['latency', 'tail', 'errors'] as const).map((part) => o.filter((x) => x.failed.includes(part)).length).join(' / '),
+    readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
   ].join(' | ');
 }
 

@@ -4,7 +4,8 @@
 // the floor), the same client with the gate's order (a coin per pair), (3) wrk -t1 -c1 against one
 // instance; and (4) the gate's own run (dist/cli.js, the A/A example: fresh instances every round)
 // when dist is built. Per round: p50, p90/p50, IQR/median;
-// the table gives their medians over the rounds and the ratios against the floor.
+// the table gives their medians over the rounds and the ratios against the floor; a second table
+// splits each client's requests by the instance the request before went to.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,17 +41,59 @@ export function medianSpread(rounds: RoundSpread[]): RoundSpread {
   };
 }
 
-/** Rows "round,arm,seq,latency_ns[,start_ns,status]" -> per-round spreads (status 200 or absent). */
-export function spreadsFromCsv(text: string): RoundSpread[] {
-  const byRound = new Map<number, number[]>();
+interface Request {
+  seq: number;
+  arm: string;
+  latency: number;
+  ok: boolean;
+}
+
+/** Rows "round,arm,seq,latency_ns[,start_ns,status]" -> each round's requests in order (ok: status 200 or absent). */
+function roundsFromCsv(text: string): Request[][] {
+  const byRound = new Map<number, Request[]>();
   for (const line of text.split('\n')) {
     const f = line.split(',');
-    if (f.length < 4 || !/^\d+$/.test(f[0]!) || (f[5] !== undefined && f[5] !== '' && f[5] !== '200')) continue;
+    if (f.length < 4 || !/^\d+$/.test(f[0]!)) continue;
     const list = byRound.get(Number(f[0])) ?? [];
-    list.push(Number(f[3]));
+    list.push({ seq: Number(f[2]), arm: f[1]!, latency: Number(f[3]), ok: f[5] === undefined || f[5] === '' || f[5] === '200' });
     byRound.set(Number(f[0]), list);
   }
-  return [...byRound.values()].map(roundSpread);
+  return [...byRound.values()].map((list) => list.sort((a, b) => a.seq - b.seq));
+}
+
+/** Per-round spreads of the successful requests. */
+export function spreadsFromCsv(text: string): RoundSpread[] {
+  return roundsFromCsv(text).map((list) => roundSpread(list.filter((q) => q.ok).map((q) => q.latency)));
+}
+
+export interface PredecessorStrata {
+  /** After a request to the other arm's instance, and after one to the same instance. */
+  switch: RoundSpread;
+  repeat: RoundSpread | null;
+  /** Share of the requests that follow one to the same instance. */
+  repeatShare: number;
+}
+
+/**
+ * Each round's requests (its first left out) split by the arm of the request before: the same
+ * instance just answered ("repeat") or the other one did ("switch"); medians over rounds of each
+ * stratum's spread. Shows why an order with repeats spreads wider than strict alternation.
+ */
+export function predecessorStrata(text: string): PredecessorStrata {
+  const strata = { switch: [] as RoundSpread[], repeat: [] as RoundSpread[] };
+  let repeats = 0;
+  let all = 0;
+  for (const list of roundsFromCsv(text)) {
+    const split = { switch: [] as number[], repeat: [] as number[] };
+    for (let i = 1; i < list.length; i++) {
+      if (!list[i]!.ok) continue;
+      split[list[i]!.arm === list[i - 1]!.arm ? 'repeat' : 'switch'].push(list[i]!.latency);
+    }
+    repeats += split.repeat.length;
+    all += split.repeat.length + split.switch.length;
+    for (const k of ['switch', 'repeat'] as const) if (split[k].length >= 10) strata[k].push(roundSpread(split[k]));
+  }
+  return { switch: medianSpread(strata.switch), repeat: strata.repeat.length ? medianSpread(strata.repeat) : null, repeatShare: repeats / all };
 }
 
 function startSut(root: string, cpu: string | null): Promise<{ proc: ChildProcess; port: number }> {
@@ -91,12 +134,16 @@ export async function benchLoadgen(root: string): Promise<string[]> {
   const plan = hostPlan('auto', allowedCpus());
   const [a, b] = [await startSut(root, plan.sut), await startSut(root, plan.sut)];
   const rows: Array<[string, RoundSpread | null, string]> = [];
+  const csvs: Array<[string, string]> = [];
+  const measure = (name: string, csv: string) => {
+    rows.push([name, medianSpread(spreadsFromCsv(csv)), load()]);
+    csvs.push([name, csv]);
+  };
   const lines = [`placement: loadgen CPU ${plan.loadgen ?? 'any'}, SUT CPU ${plan.sut ?? 'any'}; ${ROUNDS} rounds of ${2 * PAIRS} requests`];
   try {
-    const floor = medianSpread(spreadsFromCsv(run(pinned(root, plan.loadgen, [floorBin, String(a!.port), String(b!.port), String(ROUNDS), String(PAIRS)]))));
-    rows.push(['floor (bench/floor.c)', floor, load()]);
+    measure('floor (bench/floor.c)', run(pinned(root, plan.loadgen, [floorBin, String(a!.port), String(b!.port), String(ROUNDS), String(PAIRS)])));
     const coin = [floorBin, String(a!.port), String(b!.port), String(ROUNDS), String(PAIRS), 'coin'];
-    rows.push(['floor, a coin per pair (the gate\'s order)', medianSpread(spreadsFromCsv(run(pinned(root, plan.loadgen, coin)))), load()]);
+    measure('floor, a coin per pair (the gate\'s order)', run(pinned(root, plan.loadgen, coin)));
     const config = loadgenConfigText({
       ...LOADGEN_DEFAULTS,
       seed: 1,
@@ -106,7 +153,7 @@ export async function benchLoadgen(root: string): Promise<string[]> {
       waitReadyMs: 1000,
       targets: { baseline: { host: '127.0.0.1', port: a!.port }, candidate: { host: '127.0.0.1', port: b!.port } },
     });
-    rows.push(['native loadgen, same instances', medianSpread(spreadsFromCsv(run(pinned(root, plan.loadgen, [join(root, 'hook', 'build', 'loadgen'), '-']), config))), load()]);
+    measure('native loadgen, same instances', run(pinned(root, plan.loadgen, [join(root, 'hook', 'build', 'loadgen'), '-']), config));
     const wrk = spawnSync(pinned(root, plan.loadgen, ['wrk'])[0]!, [...pinned(root, plan.loadgen, ['wrk']).slice(1), '-t1', '-c1', '-d5s', '--latency', `http://127.0.0.1:${a!.port}/`], { encoding: 'utf8' });
     if (wrk.error || wrk.status !== 0) lines.push('wrk not found (Debian/Ubuntu: apt-get install wrk): no wrk row');
     else {
@@ -124,12 +171,24 @@ export async function benchLoadgen(root: string): Promise<string[]> {
     try {
       spawnSync(process.execPath, [cli, 'run', '--config', join(root, 'examples', 'local', 'aa.yml'), '--out', out, '--max-duration', '20s'], { stdio: 'ignore' });
       const samples = join(out, 'samples.csv');
-      if (existsSync(samples)) rows.push(['gate run (examples/local/aa.yml, fresh SUTs per round)', medianSpread(spreadsFromCsv(readFileSync(samples, 'utf8'))), load()]);
+      if (existsSync(samples)) measure('gate run (examples/local/aa.yml, fresh SUTs per round)', readFileSync(samples, 'utf8'));
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
   }
-  return [...lines, ...table(rows)];
+  return [...lines, ...table(rows), '', ...strataTable(csvs)];
+}
+
+/** Each client's requests split by the instance the request before went to (predecessorStrata). */
+function strataTable(csvs: Array<[string, string]>): string[] {
+  const f = (s: RoundSpread) => `p50 ${(s.p50 / 1000).toFixed(1)} µs, p90/p50 ${s.p90OverP50.toFixed(2)}, IQR/med ${s.iqrOverMedian.toFixed(2)}`;
+  const out = ['by the request before: after the other instance (switch) | after the same instance (repeat), share of repeats'];
+  for (const [name, csv] of csvs) {
+    const p = predecessorStrata(csv);
+    const repeat = p.repeat ? `${f(p.repeat)} (${(p.repeat.p50 / p.switch.p50).toFixed(2)}x)` : 'none';
+    out.push(`${name.padEnd(55)} ${f(p.switch)} | ${repeat}, ${(100 * p.repeatShare).toFixed(0)} %`);
+  }
+  return out;
 }
 
 function table(rows: Array<[string, RoundSpread | null, string]>): string[] {

@@ -34,16 +34,4 @@ HOOK_EXPORT ssize_t read(int fd, void *buf, size_t count)
     return NEXT(read)(fd, buf, count);
 }
 
-HOOK_EXPORT ssize_t recv(int fd, void *buf, size_t len, int flags) { return NEXT(recv)(fd, buf, len, flags); }
-
-HOOK_EXPORT int accept(int fd, __SOCKADDR_ARG addr, socklen_t *__restrict len)
-{
-    return NEXT(accept)(fd, addr.__sockaddr__, len);
-}
-
-HOOK_EXPORT int accept4(int fd, __SOCKADDR_ARG addr, socklen_t *__restrict len, int flags)
-{
-    return NEXT(accept4)(fd, addr.__sockaddr__, len, flags);
-}
-
-HOOK_EXPORT int close(int fd) { return NEXT(close)(fd); }
+#include "forward-rest.h"

@@ -19,7 +19,9 @@ run options:
   --baseline-hook PATH     hook of the baseline arm (default: none)
   --replay FILE            samples CSV for --runtime replay
   --threshold 2%|50us      budget the candidate may cost (default 0)
-  --alpha P                false-positive rate (default 0.05)
+  --tail LEVEL             p95 | p99 | p99.9 | off: the upper quantile the tail test compares (default p99)
+  --tail-threshold 5%|20us budget of the tail on its own (default: --threshold)
+  --alpha P                false-positive rate of all tests together (default 0.05)
   --power P                target power for the planned effect (default 0.9)
   --mde 2.5%|20us          slowdown beyond the budget the plan must detect (default 2.5%)
   --max-requests N         cap on requests in all (default 200000)
@@ -62,6 +64,8 @@ export const OPTIONS = {
   'baseline-hook': { type: 'string' },
   replay: { type: 'string' },
   threshold: { type: 'string' },
+  tail: { type: 'string' },
+  'tail-threshold': { type: 'string' },
   alpha: { type: 'string' },
   power: { type: 'string' },
   mde: { type: 'string' },

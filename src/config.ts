@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from './errors';
-import { PLACEMENTS, type PlacementChoice, type Threshold } from './types';
+import { PLACEMENTS, TAIL_LEVEL_NAMES, type PlacementChoice, type TailLevelName, type Threshold } from './types';
 import { MAX_CONCURRENCY } from './loadgen/config';
 import { parseCount, parseDuration, parseProbability, parseThreshold } from './units';
 
@@ -76,6 +76,10 @@ export interface Config {
   requestsPerRound: number;
   timeoutMs: number;
   threshold: Threshold;
+  /** The tail test's quantile (`tail`), null for off. */
+  tail: TailLevelName | null;
+  /** The tail's budget (`tail-threshold`, default `threshold`). */
+  tailThreshold: Threshold;
   alpha: number;
   power: number;
   mde: Threshold;
@@ -106,6 +110,9 @@ export const DEFAULTS = {
   'requests-per-round': undefined as number | undefined,
   'timeout': '2s',
   threshold: '0',
+  tail: 'p99',
+  /** The `threshold` when unset. */
+  'tail-threshold': undefined as string | undefined,
   alpha: 0.05,
   power: 0.9,
   mde: '2.5%',
@@ -225,6 +232,8 @@ export function buildConfig(raw: RawConfig): Config {
       r['requests-per-round'] === undefined ? ROUND_DEFAULTS[runtime].requestsPerRound : parseCount(r['requests-per-round'] as string, 'requests-per-round', 20),
     timeoutMs: parseDuration(r.timeout as string, 'timeout'),
     threshold,
+    tail: parseTailLevel(r.tail),
+    tailThreshold: r['tail-threshold'] === undefined ? threshold : parseThreshold(r['tail-threshold'] as string, 'tail-threshold'),
     alpha: parseProbability(r.alpha as string, 'alpha'),
     power: parseProbability(r.power as string, 'power'),
     mde,
@@ -370,6 +379,12 @@ function buildRequests(raw: unknown): RequestSpec[] {
     const headers = (q.headers ?? undefined) as Record<string, string> | undefined;
     return { method, path, weight, ...(headers ? { headers } : {}), ...(q.body !== undefined ? { body: String(q.body) } : {}) };
   });
+}
+
+/** `tail`: p95, p99, p99.9 or off. */
+function parseTailLevel(v: unknown): TailLevelName | null {
+  const level = oneOf(v, [...TAIL_LEVEL_NAMES, 'off'] as const, 'tail');
+  return level === 'off' ? null : level;
 }
 
 function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string): T {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { buildConfig, mergeConfig, type Config, type RawConfig } from './config';
 import { messageOf, RoundFailedError } from './errors';
 import { runSequential } from './experiment/controller';
-import type { Runtime } from './experiment/runtime';
+import type { Runtime } from './runtime/contract';
 import { placementCheck } from './checks';
 import { ReplayRuntime } from './runtime/replay';
 import { reportMarkdownExtras, writeReport } from './report/html';
@@ -51,6 +51,7 @@ function environmentOf(config: Config): Record<string, string> {
     'requests-per-round': String(config.requestsPerRound),
     'warmup-requests': String(config.warmupRequests),
     threshold: formatThreshold(config.threshold),
+    tail: config.tail ? `${config.tail}, budget ${formatThreshold(config.tailThreshold)}` : 'off',
     alpha: String(config.alpha),
     power: String(config.power),
     mde: formatThreshold(config.mde),
@@ -99,6 +100,7 @@ export async function runGate(runtime: Runtime, config: Config, hooks: GateHooks
       maxDurationMs: config.maxDurationMs,
       lookEvery: config.lookEvery,
       minRounds: config.minRounds,
+      tail: config.tail ? { level: config.tail, threshold: config.tailThreshold } : null,
       onRound: (data) => {
         hooks.onRound?.(data);
         if (writer) {

@@ -72,6 +72,9 @@ export interface LookRecord {
   /** The error-rate test at this look: its p and the level it was held to. */
   errorP?: number;
   errorLevel?: number;
+  /** The tail test at this look (absent when `tail: off`). */
+  tailP?: number;
+  tailLevel?: number;
 }
 
 /** The error-rate test (exact sign-flip over the rounds' failed-request differences) of the final look, with its share of alpha. */
@@ -85,6 +88,44 @@ export interface ErrorTestReport {
   requests: { baseline: number; candidate: number };
   /** Rounds in which the candidate failed more requests than the baseline, and fewer (the test's signs). */
   rounds?: { more: number; fewer: number };
+}
+
+/** The `tail` setting: the upper quantile the tail test compares the arms at. */
+export type TailLevelName = 'p95' | 'p99' | 'p99.9';
+export const TAIL_LEVEL_NAMES: readonly TailLevelName[] = ['p95', 'p99', 'p99.9'];
+
+/** Which part of the gate found the regression. */
+export type FailedPart = 'latency' | 'tail' | 'errors';
+
+/**
+ * The tail test of the final look (docs/method.md, "The tail test"): per round, each arm's share of
+ * requests above the round's pooled quantile at `level`, the differences sign-flipped over rounds.
+ */
+export interface TailReport {
+  level: TailLevelName;
+  /** The quantile level as a number (0.99 for p99). */
+  quantile: number;
+  /** The tail shift: taken off every candidate request, it leaves the candidate's share above the pooled quantile equal to the baseline's. */
+  estimate: { ns: number; relative: number };
+  /** Its interval, inverted from the same test at the final look's level (confidence level `ciLevel`). */
+  ci: { ns: [number, number]; relative: [number, number] };
+  ciLevel: number;
+  /** One-sided p at the tail budget (H0: the tail shift <= budget), and its mirror. */
+  p: number;
+  pBelow: number;
+  /** Its level at the final look (this look's increment of its spending), its share of alpha, and that share as a fraction of alpha. */
+  testLevel: number;
+  alpha: number;
+  alphaShare: number;
+  /** The tail budget (`tail-threshold`, default `threshold`). */
+  threshold: Threshold;
+  outcome: 'regression' | 'within-budget' | 'no-regression';
+  /** Mean share of each arm's requests above the rounds' pooled quantile (1 - quantile for both, when alike). */
+  shares: { baseline: number; candidate: number };
+  /** Rounds in which the candidate had the larger share above the pooled quantile, and the smaller. */
+  rounds: { more: number; fewer: number };
+  /** The exact reference: every round's sign flipped (up to 16 rounds), or blocks of consecutive rounds beyond (at most 16 blocks). */
+  reference: string;
 }
 
 /** How far the round scores are from independent (the round-dependence check). */
@@ -142,6 +183,10 @@ export interface Verdict {
   /** The verdict with its kind of pass: `within-budget` (shown) or `no-regression` (not shown to exceed it). */
   outcome?: 'regression' | 'within-budget' | 'no-regression' | 'inconclusive';
   errorTest?: ErrorTestReport;
+  /** The tail test; null when `tail: off`. */
+  tail?: TailReport | null;
+  /** Which parts found the regression (empty unless `verdict` is regression). */
+  failed?: FailedPart[];
   roundDependence?: RoundDependenceReport;
   mode: 'macro' | 'micro';
   /** Calls of the hooked functions per request (strace), and the per-call cost the shift implies. */

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RunError } from '../../src/errors';
-import type { Runtime } from '../../src/experiment/runtime';
+import type { Runtime } from '../../src/runtime/contract';
 import { readSamples } from '../../src/samples/read';
 import type { RoundData } from '../../src/types';
 import { replayFile, tempDir } from '../helpers';
@@ -14,7 +14,7 @@ import { baseEnv, inputEnv, parseFileCommand } from './runner';
 let rounds: RoundData[] = [];
 let failure = 'the hooked SUT exited with status 139 in round 6';
 
-vi.mock('../../src/runtimes', () => ({
+vi.mock('../../src/runtime', () => ({
   createRuntime: async (): Promise<Runtime> => ({
     name: 'failing',
     runRound: async (i: number) => {

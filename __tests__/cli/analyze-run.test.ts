@@ -212,11 +212,48 @@ describe('error rate: a candidate that fails requests is a regression', () => {
   });
 });
 
+describe('tail: a candidate that stalls now and then is a regression of the tail', () => {
+  let stalling: string;
+  beforeAll(async () => {
+    // 1 % of candidate requests take the trace's p99 longer: the median stays, the tail moves.
+    const kind = trace('kindWithout');
+    const p99 = Float64Array.from(kind).sort()[Math.floor(0.99 * kind.length)]!;
+    stalling = await replayFile('kindWithout', { seed: 11, stall: { share: 0.01, ns: p99 } }, 50);
+  });
+
+  // The replay runtime, look by look as a live run (analyze takes one look at all rounds, where the
+  // rank test too sees 1 % of requests a p99 slower in 20 000).
+  const run = (...extra: string[]) => cli(['run', '--runtime', 'replay', '--replay', stalling, ...extra]);
+
+  it('regression, failed [tail], the tail report in the verdict; exit 1', () => {
+    const r = run('--json');
+    expect(r.status).toBe(1);
+    const v = verdictOf(r.stdout);
+    expect([v.verdict, v.failed]).toEqual(['regression', ['tail']]);
+    expect(v.tail).toMatchObject({ level: 'p99', quantile: 0.99, outcome: 'regression', threshold: { relative: 0 }, alphaShare: 0.2 });
+    expect(v.tail!.alpha).toBeCloseTo(0.01, 12);
+    expect(v.tail!.ci.ns[0]).toBeGreaterThan(0);
+  });
+
+  it('the text names the failing part; with --tail off the same recording is no regression', () => {
+    const text = run();
+    expect(text.stdout).toMatch(/^verdict +REGRESSION \(failed: tail \(p99\)\)/m);
+    expect(text.stdout).toMatch(/^tail +p99 regression: shift /m);
+    expect(text.stderr).toMatch(/^look 1: .*; tail p \S+ vs \S+$/m);
+    const off = run('--tail', 'off', '--json');
+    expect(off.status).toBe(0);
+    expect(verdictOf(off.stdout)).toMatchObject({ verdict: 'no-regression', tail: null, failed: [] });
+  });
+});
+
 describe('bad input: exit 2, one line, no stack trace', () => {
   const cases: Array<[string, () => string[], RegExp]> = [
     ['missing file', () => ['analyze', '/nonexistent/s.csv'], /no such file/],
     ['bad threshold', () => ['analyze', slow, '--threshold', 'fast'], /threshold must look like 2% or 50us/],
     ['bad alpha', () => ['analyze', slow, '--alpha', '3'], /alpha must be a probability/],
+    ['tail level not one of four', () => ['analyze', slow, '--tail', 'p42'], /tail must be one of p95, p99, p99.9, off, got 'p42'/],
+    ['tail not a level', () => ['analyze', slow, '--tail', 'abc'], /tail must be one of p95, p99, p99.9, off, got 'abc'/],
+    ['tail-threshold not a budget', () => ['analyze', slow, '--tail-threshold', 'soon'], /tail-threshold must look like 2% or 50us/],
     ['unknown flag', () => ['analyze', slow, '--bogus'], /Unknown option '--bogus'/],
     ['unknown command', () => ['frobnicate'], /unknown command 'frobnicate'/],
     ['replay without file', () => ['run', '--runtime', 'replay'], /needs --replay/],

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { countCalls } from '../../src/calls/strace';
 import { COUNT_FILE_ENV, countPreloadPath, countingPreload, countWithPreload } from '../../src/cost/count-preload';
 import { wrappedFunctions } from '../../src/cost/wrapped';
-import { SutProcess } from '../../src/runtime/local-process';
+import { SutProcess } from '../../src/runtime/local/sut-process';
 import { buildAll, freePort, hookPath, sequentialGets, SUT } from '../micro/helpers';
 import { needs } from '../needs';
 

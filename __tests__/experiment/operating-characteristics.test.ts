@@ -79,7 +79,10 @@ describe('the budget is what is tested', () => {
   const without = [loaded.dockerWithout, loaded.kindWithout, loaded.podWithout, loaded.nodesWithout];
   it('threshold 5 %: a +2 % slowdown passes', async () => {
     const r = await runStudy(spec({ traces: without, effect: 0.02, instanceSd: 0.01, threshold: { relative: 0.05 }, replays: 60 }));
-    expect(r.verdicts.regression).toBe(0);
+    // The latency test never; the tail test (its own alpha 0.01, the tail shifted 2 % against a 5 %
+    // budget) at most 3 of 60 (P(>= 4) = 0.003 at a rate of 1 %).
+    expect(r.foundBy.latency).toBe(0);
+    expect(r.foundBy.tail).toBeLessThanOrEqual(3);
     expect(r.verdicts['no-regression']).toBeGreaterThanOrEqual(57);
     expect(r.intervalMismatches).toBe(0);
   });

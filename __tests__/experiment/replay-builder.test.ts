@@ -33,3 +33,27 @@ describe('buildReplay, persistent offsets', () => {
     rows.forEach((r) => expect(r.baseline).toEqual([1]));
   });
 });
+
+describe('buildReplay, order effects', () => {
+  /** Per request of the first round: latency over the trace's value. */
+  const ratios = (order: NonNullable<Parameters<typeof buildReplay>[1]['order']>) => {
+    const r = buildReplay(trace, { ...spec, order })[0]!;
+    return { arm: r.arm, f: Array.from(r.latencyNs, (v, i) => v / trace[i]!) };
+  };
+  it('carryover: the request after a candidate request is slower, whatever its arm', () => {
+    const { arm, f } = ratios({ carryover: 0.1 });
+    for (let i = 1; i < arm.length; i++) expect(f[i]).toBeCloseTo(arm[i - 1] === 1 ? 1.1 : 1, 3);
+    // With a coin per pair both arms have requests after a candidate one.
+    const carried = (a: number) => f.filter((_, i) => i > 0 && arm[i] === a && arm[i - 1] === 1).length;
+    expect(carried(0)).toBeGreaterThan(0);
+    expect(carried(1)).toBeGreaterThan(0);
+  });
+  it('every other request (odd seq) is slower; drift rises from 0 to its size over the round', () => {
+    const odd = ratios({ everyOther: 0.2 }).f;
+    odd.forEach((x, i) => expect(x).toBeCloseTo(i % 2 ? 1.2 : 1, 3));
+    const drift = ratios({ drift: 0.1 }).f;
+    expect(drift[0]).toBeCloseTo(1, 3);
+    expect(drift[399]).toBeCloseTo(1.1, 3);
+    expect(drift[200]).toBeCloseTo(1 + (0.1 * 200) / 399, 3);
+  });
+});

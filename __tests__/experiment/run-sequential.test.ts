@@ -4,7 +4,7 @@
 // budget, nor bounded below it), or every candidate request is 50 % slower (a regression).
 import { describe, expect, it } from 'vitest';
 import { runSequential, type SequentialOptions } from '../../src/experiment/controller';
-import type { Runtime, RoundOutcome } from '../../src/experiment/runtime';
+import type { Runtime, RoundOutcome } from '../../src/runtime/contract';
 import { Prng } from '../../src/experiment/prng';
 import type { RoundData } from '../../src/types';
 

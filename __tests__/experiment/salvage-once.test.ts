@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config';
 import { runGate, salvageRoundInProgress } from '../../src/engine';
-import type { Runtime } from '../../src/experiment/runtime';
+import type { Runtime } from '../../src/runtime/contract';
 import { readSamples } from '../../src/samples/read';
 import type { RoundData } from '../../src/types';
 import { replayFile, tempDir } from '../helpers';

@@ -8,7 +8,7 @@ import { describeCpus, placementCheck } from '../../src/checks/placement';
 import { firstStarted } from '../../src/experiment/schedule';
 import { allowedCpus, helperCpus, hostPlan, parseCpuList, podPlacementPlan, processorOf, probePoints, threadCpus } from '../../src/runtime/placement';
 import type { PlacementReport, RoundPlacement } from '../../src/types';
-import { ensureCrossPin } from '../../src/runtime/pin-arch';
+import { ensureCrossPin } from '../../src/runtime/pod/pin-arch';
 import { hookSourcesCopy, ROOT } from '../helpers';
 import { CROSS_COMPILER, needs, QEMU_AARCH64 } from '../needs';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { tempDir } from '../helpers';
 import { LOADGEN_DEFAULTS } from '../../src/loadgen/config';
 import { loadgenBinary, runLoadgenToEnd } from '../../src/loadgen/native';
-import { freePorts } from '../../src/runtime/local';
+import { freePorts } from '../../src/runtime/local/local';
 
 export { buildAll, hookPath, ROOT, SUT } from '../hooks/helpers';
 

@@ -41,7 +41,9 @@ describeInChromium()('report in headless Chromium', () => {
     // The sequential run looked more than once: one marker per look.
     const looks = Number(/class="dots zdots" data-points="(\d+)"/.exec(dom)?.[1]);
     expect(looks).toBeGreaterThan(1);
-    expect(dom.match(/<path class="line (baseline|candidate)"/g)).toHaveLength(2);
+    // The ECDF and its zoomed upper end, each with both arms.
+    expect(dom.match(/<path class="line (baseline|candidate)"/g)).toHaveLength(4);
+    expect(dom.match(/data-chart="tail-ecdf"/g)).toHaveLength(1);
     expect(dom.match(/<path class="dots (baseline|candidate)"/g)).toHaveLength(2);
     expect(r.consoleLines).toEqual([]);
     expect(html.length).toBeGreaterThan(10_000);

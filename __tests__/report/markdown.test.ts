@@ -33,3 +33,20 @@ describe('verdictMarkdown: the kind of pass', () => {
     expect(md).toMatch(/^### ⚪ hook latency: \*\*no-regression\*\*\n\n.*Not shown to exceed the budget, nor shown within it: the interval reaches above it\.\n/);
   });
 });
+
+describe('verdictMarkdown: which part failed', () => {
+  it('a tail regression names the tail in the headline and gives the tail row', async () => {
+    const { buildReplay } = await import('../../src/study/replay-builder');
+    const { runSequential } = await import('../../src/experiment/controller');
+    const { ReplayRuntime } = await import('../../src/runtime/replay');
+    const { GATE_DEFAULTS } = await import('../../src/study/study');
+    const { trace } = await import('../helpers');
+    const kind = trace('kindWithout');
+    const p99 = Float64Array.from(kind).sort()[Math.floor(0.99 * kind.length)]!;
+    const rounds = buildReplay(kind, { start: 4000, requestsPerRound: 400, seed: 11, effect: 0, instanceSd: 0, stall: { share: 0.01, ns: p99 } });
+    const v = { ...(await runSequential(new ReplayRuntime(rounds), { ...GATE_DEFAULTS, threshold: { relative: 0 } })), mode: 'macro' as const, runtime: 'replay' };
+    const md = verdictMarkdown(v);
+    expect(md).toMatch(/^### 🔴 hook latency: \*\*regression\*\*\n\n\*\*Failed: tail \(p99\)\*\*\n/);
+    expect(md).toMatch(/^\| tail \| p99 regression: shift \+[\d.]+% \(.+\), [\d.]+ % CI /m);
+  });
+});

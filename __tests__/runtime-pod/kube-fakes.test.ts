@@ -13,13 +13,13 @@ import { buildConfig, type RawConfig } from '../../src/config';
 import { RoundFailedError, RunError, UsageError } from '../../src/errors';
 import { KindRuntime } from '../../src/runtime/kind';
 import { ResourceList } from '../../src/experiment/resource-list';
-import { KubernetesRuntime } from '../../src/runtime/kubernetes';
-import { clusterPinArch } from '../../src/runtime/pin-arch';
-import { SNAPSHOT_SCRIPT } from '../../src/runtime/pod-listener';
+import { KubernetesRuntime } from '../../src/runtime/kubernetes/kubernetes';
+import { clusterPinArch } from '../../src/runtime/pod/pin-arch';
+import { SNAPSHOT_SCRIPT } from '../../src/runtime/pod/listener';
 import { formatSamplesCsv } from '../../src/loadgen/csv';
 import type { Sample } from '../../src/types';
 import { apiLimitProblems } from './api-limits';
-import { HOOK_PART_BYTES } from '../../src/runtime/manifest';
+import { HOOK_PART_BYTES } from '../../src/runtime/pod/manifest';
 import { arm64Hook } from '../helpers';
 import { CROSS_COMPILER, needs } from '../needs';
 
@@ -886,7 +886,7 @@ describe('kubernetes runtime (fake kubectl)', () => {
   });
 });
 
-// The counting pod (pod-count.ts). What `loadgen --count` prints: captured for real from
+// The counting pod (src/runtime/pod/count.ts). What `loadgen --count` prints: captured for real from
 // hook/build/loadgen against the example SUT with count.so:delay.so preloaded (20 keep-alive requests).
 const COUNT_POD = 'hook-latency-t1-count';
 const COUNT_OUT = readFileSync(resolve(__dirname, 'fixtures/count-output.txt'), 'utf8');

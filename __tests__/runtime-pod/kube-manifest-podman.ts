@@ -12,11 +12,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config';
-import { KubernetesRuntime } from '../../src/runtime/kubernetes';
-import { toYaml } from '../../src/runtime/manifest';
-import { binaryRootfs, ensureImage } from '../../src/runtime/pod-image';
-import { isMapped } from '../../src/runtime/pod-maps';
-import { parseLoadgenOutput } from '../../src/runtime/pod-output';
+import { KubernetesRuntime } from '../../src/runtime/kubernetes/kubernetes';
+import { toYaml } from '../../src/runtime/pod/manifest';
+import { binaryRootfs, ensureImage } from '../../src/runtime/pod/image';
+import { isMapped } from '../../src/runtime/pod/maps';
+import { parseLoadgenOutput } from '../../src/runtime/pod/output';
 import { allowedCpus } from '../../src/runtime/placement';
 import { describeWithPodman, ROOT } from './podman-helpers';
 

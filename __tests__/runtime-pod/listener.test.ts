@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listenerOf, listeningInodes, parseSnapshot, socketInode } from '../../src/runtime/pod-listener';
-import { isMapped } from '../../src/runtime/pod-maps';
+import { listenerOf, listeningInodes, parseSnapshot, socketInode } from '../../src/runtime/pod/listener';
+import { isMapped } from '../../src/runtime/pod/maps';
 
 const TCP6 =
   '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' +
@@ -14,7 +14,7 @@ const TCP = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when 
   '   0: 0100007F:1F91 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 31196 1 000000009828d86c 100 0 0 10 0\n' +
   '   1: 0100007F:1F90 0100007F:C350 01 00000000:00000000 00:00000000 00000000     0        0 31200 1 000000009828d86c 20 4 30 10 -1\n';
 
-describe('pod-listener', () => {
+describe('pod/listener', () => {
   it('listening sockets by port, IPv4 and IPv6, LISTEN state only', () => {
     expect([...listeningInodes(TCP, 8081)]).toEqual(['31196']);
     expect([...listeningInodes(TCP, 8080)]).toEqual([]);

@@ -1,4 +1,4 @@
-// Which pin wrapper the pods get (src/runtime/pin-arch.ts): the hook's architecture, read from its
+// Which pin wrapper the pods get (src/runtime/pod/pin-arch.ts): the hook's architecture, read from its
 // ELF header (checked against binutils' readelf), and the wrapper cross-built for it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors';
 import { elfMachine } from '../../src/native';
-import { ensureCrossPin, hookPinArch, hostPinArch, pinBinaryFor } from '../../src/runtime/pin-arch';
+import { ensureCrossPin, hookPinArch, hostPinArch, pinBinaryFor } from '../../src/runtime/pod/pin-arch';
 import { allowedCpus } from '../../src/runtime/placement';
 import { arm64Hook, hookSourcesCopy, ROOT, tempDir } from '../helpers';
 import { CROSS_COMPILER, needs, QEMU_AARCH64 } from '../needs';

@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildConfig, loadConfigFile } from '../../src/config';
 import { runGate } from '../../src/engine';
-import { createRuntime } from '../../src/runtimes';
+import { createRuntime } from '../../src/runtime';
 import { RoundFailedError, RunError } from '../../src/errors';
 import type { CostDecomposition } from '../../src/cost/decompose';
 import { PodmanRuntime } from '../../src/runtime/podman';

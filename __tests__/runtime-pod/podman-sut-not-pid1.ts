@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildConfig, type RawConfig } from '../../src/config';
 import { RoundFailedError, RunError } from '../../src/errors';
-import { binaryRootfs, ensureImage, type RootfsSpec } from '../../src/runtime/pod-image';
+import { binaryRootfs, ensureImage, type RootfsSpec } from '../../src/runtime/pod/image';
 import { PodmanRuntime } from '../../src/runtime/podman';
 import { describeWithPodman, leftovers, ROOT } from './podman-helpers';
 import { firstStarted, slotPorts } from '../../src/experiment/schedule';

@@ -1,7 +1,7 @@
 // CPU quantities and the nodes' free CPU (pure).
 import { describe, expect, it } from 'vitest';
-import { autoCpuMillis, cpuMillis, nodeCpu } from '../../src/runtime/pod-resources';
-import { quietMs } from '../../src/runtime/kubernetes';
+import { autoCpuMillis, cpuMillis, nodeCpu } from '../../src/runtime/pod/resources';
+import { quietMs } from '../../src/runtime/kubernetes/kubernetes';
 
 const node = (name: string, cpu: string, extra: Record<string, unknown> = {}, ready = 'True') => ({
   metadata: { name },
@@ -13,7 +13,7 @@ const pod = (nodeName: string, cpus: string[], phase = 'Running', init: string[]
   status: { phase },
 });
 
-describe('pod-resources', () => {
+describe('pod/resources', () => {
   it('CPU quantities in millicores', () => {
     expect([cpuMillis('1'), cpuMillis('0.5'), cpuMillis('250m'), cpuMillis('2.25'), cpuMillis('7910m')]).toEqual([1000, 500, 250, 2250, 7910]);
     expect(cpuMillis('1 core')).toBeNaN();

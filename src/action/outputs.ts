@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import { outcomeOf, withinBudgetOf } from '../experiment/outcome';
 import type { Verdict } from '../types';
 
-export const OUTPUTS = ['verdict', 'outcome', 'within-budget', 'p-value', 'shift', 'shift-ci-low', 'shift-ci-high', 'samples', 'rounds', 'report-path'] as const;
+export const OUTPUTS = ['verdict', 'outcome', 'failed', 'within-budget', 'p-value', 'shift', 'shift-ci-low', 'shift-ci-high', 'samples', 'rounds', 'report-path'] as const;
 type OutputName = (typeof OUTPUTS)[number];
 
 /** Only names in OUTPUTS (the list action.yml is tested against) can be set. */
@@ -15,6 +15,7 @@ export function setVerdictOutputs(v: Verdict, reportPath: string): void {
   const all: Record<OutputName, string> = {
     verdict: v.verdict,
     outcome: outcomeOf(v),
+    failed: (v.failed ?? []).join(','),
     'within-budget': String(withinBudgetOf(v)),
     'p-value': num(v.p),
     shift: num(v.shift.relative),

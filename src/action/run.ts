@@ -17,7 +17,7 @@ import { writeCommentRequest } from '../github/comment-request';
 import { runCommentMode } from './comment-mode';
 import { maskSecrets } from '../github/untrusted-text';
 import { artifactUrl, runUrl } from '../github/links';
-import { createRuntime } from '../runtimes';
+import { createRuntime } from '../runtime';
 import { appendHistory, historyLine, historyRole, readHistory, type HistoryRead } from './history';
 
 /** What a cancellation must save: set once the inputs are read. */

@@ -4,7 +4,7 @@
 // Outside GitHub Actions (CLI, tests) nothing is persisted: the in-memory list is all there is.
 import * as core from '@actions/core';
 import { ResourceList } from '../experiment/resource-list';
-import { RESOURCE_KINDS, type CreatedResource, type Tool } from '../experiment/runtime';
+import { RESOURCE_KINDS, type CreatedResource, type Tool } from '../runtime/contract';
 
 const KEYS = { created: 'created', tools: 'tools', kubeconfig: 'kubeconfig', started: 'started' } as const;
 

@@ -3,7 +3,7 @@ import { buildConfig, mergeConfig } from '../config';
 import { runGate } from '../engine';
 import { ResourceList } from '../experiment/resource-list';
 import { removeAll } from '../runtime/remove-resources';
-import { createRuntime } from '../runtimes';
+import { createRuntime } from '../runtime';
 import { formatP, verdictTable } from '../report/text';
 import type { LookRecord, Verdict } from '../types';
 import { formatPercent } from '../units';
@@ -41,6 +41,7 @@ export function progressLine(l: LookRecord): string {
   const n = l.n.baseline + l.n.candidate;
   return (
     `look ${l.look}: ${l.rounds} rounds, n ${n} of ~${l.plannedRequests} planned, shift ${formatPercent(l.shiftRelative)}, ` +
-    `Z ${l.z.toFixed(2)} vs boundary ${Number.isFinite(l.boundary) ? l.boundary.toFixed(2) : '∞'} (p ${formatP(l.p)} vs ${formatP(l.boundaryP)})`
+    `Z ${l.z.toFixed(2)} vs boundary ${Number.isFinite(l.boundary) ? l.boundary.toFixed(2) : '∞'} (p ${formatP(l.p)} vs ${formatP(l.boundaryP)})` +
+    (l.tailP !== undefined ? `; tail p ${formatP(l.tailP)} vs ${formatP(l.tailLevel ?? NaN)}` : '')
   );
 }

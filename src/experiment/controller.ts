@@ -3,14 +3,16 @@
 // from the requests each look had, re-plans the size at each look (Noether 1987 on the pilot), and
 // stops with a verdict (docs/method.md, "Sequential: grow the sample until the power target is met",
 // steps 10-13). Live and replayed runs take exactly this path. The latency test gets alpha minus the
-// error test's share ERROR_ALPHA_SHARE; the error test spends its share by the same fractions.
+// error test's share ERROR_ALPHA_SHARE and, when the tail test is on, its share TAIL_ALPHA_SHARE; both
+// spend their shares by the same fractions (docs/method.md, "How alpha is split").
 import { achievedPower, BoundarySequence, noetherTotal, normalSf, obrienFlemingSpending, roundsPerBlock } from '../stats';
-import type { Check, LookRecord, RoundData, Threshold, Verdict, VerdictKind } from '../types';
-import { analyzeLook, scaleOf, shiftInterval, superiorityForMde, type LookAnalysis } from './analysis';
+import type { Check, FailedPart, LookRecord, RoundData, TailLevelName, TailReport, Threshold, Verdict, VerdictKind } from '../types';
+import { analyzeLook, scaleOf, shiftInterval, superiorityForMde, type Interval, type LookAnalysis } from './analysis';
 import { errorRateExcess, errorRateP, roundsBySign } from './error-rate';
 import { intervalLevel, intervalWithinBudget, passOutcome, resolutionOf } from './outcome';
 import { prepareRound, type PreparedRound } from './prepared-round';
-import type { Runtime } from './runtime';
+import type { Runtime } from '../runtime/contract';
+import { analyzeTail, meanTailShares, TAIL_ALPHA_SHARE, TAIL_LEVELS, tailEstimate, tailOutcome, tailRequests, tailRoundsBySign, type TailLook } from './tail';
 
 export interface SequentialOptions {
   threshold: Threshold;
@@ -24,9 +26,16 @@ export interface SequentialOptions {
   lookEvery: number;
   /** No final look before this many rounds, unless a cap is hit. */
   minRounds: number;
+  /** The tail test: its level and budget; absent or null for `tail: off`. */
+  tail?: TailOptions | null;
   onRound?: (data: RoundData) => Promise<void> | void;
   onLook?: (look: LookRecord) => void;
   now?: () => number;
+}
+
+export interface TailOptions {
+  level: TailLevelName;
+  threshold: Threshold;
 }
 
 /** The error-rate test's share of alpha. */
@@ -44,11 +53,19 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
   // the error test's alpha spent so far.
   let information = 0;
   let errorSpent = 0;
+  let tailSpent = 0;
   let requests = 0;
   let exhausted = false;
   const errorAlpha = opts.alpha * ERROR_ALPHA_SHARE;
-  const latencyAlpha = opts.alpha - errorAlpha;
+  const tailAlpha = opts.tail ? opts.alpha * TAIL_ALPHA_SHARE : 0;
+  const latencyAlpha = opts.alpha - errorAlpha - tailAlpha;
   const boundaries = new BoundarySequence(latencyAlpha);
+  // The tail test's floor on the run's size (a floor like min-rounds).
+  const tailFloor = opts.tail ? tailRequests(TAIL_LEVELS[opts.tail.level]) : 0;
+
+  // The latency test's last tested look once it has decided a pass (or reached its plan): with the
+  // tail test on, the run goes on to the tail's floor, testing the tail and errors only.
+  let settled: LatencyLook | null = null;
 
   for (let index = 0; ; ) {
     for (let k = 0; k < opts.lookEvery && !exhausted; k++, index++) {
@@ -66,19 +83,15 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
     const capped = exhausted || requests >= opts.maxRequests || now() - started >= opts.maxDurationMs;
     const look = analyzeLook(prepared, opts.threshold);
     const used = look.n.baseline + look.n.candidate;
-    const pS = superiorityForMde(prepared, opts.mde, opts.threshold);
-    const planned = plannedRequests(look, pS, latencyAlpha, opts);
-    const reachedPlan = used >= planned && look.rounds >= opts.minRounds;
-    const final = capped || reachedPlan;
-    const t = spendingTime(used / planned, final);
+    const latency: LatencyLook = settled ?? testLatency(look, prepared, capped);
+    const runFinal = capped || (latency.pass !== null && used >= tailFloor);
+    // The error and tail tests spend by the run's whole plan, the tail's floor included.
+    const t = spendingTime(used / Math.max(latency.planned, tailFloor), runFinal);
     const errorLevel = Math.max(0, obrienFlemingSpending(t, errorAlpha) - errorSpent);
     errorSpent += errorLevel;
-    // A look with no new requests (no rounds, or all left out) has nothing new to test: skipped, or
-    // when final (the run ended right after a look), that look again spending what is left.
-    const boundary = used > information ? boundaries.next(used, t, smallestP(look.rounds)) : final ? boundaries.relook(t) : Infinity;
-    information = Math.max(information, used);
-    const boundaryP = normalSf(boundary);
-    const ci = shiftInterval(prepared, boundaryP, scaleOf(opts.threshold), look.scaleBudget, look.scaleShift);
+    const tailLevel = opts.tail ? Math.max(0, obrienFlemingSpending(t, tailAlpha) - tailSpent) : 0;
+    tailSpent += tailLevel;
+    const tail = opts.tail ? analyzeTail(prepared, TAIL_LEVELS[opts.tail.level], opts.tail.threshold) : null;
     const errorP = errorRateP(look.errorsPerRound);
     const record: LookRecord = {
       look: looks.length + 1,
@@ -86,54 +99,95 @@ export async function runSequential(runtime: Runtime, opts: SequentialOptions): 
       n: look.n,
       z: look.z,
       p: look.p,
-      boundary,
-      boundaryP,
-      informationFraction: t,
-      plannedRequests: planned,
+      boundary: settled ? Infinity : latency.boundary,
+      boundaryP: settled ? 0 : latency.boundaryP,
+      informationFraction: settled ? 1 : latency.t,
+      plannedRequests: Math.max(latency.planned, tailFloor),
       shiftRelative: look.shift.relative,
       pBelow: look.pBelow,
       errorP,
       errorLevel,
+      ...(tail ? { tailP: tail.p, tailLevel } : {}),
     };
     looks.push(record);
     opts.onLook?.(record);
-    const power = achievedPower({ total: used / look.varianceFactor, alpha: latencyAlpha, p: pS });
-    const decision = decide({ look, boundaryP, errorLevel, final, reachedPlan, power, opts, prepared });
-    if (decision || (exhausted && prepared.length === 0)) {
-      const d = decision ?? { verdict: 'inconclusive' as const, reason: 'no rounds to analyse' };
-      const shift = { relative: look.shift.relative, ns: look.shift.ns, ci: ci.relative, ciNs: ci.ns };
+    const failed = failures({ look, latency: settled ? null : latency, errorLevel, tail, tailLevel, opts });
+    settled = latency.pass ? latency : null;
+    const d: Decision | null = failed.length
+      ? { verdict: 'regression', reason: failed.map((f) => f.reason).join('; and '), failed: failed.map((f) => f.part) }
+      : runFinal && latency.pass
+        ? { ...latency.pass, failed: [] }
+        : exhausted && prepared.length === 0
+          ? { verdict: 'inconclusive', reason: 'no rounds to analyse', failed: [] }
+          : null;
+    if (d) {
+      const l = latency;
+      const shift = { relative: l.look.shift.relative, ns: l.look.shift.ns, ci: l.ci.relative, ciNs: l.ci.ns };
       const withinBudget = intervalWithinBudget(shift, opts.threshold);
       return {
         verdict: d.verdict,
         outcome: passOutcome(d.verdict, withinBudget),
         withinBudget,
-        ciLevel: intervalLevel(boundaryP),
+        ciLevel: intervalLevel(l.boundaryP),
         resolution: resolutionOf(shift),
         reason: d.reason,
-        p: look.p,
-        z: look.z,
-        boundary,
+        p: l.look.p,
+        z: l.look.z,
+        boundary: l.boundary,
         alpha: opts.alpha,
         threshold: opts.threshold,
         shift,
         n: look.n,
         rounds: look.rounds,
-        power,
+        power: l.power,
         warmup: { removed: look.warmupRemoved, invalidRounds: look.invalidRounds },
         errors: look.errors,
-        checks: [...dedupeChecks(checks), ...stationarityCheck(look, prepared.length), roundDependenceCheck(look)],
-        iidP: look.iidP,
-        lag1: look.lag1,
+        checks: [...dedupeChecks(checks), ...stationarityCheck(look, prepared.length), roundDependenceCheck(l.look)],
+        iidP: l.look.iidP,
+        lag1: l.look.lag1,
         median: look.median,
         looks,
-        plannedRequests: planned,
-        pBelow: look.pBelow,
+        plannedRequests: Math.max(l.planned, tailFloor),
+        pBelow: l.look.pBelow,
         errorTest: { p: errorP, level: errorLevel, alpha: errorAlpha, requests: look.counted, rounds: roundsBySign(look.errorsPerRound) },
-        roundDependence: { ...look.dependence, varianceFactor: look.varianceFactor },
+        tail: opts.tail && tail ? tailReport(prepared, opts.tail, tail, { level: tailLevel, alpha: tailAlpha }) : null,
+        failed: d.failed,
+        roundDependence: { ...l.look.dependence, varianceFactor: l.look.varianceFactor },
         durationMs: now() - started,
       };
     }
   }
+
+  /** The latency test at this look: its plan, spending time, boundary, interval, power, and a pass if it decides one. */
+  function testLatency(look: LookAnalysis, prepared: PreparedRound[], capped: boolean): LatencyLook {
+    const used = look.n.baseline + look.n.candidate;
+    const pS = superiorityForMde(prepared, opts.mde, opts.threshold);
+    const planned = plannedRequests(look, pS, latencyAlpha, opts);
+    const reachedPlan = used >= planned && look.rounds >= opts.minRounds;
+    const final = capped || reachedPlan;
+    const t = spendingTime(used / planned, final);
+    // A look with no new requests (no rounds, or all left out) has nothing new to test: skipped, or
+    // when final (the run ended right after a look), that look again spending what is left.
+    const boundary = used > information ? boundaries.next(used, t, smallestP(look.rounds)) : final ? boundaries.relook(t) : Infinity;
+    information = Math.max(information, used);
+    const boundaryP = normalSf(boundary);
+    const ci = shiftInterval(prepared, boundaryP, scaleOf(opts.threshold), look.scaleBudget, look.scaleShift);
+    const power = achievedPower({ total: used / look.varianceFactor, alpha: latencyAlpha, p: pS });
+    const pass = look.p <= boundaryP ? null : decidePass({ look, boundaryP, final, reachedPlan, power, opts, prepared });
+    return { look, planned, t, boundary, boundaryP, ci, power, pass };
+  }
+}
+
+/** The latency test at one look, kept as it was once it has decided a pass. */
+interface LatencyLook {
+  look: LookAnalysis;
+  planned: number;
+  t: number;
+  boundary: number;
+  boundaryP: number;
+  ci: Interval;
+  power: number;
+  pass: { verdict: VerdictKind; reason: string } | null;
 }
 
 function plannedRequests(look: LookAnalysis, pS: number, alpha: number, opts: SequentialOptions): number {
@@ -169,10 +223,9 @@ function smallestP(rounds: number): number {
 /** The largest spending fraction of a look that is not final. */
 const LAST_INTERIM_FRACTION = 0.999;
 
-interface DecisionInput {
+interface PassInput {
   look: LookAnalysis;
   boundaryP: number;
-  errorLevel: number;
   final: boolean;
   reachedPlan: boolean;
   power: number;
@@ -180,18 +233,47 @@ interface DecisionInput {
   prepared: PreparedRound[];
 }
 
+interface FailureInput {
+  look: LookAnalysis;
+  /** The latency test of this look; null once it has passed (it is no longer tested). */
+  latency: LatencyLook | null;
+  errorLevel: number;
+  tail: TailLook | null;
+  tailLevel: number;
+  opts: SequentialOptions;
+}
+
+type Decision = { verdict: VerdictKind; reason: string; failed: FailedPart[] };
+
 /**
- * The latency decisions are the test's, at the budget: p <= boundaryP is the same statement as
- * "the interval's lower bound exceeds the budget" (shiftInterval inverts this very test), and
- * pBelow <= boundaryP the same as "its upper bound is below the budget".
+ * Every part that rejects at this look: the error test, the latency test at its boundary (p <=
+ * boundaryP is the same statement as "the interval's lower bound exceeds the budget": shiftInterval
+ * inverts this very test), the tail test at its level.
  */
-function decide(x: DecisionInput): { verdict: VerdictKind; reason: string } | null {
-  const { look, opts } = x;
+function failures(x: FailureInput): Array<{ part: FailedPart; reason: string }> {
+  const { look } = x;
+  const out: Array<{ part: FailedPart; reason: string }> = [];
   const errorExcess = errorRateExcess(look.errorsPerRound, look.counted, x.errorLevel);
-  if (errorExcess) return { verdict: 'regression', reason: errorExcess };
-  if (look.p <= x.boundaryP) {
-    return { verdict: 'regression', reason: 'the slowdown exceeds the budget: the test crossed its boundary' };
-  }
+  if (errorExcess) out.push({ part: 'errors', reason: errorExcess });
+  if (x.latency && look.p <= x.latency.boundaryP) out.push({ part: 'latency', reason: 'the slowdown exceeds the budget: the test crossed its boundary' });
+  if (x.tail && x.opts.tail && x.tail.p <= x.tailLevel) out.push({ part: 'tail', reason: tailExcessReason(x.tail, x.opts.tail.level, x.tailLevel) });
+  return out;
+}
+
+function tailExcessReason(tail: TailLook, level: TailLevelName, testLevel: number): string {
+  const { more, fewer } = tailRoundsBySign(tail.differences);
+  return (
+    `the tail (${level}) is slower beyond its budget: the candidate had more of its requests above the round's pooled ${level} ` +
+    `in ${more} rounds and fewer in ${fewer}; sign-flip p over rounds = ${tail.p.toExponential(2)} <= ${testLevel.toExponential(2)}`
+  );
+}
+
+/**
+ * The latency test's pass, when it decides one: pBelow <= boundaryP is the same statement as "the
+ * interval's upper bound is below the budget"; at its final look the plan or a cap decides.
+ */
+function decidePass(x: PassInput): { verdict: VerdictKind; reason: string } | null {
+  const { look, opts } = x;
   if (look.pBelow <= x.boundaryP && look.rounds >= 2) {
     return { verdict: 'no-regression', reason: "the confidence interval's upper bound is below the budget" };
   }
@@ -208,6 +290,29 @@ function decide(x: DecisionInput): { verdict: VerdictKind; reason: string } | nu
   return {
     verdict: 'inconclusive',
     reason: `a cap was reached before the planned sample size (achieved power ${x.power.toFixed(2)})`,
+  };
+}
+
+/** The tail test's report at the final look, with the estimate and the interval inverted at its level. */
+function tailReport(prepared: PreparedRound[], opts: TailOptions, tail: TailLook, alpha: { level: number; alpha: number }): TailReport {
+  const quantile = TAIL_LEVELS[opts.level];
+  const { estimate, ci } = tailEstimate(prepared, quantile, opts.threshold, alpha.level);
+  return {
+    level: opts.level,
+    quantile,
+    estimate,
+    ci,
+    ciLevel: intervalLevel(alpha.level),
+    p: tail.p,
+    pBelow: tail.pBelow,
+    testLevel: alpha.level,
+    alpha: alpha.alpha,
+    alphaShare: TAIL_ALPHA_SHARE,
+    threshold: opts.threshold,
+    outcome: tailOutcome(tail.p <= alpha.level, ci, opts.threshold),
+    shares: meanTailShares(prepared, quantile),
+    rounds: tailRoundsBySign(tail.differences),
+    reference: tail.blockSize === 1 ? 'sign-flip' : `block sign-flip, ${tail.blockSize} rounds a block`,
   };
 }
 

@@ -1,6 +1,6 @@
 // The in-memory ResourceLedger: what a run has created and not yet removed, and the tools it used.
 // The Action persists it for its post step (onChange); the CLI reads it on Ctrl-C.
-import type { CreatedResource, ResourceLedger, Tool } from './runtime';
+import type { CreatedResource, ResourceLedger, Tool } from '../runtime/contract';
 
 function same(a: CreatedResource, b: CreatedResource): boolean {
   return a.kind === b.kind && a.name === b.name && (a.context ?? '') === (b.context ?? '');

@@ -1,7 +1,7 @@
 // The verdict as Markdown: summary.md, the job summary and the PR comment share it.
 import type { Verdict } from '../types';
 import { formatNs, formatPercent, formatThreshold } from '../units';
-import { callsLine, formatP, levelText, placementLine, reasonSentence, resolutionText } from './text';
+import { callsLine, failedText, formatP, levelText, placementLine, reasonSentence, resolutionText, tailLine } from './text';
 import { outcomeOf } from '../experiment/outcome';
 import { costMarkdown } from '../cost/render';
 
@@ -10,8 +10,10 @@ const CHECK_ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
 
 export function verdictMarkdown(v: Verdict): string {
   const lines = [
+    // The heading stays one fixed shape (the fork-PR comment job checks it); the failing parts follow.
     `### ${ICON[outcomeOf(v)]} hook latency: **${outcomeOf(v)}**`,
     '',
+    ...(failedText(v) ? [`**Failed: ${failedText(v)}**`, ''] : []),
     reasonSentence(v),
     '',
     '| | |',
@@ -19,6 +21,7 @@ export function verdictMarkdown(v: Verdict): string {
     `| shift (candidate vs baseline) | **${formatPercent(v.shift.relative)}** (${formatNs(v.shift.ns)}) |`,
     `| ${levelText(v)} confidence interval (repeated, at the final look) | ${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])} |`,
     `| budget | ${formatThreshold(v.threshold)} |`,
+    `| tail | ${tailLine(v)} |`,
     `| smallest slowdown this run would have called a regression | ${resolutionText(v)} |`,
     `| p (design-based) | ${formatP(v.p)} vs boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)} |`,
     `| median | baseline ${formatNs(v.median.baseline)}, candidate ${formatNs(v.median.candidate)} |`,

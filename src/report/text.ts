@@ -33,12 +33,33 @@ export function passNote(v: Verdict): string {
   return '';
 }
 
+/** Which parts found the regression, e.g. "tail (p99)" or "latency and errors"; '' when none did. */
+export function failedText(v: Verdict): string {
+  const parts = (v.failed ?? []).map((p) => (p === 'tail' && v.tail ? `tail (${v.tail.level})` : p));
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '');
+}
+
+/** The tail test in one line: the shift of the tail with its interval, the shares above the quantile, p against its level. */
+export function tailLine(v: Verdict): string {
+  const t = v.tail;
+  if (!t) return 'off';
+  const share = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const shares = `${share(t.shares.candidate)} of candidate vs ${share(t.shares.baseline)} of baseline requests above the rounds' pooled ${t.level}`;
+  return (
+    `${t.level} ${t.outcome}: shift ${formatPercent(t.estimate.relative)} (${formatNs(t.estimate.ns)}), ` +
+    `${(t.ciLevel * 100).toFixed(1)} % CI ${formatPercent(t.ci.relative[0])} .. ${formatPercent(t.ci.relative[1])} ` +
+    `(${formatNs(t.ci.ns[0])} .. ${formatNs(t.ci.ns[1])}); budget ${formatThreshold(t.threshold)}; ${shares}; ` +
+    `p ${formatP(t.p)} vs ${formatP(t.testLevel)} (${(t.alphaShare * 100).toFixed(0)} % of alpha)`
+  );
+}
+
 export function verdictTable(v: Verdict): string {
   const rows: Array<[string, string]> = [
-    ['verdict', `${HEADLINE[outcomeOf(v)]} — ${v.reason}`],
+    ['verdict', `${HEADLINE[outcomeOf(v)]}${failedText(v) ? ` (failed: ${failedText(v)})` : ''} — ${v.reason}`],
     ['shift', `${formatPercent(v.shift.relative)} (${formatNs(v.shift.ns)})`],
     ['CI', `${formatPercent(v.shift.ci[0])} .. ${formatPercent(v.shift.ci[1])}  (${formatNs(v.shift.ciNs[0])} .. ${formatNs(v.shift.ciNs[1])}); ${levelText(v)} level, repeated CI at the final look`],
     ['budget', formatThreshold(v.threshold)],
+    ['tail', tailLine(v)],
     ['resolution', `${resolutionText(v)}: the smallest slowdown this run would have called a regression`],
     ['p', `${formatP(v.p)} (boundary ${formatP(v.looks.at(-1)?.boundaryP ?? NaN)}; i.i.d. Mann-Whitney would say ${formatP(v.iidP)})`],
     ['median', `baseline ${formatNs(v.median.baseline)}, candidate ${formatNs(v.median.candidate)}`],

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { DEFAULT_KIND_VERSION, type Config } from '../config';
 import { RunError, UsageError } from '../errors';
-import { podPlacement } from './pod-placement';
-import { NO_LEDGER, type CallCounts, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
+import { podPlacement } from './pod/placement';
+import { NO_LEDGER, type CallCounts, type ResourceLedger, type RoundOutcome, type Runtime } from './contract';
 import type { Check, PlacementReport, RoundData } from '../types';
-import { KubernetesRuntime, type KubernetesOptions } from './kubernetes';
-import { cleanStderr, run, tail } from './pod-exec';
+import { KubernetesRuntime, type KubernetesOptions } from './kubernetes/kubernetes';
+import { cleanStderr, run, tail } from './pod/exec';
 
 export interface KindOptions extends KubernetesOptions {
   kind?: string;

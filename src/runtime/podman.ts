@@ -11,23 +11,23 @@ import type { Config } from '../config';
 import { RoundFailedError, RunError } from '../errors';
 import { COUNT_REQUESTS, ensureCountPreload, preloadFunctions } from '../cost/count-preload';
 import { ensureLoadgen } from '../loadgen/native';
-import { NO_LEDGER, type CallCounts, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
+import { NO_LEDGER, type CallCounts, type ResourceLedger, type RoundOutcome, type Runtime } from './contract';
 import { firstStarted } from '../experiment/schedule';
 import type { Check, PlacementReport, RoundData } from '../types';
-import { buildPodManifest, CONTAINERS, podName, toYaml, type PodPlan } from './manifest';
-import { readCgroup, type CgroupReading } from './pod-cgroup';
-import { cleanStderr, ExecError, run, runOk, tail } from './pod-exec';
-import { binaryRootfs, ensureImage } from './pod-image';
-import { hostSnapshot } from './host-proc';
-import { listenerOf, noListener } from './pod-listener';
-import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
-import { partialRound, roundFromOutput } from './pod-output';
-import { autoCpuMillis } from './pod-resources';
-import { expectedRows, loadPodAssets, newRunId, podPlan, type PlanImages, type PodAssets } from './pod-plan';
+import { buildPodManifest, CONTAINERS, podName, toYaml, type PodPlan } from './pod/manifest';
+import { readCgroup, type CgroupReading } from './pod/cgroup';
+import { cleanStderr, ExecError, run, runOk, tail } from './pod/exec';
+import { binaryRootfs, ensureImage } from './pod/image';
+import { hostSnapshot } from './pod/host-proc';
+import { listenerOf, noListener } from './pod/listener';
+import { hookedContainers, hookNotLoaded, isMapped } from './pod/maps';
+import { partialRound, roundFromOutput } from './pod/output';
+import { autoCpuMillis } from './pod/resources';
+import { expectedRows, loadPodAssets, newRunId, podPlan, type PlanImages, type PodAssets } from './pod/plan';
 import { allowedCpus, pinBinary, RoundObserver, type PlacementPlan } from './placement';
-import { placePod, podPlacement } from './pod-placement';
-import { COUNT_COMMAND, countingPodManifest, countPodName, countsFromOutput } from './pod-count';
-import { SALVAGE_REMOVE_MS, salvageRead, salvageRun } from './salvage-exec';
+import { placePod, podPlacement } from './pod/placement';
+import { COUNT_COMMAND, countingPodManifest, countPodName, countsFromOutput } from './pod/count';
+import { SALVAGE_REMOVE_MS, salvageRead, salvageRun } from './pod/salvage-exec';
 
 const KUBE_NETWORK = 'podman-default-kube-network';
 const SUT_IMAGE_NAME = 'hook-latency-sut';
@@ -235,7 +235,7 @@ export class PodmanRuntime implements Runtime {
 
   /**
    * One extra, unmeasured pod: the candidate with the counting preload in front of the hook, the
-   * loadgen counting around `requests` sequential requests (pod-count.ts). No ptrace, no privileges.
+   * loadgen counting around `requests` sequential requests (pod/count.ts). No ptrace, no privileges.
    */
   async countCalls(requests = COUNT_REQUESTS): Promise<CallCounts> {
     const chosen = preloadFunctions(this.config);
@@ -369,7 +369,7 @@ export class PodmanRuntime implements Runtime {
 
   /**
    * On cancel: the loadgen's rows so far (it writes them in batches), then the pod and volumes go;
-   * each call within 2 s, the pod's removal within 5 s (salvage-exec.ts), the ledger entry removed only when the pod went.
+   * each call within 2 s, the pod's removal within 5 s (pod/salvage-exec.ts), the ledger entry removed only when the pod went.
    */
   salvage(): RoundData | null {
     const current = this.inProgress;

@@ -2,8 +2,8 @@
 // arrays only (never a shell string): the Action's post step and the CLI's Ctrl-C use it. Every
 // failure is a warning: a cleanup must not fail a run that already has its verdict.
 import { messageOf } from '../errors';
-import { RESOURCE_KINDS, type CreatedResource, type Tool } from '../experiment/runtime';
-import { cleanStderr, run } from './pod-exec';
+import { RESOURCE_KINDS, type CreatedResource, type Tool } from './contract';
+import { cleanStderr, run } from './pod/exec';
 
 export interface RemovalOptions {
   kubeconfig?: string;

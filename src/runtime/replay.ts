@@ -1,6 +1,6 @@
 // Replays the rounds of a recorded samples file, in order, as if they were measured live:
 // the controller cannot tell it from a real runtime.
-import type { Runtime, RoundOutcome } from '../experiment/runtime';
+import type { Runtime, RoundOutcome } from './contract';
 import type { RoundData } from '../types';
 
 export class ReplayRuntime implements Runtime {

@@ -15,3 +15,5 @@ export * from './mann-whitney-sorted';
 export * from './quantile';
 export * from './long-run-variance';
 export * from './serial-correlation';
+export * from './tail-share';
+export * from './e-process';

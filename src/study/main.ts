@@ -2,7 +2,7 @@
 // power of the gate on interleaved replays of the paper's traces, printed as a table.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { hodgesLehmann, mannWhitney } from '../stats';
+import { hodgesLehmann, mannWhitney, quantileSorted } from '../stats';
 import { sequentialAA } from './contrast';
 import { readPaperTrace } from './paper-trace';
 import { runStudy, type StudySpec } from './study';
@@ -46,8 +46,41 @@ const rows: Array<[string, Partial<StudySpec>]> = [
   ['A/A, instance noise rising 0.5% -> 5% over 20 rounds', { traces: all, effect: 0, instanceSd: 0, instanceSdAt: (r) => Math.min(0.05, 0.005 * (1 + r / 2)), threshold: { relative: 0 } }],
   ['A/A, calm first look, then 3% instance noise', { traces: all, effect: 0, instanceSd: 0, instanceSdAt: (r) => (r < 5 ? 0 : 0.03), threshold: { relative: 0 } }],
   ...persistentRows(),
+  ...stallRows(),
+  ...orderRows(),
+  ...additiveSlotRows(),
 ];
 
+/**
+ * A hook that stalls now and then: 1 % of the candidate's requests take longer, the median untouched.
+ * On the local example SUT a 40 µs stall puts a request above the p99; on the paper's traces (1.6-3.1
+ * ms medians, p99 4.4-11 ms) the same happens with a stall as long as the trace's p99, while 40 µs as
+ * such stays inside their spread. The median test alone (`tail: off`) beside.
+ */
+function stallRows(): Array<[string, Partial<StudySpec>]> {
+  const intoTheTail = { share: 0.01, ns: (t: Float64Array) => quantileSorted(Float64Array.from(t).sort(), 0.99) };
+  const spec = (stall: StudySpec['stall'], tail: boolean): Partial<StudySpec> => ({
+    traces: without, effect: 0, instanceSd: 0.01, stall, threshold: { relative: 0 }, ...(tail ? {} : { options: { tail: null } }),
+  });
+  return [
+    ['stall: 1% of candidate requests + the trace\'s p99 (lands in the tail, as 40 us does on the example SUT)', spec(intoTheTail, true)],
+    ['stall: the same, median test alone (tail: off)', spec(intoTheTail, false)],
+    ['stall: 1% of candidate requests +40 us (on millisecond traces)', spec({ share: 0.01, ns: 40_000 }, true)],
+  ];
+}
+
+/**
+ * The true shift exactly at a relative budget (the edge of H0), with a fixed cost of +-2 % of the
+ * median in ns on the round's first-started instance for the whole run: the budget scales the
+ * candidate only, so an additive slot effect weighs differently in the two slots.
+ */
+function additiveSlotRows(): Array<[string, Partial<StudySpec>]> {
+  const cases: Array<[number, number, number]> = [[0.02, -0.02, 10], [0.02, -0.02, 60], [0.02, 0.02, 60], [0.05, -0.02, 10], [0.05, -0.02, 60], [0.05, 0.02, 60]];
+  return cases.map(([budget, size, minRounds]): [string, Partial<StudySpec>] => [
+    `budget ${budget * 100}%, shift at the budget, ${size > 0 ? '+' : ''}${size * 100}% of the median in ns on the first-started instance, ${minRounds} rounds or more`,
+    { traces: without, effect: budget, instanceSd: 0.01, persistent: { size, stay: 1, additive: true }, threshold: { relative: budget }, options: { minRounds } },
+  ]);
+}
 /**
  * A/A with a +-size offset whose sign persists from round to round with probability `stay`: on the
  * round's first-started instance (a placement or start-order effect, which the design's coin assigns
@@ -62,16 +95,37 @@ function persistentRows(): Array<[string, Partial<StudySpec>]> {
   ];
   return [...onSlot.map((c) => row('slot', c)), ...onArm.map((c) => row('arm', c))];
 }
+/**
+ * Effects of a request's place in the order rather than of its arm: a rhythm of period 2 and drift
+ * through the round (A/A: the order must not turn them into a difference of the arms), and
+ * carryover, a candidate that slows the request after it, whatever that request's arm (what the
+ * estimate then means: docs/method.md, "A quiet instrument").
+ */
+function orderRows(): Array<[string, Partial<StudySpec>]> {
+  const row = (name: string, effect: number, order: StudySpec['order']): [string, Partial<StudySpec>] => [
+    `order: ${name}`,
+    { traces: all, effect, instanceSd: 0.01, order, threshold: { relative: 0 } },
+  ];
+  return [
+    row('A/A, every other request 5% slower', 0, { everyOther: 0.05 }),
+    row('A/A, every other request 20% slower', 0, { everyOther: 0.2 }),
+    row('A/A, latency rising 10% through each round', 0, { drift: 0.1 }),
+    row('candidate +2%', 0.02, {}),
+    row('candidate +2%, and 2% more on the request after it', 0.02, { carryover: 0.02 }),
+    row('candidate +0, 2% on the request after it', 0, { carryover: 0.02 }),
+  ];
+}
+
 const only = process.env.STUDY_ONLY;
-console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | interval disagrees with test | regressions by the error test | within budget | time |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| replays | regression | no-regression | inconclusive | share regression | i.i.d. Mann-Whitney p < alpha | median requests | interval disagrees with test | regressions by the error test | within budget | found by latency / tail / errors | median estimate | time |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const [name, spec] of rows) {
-  if (only && !name.includes(only)) continue;
+  if (only && !only.split('|').some((part) => name.includes(part))) continue;
   const t0 = Date.now();
   const r = await runStudy({ ...base, ...spec } as StudySpec);
   console.log(
     `| ${name} (${r.replays}) | ${r.verdicts.regression} | ${r.verdicts['no-regression']} | ${r.verdicts.inconclusive} | ` +
-      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${r.intervalMismatches} | ${r.errorRegressions} | ${r.withinBudget} | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      `${(r.regressionRate * 100).toFixed(1)}% | ${(r.iidRate * 100).toFixed(1)}% | ${r.medianRequests} | ${r.intervalMismatches} | ${r.errorRegressions} | ${r.withinBudget} | ${r.foundBy.latency} / ${r.foundBy.tail} / ${r.foundBy.errors} | ${(r.medianShift * 100).toFixed(2)}% | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
 }
 

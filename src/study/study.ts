@@ -2,7 +2,7 @@
 // and the requests used, over many interleaved replays (A/A: effect 0).
 import { runSequential, type SequentialOptions } from '../experiment/controller';
 import { ReplayRuntime } from '../runtime/replay';
-import type { Threshold, VerdictKind } from '../types';
+import type { FailedPart, Threshold, VerdictKind } from '../types';
 import { buildReplay, type ReplaySpec } from './replay-builder';
 import { median, normalSf } from '../stats';
 import { buildConfig } from '../config';
@@ -16,6 +16,9 @@ export interface StudySpec {
   errorRate?: ReplaySpec['errorRate'];
   burst?: ReplaySpec['burst'];
   instanceSdAt?: ReplaySpec['instanceSdAt'];
+  /** A stall on the candidate; `ns` may depend on the trace (e.g. a multiple of its median). */
+  stall?: { share: number; ns: number | ((trace: Float64Array) => number) };
+  order?: ReplaySpec['order'];
   threshold: Threshold;
   requestsPerRound: number;
   /** Start indices to cycle through (0 starts inside the warm-up). */
@@ -40,6 +43,10 @@ export interface StudyResult {
   errorRegressions: number;
   /** Runs whose final interval lies wholly below the budget (`withinBudget`). */
   withinBudget: number;
+  /** Regression verdicts by the part that found them (a run may name several). */
+  foundBy: Record<FailedPart, number>;
+  /** The median over runs of the relative shift estimate. */
+  medianShift: number;
 }
 
 /** The gate exactly as a user gets it by default (no time cap: a replay takes no wall time). */
@@ -52,6 +59,7 @@ export const GATE_DEFAULTS: Omit<SequentialOptions, 'threshold'> = {
   maxDurationMs: Infinity,
   lookEvery: defaults.lookEvery,
   minRounds: defaults.minRounds,
+  tail: defaults.tail ? { level: defaults.tail, threshold: defaults.tailThreshold } : null,
 };
 
 export async function runStudy(spec: StudySpec): Promise<StudyResult> {
@@ -61,6 +69,8 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
   let mismatches = 0;
   let errorRegressions = 0;
   let withinBudget = 0;
+  const foundBy: Record<FailedPart, number> = { latency: 0, tail: 0, errors: 0 };
+  const shifts: number[] = [];
   const alpha = spec.options?.alpha ?? GATE_DEFAULTS.alpha;
   for (let i = 0; i < spec.replays; i++) {
     const trace = spec.traces[i % spec.traces.length];
@@ -75,6 +85,8 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
       errorRate: spec.errorRate,
       burst: spec.burst,
       instanceSdAt: spec.instanceSdAt,
+      stall: spec.stall && { share: spec.stall.share, ns: typeof spec.stall.ns === 'number' ? spec.stall.ns : spec.stall.ns(trace) },
+      order: spec.order,
     });
     let used = 0;
     const result = await runSequential(new ReplayRuntime(rounds), {
@@ -90,7 +102,9 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     if (result.verdict === 'regression' && result.reason.startsWith('the candidate fails more requests')) errorRegressions++;
     if (result.iidP < alpha) iidHits++;
     if (result.withinBudget) withinBudget++;
+    for (const part of result.failed ?? []) foundBy[part]++;
     requests.push(used);
+    shifts.push(result.shift.relative);
   }
   return {
     replays: spec.replays,
@@ -101,6 +115,8 @@ export async function runStudy(spec: StudySpec): Promise<StudyResult> {
     intervalMismatches: mismatches,
     errorRegressions,
     withinBudget,
+    foundBy,
+    medianShift: median(shifts),
   };
 }
 

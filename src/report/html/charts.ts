@@ -67,6 +67,61 @@ export function ecdfChart(arms: Record<Arm, ArmSummary>): string {
   );
 }
 
+/** Points drawn per arm in the zoomed upper end of the ECDF. */
+const TAIL_POINTS = 1000;
+
+/** The ECDF's upper end, zoomed: from 1 - 5 (1 - level) to 1, with the tail level marked (the tail test's quantile). */
+export function tailEcdfChart(arms: Record<Arm, ArmSummary>, level: number): string {
+  const from = Math.max(0, 1 - 5 * (1 - level));
+  const lows = ARMS.map((a) => tailStart(arms[a].sorted, from)).filter(Number.isFinite);
+  const highs = ARMS.map((a) => arms[a].quantiles.max).filter(Number.isFinite);
+  if (!lows.length || !highs.length) return empty('tail-ecdf', 'ECDF upper end', 'no valid samples');
+  const width = 640;
+  const height = 300;
+  const x = logScale([Math.min(...lows) / 1.02, Math.max(...highs) * 1.05], [M.left, width - M.right]);
+  const y = linearScale([from, 1], [height - M.bottom, M.top]);
+  let body = '';
+  for (const a of ARMS) body += `<path class="line ${a}" data-arm="${a}" d="${tailSteps(arms[a].sorted, from, x, y)}"/>`;
+  body += `<path class="ref" data-level="${level}" d="M${fmt(x.range[0])} ${fmt(y(level))}H${fmt(x.range[1])}"/>`;
+  const pct = (p: number) => `${+(p * 100).toFixed(2)}%`;
+  return frame(
+    {
+      id: 'tail-ecdf',
+      width,
+      height,
+      margin: M,
+      x,
+      y,
+      xTicks: logTicks(x.domain),
+      yTicks: linearTicks([from, 1], 5),
+      xFormat: formatNs,
+      yFormat: pct,
+      xLabel: 'latency (log scale)',
+      yLabel: 'fraction of requests ≤ latency',
+      title: `Upper end of the ECDF from ${pct(from)}, baseline and candidate, the tail level ${pct(level)} marked`,
+      desc: `The requests above ${pct(from)} of each arm; the line at ${pct(level)} is the tail test's quantile level.`,
+    },
+    body,
+  );
+}
+
+function tailStart(sorted: Float64Array, from: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(from * sorted.length))]! : NaN;
+}
+
+/** Steps of one arm's ECDF above `from`, at most TAIL_POINTS of them (evenly by rank, the largest always). */
+function tailSteps(sorted: Float64Array, from: number, x: (v: number) => number, y: (v: number) => number): string {
+  const n = sorted.length;
+  const first = Math.min(n - 1, Math.floor(from * n));
+  const step = Math.max(1, Math.ceil((n - first) / TAIL_POINTS));
+  let d = `M${fmt(x(sorted[first]!))} ${fmt(y(from))}`;
+  const ranks: number[] = [];
+  for (let i = first; i < n; i += step) ranks.push(i);
+  if (ranks.at(-1) !== n - 1) ranks.push(n - 1);
+  for (const i of ranks) d += `H${fmt(x(sorted[i]!))}V${fmt(y((i + 1) / n))}`;
+  return d;
+}
+
 /** Violin (log-binned density of all samples) with a Tukey box plot inside, one row per arm. */
 export function boxChart(arms: Record<Arm, ArmSummary>): string {
   const dom = latencyDomain(arms);

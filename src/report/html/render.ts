@@ -4,8 +4,8 @@ import { release, type as osType } from 'node:os';
 import { version } from '../../../package.json';
 import type { Arm, RoundData, Verdict } from '../../types';
 import { formatNs, formatPercent, formatThreshold } from '../../units';
-import { formatP, levelText, placementLine, reasonSentence, resolutionText } from '../text';
-import { boxChart, ecdfChart, forestChart, lagChart, lagDomain, sequentialChart, warmupChart } from './charts';
+import { formatP, levelText, placementLine, reasonSentence, resolutionText, tailLine } from '../text';
+import { boxChart, ecdfChart, forestChart, tailEcdfChart, lagChart, lagDomain, sequentialChart, warmupChart } from './charts';
 import { budgetRelative, reportData, type ArmSummary, type ReportData } from './data';
 import { esc } from './escape';
 import { legend } from './svg';
@@ -118,6 +118,22 @@ function distributionSection(d: ReportData, v: Verdict): string {
       ARM_LEGEND + boxChart(d.arms),
       `Box: quartiles and median; whiskers: Tukey (1.5 IQR); dots: outliers (${ARMS.map((a) => `${a} ${q(a).outliersLow + q(a).outliersHigh}`).join(', ')}). ` +
         `Violin: density of all samples on log-spaced bins.`,
+    ) +
+    `</div>` +
+    tailSection(d, v)
+  );
+}
+
+/** The ECDF's upper end, zoomed, with the tail test's result beside it. */
+function tailSection(d: ReportData, v: Verdict): string {
+  const level = v.tail?.quantile ?? 0.99;
+  const what = v.tail ? `Tail test: ${tailLine(v)}.` : 'The tail test was off (tail: off); the p99 is marked.';
+  return (
+    `<div class="row">` +
+    card(
+      'The tail (upper end of the ECDF, zoomed)',
+      ARM_LEGEND + tailEcdfChart(d.arms, level),
+      `${what} A hook that stalls now and then shows here, as a candidate line to the right of the baseline above the marked level, while the median does not move.`,
     ) +
     `</div>`
   );

@@ -1,8 +1,8 @@
 // Which nodes may run the pods: the hook has to load in the SUT there, so a cluster with nodes of
 // several architectures (or Windows nodes) must put the pods on nodes of the hook's. The well-known
 // labels kubernetes.io/arch (GOARCH names) and kubernetes.io/os, which the kubelet sets on every node.
-import type { Config } from '../config';
-import { elfMachine } from '../native';
+import type { Config } from '../../config';
+import { elfMachine } from '../../native';
 
 /** ELF e_machine to GOARCH, the value of kubernetes.io/arch: EM_X86_64, EM_AARCH64, EM_386, EM_ARM. */
 const GOARCH: Record<number, string> = { 62: 'amd64', 183: 'arm64', 3: '386', 40: 'arm' };

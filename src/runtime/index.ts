@@ -1,14 +1,14 @@
 // The one place that maps a runtime name to its implementation (used by the entry points only).
 // Backends are imported lazily: a replay or analysis never loads the cluster tooling.
 import { statSync } from 'node:fs';
-import type { Config } from './config';
-import { UsageError } from './errors';
-import { NO_LEDGER, type ResourceLedger, type Runtime } from './experiment/runtime';
-import { checkSharedLibrary, ensureBuilt, EXAMPLE_SUT } from './native';
-import { clusterPinArch } from './runtime/pin-arch';
-import { pinBinary } from './runtime/placement';
-import { ReplayRuntime } from './runtime/replay';
-import { readSamples } from './samples/read';
+import type { Config } from '../config';
+import { UsageError } from '../errors';
+import { NO_LEDGER, type ResourceLedger, type Runtime } from './contract';
+import { checkSharedLibrary, ensureBuilt, EXAMPLE_SUT } from '../native';
+import { clusterPinArch } from './pod/pin-arch';
+import { pinBinary } from './placement';
+import { ReplayRuntime } from './replay';
+import { readSamples } from '../samples/read';
 
 /**
  * The hooks (and any bundled binary in `alsoBuild`) are built on first use, then checked to be
@@ -27,7 +27,7 @@ async function prepareHooks(config: Config, alsoBuild: string[] = []): Promise<v
 }
 
 /**
- * Largest hook sent to a pod. It travels in ConfigMaps of 768 KiB (manifest.ts), each an object the
+ * Largest hook sent to a pod. It travels in ConfigMaps of 768 KiB (pod/manifest.ts), each an object the
  * API server keeps in etcd (whose default request limit is 1.5 MiB an object, and whose whole store
  * defaults to 2 GiB): 32 MiB is 43 ConfigMaps, far above any real hook (ours: 20-60 KiB).
  */
@@ -61,24 +61,24 @@ export async function createRuntime(config: Config, ledger: ResourceLedger = NO_
     case 'replay':
       return new ReplayRuntime(await readSamples(config.replay as string));
     case 'local': {
-      const { LocalRuntime } = await import('./runtime/local');
+      const { LocalRuntime } = await import('./local/local');
       return new LocalRuntime(config, { command: await prepareHostSut(config) });
     }
     case 'podman': {
       // The example SUT (or any host binary) becomes a local image; a configured image runs as is.
-      const { PodmanRuntime, importsSutBinary } = await import('./runtime/podman');
+      const { PodmanRuntime, importsSutBinary } = await import('./podman');
       const command = importsSutBinary(config.sut) ? await prepareHostSut(config) : (await prepareHooks(config), config.sut.command);
       return new PodmanRuntime({ ...config, sut: { ...config.sut, command } }, { ledger });
     }
     case 'kubernetes': {
       await prepareHooks(config);
       const pinArch = await clusterPinArch(config);
-      const { KubernetesRuntime } = await import('./runtime/kubernetes');
+      const { KubernetesRuntime } = await import('./kubernetes/kubernetes');
       return new KubernetesRuntime(config, { ledger, pinArch });
     }
     case 'kind': {
       await prepareHooks(config);
-      const { KindRuntime } = await import('./runtime/kind');
+      const { KindRuntime } = await import('./kind');
       return new KindRuntime(config, { ledger });
     }
   }

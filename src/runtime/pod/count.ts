@@ -5,10 +5,10 @@
 // idles until the runtime execs `loadgen --count` in it (hook/loadgen.c), which signals the SUT
 // (the pod shares one PID namespace) and prints the snapshots around its requests.
 import type { ConfigMap, Container, Pod, Volume } from 'kubernetes-types/core/v1';
-import { COUNT_FILE_ENV } from '../cost/count-preload';
-import { parseCountFile, perRequestBetween } from '../cost/count-file';
-import { RunError } from '../errors';
-import { loadgenConfigText } from '../loadgen/native-config';
+import { COUNT_FILE_ENV } from '../../cost/count-preload';
+import { parseCountFile, perRequestBetween } from '../../cost/count-file';
+import { RunError } from '../../errors';
+import { loadgenConfigText } from '../../loadgen/native-config';
 import { buildPodManifest, configMapNames, CONTAINERS, dnsLabel, LOADGEN_PATH, podLabels, type PodManifest, type PodPlan } from './manifest';
 
 /** The markers `loadgen --count` prints before each snapshot. */

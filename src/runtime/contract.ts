@@ -1,5 +1,6 @@
 // The one interface every runtime implements (local, podman, kind, kubernetes, replay).
-// It lives here, beside the controller that drives it, so nothing in the experiment depends on a backend.
+// It lives apart from every backend (in a file of its own, importing nothing of theirs), so the
+// experiment's controller drives it without depending on any backend.
 import type { Check, PlacementReport, RoundData } from '../types';
 
 /** Calls of each hooked function per request, or why they could not be counted. */

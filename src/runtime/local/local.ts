@@ -2,23 +2,23 @@
 // LD_PRELOAD of the hook, the native load generator (hook/loadgen.c) as a third, pinned child. Every round starts both arms
 // fresh on free ports and stops them; nothing is left running, also on failure or Ctrl-C.
 import { createServer } from 'node:net';
-import type { Config } from '../config';
-import { RoundFailedError } from '../errors';
+import type { Config } from '../../config';
+import { RoundFailedError } from '../../errors';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { countCalls } from '../calls/strace';
-import { COUNT_FILE_ENV, COUNT_REQUESTS, countingPreload, countWithPreload, ensureCountPreload, UNHOOKED_FUNCTIONS } from '../cost/count-preload';
-import { wrappedByGate } from '../cost/wrapped';
-import { sameHostCheck } from '../checks';
-import type { CallCounts, RoundOutcome, Runtime } from '../experiment/runtime';
-import { firstStarted, slotPorts } from '../experiment/schedule';
-import type { LoadgenConfig } from '../loadgen/config';
-import { ensureLoadgen, LoadgenProcess, loadgenFailure } from '../loadgen/native';
-import { roundFromSamples } from '../samples/round-data';
-import { ARMS, type Arm, type PlacementReport, type RoundData } from '../types';
-import { SutProcess, type SutProcessOptions } from './local-process';
-import { allowedCpus, helperCpus, hostPlan, pinBinary, pinnedCommand, pinProcess, probePoints, RoundObserver, type PlacementPlan } from './placement';
+import { countCalls } from '../../calls/strace';
+import { COUNT_FILE_ENV, COUNT_REQUESTS, countingPreload, countWithPreload, ensureCountPreload, UNHOOKED_FUNCTIONS } from '../../cost/count-preload';
+import { wrappedByGate } from '../../cost/wrapped';
+import { sameHostCheck } from '../../checks';
+import type { CallCounts, RoundOutcome, Runtime } from '../contract';
+import { firstStarted, slotPorts } from '../../experiment/schedule';
+import type { LoadgenConfig } from '../../loadgen/config';
+import { ensureLoadgen, LoadgenProcess, loadgenFailure } from '../../loadgen/native';
+import { roundFromSamples } from '../../samples/round-data';
+import { ARMS, type Arm, type PlacementReport, type RoundData } from '../../types';
+import { SutProcess, type SutProcessOptions } from './sut-process';
+import { allowedCpus, helperCpus, hostPlan, pinBinary, pinnedCommand, pinProcess, probePoints, RoundObserver, type PlacementPlan } from '../placement';
 
 export interface LocalRuntimeOptions {
   /** argv of the SUT; `{port}` is replaced by the instance's port, which is also in $PORT. */

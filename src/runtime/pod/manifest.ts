@@ -9,9 +9,9 @@
 import { createHash } from 'node:crypto';
 import type { ConfigMap, Container, Pod, ResourceRequirements, Volume, VolumeMount } from 'kubernetes-types/core/v1';
 import { stringify } from 'yaml';
-import type { LoadgenConfig } from '../loadgen/config';
-import { loadgenConfigText } from '../loadgen/native-config';
-import type { PodResources, Quantities } from './pod-resources';
+import type { LoadgenConfig } from '../../loadgen/config';
+import { loadgenConfigText } from '../../loadgen/native-config';
+import type { PodResources, Quantities } from './resources';
 
 export const POD_LABELS = {
   name: 'app.kubernetes.io/name',
@@ -74,7 +74,7 @@ export interface PodPlan {
      */
     outputFile?: boolean;
   };
-  /** requests = limits per container (pod-resources.ts): Guaranteed QoS when every one has CPU and memory. */
+  /** requests = limits per container (resources.ts): Guaranteed QoS when every one has CPU and memory. */
   resources?: PodResources;
   /** Seconds the kubelet waits after SIGTERM when the pod is deleted. */
   terminationGracePeriodSeconds?: number;

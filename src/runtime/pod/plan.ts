@@ -3,14 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Config } from '../config';
-import { UsageError } from '../errors';
-import type { LoadgenConfig } from '../loadgen/config';
-import { loadgenBinary } from '../loadgen/native';
+import type { Config } from '../../config';
+import { UsageError } from '../../errors';
+import type { LoadgenConfig } from '../../loadgen/config';
+import { loadgenBinary } from '../../loadgen/native';
 import { dnsLabel, type HookAsset, type PodPlan } from './manifest';
-import { podResources } from './pod-resources';
-import { firstStarted, slotPorts } from '../experiment/schedule';
-import { pinBinary } from './placement';
+import { podResources } from './resources';
+import { firstStarted, slotPorts } from '../../experiment/schedule';
+import { pinBinary } from '../placement';
 
 export interface PodAssets {
   hook?: HookAsset;

@@ -2,7 +2,7 @@
 // in the PID namespace of the container's init, with their socket fds and maps, and the TCP tables
 // of its network namespace. Unreadable (not root, or the container is gone) -> undefined.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { socketInode, type ContainerSnapshot, type ProcessSockets } from './pod-listener';
+import { socketInode, type ContainerSnapshot, type ProcessSockets } from './listener';
 
 function tryRead<T>(f: () => T): T | undefined {
   try {

@@ -2,7 +2,7 @@
 // its own (unless `namespace` is given); the ConfigMaps (hooks, loadgen) once, then per round the
 // same Pod as podman, both by server-side `kubectl apply -f -`, watched until the loadgen terminates, its logs read (the samples CSV), the
 // candidate proven hooked in the process listening on its port (`kubectl exec ... sh -c`, see
-// pod-listener.ts), and the pod deleted. Every kubectl call is an argv array with a timeout;
+// pod/listener.ts), and the pod deleted. Every kubectl call is an argv array with a timeout;
 // transient API errors are retried with backoff.
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,27 +17,27 @@ import {
   type KubeNamespace,
   type KubeNode,
   type KubePod,
-} from '../checks';
-import type { Config } from '../config';
-import { RoundFailedError, RunError, UsageError } from '../errors';
-import { COUNT_REQUESTS, ensureCountPreload, preloadFunctions } from '../cost/count-preload';
-import { NO_LEDGER, type CallCounts, type ResourceLedger, type RoundOutcome, type Runtime } from '../experiment/runtime';
-import { firstStarted } from '../experiment/schedule';
-import type { Check, PlacementReport, RoundData } from '../types';
-import { buildPodManifest, CONTAINERS, dnsLabel, OUT_FILE, podLabels, podName, POD_LABELS, toYaml, type PodPlan } from './manifest';
-import { cleanStderr, run, tail, type ExecResult } from './pod-exec';
-import { loaderMessage } from '../native';
-import { listenerOf, noListener, parseSnapshot, SNAPSHOT_SCRIPT } from './pod-listener';
-import { hookedContainers, hookNotLoaded, isMapped } from './pod-maps';
-import { partialRound, roundFromOutput } from './pod-output';
-import { ensureLoadgen, loadgenBinary } from '../loadgen/native';
-import { nativeToolFor, pinBinaryFor, type PinArch } from './pin-arch';
-import { expectedRows, loadPodAssets, newRunId, podPlan, type PodAssets } from './pod-plan';
-import { autoCpuMillis, checkCpuFits, describeNode, nodeCpu as nodeCpuOf, podCpuMillis, podResources, type NodeCpu } from './pod-resources';
-import type { PlacementPlan } from './placement';
-import { placePod, podPlacement } from './pod-placement';
-import { COUNT_COMMAND, countingPodManifest, countPodName, countsFromOutput } from './pod-count';
-import { salvageRead, salvageStart } from './salvage-exec';
+} from '../../checks';
+import type { Config } from '../../config';
+import { RoundFailedError, RunError, UsageError } from '../../errors';
+import { COUNT_REQUESTS, ensureCountPreload, preloadFunctions } from '../../cost/count-preload';
+import { NO_LEDGER, type CallCounts, type ResourceLedger, type RoundOutcome, type Runtime } from '../contract';
+import { firstStarted } from '../../experiment/schedule';
+import type { Check, PlacementReport, RoundData } from '../../types';
+import { buildPodManifest, CONTAINERS, dnsLabel, OUT_FILE, podLabels, podName, POD_LABELS, toYaml, type PodPlan } from '../pod/manifest';
+import { cleanStderr, run, tail, type ExecResult } from '../pod/exec';
+import { loaderMessage } from '../../native';
+import { listenerOf, noListener, parseSnapshot, SNAPSHOT_SCRIPT } from '../pod/listener';
+import { hookedContainers, hookNotLoaded, isMapped } from '../pod/maps';
+import { partialRound, roundFromOutput } from '../pod/output';
+import { ensureLoadgen, loadgenBinary } from '../../loadgen/native';
+import { nativeToolFor, pinBinaryFor, type PinArch } from '../pod/pin-arch';
+import { expectedRows, loadPodAssets, newRunId, podPlan, type PodAssets } from '../pod/plan';
+import { autoCpuMillis, checkCpuFits, describeNode, nodeCpu as nodeCpuOf, podCpuMillis, podResources, type NodeCpu } from '../pod/resources';
+import type { PlacementPlan } from '../placement';
+import { placePod, podPlacement } from '../pod/placement';
+import { COUNT_COMMAND, countingPodManifest, countPodName, countsFromOutput } from '../pod/count';
+import { salvageRead, salvageStart } from '../pod/salvage-exec';
 import { hookNodeSelector } from './node-selector';
 
 export interface KubernetesOptions {
@@ -60,7 +60,7 @@ export interface KubernetesOptions {
   /** Attempts and first backoff for transient API errors (doubling). */
   retries?: number;
   backoffMs?: number;
-  /** The nodes' architecture, for the pin wrapper and load generator sent to the pods (default: this machine's; src/runtime/pin-arch.ts). */
+  /** The nodes' architecture, for the pin wrapper and load generator sent to the pods (default: this machine's; src/runtime/pod/pin-arch.ts). */
   pinArch?: PinArch | null;
   /** Told of every namespace and pod created and removed (default: nobody). */
   ledger?: ResourceLedger;
@@ -361,7 +361,7 @@ export class KubernetesRuntime implements Runtime {
 
   /**
    * One extra, unmeasured pod: the candidate with the counting preload in front of the hook, the
-   * loadgen counting around `requests` sequential requests (pod-count.ts). `kubectl exec` into the
+   * loadgen counting around `requests` sequential requests (pod/count.ts). `kubectl exec` into the
    * loadgen (node is there), no ptrace, no privileges: the pod shares one PID namespace.
    */
   async countCalls(requests = COUNT_REQUESTS): Promise<CallCounts> {
@@ -420,7 +420,7 @@ export class KubernetesRuntime implements Runtime {
 
   /**
    * On cancel: the loadgen's rows so far (it writes them in batches; one call of at most 2 s), then
-   * the pod and the run's namespace deletes are started, not waited for (salvage-exec.ts). They stay
+   * the pod and the run's namespace deletes are started, not waited for (pod/salvage-exec.ts). They stay
    * in the ledger: teardown or the Action's post step deletes again whatever is left.
    */
   salvage(): RoundData | null {

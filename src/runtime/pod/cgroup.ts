@@ -1,7 +1,7 @@
 // A container process's cgroup counters read from the host (/proc/<pid>/cgroup -> /sys/fs/cgroup),
 // for cgroup v2, v1 and hybrid hosts. Everything is best effort: unreadable -> undefined.
 import { existsSync, readFileSync } from 'node:fs';
-import { parseCpuStat, parseLimit } from '../checks/resource-limits';
+import { parseCpuStat, parseLimit } from '../../checks/resource-limits';
 
 export interface CgroupReading {
   nrThrottled?: number;

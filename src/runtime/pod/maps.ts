@@ -1,11 +1,11 @@
 // Proof that a SUT process is hooked: the hook's .so is mapped (its /proc/<pid>/maps has the path),
-// in the process that listens on the SUT's port (pod-listener.ts), whatever PID 1 of the container is.
+// in the process that listens on the SUT's port (listener.ts), whatever PID 1 of the container is.
 // ConfigMap volumes on Kubernetes are symlinks into a timestamped ..data dir, so the mapped path is
 // <mount dir>/..<stamp>/<file>; podman maps <mount dir>/<file>.
-import { RunError } from '../errors';
-import { loaderMessage } from '../native';
+import { RunError } from '../../errors';
+import { loaderMessage } from '../../native';
 import { CONTAINERS, HOOK_DIRS, type PodPlan } from './manifest';
-import { tail } from './pod-exec';
+import { tail } from './exec';
 
 export function isMapped(maps: string, mountDir: string, fileName: string): boolean {
   for (const line of maps.split('\n')) {

@@ -2,9 +2,9 @@
 // and memory on every container, init containers included; `cpu: auto` splits what the node can
 // still give among the three containers, so a small runner (kind's control plane takes about
 // 0.95 CPU of 2) is not asked for more than it has.
-import type { PodConfig } from '../config';
-import { RunError, UsageError } from '../errors';
-import type { KubeList, KubeNode, KubePod } from '../checks';
+import type { PodConfig } from '../../config';
+import { RunError, UsageError } from '../../errors';
+import type { KubeList, KubeNode, KubePod } from '../../checks';
 
 export interface Quantities {
   cpu?: string;

@@ -6,10 +6,10 @@
 import { which } from '@actions/io';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../config';
-import { UsageError } from '../errors';
-import { buildNative, elfMachine, packageRoot } from '../native';
-import { pinBinary } from './placement';
+import type { Config } from '../../config';
+import { UsageError } from '../../errors';
+import { buildNative, elfMachine, packageRoot } from '../../native';
+import { pinBinary } from '../placement';
 
 /** The architectures hook/pin.c has raw syscalls for, by their GNU triple's first part. */
 export type PinArch = 'x86_64' | 'aarch64';

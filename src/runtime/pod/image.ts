@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { RunError } from '../errors';
-import { run, runOk } from './pod-exec';
+import { RunError } from '../../errors';
+import { run, runOk } from './exec';
 
 /** `ldd FILE` output -> absolute paths of the shared objects it needs (loader included). */
 export function parseLdd(text: string): string[] {

@@ -3,7 +3,7 @@
 // proof reads the maps of the listening process, not of PID 1. The socket's inode comes from
 // /proc/net/tcp{,6} (proc(5): local_address is hex IP:PORT, st 0A is LISTEN, the 10th field is the
 // inode); the process is the one with an fd linking to `socket:[inode]`.
-import { RunError } from '../errors';
+import { RunError } from '../../errors';
 
 const TCP_LISTEN = '0A';
 

@@ -1,13 +1,13 @@
-// One SUT instance as a child process of this host: started with an allowlisted env (sut-env.ts; our
+// One SUT instance as a child process of this host: started with an allowlisted env (../sut-env.ts; our
 // own LD_PRELOAD and the runner's tokens never reach it, the hook's LD_PRELOAD only the SUT), watched until ready, proven hooked through /proc/<pid>/maps, stopped and reaped. Spawned
 // directly (not @actions/exec): the instance runs for a whole round and is stopped by signal.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RunError } from '../errors';
-import { loaderMessage } from '../native';
-import { sutEnvironment } from './sut-env';
+import { RunError } from '../../errors';
+import { loaderMessage } from '../../native';
+import { sutEnvironment } from '../sut-env';
 
 const TAIL_BYTES = 4096;
 

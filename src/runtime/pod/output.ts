@@ -1,9 +1,9 @@
 // The loadgen's output as it comes back from a pod (`podman logs` / `kubectl logs`, which may mix
 // in its stderr lines): the CSV rows of one round -> RoundData. Truncation is detected, never hidden.
-import { RunError } from '../errors';
-import { SAMPLES_HEADER, parseSampleRow } from '../loadgen/csv';
-import { roundFromSamples } from '../samples/round-data';
-import type { RoundData, Sample } from '../types';
+import { RunError } from '../../errors';
+import { SAMPLES_HEADER, parseSampleRow } from '../../loadgen/csv';
+import { roundFromSamples } from '../../samples/round-data';
+import type { RoundData, Sample } from '../../types';
 
 /** The header of a load generator from before the conn column (an image built by an older release). */
 const HEADER_BEFORE_CONN = 'round,arm,seq,latency_ns,start_ns,status';

@@ -3,9 +3,9 @@
 // front of their commands, "@-1" = the last CPU each container may use. No privileges, no
 // shareProcessNamespace: the wrapper execs, so the SUT keeps its PID (1 in its container) and the
 // hook proof is unchanged. The two SUT containers are listed in the round's random start order.
-import type { Arm, PlacementChoice, PlacementReport } from '../types';
+import type { Arm, PlacementChoice, PlacementReport } from '../../types';
 import { CONTAINERS, configMapNames, podLabels, type PodManifest } from './manifest';
-import { podPlacementPlan, type PlacementPlan } from './placement';
+import { podPlacementPlan, type PlacementPlan } from '../placement';
 
 const PIN_DIR = '/hook-latency/pin';
 export const PIN_PATH = `${PIN_DIR}/pin`;
