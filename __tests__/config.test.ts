@@ -43,6 +43,9 @@ describe('config', () => {
     expect(c.requests).toEqual([{ method: 'GET', path: '/', weight: 1 }]);
     expect(c.placement).toBe('auto');
     expect(buildConfig({ placement: 'split' }).placement).toBe('split');
+    expect(c.concurrency).toBe(1);
+    expect(buildConfig({ concurrency: '8' }).concurrency).toBe(8);
+    expect(buildConfig({ concurrency: 64 }).concurrency).toBe(64);
   });
 
   it.each([
@@ -50,6 +53,10 @@ describe('config', () => {
     [{ threshold: '2 percent' }, 'threshold must look like 2% or 50us'],
     [{ power: '1.5' }, 'power must be a probability'],
     [{ connection: 'pipelined' }, 'connection must be one of keep-alive, new'],
+    [{ concurrency: '0' }, "concurrency must be an integer >= 1, got '0'"],
+    [{ concurrency: '65' }, "concurrency must be at most 64, got '65'"],
+    [{ concurrency: 'many' }, "concurrency must be an integer >= 1, got 'many'"],
+    [{ concurrency: '2.5' }, "concurrency must be an integer >= 1, got '2.5'"],
     [{ 'max-duration': '10 minutes' }, 'max-duration must look like 90s'],
     [{ requests: [{ path: 'no-slash' }] }, 'requests[0].path must start with /'],
     [{ sut: { port: 'http' } }, 'sut.port must be an integer'],

@@ -5,12 +5,14 @@
 // `hook-latency micro` times read+recv calls per request counted by strace.
 //
 //   npm run build && npm run bench -- live --runs 100 [--hog] [--runtime local|podman]
-//       [--placement auto,same-cpu,split,off] [--hook none,noop,noop2,delay500] [--cli dist/cli.js]
+//       [--placement auto,same-cpu,split,off] [--hook none,noop,noop2,delay500,contend2000] [--workers N] [--cli dist/cli.js]
 //
 // --hook: none = a pure A/A (no hook on either arm), noop = noop.so against no hook, noop2 = noop.so
 // in both arms (the demo's A/A), delayN = delay.so at N ns per read/recv, stallN = stall.so stalling N ns
 // on every 100th read, spinN = spin.so spinning N
-// loop iterations per read/recv (a clock-free cost; its ns come from micro). --hog keeps one core at
+// loop iterations per read/recv (a clock-free cost; its ns come from micro), contendN = contend.so holding
+// its process-wide lock N ns per read/recv (with --workers 4 --gate-args=--concurrency=8 the requests
+// queue for it; its "real cost" column is the uncontended one). --hog keeps one core at
 // 100 % (a `node -e 'for(;;){}'` child) for the whole series. Every run gets its own seed (1..N).
 // A run that fails (exit 2/3) is counted apart and its last line printed under the row.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -32,6 +34,8 @@ const { values } = parseArgs({
     placement: { type: 'string', default: 'auto' },
     hook: { type: 'string', default: 'none,delay500' },
     cli: { type: 'string', default: join(root, 'dist', 'cli.js') },
+    /** The example SUT's serving threads (its WORKERS), for concurrent load (--gate-args=--concurrency=8). */
+    workers: { type: 'string', default: '' },
     /** More `hook-latency run` flags for every gate run, space-separated: --gate-args=--requests-per-round=2000 (through npm, keep the "="). */
     'gate-args': { type: 'string', default: '' },
   },
@@ -72,19 +76,20 @@ function hookArgs(hook: string): { args: string[]; cost?: CostHook } {
   const noop = join(root, 'hook', 'build', 'noop.so');
   if (hook === 'noop') return { args: ['--hook', noop] };
   if (hook === 'noop2') return { args: ['--hook', noop, '--baseline-hook', noop] };
-  const m = /^(delay|spin|stall)(\d+)$/.exec(hook);
-  if (!m) throw new Error(`--hook: none, noop, noop2, delayN, spinN or stallN, got ${hook}`);
+  const m = /^(delay|spin|stall|contend)(\d+)$/.exec(hook);
+  if (!m) throw new Error(`--hook: none, noop, noop2, delayN, spinN, stallN or contendN, got ${hook}`);
   const so = join(root, 'hook', 'build', `${m[1]}.so`);
   return { args: ['--hook', so], cost: { so, variable: COST_VARIABLE[m[1]!]!, value: Number(m[2]) } };
 }
 
-/** The variable that sets each tunable hook's cost (stall: ns of the stall on every 100th read). */
-const COST_VARIABLE: Record<string, string> = { delay: 'HOOK_DELAY_NS', spin: 'HOOK_SPIN_ITERS', stall: 'HOOK_STALL_NS' };
+/** The variable that sets each tunable hook's cost (stall: ns of the stall on every 100th read; contend: ns the lock is held). */
+const COST_VARIABLE: Record<string, string> = { delay: 'HOOK_DELAY_NS', spin: 'HOOK_SPIN_ITERS', stall: 'HOOK_STALL_NS', contend: 'HOOK_CONTEND_NS' };
 
 /** A config file for the SUT env (the hook's cost variable), in the run's own directory. */
 function configFile(dir: string, cost?: CostHook): string {
   const file = join(dir, 'gate.yml');
-  const env = cost === undefined ? '' : `\n  env:\n    ${cost.variable}: "${cost.value}"`;
+  const vars = [...(cost ? [`${cost.variable}: "${cost.value}"`] : []), ...(values.workers ? [`WORKERS: "${values.workers}"`] : [])];
+  const env = vars.length ? `\n  env:${vars.map((v) => `\n    ${v}`).join('')}` : '';
   writeFileSync(file, `sut:\n  ready-path: /healthz${env}\n`);
   return file;
 }

@@ -15,7 +15,9 @@
  * Static and freestanding (no libc; raw syscalls on x86-64 and aarch64; make -C hook loadgen), for
  * the same reasons as pin.c: LD_PRELOAD and the image's libc never touch it, it runs in any image
  * (the pods run it in the SUT's own image, sent in the ConfigMap), and its loop has no allocator,
- * garbage collector or event loop between two requests: one request in flight, blocking sockets.
+ * garbage collector or event loop between two requests. With `concurrency 1` (the default) one
+ * request is in flight, on blocking sockets; with N > 1, N closed loops ("lanes", each a connection
+ * to either arm) run the pairs side by side on non-blocking sockets and one ppoll.
  *
  * Exit codes: 0 done (request errors are rows with status 0), 2 bad config, 3 a target never became
  * ready, the output could not be written or a counted request failed; 128+N after flushing every
@@ -27,12 +29,12 @@
 typedef unsigned long ulong;
 
 #if defined(__x86_64__)
-enum { NR_shutdown = 48, NR_ppoll = 271, NR_read = 0, NR_write = 1, NR_close = 3, NR_rt_sigprocmask = 14, NR_nanosleep = 35,
+enum { NR_shutdown = 48, NR_ppoll = 271, NR_getsockopt = 55, NR_read = 0, NR_write = 1, NR_close = 3, NR_rt_sigprocmask = 14, NR_nanosleep = 35,
        NR_socket = 41, NR_connect = 42, NR_sendto = 44, NR_setsockopt = 54, NR_kill = 62,
        NR_rt_sigpending = 127, NR_clock_gettime = 228, NR_exit_group = 231, NR_openat = 257,
        NR_unlinkat = 263 };
 #elif defined(__aarch64__)
-enum { NR_shutdown = 210, NR_ppoll = 73, NR_read = 63, NR_write = 64, NR_close = 57, NR_rt_sigprocmask = 135, NR_nanosleep = 101,
+enum { NR_shutdown = 210, NR_ppoll = 73, NR_getsockopt = 209, NR_read = 63, NR_write = 64, NR_close = 57, NR_rt_sigprocmask = 135, NR_nanosleep = 101,
        NR_socket = 198, NR_connect = 203, NR_sendto = 206, NR_setsockopt = 208, NR_kill = 129,
        NR_rt_sigpending = 136, NR_clock_gettime = 113, NR_exit_group = 94, NR_openat = 56,
        NR_unlinkat = 35 };
@@ -163,7 +165,7 @@ enum { STREAM_SCHEDULE = 0, STREAM_MIX = 1, STREAM_WARMUP_MIX = 2, STREAM_START_
 /* ---------------------------------------------------------------------------------------------- */
 /* Config */
 
-enum { BASELINE = 0, CANDIDATE = 1, MAX_REQUESTS = 256 };
+enum { BASELINE = 0, CANDIDATE = 1, MAX_REQUESTS = 256, MAX_CONCURRENCY = 64 };
 static const char *const ARM_NAME[2] = { "baseline", "candidate" };
 
 typedef struct { uint8_t ip[4]; uint16_t port; char text[64]; /* host:port */ } target_t;
@@ -172,14 +174,14 @@ typedef struct { double weight; int head; const char *wire[2]; size_t size[2]; }
 static struct {
     uint32_t seed;
     uint64_t round, rounds, warmup, pairs, count;
-    int keep_alive, have_seed, have_target[2];
+    int keep_alive, have_seed, have_target[2], concurrency;
     long timeout_ms, wait_ready_ms;
     const char *ready_path, *out, *count_file;
     target_t target[2];
     request_t req[MAX_REQUESTS];
     double cum[MAX_REQUESTS];
     int nreq;
-} cfg = { .rounds = 1, .warmup = 100, .pairs = 1000, .keep_alive = 1, .timeout_ms = 5000,
+} cfg = { .rounds = 1, .warmup = 100, .pairs = 1000, .keep_alive = 1, .concurrency = 1, .timeout_ms = 5000,
           .wait_ready_ms = 30000, .ready_path = "/" };
 
 static char cfg_text[8 << 20];
@@ -307,6 +309,7 @@ static void parse_key(char *key, char **p)
     else if (eq(key, "rounds")) cfg.rounds = number(need(p, key), key, 1000000);
     else if (eq(key, "warmup")) cfg.warmup = number(need(p, key), key, 100000000);
     else if (eq(key, "pairs")) cfg.pairs = number(need(p, key), key, 1000000000);
+    else if (eq(key, "concurrency")) cfg.concurrency = (int)number(need(p, key), key, MAX_CONCURRENCY);
     else if (eq(key, "timeout-ms")) cfg.timeout_ms = (long)number(need(p, key), key, 86400000);
     else if (eq(key, "wait-ready-ms")) cfg.wait_ready_ms = (long)number(need(p, key), key, 86400000);
     else if (eq(key, "ready-path")) cfg.ready_path = need(p, key);
@@ -331,6 +334,7 @@ static void check_config(void)
     if (!cfg.have_target[BASELINE] || !cfg.have_target[CANDIDATE]) bad("both targets are required", NULL);
     if (!cfg.nreq) bad("at least one request is required", NULL);
     if (cfg.rounds < 1 || cfg.pairs < 1 || cfg.timeout_ms < 1) bad("rounds, pairs and timeout-ms must be >= 1", NULL);
+    if (cfg.concurrency < 1) bad("concurrency must be 1..64", NULL);
     if (cfg.ready_path[0] != '/') bad("ready-path must start with /", NULL);
     double total = 0;
     for (int i = 0; i < cfg.nreq; i++) cfg.cum[i] = total += cfg.req[i].weight;
@@ -587,7 +591,7 @@ more:
 }
 
 /* ---------------------------------------------------------------------------------------------- */
-/* One closed-loop connection to one target: a lane. Issue #23's concurrency adds N lanes per arm. */
+/* One closed-loop connection to one target: a lane. `concurrency N` gives each arm N lanes. */
 
 typedef struct {
     int fd;
@@ -631,10 +635,14 @@ static const char *timeout_message(result_t *r, long ms)
     return r->detail;
 }
 
-/* socket + TCP_NODELAY + send/receive timeouts (SO_SNDTIMEO also bounds connect) + connect. */
-static long lane_connect(lane_t *l, long timeout_ms)
+/*
+ * socket + TCP_NODELAY + send/receive timeouts (SO_SNDTIMEO also bounds connect) + connect.
+ * `flags` SOCK_NONBLOCK for the concurrent lanes: then -E_INPROGRESS leaves the socket in l->fd.
+ */
+enum { SOCK_NONBLOCK = 04000 };
+static long lane_connect(lane_t *l, long timeout_ms, int flags)
 {
-    long fd = sys3(NR_socket, 2 /* AF_INET */, 1 | 02000000 /* SOCK_STREAM | SOCK_CLOEXEC */, 0);
+    long fd = sys3(NR_socket, 2 /* AF_INET */, 1 | 02000000 | flags /* SOCK_STREAM | SOCK_CLOEXEC */, 0);
     if (fd < 0) return fd;
     int one = 1;
     long tv[2] = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
@@ -647,12 +655,12 @@ static long lane_connect(lane_t *l, long timeout_ms)
     memcpy(sa.addr, l->target->ip, 4);
     long r;
     do r = sys3(NR_connect, fd, &sa, sizeof sa); while (r == -E_INTR);
-    if (r < 0) {
+    if (r < 0 && !(r == -E_INPROGRESS && flags)) {
         sys3(NR_close, fd, 0, 0);
         return r;
     }
     l->fd = (int)fd;
-    return 0;
+    return r;
 }
 
 static int send_all(int fd, const char *b, size_t n)
@@ -665,6 +673,16 @@ static int send_all(int fd, const char *b, size_t n)
         n -= (size_t)w;
     }
     return 0;
+}
+
+static const char *malformed_message(result_t *r, const char *why)
+{
+    line_t m = { .n = 0 };
+    add(&m, "malformed response: ");
+    add(&m, why);
+    memcpy(r->detail, m.b, m.n);
+    r->detail[m.n] = 0;
+    return r->detail;
 }
 
 static void fail(lane_t *l, result_t *r, const char *error)
@@ -686,7 +704,7 @@ static void lane_request(lane_t *l, const char *wire, size_t size, int head, lon
     if (!keep_alive) lane_close(l);
     r->start_ns = now_ns();
     if (l->fd < 0) {
-        long c = lane_connect(l, timeout_ms);
+        long c = lane_connect(l, timeout_ms, 0);
         if (c < 0) return fail(l, r, c == -E_INPROGRESS || c == -E_AGAIN ? timeout_message(r, timeout_ms) : errno_name(c));
         if (keep_alive) r->start_ns = now_ns();
     }
@@ -705,14 +723,7 @@ static void lane_request(lane_t *l, const char *wire, size_t size, int head, lon
         }
         hi += (size_t)got;
         int done = feed(&p, rbuf, &lo, hi);
-        if (done < 0) {
-            line_t m = { .n = 0 };
-            add(&m, "malformed response: ");
-            add(&m, p.error);
-            memcpy(r->detail, m.b, m.n);
-            r->detail[m.n] = 0;
-            return fail(l, r, r->detail);
-        }
+        if (done < 0) return fail(l, r, malformed_message(r, p.error));
         if (done) break;
         /* Keep only the unconsumed tail (a partial head or chunk line) for the next read. */
         if (lo > 0) {
@@ -769,7 +780,7 @@ static void out_s(const char *s)
 {
     while (*s) out_buf[out_len++] = *s++;
 }
-static void emit_row(uint64_t round, int arm, uint64_t seq, const result_t *r, uint64_t t0)
+static void emit_row(uint64_t round, int arm, uint64_t seq, const result_t *r, uint64_t t0, int conn)
 {
     out_u(round);
     out_buf[out_len++] = ',';
@@ -782,6 +793,8 @@ static void emit_row(uint64_t round, int arm, uint64_t seq, const result_t *r, u
     out_u(r->start_ns - t0);
     out_buf[out_len++] = ',';
     out_u((uint64_t)r->status);
+    out_buf[out_len++] = ',';
+    out_u((uint64_t)conn);
     out_buf[out_len++] = '\n';
     if (++out_rows == BATCH) flush_rows();
 }
@@ -844,42 +857,41 @@ static void send_one(lane_t *lane, int req, result_t *r)
     lane_request(lane, q->wire[arm], q->size[arm], q->head, cfg.timeout_ms, cfg.keep_alive, r);
 }
 
-/* One round: warm-up (the first-started arm leads each pair), then the recorded coin-flip pairs. */
-static uint64_t run_round(uint64_t round, uint64_t *errors)
+/* What a round's lanes share: its streams, the arm that leads the warm-up, the next pair to run. */
+typedef struct {
+    uint64_t round, t0, next_pair, *errors;
+    prng_t sched, mix, warm_mix;
+    int lead;
+} round_state_t;
+
+static void round_begin(round_state_t *rs, uint64_t round, uint64_t *errors)
 {
     uint32_t rnd = (uint32_t)round;
-    prng_t sched, mix, warm_mix, start;
-    prng_seed(&sched, derive_seed(cfg.seed, rnd, STREAM_SCHEDULE));
-    prng_seed(&mix, derive_seed(cfg.seed, rnd, STREAM_MIX));
-    prng_seed(&warm_mix, derive_seed(cfg.seed, rnd, STREAM_WARMUP_MIX));
+    prng_t start;
+    prng_seed(&rs->sched, derive_seed(cfg.seed, rnd, STREAM_SCHEDULE));
+    prng_seed(&rs->mix, derive_seed(cfg.seed, rnd, STREAM_MIX));
+    prng_seed(&rs->warm_mix, derive_seed(cfg.seed, rnd, STREAM_WARMUP_MIX));
     prng_seed(&start, derive_seed(cfg.seed, rnd, STREAM_START_ORDER));
-    int lead = next_bit(&start);
-    lane_t lanes[2] = { { -1, &cfg.target[BASELINE] }, { -1, &cfg.target[CANDIDATE] } };
-    result_t r;
+    rs->lead = next_bit(&start);
+    rs->round = round;
+    rs->errors = errors;
+    rs->next_pair = 0;
     messages.n = 0;
-    uint64_t t0 = now_ns();
-    int req = 0;
-    for (uint64_t i = 0; i < 2 * cfg.warmup; i++) {
-        if (i % 2 == 0) req = pick_request(&warm_mix);
-        int arm = i % 2 == 0 ? lead : 1 - lead;
-        stop_if_signalled();
-        send_one(&lanes[arm], req, &r);
-        note(arm, &r);
-    }
-    for (uint64_t k = 0; k < cfg.pairs; k++) {
-        int first = next_bit(&sched);
-        req = pick_request(&mix);
-        for (int j = 0; j < 2; j++) {
-            int arm = j == 0 ? first : 1 - first;
-            stop_if_signalled();
-            send_one(&lanes[arm], req, &r);
-            if (r.status == 0) ++*errors;
-            note(arm, &r);
-            emit_row(round, arm, 2 * k + (uint64_t)j, &r, t0);
-        }
-    }
-    lane_close(&lanes[0]);
-    lane_close(&lanes[1]);
+    rs->t0 = now_ns();
+}
+
+/*
+ * The order of the arms within recorded pair k: which one goes first. A fair coin per pair from the
+ * round's schedule stream (pairSchedule in src/experiment/schedule.ts); the one place that decides it.
+ */
+static int pair_first_arm(round_state_t *rs, uint64_t k)
+{
+    (void)k;
+    return next_bit(&rs->sched);
+}
+
+static void say_messages(uint64_t round)
+{
     line_t l = { .n = 0 };
     for (int i = 0; i < messages.n; i++) {
         add(&l, "loadgen: round ");
@@ -888,6 +900,252 @@ static uint64_t run_round(uint64_t round, uint64_t *errors)
         add(&l, messages.text[i]);
         say(&l);
     }
+}
+
+/* concurrency 1: warm-up (the first-started arm leads each pair), then the recorded pairs, one request in flight. */
+static void run_pairs_blocking(round_state_t *rs)
+{
+    lane_t lanes[2] = { { -1, &cfg.target[BASELINE] }, { -1, &cfg.target[CANDIDATE] } };
+    result_t r;
+    int req = 0;
+    for (uint64_t i = 0; i < 2 * cfg.warmup; i++) {
+        if (i % 2 == 0) req = pick_request(&rs->warm_mix);
+        int arm = i % 2 == 0 ? rs->lead : 1 - rs->lead;
+        stop_if_signalled();
+        send_one(&lanes[arm], req, &r);
+        note(arm, &r);
+    }
+    for (uint64_t k = 0; k < cfg.pairs; k++) {
+        int first = pair_first_arm(rs, k);
+        req = pick_request(&rs->mix);
+        for (int j = 0; j < 2; j++) {
+            int arm = j == 0 ? first : 1 - first;
+            stop_if_signalled();
+            send_one(&lanes[arm], req, &r);
+            if (r.status == 0) ++*rs->errors;
+            note(arm, &r);
+            emit_row(rs->round, arm, 2 * k + (uint64_t)j, &r, rs->t0, 0);
+        }
+    }
+    lane_close(&lanes[0]);
+    lane_close(&lanes[1]);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/*
+ * concurrency N > 1: N closed loops, loop c owning lane c of each arm. A loop runs one pair at a time,
+ * its two requests one after the other on its own two connections; when the pair is done it takes
+ * the next one (warm-up pairs first, then the recorded ones), so N requests are in flight and a
+ * pair's seq says when it was started. The coins and the mix are drawn in pair order, as above.
+ */
+enum { L_IDLE, L_CONNECTING, L_SENDING, L_READING };
+enum { STEP_WAIT, STEP_ON, STEP_DONE };
+enum { POLLIN = 1, POLLOUT = 4 };
+
+typedef struct {
+    lane_t lane[2];
+    int conn, phase, step, first, req;
+    uint64_t pair, deadline;
+    size_t sent, lo, hi;
+    parser_t parser;
+    result_t r;
+    char buf[RB_SIZE];
+} closed_loop_t;
+
+static closed_loop_t loops[MAX_CONCURRENCY];
+
+static int loop_arm(const closed_loop_t *l) { return l->step == 0 ? l->first : 1 - l->first; }
+static lane_t *loop_lane(closed_loop_t *l) { return &l->lane[loop_arm(l)]; }
+static int is_warmup(const closed_loop_t *l) { return l->pair < cfg.warmup; }
+
+static int take_pair(round_state_t *rs, closed_loop_t *l)
+{
+    if (rs->next_pair >= cfg.warmup + cfg.pairs) return 0;
+    l->pair = rs->next_pair++;
+    l->step = 0;
+    if (is_warmup(l)) {
+        l->first = rs->lead;
+        l->req = pick_request(&rs->warm_mix);
+    } else {
+        l->first = pair_first_arm(rs, l->pair - cfg.warmup);
+        l->req = pick_request(&rs->mix);
+    }
+    return 1;
+}
+
+static int step_failed(closed_loop_t *l, const char *error)
+{
+    fail(loop_lane(l), &l->r, error);
+    return STEP_DONE;
+}
+static const char *errno_or_timeout(closed_loop_t *l, long err)
+{
+    return err == -E_AGAIN || err == -E_INPROGRESS ? timeout_message(&l->r, cfg.timeout_ms) : errno_name(err);
+}
+
+static int connected(closed_loop_t *l)
+{
+    int err = 0, size = sizeof err;
+    sys6(NR_getsockopt, loop_lane(l)->fd, 1 /* SOL_SOCKET */, 4 /* SO_ERROR */, (long)&err, (long)&size, 0);
+    if (err) return step_failed(l, errno_or_timeout(l, -err));
+    if (cfg.keep_alive) l->r.start_ns = now_ns();
+    l->phase = L_SENDING;
+    return STEP_ON;
+}
+
+/* Starts the loop's current request; as lane_request, keep-alive times from just before the send. */
+static int start_request(closed_loop_t *l)
+{
+    lane_t *lane = loop_lane(l);
+    l->r.status = 0;
+    l->r.error = NULL;
+    l->parser = (parser_t){ .state = P_HEAD, .keep_alive = 1, .head_request = cfg.req[l->req].head };
+    l->sent = l->lo = l->hi = 0;
+    if (!cfg.keep_alive) lane_close(lane);
+    l->r.start_ns = now_ns();
+    l->deadline = l->r.start_ns + (uint64_t)cfg.timeout_ms * 1000000u;
+    l->phase = lane->fd < 0 ? L_CONNECTING : L_SENDING;
+    if (lane->fd >= 0) return STEP_ON;
+    long c = lane_connect(lane, cfg.timeout_ms, SOCK_NONBLOCK);
+    if (c < 0 && c != -E_INPROGRESS) return step_failed(l, errno_name(c));
+    return c == 0 ? connected(l) : STEP_WAIT;
+}
+
+/* Sends what the socket takes; once all is sent the response cannot be there yet: wait for it. */
+static int send_some(closed_loop_t *l)
+{
+    const request_t *q = &cfg.req[l->req];
+    int arm = loop_arm(l);
+    long w = sys6(NR_sendto, loop_lane(l)->fd, (long)(q->wire[arm] + l->sent), (long)(q->size[arm] - l->sent), 0x4000 /* MSG_NOSIGNAL */, 0, 0);
+    if (w == -E_AGAIN) return STEP_WAIT;
+    if (w == -E_INTR) return STEP_ON;
+    if (w < 0) return step_failed(l, errno_name(w));
+    if ((l->sent += (size_t)w) < q->size[arm]) return STEP_ON;
+    l->phase = L_READING;
+    return STEP_WAIT;
+}
+
+static int response_complete(closed_loop_t *l)
+{
+    result_t *r = &l->r;
+    r->latency_ns = now_ns() - r->start_ns;
+    if (r->latency_ns == 0) r->latency_ns = 1;
+    r->status = l->parser.status;
+    if (!cfg.keep_alive || !l->parser.keep_alive) lane_close(loop_lane(l));
+    return STEP_DONE;
+}
+
+/* One read of what ppoll said is there; the rest of a partial response comes with the next event. */
+static int read_some(closed_loop_t *l)
+{
+    long got = sys3(NR_read, loop_lane(l)->fd, l->buf + l->hi, RB_SIZE - l->hi);
+    if (got == -E_AGAIN) return STEP_WAIT;
+    if (got == -E_INTR) return STEP_ON;
+    if (got < 0) return step_failed(l, errno_name(got));
+    if (got == 0) return l->parser.state == P_UNTIL_CLOSE ? response_complete(l) : step_failed(l, "connection closed before response complete");
+    l->hi += (size_t)got;
+    int done = feed(&l->parser, l->buf, &l->lo, l->hi);
+    if (done < 0) return step_failed(l, malformed_message(&l->r, l->parser.error));
+    if (done) return response_complete(l);
+    if (l->lo > 0) { /* keep only the unconsumed tail for the next read */
+        memmove(l->buf, l->buf + l->lo, l->hi - l->lo);
+        l->hi -= l->lo;
+        l->lo = 0;
+    }
+    if (l->hi == RB_SIZE) return step_failed(l, "malformed response: response head too large");
+    if (now_ns() > l->deadline) return step_failed(l, timeout_message(&l->r, cfg.timeout_ms));
+    return STEP_WAIT;
+}
+
+/* A request ended (answered or failed): its row, then the pair's second request, or the next pair. */
+static int request_done(round_state_t *rs, closed_loop_t *l)
+{
+    int arm = loop_arm(l);
+    note(arm, &l->r);
+    if (!is_warmup(l)) {
+        if (l->r.status == 0) ++*rs->errors;
+        emit_row(rs->round, arm, 2 * (l->pair - cfg.warmup) + (uint64_t)l->step, &l->r, rs->t0, l->conn);
+    }
+    if (++l->step == 2 && !take_pair(rs, l)) {
+        l->phase = L_IDLE;
+        return STEP_WAIT;
+    }
+    return start_request(l);
+}
+
+/* Follows step result `s` as far as the loop goes without waiting (a connect ends only by ppoll). */
+static void advance(round_state_t *rs, closed_loop_t *l, int s)
+{
+    for (;;) {
+        while (s == STEP_DONE) s = request_done(rs, l);
+        if (s == STEP_WAIT) return;
+        s = l->phase == L_SENDING ? send_some(l) : l->phase == L_READING ? read_some(l) : STEP_WAIT;
+    }
+}
+
+/* What ppoll's answer (or its silence until the deadline at `now`) means for a busy loop. */
+static int poll_result(closed_loop_t *l, short revents, uint64_t now)
+{
+    if (revents) return l->phase == L_CONNECTING ? connected(l) : STEP_ON;
+    if (now > l->deadline) return step_failed(l, timeout_message(&l->r, cfg.timeout_ms));
+    return STEP_WAIT;
+}
+
+typedef struct { int fd; short events, revents; } pollfd_t;
+
+/* Fills the poll set with the busy loops' sockets; returns how many, and the nearest deadline. */
+static int poll_set(pollfd_t *fds, closed_loop_t **busy, int n, uint64_t *deadline)
+{
+    int k = 0;
+    *deadline = (uint64_t)-1;
+    for (int c = 0; c < n; c++) {
+        closed_loop_t *l = &loops[c];
+        if (l->phase == L_IDLE) continue;
+        fds[k] = (pollfd_t){ loop_lane(l)->fd, (short)(l->phase == L_READING ? POLLIN : POLLOUT), 0 };
+        busy[k++] = l;
+        if (l->deadline < *deadline) *deadline = l->deadline;
+    }
+    return k;
+}
+
+static void wait_for_sockets(pollfd_t *fds, int k, uint64_t deadline)
+{
+    uint64_t t = now_ns(), wait = deadline > t ? deadline - t : 0;
+    long ts[2] = { (long)(wait / 1000000000u), (long)(wait % 1000000000u) };
+    sys6(NR_ppoll, (long)fds, k, (long)ts, 0, 8, 0);
+}
+
+static void run_pairs_concurrent(round_state_t *rs)
+{
+    int n = cfg.concurrency;
+    pollfd_t fds[MAX_CONCURRENCY];
+    closed_loop_t *busy[MAX_CONCURRENCY];
+    for (int c = 0; c < n; c++) {
+        closed_loop_t *l = &loops[c];
+        *l = (closed_loop_t){ .lane = { { -1, &cfg.target[BASELINE] }, { -1, &cfg.target[CANDIDATE] } }, .conn = c, .phase = L_IDLE };
+        if (take_pair(rs, l)) advance(rs, l, start_request(l));
+    }
+    uint64_t deadline;
+    for (int k; (k = poll_set(fds, busy, n, &deadline)) > 0;) {
+        stop_if_signalled();
+        wait_for_sockets(fds, k, deadline);
+        uint64_t now = now_ns();
+        for (int i = 0; i < k; i++) advance(rs, busy[i], poll_result(busy[i], fds[i].revents, now));
+    }
+    for (int c = 0; c < n; c++) {
+        lane_close(&loops[c].lane[0]);
+        lane_close(&loops[c].lane[1]);
+    }
+}
+
+/* One round: warm-up and recorded pairs, on one lane per arm or on `concurrency` of them. */
+static uint64_t run_round(uint64_t round, uint64_t *errors)
+{
+    round_state_t rs;
+    round_begin(&rs, round, errors);
+    if (cfg.concurrency == 1) run_pairs_blocking(&rs);
+    else run_pairs_concurrent(&rs);
+    say_messages(round);
     return 2 * cfg.pairs;
 }
 
@@ -1226,7 +1484,7 @@ static int run(int argc, char **argv, char **envp)
     for (int arm = 0; arm < 2 && cfg.wait_ready_ms > 0; arm++)
         if (wait_ready(arm)) return 3;
     if (open_output()) return 3;
-    static const char header[] = "round,arm,seq,latency_ns,start_ns,status\n";
+    static const char header[] = "round,arm,seq,latency_ns,start_ns,status,conn\n";
     write_all_or_exit(header, sizeof header - 1);
     uint64_t samples = 0, errors = 0;
     for (uint64_t i = 0; i < cfg.rounds; i++) {

@@ -31,6 +31,7 @@ run options:
   --min-rounds N           rounds the plan covers at least; a boundary crossing may end a run sooner (default 10 local, 20 in a pod)
   --look-every N           rounds between looks of the sequential test (default 5)
   --connection MODE        keep-alive | new: one connection per arm, or one per request (default keep-alive)
+  --concurrency N          closed-loop connections per arm, 1..64: requests in flight at once (default 1)
   --seed N                 seed of the randomized schedule
   --out DIR                write samples.csv, verdict.json, summary.md
   --json                   print the verdict JSON on stdout
@@ -75,6 +76,7 @@ export const OPTIONS = {
   'requests-per-round': { type: 'string' },
   'warmup-requests': { type: 'string' },
   connection: { type: 'string' },
+  concurrency: { type: 'string' },
   seed: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },

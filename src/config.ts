@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from './errors';
 import { PLACEMENTS, TAIL_LEVEL_NAMES, type PlacementChoice, type TailLevelName, type Threshold } from './types';
+import { MAX_CONCURRENCY } from './loadgen/config';
 import { parseCount, parseDuration, parseProbability, parseThreshold } from './units';
 
 export const RUNTIMES = ['local', 'podman', 'kind', 'kubernetes', 'replay'] as const;
@@ -69,6 +70,8 @@ export interface Config {
   baselineHook?: string;
   requests: RequestSpec[];
   connection: ConnectionMode;
+  /** Closed-loop connections per arm: requests in flight at once (docs/method.md, "Concurrent load"). */
+  concurrency: number;
   warmupRequests: number;
   requestsPerRound: number;
   timeoutMs: number;
@@ -101,6 +104,7 @@ export type RawConfig = Record<string, unknown>;
 export const DEFAULTS = {
   runtime: 'local',
   connection: 'keep-alive',
+  concurrency: 1,
   'warmup-requests': 50,
   /** By runtime when unset: ROUND_DEFAULTS. */
   'requests-per-round': undefined as number | undefined,
@@ -222,6 +226,7 @@ export function buildConfig(raw: RawConfig): Config {
     baselineHook: optionalString(r['baseline-hook'], 'baseline-hook'),
     requests: buildRequests(r.requests),
     connection: oneOf(r.connection, ['keep-alive', 'new'] as const, 'connection'),
+    concurrency: parseConcurrency(r.concurrency),
     warmupRequests: parseCount(r['warmup-requests'] as string, 'warmup-requests', 0),
     requestsPerRound:
       r['requests-per-round'] === undefined ? ROUND_DEFAULTS[runtime].requestsPerRound : parseCount(r['requests-per-round'] as string, 'requests-per-round', 20),
@@ -315,6 +320,12 @@ function cpuQuantity(v: unknown, what: string): string | undefined {
   const s = String(v).trim();
   if (s !== 'auto' && !/^\d+(\.\d+)?m?$/.test(s)) throw new UsageError(`${what} must be a CPU quantity such as 1, 0.5 or 500m, or auto; got '${s}'`);
   return s;
+}
+
+function parseConcurrency(v: unknown): number {
+  const n = parseCount(v as string, 'concurrency', 1);
+  if (n > MAX_CONCURRENCY) throw new UsageError(`concurrency must be at most ${MAX_CONCURRENCY}, got '${String(v).trim()}'`);
+  return n;
 }
 
 function parseBool(v: unknown, what: string): boolean {

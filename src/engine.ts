@@ -47,6 +47,7 @@ function environmentOf(config: Config): Record<string, string> {
     'baseline-hook': config.baselineHook ?? '(none)',
     sut: config.sut.image ?? config.sut.command.join(' '),
     connection: config.connection,
+    concurrency: String(config.concurrency),
     'requests-per-round': String(config.requestsPerRound),
     'warmup-requests': String(config.warmupRequests),
     threshold: formatThreshold(config.threshold),

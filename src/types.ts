@@ -5,9 +5,9 @@ export type Arm = 'baseline' | 'candidate';
 export const ARMS: readonly Arm[] = ['baseline', 'candidate'];
 
 /** The samples CSV header as written (start_ns and status are optional when reading). */
-export const SAMPLES_HEADER = 'round,arm,seq,latency_ns,start_ns,status';
+export const SAMPLES_HEADER = 'round,arm,seq,latency_ns,start_ns,status,conn';
 
-/** One request, one row of the samples CSV: `round,arm,seq,latency_ns[,start_ns,status]`. */
+/** One request, one row of the samples CSV: `round,arm,seq,latency_ns[,start_ns,status,conn]`. */
 export interface Sample {
   round: number;
   arm: Arm;
@@ -16,6 +16,8 @@ export interface Sample {
   startNs?: number;
   /** HTTP status, or 0 for a transport error. Errors never enter the latency statistics. */
   status?: number;
+  /** Which of the arm's `concurrency` connections carried it (0..N-1; both requests of a pair share it). */
+  conn?: number;
 }
 
 /**
@@ -31,6 +33,8 @@ export interface RoundData {
   startNs: Float64Array | null;
   /** HTTP status per request (0 = transport error), or null when the source had no status column. */
   status: Int32Array | null;
+  /** Connection index per request (`concurrency` > 1), absent or null when the source had no conn column. */
+  conn?: Uint8Array | null;
 }
 
 /** A transport error (status 0) or a server error (5xx) is counted per arm, never measured. */

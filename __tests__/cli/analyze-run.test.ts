@@ -258,6 +258,8 @@ describe('bad input: exit 2, one line, no stack trace', () => {
     ['unknown command', () => ['frobnicate'], /unknown command 'frobnicate'/],
     ['replay without file', () => ['run', '--runtime', 'replay'], /needs --replay/],
     ['unknown runtime', () => ['run', '--runtime', 'docker'], /runtime must be one of/],
+    ['concurrency out of range', () => ['run', '--concurrency', '65'], /concurrency must be at most 64, got '65'/],
+    ['concurrency not a number', () => ['run', '--concurrency', 'x'], /concurrency must be an integer >= 1, got 'x'/],
     ['analyze without file', () => ['analyze'], /exactly one samples file/],
     ['missing config', () => ['run', '--config', '/nonexistent.yml'], /no such file/],
   ];

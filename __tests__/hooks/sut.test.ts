@@ -2,6 +2,7 @@
 // pipelining, split requests, malformed input, shutdown.
 import http from 'node:http';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildAll, cleanEnv, get, killAll, post, RawConn, startSut, SUT } from './helpers.js';
@@ -84,6 +85,31 @@ describe('example SUT', () => {
       for (const c of conns) expect((await c.responses(1))[0]!.status).toBe(200);
     }
     for (const c of conns) c.destroy();
+  });
+
+  it('WORKERS=4: four threads, each serving the connections handed to it; SIGTERM still exits 0', async () => {
+    const sut = await startSut({ WORKERS: '4', SUT_WORK_US: '20000' });
+    const conns = await Promise.all([0, 1, 2, 3].map(() => RawConn.open(sut.port)));
+    for (let round = 0; round < 5; round++) {
+      for (const c of conns) c.write(get('/'));
+      for (const c of conns) expect((await c.responses(1))[0]!.status).toBe(200);
+    }
+    const tasks = readdirSync(`/proc/${sut.proc.pid}/task`);
+    expect(tasks).toHaveLength(4);
+    // Each thread busy-waited 5 x 20 ms for its own connection: CPU time on every one of them.
+    const cpuTicks = (tid: string) => {
+      const stat = readFileSync(`/proc/${sut.proc.pid}/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(f[11]) + Number(f[12]); // utime + stime (fields 14, 15)
+    };
+    for (const tid of tasks) expect(cpuTicks(tid)).toBeGreaterThanOrEqual(2);
+    sut.proc.kill('SIGTERM');
+    expect(await sut.exited).toEqual({ code: 0, signal: null });
+    for (const c of conns) c.destroy();
+    for (const bad of ['0', '65', 'two']) {
+      const r = spawnSync(SUT, ['0'], { env: cleanEnv({ WORKERS: bad }), encoding: 'utf8', timeout: 5000 });
+      expect([r.status, r.stderr.trim()]).toEqual([2, `sut: bad WORKERS: ${bad} (want 1..64)`]);
+    }
   });
 
   it('honours Connection: close and HTTP/1.0', async () => {

@@ -76,8 +76,8 @@ function run(cfg: LoadgenConfig | string | null, args: string[] = [], argv: stri
     p.stdin.end(cfg === null ? '' : typeof cfg === 'string' ? cfg : loadgenConfigText(cfg));
     p.on('close', (code, signal) => {
       const rows = stdout.split('\n').slice(1).filter(Boolean).map((l) => {
-        const [round, arm, seq, latencyNs, startNs, status] = l.split(',');
-        return { round: Number(round), arm: arm as Sample['arm'], seq: Number(seq), latencyNs: Number(latencyNs), startNs: Number(startNs), status: Number(status) };
+        const [round, arm, seq, latencyNs, startNs, status, conn] = l.split(',');
+        return { round: Number(round), arm: arm as Sample['arm'], seq: Number(seq), latencyNs: Number(latencyNs), startNs: Number(startNs), status: Number(status), conn: Number(conn) };
       });
       resolve({ code, signal, stdout, stderr, rows });
     });
@@ -85,6 +85,10 @@ function run(cfg: LoadgenConfig | string | null, args: string[] = [], argv: stri
 }
 
 const statuses = (r: Run, arm: string) => r.rows.filter((s) => s.arm === arm).map((s) => s.status);
+/** With concurrency > 1 rows arrive as requests end: in seq order, and the statuses as a sorted list. */
+const bySeq = (r: Run) => [...r.rows].sort((x, y) => x.seq - y.seq);
+const sortedStatuses = (r: Run, arm: string) => statuses(r, arm).sort((x, y) => x! - y!);
+const armNames = (sched: Uint8Array) => [...sched].map((a) => (a ? 'candidate' : 'baseline'));
 
 describe('the design, as the TypeScript modules specify it', () => {
   it('xoshiro128** gives the published known answers from state {1,2,3,4}', () => {
@@ -135,6 +139,100 @@ describe('the design, as the TypeScript modules specify it', () => {
   }
 });
 
+describe('concurrency N > 1: N closed loops, each running whole pairs on its own connection to either arm', () => {
+  const requests = [
+    { method: 'GET', path: '/r0', weight: 3 },
+    { method: 'GET', path: '/r1', weight: 0.25 },
+    { method: 'POST', path: '/r2', body: 'x', weight: 1.5 },
+  ];
+  /** The recorded pairs' request paths, in pair order, as src/loadgen/request.ts draws them. */
+  function pairPaths(seed: number, round: number, pairs: number): string[] {
+    const rng = new Prng(deriveSeed(seed, round, STREAM.mix));
+    const cum = mixTable(requests);
+    return Array.from({ length: pairs }, () => requests[pickRequest(cum, rng)]!.path);
+  }
+
+  for (const [seed, round, concurrency] of [[3, 0, 2], [42, 5, 4], [2 ** 31 + 9, 11, 8], [77, 1, 64]] as const) {
+    it(`seed ${seed}, round ${round}, concurrency ${concurrency}: the pair coins and the mix by seq, each pair on one connection`, async () => {
+      const [b, c] = await keep(startHttpServer(), startHttpServer());
+      const pairs = 150;
+      const r = await run(config(b!, c!, { seed, round, pairs, requests, concurrency }));
+      expect(r.code).toBe(0);
+      const rows = bySeq(r);
+      expect(rows.map((s) => s.seq)).toEqual(Array.from({ length: 2 * pairs }, (_, i) => i));
+      expect(rows.map((s) => s.arm)).toEqual(armNames(pairSchedule(seed, round, pairs)));
+      expect(rows.every((s) => s.status === 200 && s.conn! >= 0 && s.conn! < concurrency)).toBe(true);
+      for (let k = 0; k < pairs; k++) expect(rows[2 * k + 1]!.conn).toBe(rows[2 * k]!.conn);
+      expect(new Set(rows.map((s) => s.conn)).size).toBe(concurrency); // every loop ran pairs
+      // Keep-alive: one connection per loop and arm, and each connection saw exactly the requests of
+      // the pairs its rows name, in pair order.
+      const paths = pairPaths(seed, round, pairs);
+      const perConn = (arm: string) =>
+        Array.from({ length: concurrency }, (_, conn) => rows.filter((s) => s.arm === arm && s.conn === conn).map((s) => paths[s.seq >> 1]!).join(' '));
+      for (const [server, arm] of [[b!, 'baseline'], [c!, 'candidate']] as const) {
+        expect(server.connections).toBe(concurrency);
+        expect(server.perConnection.map((p) => p.join(' ')).sort()).toEqual(perConn(arm).sort());
+      }
+    });
+  }
+
+  it('keeps exactly N requests in flight; warm-up pairs go first, led by the first-started arm, unrecorded', async () => {
+    const [s] = await keep(startHttpServer((_q, res) => setTimeout(() => res.end('ok'), 15)));
+    const r = await run(config(s!, s!, { seed: 9, warmupPerArm: 6, pairs: 12, concurrency: 4, requests }));
+    expect(r.code).toBe(0);
+    expect(s!.maxInFlight).toBe(4);
+    expect(r.rows).toHaveLength(24);
+    const warm = new Prng(deriveSeed(9, 0, STREAM.warmupMix));
+    const cum = mixTable(requests);
+    const warmPaths = Array.from({ length: 6 }, () => requests[pickRequest(cum, warm)]!.path);
+    const expected = [...warmPaths, ...warmPaths, ...pairPaths(9, 0, 12), ...pairPaths(9, 0, 12)].sort();
+    expect([...s!.paths].sort()).toEqual(expected);
+  });
+
+  it("'new': a connection per request; errors, timeouts and framing as on one connection", async () => {
+    const [b, c] = await keep(startHttpServer(), startHttpServer());
+    const fresh = await run(config(b!, c!, { connection: 'new', pairs: 20, concurrency: 3 }));
+    expect([fresh.code, b!.connections, c!.connections]).toEqual([0, 20, 20]);
+    expect(fresh.rows.every((s) => s.status === 200)).toBe(true);
+
+    const [silent] = await keep(startRawServer((sock, n) => (n % 3 === 0 ? undefined : sock.write(FIXED_200))));
+    const t0 = Date.now();
+    const slow = await run(config(b!, silent!, { pairs: 9, timeoutMs: 300, concurrency: 3 }));
+    expect(slow.code).toBe(0);
+    expect(sortedStatuses(slow, 'candidate')).toEqual([0, 0, 0, 200, 200, 200, 200, 200, 200]);
+    expect(slow.stderr).toContain('loadgen: round 0: candidate: timeout after 300 ms\n');
+    const timedOut = slow.rows.filter((s) => s.status === 0).map((s) => s.latencyNs / 1e6);
+    expect(timedOut.every((ms) => ms >= 299 && ms < 2000)).toBe(true);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+
+    const refused = (await keep(startRawServer()))[0]!;
+    await servers.pop()!.close();
+    const r = await run(config(refused.port, c!, { pairs: 6, concurrency: 2 }));
+    expect(statuses(r, 'baseline')).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(statuses(r, 'candidate').every((x) => x === 200)).toBe(true);
+    expect(r.stderr).toContain('loadgen: round 0: baseline: ECONNREFUSED\n');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('loadgen: done 12 samples, 6 errors');
+  });
+
+  it('SIGTERM flushes every measured row and exits 143', async () => {
+    const [b, c] = await keep(startHttpServer((_q, res) => setTimeout(() => res.end('ok'), 1)), startHttpServer((_q, res) => setTimeout(() => res.end('ok'), 1)));
+    const p = new LoadgenProcess([BIN], config(b!, c!, { warmupPerArm: 3, pairs: 100000, concurrency: 4 }));
+    try {
+      while (p.samples.length < 200) await new Promise((resolve) => setTimeout(resolve, 5)).then(() => p.poll());
+      const rows = p.salvageSync();
+      const exit = await p.exited;
+      expect(exit.signal ?? exit.code).toBe(143);
+      // Every answered request after the warm-up is a row (a request cut short by the signal is not).
+      const answered = b!.paths.length + c!.paths.length - 6;
+      expect(rows.length).toBeGreaterThanOrEqual(answered - 4);
+      expect(rows.length).toBeLessThanOrEqual(answered);
+      expect(new Set(rows.map((s) => s.seq)).size).toBe(rows.length);
+    } finally {
+      p.dispose();
+    }
+  });
+});
+
 describe('requests and responses', () => {
   it('sends the serialized bytes; keep-alive uses one connection per arm, timestamps increase', async () => {
     const [b, c] = await keep(startHttpServer(), startHttpServer());
@@ -155,7 +253,7 @@ describe('requests and responses', () => {
     expect(statuses(r, 'candidate').every((s) => s === 200)).toBe(true);
   });
 
-  it('parses chunked bodies split across writes, HEAD, 204, 304, 1xx, HTTP/1.0 and until-close bodies', async () => {
+  for (const concurrency of [1, 3]) it(`concurrency ${concurrency}: parses chunked bodies split across writes, HEAD, 204, 304, 1xx, HTTP/1.0 and until-close bodies`, async () => {
     const responses = [
       ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n', '3;ext=1\r\nabc\r', '\n0\r\nX-Trailer: 1\r\n\r\n'],
       ['HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 5\r\n\r\nhe', 'llo'],
@@ -173,17 +271,18 @@ describe('requests and responses', () => {
       if (n % responses.length === 6) setTimeout(() => sock.end(), 10);
     }));
     const [b] = await keep(startRawServer());
-    const r = await run(config(b!, c!, { pairs: responses.length * 2, timeoutMs: 3000 }));
+    const r = await run(config(b!, c!, { pairs: responses.length * 2, timeoutMs: 3000, concurrency }));
     expect(r.code).toBe(0);
     const expected = [200, 201, 204, 304, 500, 200, 200, 202];
-    expect(statuses(r, 'candidate')).toEqual([...expected, ...expected]);
+    if (concurrency === 1) expect(statuses(r, 'candidate')).toEqual([...expected, ...expected]);
+    else expect(sortedStatuses(r, 'candidate')).toEqual([...expected, ...expected].sort((x, y) => x - y));
     expect(r.stderr).toBe(`loadgen: done ${responses.length * 4} samples, 0 errors\n`);
 
     // HEAD: no body is read even though Content-Length says 10.
     const [h] = await keep(startRawServer((sock) => sock.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n')));
-    const head = await run(config(b!, h!, { pairs: 4, requests: [{ method: 'HEAD', path: '/' }] }));
+    const head = await run(config(b!, h!, { pairs: 4, requests: [{ method: 'HEAD', path: '/' }], concurrency }));
     expect(statuses(head, 'candidate')).toEqual([200, 200, 200, 200]);
-    expect(h!.connections).toBe(1);
+    expect(h!.connections).toBe(Math.min(concurrency, 4));
   });
 
   it('records resets, garbage, refused connections and timeouts as status 0 with one line each, and keeps going', async () => {
@@ -283,6 +382,8 @@ describe('streaming, signals, readiness and exit codes', () => {
     for (const [text, said] of [
       ['seed 1\n', 'loadgen config: both targets are required'],
       ['seed x\n', 'loadgen config: line 1: bad number for seed'],
+      ['concurrency 65\n', 'loadgen config: line 1: bad number for concurrency'],
+      ['seed 1\ntarget baseline 127.0.0.1 1\ntarget candidate 127.0.0.1 2\nrequest 3ff0000000000000 0 41 41\nconcurrency 0\n', 'loadgen config: concurrency must be 1..64'],
       ['bogus 1\n', 'loadgen config: line 1: unknown key bogus'],
       ['', 'loadgen config: seed is required'],
     ]) {
@@ -296,7 +397,7 @@ describe('streaming, signals, readiness and exit codes', () => {
     const out = join(dir, 'out.csv');
     const r = await run(config(b!, b!, { out, pairs: 3 }));
     expect(r.code).toBe(0);
-    expect(readFileSync(out, 'utf8').split('\n')[0]).toBe('round,arm,seq,latency_ns,start_ns,status');
+    expect(readFileSync(out, 'utf8').split('\n')[0]).toBe('round,arm,seq,latency_ns,start_ns,status,conn');
     expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(7);
     const bad = await run(config(b!, b!, { out: join(dir, 'missing', 'out.csv') }));
     expect(bad.code).toBe(3);
@@ -376,6 +477,11 @@ describe('aarch64 build', () => {
     expect(r.code).toBe(0);
     expect(r.rows.map((s) => s.arm)).toEqual([...pairSchedule(5, 2, 40)].map((a) => (a ? 'candidate' : 'baseline')));
     expect(r.rows.every((s) => s.status === 200)).toBe(true);
+    const lanes = await run(config(b!, c!, { seed: 6, round: 3, pairs: 60, concurrency: 5 }), [], ['qemu-aarch64', bin]);
+    expect(lanes.code).toBe(0);
+    expect(bySeq(lanes).map((s) => s.arm)).toEqual(armNames(pairSchedule(6, 3, 60)));
+    expect(lanes.rows.every((s) => s.status === 200)).toBe(true);
+    expect(new Set(lanes.rows.map((s) => s.conn))).toEqual(new Set([0, 1, 2, 3, 4]));
     rmSync(root, { recursive: true, force: true });
   });
 });

@@ -9,6 +9,10 @@ export interface TestServer {
   connections: number;
   /** Requests seen so far (HTTP servers: in arrival order, as the request path). */
   paths: string[];
+  /** The same paths, per TCP connection (in the order the connections were accepted). */
+  perConnection: string[][];
+  /** The most requests it held unanswered at once (HTTP servers). */
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -26,19 +30,29 @@ export async function startHttpServer(
     port: 0,
     connections: 0,
     paths: [],
+    perConnection: [],
+    maxInFlight: 0,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
   };
+  const connectionPaths = new WeakMap<net.Socket, string[]>();
+  let inFlight = 0;
   server.on('connection', (s: net.Socket) => {
     st.connections++;
     sockets.add(s);
+    const paths: string[] = [];
+    st.perConnection.push(paths);
+    connectionPaths.set(s, paths);
     s.on('close', () => sockets.delete(s));
   });
   server.on('request', (req, res) => {
     st.paths.push(req.url ?? '');
+    connectionPaths.get(req.socket)?.push(req.url ?? '');
+    st.maxInFlight = Math.max(st.maxInFlight, ++inFlight);
+    res.on('finish', () => inFlight--);
     req.resume();
     req.on('end', () => handler(req, res, st.paths.length));
   });
@@ -58,6 +72,8 @@ export async function startRawServer(
     port: 0,
     connections: 0,
     paths: [],
+    perConnection: [],
+    maxInFlight: 0,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

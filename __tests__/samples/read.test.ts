@@ -63,8 +63,25 @@ describe('readSamples', () => {
     expect([...again[0].startNs!]).toEqual([0, 7]);
   });
 
+  it('reads the conn column out of row order (concurrency), and files without it as before', async () => {
+    const p = file(
+      'round,arm,seq,latency_ns,start_ns,status,conn\n' +
+        '0,candidate,3,300,12,200,1\n0,baseline,0,100,0,200,0\n0,baseline,2,150,9,200,1\n0,candidate,1,110,4,200,0\n',
+    );
+    const [r] = await readSamples(p);
+    expect([...r!.seq]).toEqual([0, 1, 2, 3]);
+    expect([...r!.conn!]).toEqual([0, 0, 1, 1]);
+    const out = join(dir, 'conn.csv');
+    writeSamples(out, [r!]);
+    expect([...(await readSamples(out))[0]!.conn!]).toEqual([0, 0, 1, 1]);
+    const old = await readSamples(file('round,arm,seq,latency_ns,start_ns,status\n0,baseline,0,100,0,200\n0,candidate,1,110,7,0\n'));
+    expect(old[0]!.conn).toBeNull();
+  });
+
   it.each([
     ['', 'empty file'],
+    ['round,arm,seq,latency_ns,conn\n0,baseline,0,5,64\n', ":2: conn must be at most 63, got '64'"],
+    ['round,arm,seq,latency_ns,conn\n0,baseline,0,5,x\n', ":2: conn must be an integer >= 0, got 'x'"],
     ['start_time,response_time\n1,2\n', ':1: wrong header'],
     ['round,arm,seq,latency_ns\n0,baseline,0,abc\n', ":2: latency_ns must be an integer > 0, got 'abc'"],
     ['round,arm,seq,latency_ns\n0,baseline,0,-5\n', ":2: latency_ns must be an integer > 0, got '-5'"],

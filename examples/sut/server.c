@@ -6,6 +6,11 @@
  *   sut [PORT]        PORT: argv[1], else env PORT, else 8080; 0 = any free port
  *   env HOST          bind address (default 127.0.0.1; 0.0.0.0, ::, ::1 allowed)
  *   env SUT_WORK_US   busy work per request in microseconds (default 0)
+ *   env WORKERS       threads that serve connections, 1..64 (default 1: the main thread alone).
+ *                     With n > 1 the main thread accepts and serves too, and hands each new
+ *                     connection to the next thread in turn (each has its own epoll set), so
+ *                     requests on different connections run in parallel: what a hook that takes a
+ *                     process-wide lock needs to show contention (hook/contend.c).
  *
  * Prints "listening on HOST:PORT" (the real port) on stdout once ready.
  * Routes: GET|HEAD /        -> 200 "hello\n"
@@ -22,6 +27,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,12 +52,16 @@ struct conn {
     uint64_t body_left;   /* bytes of the current request body still to skip */
     int closing;          /* close once output is flushed; ignore further input */
     int want_out;         /* EPOLLOUT registered */
+    int epfd;             /* the epoll set of the thread that serves it */
 };
 
 static volatile sig_atomic_t stop_flag;
+/* Indexed by fd, allocated once (never moved: other threads read it); fds beyond it are refused. */
+enum { MAX_FDS = 65536, MAX_WORKERS = 64 };
 static struct conn **conns;
-static size_t nconns;
-static int epfd = -1;
+static const size_t nconns = MAX_FDS;
+static int worker_epfd[MAX_WORKERS];
+static int workers = 1, next_worker;
 static uint64_t work_ns;
 
 static void on_signal(int sig)
@@ -95,9 +105,9 @@ static int grow(char **buf, size_t *cap, size_t need)
 
 static void conn_close(struct conn *c)
 {
-    epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
+    epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+    conns[c->fd] = NULL; /* before close: the accepting thread may get the fd number back at once */
     close(c->fd);
-    if ((size_t)c->fd < nconns) conns[c->fd] = NULL;
     free(c->in);
     free(c->out);
     free(c);
@@ -297,7 +307,7 @@ static void set_events(struct conn *c, int want_out)
 {
     if (c->want_out == want_out) return;
     struct epoll_event ev = {.events = want_out ? EPOLLOUT : EPOLLIN, .data.fd = c->fd};
-    if (epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev) == 0) c->want_out = want_out;
+    if (epoll_ctl(c->epfd, EPOLL_CTL_MOD, c->fd, &ev) == 0) c->want_out = want_out;
 }
 
 /* Write queued output. Returns -1 if the connection was closed. */
@@ -362,31 +372,68 @@ static void accept_all(int lfd)
         }
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        if ((size_t)fd >= nconns) {
-            size_t n = nconns ? nconns : 64;
-            while (n <= (size_t)fd) n *= 2;
-            struct conn **p = realloc(conns, n * sizeof(*p));
-            if (!p) {
-                close(fd);
-                continue;
-            }
-            memset(p + nconns, 0, (n - nconns) * sizeof(*p));
-            conns = p;
-            nconns = n;
-        }
-        struct conn *c = calloc(1, sizeof(*c));
+        struct conn *c = (size_t)fd < nconns ? calloc(1, sizeof(*c)) : NULL;
         if (!c) {
             close(fd);
             continue;
         }
         c->fd = fd;
+        c->epfd = worker_epfd[next_worker];
+        next_worker = (next_worker + 1) % workers;
+        conns[fd] = c; /* before the epoll_ctl that lets its thread see it */
         struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
-        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+            conns[fd] = NULL;
             close(fd);
             free(c);
-            continue;
         }
-        conns[fd] = c;
+    }
+}
+
+/* One thread's event loop: worker w's connections (worker 0, the main thread, also accepts). */
+static void serve_until_stopped(int w, int lfd, const sigset_t *waitmask)
+{
+    struct epoll_event evs[64];
+    while (!stop_flag) {
+        int n = epoll_pwait(worker_epfd[w], evs, 64, -1, waitmask);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            fatal("epoll_pwait");
+        }
+        for (int i = 0; i < n; i++) {
+            int fd = evs[i].data.fd;
+            if (fd == lfd) {
+                accept_all(lfd);
+                continue;
+            }
+            struct conn *c = (size_t)fd < nconns ? conns[fd] : NULL;
+            if (!c) continue;
+            if (c->want_out) {
+                if (evs[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) on_writable(c);
+            } else if (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
+                on_readable(c);
+            }
+        }
+    }
+}
+
+struct worker_args { int w, lfd; const sigset_t *waitmask; };
+static struct worker_args worker_args[MAX_WORKERS];
+
+/* A worker that took SIGTERM/SIGINT ends the process, as the main thread does by returning. */
+static void *worker_main(void *p)
+{
+    struct worker_args *a = p;
+    serve_until_stopped(a->w, a->lfd, a->waitmask);
+    exit(0);
+}
+
+static void start_workers(int lfd, const sigset_t *waitmask)
+{
+    for (int w = 1; w < workers; w++) {
+        pthread_t t;
+        worker_args[w] = (struct worker_args){ w, lfd, waitmask };
+        if ((errno = pthread_create(&t, NULL, worker_main, &worker_args[w])) != 0) fatal("pthread_create");
     }
 }
 
@@ -421,6 +468,17 @@ int main(int argc, char **argv)
             return 2;
         }
         work_ns = us * 1000ull;
+    }
+
+    const char *wk = getenv("WORKERS");
+    if (wk && *wk) {
+        char *end = NULL;
+        long n = strtol(wk, &end, 10);
+        if (*end || n < 1 || n > MAX_WORKERS) {
+            fprintf(stderr, "sut: bad WORKERS: %s (want 1..%d)\n", wk, MAX_WORKERS);
+            return 2;
+        }
+        workers = (int)n;
     }
 
     struct sockaddr_storage ss;
@@ -467,41 +525,21 @@ int main(int argc, char **argv)
     if (getsockname(lfd, (struct sockaddr *)&ss, &slen) != 0) fatal("getsockname");
     int real_port = ntohs(ss.ss_family == AF_INET ? s4->sin_port : s6->sin6_port);
 
-    epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (epfd < 0) fatal("epoll_create1");
+    conns = calloc(nconns, sizeof(*conns));
+    if (!conns) fatal("calloc");
+    for (int w = 0; w < workers; w++)
+        if ((worker_epfd[w] = epoll_create1(EPOLL_CLOEXEC)) < 0) fatal("epoll_create1");
     struct epoll_event lev = {.events = EPOLLIN, .data.fd = lfd};
-    if (epoll_ctl(epfd, EPOLL_CTL_ADD, lfd, &lev) != 0) fatal("epoll_ctl");
+    if (epoll_ctl(worker_epfd[0], EPOLL_CTL_ADD, lfd, &lev) != 0) fatal("epoll_ctl");
+    start_workers(lfd, &waitmask);
 
     printf("listening on %s:%d\n", host, real_port);
     fflush(stdout);
 
-    struct epoll_event evs[64];
-    while (!stop_flag) {
-        int n = epoll_pwait(epfd, evs, 64, -1, &waitmask);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            fatal("epoll_pwait");
-        }
-        for (int i = 0; i < n; i++) {
-            int fd = evs[i].data.fd;
-            if (fd == lfd) {
-                accept_all(lfd);
-                continue;
-            }
-            struct conn *c = (size_t)fd < nconns ? conns[fd] : NULL;
-            if (!c) continue;
-            if (c->want_out) {
-                if (evs[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) on_writable(c);
-            } else if (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
-                on_readable(c);
-            }
-        }
-    }
-
+    serve_until_stopped(0, lfd, &waitmask);
     for (size_t i = 0; i < nconns; i++)
         if (conns[i]) conn_close(conns[i]);
     free(conns);
     close(lfd);
-    close(epfd);
     return 0;
 }

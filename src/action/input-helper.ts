@@ -11,7 +11,7 @@ import { HISTORY_INPUTS, readHistoryInputs, type HistorySettings } from './histo
 /** Inputs that are config keys, passed through unchanged. */
 export const CONFIG_INPUTS = [
   'runtime', 'replay', 'hook', 'baseline-hook', 'threshold', 'tail', 'tail-threshold', 'alpha', 'power', 'mde', 'max-requests',
-  'max-duration', 'requests-per-round', 'warmup-requests', 'connection', 'timeout', 'look-every',
+  'max-duration', 'requests-per-round', 'warmup-requests', 'connection', 'concurrency', 'timeout', 'look-every',
   'min-rounds', 'seed', 'placement', 'decompose', 'fail-on', 'out', 'cluster-name', 'kind-version', 'kind-config',
   'reuse-cluster', 'kube-context', 'kubeconfig', 'namespace', 'loadgen-image', 'cpu', 'memory',
   'loadgen-cpu', 'loadgen-memory', 'pod-timeout',

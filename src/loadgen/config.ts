@@ -12,6 +12,8 @@ export interface LoadgenConfig {
   warmupPerArm: number;
   pairs: number;
   connection: ConnectionMode;
+  /** Closed-loop connections per arm (1..64); requests in flight at once (default 1). */
+  concurrency: number;
   requests: RequestSpec[];
   timeoutMs: number;
   /** How long to poll `readyPath` on both targets for a 2xx before giving up (0 = don't poll). */
@@ -25,12 +27,16 @@ export interface LoadgenConfig {
 
 export class LoadgenConfigError extends Error {}
 
+/** The most connections per arm the load generator runs (hook/loadgen.c MAX_CONCURRENCY). */
+export const MAX_CONCURRENCY = 64;
+
 export const LOADGEN_DEFAULTS = {
   rounds: 1,
   round: 0,
   warmupPerArm: 100,
   pairs: 1000,
   connection: 'keep-alive' as ConnectionMode,
+  concurrency: 1,
   requests: [{ method: 'GET', path: '/' }] as RequestSpec[],
   timeoutMs: 5000,
   waitReadyMs: 30000,

@@ -4,7 +4,7 @@
 // the C side sums and compares exactly the numbers this side validated.
 import { isIPv4 } from 'node:net';
 import type { LoadgenConfig } from './config';
-import { LoadgenConfigError } from './config';
+import { LoadgenConfigError, MAX_CONCURRENCY } from './config';
 import { mixTable, serializeRequest, type Endpoint, type RequestSpec } from './request';
 
 const ARMS = ['baseline', 'candidate'] as const;
@@ -30,6 +30,11 @@ function word(v: string, what: string): string {
 function nonNegative(v: number, what: string, min = 0): string {
   if (!Number.isInteger(v) || v < min) fail(`${what} must be an integer >= ${min}, got ${v}`);
   return String(v);
+}
+
+function concurrencyValue(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) fail(`concurrency must be an integer 1..${MAX_CONCURRENCY}, got ${n}`);
+  return String(n);
 }
 
 function weightHex(w: number): string {
@@ -60,6 +65,7 @@ export function loadgenConfigText(cfg: LoadgenConfig): string {
     `warmup ${nonNegative(cfg.warmupPerArm, 'warmupPerArm')}`,
     `pairs ${nonNegative(cfg.pairs, 'pairs', 1)}`,
     `connection ${keepAlive ? 'keep-alive' : 'new'}`,
+    `concurrency ${concurrencyValue(cfg.concurrency)}`,
     `timeout-ms ${nonNegative(cfg.timeoutMs, 'timeoutMs', 1)}`,
     `wait-ready-ms ${nonNegative(cfg.waitReadyMs, 'waitReadyMs')}`,
     `ready-path ${word(cfg.readyPath, 'readyPath')}`,

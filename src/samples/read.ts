@@ -1,4 +1,4 @@
-// Streaming, validating reader of the samples CSV contract (`round,arm,seq,latency_ns[,start_ns,status]`),
+// Streaming, validating reader of the samples CSV contract (`round,arm,seq,latency_ns[,start_ns,status,conn]`),
 // plain or gzip (detected by magic bytes). Every problem is one UsageError naming file and line.
 import { createReadStream, promises as fs } from 'node:fs';
 import { createGunzip } from 'node:zlib';
@@ -7,8 +7,10 @@ import { UsageError } from '../errors';
 import type { RoundData } from '../types';
 
 export const REQUIRED_COLUMNS = ['round', 'arm', 'seq', 'latency_ns'] as const;
-export const OPTIONAL_COLUMNS = ['start_ns', 'status'] as const;
-const EXPECTED = 'round,arm,seq,latency_ns[,start_ns,status]';
+export const OPTIONAL_COLUMNS = ['start_ns', 'status', 'conn'] as const;
+/** The highest connection index: `concurrency` is at most 64. */
+const MAX_CONN = 63;
+const EXPECTED = 'round,arm,seq,latency_ns[,start_ns,status,conn]';
 
 interface Columns {
   round: number;
@@ -17,6 +19,7 @@ interface Columns {
   latency: number;
   start: number;
   status: number;
+  conn: number;
   count: number;
 }
 
@@ -43,6 +46,7 @@ class RoundBuilder {
   latency = new Column();
   start = new Column();
   status = new Column();
+  conn = new Column();
   constructor(readonly round: number) {}
 }
 
@@ -170,13 +174,13 @@ class SamplesParser {
         digits++;
       }
     }
-    if (k !== c.count || f[c.latency] < 1) return false;
+    if (k !== c.count || f[c.latency] < 1 || (c.conn >= 0 && f[c.conn] > MAX_CONN)) return false;
     this.line++;
-    this.add(f[c.round], f[c.arm], f[c.seq], f[c.latency], c.start >= 0 ? f[c.start] : -1, c.status >= 0 ? f[c.status] : -1);
+    this.add(f[c.round], f[c.arm], f[c.seq], f[c.latency], c.start >= 0 ? f[c.start] : -1, c.status >= 0 ? f[c.status] : -1, c.conn >= 0 ? f[c.conn] : -1);
     return true;
   }
 
-  private add(round: number, arm: number, seq: number, latency: number, start: number, status: number): void {
+  private add(round: number, arm: number, seq: number, latency: number, start: number, status: number, conn: number): void {
     let b = this.last;
     if (!b || b.round !== round) {
       b = this.rounds.get(round) ?? new RoundBuilder(round);
@@ -188,6 +192,7 @@ class SamplesParser {
     b.latency.push(latency);
     if (start >= 0) b.start.push(start);
     if (status >= 0) b.status.push(status);
+    if (conn >= 0) b.conn.push(conn);
   }
 
   private parseLine(raw: string): void {
@@ -209,7 +214,9 @@ class SamplesParser {
     const latency = this.int(f[c.latency], 'latency_ns', 1);
     const start = c.start >= 0 ? this.int(f[c.start], 'start_ns', 0) : -1;
     const status = c.status >= 0 ? this.int(f[c.status], 'status', 0) : -1;
-    this.add(round, arm, seq, latency, start, status);
+    const conn = c.conn >= 0 ? this.int(f[c.conn], 'conn', 0) : -1;
+    if (conn > MAX_CONN) this.fail(this.line, `conn must be at most ${MAX_CONN}, got '${conn}'`);
+    this.add(round, arm, seq, latency, start, status, conn);
   }
 
   private parseHeader(line: string): Columns {
@@ -226,6 +233,7 @@ class SamplesParser {
       latency: idx('latency_ns'),
       start: idx('start_ns'),
       status: idx('status'),
+      conn: idx('conn'),
       count: names.length,
     };
   }
@@ -256,6 +264,7 @@ class SamplesParser {
       latencyNs: pick(b.latency),
       startNs: b.start.length > 0 ? pick(b.start) : null,
       status: b.status.length > 0 ? Int32Array.from(pick(b.status)) : null,
+      conn: b.conn.length > 0 ? Uint8Array.from(pick(b.conn)) : null,
     };
   }
 

@@ -5,6 +5,7 @@ export function roundFromSamples(round: number, samples: Sample[]): RoundData {
   const rows = samples.filter((s) => s.round === round).sort((a, b) => a.seq - b.seq);
   const hasStart = rows.some((s) => s.startNs !== undefined);
   const hasStatus = rows.some((s) => s.status !== undefined);
+  const hasConn = rows.some((s) => s.conn !== undefined);
   return {
     round,
     arm: Uint8Array.from(rows, (s) => (s.arm === 'candidate' ? 1 : 0)),
@@ -12,6 +13,7 @@ export function roundFromSamples(round: number, samples: Sample[]): RoundData {
     latencyNs: Float64Array.from(rows, (s) => s.latencyNs),
     startNs: hasStart ? Float64Array.from(rows, (s) => s.startNs ?? 0) : null,
     status: hasStatus ? Int32Array.from(rows, (s) => s.status ?? 200) : null,
+    conn: hasConn ? Uint8Array.from(rows, (s) => s.conn ?? 0) : null,
   };
 }
 

@@ -9,7 +9,8 @@ export function formatRound(r: RoundData): string {
   for (let i = 0; i < r.arm.length; i++) {
     const start = r.startNs ? r.startNs[i] : 0;
     const status = r.status ? r.status[i] : 200;
-    out += `${r.round},${armName(r.arm[i])},${r.seq[i]},${r.latencyNs[i]},${start},${status}\n`;
+    const conn = r.conn ? r.conn[i] : 0;
+    out += `${r.round},${armName(r.arm[i])},${r.seq[i]},${r.latencyNs[i]},${start},${status},${conn}\n`;
   }
   return out;
 }

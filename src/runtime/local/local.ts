@@ -119,8 +119,8 @@ export class LocalRuntime implements Runtime {
   }
 
   private loadgenBase(): Omit<LoadgenConfig, 'round' | 'rounds' | 'targets' | 'warmupPerArm' | 'pairs'> {
-    const { seed, connection, requests, timeoutMs } = this.config;
-    return { seed, connection, requests, timeoutMs, waitReadyMs: 0, readyPath: this.config.sut.readyPath };
+    const { seed, connection, concurrency, requests, timeoutMs } = this.config;
+    return { seed, connection, concurrency, requests, timeoutMs, waitReadyMs: 0, readyPath: this.config.sut.readyPath };
   }
 
   /** Ctrl-C: the SUTs go first (so no request waits for them), then every row the load generator measured. */

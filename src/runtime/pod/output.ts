@@ -5,6 +5,9 @@ import { SAMPLES_HEADER, parseSampleRow } from '../../loadgen/csv';
 import { roundFromSamples } from '../../samples/round-data';
 import type { RoundData, Sample } from '../../types';
 
+/** The header of a load generator from before the conn column (an image built by an older release). */
+const HEADER_BEFORE_CONN = 'round,arm,seq,latency_ns,start_ns,status';
+
 export interface ParsedOutput {
   data: RoundData;
   /** Lines that were neither the header nor a sample row (the loadgen's stderr, if merged). */
@@ -19,7 +22,7 @@ export function parseLoadgenOutput(text: string, round: number): ParsedOutput {
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\r$/, '').trim();
     if (line === '') continue;
-    if (line === SAMPLES_HEADER) {
+    if (line === SAMPLES_HEADER || line === HEADER_BEFORE_CONN) {
       headerSeen = true;
       continue;
     }

@@ -72,6 +72,7 @@ function loadgenConfig(config: Config, round: number): LoadgenConfig {
     warmupPerArm: config.warmupRequests,
     pairs: Math.floor(config.requestsPerRound / 2),
     connection: config.connection,
+    concurrency: config.concurrency,
     requests: config.requests.map((r) => ({
       method: r.method,
       path: r.path,
