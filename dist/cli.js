@@ -7418,9 +7418,20 @@ var init_types = __esm({
   "src/types.ts"() {
     "use strict";
     ARMS = ["baseline", "candidate"];
-    SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status";
+    SAMPLES_HEADER = "round,arm,seq,latency_ns,start_ns,status,conn";
     TAIL_LEVEL_NAMES = ["p95", "p99", "p99.9"];
     PLACEMENTS = ["auto", "same-cpu", "split", "off"];
+  }
+});
+
+// src/loadgen/config.ts
+var LoadgenConfigError, MAX_CONCURRENCY;
+var init_config = __esm({
+  "src/loadgen/config.ts"() {
+    "use strict";
+    LoadgenConfigError = class extends Error {
+    };
+    MAX_CONCURRENCY = 64;
   }
 });
 
@@ -7556,6 +7567,7 @@ function buildConfig(raw) {
     baselineHook: optionalString(r["baseline-hook"], "baseline-hook"),
     requests: buildRequests(r.requests),
     connection: oneOf(r.connection, ["keep-alive", "new"], "connection"),
+    concurrency: parseConcurrency(r.concurrency),
     warmupRequests: parseCount(r["warmup-requests"], "warmup-requests", 0),
     requestsPerRound: r["requests-per-round"] === void 0 ? ROUND_DEFAULTS[runtime].requestsPerRound : parseCount(r["requests-per-round"], "requests-per-round", 20),
     timeoutMs: parseDuration(r.timeout, "timeout"),
@@ -7633,6 +7645,11 @@ function cpuQuantity(v, what) {
   if (s !== "auto" && !/^\d+(\.\d+)?m?$/.test(s)) throw new UsageError(`${what} must be a CPU quantity such as 1, 0.5 or 500m, or auto; got '${s}'`);
   return s;
 }
+function parseConcurrency(v) {
+  const n = parseCount(v, "concurrency", 1);
+  if (n > MAX_CONCURRENCY) throw new UsageError(`concurrency must be at most ${MAX_CONCURRENCY}, got '${String(v).trim()}'`);
+  return n;
+}
 function parseBool(v, what) {
   if (v === true || v === "true") return true;
   if (v === false || v === "false") return false;
@@ -7701,17 +7718,19 @@ function splitArgs(s) {
   return out;
 }
 var import_yaml, RUNTIMES, DEFAULTS, IN_PROCESS, IN_A_POD, ROUND_DEFAULTS, DEFAULT_KIND_VERSION, KNOWN_KEYS;
-var init_config = __esm({
+var init_config2 = __esm({
   "src/config.ts"() {
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
     init_errors();
     init_types();
+    init_config();
     init_units();
     RUNTIMES = ["local", "podman", "kind", "kubernetes", "replay"];
     DEFAULTS = {
       runtime: "local",
       connection: "keep-alive",
+      concurrency: 1,
       "warmup-requests": 50,
       /** By runtime when unset: ROUND_DEFAULTS. */
       "requests-per-round": void 0,
@@ -11627,13 +11646,15 @@ function roundFromSamples(round3, samples) {
   const rows = samples.filter((s) => s.round === round3).sort((a, b) => a.seq - b.seq);
   const hasStart = rows.some((s) => s.startNs !== void 0);
   const hasStatus = rows.some((s) => s.status !== void 0);
+  const hasConn = rows.some((s) => s.conn !== void 0);
   return {
     round: round3,
     arm: Uint8Array.from(rows, (s) => s.arm === "candidate" ? 1 : 0),
     seq: Float64Array.from(rows, (s) => s.seq),
     latencyNs: Float64Array.from(rows, (s) => s.latencyNs),
     startNs: hasStart ? Float64Array.from(rows, (s) => s.startNs ?? 0) : null,
-    status: hasStatus ? Int32Array.from(rows, (s) => s.status ?? 200) : null
+    status: hasStatus ? Int32Array.from(rows, (s) => s.status ?? 200) : null,
+    conn: hasConn ? Uint8Array.from(rows, (s) => s.conn ?? 0) : null
   };
 }
 function armName(code) {
@@ -13755,6 +13776,7 @@ function parseSampleRow(line) {
   const s = { round: Number(m[1]), arm: m[2], seq: Number(m[3]), latencyNs: Number(m[4]) };
   if (m[5] !== "") s.startNs = Number(m[5]);
   if (m[6] !== "") s.status = Number(m[6]);
+  if (m[7] !== void 0 && m[7] !== "") s.conn = Number(m[7]);
   return s;
 }
 var ROW;
@@ -13762,17 +13784,7 @@ var init_csv = __esm({
   "src/loadgen/csv.ts"() {
     "use strict";
     init_types();
-    ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)$/;
-  }
-});
-
-// src/loadgen/config.ts
-var LoadgenConfigError;
-var init_config2 = __esm({
-  "src/loadgen/config.ts"() {
-    "use strict";
-    LoadgenConfigError = class extends Error {
-    };
+    ROW = /^(\d+),(baseline|candidate),(\d+),(\d+),(\d*),(\d*)(?:,(\d*))?$/;
   }
 });
 
@@ -13849,6 +13861,10 @@ function nonNegative(v, what, min = 0) {
   if (!Number.isInteger(v) || v < min) fail(`${what} must be an integer >= ${min}, got ${v}`);
   return String(v);
 }
+function concurrencyValue(n) {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) fail(`concurrency must be an integer 1..${MAX_CONCURRENCY}, got ${n}`);
+  return String(n);
+}
 function weightHex(w) {
   const b = Buffer.alloc(8);
   b.writeDoubleBE(w);
@@ -13874,6 +13890,7 @@ function loadgenConfigText(cfg) {
     `warmup ${nonNegative(cfg.warmupPerArm, "warmupPerArm")}`,
     `pairs ${nonNegative(cfg.pairs, "pairs", 1)}`,
     `connection ${keepAlive ? "keep-alive" : "new"}`,
+    `concurrency ${concurrencyValue(cfg.concurrency)}`,
     `timeout-ms ${nonNegative(cfg.timeoutMs, "timeoutMs", 1)}`,
     `wait-ready-ms ${nonNegative(cfg.waitReadyMs, "waitReadyMs")}`,
     `ready-path ${word(cfg.readyPath, "readyPath")}`,
@@ -13888,7 +13905,7 @@ var ARMS4;
 var init_native_config = __esm({
   "src/loadgen/native-config.ts"() {
     "use strict";
-    init_config2();
+    init_config();
     init_request();
     ARMS4 = ["baseline", "candidate"];
   }
@@ -14265,8 +14282,8 @@ var init_local = __esm({
         };
       }
       loadgenBase() {
-        const { seed, connection, requests, timeoutMs } = this.config;
-        return { seed, connection, requests, timeoutMs, waitReadyMs: 0, readyPath: this.config.sut.readyPath };
+        const { seed, connection, concurrency, requests, timeoutMs } = this.config;
+        return { seed, connection, concurrency, requests, timeoutMs, waitReadyMs: 0, readyPath: this.config.sut.readyPath };
       }
       /** Ctrl-C: the SUTs go first (so no request waits for them), then every row the load generator measured. */
       salvage() {
@@ -14837,7 +14854,7 @@ function parseLoadgenOutput(text, round3) {
   for (const raw of text.split("\n")) {
     const line = raw.replace(/\r$/, "").trim();
     if (line === "") continue;
-    if (line === SAMPLES_HEADER) {
+    if (line === SAMPLES_HEADER || line === HEADER_BEFORE_CONN) {
       headerSeen = true;
       continue;
     }
@@ -14862,12 +14879,14 @@ function roundFromOutput(text, round3, expected, where) {
   }
   return parsed.data;
 }
+var HEADER_BEFORE_CONN;
 var init_output = __esm({
   "src/runtime/pod/output.ts"() {
     "use strict";
     init_errors();
     init_csv();
     init_round_data();
+    HEADER_BEFORE_CONN = "round,arm,seq,latency_ns,start_ns,status";
   }
 });
 
@@ -14978,6 +14997,7 @@ function loadgenConfig(config, round3) {
     warmupPerArm: config.warmupRequests,
     pairs: Math.floor(config.requestsPerRound / 2),
     connection: config.connection,
+    concurrency: config.concurrency,
     requests: config.requests.map((r) => ({
       method: r.method,
       path: r.path,
@@ -39355,7 +39375,7 @@ var KIND_DOWNLOADS, KindRuntime;
 var init_kind = __esm({
   "src/runtime/kind.ts"() {
     "use strict";
-    init_config();
+    init_config2();
     init_errors();
     init_placement3();
     init_contract();
@@ -39551,7 +39571,7 @@ var init_kind = __esm({
 import { parseArgs } from "node:util";
 
 // src/engine.ts
-init_config();
+init_config2();
 init_errors();
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import os3 from "node:os";
@@ -42723,7 +42743,8 @@ function formatRound(r) {
   for (let i = 0; i < r.arm.length; i++) {
     const start = r.startNs ? r.startNs[i] : 0;
     const status2 = r.status ? r.status[i] : 200;
-    out += `${r.round},${armName(r.arm[i])},${r.seq[i]},${r.latencyNs[i]},${start},${status2}
+    const conn = r.conn ? r.conn[i] : 0;
+    out += `${r.round},${armName(r.arm[i])},${r.seq[i]},${r.latencyNs[i]},${start},${status2},${conn}
 `;
   }
   return out;
@@ -43096,6 +43117,7 @@ function environmentOf(config) {
     "baseline-hook": config.baselineHook ?? "(none)",
     sut: config.sut.image ?? config.sut.command.join(" "),
     connection: config.connection,
+    concurrency: String(config.concurrency),
     "requests-per-round": String(config.requestsPerRound),
     "warmup-requests": String(config.warmupRequests),
     threshold: formatThreshold(config.threshold),
@@ -43201,7 +43223,8 @@ init_errors();
 import { createReadStream, promises as fs2 } from "node:fs";
 import { createGunzip } from "node:zlib";
 var REQUIRED_COLUMNS = ["round", "arm", "seq", "latency_ns"];
-var EXPECTED = "round,arm,seq,latency_ns[,start_ns,status]";
+var MAX_CONN = 63;
+var EXPECTED = "round,arm,seq,latency_ns[,start_ns,status,conn]";
 var Column = class {
   data = new Float64Array(1024);
   length = 0;
@@ -43227,6 +43250,7 @@ var RoundBuilder = class {
   latency = new Column();
   start = new Column();
   status = new Column();
+  conn = new Column();
 };
 async function readSamples(file) {
   const stream2 = await openText(file);
@@ -43346,12 +43370,12 @@ var SamplesParser = class {
         digits++;
       }
     }
-    if (k !== c.count || f[c.latency] < 1) return false;
+    if (k !== c.count || f[c.latency] < 1 || c.conn >= 0 && f[c.conn] > MAX_CONN) return false;
     this.line++;
-    this.add(f[c.round], f[c.arm], f[c.seq], f[c.latency], c.start >= 0 ? f[c.start] : -1, c.status >= 0 ? f[c.status] : -1);
+    this.add(f[c.round], f[c.arm], f[c.seq], f[c.latency], c.start >= 0 ? f[c.start] : -1, c.status >= 0 ? f[c.status] : -1, c.conn >= 0 ? f[c.conn] : -1);
     return true;
   }
-  add(round3, arm, seq, latency, start, status2) {
+  add(round3, arm, seq, latency, start, status2, conn) {
     let b = this.last;
     if (!b || b.round !== round3) {
       b = this.rounds.get(round3) ?? new RoundBuilder(round3);
@@ -43363,6 +43387,7 @@ var SamplesParser = class {
     b.latency.push(latency);
     if (start >= 0) b.start.push(start);
     if (status2 >= 0) b.status.push(status2);
+    if (conn >= 0) b.conn.push(conn);
   }
   parseLine(raw) {
     this.line++;
@@ -43383,7 +43408,9 @@ var SamplesParser = class {
     const latency = this.int(f[c.latency], "latency_ns", 1);
     const start = c.start >= 0 ? this.int(f[c.start], "start_ns", 0) : -1;
     const status2 = c.status >= 0 ? this.int(f[c.status], "status", 0) : -1;
-    this.add(round3, arm, seq, latency, start, status2);
+    const conn = c.conn >= 0 ? this.int(f[c.conn], "conn", 0) : -1;
+    if (conn > MAX_CONN) this.fail(this.line, `conn must be at most ${MAX_CONN}, got '${conn}'`);
+    this.add(round3, arm, seq, latency, start, status2, conn);
   }
   parseHeader(line) {
     const names = line.replace(/^\uFEFF/, "").split(",").map((s) => s.trim());
@@ -43399,6 +43426,7 @@ var SamplesParser = class {
       latency: idx("latency_ns"),
       start: idx("start_ns"),
       status: idx("status"),
+      conn: idx("conn"),
       count: names.length
     };
   }
@@ -43426,7 +43454,8 @@ var SamplesParser = class {
       seq: pick(b.seq),
       latencyNs: pick(b.latency),
       startNs: b.start.length > 0 ? pick(b.start) : null,
-      status: b.status.length > 0 ? Int32Array.from(pick(b.status)) : null
+      status: b.status.length > 0 ? Int32Array.from(pick(b.status)) : null,
+      conn: b.conn.length > 0 ? Uint8Array.from(pick(b.conn)) : null
     };
   }
   fail(line, what) {
@@ -43449,7 +43478,7 @@ function clip2(s) {
 }
 
 // src/commands/flags.ts
-init_config();
+init_config2();
 var NOT_CONFIG = /* @__PURE__ */ new Set(["config", "json", "fail-on-inconclusive", "help"]);
 function flagsToRaw(flags) {
   const raw = {};
@@ -43473,7 +43502,7 @@ function exitCodeFor(v, failOn) {
 }
 
 // src/commands/run.ts
-init_config();
+init_config2();
 
 // src/experiment/resource-list.ts
 function same(a, b) {
@@ -44038,6 +44067,7 @@ run options:
   --min-rounds N           rounds the plan covers at least; a boundary crossing may end a run sooner (default 10 local, 20 in a pod)
   --look-every N           rounds between looks of the sequential test (default 5)
   --connection MODE        keep-alive | new: one connection per arm, or one per request (default keep-alive)
+  --concurrency N          closed-loop connections per arm, 1..64: requests in flight at once (default 1)
   --seed N                 seed of the randomized schedule
   --out DIR                write samples.csv, verdict.json, summary.md
   --json                   print the verdict JSON on stdout
@@ -44081,6 +44111,7 @@ var OPTIONS = {
   "requests-per-round": { type: "string" },
   "warmup-requests": { type: "string" },
   connection: { type: "string" },
+  concurrency: { type: "string" },
   seed: { type: "string" },
   out: { type: "string" },
   json: { type: "boolean" },
