@@ -142,7 +142,7 @@ describe('mode: comment (a workflow_run job for a fork PR)', () => {
     ['a key that would end the marker', (d: string) => edits.comment(d, { key: 'x --> <img src=x>' }), /comment\.json: key is not a comment key/],
     ['no comment.json', (d: string) => execFileSync('rm', [join(d, 'comment.json')]), /comment\.json is missing/],
     ['verdict.json that is not JSON', (d: string) => writeFileSync(join(d, 'verdict.json'), '{"verdict": '), /verdict\.json is not JSON/],
-    ['summary.md that contradicts verdict.json', (d: string) => writeFileSync(join(d, 'summary.md'), '### 🟢 hook latency: **no-regression**\n\nall good\n'), /summary\.md says no-regression but verdict\.json says regression/],
+    ['summary.md that contradicts verdict.json', (d: string) => writeFileSync(join(d, 'summary.md'), '### ⚪ hook latency: **no-regression**\n\nall good\n'), /summary\.md says no-regression but verdict\.json says regression/],
     ['summary.md carrying another step\'s marker', (d: string) => writeFileSync(join(d, 'summary.md'), `${readFileSync(join(d, 'summary.md'), 'utf8')}\n<!-- hook-latency:other/gate -->\n`), /summary\.md carries a comment marker/],
     ['an oversized summary.md', (d: string) => writeFileSync(join(d, 'summary.md'), `### 🔴 hook latency: **regression**\n${'x'.repeat(70_000)}`), /summary\.md has 70036 characters, more than 60000/],
   ])('an artifact with %s: refused in one line, no comment', async (_name, edit, message) => {

@@ -18,7 +18,15 @@ export const MAX_SUMMARY_CHARS = 60_000;
 /** Largest verdict.json and comment.json read. */
 const MAX_JSON_BYTES = 1 << 20;
 const VERDICTS = ['regression', 'no-regression', 'inconclusive'] as const;
-const HEADING = /^### (?:🔴|🟢|🟡) hook latency: \*\*(regression|no-regression|inconclusive)\*\*$/u;
+/** The first line of summary.md as src/report/markdown.ts writes it: the outcome, whose icon is its own. */
+const HEADING = /^### (🔴 hook latency: \*\*regression|🟢 hook latency: \*\*within-budget|⚪ hook latency: \*\*no-regression|🟡 hook latency: \*\*inconclusive)\*\*$/u;
+/** The verdict an outcome belongs to: a pass is within-budget (shown) or no-regression (not shown to exceed). */
+const VERDICT_OF: Record<string, (typeof VERDICTS)[number]> = {
+  regression: 'regression',
+  'within-budget': 'no-regression',
+  'no-regression': 'no-regression',
+  inconclusive: 'inconclusive',
+};
 const COMMENT_MODES: readonly CommentMode[] = ['always', 'on-regression', 'never'];
 
 export interface CommentRequestFile {
@@ -53,7 +61,8 @@ export function readArtifactComment(dir: string): ArtifactComment {
   if (summary.length > MAX_SUMMARY_CHARS) throw new Error(`summary.md has ${summary.length} characters, more than ${MAX_SUMMARY_CHARS}`);
   const heading = HEADING.exec(summary.split('\n')[0] ?? '');
   if (!heading) throw new Error('summary.md does not start with the gate\'s verdict heading');
-  if (heading[1] !== verdict) throw new Error(`summary.md says ${heading[1]} but verdict.json says ${verdict}`);
+  const outcome = heading[1]!.slice(heading[1]!.lastIndexOf('*') + 1);
+  if (VERDICT_OF[outcome] !== verdict) throw new Error(`summary.md says ${outcome} but verdict.json says ${verdict}`);
   // Another step's marker would let this body take over that step's comment on the next run.
   if (summary.includes('<!-- hook-latency:')) throw new Error('summary.md carries a comment marker');
   return { request, summary, verdict };
