@@ -32,7 +32,8 @@ interface Stop {
   requests: number;
 }
 
-const mde = 'relative' in GATE_DEFAULTS.mde ? GATE_DEFAULTS.mde.relative : NaN;
+const gateMde = GATE_DEFAULTS.mde;
+const mde = 'relative' in gateMde ? gateMde.relative : NaN;
 // The latency test alone on both sides (the gate with `tail: off`: alpha less the error test's share).
 const latencyAlpha = GATE_DEFAULTS.alpha * (1 - ERROR_ALPHA_SHARE);
 const futilityAlpha = 1 - GATE_DEFAULTS.power;
