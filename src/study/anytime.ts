@@ -32,7 +32,7 @@ interface Stop {
   requests: number;
 }
 
-const gateMde = GATE_DEFAULTS.mde;
+const { mde: gateMde } = GATE_DEFAULTS;
 const mde = 'relative' in gateMde ? gateMde.relative : NaN;
 // The latency test alone on both sides (the gate with `tail: off`: alpha less the error test's share).
 const latencyAlpha = GATE_DEFAULTS.alpha * (1 - ERROR_ALPHA_SHARE);
